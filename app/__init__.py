@@ -1,0 +1,127 @@
+"""职工之家 · Workers' Home."""
+
+from pathlib import Path
+
+from flask import Flask, has_request_context, request, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app import config as app_config
+from app.extensions import babel, csrf, db, htmx, login_manager, migrate
+from app.models._types import render_item
+
+
+# Endpoints a user who must first choose a new password can still reach.
+_OPEN_WHILE_PASSWORD_MUST_CHANGE = frozenset(
+    {"auth.change_password", "auth.logout", "static", "main.set_locale"}
+    | {"pwa.service_worker", "pwa.manifest", "pwa.offline"}
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints. No database work happens here."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_object(app_config.Config)
+    app.config.update(app_config.from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True, render_item=render_item)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _init_login(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    @app.after_request
+    def vary_on_htmx(response):
+        # One URL serves a page or its fragment; caches must keep them apart.
+        response.vary.add("HX-Request")
+        return response
+
+    return app
+
+
+def select_locale() -> str:
+    """The user's saved choice, else this browser's choice, else Chinese."""
+    languages = _languages()
+    if not has_request_context():
+        return "zh_CN"
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return "zh_CN"
+
+
+def _languages():
+    from flask import current_app
+
+    return current_app.config["LANGUAGES"]
+
+
+def _init_login(app: Flask) -> None:
+    from app.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from app.blueprints.errors.handlers import unauthorized_response
+
+        return unauthorized_response()
+
+    @app.before_request
+    def force_password_change():
+        from flask import redirect, url_for
+
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint
+            and request.endpoint not in _OPEN_WHILE_PASSWORD_MUST_CHANGE
+        ):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.blueprints.admin import bp as admin_bp
+    from app.blueprints.auth import bp as auth_bp
+    from app.blueprints.errors import bp as errors_bp
+    from app.blueprints.main import bp as main_bp
+    from app.blueprints.pwa import bp as pwa_bp
+
+    app.register_blueprint(errors_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(pwa_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def _register_cli(app: Flask) -> None:
+    from app.cli import demo_command, users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    # WAL lets readers and one writer work at once; SQLite leaves foreign keys off unless asked.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

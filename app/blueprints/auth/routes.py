@@ -1,0 +1,69 @@
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.blueprints.auth import bp, services
+from app.blueprints.auth.forms import ChangePasswordForm, LoginForm
+from app.extensions import db
+from app.services.audit import client_address
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only local paths: an open redirect after log-in is a phishing aid."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        result = services.authenticate(form.employee_no.data, form.password.data, client_address())
+        if result.user:
+            login_user(result.user, remember=form.remember.data)
+            session.permanent = True
+            if result.user.locale is None and session.get("locale"):
+                result.user.locale = session["locale"]
+                db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.index"), 303)
+        form.form_errors.append(result.error)
+        status = 429 if result.throttled else 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login", logged_out=1), 303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        errors = services.change_password(
+            current_user, form.current_password.data, form.new_password.data
+        )
+        if not errors:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.index"), 303)
+        for field, message in errors.items():
+            form[field].errors.append(message)
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/change_password.html", form=form), status

@@ -1,0 +1,79 @@
+"""Logging in, with failed attempts limited per account and per address."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import LoginAttempt, User
+from app.models._types import utcnow
+from app.services import audit
+
+
+@dataclass
+class LoginResult:
+    user: User | None = None
+    error: str | None = None
+    throttled: bool = False
+
+
+def _recent_failures(column, value) -> int:
+    since = utcnow() - current_app.config["LOGIN_WINDOW"]
+    return db.session.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
+        )
+    )
+
+
+def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
+    """Check the credentials and record the attempt.
+
+    Unknown numbers and wrong passwords get the same message, so the form does not tell
+    which employee numbers exist. A paused account or address is refused before the password
+    is checked, so guessing gains nothing while paused.
+    """
+    employee_no = employee_no.strip()
+    config = current_app.config
+    minutes = int(config["LOGIN_WINDOW"].total_seconds() // 60)
+    if (
+        _recent_failures(LoginAttempt.employee_no, employee_no)
+        >= config["LOGIN_MAX_FAILURES_ACCOUNT"]
+        or _recent_failures(LoginAttempt.address, address) >= config["LOGIN_MAX_FAILURES_ADDRESS"]
+    ):
+        return LoginResult(
+            error=_("Too many failed attempts. Please wait %(minutes)d minutes and try again.",
+                    minutes=minutes),
+            throttled=True,
+        )
+
+    user = User.by_employee_no(employee_no)
+    ok = user is not None and user.check_password(password)
+    db.session.add(LoginAttempt(employee_no=employee_no[:32], address=address, succeeded=ok))
+    if not ok:
+        db.session.commit()
+        return LoginResult(error=_("Wrong employee number or password."))
+    if not user.active:
+        db.session.commit()
+        return LoginResult(
+            error=_("This account has been deactivated. Please contact the union office.")
+        )
+    user.last_login_at = utcnow()
+    audit.record("auth.login", user, actor=user, summary=user.employee_no)
+    db.session.commit()
+    return LoginResult(user=user)
+
+
+def change_password(user: User, current: str, new: str) -> dict[str, str]:
+    """Set a new password; returns {field: message} for what is wrong, empty when done."""
+    if not user.check_password(current):
+        return {"current_password": _("The current password is wrong.")}
+    if current == new:
+        return {"new_password": _("Choose a password different from the current one.")}
+    user.set_password(new)
+    user.must_change_password = False
+    audit.record("auth.password_changed", user, summary=user.employee_no)
+    db.session.commit()
+    return {}

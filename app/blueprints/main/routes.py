@@ -1,0 +1,51 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from app.blueprints.main import bp
+from app.blueprints.main.home import cards_for
+from app.extensions import db, htmx
+
+
+@bp.route("/")
+@login_required
+def index():
+    cards = cards_for(current_user)
+    template = "main/_cards.html" if htmx and not htmx.boosted else "main/index.html"
+    return render_template(template, cards=cards)
+
+
+@bp.route("/me")
+@login_required
+def me():
+    return render_template("main/me.html")
+
+
+@bp.route("/locale", methods=["POST"])
+def set_locale():
+    locale = request.form.get("locale", "")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    back = request.referrer or ""
+    parts = urlsplit(back)
+    if parts.netloc and parts.netloc != request.host:
+        back = ""
+    return redirect(back or url_for("main.index"), 303)
+
+
+@bp.app_context_processor
+def shell_helpers():
+    from flask_babel import get_locale
+
+    from app.navigation import is_current, nav_for
+
+    return {
+        "nav_items": lambda: nav_for(current_user),
+        "nav_current": is_current,
+        "current_locale": lambda: str(get_locale()),
+        "languages": current_app.config["LANGUAGES"],
+    }

@@ -1,0 +1,87 @@
+"""The installable-app pieces: manifest, service worker, offline page."""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import Response, current_app, jsonify, render_template, url_for
+from flask_babel import gettext as _
+
+from app.blueprints.pwa import bp
+
+# Static files the service worker keeps for offline use: the shell and what it needs.
+PRECACHE_STATIC = [
+    "css/app.css",
+    "js/app.js",
+    "vendor/htmx/htmx-2.0.11.min.js",
+    "icons/icon-192.png",
+    "icons/favicon-32.png",
+]
+
+
+@cache
+def _asset_version(static_folder: str) -> str:
+    """A digest of the service worker and the precached files: a new one means a new cache."""
+    digest = hashlib.sha256()
+    for name in ["sw.js", *PRECACHE_STATIC]:
+        digest.update((Path(static_folder) / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def asset_version() -> str:
+    if current_app.debug:
+        _asset_version.cache_clear()
+    return _asset_version(current_app.static_folder)
+
+
+@bp.app_context_processor
+def inject_asset_version():
+    return {"asset_version": asset_version}
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    icons = [
+        {"src": url_for("static", filename=f"icons/{kind}-{n}.png"), "sizes": f"{n}x{n}",
+         "type": "image/png", "purpose": purpose}
+        for n in (192, 512)
+        for kind, purpose in (("icon", "any"), ("maskable", "maskable"))
+    ]
+    response = jsonify(
+        {
+            "id": "/",
+            "name": "职工之家",
+            "short_name": "职工之家",
+            "description": _("The trade union's app: safety network, activities and services."),
+            "lang": "zh-CN",
+            "start_url": "/?source=pwa",
+            "scope": "/",
+            "display": "standalone",
+            "orientation": "portrait",
+            "background_color": "#f6f6f6",
+            "theme_color": "#c8102e",
+            "icons": icons,
+        }
+    )
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.route("/sw.js")
+def service_worker():
+    source = (Path(current_app.static_folder) / "sw.js").read_text(encoding="utf-8")
+    precache = [url_for("static", filename=name, v=asset_version()) for name in PRECACHE_STATIC]
+    precache.append(url_for("pwa.offline"))
+    source = source.replace("__VERSION__", asset_version()).replace(
+        '"__PRECACHE__"', repr(precache).replace("'", '"')
+    )
+    response = Response(source, mimetype="text/javascript")
+    # The browser must check for a new worker on every visit.
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.route("/offline")
+def offline():
+    return render_template("pwa/offline.html")

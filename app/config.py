@@ -1,0 +1,88 @@
+"""Configuration from the environment (and an optional `.env` file at the project root)."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_dotenv(path: Path) -> None:
+    """Read KEY=VALUE lines into os.environ without overriding what is already set."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+def instance_secret(instance_path: str) -> str:
+    """The secret key kept in `instance/secret_key`, created once on first start.
+
+    A constant in the code would be shared by every deployment; an env var is preferred
+    where the operator sets one.
+    """
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two processes starting together must not each write a different key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept `postgres://` and `postgresql://` and use psycopg 3 for both."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh_CN": "中文", "en": "English"}
+    # Inspectors stay signed in through days on a shop floor without network.
+    REMEMBER_COOKIE_DURATION = timedelta(days=60)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=7)
+    WTF_CSRF_TIME_LIMIT = None  # a form opened before going offline must still post later
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    ROSTER_MAX_BYTES = 5 * 1024 * 1024
+    ROSTER_MAX_ROWS = 5000
+    # Failed log-ins tolerated in the window before the account or address is paused.
+    LOGIN_WINDOW = timedelta(minutes=15)
+    LOGIN_MAX_FAILURES_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_ADDRESS = 20
+    USERS_PER_PAGE = 20
+    AUDIT_PER_PAGE = 30
+
+
+def from_environment(instance_path: str) -> dict:
+    """Settings that depend on the environment or the instance folder."""
+    _load_dotenv(PROJECT_ROOT / ".env")
+    default_db = "sqlite:///" + str(Path(instance_path) / "workers_home.db")
+    secure = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"}
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL") or default_db
+        ),
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
+    }

@@ -1,0 +1,156 @@
+"""People, their roles and the department tree."""
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models._types import UTCDateTime, str_enum, utcnow
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    INSPECTOR = "inspector"
+    SAFETY_OFFICER = "safety_officer"
+    ORGANIZER = "organizer"
+    CARE_OFFICER = "care_officer"
+    ADMIN = "admin"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.MEMBER: _l("Member"),
+    Role.INSPECTOR: _l("Safety inspector"),
+    Role.SAFETY_OFFICER: _l("Safety officer"),
+    Role.ORGANIZER: _l("Union organizer"),
+    Role.CARE_OFFICER: _l("Care officer"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class DepartmentKind(enum.StrEnum):
+    WORKSHOP = "workshop"
+    TEAM = "team"
+
+    @property
+    def label(self):
+        return _l("Workshop") if self is DepartmentKind.WORKSHOP else _l("Team")
+
+
+class Department(db.Model):
+    """A workshop (车间) or a team (班组) inside one; the tree is two levels deep."""
+
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("parent_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[DepartmentKind] = mapped_column(str_enum(DepartmentKind))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="RESTRICT"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    parent: Mapped["Department | None"] = relationship(
+        remote_side=[id], back_populates="children"
+    )
+    children: Mapped[list["Department"]] = relationship(
+        back_populates="parent", order_by="Department.name"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.parent.name} / {self.name}" if self.parent else self.name
+
+    def __repr__(self) -> str:
+        return f"<Department {self.full_name}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(str_enum(Role), primary_key=True)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_no: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True
+    )
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Set for accounts created by an administrator or an import: the first log-in asks for a
+    # password of the worker's own.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    department: Mapped[Department | None] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    # Flask-Login refuses sessions of inactive users.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def roles(self) -> set[Role]:
+        return {row.role for row in self.role_rows}
+
+    @roles.setter
+    def roles(self, new: set[Role]) -> None:
+        new = {Role(r) for r in new}
+        self.role_rows = [row for row in self.role_rows if row.role in new] + [
+            UserRole(role=r) for r in sorted(new - self.roles)
+        ]
+
+    @property
+    def sorted_roles(self) -> list[Role]:
+        return [r for r in Role if r in self.roles]
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @classmethod
+    def by_employee_no(cls, employee_no: str) -> "User | None":
+        return db.session.scalar(select(cls).where(cls.employee_no == employee_no.strip()))
+
+    def __repr__(self) -> str:
+        return f"<User {self.employee_no}>"
+
+
+class LoginAttempt(db.Model):
+    """Failed and successful log-ins, kept in the database so every web process sees them."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_no: Mapped[str] = mapped_column(String(32), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool]
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,0 +1,44 @@
+"""The bottom navigation and the home page's cards, shaped by the user's roles.
+
+Feature blueprints add their entries here; an entry whose endpoint is not registered is
+left out, so the shell never links to a page the app does not have.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+
+from app.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    icon: str
+    roles: frozenset[Role] | None = None  # None: everyone logged in
+    prefix: str = ""  # URL prefix that marks the item as current
+
+    def allowed(self, user) -> bool:
+        return self.roles is None or user.has_role(*self.roles)
+
+
+NAV_ITEMS = [
+    NavItem("main.index", _l("Home"), "home", prefix="/"),
+    NavItem("admin.users", _l("Admin"), "settings", frozenset({Role.ADMIN}), prefix="/admin"),
+    NavItem("main.me", _l("Me"), "person", prefix="/me"),
+]
+
+
+def nav_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    endpoints = current_app.view_functions
+    return [item for item in NAV_ITEMS if item.endpoint in endpoints and item.allowed(user)]
+
+
+def is_current(item: NavItem) -> bool:
+    if item.prefix == "/":
+        return request.path == "/"
+    return bool(item.prefix) and request.path.startswith(item.prefix)

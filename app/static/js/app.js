@@ -1,0 +1,51 @@
+// Small behaviours of the shell: the service worker, error toasts, session expiry.
+
+const body = document.body;
+const toast = document.getElementById("toast");
+
+function showToast(content, { sticky = false } = {}) {
+  if (!toast) return;
+  toast.replaceChildren(content);
+  toast.hidden = false;
+  clearTimeout(showToast.timer);
+  if (!sticky) showToast.timer = setTimeout(() => { toast.hidden = true; }, 6000);
+}
+
+function textNode(text) {
+  const p = document.createElement("p");
+  p.textContent = text;
+  return p;
+}
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register(body.dataset.swUrl, { scope: "/" })
+    .catch((error) => console.warn("service worker not registered", error));
+}
+
+// After log-out the previous user's pages must not be readable offline on this phone.
+if (body.dataset.clearPages && "caches" in window) caches.delete("pages");
+
+document.addEventListener("htmx:responseError", (event) => {
+  const xhr = event.detail.xhr;
+  if (xhr.status === 401) {
+    const template = document.getElementById("session-expired");
+    showToast(template.content.cloneNode(true), { sticky: true });
+    return;
+  }
+  // Error fragments carry their message; show it instead of silently doing nothing.
+  const holder = document.createElement("div");
+  holder.innerHTML = xhr.responseText;
+  const message = holder.querySelector(".error-box p:not(.error-code)");
+  showToast(textNode(message ? message.textContent : `${xhr.status} ${xhr.statusText}`));
+});
+
+document.addEventListener("htmx:sendError", () => {
+  showToast(textNode(body.dataset.offlineMessage));
+});
+
+// A confirm step for destructive buttons: <button data-confirm="…">.
+document.addEventListener("submit", (event) => {
+  const submitter = event.submitter;
+  const message = submitter?.dataset.confirm || event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+}, true);

@@ -1,0 +1,59 @@
+/* 职工之家 service worker: the app shell offline, pages network-first with a cached copy.
+ * Served by the `pwa` blueprint at /sw.js, which fills in the version and precache list. */
+"use strict";
+
+const VERSION = "__VERSION__";
+const SHELL_CACHE = `shell-${VERSION}`;
+const PAGES_CACHE = "pages";
+const PRECACHE = "__PRECACHE__";
+const OFFLINE_URL = "/offline";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE)
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" }))))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  // Drop old shells only; the pages cache and IndexedDB (the outbox) survive an update.
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(
+        keys.filter((key) => key.startsWith("shell-") && key !== SHELL_CACHE)
+          .map((key) => caches.delete(key))))
+      .then(() => self.clients.claim())
+  );
+});
+
+async function networkFirstPage(request) {
+  try {
+    const response = await fetch(request);
+    if (response.ok && !response.redirected && response.type === "basic") {
+      const cache = await caches.open(PAGES_CACHE);
+      await cache.put(request, response.clone());
+    }
+    return response;
+  } catch (error) {
+    const cached = await caches.match(request, { cacheName: PAGES_CACHE, ignoreVary: true });
+    return cached || (await caches.match(OFFLINE_URL)) || Response.error();
+  }
+}
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request, { ignoreVary: true });
+  return cached || fetch(request);
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    event.respondWith(networkFirstPage(request));
+  } else if (url.pathname.startsWith("/static/")) {
+    event.respondWith(cacheFirst(request));
+  }
+});
