@@ -19,12 +19,16 @@ _OPEN_WHILE_PASSWORD_MUST_CHANGE = frozenset(
 )
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints. No database work happens here."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_object(app_config.Config)
     app.config.update(app_config.from_environment(app.instance_path))
+    # Each feature keeps its own catalogs beside its code; Flask-Babel merges them.
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
+        str(path) for path in sorted(Path(app.root_path).glob("**/translations"))
+    )
     if config:
         app.config.update(config)
 

@@ -1,0 +1,60 @@
+# 职工之家 · Workers' Home — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app app
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test setup translations messages lint bench clean
+
+setup: $(STAMP) translations
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# Catalogs live beside each feature (app/**/translations); compiled here, never committed.
+translations: $(STAMP)
+	@for dir in $$(find app -type d -name translations); do \
+		$(BIN)/pybabel compile --use-fuzzy -q -d $$dir || exit 1; \
+	done
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo "Serving on http://$(HOST):$(PORT) — log in with one of the demo accounts above."
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Re-extract the strings of every catalog and merge them into its zh_CN .po (English is the
+# source language and needs no catalog). A feature with its own translations/ folder is left
+# out of the enclosing catalog.
+messages: $(STAMP)
+	@for dir in $$(find app -type d -name translations); do \
+		root=$$(dirname $$dir); ignores=""; \
+		for other in $$(find $$root -mindepth 2 -type d -name translations); do \
+			[ "$$other" = "$$dir" ] || ignores="$$ignores --ignore-dirs=$$(basename $$(dirname $$other))"; \
+		done; \
+		$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+			$$ignores -o $$dir/messages.pot $$root || exit 1; \
+		if [ -f $$dir/zh_CN/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update -q --no-fuzzy-matching -i $$dir/messages.pot -d $$dir -l zh_CN; \
+		else \
+			$(BIN)/pybabel init -i $$dir/messages.pot -d $$dir -l zh_CN; \
+		fi; \
+		echo "$$dir: $$(grep -c '^msgid' $$dir/messages.pot) strings"; \
+	done

@@ -1,0 +1,114 @@
+"""Fixtures in the shape of Flask's tutorial: app, client, runner, db, auth.
+
+The database is migrated once per run with Alembic (so every run also tests the migrations)
+and emptied after each test. It is SQLite in a temporary folder, or the PostgreSQL database
+named by TEST_DATABASE_URL or DATABASE_URL — whose name must contain "test", because this
+suite deletes everything in it.
+"""
+
+import os
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.config import normalise_database_url
+from app.extensions import db as _db
+from tests.factories import DEFAULT_PASSWORD
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+    url = normalise_database_url(url)
+    if "test" not in (make_url(url).database or ""):
+        pytest.exit(f"Refusing to run: the tests empty the database, and {url!r} is not "
+                    "named like a test database. Point TEST_DATABASE_URL at one.", 2)
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = _database_url(tmp_path_factory)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        # Start from nothing, whatever an earlier run left behind.
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        else:
+            for table in reversed(inspect(conn).get_table_names()):
+                conn.execute(text(f'DROP TABLE "{table}"'))
+    engine.dispose()
+
+    from flask_migrate import upgrade
+
+    app = create_app(_test_config(url), instance_path=str(tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+    return url
+
+
+def _test_config(url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": "localhost",
+    }
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(_test_config(database_url), instance_path=str(tmp_path / "instance"))
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user_or_no, password=DEFAULT_PASSWORD, remember=False):
+        employee_no = getattr(user_or_no, "employee_no", user_or_no)
+        data = {"employee_no": employee_no, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return self._client.post("/auth/login", data=data)
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def htmx_headers():
+    return {"HX-Request": "true"}
