@@ -1,5 +1,6 @@
 """职工之家 · Workers' Home."""
 
+import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
@@ -11,7 +12,6 @@ from app import config as app_config
 from app.extensions import babel, csrf, db, htmx, login_manager, migrate
 from app.models._types import render_item
 
-
 # Endpoints a user who must first choose a new password can still reach.
 _OPEN_WHILE_PASSWORD_MUST_CHANGE = frozenset(
     {"auth.change_password", "auth.logout", "static", "main.set_locale"}
@@ -21,6 +21,7 @@ _OPEN_WHILE_PASSWORD_MUST_CHANGE = frozenset(
 
 def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints. No database work happens here."""
+    instance_path = instance_path or os.environ.get("INSTANCE_PATH") or None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_object(app_config.Config)

@@ -15,7 +15,10 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--name", required=True, help="The person's name.")
 @click.option("--password", required=True, help="At least 8 characters, letters and digits.")
 @click.option(
-    "--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]),
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice([r.value for r in Role]),
     help="A role; repeat for several. Everyone is a member.",
 )
 @click.option("--department", help="A department name, or 'Workshop/Team'.")
@@ -32,8 +35,12 @@ def create_user_command(employee_no, name, password, roles, department, phone):
             )
     try:
         user = create_user(
-            employee_no=employee_no, name=name, password=password,
-            roles={Role(r) for r in roles}, department=dept, phone=phone,
+            employee_no=employee_no,
+            name=name,
+            password=password,
+            roles={Role(r) for r in roles},
+            department=dept,
+            phone=phone,
             must_change_password=False,
         )
     except ValidationFailed as failed:

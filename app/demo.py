@@ -27,14 +27,13 @@ PEOPLE = [
 
 
 def _department(name: str, parent: Department | None) -> Department:
-    same_parent = (
-        Department.parent_id == parent.id if parent else Department.parent_id.is_(None)
-    )
+    same_parent = Department.parent_id == parent.id if parent else Department.parent_id.is_(None)
     found = db.session.scalar(select(Department).where(Department.name == name, same_parent))
     if found:
         return found
     dept = Department(
-        name=name, parent=parent,
+        name=name,
+        parent=parent,
         kind=DepartmentKind.TEAM if parent else DepartmentKind.WORKSHOP,
     )
     db.session.add(dept)
@@ -55,8 +54,12 @@ def load_demo() -> list[tuple[str, str, str, str]]:
         user = User.by_employee_no(employee_no)
         if user is None:
             user = create_user(
-                employee_no=employee_no, name=name, password=DEMO_PASSWORD, roles=roles,
-                department=by_path[path], must_change_password=False,
+                employee_no=employee_no,
+                name=name,
+                password=DEMO_PASSWORD,
+                roles=roles,
+                department=by_path[path],
+                must_change_password=False,
             )
         labels = " · ".join(str(r.label) for r in user.sorted_roles)
         logins.append((employee_no, DEMO_PASSWORD, name, labels))

@@ -24,8 +24,11 @@ def _database_url(tmp_path_factory) -> str:
         return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
     url = normalise_database_url(url)
     if "test" not in (make_url(url).database or ""):
-        pytest.exit(f"Refusing to run: the tests empty the database, and {url!r} is not "
-                    "named like a test database. Point TEST_DATABASE_URL at one.", 2)
+        pytest.exit(
+            f"Refusing to run: the tests empty the database, and {url!r} is not "
+            "named like a test database. Point TEST_DATABASE_URL at one.",
+            2,
+        )
     return url
 
 

@@ -21,8 +21,16 @@ def make_department(name=None, parent=None, **kwargs) -> Department:
     return dept
 
 
-def make_user(*roles: Role, employee_no=None, name=None, password=DEFAULT_PASSWORD,
-              department=None, active=True, must_change_password=False, **kwargs) -> User:
+def make_user(
+    *roles: Role,
+    employee_no=None,
+    name=None,
+    password=DEFAULT_PASSWORD,
+    department=None,
+    active=True,
+    must_change_password=False,
+    **kwargs,
+) -> User:
     user = User(
         employee_no=employee_no or f"E{next(_numbers):05d}",
         name=name or f"职工{next(_numbers)}",

@@ -30,7 +30,7 @@ class UTCDateTime(TypeDecorator):
 
 
 def str_enum(enum_cls, length: int = 20) -> Enum:
-    """Store an enum by its value (e.g. 'safety_officer'), as a checked VARCHAR on every database."""
+    """Store an enum by its value (e.g. 'safety_officer') as a checked VARCHAR everywhere."""
     return Enum(
         enum_cls,
         native_enum=False,

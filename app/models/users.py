@@ -59,9 +59,7 @@ class Department(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    parent: Mapped["Department | None"] = relationship(
-        remote_side=[id], back_populates="children"
-    )
+    parent: Mapped["Department | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Department"]] = relationship(
         back_populates="parent", order_by="Department.name"
     )
@@ -103,9 +101,7 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     department: Mapped[Department | None] = relationship()
-    role_rows: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     # Flask-Login refuses sessions of inactive users.
     @property

@@ -26,5 +26,5 @@ def record(action: str, target, *, summary: str = "", before=None, after=None, a
 
 
 def client_address() -> str:
-    """The client's address; behind a proxy, configure ProxyFix rather than trusting headers here."""
+    """The client's address; behind a proxy, configure ProxyFix rather than trust headers."""
     return (request.remote_addr or "unknown")[:64]

@@ -70,8 +70,9 @@ def validate_fields(*, employee_no=None, name=None, phone=None, user: User | Non
         else:
             other = User.by_employee_no(employee_no)
             if other is not None and other is not user:
-                errors["employee_no"] = [_("Employee number %(no)s is already taken.",
-                                           no=employee_no)]
+                errors["employee_no"] = [
+                    _("Employee number %(no)s is already taken.", no=employee_no)
+                ]
     if name is not None and not (1 <= len(name.strip()) <= 80):
         errors["name"] = [_("Enter a name of at most 80 characters.")]
     if phone and not PHONE.match(phone):
@@ -97,14 +98,20 @@ def create_user(
         errors["password"] = problems
     if errors:
         raise ValidationFailed(errors)
-    user = User(employee_no=employee_no, name=name, phone=phone, department=department,
-                must_change_password=must_change_password)
+    user = User(
+        employee_no=employee_no,
+        name=name,
+        phone=phone,
+        department=department,
+        must_change_password=must_change_password,
+    )
     user.roles = set(roles) | {Role.MEMBER}
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    audit.record("user.created", user, actor=actor, summary=f"{employee_no} {name}",
-                 after=snapshot(user))
+    audit.record(
+        "user.created", user, actor=actor, summary=f"{employee_no} {name}", after=snapshot(user)
+    )
     return user
 
 
@@ -116,12 +123,16 @@ def update_user(user: User, *, actor: User | None = None, **changes) -> User:
     """
     before = snapshot(user)
     errors = validate_fields(
-        employee_no=changes.get("employee_no"), name=changes.get("name"),
-        phone=changes.get("phone"), user=user,
+        employee_no=changes.get("employee_no"),
+        name=changes.get("name"),
+        phone=changes.get("phone"),
+        user=user,
     )
     if actor is not None and actor.id == user.id:
         if "roles" in changes and Role.ADMIN not in set(changes["roles"]):
-            errors.setdefault("roles", []).append(_("You cannot remove your own administrator role."))
+            errors.setdefault("roles", []).append(
+                _("You cannot remove your own administrator role.")
+            )
         if changes.get("active") is False:
             errors.setdefault("active", []).append(_("You cannot deactivate your own account."))
     if errors:
@@ -139,8 +150,9 @@ def update_user(user: User, *, actor: User | None = None, **changes) -> User:
         user.active = changes["active"]
     after = snapshot(user)
     if after != before:
-        audit.record("user.updated", user, actor=actor, summary=user.employee_no,
-                     before=before, after=after)
+        audit.record(
+            "user.updated", user, actor=actor, summary=user.employee_no, before=before, after=after
+        )
     return user
 
 

@@ -13,8 +13,8 @@ def password_rules(form, field):
 
 class LoginForm(FlaskForm):
     employee_no = StringField(
-        _l("Employee number"), validators=[DataRequired(_l("Enter your employee number.")),
-                                           Length(max=32)]
+        _l("Employee number"),
+        validators=[DataRequired(_l("Enter your employee number.")), Length(max=32)],
     )
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=128)]

@@ -44,8 +44,10 @@ def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
         or _recent_failures(LoginAttempt.address, address) >= config["LOGIN_MAX_FAILURES_ADDRESS"]
     ):
         return LoginResult(
-            error=_("Too many failed attempts. Please wait %(minutes)d minutes and try again.",
-                    minutes=minutes),
+            error=_(
+                "Too many failed attempts. Please wait %(minutes)d minutes and try again.",
+                minutes=minutes,
+            ),
             throttled=True,
         )
 

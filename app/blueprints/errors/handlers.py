@@ -25,7 +25,9 @@ def _messages():
         405: _("This action is not allowed here."),
         413: _("What you sent is too large."),
         429: _("Too many attempts. Please wait a while and try again."),
-        500: _("Something went wrong on our side. Nothing you entered was saved; please try again."),
+        500: _(
+            "Something went wrong on our side. Nothing you entered was saved; please try again."
+        ),
     }
 
 
@@ -63,7 +65,9 @@ def csrf_error(error):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
-    return error_response(error.code or 500, None if error.code in _messages() else error.description)
+    return error_response(
+        error.code or 500, None if error.code in _messages() else error.description
+    )
 
 
 @bp.app_errorhandler(Exception)

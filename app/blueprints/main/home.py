@@ -25,8 +25,11 @@ def admin_cards(user) -> list[dict]:
     cards = [
         {
             "title": _("People"),
-            "body": _("%(active)d active accounts, %(inactive)d deactivated.",
-                      active=active, inactive=inactive),
+            "body": _(
+                "%(active)d active accounts, %(inactive)d deactivated.",
+                active=active,
+                inactive=inactive,
+            ),
             "url": url_for("admin.users"),
             "tone": "info",
         }
@@ -35,8 +38,9 @@ def admin_cards(user) -> list[dict]:
         cards.append(
             {
                 "title": _("Accounts without a department"),
-                "body": _("Give them a department so their reports and activities reach the "
-                          "right people."),
+                "body": _(
+                    "Give them a department so their reports and activities reach the right people."
+                ),
                 "count": no_department,
                 "url": url_for("admin.users", department="none"),
                 "tone": "warn",

@@ -42,8 +42,12 @@ def inject_asset_version():
 @bp.route("/manifest.webmanifest")
 def manifest():
     icons = [
-        {"src": url_for("static", filename=f"icons/{kind}-{n}.png"), "sizes": f"{n}x{n}",
-         "type": "image/png", "purpose": purpose}
+        {
+            "src": url_for("static", filename=f"icons/{kind}-{n}.png"),
+            "sizes": f"{n}x{n}",
+            "type": "image/png",
+            "purpose": purpose,
+        }
         for n in (192, 512)
         for kind, purpose in (("icon", "any"), ("maskable", "maskable"))
     ]
