@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 # Catalogs live beside each feature (app/**/translations); compiled here, never committed.
 translations: $(STAMP)
 	@for dir in $$(find app -type d -name translations); do \
-		$(BIN)/pybabel compile --use-fuzzy -q -d $$dir || exit 1; \
+		$(BIN)/pybabel -q compile --use-fuzzy -d $$dir || exit 1; \
 	done
 
 run: setup
@@ -52,7 +52,7 @@ messages: $(STAMP)
 		$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 			$$ignores -o $$dir/messages.pot $$root || exit 1; \
 		if [ -f $$dir/zh_CN/LC_MESSAGES/messages.po ]; then \
-			$(BIN)/pybabel update -q --no-fuzzy-matching -i $$dir/messages.pot -d $$dir -l zh_CN; \
+			$(BIN)/pybabel -q update --no-fuzzy-matching -i $$dir/messages.pot -d $$dir -l zh_CN; \
 		else \
 			$(BIN)/pybabel init -i $$dir/messages.pot -d $$dir -l zh_CN; \
 		fi; \
