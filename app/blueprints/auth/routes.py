@@ -14,6 +14,10 @@ def _safe_next(target: str | None) -> str | None:
     """Only local paths: an open redirect after log-in is a phishing aid."""
     if not target:
         return None
+    # Browsers read a backslash as "/" and drop tabs and newlines, so "/<backslash>evil" or
+    # "/<tab>/evil" would leave the site; refuse them rather than rely on header quoting.
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None

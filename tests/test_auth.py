@@ -1,0 +1,498 @@
+"""Logging in and out, changing the password, rate limits, expired sessions and CSRF."""
+
+import re
+from datetime import UTC, datetime, timedelta
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from app.models import AuditLog, LoginAttempt, User
+from app.models._types import utcnow
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+WRONG = "Wrong employee number or password."  # i18n
+WAIT = "Too many failed attempts. Please wait 15 minutes and try again."  # i18n
+DEACTIVATED = "This account has been deactivated. Please contact the union office."  # i18n
+
+
+def text(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+def logged_in(client) -> bool:
+    """Whether the client's session opens the home page (rather than being sent to log in)."""
+    return client.get("/").status_code == 200
+
+
+def location(response) -> str:
+    """The redirect target as a path with its query, whatever form the header takes."""
+    parts = urlsplit(response.headers["Location"])
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+# --- logging in -------------------------------------------------------------------------------
+
+
+def test_login_page_has_the_contract_fields(client):
+    page = text(client.get("/auth/login"))
+    for name in ("employee_no", "password", "remember"):
+        assert f'name="{name}"' in page
+    assert "Log in to Workers' Home" in page  # i18n
+
+
+def test_right_password_goes_home_and_greets(client, auth):
+    make_user(employee_no="W100", name="王小明")
+    response = auth.login("W100")
+    assert response.status_code == 303
+    assert location(response) == "/"
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "Hello, 王小明" in text(home)  # i18n
+
+
+def test_employee_number_is_trimmed(client):
+    make_user(employee_no="W101")
+    response = client.post(
+        "/auth/login", data={"employee_no": "  W101 ", "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize("employee_no, password", [("W102", "not-the-one1"), ("NOBODY", "x1")])
+def test_wrong_password_and_unknown_number_get_the_same_message(client, employee_no, password):
+    make_user(employee_no="W102")
+    response = client.post("/auth/login", data={"employee_no": employee_no, "password": password})
+    assert response.status_code == 401
+    page = text(response)
+    assert WRONG in page
+    assert 'name="employee_no"' in page  # the form is shown again
+    assert not logged_in(client)
+
+
+def test_empty_form_says_what_is_missing(client):
+    response = client.post("/auth/login", data={"employee_no": "", "password": ""})
+    assert response.status_code == 400
+    page = text(response)
+    assert "Enter your employee number." in page  # i18n
+    assert "Enter your password." in page  # i18n
+
+
+def test_deactivated_account_gets_its_own_message(client, auth):
+    make_user(employee_no="W103", active=False)
+    response = auth.login("W103")
+    assert response.status_code == 401
+    assert DEACTIVATED in text(response)
+    assert WRONG not in text(response)
+    assert not logged_in(client)
+
+
+def test_deactivated_account_with_wrong_password_reveals_nothing(client, auth):
+    make_user(employee_no="W104", active=False)
+    response = auth.login("W104", "wrong-pass1")
+    assert WRONG in text(response)
+    assert DEACTIVATED not in text(response)
+
+
+def test_deactivating_ends_an_open_session(client, auth, db):
+    user = make_user(employee_no="W105")
+    auth.login(user)
+    assert logged_in(client)
+    user.active = False
+    db.session.commit()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert location(response).startswith("/auth/login")
+
+
+def test_logged_in_user_visiting_login_goes_home(client, auth):
+    make_user(employee_no="W106")
+    auth.login("W106")
+    response = client.get("/auth/login")
+    assert response.status_code == 302
+    assert location(response) == "/"
+
+
+@pytest.mark.parametrize("target", ["/me", "/me?tab=1"])
+def test_next_is_honoured_for_local_paths(client, target):
+    make_user(employee_no="W107")
+    response = client.post(
+        "/auth/login",
+        query_string={"next": target},
+        data={"employee_no": "W107", "password": DEFAULT_PASSWORD},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == target
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "///evil.example/",
+        "/\\evil.example/",
+        "\\\\evil.example/",
+        "/\t/evil.example/",
+        "https:evil.example",
+        "javascript:alert(1)",
+        "me",
+    ],
+)
+def test_next_ignores_open_redirects(client, target):
+    make_user(employee_no="W108")
+    response = client.post(
+        "/auth/login",
+        query_string={"next": target},
+        data={"employee_no": "W108", "password": DEFAULT_PASSWORD},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+def test_login_form_keeps_next_in_its_action(client):
+    page = text(client.get("/auth/login?next=/me"))
+    assert re.search(r'action="/auth/login\?next=(/|%2F)me"', page)
+
+
+def test_remember_me_sets_a_cookie_for_about_sixty_days(client, auth):
+    make_user(employee_no="W109")
+    before = datetime.now(UTC)
+    auth.login("W109", remember=True)
+    cookie = client.get_cookie("remember_token")
+    assert cookie is not None
+    expires = cookie.expires
+    if expires.tzinfo is None:  # Werkzeug's test client keeps the cookie's time as naive UTC
+        expires = expires.replace(tzinfo=UTC)
+    assert timedelta(days=59) < expires - before < timedelta(days=61)
+    assert cookie.http_only
+
+
+def test_remember_cookie_logs_in_after_the_session_is_gone(client, auth):
+    make_user(employee_no="W110")
+    auth.login("W110", remember=True)
+    client.delete_cookie("session")
+    assert logged_in(client)
+
+
+def test_without_remember_me_there_is_no_remember_cookie(client, auth):
+    make_user(employee_no="W111")
+    auth.login("W111", remember=False)
+    assert logged_in(client)
+    assert client.get_cookie("remember_token") is None
+
+
+def test_session_cookie_is_httponly_and_lax(client, auth):
+    make_user(employee_no="W112")
+    auth.login("W112")
+    cookie = client.get_cookie("session")
+    assert cookie.http_only
+    assert cookie.same_site == "Lax"
+
+
+# --- attempts, audit and rate limits ------------------------------------------------------------
+
+
+def test_attempts_are_recorded(client, auth, db):
+    make_user(employee_no="W120")
+    auth.login("W120", "wrong-pass1")
+    auth.login("W120")
+    rows = db.session.scalars(select(LoginAttempt).order_by(LoginAttempt.id)).all()
+    assert [(r.employee_no, r.succeeded, r.address) for r in rows] == [
+        ("W120", False, "127.0.0.1"),
+        ("W120", True, "127.0.0.1"),
+    ]
+
+
+def test_login_is_audited_and_stamped(client, auth, db):
+    user = make_user(employee_no="W121")
+    auth.login(user)
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "auth.login"))
+    assert entry is not None
+    assert entry.actor_id == user.id
+    assert entry.target_id == str(user.id)
+    assert db.session.get(User, user.id).last_login_at is not None
+
+
+def test_failed_login_is_not_audited_as_login(client, auth, db):
+    make_user(employee_no="W122")
+    auth.login("W122", "wrong-pass1")
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "auth.login")) is None
+
+
+def test_account_is_paused_after_five_failures(client, auth):
+    make_user(employee_no="W123")
+    for _ in range(4):
+        assert auth.login("W123", "wrong-pass1").status_code == 401
+    fifth = auth.login("W123", "wrong-pass1")
+    assert fifth.status_code == 401
+    response = auth.login("W123")  # even the right password
+    assert response.status_code == 429
+    assert WAIT in text(response)
+    assert not logged_in(client)
+
+
+def test_four_failures_still_let_the_right_password_in(client, auth):
+    make_user(employee_no="W124")
+    for _ in range(4):
+        auth.login("W124", "wrong-pass1")
+    assert auth.login("W124").status_code == 303
+
+
+def test_account_pause_holds_from_another_address(app, auth):
+    make_user(employee_no="W125")
+    for _ in range(5):
+        auth.login("W125", "wrong-pass1")
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+    response = other.post("/auth/login", data={"employee_no": "W125", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 429
+
+
+def test_address_is_paused_after_twenty_failures_across_accounts(app, client):
+    make_user(employee_no="W126")
+    for n in range(20):
+        response = client.post(
+            "/auth/login", data={"employee_no": f"GUESS{n}", "password": "wrong-pass1"}
+        )
+        assert response.status_code == 401
+    response = client.post(
+        "/auth/login", data={"employee_no": "W126", "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 429
+    assert WAIT in text(response)
+    # Another address is not affected.
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.8"
+    response = other.post("/auth/login", data={"employee_no": "W126", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize("age_minutes, paused", [(16, False), (14, True)])
+def test_only_failures_inside_the_window_count(client, auth, db, age_minutes, paused):
+    make_user(employee_no="W127")
+    at = utcnow() - timedelta(minutes=age_minutes)
+    for _ in range(5):
+        db.session.add(
+            LoginAttempt(employee_no="W127", address="127.0.0.1", succeeded=False, at=at)
+        )
+    db.session.commit()
+    response = auth.login("W127")
+    assert response.status_code == (429 if paused else 303)
+
+
+# --- logging out ------------------------------------------------------------------------------
+
+
+def test_logout_is_post_only(client, auth):
+    make_user(employee_no="W130")
+    auth.login("W130")
+    assert client.get("/auth/logout").status_code == 405
+    assert logged_in(client)
+
+
+def test_logout_ends_the_session_and_the_remember_cookie(client, auth):
+    make_user(employee_no="W131")
+    auth.login("W131", remember=True)
+    response = auth.logout()
+    assert response.status_code == 303
+    assert location(response).startswith("/auth/login")
+    assert client.get_cookie("remember_token") is None
+    assert not logged_in(client)
+    page = text(client.get(response.headers["Location"]))
+    assert "You have logged out." in page  # i18n
+    assert 'data-clear-pages="1"' in page  # the offline page copies of this user are dropped
+
+
+# --- changing the password --------------------------------------------------------------------
+
+
+def change(client, current=DEFAULT_PASSWORD, new="newpass456", confirm=None):
+    return client.post(
+        "/auth/password",
+        data={
+            "current_password": current,
+            "new_password": new,
+            "confirm": new if confirm is None else confirm,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"current": "wrong-pass1"}, "The current password is wrong."),  # i18n
+        ({"new": "abc12"}, "Use at least 8 characters."),  # i18n
+        ({"new": "12345678"}, "Use letters and digits together."),  # i18n
+        ({"new": "abcdefgh"}, "Use letters and digits together."),  # i18n
+        ({"confirm": "newpass457"}, "The two new passwords differ."),  # i18n
+        ({"new": DEFAULT_PASSWORD}, "Choose a password different from the current one."),  # i18n
+    ],
+)
+def test_change_password_refusals(client, auth, db, kwargs, message):
+    user = make_user(employee_no="W140")
+    auth.login(user)
+    old_hash = user.password_hash
+    response = change(client, **kwargs)
+    assert response.status_code == 400
+    assert message in text(response)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash == old_hash
+
+
+def test_change_password_success(client, auth, db):
+    user = make_user(employee_no="W141")
+    auth.login(user)
+    response = change(client, new="newpass456")
+    assert response.status_code == 303
+    assert location(response) == "/"
+    assert "Your password has been changed." in text(client.get("/"))  # i18n
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "auth.password_changed"))
+    auth.logout()
+    assert auth.login("W141", DEFAULT_PASSWORD).status_code == 401
+    assert auth.login("W141", "newpass456").status_code == 303
+
+
+def test_change_password_needs_login(client):
+    response = client.get("/auth/password")
+    assert response.status_code == 302
+    assert location(response).startswith("/auth/login")
+
+
+@pytest.mark.parametrize("path", ["/", "/me", "/admin/users"])
+def test_must_change_password_leads_every_page_to_the_form(client, auth, path):
+    from app.models import Role
+
+    make_user(Role.ADMIN, employee_no="W142", must_change_password=True)
+    auth.login("W142")
+    response = client.get(path)
+    assert response.status_code == 302
+    assert location(response) == "/auth/password"
+    page = text(client.get("/auth/password"))
+    assert "Please choose a password of your own" in page  # i18n
+
+
+def test_must_change_password_is_lifted_once_changed(client, auth, db):
+    user = make_user(employee_no="W143", must_change_password=True)
+    auth.login(user)
+    assert change(client, new="mine12345").status_code == 303
+    assert client.get("/me").status_code == 200
+    assert db.session.get(User, user.id).must_change_password is False
+
+
+def test_must_change_password_still_allows_logout_and_offline(client, auth):
+    make_user(employee_no="W144", must_change_password=True)
+    auth.login("W144")
+    assert client.get("/offline").status_code == 200
+    assert client.get("/manifest.webmanifest").status_code == 200
+    assert auth.logout().status_code == 303
+
+
+# --- absent or expired session ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/me", "/me?tab=1", "/auth/password"])
+def test_page_without_session_redirects_to_login_with_next(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    parts = urlsplit(response.headers["Location"])
+    assert parts.path == "/auth/login"
+    assert parse_qs(parts.query)["next"] == [path]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HX-Request": "true"},
+        {"Sec-Fetch-Mode": "cors"},
+        {"Accept": "application/json"},
+    ],
+    ids=["htmx", "fetch", "json"],
+)
+def test_background_requests_without_session_get_401(client, headers):
+    response = client.get("/", headers=headers)
+    assert response.status_code == 401
+    assert "Location" not in response.headers
+    assert response.headers["X-Login-URL"] == "/auth/login"
+
+
+def test_json_401_says_why(client):
+    response = client.get("/me", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+    assert response.is_json
+    assert response.get_json()["error"] == "Please log in again."  # i18n
+
+
+def test_htmx_401_is_a_fragment(client):
+    response = client.get("/", headers={"HX-Request": "true"})
+    page = text(response)
+    assert "<html" not in page
+    assert "Please log in again." in page  # i18n
+
+
+def test_session_that_ended_gets_401_for_htmx(client, auth):
+    make_user(employee_no="W150")
+    auth.login("W150")
+    auth.logout()
+    response = client.get("/", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+
+
+# --- CSRF -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def csrf_app(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+CSRF_MESSAGE = (
+    "This form has expired or was sent from elsewhere. Please reload and try again."  # i18n
+)
+
+
+def test_post_without_csrf_token_is_refused(csrf_app, client):
+    make_user(employee_no="W160")
+    response = client.post(
+        "/auth/login", data={"employee_no": "W160", "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 400
+    assert CSRF_MESSAGE in text(response)
+    assert not logged_in(client)
+
+
+def test_login_form_token_is_accepted(csrf_app, client):
+    make_user(employee_no="W161")
+    page = text(client.get("/auth/login"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/auth/login",
+        data={"employee_no": "W161", "password": DEFAULT_PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 303
+
+
+def test_htmx_csrf_header_from_the_page_is_accepted(csrf_app, client, db):
+    user = make_user(employee_no="W162")
+    page = text(client.get("/auth/login"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post(
+        "/auth/login",
+        data={"employee_no": "W162", "password": DEFAULT_PASSWORD, "csrf_token": token},
+    )
+    home = text(client.get("/"))
+    header_token = re.search(r"hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", home).group(1)
+
+    refused = client.post("/locale", data={"locale": "en"}, headers={"HX-Request": "true"})
+    assert refused.status_code == 400
+    assert CSRF_MESSAGE in text(refused)
+
+    accepted = client.post(
+        "/locale",
+        data={"locale": "en"},
+        headers={"HX-Request": "true", "X-CSRFToken": header_token},
+    )
+    assert accepted.status_code == 303
+    assert db.session.get(User, user.id).locale == "en"
