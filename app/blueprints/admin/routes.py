@@ -1,15 +1,372 @@
-from app.blueprints.admin import bp
+from collections import Counter
+
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.blueprints.admin import bp, roster
+from app.blueprints.admin.forms import (
+    DepartmentForm,
+    NewUserForm,
+    PasswordResetForm,
+    RosterImportForm,
+    UserForm,
+)
 from app.blueprints.auth.access import roles_required
-from app.models import Role
+from app.extensions import db, htmx
+from app.models import AuditLog, Department, Role, User, UserRole
+from app.services import departments as dept_service
+from app.services.users import (
+    ValidationFailed,
+    check_password_rules,
+    create_user,
+    reset_password,
+    update_user,
+)
+
+
+def _fragment(full_template: str, partial_template: str, **context):
+    """The page, or for an htmx request just the part that the page itself includes."""
+    template = partial_template if htmx and not htmx.boosted else full_template
+    return render_template(template, **context)
+
+
+def _apply_errors(form, errors: dict[str, list[str]]) -> None:
+    for name, messages in errors.items():
+        target = form._fields.get(name)
+        if target is None:
+            form.form_errors.extend(messages)
+        else:
+            target.errors = list(target.errors) + messages
+
+
+AUDIT_LABELS = {
+    "auth.login": _l("Logged in"),
+    "auth.password_changed": _l("Changed own password"),
+    "user.created": _l("Account created"),
+    "user.updated": _l("Account changed"),
+    "user.password_reset": _l("Password reset"),
+    "department.created": _l("Department added"),
+    "department.updated": _l("Department changed"),
+    "department.deleted": _l("Department deleted"),
+    "roster.imported": _l("Roster imported"),
+}
+OUTCOME_LABELS = {
+    "created": _l("Created"),
+    "updated": _l("Updated"),
+    "unchanged": _l("Unchanged"),
+    "rejected": _l("Rejected"),
+}
+
+
+@bp.context_processor
+def labels():
+    return {
+        "audit_label": lambda action: AUDIT_LABELS.get(action, action),
+        "outcome_label": OUTCOME_LABELS.get,
+    }
+
+
+@bp.before_request
+@roles_required(Role.ADMIN)
+def require_admin():
+    """Every admin page is for administrators only."""
+
+
+# --- People -----------------------------------------------------------------------------
+
+
+def users_query(args):
+    query = (
+        select(User)
+        .options(selectinload(User.department).selectinload(Department.parent))
+        .order_by(User.active.desc(), User.employee_no)
+    )
+    if q := args.get("q", "").strip():
+        like = f"%{q}%"
+        query = query.where(
+            or_(User.employee_no.ilike(like), User.name.ilike(like), User.phone.ilike(like))
+        )
+    department = args.get("department", "")
+    if department == "none":
+        query = query.where(User.department_id.is_(None))
+    elif department.isdigit():
+        dept_id = int(department)
+        teams = select(Department.id).where(Department.parent_id == dept_id)
+        query = query.where(or_(User.department_id == dept_id, User.department_id.in_(teams)))
+    if (role := args.get("role")) in {r.value for r in Role}:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    status = args.get("status", "")
+    if status in {"active", "inactive"}:
+        query = query.where(User.active.is_(status == "active"))
+    return query
 
 
 @bp.route("/users")
-@roles_required(Role.ADMIN)
 def users():
-    return "users"
+    page = db.paginate(
+        users_query(request.args), per_page=bp_config("USERS_PER_PAGE"), error_out=False
+    )
+    return _fragment(
+        "admin/users.html", "admin/_user_results.html", page=page, args=request.args,
+        departments=dept_service.all_departments(), roles=list(Role),
+    )
 
 
-@bp.route("/import")
-@roles_required(Role.ADMIN)
+def bp_config(key):
+    return current_app.config[key]
+
+
+def _user_form(form_class, **kwargs):
+    return form_class(departments=dept_service.all_departments(), **kwargs)
+
+
+def _form_values(form) -> dict:
+    department = db.session.get(Department, form.department_id.data) or None
+    return {
+        "employee_no": form.employee_no.data,
+        "name": form.name.data,
+        "phone": form.phone.data,
+        "department": department,
+        "roles": {Role(r) for r in form.roles.data},
+    }
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    form = _user_form(NewUserForm)
+    if form.validate_on_submit():
+        try:
+            user = create_user(password=form.password.data, actor=current_user,
+                               **_form_values(form))
+        except ValidationFailed as failed:
+            db.session.rollback()
+            _apply_errors(form, failed.errors)
+        else:
+            db.session.commit()
+            flash(_("Account %(no)s created. Give the initial password to %(name)s; it must "
+                    "be changed at the first log-in.", no=user.employee_no, name=user.name),
+                  "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/user_new.html", form=form), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id):
+    user = db.get_or_404(User, user_id)
+    form = _user_form(UserForm, obj=user)
+    if request.method == "GET":
+        form.department_id.data = user.department_id or 0
+        form.roles.data = [r.value for r in user.roles if r is not Role.MEMBER]
+    if form.validate_on_submit():
+        try:
+            update_user(user, actor=current_user, active=form.active.data, **_form_values(form))
+        except ValidationFailed as failed:
+            db.session.rollback()
+            _apply_errors(form, failed.errors)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/user_edit.html", user=user, form=form,
+                           password_form=PasswordResetForm(),
+                           history=_history(user)), status
+
+
+def _history(user) -> list[AuditLog]:
+    return db.session.scalars(
+        select(AuditLog)
+        .where(AuditLog.target_type == "User", AuditLog.target_id == str(user.id))
+        .options(selectinload(AuditLog.actor))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(10)
+    ).all()
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+def set_active(user_id):
+    user = db.get_or_404(User, user_id)
+    active = request.form.get("active") == "1"
+    try:
+        update_user(user, actor=current_user, active=active)
+    except ValidationFailed as failed:
+        db.session.rollback()
+        for messages in failed.errors.values():
+            for message in messages:
+                flash(message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s can log in again.", name=user.name) if active
+              else _("%(name)s can no longer log in.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+def reset_user_password(user_id):
+    user = db.get_or_404(User, user_id)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(user, form.password.data, actor=current_user)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            _apply_errors(form, failed.errors)
+        else:
+            db.session.commit()
+            flash(_("Password reset. %(name)s must choose a new one at the next log-in.",
+                    name=user.name), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    return render_template("admin/user_edit.html", user=user,
+                           form=_user_form(UserForm, obj=user, formdata=None),
+                           password_form=form, history=_history(user)), 422
+
+
+# --- Departments ------------------------------------------------------------------------
+
+
+def _department_form(**kwargs):
+    return DepartmentForm(workshops=dept_service.workshops_with_teams(), **kwargs)
+
+
+def _render_departments(form, status=200):
+    workshops, counts = dept_service.department_tree()
+    return render_template("admin/departments.html", workshops=workshops, counts=counts,
+                           form=form), status
+
+
+@bp.route("/departments", methods=["GET", "POST"])
+def departments():
+    form = _department_form()
+    if form.validate_on_submit():
+        parent = db.session.get(Department, form.parent_id.data) if form.parent_id.data else None
+        try:
+            dept = dept_service.create_department(form.name.data, parent, actor=current_user)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            _apply_errors(form, failed.errors)
+        else:
+            db.session.commit()
+            flash(_("%(name)s added.", name=dept.full_name), "success")
+            return redirect(url_for("admin.departments"), 303)
+    return _render_departments(form, 422 if request.method == "POST" else 200)
+
+
+@bp.route("/departments/<int:dept_id>", methods=["GET", "POST"])
+def edit_department(dept_id):
+    """Inline edit (htmx: the row becomes a form); without JavaScript, a page of its own."""
+    dept = db.get_or_404(Department, dept_id)
+    form = _department_form(obj=dept)
+    if request.method == "GET":
+        form.parent_id.data = dept.parent_id or 0
+        if htmx and request.args.get("cancel"):
+            return render_template("admin/_department_row.html", dept=dept,
+                                   count=_people_count(dept))
+    elif form.validate_on_submit():
+        parent = db.session.get(Department, form.parent_id.data) if form.parent_id.data else None
+        try:
+            dept_service.update_department(dept, form.name.data, parent, actor=current_user)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            _apply_errors(form, failed.errors)
+        else:
+            db.session.commit()
+            flash(_("%(name)s saved.", name=dept.full_name), "success")
+            if htmx:
+                # A move can change the tree's shape: show the whole tree again.
+                return "", 200, {"HX-Redirect": url_for("admin.departments")}
+            return redirect(url_for("admin.departments"), 303)
+    status = 422 if request.method == "POST" else 200
+    return _fragment("admin/department_edit.html", "admin/_department_edit.html",
+                     dept=dept, form=form), status
+
+
+def _people_count(dept) -> int:
+    return db.session.scalar(select(func.count(User.id)).where(User.department_id == dept.id))
+
+
+@bp.route("/departments/<int:dept_id>/delete", methods=["POST"])
+def delete_department(dept_id):
+    dept = db.get_or_404(Department, dept_id)
+    name = dept.full_name
+    try:
+        dept_service.delete_department(dept, actor=current_user)
+    except ValidationFailed as failed:
+        db.session.rollback()
+        for messages in failed.errors.values():
+            for message in messages:
+                flash(_("%(name)s was not deleted: %(reason)s", name=name, reason=message),
+                      "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s deleted.", name=name), "success")
+    return redirect(url_for("admin.departments"), 303)
+
+
+# --- Roster import ----------------------------------------------------------------------
+
+
+@bp.route("/import", methods=["GET", "POST"])
 def import_roster():
-    return "import"
+    form = RosterImportForm()
+    reports, ignored, status = None, [], 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        if problems := check_password_rules(form.initial_password.data):
+            form.initial_password.errors = list(form.initial_password.errors) + problems
+            status = 422
+        else:
+            try:
+                rows, ignored = roster.read_rows(upload.filename or "", upload.read())
+            except roster.RosterError as error:
+                form.file.errors = list(form.file.errors) + [str(error)]
+                status = 422
+            else:
+                reports = roster.import_rows(rows, form.initial_password.data, current_user)
+                db.session.commit()
+    elif request.method == "POST":
+        status = 422
+    tally = Counter(r.outcome for r in reports or ())
+    return render_template("admin/import.html", form=form, reports=reports, tally=tally,
+                           ignored=ignored), status
+
+
+@bp.route("/import/template.xlsx")
+def roster_template():
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "roster"
+    sheet.append(["工号", "姓名", "部门", "手机", "角色"])
+    sheet.append(["10001", "张三", "机加工车间/车工班", "13800000000", "群监员"])
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return send_file(buffer, as_attachment=True, download_name="roster-template.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# --- Audit log --------------------------------------------------------------------------
+
+
+@bp.route("/audit")
+def audit_log():
+    query = (
+        select(AuditLog)
+        .options(selectinload(AuditLog.actor))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    )
+    if q := request.args.get("q", "").strip():
+        like = f"%{q}%"
+        query = query.where(or_(AuditLog.action.ilike(like), AuditLog.summary.ilike(like)))
+    page = db.paginate(query, per_page=bp_config("AUDIT_PER_PAGE"), error_out=False)
+    return _fragment("admin/audit.html", "admin/_audit_results.html", page=page,
+                     args=request.args)
+

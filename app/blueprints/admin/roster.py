@@ -1,0 +1,257 @@
+"""Importing a roster of workers from an .xlsx or .csv file, row by row, with a report.
+
+A file that cannot be read, or whose columns are wrong, changes nothing. Otherwise each row
+is created, updated, left unchanged or rejected with its reasons; good rows go in even when
+others are rejected, so the office can fix the rejected ones and import the file again.
+"""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Department, Role, User
+from app.services import audit
+from app.services.users import (
+    EMPLOYEE_NO,
+    PHONE,
+    ValidationFailed,
+    create_user,
+    snapshot,
+    update_user,
+)
+
+HEADERS = {
+    "employee_no": {"employee number", "employee no", "employee_no", "工号", "员工编号", "职工号"},
+    "name": {"name", "姓名"},
+    "department": {"department", "部门", "所在部门"},
+    "phone": {"phone", "电话", "手机", "手机号", "联系电话"},
+    "roles": {"roles", "role", "角色"},
+}
+REQUIRED = ("employee_no", "name")
+ROLE_WORDS = {
+    **{r.value: r for r in Role},
+    "会员": Role.MEMBER, "职工": Role.MEMBER,
+    "群监员": Role.INSPECTOR, "inspector": Role.INSPECTOR,
+    "安全员": Role.SAFETY_OFFICER, "群监组长": Role.SAFETY_OFFICER,
+    "safety officer": Role.SAFETY_OFFICER,
+    "工会干事": Role.ORGANIZER, "干事": Role.ORGANIZER, "union organizer": Role.ORGANIZER,
+    "帮扶专干": Role.CARE_OFFICER, "care officer": Role.CARE_OFFICER,
+    "管理员": Role.ADMIN, "工会主席": Role.ADMIN, "administrator": Role.ADMIN,
+}
+SEPARATORS = str.maketrans({c: "," for c in "、，;；/|"})
+
+
+class RosterError(Exception):
+    """The whole file is refused; the message says why."""
+
+
+@dataclass
+class RowReport:
+    line: int
+    employee_no: str
+    name: str
+    outcome: str = "rejected"  # created | updated | unchanged | rejected
+    reasons: list[str] = field(default_factory=list)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel keeps employee numbers and phones as numbers
+    return str(value).strip()
+
+
+def _column_names(keys) -> str:
+    names = {"employee_no": _("employee number"), "name": _("name"),
+             "department": _("department"), "phone": _("phone"), "roles": _("roles")}
+    return ", ".join(names[k] for k in keys)
+
+
+def read_rows(filename: str, data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
+    """Parse the file into (line number, {column: text}) rows; raises RosterError.
+
+    Returns the rows and the names of columns that were ignored.
+    """
+    limit = current_app.config["ROSTER_MAX_BYTES"]
+    if len(data) > limit:
+        raise RosterError(_("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024)))
+    if not data:
+        raise RosterError(_("The file is empty."))
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix == "xlsx":
+        table = _xlsx_rows(data)
+    elif suffix == "csv":
+        table = _csv_rows(data)
+    else:
+        raise RosterError(_("Use an Excel (.xlsx) or CSV (.csv) file."))
+
+    table = [(n, [_cell(c) for c in row]) for n, row in table]
+    table = [(n, row) for n, row in table if any(row)]
+    if not table:
+        raise RosterError(_("The file has no rows."))
+    header_line, header = table[0]
+    columns, ignored = {}, []
+    for index, title in enumerate(header):
+        key = next((k for k, words in HEADERS.items() if title.lower() in words), None)
+        if key is None:
+            if title:
+                ignored.append(title)
+        elif key in columns:
+            raise RosterError(_("The column %(name)s appears twice.", name=title))
+        else:
+            columns[key] = index
+    missing = [k for k in REQUIRED if k not in columns]
+    if missing:
+        raise RosterError(
+            _("The first row must name the columns; missing: %(missing)s. Expected columns: "
+              "%(expected)s.", missing=_column_names(missing), expected=_column_names(HEADERS))
+        )
+    rows = table[1:]
+    max_rows = current_app.config["ROSTER_MAX_ROWS"]
+    if len(rows) > max_rows:
+        raise RosterError(_("At most %(max)d rows can be imported at once.", max=max_rows))
+    parsed = [
+        (n, {k: (row[i] if i < len(row) else "") for k, i in columns.items()}) for n, row in rows
+    ]
+    return parsed, ignored
+
+
+def _xlsx_rows(data: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        raise RosterError(_("This file could not be read as an Excel workbook.")) from error
+    try:
+        sheet = workbook.worksheets[0]
+        return list(enumerate(sheet.iter_rows(values_only=True), start=1))
+    finally:
+        workbook.close()
+
+
+def _csv_rows(data: bytes):
+    if b"\x00" in data[:4096]:
+        raise RosterError(_("This file is not a text CSV file."))
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterError(_("This CSV file's text encoding is not UTF-8 or GBK."))
+    try:
+        return list(enumerate(csv.reader(io.StringIO(text)), start=1))
+    except csv.Error as error:
+        raise RosterError(_("This CSV file is malformed: %(error)s", error=str(error))) from error
+
+
+def _parse_roles(text: str) -> tuple[set[Role], list[str]]:
+    roles, unknown = set(), []
+    for word in filter(None, (w.strip() for w in text.translate(SEPARATORS).split(","))):
+        role = ROLE_WORDS.get(word.lower()) or ROLE_WORDS.get(word)
+        if role is None:
+            unknown.append(word)
+        else:
+            roles.add(role)
+    return roles, unknown
+
+
+class _Departments:
+    """All departments in memory, found by 'Workshop/Team' or by a unique name."""
+
+    def __init__(self):
+        self.by_path, self.by_name = {}, defaultdict(list)
+        for dept in db.session.scalars(select(Department)).all():
+            self.by_path[dept.full_name.replace(" / ", "/")] = dept
+            self.by_name[dept.name].append(dept)
+
+    def find(self, text: str) -> Department | None:
+        key = "/".join(p.strip() for p in text.replace("／", "/").split("/"))
+        if key in self.by_path:
+            return self.by_path[key]
+        matches = self.by_name.get(key, [])
+        return matches[0] if len(matches) == 1 else None
+
+
+def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
+    """Apply the parsed rows; the caller commits. Returns one report per row."""
+    departments = _Departments()
+    counts = defaultdict(list)
+    for line, values in rows:
+        counts[values["employee_no"]].append(line)
+    numbers = [no for no in counts if no]
+    existing = {
+        u.employee_no: u
+        for u in db.session.scalars(select(User).where(User.employee_no.in_(numbers))).all()
+    } if numbers else {}
+
+    reports = []
+    for line, values in rows:
+        report = RowReport(line, values["employee_no"], values["name"])
+        reports.append(report)
+        changes = _validate_row(values, counts, departments, report)
+        if report.reasons:
+            continue
+        user = existing.get(report.employee_no)
+        try:
+            if user is None:
+                create_user(employee_no=report.employee_no, password=initial_password,
+                            actor=actor, must_change_password=True,
+                            **{k: v for k, v in changes.items() if k != "keep_roles"})
+                report.outcome = "created"
+            else:
+                before = snapshot(user)
+                if changes.pop("keep_roles"):
+                    changes.pop("roles")
+                update_user(user, actor=actor, **changes)
+                report.outcome = "updated" if snapshot(user) != before else "unchanged"
+        except ValidationFailed as failed:
+            report.reasons = [m for msgs in failed.errors.values() for m in msgs]
+    tally = {o: sum(r.outcome == o for r in reports) for o in
+             ("created", "updated", "unchanged", "rejected")}
+    audit.record("roster.imported", None, actor=actor, after=tally,
+                 summary=", ".join(f"{k} {v}" for k, v in tally.items()))
+    return reports
+
+
+def _validate_row(values, counts, departments, report) -> dict:
+    """Check one row; fills report.reasons and returns the changes to apply."""
+    no, name = values["employee_no"], values["name"]
+    if not no:
+        report.reasons.append(_("The employee number is missing."))
+    elif not EMPLOYEE_NO.match(no):
+        report.reasons.append(_("The employee number %(no)s is not valid.", no=no))
+    elif len(counts[no]) > 1:
+        report.reasons.append(_("Employee number %(no)s appears on several rows: %(lines)s.",
+                                no=no, lines=", ".join(map(str, counts[no]))))
+    if not name:
+        report.reasons.append(_("The name is missing."))
+    elif len(name) > 80:
+        report.reasons.append(_("The name is longer than 80 characters."))
+    department = None
+    if values.get("department"):
+        department = departments.find(values["department"])
+        if department is None:
+            report.reasons.append(_("Unknown department: %(name)s.", name=values["department"]))
+    phone = values.get("phone", "")
+    if phone and not PHONE.match(phone):
+        report.reasons.append(_("The phone number %(phone)s is not valid.", phone=phone))
+    roles, unknown = _parse_roles(values.get("roles", ""))
+    if unknown:
+        report.reasons.append(_("Unknown roles: %(roles)s.", roles="、".join(unknown)))
+    # An empty cell keeps what an existing account has; it never clears it.
+    changes = {"name": name, "roles": roles, "keep_roles": not values.get("roles")}
+    if phone:
+        changes["phone"] = phone
+    if department is not None:
+        changes["department"] = department
+    return changes

@@ -1,0 +1,98 @@
+"""The department tree: workshops (车间) at the top, teams (班组) inside them."""
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Department, DepartmentKind, User
+from app.services import audit
+from app.services.users import ValidationFailed
+
+
+def _check_name(name: str, parent: Department | None, dept: Department | None) -> list[str]:
+    same_parent = (
+        Department.parent_id == parent.id if parent else Department.parent_id.is_(None)
+    )
+    clash = db.session.scalar(
+        select(Department.id).where(Department.name == name, same_parent).limit(1)
+    )
+    if clash is not None and (dept is None or clash != dept.id):
+        return [_("There is already a department named %(name)s here.", name=name)]
+    return []
+
+
+def _check_parent(parent: Department | None, dept: Department | None) -> list[str]:
+    if parent is None:
+        return []
+    if parent.parent_id is not None:
+        return [_("A team can only belong to a workshop.")]
+    if dept is not None and (parent.id == dept.id or dept.children):
+        return [_("A workshop that has teams cannot itself become a team.")]
+    return []
+
+
+def create_department(name: str, parent: Department | None, *, actor=None) -> Department:
+    name = name.strip()
+    errors = {"name": _check_name(name, parent, None), "parent_id": _check_parent(parent, None)}
+    if any(errors.values()):
+        raise ValidationFailed({k: v for k, v in errors.items() if v})
+    kind = DepartmentKind.TEAM if parent else DepartmentKind.WORKSHOP
+    dept = Department(name=name, parent=parent, kind=kind)
+    db.session.add(dept)
+    db.session.flush()
+    audit.record("department.created", dept, actor=actor, summary=dept.full_name)
+    return dept
+
+
+def update_department(dept: Department, name: str, parent: Department | None, *, actor=None):
+    name = name.strip()
+    errors = {"name": _check_name(name, parent, dept), "parent_id": _check_parent(parent, dept)}
+    if any(errors.values()):
+        raise ValidationFailed({k: v for k, v in errors.items() if v})
+    before = {"name": dept.full_name}
+    dept.name, dept.parent = name, parent
+    dept.kind = DepartmentKind.TEAM if parent else DepartmentKind.WORKSHOP
+    if dept.full_name != before["name"]:
+        audit.record("department.updated", dept, actor=actor, summary=dept.full_name,
+                     before=before, after={"name": dept.full_name})
+    return dept
+
+
+def delete_department(dept: Department, *, actor=None) -> None:
+    """Only an empty department goes: people and teams must be moved first."""
+    if dept.children:
+        raise ValidationFailed({"department": [_("Move or delete its teams first.")]})
+    members = db.session.scalar(select(func.count(User.id)).where(User.department_id == dept.id))
+    if members:
+        raise ValidationFailed({"department": [
+            _("%(count)d people still belong to it; move them first.", count=members)
+        ]})
+    audit.record("department.deleted", dept, actor=actor, summary=dept.full_name)
+    db.session.delete(dept)
+
+
+def workshops_with_teams() -> list[Department]:
+    return db.session.scalars(
+        select(Department)
+        .where(Department.parent_id.is_(None))
+        .options(selectinload(Department.children))
+        .order_by(Department.name)
+    ).all()
+
+
+def department_tree() -> tuple[list[Department], dict[int, int]]:
+    """Workshops with their teams loaded, and how many people each department has."""
+    workshops = workshops_with_teams()
+    counts = dict(
+        db.session.execute(
+            select(User.department_id, func.count(User.id)).group_by(User.department_id)
+        ).all()
+    )
+    return workshops, counts
+
+
+def all_departments() -> list[Department]:
+    """Every department, workshops each followed by their teams, for pick lists."""
+    workshops = workshops_with_teams()
+    return [d for w in workshops for d in (w, *w.children)]
