@@ -1,6 +1,8 @@
 from urllib.parse import urlsplit
 
+from babel import Locale
 from flask import current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from app.blueprints.main import bp
@@ -37,15 +39,22 @@ def set_locale():
     return redirect(back or url_for("main.index"), 303)
 
 
+def _current_locale_code() -> str:
+    """The LANGUAGES key of this request's locale: Babel spells zh_CN as zh_Hans_CN."""
+    locale = get_locale()
+    for code in current_app.config["LANGUAGES"]:
+        if Locale.parse(code) == locale:
+            return code
+    return str(locale)
+
+
 @bp.app_context_processor
 def shell_helpers():
-    from flask_babel import get_locale
-
     from app.navigation import is_current, nav_for
 
     return {
         "nav_items": lambda: nav_for(current_user),
         "nav_current": is_current,
-        "current_locale": lambda: str(get_locale()),
+        "current_locale": _current_locale_code,
         "languages": current_app.config["LANGUAGES"],
     }
