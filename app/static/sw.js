@@ -23,9 +23,25 @@ self.addEventListener("activate", (event) => {
       .then((keys) => Promise.all(
         keys.filter((key) => key.startsWith("shell-") && key !== SHELL_CACHE)
           .map((key) => caches.delete(key))))
-      .then(() => self.clients.claim())
+      .then(() => Promise.all([self.clients.claim(), cacheOpenPages()]))
   );
 });
+
+// The page on screen at the first visit loaded before this worker existed, so the fetch
+// handler never saw it: keep a copy now, or it would not open offline.
+async function cacheOpenPages() {
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const cache = await caches.open(PAGES_CACHE);
+  await Promise.all(windows.map(async (client) => {
+    if (new URL(client.url).origin !== self.location.origin) return;
+    try {
+      const response = await fetch(client.url, { credentials: "same-origin" });
+      if (response.ok && !response.redirected) await cache.put(client.url, response);
+    } catch (error) {
+      // Offline already: nothing to keep.
+    }
+  }));
+}
 
 async function networkFirstPage(request) {
   try {
