@@ -1,6 +1,294 @@
-def test_login_on_phone(live_server, page):
-    from tests.browser.conftest import log_in
+"""The mobile shell in a real Chromium on a 360x740 phone: log-in, navigation, language,
+offline pages from the service worker's cache, and an expired session seen by htmx."""
 
-    live_server.make_user("B0001", name="测试员")
-    log_in(page, live_server.url, "B0001")
-    assert page.locator(".greeting-name").inner_text().endswith("测试员")
+import itertools
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE, log_in
+
+_numbers = itertools.count(1)
+
+
+def new_user(live_server, *roles, name=None):
+    """A fresh account on the live server (numbers are unique within the test session)."""
+    employee_no = f"SH{next(_numbers):04d}"
+    return live_server.make_user(employee_no, *roles, name=name or f"壳测{employee_no}")
+
+
+def assert_fits_phone(page):
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} scrolls sideways: {width}px wide"
+
+
+def wait_until(page, predicate: str, arg=None, timeout_ms: int = 10_000):
+    """Poll an async JS predicate in the page until it holds.
+
+    `page.wait_for_function` takes a returned Promise for a truthy value without awaiting it,
+    so it cannot wait on the Cache or Service Worker APIs.
+    """
+    held = page.evaluate(
+        f"""async (arg) => {{
+            const predicate = {predicate};
+            const deadline = Date.now() + {timeout_ms};
+            while (Date.now() < deadline) {{
+                if (await predicate(arg)) return true;
+                await new Promise((resolve) => setTimeout(resolve, 50));
+            }}
+            return false;
+        }}""",
+        arg,
+    )
+    assert held, f"still false after {timeout_ms} ms on {page.url}: {predicate}"
+
+
+def wait_for_service_worker(page):
+    """Wait until the service worker is active and controls this page."""
+    wait_until(
+        page,
+        "async () => (await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller",
+    )
+
+
+def wait_until_page_cached(page, path):
+    wait_until(
+        page,
+        """async (path) => {
+            const cache = await caches.open("pages");
+            return !!(await cache.match(path, { ignoreVary: true }));
+        }""",
+        path,
+    )
+
+
+def nav(page):
+    return page.locator("nav.bottom-nav")
+
+
+def test_member_logs_in_and_moves_between_home_and_me(live_server, page):
+    employee_no, password = new_user(live_server, name="李师傅")
+    log_in(page, live_server.url, employee_no, password)
+
+    expect(page.locator(".greeting-name")).to_contain_text("李师傅")
+    expect(nav(page)).to_be_visible()
+    expect(nav(page).get_by_role("link")).to_have_count(2)  # Home, Me: no Admin for a member
+    expect(nav(page).locator("a[href='/admin/users']")).to_have_count(0)
+    expect(nav(page).locator("a[href='/']")).to_have_attribute("aria-current", "page")
+    assert_fits_phone(page)
+    box = nav(page).bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert box["y"] + box["height"] <= PHONE["height"]  # pinned to the bottom of the screen
+
+    nav(page).locator("a[href='/me']").click()
+    expect(page).to_have_url(live_server.url + "/me")
+    expect(page.locator(".profile-name")).to_have_text("李师傅")
+    expect(page.locator(".facts")).to_contain_text(employee_no)
+    expect(nav(page).locator("a[href='/me']")).to_have_attribute("aria-current", "page")
+    assert_fits_phone(page)
+
+    nav(page).locator("a[href='/']").click()
+    expect(page).to_have_url(live_server.url + "/")
+    expect(page.locator(".greeting-name")).to_contain_text("李师傅")
+
+
+def test_admin_sees_the_admin_item(live_server, page):
+    employee_no, password = new_user(live_server, "admin")
+    log_in(page, live_server.url, employee_no, password)
+
+    expect(nav(page).get_by_role("link")).to_have_count(3)
+    admin_link = nav(page).locator("a[href='/admin/users']")
+    expect(admin_link).to_be_visible()
+    expect(admin_link).to_contain_text("Admin")  # i18n
+    assert_fits_phone(page)
+    # Three items share the width without crowding: each keeps a finger-sized target.
+    for link in nav(page).get_by_role("link").all():
+        box = link.bounding_box()
+        assert box["width"] >= 48 and box["height"] >= 48
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_log_out_from_me_lands_on_log_in_and_forgets_cached_pages(live_server, page):
+    employee_no, password = new_user(live_server)
+    log_in(page, live_server.url, employee_no, password)
+    wait_for_service_worker(page)
+    wait_until_page_cached(page, "/")
+    page.goto(live_server.url + "/me")
+    wait_until_page_cached(page, "/me")
+
+    page.get_by_role("button", name="Log out").click()  # i18n
+    expect(page).to_have_url(live_server.url + "/auth/login?logged_out=1")
+    expect(page.locator("input[name=employee_no]")).to_be_visible()
+    expect(page.locator(".flash")).to_contain_text("You have logged out.")  # i18n
+    expect(nav(page)).to_have_count(0)
+    # The next person holding this phone cannot read the previous user's pages offline.
+    wait_until(
+        page,
+        """async () => !(await caches.has("pages"))
+            || (await (await caches.open("pages")).keys()).length === 0""",
+    )
+
+    page.context.set_offline(True)
+    page.goto(live_server.url + "/")
+    expect(page.locator(".offline-card")).to_be_visible()
+    expect(page.locator(".greeting-name")).to_have_count(0)
+
+
+def test_offline_reload_shows_the_cached_home_and_unvisited_pages_the_offline_page(
+    live_server, page
+):
+    employee_no, password = new_user(live_server, name="王班长")
+    log_in(page, live_server.url, employee_no, password)
+    wait_for_service_worker(page)
+    wait_until_page_cached(page, "/")
+
+    page.context.set_offline(True)
+    assert page.evaluate("navigator.onLine") is False
+    page.reload()
+    expect(page.locator(".greeting-name")).to_contain_text("王班长")
+    expect(nav(page)).to_be_visible()
+    # The shell's own files come from the precache: styles applied, htmx loaded.
+    expect(page.locator(".topbar")).to_have_css("background-color", "rgb(200, 16, 46)")
+    page.wait_for_function("typeof window.htmx === 'object'")
+
+    page.goto(live_server.url + "/me")  # never visited
+    expect(page.locator(".offline-card")).to_be_visible()
+    expect(page.locator(".offline-card h2")).to_have_text("No connection")  # i18n
+    expect(page).to_have_url(live_server.url + "/me")
+    assert_fits_phone(page)
+
+    page.context.set_offline(False)
+    page.reload()
+    expect(page.locator(".profile-name")).to_be_visible()
+
+
+def test_the_page_open_when_the_worker_takes_over_is_kept_for_offline(
+    live_server, browser, browser_context_args
+):
+    """A phone already signed in (remember-me) opens the app: its very first page loads
+    before the service worker exists, and must still open offline afterwards."""
+    employee_no, password = new_user(live_server, name="钱师傅")
+    without_worker = browser.new_context(**{**browser_context_args, "service_workers": "block"})
+    log_in(without_worker.new_page(), live_server.url, employee_no, password)
+    signed_in = without_worker.storage_state()
+    without_worker.close()
+
+    context = browser.new_context(**browser_context_args, storage_state=signed_in)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/")
+        assert page.evaluate("navigator.serviceWorker.controller") is None  # a first visit
+        wait_for_service_worker(page)
+        wait_until_page_cached(page, "/")
+
+        context.set_offline(True)
+        page.reload()
+        expect(page.locator(".greeting-name")).to_contain_text("钱师傅")
+    finally:
+        context.close()
+
+
+def test_cached_home_loads_while_the_server_is_down(server_up, page):
+    live_server = server_up
+    employee_no, password = new_user(live_server, name="赵安全")
+    log_in(page, live_server.url, employee_no, password)
+    wait_for_service_worker(page)
+    wait_until_page_cached(page, "/")
+
+    live_server.stop()
+    # Network up, server down: the browser still thinks it is online.
+    assert page.evaluate("navigator.onLine") is True
+    page.reload()
+    expect(page.locator(".greeting-name")).to_contain_text("赵安全")
+    expect(nav(page)).to_be_visible()
+    page.goto(live_server.url + "/me")
+    expect(page.locator(".offline-card")).to_be_visible()
+
+    live_server.start()
+    page.reload()
+    expect(page.locator(".profile-name")).to_have_text("赵安全")
+
+
+def test_htmx_request_after_the_session_ended_asks_to_log_in_again(live_server, page):
+    employee_no, password = new_user(live_server)
+    log_in(page, live_server.url, employee_no, password)
+    cards_before = page.locator("#home-cards").inner_html()
+
+    page.context.clear_cookies()
+    with page.expect_response(lambda r: r.url == live_server.url + "/" and r.status == 401):
+        page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+    toast = page.locator("#toast")
+    expect(toast).to_be_visible()
+    expect(toast).to_contain_text("Your session has ended.")  # i18n
+    link = toast.get_by_role("link")
+    expect(link).to_have_text("Log in again")  # i18n
+    expect(link).to_have_attribute("href", "/auth/login")
+    # The fragment was not replaced by a log-in form.
+    expect(page.locator("#home-cards input[name=password]")).to_have_count(0)
+    assert page.locator("#home-cards").inner_html() == cards_before
+    # The toast stays until the user acts on it, and acting on it leads to the log-in form.
+    link.click()
+    expect(page).to_have_url(live_server.url + "/auth/login")
+    expect(page.locator("input[name=employee_no]")).to_be_visible()
+
+
+def test_language_switch_on_the_log_in_page(live_server, page):
+    page.goto(live_server.url + "/auth/login")
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", "zh-CN")
+    expect(page.get_by_role("button", name="中文")).to_have_attribute("aria-pressed", "true")
+    assert_fits_phone(page)
+
+    page.get_by_role("button", name="English").click()
+    expect(html).to_have_attribute("lang", "en")
+    expect(page).to_have_url(live_server.url + "/auth/login")
+    expect(page.get_by_role("button", name="English")).to_have_attribute("aria-pressed", "true")
+
+    page.get_by_role("button", name="中文").click()
+    expect(html).to_have_attribute("lang", "zh-CN")
+    expect(page.get_by_role("button", name="中文")).to_have_attribute("aria-pressed", "true")
+
+
+@pytest.fixture
+def installed_context(browser_type, browser_type_launch_args, tmp_path):
+    """A persistent profile: a normal context is incognito, which is never installable."""
+    context = browser_type.launch_persistent_context(
+        tmp_path / "profile",
+        **browser_type_launch_args,
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        service_workers="allow",
+    )
+    yield context
+    context.close()
+
+
+def test_the_app_is_installable(live_server, installed_context):
+    page = installed_context.pages[0] if installed_context.pages else installed_context.new_page()
+    page.goto(live_server.url + "/auth/login")
+    wait_for_service_worker(page)
+
+    cdp = installed_context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"] == live_server.url + "/manifest.webmanifest"
+    assert manifest["errors"] == []
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+
+    icons = page.evaluate(
+        """async () => {
+            const manifest = await (await fetch("/manifest.webmanifest")).json();
+            return Promise.all(manifest.icons.map((icon) => new Promise((resolve) => {
+                const img = new Image();
+                img.onload = () => resolve({...icon, width: img.naturalWidth,
+                                             height: img.naturalHeight});
+                img.onerror = () => resolve({...icon, width: 0, height: 0});
+                img.src = icon.src;
+            })));
+        }"""
+    )
+    assert {icon["sizes"] for icon in icons} >= {"192x192", "512x512"}
+    for icon in icons:
+        assert f"{icon['width']}x{icon['height']}" == icon["sizes"], icon
