@@ -2,7 +2,6 @@
 
 import re
 from datetime import UTC, datetime, timedelta
-from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,14 +10,11 @@ from sqlalchemy import select
 from app.models import AuditLog, LoginAttempt, User
 from app.models._types import utcnow
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.isolation import fresh_request_globals, text  # noqa: F401
 
 WRONG = "Wrong employee number or password."  # i18n
 WAIT = "Too many failed attempts. Please wait 15 minutes and try again."  # i18n
 DEACTIVATED = "This account has been deactivated. Please contact the union office."  # i18n
-
-
-def text(response) -> str:
-    return unescape(response.get_data(as_text=True))
 
 
 def logged_in(client) -> bool:
@@ -181,6 +177,8 @@ def test_without_remember_me_there_is_no_remember_cookie(client, auth):
     auth.login("W111", remember=False)
     assert logged_in(client)
     assert client.get_cookie("remember_token") is None
+    client.delete_cookie("session")
+    assert not logged_in(client)
 
 
 def test_session_cookie_is_httponly_and_lax(client, auth):

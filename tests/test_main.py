@@ -1,0 +1,213 @@
+"""The home page (full and fragment), the shell's bottom navigation and the language switch."""
+
+import re
+
+import pytest
+
+from app.models import Role, User
+from tests.factories import make_department, make_user
+from tests.isolation import fresh_request_globals, text  # noqa: F401
+
+
+def nav_labels(page: str) -> list[str]:
+    """The labels of the bottom navigation, in order."""
+    nav = re.search(r'<nav class="bottom-nav".*?</nav>', page, re.S)
+    return re.findall(r"<span>([^<]+)</span>", nav.group(0)) if nav else []
+
+
+def html_lang(page: str) -> str:
+    return re.search(r'<html lang="([^"]+)"', page).group(1)
+
+
+# --- home page --------------------------------------------------------------------------------
+
+
+def test_home_full_page_has_the_shell(client, auth):
+    team = make_department("车工班", parent=make_department("机加工车间"))
+    make_user(Role.INSPECTOR, employee_no="H001", name="张三", department=team)
+    auth.login("H001")
+    response = client.get("/")
+    assert response.status_code == 200
+    page = text(response)
+    assert page.lstrip().startswith("<!doctype html>")
+    assert "Hello, 张三" in page  # i18n
+    assert "机加工车间 / 车工班" in page
+    assert "Safety inspector" in page  # i18n
+    assert 'id="home-cards"' in page
+    assert nav_labels(page) == ["Home", "Me"]  # i18n
+    assert "Nothing is waiting for you. Well done!" in page  # i18n
+
+
+def test_home_fragment_for_htmx(client, auth, htmx_headers):
+    make_user(employee_no="H002", name="李四")
+    auth.login("H002")
+    response = client.get("/", headers=htmx_headers)
+    assert response.status_code == 200
+    fragment = text(response)
+    assert "<html" not in fragment
+    assert "bottom-nav" not in fragment
+    assert "Hello, 李四" not in fragment  # i18n — the greeting belongs to the page, not the cards
+    assert "Your department is not set" in fragment  # i18n
+
+
+def test_boosted_htmx_request_gets_the_full_page(client, auth):
+    make_user(employee_no="H003")
+    auth.login("H003")
+    page = text(client.get("/", headers={"HX-Request": "true", "HX-Boosted": "true"}))
+    assert "<html" in page
+
+
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}], ids=["page", "fragment"])
+def test_home_varies_on_hx_request(client, auth, headers):
+    make_user(employee_no="H004")
+    auth.login("H004")
+    response = client.get("/", headers=headers)
+    assert "HX-Request" in response.vary
+
+
+def test_admin_sees_admin_in_the_bottom_nav(client, auth):
+    make_user(Role.ADMIN, employee_no="H005")
+    auth.login("H005")
+    page = text(client.get("/"))
+    assert nav_labels(page) == ["Home", "Admin", "Me"]  # i18n
+    assert 'href="/admin/users"' in page
+
+
+@pytest.mark.parametrize(
+    "roles", [(), (Role.INSPECTOR, Role.SAFETY_OFFICER), (Role.ORGANIZER, Role.CARE_OFFICER)]
+)
+def test_others_do_not_see_admin(client, auth, roles):
+    make_user(*roles, employee_no="H006")
+    auth.login("H006")
+    page = text(client.get("/"))
+    assert "Admin" not in nav_labels(page)  # i18n
+    assert 'href="/admin/' not in page
+
+
+def test_current_nav_item_is_marked(client, auth):
+    make_user(employee_no="H007")
+    auth.login("H007")
+    page = text(client.get("/me"))
+    current = re.search(r'<a href="([^"]+)" aria-current="page"', page)
+    assert current.group(1) == "/me"
+
+
+def test_admin_home_cards_count_people(client, auth):
+    workshop = make_department("装配车间")
+    make_user(Role.ADMIN, employee_no="H010", department=workshop)
+    make_user(employee_no="H011", department=workshop)
+    make_user(employee_no="H012")  # no department
+    make_user(employee_no="H013")  # no department
+    make_user(employee_no="H014", active=False)  # deactivated, not counted as waiting
+    auth.login("H010")
+    page = text(client.get("/", headers={"HX-Request": "true"}))
+    assert "People" in page  # i18n
+    assert "4 active accounts, 1 deactivated." in page  # i18n
+    card = re.search(
+        r'<a class="card-link" href="([^"]+)">\s*<span class="card-title">'
+        r'Accounts without a department <span class="badge">(\d+)</span>',  # i18n
+        page,
+    )
+    assert card is not None
+    assert card.group(2) == "2"
+    assert card.group(1) == "/admin/users?department=none"
+    assert "Bring in your roster" not in page  # i18n
+
+
+def test_lone_admin_is_asked_to_import_the_roster(client, auth):
+    make_user(Role.ADMIN, employee_no="H015", department=make_department())
+    auth.login("H015")
+    page = text(client.get("/"))
+    assert "Bring in your roster" in page  # i18n
+    assert "Accounts without a department" not in page  # i18n
+    assert 'href="/admin/import"' in page
+
+
+def test_user_without_department_is_told(client, auth):
+    make_user(employee_no="H016")
+    auth.login("H016")
+    page = text(client.get("/"))
+    assert "Your department is not set" in page  # i18n
+    assert "Ask the union office to add you to your workshop and team." in page  # i18n
+    assert "People" not in page  # i18n — not an administrator
+
+
+def test_me_page_shows_the_account(client, auth):
+    make_user(Role.ORGANIZER, employee_no="H017", name="赵六", phone="13800000000")
+    auth.login("H017")
+    page = text(client.get("/me"))
+    assert "赵六" in page
+    assert "H017" in page
+    assert "13800000000" in page
+    assert "Union organizer" in page  # i18n
+    assert 'action="/auth/logout"' in page
+
+
+# --- language ---------------------------------------------------------------------------------
+
+
+def test_chinese_is_the_default(client):
+    assert html_lang(text(client.get("/auth/login"))) == "zh-CN"
+
+
+def test_switching_language_without_login_uses_the_session(client):
+    response = client.post("/locale", data={"locale": "en"})
+    assert response.status_code == 303
+    assert html_lang(text(client.get("/auth/login"))) == "en"
+    client.post("/locale", data={"locale": "zh_CN"})
+    assert html_lang(text(client.get("/auth/login"))) == "zh-CN"
+
+
+def test_switching_language_is_saved_on_the_user(client, auth, db):
+    user = make_user(employee_no="H020")
+    auth.login(user)
+    client.post("/locale", data={"locale": "en"})
+    assert db.session.get(User, user.id).locale == "en"
+    # A new session on another phone starts in the saved language.
+    auth.logout()
+    client.delete_cookie("session")
+    auth.login(user)
+    assert html_lang(text(client.get("/"))) == "en"
+
+
+def test_language_chosen_before_login_is_kept(client, auth, db):
+    user = make_user(employee_no="H021")
+    client.post("/locale", data={"locale": "en"})
+    auth.login(user)
+    assert db.session.get(User, user.id).locale == "en"
+
+
+def test_saved_language_beats_the_session(client, auth, db):
+    make_user(employee_no="H022", locale="en")
+    client.post("/locale", data={"locale": "zh_CN"})
+    auth.login("H022")
+    assert html_lang(text(client.get("/"))) == "en"
+
+
+def test_unknown_locale_is_ignored(client, auth, db):
+    user = make_user(employee_no="H023", locale="zh_CN")
+    auth.login(user)
+    response = client.post("/locale", data={"locale": "fr"})
+    assert response.status_code == 303
+    assert db.session.get(User, user.id).locale == "zh_CN"
+    assert html_lang(text(client.get("/"))) == "zh-CN"
+
+
+def test_locale_switch_goes_back_to_the_same_site_page(client):
+    response = client.post(
+        "/locale", data={"locale": "en"}, headers={"Referer": "http://localhost/auth/login?x=1"}
+    )
+    assert response.headers["Location"] == "http://localhost/auth/login?x=1"
+
+
+@pytest.mark.parametrize(
+    "referer", ["https://evil.example/phish", "//evil.example/phish", "http://localhost.evil/"]
+)
+def test_locale_switch_never_goes_to_another_site(client, referer):
+    response = client.post("/locale", data={"locale": "en"}, headers={"Referer": referer})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+def test_locale_switch_is_post_only(client):
+    assert client.get("/locale").status_code == 405
