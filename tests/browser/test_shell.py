@@ -22,6 +22,17 @@ def assert_fits_phone(page):
     assert width <= PHONE["width"], f"{page.url} scrolls sideways: {width}px wide"
 
 
+def text_left(locator) -> float:
+    """Where the element's text starts on screen (its padding excluded)."""
+    return locator.evaluate(
+        """(el) => {
+            const range = document.createRange();
+            range.selectNodeContents(el);
+            return range.getBoundingClientRect().left;
+        }"""
+    )
+
+
 def wait_until(page, predicate: str, arg=None, timeout_ms: int = 10_000):
     """Poll an async JS predicate in the page until it holds.
 
@@ -79,6 +90,10 @@ def test_member_logs_in_and_moves_between_home_and_me(live_server, page):
     box = nav(page).bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     assert box["y"] + box["height"] <= PHONE["height"]  # pinned to the bottom of the screen
+    # A card without a link (no department yet) lines its title up with its text.
+    card = page.locator("#home-cards .card-warn")
+    expect(card.locator(".card-title")).to_contain_text("Your department is not set")  # i18n
+    assert text_left(card.locator(".card-title")) == text_left(card.locator(".card-body"))
 
     nav(page).locator("a[href='/me']").click()
     expect(page).to_have_url(live_server.url + "/me")
