@@ -71,10 +71,22 @@ def app(database_url, tmp_path):
     with app.app_context():
         yield app
         _db.session.remove()
-        with _db.engine.begin() as conn:
-            for table in reversed(_db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        _empty_all_tables(_db.engine)
         _db.engine.dispose()
+
+
+def _empty_all_tables(engine):
+    tables = _db.metadata.sorted_tables
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            # Self-referencing rows (a team inside its workshop) cannot go one at a time.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            for table in reversed(tables):
+                conn.execute(table.delete())
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 @pytest.fixture

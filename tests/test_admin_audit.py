@@ -1,0 +1,31 @@
+from app.models import Role
+from app.services import audit
+from tests.factories import make_user
+
+
+def test_audit_log_lists_newest_first_and_searches(client, auth, db, htmx_headers, app):
+    admin = make_user(Role.ADMIN, name="记录员")
+    target = make_user(employee_no="T0001")
+    audit.record("user.updated", target, actor=admin, summary="T0001 first",
+                 before={"name": "甲"}, after={"name": "乙"})
+    audit.record("department.created", None, actor=admin, summary="一车间")
+    db.session.commit()
+    auth.login(admin)
+
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert page.index("一车间") < page.index("T0001 first")
+    assert "记录员" in page and "<details>" in page  # before/after shown on demand
+
+    fragment = client.get("/admin/audit?q=T0001", headers=htmx_headers).get_data(as_text=True)
+    assert "<html" not in fragment and "T0001 first" in fragment and "一车间" not in fragment
+
+
+def test_audit_log_paginates(client, auth, db, app):
+    app.config["AUDIT_PER_PAGE"] = 3
+    admin = make_user(Role.ADMIN)
+    for n in range(7):
+        audit.record("department.created", None, actor=admin, summary=f"entry-{n}")
+    db.session.commit()
+    auth.login(admin)
+    last = client.get("/admin/audit?q=entry&page=3").get_data(as_text=True)
+    assert "entry-0" in last and "entry-6" not in last

@@ -1,0 +1,158 @@
+import pytest
+from sqlalchemy import select
+
+from app.models import AuditLog, Role, User
+from tests.factories import make_department, make_user
+
+
+@pytest.fixture
+def admin(auth):
+    user = make_user(Role.ADMIN, employee_no="ADM1", name="管理员甲")
+    auth.login(user)
+    return user
+
+
+def test_admin_pages_are_for_admins_only(client, auth):
+    assert client.get("/admin/users").status_code == 302  # to the log-in page
+    member = make_user(Role.SAFETY_OFFICER, Role.ORGANIZER)
+    auth.login(member)
+    for url in ["/admin/users", "/admin/users/new", "/admin/departments", "/admin/import",
+                "/admin/audit", f"/admin/users/{member.id}"]:
+        assert client.get(url).status_code == 403, url
+    response = client.post(f"/admin/users/{member.id}/active", data={"active": "0"})
+    assert response.status_code == 403
+
+
+def test_user_list_full_page_and_fragment(client, admin, htmx_headers):
+    make_user(name="张三", employee_no="Z100")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "<html" in page and "张三" in page and 'id="user-results"' in page
+    fragment = client.get("/admin/users?q=Z100", headers=htmx_headers).get_data(as_text=True)
+    assert "<html" not in fragment and "bottom-nav" not in fragment
+    assert "张三" in fragment and "管理员甲" not in fragment
+
+
+def test_user_search_and_filters(client, admin):
+    workshop = make_department("一车间")
+    team = make_department("甲班", parent=workshop)
+    make_user(Role.INSPECTOR, name="检查员", department=team, phone="13900000001")
+    make_user(name="无部门者")
+    make_user(name="停用者", active=False, department=workshop)
+
+    def names(query):
+        return client.get("/admin/users?" + query).get_data(as_text=True)
+
+    assert "检查员" in names("q=13900000001")
+    by_workshop = names(f"department={workshop.id}")  # a workshop includes its teams
+    assert "检查员" in by_workshop and "停用者" in by_workshop and "无部门者" not in by_workshop
+    no_department = names("department=none")
+    assert "无部门者" in no_department and "检查员" not in no_department
+    inspectors = names("role=inspector")
+    assert "检查员" in inspectors and "无部门者" not in inspectors
+    inactive = names("status=inactive")
+    assert "停用者" in inactive and "检查员" not in inactive
+
+
+def test_user_list_paginates(client, admin, app):
+    app.config["USERS_PER_PAGE"] = 5
+    for n in range(11):
+        make_user(employee_no=f"P{n:03d}")
+    first = client.get("/admin/users?q=P0").get_data(as_text=True)
+    assert "P000" in first and "P005" not in first
+    third = client.get("/admin/users?q=P0&page=3").get_data(as_text=True)
+    assert "P010" in third and "P000" not in third
+    assert client.get("/admin/users?page=99").status_code == 200  # past the end: empty, no 404
+
+
+def test_create_user(client, admin, db):
+    team = make_department("乙班", parent=make_department("二车间"))
+    response = client.post("/admin/users/new", data={
+        "employee_no": "N2001", "name": "新同事", "phone": "13800000000",
+        "department_id": team.id, "roles": ["inspector"], "password": "start2026",
+    })
+    assert response.status_code == 303
+    user = User.by_employee_no("N2001")
+    assert user.roles == {Role.MEMBER, Role.INSPECTOR}
+    assert user.department == team and user.must_change_password
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "user.created"))
+    assert entry.actor_id == admin.id and entry.after["employee_no"] == "N2001"
+
+
+@pytest.mark.parametrize(("data", "field_error"), [
+    ({"employee_no": "ADM1"}, "ADM1"),  # taken
+    ({"employee_no": "bad no!"}, "employee_no-errors"),
+    ({"password": "12345678"}, "password-errors"),
+    ({"password": "short1"}, "password-errors"),
+    ({"name": ""}, "name-errors"),
+    ({"roles": ["wizard"]}, "roles"),
+    ({"department_id": "999999"}, "department_id-errors"),
+])
+def test_create_user_rejects_bad_input(client, admin, data, field_error):
+    form = {"employee_no": "N3001", "name": "某人", "password": "start2026", "department_id": 0,
+            **data}
+    response = client.post("/admin/users/new", data=form)
+    assert response.status_code == 422
+    assert field_error in response.get_data(as_text=True)
+    assert User.by_employee_no("N3001") is None
+
+
+def test_edit_user_roles_and_department(client, admin, db):
+    dept = make_department("三车间")
+    user = make_user(Role.INSPECTOR, name="老王")
+    response = client.post(f"/admin/users/{user.id}", data={
+        "employee_no": user.employee_no, "name": "老王", "phone": "",
+        "department_id": dept.id, "roles": ["organizer"], "active": "y",
+    })
+    assert response.status_code == 303
+    db.session.refresh(user)
+    assert user.roles == {Role.MEMBER, Role.ORGANIZER} and user.department == dept
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "user.updated"))
+    assert entry.before["roles"] == ["inspector", "member"]
+    assert entry.after["roles"] == ["member", "organizer"]
+    page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert "organizer" in page  # the history shows the change
+
+
+def test_admin_cannot_remove_own_admin_role_or_deactivate_self(client, admin, db):
+    response = client.post(f"/admin/users/{admin.id}", data={
+        "employee_no": admin.employee_no, "name": admin.name, "department_id": 0,
+        "roles": [], "active": "y",
+    })
+    assert response.status_code == 422
+    assert "roles" in response.get_data(as_text=True)
+    client.post(f"/admin/users/{admin.id}/active", data={"active": "0"})
+    db.session.refresh(admin)
+    assert admin.active and admin.has_role(Role.ADMIN)
+
+
+def test_deactivated_user_cannot_log_in(client, admin, auth, db):
+    user = make_user(name="离职者")
+    assert client.post(f"/admin/users/{user.id}/active", data={"active": "0"}).status_code == 303
+    db.session.refresh(user)
+    assert not user.active
+    auth.logout()
+    response = auth.login(user)
+    assert response.status_code == 401
+    assert client.get("/").status_code == 302
+
+
+def test_reset_password_forces_a_new_one(client, admin, auth, db):
+    user = make_user()
+    response = client.post(f"/admin/users/{user.id}/password", data={"password": "reset2026"})
+    assert response.status_code == 303
+    auth.logout()
+    assert auth.login(user, "reset2026").status_code == 303
+    assert client.get("/").headers["Location"].endswith("/auth/password")
+
+
+def test_reset_password_rejects_weak_password(client, admin, db):
+    user = make_user()
+    old_hash = user.password_hash
+    response = client.post(f"/admin/users/{user.id}/password", data={"password": "abc"})
+    assert response.status_code == 422
+    db.session.refresh(user)
+    assert user.password_hash == old_hash
+
+
+def test_unknown_user_is_404(client, admin):
+    assert client.get("/admin/users/999999").status_code == 404
