@@ -23,7 +23,8 @@ def test_tree_shows_workshops_teams_and_head_counts(client, admin):
 
 
 def test_add_workshop_and_team(client, admin, db):
-    assert client.post("/admin/departments", data={"name": "新车间", "parent_id": 0}).status_code == 303
+    response = client.post("/admin/departments", data={"name": "新车间", "parent_id": 0})
+    assert response.status_code == 303
     workshop = db.session.scalar(select(Department).where(Department.name == "新车间"))
     assert workshop.kind is DepartmentKind.WORKSHOP
     response = client.post("/admin/departments", data={"name": "新班组", "parent_id": workshop.id})
@@ -55,9 +56,11 @@ def test_a_team_cannot_hold_teams(client, admin, db):
 def test_inline_edit_round_trip_with_htmx(client, admin, db, htmx_headers):
     workshop = make_department("旧名")
     form = client.get(f"/admin/departments/{workshop.id}", headers=htmx_headers)
-    assert "<html" not in form.get_data(as_text=True) and 'name="name"' in form.get_data(as_text=True)
+    html = form.get_data(as_text=True)
+    assert "<html" not in html and 'name="name"' in html
     cancel = client.get(f"/admin/departments/{workshop.id}?cancel=1", headers=htmx_headers)
-    assert "旧名" in cancel.get_data(as_text=True) and 'name="name"' not in cancel.get_data(as_text=True)
+    html = cancel.get_data(as_text=True)
+    assert "旧名" in html and 'name="name"' not in html
     saved = client.post(f"/admin/departments/{workshop.id}", headers=htmx_headers,
                         data={"name": "新名", "parent_id": 0})
     assert saved.status_code == 200 and saved.headers["HX-Redirect"] == "/admin/departments"
