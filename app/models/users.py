@@ -60,8 +60,10 @@ class Department(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped["Department | None"] = relationship(remote_side=[id], back_populates="children")
+    # passive_deletes="all": deleting a workshop must not quietly turn its teams into teams of
+    # nothing; the RESTRICT foreign key refuses instead.
     children: Mapped[list["Department"]] = relationship(
-        back_populates="parent", order_by="Department.name"
+        back_populates="parent", order_by="Department.name", passive_deletes="all"
     )
 
     @property
