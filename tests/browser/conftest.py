@@ -4,6 +4,8 @@ system Chromium (never a downloaded one). See ../shared/TESTING.md.
 `live_server` is one server per test session with its own SQLite database and instance
 folder; tests make their own users (unique employee numbers) with `live_server.flask(...)`.
 `live_server.stop()` / `.start()` take the server away and bring it back on the same port.
+`wait_until(page, "async () => …")` waits on promise-returning checks (caches, service
+worker), which `page.wait_for_function` cannot; `wait_for_service_worker(page)` uses it.
 """
 
 import os
@@ -195,3 +197,33 @@ def log_in(page, base_url, employee_no, password="secret123"):
 def base_url(live_server):
     """pytest-base-url's fixture, pointed at the live server: page.goto("/x") works."""
     return live_server.url
+
+
+def wait_until(page, predicate: str, arg=None, timeout_ms: int = 10_000):
+    """Poll an async JS predicate in the page until it holds.
+
+    `page.wait_for_function` takes a returned Promise for a truthy value without awaiting it,
+    so it cannot wait on the Cache or Service Worker APIs. The page must not navigate
+    meanwhile. `arg` is handed to the predicate.
+    """
+    held = page.evaluate(
+        f"""async (arg) => {{
+            const predicate = {predicate};
+            const deadline = Date.now() + {timeout_ms};
+            while (Date.now() < deadline) {{
+                if (await predicate(arg)) return true;
+                await new Promise((resolve) => setTimeout(resolve, 50));
+            }}
+            return false;
+        }}""",
+        arg,
+    )
+    assert held, f"still false after {timeout_ms} ms on {page.url}: {predicate}"
+
+
+def wait_for_service_worker(page):
+    """Wait until the service worker is active and controls this page."""
+    wait_until(
+        page,
+        "async () => (await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller",
+    )

@@ -6,7 +6,7 @@ import itertools
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import PHONE, log_in, wait_for_service_worker, wait_until
 
 _numbers = itertools.count(1)
 
@@ -30,35 +30,6 @@ def text_left(locator) -> float:
             range.selectNodeContents(el);
             return range.getBoundingClientRect().left;
         }"""
-    )
-
-
-def wait_until(page, predicate: str, arg=None, timeout_ms: int = 10_000):
-    """Poll an async JS predicate in the page until it holds.
-
-    `page.wait_for_function` takes a returned Promise for a truthy value without awaiting it,
-    so it cannot wait on the Cache or Service Worker APIs.
-    """
-    held = page.evaluate(
-        f"""async (arg) => {{
-            const predicate = {predicate};
-            const deadline = Date.now() + {timeout_ms};
-            while (Date.now() < deadline) {{
-                if (await predicate(arg)) return true;
-                await new Promise((resolve) => setTimeout(resolve, 50));
-            }}
-            return false;
-        }}""",
-        arg,
-    )
-    assert held, f"still false after {timeout_ms} ms on {page.url}: {predicate}"
-
-
-def wait_for_service_worker(page):
-    """Wait until the service worker is active and controls this page."""
-    wait_until(
-        page,
-        "async () => (await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller",
     )
 
 
@@ -213,6 +184,9 @@ def test_cached_home_loads_while_the_server_is_down(server_up, page):
     live_server.stop()
     # Network up, server down: the browser still thinks it is online.
     assert page.evaluate("navigator.onLine") is True
+    # A refresh of the cards that cannot reach the server says so instead of doing nothing.
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(page.locator("#toast")).to_contain_text("No connection.")  # i18n
     page.reload()
     expect(page.locator(".greeting-name")).to_contain_text("赵安全")
     expect(nav(page)).to_be_visible()
