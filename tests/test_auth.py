@@ -84,6 +84,14 @@ def test_deactivated_account_gets_its_own_message(client, auth):
     assert not logged_in(client)
 
 
+def test_deactivated_account_attempt_is_not_a_success(client, auth, db):
+    make_user(employee_no="W114", active=False)
+    auth.login("W114")
+    attempt = db.session.scalar(select(LoginAttempt).where(LoginAttempt.employee_no == "W114"))
+    assert attempt.succeeded is False
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "auth.login")) is None
+
+
 def test_deactivated_account_with_wrong_password_reveals_nothing(client, auth):
     make_user(employee_no="W104", active=False)
     response = auth.login("W104", "wrong-pass1")
@@ -172,11 +180,19 @@ def test_remember_cookie_logs_in_after_the_session_is_gone(client, auth):
     assert logged_in(client)
 
 
+def test_remembered_session_outlives_the_browser(client, auth):
+    make_user(employee_no="W113")
+    auth.login("W113", remember=True)
+    assert client.get_cookie("session").expires is not None
+
+
 def test_without_remember_me_there_is_no_remember_cookie(client, auth):
     make_user(employee_no="W111")
     auth.login("W111", remember=False)
     assert logged_in(client)
     assert client.get_cookie("remember_token") is None
+    # The session cookie ends with the browser too: unticked means "not on this phone".
+    assert client.get_cookie("session").expires is None
     client.delete_cookie("session")
     assert not logged_in(client)
 

@@ -34,7 +34,8 @@ def login():
         result = services.authenticate(form.employee_no.data, form.password.data, client_address())
         if result.user:
             login_user(result.user, remember=form.remember.data)
-            session.permanent = True
+            # Unticked "keep me signed in" (a shared phone): the session ends with the browser.
+            session.permanent = bool(form.remember.data)
             if result.user.locale is None and session.get("locale"):
                 result.user.locale = session["locale"]
                 db.session.commit()

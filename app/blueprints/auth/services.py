@@ -53,7 +53,9 @@ def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
 
     user = User.by_employee_no(employee_no)
     ok = user is not None and user.check_password(password)
-    db.session.add(LoginAttempt(employee_no=employee_no[:32], address=address, succeeded=ok))
+    db.session.add(
+        LoginAttempt(employee_no=employee_no[:32], address=address, succeeded=ok and user.active)
+    )
     if not ok:
         db.session.commit()
         return LoginResult(error=_("Wrong employee number or password."))
