@@ -445,6 +445,17 @@ def test_htmx_401_is_a_fragment(client):
     assert "Please log in again." in page  # i18n
 
 
+@pytest.mark.parametrize("headers, status", [({}, 302), ({"HX-Request": "true"}, 401)])
+def test_session_cookie_that_no_longer_verifies_counts_as_none(client, auth, headers, status):
+    """A session signed before the secret key changed, or tampered with."""
+    make_user(employee_no="W151")
+    auth.login("W151")
+    forged = client.get_cookie("session").value[:-4] + "AAAA"
+    client.set_cookie("session", forged)
+    response = client.get("/me", headers=headers)
+    assert response.status_code == status
+
+
 def test_session_that_ended_gets_401_for_htmx(client, auth):
     make_user(employee_no="W150")
     auth.login("W150")
