@@ -9,6 +9,7 @@ suite deletes everything in it.
 import os
 
 import pytest
+from flask import g
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
@@ -68,6 +69,15 @@ def _test_config(url: str) -> dict:
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app(_test_config(database_url), instance_path=str(tmp_path / "instance"))
+
+    # The test keeps an app context pushed, which every request of the test then reuses, so
+    # they would share one `g`: Flask-Login keeps the current user there and Flask-Babel the
+    # locale. Forget it after each request, as a real server does.
+    @app.teardown_request
+    def forget_request_globals(error=None):
+        for key in list(g):
+            g.pop(key)
+
     with app.app_context():
         yield app
         _db.session.remove()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.models import AuditLog, LoginAttempt, User
 from app.models._types import utcnow
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.isolation import fresh_request_globals, text  # noqa: F401
+from tests.helpers import text
 
 WRONG = "Wrong employee number or password."  # i18n
 WAIT = "Too many failed attempts. Please wait 15 minutes and try again."  # i18n

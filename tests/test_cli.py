@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from app.demo import DEMO_PASSWORD, PEOPLE
 from app.models import AuditLog, Department, Role, User
 from tests.factories import make_department, make_user
-from tests.isolation import fresh_request_globals  # noqa: F401
 
 
 def count(db, model) -> int:

@@ -9,7 +9,7 @@ from app.blueprints.auth.access import roles_required
 from app.extensions import db as _db
 from app.models import Role, User
 from tests.factories import make_user
-from tests.isolation import fresh_request_globals, text  # noqa: F401
+from tests.helpers import text
 
 MESSAGES = {  # i18n
     403: "You do not have permission to see this page.",

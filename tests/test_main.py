@@ -6,7 +6,7 @@ import pytest
 
 from app.models import Role, User
 from tests.factories import make_department, make_user
-from tests.isolation import fresh_request_globals, text  # noqa: F401
+from tests.helpers import text
 
 
 def nav_labels(page: str) -> list[str]:

@@ -7,7 +7,7 @@ import re
 import pytest
 from PIL import Image
 
-from tests.isolation import fresh_request_globals, text  # noqa: F401
+from tests.helpers import text
 
 
 @pytest.fixture
