@@ -1,5 +1,6 @@
 """职工之家 · Workers' Home."""
 
+import hmac
 import os
 from pathlib import Path
 
@@ -32,6 +33,12 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     )
     if config:
         app.config.update(config)
+    if proxies := int(os.environ.get("PROXY_COUNT", "0") or 0):
+        # Behind a reverse proxy: take the client's address and scheme from its headers, or
+        # every request would seem to come from the proxy (and share one log-in limit).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True, render_item=render_item)
@@ -77,8 +84,12 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str):
+        user_id, _, fingerprint = session_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if user is None or not hmac.compare_digest(fingerprint, user.password_fingerprint):
+            return None
+        return user
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -96,6 +107,13 @@ def _init_login(app: Flask) -> None:
             and request.endpoint
             and request.endpoint not in _OPEN_WHILE_PASSWORD_MUST_CHANGE
         ):
+            if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate" or htmx:
+                # Background requests must not mistake the form for their answer.
+                from flask_babel import gettext as _
+
+                from app.blueprints.errors.handlers import error_response
+
+                return error_response(403, _("Choose a new password first."))
             return redirect(url_for("auth.change_password"))
         return None
 

@@ -521,3 +521,34 @@ def test_htmx_csrf_header_from_the_page_is_accepted(csrf_app, client, db):
     )
     assert accepted.status_code == 303
     assert db.session.get(User, user.id).locale == "en"
+
+
+def test_a_password_change_signs_out_other_phones_but_not_this_one(app, client, auth):
+    user = make_user(password="secret123")
+    other_phone = app.test_client()
+    other_phone.post(
+        "/auth/login",
+        data={"employee_no": user.employee_no, "password": "secret123", "remember": "y"},
+    )
+    assert other_phone.get("/").status_code == 200
+    auth.login(user)
+    response = client.post(
+        "/auth/password",
+        data={
+            "current_password": "secret123",
+            "new_password": "newpass2026",
+            "confirm": "newpass2026",
+        },
+    )
+    assert response.status_code == 303
+    assert client.get("/").status_code == 200  # this phone stays signed in
+    assert other_phone.get("/").status_code == 302  # the other one, remember cookie and all, not
+
+
+def test_background_requests_get_403_while_the_password_must_change(client, auth):
+    user = make_user(must_change_password=True)
+    auth.login(user)
+    response = client.get("/", headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    response = client.get("/", headers={"Sec-Fetch-Mode": "cors", "Accept": "application/json"})
+    assert response.status_code == 403 and "error" in response.get_json()

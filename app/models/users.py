@@ -1,6 +1,7 @@
 """People, their roles and the department tree."""
 
 import enum
+import hashlib
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -127,6 +128,18 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
+
+    def get_id(self) -> str:
+        """The id kept in the session and the remember cookie, tied to the password.
+
+        Changing or resetting the password changes it, so every other phone still signed in
+        with the old password (a lost or stolen one, say) is signed out.
+        """
+        return f"{self.id}:{self.password_fingerprint}"
+
+    @property
+    def password_fingerprint(self) -> str:
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -1,8 +1,8 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import COOKIE_NAME, current_user, login_required, login_user, logout_user
 
 from app.blueprints.auth import bp, services
 from app.blueprints.auth.forms import ChangePasswordForm, LoginForm
@@ -64,6 +64,11 @@ def change_password():
             current_user, form.current_password.data, form.new_password.data
         )
         if not errors:
+            # The session id carries a fingerprint of the password: renew this phone's own
+            # session (other phones are signed out), keeping its "keep me signed in" choice.
+            cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+            remember = cookie in request.cookies
+            login_user(current_user._get_current_object(), remember=remember)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"), 303)
         for field, message in errors.items():

@@ -1,10 +1,13 @@
 """Logging in, with failed attempts limited per account and per address."""
 
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import LoginAttempt, User
@@ -26,6 +29,11 @@ def _recent_failures(column, value) -> int:
             column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
         )
     )
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not a real password")
 
 
 def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
@@ -52,6 +60,9 @@ def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
         )
 
     user = User.by_employee_no(employee_no)
+    if user is None:
+        # Spend the same time as a real check, so timing does not tell which numbers exist.
+        check_password_hash(_dummy_hash(), password)
     ok = user is not None and user.check_password(password)
     db.session.add(
         LoginAttempt(employee_no=employee_no[:32], address=address, succeeded=ok and user.active)
@@ -65,6 +76,8 @@ def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
             error=_("This account has been deactivated. Please contact the union office.")
         )
     user.last_login_at = utcnow()
+    # Attempts older than a day count for nothing any more; keep the table small.
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - timedelta(days=1)))
     audit.record("auth.login", user, actor=user, summary=user.employee_no)
     db.session.commit()
     return LoginResult(user=user)
