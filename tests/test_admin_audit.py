@@ -6,8 +6,14 @@ from tests.factories import make_user
 def test_audit_log_lists_newest_first_and_searches(client, auth, db, htmx_headers, app):
     admin = make_user(Role.ADMIN, name="记录员")
     target = make_user(employee_no="T0001")
-    audit.record("user.updated", target, actor=admin, summary="T0001 first",
-                 before={"name": "甲"}, after={"name": "乙"})
+    audit.record(
+        "user.updated",
+        target,
+        actor=admin,
+        summary="T0001 first",
+        before={"name": "甲"},
+        after={"name": "乙"},
+    )
     audit.record("department.created", None, actor=admin, summary="一车间")
     db.session.commit()
     auth.login(admin)

@@ -61,13 +61,17 @@ def test_inline_edit_round_trip_with_htmx(client, admin, db, htmx_headers):
     cancel = client.get(f"/admin/departments/{workshop.id}?cancel=1", headers=htmx_headers)
     html = cancel.get_data(as_text=True)
     assert "旧名" in html and 'name="name"' not in html
-    saved = client.post(f"/admin/departments/{workshop.id}", headers=htmx_headers,
-                        data={"name": "新名", "parent_id": 0})
+    saved = client.post(
+        f"/admin/departments/{workshop.id}",
+        headers=htmx_headers,
+        data={"name": "新名", "parent_id": 0},
+    )
     assert saved.status_code == 200 and saved.headers["HX-Redirect"] == "/admin/departments"
     db.session.refresh(workshop)
     assert workshop.name == "新名"
-    bad = client.post(f"/admin/departments/{workshop.id}", headers=htmx_headers,
-                      data={"name": "", "parent_id": 0})
+    bad = client.post(
+        f"/admin/departments/{workshop.id}", headers=htmx_headers, data={"name": "", "parent_id": 0}
+    )
     assert bad.status_code == 422 and "<html" not in bad.get_data(as_text=True)
 
 
@@ -80,8 +84,9 @@ def test_edit_without_javascript_is_a_page(client, admin):
 def test_move_a_team_to_another_workshop(client, admin, db):
     first, second = make_department("一车间"), make_department("二车间")
     team = make_department("甲班", parent=first)
-    response = client.post(f"/admin/departments/{team.id}",
-                           data={"name": "甲班", "parent_id": second.id})
+    response = client.post(
+        f"/admin/departments/{team.id}", data={"name": "甲班", "parent_id": second.id}
+    )
     assert response.status_code == 303
     db.session.refresh(team)
     assert team.parent == second
@@ -90,8 +95,9 @@ def test_move_a_team_to_another_workshop(client, admin, db):
 def test_a_workshop_with_teams_cannot_become_a_team(client, admin, db):
     first, second = make_department("一车间"), make_department("二车间")
     make_department("甲班", parent=first)
-    response = client.post(f"/admin/departments/{first.id}",
-                           data={"name": "一车间", "parent_id": second.id})
+    response = client.post(
+        f"/admin/departments/{first.id}", data={"name": "一车间", "parent_id": second.id}
+    )
     assert response.status_code == 422
     db.session.refresh(first)
     assert first.parent is None

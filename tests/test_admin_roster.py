@@ -46,12 +46,18 @@ def user_count(db):
 
 def test_good_xlsx_creates_and_updates(client, admin, departments, db):
     existing = make_user(employee_no="10002", name="旧名字", phone="13000000000")
-    response = upload(client, xlsx([
-        ["工号", "姓名", "部门", "手机", "角色"],
-        [10001, "张三", "机加工车间/车工班", 13800000001, "群监员、安全员"],
-        ["10002", "新名字", "车工班", None, None],  # a unique team name is enough
-        ["10003", "李四", None, None, "organizer"],
-    ]), "roster.xlsx")
+    response = upload(
+        client,
+        xlsx(
+            [
+                ["工号", "姓名", "部门", "手机", "角色"],
+                [10001, "张三", "机加工车间/车工班", 13800000001, "群监员、安全员"],
+                ["10002", "新名字", "车工班", None, None],  # a unique team name is enough
+                ["10003", "李四", None, None, "organizer"],
+            ]
+        ),
+        "roster.xlsx",
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "2 created, 1 updated, 0 unchanged, 0 rejected" in page  # i18n
@@ -78,17 +84,23 @@ def test_importing_the_same_file_again_changes_nothing(client, admin, department
 
 
 def test_bad_rows_are_rejected_with_reasons_and_good_rows_go_in(client, admin, departments, db):
-    response = upload(client, xlsx([
-        ["Employee number", "Name", "Department", "Phone", "Roles"],
-        ["30001", "好行", "机加工车间", "", ""],
-        ["30002", "重复甲", "", "", ""],
-        ["30002", "重复乙", "", "", ""],
-        ["30003", "部门错", "不存在的车间", "", ""],
-        ["30004", "角色错", "", "", "群监员, 魔法师"],
-        ["30005", "", "", "", ""],
-        ["bad no!", "编号错", "", "", ""],
-        ["30006", "电话错", "", "abc", ""],
-    ]), "roster.xlsx")
+    response = upload(
+        client,
+        xlsx(
+            [
+                ["Employee number", "Name", "Department", "Phone", "Roles"],
+                ["30001", "好行", "机加工车间", "", ""],
+                ["30002", "重复甲", "", "", ""],
+                ["30002", "重复乙", "", "", ""],
+                ["30003", "部门错", "不存在的车间", "", ""],
+                ["30004", "角色错", "", "", "群监员, 魔法师"],
+                ["30005", "", "", "", ""],
+                ["bad no!", "编号错", "", "", ""],
+                ["30006", "电话错", "", "abc", ""],
+            ]
+        ),
+        "roster.xlsx",
+    )
     page = response.get_data(as_text=True)
     assert "1 created, 0 updated, 0 unchanged, 7 rejected" in page  # i18n
     assert "30002 appears on several rows: 3, 4" in page  # i18n
@@ -110,14 +122,17 @@ def test_utf8_csv_with_bom(client, admin):
     assert "1 created" in response.get_data(as_text=True)  # i18n
 
 
-@pytest.mark.parametrize(("data", "filename", "message"), [
-    (b"\x50\x4b\x03\x04" + os.urandom(2000), "junk.xlsx", "could not be read as an Excel"),
-    (os.urandom(2000).replace(b"\x00", b"\x01") + b"\x00", "junk.csv", "not a text CSV"),
-    (b"", "empty.csv", "empty"),
-    ("姓名,部门\n某人,某部门\n".encode(), "r.csv", "missing: employee number"),
-    ("工号,姓名,工号\n1,a,2\n".encode(), "r.csv", "appears twice"),
-    (b"employee_no,name\n1,a\n", "roster.pdf", ".xlsx"),
-])
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"\x50\x4b\x03\x04" + os.urandom(2000), "junk.xlsx", "could not be read as an Excel"),
+        (os.urandom(2000).replace(b"\x00", b"\x01") + b"\x00", "junk.csv", "not a text CSV"),
+        (b"", "empty.csv", "empty"),
+        ("姓名,部门\n某人,某部门\n".encode(), "r.csv", "missing: employee number"),
+        ("工号,姓名,工号\n1,a,2\n".encode(), "r.csv", "appears twice"),
+        (b"employee_no,name\n1,a\n", "roster.pdf", ".xlsx"),
+    ],
+)
 def test_unreadable_files_change_nothing(client, admin, db, data, filename, message):
     before = user_count(db)
     response = upload(client, data, filename)
@@ -131,9 +146,12 @@ def test_ten_megabytes_of_junk_is_refused(client, admin, db):
     # Werkzeug's test client spools a body this big to a temporary file and leaves it open;
     # build the request here so the test can close it.
     builder = EnvironBuilder(
-        path="/admin/import", method="POST",
-        data={"file": (io.BytesIO(os.urandom(10 * 1024 * 1024)), "big.xlsx"),
-              "initial_password": "start2026"},
+        path="/admin/import",
+        method="POST",
+        data={
+            "file": (io.BytesIO(os.urandom(10 * 1024 * 1024)), "big.xlsx"),
+            "initial_password": "start2026",
+        },
     )
     environ = builder.get_environ()
     try:

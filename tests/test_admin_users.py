@@ -16,8 +16,14 @@ def test_admin_pages_are_for_admins_only(client, auth):
     assert client.get("/admin/users").status_code == 302  # to the log-in page
     member = make_user(Role.SAFETY_OFFICER, Role.ORGANIZER)
     auth.login(member)
-    for url in ["/admin/users", "/admin/users/new", "/admin/departments", "/admin/import",
-                "/admin/audit", f"/admin/users/{member.id}"]:
+    for url in [
+        "/admin/users",
+        "/admin/users/new",
+        "/admin/departments",
+        "/admin/import",
+        "/admin/audit",
+        f"/admin/users/{member.id}",
+    ]:
         assert client.get(url).status_code == 403, url
     response = client.post(f"/admin/users/{member.id}/active", data={"active": "0"})
     assert response.status_code == 403
@@ -66,10 +72,17 @@ def test_user_list_paginates(client, admin, app):
 
 def test_create_user(client, admin, db):
     team = make_department("乙班", parent=make_department("二车间"))
-    response = client.post("/admin/users/new", data={
-        "employee_no": "N2001", "name": "新同事", "phone": "13800000000",
-        "department_id": team.id, "roles": ["inspector"], "password": "start2026",
-    })
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "employee_no": "N2001",
+            "name": "新同事",
+            "phone": "13800000000",
+            "department_id": team.id,
+            "roles": ["inspector"],
+            "password": "start2026",
+        },
+    )
     assert response.status_code == 303
     user = User.by_employee_no("N2001")
     assert user.roles == {Role.MEMBER, Role.INSPECTOR}
@@ -78,18 +91,26 @@ def test_create_user(client, admin, db):
     assert entry.actor_id == admin.id and entry.after["employee_no"] == "N2001"
 
 
-@pytest.mark.parametrize(("data", "field_error"), [
-    ({"employee_no": "ADM1"}, "ADM1"),  # taken
-    ({"employee_no": "bad no!"}, "employee_no-errors"),
-    ({"password": "12345678"}, "password-errors"),
-    ({"password": "short1"}, "password-errors"),
-    ({"name": ""}, "name-errors"),
-    ({"roles": ["wizard"]}, "roles"),
-    ({"department_id": "999999"}, "department_id-errors"),
-])
+@pytest.mark.parametrize(
+    ("data", "field_error"),
+    [
+        ({"employee_no": "ADM1"}, "ADM1"),  # taken
+        ({"employee_no": "bad no!"}, "employee_no-errors"),
+        ({"password": "12345678"}, "password-errors"),
+        ({"password": "short1"}, "password-errors"),
+        ({"name": ""}, "name-errors"),
+        ({"roles": ["wizard"]}, "roles"),
+        ({"department_id": "999999"}, "department_id-errors"),
+    ],
+)
 def test_create_user_rejects_bad_input(client, admin, data, field_error):
-    form = {"employee_no": "N3001", "name": "某人", "password": "start2026", "department_id": 0,
-            **data}
+    form = {
+        "employee_no": "N3001",
+        "name": "某人",
+        "password": "start2026",
+        "department_id": 0,
+        **data,
+    }
     response = client.post("/admin/users/new", data=form)
     assert response.status_code == 422
     assert field_error in response.get_data(as_text=True)
@@ -99,10 +120,17 @@ def test_create_user_rejects_bad_input(client, admin, data, field_error):
 def test_edit_user_roles_and_department(client, admin, db):
     dept = make_department("三车间")
     user = make_user(Role.INSPECTOR, name="老王")
-    response = client.post(f"/admin/users/{user.id}", data={
-        "employee_no": user.employee_no, "name": "老王", "phone": "",
-        "department_id": dept.id, "roles": ["organizer"], "active": "y",
-    })
+    response = client.post(
+        f"/admin/users/{user.id}",
+        data={
+            "employee_no": user.employee_no,
+            "name": "老王",
+            "phone": "",
+            "department_id": dept.id,
+            "roles": ["organizer"],
+            "active": "y",
+        },
+    )
     assert response.status_code == 303
     db.session.refresh(user)
     assert user.roles == {Role.MEMBER, Role.ORGANIZER} and user.department == dept
@@ -114,10 +142,16 @@ def test_edit_user_roles_and_department(client, admin, db):
 
 
 def test_admin_cannot_remove_own_admin_role_or_deactivate_self(client, admin, db):
-    response = client.post(f"/admin/users/{admin.id}", data={
-        "employee_no": admin.employee_no, "name": admin.name, "department_id": 0,
-        "roles": [], "active": "y",
-    })
+    response = client.post(
+        f"/admin/users/{admin.id}",
+        data={
+            "employee_no": admin.employee_no,
+            "name": admin.name,
+            "department_id": 0,
+            "roles": [],
+            "active": "y",
+        },
+    )
     assert response.status_code == 422
     assert "roles" in response.get_data(as_text=True)
     client.post(f"/admin/users/{admin.id}/active", data={"active": "0"})

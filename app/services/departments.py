@@ -11,9 +11,7 @@ from app.services.users import ValidationFailed
 
 
 def _check_name(name: str, parent: Department | None, dept: Department | None) -> list[str]:
-    same_parent = (
-        Department.parent_id == parent.id if parent else Department.parent_id.is_(None)
-    )
+    same_parent = Department.parent_id == parent.id if parent else Department.parent_id.is_(None)
     clash = db.session.scalar(
         select(Department.id).where(Department.name == name, same_parent).limit(1)
     )
@@ -54,8 +52,14 @@ def update_department(dept: Department, name: str, parent: Department | None, *,
     dept.name, dept.parent = name, parent
     dept.kind = DepartmentKind.TEAM if parent else DepartmentKind.WORKSHOP
     if dept.full_name != before["name"]:
-        audit.record("department.updated", dept, actor=actor, summary=dept.full_name,
-                     before=before, after={"name": dept.full_name})
+        audit.record(
+            "department.updated",
+            dept,
+            actor=actor,
+            summary=dept.full_name,
+            before=before,
+            after={"name": dept.full_name},
+        )
     return dept
 
 
@@ -65,9 +69,13 @@ def delete_department(dept: Department, *, actor=None) -> None:
         raise ValidationFailed({"department": [_("Move or delete its teams first.")]})
     members = db.session.scalar(select(func.count(User.id)).where(User.department_id == dept.id))
     if members:
-        raise ValidationFailed({"department": [
-            _("%(count)d people still belong to it; move them first.", count=members)
-        ]})
+        raise ValidationFailed(
+            {
+                "department": [
+                    _("%(count)d people still belong to it; move them first.", count=members)
+                ]
+            }
+        )
     audit.record("department.deleted", dept, actor=actor, summary=dept.full_name)
     db.session.delete(dept)
 

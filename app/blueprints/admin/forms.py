@@ -22,8 +22,7 @@ class UserForm(FlaskForm):
         _l("Employee number"),
         validators=[DataRequired(_l("Enter the employee number.")), Length(max=32)],
     )
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the name.")),
-                                               Length(max=80)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the name.")), Length(max=80)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
     department_id = SelectField(_l("Department"), coerce=int, validate_choice=True)
     roles = CheckboxesField(_l("Roles besides member"), validate_choice=True)
@@ -52,8 +51,7 @@ class PasswordResetForm(FlaskForm):
 
 
 class DepartmentForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")),
-                                               Length(max=80)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=80)])
     parent_id = SelectField(_l("Belongs to"), coerce=int, validate_choice=True)
 
     def __init__(self, *args, workshops=(), **kwargs):

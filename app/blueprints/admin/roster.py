@@ -36,13 +36,21 @@ HEADERS = {
 REQUIRED = ("employee_no", "name")
 ROLE_WORDS = {
     **{r.value: r for r in Role},
-    "会员": Role.MEMBER, "职工": Role.MEMBER,
-    "群监员": Role.INSPECTOR, "inspector": Role.INSPECTOR,
-    "安全员": Role.SAFETY_OFFICER, "群监组长": Role.SAFETY_OFFICER,
+    "会员": Role.MEMBER,
+    "职工": Role.MEMBER,
+    "群监员": Role.INSPECTOR,
+    "inspector": Role.INSPECTOR,
+    "安全员": Role.SAFETY_OFFICER,
+    "群监组长": Role.SAFETY_OFFICER,
     "safety officer": Role.SAFETY_OFFICER,
-    "工会干事": Role.ORGANIZER, "干事": Role.ORGANIZER, "union organizer": Role.ORGANIZER,
-    "帮扶专干": Role.CARE_OFFICER, "care officer": Role.CARE_OFFICER,
-    "管理员": Role.ADMIN, "工会主席": Role.ADMIN, "administrator": Role.ADMIN,
+    "工会干事": Role.ORGANIZER,
+    "干事": Role.ORGANIZER,
+    "union organizer": Role.ORGANIZER,
+    "帮扶专干": Role.CARE_OFFICER,
+    "care officer": Role.CARE_OFFICER,
+    "管理员": Role.ADMIN,
+    "工会主席": Role.ADMIN,
+    "administrator": Role.ADMIN,
 }
 SEPARATORS = str.maketrans({c: "," for c in "、，;；/|"})
 
@@ -69,8 +77,13 @@ def _cell(value) -> str:
 
 
 def _column_names(keys) -> str:
-    names = {"employee_no": _("employee number"), "name": _("name"),
-             "department": _("department"), "phone": _("phone"), "roles": _("roles")}
+    names = {
+        "employee_no": _("employee number"),
+        "name": _("name"),
+        "department": _("department"),
+        "phone": _("phone"),
+        "roles": _("roles"),
+    }
     return ", ".join(names[k] for k in keys)
 
 
@@ -110,8 +123,12 @@ def read_rows(filename: str, data: bytes) -> tuple[list[tuple[int, dict]], list[
     missing = [k for k in REQUIRED if k not in columns]
     if missing:
         raise RosterError(
-            _("The first row must name the columns; missing: %(missing)s. Expected columns: "
-              "%(expected)s.", missing=_column_names(missing), expected=_column_names(HEADERS))
+            _(
+                "The first row must name the columns; missing: %(missing)s. Expected columns: "
+                "%(expected)s.",
+                missing=_column_names(missing),
+                expected=_column_names(HEADERS),
+            )
         )
     rows = table[1:]
     max_rows = current_app.config["ROSTER_MAX_ROWS"]
@@ -189,10 +206,14 @@ def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
     for line, values in rows:
         counts[values["employee_no"]].append(line)
     numbers = [no for no in counts if no]
-    existing = {
-        u.employee_no: u
-        for u in db.session.scalars(select(User).where(User.employee_no.in_(numbers))).all()
-    } if numbers else {}
+    existing = (
+        {
+            u.employee_no: u
+            for u in db.session.scalars(select(User).where(User.employee_no.in_(numbers))).all()
+        }
+        if numbers
+        else {}
+    )
 
     reports = []
     for line, values in rows:
@@ -204,9 +225,13 @@ def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
         user = existing.get(report.employee_no)
         try:
             if user is None:
-                create_user(employee_no=report.employee_no, password=initial_password,
-                            actor=actor, must_change_password=True,
-                            **{k: v for k, v in changes.items() if k != "keep_roles"})
+                create_user(
+                    employee_no=report.employee_no,
+                    password=initial_password,
+                    actor=actor,
+                    must_change_password=True,
+                    **{k: v for k, v in changes.items() if k != "keep_roles"},
+                )
                 report.outcome = "created"
             else:
                 before = snapshot(user)
@@ -216,10 +241,17 @@ def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
                 report.outcome = "updated" if snapshot(user) != before else "unchanged"
         except ValidationFailed as failed:
             report.reasons = [m for msgs in failed.errors.values() for m in msgs]
-    tally = {o: sum(r.outcome == o for r in reports) for o in
-             ("created", "updated", "unchanged", "rejected")}
-    audit.record("roster.imported", None, actor=actor, after=tally,
-                 summary=", ".join(f"{k} {v}" for k, v in tally.items()))
+    tally = {
+        o: sum(r.outcome == o for r in reports)
+        for o in ("created", "updated", "unchanged", "rejected")
+    }
+    audit.record(
+        "roster.imported",
+        None,
+        actor=actor,
+        after=tally,
+        summary=", ".join(f"{k} {v}" for k, v in tally.items()),
+    )
     return reports
 
 
@@ -231,8 +263,13 @@ def _validate_row(values, counts, departments, report) -> dict:
     elif not EMPLOYEE_NO.match(no):
         report.reasons.append(_("The employee number %(no)s is not valid.", no=no))
     elif len(counts[no]) > 1:
-        report.reasons.append(_("Employee number %(no)s appears on several rows: %(lines)s.",
-                                no=no, lines=", ".join(map(str, counts[no]))))
+        report.reasons.append(
+            _(
+                "Employee number %(no)s appears on several rows: %(lines)s.",
+                no=no,
+                lines=", ".join(map(str, counts[no])),
+            )
+        )
     if not name:
         report.reasons.append(_("The name is missing."))
     elif len(name) > 80:

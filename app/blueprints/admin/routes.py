@@ -111,8 +111,12 @@ def users():
         users_query(request.args), per_page=bp_config("USERS_PER_PAGE"), error_out=False
     )
     return _fragment(
-        "admin/users.html", "admin/_user_results.html", page=page, args=request.args,
-        departments=dept_service.all_departments(), roles=list(Role),
+        "admin/users.html",
+        "admin/_user_results.html",
+        page=page,
+        args=request.args,
+        departments=dept_service.all_departments(),
+        roles=list(Role),
     )
 
 
@@ -140,16 +144,23 @@ def new_user():
     form = _user_form(NewUserForm)
     if form.validate_on_submit():
         try:
-            user = create_user(password=form.password.data, actor=current_user,
-                               **_form_values(form))
+            user = create_user(
+                password=form.password.data, actor=current_user, **_form_values(form)
+            )
         except ValidationFailed as failed:
             db.session.rollback()
             _apply_errors(form, failed.errors)
         else:
             db.session.commit()
-            flash(_("Account %(no)s created. Give the initial password to %(name)s; it must "
-                    "be changed at the first log-in.", no=user.employee_no, name=user.name),
-                  "success")
+            flash(
+                _(
+                    "Account %(no)s created. Give the initial password to %(name)s; it must "
+                    "be changed at the first log-in.",
+                    no=user.employee_no,
+                    name=user.name,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.edit_user", user_id=user.id), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("admin/user_new.html", form=form), status
@@ -173,9 +184,13 @@ def edit_user(user_id):
             flash(_("Changes saved."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("admin/user_edit.html", user=user, form=form,
-                           password_form=PasswordResetForm(),
-                           history=_history(user)), status
+    return render_template(
+        "admin/user_edit.html",
+        user=user,
+        form=form,
+        password_form=PasswordResetForm(),
+        history=_history(user),
+    ), status
 
 
 def _history(user) -> list[AuditLog]:
@@ -201,8 +216,12 @@ def set_active(user_id):
                 flash(message, "error")
     else:
         db.session.commit()
-        flash(_("%(name)s can log in again.", name=user.name) if active
-              else _("%(name)s can no longer log in.", name=user.name), "success")
+        flash(
+            _("%(name)s can log in again.", name=user.name)
+            if active
+            else _("%(name)s can no longer log in.", name=user.name),
+            "success",
+        )
     return redirect(url_for("admin.edit_user", user_id=user.id), 303)
 
 
@@ -218,12 +237,21 @@ def reset_user_password(user_id):
             _apply_errors(form, failed.errors)
         else:
             db.session.commit()
-            flash(_("Password reset. %(name)s must choose a new one at the next log-in.",
-                    name=user.name), "success")
+            flash(
+                _(
+                    "Password reset. %(name)s must choose a new one at the next log-in.",
+                    name=user.name,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.edit_user", user_id=user.id), 303)
-    return render_template("admin/user_edit.html", user=user,
-                           form=_user_form(UserForm, obj=user, formdata=None),
-                           password_form=form, history=_history(user)), 422
+    return render_template(
+        "admin/user_edit.html",
+        user=user,
+        form=_user_form(UserForm, obj=user, formdata=None),
+        password_form=form,
+        history=_history(user),
+    ), 422
 
 
 # --- Departments ------------------------------------------------------------------------
@@ -235,8 +263,9 @@ def _department_form(**kwargs):
 
 def _render_departments(form, status=200):
     workshops, counts = dept_service.department_tree()
-    return render_template("admin/departments.html", workshops=workshops, counts=counts,
-                           form=form), status
+    return render_template(
+        "admin/departments.html", workshops=workshops, counts=counts, form=form
+    ), status
 
 
 @bp.route("/departments", methods=["GET", "POST"])
@@ -264,8 +293,9 @@ def edit_department(dept_id):
     if request.method == "GET":
         form.parent_id.data = dept.parent_id or 0
         if htmx and request.args.get("cancel"):
-            return render_template("admin/_department_row.html", dept=dept,
-                                   count=_people_count(dept))
+            return render_template(
+                "admin/_department_row.html", dept=dept, count=_people_count(dept)
+            )
     elif form.validate_on_submit():
         parent = db.session.get(Department, form.parent_id.data) if form.parent_id.data else None
         try:
@@ -281,8 +311,9 @@ def edit_department(dept_id):
                 return "", 200, {"HX-Redirect": url_for("admin.departments")}
             return redirect(url_for("admin.departments"), 303)
     status = 422 if request.method == "POST" else 200
-    return _fragment("admin/department_edit.html", "admin/_department_edit.html",
-                     dept=dept, form=form), status
+    return _fragment(
+        "admin/department_edit.html", "admin/_department_edit.html", dept=dept, form=form
+    ), status
 
 
 def _people_count(dept) -> int:
@@ -299,8 +330,7 @@ def delete_department(dept_id):
         db.session.rollback()
         for messages in failed.errors.values():
             for message in messages:
-                flash(_("%(name)s was not deleted: %(reason)s", name=name, reason=message),
-                      "error")
+                flash(_("%(name)s was not deleted: %(reason)s", name=name, reason=message), "error")
     else:
         db.session.commit()
         flash(_("%(name)s deleted.", name=name), "success")
@@ -331,8 +361,9 @@ def import_roster():
     elif request.method == "POST":
         status = 422
     tally = Counter(r.outcome for r in reports or ())
-    return render_template("admin/import.html", form=form, reports=reports, tally=tally,
-                           ignored=ignored), status
+    return render_template(
+        "admin/import.html", form=form, reports=reports, tally=tally, ignored=ignored
+    ), status
 
 
 @bp.route("/import/template.xlsx")
@@ -349,8 +380,12 @@ def roster_template():
     buffer = BytesIO()
     book.save(buffer)
     buffer.seek(0)
-    return send_file(buffer, as_attachment=True, download_name="roster-template.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(
+        buffer,
+        as_attachment=True,
+        download_name="roster-template.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 # --- Audit log --------------------------------------------------------------------------
@@ -367,6 +402,4 @@ def audit_log():
         like = f"%{q}%"
         query = query.where(or_(AuditLog.action.ilike(like), AuditLog.summary.ilike(like)))
     page = db.paginate(query, per_page=bp_config("AUDIT_PER_PAGE"), error_out=False)
-    return _fragment("admin/audit.html", "admin/_audit_results.html", page=page,
-                     args=request.args)
-
+    return _fragment("admin/audit.html", "admin/_audit_results.html", page=page, args=request.args)
