@@ -40,7 +40,7 @@ lint: setup
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# Re-extract the strings of every catalog and merge them into its zh_CN .po (English is the
+# Re-extract the strings of every catalog and merge them into its Chinese .po (English is the
 # source language and needs no catalog). A feature with its own translations/ folder is left
 # out of the enclosing catalog.
 messages: $(STAMP)
@@ -51,10 +51,10 @@ messages: $(STAMP)
 		done; \
 		$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 			$$ignores -o $$dir/messages.pot $$root || exit 1; \
-		if [ -f $$dir/zh_CN/LC_MESSAGES/messages.po ]; then \
-			$(BIN)/pybabel -q update --no-fuzzy-matching -i $$dir/messages.pot -d $$dir -l zh_CN; \
+		if [ -f $$dir/zh_Hans_CN/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel -q update --no-fuzzy-matching -i $$dir/messages.pot -d $$dir -l zh_Hans_CN; \
 		else \
-			$(BIN)/pybabel init -i $$dir/messages.pot -d $$dir -l zh_CN; \
+			$(BIN)/pybabel init -i $$dir/messages.pot -d $$dir -l zh_Hans_CN; \
 		fi; \
 		echo "$$dir: $$(grep -c '^msgid' $$dir/messages.pot) strings"; \
 	done
