@@ -15,6 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -39,7 +40,7 @@ class MultiCheckboxField(SelectMultipleField):
 class ActivityForm(FlaskForm):
     kind = SelectField(
         _l("Kind"),
-        choices=[(k.value, k.label) for k in ActivityKind],
+        choices=[SelectChoice(k.value, k.label) for k in ActivityKind],
         validators=[DataRequired(_l("Choose the kind of activity."))],
     )
     title = StringField(
@@ -75,7 +76,7 @@ class ActivityForm(FlaskForm):
     )
     competition_mode = SelectField(
         _l("Competitors"),
-        choices=[("", "—")] + [(m.value, m.label) for m in CompetitionMode],
+        choices=[SelectChoice("", "—")] + [SelectChoice(m.value, m.label) for m in CompetitionMode],
         validate_choice=False,
     )
     rounds = IntegerField(
@@ -83,7 +84,7 @@ class ActivityForm(FlaskForm):
     )
 
     def set_departments(self, departments):
-        self.departments.choices = [(d.id, d.full_name) for d in departments]
+        self.departments.choices = [SelectChoice(d.id, d.full_name) for d in departments]
 
     def data_for_service(self) -> dict:
         zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])

@@ -21,6 +21,7 @@ from app.services.users import ValidationFailed
 
 MANAGERS = (Role.ORGANIZER, Role.ADMIN)
 GATE_VIEWERS = (Role.ORGANIZER, Role.SAFETY_OFFICER, Role.ADMIN)
+KINDS = {kind.value for kind in ActivityKind}
 
 
 def _departments():
@@ -48,6 +49,17 @@ def _save(form, departments, activity=None):
     return None
 
 
+def _cross_check(form, activity=None) -> None:
+    """When single fields fail, still show what is wrong across fields, all at once."""
+    when = ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline")
+    if any(form[name].data is None for name in when) or form.kind.data not in KINDS:
+        return
+    errors = services.validate_activity(form.data_for_service(), activity)
+    for field, messages in errors.items():
+        if not form[field].errors:
+            form[field].errors = list(form[field].errors) + messages
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def new():
@@ -64,6 +76,7 @@ def new():
         flash(_("The activity is published."), "success")
         return redirect(url_for("activities.show", activity_id=activity.id), 303)
     if request.method == "POST":
+        _cross_check(form)
         status = 422
     return render_template("activities/form.html", form=form, activity=None, source=source), status
 
@@ -87,6 +100,7 @@ def edit(activity_id):
         except Refused as refused:
             form.form_errors.append(refused.message)
     if request.method == "POST":
+        _cross_check(form, activity)
         status = 422
     return render_template("activities/form.html", form=form, activity=activity), status
 

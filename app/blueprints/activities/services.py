@@ -128,7 +128,9 @@ def _clean(data: dict) -> dict:
     if data["kind"] is not ActivityKind.COMPETITION:
         data.update(competition_mode=None, rounds=None)
     else:
-        data["competition_mode"] = CompetitionMode(data["competition_mode"])
+        modes = {mode.value for mode in CompetitionMode}
+        mode = data.get("competition_mode")
+        data["competition_mode"] = CompetitionMode(mode) if mode in modes else None
     return data
 
 
