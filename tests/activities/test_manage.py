@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 
-from app.blueprints.activities import checkin, services
+from app.blueprints.activities import checkin, queries, services
 from app.extensions import db
 from app.models import AuditLog
 from app.models._types import utcnow
@@ -106,7 +106,7 @@ def test_more_places_let_the_waitlist_in(client, auth):
         cancel_deadline=(local["starts_at"] - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
     )
     assert client.post(f"/activities/{activity.id}/edit", data=data).status_code == 303
-    assert services.my_participation(second, activity, fresh=True).status is (
+    assert queries.my_participation(second, activity, fresh=True).status is (
         ParticipationStatus.CONFIRMED
     )
     smaller = client.post(f"/activities/{activity.id}/edit", data={**data, "capacity": "1"})

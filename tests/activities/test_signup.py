@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.blueprints.activities import services
+from app.blueprints.activities import queries, services
 from app.blueprints.activities.errors import Refused
 from app.models._types import utcnow
 from app.models.activities import ParticipationStatus
@@ -19,14 +19,14 @@ def test_full_activity_waitlists_and_a_cancellation_promotes_the_first_in_line(a
     assert services.sign_up(first, activity).status is CONFIRMED
     assert services.sign_up(second, activity).status is WAITLISTED
     third_place = services.sign_up(third, activity)
-    assert services.waitlist_position(third_place) == 2
+    assert queries.waitlist_position(third_place) == 2
 
     services.cancel_sign_up(first, activity)
 
-    assert services.my_participation(second, activity, fresh=True).status is CONFIRMED
-    assert services.my_participation(third, activity, fresh=True).status is WAITLISTED
-    assert services.waitlist_position(services.my_participation(third, activity)) == 1
-    assert services.confirmed_count(activity.id) == 1
+    assert queries.my_participation(second, activity, fresh=True).status is CONFIRMED
+    assert queries.my_participation(third, activity, fresh=True).status is WAITLISTED
+    assert queries.waitlist_position(queries.my_participation(third, activity)) == 1
+    assert queries.confirmed_count(activity.id) == 1
 
 
 def test_leaving_the_waitlist_promotes_nobody(app):
@@ -35,8 +35,8 @@ def test_leaving_the_waitlist_promotes_nobody(app):
     services.sign_up(first, activity)
     services.sign_up(second, activity)
     services.cancel_sign_up(second, activity)
-    assert services.my_participation(first, activity, fresh=True).status is CONFIRMED
-    assert services.my_participation(second, activity, fresh=True).status is (
+    assert queries.my_participation(first, activity, fresh=True).status is CONFIRMED
+    assert queries.my_participation(second, activity, fresh=True).status is (
         ParticipationStatus.CANCELLED
     )
 
@@ -47,7 +47,7 @@ def test_signing_up_twice_is_refused_and_changes_nothing(app):
     services.sign_up(user, activity)
     with pytest.raises(Refused, match="已经报名"):
         services.sign_up(user, activity)
-    assert services.confirmed_count(activity.id) == 1
+    assert queries.confirmed_count(activity.id) == 1
 
 
 def test_sign_up_again_after_cancelling_goes_to_the_back_of_the_queue(app):
@@ -70,7 +70,7 @@ def test_sign_up_outside_the_window_is_refused(app, window, message):
     activity = make_activity(**window)
     with pytest.raises(Refused, match=message):
         services.sign_up(make_user(), activity)
-    assert services.confirmed_count(activity.id) == 0
+    assert queries.confirmed_count(activity.id) == 0
 
 
 def test_audience_is_departments_and_their_teams(app):
@@ -84,7 +84,7 @@ def test_audience_is_departments_and_their_teams(app):
         services.sign_up(make_user(department=other), activity)
     with pytest.raises(Refused, match="其他部门"):
         services.sign_up(make_user(), activity)
-    assert services.confirmed_count(activity.id) == 2
+    assert queries.confirmed_count(activity.id) == 2
 
 
 def test_cancelling_after_the_deadline_is_refused(app):
@@ -93,7 +93,7 @@ def test_cancelling_after_the_deadline_is_refused(app):
     services.sign_up(user, activity)
     with pytest.raises(Refused, match="取消报名已于"):
         services.cancel_sign_up(user, activity)
-    assert services.my_participation(user, activity, fresh=True).status is CONFIRMED
+    assert queries.my_participation(user, activity, fresh=True).status is CONFIRMED
 
 
 def test_no_sign_up_for_a_cancelled_activity(app):

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.blueprints.activities.errors import Refused
-from app.blueprints.activities.services import can_manage
+from app.blueprints.activities.queries import can_manage
 from app.extensions import db
 from app.models import User
 from app.models._types import utcnow

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.blueprints.activities import bp, checkin, export, results, services
+from app.blueprints.activities import bp, checkin, export, queries, results, services
 from app.blueprints.activities.errors import Refused
 from app.blueprints.activities.forms import ActivityForm, CancelActivityForm, CheckInForm
 from app.blueprints.activities.routes import fragment_or_page
@@ -131,8 +131,8 @@ def roster(activity_id):
     return render_template(
         "activities/roster.html",
         activity=activity,
-        rows=services.roster(activity),
-        counts=services.counts_by_activity([activity.id])[activity.id],
+        rows=queries.roster(activity),
+        counts=queries.counts_by_activity([activity.id])[activity.id],
     )
 
 
@@ -140,7 +140,7 @@ def roster(activity_id):
 @roles_required(*MANAGERS)
 def roster_export(activity_id):
     activity = db.get_or_404(Activity, activity_id)
-    data = export.roster_workbook(activity, services.roster(activity))
+    data = export.roster_workbook(activity, queries.roster(activity))
     return send_file(
         data,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -167,7 +167,7 @@ def check_in(activity_id):
         "activity": activity,
         "form": form,
         "result": result,
-        "counts": services.counts_by_activity([activity.id])[activity.id],
+        "counts": queries.counts_by_activity([activity.id])[activity.id],
     }
     return fragment_or_page(
         "activities/_checkin.html", "activities/checkin.html", **context

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from app.blueprints.activities.errors import Refused
-from app.blueprints.activities.services import CONFIRMED, can_manage
+from app.blueprints.activities.queries import CONFIRMED, can_manage
 from app.extensions import db
 from app.models import Department, User
 from app.models.activities import (

@@ -14,10 +14,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.blueprints.activities import bp, checkin, results, services
+from app.blueprints.activities import bp, checkin, queries, results, services
 from app.blueprints.activities.errors import Refused
 from app.blueprints.activities.uploads import cover_path
 from app.extensions import db, htmx
+from app.models._types import utcnow
 from app.models.activities import Activity, ActivityKind, ParticipationStatus
 
 TABS = ("open", "mine", "past")
@@ -27,9 +28,9 @@ def get_visible_activity(activity_id: int) -> Activity:
     """The activity, if this user may see it: organizers see all, others their audience's."""
     activity = db.get_or_404(Activity, activity_id)
     if (
-        not services.can_manage(current_user)
-        and not services.in_audience(current_user, activity)
-        and services.my_participation(current_user, activity) is None
+        not queries.can_manage(current_user)
+        and not queries.in_audience(current_user, activity)
+        and queries.my_participation(current_user, activity) is None
     ):
         abort(404)
     return activity
@@ -46,7 +47,7 @@ def index():
     if tab not in TABS:
         tab = "open"
     page = db.paginate(
-        services.activity_list(current_user, tab),
+        queries.activity_list(current_user, tab),
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config.get("ACTIVITIES_PER_PAGE", 20),
         error_out=False,
@@ -58,24 +59,24 @@ def index():
         tab=tab,
         tabs=TABS,
         page=page,
-        counts=services.counts_by_activity(ids),
-        mine=services.my_participations(current_user, ids),
+        counts=queries.counts_by_activity(ids),
+        mine=queries.my_participations(current_user, ids),
     )
 
 
 def _show_context(activity: Activity) -> dict:
-    participation = services.my_participation(current_user, activity)
+    participation = queries.my_participation(current_user, activity)
     return {
         "activity": activity,
         "participation": participation,
-        "counts": services.counts_by_activity([activity.id])[activity.id],
-        "position": services.waitlist_position(participation) if participation else None,
+        "counts": queries.counts_by_activity([activity.id])[activity.id],
+        "position": queries.waitlist_position(participation) if participation else None,
         "code": checkin.code_for(participation)
         if participation and participation.status is ParticipationStatus.CONFIRMED
         else None,
-        "in_audience": services.in_audience(current_user, activity),
-        "now": services.utcnow(),
-        "can_manage": services.can_manage(current_user),
+        "in_audience": queries.in_audience(current_user, activity),
+        "now": utcnow(),
+        "can_manage": queries.can_manage(current_user),
         "ActivityKind": ActivityKind,
         "Status": ParticipationStatus,
     }
@@ -129,7 +130,7 @@ def cancel_sign_up(activity_id):
 @login_required
 def my_code(activity_id):
     activity = get_visible_activity(activity_id)
-    participation = services.my_participation(current_user, activity)
+    participation = queries.my_participation(current_user, activity)
     if participation is None or participation.status is not ParticipationStatus.CONFIRMED:
         abort(404)
     response = Response(checkin.qr_svg(checkin.code_for(participation)), mimetype="image/svg+xml")
@@ -157,7 +158,7 @@ def leaderboard(activity_id):
         "activities/leaderboard.html",
         activity=activity,
         standings=results.leaderboard(activity),
-        can_manage=services.can_manage(current_user),
+        can_manage=queries.can_manage(current_user),
     )
 
 
