@@ -108,3 +108,27 @@ def test_my_qr_code_is_an_svg_only_for_a_confirmed_place(client, auth, setting):
     auth.logout()
     auth.login(make_user())
     assert client.get(f"/activities/{activity.id}/code.svg").status_code == 404
+
+
+def test_the_same_outbox_record_with_another_code_is_a_conflict(setting):
+    organizer, activity, place = setting
+    checkin.check_in(organizer, activity, checkin.code_for(place), client_id="r-2")
+    other = make_activity()
+    other_place = services.sign_up(make_user(), other)
+    result = checkin.check_in(organizer, other, checkin.code_for(other_place), client_id="r-2")
+    assert result.status == "conflict"
+    assert db.session.get(Participation, other_place.id).checked_in_at is None
+
+
+def test_sync_record_answers_like_the_sync_contract(app, setting):
+    organizer, activity, place = setting
+    data = {"activity_id": activity.id, "code": checkin.code_for(place).replace("-", "")}
+    with app.test_request_context("/sync", method="POST"):
+        first = checkin.sync_record(organizer, "rec-1", data, None)
+        again = checkin.sync_record(organizer, "rec-1", data, None)
+    assert first == {"status": "created", "url": f"/activities/{activity.id}/roster"}
+    assert again["status"] == "duplicate" and again["url"] == first["url"]
+    missing = checkin.sync_record(organizer, "rec-2", {"activity_id": "x", "code": "1"}, None)
+    assert missing["status"] == "invalid" and "activity_id" in missing["errors"]
+    member = checkin.sync_record(make_user(), "rec-3", data, None)
+    assert member["errors"] == {"code": ["只有工会干事可以办理签到。"]}

@@ -15,10 +15,11 @@ from datetime import datetime
 
 import qrcode
 import qrcode.image.svg
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.activities.errors import Refused
 from app.blueprints.activities.queries import can_manage
@@ -76,6 +77,18 @@ class CheckInResult:
         return " ".join(m for messages in self.errors.values() for m in messages)
 
 
+def _replayed(done: Participation, activity: Activity, code: str) -> CheckInResult:
+    match = CODE.match(normalise(code))
+    same = match is not None and f"{match.group(1)}-{match.group(2)}" == code_for(done)
+    if same and done.activity_id == activity.id:
+        return CheckInResult("duplicate", done)
+    return CheckInResult(
+        "conflict",
+        done,
+        {"code": [_("This record was already used to check in someone else.")]},
+    )
+
+
 def _invalid(message: str, participation=None) -> CheckInResult:
     return CheckInResult("invalid", participation, {"code": [message]})
 
@@ -89,8 +102,9 @@ def check_in(
 ) -> CheckInResult:
     """Check a participant in by their code; idempotent.
 
-    The same `client_id` (an outbox record id) again gives `duplicate` and changes nothing.
-    A code of another activity, a forged or mistyped code, a waitlisted or cancelled place,
+    The same `client_id` (an outbox record id) again gives `duplicate` and changes nothing;
+    the same `client_id` with another code or activity gives `conflict`. A code of another
+    activity, a forged or mistyped code, a waitlisted or cancelled place,
     and a code already used give `invalid` with the reason, and change nothing.
     """
     if not can_manage(organizer):
@@ -100,7 +114,7 @@ def check_in(
             select(Participation).where(Participation.checkin_client_id == client_id)
         )
         if done is not None:
-            return CheckInResult("duplicate", done)
+            return _replayed(done, activity, code)
     match = CODE.match(normalise(code))
     if not match:
         return _invalid(_("This is not a check-in code. Codes look like 12-ABCDEF."))
@@ -131,17 +145,25 @@ def check_in(
         )
     now = utcnow()
     # Conditional, so that two scans of one code at the same moment check in only once.
-    changed = db.session.execute(
-        update(Participation)
-        .where(Participation.id == participation.id, Participation.checked_in_at.is_(None))
-        .values(
-            checked_in_at=now,
-            checked_in_by_id=organizer.id,
-            checkin_client_id=client_id or None,
-            checkin_captured_at=captured_at,
+    try:
+        changed = db.session.execute(
+            update(Participation)
+            .where(Participation.id == participation.id, Participation.checked_in_at.is_(None))
+            .values(
+                checked_in_at=now,
+                checked_in_by_id=organizer.id,
+                checkin_client_id=client_id or None,
+                checkin_captured_at=captured_at,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    except IntegrityError:
+        # The same outbox record sent twice at once: the other request recorded it.
+        db.session.rollback()
+        done = db.session.scalar(
+            select(Participation).where(Participation.checkin_client_id == client_id)
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        return _replayed(done, activity, code)
     if not changed:
         db.session.rollback()
         db.session.refresh(participation)
@@ -157,3 +179,25 @@ def check_in(
     db.session.commit()
     db.session.refresh(participation)
     return CheckInResult("created", participation)
+
+
+def sync_record(organizer: User, record_id: str, data: dict, captured_at: datetime | None):
+    """The `checkin` kind of the offline outbox: `data` is {"activity_id", "code"}.
+
+    For the sync blueprint's handler registry; answers in the shape of one sync result.
+    """
+    activity_id = data.get("activity_id")
+    activity = db.session.get(Activity, activity_id) if isinstance(activity_id, int) else None
+    if activity is None:
+        return {
+            "status": "invalid",
+            "errors": {"activity_id": [_("This activity does not exist.")]},
+        }
+    try:
+        result = check_in(organizer, activity, str(data.get("code") or ""), record_id, captured_at)
+    except Refused as refused:
+        return {"status": "invalid", "errors": {"code": [refused.message]}}
+    answer = {"status": result.status, "url": url_for("activities.roster", activity_id=activity.id)}
+    if result.errors:
+        answer["errors"] = result.errors
+    return answer
