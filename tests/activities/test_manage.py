@@ -113,12 +113,16 @@ def test_more_places_let_the_waitlist_in(client, auth):
     assert "已有 2 人报名成功" in smaller.get_data(as_text=True)
 
 
-def test_duplicate_opens_a_prefilled_form(client, auth):
-    activity = make_activity(ActivityKind.TRAINING, title="焊工复训")
+def test_duplicate_opens_a_prefilled_form_and_keeps_the_cover(client, auth):
+    activity = make_activity(ActivityKind.TRAINING, title="焊工复训", cover_image="a" * 64 + ".jpg")
     auth.login(make_user("organizer"))
     html = client.get(f"/activities/new?from={activity.id}").get_data(as_text=True)
     assert "这是“焊工复训”的副本" in html
     assert 'value="焊工复训"' in html and 'value="安全生产培训合格证"' in html
+    response = client.post(f"/activities/new?from={activity.id}", data=_form(title="焊工复训二期"))
+    assert response.status_code == 303
+    copy = db.session.scalar(select(Activity).where(Activity.title == "焊工复训二期"))
+    assert copy.id != activity.id and copy.cover_image == activity.cover_image
 
 
 def test_cancelling_an_activity_tells_why_and_stops_sign_ups(client, auth):

@@ -34,10 +34,10 @@ def _chosen_departments(form, all_departments):
     return [d for d in all_departments if d.id in chosen]
 
 
-def _save(form, departments, activity=None):
+def _save(form, departments, activity=None, kept_cover=None):
     """Run the service; on failure put its messages on the form. Returns the activity or None."""
     try:
-        cover = store_cover(form.cover.data)
+        cover = store_cover(form.cover.data) or kept_cover
         data = form.data_for_service()
         chosen = _chosen_departments(form, departments)
         if activity is None:
@@ -67,12 +67,14 @@ def new():
     form = ActivityForm()
     form.set_departments(departments)
     source = None
-    if request.method == "GET" and request.args.get("from", type=int):
+    if request.args.get("from", type=int):
         source = db.get_or_404(Activity, request.args.get("from", type=int))
-        form.fill_from(services.copy_fields(source))
-        form.departments.data = [d.id for d in source.departments]
+        if request.method == "GET":
+            form.fill_from(services.copy_fields(source))
+            form.departments.data = [d.id for d in source.departments]
     status = 200
-    if form.validate_on_submit() and (activity := _save(form, departments)) is not None:
+    kept_cover = source.cover_image if source else None
+    if form.validate_on_submit() and (activity := _save(form, departments, None, kept_cover)):
         flash(_("The activity is published."), "success")
         return redirect(url_for("activities.show", activity_id=activity.id), 303)
     if request.method == "POST":
