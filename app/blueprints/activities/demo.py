@@ -1,7 +1,8 @@
 """Demo activities of every kind and state. Safe to run again: an activity whose title is
 already there is left alone."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -18,6 +19,8 @@ from app.models.activities import (
     ParticipationStatus,
 )
 from app.services.users import create_user
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 # Extra members, so that waitlists and leaderboards have people in them.
 MEMBERS = [
@@ -47,7 +50,9 @@ def _activity(title, kind, start_in_days, hours=2, **values):
     found = db.session.scalar(select(Activity).where(Activity.title == title))
     if found:
         return None
-    starts = (utcnow() + timedelta(days=start_in_days)).replace(minute=0, second=0, microsecond=0)
+    # 9 o'clock in the morning, Beijing time.
+    local_day = (utcnow() + timedelta(days=start_in_days)).astimezone(BEIJING)
+    starts = local_day.replace(hour=9, minute=0, second=0, microsecond=0).astimezone(UTC)
     defaults = {
         "description": "",
         "starts_at": starts,

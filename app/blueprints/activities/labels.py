@@ -16,8 +16,8 @@ PARTICIPATION_LABELS = {
 }
 
 MODE_LABELS = {
-    "individual": _l("Individual"),
-    "team": _l("Team"),
+    "individual": _l("Individual competition"),
+    "team": _l("Team competition"),
 }
 
 # The bottom-navigation entry.

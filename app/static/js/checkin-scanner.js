@@ -59,6 +59,7 @@ async function start(button) {
     return;
   }
   button.hidden = true;
+  video.hidden = false;
   video.srcObject = stream;
   await video.play();
   const read = await qrReader();
