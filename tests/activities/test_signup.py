@@ -137,11 +137,16 @@ def test_cancel_through_the_page_after_the_deadline_says_why(client, auth):
     assert "取消报名已于" in response.get_data(as_text=True)
 
 
-def test_activity_of_another_department_is_hidden(client, auth):
+def test_activity_of_another_department_says_so_and_refuses_sign_up(client, auth):
     activity = make_activity(departments=[make_department("装配车间")])
     auth.login(make_user(department=make_department("机加工车间")))
-    assert client.get(f"/activities/{activity.id}").status_code == 404
     assert activity.title not in client.get("/activities/").get_data(as_text=True)
+    page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert "本活动面向其他部门" in page and "报名</button>" not in page
+    response = client.post(f"/activities/{activity.id}/signup", headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert "本活动面向其他部门，您不能报名" in response.get_data(as_text=True)
+    assert queries.confirmed_count(activity.id) == 0
 
 
 def test_list_tabs(client, auth):
