@@ -26,6 +26,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("main.index", _l("Home"), "home", prefix="/"),
+    NavItem("activities.index", _l("Activities"), "calendar", prefix="/activities"),
     NavItem("admin.users", _l("Admin"), "settings", frozenset({Role.ADMIN}), prefix="/admin"),
     NavItem("main.me", _l("Me"), "person", prefix="/me"),
 ]

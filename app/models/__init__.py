@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and `db.create_all` see every table."""
 
+from app.models import activities  # noqa: F401  (tables of the activities blueprint)
 from app.models.audit import AuditLog
 from app.models.users import Department, DepartmentKind, LoginAttempt, Role, User, UserRole
 

@@ -1,0 +1,203 @@
+"""Check-in codes and the check-in itself.
+
+A participant's code is `<participation id>-<6 letters>`, the letters an HMAC of the
+participation, its activity and its person under the app's secret: short enough to type,
+impossible to forge, and checked without a table of codes. The QR code carries the same text.
+"""
+
+import base64
+import hashlib
+import hmac
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import qrcode
+import qrcode.image.svg
+from flask import current_app, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.blueprints.activities.errors import Refused
+from app.blueprints.activities.queries import can_manage
+from app.extensions import db
+from app.models import User
+from app.models._types import utcnow
+from app.models.activities import Activity, Participation, ParticipationStatus
+from app.services import audit
+
+CODE = re.compile(r"^(?:WH-CHECKIN:)?(\d{1,12})-?([A-Z2-7]{6})$")
+
+
+def _signature(participation_id: int, activity_id: int, user_id: int) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"checkin:{participation_id}:{activity_id}:{user_id}".encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return base64.b32encode(digest).decode()[:6]
+
+
+def code_for(participation: Participation) -> str:
+    """The code a participant shows (QR) or reads out (typed) at the door."""
+    sig = _signature(participation.id, participation.activity_id, participation.user_id)
+    return f"{participation.id}-{sig}"
+
+
+def qr_svg(text: str) -> str:
+    """An SVG QR code of `text`, drawn as one path (no Pillow needed)."""
+    image = qrcode.make(
+        text,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        box_size=10,
+        border=2,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+    )
+    out = io.BytesIO()
+    image.save(out)
+    return out.getvalue().decode()
+
+
+def normalise(code: str) -> str:
+    return re.sub(r"[\s]", "", (code or "")).upper()
+
+
+@dataclass
+class CheckInResult:
+    """`status` is created (checked in now), duplicate (this record was handled before) or
+    invalid (nothing changed; `errors` says why)."""
+
+    status: str
+    participation: Participation | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return " ".join(m for messages in self.errors.values() for m in messages)
+
+
+def _replayed(done: Participation, activity: Activity, code: str) -> CheckInResult:
+    match = CODE.match(normalise(code))
+    same = match is not None and f"{match.group(1)}-{match.group(2)}" == code_for(done)
+    if same and done.activity_id == activity.id:
+        return CheckInResult("duplicate", done)
+    return CheckInResult(
+        "conflict",
+        done,
+        {"code": [_("This record was already used to check in someone else.")]},
+    )
+
+
+def _invalid(message: str, participation=None) -> CheckInResult:
+    return CheckInResult("invalid", participation, {"code": [message]})
+
+
+def check_in(
+    organizer: User,
+    activity: Activity,
+    code: str,
+    client_id: str | None = None,
+    captured_at: datetime | None = None,
+) -> CheckInResult:
+    """Check a participant in by their code; idempotent.
+
+    The same `client_id` (an outbox record id) again gives `duplicate` and changes nothing;
+    the same `client_id` with another code or activity gives `conflict`. A code of another
+    activity, a forged or mistyped code, a waitlisted or cancelled place,
+    and a code already used give `invalid` with the reason, and change nothing.
+    """
+    if not can_manage(organizer):
+        raise Refused(_("Only union organizers can check people in."))
+    if client_id:
+        done = db.session.scalar(
+            select(Participation).where(Participation.checkin_client_id == client_id)
+        )
+        if done is not None:
+            return _replayed(done, activity, code)
+    match = CODE.match(normalise(code))
+    if not match:
+        return _invalid(_("This is not a check-in code. Codes look like 12-ABCDEF."))
+    participation = db.session.get(Participation, int(match.group(1)))
+    if participation is None or not hmac.compare_digest(
+        match.group(2),
+        _signature(participation.id, participation.activity_id, participation.user_id),
+    ):
+        return _invalid(_("This code is not valid. Check it for typing mistakes."))
+    if participation.activity_id != activity.id:
+        return _invalid(
+            _(
+                "This code is for another activity: %(title)s.",
+                title=participation.activity.title,
+            )
+        )
+    name = participation.user.name
+    if activity.is_cancelled:
+        return _invalid(_("This activity has been cancelled."))
+    if participation.status is not ParticipationStatus.CONFIRMED:
+        return _invalid(
+            _(
+                "%(name)s has no place in this activity (%(status)s).",
+                name=name,
+                status=participation.status.label,
+            ),
+            participation,
+        )
+    now = utcnow()
+    # Conditional, so that two scans of one code at the same moment check in only once.
+    try:
+        changed = db.session.execute(
+            update(Participation)
+            .where(Participation.id == participation.id, Participation.checked_in_at.is_(None))
+            .values(
+                checked_in_at=now,
+                checked_in_by_id=organizer.id,
+                checkin_client_id=client_id or None,
+                checkin_captured_at=captured_at,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    except IntegrityError:
+        # The same outbox record sent twice at once: the other request recorded it.
+        db.session.rollback()
+        done = db.session.scalar(
+            select(Participation).where(Participation.checkin_client_id == client_id)
+        )
+        return _replayed(done, activity, code)
+    if not changed:
+        db.session.rollback()
+        db.session.refresh(participation)
+        return _invalid(
+            _(
+                "%(name)s already checked in at %(when)s; this code has been used.",
+                name=name,
+                when=format_datetime(participation.checked_in_at, "short"),
+            ),
+            participation,
+        )
+    audit.record("activity.checked_in", activity, actor=organizer, summary=name)
+    db.session.commit()
+    db.session.refresh(participation)
+    return CheckInResult("created", participation)
+
+
+def sync_record(organizer: User, record_id: str, data: dict, captured_at: datetime | None):
+    """The `checkin` kind of the offline outbox: `data` is {"activity_id", "code"}.
+
+    For the sync blueprint's handler registry; answers in the shape of one sync result.
+    """
+    activity_id = data.get("activity_id")
+    activity = db.session.get(Activity, activity_id) if isinstance(activity_id, int) else None
+    if activity is None:
+        return {
+            "status": "invalid",
+            "errors": {"activity_id": [_("This activity does not exist.")]},
+        }
+    try:
+        result = check_in(organizer, activity, str(data.get("code") or ""), record_id, captured_at)
+    except Refused as refused:
+        return {"status": "invalid", "errors": {"code": [refused.message]}}
+    answer = {"status": result.status, "url": url_for("activities.roster", activity_id=activity.id)}
+    if result.errors:
+        answer["errors"] = result.errors
+    return answer

@@ -1,0 +1,140 @@
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.models.activities import ActivityKind, CompetitionMode
+
+WHEN = "%Y-%m-%dT%H:%M"
+
+
+def _when(label):
+    return DateTimeLocalField(
+        label,
+        format=WHEN,
+        validators=[InputRequired(_l("Enter a date and time."))],
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ActivityForm(FlaskForm):
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(k.value, k.label) for k in ActivityKind],
+        validators=[DataRequired(_l("Choose the kind of activity."))],
+    )
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+    place = StringField(
+        _l("Place"), validators=[DataRequired(_l("Enter the place.")), Length(max=120)]
+    )
+    starts_at = _when(_l("Starts"))
+    ends_at = _when(_l("Ends"))
+    signup_opens_at = _when(_l("Sign-up opens"))
+    signup_closes_at = _when(_l("Sign-up closes"))
+    cancel_deadline = _when(_l("Cancel by"))
+    capacity = IntegerField(
+        _l("Places"),
+        validators=[Optional(), NumberRange(1, 100000, _l("Enter a number from 1 to 100000."))],
+    )
+    departments = MultiCheckboxField(_l("Open to"), coerce=int, validate_choice=True)
+    cover = FileField(
+        _l("Cover image"),
+        validators=[FileAllowed(["jpg", "jpeg", "png", "webp"], _l("Use a JPEG, PNG or WebP."))],
+    )
+    pass_mark = FloatField(
+        _l("Pass mark"),
+        validators=[Optional(), NumberRange(0, 100000, _l("Enter a number from 0 to 100000."))],
+    )
+    qualification_name = StringField(_l("Qualification it gives"), validators=[Length(max=80)])
+    qualification_is_safety = BooleanField(_l("A safety qualification (needed to work on site)"))
+    qualification_months = IntegerField(
+        _l("Valid for (months)"),
+        validators=[Optional(), NumberRange(1, 240, _l("Enter 1 to 240 months."))],
+    )
+    competition_mode = SelectField(
+        _l("Competitors"),
+        choices=[SelectChoice("", "—")] + [SelectChoice(m.value, m.label) for m in CompetitionMode],
+        validate_choice=False,
+    )
+    rounds = IntegerField(
+        _l("Rounds"), validators=[Optional(), NumberRange(1, 20, _l("Enter 1 to 20 rounds."))]
+    )
+
+    def set_departments(self, departments):
+        self.departments.choices = [SelectChoice(d.id, d.full_name) for d in departments]
+
+    def data_for_service(self) -> dict:
+        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        data = {
+            name: self[name].data
+            for name in (
+                "kind",
+                "title",
+                "description",
+                "place",
+                "capacity",
+                "pass_mark",
+                "qualification_name",
+                "qualification_is_safety",
+                "qualification_months",
+                "competition_mode",
+                "rounds",
+            )
+        }
+        for name in ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at"):
+            data[name] = self[name].data.replace(tzinfo=zone).astimezone(UTC)
+        data["cancel_deadline"] = self.cancel_deadline.data.replace(tzinfo=zone).astimezone(UTC)
+        data["competition_mode"] = data["competition_mode"] or None
+        return data
+
+    def fill_from(self, values: dict) -> None:
+        """Show stored (UTC) values in local time."""
+        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        for name, value in values.items():
+            if name not in self._fields:
+                continue
+            if hasattr(value, "astimezone"):
+                value = value.astimezone(zone).replace(tzinfo=None)
+            elif hasattr(value, "value"):
+                value = value.value
+            self[name].data = value
+
+
+class CancelActivityForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why is it cancelled?"),
+        validators=[
+            DataRequired(_l("Tell the participants why it is cancelled.")),
+            Length(max=255),
+        ],
+    )
+
+
+class CheckInForm(FlaskForm):
+    code = StringField(
+        _l("Check-in code"),
+        validators=[DataRequired(_l("Enter the participant's code.")), Length(max=40)],
+    )

@@ -1,0 +1,281 @@
+"""Organizer pages: create, change, duplicate and cancel activities; roster and export;
+check-in; results; the qualification gate."""
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.blueprints.activities import bp, checkin, export, queries, results, services
+from app.blueprints.activities.errors import Refused
+from app.blueprints.activities.forms import ActivityForm, CancelActivityForm, CheckInForm
+from app.blueprints.activities.routes import fragment_or_page
+from app.blueprints.activities.uploads import store_cover
+from app.blueprints.auth.access import roles_required
+from app.extensions import db
+from app.models import Department, Role
+from app.models.activities import Activity, ActivityKind
+from app.services.users import ValidationFailed
+
+MANAGERS = (Role.ORGANIZER, Role.ADMIN)
+GATE_VIEWERS = (Role.ORGANIZER, Role.SAFETY_OFFICER, Role.ADMIN)
+KINDS = {kind.value for kind in ActivityKind}
+
+
+def _departments():
+    rows = db.session.scalars(select(Department).options(joinedload(Department.parent))).all()
+    return sorted(rows, key=lambda d: d.full_name)
+
+
+def _chosen_departments(form, all_departments):
+    chosen = set(form.departments.data or [])
+    return [d for d in all_departments if d.id in chosen]
+
+
+def _save(form, departments, activity=None, kept_cover=None):
+    """Run the service; on failure put its messages on the form. Returns the activity or None."""
+    try:
+        cover = store_cover(form.cover.data) or kept_cover
+        data = form.data_for_service()
+        chosen = _chosen_departments(form, departments)
+        if activity is None:
+            return services.create_activity(current_user, data, chosen, cover)
+        return services.update_activity(current_user, activity, data, chosen, cover)
+    except ValidationFailed as failed:
+        for field, messages in failed.errors.items():
+            form[field].errors = list(form[field].errors) + messages
+    return None
+
+
+def _cross_check(form, activity=None) -> None:
+    """When single fields fail, still show what is wrong across fields, all at once."""
+    when = ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline")
+    if any(form[name].data is None for name in when) or form.kind.data not in KINDS:
+        return
+    errors = services.validate_activity(form.data_for_service(), activity)
+    for field, messages in errors.items():
+        if not form[field].errors:
+            form[field].errors = list(form[field].errors) + messages
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def new():
+    departments = _departments()
+    form = ActivityForm()
+    form.set_departments(departments)
+    source = None
+    if request.args.get("from", type=int):
+        source = db.get_or_404(Activity, request.args.get("from", type=int))
+        if request.method == "GET":
+            form.fill_from(services.copy_fields(source))
+            form.departments.data = [d.id for d in source.departments]
+    status = 200
+    kept_cover = source.cover_image if source else None
+    if form.validate_on_submit() and (activity := _save(form, departments, None, kept_cover)):
+        flash(_("The activity is published."), "success")
+        return redirect(url_for("activities.show", activity_id=activity.id), 303)
+    if request.method == "POST":
+        _cross_check(form)
+        status = 422
+    return render_template("activities/form.html", form=form, activity=None, source=source), status
+
+
+@bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def edit(activity_id):
+    activity = db.get_or_404(Activity, activity_id)
+    departments = _departments()
+    form = ActivityForm()
+    form.set_departments(departments)
+    if request.method == "GET":
+        form.fill_from(services.copy_fields(activity))
+        form.departments.data = [d.id for d in activity.departments]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            if _save(form, departments, activity) is not None:
+                flash(_("Your changes are saved."), "success")
+                return redirect(url_for("activities.show", activity_id=activity.id), 303)
+        except Refused as refused:
+            form.form_errors.append(refused.message)
+    if request.method == "POST":
+        _cross_check(form, activity)
+        status = 422
+    return render_template("activities/form.html", form=form, activity=activity), status
+
+
+@bp.route("/<int:activity_id>/cancel", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def cancel(activity_id):
+    activity = db.get_or_404(Activity, activity_id)
+    form = CancelActivityForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            told = services.cancel_activity(current_user, activity, form.reason.data)
+        except Refused as refused:
+            form.form_errors.append(refused.message)
+        else:
+            flash(_("The activity is cancelled; %(n)d people are told.", n=len(told)), "info")
+            return redirect(url_for("activities.show", activity_id=activity.id), 303)
+    if request.method == "POST":
+        status = 422
+    return render_template("activities/cancel.html", form=form, activity=activity), status
+
+
+@bp.route("/<int:activity_id>/roster")
+@roles_required(*MANAGERS)
+def roster(activity_id):
+    activity = db.get_or_404(Activity, activity_id)
+    return render_template(
+        "activities/roster.html",
+        activity=activity,
+        rows=queries.roster(activity),
+        counts=queries.counts_by_activity([activity.id])[activity.id],
+    )
+
+
+@bp.route("/<int:activity_id>/roster.xlsx")
+@roles_required(*MANAGERS)
+def roster_export(activity_id):
+    activity = db.get_or_404(Activity, activity_id)
+    data = export.roster_workbook(activity, queries.roster(activity))
+    return send_file(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"activity-{activity.id}-roster.xlsx",
+    )
+
+
+@bp.route("/<int:activity_id>/checkin", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def check_in(activity_id):
+    activity = db.get_or_404(Activity, activity_id)
+    form = CheckInForm()
+    result, status = None, 200
+    if form.validate_on_submit():
+        result = checkin.check_in(current_user, activity, form.code.data)
+        if result.status == "invalid":
+            status = 422
+        else:
+            form.code.data = ""
+    elif request.method == "POST":
+        status = 422
+    context = {
+        "activity": activity,
+        "form": form,
+        "result": result,
+        "counts": queries.counts_by_activity([activity.id])[activity.id],
+    }
+    return fragment_or_page(
+        "activities/_checkin.html", "activities/checkin.html", **context
+    ), status
+
+
+def _scores_from_form(people, prefix="score") -> tuple[dict, dict]:
+    """{participation id: float | None} from inputs named score-<id>; bad numbers as errors."""
+    scores, errors = {}, {}
+    for person in people:
+        raw = (request.form.get(f"{prefix}-{person.id}") or "").strip()
+        if raw == "":
+            scores[person.id] = None
+            continue
+        try:
+            scores[person.id] = float(raw)
+        except ValueError:
+            errors[f"{prefix}-{person.id}"] = [_("Enter a number.")]
+    return scores, errors
+
+
+@bp.route("/<int:activity_id>/results", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def training_results(activity_id):
+    activity = db.get_or_404(Activity, activity_id)
+    if activity.kind is not ActivityKind.TRAINING:
+        abort(404)
+    people = results.confirmed_participants(activity)
+    errors, status = {}, 200
+    if request.method == "POST":
+        scores, errors = _scores_from_form(people)
+        if not errors:
+            try:
+                passed = results.record_training_results(current_user, activity, scores)
+            except ValidationFailed as failed:
+                errors = failed.errors
+            except Refused as refused:
+                errors = {"form": [refused.message]}
+            else:
+                flash(_("Results saved: %(n)d passed.", n=passed), "success")
+                return redirect(
+                    url_for("activities.training_results", activity_id=activity.id), 303
+                )
+        status = 422
+    return render_template(
+        "activities/results.html",
+        activity=activity,
+        people=people,
+        errors=errors,
+        form_values=request.form if request.method == "POST" else None,
+    ), status
+
+
+@bp.route("/<int:activity_id>/scores", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def scores(activity_id):
+    activity = db.get_or_404(Activity, activity_id)
+    if activity.kind is not ActivityKind.COMPETITION:
+        abort(404)
+    people = results.confirmed_participants(activity)
+    round_no = request.values.get("round_no", 1, type=int)
+    errors, status = {}, 200
+    if request.method == "POST":
+        values, errors = _scores_from_form(people)
+        teams = {p.id: request.form.get(f"team-{p.id}", "") for p in people}
+        if not errors:
+            try:
+                results.record_round(current_user, activity, round_no, values, teams)
+            except ValidationFailed as failed:
+                errors = failed.errors
+            except Refused as refused:
+                errors = {"form": [refused.message]}
+            else:
+                flash(_("Round %(n)d saved.", n=round_no), "success")
+                return redirect(url_for("activities.leaderboard", activity_id=activity.id), 303)
+        status = 422
+    return render_template(
+        "activities/scores.html",
+        activity=activity,
+        people=people,
+        round_no=round_no,
+        existing=results.round_scores(activity),
+        errors=errors,
+        form_values=request.form if request.method == "POST" else None,
+    ), status
+
+
+@bp.route("/qualifications")
+@roles_required(*GATE_VIEWERS)
+def gate():
+    departments = [d for d in _departments() if d.parent_id is None]
+    department_id = request.args.get("department", type=int)
+    if department_id is not None and department_id not in {d.id for d in departments}:
+        department_id = None
+    groups = results.qualification_gate(department_id)
+    return fragment_or_page(
+        "activities/_gate.html",
+        "activities/gate.html",
+        groups=groups,
+        departments=departments,
+        department_id=department_id,
+        today=results.local_today(),
+        total=sum(len(entries) for _dept, entries in groups),
+    )
+
+
+@bp.app_template_filter("local_dt")
+def local_dt(value, fmt="short"):
+    return format_datetime(value, fmt) if value else ""

@@ -1,0 +1,137 @@
+"""Reading activities and places: lists, counts, the waitlist order, the audience."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Department, Role, User
+from app.models._types import utcnow
+from app.models.activities import (
+    Activity,
+    ActivityStatus,
+    Participation,
+    ParticipationStatus,
+)
+
+CONFIRMED = ParticipationStatus.CONFIRMED
+WAITLISTED = ParticipationStatus.WAITLISTED
+CANCELLED = ParticipationStatus.CANCELLED
+
+
+def can_manage(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.ORGANIZER, Role.ADMIN)
+
+
+def in_audience(user: User, activity: Activity) -> bool:
+    if not activity.departments:
+        return True
+    ids = {d.id for d in activity.departments}
+    department = user.department
+    return department is not None and (department.id in ids or department.parent_id in ids)
+
+
+def audience_clause(user: User):
+    """SQL for 'this user is in the activity's audience'."""
+    if user.department is None:
+        return ~Activity.departments.any()
+    ids = [user.department.id] + ([user.department.parent_id] if user.department.parent_id else [])
+    return ~Activity.departments.any() | Activity.departments.any(Department.id.in_(ids))
+
+
+def confirmed_count(activity_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Participation.id)).where(
+            Participation.activity_id == activity_id, Participation.status == CONFIRMED
+        )
+    )
+
+
+def counts_by_activity(activity_ids) -> dict[int, dict[str, int]]:
+    """{activity id: {"confirmed": n, "waitlisted": n, "checked_in": n}} in one query."""
+    rows = db.session.execute(
+        select(
+            Participation.activity_id,
+            func.count(Participation.id).filter(Participation.status == CONFIRMED),
+            func.count(Participation.id).filter(Participation.status == WAITLISTED),
+            func.count(Participation.checked_in_at).filter(Participation.status == CONFIRMED),
+        )
+        .where(Participation.activity_id.in_(list(activity_ids)))
+        .group_by(Participation.activity_id)
+    )
+    counts = {aid: {"confirmed": 0, "waitlisted": 0, "checked_in": 0} for aid in activity_ids}
+    for aid, confirmed, waitlisted, checked_in in rows:
+        counts[aid] = {"confirmed": confirmed, "waitlisted": waitlisted, "checked_in": checked_in}
+    return counts
+
+
+def my_participation(user: User, activity: Activity, fresh=False) -> Participation | None:
+    query = select(Participation).where(
+        Participation.activity_id == activity.id, Participation.user_id == user.id
+    )
+    if fresh:
+        query = query.execution_options(populate_existing=True)
+    return db.session.scalar(query)
+
+
+def my_participations(user: User, activity_ids) -> dict[int, Participation]:
+    return {
+        p.activity_id: p
+        for p in db.session.scalars(
+            select(Participation).where(
+                Participation.user_id == user.id,
+                Participation.activity_id.in_(list(activity_ids)),
+            )
+        )
+    }
+
+
+def waitlist_position(participation: Participation) -> int | None:
+    """1 for the first in line; None when not waitlisted."""
+    if participation.status is not WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count(Participation.id)).where(
+            Participation.activity_id == participation.activity_id,
+            Participation.status == WAITLISTED,
+            (Participation.queued_at < participation.queued_at)
+            | (
+                (Participation.queued_at == participation.queued_at)
+                & (Participation.id < participation.id)
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def activity_list(user: User, tab: str):
+    """The select() behind one tab of the activities page: open, mine or past."""
+    now = utcnow()
+    query = select(Activity)
+    if tab == "mine":
+        mine = select(Participation.activity_id).where(
+            Participation.user_id == user.id, Participation.status != CANCELLED
+        )
+        return query.where(Activity.id.in_(mine), Activity.ends_at > now).order_by(
+            Activity.starts_at
+        )
+    if not can_manage(user):
+        query = query.where(audience_clause(user))
+    if tab == "past":
+        return query.where(Activity.ends_at <= now).order_by(Activity.starts_at.desc())
+    return query.where(
+        Activity.ends_at > now, Activity.status == ActivityStatus.PUBLISHED
+    ).order_by(Activity.starts_at)
+
+
+def roster(activity: Activity) -> list[Participation]:
+    """Everyone who signed up, confirmed first, then the waitlist in order, then cancelled."""
+    order = {CONFIRMED: 0, WAITLISTED: 1, CANCELLED: 2}
+    rows = db.session.scalars(
+        select(Participation)
+        .where(Participation.activity_id == activity.id)
+        .options(
+            joinedload(Participation.user).joinedload(User.department).joinedload(Department.parent)
+        )
+        .order_by(Participation.queued_at, Participation.id)
+    ).all()
+    return sorted(rows, key=lambda p: order[p.status])

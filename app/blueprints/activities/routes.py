@@ -1,0 +1,170 @@
+"""What members see and do: the list, an activity, signing up, their code and history."""
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.blueprints.activities import bp, checkin, queries, results, services
+from app.blueprints.activities.errors import Refused
+from app.blueprints.activities.uploads import cover_path
+from app.extensions import db, htmx
+from app.models._types import utcnow
+from app.models.activities import Activity, ActivityKind, ParticipationStatus
+
+TABS = ("open", "mine", "past")
+
+
+def get_visible_activity(activity_id: int) -> Activity:
+    """Any logged-in worker may read an activity; the list shows each one their audience's,
+    and signing up checks the audience (with a message that says so)."""
+    return db.get_or_404(Activity, activity_id)
+
+
+def fragment_or_page(partial: str, full_page: str, **context):
+    return render_template(partial if htmx and not htmx.boosted else full_page, **context)
+
+
+@bp.route("/")
+@login_required
+def index():
+    tab = request.args.get("tab", "open")
+    if tab not in TABS:
+        tab = "open"
+    page = db.paginate(
+        queries.activity_list(current_user, tab),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config.get("ACTIVITIES_PER_PAGE", 20),
+        error_out=False,
+    )
+    ids = [a.id for a in page.items]
+    return fragment_or_page(
+        "activities/_list.html",
+        "activities/index.html",
+        tab=tab,
+        tabs=TABS,
+        page=page,
+        counts=queries.counts_by_activity(ids),
+        mine=queries.my_participations(current_user, ids),
+    )
+
+
+def _show_context(activity: Activity) -> dict:
+    participation = queries.my_participation(current_user, activity)
+    return {
+        "activity": activity,
+        "participation": participation,
+        "counts": queries.counts_by_activity([activity.id])[activity.id],
+        "position": queries.waitlist_position(participation) if participation else None,
+        "code": checkin.code_for(participation)
+        if participation and participation.status is ParticipationStatus.CONFIRMED
+        else None,
+        "in_audience": queries.in_audience(current_user, activity),
+        "now": utcnow(),
+        "can_manage": queries.can_manage(current_user),
+        "ActivityKind": ActivityKind,
+        "Status": ParticipationStatus,
+    }
+
+
+@bp.route("/<int:activity_id>")
+@login_required
+def show(activity_id):
+    activity = get_visible_activity(activity_id)
+    return fragment_or_page(
+        "activities/_signup.html", "activities/show.html", **_show_context(activity)
+    )
+
+
+def _after_signup_change(activity, message, category, status=200):
+    """htmx: the sign-up widget in its new state; otherwise back to the page (303)."""
+    if htmx:
+        context = _show_context(activity)
+        context["message"], context["message_category"] = message, category
+        return render_template("activities/_signup.html", **context), status
+    flash(message, category)
+    return redirect(url_for("activities.show", activity_id=activity.id), 303)
+
+
+@bp.route("/<int:activity_id>/signup", methods=["POST"])
+@login_required
+def sign_up(activity_id):
+    activity = get_visible_activity(activity_id)
+    try:
+        participation = services.sign_up(current_user, activity)
+    except Refused as refused:
+        return _after_signup_change(activity, refused.message, "error", 422)
+    if participation.status is ParticipationStatus.WAITLISTED:
+        message = _("The activity is full; you are on the waitlist.")
+        return _after_signup_change(activity, message, "warning")
+    return _after_signup_change(activity, _("You have signed up."), "success")
+
+
+@bp.route("/<int:activity_id>/signup/cancel", methods=["POST"])
+@login_required
+def cancel_sign_up(activity_id):
+    activity = get_visible_activity(activity_id)
+    try:
+        services.cancel_sign_up(current_user, activity)
+    except Refused as refused:
+        return _after_signup_change(activity, refused.message, "error", 422)
+    return _after_signup_change(activity, _("Your sign-up has been cancelled."), "info")
+
+
+@bp.route("/<int:activity_id>/code.svg")
+@login_required
+def my_code(activity_id):
+    activity = get_visible_activity(activity_id)
+    participation = queries.my_participation(current_user, activity)
+    if participation is None or participation.status is not ParticipationStatus.CONFIRMED:
+        abort(404)
+    response = Response(checkin.qr_svg(checkin.code_for(participation)), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@bp.route("/<int:activity_id>/cover")
+@login_required
+def cover(activity_id):
+    activity = get_visible_activity(activity_id)
+    path = cover_path(activity.cover_image)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="image/jpeg", max_age=86400, conditional=True)
+
+
+@bp.route("/<int:activity_id>/leaderboard")
+@login_required
+def leaderboard(activity_id):
+    activity = get_visible_activity(activity_id)
+    if activity.kind is not ActivityKind.COMPETITION:
+        abort(404)
+    return render_template(
+        "activities/leaderboard.html",
+        activity=activity,
+        standings=results.leaderboard(activity),
+        can_manage=queries.can_manage(current_user),
+    )
+
+
+@bp.route("/history")
+@login_required
+def history():
+    return render_template(
+        "activities/history.html",
+        attended=results.history(current_user),
+        qualifications=results.qualifications_of(current_user),
+        today=results.local_today(),
+    )
+
+
+from app.blueprints.activities import manage  # noqa: E402,F401

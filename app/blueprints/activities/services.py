@@ -1,0 +1,346 @@
+"""Activities: creating and changing them, signing up, the waitlist and its promotions.
+
+Every write that touches the places of an activity first takes the activity's lock
+(`_lock_activity`), so that capacity holds however many people sign up at once: on PostgreSQL
+a `SELECT … FOR UPDATE` on the activity row, on SQLite a no-op `UPDATE` of that row, which
+starts the write transaction at once (like `BEGIN IMMEDIATE`) and makes other writers wait.
+Decisions are read only after the lock. Each service commits once.
+"""
+
+from datetime import datetime
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.blueprints.activities import notices
+from app.blueprints.activities.errors import Refused
+from app.blueprints.activities.queries import confirmed_count, in_audience, my_participation
+from app.extensions import db
+from app.models import Department, User
+from app.models._types import utcnow
+from app.models.activities import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    CompetitionMode,
+    Participation,
+    ParticipationStatus,
+)
+from app.services import audit
+from app.services.users import ValidationFailed
+
+CONFIRMED = ParticipationStatus.CONFIRMED
+WAITLISTED = ParticipationStatus.WAITLISTED
+CANCELLED = ParticipationStatus.CANCELLED
+
+# Fields an organizer sets; `departments` (a list of Department) and the cover go separately.
+FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "place",
+    "starts_at",
+    "ends_at",
+    "signup_opens_at",
+    "signup_closes_at",
+    "cancel_deadline",
+    "capacity",
+    "pass_mark",
+    "qualification_name",
+    "qualification_is_safety",
+    "qualification_months",
+    "competition_mode",
+    "rounds",
+)
+
+
+# ---- Organizer: create, change, cancel -------------------------------------------------
+
+
+def validate_activity(data: dict, activity: Activity | None = None) -> dict[str, list[str]]:
+    """Checks across fields; single-field checks live in the form. Returns {field: [msg]}."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if data["ends_at"] <= data["starts_at"]:
+        add("ends_at", _("The end must come after the start."))
+    if data["signup_closes_at"] <= data["signup_opens_at"]:
+        add("signup_closes_at", _("Sign-up must close after it opens."))
+    if data["signup_closes_at"] > data["ends_at"]:
+        add("signup_closes_at", _("Sign-up must close before the activity ends."))
+    if data["cancel_deadline"] > data["starts_at"]:
+        add("cancel_deadline", _("The cancellation deadline must be before the start."))
+    capacity = data.get("capacity")
+    if capacity is not None and capacity < 1:
+        add("capacity", _("Enter at least 1 place, or leave it empty for no limit."))
+    kind = ActivityKind(data["kind"])
+    if kind is ActivityKind.TRAINING:
+        if data.get("pass_mark") is None:
+            add("pass_mark", _("A training needs a pass mark."))
+        if data.get("qualification_name") and not data.get("qualification_months"):
+            add("qualification_months", _("Say for how many months the qualification is valid."))
+    if kind is ActivityKind.COMPETITION:
+        if not data.get("competition_mode"):
+            add("competition_mode", _("Choose individual or team competition."))
+        if not data.get("rounds"):
+            add("rounds", _("A competition needs at least one round."))
+    if activity is not None and capacity is not None and activity.id is not None:
+        confirmed = confirmed_count(activity.id)
+        if capacity < confirmed:
+            add(
+                "capacity",
+                _(
+                    "%(n)d people are already signed up; the capacity cannot be smaller.",
+                    n=confirmed,
+                ),
+            )
+    return errors
+
+
+def _clean(data: dict) -> dict:
+    """Drop what does not belong to the kind, so an activity never carries stale settings."""
+    data = {key: data.get(key) for key in FIELDS}
+    data["kind"] = ActivityKind(data["kind"])
+    data["description"] = (data.get("description") or "").strip()
+    data["title"] = data["title"].strip()
+    data["place"] = data["place"].strip()
+    if data["kind"] is not ActivityKind.TRAINING:
+        data.update(
+            pass_mark=None,
+            qualification_name=None,
+            qualification_is_safety=False,
+            qualification_months=None,
+        )
+    else:
+        data["qualification_name"] = (data.get("qualification_name") or "").strip() or None
+        data["qualification_is_safety"] = bool(data.get("qualification_is_safety"))
+        if not data["qualification_name"]:
+            data["qualification_months"] = None
+            data["qualification_is_safety"] = False
+    if data["kind"] is not ActivityKind.COMPETITION:
+        data.update(competition_mode=None, rounds=None)
+    else:
+        modes = {mode.value for mode in CompetitionMode}
+        mode = data.get("competition_mode")
+        data["competition_mode"] = CompetitionMode(mode) if mode in modes else None
+    return data
+
+
+def _snapshot(activity: Activity) -> dict:
+    out = {}
+    for key in FIELDS:
+        value = getattr(activity, key)
+        out[key] = value.isoformat() if isinstance(value, datetime) else value
+    out["departments"] = sorted(d.id for d in activity.departments)
+    out["cover_image"] = activity.cover_image
+    return out
+
+
+def create_activity(
+    organizer: User, data: dict, departments: list[Department], cover: str | None = None
+) -> Activity:
+    """Publish a new activity. Raises ValidationFailed."""
+    data = _clean(data)
+    if errors := validate_activity(data):
+        raise ValidationFailed(errors)
+    activity = Activity(**data, organizer=organizer, departments=list(departments))
+    activity.cover_image = cover
+    db.session.add(activity)
+    db.session.flush()
+    audit.record(
+        "activity.created",
+        activity,
+        actor=organizer,
+        summary=activity.title,
+        after=_snapshot(activity),
+    )
+    db.session.commit()
+    return activity
+
+
+def update_activity(
+    organizer: User,
+    activity: Activity,
+    data: dict,
+    departments: list[Department],
+    cover: str | None = None,
+) -> Activity:
+    """Change an activity; a larger capacity lets people in from the waitlist."""
+    if activity.is_cancelled:
+        raise Refused(_("This activity has been cancelled and can no longer be changed."))
+    data = _clean(data)
+    _lock_activity(activity.id)
+    if errors := validate_activity(data, activity):
+        db.session.rollback()
+        raise ValidationFailed(errors)
+    before = _snapshot(activity)
+    for key, value in data.items():
+        setattr(activity, key, value)
+    activity.departments = list(departments)
+    if cover:
+        activity.cover_image = cover
+    db.session.flush()
+    promoted = _fill_places(activity)
+    audit.record(
+        "activity.updated",
+        activity,
+        actor=organizer,
+        summary=activity.title,
+        before=before,
+        after=_snapshot(activity),
+    )
+    notices.places_confirmed(promoted)
+    db.session.commit()
+    return activity
+
+
+def cancel_activity(organizer: User, activity: Activity, reason: str) -> list[int]:
+    """Call an activity off and tell everyone who signed up or waited. Returns their ids."""
+    if activity.is_cancelled:
+        raise Refused(_("This activity has already been cancelled."))
+    if activity.ends_at <= utcnow():
+        raise Refused(_("This activity is over; it cannot be cancelled any more."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": [_("Tell the participants why it is cancelled.")]})
+    _lock_activity(activity.id)
+    activity.status = ActivityStatus.CANCELLED
+    activity.cancelled_at = utcnow()
+    activity.cancel_reason = reason[:255]
+    user_ids = list(
+        db.session.scalars(
+            select(Participation.user_id).where(
+                Participation.activity_id == activity.id, Participation.status != CANCELLED
+            )
+        )
+    )
+    audit.record(
+        "activity.cancelled", activity, actor=organizer, summary=f"{activity.title}: {reason}"
+    )
+    notices.activity_cancelled(activity, user_ids)
+    db.session.commit()
+    return user_ids
+
+
+def copy_fields(source: Activity) -> dict:
+    """The settings of an activity, for the form that creates its duplicate."""
+    data = {key: getattr(source, key) for key in FIELDS}
+    data["title"] = source.title
+    return data
+
+
+# ---- Members: sign up, cancel, the waitlist --------------------------------------------
+
+
+def _local(moment: datetime) -> str:
+    return format_datetime(moment, "short")
+
+
+def _check_can_sign_up(user: User, activity: Activity, now: datetime) -> None:
+    if activity.is_cancelled:
+        raise Refused(_("This activity has been cancelled."))
+    if now < activity.signup_opens_at:
+        raise Refused(_("Sign-up opens on %(when)s.", when=_local(activity.signup_opens_at)))
+    if now >= activity.signup_closes_at:
+        raise Refused(_("Sign-up closed on %(when)s.", when=_local(activity.signup_closes_at)))
+    if not in_audience(user, activity):
+        raise Refused(_("This activity is for other departments; you cannot sign up for it."))
+
+
+def sign_up(user: User, activity: Activity) -> Participation:
+    """Take a place, or a place on the waitlist when the activity is full. Raises Refused."""
+    now = utcnow()
+    _check_can_sign_up(user, activity, now)
+    _lock_activity(activity.id)
+    participation = my_participation(user, activity, fresh=True)
+    if participation is not None and participation.status is not CANCELLED:
+        db.session.rollback()
+        if participation.status is WAITLISTED:
+            raise Refused(_("You are already on the waitlist."))
+        raise Refused(_("You have already signed up."))
+    full = activity.capacity is not None and confirmed_count(activity.id) >= activity.capacity
+    status = WAITLISTED if full else CONFIRMED
+    if participation is None:
+        participation = Participation(activity_id=activity.id, user_id=user.id)
+        db.session.add(participation)
+    participation.status = status
+    participation.signed_up_at = participation.queued_at = now
+    participation.confirmed_at = None if full else now
+    participation.cancelled_at = None
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same person twice at the same moment (two taps, two phones): one row wins.
+        db.session.rollback()
+        raise Refused(_("You have already signed up.")) from None
+    audit.record("activity.signed_up", activity, actor=user, summary=f"{user.name}: {status}")
+    db.session.commit()
+    return participation
+
+
+def cancel_sign_up(user: User, activity: Activity) -> Participation:
+    """Give up a place (before the deadline) or leave the waitlist; the next in line moves up."""
+    now = utcnow()
+    _lock_activity(activity.id)
+    participation = my_participation(user, activity, fresh=True)
+    if participation is None or participation.status is CANCELLED:
+        db.session.rollback()
+        raise Refused(_("You are not signed up for this activity."))
+    if participation.status is CONFIRMED and now > activity.cancel_deadline:
+        db.session.rollback()
+        raise Refused(
+            _(
+                "Cancellations closed on %(when)s. Please tell the organizer if you cannot come.",
+                when=_local(activity.cancel_deadline),
+            )
+        )
+    if participation.checked_in_at is not None:
+        db.session.rollback()
+        raise Refused(_("You have already checked in."))
+    was = participation.status
+    participation.status = CANCELLED
+    participation.cancelled_at = now
+    db.session.flush()
+    promoted = _fill_places(activity) if was is CONFIRMED else []
+    audit.record("activity.sign_up_cancelled", activity, actor=user, summary=user.name)
+    notices.places_confirmed(promoted)
+    db.session.commit()
+    return participation
+
+
+def _lock_activity(activity_id: int) -> None:
+    """Serialise the writers of one activity's places until the transaction ends."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Activity.id).where(Activity.id == activity_id).with_for_update())
+    else:
+        db.session.execute(
+            update(Activity)
+            .where(Activity.id == activity_id)
+            .values(capacity=Activity.capacity)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _fill_places(activity: Activity) -> list[Participation]:
+    """Confirm the first people on the waitlist while there are free places (under the lock)."""
+    query = (
+        select(Participation)
+        .where(Participation.activity_id == activity.id, Participation.status == WAITLISTED)
+        .order_by(Participation.queued_at, Participation.id)
+    )
+    if activity.capacity is not None:
+        free = activity.capacity - confirmed_count(activity.id)
+        if free <= 0:
+            return []
+        query = query.limit(free)
+    promoted = list(db.session.scalars(query))
+    now = utcnow()
+    for participation in promoted:
+        participation.status = CONFIRMED
+        participation.confirmed_at = now
+    db.session.flush()
+    return promoted

@@ -1,0 +1,191 @@
+"""Union activities: events, trainings, job drills and labour competitions; who takes part,
+their check-in, results and the qualifications that trainings give."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models._types import UTCDateTime, str_enum, utcnow
+
+
+def _labels():
+    # The labels live with the feature's translation catalog.
+    from app.blueprints.activities import labels
+
+    return labels
+
+
+class ActivityKind(enum.StrEnum):
+    EVENT = "event"  # 文体活动
+    TRAINING = "training"  # 培训
+    DRILL = "drill"  # 岗位练兵
+    COMPETITION = "competition"  # 劳动竞赛
+
+    @property
+    def label(self):
+        return _labels().KIND_LABELS[self.value]
+
+
+class ActivityStatus(enum.StrEnum):
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class CompetitionMode(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    TEAM = "team"
+
+    @property
+    def label(self):
+        return _labels().MODE_LABELS[self.value]
+
+
+class ParticipationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self):
+        return _labels().PARTICIPATION_LABELS[self.value]
+
+
+# The audience: no rows means everyone; a workshop includes its teams.
+activity_departments = Table(
+    "activity_departments",
+    db.metadata,
+    Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Activity(db.Model):
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ActivityKind] = mapped_column(str_enum(ActivityKind), index=True)
+    status: Mapped[ActivityStatus] = mapped_column(
+        str_enum(ActivityStatus), default=ActivityStatus.PUBLISHED
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(120))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signup_opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signup_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancel_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None]  # None: unlimited
+    cover_image: Mapped[str | None] = mapped_column(String(80))  # sha256 name in uploads/
+    # Trainings
+    pass_mark: Mapped[float | None] = mapped_column(Numeric(6, 2, asdecimal=False))
+    qualification_name: Mapped[str | None] = mapped_column(String(80))
+    qualification_is_safety: Mapped[bool] = mapped_column(default=False)
+    qualification_months: Mapped[int | None]
+    # Competitions
+    competition_mode: Mapped[CompetitionMode | None] = mapped_column(str_enum(CompetitionMode))
+    rounds: Mapped[int | None]
+    organizer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(String(255))
+
+    organizer = relationship("User")
+    departments = relationship(
+        "Department", secondary=activity_departments, order_by="Department.name"
+    )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status is ActivityStatus.CANCELLED
+
+    def __repr__(self) -> str:
+        return f"<Activity {self.id} {self.title}>"
+
+
+class Participation(db.Model):
+    """One person's place in an activity: confirmed, waitlisted or cancelled.
+
+    The waitlist is ordered by `queued_at` (then id); a cancellation frees a place for the
+    first in that order.
+    """
+
+    __tablename__ = "participations"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "user_id"),
+        Index("ix_participations_activity_status", "activity_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ParticipationStatus] = mapped_column(str_enum(ParticipationStatus))
+    signed_up_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    # The outbox record id of an offline check-in, and the phone's time of the scan.
+    checkin_client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    checkin_captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Trainings: score and pass/fail; competitions: team name.
+    score: Mapped[float | None] = mapped_column(Numeric(7, 2, asdecimal=False))
+    passed: Mapped[bool | None]
+    team: Mapped[str | None] = mapped_column(String(60))
+
+    activity: Mapped[Activity] = relationship()
+    user = relationship("User", foreign_keys=[user_id])
+
+
+class RoundScore(db.Model):
+    """A competitor's score in one round of a competition."""
+
+    __tablename__ = "round_scores"
+    __table_args__ = (UniqueConstraint("participation_id", "round_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participation_id: Mapped[int] = mapped_column(
+        ForeignKey("participations.id", ondelete="CASCADE")
+    )
+    round_no: Mapped[int]
+    score: Mapped[float] = mapped_column(Numeric(7, 2, asdecimal=False))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Qualification(db.Model):
+    """A certificate a person holds, typically from passing a training."""
+
+    __tablename__ = "qualifications"
+    # One qualification per person per training: recording results again updates it.
+    __table_args__ = (UniqueConstraint("activity_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    is_safety: Mapped[bool] = mapped_column(default=False)
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="SET NULL")
+    )
+    issued_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)  # None: does not expire
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    activity = relationship("Activity")

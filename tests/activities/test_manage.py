@@ -1,0 +1,161 @@
+import io
+from datetime import timedelta
+
+from openpyxl import load_workbook
+from PIL import Image
+from sqlalchemy import select
+
+from app.blueprints.activities import checkin, queries, services
+from app.extensions import db
+from app.models import AuditLog
+from app.models._types import utcnow
+from app.models.activities import Activity, ActivityKind, ActivityStatus, ParticipationStatus
+from tests.activities.factories import make_activity
+from tests.factories import make_department, make_user
+
+
+def _form(**overrides):
+    data = {
+        "kind": "training",
+        "title": "安全生产培训",
+        "description": "新版安全规程",
+        "place": "工会活动室",
+        "starts_at": "2030-05-10T09:00",
+        "ends_at": "2030-05-10T11:00",
+        "signup_opens_at": "2030-05-01T08:00",
+        "signup_closes_at": "2030-05-09T18:00",
+        "cancel_deadline": "2030-05-08T18:00",
+        "capacity": "30",
+        "pass_mark": "60",
+        "qualification_name": "安全生产培训合格证",
+        "qualification_is_safety": "y",
+        "qualification_months": "12",
+        "competition_mode": "",
+        "rounds": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_organizer_publishes_a_training_with_audience_and_cover(client, auth):
+    workshop = make_department("动力车间")
+    auth.login(make_user("organizer"))
+    cover = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(cover, "PNG")
+    cover.seek(0)
+    data = _form(departments=[str(workshop.id)], cover=(cover, "poster.png"))
+    response = client.post("/activities/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    activity = db.session.scalar(select(Activity))
+    assert activity.kind is ActivityKind.TRAINING and activity.capacity == 30
+    assert [d.name for d in activity.departments] == ["动力车间"]
+    # 09:00 in Beijing is 01:00 UTC.
+    assert activity.starts_at.hour == 1
+    with client.get(f"/activities/{activity.id}/cover") as cover_response:
+        assert cover_response.mimetype == "image/jpeg"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "安全生产培训" in page and "动力车间" in page
+
+
+def test_form_says_what_is_wrong(client, auth):
+    auth.login(make_user("organizer"))
+    response = client.post(
+        "/activities/new",
+        data=_form(title="", ends_at="2030-05-10T08:00", pass_mark="", capacity="0"),
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for message in ("请输入标题", "结束时间必须晚于开始时间", "名额"):
+        assert message in html
+    assert db.session.scalar(select(Activity)) is None
+
+
+def test_service_checks_across_fields(client, auth):
+    auth.login(make_user("organizer"))
+    response = client.post("/activities/new", data=_form(pass_mark=""))
+    assert "培训需要设置合格分数" in response.get_data(as_text=True)
+    competition = client.post("/activities/new", data=_form(kind="competition", rounds=""))
+    html = competition.get_data(as_text=True)
+    assert "请选择个人赛或团体赛" in html and "竞赛至少要有一轮" in html
+
+
+def test_members_cannot_create(client, auth):
+    auth.login(make_user())
+    assert client.get("/activities/new").status_code == 403
+    assert client.post("/activities/new", data=_form()).status_code == 403
+
+
+def test_more_places_let_the_waitlist_in(client, auth):
+    organizer = make_user("organizer")
+    activity = make_activity(capacity=1)
+    first, second = make_user(), make_user()
+    services.sign_up(first, activity)
+    services.sign_up(second, activity)
+    auth.login(organizer)
+    response = client.get(f"/activities/{activity.id}/edit")
+    assert 'value="1"' in response.get_data(as_text=True)
+    local = {"starts_at": activity.starts_at + timedelta(hours=8)}
+    data = _form(
+        kind="event",
+        title=activity.title,
+        capacity="2",
+        starts_at=local["starts_at"].strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(local["starts_at"] + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+        signup_opens_at=(utcnow() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        signup_closes_at=(local["starts_at"] - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        cancel_deadline=(local["starts_at"] - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    assert client.post(f"/activities/{activity.id}/edit", data=data).status_code == 303
+    assert queries.my_participation(second, activity, fresh=True).status is (
+        ParticipationStatus.CONFIRMED
+    )
+    smaller = client.post(f"/activities/{activity.id}/edit", data={**data, "capacity": "1"})
+    assert "已有 2 人报名成功" in smaller.get_data(as_text=True)
+
+
+def test_duplicate_opens_a_prefilled_form_and_keeps_the_cover(client, auth):
+    activity = make_activity(ActivityKind.TRAINING, title="焊工复训", cover_image="a" * 64 + ".jpg")
+    auth.login(make_user("organizer"))
+    html = client.get(f"/activities/new?from={activity.id}").get_data(as_text=True)
+    assert "这是“焊工复训”的副本" in html
+    assert 'value="焊工复训"' in html and 'value="安全生产培训合格证"' in html
+    response = client.post(f"/activities/new?from={activity.id}", data=_form(title="焊工复训二期"))
+    assert response.status_code == 303
+    copy = db.session.scalar(select(Activity).where(Activity.title == "焊工复训二期"))
+    assert copy.id != activity.id and copy.cover_image == activity.cover_image
+
+
+def test_cancelling_an_activity_tells_why_and_stops_sign_ups(client, auth):
+    activity = make_activity()
+    member = make_user()
+    services.sign_up(member, activity)
+    auth.login(make_user("organizer"))
+    empty = client.post(f"/activities/{activity.id}/cancel", data={"reason": ""})
+    assert empty.status_code == 422 and "请告诉参加者取消的原因" in empty.get_data(as_text=True)
+    response = client.post(
+        f"/activities/{activity.id}/cancel", data={"reason": "场地维修"}, follow_redirects=True
+    )
+    html = response.get_data(as_text=True)
+    assert "活动已取消，已通知 1 人" in html and "场地维修" in html
+    assert db.session.get(Activity, activity.id).status is ActivityStatus.CANCELLED
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "activity.cancelled"))
+
+
+def test_roster_and_excel_export_show_attendance(client, auth):
+    organizer = make_user("organizer")
+    activity = make_activity(capacity=1)
+    came = make_user(name="到场的", department=make_department("电工班"))
+    waiting = make_user(name="候补的")
+    place = services.sign_up(came, activity)
+    services.sign_up(waiting, activity)
+    checkin.check_in(organizer, activity, checkin.code_for(place))
+    auth.login(organizer)
+    roster = client.get(f"/activities/{activity.id}/roster").get_data(as_text=True)
+    assert "已签到 1 / 1 人" in roster and "候补的" in roster
+    response = client.get(f"/activities/{activity.id}/roster.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert [(r[0], r[2], r[3], r[5] is not None) for r in rows] == [
+        ("到场的", "电工班", "已报名", True),
+        ("候补的", None, "候补中", False),
+    ]

@@ -1,0 +1,163 @@
+from datetime import date, timedelta
+
+import pytest
+
+from app.blueprints.activities import results, services
+from app.blueprints.activities.errors import Refused
+from app.extensions import db
+from app.models.activities import (
+    ActivityKind,
+    CompetitionMode,
+    Qualification,
+)
+from app.services.users import ValidationFailed
+from tests.activities.factories import make_activity
+from tests.factories import make_department, make_user
+
+
+def test_add_months_keeps_the_day_or_ends_the_month():
+    assert results.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert results.add_months(date(2026, 11, 15), 12) == date(2027, 11, 15)
+    assert results.add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
+
+
+def _training_with(*people):
+    training = make_activity(ActivityKind.TRAINING)
+    places = [services.sign_up(person, training) for person in people]
+    return training, places
+
+
+def test_a_pass_gives_the_qualification_and_a_fail_takes_it_back(app):
+    organizer = make_user("organizer")
+    good, weak = make_user(), make_user()
+    training, (good_place, weak_place) = _training_with(good, weak)
+
+    passed = results.record_training_results(
+        organizer, training, {good_place.id: 85, weak_place.id: 40}
+    )
+    assert passed == 1
+    assert (good_place.passed, weak_place.passed) == (True, False)
+    qualification = db.session.scalar(
+        db.select(Qualification).where(Qualification.user_id == good.id)
+    )
+    assert qualification.name == "安全生产培训合格证" and qualification.is_safety
+    assert qualification.valid_until == results.add_months(qualification.issued_on, 12)
+    assert results.qualifications_of(weak) == []
+
+    results.record_training_results(organizer, training, {good_place.id: 50})
+    assert results.qualifications_of(good) == []
+
+
+def test_scores_for_people_without_a_place_or_out_of_range_are_refused(app):
+    organizer = make_user("organizer")
+    training, (place,) = _training_with(make_user())
+    with pytest.raises(ValidationFailed) as failed:
+        results.record_training_results(organizer, training, {place.id: -1, 999999: 70})
+    assert set(failed.value.errors) == {f"score-{place.id}", "score-999999"}
+    assert place.score is None
+
+
+def test_results_only_for_trainings(app):
+    with pytest.raises(Refused):
+        results.record_training_results(make_user("organizer"), make_activity(), {})
+
+
+def test_the_gate_lists_the_unqualified_and_the_soon_expiring_by_department(app):
+    workshop = make_department("机加工车间")
+    team = make_department("车工班", parent=workshop)
+    missing = make_user(name="没证的", department=team)
+    expiring = make_user(name="快过期", department=workshop)
+    fine = make_user(name="有效的", department=team)
+    lapsed = make_user(name="已过期")
+    today = date(2026, 11, 23)
+    for user, until, safety in [
+        (expiring, today + timedelta(days=10), True),
+        (fine, today + timedelta(days=200), True),
+        (missing, today + timedelta(days=200), False),  # not a safety qualification
+        (lapsed, today - timedelta(days=1), True),
+    ]:
+        db.session.add(
+            Qualification(
+                user_id=user.id, name="证", is_safety=safety, issued_on=today, valid_until=until
+            )
+        )
+    db.session.commit()
+
+    groups = dict(results.qualification_gate(today=today))
+    names = {
+        (dept.full_name if dept else None): [(e.user.name, e.state) for e in entries]
+        for dept, entries in groups.items()
+    }
+    assert names == {
+        "机加工车间": [("快过期", "expiring")],
+        "机加工车间 / 车工班": [("没证的", "missing")],
+        None: [("已过期", "missing")],
+    }
+    only_workshop = results.qualification_gate(workshop.id, today=today)
+    assert {e.user.name for _d, entries in only_workshop for e in entries} == {"快过期", "没证的"}
+
+
+def test_gate_page_shows_who_passed_and_who_did_not(client, auth):
+    organizer = make_user("organizer")
+    passed, failed = make_user(name="赵合格"), make_user(name="钱不合格")
+    training, places = _training_with(passed, failed)
+    results.record_training_results(organizer, training, {places[0].id: 90, places[1].id: 10})
+    auth.login(organizer)
+    page = client.get("/activities/qualifications").get_data(as_text=True)
+    assert "钱不合格" in page and "赵合格" not in page
+    assert "无有效安全资格" in page
+    auth.logout()
+    auth.login(failed)
+    assert client.get("/activities/qualifications").status_code == 403
+
+
+def test_results_page_saves_scores(client, auth):
+    organizer = make_user("organizer")
+    member = make_user(name="孙学员")
+    training, (place,) = _training_with(member)
+    auth.login(organizer)
+    url = f"/activities/{training.id}/results"
+    bad = client.post(url, data={f"score-{place.id}": "abc"})
+    assert bad.status_code == 422 and "请输入数字" in bad.get_data(as_text=True)
+    response = client.post(url, data={f"score-{place.id}": "88"}, follow_redirects=True)
+    assert "成绩已保存：1 人合格" in response.get_data(as_text=True)
+    auth.logout()
+    auth.login(member)
+    history = client.get("/activities/history").get_data(as_text=True)
+    assert "安全生产培训合格证" in history and "有效期至" in history
+    assert training.title in history
+
+
+def test_team_leaderboard_adds_up_rounds_and_members(app):
+    organizer = make_user("organizer")
+    contest = make_activity(
+        ActivityKind.COMPETITION, competition_mode=CompetitionMode.TEAM, rounds=2
+    )
+    a1, a2, b1 = (make_user(name=n) for n in ("甲一", "甲二", "乙一"))
+    p = {u.name: services.sign_up(u, contest).id for u in (a1, a2, b1)}
+    teams = {p["甲一"]: "甲队", p["甲二"]: "甲队", p["乙一"]: "乙队"}
+    results.record_round(organizer, contest, 1, {p["甲一"]: 5, p["甲二"]: 4, p["乙一"]: 8}, teams)
+    second = {p["甲一"]: 1, p["甲二"]: None, p["乙一"]: 2}
+    results.record_round(organizer, contest, 2, second, teams)
+    board = results.leaderboard(contest)
+    assert [(s.rank, s.name, s.rounds, s.total) for s in board] == [
+        (1, "乙队", [8, 2], 10),
+        (1, "甲队", [9, 1], 10),
+    ]
+    with pytest.raises(ValidationFailed):
+        results.record_round(organizer, contest, 3, {p["甲一"]: 1}, teams)
+
+
+def test_individual_leaderboard_page(client, auth):
+    organizer = make_user("organizer")
+    contest = make_activity(ActivityKind.COMPETITION, rounds=1)
+    fast, slow = make_user(name="快手"), make_user(name="慢手")
+    pf, ps = services.sign_up(fast, contest), services.sign_up(slow, contest)
+    auth.login(organizer)
+    client.post(
+        f"/activities/{contest.id}/scores",
+        data={"round_no": "1", f"score-{pf.id}": "9.5", f"score-{ps.id}": "7"},
+    )
+    page = client.get(f"/activities/{contest.id}/leaderboard").get_data(as_text=True)
+    assert page.index("快手") < page.index("慢手")
+    assert "9.5" in page

@@ -1,0 +1,173 @@
+from datetime import timedelta
+
+import pytest
+
+from app.blueprints.activities import queries, services
+from app.blueprints.activities.errors import Refused
+from app.models._types import utcnow
+from app.models.activities import ParticipationStatus
+from tests.activities.factories import make_activity
+from tests.factories import make_department, make_user
+
+CONFIRMED = ParticipationStatus.CONFIRMED
+WAITLISTED = ParticipationStatus.WAITLISTED
+
+
+def test_full_activity_waitlists_and_a_cancellation_promotes_the_first_in_line(app):
+    activity = make_activity(capacity=1)
+    first, second, third = make_user(), make_user(), make_user()
+    assert services.sign_up(first, activity).status is CONFIRMED
+    assert services.sign_up(second, activity).status is WAITLISTED
+    third_place = services.sign_up(third, activity)
+    assert queries.waitlist_position(third_place) == 2
+
+    services.cancel_sign_up(first, activity)
+
+    assert queries.my_participation(second, activity, fresh=True).status is CONFIRMED
+    assert queries.my_participation(third, activity, fresh=True).status is WAITLISTED
+    assert queries.waitlist_position(queries.my_participation(third, activity)) == 1
+    assert queries.confirmed_count(activity.id) == 1
+
+
+def test_leaving_the_waitlist_promotes_nobody(app):
+    activity = make_activity(capacity=1)
+    first, second = make_user(), make_user()
+    services.sign_up(first, activity)
+    services.sign_up(second, activity)
+    services.cancel_sign_up(second, activity)
+    assert queries.my_participation(first, activity, fresh=True).status is CONFIRMED
+    assert queries.my_participation(second, activity, fresh=True).status is (
+        ParticipationStatus.CANCELLED
+    )
+
+
+def test_signing_up_twice_is_refused_and_changes_nothing(app):
+    activity = make_activity(capacity=5)
+    user = make_user()
+    services.sign_up(user, activity)
+    with pytest.raises(Refused, match="已经报名"):
+        services.sign_up(user, activity)
+    assert queries.confirmed_count(activity.id) == 1
+
+
+def test_sign_up_again_after_cancelling_goes_to_the_back_of_the_queue(app):
+    activity = make_activity(capacity=1)
+    first, second = make_user(), make_user()
+    services.sign_up(first, activity)
+    services.cancel_sign_up(first, activity)
+    services.sign_up(second, activity)
+    assert services.sign_up(first, activity).status is WAITLISTED
+
+
+@pytest.mark.parametrize(
+    ("window", "message"),
+    [
+        ({"signup_opens_at": utcnow() + timedelta(days=1)}, "报名将于"),
+        ({"signup_closes_at": utcnow() - timedelta(minutes=1)}, "报名已于"),
+    ],
+)
+def test_sign_up_outside_the_window_is_refused(app, window, message):
+    activity = make_activity(**window)
+    with pytest.raises(Refused, match=message):
+        services.sign_up(make_user(), activity)
+    assert queries.confirmed_count(activity.id) == 0
+
+
+def test_audience_is_departments_and_their_teams(app):
+    workshop = make_department("机加工车间")
+    team = make_department("车工班", parent=workshop)
+    other = make_department("装配车间")
+    activity = make_activity(departments=[workshop])
+    services.sign_up(make_user(department=team), activity)
+    services.sign_up(make_user(department=workshop), activity)
+    with pytest.raises(Refused, match="其他部门"):
+        services.sign_up(make_user(department=other), activity)
+    with pytest.raises(Refused, match="其他部门"):
+        services.sign_up(make_user(), activity)
+    assert queries.confirmed_count(activity.id) == 2
+
+
+def test_cancelling_after_the_deadline_is_refused(app):
+    activity = make_activity(cancel_deadline=utcnow() - timedelta(minutes=1))
+    user = make_user()
+    services.sign_up(user, activity)
+    with pytest.raises(Refused, match="取消报名已于"):
+        services.cancel_sign_up(user, activity)
+    assert queries.my_participation(user, activity, fresh=True).status is CONFIRMED
+
+
+def test_no_sign_up_for_a_cancelled_activity(app):
+    organizer = make_user("organizer")
+    activity = make_activity()
+    services.cancel_activity(organizer, activity, "天气原因")
+    with pytest.raises(Refused, match="已取消"):
+        services.sign_up(make_user(), activity)
+
+
+def test_signing_up_through_the_page(client, auth):
+    activity = make_activity(capacity=1)
+    auth.login(make_user(name="张三"))
+    response = client.post(f"/activities/{activity.id}/signup")
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "您已报名" in page
+    assert f"/activities/{activity.id}/code.svg" in page
+
+
+def test_the_sign_up_widget_answers_htmx_with_itself(client, auth, htmx_headers):
+    activity = make_activity(capacity=1)
+    services.sign_up(make_user(), activity)
+    auth.login(make_user())
+    response = client.post(f"/activities/{activity.id}/signup", headers=htmx_headers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.lstrip().startswith("<section")
+    assert "候补第 1 位" in html
+    again = client.post(f"/activities/{activity.id}/signup", headers=htmx_headers)
+    assert again.status_code == 422
+    assert "您已在候补名单中" in again.get_data(as_text=True)
+
+
+def test_cancel_through_the_page_after_the_deadline_says_why(client, auth):
+    activity = make_activity(cancel_deadline=utcnow() - timedelta(hours=1))
+    user = make_user()
+    services.sign_up(user, activity)
+    auth.login(user)
+    response = client.post(f"/activities/{activity.id}/signup/cancel", follow_redirects=True)
+    assert "取消报名已于" in response.get_data(as_text=True)
+
+
+def test_activity_of_another_department_says_so_and_refuses_sign_up(client, auth):
+    activity = make_activity(departments=[make_department("装配车间")])
+    auth.login(make_user(department=make_department("机加工车间")))
+    assert activity.title not in client.get("/activities/").get_data(as_text=True)
+    page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert "本活动面向其他部门" in page and "报名</button>" not in page
+    response = client.post(f"/activities/{activity.id}/signup", headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert "本活动面向其他部门，您不能报名" in response.get_data(as_text=True)
+    assert queries.confirmed_count(activity.id) == 0
+
+
+def test_list_tabs(client, auth):
+    user = make_user()
+    open_one = make_activity(title="国庆文艺汇演")
+    mine = make_activity(title="安全知识竞赛")
+    past = make_activity(
+        title="新年联欢会",
+        starts_at=utcnow() - timedelta(days=3),
+        ends_at=utcnow() - timedelta(days=3, hours=-2),
+        signup_closes_at=utcnow() - timedelta(days=4),
+        cancel_deadline=utcnow() - timedelta(days=4),
+        signup_opens_at=utcnow() - timedelta(days=10),
+    )
+    services.sign_up(user, mine)
+    auth.login(user)
+    open_page = client.get("/activities/").get_data(as_text=True)
+    assert open_one.title in open_page and mine.title in open_page
+    assert past.title not in open_page
+    mine_page = client.get("/activities/?tab=mine", headers={"HX-Request": "true"})
+    text = mine_page.get_data(as_text=True)
+    assert mine.title in text and open_one.title not in text
+    assert "<html" not in text
+    assert past.title in client.get("/activities/?tab=past").get_data(as_text=True)

@@ -1,0 +1,96 @@
+"""On a phone: sign-up, waitlist and promotion, check-in by typed code, training results and
+the qualification gate — three people, each in their own browser context."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tests.browser.conftest import log_in
+
+WHEN = "%Y-%m-%dT%H:%M"
+
+
+def _phone(browser, browser_context_args, base_url, employee_no):
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    log_in(page, base_url, employee_no)
+    return page
+
+
+def test_sign_up_waitlist_promotion_check_in_results_and_gate(
+    live_server, browser, browser_context_args
+):
+    url = live_server.url
+    live_server.make_user("ACT-O1", "organizer", name="赵干事")
+    live_server.make_user("ACT-M1", name="钱先到")
+    live_server.make_user("ACT-M2", name="孙候补")
+
+    # The organizer publishes a training with one place.
+    organizer = _phone(browser, browser_context_args, url, "ACT-O1")
+    now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(second=0, microsecond=0)
+    organizer.goto(url + "/activities/new")
+    organizer.select_option("select[name=kind]", "training")
+    organizer.fill("input[name=title]", "叉车安全操作培训")
+    organizer.fill("input[name=place]", "三号库房")
+    for name, moment in [
+        ("starts_at", now + timedelta(days=2)),
+        ("ends_at", now + timedelta(days=2, hours=2)),
+        ("signup_opens_at", now - timedelta(hours=1)),
+        ("signup_closes_at", now + timedelta(days=1)),
+        ("cancel_deadline", now + timedelta(days=1)),
+    ]:
+        organizer.fill(f"input[name={name}]", moment.strftime(WHEN))
+    organizer.fill("input[name=capacity]", "1")
+    organizer.fill("input[name=pass_mark]", "60")
+    organizer.fill("input[name=qualification_name]", "叉车安全合格证")
+    organizer.check("input[name=qualification_is_safety]")
+    organizer.fill("input[name=qualification_months]", "12")
+    organizer.click("button[type=submit]")
+    organizer.get_by_text("活动已发布").wait_for()
+    activity_url = organizer.url
+
+    # The first member takes the place.
+    first = _phone(browser, browser_context_args, url, "ACT-M1")
+    first.goto(activity_url)
+    first.get_by_role("button", name="报名").click()
+    first.get_by_text("您已报名成功").wait_for()
+    assert first.locator("img.checkin-qr").is_visible()
+
+    # The second is waitlisted.
+    second = _phone(browser, browser_context_args, url, "ACT-M2")
+    second.goto(activity_url)
+    second.get_by_role("button", name="加入候补").click()
+    second.get_by_text("候补第 1 位").wait_for()
+
+    # The first cancels; the second is promoted.
+    first.get_by_role("button", name="取消报名").click()
+    first.get_by_text("您已取消报名").wait_for()
+    second.reload()
+    second.get_by_text("您已报名成功").wait_for()
+    code = second.locator(".checkin-code").inner_text()
+
+    # The organizer checks the second in by the typed code; a reused code is refused.
+    organizer.goto(activity_url + "/checkin")
+    organizer.fill("input[name=code]", code)
+    organizer.get_by_role("button", name="签到", exact=True).click()
+    organizer.get_by_text("孙候补 签到成功").wait_for()
+    organizer.fill("input[name=code]", code)
+    organizer.get_by_role("button", name="签到", exact=True).click()
+    organizer.get_by_text("此签到码已使用").wait_for()
+
+    # Results: a pass gives the safety qualification.
+    organizer.goto(activity_url + "/results")
+    organizer.get_by_label("孙候补").fill("85")
+    organizer.get_by_role("button", name="保存成绩").click()
+    organizer.get_by_text("成绩已保存：1 人合格").wait_for()
+
+    # The gate: the one who passed is qualified, the one who left is not.
+    organizer.goto(url + "/activities/qualifications")
+    gate = organizer.locator("#gate")
+    gate.get_by_text("钱先到").wait_for()
+    assert gate.get_by_text("孙候补").count() == 0
+
+    second.goto(url + "/activities/history")
+    second.get_by_text("叉车安全合格证").wait_for()
+    # Everything fits a 360 px wide screen.
+    assert organizer.evaluate("document.documentElement.scrollWidth") <= 360
