@@ -19,7 +19,7 @@ def test_tree_shows_workshops_teams_and_head_counts(client, admin):
     make_user(department=team)
     page = client.get("/admin/departments").get_data(as_text=True)
     assert page.index("机修车间") < page.index("钳工班")
-    assert f'/admin/users?department={team.id}">2 people' in page  # i18n
+    assert f'/admin/users?department={team.id}">2 人' in page  # i18n
 
 
 def test_add_workshop_and_team(client, admin, db):

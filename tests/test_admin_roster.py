@@ -60,7 +60,7 @@ def test_good_xlsx_creates_and_updates(client, admin, departments, db):
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "2 created, 1 updated, 0 unchanged, 0 rejected" in page  # i18n
+    assert "新建 2 人，更新 1 人，未变 0 人，拒收 0 行" in page  # i18n
 
     zhang = User.by_employee_no("10001")  # Excel gave a number; it is kept as text
     assert zhang.name == "张三" and zhang.phone == "13800000001"
@@ -79,7 +79,7 @@ def test_importing_the_same_file_again_changes_nothing(client, admin, department
     data = xlsx([["工号", "姓名", "部门"], ["20001", "王五", "机加工车间"]])
     upload(client, data, "r.xlsx")
     page = upload(client, data, "r.xlsx").get_data(as_text=True)
-    assert "0 created, 0 updated, 1 unchanged, 0 rejected" in page  # i18n
+    assert "新建 0 人，更新 0 人，未变 1 人，拒收 0 行" in page  # i18n
     assert user_count(db) == 2
 
 
@@ -102,8 +102,8 @@ def test_bad_rows_are_rejected_with_reasons_and_good_rows_go_in(client, admin, d
         "roster.xlsx",
     )
     page = response.get_data(as_text=True)
-    assert "1 created, 0 updated, 0 unchanged, 7 rejected" in page  # i18n
-    assert "30002 appears on several rows: 3, 4" in page  # i18n
+    assert "新建 1 人，更新 0 人，未变 0 人，拒收 7 行" in page  # i18n
+    assert "工号 30002 在多行重复出现：第 3, 4 行" in page  # i18n
     assert "不存在的车间" in page and "魔法师" in page
     assert User.by_employee_no("30001") is not None
     for no in ("30002", "30003", "30004", "30005", "30006"):
@@ -113,24 +113,24 @@ def test_bad_rows_are_rejected_with_reasons_and_good_rows_go_in(client, admin, d
 def test_gbk_csv_from_chinese_excel(client, admin, departments):
     text = "工号,姓名,部门,手机,角色\n40001,赵六,机加工车间/车工班,13900000000,群监员\n"
     response = upload(client, text.encode("gb18030"), "名单.csv")
-    assert "1 created" in response.get_data(as_text=True)  # i18n
+    assert "新建 1 人" in response.get_data(as_text=True)  # i18n
     assert User.by_employee_no("40001").name == "赵六"
 
 
 def test_utf8_csv_with_bom(client, admin):
     response = upload(client, "\ufeff工号,姓名\n40002,钱七\n".encode(), "r.csv")
-    assert "1 created" in response.get_data(as_text=True)  # i18n
+    assert "新建 1 人" in response.get_data(as_text=True)  # i18n
 
 
 @pytest.mark.parametrize(
     ("data", "filename", "message"),
     [
-        (b"\x50\x4b\x03\x04" + os.urandom(2000), "junk.xlsx", "could not be read as an Excel"),
-        (os.urandom(2000).replace(b"\x00", b"\x01") + b"\x00", "junk.csv", "not a text CSV"),
-        (b"", "empty.csv", "empty"),
-        ("姓名,部门\n某人,某部门\n".encode(), "r.csv", "missing: employee number"),
-        ("工号,姓名,工号\n1,a,2\n".encode(), "r.csv", "appears twice"),
-        (b"employee_no,name\n1,a\n", "roster.pdf", ".xlsx"),
+        (b"\x50\x4b\x03\x04" + os.urandom(2000), "junk.xlsx", "无法将该文件读取为 Excel 工作簿"),
+        (os.urandom(2000).replace(b"\x00", b"\x01") + b"\x00", "junk.csv", "不是文本格式"),
+        (b"", "empty.csv", "文件是空的"),
+        ("姓名,部门\n某人,某部门\n".encode(), "r.csv", "缺少：工号"),
+        ("工号,姓名,工号\n1,a,2\n".encode(), "r.csv", "出现了两次"),
+        (b"employee_no,name\n1,a\n", "roster.pdf", "请使用 Excel（.xlsx）或 CSV（.csv）文件"),
     ],
 )
 def test_unreadable_files_change_nothing(client, admin, db, data, filename, message):
@@ -160,7 +160,7 @@ def test_ten_megabytes_of_junk_is_refused(client, admin, db):
         environ["wsgi.input"].close()
         builder.close()
     assert response.status_code == 422
-    assert "larger than 5 MB" in response.get_data(as_text=True)  # i18n
+    assert "文件超过 5 MB" in response.get_data(as_text=True)  # i18n
     assert user_count(db) == 1
 
 
@@ -172,7 +172,7 @@ def test_weak_initial_password_is_refused_before_reading(client, admin, db):
 
 def test_import_cannot_strip_the_importing_admin(client, admin, db):
     response = upload(client, b"employee_no,name,roles\nADM1,Admin,member\n", "r.csv")
-    assert "1 rejected" in response.get_data(as_text=True)  # i18n
+    assert "拒收 1 行" in response.get_data(as_text=True)  # i18n
     db.session.refresh(admin)
     assert admin.has_role(Role.ADMIN)
 
@@ -183,10 +183,10 @@ def test_template_download_is_an_importable_roster(client, admin, departments):
     book = load_workbook(io.BytesIO(response.data))
     assert [c.value for c in book.active[1]] == ["工号", "姓名", "部门", "手机", "角色"]
     page = upload(client, response.data, "template.xlsx").get_data(as_text=True)
-    assert "1 created" in page  # i18n
+    assert "新建 1 人" in page  # i18n
 
 
 def test_import_is_audited(client, admin, departments):
     upload(client, xlsx([["工号", "姓名"], ["50001", "审计"]]), "r.xlsx")
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert "Roster imported" in page and "created 1" in page  # i18n
+    assert "导入名册" in page and "created 1" in page  # i18n

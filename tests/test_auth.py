@@ -12,9 +12,9 @@ from app.models._types import utcnow
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import text
 
-WRONG = "Wrong employee number or password."  # i18n
-WAIT = "Too many failed attempts. Please wait 15 minutes and try again."  # i18n
-DEACTIVATED = "This account has been deactivated. Please contact the union office."  # i18n
+WRONG = "工号或密码不正确。"  # i18n
+WAIT = "失败次数过多，请 15 分钟后再试。"  # i18n
+DEACTIVATED = "该账号已停用，请联系工会办公室。"  # i18n
 
 
 def logged_in(client) -> bool:
@@ -35,7 +35,7 @@ def test_login_page_has_the_contract_fields(client):
     page = text(client.get("/auth/login"))
     for name in ("employee_no", "password", "remember"):
         assert f'name="{name}"' in page
-    assert "Log in to Workers' Home" in page  # i18n
+    assert "登录职工之家" in page  # i18n
 
 
 def test_right_password_goes_home_and_greets(client, auth):
@@ -45,7 +45,7 @@ def test_right_password_goes_home_and_greets(client, auth):
     assert location(response) == "/"
     home = client.get("/")
     assert home.status_code == 200
-    assert "Hello, 王小明" in text(home)  # i18n
+    assert "王小明，你好" in text(home)  # i18n
 
 
 def test_employee_number_is_trimmed(client):
@@ -71,8 +71,8 @@ def test_empty_form_says_what_is_missing(client):
     response = client.post("/auth/login", data={"employee_no": "", "password": ""})
     assert response.status_code == 400
     page = text(response)
-    assert "Enter your employee number." in page  # i18n
-    assert "Enter your password." in page  # i18n
+    assert "请输入工号。" in page  # i18n
+    assert "请输入密码。" in page  # i18n
 
 
 def test_deactivated_account_gets_its_own_message(client, auth):
@@ -315,7 +315,7 @@ def test_logout_ends_the_session_and_the_remember_cookie(client, auth):
     assert client.get_cookie("remember_token") is None
     assert not logged_in(client)
     page = text(client.get(response.headers["Location"]))
-    assert "You have logged out." in page  # i18n
+    assert "你已退出登录。" in page  # i18n
     assert 'data-clear-pages="1"' in page  # the offline page copies of this user are dropped
 
 
@@ -336,12 +336,12 @@ def change(client, current=DEFAULT_PASSWORD, new="newpass456", confirm=None):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"current": "wrong-pass1"}, "The current password is wrong."),  # i18n
-        ({"new": "abc12"}, "Use at least 8 characters."),  # i18n
-        ({"new": "12345678"}, "Use letters and digits together."),  # i18n
-        ({"new": "abcdefgh"}, "Use letters and digits together."),  # i18n
-        ({"confirm": "newpass457"}, "The two new passwords differ."),  # i18n
-        ({"new": DEFAULT_PASSWORD}, "Choose a password different from the current one."),  # i18n
+        ({"current": "wrong-pass1"}, "当前密码不正确。"),  # i18n
+        ({"new": "abc12"}, "至少需要 8 位。"),  # i18n
+        ({"new": "12345678"}, "须同时包含字母和数字。"),  # i18n
+        ({"new": "abcdefgh"}, "须同时包含字母和数字。"),  # i18n
+        ({"confirm": "newpass457"}, "两次输入的新密码不一致。"),  # i18n
+        ({"new": DEFAULT_PASSWORD}, "新密码不能与当前密码相同。"),  # i18n
     ],
 )
 def test_change_password_refusals(client, auth, db, kwargs, message):
@@ -361,7 +361,7 @@ def test_change_password_success(client, auth, db):
     response = change(client, new="newpass456")
     assert response.status_code == 303
     assert location(response) == "/"
-    assert "Your password has been changed." in text(client.get("/"))  # i18n
+    assert "密码已修改。" in text(client.get("/"))  # i18n
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "auth.password_changed"))
     auth.logout()
     assert auth.login("W141", DEFAULT_PASSWORD).status_code == 401
@@ -384,7 +384,7 @@ def test_must_change_password_leads_every_page_to_the_form(client, auth, path):
     assert response.status_code == 302
     assert location(response) == "/auth/password"
     page = text(client.get("/auth/password"))
-    assert "Please choose a password of your own" in page  # i18n
+    assert "请先设置你自己的密码再继续" in page  # i18n
 
 
 def test_must_change_password_is_lifted_once_changed(client, auth, db):
@@ -435,14 +435,14 @@ def test_json_401_says_why(client):
     response = client.get("/me", headers={"Accept": "application/json"})
     assert response.status_code == 401
     assert response.is_json
-    assert response.get_json()["error"] == "Please log in again."  # i18n
+    assert response.get_json()["error"] == "请重新登录。"  # i18n
 
 
 def test_htmx_401_is_a_fragment(client):
     response = client.get("/", headers={"HX-Request": "true"})
     page = text(response)
     assert "<html" not in page
-    assert "Please log in again." in page  # i18n
+    assert "请重新登录。" in page  # i18n
 
 
 @pytest.mark.parametrize("headers, status", [({}, 302), ({"HX-Request": "true"}, 401)])
@@ -473,9 +473,7 @@ def csrf_app(app):
     return app
 
 
-CSRF_MESSAGE = (
-    "This form has expired or was sent from elsewhere. Please reload and try again."  # i18n
-)
+CSRF_MESSAGE = "表单已过期或来源异常，请刷新页面后重试。"  # i18n
 
 
 def test_post_without_csrf_token_is_refused(csrf_app, client):

@@ -92,7 +92,7 @@ def test_duplicate_number_is_refused(runner, db):
     make_user(employee_no="C105", name="原来的人")
     result = create(runner, "C105", "--name", "新来的人", "--password", "start2024")
     assert result.exit_code == 1
-    assert "employee_no: Employee number C105 is already taken." in result.output  # i18n
+    assert "employee_no: 工号 C105 已被占用。" in result.output  # i18n
     assert count(db, User) == 1
     assert db.session.scalar(select(User.name).where(User.employee_no == "C105")) == "原来的人"
 
@@ -100,8 +100,8 @@ def test_duplicate_number_is_refused(runner, db):
 @pytest.mark.parametrize(
     "password, message",
     [
-        ("short1", "password: Use at least 8 characters."),  # i18n
-        ("12345678", "password: Use letters and digits together."),  # i18n
+        ("short1", "password: 至少需要 8 位。"),  # i18n
+        ("12345678", "password: 须同时包含字母和数字。"),  # i18n
     ],
 )
 def test_bad_password_is_refused(runner, db, password, message):
@@ -114,7 +114,7 @@ def test_bad_password_is_refused(runner, db, password, message):
 def test_bad_employee_number_is_refused(runner, db):
     result = create(runner, "C 107!", "--name", "李三", "--password", "start2024")
     assert result.exit_code == 1
-    assert "employee_no: Use 1 to 32 letters" in result.output  # i18n
+    assert "employee_no: 请使用 1 至 32 位字母" in result.output  # i18n
     assert count(db, User) == 0
 
 

@@ -12,10 +12,10 @@ from tests.factories import make_user
 from tests.helpers import text
 
 MESSAGES = {  # i18n
-    403: "You do not have permission to see this page.",
-    404: "This page does not exist, or it has been removed.",
-    405: "This action is not allowed here.",
-    500: "Something went wrong on our side. Nothing you entered was saved; please try again.",
+    403: "你没有权限查看此页面。",
+    404: "页面不存在或已被删除。",
+    405: "此处不允许该操作。",
+    500: "服务器出了点问题，你填写的内容未保存，请再试一次。",
 }
 
 
@@ -62,7 +62,7 @@ def test_full_page_error_keeps_the_shell(client, member, status):
     assert 'class="bottom-nav"' in page  # the person can go on from here
     assert MESSAGES[status] in page
     assert f'data-status="{status}"' in page
-    assert "Back to home" in page  # i18n
+    assert "返回首页" in page  # i18n
 
 
 @pytest.mark.parametrize("status", [403, 404, 405, 500])

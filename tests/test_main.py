@@ -30,12 +30,12 @@ def test_home_full_page_has_the_shell(client, auth):
     assert response.status_code == 200
     page = text(response)
     assert page.lstrip().startswith("<!doctype html>")
-    assert "Hello, 张三" in page  # i18n
+    assert "张三，你好" in page  # i18n
     assert "机加工车间 / 车工班" in page
-    assert "Safety inspector" in page  # i18n
+    assert "群监员" in page  # i18n
     assert 'id="home-cards"' in page
-    assert nav_labels(page) == ["Home", "Me"]  # i18n
-    assert "Nothing is waiting for you. Well done!" in page  # i18n
+    assert nav_labels(page) == ["首页", "活动", "我的"]  # i18n
+    assert "暂无待办事项，干得好！" in page  # i18n
 
 
 def test_home_fragment_for_htmx(client, auth, htmx_headers):
@@ -46,8 +46,8 @@ def test_home_fragment_for_htmx(client, auth, htmx_headers):
     fragment = text(response)
     assert "<html" not in fragment
     assert "bottom-nav" not in fragment
-    assert "Hello, 李四" not in fragment  # i18n — the greeting belongs to the page, not the cards
-    assert "Your department is not set" in fragment  # i18n
+    assert "李四，你好" not in fragment  # i18n — the greeting belongs to the page, not the cards
+    assert "你的部门尚未设置" in fragment  # i18n
 
 
 def test_boosted_htmx_request_gets_the_full_page(client, auth):
@@ -69,7 +69,7 @@ def test_admin_sees_admin_in_the_bottom_nav(client, auth):
     make_user(Role.ADMIN, employee_no="H005")
     auth.login("H005")
     page = text(client.get("/"))
-    assert nav_labels(page) == ["Home", "Admin", "Me"]  # i18n
+    assert nav_labels(page) == ["首页", "活动", "管理", "我的"]  # i18n
     assert 'href="/admin/users"' in page
 
 
@@ -80,7 +80,7 @@ def test_others_do_not_see_admin(client, auth, roles):
     make_user(*roles, employee_no="H006")
     auth.login("H006")
     page = text(client.get("/"))
-    assert "Admin" not in nav_labels(page)  # i18n
+    assert "管理" not in nav_labels(page)  # i18n
     assert 'href="/admin/' not in page
 
 
@@ -101,25 +101,25 @@ def test_admin_home_cards_count_people(client, auth):
     make_user(employee_no="H014", active=False)  # deactivated, not counted as waiting
     auth.login("H010")
     page = text(client.get("/", headers={"HX-Request": "true"}))
-    assert "People" in page  # i18n
-    assert "4 active accounts, 1 deactivated." in page  # i18n
+    assert "人员" in page  # i18n
+    assert "在用账号 4 个，已停用 1 个。" in page  # i18n
     card = re.search(
         r'<a class="card-link" href="([^"]+)">\s*<span class="card-title">'
-        r'Accounts without a department <span class="badge">(\d+)</span>',  # i18n
+        r'未分配部门的账号 <span class="badge">(\d+)</span>',  # i18n
         page,
     )
     assert card is not None
     assert card.group(2) == "2"
     assert card.group(1) == "/admin/users?department=none"
-    assert "Bring in your roster" not in page  # i18n
+    assert "导入职工名册" not in page  # i18n
 
 
 def test_lone_admin_is_asked_to_import_the_roster(client, auth):
     make_user(Role.ADMIN, employee_no="H015", department=make_department())
     auth.login("H015")
     page = text(client.get("/"))
-    assert "Bring in your roster" in page  # i18n
-    assert "Accounts without a department" not in page  # i18n
+    assert "导入职工名册" in page  # i18n
+    assert "未分配部门的账号" not in page  # i18n
     assert 'href="/admin/import"' in page
 
 
@@ -127,9 +127,9 @@ def test_user_without_department_is_told(client, auth):
     make_user(employee_no="H016")
     auth.login("H016")
     page = text(client.get("/"))
-    assert "Your department is not set" in page  # i18n
-    assert "Ask the union office to add you to your workshop and team." in page  # i18n
-    assert "People" not in page  # i18n — not an administrator
+    assert "你的部门尚未设置" in page  # i18n
+    assert "请联系工会办公室，把你加入所在的车间和班组。" in page  # i18n
+    assert "人员" not in page  # i18n — not an administrator
 
 
 def test_me_page_shows_the_account(client, auth):
@@ -139,7 +139,7 @@ def test_me_page_shows_the_account(client, auth):
     assert "赵六" in page
     assert "H017" in page
     assert "13800000000" in page
-    assert "Union organizer" in page  # i18n
+    assert "工会干事" in page  # i18n
     assert 'action="/auth/logout"' in page
 
 

@@ -101,8 +101,8 @@ def test_roles_accept_their_names(db):
         user.roles = {"boss"}
 
 
-def test_role_labels_are_translatable_text():
-    assert {str(role.label) for role in Role} >= {"Member", "Administrator"}  # i18n
+def test_role_labels_are_translatable_text(app):
+    assert {str(role.label) for role in Role} >= {"会员", "管理员"}  # i18n
     assert len({str(role.label) for role in Role}) == len(Role)
 
 
@@ -156,7 +156,7 @@ def test_team_inside_a_workshop(db):
     assert team.full_name == "机加工车间 / 车工班"
     assert workshop.full_name == "机加工车间"
     assert [child.name for child in workshop.children] == ["车工班"]
-    assert str(team.kind.label) == "Team"  # i18n
+    assert str(team.kind.label) == "班组"  # i18n
 
 
 def test_same_team_name_in_two_workshops_but_not_twice_in_one(db):

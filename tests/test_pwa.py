@@ -114,7 +114,7 @@ def test_offline_page_works_without_login(app):
     response = stranger.get("/offline")
     assert response.status_code == 200
     page = text(response)
-    assert "No connection" in page  # i18n
+    assert "没有网络连接" in page  # i18n
     assert 'href="/"' in page
 
 
