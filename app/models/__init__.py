@@ -1,13 +1,23 @@
 """All models, imported here so that Alembic and `db.create_all` see every table."""
 
 from app.models.audit import AuditLog
+from app.models.notify import (
+    Category,
+    Notification,
+    NotificationPreference,
+    PushSubscription,
+)
 from app.models.users import Department, DepartmentKind, LoginAttempt, Role, User, UserRole
 
 __all__ = [
     "AuditLog",
+    "Category",
     "Department",
     "DepartmentKind",
     "LoginAttempt",
+    "Notification",
+    "NotificationPreference",
+    "PushSubscription",
     "Role",
     "User",
     "UserRole",
