@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 
+from app.blueprints.notify.labels import INBOX_LABEL
 from app.blueprints.notify.services import unread_count
 from app.models import Role
 
@@ -30,7 +31,7 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("main.index", _l("Home"), "home", prefix="/"),
     NavItem("admin.users", _l("Admin"), "settings", frozenset({Role.ADMIN}), prefix="/admin"),
-    NavItem("notify.index", _l("Inbox"), "bell", prefix="/notifications", badge=unread_count),
+    NavItem("notify.index", INBOX_LABEL, "bell", prefix="/notifications", badge=unread_count),
     NavItem("main.me", _l("Me"), "person", prefix="/me"),
 ]
 

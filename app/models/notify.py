@@ -3,7 +3,6 @@
 import enum
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -12,24 +11,14 @@ from app.models._types import UTCDateTime, str_enum, utcnow
 
 
 class Category(enum.StrEnum):
-    """What a notification is about; users can turn push off per category (not `system`)."""
+    """What a notification is about; users can turn push off per category (not `system`).
+    Labels: `app.blueprints.notify.labels` (the feature keeps its own catalog)."""
 
     HAZARDS = "hazards"
     ACTIVITIES = "activities"
     NOTICES = "notices"
     SYSTEM = "system"
 
-    @property
-    def label(self):
-        return CATEGORY_LABELS[self]
-
-
-CATEGORY_LABELS = {
-    Category.HAZARDS: _l("Hazards"),
-    Category.ACTIVITIES: _l("Activities"),
-    Category.NOTICES: _l("Notices"),
-    Category.SYSTEM: _l("System"),
-}
 
 # The categories a user can choose about; system messages (the test button) always go out.
 CHOOSABLE_CATEGORIES = (Category.HAZARDS, Category.ACTIVITIES, Category.NOTICES)

@@ -2,7 +2,6 @@
 
 from flask import (
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -16,6 +15,7 @@ from flask_login import current_user, login_required
 
 from app.blueprints.notify import bp, services
 from app.blueprints.notify.forms import PreferencesForm
+from app.blueprints.notify.labels import category_label
 from app.blueprints.notify.push import application_server_key
 from app.extensions import csrf, db, htmx
 
@@ -178,9 +178,4 @@ def public_key():
 
 @bp.app_context_processor
 def inbox_helpers():
-    def unread_notifications() -> int:
-        if not current_user.is_authenticated or "notify.index" not in current_app.view_functions:
-            return 0
-        return services.unread_count(current_user)
-
-    return {"unread_notifications": unread_notifications}
+    return {"category_label": category_label}
