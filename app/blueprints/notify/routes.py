@@ -4,6 +4,7 @@ from flask import (
     abort,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -119,8 +120,8 @@ def send_test():
 
 def _json_body():
     data = request.get_json(silent=True)
-    if data is None:
-        abort(400)
+    if not isinstance(data, dict | list):
+        abort(make_response(jsonify(error=_("This is not a push subscription.")), 400))
     return data
 
 
@@ -144,7 +145,8 @@ def subscribe():
 @bp.route("/subscriptions/delete", methods=["POST"])
 @login_required
 def unsubscribe():
-    endpoint = _json_body().get("endpoint")
+    data = _json_body()
+    endpoint = data.get("endpoint") if isinstance(data, dict) else None
     if not isinstance(endpoint, str):
         return jsonify(error=_("The push address is missing or not allowed.")), 400
     services.delete_subscription(current_user, endpoint)
@@ -156,7 +158,7 @@ def unsubscribe():
 @csrf.exempt  # the service worker has no form token; knowing the old endpoint is the proof
 def renew():
     data = _json_body()
-    old = data.get("old_endpoint")
+    old = data.get("old_endpoint") if isinstance(data, dict) else None
     if not isinstance(old, str):
         return jsonify(error=_("The push address is missing or not allowed.")), 400
     try:
