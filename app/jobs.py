@@ -151,7 +151,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs (Huey).")
 
 
 @jobs_cli.command("worker")
-@click.option("-w", "--workers", default=lambda: int(os.environ.get("HUEY_WORKERS", "2")))
+@click.option("-w", "--workers", type=int, default=lambda: int(os.environ.get("HUEY_WORKERS", "2")))
 @click.option("--no-periodic", is_flag=True, help="Leave periodic jobs to another consumer.")
 @with_appcontext
 def worker_command(workers: int, no_periodic: bool):
