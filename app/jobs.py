@@ -15,6 +15,7 @@ its own transaction, so one failing job never stops the others.
 import functools
 import logging
 import os
+import signal
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -160,6 +161,9 @@ def worker_command(workers: int, no_periodic: bool):
     `make run` starts one beside the web server. With several web processes, run one
     (or more, with --no-periodic on all but one) as its own service.
     """
+    # Started in the background by `make run`, the shell leaves SIGINT ignored; restore it so
+    # that Ctrl-C (or the Makefile's trap) stops the consumer even before Huey takes over.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     app = current_app._get_current_object()
     if huey.immediate:
         raise click.ClickException("HUEY_IMMEDIATE is set; there is no queue to consume.")
