@@ -170,7 +170,11 @@ def worker_command(workers: int, no_periodic: bool):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     click.echo(f"Huey consumer: {workers} worker thread(s), storage {type(huey.storage).__name__}")
     consumer = huey.create_consumer(
-        workers=workers, worker_type="thread", periodic=not no_periodic, check_worker_health=True
+        workers=workers,
+        worker_type="thread",
+        periodic=not no_periodic,
+        check_worker_health=True,
+        max_delay=1.0,  # an idle worker polls the queue at least every second
     )
     # Tasks outside a request get the app that started the consumer.
     global _worker_app
