@@ -255,3 +255,32 @@ def test_non_json_subscription_body_is_a_400(client, auth):
     response = client.post("/notifications/subscriptions", data="x")
     assert response.status_code == 400
     assert response.get_json() == {"error": "这不是有效的推送订阅。"}
+
+
+def test_the_home_page_has_a_card_for_unread_messages(client, auth):
+    user = make_user()
+    auth.login(user)
+    assert "条未读消息" not in client.get("/").get_data(as_text=True)
+    _notify(user, "旧的")
+    _notify(user, "最新的一条")
+    page = client.get("/").get_data(as_text=True)
+    assert "2 条未读消息" in page
+    assert "最新的一条" in page
+    assert 'href="/notifications/"' in page
+
+
+def test_demo_data_gives_each_demo_user_an_inbox_once(db):
+    from app.blueprints.notify.demo import load_demo_notifications
+
+    users = [make_user(), make_user(locale="en")]
+    numbers = [u.employee_no for u in users]
+    assert load_demo_notifications(numbers) == 4
+    db.session.commit()
+    assert load_demo_notifications(numbers) == 0
+    titles = {(row.user_id, row.title) for row in db.session.scalars(select(Notification))}
+    assert titles == {
+        (users[0].id, "欢迎使用职工之家"),
+        (users[0].id, "请核对您的个人信息"),
+        (users[1].id, "Welcome to Workers' Home"),
+        (users[1].id, "Check your details"),
+    }

@@ -8,6 +8,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.blueprints.notify.cards import inbox_cards
 from app.extensions import db
 from app.models import Role, User
 
@@ -70,7 +71,7 @@ def profile_cards(user) -> list[dict]:
     return []
 
 
-CARD_PROVIDERS = [admin_cards, profile_cards]
+CARD_PROVIDERS = [inbox_cards, admin_cards, profile_cards]
 
 
 def cards_for(user) -> list[dict]:

@@ -121,6 +121,15 @@ def unread_count(user: User) -> int:
     )
 
 
+def latest_unread(user: User) -> Notification | None:
+    return db.session.scalar(
+        select(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .order_by(Notification.id.desc())
+        .limit(1)
+    )
+
+
 def get_own(user: User, notification_id: int) -> Notification | None:
     row = db.session.get(Notification, notification_id)
     return row if row is not None and row.user_id == user.id else None
