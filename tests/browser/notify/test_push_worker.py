@@ -124,6 +124,7 @@ def test_turning_push_on_without_a_push_service_says_so(live_server, page):
     status = page.locator("[data-push-status]")
     page.wait_for_function("document.getElementById('push').dataset.state === 'off'")
     assert status.inner_text() == "本机推送已关闭。所有消息仍会发到您的消息箱。"
+    assert page.get_by_role("button", name="关闭本机推送").is_hidden()
 
     page.get_by_role("button", name="开启推送").click()
     # Debian's Chromium has no push service: subscribe() fails, and the page says what to do.
