@@ -7,9 +7,11 @@ from tests.notify.push_service import PushService
 @pytest.fixture(autouse=True)
 def empty_queue():
     """Immediate mode keeps scheduled retries in memory; each test starts with none."""
-    huey.storage.flush_all()
+    if huey.immediate:
+        huey.storage.flush_all()
     yield
-    huey.storage.flush_all()
+    if huey.immediate:
+        huey.storage.flush_all()
 
 
 @pytest.fixture

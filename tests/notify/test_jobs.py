@@ -161,3 +161,23 @@ def _count(tmp_path, notification_id) -> int:
         return conn.execute(
             "select count(*) from notifications where id = ?", (notification_id,)
         ).fetchone()[0]
+
+
+def test_the_queue_is_sqlite_in_the_instance_folder_or_redis_when_configured(tmp_path):
+    from huey.storage import RedisStorage, SqliteStorage
+
+    from app import create_app
+
+    try:
+        create_app({"HUEY_IMMEDIATE": False}, instance_path=str(tmp_path / "a"))
+        assert isinstance(jobs.huey.storage, SqliteStorage)
+        assert jobs.huey.storage.filename == str(tmp_path / "a" / "huey.db")
+
+        create_app(
+            {"HUEY_IMMEDIATE": False, "REDIS_URL": "redis://127.0.0.1:6379/0"},
+            instance_path=str(tmp_path / "b"),
+        )
+        assert isinstance(jobs.huey.storage, RedisStorage)
+        assert not (tmp_path / "b" / "huey.db").exists()
+    finally:
+        jobs.huey.immediate = True  # as the other tests' apps have it
