@@ -55,7 +55,8 @@ class _Unconfigured(BaseStorage):
     add_to_schedule = enqueue
 
 
-huey = AppHuey("workers_home", utc=True)
+# No result store: nothing reads job results, and kept results would grow the queue forever.
+huey = AppHuey("workers_home", utc=True, results=False)
 _worker_app: Flask | None = None
 _daily_jobs: dict[str, Callable[[], object]] = {}
 

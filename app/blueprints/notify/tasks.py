@@ -2,6 +2,7 @@
 so one slow or failing push service never holds up the others."""
 
 import logging
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import and_, delete, or_, select
@@ -83,7 +84,9 @@ def send_push(subscription_id: int, payload: dict, attempt: int = 1) -> str:
             return "gone"
         info = sub.info()
         outcome = deliver(info, payload, ttl=current_app.config.get("PUSH_TTL", DEFAULT_TTL))
-        if outcome.result == "sent":
+        if outcome.result == "sent" and _stale(sub.last_success_at):
+            # Once a day is enough to know the device works; a write per push would cost
+            # a database commit on every one of a 5,000-subscription fan-out.
             sub.last_success_at = utcnow()
             session.commit()
         elif outcome.result == "gone":
@@ -100,6 +103,10 @@ def send_push(subscription_id: int, payload: dict, attempt: int = 1) -> str:
     return outcome.result
 
 
+def _stale(moment) -> bool:
+    return moment is None or moment < utcnow() - timedelta(days=1)
+
+
 def retry_delay(attempt: int, retry_after: float | None) -> float:
     """The push service's Retry-After when it gives one, else our backoff for this attempt."""
     if retry_after is not None:
@@ -110,8 +117,6 @@ def retry_delay(attempt: int, retry_after: float | None) -> float:
 @daily_job("notify.clean_inbox")
 def clean_inbox() -> int:
     """Remove read inbox entries older than KEEP_READ_DAYS, so the table stays small."""
-    from datetime import timedelta
-
     cutoff = utcnow() - timedelta(days=KEEP_READ_DAYS)
     result = db.session.execute(
         delete(Notification).where(
