@@ -41,9 +41,9 @@ def index():
     return render_template(template, page=page, unread=unread, fragment=_fragment())
 
 
-@bp.route("/<int:notification_id>")
+@bp.route("/<int:notification_id>", endpoint="open")
 @login_required
-def open(notification_id: int):  # noqa: A001 (the endpoint's name in URLs and push payloads)
+def open_notification(notification_id: int):
     """Follow a notification: it counts as read, and the user lands on its item."""
     notification = services.get_own(current_user, notification_id) or abort(404)
     services.mark_read(notification)
