@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test setup translations messages lint bench clean
+.PHONY: run worker test setup translations messages lint bench clean
 
 setup: $(STAMP) translations
 
@@ -29,7 +29,14 @@ run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@echo "Serving on http://$(HOST):$(PORT) — log in with one of the demo accounts above."
+	@# The job consumer (push, reminders, daily jobs) runs beside the server and stops with it.
+	@$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# A consumer on its own, for deployments with several web processes (see README).
+worker: setup
+	$(FLASK) jobs worker
 
 test: setup
 	$(BIN)/pytest

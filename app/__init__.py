@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from app import config as app_config
 from app.extensions import babel, csrf, db, htmx, login_manager, migrate
+from app.jobs import init_jobs
 from app.models._types import render_item
 
 # Endpoints a user who must first choose a new password can still reach.
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     _init_login(app)
     _register_blueprints(app)
     _register_cli(app)
+    init_jobs(app)
 
     @app.after_request
     def vary_on_htmx(response):
@@ -124,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.blueprints.auth import bp as auth_bp
     from app.blueprints.errors import bp as errors_bp
     from app.blueprints.main import bp as main_bp
+    from app.blueprints.notify import bp as notify_bp
     from app.blueprints.pwa import bp as pwa_bp
 
     app.register_blueprint(errors_bp)
@@ -132,13 +135,16 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(activities_bp, url_prefix="/activities")
+    app.register_blueprint(notify_bp, url_prefix="/notifications")
 
 
 def _register_cli(app: Flask) -> None:
     from app.cli import demo_command, users_cli
+    from app.jobs import jobs_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(jobs_cli)
 
 
 @event.listens_for(Engine, "connect")

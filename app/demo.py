@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from app.blueprints.activities import demo as activities_demo
+from app.blueprints.notify.demo import load_demo_notifications
 from app.extensions import db
 from app.models import Department, DepartmentKind, Role, User
 from app.services.users import create_user
@@ -65,4 +66,5 @@ def load_demo() -> list[tuple[str, str, str, str]]:
         labels = " · ".join(str(r.label) for r in user.sorted_roles)
         logins.append((employee_no, DEMO_PASSWORD, name, labels))
     logins += activities_demo.load(by_path, DEMO_PASSWORD)
+    load_demo_notifications([row[0] for row in PEOPLE])
     return logins

@@ -4,11 +4,14 @@ Feature blueprints add their entries here; an entry whose endpoint is not regist
 left out, so the shell never links to a page the app does not have.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 
+from app.blueprints.notify.labels import INBOX_LABEL
+from app.blueprints.notify.services import unread_count
 from app.models import Role
 
 
@@ -19,6 +22,7 @@ class NavItem:
     icon: str
     roles: frozenset[Role] | None = None  # None: everyone logged in
     prefix: str = ""  # URL prefix that marks the item as current
+    badge: Callable[[object], int] | None = None  # a count shown on the item, e.g. unread
 
     def allowed(self, user) -> bool:
         return self.roles is None or user.has_role(*self.roles)
@@ -28,6 +32,7 @@ NAV_ITEMS = [
     NavItem("main.index", _l("Home"), "home", prefix="/"),
     NavItem("activities.index", _l("Activities"), "calendar", prefix="/activities"),
     NavItem("admin.users", _l("Admin"), "settings", frozenset({Role.ADMIN}), prefix="/admin"),
+    NavItem("notify.index", INBOX_LABEL, "bell", prefix="/notifications", badge=unread_count),
     NavItem("main.me", _l("Me"), "person", prefix="/me"),
 ]
 

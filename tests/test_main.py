@@ -34,7 +34,7 @@ def test_home_full_page_has_the_shell(client, auth):
     assert "机加工车间 / 车工班" in page
     assert "群监员" in page  # i18n
     assert 'id="home-cards"' in page
-    assert nav_labels(page) == ["首页", "活动", "我的"]  # i18n
+    assert nav_labels(page) == ["首页", "活动", "消息", "我的"]  # i18n
     assert "暂无待办事项，干得好！" in page  # i18n
 
 
@@ -69,7 +69,7 @@ def test_admin_sees_admin_in_the_bottom_nav(client, auth):
     make_user(Role.ADMIN, employee_no="H005")
     auth.login("H005")
     page = text(client.get("/"))
-    assert nav_labels(page) == ["首页", "活动", "管理", "我的"]  # i18n
+    assert nav_labels(page) == ["首页", "活动", "管理", "消息", "我的"]  # i18n
     assert 'href="/admin/users"' in page
 
 

@@ -2,13 +2,23 @@
 
 from app.models import activities  # noqa: F401  (tables of the activities blueprint)
 from app.models.audit import AuditLog
+from app.models.notify import (
+    Category,
+    Notification,
+    NotificationPreference,
+    PushSubscription,
+)
 from app.models.users import Department, DepartmentKind, LoginAttempt, Role, User, UserRole
 
 __all__ = [
     "AuditLog",
+    "Category",
     "Department",
     "DepartmentKind",
     "LoginAttempt",
+    "Notification",
+    "NotificationPreference",
+    "PushSubscription",
     "Role",
     "User",
     "UserRole",

@@ -104,6 +104,8 @@ class Activity(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(String(255))
+    # When the day-before reminder went out; it goes once.
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organizer = relationship("User")
     departments = relationship(

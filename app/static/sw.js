@@ -73,3 +73,71 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(cacheFirst(request));
   }
 });
+
+/* Push notifications (the `notify` blueprint). A push carries JSON:
+ * {id, title, body, url, open, tag, category}; `url` is the item, `open` marks it read. */
+const RENEW_URL = "/notifications/subscriptions/renew";
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "职工之家", {
+      body: data.body || "",
+      tag: data.tag,
+      icon: "/static/icons/icon-192.png",
+      badge: "/static/icons/favicon-32.png",
+      data: { url: data.url || "/", open: data.open || data.url || "/" },
+    })
+  );
+});
+
+async function openTarget(data) {
+  const item = new URL(data.url || "/", self.location.origin);
+  const open = new URL(data.open || item.href, self.location.origin);
+  if (item.origin !== self.location.origin || open.origin !== self.location.origin) return;
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const showing = windows.find((client) => new URL(client.url).pathname === item.pathname);
+  if (showing) {
+    // Already on the item: bring it forward, and count the notification as read.
+    fetch(open.href, { credentials: "same-origin", redirect: "manual" }).catch(() => {});
+    return showing.focus().catch(() => {});
+  }
+  for (const client of windows) {
+    try {
+      await client.focus().catch(() => {});
+      return await client.navigate(open.href);
+    } catch (error) {
+      // Not a window this worker controls; try the next, or open a new one.
+    }
+  }
+  return self.clients.openWindow(open.href);
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(openTarget(event.notification.data || {}));
+});
+
+self.addEventListener("pushsubscriptionchange", (event) => {
+  // The browser replaced (or dropped) our subscription: make a new one and tell the server,
+  // which knows this browser by its old endpoint.
+  event.waitUntil((async () => {
+    const old = event.oldSubscription;
+    const subscription = event.newSubscription || (old && await self.registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: old.options.applicationServerKey,
+    }));
+    if (!old || !subscription) return;
+    await fetch(RENEW_URL, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ old_endpoint: old.endpoint, subscription: subscription.toJSON() }),
+    });
+  })());
+});

@@ -1,45 +1,88 @@
-"""Where the activities feature tells people things. The two places the notifications
-feature plugs into: a waitlist promotion and a cancelled activity.
-
-The `notify` blueprint (built separately) owns `notify(user_ids, kind, title, body, url)`;
-until it is in the app these functions have nobody to hand the message to, and the change
-itself (the promotion, the cancellation) stands on its own and shows on the activity page.
+"""Where the activities feature tells people things: promotions from the waitlist, a
+cancelled activity, and the reminder the day before. Each goes through the notifications
+feature's triggers (inbox always, push where the phone allows), in the recipient's language,
+and is committed with the change it describes.
 """
 
-from flask import url_for
-from flask_babel import gettext as _
+from datetime import timedelta
+
+from flask import current_app, has_request_context, url_for
+from huey import crontab
+from sqlalchemy import select
+
+from app.blueprints.notify import triggers
+from app.extensions import db
+from app.jobs import periodic_app_task
+from app.models._types import utcnow
+from app.models.activities import Activity, ActivityStatus, Participation, ParticipationStatus
+
+REMINDER_AHEAD = timedelta(hours=24)
 
 
-def _notify(user_ids, kind, title, body, url):
-    try:
-        from app.blueprints.notify.services import notify
-    except ModuleNotFoundError as missing:
-        if (missing.name or "").startswith("app.blueprints.notify"):
-            return
-        raise
-    notify(user_ids, kind, title, body, url)
+def _activity_url(activity) -> str:
+    if has_request_context():
+        return url_for("activities.show", activity_id=activity.id)
+    # In a background job there is no request to build the URL from.
+    with current_app.test_request_context("/"):
+        return url_for("activities.show", activity_id=activity.id)
 
 
 def places_confirmed(participations) -> None:
     """People moved up from the waitlist: each now has a place."""
     for participation in participations:
         activity = participation.activity
-        _notify(
-            [participation.user_id],
-            "activity.promoted",
-            _("You have a place: %(title)s", title=activity.title),
-            _("A place came free and you moved up from the waitlist. See you there!"),
-            url_for("activities.show", activity_id=activity.id),
+        triggers.waitlist_promoted(
+            participation.user_id, activity.title, activity.starts_at, _activity_url(activity)
         )
 
 
 def activity_cancelled(activity, user_ids) -> None:
     """Everyone signed up or waiting learns that the activity is off, and why."""
     if user_ids:
-        _notify(
+        triggers.activity_cancelled(
             list(user_ids),
-            "activity.cancelled",
-            _("Cancelled: %(title)s", title=activity.title),
+            activity.title,
+            activity.starts_at,
             activity.cancel_reason or "",
-            url_for("activities.show", activity_id=activity.id),
+            _activity_url(activity),
         )
+
+
+def send_reminders(now=None) -> int:
+    """Remind the confirmed participants of activities starting within 24 hours, once each.
+
+    Returns how many activities were reminded; the caller commits.
+    """
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Activity).where(
+            Activity.status == ActivityStatus.PUBLISHED,
+            Activity.reminder_sent_at.is_(None),
+            Activity.starts_at > now,
+            Activity.starts_at <= now + REMINDER_AHEAD,
+        )
+    ).all()
+    for activity in due:
+        user_ids = db.session.scalars(
+            select(Participation.user_id).where(
+                Participation.activity_id == activity.id,
+                Participation.status == ParticipationStatus.CONFIRMED,
+            )
+        ).all()
+        if user_ids:
+            triggers.activity_reminder(
+                user_ids,
+                activity.title,
+                activity.starts_at,
+                activity.place,
+                _activity_url(activity),
+            )
+        activity.reminder_sent_at = now
+    return len(due)
+
+
+@periodic_app_task(crontab(minute="5"))
+def remind_upcoming_activities():
+    """Hourly: the reminder reaches people about a day ahead, whenever the activity starts."""
+    send_reminders()
+    db.session.commit()

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.blueprints.activities.cards import activity_cards
+from app.blueprints.notify.cards import inbox_cards
 from app.extensions import db
 from app.models import Role, User
 
@@ -71,7 +72,7 @@ def profile_cards(user) -> list[dict]:
     return []
 
 
-CARD_PROVIDERS = [admin_cards, profile_cards, activity_cards]
+CARD_PROVIDERS = [inbox_cards, admin_cards, profile_cards, activity_cards]
 
 
 def cards_for(user) -> list[dict]:

@@ -1,0 +1,17 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+
+from app.models import Category
+
+
+class PreferencesForm(FlaskForm):
+    """Which categories may also arrive as push; the inbox gets everything regardless."""
+
+    hazards = BooleanField(_l("Hazards: assigned to me, status changes, due dates"))
+    activities = BooleanField(_l("Activities: reminders, waitlist, cancellations"))
+    notices = BooleanField(_l("Union notices"))
+
+    def choices(self) -> dict[Category, bool]:
+        names = ("hazards", "activities", "notices")
+        return {Category(name): getattr(self, name).data for name in names}

@@ -1,0 +1,153 @@
+"""Web push through pywebpush: the VAPID key pair and one delivery attempt with its outcome.
+
+The rules a push service expects: a `ttl` on every message (without one a phone that is
+offline never gets it), a fresh claims dict per call (pywebpush writes `aud` and `exp` into
+the dict it is given), 404/410 mean the subscription is gone for good, 429 and 5xx mean
+"later" (with `Retry-After` when the service says how much later), 413 means our payload is
+too large — a bug to log, not a reason to retry.
+"""
+
+import base64
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import requests
+from cryptography.hazmat.primitives import serialization
+from flask import current_app
+from py_vapid import Vapid
+from pywebpush import WebPushException, webpush
+
+log = logging.getLogger(__name__)
+
+KEY_FILE = "vapid_private.pem"
+DEFAULT_TTL = 24 * 60 * 60  # a day: a phone offline for a shift still gets the message
+TIMEOUT = 10
+_keys: dict[str, Vapid] = {}
+_lock = threading.Lock()
+_local = threading.local()
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def vapid_key() -> Vapid:
+    """The app's VAPID key: `VAPID_PRIVATE_KEY` (base64url, raw or DER) if set, else a PEM
+    file in the instance folder, created on first use."""
+    source = current_app.config.get("VAPID_PRIVATE_KEY") or os.environ.get("VAPID_PRIVATE_KEY")
+    path = Path(current_app.instance_path) / KEY_FILE
+    cache_key = f"env:{source}" if source else f"file:{path}"
+    with _lock:
+        if cache_key not in _keys:
+            _keys[cache_key] = Vapid.from_string(source) if source else _key_from_file(path)
+        return _keys[cache_key]
+
+
+def _key_from_file(path: Path) -> Vapid:
+    if not path.exists():
+        key = Vapid()
+        key.generate_keys()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: a web process and the consumer starting together must agree on one key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as f:
+                f.write(key.private_pem())
+    return Vapid.from_file(str(path))
+
+
+def application_server_key() -> str:
+    """The public key, as `pushManager.subscribe({applicationServerKey})` wants it."""
+    raw = vapid_key().public_key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return b64url(raw)
+
+
+def vapid_subject() -> str:
+    return current_app.config.get("VAPID_SUBJECT") or os.environ.get(
+        "VAPID_SUBJECT", "mailto:union-office@workers-home.invalid"
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one attempt came to: sent, gone (delete the subscription), retry or failed."""
+
+    result: str
+    status: int | None = None
+    retry_after: float | None = None
+
+
+def _session() -> requests.Session:
+    # One connection pool per worker thread: thousands of pushes reuse their connections.
+    if not hasattr(_local, "session"):
+        _local.session = requests.Session()
+    return _local.session
+
+
+def deliver(subscription_info: dict, payload: dict, *, ttl: int = DEFAULT_TTL) -> Outcome:
+    """Send `payload` (as JSON) to one subscription, once. Never raises for a push failure."""
+    try:
+        webpush(
+            subscription_info,
+            json.dumps(payload, ensure_ascii=False),
+            vapid_private_key=vapid_key(),
+            vapid_claims={"sub": vapid_subject()},  # fresh each call: pywebpush mutates it
+            ttl=ttl,
+            timeout=TIMEOUT,
+            requests_session=_session(),
+        )
+    except WebPushException as error:
+        return _outcome_of(error, subscription_info["endpoint"])
+    except requests.RequestException as error:
+        log.warning("push to %s did not get through: %s", _short(subscription_info), error)
+        return Outcome("retry")
+    return Outcome("sent", 201)
+
+
+def _outcome_of(error: WebPushException, endpoint: str) -> Outcome:
+    response = error.response
+    status = response.status_code if response is not None else None
+    if status in (404, 410):
+        return Outcome("gone", status)
+    if status == 429 or (status is not None and status >= 500):
+        return Outcome("retry", status, parse_retry_after(response.headers.get("Retry-After")))
+    if status == 413:
+        log.error("push payload too large for %s (413): %s", endpoint[:60], error.message)
+    else:
+        log.error("push to %s refused (%s): %s", endpoint[:60], status, error.message)
+    return Outcome("failed", status)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait, from `Retry-After: 120` or `Retry-After: <HTTP date>`."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _short(info: dict) -> str:
+    return info.get("endpoint", "")[:60]

@@ -1,0 +1,285 @@
+"""Notification writes: the one entry point `notify(...)`, the inbox, subscriptions and
+preferences. Routes, other features' services and jobs all come through here."""
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
+
+from app.blueprints.notify.push import b64url_decode
+from app.extensions import db
+from app.models import Category, Notification, NotificationPreference, PushSubscription, User
+from app.models._types import utcnow
+from app.models.notify import CHOOSABLE_CATEGORIES
+
+_PENDING = "notify_pending_push"
+
+
+def notify(user_ids: Iterable[int], kind: str, title, body="", url: str = "") -> list[Notification]:
+    """Tell users about something: an inbox row for each (always), and web push to each of
+    their subscriptions once the caller's transaction commits.
+
+    `kind` is "<category>.<event>", e.g. "hazards.assigned"; the category (hazards,
+    activities, notices, system) decides which push preference applies. `title` and `body`
+    are strings or lazy strings (`lazy_gettext("… %(x)s", x=…)`): each is rendered in the
+    recipient's own language. `url` is the in-app path of the item. Deactivated users get
+    nothing. The caller commits.
+    """
+    category = category_of(kind)
+    url = _local_path(url)
+    ids = {int(i) for i in user_ids}
+    if not ids:
+        return []
+    users = db.session.scalars(
+        select(User).where(User.id.in_(ids), User.active.is_(True)).order_by(User.id)
+    ).all()
+    rows = []
+    for user in users:
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            rows.append(
+                Notification(
+                    user_id=user.id,
+                    category=category,
+                    kind=kind[:60],
+                    title=str(title)[:200],
+                    body=str(body or ""),
+                    url=url,
+                )
+            )
+    db.session.add_all(rows)
+    db.session.flush()
+    db.session.info.setdefault(_PENDING, []).extend(row.id for row in rows)
+    return rows
+
+
+def category_of(kind: str) -> Category:
+    try:
+        return Category(kind.split(".", 1)[0])
+    except ValueError:
+        raise ValueError(f"notification kind {kind!r} does not start with a category") from None
+
+
+def _local_path(url: str) -> str:
+    """Only paths inside the app: a notification must never send anyone elsewhere."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
+        raise ValueError(f"notification url must be a path inside the app, not {url!r}")
+    return url[:500]
+
+
+@event.listens_for(Session, "after_commit")
+def _push_after_commit(session):
+    ids = session.info.pop(_PENDING, None)
+    if ids:
+        from app.blueprints.notify.tasks import fan_out
+
+        fan_out(ids)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session):
+    session.info.pop(_PENDING, None)
+
+
+def send_test(user: User) -> Notification:
+    """The "send me a test notification" button."""
+    from flask import url_for
+
+    (row,) = notify(
+        [user.id],
+        "system.test",
+        _l("Test notification"),
+        _l("If this shows on your phone, notifications reach you."),
+        url_for("notify.settings"),
+    )
+    return row
+
+
+# The inbox ---------------------------------------------------------------------------------
+
+
+def inbox_query(user: User):
+    """The user's notifications, unread first, newest first."""
+    return (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.read_at.is_not(None), Notification.id.desc())
+    )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
+
+
+def latest_unread(user: User) -> Notification | None:
+    return db.session.scalar(
+        select(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .order_by(Notification.id.desc())
+        .limit(1)
+    )
+
+
+def get_own(user: User, notification_id: int) -> Notification | None:
+    row = db.session.get(Notification, notification_id)
+    return row if row is not None and row.user_id == user.id else None
+
+
+def mark_read(notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+
+
+def mark_all_read(user: User) -> int:
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return result.rowcount
+
+
+# Preferences -------------------------------------------------------------------------------
+
+
+def push_preferences(user: User) -> dict[Category, bool]:
+    chosen = {
+        pref.category: pref.push
+        for pref in db.session.scalars(
+            select(NotificationPreference).where(NotificationPreference.user_id == user.id)
+        )
+    }
+    return {category: chosen.get(category, True) for category in CHOOSABLE_CATEGORIES}
+
+
+def set_push_preferences(user: User, choices: dict[Category, bool]) -> None:
+    existing = {
+        pref.category: pref
+        for pref in db.session.scalars(
+            select(NotificationPreference).where(NotificationPreference.user_id == user.id)
+        )
+    }
+    for category in CHOOSABLE_CATEGORIES:
+        wanted = bool(choices.get(category, True))
+        if category in existing:
+            existing[category].push = wanted
+        else:
+            db.session.add(NotificationPreference(user_id=user.id, category=category, push=wanted))
+
+
+# Subscriptions -----------------------------------------------------------------------------
+
+
+class InvalidSubscription(ValueError):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def check_subscription(data) -> dict:
+    """Validate a browser's `PushSubscription.toJSON()`; returns endpoint, p256dh, auth."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(data, dict):
+        raise InvalidSubscription({"subscription": [str(_l("This is not a push subscription."))]})
+    endpoint = data.get("endpoint")
+    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    if not isinstance(endpoint, str) or not _allowed_endpoint(endpoint):
+        errors["endpoint"] = [str(_l("The push address is missing or not allowed."))]
+    p256dh = _decoded(keys.get("p256dh"))
+    if p256dh is None or len(p256dh) != 65 or p256dh[0] != 4:
+        errors["p256dh"] = [str(_l("The browser's key is missing or malformed."))]
+    auth = _decoded(keys.get("auth"))
+    if auth is None or len(auth) != 16:
+        errors["auth"] = [str(_l("The browser's secret is missing or malformed."))]
+    if errors:
+        raise InvalidSubscription(errors)
+    return {"endpoint": endpoint, "p256dh": keys["p256dh"], "auth": keys["auth"]}
+
+
+def _decoded(value) -> bytes | None:
+    if not isinstance(value, str) or len(value) > 200:
+        return None
+    try:
+        return b64url_decode(value)
+    except ValueError:
+        return None
+
+
+def _allowed_endpoint(endpoint: str) -> bool:
+    if len(endpoint) > 1000:
+        return False
+    parts = urlsplit(endpoint)
+    if parts.scheme == "https" and parts.hostname:
+        return True
+    # A push service on this machine, for the tests and the benchmark only.
+    return (
+        bool(current_app.config.get("PUSH_ALLOW_LOCAL_HTTP"))
+        and parts.scheme == "http"
+        and parts.hostname in {"127.0.0.1", "localhost"}
+    )
+
+
+def save_subscription(user: User, data, user_agent: str = "") -> PushSubscription:
+    """Store (or take over) a browser's subscription for `user`."""
+    fields = check_subscription(data)
+    sub = db.session.scalar(
+        select(PushSubscription).where(PushSubscription.endpoint == fields["endpoint"])
+    )
+    if sub is None:
+        sub = PushSubscription(endpoint=fields["endpoint"])
+    sub.user_id = user.id
+    sub.p256dh = fields["p256dh"]
+    sub.auth = fields["auth"]
+    sub.user_agent = (user_agent or "")[:255]
+    db.session.add(sub)
+    db.session.flush()
+    return sub
+
+
+def delete_subscription(user: User, endpoint: str) -> bool:
+    sub = db.session.scalar(
+        select(PushSubscription).where(
+            PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id
+        )
+    )
+    if sub is None:
+        return False
+    db.session.delete(sub)
+    return True
+
+
+def renew_subscription(old_endpoint: str, data) -> PushSubscription | None:
+    """The service worker's `pushsubscriptionchange`: the browser replaced its subscription.
+    Only whoever knows the old endpoint (a secret between that browser and us) can move it."""
+    fields = check_subscription(data)
+    sub = db.session.scalar(
+        select(PushSubscription).where(PushSubscription.endpoint == old_endpoint)
+    )
+    if sub is None:
+        return None
+    taken = db.session.scalar(
+        select(PushSubscription).where(PushSubscription.endpoint == fields["endpoint"])
+    )
+    if taken is not None and taken is not sub:
+        db.session.delete(sub)
+        return taken
+    sub.endpoint = fields["endpoint"]
+    sub.p256dh = fields["p256dh"]
+    sub.auth = fields["auth"]
+    return sub
+
+
+def subscription_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(PushSubscription.id)).where(PushSubscription.user_id == user.id)
+    )

@@ -1,0 +1,133 @@
+"""What the safety and activities features call to tell people about their items.
+
+Each function takes plain values (ids, titles, dates, the item's URL), so it does not depend
+on those features' models; each writes inbox rows through `notify()` and leaves the commit to
+the caller, so a notification goes out only with the change it describes. Texts are lazy and
+dates are formatted lazily: everything is rendered in each recipient's own language.
+
+Wiring (by the features):
+- safety, on assignment: `hazard_assigned(assignee_id, title, url, actor_id=current_user.id)`
+- safety, on every status event: `hazard_status_changed(reporter_id, title, status_label, url,
+  actor_id=…)` with the status's lazy label
+- safety, a daily job (`@daily_job("safety.due_dates")` in `app.jobs`): for hazards due
+  tomorrow `hazard_due_tomorrow(...)`, for hazards past due `hazard_overdue(...)`
+- activities, an hourly periodic task: `activity_reminder(...)` for activities starting in the
+  next 24 hours whose reminder has not been sent (keep a `reminded_at` on the activity)
+- activities, on promotion from the waitlist: `waitlist_promoted(...)`
+- activities, on cancellation: `activity_cancelled(...)` to everyone signed up or waiting
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from flask_babel import LazyString, format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+
+from app.blueprints.notify.services import notify
+from app.models import Notification
+
+
+def _when(moment: datetime) -> LazyString:
+    return LazyString(lambda: format_datetime(moment, "short"))
+
+
+def _day(day: date) -> LazyString:
+    return LazyString(lambda: format_date(day, "medium"))
+
+
+def _others(user_ids: Iterable[int], actor_id: int | None) -> list[int]:
+    """Nobody is told about what they did themselves."""
+    return [i for i in user_ids if i is not None and i != actor_id]
+
+
+def hazard_assigned(
+    assignee_id: int, hazard_title: str, url: str, *, actor_id: int | None = None
+) -> list[Notification]:
+    return notify(
+        _others([assignee_id], actor_id),
+        "hazards.assigned",
+        _l("Hazard assigned to you: %(title)s", title=hazard_title),
+        _l("Please arrange the rectification and record it in the app."),
+        url,
+    )
+
+
+def hazard_status_changed(
+    reporter_id: int, hazard_title: str, status_label, url: str, *, actor_id: int | None = None
+) -> list[Notification]:
+    """`status_label` is the new status's lazy label (e.g. 已整改), rendered per recipient."""
+    return notify(
+        _others([reporter_id], actor_id),
+        "hazards.status",
+        _l("The hazard you reported is now: %(status)s", status=status_label),
+        hazard_title,
+        url,
+    )
+
+
+def hazard_due_tomorrow(
+    user_ids: Iterable[int], hazard_title: str, due: date, url: str
+) -> list[Notification]:
+    return notify(
+        user_ids,
+        "hazards.due",
+        _l("Rectification due tomorrow: %(title)s", title=hazard_title),
+        _l("The deadline is %(day)s.", day=_day(due)),
+        url,
+    )
+
+
+def hazard_overdue(
+    user_ids: Iterable[int], hazard_title: str, due: date, url: str
+) -> list[Notification]:
+    return notify(
+        user_ids,
+        "hazards.overdue",
+        _l("Rectification overdue: %(title)s", title=hazard_title),
+        _l("The deadline was %(day)s. Please deal with it at once.", day=_day(due)),
+        url,
+    )
+
+
+def activity_reminder(
+    user_ids: Iterable[int], activity_title: str, starts_at: datetime, place: str, url: str
+) -> list[Notification]:
+    return notify(
+        user_ids,
+        "activities.reminder",
+        _l("Tomorrow: %(title)s", title=activity_title),
+        _l("Starts %(when)s at %(place)s.", when=_when(starts_at), place=place),
+        url,
+    )
+
+
+def waitlist_promoted(
+    user_id: int, activity_title: str, starts_at: datetime, url: str
+) -> list[Notification]:
+    return notify(
+        [user_id],
+        "activities.promoted",
+        _l("You have a place: %(title)s", title=activity_title),
+        _l(
+            "A place came free and you moved up from the waitlist. It starts %(when)s.",
+            when=_when(starts_at),
+        ),
+        url,
+    )
+
+
+def activity_cancelled(
+    user_ids: Iterable[int], activity_title: str, starts_at: datetime, reason: str, url: str
+) -> list[Notification]:
+    body = (
+        _l("It was to start %(when)s. Reason: %(reason)s", when=_when(starts_at), reason=reason)
+        if reason
+        else _l("It was to start %(when)s.", when=_when(starts_at))
+    )
+    return notify(
+        user_ids,
+        "activities.cancelled",
+        _l("Cancelled: %(title)s", title=activity_title),
+        body,
+        url,
+    )

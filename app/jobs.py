@@ -1,0 +1,200 @@
+"""Background jobs on Huey: one queue for the whole app, and a daily job runner.
+
+The Huey object exists at import time (tasks are declared with its decorators), but its
+storage is chosen when the app is created: `SqliteHuey`'s storage in `instance/huey.db` by
+default, `RedisHuey`'s when `REDIS_URL` is set. Nothing touches a disk or a server at import.
+
+Tasks run inside an app context: in the consumer (`flask --app app jobs worker`) each task
+gets the app that started the consumer; in immediate mode (tests) the caller's context is used.
+
+Daily jobs: a feature registers a function with `@daily_job("name")`; the periodic task
+`run_daily_jobs` runs them all once a day at `DAILY_JOBS_AT` (Asia/Shanghai time), each in
+its own transaction, so one failing job never stops the others.
+"""
+
+import functools
+import logging
+import os
+import signal
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+from flask import Flask, current_app, has_app_context
+from flask.cli import AppGroup, with_appcontext
+from huey import Huey, crontab
+from huey.storage import BaseStorage, RedisStorage, SqliteStorage
+
+log = logging.getLogger(__name__)
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+# 08:00 in Shanghai: reminders arrive at the start of the working day, not in the night.
+DAILY_JOBS_AT = (8, 0)
+
+
+class AppHuey(Huey):
+    """A Huey whose storage is set by `init_jobs(app)`; until then it stores nothing."""
+
+    def create_storage(self):
+        if self._immediate and self.immediate_use_memory:
+            return self.get_immediate_storage()
+        return getattr(self, "_configured_storage", None) or _Unconfigured(self.name)
+
+    def configure(self, storage) -> None:
+        self._configured_storage = storage
+        if not self._immediate:
+            self.storage = storage
+
+
+class _Unconfigured(BaseStorage):
+    def enqueue(self, data, priority=None):
+        raise RuntimeError("the job queue is not configured: create the app first")
+
+    add_to_schedule = enqueue
+
+
+# No result store: nothing reads job results, and kept results would grow the queue forever.
+huey = AppHuey("workers_home", utc=True, results=False)
+_worker_app: Flask | None = None
+_daily_jobs: dict[str, Callable[[], object]] = {}
+
+
+def init_jobs(app: Flask) -> None:
+    """Point the queue at Redis or at `instance/huey.db`; tests run jobs immediately."""
+    global _worker_app
+    _worker_app = app
+    if app.config.get("HUEY_IMMEDIATE", app.testing):
+        huey.immediate = True
+        return
+    huey.immediate = False
+    redis_url = app.config.get("REDIS_URL")
+    if redis_url:
+        storage = RedisStorage(huey.name, url=redis_url)
+    else:
+        storage = SqliteStorage(huey.name, filename=str(Path(app.instance_path) / "huey.db"))
+    huey.configure(storage)
+
+
+def app_task(*task_args, **task_kwargs):
+    """`huey.task(...)` whose function runs inside the app context."""
+
+    def decorator(func):
+        return huey.task(*task_args, **task_kwargs)(_in_app_context(func))
+
+    return decorator
+
+
+def periodic_app_task(schedule):
+    """`huey.periodic_task(schedule)` whose function runs inside the app context."""
+
+    def decorator(func):
+        return huey.periodic_task(schedule)(_in_app_context(func))
+
+    return decorator
+
+
+def _in_app_context(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if has_app_context():
+            return func(*args, **kwargs)
+        if _worker_app is None:
+            raise RuntimeError("no app for this job: start the consumer with `flask jobs worker`")
+        with _worker_app.app_context():
+            from app.extensions import db
+
+            try:
+                return func(*args, **kwargs)
+            finally:
+                db.session.remove()
+
+    return wrapper
+
+
+def daily_job(name: str):
+    """Register `func()` to run once a day. It commits its own work."""
+
+    def decorator(func):
+        _daily_jobs[name] = func
+        return func
+
+    return decorator
+
+
+def daily_jobs() -> dict[str, Callable[[], object]]:
+    return dict(_daily_jobs)
+
+
+def run_all_daily_jobs() -> dict[str, str]:
+    """Run every daily job now; returns name → "ok" or the error, for logs and tests."""
+    from app.extensions import db
+
+    outcome = {}
+    for name, func in sorted(_daily_jobs.items()):
+        try:
+            func()
+            db.session.commit()
+            outcome[name] = "ok"
+        except Exception as error:  # one broken job must not stop the others
+            db.session.rollback()
+            log.exception("daily job %s failed", name)
+            outcome[name] = f"failed: {error!r}"
+    return outcome
+
+
+def _daily_hour_utc() -> int:
+    hour, minute = DAILY_JOBS_AT
+    local = datetime.now(LOCAL_TZ).replace(hour=hour, minute=minute)
+    return local.astimezone(ZoneInfo("UTC")).hour
+
+
+@huey.periodic_task(crontab(minute=str(DAILY_JOBS_AT[1]), hour=str(_daily_hour_utc())))
+@_in_app_context
+def run_daily_jobs():
+    outcome = run_all_daily_jobs()
+    log.info("daily jobs: %s", outcome)
+    return outcome
+
+
+jobs_cli = AppGroup("jobs", help="Background jobs (Huey).")
+
+
+@jobs_cli.command("worker")
+@click.option("-w", "--workers", type=int, default=lambda: int(os.environ.get("HUEY_WORKERS", "2")))
+@click.option("--no-periodic", is_flag=True, help="Leave periodic jobs to another consumer.")
+@with_appcontext
+def worker_command(workers: int, no_periodic: bool):
+    """Run a consumer: sends push, runs reminders and the daily jobs.
+
+    `make run` starts one beside the web server. With several web processes, run one
+    (or more, with --no-periodic on all but one) as its own service.
+    """
+    # Started in the background by `make run`, the shell leaves SIGINT ignored; restore it so
+    # that Ctrl-C (or the Makefile's trap) stops the consumer even before Huey takes over.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    app = current_app._get_current_object()
+    if huey.immediate:
+        raise click.ClickException("HUEY_IMMEDIATE is set; there is no queue to consume.")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    click.echo(f"Huey consumer: {workers} worker thread(s), storage {type(huey.storage).__name__}")
+    consumer = huey.create_consumer(
+        workers=workers,
+        worker_type="thread",
+        periodic=not no_periodic,
+        check_worker_health=True,
+        max_delay=1.0,  # an idle worker polls the queue at least every second
+    )
+    # Tasks outside a request get the app that started the consumer.
+    global _worker_app
+    _worker_app = app
+    consumer.run()
+
+
+@jobs_cli.command("run-daily")
+@with_appcontext
+def run_daily_command():
+    """Run the daily jobs now (as the 08:00 job would) and print what happened."""
+    for name, result in run_all_daily_jobs().items():
+        click.echo(f"{name}: {result}")

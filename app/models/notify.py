@@ -1,0 +1,80 @@
+"""Notifications: the in-app inbox, web-push subscriptions and per-category preferences."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models._types import UTCDateTime, str_enum, utcnow
+
+
+class Category(enum.StrEnum):
+    """What a notification is about; users can turn push off per category (not `system`).
+    Labels: `app.blueprints.notify.labels` (the feature keeps its own catalog)."""
+
+    HAZARDS = "hazards"
+    ACTIVITIES = "activities"
+    NOTICES = "notices"
+    SYSTEM = "system"
+
+
+# The categories a user can choose about; system messages (the test button) always go out.
+CHOOSABLE_CATEGORIES = (Category.HAZARDS, Category.ACTIVITIES, Category.NOTICES)
+
+
+class Notification(db.Model):
+    """One inbox entry for one user, written in that user's language when it was sent."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    category: Mapped[Category] = mapped_column(str_enum(Category))
+    kind: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Notification {self.id} {self.kind} → {self.user_id}>"
+
+
+class PushSubscription(db.Model):
+    """A browser's push endpoint and keys. The endpoint belongs to one browser install, so a
+    second account subscribing on the same phone takes the row over."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def info(self) -> dict:
+        """The `subscription_info` dict pywebpush takes."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class NotificationPreference(db.Model):
+    """A user's choice to get push for a category; no row means yes."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[Category] = mapped_column(str_enum(Category), primary_key=True)
+    push: Mapped[bool] = mapped_column(default=True)
