@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from app.blueprints.safety.demo import load_safety_demo
 from app.extensions import db
 from app.models import Department, DepartmentKind, Role, User
 from app.services.users import create_user
@@ -63,4 +64,5 @@ def load_demo() -> list[tuple[str, str, str, str]]:
             )
         labels = " · ".join(str(r.label) for r in user.sorted_roles)
         logins.append((employee_no, DEMO_PASSWORD, name, labels))
+    load_safety_demo()
     return logins

@@ -26,6 +26,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("main.index", _l("Home"), "home", prefix="/"),
+    NavItem("safety.index", _l("Safety"), "shield", prefix="/safety"),
     NavItem("admin.users", _l("Admin"), "settings", frozenset({Role.ADMIN}), prefix="/admin"),
     NavItem("main.me", _l("Me"), "person", prefix="/me"),
 ]

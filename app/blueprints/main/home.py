@@ -70,7 +70,9 @@ def profile_cards(user) -> list[dict]:
     return []
 
 
-CARD_PROVIDERS = [admin_cards, profile_cards]
+from app.blueprints.safety.cards import safety_cards  # noqa: E402
+
+CARD_PROVIDERS = [admin_cards, profile_cards, safety_cards]
 
 
 def cards_for(user) -> list[dict]:

@@ -1,0 +1,11 @@
+from flask import Blueprint
+
+bp = Blueprint(
+    "safety",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+from app.blueprints.safety import routes  # noqa: E402,F401
