@@ -3,12 +3,18 @@
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import UTCDateTime, str_enum, utcnow
+
+
+def _labels():
+    # The words live with the safety blueprint so that its catalog holds them.
+    from app.blueprints.safety import labels
+
+    return labels
 
 
 class Severity(enum.StrEnum):
@@ -18,14 +24,7 @@ class Severity(enum.StrEnum):
 
     @property
     def label(self):
-        return SEVERITY_LABELS[self]
-
-
-SEVERITY_LABELS = {
-    Severity.GENERAL: _l("General"),
-    Severity.SERIOUS: _l("Serious"),
-    Severity.MAJOR: _l("Major"),
-}
+        return _labels().SEVERITY_LABELS[self]
 
 
 class Category(enum.StrEnum):
@@ -40,19 +39,7 @@ class Category(enum.StrEnum):
 
     @property
     def label(self):
-        return CATEGORY_LABELS[self]
-
-
-CATEGORY_LABELS = {
-    Category.ELECTRICAL: _l("Electrical"),
-    Category.FIRE: _l("Fire safety"),
-    Category.MACHINERY: _l("Machinery"),
-    Category.HEIGHT: _l("Work at height"),
-    Category.CHEMICAL: _l("Chemicals"),
-    Category.HOUSEKEEPING: _l("Housekeeping"),
-    Category.PPE: _l("Protective equipment"),
-    Category.OTHER: _l("Other"),
-}
+        return _labels().CATEGORY_LABELS[self]
 
 
 class HazardStatus(enum.StrEnum):
@@ -65,21 +52,13 @@ class HazardStatus(enum.StrEnum):
 
     @property
     def label(self):
-        return STATUS_LABELS[self]
+        return _labels().STATUS_LABELS[self]
 
     @property
     def is_open(self) -> bool:
         return self not in (HazardStatus.CLOSED, HazardStatus.REJECTED)
 
 
-STATUS_LABELS = {
-    HazardStatus.REPORTED: _l("Reported"),
-    HazardStatus.ASSIGNED: _l("Assigned"),
-    HazardStatus.RECTIFYING: _l("Rectifying"),
-    HazardStatus.AWAITING_VERIFICATION: _l("Awaiting verification"),
-    HazardStatus.CLOSED: _l("Closed"),
-    HazardStatus.REJECTED: _l("Rejected"),
-}
 OPEN_STATUSES = [s for s in HazardStatus if s.is_open]
 
 
@@ -95,19 +74,7 @@ class HazardAction(enum.StrEnum):
 
     @property
     def label(self):
-        return ACTION_LABELS[self]
-
-
-ACTION_LABELS = {
-    HazardAction.REPORT: _l("Reported"),
-    HazardAction.ASSIGN: _l("Assigned"),
-    HazardAction.START: _l("Started rectification"),
-    HazardAction.RECTIFY: _l("Rectified"),
-    HazardAction.VERIFY: _l("Verified and closed"),
-    HazardAction.SEND_BACK: _l("Sent back for more work"),
-    HazardAction.REJECT: _l("Rejected"),
-    HazardAction.COMMENT: _l("Comment"),
-}
+        return _labels().ACTION_LABELS[self]
 
 
 class Hazard(db.Model):
@@ -188,7 +155,7 @@ class ViolationStatus(enum.StrEnum):
 
     @property
     def label(self):
-        return _l("Open") if self is ViolationStatus.OPEN else _l("Followed up")
+        return _labels().VIOLATION_STATUS_LABELS[self]
 
 
 class Violation(db.Model):

@@ -3,12 +3,18 @@
 import enum
 from datetime import date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import UTCDateTime, str_enum, utcnow
+
+
+def _labels():
+    # The words live with the safety blueprint so that its catalog holds them.
+    from app.blueprints.safety import labels
+
+    return labels
 
 
 class AreaKind(enum.StrEnum):
@@ -20,16 +26,7 @@ class AreaKind(enum.StrEnum):
 
     @property
     def label(self):
-        return AREA_KIND_LABELS[self]
-
-
-AREA_KIND_LABELS = {
-    AreaKind.PRODUCTION: _l("Production floor"),
-    AreaKind.WAREHOUSE: _l("Warehouse"),
-    AreaKind.ELECTRICAL: _l("Electrical room"),
-    AreaKind.OFFICE: _l("Office"),
-    AreaKind.OUTDOOR: _l("Outdoor and yard"),
-}
+        return _labels().AREA_KIND_LABELS[self]
 
 
 class SafetyGroup(db.Model):
@@ -112,7 +109,7 @@ class Answer(enum.StrEnum):
 
     @property
     def label(self):
-        return {Answer.YES: _l("Yes"), Answer.NO: _l("No"), Answer.NA: _l("N/A")}[self]
+        return _labels().ANSWER_LABELS[self]
 
 
 class Checklist(db.Model):
@@ -198,7 +195,7 @@ class PatrolStatus(enum.StrEnum):
 
     @property
     def label(self):
-        return _l("In progress") if self is PatrolStatus.IN_PROGRESS else _l("Finished")
+        return _labels().PATROL_STATUS_LABELS[self]
 
 
 class Patrol(db.Model):
