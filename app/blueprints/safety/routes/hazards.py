@@ -142,10 +142,8 @@ def hazard_event(hazard_id):
     if hazard is None or not permissions.can_see_hazard(current_user, hazard):
         abort(404)
     action = request.form.get("action", "")
+    # The service decides (permission first, then the fields); the form only re-renders.
     form = _assign_form(hazard, request.form) if action == "assign" else NoteForm()
-    if not form.validate_on_submit() and action == "assign":
-        db.session.rollback()
-        return _rerender(hazard_id, {HazardAction.ASSIGN: form})
     try:
         act_on_hazard(
             current_user,
