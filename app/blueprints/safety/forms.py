@@ -113,19 +113,15 @@ class PlanForm(FlaskForm):
     inspector_id = SelectField(_l("Inspector"), validators=[DataRequired()])
     area_id = SelectField(_l("Area"), validators=[DataRequired()])
     weekdays = SelectMultipleField(
-        _l("Days"),
-        choices=[
-            ("0", _l("Mon")),
-            ("1", _l("Tue")),
-            ("2", _l("Wed")),
-            ("3", _l("Thu")),
-            ("4", _l("Fri")),
-            ("5", _l("Sat")),
-            ("6", _l("Sun")),
-        ],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
+        _l("Days"), widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weekdays.choices = [(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)]
+
+
+WEEKDAY_NAMES = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
 
 
 class ViolationForm(FlaskForm):
