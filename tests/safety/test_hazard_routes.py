@@ -136,7 +136,7 @@ def test_the_whole_lifecycle_through_the_pages(client, auth, app, db):
     assert client.post(url + "/events", data={"action": "start"}).status_code == 303
     missing_note = client.post(url + "/events", data={"action": "rectify"})
     assert missing_note.status_code == 422
-    assert "此项为必填项。" in missing_note.get_data(as_text=True)
+    assert "该字段是必填字段。" in missing_note.get_data(as_text=True)
     assert (
         client.post(url + "/events", data={"action": "rectify", "note": "已关好并上锁"}).status_code
         == 303
