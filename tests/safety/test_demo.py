@@ -1,5 +1,6 @@
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from app.models import Department
 from app.models.hazards import Hazard, HazardStatus, Photo, Suggestion, Violation
 from app.models.safety import Area, Checklist, Patrol, PatrolPlan
 
@@ -20,3 +21,7 @@ def test_demo_has_the_network_and_hazards_in_every_state(runner, db):
         model: db.session.scalar(select(func.count()).select_from(model))
         for model in (Area, Hazard, Patrol)
     }
+    # The shared teardown empties each table in one DELETE; SQLite refuses to delete a workshop
+    # whose teams (ON DELETE RESTRICT) are still there, so the tree is flattened first.
+    db.session.execute(update(Department).values(parent_id=None))
+    db.session.commit()

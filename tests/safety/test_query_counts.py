@@ -13,8 +13,8 @@ from tests.safety.factories import assign, jpeg_bytes, make_area, make_checklist
 
 # The test's app context keeps the logged-in user in `g`, so these leave out the 2 statements
 # (the user and their roles) that load them at the start of a real request.
-HAZARD_LIST = 6  # count, rows (+ assignees' roles), areas and assignees for the filters
-HAZARD_PAGE = 9  # hazard, events, 4x people's roles, photos, assignable people (+ roles)
+HAZARD_LIST = 4  # count, rows, and the areas and assignees for the filters
+HAZARD_PAGE = 4  # hazard (with its people), events (with theirs), photos, assignable people
 # severity, area, overdue+closed, median, coverage (plans, their roles, patrols), reporters;
 # the median takes one statement on PostgreSQL and two on SQLite.
 DASHBOARD = {"postgresql": 8, "sqlite": 9}

@@ -101,7 +101,7 @@ def hazard_page(user, filters: HazardFilters, per_page: int = PER_PAGE) -> Page:
         .where(*where)
         .options(
             joinedload(Hazard.area).joinedload(Area.department),
-            joinedload(Hazard.assignee),
+            joinedload(Hazard.assignee).lazyload(User.role_rows),
         )
         .order_by(Hazard.created_at.desc(), Hazard.id.desc())
         .limit(per_page)
@@ -119,12 +119,15 @@ def area_options() -> list[Area]:
     ).all()
 
 
-def assignee_options() -> list[User]:
-    """People hazards are assigned to, for the list's filter."""
-    return db.session.scalars(
-        select(User)
-        .where(select(Hazard.id).where(Hazard.assignee_id == User.id).exists())
-        .order_by(User.name)
+def assignee_options() -> list[tuple[int, str]]:
+    """(id, name) of the people who hold open hazards, for the list's filter."""
+    holders = (
+        select(Hazard.assignee_id)
+        .where(Hazard.status.in_(OPEN_STATUSES), Hazard.assignee_id.is_not(None))
+        .distinct()
+    )
+    return db.session.execute(
+        select(User.id, User.name).where(User.id.in_(holders)).order_by(User.name)
     ).all()
 
 
@@ -142,8 +145,8 @@ def network_people(*roles: Role) -> list[User]:
     ).all()
 
 
-def assignable_people(area: Area) -> list[User]:
-    """Who a hazard in `area` can go to: people of its workshop, and the network."""
+def assignable_people(area: Area) -> list[tuple[int, str, str | None]]:
+    """(id, name, department) of who a hazard in `area` can go to: its workshop and the network."""
     workshop_id = area.department.parent_id or area.department_id
     in_workshop = select(Department.id).where(
         or_(Department.id == workshop_id, Department.parent_id == workshop_id)
@@ -156,10 +159,10 @@ def assignable_people(area: Area) -> list[User]:
         )
         .exists()
     )
-    return db.session.scalars(
-        select(User)
+    return db.session.execute(
+        select(User.id, User.name, Department.name)
+        .outerjoin(Department, Department.id == User.department_id)
         .where(User.active.is_(True), or_(User.department_id.in_(in_workshop), in_network))
-        .options(joinedload(User.department))
         .order_by(User.name)
     ).all()
 
@@ -171,10 +174,11 @@ def hazard_detail(hazard_id: int) -> tuple[Hazard | None, dict]:
         .where(Hazard.id == hazard_id)
         .options(
             joinedload(Hazard.area).joinedload(Area.department),
-            joinedload(Hazard.reporter),
-            joinedload(Hazard.assignee),
+            joinedload(Hazard.reporter).lazyload(User.role_rows),
+            joinedload(Hazard.assignee).lazyload(User.role_rows),
             selectinload(Hazard.events).options(
-                joinedload(HazardEvent.actor), joinedload(HazardEvent.assignee)
+                joinedload(HazardEvent.actor).lazyload(User.role_rows),
+                joinedload(HazardEvent.assignee).lazyload(User.role_rows),
             ),
         )
     )

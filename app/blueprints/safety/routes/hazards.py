@@ -129,8 +129,8 @@ def _render_hazard(hazard, photos, forms=None, status=200):
 def _assign_form(hazard, formdata=None):
     form = AssignForm(formdata=formdata, assignee_id=hazard.assignee_id, due_on=hazard.due_on)
     form.assignee_id.choices = [("", _("Choose…"))] + [
-        (str(u.id), f"{u.name} · {u.department.name}" if u.department else u.name)
-        for u in queries.assignable_people(hazard.area)
+        (str(user_id), f"{name} · {department}" if department else name)
+        for user_id, name, department in queries.assignable_people(hazard.area)
     ]
     return form
 
