@@ -2,7 +2,7 @@
 
 Revision ID: 0002_safety
 Revises: 0001_accounts
-Create Date: 2026-11-23 21:19:44.636752
+Create Date: 2026-11-23 21:41:39.640088
 
 """
 from alembic import op
@@ -248,11 +248,17 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_hazards_assignee_id'), ['assignee_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hazards_closed_at'), ['closed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_hazards_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_hazards_created_at_reporter_id', ['created_at', 'reporter_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hazards_due_on'), ['due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_hazards_patrol_id'), ['patrol_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hazards_reporter_id'), ['reporter_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hazards_severity'), ['severity'], unique=False)
         batch_op.create_index(batch_op.f('ix_hazards_status'), ['status'], unique=False)
+        batch_op.create_index('ix_hazards_status_area_id', ['status', 'area_id'], unique=False)
+        batch_op.create_index('ix_hazards_status_assignee_id', ['status', 'assignee_id'], unique=False)
+        batch_op.create_index('ix_hazards_status_closed_at', ['status', 'closed_at'], unique=False)
+        batch_op.create_index('ix_hazards_status_due_on', ['status', 'due_on'], unique=False)
+        batch_op.create_index('ix_hazards_status_severity', ['status', 'severity'], unique=False)
 
     op.create_table('hazard_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -322,11 +328,17 @@ def downgrade():
 
     op.drop_table('hazard_events')
     with op.batch_alter_table('hazards', schema=None) as batch_op:
+        batch_op.drop_index('ix_hazards_status_severity')
+        batch_op.drop_index('ix_hazards_status_due_on')
+        batch_op.drop_index('ix_hazards_status_closed_at')
+        batch_op.drop_index('ix_hazards_status_assignee_id')
+        batch_op.drop_index('ix_hazards_status_area_id')
         batch_op.drop_index(batch_op.f('ix_hazards_status'))
         batch_op.drop_index(batch_op.f('ix_hazards_severity'))
         batch_op.drop_index(batch_op.f('ix_hazards_reporter_id'))
         batch_op.drop_index(batch_op.f('ix_hazards_patrol_id'))
         batch_op.drop_index(batch_op.f('ix_hazards_due_on'))
+        batch_op.drop_index('ix_hazards_created_at_reporter_id')
         batch_op.drop_index(batch_op.f('ix_hazards_created_at'))
         batch_op.drop_index(batch_op.f('ix_hazards_closed_at'))
         batch_op.drop_index(batch_op.f('ix_hazards_assignee_id'))
