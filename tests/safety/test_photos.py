@@ -154,3 +154,26 @@ def test_a_text_file_named_jpg_comes_back_as_a_form_error(app, db, client, auth)
     assert response.status_code == 422
     assert "photo.jpg 不是 JPEG、PNG、WebP 或 HEIC 格式的图片。" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Hazard.id))) == 0
+
+
+def test_answer_and_violation_photos_stay_inside_the_network(app, db, client, auth):
+    from tests.safety.factories import make_checklist
+
+    make_checklist()
+    area = make_area(kind="production")
+    inspector, member = make_user(Role.INSPECTOR), make_user()
+    patrol, _ = services.start_patrol(inspector, {"area_id": area.id})
+    item = patrol.checklist_version.items[0]
+    services.answer_item(inspector, patrol, {"item_id": item.id, "answer": "no"}, [jpeg_bytes()])
+    services.report_violation(
+        inspector, {"area_id": area.id, "rule": "未戴安全帽"}, [jpeg_bytes(colour="green")]
+    )
+    db.session.commit()
+    ids = [p.id for p in db.session.scalars(select(Photo).order_by(Photo.id))]
+    auth.login(member)
+    assert [client.get(f"/safety/photos/{i}").status_code for i in ids] == [404, 404]
+    auth.logout()
+    auth.login(make_user(Role.SAFETY_OFFICER))
+    for photo_id in ids:
+        with client.get(f"/safety/photos/{photo_id}") as response:
+            assert response.status_code == 200
