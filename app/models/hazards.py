@@ -88,7 +88,7 @@ class Hazard(db.Model):
         Index("ix_hazards_status_area_id", "status", "area_id"),
         Index("ix_hazards_status_assignee_id", "status", "assignee_id"),
         Index("ix_hazards_status_due_on", "status", "due_on"),
-        Index("ix_hazards_status_closed_at", "status", "closed_at"),
+        Index("ix_hazards_status_closed_at", "status", "closed_at", "created_at"),
         Index("ix_hazards_created_at_reporter_id", "created_at", "reporter_id"),
     )
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0002_safety
 Revises: 0001_accounts
-Create Date: 2026-11-23 21:41:39.640088
+Create Date: 2026-11-23 21:45:05.479245
 
 """
 from alembic import op
@@ -256,7 +256,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_hazards_status'), ['status'], unique=False)
         batch_op.create_index('ix_hazards_status_area_id', ['status', 'area_id'], unique=False)
         batch_op.create_index('ix_hazards_status_assignee_id', ['status', 'assignee_id'], unique=False)
-        batch_op.create_index('ix_hazards_status_closed_at', ['status', 'closed_at'], unique=False)
+        batch_op.create_index('ix_hazards_status_closed_at', ['status', 'closed_at', 'created_at'], unique=False)
         batch_op.create_index('ix_hazards_status_due_on', ['status', 'due_on'], unique=False)
         batch_op.create_index('ix_hazards_status_severity', ['status', 'severity'], unique=False)
 

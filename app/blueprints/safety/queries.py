@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -217,18 +217,29 @@ def dashboard(today: date | None = None) -> Dashboard:
     month_start = datetime.combine(today.replace(day=1), time(), zone).astimezone(UTC)
     is_open = Hazard.status.in_(OPEN_STATUSES)
     data = Dashboard()
+    # One count per severity rather than GROUP BY, which SQLite answers by walking the
+    # severity index and reading every row; this way the (status, severity) index suffices.
     counts = dict(
-        db.session.execute(
-            select(Hazard.severity, func.count(Hazard.id)).where(is_open).group_by(Hazard.severity)
-        ).all()
+        zip(
+            Severity,
+            db.session.execute(
+                select(
+                    *(func.count(Hazard.id).filter(Hazard.severity == s) for s in Severity)
+                ).where(is_open)
+            ).one(),
+            strict=True,
+        )
     )
     data.by_severity = [(str(s.label), counts.get(s, 0)) for s in Severity]
     data.open_total = sum(counts.values())
+    # Grouping by "area_id + 0" rather than the column: SQLite would otherwise walk the area_id
+    # index to save a sort and read every row, where the (status, area_id) index suffices.
+    area_key = Hazard.area_id + literal_column("0")
     per_area = (
-        select(Hazard.area_id, func.count(Hazard.id).label("n"))
+        select(area_key.label("area_id"), func.count(Hazard.id).label("n"))
         .where(is_open)
-        .group_by(Hazard.area_id)
-        .order_by(func.count(Hazard.id).desc(), Hazard.area_id)
+        .group_by(area_key)
+        .order_by(func.count(Hazard.id).desc(), area_key)
         .limit(8)
         .subquery()
     )
@@ -255,11 +266,12 @@ def dashboard(today: date | None = None) -> Dashboard:
         for state in ("done", "late", "missed", "due")
     }
     since = datetime.combine(today - timedelta(days=30), time(), zone).astimezone(UTC)
+    reporter_key = Hazard.reporter_id + literal_column("0")  # as area_key above
     per_reporter = (
-        select(Hazard.reporter_id, func.count(Hazard.id).label("n"))
+        select(reporter_key.label("reporter_id"), func.count(Hazard.id).label("n"))
         .where(Hazard.created_at >= since)
-        .group_by(Hazard.reporter_id)
-        .order_by(func.count(Hazard.id).desc(), Hazard.reporter_id)
+        .group_by(reporter_key)
+        .order_by(func.count(Hazard.id).desc(), reporter_key)
         .limit(5)
         .subquery()
     )
