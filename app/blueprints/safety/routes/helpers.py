@@ -62,12 +62,3 @@ def network_required(view):
 
 def area_choices(areas) -> list[tuple[str, str]]:
     return [(str(a.id), a.full_name) for a in areas]
-
-
-def form_data(form) -> dict:
-    """The submitted values as strings, the shape the services (and the sync JSON) use."""
-    from flask import request
-
-    return request.form.to_dict(flat=True) | {
-        k: v for k, v in request.form.to_dict(flat=False).items() if k == "weekdays"
-    }

@@ -4,7 +4,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from flask import current_app, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -251,8 +251,6 @@ def remove_group_member(group_id, user_id):
 
 
 def _roster_error(failed):
-    from flask import flash
-
     db.session.rollback()
     for messages in failed.errors.values():
         for message in messages:

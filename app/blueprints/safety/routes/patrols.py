@@ -2,13 +2,13 @@
 
 from datetime import date, timedelta
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.extensions import db
+from app.extensions import db, htmx
 from app.models.safety import ChecklistVersion, Patrol, PatrolPlan, PatrolStatus, week_start
 
 from .. import bp, permissions, queries
@@ -76,8 +76,6 @@ def new_patrol():
         return refused_response(refused)
     except ValidationFailed as failed:
         db.session.rollback()
-        from flask import flash
-
         for messages in failed.errors.values():
             for message in messages:
                 flash(message, "error")
@@ -150,8 +148,6 @@ def answer(patrol_id):
     db.session.commit()
     patrol = _load_patrol(patrol_id)
     item = next(i for i in patrol.checklist_version.items if i.id == item_id)
-    from app.extensions import htmx
-
     if htmx:
         return page_or_partial(
             "safety/patrols/show.html",
