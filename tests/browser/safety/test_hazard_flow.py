@@ -17,6 +17,17 @@ def _photo(colour: str) -> dict:
     return {"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
 
 
+def _loaded(image) -> bool:
+    """Whether the photo really loads (through the access-checked route); lazy images wait."""
+    return image.evaluate(
+        """img => img.complete && img.naturalWidth > 0 ? true : new Promise(done => {
+             img.onload = () => done(img.naturalWidth > 0);
+             img.onerror = () => done(false);
+             img.loading = "eager";
+           })"""
+    )
+
+
 def _switch_user(page, base_url, employee_no, password):
     page.context.clear_cookies()
     log_in(page, base_url, employee_no, password)
@@ -63,7 +74,7 @@ def test_patrol_to_closed_hazard_on_a_phone(live_server, page):
     page.wait_for_url(re.compile(r"/safety/hazards/\d+$"))
     hazard_url = page.url
     assert page.locator("#hazard-status").inner_text() == "已上报"
-    assert page.locator("section.card .photos img").evaluate("img => img.naturalWidth") > 0
+    assert _loaded(page.locator("section.card .photos img"))
     page.goto(patrol_url)
     page.get_by_role("button", name="完成巡查").click()
     page.wait_for_url(patrol_url)
@@ -107,5 +118,5 @@ def test_patrol_to_closed_hazard_on_a_phone(live_server, page):
     assert steps == ["已上报", "已指派", "开始整改", "整改完成", "验收合格，已销号"]
     assert "王维修" in timeline.nth(1).inner_text()
     assert "已加装防护罩" in timeline.nth(3).inner_text()
-    assert timeline.nth(3).locator(".photos img").evaluate("img => img.naturalWidth") > 0
+    assert _loaded(timeline.nth(3).locator(".photos img"))
     assert _closed_this_month(page, base) == closed_before + 1
