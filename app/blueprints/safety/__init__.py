@@ -9,3 +9,10 @@ bp = Blueprint(
 )
 
 from app.blueprints.safety import routes  # noqa: E402,F401
+
+
+@bp.context_processor
+def photo_accept():
+    from app.blueprints.safety.services.photos import ACCEPT
+
+    return {"photo_accept": ACCEPT}

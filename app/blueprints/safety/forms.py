@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.models.hazards import Category, Severity
 from app.models.safety import AreaKind
 
-PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif"
+from .services import photos
 
 
 def _choices(enum_cls, blank=None):
@@ -28,7 +28,7 @@ def _choices(enum_cls, blank=None):
 
 def photos_field():
     return MultipleFileField(
-        _l("Photos"), render_kw={"accept": PHOTO_ACCEPT, "capture": "environment"}
+        _l("Photos"), render_kw={"accept": photos.ACCEPT, "capture": "environment"}
     )
 
 

@@ -20,7 +20,12 @@ from app.models.hazards import Photo
 
 from .common import ValidationFailed
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
+Image.init()
+# HEIC (an iPhone's own format) only where this Pillow has a plugin that reads it; without it
+# the form does not offer HEIC, and iOS then converts the picture to JPEG as it uploads it.
+HEIC = "HEIF" in Image.OPEN
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"} | ({"HEIF"} if HEIC else set())
+ACCEPT = "image/jpeg,image/png,image/webp" + (",image/heic,image/heif" if HEIC else "")
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 6
 MAX_PIXELS = 50_000_000
@@ -61,7 +66,13 @@ def prepare(upload) -> PreparedPhoto:
     if not raw:
         raise ValidationFailed({"photos": [_("%(name)s is empty.", name=name)]})
     not_a_picture = ValidationFailed(
-        {"photos": [_("%(name)s is not a JPEG, PNG, WebP or HEIC picture.", name=name)]}
+        {
+            "photos": [
+                _("%(name)s is not a JPEG, PNG, WebP or HEIC picture.", name=name)
+                if HEIC
+                else _("%(name)s is not a JPEG, PNG or WebP picture.", name=name)
+            ]
+        }
     )
     try:
         with warnings.catch_warnings():
