@@ -134,6 +134,7 @@ def test_a_30_mb_upload_is_refused_with_413_and_nothing_is_saved(app, db, client
         content_type=f"multipart/form-data; boundary={boundary}",
     )
     assert response.status_code == 413
+    assert "照片太大：一次最多上传 12 MB。" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Hazard.id))) == 0
 
 

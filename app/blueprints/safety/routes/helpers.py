@@ -2,13 +2,15 @@
 
 from functools import wraps
 
-from flask import abort, render_template
+from flask import abort, current_app, render_template
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.blueprints.errors.handlers import error_response
 from app.extensions import db, htmx
 
-from .. import permissions
+from .. import bp, permissions
 from ..services import Refused, ValidationFailed
 
 
@@ -62,3 +64,12 @@ def network_required(view):
 
 def area_choices(areas) -> list[tuple[str, str]]:
     return [(str(a.id), a.full_name) for a in areas]
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """Photos are what makes a request big here: say so, and what the limit is."""
+    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20
+    return error_response(
+        413, _("The photos are too large: send at most %(mb)d MB at a time.", mb=limit)
+    )
