@@ -53,6 +53,7 @@ def test_run_a_patrol_and_raise_a_hazard_from_a_no(client, auth, setup, db):
         },
     )
     assert response.status_code == 303
+    assert "防护罩完好" in client.get(url).get_data(as_text=True).split("本次巡查发现")[1]
     assert client.post(url + "/finish", data={"note": "发现1处隐患"}).status_code == 303
     db.session.refresh(patrol)
     assert patrol.status is PatrolStatus.FINISHED

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db, htmx
+from app.models.hazards import Hazard, Violation
 from app.models.safety import ChecklistVersion, Patrol, PatrolPlan, PatrolStatus, week_start
 
 from .. import bp, permissions, queries
@@ -113,6 +114,12 @@ def _patrol_context(patrol, errors=None, finish_form=None):
         "mine": patrol.inspector_id == current_user.id
         and patrol.status is PatrolStatus.IN_PROGRESS,
         "open_count": sum(1 for i in patrol.checklist_version.items if i.id not in answers),
+        "hazards": db.session.scalars(
+            select(Hazard).where(Hazard.patrol_id == patrol.id).order_by(Hazard.id)
+        ).all(),
+        "violations": db.session.scalars(
+            select(Violation).where(Violation.patrol_id == patrol.id).order_by(Violation.id)
+        ).all(),
     }
 
 
