@@ -75,3 +75,15 @@ def test_export_needs_a_sensible_range(client, auth, app):
         list(load_workbook(io.BytesIO(ok.data)).active.iter_rows(values_only=True))[0][1]
         == "群监员"
     )
+
+
+def test_overdue_hazards_for_the_reminder_job(app, db):
+    officer, worker = make_user(Role.SAFETY_OFFICER), make_user()
+    late, on_time, closed = make_hazard(), make_hazard(), make_hazard()
+    for hazard in (late, on_time, closed):
+        assign(hazard, officer, worker)
+    step(closed, worker, "rectify", note="好了")
+    step(closed, officer, "verify")
+    late.due_on = closed.due_on = local_today() - timedelta(days=2)
+    db.session.commit()
+    assert queries.overdue_hazards() == [late]

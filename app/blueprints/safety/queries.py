@@ -303,3 +303,14 @@ def median_days_to_close(today: date, window_days: int = 90) -> float | None:
         return None
     middle = db.session.scalars(ordered.limit(2 - count % 2).offset((count - 1) // 2)).all()
     return round(sum(middle) / len(middle), 1)
+
+
+def overdue_hazards(today: date | None = None) -> list[Hazard]:
+    """Open hazards past their due date, oldest due first: for the periodic overdue reminder
+    (the notify feature's job) and anyone else who needs the list."""
+    return db.session.scalars(
+        select(Hazard)
+        .where(Hazard.status.in_(OPEN_STATUSES), Hazard.due_on < (today or local_today()))
+        .options(joinedload(Hazard.assignee).lazyload(User.role_rows))
+        .order_by(Hazard.due_on, Hazard.id)
+    ).all()
