@@ -6,6 +6,7 @@ import io
 import re
 from datetime import date, timedelta
 
+import pytest
 from PIL import Image
 
 from tests.browser.conftest import log_in
@@ -28,9 +29,30 @@ def _loaded(image) -> bool:
     )
 
 
-def _switch_user(page, base_url, employee_no, password):
-    page.context.clear_cookies()
-    log_in(page, base_url, employee_no, password)
+class Phones:
+    """Each person on their own phone: a fresh browser context, logged in."""
+
+    def __init__(self, browser, context_args, base_url):
+        self.browser, self.context_args, self.base_url = browser, context_args, base_url
+        self.contexts = []
+
+    def of(self, employee_no, password):
+        context = self.browser.new_context(**self.context_args)
+        self.contexts.append(context)
+        page = context.new_page()
+        log_in(page, self.base_url, employee_no, password)
+        return page
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def phones(browser, browser_context_args, live_server):
+    phones = Phones(browser, browser_context_args, live_server.url)
+    yield phones
+    phones.close()
 
 
 def _closed_this_month(page, base_url) -> int:
@@ -38,14 +60,14 @@ def _closed_this_month(page, base_url) -> int:
     return int(page.locator("#stat-closed").inner_text())
 
 
-def test_patrol_to_closed_hazard_on_a_phone(live_server, page):
+def test_patrol_to_closed_hazard_on_a_phone(live_server, phones):
     base = live_server.url
     live_server.flask("demo")
     live_server.make_user("BH001", name="王维修", department="机加工车间/车工班")
     live_server.make_user("BH002", "safety_officer", name="周验收")
 
     # The inspector patrols the lathe bay and answers "no" to the first item.
-    log_in(page, base, "I0001", "demo1234")
+    page = phones.of("I0001", "demo1234")
     page.goto(base + "/safety/patrols")
     page.select_option("select[name=area_id]", label="机加工车间 · 数控车床区")
     page.get_by_role("button", name="开始巡查").click()
@@ -81,7 +103,7 @@ def test_patrol_to_closed_hazard_on_a_phone(live_server, page):
     assert page.locator("#patrol-status").inner_text() == "已完成"
 
     # The officer assigns it.
-    _switch_user(page, base, "S0001", "demo1234")
+    page = phones.of("S0001", "demo1234")
     page.goto(hazard_url)
     page.locator("#action-assign summary").click()
     page.select_option("#action-assign select[name=assignee_id]", label="王维修 · 车工班")
@@ -91,7 +113,7 @@ def test_patrol_to_closed_hazard_on_a_phone(live_server, page):
     assert page.locator("#hazard-status").inner_text() == "已指派"
 
     # The assignee finds it under "my hazards", starts, and reports the work with a photo.
-    _switch_user(page, base, "BH001", "secret123")
+    page = phones.of("BH001", "secret123")
     page.goto(base + "/safety/hazards/mine")
     page.locator(".hazard-list a", has_text="防护罩").first.click()
     page.wait_for_url(hazard_url)
@@ -106,7 +128,7 @@ def test_patrol_to_closed_hazard_on_a_phone(live_server, page):
     assert page.locator("#hazard-status").inner_text() == "待验收"
 
     # Someone other than the rectifier verifies and closes; the dashboard counts it.
-    _switch_user(page, base, "BH002", "secret123")
+    page = phones.of("BH002", "secret123")
     closed_before = _closed_this_month(page, base)
     page.goto(hazard_url)
     page.locator("#action-verify summary").click()
