@@ -44,6 +44,10 @@ test: setup
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
+# Every script under bench/ seeds what it needs and prints its figures (see its docstring).
+bench: setup
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
@@ -56,10 +60,10 @@ messages: $(STAMP)
 		for other in $$(find $$root -mindepth 2 -type d -name translations); do \
 			[ "$$other" = "$$dir" ] || ignores="$$ignores --ignore-dirs=$$(basename $$(dirname $$other))"; \
 		done; \
-		$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 			$$ignores -o $$dir/messages.pot $$root || exit 1; \
 		if [ -f $$dir/zh_Hans_CN/LC_MESSAGES/messages.po ]; then \
-			$(BIN)/pybabel -q update --no-fuzzy-matching -i $$dir/messages.pot -d $$dir -l zh_Hans_CN; \
+			$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i $$dir/messages.pot -d $$dir -l zh_Hans_CN; \
 		else \
 			$(BIN)/pybabel init -i $$dir/messages.pot -d $$dir -l zh_Hans_CN; \
 		fi; \

@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.blueprints.main import bp as main_bp
     from app.blueprints.notify import bp as notify_bp
     from app.blueprints.pwa import bp as pwa_bp
+    from app.blueprints.safety import bp as safety_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
@@ -136,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(activities_bp, url_prefix="/activities")
     app.register_blueprint(notify_bp, url_prefix="/notifications")
+    app.register_blueprint(safety_bp, url_prefix="/safety")
 
 
 def _register_cli(app: Flask) -> None:

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from app.blueprints.activities import demo as activities_demo
 from app.blueprints.notify.demo import load_demo_notifications
+from app.blueprints.safety.demo import load_safety_demo
 from app.extensions import db
 from app.models import Department, DepartmentKind, Role, User
 from app.services.users import create_user
@@ -67,4 +68,5 @@ def load_demo() -> list[tuple[str, str, str, str]]:
         logins.append((employee_no, DEMO_PASSWORD, name, labels))
     logins += activities_demo.load(by_path, DEMO_PASSWORD)
     load_demo_notifications([row[0] for row in PEOPLE])
+    load_safety_demo()
     return logins

@@ -22,7 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context, url_for
 from flask.cli import AppGroup, with_appcontext
 from huey import Huey, crontab
 from huey.storage import BaseStorage, RedisStorage, SqliteStorage
@@ -84,6 +84,14 @@ def app_task(*task_args, **task_kwargs):
         return huey.task(*task_args, **task_kwargs)(_in_app_context(func))
 
     return decorator
+
+
+def path_for(endpoint: str, **values) -> str:
+    """`url_for` that also works in a background job, where there is no request."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return url_for(endpoint, **values)
 
 
 def periodic_app_task(schedule):

@@ -30,8 +30,8 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("main.index", _l("Home"), "home", prefix="/"),
+    NavItem("safety.index", _l("Safety"), "shield", prefix="/safety"),
     NavItem("activities.index", _l("Activities"), "calendar", prefix="/activities"),
-    NavItem("admin.users", _l("Admin"), "settings", frozenset({Role.ADMIN}), prefix="/admin"),
     NavItem("notify.index", INBOX_LABEL, "bell", prefix="/notifications", badge=unread_count),
     NavItem("main.me", _l("Me"), "person", prefix="/me"),
 ]

@@ -34,7 +34,7 @@ def test_home_full_page_has_the_shell(client, auth):
     assert "机加工车间 / 车工班" in page
     assert "群监员" in page  # i18n
     assert 'id="home-cards"' in page
-    assert nav_labels(page) == ["首页", "活动", "消息", "我的"]  # i18n
+    assert nav_labels(page) == ["首页", "安全", "活动", "消息", "我的"]  # i18n
     assert "暂无待办事项，干得好！" in page  # i18n
 
 
@@ -65,12 +65,13 @@ def test_home_varies_on_hx_request(client, auth, headers):
     assert "HX-Request" in response.vary
 
 
-def test_admin_sees_admin_in_the_bottom_nav(client, auth):
+def test_admin_reaches_administration_from_the_me_page(client, auth):
+    # Five items fit a phone's bottom bar; administration lives on the Me page.
     make_user(Role.ADMIN, employee_no="H005")
     auth.login("H005")
-    page = text(client.get("/"))
-    assert nav_labels(page) == ["首页", "活动", "管理", "消息", "我的"]  # i18n
-    assert 'href="/admin/users"' in page
+    assert nav_labels(text(client.get("/"))) == ["首页", "安全", "活动", "消息", "我的"]  # i18n
+    me = text(client.get("/me"))
+    assert 'href="/admin/users"' in me and "系统管理" in me  # i18n
 
 
 @pytest.mark.parametrize(
@@ -79,9 +80,9 @@ def test_admin_sees_admin_in_the_bottom_nav(client, auth):
 def test_others_do_not_see_admin(client, auth, roles):
     make_user(*roles, employee_no="H006")
     auth.login("H006")
-    page = text(client.get("/"))
-    assert "管理" not in nav_labels(page)  # i18n
-    assert 'href="/admin/' not in page
+    for url in ("/", "/me"):
+        page = text(client.get(url))
+        assert 'href="/admin/' not in page and "系统管理" not in page  # i18n
 
 
 def test_current_nav_item_is_marked(client, auth):

@@ -1,6 +1,10 @@
 """All models, imported here so that Alembic and `db.create_all` see every table."""
 
-from app.models import activities  # noqa: F401  (tables of the activities blueprint)
+from app.models import (  # noqa: F401  (the safety network's tables)
+    activities,  # noqa: F401  (tables of the activities blueprint)
+    hazards,
+    safety,
+)
 from app.models.audit import AuditLog
 from app.models.notify import (
     Category,

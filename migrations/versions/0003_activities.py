@@ -1,7 +1,7 @@
 """activities, participations, round scores, qualifications
 
 Revision ID: 0003_activities
-Revises: 0001_accounts
+Revises: 0002_safety
 Create Date: 2026-11-23 21:16:21.017988
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_activities'
-down_revision = '0001_accounts'
+down_revision = '0002_safety'
 branch_labels = None
 depends_on = None
 

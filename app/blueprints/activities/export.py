@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -30,7 +31,7 @@ def roster_workbook(activity, rows) -> io.BytesIO:
         _("Checked in at"),
         _("Score"),
         _("Passed"),
-        _("Team"),
+        pgettext("competition", "Team"),
     ]
     sheet.append([activity.title])
     sheet.append(header)

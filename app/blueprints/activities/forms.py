@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
@@ -46,7 +47,9 @@ class ActivityForm(FlaskForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
     )
-    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+    description = TextAreaField(
+        lazy_pgettext("activity", "Description"), validators=[Length(max=5000)]
+    )
     place = StringField(
         _l("Place"), validators=[DataRequired(_l("Enter the place.")), Length(max=120)]
     )

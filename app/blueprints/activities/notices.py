@@ -6,13 +6,12 @@ and is committed with the change it describes.
 
 from datetime import timedelta
 
-from flask import current_app, has_request_context, url_for
 from huey import crontab
 from sqlalchemy import select
 
 from app.blueprints.notify import triggers
 from app.extensions import db
-from app.jobs import periodic_app_task
+from app.jobs import path_for, periodic_app_task
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityStatus, Participation, ParticipationStatus
 
@@ -20,11 +19,7 @@ REMINDER_AHEAD = timedelta(hours=24)
 
 
 def _activity_url(activity) -> str:
-    if has_request_context():
-        return url_for("activities.show", activity_id=activity.id)
-    # In a background job there is no request to build the URL from.
-    with current_app.test_request_context("/"):
-        return url_for("activities.show", activity_id=activity.id)
+    return path_for("activities.show", activity_id=activity.id)
 
 
 def places_confirmed(participations) -> None:

@@ -3,6 +3,7 @@ from collections import Counter
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -54,11 +55,11 @@ AUDIT_LABELS = {
     "department.deleted": _l("Department deleted"),
     "roster.imported": _l("Roster imported"),
 }
-OUTCOME_LABELS = {
-    "created": _l("Created"),
-    "updated": _l("Updated"),
-    "unchanged": _l("Unchanged"),
-    "rejected": _l("Rejected"),
+OUTCOME_LABELS = {  # what happened to a row of an imported roster
+    "created": lazy_pgettext("roster row", "Created"),
+    "updated": lazy_pgettext("roster row", "Updated"),
+    "unchanged": lazy_pgettext("roster row", "Unchanged"),
+    "rejected": lazy_pgettext("roster row", "Rejected"),
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.blueprints.activities.cards import activity_cards
 from app.blueprints.notify.cards import inbox_cards
+from app.blueprints.safety.cards import safety_cards
 from app.extensions import db
 from app.models import Role, User
 
@@ -72,7 +73,7 @@ def profile_cards(user) -> list[dict]:
     return []
 
 
-CARD_PROVIDERS = [inbox_cards, admin_cards, profile_cards, activity_cards]
+CARD_PROVIDERS = [inbox_cards, admin_cards, profile_cards, safety_cards, activity_cards]
 
 
 def cards_for(user) -> list[dict]:

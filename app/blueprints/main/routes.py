@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.blueprints.main import bp
 from app.blueprints.main.home import cards_for
 from app.extensions import db, htmx
+from app.models import Role
 
 
 @bp.route("/")
@@ -57,4 +58,5 @@ def shell_helpers():
         "nav_current": is_current,
         "current_locale": _current_locale_code,
         "languages": current_app.config["LANGUAGES"],
+        "Role": Role,
     }

@@ -6,7 +6,9 @@ the caller, so a notification goes out only with the change it describes. Texts 
 dates are formatted lazily: everything is rendered in each recipient's own language.
 
 Wiring (by the features):
+- safety, on a new hazard: `hazard_reported(officer_ids, title, severity_label, url, actor_id=…)`
 - safety, on assignment: `hazard_assigned(assignee_id, title, url, actor_id=current_user.id)`
+- safety, on a step that puts someone to work: `hazard_needs_you(user_ids, title, status, url)`
 - safety, on every status event: `hazard_status_changed(reporter_id, title, status_label, url,
   actor_id=…)` with the status's lazy label
 - safety, a daily job (`@daily_job("safety.due_dates")` in `app.jobs`): for hazards due
@@ -48,6 +50,42 @@ def hazard_assigned(
         "hazards.assigned",
         _l("Hazard assigned to you: %(title)s", title=hazard_title),
         _l("Please arrange the rectification and record it in the app."),
+        url,
+    )
+
+
+def hazard_reported(
+    officer_ids: Iterable[int],
+    hazard_title: str,
+    severity_label,
+    url: str,
+    *,
+    actor_id: int | None = None,
+) -> list[Notification]:
+    """A new hazard for the safety officers to assign."""
+    return notify(
+        _others(officer_ids, actor_id),
+        "hazards.reported",
+        _l("New hazard reported: %(title)s", title=hazard_title),
+        _l("Severity: %(severity)s. Please assign someone to rectify it.", severity=severity_label),
+        url,
+    )
+
+
+def hazard_needs_you(
+    user_ids: Iterable[int],
+    hazard_title: str,
+    status_label,
+    url: str,
+    *,
+    actor_id: int | None = None,
+) -> list[Notification]:
+    """A step that puts someone to work: rectification to verify, or sent back to redo."""
+    return notify(
+        _others(user_ids, actor_id),
+        "hazards.waiting",
+        _l("Hazard waiting for you: %(title)s", title=hazard_title),
+        _l("Now: %(status)s", status=status_label),
         url,
     )
 

@@ -1,0 +1,156 @@
+"""Forms: they render the fields and carry the CSRF token; the services do the deciding."""
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    MultipleFileField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.models.hazards import Category, Severity
+from app.models.safety import AreaKind
+
+from .services import photos
+
+
+def _choices(enum_cls, blank=None):
+    options = [(m.value, m.label) for m in enum_cls]
+    return [("", blank), *options] if blank else options
+
+
+def photos_field():
+    return MultipleFileField(
+        _l("Photos"), render_kw={"accept": photos.ACCEPT, "capture": "environment"}
+    )
+
+
+class HazardForm(FlaskForm):
+    title = StringField(_l("What is wrong"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(lazy_pgettext("hazard", "Details"), validators=[Length(max=4000)])
+    area_id = SelectField(_l("Area"), validators=[DataRequired()])
+    category = SelectField(_l("Category"), validators=[DataRequired()])
+    severity = SelectField(_l("Severity"), validators=[DataRequired()])
+    photos = photos_field()
+    patrol_id = HiddenField()
+    answer_id = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = _choices(Category, _l("Choose…"))
+        self.severity.choices = _choices(Severity)
+
+
+class AssignForm(FlaskForm):
+    assignee_id = SelectField(_l("Assign to"), validators=[DataRequired()])
+    due_on = DateField(_l("Due date"), validators=[DataRequired()])
+    note = TextAreaField(_l("Instructions"), validators=[Length(max=2000)])
+
+
+class NoteForm(FlaskForm):
+    """Rectify, verify, send back, reject, comment: a note and, where it helps, photos."""
+
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
+    photos = photos_field()
+
+
+class AreaForm(FlaskForm):
+    name = StringField(lazy_pgettext("thing", "Name"), validators=[DataRequired(), Length(max=80)])
+    kind = SelectField(_l("Kind of area"), validators=[DataRequired()])
+    department_id = SelectField(_l("Department"), validators=[DataRequired()])
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    active = BooleanField(_l("In use"), default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = _choices(AreaKind)
+
+
+class CheckpointForm(FlaskForm):
+    name = StringField(_l("Checkpoint"), validators=[DataRequired(), Length(max=80)])
+    description = StringField(_l("Description"), validators=[Optional(), Length(max=2000)])
+
+
+class GroupForm(FlaskForm):
+    name = StringField(_l("Group name"), validators=[DataRequired(), Length(max=80)])
+    department_id = SelectField(_l("Department"), validators=[Optional()])
+
+
+class MemberForm(FlaskForm):
+    user_id = SelectField(_l("Person"), validators=[DataRequired()])
+    is_leader = BooleanField(_l("Group leader"))
+
+
+class ChecklistForm(FlaskForm):
+    name = StringField(lazy_pgettext("thing", "Name"), validators=[DataRequired(), Length(max=120)])
+    area_kind = SelectField(_l("For areas of kind"), validators=[DataRequired()])
+    items = TextAreaField(
+        _l("Items, one per line"), validators=[DataRequired()], render_kw={"rows": 10}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area_kind.choices = _choices(AreaKind)
+
+
+class StartPatrolForm(FlaskForm):
+    area_id = SelectField(_l("Area"), validators=[DataRequired()])
+    checkpoint_id = HiddenField()
+
+
+class FinishPatrolForm(FlaskForm):
+    note = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
+
+
+class PlanForm(FlaskForm):
+    inspector_id = SelectField(_l("Inspector"), validators=[DataRequired()])
+    area_id = SelectField(_l("Area"), validators=[DataRequired()])
+    weekdays = SelectMultipleField(
+        _l("Days"), widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weekdays.choices = [(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)]
+
+
+WEEKDAY_NAMES = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
+
+
+class ViolationForm(FlaskForm):
+    area_id = SelectField(_l("Area"), validators=[DataRequired()])
+    rule = StringField(_l("Rule broken"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("What happened"), validators=[Length(max=4000)])
+    person = StringField(_l("Person (optional)"), validators=[Optional(), Length(max=80)])
+    photos = photos_field()
+    patrol_id = HiddenField()
+
+
+class FollowUpForm(FlaskForm):
+    follow_up = TextAreaField(_l("Follow-up"), validators=[DataRequired(), Length(max=2000)])
+
+
+class SuggestionForm(FlaskForm):
+    title = StringField(_l("Subject"), validators=[DataRequired(), Length(max=120)])
+    body = TextAreaField(_l("Your suggestion"), validators=[DataRequired(), Length(max=4000)])
+    area_id = SelectField(_l("Area (optional)"), validators=[Optional()])
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=4000)])
+
+
+class ExportForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET download
+
+    start = DateField(_l("From"), validators=[DataRequired()])
+    end = DateField(_l("To"), validators=[DataRequired()])

@@ -1,0 +1,316 @@
+"""The read side: list, detail and dashboard queries, each a fixed number of statements."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import Department, Role, User, UserRole
+from app.models.hazards import OPEN_STATUSES, Hazard, HazardEvent, HazardStatus, Photo, Severity
+from app.models.safety import Area, week_start
+
+from . import permissions
+from .services.common import local_today, local_zone
+from .services.patrols import coverage
+
+PER_PAGE = 20
+
+
+@dataclass
+class HazardFilters:
+    q: str = ""
+    status: str = ""
+    area_id: int | None = None
+    severity: str = ""
+    assignee_id: int | None = None
+    overdue: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "HazardFilters":
+        def number(key):
+            value = args.get(key, "")
+            return int(value) if value.isdigit() else None
+
+        status = args.get("status", "")
+        severity = args.get("severity", "")
+        return cls(
+            q=args.get("q", "").strip()[:100],
+            status=status if status in {*HazardStatus, "open"} else "",
+            area_id=number("area_id"),
+            severity=severity if severity in set(Severity) else "",
+            assignee_id=number("assignee_id"),
+            overdue=args.get("overdue") == "1",
+            page=max(number("page") or 1, 1),
+        )
+
+    def conditions(self, today: date) -> list:
+        where = []
+        if self.q:
+            where.append(Hazard.title.ilike(f"%{self.q}%"))
+        if self.status == "open":
+            where.append(Hazard.status.in_(OPEN_STATUSES))
+        elif self.status:
+            where.append(Hazard.status == HazardStatus(self.status))
+        if self.area_id:
+            where.append(Hazard.area_id == self.area_id)
+        if self.severity:
+            where.append(Hazard.severity == Severity(self.severity))
+        if self.assignee_id:
+            where.append(Hazard.assignee_id == self.assignee_id)
+        if self.overdue:
+            where.append(and_(Hazard.status.in_(OPEN_STATUSES), Hazard.due_on < today))
+        return where
+
+    def args(self, **override) -> dict:
+        values = {
+            "q": self.q,
+            "status": self.status,
+            "area_id": self.area_id,
+            "severity": self.severity,
+            "assignee_id": self.assignee_id,
+            "overdue": "1" if self.overdue else None,
+            "page": self.page,
+        }
+        values.update(override)
+        return {k: v for k, v in values.items() if v not in (None, "") and (k != "page" or v > 1)}
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+
+def hazard_page(user, filters: HazardFilters, per_page: int = PER_PAGE) -> Page:
+    """One page of the hazards `user` may see: two queries (count and rows)."""
+    where = filters.conditions(local_today())
+    if (visible := permissions.visible_hazards_clause(user)) is not None:
+        where.append(visible)
+    total = db.session.scalar(select(func.count(Hazard.id)).where(*where))
+    rows = db.session.scalars(
+        select(Hazard)
+        .where(*where)
+        .options(
+            joinedload(Hazard.area).joinedload(Area.department),
+            joinedload(Hazard.assignee).lazyload(User.role_rows),
+        )
+        .order_by(Hazard.created_at.desc(), Hazard.id.desc())
+        .limit(per_page)
+        .offset((filters.page - 1) * per_page)
+    ).all()
+    return Page(rows, total, filters.page, per_page)
+
+
+def area_options() -> list[Area]:
+    return db.session.scalars(
+        select(Area)
+        .where(Area.active.is_(True))
+        .options(joinedload(Area.department))
+        .order_by(Area.department_id, Area.name)
+    ).all()
+
+
+def assignee_options() -> list[tuple[int, str]]:
+    """(id, name) of the people who hold open hazards, for the list's filter."""
+    holders = (
+        select(Hazard.assignee_id)
+        .where(Hazard.status.in_(OPEN_STATUSES), Hazard.assignee_id.is_not(None))
+        .distinct()
+    )
+    return db.session.execute(
+        select(User.id, User.name).where(User.id.in_(holders)).order_by(User.name)
+    ).all()
+
+
+def network_people(*roles: Role) -> list[User]:
+    roles = roles or (Role.INSPECTOR, Role.SAFETY_OFFICER)
+    return db.session.scalars(
+        select(User)
+        .where(
+            User.active.is_(True),
+            select(UserRole.user_id)
+            .where(UserRole.user_id == User.id, UserRole.role.in_(roles))
+            .exists(),
+        )
+        .order_by(User.name)
+    ).all()
+
+
+def assignable_people(area: Area) -> list[tuple[int, str, str | None]]:
+    """(id, name, department) of who a hazard in `area` can go to: its workshop and the network."""
+    workshop_id = area.department.parent_id or area.department_id
+    in_workshop = select(Department.id).where(
+        or_(Department.id == workshop_id, Department.parent_id == workshop_id)
+    )
+    in_network = (
+        select(UserRole.user_id)
+        .where(
+            UserRole.user_id == User.id,
+            UserRole.role.in_((Role.INSPECTOR, Role.SAFETY_OFFICER)),
+        )
+        .exists()
+    )
+    return db.session.execute(
+        select(User.id, User.name, Department.name)
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(User.active.is_(True), or_(User.department_id.in_(in_workshop), in_network))
+        .order_by(User.name)
+    ).all()
+
+
+def hazard_detail(hazard_id: int) -> tuple[Hazard | None, dict]:
+    """A hazard with its timeline and photos: three queries."""
+    hazard = db.session.scalar(
+        select(Hazard)
+        .where(Hazard.id == hazard_id)
+        .options(
+            joinedload(Hazard.area).joinedload(Area.department),
+            joinedload(Hazard.reporter).lazyload(User.role_rows),
+            joinedload(Hazard.assignee).lazyload(User.role_rows),
+            selectinload(Hazard.events).options(
+                joinedload(HazardEvent.actor).lazyload(User.role_rows),
+                joinedload(HazardEvent.assignee).lazyload(User.role_rows),
+            ),
+        )
+    )
+    if hazard is None:
+        return None, {}
+    photos: dict = {"hazard": [], "events": {}}
+    event_ids = select(HazardEvent.id).where(HazardEvent.hazard_id == hazard_id)
+    for photo in db.session.scalars(
+        select(Photo)
+        .where(or_(Photo.hazard_id == hazard_id, Photo.hazard_event_id.in_(event_ids)))
+        .order_by(Photo.id)
+    ):
+        if photo.hazard_id:
+            photos["hazard"].append(photo)
+        else:
+            photos["events"].setdefault(photo.hazard_event_id, []).append(photo)
+    return hazard, photos
+
+
+@dataclass
+class Dashboard:
+    by_severity: list = field(default_factory=list)
+    by_area: list = field(default_factory=list)
+    overdue: int = 0
+    open_total: int = 0
+    closed_this_month: int = 0
+    median_days: float | None = None
+    coverage: dict = field(default_factory=dict)
+    reporters: list = field(default_factory=list)
+
+
+def dashboard(today: date | None = None) -> Dashboard:
+    """The officer's figures: a fixed number of queries whatever the volume."""
+    today = today or local_today()
+    zone = local_zone()
+    month_start = datetime.combine(today.replace(day=1), time(), zone).astimezone(UTC)
+    is_open = Hazard.status.in_(OPEN_STATUSES)
+    data = Dashboard()
+    # One count per severity rather than GROUP BY, which SQLite answers by walking the
+    # severity index and reading every row; this way the (status, severity) index suffices.
+    counts = dict(
+        zip(
+            Severity,
+            db.session.execute(
+                select(
+                    *(func.count(Hazard.id).filter(Hazard.severity == s) for s in Severity)
+                ).where(is_open)
+            ).one(),
+            strict=True,
+        )
+    )
+    data.by_severity = [(str(s.label), counts.get(s, 0)) for s in Severity]
+    data.open_total = sum(counts.values())
+    # Grouping by "area_id + 0" rather than the column: SQLite would otherwise walk the area_id
+    # index to save a sort and read every row, where the (status, area_id) index suffices.
+    area_key = Hazard.area_id + literal_column("0")
+    per_area = (
+        select(area_key.label("area_id"), func.count(Hazard.id).label("n"))
+        .where(is_open)
+        .group_by(area_key)
+        .order_by(func.count(Hazard.id).desc(), area_key)
+        .limit(8)
+        .subquery()
+    )
+    data.by_area = [
+        tuple(row)
+        for row in db.session.execute(
+            select(Area.name, per_area.c.n)
+            .join(per_area, per_area.c.area_id == Area.id)
+            .order_by(per_area.c.n.desc(), Area.name)
+        )
+    ]
+    data.overdue = db.session.scalar(
+        select(func.count(Hazard.id)).where(is_open, Hazard.due_on < today)
+    )
+    data.closed_this_month = db.session.scalar(
+        select(func.count(Hazard.id)).where(
+            Hazard.status == HazardStatus.CLOSED, Hazard.closed_at >= month_start
+        )
+    )
+    data.median_days = median_days_to_close(today)
+    slots = coverage(week_start(today), today)
+    data.coverage = {
+        state: sum(1 for s in slots if s.state == state)
+        for state in ("done", "late", "missed", "due")
+    }
+    since = datetime.combine(today - timedelta(days=30), time(), zone).astimezone(UTC)
+    reporter_key = Hazard.reporter_id + literal_column("0")  # as area_key above
+    per_reporter = (
+        select(reporter_key.label("reporter_id"), func.count(Hazard.id).label("n"))
+        .where(Hazard.created_at >= since)
+        .group_by(reporter_key)
+        .order_by(func.count(Hazard.id).desc(), reporter_key)
+        .limit(5)
+        .subquery()
+    )
+    data.reporters = [
+        tuple(row)
+        for row in db.session.execute(
+            select(User.name, per_reporter.c.n)
+            .join(per_reporter, per_reporter.c.reporter_id == User.id)
+            .order_by(per_reporter.c.n.desc(), User.name)
+        )
+    ]
+    return data
+
+
+def median_days_to_close(today: date, window_days: int = 90) -> float | None:
+    """Median days from report to close, over hazards closed in the last `window_days`."""
+    since = datetime.combine(today - timedelta(days=window_days), time(), local_zone())
+    closed = and_(Hazard.status == HazardStatus.CLOSED, Hazard.closed_at >= since)
+    if db.engine.dialect.name == "postgresql":
+        seconds = func.extract("epoch", Hazard.closed_at - Hazard.created_at)
+        value = db.session.scalar(
+            select(func.percentile_cont(0.5).within_group(seconds)).where(closed)
+        )
+        return None if value is None else round(float(value) / 86400, 1)
+    days = func.julianday(Hazard.closed_at) - func.julianday(Hazard.created_at)
+    ordered = select(days.label("d")).where(closed).order_by(days)
+    count = db.session.scalar(select(func.count(Hazard.id)).where(closed))
+    if not count:
+        return None
+    middle = db.session.scalars(ordered.limit(2 - count % 2).offset((count - 1) // 2)).all()
+    return round(sum(middle) / len(middle), 1)
+
+
+def overdue_hazards(today: date | None = None) -> list[Hazard]:
+    """Open hazards past their due date, oldest due first: for the periodic overdue reminder
+    (the notify feature's job) and anyone else who needs the list."""
+    return db.session.scalars(
+        select(Hazard)
+        .where(Hazard.status.in_(OPEN_STATUSES), Hazard.due_on < (today or local_today()))
+        .options(joinedload(Hazard.assignee).lazyload(User.role_rows))
+        .order_by(Hazard.due_on, Hazard.id)
+    ).all()

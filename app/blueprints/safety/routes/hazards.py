@@ -1,0 +1,169 @@
+"""Hazards: list with filters, report, detail with timeline, and the lifecycle actions."""
+
+from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.models.hazards import HazardAction, HazardStatus, Severity
+from app.models.safety import Patrol, PatrolAnswer
+
+from .. import bp, permissions, queries
+from ..forms import AssignForm, HazardForm, NoteForm
+from ..services import Refused, ValidationFailed, act_on_hazard, report_hazard
+from ..services.common import local_today
+from .helpers import apply_errors, area_choices, page_or_partial, refused_response
+
+
+@bp.route("/hazards")
+@login_required
+def hazards():
+    filters = queries.HazardFilters.from_args(request.args)
+    page = queries.hazard_page(current_user, filters)
+    return page_or_partial(
+        "safety/hazards/index.html",
+        "safety/hazards/_results.html",
+        page=page,
+        filters=filters,
+        areas=queries.area_options(),
+        assignees=queries.assignee_options() if permissions.sees_all_hazards(current_user) else [],
+        statuses=list(HazardStatus),
+        severities=list(Severity),
+        today=local_today(),
+        endpoint="safety.hazards",
+    )
+
+
+@bp.route("/hazards/mine")
+@login_required
+def my_hazards():
+    """What the user has to rectify, the open ones first."""
+    args = request.args.to_dict() | {"assignee_id": str(current_user.id)}
+    filters = queries.HazardFilters.from_args(args)
+    page = queries.hazard_page(current_user, filters)
+    return page_or_partial(
+        "safety/hazards/mine.html",
+        "safety/hazards/_results.html",
+        page=page,
+        filters=filters,
+        today=local_today(),
+        endpoint="safety.my_hazards",
+    )
+
+
+@bp.route("/hazards/new", methods=["GET", "POST"])
+@login_required
+def new_hazard():
+    form = HazardForm()
+    form.area_id.choices = [("", _("Choose…")), *area_choices(queries.area_options())]
+    if request.method == "GET":
+        _prefill_from_patrol(form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            hazard, _created = report_hazard(
+                current_user,
+                request.form.to_dict(),
+                request.files.getlist("photos"),
+                client_id=request.form.get("client_id"),
+                captured_at=None,
+            )
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_errors(form, failed)
+        else:
+            db.session.commit()
+            return redirect(url_for("safety.hazard", hazard_id=hazard.id), 303)
+    if request.method == "POST":
+        status = 422
+    return page_or_partial(
+        "safety/hazards/new.html", "safety/hazards/_form.html", status=status, form=form
+    )
+
+
+def _prefill_from_patrol(form) -> None:
+    """A "no" answer raises a hazard in one tap: its item, note and area come along."""
+    answer = db.session.get(PatrolAnswer, request.args.get("answer_id", type=int) or 0)
+    if answer is None:
+        form.area_id.data = request.args.get("area_id", "")
+        return
+    patrol = db.session.get(Patrol, answer.patrol_id)
+    if patrol.inspector_id != current_user.id:
+        return
+    form.title.data = answer.item.text
+    form.description.data = answer.note
+    form.area_id.data = str(patrol.area_id)
+    form.patrol_id.data = str(patrol.id)
+    form.answer_id.data = str(answer.id)
+
+
+@bp.route("/hazards/<int:hazard_id>")
+@login_required
+def hazard(hazard_id):
+    hazard, photos = queries.hazard_detail(hazard_id)
+    if hazard is None or not permissions.can_see_hazard(current_user, hazard):
+        abort(404)
+    return _render_hazard(hazard, photos)
+
+
+def _render_hazard(hazard, photos, forms=None, status=200):
+    actions = permissions.allowed_actions(current_user, hazard)
+    forms = forms or {}
+    if HazardAction.ASSIGN in actions and HazardAction.ASSIGN not in forms:
+        forms[HazardAction.ASSIGN] = _assign_form(hazard)
+    note_form = NoteForm(formdata=None)
+    return page_or_partial(
+        "safety/hazards/show.html",
+        "safety/hazards/_detail.html",
+        status=status,
+        hazard=hazard,
+        photos=photos,
+        actions=actions,
+        forms=forms,
+        note_form=note_form,
+        HazardAction=HazardAction,
+        today=local_today(),
+    )
+
+
+def _assign_form(hazard, formdata=None):
+    form = AssignForm(formdata=formdata, assignee_id=hazard.assignee_id, due_on=hazard.due_on)
+    form.assignee_id.choices = [("", _("Choose…"))] + [
+        (str(user_id), f"{name} · {department}" if department else name)
+        for user_id, name, department in queries.assignable_people(hazard.area)
+    ]
+    return form
+
+
+@bp.route("/hazards/<int:hazard_id>/events", methods=["POST"])
+@login_required
+def hazard_event(hazard_id):
+    hazard, _photos = queries.hazard_detail(hazard_id)
+    if hazard is None or not permissions.can_see_hazard(current_user, hazard):
+        abort(404)
+    action = request.form.get("action", "")
+    # The service decides (permission first, then the fields); the form only re-renders.
+    form = _assign_form(hazard, request.form) if action == "assign" else NoteForm()
+    try:
+        act_on_hazard(
+            current_user,
+            hazard,
+            action,
+            request.form.to_dict(),
+            request.files.getlist("photos"),
+            client_id=request.form.get("client_id"),
+        )
+    except Refused as refused:
+        return refused_response(refused)
+    except ValidationFailed as failed:
+        db.session.rollback()
+        apply_errors(form, failed)
+        key = HazardAction(action) if action in set(HazardAction) else "note"
+        return _rerender(hazard_id, {key: form})
+    db.session.commit()
+    return redirect(url_for("safety.hazard", hazard_id=hazard_id), 303)
+
+
+def _rerender(hazard_id, forms):
+    hazard, photos = queries.hazard_detail(hazard_id)
+    return _render_hazard(hazard, photos, forms=forms, status=422)

@@ -1,0 +1,75 @@
+"""Small helpers shared by the safety views."""
+
+from functools import wraps
+
+from flask import abort, current_app, render_template
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app.blueprints.errors.handlers import error_response
+from app.extensions import db, htmx
+
+from .. import bp, permissions
+from ..services import Refused, ValidationFailed
+
+
+def page_or_partial(full: str, fragment: str, /, status: int = 200, **context):
+    """One URL serves the whole page, or for htmx just the part the page includes."""
+    template = fragment if htmx and not htmx.boosted else full
+    return render_template(template, **context), status
+
+
+def apply_errors(form, failed: ValidationFailed) -> None:
+    """Show a service's {field: [messages]} on the form's fields (or above the form)."""
+    form.form_errors = list(getattr(form, "form_errors", []) or [])
+    for name, messages in failed.errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors or []) + list(messages)
+        else:
+            form.form_errors.extend(messages)
+
+
+def refused_response(refused: Refused):
+    db.session.rollback()
+    return error_response(refused.status, refused.message)
+
+
+def manager_required(view):
+    """Safety officers and admins: areas, checklists, plans, roster, dashboard."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not permissions.can_manage_network(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def network_required(view):
+    """Inspectors, safety officers and admins."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not permissions.is_network(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def area_choices(areas) -> list[tuple[str, str]]:
+    return [(str(a.id), a.full_name) for a in areas]
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """Photos are what makes a request big here: say so, and what the limit is."""
+    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20
+    return error_response(
+        413, _("The photos are too large: send at most %(mb)d MB at a time.", mb=limit)
+    )

@@ -1,0 +1,344 @@
+"""The network's set-up pages: areas with checkpoints and QR codes, the roster, checklists."""
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from flask import current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import Department
+from app.models.safety import (
+    Area,
+    Checklist,
+    ChecklistVersion,
+    Checkpoint,
+    GroupMembership,
+    SafetyGroup,
+)
+
+from .. import bp, permissions, queries
+from ..forms import AreaForm, ChecklistForm, CheckpointForm, GroupForm, MemberForm, StartPatrolForm
+from ..services import (
+    ValidationFailed,
+    add_checkpoint,
+    add_member,
+    checklist_for,
+    create_checklist,
+    remove_member,
+    revise_checklist,
+    save_area,
+    save_group,
+)
+from .helpers import apply_errors, manager_required, page_or_partial
+
+
+def _departments():
+    rows = db.session.scalars(
+        select(Department).options(joinedload(Department.parent)).order_by(Department.name)
+    ).all()
+    return sorted(((str(d.id), d.full_name) for d in rows), key=lambda c: c[1])
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The safety hub: what this person can do in the network."""
+    return page_or_partial("safety/index.html", "safety/index.html", permissions=permissions)
+
+
+@bp.route("/areas")
+@login_required
+def areas():
+    rows = db.session.scalars(
+        select(Area)
+        .options(joinedload(Area.department), selectinload(Area.checkpoints))
+        .order_by(Area.department_id, Area.name)
+    ).all()
+    return page_or_partial("safety/areas/index.html", "safety/areas/index.html", areas=rows)
+
+
+def _area_form(area=None):
+    form = AreaForm(obj=area)
+    form.department_id.choices = [("", _("Choose…")), *_departments()]
+    if area is not None and request.method == "GET":
+        form.department_id.data = str(area.department_id)
+    return form
+
+
+@bp.route("/areas/new", methods=["GET", "POST"])
+@manager_required
+def new_area():
+    return _save_area(None)
+
+
+@bp.route("/areas/<int:area_id>/edit", methods=["GET", "POST"])
+@manager_required
+def edit_area(area_id):
+    return _save_area(db.get_or_404(Area, area_id))
+
+
+def _save_area(area):
+    form = _area_form(area)
+    if form.validate_on_submit():
+        data = request.form.to_dict() | {"active": "y" if form.active.data else ""}
+        try:
+            saved = save_area(current_user, data, area)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_errors(form, failed)
+        else:
+            db.session.commit()
+            return redirect(url_for("safety.area", area_id=saved.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return page_or_partial(
+        "safety/areas/form.html", "safety/areas/form.html", status=status, form=form, area=area
+    )
+
+
+@bp.route("/areas/<int:area_id>")
+@login_required
+def area(area_id):
+    area = db.get_or_404(Area, area_id)
+    checkpoint = None
+    if request.args.get("checkpoint", type=int):
+        checkpoint = db.session.get(Checkpoint, request.args.get("checkpoint", type=int))
+    start = StartPatrolForm(area_id=str(area.id), checkpoint_id=checkpoint.id if checkpoint else "")
+    start.area_id.choices = [(str(area.id), area.full_name)]
+    return page_or_partial(
+        "safety/areas/show.html",
+        "safety/areas/show.html",
+        area=area,
+        checkpoint=checkpoint,
+        checkpoint_form=CheckpointForm(formdata=None),
+        start_form=start,
+        checklist=checklist_for(area),
+        can_manage=permissions.can_manage_network(current_user),
+        can_patrol=permissions.can_patrol(current_user),
+    )
+
+
+@bp.route("/areas/<int:area_id>/checkpoints", methods=["POST"])
+@manager_required
+def new_checkpoint(area_id):
+    area = db.get_or_404(Area, area_id)
+    form = CheckpointForm()
+    if form.validate_on_submit():
+        try:
+            add_checkpoint(current_user, area, request.form.to_dict())
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_errors(form, failed)
+        else:
+            db.session.commit()
+            return redirect(url_for("safety.area", area_id=area.id), 303)
+    return page_or_partial(
+        "safety/areas/show.html",
+        "safety/areas/show.html",
+        status=422,
+        area=area,
+        checkpoint=None,
+        checkpoint_form=form,
+        start_form=None,
+        checklist=checklist_for(area),
+        can_manage=True,
+        can_patrol=False,
+    )
+
+
+def _svg_response(url: str):
+    """A QR code as SVG: it prints sharp at any size and needs no image library."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    out = io.BytesIO()
+    image.save(out)
+    return current_app.response_class(out.getvalue(), mimetype="image/svg+xml")
+
+
+@bp.route("/areas/<int:area_id>/qr.svg")
+@login_required
+def area_qr(area_id):
+    area = db.get_or_404(Area, area_id)
+    return _svg_response(url_for("safety.area", area_id=area.id, _external=True))
+
+
+@bp.route("/checkpoints/<int:checkpoint_id>/qr.svg")
+@login_required
+def checkpoint_qr(checkpoint_id):
+    checkpoint = db.get_or_404(Checkpoint, checkpoint_id)
+    return _svg_response(url_for("safety.checkpoint", checkpoint_id=checkpoint.id, _external=True))
+
+
+@bp.route("/checkpoints/<int:checkpoint_id>")
+@login_required
+def checkpoint(checkpoint_id):
+    """Where a checkpoint's QR code leads: its area, with the checkpoint picked."""
+    checkpoint = db.get_or_404(Checkpoint, checkpoint_id)
+    return redirect(url_for("safety.area", area_id=checkpoint.area_id, checkpoint=checkpoint.id))
+
+
+@bp.route("/areas/<int:area_id>/print")
+@manager_required
+def print_area(area_id):
+    area = db.get_or_404(Area, area_id)
+    return page_or_partial("safety/areas/print.html", "safety/areas/print.html", area=area)
+
+
+@bp.route("/roster")
+@login_required
+def roster():
+    groups = db.session.scalars(
+        select(SafetyGroup)
+        .options(
+            joinedload(SafetyGroup.department),
+            selectinload(SafetyGroup.memberships).joinedload(GroupMembership.user),
+        )
+        .order_by(SafetyGroup.name)
+    ).all()
+    can_manage = permissions.can_manage_network(current_user)
+    group_form = GroupForm(formdata=None)
+    group_form.department_id.choices = [("", _("None"))] + _departments()
+    member_form = MemberForm(formdata=None)
+    member_form.user_id.choices = [("", _("Choose…"))] + [
+        (str(u.id), u.name) for u in queries.network_people()
+    ]
+    return page_or_partial(
+        "safety/roster.html",
+        "safety/roster.html",
+        groups=groups,
+        can_manage=can_manage,
+        group_form=group_form,
+        member_form=member_form,
+    )
+
+
+@bp.route("/roster/groups", methods=["POST"])
+@manager_required
+def new_group():
+    try:
+        save_group(current_user, request.form.to_dict())
+    except ValidationFailed as failed:
+        return _roster_error(failed)
+    db.session.commit()
+    return redirect(url_for("safety.roster"), 303)
+
+
+@bp.route("/roster/groups/<int:group_id>/members", methods=["POST"])
+@manager_required
+def new_member(group_id):
+    group = db.get_or_404(SafetyGroup, group_id)
+    try:
+        add_member(current_user, group, request.form.to_dict())
+    except ValidationFailed as failed:
+        return _roster_error(failed)
+    db.session.commit()
+    return redirect(url_for("safety.roster"), 303)
+
+
+@bp.route("/roster/groups/<int:group_id>/members/<int:user_id>/remove", methods=["POST"])
+@manager_required
+def remove_group_member(group_id, user_id):
+    group = db.get_or_404(SafetyGroup, group_id)
+    try:
+        remove_member(current_user, group, user_id)
+    except ValidationFailed as failed:
+        return _roster_error(failed)
+    db.session.commit()
+    return redirect(url_for("safety.roster"), 303)
+
+
+def _roster_error(failed):
+    db.session.rollback()
+    for messages in failed.errors.values():
+        for message in messages:
+            flash(message, "error")
+    return redirect(url_for("safety.roster"), 303)
+
+
+@bp.route("/checklists")
+@login_required
+def checklists():
+    rows = db.session.scalars(
+        select(Checklist)
+        .options(joinedload(Checklist.current_version).selectinload(ChecklistVersion.items))
+        .order_by(Checklist.area_kind, Checklist.name)
+    ).all()
+    return page_or_partial(
+        "safety/checklists/index.html",
+        "safety/checklists/index.html",
+        checklists=rows,
+        can_manage=permissions.can_manage_network(current_user),
+    )
+
+
+@bp.route("/checklists/new", methods=["GET", "POST"])
+@manager_required
+def new_checklist():
+    form = ChecklistForm()
+    if form.validate_on_submit():
+        try:
+            checklist = create_checklist(current_user, request.form.to_dict())
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_errors(form, failed)
+        else:
+            db.session.commit()
+            return redirect(url_for("safety.checklist", checklist_id=checklist.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return page_or_partial(
+        "safety/checklists/form.html",
+        "safety/checklists/form.html",
+        status=status,
+        form=form,
+        checklist=None,
+    )
+
+
+@bp.route("/checklists/<int:checklist_id>")
+@login_required
+def checklist(checklist_id):
+    checklist = db.get_or_404(Checklist, checklist_id)
+    versions = db.session.scalars(
+        select(ChecklistVersion)
+        .where(ChecklistVersion.checklist_id == checklist.id)
+        .options(selectinload(ChecklistVersion.items))
+        .order_by(ChecklistVersion.number.desc())
+    ).all()
+    return page_or_partial(
+        "safety/checklists/show.html",
+        "safety/checklists/show.html",
+        checklist=checklist,
+        versions=versions,
+        can_manage=permissions.can_manage_network(current_user),
+    )
+
+
+@bp.route("/checklists/<int:checklist_id>/edit", methods=["GET", "POST"])
+@manager_required
+def edit_checklist(checklist_id):
+    checklist = db.get_or_404(Checklist, checklist_id)
+    form = ChecklistForm(obj=checklist)
+    form.area_kind.render_kw = {"disabled": True}
+    form.area_kind.validators = []
+    if request.method == "GET" and checklist.current_version:
+        form.items.data = "\n".join(i.text for i in checklist.current_version.items)
+    if request.method == "POST":
+        try:
+            revise_checklist(current_user, checklist, request.form.to_dict())
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_errors(form, failed)
+        else:
+            db.session.commit()
+            return redirect(url_for("safety.checklist", checklist_id=checklist.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return page_or_partial(
+        "safety/checklists/form.html",
+        "safety/checklists/form.html",
+        status=status,
+        form=form,
+        checklist=checklist,
+    )

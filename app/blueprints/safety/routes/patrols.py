@@ -1,0 +1,253 @@
+"""Patrols: start, answer item by item, finish; weekly plans and their coverage."""
+
+from datetime import date, timedelta
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db, htmx
+from app.models.hazards import Hazard, Violation
+from app.models.safety import ChecklistVersion, Patrol, PatrolPlan, PatrolStatus, week_start
+
+from .. import bp, permissions, queries
+from ..forms import FinishPatrolForm, PlanForm, StartPatrolForm
+from ..services import (
+    Refused,
+    ValidationFailed,
+    answer_item,
+    coverage,
+    finish_patrol,
+    save_plan,
+    start_patrol,
+    stop_plan,
+)
+from ..services.common import local_today
+from ..services.patrols import photos_of_answers
+from .helpers import (
+    apply_errors,
+    area_choices,
+    manager_required,
+    network_required,
+    page_or_partial,
+    refused_response,
+)
+
+PER_PAGE = 20
+
+
+@bp.route("/patrols")
+@network_required
+def patrols():
+    """The user's own patrols; safety officers and admins see everyone's."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    where = []
+    if not permissions.can_manage_network(current_user):
+        where.append(Patrol.inspector_id == current_user.id)
+    total = db.session.scalar(select(func.count(Patrol.id)).where(*where))
+    rows = db.session.scalars(
+        select(Patrol)
+        .where(*where)
+        .options(joinedload(Patrol.area), joinedload(Patrol.inspector))
+        .order_by(Patrol.started_at.desc(), Patrol.id.desc())
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    form = StartPatrolForm(formdata=None)
+    form.area_id.choices = [("", _("Choose…")), *area_choices(queries.area_options())]
+    return page_or_partial(
+        "safety/patrols/index.html",
+        "safety/patrols/_list.html",
+        page=queries.Page(rows, total, page, PER_PAGE),
+        form=form,
+        can_patrol=permissions.can_patrol(current_user),
+    )
+
+
+@bp.route("/patrols", methods=["POST"])
+@login_required
+def new_patrol():
+    try:
+        patrol, _created = start_patrol(
+            current_user, request.form.to_dict(), client_id=request.form.get("client_id")
+        )
+    except Refused as refused:
+        return refused_response(refused)
+    except ValidationFailed as failed:
+        db.session.rollback()
+        for messages in failed.errors.values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(request.referrer or url_for("safety.patrols"), 303)
+    db.session.commit()
+    return redirect(url_for("safety.patrol", patrol_id=patrol.id), 303)
+
+
+def _load_patrol(patrol_id) -> Patrol:
+    patrol = db.session.scalar(
+        select(Patrol)
+        .where(Patrol.id == patrol_id)
+        .options(
+            joinedload(Patrol.area),
+            joinedload(Patrol.inspector),
+            joinedload(Patrol.checklist_version).selectinload(ChecklistVersion.items),
+            selectinload(Patrol.answers),
+        )
+    )
+    if patrol is None:
+        abort(404)
+    if patrol.inspector_id != current_user.id and not permissions.is_network(current_user):
+        abort(404)
+    return patrol
+
+
+def _patrol_context(patrol, errors=None, finish_form=None):
+    answers = {a.item_id: a for a in patrol.answers}
+    return {
+        "patrol": patrol,
+        "answers": answers,
+        "photos": photos_of_answers(patrol),
+        "errors": errors or {},
+        "finish_form": finish_form or FinishPatrolForm(formdata=None),
+        "mine": patrol.inspector_id == current_user.id
+        and patrol.status is PatrolStatus.IN_PROGRESS,
+        "open_count": sum(1 for i in patrol.checklist_version.items if i.id not in answers),
+        "hazards": db.session.scalars(
+            select(Hazard).where(Hazard.patrol_id == patrol.id).order_by(Hazard.id)
+        ).all(),
+        "violations": db.session.scalars(
+            select(Violation).where(Violation.patrol_id == patrol.id).order_by(Violation.id)
+        ).all(),
+    }
+
+
+@bp.route("/patrols/<int:patrol_id>")
+@network_required
+def patrol(patrol_id):
+    patrol = _load_patrol(patrol_id)
+    return page_or_partial(
+        "safety/patrols/show.html", "safety/patrols/show.html", **_patrol_context(patrol)
+    )
+
+
+@bp.route("/patrols/<int:patrol_id>/answers", methods=["POST"])
+@network_required
+def answer(patrol_id):
+    """Answer one item; htmx swaps just that item, a plain post comes back to the patrol."""
+    patrol = _load_patrol(patrol_id)
+    item_id = request.form.get("item_id", type=int)
+    try:
+        answer_item(current_user, patrol, request.form.to_dict(), request.files.getlist("photos"))
+    except Refused as refused:
+        return refused_response(refused)
+    except ValidationFailed as failed:
+        db.session.rollback()
+        patrol = _load_patrol(patrol_id)
+        context = _patrol_context(patrol, errors={item_id: failed.errors})
+        item = next((i for i in patrol.checklist_version.items if i.id == item_id), None)
+        if item is None:
+            abort(400)
+        return page_or_partial(
+            "safety/patrols/show.html", "safety/patrols/_item.html", 422, item=item, **context
+        )
+    db.session.commit()
+    patrol = _load_patrol(patrol_id)
+    item = next(i for i in patrol.checklist_version.items if i.id == item_id)
+    if htmx:
+        return page_or_partial(
+            "safety/patrols/show.html",
+            "safety/patrols/_item.html",
+            item=item,
+            **_patrol_context(patrol),
+        )
+    return redirect(url_for("safety.patrol", patrol_id=patrol_id, _anchor=f"item-{item_id}"), 303)
+
+
+@bp.route("/patrols/<int:patrol_id>/finish", methods=["POST"])
+@network_required
+def finish(patrol_id):
+    patrol = _load_patrol(patrol_id)
+    form = FinishPatrolForm()
+    try:
+        finish_patrol(current_user, patrol, request.form.to_dict())
+    except Refused as refused:
+        return refused_response(refused)
+    except ValidationFailed as failed:
+        db.session.rollback()
+        apply_errors(form, failed)
+        patrol = _load_patrol(patrol_id)
+        return page_or_partial(
+            "safety/patrols/show.html",
+            "safety/patrols/show.html",
+            422,
+            **_patrol_context(patrol, finish_form=form),
+        )
+    db.session.commit()
+    return redirect(url_for("safety.patrol", patrol_id=patrol_id), 303)
+
+
+@bp.route("/patrols/plans", methods=["GET", "POST"])
+@manager_required
+def plans():
+    form = PlanForm()
+    form.inspector_id.choices = [("", _("Choose…"))] + [
+        (str(u.id), u.name) for u in queries.network_people()
+    ]
+    form.area_id.choices = [("", _("Choose…")), *area_choices(queries.area_options())]
+    status = 200
+    if request.method == "POST":
+        data = request.form.to_dict() | {"weekdays": request.form.getlist("weekdays")}
+        try:
+            save_plan(current_user, data)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_errors(form, failed)
+            status = 422
+        else:
+            db.session.commit()
+            return redirect(url_for("safety.plans"), 303)
+    rows = db.session.scalars(
+        select(PatrolPlan)
+        .where(PatrolPlan.active.is_(True))
+        .options(joinedload(PatrolPlan.inspector), joinedload(PatrolPlan.area))
+        .order_by(PatrolPlan.inspector_id, PatrolPlan.area_id)
+    ).all()
+    return page_or_partial(
+        "safety/patrols/plans.html", "safety/patrols/plans.html", status, plans=rows, form=form
+    )
+
+
+@bp.route("/patrols/plans/<int:plan_id>/stop", methods=["POST"])
+@manager_required
+def stop(plan_id):
+    stop_plan(current_user, db.get_or_404(PatrolPlan, plan_id))
+    db.session.commit()
+    return redirect(url_for("safety.plans"), 303)
+
+
+@bp.route("/patrols/coverage")
+@manager_required
+def patrol_coverage():
+    """Planned patrols of a week: done, late, missed or still due, per inspector and area."""
+    today = local_today()
+    try:
+        week = week_start(date.fromisoformat(request.args.get("week", "")))
+    except ValueError:
+        week = week_start(today)
+    slots = coverage(week, today)
+    rows: dict = {}
+    for slot in slots:
+        rows.setdefault((slot.plan.inspector, slot.plan.area), []).append(slot)
+    totals = {s: sum(1 for x in slots if x.state == s) for s in ("done", "late", "missed", "due")}
+    return page_or_partial(
+        "safety/patrols/coverage.html",
+        "safety/patrols/coverage.html",
+        rows=rows,
+        totals=totals,
+        week=week,
+        previous=week - timedelta(days=7),
+        following=week + timedelta(days=7),
+        days=[week + timedelta(days=i) for i in range(7)],
+    )

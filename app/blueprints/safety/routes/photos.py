@@ -1,0 +1,52 @@
+"""Photos, served only to people who may see the record they belong to."""
+
+from flask import abort, send_file
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.models.hazards import Hazard, HazardEvent, Photo, Violation
+from app.models.safety import Patrol, PatrolAnswer
+
+from .. import bp, permissions
+from ..services.photos import file_path
+
+
+def may_see_photo(user, photo: Photo) -> bool:
+    if photo.hazard_id or photo.hazard_event_id:
+        hazard_id = photo.hazard_id or db.session.get(HazardEvent, photo.hazard_event_id).hazard_id
+        return permissions.can_see_hazard(user, db.session.get(Hazard, hazard_id))
+    if photo.violation_id:
+        return permissions.is_network(user) or (
+            db.session.get(Violation, photo.violation_id).reporter_id == user.id
+        )
+    if photo.patrol_answer_id:
+        answer = db.session.get(PatrolAnswer, photo.patrol_answer_id)
+        patrol = db.session.get(Patrol, answer.patrol_id)
+        return permissions.is_network(user) or patrol.inspector_id == user.id
+    return False
+
+
+def _send(photo_id: int, thumb: bool):
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or not may_see_photo(current_user, photo):
+        abort(404)
+    path = file_path(photo.sha256, thumb=thumb)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", etag=photo.sha256, max_age=86400)
+    # Private: a shared cache must not hand one person's photo to another.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
+
+
+@bp.route("/photos/<int:photo_id>")
+@login_required
+def photo(photo_id):
+    return _send(photo_id, thumb=False)
+
+
+@bp.route("/photos/<int:photo_id>/thumb")
+@login_required
+def photo_thumb(photo_id):
+    return _send(photo_id, thumb=True)

@@ -1,0 +1,206 @@
+"""Violations (违章) and safety suggestions (提建议)."""
+
+from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models.hazards import Photo, Suggestion, Violation
+
+from .. import bp, permissions, queries
+from ..forms import AnswerForm, FollowUpForm, SuggestionForm, ViolationForm
+from ..services import (
+    Refused,
+    ValidationFailed,
+    answer_suggestion,
+    follow_up_violation,
+    report_violation,
+    submit_suggestion,
+)
+from .helpers import (
+    apply_errors,
+    area_choices,
+    network_required,
+    page_or_partial,
+    refused_response,
+)
+
+PER_PAGE = 20
+
+
+@bp.route("/violations")
+@network_required
+def violations():
+    page = max(request.args.get("page", 1, type=int), 1)
+    total = db.session.scalar(select(func.count(Violation.id)))
+    rows = db.session.scalars(
+        select(Violation)
+        .options(joinedload(Violation.area), joinedload(Violation.reporter))
+        .order_by(Violation.created_at.desc(), Violation.id.desc())
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    return page_or_partial(
+        "safety/violations/index.html",
+        "safety/violations/index.html",
+        page=queries.Page(rows, total, page, PER_PAGE),
+        can_patrol=permissions.can_patrol(current_user),
+    )
+
+
+@bp.route("/violations/new", methods=["GET", "POST"])
+@network_required
+def new_violation():
+    form = ViolationForm()
+    form.area_id.choices = [("", _("Choose…")), *area_choices(queries.area_options())]
+    if request.method == "GET":
+        form.area_id.data = request.args.get("area_id", "")
+        form.patrol_id.data = request.args.get("patrol_id", "")
+    if form.validate_on_submit():
+        try:
+            violation, _created = report_violation(
+                current_user,
+                request.form.to_dict(),
+                request.files.getlist("photos"),
+                client_id=request.form.get("client_id"),
+            )
+        except Refused as refused:
+            return refused_response(refused)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_errors(form, failed)
+        else:
+            db.session.commit()
+            return redirect(url_for("safety.violation", violation_id=violation.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return page_or_partial(
+        "safety/violations/new.html", "safety/violations/new.html", status, form=form
+    )
+
+
+def _violation_page(violation, form=None, status=200):
+    photos = db.session.scalars(
+        select(Photo).where(Photo.violation_id == violation.id).order_by(Photo.id)
+    ).all()
+    return page_or_partial(
+        "safety/violations/show.html",
+        "safety/violations/show.html",
+        status,
+        violation=violation,
+        photos=photos,
+        form=form or FollowUpForm(formdata=None),
+        can_follow_up=permissions.is_officer(current_user),
+    )
+
+
+@bp.route("/violations/<int:violation_id>")
+@network_required
+def violation(violation_id):
+    return _violation_page(db.get_or_404(Violation, violation_id))
+
+
+@bp.route("/violations/<int:violation_id>/follow-up", methods=["POST"])
+@network_required
+def violation_follow_up(violation_id):
+    violation = db.get_or_404(Violation, violation_id)
+    form = FollowUpForm()
+    try:
+        follow_up_violation(current_user, violation, request.form.to_dict())
+    except Refused as refused:
+        return refused_response(refused)
+    except ValidationFailed as failed:
+        db.session.rollback()
+        apply_errors(form, failed)
+        return _violation_page(violation, form, 422)
+    db.session.commit()
+    return redirect(url_for("safety.violation", violation_id=violation.id), 303)
+
+
+@bp.route("/suggestions")
+@login_required
+def suggestions():
+    page = max(request.args.get("page", 1, type=int), 1)
+    where = (
+        [] if permissions.is_officer(current_user) else [Suggestion.author_id == current_user.id]
+    )
+    total = db.session.scalar(select(func.count(Suggestion.id)).where(*where))
+    rows = db.session.scalars(
+        select(Suggestion)
+        .where(*where)
+        .options(joinedload(Suggestion.author), joinedload(Suggestion.area))
+        .order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    return page_or_partial(
+        "safety/suggestions/index.html",
+        "safety/suggestions/index.html",
+        page=queries.Page(rows, total, page, PER_PAGE),
+    )
+
+
+@bp.route("/suggestions/new", methods=["GET", "POST"])
+@login_required
+def new_suggestion():
+    form = SuggestionForm()
+    form.area_id.choices = [("", _("None")), *area_choices(queries.area_options())]
+    if form.validate_on_submit():
+        try:
+            suggestion = submit_suggestion(current_user, request.form.to_dict())
+        except ValidationFailed as failed:
+            db.session.rollback()
+            apply_errors(form, failed)
+        else:
+            db.session.commit()
+            return redirect(url_for("safety.suggestion", suggestion_id=suggestion.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return page_or_partial(
+        "safety/suggestions/new.html", "safety/suggestions/new.html", status, form=form
+    )
+
+
+def _visible_suggestion(suggestion_id) -> Suggestion:
+    suggestion = db.session.get(Suggestion, suggestion_id)
+    if suggestion is None or not (
+        permissions.is_officer(current_user) or suggestion.author_id == current_user.id
+    ):
+        abort(404)
+    return suggestion
+
+
+@bp.route("/suggestions/<int:suggestion_id>")
+@login_required
+def suggestion(suggestion_id):
+    return page_or_partial(
+        "safety/suggestions/show.html",
+        "safety/suggestions/show.html",
+        suggestion=_visible_suggestion(suggestion_id),
+        form=AnswerForm(formdata=None),
+        can_answer=permissions.is_officer(current_user),
+    )
+
+
+@bp.route("/suggestions/<int:suggestion_id>/answer", methods=["POST"])
+@login_required
+def suggestion_answer(suggestion_id):
+    suggestion = _visible_suggestion(suggestion_id)
+    form = AnswerForm()
+    try:
+        answer_suggestion(current_user, suggestion, request.form.to_dict())
+    except Refused as refused:
+        return refused_response(refused)
+    except ValidationFailed as failed:
+        db.session.rollback()
+        apply_errors(form, failed)
+        return page_or_partial(
+            "safety/suggestions/show.html",
+            "safety/suggestions/show.html",
+            422,
+            suggestion=suggestion,
+            form=form,
+            can_answer=True,
+        )
+    db.session.commit()
+    return redirect(url_for("safety.suggestion", suggestion_id=suggestion.id), 303)

@@ -1,0 +1,57 @@
+"""The safety network's write path: routes and the offline sync handlers both call these.
+
+Each function validates, checks permissions, writes to the session and flushes; the caller
+commits once. Capture functions take `client_id` (the outbox record's uuid, for idempotent
+retries) and `captured_at` (the phone's time of capture).
+"""
+
+from .common import Conflict, Refused, ValidationFailed
+from .hazards import act_on_hazard, announce_hazard_change, report_hazard
+from .network import (
+    add_checkpoint,
+    add_member,
+    checklist_for,
+    create_checklist,
+    remove_member,
+    revise_checklist,
+    save_area,
+    save_group,
+)
+from .patrols import (
+    answer_item,
+    coverage,
+    finish_patrol,
+    record_patrol,
+    save_plan,
+    start_patrol,
+    stop_plan,
+)
+from .records import answer_suggestion, follow_up_violation, report_violation, submit_suggestion
+
+__all__ = [
+    "Conflict",
+    "Refused",
+    "ValidationFailed",
+    "act_on_hazard",
+    "add_checkpoint",
+    "add_member",
+    "announce_hazard_change",
+    "answer_item",
+    "answer_suggestion",
+    "checklist_for",
+    "coverage",
+    "create_checklist",
+    "finish_patrol",
+    "follow_up_violation",
+    "record_patrol",
+    "remove_member",
+    "report_hazard",
+    "report_violation",
+    "revise_checklist",
+    "save_area",
+    "save_group",
+    "save_plan",
+    "start_patrol",
+    "stop_plan",
+    "submit_suggestion",
+]

@@ -1,0 +1,271 @@
+"""Hazards: report, then every later step as an appended HazardEvent.
+
+These functions are the one write path for hazards: the form routes call them now, and the
+offline sync handlers call them with the record's `client_id` and the phone's `captured_at`.
+They add to the session and flush; the caller commits once.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.blueprints.notify import triggers
+from app.extensions import db
+from app.jobs import path_for
+from app.models import Role, User, UserRole
+from app.models.hazards import (
+    Category,
+    Hazard,
+    HazardAction,
+    HazardEvent,
+    HazardStatus,
+    Severity,
+)
+from app.models.safety import Area, Patrol, PatrolAnswer
+from app.services import audit
+
+from .. import permissions
+from . import photos as photo_store
+from .common import (
+    Conflict,
+    Refused,
+    ValidationFailed,
+    check_client_id,
+    choice,
+    local_today,
+    moment,
+    record_id,
+    text,
+)
+
+MAX_DUE_DAYS = 365
+
+
+def _existing(model, client_id: str | None, user) -> object | None:
+    """The record this client id already made, for an idempotent retry from the outbox."""
+    if client_id is None:
+        return None
+    found = db.session.scalar(select(model).where(model.client_id == client_id))
+    owner = getattr(found, "reporter_id", None) or getattr(found, "actor_id", None)
+    if found is not None and owner != user.id:
+        raise Conflict(client_id)
+    return found
+
+
+def report_hazard(user, data, photos=(), client_id=None, captured_at=None) -> tuple[Hazard, bool]:
+    """Record a hazard reported by any member. Returns (hazard, created).
+
+    `data`: title, description, area_id, category, severity and optionally patrol_id and
+    answer_id (the "no" answer it was raised from). Raises ValidationFailed.
+    """
+    client_id = check_client_id(client_id)
+    if (found := _existing(Hazard, client_id, user)) is not None:
+        return found, False
+    errors: dict[str, list[str]] = {}
+    title = text(data, "title", errors, required=True, max_len=120)
+    description = text(data, "description", errors, max_len=4000)
+    area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
+    category = choice(data, "category", Category, errors)
+    severity = choice(data, "severity", Severity, errors)
+    patrol = record_id(
+        data, "patrol_id", Patrol, errors, required=False, where=lambda p: p.inspector_id == user.id
+    )
+    answer = record_id(
+        data,
+        "answer_id",
+        PatrolAnswer,
+        errors,
+        required=False,
+        where=lambda a: patrol is not None and a.patrol_id == patrol.id,
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    prepared = photo_store.prepare_all(photos)
+    when = moment(captured_at)
+    hazard = Hazard(
+        client_id=client_id,
+        title=title,
+        description=description,
+        area_id=area.id,
+        category=category,
+        severity=severity,
+        status=HazardStatus.REPORTED,
+        reporter_id=user.id,
+        patrol_id=patrol.id if patrol else None,
+        patrol_answer_id=answer.id if answer else None,
+        captured_at=when,
+    )
+    db.session.add(hazard)
+    db.session.flush()
+    event = HazardEvent(
+        hazard_id=hazard.id,
+        actor_id=user.id,
+        action=HazardAction.REPORT,
+        from_status=None,
+        to_status=HazardStatus.REPORTED,
+        captured_at=when,
+    )
+    db.session.add(event)
+    db.session.add_all(photo_store.store(p, user, hazard_id=hazard.id) for p in prepared)
+    audit.record("hazard.reported", hazard, actor=user, summary=title)
+    db.session.flush()
+    announce_hazard_change(hazard, event)
+    return hazard, True
+
+
+def act_on_hazard(
+    user, hazard: Hazard, action, data, photos=(), client_id=None, captured_at=None
+) -> tuple[HazardEvent, bool]:
+    """Take one step in a hazard's life; returns (event, created).
+
+    `action`: assign (data: assignee_id, due_on), start, rectify (note), verify, send_back
+    (note), reject (note: the reason), comment (note). Raises Refused when the user may not
+    take the step now, ValidationFailed when the input is wrong. Nothing is written then.
+    """
+    client_id = check_client_id(client_id)
+    if (found := _existing(HazardEvent, client_id, user)) is not None:
+        if found.hazard_id != hazard.id:
+            raise Conflict(client_id)
+        return found, False
+    if not permissions.can_see_hazard(user, hazard):
+        raise Refused(_("You cannot see this hazard."), status=404)
+    try:
+        action = HazardAction(action)
+    except ValueError:
+        raise ValidationFailed({"action": [_("Choose one of the options given.")]}) from None
+    if action is HazardAction.REPORT:
+        raise ValidationFailed({"action": [_("Choose one of the options given.")]})
+    if (reason := permissions.refusal(user, hazard, action)) is not None:
+        raise Refused(reason, status=403 if _is_role_refusal(user, hazard, action) else 409)
+    errors: dict[str, list[str]] = {}
+    note_required = action in (
+        HazardAction.RECTIFY,
+        HazardAction.SEND_BACK,
+        HazardAction.REJECT,
+        HazardAction.COMMENT,
+    )
+    note = text(data, "note", errors, required=note_required, max_len=2000)
+    assignee, due_on = None, None
+    if action is HazardAction.ASSIGN:
+        assignee, due_on = _assignment(data, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    prepared = photo_store.prepare_all(photos)
+    when = moment(captured_at)
+    event = _apply(user, hazard, action, note, assignee, due_on, when, client_id)
+    db.session.add_all(photo_store.store(p, user, hazard_event_id=event.id) for p in prepared)
+    if event.from_status != event.to_status:
+        audit.record(
+            f"hazard.{action.value}",
+            hazard,
+            actor=user,
+            summary=hazard.title,
+            before={"status": event.from_status.value},
+            after={"status": event.to_status.value},
+        )
+    db.session.flush()
+    announce_hazard_change(hazard, event)
+    return event, True
+
+
+def _is_role_refusal(user, hazard, action) -> bool:
+    return (action in permissions.OFFICER_ACTIONS and not permissions.is_officer(user)) or (
+        action in permissions.ASSIGNEE_ACTIONS and hazard.assignee_id != user.id
+    )
+
+
+def _assignment(data, errors) -> tuple[User | None, date | None]:
+    assignee = record_id(data, "assignee_id", User, errors, where=lambda u: u.active)
+    raw = data.get("due_on")
+    due_on = None
+    if isinstance(raw, date):
+        due_on = raw
+    elif raw:
+        try:
+            due_on = date.fromisoformat(str(raw))
+        except ValueError:
+            errors.setdefault("due_on", []).append(_("This is not a valid date."))
+    else:
+        errors.setdefault("due_on", []).append(_("This field is required."))
+    if due_on is not None:
+        today = local_today()
+        if due_on < today:
+            errors.setdefault("due_on", []).append(_("The due date cannot be in the past."))
+        elif due_on > today + timedelta(days=MAX_DUE_DAYS):
+            errors.setdefault("due_on", []).append(_("The due date is more than a year away."))
+    return assignee, due_on
+
+
+def _apply(user, hazard, action, note, assignee, due_on, when, client_id) -> HazardEvent:
+    before = hazard.status
+    after = permissions.ACTION_TO.get(action, before)
+    now = datetime.now(UTC)
+    if action is HazardAction.ASSIGN:
+        hazard.assignee_id, hazard.due_on = assignee.id, due_on
+    elif action is HazardAction.RECTIFY:
+        hazard.rectified_by_id = user.id
+    elif action is HazardAction.REJECT:
+        hazard.reject_reason = note
+    if after is HazardStatus.CLOSED:
+        hazard.closed_at = now
+    hazard.status = after
+    hazard.updated_at = now
+    event = HazardEvent(
+        client_id=client_id,
+        hazard_id=hazard.id,
+        actor_id=user.id,
+        action=action,
+        from_status=before,
+        to_status=after,
+        note=note,
+        assignee_id=assignee.id if assignee else None,
+        due_on=due_on,
+        captured_at=when,
+        received_at=now,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def hazard_recipients(hazard: Hazard, event: HazardEvent) -> set[int]:
+    """Who should hear about this step: the people it puts to work, and the reporter."""
+    people: set[int] = set()
+    if event.action is HazardAction.ASSIGN and hazard.assignee_id:
+        people.add(hazard.assignee_id)
+    if event.action in (HazardAction.SEND_BACK, HazardAction.VERIFY) and hazard.assignee_id:
+        people.add(hazard.assignee_id)
+    if event.action in (HazardAction.VERIFY, HazardAction.REJECT):
+        people.add(hazard.reporter_id)
+    if event.action in (HazardAction.REPORT, HazardAction.RECTIFY):
+        people.update(
+            db.session.scalars(
+                select(UserRole.user_id)
+                .join(User, User.id == UserRole.user_id)
+                .where(UserRole.role == Role.SAFETY_OFFICER, User.active.is_(True))
+            )
+        )
+    if event.action is not HazardAction.REPORT and event.from_status != event.to_status:
+        people.add(hazard.reporter_id)  # the reporter follows their hazard to the end
+    people.discard(event.actor_id)
+    return people
+
+
+def announce_hazard_change(hazard: Hazard, event: HazardEvent) -> set[int]:
+    """The single place where hazard news leaves this module: inbox (and push) for the people
+    a step concerns, in their own language, committed with the step. Returns who was told."""
+    recipients = hazard_recipients(hazard, event)
+    url = path_for("safety.hazard", hazard_id=hazard.id)
+    title, status, actor = hazard.title, event.to_status.label, event.actor_id
+    if event.action is HazardAction.REPORT:
+        triggers.hazard_reported(recipients, title, hazard.severity.label, url, actor_id=actor)
+        return recipients
+    for user_id in recipients:
+        if event.action is HazardAction.ASSIGN and user_id == hazard.assignee_id:
+            triggers.hazard_assigned(user_id, title, url, actor_id=actor)
+        elif user_id == hazard.reporter_id:
+            triggers.hazard_status_changed(user_id, title, status, url, actor_id=actor)
+        else:
+            triggers.hazard_needs_you([user_id], title, status, url, actor_id=actor)
+    return recipients

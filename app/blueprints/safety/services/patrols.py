@@ -1,0 +1,271 @@
+"""Patrols against a checklist version, the weekly plans, and how well the plans were kept."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Role, User
+from app.models.hazards import Photo
+from app.models.safety import (
+    Answer,
+    Area,
+    ChecklistItem,
+    ChecklistVersion,
+    Checkpoint,
+    Patrol,
+    PatrolAnswer,
+    PatrolPlan,
+    PatrolStatus,
+)
+from app.services import audit
+
+from .. import permissions
+from . import photos as photo_store
+from .common import (
+    Conflict,
+    Refused,
+    ValidationFailed,
+    check_client_id,
+    choice,
+    local_date,
+    local_today,
+    local_zone,
+    moment,
+    record_id,
+    text,
+)
+from .network import checklist_for
+
+
+def start_patrol(user, data, client_id=None, captured_at=None) -> tuple[Patrol, bool]:
+    """Begin a patrol of an area with the checklist now in force for its kind."""
+    if not permissions.can_patrol(user):
+        raise Refused(_("Only inspectors and safety officers patrol."), status=403)
+    client_id = check_client_id(client_id)
+    if client_id and (
+        found := db.session.scalar(select(Patrol).where(Patrol.client_id == client_id))
+    ):
+        if found.inspector_id != user.id:
+            raise Conflict(client_id)
+        return found, False
+    errors: dict[str, list[str]] = {}
+    area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
+    checkpoint = record_id(
+        data,
+        "checkpoint_id",
+        Checkpoint,
+        errors,
+        required=False,
+        where=lambda c: area is not None and c.area_id == area.id,
+    )
+    version = None
+    if area is not None and data.get("checklist_id"):
+        # The phone may have answered the version it cached; it must fit the area.
+        version = record_id(
+            data,
+            "checklist_id",
+            ChecklistVersion,
+            errors,
+            where=lambda v: v.checklist.area_kind == area.kind,
+        )
+    elif area is not None:
+        version = checklist_for(area)
+        if version is None:
+            errors["area_id"] = [_("There is no checklist for this kind of area yet.")]
+    if errors:
+        raise ValidationFailed(errors)
+    when = moment(captured_at)
+    patrol = Patrol(
+        client_id=client_id,
+        inspector_id=user.id,
+        area_id=area.id,
+        checkpoint_id=checkpoint.id if checkpoint else None,
+        checklist_version_id=version.id,
+        status=PatrolStatus.IN_PROGRESS,
+        started_at=when,
+        captured_at=when,
+    )
+    db.session.add(patrol)
+    db.session.flush()
+    audit.record("patrol.started", patrol, actor=user, summary=area.name)
+    return patrol, True
+
+
+def _own_open_patrol(user, patrol: Patrol) -> None:
+    if patrol.inspector_id != user.id:
+        raise Refused(_("This is someone else's patrol."), status=403)
+    if patrol.status is not PatrolStatus.IN_PROGRESS:
+        raise Refused(_("This patrol is finished and can no longer be changed."))
+
+
+def answer_item(user, patrol: Patrol, data, photos=()) -> PatrolAnswer:
+    """Answer (or change the answer to) one checklist item: yes, no or not applicable."""
+    _own_open_patrol(user, patrol)
+    errors: dict[str, list[str]] = {}
+    item = record_id(
+        data,
+        "item_id",
+        ChecklistItem,
+        errors,
+        where=lambda i: i.version_id == patrol.checklist_version_id,
+    )
+    answer = choice(data, "answer", Answer, errors)
+    note = text(data, "note", errors, max_len=2000)
+    if errors:
+        raise ValidationFailed(errors)
+    prepared = photo_store.prepare_all(photos)
+    row = db.session.scalar(
+        select(PatrolAnswer).where(
+            PatrolAnswer.patrol_id == patrol.id, PatrolAnswer.item_id == item.id
+        )
+    )
+    if row is None:
+        row = PatrolAnswer(patrol_id=patrol.id, item_id=item.id)
+        db.session.add(row)
+    row.answer, row.note, row.answered_at = answer, note, datetime.now(UTC)
+    db.session.flush()
+    db.session.add_all(photo_store.store(p, user, patrol_answer_id=row.id) for p in prepared)
+    db.session.flush()
+    return row
+
+
+def finish_patrol(user, patrol: Patrol, data, captured_at=None) -> Patrol:
+    """Close a patrol once every item has an answer."""
+    _own_open_patrol(user, patrol)
+    errors: dict[str, list[str]] = {}
+    note = text(data, "note", errors, max_len=2000)
+    answered = {a.item_id for a in patrol.answers}
+    missing = [i for i in patrol.checklist_version.items if i.id not in answered]
+    if missing:
+        errors["answers"] = [_("Answer every item first: %(n)d still open.", n=len(missing))]
+    if errors:
+        raise ValidationFailed(errors)
+    patrol.note = note
+    patrol.finished_at = max(moment(captured_at), patrol.started_at)
+    patrol.status = PatrolStatus.FINISHED
+    db.session.flush()
+    audit.record("patrol.finished", patrol, actor=user, summary=patrol.area.name)
+    return patrol
+
+
+def record_patrol(user, data, photos=(), client_id=None, captured_at=None) -> tuple[Patrol, bool]:
+    """A whole patrol at once, as the outbox sends it: area, checklist version, answers, times.
+
+    `photos` are (item_id, upload) pairs. Returns (patrol, created).
+    """
+    patrol, created = start_patrol(
+        user, data, client_id=client_id, captured_at=data.get("started_at") or captured_at
+    )
+    if not created:
+        return patrol, False
+    by_item: dict[str, list] = {}
+    for item_id, upload in photos or []:
+        by_item.setdefault(str(item_id), []).append(upload)
+    for answer in data.get("answers") or []:
+        answer_item(user, patrol, answer, by_item.get(str(answer.get("item_id")), []))
+    db.session.refresh(patrol)
+    finish_patrol(user, patrol, data, captured_at=data.get("finished_at") or captured_at)
+    return patrol, True
+
+
+def save_plan(actor, data) -> PatrolPlan:
+    """Set who patrols which area on which weekdays (one plan per inspector and area)."""
+    errors: dict[str, list[str]] = {}
+    inspector = record_id(
+        data,
+        "inspector_id",
+        User,
+        errors,
+        where=lambda u: u.active and u.has_role(Role.INSPECTOR, Role.SAFETY_OFFICER),
+    )
+    area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
+    days = {int(d) for d in (data.get("weekdays") or []) if str(d).isdigit() and int(d) < 7}
+    if not days:
+        errors["weekdays"] = [_("Choose at least one day.")]
+    if errors:
+        raise ValidationFailed(errors)
+    weekdays = "".join("1" if i in days else "0" for i in range(7))
+    plan = db.session.scalar(
+        select(PatrolPlan).where(
+            PatrolPlan.inspector_id == inspector.id, PatrolPlan.area_id == area.id
+        )
+    )
+    if plan is None:
+        plan = PatrolPlan(inspector_id=inspector.id, area_id=area.id)
+        db.session.add(plan)
+    plan.weekdays, plan.active = weekdays, True
+    db.session.flush()
+    audit.record("patrol_plan.saved", plan, actor=actor, summary=f"{inspector.name} {area.name}")
+    return plan
+
+
+def stop_plan(actor, plan: PatrolPlan) -> None:
+    plan.active = False
+    audit.record("patrol_plan.stopped", plan, actor=actor)
+
+
+@dataclass
+class Slot:
+    plan: PatrolPlan
+    day: date
+    state: str  # done | late | missed | due
+
+
+def coverage(week: date, today: date | None = None) -> list[Slot]:
+    """Every planned patrol of the week starting on Monday `week`, and what became of it.
+
+    A slot is *done* by a finished patrol of that inspector in that area on that day, *late*
+    when the patrol came on a later day of the same week, *missed* when the day has passed
+    without one, and *due* while it is still to come. Two queries, whatever the volume.
+    """
+    today = today or local_today()
+    plans = db.session.scalars(
+        select(PatrolPlan)
+        .where(PatrolPlan.active.is_(True))
+        .options(db.joinedload(PatrolPlan.inspector), db.joinedload(PatrolPlan.area))
+        .order_by(PatrolPlan.inspector_id, PatrolPlan.area_id)
+    ).all()
+    zone = local_zone()
+    start = datetime.combine(week, time(), zone).astimezone(UTC)
+    end = start + timedelta(days=7)
+    done: dict[tuple[int, int], list[date]] = {}
+    for inspector_id, area_id, finished_at in db.session.execute(
+        select(Patrol.inspector_id, Patrol.area_id, Patrol.finished_at).where(
+            Patrol.status == PatrolStatus.FINISHED,
+            Patrol.finished_at >= start,
+            Patrol.finished_at < end,
+        )
+    ):
+        done.setdefault((inspector_id, area_id), []).append(local_date(finished_at))
+    slots = []
+    for plan in plans:
+        days = sorted(done.get((plan.inspector_id, plan.area_id), []))
+        planned = [week + timedelta(days=d) for d in plan.days]
+        states = {}
+        for day in planned:
+            if day in days:
+                days.remove(day)
+                states[day] = "done"
+        for day in planned:
+            if day in states:
+                continue
+            later = next((d for d in days if d > day), None)
+            if later is not None:
+                days.remove(later)
+                states[day] = "late"
+            else:
+                states[day] = "missed" if day < today else "due"
+        slots.extend(Slot(plan, day, states[day]) for day in planned)
+    return slots
+
+
+def photos_of_answers(patrol: Patrol) -> dict[int, list[Photo]]:
+    ids = [a.id for a in patrol.answers]
+    found: dict[int, list[Photo]] = {}
+    if ids:
+        for photo in db.session.scalars(select(Photo).where(Photo.patrol_answer_id.in_(ids))):
+            found.setdefault(photo.patrol_answer_id, []).append(photo)
+    return found

@@ -1,0 +1,116 @@
+"""Violations (违章) and safety suggestions (安全建议)."""
+
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.hazards import Suggestion, Violation, ViolationStatus
+from app.models.safety import Area, Patrol
+from app.services import audit
+
+from .. import permissions
+from . import photos as photo_store
+from .common import (
+    Conflict,
+    Refused,
+    ValidationFailed,
+    check_client_id,
+    moment,
+    record_id,
+    text,
+)
+
+
+def report_violation(user, data, photos=(), client_id=None, captured_at=None):
+    """Record a violation seen by an inspector. Returns (violation, created)."""
+    if not permissions.can_patrol(user):
+        raise Refused(_("Only inspectors and safety officers record violations."), status=403)
+    client_id = check_client_id(client_id)
+    if client_id and (
+        found := db.session.scalar(select(Violation).where(Violation.client_id == client_id))
+    ):
+        if found.reporter_id != user.id:
+            raise Conflict(client_id)
+        return found, False
+    errors: dict[str, list[str]] = {}
+    area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
+    rule = text(data, "rule", errors, required=True, max_len=200)
+    description = text(data, "description", errors, max_len=4000)
+    person = text(data, "person", errors, max_len=80) or None
+    patrol = record_id(
+        data, "patrol_id", Patrol, errors, required=False, where=lambda p: p.inspector_id == user.id
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    prepared = photo_store.prepare_all(photos)
+    violation = Violation(
+        client_id=client_id,
+        area_id=area.id,
+        rule=rule,
+        description=description,
+        person=person,
+        reporter_id=user.id,
+        patrol_id=patrol.id if patrol else None,
+        captured_at=moment(captured_at),
+    )
+    db.session.add(violation)
+    db.session.flush()
+    db.session.add_all(photo_store.store(p, user, violation_id=violation.id) for p in prepared)
+    audit.record("violation.reported", violation, actor=user, summary=rule)
+    db.session.flush()
+    return violation, True
+
+
+def follow_up_violation(user, violation: Violation, data) -> Violation:
+    """A safety officer writes what was done about it (talk, training, penalty)."""
+    if not permissions.is_officer(user):
+        raise Refused(_("Only a safety officer can do this."), status=403)
+    if violation.status is ViolationStatus.FOLLOWED_UP:
+        raise Refused(_("This violation has already been followed up."))
+    errors: dict[str, list[str]] = {}
+    follow_up = text(data, "follow_up", errors, required=True, max_len=2000)
+    if errors:
+        raise ValidationFailed(errors)
+    violation.follow_up = follow_up
+    violation.followed_up_by_id = user.id
+    violation.followed_up_at = datetime.now(UTC)
+    violation.status = ViolationStatus.FOLLOWED_UP
+    audit.record("violation.followed_up", violation, actor=user, summary=violation.rule)
+    db.session.flush()
+    return violation
+
+
+def submit_suggestion(user, data) -> Suggestion:
+    """Any member may suggest how to make work safer."""
+    errors: dict[str, list[str]] = {}
+    title = text(data, "title", errors, required=True, max_len=120)
+    body = text(data, "body", errors, required=True, max_len=4000)
+    area = record_id(data, "area_id", Area, errors, required=False)
+    if errors:
+        raise ValidationFailed(errors)
+    suggestion = Suggestion(
+        author_id=user.id, title=title, body=body, area_id=area.id if area else None
+    )
+    db.session.add(suggestion)
+    db.session.flush()
+    audit.record("suggestion.submitted", suggestion, actor=user, summary=title)
+    return suggestion
+
+
+def answer_suggestion(user, suggestion: Suggestion, data) -> Suggestion:
+    if not permissions.is_officer(user):
+        raise Refused(_("Only a safety officer can do this."), status=403)
+    if suggestion.answer:
+        raise Refused(_("This suggestion has already been answered."))
+    errors: dict[str, list[str]] = {}
+    answer = text(data, "answer", errors, required=True, max_len=4000)
+    if errors:
+        raise ValidationFailed(errors)
+    suggestion.answer = answer
+    suggestion.answered_by_id = user.id
+    suggestion.answered_at = datetime.now(UTC)
+    audit.record("suggestion.answered", suggestion, actor=user, summary=suggestion.title)
+    db.session.flush()
+    return suggestion

@@ -1,0 +1,248 @@
+"""Hazards with their append-only event trail, violations, suggestions, and photos."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models._types import UTCDateTime, str_enum, utcnow
+
+
+def _labels():
+    # The words live with the safety blueprint so that its catalog holds them.
+    from app.blueprints.safety import labels
+
+    return labels
+
+
+class Severity(enum.StrEnum):
+    GENERAL = "general"
+    SERIOUS = "serious"
+    MAJOR = "major"
+
+    @property
+    def label(self):
+        return _labels().SEVERITY_LABELS[self]
+
+
+class Category(enum.StrEnum):
+    ELECTRICAL = "electrical"
+    FIRE = "fire"
+    MACHINERY = "machinery"
+    HEIGHT = "height"
+    CHEMICAL = "chemical"
+    HOUSEKEEPING = "housekeeping"
+    PPE = "ppe"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return _labels().CATEGORY_LABELS[self]
+
+
+class HazardStatus(enum.StrEnum):
+    REPORTED = "reported"
+    ASSIGNED = "assigned"
+    RECTIFYING = "rectifying"
+    AWAITING_VERIFICATION = "awaiting_verification"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+    @property
+    def label(self):
+        return _labels().STATUS_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (HazardStatus.CLOSED, HazardStatus.REJECTED)
+
+
+OPEN_STATUSES = [s for s in HazardStatus if s.is_open]
+
+
+class HazardAction(enum.StrEnum):
+    REPORT = "report"
+    ASSIGN = "assign"
+    START = "start"
+    RECTIFY = "rectify"
+    VERIFY = "verify"
+    SEND_BACK = "send_back"
+    REJECT = "reject"
+    COMMENT = "comment"
+
+    @property
+    def label(self):
+        return _labels().ACTION_LABELS[self]
+
+
+class Hazard(db.Model):
+    """A hazard (隐患). `status` is kept in step with its latest HazardEvent."""
+
+    __tablename__ = "hazards"
+    # For the list's filters and the dashboard's counts over 100,000s of rows: each lets the
+    # database answer from the index alone.
+    __table_args__ = (
+        Index("ix_hazards_status_severity", "status", "severity"),
+        Index("ix_hazards_status_area_id", "status", "area_id"),
+        Index("ix_hazards_status_assignee_id", "status", "assignee_id"),
+        Index("ix_hazards_status_due_on", "status", "due_on"),
+        Index("ix_hazards_status_closed_at", "status", "closed_at", "created_at"),
+        Index("ix_hazards_created_at_reporter_id", "created_at", "reporter_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    category: Mapped[Category] = mapped_column(str_enum(Category))
+    severity: Mapped[Severity] = mapped_column(str_enum(Severity), index=True)
+    status: Mapped[HazardStatus] = mapped_column(
+        str_enum(HazardStatus, length=24), default=HazardStatus.REPORTED, index=True
+    )
+    reporter_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    rectified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    patrol_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patrols.id", ondelete="SET NULL"), index=True
+    )
+    patrol_answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patrol_answers.id", ondelete="SET NULL")
+    )
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    area = relationship("Area")
+    reporter = relationship("User", foreign_keys=[reporter_id])
+    assignee = relationship("User", foreign_keys=[assignee_id])
+    rectified_by = relationship("User", foreign_keys=[rectified_by_id])
+    patrol = relationship("Patrol")
+    events: Mapped[list["HazardEvent"]] = relationship(
+        back_populates="hazard", order_by="HazardEvent.id", cascade="all, delete-orphan"
+    )
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status.is_open and self.due_on is not None and self.due_on < today
+
+
+class HazardEvent(db.Model):
+    """One step in a hazard's life. Rows are only ever added, never changed."""
+
+    __tablename__ = "hazard_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    hazard_id: Mapped[int] = mapped_column(ForeignKey("hazards.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    action: Mapped[HazardAction] = mapped_column(str_enum(HazardAction))
+    from_status: Mapped[HazardStatus | None] = mapped_column(str_enum(HazardStatus, length=24))
+    to_status: Mapped[HazardStatus] = mapped_column(str_enum(HazardStatus, length=24))
+    note: Mapped[str] = mapped_column(Text, default="")
+    # For an assignment: to whom and by when, kept on the event so the timeline tells it.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    hazard: Mapped[Hazard] = relationship(back_populates="events")
+    actor = relationship("User", foreign_keys=[actor_id])
+    assignee = relationship("User", foreign_keys=[assignee_id])
+
+
+class ViolationStatus(enum.StrEnum):
+    OPEN = "open"
+    FOLLOWED_UP = "followed_up"
+
+    @property
+    def label(self):
+        return _labels().VIOLATION_STATUS_LABELS[self]
+
+
+class Violation(db.Model):
+    """A violation (违章) seen on the floor, with the follow-up given to it."""
+
+    __tablename__ = "violations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    rule: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    person: Mapped[str | None] = mapped_column(String(80))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    patrol_id: Mapped[int | None] = mapped_column(ForeignKey("patrols.id", ondelete="SET NULL"))
+    status: Mapped[ViolationStatus] = mapped_column(
+        str_enum(ViolationStatus), default=ViolationStatus.OPEN, index=True
+    )
+    follow_up: Mapped[str | None] = mapped_column(Text)
+    followed_up_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    area = relationship("Area")
+    reporter = relationship("User", foreign_keys=[reporter_id])
+    followed_up_by = relationship("User", foreign_keys=[followed_up_by_id])
+
+
+class Suggestion(db.Model):
+    """A safety suggestion (安全建议) from any member, answered by a safety officer."""
+
+    __tablename__ = "safety_suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    author = relationship("User", foreign_keys=[author_id])
+    area = relationship("Area")
+    answered_by = relationship("User", foreign_keys=[answered_by_id])
+
+
+class Photo(db.Model):
+    """An uploaded picture, stored once by content under instance/uploads/.
+
+    It belongs to exactly one record (a hazard, one of its events, a patrol answer or a
+    violation); who may see that record may see the photo.
+    """
+
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    hazard_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hazards.id", ondelete="CASCADE"), index=True
+    )
+    hazard_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hazard_events.id", ondelete="CASCADE"), index=True
+    )
+    patrol_answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patrol_answers.id", ondelete="CASCADE"), index=True
+    )
+    violation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("violations.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

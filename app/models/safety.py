@@ -1,0 +1,268 @@
+"""The safety network: groups and their members, areas and checkpoints, checklists, patrols."""
+
+import enum
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models._types import UTCDateTime, str_enum, utcnow
+
+
+def _labels():
+    # The words live with the safety blueprint so that its catalog holds them.
+    from app.blueprints.safety import labels
+
+    return labels
+
+
+class AreaKind(enum.StrEnum):
+    PRODUCTION = "production"
+    WAREHOUSE = "warehouse"
+    ELECTRICAL = "electrical"
+    OFFICE = "office"
+    OUTDOOR = "outdoor"
+
+    @property
+    def label(self):
+        return _labels().AREA_KIND_LABELS[self]
+
+
+class SafetyGroup(db.Model):
+    """A group of the network (群监小组), led by one or more safety officers."""
+
+    __tablename__ = "safety_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    department = relationship("Department")
+    memberships: Mapped[list["GroupMembership"]] = relationship(
+        back_populates="group", cascade="all, delete-orphan"
+    )
+
+
+class GroupMembership(db.Model):
+    __tablename__ = "safety_group_members"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("safety_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    is_leader: Mapped[bool] = mapped_column(default=False)
+
+    group: Mapped[SafetyGroup] = relationship(back_populates="memberships")
+    user = relationship("User")
+
+
+class Area(db.Model):
+    """A place that is patrolled: a workshop bay, a store, a switch room."""
+
+    __tablename__ = "areas"
+    __table_args__ = (UniqueConstraint("department_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[AreaKind] = mapped_column(str_enum(AreaKind))
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="RESTRICT"), index=True
+    )
+    description: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    department = relationship("Department")
+    checkpoints: Mapped[list["Checkpoint"]] = relationship(
+        back_populates="area", order_by="Checkpoint.name", cascade="all, delete-orphan"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.department.name} · {self.name}"
+
+
+class Checkpoint(db.Model):
+    """A spot inside an area that carries its own QR code (a panel, a crane, an exit)."""
+
+    __tablename__ = "checkpoints"
+    __table_args__ = (UniqueConstraint("area_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    area: Mapped[Area] = relationship(back_populates="checkpoints")
+
+
+class Answer(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    NA = "na"
+
+    @property
+    def label(self):
+        return _labels().ANSWER_LABELS[self]
+
+
+class Checklist(db.Model):
+    """A checklist for one kind of area; its items live in versions, never edited in place."""
+
+    __tablename__ = "checklists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    area_kind: Mapped[AreaKind] = mapped_column(str_enum(AreaKind), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checklist_versions.id", use_alter=True, ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    current_version: Mapped["ChecklistVersion | None"] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class ChecklistVersion(db.Model):
+    __tablename__ = "checklist_versions"
+    __table_args__ = (UniqueConstraint("checklist_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checklist_id: Mapped[int] = mapped_column(
+        ForeignKey("checklists.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    checklist: Mapped[Checklist] = relationship(foreign_keys=[checklist_id])
+    items: Mapped[list["ChecklistItem"]] = relationship(
+        back_populates="version", order_by="ChecklistItem.position", cascade="all, delete-orphan"
+    )
+
+
+class ChecklistItem(db.Model):
+    __tablename__ = "checklist_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("checklist_versions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(200))
+
+    version: Mapped[ChecklistVersion] = relationship(back_populates="items")
+
+
+WEEKDAYS = 7
+
+
+class PatrolPlan(db.Model):
+    """A standing weekly plan: this inspector patrols this area on these weekdays."""
+
+    __tablename__ = "patrol_plans"
+    __table_args__ = (UniqueConstraint("inspector_id", "area_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspector_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    # Seven characters, Monday first: "1010100" is Monday, Wednesday and Friday.
+    weekdays: Mapped[str] = mapped_column(String(WEEKDAYS))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    inspector = relationship("User")
+    area: Mapped[Area] = relationship()
+
+    @property
+    def days(self) -> list[int]:
+        return [i for i, flag in enumerate(self.weekdays) if flag == "1"]
+
+
+class PatrolStatus(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    FINISHED = "finished"
+
+    @property
+    def label(self):
+        return _labels().PATROL_STATUS_LABELS[self]
+
+
+class Patrol(db.Model):
+    __tablename__ = "patrols"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    inspector_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    checkpoint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checkpoints.id", ondelete="SET NULL")
+    )
+    checklist_version_id: Mapped[int] = mapped_column(
+        ForeignKey("checklist_versions.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[PatrolStatus] = mapped_column(
+        str_enum(PatrolStatus), default=PatrolStatus.IN_PROGRESS, index=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    inspector = relationship("User")
+    area: Mapped[Area] = relationship()
+    checkpoint: Mapped[Checkpoint | None] = relationship()
+    checklist_version: Mapped[ChecklistVersion] = relationship()
+    answers: Mapped[list["PatrolAnswer"]] = relationship(
+        back_populates="patrol", cascade="all, delete-orphan"
+    )
+
+
+class PatrolAnswer(db.Model):
+    __tablename__ = "patrol_answers"
+    __table_args__ = (UniqueConstraint("patrol_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patrol_id: Mapped[int] = mapped_column(ForeignKey("patrols.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("checklist_items.id", ondelete="RESTRICT"))
+    answer: Mapped[Answer] = mapped_column(str_enum(Answer, length=4))
+    note: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    patrol: Mapped[Patrol] = relationship(back_populates="answers")
+    item: Mapped[ChecklistItem] = relationship()
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+__all__ = [
+    "Answer",
+    "Area",
+    "AreaKind",
+    "Checklist",
+    "ChecklistItem",
+    "ChecklistVersion",
+    "Checkpoint",
+    "GroupMembership",
+    "Patrol",
+    "PatrolAnswer",
+    "PatrolPlan",
+    "PatrolStatus",
+    "SafetyGroup",
+    "week_start",
+]

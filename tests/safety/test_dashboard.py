@@ -1,0 +1,89 @@
+import io
+from datetime import UTC, datetime, timedelta
+
+from openpyxl import load_workbook
+
+from app.blueprints.safety import queries
+from app.blueprints.safety.services.common import local_today
+from app.models import Role
+from tests.factories import make_user
+from tests.safety.factories import assign, make_area, make_hazard, step
+
+
+def _closed_after(hazard, officer, worker, verifier, days, db):
+    assign(hazard, officer, worker)
+    step(hazard, worker, "rectify", note="好了")
+    step(hazard, verifier, "verify")
+    hazard.closed_at = hazard.created_at + timedelta(days=days)
+    db.session.commit()
+
+
+def test_dashboard_figures(app, db):
+    officer, verifier, worker = (
+        make_user(Role.SAFETY_OFFICER),
+        make_user(Role.SAFETY_OFFICER),
+        make_user(name="王维修"),
+    )
+    reporter = make_user(name="刘职工")
+    area_a, area_b = make_area(name="A区"), make_area(name="B区")
+    make_hazard(reporter=reporter, area=area_a, severity="major")
+    make_hazard(reporter=reporter, area=area_a, severity="general")
+    overdue = make_hazard(area=area_b, severity="serious")
+    assign(overdue, officer, worker)
+    overdue.due_on = local_today() - timedelta(days=1)
+    for days in (1, 3, 8):
+        _closed_after(make_hazard(area=area_b), officer, worker, verifier, days, db)
+    data = queries.dashboard()
+    assert dict(data.by_severity) == {"一般": 1, "较大": 1, "重大": 1}
+    assert data.open_total == 3 and data.overdue == 1
+    assert data.by_area[0] == ("A区", 2)
+    assert data.median_days == 3.0
+    assert data.reporters[0] == ("刘职工", 2)
+    if datetime.now(UTC).day > 8:  # the three closings fall in this month
+        assert data.closed_this_month == 3
+
+
+def test_dashboard_page_draws_charts(client, auth, app):
+    make_hazard(severity="major")
+    auth.login(make_user(Role.SAFETY_OFFICER))
+    page = client.get("/safety/dashboard").get_data(as_text=True)
+    assert page.count('<svg class="chart"') == 4  # severity, area, coverage, reporters
+    assert "按等级统计未销号隐患" in page
+
+
+def test_hazard_export(client, auth, app):
+    make_hazard(title="配电柜门未关", severity="major")
+    auth.login(make_user(Role.SAFETY_OFFICER))
+    today = local_today().isoformat()
+    response = client.get(f"/safety/export/hazards.xlsx?start={today}&end={today}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("编号", "标题", "部门")
+    assert rows[1][1] == "配电柜门未关" and rows[1][5] == "重大"
+
+
+def test_export_needs_a_sensible_range(client, auth, app):
+    auth.login(make_user(Role.SAFETY_OFFICER))
+    response = client.get("/safety/export/patrols.xlsx?start=2026-02-01&end=2026-01-01")
+    assert response.status_code == 400
+    assert "请选择开始日期和不早于它的结束日期。" in response.get_data(as_text=True)
+    ok = client.get("/safety/export/patrols.xlsx?start=2026-01-01&end=2026-01-31")
+    assert ok.status_code == 200
+    assert (
+        list(load_workbook(io.BytesIO(ok.data)).active.iter_rows(values_only=True))[0][1]
+        == "群监员"
+    )
+
+
+def test_overdue_hazards_for_the_reminder_job(app, db):
+    officer, worker = make_user(Role.SAFETY_OFFICER), make_user()
+    late, on_time, closed = make_hazard(), make_hazard(), make_hazard()
+    for hazard in (late, on_time, closed):
+        assign(hazard, officer, worker)
+    step(closed, worker, "rectify", note="好了")
+    step(closed, officer, "verify")
+    late.due_on = closed.due_on = local_today() - timedelta(days=2)
+    db.session.commit()
+    assert queries.overdue_hazards() == [late]

@@ -1,0 +1,27 @@
+from sqlalchemy import func, select, update
+
+from app.models import Department
+from app.models.hazards import Hazard, HazardStatus, Photo, Suggestion, Violation
+from app.models.safety import Area, Checklist, Patrol, PatrolPlan
+
+
+def test_demo_has_the_network_and_hazards_in_every_state(runner, db):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    statuses = set(db.session.scalars(select(Hazard.status).distinct()))
+    assert statuses == set(HazardStatus)
+    for model in (Area, Checklist, Patrol, PatrolPlan, Violation, Suggestion, Photo):
+        assert db.session.scalar(select(func.count()).select_from(model)) > 0, model
+    counts = {
+        model: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Area, Hazard, Patrol)
+    }
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert counts == {
+        model: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Area, Hazard, Patrol)
+    }
+    # The shared teardown empties each table in one DELETE; SQLite refuses to delete a workshop
+    # whose teams (ON DELETE RESTRICT) are still there, so the tree is flattened first.
+    db.session.execute(update(Department).values(parent_id=None))
+    db.session.commit()

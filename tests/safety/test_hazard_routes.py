@@ -1,0 +1,184 @@
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.blueprints.safety.services.common import local_today
+from app.models import Role
+from app.models.hazards import Hazard, HazardStatus
+from tests.factories import make_user
+from tests.safety.factories import assign, jpeg_bytes, make_area, make_hazard, step
+
+
+def test_report_form_shows_errors_in_chinese(client, auth, app):
+    auth.login(make_user())
+    response = client.post("/safety/hazards/new", data={"title": "", "severity": "major"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "上报隐患" in page
+    assert page.count("errors") >= 2
+
+
+def test_report_then_see_it_in_the_timeline(client, auth, app, db):
+    import io
+
+    area = make_area(name="数控车床区")
+    user = make_user(name="刘职工")
+    auth.login(user)
+    response = client.post(
+        "/safety/hazards/new",
+        data={
+            "title": "车床防护罩缺失",
+            "area_id": area.id,
+            "category": "machinery",
+            "severity": "serious",
+            "description": "1号车床",
+            "photos": (io.BytesIO(jpeg_bytes()), "a.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    hazard = db.session.scalar(select(Hazard))
+    assert response.headers["Location"].endswith(f"/safety/hazards/{hazard.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "车床防护罩缺失" in page and "较大" in page and "已上报" in page
+    assert "刘职工" in page and "/safety/photos/" in page
+
+
+def _seed_list(people):
+    officer, worker = people
+    area_a, area_b = make_area(name="A区"), make_area(name="B区")
+    hazards = [
+        make_hazard(area=area_a, severity="major", title="重大漏电"),
+        make_hazard(area=area_b, severity="general", title="地面湿滑"),
+        make_hazard(area=area_b, severity="serious", title="护栏松动"),
+    ]
+    assign(hazards[2], officer, worker)
+    return area_a, area_b, hazards
+
+
+def test_list_filters_by_status_area_severity_and_assignee(client, auth, app):
+    officer, worker = make_user(Role.SAFETY_OFFICER), make_user(name="王维修")
+    area_a, area_b, hazards = _seed_list((officer, worker))
+    auth.login(officer)
+
+    def titles(query):
+        page = client.get("/safety/hazards?" + query).get_data(as_text=True)
+        return {h.title for h in hazards if h.title in page}
+
+    assert titles("") == {"重大漏电", "地面湿滑", "护栏松动"}
+    assert titles("severity=major") == {"重大漏电"}
+    assert titles(f"area_id={area_b.id}") == {"地面湿滑", "护栏松动"}
+    assert titles("status=assigned") == {"护栏松动"}
+    assert titles(f"assignee_id={worker.id}") == {"护栏松动"}
+    assert titles("q=地面") == {"地面湿滑"}
+
+
+def test_htmx_gets_only_the_results(client, auth, app, htmx_headers):
+    officer = make_user(Role.SAFETY_OFFICER)
+    make_hazard(title="重大漏电")
+    auth.login(officer)
+    full = client.get("/safety/hazards?q=漏电").get_data(as_text=True)
+    fragment = client.get("/safety/hazards?q=漏电", headers=htmx_headers).get_data(as_text=True)
+    assert "<html" in full and 'id="hazard-results"' in full
+    assert "<html" not in fragment and "重大漏电" in fragment and "共 1 条隐患" in fragment
+
+
+def test_list_paginates(client, auth, app):
+    officer = make_user(Role.SAFETY_OFFICER)
+    area = make_area()
+    for i in range(23):
+        make_hazard(area=area, title=f"隐患第{i:02d}号")
+    auth.login(officer)
+    first = client.get("/safety/hazards").get_data(as_text=True)
+    second = client.get("/safety/hazards?page=2").get_data(as_text=True)
+    assert "第 1 页，共 2 页" in first and "隐患第22号" in first and "隐患第00号" not in first
+    assert "隐患第00号" in second and "隐患第22号" not in second
+
+
+def test_members_see_only_their_own_hazards(client, auth, app):
+    mine, other = make_user(), make_user()
+    make_hazard(reporter=mine, title="我的隐患")
+    make_hazard(reporter=other, title="别人的隐患")
+    auth.login(mine)
+    page = client.get("/safety/hazards").get_data(as_text=True)
+    assert "我的隐患" in page and "别人的隐患" not in page
+
+
+def test_my_hazards_and_overdue_flag(client, auth, app, db):
+    officer, worker = make_user(Role.SAFETY_OFFICER), make_user()
+    hazard = make_hazard(title="应急灯不亮")
+    assign(hazard, officer, worker)
+    hazard.due_on = local_today() - timedelta(days=1)
+    db.session.commit()
+    auth.login(worker)
+    page = client.get("/safety/hazards/mine").get_data(as_text=True)
+    assert "应急灯不亮" in page and "已逾期" in page
+    home = client.get("/").get_data(as_text=True)
+    assert "待您整改的隐患" in home and "其中 1 条已逾期" in home
+
+
+def test_the_whole_lifecycle_through_the_pages(client, auth, app, db):
+    officer, worker, verifier = (
+        make_user(Role.SAFETY_OFFICER),
+        make_user(name="王维修"),
+        make_user(Role.SAFETY_OFFICER, name="周验收"),
+    )
+    hazard = make_hazard(title="配电柜门未关")
+    url = f"/safety/hazards/{hazard.id}"
+    due = (local_today() + timedelta(days=5)).isoformat()
+    auth.login(officer)
+    response = client.post(
+        url + "/events", data={"action": "assign", "assignee_id": worker.id, "due_on": due}
+    )
+    assert response.status_code == 303
+    auth.logout()
+    auth.login(worker)
+    assert client.post(url + "/events", data={"action": "start"}).status_code == 303
+    missing_note = client.post(url + "/events", data={"action": "rectify"})
+    assert missing_note.status_code == 422
+    assert "该字段是必填字段。" in missing_note.get_data(as_text=True)
+    assert (
+        client.post(url + "/events", data={"action": "rectify", "note": "已关好并上锁"}).status_code
+        == 303
+    )
+    auth.logout()
+    auth.login(verifier)
+    assert (
+        client.post(url + "/events", data={"action": "verify", "note": "合格"}).status_code == 303
+    )
+    page = client.get(url).get_data(as_text=True)
+    for words in (
+        "已指派",
+        "开始整改",
+        "整改完成",
+        "已关好并上锁",
+        "验收合格，已销号",
+        "周验收",
+    ):
+        assert words in page
+    assert db.session.get(Hazard, hazard.id).status is HazardStatus.CLOSED
+
+
+def test_bad_assignment_comes_back_with_errors(client, auth, app):
+    officer = make_user(Role.SAFETY_OFFICER)
+    hazard = make_hazard()
+    auth.login(officer)
+    response = client.post(
+        f"/safety/hazards/{hazard.id}/events",
+        data={"action": "assign", "assignee_id": "", "due_on": "2001-01-01"},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "请选择一项。" in page and "整改期限不能早于今天。" in page
+
+
+def test_comment_on_a_closed_hazard_is_refused(client, auth, app):
+    officer = make_user(Role.SAFETY_OFFICER)
+    hazard = make_hazard()
+    step(hazard, officer, "reject", note="重复上报")
+    auth.login(officer)
+    response = client.post(
+        f"/safety/hazards/{hazard.id}/events", data={"action": "comment", "note": "再看看"}
+    )
+    assert response.status_code == 409
+    assert "已驳回" in response.get_data(as_text=True)

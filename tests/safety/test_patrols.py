@@ -1,0 +1,155 @@
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from app.blueprints.safety import services
+from app.models import Role
+from app.models.safety import Patrol, PatrolStatus
+from tests.factories import make_user
+from tests.safety.factories import make_area, make_checklist
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def setup(app):
+    make_checklist(items=("通道畅通", "防护罩完好"))
+    return make_area(kind="production"), make_user(Role.INSPECTOR, name="张群监")
+
+
+def test_run_a_patrol_and_raise_a_hazard_from_a_no(client, auth, setup, db):
+    area, inspector = setup
+    auth.login(inspector)
+    response = client.post("/safety/patrols", data={"area_id": area.id})
+    assert response.status_code == 303
+    patrol = db.session.scalar(select(Patrol))
+    url = f"/safety/patrols/{patrol.id}"
+    first, second = patrol.checklist_version.items
+    early = client.post(url + "/finish", data={})
+    assert early.status_code == 422 and "还有 2 项未答" in early.get_data(as_text=True)
+
+    client.post(url + "/answers", data={"item_id": first.id, "answer": "yes"})
+    fragment = client.post(
+        url + "/answers",
+        data={"item_id": second.id, "answer": "no", "note": "1号车床防护罩缺失"},
+        headers={"HX-Request": "true"},
+    ).get_data(as_text=True)
+    assert "<html" not in fragment and "上报隐患" in fragment
+    answer = next(a for a in patrol.answers if a.item_id == second.id)
+
+    form = client.get(f"/safety/hazards/new?answer_id={answer.id}").get_data(as_text=True)
+    assert 'value="防护罩完好"' in form and "1号车床防护罩缺失" in form
+    response = client.post(
+        "/safety/hazards/new",
+        data={
+            "title": "防护罩完好",
+            "area_id": area.id,
+            "category": "machinery",
+            "severity": "serious",
+            "patrol_id": patrol.id,
+            "answer_id": answer.id,
+        },
+    )
+    assert response.status_code == 303
+    assert "防护罩完好" in client.get(url).get_data(as_text=True).split("本次巡查发现")[1]
+    assert client.post(url + "/finish", data={"note": "发现1处隐患"}).status_code == 303
+    db.session.refresh(patrol)
+    assert patrol.status is PatrolStatus.FINISHED
+    assert patrol.finished_at is not None
+    refused = client.post(url + "/answers", data={"item_id": first.id, "answer": "no"})
+    assert refused.status_code == 409
+
+
+def test_bad_answers_are_refused(client, auth, setup, db):
+    area, inspector = setup
+    other_checklist = make_checklist(kind="office", items=("别的表",))
+    patrol, _ = services.start_patrol(inspector, {"area_id": area.id})
+    db.session.commit()
+    auth.login(inspector)
+    foreign_item = other_checklist.current_version.items[0]
+    response = client.post(
+        f"/safety/patrols/{patrol.id}/answers",
+        data={"item_id": patrol.checklist_version.items[0].id, "answer": "maybe"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422 and "请从给出的选项中选择。" in response.get_data(
+        as_text=True
+    )
+    with pytest.raises(services.ValidationFailed):
+        services.answer_item(inspector, patrol, {"item_id": foreign_item.id, "answer": "yes"})
+
+
+def test_members_cannot_patrol(client, auth, setup):
+    area, _ = setup
+    auth.login(make_user())
+    assert client.post("/safety/patrols", data={"area_id": area.id}).status_code == 403
+    assert client.get("/safety/patrols").status_code == 403
+
+
+def test_a_whole_patrol_from_the_outbox_is_idempotent(setup, db):
+    area, inspector = setup
+    version = services.checklist_for(area)
+    data = {
+        "area_id": area.id,
+        "checklist_id": version.id,
+        "started_at": "2026-11-23T09:00:00+08:00",
+        "finished_at": "2026-11-23T09:20:00+08:00",
+        "answers": [{"item_id": i.id, "answer": "yes", "note": ""} for i in version.items],
+    }
+    client_id = "6f1c1f0e-9b1a-4b7e-8f6a-2d7e0c9b5a11"
+    patrol, created = services.record_patrol(inspector, data, client_id=client_id)
+    db.session.commit()
+    again, created_again = services.record_patrol(inspector, data, client_id=client_id)
+    assert (created, created_again) == (True, False) and again.id == patrol.id
+    assert patrol.status is PatrolStatus.FINISHED and len(patrol.answers) == 2
+    assert patrol.finished_at - patrol.started_at == timedelta(minutes=20)
+
+
+def _patrol_on(inspector, area, day: date):
+    when = datetime.combine(day, time(10), SHANGHAI)
+    version = services.checklist_for(area)
+    services.record_patrol(
+        inspector,
+        {
+            "area_id": area.id,
+            "answers": [{"item_id": i.id, "answer": "yes"} for i in version.items],
+        },
+        captured_at=when.astimezone(UTC),
+    )
+
+
+def test_coverage_done_late_missed_and_due(setup, db):
+    area, inspector = setup
+    officer = make_user(Role.SAFETY_OFFICER)
+    services.save_plan(
+        officer,
+        {"inspector_id": inspector.id, "area_id": area.id, "weekdays": ["0", "2", "4", "6"]},
+    )
+    monday = date(2026, 11, 16)
+    _patrol_on(inspector, area, monday)  # Monday: done
+    _patrol_on(inspector, area, monday + timedelta(days=3))  # Thursday: Wednesday's, late
+    db.session.commit()
+    today = monday + timedelta(days=5)  # Saturday: Friday has passed, Sunday to come
+    states = [(s.day.weekday(), s.state) for s in services.coverage(monday, today)]
+    assert states == [(0, "done"), (2, "late"), (4, "missed"), (6, "due")]
+
+
+def test_plans_page_and_coverage_page(client, auth, setup, db):
+    area, inspector = setup
+    officer = make_user(Role.SAFETY_OFFICER)
+    auth.login(officer)
+    response = client.post(
+        "/safety/patrols/plans",
+        data={"inspector_id": inspector.id, "area_id": area.id, "weekdays": ["0", "3"]},
+    )
+    assert response.status_code == 303
+    page = client.get("/safety/patrols/plans").get_data(as_text=True)
+    assert "张群监" in page and "周一 · 周四" in page
+    empty = client.post(
+        "/safety/patrols/plans", data={"inspector_id": inspector.id, "area_id": area.id}
+    )
+    assert "请至少选择一天。" in empty.get_data(as_text=True)
+    coverage = client.get("/safety/patrols/coverage?week=2026-11-18").get_data(as_text=True)
+    assert "2026-11-16" in coverage and "张群监" in coverage

@@ -1,0 +1,76 @@
+"""The hazard list, a hazard page and the dashboard run a fixed number of SQL statements,
+whatever the volume: each is measured with a little data and with more, and pinned."""
+
+import io
+
+import pytest
+
+from app.blueprints.safety import services
+from app.extensions import db
+from app.models import Role
+from tests.factories import make_user
+from tests.safety.factories import assign, jpeg_bytes, make_area, make_checklist, step
+
+# Every page starts with 3 statements of the shell: the logged-in user, their roles, and the
+# unread count on the bottom navigation.
+SHELL = 3
+HAZARD_LIST = SHELL + 4  # count, rows, and the areas and assignees for the filters
+HAZARD_PAGE = SHELL + 4  # hazard (with its people), events (with theirs), photos, assignables
+# severity, area, overdue, closed, median, coverage (plans, their roles, patrols), reporters;
+# the median takes one statement on PostgreSQL and two on SQLite.
+DASHBOARD = {"postgresql": SHELL + 9, "sqlite": SHELL + 10}
+
+
+def _volume(n, people):
+    officer, verifier, workers = people
+    areas = [make_area() for _ in range(2 + n)]
+    hazards = []
+    for i in range(3 * n):
+        hazard, _ = services.report_hazard(
+            workers[i % len(workers)],
+            {
+                "title": f"隐患{i}",
+                "area_id": areas[i % len(areas)].id,
+                "category": "fire",
+                "severity": ["general", "serious", "major"][i % 3],
+            },
+            [io.BytesIO(jpeg_bytes(colour=(i * 40 % 255, 0, 0)))],
+        )
+        db.session.commit()
+        hazards.append(hazard)
+        assign(hazard, officer, workers[(i + 1) % len(workers)])
+        if i % 2:
+            step(hazard, workers[(i + 1) % len(workers)], "rectify", note=f"整改{i}")
+            step(hazard, verifier, "verify")
+    make_checklist()
+    for inspector in workers[:n]:
+        services.save_plan(
+            officer, {"inspector_id": inspector.id, "area_id": areas[0].id, "weekdays": ["0", "3"]}
+        )
+    db.session.commit()
+    return hazards[0]  # assigned, not yet rectified: the officer's page shows the assign form
+
+
+@pytest.fixture
+def people(app):
+    workers = [make_user(Role.INSPECTOR) for _ in range(4)]
+    return make_user(Role.SAFETY_OFFICER), make_user(Role.SAFETY_OFFICER), workers
+
+
+@pytest.mark.parametrize("volume", [1, 4])
+def test_pages_make_a_fixed_number_of_queries(client, auth, count_queries, people, volume):
+    officer = people[0]
+    last = _volume(volume, people)
+    auth.login(officer)
+    pages = {
+        "/safety/hazards?status=open": HAZARD_LIST,
+        f"/safety/hazards/{last.id}": HAZARD_PAGE,
+        "/safety/dashboard": DASHBOARD[db.engine.dialect.name],
+    }
+    for url, expected in pages.items():
+        db.session.expunge_all()  # start each request from an empty session, as a server does
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code == 200
+        first_lines = [s.split("\n")[0][:80] for s in counter.statements]
+        assert counter.count == expected, (url, first_lines)

@@ -1,0 +1,43 @@
+"""The Chinese catalogs: complete, and consistent with each other.
+
+Flask-Babel merges every feature's catalog into one, so the same English text translated two
+ways in two catalogs would show one feature the other's wording. Such texts need a context
+(pgettext) or the same translation.
+"""
+
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+APP = Path(__file__).resolve().parents[1] / "app"
+CATALOGS = sorted(APP.glob("**/translations/zh_Hans_CN/LC_MESSAGES/messages.po"))
+
+
+def _messages():
+    for path in CATALOGS:
+        with path.open("rb") as f:
+            for message in read_po(f):
+                if message.id:
+                    yield path.relative_to(APP).parts[0:-4], message
+
+
+def test_every_feature_has_a_chinese_catalog():
+    owners = {"/".join(parts) for parts, _ in _messages()}
+    assert {"", "blueprints/safety", "blueprints/activities", "blueprints/notify"} <= owners
+
+
+def test_every_text_is_translated():
+    untranslated = [
+        ("/".join(parts), message.id)
+        for parts, message in _messages()
+        if not (message.string if isinstance(message.string, str) else all(message.string))
+        or message.fuzzy
+    ]
+    assert untranslated == []
+
+
+def test_no_text_is_translated_two_ways():
+    seen: dict[tuple, set[str]] = {}
+    for _parts, message in _messages():
+        seen.setdefault((message.context, str(message.id)), set()).add(str(message.string))
+    assert {key: values for key, values in seen.items() if len(values) > 1} == {}
