@@ -222,8 +222,13 @@ def wait_until(page, predicate: str, arg=None, timeout_ms: int = 10_000):
 
 
 def wait_for_service_worker(page):
-    """Wait until the service worker is active and controls this page."""
+    """Wait until the service worker has finished activating and controls this page.
+
+    Until then its install and activate steps may still be fetching pages with this
+    context's cookies, and a response landing late sets them again (after a test cleared them).
+    """
     wait_until(
         page,
-        "async () => (await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller",
+        """async () => (await navigator.serviceWorker.ready).active.state === "activated"
+            && !!navigator.serviceWorker.controller""",
     )

@@ -201,9 +201,14 @@ def test_cached_home_loads_while_the_server_is_down(server_up, page):
 def test_htmx_request_after_the_session_ended_asks_to_log_in_again(live_server, page):
     employee_no, password = new_user(live_server)
     log_in(page, live_server.url, employee_no, password)
+    # Every response re-sets the (permanent) session cookie, and the worker's first fetches
+    # and the favicon come after "load": let them land before the cookie goes.
+    wait_for_service_worker(page)
+    page.wait_for_load_state("networkidle")
     cards_before = page.locator("#home-cards").inner_html()
 
     page.context.clear_cookies()
+    assert page.context.cookies() == []
     with page.expect_response(lambda r: r.url == live_server.url + "/" and r.status == 401):
         page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
 
