@@ -45,7 +45,7 @@ def test_right_password_goes_home_and_greets(client, auth):
     assert location(response) == "/"
     home = client.get("/")
     assert home.status_code == 200
-    assert "王小明，你好" in text(home)  # i18n
+    assert "王小明，您好" in text(home)  # i18n
 
 
 def test_employee_number_is_trimmed(client):
@@ -315,7 +315,7 @@ def test_logout_ends_the_session_and_the_remember_cookie(client, auth):
     assert client.get_cookie("remember_token") is None
     assert not logged_in(client)
     page = text(client.get(response.headers["Location"]))
-    assert "你已退出登录。" in page  # i18n
+    assert "您已退出登录。" in page  # i18n
     assert 'data-clear-pages="1"' in page  # the offline page copies of this user are dropped
 
 
@@ -384,7 +384,7 @@ def test_must_change_password_leads_every_page_to_the_form(client, auth, path):
     assert response.status_code == 302
     assert location(response) == "/auth/password"
     page = text(client.get("/auth/password"))
-    assert "请先设置你自己的密码再继续" in page  # i18n
+    assert "请先设置您自己的密码再继续" in page  # i18n
 
 
 def test_must_change_password_is_lifted_once_changed(client, auth, db):

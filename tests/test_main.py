@@ -30,7 +30,7 @@ def test_home_full_page_has_the_shell(client, auth):
     assert response.status_code == 200
     page = text(response)
     assert page.lstrip().startswith("<!doctype html>")
-    assert "张三，你好" in page  # i18n
+    assert "张三，您好" in page  # i18n
     assert "机加工车间 / 车工班" in page
     assert "群监员" in page  # i18n
     assert 'id="home-cards"' in page
@@ -46,8 +46,8 @@ def test_home_fragment_for_htmx(client, auth, htmx_headers):
     fragment = text(response)
     assert "<html" not in fragment
     assert "bottom-nav" not in fragment
-    assert "李四，你好" not in fragment  # i18n — the greeting belongs to the page, not the cards
-    assert "你的部门尚未设置" in fragment  # i18n
+    assert "李四，您好" not in fragment  # i18n — the greeting belongs to the page, not the cards
+    assert "您的部门尚未设置" in fragment  # i18n
 
 
 def test_boosted_htmx_request_gets_the_full_page(client, auth):
@@ -128,8 +128,8 @@ def test_user_without_department_is_told(client, auth):
     make_user(employee_no="H016")
     auth.login("H016")
     page = text(client.get("/"))
-    assert "你的部门尚未设置" in page  # i18n
-    assert "请联系工会办公室，把你加入所在的车间和班组。" in page  # i18n
+    assert "您的部门尚未设置" in page  # i18n
+    assert "请联系工会办公室，把您加入所在的车间和班组。" in page  # i18n
     assert "人员" not in page  # i18n — not an administrator
 
 

@@ -126,3 +126,5 @@ def test_offline_page_is_the_same_for_everyone(client, auth):
     auth.login("P001")
     page = text(client.get("/offline"))
     assert "独一无二的名字" not in page
+    assert "bottom-nav" not in page and "X-CSRFToken" not in page
+    assert "data-reload" in page  # "try again" retries the page that failed

@@ -63,7 +63,7 @@ def test_member_logs_in_and_moves_between_home_and_me(live_server, page):
     assert box["y"] + box["height"] <= PHONE["height"]  # pinned to the bottom of the screen
     # A card without a link (no department yet) lines its title up with its text.
     card = page.locator("#home-cards .card-warn")
-    expect(card.locator(".card-title")).to_contain_text("你的部门尚未设置")  # i18n
+    expect(card.locator(".card-title")).to_contain_text("您的部门尚未设置")  # i18n
     assert text_left(card.locator(".card-title")) == text_left(card.locator(".card-body"))
 
     nav(page).locator("a[href='/me']").click()
@@ -109,7 +109,7 @@ def test_log_out_from_me_lands_on_log_in_and_forgets_cached_pages(live_server, p
     page.get_by_role("button", name="退出登录").click()  # i18n
     expect(page).to_have_url(live_server.url + "/auth/login?logged_out=1")
     expect(page.locator("input[name=employee_no]")).to_be_visible()
-    expect(page.locator(".flash")).to_contain_text("你已退出登录。")  # i18n
+    expect(page.locator(".flash")).to_contain_text("您已退出登录。")  # i18n
     expect(nav(page)).to_have_count(0)
     # The next person holding this phone cannot read the previous user's pages offline.
     wait_until(

@@ -31,7 +31,7 @@ def test_the_life_of_a_hazard_in_the_inboxes(app, db):
     assert titles(db, reporter) == ["您上报的隐患状态已更新为：已指派"]
 
     step(hazard, worker, "rectify", note="已关好并上锁")
-    assert "有隐患等你处理：配电箱门未关" in titles(db, verifier)
+    assert "有隐患等您处理：配电箱门未关" in titles(db, verifier)
 
     step(hazard, verifier, "verify")
     assert titles(db, reporter)[-1] == "您上报的隐患状态已更新为：已销号"

@@ -49,3 +49,11 @@ document.addEventListener("submit", (event) => {
   const message = submitter?.dataset.confirm || event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 }, true);
+
+// "Try again" on the offline page: reload the address that failed, not the home page.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-reload]");
+  if (!link) return;
+  event.preventDefault();
+  window.location.reload();
+});
