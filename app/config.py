@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,23 +21,31 @@ def _load_dotenv(path: Path) -> None:
         os.environ.setdefault(key.strip(), value.strip().strip("'\""))
 
 
+def create_once(path: Path, make: Callable[[], bytes]) -> Path:
+    """Write `make()` to `path` with mode 0600 unless the file exists; return the path.
+
+    O_EXCL: several processes starting together (web workers, the job consumer) must all end
+    up with the one file the first of them wrote, never each with their own.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as f:
+                f.write(make())
+    return path
+
+
 def instance_secret(instance_path: str) -> str:
     """The secret key kept in `instance/secret_key`, created once on first start.
 
     A constant in the code would be shared by every deployment; an env var is preferred
     where the operator sets one.
     """
-    path = Path(instance_path) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting together must not each write a different key.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32))
+    path = create_once(Path(instance_path) / "secret_key", lambda: secrets.token_hex(32).encode())
     return path.read_text().strip()
 
 

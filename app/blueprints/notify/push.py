@@ -23,6 +23,8 @@ from flask import current_app
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
+from app.config import create_once
+
 log = logging.getLogger(__name__)
 
 KEY_FILE = "vapid_private.pem"
@@ -54,19 +56,12 @@ def vapid_key() -> Vapid:
 
 
 def _key_from_file(path: Path) -> Vapid:
-    if not path.exists():
+    def new_key() -> bytes:
         key = Vapid()
         key.generate_keys()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: a web process and the consumer starting together must agree on one key.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as f:
-                f.write(key.private_pem())
-    return Vapid.from_file(str(path))
+        return key.private_pem()
+
+    return Vapid.from_file(str(create_once(path, new_key)))
 
 
 def application_server_key() -> str:
