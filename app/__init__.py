@@ -106,12 +106,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.blueprints.errors import bp as errors_bp
     from app.blueprints.main import bp as main_bp
     from app.blueprints.pwa import bp as pwa_bp
+    from app.blueprints.sync import bp as sync_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(pwa_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(sync_bp, url_prefix="/sync")
 
 
 def _register_cli(app: Flask) -> None:

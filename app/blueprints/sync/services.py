@@ -1,0 +1,207 @@
+"""Taking records and photos from phones: each record on its own, nothing lost, nothing doubled.
+
+Idempotency rests on the record id: the row in `sync_records` is inserted in the same
+transaction as the feature's row, so after a crash either both exist (a retry is `duplicate`)
+or neither does (a retry is handled as new). Two requests racing with the same id meet at the
+primary key; the loser sees the winner's row and answers `duplicate` or `conflict`.
+"""
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.blueprints.sync.envelope import check_record, content_hash, parse_uuid
+from app.blueprints.sync.registry import SyncItem, handler_for
+from app.extensions import db
+from app.models import SyncPhoto, SyncRecord, SyncStatus
+from app.models._types import utcnow
+from app.services.users import ValidationFailed
+
+
+def ingest(user, device: str | None, raw_records: list) -> list[dict]:
+    """One result per record, in order; each record is committed or rolled back on its own."""
+    return [ingest_one(user, device, raw) for raw in raw_records]
+
+
+def _echo_id(raw):
+    value = raw.get("id") if isinstance(raw, dict) else None
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
+def missing_photos(record: SyncRecord) -> list[str]:
+    return [p.id for p in record.photos if p.received_at is None]
+
+
+def _known(record: SyncRecord, user, digest: str, echo) -> dict:
+    """The answer for an id the server has already taken."""
+    if record.user_id != user.id:
+        return {
+            "id": echo,
+            "status": "conflict",
+            "errors": {"id": [_("This id already belongs to another record.")]},
+        }
+    if record.content_hash != digest:
+        return {
+            "id": echo,
+            "status": "conflict",
+            "url": record.url,
+            "errors": {"id": [_("A different record with this id has already been received.")]},
+        }
+    return {
+        "id": echo,
+        "status": "duplicate",
+        "url": record.url,
+        "missing_photos": missing_photos(record),
+    }
+
+
+def ingest_one(user, device, raw) -> dict:
+    echo = _echo_id(raw)
+    checked, errors = check_record(raw)
+    if errors and checked.get("id") is None:
+        return {"id": echo, "status": "invalid", "errors": errors}
+    digest = content_hash(raw)
+    existing = db.session.get(SyncRecord, checked["id"])
+    if existing is not None and existing.status == SyncStatus.CREATED:
+        return _known(existing, user, digest, echo)
+    if existing is not None and existing.user_id != user.id:
+        return _known(existing, user, digest, echo)
+    kind = handler_for(checked["kind"]) if not errors.get("kind") else None
+    if kind is None and "kind" not in errors:
+        errors["kind"] = [_("This app does not know records of this kind.")]
+    if not errors:
+        errors = _photo_ids_taken(checked)
+    if errors:
+        return _refuse(user, device, checked, digest, errors, echo)
+    try:
+        return _create(user, device, checked, digest, kind, echo)
+    except ValidationFailed as invalid:
+        db.session.rollback()
+        return _refuse(user, device, checked, digest, invalid.errors, echo)
+    except IntegrityError:
+        # Another request took this id (or one of its photo ids) first.
+        db.session.rollback()
+        winner = db.session.get(SyncRecord, checked["id"])
+        if winner is not None and winner.status == SyncStatus.CREATED:
+            return _known(winner, user, digest, echo)
+        return _failed(echo)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("sync handler for %r failed", checked["kind"])
+        return _failed(echo)
+
+
+def _failed(echo) -> dict:
+    """The server could not take the record now; the phone keeps it and tries again later."""
+    return {
+        "id": echo,
+        "status": "error",
+        "errors": {"record": [_("The server could not save this record now; it will retry.")]},
+    }
+
+
+def _photo_ids_taken(checked) -> dict:
+    ids = [p.id for p in checked["photos"]]
+    if not ids:
+        return {}
+    taken = db.session.scalar(
+        select(SyncPhoto.id).where(SyncPhoto.id.in_(ids), SyncPhoto.record_id != checked["id"])
+    )
+    if taken:
+        return {"photos": [_("A photo of this record was already sent with another record.")]}
+    return {}
+
+
+def _create(user, device, checked, digest, kind, echo) -> dict:
+    now = utcnow()
+    record = db.session.get(SyncRecord, checked["id"])
+    if record is None:
+        record = SyncRecord(id=checked["id"])
+    else:  # the phone sends a record again that was refused before, corrected
+        _forget_photos(record)
+    record.user_id = user.id
+    record.kind = checked["kind"]
+    record.device = device
+    record.content_hash = digest
+    record.status = SyncStatus.CREATED
+    record.errors = None
+    record.captured_at = checked["captured_at"]
+    record.received_at = now
+    db.session.add(record)
+    for position, photo in enumerate(checked["photos"]):
+        db.session.add(
+            SyncPhoto(
+                id=photo.id,
+                record_id=checked["id"],
+                user_id=user.id,
+                position=position,
+                item_id=photo.item_id,
+                sha256=photo.sha256,
+                size=photo.size,
+            )
+        )
+    db.session.flush()  # claims the id before the feature writes anything
+    item = SyncItem(
+        id=checked["id"],
+        kind=checked["kind"],
+        captured_at=checked["captured_at"],
+        received_at=now,
+        data=checked["data"],
+        photos=checked["photos"],
+        device=device,
+    )
+    result = kind.handle(user, item)
+    db.session.flush()
+    record.url = result.url
+    record.target_type = result.obj.__table__.name
+    record.target_id = result.obj.id
+    db.session.commit()
+    return {
+        "id": echo,
+        "status": "created",
+        "url": record.url,
+        "missing_photos": [p.id for p in checked["photos"]],
+    }
+
+
+def _forget_photos(record: SyncRecord) -> None:
+    for photo in list(record.photos):
+        db.session.delete(photo)
+    db.session.flush()
+    db.session.expire(record, ["photos"])
+
+
+def _refuse(user, device, checked, digest, errors, echo) -> dict:
+    """Answer `invalid`, and keep the last refusal so support can see what the phone sent."""
+    if checked.get("id") is not None:
+        try:
+            record = db.session.get(SyncRecord, checked["id"])
+            if record is None:
+                record = SyncRecord(id=checked["id"])
+            else:
+                _forget_photos(record)
+            record.user_id = user.id
+            record.kind = str(checked.get("kind") or "")[:32]
+            record.device = device
+            record.content_hash = digest
+            record.status = SyncStatus.INVALID
+            record.errors = errors
+            record.captured_at = checked.get("captured_at")
+            record.received_at = utcnow()
+            db.session.add(record)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()  # a racing request saved it first; the answer stands
+    return {"id": echo, "status": "invalid", "errors": errors}
+
+
+def photo_for_upload(user, photo_id) -> SyncPhoto | None:
+    """The declared photo of this user under `photo_id`, if any record of theirs declared it."""
+    canonical = parse_uuid(photo_id)
+    if canonical is None:
+        return None
+    photo = db.session.get(SyncPhoto, canonical)
+    if photo is None or photo.user_id != user.id:
+        return None
+    return photo
