@@ -20,9 +20,12 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 # Catalogs live beside each feature (app/**/translations); compiled here, never committed.
+# Babel parses "zh_CN" as zh_Hans_CN and looks for that folder, so the catalog goes there too.
 translations: $(STAMP)
 	@for dir in $$(find app -type d -name translations); do \
 		$(BIN)/pybabel -q compile --use-fuzzy -d $$dir || exit 1; \
+		mkdir -p $$dir/zh_Hans_CN/LC_MESSAGES; \
+		cp $$dir/zh_CN/LC_MESSAGES/messages.mo $$dir/zh_Hans_CN/LC_MESSAGES/; \
 	done
 
 run: setup
