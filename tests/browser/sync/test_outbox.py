@@ -30,6 +30,7 @@ def assert_photos_arrived_intact(server, page_bytes: dict, record: dict):
     rows = stored_photos(server, record["id"])
     assert len(rows) == len(record["photos"])
     for (photo_id, path, received_at), ref in zip(rows, record["photos"], strict=True):
+        assert photo_id == ref["id"].replace("-", "")
         assert received_at is not None
         stored = (server.root / "instance" / "uploads" / path).read_bytes()
         assert stored == page_bytes[ref["id"]], "the server's file differs from the page's copy"
@@ -60,7 +61,8 @@ def test_offline_capture_survives_a_reload_and_syncs_once(form_page, sync_server
     page.context.set_offline(False)
     wait_outbox_empty(page)
     expect(pending_rows(page)).to_have_count(0)
-    assert [row[1] for row in notes(sync_server, t)] == [f"{t} 巡检：三项检查", f"{t} 隐患：护栏松动"]
+    texts = [row[1] for row in notes(sync_server, t)]
+    assert texts == [f"{t} 巡检：三项检查", f"{t} 隐患：护栏松动"]
     assert_photos_arrived_intact(sync_server, page_bytes, hazard)
 
 
