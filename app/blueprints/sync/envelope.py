@@ -9,7 +9,7 @@ import hashlib
 import json
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -36,6 +36,30 @@ def parse_uuid(value) -> str | None:
         return None
 
 
+def storable_text(value: str) -> bool:
+    """Text every database can keep: no NUL character, no lone surrogate."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def storable(value, depth=0) -> bool:
+    """Whether a JSON value holds only storable text (keys included)."""
+    if depth > 32:
+        return False
+    if isinstance(value, str):
+        return storable_text(value)
+    if isinstance(value, list):
+        return all(storable(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(storable(k, depth + 1) and storable(v, depth + 1) for k, v in value.items())
+    return True
+
+
 def check_batch(payload) -> tuple[str | None, list]:
     """(device, records) from the JSON body, or BatchRefused saying what is wrong."""
     if not isinstance(payload, dict):
@@ -54,7 +78,9 @@ def check_batch(payload) -> tuple[str | None, list]:
             ),
         )
     device = payload.get("device")
-    if device is not None and not (isinstance(device, str) and len(device) <= 64):
+    if device is not None and not (
+        isinstance(device, str) and len(device) <= 64 and storable_text(device)
+    ):
         raise BatchRefused(400, _("The field “device” must be a short text."))
     return device, records
 
@@ -70,6 +96,13 @@ def _captured_at(value, errors) -> datetime | None:
         return None
     if moment.tzinfo is None:
         errors["captured_at"] = [_("The time of capture must include its time zone.")]
+        return None
+    try:
+        moment = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        moment = None
+    if moment is None or not 2000 <= moment.year <= 2100:
+        errors["captured_at"] = [_("The time of capture is not a plausible date.")]
         return None
     return moment
 
@@ -125,12 +158,15 @@ def check_record(raw) -> tuple[dict, dict]:
     if record_id is None:
         errors["id"] = [_("Each record needs a uuid as its id.")]
     kind = raw.get("kind")
-    if not isinstance(kind, str) or not kind:
+    if not isinstance(kind, str) or not kind or len(kind) > 32 or not storable_text(kind):
         errors["kind"] = [_("Each record needs a kind.")]
+        kind = None
     captured_at = _captured_at(raw.get("captured_at"), errors)
     data = raw.get("data")
     if not isinstance(data, dict):
         errors["data"] = [_("The record's data must be a JSON object.")]
+    elif not storable(data):
+        errors["data"] = [_("The record's data contains characters that cannot be stored.")]
     photos = _photos(raw.get("photos"), errors)
     checked = {
         "id": record_id,
@@ -144,7 +180,7 @@ def check_record(raw) -> tuple[dict, dict]:
 
 def content_hash(raw: dict) -> str:
     """A digest of what the record says, so a retry can be told from a different record."""
-    photos = raw.get("photos") or []
+    photos = raw.get("photos")
     canonical = {
         "kind": raw.get("kind"),
         "captured_at": raw.get("captured_at"),
@@ -156,9 +192,12 @@ def content_hash(raw: dict) -> str:
                 "size": p.get("size"),
                 "item_id": p.get("item_id"),
             }
-            for p in photos
             if isinstance(p, dict)
-        ],
+            else p
+            for p in photos
+        ]
+        if isinstance(photos, list)
+        else photos,
     }
     text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -15,6 +15,7 @@ the foundation's `ValidationFailed`, which it extends) when the record cannot be
 must not commit: the sync endpoint commits each record on its own, or rolls it back whole.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -100,8 +101,12 @@ def resolve(kind: str, record_id: str, user=None):
     the hazard record's uuid. The batch is handled in order, so the hazard is there first.
     Pass `user` to accept only that user's records.
     """
+    try:
+        record_id = str(uuid.UUID(str(record_id)))
+    except ValueError:
+        return None
     query = select(SyncRecord).where(
-        SyncRecord.id == str(record_id).lower(),
+        SyncRecord.id == record_id,
         SyncRecord.kind == kind,
         SyncRecord.status == SyncStatus.CREATED,
     )

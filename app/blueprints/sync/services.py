@@ -9,7 +9,7 @@ primary key; the loser sees the winner's row and answers `duplicate` or `conflic
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.blueprints.sync.envelope import check_record, content_hash, parse_uuid
 from app.blueprints.sync.registry import SyncItem, handler_for
@@ -21,7 +21,17 @@ from app.services.users import ValidationFailed
 
 def ingest(user, device: str | None, raw_records: list) -> list[dict]:
     """One result per record, in order; each record is committed or rolled back on its own."""
-    return [ingest_one(user, device, raw) for raw in raw_records]
+    return [_safely(user, device, raw) for raw in raw_records]
+
+
+def _safely(user, device, raw) -> dict:
+    # Last line of defence: whatever one record does, the others still get their answers.
+    try:
+        return ingest_one(user, device, raw)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("sync: record could not be handled")
+        return _failed(_echo_id(raw))
 
 
 def _echo_id(raw):
@@ -191,8 +201,10 @@ def _refuse(user, device, checked, digest, errors, echo) -> dict:
             record.received_at = utcnow()
             db.session.add(record)
             db.session.commit()
-        except IntegrityError:
-            db.session.rollback()  # a racing request saved it first; the answer stands
+        except SQLAlchemyError:
+            # A racing request saved it first, or the refusal itself cannot be kept; either
+            # way the answer to the phone stands.
+            db.session.rollback()
     return {"id": echo, "status": "invalid", "errors": errors}
 
 
