@@ -26,7 +26,9 @@ json_values = st.recursive(
     | st.integers()
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 FIELDS = ["id", "kind", "captured_at", "data", "photos"]
@@ -57,9 +59,7 @@ def records(ids, photo_ids):
     )
     mangled = st.builds(
         lambda record, field, value, drop: (
-            {k: v for k, v in record.items() if k != field}
-            if drop
-            else {**record, field: value}
+            {k: v for k, v in record.items() if k != field} if drop else {**record, field: value}
         ),
         valid,
         st.sampled_from([*FIELDS, "extra"]),
