@@ -83,6 +83,6 @@ self.addEventListener("sync", (event) => {
   if (event.tag !== "outbox") return;
   event.waitUntil(self.WHOutbox.flush().then((result) => {
     // Rejecting asks the browser to fire the event again later, with its own backoff.
-    if (result.state === "offline") throw new Error("outbox: still offline");
+    if (result.state === "offline" || result.retry) throw new Error("outbox: not all sent");
   }));
 });

@@ -66,10 +66,10 @@
     return request;
   }
 
-  function changed() {
-    if (channel) channel.postMessage({ type: "changed" });
+  function changed(detail = { type: "changed" }) {
+    if (channel) channel.postMessage(detail);
     if (scope.dispatchEvent && typeof CustomEvent === "function") {
-      scope.dispatchEvent(new CustomEvent("outbox:changed"));
+      scope.dispatchEvent(new CustomEvent("outbox:changed", { detail }));
     }
   }
 
@@ -212,9 +212,11 @@
 
   async function finish(state, owner) {
     const all = await list();
-    const pending = all.filter((r) => owner === undefined || r.owner === owner).length;
+    const mine = all.filter((r) => owner === undefined || r.owner === owner);
+    // Records the server could not take just now: the caller should try again later.
+    const retry = mine.filter((r) => r.state === "error").length;
     changed();
-    return { state, pending, owner };
+    return { state, pending: mine.length, retry, owner };
   }
 
   async function sendBatch(batch, device, csrf) {
@@ -256,6 +258,8 @@
         await update(record.id, { state: "photo_error", errors: photos.errors, url: result.url });
       } else {
         await remove(record.id);
+        const { id, kind, name, label, captured_at, owner } = record;
+        changed({ type: "synced", url: result.url, record: { id, kind, name, label, captured_at, owner } });
       }
       return "ok";
     }

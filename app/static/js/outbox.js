@@ -17,6 +17,8 @@ let retryTimer = null;
 let flushing = null;
 let again = false;
 let paused = false;
+// Records sent during this page's life: shown as synced, with their link, until reload.
+const synced = new Map();
 
 const t = (key, values = {}) => (strings[key] || key).replace(/%\((\w+)\)s/g, (_, k) => values[k]);
 
@@ -143,7 +145,7 @@ async function flush() {
     } while (again && result.state === "done");
     clearTimeout(retryTimer);
     paused = result.state === "paused";
-    if (result.state === "offline") {
+    if (result.state === "offline" || (result.state === "done" && result.retry)) {
       backoff = Math.min(backoff ? backoff * 2 : 5000, 300000);
       retryTimer = setTimeout(flush, backoff);
     } else {
@@ -196,6 +198,12 @@ function errorList(errors) {
 
 function row(record, { actions }) {
   const state = record.state || "pending";
+  if (state === "synced") {
+    return el("li", { "data-record-id": record.id, "data-state": state },
+      el("a", { class: "row", href: record.url },
+        el("span", { class: "row-title" }, record.label || record.name, " ",
+          el("span", { class: "tag outbox-state outbox-synced" }, t("state_synced")))));
+  }
   const li = el("li", { "data-record-id": record.id, "data-state": state });
   li.append(
     el("div", { class: "row-title" }, record.label || record.name, " ",
@@ -225,7 +233,8 @@ async function render() {
   }
   for (const holder of document.querySelectorAll("[data-outbox-pending]")) {
     const kind = holder.dataset.outboxPending;
-    const shown = mine.filter((r) => kind === "*" || r.kind === kind);
+    const done = [...synced.values()].filter((r) => r.owner === userId);
+    const shown = [...mine, ...done].filter((r) => kind === "*" || r.kind === kind);
     holder.replaceChildren(...shown.map((r) => row(r, { actions: holder.hasAttribute("data-outbox-actions") })));
     holder.hidden = shown.length === 0;
   }
@@ -283,8 +292,16 @@ function keepOutboxPageOffline() {
 // --- triggers ------------------------------------------------------------------------------
 
 if (supported) {
-  if ("BroadcastChannel" in self) new BroadcastChannel(Outbox.channelName).onmessage = () => render();
-  self.addEventListener("outbox:changed", () => render());
+  const heard = (detail) => {
+    if (detail?.type === "synced") synced.set(detail.record.id, { ...detail.record, state: "synced", url: detail.url });
+    render();
+  };
+  // The channel reaches this page too (another instance of it posts), and the other tabs.
+  if ("BroadcastChannel" in self) {
+    new BroadcastChannel(Outbox.channelName).onmessage = (event) => heard(event.data);
+  } else {
+    self.addEventListener("outbox:changed", (event) => heard(event.detail));
+  }
   self.addEventListener("online", () => flush());
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") flush();

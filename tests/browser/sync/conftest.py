@@ -117,7 +117,11 @@ def image_size(data: bytes) -> tuple[int, int]:
 
 
 def pending_rows(page):
-    return page.locator("[data-outbox-pending=note] > li")
+    return page.locator("[data-outbox-pending=note] > li:not([data-state=synced])")
+
+
+def synced_rows(page):
+    return page.locator("[data-outbox-pending=note] > li[data-state=synced]")
 
 
 __all__ = ["log_in", "wait_until"]

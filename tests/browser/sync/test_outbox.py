@@ -17,6 +17,7 @@ from tests.browser.sync.conftest import (
     photo_file,
     sha256,
     stored_photos,
+    synced_rows,
     wait_outbox_empty,
 )
 from tests.browser.test_shell import wait_until
@@ -61,6 +62,10 @@ def test_offline_capture_survives_a_reload_and_syncs_once(form_page, sync_server
     page.context.set_offline(False)
     wait_outbox_empty(page)
     expect(pending_rows(page)).to_have_count(0)
+    expect(synced_rows(page)).to_have_count(2)
+    expect(synced_rows(page).first).to_contain_text("已同步")
+    link = synced_rows(page).first.locator("a").get_attribute("href")
+    assert link.startswith("/sync/outbox#note-")
     texts = [row[1] for row in notes(sync_server, t)]
     assert texts == [f"{t} 巡检：三项检查", f"{t} 隐患：护栏松动"]
     assert_photos_arrived_intact(sync_server, page_bytes, hazard)
@@ -124,7 +129,7 @@ def test_an_invalid_record_stays_with_the_servers_message(form_page, sync_server
     assert [r[1] for r in notes(sync_server, t)] == [f"{t} 第一条", f"{t} 第三条"]
 
     page.goto(sync_server.url + "/sync/outbox")
-    listed = page.locator("[data-outbox-pending='*'] > li")
+    listed = page.locator("[data-outbox-pending='*'] > li:not([data-state=synced])")
     expect(listed).to_have_count(1)
     page.once("dialog", lambda dialog: dialog.accept())
     listed.get_by_role("button", name="丢弃").click()
