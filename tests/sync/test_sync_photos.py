@@ -103,3 +103,12 @@ def test_exif_orientation_is_applied_and_exif_removed(app, client, db, logged_in
         assert image.size == (20, 60)
         assert "exif" not in image.info
         assert not image.getexif()
+
+
+def test_a_photo_declared_truncated_is_refused_by_its_content(client, db, logged_in):
+    data = jpeg(300, 200)[:-300]  # the phone kept a cut file and declared its digest
+    ref = declare(client, data)
+    response = client.put(f"/sync/photos/{ref['id']}", data=data)
+    assert response.status_code == 415
+    assert response.json["error"] == "这个文件不是可读取的 JPEG 照片。"
+    assert db.session.get(SyncPhoto, ref["id"]).received_at is None

@@ -12,7 +12,8 @@ A feature wires itself into offline capture with one call, at import time of its
 
 The handler validates through its service and raises `SyncInvalid({field: [messages]})` (or
 the foundation's `ValidationFailed`, which it extends) when the record cannot be saved. It
-must not commit: the sync endpoint commits each record on its own, or rolls it back whole.
+must not commit: the sync endpoint runs each record in a savepoint (rolled back whole when the
+record is refused) and commits the batch once, before it answers.
 """
 
 import uuid

@@ -2,8 +2,9 @@
 
 Idempotency rests on the record id: the row in `sync_records` is inserted in the same
 transaction as the feature's row, so after a crash either both exist (a retry is `duplicate`)
-or neither does (a retry is handled as new). Two requests racing with the same id meet at the
-primary key; the loser sees the winner's row and answers `duplicate` or `conflict`.
+or neither does (a retry is handled as new). The answer is sent only after the commit. Two
+requests racing with the same id meet at the primary key; the loser sees the winner's row
+and answers `duplicate` or `conflict`.
 """
 
 from flask import current_app
@@ -20,16 +21,40 @@ from app.services.users import ValidationFailed
 
 
 def ingest(user, device: str | None, raw_records: list) -> list[dict]:
-    """One result per record, in order; each record is committed or rolled back on its own."""
-    return [_safely(user, device, raw) for raw in raw_records]
+    """One result per record, in order.
+
+    Each record runs in its own savepoint, so a refused or failing record leaves no trace and
+    blocks nothing; the batch is committed once, before any answer leaves the server. If the
+    commit fails the request fails and the phone, having heard nothing, sends it all again.
+    """
+    _begin_writing()
+    results = [_safely(user, device, raw) for raw in raw_records]
+    db.session.commit()
+    return results
+
+
+def _begin_writing() -> None:
+    """On SQLite, hold the write lock for the whole batch.
+
+    pysqlite opens a transaction only at the first INSERT/UPDATE, so the first SAVEPOINT would
+    open one itself and its RELEASE would commit it: one disk sync per record, and no batch.
+    BEGIN IMMEDIATE makes the savepoints nest in one transaction, and concurrent batches wait
+    their turn (busy_timeout) instead of failing on a read snapshot that went stale.
+    """
+    connection = db.session.connection()
+    if (
+        connection.dialect.name == "sqlite"
+        and not connection.connection.dbapi_connection.in_transaction
+    ):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _safely(user, device, raw) -> dict:
     # Last line of defence: whatever one record does, the others still get their answers.
+    # Writes happen only inside savepoints (in `ingest_one`), which undo themselves on error.
     try:
         return ingest_one(user, device, raw)
     except Exception:
-        db.session.rollback()
         current_app.logger.exception("sync: record could not be handled")
         return _failed(_echo_id(raw))
 
@@ -85,19 +110,17 @@ def ingest_one(user, device, raw) -> dict:
     if errors:
         return _refuse(user, device, checked, digest, errors, echo)
     try:
-        return _create(user, device, checked, digest, kind, echo)
+        with db.session.begin_nested():
+            return _create(user, device, checked, digest, kind, echo, existing)
     except ValidationFailed as invalid:
-        db.session.rollback()
         return _refuse(user, device, checked, digest, invalid.errors, echo)
     except IntegrityError:
         # Another request took this id (or one of its photo ids) first.
-        db.session.rollback()
         winner = db.session.get(SyncRecord, checked["id"])
         if winner is not None and winner.status == SyncStatus.CREATED:
             return _known(winner, user, digest, echo)
         return _failed(echo)
     except Exception:
-        db.session.rollback()
         current_app.logger.exception("sync handler for %r failed", checked["kind"])
         return _failed(echo)
 
@@ -123,9 +146,8 @@ def _photo_ids_taken(checked) -> dict:
     return {}
 
 
-def _create(user, device, checked, digest, kind, echo) -> dict:
+def _create(user, device, checked, digest, kind, echo, record) -> dict:
     now = utcnow()
-    record = db.session.get(SyncRecord, checked["id"])
     if record is None:
         record = SyncRecord(id=checked["id"])
     else:  # the phone sends a record again that was refused before, corrected
@@ -166,7 +188,7 @@ def _create(user, device, checked, digest, kind, echo) -> dict:
     record.url = result.url
     record.target_type = result.obj.__table__.name
     record.target_id = result.obj.id
-    db.session.commit()
+    db.session.flush()
     return {
         "id": echo,
         "status": "created",
@@ -186,26 +208,31 @@ def _refuse(user, device, checked, digest, errors, echo) -> dict:
     """Answer `invalid`, and keep the last refusal so support can see what the phone sent."""
     if checked.get("id") is not None:
         try:
-            record = db.session.get(SyncRecord, checked["id"])
-            if record is None:
-                record = SyncRecord(id=checked["id"])
-            else:
-                _forget_photos(record)
-            record.user_id = user.id
-            record.kind = str(checked.get("kind") or "")[:32]
-            record.device = device
-            record.content_hash = digest
-            record.status = SyncStatus.INVALID
-            record.errors = errors
-            record.captured_at = checked.get("captured_at")
-            record.received_at = utcnow()
-            db.session.add(record)
-            db.session.commit()
+            with db.session.begin_nested():
+                _keep_refusal(user, device, checked, digest, errors)
         except SQLAlchemyError:
             # A racing request saved it first, or the refusal itself cannot be kept; either
             # way the answer to the phone stands.
-            db.session.rollback()
+            pass
     return {"id": echo, "status": "invalid", "errors": errors}
+
+
+def _keep_refusal(user, device, checked, digest, errors) -> None:
+    record = db.session.get(SyncRecord, checked["id"])
+    if record is None:
+        record = SyncRecord(id=checked["id"])
+    else:
+        _forget_photos(record)
+    record.user_id = user.id
+    record.kind = str(checked.get("kind") or "")[:32]
+    record.device = device
+    record.content_hash = digest
+    record.status = SyncStatus.INVALID
+    record.errors = errors
+    record.captured_at = checked.get("captured_at")
+    record.received_at = utcnow()
+    db.session.add(record)
+    db.session.flush()
 
 
 def photo_for_upload(user, photo_id) -> SyncPhoto | None:

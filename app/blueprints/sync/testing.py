@@ -57,21 +57,23 @@ def register_note_kind(attach_photo=None) -> None:
 @login_required
 def test_form():
     if request.method == "POST":  # the same record without JavaScript
-        from app.blueprints.sync.services import ingest_one
+        from app.blueprints.sync.services import ingest
         from app.models._types import utcnow
 
-        result = ingest_one(
+        [result] = ingest(
             current_user,
             None,
-            {
-                "id": str(uuid.uuid4()),
-                "kind": "note",
-                "captured_at": utcnow().isoformat(),
-                "data": {
-                    "text": request.form.get("text", ""),
-                    "parent": request.form.get("parent"),
-                },
-            },
+            [
+                {
+                    "id": str(uuid.uuid4()),
+                    "kind": "note",
+                    "captured_at": utcnow().isoformat(),
+                    "data": {
+                        "text": request.form.get("text", ""),
+                        "parent": request.form.get("parent"),
+                    },
+                }
+            ],
         )
         flash(result["status"], "info")
         return redirect(url_for("sync_test_form"), 303)
