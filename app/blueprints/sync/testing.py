@@ -9,9 +9,8 @@ becomes an audit-log row, so "exactly one row per record" is something a test ca
 import os
 import uuid
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import event
 
 from app.blueprints.sync.registry import HandlerResult, SyncInvalid, register_kind, resolve
 from app.extensions import db
@@ -46,8 +45,15 @@ def handle_note(user, record):
     db.session.flush()
     if data.get("crash_after_commit") and os.environ.get("SYNC_TEST_FORM") == "1":
         # The case the idempotency key exists for: committed, but the phone never hears.
-        event.listen(db.session(), "after_commit", lambda session: os._exit(3), once=True)
+        g.sync_crash_after_commit = True  # see _crash_if_asked
     return HandlerResult(url=url_for("sync.outbox", _anchor=f"note-{entry.id}"), obj=entry)
+
+
+def _crash_if_asked(response):
+    # After the view: the batch is committed and the answer is not yet sent.
+    if g.get("sync_crash_after_commit"):
+        os._exit(3)
+    return response
 
 
 def register_note_kind(attach_photo=None) -> None:
@@ -85,3 +91,4 @@ def enable_if_asked(app) -> None:
         return
     register_note_kind()
     app.add_url_rule("/sync/_test_form", "sync_test_form", test_form, methods=["GET", "POST"])
+    app.after_request(_crash_if_asked)

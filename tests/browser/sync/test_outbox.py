@@ -203,3 +203,35 @@ def test_records_of_another_account_are_not_sent(form_page, sync_server):
     page.wait_for_timeout(1000)
     assert len(outbox(page)) == 1
     assert len(notes(sync_server, t)) == 1
+
+
+def test_the_worker_sends_the_outbox_when_no_page_is_open(form_page, sync_server):
+    page, t = form_page, tag()
+    page.context.grant_permissions(["notifications", "background-sync"])
+    cdp = page.context.new_cdp_session(page)
+    registrations = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    page.context.set_offline(True)
+    capture(page, f"{t} 后台同步")
+    page.goto("about:blank")  # no page of the app is left to flush
+    page.context.set_offline(False)
+    wait_until(page, "async () => true")
+    [registration] = [r for r in registrations if r["scopeURL"] == sync_server.url + "/"][:1]
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": sync_server.url,
+            "registrationId": registration["registrationId"],
+            "tag": "outbox",
+            "lastChance": False,
+        },
+    )
+    for _ in range(100):
+        if notes(sync_server, t):
+            break
+        page.wait_for_timeout(100)
+    assert len(notes(sync_server, t)) == 1
