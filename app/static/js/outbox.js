@@ -142,7 +142,9 @@ async function flush() {
       } catch (error) {
         result = { state: "offline" };
       }
-    } while (again && result.state === "done");
+      // A trigger that came in meanwhile (say, `online` during a flush that failed) may
+      // find the way open now: run once more rather than wait for the backoff timer.
+    } while (again);
     clearTimeout(retryTimer);
     paused = result.state === "paused";
     if (result.state === "offline" || (result.state === "done" && result.retry)) {
