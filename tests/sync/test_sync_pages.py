@@ -118,3 +118,17 @@ def test_kinds_register_by_name(app):
     finally:
         unregister_kind("demo")
     assert "demo" not in registered_kinds()
+
+
+def test_errors_a_feature_raises_reach_the_phone_as_plain_text(client, logged_in):
+    from flask_babel import lazy_gettext
+
+    def lazy(user, record):
+        raise SyncInvalid({"area_id": [lazy_gettext("Retry")], "note": "太长"})
+
+    register_kind("lazy", lazy)
+    try:
+        [result] = post_sync(client, {**note(), "kind": "lazy"}).json["results"]
+    finally:
+        unregister_kind("lazy")
+    assert result["errors"] == {"area_id": ["重试"], "note": ["太长"]}

@@ -204,8 +204,22 @@ def _forget_photos(record: SyncRecord) -> None:
     db.session.expire(record, ["photos"])
 
 
+def _plain_errors(errors) -> dict[str, list[str]]:
+    """{field: [messages]} as plain JSON, whatever a feature raised (lazy strings, a bare
+    message, a nested form's errors)."""
+    if not isinstance(errors, dict):
+        return {"record": [str(errors)]}
+    return {
+        str(field): [str(m) for m in messages]
+        if isinstance(messages, list | tuple)
+        else [str(messages)]
+        for field, messages in errors.items()
+    }
+
+
 def _refuse(user, device, checked, digest, errors, echo) -> dict:
     """Answer `invalid`, and keep the last refusal so support can see what the phone sent."""
+    errors = _plain_errors(errors)
     if checked.get("id") is not None:
         try:
             with db.session.begin_nested():

@@ -188,6 +188,8 @@
   // One pass over this user's sendable records. Returns {state, pending, owner}: "done",
   // "offline" (a fetch failed or the server is in trouble: try again later), "paused" (401).
   async function flushLocked() {
+    // Nothing to send: ask the server nothing either (no request on every page load).
+    if (!(await list()).some((r) => SENDABLE.has(r.state))) return finish("done");
     let response;
     try {
       response = await fetch("/sync/token", {

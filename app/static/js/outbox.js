@@ -228,6 +228,7 @@ async function render() {
   let records = [];
   try { records = await Outbox.list(); } catch (error) { return; }
   const mine = records.filter((r) => r.owner === userId);
+  if (mine.length) keepOutboxPageOffline();
   for (const badge of document.querySelectorAll("[data-outbox-count]")) {
     badge.hidden = mine.length === 0;
     const count = badge.querySelector(".badge") || badge;
@@ -281,14 +282,17 @@ document.addEventListener("click", async (event) => {
 
 // The outbox page must open without a network: keep a copy in the pages cache (the worker
 // keeps pages it has seen; this one may never have been visited online).
+// Only once there is something in the outbox, so an empty one costs no request.
+let outboxPageKept = false;
 function keepOutboxPageOffline() {
   const url = document.querySelector("a[data-outbox-count]")?.getAttribute("href");
-  if (!url || !("caches" in self)) return;
+  if (outboxPageKept || !url || !("caches" in self)) return;
+  outboxPageKept = true;
   caches.open("pages")
     .then(async (cache) => {
       if (!(await cache.match(url, { ignoreVary: true }))) await cache.add(url);
     })
-    .catch(() => {});  // offline now: the next visit will do it
+    .catch(() => { outboxPageKept = false; });  // offline now: try again on a later render
 }
 
 // --- triggers ------------------------------------------------------------------------------
@@ -312,7 +316,6 @@ if (supported) {
     if (event.data?.type === "outbox-changed") render();
   });
   if (document.querySelector("[data-outbox-page]")) askPersistence();
-  keepOutboxPageOffline();
   render();
   flush();
 }
