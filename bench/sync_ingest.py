@@ -29,6 +29,7 @@ from PIL import Image  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.blueprints.sync.testing import register_note_kind  # noqa: E402
+from app.config import normalise_database_url  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import AuditLog, Role, SyncPhoto, SyncRecord, User  # noqa: E402
 from app.models._types import utcnow  # noqa: E402
@@ -152,7 +153,9 @@ def plain_insert(user, records, folder: Path) -> tuple[float, float]:
 def main() -> None:
     rounds = int(os.environ.get("ROUNDS", "3"))
     workdir = Path(tempfile.mkdtemp(prefix="sync-bench-"))
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
+    url = normalise_database_url(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
+    )
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"},
         instance_path=str(workdir / "instance"),
@@ -181,7 +184,7 @@ def main() -> None:
     posting, putting = min(sync_runs, key=sum)
     plain, sync = rows + files, posting + putting
     avg_kb = sum(map(len, photos)) / len(photos) / 1024
-    print(f"database: {url.split(':')[0]}; best of {rounds} rounds")
+    print(f"database: {url.split(':')[0].split('+')[0]}; best of {rounds} rounds")
     print(f"records: {RECORDS} a round ({WITH_PHOTO} with a photo, {avg_kb:.0f} KB on average)")
     print(f"plain insert:   {plain:6.2f} s = rows {rows:5.2f} s + photo files {files:5.2f} s")
     print(f"through /sync:  {sync:6.2f} s = POST {posting:5.2f} s + PUT photos {putting:5.2f} s")
