@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.blueprints.notify import bp as notify_bp
     from app.blueprints.pwa import bp as pwa_bp
     from app.blueprints.safety import bp as safety_bp
+    from app.blueprints.sync import bp as sync_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
@@ -138,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(activities_bp, url_prefix="/activities")
     app.register_blueprint(notify_bp, url_prefix="/notifications")
     app.register_blueprint(safety_bp, url_prefix="/safety")
+    app.register_blueprint(sync_bp, url_prefix="/sync")
 
 
 def _register_cli(app: Flask) -> None:

@@ -12,6 +12,7 @@ from app.models.notify import (
     NotificationPreference,
     PushSubscription,
 )
+from app.models.sync import SyncPhoto, SyncRecord, SyncStatus
 from app.models.users import Department, DepartmentKind, LoginAttempt, Role, User, UserRole
 
 __all__ = [
@@ -24,6 +25,9 @@ __all__ = [
     "NotificationPreference",
     "PushSubscription",
     "Role",
+    "SyncPhoto",
+    "SyncRecord",
+    "SyncStatus",
     "User",
     "UserRole",
 ]

@@ -141,3 +141,16 @@ self.addEventListener("pushsubscriptionchange", (event) => {
     });
   })());
 });
+
+// Outbox (sync feature): a Background Sync event flushes the outbox from the worker itself.
+// The worker, not an open tab, does the work: when the phone regains network with no tab
+// open there is no page to message, and outbox-core.js needs only IndexedDB and fetch.
+importScripts(`/static/js/outbox-core.js?v=${VERSION}`);
+
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  event.waitUntil(self.WHOutbox.flush().then((result) => {
+    // Rejecting asks the browser to fire the event again later, with its own backoff.
+    if (result.state === "offline" || result.retry) throw new Error("outbox: not all sent");
+  }));
+});

@@ -11,7 +11,7 @@ from app.extensions import db, htmx
 
 def wants_json() -> bool:
     if request.path.startswith("/sync"):
-        return True
+        return request.endpoint != "sync.outbox"  # the one page under /sync
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and not htmx
 

@@ -13,6 +13,8 @@ from app.blueprints.pwa import bp
 PRECACHE_STATIC = [
     "css/app.css",
     "js/app.js",
+    "js/outbox-core.js",
+    "js/outbox.js",
     "vendor/htmx/htmx-2.0.11.min.js",
     "icons/icon-192.png",
     "icons/favicon-32.png",

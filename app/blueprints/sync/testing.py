@@ -1,0 +1,94 @@
+"""A record kind for tests only: `note`, and a capture page for it at `/sync/_test_form`.
+
+The sync machinery is the same for every kind, so the tests drive it through this small kind
+before any feature has wired its own. Route tests call `register_note_kind()`; the browser
+tests start the app with SYNC_TEST_FORM=1, the only switch that mounts the page. A note
+becomes an audit-log row, so "exactly one row per record" is something a test can count.
+"""
+
+import os
+import uuid
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.blueprints.sync.registry import HandlerResult, SyncInvalid, register_kind, resolve
+from app.extensions import db
+from app.services import audit
+
+NOTE_ACTION = "sync.note"
+
+
+def handle_note(user, record):
+    """data: text (1–200 characters), optional parent (uuid of an earlier note record)."""
+    data = record.data
+    errors = {}
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip():
+        errors["text"] = ["Write the note."]
+    elif len(text) > 200:
+        errors["text"] = ["At most 200 characters."]
+    parent = None
+    if data.get("parent"):
+        parent = resolve("note", data["parent"], user) if isinstance(data["parent"], str) else None
+        if parent is None:
+            errors["parent"] = ["No such note has been received."]
+    if errors:
+        raise SyncInvalid(errors)
+    entry = audit.record(
+        NOTE_ACTION,
+        None,
+        actor=user,
+        summary=text.strip(),
+        after={"parent": parent.id if parent else None, "record": record.id},
+    )
+    db.session.flush()
+    if data.get("crash_after_commit") and os.environ.get("SYNC_TEST_FORM") == "1":
+        # The case the idempotency key exists for: committed, but the phone never hears.
+        g.sync_crash_after_commit = True  # see _crash_if_asked
+    return HandlerResult(url=url_for("sync.outbox", _anchor=f"note-{entry.id}"), obj=entry)
+
+
+def _crash_if_asked(response):
+    # After the view: the batch is committed and the answer is not yet sent.
+    if g.get("sync_crash_after_commit"):
+        os._exit(3)
+    return response
+
+
+def register_note_kind(attach_photo=None) -> None:
+    register_kind("note", handle_note, attach_photo=attach_photo)
+
+
+@login_required
+def test_form():
+    if request.method == "POST":  # the same record without JavaScript
+        from app.blueprints.sync.services import ingest
+        from app.models._types import utcnow
+
+        [result] = ingest(
+            current_user,
+            None,
+            [
+                {
+                    "id": str(uuid.uuid4()),
+                    "kind": "note",
+                    "captured_at": utcnow().isoformat(),
+                    "data": {
+                        "text": request.form.get("text", ""),
+                        "parent": request.form.get("parent"),
+                    },
+                }
+            ],
+        )
+        flash(result["status"], "info")
+        return redirect(url_for("sync_test_form"), 303)
+    return render_template("sync/_test_form.html")
+
+
+def enable_if_asked(app) -> None:
+    if os.environ.get("SYNC_TEST_FORM") != "1":
+        return
+    register_note_kind()
+    app.add_url_rule("/sync/_test_form", "sync_test_form", test_form, methods=["GET", "POST"])
+    app.after_request(_crash_if_asked)

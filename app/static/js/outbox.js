@@ -1,0 +1,321 @@
+// Outbox-first capture on the page: forms with data-outbox="<kind>" are saved on the phone
+// first, shown as pending at once, and sent by WHOutbox.flush() (outbox-core.js).
+// Without JavaScript (or without IndexedDB) the same forms post to their routes as usual.
+
+const Outbox = self.WHOutbox;
+const body = document.body;
+const userId = body.dataset.userId || "";
+const strings = JSON.parse(document.getElementById("outbox-strings")?.textContent || "{}");
+const MAX_EDGE = 1600;
+const supported = Boolean(
+  Outbox && "indexedDB" in self && self.crypto?.randomUUID && self.crypto?.subtle
+  && "createImageBitmap" in self
+);
+let seqCounter = 0;
+let backoff = 0;
+let retryTimer = null;
+let flushing = null;
+let again = false;
+let paused = false;
+// Records sent during this page's life: shown as synced, with their link, until reload.
+const synced = new Map();
+
+const t = (key, values = {}) => (strings[key] || key).replace(/%\((\w+)\)s/g, (_, k) => values[k]);
+
+// --- capture -------------------------------------------------------------------------------
+
+function setPath(target, name, value) {
+  // "answers[0][note]" -> target.answers[0].note; plain names stay flat; repeats become lists.
+  const parts = name.replace(/\]/g, "").split("[");
+  let node = target;
+  parts.forEach((part, index) => {
+    const last = index === parts.length - 1;
+    const nextIsIndex = !last && /^\d+$/.test(parts[index + 1]);
+    if (last) {
+      if (part in node) node[part] = [].concat(node[part], value);
+      else node[part] = value;
+    } else {
+      node[part] = node[part] ?? (nextIsIndex ? [] : {});
+      node = node[part];
+    }
+  });
+}
+
+function formData(form) {
+  const data = {};
+  for (const [name, value] of new FormData(form)) {
+    if (name === "csrf_token" || value instanceof File) continue;
+    setPath(data, name, value);
+  }
+  // Sparse lists (answers[3] without answers[0..2]) become dense.
+  for (const [key, value] of Object.entries(data)) {
+    if (Array.isArray(value)) data[key] = value.filter((v) => v !== undefined);
+  }
+  return data;
+}
+
+async function downsize(file) {
+  const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  const scale = Math.min(1, MAX_EDGE / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
+  return blob.arrayBuffer();
+}
+
+function hex(buffer) {
+  return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function capture(form) {
+  const recordId = crypto.randomUUID();
+  const refs = [];
+  const photos = [];
+  for (const input of form.querySelectorAll("input[type=file]")) {
+    for (const file of input.files) {
+      let bytes;
+      try {
+        bytes = await downsize(file);
+      } catch (error) {
+        throw new Error(t("not_image", { name: file.name }));
+      }
+      const id = crypto.randomUUID();
+      const sha256 = hex(await crypto.subtle.digest("SHA-256", bytes));
+      const ref = { id, sha256, size: bytes.byteLength, item_id: input.dataset.itemId || null };
+      refs.push(ref);
+      photos.push({ id, record: recordId, bytes, type: "image/jpeg" });
+    }
+  }
+  const data = formData(form);
+  const labelField = form.dataset.outboxLabel;
+  const record = {
+    id: recordId,
+    owner: userId,
+    kind: form.dataset.outbox,
+    name: form.dataset.outboxName || form.dataset.outbox,
+    label: String((labelField && data[labelField]) || "").slice(0, 80),
+    captured_at: new Date().toISOString(),
+    data,
+    photos: refs,
+    state: "pending",
+    errors: null,
+    seq: Date.now() * 1000 + (seqCounter++ % 1000),
+  };
+  await Outbox.add(record, photos);
+  return record;
+}
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!supported || !userId || !form.matches("form[data-outbox]") || event.defaultPrevented) return;
+  event.preventDefault();
+  const button = event.submitter;
+  if (button) button.disabled = true;
+  try {
+    await capture(form);
+    form.reset();
+    notify(t("saved"));
+    askPersistence();
+    registerBackgroundSync();
+    flush();
+  } catch (error) {
+    notify(error.message || String(error));
+  } finally {
+    if (button) button.disabled = false;
+  }
+});
+
+// --- flushing ------------------------------------------------------------------------------
+
+async function flush() {
+  if (!supported || !userId) return;
+  if (flushing) { again = true; return flushing; }
+  flushing = (async () => {
+    let result;
+    do {
+      again = false;
+      try {
+        result = await Outbox.flush();
+      } catch (error) {
+        result = { state: "offline" };
+      }
+      // A trigger that came in meanwhile (say, `online` during a flush that failed) may
+      // find the way open now: run once more rather than wait for the backoff timer.
+    } while (again);
+    clearTimeout(retryTimer);
+    paused = result.state === "paused";
+    if (result.state === "offline" || (result.state === "done" && result.retry)) {
+      backoff = Math.min(backoff ? backoff * 2 : 5000, 300000);
+      retryTimer = setTimeout(flush, backoff);
+    } else {
+      backoff = 0;
+    }
+    await render();
+    return result;
+  })();
+  try { return await flushing; } finally { flushing = null; }
+}
+
+function registerBackgroundSync() {
+  navigator.serviceWorker?.ready
+    .then((registration) => registration.sync?.register("outbox"))
+    .catch(() => {});  // no Background Sync here: the page's own triggers cover it
+}
+
+function askPersistence() {
+  navigator.storage?.persist?.().catch(() => {});
+}
+
+// --- showing -------------------------------------------------------------------------------
+
+function notify(text) {
+  const toast = document.getElementById("toast");
+  if (!toast) return;
+  const p = document.createElement("p");
+  p.textContent = text;
+  toast.replaceChildren(p);
+  toast.hidden = false;
+  clearTimeout(notify.timer);
+  notify.timer = setTimeout(() => { toast.hidden = true; }, 6000);
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value;
+    else node.setAttribute(key, value);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+function errorList(errors) {
+  const items = Object.entries(errors || {}).flatMap(([field, messages]) =>
+    [].concat(messages).map((m) => el("li", {}, field && field !== "record" ? `${field}: ${m}` : m)));
+  return items.length ? el("ul", { class: "errors" }, ...items) : null;
+}
+
+function row(record, { actions }) {
+  const state = record.state || "pending";
+  if (state === "synced") {
+    return el("li", { "data-record-id": record.id, "data-state": state },
+      el("a", { class: "row", href: record.url },
+        el("span", { class: "row-title" }, record.label || record.name, " ",
+          el("span", { class: "tag outbox-state outbox-synced" }, t("state_synced")))));
+  }
+  const li = el("li", { "data-record-id": record.id, "data-state": state });
+  li.append(
+    el("div", { class: "row-title" }, record.label || record.name, " ",
+      el("span", { class: `tag outbox-state outbox-${state}` }, t(`state_${state}`))),
+    el("div", { class: "row-meta" }, record.name, " · ",
+      new Date(record.captured_at).toLocaleString(), record.photos.length
+        ? ` · ${t("photos", { n: record.photos.length })}` : ""),
+    errorList(record.errors),
+  );
+  if (actions) {
+    li.append(el("div", { class: "actions" },
+      el("button", { type: "button", class: "button button-small", "data-outbox-retry": record.id }, t("retry")),
+      el("button", { type: "button", class: "button button-small button-danger", "data-outbox-discard": record.id }, t("discard"))));
+  }
+  return li;
+}
+
+async function render() {
+  if (!supported) return;
+  let records = [];
+  try { records = await Outbox.list(); } catch (error) { return; }
+  const mine = records.filter((r) => r.owner === userId);
+  if (mine.length) keepOutboxPageOffline();
+  for (const badge of document.querySelectorAll("[data-outbox-count]")) {
+    badge.hidden = mine.length === 0;
+    const count = badge.querySelector(".badge") || badge;
+    count.textContent = String(mine.length);
+  }
+  for (const holder of document.querySelectorAll("[data-outbox-pending]")) {
+    const kind = holder.dataset.outboxPending;
+    const done = [...synced.values()].filter((r) => r.owner === userId);
+    const shown = [...mine, ...done].filter((r) => kind === "*" || r.kind === kind);
+    holder.replaceChildren(...shown.map((r) => row(r, { actions: holder.hasAttribute("data-outbox-actions") })));
+    holder.hidden = shown.length === 0;
+  }
+  for (const empty of document.querySelectorAll("[data-outbox-empty]")) empty.hidden = mine.length > 0;
+  for (const banner of document.querySelectorAll("[data-outbox-login]")) {
+    banner.hidden = !(paused && mine.length);
+    const text = banner.querySelector("[data-outbox-login-text]");
+    if (text) text.textContent = t("login_to_sync", { n: mine.length });
+  }
+  const others = records.length - mine.length;
+  for (const note of document.querySelectorAll("[data-outbox-others]")) {
+    note.hidden = others === 0;
+    note.textContent = t("others", { n: others });
+  }
+  renderStorage();
+}
+
+async function renderStorage() {
+  const holder = document.querySelector("[data-outbox-storage]");
+  if (!holder || !navigator.storage?.estimate) return;
+  const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+  const persisted = navigator.storage.persisted ? await navigator.storage.persisted() : false;
+  const mb = (n) => (n / 1048576).toFixed(1);
+  holder.textContent = t("storage", { used: mb(usage), quota: mb(quota) })
+    + (persisted ? ` · ${t("persisted")}` : "");
+}
+
+document.addEventListener("click", async (event) => {
+  const retry = event.target.closest("[data-outbox-retry]");
+  const discard = event.target.closest("[data-outbox-discard]");
+  const syncNow = event.target.closest("[data-outbox-sync]");
+  if (retry) {
+    await Outbox.update(retry.dataset.outboxRetry, { state: "pending", errors: null });
+    flush();
+  } else if (discard) {
+    if (!window.confirm(t("confirm_discard"))) return;
+    await Outbox.remove(discard.dataset.outboxDiscard);
+  } else if (syncNow) {
+    flush();
+  }
+});
+
+// The outbox page must open without a network: keep a copy in the pages cache (the worker
+// keeps pages it has seen; this one may never have been visited online).
+// Only once there is something in the outbox, so an empty one costs no request.
+let outboxPageKept = false;
+function keepOutboxPageOffline() {
+  const url = document.querySelector("a[data-outbox-count]")?.getAttribute("href");
+  if (outboxPageKept || !url || !("caches" in self)) return;
+  outboxPageKept = true;
+  caches.open("pages")
+    .then(async (cache) => {
+      if (!(await cache.match(url, { ignoreVary: true }))) await cache.add(url);
+    })
+    .catch(() => { outboxPageKept = false; });  // offline now: try again on a later render
+}
+
+// --- triggers ------------------------------------------------------------------------------
+
+if (supported) {
+  const heard = (detail) => {
+    if (detail?.type === "synced") synced.set(detail.record.id, { ...detail.record, state: "synced", url: detail.url });
+    render();
+  };
+  // The channel reaches this page too (another instance of it posts), and the other tabs.
+  if ("BroadcastChannel" in self) {
+    new BroadcastChannel(Outbox.channelName).onmessage = (event) => heard(event.data);
+  } else {
+    self.addEventListener("outbox:changed", (event) => heard(event.detail));
+  }
+  self.addEventListener("online", () => flush());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") flush();
+  });
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data?.type === "outbox-changed") render();
+  });
+  if (document.querySelector("[data-outbox-page]")) askPersistence();
+  render();
+  flush();
+}

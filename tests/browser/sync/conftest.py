@@ -1,0 +1,127 @@
+"""Browser tests of the outbox, driven through the test-only `note` capture page.
+
+The live server is restarted once with SYNC_TEST_FORM=1, the switch that mounts
+`/sync/_test_form` and registers the `note` kind; it stays on for the rest of the session.
+"""
+
+import base64
+import hashlib
+import io
+import itertools
+import sqlite3
+
+import pytest
+from PIL import Image
+
+from tests.browser.conftest import log_in
+from tests.browser.test_shell import wait_for_service_worker, wait_until, wait_until_page_cached
+
+FORM = "/sync/_test_form"
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def sync_server(live_server):
+    if live_server.env.get("SYNC_TEST_FORM") != "1":
+        live_server.env["SYNC_TEST_FORM"] = "1"
+        live_server.stop()
+        live_server.start()
+    yield live_server
+    if live_server.process is None or live_server.process.poll() is not None:
+        live_server.stop()
+        live_server.start()
+
+
+@pytest.fixture
+def inspector(sync_server):
+    employee_no = f"SY{next(_numbers):04d}"
+    return sync_server.make_user(employee_no, "inspector", name=f"同步{employee_no}")
+
+
+@pytest.fixture
+def form_page(page, sync_server, inspector):
+    """Logged in, on the capture page, with the worker in control and the page cached."""
+    log_in(page, sync_server.url, inspector[0])
+    page.goto(sync_server.url + FORM)
+    wait_for_service_worker(page)
+    wait_until_page_cached(page, FORM)
+    return page
+
+
+def notes(server, prefix: str) -> list[tuple]:
+    """(id, summary, after) of the note rows whose text starts with prefix, oldest first."""
+    with sqlite3.connect(server.root / "live.db") as conn:
+        return conn.execute(
+            "SELECT id, summary, after FROM audit_logs WHERE action = 'sync.note' "
+            "AND summary LIKE ? ORDER BY id",
+            (prefix + "%",),
+        ).fetchall()
+
+
+def stored_photos(server, record_id: str) -> list[tuple]:
+    with sqlite3.connect(server.root / "live.db") as conn:
+        return conn.execute(
+            "SELECT id, path, received_at FROM sync_photos WHERE record_id = ? ORDER BY position",
+            (record_id.replace("-", ""),),
+        ).fetchall()
+
+
+def photo_file(tmp_path, name: str, size=(2400, 1200), color=(180, 40, 40)) -> str:
+    path = tmp_path / name
+    image = Image.new("RGB", size, color)
+    for x in range(0, size[0], 97):  # something to compress, so sizes differ
+        image.paste((x % 255, 90, 200), (x, 0, x + 20, size[1]))
+    image.save(path, "JPEG", quality=92)
+    return str(path)
+
+
+def capture(page, text: str, photos=(), parent="", crash=""):
+    page.fill("#text", text)
+    page.fill("#parent", parent)
+    page.fill("#crash", crash)
+    if photos:
+        page.set_input_files("#photos", list(photos))
+    before = outbox(page)
+    page.click("form[data-outbox] button[type=submit]")
+    wait_until(page, "async (n) => (await WHOutbox.list()).length > n", len(before))
+
+
+def outbox(page) -> list[dict]:
+    return page.evaluate("WHOutbox.list()")
+
+
+def wait_outbox_empty(page, timeout_ms=15_000):
+    wait_until(page, "async () => (await WHOutbox.list()).length === 0", timeout_ms=timeout_ms)
+
+
+def kept_photo(page, photo_id: str) -> bytes:
+    encoded = page.evaluate(
+        """async (id) => {
+            const photo = await WHOutbox.getPhoto(id);
+            let text = "";
+            for (const byte of new Uint8Array(photo.bytes)) text += String.fromCharCode(byte);
+            return btoa(text);
+        }""",
+        photo_id,
+    )
+    return base64.b64decode(encoded)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def image_size(data: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size
+
+
+def pending_rows(page):
+    return page.locator("[data-outbox-pending=note] > li:not([data-state=synced])")
+
+
+def synced_rows(page):
+    return page.locator("[data-outbox-pending=note] > li[data-state=synced]")
+
+
+__all__ = ["log_in", "wait_until"]

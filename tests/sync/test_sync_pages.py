@@ -1,0 +1,134 @@
+"""The outbox in the shell and on its page, the worker's sync handler, and the hooks."""
+
+import json
+import re
+import uuid
+
+from flask import url_for
+
+from app.blueprints.sync.registry import (
+    HandlerResult,
+    SyncInvalid,
+    register_kind,
+    registered_kinds,
+    resolve,
+    unregister_kind,
+)
+from app.models import AuditLog
+from tests.helpers import text
+from tests.sync.conftest import note, post_sync
+
+
+def test_the_outbox_page_needs_a_log_in(client):
+    response = client.get("/sync/outbox")
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+def test_the_outbox_page_is_ready_for_the_script(client, logged_in):
+    page = text(client.get("/sync/outbox"))
+    assert "<title>待发送 · 职工之家</title>" in page
+    assert "立即同步" in page
+    assert "没有待发送的记录。" in page
+    assert 'data-outbox-pending="*" data-outbox-actions' in page
+    assert "待发送列表需要启用 JavaScript。" in page  # the <noscript> notice
+
+
+def test_the_shell_carries_the_user_the_count_and_the_strings(client, logged_in):
+    page = text(client.get("/"))
+    assert f'data-user-id="{logged_in.id}"' in page
+    assert re.search(r'<a class="outbox-badge" href="/sync/outbox" data-outbox-count hidden', page)
+    found = re.search(r'id="outbox-strings">(.*?)</script>', page, re.S)
+    strings = json.loads(found[1])
+    assert strings["login_to_sync"] == "登录后即可同步 %(n)s 条记录。"
+    assert strings["state_invalid"] == "需修改"
+    assert "js/outbox-core.js?v=" in page and "js/outbox.js?v=" in page
+
+
+def test_the_log_in_page_has_no_user_and_no_badge(client):
+    page = text(client.get("/auth/login"))
+    assert 'data-user-id=""' in page
+    assert "data-outbox-count" not in page
+
+
+def test_the_worker_flushes_on_background_sync_and_precaches_the_outbox(client):
+    source = client.get("/sw.js").get_data(as_text=True)
+    assert re.search(r"importScripts\(`/static/js/outbox-core.js\?v=\$\{VERSION\}`\)", source)
+    assert 'self.addEventListener("sync"' in source
+    assert 'event.tag !== "outbox"' in source
+    assert re.search(r'"/static/js/outbox-core.js\?v=\w+"', source)
+    assert re.search(r'"/static/js/outbox.js\?v=\w+"', source)
+
+
+def test_the_test_form_is_not_mounted_by_default(app, client, logged_in):
+    assert "sync_test_form" not in app.view_functions
+    assert client.get("/sync/_test_form").status_code == 404
+
+
+def test_resolve_finds_what_a_record_became_for_its_owner_only(client, db, logged_in):
+    record = note("原记录")
+    [result] = post_sync(client, record).json["results"]
+    entry = resolve("note", record["id"])
+    assert isinstance(entry, AuditLog)
+    assert result["url"].endswith(f"#note-{entry.id}")
+    assert resolve("note", record["id"].upper(), logged_in) == entry
+    assert resolve("hazard", record["id"]) is None
+    assert resolve("note", "not-a-uuid") is None
+    assert resolve("note", str(uuid.uuid4())) is None
+
+    class Someone:
+        id = logged_in.id + 1
+
+    assert resolve("note", record["id"], Someone()) is None
+
+
+def test_a_handler_that_breaks_answers_error_and_the_others_still_pass(app, client, db, logged_in):
+    def broken(user, record):
+        raise RuntimeError("a bug in a feature")
+
+    register_kind("broken", broken)
+    try:
+        results = post_sync(client, {**note(), "kind": "broken"}, note("照常")).json["results"]
+    finally:
+        unregister_kind("broken")
+    assert [r["status"] for r in results] == ["error", "created"]
+    assert results[0]["errors"] == {"record": ["服务器暂时无法保存这条记录，稍后会自动重试。"]}
+
+
+def test_a_handler_refusal_rolls_back_what_it_wrote(client, db, logged_in):
+    def half_then_refuse(user, record):
+        db.session.add(AuditLog(action="half", target_type="", summary="写了一半"))
+        db.session.flush()
+        raise SyncInvalid({"area_id": ["请选择区域。"]})
+
+    register_kind("half", half_then_refuse)
+    try:
+        [result] = post_sync(client, {**note(), "kind": "half"}).json["results"]
+    finally:
+        unregister_kind("half")
+    assert result["status"] == "invalid"
+    assert result["errors"] == {"area_id": ["请选择区域。"]}
+    assert db.session.query(AuditLog).filter_by(action="half").count() == 0
+
+
+def test_kinds_register_by_name(app):
+    register_kind("demo", lambda user, record: HandlerResult(url=url_for("sync.outbox"), obj=None))
+    try:
+        assert "demo" in registered_kinds()
+    finally:
+        unregister_kind("demo")
+    assert "demo" not in registered_kinds()
+
+
+def test_errors_a_feature_raises_reach_the_phone_as_plain_text(client, logged_in):
+    from flask_babel import lazy_gettext
+
+    def lazy(user, record):
+        raise SyncInvalid({"area_id": [lazy_gettext("Retry")], "note": "太长"})
+
+    register_kind("lazy", lazy)
+    try:
+        [result] = post_sync(client, {**note(), "kind": "lazy"}).json["results"]
+    finally:
+        unregister_kind("lazy")
+    assert result["errors"] == {"area_id": ["重试"], "note": ["太长"]}
