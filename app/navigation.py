@@ -7,7 +7,7 @@ left out, so the shell never links to a page the app does not have.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.blueprints.notify.labels import INBOX_LABEL
@@ -35,6 +35,28 @@ NAV_ITEMS = [
     NavItem("notify.index", INBOX_LABEL, "bell", prefix="/notifications", badge=unread_count),
     NavItem("main.me", _l("Me"), "person", prefix="/me"),
 ]
+
+
+# Pages kept on the phone for reading offline (the service worker's "pages" cache), fetched
+# while online; a page the user may not open is simply not kept.
+OFFLINE_PAGES = [
+    "main.index",
+    "safety.index",
+    "safety.new_hazard",
+    "safety.my_hazards",
+    "safety.new_violation",
+    "safety.patrols",
+    "safety.areas",
+    "safety.checklists",
+    "activities.index",
+    "notify.index",
+    "sync.outbox",
+]
+
+
+def offline_urls() -> list[str]:
+    endpoints = current_app.view_functions
+    return [url_for(endpoint) for endpoint in OFFLINE_PAGES if endpoint in endpoints]
 
 
 def nav_for(user) -> list[NavItem]:

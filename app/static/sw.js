@@ -53,8 +53,22 @@ async function networkFirstPage(request) {
     return response;
   } catch (error) {
     const cached = await caches.match(request, { cacheName: PAGES_CACHE, ignoreVary: true });
-    return cached || (await caches.match(OFFLINE_URL)) || Response.error();
+    if (cached) return markAsCopy(cached);
+    return (await caches.match(OFFLINE_URL)) || Response.error();
   }
+}
+
+// A page served from the cache says so: the shell's hidden "offline — copy from HH:MM" line
+// gets the time the copy was made (the response's Date), and the page's script shows it.
+async function markAsCopy(cached) {
+  const made = new Date(cached.headers.get("Date") || Date.now());
+  const stamp = Number.isNaN(made.getTime()) ? "" : made.toISOString();
+  const html = (await cached.text()).replace(
+    'id="offline-copy"', `id="offline-copy" data-copied-at="${stamp}"`);
+  return new Response(html, {
+    status: 200,
+    headers: { "Content-Type": cached.headers.get("Content-Type") || "text/html; charset=utf-8" },
+  });
 }
 
 async function cacheFirst(request) {

@@ -290,3 +290,27 @@ def test_the_app_is_installable(live_server, installed_context):
     assert {icon["sizes"] for icon in icons} >= {"192x192", "512x512"}
     for icon in icons:
         assert f"{icon['width']}x{icon['height']}" == icon["sizes"], icon
+
+
+def test_pages_kept_at_log_in_open_offline_marked_as_a_copy(live_server, page, context):
+    """Capture forms and assignments are kept at log-in, so a page never opened still opens
+    offline; a page read from the phone's copy says from when."""
+    employee_no, password = new_user(live_server, "inspector")
+    log_in(page, live_server.url, employee_no, password)
+    wait_for_service_worker(page)
+    wait_until(
+        page,
+        """async () => !!(await (await caches.open("pages")).match("/safety/hazards/new"))""",
+    )
+    expect(page.locator("#offline-copy")).to_be_hidden()  # online: the real page
+
+    context.set_offline(True)
+    try:
+        page.goto(live_server.url + "/safety/hazards/new")  # never opened before
+        expect(page.locator("form#hazard-form input[name=title]")).to_be_visible()
+        banner = page.locator("#offline-copy")
+        expect(banner).to_be_visible()
+        expect(banner).to_contain_text("离线 — 这是")  # i18n
+        expect(banner).to_contain_text(":")  # the time of the copy, HH:MM
+    finally:
+        context.set_offline(False)

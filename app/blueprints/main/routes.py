@@ -51,10 +51,11 @@ def _current_locale_code() -> str:
 
 @bp.app_context_processor
 def shell_helpers():
-    from app.navigation import is_current, nav_for
+    from app.navigation import is_current, nav_for, offline_urls
 
     return {
         "nav_items": lambda: nav_for(current_user),
+        "offline_urls": offline_urls,
         "nav_current": is_current,
         "current_locale": _current_locale_code,
         "languages": current_app.config["LANGUAGES"],

@@ -22,8 +22,46 @@ if ("serviceWorker" in navigator) {
     .catch((error) => console.warn("service worker not registered", error));
 }
 
+const WARMED_KEY = "pages-warmed-at";
+
 // After log-out the previous user's pages must not be readable offline on this phone.
-if (body.dataset.clearPages && "caches" in window) caches.delete("pages");
+if (body.dataset.clearPages && "caches" in window) {
+  caches.delete("pages");
+  localStorage.removeItem(WARMED_KEY);
+}
+
+// Reading offline: copies of the pages a person needs on the shop floor (capture forms,
+// checklists, areas, their open assignments) are fetched while online — at log-in, then at
+// most every half hour — so they open without network.
+async function keepPagesForOffline() {
+  const urls = JSON.parse(body.dataset.offlineUrls || "[]");
+  const last = Number(localStorage.getItem(WARMED_KEY) || 0);
+  if (!urls.length || !("caches" in window) || Date.now() - last < 30 * 60 * 1000) return;
+  const cache = await caches.open("pages");
+  let stored = 0;
+  for (const url of urls) {
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (response.ok && !response.redirected) {
+        await cache.put(url, response);
+        stored += 1;
+      }
+    } catch (error) {
+      return;  // offline: try again on a later page
+    }
+  }
+  if (stored) localStorage.setItem(WARMED_KEY, String(Date.now()));
+}
+keepPagesForOffline();
+
+// Shown from the cache: say how old this copy is.
+const copy = document.getElementById("offline-copy");
+if (copy && copy.dataset.copiedAt) {
+  const made = new Date(copy.dataset.copiedAt);
+  const time = made.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+  copy.textContent = copy.dataset.template.replace("{time}", time);
+  copy.hidden = false;
+}
 
 document.addEventListener("htmx:responseError", (event) => {
   const xhr = event.detail.xhr;
