@@ -23,6 +23,7 @@ if ("serviceWorker" in navigator) {
 }
 
 const WARMED_KEY = "pages-warmed-at";
+const warming = new AbortController();
 
 // After log-out the previous user's pages must not be readable offline on this phone.
 if (body.dataset.clearPages && "caches" in window) {
@@ -41,18 +42,25 @@ async function keepPagesForOffline() {
   let stored = 0;
   for (const url of urls) {
     try {
-      const response = await fetch(url, { credentials: "same-origin" });
+      const response = await fetch(url, { credentials: "same-origin", signal: warming.signal });
+      if (warming.signal.aborted) return;
       if (response.ok && !response.redirected) {
         await cache.put(url, response);
         stored += 1;
       }
     } catch (error) {
-      return;  // offline: try again on a later page
+      return;  // offline, or logging out: try again on a later page
     }
   }
   if (stored) localStorage.setItem(WARMED_KEY, String(Date.now()));
 }
 keepPagesForOffline();
+
+// Logging out stops the copying at once, so no page of this user lands in the cache after
+// the log-in page has emptied it.
+document.addEventListener("submit", (event) => {
+  if (event.target.matches("form.logout")) warming.abort();
+});
 
 // Shown from the cache: say how old this copy is.
 const copy = document.getElementById("offline-copy");
