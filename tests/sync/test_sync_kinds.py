@@ -1,0 +1,180 @@
+"""The real record kinds through POST /sync and PUT /sync/photos: hazard, follow-up, violation,
+patrol and check-in each become the same rows the online forms make, once."""
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.blueprints.safety.services.photos import file_path
+from app.models.hazards import Hazard, HazardEvent, Photo
+from tests.factories import make_user
+from tests.safety.factories import make_area
+from tests.sync.conftest import jpeg, photo_ref, post_sync
+
+CAPTURED = datetime(2026, 11, 23, 9, 12, tzinfo=UTC)
+
+
+def record(kind, data, photos=(), record_id=None) -> dict:
+    return {
+        "id": record_id or str(uuid.uuid4()),
+        "kind": kind,
+        "captured_at": CAPTURED.isoformat(),
+        "data": data,
+        "photos": list(photos),
+    }
+
+
+def count(db, model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def put_photo(client, ref, data):
+    return client.put(f"/sync/photos/{ref['id']}", data=data, content_type="image/jpeg")
+
+
+@pytest.fixture
+def area(app):
+    return make_area(name="冲压车间")
+
+
+def hazard_record(area, photos=(), **extra) -> dict:
+    data = {
+        "title": "护栏松动",
+        "description": "二号线旁",
+        "area_id": str(area.id),
+        "category": "machinery",
+        "severity": "serious",
+        "patrol_id": "",
+        "answer_id": "",
+        **extra,
+    }
+    return record("hazard", data, photos)
+
+
+# --- hazard ---------------------------------------------------------------------------------
+
+
+def test_a_hazard_record_becomes_one_hazard_and_a_retry_is_a_duplicate(client, db, logged_in, area):
+    sent = hazard_record(area)
+    first = post_sync(client, sent).json["results"][0]
+    assert first["status"] == "created"
+    hazard = db.session.scalar(select(Hazard))
+    assert first["url"] == f"/safety/hazards/{hazard.id}"
+    assert hazard.client_id == sent["id"]
+    assert hazard.reporter_id == logged_in.id
+    assert hazard.captured_at.replace(tzinfo=UTC) == CAPTURED
+    again = post_sync(client, sent).json["results"][0]
+    assert again["status"] == "duplicate" and again["url"] == first["url"]
+    assert count(db, Hazard) == 1 and count(db, HazardEvent) == 1
+
+
+def test_an_invalid_hazard_comes_back_with_the_services_errors(client, db, logged_in, area):
+    sent = hazard_record(area, title="", severity="huge")
+    result = post_sync(client, sent, hazard_record(area)).json["results"]
+    assert result[0]["status"] == "invalid"
+    assert set(result[0]["errors"]) == {"title", "severity"}
+    assert result[1]["status"] == "created"
+    assert count(db, Hazard) == 1
+
+
+def test_hazard_photos_arriving_later_become_its_photos_byte_for_byte(
+    app, client, db, logged_in, area
+):
+    first, second = jpeg(color=(10, 20, 200)), jpeg(60, 40, color=(0, 160, 0))
+    refs = [photo_ref(first), photo_ref(second)]
+    result = post_sync(client, hazard_record(area, refs)).json["results"][0]
+    assert result["status"] == "created"
+    assert sorted(result["missing_photos"]) == sorted(r["id"] for r in refs)
+    for ref, data in zip(refs, (first, second), strict=True):
+        assert put_photo(client, ref, data).status_code == 201
+        assert put_photo(client, ref, data).status_code == 200  # again: no second Photo
+    hazard = db.session.scalar(select(Hazard))
+    photos = db.session.scalars(select(Photo).order_by(Photo.id)).all()
+    assert [p.hazard_id for p in photos] == [hazard.id, hazard.id]
+    assert [p.client_id for p in photos] == [r["id"] for r in refs]
+    assert [Path(file_path(p.sha256)).read_bytes() for p in photos] == [first, second]
+    assert all(file_path(p.sha256, thumb=True).exists() for p in photos)
+    assert (photos[1].width, photos[1].height) == (60, 40)
+    page = client.get(result["url"]).get_data(as_text=True)
+    assert f"/safety/photos/{photos[0].id}" in page
+    served = client.get(f"/safety/photos/{photos[0].id}")
+    assert served.data == first
+    served.close()
+
+
+def test_a_hazard_can_name_the_patrol_record_it_was_found_on_by_uuid(client, db, logged_in, area):
+    result = post_sync(client, hazard_record(area, patrol_id=str(uuid.uuid4()))).json["results"]
+    assert result[0]["status"] == "invalid" and "patrol_id" in result[0]["errors"]
+
+
+def test_the_report_form_is_an_outbox_form(client, auth, app):
+    auth.login(make_user(employee_no="S100"))
+    page = client.get("/safety/hazards/new").get_data(as_text=True)
+    assert 'data-outbox="hazard"' in page and 'data-outbox-pending="hazard"' in page
+
+
+# --- hazard_event ---------------------------------------------------------------------------
+
+
+def event_record(hazard_id, action="comment", note="已拍照", photos=()) -> dict:
+    return record("hazard_event", {"hazard_id": hazard_id, "action": action, "note": note}, photos)
+
+
+def test_a_follow_up_for_a_hazard_captured_in_the_same_batch_comes_after_it(
+    client, db, logged_in, area
+):
+    hazard = hazard_record(area)
+    data = jpeg(color=(90, 90, 0))
+    ref = photo_ref(data)
+    results = post_sync(client, hazard, event_record(hazard["id"], photos=[ref])).json["results"]
+    assert [r["status"] for r in results] == ["created", "created"]
+    row = db.session.scalar(select(Hazard))
+    event = db.session.scalar(select(HazardEvent).where(HazardEvent.client_id.is_not(None)))
+    assert event.hazard_id == row.id and event.action.value == "comment"
+    assert results[1]["url"] == f"/safety/hazards/{row.id}#event-{event.id}"
+    assert put_photo(client, ref, data).status_code == 201
+    assert db.session.scalar(select(Photo.hazard_event_id)) == event.id
+    again = post_sync(client, event_record(hazard["id"]) | {"id": results[1]["id"]})
+    assert again.json["results"][0]["status"] in {"duplicate", "conflict"}
+    assert count(db, HazardEvent) == 2
+
+
+def test_a_follow_up_names_its_hazard_by_number_too_and_the_service_decides(client, auth, db, area):
+    from app.models import Role
+
+    worker = make_user(employee_no="S200")
+    auth.login(worker)
+    created = post_sync(client, hazard_record(area)).json["results"][0]
+    hazard = db.session.scalar(select(Hazard))
+    # A worker may comment, not verify; an officer may reject it (found by uuid, not theirs).
+    results = post_sync(
+        client, event_record(hazard.id), event_record(str(hazard.id), action="verify")
+    ).json["results"]
+    assert results[0]["status"] == "created"
+    assert results[1]["status"] == "invalid" and results[1]["errors"]["record"]
+    auth.logout()
+    auth.login(make_user(Role.SAFETY_OFFICER, employee_no="S201"))
+    rejected = post_sync(client, event_record(created["id"], action="reject", note="重复上报"))
+    assert rejected.json["results"][0]["status"] == "created"
+    db.session.refresh(hazard)
+    assert hazard.status.value == "rejected"
+
+
+def test_a_follow_up_for_an_unknown_hazard_is_invalid(client, logged_in):
+    for hazard_id in (str(uuid.uuid4()), 999999, "x", None):
+        result = post_sync(client, event_record(hazard_id)).json["results"][0]
+        assert result["status"] == "invalid"
+        assert result["errors"] == {"hazard_id": ["没有收到这个隐患。"]}
+
+
+def test_the_follow_up_forms_are_outbox_forms(client, auth, db, area):
+    worker = make_user(employee_no="S300")
+    auth.login(worker)
+    post_sync(client, hazard_record(area))
+    hazard = db.session.scalar(select(Hazard))
+    page = client.get(f"/safety/hazards/{hazard.id}").get_data(as_text=True)
+    assert 'data-outbox="hazard_event"' in page
+    assert f'name="hazard_id" value="{hazard.id}"' in page
