@@ -178,3 +178,61 @@ def test_the_follow_up_forms_are_outbox_forms(client, auth, db, area):
     page = client.get(f"/safety/hazards/{hazard.id}").get_data(as_text=True)
     assert 'data-outbox="hazard_event"' in page
     assert f'name="hazard_id" value="{hazard.id}"' in page
+
+
+# --- violation ------------------------------------------------------------------------------
+
+
+def violation_record(area, photos=(), **extra) -> dict:
+    data = {"area_id": str(area.id), "rule": "未戴安全帽", "description": "", "person": "张三"}
+    return record("violation", {**data, "patrol_id": "", **extra}, photos)
+
+
+@pytest.fixture
+def patroller(client, auth):
+    from app.models import Role
+
+    user = make_user(Role.INSPECTOR, employee_no="S400")
+    auth.login(user)
+    return user
+
+
+def test_a_violation_record_becomes_one_violation_with_its_photo(client, db, patroller, area):
+    from app.models.hazards import Violation
+
+    data = jpeg(color=(0, 0, 120))
+    ref = photo_ref(data)
+    sent = violation_record(area, [ref])
+    first = post_sync(client, sent).json["results"][0]
+    assert first["status"] == "created" and first["missing_photos"] == [ref["id"]]
+    violation = db.session.scalar(select(Violation))
+    assert first["url"] == f"/safety/violations/{violation.id}"
+    assert (violation.rule, violation.person, violation.reporter_id) == (
+        "未戴安全帽",
+        "张三",
+        patroller.id,
+    )
+    assert post_sync(client, sent).json["results"][0]["status"] == "duplicate"
+    assert put_photo(client, ref, data).status_code == 201
+    photo = db.session.scalar(select(Photo))
+    assert photo.violation_id == violation.id
+    assert file_path(photo.sha256).read_bytes() == data
+    assert count(db, Violation) == 1
+
+
+def test_a_violation_from_someone_who_may_not_patrol_is_invalid_with_the_reason(
+    client, db, logged_in, area
+):
+    result = post_sync(client, violation_record(area)).json["results"][0]
+    assert result["status"] == "invalid"
+    assert result["errors"] == {"record": ["只有群监员和安全员可以记录违章。"]}
+
+
+def test_an_invalid_violation_keeps_the_services_field_errors(client, patroller, area):
+    result = post_sync(client, violation_record(area, rule="", area_id="")).json["results"][0]
+    assert result["status"] == "invalid" and set(result["errors"]) == {"rule", "area_id"}
+
+
+def test_the_violation_form_is_an_outbox_form(client, patroller):
+    page = client.get("/safety/violations/new").get_data(as_text=True)
+    assert 'data-outbox="violation"' in page and 'data-outbox-pending="violation"' in page

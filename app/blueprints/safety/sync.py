@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models.hazards import Hazard, Photo
 from app.services.photos import absolute_path
 
-from .services import Conflict, Refused, act_on_hazard, report_hazard
+from .services import Conflict, Refused, act_on_hazard, report_hazard, report_violation
 from .services import photos as photo_store
 
 
@@ -94,5 +94,14 @@ def sync_hazard_event(user, record) -> HandlerResult:
     return HandlerResult(url=url, obj=event)
 
 
+def sync_violation(user, record) -> HandlerResult:
+    data = _reference(record.data, "patrol_id", "patrol", user)
+    violation, _created = _call(
+        report_violation, user, data, (), client_id=record.id, captured_at=record.captured_at
+    )
+    return HandlerResult(url=url_for("safety.violation", violation_id=violation.id), obj=violation)
+
+
 register_kind("hazard", sync_hazard, attach_photo=attach_to("hazard_id"))
 register_kind("hazard_event", sync_hazard_event, attach_photo=attach_to("hazard_event_id"))
+register_kind("violation", sync_violation, attach_photo=attach_to("violation_id"))
