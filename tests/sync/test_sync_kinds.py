@@ -236,3 +236,93 @@ def test_an_invalid_violation_keeps_the_services_field_errors(client, patroller,
 def test_the_violation_form_is_an_outbox_form(client, patroller):
     page = client.get("/safety/violations/new").get_data(as_text=True)
     assert 'data-outbox="violation"' in page and 'data-outbox-pending="violation"' in page
+
+
+# --- patrol ---------------------------------------------------------------------------------
+
+
+def patrol_record(area, version, answers=None, photos=(), **extra) -> dict:
+    items = version.items
+    answers = (
+        answers
+        if answers is not None
+        else [
+            {"item_id": str(items[0].id), "answer": "no", "note": "灭火器过期"},
+            {"item_id": str(items[1].id), "answer": "yes", "note": ""},
+            {"item_id": str(items[2].id), "answer": "na", "note": ""},
+        ]
+    )
+    data = {
+        "area_id": str(area.id),
+        "checklist_id": str(version.id),
+        "started_at": "2026-11-23T09:00:00+08:00",
+        "finished_at": "2026-11-23T09:20:00+08:00",
+        "answers": answers,
+        **extra,
+    }
+    return record("patrol", data, photos)
+
+
+@pytest.fixture
+def version(app, area):
+    from app.blueprints.safety.services import checklist_for
+    from tests.safety.factories import make_checklist
+
+    make_checklist()
+    return checklist_for(area)
+
+
+def test_a_patrol_record_is_a_whole_finished_round_with_answer_photos(
+    client, db, patroller, area, version
+):
+    from app.models.safety import Patrol, PatrolAnswer
+
+    data = jpeg(color=(200, 100, 0))
+    ref = photo_ref(data, item_id=str(version.items[0].id))
+    sent = patrol_record(area, version, photos=[ref])
+    first = post_sync(client, sent).json["results"][0]
+    assert first["status"] == "created", first
+    patrol = db.session.scalar(select(Patrol))
+    assert first["url"] == f"/safety/patrols/{patrol.id}"
+    assert patrol.status.value == "finished" and patrol.client_id == sent["id"]
+    assert patrol.started_at.replace(tzinfo=UTC) == datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    assert patrol.finished_at.replace(tzinfo=UTC) == datetime(2026, 11, 23, 1, 20, tzinfo=UTC)
+    answers = db.session.scalars(select(PatrolAnswer).order_by(PatrolAnswer.item_id)).all()
+    assert [a.answer.value for a in answers] == ["no", "yes", "na"]
+    assert post_sync(client, sent).json["results"][0]["status"] == "duplicate"
+    assert put_photo(client, ref, data).status_code == 201
+    photo = db.session.scalar(select(Photo))
+    assert photo.patrol_answer_id == answers[0].id
+    assert file_path(photo.sha256).read_bytes() == data
+    assert count(db, Patrol) == 1 and count(db, PatrolAnswer) == 3
+
+
+def test_a_hazard_found_on_an_offline_patrol_names_it_by_uuid(client, db, patroller, area, version):
+    from app.models.safety import Patrol
+
+    patrol = patrol_record(area, version)
+    results = post_sync(client, patrol, hazard_record(area, patrol_id=patrol["id"])).json
+    assert [r["status"] for r in results["results"]] == ["created", "created"]
+    assert db.session.scalar(select(Hazard.patrol_id)) == db.session.scalar(select(Patrol.id))
+
+
+def test_an_incomplete_or_malformed_patrol_is_invalid_and_leaves_nothing(
+    client, db, patroller, area, version
+):
+    from app.models.safety import Patrol, PatrolAnswer
+
+    short = patrol_record(
+        area, version, answers=[{"item_id": version.items[0].id, "answer": "yes"}]
+    )
+    wrong = patrol_record(area, version, answers=[{"item_id": version.items[0].id, "answer": "?"}])
+    garbage = patrol_record(area, version, answers="yes")
+    results = post_sync(client, short, wrong, garbage).json["results"]
+    assert [r["status"] for r in results] == ["invalid"] * 3
+    assert "answers" in results[0]["errors"] and "answer" in results[1]["errors"]
+    assert results[2]["errors"] == {"answers": ["答案的格式无法识别。"]}
+    assert count(db, Patrol) == 0 and count(db, PatrolAnswer) == 0
+
+
+def test_only_inspectors_patrol(client, logged_in, area, version):
+    result = post_sync(client, patrol_record(area, version)).json["results"][0]
+    assert result["status"] == "invalid" and list(result["errors"]) == ["record"]

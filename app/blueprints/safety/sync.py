@@ -6,16 +6,24 @@ the services. Photos arrive later through `PUT /sync/photos/<uuid>` and become `
 of the row the record became.
 """
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.blueprints.sync.registry import HandlerResult, SyncInvalid, register_kind, resolve
 from app.extensions import db
 from app.models.hazards import Hazard, Photo
+from app.models.safety import PatrolAnswer
 from app.services.photos import absolute_path
 
-from .services import Conflict, Refused, act_on_hazard, report_hazard, report_violation
+from .services import (
+    Conflict,
+    Refused,
+    act_on_hazard,
+    record_patrol,
+    report_hazard,
+    report_violation,
+)
 from .services import photos as photo_store
 
 
@@ -42,18 +50,40 @@ def _reference(data: dict, key: str, kind: str, user=None) -> dict:
     return data
 
 
+def _adopt(user, sync_photo, **owner) -> None:
+    """The photo's stored bytes become a `Photo` of `owner`, once (its uuid is the client id)."""
+    if db.session.scalar(select(Photo.id).where(Photo.client_id == sync_photo.id)):
+        return
+    data = absolute_path(sync_photo.path).read_bytes()
+    prepared = photo_store.adopt(data, client_id=sync_photo.id)
+    db.session.add(photo_store.store(prepared, user, **owner))
+    db.session.flush()
+
+
 def attach_to(owner_field: str):
-    """An `attach_photo` hook: the photo's stored bytes become a `Photo` of the row."""
+    """An `attach_photo` hook for kinds whose photos belong to the row itself."""
 
     def attach(user, obj, sync_photo) -> None:
-        if db.session.scalar(select(Photo.id).where(Photo.client_id == sync_photo.id)):
-            return
-        data = absolute_path(sync_photo.path).read_bytes()
-        prepared = photo_store.adopt(data, client_id=sync_photo.id)
-        db.session.add(photo_store.store(prepared, user, **{owner_field: obj.id}))
-        db.session.flush()
+        _adopt(user, sync_photo, **{owner_field: obj.id})
 
     return attach
+
+
+def attach_to_answer(user, patrol, sync_photo) -> None:
+    """A patrol's photos belong to the answer of the item the record named (`item_id`)."""
+    try:
+        item_id = int(sync_photo.item_id)
+    except (TypeError, ValueError):
+        item_id = None
+    answer = db.session.scalar(
+        select(PatrolAnswer).where(
+            PatrolAnswer.patrol_id == patrol.id, PatrolAnswer.item_id == item_id
+        )
+    )
+    if answer is None:
+        current_app.logger.warning("photo %s names no answered item of its patrol", sync_photo.id)
+        return
+    _adopt(user, sync_photo, patrol_answer_id=answer.id)
 
 
 def sync_hazard(user, record) -> HandlerResult:
@@ -102,6 +132,18 @@ def sync_violation(user, record) -> HandlerResult:
     return HandlerResult(url=url_for("safety.violation", violation_id=violation.id), obj=violation)
 
 
+def sync_patrol(user, record) -> HandlerResult:
+    """A whole round: area, checklist version, times and every answer, in one record."""
+    answers = record.data.get("answers")
+    if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
+        raise SyncInvalid({"answers": [_("The answers are not in a form this app reads.")]})
+    patrol, _created = _call(
+        record_patrol, user, record.data, (), client_id=record.id, captured_at=record.captured_at
+    )
+    return HandlerResult(url=url_for("safety.patrol", patrol_id=patrol.id), obj=patrol)
+
+
 register_kind("hazard", sync_hazard, attach_photo=attach_to("hazard_id"))
 register_kind("hazard_event", sync_hazard_event, attach_photo=attach_to("hazard_event_id"))
 register_kind("violation", sync_violation, attach_photo=attach_to("violation_id"))
+register_kind("patrol", sync_patrol, attach_photo=attach_to_answer)
