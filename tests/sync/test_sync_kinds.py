@@ -326,3 +326,79 @@ def test_an_incomplete_or_malformed_patrol_is_invalid_and_leaves_nothing(
 def test_only_inspectors_patrol(client, logged_in, area, version):
     result = post_sync(client, patrol_record(area, version)).json["results"][0]
     assert result["status"] == "invalid" and list(result["errors"]) == ["record"]
+
+
+# --- checkin --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def door(client, auth, db):
+    """An organizer at the door of an activity with two confirmed participants."""
+    from app.blueprints.activities import checkin, services
+    from tests.activities.factories import make_activity
+
+    organizer = make_user("organizer", employee_no="S500")
+    activity = make_activity(capacity=5, title="消防演练")
+    places = [services.sign_up(make_user(name=n), activity) for n in ("李四", "王五")]
+    db.session.commit()
+    auth.login(organizer)
+    return activity, [checkin.code_for(p) for p in places], places
+
+
+def checkin_record(activity, code) -> dict:
+    return record("checkin", {"activity_id": str(activity.id), "code": code})
+
+
+def test_checkin_records_check_people_in_once(client, db, door):
+    from app.models.activities import Participation
+
+    activity, codes, places = door
+    first, second = checkin_record(activity, codes[0]), checkin_record(activity, codes[1])
+    results = post_sync(client, first, second).json["results"]
+    assert [r["status"] for r in results] == ["created", "created"]
+    assert results[0]["url"] == f"/activities/{activity.id}/roster"
+    rows = [db.session.get(Participation, p.id) for p in places]
+    assert [r.checkin_client_id for r in rows] == [first["id"], second["id"]]
+    assert rows[0].checkin_captured_at.replace(tzinfo=UTC) == CAPTURED
+    assert post_sync(client, first).json["results"][0]["status"] == "duplicate"
+
+
+def test_a_used_code_is_invalid_and_does_not_undo_the_rest_of_the_batch(client, db, door):
+    from app.models.activities import Participation
+
+    activity, codes, places = door
+    results = post_sync(
+        client,
+        checkin_record(activity, codes[0]),
+        checkin_record(activity, codes[0]),
+        checkin_record(activity, "12-ABCDEF"),
+        checkin_record(activity, codes[1]),
+    ).json["results"]
+    assert [r["status"] for r in results] == ["created", "invalid", "invalid", "created"]
+    assert "此签到码已使用" in results[1]["errors"]["code"][0]
+    assert all(db.session.get(Participation, p.id).checked_in_at for p in places)
+
+
+def test_only_organizers_check_in_through_sync(client, auth, db, door):
+    activity, codes, _places = door
+    auth.logout()
+    auth.login(make_user(employee_no="S501"))
+    result = post_sync(client, checkin_record(activity, codes[0])).json["results"][0]
+    assert result == {
+        "id": result["id"],
+        "status": "invalid",
+        "errors": {"code": ["只有工会干事可以办理签到。"]},
+    }
+
+
+def test_the_typed_code_form_is_an_outbox_form_and_still_posts_without_javascript(client, db, door):
+    from app.models.activities import Participation
+
+    activity, codes, places = door
+    page = client.get(f"/activities/{activity.id}/checkin").get_data(as_text=True)
+    assert 'data-outbox="checkin"' in page and 'data-outbox-pending="checkin"' in page
+    assert f'name="activity_id" value="{activity.id}"' in page
+    response = client.post(f"/activities/{activity.id}/checkin", data={"code": codes[0]})
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Participation, places[0].id).checked_in_at is not None
