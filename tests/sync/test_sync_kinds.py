@@ -1,6 +1,7 @@
 """The real record kinds through POST /sync and PUT /sync/photos: hazard, follow-up, violation,
 patrol and check-in each become the same rows the online forms make, once."""
 
+import io
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -402,3 +403,31 @@ def test_the_typed_code_form_is_an_outbox_form_and_still_posts_without_javascrip
     assert response.status_code == 200
     db.session.expire_all()
     assert db.session.get(Participation, places[0].id).checked_in_at is not None
+
+
+def test_the_whole_round_page_is_an_outbox_form_and_posts_without_javascript(
+    client, db, patroller, area, version
+):
+    from app.models.safety import Patrol
+
+    assert f"/safety/patrols/round/{area.id}" in client.get("/safety/patrols").get_data(
+        as_text=True
+    )
+    url = f"/safety/patrols/round/{area.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-outbox="patrol"' in page and 'data-outbox-pending="patrol"' in page
+    assert f'data-item-id="{version.items[0].id}"' in page
+    form = {"area_id": area.id, "checklist_id": version.id}
+    for i, item in enumerate(version.items):
+        form |= {f"answers[{i}][item_id]": item.id, f"answers[{i}][answer]": "yes"}
+    missing = client.post(url, data={**form, "answers[2][answer]": ""})
+    assert missing.status_code == 422 and count(db, Patrol) == 0
+    data = jpeg()
+    form[f"photos-{version.items[0].id}"] = (io.BytesIO(data), "a.jpg")
+    response = client.post(url, data=form, content_type="multipart/form-data")
+    assert response.status_code == 303
+    patrol = db.session.scalar(select(Patrol))
+    assert response.headers["Location"].endswith(f"/safety/patrols/{patrol.id}")
+    assert patrol.status.value == "finished" and len(patrol.answers) == 3
+    assert db.session.scalar(select(Photo.patrol_answer_id)) is not None
+    assert client.get("/safety/patrols/round/999999").status_code == 404
