@@ -88,3 +88,58 @@ def test_a_hazard_with_two_photos_and_its_follow_up_captured_offline_sync_once_i
     )
     assert [a.lower() for a, _ in events] == ["report", "comment"]
     assert events[1][1] == "已设置警示带"
+
+
+def test_a_whole_patrol_round_captured_offline_arrives_once_with_every_answer(
+    page, live_server, tmp_path
+):
+    live_server.flask("demo")
+    employee_no = f"PR{uuid.uuid4().hex[:6]}"
+    live_server.make_user(employee_no, "inspector", name="整轮巡检员")
+    log_in(page, live_server.url, employee_no)
+    page.goto(live_server.url + "/safety/patrols")
+    page.locator("#whole-round summary").click()
+    page.locator("#whole-round a").first.click()
+    page.wait_for_url("**/safety/patrols/round/*")
+    round_path = page.url.removeprefix(live_server.url)
+    wait_for_service_worker(page)
+    wait_until_page_cached(page, round_path)
+
+    page.context.set_offline(True)
+    items = page.locator(".checklist-items > li")
+    n = items.count()
+    assert n >= 3
+    for index in range(n):
+        items.nth(index).locator("label", has_text="否" if index == 0 else "是").click()
+    items.nth(0).locator("input[type=text]").fill("灭火器过期")
+    items.nth(0).locator("input[type=file]").set_input_files([photo_file(tmp_path, "p.jpg")])
+    page.get_by_role("button", name="保存本轮巡查").click()
+    wait_until(page, "async () => (await WHOutbox.list()).length === 1")
+    page.reload()
+    [patrol] = outbox(page)
+    assert patrol["kind"] == "patrol" and len(patrol["data"]["answers"]) == n
+    assert patrol["photos"][0]["item_id"] == patrol["data"]["answers"][0]["item_id"]
+    kept = kept_photo(page, patrol["photos"][0]["id"])
+
+    page.context.set_offline(False)
+    wait_outbox_empty(page, timeout_ms=30_000)
+    [(patrol_id, status)] = rows(
+        live_server,
+        "SELECT p.id, p.status FROM patrols p JOIN users u ON u.id = p.inspector_id "
+        "WHERE u.employee_no = ?",
+        employee_no,
+    )
+    assert status.lower() == "finished"
+    answers = rows(
+        live_server, "SELECT answer, note FROM patrol_answers WHERE patrol_id = ?", patrol_id
+    )
+    assert len(answers) == n and ("no", "灭火器过期") in [(a.lower(), b) for a, b in answers]
+    [(digest,)] = rows(
+        live_server,
+        "SELECT ph.sha256 FROM photos ph JOIN patrol_answers a ON a.id = ph.patrol_answer_id "
+        "WHERE a.patrol_id = ?",
+        patrol_id,
+    )
+    assert (
+        live_server.root / "instance" / "uploads" / digest[:2] / f"{digest}.jpg"
+    ).read_bytes() == kept
