@@ -106,6 +106,14 @@ def test_hazard_photos_arriving_later_become_its_photos_byte_for_byte(
     served.close()
 
 
+def test_at_most_six_photos_as_on_the_form(client, db, logged_in, area):
+    refs = [photo_ref(jpeg(color=(i, 0, 0))) for i in range(7)]
+    result = post_sync(client, hazard_record(area, refs)).json["results"][0]
+    assert result["status"] == "invalid"
+    assert result["errors"] == {"photos": ["最多上传 6 张照片。"]}
+    assert count(db, Hazard) == 0
+
+
 def test_a_hazard_can_name_the_patrol_record_it_was_found_on_by_uuid(client, db, logged_in, area):
     result = post_sync(client, hazard_record(area, patrol_id=str(uuid.uuid4()))).json["results"]
     assert result[0]["status"] == "invalid" and "patrol_id" in result[0]["errors"]

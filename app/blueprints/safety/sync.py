@@ -37,6 +37,12 @@ def _call(service, *args, **kwargs):
         raise SyncInvalid({"id": [_("This id already belongs to another record.")]}) from None
 
 
+def _photo_limit(record) -> None:
+    """The form's limit on photos, for photos the service never sees (they come by PUT)."""
+    if len(record.photos) > photo_store.MAX_PHOTOS:
+        raise SyncInvalid({"photos": [_("Attach at most %(n)d photos.", n=photo_store.MAX_PHOTOS)]})
+
+
 def _reference(data: dict, key: str, kind: str, user=None) -> dict:
     """`data` with `key` turned from an earlier record's uuid into the id of its row.
 
@@ -87,6 +93,7 @@ def attach_to_answer(user, patrol, sync_photo) -> None:
 
 
 def sync_hazard(user, record) -> HandlerResult:
+    _photo_limit(record)
     data = _reference(record.data, "patrol_id", "patrol", user)
     hazard, _created = _call(
         report_hazard, user, data, (), client_id=record.id, captured_at=record.captured_at
@@ -106,6 +113,7 @@ def _hazard(raw) -> Hazard | None:
 
 
 def sync_hazard_event(user, record) -> HandlerResult:
+    _photo_limit(record)
     data = record.data
     hazard = _hazard(data.get("hazard_id"))
     if hazard is None:
@@ -125,6 +133,7 @@ def sync_hazard_event(user, record) -> HandlerResult:
 
 
 def sync_violation(user, record) -> HandlerResult:
+    _photo_limit(record)
     data = _reference(record.data, "patrol_id", "patrol", user)
     violation, _created = _call(
         report_violation, user, data, (), client_id=record.id, captured_at=record.captured_at
