@@ -65,27 +65,35 @@ def clean_image(data: bytes) -> bytes:
         raise ImageRejected(_("This file is not a readable JPEG photo.")) from None
 
 
+def write_once(target: Path, data: bytes) -> None:
+    """Write `data` to `target` unless a file is there already: atomically, and on disk (fsync)
+    before returning, so a reader never sees half a picture and "stored" means stored.
+
+    Meant for content-addressed names, where an existing file already holds these bytes.
+    """
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def store_image(data: bytes) -> tuple[str, str]:
     """Check, clean and store a photo; return (sha256 of the stored bytes, relative path).
 
-    Raises ImageRejected. Storing the same picture twice is harmless: the file is replaced
-    atomically by identical bytes.
+    Raises ImageRejected. Storing the same picture twice is harmless: the file is written once.
     """
     cleaned = clean_image(data)
     digest = hashlib.sha256(cleaned).hexdigest()
     relative = relative_path(digest)
-    target = absolute_path(relative)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(cleaned)
-                # On disk before the phone hears "stored" and deletes its copy.
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    # On disk before the phone hears "stored" and deletes its copy.
+    write_once(absolute_path(relative), cleaned)
     return digest, relative

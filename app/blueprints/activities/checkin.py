@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.activities.errors import Refused
 from app.blueprints.activities.queries import can_manage
+from app.blueprints.sync.registry import HandlerResult, SyncInvalid, register_kind
 from app.extensions import db
 from app.models import User
 from app.models._types import utcnow
@@ -100,7 +101,7 @@ def check_in(
     client_id: str | None = None,
     captured_at: datetime | None = None,
 ) -> CheckInResult:
-    """Check a participant in by their code; idempotent.
+    """Check a participant in by their code; idempotent. Flushes; the caller commits.
 
     The same `client_id` (an outbox record id) again gives `duplicate` and changes nothing;
     the same `client_id` with another code or activity gives `conflict`. A code of another
@@ -144,28 +145,29 @@ def check_in(
             participation,
         )
     now = utcnow()
-    # Conditional, so that two scans of one code at the same moment check in only once.
+    # Conditional, so that two scans of one code at the same moment check in only once. In a
+    # savepoint, so that a clash undoes this statement only, not the caller's transaction
+    # (the sync endpoint handles a whole batch in one).
     try:
-        changed = db.session.execute(
-            update(Participation)
-            .where(Participation.id == participation.id, Participation.checked_in_at.is_(None))
-            .values(
-                checked_in_at=now,
-                checked_in_by_id=organizer.id,
-                checkin_client_id=client_id or None,
-                checkin_captured_at=captured_at,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        with db.session.begin_nested():
+            changed = db.session.execute(
+                update(Participation)
+                .where(Participation.id == participation.id, Participation.checked_in_at.is_(None))
+                .values(
+                    checked_in_at=now,
+                    checked_in_by_id=organizer.id,
+                    checkin_client_id=client_id or None,
+                    checkin_captured_at=captured_at,
+                )
+                .execution_options(synchronize_session=False)
+            ).rowcount
     except IntegrityError:
         # The same outbox record sent twice at once: the other request recorded it.
-        db.session.rollback()
         done = db.session.scalar(
             select(Participation).where(Participation.checkin_client_id == client_id)
         )
         return _replayed(done, activity, code)
     if not changed:
-        db.session.rollback()
         db.session.refresh(participation)
         return _invalid(
             _(
@@ -176,7 +178,7 @@ def check_in(
             participation,
         )
     audit.record("activity.checked_in", activity, actor=organizer, summary=name)
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(participation)
     return CheckInResult("created", participation)
 
@@ -187,7 +189,13 @@ def sync_record(organizer: User, record_id: str, data: dict, captured_at: dateti
     For the sync blueprint's handler registry; answers in the shape of one sync result.
     """
     activity_id = data.get("activity_id")
-    activity = db.session.get(Activity, activity_id) if isinstance(activity_id, int) else None
+    if isinstance(activity_id, str) and activity_id.isdigit():  # as a form sends it
+        activity_id = int(activity_id)
+    activity = (
+        db.session.get(Activity, activity_id)
+        if isinstance(activity_id, int) and not isinstance(activity_id, bool)
+        else None
+    )
     if activity is None:
         return {
             "status": "invalid",
@@ -201,3 +209,17 @@ def sync_record(organizer: User, record_id: str, data: dict, captured_at: dateti
     if result.errors:
         answer["errors"] = result.errors
     return answer
+
+
+def sync_checkin(organizer: User, record) -> HandlerResult:
+    """`sync_record` as the sync registry calls a handler (`record`: a SyncItem)."""
+    answer = sync_record(organizer, record.id, record.data, record.captured_at)
+    if answer["status"] not in ("created", "duplicate"):
+        raise SyncInvalid(answer["errors"])
+    participation = db.session.scalar(
+        select(Participation).where(Participation.checkin_client_id == record.id)
+    )
+    return HandlerResult(url=answer["url"], obj=participation)
+
+
+register_kind("checkin", sync_checkin)

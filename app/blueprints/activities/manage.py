@@ -159,6 +159,7 @@ def check_in(activity_id):
     result, status = None, 200
     if form.validate_on_submit():
         result = checkin.check_in(current_user, activity, form.code.data)
+        db.session.commit()
         if result.status == "invalid":
             status = 422
         else:

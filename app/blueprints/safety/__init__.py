@@ -8,7 +8,7 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-from app.blueprints.safety import jobs, routes  # noqa: E402,F401
+from app.blueprints.safety import jobs, routes, sync  # noqa: E402,F401
 
 
 @bp.context_processor

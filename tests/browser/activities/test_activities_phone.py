@@ -72,11 +72,16 @@ def test_sign_up_waitlist_promotion_check_in_results_and_gate(
     # The organizer checks the second in by the typed code; a reused code is refused.
     organizer.goto(activity_url + "/checkin")
     organizer.fill("input[name=code]", code)
+    # Outbox-first: the check-in is kept on the phone, sent, and shown as synced; the reused
+    # code comes back invalid with the server's reason and stays for the organizer to discard.
     organizer.get_by_role("button", name="签到", exact=True).click()
-    organizer.get_by_text("孙候补 签到成功").wait_for()
+    pending = organizer.locator("[data-outbox-pending=checkin]")
+    pending.locator("li[data-state=synced]", has_text=code).wait_for()
     organizer.fill("input[name=code]", code)
     organizer.get_by_role("button", name="签到", exact=True).click()
-    organizer.get_by_text("此签到码已使用").wait_for()
+    pending.locator("li[data-state=invalid]", has_text="此签到码已使用").wait_for()
+    organizer.reload()
+    assert "已签到 1 /" in organizer.locator("#checkin .muted").inner_text()
 
     # Results: a pass gives the safety qualification.
     organizer.goto(activity_url + "/results")

@@ -18,6 +18,13 @@ def _photo(colour: str) -> dict:
     return {"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
 
 
+def _synced(page, kind: str):
+    """The link of the record the outbox has just sent (it waits for the server's answer)."""
+    link = page.locator(f"[data-outbox-pending={kind}] li[data-state=synced] a").first
+    link.wait_for()
+    return link
+
+
 def _loaded(image) -> bool:
     """Whether the photo really loads (through the access-checked route); lazy images wait."""
     return image.evaluate(
@@ -93,6 +100,8 @@ def test_patrol_to_closed_hazard_on_a_phone(live_server, phones):
     page.select_option("select[name=severity]", value="serious")
     page.set_input_files("input[name=photos]", files=[_photo("#aa2222")])
     page.get_by_role("button", name="上报", exact=True).click()
+    # Outbox-first: saved on the phone, sent, and listed as synced with a link to the hazard.
+    _synced(page, "hazard").click()
     page.wait_for_url(re.compile(r"/safety/hazards/\d+$"))
     hazard_url = page.url
     assert page.locator("#hazard-status").inner_text() == "已上报"
@@ -124,7 +133,9 @@ def test_patrol_to_closed_hazard_on_a_phone(live_server, phones):
     page.fill("#action-rectify textarea[name=note]", "已加装防护罩")
     page.set_input_files("#action-rectify input[name=photos]", files=[_photo("#22aa22")])
     page.locator("#action-rectify button[type=submit]").click()
-    page.wait_for_url(hazard_url)
+    _synced(page, "hazard_event").click()
+    page.wait_for_url(re.compile(re.escape(hazard_url) + "#event-\\d+$"))
+    page.reload()
     assert page.locator("#hazard-status").inner_text() == "待验收"
 
     # Someone other than the rectifier verifies and closes; the dashboard counts it.
@@ -133,7 +144,9 @@ def test_patrol_to_closed_hazard_on_a_phone(live_server, phones):
     page.goto(hazard_url)
     page.locator("#action-verify summary").click()
     page.locator("#action-verify button[type=submit]").click()
-    page.wait_for_url(hazard_url)
+    _synced(page, "hazard_event").click()
+    page.wait_for_url(re.compile(re.escape(hazard_url) + "#event-\\d+$"))
+    page.reload()
     assert page.locator("#hazard-status").inner_text() == "已销号"
     timeline = page.locator("#timeline > li")
     steps = [timeline.nth(i).locator("strong").inner_text() for i in range(timeline.count())]

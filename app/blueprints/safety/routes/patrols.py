@@ -1,5 +1,7 @@
-"""Patrols: start, answer item by item, finish; weekly plans and their coverage."""
+"""Patrols: start, answer item by item, finish (or a whole round at once, outbox-first);
+weekly plans and their coverage."""
 
+import re
 from datetime import date, timedelta
 
 from flask import abort, flash, redirect, request, url_for
@@ -10,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db, htmx
 from app.models.hazards import Hazard, Violation
-from app.models.safety import ChecklistVersion, Patrol, PatrolPlan, PatrolStatus, week_start
+from app.models.safety import Area, ChecklistVersion, Patrol, PatrolPlan, PatrolStatus, week_start
 
 from .. import bp, permissions, queries
 from ..forms import FinishPatrolForm, PlanForm, StartPatrolForm
@@ -18,8 +20,10 @@ from ..services import (
     Refused,
     ValidationFailed,
     answer_item,
+    checklist_for,
     coverage,
     finish_patrol,
+    record_patrol,
     save_plan,
     start_patrol,
     stop_plan,
@@ -250,4 +254,63 @@ def patrol_coverage():
         previous=week - timedelta(days=7),
         following=week + timedelta(days=7),
         days=[week + timedelta(days=i) for i in range(7)],
+    )
+
+
+ANSWER_FIELD = re.compile(r"answers\[(\d{1,3})\]\[(item_id|answer|note)\]")
+
+
+def _round_data(form) -> dict:
+    """The form's fields as the outbox sends them: `answers[0][item_id]` and so on become a
+    list of answers; the rest stays flat."""
+    data, answers = {}, {}
+    for key, value in form.items():
+        match = ANSWER_FIELD.fullmatch(key)
+        if match:
+            answers.setdefault(int(match.group(1)), {})[match.group(2)] = value
+        else:
+            data[key] = value
+    data["answers"] = [answers[i] for i in sorted(answers)]
+    return data
+
+
+@bp.route("/patrols/round/<int:area_id>", methods=["GET", "POST"])
+@login_required
+def patrol_round(area_id):
+    """A whole round on one page, outbox-first: it works without network once the page is on
+    the phone. Without JavaScript it posts here and is recorded the same way."""
+    area = db.get_or_404(Area, area_id)
+    version = checklist_for(area) if area.active else None
+    if version is None:
+        abort(404)
+    errors = {}
+    if request.method == "POST":
+        photos = [
+            (key.removeprefix("photos-"), upload)
+            for key in request.files
+            if key.startswith("photos-")
+            for upload in request.files.getlist(key)
+        ]
+        try:
+            patrol, _created = record_patrol(
+                current_user,
+                _round_data(request.form),
+                photos,
+                client_id=request.form.get("client_id"),
+            )
+        except Refused as refused:
+            return refused_response(refused)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            errors = failed.errors
+        else:
+            db.session.commit()
+            return redirect(url_for("safety.patrol", patrol_id=patrol.id), 303)
+    return page_or_partial(
+        "safety/patrols/round.html",
+        "safety/patrols/round.html",
+        422 if errors else 200,
+        area=area,
+        version=version,
+        errors=errors,
     )

@@ -7,7 +7,6 @@ only through `safety.photo`, which checks that the viewer may see the record it 
 
 import hashlib
 import io
-import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps
 
 from app.models.hazards import Photo
+from app.services.photos import write_once
 
 from .common import ValidationFailed
 
@@ -121,6 +121,24 @@ def _encode(image: Image.Image) -> PreparedPhoto:
     )
 
 
+def adopt(data: bytes, client_id: str | None = None) -> PreparedPhoto:
+    """A photo that arrived through sync: already checked, upright and without EXIF
+    (`app.services.photos.store_image`), so its bytes are kept as they are, byte for byte;
+    only the size and the thumbnail are made here."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        thumb_image = image.convert("RGB")
+    thumb_image.thumbnail((THUMB_EDGE, THUMB_EDGE))
+    return PreparedPhoto(
+        data=data,
+        thumb=_jpeg(thumb_image, 75),
+        sha256=hashlib.sha256(data).hexdigest(),
+        width=image.width,
+        height=image.height,
+        client_id=client_id,
+    )
+
+
 def _jpeg(image: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=quality, optimize=True)
@@ -150,19 +168,10 @@ def file_path(sha256: str, thumb: bool = False) -> Path:
     return root / sha256[:2] / f"{sha256}.jpg"
 
 
-def _write_once(path: Path, data: bytes) -> None:
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)  # atomic: a reader never sees half a picture
-
-
 def store(prepared: PreparedPhoto, user, **owner) -> Photo:
     """Write the files (once per content) and return a Photo row for `owner` (not yet added)."""
-    _write_once(file_path(prepared.sha256), prepared.data)
-    _write_once(file_path(prepared.sha256, thumb=True), prepared.thumb)
+    write_once(file_path(prepared.sha256), prepared.data)
+    write_once(file_path(prepared.sha256, thumb=True), prepared.thumb)
     return Photo(
         client_id=prepared.client_id,
         sha256=prepared.sha256,

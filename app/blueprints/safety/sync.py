@@ -1,0 +1,158 @@
+"""The safety network's offline record kinds, wired into the sync machinery.
+
+Each handler turns an outbox record into a call of the same service the online form calls
+(with the record's uuid as `client_id` and the phone's `captured_at`); validation stays in
+the services. Photos arrive later through `PUT /sync/photos/<uuid>` and become `Photo` rows
+of the row the record became.
+"""
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.blueprints.sync.registry import HandlerResult, SyncInvalid, register_kind, resolve
+from app.extensions import db
+from app.models.hazards import Hazard, Photo
+from app.models.safety import PatrolAnswer
+from app.services.photos import absolute_path
+
+from .services import (
+    Conflict,
+    Refused,
+    act_on_hazard,
+    record_patrol,
+    report_hazard,
+    report_violation,
+)
+from .services import photos as photo_store
+
+
+def _call(service, *args, **kwargs):
+    """Run a service; a refusal or a reused id is an invalid record with the reason."""
+    try:
+        return service(*args, **kwargs)
+    except Refused as refused:
+        raise SyncInvalid({"record": [refused.message]}) from None
+    except Conflict:
+        raise SyncInvalid({"id": [_("This id already belongs to another record.")]}) from None
+
+
+def _photo_limit(record) -> None:
+    """The form's limit on photos, for photos the service never sees (they come by PUT)."""
+    if len(record.photos) > photo_store.MAX_PHOTOS:
+        raise SyncInvalid({"photos": [_("Attach at most %(n)d photos.", n=photo_store.MAX_PHOTOS)]})
+
+
+def _reference(data: dict, key: str, kind: str, user=None) -> dict:
+    """`data` with `key` turned from an earlier record's uuid into the id of its row.
+
+    A numeric id (or nothing) is passed on as it is; a uuid that names no received record
+    is left for the service to refuse as an unknown choice.
+    """
+    raw = data.get(key)
+    if isinstance(raw, str) and "-" in raw:
+        row = resolve(kind, raw, user)
+        return {**data, key: row.id if row is not None else -1}
+    return data
+
+
+def _adopt(user, sync_photo, **owner) -> None:
+    """The photo's stored bytes become a `Photo` of `owner`, once (its uuid is the client id)."""
+    if db.session.scalar(select(Photo.id).where(Photo.client_id == sync_photo.id)):
+        return
+    data = absolute_path(sync_photo.path).read_bytes()
+    prepared = photo_store.adopt(data, client_id=sync_photo.id)
+    db.session.add(photo_store.store(prepared, user, **owner))
+    db.session.flush()
+
+
+def attach_to(owner_field: str):
+    """An `attach_photo` hook for kinds whose photos belong to the row itself."""
+
+    def attach(user, obj, sync_photo) -> None:
+        _adopt(user, sync_photo, **{owner_field: obj.id})
+
+    return attach
+
+
+def attach_to_answer(user, patrol, sync_photo) -> None:
+    """A patrol's photos belong to the answer of the item the record named (`item_id`)."""
+    try:
+        item_id = int(sync_photo.item_id)
+    except (TypeError, ValueError):
+        item_id = None
+    answer = db.session.scalar(
+        select(PatrolAnswer).where(
+            PatrolAnswer.patrol_id == patrol.id, PatrolAnswer.item_id == item_id
+        )
+    )
+    if answer is None:
+        current_app.logger.warning("photo %s names no answered item of its patrol", sync_photo.id)
+        return
+    _adopt(user, sync_photo, patrol_answer_id=answer.id)
+
+
+def sync_hazard(user, record) -> HandlerResult:
+    _photo_limit(record)
+    data = _reference(record.data, "patrol_id", "patrol", user)
+    hazard, _created = _call(
+        report_hazard, user, data, (), client_id=record.id, captured_at=record.captured_at
+    )
+    return HandlerResult(url=url_for("safety.hazard", hazard_id=hazard.id), obj=hazard)
+
+
+def _hazard(raw) -> Hazard | None:
+    """A follow-up names its hazard by the hazard record's uuid (perhaps captured offline by
+    someone else: whether this user may act on it is the service's question) or by its id."""
+    if isinstance(raw, str) and "-" in raw:
+        return resolve("hazard", raw)
+    try:
+        return db.session.get(Hazard, int(raw)) if not isinstance(raw, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def sync_hazard_event(user, record) -> HandlerResult:
+    _photo_limit(record)
+    data = record.data
+    hazard = _hazard(data.get("hazard_id"))
+    if hazard is None:
+        raise SyncInvalid({"hazard_id": [_("No such hazard has been received.")]})
+    event, _created = _call(
+        act_on_hazard,
+        user,
+        hazard,
+        data.get("action"),
+        data,
+        (),
+        client_id=record.id,
+        captured_at=record.captured_at,
+    )
+    url = url_for("safety.hazard", hazard_id=hazard.id, _anchor=f"event-{event.id}")
+    return HandlerResult(url=url, obj=event)
+
+
+def sync_violation(user, record) -> HandlerResult:
+    _photo_limit(record)
+    data = _reference(record.data, "patrol_id", "patrol", user)
+    violation, _created = _call(
+        report_violation, user, data, (), client_id=record.id, captured_at=record.captured_at
+    )
+    return HandlerResult(url=url_for("safety.violation", violation_id=violation.id), obj=violation)
+
+
+def sync_patrol(user, record) -> HandlerResult:
+    """A whole round: area, checklist version, times and every answer, in one record."""
+    answers = record.data.get("answers")
+    if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
+        raise SyncInvalid({"answers": [_("The answers are not in a form this app reads.")]})
+    patrol, _created = _call(
+        record_patrol, user, record.data, (), client_id=record.id, captured_at=record.captured_at
+    )
+    return HandlerResult(url=url_for("safety.patrol", patrol_id=patrol.id), obj=patrol)
+
+
+register_kind("hazard", sync_hazard, attach_photo=attach_to("hazard_id"))
+register_kind("hazard_event", sync_hazard_event, attach_photo=attach_to("hazard_event_id"))
+register_kind("violation", sync_violation, attach_photo=attach_to("violation_id"))
+register_kind("patrol", sync_patrol, attach_photo=attach_to_answer)

@@ -1,0 +1,145 @@
+"""The real hazard form offline in Chromium: one hazard, its photos byte for byte, and a
+follow-up captured offline for that same offline hazard, synced after it."""
+
+import sqlite3
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+from tests.browser.sync.conftest import kept_photo, outbox, photo_file, sha256, wait_outbox_empty
+from tests.browser.test_shell import wait_for_service_worker, wait_until, wait_until_page_cached
+
+NEW = "/safety/hazards/new"
+
+
+def rows(server, sql, *args) -> list[tuple]:
+    with sqlite3.connect(server.root / "live.db") as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def test_a_hazard_with_two_photos_and_its_follow_up_captured_offline_sync_once_in_order(
+    page, live_server, tmp_path
+):
+    live_server.flask("demo")  # areas and checklists
+    employee_no = f"HZ{uuid.uuid4().hex[:6]}"
+    live_server.make_user(employee_no, "inspector", name="离线巡检员")
+    title = f"{uuid.uuid4().hex[:8]} 护栏松动"
+    log_in(page, live_server.url, employee_no)
+    page.goto(live_server.url + NEW)
+    wait_for_service_worker(page)
+    wait_until_page_cached(page, NEW)
+
+    page.context.set_offline(True)
+    page.fill("input[name=title]", title)
+    page.select_option("select[name=area_id]", index=1)
+    page.select_option("select[name=category]", index=1)
+    page.select_option("select[name=severity]", value="serious")
+    page.fill("textarea[name=description]", "二号线旁的护栏")
+    page.set_input_files(
+        "input[name=photos]",
+        [photo_file(tmp_path, "a.jpg"), photo_file(tmp_path, "b.jpg", (900, 1800))],
+    )
+    page.get_by_role("button", name="上报", exact=True).click()
+    wait_until(page, "async () => (await WHOutbox.list()).length === 1")
+    [hazard] = outbox(page)
+    assert hazard["kind"] == "hazard" and hazard["label"] == title and len(hazard["photos"]) == 2
+
+    # A follow-up of that hazard, also offline. The hazard has no page yet (it is not on the
+    # server), so the record is put in the outbox as the follow-up form would make it, naming
+    # the hazard by its record's uuid.
+    page.evaluate(
+        """async (hazardId) => {
+            await WHOutbox.add({
+                id: crypto.randomUUID(), owner: document.body.dataset.userId,
+                kind: "hazard_event", name: "评论", label: "已设置警示带",
+                captured_at: new Date().toISOString(),
+                data: {hazard_id: hazardId, action: "comment", note: "已设置警示带"},
+                photos: [], state: "pending", errors: null, seq: Date.now() * 1000 + 999,
+            }, []);
+        }""",
+        hazard["id"],
+    )
+
+    page.reload()  # offline: the worker serves the form, IndexedDB still has both records
+    pending = page.locator("[data-outbox-pending=hazard] > li:not([data-state=synced])")
+    expect(pending).to_have_count(1)
+    records = outbox(page)
+    assert [r["kind"] for r in records] == ["hazard", "hazard_event"]
+    page_bytes = {ref["id"]: kept_photo(page, ref["id"]) for ref in hazard["photos"]}
+    assert rows(live_server, "SELECT id FROM hazards WHERE title = ?", title) == []
+
+    page.context.set_offline(False)
+    wait_outbox_empty(page, timeout_ms=30_000)
+    [(hazard_id, client_id)] = rows(
+        live_server, "SELECT id, client_id FROM hazards WHERE title = ?", title
+    )
+    assert client_id.replace("-", "") == hazard["id"].replace("-", "")
+    photos = rows(
+        live_server, "SELECT sha256 FROM photos WHERE hazard_id = ? ORDER BY id", hazard_id
+    )
+    stored = [(live_server.root / "instance" / "uploads" / s[:2] / f"{s}.jpg") for (s,) in photos]
+    assert [p.read_bytes() for p in stored] == [page_bytes[ref["id"]] for ref in hazard["photos"]]
+    assert [s for (s,) in photos] == [sha256(page_bytes[ref["id"]]) for ref in hazard["photos"]]
+    events = rows(
+        live_server,
+        "SELECT action, note FROM hazard_events WHERE hazard_id = ? ORDER BY id",
+        hazard_id,
+    )
+    assert [a.lower() for a, _ in events] == ["report", "comment"]
+    assert events[1][1] == "已设置警示带"
+
+
+def test_a_whole_patrol_round_captured_offline_arrives_once_with_every_answer(
+    page, live_server, tmp_path
+):
+    live_server.flask("demo")
+    employee_no = f"PR{uuid.uuid4().hex[:6]}"
+    live_server.make_user(employee_no, "inspector", name="整轮巡检员")
+    log_in(page, live_server.url, employee_no)
+    page.goto(live_server.url + "/safety/patrols")
+    page.locator("#whole-round summary").click()
+    page.locator("#whole-round a").first.click()
+    page.wait_for_url("**/safety/patrols/round/*")
+    round_path = page.url.removeprefix(live_server.url)
+    wait_for_service_worker(page)
+    wait_until_page_cached(page, round_path)
+
+    page.context.set_offline(True)
+    items = page.locator(".checklist-items > li")
+    n = items.count()
+    assert n >= 3
+    for index in range(n):
+        items.nth(index).locator("label", has_text="否" if index == 0 else "是").click()
+    items.nth(0).locator("input[type=text]").fill("灭火器过期")
+    items.nth(0).locator("input[type=file]").set_input_files([photo_file(tmp_path, "p.jpg")])
+    page.get_by_role("button", name="保存本轮巡查").click()
+    wait_until(page, "async () => (await WHOutbox.list()).length === 1")
+    page.reload()
+    [patrol] = outbox(page)
+    assert patrol["kind"] == "patrol" and len(patrol["data"]["answers"]) == n
+    assert patrol["photos"][0]["item_id"] == patrol["data"]["answers"][0]["item_id"]
+    kept = kept_photo(page, patrol["photos"][0]["id"])
+
+    page.context.set_offline(False)
+    wait_outbox_empty(page, timeout_ms=30_000)
+    [(patrol_id, status)] = rows(
+        live_server,
+        "SELECT p.id, p.status FROM patrols p JOIN users u ON u.id = p.inspector_id "
+        "WHERE u.employee_no = ?",
+        employee_no,
+    )
+    assert status.lower() == "finished"
+    answers = rows(
+        live_server, "SELECT answer, note FROM patrol_answers WHERE patrol_id = ?", patrol_id
+    )
+    assert len(answers) == n and ("no", "灭火器过期") in [(a.lower(), b) for a, b in answers]
+    [(digest,)] = rows(
+        live_server,
+        "SELECT ph.sha256 FROM photos ph JOIN patrol_answers a ON a.id = ph.patrol_answer_id "
+        "WHERE a.patrol_id = ?",
+        patrol_id,
+    )
+    assert (
+        live_server.root / "instance" / "uploads" / digest[:2] / f"{digest}.jpg"
+    ).read_bytes() == kept
