@@ -11,12 +11,12 @@ from sqlalchemy.orm import joinedload
 from app.blueprints.activities import bp, checkin, export, queries, results, services
 from app.blueprints.activities.errors import Refused
 from app.blueprints.activities.forms import ActivityForm, CancelActivityForm, CheckInForm
-from app.blueprints.activities.routes import fragment_or_page
 from app.blueprints.activities.uploads import store_cover
 from app.blueprints.auth.access import roles_required
 from app.extensions import db
 from app.models import Department, Role
 from app.models.activities import Activity, ActivityKind
+from app.rendering import page_or_fragment
 from app.services.users import ValidationFailed
 
 MANAGERS = (Role.ORGANIZER, Role.ADMIN)
@@ -172,8 +172,8 @@ def check_in(activity_id):
         "result": result,
         "counts": queries.counts_by_activity([activity.id])[activity.id],
     }
-    return fragment_or_page(
-        "activities/_checkin.html", "activities/checkin.html", **context
+    return page_or_fragment(
+        "activities/checkin.html", "activities/_checkin.html", **context
     ), status
 
 
@@ -266,9 +266,9 @@ def gate():
     if department_id is not None and department_id not in {d.id for d in departments}:
         department_id = None
     groups = results.qualification_gate(department_id)
-    return fragment_or_page(
-        "activities/_gate.html",
+    return page_or_fragment(
         "activities/gate.html",
+        "activities/_gate.html",
         groups=groups,
         departments=departments,
         department_id=department_id,

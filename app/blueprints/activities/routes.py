@@ -20,6 +20,7 @@ from app.blueprints.activities.uploads import cover_path
 from app.extensions import db, htmx
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityKind, ParticipationStatus
+from app.rendering import page_or_fragment
 
 TABS = ("open", "mine", "past")
 
@@ -28,10 +29,6 @@ def get_visible_activity(activity_id: int) -> Activity:
     """Any logged-in worker may read an activity; the list shows each one their audience's,
     and signing up checks the audience (with a message that says so)."""
     return db.get_or_404(Activity, activity_id)
-
-
-def fragment_or_page(partial: str, full_page: str, **context):
-    return render_template(partial if htmx and not htmx.boosted else full_page, **context)
 
 
 @bp.route("/")
@@ -47,9 +44,9 @@ def index():
         error_out=False,
     )
     ids = [a.id for a in page.items]
-    return fragment_or_page(
-        "activities/_list.html",
+    return page_or_fragment(
         "activities/index.html",
+        "activities/_list.html",
         tab=tab,
         tabs=TABS,
         page=page,
@@ -80,8 +77,8 @@ def _show_context(activity: Activity) -> dict:
 @login_required
 def show(activity_id):
     activity = get_visible_activity(activity_id)
-    return fragment_or_page(
-        "activities/_signup.html", "activities/show.html", **_show_context(activity)
+    return page_or_fragment(
+        "activities/show.html", "activities/_signup.html", **_show_context(activity)
     )
 
 

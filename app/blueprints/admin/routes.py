@@ -19,6 +19,7 @@ from app.blueprints.admin.forms import (
 from app.blueprints.auth.access import roles_required
 from app.extensions import db, htmx
 from app.models import AuditLog, Department, Role, User, UserRole
+from app.rendering import page_or_fragment
 from app.services import departments as dept_service
 from app.services.users import (
     ValidationFailed,
@@ -27,12 +28,6 @@ from app.services.users import (
     reset_password,
     update_user,
 )
-
-
-def _fragment(full_template: str, partial_template: str, **context):
-    """The page, or for an htmx request just the part that the page itself includes."""
-    template = partial_template if htmx and not htmx.boosted else full_template
-    return render_template(template, **context)
 
 
 def _apply_errors(form, errors: dict[str, list[str]]) -> None:
@@ -111,7 +106,7 @@ def users():
     page = db.paginate(
         users_query(request.args), per_page=bp_config("USERS_PER_PAGE"), error_out=False
     )
-    return _fragment(
+    return page_or_fragment(
         "admin/users.html",
         "admin/_user_results.html",
         page=page,
@@ -312,7 +307,7 @@ def edit_department(dept_id):
                 return "", 200, {"HX-Redirect": url_for("admin.departments")}
             return redirect(url_for("admin.departments"), 303)
     status = 422 if request.method == "POST" else 200
-    return _fragment(
+    return page_or_fragment(
         "admin/department_edit.html", "admin/_department_edit.html", dept=dept, form=form
     ), status
 
@@ -403,4 +398,6 @@ def audit_log():
         like = f"%{q}%"
         query = query.where(or_(AuditLog.action.ilike(like), AuditLog.summary.ilike(like)))
     page = db.paginate(query, per_page=bp_config("AUDIT_PER_PAGE"), error_out=False)
-    return _fragment("admin/audit.html", "admin/_audit_results.html", page=page, args=request.args)
+    return page_or_fragment(
+        "admin/audit.html", "admin/_audit_results.html", page=page, args=request.args
+    )

@@ -7,16 +7,16 @@ from flask_login import current_user, login_required
 
 from app.blueprints.main import bp
 from app.blueprints.main.home import cards_for
-from app.extensions import db, htmx
+from app.extensions import db
 from app.models import Role
+from app.rendering import page_or_fragment
 
 
 @bp.route("/")
 @login_required
 def index():
     cards = cards_for(current_user)
-    template = "main/_cards.html" if htmx and not htmx.boosted else "main/index.html"
-    return render_template(template, cards=cards)
+    return page_or_fragment("main/index.html", "main/_cards.html", cards=cards)
 
 
 @bp.route("/me")

@@ -18,13 +18,10 @@ from app.blueprints.notify import bp, services
 from app.blueprints.notify.forms import PreferencesForm
 from app.blueprints.notify.labels import category_label
 from app.blueprints.notify.push import application_server_key
-from app.extensions import csrf, db, htmx
+from app.extensions import csrf, db
+from app.rendering import wants_fragment
 
 PER_PAGE = 20
-
-
-def _fragment() -> bool:
-    return bool(htmx) and not htmx.boosted
 
 
 @bp.route("/")
@@ -37,8 +34,8 @@ def index():
         error_out=False,
     )
     unread = services.unread_count(current_user)
-    template = "notify/_inbox.html" if _fragment() else "notify/index.html"
-    return render_template(template, page=page, unread=unread, fragment=_fragment())
+    template = "notify/_inbox.html" if wants_fragment() else "notify/index.html"
+    return render_template(template, page=page, unread=unread, fragment=wants_fragment())
 
 
 @bp.route("/<int:notification_id>", endpoint="open")
@@ -57,7 +54,7 @@ def mark_read(notification_id: int):
     notification = services.get_own(current_user, notification_id) or abort(404)
     services.mark_read(notification)
     db.session.commit()
-    if _fragment():
+    if wants_fragment():
         unread = services.unread_count(current_user)
         return render_template("notify/_entry.html", n=notification, unread=unread, oob=True)
     return redirect(url_for("notify.index", page=request.args.get("page", type=int)), 303)
@@ -68,7 +65,7 @@ def mark_read(notification_id: int):
 def mark_all_read():
     count = services.mark_all_read(current_user)
     db.session.commit()
-    if _fragment():
+    if wants_fragment():
         return index()
     flash(_("%(count)d notifications marked as read.", count=count), "success")
     return redirect(url_for("notify.index"), 303)

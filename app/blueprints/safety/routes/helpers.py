@@ -2,22 +2,22 @@
 
 from functools import wraps
 
-from flask import abort, current_app, render_template
+from flask import abort, current_app
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.blueprints.errors.handlers import error_response
-from app.extensions import db, htmx
+from app.extensions import db
+from app.rendering import page_or_fragment
 
 from .. import bp, permissions
 from ..services import Refused, ValidationFailed
 
 
 def page_or_partial(full: str, fragment: str, /, status: int = 200, **context):
-    """One URL serves the whole page, or for htmx just the part the page includes."""
-    template = fragment if htmx and not htmx.boosted else full
-    return render_template(template, **context), status
+    """`page_or_fragment` with the status code the view answers with."""
+    return page_or_fragment(full, fragment, **context), status
 
 
 def apply_errors(form, failed: ValidationFailed) -> None:
