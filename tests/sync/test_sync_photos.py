@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import random
 from pathlib import Path
 
 from PIL import Image
@@ -58,7 +59,7 @@ def test_truncated_bytes_are_refused_and_can_be_sent_again(client, db, logged_in
 def test_an_undeclared_photo_is_404(client, logged_in):
     response = client.put("/sync/photos/8a3d6f0e-3f43-4c1e-9b7a-0d1c2e3f4a5b", data=jpeg())
     assert response.status_code == 404
-    assert response.json["error"] == "你的记录里没有声明这张照片；请先发送记录，再发送照片。"
+    assert response.json["error"] == "您的记录里没有声明这张照片；请先发送记录，再发送照片。"
     assert client.put("/sync/photos/not-a-uuid", data=jpeg()).status_code == 404
 
 
@@ -112,3 +113,40 @@ def test_a_photo_declared_truncated_is_refused_by_its_content(client, db, logged
     assert response.status_code == 415
     assert response.json["error"] == "这个文件不是可读取的 JPEG 照片。"
     assert db.session.get(SyncPhoto, ref["id"]).received_at is None
+
+
+def noisy_jpeg(**options) -> bytes:
+    """A picture whose scan is long and full of 0xFF bytes, as a real photo's is."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", (96, 64), random.Random(7).randbytes(96 * 64 * 3)).save(
+        out, "JPEG", **options
+    )
+    return out.getvalue()
+
+
+def test_a_photo_cut_anywhere_is_refused_by_its_content(client, db, logged_in):
+    data = noisy_jpeg(progressive=True)
+    for cut in (2, 20, 200, len(data) // 3, len(data) // 2, len(data) - 100, len(data) - 1):
+        ref = declare(client, data[:cut])
+        response = client.put(f"/sync/photos/{ref['id']}", data=data[:cut])
+        assert response.status_code == 415, cut
+        assert response.json["error"] == "这个文件不是可读取的 JPEG 照片。", cut
+        assert db.session.get(SyncPhoto, ref["id"]).received_at is None
+
+
+def test_progressive_and_restart_marker_photos_are_stored_byte_for_byte(app, client, db, logged_in):
+    for options in ({"progressive": True}, {"restart_marker_blocks": 2}, {"optimize": True}):
+        data = noisy_jpeg(**options)
+        ref = declare(client, data)
+        assert client.put(f"/sync/photos/{ref['id']}", data=data).status_code == 201, options
+        assert stored_file(app, db.session.get(SyncPhoto, ref["id"])).read_bytes() == data
+
+
+def test_the_same_picture_under_two_photo_ids_is_one_file(app, client, db, logged_in):
+    data = noisy_jpeg()
+    first, second = declare(client, data), declare(client, data)
+    for ref in (first, second):
+        assert client.put(f"/sync/photos/{ref['id']}", data=data).status_code == 201
+    paths = {db.session.get(SyncPhoto, ref["id"]).path for ref in (first, second)}
+    assert paths == {f"{first['sha256'][:2]}/{first['sha256']}.jpg"}
+    assert stored_file(app, db.session.get(SyncPhoto, second["id"])).read_bytes() == data

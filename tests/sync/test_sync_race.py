@@ -30,3 +30,21 @@ def test_racing_requests_with_the_same_record_make_one_row(app, db, inspector):
         thread.join(timeout=30)
     assert sorted(answers) == [(200, "created"), (200, "duplicate")]
     assert note_rows(db) == 1
+
+
+def test_a_request_that_read_before_the_winner_committed_answers_duplicate(
+    client, db, logged_in, monkeypatch
+):
+    """The loser of a race read the batch before the winner's commit: its note is written,
+    then undone with its savepoint when the sync row's primary key is found taken."""
+    from app.blueprints.sync import services
+
+    record = note("先到的一条")
+    first = post_sync(client, record).json["results"][0]
+    # The second request sees nothing of the first, as if it had read before that commit.
+    db.session.expunge_all()
+    monkeypatch.setattr(services, "_ids_named", lambda raw_records: (set(), set()))
+    monkeypatch.setattr(services.Batch, "record", lambda self, record_id: None)
+    [again] = post_sync(client, record, note("同批的另一条")).json["results"][:1]
+    assert again == {**again, "status": "duplicate", "url": first["url"]}
+    assert note_rows(db) == 2

@@ -171,3 +171,51 @@ def test_uppercase_and_lowercase_ids_are_the_same_record(client, db, logged_in):
 def test_an_unknown_uuid_parent_is_invalid(client, logged_in):
     [result] = post_sync(client, note(parent=str(uuid.uuid4()))).json["results"]
     assert result["status"] == "invalid"
+
+
+def test_a_record_refused_twice_in_one_batch_is_invalid_both_times(client, db, logged_in):
+    record = note("")
+    results = post_sync(client, record, record).json["results"]
+    assert [r["status"] for r in results] == ["invalid", "invalid"]
+    assert db.session.get(SyncRecord, record["id"]).status == SyncStatus.INVALID
+    assert note_rows(db) == 0
+
+
+def test_a_refused_record_corrected_later_in_the_same_batch_is_created(client, db, logged_in):
+    record = note("")
+    corrected = {**record, "data": {"text": "补上内容"}}
+    results = post_sync(client, record, corrected).json["results"]
+    assert [r["status"] for r in results] == ["invalid", "created"]
+    assert db.session.get(SyncRecord, record["id"]).status == SyncStatus.CREATED
+    assert note_rows(db) == 1
+
+
+def test_a_repeat_inside_one_batch_lists_the_photos_still_missing(client, logged_in):
+    ref = photo_ref(jpeg())
+    record = note(photos=[ref])
+    results = post_sync(client, record, record).json["results"]
+    assert [r["status"] for r in results] == ["created", "duplicate"]
+    assert results[1]["missing_photos"] == [ref["id"]]
+
+
+def test_a_photo_id_of_an_earlier_record_in_the_same_batch_is_refused(client, db, logged_in):
+    ref = photo_ref(jpeg())
+    first, second = note("第一条", photos=[ref]), note("第二条", photos=[ref])
+    results = post_sync(client, first, second).json["results"]
+    assert [r["status"] for r in results] == ["created", "invalid"]
+    assert results[1]["errors"]["photos"] == ["这条记录的一张照片已随另一条记录发送过。"]
+    assert note_rows(db) == 1
+
+
+def test_a_refused_record_with_a_photo_corrected_takes_the_photo(client, db, logged_in):
+    data = jpeg()
+    ref = photo_ref(data)
+    record = note("", photos=[ref])
+    assert post_sync(client, record).json["results"][0]["status"] == "invalid"
+    record["data"]["text"] = "补上内容"
+    [result] = post_sync(client, record).json["results"]
+    assert result["status"] == "created"
+    assert result["missing_photos"] == [ref["id"]]
+    assert client.put(f"/sync/photos/{ref['id']}", data=data).status_code == 201
+    [again] = post_sync(client, record).json["results"]
+    assert again == {**again, "status": "duplicate", "missing_photos": []}

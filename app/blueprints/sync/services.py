@@ -9,8 +9,9 @@ and answers `duplicate` or `conflict`.
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.blueprints.sync.envelope import check_record, content_hash, parse_uuid
 from app.blueprints.sync.registry import SyncItem, handler_for
@@ -28,9 +29,69 @@ def ingest(user, device: str | None, raw_records: list) -> list[dict]:
     commit fails the request fails and the phone, having heard nothing, sends it all again.
     """
     _begin_writing()
-    results = [_safely(user, device, raw) for raw in raw_records]
+    batch = Batch(raw_records)
+    results = [_safely(user, device, raw, batch) for raw in raw_records]
     db.session.commit()
     return results
+
+
+class Batch:
+    """What the database holds under a batch's record and photo ids.
+
+    Read with one query each before the first record, instead of one query per record, and
+    kept current as the batch saves records: a batch may repeat an id, or name a photo that an
+    earlier record of the same batch declared. It is read after `_begin_writing`, so on SQLite
+    no other batch can write in between; on PostgreSQL a racing request still meets this one at
+    the primary keys (see `ingest_one`).
+    """
+
+    def __init__(self, raw_records: list):
+        record_ids, photo_ids = _ids_named(raw_records)
+        self._records: dict[str, SyncRecord | None] = dict.fromkeys(record_ids)
+        if record_ids:
+            found = db.session.scalars(
+                select(SyncRecord)
+                .where(SyncRecord.id.in_(record_ids))
+                .options(selectinload(SyncRecord.photos))
+            )
+            self._records.update((record.id, record) for record in found)
+        self._photo_owners: dict[str, str] = {}
+        if photo_ids:
+            rows = db.session.execute(
+                select(SyncPhoto.id, SyncPhoto.record_id).where(SyncPhoto.id.in_(photo_ids))
+            )
+            self._photo_owners = {photo_id: record_id for photo_id, record_id in rows}
+
+    def record(self, record_id: str) -> SyncRecord | None:
+        """The record under this id; asks the database only once the batch has saved it."""
+        if record_id in self._records:
+            return self._records[record_id]
+        return db.session.get(SyncRecord, record_id)
+
+    def photos_taken(self, record_id: str, photo_ids: list[str]) -> bool:
+        """Whether another record has declared one of these photo ids."""
+        return any(self._photo_owners.get(p, record_id) != record_id for p in photo_ids)
+
+    def saved(self, record_id: str, photo_ids: list[str]) -> None:
+        """The record was written, declaring these photos (its earlier ones are gone)."""
+        self._records.pop(record_id, None)
+        self._photo_owners = {p: r for p, r in self._photo_owners.items() if r != record_id}
+        self._photo_owners.update(dict.fromkeys(photo_ids, record_id))
+
+
+def _ids_named(raw_records: list) -> tuple[set[str], set[str]]:
+    """The record ids and photo ids a batch names, as far as they are uuids at all."""
+    limit = current_app.config["SYNC_MAX_PHOTOS_PER_RECORD"]
+    record_ids, photo_ids = set(), set()
+    for raw in raw_records:
+        if not isinstance(raw, dict) or (record_id := parse_uuid(raw.get("id"))) is None:
+            continue
+        record_ids.add(record_id)
+        photos = raw.get("photos")
+        if isinstance(photos, list) and len(photos) <= limit:
+            named = (parse_uuid(p.get("id")) for p in photos if isinstance(p, dict))
+            photo_ids.update(p for p in named if p is not None)
+    return record_ids, photo_ids
 
 
 def _begin_writing() -> None:
@@ -49,11 +110,11 @@ def _begin_writing() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _safely(user, device, raw) -> dict:
+def _safely(user, device, raw, batch: Batch) -> dict:
     # Last line of defence: whatever one record does, the others still get their answers.
     # Writes happen only inside savepoints (in `ingest_one`), which undo themselves on error.
     try:
-        return ingest_one(user, device, raw)
+        return ingest_one(user, device, raw, batch)
     except Exception:
         current_app.logger.exception("sync: record could not be handled")
         return _failed(_echo_id(raw))
@@ -91,29 +152,30 @@ def _known(record: SyncRecord, user, digest: str, echo) -> dict:
     }
 
 
-def ingest_one(user, device, raw) -> dict:
+def ingest_one(user, device, raw, batch: Batch) -> dict:
     echo = _echo_id(raw)
     checked, errors = check_record(raw)
     if errors and checked.get("id") is None:
         return {"id": echo, "status": "invalid", "errors": errors}
     digest = content_hash(raw)
-    existing = db.session.get(SyncRecord, checked["id"])
-    if existing is not None and existing.status == SyncStatus.CREATED:
-        return _known(existing, user, digest, echo)
-    if existing is not None and existing.user_id != user.id:
+    existing = batch.record(checked["id"])
+    if existing is not None and (
+        existing.status == SyncStatus.CREATED or existing.user_id != user.id
+    ):
         return _known(existing, user, digest, echo)
     kind = handler_for(checked["kind"]) if not errors.get("kind") else None
     if kind is None and "kind" not in errors:
         errors["kind"] = [_("This app does not know records of this kind.")]
-    if not errors:
-        errors = _photo_ids_taken(checked)
+    photo_ids = [p.id for p in checked["photos"]]
+    if not errors and batch.photos_taken(checked["id"], photo_ids):
+        errors = {"photos": [_("A photo of this record was already sent with another record.")]}
     if errors:
-        return _refuse(user, device, checked, digest, errors, echo)
+        return _refuse(user, device, checked, digest, errors, echo, batch)
     try:
         with db.session.begin_nested():
-            return _create(user, device, checked, digest, kind, echo, existing)
+            result = _create(user, device, checked, digest, kind, echo, existing)
     except ValidationFailed as invalid:
-        return _refuse(user, device, checked, digest, invalid.errors, echo)
+        return _refuse(user, device, checked, digest, invalid.errors, echo, batch)
     except IntegrityError:
         # Another request took this id (or one of its photo ids) first.
         winner = db.session.get(SyncRecord, checked["id"])
@@ -123,6 +185,8 @@ def ingest_one(user, device, raw) -> dict:
     except Exception:
         current_app.logger.exception("sync handler for %r failed", checked["kind"])
         return _failed(echo)
+    batch.saved(checked["id"], photo_ids)
+    return result
 
 
 def _failed(echo) -> dict:
@@ -134,46 +198,15 @@ def _failed(echo) -> dict:
     }
 
 
-def _photo_ids_taken(checked) -> dict:
-    ids = [p.id for p in checked["photos"]]
-    if not ids:
-        return {}
-    taken = db.session.scalar(
-        select(SyncPhoto.id).where(SyncPhoto.id.in_(ids), SyncPhoto.record_id != checked["id"])
-    )
-    if taken:
-        return {"photos": [_("A photo of this record was already sent with another record.")]}
-    return {}
-
-
 def _create(user, device, checked, digest, kind, echo, record) -> dict:
+    """The feature's row first, then the sync row that says what the record became.
+
+    One INSERT of the sync row, complete, instead of an INSERT before the feature's row and an
+    UPDATE after it. Both happen in the caller's savepoint: a racing request with the same id
+    fails at the sync row's primary key (or at the feature's own unique client id) and its
+    feature rows go with its savepoint, so it answers from the winner's row.
+    """
     now = utcnow()
-    if record is None:
-        record = SyncRecord(id=checked["id"])
-    else:  # the phone sends a record again that was refused before, corrected
-        _forget_photos(record)
-    record.user_id = user.id
-    record.kind = checked["kind"]
-    record.device = device
-    record.content_hash = digest
-    record.status = SyncStatus.CREATED
-    record.errors = None
-    record.captured_at = checked["captured_at"]
-    record.received_at = now
-    db.session.add(record)
-    for position, photo in enumerate(checked["photos"]):
-        db.session.add(
-            SyncPhoto(
-                id=photo.id,
-                record_id=checked["id"],
-                user_id=user.id,
-                position=position,
-                item_id=photo.item_id,
-                sha256=photo.sha256,
-                size=photo.size,
-            )
-        )
-    db.session.flush()  # claims the id before the feature writes anything
     item = SyncItem(
         id=checked["id"],
         kind=checked["kind"],
@@ -184,17 +217,63 @@ def _create(user, device, checked, digest, kind, echo, record) -> dict:
         device=device,
     )
     result = kind.handle(user, item)
-    db.session.flush()
-    record.url = result.url
-    record.target_type = result.obj.__table__.name
-    record.target_id = result.obj.id
-    db.session.flush()
+    db.session.flush()  # gives the feature's row its id, unless the handler did
+    row = {
+        "id": checked["id"],
+        "user_id": user.id,
+        "kind": checked["kind"],
+        "device": device,
+        "content_hash": digest,
+        "status": SyncStatus.CREATED,
+        "captured_at": checked["captured_at"],
+        "received_at": now,
+        "url": result.url,
+        "target_type": result.obj.__table__.name,
+        "target_id": result.obj.id,
+    }
+    _write_sync_rows(record, row, checked["photos"])
     return {
         "id": echo,
         "status": "created",
-        "url": record.url,
+        "url": result.url,
         "missing_photos": [p.id for p in checked["photos"]],
     }
+
+
+def _write_sync_rows(record: SyncRecord | None, row: dict, photos: list) -> None:
+    """Write the sync row and its photo rows.
+
+    A new record's rows go in as plain INSERTs on the session's connection: through the
+    ORM's unit of work they cost as much as the feature's whole write (bench/sync_ingest.py).
+    The session holds no objects for them to go stale; a repeat of the id later in the batch
+    reads the row from the database. A record refused before and now corrected is in the
+    session already, so the ORM updates it.
+    """
+    connection = db.session.connection()
+    if record is None:
+        connection.execute(insert(SyncRecord.__table__), row)
+    else:
+        _forget_photos(record)
+        for key, value in row.items():
+            setattr(record, key, value)
+        record.errors = None
+        db.session.flush()
+    if photos:
+        connection.execute(
+            insert(SyncPhoto.__table__),
+            [
+                {
+                    "id": photo.id,
+                    "record_id": row["id"],
+                    "user_id": row["user_id"],
+                    "position": position,
+                    "item_id": photo.item_id,
+                    "sha256": photo.sha256,
+                    "size": photo.size,
+                }
+                for position, photo in enumerate(photos)
+            ],
+        )
 
 
 def _forget_photos(record: SyncRecord) -> None:
@@ -217,22 +296,24 @@ def _plain_errors(errors) -> dict[str, list[str]]:
     }
 
 
-def _refuse(user, device, checked, digest, errors, echo) -> dict:
+def _refuse(user, device, checked, digest, errors, echo, batch: Batch) -> dict:
     """Answer `invalid`, and keep the last refusal so support can see what the phone sent."""
     errors = _plain_errors(errors)
     if checked.get("id") is not None:
         try:
             with db.session.begin_nested():
-                _keep_refusal(user, device, checked, digest, errors)
+                _keep_refusal(user, device, checked, digest, errors, batch)
         except SQLAlchemyError:
             # A racing request saved it first, or the refusal itself cannot be kept; either
             # way the answer to the phone stands.
             pass
+        else:
+            batch.saved(checked["id"], [])
     return {"id": echo, "status": "invalid", "errors": errors}
 
 
-def _keep_refusal(user, device, checked, digest, errors) -> None:
-    record = db.session.get(SyncRecord, checked["id"])
+def _keep_refusal(user, device, checked, digest, errors, batch: Batch) -> None:
+    record = batch.record(checked["id"])
     if record is None:
         record = SyncRecord(id=checked["id"])
     else:
@@ -254,7 +335,8 @@ def photo_for_upload(user, photo_id) -> SyncPhoto | None:
     canonical = parse_uuid(photo_id)
     if canonical is None:
         return None
-    photo = db.session.get(SyncPhoto, canonical)
+    # With its record, which `receive_photo` reads to tell the feature.
+    photo = db.session.get(SyncPhoto, canonical, options=[joinedload(SyncPhoto.record)])
     if photo is None or photo.user_id != user.id:
         return None
     return photo

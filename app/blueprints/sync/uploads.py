@@ -42,15 +42,16 @@ def receive_photo(user, photo: SyncPhoto, data: bytes) -> UploadAnswer:
     if photo.received_at is not None:
         return UploadAnswer(200, {"id": photo.id, "status": "stored"})
     try:
-        stored_sha256, path = store_image(data)
+        stored_sha256, path = store_image(data, digest)
     except ImageRejected as rejected:
         return UploadAnswer(415, {"id": photo.id, "error": str(rejected), "status": 415})
     photo.stored_sha256 = stored_sha256
     photo.path = path
     photo.received_at = utcnow()
     _tell_feature(user, photo)
-    db.session.commit()
-    return UploadAnswer(201, {"id": photo.id, "status": "stored"})
+    stored = UploadAnswer(201, {"id": photo.id, "status": "stored"})  # before the commit
+    db.session.commit()  # expires `photo`: reading it after would cost a query
+    return stored
 
 
 def _tell_feature(user, photo: SyncPhoto) -> None:
