@@ -4,12 +4,16 @@ The sync machinery is the same for every kind, so the tests drive it through thi
 before any feature has wired its own. Route tests call `register_note_kind()`; the browser
 tests start the app with SYNC_TEST_FORM=1, the only switch that mounts the page. A note
 becomes an audit-log row, so "exactly one row per record" is something a test can count.
+
+The same switch arms a crash for any kind: a file named CRASH_TRIGGER in the instance folder
+makes the server die after the next successful `POST /sync` has committed, before it answers.
 """
 
 import os
 import uuid
+from pathlib import Path
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.sync.registry import HandlerResult, SyncInvalid, register_kind, resolve
@@ -17,6 +21,7 @@ from app.extensions import db
 from app.services import audit
 
 NOTE_ACTION = "sync.note"
+CRASH_TRIGGER = "crash-after-sync-commit"
 
 
 def handle_note(user, record):
@@ -43,17 +48,23 @@ def handle_note(user, record):
         after={"parent": parent.id if parent else None, "record": record.id},
     )
     db.session.flush()
-    if data.get("crash_after_commit") and os.environ.get("SYNC_TEST_FORM") == "1":
-        # The case the idempotency key exists for: committed, but the phone never hears.
-        g.sync_crash_after_commit = True  # see _crash_if_asked
     return HandlerResult(url=url_for("sync.outbox", _anchor=f"note-{entry.id}"), obj=entry)
 
 
 def _crash_if_asked(response):
-    # After the view: the batch is committed and the answer is not yet sent.
-    if g.get("sync_crash_after_commit"):
-        os._exit(3)
-    return response
+    """Die once, when a test has armed CRASH_TRIGGER, after a batch was taken.
+
+    The case the idempotency key exists for: the records are committed, but the phone never
+    hears. After the view is the place: the batch is committed and the answer not yet sent.
+    Removing the file first makes the crash one-shot, also when two batches race for it.
+    """
+    if request.endpoint != "sync.sync" or response.status_code != 200:
+        return response
+    try:
+        (Path(current_app.instance_path) / CRASH_TRIGGER).unlink()
+    except FileNotFoundError:
+        return response
+    os._exit(3)
 
 
 def register_note_kind(attach_photo=None) -> None:

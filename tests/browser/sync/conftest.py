@@ -2,6 +2,7 @@
 
 The live server is restarted once with SYNC_TEST_FORM=1, the switch that mounts
 `/sync/_test_form` and registers the `note` kind; it stays on for the rest of the session.
+The same switch lets `crash_after_commit` make the server die after its next committed batch.
 """
 
 import base64
@@ -13,6 +14,7 @@ import sqlite3
 import pytest
 from PIL import Image
 
+from app.blueprints.sync.testing import CRASH_TRIGGER
 from tests.browser.conftest import log_in
 from tests.browser.test_shell import wait_for_service_worker, wait_until, wait_until_page_cached
 
@@ -33,6 +35,18 @@ def sync_server(live_server):
 
 
 @pytest.fixture
+def crash_after_commit(sync_server):
+    """Call it to make the server exit after committing its next batch, before it answers.
+
+    The trigger is a file in the server's instance folder (see app/blueprints/sync/testing.py);
+    one left unused would kill a later test's server, so it goes at the end of the test.
+    """
+    trigger = sync_server.root / "instance" / CRASH_TRIGGER
+    yield trigger.touch
+    trigger.unlink(missing_ok=True)
+
+
+@pytest.fixture
 def inspector(sync_server):
     employee_no = f"SY{next(_numbers):04d}"
     return sync_server.make_user(employee_no, "inspector", name=f"同步{employee_no}")
@@ -42,10 +56,20 @@ def inspector(sync_server):
 def form_page(page, sync_server, inspector):
     """Logged in, on the capture page, with the worker in control and the page cached."""
     log_in(page, sync_server.url, inspector[0])
-    page.goto(sync_server.url + FORM)
-    wait_for_service_worker(page)
-    wait_until_page_cached(page, FORM)
+    open_for_offline(page, sync_server, FORM)
     return page
+
+
+def open_for_offline(page, server, path: str) -> None:
+    """On `path`, with the service worker in control and the page kept for offline use."""
+    page.goto(server.url + path)
+    wait_for_service_worker(page)
+    wait_until_page_cached(page, path)
+
+
+def rows(server, sql: str, *args) -> list[tuple]:
+    with sqlite3.connect(server.root / "live.db") as conn:
+        return conn.execute(sql, args).fetchall()
 
 
 def notes(server, prefix: str) -> list[tuple]:
@@ -75,10 +99,9 @@ def photo_file(tmp_path, name: str, size=(2400, 1200), color=(180, 40, 40)) -> s
     return str(path)
 
 
-def capture(page, text: str, photos=(), parent="", crash=""):
+def capture(page, text: str, photos=(), parent=""):
     page.fill("#text", text)
     page.fill("#parent", parent)
-    page.fill("#crash", crash)
     if photos:
         page.set_input_files("#photos", list(photos))
     before = outbox(page)
@@ -92,6 +115,15 @@ def outbox(page) -> list[dict]:
 
 def wait_outbox_empty(page, timeout_ms=15_000):
     wait_until(page, "async () => (await WHOutbox.list()).length === 0", timeout_ms=timeout_ms)
+
+
+def wait_outbox_holds(page, n: int):
+    wait_until(page, "async (n) => (await WHOutbox.list()).length === n", n)
+
+
+def stored_upload(server, digest: str) -> bytes:
+    """A photo file as the server keeps it (content-addressed under instance/uploads)."""
+    return (server.root / "instance" / "uploads" / digest[:2] / f"{digest}.jpg").read_bytes()
 
 
 def kept_photo(page, photo_id: str) -> bytes:
