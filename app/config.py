@@ -94,4 +94,7 @@ def from_environment(instance_path: str) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "SESSION_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_SECURE": secure,
+        # Mixed into the service worker's version, so phones take a new worker although no
+        # precached file changed (the browser tests play a worker update with it).
+        "ASSET_VERSION_SALT": os.environ.get("ASSET_VERSION_SALT", ""),
     }

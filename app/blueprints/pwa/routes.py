@@ -22,9 +22,9 @@ PRECACHE_STATIC = [
 
 
 @cache
-def _asset_version(static_folder: str) -> str:
+def _asset_version(static_folder: str, salt: str) -> str:
     """A digest of the service worker and the precached files: a new one means a new cache."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(salt.encode())
     for name in ["sw.js", *PRECACHE_STATIC]:
         digest.update((Path(static_folder) / name).read_bytes())
     return digest.hexdigest()[:12]
@@ -33,7 +33,7 @@ def _asset_version(static_folder: str) -> str:
 def asset_version() -> str:
     if current_app.debug:
         _asset_version.cache_clear()
-    return _asset_version(current_app.static_folder)
+    return _asset_version(current_app.static_folder, current_app.config["ASSET_VERSION_SALT"])
 
 
 @bp.app_context_processor
