@@ -15,6 +15,7 @@ PRECACHE_STATIC = [
     "js/app.js",
     "js/outbox-core.js",
     "js/outbox.js",
+    "js/outbox-edit.js",
     "vendor/htmx/htmx-2.0.11.min.js",
     "icons/icon-192.png",
     "icons/favicon-32.png",

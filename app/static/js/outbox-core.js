@@ -81,6 +81,29 @@
     changed();
   }
 
+  // A correction of a refused record, saved in place: the same id with new data, its photos
+  // changed, in one transaction. Only while the record is still here and still refused —
+  // another tab may have discarded it, or retried it unchanged, meanwhile. Answers "replaced",
+  // "gone" (no longer in the outbox) or "busy" (being sent again: not the version edited).
+  async function replace(record, addPhotos, removePhotoIds) {
+    const box = await transaction(["records", "photos"], "readwrite", (s, b) => {
+      const request = s.records.get(record.id);
+      request.onsuccess = () => {
+        const current = request.result;
+        if (!current || current.owner !== record.owner) { b.outcome = "gone"; return; }
+        if (current.state !== "invalid") { b.outcome = "busy"; return; }
+        const own = new Set(current.photos.map((p) => p.id));
+        for (const id of removePhotoIds) if (own.has(id)) s.photos.delete(id);
+        for (const photo of addPhotos) s.photos.put(photo);
+        s.records.put(record);
+        b.outcome = "replaced";
+      };
+      return b;
+    });
+    if (box.outcome === "replaced") changed();
+    return box.outcome;
+  }
+
   async function list() {
     const box = await transaction(["records"], "readonly", (s, b) => {
       into(b, "all", s.records.getAll());
@@ -298,5 +321,7 @@
     return { outcome: "ok", errors };
   }
 
-  scope.WHOutbox = { add, list, get, getPhoto, update, remove, flush, deviceId, channelName: "outbox" };
+  scope.WHOutbox = {
+    add, replace, list, get, getPhoto, update, remove, flush, deviceId, channelName: "outbox",
+  };
 })(self);

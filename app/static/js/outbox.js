@@ -70,8 +70,9 @@ function hex(buffer) {
   return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function capture(form) {
-  const recordId = crypto.randomUUID();
+// The photos chosen in the form's file inputs, downsized: references for the record, bytes
+// for the photos store.
+async function readPhotos(form, recordId) {
   const refs = [];
   const photos = [];
   for (const input of form.querySelectorAll("input[type=file]")) {
@@ -84,19 +85,43 @@ async function capture(form) {
       }
       const id = crypto.randomUUID();
       const sha256 = hex(await crypto.subtle.digest("SHA-256", bytes));
-      const ref = { id, sha256, size: bytes.byteLength, item_id: input.dataset.itemId || null };
-      refs.push(ref);
+      refs.push({ id, sha256, size: bytes.byteLength, item_id: input.dataset.itemId || null });
       photos.push({ id, record: recordId, bytes, type: "image/jpeg" });
     }
   }
+  return { refs, photos };
+}
+
+// What each field is called on the form, so a refusal can name it as the worker saw it.
+function fieldLabels(form) {
+  const labels = {};
+  for (const field of form.elements) {
+    if (!field.name || field.type === "hidden" || field.name in labels) continue;
+    const label = field.labels?.[0] || field.closest("fieldset")?.querySelector("legend");
+    const text = label?.textContent.replace(/\s+/g, " ").trim();
+    if (text) labels[field.name] = text;
+  }
+  return labels;
+}
+
+function labelOf(form, data) {
+  const field = form.dataset.outboxLabel;
+  return String((field && data[field]) || "").slice(0, 80);
+}
+
+async function capture(form) {
+  const recordId = crypto.randomUUID();
+  const { refs, photos } = await readPhotos(form, recordId);
   const data = formData(form);
-  const labelField = form.dataset.outboxLabel;
   const record = {
     id: recordId,
     owner: userId,
     kind: form.dataset.outbox,
     name: form.dataset.outboxName || form.dataset.outbox,
-    label: String((labelField && data[labelField]) || "").slice(0, 80),
+    label: labelOf(form, data),
+    labels: fieldLabels(form),
+    // Where to correct it if the server refuses it (the form's page works offline).
+    form_url: location.pathname + location.search,
     captured_at: new Date().toISOString(),
     data,
     photos: refs,
@@ -108,24 +133,32 @@ async function capture(form) {
   return record;
 }
 
-document.addEventListener("submit", async (event) => {
-  const form = event.target;
-  if (!supported || !userId || !form.matches("form[data-outbox]") || event.defaultPrevented) return;
-  event.preventDefault();
+// Runs a form's outbox work with its button held down; a failure is said in a toast.
+async function holdingButton(event, work) {
   const button = event.submitter;
   if (button) button.disabled = true;
   try {
+    await work();
+  } catch (error) {
+    notify(error.message || String(error));
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+// A form correcting a refused record is taken first, by outbox-edit.js.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!supported || !userId || !form.matches("form[data-outbox]") || event.defaultPrevented) return;
+  event.preventDefault();
+  holdingButton(event, async () => {
     await capture(form);
     form.reset();
     notify(t("saved"));
     askPersistence();
     registerBackgroundSync();
     flush();
-  } catch (error) {
-    notify(error.message || String(error));
-  } finally {
-    if (button) button.disabled = false;
-  }
+  });
 });
 
 // --- flushing ------------------------------------------------------------------------------
@@ -142,18 +175,19 @@ async function flush() {
       } catch (error) {
         result = { state: "offline" };
       }
-      // A trigger that came in meanwhile (say, `online` during a flush that failed) may
-      // find the way open now: run once more rather than wait for the backoff timer.
+      clearTimeout(retryTimer);
+      paused = result.state === "paused";
+      if (result.state === "offline" || (result.state === "done" && result.retry)) {
+        backoff = Math.min(backoff ? backoff * 2 : 5000, 300000);
+        retryTimer = setTimeout(flush, backoff);
+      } else {
+        backoff = 0;
+      }
+      await render();
+      // A trigger that came in meanwhile, rendering included (say, `online` during a flush
+      // that failed), may find the way open now: run once more rather than wait for the
+      // backoff timer. Checked after the last await, so no trigger falls between the cracks.
     } while (again);
-    clearTimeout(retryTimer);
-    paused = result.state === "paused";
-    if (result.state === "offline" || (result.state === "done" && result.retry)) {
-      backoff = Math.min(backoff ? backoff * 2 : 5000, 300000);
-      retryTimer = setTimeout(flush, backoff);
-    } else {
-      backoff = 0;
-    }
-    await render();
     return result;
   })();
   try { return await flushing; } finally { flushing = null; }
@@ -192,9 +226,12 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function errorList(errors) {
+// The server's errors, each under the name its field has on the form (records kept before
+// labels were stored show the field's key).
+function errorList(errors, labels = {}) {
   const items = Object.entries(errors || {}).flatMap(([field, messages]) =>
-    [].concat(messages).map((m) => el("li", {}, field && field !== "record" ? `${field}: ${m}` : m)));
+    [].concat(messages).map((m) => el("li", {},
+      field && field !== "record" ? `${labels?.[field] || field}: ${m}` : m)));
   return items.length ? el("ul", { class: "errors" }, ...items) : null;
 }
 
@@ -206,17 +243,18 @@ function row(record, { actions }) {
         el("span", { class: "row-title" }, record.label || record.name, " ",
           el("span", { class: "tag outbox-state outbox-synced" }, t("state_synced")))));
   }
-  const li = el("li", { "data-record-id": record.id, "data-state": state });
-  li.append(
+  const li = el("li", { "data-record-id": record.id, "data-state": state },
     el("div", { class: "row-title" }, record.label || record.name, " ",
       el("span", { class: `tag outbox-state outbox-${state}` }, t(`state_${state}`))),
     el("div", { class: "row-meta" }, record.name, " · ",
       new Date(record.captured_at).toLocaleString(), record.photos.length
         ? ` · ${t("photos", { n: record.photos.length })}` : ""),
-    errorList(record.errors),
-  );
+    errorList(record.errors, record.labels));
   if (actions) {
     li.append(el("div", { class: "actions" },
+      state === "invalid" && record.form_url
+        ? el("a", { class: "button button-small", href: `${record.form_url}#outbox-edit=${record.id}` },
+          t("edit")) : null,
       el("button", { type: "button", class: "button button-small", "data-outbox-retry": record.id }, t("retry")),
       el("button", { type: "button", class: "button button-small button-danger", "data-outbox-discard": record.id }, t("discard"))));
   }
@@ -285,14 +323,20 @@ document.addEventListener("click", async (event) => {
 // Only once there is something in the outbox, so an empty one costs no request.
 let outboxPageKept = false;
 function keepOutboxPageOffline() {
-  const url = document.querySelector("a[data-outbox-count]")?.getAttribute("href");
+  const url = outboxUrl();
   if (outboxPageKept || !url || !("caches" in self)) return;
   outboxPageKept = true;
   caches.open("pages")
     .then(async (cache) => {
-      if (!(await cache.match(url, { ignoreVary: true }))) await cache.add(url);
+      if (await cache.match(url, { ignoreVary: true })) return;
+      const response = await fetch(url, { headers: { "X-Offline-Copy": "1" } });  // leaves flashes be
+      if (response.ok && !response.redirected) await cache.put(url, response);
     })
     .catch(() => { outboxPageKept = false; });  // offline now: try again on a later render
+}
+
+function outboxUrl() {
+  return document.querySelector("a[data-outbox-count]")?.getAttribute("href");
 }
 
 // --- triggers ------------------------------------------------------------------------------
@@ -319,3 +363,9 @@ if (supported) {
   render();
   flush();
 }
+
+// What outbox-edit.js (correcting a refused record) builds on.
+self.WHOutboxPage = {
+  supported, userId, t, el, errorList, notify, holdingButton, outboxUrl,
+  formData, readPhotos, fieldLabels, labelOf, registerBackgroundSync,
+};

@@ -1,21 +1,23 @@
 """The real hazard form offline in Chromium: one hazard, its photos byte for byte, and a
 follow-up captured offline for that same offline hazard, synced after it."""
 
-import sqlite3
 import uuid
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
-from tests.browser.sync.conftest import kept_photo, outbox, photo_file, sha256, wait_outbox_empty
+from tests.browser.sync.conftest import (
+    kept_photo,
+    open_for_offline,
+    outbox,
+    photo_file,
+    rows,
+    sha256,
+    wait_outbox_empty,
+)
 from tests.browser.test_shell import wait_for_service_worker, wait_until, wait_until_page_cached
 
 NEW = "/safety/hazards/new"
-
-
-def rows(server, sql, *args) -> list[tuple]:
-    with sqlite3.connect(server.root / "live.db") as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 def test_a_hazard_with_two_photos_and_its_follow_up_captured_offline_sync_once_in_order(
@@ -26,9 +28,7 @@ def test_a_hazard_with_two_photos_and_its_follow_up_captured_offline_sync_once_i
     live_server.make_user(employee_no, "inspector", name="离线巡检员")
     title = f"{uuid.uuid4().hex[:8]} 护栏松动"
     log_in(page, live_server.url, employee_no)
-    page.goto(live_server.url + NEW)
-    wait_for_service_worker(page)
-    wait_until_page_cached(page, NEW)
+    open_for_offline(page, live_server, NEW)
 
     page.context.set_offline(True)
     page.fill("input[name=title]", title)
@@ -64,6 +64,11 @@ def test_a_hazard_with_two_photos_and_its_follow_up_captured_offline_sync_once_i
     page.reload()  # offline: the worker serves the form, IndexedDB still has both records
     pending = page.locator("[data-outbox-pending=hazard] > li:not([data-state=synced])")
     expect(pending).to_have_count(1)
+    # A pending row says what it is and that it waits; nothing more (no empty error list).
+    expect(pending).to_contain_text(title)
+    expect(pending.locator(".row-title")).to_contain_text("待发送")
+    assert "null" not in pending.inner_text()
+    expect(pending.locator(".errors")).to_have_count(0)
     records = outbox(page)
     assert [r["kind"] for r in records] == ["hazard", "hazard_event"]
     page_bytes = {ref["id"]: kept_photo(page, ref["id"]) for ref in hazard["photos"]}

@@ -1,0 +1,195 @@
+// Correcting a refused record. The outbox page (outbox.js) links a refused record to the page
+// it was captured on, with #outbox-edit=<id>: a fragment, so the page is the same request and
+// opens offline from the pages cache. There the form is filled from the record, shows the
+// server's errors and the kept photos, and saving puts the corrected record back under the
+// same id (the server takes it as new).
+
+const Outbox = self.WHOutbox;
+const {
+  supported, userId, t, el, errorList, notify, holdingButton, outboxUrl,
+  formData, readPhotos, fieldLabels, labelOf, registerBackgroundSync,
+} = self.WHOutboxPage || {};
+
+// Forms that are correcting a record: form -> { record, removed: Set of photo ids }.
+const editing = new WeakMap();
+const EDIT_HASH = /^#outbox-edit=([0-9a-f-]{36})$/i;
+const TOAST_KEY = "outbox-toast";
+let editErrorIds = 0;
+
+// The inverse of outbox.js's setPath: the values kept under a form field's name, as strings.
+function valuesAt(data, name) {
+  let node = data;
+  for (const part of name.replace(/\]/g, "").split("[")) {
+    if (node === null || typeof node !== "object") return [];
+    node = node[part];
+  }
+  return [].concat(node ?? []).filter((v) => v === null || typeof v !== "object").map(String);
+}
+
+// The form that made the record: of its kind and, where a page has several (a hazard's
+// follow-ups), the one whose fixed hidden fields say what the record says.
+function formFor(record) {
+  return [...document.querySelectorAll("form[data-outbox]")].find((form) =>
+    form.dataset.outbox === record.kind
+    && [...form.querySelectorAll("input[type=hidden][name]")].every((input) =>
+      input.name === "csrf_token" || valuesAt(record.data, input.name).includes(input.value)));
+}
+
+function fillForm(form, data) {
+  form.reset();
+  const filled = new Map();  // name -> how many fields of that name took a value (repeats)
+  for (const field of form.elements) {
+    const { name, type } = field;
+    if (!name || name === "csrf_token" || ["file", "submit", "button", "reset"].includes(type)) {
+      continue;
+    }
+    const values = valuesAt(data, name);
+    if (type === "checkbox" || type === "radio") {
+      field.checked = values.includes(field.value);
+    } else if (field.tagName === "SELECT" && field.multiple) {
+      for (const option of field.options) option.selected = values.includes(option.value);
+    } else {
+      const index = filled.get(name) || 0;
+      filled.set(name, index + 1);
+      field.value = values[index] ?? "";
+    }
+  }
+}
+
+// Each error beside the field of its name, as the server-rendered forms show them. Returns
+// the errors that have no field on this form.
+function showFieldErrors(form, errors) {
+  const elsewhere = {};
+  for (const [name, messages] of Object.entries(errors || {})) {
+    const field = [...form.elements].find((f) => f.name === name && f.type !== "hidden");
+    const holder = field && (field.closest(".field") || field.parentElement);
+    if (!holder) {
+      elsewhere[name] = messages;
+      continue;
+    }
+    const id = `outbox-edit-error-${++editErrorIds}`;
+    holder.classList.add("has-errors");
+    holder.append(el("ul", { class: "errors", id }, ...[].concat(messages).map((m) => el("li", {}, m))));
+    field.setAttribute("aria-invalid", "true");
+    const described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", described ? `${described} ${id}` : id);
+  }
+  return elsewhere;
+}
+
+// The record's photos, each beside the file input it was chosen in, with a remove switch.
+async function showKeptPhotos(form, edit) {
+  const lists = new Map();
+  for (const [index, ref] of edit.record.photos.entries()) {
+    const photo = await Outbox.getPhoto(ref.id);
+    if (!photo) continue;
+    const input = form.querySelector(ref.item_id
+      ? `input[type=file][data-item-id="${CSS.escape(ref.item_id)}"]`
+      : "input[type=file]:not([data-item-id])");
+    if (!input) continue;
+    if (!lists.has(input)) {
+      const list = el("ul", { class: "outbox-kept-photos", "aria-label": t("kept_photos") });
+      input.after(list);
+      lists.set(input, list);
+    }
+    const url = URL.createObjectURL(new Blob([photo.bytes], { type: photo.type || "image/jpeg" }));
+    const img = el("img", { src: url, alt: t("photo_n", { n: index + 1 }), width: "96", height: "96" });
+    img.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
+    lists.get(input).append(el("li", { "data-photo-id": ref.id }, img,
+      el("button", { type: "button", class: "button button-small", "data-outbox-edit-remove": ref.id },
+        t("remove_photo"))));
+  }
+}
+
+function togglePhoto(button) {
+  const edit = editing.get(button.closest("form"));
+  if (!edit) return;
+  const id = button.dataset.outboxEditRemove;
+  const removing = !edit.removed.has(id);
+  if (removing) edit.removed.add(id);
+  else edit.removed.delete(id);
+  button.closest("li").classList.toggle("is-removed", removing);
+  button.textContent = t(removing ? "keep_photo" : "remove_photo");
+}
+
+// The notice at the top of the form (or of the page): what this is, and the way back —
+// "cancel" while a correction is under way, "back" once there is nothing to correct.
+function editNotice(where, message, { errors = null, labels = {}, way = "edit_back" } = {}) {
+  where.querySelector(":scope > [data-outbox-edit]")?.remove();
+  const notice = el("div", { class: "alert alert-warn outbox-edit", role: "status", "data-outbox-edit": "" },
+    el("p", {}, el("strong", {}, t("edit_title"))),
+    el("p", {}, message),
+    errorList(errors, labels),
+    el("p", {}, el("a", { href: outboxUrl() }, t(way))));
+  where.prepend(notice);
+  notice.scrollIntoView({ block: "nearest" });
+}
+
+async function startEdit() {
+  const match = EDIT_HASH.exec(location.hash);
+  if (!match) return;
+  const main = document.getElementById("main") || document.body;
+  const record = await Outbox.get(match[1]);
+  if (!record || record.owner !== userId) return editNotice(main, t("edit_gone"));
+  if (record.state !== "invalid") return editNotice(main, t("edit_busy"));
+  const form = formFor(record);
+  if (!form) return editNotice(main, t("edit_no_form"));
+  form.closest("details")?.setAttribute("open", "");
+  fillForm(form, record.data);
+  const elsewhere = showFieldErrors(form, record.errors);
+  editing.set(form, { record, removed: new Set() });
+  await showKeptPhotos(form, editing.get(form));
+  editNotice(form, t("edit_hint"), { errors: elsewhere, labels: record.labels, way: "edit_cancel" });
+  form.querySelector("[aria-invalid=true]")?.focus({ preventScroll: true });
+}
+
+// Same id, new data, the kept photos minus the removed plus the new ones; captured_at and the
+// place in the queue stay. The outbox page it goes back to sends it (its load flushes).
+async function saveCorrection(form, edit) {
+  const { refs, photos } = await readPhotos(form, edit.record.id);
+  const data = formData(form);
+  const record = {
+    ...edit.record,
+    data,
+    label: labelOf(form, data),
+    labels: fieldLabels(form),
+    photos: [...edit.record.photos.filter((p) => !edit.removed.has(p.id)), ...refs],
+    state: "pending",
+    errors: null,
+  };
+  const outcome = await Outbox.replace(record, photos, [...edit.removed]);
+  if (outcome !== "replaced") {
+    // Never a new record in its place: the form stays tied to the one it was editing.
+    editNotice(form, t(outcome === "gone" ? "edit_gone" : "edit_busy"));
+    return;
+  }
+  sessionStorage.setItem(TOAST_KEY, t("edit_saved"));
+  registerBackgroundSync();
+  location.assign(outboxUrl());
+}
+
+if (supported && userId) {
+  // Before outbox.js's own listener, which leaves a handled submit alone.
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    const edit = editing.get(form);
+    if (!edit || event.defaultPrevented) return;
+    event.preventDefault();
+    holdingButton(event, () => saveCorrection(form, edit));
+  }, true);
+  document.addEventListener("click", (event) => {
+    const photoSwitch = event.target.closest("[data-outbox-edit-remove]");
+    if (photoSwitch) togglePhoto(photoSwitch);
+  });
+  // A correction saved on another page says so here, where it is being sent.
+  const toast = sessionStorage.getItem(TOAST_KEY);
+  if (toast) {
+    sessionStorage.removeItem(TOAST_KEY);
+    notify(toast);
+  }
+  // An edit link to this same page changes only the fragment: start over from the page.
+  self.addEventListener("hashchange", () => {
+    if (EDIT_HASH.test(location.hash)) location.reload();
+  });
+  startEdit();
+}

@@ -1,0 +1,182 @@
+"""Correcting a record the server refused, in place: the form it came from opens filled with
+it (offline too), shows the server's errors and the kept photos, and saving sends the same
+record id again — one row on the server, the photos the person kept, byte for byte."""
+
+import sqlite3
+import uuid
+from datetime import UTC, datetime
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+from tests.browser.sync.conftest import (
+    FORM,
+    capture,
+    kept_photo,
+    open_for_offline,
+    outbox,
+    photo_file,
+    wait_outbox_empty,
+)
+from tests.browser.test_shell import wait_until
+
+NEW_HAZARD = "/safety/hazards/new"
+OUTBOX = "/sync/outbox"
+
+
+def rows(server, sql, *args) -> list[tuple]:
+    with sqlite3.connect(server.root / "live.db") as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def sync_record(server, record_id: str) -> tuple[str, datetime]:
+    """(status, captured_at) of the server's sync_records row for this record id (SQLite
+    keeps the time as naive UTC)."""
+    [(status, captured_at)] = rows(
+        server,
+        "SELECT status, captured_at FROM sync_records WHERE id = ?",
+        record_id.replace("-", ""),
+    )
+    return status.lower(), datetime.fromisoformat(captured_at).replace(tzinfo=UTC)
+
+
+def wait_refused(page):
+    wait_until(
+        page,
+        """async () => (await WHOutbox.list()).some((r) => r.state === "invalid")""",
+        timeout_ms=15_000,
+    )
+
+
+def open_edit_from_outbox(page, server, record_id: str):
+    """Follow the "修改" link of the refused record on the outbox page."""
+    row = page.locator(f"[data-outbox-pending='*'] > li[data-record-id='{record_id}']")
+    expect(row).to_contain_text("需修改")
+    row.get_by_role("link", name="修改").click()
+    page.wait_for_url(f"**#outbox-edit={record_id}")
+
+
+def test_a_refused_note_is_corrected_and_sent_again_under_its_id(form_page, sync_server):
+    page, t = form_page, uuid.uuid4().hex[:8]
+    page.context.set_offline(True)
+    capture(page, "")
+    [refused] = outbox(page)
+    assert refused["form_url"] == FORM
+    page.context.set_offline(False)
+    wait_refused(page)
+    assert sync_record(sync_server, refused["id"])[0] == "invalid"
+
+    page.goto(sync_server.url + OUTBOX)
+    open_edit_from_outbox(page, sync_server, refused["id"])
+    form = page.locator("form[data-outbox=note]")
+    expect(form.locator("[data-outbox-edit]")).to_contain_text("修改待发送的记录")
+    text = form.locator("#text")
+    expect(text).to_have_attribute("aria-invalid", "true")
+    expect(form.locator(".field.has-errors")).to_contain_text("Write the note.")
+
+    text.fill(f"{t} 补上内容")
+    form.get_by_role("button", name="Save").click()
+    page.wait_for_url(sync_server.url + OUTBOX)
+    expect(page.locator("#toast")).to_contain_text("修改已保存在本机")
+    wait_outbox_empty(page)
+
+    notes = rows(
+        sync_server,
+        "SELECT summary FROM audit_logs WHERE action = 'sync.note' AND after LIKE ?",
+        f"%{refused['id']}%",
+    )
+    assert notes == [(f"{t} 补上内容",)]
+    status, captured_at = sync_record(sync_server, refused["id"])
+    assert status == "created"
+    assert captured_at == datetime.fromisoformat(refused["captured_at"])
+
+
+def test_a_refused_hazard_is_corrected_offline_keeping_one_of_its_two_photos(
+    page, sync_server, tmp_path
+):
+    sync_server.flask("demo")  # areas
+    employee_no = f"ED{uuid.uuid4().hex[:6]}"
+    sync_server.make_user(employee_no, "inspector", name="修改巡检员")
+    description = f"{uuid.uuid4().hex[:8]} 二号线旁的护栏"
+    log_in(page, sync_server.url, employee_no)
+    open_for_offline(page, sync_server, NEW_HAZARD)
+
+    # No title: the form does not block it (novalidate), the server refuses it.
+    page.context.set_offline(True)
+    page.select_option("select[name=area_id]", index=1)
+    page.select_option("select[name=category]", index=1)
+    page.select_option("select[name=severity]", value="serious")
+    page.fill("textarea[name=description]", description)
+    page.set_input_files(
+        "input[name=photos]",
+        [photo_file(tmp_path, "a.jpg"), photo_file(tmp_path, "b.jpg", (900, 1800))],
+    )
+    page.get_by_role("button", name="上报", exact=True).click()
+    wait_until(page, "async () => (await WHOutbox.list()).length === 1")
+    [hazard] = outbox(page)
+    first, second = hazard["photos"]
+    kept = kept_photo(page, second["id"])
+    page.context.set_offline(False)
+    wait_refused(page)
+    [refused] = outbox(page)
+    assert list(refused["errors"]) == ["title"]
+
+    page.goto(sync_server.url + OUTBOX)
+    # The error names the field as the form calls it, not by its key.
+    errors = page.locator(f"li[data-record-id='{hazard['id']}'] .errors")
+    expect(errors).to_have_text(f"隐患描述: {refused['errors']['title'][0]}")
+    page.context.set_offline(True)  # the correction is made without a network
+    open_edit_from_outbox(page, sync_server, hazard["id"])
+    form = page.locator("#hazard-form")
+    expect(form.locator("[data-outbox-edit]")).to_contain_text("修改待发送的记录")
+    expect(form.locator("textarea[name=description]")).to_have_value(description)
+    expect(form.locator("select[name=severity]")).to_have_value("serious")
+    expect(form.locator("input[name=title]")).to_have_attribute("aria-invalid", "true")
+    photos = form.locator(".outbox-kept-photos > li")
+    expect(photos).to_have_count(2)
+    expect(photos.locator("img").first).to_have_js_property("naturalWidth", 1600)
+
+    photos.first.get_by_role("button", name="移除").click()
+    expect(photos.first.get_by_role("button", name="保留")).to_be_visible()
+    form.locator("input[name=title]").fill("护栏松动")
+    form.get_by_role("button", name="上报", exact=True).click()
+    page.wait_for_url(sync_server.url + OUTBOX)
+
+    [corrected] = outbox(page)
+    assert corrected["id"] == hazard["id"]
+    assert corrected["state"] == "pending" and corrected["errors"] is None
+    assert corrected["captured_at"] == hazard["captured_at"]
+    assert corrected["data"]["title"] == "护栏松动"
+    assert corrected["label"] == "护栏松动"
+    assert corrected["photos"] == [second]
+    assert page.evaluate("(id) => WHOutbox.getPhoto(id)", first["id"]) is None
+
+    page.context.set_offline(False)
+    wait_outbox_empty(page, timeout_ms=30_000)
+    [(hazard_id, title)] = rows(
+        sync_server, "SELECT id, title FROM hazards WHERE description = ?", description
+    )
+    assert title == "护栏松动"
+    [(digest,)] = rows(sync_server, "SELECT sha256 FROM photos WHERE hazard_id = ?", hazard_id)
+    stored = sync_server.root / "instance" / "uploads" / digest[:2] / f"{digest}.jpg"
+    assert stored.read_bytes() == kept
+    assert sync_record(sync_server, hazard["id"])[0] == "created"
+
+
+def test_a_record_discarded_meanwhile_is_not_made_again(form_page, sync_server):
+    page = form_page
+    page.context.set_offline(True)
+    capture(page, "")
+    [refused] = outbox(page)
+    page.context.set_offline(False)
+    wait_refused(page)
+    page.goto(f"{sync_server.url}{FORM}#outbox-edit={refused['id']}")
+    form = page.locator("form[data-outbox=note]")
+    expect(form.locator("[data-outbox-edit]")).to_be_visible()
+
+    page.evaluate("(id) => WHOutbox.remove(id)", refused["id"])  # as another tab would
+    form.locator("#text").fill("晚了一步")
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator("[data-outbox-edit]")).to_contain_text("这条记录已不在待发送列表中")
+    assert outbox(page) == []
+    assert page.url.endswith(f"#outbox-edit={refused['id']}")
