@@ -5,7 +5,7 @@ import re
 import pytest
 
 from app.models import Role, User
-from tests.factories import make_department, make_user
+from tests.factories import DEFAULT_PASSWORD, make_department, make_user
 from tests.helpers import text
 
 
@@ -212,3 +212,24 @@ def test_locale_switch_never_goes_to_another_site(client, referer):
 
 def test_locale_switch_is_post_only(client):
     assert client.get("/locale").status_code == 405
+
+
+def test_a_page_copied_for_offline_reading_leaves_the_message_to_the_page_it_was_for(client, auth):
+    """The phone keeps copies of pages in the background, and one may be fetched between a
+    form's redirect and the page it leads to: the copy must not take the "saved" message."""
+    make_user(employee_no="H020")
+    auth.login("H020")
+    changed = client.post(
+        "/auth/password",
+        data={
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": "newpass456",
+            "confirm": "newpass456",
+        },
+    )
+    assert changed.status_code == 303
+
+    copy = client.get("/safety/hazards/new", headers={"X-Offline-Copy": "1"})
+    assert copy.status_code == 200
+    assert "密码已修改。" not in text(copy)  # i18n
+    assert "密码已修改。" in text(client.get(changed.headers["Location"]))  # i18n

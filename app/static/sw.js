@@ -35,7 +35,9 @@ async function cacheOpenPages() {
   await Promise.all(windows.map(async (client) => {
     if (new URL(client.url).origin !== self.location.origin) return;
     try {
-      const response = await fetch(client.url, { credentials: "same-origin" });
+      const response = await fetch(client.url, {
+        credentials: "same-origin", headers: { "X-Offline-Copy": "1" },  // leaves flashes be
+      });
       if (response.ok && !response.redirected) await cache.put(client.url, response);
     } catch (error) {
       // Offline already: nothing to keep.

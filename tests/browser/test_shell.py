@@ -314,3 +314,9 @@ def test_pages_kept_at_log_in_open_offline_marked_as_a_copy(live_server, page, c
         expect(banner).to_contain_text(":")  # the time of the copy, HH:MM
     finally:
         context.set_offline(False)
+
+    # Back online, the copy says so and offers the current page.
+    expect(banner).to_contain_text("网络已恢复 — 这是")
+    banner.get_by_role("link", name="查看最新页面").click()
+    expect(page.locator("#offline-copy")).to_be_hidden()
+    expect(page.locator("form#hazard-form input[name=title]")).to_be_visible()

@@ -42,7 +42,9 @@ async function keepPagesForOffline() {
   let stored = 0;
   for (const url of urls) {
     try {
-      const response = await fetch(url, { credentials: "same-origin", signal: warming.signal });
+      const response = await fetch(url, {
+        credentials: "same-origin", signal: warming.signal, headers: { "X-Offline-Copy": "1" },
+      });
       if (warming.signal.aborted) return;
       if (response.ok && !response.redirected) {
         await cache.put(url, response);
@@ -62,13 +64,31 @@ document.addEventListener("submit", (event) => {
   if (event.target.matches("form.logout")) warming.abort();
 });
 
-// Shown from the cache: say how old this copy is.
+// Shown from the cache: say how old this copy is; once the network is back, say so and offer
+// the current page (the copy stays on screen until the worker chooses to leave it).
 const copy = document.getElementById("offline-copy");
 if (copy && copy.dataset.copiedAt) {
   const made = new Date(copy.dataset.copiedAt);
   const time = made.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
-  copy.textContent = copy.dataset.template.replace("{time}", time);
+  // Served from the copy means the server was out of reach, whatever navigator.onLine says;
+  // only a change of connection afterwards changes the line.
+  const show = (online) => {
+    if (!online) {
+      copy.textContent = copy.dataset.template.replace("{time}", time);
+      return;
+    }
+    const reload = document.createElement("a");
+    reload.href = location.href;
+    reload.dataset.reload = "";
+    reload.textContent = copy.dataset.reloadLabel;
+    copy.replaceChildren(copy.dataset.onlineTemplate.replace("{time}", time), " ", reload);
+  };
+  show(false);
   copy.hidden = false;
+  // Messages of the moment the copy was made ("saved") are not news now.
+  document.querySelectorAll("#main > .flash").forEach((flash) => flash.remove());
+  window.addEventListener("online", () => show(true));
+  window.addEventListener("offline", () => show(false));
 }
 
 document.addEventListener("htmx:responseError", (event) => {
