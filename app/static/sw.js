@@ -11,7 +11,10 @@ const OFFLINE_URL = "/offline";
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(SHELL_CACHE)
-      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" }))))
+      // The offline page is a page: as a copy, it must not take (and keep) a flash message.
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, {
+        cache: "reload", headers: { "X-Offline-Copy": "1" },
+      }))))
       .then(() => self.skipWaiting())
   );
 });
