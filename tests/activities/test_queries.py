@@ -1,36 +1,19 @@
 """Pages whose lists grow must not make a query per row."""
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from app.blueprints.activities import checkin, services
 from app.extensions import db
 from app.models.activities import Activity
 from tests.activities.factories import make_activity
 from tests.factories import make_department, make_user
-
-
-@contextmanager
-def counted():
-    statements = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.helpers import statements
 
 
 def _queries(client, url) -> int:
     # Each request starts from an empty session, as it does in a running app.
     db.session.expunge_all()
-    with counted() as statements:
+    with statements(db.engine) as run:
         assert client.get(url).status_code == 200
-    return len(statements)
+    return len(run)
 
 
 def test_list_and_roster_queries_do_not_grow_with_rows(client, auth):

@@ -1,26 +1,12 @@
 """What a batch costs the database: its lookups are one query each, whatever its size."""
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
+from tests.helpers import statements
 from tests.sync.conftest import jpeg, note, photo_ref, post_sync
 
 
-@contextmanager
 def selects(db):
     """The SELECT statements run inside the block."""
-    statements = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
+    return statements(db.engine, selects_only=True)
 
 
 def batch(size: int, offset: int = 0) -> list[dict]:

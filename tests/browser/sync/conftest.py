@@ -72,6 +72,11 @@ def rows(server, sql: str, *args) -> list[tuple]:
         return conn.execute(sql, args).fetchall()
 
 
+def column(server, sql: str, *args) -> list:
+    """The first column of each row."""
+    return [row[0] for row in rows(server, sql, *args)]
+
+
 def notes(server, prefix: str) -> list[tuple]:
     """(id, summary, after) of the note rows whose text starts with prefix, oldest first."""
     with sqlite3.connect(server.root / "live.db") as conn:
@@ -97,6 +102,54 @@ def photo_file(tmp_path, name: str, size=(2400, 1200), color=(180, 40, 40)) -> s
         image.paste((x % 255, 90, 200), (x, 0, x + 20, size[1]))
     image.save(path, "JPEG", quality=92)
     return str(path)
+
+
+def two_photos(tmp_path) -> list[str]:
+    return [photo_file(tmp_path, "a.jpg"), photo_file(tmp_path, "b.jpg", (900, 1800))]
+
+
+def fill_hazard(page, title: str, photos: list[str], description="二号线旁的护栏") -> None:
+    """Report a serious hazard in the first area and category on the hazard form."""
+    page.fill("input[name=title]", title)
+    page.select_option("select[name=area_id]", index=1)
+    page.select_option("select[name=category]", index=1)
+    page.select_option("select[name=severity]", value="serious")
+    page.fill("textarea[name=description]", description)
+    page.set_input_files("input[name=photos]", photos)
+    page.get_by_role("button", name="上报", exact=True).click()
+
+
+def open_round(page, server) -> str:
+    """The whole-round page of the first area, reached as a person does; returns its path."""
+    page.goto(server.url + "/safety/patrols")
+    page.locator("#whole-round summary").click()
+    page.locator("#whole-round a").first.click()
+    page.wait_for_url("**/safety/patrols/round/*")
+    return page.url.removeprefix(server.url)
+
+
+def fill_round(page, photo: str) -> int:
+    """Answer every item (the first "no", with a note and a photo), save; returns the count."""
+    items = page.locator(".checklist-items > li")
+    n = items.count()
+    assert n >= 3
+    for index in range(n):
+        items.nth(index).locator("label", has_text="否" if index == 0 else "是").click()
+    items.nth(0).locator("input[type=text]").fill("灭火器过期")
+    items.nth(0).locator("input[type=file]").set_input_files([photo])
+    page.get_by_role("button", name="保存本轮巡查").click()
+    return n
+
+
+def resend_after_restart(page, server) -> list[dict]:
+    """Start the stopped server and reload the page, whose flush sends the outbox again;
+    returns the results of that `POST /sync`."""
+    with page.expect_response(
+        lambda r: r.url.endswith("/sync") and r.request.method == "POST"
+    ) as answer:
+        server.start()
+        page.reload()  # a page load flushes (or the retry timer, if it comes first)
+    return answer.value.json()["results"]
 
 
 def capture(page, text: str, photos=(), parent=""):

@@ -15,6 +15,7 @@ from tests.browser.sync.conftest import (
     outbox,
     pending_rows,
     photo_file,
+    resend_after_restart,
     sha256,
     stored_photos,
     synced_rows,
@@ -100,12 +101,7 @@ def test_a_retry_after_the_server_died_past_its_commit_is_a_duplicate(
     assert len(outbox(page)) == 1
     assert len(notes(sync_server, t)) == 1
 
-    with page.expect_response(
-        lambda r: r.url.endswith("/sync") and r.request.method == "POST"
-    ) as answer:
-        sync_server.start()
-        page.reload()  # a page load flushes (or the retry timer, if it comes first)
-    [result] = answer.value.json()["results"]
+    [result] = resend_after_restart(page, sync_server)
     assert result["status"] == "duplicate"
     wait_outbox_empty(page)
     assert len(notes(sync_server, t)) == 1

@@ -2,7 +2,6 @@
 it (offline too), shows the server's errors and the kept photos, and saving sends the same
 record id again — one row on the server, the photos the person kept, byte for byte."""
 
-import sqlite3
 import uuid
 from datetime import UTC, datetime
 
@@ -12,21 +11,18 @@ from tests.browser.conftest import log_in
 from tests.browser.sync.conftest import (
     FORM,
     capture,
+    fill_hazard,
     kept_photo,
     open_for_offline,
     outbox,
-    photo_file,
+    rows,
+    two_photos,
     wait_outbox_empty,
 )
 from tests.browser.test_shell import wait_until
 
 NEW_HAZARD = "/safety/hazards/new"
 OUTBOX = "/sync/outbox"
-
-
-def rows(server, sql, *args) -> list[tuple]:
-    with sqlite3.connect(server.root / "live.db") as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 def sync_record(server, record_id: str) -> tuple[str, datetime]:
@@ -103,15 +99,7 @@ def test_a_refused_hazard_is_corrected_offline_keeping_one_of_its_two_photos(
 
     # No title: the form does not block it (novalidate), the server refuses it.
     page.context.set_offline(True)
-    page.select_option("select[name=area_id]", index=1)
-    page.select_option("select[name=category]", index=1)
-    page.select_option("select[name=severity]", value="serious")
-    page.fill("textarea[name=description]", description)
-    page.set_input_files(
-        "input[name=photos]",
-        [photo_file(tmp_path, "a.jpg"), photo_file(tmp_path, "b.jpg", (900, 1800))],
-    )
-    page.get_by_role("button", name="上报", exact=True).click()
+    fill_hazard(page, "", two_photos(tmp_path), description=description)
     wait_until(page, "async () => (await WHOutbox.list()).length === 1")
     [hazard] = outbox(page)
     first, second = hazard["photos"]

@@ -10,11 +10,17 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.browser.sync.conftest import (
+    column,
+    fill_hazard,
+    fill_round,
     kept_photo,
+    open_round,
     outbox,
     photo_file,
+    resend_after_restart,
     rows,
     stored_upload,
+    two_photos,
     wait_outbox_empty,
     wait_outbox_holds,
 )
@@ -36,84 +42,34 @@ def worker(sync_server, demo_data):
     return employee_no
 
 
-def open_round(page, server) -> str:
-    """The whole-round page of the first area, reached as a person does; returns its path."""
-    page.goto(server.url + "/safety/patrols")
-    page.locator("#whole-round summary").click()
-    page.locator("#whole-round a").first.click()
-    page.wait_for_url("**/safety/patrols/round/*")
-    return page.url.removeprefix(server.url)
-
-
-def fill_round(page, photo: str) -> int:
-    """Answer every item (the first "no", with a note and a photo), save; returns the count."""
-    items = page.locator(".checklist-items > li")
-    n = items.count()
-    assert n >= 3
-    for index in range(n):
-        items.nth(index).locator("label", has_text="否" if index == 0 else "是").click()
-    items.nth(0).locator("input[type=text]").fill("灭火器过期")
-    items.nth(0).locator("input[type=file]").set_input_files([photo])
-    page.get_by_role("button", name="保存本轮巡查").click()
-    return n
-
-
-def fill_hazard(page, title: str, photos: list[str]) -> None:
-    page.fill("input[name=title]", title)
-    page.select_option("select[name=area_id]", index=1)
-    page.select_option("select[name=category]", index=1)
-    page.select_option("select[name=severity]", value="serious")
-    page.fill("textarea[name=description]", "二号线旁的护栏")
-    page.set_input_files("input[name=photos]", photos)
-    page.get_by_role("button", name="上报", exact=True).click()
-
-
-def two_photos(tmp_path) -> list[str]:
-    return [photo_file(tmp_path, "a.jpg"), photo_file(tmp_path, "b.jpg", (900, 1800))]
-
-
 def kept_photos(page, record: dict) -> list[bytes]:
     """The bytes the page holds in IndexedDB for the record's photos, in its order."""
     return [kept_photo(page, ref["id"]) for ref in record["photos"]]
 
 
 def patrols_of(server, employee_no: str) -> list[int]:
-    return [
-        patrol_id
-        for (patrol_id,) in rows(
-            server,
-            "SELECT p.id FROM patrols p JOIN users u ON u.id = p.inspector_id "
-            "WHERE u.employee_no = ?",
-            employee_no,
-        )
-    ]
+    return column(
+        server,
+        "SELECT p.id FROM patrols p JOIN users u ON u.id = p.inspector_id WHERE u.employee_no = ?",
+        employee_no,
+    )
 
 
 def patrol_photos(server, patrol_id: int) -> list[str]:
-    return [
-        digest
-        for (digest,) in rows(
-            server,
-            "SELECT ph.sha256 FROM photos ph JOIN patrol_answers a ON a.id = ph.patrol_answer_id "
-            "WHERE a.patrol_id = ? ORDER BY ph.id",
-            patrol_id,
-        )
-    ]
+    return column(
+        server,
+        "SELECT ph.sha256 FROM photos ph JOIN patrol_answers a ON a.id = ph.patrol_answer_id "
+        "WHERE a.patrol_id = ? ORDER BY ph.id",
+        patrol_id,
+    )
 
 
 def hazards_titled(server, title: str) -> list[int]:
-    return [
-        hazard_id for (hazard_id,) in rows(server, "SELECT id FROM hazards WHERE title = ?", title)
-    ]
+    return column(server, "SELECT id FROM hazards WHERE title = ?", title)
 
 
 def hazard_photos(server, hazard_id: int) -> list[str]:
-    return [
-        digest
-        for (digest,) in rows(
-            server, "SELECT sha256 FROM photos WHERE hazard_id = ? ORDER BY id", hazard_id
-        )
-    ]
+    return column(server, "SELECT sha256 FROM photos WHERE hazard_id = ? ORDER BY id", hazard_id)
 
 
 def answer_count(server, patrol_id: int) -> int:
@@ -200,12 +156,7 @@ def test_a_retry_after_the_server_died_past_its_commit_is_a_duplicate(
     [(row_id, photos)] = on_server()
     assert photos == []
 
-    with page.expect_response(
-        lambda r: r.url.endswith("/sync") and r.request.method == "POST"
-    ) as answer:
-        sync_server.start()
-        page.reload()  # a page load flushes (or the retry timer, if it comes first)
-    [result] = answer.value.json()["results"]
+    [result] = resend_after_restart(page, sync_server)
     assert (result["id"], result["status"]) == (record["id"], "duplicate")
     wait_outbox_empty(page, timeout_ms=30_000)
     [(same_row, digests)] = on_server()

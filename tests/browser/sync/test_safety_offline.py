@@ -7,12 +7,16 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.browser.sync.conftest import (
+    fill_hazard,
+    fill_round,
     kept_photo,
     open_for_offline,
+    open_round,
     outbox,
     photo_file,
     rows,
     sha256,
+    two_photos,
     wait_outbox_empty,
 )
 from tests.browser.test_shell import wait_for_service_worker, wait_until, wait_until_page_cached
@@ -31,16 +35,7 @@ def test_a_hazard_with_two_photos_and_its_follow_up_captured_offline_sync_once_i
     open_for_offline(page, live_server, NEW)
 
     page.context.set_offline(True)
-    page.fill("input[name=title]", title)
-    page.select_option("select[name=area_id]", index=1)
-    page.select_option("select[name=category]", index=1)
-    page.select_option("select[name=severity]", value="serious")
-    page.fill("textarea[name=description]", "二号线旁的护栏")
-    page.set_input_files(
-        "input[name=photos]",
-        [photo_file(tmp_path, "a.jpg"), photo_file(tmp_path, "b.jpg", (900, 1800))],
-    )
-    page.get_by_role("button", name="上报", exact=True).click()
+    fill_hazard(page, title, two_photos(tmp_path))
     wait_until(page, "async () => (await WHOutbox.list()).length === 1")
     [hazard] = outbox(page)
     assert hazard["kind"] == "hazard" and hazard["label"] == title and len(hazard["photos"]) == 2
@@ -102,23 +97,12 @@ def test_a_whole_patrol_round_captured_offline_arrives_once_with_every_answer(
     employee_no = f"PR{uuid.uuid4().hex[:6]}"
     live_server.make_user(employee_no, "inspector", name="整轮巡检员")
     log_in(page, live_server.url, employee_no)
-    page.goto(live_server.url + "/safety/patrols")
-    page.locator("#whole-round summary").click()
-    page.locator("#whole-round a").first.click()
-    page.wait_for_url("**/safety/patrols/round/*")
-    round_path = page.url.removeprefix(live_server.url)
+    round_path = open_round(page, live_server)
     wait_for_service_worker(page)
     wait_until_page_cached(page, round_path)
 
     page.context.set_offline(True)
-    items = page.locator(".checklist-items > li")
-    n = items.count()
-    assert n >= 3
-    for index in range(n):
-        items.nth(index).locator("label", has_text="否" if index == 0 else "是").click()
-    items.nth(0).locator("input[type=text]").fill("灭火器过期")
-    items.nth(0).locator("input[type=file]").set_input_files([photo_file(tmp_path, "p.jpg")])
-    page.get_by_role("button", name="保存本轮巡查").click()
+    n = fill_round(page, photo_file(tmp_path, "p.jpg"))
     wait_until(page, "async () => (await WHOutbox.list()).length === 1")
     page.reload()
     [patrol] = outbox(page)
