@@ -65,7 +65,7 @@ document.addEventListener("submit", (event) => {
 });
 
 // Shown from the cache: say how old this copy is; once the network is back, say so and offer
-// the current page (the copy stays on screen until the worker chooses to leave it).
+// the current page (the copy stays on screen until the person chooses to leave it).
 const copy = document.getElementById("offline-copy");
 if (copy && copy.dataset.copiedAt) {
   const made = new Date(copy.dataset.copiedAt);
