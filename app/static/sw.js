@@ -7,13 +7,16 @@ const SHELL_CACHE = `shell-${VERSION}`;
 const PAGES_CACHE = "pages";
 const PRECACHE = "__PRECACHE__";
 const OFFLINE_URL = "/offline";
+// Sent with the pages this worker copies on its own, so the server leaves flash messages to
+// the page they were meant for (see partials/_flashes.html).
+const COPY_HEADERS = { "X-Offline-Copy": "1" };
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(SHELL_CACHE)
       // The offline page is a page: as a copy, it must not take (and keep) a flash message.
       .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, {
-        cache: "reload", headers: { "X-Offline-Copy": "1" },
+        cache: "reload", headers: COPY_HEADERS,
       }))))
       .then(() => self.skipWaiting())
   );
@@ -38,9 +41,7 @@ async function cacheOpenPages() {
   await Promise.all(windows.map(async (client) => {
     if (new URL(client.url).origin !== self.location.origin) return;
     try {
-      const response = await fetch(client.url, {
-        credentials: "same-origin", headers: { "X-Offline-Copy": "1" },  // leaves flashes be
-      });
+      const response = await fetch(client.url, { credentials: "same-origin", headers: COPY_HEADERS });
       if (response.ok && !response.redirected) await cache.put(client.url, response);
     } catch (error) {
       // Offline already: nothing to keep.
