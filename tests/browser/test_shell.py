@@ -300,12 +300,19 @@ def test_pages_kept_at_log_in_open_offline_marked_as_a_copy(live_server, page, c
     wait_for_service_worker(page)
     wait_until(
         page,
-        """async () => !!(await (await caches.open("pages")).match("/safety/hazards/new"))""",
+        """async () => {
+            const pages = await caches.open("pages");
+            return !!(await pages.match("/safety/hazards/new"))
+                && !!(await pages.match("/sync/outbox"));
+        }""",
     )
     expect(page.locator("#offline-copy")).to_be_hidden()  # online: the real page
 
     context.set_offline(True)
     try:
+        # The outbox, where records wait and refusals are corrected, is among them.
+        page.goto(live_server.url + "/sync/outbox")
+        expect(page.locator("[data-outbox-sync]")).to_be_visible()
         page.goto(live_server.url + "/safety/hazards/new")  # never opened before
         expect(page.locator("form#hazard-form input[name=title]")).to_be_visible()
         banner = page.locator("#offline-copy")

@@ -266,7 +266,6 @@ async function render() {
   let records = [];
   try { records = await Outbox.list(); } catch (error) { return; }
   const mine = records.filter((r) => r.owner === userId);
-  if (mine.length) keepOutboxPageOffline();
   for (const badge of document.querySelectorAll("[data-outbox-count]")) {
     badge.hidden = mine.length === 0;
     const count = badge.querySelector(".badge") || badge;
@@ -318,27 +317,6 @@ document.addEventListener("click", async (event) => {
   }
 });
 
-// The outbox page must open without a network: keep a copy in the pages cache (the worker
-// keeps pages it has seen; this one may never have been visited online).
-// Only once there is something in the outbox, so an empty one costs no request.
-let outboxPageKept = false;
-function keepOutboxPageOffline() {
-  const url = outboxUrl();
-  if (outboxPageKept || !url || !("caches" in self)) return;
-  outboxPageKept = true;
-  caches.open("pages")
-    .then(async (cache) => {
-      if (await cache.match(url, { ignoreVary: true })) return;
-      const response = await fetch(url, { headers: { "X-Offline-Copy": "1" } });  // leaves flashes be
-      if (response.ok && !response.redirected) await cache.put(url, response);
-    })
-    .catch(() => { outboxPageKept = false; });  // offline now: try again on a later render
-}
-
-function outboxUrl() {
-  return document.querySelector("a[data-outbox-count]")?.getAttribute("href");
-}
-
 // --- triggers ------------------------------------------------------------------------------
 
 if (supported) {
@@ -366,6 +344,6 @@ if (supported) {
 
 // What outbox-edit.js (correcting a refused record) builds on.
 self.WHOutboxPage = {
-  supported, userId, t, el, errorList, notify, holdingButton, outboxUrl,
+  supported, userId, t, el, errorList, notify, holdingButton,
   formData, readPhotos, fieldLabels, labelOf, registerBackgroundSync,
 };
