@@ -6,7 +6,7 @@
 
 const Outbox = self.WHOutbox;
 const {
-  supported, userId, t, el, errorList, notify, holdingButton,
+  supported, userId, t, el, errorList, notify, holdingButton, outboxUrl,
   formData, readPhotos, fieldLabels, labelOf, registerBackgroundSync,
 } = self.WHOutboxPage || {};
 
@@ -15,11 +15,6 @@ const editing = new WeakMap();
 const EDIT_HASH = /^#outbox-edit=([0-9a-f-]{36})$/i;
 const TOAST_KEY = "outbox-toast";
 let editErrorIds = 0;
-
-// The outbox page, where a correction goes to be sent (kept for offline use at log-in).
-function outboxUrl() {
-  return document.querySelector("a[data-outbox-count]")?.getAttribute("href");
-}
 
 // The inverse of outbox.js's setPath: the values kept under a form field's name, as strings.
 function valuesAt(data, name) {

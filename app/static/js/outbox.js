@@ -266,6 +266,7 @@ async function render() {
   let records = [];
   try { records = await Outbox.list(); } catch (error) { return; }
   const mine = records.filter((r) => r.owner === userId);
+  if (mine.length) keepOutboxPageOffline();
   for (const badge of document.querySelectorAll("[data-outbox-count]")) {
     badge.hidden = mine.length === 0;
     const count = badge.querySelector(".badge") || badge;
@@ -317,6 +318,28 @@ document.addEventListener("click", async (event) => {
   }
 });
 
+// The outbox page must open without a network. The copies made at log-in (app.js) include it,
+// but they are made on page loads while online: a person who went offline before they were
+// done has records waiting and no copy until the next page load. So once there is something
+// in the outbox, make sure of this one page (an empty outbox costs no request).
+let outboxPageKept = false;
+function keepOutboxPageOffline() {
+  const url = outboxUrl();
+  if (outboxPageKept || !url || !("caches" in self)) return;
+  outboxPageKept = true;
+  caches.open("pages")
+    .then(async (cache) => {
+      if (await cache.match(url, { ignoreVary: true })) return;
+      const response = await fetch(url, { headers: { "X-Offline-Copy": "1" } });  // leaves flashes be
+      if (response.ok && !response.redirected) await cache.put(url, response);
+    })
+    .catch(() => { outboxPageKept = false; });  // offline now: try again on a later render
+}
+
+function outboxUrl() {
+  return document.querySelector("a[data-outbox-count]")?.getAttribute("href");
+}
+
 // --- triggers ------------------------------------------------------------------------------
 
 if (supported) {
@@ -344,6 +367,6 @@ if (supported) {
 
 // What outbox-edit.js (correcting a refused record) builds on.
 self.WHOutboxPage = {
-  supported, userId, t, el, errorList, notify, holdingButton,
+  supported, userId, t, el, errorList, notify, holdingButton, outboxUrl,
   formData, readPhotos, fieldLabels, labelOf, registerBackgroundSync,
 };
