@@ -166,6 +166,28 @@ class LiveServer:
         return employee_no, password
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test also shows what the server last did and what each open page
+    shows: a timeout alone does not say whether a request failed, hung or never came."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    server = item.funcargs.get("live_server")
+    if server is not None:
+        lines = (server.root / "server.log").read_text(errors="replace").splitlines()
+        report.sections.append(("live server log, last 60 lines", "\n".join(lines[-60:])))
+    browser = item.funcargs.get("browser")
+    for context in browser.contexts if browser is not None else []:
+        for page in context.pages:
+            try:
+                shown = page.evaluate("document.body ? document.body.innerText : ''")
+            except Exception as error:  # a page that hangs or crashed says so
+                shown = f"(unreadable: {error})"
+            report.sections.append((f"page {page.url}", shown[:1500]))
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     server = LiveServer(tmp_path_factory.mktemp("live"))
