@@ -1,6 +1,7 @@
 """职工之家 · Workers' Home."""
 
 import hmac
+import importlib
 import os
 from pathlib import Path
 
@@ -10,9 +11,24 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app import config as app_config
+from app import features
 from app.extensions import babel, csrf, db, htmx, login_manager, migrate
 from app.jobs import init_jobs
 from app.models._types import render_item
+
+# The features, in the order they wire in: it is the order of their demo data, and of their
+# entries where they register no order of their own. A new feature adds its name here.
+FEATURES = (
+    "errors",
+    "main",
+    "pwa",
+    "auth",
+    "admin",
+    "activities",
+    "notify",
+    "safety",
+    "sync",
+)
 
 # Endpoints a user who must first choose a new password can still reach.
 _OPEN_WHILE_PASSWORD_MUST_CHANGE = frozenset(
@@ -47,7 +63,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)
-    _register_blueprints(app)
+    _init_features(app)
     _register_cli(app)
     init_jobs(app)
 
@@ -120,26 +136,11 @@ def _init_login(app: Flask) -> None:
         return None
 
 
-def _register_blueprints(app: Flask) -> None:
-    from app.blueprints.activities import bp as activities_bp
-    from app.blueprints.admin import bp as admin_bp
-    from app.blueprints.auth import bp as auth_bp
-    from app.blueprints.errors import bp as errors_bp
-    from app.blueprints.main import bp as main_bp
-    from app.blueprints.notify import bp as notify_bp
-    from app.blueprints.pwa import bp as pwa_bp
-    from app.blueprints.safety import bp as safety_bp
-    from app.blueprints.sync import bp as sync_bp
-
-    app.register_blueprint(errors_bp)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(pwa_bp)
-    app.register_blueprint(auth_bp, url_prefix="/auth")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(activities_bp, url_prefix="/activities")
-    app.register_blueprint(notify_bp, url_prefix="/notifications")
-    app.register_blueprint(safety_bp, url_prefix="/safety")
-    app.register_blueprint(sync_bp, url_prefix="/sync")
+def _init_features(app: Flask) -> None:
+    """Each feature wires itself in (blueprint, sync kinds, jobs, cards, pages, demo)."""
+    features.init_app(app)
+    for name in FEATURES:
+        importlib.import_module(f"app.blueprints.{name}").init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

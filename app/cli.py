@@ -3,9 +3,10 @@
 import click
 from flask.cli import AppGroup
 
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Role
-from app.services.users import ValidationFailed, create_user, find_department
+from app.services.users import create_user, find_department
 
 users_cli = AppGroup("users", help="Manage accounts.")
 

@@ -1,11 +1,10 @@
-"""Demo data for trying the app: departments and one user per role. Safe to run again."""
+"""Demo data for trying the app: departments and one user per role, then each feature's own
+demo loader, in the features' order. Safe to run again."""
 
 from sqlalchemy import select
 
-from app.blueprints.activities import demo as activities_demo
-from app.blueprints.notify.demo import load_demo_notifications
-from app.blueprints.safety.demo import load_safety_demo
 from app.extensions import db
+from app.features import DemoContext, registry
 from app.models import Department, DepartmentKind, Role, User
 from app.services.users import create_user
 
@@ -66,7 +65,7 @@ def load_demo() -> list[tuple[str, str, str, str]]:
             )
         labels = " · ".join(str(r.label) for r in user.sorted_roles)
         logins.append((employee_no, DEMO_PASSWORD, name, labels))
-    logins += activities_demo.load(by_path, DEMO_PASSWORD)
-    load_demo_notifications([row[0] for row in PEOPLE])
-    load_safety_demo()
+    ctx = DemoContext(by_path, DEMO_PASSWORD, [row[0] for row in PEOPLE])
+    for loader in registry().demo_loaders:
+        logins += loader(ctx) or []
     return logins

@@ -9,8 +9,6 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from app.jobs import huey  # noqa: F401  (the job queue; configured by create_app)
-
 # Named constraints, so that Alembic can alter and drop them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -7,9 +7,10 @@ default, `RedisHuey`'s when `REDIS_URL` is set. Nothing touches a disk or a serv
 Tasks run inside an app context: in the consumer (`flask --app app jobs worker`) each task
 gets the app that started the consumer; in immediate mode (tests) the caller's context is used.
 
-Daily jobs: a feature registers a function with `@daily_job("name")`; the periodic task
-`run_daily_jobs` runs them all once a day at `DAILY_JOBS_AT` (Asia/Shanghai time), each in
-its own transaction, so one failing job never stops the others.
+Daily jobs: a feature's `init_app` registers a function with `registry(app).daily_job(name,
+func)` (`app.features`); the periodic task `run_daily_jobs` runs them all once a day at
+`DAILY_JOBS_AT` (Asia/Shanghai time), each in its own transaction, so one failing job never
+stops the others.
 """
 
 import functools
@@ -58,7 +59,6 @@ class _Unconfigured(BaseStorage):
 # No result store: nothing reads job results, and kept results would grow the queue forever.
 huey = AppHuey("workers_home", utc=True, results=False)
 _worker_app: Flask | None = None
-_daily_jobs: dict[str, Callable[[], object]] = {}
 
 
 def init_jobs(app: Flask) -> None:
@@ -121,18 +121,11 @@ def _in_app_context(func):
     return wrapper
 
 
-def daily_job(name: str):
-    """Register `func()` to run once a day. It commits its own work."""
-
-    def decorator(func):
-        _daily_jobs[name] = func
-        return func
-
-    return decorator
-
-
 def daily_jobs() -> dict[str, Callable[[], object]]:
-    return dict(_daily_jobs)
+    """The daily jobs the features of the current app registered."""
+    from app.features import registry
+
+    return dict(registry().daily_jobs)
 
 
 def run_all_daily_jobs() -> dict[str, str]:
@@ -140,7 +133,7 @@ def run_all_daily_jobs() -> dict[str, str]:
     from app.extensions import db
 
     outcome = {}
-    for name, func in sorted(_daily_jobs.items()):
+    for name, func in sorted(daily_jobs().items()):
         try:
             func()
             db.session.commit()

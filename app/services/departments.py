@@ -4,10 +4,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Department, DepartmentKind, User
 from app.services import audit
-from app.services.users import ValidationFailed
 
 
 def _check_name(name: str, parent: Department | None, dept: Department | None) -> list[str]:

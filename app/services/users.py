@@ -5,6 +5,7 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Department, Role, User
 from app.services import audit
@@ -12,14 +13,6 @@ from app.services import audit
 EMPLOYEE_NO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,30}$")
 PASSWORD_MIN = 8
-
-
-class ValidationFailed(Exception):
-    """Raised with {field: [messages]} when input cannot be saved."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 def snapshot(user: User) -> dict:

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from app.blueprints.activities import checkin, services
-from app.blueprints.activities.errors import Refused
+from app.errors import Refused
 from app.extensions import db
 from app.models.activities import Participation
 from tests.activities.factories import make_activity

@@ -3,14 +3,13 @@ from datetime import date, timedelta
 import pytest
 
 from app.blueprints.activities import results, services
-from app.blueprints.activities.errors import Refused
+from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models.activities import (
     ActivityKind,
     CompetitionMode,
     Qualification,
 )
-from app.services.users import ValidationFailed
 from tests.activities.factories import make_activity
 from tests.factories import make_department, make_user
 

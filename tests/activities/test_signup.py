@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from app.blueprints.activities import queries, services
-from app.blueprints.activities.errors import Refused
+from app.errors import Refused
 from app.models._types import utcnow
 from app.models.activities import ParticipationStatus
 from tests.activities.factories import make_activity

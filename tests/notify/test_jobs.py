@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app import jobs
 from app.blueprints.notify import services
+from app.features import registry
 from app.models import Notification
 from app.models._types import utcnow
 from tests.factories import make_user
@@ -30,9 +31,10 @@ def test_tests_run_jobs_immediately(app):
 
 def test_the_daily_job_runs_every_registered_job_even_when_one_fails(db, monkeypatch, caplog):
     ran = []
-    monkeypatch.setitem(jobs._daily_jobs, "test.first", lambda: ran.append("first"))
-    monkeypatch.setitem(jobs._daily_jobs, "test.broken", lambda: 1 / 0)
-    monkeypatch.setitem(jobs._daily_jobs, "test.last", lambda: ran.append("last"))
+    daily = registry().daily_jobs
+    monkeypatch.setitem(daily, "test.first", lambda: ran.append("first"))
+    monkeypatch.setitem(daily, "test.broken", lambda: 1 / 0)
+    monkeypatch.setitem(daily, "test.last", lambda: ran.append("last"))
     user = make_user()
     (old,) = services.notify([user.id], "system.test", "old")
     old.read_at = old.created_at = utcnow() - timedelta(days=365)

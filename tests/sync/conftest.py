@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 from PIL import Image
 
-from app.blueprints.sync.registry import unregister_kind
 from app.blueprints.sync.testing import register_note_kind
 from tests.factories import make_user
 
@@ -21,10 +20,10 @@ def attached():
 
 @pytest.fixture(autouse=True)
 def note_kind(app, attached):
-    register_note_kind(attach_photo=lambda user, obj, photo: attached.append((obj.id, photo.id)))
+    register_note_kind(
+        app, attach_photo=lambda user, obj, photo: attached.append((obj.id, photo.id))
+    )
     app.config["UPLOAD_FOLDER"] = app.instance_path + "/uploads"
-    yield
-    unregister_kind("note")
 
 
 @pytest.fixture

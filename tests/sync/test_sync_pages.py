@@ -6,14 +6,9 @@ import uuid
 
 from flask import url_for
 
-from app.blueprints.sync.registry import (
-    HandlerResult,
-    SyncInvalid,
-    register_kind,
-    registered_kinds,
-    resolve,
-    unregister_kind,
-)
+from app import create_app
+from app.blueprints.sync.registry import HandlerResult, SyncInvalid, registered_kinds, resolve
+from app.features import registry
 from app.models import AuditLog
 from tests.helpers import text
 from tests.sync.conftest import note, post_sync
@@ -86,11 +81,8 @@ def test_a_handler_that_breaks_answers_error_and_the_others_still_pass(app, clie
     def broken(user, record):
         raise RuntimeError("a bug in a feature")
 
-    register_kind("broken", broken)
-    try:
-        results = post_sync(client, {**note(), "kind": "broken"}, note("照常")).json["results"]
-    finally:
-        unregister_kind("broken")
+    registry().sync_kind("broken", broken)
+    results = post_sync(client, {**note(), "kind": "broken"}, note("照常")).json["results"]
     assert [r["status"] for r in results] == ["error", "created"]
     assert results[0]["errors"] == {"record": ["服务器暂时无法保存这条记录，稍后会自动重试。"]}
 
@@ -101,23 +93,21 @@ def test_a_handler_refusal_rolls_back_what_it_wrote(client, db, logged_in):
         db.session.flush()
         raise SyncInvalid({"area_id": ["请选择区域。"]})
 
-    register_kind("half", half_then_refuse)
-    try:
-        [result] = post_sync(client, {**note(), "kind": "half"}).json["results"]
-    finally:
-        unregister_kind("half")
+    registry().sync_kind("half", half_then_refuse)
+    [result] = post_sync(client, {**note(), "kind": "half"}).json["results"]
     assert result["status"] == "invalid"
     assert result["errors"] == {"area_id": ["请选择区域。"]}
     assert db.session.query(AuditLog).filter_by(action="half").count() == 0
 
 
-def test_kinds_register_by_name(app):
-    register_kind("demo", lambda user, record: HandlerResult(url=url_for("sync.outbox"), obj=None))
-    try:
-        assert "demo" in registered_kinds()
-    finally:
-        unregister_kind("demo")
-    assert "demo" not in registered_kinds()
+def test_kinds_register_by_name_on_their_own_app(app, tmp_path):
+    registry().sync_kind(
+        "demo", lambda user, record: HandlerResult(url=url_for("sync.outbox"), obj=None)
+    )
+    assert "demo" in registered_kinds()
+    other = create_app({"TESTING": True}, instance_path=str(tmp_path / "other"))
+    with other.app_context():
+        assert "demo" not in registered_kinds()
 
 
 def test_errors_a_feature_raises_reach_the_phone_as_plain_text(client, logged_in):
@@ -126,9 +116,6 @@ def test_errors_a_feature_raises_reach_the_phone_as_plain_text(client, logged_in
     def lazy(user, record):
         raise SyncInvalid({"area_id": [lazy_gettext("Retry")], "note": "太长"})
 
-    register_kind("lazy", lazy)
-    try:
-        [result] = post_sync(client, {**note(), "kind": "lazy"}).json["results"]
-    finally:
-        unregister_kind("lazy")
+    registry().sync_kind("lazy", lazy)
+    [result] = post_sync(client, {**note(), "kind": "lazy"}).json["results"]
     assert result["errors"] == {"area_id": ["重试"], "note": ["太长"]}

@@ -21,9 +21,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.blueprints.activities.errors import Refused
 from app.blueprints.activities.queries import can_manage
-from app.blueprints.sync.registry import HandlerResult, SyncInvalid, register_kind
+from app.blueprints.sync.registry import HandlerResult, SyncInvalid
+from app.errors import Refused
 from app.extensions import db
 from app.models import User
 from app.models._types import utcnow
@@ -220,6 +220,3 @@ def sync_checkin(organizer: User, record) -> HandlerResult:
         select(Participation).where(Participation.checkin_client_id == record.id)
     )
     return HandlerResult(url=answer["url"], obj=participation)
-
-
-register_kind("checkin", sync_checkin)

@@ -87,8 +87,9 @@ def _join(activity, users, status=ParticipationStatus.CONFIRMED, checked_in=Fals
     return places
 
 
-def load(by_path: dict, password: str) -> list[tuple[str, str, str, str]]:
+def load(ctx) -> list[tuple[str, str, str, str]]:
     """Create the demo activities; returns the extra member logins."""
+    by_path, password = ctx.departments, ctx.password
     organizer = User.by_employee_no("O0001")
     members = [_member(no, name, by_path[path], password) for no, name, path in MEMBERS]
     liu = User.by_employee_no("M0001")

@@ -9,15 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.blueprints.activities import bp, checkin, export, queries, results, services
-from app.blueprints.activities.errors import Refused
 from app.blueprints.activities.forms import ActivityForm, CancelActivityForm, CheckInForm
 from app.blueprints.activities.uploads import store_cover
 from app.blueprints.auth.access import roles_required
+from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import Department, Role
 from app.models.activities import Activity, ActivityKind
 from app.rendering import page_or_fragment
-from app.services.users import ValidationFailed
 
 MANAGERS = (Role.ORGANIZER, Role.ADMIN)
 GATE_VIEWERS = (Role.ORGANIZER, Role.SAFETY_OFFICER, Role.ADMIN)

@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
-from app.blueprints.activities.errors import Refused
 from app.blueprints.activities.queries import CONFIRMED, can_manage
+from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import Department, User
 from app.models.activities import (
@@ -24,7 +24,6 @@ from app.models.activities import (
     RoundScore,
 )
 from app.services import audit
-from app.services.users import ValidationFailed
 
 EXPIRY_WARNING_DAYS = 30
 SCORE_MAX = 100000

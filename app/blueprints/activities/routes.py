@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.blueprints.activities import bp, checkin, queries, results, services
-from app.blueprints.activities.errors import Refused
 from app.blueprints.activities.uploads import cover_path
+from app.errors import Refused
 from app.extensions import db, htmx
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityKind, ParticipationStatus
@@ -162,6 +162,3 @@ def history():
         qualifications=results.qualifications_of(current_user),
         today=results.local_today(),
     )
-
-
-from app.blueprints.activities import manage  # noqa: E402,F401

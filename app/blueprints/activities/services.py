@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.activities import notices
-from app.blueprints.activities.errors import Refused
 from app.blueprints.activities.queries import confirmed_count, in_audience, my_participation
+from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import Department, User
 from app.models._types import utcnow
@@ -29,7 +29,6 @@ from app.models.activities import (
     ParticipationStatus,
 )
 from app.services import audit
-from app.services.users import ValidationFailed
 
 CONFIRMED = ParticipationStatus.CONFIRMED
 WAITLISTED = ParticipationStatus.WAITLISTED

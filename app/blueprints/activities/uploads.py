@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from app.services.users import ValidationFailed
+from app.errors import ValidationFailed
 
 LONG_EDGE = 1600
 NAME_LENGTH = 64 + len(".jpg")

@@ -1,5 +1,11 @@
+"""Error pages and JSON errors in the shape the request wants."""
+
 from flask import Blueprint
 
 bp = Blueprint("errors", __name__)
 
-from app.blueprints.errors import handlers  # noqa: E402,F401  (registers the handlers)
+
+def init_app(app):
+    from . import handlers  # noqa: F401  (registers the handlers on bp)
+
+    app.register_blueprint(bp)

@@ -1,5 +1,19 @@
+"""The home page, 我的, the language switch and the shell's template helpers."""
+
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.features import NavItem, pages, registry
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
-from app.blueprints.main import routes  # noqa: E402,F401
+
+def init_app(app):
+    from . import cards, routes  # noqa: F401
+
+    app.register_blueprint(bp)
+    reg = registry(app)
+    reg.nav(NavItem("main.index", _l("Home"), "home", prefix="/", order=0))
+    reg.nav(NavItem("main.me", _l("Me"), "person", prefix="/me", order=90))
+    reg.cards(cards.profile_cards, order=30)
+    reg.offline(pages("main.index"))

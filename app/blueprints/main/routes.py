@@ -6,9 +6,9 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from app.blueprints.main import bp
-from app.blueprints.main.home import cards_for
 from app.extensions import db
 from app.models import Role
+from app.navigation import cards_for, is_current, nav_for, offline_urls
 from app.rendering import page_or_fragment
 
 
@@ -51,11 +51,9 @@ def _current_locale_code() -> str:
 
 @bp.app_context_processor
 def shell_helpers():
-    from app.navigation import is_current, nav_for, offline_urls
-
     return {
         "nav_items": lambda: nav_for(current_user),
-        "offline_urls": offline_urls,
+        "offline_urls": lambda: offline_urls(current_user),
         "nav_current": is_current,
         "current_locale": _current_locale_code,
         "languages": current_app.config["LANGUAGES"],

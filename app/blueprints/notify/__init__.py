@@ -1,5 +1,28 @@
+"""Notifications: the in-app inbox, web push and per-category preferences."""
+
 from flask import Blueprint
+
+from app.features import NavItem, pages, registry
 
 bp = Blueprint("notify", __name__, template_folder="templates")
 
-from app.blueprints.notify import routes, tasks  # noqa: E402,F401
+
+def init_app(app):
+    from . import cards, demo, labels, routes, services, tasks  # noqa: F401
+
+    app.register_blueprint(bp, url_prefix="/notifications")
+    reg = registry(app)
+    reg.nav(
+        NavItem(
+            "notify.index",
+            labels.INBOX_LABEL,
+            "bell",
+            prefix="/notifications",
+            badge=services.unread_count,
+            order=30,
+        )
+    )
+    reg.cards(cards.inbox_cards, order=10)
+    reg.offline(pages("notify.index"))
+    reg.daily_job("notify.clean_inbox", tasks.clean_inbox)
+    reg.demo(demo.load)

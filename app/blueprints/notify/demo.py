@@ -39,3 +39,9 @@ def load_demo_notifications(employee_nos: list[str]) -> int:
         adapter.build("main.me"),
     )
     return len(made)
+
+
+def load(ctx) -> list:
+    """Welcome the demo accounts."""
+    load_demo_notifications(ctx.people)
+    return []

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.blueprints.notify.push import DEFAULT_TTL, deliver
 from app.extensions import db
-from app.jobs import app_task, daily_job
+from app.jobs import app_task
 from app.models import Notification, NotificationPreference, PushSubscription
 from app.models._types import utcnow
 
@@ -114,7 +114,6 @@ def retry_delay(attempt: int, retry_after: float | None) -> float:
     return float(BACKOFF[min(attempt, len(BACKOFF)) - 1])
 
 
-@daily_job("notify.clean_inbox")
 def clean_inbox() -> int:
     """Remove read inbox entries older than KEEP_READ_DAYS, so the table stays small."""
     cutoff = utcnow() - timedelta(days=KEEP_READ_DAYS)

@@ -1,5 +1,11 @@
+"""The installable app: manifest, service worker, offline page."""
+
 from flask import Blueprint
 
 bp = Blueprint("pwa", __name__, template_folder="templates")
 
-from app.blueprints.pwa import routes  # noqa: E402,F401
+
+def init_app(app):
+    from . import routes  # noqa: F401
+
+    app.register_blueprint(bp)

@@ -1,4 +1,9 @@
+"""The safety network (群监网): areas, checklists, patrols, hazards, violations."""
+
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.features import NavItem, pages, registry
 
 bp = Blueprint(
     "safety",
@@ -8,7 +13,28 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-from app.blueprints.safety import jobs, routes, sync  # noqa: E402,F401
+
+def init_app(app):
+    from . import cards, demo, jobs, routes, sync  # noqa: F401  (routes attach to bp)
+
+    app.register_blueprint(bp, url_prefix="/safety")
+    reg = registry(app)
+    reg.nav(NavItem("safety.index", _l("Safety"), "shield", prefix="/safety", order=10))
+    reg.cards(cards.safety_cards, order=40)
+    reg.offline(
+        pages(
+            "safety.index",
+            "safety.new_hazard",
+            "safety.my_hazards",
+            "safety.new_violation",
+            "safety.patrols",
+            "safety.areas",
+            "safety.checklists",
+        )
+    )
+    sync.register(reg)
+    reg.daily_job("safety.due_dates", jobs.remind_due_dates)
+    reg.demo(demo.load)
 
 
 @bp.context_processor

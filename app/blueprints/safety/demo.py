@@ -66,9 +66,10 @@ def _photo(text_colour: str) -> io.BytesIO:
     return out
 
 
-def load_safety_demo() -> None:
+def load(ctx=None) -> list:
+    """The demo network: areas, checklists, plans, patrols, hazards in every state."""
     if db.session.scalar(select(Area.id).limit(1)) is not None:
-        return
+        return []
     people = {u.employee_no: u for u in db.session.scalars(select(User))}
     officer, inspector, member = people["S0001"], people["I0001"], people["M0001"]
     workshops = {d.name: d for d in db.session.scalars(select(Department))}
@@ -160,6 +161,7 @@ def _hazards(officer, inspector, member, areas) -> None:
         )
         for step in steps:
             _step(hazard, step, officer, inspector, due)
+    return []
 
 
 def _step(hazard: Hazard, step: str, officer, inspector, due) -> None:

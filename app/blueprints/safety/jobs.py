@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.blueprints.notify import triggers
 from app.extensions import db
-from app.jobs import daily_job, path_for
+from app.jobs import path_for
 from app.models import Role, User, UserRole
 from app.models.hazards import OPEN_STATUSES, Hazard
 
@@ -14,7 +14,6 @@ from .queries import overdue_hazards
 from .services.common import local_today
 
 
-@daily_job("safety.due_dates")
 def remind_due_dates(today=None) -> dict[str, int]:
     """Tell assignees the day before a due date; tell assignees and the safety officers every
     day a hazard stays past due. The job runner commits."""

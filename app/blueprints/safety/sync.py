@@ -10,7 +10,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.blueprints.sync.registry import HandlerResult, SyncInvalid, register_kind, resolve
+from app.blueprints.sync.registry import HandlerResult, SyncInvalid, resolve
 from app.extensions import db
 from app.models.hazards import Hazard, Photo
 from app.models.safety import PatrolAnswer
@@ -152,7 +152,9 @@ def sync_patrol(user, record) -> HandlerResult:
     return HandlerResult(url=url_for("safety.patrol", patrol_id=patrol.id), obj=patrol)
 
 
-register_kind("hazard", sync_hazard, attach_photo=attach_to("hazard_id"))
-register_kind("hazard_event", sync_hazard_event, attach_photo=attach_to("hazard_event_id"))
-register_kind("violation", sync_violation, attach_photo=attach_to("violation_id"))
-register_kind("patrol", sync_patrol, attach_photo=attach_to_answer)
+def register(reg) -> None:
+    """The safety network's outbox kinds (see DESIGN.md for their `data`)."""
+    reg.sync_kind("hazard", sync_hazard, attach_photo=attach_to("hazard_id"))
+    reg.sync_kind("hazard_event", sync_hazard_event, attach_photo=attach_to("hazard_event_id"))
+    reg.sync_kind("violation", sync_violation, attach_photo=attach_to("violation_id"))
+    reg.sync_kind("patrol", sync_patrol, attach_photo=attach_to_answer)

@@ -2,6 +2,14 @@
 
 from flask import Blueprint
 
+from app import features
+
 bp = Blueprint("sync", __name__, template_folder="templates")
 
-from app.blueprints.sync import routes  # noqa: E402, F401  (routes attach themselves to bp)
+
+def init_app(app):
+    from . import routes  # noqa: F401  (routes attach themselves to bp)
+
+    app.register_blueprint(bp, url_prefix="/sync")
+    # (`features.registry`: this package has a module of that name.)
+    features.registry(app).offline(features.pages("sync.outbox"))

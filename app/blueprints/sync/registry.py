@@ -1,14 +1,12 @@
-"""Which feature handles which record kind.
+"""What a feature's outbox record handler gets and gives back, and how records find each other.
 
-A feature wires itself into offline capture with one call, at import time of its blueprint:
+A feature wires a record kind in from its `init_app`:
 
-    from app.blueprints.sync.registry import HandlerResult, SyncInvalid, register_kind
+    registry(app).sync_kind("hazard", sync_hazard, attach_photo=attach_hazard_photo)
 
     def sync_hazard(user, record):        # record: a SyncItem
         hazard = services.report_hazard(user, record.data, ...)   # the same service as the form
         return HandlerResult(url=url_for("safety.hazard", hazard_id=hazard.id), obj=hazard)
-
-    register_kind("hazard", sync_hazard, attach_photo=attach_hazard_photo)
 
 The handler validates through its service and raises `SyncInvalid({field: [messages]})` (or
 the foundation's `ValidationFailed`, which it extends) when the record cannot be saved. It
@@ -17,15 +15,15 @@ record is refused) and commits the batch once, before it answers.
 """
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 
+from app.errors import ValidationFailed
 from app.extensions import db
+from app.features import KindHandler, registry
 from app.models import SyncPhoto, SyncRecord, SyncStatus
-from app.services.users import ValidationFailed
 
 
 class SyncInvalid(ValidationFailed):
@@ -61,31 +59,13 @@ class HandlerResult:
     obj: object  # the row the record became (it needs a primary key `id`)
 
 
-@dataclass(frozen=True)
-class KindHandler:
-    handle: Callable[[object, SyncItem], HandlerResult]
-    # Called when a photo's bytes arrive: attach_photo(user, obj, photo: SyncPhoto).
-    attach_photo: Callable | None = None
-
-
-_HANDLERS: dict[str, KindHandler] = {}
-
-
-def register_kind(kind: str, handler, attach_photo=None) -> None:
-    """Route records of `kind` to `handler(user, record: SyncItem) -> HandlerResult`."""
-    _HANDLERS[kind] = KindHandler(handler, attach_photo)
-
-
-def unregister_kind(kind: str) -> None:
-    _HANDLERS.pop(kind, None)
-
-
 def handler_for(kind: str) -> KindHandler | None:
-    return _HANDLERS.get(kind)
+    """The handler the current app's features registered for `kind`."""
+    return registry().sync_kinds.get(kind)
 
 
 def registered_kinds() -> list[str]:
-    return sorted(_HANDLERS)
+    return sorted(registry().sync_kinds)
 
 
 def model_for_table(table_name: str):

@@ -15,10 +15,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.blueprints.sync.envelope import check_record, content_hash, parse_uuid
 from app.blueprints.sync.registry import SyncItem, handler_for
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import SyncPhoto, SyncRecord, SyncStatus
 from app.models._types import utcnow
-from app.services.users import ValidationFailed
 
 
 def ingest(user, device: str | None, raw_records: list) -> list[dict]:

@@ -16,8 +16,9 @@ from pathlib import Path
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.blueprints.sync.registry import HandlerResult, SyncInvalid, register_kind, resolve
+from app.blueprints.sync.registry import HandlerResult, SyncInvalid, resolve
 from app.extensions import db
+from app.features import registry
 from app.services import audit
 
 NOTE_ACTION = "sync.note"
@@ -67,8 +68,9 @@ def _crash_if_asked(response):
     os._exit(3)
 
 
-def register_note_kind(attach_photo=None) -> None:
-    register_kind("note", handle_note, attach_photo=attach_photo)
+def register_note_kind(app, attach_photo=None) -> None:
+    registry(app).sync_kinds.pop("note", None)
+    registry(app).sync_kind("note", handle_note, attach_photo=attach_photo)
 
 
 @login_required
@@ -100,6 +102,6 @@ def test_form():
 def enable_if_asked(app) -> None:
     if os.environ.get("SYNC_TEST_FORM") != "1":
         return
-    register_note_kind()
+    register_note_kind(app)
     app.add_url_rule("/sync/_test_form", "sync_test_form", test_form, methods=["GET", "POST"])
     app.after_request(_crash_if_asked)

@@ -7,23 +7,10 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 
+from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
-from app.services.users import ValidationFailed
 
 __all__ = ["ValidationFailed", "Refused", "Conflict"]
-
-
-class Refused(Exception):
-    """The user may not take this action on this record now; the message says why."""
-
-    def __init__(self, message: str, status: int = 409):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-class Conflict(Exception):
-    """A client id that is already used for a different record."""
 
 
 def local_zone() -> ZoneInfo:

@@ -1,16 +1,9 @@
-"""What is waiting for the user: the cards on the home page.
-
-Each feature adds a function to `CARD_PROVIDERS` that returns cards for a user (possibly
-none). A card is a dict: title, body, url, count (optional), tone (info | warn | ok).
-"""
+"""The union office's home-page cards: the state of the roster."""
 
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.blueprints.activities.cards import activity_cards
-from app.blueprints.notify.cards import inbox_cards
-from app.blueprints.safety.cards import safety_cards
 from app.extensions import db
 from app.models import Role, User
 
@@ -59,22 +52,3 @@ def admin_cards(user) -> list[dict]:
             }
         )
     return cards
-
-
-def profile_cards(user) -> list[dict]:
-    if user.department_id is None:
-        return [
-            {
-                "title": _("Your department is not set"),
-                "body": _("Ask the union office to add you to your workshop and team."),
-                "tone": "warn",
-            }
-        ]
-    return []
-
-
-CARD_PROVIDERS = [inbox_cards, admin_cards, profile_cards, safety_cards, activity_cards]
-
-
-def cards_for(user) -> list[dict]:
-    return [card for provider in CARD_PROVIDERS for card in provider(user)]

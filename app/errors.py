@@ -1,0 +1,91 @@
+"""The errors a service raises, and the one helper that shows them on a form.
+
+Services decide and write; when they will not, they raise one of these:
+- `ValidationFailed({field: [messages]})`: the input cannot be saved as it is;
+- `Refused(message, status)`: this user may not do this to this record now;
+- `Conflict(message)`: a client id already used for a different record.
+
+A form route reads parse → call → commit → 303, with `submit` doing the middle:
+
+    form = HazardForm()
+    if form.validate_on_submit() and (done := submit(form, services.report_hazard, user, data)):
+        db.session.commit()
+        return redirect(url_for("safety.hazard", hazard_id=done.value.id), 303)
+    return render_template("safety/hazards/new.html", form=form), form_status(form)
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import request
+
+
+class ValidationFailed(Exception):
+    """Raised with {field: [messages]} when input cannot be saved."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+    @classmethod
+    def on(cls, field: str, message: str) -> "ValidationFailed":
+        return cls({field: [str(message)]})
+
+
+class Refused(Exception):
+    """The user may not take this action on this record now; the message says why."""
+
+    def __init__(self, message: str, status: int = 409):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class Conflict(Exception):
+    """A client id that is already used for a different record."""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What `submit` did: `ok` with the service's return `value`, or not (errors on the form)."""
+
+    ok: bool
+    value: object = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def apply_errors(form, error: ValidationFailed | Refused) -> None:
+    """Show a service's refusal on the form: per field where the form has it, else above it."""
+    form.form_errors = list(getattr(form, "form_errors", []) or [])
+    if isinstance(error, Refused):
+        form.form_errors.append(error.message)
+        return
+    for name, messages in error.errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors or []) + [str(m) for m in messages]
+        else:
+            form.form_errors.extend(str(m) for m in messages)
+
+
+def submit(form, call: Callable, /, *args, **kwargs) -> Submitted:
+    """Run a service for a validated form. On success flush and return its value (the route
+    commits); when it raises `ValidationFailed` or `Refused`, roll back whatever it wrote and
+    put its messages on the form."""
+    from app.extensions import db
+
+    try:
+        value = call(*args, **kwargs)
+        db.session.flush()
+    except (ValidationFailed, Refused) as error:
+        db.session.rollback()
+        apply_errors(form, error)
+        return Submitted(False)
+    return Submitted(True, value)
+
+
+def form_status(form=None) -> int:
+    """The status of a form page: 422 when it comes back after a submission, else 200."""
+    return 422 if request.method == "POST" else 200

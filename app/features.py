@@ -1,0 +1,115 @@
+"""The registries through which a feature wires itself into the app.
+
+Every feature package has an `init_app(app)` (see `app/blueprints/README.md`). It registers
+its blueprint and then tells the foundation what else it brings, through `registry(app)`:
+
+    def init_app(app):
+        app.register_blueprint(bp, url_prefix="/care")
+        reg = registry(app)
+        reg.nav(NavItem("care.index", _l("Care"), "heart", prefix="/care", roles=...))
+        reg.cards(cards.care_cards)               # home-page cards: provider(user) -> [Card]
+        reg.offline(offline.care_kit)             # the field kit: provider(user) -> [url]
+        reg.sync_kind("care_visit", sync.sync_visit, attach_photo=sync.attach_photo)
+        reg.daily_job("care.reviews_due", jobs.remind_reviews)
+        reg.demo(demo.load)                       # loader(ctx: DemoContext) -> [login rows]
+
+The hubs (home page, navigation, field-kit manifest, demo, `/sync`, the daily jobs) read
+these registries and never import a feature by name. The registries live on the app, not in
+the process, so a test app can add a kind of its own without touching any other app.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app, url_for
+
+EXTENSION_KEY = "workers_home.features"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry of the bottom bar; shown to users that have one of `roles` (None: everyone)."""
+
+    endpoint: str
+    label: object
+    icon: str
+    roles: frozenset | None = None
+    prefix: str = ""  # URL prefix that marks the item as current
+    badge: Callable[[object], int] | None = None  # a count shown on the item, e.g. unread
+    order: int = 50  # position in the bar: lower comes first
+
+    def allowed(self, user) -> bool:
+        return self.roles is None or user.has_role(*self.roles)
+
+
+@dataclass(frozen=True)
+class KindHandler:
+    """How one outbox record kind is saved: `handle(user, item) -> HandlerResult`."""
+
+    handle: Callable
+    # Called when a photo's bytes arrive: attach_photo(user, obj, photo: SyncPhoto).
+    attach_photo: Callable | None = None
+
+
+@dataclass
+class DemoContext:
+    """What a feature's demo loader gets: the demo departments and people made before it."""
+
+    departments: dict  # "Workshop" or "Workshop/Team" -> Department
+    password: str  # the demo accounts' password
+    people: list[str]  # employee numbers of the demo accounts, one per role
+
+
+@dataclass
+class Registry:
+    nav_items: list[NavItem] = field(default_factory=list)
+    card_providers: list[tuple[int, Callable]] = field(default_factory=list)
+    offline_providers: list[Callable] = field(default_factory=list)
+    sync_kinds: dict[str, KindHandler] = field(default_factory=dict)
+    daily_jobs: dict[str, Callable] = field(default_factory=dict)
+    demo_loaders: list[Callable] = field(default_factory=list)
+
+    def nav(self, item: NavItem) -> None:
+        self.nav_items.append(item)
+        self.nav_items.sort(key=lambda entry: entry.order)
+
+    def cards(self, provider: Callable, order: int = 50) -> None:
+        """`provider(user) -> list[dict]`: title, body, url, count (optional), tone."""
+        self.card_providers.append((order, provider))
+        self.card_providers.sort(key=lambda entry: entry[0])
+
+    def offline(self, provider: Callable[[object], Iterable[str]]) -> None:
+        """`provider(user) -> urls` this user needs on the floor (their field kit)."""
+        self.offline_providers.append(provider)
+
+    def sync_kind(self, kind: str, handle: Callable, attach_photo: Callable | None = None) -> None:
+        if kind in self.sync_kinds:
+            raise ValueError(f"sync kind {kind!r} is registered twice")
+        self.sync_kinds[kind] = KindHandler(handle, attach_photo)
+
+    def daily_job(self, name: str, func: Callable[[], object]) -> None:
+        """Run `func()` once a day (08:00 Asia/Shanghai); each job gets its own transaction."""
+        self.daily_jobs[name] = func
+
+    def demo(self, loader: Callable[[DemoContext], list]) -> None:
+        """`loader(ctx) -> [(employee_no, password, name, roles)]`, run in registration order."""
+        self.demo_loaders.append(loader)
+
+
+def pages(*endpoints: str) -> Callable[[object], list[str]]:
+    """An offline provider for pages that take no parameters."""
+
+    def provider(user) -> list[str]:
+        return [url_for(endpoint) for endpoint in endpoints]
+
+    return provider
+
+
+def init_app(app: Flask) -> Registry:
+    return app.extensions.setdefault(EXTENSION_KEY, Registry())
+
+
+def registry(app: Flask | None = None) -> Registry:
+    """The registries of `app` (default: the current app)."""
+    app = app or current_app
+    return app.extensions[EXTENSION_KEY]
