@@ -28,6 +28,8 @@ FEATURES = (
     "notify",
     "safety",
     "sync",
+    "proposals",
+    "competitions",
 )
 
 # Endpoints a user who must first choose a new password can still reach.

@@ -2,7 +2,9 @@
 
 from app.models import (  # noqa: F401  (the safety network's tables)
     activities,  # noqa: F401  (tables of the activities blueprint)
+    competitions,
     hazards,
+    proposals,
     safety,
 )
 from app.models.audit import AuditLog

@@ -17,11 +17,17 @@ class Category(enum.StrEnum):
     HAZARDS = "hazards"
     ACTIVITIES = "activities"
     NOTICES = "notices"
+    PROPOSALS = "proposals"
     SYSTEM = "system"
 
 
 # The categories a user can choose about; system messages (the test button) always go out.
-CHOOSABLE_CATEGORIES = (Category.HAZARDS, Category.ACTIVITIES, Category.NOTICES)
+CHOOSABLE_CATEGORIES = (
+    Category.HAZARDS,
+    Category.ACTIVITIES,
+    Category.NOTICES,
+    Category.PROPOSALS,
+)
 
 
 class Notification(db.Model):

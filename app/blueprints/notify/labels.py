@@ -11,6 +11,7 @@ CATEGORY_LABELS = {
     Category.HAZARDS: _l("Hazards"),
     Category.ACTIVITIES: _l("Activities"),
     Category.NOTICES: _l("Notices"),
+    Category.PROPOSALS: _l("Proposals"),
     Category.SYSTEM: _l("System"),
 }
 

@@ -138,16 +138,6 @@ class FollowUpForm(FlaskForm):
     follow_up = TextAreaField(_l("Follow-up"), validators=[DataRequired(), Length(max=2000)])
 
 
-class SuggestionForm(FlaskForm):
-    title = StringField(_l("Subject"), validators=[DataRequired(), Length(max=120)])
-    body = TextAreaField(_l("Your suggestion"), validators=[DataRequired(), Length(max=4000)])
-    area_id = SelectField(_l("Area (optional)"), validators=[Optional()])
-
-
-class AnswerForm(FlaskForm):
-    answer = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=4000)])
-
-
 class ExportForm(FlaskForm):
     class Meta:
         csrf = False  # a GET download
