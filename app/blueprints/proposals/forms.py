@@ -46,12 +46,12 @@ class ProposalForm(FlaskForm):
 
 
 class OpinionForm(FlaskForm):
-    recommend = RadioField(
-        _l("Opinion"),
-        choices=[("yes", _l("Recommend")), ("no", _l("Do not recommend"))],
-        validate_choice=False,
-    )
+    recommend = RadioField(_l("Opinion"), validate_choice=False)
     note = TextAreaField(_l("Reason (required when not recommending)"), render_kw={"rows": 2})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recommend.choices = [("yes", _l("Recommend")), ("no", _l("Do not recommend"))]
 
 
 class ScoreForm(FlaskForm):

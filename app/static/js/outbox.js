@@ -41,9 +41,11 @@ function setPath(target, name, value) {
   });
 }
 
-function formData(form) {
+// With the button pressed (`submitter`): a form whose buttons carry a value (say, "save as
+// draft" and "send in") records which one, as the browser would post it.
+function formData(form, submitter) {
   const data = {};
-  for (const [name, value] of new FormData(form)) {
+  for (const [name, value] of submitter ? new FormData(form, submitter) : new FormData(form)) {
     if (name === "csrf_token" || value instanceof File) continue;
     setPath(data, name, value);
   }
@@ -109,10 +111,10 @@ function labelOf(form, data) {
   return String((field && data[field]) || "").slice(0, 80);
 }
 
-async function capture(form) {
+async function capture(form, submitter) {
   const recordId = crypto.randomUUID();
   const { refs, photos } = await readPhotos(form, recordId);
-  const data = formData(form);
+  const data = formData(form, submitter?.name ? submitter : undefined);
   const record = {
     id: recordId,
     owner: userId,
@@ -152,7 +154,7 @@ document.addEventListener("submit", (event) => {
   if (!supported || !userId || !form.matches("form[data-outbox]") || event.defaultPrevented) return;
   event.preventDefault();
   holdingButton(event, async () => {
-    await capture(form);
+    await capture(form, event.submitter);
     form.reset();
     notify(t("saved"));
     askPersistence();

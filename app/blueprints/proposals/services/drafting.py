@@ -78,10 +78,7 @@ def save_proposal(
     for key, value in fields.items():
         setattr(proposal, key, value)
     proposal.updated_at = now
-    proposal.authors = [
-        ProposalAuthor(user_id=uid, share=share, is_lead=uid == user.id) for uid, share in coauthors
-    ]
-    db.session.flush()
+    _set_authors(proposal, user, coauthors)
     for p in prepared:
         db.session.add(store_photo(p, user, proposal))
     if created:
@@ -91,6 +88,25 @@ def save_proposal(
     if submit:
         submit_proposal(user, proposal)
     return proposal, created
+
+
+def _set_authors(proposal, user, coauthors) -> None:
+    """Change the proposers in place: rows of people who stay are kept (one row a person)."""
+    wanted = dict(coauthors)
+    kept = {a.user_id: a for a in proposal.authors}
+    for uid, row in kept.items():
+        if uid not in wanted:
+            proposal.authors.remove(row)
+    db.session.flush()
+    for uid, share in coauthors:
+        row = kept.get(uid)
+        if row is None:
+            proposal.authors.append(
+                ProposalAuthor(user_id=uid, share=share, is_lead=uid == user.id)
+            )
+        else:
+            row.share, row.is_lead = share, uid == user.id
+    db.session.flush()
 
 
 def _fields(data, errors, *, complete: bool) -> dict:
