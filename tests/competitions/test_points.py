@@ -17,7 +17,7 @@ from app.models.competitions import PointSource
 from tests.activities.factories import make_activity
 from tests.factories import make_user
 from tests.helpers import text
-from tests.proposals.conftest import advance, cast  # noqa: F401  (the cast fixture)
+from tests.proposals.conftest import advance
 from tests.safety.factories import assign, make_area, make_checklist, make_hazard, step
 
 RULES = {
@@ -31,7 +31,7 @@ RULES = {
 
 
 @pytest.fixture
-def contest(cast, client, auth):  # noqa: F811
+def contest(cast, client, auth):
     now = utcnow()
     competition = make_activity(
         ActivityKind.COMPETITION,
@@ -68,7 +68,7 @@ def test_points_equal_the_rules_recompute_and_leave_with_a_withdrawn_record(
     auth,
     cast,
     contest,
-    db,  # noqa: F811
+    db,
 ):
     # Proposals: one adopted (60 / 40), one implemented with 48,000 yuan a year.
     adopted = advance(cast, "adopted")
@@ -149,7 +149,7 @@ def test_points_equal_the_rules_recompute_and_leave_with_a_withdrawn_record(
     assert totals["孙车工"] == 8.88 and totals["褚车工"] == 5.92
 
 
-def test_rules_refuse_bad_points_and_only_organizers_set_them(client, auth, cast, contest, db):  # noqa: F811
+def test_rules_refuse_bad_points_and_only_organizers_set_them(client, auth, cast, contest, db):
     auth.login(cast.organizer)
     for value, message in (
         ("-1", "请输入 0 到 10000 之间的数。"),
