@@ -610,7 +610,7 @@ def _suggestions_to_proposals():
             area = conn.execute(
                 sa.select(areas.c.name).where(areas.c.id == row["area_id"])
             ).scalar()
-        result = conn.execute(
+        conn.execute(
             proposals.insert().values(
                 title=row["title"],
                 category="safety",
@@ -627,7 +627,9 @@ def _suggestions_to_proposals():
                 updated_at=row["answered_at"] or row["created_at"],
             )
         )
-        proposal_id = result.inserted_primary_key[0]
+        proposal_id = conn.execute(
+            sa.select(proposals.c.id).where(proposals.c.legacy_suggestion_id == row["id"])
+        ).scalar_one()
         conn.execute(
             authors.insert().values(
                 proposal_id=proposal_id, user_id=row["author_id"], share=100, is_lead=True
@@ -684,5 +686,12 @@ def _proposals_to_suggestions():
                 answered_by_id=answer.actor_id if answer else None,
                 answered_at=answer.created_at if answer else None,
                 created_at=row["created_at"],
+            )
+        )
+    if conn.dialect.name == "postgresql":  # the ids were given: move the sequence past them
+        conn.execute(
+            sa.text(
+                "SELECT setval(pg_get_serial_sequence('safety_suggestions', 'id'), "
+                "COALESCE(MAX(id), 1)) FROM safety_suggestions"
             )
         )
