@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (SQL literals read best on one line)
 """Migration 0012: the safety suggestions become proposals of the category "safety", their
 answers replies on the timeline; going back restores them."""
 
