@@ -42,10 +42,12 @@ function setPath(target, name, value) {
 }
 
 // With the button pressed (`submitter`): a form whose buttons carry a value (say, "save as
-// draft" and "send in") records which one, as the browser would post it.
+// draft" and "send in") records which one, as the browser would post it. (Read from the
+// button itself: it is disabled while the record is saved, and FormData skips it then.)
 function formData(form, submitter) {
   const data = {};
-  for (const [name, value] of submitter ? new FormData(form, submitter) : new FormData(form)) {
+  if (submitter?.name) setPath(data, submitter.name, submitter.value);
+  for (const [name, value] of new FormData(form)) {
     if (name === "csrf_token" || value instanceof File) continue;
     setPath(data, name, value);
   }
@@ -114,7 +116,7 @@ function labelOf(form, data) {
 async function capture(form, submitter) {
   const recordId = crypto.randomUUID();
   const { refs, photos } = await readPhotos(form, recordId);
-  const data = formData(form, submitter?.name ? submitter : undefined);
+  const data = formData(form, submitter);
   const record = {
     id: recordId,
     owner: userId,
