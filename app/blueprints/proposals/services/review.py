@@ -124,13 +124,7 @@ def score_proposal(user, proposal: Proposal, data) -> ProposalReview:
         )
     )
     proposal.score = round(sum(totals) / len(totals), 2)
-    change_status(
-        proposal,
-        user,
-        ProposalAction.SCORE,
-        proposal.status,
-        _("%(total)s of 100 points", total=f"{review.total:g}"),
-    )
+    change_status(proposal, user, ProposalAction.SCORE, proposal.status, note)
     audit.record("proposal.scored", proposal, actor=user, summary=f"{review.total:g}")
     tell_proposers(
         proposal,
@@ -227,13 +221,15 @@ def complete(user, proposal: Proposal, data) -> Proposal:
     proposal.benefit = benefit
     proposal.benefit_method = method
     proposal.completed_at = datetime.now(UTC)
-    summary = _("Measured benefit: %(amount)s yuan a year.", amount=f"{benefit:,.2f}")
+    # The timeline shows the amount from the proposal, in the reader's language; the event
+    # keeps what people wrote.
+    summary = _l("Measured benefit: %(amount)s yuan a year.", amount=f"{benefit:,.2f}")
     change_status(
         proposal,
         user,
         ProposalAction.COMPLETE,
         ProposalStatus.IMPLEMENTED,
-        "\n".join(part for part in (summary, method, note) if part),
+        "\n".join(part for part in (method, note) if part),
     )
     audit.record("proposal.completed", proposal, actor=user, summary=f"{benefit}")
     tell_proposers(
@@ -257,15 +253,9 @@ def award(user, proposal: Proposal, data) -> Proposal:
     proposal.award_grade = grade
     proposal.award_amount = amount
     proposal.awarded_at = datetime.now(UTC)
-    summary = _("%(grade)s, %(amount)s yuan.", grade=grade.label, amount=f"{amount:,.2f}")
-    change_status(
-        proposal,
-        user,
-        ProposalAction.AWARD,
-        ProposalStatus.AWARDED,
-        "\n".join(part for part in (summary, note) if part),
-    )
-    audit.record("proposal.awarded", proposal, actor=user, summary=summary)
+    summary = _l("%(grade)s, %(amount)s yuan.", grade=grade.label, amount=f"{amount:,.2f}")
+    change_status(proposal, user, ProposalAction.AWARD, ProposalStatus.AWARDED, note)
+    audit.record("proposal.awarded", proposal, actor=user, summary=f"{grade.value} {amount}")
     tell_proposers(
         proposal,
         "awarded",
