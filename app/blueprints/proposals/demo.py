@@ -4,6 +4,7 @@ demo proposal exists it leaves everything as it is."""
 
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
@@ -63,7 +64,7 @@ def load(ctx) -> list:
     heads = [_person(ctx, no, name, path) for no, name, path in HEADS]
     for no, name, path in MEMBERS:
         _person(ctx, no, name, path)
-    logins = [(h.employee_no, ctx.password, h.name, "部门负责人") for h in heads[:1]]
+    logins = [(h.employee_no, ctx.password, h.name, _("Department head")) for h in heads[:1]]
     titles = [row[0] for row in PROPOSALS]
     if db.session.scalar(select(Proposal.id).where(Proposal.title.in_(titles)).limit(1)):
         return logins
