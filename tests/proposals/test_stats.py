@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.models import Department, Role, User
 from app.models.proposals import Proposal, ProposalAuthor
@@ -126,6 +126,23 @@ def test_the_statistics_equal_direct_counts_on_the_demo_data(client, auth, db, d
         )
         assert f"{Decimal(str(total[8])):,.2f}" == expected["total"]["benefit"]
     assert seen_participation  # the demo has proposals in these months
+
+    # The demo's running 安康杯 takes its points from the demo's hazards, patrols, proposals.
+    from app.blueprints.competitions import points
+    from app.blueprints.competitions.demo import TITLE
+    from app.models.activities import Activity
+    from app.models.competitions import PointSource
+
+    cup = db.session.scalar(select(Activity).where(Activity.title == TITLE))
+    people, teams = points.leaderboard(cup)
+    fed = {source for person in people for source in person.by_source}
+    assert {
+        PointSource.HAZARD_VERIFIED,
+        PointSource.PATROL_ON_PLAN,
+        PointSource.PROPOSAL_ADOPTED,
+        PointSource.PROPOSAL_BENEFIT,
+    } <= fed
+    assert teams and client.get(f"/competitions/{cup.id}").status_code == 200
 
 
 def test_the_workbook_keeps_text_as_text(client, auth, db):
