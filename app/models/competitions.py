@@ -8,7 +8,6 @@ is read, so a changed rule or a withdrawn record (a hazard rejected, an adoption
 shows at once.
 """
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -16,34 +15,22 @@ from sqlalchemy import ForeignKey, Numeric, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
 
 
-class PointSource(enum.StrEnum):
-    PROPOSAL_ADOPTED = "proposal_adopted"
-    PROPOSAL_BENEFIT = "proposal_benefit"
-    HAZARD_VERIFIED = "hazard_verified"
-    PATROL_ON_PLAN = "patrol_on_plan"
-    TRAINING_PASSED = "training_passed"
-    DRILL_SCORE = "drill_score"
-
-    @property
-    def label(self):
-        return SOURCE_LABELS[self]
+class PointSource(LabelledEnum):
+    PROPOSAL_ADOPTED = "proposal_adopted", _l("Adopted proposals")
+    PROPOSAL_BENEFIT = "proposal_benefit", _l("Measured benefit of proposals")
+    HAZARD_VERIFIED = "hazard_verified", _l("Verified hazards reported")
+    PATROL_ON_PLAN = "patrol_on_plan", _l("Patrols done on plan")
+    TRAINING_PASSED = "training_passed", _l("Trainings passed")
+    DRILL_SCORE = "drill_score", _l("Drill scores")
 
     @property
     def unit(self):
         return SOURCE_UNITS[self]
 
 
-SOURCE_LABELS = {
-    PointSource.PROPOSAL_ADOPTED: _l("Adopted proposals"),
-    PointSource.PROPOSAL_BENEFIT: _l("Measured benefit of proposals"),
-    PointSource.HAZARD_VERIFIED: _l("Verified hazards reported"),
-    PointSource.PATROL_ON_PLAN: _l("Patrols done on plan"),
-    PointSource.TRAINING_PASSED: _l("Trainings passed"),
-    PointSource.DRILL_SCORE: _l("Drill scores"),
-}
 # What one rule's points are given for.
 SOURCE_UNITS = {
     PointSource.PROPOSAL_ADOPTED: _l("points per adopted proposal, shared by the proposers"),

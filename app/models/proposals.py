@@ -6,7 +6,6 @@ credit; the shares add up to 100. Every step is an append-only `ProposalEvent` w
 the reason the proposers read; `Proposal.status` is kept in step with the latest event.
 """
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -15,78 +14,42 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
 
 
-class ProposalCategory(enum.StrEnum):
-    PROCESS = "process"
-    EQUIPMENT = "equipment"
-    QUALITY = "quality"
-    SAFETY = "safety"
-    ENERGY = "energy"
-    REUSE = "reuse"
-    MANAGEMENT = "management"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return CATEGORY_LABELS[self]
+class ProposalCategory(LabelledEnum):
+    PROCESS = "process", _l("Production process")
+    EQUIPMENT = "equipment", _l("Equipment")
+    QUALITY = "quality", _l("Quality")
+    SAFETY = "safety", _l("Safety")
+    ENERGY = "energy", _l("Saving energy and materials")
+    REUSE = "reuse", _l("Repairing and reusing")
+    MANAGEMENT = "management", _l("Management")
+    OTHER = "other", _l("Other")
 
 
-CATEGORY_LABELS = {
-    ProposalCategory.PROCESS: _l("Production process"),
-    ProposalCategory.EQUIPMENT: _l("Equipment"),
-    ProposalCategory.QUALITY: _l("Quality"),
-    ProposalCategory.SAFETY: _l("Safety"),
-    ProposalCategory.ENERGY: _l("Saving energy and materials"),
-    ProposalCategory.REUSE: _l("Repairing and reusing"),
-    ProposalCategory.MANAGEMENT: _l("Management"),
-    ProposalCategory.OTHER: _l("Other"),
-}
+class ProposalStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Awaiting the department")
+    REVIEWING = "reviewing", _l("Under review")
+    TRIAL = "trial", _l("On trial")
+    FILED = "filed", _l("Filed for later")
+    DECLINED = "declined", _l("Declined")
+    ADOPTED = "adopted", _l("Adopted, being implemented")
+    IMPLEMENTED = "implemented", _l("Implemented")
+    AWARDED = "awarded", _l("Awarded")
 
-
-class ProposalStatus(enum.StrEnum):
-    DRAFT = "draft"  # the proposer's, not yet sent
-    SUBMITTED = "submitted"  # waits for the department head's opinion
-    REVIEWING = "reviewing"  # with the review committee
-    TRIAL = "trial"  # to be tried first
-    FILED = "filed"  # kept for later
-    DECLINED = "declined"
-    ADOPTED = "adopted"  # being implemented
-    IMPLEMENTED = "implemented"  # done, benefit measured
-    AWARDED = "awarded"
-
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    ProposalStatus.DRAFT: _l("Draft"),
-    ProposalStatus.SUBMITTED: _l("Awaiting the department"),
-    ProposalStatus.REVIEWING: _l("Under review"),
-    ProposalStatus.TRIAL: _l("On trial"),
-    ProposalStatus.FILED: _l("Filed for later"),
-    ProposalStatus.DECLINED: _l("Declined"),
-    ProposalStatus.ADOPTED: _l("Adopted, being implemented"),
-    ProposalStatus.IMPLEMENTED: _l("Implemented"),
-    ProposalStatus.AWARDED: _l("Awarded"),
-}
 
 # Adopted in the end (whatever happened after): what the statistics and competitions count.
 ADOPTED_STATUSES = (ProposalStatus.ADOPTED, ProposalStatus.IMPLEMENTED, ProposalStatus.AWARDED)
 DONE_STATUSES = (ProposalStatus.IMPLEMENTED, ProposalStatus.AWARDED)
 
 
-class Decision(enum.StrEnum):
-    ADOPT = "adopt"
-    TRIAL = "trial"
-    FILE = "file"
-    DECLINE = "decline"
-
-    @property
-    def label(self):
-        return DECISION_LABELS[self]
+class Decision(LabelledEnum):
+    ADOPT = "adopt", _l("Adopt")
+    TRIAL = "trial", _l("Try it first")
+    FILE = "file", _l("File for later")
+    DECLINE = "decline", _l("Decline")
 
     @property
     def status(self) -> ProposalStatus:
@@ -98,83 +61,35 @@ class Decision(enum.StrEnum):
         }[self]
 
 
-DECISION_LABELS = {
-    Decision.ADOPT: _l("Adopt"),
-    Decision.TRIAL: _l("Try it first"),
-    Decision.FILE: _l("File for later"),
-    Decision.DECLINE: _l("Decline"),
-}
+class AwardGrade(LabelledEnum):
+    FIRST = "first", _l("First prize")
+    SECOND = "second", _l("Second prize")
+    THIRD = "third", _l("Third prize")
+    ENCOURAGEMENT = "encouragement", _l("Encouragement award")
 
 
-class AwardGrade(enum.StrEnum):
-    FIRST = "first"
-    SECOND = "second"
-    THIRD = "third"
-    ENCOURAGEMENT = "encouragement"
-
-    @property
-    def label(self):
-        return AWARD_LABELS[self]
-
-
-AWARD_LABELS = {
-    AwardGrade.FIRST: _l("First prize"),
-    AwardGrade.SECOND: _l("Second prize"),
-    AwardGrade.THIRD: _l("Third prize"),
-    AwardGrade.ENCOURAGEMENT: _l("Encouragement award"),
-}
+class ProposalAction(LabelledEnum):
+    CREATE = "create", _l("Draft saved")
+    SUBMIT = "submit", _l("Submitted")
+    RECOMMEND = "recommend", _l("Recommended by the department")
+    NOT_RECOMMEND = "not_recommend", _l("Not recommended by the department")
+    SCORE = "score", _l("Scored by the committee")
+    DECIDE = "decide", _l("Committee decision")
+    REVOKE = "revoke", _l("Adoption withdrawn")
+    COMPLETE = "complete", _l("Implementation completed")
+    AWARD = "award", _l("Award given")
+    ANSWER = "answer", _l("Answer")
 
 
-class ProposalAction(enum.StrEnum):
-    CREATE = "create"
-    SUBMIT = "submit"
-    RECOMMEND = "recommend"
-    NOT_RECOMMEND = "not_recommend"
-    SCORE = "score"
-    DECIDE = "decide"
-    REVOKE = "revoke"
-    COMPLETE = "complete"
-    AWARD = "award"
-    ANSWER = "answer"  # a reply without a change of state (a migrated safety answer)
-
-    @property
-    def label(self):
-        return ACTION_LABELS[self]
-
-
-ACTION_LABELS = {
-    ProposalAction.CREATE: _l("Draft saved"),
-    ProposalAction.SUBMIT: _l("Submitted"),
-    ProposalAction.RECOMMEND: _l("Recommended by the department"),
-    ProposalAction.NOT_RECOMMEND: _l("Not recommended by the department"),
-    ProposalAction.SCORE: _l("Scored by the committee"),
-    ProposalAction.DECIDE: _l("Committee decision"),
-    ProposalAction.REVOKE: _l("Adoption withdrawn"),
-    ProposalAction.COMPLETE: _l("Implementation completed"),
-    ProposalAction.AWARD: _l("Award given"),
-    ProposalAction.ANSWER: _l("Answer"),
-}
-
-
-class Criterion(enum.StrEnum):
+class Criterion(LabelledEnum):
     """The review rubric; each criterion's weight is the most points it can give."""
 
-    TECHNICAL = "technical"
-    ECONOMIC = "economic"
-    SCOPE = "scope"
-    PRACTICALITY = "practicality"
-
-    @property
-    def label(self):
-        return CRITERION_LABELS[self]
+    TECHNICAL = "technical", _l("Technical level")
+    ECONOMIC = "economic", _l("Economic benefit")
+    SCOPE = "scope", _l("Range of application")
+    PRACTICALITY = "practicality", _l("Practicality")
 
 
-CRITERION_LABELS = {
-    Criterion.TECHNICAL: _l("Technical level"),
-    Criterion.ECONOMIC: _l("Economic benefit"),
-    Criterion.SCOPE: _l("Range of application"),
-    Criterion.PRACTICALITY: _l("Practicality"),
-}
 DEFAULT_WEIGHTS = {
     Criterion.TECHNICAL: 30,
     Criterion.ECONOMIC: 30,
