@@ -198,3 +198,18 @@ def test_drafts_are_deleted_only_by_their_proposer(client, auth, cast, db):
     auth.login(cast.proposer)
     assert client.post(f"/proposals/{proposal.id}/delete").status_code == 303
     assert db.session.scalar(select(func.count(Proposal.id))) == 0
+
+
+def test_home_cards_show_drafts_and_work_waiting_and_me_leads_to_proposals(client, auth, cast):
+    advance(cast, "draft")
+    advance(cast, "submitted")
+    auth.login(cast.proposer)
+    home = text(client.get("/"))
+    assert "合理化建议" in home and "有 1 份草稿待完成。" in home
+    assert "/proposals/" in text(client.get("/me")) and "我的合理化建议" in text(client.get("/me"))
+    auth.logout()
+    auth.login(cast.head)
+    assert "待您处理的建议" in text(client.get("/"))
+    auth.logout()
+    auth.login(cast.outsider)
+    assert "建议" not in text(client.get("/")).split('id="home-cards"')[1]

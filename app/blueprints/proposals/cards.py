@@ -1,4 +1,6 @@
-"""The home card: drafts to finish, proposals waiting for this person, and a way to propose."""
+"""The home cards: proposals waiting for this person, and their drafts to finish. (The home
+page lists work waiting, so there is no card without any; the way to propose is on 我的 and
+on the safety page.)"""
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -20,15 +22,14 @@ def proposal_cards(user) -> list[dict]:
             }
         )
     drafts = queries.draft_count(user)
-    cards.append(
-        {
-            "title": _("Rationalisation proposals"),
-            "body": _("%(n)d drafts to finish.", n=drafts)
-            if drafts
-            else _("Have an idea to work better, safer or cheaper? Propose it."),
-            "count": drafts or None,
-            "url": url_for("proposals.index") if drafts else url_for("proposals.new"),
-            "tone": "info",
-        }
-    )
+    if drafts:
+        cards.append(
+            {
+                "title": _("Rationalisation proposals"),
+                "body": _("%(n)d drafts to finish.", n=drafts),
+                "count": drafts,
+                "url": url_for("proposals.index", tab="mine", status="draft"),
+                "tone": "info",
+            }
+        )
     return cards
