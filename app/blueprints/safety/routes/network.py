@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.errors import form_status, submit
 from app.extensions import db
 from app.models import Department
 from app.models.safety import (
@@ -24,7 +25,6 @@ from app.models.safety import (
 from .. import bp, permissions, queries
 from ..forms import AreaForm, ChecklistForm, CheckpointForm, GroupForm, MemberForm, StartPatrolForm
 from ..services import (
-    ValidationFailed,
     add_checkpoint,
     add_member,
     checklist_for,
@@ -34,7 +34,7 @@ from ..services import (
     save_area,
     save_group,
 )
-from .helpers import apply_errors, manager_required, page_or_partial
+from .helpers import manager_required, page_or_partial
 
 
 def _departments():
@@ -84,19 +84,16 @@ def edit_area(area_id):
 
 def _save_area(area):
     form = _area_form(area)
-    if form.validate_on_submit():
-        data = request.form.to_dict() | {"active": "y" if form.active.data else ""}
-        try:
-            saved = save_area(current_user, data, area)
-        except ValidationFailed as failed:
-            db.session.rollback()
-            apply_errors(form, failed)
-        else:
-            db.session.commit()
-            return redirect(url_for("safety.area", area_id=saved.id), 303)
-    status = 422 if request.method == "POST" else 200
+    data = request.form.to_dict() | {"active": "y" if form.active.data else ""}
+    if form.validate_on_submit() and (done := submit(form, save_area, current_user, data, area)):
+        db.session.commit()
+        return redirect(url_for("safety.area", area_id=done.value.id), 303)
     return page_or_partial(
-        "safety/areas/form.html", "safety/areas/form.html", status=status, form=form, area=area
+        "safety/areas/form.html",
+        "safety/areas/form.html",
+        status=form_status(),
+        form=form,
+        area=area,
     )
 
 
@@ -127,15 +124,10 @@ def area(area_id):
 def new_checkpoint(area_id):
     area = db.get_or_404(Area, area_id)
     form = CheckpointForm()
-    if form.validate_on_submit():
-        try:
-            add_checkpoint(current_user, area, request.form.to_dict())
-        except ValidationFailed as failed:
-            db.session.rollback()
-            apply_errors(form, failed)
-        else:
-            db.session.commit()
-            return redirect(url_for("safety.area", area_id=area.id), 303)
+    data = request.form.to_dict()
+    if form.validate_on_submit() and submit(form, add_checkpoint, current_user, area, data):
+        db.session.commit()
+        return redirect(url_for("safety.area", area_id=area.id), 303)
     return page_or_partial(
         "safety/areas/show.html",
         "safety/areas/show.html",
@@ -218,42 +210,29 @@ def roster():
 @bp.route("/roster/groups", methods=["POST"])
 @manager_required
 def new_group():
-    try:
-        save_group(current_user, request.form.to_dict())
-    except ValidationFailed as failed:
-        return _roster_error(failed)
-    db.session.commit()
-    return redirect(url_for("safety.roster"), 303)
+    return _roster_change(save_group, current_user, request.form.to_dict())
 
 
 @bp.route("/roster/groups/<int:group_id>/members", methods=["POST"])
 @manager_required
 def new_member(group_id):
     group = db.get_or_404(SafetyGroup, group_id)
-    try:
-        add_member(current_user, group, request.form.to_dict())
-    except ValidationFailed as failed:
-        return _roster_error(failed)
-    db.session.commit()
-    return redirect(url_for("safety.roster"), 303)
+    return _roster_change(add_member, current_user, group, request.form.to_dict())
 
 
 @bp.route("/roster/groups/<int:group_id>/members/<int:user_id>/remove", methods=["POST"])
 @manager_required
 def remove_group_member(group_id, user_id):
     group = db.get_or_404(SafetyGroup, group_id)
-    try:
-        remove_member(current_user, group, user_id)
-    except ValidationFailed as failed:
-        return _roster_error(failed)
-    db.session.commit()
-    return redirect(url_for("safety.roster"), 303)
+    return _roster_change(remove_member, current_user, group, user_id)
 
 
-def _roster_error(failed):
-    db.session.rollback()
-    for messages in failed.errors.values():
-        for message in messages:
+def _roster_change(service, /, *args):
+    """The roster's small forms: saved, or their messages flashed; back to the roster."""
+    if done := submit(None, service, *args, refused_as_page=True):
+        db.session.commit()
+    else:
+        for message in done.messages:
             flash(message, "error")
     return redirect(url_for("safety.roster"), 303)
 
@@ -278,20 +257,15 @@ def checklists():
 @manager_required
 def new_checklist():
     form = ChecklistForm()
-    if form.validate_on_submit():
-        try:
-            checklist = create_checklist(current_user, request.form.to_dict())
-        except ValidationFailed as failed:
-            db.session.rollback()
-            apply_errors(form, failed)
-        else:
-            db.session.commit()
-            return redirect(url_for("safety.checklist", checklist_id=checklist.id), 303)
-    status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit() and (
+        done := submit(form, create_checklist, current_user, request.form.to_dict())
+    ):
+        db.session.commit()
+        return redirect(url_for("safety.checklist", checklist_id=done.value.id), 303)
     return page_or_partial(
         "safety/checklists/form.html",
         "safety/checklists/form.html",
-        status=status,
+        status=form_status(),
         form=form,
         checklist=None,
     )
@@ -325,20 +299,14 @@ def edit_checklist(checklist_id):
     form.area_kind.validators = []
     if request.method == "GET" and checklist.current_version:
         form.items.data = "\n".join(i.text for i in checklist.current_version.items)
-    if request.method == "POST":
-        try:
-            revise_checklist(current_user, checklist, request.form.to_dict())
-        except ValidationFailed as failed:
-            db.session.rollback()
-            apply_errors(form, failed)
-        else:
-            db.session.commit()
-            return redirect(url_for("safety.checklist", checklist_id=checklist.id), 303)
-    status = 422 if request.method == "POST" else 200
+    data = request.form.to_dict()
+    if request.method == "POST" and submit(form, revise_checklist, current_user, checklist, data):
+        db.session.commit()
+        return redirect(url_for("safety.checklist", checklist_id=checklist.id), 303)
     return page_or_partial(
         "safety/checklists/form.html",
         "safety/checklists/form.html",
-        status=status,
+        status=form_status(),
         form=form,
         checklist=checklist,
     )
