@@ -8,7 +8,7 @@ bp = Blueprint("notify", __name__, template_folder="templates")
 
 
 def init_app(app):
-    from . import cards, demo, labels, routes, services, tasks  # noqa: F401
+    from . import cards, demo, jobs, labels, routes, services  # noqa: F401
 
     app.register_blueprint(bp, url_prefix="/notifications")
     reg = registry(app)
@@ -24,5 +24,5 @@ def init_app(app):
     )
     reg.cards(cards.inbox_cards, order=10)
     reg.offline(pages("notify.index"))
-    reg.daily_job("notify.clean_inbox", tasks.clean_inbox)
+    reg.daily_job("notify.clean_inbox", jobs.clean_inbox)
     reg.demo(demo.load)

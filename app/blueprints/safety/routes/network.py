@@ -1,9 +1,5 @@
 """The network's set-up pages: areas with checkpoints and QR codes, the roster, checklists."""
 
-import io
-
-import qrcode
-import qrcode.image.svg
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -21,6 +17,7 @@ from app.models.safety import (
     GroupMembership,
     SafetyGroup,
 )
+from app.rendering import qr_svg
 
 from .. import bp, permissions, queries
 from ..forms import AreaForm, ChecklistForm, CheckpointForm, GroupForm, MemberForm, StartPatrolForm
@@ -143,11 +140,7 @@ def new_checkpoint(area_id):
 
 
 def _svg_response(url: str):
-    """A QR code as SVG: it prints sharp at any size and needs no image library."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    out = io.BytesIO()
-    image.save(out)
-    return current_app.response_class(out.getvalue(), mimetype="image/svg+xml")
+    return current_app.response_class(qr_svg(url), mimetype="image/svg+xml")
 
 
 @bp.route("/areas/<int:area_id>/qr.svg")
