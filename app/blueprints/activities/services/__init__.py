@@ -6,6 +6,7 @@ Each function checks, writes to the session and flushes; the caller commits once
 
 from .activities import (
     FIELDS,
+    MAX_CAPACITY,
     activity_url,
     cancel_activity,
     cancel_sign_up,
@@ -20,6 +21,7 @@ from .results import SCORE_MAX, add_months, record_round, record_training_result
 
 __all__ = [
     "FIELDS",
+    "MAX_CAPACITY",
     "SCORE_MAX",
     "CheckInResult",
     "activity_url",

@@ -37,6 +37,8 @@ CONFIRMED = ParticipationStatus.CONFIRMED
 WAITLISTED = ParticipationStatus.WAITLISTED
 CANCELLED = ParticipationStatus.CANCELLED
 
+MAX_CAPACITY = 100000  # places; the form shows it, the service checks it
+
 # Fields an organizer sets; `departments` (a list of Department) and the cover go separately.
 FIELDS = (
     "kind",
@@ -62,7 +64,8 @@ FIELDS = (
 
 
 def validate_activity(data: dict, activity: Activity | None = None) -> dict[str, list[str]]:
-    """Checks across fields; single-field checks live in the form. Returns {field: [msg]}."""
+    """Checks across fields, and the limits that the form only shows; the other single-field
+    checks live in the form. Returns {field: [msg]}."""
     errors: dict[str, list[str]] = {}
 
     def add(field, message):
@@ -77,8 +80,8 @@ def validate_activity(data: dict, activity: Activity | None = None) -> dict[str,
     if data["cancel_deadline"] > data["starts_at"]:
         add("cancel_deadline", _("The cancellation deadline must be before the start."))
     capacity = data.get("capacity")
-    if capacity is not None and capacity < 1:
-        add("capacity", _("Enter at least 1 place, or leave it empty for no limit."))
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        add("capacity", _("Enter a number from 1 to %(max)d.", max=MAX_CAPACITY))
     kind = ActivityKind(data["kind"])
     if kind is ActivityKind.TRAINING:
         if data.get("pass_mark") is None:

@@ -29,6 +29,7 @@ from .. import permissions
 from . import photos as photo_store
 from .common import (
     Conflict,
+    MaxLength,
     Refused,
     ValidationFailed,
     check_client_id,
@@ -63,8 +64,8 @@ def report_hazard(user, data, photos=(), client_id=None, captured_at=None) -> tu
     if (found := _existing(Hazard, client_id, user)) is not None:
         return found, False
     errors: dict[str, list[str]] = {}
-    title = text(data, "title", errors, required=True, max_len=120)
-    description = text(data, "description", errors, max_len=4000)
+    title = text(data, "title", errors, required=True, max_len=MaxLength.TITLE)
+    description = text(data, "description", errors, max_len=MaxLength.TEXT)
     area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
     category = choice(data, "category", Category, errors)
     severity = choice(data, "severity", Severity, errors)
@@ -145,7 +146,7 @@ def act_on_hazard(
         HazardAction.REJECT,
         HazardAction.COMMENT,
     )
-    note = text(data, "note", errors, required=note_required, max_len=2000)
+    note = text(data, "note", errors, required=note_required, max_len=MaxLength.NOTE)
     assignee, due_on = None, None
     if action is HazardAction.ASSIGN:
         assignee, due_on = _assignment(data, errors)

@@ -26,6 +26,7 @@ from .. import permissions
 from . import photos as photo_store
 from .common import (
     Conflict,
+    MaxLength,
     Refused,
     ValidationFailed,
     check_client_id,
@@ -113,7 +114,7 @@ def answer_item(user, patrol: Patrol, data, photos=()) -> PatrolAnswer:
         where=lambda i: i.version_id == patrol.checklist_version_id,
     )
     answer = choice(data, "answer", Answer, errors)
-    note = text(data, "note", errors, max_len=2000)
+    note = text(data, "note", errors, max_len=MaxLength.NOTE)
     if errors:
         raise ValidationFailed(errors)
     prepared = photo_store.prepare_all(photos)
@@ -136,7 +137,7 @@ def finish_patrol(user, patrol: Patrol, data, captured_at=None) -> Patrol:
     """Close a patrol once every item has an answer."""
     _own_open_patrol(user, patrol)
     errors: dict[str, list[str]] = {}
-    note = text(data, "note", errors, max_len=2000)
+    note = text(data, "note", errors, max_len=MaxLength.NOTE)
     answered = {a.item_id for a in patrol.answers}
     missing = [i for i in patrol.checklist_version.items if i.id not in answered]
     if missing:
