@@ -12,6 +12,12 @@ A form route reads parse → call → commit → 303, with `submit` doing the mi
         db.session.commit()
         return redirect(url_for("safety.hazard", hazard_id=done.value.id), 303)
     return render_template("safety/hazards/new.html", form=form), form_status(form)
+
+Variants of the same call: `submit(None, ...)` for a page without a WTForm (a flash, a
+widget, errors by key: `done.errors`, `done.messages`); `refused_as_page=True` where a
+refusal is about the record or the person, not the input (the app's handler for `Refused`
+answers with an error page of its status). A `Refused` that reaches no `submit` gets that
+error page too.
 """
 
 from collections.abc import Callable

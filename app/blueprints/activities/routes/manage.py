@@ -182,13 +182,18 @@ def _scores_from_form(people, prefix="score") -> tuple[dict, dict]:
     return scores, errors
 
 
+def _results_of(activity_id, kind: ActivityKind):
+    """An activity of this kind (404 for any other) and the people who can have results."""
+    activity = db.get_or_404(Activity, activity_id)
+    if activity.kind is not kind:
+        abort(404)
+    return activity, queries.confirmed_participants(activity)
+
+
 @bp.route("/<int:activity_id>/results", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def training_results(activity_id):
-    activity = db.get_or_404(Activity, activity_id)
-    if activity.kind is not ActivityKind.TRAINING:
-        abort(404)
-    people = queries.confirmed_participants(activity)
+    activity, people = _results_of(activity_id, ActivityKind.TRAINING)
     errors = {}
     if request.method == "POST":
         scores, errors = _scores_from_form(people)
@@ -213,10 +218,7 @@ def training_results(activity_id):
 @bp.route("/<int:activity_id>/scores", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def scores(activity_id):
-    activity = db.get_or_404(Activity, activity_id)
-    if activity.kind is not ActivityKind.COMPETITION:
-        abort(404)
-    people = queries.confirmed_participants(activity)
+    activity, people = _results_of(activity_id, ActivityKind.COMPETITION)
     round_no = request.values.get("round_no", 1, type=int)
     errors = {}
     if request.method == "POST":

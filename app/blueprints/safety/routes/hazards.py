@@ -9,9 +9,8 @@ from app.extensions import db
 from app.models.hazards import HazardAction, HazardStatus, Severity
 from app.models.safety import Patrol, PatrolAnswer
 
-from .. import bp, permissions, queries
+from .. import bp, permissions, queries, services
 from ..forms import AssignForm, HazardForm, NoteForm
-from ..services import act_on_hazard, report_hazard
 from ..services.common import local_today
 from .helpers import area_choices, page_or_partial
 
@@ -61,7 +60,9 @@ def new_hazard():
         _prefill_from_patrol(form)
     data, photos = request.form.to_dict(), request.files.getlist("photos")
     if form.validate_on_submit() and (
-        done := submit(form, report_hazard, current_user, data, photos, refused_as_page=True)
+        done := submit(
+            form, services.report_hazard, current_user, data, photos, refused_as_page=True
+        )
     ):
         db.session.commit()
         hazard, _created = done.value
@@ -135,9 +136,8 @@ def hazard_event(hazard_id):
     # The service decides (permission first, then the fields); the form only re-renders.
     form = _assign_form(hazard, request.form) if action == "assign" else NoteForm()
     data, photos = request.form.to_dict(), request.files.getlist("photos")
-    if submit(
-        form, act_on_hazard, current_user, hazard, action, data, photos, refused_as_page=True
-    ):
+    step = services.act_on_hazard
+    if submit(form, step, current_user, hazard, action, data, photos, refused_as_page=True):
         db.session.commit()
         return redirect(url_for("safety.hazard", hazard_id=hazard_id), 303)
     key = HazardAction(action) if action in set(HazardAction) else "note"

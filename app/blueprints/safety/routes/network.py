@@ -19,18 +19,8 @@ from app.models.safety import (
 )
 from app.rendering import qr_svg
 
-from .. import bp, permissions, queries
+from .. import bp, permissions, queries, services
 from ..forms import AreaForm, ChecklistForm, CheckpointForm, GroupForm, MemberForm, StartPatrolForm
-from ..services import (
-    add_checkpoint,
-    add_member,
-    checklist_for,
-    create_checklist,
-    remove_member,
-    revise_checklist,
-    save_area,
-    save_group,
-)
 from .helpers import manager_required, page_or_partial
 
 
@@ -82,7 +72,9 @@ def edit_area(area_id):
 def _save_area(area):
     form = _area_form(area)
     data = request.form.to_dict() | {"active": "y" if form.active.data else ""}
-    if form.validate_on_submit() and (done := submit(form, save_area, current_user, data, area)):
+    if form.validate_on_submit() and (
+        done := submit(form, services.save_area, current_user, data, area)
+    ):
         db.session.commit()
         return redirect(url_for("safety.area", area_id=done.value.id), 303)
     return page_or_partial(
@@ -110,7 +102,7 @@ def area(area_id):
         checkpoint=checkpoint,
         checkpoint_form=CheckpointForm(formdata=None),
         start_form=start,
-        checklist=checklist_for(area),
+        checklist=services.checklist_for(area),
         can_manage=permissions.can_manage_network(current_user),
         can_patrol=permissions.can_patrol(current_user),
     )
@@ -122,7 +114,9 @@ def new_checkpoint(area_id):
     area = db.get_or_404(Area, area_id)
     form = CheckpointForm()
     data = request.form.to_dict()
-    if form.validate_on_submit() and submit(form, add_checkpoint, current_user, area, data):
+    if form.validate_on_submit() and submit(
+        form, services.add_checkpoint, current_user, area, data
+    ):
         db.session.commit()
         return redirect(url_for("safety.area", area_id=area.id), 303)
     return page_or_partial(
@@ -133,7 +127,7 @@ def new_checkpoint(area_id):
         checkpoint=None,
         checkpoint_form=form,
         start_form=None,
-        checklist=checklist_for(area),
+        checklist=services.checklist_for(area),
         can_manage=True,
         can_patrol=False,
     )
@@ -203,21 +197,21 @@ def roster():
 @bp.route("/roster/groups", methods=["POST"])
 @manager_required
 def new_group():
-    return _roster_change(save_group, current_user, request.form.to_dict())
+    return _roster_change(services.save_group, current_user, request.form.to_dict())
 
 
 @bp.route("/roster/groups/<int:group_id>/members", methods=["POST"])
 @manager_required
 def new_member(group_id):
     group = db.get_or_404(SafetyGroup, group_id)
-    return _roster_change(add_member, current_user, group, request.form.to_dict())
+    return _roster_change(services.add_member, current_user, group, request.form.to_dict())
 
 
 @bp.route("/roster/groups/<int:group_id>/members/<int:user_id>/remove", methods=["POST"])
 @manager_required
 def remove_group_member(group_id, user_id):
     group = db.get_or_404(SafetyGroup, group_id)
-    return _roster_change(remove_member, current_user, group, user_id)
+    return _roster_change(services.remove_member, current_user, group, user_id)
 
 
 def _roster_change(service, /, *args):
@@ -251,7 +245,7 @@ def checklists():
 def new_checklist():
     form = ChecklistForm()
     if form.validate_on_submit() and (
-        done := submit(form, create_checklist, current_user, request.form.to_dict())
+        done := submit(form, services.create_checklist, current_user, request.form.to_dict())
     ):
         db.session.commit()
         return redirect(url_for("safety.checklist", checklist_id=done.value.id), 303)
@@ -293,7 +287,9 @@ def edit_checklist(checklist_id):
     if request.method == "GET" and checklist.current_version:
         form.items.data = "\n".join(i.text for i in checklist.current_version.items)
     data = request.form.to_dict()
-    if request.method == "POST" and submit(form, revise_checklist, current_user, checklist, data):
+    if request.method == "POST" and submit(
+        form, services.revise_checklist, current_user, checklist, data
+    ):
         db.session.commit()
         return redirect(url_for("safety.checklist", checklist_id=checklist.id), 303)
     return page_or_partial(

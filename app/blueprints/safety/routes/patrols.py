@@ -15,18 +15,8 @@ from app.extensions import db, htmx
 from app.models.hazards import Hazard, Violation
 from app.models.safety import Area, ChecklistVersion, Patrol, PatrolPlan, PatrolStatus, week_start
 
-from .. import bp, permissions, queries
+from .. import bp, permissions, queries, services
 from ..forms import FinishPatrolForm, PlanForm, StartPatrolForm
-from ..services import (
-    answer_item,
-    checklist_for,
-    coverage,
-    finish_patrol,
-    record_patrol,
-    save_plan,
-    start_patrol,
-    stop_plan,
-)
 from ..services.common import local_today
 from ..services.patrols import photos_of_answers
 from .helpers import area_choices, manager_required, network_required, page_or_partial
@@ -65,7 +55,9 @@ def patrols():
 @bp.route("/patrols", methods=["POST"])
 @login_required
 def new_patrol():
-    done = submit(None, start_patrol, current_user, request.form.to_dict(), refused_as_page=True)
+    done = submit(
+        None, services.start_patrol, current_user, request.form.to_dict(), refused_as_page=True
+    )
     if not done:
         for message in done.messages:
             flash(message, "error")
@@ -129,7 +121,9 @@ def answer(patrol_id):
     patrol = _load_patrol(patrol_id)
     item_id = request.form.get("item_id", type=int)
     data, photos = request.form.to_dict(), request.files.getlist("photos")
-    done = submit(None, answer_item, current_user, patrol, data, photos, refused_as_page=True)
+    done = submit(
+        None, services.answer_item, current_user, patrol, data, photos, refused_as_page=True
+    )
     if not done:
         patrol = _load_patrol(patrol_id)
         context = _patrol_context(patrol, errors={item_id: done.errors})
@@ -158,7 +152,7 @@ def finish(patrol_id):
     patrol = _load_patrol(patrol_id)
     form = FinishPatrolForm()
     data = request.form.to_dict()
-    if submit(form, finish_patrol, current_user, patrol, data, refused_as_page=True):
+    if submit(form, services.finish_patrol, current_user, patrol, data, refused_as_page=True):
         db.session.commit()
         return redirect(url_for("safety.patrol", patrol_id=patrol_id), 303)
     patrol = _load_patrol(patrol_id)
@@ -179,7 +173,7 @@ def plans():
     ]
     form.area_id.choices = [("", _("Choose…")), *area_choices(queries.area_options())]
     data = request.form.to_dict() | {"weekdays": request.form.getlist("weekdays")}
-    if request.method == "POST" and submit(form, save_plan, current_user, data):
+    if request.method == "POST" and submit(form, services.save_plan, current_user, data):
         db.session.commit()
         return redirect(url_for("safety.plans"), 303)
     rows = db.session.scalars(
@@ -200,7 +194,7 @@ def plans():
 @bp.route("/patrols/plans/<int:plan_id>/stop", methods=["POST"])
 @manager_required
 def stop(plan_id):
-    stop_plan(current_user, db.get_or_404(PatrolPlan, plan_id))
+    services.stop_plan(current_user, db.get_or_404(PatrolPlan, plan_id))
     db.session.commit()
     return redirect(url_for("safety.plans"), 303)
 
@@ -214,7 +208,7 @@ def patrol_coverage():
         week = week_start(date.fromisoformat(request.args.get("week", "")))
     except ValueError:
         week = week_start(today)
-    slots = coverage(week, today)
+    slots = services.coverage(week, today)
     rows: dict = {}
     for slot in slots:
         rows.setdefault((slot.plan.inspector, slot.plan.area), []).append(slot)
@@ -254,7 +248,7 @@ def patrol_round(area_id):
     """A whole round on one page, outbox-first: it works without network once the page is on
     the phone. Without JavaScript it posts here and is recorded the same way."""
     area = db.get_or_404(Area, area_id)
-    version = checklist_for(area) if area.active else None
+    version = services.checklist_for(area) if area.active else None
     if version is None:
         abort(404)
     done = None
@@ -266,7 +260,9 @@ def patrol_round(area_id):
             for upload in request.files.getlist(key)
         ]
         data = _round_data(request.form)
-        done = submit(None, record_patrol, current_user, data, photos, refused_as_page=True)
+        done = submit(
+            None, services.record_patrol, current_user, data, photos, refused_as_page=True
+        )
         if done:
             db.session.commit()
             patrol, _created = done.value

@@ -10,14 +10,8 @@ from app.errors import form_status, submit
 from app.extensions import db
 from app.models.hazards import Photo, Suggestion, Violation
 
-from .. import bp, permissions, queries
+from .. import bp, permissions, queries, services
 from ..forms import AnswerForm, FollowUpForm, SuggestionForm, ViolationForm
-from ..services import (
-    answer_suggestion,
-    follow_up_violation,
-    report_violation,
-    submit_suggestion,
-)
 from .helpers import area_choices, network_required, page_or_partial
 
 PER_PAGE = 20
@@ -53,7 +47,9 @@ def new_violation():
         form.patrol_id.data = request.args.get("patrol_id", "")
     data, photos = request.form.to_dict(), request.files.getlist("photos")
     if form.validate_on_submit() and (
-        done := submit(form, report_violation, current_user, data, photos, refused_as_page=True)
+        done := submit(
+            form, services.report_violation, current_user, data, photos, refused_as_page=True
+        )
     ):
         db.session.commit()
         violation, _created = done.value
@@ -90,7 +86,9 @@ def violation_follow_up(violation_id):
     violation = db.get_or_404(Violation, violation_id)
     form = FollowUpForm()
     data = request.form.to_dict()
-    if submit(form, follow_up_violation, current_user, violation, data, refused_as_page=True):
+    if submit(
+        form, services.follow_up_violation, current_user, violation, data, refused_as_page=True
+    ):
         db.session.commit()
         return redirect(url_for("safety.violation", violation_id=violation.id), 303)
     return _violation_page(violation, form, 422)
@@ -125,7 +123,7 @@ def new_suggestion():
     form = SuggestionForm()
     form.area_id.choices = [("", _("None")), *area_choices(queries.area_options())]
     if form.validate_on_submit() and (
-        done := submit(form, submit_suggestion, current_user, request.form.to_dict())
+        done := submit(form, services.submit_suggestion, current_user, request.form.to_dict())
     ):
         db.session.commit()
         return redirect(url_for("safety.suggestion", suggestion_id=done.value.id), 303)
@@ -161,7 +159,9 @@ def suggestion_answer(suggestion_id):
     suggestion = _visible_suggestion(suggestion_id)
     form = AnswerForm()
     data = request.form.to_dict()
-    if submit(form, answer_suggestion, current_user, suggestion, data, refused_as_page=True):
+    if submit(
+        form, services.answer_suggestion, current_user, suggestion, data, refused_as_page=True
+    ):
         db.session.commit()
         return redirect(url_for("safety.suggestion", suggestion_id=suggestion.id), 303)
     return page_or_partial(
