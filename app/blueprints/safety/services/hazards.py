@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.blueprints.notify import triggers
+from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.jobs import path_for
 from app.models import Role, User, UserRole
@@ -27,18 +28,7 @@ from app.services import audit
 
 from .. import permissions
 from . import photos as photo_store
-from .common import (
-    Conflict,
-    MaxLength,
-    Refused,
-    ValidationFailed,
-    check_client_id,
-    choice,
-    local_today,
-    moment,
-    record_id,
-    text,
-)
+from .common import MaxLength, check_client_id, choice, local_today, moment, record_id, text
 
 MAX_DUE_DAYS = 365
 

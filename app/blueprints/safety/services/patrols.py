@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.models import Role, User
 from app.models.hazards import Photo
@@ -25,10 +26,7 @@ from app.services import audit
 from .. import permissions
 from . import photos as photo_store
 from .common import (
-    Conflict,
     MaxLength,
-    Refused,
-    ValidationFailed,
     check_client_id,
     choice,
     local_date,

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.models.hazards import Suggestion, Violation, ViolationStatus
 from app.models.safety import Area, Patrol
@@ -12,16 +13,7 @@ from app.services import audit
 
 from .. import permissions
 from . import photos as photo_store
-from .common import (
-    Conflict,
-    MaxLength,
-    Refused,
-    ValidationFailed,
-    check_client_id,
-    moment,
-    record_id,
-    text,
-)
+from .common import MaxLength, check_client_id, moment, record_id, text
 
 
 def report_violation(user, data, photos=(), client_id=None, captured_at=None):
