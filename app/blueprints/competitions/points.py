@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased, joinedload
 
-from app.blueprints.activities.results import confirmed_participants, round_scores
+from app.blueprints.activities.queries import confirmed_participants, round_scores
 from app.extensions import db
 from app.models import Department, User
 from app.models.activities import Activity, ActivityKind, CompetitionMode, Participation

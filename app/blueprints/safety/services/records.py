@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.models.hazards import Violation, ViolationStatus
 from app.models.safety import Area, Patrol
@@ -12,15 +13,7 @@ from app.services import audit
 
 from .. import permissions
 from . import photos as photo_store
-from .common import (
-    Conflict,
-    Refused,
-    ValidationFailed,
-    check_client_id,
-    moment,
-    record_id,
-    text,
-)
+from .common import MaxLength, check_client_id, moment, record_id, text
 
 
 def report_violation(user, data, photos=(), client_id=None, captured_at=None):
@@ -36,9 +29,9 @@ def report_violation(user, data, photos=(), client_id=None, captured_at=None):
         return found, False
     errors: dict[str, list[str]] = {}
     area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
-    rule = text(data, "rule", errors, required=True, max_len=200)
-    description = text(data, "description", errors, max_len=4000)
-    person = text(data, "person", errors, max_len=80) or None
+    rule = text(data, "rule", errors, required=True, max_len=MaxLength.RULE)
+    description = text(data, "description", errors, max_len=MaxLength.TEXT)
+    person = text(data, "person", errors, max_len=MaxLength.NAME) or None
     patrol = record_id(
         data, "patrol_id", Patrol, errors, required=False, where=lambda p: p.inspector_id == user.id
     )
@@ -70,7 +63,7 @@ def follow_up_violation(user, violation: Violation, data) -> Violation:
     if violation.status is ViolationStatus.FOLLOWED_UP:
         raise Refused(_("This violation has already been followed up."))
     errors: dict[str, list[str]] = {}
-    follow_up = text(data, "follow_up", errors, required=True, max_len=2000)
+    follow_up = text(data, "follow_up", errors, required=True, max_len=MaxLength.NOTE)
     if errors:
         raise ValidationFailed(errors)
     violation.follow_up = follow_up
