@@ -9,7 +9,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,9 +27,9 @@ class CareLevel(enum.StrEnum):
     @property
     def label(self):
         return {
-            CareLevel.EXTREME: _l("Extreme hardship"),
-            CareLevel.HARDSHIP: _l("Hardship"),
-            CareLevel.TEMPORARY: _l("Temporary hardship"),
+            CareLevel.EXTREME: lazy_pgettext("care", "Extreme hardship"),
+            CareLevel.HARDSHIP: lazy_pgettext("care", "Hardship"),
+            CareLevel.TEMPORARY: lazy_pgettext("care", "Temporary hardship"),
         }[self]
 
 
@@ -44,12 +44,12 @@ class CareCause(enum.StrEnum):
     @property
     def label(self):
         return {
-            CareCause.ILLNESS: _l("Serious illness"),
-            CareCause.DISABILITY: _l("Disability"),
-            CareCause.DISASTER: _l("Disaster or accident"),
-            CareCause.SCHOOLING: _l("Children's schooling"),
-            CareCause.SINGLE_PARENT: _l("Single parent"),
-            CareCause.OTHER: _l("Other cause"),
+            CareCause.ILLNESS: lazy_pgettext("care", "Serious illness"),
+            CareCause.DISABILITY: lazy_pgettext("care", "Disability"),
+            CareCause.DISASTER: lazy_pgettext("care", "Disaster or accident"),
+            CareCause.SCHOOLING: lazy_pgettext("care", "Children's schooling"),
+            CareCause.SINGLE_PARENT: lazy_pgettext("care", "Single parent"),
+            CareCause.OTHER: lazy_pgettext("care", "Other cause"),
         }[self]
 
 
@@ -59,7 +59,11 @@ class FileStatus(enum.StrEnum):
 
     @property
     def label(self):
-        return _l("In care") if self is FileStatus.ACTIVE else _l("Out of hardship")
+        return (
+            lazy_pgettext("care", "In care")
+            if self is FileStatus.ACTIVE
+            else lazy_pgettext("care", "Out of hardship")
+        )
 
 
 class SupportKind(enum.StrEnum):
@@ -70,9 +74,9 @@ class SupportKind(enum.StrEnum):
     @property
     def label(self):
         return {
-            SupportKind.MONEY: _l("Money"),
-            SupportKind.GOODS: _l("Goods"),
-            SupportKind.SERVICE: _l("Service"),
+            SupportKind.MONEY: lazy_pgettext("care", "Money"),
+            SupportKind.GOODS: lazy_pgettext("care", "Goods"),
+            SupportKind.SERVICE: lazy_pgettext("care", "Service"),
         }[self]
 
 
@@ -84,9 +88,9 @@ class ReviewOutcome(enum.StrEnum):
     @property
     def label(self):
         return {
-            ReviewOutcome.CONTINUE: _l("Continue as is"),
-            ReviewOutcome.CHANGE_LEVEL: _l("Change the level"),
-            ReviewOutcome.EXIT: _l("Out of hardship: close the file"),
+            ReviewOutcome.CONTINUE: lazy_pgettext("care", "Continue as is"),
+            ReviewOutcome.CHANGE_LEVEL: lazy_pgettext("care", "Change the level"),
+            ReviewOutcome.EXIT: lazy_pgettext("care", "Out of hardship: close the file"),
         }[self]
 
 
@@ -98,9 +102,9 @@ class ProposalStatus(enum.StrEnum):
     @property
     def label(self):
         return {
-            ProposalStatus.PENDING: _l("Waiting"),
-            ProposalStatus.ACCEPTED: _l("File opened"),
-            ProposalStatus.DECLINED: _l("Not taken up"),
+            ProposalStatus.PENDING: lazy_pgettext("care", "Waiting"),
+            ProposalStatus.ACCEPTED: lazy_pgettext("care", "File opened"),
+            ProposalStatus.DECLINED: lazy_pgettext("care", "Not taken up"),
         }[self]
 
 
@@ -115,12 +119,12 @@ class AidEventType(enum.StrEnum):
     @property
     def label(self):
         return {
-            AidEventType.ILLNESS: _l("Serious illness"),
-            AidEventType.HOSPITAL: _l("In hospital"),
-            AidEventType.BEREAVEMENT: _l("Death in the family"),
-            AidEventType.DISASTER: _l("Disaster or accident"),
-            AidEventType.HAPPY: _l("Happy event (wedding, birth)"),
-            AidEventType.OTHER: _l("Other major event"),
+            AidEventType.ILLNESS: lazy_pgettext("care", "Serious illness"),
+            AidEventType.HOSPITAL: lazy_pgettext("care", "In hospital"),
+            AidEventType.BEREAVEMENT: lazy_pgettext("care", "Death in the family"),
+            AidEventType.DISASTER: lazy_pgettext("care", "Disaster or accident"),
+            AidEventType.HAPPY: lazy_pgettext("care", "Happy event (wedding, birth)"),
+            AidEventType.OTHER: lazy_pgettext("care", "Other major event"),
         }[self]
 
 
@@ -133,10 +137,10 @@ class AidStatus(enum.StrEnum):
     @property
     def label(self):
         return {
-            AidStatus.REPORTED: _l("Reported"),
-            AidStatus.ACKNOWLEDGED: _l("Acknowledged"),
-            AidStatus.ACTING: _l("Being helped"),
-            AidStatus.CLOSED: _l("Closed"),
+            AidStatus.REPORTED: lazy_pgettext("care", "Reported"),
+            AidStatus.ACKNOWLEDGED: lazy_pgettext("care", "Acknowledged"),
+            AidStatus.ACTING: lazy_pgettext("care", "Being helped"),
+            AidStatus.CLOSED: lazy_pgettext("care", "Closed"),
         }[self]
 
 
@@ -150,11 +154,11 @@ class AidAction(enum.StrEnum):
     @property
     def label(self):
         return {
-            AidAction.REPORT: _l("Reported"),
-            AidAction.ACKNOWLEDGE: _l("Acknowledged"),
-            AidAction.ACT: _l("Help given"),
-            AidAction.CLOSE: _l("Closed"),
-            AidAction.COMMENT: _l("Note"),
+            AidAction.REPORT: lazy_pgettext("care", "Reported"),
+            AidAction.ACKNOWLEDGE: lazy_pgettext("care", "Acknowledged"),
+            AidAction.ACT: lazy_pgettext("care", "Help given"),
+            AidAction.CLOSE: lazy_pgettext("care", "Closed"),
+            AidAction.COMMENT: lazy_pgettext("care", "Note"),
         }[self]
 
 
@@ -166,9 +170,9 @@ class CampaignKind(enum.StrEnum):
     @property
     def label(self):
         return {
-            CampaignKind.WINTER: _l("Winter warmth"),
-            CampaignKind.SUMMER: _l("Summer cool"),
-            CampaignKind.HOLIDAY: _l("Holiday gifts"),
+            CampaignKind.WINTER: lazy_pgettext("care", "Winter warmth"),
+            CampaignKind.SUMMER: lazy_pgettext("care", "Summer cool"),
+            CampaignKind.HOLIDAY: lazy_pgettext("care", "Holiday gifts"),
         }[self]
 
 

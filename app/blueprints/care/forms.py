@@ -2,6 +2,7 @@
 a record from the outbox meets the same rules), hence no validators here."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
 
@@ -127,7 +128,7 @@ class AidForm(FlaskForm):
         validate_choice=False,
     )
     colleague = StringField(_l("Colleague's employee number"))
-    event_type = Select(_l("What happened"), AidEventType)
+    event_type = Select(lazy_pgettext("care", "What happened"), AidEventType)
     happened_on = StringField(_l("When"), render_kw=DATE)
     description = TextAreaField(_l("Tell the union what happened"), render_kw={"rows": 4})
     contact = StringField(_l("How to reach the family"))
