@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from app.models.care import (
     AidEventType,
@@ -19,9 +20,14 @@ DATE = {"type": "date"}
 MONEY = {"inputmode": "decimal", "autocomplete": "off"}
 
 
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the choices of a select."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
 def _choices(enum_cls, blank=True):
     rows = [(m.value, m.label) for m in enum_cls]
-    return [("", _l("Choose…")), *rows] if blank else rows
+    return options([("", _l("Choose…")), *rows] if blank else rows)
 
 
 def Select(label, enum_cls, blank=True, **kw):  # noqa: N802  (a field factory)
@@ -124,7 +130,7 @@ class VisitForm(FlaskForm):
 class AidForm(FlaskForm):
     for_whom = SelectField(
         _l("For whom"),
-        choices=[("self", _l("For myself")), ("colleague", _l("For a colleague"))],
+        choices=options([("self", _l("For myself")), ("colleague", _l("For a colleague"))]),
         validate_choice=False,
     )
     colleague = StringField(_l("Colleague's employee number"))
@@ -153,11 +159,13 @@ class CampaignForm(FlaskForm):
 class RecipientsForm(FlaskForm):
     mode = SelectField(
         _l("Add recipients"),
-        choices=[
-            ("level", _l("By file level")),
-            ("department", _l("By department")),
-            ("list", _l("From a list")),
-        ],
+        choices=options(
+            [
+                ("level", _l("By file level")),
+                ("department", _l("By department")),
+                ("list", _l("From a list")),
+            ]
+        ),
         validate_choice=False,
     )
     level = Select(_l("Level"), CareLevel)

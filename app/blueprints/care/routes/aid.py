@@ -12,7 +12,7 @@ from app.models.care import AidAction, AidRequest, CareFile, FileStatus
 
 from .. import bp, parse, queries
 from ..access import officers_only, readers_only
-from ..forms import AidActionForm, AidForm
+from ..forms import AidActionForm, AidForm, options
 from ..services import aid as service
 from ..services.common import can_read
 
@@ -59,7 +59,7 @@ def _page(aid: AidRequest, form=None, status=200):
                 CareFile.worker_id == aid.subject_id, CareFile.status == FileStatus.ACTIVE
             )
         ).all()
-    form.file_id.choices = [("", "—"), *[(str(f.id), f.level.label) for f in files]]
+    form.file_id.choices = options([("", "—"), *[(f.id, f.level.label) for f in files]])
     return (
         render_template(
             "care/aid/show.html",

@@ -9,7 +9,7 @@ from app.models.care import Campaign, CampaignRecipient
 
 from .. import bp, parse, queries
 from ..access import officers_only, readers_only
-from ..forms import CampaignForm, RecipientsForm, SignoffForm
+from ..forms import CampaignForm, RecipientsForm, SignoffForm, options
 from ..services import campaigns as service
 
 
@@ -35,7 +35,7 @@ def new_campaign():
 
 def _campaign_page(campaign: Campaign, form=None, status=200):
     form = form or RecipientsForm(formdata=None)
-    form.department_id.choices = [("", "—"), *queries.department_options()]
+    form.department_id.choices = options([("", "—"), *queries.department_options()])
     recipients = queries.campaign_recipients(campaign)
     summary = queries.campaign_summary(campaign)
     return (

@@ -1,7 +1,10 @@
 """Visit plans with their coverage, and visits (the visit form is an outbox form)."""
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+
+from app.blueprints.errors.handlers import error_response
 
 from app.errors import form_status, submit
 from app.extensions import db
@@ -9,7 +12,7 @@ from app.models.care import CareFile, CareVisit, PlanTarget, VisitPlan
 
 from .. import bp, parse, queries
 from ..access import officers_only, readers_only
-from ..forms import PlanForm, TargetForm, VisitForm
+from ..forms import PlanForm, TargetForm, VisitForm, options
 from ..services import files as file_service
 from ..services import visits as service
 
@@ -34,7 +37,7 @@ def new_plan():
 
 def _plan_page(plan: VisitPlan, form=None, status=200):
     form = form or TargetForm(formdata=None, visitor=current_user.employee_no)
-    form.file_id.choices = [("", "—"), *queries.open_file_options()]
+    form.file_id.choices = options([("", "—"), *queries.open_file_options()])
     targets, visits = queries.plan_targets(plan)
     visited, total = len([t for t in targets if t.file_id in visits]), len(targets)
     return (
@@ -125,7 +128,10 @@ def record_visit():
     file = db.session.get(CareFile, parse.row_id(request.form, "file_id", {}, required=False) or 0)
     plan = db.session.get(VisitPlan, parse.row_id(request.form, "plan_id", {}, required=False) or 0)
     if file is None:
-        abort(404)
+        messages = [m for errors in form.errors.values() for m in errors] + form.form_errors
+        return error_response(
+            422, " ".join(str(m) for m in messages) or _("This file is not open.")
+        )
     return _visit_page(form, plan, file, 422)
 
 
