@@ -135,12 +135,15 @@ def world(app, people):
         },
     )
     proposal = files.propose(
-        people["member"], {"worker": people["inspector"].employee_no, "cause": "other", "reason": "家里困难"}
+        people["member"],
+        {"worker": people["inspector"].employee_no, "cause": "other", "reason": "家里困难"},
     )
     db.session.commit()
     from app.models.care import CareAttachment
 
-    attachment = db.session.scalar(db.select(CareAttachment).where(CareAttachment.file_id == file.id))
+    attachment = db.session.scalar(
+        db.select(CareAttachment).where(CareAttachment.file_id == file.id)
+    )
     return World(
         people=people,
         worker=worker,

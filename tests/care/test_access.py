@@ -145,6 +145,7 @@ def test_a_forbidden_file_and_a_missing_file_look_the_same(client, auth, world):
     real = client.get(f"/care/files/{world.file.id}")
     made_up = client.get("/care/files/999999")
     assert real.status_code == made_up.status_code == 403
+
     def main(response):
         body = text(response)
         return body[body.index("<main") : body.index("</main>")]
@@ -152,9 +153,7 @@ def test_a_forbidden_file_and_a_missing_file_look_the_same(client, auth, world):
     assert main(real) == main(made_up)
 
 
-def test_no_one_but_care_officers_gets_a_care_card_or_hears_of_a_file(
-    app, client, auth, world, db
-):
+def test_no_one_but_care_officers_gets_a_care_card_or_hears_of_a_file(app, client, auth, world, db):
     from app.models import Notification
 
     for role in ROLES:

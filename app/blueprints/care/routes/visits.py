@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.errors.handlers import error_response
-
 from app.errors import form_status, submit
 from app.extensions import db
 from app.models.care import CareFile, CareVisit, PlanTarget, VisitPlan
