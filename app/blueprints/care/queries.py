@@ -241,29 +241,33 @@ def campaign_recipients(campaign: Campaign) -> list[CampaignRecipient]:
 
 
 def campaign_summary(campaign: Campaign) -> list[dict]:
-    """Per department: recipients, signed, money and goods given (signed only count as given)."""
-    dept = func.coalesce(Department.name, "")
+    """Per department (as it was when the recipient was added): recipients, signed, money
+    and goods planned and given (only a signed recipient counts as given)."""
+    dept = CampaignRecipient.department_id
+    signed = CampaignRecipient.signed_at.is_not(None)
     rows = db.session.execute(
         select(
             dept,
             func.count(CampaignRecipient.id),
             func.count(CampaignRecipient.signed_at),
-            func.coalesce(
-                func.sum(CampaignRecipient.amount).filter(CampaignRecipient.signed_at.is_not(None)),
-                0,
-            ),
+            func.coalesce(func.sum(CampaignRecipient.amount).filter(signed), 0),
             func.coalesce(func.sum(CampaignRecipient.amount), 0),
         )
-        .select_from(CampaignRecipient)
-        .outerjoin(Department, Department.id == CampaignRecipient.department_id)
         .where(CampaignRecipient.campaign_id == campaign.id)
         .group_by(dept)
-        .order_by(dept)
     ).all()
-    return [
-        {"department": name, "recipients": n, "signed": s, "given": given, "planned": planned}
-        for name, n, s, given, planned in rows
+    names = dict(department_options())
+    summary = [
+        {
+            "department": names.get(str(dept_id), "") if dept_id else "",
+            "recipients": n,
+            "signed": s,
+            "given": given,
+            "planned": planned,
+        }
+        for dept_id, n, s, given, planned in rows
     ]
+    return sorted(summary, key=lambda row: (row["department"] == "", row["department"]))
 
 
 def department_options() -> list[tuple[str, str]]:
