@@ -1,5 +1,6 @@
-"""The care officer's home card: reviews overdue, aid requests waiting. Nobody else gets a
-care card: a card must not tell anyone that files exist."""
+"""The care card on the home page: reviews overdue, aid requests waiting. Only care officers
+and the chairman (who reads the files) get it: a card must not tell anyone else that files
+exist."""
 
 from datetime import UTC, datetime
 
@@ -7,11 +8,11 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from . import parse, queries
-from .services.common import can_edit
+from .services.common import can_read
 
 
 def care_cards(user) -> list[dict]:
-    if not can_edit(user):
+    if not can_read(user):
         return []
     overdue, soon = queries.counts_due(parse.local_today())
     aid_open, aid_overdue = queries.open_aid_counts(datetime.now(UTC))
