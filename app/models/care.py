@@ -2,10 +2,10 @@
 
 The most sensitive data in the app: only care officers (and the chairman, reading) may see
 that a file exists. Every read of a file is audit-logged by the care blueprint.
-Money is kept in yuan as Numeric(12, 2).
+Money is kept in yuan as Numeric(12, 2). Labels carry the "care" context, which keeps
+these words apart from other features' (they live in the shell catalog).
 """
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -14,166 +14,77 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
 
 Money = Numeric(12, 2)
 
 
-class CareLevel(enum.StrEnum):
-    EXTREME = "extreme"  # 特困
-    HARDSHIP = "hardship"  # 困难
-    TEMPORARY = "temporary"  # 临时困难
-
-    @property
-    def label(self):
-        return {
-            CareLevel.EXTREME: lazy_pgettext("care", "Extreme hardship"),
-            CareLevel.HARDSHIP: lazy_pgettext("care", "Hardship"),
-            CareLevel.TEMPORARY: lazy_pgettext("care", "Temporary hardship"),
-        }[self]
+class CareLevel(LabelledEnum):
+    EXTREME = "extreme", lazy_pgettext("care", "Extreme hardship")  # 特困
+    HARDSHIP = "hardship", lazy_pgettext("care", "Hardship")  # 困难
+    TEMPORARY = "temporary", lazy_pgettext("care", "Temporary hardship")  # 临时困难
 
 
-class CareCause(enum.StrEnum):
-    ILLNESS = "illness"
-    DISABILITY = "disability"
-    DISASTER = "disaster"
-    SCHOOLING = "schooling"
-    SINGLE_PARENT = "single_parent"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return {
-            CareCause.ILLNESS: lazy_pgettext("care", "Serious illness"),
-            CareCause.DISABILITY: lazy_pgettext("care", "Disability"),
-            CareCause.DISASTER: lazy_pgettext("care", "Disaster or accident"),
-            CareCause.SCHOOLING: lazy_pgettext("care", "Children's schooling"),
-            CareCause.SINGLE_PARENT: lazy_pgettext("care", "Single parent"),
-            CareCause.OTHER: lazy_pgettext("care", "Other cause"),
-        }[self]
+class CareCause(LabelledEnum):
+    ILLNESS = "illness", lazy_pgettext("care", "Serious illness")
+    DISABILITY = "disability", lazy_pgettext("care", "Disability")
+    DISASTER = "disaster", lazy_pgettext("care", "Disaster or accident")
+    SCHOOLING = "schooling", lazy_pgettext("care", "Children's schooling")
+    SINGLE_PARENT = "single_parent", lazy_pgettext("care", "Single parent")
+    OTHER = "other", lazy_pgettext("care", "Other cause")
 
 
-class FileStatus(enum.StrEnum):
-    ACTIVE = "active"
-    EXITED = "exited"  # 脱困
-
-    @property
-    def label(self):
-        return (
-            lazy_pgettext("care", "In care")
-            if self is FileStatus.ACTIVE
-            else lazy_pgettext("care", "Out of hardship")
-        )
+class FileStatus(LabelledEnum):
+    ACTIVE = "active", lazy_pgettext("care", "In care")
+    EXITED = "exited", lazy_pgettext("care", "Out of hardship")  # 脱困
 
 
-class SupportKind(enum.StrEnum):
-    MONEY = "money"
-    GOODS = "goods"
-    SERVICE = "service"
-
-    @property
-    def label(self):
-        return {
-            SupportKind.MONEY: lazy_pgettext("care", "Money"),
-            SupportKind.GOODS: lazy_pgettext("care", "Goods"),
-            SupportKind.SERVICE: lazy_pgettext("care", "Service"),
-        }[self]
+class SupportKind(LabelledEnum):
+    MONEY = "money", lazy_pgettext("care", "Money")
+    GOODS = "goods", lazy_pgettext("care", "Goods")
+    SERVICE = "service", lazy_pgettext("care", "Service")
 
 
-class ReviewOutcome(enum.StrEnum):
-    CONTINUE = "continue"
-    CHANGE_LEVEL = "change_level"
-    EXIT = "exit"
-
-    @property
-    def label(self):
-        return {
-            ReviewOutcome.CONTINUE: lazy_pgettext("care", "Continue as is"),
-            ReviewOutcome.CHANGE_LEVEL: lazy_pgettext("care", "Change the level"),
-            ReviewOutcome.EXIT: lazy_pgettext("care", "Out of hardship: close the file"),
-        }[self]
+class ReviewOutcome(LabelledEnum):
+    CONTINUE = "continue", lazy_pgettext("care", "Continue as is")
+    CHANGE_LEVEL = "change_level", lazy_pgettext("care", "Change the level")
+    EXIT = "exit", lazy_pgettext("care", "Out of hardship: close the file")
 
 
-class ProposalStatus(enum.StrEnum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-
-    @property
-    def label(self):
-        return {
-            ProposalStatus.PENDING: lazy_pgettext("care", "Waiting"),
-            ProposalStatus.ACCEPTED: lazy_pgettext("care", "File opened"),
-            ProposalStatus.DECLINED: lazy_pgettext("care", "Not taken up"),
-        }[self]
+class ProposalStatus(LabelledEnum):
+    PENDING = "pending", lazy_pgettext("care", "Waiting")
+    ACCEPTED = "accepted", lazy_pgettext("care", "File opened")
+    DECLINED = "declined", lazy_pgettext("care", "Not taken up")
 
 
-class AidEventType(enum.StrEnum):
-    ILLNESS = "illness"
-    HOSPITAL = "hospital"
-    BEREAVEMENT = "bereavement"
-    DISASTER = "disaster"
-    HAPPY = "happy"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return {
-            AidEventType.ILLNESS: lazy_pgettext("care", "Serious illness"),
-            AidEventType.HOSPITAL: lazy_pgettext("care", "In hospital"),
-            AidEventType.BEREAVEMENT: lazy_pgettext("care", "Death in the family"),
-            AidEventType.DISASTER: lazy_pgettext("care", "Disaster or accident"),
-            AidEventType.HAPPY: lazy_pgettext("care", "Happy event (wedding, birth)"),
-            AidEventType.OTHER: lazy_pgettext("care", "Other major event"),
-        }[self]
+class AidEventType(LabelledEnum):
+    ILLNESS = "illness", lazy_pgettext("care", "Serious illness")
+    HOSPITAL = "hospital", lazy_pgettext("care", "In hospital")
+    BEREAVEMENT = "bereavement", lazy_pgettext("care", "Death in the family")
+    DISASTER = "disaster", lazy_pgettext("care", "Disaster or accident")
+    HAPPY = "happy", lazy_pgettext("care", "Happy event (wedding, birth)")
+    OTHER = "other", lazy_pgettext("care", "Other major event")
 
 
-class AidStatus(enum.StrEnum):
-    REPORTED = "reported"
-    ACKNOWLEDGED = "acknowledged"
-    ACTING = "acting"
-    CLOSED = "closed"
-
-    @property
-    def label(self):
-        return {
-            AidStatus.REPORTED: lazy_pgettext("care", "Reported"),
-            AidStatus.ACKNOWLEDGED: lazy_pgettext("care", "Acknowledged"),
-            AidStatus.ACTING: lazy_pgettext("care", "Being helped"),
-            AidStatus.CLOSED: lazy_pgettext("care", "Closed"),
-        }[self]
+class AidStatus(LabelledEnum):
+    REPORTED = "reported", lazy_pgettext("care", "Reported")
+    ACKNOWLEDGED = "acknowledged", lazy_pgettext("care", "Acknowledged")
+    ACTING = "acting", lazy_pgettext("care", "Being helped")
+    CLOSED = "closed", lazy_pgettext("care", "Closed")
 
 
-class AidAction(enum.StrEnum):
-    REPORT = "report"
-    ACKNOWLEDGE = "acknowledge"
-    ACT = "act"
-    CLOSE = "close"
-    COMMENT = "comment"
-
-    @property
-    def label(self):
-        return {
-            AidAction.REPORT: lazy_pgettext("care", "Reported"),
-            AidAction.ACKNOWLEDGE: lazy_pgettext("care", "Acknowledged"),
-            AidAction.ACT: lazy_pgettext("care", "Help given"),
-            AidAction.CLOSE: lazy_pgettext("care", "Closed"),
-            AidAction.COMMENT: lazy_pgettext("care", "Note"),
-        }[self]
+class AidAction(LabelledEnum):
+    REPORT = "report", lazy_pgettext("care", "Reported")
+    ACKNOWLEDGE = "acknowledge", lazy_pgettext("care", "Acknowledged")
+    ACT = "act", lazy_pgettext("care", "Help given")
+    CLOSE = "close", lazy_pgettext("care", "Closed")
+    COMMENT = "comment", lazy_pgettext("care", "Note")
 
 
-class CampaignKind(enum.StrEnum):
-    WINTER = "winter"  # 冬送温暖
-    SUMMER = "summer"  # 夏送清凉
-    HOLIDAY = "holiday"
-
-    @property
-    def label(self):
-        return {
-            CampaignKind.WINTER: lazy_pgettext("care", "Winter warmth"),
-            CampaignKind.SUMMER: lazy_pgettext("care", "Summer cool"),
-            CampaignKind.HOLIDAY: lazy_pgettext("care", "Holiday gifts"),
-        }[self]
+class CampaignKind(LabelledEnum):
+    WINTER = "winter", lazy_pgettext("care", "Winter warmth")  # 冬送温暖
+    SUMMER = "summer", lazy_pgettext("care", "Summer cool")  # 夏送清凉
+    HOLIDAY = "holiday", lazy_pgettext("care", "Holiday gifts")
 
 
 class CareFile(db.Model):
