@@ -153,7 +153,9 @@ def test_a_forbidden_file_and_a_missing_file_look_the_same(client, auth, world):
     assert main(real) == main(made_up)
 
 
-def test_no_one_but_care_officers_and_the_chairman_gets_a_care_card_or_hears_of_a_file(app, client, auth, world, db):
+def test_no_one_but_care_officers_and_the_chairman_gets_a_care_card_or_hears_of_a_file(
+    app, client, auth, world, db
+):
     from app.models import Notification
 
     for role in ROLES:

@@ -318,3 +318,42 @@ def test_a_colleague_proposes_and_the_officer_opens_the_file_from_it(client, aut
     assert created.status_code == 303
     db.session.expire_all()
     assert db.session.get(CareProposal, proposal.id).status is ProposalStatus.ACCEPTED
+
+
+def test_the_file_list_and_a_plan_page_take_as_many_queries_for_many_files_as_for_few(
+    client, auth, world, db
+):
+    from app.blueprints.care.services import files as service
+    from app.blueprints.care.services import visits
+    from tests.helpers import statements
+
+    officer = world.people["care_officer"]
+    auth.login(officer)
+
+    def counted(url):
+        client.get("/care/")  # the log-in's own queries (loading the user) come first
+        with statements(db.engine, selects_only=True) as seen:
+            assert client.get(url).status_code == 200
+        return len(seen)
+
+    urls = ("/care/files", f"/care/plans/{world.plan.id}", f"/care/campaigns/{world.campaign.id}")
+    few = [counted(url) for url in urls]
+    for n in range(6):
+        worker = make_user(name=f"职工{n}")
+        service.open_file(
+            officer,
+            {
+                "worker": worker.employee_no,
+                "level": "extreme",
+                "cause": "other",
+                "income": "100",
+                "opened_on": local_today().isoformat(),
+            },
+        )
+    db.session.flush()
+    visits.add_targets(officer, world.plan, {"level": "extreme"})
+    from app.blueprints.care.services import campaigns
+
+    campaigns.add_recipients(officer, world.campaign, {"mode": "level", "level": "extreme"})
+    db.session.commit()
+    assert [counted(url) for url in urls] == few

@@ -50,14 +50,15 @@ def files():
     }
     page = queries.files_page(_page(), **filters)
     audit.record("care.files.listed", None, actor=current_user, summary=f"page {page.page}")
-    db.session.commit()
-    return page_or_fragment(
+    body = page_or_fragment(
         "care/files/index.html",
         "care/files/_list.html",
         page=page,
         filters=filters,
         today=parse.local_today(),
     )
+    db.session.commit()  # after rendering: a commit would expire what the page shows
+    return body
 
 
 @bp.route("/files/new", methods=["GET", "POST"])
@@ -94,18 +95,16 @@ def _show(file: CareFile, status=200, **forms):
     forms.setdefault("support_form", SupportForm(formdata=None, given_on=today.isoformat()))
     forms.setdefault("attachment_form", AttachmentForm(formdata=None))
     service.audit_read(current_user, file)
-    db.session.commit()
-    return (
-        render_template(
-            "care/files/show.html",
-            file=file,
-            attachments=queries.file_attachments(file.id),
-            visits=queries.file_visits(file.id),
-            today=today,
-            **forms,
-        ),
-        status,
+    body = render_template(
+        "care/files/show.html",
+        file=file,
+        attachments=queries.file_attachments(file.id),
+        visits=queries.file_visits(file.id),
+        today=today,
+        **forms,
     )
+    db.session.commit()  # the audit entry; after rendering, which a commit would expire
+    return body, status
 
 
 @bp.route("/files/<int:file_id>")
@@ -128,8 +127,9 @@ def edit_file(file_id):
         return redirect(url_for("care.file", file_id=file.id), 303)
     file = _file(file_id)
     service.audit_read(current_user, file, "edit")
+    body = render_template("care/files/edit.html", form=form, file=file)
     db.session.commit()
-    return render_template("care/files/edit.html", form=form, file=file), form_status(form)
+    return body, form_status(form)
 
 
 @bp.route("/files/<int:file_id>/members", methods=["POST"])
@@ -203,8 +203,9 @@ def review_file(file_id):
         return redirect(url_for("care.file", file_id=file.id, _anchor="reviews"), 303)
     file = _file(file_id)
     service.audit_read(current_user, file, "review")
+    body = render_template("care/files/review.html", form=form, file=file)
     db.session.commit()
-    return render_template("care/files/review.html", form=form, file=file), form_status(form)
+    return body, form_status(form)
 
 
 @bp.route("/proposals")

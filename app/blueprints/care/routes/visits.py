@@ -103,8 +103,9 @@ def visit_form(plan_id, file_id):
 
 def _visit_page(form, plan, file, status=200):
     file_service.audit_read(current_user, file, "visit form")
+    body = render_template("care/plans/visit.html", form=form, plan=plan, file=file)
     db.session.commit()
-    return render_template("care/plans/visit.html", form=form, plan=plan, file=file), status
+    return body, status
 
 
 @bp.route("/visits", methods=["POST"])
@@ -139,5 +140,6 @@ def record_visit():
 def visit(visit_id):
     visit = db.get_or_404(CareVisit, visit_id)
     file_service.audit_read(current_user, visit.file, "visit")
+    body = render_template("care/visits/show.html", visit=visit)
     db.session.commit()
-    return render_template("care/visits/show.html", visit=db.session.get(CareVisit, visit_id))
+    return body
