@@ -357,3 +357,17 @@ def test_the_file_list_and_a_plan_page_take_as_many_queries_for_many_files_as_fo
     campaigns.add_recipients(officer, world.campaign, {"mode": "level", "level": "extreme"})
     db.session.commit()
     assert [counted(url) for url in urls] == few
+
+
+def test_the_file_list_answers_htmx_with_its_fragment_and_kit_copies_are_marked(
+    client, auth, world, db, htmx_headers
+):
+    auth.login(world.people["care_officer"])
+    fragment = text(client.get("/care/files?level=extreme", headers=htmx_headers))
+    assert "<html" not in fragment and world.worker.name in fragment
+    assert "<html" in text(client.get("/care/files?level=extreme"))
+    assert world.worker.name not in text(
+        client.get("/care/files?level=temporary", headers=htmx_headers)
+    )
+    client.get(f"/care/files/{world.file.id}", headers={"X-Offline-Copy": "1"})
+    assert [r.summary for r in _reads(db, world.file.id)] == ["file (offline copy)"]

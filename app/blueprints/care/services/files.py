@@ -6,6 +6,7 @@ flushes; the route commits. Reads are audit-logged by the routes (`audit_read`).
 
 from datetime import UTC, date, datetime, timedelta
 
+from flask import has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -44,7 +45,10 @@ def next_review(day: date) -> date:
 
 
 def audit_read(user, file: CareFile, what: str = "file") -> None:
-    """Every read of a file leaves a trace: who, which file, which page."""
+    """Every read of a file leaves a trace: who, which file, which page. A copy the service
+    worker fetches for the phone's offline kit is a read too, and says so."""
+    if has_request_context() and request.headers.get("X-Offline-Copy") == "1":
+        what += " (offline copy)"
     audit.record("care.file.read", file, actor=user, summary=what)
 
 
