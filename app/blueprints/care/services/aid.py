@@ -1,6 +1,7 @@
 """Major-event mutual aid (大事互助): any member reports, care officers acknowledge, act and
 close; the reporter follows the status in their inbox."""
 
+import os
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
@@ -30,7 +31,16 @@ DEFAULT_RESPONSE_HOURS = 24
 
 
 def response_hours() -> int:
-    return int(current_app.config.get("CARE_AID_RESPONSE_HOURS", DEFAULT_RESPONSE_HOURS))
+    """The target time to answer a request: app config, else the environment's
+    CARE_AID_RESPONSE_HOURS, else 24 hours (a value outside 1–720 hours is ignored)."""
+    raw = current_app.config.get("CARE_AID_RESPONSE_HOURS") or os.environ.get(
+        "CARE_AID_RESPONSE_HOURS"
+    )
+    try:
+        hours = int(raw)
+    except (TypeError, ValueError):
+        return DEFAULT_RESPONSE_HOURS
+    return hours if 1 <= hours <= 720 else DEFAULT_RESPONSE_HOURS
 
 
 def report_aid(user, data) -> AidRequest:
