@@ -111,3 +111,26 @@ def test_requests_past_their_target_time_are_flagged_and_reminded(client, auth, 
     home = text(client.get("/"))
     assert "2 件互助申请待办（1 件已超时）" in home
     assert remind()["aid_overdue"] == 1
+
+
+def test_statistics_count_aid_given_to_a_file_once(client, auth, world, db):
+    from app.blueprints.care.queries import stats
+
+    auth.login(world.people["care_officer"])
+    today = local_today().isoformat()
+    client.post(
+        f"/care/files/{world.file.id}/supports",
+        data={"kind": "money", "given_on": today, "amount": "200", "description": "慰问金"},
+    )
+    client.post(
+        f"/care/aid/{world.other_aid.id}/act",
+        data={"note": "送去慰问金", "amount": "300", "file_id": str(world.file.id)},
+    )
+    client.post(f"/care/aid/{world.aid_request.id}/act", data={"note": "探望", "amount": "100"})
+    figures = stats(local_today().year)
+    assert str(figures["year_total"]) == "600.00"
+    assert dict((m, str(v)) for m, v in figures["by_month"])[local_today().month] == "600.00"
+    assert {name: str(amount) for name, amount, _n in figures["by_dept"]} == {"装配车间": "600.00"}
+    page = text(client.get(f"/care/stats?year={local_today().year}"))
+    assert "¥600.00" in page and "装配车间" in page
+    assert client.get("/care/stats?year=abc").status_code == 200

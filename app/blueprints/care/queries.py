@@ -1,6 +1,7 @@
 """Read-side selects for the care pages and the care officer's statistics."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from sqlalchemy import Select, extract, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -8,6 +9,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 from app.models import Department, User
 from app.models.care import (
+    AidAction,
+    AidEvent,
     AidRequest,
     AidStatus,
     Campaign,
@@ -293,14 +296,22 @@ def stats(year: int) -> dict:
             .group_by(CareFile.cause)
         ).all()
     )
+    # Support on files, and mutual aid paid out (counted once: aid that went to a file as
+    # support is left out of the supports here and counted as aid).
     month = extract("month", CareSupport.given_on)
-    by_month = dict(
-        db.session.execute(
+    from_files = (
+        CareSupport.given_on >= start,
+        CareSupport.given_on <= end,
+        CareSupport.aid_request_id.is_(None),
+    )
+    by_month = {
+        int(m): Decimal(amount)
+        for m, amount in db.session.execute(
             select(month, func.coalesce(func.sum(CareSupport.amount), 0))
-            .where(CareSupport.given_on >= start, CareSupport.given_on <= end)
+            .where(*from_files)
             .group_by(month)
         ).all()
-    )
+    }
     workshop = func.coalesce(Department.parent_id, Department.id)
     by_dept_rows = db.session.execute(
         select(workshop, func.coalesce(func.sum(CareSupport.amount), 0), func.count(CareSupport.id))
@@ -308,12 +319,29 @@ def stats(year: int) -> dict:
         .join(CareFile, CareFile.id == CareSupport.file_id)
         .join(User, User.id == CareFile.worker_id)
         .outerjoin(Department, Department.id == User.department_id)
-        .where(CareSupport.given_on >= start, CareSupport.given_on <= end)
+        .where(*from_files)
         .group_by(workshop)
     ).all()
+    by_dept_id = {dept_id: [Decimal(amount), n] for dept_id, amount, n in by_dept_rows}
+    low = datetime.combine(start, time(), parse.local_zone()).astimezone(UTC)
+    high = datetime.combine(end + timedelta(days=1), time(), parse.local_zone()).astimezone(UTC)
+    aid_paid = db.session.execute(
+        select(AidEvent.at, AidEvent.amount, workshop)
+        .join(AidRequest, AidRequest.id == AidEvent.request_id)
+        .join(User, User.id == AidRequest.subject_id)
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(AidEvent.action == AidAction.ACT, AidEvent.amount > 0)
+        .where(AidEvent.at >= low, AidEvent.at < high)
+    ).all()
+    for at, amount, dept_id in aid_paid:
+        m = at.astimezone(parse.local_zone()).month
+        by_month[m] = by_month.get(m, Decimal(0)) + amount
+        row = by_dept_id.setdefault(dept_id, [Decimal(0), 0])
+        row[0] += amount
+        row[1] += 1
     names = dict(db.session.execute(select(Department.id, Department.name)).all())
     by_dept = sorted(
-        ((names.get(dept_id, ""), amount, n) for dept_id, amount, n in by_dept_rows),
+        ((names.get(dept_id, ""), amount, n) for dept_id, (amount, n) in by_dept_id.items()),
         key=lambda row: -row[1],
     )
     exited = db.session.scalar(
@@ -323,8 +351,6 @@ def stats(year: int) -> dict:
             CareFile.exited_on <= end,
         )
     )
-    low = datetime.combine(start, time(), parse.local_zone()).astimezone(UTC)
-    high = datetime.combine(end + timedelta(days=1), time(), parse.local_zone()).astimezone(UTC)
     aid_total, aid_amount = db.session.execute(
         select(func.count(AidRequest.id), func.coalesce(func.sum(AidRequest.aid_amount), 0)).where(
             AidRequest.created_at >= low, AidRequest.created_at < high
@@ -338,5 +364,5 @@ def stats(year: int) -> dict:
         "exited": exited,
         "aid_total": aid_total,
         "aid_amount": aid_amount,
-        "year_total": sum((v for v in by_month.values()), 0),
+        "year_total": sum(by_month.values(), Decimal(0)),
     }
