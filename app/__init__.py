@@ -29,6 +29,7 @@ FEATURES = (
     "notify",
     "safety",
     "sync",
+    "care",
     "proposals",
     "competitions",
 )

@@ -1,7 +1,7 @@
 """proposals (合理化建议) and competition rules; safety suggestions become proposals
 
 Revision ID: 0012_proposals
-Revises: 0005_sync
+Revises: 0010_care
 Create Date: 2026-12-06 00:36:19.463042
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0012_proposals"
-down_revision = "0005_sync"
+down_revision = "0010_care"
 branch_labels = None
 depends_on = None
 
