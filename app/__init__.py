@@ -30,6 +30,8 @@ FEATURES = (
     "safety",
     "sync",
     "care",
+    "proposals",
+    "competitions",
 )
 
 # Endpoints a user who must first choose a new password can still reach.

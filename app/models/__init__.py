@@ -3,7 +3,9 @@
 from app.models import (  # noqa: F401  (the safety network's tables)
     activities,  # noqa: F401  (tables of the activities blueprint)
     care,  # noqa: F401  (needy-worker files, visits, aid, campaigns)
+    competitions,
     hazards,
+    proposals,
     safety,
 )
 from app.models.audit import AuditLog
