@@ -10,13 +10,13 @@ from sqlalchemy.orm import joinedload
 
 from app.blueprints.activities import bp, checkin, export, queries, results, services
 from app.blueprints.activities.forms import ActivityForm, CancelActivityForm, CheckInForm
-from app.blueprints.activities.uploads import store_cover
 from app.blueprints.auth.access import roles_required
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import Department, Role
 from app.models.activities import Activity, ActivityKind
 from app.rendering import page_or_fragment
+from app.storage import save_upload
 
 MANAGERS = (Role.ORGANIZER, Role.ADMIN)
 GATE_VIEWERS = (Role.ORGANIZER, Role.SAFETY_OFFICER, Role.ADMIN)
@@ -36,7 +36,8 @@ def _chosen_departments(form, all_departments):
 def _save(form, departments, activity=None, kept_cover=None):
     """Run the service; on failure put its messages on the form. Returns the activity or None."""
     try:
-        cover = store_cover(form.cover.data) or kept_cover
+        stored = save_upload(form.cover.data, "cover")
+        cover = stored.name if stored else kept_cover
         data = form.data_for_service()
         chosen = _chosen_departments(form, departments)
         if activity is None:

@@ -18,8 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models.hazards import Category, Severity
 from app.models.safety import AreaKind
-
-from .services import photos
+from app.storage import ACCEPT
 
 
 def _choices(enum_cls, blank=None):
@@ -28,9 +27,7 @@ def _choices(enum_cls, blank=None):
 
 
 def photos_field():
-    return MultipleFileField(
-        _l("Photos"), render_kw={"accept": photos.ACCEPT, "capture": "environment"}
-    )
+    return MultipleFileField(_l("Photos"), render_kw={"accept": ACCEPT, "capture": "environment"})
 
 
 class HazardForm(FlaskForm):

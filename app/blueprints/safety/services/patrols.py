@@ -21,9 +21,9 @@ from app.models.safety import (
     PatrolStatus,
 )
 from app.services import audit
+from app.storage import prepare_uploads
 
 from .. import permissions
-from . import photos as photo_store
 from .common import (
     Conflict,
     Refused,
@@ -35,6 +35,7 @@ from .common import (
     local_zone,
     moment,
     record_id,
+    store_photos,
     text,
 )
 from .network import checklist_for
@@ -116,7 +117,7 @@ def answer_item(user, patrol: Patrol, data, photos=()) -> PatrolAnswer:
     note = text(data, "note", errors, max_len=2000)
     if errors:
         raise ValidationFailed(errors)
-    prepared = photo_store.prepare_all(photos)
+    prepared = prepare_uploads(photos)
     row = db.session.scalar(
         select(PatrolAnswer).where(
             PatrolAnswer.patrol_id == patrol.id, PatrolAnswer.item_id == item.id
@@ -127,7 +128,7 @@ def answer_item(user, patrol: Patrol, data, photos=()) -> PatrolAnswer:
         db.session.add(row)
     row.answer, row.note, row.answered_at = answer, note, datetime.now(UTC)
     db.session.flush()
-    db.session.add_all(photo_store.store(p, user, patrol_answer_id=row.id) for p in prepared)
+    db.session.add_all(store_photos(prepared, user, patrol_answer_id=row.id))
     db.session.flush()
     return row
 
