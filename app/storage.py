@@ -179,7 +179,7 @@ def prepare(data: bytes, *, name: str | None = None, accepts: Accepts = PICTURES
                 return _kept(image, data, budget)
             if image.format == "JPEG":
                 # Decode at 1/2, 1/4 or 1/8 scale when that still gives the long edge.
-                image.draft("RGB", (budget.long_edge, budget.long_edge))
+                image.draft("RGB", _fitted(image.size, budget.long_edge))
             image.load()
             upright = ImageOps.exif_transpose(image)
             return _encode(_flat_rgb(upright), budget)
@@ -203,7 +203,7 @@ def _clean_and_small(image: Image.Image, data: bytes, budget: UploadLimits) -> b
 
 def _kept(image: Image.Image, data: bytes, budget: UploadLimits) -> PreparedImage:
     width, height = image.size
-    image.draft("RGB", (budget.thumb_edge, budget.thumb_edge))
+    image.draft("RGB", _fitted(image.size, budget.thumb_edge))
     image.load()
     thumb = image.convert("RGB")
     thumb.thumbnail((budget.thumb_edge, budget.thumb_edge))
@@ -214,6 +214,12 @@ def _kept(image: Image.Image, data: bytes, budget: UploadLimits) -> PreparedImag
         width=width,
         height=height,
     )
+
+
+def _fitted(size: tuple[int, int], edge: int) -> tuple[int, int]:
+    """The size `size` has once its long side is at most `edge` (what `draft` must reach)."""
+    scale = min(1.0, edge / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
 def _flat_rgb(image: Image.Image) -> Image.Image:

@@ -1,6 +1,7 @@
 """The test blueprint: a record kind for tests only (`note`), a capture page for it at
-`/sync/_test_form`, and a crash switch. Never part of the app: the tests' `app` fixture and
-the browser tests' live server (`tests/live_app.py`) mount it with `init_app(app)`.
+`/sync/_test_form`, and a crash switch. Never part of the app: the browser tests' live server
+mounts it (`tests/live_app.py` calls `init_app(app)`); the sync route tests register just the
+kind (`register_note_kind`), so the plain app keeps proving the test page is not there.
 
 The sync machinery is the same for every kind, so the tests drive it through this small kind
 before any feature has wired its own. A note becomes an audit-log row, so "exactly one row per
