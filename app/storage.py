@@ -521,7 +521,9 @@ class BucketStore:
         try:
             self.client.head_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            # 403: a missing key, to credentials that may not list the bucket.
+            code = error.response.get("Error", {}).get("Code")
+            if code in ("403", "404", "NoSuchKey", "NotFound"):
                 return False
             raise
         return True
