@@ -13,12 +13,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.blueprints.activities import bp, checkin, queries, results, services
-from app.errors import Refused
+from app.blueprints.activities import bp, queries, services
+from app.errors import submit
 from app.extensions import db, htmx
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityKind, ParticipationStatus
-from app.rendering import page_or_fragment
+from app.rendering import page_or_fragment, qr_svg
 from app.storage import send_image, sha256_of_name
 
 TABS = ("open", "mine", "past")
@@ -61,7 +61,7 @@ def _show_context(activity: Activity) -> dict:
         "participation": participation,
         "counts": queries.counts_by_activity([activity.id])[activity.id],
         "position": queries.waitlist_position(participation) if participation else None,
-        "code": checkin.code_for(participation)
+        "code": services.code_for(participation)
         if participation and participation.status is ParticipationStatus.CONFIRMED
         else None,
         "in_audience": queries.in_audience(current_user, activity),
@@ -95,11 +95,10 @@ def _after_signup_change(activity, message, category, status=200):
 @login_required
 def sign_up(activity_id):
     activity = get_visible_activity(activity_id)
-    try:
-        participation = services.sign_up(current_user, activity)
-    except Refused as refused:
-        return _after_signup_change(activity, refused.message, "error", 422)
-    if participation.status is ParticipationStatus.WAITLISTED:
+    if not (done := submit(None, services.sign_up, current_user, activity)):
+        return _after_signup_change(activity, " ".join(done.messages), "error", 422)
+    db.session.commit()
+    if done.value.status is ParticipationStatus.WAITLISTED:
         message = _("The activity is full; you are on the waitlist.")
         return _after_signup_change(activity, message, "warning")
     return _after_signup_change(activity, _("You have signed up."), "success")
@@ -109,10 +108,9 @@ def sign_up(activity_id):
 @login_required
 def cancel_sign_up(activity_id):
     activity = get_visible_activity(activity_id)
-    try:
-        services.cancel_sign_up(current_user, activity)
-    except Refused as refused:
-        return _after_signup_change(activity, refused.message, "error", 422)
+    if not (done := submit(None, services.cancel_sign_up, current_user, activity)):
+        return _after_signup_change(activity, " ".join(done.messages), "error", 422)
+    db.session.commit()
     return _after_signup_change(activity, _("Your sign-up has been cancelled."), "info")
 
 
@@ -123,7 +121,7 @@ def my_code(activity_id):
     participation = queries.my_participation(current_user, activity)
     if participation is None or participation.status is not ParticipationStatus.CONFIRMED:
         abort(404)
-    response = Response(checkin.qr_svg(checkin.code_for(participation)), mimetype="image/svg+xml")
+    response = Response(qr_svg(services.code_for(participation)), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
 
@@ -144,7 +142,7 @@ def leaderboard(activity_id):
     return render_template(
         "activities/leaderboard.html",
         activity=activity,
-        standings=results.leaderboard(activity),
+        standings=queries.leaderboard(activity),
         can_manage=queries.can_manage(current_user),
     )
 
@@ -154,7 +152,7 @@ def leaderboard(activity_id):
 def history():
     return render_template(
         "activities/history.html",
-        attended=results.history(current_user),
-        qualifications=results.qualifications_of(current_user),
-        today=results.local_today(),
+        attended=queries.history(current_user),
+        qualifications=queries.qualifications_of(current_user),
+        today=queries.local_today(),
     )
