@@ -383,6 +383,23 @@ def _is_empty_input(upload) -> bool:
     return upload is None or getattr(upload, "filename", "x") == ""
 
 
+def save_file(data: bytes, key: str) -> None:
+    """Store bytes that are not a picture (a checked PDF, say) under `key`, once."""
+    store = backend()
+    if not store.has(key):
+        store.put(key, data)
+
+
+def send_stored(key: str, *, mimetype: str, etag: str, max_age: int = 0):
+    """A stored file as a private response, or None when it is not in the store. Call it only
+    after checking that the viewer may see what the file belongs to."""
+    response = backend().response(key, etag=etag, max_age=max_age, mimetype=mimetype)
+    if response is not None:
+        response.cache_control.public = False
+        response.cache_control.private = True
+    return response
+
+
 def send_image(sha256: str, *, thumb: bool = False, max_age: int = 86400):
     """The picture (or its thumbnail) as a private, cacheable response; 404 if not stored.
 
@@ -451,11 +468,11 @@ class FolderStore:
             Path(tmp).unlink(missing_ok=True)
             raise
 
-    def response(self, key: str, *, etag: str, max_age: int):
+    def response(self, key: str, *, etag: str, max_age: int, mimetype: str = "image/jpeg"):
         path = self.path(key)
         if not path.is_file():
             return None
-        return send_file(path, mimetype="image/jpeg", etag=etag, max_age=max_age)
+        return send_file(path, mimetype=mimetype, etag=etag, max_age=max_age)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -541,18 +558,16 @@ class BucketStore:
 
     def put(self, key: str, data: bytes) -> None:
         # A name holds one content only, so writing it again is harmless.
-        self.client.put_object(
-            Bucket=self.bucket, Key=self._key(key), Body=data, ContentType="image/jpeg"
-        )
+        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
 
-    def response(self, key: str, *, etag: str, max_age: int):
+    def response(self, key: str, *, etag: str, max_age: int, mimetype: str = "image/jpeg"):
         if request.if_none_match.contains(etag):
             response = Response(status=304)
         else:
             data = self.get(key)
             if data is None:
                 return None
-            response = Response(data, mimetype="image/jpeg")
+            response = Response(data, mimetype=mimetype)
         response.set_etag(etag)
         response.cache_control.max_age = max_age
         return response
