@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app import config as app_config
-from app import features
+from app import features, storage
 from app.extensions import babel, csrf, db, htmx, login_manager, migrate
 from app.jobs import init_jobs
 from app.models._types import render_item
@@ -68,6 +68,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)
+    storage.init_app(app)
     _init_features(app)
     _register_cli(app)
     init_jobs(app)

@@ -3,6 +3,7 @@
 import os
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,6 +58,28 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+@dataclass(frozen=True)
+class UploadLimits:
+    """The one budget for every uploaded picture: the forms, `/sync`, the activity covers and
+    the templates' hints all read it (`app.config["UPLOAD_LIMITS"]`)."""
+
+    photos_per_record: int = 6
+    max_mb: int = 10  # one file as sent
+    # Read from the file's header before a single pixel is decoded: a small file can claim a
+    # huge picture (a 6 KB PNG of 49 megapixels). 25 covers a 24-megapixel phone camera.
+    max_megapixels: int = 25
+    long_edge: int = 1600  # stored pictures are at most this long on their long side
+    thumb_edge: int = 360
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_mb * 1024 * 1024
+
+    @property
+    def max_pixels(self) -> int:
+        return self.max_megapixels * 1_000_000
+
+
 class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "zh_CN"
@@ -74,7 +97,10 @@ class Config:
     # write that older session back over the new one, and the form's message would be lost.
     SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None  # a form opened before going offline must still post later
-    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # a whole request, photos included
+    UPLOAD_LIMITS = UploadLimits()
+    # Werkzeug's default; the tests set a cheap one (making accounts is not what they test).
+    PASSWORD_HASH_METHOD = "scrypt"
     ROSTER_MAX_BYTES = 5 * 1024 * 1024
     ROSTER_MAX_ROWS = 5000
     # Failed log-ins tolerated in the window before the account or address is paused.
@@ -101,4 +127,8 @@ def from_environment(instance_path: str) -> dict:
         # Mixed into the service worker's version, so phones take a new worker although no
         # precached file changed (the browser tests play a worker update with it).
         "ASSET_VERSION_SALT": os.environ.get("ASSET_VERSION_SALT", ""),
+        # Where uploads live: a folder (which may be a mount every web process shares), or an
+        # S3-compatible bucket when UPLOAD_S3_URL is set (see app/storage.py).
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
+        "UPLOAD_S3_URL": os.environ.get("UPLOAD_S3_URL") or None,
     }

@@ -47,7 +47,8 @@ class KindHandler:
     """How one outbox record kind is saved: `handle(user, item) -> HandlerResult`."""
 
     handle: Callable
-    # Called when a photo's bytes arrive: attach_photo(user, obj, photo: SyncPhoto).
+    # Called when a photo's bytes arrive: attach_photo(user, obj, photo: SyncPhoto), where
+    # `photo.image` is the stored picture (`app.storage.StoredImage`: sha256, width, height).
     attach_photo: Callable | None = None
 
 

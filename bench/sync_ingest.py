@@ -35,11 +35,11 @@ from PIL import Image  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.blueprints.sync.testing import register_note_kind  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import AuditLog, Role, SyncPhoto, SyncRecord, User  # noqa: E402
 from app.models._types import utcnow  # noqa: E402
+from tests.testkit import register_note_kind  # noqa: E402
 
 RECORDS = 1000
 WITH_PHOTO = 200
@@ -186,7 +186,7 @@ def main() -> None:
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"},
         instance_path=str(workdir / "instance"),
     )
-    register_note_kind()
+    register_note_kind(app)
     photos = [photo(seed) for seed in range(WITH_PHOTO * rounds)]
     plain_runs, sync_runs = [], []
     with app.app_context():

@@ -17,6 +17,7 @@ from app import create_app
 from app.config import normalise_database_url
 from app.extensions import db as _db
 from tests.factories import DEFAULT_PASSWORD
+from tests.helpers import statements
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -80,6 +81,9 @@ def _test_config(url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "localhost",
+        # The one fast-hash switch: scrypt's deliberate slowness is not what the tests test,
+        # and the suite makes many accounts (check_password reads the method from the hash).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }
 
 
@@ -119,6 +123,13 @@ def _empty_all_tables(engine):
 @pytest.fixture
 def db(app):
     return _db
+
+
+@pytest.fixture
+def count_queries(db):
+    """`with count_queries() as counter:` the SQL statements run inside the block
+    (`counter.count`, `counter.statements`)."""
+    return lambda: statements(db.engine)
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 import itertools
 
-from werkzeug.security import generate_password_hash
-
 from app.extensions import db
 from app.models import Department, DepartmentKind, Role, User
 
@@ -42,8 +40,7 @@ def make_user(
         **kwargs,
     )
     user.roles = {Role.MEMBER, *roles}
-    # A cheap hash keeps the suite fast; check_password() reads the method from the hash.
-    user.password_hash = generate_password_hash(password, "pbkdf2:sha256:1")
+    user.set_password(password)  # cheap in the tests: PASSWORD_HASH_METHOD (tests/conftest.py)
     db.session.add(user)
     db.session.commit()
     return user

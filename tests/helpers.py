@@ -11,10 +11,25 @@ def text(response) -> str:
     return unescape(response.get_data(as_text=True))
 
 
+class Statements(list):
+    """The SQL statements seen, in order (a list), with the names the tests read them by."""
+
+    @property
+    def statements(self) -> list[str]:
+        return list(self)
+
+    @property
+    def count(self) -> int:
+        return len(self)
+
+
 @contextmanager
 def statements(engine, *, selects_only: bool = False):
-    """The SQL statements run on `engine` inside the block (only the SELECTs, if asked)."""
-    seen = []
+    """The SQL statements run on `engine` inside the block (only the SELECTs, if asked).
+
+    The one query counter of the suite; the `count_queries` fixture is this on the app's engine.
+    """
+    seen = Statements()
 
     def record(_conn, _cursor, statement, *_args):
         if not selects_only or statement.lstrip().upper().startswith("SELECT"):

@@ -62,3 +62,8 @@ class SyncPhoto(db.Model):
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     record: Mapped[SyncRecord] = relationship(back_populates="photos")
+
+    # Not a column: the picture as `app.storage` stored it (digest, pixels, bytes), set by the
+    # upload that stored it, so the feature's `attach_photo` makes its row without reading the
+    # file back.
+    image = None

@@ -85,7 +85,7 @@ def _logged_in(url, employee_no) -> tuple[requests.Session, str]:
 
 def test_fifty_simultaneous_sign_ups_for_ten_places(app, server):
     # One cheap hash for everyone: the test is about sign-up, not about password hashing.
-    password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    password_hash = generate_password_hash(PASSWORD, method=app.config["PASSWORD_HASH_METHOD"])
     people = []
     for n in range(PEOPLE):
         user = User(employee_no=f"C{n:04d}", name=f"并发{n}", password_hash=password_hash)

@@ -93,12 +93,12 @@ class LiveServer:
             "INSTANCE_PATH": str(root / "instance"),
             "DATABASE_URL": "sqlite:///" + str(root / "live.db"),
             "SECRET_KEY": "browser-tests",
-            "FLASK_APP": "app",
+            "FLASK_APP": "tests.live_app",  # the app with the test blueprint mounted
         }
         self.env.pop("TEST_DATABASE_URL", None)
 
     def flask(self, *args: str) -> str:
-        """Run a `flask --app app …` command against this server's database."""
+        """Run a `flask …` command (of the app the server runs) against its database."""
         result = subprocess.run(
             [sys.executable, "-m", "flask", *args],
             env=self.env,

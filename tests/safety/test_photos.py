@@ -1,3 +1,4 @@
+import dataclasses
 import io
 
 import pytest
@@ -5,8 +6,8 @@ from PIL import Image
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 
+from app import storage
 from app.blueprints.safety import services
-from app.blueprints.safety.services import photos
 from app.models import Role
 from app.models.hazards import Hazard, Photo
 from tests.factories import make_user
@@ -30,7 +31,7 @@ def _report(user, area, files):
 
 
 def test_orientation_is_applied_then_exif_is_stripped(app):
-    prepared = photos.prepare(_rotated_jpeg_with_gps())
+    [prepared] = storage.prepare_uploads([_rotated_jpeg_with_gps()])
     assert (prepared.width, prepared.height) == (40, 60)
     stored = Image.open(io.BytesIO(prepared.data))
     assert stored.format == "JPEG"
@@ -41,14 +42,14 @@ def test_orientation_is_applied_then_exif_is_stripped(app):
 
 def test_png_and_webp_are_accepted_and_stored_as_jpeg(app):
     for fmt in ("PNG", "WEBP"):
-        prepared = photos.prepare(jpeg_bytes(fmt=fmt))
+        [prepared] = storage.prepare_uploads([jpeg_bytes(fmt=fmt)])
         assert Image.open(io.BytesIO(prepared.data)).format == "JPEG"
 
 
 def test_thumbnails_are_made(app):
-    prepared = photos.prepare(jpeg_bytes(size=(2000, 1000)))
+    [prepared] = storage.prepare_uploads([jpeg_bytes(size=(2000, 1000))])
     thumb = Image.open(io.BytesIO(prepared.thumb))
-    assert max(thumb.size) == photos.THUMB_EDGE
+    assert max(thumb.size) == storage.limits().thumb_edge
 
 
 @pytest.mark.parametrize(
@@ -59,12 +60,12 @@ def test_thumbnails_are_made(app):
 def test_what_is_not_a_picture_is_refused_in_chinese(app, payload):
     upload = FileStorage(io.BytesIO(payload), filename="现场.jpg")
     with pytest.raises(services.ValidationFailed) as failed:
-        photos.prepare(upload)
+        storage.prepare_uploads([upload])
     assert failed.value.errors["photos"][0].startswith("现场.jpg 不是 JPEG、PNG")
 
 
 def test_a_photo_over_the_limit_is_refused_and_nothing_is_written(app, db):
-    app.config["SAFETY_PHOTO_MAX_BYTES"] = 1024 * 1024
+    app.config["UPLOAD_LIMITS"] = dataclasses.replace(app.config["UPLOAD_LIMITS"], max_mb=1)
     area = make_area()
     big = Image.effect_noise((1400, 1400), 100).convert("RGB")
     out = io.BytesIO()
@@ -87,7 +88,7 @@ def test_the_same_picture_is_stored_once(app, db):
     db.session.commit()
     rows = db.session.scalars(select(Photo)).all()
     assert len(rows) == 2 and rows[0].sha256 == rows[1].sha256
-    stored = list(photos.upload_root().glob("*/*.jpg"))
+    stored = list(storage.backend().root.glob("*/*.jpg"))
     assert len(stored) == 1
     assert stored[0].name == f"{rows[0].sha256}.jpg"
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from PIL import Image
 
-from app.blueprints.sync.testing import register_note_kind
 from tests.factories import make_user
+from tests.testkit import register_note_kind
 
 
 @pytest.fixture
@@ -23,7 +23,6 @@ def note_kind(app, attached):
     register_note_kind(
         app, attach_photo=lambda user, obj, photo: attached.append((obj.id, photo.id))
     )
-    app.config["UPLOAD_FOLDER"] = app.instance_path + "/uploads"
 
 
 @pytest.fixture

@@ -9,13 +9,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.blueprints.safety.services.photos import file_path
 from app.models.hazards import Hazard, HazardEvent, Photo
+from app.storage import backend, key_for
 from tests.factories import make_user
 from tests.safety.factories import make_area
 from tests.sync.conftest import jpeg, photo_ref, post_sync
 
 CAPTURED = datetime(2026, 11, 23, 9, 12, tzinfo=UTC)
+
+
+def file_path(sha256: str, thumb: bool = False) -> Path:
+    return backend().path(key_for(sha256, thumb=thumb))
 
 
 def record(kind, data, photos=(), record_id=None) -> dict:

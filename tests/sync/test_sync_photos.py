@@ -1,5 +1,6 @@
 """PUT /sync/photos/<uuid>: declared first, checked by digest and content, stored once."""
 
+import dataclasses
 import hashlib
 import io
 import random
@@ -84,7 +85,7 @@ def test_bytes_that_are_not_a_jpeg_are_415(client, logged_in):
 def test_a_photo_over_the_cap_is_413_with_the_reason(app, client, logged_in):
     data = jpeg()
     ref = declare(client, data)
-    app.config["SYNC_MAX_PHOTO_BYTES"] = 1024 * 1024
+    app.config["UPLOAD_LIMITS"] = dataclasses.replace(app.config["UPLOAD_LIMITS"], max_mb=1)
     response = client.put(f"/sync/photos/{ref['id']}", data=b"x" * (1024 * 1024 + 1))
     assert response.status_code == 413
     assert response.json["error"] == "照片最大 1 MB。"

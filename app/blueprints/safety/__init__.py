@@ -35,10 +35,3 @@ def init_app(app):
     sync.register(reg)
     reg.daily_job("safety.due_dates", jobs.remind_due_dates)
     reg.demo(demo.load)
-
-
-@bp.context_processor
-def photo_accept():
-    from app.blueprints.safety.services.photos import ACCEPT
-
-    return {"photo_accept": ACCEPT}

@@ -21,8 +21,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models.hazards import Category, Severity
 from app.models.safety import AreaKind
+from app.storage import ACCEPT
 
-from .services import photos
 from .services.common import MaxLength
 
 
@@ -37,9 +37,7 @@ def shown(max_length: int) -> dict:
 
 
 def photos_field():
-    return MultipleFileField(
-        _l("Photos"), render_kw={"accept": photos.ACCEPT, "capture": "environment"}
-    )
+    return MultipleFileField(_l("Photos"), render_kw={"accept": ACCEPT, "capture": "environment"})
 
 
 class HazardForm(FlaskForm):

@@ -14,7 +14,6 @@ from app.blueprints.sync.registry import HandlerResult, SyncInvalid, resolve
 from app.extensions import db
 from app.models.hazards import Hazard, Photo
 from app.models.safety import PatrolAnswer
-from app.services.photos import absolute_path
 
 from .services import (
     Conflict,
@@ -24,7 +23,7 @@ from .services import (
     report_hazard,
     report_violation,
 )
-from .services import photos as photo_store
+from .services.common import photo_row
 
 
 def _call(service, *args, **kwargs):
@@ -35,12 +34,6 @@ def _call(service, *args, **kwargs):
         raise SyncInvalid({"record": [refused.message]}) from None
     except Conflict:
         raise SyncInvalid({"id": [_("This id already belongs to another record.")]}) from None
-
-
-def _photo_limit(record) -> None:
-    """The form's limit on photos, for photos the service never sees (they come by PUT)."""
-    if len(record.photos) > photo_store.MAX_PHOTOS:
-        raise SyncInvalid({"photos": [_("Attach at most %(n)d photos.", n=photo_store.MAX_PHOTOS)]})
 
 
 def _reference(data: dict, key: str, kind: str, user=None) -> dict:
@@ -57,12 +50,14 @@ def _reference(data: dict, key: str, kind: str, user=None) -> dict:
 
 
 def _adopt(user, sync_photo, **owner) -> None:
-    """The photo's stored bytes become a `Photo` of `owner`, once (its uuid is the client id)."""
+    """The stored picture becomes a `Photo` of `owner`, once (its uuid is the client id).
+
+    Nothing is read back or written again: the upload stored the picture and its thumbnail
+    and hands over what it stored (`sync_photo.image`).
+    """
     if db.session.scalar(select(Photo.id).where(Photo.client_id == sync_photo.id)):
         return
-    data = absolute_path(sync_photo.path).read_bytes()
-    prepared = photo_store.adopt(data, client_id=sync_photo.id)
-    db.session.add(photo_store.store(prepared, user, **owner))
+    db.session.add(photo_row(sync_photo.image, user, client_id=sync_photo.id, **owner))
     db.session.flush()
 
 
@@ -93,7 +88,6 @@ def attach_to_answer(user, patrol, sync_photo) -> None:
 
 
 def sync_hazard(user, record) -> HandlerResult:
-    _photo_limit(record)
     data = _reference(record.data, "patrol_id", "patrol", user)
     hazard, _created = _call(
         report_hazard, user, data, (), client_id=record.id, captured_at=record.captured_at
@@ -113,7 +107,6 @@ def _hazard(raw) -> Hazard | None:
 
 
 def sync_hazard_event(user, record) -> HandlerResult:
-    _photo_limit(record)
     data = record.data
     hazard = _hazard(data.get("hazard_id"))
     if hazard is None:
@@ -133,7 +126,6 @@ def sync_hazard_event(user, record) -> HandlerResult:
 
 
 def sync_violation(user, record) -> HandlerResult:
-    _photo_limit(record)
     data = _reference(record.data, "patrol_id", "patrol", user)
     violation, _created = _call(
         report_violation, user, data, (), client_id=record.id, captured_at=record.captured_at

@@ -110,13 +110,13 @@ def _captured_at(value, errors) -> datetime | None:
 def _photos(value, errors) -> list[PhotoRef]:
     if value is None:
         return []
-    limit = current_app.config["SYNC_MAX_PHOTOS_PER_RECORD"]
-    max_bytes = current_app.config["SYNC_MAX_PHOTO_BYTES"]
+    limits = current_app.config["UPLOAD_LIMITS"]
     if not isinstance(value, list):
         errors["photos"] = [_("The photos must be a list.")]
         return []
-    if len(value) > limit:
-        errors["photos"] = [_("At most %(limit)d photos per record.", limit=limit)]
+    if len(value) > limits.photos_per_record:
+        # The forms' own words: the limit is the same for every kind and every form.
+        errors["photos"] = [_("Attach at most %(n)d photos.", n=limits.photos_per_record)]
         return []
     photos, seen = [], set()
     for entry in value:
@@ -135,10 +135,8 @@ def _photos(value, errors) -> list[PhotoRef]:
         ):
             errors["photos"] = [_("Each photo needs an id, a sha256 and a size.")]
             return []
-        if not 0 < size <= max_bytes:
-            errors["photos"] = [
-                _("A photo may be at most %(mb)d MB.", mb=max_bytes // (1024 * 1024))
-            ]
+        if not 0 < size <= limits.max_bytes:
+            errors["photos"] = [_("A photo may be at most %(mb)d MB.", mb=limits.max_mb)]
             return []
         if photo_id in seen:
             errors["photos"] = [_("The same photo is listed twice.")]

@@ -10,12 +10,12 @@ from app.blueprints.sync import bp
 from app.blueprints.sync.envelope import BatchRefused, check_batch
 from app.blueprints.sync.services import ingest, photo_for_upload
 from app.blueprints.sync.uploads import receive_photo
+from app.storage import ImageRejected, read_request_body
 
+# Photos have their limits in the one table of every upload (UPLOAD_LIMITS, app/config.py).
 DEFAULTS = {
     "SYNC_MAX_RECORDS": 100,
     "SYNC_MAX_BODY_BYTES": 2 * 1024 * 1024,
-    "SYNC_MAX_PHOTO_BYTES": 5 * 1024 * 1024,
-    "SYNC_MAX_PHOTOS_PER_RECORD": 10,
 }
 
 
@@ -23,9 +23,6 @@ DEFAULTS = {
 def _configure(state):
     for key, value in DEFAULTS.items():
         state.app.config.setdefault(key, value)
-    from app.blueprints.sync import testing
-
-    testing.enable_if_asked(state.app)
 
 
 def _refuse(status: int, message: str):
@@ -40,10 +37,14 @@ def _no_store(response):
 
 
 def _body(limit: int) -> bytes:
+    """The body, read through a bounded stream: a chunked body (no Content-Length) cannot
+    pass the limit either."""
     if request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge()
-    request.max_content_length = limit
-    return request.get_data(cache=False)
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise RequestEntityTooLarge()
+    return data
 
 
 @bp.route("", methods=["POST"])
@@ -76,11 +77,10 @@ def put_photo(photo_id):
         return _refuse(
             404, _("No record of yours declares this photo; send its record first, then the photo.")
         )
-    limit = current_app.config["SYNC_MAX_PHOTO_BYTES"]
     try:
-        data = _body(limit)
-    except RequestEntityTooLarge:
-        return _refuse(413, _("A photo may be at most %(mb)d MB.", mb=limit // (1024 * 1024)))
+        data = read_request_body()  # bounded: a chunked body cannot pass the cap either
+    except ImageRejected as rejected:
+        return _refuse(rejected.status, rejected.message)
     answer = receive_photo(current_user, photo, data)
     return _no_store(jsonify(answer.body)), answer.status
 

@@ -81,7 +81,7 @@ class Batch:
 
 def _ids_named(raw_records: list) -> tuple[set[str], set[str]]:
     """The record ids and photo ids a batch names, as far as they are uuids at all."""
-    limit = current_app.config["SYNC_MAX_PHOTOS_PER_RECORD"]
+    limit = current_app.config["UPLOAD_LIMITS"].photos_per_record
     record_ids, photo_ids = set(), set()
     for raw in raw_records:
         if not isinstance(raw, dict) or (record_id := parse_uuid(raw.get("id"))) is None:

@@ -10,7 +10,7 @@ from app.blueprints.sync.registry import handler_for, model_for_table
 from app.extensions import db
 from app.models import SyncPhoto
 from app.models._types import utcnow
-from app.services.photos import ImageRejected, store_image
+from app.storage import PHONE_JPEG, ImageRejected, prepare, save
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,11 @@ class UploadAnswer:
 def receive_photo(user, photo: SyncPhoto, data: bytes) -> UploadAnswer:
     """Store the bytes of a declared photo. Same bytes again: 200; other bytes: 409.
 
-    The bytes must match the sha256 the record declared; they are checked to be a JPEG by
-    content and stored without EXIF. Once stored, the feature that owns the record is told
-    (its `attach_photo`), in the same transaction.
+    The bytes must match the sha256 the record declared; they go through `app.storage` as a
+    phone's JPEG (checked by content, kept byte for byte unless they carry metadata or are too
+    large; the thumbnail made from them in memory). Once stored, the feature that owns the
+    record is told (its `attach_photo`, with `photo.image` the stored picture), in the same
+    transaction.
     """
     digest = hashlib.sha256(data).hexdigest()
     if digest != photo.sha256:
@@ -42,11 +44,13 @@ def receive_photo(user, photo: SyncPhoto, data: bytes) -> UploadAnswer:
     if photo.received_at is not None:
         return UploadAnswer(200, {"id": photo.id, "status": "stored"})
     try:
-        stored_sha256, path = store_image(data, digest)
+        stored = save(prepare(data, accepts=PHONE_JPEG))
     except ImageRejected as rejected:
-        return UploadAnswer(415, {"id": photo.id, "error": str(rejected), "status": 415})
-    photo.stored_sha256 = stored_sha256
-    photo.path = path
+        body = {"id": photo.id, "error": rejected.message, "status": rejected.status}
+        return UploadAnswer(rejected.status, body)
+    photo.stored_sha256 = stored.sha256
+    photo.path = stored.key
+    photo.image = stored
     photo.received_at = utcnow()
     _tell_feature(user, photo)
     stored = UploadAnswer(201, {"id": photo.id, "status": "stored"})  # before the commit

@@ -6,7 +6,9 @@ const Outbox = self.WHOutbox;
 const body = document.body;
 const userId = body.dataset.userId || "";
 const strings = JSON.parse(document.getElementById("outbox-strings")?.textContent || "{}");
-const MAX_EDGE = 1600;
+// The server's limit (UPLOAD_LIMITS in app/config.py, given by the page).
+const limits = JSON.parse(document.getElementById("upload-limits")?.textContent || "{}");
+const MAX_EDGE = limits.long_edge || 1600;
 const supported = Boolean(
   Outbox && "indexedDB" in self && self.crypto?.randomUUID && self.crypto?.subtle
   && "createImageBitmap" in self

@@ -1,8 +1,8 @@
 """Browser tests of the outbox, driven through the test-only `note` capture page.
 
-The live server is restarted once with SYNC_TEST_FORM=1, the switch that mounts
-`/sync/_test_form` and registers the `note` kind; it stays on for the rest of the session.
-The same switch lets `crash_after_commit` make the server die after its next committed batch.
+The live server runs the app with the test blueprint (tests/testkit, mounted by
+tests/live_app.py): it serves `/sync/_test_form`, knows the `note` kind, and lets
+`crash_after_commit` make the server die after its next committed batch.
 """
 
 import base64
@@ -14,9 +14,9 @@ import sqlite3
 import pytest
 from PIL import Image
 
-from app.blueprints.sync.testing import CRASH_TRIGGER
 from tests.browser.conftest import log_in
 from tests.browser.test_shell import wait_for_service_worker, wait_until, wait_until_page_cached
+from tests.testkit import CRASH_TRIGGER
 
 FORM = "/sync/_test_form"
 _numbers = itertools.count(1)
@@ -24,10 +24,7 @@ _numbers = itertools.count(1)
 
 @pytest.fixture
 def sync_server(live_server):
-    if live_server.env.get("SYNC_TEST_FORM") != "1":
-        live_server.env["SYNC_TEST_FORM"] = "1"
-        live_server.stop()
-        live_server.start()
+    """The live server; started again after a test that took it away (or crashed it)."""
     yield live_server
     if live_server.process is None or live_server.process.poll() is not None:
         live_server.stop()
@@ -38,7 +35,7 @@ def sync_server(live_server):
 def crash_after_commit(sync_server):
     """Call it to make the server exit after committing its next batch, before it answers.
 
-    The trigger is a file in the server's instance folder (see app/blueprints/sync/testing.py);
+    The trigger is a file in the server's instance folder (see tests/testkit);
     one left unused would kill a later test's server, so it goes at the end of the test.
     """
     trigger = sync_server.root / "instance" / CRASH_TRIGGER

@@ -10,13 +10,13 @@ from sqlalchemy.orm import joinedload
 
 from app.blueprints.activities import bp, export, queries, services
 from app.blueprints.activities.forms import ActivityForm, CancelActivityForm, CheckInForm
-from app.blueprints.activities.uploads import store_cover
 from app.blueprints.auth.access import roles_required
 from app.errors import form_status, submit
 from app.extensions import db
 from app.models import Department, Role
 from app.models.activities import Activity, ActivityKind
 from app.rendering import page_or_fragment
+from app.storage import save_upload
 
 MANAGERS = (Role.ORGANIZER, Role.ADMIN)
 GATE_VIEWERS = (Role.ORGANIZER, Role.SAFETY_OFFICER, Role.ADMIN)
@@ -41,7 +41,8 @@ def _save(form, departments, activity=None, kept_cover=None):
 
 def _store_and_save(form, departments, activity, kept_cover):
     # The cover is checked (and may be refused) as part of the same call.
-    cover = store_cover(form.cover.data) or kept_cover
+    stored = save_upload(form.cover.data, "cover")
+    cover = stored.name if stored else kept_cover
     data = form.data_for_service()
     if activity is None:
         return services.create_activity(current_user, data, departments, cover)

@@ -8,19 +8,18 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.blueprints.activities import bp, queries, services
-from app.blueprints.activities.uploads import cover_path
 from app.errors import submit
 from app.extensions import db, htmx
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityKind, ParticipationStatus
 from app.rendering import page_or_fragment, qr_svg
+from app.storage import send_image, sha256_of_name
 
 TABS = ("open", "mine", "past")
 
@@ -131,10 +130,7 @@ def my_code(activity_id):
 @login_required
 def cover(activity_id):
     activity = get_visible_activity(activity_id)
-    path = cover_path(activity.cover_image)
-    if path is None:
-        abort(404)
-    return send_file(path, mimetype="image/jpeg", max_age=86400, conditional=True)
+    return send_image(sha256_of_name(activity.cover_image) or "")
 
 
 @bp.route("/<int:activity_id>/leaderboard")

@@ -63,13 +63,11 @@ def attachment(attachment_id):
         owner = db.session.get(CareFile, found.file_id)
     else:
         owner = db.session.get(CareVisit, found.visit_id).file
-    path = attachments.file_path(found)
-    content_type = found.content_type
     file_service.audit_read(current_user, owner, f"attachment {found.id}")
+    response = attachments.send(found)
     db.session.commit()
-    if not path.is_file():
+    if response is None:
         abort(404)
-    response = send_file(path, mimetype=content_type, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,9 +1,9 @@
 """Attachments of a file (certificates, photos) and photos of a visit.
 
-Until the one storage module lands on main, pictures go through the safety network's photo
-checks (content-checked, EXIF stripped, re-encoded) and PDF certificates are checked by their
-header; both are written content-addressed under `uploads/care/` with `write_once`, and served
-only by `care.attachment`, which checks the viewer's role.
+Pictures go through `app.storage` (content-checked, pixel budget, EXIF stripped, re-encoded)
+and PDF certificates are checked by their header; both are stored content-addressed under
+`care/` in the one upload store, and served only by `care.attachment`, which checks the
+viewer's role.
 """
 
 import hashlib
@@ -12,18 +12,16 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.blueprints.safety.services import photos as photo_checks
+from app import storage
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models.care import CareAttachment
-from app.services.photos import absolute_path, upload_root, write_once
 
-MAX_BYTES = 10 * 1024 * 1024
 MAX_PER_UPLOAD = 6
 
 
 def _limit() -> int:
-    return current_app.config.get("CARE_ATTACHMENT_MAX_BYTES", MAX_BYTES)
+    return current_app.config.get("CARE_ATTACHMENT_MAX_BYTES", storage.limits().max_bytes)
 
 
 def _read(upload, limit: int) -> bytes:
@@ -58,8 +56,10 @@ def prepare(uploads, field: str = "attachments") -> list[tuple[bytes, str, str]]
             prepared.append((raw, "application/pdf", "pdf"))
             continue
         try:
-            photo = photo_checks.prepare(raw)
-        except ValidationFailed:
+            photo = storage.prepare(raw, name=name)
+        except storage.ImageRejected as rejected:
+            if rejected.status == 413:  # a picture, but past the pixel budget
+                raise ValidationFailed.on(field, rejected.message) from None
             raise ValidationFailed.on(
                 field, _("%(name)s is not a picture (JPEG, PNG, WebP) or a PDF.", name=name)
             ) from None
@@ -72,7 +72,7 @@ def store(prepared, user, *, title: str = "", **owner) -> list[CareAttachment]:
     for data, content_type, ext in prepared:
         digest = hashlib.sha256(data).hexdigest()
         relative = f"care/{digest[:2]}/{digest}.{ext}"
-        write_once(upload_root() / relative, data)
+        storage.save_file(data, relative)
         row = CareAttachment(
             title=title[:120],
             path=relative,
@@ -94,13 +94,13 @@ def adopt_sync_photo(user, sync_photo, **owner) -> CareAttachment | None:
         select(CareAttachment.id).where(CareAttachment.client_id == sync_photo.id)
     ):
         return None
-    data = absolute_path(sync_photo.path).read_bytes()
+    # The upload stored it and says what it stored: nothing is read back.
     row = CareAttachment(
         client_id=sync_photo.id,
         path=sync_photo.path,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sync_photo.image.sha256,
         content_type="image/jpeg",
-        size=len(data),
+        size=sync_photo.image.size,
         uploaded_by_id=user.id,
         **owner,
     )
@@ -109,5 +109,8 @@ def adopt_sync_photo(user, sync_photo, **owner) -> CareAttachment | None:
     return row
 
 
-def file_path(attachment: CareAttachment):
-    return upload_root() / attachment.path
+def send(attachment: CareAttachment):
+    """The attachment's bytes as a private response, or None when they are not stored."""
+    return storage.send_stored(
+        attachment.path, mimetype=attachment.content_type, etag=attachment.sha256
+    )

@@ -1,14 +1,14 @@
 """Photos, served only to people who may see the record they belong to."""
 
-from flask import abort, send_file
+from flask import abort
 from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.models.hazards import Hazard, HazardEvent, Photo, Violation
 from app.models.safety import Patrol, PatrolAnswer
+from app.storage import send_image
 
 from .. import bp, permissions
-from ..services.photos import file_path
 
 
 def may_see_photo(user, photo: Photo) -> bool:
@@ -30,14 +30,7 @@ def _send(photo_id: int, thumb: bool):
     photo = db.session.get(Photo, photo_id)
     if photo is None or not may_see_photo(current_user, photo):
         abort(404)
-    path = file_path(photo.sha256, thumb=thumb)
-    if not path.exists():
-        abort(404)
-    response = send_file(path, mimetype="image/jpeg", etag=photo.sha256, max_age=86400)
-    # Private: a shared cache must not hand one person's photo to another.
-    response.cache_control.public = False
-    response.cache_control.private = True
-    return response
+    return send_image(photo.sha256, thumb=thumb)
 
 
 @bp.route("/photos/<int:photo_id>")

@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 
+from app import storage
 from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
+from app.models.hazards import Photo
 
 __all__ = ["ValidationFailed", "Refused", "Conflict", "MaxLength"]
 
@@ -102,3 +104,22 @@ def moment(value, *, default=None) -> datetime:
     # than a day ahead.
     now = datetime.now(UTC)
     return min(value, now + timedelta(days=1))
+
+
+def store_photos(prepared, user, **owner) -> list[Photo]:
+    """Store pictures checked by `app.storage.prepare_uploads`; a `Photo` of `owner` for each
+    (not yet added to the session)."""
+    return [photo_row(storage.save(p), user, **owner) for p in prepared]
+
+
+def photo_row(stored: storage.StoredImage, user, client_id=None, **owner) -> Photo:
+    """The `Photo` row of a stored picture, belonging to `owner` (e.g. `hazard_id=…`)."""
+    return Photo(
+        client_id=client_id,
+        sha256=stored.sha256,
+        width=stored.width,
+        height=stored.height,
+        size=stored.size,
+        uploaded_by_id=user.id,
+        **owner,
+    )

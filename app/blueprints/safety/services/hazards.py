@@ -25,10 +25,19 @@ from app.models.hazards import (
 )
 from app.models.safety import Area, Patrol, PatrolAnswer
 from app.services import audit
+from app.storage import prepare_uploads
 
 from .. import permissions
-from . import photos as photo_store
-from .common import MaxLength, check_client_id, choice, local_today, moment, record_id, text
+from .common import (
+    MaxLength,
+    check_client_id,
+    choice,
+    local_today,
+    moment,
+    record_id,
+    store_photos,
+    text,
+)
 
 MAX_DUE_DAYS = 365
 
@@ -72,7 +81,7 @@ def report_hazard(user, data, photos=(), client_id=None, captured_at=None) -> tu
     )
     if errors:
         raise ValidationFailed(errors)
-    prepared = photo_store.prepare_all(photos)
+    prepared = prepare_uploads(photos)
     when = moment(captured_at)
     hazard = Hazard(
         client_id=client_id,
@@ -98,7 +107,7 @@ def report_hazard(user, data, photos=(), client_id=None, captured_at=None) -> tu
         captured_at=when,
     )
     db.session.add(event)
-    db.session.add_all(photo_store.store(p, user, hazard_id=hazard.id) for p in prepared)
+    db.session.add_all(store_photos(prepared, user, hazard_id=hazard.id))
     audit.record("hazard.reported", hazard, actor=user, summary=title)
     db.session.flush()
     announce_hazard_change(hazard, event)
@@ -142,10 +151,10 @@ def act_on_hazard(
         assignee, due_on = _assignment(data, errors)
     if errors:
         raise ValidationFailed(errors)
-    prepared = photo_store.prepare_all(photos)
+    prepared = prepare_uploads(photos)
     when = moment(captured_at)
     event = _apply(user, hazard, action, note, assignee, due_on, when, client_id)
-    db.session.add_all(photo_store.store(p, user, hazard_event_id=event.id) for p in prepared)
+    db.session.add_all(store_photos(prepared, user, hazard_event_id=event.id))
     if event.from_status != event.to_status:
         audit.record(
             f"hazard.{action.value}",

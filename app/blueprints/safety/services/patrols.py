@@ -22,9 +22,9 @@ from app.models.safety import (
     PatrolStatus,
 )
 from app.services import audit
+from app.storage import prepare_uploads
 
 from .. import permissions
-from . import photos as photo_store
 from .common import (
     MaxLength,
     check_client_id,
@@ -34,6 +34,7 @@ from .common import (
     local_zone,
     moment,
     record_id,
+    store_photos,
     text,
 )
 from .network import checklist_for
@@ -115,7 +116,7 @@ def answer_item(user, patrol: Patrol, data, photos=()) -> PatrolAnswer:
     note = text(data, "note", errors, max_len=MaxLength.NOTE)
     if errors:
         raise ValidationFailed(errors)
-    prepared = photo_store.prepare_all(photos)
+    prepared = prepare_uploads(photos)
     row = db.session.scalar(
         select(PatrolAnswer).where(
             PatrolAnswer.patrol_id == patrol.id, PatrolAnswer.item_id == item.id
@@ -126,7 +127,7 @@ def answer_item(user, patrol: Patrol, data, photos=()) -> PatrolAnswer:
         db.session.add(row)
     row.answer, row.note, row.answered_at = answer, note, datetime.now(UTC)
     db.session.flush()
-    db.session.add_all(photo_store.store(p, user, patrol_answer_id=row.id) for p in prepared)
+    db.session.add_all(store_photos(prepared, user, patrol_answer_id=row.id))
     db.session.flush()
     return row
 

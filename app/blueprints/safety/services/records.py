@@ -10,10 +10,10 @@ from app.extensions import db
 from app.models.hazards import Violation, ViolationStatus
 from app.models.safety import Area, Patrol
 from app.services import audit
+from app.storage import prepare_uploads
 
 from .. import permissions
-from . import photos as photo_store
-from .common import MaxLength, check_client_id, moment, record_id, text
+from .common import MaxLength, check_client_id, moment, record_id, store_photos, text
 
 
 def report_violation(user, data, photos=(), client_id=None, captured_at=None):
@@ -37,7 +37,7 @@ def report_violation(user, data, photos=(), client_id=None, captured_at=None):
     )
     if errors:
         raise ValidationFailed(errors)
-    prepared = photo_store.prepare_all(photos)
+    prepared = prepare_uploads(photos)
     violation = Violation(
         client_id=client_id,
         area_id=area.id,
@@ -50,7 +50,7 @@ def report_violation(user, data, photos=(), client_id=None, captured_at=None):
     )
     db.session.add(violation)
     db.session.flush()
-    db.session.add_all(photo_store.store(p, user, violation_id=violation.id) for p in prepared)
+    db.session.add_all(store_photos(prepared, user, violation_id=violation.id))
     audit.record("violation.reported", violation, actor=user, summary=rule)
     db.session.flush()
     return violation, True

@@ -1,19 +1,21 @@
-"""A record kind for tests only: `note`, and a capture page for it at `/sync/_test_form`.
+"""The test blueprint: a record kind for tests only (`note`), a capture page for it at
+`/sync/_test_form`, and a crash switch. Never part of the app: the browser tests' live server
+mounts it (`tests/live_app.py` calls `init_app(app)`); the sync route tests register just the
+kind (`register_note_kind`), so the plain app keeps proving the test page is not there.
 
 The sync machinery is the same for every kind, so the tests drive it through this small kind
-before any feature has wired its own. Route tests call `register_note_kind()`; the browser
-tests start the app with SYNC_TEST_FORM=1, the only switch that mounts the page. A note
-becomes an audit-log row, so "exactly one row per record" is something a test can count.
+before any feature has wired its own. A note becomes an audit-log row, so "exactly one row per
+record" is something a test can count.
 
-The same switch arms a crash for any kind: a file named CRASH_TRIGGER in the instance folder
-makes the server die after the next successful `POST /sync` has committed, before it answers.
+The crash switch works for any kind: a file named CRASH_TRIGGER in the instance folder makes
+the server die after the next successful `POST /sync` has committed, before it answers.
 """
 
 import os
 import uuid
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.sync.registry import HandlerResult, SyncInvalid, resolve
@@ -23,6 +25,13 @@ from app.services import audit
 
 NOTE_ACTION = "sync.note"
 CRASH_TRIGGER = "crash-after-sync-commit"
+
+bp = Blueprint("testkit", __name__, template_folder="templates")
+
+
+def init_app(app) -> None:
+    register_note_kind(app)
+    app.register_blueprint(bp)
 
 
 def handle_note(user, record):
@@ -52,6 +61,7 @@ def handle_note(user, record):
     return HandlerResult(url=url_for("sync.outbox", _anchor=f"note-{entry.id}"), obj=entry)
 
 
+@bp.after_app_request
 def _crash_if_asked(response):
     """Die once, when a test has armed CRASH_TRIGGER, after a batch was taken.
 
@@ -73,6 +83,7 @@ def register_note_kind(app, attach_photo=None) -> None:
     registry(app).sync_kind("note", handle_note, attach_photo=attach_photo)
 
 
+@bp.route("/sync/_test_form", methods=["GET", "POST"])
 @login_required
 def test_form():
     if request.method == "POST":  # the same record without JavaScript
@@ -95,13 +106,5 @@ def test_form():
             ],
         )
         flash(result["status"], "info")
-        return redirect(url_for("sync_test_form"), 303)
+        return redirect(url_for("testkit.test_form"), 303)
     return render_template("sync/_test_form.html")
-
-
-def enable_if_asked(app) -> None:
-    if os.environ.get("SYNC_TEST_FORM") != "1":
-        return
-    register_note_kind(app)
-    app.add_url_rule("/sync/_test_form", "sync_test_form", test_form, methods=["GET", "POST"])
-    app.after_request(_crash_if_asked)

@@ -1,0 +1,581 @@
+"""Every upload the app keeps: checked, cleaned, stored by content, served only through routes
+that check who may see it.
+
+One pipeline for every picture (a form's photos, a photo synced from the outbox, an activity's
+cover), with one budget (`UPLOAD_LIMITS` in `app/config.py`):
+
+1. the bytes are read through a bounded stream, so a file without a Content-Length (chunked)
+   cannot pass the byte cap;
+2. the type is told by the content, never by the name or the header the client sent;
+3. the size in pixels is read from the header and checked BEFORE anything is decoded (a 6 KB
+   file can claim 49 megapixels); JPEGs are then decoded at a reduced scale where that is
+   enough for the long edge;
+4. the picture is turned upright (EXIF orientation), stripped of every metadata (GPS, device),
+   resized to the long edge, and its thumbnail is made from the same decoded pixels;
+5. both are written once, named by the sha256 of the stored bytes (`aa/<sha256>.jpg` and
+   `thumbs/aa/<sha256>.jpg`): the same picture is stored once, and a name never points at
+   other bytes.
+
+The store is the folder `UPLOAD_FOLDER` (default `instance/uploads`, which may be a mount that
+every web process shares) or, when `UPLOAD_S3_URL` is set, an S3-compatible bucket (boto3).
+Knows nothing of records or features: who may see a picture is the serving route's question.
+"""
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import Response, abort, current_app, request, send_file
+from flask_babel import gettext as _
+from PIL import Image, ImageOps
+
+from app.config import UploadLimits
+from app.errors import ValidationFailed
+
+Image.init()
+# HEIC (an iPhone's own format) only where this Pillow has a plugin that reads it; without it
+# the forms do not offer HEIC, and iOS then converts the picture to JPEG as it uploads it.
+HEIC = "HEIF" in Image.OPEN
+ACCEPT = "image/jpeg,image/png,image/webp" + (",image/heic,image/heif" if HEIC else "")
+# Metadata that can carry where and with what a photo was taken.
+_METADATA_KEYS = ("exif", "xmp", "photoshop", "comment", "XML:com.adobe.xmp")
+_DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, MemoryError)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class Accepts:
+    """What one use of the pipeline takes in."""
+
+    formats: frozenset
+    # Keep a JPEG byte for byte when it carries no metadata and is within the limits (the
+    # phone already downsized it, and its digest then stays the one it declared).
+    keep_clean_jpeg: bool = False
+
+
+PICTURES = Accepts(frozenset({"JPEG", "PNG", "WEBP"} | ({"HEIF"} if HEIC else set())))
+PHONE_JPEG = Accepts(frozenset({"JPEG"}), keep_clean_jpeg=True)
+
+
+class ImageRejected(ValueError):
+    """The bytes are not a picture this app stores; the message says why, for the person."""
+
+    def __init__(self, message: str, status: int = 415):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """A checked, cleaned picture and its thumbnail, in memory, not yet stored."""
+
+    data: bytes
+    thumb: bytes
+    sha256: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """A picture in the store: its digest names it."""
+
+    sha256: str
+    width: int
+    height: int
+    size: int
+
+    @property
+    def key(self) -> str:
+        return key_for(self.sha256)
+
+    @property
+    def name(self) -> str:
+        """The file name kept in a record's column (`<sha256>.jpg`)."""
+        return f"{self.sha256}.jpg"
+
+
+def limits() -> UploadLimits:
+    return current_app.config["UPLOAD_LIMITS"]
+
+
+def key_for(sha256: str, thumb: bool = False) -> str:
+    key = f"{sha256[:2]}/{sha256}.jpg"
+    return f"thumbs/{key}" if thumb else key
+
+
+def sha256_of_name(name: str | None) -> str | None:
+    """The digest in a stored name (`<sha256>.jpg`), or None when it is not one."""
+    digest = (name or "").removesuffix(".jpg")
+    return digest if _SHA256.fullmatch(digest) else None
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def read_bounded(upload, *, name: str | None = None) -> bytes:
+    """The bytes of an upload (a FileStorage, a stream or bytes), never more than the limit.
+
+    Reads at most one byte past the cap, whatever the request said about its length.
+    """
+    cap = limits().max_bytes
+    if isinstance(upload, bytes | bytearray):
+        data = bytes(upload[: cap + 1])
+    else:
+        data = getattr(upload, "stream", upload).read(cap + 1)
+    if len(data) > cap:
+        raise ImageRejected(_too_large(name), status=413)
+    if not data:
+        raise ImageRejected(_("%(name)s is empty.", name=name or _("photo")))
+    return data
+
+
+def read_request_body() -> bytes:
+    """The body of this request (a PUT of one picture), read through a bounded stream."""
+    cap = limits().max_bytes
+    if request.content_length is not None and request.content_length > cap:
+        raise ImageRejected(_too_large(None), status=413)
+    data = request.stream.read(cap + 1)
+    if len(data) > cap:
+        raise ImageRejected(_too_large(None), status=413)
+    return data
+
+
+def _too_large(name: str | None) -> str:
+    mb = limits().max_mb
+    if name:
+        return _("%(name)s is larger than %(mb)d MB.", name=name, mb=mb)
+    return _("A photo may be at most %(mb)d MB.", mb=mb)
+
+
+# --- checking and cleaning -----------------------------------------------------------------
+
+
+def prepare(data: bytes, *, name: str | None = None, accepts: Accepts = PICTURES) -> PreparedImage:
+    """Check and clean one picture: the stored JPEG and its thumbnail. Raises ImageRejected.
+
+    `name` is how the messages call the file (its file name on a form); without it they
+    speak of "the photo".
+    """
+    budget = limits()
+    try:
+        with warnings.catch_warnings():
+            # The budget below is far under Pillow's warning bound: ours says more.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in accepts.formats:
+                raise _not_a_picture(name, accepts, wrong_format=True)
+            pixels = image.width * image.height
+            if pixels > budget.max_pixels:
+                raise ImageRejected(_too_many_pixels(name, pixels), status=413)
+            if accepts.keep_clean_jpeg and _clean_and_small(image, data, budget):
+                return _kept(image, data, budget)
+            if image.format == "JPEG":
+                # Decode at 1/2, 1/4 or 1/8 scale when that still gives the long edge.
+                image.draft("RGB", _fitted(image.size, budget.long_edge))
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            return _encode(_flat_rgb(upright), budget)
+    except ImageRejected:
+        raise
+    except Image.DecompressionBombError:
+        raise ImageRejected(_too_many_pixels(name, None), status=413) from None
+    except _DECODE_ERRORS:
+        raise _not_a_picture(name, accepts) from None
+
+
+def _clean_and_small(image: Image.Image, data: bytes, budget: UploadLimits) -> bool:
+    if image.format != "JPEG" or any(key in image.info for key in _METADATA_KEYS):
+        return False
+    if max(image.size) > budget.long_edge:
+        return False
+    if not whole_jpeg(data):
+        raise ValueError("a cut JPEG")
+    return True
+
+
+def _kept(image: Image.Image, data: bytes, budget: UploadLimits) -> PreparedImage:
+    width, height = image.size
+    image.draft("RGB", _fitted(image.size, budget.thumb_edge))
+    image.load()
+    thumb = image.convert("RGB")
+    thumb.thumbnail((budget.thumb_edge, budget.thumb_edge))
+    return PreparedImage(
+        data=data,
+        thumb=_jpeg(thumb, 75),
+        sha256=hashlib.sha256(data).hexdigest(),
+        width=width,
+        height=height,
+    )
+
+
+def _fitted(size: tuple[int, int], edge: int) -> tuple[int, int]:
+    """The size `size` has once its long side is at most `edge` (what `draft` must reach)."""
+    scale = min(1.0, edge / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def _flat_rgb(image: Image.Image) -> Image.Image:
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        image = image.convert("RGBA")
+        flat = Image.new("RGB", image.size, "white")
+        flat.paste(image, mask=image.getchannel("A"))
+        return flat
+    return image.convert("RGB")
+
+
+def _encode(image: Image.Image, budget: UploadLimits) -> PreparedImage:
+    image.thumbnail((budget.long_edge, budget.long_edge))
+    # A fresh image carries no metadata: GPS position and device details are left behind.
+    clean = Image.new("RGB", image.size)
+    clean.paste(image)
+    data = _jpeg(clean, 85)
+    clean.thumbnail((budget.thumb_edge, budget.thumb_edge))
+    return PreparedImage(
+        data=data,
+        thumb=_jpeg(clean, 75),
+        sha256=hashlib.sha256(data).hexdigest(),
+        width=image.width,
+        height=image.height,
+    )
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, optimize=True)
+    return out.getvalue()
+
+
+def _not_a_picture(name: str | None, accepts: Accepts, wrong_format=False) -> ImageRejected:
+    if accepts.formats == PHONE_JPEG.formats:
+        if wrong_format:
+            return ImageRejected(_("Only JPEG photos are accepted."))
+        return ImageRejected(_("This file is not a readable JPEG photo."))
+    name = name or _("photo")
+    if HEIC:
+        return ImageRejected(_("%(name)s is not a JPEG, PNG, WebP or HEIC picture.", name=name))
+    return ImageRejected(_("%(name)s is not a JPEG, PNG or WebP picture.", name=name))
+
+
+def _too_many_pixels(name: str | None, pixels: int | None) -> str:
+    most = limits().max_megapixels
+    if pixels is None:  # past even Pillow's own bound: the size is not worth reporting
+        if name:
+            return _(
+                "%(name)s has too many pixels: at most %(max)d megapixels are accepted.",
+                name=name,
+                max=most,
+            )
+        return _(
+            "The photo has too many pixels: at most %(max)d megapixels are accepted.", max=most
+        )
+    mp = round(pixels / 1_000_000)
+    if name:
+        return _(
+            "%(name)s has %(mp)d megapixels; at most %(max)d are accepted. Take it with the "
+            "camera's usual setting, or make it smaller.",
+            name=name,
+            mp=mp,
+            max=most,
+        )
+    return _(
+        "The photo has %(mp)d megapixels; at most %(max)d are accepted. Take it with the "
+        "camera's usual setting, or make it smaller.",
+        mp=mp,
+        max=most,
+    )
+
+
+# In a scan's entropy-coded data a 0xFF byte is followed by 0x00 (a stuffed byte) or by a
+# restart marker; anything else is the marker that ends the scan.
+_END_OF_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+_STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
+_FRAMES = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # SOFn; C4, C8, CC are other segments
+_SOS, _EOI = 0xDA, 0xD9
+
+
+def whole_jpeg(data: bytes) -> bool:
+    """Whether a JPEG is whole: its segments from the start marker (SOI) through the frame
+    header and every scan to the end marker (EOI), each as long as it says it is.
+
+    A decode passes most bytes garbled inside a scan, so neither is the check for those (the
+    sha256 the phone declared is); this finds a cut file, at a twentieth of a decode's work.
+    """
+    if not data.startswith(b"\xff\xd8"):
+        return False
+    pos, frame, scanned = 2, False, False
+    while True:
+        while data[pos : pos + 2] == b"\xff\xff":  # fill bytes before a marker
+            pos += 1
+        if len(data) < pos + 2 or data[pos] != 0xFF:
+            return False
+        code, pos = data[pos + 1], pos + 2
+        if code == _EOI:
+            return scanned
+        if code in _STANDALONE:
+            continue
+        if len(data) < pos + 2:
+            return False
+        end = pos + int.from_bytes(data[pos : pos + 2], "big")
+        if end < pos + 2 or end > len(data) or (code == _SOS and not frame):
+            return False
+        frame = frame or code in _FRAMES
+        if code == _SOS:
+            scan_end = _END_OF_SCAN.search(data, end)
+            if scan_end is None:
+                return False
+            end, scanned = scan_end.start(), True
+        pos = end
+
+
+# --- for the features --------------------------------------------------------------------
+
+
+def save(prepared: PreparedImage) -> StoredImage:
+    """Write the picture and its thumbnail (once per content); return what was stored."""
+    store = backend()
+    # The thumbnail first: once the picture is there, both are.
+    for key, data in (
+        (key_for(prepared.sha256, thumb=True), prepared.thumb),
+        (key_for(prepared.sha256), prepared.data),
+    ):
+        if not store.has(key):
+            store.put(key, data)
+    return StoredImage(prepared.sha256, prepared.width, prepared.height, len(prepared.data))
+
+
+def prepare_uploads(uploads, field: str = "photos") -> list[PreparedImage]:
+    """Check every photo of a form (empty file inputs are skipped) before anything is written.
+
+    Raises ValidationFailed({field: [message]}) for the first that is refused.
+    """
+    uploads = [u for u in uploads or [] if not _is_empty_input(u)]
+    most = limits().photos_per_record
+    if len(uploads) > most:
+        raise ValidationFailed({field: [_("Attach at most %(n)d photos.", n=most)]})
+    prepared = []
+    for upload in uploads:
+        name = getattr(upload, "filename", None) or _("photo")
+        try:
+            prepared.append(prepare(read_bounded(upload, name=name), name=name))
+        except ImageRejected as rejected:
+            raise ValidationFailed({field: [rejected.message]}) from None
+    return prepared
+
+
+def save_upload(upload, field: str) -> StoredImage | None:
+    """Check and store one optional picture of a form (a cover); None when none was chosen."""
+    if upload is None or _is_empty_input(upload):
+        return None
+    [prepared] = prepare_uploads([upload], field)
+    return save(prepared)
+
+
+def _is_empty_input(upload) -> bool:
+    # A form's file input sent with no file chosen arrives as a nameless, empty part.
+    return upload is None or getattr(upload, "filename", "x") == ""
+
+
+def save_file(data: bytes, key: str) -> None:
+    """Store bytes that are not a picture (a checked PDF, say) under `key`, once."""
+    store = backend()
+    if not store.has(key):
+        store.put(key, data)
+
+
+def send_stored(key: str, *, mimetype: str, etag: str, max_age: int = 0):
+    """A stored file as a private response, or None when it is not in the store. Call it only
+    after checking that the viewer may see what the file belongs to."""
+    response = backend().response(key, etag=etag, max_age=max_age, mimetype=mimetype)
+    if response is not None:
+        response.cache_control.public = False
+        response.cache_control.private = True
+    return response
+
+
+def send_image(sha256: str, *, thumb: bool = False, max_age: int = 86400):
+    """The picture (or its thumbnail) as a private, cacheable response; 404 if not stored.
+
+    Call it only after checking that the viewer may see what the picture belongs to.
+    """
+    if not _SHA256.fullmatch(sha256 or ""):
+        abort(404)
+    response = backend().response(key_for(sha256, thumb=thumb), etag=sha256, max_age=max_age)
+    if response is None:
+        abort(404)
+    # Private: a shared cache must not hand one person's photo to another.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
+
+
+# --- the stores ----------------------------------------------------------------------------
+
+
+def backend():
+    """The store this app's configuration names: a bucket (UPLOAD_S3_URL) or a folder."""
+    url = current_app.config.get("UPLOAD_S3_URL")
+    if not url:
+        return FolderStore(Path(current_app.config["UPLOAD_FOLDER"]))
+    # A client is costly to make and safe to share between threads: one per app and URL.
+    cache = current_app.extensions.setdefault("workers_home.buckets", {})
+    if url not in cache:
+        cache[url] = BucketStore.from_url(url)
+    return cache[url]
+
+
+class FolderStore:
+    """Files under one folder; writes are atomic and on disk before they return."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def path(self, key: str) -> Path:
+        return self.root / key
+
+    def has(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self.path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        """Write `data` unless the file is there already, atomically and fsynced, so a reader
+        never sees half a picture and "stored" means stored (the phone then deletes its copy)."""
+        target = self.path(key)
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+            _sync_folder(target.parent)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def response(self, key: str, *, etag: str, max_age: int, mimetype: str = "image/jpeg"):
+        path = self.path(key)
+        if not path.is_file():
+            return None
+        return send_file(path, mimetype=mimetype, etag=etag, max_age=max_age)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Put the folder's entry for a new file on disk too: without it a power cut can lose the
+    file's name although its bytes were synced."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class BucketStore:
+    """Objects in an S3-compatible bucket, through boto3.
+
+    `UPLOAD_S3_URL` is `http(s)://KEY:SECRET@host[:port]/bucket[/prefix]` for a server of one's
+    own (MinIO, Ceph, a cloud's S3 endpoint), or `s3://bucket[/prefix]` for AWS itself with its
+    usual credentials (environment, profile or instance role). `?region=` names the region.
+    """
+
+    def __init__(self, client, bucket: str, prefix: str = ""):
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix
+
+    @classmethod
+    def from_url(cls, url: str) -> "BucketStore":
+        import boto3
+        from botocore.config import Config as BotoConfig
+
+        parts = urlsplit(url)
+        bucket, _, prefix = parts.path.lstrip("/").partition("/")
+        if parts.scheme == "s3":
+            bucket, prefix = parts.netloc, parts.path.strip("/")
+        if not bucket:
+            raise ValueError("UPLOAD_S3_URL names no bucket")
+        query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
+        options = {
+            "region_name": query.get("region") or os.environ.get("AWS_REGION") or "us-east-1",
+            "config": BotoConfig(
+                s3={"addressing_style": "path"},
+                retries={"max_attempts": 3, "mode": "standard"},
+                connect_timeout=5,
+                read_timeout=30,
+            ),
+        }
+        if parts.scheme in ("http", "https"):
+            port = f":{parts.port}" if parts.port else ""
+            options["endpoint_url"] = f"{parts.scheme}://{parts.hostname}{port}"
+            if parts.username:
+                options["aws_access_key_id"] = unquote(parts.username)
+                options["aws_secret_access_key"] = unquote(parts.password or "")
+        elif parts.scheme != "s3":
+            raise ValueError("UPLOAD_S3_URL must start with s3://, http:// or https://")
+        return cls(boto3.client("s3", **options), bucket, prefix.strip("/"))
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def has(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as error:
+            # 403: a missing key, to credentials that may not list the bucket.
+            code = error.response.get("Error", {}).get("Code")
+            if code in ("403", "404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
+    def get(self, key: str) -> bytes | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+        return answer["Body"].read()
+
+    def put(self, key: str, data: bytes) -> None:
+        # A name holds one content only, so writing it again is harmless.
+        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+
+    def response(self, key: str, *, etag: str, max_age: int, mimetype: str = "image/jpeg"):
+        if request.if_none_match.contains(etag):
+            response = Response(status=304)
+        else:
+            data = self.get(key)
+            if data is None:
+                return None
+            response = Response(data, mimetype=mimetype)
+        response.set_etag(etag)
+        response.cache_control.max_age = max_age
+        return response
+
+
+def init_app(app) -> None:
+    """The limits and the accepted types, for every template (hints, `accept` attributes)."""
+
+    @app.context_processor
+    def upload_settings():
+        return {"upload_limits": limits(), "photo_accept": ACCEPT}

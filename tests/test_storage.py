@@ -1,0 +1,289 @@
+"""app/storage.py: one pipeline and one budget for every upload, in a folder or a bucket."""
+
+import dataclasses
+import io
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.request
+import zlib
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from app import storage
+from app.models import Role, SyncPhoto
+from app.models.activities import Activity
+from app.models.hazards import Hazard, Photo
+from tests.activities.test_manage import _form as activity_form
+from tests.factories import make_user
+from tests.helpers import text
+from tests.safety.factories import jpeg_bytes, make_area
+from tests.sync.conftest import photo_ref, post_sync
+from tests.sync.test_sync_kinds import hazard_record, put_photo
+
+# --- pictures that claim more than they weigh ---------------------------------------------
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def blank_png(width: int, height: int) -> bytes:
+    """A real, decodable 1-bit PNG: all white, so a few KB hold many megapixels."""
+    row = b"\0" + b"\xff" * ((width + 7) // 8)
+    squeeze = zlib.compressobj(9)
+    data = b"".join(squeeze.compress(row) for _ in range(height)) + squeeze.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", data)
+        + _chunk(b"IEND", b"")
+    )
+
+
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A small JPEG whose frame header claims width × height (as a crafted file does)."""
+    data = bytearray(jpeg_bytes(size=(64, 48)))
+    sof = data.index(b"\xff\xc0")
+    struct.pack_into(">HH", data, sof + 5, height, width)
+    return bytes(data)
+
+
+def _hazard_form(area, *photos):
+    return {
+        "title": "大图",
+        "area_id": str(area.id),
+        "category": "other",
+        "severity": "general",
+        "photos": [(io.BytesIO(data), name) for name, data in photos],
+    }
+
+
+def _limits(app, **changes):
+    app.config["UPLOAD_LIMITS"] = dataclasses.replace(app.config["UPLOAD_LIMITS"], **changes)
+
+
+def _stored_files(app) -> list:
+    root = storage.FolderStore(__import__("pathlib").Path(app.config["UPLOAD_FOLDER"])).root
+    return sorted(p for p in root.rglob("*.jpg")) if root.exists() else []
+
+
+def test_a_6_kb_49_megapixel_png_is_refused_in_chinese_before_it_is_decoded(app, client, db, auth):
+    bomb = blank_png(7000, 7000)
+    assert len(bomb) < 20_000  # about 14 KB
+    area = make_area()
+    auth.login(make_user())
+    response = client.post(
+        "/safety/hazards/new",
+        data=_hazard_form(area, ("图纸.png", bomb)),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "图纸.png 有 49 百万像素，最多接受 25 百万像素。" in text(response)
+    assert db.session.scalar(select(func.count(Hazard.id))) == 0 and _stored_files(app) == []
+
+
+def test_a_40_megapixel_jpeg_through_sync_is_refused(app, client, db, auth):
+    inspector = make_user(employee_no="S001")
+    auth.login(inspector)
+    area = make_area()
+    data = jpeg_claiming(8000, 5000)
+    ref = photo_ref(data)
+    assert post_sync(client, hazard_record(area, [ref])).json["results"][0]["status"] == "created"
+    response = put_photo(client, ref, data)
+    assert response.status_code == 413
+    assert response.json["error"] == (
+        "照片有 40 百万像素，最多接受 25 百万像素。请用相机的默认设置拍摄，或缩小后再上传。"
+    )
+    assert db.session.get(SyncPhoto, ref["id"]).received_at is None
+    assert db.session.scalar(select(func.count(Photo.id))) == 0 and _stored_files(app) == []
+
+
+def test_a_144_megapixel_activity_cover_is_refused(app, client, db, auth):
+    auth.login(make_user(Role.ORGANIZER))
+    cover = blank_png(12000, 12000)
+    response = client.post(
+        "/activities/new",
+        data=activity_form(cover=(io.BytesIO(cover), "海报.png")),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "海报.png 有 144 百万像素，最多接受 25 百万像素。" in text(response)
+    assert db.session.scalar(select(func.count(Activity.id))) == 0 and _stored_files(app) == []
+
+
+def test_the_photo_cap_holds_for_a_chunked_upload_without_content_length(app, client, auth):
+    auth.login(make_user(employee_no="S001"))
+    area = make_area()
+    data = jpeg_bytes(size=(640, 480))
+    ref = photo_ref(data)
+    post_sync(client, hazard_record(area, [ref]))
+    _limits(app, max_mb=1)
+    oversized = data + b"\0" * (2 * 1024 * 1024)
+    response = client.put(
+        f"/sync/photos/{ref['id']}",
+        input_stream=io.BytesIO(oversized),
+        headers={"Transfer-Encoding": "chunked", "Content-Type": "image/jpeg"},
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+    )
+    assert response.status_code == 413
+    assert response.json["error"] == "照片最大 1 MB。"
+    assert _stored_files(app) == []
+
+
+def test_a_form_photo_is_turned_resized_and_stored_once_with_its_thumbnail(app, db):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned 90° clockwise
+    exif[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0)}  # where it was taken
+    data = jpeg_bytes(size=(4000, 1000), exif=exif)
+    [prepared] = storage.prepare_uploads([data])
+    stored = storage.save(prepared)
+    assert (stored.width, stored.height) == (400, 1600)  # upright, long edge 1600
+    picture = Image.open(io.BytesIO(storage.backend().get(stored.key)))
+    assert picture.size == (400, 1600) and not picture.getexif()
+    thumb = Image.open(io.BytesIO(storage.backend().get(storage.key_for(stored.sha256, True))))
+    assert thumb.size == (90, 360)
+    storage.save(prepared)
+    assert len(_stored_files(app)) == 2  # the picture and its thumbnail, once
+
+
+def test_a_synced_photo_is_written_once_and_never_read_back(app, client, db, auth, monkeypatch):
+    auth.login(make_user(employee_no="S001"))
+    area = make_area()
+    data = jpeg_bytes(size=(1200, 900))
+    ref = photo_ref(data)
+    post_sync(client, hazard_record(area, [ref]))
+    writes, reads = [], []
+    monkeypatch.setattr(storage.FolderStore, "get", lambda self, key: reads.append(key))
+    original_put = storage.FolderStore.put
+    monkeypatch.setattr(
+        storage.FolderStore,
+        "put",
+        lambda self, key, body: writes.append(key) or original_put(self, key, body),
+    )
+    assert put_photo(client, ref, data).status_code == 201
+    photo = db.session.scalar(select(Photo))
+    assert (photo.width, photo.height, photo.size) == (1200, 900, len(data))
+    assert sorted(writes) == sorted(
+        [storage.key_for(ref["sha256"]), f"thumbs/{storage.key_for(ref['sha256'])}"]
+    )
+    assert reads == []
+
+
+def test_the_limits_table_is_what_the_form_says_and_the_page_downsizes_to(app, client, auth):
+    _limits(app, max_mb=7, photos_per_record=4, long_edge=1280)
+    auth.login(make_user())
+    page = text(client.get("/safety/hazards/new"))
+    assert "每张不超过 7 MB，最多 4 张。" in page
+    assert '{"long_edge": 1280, "photos_per_record": 4}' in page
+
+
+def test_more_photos_than_the_table_allows_are_refused_on_the_form(app, client, auth):
+    _limits(app, photos_per_record=2)
+    area = make_area()
+    auth.login(make_user())
+    photos = [(f"{i}.jpg", jpeg_bytes(colour=(i, 0, 0))) for i in range(3)]
+    response = client.post(
+        "/safety/hazards/new",
+        data=_hazard_form(area, *photos),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "最多上传 2 张照片。" in text(response)
+
+
+# --- an S3-compatible bucket ----------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def s3_server(tmp_path_factory):
+    """A local S3-compatible server (moto's standalone server) on a free loopback port."""
+    pytest.importorskip(
+        "moto.server", reason="moto[server] is not installed (pip install -e '.[test]')"
+    )
+    boto3 = pytest.importorskip("boto3")
+    port = _free_port()
+    log = open(tmp_path_factory.mktemp("s3") / "moto.log", "wb")  # noqa: SIM115
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            urllib.request.urlopen(endpoint + "/moto-api/", timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                log.close()
+                pytest.skip("the local S3 server (moto) did not start")
+            time.sleep(0.1)
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="us-east-1",
+    )
+    client.create_bucket(Bucket="workers-home-test")
+    yield client, f"http://test:test@127.0.0.1:{port}/workers-home-test/uploads"
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+def test_photos_go_to_the_bucket_and_are_served_from_it(app, client, db, auth, s3_server):
+    bucket, url = s3_server
+    app.config["UPLOAD_S3_URL"] = url
+    area = make_area()
+    reporter = make_user(employee_no="S001")
+    auth.login(reporter)
+    picture = jpeg_bytes(size=(800, 600), colour="navy")
+    response = client.post(
+        "/safety/hazards/new",
+        data=_hazard_form(area, ("现场.jpg", picture)),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    # A synced photo lands in the same bucket.
+    synced = jpeg_bytes(size=(400, 300), colour="olive")
+    ref = photo_ref(synced)
+    post_sync(client, hazard_record(area, [ref]))
+    assert put_photo(client, ref, synced).status_code == 201
+
+    photos = db.session.scalars(select(Photo).order_by(Photo.id)).all()
+    keys = {o["Key"] for o in bucket.list_objects_v2(Bucket="workers-home-test")["Contents"]}
+    for photo in photos:
+        assert f"uploads/{storage.key_for(photo.sha256)}" in keys
+        assert f"uploads/thumbs/{storage.key_for(photo.sha256)}" in keys
+    assert _stored_files(app) == []  # nothing in the folder
+
+    with client.get(f"/safety/photos/{photos[1].id}") as served:
+        assert served.status_code == 200 and served.mimetype == "image/jpeg"
+        assert served.data == synced
+        assert "private" in served.headers["Cache-Control"]
+        etag = served.headers["ETag"]
+    again = client.get(f"/safety/photos/{photos[1].id}", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    with client.get(f"/safety/photos/{photos[0].id}/thumb") as thumb:
+        assert thumb.status_code == 200 and Image.open(io.BytesIO(thumb.data)).size == (360, 270)
+    auth.logout()
+    auth.login(make_user())  # a member who may not see the hazard
+    assert client.get(f"/safety/photos/{photos[0].id}").status_code == 404
