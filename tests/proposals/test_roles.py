@@ -12,9 +12,9 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
-from app.blueprints.proposals.services import store_photo
+from app import storage
+from app.blueprints.proposals.services import photo_row
 from app.blueprints.proposals.services.common import local_today
-from app.blueprints.safety.services import photos as photo_store
 from app.extensions import db as _db
 from tests.proposals.conftest import COMPLETE, advance
 
@@ -25,7 +25,7 @@ COMMITTEE = {"organizer", "admin"}
 def _photo_of(proposal, user):
     out = io.BytesIO()
     Image.new("RGB", (40, 30), "#336699").save(out, "JPEG")
-    photo = store_photo(photo_store.prepare(out.getvalue()), user, proposal)
+    photo = photo_row(storage.save(storage.prepare(out.getvalue())), user, proposal)
     _db.session.add(photo)
     _db.session.commit()
     return photo

@@ -13,8 +13,8 @@ from wtforms import (
     TextAreaField,
 )
 
-from app.blueprints.safety.services import photos
 from app.models.proposals import AwardGrade, Criterion, Decision, ProposalCategory
+from app.storage import ACCEPT
 
 COAUTHOR_ROWS = 3
 
@@ -35,9 +35,7 @@ class ProposalForm(FlaskForm):
     proposed_change = TextAreaField(_l("Proposed change"), render_kw={"rows": 4})
     expected_effect = TextAreaField(_l("Expected effect"), render_kw={"rows": 3})
     share = StringField(_l("Your share (%)"), render_kw={"inputmode": "numeric"})
-    photos = MultipleFileField(
-        _l("Photos"), render_kw={"accept": photos.ACCEPT, "capture": "environment"}
-    )
+    photos = MultipleFileField(_l("Photos"), render_kw={"accept": ACCEPT, "capture": "environment"})
     client_id = HiddenField()
 
     def __init__(self, *args, **kwargs):

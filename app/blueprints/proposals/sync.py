@@ -10,19 +10,15 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.blueprints.safety.services import photos as photo_store
 from app.blueprints.sync.registry import HandlerResult, SyncInvalid
 from app.errors import Conflict, Refused
 from app.extensions import db
 from app.models.proposals import ProposalPhoto
-from app.services.photos import absolute_path
 
-from .services import save_proposal, store_photo
+from .services import photo_row, save_proposal
 
 
 def sync_proposal(user, record) -> HandlerResult:
-    if len(record.photos) > photo_store.MAX_PHOTOS:
-        raise SyncInvalid({"photos": [_("Attach at most %(n)d photos.", n=photo_store.MAX_PHOTOS)]})
     data = record.data if isinstance(record.data, dict) else {}
     try:
         proposal, _created = save_proposal(
@@ -41,10 +37,9 @@ def sync_proposal(user, record) -> HandlerResult:
 
 
 def attach_photo(user, proposal, sync_photo) -> None:
-    """The photo's bytes (already checked by the sync endpoint) become the proposal's, once."""
+    """The stored picture (checked and written by the sync upload) becomes the proposal's, once;
+    nothing is read back or written again."""
     if db.session.scalar(select(ProposalPhoto.id).where(ProposalPhoto.client_id == sync_photo.id)):
         return
-    data = absolute_path(sync_photo.path).read_bytes()
-    prepared = photo_store.adopt(data, client_id=sync_photo.id)
-    db.session.add(store_photo(prepared, user, proposal))
+    db.session.add(photo_row(sync_photo.image, user, proposal, client_id=sync_photo.id))
     db.session.flush()

@@ -1,11 +1,11 @@
 """Writing proposals: the lists, the form (an outbox form: it works offline), a draft's
 edit, send-in and delete, the detail page with its timeline, and the photos."""
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.blueprints.safety.services.photos import file_path
+from app import storage
 from app.errors import form_status, submit
 from app.extensions import db
 from app.models.proposals import ProposalCategory, ProposalPhoto, ProposalStatus
@@ -158,13 +158,7 @@ def _photo(photo_id: int, thumb: bool):
     if photo is None:
         abort(404)
     visible_proposal(photo.proposal_id)
-    path = file_path(photo.sha256, thumb=thumb)
-    if not path.exists():
-        abort(404)
-    response = send_file(path, mimetype="image/jpeg", etag=photo.sha256, max_age=86400)
-    response.cache_control.public = False
-    response.cache_control.private = True
-    return response
+    return storage.send_image(photo.sha256, thumb=thumb)
 
 
 @bp.route("/photos/<int:photo_id>")

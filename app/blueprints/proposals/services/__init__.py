@@ -1,6 +1,6 @@
 """The proposal services: decide and write (flush, never commit), raising the shared errors."""
 
-from .drafting import delete_draft, proposal_photos, save_proposal, store_photo, submit_proposal
+from .drafting import delete_draft, photo_row, proposal_photos, save_proposal, submit_proposal
 from .review import (
     award,
     complete,
@@ -25,7 +25,7 @@ __all__ = [
     "score_proposal",
     "set_heads",
     "set_weights",
-    "store_photo",
+    "photo_row",
     "submit_proposal",
     "weights",
 ]

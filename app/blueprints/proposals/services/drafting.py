@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app import storage
 from app.blueprints.notify.services import notify
-from app.blueprints.safety.services import photos as photo_store
 from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.jobs import path_for
@@ -23,7 +23,6 @@ from app.models.proposals import (
     ProposalStatus,
 )
 from app.services import audit
-from app.services.photos import write_once
 
 from .. import permissions
 from .common import by_employee_no, check_client_id, choice, moment, text, workshop_of
@@ -54,11 +53,10 @@ def save_proposal(
     coauthors = _coauthors(user, data, errors)
     existing = len(proposal_photos(proposal)) if proposal is not None else 0
     try:
-        prepared = photo_store.prepare_all(photos)
-        if existing + len(prepared) > photo_store.MAX_PHOTOS:
-            raise ValidationFailed.on(
-                "photos", _("Attach at most %(n)d photos.", n=photo_store.MAX_PHOTOS)
-            )
+        prepared = storage.prepare_uploads(photos)
+        most = storage.limits().photos_per_record
+        if existing + len(prepared) > most:
+            raise ValidationFailed.on("photos", _("Attach at most %(n)d photos.", n=most))
     except ValidationFailed as failed:
         for key, messages in failed.errors.items():
             errors.setdefault(key, []).extend(messages)
@@ -80,7 +78,7 @@ def save_proposal(
     proposal.updated_at = now
     _set_authors(proposal, user, coauthors)
     for p in prepared:
-        db.session.add(store_photo(p, user, proposal))
+        db.session.add(photo_row(storage.save(p), user, proposal))
     if created:
         _event(proposal, user, ProposalAction.CREATE, None, ProposalStatus.DRAFT)
         audit.record("proposal.drafted", proposal, actor=user, summary=proposal.title)
@@ -290,17 +288,15 @@ def proposal_photos(proposal: Proposal | None) -> list[ProposalPhoto]:
     )
 
 
-def store_photo(prepared, user, proposal) -> ProposalPhoto:
-    """Write the files (once per content; the same store as hazard photos) and the row."""
-    write_once(photo_store.file_path(prepared.sha256), prepared.data)
-    write_once(photo_store.file_path(prepared.sha256, thumb=True), prepared.thumb)
+def photo_row(stored: storage.StoredImage, user, proposal, client_id=None) -> ProposalPhoto:
+    """The row of a picture in the store, belonging to `proposal`."""
     return ProposalPhoto(
-        client_id=prepared.client_id,
+        client_id=client_id,
         proposal_id=proposal.id,
-        sha256=prepared.sha256,
-        width=prepared.width,
-        height=prepared.height,
-        size=len(prepared.data),
+        sha256=stored.sha256,
+        width=stored.width,
+        height=stored.height,
+        size=stored.size,
         uploaded_by_id=user.id,
     )
 
