@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db, htmx
-from app.models.hazards import Hazard, Violation
+from app.models.hazards import Category, Hazard, Severity, Violation
 from app.models.safety import Area, ChecklistVersion, Patrol, PatrolPlan, PatrolStatus, week_start
 
 from .. import bp, permissions, queries
@@ -313,4 +313,6 @@ def patrol_round(area_id):
         area=area,
         version=version,
         errors=errors,
+        categories=list(Category),
+        severities=list(Severity),
     )
