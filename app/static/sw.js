@@ -119,6 +119,8 @@ async function postOrSayOffline(request) {
 // A page served from the cache says so: the shell's hidden "offline — copy from HH:MM" line
 // gets the time the copy was made (the response's Date), and the page's script shows it.
 async function markAsCopy(cached) {
+  // An image opened on its own (a photo in full) is shown as it is.
+  if (!(cached.headers.get("Content-Type") || "").includes("text/html")) return cached;
   const made = new Date(cached.headers.get("Date") || Date.now());
   const stamp = Number.isNaN(made.getTime()) ? "" : made.toISOString();
   const html = (await cached.text()).replace(

@@ -8,6 +8,7 @@ One logged-in inspector context is shared by the tests of this module (they run 
 
 import re
 import sqlite3
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +16,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import log_in, wait_until
 
 READY = "已可离线使用"  # i18n
-NEEDS_NETWORK = "需要网络"  # i18n: the toast of a link or form that needs the network
+# i18n: what a link, a form or an htmx button that needs the network says offline
+NEEDS_NETWORK = re.compile("需要网络|没有网络连接")
 SAVED = "已保存在本机"  # i18n
 
 
@@ -86,6 +88,8 @@ def loaded(image) -> bool:
 def assert_from_kit(page):
     """A page of the kit: no error page, not the fallback, the copy marked as such."""
     assert not page.url.startswith("chrome-error://"), page.url
+    if page.evaluate("document.contentType").startswith("image/"):
+        return  # a QR code or a photo opened on its own
     expect(page.locator(".offline-card")).to_have_count(0)
     expect(page.locator("#offline-copy")).to_be_visible()
 
@@ -169,3 +173,166 @@ def test_a_member_s_check_in_code_and_an_organizer_s_check_in_page_open_offline(
         finally:
             context.set_offline(False)
             context.close()
+
+
+CRAWL_LIMIT = 400  # links and forms tried, at most
+
+
+def _settle(page, before: str) -> str:
+    """What a tap led to: "page" (another page opened), "said" (the page said why not) or
+    "nothing"."""
+    deadline = time.monotonic() + 6
+    while time.monotonic() < deadline:
+        if page.url != before:
+            page.wait_for_load_state()
+            return "page"
+        try:
+            toast = page.locator("#toast")
+            if toast.is_visible() and toast.inner_text().strip():
+                return "said"
+        except Exception:  # the page is navigating
+            pass
+        time.sleep(0.05)
+    return "nothing"
+
+
+def _hide_toast(page):
+    page.evaluate("() => { const t = document.getElementById('toast'); if (t) t.hidden = true; }")
+
+
+def test_no_dead_ends_offline(inspector, demo):
+    """From the start URL offline, every same-origin link and every form of every kit page
+    opens a kit page, or keeps the record in the outbox, or says plainly it needs the network."""
+    base = demo.url
+    inspector.set_offline(True)
+    page = inspector.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    started = time.monotonic()
+    try:
+        queue, visited, tried = [base + "/?source=pwa"], set(), set()
+        said = {"links": 0, "forms": 0, "pages": 0, "outbox": 0}
+        while queue and len(tried) < CRAWL_LIMIT:
+            url = queue.pop(0)
+            if url in visited:
+                continue
+            visited.add(url)
+            page.goto(url)
+            assert_from_kit(page)
+            links = page.eval_on_selector_all(
+                "a[href]",
+                "els => els.map((a, i) => [i, a.href.split('#')[0], a.target])",
+            )
+            for index, href, target in links:
+                if not href.startswith(base) or href in tried or len(tried) >= CRAWL_LIMIT:
+                    continue
+                tried.add(href)
+                if target == "_blank":  # a photo in full: opened on its own
+                    response = page.goto(href)
+                    assert response is not None and response.ok, href
+                    page.goto(url)
+                    continue
+                if page.url != url:
+                    page.goto(url)
+                _hide_toast(page)
+                page.evaluate("i => document.querySelectorAll('a[href]')[i].click()", index)
+                outcome = _settle(page, url)
+                assert outcome != "nothing", f"{href} on {url}: nothing happened"
+                if outcome == "page":
+                    assert_from_kit(page)
+                    said["pages"] += 1
+                    if page.evaluate("document.contentType") == "text/html":
+                        queue.append(page.url.split("#")[0])
+                else:
+                    expect(page.locator("#toast")).to_contain_text(NEEDS_NETWORK)
+                    said["links"] += 1
+            page.goto(url)
+            forms = page.eval_on_selector_all(
+                "form",
+                "els => els.map((f, i) => [i, f.getAttribute('action') || '', f.method,"
+                " f.dataset.outbox || ''])",
+            )
+            for index, action, method, kind in forms:
+                key = ("form", action or url, method, kind)
+                if key in tried or len(tried) >= CRAWL_LIMIT:
+                    continue
+                tried.add(key)
+                if page.url != url:
+                    page.goto(url)
+                _hide_toast(page)
+                page.evaluate(
+                    "i => { const f = document.forms[i]; f.noValidate = true; f.requestSubmit(); }",
+                    index,
+                )
+                outcome = _settle(page, url)
+                assert outcome != "nothing", f"form {action} on {url}: nothing happened"
+                if outcome == "page":
+                    assert_from_kit(page)
+                    said["pages"] += 1
+                elif kind:
+                    expect(page.locator("#toast")).to_contain_text(SAVED)
+                    said["outbox"] += 1
+                else:
+                    expect(page.locator("#toast")).to_contain_text(NEEDS_NETWORK)
+                    said["forms"] += 1
+        print(f"crawled {len(visited)} pages, tried {len(tried)} in {time.monotonic() - started:.0f} s")
+        assert len(visited) >= 30, visited
+        assert said["outbox"] >= 3 and said["links"] >= 1 and said["forms"] >= 1, said
+    finally:
+        # The empty records the crawl kept stay on this phone only.
+        page.goto(base + "/sync/outbox")
+        page.evaluate(
+            "async () => { for (const r of await WHOutbox.list()) await WHOutbox.remove(r.id); }"
+        )
+        inspector.set_offline(False)
+        page.close()
+
+
+def test_the_outbox_empties_within_seconds_of_the_server_answering_again(inspector, server_up):
+    server = server_up
+    page = inspector.new_page()
+    page.goto(server.url + "/safety/hazards/new")
+    server.stop()
+    page.fill("input[name=title]", "服务器停机时上报的隐患")
+    page.select_option("select[name=area_id]", index=1)
+    page.select_option("select[name=category]", index=1)
+    page.select_option("select[name=severity]", value="general")
+    page.get_by_role("button", name="上报", exact=True).click()
+    expect(page.locator("#toast")).to_contain_text(SAVED)  # it really waits
+    # The record says why it waits: the network is up, the server is not answering.
+    expect(page.locator("[data-outbox-why]")).to_contain_text("服务器没有响应")
+    expect(page.locator("[data-outbox-why]")).to_contain_text("下次尝试")
+    time.sleep(30)  # the server stays away for 30 s, the page open
+    server.start()  # returns once the server answers
+    answered = time.monotonic()
+    wait_until(page, "async () => (await WHOutbox.list()).length === 0", timeout_ms=10_000)
+    took = time.monotonic() - answered
+    assert took <= 5, f"the outbox emptied {took:.1f} s after the server answered"
+    assert query(server, "SELECT count(*) FROM hazards WHERE title = ?", "服务器停机时上报的隐患") == [1]
+    page.close()
+
+
+def test_a_follow_up_shows_on_its_hazard_once_synced(inspector, demo):
+    inspector_id = demo_user_id(demo, "I0001")
+    hazard_id = query(
+        demo,
+        "SELECT id FROM hazards WHERE assignee_id = ? AND status IN ('assigned', 'rectifying') "
+        "ORDER BY id",
+        inspector_id,
+    )[0]
+    page = inspector.new_page()
+    page.goto(f"{demo.url}/safety/hazards/{hazard_id}")
+    page.evaluate("window.sameLoad = true")  # gone if the page reloads
+    page.locator("#action-rectify summary").click()
+    page.locator("#action-rectify textarea[name=note]").fill("防护罩已重新安装")
+    page.locator("#action-rectify button[type=submit]").click()
+
+    expect(page.locator("#hazard-status")).to_have_text("待验收")  # i18n
+    expect(page.locator("#timeline")).to_contain_text("防护罩已重新安装")
+    expect(page.locator("#action-rectify")).to_have_count(0)  # the used form is gone
+    expect(page.locator("#toast")).to_contain_text("已发送")
+    expect(page.locator("#toast")).not_to_contain_text(SAVED)
+    assert page.evaluate("window.sameLoad") is True
+    assert query(demo, "SELECT status FROM hazards WHERE id = ?", hazard_id) == [
+        "awaiting_verification"
+    ]
+    page.close()

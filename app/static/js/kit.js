@@ -88,6 +88,21 @@ function kept(url) {
   return kitUrls.has(url.href) || url.pathname.startsWith("/static/");
 }
 
+// Whether the phone holds a copy of `url` (asked of the caches when the kit is not known yet).
+async function held(url) {
+  if (kept(url)) return true;
+  if (!("caches" in self)) return false;
+  try {
+    return Boolean(await caches.match(url.href, { ignoreVary: true }));
+  } catch (error) {
+    return false;
+  }
+}
+
+function goOrSay(url, text) {
+  held(url).then((yes) => (yes ? location.assign(url.href) : say(text)));
+}
+
 function ownLink(link) {
   if (!link || link.hasAttribute("download") || link.dataset.reload !== undefined) return null;
   const href = link.getAttribute("href");
@@ -123,27 +138,29 @@ function say(text) {
 
 // Capture phase: before htmx or a form's own handlers.
 document.addEventListener("click", (event) => {
-  if (!offline() || !last || event.defaultPrevented || event.button !== 0) return;
+  if (!offline() || event.defaultPrevented || event.button !== 0) return;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const link = event.target.closest("a[href]");
   const url = ownLink(link);
-  if (!url || kept(url)) return;
+  if (!url || link.target === "_blank") return;
+  // A whole page from the phone's copy (an htmx link would ask the server for a fragment).
   event.preventDefault();
   event.stopImmediatePropagation();
-  say(t("needs_network"));
+  goOrSay(url, t("needs_network"));
 }, true);
 
 document.addEventListener("submit", (event) => {
   const form = event.target;
   if (!offline() || form.matches("[data-outbox]")) return;
   const method = (event.submitter?.getAttribute("formmethod") || form.method || "get").toLowerCase();
+  event.preventDefault();
+  event.stopImmediatePropagation();
   if (method === "get") {
     const url = new URL(form.action || location.href, location.href);
     url.search = new URLSearchParams(new FormData(form, event.submitter)).toString();
-    if (kept(url)) return;
+    goOrSay(url, t("form_needs_network"));
+    return;
   }
-  event.preventDefault();
-  event.stopImmediatePropagation();
   say(t("form_needs_network"));
 }, true);
 
