@@ -168,6 +168,7 @@ self.addEventListener("fetch", (event) => {
  * fetched again and fixed assets only if missing; what left the manifest is deleted. */
 let kitRun = null;
 let kitGeneration = 0;
+let kitAbort = new AbortController();
 
 async function kitStatus() {
   const cache = await caches.open(KIT_CACHE);
@@ -196,6 +197,7 @@ function checkKit(options) {
 
 async function runKit({ user, force = false, refetch = false }) {
   const generation = kitGeneration;
+  const { signal } = kitAbort;
   let before = await kitStatus();
   const now = Date.now();
   const sameUser = before && String(before.user) === String(user);
@@ -205,7 +207,7 @@ async function runKit({ user, force = false, refetch = false }) {
   let manifest;
   try {
     const response = await fetchWithin(KIT_MANIFEST, 15000, {
-      credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" },
+      credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" }, signal,
     });
     if (!response.ok) return null;  // logged out: nothing of anyone's is fetched
     manifest = await response.json();
@@ -234,7 +236,9 @@ async function runKit({ user, force = false, refetch = false }) {
       const url = queue.shift();
       if (!(fixed.has(url) && url in sizes && await cache.match(url))) {
         try {
-          const response = await fetchWithin(url, 30000, { credentials: "same-origin", headers: COPY_HEADERS });
+          const response = await fetchWithin(url, 30000, {
+            credentials: "same-origin", headers: COPY_HEADERS, signal,
+          });
           if (response.ok && !response.redirected && generation === kitGeneration) {
             sizes[url] = (await response.clone().blob()).size;
             await cache.put(url, response);
@@ -280,7 +284,11 @@ async function runKit({ user, force = false, refetch = false }) {
 }
 
 async function forgetKit() {
-  kitGeneration += 1;  // a refresh still running stops before it keeps anything more
+  // A refresh still running stops at once: no response of the old session lands (and sets
+  // its cookie again) after the log-out, and nothing more is kept.
+  kitGeneration += 1;
+  kitAbort.abort();
+  kitAbort = new AbortController();
   await Promise.all([caches.delete(KIT_CACHE), caches.delete(PAGES_CACHE)]);
 }
 
