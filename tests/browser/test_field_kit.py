@@ -336,3 +336,113 @@ def test_a_follow_up_shows_on_its_hazard_once_synced(inspector, demo):
         "awaiting_verification"
     ]
     page.close()
+
+
+def test_a_round_captured_with_a_glove(inspector, demo, tmp_path):
+    """Camera tiles with previews and removal, the time the round was opened, "all OK", and
+    a hazard raised in one tap from a "no", kept with the round and sent after it."""
+    from PIL import Image
+
+    area_id = patrol_areas(demo)[0]
+    photo = tmp_path / "现场.jpg"
+    Image.new("RGB", (1200, 900), (200, 60, 40)).save(photo, "JPEG")
+    inspector.set_offline(True)
+    page = inspector.new_page()
+    try:
+        page.goto(f"{demo.url}/safety/patrols/round/{area_id}")
+        first = page.locator(".checklist-items > li").first
+        file_input = first.locator("input[type=file][name]")
+        expect(file_input).to_have_attribute("capture", "environment")
+        assert file_input.bounding_box()["width"] <= 1  # no native "Choose Files"
+        expect(first.locator(".photo-take")).to_be_visible()
+        file_input.set_input_files([str(photo), str(photo)])
+        expect(first.locator(".photo-preview img")).to_have_count(2)
+        first.locator(".photo-remove").first.click()
+        expect(first.locator(".photo-preview img")).to_have_count(1)
+
+        page.get_by_role("button", name="其余各项全部正常").click()
+        assert page.locator(".answer-choices input[value=yes]:checked").count() == (
+            page.locator(".checklist-items > li").count()
+        )
+        first.locator("label", has_text="否").click()
+        offer = first.locator("[data-round-hazard]")
+        expect(offer).to_be_visible()
+        offer.get_by_text("同时上报隐患").click()
+        item_text = first.locator("[data-hazard-field=title]").input_value()
+        assert item_text
+        first.locator("input[type=text][name$='[note]']").fill("灭火器压力不足")
+        page.get_by_role("button", name="保存本轮巡查").click()
+        expect(page.locator("#toast")).to_contain_text(SAVED)
+        wait_until(page, "async () => (await WHOutbox.list()).length === 2")
+        patrol, hazard = page.evaluate("WHOutbox.list()")
+        assert patrol["kind"] == "patrol" and hazard["kind"] == "hazard"
+        assert patrol["data"]["started_at"] <= patrol["data"]["finished_at"]
+        assert len(patrol["photos"]) == 1
+        assert hazard["data"]["patrol_id"] == patrol["id"]
+        assert hazard["data"]["title"] == item_text
+        assert hazard["data"]["description"] == "灭火器压力不足"
+        assert str(hazard["data"]["area_id"]) == str(area_id)
+    finally:
+        inspector.set_offline(False)
+    wait_until(page, "async () => (await WHOutbox.list()).length === 0", timeout_ms=15_000)
+    rows = query(
+        demo,
+        "SELECT h.patrol_id, p.area_id, p.started_at <= p.finished_at FROM hazards h "
+        "JOIN patrols p ON p.id = h.patrol_id WHERE h.client_id = ?",
+        hazard["id"].replace("-", ""),
+    ) or query(
+        demo,
+        "SELECT h.patrol_id, p.area_id, p.started_at <= p.finished_at FROM hazards h "
+        "JOIN patrols p ON p.id = h.patrol_id WHERE h.client_id = ?",
+        hazard["id"],
+    )
+    assert rows and rows[0][1] == area_id and rows[0][2] == 1
+    page.close()
+
+
+@pytest.fixture
+def fake_camera(tmp_path, demo):
+    """A camera that films the printed QR code of a checkpoint (see TESTING.md)."""
+    import qrcode
+    from PIL import Image
+
+    checkpoint_id, area_id = query(
+        demo, "SELECT id, area_id FROM checkpoints WHERE area_id IN (%s) ORDER BY id"
+        % ",".join(str(a) for a in patrol_areas(demo))
+    )[0]
+    code = qrcode.make(f"{demo.url}/safety/checkpoints/{checkpoint_id}", border=4).convert("RGB")
+    code = code.resize((400, 400))
+    frame = Image.new("RGB", (640, 480), "white")
+    frame.paste(code, (120, 40))
+    video = tmp_path / "qr.mjpeg"
+    with open(video, "wb") as out:
+        for _ in range(30):
+            frame.save(out, "JPEG", quality=90)
+    return video, area_id
+
+
+def test_the_scanner_opens_a_checkpoint_s_round_offline(
+    demo, browser_type, browser_type_launch_args, browser_context_args, fake_camera
+):
+    video, area_id = fake_camera
+    args = [
+        *browser_type_launch_args.get("args", []),
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
+    try:
+        context = ready_phone(browser, browser_context_args, demo, "I0001")
+        context.grant_permissions(["camera"])
+        context.set_offline(True)
+        page = context.new_page()
+        page.goto(demo.url + "/safety/scan")
+        assert_from_kit(page)
+        page.get_by_role("button", name="用摄像头扫码").click()
+        page.wait_for_url(f"**/safety/patrols/round/{area_id}", timeout=20_000)
+        assert_from_kit(page)
+        expect(page.locator("form[data-outbox=patrol]")).to_be_visible()
+        context.close()
+    finally:
+        browser.close()
