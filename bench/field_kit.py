@@ -114,14 +114,23 @@ def main() -> None:
     status = results[-1][1]
     pages = sum(1 for u in status["urls"] if "/static/" not in u)
     megabytes = status["bytes"] / 1048576
-    print(f"field kit of {args.employee} (demo data), {args.rounds} fresh phones, {os.cpu_count()} CPUs")
-    print(f"  URLs kept:        {status['pages']} ({pages} pages and images, "
-          f"{status['pages'] - pages} static files)")
-    print(f"  bytes kept:       {status['bytes']:,} ({megabytes:.2f} MB; target ≤ {TARGET_MB} MB)"
-          f"  {'ok' if megabytes <= TARGET_MB else 'OVER'}")
+    print(
+        f"field kit of {args.employee} (demo data), {args.rounds} fresh phones, "
+        f"{os.cpu_count()} CPUs"
+    )
+    print(
+        f"  URLs kept:        {status['pages']} ({pages} pages and images, "
+        f"{status['pages'] - pages} static files)"
+    )
+    print(
+        f"  bytes kept:       {status['bytes']:,} ({megabytes:.2f} MB; target ≤ {TARGET_MB} MB)"
+        f"  {'ok' if megabytes <= TARGET_MB else 'OVER'}"
+    )
     median = statistics.median(times)
-    print(f"  log-in → {READY}: median {median:.1f} s, spread {min(times):.1f}–{max(times):.1f} s "
-          f"(target ≤ {TARGET_SECONDS:.0f} s)  {'ok' if median <= TARGET_SECONDS else 'OVER'}")
+    print(
+        f"  log-in → {READY}: median {median:.1f} s, spread {min(times):.1f}–{max(times):.1f} s "
+        f"(target ≤ {TARGET_SECONDS:.0f} s)  {'ok' if median <= TARGET_SECONDS else 'OVER'}"
+    )
     print(f"  missing:          {len(status['missing'])}")
 
 

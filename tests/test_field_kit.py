@@ -77,8 +77,9 @@ def test_an_inspector_s_kit_holds_the_day_and_every_url_opens(client, auth):
         assert url in urls, url
     assert f"/safety/hazards/{theirs.id}" not in urls  # not theirs to follow up
     assert f"/safety/hazards/{closed.id}" not in urls  # closed: nothing to do on the floor
-    assert not any(url.startswith("/safety/patrols/round/") and url.endswith(
-        f"/{area.id + 1}") for url in urls)
+    assert not any(
+        url.startswith("/safety/patrols/round/") and url.endswith(f"/{area.id + 1}") for url in urls
+    )
     assert any(url.startswith("/safety/static/safety.css") for url in urls)
     assert any(url.startswith("/static/vendor/jsqr/") for url in urls)
     assert len(urls) == len(set(urls))

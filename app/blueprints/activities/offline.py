@@ -74,7 +74,7 @@ def stamp(user) -> str:
     """Changes with the user's places, the activities in the kit and their counts."""
     digest = hashlib.sha256()
     activities = {a.id: a for a, _p in _mine(user)} | {a.id: a for a in _organized(user)}
-    for activity, participation in _mine(user):
+    for _activity, participation in _mine(user):
         digest.update(
             repr((participation.id, participation.status, participation.checked_in_at)).encode()
         )

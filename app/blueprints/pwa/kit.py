@@ -41,7 +41,9 @@ def _files(folder: str) -> list[str]:
 def static_urls() -> list[str]:
     """Every static file of the app and of each blueprint, at the URL the pages use."""
     version = asset_version()
-    urls = [url_for("static", filename=name, v=version) for name in _files(current_app.static_folder)]
+    urls = [
+        url_for("static", filename=name, v=version) for name in _files(current_app.static_folder)
+    ]
     for name, blueprint in current_app.blueprints.items():
         if blueprint.has_static_folder:
             urls += [
