@@ -85,7 +85,9 @@ const offline = () => Boolean(document.getElementById("offline-copy")?.dataset.c
   || navigator.onLine === false;
 
 function kept(url) {
-  return kitUrls.has(url.href) || url.pathname.startsWith("/static/");
+  const page = new URL(url.href);
+  page.hash = "";  // /me#offline-kit is the page /me
+  return kitUrls.has(page.href) || url.pathname.startsWith("/static/");
 }
 
 // Whether the phone holds a copy of `url` (asked of the caches when the kit is not known yet).

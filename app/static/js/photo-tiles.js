@@ -27,7 +27,8 @@ function enhance(input) {
   take.append(button);
   tiles.append(take);
 
-  // The gallery: a second input of its own (no name, emptied after each pick).
+  // The gallery: a second input of its own, outside the form (no name, emptied after each
+  // pick), so nothing but the field itself is read as the form's photos.
   const gallery = document.createElement("input");
   gallery.type = "file";
   gallery.accept = input.accept || "image/*";
@@ -39,7 +40,8 @@ function enhance(input) {
   galleryLink.type = "button";
   galleryLink.className = "button button-small photo-gallery";
   galleryLink.textContent = strings.photo_gallery || "From the gallery";
-  input.after(tiles, galleryLink, gallery);
+  input.after(tiles, galleryLink);
+  document.body.append(gallery);
 
   const sync = () => {
     const transfer = new DataTransfer();
