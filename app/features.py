@@ -66,6 +66,7 @@ class Registry:
     nav_items: list[NavItem] = field(default_factory=list)
     card_providers: list[tuple[int, Callable]] = field(default_factory=list)
     offline_providers: list[Callable] = field(default_factory=list)
+    offline_stamps: list[Callable] = field(default_factory=list)
     sync_kinds: dict[str, KindHandler] = field(default_factory=dict)
     daily_jobs: dict[str, Callable] = field(default_factory=dict)
     demo_loaders: list[Callable] = field(default_factory=list)
@@ -79,9 +80,20 @@ class Registry:
         self.card_providers.append((order, provider))
         self.card_providers.sort(key=lambda entry: entry[0])
 
-    def offline(self, provider: Callable[[object], Iterable[str]]) -> None:
-        """`provider(user) -> urls` this user needs on the floor (their field kit)."""
+    def offline(
+        self,
+        provider: Callable[[object], Iterable[str]],
+        stamp: Callable[[object], str] | None = None,
+    ) -> None:
+        """`provider(user) -> urls` this user needs on the floor (their field kit).
+
+        `stamp(user) -> str` (optional) changes whenever what those pages show changes (a
+        hazard's new step, a revised checklist): the kit's version mixes it in, so phones
+        fetch the kit again. The URLs alone already change the version when pages come or go.
+        """
         self.offline_providers.append(provider)
+        if stamp is not None:
+            self.offline_stamps.append(stamp)
 
     def sync_kind(self, kind: str, handle: Callable, attach_photo: Callable | None = None) -> None:
         if kind in self.sync_kinds:

@@ -29,8 +29,14 @@ def cards_for(user) -> list[dict]:
 
 
 def offline_urls(user) -> list[str]:
-    """The pages kept on the phone for reading offline, in order, without repeats."""
+    """The pages (and their images) kept on the phone for reading offline, in order, without
+    repeats: what every feature registered for this user."""
     urls: dict[str, None] = {}
     for provider in registry().offline_providers:
         urls.update(dict.fromkeys(provider(user)))
     return list(urls)
+
+
+def offline_stamps(user) -> list[str]:
+    """Each feature's word on whether its kit pages changed (see `Registry.offline`)."""
+    return [stamp(user) for stamp in registry().offline_stamps]

@@ -34,12 +34,10 @@ def text_left(locator) -> float:
 
 
 def wait_until_page_cached(page, path):
+    """Until the phone holds a copy of `path`: the field kit's or one of a page opened."""
     wait_until(
         page,
-        """async (path) => {
-            const cache = await caches.open("pages");
-            return !!(await cache.match(path, { ignoreVary: true }));
-        }""",
+        """async (path) => !!(await caches.match(path, { ignoreVary: true }))""",
         path,
     )
 
@@ -114,8 +112,14 @@ def test_log_out_from_me_lands_on_log_in_and_forgets_cached_pages(live_server, p
     # The next person holding this phone cannot read the previous user's pages offline.
     wait_until(
         page,
-        """async () => !(await caches.has("pages"))
-            || (await (await caches.open("pages")).keys()).length === 0""",
+        """async () => {
+            for (const name of ["pages", "kit"]) {
+                if (await caches.has(name) && (await (await caches.open(name)).keys()).length) {
+                    return false;
+                }
+            }
+            return true;
+        }""",
     )
 
     page.context.set_offline(True)
@@ -141,15 +145,16 @@ def test_offline_reload_shows_the_cached_home_and_unvisited_pages_the_offline_pa
     expect(page.locator(".topbar")).to_have_css("background-color", "rgb(200, 16, 46)")
     page.wait_for_function("typeof window.htmx === 'object'")
 
-    page.goto(live_server.url + "/me")  # never visited
+    page.goto(live_server.url + "/notifications/settings")  # not in the kit, never visited
     expect(page.locator(".offline-card")).to_be_visible()
     expect(page.locator(".offline-card h2")).to_have_text("没有网络连接")  # i18n
-    expect(page).to_have_url(live_server.url + "/me")
+    expect(page).to_have_url(live_server.url + "/notifications/settings")
     assert_fits_phone(page)
 
     page.context.set_offline(False)
     page.reload()
-    expect(page.locator(".profile-name")).to_be_visible()
+    expect(page.locator(".offline-card")).to_have_count(0)
+    expect(page.locator("main form").first).to_be_visible()
 
 
 def test_the_page_open_when_the_worker_takes_over_is_kept_for_offline(
@@ -194,12 +199,13 @@ def test_cached_home_loads_while_the_server_is_down(server_up, page):
     page.reload()
     expect(page.locator(".greeting-name")).to_contain_text("赵安全")
     expect(nav(page)).to_be_visible()
-    page.goto(live_server.url + "/me")
+    page.goto(live_server.url + "/notifications/settings")  # not kept on the phone
     expect(page.locator(".offline-card")).to_be_visible()
 
     live_server.start()
     page.reload()
-    expect(page.locator(".profile-name")).to_have_text("赵安全")
+    expect(page.locator(".offline-card")).to_have_count(0)
+    expect(page.locator("main form").first).to_be_visible()
 
 
 def test_htmx_request_after_the_session_ended_asks_to_log_in_again(live_server, page):
@@ -209,6 +215,8 @@ def test_htmx_request_after_the_session_ended_asks_to_log_in_again(live_server, 
     # and the favicon come after "load": let them land before the cookie goes.
     wait_for_service_worker(page)
     page.wait_for_load_state("networkidle")
+    # So do the field kit's copies, fetched by the worker after log-in.
+    expect(page.locator("#kit-status")).to_contain_text("已可离线使用")
     cards_before = page.locator("#home-cards").inner_html()
 
     page.context.clear_cookies()
@@ -300,11 +308,8 @@ def test_pages_kept_at_log_in_open_offline_marked_as_a_copy(live_server, page, c
     wait_for_service_worker(page)
     wait_until(
         page,
-        """async () => {
-            const pages = await caches.open("pages");
-            return !!(await pages.match("/safety/hazards/new"))
-                && !!(await pages.match("/sync/outbox"));
-        }""",
+        """async () => !!(await caches.match("/safety/hazards/new"))
+            && !!(await caches.match("/sync/outbox"))""",
     )
     expect(page.locator("#offline-copy")).to_be_hidden()  # online: the real page
 

@@ -3,13 +3,13 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from app.features import NavItem, pages, registry
+from app.features import NavItem, registry
 
 bp = Blueprint("activities", __name__, template_folder="templates")
 
 
 def init_app(app):
-    from . import cards, demo, jobs, routes, sync  # noqa: F401
+    from . import cards, demo, jobs, offline, routes, sync  # noqa: F401
 
     app.register_blueprint(bp, url_prefix="/activities")
     reg = registry(app)
@@ -17,6 +17,6 @@ def init_app(app):
         NavItem("activities.index", _l("Activities"), "calendar", prefix="/activities", order=20)
     )
     reg.cards(cards.activity_cards, order=50)
-    reg.offline(pages("activities.index"))
+    reg.offline(offline.kit, stamp=offline.stamp)
     reg.sync_kind("checkin", sync.sync_checkin)
     reg.demo(demo.load)

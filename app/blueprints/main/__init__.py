@@ -3,7 +3,7 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from app.features import NavItem, pages, registry
+from app.features import NavItem, registry
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
@@ -16,4 +16,11 @@ def init_app(app):
     reg.nav(NavItem("main.index", _l("Home"), "home", prefix="/", order=0))
     reg.nav(NavItem("main.me", _l("Me"), "person", prefix="/me", order=90))
     reg.cards(cards.profile_cards, order=30)
-    reg.offline(pages("main.index"))
+    reg.offline(kit)
+
+
+def kit(user) -> list[str]:
+    """Home (also as the installed app's start URL, which opens it) and 我的."""
+    from flask import url_for
+
+    return [url_for("main.index"), url_for("main.index", source="pwa"), url_for("main.me")]

@@ -24,6 +24,6 @@ def init_app(app):
         )
     )
     reg.cards(cards.inbox_cards, order=10)
-    reg.offline(pages("notify.index"))
+    reg.offline(pages("notify.index"), stamp=services.inbox_stamp)
     reg.daily_job("notify.clean_inbox", jobs.clean_inbox)
     reg.demo(demo.load)

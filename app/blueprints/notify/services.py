@@ -121,6 +121,17 @@ def unread_count(user: User) -> int:
     )
 
 
+def inbox_stamp(user: User) -> str:
+    """Changes when the inbox page does: a new entry, or one read."""
+    newest, unread = db.session.execute(
+        select(
+            func.max(Notification.id),
+            func.count(Notification.id).filter(Notification.read_at.is_(None)),
+        ).where(Notification.user_id == user.id)
+    ).one()
+    return f"{newest}:{unread}"
+
+
 def latest_unread(user: User) -> Notification | None:
     return db.session.scalar(
         select(Notification)

@@ -6,6 +6,6 @@ bp = Blueprint("pwa", __name__, template_folder="templates")
 
 
 def init_app(app):
-    from . import routes  # noqa: F401
+    from . import kit, routes  # noqa: F401
 
     app.register_blueprint(bp)

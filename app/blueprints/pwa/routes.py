@@ -16,6 +16,9 @@ PRECACHE_STATIC = [
     "js/outbox-core.js",
     "js/outbox.js",
     "js/outbox-edit.js",
+    "js/kit.js",
+    "js/photo-tiles.js",
+    "js/qr-reader.js",
     "vendor/htmx/htmx-2.0.11.min.js",
     "icons/icon-192.png",
     "icons/favicon-32.png",
@@ -78,7 +81,7 @@ def manifest():
 def service_worker():
     source = (Path(current_app.static_folder) / "sw.js").read_text(encoding="utf-8")
     precache = [url_for("static", filename=name, v=asset_version()) for name in PRECACHE_STATIC]
-    precache.append(url_for("pwa.offline"))
+    precache += [url_for("pwa.offline"), url_for("pwa.needs_network")]
     source = source.replace("__VERSION__", asset_version()).replace(
         '"__PRECACHE__"', repr(precache).replace("'", '"')
     )
@@ -92,3 +95,9 @@ def service_worker():
 @bp.route("/offline")
 def offline():
     return render_template("pwa/offline.html")
+
+
+@bp.route("/offline/needs-network")
+def needs_network():
+    """What a form posted without a connection shows: the step needs the network."""
+    return render_template("pwa/offline.html", needs_network=True)

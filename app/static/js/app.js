@@ -22,47 +22,11 @@ if ("serviceWorker" in navigator) {
     .catch((error) => console.warn("service worker not registered", error));
 }
 
-const WARMED_KEY = "pages-warmed-at";
-const warming = new AbortController();
-
-// After log-out the previous user's pages must not be readable offline on this phone.
+// After log-out the previous user's pages must not be readable offline on this phone (the
+// field kit goes too: see kit.js).
 if (body.dataset.clearPages && "caches" in window) {
   caches.delete("pages");
-  localStorage.removeItem(WARMED_KEY);
 }
-
-// Reading offline: copies of the pages a person needs on the shop floor (capture forms,
-// checklists, areas, their open assignments) are fetched while online — at log-in, then at
-// most every half hour — so they open without network.
-async function keepPagesForOffline() {
-  const urls = JSON.parse(body.dataset.offlineUrls || "[]");
-  const last = Number(localStorage.getItem(WARMED_KEY) || 0);
-  if (!urls.length || !("caches" in window) || Date.now() - last < 30 * 60 * 1000) return;
-  const cache = await caches.open("pages");
-  let stored = 0;
-  for (const url of urls) {
-    try {
-      const response = await fetch(url, {
-        credentials: "same-origin", signal: warming.signal, headers: { "X-Offline-Copy": "1" },
-      });
-      if (warming.signal.aborted) return;
-      if (response.ok && !response.redirected) {
-        await cache.put(url, response);
-        stored += 1;
-      }
-    } catch (error) {
-      return;  // offline, or logging out: try again on a later page
-    }
-  }
-  if (stored) localStorage.setItem(WARMED_KEY, String(Date.now()));
-}
-keepPagesForOffline();
-
-// Logging out stops the copying at once, so no page of this user lands in the cache after
-// the log-in page has emptied it.
-document.addEventListener("submit", (event) => {
-  if (event.target.matches("form.logout")) warming.abort();
-});
 
 // Shown from the cache: say how old this copy is; once the network is back, say so and offer
 // the current page (the copy stays on screen until the person chooses to leave it).

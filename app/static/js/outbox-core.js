@@ -208,8 +208,16 @@
     try { return await response.json(); } catch (error) { return {}; }
   }
 
-  // One pass over this user's sendable records. Returns {state, pending, owner}: "done",
-  // "offline" (a fetch failed or the server is in trouble: try again later), "paused" (401).
+  // Why a fetch failed, as the person can act on it: no network at all, or a network but a
+  // server that does not answer (navigator.onLine is only trusted when it says "offline").
+  const unreachable = () => (scope.navigator && scope.navigator.onLine === false ? "offline" : "unreachable");
+  const TIMEOUT_MS = 15000;
+  const within = () => (typeof AbortSignal !== "undefined" && AbortSignal.timeout
+    ? { signal: AbortSignal.timeout(TIMEOUT_MS) } : {});
+
+  // One pass over this user's sendable records. Returns {state, reason, pending, retry,
+  // owner}: state "done", "offline" (a fetch failed or the server is in trouble: try again
+  // later; `reason` says which) or "paused" (401: log in).
   async function flushLocked() {
     // Nothing to send: ask the server nothing either (no request on every page load).
     if (!(await list()).some((r) => SENDABLE.has(r.state))) return finish("done");
@@ -217,31 +225,54 @@
     try {
       response = await fetch("/sync/token", {
         credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" },
+        ...within(),
       });
     } catch (error) {
-      return finish("offline");
+      return finish("offline", undefined, unreachable());
     }
-    if (response.status === 401) return finish("paused");
+    if (response.status === 401) return finish("paused", undefined, "login");
     const token = response.ok ? await json(response) : {};
-    if (!token.csrf_token) return finish("offline");
+    if (!token.csrf_token) return finish("offline", undefined, "unreachable");
     const owner = String(token.user_id);
     const device = await deviceId();
     const records = (await list()).filter((r) => r.owner === owner && SENDABLE.has(r.state));
     for (let i = 0; i < records.length; i += BATCH) {
       const batch = records.slice(i, i + BATCH);
       const outcome = await sendBatch(batch, device, token.csrf_token);
-      if (outcome !== "ok") return finish(outcome, owner);
+      if (outcome !== "ok") {
+        const reason = outcome === "paused" ? "login" : outcome === "server" ? "server" : unreachable();
+        return finish(outcome === "paused" ? "paused" : "offline", owner, reason);
+      }
     }
     return finish("done", owner);
   }
 
-  async function finish(state, owner) {
+  // Each record still waiting says when it was last tried and why it waits: "offline",
+  // "unreachable", "server" (it answered with an error: retried), "login", or "fix" (the
+  // server refused it: the person corrects or discards it).
+  async function finish(state, owner, reason) {
+    if (reason || owner !== undefined) {
+      const now = new Date().toISOString();
+      await transaction(["records"], "readwrite", (s) => {
+        const request = s.records.getAll();
+        request.onsuccess = () => {
+          for (const record of request.result) {
+            if (owner !== undefined && record.owner !== owner) continue;
+            let why = reason;
+            if (state === "done") why = record.state === "error" ? "server" : "fix";
+            else if (!SENDABLE.has(record.state)) why = "fix";
+            const tried = SENDABLE.has(record.state) || !record.last_try;
+            s.records.put({ ...record, reason: why, last_try: tried ? now : record.last_try });
+          }
+        };
+      });
+    }
     const all = await list();
     const mine = all.filter((r) => owner === undefined || r.owner === owner);
     // Records the server could not take just now: the caller should try again later.
     const retry = mine.filter((r) => r.state === "error").length;
     changed();
-    return { state, pending: mine.length, retry, owner };
+    return { state, reason, pending: mine.length, retry, owner };
   }
 
   async function sendBatch(batch, device, csrf) {
@@ -254,12 +285,13 @@
           "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf,
         },
         body: JSON.stringify({ device, records: batch.map(wire) }),
+        ...within(),
       });
     } catch (error) {
       return "offline";
     }
     if (response.status === 401) return "paused";
-    if (response.status >= 500 || response.status === 404) return "offline";
+    if (response.status >= 500 || response.status === 404) return "server";
     const body = await json(response);
     if (!response.ok || !Array.isArray(body.results)) {
       const message = body.error || `${response.status}`;
@@ -283,8 +315,11 @@
         await update(record.id, { state: "photo_error", errors: photos.errors, url: result.url });
       } else {
         await remove(record.id);
-        const { id, kind, name, label, captured_at, owner } = record;
-        changed({ type: "synced", url: result.url, record: { id, kind, name, label, captured_at, owner } });
+        const { id, kind, name, label, captured_at, owner, form_url, data } = record;
+        changed({
+          type: "synced", url: result.url,
+          record: { id, kind, name, label, captured_at, owner, form_url, data },
+        });
       }
       return "ok";
     }
@@ -307,12 +342,13 @@
           credentials: "same-origin",
           headers: { "Content-Type": "image/jpeg", Accept: "application/json", "X-CSRFToken": csrf },
           body: photo.bytes,
+          ...within(),
         });
       } catch (error) {
         return { outcome: "offline", errors };
       }
       if (response.status === 401) return { outcome: "paused", errors };
-      if (response.status >= 500) return { outcome: "offline", errors };
+      if (response.status >= 500) return { outcome: "server", errors };
       if (!response.ok) {
         const body = await json(response);
         errors.photos = [...(errors.photos || []), body.error || `${response.status}`];

@@ -16,9 +16,16 @@ const supported = Boolean(
 let seqCounter = 0;
 let backoff = 0;
 let retryTimer = null;
+let nextTry = null;
 let flushing = null;
 let again = false;
 let paused = false;
+let lastResult = null;
+// While records wait and the page is on screen, the server is asked again every few seconds,
+// so they arrive within seconds of it answering again; a hidden page leaves it to Background
+// Sync and to the page's return.
+const PROBE_MS = [1000, 2000, 3000];
+const HIDDEN_RETRY_MS = 60000;
 // Records sent during this page's life: shown as synced, with their link, until reload.
 const synced = new Map();
 
@@ -115,8 +122,8 @@ function labelOf(form, data) {
   return String((field && data[field]) || "").slice(0, 80);
 }
 
-async function capture(form, submitter) {
-  const recordId = crypto.randomUUID();
+async function capture(form, submitter, extra = {}) {
+  const recordId = extra.id || crypto.randomUUID();
   const { refs, photos } = await readPhotos(form, recordId);
   const data = formData(form, submitter);
   const record = {
@@ -129,13 +136,35 @@ async function capture(form, submitter) {
     // Where to correct it if the server refuses it (the form's page works offline).
     form_url: location.pathname + location.search,
     captured_at: new Date().toISOString(),
-    data,
+    data: { ...data, ...(extra.data || {}) },
     photos: refs,
     state: "pending",
     errors: null,
     seq: Date.now() * 1000 + (seqCounter++ % 1000),
   };
   await Outbox.add(record, photos);
+  return record;
+}
+
+// A record made by the page's own script rather than read from a form (a hazard raised
+// from a round's "no"), kept like any other.
+async function captureData({ kind, name, label = "", data }) {
+  const record = {
+    id: crypto.randomUUID(),
+    owner: userId,
+    kind,
+    name: name || kind,
+    label: String(label).slice(0, 80),
+    labels: {},
+    form_url: location.pathname + location.search,
+    captured_at: new Date().toISOString(),
+    data,
+    photos: [],
+    state: "pending",
+    errors: null,
+    seq: Date.now() * 1000 + (seqCounter++ % 1000),
+  };
+  await Outbox.add(record, []);
   return record;
 }
 
@@ -158,14 +187,30 @@ document.addEventListener("submit", (event) => {
   if (!supported || !userId || !form.matches("form[data-outbox]") || event.defaultPrevented) return;
   event.preventDefault();
   holdingButton(event, async () => {
-    await capture(form, event.submitter);
+    const record = await capture(form, event.submitter);
+    const more = [];
+    // A form may bring records of its own along (the round's hazards): after it, in order.
+    form.dispatchEvent(new CustomEvent("outbox:captured", { detail: { record, more } }));
+    for (const follow of more) await follow();
     form.reset();
-    notify(t("saved"));
     askPersistence();
     registerBackgroundSync();
-    flush();
+    await tellWhereItIs(record, flush());
   });
 });
+
+// "Saved on this phone" only when the record really waits: a record that reaches the server
+// at once says so instead.
+async function tellWhereItIs(record, flushed) {
+  const settled = await Promise.race([
+    flushed.then(() => true, () => true),
+    new Promise((resolve) => setTimeout(() => resolve(false), 2500)),
+  ]);
+  const still = await Outbox.get(record.id).catch(() => null);
+  if (!still) notify(t("sent"));
+  else if (settled && still.state === "invalid") notify(t("refused"));
+  else notify(t("saved"));
+}
 
 // --- flushing ------------------------------------------------------------------------------
 
@@ -182,10 +227,15 @@ async function flush() {
         result = { state: "offline" };
       }
       clearTimeout(retryTimer);
+      nextTry = null;
+      lastResult = result;
       paused = result.state === "paused";
       if (result.state === "offline" || (result.state === "done" && result.retry)) {
-        backoff = Math.min(backoff ? backoff * 2 : 5000, 300000);
-        retryTimer = setTimeout(flush, backoff);
+        const delay = document.visibilityState === "hidden"
+          ? HIDDEN_RETRY_MS : PROBE_MS[Math.min(backoff, PROBE_MS.length - 1)];
+        backoff += 1;
+        nextTry = Date.now() + delay;
+        retryTimer = setTimeout(flush, delay);
       } else {
         backoff = 0;
       }
@@ -255,6 +305,7 @@ function row(record, { actions }) {
     el("div", { class: "row-meta" }, record.name, " · ",
       new Date(record.captured_at).toLocaleString(), record.photos.length
         ? ` · ${t("photos", { n: record.photos.length })}` : ""),
+    waiting(record),
     errorList(record.errors, record.labels));
   if (actions) {
     li.append(el("div", { class: "actions" },
@@ -265,6 +316,28 @@ function row(record, { actions }) {
       el("button", { type: "button", class: "button button-small button-danger", "data-outbox-discard": record.id }, t("discard"))));
   }
   return li;
+}
+
+const clock = (when) => new Date(when).toLocaleTimeString([], { hour12: false });
+
+// Why a record waits, when it was last tried and when it is tried next.
+function waiting(record) {
+  if (!record.reason && !record.last_try) return null;
+  const parts = [];
+  if (record.reason) parts.push(t(`reason_${record.reason}`));
+  if (record.last_try) parts.push(t("last_try", { time: clock(record.last_try) }));
+  if (record.reason !== "fix" && record.reason !== "login") {
+    parts.push(nextTry ? t("next_try", { time: clock(nextTry) }) : t("next_try_connection"));
+  }
+  return el("div", { class: "row-meta outbox-why", "data-outbox-why": record.reason || "" }, parts.join(" · "));
+}
+
+// `data-outbox-match="hazard_id=5"`: only the records about this page's own subject.
+function matches(holder, record) {
+  const rule = holder.dataset.outboxMatch;
+  if (!rule) return true;
+  const [key, value] = rule.split("=");
+  return String(record.data?.[key] ?? "") === value;
 }
 
 async function render() {
@@ -281,7 +354,7 @@ async function render() {
   for (const holder of document.querySelectorAll("[data-outbox-pending]")) {
     const kind = holder.dataset.outboxPending;
     const done = [...synced.values()].filter((r) => r.owner === userId);
-    const shown = [...mine, ...done].filter((r) => kind === "*" || r.kind === kind);
+    const shown = [...mine, ...done].filter((r) => (kind === "*" || r.kind === kind) && matches(holder, r));
     holder.replaceChildren(...shown.map((r) => row(r, { actions: holder.hasAttribute("data-outbox-actions") })));
     holder.hidden = shown.length === 0;
   }
@@ -320,9 +393,40 @@ document.addEventListener("click", async (event) => {
     if (!window.confirm(t("confirm_discard"))) return;
     await Outbox.remove(discard.dataset.outboxDiscard);
   } else if (syncNow) {
-    flush();
+    syncNowPressed(syncNow);
   }
 });
+
+// "Sync now" always answers: busy while it works, then what happened, in words.
+async function syncNowPressed(button) {
+  const line = document.querySelector("[data-outbox-sync-result]");
+  const label = button.textContent;
+  button.disabled = true;
+  button.textContent = t("syncing");
+  backoff = 0;
+  let result;
+  try {
+    result = await flush();
+  } finally {
+    button.disabled = false;
+    button.textContent = label;
+  }
+  const left = (await Outbox.list().catch(() => [])).filter((r) => r.owner === userId);
+  let text;
+  if (!result) text = t("sync_unsupported");
+  else if (result.state === "paused") text = t("login_to_sync", { n: left.length });
+  else if (result.state === "offline") {
+    text = t(`sync_${result.reason === "offline" ? "offline" : "unreachable"}`,
+      { time: nextTry ? clock(nextTry) : "" });
+  } else if (left.some((r) => r.state === "error")) text = t("sync_server", { time: nextTry ? clock(nextTry) : "" });
+  else if (left.length) text = t("sync_fix", { n: left.length });
+  else text = t("sync_done");
+  if (line) {
+    line.textContent = text;
+    line.hidden = false;
+  }
+  notify(text);
+}
 
 // The outbox page must open without a network. The copies made at log-in (app.js) include it,
 // but they are made on page loads while online: a person who went offline before they were
@@ -335,7 +439,7 @@ function keepOutboxPageOffline() {
   outboxPageKept = true;
   caches.open("pages")
     .then(async (cache) => {
-      if (await cache.match(url, { ignoreVary: true })) return;
+      if (await caches.match(url, { ignoreVary: true })) return;  // the kit's or a copy
       const response = await fetch(url, { headers: { "X-Offline-Copy": "1" } });  // leaves flashes be
       if (response.ok && !response.redirected) await cache.put(url, response);
     })
@@ -350,7 +454,11 @@ function outboxUrl() {
 
 if (supported) {
   const heard = (detail) => {
-    if (detail?.type === "synced") synced.set(detail.record.id, { ...detail.record, state: "synced", url: detail.url });
+    if (detail?.type === "synced") {
+      synced.set(detail.record.id, { ...detail.record, state: "synced", url: detail.url });
+      self.dispatchEvent(new CustomEvent("outbox:synced", { detail }));
+      refreshAfterSync(detail.record);
+    }
     render();
   };
   // The channel reaches this page too (another instance of it posts), and the other tabs.
@@ -359,10 +467,15 @@ if (supported) {
   } else {
     self.addEventListener("outbox:changed", (event) => heard(event.detail));
   }
-  self.addEventListener("online", () => flush());
+  // A new chance: start probing from the shortest interval again.
+  const fresh = () => { backoff = 0; flush(); };
+  self.addEventListener("online", fresh);
+  self.addEventListener("pageshow", (event) => { if (event.persisted) fresh(); });
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") flush();
+    if (document.visibilityState === "visible") fresh();
   });
+  // Between tries, the outbox's "next try" times count on the page's own timer.
+  setInterval(() => { if (nextTry && document.querySelector("[data-outbox-why]")) render(); }, 5000);
   navigator.serviceWorker?.addEventListener("message", (event) => {
     if (event.data?.type === "outbox-changed") render();
   });
@@ -371,8 +484,40 @@ if (supported) {
   flush();
 }
 
+// Pages stay true: a record captured on this page that reached the server changes what the
+// page shows (a follow-up moves the hazard on), so the page's parts marked
+// `data-refresh-on-sync` are fetched again — the used form closes, the timeline grows.
+let refreshing = null;
+async function refreshAfterSync(record) {
+  if (record.owner !== userId || !record.form_url) return;
+  if (record.form_url !== location.pathname + location.search) return;
+  const parts = [...document.querySelectorAll("[data-refresh-on-sync]")];
+  if (!parts.length || refreshing) return;
+  refreshing = (async () => {
+    try {
+      const response = await fetch(location.href, {
+        credentials: "same-origin", cache: "no-store", headers: { "X-Offline-Copy": "1" },
+      });
+      if (!response.ok || response.redirected) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      for (const part of parts) {
+        const next = fresh.getElementById(part.id);
+        if (!next) continue;
+        part.replaceWith(next);
+        self.htmx?.process(next);
+        next.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true }));
+      }
+      await render();
+    } catch (error) {
+      // Offline again: the page shows the record as synced; a reload later shows the rest.
+    } finally {
+      refreshing = null;
+    }
+  })();
+}
+
 // What outbox-edit.js (correcting a refused record) builds on.
 self.WHOutboxPage = {
   supported, userId, t, el, errorList, notify, holdingButton, outboxUrl,
-  formData, readPhotos, fieldLabels, labelOf, registerBackgroundSync,
+  formData, readPhotos, fieldLabels, labelOf, registerBackgroundSync, captureData,
 };

@@ -132,7 +132,7 @@ def fill_round(page, photo: str) -> int:
     assert n >= 3
     for index in range(n):
         items.nth(index).locator("label", has_text="否" if index == 0 else "是").click()
-    items.nth(0).locator("input[type=text]").fill("灭火器过期")
+    items.nth(0).locator("input[name$='[note]']").fill("灭火器过期")
     items.nth(0).locator("input[type=file]").set_input_files([photo])
     page.get_by_role("button", name="保存本轮巡查").click()
     return n

@@ -93,6 +93,12 @@ def area(area_id):
     checkpoint = None
     if request.args.get("checkpoint", type=int):
         checkpoint = db.session.get(Checkpoint, request.args.get("checkpoint", type=int))
+        if checkpoint is not None and checkpoint.area_id != area.id:
+            checkpoint = None
+    return _area_page(area, checkpoint)
+
+
+def _area_page(area, checkpoint):
     start = StartPatrolForm(area_id=str(area.id), checkpoint_id=checkpoint.id if checkpoint else "")
     start.area_id.choices = [(str(area.id), area.full_name)]
     return page_or_partial(
@@ -154,9 +160,31 @@ def checkpoint_qr(checkpoint_id):
 @bp.route("/checkpoints/<int:checkpoint_id>")
 @login_required
 def checkpoint(checkpoint_id):
-    """Where a checkpoint's QR code leads: its area, with the checkpoint picked."""
+    """Where a checkpoint's QR code leads: its area's page with the checkpoint picked, at
+    this address (not a redirect), so the phone's copy of it opens offline."""
     checkpoint = db.get_or_404(Checkpoint, checkpoint_id)
-    return redirect(url_for("safety.area", area_id=checkpoint.area_id, checkpoint=checkpoint.id))
+    return _area_page(checkpoint.area, checkpoint)
+
+
+@bp.route("/scan")
+@login_required
+def scan():
+    """The in-app QR scanner: a checkpoint's or an area's code opens its round (for who may
+    patrol) or its page, from the phone's copy when there is no network."""
+    from ..offline import patrol_areas
+
+    targets = {}
+    for area in patrol_areas(current_user):
+        round_url = url_for("safety.patrol_round", area_id=area.id)
+        targets[url_for("safety.area", area_id=area.id)] = round_url
+        for checkpoint in area.checkpoints:
+            targets[url_for("safety.checkpoint", checkpoint_id=checkpoint.id)] = round_url
+    return page_or_partial(
+        "safety/scan.html",
+        "safety/scan.html",
+        targets=targets,
+        permissions_is_network=permissions.is_network(current_user),
+    )
 
 
 @bp.route("/areas/<int:area_id>/print")

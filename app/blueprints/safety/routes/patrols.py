@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.errors import form_status, submit
 from app.extensions import db, htmx
-from app.models.hazards import Hazard, Violation
+from app.models.hazards import Category, Hazard, Severity, Violation
 from app.models.safety import Area, ChecklistVersion, Patrol, PatrolPlan, PatrolStatus, week_start
 
 from .. import bp, permissions, queries, services
@@ -274,4 +274,6 @@ def patrol_round(area_id):
         area=area,
         version=version,
         errors=done.errors if done is not None else {},
+        categories=list(Category),
+        severities=list(Severity),
     )
