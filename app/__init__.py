@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app import config as app_config
-from app import features
+from app import features, guards
 from app.extensions import babel, csrf, db, htmx, login_manager, migrate
 from app.jobs import init_jobs
 from app.models._types import render_item
@@ -59,6 +59,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True, render_item=render_item)
+    guards.init_app(app)  # before the blueprints: it sets the `int` URL converter
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

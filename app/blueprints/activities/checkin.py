@@ -25,12 +25,13 @@ from app.blueprints.activities.queries import can_manage
 from app.blueprints.sync.registry import HandlerResult, SyncInvalid
 from app.errors import Refused
 from app.extensions import db
+from app.guards import parse_id
 from app.models import User
 from app.models._types import utcnow
 from app.models.activities import Activity, Participation, ParticipationStatus
 from app.services import audit
 
-CODE = re.compile(r"^(?:WH-CHECKIN:)?(\d{1,12})-?([A-Z2-7]{6})$")
+CODE = re.compile(r"^(?:WH-CHECKIN:)?([0-9]{1,12})-?([A-Z2-7]{6})$")
 
 
 def _signature(participation_id: int, activity_id: int, user_id: int) -> str:
@@ -119,7 +120,8 @@ def check_in(
     match = CODE.match(normalise(code))
     if not match:
         return _invalid(_("This is not a check-in code. Codes look like 12-ABCDEF."))
-    participation = db.session.get(Participation, int(match.group(1)))
+    participation_id = parse_id(match.group(1))
+    participation = db.session.get(Participation, participation_id) if participation_id else None
     if participation is None or not hmac.compare_digest(
         match.group(2),
         _signature(participation.id, participation.activity_id, participation.user_id),
@@ -188,14 +190,8 @@ def sync_record(organizer: User, record_id: str, data: dict, captured_at: dateti
 
     For the sync blueprint's handler registry; answers in the shape of one sync result.
     """
-    activity_id = data.get("activity_id")
-    if isinstance(activity_id, str) and activity_id.isdigit():  # as a form sends it
-        activity_id = int(activity_id)
-    activity = (
-        db.session.get(Activity, activity_id)
-        if isinstance(activity_id, int) and not isinstance(activity_id, bool)
-        else None
-    )
+    activity_id = parse_id(data.get("activity_id"))  # a number, or digits as a form sends it
+    activity = db.session.get(Activity, activity_id) if activity_id is not None else None
     if activity is None:
         return {
             "status": "invalid",

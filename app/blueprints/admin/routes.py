@@ -18,6 +18,7 @@ from app.blueprints.admin.forms import (
 )
 from app.blueprints.auth.access import roles_required
 from app.extensions import db, htmx
+from app.guards import parse_id
 from app.models import AuditLog, Department, Role, User, UserRole
 from app.rendering import page_or_fragment
 from app.services import departments as dept_service
@@ -89,8 +90,7 @@ def users_query(args):
     department = args.get("department", "")
     if department == "none":
         query = query.where(User.department_id.is_(None))
-    elif department.isdigit():
-        dept_id = int(department)
+    elif (dept_id := parse_id(department)) is not None:
         teams = select(Department.id).where(Department.parent_id == dept_id)
         query = query.where(or_(User.department_id == dept_id, User.department_id.in_(teams)))
     if (role := args.get("role")) in {r.value for r in Role}:

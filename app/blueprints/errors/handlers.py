@@ -65,8 +65,10 @@ def csrf_error(error):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
+    # A description of our own (raise BadRequest(_("…"))) says more than the generic text.
+    own = error.description != type(error).description
     return error_response(
-        error.code or 500, None if error.code in _messages() else error.description
+        error.code or 500, error.description if own or error.code not in _messages() else None
     )
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
+from app.guards import parse_id
 from app.models import Department, Role, User, UserRole
 from app.models.hazards import OPEN_STATUSES, Hazard, HazardEvent, HazardStatus, Photo, Severity
 from app.models.safety import Area, week_start
@@ -31,8 +32,7 @@ class HazardFilters:
     @classmethod
     def from_args(cls, args) -> "HazardFilters":
         def number(key):
-            value = args.get(key, "")
-            return int(value) if value.isdigit() else None
+            return parse_id(args.get(key, ""))
 
         status = args.get("status", "")
         severity = args.get("severity", "")

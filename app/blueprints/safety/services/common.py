@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
+from app.guards import parse_id
 
 __all__ = ["ValidationFailed", "Refused", "Conflict"]
 
@@ -54,10 +55,8 @@ def record_id(data, key: str, model, errors: dict, *, required=True, where=None)
         if required:
             errors.setdefault(key, []).append(_("Choose one."))
         return None
-    try:
-        row = db.session.get(model, int(raw))
-    except (TypeError, ValueError):
-        row = None
+    row_id = parse_id(raw)
+    row = db.session.get(model, row_id) if row_id is not None else None
     if row is None or (where is not None and not where(row)):
         errors.setdefault(key, []).append(_("Choose one of the options given."))
         return None
