@@ -27,6 +27,8 @@ from flask import Flask, current_app, has_app_context, has_request_context, url_
 from flask.cli import AppGroup, with_appcontext
 from huey import Huey, crontab
 from huey.storage import BaseStorage, RedisStorage, SqliteStorage
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,55 @@ def app_task(*task_args, **task_kwargs):
         return huey.task(*task_args, **task_kwargs)(_in_app_context(func))
 
     return decorator
+
+
+# Jobs wait for the transaction that they read to commit, keyed by the (nested) transaction
+# they were queued in: a savepoint's release hands them to its parent, a rollback drops them.
+_AFTER_COMMIT = "jobs_after_commit"
+
+
+def enqueue_after_commit(task: Callable, *args, session=None) -> None:
+    """Queue `task(*args)` once the session's OUTERMOST transaction commits; never if it
+    rolls back.
+
+    SQLAlchemy fires `after_commit` when a savepoint is released too (e.g. each record of a
+    `/sync` batch): a job queued there would run before the batch commits and find nothing.
+    Without a transaction the job is queued at once.
+    """
+    from app.extensions import db
+
+    session = session or db.session()
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if transaction is None:
+        task(*args)
+        return
+    session.info.setdefault(_AFTER_COMMIT, {}).setdefault(transaction, []).append((task, args))
+
+
+@event.listens_for(Session, "after_commit")
+def _queue_on_outermost_commit(session):
+    pending = session.info.get(_AFTER_COMMIT)
+    if not pending:
+        return
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    jobs = pending.pop(transaction, [])
+    if transaction is not None and transaction.nested:
+        pending.setdefault(transaction.parent, []).extend(jobs)
+        return
+    session.info.pop(_AFTER_COMMIT, None)
+    for task, args in jobs + [job for rest in pending.values() for job in rest]:
+        try:
+            task(*args)
+        except Exception:  # the commit stands; a queue that is down must not fail the request
+            log.exception("could not queue %s after commit", getattr(task, "name", task))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_with_rollback(session, transaction):
+    # Jobs still keyed by a transaction that ended were not handed on by a commit.
+    pending = session.info.get(_AFTER_COMMIT)
+    if pending:
+        pending.pop(transaction, None)
 
 
 def path_for(endpoint: str, **values) -> str:

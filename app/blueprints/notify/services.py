@@ -7,16 +7,14 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
 
 from app.blueprints.notify.push import b64url_decode
 from app.extensions import db
+from app.jobs import enqueue_after_commit
 from app.models import Category, Notification, NotificationPreference, PushSubscription, User
 from app.models._types import utcnow
 from app.models.notify import CHOOSABLE_CATEGORIES
-
-_PENDING = "notify_pending_push"
 
 
 def notify(user_ids: Iterable[int], kind: str, title, body="", url: str = "") -> list[Notification]:
@@ -52,7 +50,9 @@ def notify(user_ids: Iterable[int], kind: str, title, body="", url: str = "") ->
             )
     db.session.add_all(rows)
     db.session.flush()
-    db.session.info.setdefault(_PENDING, []).extend(row.id for row in rows)
+    from app.blueprints.notify.tasks import fan_out
+
+    enqueue_after_commit(fan_out, [row.id for row in rows])
     return rows
 
 
@@ -71,20 +71,6 @@ def _local_path(url: str) -> str:
     if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
         raise ValueError(f"notification url must be a path inside the app, not {url!r}")
     return url[:500]
-
-
-@event.listens_for(Session, "after_commit")
-def _push_after_commit(session):
-    ids = session.info.pop(_PENDING, None)
-    if ids:
-        from app.blueprints.notify.tasks import fan_out
-
-        fan_out(ids)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session):
-    session.info.pop(_PENDING, None)
 
 
 def send_test(user: User) -> Notification:
