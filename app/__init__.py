@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from app import config as app_config
 from app import features, guards
 from app.extensions import babel, csrf, db, htmx, login_manager, migrate
+from app.guards import parse_id
 from app.jobs import init_jobs
 from app.models._types import render_item
 
@@ -104,9 +105,12 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        user_id, _, fingerprint = session_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user_id, _, rest = session_id.partition(":")
+        fingerprint, _, version = rest.partition(":")
+        user = db.session.get(User, parse_id(user_id)) if parse_id(user_id) else None
         if user is None or not hmac.compare_digest(fingerprint, user.password_fingerprint):
+            return None
+        if version != str(user.session_version):
             return None
         return user
 

@@ -179,16 +179,37 @@ def daily_jobs() -> dict[str, Callable[[], object]]:
     return dict(registry().daily_jobs)
 
 
-def run_all_daily_jobs() -> dict[str, str]:
-    """Run every daily job now; returns name → "ok" or the error, for logs and tests."""
-    from app.extensions import db
+def run_all_daily_jobs(day=None) -> dict[str, str]:
+    """Run every daily job that has not run yet on `day` (today in Asia/Shanghai); returns
+    name → "ok", "already ran today" or the error, for logs and tests.
 
+    Each job's run marker (`JobRun`, unique per name and day) is written in the job's own
+    transaction: a second run the same day (a second consumer, the command by hand) does
+    nothing, and a job that failed runs again.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from app.extensions import db
+    from app.models import JobRun
+
+    day = day or datetime.now(LOCAL_TZ).date()
     outcome = {}
     for name, func in sorted(daily_jobs().items()):
+        try:
+            db.session.add(JobRun(name=name, day=day))
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            outcome[name] = "already ran today"
+            continue
         try:
             func()
             db.session.commit()
             outcome[name] = "ok"
+        except IntegrityError:
+            # Another consumer ran it meanwhile and committed its marker first.
+            db.session.rollback()
+            outcome[name] = "already ran today"
         except Exception as error:  # one broken job must not stop the others
             db.session.rollback()
             log.exception("daily job %s failed", name)

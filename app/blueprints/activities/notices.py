@@ -71,6 +71,7 @@ def send_reminders(now=None) -> int:
                 activity.starts_at,
                 activity.place,
                 _activity_url(activity),
+                now=now,
             )
         activity.reminder_sent_at = now
     return len(due)

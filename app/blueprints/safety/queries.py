@@ -311,6 +311,6 @@ def overdue_hazards(today: date | None = None) -> list[Hazard]:
     return db.session.scalars(
         select(Hazard)
         .where(Hazard.status.in_(OPEN_STATUSES), Hazard.due_on < (today or local_today()))
-        .options(joinedload(Hazard.assignee).lazyload(User.role_rows))
+        .options(joinedload(Hazard.assignee).lazyload(User.role_rows), joinedload(Hazard.area))
         .order_by(Hazard.due_on, Hazard.id)
     ).all()
