@@ -73,9 +73,12 @@ class Config:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     ROSTER_MAX_BYTES = 5 * 1024 * 1024
     ROSTER_MAX_ROWS = 5000
-    # Failed log-ins tolerated in the window before the account or address is paused.
+    # Failed log-ins tolerated in the window before guesses are delayed (growing delays, see
+    # app/blueprints/auth/throttle.py): one account from one address; one account from
+    # anywhere; one address (a factory's shared one) for any account.
     LOGIN_WINDOW = timedelta(minutes=15)
     LOGIN_MAX_FAILURES_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_SPREAD = 10
     LOGIN_MAX_FAILURES_ADDRESS = 20
     USERS_PER_PAGE = 20
     AUDIT_PER_PAGE = 30

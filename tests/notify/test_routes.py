@@ -65,13 +65,20 @@ def test_an_empty_inbox_says_so(client, auth):
     assert "还没有消息" in client.get("/notifications/").get_data(as_text=True)
 
 
-def test_opening_marks_read_and_goes_to_the_item(client, auth, db):
+def test_opening_shows_it_unchanged_and_its_form_marks_read_and_goes_to_the_item(client, auth, db):
     user = make_user()
     row = _notify(user, "去看看", url="/me")
     auth.login(user)
-    response = client.get(f"/notifications/{row.id}")
+    page = client.get(f"/notifications/{row.id}")
+    assert page.status_code == 200 and "去看看" in page.get_data(as_text=True)
+    # A GET changes nothing (issue 12, item 12): a link or an <img> elsewhere cannot.
+    assert db.session.get(Notification, row.id).read_at is None
+    assert "data-auto-submit" in page.get_data(as_text=True)
+
+    response = client.post(f"/notifications/{row.id}/read", data={"go": "1"})
     assert response.status_code == 303
     assert response.headers["Location"] == "/me"
+    db.session.expire_all()
     assert db.session.get(Notification, row.id).read_at is not None
 
 

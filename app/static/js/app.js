@@ -22,6 +22,16 @@ if ("serviceWorker" in navigator) {
     .catch((error) => console.warn("service worker not registered", error));
 }
 
+// htmx's event filters ("visibilitychange[…]") need eval, which the CSP forbids: pages that
+// refresh when the phone shows them again listen for this event instead.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") document.dispatchEvent(new Event("page-visible"));
+});
+
+// A form that sends itself once shown: opening a notification marks it read by POST (the
+// GET that showed the page changed nothing). Without JavaScript it is a button.
+for (const form of document.querySelectorAll("form[data-auto-submit]")) form.requestSubmit();
+
 const WARMED_KEY = "pages-warmed-at";
 const warming = new AbortController();
 
