@@ -148,7 +148,7 @@ class Fuzzer:
                 continue
             for role in ROLES:
                 response = self.request(role, "GET", url)
-                if not response.mimetype == "text/html":
+                if response.mimetype != "text/html":
                     continue
                 parser = _Forms(url)
                 parser.feed(response.get_data(as_text=True))

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.extensions import db
 from app.jobs import enqueue_after_commit, huey, init_jobs
 from app.models import Role
 from tests.factories import make_user
