@@ -100,4 +100,9 @@ def from_environment(instance_path: str) -> dict:
         # Mixed into the service worker's version, so phones take a new worker although no
         # precached file changed (the browser tests play a worker update with it).
         "ASSET_VERSION_SALT": os.environ.get("ASSET_VERSION_SALT", ""),
+        # The push services the server may connect to (see app/blueprints/notify/endpoints.py);
+        # comma-separated, a leading dot allows sub-domains. Empty: the browsers' own.
+        "PUSH_SERVICE_HOSTS": [
+            h.strip() for h in os.environ.get("PUSH_SERVICE_HOSTS", "").split(",") if h.strip()
+        ],
     }

@@ -161,7 +161,7 @@ def test_public_key_is_the_vapid_key(client):
     assert len(key) == 87  # base64url of a 65-byte uncompressed P-256 point
 
 
-def _subscription(endpoint="https://push.example.com/send/abc"):
+def _subscription(endpoint="https://fcm.googleapis.com/fcm/send/abc"):
     return Browser().subscription(endpoint)
 
 
@@ -172,7 +172,7 @@ def test_subscribe_and_unsubscribe(client, auth, db):
     assert response.status_code == 201
     assert response.get_json() == {"ok": True, "devices": 1}
     sub = db.session.scalar(select(PushSubscription))
-    assert (sub.user_id, sub.endpoint) == (user.id, "https://push.example.com/send/abc")
+    assert (sub.user_id, sub.endpoint) == (user.id, "https://fcm.googleapis.com/fcm/send/abc")
 
     # The same browser again: still one row.
     client.post("/notifications/subscriptions", json=_subscription())
@@ -201,7 +201,7 @@ def test_someone_elses_subscription_cannot_be_deleted(client, auth, db):
     auth.login(other)
     client.post(
         "/notifications/subscriptions/delete",
-        json={"endpoint": "https://push.example.com/send/abc"},
+        json={"endpoint": "https://fcm.googleapis.com/fcm/send/abc"},
     )
     assert db.session.scalar(select(PushSubscription)) is not None
 
@@ -211,8 +211,8 @@ def test_someone_elses_subscription_cannot_be_deleted(client, auth, db):
     [
         ({"endpoint": "http://push.example.com/x", "keys": {}}, "endpoint"),
         ({"endpoint": "http://127.0.0.1:8000/x", "keys": {}}, "endpoint"),
-        ({"endpoint": "https://push.example.com/x", "keys": {"p256dh": "AAAA"}}, "p256dh"),
-        ({"endpoint": "https://push.example.com/x"}, "auth"),
+        ({"endpoint": "https://fcm.googleapis.com/x", "keys": {"p256dh": "AAAA"}}, "p256dh"),
+        ({"endpoint": "https://fcm.googleapis.com/x"}, "auth"),
         (["not", "a", "dict"], "subscription"),
     ],
 )
@@ -235,24 +235,24 @@ def test_subscribing_needs_a_session(client):
 
 def test_the_service_worker_renews_a_subscription_by_its_old_endpoint(client, db):
     user = make_user()
-    services.save_subscription(user, _subscription("https://push.example.com/send/old"))
+    services.save_subscription(user, _subscription("https://fcm.googleapis.com/fcm/send/old"))
     db.session.commit()
-    new = _subscription("https://push.example.com/send/new")
+    new = _subscription("https://fcm.googleapis.com/fcm/send/new")
 
     unknown = client.post(
         "/notifications/subscriptions/renew",
-        json={"old_endpoint": "https://push.example.com/send/nope", "subscription": new},
+        json={"old_endpoint": "https://fcm.googleapis.com/fcm/send/nope", "subscription": new},
     )
     assert unknown.status_code == 404
     response = client.post(
         "/notifications/subscriptions/renew",
-        json={"old_endpoint": "https://push.example.com/send/old", "subscription": new},
+        json={"old_endpoint": "https://fcm.googleapis.com/fcm/send/old", "subscription": new},
     )
     assert response.status_code == 200
     (sub,) = db.session.scalars(select(PushSubscription)).all()
     assert (sub.user_id, sub.endpoint, sub.p256dh) == (
         user.id,
-        "https://push.example.com/send/new",
+        "https://fcm.googleapis.com/fcm/send/new",
         new["keys"]["p256dh"],
     )
 

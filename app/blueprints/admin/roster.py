@@ -27,12 +27,30 @@ from app.services.users import (
 )
 
 HEADERS = {
-    "employee_no": {"employee number", "employee no", "employee_no", "工号", "员工编号", "职工号"},
+    "employee_no": {
+        "employee number",
+        "employee no",
+        "employee_no",
+        "工号",
+        "员工编号",
+        "职工号",
+        "工號",
+        "員工編號",
+        "職工號",
+    },
     "name": {"name", "姓名"},
-    "department": {"department", "部门", "所在部门"},
-    "phone": {"phone", "电话", "手机", "手机号", "联系电话"},
+    "department": {"department", "部门", "所在部门", "部門", "所在部門"},
+    "phone": {"phone", "电话", "手机", "手机号", "联系电话", "電話", "手機", "手機號", "聯繫電話"},
     "roles": {"roles", "role", "角色"},
 }
+# A roster has five columns; a sheet may claim 16,384 (A1:XFD1048576) and so many rows that
+# reading them padded would take gigabytes. Read this many columns, and refuse a sheet whose
+# rows run on far past the row limit, before they are all in memory.
+MAX_COLUMNS = 30
+XLSX_MAX_UNPACKED = 50 * 1024 * 1024  # a zip bomb unpacks to far more than a roster
+# The encodings roster CSV files come in: Excel in mainland China saves GBK (GB18030 is its
+# superset), in Taiwan and Hong Kong Big5, elsewhere cp1252; "Unicode text" is UTF-16.
+CSV_ENCODINGS = ["gb18030", "big5", "cp1252"]
 REQUIRED = ("employee_no", "name")
 ROLE_WORDS = {
     **{r.value: r for r in Role},
@@ -141,32 +159,93 @@ def read_rows(filename: str, data: bytes) -> tuple[list[tuple[int, dict]], list[
 
 
 def _xlsx_rows(data: bytes):
+    import zipfile
+
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise RosterError(_("This file could not be read as an Excel workbook.")) from error
+    if unpacked > XLSX_MAX_UNPACKED:
+        raise RosterError(_("This workbook is too large when unpacked to be a roster."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise RosterError(_("This file could not be read as an Excel workbook.")) from error
     try:
         sheet = workbook.worksheets[0]
-        return list(enumerate(sheet.iter_rows(values_only=True), start=1))
+        # Trust the cells, not the size the sheet claims (a 5 KB file may claim the maximum).
+        sheet.reset_dimensions()
+        limit = current_app.config["ROSTER_MAX_ROWS"] * 2 + 100  # room for blank lines
+        rows = []
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+            if number > limit:
+                raise RosterError(
+                    _(
+                        "At most %(max)d rows can be imported at once.",
+                        max=current_app.config["ROSTER_MAX_ROWS"],
+                    )
+                )
+            rows.append((number, row))
+        return rows
+    except RosterError:
+        raise
+    except Exception as error:
+        raise RosterError(_("This file could not be read as an Excel workbook.")) from error
     finally:
         workbook.close()
 
 
-def _csv_rows(data: bytes):
-    if b"\x00" in data[:4096]:
-        raise RosterError(_("This file is not a text CSV file."))
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+def decode_csv(data: bytes) -> str:
+    """The text of a CSV file in whichever encoding it came: UTF-8 (with or without BOM),
+    UTF-16 with its BOM, else the likeliest of GBK/GB18030, Big5 and cp1252, or RosterError."""
+    import codecs
+
+    if data.startswith(codecs.BOM_UTF8):
+        encodings = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    elif b"\x00" in data[:4096]:
+        raise RosterError(
+            _("This CSV file is UTF-16 without a byte order mark. Save it as UTF-8 CSV.")
+        )
     else:
-        raise RosterError(_("This CSV file's text encoding is not UTF-8 or GBK."))
+        encodings = ["utf-8"]
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            if encoding != "utf-8":
+                raise RosterError(
+                    _("This CSV file's text is damaged (%(encoding)s).", encoding=encoding)
+                ) from None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=CSV_ENCODINGS).best()
+    if best is None:
+        raise RosterError(
+            _(
+                "This CSV file's text encoding could not be recognised. Save it as "
+                "“CSV UTF-8” and try again."
+            )
+        )
+    return str(best)
+
+
+def _csv_rows(data: bytes):
+    text = decode_csv(data)
+    if "\x00" in text:
+        raise RosterError(_("This file is not a text CSV file."))
     try:
-        return list(enumerate(csv.reader(io.StringIO(text)), start=1))
+        # Excel in many locales separates with ";" (or a tab): take what the header uses.
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        return list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
     except csv.Error as error:
         raise RosterError(_("This CSV file is malformed: %(error)s", error=str(error))) from error
 

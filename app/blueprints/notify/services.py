@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from app.blueprints.notify.endpoints import endpoint_allowed
 from app.blueprints.notify.push import b64url_decode
 from app.extensions import db
 from app.jobs import enqueue_after_commit
@@ -179,7 +180,7 @@ def check_subscription(data) -> dict:
         raise InvalidSubscription({"subscription": [str(_l("This is not a push subscription."))]})
     endpoint = data.get("endpoint")
     keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
-    if not isinstance(endpoint, str) or not _allowed_endpoint(endpoint):
+    if not isinstance(endpoint, str) or not endpoint_allowed(endpoint):
         errors["endpoint"] = [str(_l("The push address is missing or not allowed."))]
     p256dh = _decoded(keys.get("p256dh"))
     if p256dh is None or len(p256dh) != 65 or p256dh[0] != 4:
@@ -199,20 +200,6 @@ def _decoded(value) -> bytes | None:
         return b64url_decode(value)
     except ValueError:
         return None
-
-
-def _allowed_endpoint(endpoint: str) -> bool:
-    if len(endpoint) > 1000:
-        return False
-    parts = urlsplit(endpoint)
-    if parts.scheme == "https" and parts.hostname:
-        return True
-    # A push service on this machine, for the tests and the benchmark only.
-    return (
-        bool(current_app.config.get("PUSH_ALLOW_LOCAL_HTTP"))
-        and parts.scheme == "http"
-        and parts.hostname in {"127.0.0.1", "localhost"}
-    )
 
 
 def save_subscription(user: User, data, user_agent: str = "") -> PushSubscription:

@@ -72,18 +72,34 @@ def check_client_id(client_id) -> str | None:
         raise ValidationFailed({"id": [_("This record has no valid id.")]}) from None
 
 
+# No record of this app is older: a time before it is a phone clock that was never set.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def moment(value, *, default=None) -> datetime:
-    """A capture time from the phone, as aware UTC; naive or missing means now."""
+    """A capture time from the phone, as aware UTC; naive means local time, missing now.
+
+    A time that is no time, or before 2000, is refused (`ValidationFailed`): the phone keeps
+    the record and shows why, rather than the server storing a patrol from 1901."""
     if value is None:
         return default or datetime.now(UTC)
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= 40:
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            raise ValidationFailed({"captured_at": [_("This is not a valid time.")]}) from None
+            pass
+    if not isinstance(value, datetime):
+        raise ValidationFailed({"captured_at": [_("This is not a valid time.")]})
     if value.tzinfo is None:
         value = value.replace(tzinfo=local_zone())
-    value = value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValidationFailed({"captured_at": [_("This is not a valid time.")]}) from None
+    if value < EARLIEST:
+        raise ValidationFailed(
+            {"captured_at": [_("This time is before the year 2000: check the phone's clock.")]}
+        )
     # A phone clock far in the future would put records in the wrong week; trust it no further
     # than a day ahead.
     now = datetime.now(UTC)
