@@ -1,5 +1,6 @@
 """Helpers shared by the safety services: errors, input parsing, the local calendar."""
 
+import contextlib
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -84,10 +85,8 @@ def moment(value, *, default=None) -> datetime:
     if value is None:
         return default or datetime.now(UTC)
     if isinstance(value, str) and len(value) <= 40:
-        try:
+        with contextlib.suppress(ValueError):
             value = datetime.fromisoformat(value)
-        except ValueError:
-            pass
     if not isinstance(value, datetime):
         raise ValidationFailed({"captured_at": [_("This is not a valid time.")]})
     if value.tzinfo is None:
