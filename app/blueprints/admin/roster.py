@@ -208,9 +208,13 @@ def decode_csv(data: bytes) -> str:
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings = ["utf-16"]
     elif b"\x00" in data[:4096]:
-        raise RosterError(
-            _("This CSV file is UTF-16 without a byte order mark. Save it as UTF-8 CSV.")
-        )
+        head = data[:4096]
+        nuls = {i % 2 for i, byte in enumerate(head) if byte == 0}
+        if len(nuls) == 1:  # NUL only in every other byte: UTF-16 text
+            raise RosterError(
+                _("This CSV file is UTF-16 without a byte order mark. Save it as UTF-8 CSV.")
+            )
+        raise RosterError(_("This file is not a text CSV file."))
     else:
         encodings = ["utf-8"]
     for encoding in encodings:

@@ -32,6 +32,15 @@ document.addEventListener("visibilitychange", () => {
 // GET that showed the page changed nothing). Without JavaScript it is a button.
 for (const form of document.querySelectorAll("form[data-auto-submit]")) form.requestSubmit();
 
+// Inline handlers would need 'unsafe-inline' in the CSP; these attributes do their work.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-submit-on-change]");
+  if (field && field.form) field.form.requestSubmit();
+});
+
 const WARMED_KEY = "pages-warmed-at";
 const warming = new AbortController();
 
