@@ -157,6 +157,12 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
 
 
+# A writer waits this long for another writer's turn before giving up (503, never 500):
+# a burst of phones syncing 100-record batches queues for seconds, not milliseconds. Writes
+# stay short so the wait does too (a roster import writes in batches, see admin/jobs.py).
+SQLITE_BUSY_TIMEOUT_MS = 20_000
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     # WAL lets readers and one writer work at once; SQLite leaves foreign keys off unless asked.
@@ -164,5 +170,5 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()

@@ -144,9 +144,11 @@ def test_a_stored_internal_endpoint_is_dropped_by_the_worker(app, monkeypatch):
     )
     db.session.add(sub)
     db.session.commit()
-    assert send_push.call_local(sub.id, {"title": "x"}) == "gone"
+    sub_id = sub.id
+    assert send_push.call_local(sub_id, {"title": "x"}) == "gone"
     assert connected == []
-    assert db.session.get(PushSubscription, sub.id) is None
+    db.session.expire_all()
+    assert db.session.get(PushSubscription, sub_id) is None
 
 
 # --- 8: text in Excel exports stays text -------------------------------------------------------

@@ -8,14 +8,17 @@ others are rejected, so the office can fix the rejected ones and import the file
 import csv
 import io
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from app.extensions import db
-from app.models import Department, Role, User
+from app.jobs import enqueue_after_commit
+from app.models import Department, Role, RosterImport, User
+from app.models._types import utcnow
 from app.services import audit
 from app.services.users import (
     EMPLOYEE_NO,
@@ -209,8 +212,8 @@ def decode_csv(data: bytes) -> str:
         encodings = ["utf-16"]
     elif b"\x00" in data[:4096]:
         head = data[:4096]
-        nuls = {i % 2 for i, byte in enumerate(head) if byte == 0}
-        if len(nuls) == 1:  # NUL only in every other byte: UTF-16 text
+        nuls = [i % 2 for i, byte in enumerate(head) if byte == 0]
+        if len(set(nuls)) == 1 and len(nuls) * 10 >= len(head):  # every other byte: UTF-16
             raise RosterError(
                 _("This CSV file is UTF-16 without a byte order mark. Save it as UTF-8 CSV.")
             )
@@ -283,12 +286,32 @@ class _Departments:
 
 
 def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
-    """Apply the parsed rows; the caller commits. Returns one report per row."""
-    departments = _Departments()
+    """Apply the parsed rows at once; the caller commits. Returns one report per row.
+
+    For a few rows (tests, the CLI); the pages import in the background (`start_import`)."""
+    counts = line_numbers(rows)
+    reports = import_batch(rows, counts, _Departments(), hash_password(initial_password), actor)
+    audit_import(reports, actor)
+    return reports
+
+
+def hash_password(password: str) -> str:
+    """One hash for every new account of an import: they share the initial password (and
+    must change it at the first log-in), so one slow hash does instead of 5,000."""
+    return generate_password_hash(password)
+
+
+def line_numbers(rows) -> dict[str, list[int]]:
     counts = defaultdict(list)
     for line, values in rows:
         counts[values["employee_no"]].append(line)
-    numbers = [no for no in counts if no]
+    return counts
+
+
+def import_batch(rows, counts, departments, password_hash: str, actor) -> list[RowReport]:
+    """Apply some rows of a file (`counts`: every employee number's lines in the whole file);
+    the caller commits."""
+    numbers = [values["employee_no"] for _line, values in rows if values["employee_no"]]
     existing = (
         {
             u.employee_no: u
@@ -297,7 +320,6 @@ def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
         if numbers
         else {}
     )
-
     reports = []
     for line, values in rows:
         report = RowReport(line, values["employee_no"], values["name"])
@@ -310,7 +332,8 @@ def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
             if user is None:
                 create_user(
                     employee_no=report.employee_no,
-                    password=initial_password,
+                    password="",
+                    password_hash=password_hash,
                     actor=actor,
                     must_change_password=True,
                     **{k: v for k, v in changes.items() if k != "keep_roles"},
@@ -324,10 +347,16 @@ def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
                 report.outcome = "updated" if snapshot(user) != before else "unchanged"
         except ValidationFailed as failed:
             report.reasons = [m for msgs in failed.errors.values() for m in msgs]
-    tally = {
-        o: sum(r.outcome == o for r in reports)
-        for o in ("created", "updated", "unchanged", "rejected")
-    }
+    return reports
+
+
+def tally_of(reports) -> dict[str, int]:
+    outcomes = [r.outcome if isinstance(r, RowReport) else r["outcome"] for r in reports]
+    return {o: outcomes.count(o) for o in ("created", "updated", "unchanged", "rejected")}
+
+
+def audit_import(reports, actor) -> None:
+    tally = tally_of(reports)
     audit.record(
         "roster.imported",
         None,
@@ -335,7 +364,53 @@ def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
         after=tally,
         summary=", ".join(f"{k} {v}" for k, v in tally.items()),
     )
-    return reports
+
+
+# Rows written per transaction: each batch holds SQLite's write lock for a moment only, so
+# log-ins and syncs go on while 5,000 rows go in.
+BATCH_ROWS = 100
+
+
+def start_import(rows, ignored, filename: str, initial_password: str, actor) -> RosterImport:
+    """Keep the parsed file and queue its import (after the caller's commit)."""
+    from app.blueprints.admin.jobs import run_import
+
+    job = RosterImport(
+        actor_id=actor.id,
+        filename=(filename or "")[:255],
+        rows=[[line, values] for line, values in rows],
+        ignored=list(ignored),
+        total=len(rows),
+        reports=[],
+        password_hash=hash_password(initial_password),
+    )
+    db.session.add(job)
+    db.session.flush()
+    enqueue_after_commit(run_import, job.id)
+    return job
+
+
+def continue_import(job: RosterImport) -> None:
+    """Import the rows not done yet, a batch per transaction (committed here), recording
+    progress as it goes; a consumer that stopped half-way continues where it was."""
+    actor = db.session.get(User, job.actor_id) if job.actor_id else None
+    rows = [(line, values) for line, values in job.rows]
+    counts = line_numbers(rows)
+    departments = _Departments()
+    job.status = "running"
+    db.session.commit()
+    while job.done < len(rows):
+        batch = rows[job.done : job.done + BATCH_ROWS]
+        reports = import_batch(batch, counts, departments, job.password_hash, actor)
+        job.reports = job.reports + [asdict(r) for r in reports]
+        job.done += len(batch)
+        db.session.commit()
+    audit_import(job.reports, actor)
+    job.status = "done"
+    job.rows = []  # the report is what is kept
+    job.password_hash = ""
+    job.finished_at = utcnow()
+    db.session.commit()
 
 
 def _validate_row(values, counts, departments, report) -> dict:
