@@ -31,6 +31,15 @@ FEATURES = (
     "sync",
 )
 
+# 2026-11-23 09:12 and 2026-11-23: what `datetimeformat`, `format_date` and the like write
+# for "short" and "medium" (and with no format), instead of a different style per locale.
+DATE_FORMATS = {
+    "datetime.short": "yyyy-MM-dd HH:mm",
+    "datetime.medium": "yyyy-MM-dd HH:mm",
+    "date.short": "yyyy-MM-dd",
+    "date.medium": "yyyy-MM-dd",
+}
+
 # Endpoints a user who must first choose a new password can still reach.
 _OPEN_WHILE_PASSWORD_MUST_CHANGE = frozenset(
     {"auth.change_password", "auth.logout", "static", "main.set_locale"}
@@ -64,6 +73,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    # One way of writing a date on every page, message and export, in both languages.
+    babel.date_formats.update(DATE_FORMATS)
     _init_login(app)
     _init_features(app)
     _register_cli(app)

@@ -311,3 +311,53 @@ def test_an_administrator_cannot_give_a_common_or_number_based_password(client, 
         )
         assert response.status_code in (400, 422), password
     assert User.by_employee_no("W77001") is None
+
+
+# --- 3: SQLite under bursts: writers wait their turn; a lock held too long is a 503 ----------
+
+
+def test_a_log_in_waits_for_another_writer_instead_of_failing(app, database_url):
+    """Another process holds SQLite's write lock for 6 s (a big batch, an import): a log-in
+    waits its turn (the old 5 s busy timeout answered 500 "database is locked")."""
+    import sqlite3
+    import threading
+    import time
+
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock; PostgreSQL locks rows")
+    make_user(employee_no="W301")
+    held = threading.Event()
+
+    def hold_the_lock():
+        other = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        held.set()
+        time.sleep(6)
+        other.execute("COMMIT")
+        other.close()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    held.wait(10)
+    try:
+        response = app.test_client().post(
+            "/auth/login", data={"employee_no": "W301", "password": "secret123"}
+        )
+    finally:
+        holder.join()
+    assert response.status_code == 303
+
+
+def test_a_database_still_locked_after_the_wait_is_a_503_that_says_so(app, client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from app.blueprints.auth import services as auth_services
+
+    def locked(*args, **kwargs):
+        raise OperationalError("INSERT …", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(auth_services, "authenticate", locked)
+    response = client.post("/auth/login", data={"employee_no": "W302", "password": "x1234567"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "服务器繁忙" in text(response)  # i18n

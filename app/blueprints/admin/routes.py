@@ -19,6 +19,7 @@ from app.blueprints.admin.forms import (
 )
 from app.blueprints.auth.access import roles_required
 from app.extensions import db, htmx
+from app.features import registry
 from app.guards import parse_id
 from app.models import AuditLog, Department, Role, RosterImport, User, UserRole
 from app.rendering import page_or_fragment
@@ -63,10 +64,15 @@ OUTCOME_LABELS = {  # what happened to a row of an imported roster
 @bp.context_processor
 def labels():
     return {
-        "audit_label": lambda action: AUDIT_LABELS.get(action, action),
+        "audit_label": audit_label,
         "outcome_label": OUTCOME_LABELS.get,
         "import_state": import_state,
     }
+
+
+def audit_label(action: str):
+    """The words for an audit action: the shell's own, else the feature's that logged it."""
+    return AUDIT_LABELS.get(action) or registry().audit_labels.get(action) or action
 
 
 def import_state(job) -> str:
