@@ -366,9 +366,10 @@ def audit_import(reports, actor) -> None:
     )
 
 
-# Rows written per transaction: each batch holds SQLite's write lock for a moment only, so
-# log-ins and syncs go on while 5,000 rows go in.
-BATCH_ROWS = 100
+# Rows written per transaction: each batch holds SQLite's write lock for a moment only (well
+# under a second on a loaded 2-core machine, bench/roster_import.py), so log-ins and syncs
+# go on while 5,000 rows go in.
+BATCH_ROWS = 25
 
 
 def start_import(rows, ignored, filename: str, initial_password: str, actor) -> RosterImport:
