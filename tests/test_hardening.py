@@ -130,7 +130,7 @@ def test_a_push_host_that_resolves_inward_is_never_connected_to(app, monkeypatch
 
 def test_a_stored_internal_endpoint_is_dropped_by_the_worker(app, monkeypatch):
     """A row that got in before the check (or by hand) is deleted, not connected to."""
-    from app.blueprints.notify.tasks import send_push
+    from app.blueprints.notify.jobs import send_push
 
     connected = []
     monkeypatch.setattr(push, "webpush", lambda *a, **k: connected.append(a))

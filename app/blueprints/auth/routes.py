@@ -6,6 +6,7 @@ from flask_login import COOKIE_NAME, current_user, login_required, login_user, l
 
 from app.blueprints.auth import bp, services, throttle
 from app.blueprints.auth.forms import ChangePasswordForm, LoginForm
+from app.errors import submit
 from app.extensions import db
 from app.services.audit import client_address
 
@@ -32,13 +33,13 @@ def login():
     status = 200
     if form.validate_on_submit():
         result = services.authenticate(form.employee_no.data, form.password.data, client_address())
+        if result.user and result.user.locale is None and session.get("locale"):
+            result.user.locale = session["locale"]
+        db.session.commit()
         if result.user:
             login_user(result.user, remember=form.remember.data)
             # Unticked "keep me signed in" (a shared phone): the session ends with the browser.
             session.permanent = bool(form.remember.data)
-            if result.user.locale is None and session.get("locale"):
-                result.user.locale = session["locale"]
-                db.session.commit()
             response = redirect(_safe_next(request.args.get("next")) or url_for("main.index"), 303)
             # This phone is now known to the account: guesses from elsewhere do not slow it.
             throttle.remember_device(response, result.user.employee_no)
@@ -56,6 +57,7 @@ def logout():
         # Ends the session on the server too: a copied cookie or remember-me token of this
         # account stops working (the session id carries the version).
         services.end_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login", logged_out=1), 303)
@@ -67,10 +69,9 @@ def change_password():
     form = ChangePasswordForm()
     status = 200
     if form.validate_on_submit():
-        errors = services.change_password(
-            current_user, form.current_password.data, form.new_password.data
-        )
-        if not errors:
+        current, new = form.current_password.data, form.new_password.data
+        if submit(form, services.change_password, current_user, current, new):
+            db.session.commit()
             # The session id carries a fingerprint of the password: renew this phone's own
             # session (other phones are signed out), keeping its "keep me signed in" choice.
             cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
@@ -78,8 +79,6 @@ def change_password():
             login_user(current_user._get_current_object(), remember=remember)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"), 303)
-        for field, message in errors.items():
-            form[field].errors.append(message)
         status = 400
     elif request.method == "POST":
         status = 400

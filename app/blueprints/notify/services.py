@@ -51,7 +51,7 @@ def notify(user_ids: Iterable[int], kind: str, title, body="", url: str = "") ->
             )
     db.session.add_all(rows)
     db.session.flush()
-    from app.blueprints.notify.tasks import fan_out
+    from app.blueprints.notify.jobs import fan_out
 
     enqueue_after_commit(fan_out, [row.id for row in rows])
     return rows
