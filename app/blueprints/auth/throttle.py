@@ -10,7 +10,7 @@ Keys and their allowances (failures in the window before delays start):
 - the pair (this account from this address): `LOGIN_MAX_FAILURES_ACCOUNT`, then delays
   doubling from 30 s up to the window;
 - the account from anywhere, and the address for any account: their own allowances, then
-  delays doubling from 1 s up to one minute, so a stranger can slow a worker down a little
+  delays doubling from 15 s up to one minute, so a stranger can slow a worker down a little
   but never lock them out;
 - a phone that has logged in to the account before carries a signed "known device" cookie
   and is held only by its own pair key: guesses from elsewhere do not slow it at all.
@@ -57,7 +57,7 @@ def keys_for(employee_no: str, address: str, known_device: bool) -> list[Key]:
         )
     ]
     if not known_device:
-        short = (timedelta(seconds=1), timedelta(minutes=1))
+        short = (timedelta(seconds=15), timedelta(minutes=1))
         keys.append(Key(f"account:{employee_no}", config["LOGIN_MAX_FAILURES_SPREAD"], *short))
         keys.append(Key(f"address:{address}", config["LOGIN_MAX_FAILURES_ADDRESS"], *short))
     return sorted(keys, key=lambda k: k.name)  # one lock order: racing guesses never deadlock
