@@ -12,8 +12,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app import config as app_config
-from app import features, storage
+from app import features, guards, storage
 from app.extensions import babel, csrf, db, htmx, login_manager, migrate
+from app.guards import parse_id
 from app.jobs import init_jobs
 from app.models._types import render_item
 
@@ -33,6 +34,15 @@ FEATURES = (
     "proposals",
     "competitions",
 )
+
+# 2026-11-23 09:12 and 2026-11-23: what `datetimeformat`, `format_date` and the like write
+# for "short" and "medium" (and with no format), instead of a different style per locale.
+DATE_FORMATS = {
+    "datetime.short": "yyyy-MM-dd HH:mm",
+    "datetime.medium": "yyyy-MM-dd HH:mm",
+    "date.short": "yyyy-MM-dd",
+    "date.medium": "yyyy-MM-dd",
+}
 
 # Endpoints a user who must first choose a new password can still reach.
 _OPEN_WHILE_PASSWORD_MUST_CHANGE = frozenset(
@@ -64,9 +74,12 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.session_interface = _SessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True, render_item=render_item)
+    guards.init_app(app)  # before the blueprints: it sets the `int` URL converter
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    # One way of writing a date on every page, message and export, in both languages.
+    babel.date_formats.update(DATE_FORMATS)
     _init_login(app)
     storage.init_app(app)
     _init_features(app)
@@ -119,9 +132,12 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        user_id, _, fingerprint = session_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user_id, _, rest = session_id.partition(":")
+        fingerprint, _, version = rest.partition(":")
+        user = db.session.get(User, parse_id(user_id)) if parse_id(user_id) else None
         if user is None or not hmac.compare_digest(fingerprint, user.password_fingerprint):
+            return None
+        if version != str(user.session_version):
             return None
         return user
 
@@ -168,6 +184,12 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
 
 
+# A writer waits this long for another writer's turn before giving up (503, never 500):
+# a burst of phones syncing 100-record batches queues for seconds, not milliseconds. Writes
+# stay short so the wait does too (a roster import writes in batches, see admin/jobs.py).
+SQLITE_BUSY_TIMEOUT_MS = 20_000
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     # WAL lets readers and one writer work at once; SQLite leaves foreign keys off unless asked.
@@ -175,5 +197,5 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()

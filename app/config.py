@@ -103,9 +103,12 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     ROSTER_MAX_BYTES = 5 * 1024 * 1024
     ROSTER_MAX_ROWS = 5000
-    # Failed log-ins tolerated in the window before the account or address is paused.
+    # Failed log-ins tolerated in the window before guesses are delayed (growing delays, see
+    # app/blueprints/auth/throttle.py): one account from one address; one account from
+    # anywhere; one address (a factory's shared one) for any account.
     LOGIN_WINDOW = timedelta(minutes=15)
     LOGIN_MAX_FAILURES_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_SPREAD = 10
     LOGIN_MAX_FAILURES_ADDRESS = 20
     USERS_PER_PAGE = 20
     AUDIT_PER_PAGE = 30
@@ -131,4 +134,9 @@ def from_environment(instance_path: str) -> dict:
         # S3-compatible bucket when UPLOAD_S3_URL is set (see app/storage.py).
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
         "UPLOAD_S3_URL": os.environ.get("UPLOAD_S3_URL") or None,
+        # The push services the server may connect to (see app/blueprints/notify/endpoints.py);
+        # comma-separated, a leading dot allows sub-domains. Empty: the browsers' own.
+        "PUSH_SERVICE_HOSTS": [
+            h.strip() for h in os.environ.get("PUSH_SERVICE_HOSTS", "").split(",") if h.strip()
+        ],
     }

@@ -62,6 +62,7 @@ def load_demo() -> list[tuple[str, str, str, str]]:
                 roles=roles,
                 department=by_path[path],
                 must_change_password=False,
+                check_rules=False,  # the demo password is printed for all to see
             )
         labels = " · ".join(str(r.label) for r in user.sorted_roles)
         logins.append((employee_no, DEMO_PASSWORD, name, labels))

@@ -12,6 +12,7 @@ its blueprint and then tells the foundation what else it brings, through `regist
         reg.sync_kind("care_visit", sync.sync_visit, attach_photo=sync.attach_photo)
         reg.daily_job("care.reviews_due", jobs.remind_reviews)
         reg.demo(demo.load)                       # loader(ctx: DemoContext) -> [login rows]
+        reg.audit_actions({"care.file_read": _l("Care file read")})  # the audit log's words
 
 The hubs (home page, navigation, field-kit manifest, demo, `/sync`, the daily jobs) read
 these registries and never import a feature by name. The registries live on the app, not in
@@ -70,6 +71,7 @@ class Registry:
     sync_kinds: dict[str, KindHandler] = field(default_factory=dict)
     daily_jobs: dict[str, Callable] = field(default_factory=dict)
     demo_loaders: list[Callable] = field(default_factory=list)
+    audit_labels: dict[str, object] = field(default_factory=dict)
 
     def nav(self, item: NavItem) -> None:
         self.nav_items.append(item)
@@ -103,6 +105,10 @@ class Registry:
     def daily_job(self, name: str, func: Callable[[], object]) -> None:
         """Run `func()` once a day (08:00 Asia/Shanghai); each job gets its own transaction."""
         self.daily_jobs[name] = func
+
+    def audit_actions(self, labels: dict) -> None:
+        """How the audit log names this feature's actions: {"hazard.reported": _l("…")}."""
+        self.audit_labels.update(labels)
 
     def demo(self, loader: Callable[[DemoContext], list]) -> None:
         """`loader(ctx) -> [(employee_no, password, name, roles)]`, run in registration order."""

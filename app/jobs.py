@@ -27,6 +27,8 @@ from flask import Flask, current_app, has_app_context, has_request_context, url_
 from flask.cli import AppGroup, with_appcontext
 from huey import Huey, crontab
 from huey.storage import BaseStorage, RedisStorage, SqliteStorage
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,55 @@ def app_task(*task_args, **task_kwargs):
     return decorator
 
 
+# Jobs wait for the transaction that they read to commit, keyed by the (nested) transaction
+# they were queued in: a savepoint's release hands them to its parent, a rollback drops them.
+_AFTER_COMMIT = "jobs_after_commit"
+
+
+def enqueue_after_commit(task: Callable, *args, session=None) -> None:
+    """Queue `task(*args)` once the session's OUTERMOST transaction commits; never if it
+    rolls back.
+
+    SQLAlchemy fires `after_commit` when a savepoint is released too (e.g. each record of a
+    `/sync` batch): a job queued there would run before the batch commits and find nothing.
+    Without a transaction the job is queued at once.
+    """
+    from app.extensions import db
+
+    session = session or db.session()
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if transaction is None:
+        task(*args)
+        return
+    session.info.setdefault(_AFTER_COMMIT, {}).setdefault(transaction, []).append((task, args))
+
+
+@event.listens_for(Session, "after_commit")
+def _queue_on_outermost_commit(session):
+    pending = session.info.get(_AFTER_COMMIT)
+    if not pending:
+        return
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    jobs = pending.pop(transaction, [])
+    if transaction is not None and transaction.nested:
+        pending.setdefault(transaction.parent, []).extend(jobs)
+        return
+    session.info.pop(_AFTER_COMMIT, None)
+    for task, args in jobs + [job for rest in pending.values() for job in rest]:
+        try:
+            task(*args)
+        except Exception:  # the commit stands; a queue that is down must not fail the request
+            log.exception("could not queue %s after commit", getattr(task, "name", task))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_with_rollback(session, transaction):
+    # Jobs still keyed by a transaction that ended were not handed on by a commit.
+    pending = session.info.get(_AFTER_COMMIT)
+    if pending:
+        pending.pop(transaction, None)
+
+
 def path_for(endpoint: str, **values) -> str:
     """`url_for` that also works in a background job, where there is no request."""
     if has_request_context():
@@ -128,16 +179,37 @@ def daily_jobs() -> dict[str, Callable[[], object]]:
     return dict(registry().daily_jobs)
 
 
-def run_all_daily_jobs() -> dict[str, str]:
-    """Run every daily job now; returns name → "ok" or the error, for logs and tests."""
-    from app.extensions import db
+def run_all_daily_jobs(day=None) -> dict[str, str]:
+    """Run every daily job that has not run yet on `day` (today in Asia/Shanghai); returns
+    name → "ok", "already ran today" or the error, for logs and tests.
 
+    Each job's run marker (`JobRun`, unique per name and day) is written in the job's own
+    transaction: a second run the same day (a second consumer, the command by hand) does
+    nothing, and a job that failed runs again.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from app.extensions import db
+    from app.models import JobRun
+
+    day = day or datetime.now(LOCAL_TZ).date()
     outcome = {}
     for name, func in sorted(daily_jobs().items()):
+        try:
+            db.session.add(JobRun(name=name, day=day))
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            outcome[name] = "already ran today"
+            continue
         try:
             func()
             db.session.commit()
             outcome[name] = "ok"
+        except IntegrityError:
+            # Another consumer ran it meanwhile and committed its marker first.
+            db.session.rollback()
+            outcome[name] = "already ran today"
         except Exception as error:  # one broken job must not stop the others
             db.session.rollback()
             log.exception("daily job %s failed", name)

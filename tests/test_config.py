@@ -97,7 +97,7 @@ def test_sqlite_runs_with_wal_and_foreign_keys(clean_env, tmp_path):
             with db.engine.connect() as conn:
                 assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
                 assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-                assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+                assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 20000
         finally:
             db.engine.dispose()
 

@@ -16,18 +16,22 @@ from app.models.notify import (
     PushSubscription,
 )
 from app.models.sync import SyncPhoto, SyncRecord, SyncStatus
+from app.models.system import JobRun, LoginThrottle, RosterImport
 from app.models.users import Department, DepartmentKind, LoginAttempt, Role, User, UserRole
 
 __all__ = [
     "AuditLog",
     "Category",
     "Department",
+    "JobRun",
+    "LoginThrottle",
     "DepartmentKind",
     "LoginAttempt",
     "Notification",
     "NotificationPreference",
     "PushSubscription",
     "Role",
+    "RosterImport",
     "SyncPhoto",
     "SyncRecord",
     "SyncStatus",

@@ -84,6 +84,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the session id: logging out (or "sign out everywhere") raises it, so a copied
+    # session cookie or remember-me token stops working on the server too.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     department: Mapped[Department | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -115,9 +118,10 @@ class User(UserMixin, db.Model):
         """The id kept in the session and the remember cookie, tied to the password.
 
         Changing or resetting the password changes it, so every other phone still signed in
-        with the old password (a lost or stolen one, say) is signed out.
+        with the old password (a lost or stolen one, say) is signed out; logging out raises
+        `session_version`, which ends every session and remember-me token of the account.
         """
-        return f"{self.id}:{self.password_fingerprint}"
+        return f"{self.id}:{self.password_fingerprint}:{self.session_version}"
 
     @property
     def password_fingerprint(self) -> str:

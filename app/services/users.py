@@ -1,6 +1,8 @@
 """Creating and changing accounts: shared by the admin pages, the roster import and the CLI."""
 
 import re
+from functools import cache
+from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -11,7 +13,9 @@ from app.models import Department, Role, User
 from app.services import audit
 
 EMPLOYEE_NO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
-PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,30}$")
+# A phone number: digits with spaces or dashes, 7 (a landline without its area code) to 15
+# digits (E.164) in all; a mainland mobile has 11.
+PHONE = re.compile(r"^\+?(?=(?:[ -]?[0-9]){7,15}$)[0-9][0-9 -]*$")
 PASSWORD_MIN = 8
 
 
@@ -44,11 +48,26 @@ def find_department(text: str) -> Department | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def check_password_rules(password: str) -> list[str]:
-    if len(password or "") < PASSWORD_MIN:
+@cache
+def common_passwords() -> frozenset[str]:
+    """Passwords that guessers try first (`common_passwords.txt`), lower case."""
+    lines = (Path(__file__).with_name("common_passwords.txt")).read_text("utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
+
+
+def check_password_rules(password: str, *, employee_no: str | None = None) -> list[str]:
+    """What is wrong with a new password (empty when it will do): too short, one kind of
+    character, a password guessers try first, or one made of the employee number."""
+    password = password or ""
+    if len(password) < PASSWORD_MIN:
         return [_("Use at least %(min)d characters.", min=PASSWORD_MIN)]
     if password.isdigit() or password.isalpha():
         return [_("Use letters and digits together.")]
+    if password.lower() in common_passwords():
+        return [_("This password is among the first that guessers try. Choose another.")]
+    number = (employee_no or "").strip().lower()
+    if len(number) >= 3 and number in password.lower():
+        return [_("Do not use your employee number in your password.")]
     return []
 
 
@@ -83,11 +102,22 @@ def create_user(
     phone: str | None = None,
     must_change_password: bool = True,
     actor: User | None = None,
+    password_hash: str | None = None,
+    check_rules: bool = True,
 ) -> User:
-    """Add an account; every account is at least a member. Raises ValidationFailed."""
+    """Add an account; every account is at least a member. Raises ValidationFailed.
+
+    `password_hash`: a hash made once for many accounts that share one temporary password
+    (the roster import), instead of one slow hash per account. `check_rules=False` only for
+    the demo accounts, whose password is printed for everyone anyway.
+    """
     employee_no, name, phone = employee_no.strip(), name.strip(), (phone or "").strip() or None
     errors = validate_fields(employee_no=employee_no, name=name, phone=phone)
-    if problems := check_password_rules(password):
+    if (
+        check_rules
+        and password_hash is None
+        and (problems := check_password_rules(password, employee_no=employee_no))
+    ):
         errors["password"] = problems
     if errors:
         raise ValidationFailed(errors)
@@ -99,7 +129,10 @@ def create_user(
         must_change_password=must_change_password,
     )
     user.roles = set(roles) | {Role.MEMBER}
-    user.set_password(password)
+    if password_hash is not None:
+        user.password_hash = password_hash
+    else:
+        user.set_password(password)
     db.session.add(user)
     db.session.flush()
     audit.record(
@@ -150,7 +183,7 @@ def update_user(user: User, *, actor: User | None = None, **changes) -> User:
 
 
 def reset_password(user: User, password: str, *, actor: User | None = None) -> None:
-    if problems := check_password_rules(password):
+    if problems := check_password_rules(password, employee_no=user.employee_no):
         raise ValidationFailed({"password": problems})
     user.set_password(password)
     user.must_change_password = True

@@ -1,7 +1,7 @@
 """care: needy-worker files, visits, mutual aid and campaigns
 
 Revision ID: 0010_care
-Revises: 0005_sync
+Revises: 0006_hardening
 Create Date: 2026-12-06 00:40:46.685568
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_care'
-down_revision = '0005_sync'
+down_revision = '0006_hardening'
 branch_labels = None
 depends_on = None
 

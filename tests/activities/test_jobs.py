@@ -1,12 +1,14 @@
 """Promotions, cancellations and the day-before reminder reach people's inboxes."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from app.blueprints.activities import jobs, services
 from app.models import Notification, Role
 from app.models._types import utcnow
+from app.models.activities import Participation, ParticipationStatus
 from tests.activities.factories import make_activity
 from tests.factories import make_user
 
@@ -49,14 +51,14 @@ def test_cancelling_an_activity_tells_everyone_signed_up_or_waiting(app, db):
 
 
 def test_reminder_goes_once_to_confirmed_participants_a_day_ahead(app, db):
-    now = utcnow()
+    now = local_noon()  # so that 20 and 30 hours later are tomorrow, whenever the test runs
     soon = make_activity(
         title="新年联欢会",
         capacity=1,
         starts_at=now + timedelta(hours=20),
         ends_at=now + timedelta(hours=23),
-        cancel_deadline=now,
-        signup_closes_at=now + timedelta(hours=1),
+        cancel_deadline=utcnow(),
+        signup_closes_at=utcnow() + timedelta(hours=1),
     )
     later = make_activity(
         title="国庆长跑", starts_at=now + timedelta(hours=30), ends_at=now + timedelta(hours=32)
@@ -77,6 +79,32 @@ def test_reminder_goes_once_to_confirmed_participants_a_day_ahead(app, db):
     assert jobs.send_reminders(now + timedelta(hours=7)) == 1  # the later one, in time
     db.session.commit()
     assert [m.title for m in inbox(db, confirmed)][-1] == "明天的活动：国庆长跑"
+
+
+def local_noon(days=0):
+    zone = ZoneInfo("Asia/Shanghai")
+    day = datetime.now(zone).date() + timedelta(days=days)
+    return datetime.combine(day, time(12), zone).astimezone(UTC)
+
+
+def test_a_reminder_for_an_activity_later_today_says_today(app, db):
+    now = local_noon() - timedelta(hours=4)  # 08:00 in Shanghai
+    today = make_activity(
+        title="安全知识竞赛",
+        starts_at=now + timedelta(hours=2),
+        ends_at=now + timedelta(hours=4),
+        cancel_deadline=now - timedelta(hours=1),
+        signup_closes_at=now + timedelta(hours=1),
+    )
+    person = make_user()
+    db.session.add(
+        Participation(activity=today, user_id=person.id, status=ParticipationStatus.CONFIRMED)
+    )
+    db.session.commit()
+
+    assert jobs.send_reminders(now) == 1
+    db.session.commit()
+    assert [m.title for m in inbox(db, person)] == ["今天的活动：安全知识竞赛"]
 
 
 def test_no_reminder_for_a_cancelled_activity(app, db):

@@ -35,3 +35,16 @@ def test_audit_log_paginates(client, auth, db, app):
     auth.login(admin)
     last = client.get("/admin/audit?q=entry&page=3").get_data(as_text=True)
     assert "entry-0" in last and "entry-6" not in last
+
+
+def test_every_feature_s_actions_have_words_not_keys(client, auth, db):
+    """The audit log names what happened (上报隐患), never the raw key (hazard.reported)."""
+    admin = make_user(Role.ADMIN)
+    for action in ("hazard.reported", "activity.signed_up", "roster.imported", "patrol.finished"):
+        audit.record(action, None, actor=admin, summary=action)
+    db.session.commit()
+    auth.login(admin)
+    page = client.get("/admin/audit").get_data(as_text=True)
+    for words in ("上报隐患", "报名活动", "导入名册", "完成巡查"):
+        assert words in page
+    assert '<span class="row-title">hazard.reported' not in page

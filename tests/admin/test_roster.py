@@ -33,10 +33,13 @@ def xlsx(rows) -> bytes:
 
 
 def upload(client, data: bytes, filename: str, password="start2026"):
+    """Post a file; a file that can be read goes on to its import's page (the tests run jobs
+    at once, so the report is there)."""
     return client.post(
         "/admin/import",
         data={"file": (io.BytesIO(data), filename), "initial_password": password},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
 
 
@@ -190,3 +193,61 @@ def test_import_is_audited(client, admin, departments):
     upload(client, xlsx([["工号", "姓名"], ["50001", "审计"]]), "r.xlsx")
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "导入名册" in page and "created 1" in page  # i18n
+
+
+# --- large files: in the background, in batches, with progress (issue 12, items 3 and 4) ------
+
+
+def test_a_large_roster_imports_in_the_background_while_others_log_in(
+    app, client, admin, departments, db, monkeypatch
+):
+    import threading
+
+    from app.blueprints.admin import jobs, roster
+    from app.models import RosterImport
+
+    queued = []
+    monkeypatch.setattr(roster, "enqueue_after_commit", lambda task, *args: queued.append(args))
+    rows = "\n".join(f"{70000 + n},职工{n},机加工车间" for n in range(1000))
+    response = client.post(
+        "/admin/import",
+        data={
+            "file": (io.BytesIO(f"工号,姓名,部门\n{rows}\n".encode()), "big.csv"),
+            "initial_password": "start2026",
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303  # the page answers at once; nothing imported yet
+    (import_id,) = queued[0]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "正在导入：已完成 0 / 1000 行。" in page  # i18n
+    assert 'hx-trigger="every 1s"' in page  # the page asks again until it is done
+
+    worker_app = app
+    outcome = []
+
+    def consumer():
+        with worker_app.app_context():
+            outcome.append(jobs.run_import.call_local(import_id))
+
+    worker = threading.Thread(target=consumer)
+    worker.start()
+    # Meanwhile a worker logs in, and is not held up for the whole import.
+    someone = make_user(employee_no="W900")
+    other = app.test_client()
+    login = other.post("/auth/login", data={"employee_no": "W900", "password": "secret123"})
+    assert login.status_code == 303
+    worker.join(120)
+    assert outcome == ["done"]
+
+    page = client.get(f"/admin/import/{import_id}").get_data(as_text=True)
+    assert "新建 1000 人，更新 0 人，未变 0 人，拒收 0 行" in page  # i18n
+    assert "hx-trigger" not in page.split('id="import-report"')[1].split(">")[0]
+    db.session.expire_all()
+    job = db.session.get(RosterImport, import_id)
+    assert job.status == "done" and job.done == 1000 and job.rows == []
+    # One slow hash for the shared initial password, not one per row.
+    hashes = db.session.scalars(select(User.password_hash).where(User.employee_no.like("7%"))).all()
+    assert len(hashes) == 1000 and len(set(hashes)) == 1
+    assert User.by_employee_no("70999").check_password("start2026")
+    assert someone.id

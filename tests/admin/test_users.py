@@ -98,6 +98,7 @@ def test_create_user(client, admin, db):
         ({"employee_no": "bad no!"}, "employee_no-errors"),
         ({"password": "12345678"}, "password-errors"),
         ({"password": "short1"}, "password-errors"),
+        ({"phone": "12345"}, "phone-errors"),  # five digits are no phone number
         ({"name": ""}, "name-errors"),
         ({"roles": ["wizard"]}, "roles"),
         ({"department_id": "999999"}, "department_id-errors"),

@@ -129,7 +129,8 @@ def test_a_real_consumer_process_sends_push_and_runs_the_daily_jobs(tmp_path):
 
         log = open(tmp_path / "consumer.log", "wb")  # noqa: SIM115
         consumer = subprocess.Popen(
-            [sys.executable, "-m", "flask", "jobs", "worker", "--workers", "2"],
+            [sys.executable, "-m", "flask", "--app", "tests.notify.consumer_app"]
+            + ["jobs", "worker", "--workers", "2"],
             env=env,
             cwd=PROJECT_ROOT,
             stdout=log,

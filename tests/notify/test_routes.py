@@ -65,13 +65,20 @@ def test_an_empty_inbox_says_so(client, auth):
     assert "还没有消息" in client.get("/notifications/").get_data(as_text=True)
 
 
-def test_opening_marks_read_and_goes_to_the_item(client, auth, db):
+def test_opening_shows_it_unchanged_and_its_form_marks_read_and_goes_to_the_item(client, auth, db):
     user = make_user()
     row = _notify(user, "去看看", url="/me")
     auth.login(user)
-    response = client.get(f"/notifications/{row.id}")
+    page = client.get(f"/notifications/{row.id}")
+    assert page.status_code == 200 and "去看看" in page.get_data(as_text=True)
+    # A GET changes nothing (issue 12, item 12): a link or an <img> elsewhere cannot.
+    assert db.session.get(Notification, row.id).read_at is None
+    assert "data-auto-submit" in page.get_data(as_text=True)
+
+    response = client.post(f"/notifications/{row.id}/read", data={"go": "1"})
     assert response.status_code == 303
     assert response.headers["Location"] == "/me"
+    db.session.expire_all()
     assert db.session.get(Notification, row.id).read_at is not None
 
 
@@ -155,7 +162,7 @@ def test_public_key_is_the_vapid_key(client):
     assert len(key) == 87  # base64url of a 65-byte uncompressed P-256 point
 
 
-def _subscription(endpoint="https://push.example.com/send/abc"):
+def _subscription(endpoint="https://fcm.googleapis.com/fcm/send/abc"):
     return Browser().subscription(endpoint)
 
 
@@ -166,7 +173,7 @@ def test_subscribe_and_unsubscribe(client, auth, db):
     assert response.status_code == 201
     assert response.get_json() == {"ok": True, "devices": 1}
     sub = db.session.scalar(select(PushSubscription))
-    assert (sub.user_id, sub.endpoint) == (user.id, "https://push.example.com/send/abc")
+    assert (sub.user_id, sub.endpoint) == (user.id, "https://fcm.googleapis.com/fcm/send/abc")
 
     # The same browser again: still one row.
     client.post("/notifications/subscriptions", json=_subscription())
@@ -195,7 +202,7 @@ def test_someone_elses_subscription_cannot_be_deleted(client, auth, db):
     auth.login(other)
     client.post(
         "/notifications/subscriptions/delete",
-        json={"endpoint": "https://push.example.com/send/abc"},
+        json={"endpoint": "https://fcm.googleapis.com/fcm/send/abc"},
     )
     assert db.session.scalar(select(PushSubscription)) is not None
 
@@ -205,8 +212,8 @@ def test_someone_elses_subscription_cannot_be_deleted(client, auth, db):
     [
         ({"endpoint": "http://push.example.com/x", "keys": {}}, "endpoint"),
         ({"endpoint": "http://127.0.0.1:8000/x", "keys": {}}, "endpoint"),
-        ({"endpoint": "https://push.example.com/x", "keys": {"p256dh": "AAAA"}}, "p256dh"),
-        ({"endpoint": "https://push.example.com/x"}, "auth"),
+        ({"endpoint": "https://fcm.googleapis.com/x", "keys": {"p256dh": "AAAA"}}, "p256dh"),
+        ({"endpoint": "https://fcm.googleapis.com/x"}, "auth"),
         (["not", "a", "dict"], "subscription"),
     ],
 )
@@ -229,24 +236,24 @@ def test_subscribing_needs_a_session(client):
 
 def test_the_service_worker_renews_a_subscription_by_its_old_endpoint(client, db):
     user = make_user()
-    services.save_subscription(user, _subscription("https://push.example.com/send/old"))
+    services.save_subscription(user, _subscription("https://fcm.googleapis.com/fcm/send/old"))
     db.session.commit()
-    new = _subscription("https://push.example.com/send/new")
+    new = _subscription("https://fcm.googleapis.com/fcm/send/new")
 
     unknown = client.post(
         "/notifications/subscriptions/renew",
-        json={"old_endpoint": "https://push.example.com/send/nope", "subscription": new},
+        json={"old_endpoint": "https://fcm.googleapis.com/fcm/send/nope", "subscription": new},
     )
     assert unknown.status_code == 404
     response = client.post(
         "/notifications/subscriptions/renew",
-        json={"old_endpoint": "https://push.example.com/send/old", "subscription": new},
+        json={"old_endpoint": "https://fcm.googleapis.com/fcm/send/old", "subscription": new},
     )
     assert response.status_code == 200
     (sub,) = db.session.scalars(select(PushSubscription)).all()
     assert (sub.user_id, sub.endpoint, sub.p256dh) == (
         user.id,
-        "https://push.example.com/send/new",
+        "https://fcm.googleapis.com/fcm/send/new",
         new["keys"]["p256dh"],
     )
 

@@ -9,8 +9,8 @@ from app.blueprints.safety.jobs import remind_due_dates
 from app.blueprints.safety.services.common import local_today
 from app.jobs import run_all_daily_jobs
 from app.models import Notification, Role
-from tests.factories import make_user
-from tests.safety.factories import assign, make_hazard, step
+from tests.factories import make_department, make_user
+from tests.safety.factories import assign, make_area, make_hazard, step
 
 
 def titles(db, user):
@@ -63,3 +63,52 @@ def test_daily_job_warns_before_and_after_the_due_date(app, db):
 
 def test_the_due_date_job_is_one_of_the_daily_jobs(app, db):
     assert run_all_daily_jobs()["safety.due_dates"] == "ok"
+
+
+def test_running_the_daily_jobs_twice_a_day_sends_each_notice_once(app, db, runner):
+    officer, worker = make_user(Role.SAFETY_OFFICER), make_user(Role.INSPECTOR)
+    assign(make_hazard(title="护栏松动"), officer, worker, days=1)
+    db.session.commit()
+
+    first = runner.invoke(args=["jobs", "run-daily"])
+    second = runner.invoke(args=["jobs", "run-daily"])
+
+    assert "safety.due_dates: ok" in first.output
+    assert "safety.due_dates: already ran today" in second.output
+    assert titles(db, worker).count("明天到期需完成整改：护栏松动") == 1
+
+
+def test_a_failed_daily_job_runs_again_the_same_day(app, db, monkeypatch):
+    from app.features import registry
+
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the disk was full")
+
+    monkeypatch.setitem(registry().daily_jobs, "test.flaky", flaky)
+    assert run_all_daily_jobs()["test.flaky"].startswith("failed")
+    assert run_all_daily_jobs()["test.flaky"] == "ok"
+    assert run_all_daily_jobs()["test.flaky"] == "already ran today"
+
+
+def test_overdue_alerts_go_to_the_officers_of_the_hazards_department_only(app, db):
+    machining, assembly = make_department("机加工车间"), make_department("装配车间")
+    lathe = make_department("车工班", parent=machining)
+    workshop_officer = make_user(Role.SAFETY_OFFICER, department=machining)
+    other_officer = make_user(Role.SAFETY_OFFICER, department=assembly)
+    company_officer = make_user(Role.SAFETY_OFFICER)  # no department: the whole company
+    worker = make_user(Role.INSPECTOR, department=lathe)
+    hazard = make_hazard(title="车床防护罩缺失", area=make_area(department=lathe))
+    assign(hazard, workshop_officer, worker, days=1)
+    db.session.commit()
+
+    remind_due_dates(local_today() + timedelta(days=3))
+
+    overdue = "整改已逾期：车床防护罩缺失"
+    assert overdue in titles(db, workshop_officer)
+    assert overdue in titles(db, company_officer)
+    assert overdue in titles(db, worker)
+    assert overdue not in titles(db, other_officer)

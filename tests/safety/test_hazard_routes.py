@@ -117,6 +117,25 @@ def test_my_hazards_and_overdue_flag(client, auth, app, db):
     assert "待您整改的隐患" in home and "其中 1 条已逾期" in home
 
 
+def test_my_rectifications_list_open_ones_first_the_soonest_due_first(client, auth, app, db):
+    officer, worker, verifier = (
+        make_user(Role.SAFETY_OFFICER),
+        make_user(),
+        make_user(Role.SAFETY_OFFICER),
+    )
+    later = make_hazard(title="甲：下周到期")
+    assign(later, officer, worker, days=7)
+    soon = make_hazard(title="乙：明天到期")
+    assign(soon, officer, worker, days=1)
+    done = make_hazard(title="丙：已销号")
+    assign(done, officer, worker)
+    step(done, worker, "rectify", note="修好了")
+    step(done, verifier, "verify")  # the newest, and closed: last
+    auth.login(worker)
+    page = client.get("/safety/hazards/mine").get_data(as_text=True)
+    assert page.index("乙：明天到期") < page.index("甲：下周到期") < page.index("丙：已销号")
+
+
 def test_the_whole_lifecycle_through_the_pages(client, auth, app, db):
     officer, worker, verifier = (
         make_user(Role.SAFETY_OFFICER),

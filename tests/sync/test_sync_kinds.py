@@ -443,3 +443,46 @@ def test_the_whole_round_page_is_an_outbox_form_and_posts_without_javascript(
     assert patrol.status.value == "finished" and len(patrol.answers) == 3
     assert db.session.scalar(select(Photo.patrol_answer_id)) is not None
     assert client.get("/safety/patrols/round/999999").status_code == 404
+
+
+# --- numbers and times the server cannot hold (issue 12, item 5) ------------------------------
+
+
+@pytest.mark.parametrize(
+    "area_id",
+    [10**30, 9223372036854775808, 2147483648, 1.5, True, "1.5", "²", -1, float("inf")],
+)
+def test_an_area_id_no_area_can_have_is_invalid_not_an_error(client, db, logged_in, area, area_id):
+    import json
+
+    sent = hazard_record(area, area_id=area_id)
+    # Python's json writes inf as Infinity, as a phone's JSON.stringify never would; the
+    # server must still answer for it.
+    body = json.dumps({"device": "phone-1", "records": [sent]})
+    response = client.post("/sync", data=body, content_type="application/json")
+    (result,) = response.json["results"]
+    assert result["status"] == "invalid", result
+    assert "area_id" in result["errors"] or "data" in result["errors"]
+    assert count(db, Hazard) == 0  # 1.5 and true are not area 1
+
+
+def test_a_patrol_started_before_2000_is_invalid_with_the_reason(
+    client, db, patroller, area, version
+):
+    sent = patrol_record(area, version, started_at="1901-05-01T09:00:00+08:00")
+    (result,) = post_sync(client, sent).json["results"]
+    assert result["status"] == "invalid"
+    assert "2000" in result["errors"]["captured_at"][0]
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", 5])
+def test_a_patrol_time_off_the_calendar_is_invalid(client, db, patroller, area, version, when):
+    sent = patrol_record(area, version, finished_at=when)
+    (result,) = post_sync(client, sent).json["results"]
+    assert result["status"] == "invalid", result
+
+
+def test_a_check_in_code_with_a_number_no_column_holds_is_invalid(client, db, door):
+    activity, codes, _places = door
+    (result,) = post_sync(client, checkin_record(activity, "999999999999-ABCDEF")).json["results"]
+    assert result["status"] == "invalid", result

@@ -20,3 +20,16 @@ def init_app(app):
     reg.offline(offline.kit, stamp=offline.stamp)
     reg.sync_kind("checkin", sync.sync_checkin)
     reg.demo(demo.load)
+    reg.audit_actions(AUDIT_LABELS)
+
+
+AUDIT_LABELS = {
+    "activity.created": _l("Activity published"),
+    "activity.updated": _l("Activity changed"),
+    "activity.cancelled": _l("Activity cancelled"),
+    "activity.signed_up": _l("Signed up for an activity"),
+    "activity.sign_up_cancelled": _l("Sign-up cancelled"),
+    "activity.checked_in": _l("Checked in"),
+    "activity.results_recorded": _l("Training results recorded"),
+    "activity.round_recorded": _l("Competition round recorded"),
+}

@@ -41,6 +41,7 @@ def _member(employee_no, name, department, password):
             roles={Role.MEMBER},
             department=department,
             must_change_password=False,
+            check_rules=False,  # the demo password is printed for all to see
         )
     return user
 
@@ -96,8 +97,10 @@ def load(ctx) -> list[tuple[str, str, str, str]]:
     people = [liu, *members] if liu else members
     org = {"organizer": organizer, "place": "工会活动中心"}
 
+    # Titles name no holiday: the demo's dates are counted from today, and a 五一 sports day
+    # in December (or a 国庆 show in spring) reads as a mistake.
     if a := _activity(
-        "迎新年职工联欢会",
+        "职工联欢会",
         ActivityKind.EVENT,
         12,
         capacity=80,
@@ -105,10 +108,10 @@ def load(ctx) -> list[tuple[str, str, str, str]]:
         **org,
     ):
         _join(a, people[:2])
-    if a := _activity("五一职工趣味运动会", ActivityKind.EVENT, 5, capacity=2, **org):
+    if a := _activity("职工趣味运动会", ActivityKind.EVENT, 5, capacity=2, **org):
         _join(a, people[:2])
         _join(a, people[2:4], ParticipationStatus.WAITLISTED)
-    if a := _activity("国庆文艺汇演", ActivityKind.EVENT, 20, capacity=100, **org):
+    if a := _activity("职工文艺汇演", ActivityKind.EVENT, 20, capacity=100, **org):
         _join(a, people[:3])
         a.status = ActivityStatus.CANCELLED
         a.cancelled_at = utcnow()

@@ -9,6 +9,8 @@ from flask_babel import pgettext
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from app.xlsx import text_safe
+
 
 def _local(moment):
     if moment is None:
@@ -33,22 +35,25 @@ def roster_workbook(activity, rows) -> io.BytesIO:
         _("Passed"),
         pgettext("competition", "Team"),
     ]
-    sheet.append([activity.title])
+    sheet.append(text_safe(sheet, [activity.title]))
     sheet.append(header)
     for p in rows:
         user = p.user
         sheet.append(
-            [
-                user.name,
-                user.employee_no,
-                user.department.full_name if user.department else "",
-                str(p.status.label),
-                _local(p.signed_up_at),
-                _local(p.checked_in_at),
-                p.score,
-                "" if p.passed is None else (_("Yes") if p.passed else _("No")),
-                p.team or "",
-            ]
+            text_safe(
+                sheet,
+                [
+                    user.name,
+                    user.employee_no,
+                    user.department.full_name if user.department else "",
+                    str(p.status.label),
+                    _local(p.signed_up_at),
+                    _local(p.checked_in_at),
+                    p.score,
+                    "" if p.passed is None else (_("Yes") if p.passed else _("No")),
+                    p.team or "",
+                ],
+            )
         )
     for index, width in enumerate((12, 14, 22, 10, 18, 18, 8, 8, 14), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width

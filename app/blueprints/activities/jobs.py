@@ -49,6 +49,7 @@ def send_reminders(now=None) -> int:
                 activity.starts_at,
                 activity.place,
                 activity_url(activity),
+                now=now,
             )
         activity.reminder_sent_at = now
     return len(due)

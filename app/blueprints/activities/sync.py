@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.blueprints.sync.registry import HandlerResult, SyncInvalid
 from app.errors import Refused
 from app.extensions import db
+from app.guards import parse_id
 from app.models import User
 from app.models.activities import Activity, Participation
 
@@ -24,14 +25,8 @@ def sync_record(organizer: User, record_id: str, data: dict, captured_at: dateti
 
     For the sync blueprint's handler registry; answers in the shape of one sync result.
     """
-    activity_id = data.get("activity_id")
-    if isinstance(activity_id, str) and activity_id.isdigit():  # as a form sends it
-        activity_id = int(activity_id)
-    activity = (
-        db.session.get(Activity, activity_id)
-        if isinstance(activity_id, int) and not isinstance(activity_id, bool)
-        else None
-    )
+    activity_id = parse_id(data.get("activity_id"))  # a number, or digits as a form sends it
+    activity = db.session.get(Activity, activity_id) if activity_id is not None else None
     if activity is None:
         return {
             "status": "invalid",

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
@@ -51,7 +52,10 @@ class PasswordResetForm(FlaskForm):
 
 
 class DepartmentForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=80)])
+    name = StringField(
+        lazy_pgettext("department", "Name"),
+        validators=[DataRequired(_l("Enter a name.")), Length(max=80)],
+    )
     parent_id = SelectField(_l("Belongs to"), coerce=int, validate_choice=True)
 
     def __init__(self, *args, workshops=(), **kwargs):

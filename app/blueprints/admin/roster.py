@@ -8,14 +8,17 @@ others are rejected, so the office can fix the rejected ones and import the file
 import csv
 import io
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from app.extensions import db
-from app.models import Department, Role, User
+from app.jobs import enqueue_after_commit
+from app.models import Department, Role, RosterImport, User
+from app.models._types import utcnow
 from app.services import audit
 from app.services.users import (
     EMPLOYEE_NO,
@@ -27,12 +30,30 @@ from app.services.users import (
 )
 
 HEADERS = {
-    "employee_no": {"employee number", "employee no", "employee_no", "工号", "员工编号", "职工号"},
+    "employee_no": {
+        "employee number",
+        "employee no",
+        "employee_no",
+        "工号",
+        "员工编号",
+        "职工号",
+        "工號",
+        "員工編號",
+        "職工號",
+    },
     "name": {"name", "姓名"},
-    "department": {"department", "部门", "所在部门"},
-    "phone": {"phone", "电话", "手机", "手机号", "联系电话"},
+    "department": {"department", "部门", "所在部门", "部門", "所在部門"},
+    "phone": {"phone", "电话", "手机", "手机号", "联系电话", "電話", "手機", "手機號", "聯繫電話"},
     "roles": {"roles", "role", "角色"},
 }
+# A roster has five columns; a sheet may claim 16,384 (A1:XFD1048576) and so many rows that
+# reading them padded would take gigabytes. Read this many columns, and refuse a sheet whose
+# rows run on far past the row limit, before they are all in memory.
+MAX_COLUMNS = 30
+XLSX_MAX_UNPACKED = 50 * 1024 * 1024  # a zip bomb unpacks to far more than a roster
+# The encodings roster CSV files come in: Excel in mainland China saves GBK (GB18030 is its
+# superset), in Taiwan and Hong Kong Big5, elsewhere cp1252; "Unicode text" is UTF-16.
+CSV_ENCODINGS = ["gb18030", "big5", "cp1252"]
 REQUIRED = ("employee_no", "name")
 ROLE_WORDS = {
     **{r.value: r for r in Role},
@@ -141,32 +162,97 @@ def read_rows(filename: str, data: bytes) -> tuple[list[tuple[int, dict]], list[
 
 
 def _xlsx_rows(data: bytes):
+    import zipfile
+
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise RosterError(_("This file could not be read as an Excel workbook.")) from error
+    if unpacked > XLSX_MAX_UNPACKED:
+        raise RosterError(_("This workbook is too large when unpacked to be a roster."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise RosterError(_("This file could not be read as an Excel workbook.")) from error
     try:
         sheet = workbook.worksheets[0]
-        return list(enumerate(sheet.iter_rows(values_only=True), start=1))
+        # Trust the cells, not the size the sheet claims (a 5 KB file may claim the maximum).
+        sheet.reset_dimensions()
+        limit = current_app.config["ROSTER_MAX_ROWS"] * 2 + 100  # room for blank lines
+        rows = []
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+            if number > limit:
+                raise RosterError(
+                    _(
+                        "At most %(max)d rows can be imported at once.",
+                        max=current_app.config["ROSTER_MAX_ROWS"],
+                    )
+                )
+            rows.append((number, row))
+        return rows
+    except RosterError:
+        raise
+    except Exception as error:
+        raise RosterError(_("This file could not be read as an Excel workbook.")) from error
     finally:
         workbook.close()
 
 
-def _csv_rows(data: bytes):
-    if b"\x00" in data[:4096]:
+def decode_csv(data: bytes) -> str:
+    """The text of a CSV file in whichever encoding it came: UTF-8 (with or without BOM),
+    UTF-16 with its BOM, else the likeliest of GBK/GB18030, Big5 and cp1252, or RosterError."""
+    import codecs
+
+    if data.startswith(codecs.BOM_UTF8):
+        encodings = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    elif b"\x00" in data[:4096]:
+        head = data[:4096]
+        nuls = [i % 2 for i, byte in enumerate(head) if byte == 0]
+        if len(set(nuls)) == 1 and len(nuls) * 10 >= len(head):  # every other byte: UTF-16
+            raise RosterError(
+                _("This CSV file is UTF-16 without a byte order mark. Save it as UTF-8 CSV.")
+            )
         raise RosterError(_("This file is not a text CSV file."))
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
     else:
-        raise RosterError(_("This CSV file's text encoding is not UTF-8 or GBK."))
+        encodings = ["utf-8"]
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            if encoding != "utf-8":
+                raise RosterError(
+                    _("This CSV file's text is damaged (%(encoding)s).", encoding=encoding)
+                ) from None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=CSV_ENCODINGS).best()
+    if best is None:
+        raise RosterError(
+            _(
+                "This CSV file's text encoding could not be recognised. Save it as "
+                "“CSV UTF-8” and try again."
+            )
+        )
+    return str(best)
+
+
+def _csv_rows(data: bytes):
+    text = decode_csv(data)
+    if "\x00" in text:
+        raise RosterError(_("This file is not a text CSV file."))
     try:
-        return list(enumerate(csv.reader(io.StringIO(text)), start=1))
+        # Excel in many locales separates with ";" (or a tab): take what the header uses.
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        return list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
     except csv.Error as error:
         raise RosterError(_("This CSV file is malformed: %(error)s", error=str(error))) from error
 
@@ -200,12 +286,32 @@ class _Departments:
 
 
 def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
-    """Apply the parsed rows; the caller commits. Returns one report per row."""
-    departments = _Departments()
+    """Apply the parsed rows at once; the caller commits. Returns one report per row.
+
+    For a few rows (tests, the CLI); the pages import in the background (`start_import`)."""
+    counts = line_numbers(rows)
+    reports = import_batch(rows, counts, _Departments(), hash_password(initial_password), actor)
+    audit_import(reports, actor)
+    return reports
+
+
+def hash_password(password: str) -> str:
+    """One hash for every new account of an import: they share the initial password (and
+    must change it at the first log-in), so one slow hash does instead of 5,000."""
+    return generate_password_hash(password)
+
+
+def line_numbers(rows) -> dict[str, list[int]]:
     counts = defaultdict(list)
     for line, values in rows:
         counts[values["employee_no"]].append(line)
-    numbers = [no for no in counts if no]
+    return counts
+
+
+def import_batch(rows, counts, departments, password_hash: str, actor) -> list[RowReport]:
+    """Apply some rows of a file (`counts`: every employee number's lines in the whole file);
+    the caller commits."""
+    numbers = [values["employee_no"] for _line, values in rows if values["employee_no"]]
     existing = (
         {
             u.employee_no: u
@@ -214,7 +320,6 @@ def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
         if numbers
         else {}
     )
-
     reports = []
     for line, values in rows:
         report = RowReport(line, values["employee_no"], values["name"])
@@ -227,7 +332,8 @@ def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
             if user is None:
                 create_user(
                     employee_no=report.employee_no,
-                    password=initial_password,
+                    password="",
+                    password_hash=password_hash,
                     actor=actor,
                     must_change_password=True,
                     **{k: v for k, v in changes.items() if k != "keep_roles"},
@@ -241,10 +347,16 @@ def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
                 report.outcome = "updated" if snapshot(user) != before else "unchanged"
         except ValidationFailed as failed:
             report.reasons = [m for msgs in failed.errors.values() for m in msgs]
-    tally = {
-        o: sum(r.outcome == o for r in reports)
-        for o in ("created", "updated", "unchanged", "rejected")
-    }
+    return reports
+
+
+def tally_of(reports) -> dict[str, int]:
+    outcomes = [r.outcome if isinstance(r, RowReport) else r["outcome"] for r in reports]
+    return {o: outcomes.count(o) for o in ("created", "updated", "unchanged", "rejected")}
+
+
+def audit_import(reports, actor) -> None:
+    tally = tally_of(reports)
     audit.record(
         "roster.imported",
         None,
@@ -252,7 +364,54 @@ def import_rows(rows, initial_password: str, actor: User) -> list[RowReport]:
         after=tally,
         summary=", ".join(f"{k} {v}" for k, v in tally.items()),
     )
-    return reports
+
+
+# Rows written per transaction: each batch holds SQLite's write lock for a moment only (well
+# under a second on a loaded 2-core machine, bench/roster_import.py), so log-ins and syncs
+# go on while 5,000 rows go in.
+BATCH_ROWS = 25
+
+
+def start_import(rows, ignored, filename: str, initial_password: str, actor) -> RosterImport:
+    """Keep the parsed file and queue its import (after the caller's commit)."""
+    from app.blueprints.admin.jobs import run_import
+
+    job = RosterImport(
+        actor_id=actor.id,
+        filename=(filename or "")[:255],
+        rows=[[line, values] for line, values in rows],
+        ignored=list(ignored),
+        total=len(rows),
+        reports=[],
+        password_hash=hash_password(initial_password),
+    )
+    db.session.add(job)
+    db.session.flush()
+    enqueue_after_commit(run_import, job.id)
+    return job
+
+
+def continue_import(job: RosterImport) -> None:
+    """Import the rows not done yet, a batch per transaction (committed here), recording
+    progress as it goes; a consumer that stopped half-way continues where it was."""
+    actor = db.session.get(User, job.actor_id) if job.actor_id else None
+    rows = [(line, values) for line, values in job.rows]
+    counts = line_numbers(rows)
+    departments = _Departments()
+    job.status = "running"
+    db.session.commit()
+    while job.done < len(rows):
+        batch = rows[job.done : job.done + BATCH_ROWS]
+        reports = import_batch(batch, counts, departments, job.password_hash, actor)
+        job.reports = job.reports + [asdict(r) for r in reports]
+        job.done += len(batch)
+        db.session.commit()
+    audit_import(job.reports, actor)
+    job.status = "done"
+    job.rows = []  # the report is what is kept
+    job.password_hash = ""
+    job.finished_at = utcnow()
+    db.session.commit()
 
 
 def _validate_row(values, counts, departments, report) -> dict:

@@ -1,6 +1,7 @@
 from collections import Counter
+from types import SimpleNamespace
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -19,7 +20,9 @@ from app.blueprints.admin.forms import (
 from app.blueprints.auth.access import roles_required
 from app.errors import form_status, submit
 from app.extensions import db, htmx
-from app.models import AuditLog, Department, Role, User, UserRole
+from app.features import registry
+from app.guards import parse_id
+from app.models import AuditLog, Department, Role, RosterImport, User, UserRole
 from app.rendering import page_or_fragment
 from app.services import departments as dept_service
 from app.services.users import check_password_rules, create_user, reset_password, update_user
@@ -46,9 +49,23 @@ OUTCOME_LABELS = {  # what happened to a row of an imported roster
 @bp.context_processor
 def labels():
     return {
-        "audit_label": lambda action: AUDIT_LABELS.get(action, action),
+        "audit_label": audit_label,
         "outcome_label": OUTCOME_LABELS.get,
+        "import_state": import_state,
     }
+
+
+def audit_label(action: str):
+    """The words for an audit action: the shell's own, else the feature's that logged it."""
+    return AUDIT_LABELS.get(action) or registry().audit_labels.get(action) or action
+
+
+def import_state(job) -> str:
+    if job.status == "done":
+        return _("Done")
+    if job.status == "failed":
+        return _("Stopped")
+    return _("%(percent)d%% done", percent=job.percent)
 
 
 @bp.before_request
@@ -74,8 +91,7 @@ def users_query(args):
     department = args.get("department", "")
     if department == "none":
         query = query.where(User.department_id.is_(None))
-    elif department.isdigit():
-        dept_id = int(department)
+    elif (dept_id := parse_id(department)) is not None:
         teams = select(Department.id).where(Department.parent_id == dept_id)
         query = query.where(or_(User.department_id == dept_id, User.department_id.in_(teams)))
     if (role := args.get("role")) in {r.value for r in Role}:
@@ -290,8 +306,9 @@ def delete_department(dept_id):
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_roster():
+    """Check the file now (columns, size, encoding); import its rows in the background."""
     form = RosterImportForm()
-    reports, ignored, status = None, [], 200
+    status = 200
     if form.validate_on_submit():
         upload = form.file.data
         if problems := check_password_rules(form.initial_password.data):
@@ -304,14 +321,32 @@ def import_roster():
                 form.file.errors = list(form.file.errors) + [str(error)]
                 status = 422
             else:
-                reports = roster.import_rows(rows, form.initial_password.data, current_user)
+                job = roster.start_import(
+                    rows, ignored, upload.filename, form.initial_password.data, current_user
+                )
                 db.session.commit()
+                return redirect(url_for("admin.import_status", import_id=job.id), 303)
     elif request.method == "POST":
         status = 422
-    tally = Counter(r.outcome for r in reports or ())
-    return render_template(
-        "admin/import.html", form=form, reports=reports, tally=tally, ignored=ignored
-    ), status
+    recent = db.session.scalars(
+        select(RosterImport).order_by(RosterImport.id.desc()).limit(5)
+    ).all()
+    return render_template("admin/import.html", form=form, recent=recent), status
+
+
+@bp.route("/import/<int:import_id>")
+def import_status(import_id: int):
+    """The progress of an import (htmx polls it until done), then its row report."""
+    job = db.session.get(RosterImport, import_id) or abort(404)
+    tally = Counter(r["outcome"] for r in job.reports)
+    reports = [SimpleNamespace(**r) for r in job.reports]
+    return page_or_fragment(
+        "admin/import_status.html",
+        "admin/_import_progress.html",
+        job=job,
+        reports=reports,
+        tally=tally,
+    )
 
 
 @bp.route("/import/template.xlsx")

@@ -7,7 +7,10 @@ from app.services.users import check_password_rules
 
 
 def password_rules(form, field):
-    if problems := check_password_rules(field.data):
+    from flask_login import current_user
+
+    employee_no = current_user.employee_no if current_user.is_authenticated else None
+    if problems := check_password_rules(field.data, employee_no=employee_no):
         raise ValidationError(problems[0])
 
 

@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import COOKIE_NAME, current_user, login_required, login_user, logout_user
 
-from app.blueprints.auth import bp, services
+from app.blueprints.auth import bp, services, throttle
 from app.blueprints.auth.forms import ChangePasswordForm, LoginForm
 from app.errors import submit
 from app.extensions import db
@@ -40,7 +40,10 @@ def login():
             login_user(result.user, remember=form.remember.data)
             # Unticked "keep me signed in" (a shared phone): the session ends with the browser.
             session.permanent = bool(form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.index"), 303)
+            response = redirect(_safe_next(request.args.get("next")) or url_for("main.index"), 303)
+            # This phone is now known to the account: guesses from elsewhere do not slow it.
+            throttle.remember_device(response, result.user.employee_no)
+            return response
         form.form_errors.append(result.error)
         status = 429 if result.throttled else 401
     elif request.method == "POST":
@@ -50,6 +53,11 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        # Ends the session on the server too: a copied cookie or remember-me token of this
+        # account stops working (the session id carries the version).
+        services.end_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login", logged_out=1), 303)

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.blueprints.auth import throttle
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import LoginAttempt, User
@@ -23,18 +23,22 @@ class LoginResult:
     throttled: bool = False
 
 
-def _recent_failures(column, value) -> int:
-    since = utcnow() - current_app.config["LOGIN_WINDOW"]
-    return db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
-        )
-    )
-
-
 @cache
 def _dummy_hash() -> str:
     return generate_password_hash("not a real password")
+
+
+def _wait_message(wait: timedelta) -> str:
+    seconds = int(wait.total_seconds() + 0.999)
+    if seconds < 120:
+        return _(
+            "Too many failed attempts. Please wait %(seconds)d seconds and try again.",
+            seconds=seconds,
+        )
+    return _(
+        "Too many failed attempts. Please wait %(minutes)d minutes and try again.",
+        minutes=(seconds + 59) // 60,
+    )
 
 
 def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
@@ -42,24 +46,13 @@ def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
     the result, so that a failed attempt counts).
 
     Unknown numbers and wrong passwords get the same message, so the form does not tell
-    which employee numbers exist. A paused account or address is refused before the password
-    is checked, so guessing gains nothing while paused.
+    which employee numbers exist. Each guess first takes its turn (`throttle.reserve`): while
+    a key waits, the password is not checked, so guessing gains nothing.
     """
-    employee_no = employee_no.strip()
-    config = current_app.config
-    minutes = int(config["LOGIN_WINDOW"].total_seconds() // 60)
-    if (
-        _recent_failures(LoginAttempt.employee_no, employee_no)
-        >= config["LOGIN_MAX_FAILURES_ACCOUNT"]
-        or _recent_failures(LoginAttempt.address, address) >= config["LOGIN_MAX_FAILURES_ADDRESS"]
-    ):
-        return LoginResult(
-            error=_(
-                "Too many failed attempts. Please wait %(minutes)d minutes and try again.",
-                minutes=minutes,
-            ),
-            throttled=True,
-        )
+    employee_no = employee_no.strip()[:32]
+    keys = throttle.keys_for(employee_no, address, throttle.known_device(employee_no))
+    if (wait := throttle.reserve(keys)) is not None:
+        return LoginResult(error=_wait_message(wait), throttled=True)
 
     user = User.by_employee_no(employee_no)
     if user is None:
@@ -67,7 +60,7 @@ def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
         check_password_hash(_dummy_hash(), password)
     ok = user is not None and user.check_password(password)
     db.session.add(
-        LoginAttempt(employee_no=employee_no[:32], address=address, succeeded=ok and user.active)
+        LoginAttempt(employee_no=employee_no, address=address, succeeded=ok and user.active)
     )
     if not ok:
         return LoginResult(error=_("Wrong employee number or password."))
@@ -75,11 +68,19 @@ def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
         return LoginResult(
             error=_("This account has been deactivated. Please contact the union office.")
         )
+    throttle.give_back(keys)
     user.last_login_at = utcnow()
-    # Attempts older than a day count for nothing any more; keep the table small.
+    # Attempts older than a day count for nothing any more; keep the tables small.
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - timedelta(days=1)))
+    throttle.forget_old()
     audit.record("auth.login", user, actor=user, summary=user.employee_no)
     return LoginResult(user=user)
+
+
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere: every session and remember-me token now fails (the
+    session id carries the version). The caller commits."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -3,6 +3,7 @@
 from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.blueprints.errors import bp
@@ -73,9 +74,27 @@ def refused(error: Refused):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
+    # A description of our own (raise BadRequest(_("…"))) says more than the generic text.
+    own = error.description != type(error).description
     return error_response(
-        error.code or 500, None if error.code in _messages() else error.description
+        error.code or 500, error.description if own or error.code not in _messages() else None
     )
+
+
+@bp.app_errorhandler(OperationalError)
+def database_busy(error):
+    """SQLite's "database is locked" after the busy timeout: the server is busy, not broken.
+    Nothing was saved; the phone's outbox and the person may simply send again."""
+    db.session.rollback()
+    if "locked" not in str(error) and "busy" not in str(error):
+        current_app.logger.exception("Database error")
+        return error_response(500)
+    current_app.logger.warning("database busy: %s", error)
+    response = error_response(
+        503, _("The server is busy. Nothing was saved; please try again in a moment.")
+    )
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 @bp.app_errorhandler(Exception)

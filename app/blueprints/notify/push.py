@@ -23,6 +23,7 @@ from flask import current_app
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
+from app.blueprints.notify.endpoints import safe_to_send
 from app.config import create_once
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,15 @@ def _session() -> requests.Session:
 
 
 def deliver(subscription_info: dict, payload: dict, *, ttl: int = DEFAULT_TTL) -> Outcome:
-    """Send `payload` (as JSON) to one subscription, once. Never raises for a push failure."""
+    """Send `payload` (as JSON) to one subscription, once. Never raises for a push failure.
+
+    An endpoint that is not (or no longer) a public push service is never connected to: the
+    subscription counts as gone."""
+    if not safe_to_send(subscription_info.get("endpoint", "")):
+        log.warning(
+            "push endpoint %s is not a public push service: dropped", _short(subscription_info)
+        )
+        return Outcome("gone")
     try:
         webpush(
             subscription_info,

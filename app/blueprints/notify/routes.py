@@ -41,11 +41,10 @@ def index():
 @bp.route("/<int:notification_id>", endpoint="open")
 @login_required
 def open_notification(notification_id: int):
-    """Follow a notification: it counts as read, and the user lands on its item."""
+    """A notification on a page of its own (where a push leads). A GET changes nothing: the
+    page's form marks it read and goes on to the item (by itself when JavaScript runs)."""
     notification = services.get_own(current_user, notification_id) or abort(404)
-    services.mark_read(notification)
-    db.session.commit()
-    return redirect(notification.url or url_for("notify.index"), 303)
+    return render_template("notify/open.html", n=notification)
 
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])
@@ -54,6 +53,8 @@ def mark_read(notification_id: int):
     notification = services.get_own(current_user, notification_id) or abort(404)
     services.mark_read(notification)
     db.session.commit()
+    if request.form.get("go"):
+        return redirect(notification.url or url_for("notify.index"), 303)
     if wants_fragment():
         unread = services.unread_count(current_user)
         return render_template("notify/_entry.html", n=notification, unread=unread, oob=True)

@@ -7,16 +7,15 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
 
+from app.blueprints.notify.endpoints import endpoint_allowed
 from app.blueprints.notify.push import b64url_decode
 from app.extensions import db
+from app.jobs import enqueue_after_commit
 from app.models import Category, Notification, NotificationPreference, PushSubscription, User
 from app.models._types import utcnow
 from app.models.notify import CHOOSABLE_CATEGORIES
-
-_PENDING = "notify_pending_push"
 
 
 def notify(user_ids: Iterable[int], kind: str, title, body="", url: str = "") -> list[Notification]:
@@ -52,7 +51,9 @@ def notify(user_ids: Iterable[int], kind: str, title, body="", url: str = "") ->
             )
     db.session.add_all(rows)
     db.session.flush()
-    db.session.info.setdefault(_PENDING, []).extend(row.id for row in rows)
+    from app.blueprints.notify.jobs import fan_out
+
+    enqueue_after_commit(fan_out, [row.id for row in rows])
     return rows
 
 
@@ -71,20 +72,6 @@ def _local_path(url: str) -> str:
     if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
         raise ValueError(f"notification url must be a path inside the app, not {url!r}")
     return url[:500]
-
-
-@event.listens_for(Session, "after_commit")
-def _push_after_commit(session):
-    ids = session.info.pop(_PENDING, None)
-    if ids:
-        from app.blueprints.notify.jobs import fan_out
-
-        fan_out(ids)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session):
-    session.info.pop(_PENDING, None)
 
 
 def send_test(user: User) -> Notification:
@@ -204,7 +191,7 @@ def check_subscription(data) -> dict:
         raise InvalidSubscription({"subscription": [str(_l("This is not a push subscription."))]})
     endpoint = data.get("endpoint")
     keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
-    if not isinstance(endpoint, str) or not _allowed_endpoint(endpoint):
+    if not isinstance(endpoint, str) or not endpoint_allowed(endpoint):
         errors["endpoint"] = [str(_l("The push address is missing or not allowed."))]
     p256dh = _decoded(keys.get("p256dh"))
     if p256dh is None or len(p256dh) != 65 or p256dh[0] != 4:
@@ -224,20 +211,6 @@ def _decoded(value) -> bytes | None:
         return b64url_decode(value)
     except ValueError:
         return None
-
-
-def _allowed_endpoint(endpoint: str) -> bool:
-    if len(endpoint) > 1000:
-        return False
-    parts = urlsplit(endpoint)
-    if parts.scheme == "https" and parts.hostname:
-        return True
-    # A push service on this machine, for the tests and the benchmark only.
-    return (
-        bool(current_app.config.get("PUSH_ALLOW_LOCAL_HTTP"))
-        and parts.scheme == "http"
-        and parts.hostname in {"127.0.0.1", "localhost"}
-    )
 
 
 def save_subscription(user: User, data, user_agent: str = "") -> PushSubscription:

@@ -21,7 +21,9 @@ Wiring (by the features):
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import LazyString, format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
@@ -128,12 +130,28 @@ def hazard_overdue(
 
 
 def activity_reminder(
-    user_ids: Iterable[int], activity_title: str, starts_at: datetime, place: str, url: str
+    user_ids: Iterable[int],
+    activity_title: str,
+    starts_at: datetime,
+    place: str,
+    url: str,
+    *,
+    now: datetime | None = None,
 ) -> list[Notification]:
+    """The reminder a day ahead: "today" or "tomorrow" as the local calendar has it."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    today = (now.astimezone(zone) if now else datetime.now(zone)).date()
+    days = (starts_at.astimezone(zone).date() - today).days
+    if days <= 0:
+        title = _l("Today: %(title)s", title=activity_title)
+    elif days == 1:
+        title = _l("Tomorrow: %(title)s", title=activity_title)
+    else:
+        title = _l("Coming up: %(title)s", title=activity_title)
     return notify(
         user_ids,
         "activities.reminder",
-        _l("Tomorrow: %(title)s", title=activity_title),
+        title,
         _l("Starts %(when)s at %(place)s.", when=_when(starts_at), place=place),
         url,
     )

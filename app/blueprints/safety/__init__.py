@@ -25,3 +25,32 @@ def init_app(app):
     sync.register(reg)
     reg.daily_job("safety.due_dates", jobs.remind_due_dates)
     reg.demo(demo.load)
+    reg.audit_actions(AUDIT_LABELS)
+
+
+AUDIT_LABELS = {
+    "area.created": _l("Area added"),
+    "checkpoint.created": _l("Checkpoint added"),
+    "checklist.created": _l("Checklist added"),
+    "checklist.revised": _l("Checklist revised"),
+    "safety_group.created": _l("Inspector group added"),
+    "safety_group.member_added": _l("Inspector added to a group"),
+    "safety_group.member_removed": _l("Inspector removed from a group"),
+    "patrol_plan.saved": _l("Patrol plan saved"),
+    "patrol_plan.stopped": _l("Patrol plan stopped"),
+    "patrol.started": _l("Patrol started"),
+    "patrol.finished": _l("Patrol finished"),
+    "hazard.reported": _l("Hazard reported"),
+    "hazard.report": _l("Hazard reported"),
+    "hazard.assign": _l("Hazard assigned"),
+    "hazard.start": _l("Rectification started"),
+    "hazard.rectify": _l("Hazard rectified"),
+    "hazard.verify": _l("Rectification verified"),
+    "hazard.send_back": _l("Rectification sent back"),
+    "hazard.reject": _l("Hazard report rejected"),
+    "hazard.comment": _l("Hazard commented"),
+    "violation.reported": _l("Violation recorded"),
+    "violation.followed_up": _l("Violation followed up"),
+    "suggestion.submitted": _l("Safety suggestion submitted"),
+    "suggestion.answered": _l("Safety suggestion answered"),
+}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models.hazards import Hazard
 from app.models.safety import Area, Patrol
+from app.xlsx import text_safe
 
 from .services.common import local_zone
 
@@ -35,7 +36,7 @@ def _workbook(title: str, header: list[str], rows) -> bytes:
     sheet = book.create_sheet(title)
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append(text_safe(sheet, row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

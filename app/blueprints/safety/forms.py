@@ -102,7 +102,7 @@ class GroupForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    user_id = SelectField(_l("Person"), validators=[DataRequired()])
+    user_id = SelectField(lazy_pgettext("group member", "Person"), validators=[DataRequired()])
     is_leader = BooleanField(_l("Group leader"))
 
 

@@ -3,10 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy import and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
+from app.guards import parse_id
 from app.models import Department, Role, User, UserRole
 from app.models.hazards import OPEN_STATUSES, Hazard, HazardEvent, HazardStatus, Photo, Severity
 from app.models.safety import Area, week_start
@@ -31,8 +32,7 @@ class HazardFilters:
     @classmethod
     def from_args(cls, args) -> "HazardFilters":
         def number(key):
-            value = args.get(key, "")
-            return int(value) if value.isdigit() else None
+            return parse_id(args.get(key, ""))
 
         status = args.get("status", "")
         severity = args.get("severity", "")
@@ -90,8 +90,18 @@ class Page:
         return max((self.total + self.per_page - 1) // self.per_page, 1)
 
 
-def hazard_page(user, filters: HazardFilters, per_page: int = PER_PAGE) -> Page:
-    """One page of the hazards `user` may see: two queries (count and rows)."""
+def _work_order():
+    closed = case((Hazard.status.in_(OPEN_STATUSES), 0), else_=1)
+    return closed, Hazard.due_on.is_(None), Hazard.due_on
+
+
+def hazard_page(
+    user, filters: HazardFilters, per_page: int = PER_PAGE, *, open_first: bool = False
+) -> Page:
+    """One page of the hazards `user` may see: two queries (count and rows).
+
+    `open_first`: a work list (my rectifications): open hazards before closed ones, the
+    soonest due first; otherwise the newest first."""
     where = filters.conditions(local_today())
     if (visible := permissions.visible_hazards_clause(user)) is not None:
         where.append(visible)
@@ -103,7 +113,7 @@ def hazard_page(user, filters: HazardFilters, per_page: int = PER_PAGE) -> Page:
             joinedload(Hazard.area).joinedload(Area.department),
             joinedload(Hazard.assignee).lazyload(User.role_rows),
         )
-        .order_by(Hazard.created_at.desc(), Hazard.id.desc())
+        .order_by(*_work_order() if open_first else (), Hazard.created_at.desc(), Hazard.id.desc())
         .limit(per_page)
         .offset((filters.page - 1) * per_page)
     ).all()
@@ -311,6 +321,6 @@ def overdue_hazards(today: date | None = None) -> list[Hazard]:
     return db.session.scalars(
         select(Hazard)
         .where(Hazard.status.in_(OPEN_STATUSES), Hazard.due_on < (today or local_today()))
-        .options(joinedload(Hazard.assignee).lazyload(User.role_rows))
+        .options(joinedload(Hazard.assignee).lazyload(User.role_rows), joinedload(Hazard.area))
         .order_by(Hazard.due_on, Hazard.id)
     ).all()

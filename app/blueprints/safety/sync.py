@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.blueprints.sync.registry import HandlerResult, SyncInvalid, resolve
 from app.extensions import db
+from app.guards import parse_id
 from app.models.hazards import Hazard, Photo
 from app.models.safety import PatrolAnswer
 
@@ -72,10 +73,7 @@ def attach_to(owner_field: str):
 
 def attach_to_answer(user, patrol, sync_photo) -> None:
     """A patrol's photos belong to the answer of the item the record named (`item_id`)."""
-    try:
-        item_id = int(sync_photo.item_id)
-    except (TypeError, ValueError):
-        item_id = None
+    item_id = parse_id(sync_photo.item_id)
     answer = db.session.scalar(
         select(PatrolAnswer).where(
             PatrolAnswer.patrol_id == patrol.id, PatrolAnswer.item_id == item_id
@@ -100,10 +98,8 @@ def _hazard(raw) -> Hazard | None:
     someone else: whether this user may act on it is the service's question) or by its id."""
     if isinstance(raw, str) and "-" in raw:
         return resolve("hazard", raw)
-    try:
-        return db.session.get(Hazard, int(raw)) if not isinstance(raw, bool) else None
-    except (TypeError, ValueError):
-        return None
+    hazard_id = parse_id(raw)
+    return db.session.get(Hazard, hazard_id) if hazard_id is not None else None
 
 
 def sync_hazard_event(user, record) -> HandlerResult:

@@ -10,7 +10,7 @@ and answers `duplicate` or `conflict`.
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.blueprints.sync.envelope import check_record, content_hash, parse_uuid
@@ -176,6 +176,12 @@ def ingest_one(user, device, raw, batch: Batch) -> dict:
             result = _create(user, device, checked, digest, kind, echo, existing)
     except ValidationFailed as invalid:
         return _refuse(user, device, checked, digest, invalid.errors, echo, batch)
+    except (DataError, OverflowError) as error:
+        # A value no column can hold (a number past 64 bits, a date past the calendar): the
+        # record is wrong, not the server; sending it again would fail again forever.
+        current_app.logger.info("sync: record %s holds a value out of range: %s", echo, error)
+        errors = {"data": [_("A value in this record is too large or out of range.")]}
+        return _refuse(user, device, checked, digest, errors, echo, batch)
     except IntegrityError:
         # Another request took this id (or one of its photo ids) first.
         winner = db.session.get(SyncRecord, checked["id"])

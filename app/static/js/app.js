@@ -22,6 +22,25 @@ if ("serviceWorker" in navigator) {
     .catch((error) => console.warn("service worker not registered", error));
 }
 
+// htmx's event filters ("visibilitychange[…]") need eval, which the CSP forbids: pages that
+// refresh when the phone shows them again listen for this event instead.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") document.dispatchEvent(new Event("page-visible"));
+});
+
+// A form that sends itself once shown: opening a notification marks it read by POST (the
+// GET that showed the page changed nothing). Without JavaScript it is a button.
+for (const form of document.querySelectorAll("form[data-auto-submit]")) form.requestSubmit();
+
+// Inline handlers would need 'unsafe-inline' in the CSP; these attributes do their work.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-submit-on-change]");
+  if (field && field.form) field.form.requestSubmit();
+});
+
 // After log-out the previous user's pages must not be readable offline on this phone (the
 // field kit goes too: see kit.js).
 if (body.dataset.clearPages && "caches" in window) {

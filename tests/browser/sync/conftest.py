@@ -139,13 +139,17 @@ def fill_round(page, photo: str) -> int:
 
 
 def resend_after_restart(page, server) -> list[dict]:
-    """Start the stopped server and reload the page, whose flush sends the outbox again;
-    returns the results of that `POST /sync`."""
+    """Start the stopped server and have the page flush its outbox again (as a page load, the
+    retry timer or "sync now" would); returns the results of that `POST /sync`.
+
+    The flush is asked for in the page, not by reloading it: the retry timer may send first,
+    and a reload would then navigate away while that answer's body was still to be read
+    (the test failed so on a loaded machine)."""
     with page.expect_response(
-        lambda r: r.url.endswith("/sync") and r.request.method == "POST"
+        lambda r: r.url.endswith("/sync") and r.request.method == "POST", timeout=30_000
     ) as answer:
         server.start()
-        page.reload()  # a page load flushes (or the retry timer, if it comes first)
+        page.evaluate("WHOutbox.flush()")
     return answer.value.json()["results"]
 
 

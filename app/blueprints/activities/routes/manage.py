@@ -1,6 +1,8 @@
 """Organizer pages: create, change, duplicate and cancel activities; roster and export;
 check-in; results; the qualification gate."""
 
+import math
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -177,9 +179,14 @@ def _scores_from_form(people, prefix="score") -> tuple[dict, dict]:
             scores[person.id] = None
             continue
         try:
-            scores[person.id] = float(raw)
+            score = float(raw)
         except ValueError:
+            score = None
+        # NaN, infinity and 1e400 parse as floats too; no score is that.
+        if score is None or not math.isfinite(score) or abs(score) > 1_000_000:
             errors[f"{prefix}-{person.id}"] = [_("Enter a number.")]
+        else:
+            scores[person.id] = score
     return scores, errors
 
 

@@ -21,12 +21,13 @@ from sqlalchemy.exc import IntegrityError
 from app.blueprints.activities.queries import can_manage
 from app.errors import Refused
 from app.extensions import db
+from app.guards import parse_id
 from app.models import User
 from app.models._types import utcnow
 from app.models.activities import Activity, Participation, ParticipationStatus
 from app.services import audit
 
-CODE = re.compile(r"^(?:WH-CHECKIN:)?(\d{1,12})-?([A-Z2-7]{6})$")
+CODE = re.compile(r"^(?:WH-CHECKIN:)?([0-9]{1,12})-?([A-Z2-7]{6})$")
 
 
 def _signature(participation_id: int, activity_id: int, user_id: int) -> str:
@@ -101,7 +102,8 @@ def check_in(
     match = CODE.match(normalise(code))
     if not match:
         return _invalid(_("This is not a check-in code. Codes look like 12-ABCDEF."))
-    participation = db.session.get(Participation, int(match.group(1)))
+    participation_id = parse_id(match.group(1))
+    participation = db.session.get(Participation, participation_id) if participation_id else None
     if participation is None or not hmac.compare_digest(
         match.group(2),
         _signature(participation.id, participation.activity_id, participation.user_id),

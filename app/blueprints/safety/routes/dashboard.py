@@ -38,6 +38,8 @@ def _export(kind: str, build):
         return _export_error(message)
     if form.end.data - form.start.data > timedelta(days=MAX_EXPORT_DAYS):
         return _export_error(_("Export at most one year at a time."))
+    if form.start.data.year < 2000 or form.end.data.year > 2100:
+        return _export_error(_("Choose dates between the years 2000 and 2100."))
     data = build(form.start.data, form.end.data)
     name = f"{kind}-{form.start.data.isoformat()}-{form.end.data.isoformat()}.xlsx"
     response = current_app.response_class(data, mimetype=XLSX)

@@ -40,7 +40,7 @@ def my_hazards():
     """What the user has to rectify, the open ones first."""
     args = request.args.to_dict() | {"assignee_id": str(current_user.id)}
     filters = queries.HazardFilters.from_args(args)
-    page = queries.hazard_page(current_user, filters)
+    page = queries.hazard_page(current_user, filters, open_first=True)
     return page_or_partial(
         "safety/hazards/mine.html",
         "safety/hazards/_results.html",

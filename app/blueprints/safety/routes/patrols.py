@@ -225,7 +225,7 @@ def patrol_coverage():
     )
 
 
-ANSWER_FIELD = re.compile(r"answers\[(\d{1,3})\]\[(item_id|answer|note)\]")
+ANSWER_FIELD = re.compile(r"answers\[([0-9]{1,3})\]\[(item_id|answer|note)\]")
 
 
 def _round_data(form) -> dict:

@@ -1,5 +1,6 @@
 """Helpers shared by the safety services: errors, input parsing, the local calendar."""
 
+import contextlib
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from flask_babel import gettext as _
 from app import storage
 from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
+from app.guards import parse_id
 from app.models.hazards import Photo
 
 __all__ = ["ValidationFailed", "Refused", "Conflict", "MaxLength"]
@@ -69,10 +71,8 @@ def record_id(data, key: str, model, errors: dict, *, required=True, where=None)
         if required:
             errors.setdefault(key, []).append(_("Choose one."))
         return None
-    try:
-        row = db.session.get(model, int(raw))
-    except (TypeError, ValueError):
-        row = None
+    row_id = parse_id(raw)
+    row = db.session.get(model, row_id) if row_id is not None else None
     if row is None or (where is not None and not where(row)):
         errors.setdefault(key, []).append(_("Choose one of the options given."))
         return None
@@ -88,18 +88,32 @@ def check_client_id(client_id) -> str | None:
         raise ValidationFailed({"id": [_("This record has no valid id.")]}) from None
 
 
+# No record of this app is older: a time before it is a phone clock that was never set.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def moment(value, *, default=None) -> datetime:
-    """A capture time from the phone, as aware UTC; naive or missing means now."""
+    """A capture time from the phone, as aware UTC; naive means local time, missing now.
+
+    A time that is no time, or before 2000, is refused (`ValidationFailed`): the phone keeps
+    the record and shows why, rather than the server storing a patrol from 1901."""
     if value is None:
         return default or datetime.now(UTC)
-    if isinstance(value, str):
-        try:
+    if isinstance(value, str) and len(value) <= 40:
+        with contextlib.suppress(ValueError):
             value = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValidationFailed({"captured_at": [_("This is not a valid time.")]}) from None
+    if not isinstance(value, datetime):
+        raise ValidationFailed({"captured_at": [_("This is not a valid time.")]})
     if value.tzinfo is None:
         value = value.replace(tzinfo=local_zone())
-    value = value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValidationFailed({"captured_at": [_("This is not a valid time.")]}) from None
+    if value < EARLIEST:
+        raise ValidationFailed(
+            {"captured_at": [_("This time is before the year 2000: check the phone's clock.")]}
+        )
     # A phone clock far in the future would put records in the wrong week; trust it no further
     # than a day ahead.
     now = datetime.now(UTC)

@@ -182,7 +182,11 @@ def save_plan(actor, data) -> PatrolPlan:
         where=lambda u: u.active and u.has_role(Role.INSPECTOR, Role.SAFETY_OFFICER),
     )
     area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
-    days = {int(d) for d in (data.get("weekdays") or []) if str(d).isdigit() and int(d) < 7}
+    days = {
+        int(d)
+        for d in (data.get("weekdays") or [])
+        if str(d) in {"0", "1", "2", "3", "4", "5", "6"}
+    }
     if not days:
         errors["weekdays"] = [_("Choose at least one day.")]
     if errors:

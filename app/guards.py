@@ -1,0 +1,120 @@
+"""Request-wide guards: input no route can store, ids no database can hold, security headers.
+
+One place instead of a check in every route:
+- a NUL character anywhere in the path, the query, a form field or a file name is refused
+  with 400 before any route runs (PostgreSQL cannot keep it in text, and no person types it);
+- `<int:…>` in a URL takes only ASCII digits up to 2^31 - 1 (the largest id either database
+  holds in an INTEGER column), so `/activities/2147483648` or `/hazards/²` is a 404, not a
+  database error;
+- `page_number()` reads `?page=` the same way everywhere;
+- every response carries a Content-Security-Policy that the app's own pages pass (no inline
+  script, nothing from elsewhere), `frame-ancestors 'none'`, `X-Content-Type-Options` and a
+  `Referrer-Policy`.
+"""
+
+from flask import Flask, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
+
+# The largest value of a signed 32-bit INTEGER column (ids, counts) on both databases.
+MAX_ID = 2**31 - 1
+# No list has this many pages; a larger number is a typing slip or a probe.
+MAX_PAGE = 100_000
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        # style="…" attributes in templates carry layout only; they cannot run code.
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>`: ASCII digits only (the default accepts any Unicode digit), 0…2^31 - 1."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
+        super().__init__(map, fixed_digits, min, MAX_ID if max is None else max, signed)
+
+
+def parse_id(value) -> int | None:
+    """An id as a phone or a form sends it: an int (not a bool, not a float) or ASCII digits,
+    1…2^31 - 1; anything else is None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if not (value.isascii() and value.isdigit()) or len(value) > 10:
+            return None
+        value = int(value)
+    if not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        return None
+    return value
+
+
+def page_number(args=None, name: str = "page") -> int:
+    """`?page=` as a page number from 1; a number that is no page number is a 400."""
+    raw = (args if args is not None else request.args).get(name)
+    if raw in (None, ""):
+        return 1
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or not 1 <= int(raw) <= MAX_PAGE:
+        raise BadRequest(
+            _("The page number must be a whole number from 1 to %(max)d.", max=MAX_PAGE)
+        )
+    return int(raw)
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values if isinstance(value, str))
+
+
+def reject_nul() -> None:
+    """No route gets a NUL character: PostgreSQL refuses it in text and no person types it."""
+    if "\x00" in request.path:
+        raise BadRequest(_("The request contains a character that is not allowed."))
+    if _has_nul(request.args.keys()) or _has_nul(request.args.values()):
+        raise BadRequest(_("The request contains a character that is not allowed."))
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form, files = request.form, request.files
+        if _has_nul(form.keys()) or _has_nul(form.values()):
+            raise BadRequest(_("A field contains a character that is not allowed."))
+        if _has_nul(files.keys()) or _has_nul(f.filename for f in files.values()):
+            raise BadRequest(_("A file name contains a character that is not allowed."))
+
+
+def page_guard() -> None:
+    """Every list reads `?page=`; check it once for all of them."""
+    if "page" in request.args:
+        page_number()
+
+
+def security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Before the blueprints: the converter is read when their rules are added."""
+    app.url_map.converters["int"] = DatabaseId
+    app.before_request(reject_nul)
+    app.before_request(page_guard)
+    app.after_request(security_headers)
