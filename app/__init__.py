@@ -6,13 +6,14 @@ import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app import config as app_config
 from app import features
-from app.extensions import babel, csrf, db, htmx, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
 from app.jobs import init_jobs
 from app.models._types import render_item
 
@@ -66,14 +67,63 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     _init_features(app)
     _register_cli(app)
     init_jobs(app)
+    _init_responses(app)
+    return app
+
+
+def _init_responses(app: Flask) -> None:
+    """Compression for every text response, and the caching headers pages and files need."""
+    static_endpoints = {"static"} | {
+        f"{name}.static" for name, bp in app.blueprints.items() if bp.has_static_folder
+    }
+    app.session_interface = _StaticBlindSessions(static_endpoints)
 
     @app.after_request
-    def vary_on_htmx(response):
-        # One URL serves a page or its fragment; caches must keep them apart.
-        response.vary.add("HX-Request")
+    def caching_headers(response):
+        if request.endpoint not in static_endpoints:
+            # One URL serves a page or its fragment; caches must keep them apart.
+            response.vary.add("HX-Request")
+            return response
+        from app.blueprints.pwa.routes import asset_version
+
+        if response.status_code == 200 and request.args.get("v") == asset_version():
+            # The version is a digest of every static file: this URL's content never changes.
+            response.cache_control.no_cache = None
+            response.cache_control.public = True
+            response.cache_control.max_age = app.config["STATIC_IMMUTABLE_MAX_AGE"]
+            response.cache_control.immutable = True
         return response
 
-    return app
+    compress.init_app(app)  # gzip or brotli, as the browser accepts; adds Vary: Accept-Encoding
+
+    @app.after_request
+    def static_files_in_memory(response):
+        # Runs before compression (Flask runs these hooks last-registered first). A static file
+        # comes as a stream, which Flask-Compress would send chunked, without its ETag check,
+        # and without closing the file; the shell's files are small, so read them whole.
+        if request.endpoint in static_endpoints and response.direct_passthrough:
+            stream = response.response
+            try:
+                body = b"".join(stream)
+            finally:
+                if hasattr(stream, "close"):
+                    stream.close()
+            response.direct_passthrough = False
+            response.set_data(body)
+        return response
+
+
+class _StaticBlindSessions(SecureCookieSessionInterface):
+    """Cookie sessions that leave static files alone: no `Vary: Cookie` (Flask-Login looks at
+    the session after every request), so one cached copy of a file serves everybody."""
+
+    def __init__(self, static_endpoints: set[str]):
+        self.static_endpoints = frozenset(static_endpoints)
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint in self.static_endpoints and not session.modified:
+            return
+        super().save_session(app, session, response)
 
 
 def select_locale() -> str:
@@ -119,11 +169,13 @@ def _init_login(app: Flask) -> None:
     def force_password_change():
         from flask import redirect, url_for
 
+        # The endpoint first: a static file must not load the session (nor vary on the cookie).
         if (
-            current_user.is_authenticated
-            and current_user.must_change_password
-            and request.endpoint
+            request.endpoint
             and request.endpoint not in _OPEN_WHILE_PASSWORD_MUST_CHANGE
+            and not request.endpoint.endswith(".static")
+            and current_user.is_authenticated
+            and current_user.must_change_password
         ):
             if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate" or htmx:
                 # Background requests must not mistake the form for their answer.

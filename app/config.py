@@ -79,6 +79,11 @@ class Config:
     LOGIN_MAX_FAILURES_ADDRESS = 20
     USERS_PER_PAGE = 20
     AUDIT_PER_PAGE = 30
+    # Responses compressed (Flask-Compress): pages, fragments, JSON, CSS and JavaScript; brotli
+    # where the browser takes it, else gzip.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    # A versioned static URL (`?v=<asset version>`) never changes its content: a year, immutable.
+    STATIC_IMMUTABLE_MAX_AGE = 365 * 24 * 3600
 
 
 def from_environment(instance_path: str) -> dict:
