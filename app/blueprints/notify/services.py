@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import Category, Notification, NotificationPreference, PushSubscription, User
 from app.models._types import utcnow
 from app.models.notify import CHOOSABLE_CATEGORIES
+from app.services import batch as lookups
 
 _PENDING = "notify_pending_push"
 
@@ -34,26 +35,42 @@ def notify(user_ids: Iterable[int], kind: str, title, body="", url: str = "") ->
     ids = {int(i) for i in user_ids}
     if not ids:
         return []
-    users = db.session.scalars(
-        select(User).where(User.id.in_(ids), User.active.is_(True)).order_by(User.id)
-    ).all()
+    # Only the columns needed (no User objects, no roles loaded with them); in a sync batch,
+    # each recipient is looked up once for the whole batch.
+    languages = lookups.remember_each("notify_recipients", ids, _active_languages)
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     rows = []
-    for user in users:
-        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            rows.append(
-                Notification(
-                    user_id=user.id,
-                    category=category,
-                    kind=kind[:60],
-                    title=str(title)[:200],
-                    body=str(body or ""),
-                    url=url,
-                )
+    texts = {}
+    for user_id in sorted(languages):
+        locale = languages[user_id] or default
+        if locale not in texts:
+            with force_locale(locale):
+                texts[locale] = (str(title)[:200], str(body or ""))
+        rows.append(
+            Notification(
+                user_id=user_id,
+                category=category,
+                kind=kind[:60],
+                title=texts[locale][0],
+                body=texts[locale][1],
+                url=url,
             )
+        )
+    # One INSERT for all the rows (SQLAlchemy sends them as one multi-row statement).
     db.session.add_all(rows)
     db.session.flush()
     db.session.info.setdefault(_PENDING, []).extend(row.id for row in rows)
     return rows
+
+
+def _active_languages(ids: set[int]) -> dict[int, str]:
+    """{user id: their locale ("" for the default)} of the active users among `ids`."""
+    return {
+        user_id: locale or ""
+        for user_id, locale in db.session.execute(
+            select(User.id, User.locale).where(User.id.in_(ids), User.active.is_(True))
+        )
+    }
 
 
 def category_of(kind: str) -> Category:
