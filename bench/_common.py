@@ -123,8 +123,14 @@ def seed(app, hazards: int, patrols: int, users: int, *, days: int = 365) -> dic
     from app.extensions import db
     from app.models import Department, User, UserRole
     from app.models.hazards import Hazard, HazardEvent
-    from app.models.safety import Area, Checklist, ChecklistItem, ChecklistVersion, Patrol
-    from app.models.safety import PatrolPlan
+    from app.models.safety import (
+        Area,
+        Checklist,
+        ChecklistItem,
+        ChecklistVersion,
+        Patrol,
+        PatrolPlan,
+    )
 
     rng = random.Random(7)
     now = datetime.now(UTC)

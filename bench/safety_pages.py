@@ -10,7 +10,8 @@ the lowest and highest. The SQL statements of each page are counted in-process a
 
     .venv/bin/python bench/safety_pages.py                  # SQLite, 1k and 10k
     .venv/bin/python bench/safety_pages.py --full           # and 100k
-    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/wh_bench .venv/bin/python bench/safety_pages.py
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/wh_bench \\
+        .venv/bin/python bench/safety_pages.py
 
 Targets (issue 13): the hazard list and its search <= 4x trivial, the dashboard <= 6x and at
 most 10 statements, every page flat (its ratio at the largest size within 1.5x of the ratio at
