@@ -58,6 +58,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    app.session_interface = _SessionInterface()
     db.init_app(app)
     migrate.init_app(
         app,
@@ -145,6 +146,16 @@ class _StaticBlindSessions(SecureCookieSessionInterface):
         if request.endpoint in self.static_endpoints and not session.modified:
             return
         super().save_session(app, session, response)
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Pages copied in the background for offline reading (`X-Offline-Copy: 1`) never write
+    the session: they run beside the person's own requests and would answer with a stale one."""
+
+    def should_set_cookie(self, app: Flask, session) -> bool:
+        if has_request_context() and request.headers.get("X-Offline-Copy"):
+            return False
+        return super().should_set_cookie(app, session)
 
 
 def select_locale() -> str:

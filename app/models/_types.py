@@ -72,8 +72,8 @@ class LabelledEnum(enum.StrEnum):
     `Severity.GENERAL == "general"` and `Severity.GENERAL.label` is the lazy translation.
     """
 
-    def __new__(cls, value: str, label=None):
+    def __new__(cls, value: str, label):
         member = str.__new__(cls, value)
         member._value_ = value
-        member.label = label if label is not None else value
+        member.label = label
         return member

@@ -23,10 +23,10 @@ from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
 
 
 class ActivityKind(LabelledEnum):
-    EVENT = "event"  # 文体活动
-    TRAINING = "training"  # 培训
-    DRILL = "drill"  # 岗位练兵
-    COMPETITION = "competition"  # 劳动竞赛
+    EVENT = "event", _l("Cultural or sports event")  # 文体活动
+    TRAINING = "training", _l("Training")  # 培训
+    DRILL = "drill", _l("Job drill")  # 岗位练兵
+    COMPETITION = "competition", _l("Labour competition")  # 劳动竞赛
 
 
 class ActivityStatus(enum.StrEnum):
