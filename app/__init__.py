@@ -84,7 +84,7 @@ def _init_responses(app: Flask) -> None:
     static_endpoints = {"static"} | {
         f"{name}.static" for name, bp in app.blueprints.items() if bp.has_static_folder
     }
-    app.session_interface = _StaticBlindSessions(static_endpoints)
+    app.session_interface.static_endpoints = frozenset(static_endpoints)
 
     @app.after_request
     def caching_headers(response):
@@ -135,27 +135,23 @@ def _minified(body: bytes, mimetype: str) -> bytes:
     return body
 
 
-class _StaticBlindSessions(SecureCookieSessionInterface):
-    """Cookie sessions that leave static files alone: no `Vary: Cookie` (Flask-Login looks at
-    the session after every request), so one cached copy of a file serves everybody."""
-
-    def __init__(self, static_endpoints: set[str]):
-        self.static_endpoints = frozenset(static_endpoints)
-
-    def save_session(self, app, session, response) -> None:
-        if request.endpoint in self.static_endpoints and not session.modified:
-            return
-        super().save_session(app, session, response)
-
-
 class _SessionInterface(SecureCookieSessionInterface):
     """Pages copied in the background for offline reading (`X-Offline-Copy: 1`) never write
     the session: they run beside the person's own requests and would answer with a stale one."""
+
+    # Static files leave the session alone: no `Vary: Cookie` (Flask-Login looks at the session
+    # after every request), so one cached copy of a file serves everybody.
+    static_endpoints: frozenset[str] = frozenset({"static"})
 
     def should_set_cookie(self, app: Flask, session) -> bool:
         if has_request_context() and request.headers.get("X-Offline-Copy"):
             return False
         return super().should_set_cookie(app, session)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if request.endpoint in self.static_endpoints and not session.modified:
+            return
+        super().save_session(app, session, response)
 
 
 def select_locale() -> str:
