@@ -3,9 +3,9 @@
 The rules a push service expects: a `ttl` on every message (without one a phone that is
 offline never gets it), a VAPID signature for the push service's origin that has not expired
 (made here, once per origin, and reused while it has more than an hour to live: signing is
-the same for every message of a fan-out), 404/410 mean the subscription is gone for good, 429 and 5xx mean
-"later" (with `Retry-After` when the service says how much later), 413 means our payload is
-too large — a bug to log, not a reason to retry.
+the same for every message of a fan-out), 404/410 mean the subscription is gone for good, 429
+and 5xx mean "later" (with `Retry-After` when the service says how much later), 413 means our
+payload is too large — a bug to log, not a reason to retry.
 """
 
 import base64
