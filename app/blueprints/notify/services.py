@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app.blueprints.notify.push import b64url_decode
 from app.extensions import db
@@ -39,26 +39,44 @@ def notify(user_ids: Iterable[int], kind: str, title, body="", url: str = "") ->
     # each recipient is looked up once for the whole batch.
     languages = lookups.remember_each("notify_recipients", ids, _active_languages)
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
-    rows = []
     texts = {}
+    values = []
     for user_id in sorted(languages):
         locale = languages[user_id] or default
         if locale not in texts:
             with force_locale(locale):
                 texts[locale] = (str(title)[:200], str(body or ""))
-        rows.append(
-            Notification(
-                user_id=user_id,
-                category=category,
-                kind=kind[:60],
-                title=texts[locale][0],
-                body=texts[locale][1],
-                url=url,
-            )
+        values.append(
+            {
+                "user_id": user_id,
+                "category": category,
+                "kind": kind[:60],
+                "title": texts[locale][0],
+                "body": texts[locale][1],
+                "url": url,
+            }
         )
-    # One INSERT for all the rows (SQLAlchemy sends them as one multi-row statement).
-    db.session.add_all(rows)
-    db.session.flush()
+    if not values:
+        return []
+    # One multi-row INSERT … RETURNING id for all the rows (the unit of work sends one INSERT
+    # per row on SQLite, and an ORM RETURNING reads the rows back with a SELECT); the rows are
+    # then made Notification objects of this session without asking the database again.
+    now = utcnow()
+    for row in values:
+        row["created_at"] = now
+    table = Notification.__table__
+    ids = dict(
+        (user_id, row_id)
+        for row_id, user_id in db.session.execute(
+            insert(table).returning(table.c.id, table.c.user_id), values
+        )
+    )
+    rows = []
+    for row in values:  # one per user, in the users' order
+        notification = Notification(id=ids[row["user_id"]], read_at=None, **row)
+        make_transient_to_detached(notification)
+        db.session.add(notification)
+        rows.append(notification)
     db.session.info.setdefault(_PENDING, []).extend(row.id for row in rows)
     return rows
 
