@@ -29,6 +29,7 @@ FEATURES = (
     "notify",
     "safety",
     "sync",
+    "care",
 )
 
 # Endpoints a user who must first choose a new password can still reach.

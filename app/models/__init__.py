@@ -2,6 +2,7 @@
 
 from app.models import (  # noqa: F401  (the safety network's tables)
     activities,  # noqa: F401  (tables of the activities blueprint)
+    care,  # noqa: F401  (needy-worker files, visits, aid, campaigns)
     hazards,
     safety,
 )
