@@ -7,7 +7,7 @@ titles) is kept in step with `hazards` by three triggers, so every write path (O
 executemany, sync) keeps it current without knowing about it.
 
 Revision ID: 0009_perf
-Revises: 0005_sync
+Revises: 0010_care
 Create Date: 2026-12-06 01:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009_perf"
-down_revision = "0005_sync"
+down_revision = "0010_care"
 branch_labels = None
 depends_on = None
 
