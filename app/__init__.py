@@ -13,10 +13,10 @@ from sqlalchemy.engine import Engine
 
 from app import config as app_config
 from app import features, guards, storage
-from app.extensions import babel, csrf, db, htmx, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
 from app.guards import parse_id
 from app.jobs import init_jobs
-from app.models._types import render_item
+from app.models._types import include_object, render_item
 
 # The features, in the order they wire in: it is the order of their demo data, and of their
 # entries where they register no order of their own. A new feature adds its name here.
@@ -73,7 +73,14 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     app.session_interface = _SessionInterface()
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True, render_item=render_item)
+    migrate.init_app(
+        app,
+        db,
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_item,
+        include_object=include_object,
+    )
     guards.init_app(app)  # before the blueprints: it sets the `int` URL converter
     csrf.init_app(app)
     htmx.init_app(app)
@@ -85,24 +92,83 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     _init_features(app)
     _register_cli(app)
     init_jobs(app)
+    _init_responses(app)
+    return app
+
+
+def _init_responses(app: Flask) -> None:
+    """Compression for every text response, and the caching headers pages and files need."""
+    static_endpoints = {"static"} | {
+        f"{name}.static" for name, bp in app.blueprints.items() if bp.has_static_folder
+    }
+    app.session_interface.static_endpoints = frozenset(static_endpoints)
 
     @app.after_request
-    def vary_on_htmx(response):
-        # One URL serves a page or its fragment; caches must keep them apart.
-        response.vary.add("HX-Request")
+    def caching_headers(response):
+        if request.endpoint not in static_endpoints:
+            # One URL serves a page or its fragment; caches must keep them apart.
+            response.vary.add("HX-Request")
+            return response
+        from app.blueprints.pwa.routes import asset_version
+
+        if response.status_code == 200 and request.args.get("v") == asset_version():
+            # The version is a digest of every static file: this URL's content never changes.
+            response.cache_control.no_cache = None
+            response.cache_control.public = True
+            response.cache_control.max_age = app.config["STATIC_IMMUTABLE_MAX_AGE"]
+            response.cache_control.immutable = True
         return response
 
-    return app
+    compress.init_app(app)  # gzip or brotli, as the browser accepts; adds Vary: Accept-Encoding
+
+    @app.after_request
+    def static_files_in_memory(response):
+        # Runs before compression (Flask runs these hooks last-registered first). A static file
+        # comes as a stream, which Flask-Compress would send chunked, without its ETag check,
+        # and without closing the file; the shell's files are small, so read them whole, and
+        # leave out the comments and spacing of scripts and stylesheets (a quarter of the bytes
+        # a phone downloads to open its first page).
+        if request.endpoint in static_endpoints and response.direct_passthrough:
+            stream = response.response
+            try:
+                body = b"".join(stream)
+            finally:
+                if hasattr(stream, "close"):
+                    stream.close()
+            response.direct_passthrough = False
+            response.set_data(_minified(body, response.mimetype))
+        return response
+
+
+def _minified(body: bytes, mimetype: str) -> bytes:
+    if mimetype == "text/css":
+        import rcssmin
+
+        return rcssmin.cssmin(body)
+    if mimetype in ("text/javascript", "application/javascript"):
+        import rjsmin
+
+        return rjsmin.jsmin(body)
+    return body
 
 
 class _SessionInterface(SecureCookieSessionInterface):
     """Pages copied in the background for offline reading (`X-Offline-Copy: 1`) never write
     the session: they run beside the person's own requests and would answer with a stale one."""
 
+    # Static files leave the session alone: no `Vary: Cookie` (Flask-Login looks at the session
+    # after every request), so one cached copy of a file serves everybody.
+    static_endpoints: frozenset[str] = frozenset({"static"})
+
     def should_set_cookie(self, app: Flask, session) -> bool:
         if has_request_context() and request.headers.get("X-Offline-Copy"):
             return False
         return super().should_set_cookie(app, session)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if request.endpoint in self.static_endpoints and not session.modified:
+            return
+        super().save_session(app, session, response)
 
 
 def select_locale() -> str:
@@ -151,11 +217,13 @@ def _init_login(app: Flask) -> None:
     def force_password_change():
         from flask import redirect, url_for
 
+        # The endpoint first: a static file must not load the session (nor vary on the cookie).
         if (
-            current_user.is_authenticated
-            and current_user.must_change_password
-            and request.endpoint
+            request.endpoint
             and request.endpoint not in _OPEN_WHILE_PASSWORD_MUST_CHANGE
+            and not request.endpoint.endswith(".static")
+            and current_user.is_authenticated
+            and current_user.must_change_password
         ):
             if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate" or htmx:
                 # Background requests must not mistake the form for their answer.

@@ -1,6 +1,7 @@
 """Extensions, created unbound here and bound to the app in `create_app`."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -29,3 +30,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = HTMX()
 babel = Babel()
+compress = Compress()

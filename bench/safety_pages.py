@@ -1,266 +1,167 @@
-"""How the safety pages hold up at volume.
+"""How the officer's pages hold up as the hazard table grows: a growth table.
 
-Seeds 100,000 hazards, 20,000 patrols and 2,000 users (by default) into a fresh database, then
-prints the median time of the hazard list, a hazard page and the dashboard next to a trivial
-page (/offline) measured in the same run, and the ratio between them.
+For each size (1k and 10k hazards by default; `--full` adds 100k) the script creates a
+database of its own (see bench/_common.py), seeds it (hazards over a year, 20 % as many
+patrols, 2 % as many users, at least 600), and serves it with gunicorn (one sync worker) on
+loopback. Each round times every page and a truly trivial route (`GET /_bench/trivial`, which
+returns "ok") alternately as the same logged-in safety officer, and takes the ratio of their
+medians within the round; the table shows the median ratio of the rounds and, in brackets,
+the lowest and highest. The SQL statements of each page are counted in-process and printed.
 
-    .venv/bin/python bench/safety_pages.py                 # SQLite in a temporary folder
-    DATABASE_URL=postgresql://…/bench_db .venv/bin/python bench/safety_pages.py
-    .venv/bin/python bench/safety_pages.py --scale 0.1     # a tenth of the volume, quicker
+    .venv/bin/python bench/safety_pages.py                  # SQLite, 1k and 10k
+    .venv/bin/python bench/safety_pages.py --full           # and 100k
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/wh_bench \\
+        .venv/bin/python bench/safety_pages.py
+
+Targets (issue 13): the hazard list and its search <= 4x trivial, the dashboard <= 6x and at
+most 10 statements, every page flat (its ratio at the largest size within 1.5x of the ratio at
+the smallest).
 """
 
 import argparse
-import os
-import random
 import statistics
-import sys
-import tempfile
 import time
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from sqlalchemy import insert, select, text  # noqa: E402
-from werkzeug.security import generate_password_hash  # noqa: E402
-
-from app import create_app  # noqa: E402
-from app.config import normalise_database_url  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import Department, User, UserRole  # noqa: E402
-from app.models.hazards import Hazard, HazardEvent  # noqa: E402
-from app.models.safety import (  # noqa: E402
-    Area,
-    Checklist,
-    ChecklistItem,
-    ChecklistVersion,
-    Patrol,
-    PatrolPlan,
+import httpx
+from _common import (
+    bench_app,
+    dialect_of,
+    gunicorn,
+    login,
+    migrate,
+    own_database,
+    refresh_statistics,
+    seed,
+    summary,
+    verdict,
 )
 
-BATCH = 5000
-PASSWORD = "bench1234"
-STATUS_MIX = [
-    "reported",
-    "assigned",
-    "rectifying",
-    "awaiting_verification",
-    "closed",
-    "closed",
-    "closed",
-    "closed",
-    "rejected",
-]
+PAGES = {
+    "hazard list (open)": ("/safety/hazards?status=open", 4.0),
+    "hazard list (all)": ("/safety/hazards", 4.0),
+    "hazard list, page 5": ("/safety/hazards?page=5", 4.0),
+    "search (4 chars)": ("/safety/hazards?q=隐患999", 4.0),
+    "search (word)": ("/safety/hazards?q=设备护栏", 4.0),
+    "dashboard": ("/safety/dashboard", 6.0),
+    "officer home": ("/", 6.0),
+    "hazard page": ("/safety/hazards/{hazard}", None),
+}
+MAX_DASHBOARD_STATEMENTS = 10
+FLAT = 1.5
 
 
-def _insert(model, rows):
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(model), rows[start : start + BATCH])
+def timed(client, url: str) -> float:
+    start = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed
 
 
-def seed(hazards: int, patrols: int, users: int) -> None:
-    rng = random.Random(7)
-    now = datetime.now(UTC)
-    _insert(
-        Department,
-        [
-            {"id": i, "name": f"车间{i}", "kind": "workshop", "created_at": now}
-            for i in range(1, 11)
-        ],
-    )
-    password = generate_password_hash(PASSWORD)
-    _insert(
-        User,
-        [
-            {
-                "id": i,
-                "employee_no": f"B{i:05d}",
-                "name": f"职工{i}",
-                "password_hash": password,
-                "department_id": 1 + i % 10,
-                "active": True,
-                "must_change_password": False,
-                "created_at": now,
-            }
-            for i in range(1, users + 1)
-        ],
-    )
-    roles = [{"user_id": i, "role": "member"} for i in range(1, users + 1)]
-    roles += [{"user_id": i, "role": "inspector"} for i in range(2, 202)]
-    roles += [{"user_id": 1, "role": "safety_officer"}, {"user_id": 2, "role": "safety_officer"}]
-    _insert(UserRole, roles)
-    _insert(
-        Area,
-        [
-            {
-                "id": i,
-                "name": f"区域{i}",
-                "kind": "production",
-                "department_id": 1 + i % 10,
-                "description": "",
-                "active": True,
-                "created_at": now,
-            }
-            for i in range(1, 201)
-        ],
-    )
-    db.session.execute(
-        insert(Checklist),
-        [{"id": 1, "name": "巡查表", "area_kind": "production", "active": True, "created_at": now}],
-    )
-    db.session.execute(
-        insert(ChecklistVersion), [{"id": 1, "checklist_id": 1, "number": 1, "created_at": now}]
-    )
-    db.session.execute(text("UPDATE checklists SET current_version_id = 1"))
-    _insert(
-        ChecklistItem, [{"version_id": 1, "position": i, "text": f"检查项{i}"} for i in range(5)]
-    )
-    _insert(
-        PatrolPlan,
-        [
-            {
-                "inspector_id": 2 + i % 200,
-                "area_id": 1 + i,
-                "weekdays": "1010100",
-                "active": True,
-                "created_at": now,
-            }
-            for i in range(200)
-        ],
-    )
-    patrol_rows = []
-    for i in range(patrols):
-        started = now - timedelta(minutes=rng.randrange(60 * 24 * 60))
-        patrol_rows.append(
-            {
-                "inspector_id": 2 + i % 200,
-                "area_id": 1 + i % 200,
-                "checklist_version_id": 1,
-                "status": "finished",
-                "note": "",
-                "started_at": started,
-                "finished_at": started + timedelta(minutes=20),
-                "captured_at": started,
-                "received_at": started,
-            }
+def statement_counts(url: str, paths: dict[str, str]) -> dict[str, int]:
+    """The SQL statements each page runs, counted in-process as the officer."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    app = bench_app(url, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    client.post("/auth/login", data={"employee_no": "B00001", "password": "bench1234"})
+    counts = {}
+    with app.app_context():
+        for path in paths.values():  # once first: the log-in's own look-ups are not the page's
+            client.get(path)
+        for label, path in paths.items():
+            seen = []
+
+            def record(*_args, seen=seen):
+                seen.append(1)
+
+            event.listen(db.engine, "before_cursor_execute", record)
+            try:
+                assert client.get(path).status_code == 200, path
+            finally:
+                event.remove(db.engine, "before_cursor_execute", record)
+            counts[label] = len(seen)
+        db.engine.dispose()
+    return counts
+
+
+def measure(size: int, rounds: int, runs: int) -> dict:
+    with own_database(f"pages{size}") as url:
+        app = bench_app(url)
+        migrate(app)
+        started = time.perf_counter()
+        seed(app, size, size // 5, max(size // 50, 600))
+        refresh_statistics(url)
+        seeded = time.perf_counter() - started
+        with app.app_context():
+            from sqlalchemy import select
+
+            from app.extensions import db
+            from app.models.hazards import Hazard
+
+            hazard = db.session.scalar(select(Hazard.id).where(Hazard.status == "assigned"))
+            db.engine.dispose()
+        paths = {label: path.format(hazard=hazard) for label, (path, _) in PAGES.items()}
+        counts = statement_counts(url, paths)
+        ratios = {label: [] for label in PAGES}
+        trivial_ms = []
+        with gunicorn(url, workers=1) as base, httpx.Client(timeout=60) as client:
+            login(client, base, "B00001")
+            for path in paths.values():  # warm templates and caches once
+                timed(client, base + path)
+            for _ in range(rounds):
+                for label, path in paths.items():
+                    page, trivial = [], []
+                    for _ in range(runs):
+                        trivial.append(timed(client, f"{base}/_bench/trivial"))
+                        page.append(timed(client, base + path))
+                    ratios[label].append(statistics.median(page) / statistics.median(trivial))
+                    trivial_ms.append(statistics.median(trivial))
+        print(
+            f"  {size:>7} hazards seeded in {seeded:.0f} s; trivial route "
+            f"{statistics.median(trivial_ms):.2f} ms"
         )
-    _insert(Patrol, patrol_rows)
-    hazard_rows, event_rows = [], []
-    for i in range(1, hazards + 1):
-        status = rng.choice(STATUS_MIX)
-        created = now - timedelta(minutes=rng.randrange(60 * 24 * 365))
-        assigned = status not in ("reported", "rejected")
-        hazard_rows.append(
-            {
-                "id": i,
-                "title": f"隐患{i}",
-                "description": "",
-                "area_id": 1 + i % 200,
-                "category": "other",
-                "severity": rng.choice(["general", "serious", "major"]),
-                "status": status,
-                "reporter_id": 1 + rng.randrange(users),
-                "assignee_id": 3 + i % 500 if assigned else None,
-                "due_on": (created + timedelta(days=14)).date() if assigned else None,
-                "captured_at": created,
-                "created_at": created,
-                "updated_at": created,
-                "closed_at": created + timedelta(days=rng.randrange(1, 30))
-                if status == "closed"
-                else None,
-            }
-        )
-        event_rows.append(
-            {
-                "hazard_id": i,
-                "actor_id": hazard_rows[-1]["reporter_id"],
-                "action": "report",
-                "to_status": "reported",
-                "note": "",
-                "captured_at": created,
-                "received_at": created,
-            }
-        )
-        if status != "reported":
-            event_rows.append(
-                {
-                    "hazard_id": i,
-                    "actor_id": 1,
-                    "action": "assign",
-                    "from_status": "reported",
-                    "to_status": status,
-                    "note": "",
-                    "captured_at": created,
-                    "received_at": created,
-                }
-            )
-    _insert(Hazard, hazard_rows)
-    _insert(HazardEvent, event_rows)
-    db.session.commit()
-
-
-def median_ms(client, url: str, runs: int) -> float:
-    client.get(url)  # warm caches and templates once
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(times)
+        return {"ratios": ratios, "counts": counts}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full volume")
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--full", action="store_true", help="also 100k hazards (slow to seed)")
+    parser.add_argument("--sizes", help="comma-separated hazard counts, e.g. 1000,100000")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=9, help="requests per page per round")
     args = parser.parse_args()
-    hazards, patrols, users = (int(n * args.scale) for n in (100_000, 20_000, 2_000))
-    users = max(users, 600)
-    folder = tempfile.mkdtemp(prefix="bench-safety-")
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.db"
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": normalise_database_url(url),
-            "SECRET_KEY": "bench",
-            "WTF_CSRF_ENABLED": False,
-        },
-        instance_path=folder,
-    )
-    with app.app_context():
-        from flask_migrate import upgrade
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [1000, 10_000]
+    if args.full and not args.sizes:
+        sizes.append(100_000)
+    import os
 
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
-        started = time.perf_counter()
-        seed(hazards, patrols, users)
-        # Fresh statistics, as a running database has (PostgreSQL's autovacuum; on SQLite, the
-        # ANALYZE that `PRAGMA optimize` runs).
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-        seeded = time.perf_counter() - started
-        some_hazard = db.session.scalar(select(Hazard.id).where(Hazard.status == "assigned"))
-        dialect = db.engine.dialect.name
-    print(
-        f"{dialect}: {hazards} hazards, {patrols} patrols, {users} users (seeded in {seeded:.1f} s)"
-    )
-    client = app.test_client()
-    client.post("/auth/login", data={"employee_no": "B00001", "password": PASSWORD})
-    baseline = median_ms(client, "/offline", args.runs)
-    print(f"{'page':<32}{'median ms':>10}{'x trivial':>11}")
-    print(f"{'/offline (trivial)':<32}{baseline:>10.1f}{1:>11.1f}")
-    for label, path in [
-        ("hazard list (open)", "/safety/hazards?status=open"),
-        ("hazard list (search)", "/safety/hazards?q=隐患99"),
-        ("hazard page", f"/safety/hazards/{some_hazard}"),
-        ("dashboard", "/safety/dashboard"),
-    ]:
-        ms = median_ms(client, path, args.runs)
-        print(f"{label:<32}{ms:>10.1f}{ms / baseline:>11.1f}")
-    print(f"(database left in {folder})" if "sqlite" in url else "")
+    server = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or "sqlite"
+    print(f"database: {dialect_of(server)}; {args.rounds} rounds of {args.runs} requests a page")
+    results = {size: measure(size, args.rounds, args.runs) for size in sizes}
+
+    header = f"{'page (x trivial GET)':<22}" + "".join(f"{s:>22,}" for s in sizes)
+    print(f"\n{header}   statements   target")
+    for label, (_path, target) in PAGES.items():
+        cells = "".join(f"{summary(results[s]['ratios'][label]):>22}" for s in sizes)
+        counts = "/".join(str(results[s]["counts"][label]) for s in sizes)
+        first = statistics.median(results[sizes[0]]["ratios"][label])
+        last = statistics.median(results[sizes[-1]]["ratios"][label])
+        growth = last / first
+        checks = [
+            f"flat ({growth:.2f}x from smallest to largest, <= {FLAT}): {verdict(growth, FLAT)}"
+        ]
+        if target:
+            checks.insert(0, f"<= {target:g}x: {verdict(last, target)}")
+        if label == "dashboard":
+            worst = max(results[s]["counts"][label] for s in sizes)
+            checks.append(
+                f"<= {MAX_DASHBOARD_STATEMENTS} statements: "
+                f"{verdict(worst, MAX_DASHBOARD_STATEMENTS)}"
+            )
+        print(f"{label:<22}{cells}   {counts:>10}   {'; '.join(checks)}")
 
 
 if __name__ == "__main__":

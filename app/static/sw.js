@@ -25,10 +25,14 @@ const COPY_HEADERS = { "X-Offline-Copy": "1" };
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(SHELL_CACHE)
-      // The offline page is a page: as a copy, it must not take (and keep) a flash message.
-      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, {
-        cache: "reload", headers: COPY_HEADERS,
-      }))))
+      // A versioned file (`?v=`) is immutable: take it from the HTTP cache, where the page
+      // that registered this worker has just put it, instead of downloading it again. The
+      // offline page is a page: fetched fresh, and as a copy it must not take (and keep) a
+      // flash message.
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url,
+        new URL(url, self.location.origin).searchParams.has("v")
+          ? { cache: "default" }
+          : { cache: "reload", headers: COPY_HEADERS }))))
       .then(() => self.skipWaiting())
   );
 });

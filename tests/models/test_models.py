@@ -11,7 +11,7 @@ from sqlalchemy import Column, MetaData, String, inspect, select
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from app.models import AuditLog, Department, Role, User
-from app.models._types import render_item
+from app.models._types import include_object, render_item
 from tests.factories import make_department, make_user
 
 # --- the migrations produce the schema of the models (what `flask db check` checks) ------------
@@ -19,7 +19,8 @@ from tests.factories import make_department, make_user
 
 def schema_differences(connection, metadata) -> list:
     context = MigrationContext.configure(
-        connection, opts={"compare_type": True, "render_item": render_item}
+        connection,
+        opts={"compare_type": True, "render_item": render_item, "include_object": include_object},
     )
     return compare_metadata(context, metadata)
 

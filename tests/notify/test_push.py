@@ -59,10 +59,21 @@ def test_every_subscription_of_every_recipient_gets_its_own_copy(db, push_servic
     for name, phone in phones.items():
         (got,) = push_service.for_endpoint(name)
         assert json.loads(phone.decrypt(got.body))["title"] == "通知"
-    # pywebpush wrote aud/exp into a claims dict: a shared one would leak between calls.
-    assert {r.claims["exp"] for r in push_service.received} and all(
-        r.claims["aud"] == push_service.url for r in push_service.received
-    )
+    # One signature for the push service's origin, made once and reused by every message.
+    assert all(r.claims["aud"] == push_service.url for r in push_service.received)
+    assert len({r.headers["authorization"] for r in push_service.received}) == 1
+
+
+def test_the_vapid_signature_is_reused_per_origin_until_an_hour_before_it_expires(app):
+    from app.blueprints.notify.push import VAPID_RENEW_BEFORE, VAPID_VALIDITY, vapid_headers
+
+    now = 2_000_000_000
+    first = vapid_headers("https://push.example.com/a", now=now)
+    assert vapid_headers("https://push.example.com/b", now=now + 60) == first
+    assert vapid_headers("https://other.example.net/a", now=now) != first
+    later = now + VAPID_VALIDITY - VAPID_RENEW_BEFORE
+    renewed = vapid_headers("https://push.example.com/a", now=later)
+    assert renewed != first and renewed["Authorization"].startswith("vapid t=")
 
 
 @pytest.mark.parametrize("status", [404, 410])

@@ -1,5 +1,9 @@
 """What a batch costs the database: its lookups are one query each, whatever its size."""
 
+from sqlalchemy import select
+
+from app.models import Notification
+from tests.factories import make_user
 from tests.helpers import statements
 from tests.sync.conftest import jpeg, note, photo_ref, post_sync
 
@@ -37,3 +41,61 @@ def test_a_batch_sent_again_reads_as_much_as_a_batch_of_two(client, db, logged_i
         results = post_sync(client, *large).json["results"]
     assert [r["status"] for r in results] == ["duplicate"] * 40
     assert len(large_again) == len(small_again)
+
+
+def test_hazard_records_write_in_few_statements_and_look_officers_up_once(client, db, logged_in):
+    """Per hazard record: the area, the hazard, its event, the audit entry, the officers' inbox
+    rows (one INSERT), the sync row, and the record's savepoint. The safety officers and
+    their languages are looked up once for the batch; no SELECT asks whether a new id exists."""
+    import uuid
+
+    from app.models import Role
+    from tests.safety.factories import make_area
+
+    officers = [make_user(Role.SAFETY_OFFICER) for _ in range(2)]
+    areas = [make_area() for _ in range(3)]
+    db.session.commit()
+
+    def hazards(n):
+        return [
+            {
+                "id": str(uuid.uuid4()),
+                "kind": "hazard",
+                "captured_at": "2026-11-23T09:12:00+08:00",
+                "data": {
+                    "title": f"护栏松动{i}",
+                    "area_id": areas[i % 3].id,
+                    "category": "height",
+                    "severity": "general",
+                },
+                "photos": [],
+            }
+            for i in range(n)
+        ]
+
+    post_sync(client, *hazards(1))
+    with statements(db.engine) as seen:
+        results = post_sync(client, *hazards(12)).json["results"]
+    assert [r["status"] for r in results] == ["created"] * 12
+    # The shell of the request: the user, their roles, the batch's sync rows (and on SQLite
+    # BEGIN IMMEDIATE); then officers and their languages once, areas once each.
+    per_record = {"hazards", "hazard_events", "audit_logs", "notifications", "sync_records"}
+    inserts = [s for s in seen if s.lstrip().upper().startswith("INSERT")]
+    import collections
+
+    assert len(inserts) == 12 * len(per_record), collections.Counter(s[:30] for s in inserts)
+    # (Left out: the push job's own query, which the tests' immediate job queue runs inline.)
+    selects_ = [
+        s
+        for s in seen
+        if s.lstrip().upper().startswith("SELECT") and "JOIN push_subscriptions" not in s
+    ]
+    assert not any("FROM hazards" in s and "client_id" in s.split("WHERE")[-1] for s in selects_)
+    assert sum("FROM user_roles" in s and "safety_officer" in s.lower() for s in seen) <= 1
+    assert len(selects_) <= 3 + 2 + len(areas), collections.Counter(s[:60] for s in selects_)
+    ours = [s for s in seen if "JOIN push_subscriptions" not in s]
+    assert len(ours) <= 12 * (len(per_record) + 2) + 10, collections.Counter(s[:40] for s in ours)
+    inbox = db.session.scalars(
+        select(Notification).where(Notification.user_id.in_([o.id for o in officers]))
+    ).all()
+    assert len(inbox) == 2 * 13

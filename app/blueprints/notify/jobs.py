@@ -1,5 +1,7 @@
-"""The push jobs: fan a notification out to subscriptions, then one job per subscription,
-so one slow or failing push service never holds up the others."""
+"""The push jobs: fan a notification out to its subscriptions in jobs of up to PUSH_BATCH
+deliveries each (one database session and one connection pool a job, so thousands of pushes
+do not cost thousands of jobs), and one job per subscription for a retry, so one slow or
+failing push service never holds up the others for long."""
 
 import logging
 from datetime import timedelta
@@ -17,6 +19,9 @@ from app.models._types import utcnow
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+# Deliveries per fan-out job: enough to spread the cost of a job and a session, few enough
+# that two workers share a large fan-out between them.
+PUSH_BATCH = 50
 # Seconds before attempt 2, 3, …: quick at first, then patient.
 BACKOFF = (30, 120, 600, 1800, 3600)
 # A push service asking for more than this is not worth waiting for: the inbox has it.
@@ -70,9 +75,54 @@ def fan_out(notification_ids: list[int]) -> int:
             .order_by(Notification.id, PushSubscription.id)
         ).all()
         jobs = [(subscription_id, payload_for(n)) for n, subscription_id in rows]
-    for subscription_id, payload in jobs:
-        send_push(subscription_id, payload)
+    for start in range(0, len(jobs), PUSH_BATCH):
+        send_pushes(jobs[start : start + PUSH_BATCH])
     return len(jobs)
+
+
+@app_task()
+def send_pushes(jobs: list) -> dict:
+    """First attempts for a slice of a fan-out: [(subscription id, payload), …]. Each push that
+    the service asks to repeat goes on as its own `send_push` job."""
+    ttl = current_app.config.get("PUSH_TTL", DEFAULT_TTL)
+    outcomes: dict[str, int] = {}
+    with _session() as session:
+        subs = {
+            sub.id: sub
+            for sub in session.scalars(
+                select(PushSubscription).where(PushSubscription.id.in_({j[0] for j in jobs}))
+            )
+        }
+        changed = False
+        for subscription_id, payload in jobs:
+            sub = subs.get(subscription_id)
+            if sub is None:
+                result = "gone"
+            else:
+                outcome = deliver(sub.info(), payload, ttl=ttl)
+                result = outcome.result
+                changed |= _record(session, sub, outcome)
+                if outcome.result == "retry":
+                    delay = retry_delay(1, outcome.retry_after)
+                    send_push.schedule(args=(subscription_id, payload, 2), delay=delay)
+            outcomes[result] = outcomes.get(result, 0) + 1
+        if changed:
+            session.commit()
+    return outcomes
+
+
+def _record(session, sub, outcome) -> bool:
+    """Keep what a delivery says about its subscription; whether the session changed."""
+    if outcome.result == "sent" and _stale(sub.last_success_at):
+        # Once a day is enough to know the device works; a write per push would cost
+        # a database commit on every one of a 5,000-subscription fan-out.
+        sub.last_success_at = utcnow()
+        return True
+    if outcome.result == "gone":
+        session.delete(sub)
+        log.info("push subscription %s is gone (%s): deleted", sub.id, outcome.status)
+        return True
+    return False
 
 
 @app_task()
@@ -84,15 +134,8 @@ def send_push(subscription_id: int, payload: dict, attempt: int = 1) -> str:
             return "gone"
         info = sub.info()
         outcome = deliver(info, payload, ttl=current_app.config.get("PUSH_TTL", DEFAULT_TTL))
-        if outcome.result == "sent" and _stale(sub.last_success_at):
-            # Once a day is enough to know the device works; a write per push would cost
-            # a database commit on every one of a 5,000-subscription fan-out.
-            sub.last_success_at = utcnow()
+        if _record(session, sub, outcome):
             session.commit()
-        elif outcome.result == "gone":
-            session.delete(sub)
-            session.commit()
-            log.info("push subscription %s is gone (%s): deleted", subscription_id, outcome.status)
     if outcome.result == "retry":
         if attempt >= MAX_ATTEMPTS:
             log.warning("push to subscription %s: gave up after %d tries", subscription_id, attempt)

@@ -1,10 +1,11 @@
 """Web push through pywebpush: the VAPID key pair and one delivery attempt with its outcome.
 
 The rules a push service expects: a `ttl` on every message (without one a phone that is
-offline never gets it), a fresh claims dict per call (pywebpush writes `aud` and `exp` into
-the dict it is given), 404/410 mean the subscription is gone for good, 429 and 5xx mean
-"later" (with `Retry-After` when the service says how much later), 413 means our payload is
-too large — a bug to log, not a reason to retry.
+offline never gets it), a VAPID signature for the push service's origin that has not expired
+(made here, once per origin, and reused while it has more than an hour to live: signing is
+the same for every message of a fan-out), 404/410 mean the subscription is gone for good, 429
+and 5xx mean "later" (with `Retry-After` when the service says how much later), 413 means our
+payload is too large — a bug to log, not a reason to retry.
 """
 
 import base64
@@ -12,10 +13,12 @@ import json
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from cryptography.hazmat.primitives import serialization
@@ -34,6 +37,11 @@ TIMEOUT = 10
 _keys: dict[str, Vapid] = {}
 _lock = threading.Lock()
 _local = threading.local()
+# VAPID tokens live 12 hours (push services refuse more than 24); one is made anew when less
+# than an hour is left. Keyed by (public key, subject, audience): {key: (headers, expiry)}.
+VAPID_VALIDITY = 12 * 60 * 60
+VAPID_RENEW_BEFORE = 60 * 60
+_signatures: dict[tuple[str, str, str], tuple[dict, int]] = {}
 
 
 def b64url(data: bytes) -> str:
@@ -109,8 +117,7 @@ def deliver(subscription_info: dict, payload: dict, *, ttl: int = DEFAULT_TTL) -
         webpush(
             subscription_info,
             json.dumps(payload, ensure_ascii=False),
-            vapid_private_key=vapid_key(),
-            vapid_claims={"sub": vapid_subject()},  # fresh each call: pywebpush mutates it
+            headers=vapid_headers(subscription_info["endpoint"]),
             ttl=ttl,
             timeout=TIMEOUT,
             requests_session=_session(),
@@ -121,6 +128,23 @@ def deliver(subscription_info: dict, payload: dict, *, ttl: int = DEFAULT_TTL) -
         log.warning("push to %s did not get through: %s", _short(subscription_info), error)
         return Outcome("retry")
     return Outcome("sent", 201)
+
+
+def vapid_headers(endpoint: str, now: float | None = None) -> dict:
+    """The `Authorization` header for a push to `endpoint`: signed once per push service
+    origin and reused until an hour before it expires."""
+    parts = urlsplit(endpoint)
+    audience = f"{parts.scheme}://{parts.netloc}"
+    key, subject = vapid_key(), vapid_subject()
+    cache_key = (application_server_key(), subject, audience)
+    now = int(now if now is not None else time.time())
+    cached = _signatures.get(cache_key)
+    if cached is not None and cached[1] - now > VAPID_RENEW_BEFORE:
+        return dict(cached[0])
+    expiry = now + VAPID_VALIDITY
+    headers = key.sign({"sub": subject, "aud": audience, "exp": expiry})
+    _signatures[cache_key] = (headers, expiry)
+    return dict(headers)
 
 
 def _outcome_of(error: WebPushException, endpoint: str) -> Outcome:

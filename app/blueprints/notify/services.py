@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import make_transient_to_detached
 
 from app.blueprints.notify.endpoints import endpoint_allowed
 from app.blueprints.notify.push import b64url_decode
@@ -16,6 +17,7 @@ from app.jobs import enqueue_after_commit
 from app.models import Category, Notification, NotificationPreference, PushSubscription, User
 from app.models._types import utcnow
 from app.models.notify import CHOOSABLE_CATEGORIES
+from app.services import batch as lookups
 
 
 def notify(user_ids: Iterable[int], kind: str, title, body="", url: str = "") -> list[Notification]:
@@ -33,28 +35,62 @@ def notify(user_ids: Iterable[int], kind: str, title, body="", url: str = "") ->
     ids = {int(i) for i in user_ids}
     if not ids:
         return []
-    users = db.session.scalars(
-        select(User).where(User.id.in_(ids), User.active.is_(True)).order_by(User.id)
-    ).all()
+    # Only the columns needed (no User objects, no roles loaded with them); in a sync batch,
+    # each recipient is looked up once for the whole batch.
+    languages = lookups.remember_each("notify_recipients", ids, _active_languages)
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    texts = {}
+    values = []
+    for user_id in sorted(languages):
+        locale = languages[user_id] or default
+        if locale not in texts:
+            with force_locale(locale):
+                texts[locale] = (str(title)[:200], str(body or ""))
+        values.append(
+            {
+                "user_id": user_id,
+                "category": category,
+                "kind": kind[:60],
+                "title": texts[locale][0],
+                "body": texts[locale][1],
+                "url": url,
+            }
+        )
+    if not values:
+        return []
+    # One multi-row INSERT … RETURNING id for all the rows (the unit of work sends one INSERT
+    # per row on SQLite, and an ORM RETURNING reads the rows back with a SELECT); the rows are
+    # then made Notification objects of this session without asking the database again.
+    now = utcnow()
+    for row in values:
+        row["created_at"] = now
+    table = Notification.__table__
+    ids = dict(
+        (user_id, row_id)
+        for row_id, user_id in db.session.execute(
+            insert(table).returning(table.c.id, table.c.user_id), values
+        )
+    )
     rows = []
-    for user in users:
-        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            rows.append(
-                Notification(
-                    user_id=user.id,
-                    category=category,
-                    kind=kind[:60],
-                    title=str(title)[:200],
-                    body=str(body or ""),
-                    url=url,
-                )
-            )
-    db.session.add_all(rows)
-    db.session.flush()
+    for row in values:  # one per user, in the users' order
+        notification = Notification(id=ids[row["user_id"]], read_at=None, **row)
+        make_transient_to_detached(notification)
+        db.session.add(notification)
+        rows.append(notification)
     from app.blueprints.notify.jobs import fan_out
 
     enqueue_after_commit(fan_out, [row.id for row in rows])
     return rows
+
+
+def _active_languages(ids: set[int]) -> dict[int, str]:
+    """{user id: their locale ("" for the default)} of the active users among `ids`."""
+    return {
+        user_id: locale or ""
+        for user_id, locale in db.session.execute(
+            select(User.id, User.locale).where(User.id.in_(ids), User.active.is_(True))
+        )
+    }
 
 
 def category_of(kind: str) -> Category:

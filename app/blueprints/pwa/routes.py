@@ -26,18 +26,25 @@ PRECACHE_STATIC = [
 
 
 @cache
-def _asset_version(static_folder: str, salt: str) -> str:
-    """A digest of the service worker and the precached files: a new one means a new cache."""
+def _asset_version(static_folders: tuple[str, ...], salt: str) -> str:
+    """A digest of every static file (the service worker and the precached files among them):
+    a new one means a new shell cache, and new `?v=` URLs for files that browsers keep a year."""
     digest = hashlib.sha256(salt.encode())
-    for name in ["sw.js", *PRECACHE_STATIC]:
-        digest.update((Path(static_folder) / name).read_bytes())
+    for folder in static_folders:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(folder)).encode() + b"\0")
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
 def asset_version() -> str:
     if current_app.debug:
         _asset_version.cache_clear()
-    return _asset_version(current_app.static_folder, current_app.config["ASSET_VERSION_SALT"])
+    folders = [current_app.static_folder] + [
+        bp.static_folder for bp in current_app.blueprints.values() if bp.has_static_folder
+    ]
+    return _asset_version(tuple(folders), current_app.config["ASSET_VERSION_SALT"])
 
 
 @bp.app_context_processor

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, literal_column, or_, select
+from sqlalchemy import Integer, and_, case, column, func, literal_column, or_, select, text
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -49,7 +49,7 @@ class HazardFilters:
     def conditions(self, today: date) -> list:
         where = []
         if self.q:
-            where.append(Hazard.title.ilike(f"%{self.q}%"))
+            where.extend(title_contains(self.q))
         if self.status == "open":
             where.append(Hazard.status.in_(OPEN_STATUSES))
         elif self.status:
@@ -78,16 +78,57 @@ class HazardFilters:
         return {k: v for k, v in values.items() if v not in (None, "") and (k != "page" or v > 1)}
 
 
+# The trigram index of the titles (migration 0009): pg_trgm's GIN index serves ILIKE itself on
+# PostgreSQL; on SQLite an FTS5 table with the trigram tokenizer, kept in step by triggers.
+SQLITE_TITLE_INDEX = "hazards_fts"
+
+
+def title_contains(q: str) -> list:
+    """Conditions for "the title contains q", served by the trigram index where there is one.
+
+    A trigram index can answer for three characters or more; a shorter search is the plain
+    LIKE, read along the newest-first index until a page is full.
+    """
+    like = Hazard.title.ilike(f"%{q}%")
+    if len(q) < 3 or db.session.get_bind().dialect.name != "sqlite":
+        return [like]
+    phrase = '"' + q.replace('"', '""') + '"'
+    matching = (
+        text(f"SELECT rowid FROM {SQLITE_TITLE_INDEX} WHERE {SQLITE_TITLE_INDEX} MATCH :phrase")
+        .bindparams(phrase=phrase)
+        .columns(column("rowid", Integer))
+    )
+    return [Hazard.id.in_(matching), like]
+
+
 @dataclass
 class Page:
+    """One page of a list. `total` is None where counting every row would cost more than the
+    page itself (the hazard list): then `has_next` says whether another page follows."""
+
     items: list
-    total: int
+    total: int | None
     page: int
     per_page: int = PER_PAGE
+    has_next: bool = False
 
     @property
-    def pages(self) -> int:
+    def pages(self) -> int | None:
+        if self.total is None:
+            return None
         return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+    @property
+    def more(self) -> bool:
+        """Whether a later page exists."""
+        return self.has_next if self.total is None else self.page < self.pages
+
+    @property
+    def shown_total(self) -> int | None:
+        """The number of matches, where it is known without counting: on the last page."""
+        if self.total is not None:
+            return self.total
+        return None if self.has_next else (self.page - 1) * self.per_page + len(self.items)
 
 
 def _work_order():
@@ -98,14 +139,16 @@ def _work_order():
 def hazard_page(
     user, filters: HazardFilters, per_page: int = PER_PAGE, *, open_first: bool = False
 ) -> Page:
-    """One page of the hazards `user` may see: two queries (count and rows).
+    """One page of the hazards `user` may see: one query, whatever the table's size.
 
+    No count of every match: one row more than the page says whether a next page exists, and
+    the newest-first order walks the created_at index and stops after those rows.
     `open_first`: a work list (my rectifications): open hazards before closed ones, the
-    soonest due first; otherwise the newest first."""
+    soonest due first; otherwise the newest first.
+    """
     where = filters.conditions(local_today())
     if (visible := permissions.visible_hazards_clause(user)) is not None:
         where.append(visible)
-    total = db.session.scalar(select(func.count(Hazard.id)).where(*where))
     rows = db.session.scalars(
         select(Hazard)
         .where(*where)
@@ -114,10 +157,10 @@ def hazard_page(
             joinedload(Hazard.assignee).lazyload(User.role_rows),
         )
         .order_by(*_work_order() if open_first else (), Hazard.created_at.desc(), Hazard.id.desc())
-        .limit(per_page)
+        .limit(per_page + 1)
         .offset((filters.page - 1) * per_page)
     ).all()
-    return Page(rows, total, filters.page, per_page)
+    return Page(rows[:per_page], None, filters.page, per_page, has_next=len(rows) > per_page)
 
 
 def area_options() -> list[Area]:
@@ -130,14 +173,18 @@ def area_options() -> list[Area]:
 
 
 def assignee_options() -> list[tuple[int, str]]:
-    """(id, name) of the people who hold open hazards, for the list's filter."""
-    holders = (
-        select(Hazard.assignee_id)
-        .where(Hazard.status.in_(OPEN_STATUSES), Hazard.assignee_id.is_not(None))
-        .distinct()
+    """(id, name) of the people who hold open hazards, for the list's filter.
+
+    Asked per person (an index probe each on (status, assignee_id)) rather than as a DISTINCT
+    over the open hazards: it costs what the number of people costs, not the number of hazards.
+    """
+    holds_open = (
+        select(Hazard.id)
+        .where(Hazard.assignee_id == User.id, Hazard.status.in_(OPEN_STATUSES))
+        .exists()
     )
     return db.session.execute(
-        select(User.id, User.name).where(User.id.in_(holders)).order_by(User.name)
+        select(User.id, User.name).where(holds_open).order_by(User.name)
     ).all()
 
 
@@ -229,19 +276,17 @@ def dashboard(today: date | None = None) -> Dashboard:
     data = Dashboard()
     # One count per severity rather than GROUP BY, which SQLite answers by walking the
     # severity index and reading every row; this way the (status, severity) index suffices.
-    counts = dict(
-        zip(
-            Severity,
-            db.session.execute(
-                select(
-                    *(func.count(Hazard.id).filter(Hazard.severity == s) for s in Severity)
-                ).where(is_open)
-            ).one(),
-            strict=True,
-        )
-    )
+    # The overdue count comes in the same statement.
+    *per_severity, overdue = db.session.execute(
+        select(
+            *(func.count(Hazard.id).filter(Hazard.severity == s) for s in Severity),
+            func.count(Hazard.id).filter(Hazard.due_on < today),
+        ).where(is_open)
+    ).one()
+    counts = dict(zip(Severity, per_severity, strict=True))
     data.by_severity = [(str(s.label), counts.get(s, 0)) for s in Severity]
     data.open_total = sum(counts.values())
+    data.overdue = overdue
     # Grouping by "area_id + 0" rather than the column: SQLite would otherwise walk the area_id
     # index to save a sort and read every row, where the (status, area_id) index suffices.
     area_key = Hazard.area_id + literal_column("0")
@@ -261,15 +306,7 @@ def dashboard(today: date | None = None) -> Dashboard:
             .order_by(per_area.c.n.desc(), Area.name)
         )
     ]
-    data.overdue = db.session.scalar(
-        select(func.count(Hazard.id)).where(is_open, Hazard.due_on < today)
-    )
-    data.closed_this_month = db.session.scalar(
-        select(func.count(Hazard.id)).where(
-            Hazard.status == HazardStatus.CLOSED, Hazard.closed_at >= month_start
-        )
-    )
-    data.median_days = median_days_to_close(today)
+    data.closed_this_month, data.median_days = closed_figures(today, month_start)
     slots = coverage(week_start(today), today)
     data.coverage = {
         state: sum(1 for s in slots if s.state == state)
@@ -296,23 +333,37 @@ def dashboard(today: date | None = None) -> Dashboard:
     return data
 
 
-def median_days_to_close(today: date, window_days: int = 90) -> float | None:
-    """Median days from report to close, over hazards closed in the last `window_days`."""
+def closed_figures(
+    today: date, month_start: datetime, window_days: int = 90
+) -> tuple[int, float | None]:
+    """Hazards closed since `month_start`, and the median days from report to close over the
+    hazards closed in the last `window_days`: one statement on PostgreSQL, two on SQLite."""
     since = datetime.combine(today - timedelta(days=window_days), time(), local_zone())
-    closed = and_(Hazard.status == HazardStatus.CLOSED, Hazard.closed_at >= since)
-    if db.engine.dialect.name == "postgresql":
+    earliest = min(since, month_start)
+    closed = and_(Hazard.status == HazardStatus.CLOSED, Hazard.closed_at >= earliest)
+    this_month = func.count(Hazard.id).filter(Hazard.closed_at >= month_start)
+    in_window = Hazard.closed_at >= since
+    if db.session.get_bind().dialect.name == "postgresql":
         seconds = func.extract("epoch", Hazard.closed_at - Hazard.created_at)
-        value = db.session.scalar(
-            select(func.percentile_cont(0.5).within_group(seconds)).where(closed)
-        )
-        return None if value is None else round(float(value) / 86400, 1)
-    days = func.julianday(Hazard.closed_at) - func.julianday(Hazard.created_at)
-    ordered = select(days.label("d")).where(closed).order_by(days)
-    count = db.session.scalar(select(func.count(Hazard.id)).where(closed))
+        month, value = db.session.execute(
+            select(
+                this_month, func.percentile_cont(0.5).within_group(seconds).filter(in_window)
+            ).where(closed)
+        ).one()
+        return month, None if value is None else round(float(value) / 86400, 1)
+    month, count = db.session.execute(
+        select(this_month, func.count(Hazard.id).filter(in_window)).where(closed)
+    ).one()
     if not count:
-        return None
+        return month, None
+    days = func.julianday(Hazard.closed_at) - func.julianday(Hazard.created_at)
+    ordered = (
+        select(days.label("d"))
+        .where(Hazard.status == HazardStatus.CLOSED, in_window)
+        .order_by(days)
+    )
     middle = db.session.scalars(ordered.limit(2 - count % 2).offset((count - 1) // 2)).all()
-    return round(sum(middle) / len(middle), 1)
+    return month, round(sum(middle) / len(middle), 1)
 
 
 def overdue_hazards(today: date | None = None) -> list[Hazard]:

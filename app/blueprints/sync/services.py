@@ -19,6 +19,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import SyncPhoto, SyncRecord, SyncStatus
 from app.models._types import utcnow
+from app.services import batch as lookups
 
 
 def ingest(user, device: str | None, raw_records: list) -> list[dict]:
@@ -30,7 +31,10 @@ def ingest(user, device: str | None, raw_records: list) -> list[dict]:
     """
     _begin_writing()
     batch = Batch(raw_records)
-    results = [_safely(user, device, raw, batch) for raw in raw_records]
+    # Look-ups the records share (who the safety officers are, a recipient's language) are
+    # made once for the batch, and the services skip asking whether a new id already has rows.
+    with lookups.open_batch(new_ids=batch.new_ids()):
+        results = [_safely(user, device, raw, batch) for raw in raw_records]
     db.session.commit()
     return results
 
@@ -62,6 +66,15 @@ class Batch:
             )
             self._photo_owners = {photo_id: record_id for photo_id, record_id in rows}
 
+    def new_ids(self) -> set[str]:
+        """The ids under which no record was received yet (or only a refused one): no feature
+        row carries them, since a record's rows are written together with its sync row."""
+        return {
+            record_id
+            for record_id, record in self._records.items()
+            if record is None or record.status != SyncStatus.CREATED
+        }
+
     def record(self, record_id: str) -> SyncRecord | None:
         """The record under this id; asks the database only once the batch has saved it."""
         if record_id in self._records:
@@ -75,6 +88,7 @@ class Batch:
     def saved(self, record_id: str, photo_ids: list[str]) -> None:
         """The record was written, declaring these photos (its earlier ones are gone)."""
         self._records.pop(record_id, None)
+        lookups.forget_new(record_id)
         self._photo_owners = {p: r for p, r in self._photo_owners.items() if r != record_id}
         self._photo_owners.update(dict.fromkeys(photo_ids, record_id))
 

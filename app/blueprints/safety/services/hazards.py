@@ -25,6 +25,7 @@ from app.models.hazards import (
 )
 from app.models.safety import Area, Patrol, PatrolAnswer
 from app.services import audit
+from app.services import batch as lookups
 from app.storage import prepare_uploads
 
 from .. import permissions
@@ -43,8 +44,9 @@ MAX_DUE_DAYS = 365
 
 
 def _existing(model, client_id: str | None, user) -> object | None:
-    """The record this client id already made, for an idempotent retry from the outbox."""
-    if client_id is None:
+    """The record this client id already made, for an idempotent retry from the outbox (not
+    asked when the sync batch vouches that no row carries the id yet)."""
+    if client_id is None or lookups.known_new(client_id):
         return None
     found = db.session.scalar(select(model).where(model.client_id == client_id))
     owner = getattr(found, "reporter_id", None) or getattr(found, "actor_id", None)
@@ -239,17 +241,21 @@ def hazard_recipients(hazard: Hazard, event: HazardEvent) -> set[int]:
     if event.action in (HazardAction.VERIFY, HazardAction.REJECT):
         people.add(hazard.reporter_id)
     if event.action in (HazardAction.REPORT, HazardAction.RECTIFY):
-        people.update(
-            db.session.scalars(
-                select(UserRole.user_id)
-                .join(User, User.id == UserRole.user_id)
-                .where(UserRole.role == Role.SAFETY_OFFICER, User.active.is_(True))
-            )
-        )
+        people.update(lookups.remember("safety_officers", _safety_officers))
     if event.action is not HazardAction.REPORT and event.from_status != event.to_status:
         people.add(hazard.reporter_id)  # the reporter follows their hazard to the end
     people.discard(event.actor_id)
     return people
+
+
+def _safety_officers() -> frozenset[int]:
+    return frozenset(
+        db.session.scalars(
+            select(UserRole.user_id)
+            .join(User, User.id == UserRole.user_id)
+            .where(UserRole.role == Role.SAFETY_OFFICER, User.active.is_(True))
+        )
+    )
 
 
 def announce_hazard_change(hazard: Hazard, event: HazardEvent) -> set[int]:

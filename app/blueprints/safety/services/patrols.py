@@ -229,7 +229,10 @@ def coverage(week: date, today: date | None = None) -> list[Slot]:
     plans = db.session.scalars(
         select(PatrolPlan)
         .where(PatrolPlan.active.is_(True))
-        .options(db.joinedload(PatrolPlan.inspector), db.joinedload(PatrolPlan.area))
+        .options(
+            db.joinedload(PatrolPlan.inspector).lazyload(User.role_rows),
+            db.joinedload(PatrolPlan.area),
+        )
         .order_by(PatrolPlan.inspector_id, PatrolPlan.area_id)
     ).all()
     zone = local_zone()

@@ -1,0 +1,85 @@
+"""What the server sends over the wire: compressed text, and caching headers that let a phone
+keep each versioned file for a year and ask for it only once."""
+
+import gzip
+
+import brotli
+
+from app.blueprints.pwa.routes import asset_version
+from tests.factories import make_user
+from tests.helpers import text
+
+
+def test_pages_are_compressed_for_browsers_that_accept_it(client, auth):
+    make_user(employee_no="Z001")
+    auth.login("Z001")
+    plain = client.get("/")
+    zipped = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    page = gzip.decompress(zipped.get_data()).decode()
+    assert page.startswith("\n<!doctype html>") and "职工之家" in page  # i18n
+    assert abs(len(page.encode()) - len(plain.get_data())) < 100  # the same page
+    assert len(zipped.get_data()) < len(plain.get_data()) / 2
+    assert {"Accept-Encoding", "HX-Request"} <= set(zipped.vary)
+    # The server sets Date; a second one from the app would make it unreadable to the service
+    # worker, which dates its offline copies by it.
+    assert "Date" not in zipped.headers
+    squeezed = client.get("/", headers={"Accept-Encoding": "br, gzip"})
+    assert squeezed.headers["Content-Encoding"] == "br"
+    assert "职工之家" in brotli.decompress(squeezed.get_data()).decode()  # i18n
+
+
+def test_a_client_that_accepts_no_encoding_gets_plain_text(client):
+    response = client.get("/auth/login")
+    assert "Content-Encoding" not in response.headers
+    assert "职工之家" in text(response)  # i18n
+
+
+def test_versioned_static_files_are_immutable_for_a_year_and_vary_only_on_encoding(client):
+    for path in ["/static/css/app.css", "/static/js/outbox.js", "/safety/static/safety.css"]:
+        response = client.get(
+            f"{path}?v={asset_version()}", headers={"Accept-Encoding": "gzip", "Cookie": "x=1"}
+        )
+        assert response.status_code == 200, path
+        cache = response.cache_control
+        assert cache.public and cache.immutable and cache.max_age == 365 * 24 * 3600, path
+        assert not cache.no_cache
+        assert set(response.vary) == {"Accept-Encoding"}, (path, response.vary)
+        assert response.headers["Content-Encoding"] == "gzip"
+        body = gzip.decompress(response.get_data())
+        assert len(body) > 500
+
+
+def test_a_static_file_without_the_current_version_is_checked_every_time(client):
+    for query in ["", "?v=stale0000000"]:
+        response = client.get(f"/static/css/app.css{query}")
+        assert response.status_code == 200
+        assert response.cache_control.no_cache and not response.cache_control.immutable
+        assert "HX-Request" not in response.vary and "Cookie" not in response.vary
+        response.close()
+
+
+def test_a_logged_in_user_gets_static_files_without_vary_cookie(client, auth):
+    make_user(employee_no="Z002")
+    auth.login("Z002")
+    response = client.get(f"/static/js/app.js?v={asset_version()}")
+    assert response.status_code == 200
+    assert "Cookie" not in response.vary
+    assert "Set-Cookie" not in response.headers
+    response.close()
+
+
+def test_the_asset_version_changes_with_any_static_file_of_any_folder(tmp_path):
+    # safety.css and push.js are linked with ?v= too: a change to them must change the version.
+    from app.blueprints.pwa import routes
+
+    main, feature = tmp_path / "static", tmp_path / "feature"
+    (main / "js").mkdir(parents=True)
+    feature.mkdir()
+    (main / "js" / "a.js").write_text("a")
+    (feature / "f.css").write_text("f")
+    folders = (str(main), str(feature))
+    before = routes._asset_version(folders, "")
+    (feature / "f.css").write_text("g")
+    routes._asset_version.cache_clear()
+    assert routes._asset_version(folders, "") != before
