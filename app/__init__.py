@@ -28,6 +28,7 @@ FEATURES = (
     "notify",
     "safety",
     "sync",
+    "congress",
 )
 
 # Endpoints a user who must first choose a new password can still reach.

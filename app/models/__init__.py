@@ -2,6 +2,7 @@
 
 from app.models import (  # noqa: F401  (the safety network's tables)
     activities,  # noqa: F401  (tables of the activities blueprint)
+    congress,  # noqa: F401  (democratic management)
     hazards,
     safety,
 )
