@@ -23,10 +23,9 @@ from app.blueprints.congress.routes.common import (
     get_or_404,
     manager_required,
     not_found,
-    refused,
 )
 from app.blueprints.congress.services import sessions as service
-from app.errors import Refused, form_status, submit
+from app.errors import form_status, submit
 from app.extensions import db
 from app.models import Department
 from app.models._types import utcnow
@@ -304,4 +303,3 @@ def report(session_id):
     return render_template(
         "congress/report.html", session=session, report=queries.session_report(session.id)
     )
-
