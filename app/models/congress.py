@@ -14,6 +14,7 @@ import uuid
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import (
     Column,
     Date,
@@ -157,7 +158,7 @@ MOTION_STATE_LABELS = {
     MotionState.SUGGESTION: _l("Turned into a suggestion"),
     MotionState.ASSIGNED: _l("Being handled"),
     MotionState.ANSWERED: _l("Answered"),
-    MotionState.CLOSED: _l("Closed"),
+    MotionState.CLOSED: lazy_pgettext("motion", "Closed"),
 }
 
 
