@@ -101,7 +101,7 @@ def _forms(motion, review=None, answer=None, rate=None) -> dict:
     }
 
 
-def _show(motion, status=200, **forms):
+def _show(motion, status=200, errors=(), **forms):
     user = current_user
     session = motion.session
     return render_template(
@@ -113,6 +113,7 @@ def _show(motion, status=200, **forms):
         has_cosigned=any(c.user_id == user.id for c in motion.cosigners),
         can_answer=service.can_answer(user, motion),
         cosigners_needed=service.COSIGNERS_NEEDED,
+        errors=list(errors),
         **_forms(motion, **forms),
     ), status
 
@@ -130,7 +131,11 @@ def _button(motion, call):
     try:
         message = call()
     except Refused as error:
-        return refused(error, back)
+        if error.status == 403:
+            return refused(error, back)
+        db.session.rollback()
+        # Said on the page itself, not in a flash message that a redirect could lose.
+        return _show(db.session.get(Motion, motion.id), error.status, [error.message])
     return done(message, back)
 
 
