@@ -20,6 +20,7 @@ from app.blueprints.congress.routes.common import (
     refused,
 )
 from app.blueprints.congress.services import motions as service
+from app.blueprints.congress.services.common import today
 from app.errors import Refused, form_status, submit
 from app.extensions import db
 from app.models import Department
@@ -50,6 +51,7 @@ def motions():
         state=state,
         states=list(MotionState),
         can_propose=delegate_of(current_user, session) is not None,
+        today=today(),
     )
 
 
@@ -114,6 +116,7 @@ def _show(motion, status=200, errors=(), **forms):
         can_answer=service.can_answer(user, motion),
         cosigners_needed=service.COSIGNERS_NEEDED,
         errors=list(errors),
+        today=today(),
         **_forms(motion, **forms),
     ), status
 
