@@ -9,9 +9,9 @@ from werkzeug.security import generate_password_hash
 
 from app.blueprints.congress.services import notices
 from app.extensions import db
-from app.navigation import offline_urls
 from app.models import Notification, Role, User
 from app.models.congress import NoticeRead
+from app.navigation import offline_urls
 from tests.activities.test_concurrency import PASSWORD, _logged_in, server  # noqa: F401
 from tests.congress import factories as f
 from tests.factories import make_department, make_user
