@@ -38,8 +38,10 @@ run: setup
 worker: setup
 	$(FLASK) jobs worker
 
+# Two workers: one drives the browser tests, the other runs the rest (PYTEST_ARGS to change).
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -58,6 +59,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    app.session_interface = _SessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True, render_item=render_item)
     csrf.init_app(app)
@@ -75,6 +77,16 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
         return response
 
     return app
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Pages copied in the background for offline reading (`X-Offline-Copy: 1`) never write
+    the session: they run beside the person's own requests and would answer with a stale one."""
+
+    def should_set_cookie(self, app: Flask, session) -> bool:
+        if has_request_context() and request.headers.get("X-Offline-Copy"):
+            return False
+        return super().should_set_cookie(app, session)
 
 
 def select_locale() -> str:

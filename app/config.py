@@ -69,6 +69,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
+    # The session cookie is written only when the session changes. Refreshed on every answer,
+    # a page fetched in the background with the cookie it had before a form's redirect would
+    # write that older session back over the new one, and the form's message would be lost.
+    SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None  # a form opened before going offline must still post later
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     ROSTER_MAX_BYTES = 5 * 1024 * 1024

@@ -30,7 +30,24 @@ def _database_url(tmp_path_factory) -> str:
             "named like a test database. Point TEST_DATABASE_URL at one.",
             2,
         )
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:  # parallel runs (pytest -n): each worker empties a database of its own
+        url = _database_of_its_own(make_url(url), worker)
     return url
+
+
+def _database_of_its_own(url, worker: str) -> str:
+    """`<name>_<worker>` beside the named test database, made on first use."""
+    own = url.set(database=f"{url.database}_{worker}")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        )
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

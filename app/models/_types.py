@@ -1,5 +1,6 @@
 """Column helpers shared by the models."""
 
+import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum
@@ -46,3 +47,19 @@ def render_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry the words people read, beside their value:
+
+        class Severity(LabelledEnum):
+            GENERAL = "general", _l("General")
+
+    `Severity.GENERAL == "general"` and `Severity.GENERAL.label` is the lazy translation.
+    """
+
+    def __new__(cls, value: str, label):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member

@@ -4,6 +4,7 @@ their check-in, results and the qualifications that trainings give."""
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Column,
     Date,
@@ -18,25 +19,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
 
 
-def _labels():
-    # The labels live with the feature's translation catalog.
-    from app.blueprints.activities import labels
-
-    return labels
-
-
-class ActivityKind(enum.StrEnum):
-    EVENT = "event"  # 文体活动
-    TRAINING = "training"  # 培训
-    DRILL = "drill"  # 岗位练兵
-    COMPETITION = "competition"  # 劳动竞赛
-
-    @property
-    def label(self):
-        return _labels().KIND_LABELS[self.value]
+class ActivityKind(LabelledEnum):
+    EVENT = "event", _l("Cultural or sports event")  # 文体活动
+    TRAINING = "training", _l("Training")  # 培训
+    DRILL = "drill", _l("Job drill")  # 岗位练兵
+    COMPETITION = "competition", _l("Labour competition")  # 劳动竞赛
 
 
 class ActivityStatus(enum.StrEnum):
@@ -44,23 +34,15 @@ class ActivityStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class CompetitionMode(enum.StrEnum):
-    INDIVIDUAL = "individual"
-    TEAM = "team"
-
-    @property
-    def label(self):
-        return _labels().MODE_LABELS[self.value]
+class CompetitionMode(LabelledEnum):
+    INDIVIDUAL = "individual", _l("Individual competition")
+    TEAM = "team", _l("Team competition")
 
 
-class ParticipationStatus(enum.StrEnum):
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self):
-        return _labels().PARTICIPATION_LABELS[self.value]
+class ParticipationStatus(LabelledEnum):
+    CONFIRMED = "confirmed", _l("Signed up")
+    WAITLISTED = "waitlisted", _l("On the waitlist")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 # The audience: no rows means everyone; a workshop includes its teams.

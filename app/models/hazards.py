@@ -1,58 +1,39 @@
 """Hazards with their append-only event trail, violations, suggestions, and photos."""
 
-import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
 
 
-def _labels():
-    # The words live with the safety blueprint so that its catalog holds them.
-    from app.blueprints.safety import labels
-
-    return labels
-
-
-class Severity(enum.StrEnum):
-    GENERAL = "general"
-    SERIOUS = "serious"
-    MAJOR = "major"
-
-    @property
-    def label(self):
-        return _labels().SEVERITY_LABELS[self]
+class Severity(LabelledEnum):
+    GENERAL = "general", _l("General")
+    SERIOUS = "serious", _l("Serious")
+    MAJOR = "major", _l("Major")
 
 
-class Category(enum.StrEnum):
-    ELECTRICAL = "electrical"
-    FIRE = "fire"
-    MACHINERY = "machinery"
-    HEIGHT = "height"
-    CHEMICAL = "chemical"
-    HOUSEKEEPING = "housekeeping"
-    PPE = "ppe"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return _labels().CATEGORY_LABELS[self]
+class Category(LabelledEnum):
+    ELECTRICAL = "electrical", _l("Electrical")
+    FIRE = "fire", _l("Fire safety")
+    MACHINERY = "machinery", _l("Machinery")
+    HEIGHT = "height", _l("Work at height")
+    CHEMICAL = "chemical", _l("Chemicals")
+    HOUSEKEEPING = "housekeeping", _l("Housekeeping")
+    PPE = "ppe", _l("Protective equipment")
+    OTHER = "other", _l("Other")
 
 
-class HazardStatus(enum.StrEnum):
-    REPORTED = "reported"
-    ASSIGNED = "assigned"
-    RECTIFYING = "rectifying"
-    AWAITING_VERIFICATION = "awaiting_verification"
-    CLOSED = "closed"
-    REJECTED = "rejected"
-
-    @property
-    def label(self):
-        return _labels().STATUS_LABELS[self]
+class HazardStatus(LabelledEnum):
+    REPORTED = "reported", _l("Reported")
+    ASSIGNED = "assigned", _l("Assigned")
+    RECTIFYING = "rectifying", _l("Rectifying")
+    AWAITING_VERIFICATION = "awaiting_verification", _l("Awaiting verification")
+    CLOSED = "closed", _l("Closed")
+    REJECTED = "rejected", _l("Rejected")
 
     @property
     def is_open(self) -> bool:
@@ -62,19 +43,15 @@ class HazardStatus(enum.StrEnum):
 OPEN_STATUSES = [s for s in HazardStatus if s.is_open]
 
 
-class HazardAction(enum.StrEnum):
-    REPORT = "report"
-    ASSIGN = "assign"
-    START = "start"
-    RECTIFY = "rectify"
-    VERIFY = "verify"
-    SEND_BACK = "send_back"
-    REJECT = "reject"
-    COMMENT = "comment"
-
-    @property
-    def label(self):
-        return _labels().ACTION_LABELS[self]
+class HazardAction(LabelledEnum):
+    REPORT = "report", _l("Reported")
+    ASSIGN = "assign", _l("Assigned")
+    START = "start", _l("Started rectification")
+    RECTIFY = "rectify", _l("Rectified")
+    VERIFY = "verify", _l("Verified and closed")
+    SEND_BACK = "send_back", _l("Sent back for more work")
+    REJECT = "reject", _l("Rejected")
+    COMMENT = "comment", _l("Comment")
 
 
 class Hazard(db.Model):
@@ -159,13 +136,9 @@ class HazardEvent(db.Model):
     assignee = relationship("User", foreign_keys=[assignee_id])
 
 
-class ViolationStatus(enum.StrEnum):
-    OPEN = "open"
-    FOLLOWED_UP = "followed_up"
-
-    @property
-    def label(self):
-        return _labels().VIOLATION_STATUS_LABELS[self]
+class ViolationStatus(LabelledEnum):
+    OPEN = "open", _l("Open")
+    FOLLOWED_UP = "followed_up", _l("Followed up")
 
 
 class Violation(db.Model):

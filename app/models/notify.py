@@ -1,23 +1,22 @@
 """Notifications: the in-app inbox, web-push subscriptions and per-category preferences."""
 
-import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models._types import UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
 
 
-class Category(enum.StrEnum):
-    """What a notification is about; users can turn push off per category (not `system`).
-    Labels: `app.blueprints.notify.labels` (the feature keeps its own catalog)."""
+class Category(LabelledEnum):
+    """What a notification is about; users can turn push off per category (not `system`)."""
 
-    HAZARDS = "hazards"
-    ACTIVITIES = "activities"
-    NOTICES = "notices"
-    SYSTEM = "system"
+    HAZARDS = "hazards", _l("Hazards")
+    ACTIVITIES = "activities", _l("Activities")
+    NOTICES = "notices", _l("Notices")
+    SYSTEM = "system", _l("System")
 
 
 # The categories a user can choose about; system messages (the test button) always go out.

@@ -1,32 +1,21 @@
 """The safety network: groups and their members, areas and checkpoints, checklists, patrols."""
 
-import enum
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
 
 
-def _labels():
-    # The words live with the safety blueprint so that its catalog holds them.
-    from app.blueprints.safety import labels
-
-    return labels
-
-
-class AreaKind(enum.StrEnum):
-    PRODUCTION = "production"
-    WAREHOUSE = "warehouse"
-    ELECTRICAL = "electrical"
-    OFFICE = "office"
-    OUTDOOR = "outdoor"
-
-    @property
-    def label(self):
-        return _labels().AREA_KIND_LABELS[self]
+class AreaKind(LabelledEnum):
+    PRODUCTION = "production", _l("Production floor")
+    WAREHOUSE = "warehouse", _l("Warehouse")
+    ELECTRICAL = "electrical", _l("Electrical room")
+    OFFICE = "office", _l("Office")
+    OUTDOOR = "outdoor", _l("Outdoor and yard")
 
 
 class SafetyGroup(db.Model):
@@ -102,14 +91,10 @@ class Checkpoint(db.Model):
     area: Mapped[Area] = relationship(back_populates="checkpoints")
 
 
-class Answer(enum.StrEnum):
-    YES = "yes"
-    NO = "no"
-    NA = "na"
-
-    @property
-    def label(self):
-        return _labels().ANSWER_LABELS[self]
+class Answer(LabelledEnum):
+    YES = "yes", _l("Yes")
+    NO = "no", _l("No")
+    NA = "na", _l("N/A")
 
 
 class Checklist(db.Model):
@@ -189,13 +174,9 @@ class PatrolPlan(db.Model):
         return [i for i, flag in enumerate(self.weekdays) if flag == "1"]
 
 
-class PatrolStatus(enum.StrEnum):
-    IN_PROGRESS = "in_progress"
-    FINISHED = "finished"
-
-    @property
-    def label(self):
-        return _labels().PATROL_STATUS_LABELS[self]
+class PatrolStatus(LabelledEnum):
+    IN_PROGRESS = "in_progress", _l("In progress")
+    FINISHED = "finished", _l("Finished")
 
 
 class Patrol(db.Model):

@@ -1,6 +1,5 @@
 """People, their roles and the department tree."""
 
-import enum
 import hashlib
 from datetime import datetime
 
@@ -11,39 +10,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.models._types import UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
 
 
-class Role(enum.StrEnum):
-    MEMBER = "member"
-    INSPECTOR = "inspector"
-    SAFETY_OFFICER = "safety_officer"
-    ORGANIZER = "organizer"
-    CARE_OFFICER = "care_officer"
-    ADMIN = "admin"
-
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
+class Role(LabelledEnum):
+    MEMBER = "member", _l("Member")
+    INSPECTOR = "inspector", _l("Safety inspector")
+    SAFETY_OFFICER = "safety_officer", _l("Safety officer")
+    ORGANIZER = "organizer", _l("Union organizer")
+    CARE_OFFICER = "care_officer", _l("Care officer")
+    ADMIN = "admin", _l("Administrator")
 
 
-ROLE_LABELS = {
-    Role.MEMBER: _l("Member"),
-    Role.INSPECTOR: _l("Safety inspector"),
-    Role.SAFETY_OFFICER: _l("Safety officer"),
-    Role.ORGANIZER: _l("Union organizer"),
-    Role.CARE_OFFICER: _l("Care officer"),
-    Role.ADMIN: _l("Administrator"),
-}
-
-
-class DepartmentKind(enum.StrEnum):
-    WORKSHOP = "workshop"
-    TEAM = "team"
-
-    @property
-    def label(self):
-        return _l("Workshop") if self is DepartmentKind.WORKSHOP else _l("Team")
+class DepartmentKind(LabelledEnum):
+    WORKSHOP = "workshop", _l("Workshop")
+    TEAM = "team", _l("Team")
 
 
 class Department(db.Model):

@@ -1,6 +1,7 @@
 """Notifications: the in-app inbox, web push and per-category preferences."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from app.features import NavItem, pages, registry
 
@@ -8,14 +9,14 @@ bp = Blueprint("notify", __name__, template_folder="templates")
 
 
 def init_app(app):
-    from . import cards, demo, labels, routes, services, tasks  # noqa: F401
+    from . import cards, demo, routes, services, tasks  # noqa: F401
 
     app.register_blueprint(bp, url_prefix="/notifications")
     reg = registry(app)
     reg.nav(
         NavItem(
             "notify.index",
-            labels.INBOX_LABEL,
+            _l("Inbox"),
             "bell",
             prefix="/notifications",
             badge=services.unread_count,

@@ -16,9 +16,9 @@ from flask_login import current_user, login_required
 
 from app.blueprints.notify import bp, services
 from app.blueprints.notify.forms import PreferencesForm
-from app.blueprints.notify.labels import category_label
 from app.blueprints.notify.push import application_server_key
 from app.extensions import csrf, db
+from app.models import Category
 from app.rendering import wants_fragment
 
 PER_PAGE = 20
@@ -177,4 +177,4 @@ def public_key():
 
 @bp.app_context_processor
 def inbox_helpers():
-    return {"category_label": category_label}
+    return {"category_label": lambda category: Category(category).label}
