@@ -9,7 +9,6 @@ rewrites the round's ballots in a shuffled order under fresh keys (see
 SQLite's rowid) nor its transaction ids tell which ballot came when.
 """
 
-import enum
 import uuid
 from datetime import date, datetime
 
@@ -28,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
 
 
 def new_key() -> str:
@@ -137,63 +136,30 @@ class CongressDocument(db.Model):
 # ---- Motions ----------------------------------------------------------------------------
 
 
-class MotionState(enum.StrEnum):
-    DRAFT = "draft"  # 草稿: the proposer gathers co-signers
-    SUBMITTED = "submitted"  # 待审查: before the motions committee
-    DECLINED = "declined"  # 不予立案, with the reason
-    SUGGESTION = "suggestion"  # 转为意见建议
-    ASSIGNED = "assigned"  # 已立案: with the lead department until its deadline
-    ANSWERED = "answered"  # 已答复: waiting for the proposer's rating
-    CLOSED = "closed"  # 已办结: rated
-
-    @property
-    def label(self):
-        return MOTION_STATE_LABELS[self]
-
-
-MOTION_STATE_LABELS = {
-    MotionState.DRAFT: _l("Draft"),
-    MotionState.SUBMITTED: _l("Awaiting review"),
-    MotionState.DECLINED: _l("Not accepted"),
-    MotionState.SUGGESTION: _l("Turned into a suggestion"),
-    MotionState.ASSIGNED: _l("Being handled"),
-    MotionState.ANSWERED: _l("Answered"),
-    MotionState.CLOSED: lazy_pgettext("motion", "Closed"),
-}
+class MotionState(LabelledEnum):
+    DRAFT = "draft", _l("Draft")  # 草稿: the proposer gathers co-signers
+    SUBMITTED = "submitted", _l("Awaiting review")  # 待审查: before the motions committee
+    DECLINED = "declined", _l("Not accepted")  # 不予立案, with the reason
+    SUGGESTION = "suggestion", _l("Turned into a suggestion")  # 转为意见建议
+    ASSIGNED = (
+        "assigned",
+        _l("Being handled"),
+    )  # 已立案: with the department
+    ANSWERED = "answered", _l("Answered")  # 已答复: waiting for the proposer's rating
+    CLOSED = "closed", lazy_pgettext("motion", "Closed")  # 已办结: rated
 
 
-class AnswerClass(enum.StrEnum):
-    A = "A"  # 已解决
-    B = "B"  # 正在解决或列入计划
-    C = "C"  # 因条件限制暂不能解决
-
-    @property
-    def label(self):
-        return ANSWER_CLASS_LABELS[self]
+class AnswerClass(LabelledEnum):
+    A = "A", _l("A · solved")  # 已解决
+    B = "B", _l("B · being solved or planned")  # 正在解决或列入计划
+    C = "C", _l("C · cannot be solved for now")  # 因条件限制暂不能解决
 
 
-ANSWER_CLASS_LABELS = {
-    AnswerClass.A: _l("A · solved"),
-    AnswerClass.B: _l("B · being solved or planned"),
-    AnswerClass.C: _l("C · cannot be solved for now"),
-}
+class Satisfaction(LabelledEnum):
+    SATISFIED = "satisfied", _l("Satisfied")
+    FAIRLY = "fairly", _l("Fairly satisfied")
+    UNSATISFIED = "unsatisfied", _l("Not satisfied")
 
-
-class Satisfaction(enum.StrEnum):
-    SATISFIED = "satisfied"
-    FAIRLY = "fairly"
-    UNSATISFIED = "unsatisfied"
-
-    @property
-    def label(self):
-        return SATISFACTION_LABELS[self]
-
-
-SATISFACTION_LABELS = {
-    Satisfaction.SATISFIED: _l("Satisfied"),
-    Satisfaction.FAIRLY: _l("Fairly satisfied"),
-    Satisfaction.UNSATISFIED: _l("Not satisfied"),
-}
 
 motion_departments = Table(
     "congress_motion_departments",
@@ -280,59 +246,27 @@ class MotionEvent(db.Model):
 # ---- Democratic evaluation (民主评议) ------------------------------------------------------
 
 
-class Grade(enum.StrEnum):
+class Grade(LabelledEnum):
     """A dimension's grade: 好 / 较好 / 一般 / 差."""
 
-    GOOD = "good"
-    FAIRLY_GOOD = "fairly_good"
-    AVERAGE = "average"
-    POOR = "poor"
-
-    @property
-    def label(self):
-        return GRADE_LABELS[self]
+    GOOD = "good", _l("Good")
+    FAIRLY_GOOD = "fairly_good", _l("Fairly good")
+    AVERAGE = "average", _l("Average")
+    POOR = "poor", _l("Poor")
 
 
-GRADE_LABELS = {
-    Grade.GOOD: _l("Good"),
-    Grade.FAIRLY_GOOD: _l("Fairly good"),
-    Grade.AVERAGE: _l("Average"),
-    Grade.POOR: _l("Poor"),
-}
-
-
-class Overall(enum.StrEnum):
+class Overall(LabelledEnum):
     """The overall grade: 优秀 / 称职 / 基本称职 / 不称职."""
 
-    EXCELLENT = "excellent"
-    COMPETENT = "competent"
-    BASIC = "basic"
-    INCOMPETENT = "incompetent"
-
-    @property
-    def label(self):
-        return OVERALL_LABELS[self]
+    EXCELLENT = "excellent", _l("Excellent")
+    COMPETENT = "competent", _l("Competent")
+    BASIC = "basic", _l("Basically competent")
+    INCOMPETENT = "incompetent", _l("Incompetent")
 
 
-OVERALL_LABELS = {
-    Overall.EXCELLENT: _l("Excellent"),
-    Overall.COMPETENT: _l("Competent"),
-    Overall.BASIC: _l("Basically competent"),
-    Overall.INCOMPETENT: _l("Incompetent"),
-}
-
-
-class Electorate(enum.StrEnum):
-    DELEGATES = "delegates"  # the delegates of the round's session
-    DEPARTMENTS = "departments"  # every member of the chosen departments
-
-    @property
-    def label(self):
-        return (
-            _l("The session's delegates")
-            if self is Electorate.DELEGATES
-            else _l("Members of chosen departments")
-        )
+class Electorate(LabelledEnum):
+    DELEGATES = "delegates", _l("The session's delegates")
+    DEPARTMENTS = "departments", _l("Members of chosen departments")
 
 
 round_departments = Table(
@@ -456,25 +390,13 @@ class BallotComment(db.Model):
 # ---- Open notices (厂务公开) --------------------------------------------------------------
 
 
-class NoticeCategory(enum.StrEnum):
-    BUSINESS = "business"  # 经营状况
-    WELFARE = "welfare"  # 福利
-    SAFETY = "safety"  # 安全
-    PERSONNEL = "personnel"  # 人事
-    OTHER = "other"  # 其他
+class NoticeCategory(LabelledEnum):
+    BUSINESS = "business", _l("Business results")  # 经营状况
+    WELFARE = "welfare", _l("Welfare")  # 福利
+    SAFETY = "safety", _l("Safety")  # 安全
+    PERSONNEL = "personnel", _l("Personnel")  # 人事
+    OTHER = "other", _l("Other")  # 其他
 
-    @property
-    def label(self):
-        return NOTICE_CATEGORY_LABELS[self]
-
-
-NOTICE_CATEGORY_LABELS = {
-    NoticeCategory.BUSINESS: _l("Business results"),
-    NoticeCategory.WELFARE: _l("Welfare"),
-    NoticeCategory.SAFETY: _l("Safety"),
-    NoticeCategory.PERSONNEL: _l("Personnel"),
-    NoticeCategory.OTHER: _l("Other"),
-}
 
 notice_departments = Table(
     "congress_notice_departments",
