@@ -156,3 +156,17 @@ def test_the_public_list_and_the_report_count_by_state_class_and_satisfaction(ca
     assert "已办结的" in page and "待审查的" in page and "草稿不公开" not in page
     report_page = text(client.get(f"/congress/sessions/{c['session'].id}/report"))
     assert "共提交提案 2 件" in report_page and "满意" in report_page
+
+
+def test_the_lists_serve_their_fragment_to_htmx(cast, client, auth, htmx_headers):
+    f.submitted_motion(cast["session"], cast["proposer"], cast["cosigners"], title="片段里的提案")
+    f.make_notice(cast["boss"], title="片段里的公开")
+    auth.login(make_user())
+    for url, words in [
+        ("/congress/motions", "片段里的提案"),
+        ("/congress/notices", "片段里的公开"),
+    ]:
+        whole, part = client.get(url), client.get(url, headers=htmx_headers)
+        assert "<html" in text(whole) and words in text(whole)
+        assert "<html" not in text(part) and words in text(part)
+        assert part.headers["Vary"] == "HX-Request" or "HX-Request" in part.headers["Vary"]
