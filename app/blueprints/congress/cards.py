@@ -14,9 +14,10 @@ from app.blueprints.congress.access import (
 from app.blueprints.congress.services import evaluations
 from app.extensions import db
 from app.models._types import utcnow
-from app.models.congress import EvaluationRound, Motion, MotionState, Notice
+from app.models.congress import EvaluationRound, Motion, MotionState, Notice, NoticeAttachment
 
 KIT_NOTICES = 30
+KIT_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 def congress_cards(user) -> list[dict]:
@@ -107,10 +108,24 @@ def _count(*where) -> int:
 
 
 def notice_kit(user) -> list[str]:
-    """The notice list and the latest notices of the reader's audience, readable offline."""
-    ids = db.session.scalars(
-        queries.notice_list(user).with_only_columns(Notice.id).limit(KIT_NOTICES)
+    """The notice list and the latest notices of the reader's audience, readable offline,
+    with their attachments (newest first, up to KIT_ATTACHMENT_BYTES in all) and, for the
+    publisher, who has read them."""
+    query = queries.notice_list(user).with_only_columns(Notice.id, Notice.publisher_id)
+    rows = db.session.execute(query.limit(KIT_NOTICES)).all()
+    urls = [url_for("congress.notices")]
+    for notice_id, publisher_id in rows:
+        urls.append(url_for("congress.notice_show", notice_id=notice_id))
+        if publisher_id == user.id:
+            urls.append(url_for("congress.notice_readers", notice_id=notice_id))
+    budget = KIT_ATTACHMENT_BYTES
+    attachments = db.session.execute(
+        select(NoticeAttachment.id, NoticeAttachment.size)
+        .where(NoticeAttachment.notice_id.in_([row[0] for row in rows]))
+        .order_by(NoticeAttachment.notice_id.desc(), NoticeAttachment.id)
     )
-    return [url_for("congress.notices")] + [
-        url_for("congress.notice_show", notice_id=notice_id) for notice_id in ids
-    ]
+    for attachment_id, size in attachments:
+        if size <= budget:
+            budget -= size
+            urls.append(url_for("congress.attachment", attachment_id=attachment_id))
+    return urls
