@@ -16,7 +16,8 @@ def test_demo_has_activities_of_every_kind_and_state_and_runs_twice(runner, clie
     assert runner.invoke(args=["demo"]).exit_code == 0
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0 and "M0002" in result.output
-    activities = db.session.scalars(select(Activity)).all()
+    # The congress demo holds its plenary meeting as an activity too; these are the others.
+    activities = db.session.scalars(select(Activity).where(~Activity.title.like("%全体会议"))).all()
     assert len(activities) == 9
     assert {a.kind for a in activities} == set(ActivityKind)
     assert ActivityStatus.CANCELLED in {a.status for a in activities}

@@ -11,9 +11,9 @@ from app.models import Role
 from tests.factories import make_user
 from tests.safety.factories import assign, jpeg_bytes, make_area, make_checklist, step
 
-# Every page starts with 3 statements of the shell: the logged-in user, their roles, and the
-# unread count on the bottom navigation.
-SHELL = 3
+# Every page starts with 4 statements of the shell: the logged-in user, their roles, the
+# unread count on the bottom navigation, and the reader's notices for the field kit.
+SHELL = 4
 HAZARD_LIST = SHELL + 4  # count, rows, and the areas and assignees for the filters
 HAZARD_PAGE = SHELL + 4  # hazard (with its people), events (with theirs), photos, assignables
 # severity, area, overdue, closed, median, coverage (plans, their roles, patrols), reporters;

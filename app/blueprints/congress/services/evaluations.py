@@ -10,7 +10,13 @@ What keeps a ballot from its voter:
 - voting writes no audit entry, notification or log line; the mark is the only trace.
 
 Results exist only after the round has closed with at least k ballots, and only for the
-organizers and the chairman; `results()` refuses everyone else, and everyone before.
+organizers and the chairman; `results()` refuses everyone else, and everyone before. There is
+no export of ballots or results.
+
+What this does not defend against: someone reading the database server's write-ahead log or
+its not-yet-vacuumed heap pages (PostgreSQL) or free pages (SQLite) while the round is open
+sees each transaction's mark and new ballot together. That takes the server's own files, not
+the app or an ordinary dump; closing the round with VACUUM (PostgreSQL) clears the heap.
 """
 
 import random
