@@ -12,6 +12,12 @@ A form route reads parse → call → commit → 303, with `submit` doing the mi
         db.session.commit()
         return redirect(url_for("safety.hazard", hazard_id=done.value.id), 303)
     return render_template("safety/hazards/new.html", form=form), form_status(form)
+
+Variants of the same call: `submit(None, ...)` for a page without a WTForm (a flash, a
+widget, errors by key: `done.errors`, `done.messages`); `refused_as_page=True` where a
+refusal is about the record or the person, not the input (the app's handler for `Refused`
+answers with an error page of its status). A `Refused` that reaches no `submit` gets that
+error page too.
 """
 
 from collections.abc import Callable
@@ -47,13 +53,26 @@ class Conflict(Exception):
 
 @dataclass(frozen=True)
 class Submitted:
-    """What `submit` did: `ok` with the service's return `value`, or not (errors on the form)."""
+    """What `submit` did: `ok` with the service's return `value`, or not, with its `error`."""
 
     ok: bool
     value: object = None
+    error: ValidationFailed | Refused | None = None
 
     def __bool__(self) -> bool:
         return self.ok
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        """The refusal as {field: [messages]}; one not about a field is under "form"."""
+        if isinstance(self.error, Refused):
+            return {"form": [self.error.message]}
+        return self.error.errors if self.error is not None else {}
+
+    @property
+    def messages(self) -> list[str]:
+        """Every message of the refusal, for a flash or a widget that has no fields."""
+        return [str(m) for messages in self.errors.values() for m in messages]
 
 
 def apply_errors(form, error: ValidationFailed | Refused) -> None:
@@ -63,17 +82,20 @@ def apply_errors(form, error: ValidationFailed | Refused) -> None:
         form.form_errors.append(error.message)
         return
     for name, messages in error.errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors or []) + [str(m) for m in messages]
+        if name in form:
+            form[name].errors = list(form[name].errors or []) + [str(m) for m in messages]
         else:
             form.form_errors.extend(str(m) for m in messages)
 
 
-def submit(form, call: Callable, /, *args, **kwargs) -> Submitted:
+def submit(form, call: Callable, /, *args, refused_as_page: bool = False, **kwargs) -> Submitted:
     """Run a service for a validated form. On success flush and return its value (the route
     commits); when it raises `ValidationFailed` or `Refused`, roll back whatever it wrote and
-    put its messages on the form."""
+    put its messages on the form (`form` None: the route shows `Submitted.errors` itself).
+
+    With `refused_as_page`, a `Refused` is not about the input: it is raised on, and the app's
+    error handler answers with an error page of its status and message.
+    """
     from app.extensions import db
 
     try:
@@ -81,8 +103,11 @@ def submit(form, call: Callable, /, *args, **kwargs) -> Submitted:
         db.session.flush()
     except (ValidationFailed, Refused) as error:
         db.session.rollback()
-        apply_errors(form, error)
-        return Submitted(False)
+        if refused_as_page and isinstance(error, Refused):
+            raise
+        if form is not None:
+            apply_errors(form, error)
+        return Submitted(False, error=error)
     return Submitted(True, value)
 
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.blueprints.auth.access import roles_required
+from app.errors import Refused
 from app.extensions import db as _db
 from app.models import Role, User
 from tests.factories import make_user
@@ -33,6 +34,12 @@ def app(app):
         _db.session.add(User(employee_no="GHOST", name="半途", password_hash="x"))
         _db.session.flush()
         raise RuntimeError("boom")
+
+    @app.route("/_test/refused", methods=["POST"])
+    def refused():
+        _db.session.add(User(employee_no="GHOST", name="半途", password_hash="x"))
+        _db.session.flush()
+        raise Refused("这条记录已经处理过了。", 409)
 
     app.logger.disabled = True  # the 500 is expected; keep its traceback out of the output
     return app
@@ -128,3 +135,15 @@ def test_500_rolls_back_what_the_request_added(client, member, db, method):
 
 def test_error_responses_vary_on_hx_request(client, member):
     assert "HX-Request" in provoke(client, 404).vary
+
+
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
+def test_a_refusal_answers_with_its_status_and_reason_and_keeps_nothing(
+    client, member, db, headers
+):
+    users_before = count_users(db)
+    response = client.post("/_test/refused", headers=headers)
+    assert response.status_code == 409
+    assert "这条记录已经处理过了。" in text(response)
+    db.session.commit()
+    assert count_users(db) == users_before

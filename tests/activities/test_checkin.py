@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.blueprints.activities import checkin, services
+from app.blueprints.activities import services, sync
 from app.errors import Refused
 from app.extensions import db
 from app.models.activities import Participation
@@ -21,11 +21,11 @@ def setting(app):
 
 def test_a_typed_code_checks_in_once(setting):
     organizer, activity, place = setting
-    code = checkin.code_for(place)
-    assert checkin.check_in(organizer, activity, code.lower()).status == "created"
+    code = services.code_for(place)
+    assert services.check_in(organizer, activity, code.lower()).status == "created"
     assert db.session.get(Participation, place.id).checked_in_at is not None
 
-    again = checkin.check_in(organizer, activity, code)
+    again = services.check_in(organizer, activity, code)
     assert again.status == "invalid"
     assert "李四 已于" in again.message and "已使用" in again.message
 
@@ -33,9 +33,9 @@ def test_a_typed_code_checks_in_once(setting):
 def test_the_same_outbox_record_twice_is_a_duplicate(setting):
     organizer, activity, place = setting
     captured = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
-    code = checkin.code_for(place)
-    first = checkin.check_in(organizer, activity, code, client_id="r-1", captured_at=captured)
-    second = checkin.check_in(organizer, activity, code, client_id="r-1", captured_at=captured)
+    code = services.code_for(place)
+    first = services.check_in(organizer, activity, code, client_id="r-1", captured_at=captured)
+    second = services.check_in(organizer, activity, code, client_id="r-1", captured_at=captured)
     assert (first.status, second.status) == ("created", "duplicate")
     assert second.participation.id == place.id
     assert db.session.get(Participation, place.id).checkin_captured_at == captured
@@ -45,7 +45,7 @@ def test_a_code_of_another_activity_is_refused(setting):
     organizer, activity, _place = setting
     other = make_activity(title="劳动竞赛")
     other_place = services.sign_up(make_user(), other)
-    result = checkin.check_in(organizer, activity, checkin.code_for(other_place))
+    result = services.check_in(organizer, activity, services.code_for(other_place))
     assert result.status == "invalid"
     assert "另一个活动的签到码：劳动竞赛" in result.message
     assert db.session.get(Participation, other_place.id).checked_in_at is None
@@ -54,29 +54,29 @@ def test_a_code_of_another_activity_is_refused(setting):
 @pytest.mark.parametrize("forged", ["1-AAAAAA", "hello", "", "99999-ABCDEF"])
 def test_forged_or_malformed_codes_change_nothing(setting, forged):
     organizer, activity, place = setting
-    result = checkin.check_in(organizer, activity, forged)
+    result = services.check_in(organizer, activity, forged)
     assert result.status == "invalid"
     assert db.session.get(Participation, place.id).checked_in_at is None
 
 
 def test_a_forged_signature_on_a_real_place_is_refused(setting):
     organizer, activity, place = setting
-    real = checkin.code_for(place)
+    real = services.code_for(place)
     forged = real[:-1] + ("A" if real[-1] != "A" else "B")
-    assert "无效" in checkin.check_in(organizer, activity, forged).message
+    assert "无效" in services.check_in(organizer, activity, forged).message
 
 
 def test_a_waitlisted_person_cannot_check_in(setting):
     organizer, activity, _place = setting
     waiting = services.sign_up(make_user(name="王五"), activity)
-    result = checkin.check_in(organizer, activity, checkin.code_for(waiting))
+    result = services.check_in(organizer, activity, services.code_for(waiting))
     assert "王五 在本活动中没有名额（候补中）" in result.message
 
 
 def test_only_organizers_check_in(setting):
     _organizer, activity, place = setting
     with pytest.raises(Refused):
-        checkin.check_in(make_user(), activity, checkin.code_for(place))
+        services.check_in(make_user(), activity, services.code_for(place))
 
 
 def test_check_in_page_by_typed_code(client, auth, setting, htmx_headers):
@@ -84,11 +84,11 @@ def test_check_in_page_by_typed_code(client, auth, setting, htmx_headers):
     auth.login(organizer)
     url = f"/activities/{activity.id}/checkin"
     assert "签到码" in client.get(url).get_data(as_text=True)
-    response = client.post(url, data={"code": checkin.code_for(place)}, headers=htmx_headers)
+    response = client.post(url, data={"code": services.code_for(place)}, headers=htmx_headers)
     assert response.status_code == 200
     assert "李四 签到成功" in response.get_data(as_text=True)
     assert "<html" not in response.get_data(as_text=True)
-    reused = client.post(url, data={"code": checkin.code_for(place)})
+    reused = client.post(url, data={"code": services.code_for(place)})
     assert reused.status_code == 422
     assert "已使用" in reused.get_data(as_text=True)
 
@@ -112,23 +112,23 @@ def test_my_qr_code_is_an_svg_only_for_a_confirmed_place(client, auth, setting):
 
 def test_the_same_outbox_record_with_another_code_is_a_conflict(setting):
     organizer, activity, place = setting
-    checkin.check_in(organizer, activity, checkin.code_for(place), client_id="r-2")
+    services.check_in(organizer, activity, services.code_for(place), client_id="r-2")
     other = make_activity()
     other_place = services.sign_up(make_user(), other)
-    result = checkin.check_in(organizer, other, checkin.code_for(other_place), client_id="r-2")
+    result = services.check_in(organizer, other, services.code_for(other_place), client_id="r-2")
     assert result.status == "conflict"
     assert db.session.get(Participation, other_place.id).checked_in_at is None
 
 
 def test_sync_record_answers_like_the_sync_contract(app, setting):
     organizer, activity, place = setting
-    data = {"activity_id": activity.id, "code": checkin.code_for(place).replace("-", "")}
+    data = {"activity_id": activity.id, "code": services.code_for(place).replace("-", "")}
     with app.test_request_context("/sync", method="POST"):
-        first = checkin.sync_record(organizer, "rec-1", data, None)
-        again = checkin.sync_record(organizer, "rec-1", data, None)
+        first = sync.sync_record(organizer, "rec-1", data, None)
+        again = sync.sync_record(organizer, "rec-1", data, None)
     assert first == {"status": "created", "url": f"/activities/{activity.id}/roster"}
     assert again["status"] == "duplicate" and again["url"] == first["url"]
-    missing = checkin.sync_record(organizer, "rec-2", {"activity_id": "x", "code": "1"}, None)
+    missing = sync.sync_record(organizer, "rec-2", {"activity_id": "x", "code": "1"}, None)
     assert missing["status"] == "invalid" and "activity_id" in missing["errors"]
-    member = checkin.sync_record(make_user(), "rec-3", data, None)
+    member = sync.sync_record(make_user(), "rec-3", data, None)
     assert member["errors"] == {"code": ["只有工会干事可以办理签到。"]}

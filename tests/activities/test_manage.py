@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 
-from app.blueprints.activities import checkin, queries, services
+from app.blueprints.activities import queries, services
 from app.extensions import db
 from app.models import AuditLog
 from app.models._types import utcnow
@@ -148,7 +148,7 @@ def test_roster_and_excel_export_show_attendance(client, auth):
     waiting = make_user(name="候补的")
     place = services.sign_up(came, activity)
     services.sign_up(waiting, activity)
-    checkin.check_in(organizer, activity, checkin.code_for(place))
+    services.check_in(organizer, activity, services.code_for(place))
     auth.login(organizer)
     roster = client.get(f"/activities/{activity.id}/roster").get_data(as_text=True)
     assert "已签到 1 / 1 人" in roster and "候补的" in roster

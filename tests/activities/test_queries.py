@@ -1,6 +1,6 @@
 """Pages whose lists grow must not make a query per row."""
 
-from app.blueprints.activities import checkin, services
+from app.blueprints.activities import services
 from app.extensions import db
 from app.models.activities import Activity
 from tests.activities.factories import make_activity
@@ -33,6 +33,6 @@ def test_list_and_roster_queries_do_not_grow_with_rows(client, auth):
     for _ in range(5):
         team = make_department(parent=make_department())
         place = services.sign_up(make_user(department=team), first)
-        checkin.check_in(organizer, first, checkin.code_for(place))
+        services.check_in(organizer, first, services.code_for(place))
     assert _queries(client, "/activities/") == few_list
     assert _queries(client, f"/activities/{first_id}/roster") == few_roster

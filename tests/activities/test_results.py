@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.blueprints.activities import results, services
+from app.blueprints.activities import queries, services
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models.activities import (
@@ -15,9 +15,9 @@ from tests.factories import make_department, make_user
 
 
 def test_add_months_keeps_the_day_or_ends_the_month():
-    assert results.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert results.add_months(date(2026, 11, 15), 12) == date(2027, 11, 15)
-    assert results.add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
+    assert services.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert services.add_months(date(2026, 11, 15), 12) == date(2027, 11, 15)
+    assert services.add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
 
 
 def _training_with(*people):
@@ -31,7 +31,7 @@ def test_a_pass_gives_the_qualification_and_a_fail_takes_it_back(app):
     good, weak = make_user(), make_user()
     training, (good_place, weak_place) = _training_with(good, weak)
 
-    passed = results.record_training_results(
+    passed = services.record_training_results(
         organizer, training, {good_place.id: 85, weak_place.id: 40}
     )
     assert passed == 1
@@ -40,25 +40,25 @@ def test_a_pass_gives_the_qualification_and_a_fail_takes_it_back(app):
         db.select(Qualification).where(Qualification.user_id == good.id)
     )
     assert qualification.name == "安全生产培训合格证" and qualification.is_safety
-    assert qualification.valid_until == results.add_months(qualification.issued_on, 12)
-    assert results.qualifications_of(weak) == []
+    assert qualification.valid_until == services.add_months(qualification.issued_on, 12)
+    assert queries.qualifications_of(weak) == []
 
-    results.record_training_results(organizer, training, {good_place.id: 50})
-    assert results.qualifications_of(good) == []
+    services.record_training_results(organizer, training, {good_place.id: 50})
+    assert queries.qualifications_of(good) == []
 
 
 def test_scores_for_people_without_a_place_or_out_of_range_are_refused(app):
     organizer = make_user("organizer")
     training, (place,) = _training_with(make_user())
     with pytest.raises(ValidationFailed) as failed:
-        results.record_training_results(organizer, training, {place.id: -1, 999999: 70})
+        services.record_training_results(organizer, training, {place.id: -1, 999999: 70})
     assert set(failed.value.errors) == {f"score-{place.id}", "score-999999"}
     assert place.score is None
 
 
 def test_results_only_for_trainings(app):
     with pytest.raises(Refused):
-        results.record_training_results(make_user("organizer"), make_activity(), {})
+        services.record_training_results(make_user("organizer"), make_activity(), {})
 
 
 def test_the_gate_lists_the_unqualified_and_the_soon_expiring_by_department(app):
@@ -82,7 +82,7 @@ def test_the_gate_lists_the_unqualified_and_the_soon_expiring_by_department(app)
         )
     db.session.commit()
 
-    groups = dict(results.qualification_gate(today=today))
+    groups = dict(queries.qualification_gate(today=today))
     names = {
         (dept.full_name if dept else None): [(e.user.name, e.state) for e in entries]
         for dept, entries in groups.items()
@@ -92,7 +92,7 @@ def test_the_gate_lists_the_unqualified_and_the_soon_expiring_by_department(app)
         "机加工车间 / 车工班": [("没证的", "missing")],
         None: [("已过期", "missing")],
     }
-    only_workshop = results.qualification_gate(workshop.id, today=today)
+    only_workshop = queries.qualification_gate(workshop.id, today=today)
     assert {e.user.name for _d, entries in only_workshop for e in entries} == {"快过期", "没证的"}
 
 
@@ -100,7 +100,7 @@ def test_gate_page_shows_who_passed_and_who_did_not(client, auth):
     organizer = make_user("organizer")
     passed, failed = make_user(name="赵合格"), make_user(name="钱不合格")
     training, places = _training_with(passed, failed)
-    results.record_training_results(organizer, training, {places[0].id: 90, places[1].id: 10})
+    services.record_training_results(organizer, training, {places[0].id: 90, places[1].id: 10})
     auth.login(organizer)
     page = client.get("/activities/qualifications").get_data(as_text=True)
     assert "钱不合格" in page and "赵合格" not in page
@@ -135,16 +135,16 @@ def test_team_leaderboard_adds_up_rounds_and_members(app):
     a1, a2, b1 = (make_user(name=n) for n in ("甲一", "甲二", "乙一"))
     p = {u.name: services.sign_up(u, contest).id for u in (a1, a2, b1)}
     teams = {p["甲一"]: "甲队", p["甲二"]: "甲队", p["乙一"]: "乙队"}
-    results.record_round(organizer, contest, 1, {p["甲一"]: 5, p["甲二"]: 4, p["乙一"]: 8}, teams)
+    services.record_round(organizer, contest, 1, {p["甲一"]: 5, p["甲二"]: 4, p["乙一"]: 8}, teams)
     second = {p["甲一"]: 1, p["甲二"]: None, p["乙一"]: 2}
-    results.record_round(organizer, contest, 2, second, teams)
-    board = results.leaderboard(contest)
+    services.record_round(organizer, contest, 2, second, teams)
+    board = queries.leaderboard(contest)
     assert [(s.rank, s.name, s.rounds, s.total) for s in board] == [
         (1, "乙队", [8, 2], 10),
         (1, "甲队", [9, 1], 10),
     ]
     with pytest.raises(ValidationFailed):
-        results.record_round(organizer, contest, 3, {p["甲一"]: 1}, teams)
+        services.record_round(organizer, contest, 3, {p["甲一"]: 1}, teams)
 
 
 def test_individual_leaderboard_page(client, auth):

@@ -29,6 +29,18 @@ def test_full_activity_waitlists_and_a_cancellation_promotes_the_first_in_line(a
     assert queries.confirmed_count(activity.id) == 1
 
 
+def test_a_sign_up_inside_a_savepoint_is_undone_with_it(app, db):
+    """Services flush and never commit, so a sync batch can drop one record's savepoint."""
+    activity = make_activity(capacity=1)
+    user = make_user()
+    savepoint = db.session.begin_nested()
+    services.sign_up(user, activity)
+    savepoint.rollback()
+    db.session.commit()
+    assert queries.my_participation(user, activity, fresh=True) is None
+    assert queries.confirmed_count(activity.id) == 0
+
+
 def test_leaving_the_waitlist_promotes_nobody(app):
     activity = make_activity(capacity=1)
     first, second = make_user(), make_user()

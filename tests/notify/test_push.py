@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from app.blueprints.notify import services
+from app.blueprints.notify.jobs import BACKOFF, payload_for, send_push
 from app.blueprints.notify.push import application_server_key, parse_retry_after
-from app.blueprints.notify.tasks import BACKOFF, payload_for, send_push
 from app.jobs import huey
 from app.models import Category, PushSubscription
 from tests.factories import make_user

@@ -99,7 +99,7 @@ def test_preferences_default_to_push_and_can_be_changed(db):
 
 
 def test_daily_clean_up_removes_only_old_read_entries(db):
-    from app.blueprints.notify.tasks import clean_inbox
+    from app.blueprints.notify.jobs import clean_inbox
 
     user = make_user()
     old_read, old_unread, new_read = (

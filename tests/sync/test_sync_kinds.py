@@ -343,7 +343,7 @@ def test_only_inspectors_patrol(client, logged_in, area, version):
 @pytest.fixture
 def door(client, auth, db):
     """An organizer at the door of an activity with two confirmed participants."""
-    from app.blueprints.activities import checkin, services
+    from app.blueprints.activities import services
     from tests.activities.factories import make_activity
 
     organizer = make_user("organizer", employee_no="S500")
@@ -351,7 +351,7 @@ def door(client, auth, db):
     places = [services.sign_up(make_user(name=n), activity) for n in ("李四", "王五")]
     db.session.commit()
     auth.login(organizer)
-    return activity, [checkin.code_for(p) for p in places], places
+    return activity, [services.code_for(p) for p in places], places
 
 
 def checkin_record(activity, code) -> dict:

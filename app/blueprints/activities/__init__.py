@@ -9,7 +9,7 @@ bp = Blueprint("activities", __name__, template_folder="templates")
 
 
 def init_app(app):
-    from . import cards, checkin, demo, manage, notices, routes  # noqa: F401
+    from . import cards, demo, jobs, routes, sync  # noqa: F401
 
     app.register_blueprint(bp, url_prefix="/activities")
     reg = registry(app)
@@ -18,5 +18,5 @@ def init_app(app):
     )
     reg.cards(cards.activity_cards, order=50)
     reg.offline(pages("activities.index"))
-    reg.sync_kind("checkin", checkin.sync_checkin)
+    reg.sync_kind("checkin", sync.sync_checkin)
     reg.demo(demo.load)

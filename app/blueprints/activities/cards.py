@@ -7,8 +7,12 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.blueprints.activities.queries import CONFIRMED, audience_clause
-from app.blueprints.activities.results import EXPIRY_WARNING_DAYS, local_today
+from app.blueprints.activities.queries import (
+    CONFIRMED,
+    EXPIRY_WARNING_DAYS,
+    audience_clause,
+    local_today,
+)
 from app.extensions import db
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityStatus, Participation, Qualification

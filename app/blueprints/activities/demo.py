@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.blueprints.activities import results
+from app.blueprints.activities import services
 from app.extensions import db
 from app.models import Role, User
 from app.models._types import utcnow
@@ -125,7 +125,7 @@ def load(ctx) -> list[tuple[str, str, str, str]]:
         **org,
     ):
         places = _join(a, people[:3], checked_in=True)
-        results.record_training_results(
+        services.record_training_results(
             organizer, a, {places[0].id: 92, places[1].id: 75, places[2].id: 48}
         )
     if a := _activity(
@@ -162,7 +162,7 @@ def load(ctx) -> list[tuple[str, str, str, str]]:
         teams = {p.id: team for p, team in zip(places, names, strict=True)}
         for round_no, scores in ((1, [88, 90, 85, 91]), (2, [93, 87, 90, 86])):
             by_place = {p.id: score for p, score in zip(places, scores, strict=True)}
-            results.record_round(organizer, a, round_no, by_place, teams)
+            services.record_round(organizer, a, round_no, by_place, teams)
     if a := _activity(
         "电工技能竞赛（个人赛）",
         ActivityKind.COMPETITION,

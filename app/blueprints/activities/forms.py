@@ -22,6 +22,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models.activities import ActivityKind, CompetitionMode
 
+from .services import FIELDS, MAX_CAPACITY
+
 WHEN = "%Y-%m-%dT%H:%M"
 
 
@@ -59,8 +61,7 @@ class ActivityForm(FlaskForm):
     signup_closes_at = _when(_l("Sign-up closes"))
     cancel_deadline = _when(_l("Cancel by"))
     capacity = IntegerField(
-        _l("Places"),
-        validators=[Optional(), NumberRange(1, 100000, _l("Enter a number from 1 to 100000."))],
+        _l("Places"), validators=[Optional()], render_kw={"min": 1, "max": MAX_CAPACITY}
     )
     departments = MultiCheckboxField(_l("Open to"), coerce=int, validate_choice=True)
     cover = FileField(
@@ -91,25 +92,15 @@ class ActivityForm(FlaskForm):
 
     def data_for_service(self) -> dict:
         zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-        data = {
-            name: self[name].data
-            for name in (
-                "kind",
-                "title",
-                "description",
-                "place",
-                "capacity",
-                "pass_mark",
-                "qualification_name",
-                "qualification_is_safety",
-                "qualification_months",
-                "competition_mode",
-                "rounds",
-            )
-        }
-        for name in ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at"):
-            data[name] = self[name].data.replace(tzinfo=zone).astimezone(UTC)
-        data["cancel_deadline"] = self.cancel_deadline.data.replace(tzinfo=zone).astimezone(UTC)
+        data = {name: self[name].data for name in FIELDS}
+        for name in (
+            "starts_at",
+            "ends_at",
+            "signup_opens_at",
+            "signup_closes_at",
+            "cancel_deadline",
+        ):
+            data[name] = data[name].replace(tzinfo=zone).astimezone(UTC)
         data["competition_mode"] = data["competition_mode"] or None
         return data
 

@@ -1,5 +1,13 @@
-"""Reading activities and places: lists, counts, the waitlist order, the audience."""
+"""Reading activities and places: lists, counts, the waitlist order, the audience; results:
+the leaderboard, qualifications and the qualification gate, a person's history."""
 
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -9,13 +17,17 @@ from app.models._types import utcnow
 from app.models.activities import (
     Activity,
     ActivityStatus,
+    CompetitionMode,
     Participation,
     ParticipationStatus,
+    Qualification,
+    RoundScore,
 )
 
 CONFIRMED = ParticipationStatus.CONFIRMED
 WAITLISTED = ParticipationStatus.WAITLISTED
 CANCELLED = ParticipationStatus.CANCELLED
+EXPIRY_WARNING_DAYS = 30
 
 
 def can_manage(user) -> bool:
@@ -135,3 +147,157 @@ def roster(activity: Activity) -> list[Participation]:
         .order_by(Participation.queued_at, Participation.id)
     ).all()
     return sorted(rows, key=lambda p: order[p.status])
+
+
+def local_today() -> date:
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def confirmed_participants(activity: Activity) -> list[Participation]:
+    return list(
+        db.session.scalars(
+            select(Participation)
+            .where(Participation.activity_id == activity.id, Participation.status == CONFIRMED)
+            .options(
+                joinedload(Participation.user)
+                .joinedload(User.department)
+                .joinedload(Department.parent)
+            )
+            .join(Participation.user)
+            .order_by(User.name, Participation.id)
+        ).unique()
+    )
+
+
+def round_scores(activity: Activity) -> dict[tuple[int, int], float]:
+    """{(participation id, round): score}"""
+    rows = db.session.execute(
+        select(RoundScore.participation_id, RoundScore.round_no, RoundScore.score)
+        .join(Participation, Participation.id == RoundScore.participation_id)
+        .where(Participation.activity_id == activity.id)
+    )
+    return {(pid, round_no): score for pid, round_no, score in rows}
+
+
+@dataclass
+class Standing:
+    rank: int
+    name: str
+    rounds: list[float | None]
+    total: float
+    members: list[str]
+
+
+def leaderboard(activity: Activity) -> list[Standing]:
+    """Totals over the rounds, highest first; equal totals share a rank. Teams add up their
+    members' scores; competitors without any score are left out."""
+    scores = round_scores(activity)
+    rounds = range(1, (activity.rounds or 1) + 1)
+    groups: dict[str, list[Participation]] = defaultdict(list)
+    team_mode = activity.competition_mode is CompetitionMode.TEAM
+    for person in confirmed_participants(activity):
+        if not any((person.id, r) in scores for r in rounds):
+            continue
+        key = (person.team or _("No team")) if team_mode else f"{person.id}"
+        groups[key].append(person)
+    standings = []
+    for key, people in groups.items():
+        per_round = []
+        for r in rounds:
+            values = [scores[(p.id, r)] for p in people if (p.id, r) in scores]
+            per_round.append(sum(values) if values else None)
+        standings.append(
+            Standing(
+                rank=0,
+                name=key if team_mode else people[0].user.name,
+                rounds=per_round,
+                total=sum(v for v in per_round if v is not None),
+                members=[p.user.name for p in people],
+            )
+        )
+    standings.sort(key=lambda s: (-s.total, s.name))
+    for index, standing in enumerate(standings):
+        previous = standings[index - 1] if index else None
+        standing.rank = (
+            previous.rank if previous and previous.total == standing.total else index + 1
+        )
+    return standings
+
+
+# ---- Qualifications --------------------------------------------------------------------
+
+
+@dataclass
+class GateEntry:
+    user: User
+    valid_until: date | None  # the latest valid safety qualification's expiry, if any
+    state: str  # "missing" or "expiring"
+
+
+def qualification_gate(department_id: int | None = None, today: date | None = None):
+    """Per department, the active people with no valid safety qualification, or one that
+    runs out within 30 days. Returns [(department or None, [GateEntry])], most names first."""
+    today = today or local_today()
+    never = date(9999, 12, 31)
+    best = (
+        select(
+            Qualification.user_id,
+            func.max(func.coalesce(Qualification.valid_until, never)).label("until"),
+        )
+        .where(
+            Qualification.is_safety.is_(True),
+            (Qualification.valid_until.is_(None)) | (Qualification.valid_until >= today),
+        )
+        .group_by(Qualification.user_id)
+        .subquery()
+    )
+    query = (
+        select(User, best.c.until)
+        .outerjoin(best, best.c.user_id == User.id)
+        .where(
+            User.active.is_(True),
+            best.c.until.is_(None) | (best.c.until <= today + timedelta(EXPIRY_WARNING_DAYS)),
+        )
+        .options(joinedload(User.department).joinedload(Department.parent))
+        .order_by(User.name)
+    )
+    if department_id is not None:
+        team_ids = select(Department.id).where(Department.parent_id == department_id)
+        query = query.where(
+            User.department_id.in_(team_ids) | (User.department_id == department_id)
+        )
+    by_department: dict = defaultdict(list)
+    for user, until in db.session.execute(query).unique():
+        if isinstance(until, str):  # SQLite returns MAX() of dates as text
+            until = date.fromisoformat(until)
+        entry = GateEntry(user, until, "missing" if until is None else "expiring")
+        by_department[user.department].append(entry)
+    return sorted(
+        by_department.items(),
+        key=lambda item: (item[0] is None, item[0].full_name if item[0] else ""),
+    )
+
+
+def qualifications_of(user: User) -> list[Qualification]:
+    return list(
+        db.session.scalars(
+            select(Qualification)
+            .where(Qualification.user_id == user.id)
+            .order_by(Qualification.valid_until.desc().nulls_first(), Qualification.id.desc())
+        )
+    )
+
+
+def history(user: User):
+    """Activities the person attended (checked in, or given a result), latest first."""
+    return db.session.scalars(
+        select(Participation)
+        .join(Participation.activity)
+        .where(
+            Participation.user_id == user.id,
+            Participation.status == CONFIRMED,
+            Participation.checked_in_at.is_not(None) | Participation.passed.is_not(None),
+        )
+        .options(joinedload(Participation.activity))
+        .order_by(Activity.starts_at.desc())
+    ).all()

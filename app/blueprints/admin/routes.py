@@ -17,27 +17,12 @@ from app.blueprints.admin.forms import (
     UserForm,
 )
 from app.blueprints.auth.access import roles_required
+from app.errors import form_status, submit
 from app.extensions import db, htmx
 from app.models import AuditLog, Department, Role, User, UserRole
 from app.rendering import page_or_fragment
 from app.services import departments as dept_service
-from app.services.users import (
-    ValidationFailed,
-    check_password_rules,
-    create_user,
-    reset_password,
-    update_user,
-)
-
-
-def _apply_errors(form, errors: dict[str, list[str]]) -> None:
-    for name, messages in errors.items():
-        target = form._fields.get(name)
-        if target is None:
-            form.form_errors.extend(messages)
-        else:
-            target.errors = list(target.errors) + messages
-
+from app.services.users import check_password_rules, create_user, reset_password, update_user
 
 AUDIT_LABELS = {
     "auth.login": _l("Logged in"),
@@ -138,28 +123,24 @@ def _form_values(form) -> dict:
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
     form = _user_form(NewUserForm)
-    if form.validate_on_submit():
-        try:
-            user = create_user(
-                password=form.password.data, actor=current_user, **_form_values(form)
-            )
-        except ValidationFailed as failed:
-            db.session.rollback()
-            _apply_errors(form, failed.errors)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Account %(no)s created. Give the initial password to %(name)s; it must "
-                    "be changed at the first log-in.",
-                    no=user.employee_no,
-                    name=user.name,
-                ),
-                "success",
-            )
-            return redirect(url_for("admin.edit_user", user_id=user.id), 303)
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/user_new.html", form=form), status
+    if form.validate_on_submit() and (
+        done := submit(
+            form, create_user, password=form.password.data, actor=current_user, **_form_values(form)
+        )
+    ):
+        db.session.commit()
+        user = done.value
+        flash(
+            _(
+                "Account %(no)s created. Give the initial password to %(name)s; it must "
+                "be changed at the first log-in.",
+                no=user.employee_no,
+                name=user.name,
+            ),
+            "success",
+        )
+        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    return render_template("admin/user_new.html", form=form), form_status()
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -169,24 +150,19 @@ def edit_user(user_id):
     if request.method == "GET":
         form.department_id.data = user.department_id or 0
         form.roles.data = [r.value for r in user.roles if r is not Role.MEMBER]
-    if form.validate_on_submit():
-        try:
-            update_user(user, actor=current_user, active=form.active.data, **_form_values(form))
-        except ValidationFailed as failed:
-            db.session.rollback()
-            _apply_errors(form, failed.errors)
-        else:
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("admin.edit_user", user_id=user.id), 303)
-    status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit() and submit(
+        form, update_user, user, actor=current_user, active=form.active.data, **_form_values(form)
+    ):
+        db.session.commit()
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
     return render_template(
         "admin/user_edit.html",
         user=user,
         form=form,
         password_form=PasswordResetForm(),
         history=_history(user),
-    ), status
+    ), form_status()
 
 
 def _history(user) -> list[AuditLog]:
@@ -203,13 +179,9 @@ def _history(user) -> list[AuditLog]:
 def set_active(user_id):
     user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
-    try:
-        update_user(user, actor=current_user, active=active)
-    except ValidationFailed as failed:
-        db.session.rollback()
-        for messages in failed.errors.values():
-            for message in messages:
-                flash(message, "error")
+    if not (done := submit(None, update_user, user, actor=current_user, active=active)):
+        for message in done.messages:
+            flash(message, "error")
     else:
         db.session.commit()
         flash(
@@ -225,22 +197,15 @@ def set_active(user_id):
 def reset_user_password(user_id):
     user = db.get_or_404(User, user_id)
     form = PasswordResetForm()
-    if form.validate_on_submit():
-        try:
-            reset_password(user, form.password.data, actor=current_user)
-        except ValidationFailed as failed:
-            db.session.rollback()
-            _apply_errors(form, failed.errors)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Password reset. %(name)s must choose a new one at the next log-in.",
-                    name=user.name,
-                ),
-                "success",
-            )
-            return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    if form.validate_on_submit() and submit(
+        form, reset_password, user, form.password.data, actor=current_user
+    ):
+        db.session.commit()
+        flash(
+            _("Password reset. %(name)s must choose a new one at the next log-in.", name=user.name),
+            "success",
+        )
+        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
     return render_template(
         "admin/user_edit.html",
         user=user,
@@ -269,16 +234,12 @@ def departments():
     form = _department_form()
     if form.validate_on_submit():
         parent = db.session.get(Department, form.parent_id.data) if form.parent_id.data else None
-        try:
-            dept = dept_service.create_department(form.name.data, parent, actor=current_user)
-        except ValidationFailed as failed:
-            db.session.rollback()
-            _apply_errors(form, failed.errors)
-        else:
+        create = dept_service.create_department
+        if done := submit(form, create, form.name.data, parent, actor=current_user):
             db.session.commit()
-            flash(_("%(name)s added.", name=dept.full_name), "success")
+            flash(_("%(name)s added.", name=done.value.full_name), "success")
             return redirect(url_for("admin.departments"), 303)
-    return _render_departments(form, 422 if request.method == "POST" else 200)
+    return _render_departments(form, form_status())
 
 
 @bp.route("/departments/<int:dept_id>", methods=["GET", "POST"])
@@ -294,22 +255,17 @@ def edit_department(dept_id):
             )
     elif form.validate_on_submit():
         parent = db.session.get(Department, form.parent_id.data) if form.parent_id.data else None
-        try:
-            dept_service.update_department(dept, form.name.data, parent, actor=current_user)
-        except ValidationFailed as failed:
-            db.session.rollback()
-            _apply_errors(form, failed.errors)
-        else:
+        update = dept_service.update_department
+        if submit(form, update, dept, form.name.data, parent, actor=current_user):
             db.session.commit()
             flash(_("%(name)s saved.", name=dept.full_name), "success")
             if htmx:
                 # A move can change the tree's shape: show the whole tree again.
                 return "", 200, {"HX-Redirect": url_for("admin.departments")}
             return redirect(url_for("admin.departments"), 303)
-    status = 422 if request.method == "POST" else 200
     return page_or_fragment(
         "admin/department_edit.html", "admin/_department_edit.html", dept=dept, form=form
-    ), status
+    ), form_status()
 
 
 def _people_count(dept) -> int:
@@ -320,16 +276,12 @@ def _people_count(dept) -> int:
 def delete_department(dept_id):
     dept = db.get_or_404(Department, dept_id)
     name = dept.full_name
-    try:
-        dept_service.delete_department(dept, actor=current_user)
-    except ValidationFailed as failed:
-        db.session.rollback()
-        for messages in failed.errors.values():
-            for message in messages:
-                flash(_("%(name)s was not deleted: %(reason)s", name=name, reason=message), "error")
-    else:
+    if done := submit(None, dept_service.delete_department, dept, actor=current_user):
         db.session.commit()
         flash(_("%(name)s deleted.", name=name), "success")
+    else:
+        for message in done.messages:
+            flash(_("%(name)s was not deleted: %(reason)s", name=name, reason=message), "error")
     return redirect(url_for("admin.departments"), 303)
 
 

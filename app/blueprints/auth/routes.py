@@ -6,6 +6,7 @@ from flask_login import COOKIE_NAME, current_user, login_required, login_user, l
 
 from app.blueprints.auth import bp, services
 from app.blueprints.auth.forms import ChangePasswordForm, LoginForm
+from app.errors import submit
 from app.extensions import db
 from app.services.audit import client_address
 
@@ -32,13 +33,13 @@ def login():
     status = 200
     if form.validate_on_submit():
         result = services.authenticate(form.employee_no.data, form.password.data, client_address())
+        if result.user and result.user.locale is None and session.get("locale"):
+            result.user.locale = session["locale"]
+        db.session.commit()
         if result.user:
             login_user(result.user, remember=form.remember.data)
             # Unticked "keep me signed in" (a shared phone): the session ends with the browser.
             session.permanent = bool(form.remember.data)
-            if result.user.locale is None and session.get("locale"):
-                result.user.locale = session["locale"]
-                db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or url_for("main.index"), 303)
         form.form_errors.append(result.error)
         status = 429 if result.throttled else 401
@@ -60,10 +61,9 @@ def change_password():
     form = ChangePasswordForm()
     status = 200
     if form.validate_on_submit():
-        errors = services.change_password(
-            current_user, form.current_password.data, form.new_password.data
-        )
-        if not errors:
+        current, new = form.current_password.data, form.new_password.data
+        if submit(form, services.change_password, current_user, current, new):
+            db.session.commit()
             # The session id carries a fingerprint of the password: renew this phone's own
             # session (other phones are signed out), keeping its "keep me signed in" choice.
             cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
@@ -71,8 +71,6 @@ def change_password():
             login_user(current_user._get_current_object(), remember=remember)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"), 303)
-        for field, message in errors.items():
-            form[field].errors.append(message)
         status = 400
     elif request.method == "POST":
         status = 400

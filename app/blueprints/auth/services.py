@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import LoginAttempt, User
 from app.models._types import utcnow
@@ -37,7 +38,8 @@ def _dummy_hash() -> str:
 
 
 def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
-    """Check the credentials and record the attempt.
+    """Check the credentials and record the attempt (flushed: the caller commits, whatever
+    the result, so that a failed attempt counts).
 
     Unknown numbers and wrong passwords get the same message, so the form does not tell
     which employee numbers exist. A paused account or address is refused before the password
@@ -68,10 +70,8 @@ def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
         LoginAttempt(employee_no=employee_no[:32], address=address, succeeded=ok and user.active)
     )
     if not ok:
-        db.session.commit()
         return LoginResult(error=_("Wrong employee number or password."))
     if not user.active:
-        db.session.commit()
         return LoginResult(
             error=_("This account has been deactivated. Please contact the union office.")
         )
@@ -79,18 +79,18 @@ def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
     # Attempts older than a day count for nothing any more; keep the table small.
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - timedelta(days=1)))
     audit.record("auth.login", user, actor=user, summary=user.employee_no)
-    db.session.commit()
     return LoginResult(user=user)
 
 
-def change_password(user: User, current: str, new: str) -> dict[str, str]:
-    """Set a new password; returns {field: message} for what is wrong, empty when done."""
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password. Raises ValidationFailed when the current one is wrong or the new
+    one is the same."""
     if not user.check_password(current):
-        return {"current_password": _("The current password is wrong.")}
+        raise ValidationFailed.on("current_password", _("The current password is wrong."))
     if current == new:
-        return {"new_password": _("Choose a password different from the current one.")}
+        raise ValidationFailed.on(
+            "new_password", _("Choose a password different from the current one.")
+        )
     user.set_password(new)
     user.must_change_password = False
     audit.record("auth.password_changed", user, summary=user.employee_no)
-    db.session.commit()
-    return {}

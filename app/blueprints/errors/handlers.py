@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.blueprints.errors import bp
+from app.errors import Refused
 from app.extensions import db, htmx
 
 
@@ -61,6 +62,13 @@ def csrf_error(error):
     return error_response(
         400, _("This form has expired or was sent from elsewhere. Please reload and try again.")
     )
+
+
+@bp.app_errorhandler(Refused)
+def refused(error: Refused):
+    """A service refused the request itself, not its input: nothing is kept; say why."""
+    db.session.rollback()
+    return error_response(error.status, error.message)
 
 
 @bp.app_errorhandler(HTTPException)

@@ -9,7 +9,7 @@ bp = Blueprint("notify", __name__, template_folder="templates")
 
 
 def init_app(app):
-    from . import cards, demo, routes, services, tasks  # noqa: F401
+    from . import cards, demo, jobs, routes, services  # noqa: F401
 
     app.register_blueprint(bp, url_prefix="/notifications")
     reg = registry(app)
@@ -25,5 +25,5 @@ def init_app(app):
     )
     reg.cards(cards.inbox_cards, order=10)
     reg.offline(pages("notify.index"))
-    reg.daily_job("notify.clean_inbox", tasks.clean_inbox)
+    reg.daily_job("notify.clean_inbox", jobs.clean_inbox)
     reg.demo(demo.load)

@@ -77,7 +77,7 @@ def _local_path(url: str) -> str:
 def _push_after_commit(session):
     ids = session.info.pop(_PENDING, None)
     if ids:
-        from app.blueprints.notify.tasks import fan_out
+        from app.blueprints.notify.jobs import fan_out
 
         fan_out(ids)
 

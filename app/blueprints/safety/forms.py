@@ -1,4 +1,7 @@
-"""Forms: they render the fields and carry the CSRF token; the services do the deciding."""
+"""Forms: they render the fields and carry the CSRF token; the services do the deciding.
+
+Limits live in the services (`MaxLength`), which check them for forms and synced records
+alike; a form only shows them (`maxlength`), so the browser stops the typing in time."""
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -13,18 +16,24 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models.hazards import Category, Severity
 from app.models.safety import AreaKind
 
 from .services import photos
+from .services.common import MaxLength
 
 
 def _choices(enum_cls, blank=None):
     options = [(m.value, m.label) for m in enum_cls]
     return [("", blank), *options] if blank else options
+
+
+def shown(max_length: int) -> dict:
+    """The service's limit as the field's `maxlength`."""
+    return {"maxlength": max_length}
 
 
 def photos_field():
@@ -34,8 +43,10 @@ def photos_field():
 
 
 class HazardForm(FlaskForm):
-    title = StringField(_l("What is wrong"), validators=[DataRequired(), Length(max=120)])
-    description = TextAreaField(lazy_pgettext("hazard", "Details"), validators=[Length(max=4000)])
+    title = StringField(
+        _l("What is wrong"), validators=[DataRequired()], render_kw=shown(MaxLength.TITLE)
+    )
+    description = TextAreaField(lazy_pgettext("hazard", "Details"), render_kw=shown(MaxLength.TEXT))
     area_id = SelectField(_l("Area"), validators=[DataRequired()])
     category = SelectField(_l("Category"), validators=[DataRequired()])
     severity = SelectField(_l("Severity"), validators=[DataRequired()])
@@ -52,21 +63,23 @@ class HazardForm(FlaskForm):
 class AssignForm(FlaskForm):
     assignee_id = SelectField(_l("Assign to"), validators=[DataRequired()])
     due_on = DateField(_l("Due date"), validators=[DataRequired()])
-    note = TextAreaField(_l("Instructions"), validators=[Length(max=2000)])
+    note = TextAreaField(_l("Instructions"), render_kw=shown(MaxLength.NOTE))
 
 
 class NoteForm(FlaskForm):
     """Rectify, verify, send back, reject, comment: a note and, where it helps, photos."""
 
-    note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
+    note = TextAreaField(_l("Note"), render_kw=shown(MaxLength.NOTE))
     photos = photos_field()
 
 
 class AreaForm(FlaskForm):
-    name = StringField(lazy_pgettext("thing", "Name"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(
+        lazy_pgettext("thing", "Name"), validators=[DataRequired()], render_kw=shown(MaxLength.NAME)
+    )
     kind = SelectField(_l("Kind of area"), validators=[DataRequired()])
     department_id = SelectField(_l("Department"), validators=[DataRequired()])
-    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    description = TextAreaField(_l("Description"), render_kw=shown(MaxLength.NOTE))
     active = BooleanField(_l("In use"), default=True)
 
     def __init__(self, *args, **kwargs):
@@ -75,12 +88,18 @@ class AreaForm(FlaskForm):
 
 
 class CheckpointForm(FlaskForm):
-    name = StringField(_l("Checkpoint"), validators=[DataRequired(), Length(max=80)])
-    description = StringField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    name = StringField(
+        _l("Checkpoint"), validators=[DataRequired()], render_kw=shown(MaxLength.NAME)
+    )
+    description = StringField(
+        _l("Description"), validators=[Optional()], render_kw=shown(MaxLength.NOTE)
+    )
 
 
 class GroupForm(FlaskForm):
-    name = StringField(_l("Group name"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(
+        _l("Group name"), validators=[DataRequired()], render_kw=shown(MaxLength.NAME)
+    )
     department_id = SelectField(_l("Department"), validators=[Optional()])
 
 
@@ -90,7 +109,11 @@ class MemberForm(FlaskForm):
 
 
 class ChecklistForm(FlaskForm):
-    name = StringField(lazy_pgettext("thing", "Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(
+        lazy_pgettext("thing", "Name"),
+        validators=[DataRequired()],
+        render_kw=shown(MaxLength.TITLE),
+    )
     area_kind = SelectField(_l("For areas of kind"), validators=[DataRequired()])
     items = TextAreaField(
         _l("Items, one per line"), validators=[DataRequired()], render_kw={"rows": 10}
@@ -107,7 +130,7 @@ class StartPatrolForm(FlaskForm):
 
 
 class FinishPatrolForm(FlaskForm):
-    note = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
+    note = TextAreaField(_l("Summary"), render_kw=shown(MaxLength.NOTE))
 
 
 class PlanForm(FlaskForm):
@@ -127,25 +150,37 @@ WEEKDAY_NAMES = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"
 
 class ViolationForm(FlaskForm):
     area_id = SelectField(_l("Area"), validators=[DataRequired()])
-    rule = StringField(_l("Rule broken"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(_l("What happened"), validators=[Length(max=4000)])
-    person = StringField(_l("Person (optional)"), validators=[Optional(), Length(max=80)])
+    rule = StringField(
+        _l("Rule broken"), validators=[DataRequired()], render_kw=shown(MaxLength.RULE)
+    )
+    description = TextAreaField(_l("What happened"), render_kw=shown(MaxLength.TEXT))
+    person = StringField(
+        _l("Person (optional)"), validators=[Optional()], render_kw=shown(MaxLength.NAME)
+    )
     photos = photos_field()
     patrol_id = HiddenField()
 
 
 class FollowUpForm(FlaskForm):
-    follow_up = TextAreaField(_l("Follow-up"), validators=[DataRequired(), Length(max=2000)])
+    follow_up = TextAreaField(
+        _l("Follow-up"), validators=[DataRequired()], render_kw=shown(MaxLength.NOTE)
+    )
 
 
 class SuggestionForm(FlaskForm):
-    title = StringField(_l("Subject"), validators=[DataRequired(), Length(max=120)])
-    body = TextAreaField(_l("Your suggestion"), validators=[DataRequired(), Length(max=4000)])
+    title = StringField(
+        _l("Subject"), validators=[DataRequired()], render_kw=shown(MaxLength.TITLE)
+    )
+    body = TextAreaField(
+        _l("Your suggestion"), validators=[DataRequired()], render_kw=shown(MaxLength.TEXT)
+    )
     area_id = SelectField(_l("Area (optional)"), validators=[Optional()])
 
 
 class AnswerForm(FlaskForm):
-    answer = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=4000)])
+    answer = TextAreaField(
+        _l("Answer"), validators=[DataRequired()], render_kw=shown(MaxLength.TEXT)
+    )
 
 
 class ExportForm(FlaskForm):

@@ -4,15 +4,15 @@ from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.errors import form_status, submit
 from app.extensions import db
 from app.models.hazards import HazardAction, HazardStatus, Severity
 from app.models.safety import Patrol, PatrolAnswer
 
-from .. import bp, permissions, queries
+from .. import bp, permissions, queries, services
 from ..forms import AssignForm, HazardForm, NoteForm
-from ..services import Refused, ValidationFailed, act_on_hazard, report_hazard
 from ..services.common import local_today
-from .helpers import apply_errors, area_choices, page_or_partial, refused_response
+from .helpers import area_choices, page_or_partial
 
 
 @bp.route("/hazards")
@@ -58,26 +58,17 @@ def new_hazard():
     form.area_id.choices = [("", _("Choose…")), *area_choices(queries.area_options())]
     if request.method == "GET":
         _prefill_from_patrol(form)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            hazard, _created = report_hazard(
-                current_user,
-                request.form.to_dict(),
-                request.files.getlist("photos"),
-                client_id=request.form.get("client_id"),
-                captured_at=None,
-            )
-        except ValidationFailed as failed:
-            db.session.rollback()
-            apply_errors(form, failed)
-        else:
-            db.session.commit()
-            return redirect(url_for("safety.hazard", hazard_id=hazard.id), 303)
-    if request.method == "POST":
-        status = 422
+    data, photos = request.form.to_dict(), request.files.getlist("photos")
+    if form.validate_on_submit() and (
+        done := submit(
+            form, services.report_hazard, current_user, data, photos, refused_as_page=True
+        )
+    ):
+        db.session.commit()
+        hazard, _created = done.value
+        return redirect(url_for("safety.hazard", hazard_id=hazard.id), 303)
     return page_or_partial(
-        "safety/hazards/new.html", "safety/hazards/_form.html", status=status, form=form
+        "safety/hazards/new.html", "safety/hazards/_form.html", status=form_status(), form=form
     )
 
 
@@ -144,26 +135,11 @@ def hazard_event(hazard_id):
     action = request.form.get("action", "")
     # The service decides (permission first, then the fields); the form only re-renders.
     form = _assign_form(hazard, request.form) if action == "assign" else NoteForm()
-    try:
-        act_on_hazard(
-            current_user,
-            hazard,
-            action,
-            request.form.to_dict(),
-            request.files.getlist("photos"),
-            client_id=request.form.get("client_id"),
-        )
-    except Refused as refused:
-        return refused_response(refused)
-    except ValidationFailed as failed:
-        db.session.rollback()
-        apply_errors(form, failed)
-        key = HazardAction(action) if action in set(HazardAction) else "note"
-        return _rerender(hazard_id, {key: form})
-    db.session.commit()
-    return redirect(url_for("safety.hazard", hazard_id=hazard_id), 303)
-
-
-def _rerender(hazard_id, forms):
+    data, photos = request.form.to_dict(), request.files.getlist("photos")
+    step = services.act_on_hazard
+    if submit(form, step, current_user, hazard, action, data, photos, refused_as_page=True):
+        db.session.commit()
+        return redirect(url_for("safety.hazard", hazard_id=hazard_id), 303)
+    key = HazardAction(action) if action in set(HazardAction) else "note"
     hazard, photos = queries.hazard_detail(hazard_id)
-    return _render_hazard(hazard, photos, forms=forms, status=422)
+    return _render_hazard(hazard, photos, forms={key: form}, status=422)

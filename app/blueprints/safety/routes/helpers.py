@@ -8,32 +8,14 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.blueprints.errors.handlers import error_response
-from app.extensions import db
 from app.rendering import page_or_fragment
 
 from .. import bp, permissions
-from ..services import Refused, ValidationFailed
 
 
 def page_or_partial(full: str, fragment: str, /, status: int = 200, **context):
     """`page_or_fragment` with the status code the view answers with."""
     return page_or_fragment(full, fragment, **context), status
-
-
-def apply_errors(form, failed: ValidationFailed) -> None:
-    """Show a service's {field: [messages]} on the form's fields (or above the form)."""
-    form.form_errors = list(getattr(form, "form_errors", []) or [])
-    for name, messages in failed.errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors or []) + list(messages)
-        else:
-            form.form_errors.extend(messages)
-
-
-def refused_response(refused: Refused):
-    db.session.rollback()
-    return error_response(refused.status, refused.message)
 
 
 def manager_required(view):

@@ -1,15 +1,12 @@
 """The network's set-up pages: areas with checkpoints and QR codes, the roster, checklists."""
 
-import io
-
-import qrcode
-import qrcode.image.svg
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.errors import form_status, submit
 from app.extensions import db
 from app.models import Department
 from app.models.safety import (
@@ -20,21 +17,11 @@ from app.models.safety import (
     GroupMembership,
     SafetyGroup,
 )
+from app.rendering import qr_svg
 
-from .. import bp, permissions, queries
+from .. import bp, permissions, queries, services
 from ..forms import AreaForm, ChecklistForm, CheckpointForm, GroupForm, MemberForm, StartPatrolForm
-from ..services import (
-    ValidationFailed,
-    add_checkpoint,
-    add_member,
-    checklist_for,
-    create_checklist,
-    remove_member,
-    revise_checklist,
-    save_area,
-    save_group,
-)
-from .helpers import apply_errors, manager_required, page_or_partial
+from .helpers import manager_required, page_or_partial
 
 
 def _departments():
@@ -84,19 +71,18 @@ def edit_area(area_id):
 
 def _save_area(area):
     form = _area_form(area)
-    if form.validate_on_submit():
-        data = request.form.to_dict() | {"active": "y" if form.active.data else ""}
-        try:
-            saved = save_area(current_user, data, area)
-        except ValidationFailed as failed:
-            db.session.rollback()
-            apply_errors(form, failed)
-        else:
-            db.session.commit()
-            return redirect(url_for("safety.area", area_id=saved.id), 303)
-    status = 422 if request.method == "POST" else 200
+    data = request.form.to_dict() | {"active": "y" if form.active.data else ""}
+    if form.validate_on_submit() and (
+        done := submit(form, services.save_area, current_user, data, area)
+    ):
+        db.session.commit()
+        return redirect(url_for("safety.area", area_id=done.value.id), 303)
     return page_or_partial(
-        "safety/areas/form.html", "safety/areas/form.html", status=status, form=form, area=area
+        "safety/areas/form.html",
+        "safety/areas/form.html",
+        status=form_status(),
+        form=form,
+        area=area,
     )
 
 
@@ -116,7 +102,7 @@ def area(area_id):
         checkpoint=checkpoint,
         checkpoint_form=CheckpointForm(formdata=None),
         start_form=start,
-        checklist=checklist_for(area),
+        checklist=services.checklist_for(area),
         can_manage=permissions.can_manage_network(current_user),
         can_patrol=permissions.can_patrol(current_user),
     )
@@ -127,15 +113,12 @@ def area(area_id):
 def new_checkpoint(area_id):
     area = db.get_or_404(Area, area_id)
     form = CheckpointForm()
-    if form.validate_on_submit():
-        try:
-            add_checkpoint(current_user, area, request.form.to_dict())
-        except ValidationFailed as failed:
-            db.session.rollback()
-            apply_errors(form, failed)
-        else:
-            db.session.commit()
-            return redirect(url_for("safety.area", area_id=area.id), 303)
+    data = request.form.to_dict()
+    if form.validate_on_submit() and submit(
+        form, services.add_checkpoint, current_user, area, data
+    ):
+        db.session.commit()
+        return redirect(url_for("safety.area", area_id=area.id), 303)
     return page_or_partial(
         "safety/areas/show.html",
         "safety/areas/show.html",
@@ -144,18 +127,14 @@ def new_checkpoint(area_id):
         checkpoint=None,
         checkpoint_form=form,
         start_form=None,
-        checklist=checklist_for(area),
+        checklist=services.checklist_for(area),
         can_manage=True,
         can_patrol=False,
     )
 
 
 def _svg_response(url: str):
-    """A QR code as SVG: it prints sharp at any size and needs no image library."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    out = io.BytesIO()
-    image.save(out)
-    return current_app.response_class(out.getvalue(), mimetype="image/svg+xml")
+    return current_app.response_class(qr_svg(url), mimetype="image/svg+xml")
 
 
 @bp.route("/areas/<int:area_id>/qr.svg")
@@ -218,42 +197,29 @@ def roster():
 @bp.route("/roster/groups", methods=["POST"])
 @manager_required
 def new_group():
-    try:
-        save_group(current_user, request.form.to_dict())
-    except ValidationFailed as failed:
-        return _roster_error(failed)
-    db.session.commit()
-    return redirect(url_for("safety.roster"), 303)
+    return _roster_change(services.save_group, current_user, request.form.to_dict())
 
 
 @bp.route("/roster/groups/<int:group_id>/members", methods=["POST"])
 @manager_required
 def new_member(group_id):
     group = db.get_or_404(SafetyGroup, group_id)
-    try:
-        add_member(current_user, group, request.form.to_dict())
-    except ValidationFailed as failed:
-        return _roster_error(failed)
-    db.session.commit()
-    return redirect(url_for("safety.roster"), 303)
+    return _roster_change(services.add_member, current_user, group, request.form.to_dict())
 
 
 @bp.route("/roster/groups/<int:group_id>/members/<int:user_id>/remove", methods=["POST"])
 @manager_required
 def remove_group_member(group_id, user_id):
     group = db.get_or_404(SafetyGroup, group_id)
-    try:
-        remove_member(current_user, group, user_id)
-    except ValidationFailed as failed:
-        return _roster_error(failed)
-    db.session.commit()
-    return redirect(url_for("safety.roster"), 303)
+    return _roster_change(services.remove_member, current_user, group, user_id)
 
 
-def _roster_error(failed):
-    db.session.rollback()
-    for messages in failed.errors.values():
-        for message in messages:
+def _roster_change(service, /, *args):
+    """The roster's small forms: saved, or their messages flashed; back to the roster."""
+    if done := submit(None, service, *args, refused_as_page=True):
+        db.session.commit()
+    else:
+        for message in done.messages:
             flash(message, "error")
     return redirect(url_for("safety.roster"), 303)
 
@@ -278,20 +244,15 @@ def checklists():
 @manager_required
 def new_checklist():
     form = ChecklistForm()
-    if form.validate_on_submit():
-        try:
-            checklist = create_checklist(current_user, request.form.to_dict())
-        except ValidationFailed as failed:
-            db.session.rollback()
-            apply_errors(form, failed)
-        else:
-            db.session.commit()
-            return redirect(url_for("safety.checklist", checklist_id=checklist.id), 303)
-    status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit() and (
+        done := submit(form, services.create_checklist, current_user, request.form.to_dict())
+    ):
+        db.session.commit()
+        return redirect(url_for("safety.checklist", checklist_id=done.value.id), 303)
     return page_or_partial(
         "safety/checklists/form.html",
         "safety/checklists/form.html",
-        status=status,
+        status=form_status(),
         form=form,
         checklist=None,
     )
@@ -325,20 +286,16 @@ def edit_checklist(checklist_id):
     form.area_kind.validators = []
     if request.method == "GET" and checklist.current_version:
         form.items.data = "\n".join(i.text for i in checklist.current_version.items)
-    if request.method == "POST":
-        try:
-            revise_checklist(current_user, checklist, request.form.to_dict())
-        except ValidationFailed as failed:
-            db.session.rollback()
-            apply_errors(form, failed)
-        else:
-            db.session.commit()
-            return redirect(url_for("safety.checklist", checklist_id=checklist.id), 303)
-    status = 422 if request.method == "POST" else 200
+    data = request.form.to_dict()
+    if request.method == "POST" and submit(
+        form, services.revise_checklist, current_user, checklist, data
+    ):
+        db.session.commit()
+        return redirect(url_for("safety.checklist", checklist_id=checklist.id), 303)
     return page_or_partial(
         "safety/checklists/form.html",
         "safety/checklists/form.html",
-        status=status,
+        status=form_status(),
         form=form,
         checklist=checklist,
     )

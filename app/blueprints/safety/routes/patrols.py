@@ -10,34 +10,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.errors import form_status, submit
 from app.extensions import db, htmx
 from app.models.hazards import Hazard, Violation
 from app.models.safety import Area, ChecklistVersion, Patrol, PatrolPlan, PatrolStatus, week_start
 
-from .. import bp, permissions, queries
+from .. import bp, permissions, queries, services
 from ..forms import FinishPatrolForm, PlanForm, StartPatrolForm
-from ..services import (
-    Refused,
-    ValidationFailed,
-    answer_item,
-    checklist_for,
-    coverage,
-    finish_patrol,
-    record_patrol,
-    save_plan,
-    start_patrol,
-    stop_plan,
-)
 from ..services.common import local_today
 from ..services.patrols import photos_of_answers
-from .helpers import (
-    apply_errors,
-    area_choices,
-    manager_required,
-    network_required,
-    page_or_partial,
-    refused_response,
-)
+from .helpers import area_choices, manager_required, network_required, page_or_partial
 
 PER_PAGE = 20
 
@@ -73,19 +55,15 @@ def patrols():
 @bp.route("/patrols", methods=["POST"])
 @login_required
 def new_patrol():
-    try:
-        patrol, _created = start_patrol(
-            current_user, request.form.to_dict(), client_id=request.form.get("client_id")
-        )
-    except Refused as refused:
-        return refused_response(refused)
-    except ValidationFailed as failed:
-        db.session.rollback()
-        for messages in failed.errors.values():
-            for message in messages:
-                flash(message, "error")
+    done = submit(
+        None, services.start_patrol, current_user, request.form.to_dict(), refused_as_page=True
+    )
+    if not done:
+        for message in done.messages:
+            flash(message, "error")
         return redirect(request.referrer or url_for("safety.patrols"), 303)
     db.session.commit()
+    patrol, _created = done.value
     return redirect(url_for("safety.patrol", patrol_id=patrol.id), 303)
 
 
@@ -142,14 +120,13 @@ def answer(patrol_id):
     """Answer one item; htmx swaps just that item, a plain post comes back to the patrol."""
     patrol = _load_patrol(patrol_id)
     item_id = request.form.get("item_id", type=int)
-    try:
-        answer_item(current_user, patrol, request.form.to_dict(), request.files.getlist("photos"))
-    except Refused as refused:
-        return refused_response(refused)
-    except ValidationFailed as failed:
-        db.session.rollback()
+    data, photos = request.form.to_dict(), request.files.getlist("photos")
+    done = submit(
+        None, services.answer_item, current_user, patrol, data, photos, refused_as_page=True
+    )
+    if not done:
         patrol = _load_patrol(patrol_id)
-        context = _patrol_context(patrol, errors={item_id: failed.errors})
+        context = _patrol_context(patrol, errors={item_id: done.errors})
         item = next((i for i in patrol.checklist_version.items if i.id == item_id), None)
         if item is None:
             abort(400)
@@ -174,22 +151,17 @@ def answer(patrol_id):
 def finish(patrol_id):
     patrol = _load_patrol(patrol_id)
     form = FinishPatrolForm()
-    try:
-        finish_patrol(current_user, patrol, request.form.to_dict())
-    except Refused as refused:
-        return refused_response(refused)
-    except ValidationFailed as failed:
-        db.session.rollback()
-        apply_errors(form, failed)
-        patrol = _load_patrol(patrol_id)
-        return page_or_partial(
-            "safety/patrols/show.html",
-            "safety/patrols/show.html",
-            422,
-            **_patrol_context(patrol, finish_form=form),
-        )
-    db.session.commit()
-    return redirect(url_for("safety.patrol", patrol_id=patrol_id), 303)
+    data = request.form.to_dict()
+    if submit(form, services.finish_patrol, current_user, patrol, data, refused_as_page=True):
+        db.session.commit()
+        return redirect(url_for("safety.patrol", patrol_id=patrol_id), 303)
+    patrol = _load_patrol(patrol_id)
+    return page_or_partial(
+        "safety/patrols/show.html",
+        "safety/patrols/show.html",
+        422,
+        **_patrol_context(patrol, finish_form=form),
+    )
 
 
 @bp.route("/patrols/plans", methods=["GET", "POST"])
@@ -200,18 +172,10 @@ def plans():
         (str(u.id), u.name) for u in queries.network_people()
     ]
     form.area_id.choices = [("", _("Choose…")), *area_choices(queries.area_options())]
-    status = 200
-    if request.method == "POST":
-        data = request.form.to_dict() | {"weekdays": request.form.getlist("weekdays")}
-        try:
-            save_plan(current_user, data)
-        except ValidationFailed as failed:
-            db.session.rollback()
-            apply_errors(form, failed)
-            status = 422
-        else:
-            db.session.commit()
-            return redirect(url_for("safety.plans"), 303)
+    data = request.form.to_dict() | {"weekdays": request.form.getlist("weekdays")}
+    if request.method == "POST" and submit(form, services.save_plan, current_user, data):
+        db.session.commit()
+        return redirect(url_for("safety.plans"), 303)
     rows = db.session.scalars(
         select(PatrolPlan)
         .where(PatrolPlan.active.is_(True))
@@ -219,14 +183,18 @@ def plans():
         .order_by(PatrolPlan.inspector_id, PatrolPlan.area_id)
     ).all()
     return page_or_partial(
-        "safety/patrols/plans.html", "safety/patrols/plans.html", status, plans=rows, form=form
+        "safety/patrols/plans.html",
+        "safety/patrols/plans.html",
+        form_status(),
+        plans=rows,
+        form=form,
     )
 
 
 @bp.route("/patrols/plans/<int:plan_id>/stop", methods=["POST"])
 @manager_required
 def stop(plan_id):
-    stop_plan(current_user, db.get_or_404(PatrolPlan, plan_id))
+    services.stop_plan(current_user, db.get_or_404(PatrolPlan, plan_id))
     db.session.commit()
     return redirect(url_for("safety.plans"), 303)
 
@@ -240,7 +208,7 @@ def patrol_coverage():
         week = week_start(date.fromisoformat(request.args.get("week", "")))
     except ValueError:
         week = week_start(today)
-    slots = coverage(week, today)
+    slots = services.coverage(week, today)
     rows: dict = {}
     for slot in slots:
         rows.setdefault((slot.plan.inspector, slot.plan.area), []).append(slot)
@@ -280,10 +248,10 @@ def patrol_round(area_id):
     """A whole round on one page, outbox-first: it works without network once the page is on
     the phone. Without JavaScript it posts here and is recorded the same way."""
     area = db.get_or_404(Area, area_id)
-    version = checklist_for(area) if area.active else None
+    version = services.checklist_for(area) if area.active else None
     if version is None:
         abort(404)
-    errors = {}
+    done = None
     if request.method == "POST":
         photos = [
             (key.removeprefix("photos-"), upload)
@@ -291,26 +259,19 @@ def patrol_round(area_id):
             if key.startswith("photos-")
             for upload in request.files.getlist(key)
         ]
-        try:
-            patrol, _created = record_patrol(
-                current_user,
-                _round_data(request.form),
-                photos,
-                client_id=request.form.get("client_id"),
-            )
-        except Refused as refused:
-            return refused_response(refused)
-        except ValidationFailed as failed:
-            db.session.rollback()
-            errors = failed.errors
-        else:
+        data = _round_data(request.form)
+        done = submit(
+            None, services.record_patrol, current_user, data, photos, refused_as_page=True
+        )
+        if done:
             db.session.commit()
+            patrol, _created = done.value
             return redirect(url_for("safety.patrol", patrol_id=patrol.id), 303)
     return page_or_partial(
         "safety/patrols/round.html",
         "safety/patrols/round.html",
-        422 if errors else 200,
+        form_status(),
         area=area,
         version=version,
-        errors=errors,
+        errors=done.errors if done is not None else {},
     )

@@ -6,26 +6,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from app.errors import form_status, submit
 from app.extensions import db
 from app.models.hazards import Photo, Suggestion, Violation
 
-from .. import bp, permissions, queries
+from .. import bp, permissions, queries, services
 from ..forms import AnswerForm, FollowUpForm, SuggestionForm, ViolationForm
-from ..services import (
-    Refused,
-    ValidationFailed,
-    answer_suggestion,
-    follow_up_violation,
-    report_violation,
-    submit_suggestion,
-)
-from .helpers import (
-    apply_errors,
-    area_choices,
-    network_required,
-    page_or_partial,
-    refused_response,
-)
+from .helpers import area_choices, network_required, page_or_partial
 
 PER_PAGE = 20
 
@@ -58,25 +45,17 @@ def new_violation():
     if request.method == "GET":
         form.area_id.data = request.args.get("area_id", "")
         form.patrol_id.data = request.args.get("patrol_id", "")
-    if form.validate_on_submit():
-        try:
-            violation, _created = report_violation(
-                current_user,
-                request.form.to_dict(),
-                request.files.getlist("photos"),
-                client_id=request.form.get("client_id"),
-            )
-        except Refused as refused:
-            return refused_response(refused)
-        except ValidationFailed as failed:
-            db.session.rollback()
-            apply_errors(form, failed)
-        else:
-            db.session.commit()
-            return redirect(url_for("safety.violation", violation_id=violation.id), 303)
-    status = 422 if request.method == "POST" else 200
+    data, photos = request.form.to_dict(), request.files.getlist("photos")
+    if form.validate_on_submit() and (
+        done := submit(
+            form, services.report_violation, current_user, data, photos, refused_as_page=True
+        )
+    ):
+        db.session.commit()
+        violation, _created = done.value
+        return redirect(url_for("safety.violation", violation_id=violation.id), 303)
     return page_or_partial(
-        "safety/violations/new.html", "safety/violations/new.html", status, form=form
+        "safety/violations/new.html", "safety/violations/new.html", form_status(), form=form
     )
 
 
@@ -106,16 +85,13 @@ def violation(violation_id):
 def violation_follow_up(violation_id):
     violation = db.get_or_404(Violation, violation_id)
     form = FollowUpForm()
-    try:
-        follow_up_violation(current_user, violation, request.form.to_dict())
-    except Refused as refused:
-        return refused_response(refused)
-    except ValidationFailed as failed:
-        db.session.rollback()
-        apply_errors(form, failed)
-        return _violation_page(violation, form, 422)
-    db.session.commit()
-    return redirect(url_for("safety.violation", violation_id=violation.id), 303)
+    data = request.form.to_dict()
+    if submit(
+        form, services.follow_up_violation, current_user, violation, data, refused_as_page=True
+    ):
+        db.session.commit()
+        return redirect(url_for("safety.violation", violation_id=violation.id), 303)
+    return _violation_page(violation, form, 422)
 
 
 @bp.route("/suggestions")
@@ -146,18 +122,13 @@ def suggestions():
 def new_suggestion():
     form = SuggestionForm()
     form.area_id.choices = [("", _("None")), *area_choices(queries.area_options())]
-    if form.validate_on_submit():
-        try:
-            suggestion = submit_suggestion(current_user, request.form.to_dict())
-        except ValidationFailed as failed:
-            db.session.rollback()
-            apply_errors(form, failed)
-        else:
-            db.session.commit()
-            return redirect(url_for("safety.suggestion", suggestion_id=suggestion.id), 303)
-    status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit() and (
+        done := submit(form, services.submit_suggestion, current_user, request.form.to_dict())
+    ):
+        db.session.commit()
+        return redirect(url_for("safety.suggestion", suggestion_id=done.value.id), 303)
     return page_or_partial(
-        "safety/suggestions/new.html", "safety/suggestions/new.html", status, form=form
+        "safety/suggestions/new.html", "safety/suggestions/new.html", form_status(), form=form
     )
 
 
@@ -187,20 +158,17 @@ def suggestion(suggestion_id):
 def suggestion_answer(suggestion_id):
     suggestion = _visible_suggestion(suggestion_id)
     form = AnswerForm()
-    try:
-        answer_suggestion(current_user, suggestion, request.form.to_dict())
-    except Refused as refused:
-        return refused_response(refused)
-    except ValidationFailed as failed:
-        db.session.rollback()
-        apply_errors(form, failed)
-        return page_or_partial(
-            "safety/suggestions/show.html",
-            "safety/suggestions/show.html",
-            422,
-            suggestion=suggestion,
-            form=form,
-            can_answer=True,
-        )
-    db.session.commit()
-    return redirect(url_for("safety.suggestion", suggestion_id=suggestion.id), 303)
+    data = request.form.to_dict()
+    if submit(
+        form, services.answer_suggestion, current_user, suggestion, data, refused_as_page=True
+    ):
+        db.session.commit()
+        return redirect(url_for("safety.suggestion", suggestion_id=suggestion.id), 303)
+    return page_or_partial(
+        "safety/suggestions/show.html",
+        "safety/suggestions/show.html",
+        422,
+        suggestion=suggestion,
+        form=form,
+        can_answer=True,
+    )

@@ -10,7 +10,18 @@ from flask_babel import gettext as _
 from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 
-__all__ = ["ValidationFailed", "Refused", "Conflict"]
+__all__ = ["ValidationFailed", "Refused", "Conflict", "MaxLength"]
+
+
+class MaxLength:
+    """The longest text a field takes, in characters. The services check it, so that a form
+    and a record synced from a phone meet the same limit; the forms read it for `maxlength`."""
+
+    NAME = 80  # an area, a checkpoint, a group, a person
+    TITLE = 120  # a hazard, a suggestion, a checklist
+    RULE = 200  # the rule a violation broke
+    NOTE = 2000  # notes, follow-ups, instructions, summaries, what an area or checkpoint is
+    TEXT = 4000  # what a hazard or violation is, a suggestion and its answer
 
 
 def local_zone() -> ZoneInfo:
@@ -25,7 +36,9 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(local_zone()).date()
 
 
-def text(data, key: str, errors: dict, *, required=False, max_len=4000, label=None) -> str:
+def text(
+    data, key: str, errors: dict, *, required=False, max_len=MaxLength.TEXT, label=None
+) -> str:
     value = (data.get(key) or "").strip() if isinstance(data.get(key) or "", str) else ""
     if required and not value:
         errors.setdefault(key, []).append(_("This field is required."))

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.blueprints.notify import triggers
+from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.jobs import path_for
 from app.models import Role, User, UserRole
@@ -27,17 +28,7 @@ from app.services import audit
 
 from .. import permissions
 from . import photos as photo_store
-from .common import (
-    Conflict,
-    Refused,
-    ValidationFailed,
-    check_client_id,
-    choice,
-    local_today,
-    moment,
-    record_id,
-    text,
-)
+from .common import MaxLength, check_client_id, choice, local_today, moment, record_id, text
 
 MAX_DUE_DAYS = 365
 
@@ -63,8 +54,8 @@ def report_hazard(user, data, photos=(), client_id=None, captured_at=None) -> tu
     if (found := _existing(Hazard, client_id, user)) is not None:
         return found, False
     errors: dict[str, list[str]] = {}
-    title = text(data, "title", errors, required=True, max_len=120)
-    description = text(data, "description", errors, max_len=4000)
+    title = text(data, "title", errors, required=True, max_len=MaxLength.TITLE)
+    description = text(data, "description", errors, max_len=MaxLength.TEXT)
     area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
     category = choice(data, "category", Category, errors)
     severity = choice(data, "severity", Severity, errors)
@@ -145,7 +136,7 @@ def act_on_hazard(
         HazardAction.REJECT,
         HazardAction.COMMENT,
     )
-    note = text(data, "note", errors, required=note_required, max_len=2000)
+    note = text(data, "note", errors, required=note_required, max_len=MaxLength.NOTE)
     assignee, due_on = None, None
     if action is HazardAction.ASSIGN:
         assignee, due_on = _assignment(data, errors)

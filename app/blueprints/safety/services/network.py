@@ -17,7 +17,7 @@ from app.models.safety import (
 )
 from app.services import audit
 
-from .common import ValidationFailed, choice, record_id, text
+from .common import MaxLength, ValidationFailed, choice, record_id, text
 
 MAX_ITEMS = 60
 
@@ -25,10 +25,10 @@ MAX_ITEMS = 60
 def save_area(actor, data, area: Area | None = None) -> Area:
     """Create an area, or change one. Raises ValidationFailed."""
     errors: dict[str, list[str]] = {}
-    name = text(data, "name", errors, required=True, max_len=80)
+    name = text(data, "name", errors, required=True, max_len=MaxLength.NAME)
     kind = choice(data, "kind", AreaKind, errors)
     department = record_id(data, "department_id", Department, errors)
-    description = text(data, "description", errors, max_len=2000)
+    description = text(data, "description", errors, max_len=MaxLength.NOTE)
     if name and department and not errors:
         clash = db.session.scalar(
             select(Area.id).where(Area.department_id == department.id, Area.name == name)
@@ -55,8 +55,8 @@ def save_area(actor, data, area: Area | None = None) -> Area:
 
 def add_checkpoint(actor, area: Area, data) -> Checkpoint:
     errors: dict[str, list[str]] = {}
-    name = text(data, "name", errors, required=True, max_len=80)
-    description = text(data, "description", errors, max_len=2000)
+    name = text(data, "name", errors, required=True, max_len=MaxLength.NAME)
+    description = text(data, "description", errors, max_len=MaxLength.NOTE)
     if name and db.session.scalar(
         select(Checkpoint.id).where(Checkpoint.area_id == area.id, Checkpoint.name == name)
     ):
@@ -72,7 +72,7 @@ def add_checkpoint(actor, area: Area, data) -> Checkpoint:
 
 def save_group(actor, data) -> SafetyGroup:
     errors: dict[str, list[str]] = {}
-    name = text(data, "name", errors, required=True, max_len=80)
+    name = text(data, "name", errors, required=True, max_len=MaxLength.NAME)
     department = record_id(data, "department_id", Department, errors, required=False)
     if name and db.session.scalar(select(SafetyGroup.id).where(SafetyGroup.name == name)):
         errors["name"] = [_("A group of that name already exists.")]
@@ -130,7 +130,7 @@ def _items(data, errors) -> list[str]:
 def create_checklist(actor, data) -> Checklist:
     """A new checklist with its first version. `data`: name, area_kind, items (lines)."""
     errors: dict[str, list[str]] = {}
-    name = text(data, "name", errors, required=True, max_len=120)
+    name = text(data, "name", errors, required=True, max_len=MaxLength.TITLE)
     kind = choice(data, "area_kind", AreaKind, errors)
     items = _items(data, errors)
     if errors:
@@ -146,7 +146,7 @@ def create_checklist(actor, data) -> Checklist:
 def revise_checklist(actor, checklist: Checklist, data) -> ChecklistVersion:
     """Editing makes a new version; patrols keep the version they were answered against."""
     errors: dict[str, list[str]] = {}
-    name = text(data, "name", errors, required=True, max_len=120)
+    name = text(data, "name", errors, required=True, max_len=MaxLength.TITLE)
     items = _items(data, errors)
     if errors:
         raise ValidationFailed(errors)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.models import Role, User
 from app.models.hazards import Photo
@@ -25,9 +26,7 @@ from app.services import audit
 from .. import permissions
 from . import photos as photo_store
 from .common import (
-    Conflict,
-    Refused,
-    ValidationFailed,
+    MaxLength,
     check_client_id,
     choice,
     local_date,
@@ -113,7 +112,7 @@ def answer_item(user, patrol: Patrol, data, photos=()) -> PatrolAnswer:
         where=lambda i: i.version_id == patrol.checklist_version_id,
     )
     answer = choice(data, "answer", Answer, errors)
-    note = text(data, "note", errors, max_len=2000)
+    note = text(data, "note", errors, max_len=MaxLength.NOTE)
     if errors:
         raise ValidationFailed(errors)
     prepared = photo_store.prepare_all(photos)
@@ -136,7 +135,7 @@ def finish_patrol(user, patrol: Patrol, data, captured_at=None) -> Patrol:
     """Close a patrol once every item has an answer."""
     _own_open_patrol(user, patrol)
     errors: dict[str, list[str]] = {}
-    note = text(data, "note", errors, max_len=2000)
+    note = text(data, "note", errors, max_len=MaxLength.NOTE)
     answered = {a.item_id for a in patrol.answers}
     missing = [i for i in patrol.checklist_version.items if i.id not in answered]
     if missing:

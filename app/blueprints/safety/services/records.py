@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.models.hazards import Suggestion, Violation, ViolationStatus
 from app.models.safety import Area, Patrol
@@ -12,15 +13,7 @@ from app.services import audit
 
 from .. import permissions
 from . import photos as photo_store
-from .common import (
-    Conflict,
-    Refused,
-    ValidationFailed,
-    check_client_id,
-    moment,
-    record_id,
-    text,
-)
+from .common import MaxLength, check_client_id, moment, record_id, text
 
 
 def report_violation(user, data, photos=(), client_id=None, captured_at=None):
@@ -36,9 +29,9 @@ def report_violation(user, data, photos=(), client_id=None, captured_at=None):
         return found, False
     errors: dict[str, list[str]] = {}
     area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
-    rule = text(data, "rule", errors, required=True, max_len=200)
-    description = text(data, "description", errors, max_len=4000)
-    person = text(data, "person", errors, max_len=80) or None
+    rule = text(data, "rule", errors, required=True, max_len=MaxLength.RULE)
+    description = text(data, "description", errors, max_len=MaxLength.TEXT)
+    person = text(data, "person", errors, max_len=MaxLength.NAME) or None
     patrol = record_id(
         data, "patrol_id", Patrol, errors, required=False, where=lambda p: p.inspector_id == user.id
     )
@@ -70,7 +63,7 @@ def follow_up_violation(user, violation: Violation, data) -> Violation:
     if violation.status is ViolationStatus.FOLLOWED_UP:
         raise Refused(_("This violation has already been followed up."))
     errors: dict[str, list[str]] = {}
-    follow_up = text(data, "follow_up", errors, required=True, max_len=2000)
+    follow_up = text(data, "follow_up", errors, required=True, max_len=MaxLength.NOTE)
     if errors:
         raise ValidationFailed(errors)
     violation.follow_up = follow_up
@@ -85,8 +78,8 @@ def follow_up_violation(user, violation: Violation, data) -> Violation:
 def submit_suggestion(user, data) -> Suggestion:
     """Any member may suggest how to make work safer."""
     errors: dict[str, list[str]] = {}
-    title = text(data, "title", errors, required=True, max_len=120)
-    body = text(data, "body", errors, required=True, max_len=4000)
+    title = text(data, "title", errors, required=True, max_len=MaxLength.TITLE)
+    body = text(data, "body", errors, required=True, max_len=MaxLength.TEXT)
     area = record_id(data, "area_id", Area, errors, required=False)
     if errors:
         raise ValidationFailed(errors)
@@ -105,7 +98,7 @@ def answer_suggestion(user, suggestion: Suggestion, data) -> Suggestion:
     if suggestion.answer:
         raise Refused(_("This suggestion has already been answered."))
     errors: dict[str, list[str]] = {}
-    answer = text(data, "answer", errors, required=True, max_len=4000)
+    answer = text(data, "answer", errors, required=True, max_len=MaxLength.TEXT)
     if errors:
         raise ValidationFailed(errors)
     suggestion.answer = answer

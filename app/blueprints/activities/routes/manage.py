@@ -8,11 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.blueprints.activities import bp, checkin, export, queries, results, services
+from app.blueprints.activities import bp, export, queries, services
 from app.blueprints.activities.forms import ActivityForm, CancelActivityForm, CheckInForm
 from app.blueprints.activities.uploads import store_cover
 from app.blueprints.auth.access import roles_required
-from app.errors import Refused, ValidationFailed
+from app.errors import form_status, submit
 from app.extensions import db
 from app.models import Department, Role
 from app.models.activities import Activity, ActivityKind
@@ -34,18 +34,18 @@ def _chosen_departments(form, all_departments):
 
 
 def _save(form, departments, activity=None, kept_cover=None):
-    """Run the service; on failure put its messages on the form. Returns the activity or None."""
-    try:
-        cover = store_cover(form.cover.data) or kept_cover
-        data = form.data_for_service()
-        chosen = _chosen_departments(form, departments)
-        if activity is None:
-            return services.create_activity(current_user, data, chosen, cover)
-        return services.update_activity(current_user, activity, data, chosen, cover)
-    except ValidationFailed as failed:
-        for field, messages in failed.errors.items():
-            form[field].errors = list(form[field].errors) + messages
-    return None
+    """Create or change the activity; on failure its messages are on the form."""
+    chosen = _chosen_departments(form, departments)
+    return submit(form, _store_and_save, form, chosen, activity, kept_cover)
+
+
+def _store_and_save(form, departments, activity, kept_cover):
+    # The cover is checked (and may be refused) as part of the same call.
+    cover = store_cover(form.cover.data) or kept_cover
+    data = form.data_for_service()
+    if activity is None:
+        return services.create_activity(current_user, data, departments, cover)
+    return services.update_activity(current_user, activity, data, departments, cover)
 
 
 def _cross_check(form, activity=None) -> None:
@@ -71,15 +71,16 @@ def new():
         if request.method == "GET":
             form.fill_from(services.copy_fields(source))
             form.departments.data = [d.id for d in source.departments]
-    status = 200
     kept_cover = source.cover_image if source else None
-    if form.validate_on_submit() and (activity := _save(form, departments, None, kept_cover)):
+    if form.validate_on_submit() and (done := _save(form, departments, None, kept_cover)):
+        db.session.commit()
         flash(_("The activity is published."), "success")
-        return redirect(url_for("activities.show", activity_id=activity.id), 303)
+        return redirect(url_for("activities.show", activity_id=done.value.id), 303)
     if request.method == "POST":
         _cross_check(form)
-        status = 422
-    return render_template("activities/form.html", form=form, activity=None, source=source), status
+    return render_template(
+        "activities/form.html", form=form, activity=None, source=source
+    ), form_status()
 
 
 @bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
@@ -92,18 +93,13 @@ def edit(activity_id):
     if request.method == "GET":
         form.fill_from(services.copy_fields(activity))
         form.departments.data = [d.id for d in activity.departments]
-    status = 200
-    if form.validate_on_submit():
-        try:
-            if _save(form, departments, activity) is not None:
-                flash(_("Your changes are saved."), "success")
-                return redirect(url_for("activities.show", activity_id=activity.id), 303)
-        except Refused as refused:
-            form.form_errors.append(refused.message)
+    if form.validate_on_submit() and _save(form, departments, activity):
+        db.session.commit()
+        flash(_("Your changes are saved."), "success")
+        return redirect(url_for("activities.show", activity_id=activity.id), 303)
     if request.method == "POST":
         _cross_check(form, activity)
-        status = 422
-    return render_template("activities/form.html", form=form, activity=activity), status
+    return render_template("activities/form.html", form=form, activity=activity), form_status()
 
 
 @bp.route("/<int:activity_id>/cancel", methods=["GET", "POST"])
@@ -111,18 +107,13 @@ def edit(activity_id):
 def cancel(activity_id):
     activity = db.get_or_404(Activity, activity_id)
     form = CancelActivityForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            told = services.cancel_activity(current_user, activity, form.reason.data)
-        except Refused as refused:
-            form.form_errors.append(refused.message)
-        else:
-            flash(_("The activity is cancelled; %(n)d people are told.", n=len(told)), "info")
-            return redirect(url_for("activities.show", activity_id=activity.id), 303)
-    if request.method == "POST":
-        status = 422
-    return render_template("activities/cancel.html", form=form, activity=activity), status
+    if form.validate_on_submit() and (
+        done := submit(form, services.cancel_activity, current_user, activity, form.reason.data)
+    ):
+        db.session.commit()
+        flash(_("The activity is cancelled; %(n)d people are told.", n=len(done.value)), "info")
+        return redirect(url_for("activities.show", activity_id=activity.id), 303)
+    return render_template("activities/cancel.html", form=form, activity=activity), form_status()
 
 
 @bp.route("/<int:activity_id>/roster")
@@ -157,7 +148,7 @@ def check_in(activity_id):
     form = CheckInForm()
     result, status = None, 200
     if form.validate_on_submit():
-        result = checkin.check_in(current_user, activity, form.code.data)
+        result = services.check_in(current_user, activity, form.code.data)
         db.session.commit()
         if result.status == "invalid":
             status = 422
@@ -191,70 +182,65 @@ def _scores_from_form(people, prefix="score") -> tuple[dict, dict]:
     return scores, errors
 
 
+def _results_of(activity_id, kind: ActivityKind):
+    """An activity of this kind (404 for any other) and the people who can have results."""
+    activity = db.get_or_404(Activity, activity_id)
+    if activity.kind is not kind:
+        abort(404)
+    return activity, queries.confirmed_participants(activity)
+
+
 @bp.route("/<int:activity_id>/results", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def training_results(activity_id):
-    activity = db.get_or_404(Activity, activity_id)
-    if activity.kind is not ActivityKind.TRAINING:
-        abort(404)
-    people = results.confirmed_participants(activity)
-    errors, status = {}, 200
+    activity, people = _results_of(activity_id, ActivityKind.TRAINING)
+    errors = {}
     if request.method == "POST":
         scores, errors = _scores_from_form(people)
         if not errors:
-            try:
-                passed = results.record_training_results(current_user, activity, scores)
-            except ValidationFailed as failed:
-                errors = failed.errors
-            except Refused as refused:
-                errors = {"form": [refused.message]}
-            else:
-                flash(_("Results saved: %(n)d passed.", n=passed), "success")
+            done = submit(None, services.record_training_results, current_user, activity, scores)
+            if done:
+                db.session.commit()
+                flash(_("Results saved: %(n)d passed.", n=done.value), "success")
                 return redirect(
                     url_for("activities.training_results", activity_id=activity.id), 303
                 )
-        status = 422
+            errors = done.errors
     return render_template(
         "activities/results.html",
         activity=activity,
         people=people,
         errors=errors,
         form_values=request.form if request.method == "POST" else None,
-    ), status
+    ), form_status()
 
 
 @bp.route("/<int:activity_id>/scores", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def scores(activity_id):
-    activity = db.get_or_404(Activity, activity_id)
-    if activity.kind is not ActivityKind.COMPETITION:
-        abort(404)
-    people = results.confirmed_participants(activity)
+    activity, people = _results_of(activity_id, ActivityKind.COMPETITION)
     round_no = request.values.get("round_no", 1, type=int)
-    errors, status = {}, 200
+    errors = {}
     if request.method == "POST":
         values, errors = _scores_from_form(people)
         teams = {p.id: request.form.get(f"team-{p.id}", "") for p in people}
         if not errors:
-            try:
-                results.record_round(current_user, activity, round_no, values, teams)
-            except ValidationFailed as failed:
-                errors = failed.errors
-            except Refused as refused:
-                errors = {"form": [refused.message]}
-            else:
+            record = services.record_round
+            done = submit(None, record, current_user, activity, round_no, values, teams)
+            if done:
+                db.session.commit()
                 flash(_("Round %(n)d saved.", n=round_no), "success")
                 return redirect(url_for("activities.leaderboard", activity_id=activity.id), 303)
-        status = 422
+            errors = done.errors
     return render_template(
         "activities/scores.html",
         activity=activity,
         people=people,
         round_no=round_no,
-        existing=results.round_scores(activity),
+        existing=queries.round_scores(activity),
         errors=errors,
         form_values=request.form if request.method == "POST" else None,
-    ), status
+    ), form_status()
 
 
 @bp.route("/qualifications")
@@ -264,14 +250,14 @@ def gate():
     department_id = request.args.get("department", type=int)
     if department_id is not None and department_id not in {d.id for d in departments}:
         department_id = None
-    groups = results.qualification_gate(department_id)
+    groups = queries.qualification_gate(department_id)
     return page_or_fragment(
         "activities/gate.html",
         "activities/_gate.html",
         groups=groups,
         departments=departments,
         department_id=department_id,
-        today=results.local_today(),
+        today=queries.local_today(),
         total=sum(len(entries) for _dept, entries in groups),
     )
 

@@ -1,7 +1,8 @@
-"""Where the activities feature tells people things: promotions from the waitlist, a
-cancelled activity, and the reminder the day before. Each goes through the notifications
-feature's triggers (inbox always, push where the phone allows), in the recipient's language,
-and is committed with the change it describes.
+"""The activities' scheduled work: the reminder the day before an activity.
+
+It goes through the notifications feature's triggers (inbox always, push where the phone
+allows), in the recipient's language. (Promotions from the waitlist and a cancelled activity
+are told by the services, in the transaction of the change they describe.)
 """
 
 from datetime import timedelta
@@ -11,36 +12,13 @@ from sqlalchemy import select
 
 from app.blueprints.notify import triggers
 from app.extensions import db
-from app.jobs import path_for, periodic_app_task
+from app.jobs import periodic_app_task
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityStatus, Participation, ParticipationStatus
 
+from .services import activity_url
+
 REMINDER_AHEAD = timedelta(hours=24)
-
-
-def _activity_url(activity) -> str:
-    return path_for("activities.show", activity_id=activity.id)
-
-
-def places_confirmed(participations) -> None:
-    """People moved up from the waitlist: each now has a place."""
-    for participation in participations:
-        activity = participation.activity
-        triggers.waitlist_promoted(
-            participation.user_id, activity.title, activity.starts_at, _activity_url(activity)
-        )
-
-
-def activity_cancelled(activity, user_ids) -> None:
-    """Everyone signed up or waiting learns that the activity is off, and why."""
-    if user_ids:
-        triggers.activity_cancelled(
-            list(user_ids),
-            activity.title,
-            activity.starts_at,
-            activity.cancel_reason or "",
-            _activity_url(activity),
-        )
 
 
 def send_reminders(now=None) -> int:
@@ -70,7 +48,7 @@ def send_reminders(now=None) -> int:
                 activity.title,
                 activity.starts_at,
                 activity.place,
-                _activity_url(activity),
+                activity_url(activity),
             )
         activity.reminder_sent_at = now
     return len(due)

@@ -4,7 +4,9 @@ Every write that touches the places of an activity first takes the activity's lo
 (`_lock_activity`), so that capacity holds however many people sign up at once: on PostgreSQL
 a `SELECT … FOR UPDATE` on the activity row, on SQLite a no-op `UPDATE` of that row, which
 starts the write transaction at once (like `BEGIN IMMEDIATE`) and makes other writers wait.
-Decisions are read only after the lock. Each service commits once.
+Decisions are read only after the lock. The services flush and never commit: the lock holds
+until the caller (a route, a sync batch, a job) commits or rolls back, so the caller must end
+the transaction soon after the service returns.
 """
 
 from datetime import datetime
@@ -14,10 +16,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.blueprints.activities import notices
 from app.blueprints.activities.queries import confirmed_count, in_audience, my_participation
+from app.blueprints.notify import triggers
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
+from app.jobs import path_for
 from app.models import Department, User
 from app.models._types import utcnow
 from app.models.activities import (
@@ -33,6 +36,8 @@ from app.services import audit
 CONFIRMED = ParticipationStatus.CONFIRMED
 WAITLISTED = ParticipationStatus.WAITLISTED
 CANCELLED = ParticipationStatus.CANCELLED
+
+MAX_CAPACITY = 100000  # places; the form shows it, the service checks it
 
 # Fields an organizer sets; `departments` (a list of Department) and the cover go separately.
 FIELDS = (
@@ -59,7 +64,8 @@ FIELDS = (
 
 
 def validate_activity(data: dict, activity: Activity | None = None) -> dict[str, list[str]]:
-    """Checks across fields; single-field checks live in the form. Returns {field: [msg]}."""
+    """Checks across fields, and the limits that the form only shows; the other single-field
+    checks live in the form. Returns {field: [msg]}."""
     errors: dict[str, list[str]] = {}
 
     def add(field, message):
@@ -74,8 +80,8 @@ def validate_activity(data: dict, activity: Activity | None = None) -> dict[str,
     if data["cancel_deadline"] > data["starts_at"]:
         add("cancel_deadline", _("The cancellation deadline must be before the start."))
     capacity = data.get("capacity")
-    if capacity is not None and capacity < 1:
-        add("capacity", _("Enter at least 1 place, or leave it empty for no limit."))
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        add("capacity", _("Enter a number from 1 to %(max)d.", max=MAX_CAPACITY))
     kind = ActivityKind(data["kind"])
     if kind is ActivityKind.TRAINING:
         if data.get("pass_mark") is None:
@@ -157,7 +163,6 @@ def create_activity(
         summary=activity.title,
         after=_snapshot(activity),
     )
-    db.session.commit()
     return activity
 
 
@@ -174,7 +179,6 @@ def update_activity(
     data = _clean(data)
     _lock_activity(activity.id)
     if errors := validate_activity(data, activity):
-        db.session.rollback()
         raise ValidationFailed(errors)
     before = _snapshot(activity)
     for key, value in data.items():
@@ -192,8 +196,7 @@ def update_activity(
         before=before,
         after=_snapshot(activity),
     )
-    notices.places_confirmed(promoted)
-    db.session.commit()
+    _tell_promoted(promoted)
     return activity
 
 
@@ -220,8 +223,14 @@ def cancel_activity(organizer: User, activity: Activity, reason: str) -> list[in
     audit.record(
         "activity.cancelled", activity, actor=organizer, summary=f"{activity.title}: {reason}"
     )
-    notices.activity_cancelled(activity, user_ids)
-    db.session.commit()
+    if user_ids:
+        triggers.activity_cancelled(
+            user_ids,
+            activity.title,
+            activity.starts_at,
+            activity.cancel_reason or "",
+            activity_url(activity),
+        )
     return user_ids
 
 
@@ -257,7 +266,6 @@ def sign_up(user: User, activity: Activity) -> Participation:
     _lock_activity(activity.id)
     participation = my_participation(user, activity, fresh=True)
     if participation is not None and participation.status is not CANCELLED:
-        db.session.rollback()
         if participation.status is WAITLISTED:
             raise Refused(_("You are already on the waitlist."))
         raise Refused(_("You have already signed up."))
@@ -273,11 +281,10 @@ def sign_up(user: User, activity: Activity) -> Participation:
     try:
         db.session.flush()
     except IntegrityError:
-        # The same person twice at the same moment (two taps, two phones): one row wins.
-        db.session.rollback()
+        # The same person twice at the same moment (two taps, two phones): one row wins. The
+        # caller rolls back (a route) or drops its savepoint (a sync batch).
         raise Refused(_("You have already signed up.")) from None
     audit.record("activity.signed_up", activity, actor=user, summary=f"{user.name}: {status}")
-    db.session.commit()
     return participation
 
 
@@ -287,10 +294,8 @@ def cancel_sign_up(user: User, activity: Activity) -> Participation:
     _lock_activity(activity.id)
     participation = my_participation(user, activity, fresh=True)
     if participation is None or participation.status is CANCELLED:
-        db.session.rollback()
         raise Refused(_("You are not signed up for this activity."))
     if participation.status is CONFIRMED and now > activity.cancel_deadline:
-        db.session.rollback()
         raise Refused(
             _(
                 "Cancellations closed on %(when)s. Please tell the organizer if you cannot come.",
@@ -298,7 +303,6 @@ def cancel_sign_up(user: User, activity: Activity) -> Participation:
             )
         )
     if participation.checked_in_at is not None:
-        db.session.rollback()
         raise Refused(_("You have already checked in."))
     was = participation.status
     participation.status = CANCELLED
@@ -306,8 +310,7 @@ def cancel_sign_up(user: User, activity: Activity) -> Participation:
     db.session.flush()
     promoted = _fill_places(activity) if was is CONFIRMED else []
     audit.record("activity.sign_up_cancelled", activity, actor=user, summary=user.name)
-    notices.places_confirmed(promoted)
-    db.session.commit()
+    _tell_promoted(promoted)
     return participation
 
 
@@ -343,3 +346,17 @@ def _fill_places(activity: Activity) -> list[Participation]:
         participation.confirmed_at = now
     db.session.flush()
     return promoted
+
+
+def activity_url(activity: Activity) -> str:
+    """The activity's page, as a notification links to it (also from a job)."""
+    return path_for("activities.show", activity_id=activity.id)
+
+
+def _tell_promoted(participations: list[Participation]) -> None:
+    """People moved up from the waitlist: each learns that they now have a place."""
+    for participation in participations:
+        activity = participation.activity
+        triggers.waitlist_promoted(
+            participation.user_id, activity.title, activity.starts_at, activity_url(activity)
+        )

@@ -8,21 +8,17 @@ impossible to forge, and checked without a table of codes. The QR code carries t
 import base64
 import hashlib
 import hmac
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import qrcode
-import qrcode.image.svg
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.activities.queries import can_manage
-from app.blueprints.sync.registry import HandlerResult, SyncInvalid
 from app.errors import Refused
 from app.extensions import db
 from app.models import User
@@ -44,20 +40,6 @@ def code_for(participation: Participation) -> str:
     """The code a participant shows (QR) or reads out (typed) at the door."""
     sig = _signature(participation.id, participation.activity_id, participation.user_id)
     return f"{participation.id}-{sig}"
-
-
-def qr_svg(text: str) -> str:
-    """An SVG QR code of `text`, drawn as one path (no Pillow needed)."""
-    image = qrcode.make(
-        text,
-        image_factory=qrcode.image.svg.SvgPathImage,
-        box_size=10,
-        border=2,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-    )
-    out = io.BytesIO()
-    image.save(out)
-    return out.getvalue().decode()
 
 
 def normalise(code: str) -> str:
@@ -181,42 +163,3 @@ def check_in(
     db.session.flush()
     db.session.refresh(participation)
     return CheckInResult("created", participation)
-
-
-def sync_record(organizer: User, record_id: str, data: dict, captured_at: datetime | None):
-    """The `checkin` kind of the offline outbox: `data` is {"activity_id", "code"}.
-
-    For the sync blueprint's handler registry; answers in the shape of one sync result.
-    """
-    activity_id = data.get("activity_id")
-    if isinstance(activity_id, str) and activity_id.isdigit():  # as a form sends it
-        activity_id = int(activity_id)
-    activity = (
-        db.session.get(Activity, activity_id)
-        if isinstance(activity_id, int) and not isinstance(activity_id, bool)
-        else None
-    )
-    if activity is None:
-        return {
-            "status": "invalid",
-            "errors": {"activity_id": [_("This activity does not exist.")]},
-        }
-    try:
-        result = check_in(organizer, activity, str(data.get("code") or ""), record_id, captured_at)
-    except Refused as refused:
-        return {"status": "invalid", "errors": {"code": [refused.message]}}
-    answer = {"status": result.status, "url": url_for("activities.roster", activity_id=activity.id)}
-    if result.errors:
-        answer["errors"] = result.errors
-    return answer
-
-
-def sync_checkin(organizer: User, record) -> HandlerResult:
-    """`sync_record` as the sync registry calls a handler (`record`: a SyncItem)."""
-    answer = sync_record(organizer, record.id, record.data, record.captured_at)
-    if answer["status"] not in ("created", "duplicate"):
-        raise SyncInvalid(answer["errors"])
-    participation = db.session.scalar(
-        select(Participation).where(Participation.checkin_client_id == record.id)
-    )
-    return HandlerResult(url=answer["url"], obj=participation)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.blueprints.activities import notices, services
+from app.blueprints.activities import jobs, services
 from app.models import Notification, Role
 from app.models._types import utcnow
 from tests.activities.factories import make_activity
@@ -67,14 +67,14 @@ def test_reminder_goes_once_to_confirmed_participants_a_day_ahead(app, db):
     services.sign_up(confirmed, later)
     db.session.commit()
 
-    assert notices.send_reminders(now) == 1
+    assert jobs.send_reminders(now) == 1
     db.session.commit()
     [message] = inbox(db, confirmed)
     assert message.title == "明天的活动：新年联欢会"
     assert inbox(db, waiting) == []
 
-    assert notices.send_reminders(now + timedelta(minutes=60)) == 0  # not twice
-    assert notices.send_reminders(now + timedelta(hours=7)) == 1  # the later one, in time
+    assert jobs.send_reminders(now + timedelta(minutes=60)) == 0  # not twice
+    assert jobs.send_reminders(now + timedelta(hours=7)) == 1  # the later one, in time
     db.session.commit()
     assert [m.title for m in inbox(db, confirmed)][-1] == "明天的活动：国庆长跑"
 
@@ -88,7 +88,7 @@ def test_no_reminder_for_a_cancelled_activity(app, db):
         services.cancel_activity(make_user(Role.ORGANIZER), activity, "下雨")
     db.session.commit()
     before = len(inbox(db, person))
-    assert notices.send_reminders(now) == 0
+    assert jobs.send_reminders(now) == 0
     assert len(inbox(db, person)) == before
 
 
@@ -98,6 +98,6 @@ def test_the_hourly_job_runs_the_reminders(app, db):
     person = make_user()
     services.sign_up(person, activity)
     db.session.commit()
-    notices.remind_upcoming_activities.call_local()
+    jobs.remind_upcoming_activities.call_local()
     db.session.refresh(activity)
     assert activity.reminder_sent_at is not None and len(inbox(db, person)) == 1

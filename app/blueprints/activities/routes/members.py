@@ -14,13 +14,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.blueprints.activities import bp, checkin, queries, results, services
+from app.blueprints.activities import bp, queries, services
 from app.blueprints.activities.uploads import cover_path
-from app.errors import Refused
+from app.errors import submit
 from app.extensions import db, htmx
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityKind, ParticipationStatus
-from app.rendering import page_or_fragment
+from app.rendering import page_or_fragment, qr_svg
 
 TABS = ("open", "mine", "past")
 
@@ -62,7 +62,7 @@ def _show_context(activity: Activity) -> dict:
         "participation": participation,
         "counts": queries.counts_by_activity([activity.id])[activity.id],
         "position": queries.waitlist_position(participation) if participation else None,
-        "code": checkin.code_for(participation)
+        "code": services.code_for(participation)
         if participation and participation.status is ParticipationStatus.CONFIRMED
         else None,
         "in_audience": queries.in_audience(current_user, activity),
@@ -96,11 +96,10 @@ def _after_signup_change(activity, message, category, status=200):
 @login_required
 def sign_up(activity_id):
     activity = get_visible_activity(activity_id)
-    try:
-        participation = services.sign_up(current_user, activity)
-    except Refused as refused:
-        return _after_signup_change(activity, refused.message, "error", 422)
-    if participation.status is ParticipationStatus.WAITLISTED:
+    if not (done := submit(None, services.sign_up, current_user, activity)):
+        return _after_signup_change(activity, " ".join(done.messages), "error", 422)
+    db.session.commit()
+    if done.value.status is ParticipationStatus.WAITLISTED:
         message = _("The activity is full; you are on the waitlist.")
         return _after_signup_change(activity, message, "warning")
     return _after_signup_change(activity, _("You have signed up."), "success")
@@ -110,10 +109,9 @@ def sign_up(activity_id):
 @login_required
 def cancel_sign_up(activity_id):
     activity = get_visible_activity(activity_id)
-    try:
-        services.cancel_sign_up(current_user, activity)
-    except Refused as refused:
-        return _after_signup_change(activity, refused.message, "error", 422)
+    if not (done := submit(None, services.cancel_sign_up, current_user, activity)):
+        return _after_signup_change(activity, " ".join(done.messages), "error", 422)
+    db.session.commit()
     return _after_signup_change(activity, _("Your sign-up has been cancelled."), "info")
 
 
@@ -124,7 +122,7 @@ def my_code(activity_id):
     participation = queries.my_participation(current_user, activity)
     if participation is None or participation.status is not ParticipationStatus.CONFIRMED:
         abort(404)
-    response = Response(checkin.qr_svg(checkin.code_for(participation)), mimetype="image/svg+xml")
+    response = Response(qr_svg(services.code_for(participation)), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
 
@@ -148,7 +146,7 @@ def leaderboard(activity_id):
     return render_template(
         "activities/leaderboard.html",
         activity=activity,
-        standings=results.leaderboard(activity),
+        standings=queries.leaderboard(activity),
         can_manage=queries.can_manage(current_user),
     )
 
@@ -158,7 +156,7 @@ def leaderboard(activity_id):
 def history():
     return render_template(
         "activities/history.html",
-        attended=results.history(current_user),
-        qualifications=results.qualifications_of(current_user),
-        today=results.local_today(),
+        attended=queries.history(current_user),
+        qualifications=queries.qualifications_of(current_user),
+        today=queries.local_today(),
     )

@@ -1,0 +1,40 @@
+"""The activities' write path: routes, the check-in sync kind, jobs and the demo call these.
+
+Each function checks, writes to the session and flushes; the caller commits once (see
+`activities.py` on the lock that keeps capacity under concurrent sign-ups).
+"""
+
+from .activities import (
+    FIELDS,
+    MAX_CAPACITY,
+    activity_url,
+    cancel_activity,
+    cancel_sign_up,
+    copy_fields,
+    create_activity,
+    sign_up,
+    update_activity,
+    validate_activity,
+)
+from .checkin import CheckInResult, check_in, code_for
+from .results import SCORE_MAX, add_months, record_round, record_training_results
+
+__all__ = [
+    "FIELDS",
+    "MAX_CAPACITY",
+    "SCORE_MAX",
+    "CheckInResult",
+    "activity_url",
+    "add_months",
+    "cancel_activity",
+    "cancel_sign_up",
+    "check_in",
+    "code_for",
+    "copy_fields",
+    "create_activity",
+    "record_round",
+    "record_training_results",
+    "sign_up",
+    "update_activity",
+    "validate_activity",
+]

@@ -1,0 +1,142 @@
+"""Recording results: training scores and the qualifications they give, competition round
+scores. Reading them (the leaderboard, the qualification gate) is in `queries`."""
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+
+from app.blueprints.activities.queries import can_manage, confirmed_participants
+from app.errors import Refused, ValidationFailed
+from app.extensions import db
+from app.models import User
+from app.models.activities import (
+    Activity,
+    ActivityKind,
+    CompetitionMode,
+    Qualification,
+    RoundScore,
+)
+from app.services import audit
+
+SCORE_MAX = 100000
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):  # 31 January + 1 month is 28/29 February
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _check_score(value, errors, key):
+    if value is None:
+        return
+    if not (0 <= value <= SCORE_MAX):
+        errors[key] = [_("Enter a score between 0 and %(max)d.", max=SCORE_MAX)]
+
+
+def _ensure_can_record(organizer, activity, kind):
+    if not can_manage(organizer):
+        raise Refused(_("Only union organizers can record results."))
+    if activity.kind is not kind:
+        raise Refused(_("This activity does not take results of this kind."))
+    if activity.is_cancelled:
+        raise Refused(_("This activity has been cancelled."))
+
+
+def record_training_results(organizer: User, activity: Activity, scores: dict) -> int:
+    """Scores by participation id (None clears one). A pass at or above the pass mark gives
+    the training's qualification; a score changed to a fail takes it away. Returns how many
+    participants passed."""
+    _ensure_can_record(organizer, activity, ActivityKind.TRAINING)
+    people = {p.id: p for p in confirmed_participants(activity)}
+    errors = {}
+    for pid, value in scores.items():
+        if pid not in people:
+            errors[f"score-{pid}"] = [_("This person has no place in the training.")]
+        _check_score(value, errors, f"score-{pid}")
+    if errors:
+        raise ValidationFailed(errors)
+    existing = {
+        q.user_id: q
+        for q in db.session.scalars(
+            select(Qualification).where(Qualification.activity_id == activity.id)
+        )
+    }
+    issued_on = activity.ends_at.astimezone(
+        ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    ).date()
+    for pid, value in scores.items():
+        person = people[pid]
+        person.score = value
+        person.passed = None if value is None else value >= activity.pass_mark
+        qualification = existing.get(person.user_id)
+        if person.passed and activity.qualification_name:
+            if qualification is None:
+                qualification = Qualification(user_id=person.user_id, activity_id=activity.id)
+                db.session.add(qualification)
+            qualification.name = activity.qualification_name
+            qualification.is_safety = activity.qualification_is_safety
+            qualification.issued_on = issued_on
+            qualification.valid_until = add_months(issued_on, activity.qualification_months)
+        elif qualification is not None:
+            db.session.delete(qualification)
+    passed = sum(1 for p in people.values() if p.passed)
+    audit.record(
+        "activity.results_recorded",
+        activity,
+        actor=organizer,
+        summary=f"{activity.title}: {passed}/{len(people)}",
+        after={str(pid): value for pid, value in scores.items()},
+    )
+    return passed
+
+
+def record_round(
+    organizer: User, activity: Activity, round_no: int, scores: dict, teams: dict
+) -> None:
+    """One round's scores by participation id (None clears one) and, for team
+    competitions, each competitor's team."""
+    _ensure_can_record(organizer, activity, ActivityKind.COMPETITION)
+    errors = {}
+    if not (1 <= round_no <= (activity.rounds or 1)):
+        errors["round_no"] = [_("Choose a round from 1 to %(n)d.", n=activity.rounds or 1)]
+    people = {p.id: p for p in confirmed_participants(activity)}
+    for pid, value in scores.items():
+        if pid not in people:
+            errors[f"score-{pid}"] = [_("This person has no place in the competition.")]
+        _check_score(value, errors, f"score-{pid}")
+    team_mode = activity.competition_mode is CompetitionMode.TEAM
+    if team_mode:
+        for pid in scores:
+            team = (teams.get(pid) or "").strip()
+            if scores[pid] is not None and not team:
+                errors[f"team-{pid}"] = [_("Enter the team of everyone with a score.")]
+            elif len(team) > 60:
+                errors[f"team-{pid}"] = [_("Use at most 60 characters.")]
+    if errors:
+        raise ValidationFailed(errors)
+    db.session.execute(
+        delete(RoundScore).where(
+            RoundScore.round_no == round_no, RoundScore.participation_id.in_(list(scores))
+        )
+    )
+    for pid, value in scores.items():
+        if team_mode:
+            people[pid].team = (teams.get(pid) or "").strip() or None
+        if value is not None:
+            db.session.add(RoundScore(participation_id=pid, round_no=round_no, score=value))
+    audit.record(
+        "activity.round_recorded",
+        activity,
+        actor=organizer,
+        summary=f"{activity.title}: round {round_no}",
+        after={str(pid): value for pid, value in scores.items()},
+    )
