@@ -3,7 +3,7 @@ delegates by department; a department-wide electorate; the field kit of notices.
 
 from datetime import timedelta
 
-from app.blueprints.activities import checkin
+from app.blueprints.activities.services import checkin
 from app.blueprints.congress.services import evaluations, sessions
 from app.extensions import db
 from app.models._types import utcnow
