@@ -29,6 +29,9 @@ FEATURES = (
     "notify",
     "safety",
     "sync",
+    "care",
+    "proposals",
+    "competitions",
     "congress",
 )
 

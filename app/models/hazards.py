@@ -1,4 +1,6 @@
-"""Hazards with their append-only event trail, violations, suggestions, and photos."""
+"""Hazards with their append-only event trail, violations, and photos.
+
+Safety suggestions are proposals of the category "safety" (app/models/proposals.py)."""
 
 from datetime import date, datetime
 
@@ -168,26 +170,6 @@ class Violation(db.Model):
     area = relationship("Area")
     reporter = relationship("User", foreign_keys=[reporter_id])
     followed_up_by = relationship("User", foreign_keys=[followed_up_by_id])
-
-
-class Suggestion(db.Model):
-    """A safety suggestion (安全建议) from any member, answered by a safety officer."""
-
-    __tablename__ = "safety_suggestions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
-    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
-    title: Mapped[str] = mapped_column(String(120))
-    body: Mapped[str] = mapped_column(Text)
-    answer: Mapped[str | None] = mapped_column(Text)
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-
-    author = relationship("User", foreign_keys=[author_id])
-    area = relationship("Area")
-    answered_by = relationship("User", foreign_keys=[answered_by_id])
 
 
 class Photo(db.Model):

@@ -16,11 +16,17 @@ class Category(LabelledEnum):
     HAZARDS = "hazards", _l("Hazards")
     ACTIVITIES = "activities", _l("Activities")
     NOTICES = "notices", _l("Notices")
+    PROPOSALS = "proposals", _l("Proposals")
     SYSTEM = "system", _l("System")
 
 
 # The categories a user can choose about; system messages (the test button) always go out.
-CHOOSABLE_CATEGORIES = (Category.HAZARDS, Category.ACTIVITIES, Category.NOTICES)
+CHOOSABLE_CATEGORIES = (
+    Category.HAZARDS,
+    Category.ACTIVITIES,
+    Category.NOTICES,
+    Category.PROPOSALS,
+)
 
 
 class Notification(db.Model):

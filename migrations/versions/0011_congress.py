@@ -1,7 +1,7 @@
 """congress: sessions, delegates, motions, evaluations with unlinkable ballots, open notices
 
 Revision ID: 0011_congress
-Revises: 0005_sync
+Revises: 0012_proposals
 Create Date: 2026-12-06 00:41:14.866487
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011_congress'
-down_revision = '0005_sync'
+down_revision = '0012_proposals'
 branch_labels = None
 depends_on = None
 

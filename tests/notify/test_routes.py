@@ -122,7 +122,7 @@ def test_settings_show_and_save_push_preferences(client, auth, db):
     auth.login(user)
     page = client.get("/notifications/settings").get_data(as_text=True)
     assert "以下消息同时推送" in page
-    assert len(re.findall(r'<input checked[^>]*type="checkbox"', page)) == 3  # on by default
+    assert len(re.findall(r'<input checked[^>]*type="checkbox"', page)) == 4  # on by default
     assert "data-public-key=" in page
 
     response = client.post("/notifications/settings", data={"activities": "y"})
@@ -131,6 +131,7 @@ def test_settings_show_and_save_push_preferences(client, auth, db):
         Category.HAZARDS: False,
         Category.ACTIVITIES: True,
         Category.NOTICES: False,
+        Category.PROPOSALS: False,
     }
     page = client.get("/notifications/settings").get_data(as_text=True)
     assert "消息设置已保存" in page

@@ -85,7 +85,7 @@ def test_inbox_lists_unread_first_then_newest(db):
 def test_preferences_default_to_push_and_can_be_changed(db):
     user = make_user()
     assert services.push_preferences(user) == dict.fromkeys(
-        [Category.HAZARDS, Category.ACTIVITIES, Category.NOTICES], True
+        [Category.HAZARDS, Category.ACTIVITIES, Category.NOTICES, Category.PROPOSALS], True
     )
     services.set_push_preferences(user, {Category.NOTICES: False})
     db.session.commit()
@@ -95,6 +95,7 @@ def test_preferences_default_to_push_and_can_be_changed(db):
         Category.HAZARDS: False,
         Category.ACTIVITIES: True,
         Category.NOTICES: False,
+        Category.PROPOSALS: True,
     }
 
 

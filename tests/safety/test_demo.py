@@ -1,7 +1,7 @@
 from sqlalchemy import func, select, update
 
 from app.models import Department
-from app.models.hazards import Hazard, HazardStatus, Photo, Suggestion, Violation
+from app.models.hazards import Hazard, HazardStatus, Photo, Violation
 from app.models.safety import Area, Checklist, Patrol, PatrolPlan
 
 
@@ -10,7 +10,7 @@ def test_demo_has_the_network_and_hazards_in_every_state(runner, db):
     assert result.exit_code == 0, result.output
     statuses = set(db.session.scalars(select(Hazard.status).distinct()))
     assert statuses == set(HazardStatus)
-    for model in (Area, Checklist, Patrol, PatrolPlan, Violation, Suggestion, Photo):
+    for model in (Area, Checklist, Patrol, PatrolPlan, Violation, Photo):
         assert db.session.scalar(select(func.count()).select_from(model)) > 0, model
     counts = {
         model: db.session.scalar(select(func.count()).select_from(model))

@@ -1,7 +1,7 @@
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.models import Role
-from app.models.hazards import Suggestion, Violation, ViolationStatus
+from app.models.hazards import Violation, ViolationStatus
 from tests.factories import make_user
 from tests.safety.factories import make_area
 
@@ -36,31 +36,33 @@ def test_members_cannot_record_or_see_violations(client, auth, app):
     assert client.get("/safety/violations/new").status_code == 403
 
 
-def test_any_member_suggests_and_only_they_and_officers_see_it(client, auth, app, db):
-    author, other, officer = make_user(), make_user(), make_user(Role.SAFETY_OFFICER)
-    auth.login(author)
-    response = client.post(
-        "/safety/suggestions/new", data={"title": "增设洗眼器", "body": "总装线使用清洗剂"}
+def test_safety_suggestions_lead_to_proposals_of_the_category_safety(client, auth, app, db):
+    """Suggestions are proposals now: the old pages send there, an old link to one finds the
+    proposal it became, and the safety page links to both."""
+    from app.blueprints.proposals.services import save_proposal
+
+    author = make_user()
+    proposal, _ = save_proposal(
+        author,
+        {
+            "title": "增设洗眼器",
+            "category": "safety",
+            "current_state": "总装线使用清洗剂",
+            "proposed_change": "在工位旁增设洗眼器",
+            "expected_effect": "溅入眼睛时能及时冲洗",
+        },
+        submit=True,
     )
-    assert response.status_code == 303
-    suggestion = db.session.scalar(select(Suggestion))
-    url = f"/safety/suggestions/{suggestion.id}"
-    auth.logout()
-    auth.login(other)
-    assert client.get(url).status_code == 404
-    assert "增设洗眼器" not in client.get("/safety/suggestions").get_data(as_text=True)
-    assert client.post(url + "/answer", data={"answer": "好"}).status_code == 404
-    auth.logout()
-    auth.login(officer)
-    assert client.post(url + "/answer", data={"answer": "下周安装"}).status_code == 303
-    auth.logout()
+    proposal.legacy_suggestion_id = 7
+    db.session.commit()
     auth.login(author)
-    page = client.get(url).get_data(as_text=True)
-    assert "下周安装" in page
-
-
-def test_suggestion_needs_a_subject_and_a_body(client, auth, app, db):
-    auth.login(make_user())
-    response = client.post("/safety/suggestions/new", data={"title": "", "body": ""})
-    assert response.status_code == 422
-    assert db.session.scalar(select(func.count(Suggestion.id))) == 0
+    assert client.get("/safety/suggestions").headers["Location"] == "/proposals/?category=safety"
+    assert client.get("/safety/suggestions/new").headers["Location"] == (
+        "/proposals/new?category=safety"
+    )
+    assert client.get("/safety/suggestions/7").headers["Location"] == f"/proposals/{proposal.id}"
+    assert client.get("/safety/suggestions/8").status_code == 404
+    page = client.get("/safety/").get_data(as_text=True)
+    assert "/proposals/?category=safety" in page and "/proposals/new?category=safety" in page
+    listed = client.get("/proposals/?category=safety").get_data(as_text=True)
+    assert "增设洗眼器" in listed

@@ -100,7 +100,7 @@ class DocumentForm(FlaskForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
     )
-    file = FileField(_l("File"))
+    file = FileField(lazy_pgettext("document", "File"))
 
 
 class MeetingForm(FlaskForm):
@@ -127,7 +127,7 @@ class MotionForm(FlaskForm):
 
 class ReviewForm(FlaskForm):
     decision = RadioField(
-        _l("Decision"),
+        lazy_pgettext("motion", "Decision"),
         choices=[
             SelectChoice("accept", _l("Accept as a motion")),
             SelectChoice("suggestion", _l("Turn into a suggestion")),
@@ -138,7 +138,7 @@ class ReviewForm(FlaskForm):
     note = TextAreaField(_l("Note or reason"), validators=[Length(max=2000)])
     lead_department = SelectField(_l("Lead department"), coerce=int, validate_choice=True)
     co_departments = MultiCheckboxField(_l("Co-departments"), coerce=int, validate_choice=True)
-    deadline = _date(_l("Answer by"), required=False)
+    deadline = _date(lazy_pgettext("motion", "Answer by"), required=False)
 
 
 class AnswerForm(FlaskForm):

@@ -11,7 +11,8 @@ class PreferencesForm(FlaskForm):
     hazards = BooleanField(_l("Hazards: assigned to me, status changes, due dates"))
     activities = BooleanField(_l("Activities: reminders, waitlist, cancellations"))
     notices = BooleanField(_l("Union notices"))
+    proposals = BooleanField(_l("Proposals: each step of the ones I made or handle"))
 
     def choices(self) -> dict[Category, bool]:
-        names = ("hazards", "activities", "notices")
+        names = ("hazards", "activities", "notices", "proposals")
         return {Category(name): getattr(self, name).data for name in names}

@@ -117,14 +117,6 @@ def load(ctx=None) -> list:
         },
         [_photo("#884400")],
     )
-    services.submit_suggestion(
-        member,
-        {
-            "title": "总装线增设洗眼器",
-            "body": "总装线使用清洗剂，建议在工位旁增设洗眼器。",
-            "area_id": areas[2].id,
-        },
-    )
     db.session.flush()
 
 

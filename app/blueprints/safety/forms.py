@@ -167,22 +167,6 @@ class FollowUpForm(FlaskForm):
     )
 
 
-class SuggestionForm(FlaskForm):
-    title = StringField(
-        _l("Subject"), validators=[DataRequired()], render_kw=shown(MaxLength.TITLE)
-    )
-    body = TextAreaField(
-        _l("Your suggestion"), validators=[DataRequired()], render_kw=shown(MaxLength.TEXT)
-    )
-    area_id = SelectField(_l("Area (optional)"), validators=[Optional()])
-
-
-class AnswerForm(FlaskForm):
-    answer = TextAreaField(
-        _l("Answer"), validators=[DataRequired()], render_kw=shown(MaxLength.TEXT)
-    )
-
-
 class ExportForm(FlaskForm):
     class Meta:
         csrf = False  # a GET download

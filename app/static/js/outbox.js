@@ -41,8 +41,12 @@ function setPath(target, name, value) {
   });
 }
 
-function formData(form) {
+// With the button pressed (`submitter`): a form whose buttons carry a value (say, "save as
+// draft" and "send in") records which one, as the browser would post it. (Read from the
+// button itself: it is disabled while the record is saved, and FormData skips it then.)
+function formData(form, submitter) {
   const data = {};
+  if (submitter?.name) setPath(data, submitter.name, submitter.value);
   for (const [name, value] of new FormData(form)) {
     if (name === "csrf_token" || value instanceof File) continue;
     setPath(data, name, value);
@@ -109,10 +113,10 @@ function labelOf(form, data) {
   return String((field && data[field]) || "").slice(0, 80);
 }
 
-async function capture(form) {
+async function capture(form, submitter) {
   const recordId = crypto.randomUUID();
   const { refs, photos } = await readPhotos(form, recordId);
-  const data = formData(form);
+  const data = formData(form, submitter);
   const record = {
     id: recordId,
     owner: userId,
@@ -152,7 +156,7 @@ document.addEventListener("submit", (event) => {
   if (!supported || !userId || !form.matches("form[data-outbox]") || event.defaultPrevented) return;
   event.preventDefault();
   holdingButton(event, async () => {
-    await capture(form);
+    await capture(form, event.submitter);
     form.reset();
     notify(t("saved"));
     askPersistence();

@@ -1,4 +1,4 @@
-"""Violations (违章) and safety suggestions (提建议)."""
+"""Violations (违章), and where safety suggestions (提建议) went: the proposals."""
 
 from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
@@ -8,10 +8,11 @@ from sqlalchemy.orm import joinedload
 
 from app.errors import form_status, submit
 from app.extensions import db
-from app.models.hazards import Photo, Suggestion, Violation
+from app.models.hazards import Photo, Violation
+from app.models.proposals import Proposal
 
 from .. import bp, permissions, queries, services
-from ..forms import AnswerForm, FollowUpForm, SuggestionForm, ViolationForm
+from ..forms import FollowUpForm, ViolationForm
 from .helpers import area_choices, network_required, page_or_partial
 
 PER_PAGE = 20
@@ -94,81 +95,25 @@ def violation_follow_up(violation_id):
     return _violation_page(violation, form, 422)
 
 
+# Safety suggestions are proposals of the category "safety" now: old links lead there.
 @bp.route("/suggestions")
 @login_required
 def suggestions():
-    page = max(request.args.get("page", 1, type=int), 1)
-    where = (
-        [] if permissions.is_officer(current_user) else [Suggestion.author_id == current_user.id]
-    )
-    total = db.session.scalar(select(func.count(Suggestion.id)).where(*where))
-    rows = db.session.scalars(
-        select(Suggestion)
-        .where(*where)
-        .options(joinedload(Suggestion.author), joinedload(Suggestion.area))
-        .order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
-    return page_or_partial(
-        "safety/suggestions/index.html",
-        "safety/suggestions/index.html",
-        page=queries.Page(rows, total, page, PER_PAGE),
-    )
+    return redirect(url_for("proposals.index", category="safety"), 301)
 
 
-@bp.route("/suggestions/new", methods=["GET", "POST"])
+@bp.route("/suggestions/new")
 @login_required
 def new_suggestion():
-    form = SuggestionForm()
-    form.area_id.choices = [("", _("None")), *area_choices(queries.area_options())]
-    if form.validate_on_submit() and (
-        done := submit(form, services.submit_suggestion, current_user, request.form.to_dict())
-    ):
-        db.session.commit()
-        return redirect(url_for("safety.suggestion", suggestion_id=done.value.id), 303)
-    return page_or_partial(
-        "safety/suggestions/new.html", "safety/suggestions/new.html", form_status(), form=form
-    )
-
-
-def _visible_suggestion(suggestion_id) -> Suggestion:
-    suggestion = db.session.get(Suggestion, suggestion_id)
-    if suggestion is None or not (
-        permissions.is_officer(current_user) or suggestion.author_id == current_user.id
-    ):
-        abort(404)
-    return suggestion
+    return redirect(url_for("proposals.new", category="safety"), 301)
 
 
 @bp.route("/suggestions/<int:suggestion_id>")
 @login_required
 def suggestion(suggestion_id):
-    return page_or_partial(
-        "safety/suggestions/show.html",
-        "safety/suggestions/show.html",
-        suggestion=_visible_suggestion(suggestion_id),
-        form=AnswerForm(formdata=None),
-        can_answer=permissions.is_officer(current_user),
+    found = db.session.scalar(
+        select(Proposal.id).where(Proposal.legacy_suggestion_id == suggestion_id)
     )
-
-
-@bp.route("/suggestions/<int:suggestion_id>/answer", methods=["POST"])
-@login_required
-def suggestion_answer(suggestion_id):
-    suggestion = _visible_suggestion(suggestion_id)
-    form = AnswerForm()
-    data = request.form.to_dict()
-    if submit(
-        form, services.answer_suggestion, current_user, suggestion, data, refused_as_page=True
-    ):
-        db.session.commit()
-        return redirect(url_for("safety.suggestion", suggestion_id=suggestion.id), 303)
-    return page_or_partial(
-        "safety/suggestions/show.html",
-        "safety/suggestions/show.html",
-        422,
-        suggestion=suggestion,
-        form=form,
-        can_answer=True,
-    )
+    if found is None:
+        abort(404)
+    return redirect(url_for("proposals.show", proposal_id=found), 301)

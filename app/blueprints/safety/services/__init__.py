@@ -26,7 +26,7 @@ from .patrols import (
     start_patrol,
     stop_plan,
 )
-from .records import answer_suggestion, follow_up_violation, report_violation, submit_suggestion
+from .records import follow_up_violation, report_violation
 
 __all__ = [
     "Conflict",
@@ -37,7 +37,6 @@ __all__ = [
     "add_member",
     "announce_hazard_change",
     "answer_item",
-    "answer_suggestion",
     "checklist_for",
     "coverage",
     "create_checklist",
@@ -53,5 +52,4 @@ __all__ = [
     "save_plan",
     "start_patrol",
     "stop_plan",
-    "submit_suggestion",
 ]

@@ -1,4 +1,4 @@
-"""Violations (违章) and safety suggestions (安全建议)."""
+"""Violations (违章). Safety suggestions are proposals now (app/blueprints/proposals)."""
 
 from datetime import UTC, datetime
 
@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
-from app.models.hazards import Suggestion, Violation, ViolationStatus
+from app.models.hazards import Violation, ViolationStatus
 from app.models.safety import Area, Patrol
 from app.services import audit
 
@@ -73,37 +73,3 @@ def follow_up_violation(user, violation: Violation, data) -> Violation:
     audit.record("violation.followed_up", violation, actor=user, summary=violation.rule)
     db.session.flush()
     return violation
-
-
-def submit_suggestion(user, data) -> Suggestion:
-    """Any member may suggest how to make work safer."""
-    errors: dict[str, list[str]] = {}
-    title = text(data, "title", errors, required=True, max_len=MaxLength.TITLE)
-    body = text(data, "body", errors, required=True, max_len=MaxLength.TEXT)
-    area = record_id(data, "area_id", Area, errors, required=False)
-    if errors:
-        raise ValidationFailed(errors)
-    suggestion = Suggestion(
-        author_id=user.id, title=title, body=body, area_id=area.id if area else None
-    )
-    db.session.add(suggestion)
-    db.session.flush()
-    audit.record("suggestion.submitted", suggestion, actor=user, summary=title)
-    return suggestion
-
-
-def answer_suggestion(user, suggestion: Suggestion, data) -> Suggestion:
-    if not permissions.is_officer(user):
-        raise Refused(_("Only a safety officer can do this."), status=403)
-    if suggestion.answer:
-        raise Refused(_("This suggestion has already been answered."))
-    errors: dict[str, list[str]] = {}
-    answer = text(data, "answer", errors, required=True, max_len=MaxLength.TEXT)
-    if errors:
-        raise ValidationFailed(errors)
-    suggestion.answer = answer
-    suggestion.answered_by_id = user.id
-    suggestion.answered_at = datetime.now(UTC)
-    audit.record("suggestion.answered", suggestion, actor=user, summary=suggestion.title)
-    db.session.flush()
-    return suggestion

@@ -1,0 +1,250 @@
+"""Needy-worker files and proposals for a file."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.errors import form_status, submit
+from app.extensions import db
+from app.models.care import CareFile, CareProposal, ProposalStatus
+from app.rendering import page_or_fragment
+from app.services import audit
+
+from .. import bp, parse, queries
+from ..access import officers_only, readers_only
+from ..forms import (
+    AttachmentForm,
+    DeclineForm,
+    FileEditForm,
+    FileForm,
+    MemberForm,
+    ProposalForm,
+    ReviewForm,
+    SupportForm,
+)
+from ..services import files as service
+
+
+def _file(file_id: int) -> CareFile:
+    file = queries.file_detail(file_id)
+    if file is None:
+        abort(404)
+    return file
+
+
+def _page() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 10_000))
+    except ValueError:
+        return 1
+
+
+@bp.route("/files")
+@readers_only
+def files():
+    filters = {
+        "level": request.args.get("level", ""),
+        "status": request.args.get("status", "active"),
+        "q": request.args.get("q", "").strip()[:40],
+        "due": request.args.get("due") == "1",
+    }
+    page = queries.files_page(_page(), **filters)
+    audit.record("care.files.listed", None, actor=current_user, summary=f"page {page.page}")
+    body = page_or_fragment(
+        "care/files/index.html",
+        "care/files/_list.html",
+        page=page,
+        filters=filters,
+        today=parse.local_today(),
+    )
+    db.session.commit()  # after rendering: a commit would expire what the page shows
+    return body
+
+
+@bp.route("/files/new", methods=["GET", "POST"])
+@officers_only
+def new_file():
+    form = FileForm()
+    proposal = None
+    if request.method == "GET" and request.args.get("proposal", "").isdigit():
+        proposal = db.session.get(CareProposal, int(request.args["proposal"]))
+        if proposal is not None and proposal.status is ProposalStatus.PENDING:
+            form.worker.data = proposal.worker.employee_no
+            form.cause.data = proposal.cause.value
+            form.situation.data = proposal.reason
+            form.proposal_id.data = str(proposal.id)
+    if request.method == "GET" and not form.opened_on.data:
+        form.opened_on.data = parse.local_today().isoformat()
+    if form.validate_on_submit() and (
+        done := submit(
+            form,
+            service.open_file,
+            current_user,
+            request.form.to_dict(),
+            request.files.getlist("attachments"),
+        )
+    ):
+        db.session.commit()
+        return redirect(url_for("care.file", file_id=done.value.id), 303)
+    return render_template("care/files/new.html", form=form), form_status(form)
+
+
+def _show(file: CareFile, status=200, **forms):
+    today = parse.local_today()
+    forms.setdefault("member_form", MemberForm(formdata=None))
+    forms.setdefault("support_form", SupportForm(formdata=None, given_on=today.isoformat()))
+    forms.setdefault("attachment_form", AttachmentForm(formdata=None))
+    service.audit_read(current_user, file)
+    body = render_template(
+        "care/files/show.html",
+        file=file,
+        attachments=queries.file_attachments(file.id),
+        visits=queries.file_visits(file.id),
+        today=today,
+        **forms,
+    )
+    db.session.commit()  # the audit entry; after rendering, which a commit would expire
+    return body, status
+
+
+@bp.route("/files/<int:file_id>")
+@readers_only
+def file(file_id):
+    return _show(_file(file_id))
+
+
+@bp.route("/files/<int:file_id>/edit", methods=["GET", "POST"])
+@officers_only
+def edit_file(file_id):
+    file = _file(file_id)
+    form = FileEditForm(obj=file if request.method == "GET" else None)
+    if request.method == "GET":
+        form.level.data, form.cause.data = file.level.value, file.cause.value
+    if form.validate_on_submit() and submit(
+        form, service.update_file, current_user, file, request.form.to_dict()
+    ):
+        db.session.commit()
+        return redirect(url_for("care.file", file_id=file.id), 303)
+    file = _file(file_id)
+    service.audit_read(current_user, file, "edit")
+    body = render_template("care/files/edit.html", form=form, file=file)
+    db.session.commit()
+    return body, form_status(form)
+
+
+@bp.route("/files/<int:file_id>/members", methods=["POST"])
+@officers_only
+def add_member(file_id):
+    file = _file(file_id)
+    form = MemberForm()
+    if form.validate_on_submit() and submit(
+        form, service.add_member, current_user, file, request.form.to_dict()
+    ):
+        db.session.commit()
+        return redirect(url_for("care.file", file_id=file.id, _anchor="household"), 303)
+    return _show(_file(file_id), 422, member_form=form)
+
+
+@bp.route("/files/<int:file_id>/members/<int:member_id>/delete", methods=["POST"])
+@officers_only
+def remove_member(file_id, member_id):
+    file = _file(file_id)
+    form = MemberForm()
+    if form.validate_on_submit() and submit(
+        form, service.remove_member, current_user, file, member_id
+    ):
+        db.session.commit()
+        return redirect(url_for("care.file", file_id=file.id, _anchor="household"), 303)
+    return _show(_file(file_id), 422, member_form=form)
+
+
+@bp.route("/files/<int:file_id>/supports", methods=["POST"])
+@officers_only
+def add_support(file_id):
+    file = _file(file_id)
+    form = SupportForm()
+    if form.validate_on_submit() and submit(
+        form, service.add_support, current_user, file, request.form.to_dict()
+    ):
+        db.session.commit()
+        return redirect(url_for("care.file", file_id=file.id, _anchor="support"), 303)
+    return _show(_file(file_id), 422, support_form=form)
+
+
+@bp.route("/files/<int:file_id>/attachments", methods=["POST"])
+@officers_only
+def add_attachments(file_id):
+    file = _file(file_id)
+    form = AttachmentForm()
+    if form.validate_on_submit() and submit(
+        form,
+        service.add_attachments,
+        current_user,
+        file,
+        request.form.to_dict(),
+        request.files.getlist("attachments"),
+    ):
+        db.session.commit()
+        return redirect(url_for("care.file", file_id=file.id, _anchor="attachments"), 303)
+    return _show(_file(file_id), 422, attachment_form=form)
+
+
+@bp.route("/files/<int:file_id>/review", methods=["GET", "POST"])
+@officers_only
+def review_file(file_id):
+    file = _file(file_id)
+    form = ReviewForm()
+    if request.method == "GET":
+        form.reviewed_on.data = parse.local_today().isoformat()
+    if form.validate_on_submit() and submit(
+        form, service.review_file, current_user, file, request.form.to_dict()
+    ):
+        db.session.commit()
+        return redirect(url_for("care.file", file_id=file.id, _anchor="reviews"), 303)
+    file = _file(file_id)
+    service.audit_read(current_user, file, "review")
+    body = render_template("care/files/review.html", form=form, file=file)
+    db.session.commit()
+    return body, form_status(form)
+
+
+@bp.route("/proposals")
+@readers_only
+def proposals():
+    rows = db.session.scalars(
+        db.select(CareProposal).order_by(
+            CareProposal.status != ProposalStatus.PENDING, CareProposal.id.desc()
+        )
+    ).all()
+    return render_template(
+        "care/proposals/index.html", proposals=rows, form=DeclineForm(formdata=None)
+    )
+
+
+@bp.route("/proposals/<int:proposal_id>/decline", methods=["POST"])
+@officers_only
+def decline_proposal(proposal_id):
+    proposal = db.get_or_404(CareProposal, proposal_id)
+    form = DeclineForm()
+    if form.validate_on_submit() and submit(
+        form, service.decline_proposal, current_user, proposal, request.form.to_dict()
+    ):
+        db.session.commit()
+        return redirect(url_for("care.proposals"), 303)
+    rows = db.session.scalars(db.select(CareProposal).order_by(CareProposal.id.desc())).all()
+    return render_template(
+        "care/proposals/index.html", proposals=rows, form=form, failed_id=proposal_id
+    ), 422
+
+
+@bp.route("/proposals/new", methods=["GET", "POST"])
+@login_required
+def propose():
+    form = ProposalForm()
+    if form.validate_on_submit() and submit(
+        form, service.propose, current_user, request.form.to_dict()
+    ):
+        db.session.commit()
+        flash(_("Thank you. The union's care officer will look into it in confidence."), "success")
+        return redirect(url_for("main.me"), 303)
+    return render_template("care/proposals/new.html", form=form), form_status(form)

@@ -1,0 +1,168 @@
+"""Major-event mutual aid (大事互助): any member reports, care officers acknowledge, act and
+close; the reporter follows the status in their inbox."""
+
+import os
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.blueprints.notify.services import notify
+from app.errors import Refused
+from app.extensions import db
+from app.jobs import path_for
+from app.models.care import (
+    AidAction,
+    AidEvent,
+    AidEventType,
+    AidRequest,
+    AidStatus,
+    CareFile,
+    CareSupport,
+    SupportKind,
+)
+from app.services import audit
+
+from .. import parse
+from .common import check, officer_ids, person, require_officer
+
+DEFAULT_RESPONSE_HOURS = 24
+
+
+def response_hours() -> int:
+    """The target time to answer a request: app config, else the environment's
+    CARE_AID_RESPONSE_HOURS, else 24 hours (a value outside 1–720 hours is ignored)."""
+    raw = current_app.config.get("CARE_AID_RESPONSE_HOURS") or os.environ.get(
+        "CARE_AID_RESPONSE_HOURS"
+    )
+    try:
+        hours = int(raw)
+    except (TypeError, ValueError):
+        return DEFAULT_RESPONSE_HOURS
+    return hours if 1 <= hours <= 720 else DEFAULT_RESPONSE_HOURS
+
+
+def report_aid(user, data) -> AidRequest:
+    """`for_whom` is "self" or "colleague" (then `colleague`: an employee number)."""
+    errors: dict = {}
+    today = parse.local_today()
+    for_whom = data.get("for_whom") or "self"
+    if for_whom not in ("self", "colleague"):
+        errors.setdefault("for_whom", []).append(_("Choose one of the options given."))
+    subject = user
+    if for_whom == "colleague":
+        subject = person(data, "colleague", errors)
+    request = AidRequest(
+        reporter_id=user.id,
+        subject_id=subject.id if subject is not None else None,
+        event_type=parse.choice(data, "event_type", AidEventType, errors),
+        happened_on=parse.day(
+            data, "happened_on", errors, not_after=today, not_before=today - timedelta(days=366)
+        ),
+        description=parse.text(
+            data, "description", errors, required=True, max_len=2000, multiline=True
+        ),
+        contact=parse.text(data, "contact", errors, max_len=80),
+        status=AidStatus.REPORTED,
+        respond_by=datetime.now(UTC) + timedelta(hours=response_hours()),
+    )
+    check(errors)
+    db.session.add(request)
+    db.session.flush()
+    request.events.append(AidEvent(actor_id=user.id, action=AidAction.REPORT))
+    audit.record("care.aid.reported", request, actor=user, summary=request.event_type.value)
+    notify(
+        officer_ids(),
+        "system.care_aid",
+        _l("New mutual-aid request: %(type)s", type=request.event_type.label),
+        _l("Answer within %(hours)d hours.", hours=response_hours()),
+        path_for("care.aid_request", request_id=request.id),
+    )
+    return request
+
+
+_NEXT = {
+    AidAction.ACKNOWLEDGE: ({AidStatus.REPORTED}, AidStatus.ACKNOWLEDGED),
+    AidAction.ACT: (
+        {AidStatus.REPORTED, AidStatus.ACKNOWLEDGED, AidStatus.ACTING},
+        AidStatus.ACTING,
+    ),
+    AidAction.CLOSE: (
+        {AidStatus.REPORTED, AidStatus.ACKNOWLEDGED, AidStatus.ACTING},
+        AidStatus.CLOSED,
+    ),
+    AidAction.COMMENT: (set(AidStatus), None),
+}
+
+
+def act_on_aid(user, request: AidRequest, action, data) -> AidEvent:
+    """acknowledge · act (what was done, an amount, optionally a file it goes to) · close ·
+    comment. The reporter is told of every step in their inbox."""
+    require_officer(user)
+    try:
+        action = AidAction(action)
+    except ValueError:
+        raise Refused(_("This is not a step of a mutual-aid request."), 400) from None
+    if action is AidAction.REPORT:
+        raise Refused(_("This is not a step of a mutual-aid request."), 400)
+    allowed, to_status = _NEXT[action]
+    if request.status not in allowed:
+        raise Refused(
+            _("This request is %(status)s: it cannot take this step.", status=request.status.label),
+            409,
+        )
+    errors: dict = {}
+    note = parse.text(
+        data,
+        "note",
+        errors,
+        required=action in (AidAction.ACT, AidAction.COMMENT),
+        max_len=2000,
+        multiline=True,
+    )
+    amount = parse.money(data, "amount", errors, maximum=parse.MAX_MONEY / 10)
+    file = None
+    if action is AidAction.ACT:
+        file_id = parse.row_id(data, "file_id", errors, required=False)
+        if file_id is not None:
+            file = db.session.get(CareFile, file_id)
+            if file is None or file.worker_id != request.subject_id:
+                errors.setdefault("file_id", []).append(_("Choose a file of this worker."))
+    check(errors)
+    now = datetime.now(UTC)
+    event = AidEvent(actor_id=user.id, action=action, note=note, amount=amount, at=now)
+    request.events.append(event)
+    if to_status is not None:
+        request.status = to_status
+    if action in (AidAction.ACKNOWLEDGE, AidAction.ACT) and request.acknowledged_at is None:
+        request.acknowledged_at = now
+    if action is AidAction.CLOSE:
+        request.closed_at = now
+    if action is AidAction.ACT:
+        request.aid_amount = (request.aid_amount or 0) + amount
+        if file is not None:
+            request.file_id = file.id
+            if amount:
+                db.session.add(
+                    CareSupport(
+                        file_id=file.id,
+                        kind=SupportKind.MONEY,
+                        given_on=parse.local_today(),
+                        amount=amount,
+                        description=str(request.event_type.label)[:200],
+                        source=_("Mutual aid")[:80],
+                        recorded_by_id=user.id,
+                        aid_request_id=request.id,
+                    )
+                )
+    db.session.flush()
+    audit.record("care.aid." + action.value, request, actor=user, summary=note[:200])
+    notify(
+        [request.reporter_id],
+        "system.care_aid_status",
+        _l("Your mutual-aid request: %(status)s", status=request.status.label),
+        note[:200] if note else _l("The union's care officer took the next step."),
+        path_for("care.aid_request", request_id=request.id),
+    )
+    return event

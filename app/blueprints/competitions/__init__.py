@@ -1,0 +1,20 @@
+"""Competitions that count real work: rules that give a competition's points from the records
+the app keeps (adopted proposals and their benefit, verified hazards, patrols on plan,
+trainings passed, drill scores), beside the organizer's own round scores; the leaderboard
+with where each point came from; the plan, the assessment and the result of a competition.
+
+The competition itself is an activity (app/blueprints/activities); this feature adds to it.
+"""
+
+from flask import Blueprint
+
+from app.features import registry
+
+bp = Blueprint("competitions", __name__, template_folder="templates")
+
+
+def init_app(app):
+    from . import demo, routes  # noqa: F401  (routes attach to bp)
+
+    app.register_blueprint(bp, url_prefix="/competitions")
+    registry(app).demo(demo.load)

@@ -1,0 +1,291 @@
+"""Points from the records, by a competition's rules, computed when read (never stored).
+
+Each rule gives `points` per unit of its source (`PointSource.unit`), for records that fall
+within the competition (from its start to its end) and belong to people in its audience:
+
+- adopted proposals: decided (adopted, and still adopted) within the competition; the
+  proposers share the points by their shares;
+- benefit: the measured annual benefit of proposals reported done within it, per 10,000
+  yuan, shared the same way;
+- verified hazards: hazards reported within it and verified as rectified (closed); a
+  rejected or still open hazard gives nothing;
+- patrols on plan: finished patrols within it of an area the inspector has a plan for;
+- trainings passed and drill scores: trainings and drills that ended within it.
+
+Withdrawing a record (an adoption withdrawn, a hazard rejected) takes its points away at
+once, and changing a rule recomputes every standing.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased, joinedload
+
+from app.blueprints.activities.queries import confirmed_participants, round_scores
+from app.extensions import db
+from app.models import Department, User
+from app.models.activities import Activity, ActivityKind, CompetitionMode, Participation
+from app.models.competitions import CompetitionRule, PointSource
+from app.models.hazards import Hazard, HazardStatus
+from app.models.proposals import (
+    ADOPTED_STATUSES,
+    DONE_STATUSES,
+    Proposal,
+    ProposalAuthor,
+)
+from app.models.safety import Patrol, PatrolPlan, PatrolStatus
+
+BENEFIT_UNIT = Decimal(10000)
+
+
+@dataclass
+class Entry:
+    """Points one person got from one record."""
+
+    user_id: int
+    source: PointSource | None  # None: the organizer's round scores
+    label: str
+    url: str
+    points: float
+
+
+@dataclass
+class Standing:
+    rank: int
+    name: str
+    team: str
+    organizer: float = 0.0
+    by_source: dict = field(default_factory=dict)
+    entries: list = field(default_factory=list)
+    members: list = field(default_factory=list)
+
+    @property
+    def total(self) -> float:
+        return round(self.organizer + sum(self.by_source.values()), 2)
+
+
+def rules_of(activity: Activity) -> dict[PointSource, float]:
+    return {
+        rule.source: rule.points
+        for rule in db.session.scalars(
+            select(CompetitionRule).where(CompetitionRule.activity_id == activity.id)
+        )
+    }
+
+
+def _in_audience(activity: Activity):
+    """A filter on User for the competition's audience (no departments: everyone)."""
+    ids = [d.id for d in activity.departments]
+    if not ids:
+        return User.active.is_(True)
+    teams = select(Department.id).where(Department.parent_id.in_(ids))
+    return and_(User.active.is_(True), User.department_id.in_(ids) | User.department_id.in_(teams))
+
+
+def _window(column, activity):
+    return and_(column >= activity.starts_at, column < activity.ends_at)
+
+
+def rule_entries(activity: Activity, rules: dict | None = None) -> list[Entry]:
+    rules = rules_of(activity) if rules is None else rules
+    audience = _in_audience(activity)
+    entries: list[Entry] = []
+    if (each := rules.get(PointSource.PROPOSAL_ADOPTED)) is not None:
+        rows = db.session.execute(
+            select(Proposal.id, Proposal.title, ProposalAuthor.user_id, ProposalAuthor.share)
+            .join(ProposalAuthor, ProposalAuthor.proposal_id == Proposal.id)
+            .join(User, User.id == ProposalAuthor.user_id)
+            .where(
+                Proposal.status.in_(ADOPTED_STATUSES),
+                _window(Proposal.decided_at, activity),
+                audience,
+            )
+        )
+        for pid, title, uid, share in rows:
+            entries.append(
+                Entry(
+                    uid,
+                    PointSource.PROPOSAL_ADOPTED,
+                    _proposal_label(title, share),
+                    url_for("proposals.show", proposal_id=pid),
+                    round(each * share / 100, 2),
+                )
+            )
+    if (each := rules.get(PointSource.PROPOSAL_BENEFIT)) is not None:
+        rows = db.session.execute(
+            select(
+                Proposal.id,
+                Proposal.title,
+                Proposal.benefit,
+                ProposalAuthor.user_id,
+                ProposalAuthor.share,
+            )
+            .join(ProposalAuthor, ProposalAuthor.proposal_id == Proposal.id)
+            .join(User, User.id == ProposalAuthor.user_id)
+            .where(
+                Proposal.status.in_(DONE_STATUSES),
+                _window(Proposal.completed_at, activity),
+                audience,
+            )
+        )
+        for pid, title, benefit, uid, share in rows:
+            value = float(Decimal(each) * (benefit or 0) / BENEFIT_UNIT * share / 100)
+            label = _(
+                "%(title)s: %(amount)s yuan a year, %(share)d %%",
+                title=title,
+                amount=f"{benefit or 0:,.0f}",
+                share=share,
+            )
+            entries.append(
+                Entry(
+                    uid,
+                    PointSource.PROPOSAL_BENEFIT,
+                    label,
+                    url_for("proposals.show", proposal_id=pid),
+                    round(value, 2),
+                )
+            )
+    if (each := rules.get(PointSource.HAZARD_VERIFIED)) is not None:
+        rows = db.session.execute(
+            select(Hazard.id, Hazard.title, Hazard.reporter_id)
+            .join(User, User.id == Hazard.reporter_id)
+            .where(
+                Hazard.status == HazardStatus.CLOSED, _window(Hazard.created_at, activity), audience
+            )
+        )
+        for hid, title, uid in rows:
+            entries.append(
+                Entry(
+                    uid,
+                    PointSource.HAZARD_VERIFIED,
+                    title,
+                    url_for("safety.hazard", hazard_id=hid),
+                    each,
+                )
+            )
+    if (each := rules.get(PointSource.PATROL_ON_PLAN)) is not None:
+        rows = db.session.execute(
+            select(Patrol.id, Patrol.finished_at, Patrol.inspector_id)
+            .join(User, User.id == Patrol.inspector_id)
+            .join(
+                PatrolPlan,
+                and_(
+                    PatrolPlan.inspector_id == Patrol.inspector_id,
+                    PatrolPlan.area_id == Patrol.area_id,
+                    PatrolPlan.active.is_(True),
+                ),
+            )
+            .where(
+                Patrol.status == PatrolStatus.FINISHED,
+                _window(Patrol.finished_at, activity),
+                audience,
+            )
+        )
+        for patrol_id, _finished_at, uid in rows:
+            entries.append(
+                Entry(
+                    uid,
+                    PointSource.PATROL_ON_PLAN,
+                    _("Patrol #%(id)d", id=patrol_id),
+                    url_for("safety.patrol", patrol_id=patrol_id),
+                    each,
+                )
+            )
+    for source, kind in (
+        (PointSource.TRAINING_PASSED, ActivityKind.TRAINING),
+        (PointSource.DRILL_SCORE, ActivityKind.DRILL),
+    ):
+        if (each := rules.get(source)) is None:
+            continue
+        other = aliased(Activity)
+        condition = (
+            Participation.passed.is_(True)
+            if source is PointSource.TRAINING_PASSED
+            else Participation.score.is_not(None)
+        )
+        rows = db.session.execute(
+            select(other.id, other.title, Participation.user_id, Participation.score)
+            .join(Participation, Participation.activity_id == other.id)
+            .join(User, User.id == Participation.user_id)
+            .where(other.kind == kind, condition, _window(other.ends_at, activity), audience)
+        )
+        for aid, title, uid, score in rows:
+            value = each if source is PointSource.TRAINING_PASSED else each * (score or 0) / 100
+            label = (
+                title
+                if source is PointSource.TRAINING_PASSED
+                else _("%(title)s: %(score)s points", title=title, score=f"{score:g}")
+            )
+            entries.append(
+                Entry(
+                    uid, source, label, url_for("activities.show", activity_id=aid), round(value, 2)
+                )
+            )
+    return entries
+
+
+def _proposal_label(title: str, share: int) -> str:
+    return _("%(title)s (share %(share)d %%)", title=title, share=share)
+
+
+def leaderboard(activity: Activity) -> tuple[list[Standing], list[Standing]]:
+    """(people, teams), each ranked by total: the organizer's round scores plus the points
+    of the rules, with every entry that made them."""
+    entries = rule_entries(activity)
+    participants = confirmed_participants(activity)
+    scores = round_scores(activity)
+    organizer: dict[int, float] = defaultdict(float)
+    team_of_participant: dict[int, str] = {}
+    for person in participants:
+        total = sum(v for (pid, _r), v in scores.items() if pid == person.id)
+        if total:
+            organizer[person.user_id] += total
+        if activity.competition_mode is CompetitionMode.TEAM and person.team:
+            team_of_participant[person.user_id] = person.team
+    ids = set(organizer) | {e.user_id for e in entries}
+    users = (
+        {
+            u.id: u
+            for u in db.session.scalars(
+                select(User).where(User.id.in_(ids)).options(joinedload(User.department))
+            )
+        }
+        if ids
+        else {}
+    )
+    people: dict[int, Standing] = {}
+    for uid in ids:
+        user = users[uid]
+        team = team_of_participant.get(uid) or (
+            user.department.name if user.department else _("No team")
+        )
+        people[uid] = Standing(0, user.name, team, organizer=round(organizer.get(uid, 0.0), 2))
+    for entry in entries:
+        standing = people[entry.user_id]
+        standing.by_source[entry.source] = round(
+            standing.by_source.get(entry.source, 0) + entry.points, 2
+        )
+        standing.entries.append(entry)
+    teams: dict[str, Standing] = {}
+    for standing in people.values():
+        team = teams.setdefault(standing.team, Standing(0, standing.team, standing.team))
+        team.organizer = round(team.organizer + standing.organizer, 2)
+        for source, value in standing.by_source.items():
+            team.by_source[source] = round(team.by_source.get(source, 0) + value, 2)
+        team.members.append(standing.name)
+    return _ranked(list(people.values())), _ranked(list(teams.values()))
+
+
+def _ranked(standings: list[Standing]) -> list[Standing]:
+    standings = [s for s in standings if s.total or s.entries or s.organizer]
+    standings.sort(key=lambda s: (-s.total, s.name))
+    for index, standing in enumerate(standings):
+        previous = standings[index - 1] if index else None
+        standing.rank = (
+            previous.rank if previous and previous.total == standing.total else index + 1
+        )
+    return standings

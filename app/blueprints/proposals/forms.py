@@ -1,0 +1,106 @@
+"""Forms: they render the fields and carry the CSRF token; the services do the deciding (so
+a draft can be saved half-written, and every refusal comes from one place)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+
+from app.blueprints.safety.services import photos
+from app.models.proposals import AwardGrade, Criterion, Decision, ProposalCategory
+
+COAUTHOR_ROWS = 3
+
+
+def _choices(enum_cls, blank=None):
+    options = [(m.value, m.label) for m in enum_cls]
+    return [("", blank), *options] if blank else options
+
+
+def _number(label, **kw):
+    return StringField(label, render_kw={"inputmode": "decimal", "autocomplete": "off", **kw})
+
+
+class ProposalForm(FlaskForm):
+    title = StringField(_l("Title"), render_kw={"maxlength": 120})
+    category = SelectField(_l("Category"), validate_choice=False)
+    current_state = TextAreaField(_l("Current state"), render_kw={"rows": 3})
+    proposed_change = TextAreaField(_l("Proposed change"), render_kw={"rows": 4})
+    expected_effect = TextAreaField(_l("Expected effect"), render_kw={"rows": 3})
+    share = StringField(_l("Your share (%)"), render_kw={"inputmode": "numeric"})
+    photos = MultipleFileField(
+        _l("Photos"), render_kw={"accept": photos.ACCEPT, "capture": "environment"}
+    )
+    client_id = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = _choices(ProposalCategory, _l("Choose…"))
+
+
+class OpinionForm(FlaskForm):
+    recommend = RadioField(_l("Opinion"), validate_choice=False)
+    note = TextAreaField(_l("Reason (required when not recommending)"), render_kw={"rows": 2})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recommend.choices = [("yes", _l("Recommend")), ("no", _l("Do not recommend"))]
+
+
+class ScoreForm(FlaskForm):
+    technical = _number(Criterion.TECHNICAL.label)
+    economic = _number(Criterion.ECONOMIC.label)
+    scope = _number(Criterion.SCOPE.label)
+    practicality = _number(Criterion.PRACTICALITY.label)
+    note = TextAreaField(_l("Comment"), render_kw={"rows": 2})
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField(_l("Decision"), validate_choice=False)
+    reason = TextAreaField(_l("Reason (the proposers read it)"), render_kw={"rows": 3})
+    owner_id = SelectField(_l("Owner (adopt or trial)"), validate_choice=False)
+    plan = TextAreaField(_l("Implementation plan (adopt or trial)"), render_kw={"rows": 3})
+    due_on = StringField(_l("Due date (adopt or trial)"), render_kw={"type": "date"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision.choices = _choices(Decision, _l("Choose…"))
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (the proposers read it)"), render_kw={"rows": 2})
+
+
+class CompletionForm(FlaskForm):
+    benefit = _number(_l("Measured benefit (yuan a year)"))
+    benefit_method = TextAreaField(_l("How the benefit was computed"), render_kw={"rows": 3})
+    note = TextAreaField(_l("Note"), render_kw={"rows": 2})
+
+
+class AwardForm(FlaskForm):
+    grade = SelectField(_l("Award grade"), validate_choice=False)
+    amount = _number(_l("Award amount (yuan)"))
+    note = TextAreaField(_l("Note"), render_kw={"rows": 2})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grade.choices = _choices(AwardGrade, _l("Choose…"))
+
+
+class WeightsForm(FlaskForm):
+    weight_technical = _number(Criterion.TECHNICAL.label)
+    weight_economic = _number(Criterion.ECONOMIC.label)
+    weight_scope = _number(Criterion.SCOPE.label)
+    weight_practicality = _number(Criterion.PRACTICALITY.label)
+
+
+class HeadsForm(FlaskForm):
+    department_id = HiddenField()
+    heads = SelectMultipleField(_l("Department heads"), validate_choice=False)

@@ -1,0 +1,179 @@
+"""Writing proposals: the lists, the form (an outbox form: it works offline), a draft's
+edit, send-in and delete, the detail page with its timeline, and the photos."""
+
+from flask import abort, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.blueprints.safety.services.photos import file_path
+from app.errors import form_status, submit
+from app.extensions import db
+from app.models.proposals import ProposalCategory, ProposalPhoto, ProposalStatus
+from app.rendering import page_or_fragment
+
+from .. import bp, permissions, queries, services
+from ..forms import COAUTHOR_ROWS, ProposalForm
+from .helpers import nested, refused, visible_proposal
+from .review import render_proposal
+
+
+def _enum_arg(enum_cls, name):
+    try:
+        return enum_cls(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+@login_required
+def index():
+    tab = request.args.get("tab", "mine")
+    if tab not in queries.TABS:
+        tab = "mine"
+    category = _enum_arg(ProposalCategory, "category")
+    status = _enum_arg(ProposalStatus, "status")
+    if category is not None and request.args.get("tab") is None:
+        tab = "all"  # the safety page's link: every safety suggestion this person may see
+    page_no = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = queries.proposal_page(current_user, tab, page_no, category, status)
+    return page_or_fragment(
+        "proposals/index.html",
+        "proposals/_list.html",
+        page=page,
+        tab=tab,
+        category=category,
+        status=status,
+        categories=list(ProposalCategory),
+        statuses=list(ProposalStatus),
+        todo=queries.todo_count(current_user),
+        is_committee=permissions.is_committee(current_user),
+    )
+
+
+def _coauthor_rows(data=None):
+    rows = list((data or {}).get("coauthors") or [])
+    return rows + [{}] * max(0, COAUTHOR_ROWS - len(rows))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = ProposalForm()
+    data = nested(request.form) if request.method == "POST" else {}
+    if request.method == "GET" and (category := _enum_arg(ProposalCategory, "category")):
+        form.category.data = category.value
+    if form.validate_on_submit() and (
+        done := submit(
+            form,
+            services.save_proposal,
+            current_user,
+            data,
+            request.files.getlist("photos"),
+            client_id=request.form.get("client_id") or None,
+            submit=request.form.get("action") == "submit",
+        )
+    ):
+        db.session.commit()
+        proposal, _created = done.value
+        return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
+    return render_template(
+        "proposals/new.html", form=form, coauthors=_coauthor_rows(data)
+    ), form_status(form)
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id):
+    proposal = visible_proposal(proposal_id)
+    if not permissions.can_edit(current_user, proposal):
+        return refused(_("Only the proposer can change a draft, and only before it is sent."))
+    form = ProposalForm(obj=proposal if request.method == "GET" else None)
+    if request.method == "GET":
+        form.category.data = proposal.category.value
+        lead = next((a for a in proposal.authors if a.is_lead), None)
+        form.share.data = str(lead.share) if lead else "100"
+        data = {
+            "coauthors": [
+                {"employee_no": a.user.employee_no, "share": a.share}
+                for a in proposal.authors
+                if not a.is_lead
+            ]
+        }
+    else:
+        data = nested(request.form)
+    if form.validate_on_submit() and submit(
+        form,
+        services.save_proposal,
+        current_user,
+        data,
+        request.files.getlist("photos"),
+        proposal=proposal,
+        submit=request.form.get("action") == "submit",
+    ):
+        db.session.commit()
+        return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
+    return render_template(
+        "proposals/edit.html",
+        form=form,
+        proposal=proposal,
+        coauthors=_coauthor_rows(data),
+    ), form_status(form)
+
+
+@bp.route("/<int:proposal_id>/submit", methods=["POST"])
+@login_required
+def send_in(proposal_id):
+    proposal = visible_proposal(proposal_id)
+    if not permissions.can_edit(current_user, proposal):
+        return refused(_("Only the proposer can send in a draft, and only once."), 409)
+    form = ProposalForm()
+    if form.validate_on_submit() and submit(form, services.submit_proposal, current_user, proposal):
+        db.session.commit()
+        return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
+    messages = [m for field in form for m in field.errors] + list(form.form_errors or [])
+    return render_proposal(visible_proposal(proposal_id), submit_errors=messages, status=422)
+
+
+@bp.route("/<int:proposal_id>/delete", methods=["POST"])
+@login_required
+def delete(proposal_id):
+    proposal = visible_proposal(proposal_id)
+    if not permissions.can_edit(current_user, proposal):
+        return refused(_("Only the proposer can delete a draft, and only before it is sent."))
+    form = ProposalForm()
+    if form.validate_on_submit() and submit(form, services.delete_draft, current_user, proposal):
+        db.session.commit()
+        return redirect(url_for("proposals.index"), 303)
+    return refused(_("The form has expired; reload the page and try again."), 400)
+
+
+@bp.route("/<int:proposal_id>")
+@login_required
+def show(proposal_id):
+    return render_proposal(visible_proposal(proposal_id))
+
+
+def _photo(photo_id: int, thumb: bool):
+    photo = db.session.get(ProposalPhoto, photo_id)
+    if photo is None:
+        abort(404)
+    visible_proposal(photo.proposal_id)
+    path = file_path(photo.sha256, thumb=thumb)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", etag=photo.sha256, max_age=86400)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
+
+
+@bp.route("/photos/<int:photo_id>")
+@login_required
+def photo(photo_id):
+    return _photo(photo_id, thumb=False)
+
+
+@bp.route("/photos/<int:photo_id>/thumb")
+@login_required
+def photo_thumb(photo_id):
+    return _photo(photo_id, thumb=True)

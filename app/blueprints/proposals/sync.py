@@ -1,0 +1,50 @@
+"""The `proposal` outbox kind: a proposal written on the phone, also offline.
+
+`data`: `title`, `category`, `current_state`, `proposed_change`, `expected_effect`, `share`
+(the lead's percent), `coauthors` (a list of `{employee_no, share}`), `action` (`draft` keeps
+it as a draft, `submit` sends it in). Photos follow through `PUT /sync/photos/<uuid>` and
+become the proposal's photos. The handler calls the same service as the form.
+"""
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.blueprints.safety.services import photos as photo_store
+from app.blueprints.sync.registry import HandlerResult, SyncInvalid
+from app.errors import Conflict, Refused
+from app.extensions import db
+from app.models.proposals import ProposalPhoto
+from app.services.photos import absolute_path
+
+from .services import save_proposal, store_photo
+
+
+def sync_proposal(user, record) -> HandlerResult:
+    if len(record.photos) > photo_store.MAX_PHOTOS:
+        raise SyncInvalid({"photos": [_("Attach at most %(n)d photos.", n=photo_store.MAX_PHOTOS)]})
+    data = record.data if isinstance(record.data, dict) else {}
+    try:
+        proposal, _created = save_proposal(
+            user,
+            data,
+            (),
+            client_id=record.id,
+            captured_at=record.captured_at,
+            submit=data.get("action") == "submit",
+        )
+    except Refused as refused:
+        raise SyncInvalid({"record": [refused.message]}) from None
+    except Conflict:
+        raise SyncInvalid({"id": [_("This id already belongs to another record.")]}) from None
+    return HandlerResult(url=url_for("proposals.show", proposal_id=proposal.id), obj=proposal)
+
+
+def attach_photo(user, proposal, sync_photo) -> None:
+    """The photo's bytes (already checked by the sync endpoint) become the proposal's, once."""
+    if db.session.scalar(select(ProposalPhoto.id).where(ProposalPhoto.client_id == sync_photo.id)):
+        return
+    data = absolute_path(sync_photo.path).read_bytes()
+    prepared = photo_store.adopt(data, client_id=sync_photo.id)
+    db.session.add(store_photo(prepared, user, proposal))
+    db.session.flush()

@@ -1,0 +1,163 @@
+"""On phones: a proposal written offline as a draft, sent in, recommended, scored, adopted,
+implemented and awarded — its proposer reading each decision and its reason as it comes."""
+
+import re
+import uuid
+from datetime import date, timedelta
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+from tests.browser.sync.conftest import open_for_offline, outbox, photo_file, wait_outbox_empty
+from tests.browser.test_shell import wait_until
+
+
+class Phones:
+    def __init__(self, browser, context_args, base_url):
+        self.browser, self.context_args, self.base_url = browser, context_args, base_url
+        self.contexts = []
+
+    def of(self, employee_no):
+        context = self.browser.new_context(**self.context_args)
+        self.contexts.append(context)
+        page = context.new_page()
+        log_in(page, self.base_url, employee_no, "demo1234")
+        return page
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+def _step(page, url, name, fields, button=None):
+    """Open a step's form on the proposal page, fill it and send it."""
+    page.goto(url)
+    page.locator(f"#action-{name} summary").click()
+    for selector, value in fields.items():
+        target = page.locator(f"#action-{name} {selector}")
+        if target.evaluate("e => e.tagName") == "SELECT":
+            if value.startswith("~"):  # the option whose label starts so
+                value = target.evaluate(
+                    "(e, start) => [...e.options].find(o => o.text.startsWith(start)).value",
+                    value[1:],
+                )
+            target.select_option(value)
+        elif target.get_attribute("type") == "radio":
+            target.check()
+        else:
+            target.fill(value)
+    page.locator(f"#action-{name} button[type=submit]").click()
+    page.wait_for_url(re.compile(re.escape(url) + r"#timeline$"))
+
+
+def _sees(page, url, status, *texts):
+    page.goto(url)
+    expect(page.locator("#proposal-status")).to_have_text(status)
+    for text in texts:
+        expect(page.locator("main, body").first).to_contain_text(text)
+
+
+def test_a_proposal_from_an_offline_draft_to_its_award(
+    browser, browser_context_args, live_server, tmp_path
+):
+    base = live_server.url
+    live_server.flask("demo")
+    phones = Phones(browser, browser_context_args, base)
+    title = f"切削液再生{uuid.uuid4().hex[:6]}"
+    try:
+        # The proposer writes it on the floor, offline, with a co-proposer and a photo.
+        mine = phones.of("P0001")
+        open_for_offline(mine, live_server, "/proposals/new")
+        mine.context.set_offline(True)
+        mine.fill("input[name=title]", title)
+        mine.select_option("select[name=category]", value="reuse")
+        mine.fill("textarea[name=current_state]", "切削液三个月整桶报废")
+        mine.fill("textarea[name=proposed_change]", "增设过滤再生装置")
+        mine.fill("textarea[name=expected_effect]", "每年少买40桶切削液")
+        mine.fill("input[name=share]", "60")
+        mine.fill("input[name='coauthors[0][employee_no]']", "P0007")
+        mine.fill("input[name='coauthors[0][share]']", "40")
+        mine.set_input_files("input[name=photos]", photo_file(tmp_path, "现场.jpg"))
+        mine.get_by_role("button", name="存草稿").click()
+        wait_until(mine, "async () => (await WHOutbox.list()).length === 1")
+        [record] = outbox(mine)
+        assert record["kind"] == "proposal" and record["data"]["action"] == "draft"
+        assert record["data"]["coauthors"][0] == {"employee_no": "P0007", "share": "40"}
+
+        # Back online it arrives as a draft that only the proposer sees; it is sent in.
+        mine.context.set_offline(False)
+        wait_outbox_empty(mine, timeout_ms=30_000)
+        link = mine.locator("[data-outbox-pending=proposal] li[data-state=synced] a").first
+        link.click()
+        mine.wait_for_url(re.compile(r"/proposals/\d+$"))
+        url = mine.url
+        expect(mine.locator("#proposal-status")).to_have_text("草稿")
+        expect(mine.locator("#proposers")).to_have_text("孙车工 60 %、褚车工 40 %")
+        expect(mine.locator(".photos img")).to_have_count(1)
+        mine.get_by_role("button", name="提交").click()
+        mine.wait_for_url(url)
+        expect(mine.locator("#proposal-status")).to_have_text("待部门意见")
+
+        # The workshop head recommends it; the proposer reads the opinion.
+        head = phones.of("H0001")
+        _step(
+            head,
+            url,
+            "opinion",
+            {"input[value=yes]": "", "textarea[name=note]": "车间推荐，可在全车间推广"},
+        )
+        _sees(mine, url, "评审中", "部门推荐", "车间推荐，可在全车间推广")
+
+        # The committee scores and adopts, naming the head as owner.
+        committee = phones.of("O0001")
+        _step(
+            committee,
+            url,
+            "score",
+            {
+                "input[name=technical]": "26",
+                "input[name=economic]": "27",
+                "input[name=scope]": "16",
+                "input[name=practicality]": "18",
+            },
+        )
+        _sees(mine, url, "评审中", "87 / 100")
+        due = (date.today() + timedelta(days=30)).isoformat()
+        _step(
+            committee,
+            url,
+            "decision",
+            {
+                "select[name=decision]": "adopt",
+                "textarea[name=reason]": "投入小、见效快，同意采纳",
+                "select[name=owner_id]": "~钱主任",
+                "textarea[name=plan]": "设备科一个月内装好过滤装置",
+                "input[name=due_on]": due,
+            },
+        )
+        _sees(mine, url, "已采纳，实施中", "投入小、见效快，同意采纳", "钱主任", due)
+
+        # The owner reports it done with the measured benefit and how it was computed.
+        _step(
+            head,
+            url,
+            "completion",
+            {
+                "input[name=benefit]": "48000",
+                "textarea[name=benefit_method]": "对比实施前后三个月的采购台账",
+            },
+        )
+        _sees(mine, url, "已实施", "48,000.00", "对比实施前后三个月的采购台账")
+
+        # The award.
+        _step(
+            committee, url, "award", {"select[name=grade]": "second", "input[name=amount]": "2000"}
+        )
+        _sees(mine, url, "已获奖", "二等奖 · 2,000.00")
+
+        # Every step reached the proposer's inbox.
+        mine.goto(base + "/notifications/")
+        for words in ("已提交", "部门推荐了您的建议", "打分", "评审决定：采纳", "已实施", "获奖了"):
+            expect(mine.locator("body")).to_contain_text(words)
+    finally:
+        phones.close()

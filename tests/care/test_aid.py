@@ -1,0 +1,136 @@
+"""Major-event mutual aid: report, acknowledge, act, close; the reporter follows it in the
+inbox; a target response time with an overdue flag."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.blueprints.care.parse import local_today
+from app.models import Notification
+from app.models.care import AidRequest, AidStatus, CareSupport
+from tests.helpers import text
+
+
+def test_a_member_reports_for_a_colleague_and_follows_it_to_the_close(client, auth, world, db):
+    member, officer = world.people["member"], world.people["care_officer"]
+    auth.login(member)
+    assert "大事互助" in text(client.get("/me"))
+    response = client.post(
+        "/care/aid/new",
+        data={
+            "for_whom": "colleague",
+            "colleague": world.worker.employee_no,
+            "event_type": "illness",
+            "happened_on": local_today().isoformat(),
+            "description": "突发脑溢血住院",
+        },
+    )
+    assert response.status_code == 303
+    request = db.session.scalar(
+        select(AidRequest).where(AidRequest.description == "突发脑溢血住院")
+    )
+    assert request.subject_id == world.worker.id and request.status is AidStatus.REPORTED
+    assert timedelta(hours=23) < request.respond_by - datetime.now(UTC) <= timedelta(hours=24)
+    told = db.session.scalars(
+        select(Notification.user_id).where(Notification.kind == "system.care_aid")
+    ).all()
+    assert officer.id in told and member.id not in told
+    auth.logout()
+
+    auth.login(officer)
+    url = f"/care/aid/{request.id}"
+    assert client.post(url + "/acknowledge", data={"note": "已收到"}).status_code == 303
+    acted = client.post(
+        url + "/act",
+        data={"note": "上门慰问", "amount": "800", "file_id": str(world.file.id)},
+    )
+    assert acted.status_code == 303
+    assert client.post(url + "/close", data={}).status_code == 303
+    again = client.post(url + "/acknowledge", data={})
+    assert again.status_code == 422 and "不能进行这一步" in text(again)
+    db.session.expire_all()
+    request = db.session.get(AidRequest, request.id)
+    assert request.status is AidStatus.CLOSED and str(request.aid_amount) == "800.00"
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(CareSupport)
+            .where(CareSupport.aid_request_id == request.id)
+        )
+        == 1
+    )
+    auth.logout()
+
+    auth.login(member)
+    inbox = db.session.scalars(
+        select(Notification.title)
+        .where(Notification.user_id == member.id, Notification.kind == "system.care_aid_status")
+        .order_by(Notification.id)
+    ).all()
+    assert inbox == [
+        "您的大事互助申请：已受理",
+        "您的大事互助申请：帮扶中",
+        "您的大事互助申请：已办结",
+    ]
+    page = text(client.get(url))
+    assert "已办结" in page and "上门慰问" in page
+    assert "计入档案" not in page  # the member never sees the file link
+
+
+def test_bad_aid_input_is_refused_in_chinese_and_writes_nothing(client, auth, world, db):
+    auth.login(world.people["member"])
+    before = db.session.scalar(select(func.count(AidRequest.id)))
+    for fields, message in [
+        ({"for_whom": "colleague", "colleague": "NOBODY"}, "没有这个工号的同事"),
+        ({"happened_on": (local_today() + timedelta(days=5)).isoformat()}, "日期不能晚于"),
+        ({"description": ""}, "该字段是必填字段"),
+        ({"description": "病\x00了"}, "控制字符"),
+        ({"event_type": "lottery"}, "请从给出的选项中选择"),
+    ]:
+        data = {
+            "for_whom": "self",
+            "event_type": "illness",
+            "happened_on": local_today().isoformat(),
+            "description": "住院",
+            **fields,
+        }
+        response = client.post("/care/aid/new", data=data)
+        assert response.status_code == 422 and message in text(response), fields
+    assert db.session.scalar(select(func.count(AidRequest.id))) == before
+
+
+def test_requests_past_their_target_time_are_flagged_and_reminded(client, auth, world, db):
+    from app.blueprints.care.jobs import remind
+
+    request = db.session.get(AidRequest, world.aid_request.id)
+    request.respond_by = datetime.now(UTC) - timedelta(hours=1)
+    db.session.commit()
+    auth.login(world.people["care_officer"])
+    listing = text(client.get("/care/aid"))
+    assert "已超时" in listing
+    home = text(client.get("/"))
+    assert "2 件互助申请待办（1 件已超时）" in home
+    assert remind()["aid_overdue"] == 1
+
+
+def test_statistics_count_aid_given_to_a_file_once(client, auth, world, db):
+    from app.blueprints.care.queries import stats
+
+    auth.login(world.people["care_officer"])
+    today = local_today().isoformat()
+    client.post(
+        f"/care/files/{world.file.id}/supports",
+        data={"kind": "money", "given_on": today, "amount": "200", "description": "慰问金"},
+    )
+    client.post(
+        f"/care/aid/{world.other_aid.id}/act",
+        data={"note": "送去慰问金", "amount": "300", "file_id": str(world.file.id)},
+    )
+    client.post(f"/care/aid/{world.aid_request.id}/act", data={"note": "探望", "amount": "100"})
+    figures = stats(local_today().year)
+    assert str(figures["year_total"]) == "600.00"
+    assert dict((m, str(v)) for m, v in figures["by_month"])[local_today().month] == "600.00"
+    assert {name: str(amount) for name, amount, _n in figures["by_dept"]} == {"装配车间": "600.00"}
+    page = text(client.get(f"/care/stats?year={local_today().year}"))
+    assert "¥600.00" in page and "装配车间" in page
+    assert client.get("/care/stats?year=abc").status_code == 200

@@ -1,0 +1,198 @@
+"""Visits and sign-offs through the outbox (`care_visit`, `care_signoff`), plan coverage,
+campaigns with their budget and summary, and the care officer's offline kit."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.blueprints.care.parse import local_today
+from app.blueprints.care.services import files, visits
+from app.models.care import CampaignRecipient, CareVisit
+from app.navigation import offline_urls
+from tests.factories import make_user
+from tests.helpers import text
+
+
+def _record(kind, data, record_id=None, photos=()):
+    return {
+        "id": record_id or str(uuid.uuid4()),
+        "kind": kind,
+        "captured_at": datetime.now(UTC).isoformat(),
+        "data": data,
+        "photos": list(photos),
+    }
+
+
+def _second_target(world, db):
+    """Another extreme-hardship file on the plan, not yet visited."""
+    officer = world.people["care_officer"]
+    worker = make_user(name="第二户")
+    file = files.open_file(
+        officer,
+        {
+            "worker": worker.employee_no,
+            "level": "extreme",
+            "cause": "disability",
+            "opened_on": (local_today() - timedelta(days=3)).isoformat(),
+        },
+    )
+    visits.add_targets(officer, world.plan, {"file_id": str(file.id)})
+    db.session.commit()
+    return file
+
+
+def test_a_visit_synced_twice_is_recorded_once_and_moves_the_coverage(client, auth, world, db):
+    file = _second_target(world, db)
+    auth.login(world.people["care_officer"])
+    plan_url = f"/care/plans/{world.plan.id}"
+    assert "已走访 1 / 2 户" in text(client.get(plan_url))
+    record = _record(
+        "care_visit",
+        {
+            "file_id": str(file.id),
+            "plan_id": str(world.plan.id),
+            "visited_on": local_today().isoformat(),
+            "visitors": "陈帮扶、分会主席",
+            "given": "米面油",
+            "amount": "500",
+            "situation": "轮椅需要更换",
+            "needs": "申请残联补贴",
+        },
+    )
+    first = client.post("/sync", json={"device": "p1", "records": [record]}).get_json()
+    again = client.post("/sync", json={"device": "p1", "records": [record]}).get_json()
+    assert [first["results"][0]["status"], again["results"][0]["status"]] == [
+        "created",
+        "duplicate",
+    ]
+    assert first["results"][0]["url"] == again["results"][0]["url"]
+    assert (
+        db.session.scalar(select(func.count(CareVisit.id)).where(CareVisit.file_id == file.id)) == 1
+    )
+    assert "已走访 2 / 2 户" in text(client.get(plan_url))
+    shown = text(client.get(first["results"][0]["url"]))
+    assert "轮椅需要更换" in shown and "申请残联补贴" in shown
+
+
+def test_a_visit_record_that_cannot_be_saved_says_why(client, auth, world, db):
+    auth.login(world.people["care_officer"])
+    stranger = make_user(name="不在档")
+    cases = [
+        ({"file_id": "999999"}, "file_id"),
+        ({"visited_on": "2001-01-01"}, "visited_on"),
+        ({"amount": "-5"}, "amount"),
+        ({"situation": "\x00"}, "data"),  # the sync envelope refuses NUL before the kind
+        ({"plan_id": str(world.plan.id), "file_id": "x"}, "file_id"),
+    ]
+    for fields, field in cases:
+        data = {
+            "file_id": str(world.file.id),
+            "visited_on": local_today().isoformat(),
+            "visitors": "帮扶专干",
+            "situation": "情况",
+            **fields,
+        }
+        result = client.post(
+            "/sync", json={"device": "p1", "records": [_record("care_visit", data)]}
+        ).get_json()["results"][0]
+        assert result["status"] == "invalid" and field in result["errors"], fields
+    # A member cannot send a visit: it is refused, not saved.
+    auth.logout()
+    auth.login(stranger)
+    data = {
+        "file_id": str(world.file.id),
+        "visited_on": local_today().isoformat(),
+        "visitors": "我",
+        "situation": "看看",
+    }
+    result = client.post(
+        "/sync", json={"device": "p9", "records": [_record("care_visit", data)]}
+    ).get_json()["results"][0]
+    assert result["status"] == "invalid" and "只有帮扶专干" in str(result["errors"])
+    assert db.session.scalar(select(func.count(CareVisit.id))) == 1
+
+
+def test_sign_off_on_the_phone_once_with_the_recipients_confirmation(client, auth, world, db):
+    auth.login(world.people["care_officer"])
+    recipient = world.recipient
+    wrong = _record("care_signoff", {"recipient_id": str(recipient.id), "confirmation": "张三"})
+    result = client.post("/sync", json={"device": "p1", "records": [wrong]}).get_json()
+    assert result["results"][0]["status"] == "invalid"
+    assert "姓名或工号后 4 位" in str(result["results"][0]["errors"])
+    right = _record(
+        "care_signoff", {"recipient_id": str(recipient.id), "confirmation": world.worker.name}
+    )
+    first = client.post("/sync", json={"device": "p1", "records": [right]}).get_json()
+    again = client.post("/sync", json={"device": "p1", "records": [right]}).get_json()
+    assert first["results"][0]["status"] == "created"
+    assert again["results"][0]["status"] == "duplicate"
+    twice = _record(
+        "care_signoff", {"recipient_id": str(recipient.id), "confirmation": world.worker.name}
+    )
+    result = client.post("/sync", json={"device": "p2", "records": [twice]}).get_json()
+    assert result["results"][0]["status"] == "invalid" and "已经签收过" in str(result["results"][0])
+    db.session.expire_all()
+    signed = db.session.get(CampaignRecipient, recipient.id)
+    assert signed.signed_at is not None and signed.signed_by_id == world.people["care_officer"].id
+    summary = text(client.get(f"/care/campaigns/{world.campaign.id}"))
+    assert "按部门汇总" in summary and "1 / 1" in summary and "¥50.00" in summary
+
+
+def test_recipients_by_department_and_list_stay_within_the_budget(client, auth, world, db):
+    auth.login(world.people["care_officer"])
+    url = f"/care/campaigns/{world.campaign.id}/recipients"
+    unknown = client.post(url, data={"mode": "list", "employee_nos": "NOPE1 NOPE2"})
+    assert unknown.status_code == 422 and "NOPE1" in text(unknown)
+    for _ in range(25):
+        make_user(department=world.people["member"].department)
+    dept = world.people["member"].department.parent_id
+    over = client.post(url, data={"mode": "department", "department_id": str(dept)})
+    assert over.status_code == 422 and "超过预算 1,000.00 元" in text(over)
+    assert (
+        db.session.scalar(
+            select(func.count(CampaignRecipient.id)).where(
+                CampaignRecipient.campaign_id == world.campaign.id
+            )
+        )
+        == 1
+    )
+    ok = client.post(
+        url,
+        data={"mode": "list", "employee_nos": f"{world.people['member'].employee_no}\n"},
+    )
+    assert ok.status_code == 303
+    negative = client.post(
+        "/care/campaigns/new",
+        data={
+            "title": "冬送温暖",
+            "kind": "winter",
+            "budget": "-100",
+            "gift": "棉衣",
+            "starts_on": local_today().isoformat(),
+            "ends_on": local_today().isoformat(),
+        },
+    )
+    assert negative.status_code == 422 and "金额不能为负数" in text(negative)
+
+
+def test_the_care_officers_offline_kit_has_the_visit_forms_of_their_open_plans(app, world):
+    officer = world.people["care_officer"]
+    with app.test_request_context("/"):
+        urls = offline_urls(officer)
+        others = {r: offline_urls(world.people[r]) for r in ("member", "admin", "organizer")}
+    form = f"/care/plans/{world.plan.id}/visit/{world.file.id}"
+    assert form in urls and f"/care/files/{world.file.id}" in urls
+    assert f"/care/campaigns/{world.campaign.id}/signoff" in urls
+    for role, theirs in others.items():
+        assert "/care/aid/mine" in theirs
+        assert not any(u.startswith(("/care/files", "/care/plans")) for u in theirs), role
+
+
+def test_the_visit_form_is_an_outbox_form_of_kind_care_visit(client, auth, world):
+    auth.login(world.people["care_officer"])
+    page = text(client.get(f"/care/plans/{world.plan.id}/visit/{world.file.id}"))
+    assert 'data-outbox="care_visit"' in page
+    assert f'name="file_id" type="hidden" value="{world.file.id}"' in page
+    signoff = text(client.get(f"/care/campaigns/{world.campaign.id}/signoff"))
+    assert 'data-outbox="care_signoff"' in signoff

@@ -1,0 +1,185 @@
+"""A competition's points come from the records by its rules: the standings equal what the
+rules give, a changed rule recomputes them, and a withdrawn record takes its points away."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from app.blueprints.competitions import points
+from app.blueprints.proposals import services as proposal_services
+from app.blueprints.safety import services as safety
+from app.extensions import db as _db
+from app.models import Role
+from app.models._types import utcnow
+from app.models.activities import ActivityKind, Participation, ParticipationStatus, RoundScore
+from app.models.competitions import PointSource
+from tests.activities.factories import make_activity
+from tests.factories import make_user
+from tests.helpers import text
+from tests.proposals.conftest import advance
+from tests.safety.factories import assign, make_area, make_checklist, make_hazard, step
+
+RULES = {
+    "points_proposal_adopted": "10",
+    "points_proposal_benefit": "1",
+    "points_hazard_verified": "5",
+    "points_patrol_on_plan": "2",
+    "points_training_passed": "3",
+    "points_drill_score": "",
+}
+
+
+@pytest.fixture
+def contest(cast, client, auth):
+    now = utcnow()
+    competition = make_activity(
+        ActivityKind.COMPETITION,
+        title="安康杯",
+        starts_at=now - timedelta(days=10),
+        ends_at=now + timedelta(days=10),
+        rounds=1,
+    )
+    auth.login(cast.organizer)
+    assert client.post(f"/competitions/{competition.id}/rules", data=RULES).status_code == 303
+    auth.logout()
+    return competition
+
+
+def _patrol(inspector, area):
+    version = safety.checklist_for(area)
+    answers = [{"item_id": i.id, "answer": "yes", "note": ""} for i in version.items]
+    safety.record_patrol(
+        inspector, {"area_id": area.id, "checklist_id": version.id, "answers": answers}
+    )
+    _db.session.commit()
+
+
+def _totals(client, activity) -> dict[str, float]:
+    page = client.get(f"/competitions/{activity.id}").get_data(as_text=True)
+    return {
+        name: float(total)
+        for name, total in re.findall(r'<li data-name="([^"]+)" data-total="([^"]+)">', page)
+    }
+
+
+def test_points_equal_the_rules_recompute_and_leave_with_a_withdrawn_record(
+    client,
+    auth,
+    cast,
+    contest,
+    db,
+):
+    # Proposals: one adopted (60 / 40), one implemented with 48,000 yuan a year.
+    adopted = advance(cast, "adopted")
+    advance(cast, "implemented", title="刀具刃磨夹具")
+    # Hazards: one verified, one rejected, one still open — all reported by the outsider.
+    officer, other_officer = cast.officer, make_user(Role.SAFETY_OFFICER, name="周验收")
+    area = make_area(department=cast.workshop)
+    make_checklist()
+    verified = make_hazard(reporter=cast.outsider, area=area, title="护栏松动")
+    assign(verified, officer, cast.inspector)
+    step(verified, cast.inspector, "start")
+    step(verified, cast.inspector, "rectify")
+    step(verified, other_officer, "verify")
+    step(make_hazard(reporter=cast.outsider, area=area, title="地面油污"), officer, "reject")
+    make_hazard(reporter=cast.outsider, area=area, title="灯不亮")
+    # Patrols: one of a planned area, one of an area without a plan.
+    safety.save_plan(
+        officer,
+        {
+            "inspector_id": cast.inspector.id,
+            "area_id": area.id,
+            "weekdays": ["0", "1", "2", "3", "4"],
+        },
+    )
+    _patrol(cast.inspector, area)
+    _patrol(cast.inspector, make_area(department=cast.workshop))
+    # A training the inspector passed, and the organizer's own score for the outsider.
+    training = make_activity(
+        ActivityKind.TRAINING,
+        starts_at=utcnow() - timedelta(days=2),
+        ends_at=utcnow() - timedelta(days=1),
+    )
+    db.session.add(
+        Participation(
+            activity_id=training.id,
+            user_id=cast.inspector.id,
+            status=ParticipationStatus.CONFIRMED,
+            score=80,
+            passed=True,
+        )
+    )
+    place = Participation(
+        activity_id=contest.id, user_id=cast.outsider.id, status=ParticipationStatus.CONFIRMED
+    )
+    db.session.add(place)
+    db.session.flush()
+    db.session.add(RoundScore(participation_id=place.id, round_no=1, score=7))
+    db.session.commit()
+
+    auth.login(cast.proposer)
+    # 孙车工: 60 % of two adopted (10 each) + 60 % of 4.8 benefit points.
+    expected = {"孙车工": 14.88, "褚车工": 9.92, "刘职工": 5 + 7, "张群监": 2 + 3}
+    assert _totals(client, contest) == expected
+    people, teams = points.leaderboard(contest)
+    sources = {s.name: s.by_source for s in people}
+    assert sources["孙车工"] == {
+        PointSource.PROPOSAL_ADOPTED: 12,
+        PointSource.PROPOSAL_BENEFIT: 2.88,
+    }
+    assert sources["刘职工"] == {PointSource.HAZARD_VERIFIED: 5}
+    assert {t.name: t.total for t in teams} == {"车工班": 24.8, "装配车间": 12, "未分队": 5}
+    page = text(client.get(f"/competitions/{contest.id}"))
+    assert "护栏松动" in page and "地面油污" not in page and "灯不亮" not in page
+    assert "废切削液再生利用（份额 60 %）" in page
+    auth.logout()
+
+    # A changed rule recomputes every standing.
+    auth.login(cast.organizer)
+    changed = {**RULES, "points_hazard_verified": "8", "points_patrol_on_plan": ""}
+    assert client.post(f"/competitions/{contest.id}/rules", data=changed).status_code == 303
+    assert _totals(client, contest)["刘职工"] == 8 + 7
+    assert _totals(client, contest)["张群监"] == 3
+
+    # A withdrawn adoption takes its points away; so does the verified hazard rejected later.
+    proposal_services.revoke(cast.organizer, adopted, {"reason": "复核不成立"})
+    db.session.commit()
+    totals = _totals(client, contest)
+    assert totals["孙车工"] == 8.88 and totals["褚车工"] == 5.92
+
+
+def test_rules_refuse_bad_points_and_only_organizers_set_them(client, auth, cast, contest, db):
+    auth.login(cast.organizer)
+    for value, message in (
+        ("-1", "请输入 0 到 10000 之间的数。"),
+        ("abc", "请输入数字。"),
+        ("1\x00", "请输入数字。"),
+    ):
+        response = client.post(
+            f"/competitions/{contest.id}/rules", data={**RULES, "points_hazard_verified": value}
+        )
+        assert response.status_code == 422 and message in text(response)
+    assert points.rules_of(contest)[PointSource.HAZARD_VERIFIED] == 5
+    response = client.post(f"/competitions/{contest.id}/brief", data={"plan": "方案\x00"})
+    assert response.status_code == 422 and "空字符" in text(response)
+    assert (
+        client.post(
+            f"/competitions/{contest.id}/brief",
+            data={"plan": "全员参与", "assessment": "按记录计分", "result": ""},
+        ).status_code
+        == 303
+    )
+    auth.logout()
+    for person in (cast.outsider, cast.officer, cast.inspector):
+        auth.login(person)
+        assert client.get(f"/competitions/{contest.id}/rules").status_code == 403
+        assert client.post(f"/competitions/{contest.id}/rules", data=RULES).status_code == 403
+        assert client.post(f"/competitions/{contest.id}/brief", data={}).status_code == 403
+        page = client.get(f"/competitions/{contest.id}")
+        assert page.status_code == 200 and "全员参与" in text(page)
+        auth.logout()
+    event = make_activity(ActivityKind.EVENT)
+    auth.login(cast.organizer)
+    assert client.get(f"/competitions/{event.id}").status_code == 404
+    assert client.get(f"/competitions/{event.id}/rules").status_code == 404

@@ -1,0 +1,151 @@
+"""Bad input is refused with a clear Chinese message and writes nothing."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import Notification
+from app.models.proposals import (
+    Proposal,
+    ProposalAuthor,
+    ProposalEvent,
+    ProposalReview,
+    ProposalStatus,
+)
+from tests.helpers import text
+from tests.proposals.conftest import COMPLETE, advance
+
+
+def _counts(db) -> tuple:
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Proposal, ProposalAuthor, ProposalEvent, ProposalReview, Notification)
+    )
+
+
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        (
+            {"share": "60", "coauthors[0][employee_no]": "P2", "coauthors[0][share]": "140"},
+            "共同建议人 1：份额不能超过 100 %，这里填的是 140 %。",
+        ),
+        ({"share": "150"}, "份额不能超过 100 %，这里填的是 150 %。"),
+        (
+            {"share": "70", "coauthors[0][employee_no]": "P2", "coauthors[0][share]": "20"},
+            "份额合计为 90 %，必须正好是 100 %。",
+        ),
+        (
+            {"share": "50", "coauthors[0][employee_no]": "NOBODY", "coauthors[0][share]": "50"},
+            "没有工号为“NOBODY”的会员。",
+        ),
+        ({"title": "切削液\x00再生"}, "文字中含有空字符（NUL），请删除后重试。"),
+        ({"proposed_change": "\x00"}, "文字中含有空字符（NUL），请删除后重试。"),
+        ({"category": "perpetual-motion"}, "请从给出的选项中选择。"),
+    ],
+)
+def test_a_proposal_with_bad_input_is_refused_and_nothing_is_written(
+    client, auth, cast, db, form, message
+):
+    auth.login(cast.proposer)
+    before = _counts(db)
+    response = client.post("/proposals/new", data={**COMPLETE, **form, "action": "submit"})
+    assert response.status_code == 422
+    assert message in text(response)
+    assert _counts(db) == before
+
+
+def test_a_rubric_score_over_its_weight_is_refused(client, auth, cast, db):
+    proposal = advance(cast, "reviewing")
+    auth.login(cast.organizer)
+    before = _counts(db)
+    response = client.post(
+        f"/proposals/{proposal.id}/score",
+        data={"technical": "31", "economic": "20", "scope": "10", "practicality": "10"},
+    )
+    assert response.status_code == 422
+    assert "技术水平最多 30 分，31.0 超过了上限。" in text(response)
+    assert _counts(db) == before and proposal.score is None
+
+
+def test_a_changed_weight_changes_the_limit(client, auth, cast, db):
+    proposal = advance(cast, "reviewing")
+    auth.login(cast.organizer)
+    refused = client.post(
+        "/proposals/settings/weights",
+        data={
+            "weight_technical": "40",
+            "weight_economic": "30",
+            "weight_scope": "20",
+            "weight_practicality": "20",
+        },
+    )
+    assert refused.status_code == 422 and "权重合计为 110，必须正好是 100。" in text(refused)
+    assert (
+        client.post(
+            "/proposals/settings/weights",
+            data={
+                "weight_technical": "40",
+                "weight_economic": "20",
+                "weight_scope": "20",
+                "weight_practicality": "20",
+            },
+        ).status_code
+        == 303
+    )
+    scores = {"technical": "35", "economic": "20", "scope": "10", "practicality": "10"}
+    assert client.post(f"/proposals/{proposal.id}/score", data=scores).status_code == 303
+    assert proposal.score == 75
+    over = client.post(f"/proposals/{proposal.id}/score", data={**scores, "economic": "25"})
+    assert over.status_code == 422 and "经济效益最多 20 分" in text(over)
+
+
+def test_a_benefit_without_its_method_is_refused(client, auth, cast, db):
+    proposal = advance(cast, "adopted")
+    auth.login(cast.owner)
+    before = _counts(db)
+    for data, message in (
+        ({"benefit": "48000", "benefit_method": ""}, "请说明效益的计算方法"),
+        ({"benefit": "-5", "benefit_method": "台账"}, "请输入 0 到 100000000000 之间的数。"),
+        ({"benefit": "很多", "benefit_method": "台账"}, "请输入数字。"),
+        ({"benefit": "NaN", "benefit_method": "台账"}, "请输入数字。"),
+        ({"benefit": "100", "benefit_method": "台\x00账"}, "文字中含有空字符（NUL）"),
+    ):
+        response = client.post(f"/proposals/{proposal.id}/completion", data=data)
+        assert response.status_code == 422, data
+        assert message in text(response), data
+    assert _counts(db) == before
+    assert proposal.status is ProposalStatus.ADOPTED and proposal.benefit is None
+
+
+def test_adopting_needs_an_owner_a_plan_and_a_date_from_today(client, auth, cast, db):
+    proposal = advance(cast, "scored")
+    auth.login(cast.organizer)
+    before = _counts(db)
+    response = client.post(
+        f"/proposals/{proposal.id}/decision",
+        data={
+            "decision": "adopt",
+            "reason": "好",
+            "owner_id": "999999",
+            "plan": "",
+            "due_on": "2000-01-01",
+        },
+    )
+    page = text(response)
+    assert response.status_code == 422
+    assert "请从给出的选项中选择。" in page and "该字段是必填字段。" in page
+    assert "请选择今天或以后的日期。" in page
+    assert _counts(db) == before and proposal.status is ProposalStatus.REVIEWING
+
+
+def test_an_award_needs_a_grade_and_a_sane_amount(client, auth, cast, db):
+    proposal = advance(cast, "implemented")
+    auth.login(cast.organizer)
+    response = client.post(
+        f"/proposals/{proposal.id}/award", data={"grade": "gold", "amount": "1e99"}
+    )
+    assert response.status_code == 422
+    assert "请从给出的选项中选择。" in text(response) and "请输入 0 到 10000000 之间的数。" in text(
+        response
+    )
+    assert proposal.status is ProposalStatus.IMPLEMENTED

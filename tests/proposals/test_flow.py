@@ -1,0 +1,215 @@
+"""A proposal through the pages, from a draft to the award: each step writes the timeline,
+notifies the proposers, and the proposers read every decision with its reason."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.blueprints.proposals.jobs import alert_overdue
+from app.blueprints.proposals.services.common import local_today
+from app.models import Notification
+from app.models.proposals import Proposal, ProposalStatus
+from tests.helpers import text
+from tests.proposals.conftest import COMPLETE, advance
+
+
+def _notes(db, user) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Notification.title)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.id)
+        )
+    )
+
+
+def test_from_a_draft_to_the_award_through_the_pages(client, auth, cast, db):
+    auth.login(cast.proposer)
+    # A draft needs only a title and is kept.
+    response = client.post("/proposals/new", data={"title": "切削液再生", "action": "draft"})
+    assert response.status_code == 303
+    proposal = db.session.scalar(select(Proposal))
+    assert proposal.status is ProposalStatus.DRAFT
+    url = f"/proposals/{proposal.id}"
+    assert "草稿" in text(client.get(url))
+    # Sending in an incomplete draft says what is missing.
+    refused = client.post(url + "/submit")
+    assert refused.status_code == 422 and "该字段是必填字段。" in text(refused)
+    # Completed on the edit page with a co-proposer, and sent in.
+    response = client.post(
+        url + "/edit",
+        data={
+            **COMPLETE,
+            "share": "70",
+            "coauthors[0][employee_no]": "P2",
+            "coauthors[0][share]": "30",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 303
+    assert proposal.status is ProposalStatus.SUBMITTED
+    assert sorted((a.user.name, a.share) for a in proposal.authors) == [
+        ("孙车工", 70),
+        ("褚车工", 30),
+    ]
+    assert proposal.department_id == cast.workshop.id
+    auth.logout()
+
+    # The department head recommends; the committee scores, adopts, awards.
+    auth.login(cast.head)
+    assert "部门意见" in text(client.get(url))
+    assert (
+        client.post(url + "/opinion", data={"recommend": "yes", "note": "车间推荐"}).status_code
+        == 303
+    )
+    auth.logout()
+    auth.login(cast.organizer)
+    scores = {"technical": "25", "economic": "27.5", "scope": "15", "practicality": "18"}
+    assert client.post(url + "/score", data=scores).status_code == 303
+    due = (local_today() + timedelta(days=30)).isoformat()
+    decision = {
+        "decision": "adopt",
+        "reason": "投入小、见效快，同意采纳",
+        "owner_id": str(cast.owner.id),
+        "plan": "设备科一个月内装好过滤装置",
+        "due_on": due,
+    }
+    assert client.post(url + "/decision", data=decision).status_code == 303
+    auth.logout()
+    auth.login(cast.owner)
+    assert (
+        client.post(
+            url + "/completion",
+            data={"benefit": "48,000", "benefit_method": "对比实施前后三个月的采购台账"},
+        ).status_code
+        == 303
+    )
+    auth.logout()
+    auth.login(cast.organizer)
+    assert (
+        client.post(url + "/award", data={"grade": "second", "amount": "2000"}).status_code == 303
+    )
+    auth.logout()
+
+    # The co-proposer sees every step and reason; both proposers were told of each.
+    auth.login(cast.coproposer)
+    page = text(client.get(url))
+    for seen in (
+        "车间推荐",
+        "85.5 / 100",
+        "采纳",
+        "投入小、见效快，同意采纳",
+        "设备科一个月内装好过滤装置",
+        due,
+        "48,000.00",
+        "对比实施前后三个月的采购台账",
+        "二等奖",
+        "2,000.00",
+        "已获奖",
+    ):
+        assert seen in page, seen
+    for person in (cast.proposer, cast.coproposer):
+        titles = _notes(db, person)
+        assert len(titles) == 6, titles  # sent in, recommended, scored, decided, done, awarded
+        assert any("采纳" in t for t in titles) and any("获奖" in t for t in titles)
+    assert proposal.status is ProposalStatus.AWARDED
+    assert [e.action.value for e in proposal.events] == [
+        "create",
+        "submit",
+        "recommend",
+        "score",
+        "decide",
+        "complete",
+        "award",
+    ]
+
+
+def test_a_declined_proposal_shows_its_reason_to_the_proposer(client, auth, cast, db):
+    proposal = advance(cast, "scored")
+    auth.login(cast.organizer)
+    url = f"/proposals/{proposal.id}"
+    assert (
+        client.post(url + "/decision", data={"decision": "decline", "reason": ""}).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            url + "/decision", data={"decision": "decline", "reason": "与现行工艺冲突"}
+        ).status_code
+        == 303
+    )
+    auth.logout()
+    auth.login(cast.proposer)
+    page = text(client.get(url))
+    assert "不采纳" in page and "与现行工艺冲突" in page
+    assert "与现行工艺冲突" in [n.body for n in db.session.scalars(select(Notification))][-1]
+
+
+def test_a_workshop_without_a_head_has_the_committee_give_its_opinion(client, auth, cast, db):
+    from app.blueprints.proposals import services
+
+    services.set_heads(cast.organizer, cast.workshop, [])
+    db.session.commit()
+    proposal = advance(cast, "submitted")
+    auth.login(cast.head)
+    assert (
+        client.post(f"/proposals/{proposal.id}/opinion", data={"recommend": "yes"}).status_code
+        == 404
+    )
+    auth.logout()
+    auth.login(cast.organizer)
+    response = client.post(
+        f"/proposals/{proposal.id}/opinion", data={"recommend": "no", "note": "已有同类改造"}
+    )
+    assert response.status_code == 303
+    assert proposal.status is ProposalStatus.REVIEWING and proposal.recommended is False
+
+
+def test_withdrawing_an_adoption_declines_it_with_the_reason(client, auth, cast, db):
+    proposal = advance(cast, "implemented")
+    auth.login(cast.organizer)
+    response = client.post(
+        f"/proposals/{proposal.id}/revoke", data={"reason": "复核发现效益重复计算"}
+    )
+    assert response.status_code == 303
+    assert proposal.status is ProposalStatus.DECLINED
+    auth.logout()
+    auth.login(cast.proposer)
+    assert "复核发现效益重复计算" in text(client.get(f"/proposals/{proposal.id}"))
+
+
+def test_overdue_implementations_alert_the_owner_once_a_day(cast, db):
+    proposal = advance(cast, "adopted")
+    proposal.due_on = local_today() - timedelta(days=1)
+    db.session.commit()
+    assert alert_overdue() == 1
+    assert alert_overdue() == 0  # once a day
+    assert alert_overdue(local_today() + timedelta(days=1)) == 1
+    db.session.commit()
+    titles = _notes(db, cast.owner)
+    assert sum("逾期" in t for t in titles) == 2
+
+
+def test_drafts_are_deleted_only_by_their_proposer(client, auth, cast, db):
+    proposal = advance(cast, "draft")
+    auth.login(cast.coproposer)
+    assert client.post(f"/proposals/{proposal.id}/delete").status_code == 403
+    auth.logout()
+    auth.login(cast.proposer)
+    assert client.post(f"/proposals/{proposal.id}/delete").status_code == 303
+    assert db.session.scalar(select(func.count(Proposal.id))) == 0
+
+
+def test_home_cards_show_drafts_and_work_waiting_and_me_leads_to_proposals(client, auth, cast):
+    advance(cast, "draft")
+    advance(cast, "submitted")
+    auth.login(cast.proposer)
+    home = text(client.get("/"))
+    assert "合理化建议" in home and "有 1 份草稿待完成。" in home
+    assert "/proposals/" in text(client.get("/me")) and "我的合理化建议" in text(client.get("/me"))
+    auth.logout()
+    auth.login(cast.head)
+    assert "待您处理的建议" in text(client.get("/"))
+    auth.logout()
+    auth.login(cast.outsider)
+    assert "建议" not in text(client.get("/")).split('id="home-cards"')[1]

@@ -1,0 +1,82 @@
+# ruff: noqa: E501  (SQL literals read best on one line)
+"""Migration 0012: the safety suggestions become proposals of the category "safety", their
+answers replies on the timeline; going back restores them."""
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, text
+
+from app import create_app
+
+
+def test_suggestions_become_safety_proposals_and_come_back(tmp_path):
+    url = "sqlite:///" + str(tmp_path / "m.db")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True}, str(tmp_path / "i"))
+    with app.app_context():
+        upgrade(revision="0005_sync")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO departments (id, name, kind, parent_id, created_at) VALUES "
+                    "(1, '装配车间', 'workshop', NULL, '2026-11-01'), (2, '总装一班', 'team', 1, '2026-11-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, employee_no, name, department_id, password_hash, active, "
+                    "must_change_password, created_at) VALUES "
+                    "(1, 'M1', '刘职工', 2, 'x', 1, 0, '2026-11-01'), (2, 'S1', '李安全', 1, 'x', 1, 0, '2026-11-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO areas (id, name, kind, department_id, description, active, created_at) "
+                    "VALUES (1, '总装线', 'production', 1, '', 1, '2026-11-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO safety_suggestions (id, author_id, area_id, title, body, answer, "
+                    "answered_by_id, answered_at, created_at) VALUES "
+                    "(5, 1, 1, '增设洗眼器', '总装线使用清洗剂', '下周安装', 2, '2026-11-03', '2026-11-02'), "
+                    "(6, 1, NULL, '地面防滑', '雨天门口湿滑', NULL, NULL, NULL, '2026-11-04')"
+                )
+            )
+        upgrade()
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT title, category, status, current_state, proposed_change, department_id, "
+                    "legacy_suggestion_id FROM proposals ORDER BY legacy_suggestion_id"
+                )
+            ).all()
+            assert [tuple(r) for r in rows] == [
+                ("增设洗眼器", "safety", "submitted", "总装线", "总装线使用清洗剂", 1, 5),
+                ("地面防滑", "safety", "submitted", "", "雨天门口湿滑", 1, 6),
+            ]
+            events = conn.execute(
+                text(
+                    "SELECT p.legacy_suggestion_id, e.action, e.actor_id, e.note FROM proposal_events e "
+                    "JOIN proposals p ON p.id = e.proposal_id ORDER BY e.id"
+                )
+            ).all()
+            assert [tuple(e) for e in events] == [
+                (5, "submit", 1, ""),
+                (5, "answer", 2, "下周安装"),
+                (6, "submit", 1, ""),
+            ]
+            assert conn.execute(
+                text("SELECT user_id, share, is_lead FROM proposal_authors")
+            ).all() == [(1, 100, 1), (1, 100, 1)]
+        downgrade(revision="0005_sync")
+        with engine.connect() as conn:
+            back = conn.execute(
+                text(
+                    "SELECT id, title, body, answer, answered_by_id FROM safety_suggestions ORDER BY id"
+                )
+            ).all()
+            assert [tuple(r) for r in back] == [
+                (5, "增设洗眼器", "总装线使用清洗剂", "下周安装", 2),
+                (6, "地面防滑", "雨天门口湿滑", None, None),
+            ]
+        engine.dispose()
