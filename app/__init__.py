@@ -33,6 +33,7 @@ FEATURES = (
     "care",
     "proposals",
     "competitions",
+    "congress",
 )
 
 # 2026-11-23 09:12 and 2026-11-23: what `datetimeformat`, `format_date` and the like write

@@ -4,6 +4,7 @@ from app.models import (  # noqa: F401  (the safety network's tables)
     activities,  # noqa: F401  (tables of the activities blueprint)
     care,  # noqa: F401  (needy-worker files, visits, aid, campaigns)
     competitions,
+    congress,  # noqa: F401  (democratic management)
     hazards,
     proposals,
     safety,

@@ -23,6 +23,7 @@ def _context(db) -> DemoContext:
             employee_no=no,
             name=no,
             password="demo1234",
+            check_rules=False,
             roles=roles,
             department=departments["装配车间/总装一班"],
             must_change_password=False,

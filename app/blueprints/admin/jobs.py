@@ -7,7 +7,7 @@ from flask_babel import force_locale
 
 from app.blueprints.admin import roster
 from app.extensions import db
-from app.jobs import app_task
+from app.jobs import app_task, enqueue_after_commit
 from app.models import RosterImport, User
 from app.models._types import utcnow
 
@@ -36,3 +36,20 @@ def run_import(import_id: int) -> str:
             db.session.commit()
             return "failed"
         return "done"
+
+
+def start_import(rows, ignored, filename: str, initial_password: str, actor) -> RosterImport:
+    """Keep the parsed file and queue its import (after the caller's commit)."""
+    job = RosterImport(
+        actor_id=actor.id,
+        filename=(filename or "")[:255],
+        rows=[[line, values] for line, values in rows],
+        ignored=list(ignored),
+        total=len(rows),
+        reports=[],
+        password_hash=roster.hash_password(initial_password),
+    )
+    db.session.add(job)
+    db.session.flush()
+    enqueue_after_commit(run_import, job.id)
+    return job

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
-from app.jobs import enqueue_after_commit
 from app.models import Department, Role, RosterImport, User
 from app.models._types import utcnow
 from app.services import audit
@@ -370,25 +369,6 @@ def audit_import(reports, actor) -> None:
 # under a second on a loaded 2-core machine, bench/roster_import.py), so log-ins and syncs
 # go on while 5,000 rows go in.
 BATCH_ROWS = 25
-
-
-def start_import(rows, ignored, filename: str, initial_password: str, actor) -> RosterImport:
-    """Keep the parsed file and queue its import (after the caller's commit)."""
-    from app.blueprints.admin.jobs import run_import
-
-    job = RosterImport(
-        actor_id=actor.id,
-        filename=(filename or "")[:255],
-        rows=[[line, values] for line, values in rows],
-        ignored=list(ignored),
-        total=len(rows),
-        reports=[],
-        password_hash=hash_password(initial_password),
-    )
-    db.session.add(job)
-    db.session.flush()
-    enqueue_after_commit(run_import, job.id)
-    return job
 
 
 def continue_import(job: RosterImport) -> None:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.blueprints.admin import bp, roster
+from app.blueprints.admin import bp, jobs, roster
 from app.blueprints.admin.forms import (
     DepartmentForm,
     NewUserForm,
@@ -321,7 +321,7 @@ def import_roster():
                 form.file.errors = list(form.file.errors) + [str(error)]
                 status = 422
             else:
-                job = roster.start_import(
+                job = jobs.start_import(
                     rows, ignored, upload.filename, form.initial_password.data, current_user
                 )
                 db.session.commit()

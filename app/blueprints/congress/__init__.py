@@ -1,0 +1,41 @@
+"""Democratic management (民主管理) at /congress: the workers' congress (职代会), its motions
+(提案), democratic evaluation of leaders (民主评议) and open notices (厂务公开).
+
+Who does what (the role model):
+- **Organizers and the chairman (admin)** run the congress: sessions, delegates, documents,
+  the plenary meeting (an activity of the activities feature, so delegates check in there
+  with their codes and the organizer scans them on its check-in page), evaluation rounds and
+  notices. Together they are the **motions committee** (提案工作委员会): they accept a
+  submitted motion, turn it into a suggestion, or decline it with a reason, and hand an
+  accepted one to a lead department (and co-departments) with a deadline. They alone see
+  evaluation results, and only once a round has closed with at least k ballots.
+- **Delegates** are people named delegates of a session (by department, with a term); they
+  draft motions and co-sign each other's. A draft needs `COSIGNERS_NEEDED` co-signers.
+- **Department contacts** (提案联络人) are designated per session and department by the
+  organizers; they answer the motions handed to their department (A/B/C). A department may
+  have several; anyone may be one, delegate or not.
+- **Every member** reads the public motion list and the session report, reads the notices of
+  their audience (a read receipt is kept), asks questions under them, and votes in the
+  evaluation rounds they are eligible for (the session's delegates, or members of the
+  round's departments).
+
+Delegate training is a training of the activities feature (a link on the session page).
+"""
+
+from flask import Blueprint
+
+from app.features import registry
+
+bp = Blueprint("congress", __name__, template_folder="templates")
+
+
+def init_app(app):
+    from . import cards, demo, jobs, routes  # noqa: F401  (routes attach to bp)
+
+    app.register_blueprint(bp, url_prefix="/congress")
+    reg = registry(app)
+    reg.cards(cards.congress_cards, order=60)
+    reg.offline(cards.notice_kit)
+    reg.daily_job("congress.terms", jobs.remind_terms)
+    reg.daily_job("congress.overdue_motions", jobs.alert_overdue_motions)
+    reg.demo(demo.load)

@@ -1,0 +1,88 @@
+"""Who may do what in the congress feature (see the package docstring for the role model)."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Role, User
+from app.models.congress import CongressSession, Delegate, DepartmentContact
+
+MANAGERS = (Role.ORGANIZER, Role.ADMIN)
+
+
+def is_manager(user) -> bool:
+    """Organizers and the chairman: they run the congress and are the motions committee."""
+    return bool(user.is_authenticated and user.has_role(*MANAGERS))
+
+
+def manager_ids() -> list[int]:
+    from app.models import UserRole
+
+    return list(
+        db.session.scalars(
+            select(User.id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role.in_(MANAGERS), User.active.is_(True))
+            .distinct()
+        )
+    )
+
+
+def current_session(today: date | None = None) -> CongressSession | None:
+    """The session whose term runs today (the latest one if several do), else the latest."""
+    from app.blueprints.congress.services.common import today as local_today
+
+    today = today or local_today()
+    running = db.session.scalar(
+        select(CongressSession)
+        .where(CongressSession.term_ends_on >= today)
+        .order_by(CongressSession.starts_on.desc(), CongressSession.id.desc())
+        .limit(1)
+    )
+    return running or db.session.scalar(
+        select(CongressSession).order_by(CongressSession.starts_on.desc()).limit(1)
+    )
+
+
+def delegate_of(user, session) -> Delegate | None:
+    if session is None or not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(Delegate).where(Delegate.session_id == session.id, Delegate.user_id == user.id)
+    )
+
+
+def contact_department_ids(user, session_id: int) -> set[int]:
+    """The departments whose motions `user` answers in a session."""
+    return set(
+        db.session.scalars(
+            select(DepartmentContact.department_id).where(
+                DepartmentContact.session_id == session_id,
+                DepartmentContact.user_id == user.id,
+            )
+        )
+    )
+
+
+def contact_ids(session_id: int, department_ids) -> list[int]:
+    ids = list(department_ids)
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(DepartmentContact.user_id)
+            .where(
+                DepartmentContact.session_id == session_id,
+                DepartmentContact.department_id.in_(ids),
+            )
+            .distinct()
+        )
+    )
+
+
+def in_departments(user, departments) -> bool:
+    """Is `user` in one of `departments` (a workshop includes its teams)?"""
+    ids = {d.id for d in departments}
+    department = user.department
+    return department is not None and (department.id in ids or department.parent_id in ids)

@@ -1,0 +1,139 @@
+"""Home cards and the field kit of the congress feature."""
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.blueprints.congress import queries
+from app.blueprints.congress.access import (
+    contact_department_ids,
+    current_session,
+    delegate_of,
+    is_manager,
+)
+from app.blueprints.congress.services import evaluations
+from app.extensions import db
+from app.models._types import utcnow
+from app.models.congress import EvaluationRound, Motion, MotionState, Notice, NoticeAttachment
+
+KIT_NOTICES = 30
+KIT_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+def congress_cards(user) -> list[dict]:
+    cards = []
+    unread = queries.unread_notices(user)
+    if unread:
+        cards.append(
+            {
+                "title": _("Open notices to read"),
+                "body": _("Company affairs made public: business, welfare, safety, personnel."),
+                "count": unread,
+                "url": url_for("congress.notices"),
+                "tone": "info",
+            }
+        )
+    now = utcnow()
+    for round_ in db.session.scalars(
+        select(EvaluationRound).where(
+            EvaluationRound.opens_at <= now, EvaluationRound.closes_at > now
+        )
+    ):
+        if evaluations.eligible(user, round_) and not evaluations.has_voted(user, round_):
+            cards.append(
+                {
+                    "title": _("Evaluation open: %(title)s", title=round_.title),
+                    "body": _("Your ballot is anonymous. Vote before it closes."),
+                    "url": url_for("congress.evaluation_show", round_id=round_.id),
+                    "tone": "warn",
+                }
+            )
+    session = current_session()
+    if session is None:
+        return cards
+    mine = _count(Motion.proposer_id == user.id, Motion.state == MotionState.ANSWERED)
+    if mine:
+        cards.append(
+            {
+                "title": _("Rate the answer to your motion"),
+                "body": _("Say whether the department's answer satisfies you."),
+                "count": mine,
+                "url": url_for("congress.motions", mine=1),
+                "tone": "warn",
+            }
+        )
+    departments = contact_department_ids(user, session.id)
+    if departments:
+        waiting = _count(
+            Motion.session_id == session.id,
+            Motion.state == MotionState.ASSIGNED,
+            Motion.lead_department_id.in_(departments),
+        )
+        if waiting:
+            cards.append(
+                {
+                    "title": _("Motions for your department to answer"),
+                    "body": _("Answer each by its deadline."),
+                    "count": waiting,
+                    "url": url_for("congress.motions", state="assigned"),
+                    "tone": "warn",
+                }
+            )
+    if is_manager(user):
+        waiting = _count(Motion.state == MotionState.SUBMITTED)
+        if waiting:
+            cards.append(
+                {
+                    "title": _("Motions awaiting the committee"),
+                    "body": _("Accept, turn into a suggestion or decline."),
+                    "count": waiting,
+                    "url": url_for("congress.motions", state="submitted"),
+                    "tone": "info",
+                }
+            )
+    elif delegate_of(user, session) is not None:
+        cards.append(
+            {
+                "title": _("Workers' congress: %(title)s", title=session.title),
+                "body": _("You are a delegate. Propose a motion or co-sign one."),
+                "url": url_for("congress.index"),
+                "tone": "ok",
+            }
+        )
+    return cards
+
+
+def _count(*where) -> int:
+    return db.session.scalar(select(func.count(Motion.id)).where(*where))
+
+
+def notice_kit(user) -> list[str]:
+    """The notice list and the latest notices of the reader's audience, readable offline,
+    with their attachments (newest first, up to KIT_ATTACHMENT_BYTES in all) and, for the
+    publisher, who has read them. One query: it runs on every page."""
+    latest = (
+        queries.notice_list(user)
+        .with_only_columns(Notice.id, Notice.publisher_id, Notice.pinned, Notice.published_at)
+        .limit(KIT_NOTICES)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(latest.c.id, latest.c.publisher_id, NoticeAttachment.id, NoticeAttachment.size)
+        .outerjoin(NoticeAttachment, NoticeAttachment.notice_id == latest.c.id)
+        .order_by(
+            latest.c.pinned.desc(),
+            latest.c.published_at.desc(),
+            latest.c.id.desc(),
+            NoticeAttachment.id,
+        )
+    ).all()
+    urls = [url_for("congress.index"), url_for("congress.notices")]
+    budget = KIT_ATTACHMENT_BYTES
+    for notice_id, publisher_id, attachment_id, size in rows:
+        urls.append(url_for("congress.notice_show", notice_id=notice_id))
+        if publisher_id == user.id:
+            urls.append(url_for("congress.notice_readers", notice_id=notice_id))
+        if attachment_id is not None and size <= budget:
+            budget -= size
+            urls.append(url_for("congress.attachment", attachment_id=attachment_id))
+    return list(dict.fromkeys(urls))

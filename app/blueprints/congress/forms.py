@@ -1,0 +1,225 @@
+"""The congress feature's forms, one per use."""
+
+from datetime import UTC
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.jobs import LOCAL_TZ
+from app.models.congress import (
+    AnswerClass,
+    Electorate,
+    NoticeCategory,
+    Satisfaction,
+)
+
+WHEN = "%Y-%m-%dT%H:%M"
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _date(label, required=True):
+    validators = [InputRequired(_l("Enter a date."))] if required else [Optional()]
+    return DateField(label, validators=validators)
+
+
+def _when(label):
+    return DateTimeLocalField(
+        label, format=WHEN, validators=[InputRequired(_l("Enter a date and time."))]
+    )
+
+
+def utc(value):
+    """A local (Beijing) time from a form, in UTC."""
+    return value.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def local(value):
+    return value.astimezone(LOCAL_TZ).replace(tzinfo=None)
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs the CSRF token (co-sign, submit, remove…)."""
+
+
+class SessionForm(FlaskForm):
+    term_no = IntegerField(
+        _l("Term (届)"),
+        validators=[InputRequired(_l("Enter a number.")), NumberRange(1, 999)],
+    )
+    session_no = IntegerField(
+        _l("Session (次)"),
+        validators=[InputRequired(_l("Enter a number.")), NumberRange(1, 99)],
+    )
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
+    )
+    starts_on = _date(_l("Starts on"))
+    ends_on = _date(_l("Ends on"))
+    place = StringField(_l("Place"), validators=[Length(max=120)])
+    agenda = TextAreaField(_l("Agenda"), validators=[Length(max=10000)])
+    term_ends_on = _date(_l("Delegates' term ends on"))
+
+
+class DelegateForm(FlaskForm):
+    employee_no = StringField(
+        _l("Employee number"), validators=[DataRequired(_l("Enter an employee number."))]
+    )
+    department = SelectField(_l("Elected by department"), coerce=int, validate_choice=True)
+    term_starts_on = _date(_l("Term starts on"))
+    term_ends_on = _date(_l("Term ends on"))
+
+
+class ContactForm(FlaskForm):
+    employee_no = StringField(
+        _l("Employee number"), validators=[DataRequired(_l("Enter an employee number."))]
+    )
+    department = SelectField(_l("Department"), coerce=int, validate_choice=True)
+
+
+class DocumentForm(FlaskForm):
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
+    )
+    file = FileField(lazy_pgettext("document", "File"))
+
+
+class MeetingForm(FlaskForm):
+    starts_at = _when(_l("Starts"))
+    ends_at = _when(_l("Ends"))
+    place = StringField(
+        _l("Place"), validators=[DataRequired(_l("Enter the place.")), Length(max=120)]
+    )
+
+
+class MotionForm(FlaskForm):
+    title = StringField(
+        lazy_pgettext("motion", "Subject"),
+        validators=[DataRequired(_l("Enter a title.")), Length(max=120)],
+    )
+    reasons = TextAreaField(
+        _l("Reasons"), validators=[DataRequired(_l("Say why this is needed.")), Length(max=5000)]
+    )
+    measures = TextAreaField(
+        _l("Proposed measures"),
+        validators=[DataRequired(_l("Say what you propose to do.")), Length(max=5000)],
+    )
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(
+        lazy_pgettext("motion", "Decision"),
+        choices=[
+            SelectChoice("accept", _l("Accept as a motion")),
+            SelectChoice("suggestion", _l("Turn into a suggestion")),
+            SelectChoice("decline", _l("Do not accept")),
+        ],
+        validators=[InputRequired(_l("Choose a decision."))],
+    )
+    note = TextAreaField(_l("Note or reason"), validators=[Length(max=2000)])
+    lead_department = SelectField(_l("Lead department"), coerce=int, validate_choice=True)
+    co_departments = MultiCheckboxField(_l("Co-departments"), coerce=int, validate_choice=True)
+    deadline = _date(lazy_pgettext("motion", "Answer by"), required=False)
+
+
+class AnswerForm(FlaskForm):
+    answer_class = RadioField(
+        _l("Implementation class"),
+        choices=[SelectChoice(c.value, c.label) for c in AnswerClass],
+        validators=[InputRequired(_l("Choose A, B or C."))],
+    )
+    answer = TextAreaField(
+        _l("Answer"), validators=[DataRequired(_l("Write the answer.")), Length(max=5000)]
+    )
+    reason = TextAreaField(_l("Reason (needed for class C)"), validators=[Length(max=2000)])
+
+
+class RateForm(FlaskForm):
+    rating = RadioField(
+        _l("Your rating"),
+        choices=[SelectChoice(s.value, s.label) for s in Satisfaction],
+        validators=[InputRequired(_l("Choose how satisfied you are."))],
+    )
+    note = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
+
+
+class RoundForm(FlaskForm):
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
+    )
+    electorate = RadioField(
+        _l("Who votes"),
+        choices=[SelectChoice(e.value, e.label) for e in Electorate],
+        default=Electorate.DELEGATES.value,
+        validators=[InputRequired(_l("Choose who votes."))],
+    )
+    session = SelectField(_l("Session"), coerce=int, validate_choice=True)
+    departments = MultiCheckboxField(_l("Departments"), coerce=int, validate_choice=True)
+    opens_at = _when(_l("Opens"))
+    closes_at = _when(_l("Closes"))
+    min_ballots = IntegerField(
+        _l("Results from how many ballots (k)"),
+        default=5,
+        validators=[InputRequired(_l("Enter a number.")), NumberRange(3, 10000)],
+    )
+    leaders = TextAreaField(
+        _l("Leaders to evaluate"),
+        validators=[DataRequired(_l("Name at least one leader to evaluate.")), Length(max=5000)],
+    )
+    dimensions = TextAreaField(
+        _l("Dimensions"),
+        validators=[DataRequired(_l("Name at least one dimension.")), Length(max=2000)],
+    )
+
+
+class NoticeForm(FlaskForm):
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
+    )
+    category = SelectField(
+        _l("Category"),
+        choices=[SelectChoice(c.value, c.label) for c in NoticeCategory],
+        validators=[InputRequired(_l("Choose a category."))],
+    )
+    body = TextAreaField(
+        lazy_pgettext("notice", "Text"),
+        validators=[DataRequired(_l("Write the notice.")), Length(max=20000)],
+    )
+    departments = MultiCheckboxField(
+        _l("Only for these departments"), coerce=int, validate_choice=True
+    )
+    pinned = BooleanField(_l("Pin to the top"))
+    closes_on = _date(_l("Closing date"), required=False)
+    attachments = MultipleFileField(_l("Attachments"))
+
+
+class QuestionForm(FlaskForm):
+    question = TextAreaField(
+        _l("Your question"),
+        validators=[DataRequired(_l("Write your question.")), Length(max=2000)],
+    )
+
+
+class ReplyForm(FlaskForm):
+    answer = TextAreaField(
+        _l("Answer"), validators=[DataRequired(_l("Write the answer.")), Length(max=2000)]
+    )

@@ -1,0 +1,3 @@
+"""The congress pages: overview and sessions, motions, evaluations, notices."""
+
+from . import evaluations, motions, notices, sessions  # noqa: F401

@@ -1,0 +1,51 @@
+"""What every congress route uses."""
+
+from flask import abort, flash, redirect
+from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
+
+from app.blueprints.auth.access import roles_required
+from app.blueprints.congress.access import MANAGERS
+from app.errors import Refused
+from app.extensions import db
+from app.models import Department
+
+manager_required = roles_required(*MANAGERS)
+
+
+def get_or_404(model, ident):
+    return db.get_or_404(model, ident)
+
+
+def department_choices(blank=None) -> list[SelectChoice]:
+    departments = db.session.scalars(db.select(Department)).all()
+    choices = sorted((SelectChoice(d.id, d.full_name) for d in departments), key=lambda c: c.label)
+    return ([SelectChoice(0, blank)] if blank is not None else []) + choices
+
+
+def departments_by_ids(ids) -> list[Department]:
+    ids = [i for i in ids or [] if i]
+    if not ids:
+        return []
+    return list(db.session.scalars(db.select(Department).where(Department.id.in_(ids))))
+
+
+def refused(error: Refused, back: str):
+    """A refused button press: say why on the page it came from."""
+    db.session.rollback()
+    if error.status == 403:
+        from app.blueprints.errors.handlers import error_response
+
+        return error_response(403, error.message)
+    flash(error.message, "error")
+    return redirect(back, 303)
+
+
+def done(message, back: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(back, 303)
+
+
+def not_found():
+    abort(404, _("Not found."))

@@ -1,0 +1,157 @@
+"""Democratic evaluation: rounds, the ballot, the results."""
+
+from flask import render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from app.blueprints.congress import bp, queries
+from app.blueprints.congress.access import is_manager
+from app.blueprints.congress.forms import ActionForm, RoundForm, utc
+from app.blueprints.congress.routes.common import (
+    department_choices,
+    departments_by_ids,
+    done,
+    get_or_404,
+    manager_required,
+)
+from app.blueprints.congress.services import evaluations as service
+from app.blueprints.errors.handlers import error_response
+from app.errors import Refused, ValidationFailed, form_status, submit
+from app.extensions import db
+from app.models._types import utcnow
+from app.models.congress import CongressSession, EvaluationRound, Grade, Overall
+
+
+@bp.route("/evaluations")
+@login_required
+def evaluations():
+    rounds = db.session.scalars(queries.rounds_list()).all()
+    return render_template(
+        "congress/evaluations.html",
+        rounds=rounds,
+        is_manager=is_manager(current_user),
+        now=utcnow(),
+        voted={r.id for r in rounds if service.has_voted(current_user, r)},
+    )
+
+
+def _session_choices():
+    sessions = db.session.scalars(
+        select(CongressSession).order_by(CongressSession.starts_on.desc())
+    ).all()
+    return [SelectChoice(0, _("None"))] + [
+        SelectChoice(s.id, f"{s.name} · {s.title}") for s in sessions
+    ]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _leaders(text: str) -> list[tuple[str, str]]:
+    out = []
+    for line in _lines(text):
+        name, _sep, post = line.replace("\u3000", " ").partition(" ")
+        out.append((name.strip(), post.strip()))
+    return out
+
+
+@bp.route("/evaluations/new", methods=["GET", "POST"])
+@manager_required
+def evaluation_new():
+    form = RoundForm()
+    form.session.choices = _session_choices()
+    form.departments.choices = department_choices()
+    if request.method == "GET":
+        form.dimensions.data = "\n".join(service.DEFAULT_DIMENSIONS)
+    if form.validate_on_submit():
+        data = {
+            "title": form.title.data,
+            "electorate": form.electorate.data,
+            "session": db.session.get(CongressSession, form.session.data)
+            if form.session.data
+            else None,
+            "opens_at": utc(form.opens_at.data),
+            "closes_at": utc(form.closes_at.data),
+            "min_ballots": form.min_ballots.data,
+        }
+        if made := submit(
+            form,
+            service.create_round,
+            current_user,
+            data,
+            _leaders(form.leaders.data),
+            _lines(form.dimensions.data),
+            departments_by_ids(form.departments.data),
+        ):
+            return done(
+                _("The evaluation is set up."),
+                url_for("congress.evaluation_show", round_id=made.value.id),
+            )
+    return render_template("congress/evaluation_form.html", form=form), form_status(form)
+
+
+def _round_page(round_, status=200, errors=(), chosen=None):
+    user = current_user
+    return render_template(
+        "congress/evaluation.html",
+        round=round_,
+        is_manager=is_manager(user),
+        is_open=service.is_open(round_),
+        is_closed=service.is_closed(round_),
+        eligible=service.eligible(user, round_),
+        voted=service.has_voted(user, round_),
+        ballots=service.ballot_count(round_)
+        if is_manager(user) and service.is_closed(round_)
+        else None,
+        grades=list(Grade),
+        overall_grades=list(Overall),
+        errors=list(errors),
+        chosen=chosen or {},
+        action=ActionForm(),
+    ), status
+
+
+@bp.route("/evaluations/<int:round_id>")
+@login_required
+def evaluation_show(round_id):
+    return _round_page(get_or_404(EvaluationRound, round_id))
+
+
+@bp.route("/evaluations/<int:round_id>/vote", methods=["POST"])
+@login_required
+def evaluation_vote(round_id):
+    round_ = get_or_404(EvaluationRound, round_id)
+    if not ActionForm().validate_on_submit():
+        return _round_page(round_, 400, [_("This form has expired. Please reload and vote again.")])
+    try:
+        grades, comments = service.parse_ballot(round_, request.form)
+        service.cast_ballot(current_user, round_, grades, comments)
+        db.session.flush()
+    except ValidationFailed as error:
+        db.session.rollback()
+        messages = [m for msgs in error.errors.values() for m in msgs]
+        return _round_page(
+            db.session.get(EvaluationRound, round_id), 422, messages, request.form.to_dict()
+        )
+    except Refused as error:
+        db.session.rollback()
+        return _round_page(db.session.get(EvaluationRound, round_id), error.status, [error.message])
+    return done(
+        _("Thank you. Your ballot is counted; no one can tell which one is yours."),
+        url_for("congress.evaluation_show", round_id=round_id),
+    )
+
+
+@bp.route("/evaluations/<int:round_id>/results")
+@login_required
+def evaluation_results(round_id):
+    round_ = get_or_404(EvaluationRound, round_id)
+    reason = service.results_refusal(current_user, round_)
+    if reason:
+        return error_response(403, reason)
+    return render_template(
+        "congress/results.html", round=round_, results=service.results(current_user, round_)
+    )

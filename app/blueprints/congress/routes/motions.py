@@ -1,0 +1,236 @@
+"""Motions: the public list, drafting, co-signing, the committee, answers and ratings."""
+
+from flask import current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.blueprints.congress import bp, queries
+from app.blueprints.congress.access import (
+    current_session,
+    delegate_of,
+    is_manager,
+)
+from app.blueprints.congress.forms import ActionForm, AnswerForm, MotionForm, RateForm, ReviewForm
+from app.blueprints.congress.routes.common import (
+    department_choices,
+    departments_by_ids,
+    done,
+    get_or_404,
+    not_found,
+    refused,
+)
+from app.blueprints.congress.services import motions as service
+from app.blueprints.congress.services.common import today
+from app.errors import Refused, form_status, submit
+from app.extensions import db
+from app.models import Department
+from app.models.congress import CongressSession, Motion, MotionState
+from app.rendering import page_or_fragment
+
+
+@bp.route("/motions")
+@login_required
+def motions():
+    session_id = request.args.get("session", type=int)
+    session = db.session.get(CongressSession, session_id) if session_id else current_session()
+    state = request.args.get("state") or None
+    query = queries.motion_list(current_user, session.id if session else None, state)
+    if request.args.get("mine"):
+        query = query.where(Motion.proposer_id == current_user.id)
+    page = db.paginate(
+        query,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config.get("CONGRESS_PER_PAGE", 20),
+        error_out=False,
+    )
+    return page_or_fragment(
+        "congress/motions.html",
+        "congress/_motions.html",
+        page=page,
+        session=session,
+        state=state,
+        states=list(MotionState),
+        can_propose=delegate_of(current_user, session) is not None,
+        today=today(),
+    )
+
+
+@bp.route("/motions/new", methods=["GET", "POST"])
+@login_required
+def motion_new():
+    session = current_session()
+    if session is None or delegate_of(current_user, session) is None:
+        return refused(Refused(_("Only delegates of this session can propose motions."), 403), "")
+    form = MotionForm()
+    if form.validate_on_submit() and (
+        made := submit(form, service.draft, current_user, session, form.data)
+    ):
+        return done(
+            _("Your draft is saved. Ask other delegates to co-sign it."),
+            url_for("congress.motion_show", motion_id=made.value.id),
+        )
+    return render_template("congress/motion_form.html", form=form, motion=None), form_status(form)
+
+
+def _visible(motion_id) -> Motion:
+    motion = get_or_404(Motion, motion_id)
+    if not queries.can_see_motion(current_user, motion):
+        not_found()
+    return motion
+
+
+@bp.route("/motions/<int:motion_id>/edit", methods=["GET", "POST"])
+@login_required
+def motion_edit(motion_id):
+    motion = _visible(motion_id)
+    if motion.proposer_id != current_user.id or motion.state is not MotionState.DRAFT:
+        return refused(Refused(_("Only the proposer can change a draft."), 403), "")
+    form = MotionForm(obj=motion)
+    if form.validate_on_submit() and submit(form, service.edit, current_user, motion, form.data):
+        return done(_("The draft is saved."), url_for("congress.motion_show", motion_id=motion.id))
+    return render_template("congress/motion_form.html", form=form, motion=motion), form_status(form)
+
+
+def _forms(motion, review=None, answer=None, rate=None) -> dict:
+    review = review or ReviewForm(formdata=None)
+    review.lead_department.choices = department_choices(blank=_("Choose…"))
+    review.co_departments.choices = department_choices()
+    return {
+        "action": ActionForm(),
+        "review_form": review,
+        "answer_form": answer or AnswerForm(formdata=None),
+        "rate_form": rate or RateForm(formdata=None),
+    }
+
+
+def _show(motion, status=200, errors=(), **forms):
+    user = current_user
+    session = motion.session
+    return render_template(
+        "congress/motion.html",
+        motion=motion,
+        is_manager=is_manager(user),
+        is_proposer=motion.proposer_id == user.id,
+        is_delegate=delegate_of(user, session) is not None,
+        has_cosigned=any(c.user_id == user.id for c in motion.cosigners),
+        can_answer=service.can_answer(user, motion),
+        cosigners_needed=service.COSIGNERS_NEEDED,
+        errors=list(errors),
+        today=today(),
+        **_forms(motion, **forms),
+    ), status
+
+
+@bp.route("/motions/<int:motion_id>")
+@login_required
+def motion_show(motion_id):
+    return _show(_visible(motion_id))
+
+
+def _button(motion, call):
+    back = url_for("congress.motion_show", motion_id=motion.id)
+    if not ActionForm().validate_on_submit():
+        return refused(Refused(_("This form has expired. Please try again.")), back)
+    try:
+        message = call()
+    except Refused as error:
+        if error.status == 403:
+            return refused(error, back)
+        db.session.rollback()
+        # Said on the page itself, not in a flash message that a redirect could lose.
+        return _show(db.session.get(Motion, motion.id), error.status, [error.message])
+    return done(message, back)
+
+
+@bp.route("/motions/<int:motion_id>/cosign", methods=["POST"])
+@login_required
+def motion_cosign(motion_id):
+    motion = _visible(motion_id)
+
+    def call():
+        service.cosign(current_user, motion)
+        return _("You co-signed the motion.")
+
+    return _button(motion, call)
+
+
+@bp.route("/motions/<int:motion_id>/submit", methods=["POST"])
+@login_required
+def motion_submit(motion_id):
+    motion = _visible(motion_id)
+
+    def call():
+        service.submit(current_user, motion)
+        return _("The motion is submitted to the motions committee.")
+
+    return _button(motion, call)
+
+
+@bp.route("/motions/<int:motion_id>/review", methods=["POST"])
+@login_required
+def motion_review(motion_id):
+    motion = _visible(motion_id)
+    if not is_manager(current_user):
+        return refused(Refused(_("Only the motions committee can review motions."), 403), "")
+    form = ReviewForm()
+    _forms(motion, review=form)
+    if not form.lead_department.data:
+        form.lead_department.data = 0
+    if form.validate_on_submit() and submit(
+        form,
+        service.review,
+        current_user,
+        motion,
+        form.decision.data,
+        form.note.data,
+        db.session.get(Department, form.lead_department.data)
+        if form.lead_department.data
+        else None,
+        departments_by_ids(form.co_departments.data),
+        form.deadline.data,
+    ):
+        return done(
+            _("The decision is recorded."), url_for("congress.motion_show", motion_id=motion.id)
+        )
+    return _show(db.session.get(Motion, motion_id), 422, review=form)
+
+
+@bp.route("/motions/<int:motion_id>/answer", methods=["POST"])
+@login_required
+def motion_answer(motion_id):
+    motion = _visible(motion_id)
+    if not service.can_answer(current_user, motion):
+        return refused(
+            Refused(_("Only the lead department's contacts can answer this motion."), 403), ""
+        )
+    form = AnswerForm()
+    if form.validate_on_submit() and submit(
+        form,
+        service.answer,
+        current_user,
+        motion,
+        form.answer_class.data,
+        form.answer.data,
+        form.reason.data,
+    ):
+        return done(
+            _("The answer is sent to the proposer."),
+            url_for("congress.motion_show", motion_id=motion.id),
+        )
+    return _show(db.session.get(Motion, motion_id), 422, answer=form)
+
+
+@bp.route("/motions/<int:motion_id>/rate", methods=["POST"])
+@login_required
+def motion_rate(motion_id):
+    motion = _visible(motion_id)
+    if motion.proposer_id != current_user.id:
+        return refused(Refused(_("Only the proposer can rate the answer."), 403), "")
+    form = RateForm()
+    if form.validate_on_submit() and submit(
+        form, service.rate, current_user, motion, form.rating.data, form.note.data
+    ):
+        return done(
+            _("Thank you for your rating."), url_for("congress.motion_show", motion_id=motion.id)
+        )
+    return _show(db.session.get(Motion, motion_id), 422, rate=form)

@@ -1,0 +1,178 @@
+"""Open notices (厂务公开): list, publish, read (with a receipt), readers, questions."""
+
+from flask import current_app, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.blueprints.congress import bp, queries, uploads
+from app.blueprints.congress.access import is_manager
+from app.blueprints.congress.forms import NoticeForm, QuestionForm, ReplyForm
+from app.blueprints.congress.routes.common import (
+    department_choices,
+    departments_by_ids,
+    done,
+    get_or_404,
+    manager_required,
+    not_found,
+    refused,
+)
+from app.blueprints.congress.services import notices as service
+from app.errors import Refused, form_status, submit
+from app.extensions import db
+from app.models.congress import (
+    Notice,
+    NoticeAttachment,
+    NoticeCategory,
+    NoticeQuestion,
+    NoticeRead,
+)
+from app.rendering import page_or_fragment
+
+
+@bp.route("/notices")
+@login_required
+def notices():
+    category = request.args.get("category")
+    if category not in NoticeCategory._value2member_map_:
+        category = None
+    page = db.paginate(
+        queries.notice_list(current_user, category),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config.get("CONGRESS_PER_PAGE", 20),
+        error_out=False,
+    )
+    return page_or_fragment(
+        "congress/notices.html",
+        "congress/_notices.html",
+        page=page,
+        category=category,
+        categories=list(NoticeCategory),
+        read=queries.read_ids(current_user, [n.id for n in page.items]),
+        is_manager=is_manager(current_user),
+    )
+
+
+@bp.route("/notices/new", methods=["GET", "POST"])
+@manager_required
+def notice_new():
+    form = NoticeForm()
+    form.departments.choices = department_choices()
+    if form.validate_on_submit() and (
+        made := submit(
+            form,
+            service.publish,
+            current_user,
+            form.data,
+            departments_by_ids(form.departments.data),
+            request.files.getlist(form.attachments.name),
+        )
+    ):
+        return done(
+            _("The notice is published."), url_for("congress.notice_show", notice_id=made.value.id)
+        )
+    return render_template(
+        "congress/notice_form.html", form=form, accept=uploads.ACCEPT
+    ), form_status(form)
+
+
+def _readable(notice_id) -> Notice:
+    notice = get_or_404(Notice, notice_id)
+    if not service.can_read(current_user, notice):
+        not_found()
+    return notice
+
+
+def _page(notice, status=200, question_form=None):
+    questions = db.session.scalars(
+        select(NoticeQuestion)
+        .where(NoticeQuestion.notice_id == notice.id)
+        .order_by(NoticeQuestion.id)
+    ).all()
+    return render_template(
+        "congress/notice.html",
+        notice=notice,
+        reads=service.read_count(notice),
+        can_see_readers=service.can_see_readers(current_user, notice),
+        can_answer=notice.publisher_id == current_user.id or is_manager(current_user),
+        questions=questions,
+        question_form=question_form or QuestionForm(formdata=None),
+        reply_form=ReplyForm(formdata=None),
+    ), status
+
+
+@bp.route("/notices/<int:notice_id>")
+@login_required
+def notice_show(notice_id):
+    notice = _readable(notice_id)
+    # The field kit's background copies are not readings: only a person's visit counts.
+    if not request.headers.get("X-Offline-Copy"):
+        service.mark_read(current_user, notice)
+        db.session.commit()
+    return _page(notice)
+
+
+@bp.route("/notices/<int:notice_id>/readers")
+@login_required
+def notice_readers(notice_id):
+    notice = _readable(notice_id)
+    if not service.can_see_readers(current_user, notice):
+        return refused(Refused(_("Only the publisher sees who has read a notice."), 403), "")
+    reads = db.session.scalars(
+        select(NoticeRead).where(NoticeRead.notice_id == notice.id).order_by(NoticeRead.read_at)
+    ).all()
+    return render_template(
+        "congress/readers.html",
+        notice=notice,
+        reads=reads,
+        audience=len(service.recipients(notice)),
+    )
+
+
+@bp.route("/notices/<int:notice_id>/questions", methods=["POST"])
+@login_required
+def notice_ask(notice_id):
+    notice = _readable(notice_id)
+    form = QuestionForm()
+    if form.validate_on_submit() and submit(
+        form, service.ask, current_user, notice, form.question.data
+    ):
+        return done(
+            _("Your question is posted under the notice."),
+            url_for("congress.notice_show", notice_id=notice.id) + "#questions",
+        )
+    return _page(db.session.get(Notice, notice_id), 422, question_form=form)
+
+
+@bp.route("/questions/<int:question_id>/answer", methods=["POST"])
+@login_required
+def question_answer(question_id):
+    question = get_or_404(NoticeQuestion, question_id)
+    notice = _readable(question.notice_id)
+    if not (notice.publisher_id == current_user.id or is_manager(current_user)):
+        return refused(Refused(_("Only the publisher answers questions under a notice."), 403), "")
+    form = ReplyForm()
+    back = url_for("congress.notice_show", notice_id=notice.id) + "#questions"
+    if form.validate_on_submit() and submit(
+        form, service.answer_question, current_user, question, form.answer.data
+    ):
+        return done(_("Your answer is posted."), back)
+    message = next(iter(form.errors.values()), [_("Write the answer.")])[0]
+    return refused(Refused(str(message)), back)
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id):
+    item = get_or_404(NoticeAttachment, attachment_id)
+    _readable(item.notice_id)
+    path = uploads.path_of(item.stored_name)
+    if path is None:
+        not_found()
+    return send_file(
+        path,
+        mimetype=item.content_type,
+        download_name=item.filename,
+        as_attachment=not item.content_type.startswith(("image/", "application/pdf")),
+        max_age=3600,
+    )

@@ -1,0 +1,305 @@
+"""The overview, sessions, delegates, contacts, documents, meeting and report."""
+
+from flask import render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.blueprints.congress import bp, queries, uploads
+from app.blueprints.congress.access import current_session, delegate_of, is_manager
+from app.blueprints.congress.forms import (
+    ActionForm,
+    ContactForm,
+    DelegateForm,
+    DocumentForm,
+    MeetingForm,
+    SessionForm,
+    local,
+    utc,
+)
+from app.blueprints.congress.routes.common import (
+    department_choices,
+    done,
+    get_or_404,
+    manager_required,
+    not_found,
+)
+from app.blueprints.congress.services import sessions as service
+from app.errors import form_status, submit
+from app.extensions import db
+from app.models import Department
+from app.models._types import utcnow
+from app.models.congress import (
+    CongressDocument,
+    CongressSession,
+    Delegate,
+    DepartmentContact,
+    EvaluationRound,
+)
+
+
+@bp.route("/")
+@login_required
+def index():
+    session = current_session()
+    rounds = db.session.scalars(
+        select(EvaluationRound).where(EvaluationRound.closes_at > utcnow()).limit(5)
+    ).all()
+    return render_template(
+        "congress/index.html",
+        session=session,
+        delegate=delegate_of(current_user, session),
+        is_manager=is_manager(current_user),
+        rounds=rounds,
+        unread=queries.unread_notices(current_user),
+    )
+
+
+@bp.route("/sessions")
+@login_required
+def sessions():
+    rows = db.session.scalars(
+        select(CongressSession).order_by(CongressSession.starts_on.desc())
+    ).all()
+    return render_template(
+        "congress/sessions.html", sessions=rows, is_manager=is_manager(current_user)
+    )
+
+
+def _session_data(form) -> dict:
+    return {
+        name: form[name].data
+        for name in (
+            "term_no",
+            "session_no",
+            "title",
+            "starts_on",
+            "ends_on",
+            "place",
+            "agenda",
+            "term_ends_on",
+        )
+    }
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@manager_required
+def session_new():
+    form = SessionForm()
+    if form.validate_on_submit() and (
+        saved := submit(form, service.save_session, current_user, _session_data(form))
+    ):
+        return done(
+            _("The session is saved."), url_for("congress.session_show", session_id=saved.value.id)
+        )
+    return render_template("congress/session_form.html", form=form, session=None), form_status(form)
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@manager_required
+def session_edit(session_id):
+    session = get_or_404(CongressSession, session_id)
+    form = SessionForm(obj=session)
+    if form.validate_on_submit() and submit(
+        form, service.save_session, current_user, _session_data(form), session
+    ):
+        return done(
+            _("The session is saved."), url_for("congress.session_show", session_id=session.id)
+        )
+    return render_template("congress/session_form.html", form=form, session=session), form_status(
+        form
+    )
+
+
+@bp.route("/sessions/<int:session_id>")
+@login_required
+def session_show(session_id):
+    session = get_or_404(CongressSession, session_id)
+    manager = is_manager(current_user)
+    return render_template(
+        "congress/session.html",
+        session=session,
+        is_manager=manager,
+        delegates=queries.delegates_of(session.id),
+        attendance=service.attendance(session),
+        delegate=delegate_of(current_user, session),
+        document_form=DocumentForm(),
+        meeting_form=_meeting_form(session),
+    )
+
+
+def _meeting_form(session, formdata=None):
+    form = MeetingForm(formdata=formdata)
+    if formdata is None and session.activity is not None:
+        form.starts_at.data = local(session.activity.starts_at)
+        form.ends_at.data = local(session.activity.ends_at)
+        form.place.data = session.activity.place
+    elif formdata is None:
+        form.place.data = session.place
+    return form
+
+
+@bp.route("/sessions/<int:session_id>/delegates", methods=["GET", "POST"])
+@manager_required
+def delegates(session_id):
+    session = get_or_404(CongressSession, session_id)
+    form = DelegateForm()
+    form.department.choices = department_choices(blank=_("The person's own department"))
+    contact_form = ContactForm(prefix="contact")
+    contact_form.department.choices = department_choices()
+    if request.method == "GET":
+        form.term_starts_on.data = session.starts_on
+        form.term_ends_on.data = session.term_ends_on
+    elif form.validate_on_submit() and submit(
+        form,
+        service.add_delegate,
+        current_user,
+        session,
+        form.employee_no.data,
+        db.session.get(Department, form.department.data) if form.department.data else None,
+        form.term_starts_on.data,
+        form.term_ends_on.data,
+    ):
+        return done(
+            _("The delegate is added."), url_for("congress.delegates", session_id=session.id)
+        )
+    return _delegates_page(session, form, contact_form)
+
+
+def _delegates_page(session, form, contact_form):
+    contacts = db.session.scalars(
+        select(DepartmentContact).where(DepartmentContact.session_id == session.id)
+    ).all()
+    return render_template(
+        "congress/delegates.html",
+        session=session,
+        form=form,
+        contact_form=contact_form,
+        delegates=queries.delegates_of(session.id),
+        contacts=sorted(contacts, key=lambda c: c.department.full_name),
+        action=ActionForm(),
+    ), form_status(form)
+
+
+@bp.route("/sessions/<int:session_id>/contacts", methods=["POST"])
+@manager_required
+def contact_add(session_id):
+    session = get_or_404(CongressSession, session_id)
+    form = DelegateForm(formdata=None)
+    form.department.choices = department_choices(blank=_("The person's own department"))
+    contact_form = ContactForm(prefix="contact")
+    contact_form.department.choices = department_choices()
+    if contact_form.validate_on_submit() and submit(
+        contact_form,
+        service.add_contact,
+        current_user,
+        session,
+        contact_form.employee_no.data,
+        db.session.get(Department, contact_form.department.data),
+    ):
+        return done(
+            _("The contact is added."), url_for("congress.delegates", session_id=session.id)
+        )
+    page, _status = _delegates_page(session, form, contact_form)
+    return page, 422
+
+
+@bp.route("/delegates/<int:delegate_id>/remove", methods=["POST"])
+@manager_required
+def delegate_remove(delegate_id):
+    delegate = get_or_404(Delegate, delegate_id)
+    session_id = delegate.session_id
+    if not ActionForm().validate_on_submit():
+        not_found()
+    service.remove_delegate(current_user, delegate)
+    return done(_("The delegate is removed."), url_for("congress.delegates", session_id=session_id))
+
+
+@bp.route(
+    "/sessions/<int:session_id>/contacts/<int:department_id>/<int:user_id>/remove", methods=["POST"]
+)
+@manager_required
+def contact_remove(session_id, department_id, user_id):
+    contact = get_or_404(DepartmentContact, (session_id, department_id, user_id))
+    if not ActionForm().validate_on_submit():
+        not_found()
+    service.remove_contact(current_user, contact)
+    return done(_("The contact is removed."), url_for("congress.delegates", session_id=session_id))
+
+
+@bp.route("/sessions/<int:session_id>/documents", methods=["POST"])
+@manager_required
+def document_add(session_id):
+    session = get_or_404(CongressSession, session_id)
+    form = DocumentForm()
+    if form.validate_on_submit() and submit(
+        form, service.add_document, current_user, session, form.title.data, form.file.data
+    ):
+        return done(
+            _("The document is added."), url_for("congress.session_show", session_id=session.id)
+        )
+    return render_template(
+        "congress/session.html",
+        session=session,
+        is_manager=True,
+        delegates=queries.delegates_of(session.id),
+        attendance=service.attendance(session),
+        delegate=delegate_of(current_user, session),
+        document_form=form,
+        meeting_form=_meeting_form(session),
+    ), 422
+
+
+@bp.route("/documents/<int:document_id>")
+@login_required
+def document(document_id):
+    document = get_or_404(CongressDocument, document_id)
+    path = uploads.path_of(document.stored_name)
+    if path is None:
+        not_found()
+    return send_file(
+        path,
+        mimetype=document.content_type,
+        download_name=document.filename,
+        as_attachment=not document.content_type.startswith(("image/", "application/pdf")),
+        max_age=3600,
+    )
+
+
+@bp.route("/sessions/<int:session_id>/meeting", methods=["POST"])
+@manager_required
+def meeting(session_id):
+    session = get_or_404(CongressSession, session_id)
+    form = _meeting_form(session, request.form)
+    if form.validate_on_submit() and submit(
+        form,
+        service.hold_meeting,
+        current_user,
+        session,
+        utc(form.starts_at.data),
+        utc(form.ends_at.data),
+        form.place.data,
+    ):
+        return done(
+            _("The meeting is scheduled; every delegate has a check-in code."),
+            url_for("congress.session_show", session_id=session.id),
+        )
+    return render_template(
+        "congress/session.html",
+        session=session,
+        is_manager=True,
+        delegates=queries.delegates_of(session.id),
+        attendance=service.attendance(session),
+        delegate=delegate_of(current_user, session),
+        document_form=DocumentForm(formdata=None),
+        meeting_form=form,
+    ), 422
+
+
+@bp.route("/sessions/<int:session_id>/report")
+@login_required
+def report(session_id):
+    session = get_or_404(CongressSession, session_id)
+    return render_template(
+        "congress/report.html", session=session, report=queries.session_report(session.id)
+    )

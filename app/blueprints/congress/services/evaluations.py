@@ -1,0 +1,370 @@
+"""Democratic evaluation (民主评议) rounds and their unlinkable ballots.
+
+What keeps a ballot from its voter:
+- the voter's mark (`EvaluationVoter`: round, user) and the ballot tables share no key and
+  have no time column; ballot keys are random;
+- every vote takes the round's lock and rewrites ALL of the round's ballot rows in a shuffled
+  order under fresh random keys, so the database's own order (PostgreSQL's heap, SQLite's
+  rowid) and its transaction ids (every ballot row carries the last voter's) say nothing
+  about which ballot came when;
+- voting writes no audit entry, notification or log line; the mark is the only trace.
+
+Results exist only after the round has closed with at least k ballots, and only for the
+organizers and the chairman; `results()` refuses everyone else, and everyone before. There is
+no export of ballots or results.
+
+What this does not defend against: someone reading the database server's write-ahead log or
+its not-yet-vacuumed heap pages (PostgreSQL) or free pages (SQLite) while the round is open
+sees each transaction's mark and new ballot together. That takes the server's own files, not
+the app or an ordinary dump; closing the round with VACUUM (PostgreSQL) clears the heap.
+"""
+
+import random
+from collections import Counter
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, select
+
+from app.blueprints.congress.access import MANAGERS, delegate_of, in_departments, is_manager
+from app.blueprints.congress.services.common import clean_text, lock_row
+from app.errors import Refused, ValidationFailed
+from app.extensions import db
+from app.models import Department, User
+from app.models._types import utcnow
+from app.models.congress import (
+    BallotComment,
+    BallotGrade,
+    Delegate,
+    Electorate,
+    EvaluationBallot,
+    EvaluationDimension,
+    EvaluationLeader,
+    EvaluationRound,
+    EvaluationVoter,
+    Grade,
+    Overall,
+    new_key,
+)
+from app.services import audit
+
+DEFAULT_DIMENSIONS = ("政治素质", "工作能力与实绩", "民主作风", "廉洁自律")
+DEFAULT_K = 5
+MIN_K = 3
+COMMENT_LIMIT = 1000
+_shuffle = random.SystemRandom().shuffle
+
+
+def create_round(
+    user,
+    data: dict,
+    leaders: list[tuple[str, str]],
+    dimensions: list[str],
+    departments: list[Department],
+) -> EvaluationRound:
+    """`data`: title, electorate, session (or None), opens_at, closes_at, min_ballots."""
+    if not is_manager(user):
+        raise Refused(_("Only union organizers and the chairman can do this."), 403)
+    title = clean_text(data.get("title"), "title", limit=120, required=_("Enter a title."))
+    electorate = Electorate(data["electorate"])
+    if data["closes_at"] <= data["opens_at"]:
+        raise ValidationFailed.on("closes_at", _("The round must close after it opens."))
+    if data["closes_at"] <= utcnow():
+        raise ValidationFailed.on("closes_at", _("The closing time is already past."))
+    k = data.get("min_ballots") or DEFAULT_K
+    if k < MIN_K:
+        raise ValidationFailed.on(
+            "min_ballots", _("At least %(n)d ballots, or results could name voters.", n=MIN_K)
+        )
+    if electorate is Electorate.DELEGATES and data.get("session") is None:
+        raise ValidationFailed.on("session", _("Choose the session whose delegates vote."))
+    if electorate is Electorate.DEPARTMENTS and not departments:
+        raise ValidationFailed.on("departments", _("Choose at least one department."))
+    leaders = [
+        (clean_text(n, "leaders", limit=80), clean_text(p, "leaders", limit=120))
+        for n, p in leaders
+    ]
+    leaders = [(n, p) for n, p in leaders if n]
+    if not leaders:
+        raise ValidationFailed.on("leaders", _("Name at least one leader to evaluate."))
+    dimensions = [clean_text(d, "dimensions", limit=80) for d in dimensions]
+    dimensions = [d for d in dimensions if d]
+    if not dimensions:
+        raise ValidationFailed.on("dimensions", _("Name at least one dimension."))
+    if len(set(dimensions)) != len(dimensions):
+        raise ValidationFailed.on("dimensions", _("Each dimension once."))
+    round_ = EvaluationRound(
+        title=title,
+        electorate=electorate,
+        session=data.get("session"),
+        opens_at=data["opens_at"],
+        closes_at=data["closes_at"],
+        min_ballots=k,
+        created_by_id=user.id,
+        departments=list(departments) if electorate is Electorate.DEPARTMENTS else [],
+        leaders=[EvaluationLeader(name=n, post=p, position=i) for i, (n, p) in enumerate(leaders)],
+        dimensions=[EvaluationDimension(name=d, position=i) for i, d in enumerate(dimensions)],
+    )
+    db.session.add(round_)
+    db.session.flush()
+    audit.record("congress.round_created", round_, actor=user, summary=title)
+    return round_
+
+
+def is_open(round_: EvaluationRound, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return round_.opens_at <= now < round_.closes_at
+
+
+def is_closed(round_: EvaluationRound, now: datetime | None = None) -> bool:
+    return (now or utcnow()) >= round_.closes_at
+
+
+def eligible(user, round_: EvaluationRound) -> bool:
+    if not user.is_authenticated or not user.active:
+        return False
+    if round_.electorate is Electorate.DELEGATES:
+        return delegate_of(user, round_.session) is not None
+    return in_departments(user, round_.departments)
+
+
+def electorate_size(round_: EvaluationRound) -> int:
+    if round_.electorate is Electorate.DELEGATES:
+        return db.session.scalar(
+            select(func.count(Delegate.id))
+            .join(User, User.id == Delegate.user_id)
+            .where(Delegate.session_id == round_.session_id, User.active.is_(True))
+        )
+    ids = [d.id for d in round_.departments]
+    return db.session.scalar(
+        select(func.count(User.id))
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(
+            User.active.is_(True),
+            User.department_id.in_(ids) | Department.parent_id.in_(ids),
+        )
+    )
+
+
+def has_voted(user, round_: EvaluationRound) -> bool:
+    return db.session.get(EvaluationVoter, (round_.id, user.id)) is not None
+
+
+def ballot_count(round_: EvaluationRound) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(EvaluationBallot)
+        .where(EvaluationBallot.round_id == round_.id)
+    )
+
+
+def parse_ballot(round_: EvaluationRound, form) -> tuple[dict, dict]:
+    """Read a ballot from form fields `o-<leader>`, `g-<leader>-<dimension>`, `s-<leader>`
+    and `w-<leader>`. Any other field naming a leader or dimension outside the round is
+    refused rather than ignored."""
+    leader_ids = {leader.id for leader in round_.leaders}
+    dimension_ids = {d.id for d in round_.dimensions}
+    for key in form:
+        prefix, _dash, rest = key.partition("-")
+        if prefix not in {"o", "g", "s", "w"} or not rest:
+            continue
+        parts = rest.split("-")
+        ids = [int(p) if p.isdigit() and len(p) < 12 else -1 for p in parts]
+        if ids[0] not in leader_ids or (
+            prefix == "g" and (len(ids) != 2 or ids[1] not in dimension_ids)
+        ):
+            raise ValidationFailed.on("ballot", _("The ballot names a leader not in this round."))
+    grades: dict = {}
+    comments: dict = {}
+    for leader in round_.leaders:
+        marks = {None: form.get(f"o-{leader.id}", "")}
+        for dimension in round_.dimensions:
+            marks[dimension.id] = form.get(f"g-{leader.id}-{dimension.id}", "")
+        grades[leader.id] = marks
+        comments[leader.id] = (form.get(f"s-{leader.id}", ""), form.get(f"w-{leader.id}", ""))
+    return grades, comments
+
+
+def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict) -> None:
+    """Record one voter's ballot. `grades`: {leader_id: {None: overall, dimension_id:
+    grade}}; `comments`: {leader_id: (strengths, weaknesses)}. Everything is checked before
+    anything is written; then the mark and the rewritten ballots go in one transaction."""
+    leaders = {leader.id: leader for leader in round_.leaders}
+    dimensions = {d.id: d for d in round_.dimensions}
+    if set(grades) - set(leaders) or set(comments) - set(leaders):
+        raise ValidationFailed.on("ballot", _("The ballot names a leader not in this round."))
+    rows, texts = [], []
+    for leader_id, leader in leaders.items():
+        marks = grades.get(leader_id) or {}
+        if set(marks) - set(dimensions) - {None}:
+            raise ValidationFailed.on(
+                "ballot", _("The ballot names a dimension not in this round.")
+            )
+        for dimension_id, dimension in dimensions.items():
+            value = marks.get(dimension_id) or ""
+            if value not in Grade._value2member_map_:
+                raise ValidationFailed.on(
+                    "ballot",
+                    _(
+                        "Grade %(leader)s on %(dimension)s: good, fairly good, average or poor.",
+                        leader=leader.name,
+                        dimension=dimension.name,
+                    ),
+                )
+            rows.append((leader_id, dimension_id, value))
+        overall = marks.get(None) or ""
+        if overall not in Overall._value2member_map_:
+            raise ValidationFailed.on(
+                "ballot", _("Give %(leader)s an overall grade.", leader=leader.name)
+            )
+        rows.append((leader_id, None, overall))
+        strengths, weaknesses = comments.get(leader_id, ("", ""))
+        strengths = clean_text(strengths, "ballot", limit=COMMENT_LIMIT)
+        weaknesses = clean_text(weaknesses, "ballot", limit=COMMENT_LIMIT)
+        if strengths or weaknesses:
+            texts.append((leader_id, strengths, weaknesses))
+
+    lock_row(EvaluationRound, round_.id)
+    if not is_open(round_):
+        if is_closed(round_):
+            raise Refused(_("This evaluation has closed; no more ballots are taken."))
+        raise Refused(_("This evaluation has not opened yet."))
+    if not eligible(user, round_):
+        raise Refused(_("You are not among the voters of this evaluation."), 403)
+    if has_voted(user, round_):
+        raise Refused(_("You have already voted in this evaluation; each person votes once."))
+    db.session.add(EvaluationVoter(round_id=round_.id, user_id=user.id))
+    _rewrite(round_.id, rows, texts)
+
+
+def _rewrite(round_id: int, rows, texts) -> None:
+    """Add the new ballot and write the whole round's ballots anew, shuffled, under fresh
+    keys (see the module docstring)."""
+    ballots: dict[str, dict] = {}
+    for ballot_id in db.session.scalars(
+        select(EvaluationBallot.id).where(EvaluationBallot.round_id == round_id)
+    ):
+        ballots[ballot_id] = {"grades": [], "texts": []}
+    for ballot_id, leader_id, dimension_id, grade in db.session.execute(
+        select(
+            BallotGrade.ballot_id,
+            BallotGrade.leader_id,
+            BallotGrade.dimension_id,
+            BallotGrade.grade,
+        ).where(BallotGrade.round_id == round_id)
+    ):
+        ballots[ballot_id]["grades"].append((leader_id, dimension_id, grade))
+    for ballot_id, leader_id, strengths, weaknesses in db.session.execute(
+        select(
+            BallotComment.ballot_id,
+            BallotComment.leader_id,
+            BallotComment.strengths,
+            BallotComment.weaknesses,
+        ).where(BallotComment.round_id == round_id)
+    ):
+        ballots[ballot_id]["texts"].append((leader_id, strengths, weaknesses))
+    sheets = list(ballots.values()) + [{"grades": list(rows), "texts": list(texts)}]
+    db.session.execute(delete(BallotComment).where(BallotComment.round_id == round_id))
+    db.session.execute(delete(BallotGrade).where(BallotGrade.round_id == round_id))
+    db.session.execute(delete(EvaluationBallot).where(EvaluationBallot.round_id == round_id))
+    _shuffle(sheets)
+    ballot_rows, grade_rows, comment_rows = [], [], []
+    for sheet in sheets:
+        key = new_key()
+        ballot_rows.append({"id": key, "round_id": round_id})
+        for leader_id, dimension_id, grade in sheet["grades"]:
+            grade_rows.append(
+                {
+                    "id": new_key(),
+                    "round_id": round_id,
+                    "ballot_id": key,
+                    "leader_id": leader_id,
+                    "dimension_id": dimension_id,
+                    "grade": grade,
+                }
+            )
+        for leader_id, strengths, weaknesses in sheet["texts"]:
+            comment_rows.append(
+                {
+                    "id": new_key(),
+                    "round_id": round_id,
+                    "ballot_id": key,
+                    "leader_id": leader_id,
+                    "strengths": strengths,
+                    "weaknesses": weaknesses,
+                }
+            )
+    # Grades and comments are shuffled among themselves too: their order would otherwise
+    # follow the ballots'.
+    _shuffle(grade_rows)
+    _shuffle(comment_rows)
+    db.session.execute(insert(EvaluationBallot), ballot_rows)
+    if grade_rows:
+        db.session.execute(insert(BallotGrade), grade_rows)
+    if comment_rows:
+        db.session.execute(insert(BallotComment), comment_rows)
+
+
+def results_refusal(user, round_: EvaluationRound) -> str | None:
+    """Why `user` may not see the results now (None: they may)."""
+    if not is_closed(round_):
+        return _("Results are shown only after the evaluation closes.")
+    count = ballot_count(round_)
+    if count < round_.min_ballots:
+        return _(
+            "Only %(n)d ballots were cast; results are shown only from %(k)d ballots, "
+            "so that no one's vote can be made out.",
+            n=count,
+            k=round_.min_ballots,
+        )
+    if not (user.is_authenticated and user.has_role(*MANAGERS)):
+        return _("Results are for the union organizers and the chairman.")
+    return None
+
+
+def results(user, round_: EvaluationRound) -> dict:
+    """Counts and percentages per leader, dimension and grade, the participation rate and
+    the free texts (in a shuffled order). Raises Refused unless `results_refusal` is None."""
+    reason = results_refusal(user, round_)
+    if reason:
+        raise Refused(reason, 403)
+    ballots = ballot_count(round_)
+    counts = Counter()
+    for leader_id, dimension_id, grade, n in db.session.execute(
+        select(BallotGrade.leader_id, BallotGrade.dimension_id, BallotGrade.grade, func.count())
+        .where(BallotGrade.round_id == round_.id)
+        .group_by(BallotGrade.leader_id, BallotGrade.dimension_id, BallotGrade.grade)
+    ):
+        counts[(leader_id, dimension_id, grade)] = n
+
+    def share(n):
+        return round(100 * n / ballots, 1) if ballots else 0.0
+
+    leaders = []
+    for leader in round_.leaders:
+        dims = []
+        for dimension in round_.dimensions:
+            cells = [(g, counts[(leader.id, dimension.id, g.value)]) for g in Grade]
+            dims.append({"name": dimension.name, "cells": [(g, n, share(n)) for g, n in cells]})
+        overall = [(g, counts[(leader.id, None, g.value)]) for g in Overall]
+        comments = db.session.execute(
+            select(BallotComment.strengths, BallotComment.weaknesses)
+            .where(BallotComment.round_id == round_.id, BallotComment.leader_id == leader.id)
+            .order_by(BallotComment.id)
+        ).all()
+        leaders.append(
+            {
+                "leader": leader,
+                "dimensions": dims,
+                "overall": [(g, n, share(n)) for g, n in overall],
+                "strengths": [s for s, _w in comments if s],
+                "weaknesses": [w for _s, w in comments if w],
+            }
+        )
+    voters = electorate_size(round_)
+    return {
+        "ballots": ballots,
+        "electorate": voters,
+        "participation": round(100 * ballots / voters, 1) if voters else 0.0,
+        "leaders": leaders,
+    }

@@ -1,0 +1,290 @@
+"""Motions (提案) from draft to a rated answer.
+
+draft → submitted (with COSIGNERS_NEEDED co-signers) → the committee: declined (with a
+reason) · suggestion · assigned (lead department + co-departments, deadline) → answered by a
+contact of the lead department (class A/B/C; C with the reason) → rated by the proposer:
+closed, or (不满意, once) back to assigned. Every step is a `MotionEvent` and tells the people
+who act next.
+"""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.blueprints.congress.access import (
+    contact_department_ids,
+    contact_ids,
+    delegate_of,
+    is_manager,
+    manager_ids,
+)
+from app.blueprints.congress.services.common import clean_text, today
+from app.blueprints.notify.services import notify
+from app.errors import Refused, ValidationFailed
+from app.extensions import db
+from app.jobs import path_for
+from app.models import Department
+from app.models._types import utcnow
+from app.models.congress import (
+    AnswerClass,
+    CongressSession,
+    Motion,
+    MotionCosigner,
+    MotionEvent,
+    MotionState,
+    Satisfaction,
+)
+
+COSIGNERS_NEEDED = 2
+DECISIONS = ("accept", "suggestion", "decline")
+
+
+def _url(motion: Motion) -> str:
+    return path_for("congress.motion_show", motion_id=motion.id)
+
+
+def _move(motion: Motion, actor, to: MotionState, note: str = "") -> None:
+    db.session.add(
+        MotionEvent(
+            motion_id=motion.id,
+            actor_id=actor.id if actor else None,
+            from_state=motion.state,
+            to_state=to,
+            note=note,
+        )
+    )
+    motion.state = to
+
+
+def _expect(motion: Motion, *states: MotionState) -> None:
+    if motion.state not in states:
+        raise Refused(
+            _("This motion is %(state)s; that step is not open now.", state=motion.state.label)
+        )
+
+
+def _texts(data: dict) -> dict:
+    return {
+        "title": clean_text(data.get("title"), "title", limit=120, required=_("Enter a title.")),
+        "reasons": clean_text(
+            data.get("reasons"), "reasons", limit=5000, required=_("Say why this is needed.")
+        ),
+        "measures": clean_text(
+            data.get("measures"),
+            "measures",
+            limit=5000,
+            required=_("Say what you propose to do."),
+        ),
+    }
+
+
+def draft(user, session: CongressSession, data: dict) -> Motion:
+    """A delegate of `session` starts a motion."""
+    if delegate_of(user, session) is None:
+        raise Refused(_("Only delegates of this session can propose motions."), 403)
+    motion = Motion(session=session, proposer_id=user.id, **_texts(data))
+    db.session.add(motion)
+    db.session.flush()
+    _move(motion, user, MotionState.DRAFT)
+    return motion
+
+
+def edit(user, motion: Motion, data: dict) -> Motion:
+    if motion.proposer_id != user.id:
+        raise Refused(_("Only the proposer can change a motion."), 403)
+    _expect(motion, MotionState.DRAFT)
+    for key, value in _texts(data).items():
+        setattr(motion, key, value)
+    return motion
+
+
+def cosign(user, motion: Motion) -> MotionCosigner:
+    if delegate_of(user, motion.session) is None:
+        raise Refused(_("Only delegates of this session can co-sign motions."), 403)
+    if motion.proposer_id == user.id:
+        raise Refused(_("You proposed this motion; ask other delegates to co-sign it."))
+    _expect(motion, MotionState.DRAFT)
+    if db.session.get(MotionCosigner, (motion.id, user.id)):
+        raise Refused(_("You have already co-signed this motion."))
+    signature = MotionCosigner(motion_id=motion.id, user_id=user.id)
+    db.session.add(signature)
+    db.session.flush()
+    notify(
+        [motion.proposer_id],
+        "notices.motion_cosigned",
+        _l("%(name)s co-signed your motion", name=user.name),
+        motion.title,
+        _url(motion),
+    )
+    return signature
+
+
+def submit(user, motion: Motion) -> Motion:
+    if motion.proposer_id != user.id:
+        raise Refused(_("Only the proposer can submit a motion."), 403)
+    _expect(motion, MotionState.DRAFT)
+    have = len(motion.cosigners)
+    if have < COSIGNERS_NEEDED:
+        raise Refused(
+            _(
+                "A motion needs %(need)d co-signing delegates before it is submitted; "
+                "it has %(have)d.",
+                need=COSIGNERS_NEEDED,
+                have=have,
+            )
+        )
+    _move(motion, user, MotionState.SUBMITTED)
+    motion.submitted_at = utcnow()
+    notify(
+        manager_ids(),
+        "notices.motion_submitted",
+        _l("New motion to review: %(title)s", title=motion.title),
+        _l("Proposed by %(name)s.", name=motion.proposer.name),
+        _url(motion),
+    )
+    return motion
+
+
+def review(
+    user,
+    motion: Motion,
+    decision: str,
+    note: str = "",
+    lead_department: Department | None = None,
+    co_departments: list[Department] = (),
+    deadline: date | None = None,
+) -> Motion:
+    """The committee's decision on a submitted motion."""
+    if not is_manager(user):
+        raise Refused(_("Only the motions committee can review motions."), 403)
+    _expect(motion, MotionState.SUBMITTED)
+    note = clean_text(note, "note", limit=2000)
+    if decision not in DECISIONS:
+        raise ValidationFailed.on("decision", _("Choose a decision."))
+    if decision == "decline":
+        if not note:
+            raise ValidationFailed.on("note", _("Say why the motion is not accepted."))
+        _move(motion, user, MotionState.DECLINED, note)
+        motion.decision_note = note
+        title = _l("Your motion was not accepted: %(title)s", title=motion.title)
+    elif decision == "suggestion":
+        _move(motion, user, MotionState.SUGGESTION, note)
+        motion.decision_note = note
+        title = _l("Your motion was turned into a suggestion: %(title)s", title=motion.title)
+    else:
+        if lead_department is None:
+            raise ValidationFailed.on("lead_department", _("Choose the lead department."))
+        if deadline is None or deadline < today():
+            raise ValidationFailed.on("deadline", _("Set a deadline that is not in the past."))
+        motion.lead_department = lead_department
+        motion.co_departments = [d for d in co_departments if d.id != lead_department.id]
+        motion.deadline = deadline
+        motion.decision_note = note
+        _move(motion, user, MotionState.ASSIGNED, note)
+        title = _l("Your motion was accepted: %(title)s", title=motion.title)
+        departments = [lead_department.id] + [d.id for d in motion.co_departments]
+        notify(
+            contact_ids(motion.session_id, departments),
+            "notices.motion_assigned",
+            _l("A motion for your department: %(title)s", title=motion.title),
+            _l("Answer by %(day)s.", day=deadline.isoformat()),
+            _url(motion),
+        )
+    notify([motion.proposer_id], "notices.motion_reviewed", title, note, _url(motion))
+    return motion
+
+
+def can_answer(user, motion: Motion) -> bool:
+    return (
+        motion.lead_department_id is not None
+        and motion.lead_department_id in contact_department_ids(user, motion.session_id)
+    )
+
+
+def answer(user, motion: Motion, answer_class: str, text: str, reason: str = "") -> Motion:
+    """A contact of the lead department answers with the implementation class."""
+    if not can_answer(user, motion):
+        raise Refused(_("Only the lead department's contacts can answer this motion."), 403)
+    _expect(motion, MotionState.ASSIGNED)
+    try:
+        klass = AnswerClass(answer_class)
+    except ValueError:
+        raise ValidationFailed.on("answer_class", _("Choose A, B or C.")) from None
+    text = clean_text(text, "answer", limit=5000, required=_("Write the answer."))
+    reason = clean_text(reason, "reason", limit=2000)
+    if klass is AnswerClass.C and not reason:
+        raise ValidationFailed.on(
+            "reason", _("Class C needs the reason why it cannot be solved for now.")
+        )
+    motion.answer_class, motion.answer = klass, text
+    motion.answer_reason = reason if klass is AnswerClass.C else ""
+    motion.answered_at = utcnow()
+    _move(motion, user, MotionState.ANSWERED, text)
+    notify(
+        [motion.proposer_id],
+        "notices.motion_answered",
+        _l("Your motion was answered: %(title)s", title=motion.title),
+        _l("Please rate the answer."),
+        _url(motion),
+    )
+    return motion
+
+
+def rate(user, motion: Motion, rating: str, note: str = "") -> Motion:
+    """The proposer rates the answer; the first 不满意 sends it back to the department."""
+    if motion.proposer_id != user.id:
+        raise Refused(_("Only the proposer can rate the answer."), 403)
+    _expect(motion, MotionState.ANSWERED)
+    try:
+        satisfaction = Satisfaction(rating)
+    except ValueError:
+        raise ValidationFailed.on("rating", _("Choose how satisfied you are.")) from None
+    note = clean_text(note, "note", limit=2000)
+    motion.rating, motion.rating_note = satisfaction, note
+    departments = [motion.lead_department_id] if motion.lead_department_id else []
+    if satisfaction is Satisfaction.UNSATISFIED and not motion.sent_back:
+        motion.sent_back = True
+        _move(motion, user, MotionState.ASSIGNED, note)
+        notify(
+            set(contact_ids(motion.session_id, departments)) | set(manager_ids()),
+            "notices.motion_sent_back",
+            _l("The proposer is not satisfied: %(title)s", title=motion.title),
+            note or _l("Please answer the motion again."),
+            _url(motion),
+        )
+    else:
+        _move(motion, user, MotionState.CLOSED, note)
+        notify(
+            contact_ids(motion.session_id, departments),
+            "notices.motion_rated",
+            _l("Your answer was rated: %(rating)s", rating=satisfaction.label),
+            motion.title,
+            _url(motion),
+        )
+    return motion
+
+
+def alert_overdue(on: date | None = None) -> int:
+    """Assigned motions past their deadline: tell the department's contacts and the committee,
+    once a day at most."""
+    on = on or today()
+    overdue = db.session.scalars(
+        select(Motion).where(
+            Motion.state == MotionState.ASSIGNED,
+            Motion.deadline < on,
+            (Motion.overdue_alerted_on.is_(None)) | (Motion.overdue_alerted_on < on),
+        )
+    ).all()
+    managers = manager_ids() if overdue else []
+    for motion in overdue:
+        notify(
+            set(contact_ids(motion.session_id, [motion.lead_department_id])) | set(managers),
+            "notices.motion_overdue",
+            _l("Motion overdue: %(title)s", title=motion.title),
+            _l("The answer was due on %(day)s.", day=motion.deadline.isoformat()),
+            _url(motion),
+        )
+        motion.overdue_alerted_on = on
+    return len(overdue)

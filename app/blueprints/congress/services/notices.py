@@ -1,0 +1,154 @@
+"""Open notices (厂务公开): publishing to an audience, read receipts and public Q&A."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.blueprints.congress import uploads
+from app.blueprints.congress.access import in_departments, is_manager
+from app.blueprints.congress.services.common import clean_text, today
+from app.blueprints.notify.services import notify
+from app.errors import Refused, ValidationFailed
+from app.extensions import db
+from app.jobs import path_for
+from app.models import Department, User
+from app.models._types import utcnow
+from app.models.congress import (
+    Notice,
+    NoticeAttachment,
+    NoticeCategory,
+    NoticeQuestion,
+    NoticeRead,
+)
+from app.services import audit
+
+MAX_ATTACHMENTS = 5
+
+
+def can_read(user, notice: Notice) -> bool:
+    return (
+        is_manager(user)
+        or not notice.departments
+        or in_departments(user, notice.departments)
+        or notice.publisher_id == user.id
+    )
+
+
+def recipients(notice: Notice) -> list[int]:
+    query = select(User.id).where(User.active.is_(True))
+    if notice.departments:
+        ids = [d.id for d in notice.departments]
+        query = query.outerjoin(Department, Department.id == User.department_id).where(
+            User.department_id.in_(ids) | Department.parent_id.in_(ids)
+        )
+    return list(db.session.scalars(query))
+
+
+def publish(
+    user,
+    data: dict,
+    departments: list[Department],
+    files=(),
+) -> Notice:
+    """`data`: title, body, category, pinned, closes_on (date or None)."""
+    if not is_manager(user):
+        raise Refused(_("Only union organizers and the chairman can publish notices."), 403)
+    title = clean_text(data.get("title"), "title", limit=120, required=_("Enter a title."))
+    body = clean_text(data.get("body"), "body", limit=20000, required=_("Write the notice."))
+    try:
+        category = NoticeCategory(data.get("category"))
+    except ValueError:
+        raise ValidationFailed.on("category", _("Choose a category.")) from None
+    closes_on: date | None = data.get("closes_on")
+    if closes_on is not None and closes_on < today():
+        raise ValidationFailed.on("closes_on", _("The closing date is already past."))
+    files = [f for f in files if getattr(f, "filename", "")]
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationFailed.on("attachments", _("At most %(n)d attachments.", n=MAX_ATTACHMENTS))
+    stored = [uploads.store(f, "attachments") for f in files]
+    notice = Notice(
+        title=title,
+        body=body,
+        category=category,
+        pinned=bool(data.get("pinned")),
+        closes_on=closes_on,
+        publisher_id=user.id,
+        published_at=utcnow(),
+        departments=list(departments),
+        attachments=[NoticeAttachment(**s) for s in stored],
+    )
+    db.session.add(notice)
+    db.session.flush()
+    audit.record("congress.notice_published", notice, actor=user, summary=title)
+    notify(
+        recipients(notice),
+        "notices.open_notice",
+        _l("Notice: %(title)s", title=title),
+        category.label,
+        path_for("congress.notice_show", notice_id=notice.id),
+    )
+    return notice
+
+
+def mark_read(user, notice: Notice) -> None:
+    """Keep a read receipt; reading again (or at the same moment elsewhere) adds nothing."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(NoticeRead)
+        .values(notice_id=notice.id, user_id=user.id, read_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["notice_id", "user_id"])
+    )
+
+
+def read_count(notice: Notice) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(NoticeRead).where(NoticeRead.notice_id == notice.id)
+    )
+
+
+def can_see_readers(user, notice: Notice) -> bool:
+    return notice.publisher_id is not None and notice.publisher_id == user.id
+
+
+def ask(user, notice: Notice, text: str) -> NoticeQuestion:
+    if not can_read(user, notice):
+        raise Refused(_("This notice is not addressed to you."), 403)
+    if notice.closes_on is not None and notice.closes_on < today():
+        raise Refused(_("This notice is closed for questions."))
+    text = clean_text(text, "question", limit=2000, required=_("Write your question."))
+    question = NoticeQuestion(notice_id=notice.id, asker_id=user.id, question=text)
+    db.session.add(question)
+    db.session.flush()
+    if notice.publisher_id and notice.publisher_id != user.id:
+        notify(
+            [notice.publisher_id],
+            "notices.notice_question",
+            _l("A question under your notice: %(title)s", title=notice.title),
+            text,
+            path_for("congress.notice_show", notice_id=notice.id),
+        )
+    return question
+
+
+def answer_question(user, question: NoticeQuestion, text: str) -> NoticeQuestion:
+    notice = db.session.get(Notice, question.notice_id)
+    if not (notice.publisher_id == user.id or is_manager(user)):
+        raise Refused(_("Only the publisher answers questions under a notice."), 403)
+    text = clean_text(text, "answer", limit=2000, required=_("Write the answer."))
+    question.answer = text
+    question.answered_at = utcnow()
+    question.answered_by_id = user.id
+    if question.asker_id:
+        notify(
+            [question.asker_id],
+            "notices.notice_answer",
+            _l("Your question was answered: %(title)s", title=notice.title),
+            text,
+            path_for("congress.notice_show", notice_id=notice.id),
+        )
+    return question

@@ -1,0 +1,248 @@
+"""Sessions of the congress, their delegates, department contacts, documents and the
+plenary meeting (an activity whose check-in records the delegates' attendance)."""
+
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.blueprints.congress import uploads
+from app.blueprints.congress.access import is_manager, manager_ids
+from app.blueprints.congress.services.common import clean_text, today
+from app.blueprints.notify.services import notify
+from app.errors import Refused, ValidationFailed
+from app.extensions import db
+from app.jobs import path_for
+from app.models import Department, User
+from app.models._types import utcnow
+from app.models.activities import Activity, ActivityKind, Participation, ParticipationStatus
+from app.models.congress import CongressDocument, CongressSession, Delegate, DepartmentContact
+from app.services import audit
+
+# The 换届 reminder goes out this many days before the term ends, and again every
+# REMIND_EVERY days until it has ended.
+REMIND_BEFORE = timedelta(days=60)
+REMIND_EVERY = timedelta(days=14)
+
+
+def _require_manager(user) -> None:
+    if not is_manager(user):
+        raise Refused(_("Only union organizers and the chairman can do this."), 403)
+
+
+def save_session(user, data: dict, session: CongressSession | None = None) -> CongressSession:
+    """Create or change a session. `data`: term_no, session_no, title, starts_on, ends_on,
+    place, agenda, term_ends_on."""
+    _require_manager(user)
+    title = clean_text(data.get("title"), "title", limit=120, required=_("Enter a title."))
+    place = clean_text(data.get("place"), "place", limit=120)
+    agenda = clean_text(data.get("agenda"), "agenda", limit=10000)
+    if data["ends_on"] < data["starts_on"]:
+        raise ValidationFailed.on("ends_on", _("The session cannot end before it starts."))
+    if data["term_ends_on"] <= data["ends_on"]:
+        raise ValidationFailed.on(
+            "term_ends_on", _("The delegates' term must end after the session.")
+        )
+    clash = db.session.scalar(
+        select(CongressSession.id).where(
+            CongressSession.term_no == data["term_no"],
+            CongressSession.session_no == data["session_no"],
+        )
+    )
+    if clash and (session is None or clash != session.id):
+        raise ValidationFailed.on("session_no", _("This term already has a session so numbered."))
+    if session is None:
+        session = CongressSession()
+        db.session.add(session)
+    session.term_no, session.session_no = data["term_no"], data["session_no"]
+    session.title, session.place, session.agenda = title, place, agenda
+    session.starts_on, session.ends_on = data["starts_on"], data["ends_on"]
+    if session.term_ends_on != data["term_ends_on"]:
+        session.term_reminder_sent_on = None
+    session.term_ends_on = data["term_ends_on"]
+    db.session.flush()
+    audit.record("congress.session_saved", session, actor=user, summary=title)
+    return session
+
+
+def add_delegate(
+    user,
+    session: CongressSession,
+    employee_no: str,
+    department: Department | None,
+    term_starts_on: date,
+    term_ends_on: date,
+) -> Delegate:
+    _require_manager(user)
+    person = User.by_employee_no(clean_text(employee_no, "employee_no", limit=32))
+    if person is None or not person.active:
+        raise ValidationFailed.on("employee_no", _("No active member has this employee number."))
+    if term_ends_on <= term_starts_on:
+        raise ValidationFailed.on("term_ends_on", _("The term must end after it starts."))
+    exists = db.session.scalar(
+        select(Delegate.id).where(Delegate.session_id == session.id, Delegate.user_id == person.id)
+    )
+    if exists:
+        raise ValidationFailed.on(
+            "employee_no", _("%(name)s is already a delegate of this session.", name=person.name)
+        )
+    delegate = Delegate(
+        session=session,
+        user=person,
+        department=department or person.department,
+        term_starts_on=term_starts_on,
+        term_ends_on=term_ends_on,
+    )
+    db.session.add(delegate)
+    db.session.flush()
+    if session.activity_id:
+        _enrol([delegate], session.activity)
+    audit.record("congress.delegate_added", session, actor=user, summary=person.employee_no)
+    return delegate
+
+
+def remove_delegate(user, delegate: Delegate) -> None:
+    _require_manager(user)
+    audit.record(
+        "congress.delegate_removed", delegate.session, actor=user, summary=delegate.user.employee_no
+    )
+    db.session.delete(delegate)
+    db.session.flush()
+
+
+def add_contact(user, session, employee_no: str, department: Department) -> DepartmentContact:
+    _require_manager(user)
+    person = User.by_employee_no(clean_text(employee_no, "employee_no", limit=32))
+    if person is None or not person.active:
+        raise ValidationFailed.on("employee_no", _("No active member has this employee number."))
+    if department is None:
+        raise ValidationFailed.on("department", _("Choose a department."))
+    key = (session.id, department.id, person.id)
+    if db.session.get(DepartmentContact, key):
+        raise ValidationFailed.on(
+            "employee_no", _("%(name)s already answers for this department.", name=person.name)
+        )
+    contact = DepartmentContact(session_id=session.id, department_id=department.id, user=person)
+    db.session.add(contact)
+    db.session.flush()
+    audit.record("congress.contact_added", session, actor=user, summary=person.employee_no)
+    return contact
+
+
+def remove_contact(user, contact: DepartmentContact) -> None:
+    _require_manager(user)
+    db.session.delete(contact)
+    db.session.flush()
+
+
+def add_document(user, session: CongressSession, title: str, file) -> CongressDocument:
+    _require_manager(user)
+    title = clean_text(title, "title", limit=120, required=_("Enter a title."))
+    stored = uploads.store(file, "file")
+    if stored is None:
+        raise ValidationFailed.on("file", _("Choose a file."))
+    document = CongressDocument(session=session, title=title, **stored)
+    db.session.add(document)
+    db.session.flush()
+    audit.record("congress.document_added", session, actor=user, summary=title)
+    return document
+
+
+def hold_meeting(
+    user, session: CongressSession, starts_at: datetime, ends_at: datetime, place: str
+) -> Activity:
+    """Schedule the plenary meeting as an activity and give every delegate a confirmed place,
+    so each has a check-in code and the organizer checks them in on the activity's page.
+    Calling it again moves the meeting and enrols delegates added since."""
+    _require_manager(user)
+    place = clean_text(place, "place", limit=120, required=_("Enter the place."))
+    if ends_at <= starts_at:
+        raise ValidationFailed.on("ends_at", _("The end must come after the start."))
+    now = utcnow()
+    activity = session.activity
+    if activity is None:
+        activity = Activity(
+            kind=ActivityKind.EVENT,
+            title=_("%(title)s · plenary meeting", title=session.title)[:120],
+            description=session.agenda,
+            organizer=user,
+            capacity=None,
+            departments=[],
+        )
+        db.session.add(activity)
+        session.activity = activity
+    activity.place = place
+    activity.starts_at, activity.ends_at = starts_at, ends_at
+    # Places are given, not taken: sign-up is closed from the start.
+    activity.signup_opens_at = activity.signup_closes_at = min(now, starts_at)
+    activity.cancel_deadline = min(now, starts_at)
+    db.session.flush()
+    _enrol(session.delegates, activity)
+    audit.record("congress.meeting_scheduled", session, actor=user, summary=place)
+    return activity
+
+
+def _enrol(delegates, activity: Activity) -> None:
+    have = set(
+        db.session.scalars(
+            select(Participation.user_id).where(Participation.activity_id == activity.id)
+        )
+    )
+    now = utcnow()
+    for delegate in delegates:
+        if delegate.user_id not in have:
+            db.session.add(
+                Participation(
+                    activity_id=activity.id,
+                    user_id=delegate.user_id,
+                    status=ParticipationStatus.CONFIRMED,
+                    confirmed_at=now,
+                )
+            )
+    db.session.flush()
+
+
+def attendance(session: CongressSession) -> dict[int, datetime | None]:
+    """Delegate user id -> when they checked in at the plenary meeting (None: not yet)."""
+    if session.activity_id is None:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Participation.user_id, Participation.checked_in_at).where(
+                Participation.activity_id == session.activity_id
+            )
+        ).all()
+    )
+
+
+def remind_terms(on: date | None = None) -> int:
+    """The 换届 reminder: tell the organizers and the chairman that a term ends soon."""
+    on = on or today()
+    sent = 0
+    due = db.session.scalars(
+        select(CongressSession).where(
+            CongressSession.term_ends_on >= on,
+            CongressSession.term_ends_on <= on + REMIND_BEFORE,
+        )
+    )
+    recipients = None
+    for session in due:
+        last = session.term_reminder_sent_on
+        if last is not None and on - last < REMIND_EVERY:
+            continue
+        if recipients is None:
+            recipients = manager_ids()
+        notify(
+            recipients,
+            "notices.congress_term",
+            _l("The congress term ends on %(day)s", day=session.term_ends_on.isoformat()),
+            _l(
+                "Prepare the election of the next term's delegates (%(title)s).",
+                title=session.title,
+            ),
+            path_for("congress.session_show", session_id=session.id),
+        )
+        session.term_reminder_sent_on = on
+        sent += 1
+    return sent

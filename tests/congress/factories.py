@@ -1,0 +1,140 @@
+"""Rows the congress tests need, made through the feature's own services."""
+
+import io
+from datetime import timedelta
+
+from werkzeug.datastructures import FileStorage
+
+from app.blueprints.congress.services import evaluations, motions, notices, sessions
+from app.blueprints.congress.services.common import today
+from app.extensions import db
+from app.models import Role
+from app.models._types import utcnow
+from app.models.congress import Electorate, NoticeCategory
+from tests.factories import make_user
+
+PDF = b"%PDF-1.4\n% test document\n"
+
+
+def organizer():
+    return make_user(Role.ORGANIZER)
+
+
+def make_session(by, term_no=5, session_no=3, **values):
+    day = today()
+    data = {
+        "term_no": term_no,
+        "session_no": session_no,
+        "title": "第五届职工代表大会第三次会议",
+        "starts_on": day - timedelta(days=10),
+        "ends_on": day - timedelta(days=9),
+        "place": "大礼堂",
+        "agenda": "一、工作报告",
+        "term_ends_on": day + timedelta(days=400),
+        **values,
+    }
+    session = sessions.save_session(by, data)
+    db.session.commit()
+    return session
+
+
+def make_delegate(by, session, user=None, department=None):
+    user = user or make_user(department=department)
+    sessions.add_delegate(
+        by, session, user.employee_no, department, session.starts_on, session.term_ends_on
+    )
+    db.session.commit()
+    return user
+
+
+def make_contact(by, session, department, user=None):
+    user = user or make_user(department=department)
+    sessions.add_contact(by, session, user.employee_no, department)
+    db.session.commit()
+    return user
+
+
+def make_motion(session, proposer, cosigners=(), title="增设夜班热餐点"):
+    motion = motions.draft(
+        proposer, session, {"title": title, "reasons": "夜班就餐不便。", "measures": "增设热餐点。"}
+    )
+    for person in cosigners:
+        motions.cosign(person, motion)
+    db.session.commit()
+    return motion
+
+
+def submitted_motion(session, proposer, cosigners, **kwargs):
+    motion = make_motion(session, proposer, cosigners, **kwargs)
+    motions.submit(proposer, motion)
+    db.session.commit()
+    return motion
+
+
+def assigned_motion(by, session, proposer, cosigners, department, days=10, **kwargs):
+    motion = submitted_motion(session, proposer, cosigners, **kwargs)
+    motions.review(by, motion, "accept", "", department, [], today() + timedelta(days=days))
+    db.session.commit()
+    return motion
+
+
+def make_round(by, session=None, departments=(), k=5, opens=-1, closes=7, leaders=None):
+    """A round opening `opens` days from now and closing `closes` days from now."""
+    now = utcnow()
+    round_ = evaluations.create_round(
+        by,
+        {
+            "title": "年度民主评议",
+            "electorate": (Electorate.DELEGATES if session else Electorate.DEPARTMENTS).value,
+            "session": session,
+            "opens_at": now + timedelta(days=opens),
+            "closes_at": now + timedelta(days=max(closes, 1)),
+            "min_ballots": k,
+        },
+        leaders or [("张总", "总经理"), ("王书记", "党委书记")],
+        ["政治素质", "工作能力与实绩"],
+        list(departments),
+    )
+    db.session.commit()
+    return round_
+
+
+def ballot_form(round_, overall="competent", grade="good", strengths="", weaknesses=""):
+    """The form fields of a complete ballot."""
+    data = {}
+    for leader in round_.leaders:
+        data[f"o-{leader.id}"] = overall
+        for dimension in round_.dimensions:
+            data[f"g-{leader.id}-{dimension.id}"] = grade
+        data[f"s-{leader.id}"] = strengths
+        data[f"w-{leader.id}"] = weaknesses
+    return data
+
+
+def vote(user, round_, **kwargs):
+    grades, comments = evaluations.parse_ballot(round_, ballot_form(round_, **kwargs))
+    evaluations.cast_ballot(user, round_, grades, comments)
+    db.session.commit()
+
+
+def close(round_):
+    round_.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+
+
+def pdf(name="报告.pdf"):
+    return FileStorage(stream=io.BytesIO(PDF), filename=name, content_type="application/pdf")
+
+
+def make_notice(by, departments=(), files=(), **values):
+    data = {
+        "title": "前三季度经营情况",
+        "body": "营业收入同比增长8%。",
+        "category": NoticeCategory.BUSINESS.value,
+        "pinned": False,
+        "closes_on": None,
+        **values,
+    }
+    notice = notices.publish(by, data, list(departments), list(files))
+    db.session.commit()
+    return notice

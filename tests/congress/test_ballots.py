@@ -1,0 +1,267 @@
+"""民主评议: a ballot can never be tied to its voter, results stay shut until the round has
+closed with k ballots, and a bad vote is refused in Chinese without writing anything."""
+
+import logging
+
+import pytest
+from sqlalchemy import Date, DateTime, func, inspect, select, text
+
+from app.blueprints.congress.services import evaluations
+from app.errors import Refused
+from app.extensions import db
+from app.models import AuditLog, Notification, Role
+from app.models.congress import (
+    BallotComment,
+    BallotGrade,
+    EvaluationBallot,
+    EvaluationVoter,
+)
+from tests.conftest import AuthActions
+from tests.congress import factories as f
+from tests.factories import make_department, make_user
+from tests.helpers import statements
+from tests.helpers import text as page_text
+
+BALLOT_TABLES = ("evaluation_ballots", "evaluation_ballot_grades", "evaluation_ballot_comments")
+ALLOWED_TARGETS = {
+    "evaluation_rounds",
+    "evaluation_ballots",
+    "evaluation_leaders",
+    "evaluation_dimensions",
+}
+
+
+def test_the_schema_gives_ballots_nothing_that_points_at_a_voter(db):
+    schema = inspect(db.engine)
+    for table in BALLOT_TABLES:
+        columns = schema.get_columns(table)
+        names = {c["name"] for c in columns}
+        assert not {n for n in names if any(w in n for w in ("user", "voter", "_at", "time"))}
+        assert not [c for c in columns if isinstance(c["type"], DateTime | Date)], table
+        assert not [c for c in columns if c.get("default") or c.get("autoincrement") is True]
+        # A random text key, never a counter that would number the ballots in voting order.
+        (key,) = schema.get_pk_constraint(table)["constrained_columns"]
+        assert [str(c["type"]) for c in columns if c["name"] == key] == ["VARCHAR(32)"]
+        targets = {fk["referred_table"] for fk in schema.get_foreign_keys(table)}
+        assert targets <= ALLOWED_TARGETS, table
+    # The voter's mark: who voted in which round, and nothing else (no time, no id).
+    voters = schema.get_columns("evaluation_voters")
+    assert {c["name"] for c in voters} == {"round_id", "user_id"}
+    assert {fk["referred_table"] for fk in schema.get_foreign_keys("evaluation_voters")} == {
+        "evaluation_rounds",
+        "users",
+    }
+
+
+def _ballot_ids():
+    return set(db.session.scalars(select(EvaluationBallot.id)))
+
+
+def _order_by_voter(query: str, voter_of: dict) -> list[int]:
+    """The voters behind the ballot rows in the order the database itself keeps them."""
+    return [voter_of[row[0]] for row in db.session.execute(text(query))]
+
+
+def test_twenty_voters_leave_no_link_between_ballot_and_voter(app, caplog):
+    boss = f.organizer()
+    session = f.make_session(boss)
+    voters = [f.make_delegate(boss, session) for _ in range(20)]
+    round_ = f.make_round(boss, session=session, leaders=[("张总", "总经理")])
+    leader = round_.leaders[0]
+    seen_keys: set[str] = set()
+    # Each voter on their own phone, logged in beforehand: only the votes are watched.
+    phones = []
+    for voter in voters:
+        phone = app.test_client()
+        AuthActions(phone).login(voter)
+        phones.append(phone)
+    caplog.set_level(logging.DEBUG)
+    audit_before = db.session.scalar(select(func.count()).select_from(AuditLog))
+    with statements(db.engine) as sql:
+        for i, phone in enumerate(phones):
+            data = f.ballot_form(round_, strengths=f"意见{i:02d}")
+            response = phone.post(f"/congress/evaluations/{round_.id}/vote", data=data)
+            assert response.status_code == 303
+            db.session.expire_all()
+            keys = _ballot_ids()
+            assert len(keys) == i + 1
+            # Every vote writes the whole round anew under fresh keys: no key lives on.
+            assert not keys & seen_keys
+            seen_keys |= keys
+    writes = [s for s in sql if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    # Nothing but the mark and the ballots (and the round's lock, an UPDATE on SQLite).
+    touched = {s.split()[2].strip('"') for s in writes if s.lstrip().upper().startswith("INSERT")}
+    assert touched == {
+        "evaluation_voters",
+        "evaluation_ballots",
+        "evaluation_ballot_grades",
+        "evaluation_ballot_comments",
+    }
+    assert db.session.scalar(select(func.count()).select_from(AuditLog)) == audit_before
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+    names = {v.employee_no for v in voters} | {v.name for v in voters}
+    logged = " ".join(r.getMessage() for r in caplog.records if "vote" in r.getMessage())
+    assert not [n for n in names if n in logged]
+
+    # Each ballot's free text says who cast it (in this test only): the database's own order
+    # of ballots, comments and grades must not be the order of voting.
+    voter_of_ballot = {
+        b: int(s[2:])
+        for b, s in db.session.execute(select(BallotComment.ballot_id, BallotComment.strengths))
+    }
+    voting_order = list(range(20))
+    orders = [
+        _order_by_voter("SELECT id FROM evaluation_ballots", voter_of_ballot),
+        _order_by_voter("SELECT ballot_id FROM evaluation_ballot_comments", voter_of_ballot),
+    ]
+    if db.engine.dialect.name == "sqlite":
+        orders.append(
+            _order_by_voter("SELECT id FROM evaluation_ballots ORDER BY rowid", voter_of_ballot)
+        )
+        orders.append(
+            _order_by_voter(
+                "SELECT ballot_id FROM evaluation_ballot_comments ORDER BY rowid", voter_of_ballot
+            )
+        )
+    else:
+        orders.append(
+            _order_by_voter("SELECT id FROM evaluation_ballots ORDER BY ctid", voter_of_ballot)
+        )
+        # Every ballot row was written by the same (last) transaction: xmin tells nothing.
+        xmins = db.session.execute(text("SELECT DISTINCT xmin::text FROM evaluation_ballots"))
+        assert len(xmins.all()) == 1
+    for order in orders:
+        assert sorted(order) == voting_order
+        assert order != voting_order
+    grade_ballots = [
+        voter_of_ballot[b]
+        for (b,) in db.session.execute(
+            text("SELECT ballot_id FROM evaluation_ballot_grades WHERE dimension_id IS NULL")
+        )
+    ]
+    assert grade_ballots != voting_order
+    # The marks say only who voted.
+    marks = db.session.execute(select(EvaluationVoter.round_id, EvaluationVoter.user_id)).all()
+    assert sorted(m.user_id for m in marks) == sorted(v.id for v in voters)
+    assert db.session.scalar(
+        select(func.count()).select_from(BallotGrade).where(BallotGrade.leader_id == leader.id)
+    ) == 20 * (len(round_.dimensions) + 1)
+
+
+ROLES = ("member", "inspector", "safety_officer", "organizer", "care_officer", "admin", "delegate")
+
+
+def _people(session, boss):
+    people = {}
+    for role in ROLES:
+        if role == "delegate":
+            people[role] = f.make_delegate(boss, session)
+        elif role == "member":
+            people[role] = make_user()
+        else:
+            people[role] = make_user(Role(role))
+    return people
+
+
+def _results_status(client, auth, person, round_):
+    auth.login(person)
+    response = client.get(f"/congress/evaluations/{round_.id}/results")
+    auth.logout()
+    return response.status_code, page_text(response)
+
+
+def test_results_are_refused_to_everyone_before_closing_and_below_k(app, client, auth):
+    boss = f.organizer()
+    session = f.make_session(boss)
+    voters = [f.make_delegate(boss, session) for _ in range(6)]
+    people = _people(session, boss)
+    open_round = f.make_round(boss, session=session, k=5)
+    thin_round = f.make_round(boss, session=session, k=5)
+    for voter in voters:
+        f.vote(voter, open_round)
+    for voter in voters[:4]:
+        f.vote(voter, thin_round)
+    f.close(thin_round)
+    for role, person in people.items():
+        status, body = _results_status(client, auth, person, open_round)
+        assert status == 403, role
+        assert "评议结束后才显示结果" in body
+        assert "张总" not in body.split("评议结束后才显示结果")[0][-200:]
+        status, body = _results_status(client, auth, person, thin_round)
+        assert status == 403, role
+        assert "选票达到 5 张才显示结果" in body
+        with pytest.raises(Refused):
+            evaluations.results(person, open_round)
+        with pytest.raises(Refused):
+            evaluations.results(person, thin_round)
+    # Closed with enough ballots: the organizers and the chairman, no one else.
+    f.close(open_round)
+    for role, person in people.items():
+        status, body = _results_status(client, auth, person, open_round)
+        if role in {"organizer", "admin"}:
+            assert status == 200
+            assert "参与率" in body and "100.0%" in body
+        else:
+            assert status == 403, role
+            assert "评议结果仅向工会干事和工会主席公开" in body
+
+
+def _counts():
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (EvaluationVoter, EvaluationBallot, BallotGrade, BallotComment)
+    )
+
+
+def test_bad_votes_are_refused_in_chinese_and_write_nothing(app, client, auth):
+    boss = f.organizer()
+    session = f.make_session(boss)
+    voter, other = f.make_delegate(boss, session), f.make_delegate(boss, session)
+    stranger = make_user(department=make_department())
+    round_ = f.make_round(boss, session=session)
+    elsewhere = f.make_round(boss, session=session)
+    f.vote(other, round_)
+    url = f"/congress/evaluations/{round_.id}/vote"
+    good = f.ballot_form(round_)
+    leader, dimension = round_.leaders[0], round_.dimensions[0]
+    foreign = elsewhere.leaders[0]
+    cases = [
+        (
+            {**good, f"g-{leader.id}-{dimension.id}": "excellent"},
+            422,
+            "请为张总的“政治素质”评定等次",
+        ),
+        ({**good, f"o-{leader.id}": "superb"}, 422, "请为张总评定总体等次"),
+        ({**good, f"o-{leader.id}": ""}, 422, "请为张总评定总体等次"),
+        ({**good, f"o-{foreign.id}": "competent"}, 422, "选票中有不在本次评议范围内的领导干部"),
+        ({**good, "o-99999999999999999999": "competent"}, 422, "不在本次评议范围内"),
+        ({**good, f"s-{leader.id}": "好\x00"}, 422, "文字中含有不允许的字符"),
+        ({**good, f"w-{leader.id}": "长" * 1001}, 422, "最多 1000 个字"),
+    ]
+    auth.login(voter)
+    before = _counts()
+    for data, status, message in cases:
+        response = client.post(url, data=data)
+        assert response.status_code == status, message
+        assert message in page_text(response)
+        assert _counts() == before
+    assert client.post(url, data=good).status_code == 303
+    before = _counts()
+    again = client.post(url, data=good)
+    assert again.status_code == 409
+    assert "您已在本次评议中投过票，每人只能投一次" in page_text(again)
+    assert _counts() == before
+    auth.logout()
+    auth.login(stranger)
+    response = client.post(url, data=good)
+    assert response.status_code == 403
+    assert "您不在本次评议的投票人范围内" in page_text(response)
+    assert _counts() == before
+    auth.logout()
+    late = f.make_delegate(boss, session)
+    f.close(round_)
+    auth.login(late)
+    response = client.post(url, data=good)
+    assert response.status_code == 409
+    assert "本次评议已结束，不再接受投票" in page_text(response)
+    assert _counts() == before

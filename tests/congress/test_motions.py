@@ -1,0 +1,172 @@
+"""Motions handled to the end: every step tells the right people, a 不满意 sends it back
+once, overdue motions alert the department and the committee; the 换届 reminder."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.blueprints.congress.queries import session_report
+from app.blueprints.congress.services import motions, sessions
+from app.blueprints.congress.services.common import today
+from app.errors import Refused, ValidationFailed
+from app.extensions import db
+from app.models import Notification, Role
+from app.models.congress import AnswerClass, MotionState, Satisfaction
+from tests.congress import factories as f
+from tests.factories import make_department, make_user
+from tests.helpers import text
+
+
+def _inbox(user) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Notification.kind)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.id)
+        )
+    )
+
+
+@pytest.fixture
+def cast(app):
+    boss = f.organizer()
+    chair = make_user(Role.ADMIN)
+    workshop = make_department("动力车间")
+    session = f.make_session(boss)
+    proposer, first, second = (f.make_delegate(boss, session) for _ in range(3))
+    contact = f.make_contact(boss, session, workshop)
+    return {
+        "boss": boss,
+        "chair": chair,
+        "workshop": workshop,
+        "session": session,
+        "proposer": proposer,
+        "cosigners": [first, second],
+        "contact": contact,
+    }
+
+
+def test_a_motion_from_draft_to_a_rated_answer_notifies_each_next_actor(cast):
+    c = cast
+    motion = f.make_motion(c["session"], c["proposer"], c["cosigners"][:1])
+    with pytest.raises(Refused, match="2"):
+        motions.submit(c["proposer"], motion)
+    db.session.rollback()
+    motions.cosign(c["cosigners"][1], motion)
+    assert _inbox(c["proposer"]) == ["notices.motion_cosigned"] * 2
+    motions.submit(c["proposer"], motion)
+    assert _inbox(c["boss"]) == ["notices.motion_submitted"]
+    assert _inbox(c["chair"]) == ["notices.motion_submitted"]
+    with pytest.raises(ValidationFailed):
+        motions.review(c["boss"], motion, "accept", "", None, [], today())
+    motions.review(c["boss"], motion, "accept", "", c["workshop"], [], today() + timedelta(days=5))
+    assert _inbox(c["contact"]) == ["notices.motion_assigned"]
+    assert _inbox(c["proposer"])[-1] == "notices.motion_reviewed"
+    with pytest.raises(ValidationFailed, match="C"):
+        motions.answer(c["contact"], motion, "C", "明年再议", "")
+    with pytest.raises(Refused):
+        motions.answer(c["proposer"], motion, "A", "自己答")
+    motions.answer(c["contact"], motion, "C", "明年再议", "预算不足")
+    assert _inbox(c["proposer"])[-1] == "notices.motion_answered"
+    motions.rate(c["proposer"], motion, "unsatisfied", "请给出时间表")
+    assert motion.state is MotionState.ASSIGNED and motion.sent_back
+    assert _inbox(c["contact"])[-1] == "notices.motion_sent_back"
+    assert _inbox(c["boss"])[-1] == "notices.motion_sent_back"
+    motions.answer(c["contact"], motion, "B", "列入明年一季度计划")
+    # The second rating is final, even a 不满意.
+    motions.rate(c["proposer"], motion, "unsatisfied", "仍不满意")
+    assert motion.state is MotionState.CLOSED
+    assert motion.rating is Satisfaction.UNSATISFIED and motion.answer_class is AnswerClass.B
+    assert _inbox(c["contact"])[-1] == "notices.motion_rated"
+    states = [e.to_state.value for e in motion.events]
+    assert states == [
+        "draft",
+        "submitted",
+        "assigned",
+        "answered",
+        "assigned",
+        "answered",
+        "closed",
+    ]
+
+
+def test_decline_needs_a_reason_and_a_suggestion_ends_the_motion(cast):
+    c = cast
+    one = f.submitted_motion(c["session"], c["proposer"], c["cosigners"])
+    with pytest.raises(ValidationFailed):
+        motions.review(c["boss"], one, "decline", "  ")
+    motions.review(c["boss"], one, "decline", "已纳入集体合同协商")
+    assert one.state is MotionState.DECLINED and one.decision_note == "已纳入集体合同协商"
+    two = f.submitted_motion(c["session"], c["proposer"], c["cosigners"], title="二")
+    motions.review(c["boss"], two, "suggestion")
+    assert two.state is MotionState.SUGGESTION
+    with pytest.raises(Refused):
+        motions.review(c["boss"], two, "accept", "", c["workshop"], [], today())
+    with pytest.raises(Refused):
+        motions.review(
+            c["cosigners"][0],
+            f.submitted_motion(c["session"], c["proposer"], c["cosigners"], title="三"),
+            "suggestion",
+        )
+
+
+def test_overdue_motions_alert_the_department_and_the_committee_once_a_day(cast):
+    c = cast
+    motion = f.assigned_motion(
+        c["boss"], c["session"], c["proposer"], c["cosigners"], c["workshop"], days=1
+    )
+    assert motions.alert_overdue(today()) == 0
+    assert motions.alert_overdue(today() + timedelta(days=2)) == 1
+    assert motions.alert_overdue(today() + timedelta(days=2)) == 0
+    assert _inbox(c["contact"])[-1] == "notices.motion_overdue"
+    assert _inbox(c["boss"])[-1] == "notices.motion_overdue"
+    assert _inbox(c["chair"])[-1] == "notices.motion_overdue"
+    assert motion.overdue_alerted_on == today() + timedelta(days=2)
+
+
+def test_the_term_reminder_goes_to_the_organizers_before_the_term_ends(app):
+    boss = f.organizer()
+    session = f.make_session(boss, term_ends_on=today() + timedelta(days=90))
+    assert sessions.remind_terms(today()) == 0
+    assert sessions.remind_terms(today() + timedelta(days=31)) == 1
+    assert sessions.remind_terms(today() + timedelta(days=32)) == 0  # not every day
+    assert sessions.remind_terms(today() + timedelta(days=46)) == 1
+    assert _inbox(boss) == ["notices.congress_term"] * 2
+    assert session.term_reminder_sent_on == today() + timedelta(days=46)
+
+
+def test_the_public_list_and_the_report_count_by_state_class_and_satisfaction(cast, client, auth):
+    c = cast
+    f.make_motion(c["session"], c["proposer"], title="草稿不公开")
+    closed = f.assigned_motion(
+        c["boss"], c["session"], c["proposer"], c["cosigners"], c["workshop"], title="已办结的"
+    )
+    motions.answer(c["contact"], closed, "A", "已解决")
+    motions.rate(c["proposer"], closed, "satisfied")
+    f.submitted_motion(c["session"], c["proposer"], c["cosigners"], title="待审查的")
+    db.session.commit()
+    report = session_report(c["session"].id)
+    assert report["total"] == 2
+    assert dict(report["states"])[MotionState.CLOSED] == 1
+    assert dict(report["classes"])[AnswerClass.A] == 1
+    assert dict(report["ratings"])[Satisfaction.SATISFIED] == 1
+    auth.login(make_user())
+    page = text(client.get("/congress/motions"))
+    assert "已办结的" in page and "待审查的" in page and "草稿不公开" not in page
+    report_page = text(client.get(f"/congress/sessions/{c['session'].id}/report"))
+    assert "共提交提案 2 件" in report_page and "满意" in report_page
+
+
+def test_the_lists_serve_their_fragment_to_htmx(cast, client, auth, htmx_headers):
+    f.submitted_motion(cast["session"], cast["proposer"], cast["cosigners"], title="片段里的提案")
+    f.make_notice(cast["boss"], title="片段里的公开")
+    auth.login(make_user())
+    for url, words in [
+        ("/congress/motions", "片段里的提案"),
+        ("/congress/notices", "片段里的公开"),
+    ]:
+        whole, part = client.get(url), client.get(url, headers=htmx_headers)
+        assert "<html" in text(whole) and words in text(whole)
+        assert "<html" not in text(part) and words in text(part)
+        assert part.headers["Vary"] == "HX-Request" or "HX-Request" in part.headers["Vary"]

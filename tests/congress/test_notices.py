@@ -1,0 +1,134 @@
+"""厂务公开: the audience gets an inbox entry, reading leaves one receipt, the publisher
+sees who read, questions are answered in public, notices are in the reader's field kit."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from app.blueprints.congress.services import notices
+from app.extensions import db
+from app.models import Notification, Role, User
+from app.models.congress import NoticeRead
+from app.navigation import offline_urls
+from tests.activities.test_concurrency import PASSWORD, _logged_in, server  # noqa: F401
+from tests.congress import factories as f
+from tests.factories import make_department, make_user
+from tests.helpers import text
+
+READERS = 20
+
+
+def test_a_notice_reaches_its_audience_and_counts_each_reader_once(app, client, auth):
+    boss = f.organizer()
+    workshop = make_department("装配车间")
+    team = make_department("总装一班", parent=workshop)
+    inside, outside = make_user(department=team), make_user(department=make_department("动力车间"))
+    notice = f.make_notice(boss, departments=[workshop], files=[f.pdf("经营数据.pdf")])
+    kinds = dict(db.session.execute(select(Notification.user_id, Notification.kind)).all())
+    assert kinds == {inside.id: "notices.open_notice"}
+    auth.login(outside)
+    assert client.get(f"/congress/notices/{notice.id}").status_code == 404
+    assert "前三季度经营情况" not in text(client.get("/congress/notices"))
+    auth.logout()
+    auth.login(inside)
+    # The field kit's background copy is not a reading.
+    assert f"http://localhost/congress/notices/{notice.id}" in offline_urls(inside)
+    assert f"http://localhost/congress/notices/{notice.id}" not in offline_urls(outside)
+    client.get(f"/congress/notices/{notice.id}", headers={"X-Offline-Copy": "1"})
+    assert notices.read_count(notice) == 0
+    for _ in range(3):
+        page = text(client.get(f"/congress/notices/{notice.id}"))
+    assert "已读 1 人" in page and "经营数据.pdf" in page
+    assert "阅读名单" not in page
+    assert client.get(f"/congress/notices/{notice.id}/readers").status_code == 403
+    response = client.post(
+        f"/congress/notices/{notice.id}/questions", data={"question": "何时发奖金？"}
+    )
+    assert response.status_code == 303
+    assert (
+        client.post(
+            f"/congress/notices/{notice.id}/questions", data={"question": "问\x00"}
+        ).status_code
+        == 422
+    )
+    auth.logout()
+    auth.login(boss)
+    readers = text(client.get(f"/congress/notices/{notice.id}/readers"))
+    assert inside.name in readers and "1 位阅读" in readers
+    question_id = notice.id  # the first question of the first notice
+    assert (
+        client.post(
+            f"/congress/questions/{question_id}/answer", data={"answer": "月底发放。"}
+        ).status_code
+        == 303
+    )
+    page = text(client.get(f"/congress/notices/{notice.id}"))
+    assert "何时发奖金？" in page and "月底发放。" in page
+    assert (
+        db.session.scalar(
+            select(Notification.kind)
+            .where(Notification.user_id == inside.id)
+            .order_by(Notification.id.desc())
+        )
+        == "notices.notice_answer"
+    )
+
+
+def test_publishing_refuses_bad_input_in_chinese(app, client, auth):
+    auth.login(f.organizer())
+    bad = [
+        ({"title": "", "category": "welfare", "body": "x"}, "请输入标题"),
+        ({"title": "t", "category": "bogus", "body": "x"}, "不是有效的选择"),
+        ({"title": "t\x00", "category": "welfare", "body": "x"}, "文字中含有不允许的字符"),
+        (
+            {"title": "t", "category": "welfare", "body": "x", "closes_on": "2000-01-01"},
+            "截止日期已过",
+        ),
+    ]
+    for data, message in bad:
+        response = client.post("/congress/notices/new", data=data)
+        assert response.status_code == 422
+        assert message in text(response)
+    fake = {
+        "title": "t",
+        "category": "welfare",
+        "body": "x",
+        "attachments": [(__import__("io").BytesIO(b"MZ..."), "a.pdf")],
+    }
+    response = client.post("/congress/notices/new", data=fake, content_type="multipart/form-data")
+    assert response.status_code == 422 and "内容与文件类型不符" in text(response)
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+
+
+def test_twenty_concurrent_readers_are_counted_exactly(app, server):  # noqa: F811
+    password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    people = []
+    for n in range(READERS):
+        user = User(employee_no=f"R{n:04d}", name=f"读者{n}", password_hash=password_hash)
+        user.roles = {Role.MEMBER}
+        people.append(user)
+    db.session.add_all(people)
+    db.session.commit()
+    notice = f.make_notice(f.organizer())
+    url = f"{server}/congress/notices/{notice.id}"
+    readers = [_logged_in(server, user.employee_no)[0] for user in people]
+    start = threading.Barrier(READERS * 2)
+
+    def read(session):
+        start.wait()
+        return session.get(url, timeout=60).status_code
+
+    # Each reader opens the notice twice at the same moment (two tabs): 40 requests at once.
+    with ThreadPoolExecutor(READERS * 2) as pool:
+        statuses = list(pool.map(read, readers + readers))
+    assert statuses == [200] * (READERS * 2)
+    db.session.expire_all()
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(NoticeRead).where(NoticeRead.notice_id == notice.id)
+        )
+        == READERS
+    )
+    assert "已读 20 人" in readers[0].get(url, timeout=30).text

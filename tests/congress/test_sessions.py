@@ -1,0 +1,75 @@
+"""Sessions: the plenary meeting is an activity whose check-in is the delegates' attendance;
+delegates by department; a department-wide electorate; the field kit of notices."""
+
+from datetime import timedelta
+
+from app.blueprints.activities.services import checkin
+from app.blueprints.congress.services import evaluations, sessions
+from app.extensions import db
+from app.models._types import utcnow
+from app.models.activities import Participation
+from app.navigation import offline_urls
+from tests.congress import factories as f
+from tests.factories import make_department, make_user
+from tests.helpers import text
+
+
+def test_delegates_check_in_at_the_plenary_meeting_with_the_activities_check_in(app, client, auth):
+    boss = f.organizer()
+    session = f.make_session(boss)
+    first, second = f.make_delegate(boss, session), f.make_delegate(boss, session)
+    start = utcnow() + timedelta(hours=1)
+    activity = sessions.hold_meeting(boss, session, start, start + timedelta(hours=3), "礼堂")
+    db.session.commit()
+    late = f.make_delegate(boss, session)  # added after: enrolled too
+    places = db.session.scalars(
+        db.select(Participation).where(Participation.activity_id == activity.id)
+    ).all()
+    assert {p.user_id for p in places} == {first.id, second.id, late.id}
+    place = next(p for p in places if p.user_id == first.id)
+    result = checkin.check_in(boss, activity, checkin.code_for(place))
+    db.session.commit()
+    assert result.status == "created"
+    assert sessions.attendance(session)[first.id] is not None
+    assert sessions.attendance(session)[second.id] is None
+    auth.login(boss)
+    page = text(client.get(f"/congress/sessions/{session.id}"))
+    assert "已签到 1 / 3 人" in page and "未签到" in page
+    # No one signs up for it: the places are given.
+    assert activity.signup_closes_at <= utcnow()
+
+
+def test_a_department_electorate_takes_the_teams_of_a_workshop(app):
+    boss = f.organizer()
+    workshop = make_department("机加工车间")
+    team = make_department("车工班", parent=workshop)
+    inside, outside = make_user(department=team), make_user(department=make_department("其他"))
+    round_ = f.make_round(boss, departments=[workshop])
+    assert evaluations.eligible(inside, round_) and not evaluations.eligible(outside, round_)
+    assert evaluations.electorate_size(round_) == 1
+
+
+def test_a_motion_with_a_nul_byte_is_refused_and_nothing_is_saved(app, client, auth):
+    from app.models.congress import Motion
+
+    boss = f.organizer()
+    session = f.make_session(boss)
+    auth.login(f.make_delegate(boss, session))
+    data = {"title": "提案\x00", "reasons": "理由", "measures": "措施"}
+    response = client.post("/congress/motions/new", data=data)
+    assert response.status_code == 422
+    assert "文字中含有不允许的字符" in text(response)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Motion)) == 0
+
+
+def test_the_field_kit_holds_the_readers_notices_attachments_and_the_publishers_readers(app):
+    boss = f.organizer()
+    reader = make_user()
+    notice = f.make_notice(boss, files=[f.pdf()])
+    attachment = notice.attachments[0]
+    mine, theirs = offline_urls(boss), offline_urls(reader)
+    for urls in (mine, theirs):
+        assert f"http://localhost/congress/notices/{notice.id}" in urls
+        assert f"http://localhost/congress/attachments/{attachment.id}" in urls
+    assert f"http://localhost/congress/notices/{notice.id}/readers" in mine
+    assert f"http://localhost/congress/notices/{notice.id}/readers" not in theirs
