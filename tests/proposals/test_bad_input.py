@@ -22,6 +22,10 @@ def _counts(db) -> tuple:
     )
 
 
+# A NUL character never reaches a form: the app refuses the request (400) before any view.
+NUL_REFUSED = "有字段包含不允许的字符。"
+
+
 @pytest.mark.parametrize(
     "form, message",
     [
@@ -38,8 +42,8 @@ def _counts(db) -> tuple:
             {"share": "50", "coauthors[0][employee_no]": "NOBODY", "coauthors[0][share]": "50"},
             "没有工号为“NOBODY”的会员。",
         ),
-        ({"title": "切削液\x00再生"}, "文字中含有空字符（NUL），请删除后重试。"),
-        ({"proposed_change": "\x00"}, "文字中含有空字符（NUL），请删除后重试。"),
+        ({"title": "切削液\x00再生"}, NUL_REFUSED),
+        ({"proposed_change": "\x00"}, NUL_REFUSED),
         ({"category": "perpetual-motion"}, "请从给出的选项中选择。"),
     ],
 )
@@ -49,7 +53,7 @@ def test_a_proposal_with_bad_input_is_refused_and_nothing_is_written(
     auth.login(cast.proposer)
     before = _counts(db)
     response = client.post("/proposals/new", data={**COMPLETE, **form, "action": "submit"})
-    assert response.status_code == 422
+    assert response.status_code == (400 if message is NUL_REFUSED else 422)
     assert message in text(response)
     assert _counts(db) == before
 
@@ -108,10 +112,10 @@ def test_a_benefit_without_its_method_is_refused(client, auth, cast, db):
         ({"benefit": "-5", "benefit_method": "台账"}, "请输入 0 到 100000000000 之间的数。"),
         ({"benefit": "很多", "benefit_method": "台账"}, "请输入数字。"),
         ({"benefit": "NaN", "benefit_method": "台账"}, "请输入数字。"),
-        ({"benefit": "100", "benefit_method": "台\x00账"}, "文字中含有空字符（NUL）"),
+        ({"benefit": "100", "benefit_method": "台\x00账"}, NUL_REFUSED),
     ):
         response = client.post(f"/proposals/{proposal.id}/completion", data=data)
-        assert response.status_code == 422, data
+        assert response.status_code == (400 if message is NUL_REFUSED else 422), data
         assert message in text(response), data
     assert _counts(db) == before
     assert proposal.status is ProposalStatus.ADOPTED and proposal.benefit is None

@@ -68,7 +68,7 @@ def test_suggestions_become_safety_proposals_and_come_back(tmp_path):
             assert conn.execute(
                 text("SELECT user_id, share, is_lead FROM proposal_authors")
             ).all() == [(1, 100, 1), (1, 100, 1)]
-        downgrade(revision="0005_sync")
+        downgrade(revision="0010_care")  # the revision before this one
         with engine.connect() as conn:
             back = conn.execute(
                 text(

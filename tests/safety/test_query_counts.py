@@ -19,8 +19,9 @@ HAZARD_PAGE = SHELL + 4  # hazard (with its people), events (with theirs), photo
 # severity with overdue, area, closed with the median, coverage (plans with their people,
 # patrols), reporters; the median takes one statement on PostgreSQL and two on SQLite.
 DASHBOARD = {"postgresql": SHELL + 6, "sqlite": SHELL + 7}
-# The officer's home: the shell and every feature's cards (safety's is one statement).
-HOME = 9
+# The officer's home: the shell and every feature's cards (safety's is one statement; care,
+# congress, proposals and competitions add theirs): a fixed number, whatever the volume.
+HOME = 15
 
 
 def _volume(n, people):
