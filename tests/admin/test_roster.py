@@ -203,11 +203,11 @@ def test_a_large_roster_imports_in_the_background_while_others_log_in(
 ):
     import threading
 
-    from app.blueprints.admin import jobs, roster
+    from app.blueprints.admin import jobs
     from app.models import RosterImport
 
     queued = []
-    monkeypatch.setattr(roster, "enqueue_after_commit", lambda task, *args: queued.append(args))
+    monkeypatch.setattr(jobs, "enqueue_after_commit", lambda task, *args: queued.append(args))
     rows = "\n".join(f"{70000 + n},职工{n},机加工车间" for n in range(1000))
     response = client.post(
         "/admin/import",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.errors import form_status, submit
 from app.extensions import db
+from app.guards import parse_id
 from app.models import Department
 from app.models.proposals import DepartmentHead
 from app.rendering import page_or_fragment
@@ -134,15 +135,15 @@ def settings_weights():
 def settings_heads():
     _committee_only()
     form = HeadsForm()
-    department = db.session.get(Department, request.form.get("department_id", type=int) or 0)
+    department = db.session.get(Department, parse_id(request.form.get("department_id")) or 0)
     if department is None or department.parent_id is not None:
         abort(404)
     ids = []
     for raw in form.heads.data or []:
-        try:
-            ids.append(int(raw))
-        except (TypeError, ValueError):
+        if (head_id := parse_id(raw)) is None:
             form.form_errors = [_("Choose one of the options given.")]
+        else:
+            ids.append(head_id)
     if (
         form.validate_on_submit()
         and not form.form_errors
