@@ -143,7 +143,8 @@ def test_offline_reload_shows_the_cached_home_and_unvisited_pages_the_offline_pa
     expect(nav(page)).to_be_visible()
     # The shell's own files come from the precache: styles applied, htmx loaded.
     expect(page.locator(".topbar")).to_have_css("background-color", "rgb(200, 16, 46)")
-    page.wait_for_function("typeof window.htmx === 'object'")
+    # A function, not an expression string: polling a string needs eval(), which the CSP forbids.
+    page.wait_for_function("() => typeof window.htmx === 'object'")
 
     page.goto(live_server.url + "/notifications/settings")  # not in the kit, never visited
     expect(page.locator(".offline-card")).to_be_visible()

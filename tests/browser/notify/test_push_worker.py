@@ -5,6 +5,8 @@ import json
 import re
 import time
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import log_in
 
 
@@ -122,11 +124,11 @@ def test_turning_push_on_without_a_push_service_says_so(live_server, page):
     log_in(page, base, "N0002")
     page.goto(base + "/notifications/settings")
     status = page.locator("[data-push-status]")
-    page.wait_for_function("document.getElementById('push').dataset.state === 'off'")
+    expect(page.locator("#push")).to_have_attribute("data-state", "off")
     assert status.inner_text() == "本机推送已关闭。所有消息仍会发到您的消息箱。"
     assert page.get_by_role("button", name="关闭本机推送").is_hidden()
 
     page.get_by_role("button", name="开启推送").click()
     # Debian's Chromium has no push service: subscribe() fails, and the page says what to do.
-    page.wait_for_function("document.getElementById('push').dataset.state === 'failed'")
+    expect(page.locator("#push")).to_have_attribute("data-state", "failed")
     assert status.inner_text() == "无法在此开启推送。消息箱仍可正常使用。"
