@@ -93,13 +93,17 @@ def app_task(*task_args, **task_kwargs):
 _AFTER_COMMIT = "jobs_after_commit"
 
 
-def enqueue_after_commit(task: Callable, *args, session=None) -> None:
+def enqueue_after_commit(task: Callable, *args, session=None, merge: bool = False) -> None:
     """Queue `task(*args)` once the session's OUTERMOST transaction commits; never if it
     rolls back.
 
     SQLAlchemy fires `after_commit` when a savepoint is released too (e.g. each record of a
     `/sync` batch): a job queued there would run before the batch commits and find nothing.
     Without a transaction the job is queued at once.
+
+    `merge=True` is for a task that takes one list: the calls queued in one transaction are
+    sent as ONE job with the lists joined (a /sync batch of 100 hazards queues one push
+    fan-out, not 100 — each queued job is a write to the queue).
     """
     from app.extensions import db
 
@@ -108,7 +112,28 @@ def enqueue_after_commit(task: Callable, *args, session=None) -> None:
     if transaction is None:
         task(*args)
         return
+    if merge:
+        (items,) = args
+        args = _Mergeable(items)
     session.info.setdefault(_AFTER_COMMIT, {}).setdefault(transaction, []).append((task, args))
+
+
+class _Mergeable(list):
+    """The one list argument of a job queued with `merge=True`."""
+
+
+def _merged(jobs: list[tuple[Callable, object]]) -> list[tuple[Callable, tuple]]:
+    """Jobs in their order, with every `merge=True` call of a task joined into its first."""
+    out, joined = [], {}
+    for task, args in jobs:
+        if not isinstance(args, _Mergeable):
+            out.append((task, args))
+        elif task in joined:
+            joined[task].extend(args)
+        else:
+            joined[task] = list(args)
+            out.append((task, (joined[task],)))
+    return out
 
 
 @event.listens_for(Session, "after_commit")
@@ -122,7 +147,7 @@ def _queue_on_outermost_commit(session):
         pending.setdefault(transaction.parent, []).extend(jobs)
         return
     session.info.pop(_AFTER_COMMIT, None)
-    for task, args in jobs + [job for rest in pending.values() for job in rest]:
+    for task, args in _merged(jobs + [job for rest in pending.values() for job in rest]):
         try:
             task(*args)
         except Exception:  # the commit stands; a queue that is down must not fail the request

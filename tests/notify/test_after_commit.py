@@ -67,6 +67,23 @@ def test_pushes_for_records_that_arrive_through_sync_are_sent(
     assert [r["status"] for r in response.get_json()["results"]] == ["created"] * 3
     push_service.wait_for(3, timeout=10)
     assert len(push_service.for_endpoint("officer-phone")) == 3
+    # The batch's three fan-outs went to the queue as one job (each job is a queue write),
+    # which queued the three pushes as one sending job.
+    assert sorted(map(str, real_queue)) == ["3", "{'sent': 3}"]
+
+
+def test_merged_jobs_join_their_lists_and_keep_their_order(db):
+    queued = []
+    make_user()
+    for items in (["a"], ["b", "c"]):
+        with db.session.begin_nested():
+            enqueue_after_commit(queued.append, items, merge=True)
+            enqueue_after_commit(queued.append, f"after {items[0]}")
+    savepoint = db.session.begin_nested()
+    enqueue_after_commit(queued.append, ["dropped"], merge=True)
+    savepoint.rollback()
+    db.session.commit()
+    assert queued == [["a", "b", "c"], "after a", "after b"]
 
 
 def test_a_job_of_a_savepoint_that_rolled_back_is_never_queued(db):
