@@ -29,7 +29,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from flask import Response, abort, current_app, request, send_file
 from flask_babel import gettext as _
@@ -413,6 +413,80 @@ def send_image(sha256: str, *, thumb: bool = False, max_age: int = 86400):
     # Private: a shared cache must not hand one person's photo to another.
     response.cache_control.public = False
     response.cache_control.private = True
+    return response
+
+
+# --- documents ---------------------------------------------------------------------------
+# Files that are not pictures (a congress report, a notice's attachment): told by their first
+# bytes, kept as they came (they are not re-encoded), named by their digest under a folder.
+
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+_OOXML = b"PK\x03\x04"
+# Extension -> (content type, what the first bytes must be)
+DOCUMENT_KINDS = {
+    "pdf": ("application/pdf", b"%PDF-"),
+    "png": ("image/png", b"\x89PNG\r\n\x1a\n"),
+    "jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    "jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _OOXML),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _OOXML),
+}
+DOCUMENT_ACCEPT = ",".join("." + ext for ext in DOCUMENT_KINDS)
+_DOCUMENT_NAME = re.compile(r"([0-9a-f]{64})\.([a-z]{3,4})")
+
+
+def save_document(upload, field: str, *, folder: str) -> dict | None:
+    """Check and store one document; None when no file was chosen. Returns the columns a
+    record keeps: filename, stored_name (`<sha256>.<ext>`), content_type, size."""
+    if _is_empty_input(upload) or not getattr(upload, "filename", None):
+        return None
+    filename = Path(upload.filename.replace("\\", "/")).name.replace("\x00", "")[:160]
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if ext not in DOCUMENT_KINDS:
+        raise ValidationFailed.on(field, _("Attach a PDF, Word, Excel, JPEG or PNG file."))
+    data = upload.stream.read(DOCUMENT_MAX_BYTES + 1)
+    if len(data) > DOCUMENT_MAX_BYTES:
+        raise ValidationFailed.on(field, _("A file may be at most 10 MB."))
+    content_type, magic = DOCUMENT_KINDS[ext]
+    if not data.startswith(magic):
+        raise ValidationFailed.on(
+            field, _("%(name)s is not the kind of file its name says.", name=filename)
+        )
+    stored_name = f"{hashlib.sha256(data).hexdigest()}.{ext}"
+    save_file(data, _document_key(folder, stored_name))
+    return {
+        "filename": filename,
+        "stored_name": stored_name,
+        "content_type": content_type,
+        "size": len(data),
+    }
+
+
+def _document_key(folder: str, stored_name: str) -> str:
+    return f"{folder}/{stored_name[:2]}/{stored_name}"
+
+
+def send_document(folder: str, stored_name: str, *, content_type: str, filename: str):
+    """A stored document as a private response (PDFs and pictures shown, others downloaded);
+    404 when it is not stored. Call it only after checking who may see it."""
+    match = _DOCUMENT_NAME.fullmatch(stored_name or "")
+    if match is None or match[2] not in DOCUMENT_KINDS:
+        abort(404)
+    response = send_stored(
+        _document_key(folder, stored_name), mimetype=content_type, etag=match[1], max_age=3600
+    )
+    if response is None:
+        abort(404)
+    shown = content_type.startswith(("image/", "application/pdf"))
+    names = {"filename": filename}
+    try:
+        filename.encode("ascii")
+    except UnicodeEncodeError:  # RFC 6266: an ASCII fallback and the UTF-8 name
+        names = {
+            "filename": filename.encode("ascii", "ignore").decode() or "file",
+            "filename*": "UTF-8''" + quote(filename, safe=""),
+        }
+    response.headers.set("Content-Disposition", "inline" if shown else "attachment", **names)
     return response
 
 

@@ -287,3 +287,50 @@ def test_photos_go_to_the_bucket_and_are_served_from_it(app, client, db, auth, s
     auth.logout()
     auth.login(make_user())  # a member who may not see the hazard
     assert client.get(f"/safety/photos/{photos[0].id}").status_code == 404
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def _docx(marker: bytes) -> bytes:
+    return b"PK\x03\x04" + marker + b"\x00" * 64
+
+
+@pytest.mark.parametrize("bucket", [False, True], ids=["folder", "bucket"])
+def test_documents_go_to_the_one_store_and_download_under_their_own_name(
+    app, client, db, auth, request, bucket
+):
+    from app.models.congress import Notice
+    from tests.congress import factories as f
+
+    if bucket:
+        s3, url = request.getfixturevalue("s3_server")
+        app.config["UPLOAD_S3_URL"] = url
+    publisher = f.organizer()
+    auth.login(publisher)
+    response = client.post(
+        "/congress/notices/new",
+        data={
+            "title": "年度福利方案",
+            "body": "详见附件。",
+            "category": "welfare",
+            "attachments": [(io.BytesIO(_docx(b"welfare")), "福利方案.docx")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303, text(response)
+    notice = db.session.scalar(select(Notice))
+    [attachment] = notice.attachments
+    key = f"congress/{attachment.stored_name[:2]}/{attachment.stored_name}"
+    if bucket:
+        keys = {o["Key"] for o in s3.list_objects_v2(Bucket="workers-home-test")["Contents"]}
+        assert keys == {f"uploads/{key}"}
+    else:
+        assert (storage.backend().root / key).read_bytes() == _docx(b"welfare")
+
+    with client.get(f"/congress/attachments/{attachment.id}") as served:
+        assert served.status_code == 200 and served.data == _docx(b"welfare")
+        assert served.headers["Content-Disposition"].startswith("attachment;")
+        assert "filename*=UTF-8''%E7%A6%8F%E5%88%A9" in served.headers["Content-Disposition"]
+        assert "private" in served.headers["Cache-Control"]
+

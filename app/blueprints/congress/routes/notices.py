@@ -1,11 +1,12 @@
 """Open notices (厂务公开): list, publish, read (with a receipt), readers, questions."""
 
-from flask import current_app, render_template, request, send_file, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.blueprints.congress import bp, queries, uploads
+from app import storage
+from app.blueprints.congress import bp, queries
 from app.blueprints.congress.access import is_manager
 from app.blueprints.congress.forms import NoticeForm, QuestionForm, ReplyForm
 from app.blueprints.congress.routes.common import (
@@ -72,7 +73,7 @@ def notice_new():
             _("The notice is published."), url_for("congress.notice_show", notice_id=made.value.id)
         )
     return render_template(
-        "congress/notice_form.html", form=form, accept=uploads.ACCEPT
+        "congress/notice_form.html", form=form, accept=storage.DOCUMENT_ACCEPT
     ), form_status(form)
 
 
@@ -166,13 +167,6 @@ def question_answer(question_id):
 def attachment(attachment_id):
     item = get_or_404(NoticeAttachment, attachment_id)
     _readable(item.notice_id)
-    path = uploads.path_of(item.stored_name)
-    if path is None:
-        not_found()
-    return send_file(
-        path,
-        mimetype=item.content_type,
-        download_name=item.filename,
-        as_attachment=not item.content_type.startswith(("image/", "application/pdf")),
-        max_age=3600,
+    return storage.send_document(
+        "congress", item.stored_name, content_type=item.content_type, filename=item.filename
     )

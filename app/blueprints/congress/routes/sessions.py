@@ -1,11 +1,12 @@
 """The overview, sessions, delegates, contacts, documents, meeting and report."""
 
-from flask import render_template, request, send_file, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.blueprints.congress import bp, queries, uploads
+from app import storage
+from app.blueprints.congress import bp, queries
 from app.blueprints.congress.access import current_session, delegate_of, is_manager
 from app.blueprints.congress.forms import (
     ActionForm,
@@ -254,15 +255,11 @@ def document_add(session_id):
 @login_required
 def document(document_id):
     document = get_or_404(CongressDocument, document_id)
-    path = uploads.path_of(document.stored_name)
-    if path is None:
-        not_found()
-    return send_file(
-        path,
-        mimetype=document.content_type,
-        download_name=document.filename,
-        as_attachment=not document.content_type.startswith(("image/", "application/pdf")),
-        max_age=3600,
+    return storage.send_document(
+        "congress",
+        document.stored_name,
+        content_type=document.content_type,
+        filename=document.filename,
     )
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.blueprints.congress import uploads
+from app import storage
 from app.blueprints.congress.access import in_departments, is_manager
 from app.blueprints.congress.services.common import clean_text, today
 from app.blueprints.notify.services import notify
@@ -69,7 +69,7 @@ def publish(
     files = [f for f in files if getattr(f, "filename", "")]
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationFailed.on("attachments", _("At most %(n)d attachments.", n=MAX_ATTACHMENTS))
-    stored = [uploads.store(f, "attachments") for f in files]
+    stored = [storage.save_document(f, "attachments", folder="congress") for f in files]
     notice = Notice(
         title=title,
         body=body,

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.blueprints.congress import uploads
+from app import storage
 from app.blueprints.congress.access import is_manager, manager_ids
 from app.blueprints.congress.services.common import clean_text, today
 from app.blueprints.notify.services import notify
@@ -139,7 +139,7 @@ def remove_contact(user, contact: DepartmentContact) -> None:
 def add_document(user, session: CongressSession, title: str, file) -> CongressDocument:
     _require_manager(user)
     title = clean_text(title, "title", limit=120, required=_("Enter a title."))
-    stored = uploads.store(file, "file")
+    stored = storage.save_document(file, "file", folder="congress")
     if stored is None:
         raise ValidationFailed.on("file", _("Choose a file."))
     document = CongressDocument(session=session, title=title, **stored)
