@@ -333,4 +333,3 @@ def test_documents_go_to_the_one_store_and_download_under_their_own_name(
         assert served.headers["Content-Disposition"].startswith("attachment;")
         assert "filename*=UTF-8''%E7%A6%8F%E5%88%A9" in served.headers["Content-Disposition"]
         assert "private" in served.headers["Cache-Control"]
-
