@@ -104,3 +104,10 @@ def all_departments() -> list[Department]:
     """Every department, workshops each followed by their teams, for pick lists."""
     workshops = workshops_with_teams()
     return [d for w in workshops for d in (w, *w.children)]
+
+
+def department_choices(blank=None) -> list[tuple[int, str]]:
+    """A select's choices: every department by its full name in tree order, after an
+    optional first choice `blank` (value 0)."""
+    choices = [(d.id, d.full_name) for d in all_departments()]
+    return ([(0, blank)] if blank is not None else []) + choices

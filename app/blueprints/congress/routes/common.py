@@ -2,7 +2,6 @@
 
 from flask import abort, flash, redirect
 from flask_babel import gettext as _
-from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.auth.access import roles_required
 from app.blueprints.congress.access import MANAGERS
@@ -15,12 +14,6 @@ manager_required = roles_required(*MANAGERS)
 
 def get_or_404(model, ident):
     return db.get_or_404(model, ident)
-
-
-def department_choices(blank=None) -> list[SelectChoice]:
-    departments = db.session.scalars(db.select(Department)).all()
-    choices = sorted((SelectChoice(d.id, d.full_name) for d in departments), key=lambda c: c.label)
-    return ([SelectChoice(0, blank)] if blank is not None else []) + choices
 
 
 def departments_by_ids(ids) -> list[Department]:

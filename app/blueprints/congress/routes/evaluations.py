@@ -10,7 +10,6 @@ from app.blueprints.congress import bp, queries
 from app.blueprints.congress.access import is_manager
 from app.blueprints.congress.forms import ActionForm, RoundForm, utc
 from app.blueprints.congress.routes.common import (
-    department_choices,
     departments_by_ids,
     done,
     get_or_404,
@@ -22,6 +21,7 @@ from app.errors import Refused, ValidationFailed, form_status, submit
 from app.extensions import db
 from app.models._types import utcnow
 from app.models.congress import CongressSession, EvaluationRound, Grade, Overall
+from app.services.departments import department_choices
 
 
 @bp.route("/evaluations")

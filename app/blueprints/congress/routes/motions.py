@@ -12,7 +12,6 @@ from app.blueprints.congress.access import (
 )
 from app.blueprints.congress.forms import ActionForm, AnswerForm, MotionForm, RateForm, ReviewForm
 from app.blueprints.congress.routes.common import (
-    department_choices,
     departments_by_ids,
     done,
     get_or_404,
@@ -26,6 +25,7 @@ from app.extensions import db
 from app.models import Department
 from app.models.congress import CongressSession, Motion, MotionState
 from app.rendering import page_or_fragment
+from app.services.departments import department_choices
 
 
 @bp.route("/motions")

@@ -10,7 +10,6 @@ from app.blueprints.congress import bp, queries
 from app.blueprints.congress.access import is_manager
 from app.blueprints.congress.forms import NoticeForm, QuestionForm, ReplyForm
 from app.blueprints.congress.routes.common import (
-    department_choices,
     departments_by_ids,
     done,
     get_or_404,
@@ -29,6 +28,7 @@ from app.models.congress import (
     NoticeRead,
 )
 from app.rendering import page_or_fragment
+from app.services.departments import department_choices
 
 
 @bp.route("/notices")

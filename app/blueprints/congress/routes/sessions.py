@@ -19,7 +19,6 @@ from app.blueprints.congress.forms import (
     utc,
 )
 from app.blueprints.congress.routes.common import (
-    department_choices,
     done,
     get_or_404,
     manager_required,
@@ -37,6 +36,7 @@ from app.models.congress import (
     DepartmentContact,
     EvaluationRound,
 )
+from app.services.departments import department_choices
 
 
 @bp.route("/")
