@@ -324,6 +324,18 @@ self.addEventListener("push", (event) => {
   );
 });
 
+async function markRead(open) {
+  const response = await fetch("/sync/token", { credentials: "same-origin" });
+  const token = response.ok ? (await response.json()).csrf_token : null;
+  if (!token) return;
+  await fetch(`${open.pathname}/read`, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "X-CSRFToken": token, "HX-Request": "true" },
+    redirect: "manual",
+  });
+}
+
 async function openTarget(data) {
   const item = new URL(data.url || "/", self.location.origin);
   const open = new URL(data.open || item.href, self.location.origin);
@@ -331,8 +343,9 @@ async function openTarget(data) {
   const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   const showing = windows.find((client) => new URL(client.url).pathname === item.pathname);
   if (showing) {
-    // Already on the item: bring it forward, and count the notification as read.
-    fetch(open.href, { credentials: "same-origin", redirect: "manual" }).catch(() => {});
+    // Already on the item: bring it forward, and count the notification as read (a GET of
+    // its page changes nothing; marking read is a POST with the session's CSRF token).
+    markRead(open).catch(() => {});
     return showing.focus().catch(() => {});
   }
   for (const client of windows) {
