@@ -27,6 +27,7 @@ class ActivityKind(LabelledEnum):
     TRAINING = "training", _l("Training")  # 培训
     DRILL = "drill", _l("Job drill")  # 岗位练兵
     COMPETITION = "competition", _l("Labour competition")  # 劳动竞赛
+    MEETING = "meeting", _l("Meeting")  # 会议 (a congress plenary, say)
 
 
 class ActivityStatus(enum.StrEnum):

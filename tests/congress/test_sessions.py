@@ -37,6 +37,10 @@ def test_delegates_check_in_at_the_plenary_meeting_with_the_activities_check_in(
     assert "已签到 1 / 3 人" in page and "未签到" in page
     # No one signs up for it: the places are given.
     assert activity.signup_closes_at <= utcnow()
+    # A delegate sees it among their activities as the meeting it is.
+    auth.login(first)
+    page = text(client.get(f"/activities/{activity.id}"))
+    assert "会议" in page and "文体活动" not in page
 
 
 def test_a_department_electorate_takes_the_teams_of_a_workshop(app):

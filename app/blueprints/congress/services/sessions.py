@@ -163,7 +163,7 @@ def hold_meeting(
     activity = session.activity
     if activity is None:
         activity = Activity(
-            kind=ActivityKind.EVENT,
+            kind=ActivityKind.MEETING,
             title=_("%(title)s · plenary meeting", title=session.title)[:120],
             description=session.agenda,
             organizer=user,
