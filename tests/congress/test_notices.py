@@ -132,3 +132,37 @@ def test_twenty_concurrent_readers_are_counted_exactly(app, server):  # noqa: F8
         == READERS
     )
     assert "已读 20 人" in readers[0].get(url, timeout=30).text
+
+
+def test_a_receipt_from_the_phones_copy_counts_once_and_only_for_its_audience(app, client, auth):
+    import uuid
+    from datetime import UTC, datetime
+
+    from tests.sync.conftest import post_sync
+
+    boss = f.organizer()
+    welding = make_department("焊接车间")
+    reader = make_user(department=welding)
+    outsider = make_user(department=make_department("后勤部"))
+    notice = f.make_notice(boss, departments=[welding])
+    read_at = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+
+    def receipt(notice_id):
+        return {
+            "id": str(uuid.uuid4()),
+            "kind": "notice_read",
+            "captured_at": read_at.isoformat(),
+            "data": {"notice_id": notice_id},
+            "photos": [],
+        }
+
+    auth.login(outsider)
+    [result] = post_sync(client, receipt(notice.id)).get_json()["results"]
+    assert result["status"] == "invalid"
+    assert "没有这条公开信息，或它不面向您。" in str(result["errors"])
+    auth.logout()
+    auth.login(reader)
+    results = post_sync(client, receipt(notice.id), receipt(notice.id), receipt("x")).get_json()
+    assert [r["status"] for r in results["results"]] == ["created", "created", "invalid"]
+    reads = db.session.scalars(select(NoticeRead)).all()
+    assert [(r.user_id, r.read_at) for r in reads] == [(reader.id, read_at)]

@@ -30,12 +30,13 @@ bp = Blueprint("congress", __name__, template_folder="templates")
 
 
 def init_app(app):
-    from . import cards, demo, jobs, routes  # noqa: F401  (routes attach to bp)
+    from . import cards, demo, jobs, routes, sync  # noqa: F401  (routes attach to bp)
 
     app.register_blueprint(bp, url_prefix="/congress")
     reg = registry(app)
     reg.cards(cards.congress_cards, order=60)
     reg.offline(cards.notice_kit)
+    sync.register(reg)
     reg.daily_job("congress.terms", jobs.remind_terms)
     reg.daily_job("congress.overdue_motions", jobs.alert_overdue_motions)
     reg.demo(demo.load)

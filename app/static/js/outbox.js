@@ -482,6 +482,28 @@ if (supported) {
   if (document.querySelector("[data-outbox-page]")) askPersistence();
   render();
   flush();
+  receiptFromCopy().then((added) => added && flush()).catch(() => {});
+}
+
+// A page that keeps read receipts (a notice) marks itself with
+// `<template data-offline-receipt="<kind>" data-receipt='{…}'>`. Opened online, its own GET
+// recorded the reading; opened from the phone's copy, the receipt goes through the outbox,
+// once per person and device, with the time it was read.
+async function receiptFromCopy() {
+  const marker = document.querySelector("template[data-offline-receipt]");
+  if (!marker || !document.getElementById("offline-copy")?.dataset.copiedAt) return false;
+  const kind = marker.dataset.offlineReceipt;
+  const key = `receipt:${userId}:${kind}:${marker.dataset.receipt}`;
+  if (localStorage.getItem(key)) return false;
+  await captureData({
+    kind,
+    name: marker.dataset.receiptName,
+    label: marker.dataset.receiptLabel,
+    data: JSON.parse(marker.dataset.receipt),
+  });
+  localStorage.setItem(key, "1");
+  registerBackgroundSync();
+  return true;
 }
 
 // Pages stay true: a record captured on this page that reached the server changes what the

@@ -14,6 +14,7 @@ from app.blueprints.congress.services.common import clean_text, today
 from app.blueprints.notify.services import notify
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
+from app.guards import parse_id
 from app.jobs import path_for
 from app.models import Department, User
 from app.models._types import utcnow
@@ -94,15 +95,26 @@ def publish(
     return notice
 
 
-def mark_read(user, notice: Notice) -> None:
+def mark_read(user, notice: Notice, read_at=None) -> None:
     """Keep a read receipt; reading again (or at the same moment elsewhere) adds nothing."""
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     db.session.execute(
         insert(NoticeRead)
-        .values(notice_id=notice.id, user_id=user.id, read_at=utcnow())
+        .values(notice_id=notice.id, user_id=user.id, read_at=read_at or utcnow())
         .on_conflict_do_nothing(index_elements=["notice_id", "user_id"])
     )
+
+
+def read_offline(user, data: dict, read_at) -> Notice:
+    """A notice read from the phone's copy (no network): its receipt, at the time of reading,
+    arrives through the outbox. Only the notices the person may read have receipts."""
+    notice_id = parse_id(data.get("notice_id"))
+    notice = db.session.get(Notice, notice_id) if notice_id is not None else None
+    if notice is None or not can_read(user, notice):
+        raise Refused(_("This notice is not there, or not for you."), 404)
+    mark_read(user, notice, read_at=min(read_at, utcnow()))
+    return notice
 
 
 def read_count(notice: Notice) -> int:
