@@ -145,9 +145,10 @@ async function startEdit() {
 
 // Same id, new data, the kept photos minus the removed plus the new ones; captured_at and the
 // place in the queue stay. The outbox page it goes back to sends it (its load flushes).
-async function saveCorrection(form, edit) {
+async function saveCorrection(form, edit, submitter) {
   const { refs, photos } = await readPhotos(form, edit.record.id);
-  const data = formData(form);
+  // The button pressed is part of the record, as on first capture (a proposal's 提交 vs 存草稿).
+  const data = formData(form, submitter);
   const record = {
     ...edit.record,
     data,
@@ -175,7 +176,7 @@ if (supported && userId) {
     const edit = editing.get(form);
     if (!edit || event.defaultPrevented) return;
     event.preventDefault();
-    holdingButton(event, () => saveCorrection(form, edit));
+    holdingButton(event, () => saveCorrection(form, edit, event.submitter));
   }, true);
   document.addEventListener("click", (event) => {
     const photoSwitch = event.target.closest("[data-outbox-edit-remove]");

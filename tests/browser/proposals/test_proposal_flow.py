@@ -8,7 +8,13 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
-from tests.browser.sync.conftest import open_for_offline, outbox, photo_file, wait_outbox_empty
+from tests.browser.sync.conftest import (
+    open_for_offline,
+    outbox,
+    photo_file,
+    rows,
+    wait_outbox_empty,
+)
 from tests.browser.test_shell import wait_until
 
 
@@ -159,5 +165,47 @@ def test_a_proposal_from_an_offline_draft_to_its_award(
         mine.goto(base + "/notifications/")
         for words in ("已提交", "部门推荐了您的建议", "打分", "评审决定：采纳", "已实施", "获奖了"):
             expect(mine.locator("body")).to_contain_text(words)
+    finally:
+        phones.close()
+
+
+def test_a_refused_proposal_corrected_in_the_outbox_arrives_sent_in(
+    browser, browser_context_args, live_server
+):
+    from tests.browser.sync.test_outbox_edit import open_edit_from_outbox, wait_refused
+
+    base = live_server.url
+    live_server.flask("demo")
+    phones = Phones(browser, browser_context_args, base)
+    title = f"废料分拣{uuid.uuid4().hex[:6]}"
+    try:
+        mine = phones.of("P0001")
+        open_for_offline(mine, live_server, "/proposals/new")
+        mine.context.set_offline(True)
+        mine.fill("input[name=title]", title)
+        mine.select_option("select[name=category]", value="reuse")
+        mine.fill("textarea[name=current_state]", "废铁屑与废铝屑混装")
+        mine.fill("textarea[name=proposed_change]", "分两个料斗收集")
+        mine.fill("textarea[name=expected_effect]", "废铝单独回收")
+        mine.fill("input[name=share]", "60")
+        mine.fill("input[name='coauthors[0][employee_no]']", "NOBODY9")  # no such person
+        mine.fill("input[name='coauthors[0][share]']", "40")
+        mine.get_by_role("button", name="提交").click()
+        wait_until(mine, "async () => (await WHOutbox.list()).length === 1")
+        [record] = outbox(mine)
+        assert record["data"]["action"] == "submit"
+
+        mine.context.set_offline(False)
+        wait_refused(mine)
+        mine.goto(base + "/sync/outbox")
+        open_edit_from_outbox(mine, live_server, record["id"])
+        mine.fill("input[name='coauthors[0][employee_no]']", "P0007")
+        mine.get_by_role("button", name="提交").click()
+        mine.wait_for_url(re.compile(r".*/sync/outbox"))
+        wait_outbox_empty(mine, timeout_ms=30_000)
+        # One proposal, sent in as the button pressed said — not left a draft.
+        assert rows(live_server, "SELECT status FROM proposals WHERE title = ?", title) == [
+            ("submitted",)
+        ]
     finally:
         phones.close()
