@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from app import storage
 from app.models import Notification, Role
 from app.models.honours import Honour, HonourStatus, HonourTitle
 from app.models.proposals import DepartmentHead
@@ -128,7 +129,9 @@ def test_a_head_nominates_the_union_names_and_everyone_sees_it(client, auth, cas
 
 
 def _cases(cast, db):
-    awarded = _honour(cast, db=db, photo=None)
+    photo = storage.save(storage.prepare(_jpeg())).sha256
+    awarded = _honour(cast, db=db, photo=photo)
+    bare = _honour(cast, db=db, year=2024)
     nominated = _honour(cast, status=HonourStatus.NOMINATED, year=2026, db=db)
     decide = {"decision": "decline", "citation": "", "note": "名额已满"}
     nominate = {"employee_no": "P9001", "title": "advanced", "year": "2025", "reason": "好"}
@@ -141,7 +144,10 @@ def _cases(cast, db):
         ("GET", "/honours/nominations", None, (200, 200, 403)),
         ("GET", f"/honours/{awarded.id}", None, (200, 200, 200)),
         ("GET", f"/honours/{nominated.id}", None, (200, 200, 404)),
-        ("GET", f"/honours/{awarded.id}/photo", None, (404, 404, 404)),  # none attached
+        ("GET", f"/honours/{awarded.id}/photo", None, (200, 200, 200)),
+        ("GET", f"/honours/{awarded.id}/photo/thumb", None, (200, 200, 200)),
+        ("GET", f"/honours/{bare.id}/photo", None, (404, 404, 404)),  # none attached
+        ("GET", f"/honours/{nominated.id}/photo/thumb", None, (404, 404, 404)),
         ("POST", f"/honours/{nominated.id}/decide", decide, (303, 403, 404)),
     ]
 
