@@ -39,7 +39,7 @@ class AppealStatus(LabelledEnum):
     INVESTIGATING = "investigating", _l("Being investigated")
     WITH_MANAGEMENT = "with_management", _l("Raised with management")
     ANSWERED = "answered", _l("Answered")
-    CLOSED = "closed", _l("Closed")
+    CLOSED = "closed", _l("Closed and rated")
 
 
 class AppealRating(LabelledEnum):
