@@ -2,10 +2,12 @@
 
 from app.models import (  # noqa: F401  (the safety network's tables)
     activities,  # noqa: F401  (tables of the activities blueprint)
+    appeals,  # noqa: F401  (members' appeals)
     care,  # noqa: F401  (needy-worker files, visits, aid, campaigns)
     competitions,
     congress,  # noqa: F401  (democratic management)
     hazards,
+    honours,  # noqa: F401  (commendations)
     proposals,
     safety,
 )

@@ -1,0 +1,22 @@
+"""Members' appeals (职工诉求 · 维权): any member raises a rights problem with the union, named
+or anonymously (unlinkable, followed by a private receipt code); the union's rights officer
+acknowledges, investigates, may raise it with management, and answers; the member rates the
+answer. Never visible to department heads or management accounts. Statistics suppress small
+counts (`statistics.figures`, for the scorecard)."""
+
+from flask import Blueprint
+
+from app.features import registry
+
+bp = Blueprint("appeals", __name__, template_folder="templates")
+
+
+def init_app(app):
+    from . import cards, demo, jobs, routes  # noqa: F401  (routes attach to bp)
+
+    app.register_blueprint(bp, url_prefix="/appeals")
+    reg = registry(app)
+    # No bar item: an entry on 我的 and, for the rights officer, a home card lead here.
+    reg.cards(cards.appeal_cards, order=65)
+    reg.daily_job("appeals.overdue", jobs.alert_overdue)
+    reg.demo(demo.load)

@@ -1,0 +1,61 @@
+"""Forms: they render the fields and carry the CSRF token; the services decide."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+
+from app.models.appeals import AppealAction, AppealCategory, AppealRating
+from app.storage import ACCEPT
+
+
+def _choices(enum_cls, blank=None):
+    options = [(m.value, m.label) for m in enum_cls]
+    return [("", blank), *options] if blank else options
+
+
+class AppealForm(FlaskForm):
+    category = SelectField(_l("What is it about"), validate_choice=False)
+    title = StringField(_l("Subject"), render_kw={"maxlength": 120})
+    details = TextAreaField(_l("Details"), render_kw={"rows": 6})
+    photos = MultipleFileField(_l("Photos"), render_kw={"accept": ACCEPT})
+    anonymous = BooleanField(_l("Raise it anonymously"))
+    department_id = SelectField(_l("Workshop it concerns (optional)"), validate_choice=False)
+
+    def __init__(self, *args, workshops=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = _choices(AppealCategory, _l("Choose…"))
+        self.department_id.choices = [("", _l("Not given"))] + [
+            (str(d.id), d.name) for d in workshops
+        ]
+
+
+class StepForm(FlaskForm):
+    action = SelectField(_l("Step"), validate_choice=False)
+    note = TextAreaField(_l("What the member reads"), render_kw={"rows": 3})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = _choices(AppealAction)
+
+
+class RatingForm(FlaskForm):
+    rating = RadioField(_l("How was the answer"), validate_choice=False)
+    rating_note = TextAreaField(_l("Comment (optional)"), render_kw={"rows": 2})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rating.choices = _choices(AppealRating)
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Receipt code"),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )

@@ -1,0 +1,37 @@
+"""The daily job: the chairman hears of appeals not acknowledged by their target date."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from app.blueprints.notify.services import notify
+from app.extensions import db
+from app.jobs import path_for
+from app.models.appeals import Appeal, AppealStatus
+
+from . import access
+from .services import local_today
+
+
+def alert_overdue(today=None) -> int:
+    """One message a day to each chairman while appeals wait past their target (the message
+    names no appeal and no person); returns how many appeals are overdue."""
+    today = today or local_today()
+    overdue = db.session.scalars(
+        select(Appeal).where(
+            Appeal.status == AppealStatus.RAISED,
+            Appeal.acknowledge_by < today,
+            or_(Appeal.overdue_alerted_on.is_(None), Appeal.overdue_alerted_on < today),
+        )
+    ).all()
+    if overdue:
+        notify(
+            access.chairman_ids(),
+            "notices.appeals_overdue",
+            _l("%(n)d members' appeals not acknowledged in time", n=len(overdue)),
+            _l("They wait past their target date. See that the rights officer answers."),
+            path_for("appeals.index", tab="overdue"),
+        )
+        for appeal in overdue:
+            appeal.overdue_alerted_on = today
+    db.session.flush()  # the job runner commits
+    return len(overdue)

@@ -1,0 +1,265 @@
+"""Appeals: my appeals and the officer's queue, raising one, following an anonymous one by its
+receipt code, the detail with its steps, the officer's steps, rating, photos, statistics."""
+
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app import storage
+from app.blueprints.errors.handlers import error_response
+from app.errors import Refused, ValidationFailed, apply_errors, form_status, submit
+from app.extensions import db
+from app.models import Department
+from app.models.appeals import Appeal, AppealPhoto, AppealStatus
+from app.rendering import page_or_fragment
+
+from . import access, bp, services, statistics
+from .forms import AppealForm, CodeForm, RatingForm, StepForm
+
+TABS = ("open", "overdue", "answered", "all")
+PER_PAGE = 20
+
+
+def _no_store(response):
+    """Pages that show an anonymous appeal or its code: never kept by a cache or the kit."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _workshops():
+    return db.session.scalars(
+        select(Department).where(Department.parent_id.is_(None)).order_by(Department.name)
+    ).all()
+
+
+def _visible(key: str) -> Appeal:
+    appeal = db.session.get(Appeal, key) if len(key) == 32 else None
+    if appeal is None or not access.can_see(current_user, appeal):
+        abort(404)
+    return appeal
+
+
+def _require_officer():
+    if not access.is_officer(current_user):
+        abort(403)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """Photos are what makes a request big here: say so, and what the limit is."""
+    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20
+    return error_response(
+        413, _("The photos are too large: send at most %(mb)d MB at a time.", mb=limit)
+    )
+
+
+@bp.route("/")
+@login_required
+def index():
+    officer = access.is_officer(current_user)
+    mine = db.session.scalars(
+        select(Appeal)
+        .where(Appeal.author_id == current_user.id, Appeal.anonymous.is_(False))
+        .order_by(Appeal.raised_on.desc(), Appeal.raised_at.desc())
+    ).all()
+    queue, tab = [], None
+    if officer:
+        tab = request.args.get("tab", "open")
+        if tab not in TABS:
+            tab = "open"
+        query = select(Appeal).order_by(Appeal.raised_on.desc(), Appeal.key)
+        if tab == "open":
+            query = query.where(Appeal.status.in_((AppealStatus.RAISED, *services.OPEN)))
+        elif tab == "overdue":
+            query = query.where(
+                Appeal.status == AppealStatus.RAISED,
+                Appeal.acknowledge_by < services.local_today(),
+            )
+        elif tab == "answered":
+            query = query.where(Appeal.status.in_((AppealStatus.ANSWERED, AppealStatus.CLOSED)))
+        queue = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return page_or_fragment(
+        "appeals/index.html",
+        "appeals/_queue.html",
+        mine=mine,
+        queue=queue,
+        tab=tab,
+        tabs=TABS,
+        officer=officer,
+        today=services.local_today(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = AppealForm(workshops=_workshops())
+    if form.validate_on_submit() and (
+        done := submit(
+            form, services.raise_appeal, current_user, request.form, request.files.getlist("photos")
+        )
+    ):
+        appeal, code = done.value
+        db.session.commit()
+        if code is None:
+            return redirect(url_for("appeals.show", key=appeal.key), 303)
+        # Shown once, on this answer, and kept nowhere: not in the session, not in a URL.
+        return _no_store(render_template("appeals/receipt.html", code=code, appeal=appeal))
+    return render_template("appeals/new.html", form=form), form_status(form)
+
+
+def _follow_page(form, appeal=None, rating_form=None, status=200):
+    page = render_template(
+        "appeals/follow.html",
+        form=form,
+        appeal=appeal,
+        rating_form=rating_form or RatingForm(),
+        code=form.code.data if appeal is not None else "",
+    )
+    return _no_store((page, status))
+
+
+def _by_code(form):
+    """The appeal of the posted code, or a response that says why there is none."""
+    try:
+        services.check_guesses(current_user)
+        return services.find_by_code(current_user, form.code.data), None
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        return None, _follow_page(form, status=422)
+    except Refused as error:
+        db.session.rollback()
+        if error.status == 404:
+            services.count_wrong_guess(current_user)
+            db.session.commit()
+        apply_errors(form, error)
+        return None, _follow_page(form, status=error.status)
+
+
+@bp.route("/follow", methods=["GET", "POST"])
+@login_required
+def follow():
+    """Follow an anonymous appeal by its receipt code (POSTed: a code never sits in a URL)."""
+    form = CodeForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return _follow_page(form, status=form_status(form) if request.method == "POST" else 200)
+    appeal, refused = _by_code(form)
+    return refused or _follow_page(form, appeal)
+
+
+@bp.route("/follow/rate", methods=["POST"])
+@login_required
+def follow_rate():
+    form = CodeForm()
+    rating_form = RatingForm()
+    if not form.validate_on_submit():
+        return _follow_page(form, status=400)
+    appeal, refused = _by_code(form)
+    if refused:
+        return refused
+    done = submit(
+        rating_form, services.rate, appeal, rating_form.rating.data, rating_form.rating_note.data
+    )
+    if done:
+        db.session.commit()
+        return _follow_page(form, db.session.get(Appeal, appeal.key))
+    status = done.error.status if isinstance(done.error, Refused) else 422
+    appeal = services.find_by_code(current_user, form.code.data)
+    return _follow_page(form, appeal, rating_form, status=status)
+
+
+def _render_show(appeal, step_form=None, rating_form=None, status=200):
+    page = render_template(
+        "appeals/show.html",
+        appeal=appeal,
+        officer=access.is_officer(current_user),
+        step_form=step_form or StepForm(),
+        rating_form=rating_form or RatingForm(),
+        today=services.local_today(),
+    )
+    return _no_store((page, status)) if appeal.anonymous else (page, status)
+
+
+@bp.route("/<key>")
+@login_required
+def show(key):
+    return _render_show(_visible(key))
+
+
+@bp.route("/<key>/steps", methods=["POST"])
+@login_required
+def step(key):
+    appeal = _visible(key)
+    _require_officer()
+    form = StepForm()
+    if form.validate_on_submit() and submit(
+        form, services.take_step, current_user, appeal, form.action.data, form.note.data
+    ):
+        db.session.commit()
+        return redirect(url_for("appeals.show", key=key), 303)
+    return _render_show(_visible(key), step_form=form, status=_status(form))
+
+
+@bp.route("/<key>/rate", methods=["POST"])
+@login_required
+def rate(key):
+    appeal = _visible(key)
+    if appeal.author_id != current_user.id:
+        abort(403)
+    form = RatingForm()
+    if form.validate_on_submit() and submit(
+        form, services.rate, appeal, form.rating.data, form.rating_note.data
+    ):
+        db.session.commit()
+        return redirect(url_for("appeals.show", key=key), 303)
+    return _render_show(_visible(key), rating_form=form, status=_status(form))
+
+
+def _status(form) -> int:
+    refusal = getattr(form, "form_errors", None)
+    return 409 if refusal and not any(f.errors for f in form) else 422
+
+
+def _photo(key: str, sha256: str, thumb: bool):
+    _visible(key)
+    if db.session.get(AppealPhoto, (key, sha256)) is None:
+        abort(404)
+    return storage.send_image(sha256, thumb=thumb)
+
+
+@bp.route("/<key>/photos/<sha256>")
+@login_required
+def photo(key, sha256):
+    return _photo(key, sha256, thumb=False)
+
+
+@bp.route("/<key>/photos/<sha256>/thumb")
+@login_required
+def photo_thumb(key, sha256):
+    return _photo(key, sha256, thumb=True)
+
+
+@bp.route("/stats")
+@login_required
+def stats():
+    _require_officer()
+    year = request.args.get("year", "")
+    today = services.local_today()
+    if year == "":
+        chosen = today.year
+    elif year.isascii() and year.isdigit() and 2000 <= int(year) <= today.year:
+        chosen = int(year)
+    else:
+        return error_response(400, _("Choose a year from 2000 to %(year)d.", year=today.year))
+    from datetime import date
+
+    figures = statistics.figures(date(chosen, 1, 1), date(chosen, 12, 31))
+    return render_template(
+        "appeals/stats.html",
+        figures=figures,
+        year=chosen,
+        years=list(range(today.year, today.year - 5, -1)),
+    )

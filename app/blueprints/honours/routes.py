@@ -1,0 +1,152 @@
+"""The honour board, nominating, the union's decisions, a honour's page and its photo."""
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app import storage
+from app.blueprints.errors.handlers import error_response
+from app.errors import form_status, submit
+from app.extensions import db
+from app.models.honours import Honour, HonourStatus, HonourTitle
+
+from . import bp, services
+from .forms import DecisionForm, NominationForm
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    return error_response(413, _("The photo is too large: send at most 10 MB."))
+
+
+def _years() -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Honour.year)
+            .where(Honour.status == HonourStatus.AWARDED)
+            .distinct()
+            .order_by(Honour.year.desc())
+        )
+    )
+
+
+@bp.route("/")
+@login_required
+def index():
+    years = _years()
+    raw = request.args.get("year", "")
+    if raw == "":
+        year = years[0] if years else services.local_today().year
+    elif raw.isascii() and raw.isdigit() and len(raw) == 4:
+        year = int(raw)
+    else:
+        return error_response(400, _("The year must be written as four digits, like 2025."))
+    honours = db.session.scalars(
+        select(Honour)
+        .where(Honour.status == HonourStatus.AWARDED, Honour.year == year)
+        .order_by(Honour.title, Honour.id)
+    ).all()
+    groups = [(t, [h for h in honours if h.title is t]) for t in HonourTitle]
+    return render_template(
+        "honours/index.html",
+        year=year,
+        years=years,
+        groups=[(t, hs) for t, hs in groups if hs],
+        can_nominate=services.can_nominate(current_user),
+        is_union=services.is_union(current_user),
+    )
+
+
+@bp.route("/nominate", methods=["GET", "POST"])
+@login_required
+def nominate():
+    if not services.can_nominate(current_user):
+        abort(403)
+    form = NominationForm()
+    if request.method == "GET":
+        form.year.data = str(services.local_today().year)
+    if form.validate_on_submit() and (
+        done := submit(
+            form, services.nominate, current_user, request.form, request.files.get("photo")
+        )
+    ):
+        db.session.commit()
+        return redirect(url_for("honours.show", honour_id=done.value.id), 303)
+    return render_template("honours/nominate.html", form=form), form_status(form)
+
+
+@bp.route("/nominations")
+@login_required
+def nominations():
+    if not services.can_nominate(current_user):
+        abort(403)
+    query = select(Honour).order_by(Honour.status, Honour.year.desc(), Honour.id.desc())
+    if not services.is_union(current_user):
+        query = query.where(Honour.nominated_by_id == current_user.id)
+    page = db.paginate(query, per_page=100, error_out=False)
+    return render_template(
+        "honours/nominations.html", page=page, is_union=services.is_union(current_user)
+    )
+
+
+def _visible(honour_id: int) -> Honour:
+    honour = db.session.get(Honour, honour_id)
+    if honour is None or not services.can_see(current_user, honour):
+        abort(404)
+    return honour
+
+
+@bp.route("/<int:honour_id>")
+@login_required
+def show(honour_id):
+    return render_template(
+        "honours/show.html",
+        honour=_visible(honour_id),
+        form=DecisionForm(),
+        is_union=services.is_union(current_user),
+    )
+
+
+@bp.route("/<int:honour_id>/decide", methods=["POST"])
+@login_required
+def decide(honour_id):
+    honour = _visible(honour_id)
+    if not services.is_union(current_user):
+        abort(403)
+    form = DecisionForm()
+    if form.validate_on_submit() and submit(
+        form,
+        services.decide,
+        current_user,
+        honour,
+        form.decision.data,
+        form.citation.data,
+        form.note.data,
+        refused_as_page=True,
+    ):
+        db.session.commit()
+        return redirect(url_for("honours.show", honour_id=honour_id), 303)
+    return render_template(
+        "honours/show.html", honour=_visible(honour_id), form=form, is_union=True
+    ), form_status(form)
+
+
+def _photo(honour_id: int, thumb: bool):
+    honour = _visible(honour_id)
+    if not honour.photo_sha256:
+        abort(404)
+    return storage.send_image(honour.photo_sha256, thumb=thumb)
+
+
+@bp.route("/<int:honour_id>/photo")
+@login_required
+def photo(honour_id):
+    return _photo(honour_id, thumb=False)
+
+
+@bp.route("/<int:honour_id>/photo/thumb")
+@login_required
+def photo_thumb(honour_id):
+    return _photo(honour_id, thumb=True)

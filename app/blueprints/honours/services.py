@@ -1,0 +1,177 @@
+"""Nominating and deciding honours. Flush, never commit; refusals are ValidationFailed/Refused.
+
+- The **union** (organizers and the chairman) nominates anyone and decides every nomination.
+- A **department head** (named per workshop on /proposals/settings) nominates people of their
+  workshop and sees their own nominations.
+- Everyone sees the honours awarded (the board) and their own on 我的.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app import storage
+from app.blueprints.notify.services import notify
+from app.errors import Refused, ValidationFailed
+from app.extensions import db
+from app.jobs import path_for
+from app.models import Role, User
+from app.models._types import utcnow
+from app.models.honours import Honour, HonourStatus, HonourTitle
+from app.models.proposals import DepartmentHead
+
+UNION = (Role.ORGANIZER, Role.ADMIN)
+MAX_TEXT = 2000
+
+
+def local_today() -> date:
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def is_union(user) -> bool:
+    return user.is_authenticated and user.has_role(*UNION)
+
+
+def headed_workshops(user) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(DepartmentHead.department_id).where(DepartmentHead.user_id == user.id)
+        )
+    )
+
+
+def workshop_of(user) -> int | None:
+    dept = user.department
+    if dept is None:
+        return None
+    return dept.parent_id or dept.id
+
+
+def can_nominate(user) -> bool:
+    return is_union(user) or bool(headed_workshops(user))
+
+
+def can_see(user, honour: Honour) -> bool:
+    return (
+        honour.status is HonourStatus.AWARDED or is_union(user) or honour.nominated_by_id == user.id
+    )
+
+
+def honours_of(user) -> list[Honour]:
+    """A person's honours, newest year first (for 我的)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return db.session.scalars(
+        select(Honour)
+        .where(Honour.person_id == user.id, Honour.status == HonourStatus.AWARDED)
+        .order_by(Honour.year.desc(), Honour.title)
+    ).all()
+
+
+def union_cards(user) -> list[dict]:
+    if not is_union(user):
+        return []
+    waiting = db.session.scalar(select(func.count()).where(Honour.status == HonourStatus.NOMINATED))
+    if not waiting:
+        return []
+    return [
+        {
+            "title": _("Nominations for honours"),
+            "body": _("Decide them: award with a citation, or not."),
+            "count": waiting,
+            "url": url_for("honours.nominations"),
+            "tone": "info",
+        }
+    ]
+
+
+def nominate(user, data, photo=None, today: date | None = None) -> Honour:
+    """Nominate a person for an honour of a year; `data`: employee_no, title, year, reason."""
+    if not can_nominate(user):
+        raise Refused(_("Only the union and department heads nominate for honours."), 403)
+    today = today or local_today()
+    errors: dict[str, list[str]] = {}
+    number = (data.get("employee_no") or "").strip()
+    person = User.by_employee_no(number) if number else None
+    if not number:
+        errors["employee_no"] = [_("Please give the employee number of the person.")]
+    elif person is None or not person.active:
+        errors["employee_no"] = [_("No member has the employee number “%(no)s”.", no=number)]
+    try:
+        title = HonourTitle(data.get("title") or "")
+    except ValueError:
+        title = None
+        errors["title"] = [_("Please choose one of the honours given.")]
+    raw_year = str(data.get("year") or "").strip()
+    year = int(raw_year) if raw_year.isascii() and raw_year.isdigit() and len(raw_year) == 4 else 0
+    if not 2000 <= year <= today.year:
+        errors["year"] = [_("Choose a year from 2000 to %(year)d.", year=today.year)]
+    reason = (data.get("reason") or "").strip()
+    if not reason:
+        errors["reason"] = [_("Please say what the person did to deserve it.")]
+    elif len(reason) > MAX_TEXT:
+        errors["reason"] = [_("At most %(n)d characters.", n=MAX_TEXT)]
+    if errors:
+        raise ValidationFailed(errors)
+    if not is_union(user) and workshop_of(person) not in headed_workshops(user):
+        raise ValidationFailed.on(
+            "employee_no", _("A department head nominates people of their own workshop.")
+        )
+    same = db.session.scalar(
+        select(Honour.id).where(
+            Honour.person_id == person.id,
+            Honour.title == title,
+            Honour.year == year,
+            Honour.status != HonourStatus.DECLINED,
+        )
+    )
+    if same:
+        raise ValidationFailed.on(
+            "employee_no",
+            _("%(name)s is already nominated for this honour this year.", name=person.name),
+        )
+    stored = storage.save_upload(photo, "photo")
+    honour = Honour(
+        year=year,
+        title=title,
+        person=person,
+        department_id=workshop_of(person),
+        reason=reason,
+        photo_sha256=stored.sha256 if stored else None,
+        nominated_by_id=user.id,
+    )
+    db.session.add(honour)
+    db.session.flush()
+    return honour
+
+
+def decide(user, honour: Honour, decision: str | None, citation: str | None, note: str | None):
+    """Award (with the citation the board shows) or decline a nomination."""
+    if not is_union(user):
+        raise Refused(_("Only the union decides honours."), 403)
+    if honour.status is not HonourStatus.NOMINATED:
+        raise Refused(_("This nomination has been decided already."), 409)
+    citation, note = (citation or "").strip(), (note or "").strip()
+    if decision not in ("award", "decline"):
+        raise ValidationFailed.on("decision", _("Please choose one of the options given."))
+    if decision == "award" and not citation:
+        raise ValidationFailed.on("citation", _("An honour needs its citation."))
+    if len(citation) > MAX_TEXT or len(note) > MAX_TEXT:
+        raise ValidationFailed.on("citation", _("At most %(n)d characters.", n=MAX_TEXT))
+    honour.status = HonourStatus.AWARDED if decision == "award" else HonourStatus.DECLINED
+    honour.citation, honour.decision_note = citation, note
+    honour.decided_by_id, honour.decided_at = user.id, utcnow()
+    db.session.flush()
+    if honour.status is HonourStatus.AWARDED:
+        notify(
+            [honour.person_id],
+            "notices.honour",
+            _l("You are named %(title)s %(year)d", title=honour.title.label, year=honour.year),
+            citation[:200],
+            path_for("honours.show", honour_id=honour.id),
+        )
+    return honour

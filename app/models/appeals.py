@@ -1,0 +1,130 @@
+"""Members' appeals (职工诉求 · 维权): a problem a member raises with the union, named or
+anonymously, handled by the union's rights officer to an answer the member rates.
+
+Anonymous appeals are unlinkable (the rule of ballots, DESIGN.md): the row has a random key
+(no counter that numbers appeals in the order they came), no author, no time of day (only the
+date it was raised, which the acknowledgement target needs), and only the SHA-256 of the
+receipt code the author keeps. Raising one writes no event, audit row, notification or log
+line; the author's rating is kept on the appeal without a time.
+"""
+
+import uuid
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class AppealCategory(LabelledEnum):
+    WAGES = "wages", _l("Wages and pay")  # 工资待遇
+    HOURS = "hours", _l("Working hours and leave")  # 工时休假
+    SAFETY = "safety", _l("Safety conditions")  # 安全条件
+    CONTRACT = "contract", _l("Contract and social insurance")  # 合同社保
+    TREATMENT = "treatment", _l("Unfair treatment or harassment")  # 不公正对待
+    LIVING = "living", _l("Canteen, commute and living conditions")  # 食堂通勤生活
+    OTHER = "other", _l("Other")
+
+
+class AppealStatus(LabelledEnum):
+    RAISED = "raised", _l("Waiting to be acknowledged")
+    ACKNOWLEDGED = "acknowledged", _l("Acknowledged")
+    INVESTIGATING = "investigating", _l("Being investigated")
+    WITH_MANAGEMENT = "with_management", _l("Raised with management")
+    ANSWERED = "answered", _l("Answered")
+    CLOSED = "closed", _l("Closed and rated")
+
+
+class AppealRating(LabelledEnum):
+    SATISFIED = "satisfied", _l("Satisfied")
+    PARTLY = "partly", _l("Partly satisfied")
+    UNSATISFIED = "unsatisfied", _l("Not satisfied")
+
+
+class AppealAction(LabelledEnum):
+    ACKNOWLEDGE = "acknowledge", _l("Acknowledged")
+    INVESTIGATE = "investigate", _l("Investigation started")
+    ESCALATE = "escalate", _l("Raised with management")
+    NOTE = "note", _l("Progress note")
+    ANSWER = "answer", _l("Answered")
+
+
+class Appeal(db.Model):
+    __tablename__ = "appeals"
+    __table_args__ = (Index("ix_appeals_status_raised_on", "status", "raised_on"),)
+
+    # A random key: a counter would number the appeals in the order they came.
+    key: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_key)
+    category: Mapped[AppealCategory] = mapped_column(str_enum(AppealCategory))
+    title: Mapped[str] = mapped_column(String(120))
+    details: Mapped[str] = mapped_column(Text)
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    # Named appeals only; None for every anonymous one.
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # The workshop the problem is in: the author's for a named appeal; for an anonymous one
+    # only what its author chose to say (or nothing).
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True
+    )
+    # SHA-256 of the receipt code of an anonymous appeal; the code itself is never stored.
+    receipt_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[AppealStatus] = mapped_column(
+        str_enum(AppealStatus), default=AppealStatus.RAISED
+    )
+    raised_on: Mapped[date] = mapped_column(Date)
+    # The time of day of a named appeal; None for anonymous ones.
+    raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledge_by: Mapped[date] = mapped_column(Date)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rating: Mapped[AppealRating | None] = mapped_column(str_enum(AppealRating))
+    rating_note: Mapped[str] = mapped_column(Text, default="")
+    overdue_alerted_on: Mapped[date | None] = mapped_column(Date)
+
+    author = relationship("User", foreign_keys=[author_id])
+    department = relationship("Department")
+    photos: Mapped[list["AppealPhoto"]] = relationship(
+        cascade="all, delete-orphan", order_by="AppealPhoto.position"
+    )
+    events: Mapped[list["AppealEvent"]] = relationship(
+        cascade="all, delete-orphan", order_by="AppealEvent.id"
+    )
+
+
+class AppealPhoto(db.Model):
+    """A photo of an appeal: stored by content (`app.storage`), named by its digest."""
+
+    __tablename__ = "appeal_photos"
+
+    appeal_key: Mapped[str] = mapped_column(
+        ForeignKey("appeals.key", ondelete="CASCADE"), primary_key=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class AppealEvent(db.Model):
+    """A step the union took on an appeal (who, what, when, a note the member reads)."""
+
+    __tablename__ = "appeal_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_key: Mapped[str] = mapped_column(
+        ForeignKey("appeals.key", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[AppealAction] = mapped_column(str_enum(AppealAction))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor = relationship("User")

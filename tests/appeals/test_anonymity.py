@@ -1,0 +1,111 @@
+"""An anonymous appeal can never be tied to its author: raising one writes the appeal (random
+key, no author, the date only, the receipt code's hash) and its photos — no other row, no
+update of anything the author owns, no notification, audit row, log line or session change.
+
+Unlike a ballot there is no "has appealed" mark on the author's side, so nothing exists that
+the appeal's row order or its date could be joined with."""
+
+import hashlib
+import io
+import logging
+import re
+
+from sqlalchemy import DateTime, inspect, select, text
+
+from app.extensions import db
+from app.models.appeals import Appeal, AppealStatus
+from tests.appeals.conftest import APPEAL, jpeg, step
+from tests.conftest import AuthActions
+from tests.helpers import statements
+from tests.helpers import text as page_text
+
+
+def _dump() -> dict[str, set]:
+    """Every row of every table, as text."""
+    rows = {}
+    with db.engine.connect() as conn:
+        for table in inspect(conn).get_table_names():
+            if table.startswith("hazards_fts"):
+                continue
+            result = conn.execute(text(f'SELECT * FROM "{table}"'))
+            rows[table] = {tuple(str(v) for v in row) for row in result}
+    return rows
+
+
+def _session(client) -> dict:
+    """What the session cookie holds (it is kept by the phone, signed, not on the server)."""
+    with client.session_transaction() as session:
+        return dict(session)
+
+
+def _code_on(page: str) -> str:
+    match = re.search(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", page)
+    assert match, "no receipt code on the page"
+    return match.group(0)
+
+
+def test_raising_an_anonymous_appeal_writes_nothing_that_points_at_its_author(app, cast, caplog):
+    member = cast.member
+    phone = app.test_client()
+    AuthActions(phone).login(member)  # logged in beforehand: only the appeal is watched
+    phone.get("/appeals/new")  # the form, as the author opens it
+    session_before = _session(phone)
+    before = _dump()
+    caplog.set_level(logging.DEBUG)
+    data = {**APPEAL, "anonymous": "y", "department_id": str(cast.workshop.id)}
+    data["photos"] = (io.BytesIO(jpeg()), "evidence.jpg")
+    with statements(db.engine) as sql:
+        response = phone.post("/appeals/new", data=data, content_type="multipart/form-data")
+    page = page_text(response)
+    assert response.status_code == 200
+    code = _code_on(page)
+    assert "只显示这一次" in page
+    # Shown once: no cache keeps the page, the session holds nothing new, no URL has the code.
+    assert response.headers["Cache-Control"] == "no-store"
+    assert _session(phone) == session_before
+    assert "Location" not in response.headers
+
+    writes = [s for s in sql if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert {s.split()[2].strip('"') for s in writes} == {"appeals", "appeal_photos"}
+    assert all(s.lstrip().upper().startswith("INSERT") for s in writes)
+
+    after = _dump()
+    changed = {t for t in after if after[t] != before.get(t, set())}
+    assert changed == {"appeals", "appeal_photos"}
+    new_rows = [row for t in changed for row in after[t] - before.get(t, set())]
+    marks = {str(member.id), member.name, member.employee_no, code, code.replace("-", "")}
+    # No value of the new rows is the author's id, name or number, or the code itself.
+    assert not [v for row in new_rows for v in row if v in marks or member.name in v]
+
+    appeal = db.session.scalar(select(Appeal))
+    assert appeal.anonymous and appeal.author_id is None and appeal.raised_at is None
+    assert appeal.receipt_hash == hashlib.sha256(code.encode()).hexdigest()
+    assert re.fullmatch(r"[0-9a-f]{32}", appeal.key)  # random, not a counter
+    assert appeal.department_id == cast.workshop.id  # what the author chose to say
+    # No time of day anywhere on it: every timestamp column is empty.
+    columns = inspect(db.engine).get_columns("appeals")
+    stamps = [c["name"] for c in columns if isinstance(c["type"], DateTime)]
+    assert stamps and all(getattr(appeal, name) is None for name in stamps)
+
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert member.name not in logged and member.employee_no not in logged
+    assert code not in logged
+
+
+def test_the_union_handles_it_without_learning_the_author(app, client, auth, cast):
+    phone = app.test_client()
+    AuthActions(phone).login(cast.member)
+    phone.post("/appeals/new", data={**APPEAL, "anonymous": "y"})
+    appeal = db.session.scalar(select(Appeal))
+    step(cast.officer, appeal, "acknowledge", "investigate", "answer")
+    assert appeal.status is AppealStatus.ANSWERED
+    # The officer's page says the union does not know who raised it.
+    auth.login(cast.officer)
+    page = page_text(client.get(f"/appeals/{appeal.key}"))
+    assert "匿名——工会不知道是谁" in page and cast.member.name not in page
+    # No step reached the author's inbox, and the author's own list stays empty.
+    assert page_text(phone.get("/notifications/")).count(APPEAL["title"]) == 0
+    mine = page_text(phone.get("/appeals/"))
+    assert "你还没有提出实名诉求" in mine and APPEAL["title"] not in mine
+    # Nor can the author reach it by its key: only the receipt code opens it.
+    assert phone.get(f"/appeals/{appeal.key}").status_code == 404

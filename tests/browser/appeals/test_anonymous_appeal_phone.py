@@ -1,0 +1,73 @@
+"""On a phone: a member raises an anonymous appeal with a photo, keeps the receipt code shown
+once, and follows the union's steps by typing that code; a wrong code is refused plainly."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+from tests.browser.sync.conftest import photo_file
+
+
+def _phone(browser, browser_context_args, base_url, employee_no):
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    log_in(page, base_url, employee_no)
+    return page
+
+
+def test_an_anonymous_appeal_followed_by_its_receipt_code(
+    live_server, browser, browser_context_args, tmp_path
+):
+    url = live_server.url
+    live_server.make_user("AP-M1", name="匿名者")
+    live_server.make_user("AP-O1", "organizer", name="维权干事")
+    member = _phone(browser, browser_context_args, url, "AP-M1")
+    officer = _phone(browser, browser_context_args, url, "AP-O1")
+    try:
+        # From 我的 to the form, as a member finds it.
+        member.goto(url + "/me")
+        member.get_by_role("link", name="职工诉求 · 维权").click()
+        member.get_by_role("link", name="提出诉求").click()
+        member.select_option("select[name=category]", value="treatment")
+        member.fill("input[name=title]", "班长分配工作不公")
+        member.fill("textarea[name=details]", "班长长期把重活分给同几个人，提意见后被扣绩效。")
+        member.set_input_files("input[name=photos]", photo_file(tmp_path, "排班表.jpg"))
+        member.get_by_label("匿名提出").check()
+        member.get_by_role("button", name="提交诉求").click()
+
+        expect(member.locator("h1, .heading").first).to_contain_text("匿名诉求已提交")
+        code = member.locator("#receipt-code").inner_text().strip()
+        assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", code)
+        expect(member.get_by_text("只显示这一次", exact=False)).to_be_visible()
+        # The member's own list does not hold it: it is tied to no one.
+        member.goto(url + "/appeals/")
+        expect(member.locator("#no-appeals")).to_be_visible()
+
+        # The rights officer acknowledges it, not knowing who raised it.
+        officer.goto(url + "/appeals/?tab=all")
+        officer.get_by_role("link", name=re.compile("班长分配工作不公")).click()
+        expect(officer.locator("#appellant")).to_contain_text("匿名——工会不知道是谁")
+        expect(officer.locator(".photos img")).to_have_count(1)
+        officer.select_option("select[name=action]", value="acknowledge")
+        officer.fill("textarea[name=note]", "已受理，会保护反映人。")
+        officer.get_by_role("button", name="记录此步骤").click()
+        expect(officer.locator("#appeal-status")).to_contain_text("已受理")
+
+        # A wrong code is refused plainly.
+        member.goto(url + "/appeals/")
+        member.get_by_role("link", name="凭回执码查询匿名诉求").click()
+        member.fill("input[name=code]", "2222-3333-4444")
+        member.get_by_role("button", name="查看诉求").click()
+        expect(member.locator(".alert-error")).to_contain_text("没有与此回执码对应的诉求")
+
+        # The right one, typed as a person might (lower case, spaces), shows the step.
+        member.fill("input[name=code]", code.lower().replace("-", " "))
+        member.get_by_role("button", name="查看诉求").click()
+        expect(member.locator("#appeal")).to_contain_text("班长分配工作不公")
+        expect(member.locator("#appeal-status")).to_contain_text("已受理")
+        expect(member.locator("#timeline")).to_contain_text("已受理，会保护反映人。")
+        expect(member.locator("#timeline")).not_to_contain_text("维权干事")
+    finally:
+        member.context.close()
+        officer.context.close()
