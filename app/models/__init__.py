@@ -6,6 +6,7 @@ from app.models import (  # noqa: F401  (the safety network's tables)
     competitions,
     congress,  # noqa: F401  (democratic management)
     hazards,
+    library,  # noqa: F401  (rules, procedures, study and exams)
     proposals,
     safety,
 )
