@@ -34,6 +34,7 @@ FEATURES = (
     "proposals",
     "competitions",
     "congress",
+    "gate",
 )
 
 # 2026-11-23 09:12 and 2026-11-23: what `datetimeformat`, `format_date` and the like write
