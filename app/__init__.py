@@ -34,6 +34,7 @@ FEATURES = (
     "proposals",
     "competitions",
     "congress",
+    "gate",
     "library",
 )
 

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.blueprints.activities import queries, services
+from app.blueprints.gate.services import grant_qualification, type_named
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models.activities import (
@@ -75,11 +76,8 @@ def test_the_gate_lists_the_unqualified_and_the_soon_expiring_by_department(app)
         (missing, today + timedelta(days=200), False),  # not a safety qualification
         (lapsed, today - timedelta(days=1), True),
     ]:
-        db.session.add(
-            Qualification(
-                user_id=user.id, name="证", is_safety=safety, issued_on=today, valid_until=until
-            )
-        )
+        qtype = type_named("安全证" if safety else "别的证", is_safety=safety)
+        grant_qualification(user, qtype, today, until)
     db.session.commit()
 
     groups = dict(queries.qualification_gate(today=today))

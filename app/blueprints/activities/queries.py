@@ -23,6 +23,7 @@ from app.models.activities import (
     Qualification,
     RoundScore,
 )
+from app.models.gate import QualificationType
 
 CONFIRMED = ParticipationStatus.CONFIRMED
 WAITLISTED = ParticipationStatus.WAITLISTED
@@ -244,8 +245,10 @@ def qualification_gate(department_id: int | None = None, today: date | None = No
             Qualification.user_id,
             func.max(func.coalesce(Qualification.valid_until, never)).label("until"),
         )
+        .join(QualificationType, QualificationType.id == Qualification.type_id)
         .where(
-            Qualification.is_safety.is_(True),
+            QualificationType.is_safety.is_(True),
+            Qualification.revoked_at.is_(None),
             (Qualification.valid_until.is_(None)) | (Qualification.valid_until >= today),
         )
         .group_by(Qualification.user_id)
