@@ -98,7 +98,9 @@ class DocumentPost(db.Model):
     document_id: Mapped[int] = mapped_column(
         ForeignKey("library_documents.id", ondelete="CASCADE"), primary_key=True
     )
-    post_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class ReadConfirmation(db.Model):
@@ -188,9 +190,12 @@ class Exam(db.Model):
     question_count: Mapped[int] = mapped_column(Integer)
     minutes: Mapped[int] = mapped_column(Integer)
     pass_score: Mapped[int] = mapped_column(Integer)  # percent of questions right
-    # What a pass gives: a qualification (by name, valid for months) and study points.
+    # What a pass gives: a qualification of a type (its name kept for the pages), valid for
+    # `valid_months` (None: the type's own period), and study points in competitions.
     qualification_name: Mapped[str] = mapped_column(String(80), default="")
-    qualification_type_id: Mapped[int | None] = mapped_column(Integer)
+    qualification_type_id: Mapped[int | None] = mapped_column(
+        ForeignKey("qualification_types.id", ondelete="SET NULL")
+    )
     valid_months: Mapped[int | None] = mapped_column(Integer)
     open: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

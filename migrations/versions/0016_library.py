@@ -1,8 +1,8 @@
-"""library: documents with versions, read confirmations, question banks, daily question, exams
+"""library: documents with versions tied to posts, machines and areas; read confirmations; question banks, daily question, exams
 
 Revision ID: 0016_library
-Revises: 0014_congress
-Create Date: 2026-12-06 04:07:06.163697
+Revises: 0015_gate
+Create Date: 2026-12-06 04:08:14.757630
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016_library'
-down_revision = '0014_congress'
+down_revision = '0015_gate'
 branch_labels = None
 depends_on = None
 
@@ -39,6 +39,7 @@ def upgrade():
     sa.Column('open', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['bank_id'], ['library_banks.id'], name=op.f('fk_library_exams_bank_id_library_banks'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['qualification_type_id'], ['qualification_types.id'], name=op.f('fk_library_exams_qualification_type_id_qualification_types'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_library_exams'))
     )
     op.create_table('library_questions',
@@ -129,6 +130,7 @@ def upgrade():
     sa.Column('document_id', sa.Integer(), nullable=False),
     sa.Column('post_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['library_documents.id'], name=op.f('fk_library_document_posts_document_id_library_documents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_library_document_posts_post_id_posts'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('document_id', 'post_id', name=op.f('pk_library_document_posts'))
     )
     with op.batch_alter_table('library_document_posts', schema=None) as batch_op:

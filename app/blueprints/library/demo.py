@@ -3,6 +3,7 @@ procedures on the demo machines and areas (one with a second version to confirm)
 emergency plan, a safety question bank with the daily question, and an exam that issues a
 qualification. Runs once: when any document exists it leaves everything as it is."""
 
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -11,7 +12,9 @@ from app.models import User
 from app.models.library import Document
 from app.models.safety import Area
 
-from . import posts, qualifications, services
+from app.blueprints.gate.services import type_named
+
+from . import posts, services
 
 CONTRACT = "\n\n".join(
     [
@@ -104,11 +107,16 @@ def _publisher() -> User | None:
 def load(ctx) -> list:
     if db.session.scalar(select(Document.id).limit(1)) is not None:
         return []
+    # A new version tells the workers of its posts, with a link: links need a request.
+    with current_app.test_request_context():
+        return _load(ctx)
+
+
+def _load(ctx) -> list:
     publisher = _publisher()
     if publisher is None:
         return []
     areas = {a.name: a.id for a in db.session.scalars(select(Area))}
-    post_names = {name: post_id for post_id, name in posts.all_posts()}
     for title, category, machine, area, versions in DOCUMENTS:
         data = MultiDict(
             {
@@ -119,9 +127,8 @@ def load(ctx) -> list:
                 "body": versions[0][0],
             }
         )
-        for post_name in posts.demo_posts_for(title):
-            if post_name in post_names:
-                data.add("post_ids", str(post_names[post_name]))
+        for post_id in posts.demo_post_ids(ctx.departments, title):
+            data.add("post_ids", str(post_id))
         document = services.publish_document(publisher, data)
         for body, changes in versions[1:]:
             data["body"], data["changes"] = body, changes
@@ -141,8 +148,7 @@ def load(ctx) -> list:
                 "explanation": explanation,
             },
         )
-    types = dict(qualifications.all_types())
-    lathe_type = next((i for i, name in types.items() if "车" in name), None)
+    lathe_type = type_named("数控车床安全操作合格", is_safety=True, validity_months=24)
     services.add_exam(
         publisher,
         {
@@ -152,7 +158,7 @@ def load(ctx) -> list:
             "minutes": 15,
             "pass_score": 80,
             "qualification_name": "数控车床安全操作合格",
-            "qualification_type_id": lathe_type or "",
+            "qualification_type_id": lathe_type.id,
             "valid_months": 24,
         },
     )

@@ -1,41 +1,38 @@
-"""The library's one way to the qualifications of the gate: what types exist and issuing one
-on an exam pass. Nothing else here knows the gate's models."""
+"""The library's one way to the qualifications of the gate: which types an exam can issue,
+and issuing one on a pass (through the gate's `grant_qualification`, so the gate accepts it)."""
 
-import calendar
 from datetime import date
 
 from sqlalchemy import select
 
+from app.blueprints.gate.services import BY_TYPE, add_months, grant_qualification, type_named
 from app.extensions import db
-from app.models.activities import Qualification
+from app.models.gate import QualificationSource, QualificationType
 
 
-def all_types() -> list:
-    """(id, name) of every qualification type an exam can issue."""
-    return []
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def issue(user_id: int, exam, on: date) -> None:
-    """Give `user_id` the exam's qualification from `on`, valid for its months (a pass again
-    renews it)."""
-    if not exam.qualification_name:
-        return
-    until = add_months(on, exam.valid_months) if exam.valid_months else None
-    held = db.session.scalar(
-        select(Qualification).where(
-            Qualification.user_id == user_id,
-            Qualification.name == exam.qualification_name,
-            Qualification.activity_id.is_(None),
-        )
+def all_types() -> list[tuple[int, str]]:
+    """(id, name) of every active qualification type an exam can issue."""
+    return list(
+        db.session.execute(
+            select(QualificationType.id, QualificationType.name)
+            .where(QualificationType.active.is_(True))
+            .order_by(QualificationType.name)
+        ).tuples()
     )
-    if held is None:
-        held = Qualification(user_id=user_id, name=exam.qualification_name, is_safety=True)
-        db.session.add(held)
-    held.issued_on, held.valid_until = on, until
-    db.session.flush()
+
+
+def issue(user, exam, on: date) -> None:
+    """Give `user` the exam's qualification from `on`: valid for the exam's months, or the
+    type's own period. A pass again renews the same qualification (its `source_ref`)."""
+    if exam.qualification_type_id:
+        qtype = db.session.get(QualificationType, exam.qualification_type_id)
+    elif exam.qualification_name:
+        qtype = type_named(exam.qualification_name, is_safety=True)
+    else:
+        return
+    if qtype is None:
+        return
+    until = add_months(on, exam.valid_months) if exam.valid_months else BY_TYPE
+    grant_qualification(
+        user, qtype, on, until, source=QualificationSource.EXAM, source_ref=f"exam:{exam.id}"
+    )

@@ -311,7 +311,7 @@ def submit_attempt(user, attempt: ExamAttempt, data) -> ExamAttempt:
     attempt.passed = attempt.score >= attempt.exam.pass_score
     attempt.submitted_at = now
     if attempt.passed:
-        qualifications.issue(user.id, attempt.exam, local_today())
+        qualifications.issue(user, attempt.exam, local_today())
     db.session.flush()
     return attempt
 
