@@ -74,20 +74,18 @@ class DocumentVersion(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     changes: Mapped[str] = mapped_column(Text, default="")  # what changed from the last one
-    published_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    document: Mapped[Document] = relationship(
-        foreign_keys=[document_id], back_populates="versions"
-    )
+    document: Mapped[Document] = relationship(foreign_keys=[document_id], back_populates="versions")
     published_by = relationship("User")
 
     @property
     def clauses(self) -> list[str]:
         """The text's paragraphs (blank-line separated): a contract's numbered clauses."""
-        return [part.strip() for part in self.body.replace("\r\n", "\n").split("\n\n") if part.strip()]
+        return [
+            part.strip() for part in self.body.replace("\r\n", "\n").split("\n\n") if part.strip()
+        ]
 
 
 class DocumentPost(db.Model):

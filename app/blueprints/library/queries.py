@@ -28,8 +28,10 @@ PAGE_SIZE = 30
 
 
 def documents(category: DocCategory | None = None):
-    query = select(Document).options(joinedload(Document.current_version)).order_by(
-        Document.category, Document.title
+    query = (
+        select(Document)
+        .options(joinedload(Document.current_version))
+        .order_by(Document.category, Document.title)
     )
     if category is not None:
         query = query.where(Document.category == category)
@@ -46,9 +48,7 @@ def user_area_ids(user) -> list[int]:
         departments = [user.department_id]
         if user.department and user.department.parent_id:
             departments.append(user.department.parent_id)
-        ids |= set(
-            db.session.scalars(select(Area.id).where(Area.department_id.in_(departments)))
-        )
+        ids |= set(db.session.scalars(select(Area.id).where(Area.department_id.in_(departments))))
     ids |= {area.id for area in patrol_areas(user)}
     return sorted(ids)
 
@@ -139,9 +139,9 @@ def readers(viewer, document: Document) -> dict:
 def banks() -> list[QuestionBank]:
     return list(
         db.session.scalars(
-            select(QuestionBank).options(selectinload(QuestionBank.questions)).order_by(
-                QuestionBank.topic
-            )
+            select(QuestionBank)
+            .options(selectinload(QuestionBank.questions))
+            .order_by(QuestionBank.topic)
         )
     )
 
@@ -235,7 +235,8 @@ def results() -> tuple[list, list]:
     teams: dict[str, dict] = {}
     for entry in persons:
         team = teams.setdefault(
-            entry["team"], {"team": entry["team"], "people": 0, "sat": 0, "passed": 0, "daily_right": 0}
+            entry["team"],
+            {"team": entry["team"], "people": 0, "sat": 0, "passed": 0, "daily_right": 0},
         )
         team["people"] += 1
         for key in ("sat", "passed", "daily_right"):

@@ -13,9 +13,7 @@ from .services import confirm_read
 
 def sync_read(user, record) -> HandlerResult:
     data = record.data if isinstance(record.data, dict) else {}
-    confirmation = confirm_read(
-        user, data, client_id=record.id, captured_at=record.captured_at
-    )
+    confirmation = confirm_read(user, data, client_id=record.id, captured_at=record.captured_at)
     return HandlerResult(
         url=url_for("library.document", document_id=confirmation.version.document_id),
         obj=confirmation,

@@ -62,7 +62,9 @@ def _form_context(document=None, values=None, errors=None):
         "values": values or {},
         "errors": errors or {},
         "categories": list(DocCategory),
-        "areas": list(db.session.scalars(select(Area).where(Area.active.is_(True)).order_by(Area.name))),
+        "areas": list(
+            db.session.scalars(select(Area).where(Area.active.is_(True)).order_by(Area.name))
+        ),
         "posts": posts.all_posts(),
     }
 
@@ -207,9 +209,7 @@ def readers(document_id):
         abort(404)
     teams = queries.readers(current_user, document)
     missing = sum(1 for rows in teams.values() for _user, c in rows if c is None)
-    return render_template(
-        "library/readers.html", document=document, teams=teams, missing=missing
-    )
+    return render_template("library/readers.html", document=document, teams=teams, missing=missing)
 
 
 @bp.route("/scan")

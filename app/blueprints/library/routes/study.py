@@ -53,7 +53,7 @@ def daily():
         if done:
             db.session.commit()
             return redirect(url_for("library.daily"), 303)
-        errors, status = done.errors, 422
+        errors, status = done.errors, getattr(done.error, "status", 422)
     return render_template(
         "library/daily.html",
         question=services.daily_question(today),

@@ -291,9 +291,7 @@ def submit_attempt(user, attempt: ExamAttempt, data) -> ExamAttempt:
             continue
         chosen = _chosen(data, f"q{question_id}", question)
         if chosen is None:
-            errors.setdefault(f"q{question_id}", []).append(
-                _("Choose from the options given.")
-            )
+            errors.setdefault(f"q{question_id}", []).append(_("Choose from the options given."))
             continue
         answers.append(
             AttemptAnswer(
@@ -314,4 +312,3 @@ def submit_attempt(user, attempt: ExamAttempt, data) -> ExamAttempt:
         qualifications.issue(user, attempt.exam, local_today())
     db.session.flush()
     return attempt
-
