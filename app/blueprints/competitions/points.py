@@ -247,7 +247,7 @@ def _study_entries(rules, audience, activity) -> list[Entry]:
             )
             .group_by(Exam.id, Exam.title, ExamAttempt.user_id)
         )
-        for exam_id, title, uid, attempt_id in rows:
+        for exam_id, title, uid, _first in rows:
             entries.append(
                 Entry(
                     uid,

@@ -7,12 +7,11 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from app.blueprints.gate.services import type_named
 from app.extensions import db
 from app.models import User
 from app.models.library import Document
 from app.models.safety import Area
-
-from app.blueprints.gate.services import type_named
 
 from . import posts, services
 
