@@ -129,3 +129,18 @@ def test_publishing_refuses_bad_input_and_writes_nothing(client, auth, world, db
     )
     assert response.status_code == 422
     assert db.session.scalar(select(func.count(DocumentVersion.id))) == before
+
+
+def test_the_team_leader_is_told_who_has_not_confirmed(client, auth, world, db):
+    version = revise(world)
+    auth.login(world.leader)
+    home = text(client.get("/"))
+    assert "班组有待学习确认的操作规程" in home and "尚缺 1 人次" in home  # 孙车工, not 周铣工
+    assert "1 人未确认" in text(client.get("/library/"))
+    auth.logout()
+    auth.login(world.worker)
+    client.post("/sync", json={"device": "p", "records": [_record(version.id)]})
+    auth.logout()
+    auth.login(world.leader)
+    assert "班组有待学习确认的操作规程" not in text(client.get("/"))
+    assert "本班组尚未确认" not in text(client.get("/library/"))

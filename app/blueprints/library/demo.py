@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from app.blueprints.gate.services import type_named
 from app.extensions import db
 from app.models import User
-from app.models.library import Document
+from app.models.library import Document, Question
 from app.models.safety import Area
 
 from . import posts, services
@@ -225,7 +225,7 @@ def _load(ctx) -> list:
             },
         )
     lathe_type = type_named("数控车床安全操作合格", is_safety=True, validity_months=24)
-    services.add_exam(
+    exam = services.add_exam(
         publisher,
         {
             "title": "数控车床安全操作考试",
@@ -238,5 +238,16 @@ def _load(ctx) -> list:
             "valid_months": 24,
         },
     )
+    # 张群监 has passed it already: a result on the results page and his qualification.
+    inspector = User.by_employee_no("I0001")
+    if inspector is not None:
+        attempt = services.start_attempt(inspector, exam)
+        answers = MultiDict()
+        for question in db.session.scalars(
+            select(Question).where(Question.id.in_(attempt.question_ids))
+        ):
+            for index in question.correct:
+                answers.add(f"q{question.id}", str(index))
+        services.submit_attempt(inspector, attempt, answers)
     db.session.flush()
     return []

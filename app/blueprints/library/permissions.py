@@ -7,6 +7,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Department, Role
 
+from . import posts
+
 PUBLISHERS = (Role.ORGANIZER, Role.SAFETY_OFFICER, Role.ADMIN)
 
 
@@ -21,9 +23,7 @@ def can_manage_study(user) -> bool:
 def led_departments(user) -> list[int]:
     """The departments (team and the teams under a workshop) whose confirmations `user`
     follows: every department for a publisher, else those of the teams they lead."""
-    from .posts import led_team_ids
-
-    ids = led_team_ids(user)
+    ids = posts.led_team_ids(user)
     if not ids:
         return []
     children = db.session.scalars(select(Department.id).where(Department.parent_id.in_(ids)))

@@ -7,7 +7,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Department, User
+from app.models import User
+from app.models.gate import PostHolder
 from app.models.library import (
     AttemptAnswer,
     DailyAnswer,
@@ -244,5 +245,33 @@ def results() -> tuple[list, list]:
     return persons, list(teams.values())
 
 
-def departments_by_id() -> dict[int, Department]:
-    return {d.id: d for d in db.session.scalars(select(Department))}
+def unconfirmed_in_teams(viewer) -> list[tuple[Document, int]]:
+    """For a team leader: each document whose current version workers of their teams have
+    not confirmed yet, with how many."""
+    departments = permissions.led_departments(viewer)
+    if not departments:
+        return []
+    rows = db.session.execute(
+        select(Document, User.id)
+        .join(DocumentPost, DocumentPost.document_id == Document.id)
+        .join(PostHolder, PostHolder.post_id == DocumentPost.post_id)
+        .join(User, User.id == PostHolder.user_id)
+        .where(
+            User.active.is_(True),
+            User.department_id.in_(departments),
+            Document.current_version_id.is_not(None),
+            ~select(ReadConfirmation.id)
+            .where(
+                ReadConfirmation.version_id == Document.current_version_id,
+                ReadConfirmation.user_id == User.id,
+            )
+            .exists(),
+        )
+        .order_by(Document.id)
+    )
+    missing: dict[int, set] = defaultdict(set)
+    documents = {}
+    for document, user_id in rows:
+        documents[document.id] = document
+        missing[document.id].add(user_id)
+    return [(documents[i], len(missing[i])) for i in sorted(documents)]

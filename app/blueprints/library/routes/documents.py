@@ -51,8 +51,8 @@ def index():
         documents=list(db.session.scalars(queries.documents(category))),
         to_confirm=queries.required_of(current_user),
         mine=queries.my_documents(current_user),
+        team_missing=queries.unconfirmed_in_teams(current_user),
         can_publish=permissions.can_publish(current_user),
-        can_follow=permissions.can_follow_readers(current_user),
     )
 
 
