@@ -57,7 +57,7 @@ def test_the_report_counts_equal_a_direct_count(app, client, auth):
             for kind in ("allowed", "refused", "expiring")
         }
         assert found == {"allowed": allowed, "refused": refused, "expiring": expiring}
-    assert "已过期" in page and "缺少" in page or "missing" in page
+    assert "已过期" in page and "缺少" in page and "已吊销" in page
 
 
 def test_nobody_without_a_post_is_listed(app, client, auth):
