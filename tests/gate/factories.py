@@ -1,7 +1,8 @@
 """A small gate world: a workshop with a team, a post that needs two types, a leader."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from app.blueprints.gate import services
 from app.extensions import db
@@ -9,7 +10,8 @@ from app.models import Role
 from app.models.gate import Post, PostHolder, PostRequirement, TeamLeader
 from tests.factories import make_department, make_user
 
-TODAY = date(2026, 11, 23)
+# The app's day (Beijing), so that what the pages decide today agrees with the test.
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 @dataclass

@@ -88,7 +88,12 @@ def test_an_outside_certificate_is_checked_then_recorded(app):
     q = services.record_certificate(
         world.officer,
         person,
-        {"type": world.forklift, "certificate_no": "T123", "issuer": "市应急管理局", "issued_on": TODAY},
+        {
+            "type": world.forklift,
+            "certificate_no": "T123",
+            "issuer": "市应急管理局",
+            "issued_on": TODAY,
+        },
     )
     assert q.source is QualificationSource.CERTIFICATE and q.valid_until == date(2030, 11, 23)
     assert q.certificate_no == "T123" and q.issuer == "市应急管理局"
@@ -107,7 +112,9 @@ def test_a_check_is_kept_once_and_bad_ones_write_nothing(app):
     world = make_world()
     worker = holder(world, safety=100)
     data = {"worker_id": worker.id, "post_id": world.post.id, "result": "refused", "reason": "x"}
-    check, created = services.record_check(world.leader, data, "c0ffee00-0000-4000-8000-000000000001")
+    check, created = services.record_check(
+        world.leader, data, "c0ffee00-0000-4000-8000-000000000001"
+    )
     again, created_again = services.record_check(
         world.leader, data, "c0ffee00-0000-4000-8000-000000000001"
     )
