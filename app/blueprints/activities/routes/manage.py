@@ -254,20 +254,8 @@ def scores(activity_id):
 @bp.route("/qualifications")
 @roles_required(*GATE_VIEWERS)
 def gate():
-    departments = [d for d in _departments() if d.parent_id is None]
-    department_id = request.args.get("department", type=int)
-    if department_id is not None and department_id not in {d.id for d in departments}:
-        department_id = None
-    groups = queries.qualification_gate(department_id)
-    return page_or_fragment(
-        "activities/gate.html",
-        "activities/_gate.html",
-        groups=groups,
-        departments=departments,
-        department_id=department_id,
-        today=queries.local_today(),
-        total=sum(len(entries) for _dept, entries in groups),
-    )
+    """The qualification gate grew into its own feature (posts, codes, the entrance check)."""
+    return redirect(url_for("gate.index"), 301)
 
 
 @bp.app_template_filter("local_dt")

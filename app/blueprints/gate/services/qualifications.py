@@ -124,10 +124,7 @@ def grant_qualification(
             )
         )
     qualification = existing or Qualification(user_id=user.id)
-    if existing is None:
-        db.session.add(qualification)
     qualification.type = qtype
-    qualification.type_id = qtype.id
     qualification.source = QualificationSource(source)
     qualification.activity_id = activity.id if activity is not None else None
     qualification.source_ref = source_ref
@@ -139,6 +136,8 @@ def grant_qualification(
     qualification.photo = photo
     qualification.revoked_at = qualification.revoked_by_id = qualification.revoke_reason = None
     qualification.reminded_for = None
+    if existing is None:
+        db.session.add(qualification)
     db.session.flush()
     return qualification
 
