@@ -1,7 +1,7 @@
 """Demo library: the collective contract, the union's and the company's rules, operating
 procedures on the demo machines and areas (one with a second version to confirm), an
-emergency plan, a safety question bank with the daily question, and an exam that issues a
-qualification. Runs once: when any document exists it leaves everything as it is."""
+emergency plan, a safety question bank with the daily question, and an exam that issues the
+gate's safety certificate. Runs once: when any document exists it leaves everything as it is."""
 
 from flask import current_app
 from sqlalchemy import select
@@ -224,21 +224,21 @@ def _load(ctx) -> list:
                 "explanation": explanation,
             },
         )
-    lathe_type = type_named("数控车床安全操作合格", is_safety=True, validity_months=24)
+    # The gate's safety certificate, which its demo posts require: a worker without it is
+    # turned away at the entrance until they pass this exam.
+    safety_type = type_named("安全生产培训合格证", is_safety=True, validity_months=12)
     exam = services.add_exam(
         publisher,
         {
-            "title": "数控车床安全操作考试",
+            "title": "安全生产知识考试",
             "bank_id": bank.id,
             "question_count": 5,
             "minutes": 15,
             "pass_score": 80,
-            "qualification_name": "数控车床安全操作合格",
-            "qualification_type_id": lathe_type.id,
-            "valid_months": 24,
+            "qualification_type_id": safety_type.id,
         },
     )
-    # 张群监 has passed it already: a result on the results page and his qualification.
+    # 张群监 has passed it already: a result on the results page and his certificate.
     inspector = User.by_employee_no("I0001")
     if inspector is not None:
         attempt = services.start_attempt(inspector, exam)

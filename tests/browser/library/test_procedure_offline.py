@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.browser.sync.conftest import outbox, wait_outbox_empty
 from tests.browser.test_field_kit import assert_from_kit, query, ready_phone
 
-WORKER = "P0001"  # 孙车工, 车工班: holds the demo post 数控车工
+WORKER = "G0003"  # 钱车工, 车工班: holds the gate's demo post 车工
 TITLE = "数控车床安全操作规程"
 
 
