@@ -58,8 +58,8 @@ def led_team_ids(user) -> list[int]:
 # The demo documents' posts: (document title, department path, post name, holders when the
 # gate's demo has not made that post). 车工 and 电工 are the gate's demo posts.
 DEMO_POSTS = [
-    ("数控车床安全操作规程", "机加工车间/车工班", "车工", ["I0001", "P0001", "P0007"]),
-    ("吊装作业安全操作规程", "装配车间/总装一班", "起重工", ["M0001", "P0003"]),
+    ("数控车床安全操作规程", "机加工车间/车工班", "车工", ["P0001", "P0007"]),
+    ("吊装作业安全操作规程", "装配车间/总装一班", "起重工", ["P0003"]),
     ("10kV配电室倒闸操作规程", "动力车间/电工班", "电工", ["P0005", "P0006"]),
 ]
 
