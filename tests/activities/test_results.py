@@ -71,6 +71,23 @@ def test_a_pass_gives_a_qualification_of_the_type_the_training_names(app):
     assert qualification.source.value == "training"
 
 
+def test_a_job_drill_passed_counts_toward_its_qualification_type(app):
+    organizer = make_user("organizer")
+    welder = make_user(name="冯焊工")
+    drill = make_activity(
+        ActivityKind.DRILL,
+        title="岗位练兵：焊接",
+        pass_mark=80.0,
+        qualification_name="焊工证",
+        qualification_months=36,
+    )
+    (place,) = [services.sign_up(welder, drill)]
+    assert services.record_training_results(organizer, drill, {place.id: 88}) == 1
+    (qualification,) = queries.qualifications_of(welder)
+    assert qualification.type.name == "焊工证" and qualification.source.value == "drill"
+    assert qualification.valid_until == services.add_months(qualification.issued_on, 36)
+
+
 def test_the_old_gate_page_leads_to_the_gate_report(client, auth):
     organizer, member = make_user("organizer"), make_user()
     auth.login(organizer)

@@ -89,3 +89,17 @@ def test_the_team_leader_sees_only_their_team(app, client, auth):
     assert check.status_code == 200
     body = check.get_data(as_text=True)
     assert "G0002" in body and "G0005" not in body
+
+
+def test_home_cards_tell_the_leader_and_the_blocked_worker(app, client, auth):
+    load_demo()
+    db.session.commit()
+    auth.login("T0001", "demo1234")
+    home = client.get("/").get_data(as_text=True)
+    assert "现场上岗核验" in home and "/gate/check" in home
+    auth.logout()
+    auth.login("G0002", "demo1234")
+    home = client.get("/").get_data(as_text=True)
+    assert "您不得在“叉车司机”岗位上岗" in home and "叉车司机证 已过期" in home
+    me = client.get("/me").get_data(as_text=True)
+    assert "我的上岗码" in me and "上岗核验" not in me

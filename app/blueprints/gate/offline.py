@@ -12,9 +12,9 @@ from .access import is_checker
 
 
 def kit(user) -> list[str]:
-    code = queries.live_code(user)
-    urls = [url_for("gate.my_code")]
-    urls.append(url_for("gate.my_code_image", v=code.id if code else 0))
+    # The code's image keeps its URL when the code is reissued; the stamp changes instead, so
+    # the phone fetches the kit (this image too) again.
+    urls = [url_for("gate.my_code"), url_for("gate.my_code_image")]
     if is_checker(user):
         payload = queries.kit_payload(user)
         urls.append(url_for("gate.check"))

@@ -325,7 +325,7 @@ def kit_payload(checker) -> dict:
     held = statuses(ids)
     holds = defaultdict(list)
     codes = {}
-    photos = set()
+    photos = {}
     if ids:
         for post_id, user_id in db.session.execute(
             select(PostHolder.post_id, PostHolder.user_id).where(PostHolder.user_id.in_(ids))
@@ -336,9 +336,12 @@ def kit_payload(checker) -> dict:
                 "w": code.user_id,
                 "revoked": code.revoke_reason or "" if code.is_revoked else None,
             }
-        photos = set(
-            db.session.scalars(select(WorkerPhoto.user_id).where(WorkerPhoto.user_id.in_(ids)))
-        )
+        photos = {
+            user_id: image
+            for user_id, image in db.session.execute(
+                select(WorkerPhoto.user_id, WorkerPhoto.image).where(WorkerPhoto.user_id.in_(ids))
+            )
+        }
     return {
         "posts": [
             {
@@ -361,7 +364,9 @@ def kit_payload(checker) -> dict:
                 "no": w.employee_no,
                 "name": w.name,
                 "department": w.department.full_name if w.department else "",
-                "photo": url_for("gate.photo", user_id=w.id) if w.id in photos else None,
+                "photo": url_for("gate.photo", user_id=w.id, v=photos[w.id][:12])
+                if w.id in photos
+                else None,
                 "posts": sorted(holds.get(w.id, [])),
                 "q": {
                     str(type_id): {

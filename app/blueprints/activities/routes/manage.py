@@ -190,10 +190,10 @@ def _scores_from_form(people, prefix="score") -> tuple[dict, dict]:
     return scores, errors
 
 
-def _results_of(activity_id, kind: ActivityKind):
-    """An activity of this kind (404 for any other) and the people who can have results."""
+def _results_of(activity_id, *kinds: ActivityKind):
+    """An activity of these kinds (404 for any other) and the people who can have results."""
     activity = db.get_or_404(Activity, activity_id)
-    if activity.kind is not kind:
+    if activity.kind not in kinds:
         abort(404)
     return activity, queries.confirmed_participants(activity)
 
@@ -201,7 +201,7 @@ def _results_of(activity_id, kind: ActivityKind):
 @bp.route("/<int:activity_id>/results", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def training_results(activity_id):
-    activity, people = _results_of(activity_id, ActivityKind.TRAINING)
+    activity, people = _results_of(activity_id, ActivityKind.TRAINING, ActivityKind.DRILL)
     errors = {}
     if request.method == "POST":
         scores, errors = _scores_from_form(people)

@@ -32,10 +32,10 @@ def _check_score(value, errors, key):
         errors[key] = [_("Enter a score between 0 and %(max)d.", max=SCORE_MAX)]
 
 
-def _ensure_can_record(organizer, activity, kind):
+def _ensure_can_record(organizer, activity, *kinds):
     if not can_manage(organizer):
         raise Refused(_("Only union organizers can record results."))
-    if activity.kind is not kind:
+    if activity.kind not in kinds:
         raise Refused(_("This activity does not take results of this kind."))
     if activity.is_cancelled:
         raise Refused(_("This activity has been cancelled."))
@@ -45,7 +45,7 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
     """Scores by participation id (None clears one). A pass at or above the pass mark gives
     the training's qualification; a score changed to a fail takes it away. Returns how many
     participants passed."""
-    _ensure_can_record(organizer, activity, ActivityKind.TRAINING)
+    _ensure_can_record(organizer, activity, ActivityKind.TRAINING, ActivityKind.DRILL)
     people = {p.id: p for p in confirmed_participants(activity)}
     errors = {}
     for pid, value in scores.items():
@@ -66,7 +66,8 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
     for pid, value in scores.items():
         person = people[pid]
         person.score = value
-        person.passed = None if value is None else value >= activity.pass_mark
+        mark = activity.pass_mark
+        person.passed = None if value is None or mark is None else value >= mark
         qualification = existing.get(person.user_id)
         if person.passed and activity.qualification_name:
             qtype = type_named(
