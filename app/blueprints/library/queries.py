@@ -25,8 +25,6 @@ from app.models.safety import Area
 
 from . import permissions, posts
 
-PAGE_SIZE = 30
-
 
 def documents(category: DocCategory | None = None):
     query = (
