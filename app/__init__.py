@@ -34,6 +34,8 @@ FEATURES = (
     "proposals",
     "competitions",
     "congress",
+    "gate",
+    "library",
     "appeals",
     "honours",
 )

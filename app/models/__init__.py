@@ -6,8 +6,10 @@ from app.models import (  # noqa: F401  (the safety network's tables)
     care,  # noqa: F401  (needy-worker files, visits, aid, campaigns)
     competitions,
     congress,  # noqa: F401  (democratic management)
+    gate,  # noqa: F401  (qualification types, posts, worker codes, gate checks)
     hazards,
     honours,  # noqa: F401  (commendations)
+    library,  # noqa: F401  (rules, procedures, study and exams)
     proposals,
     safety,
 )

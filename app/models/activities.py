@@ -2,12 +2,11 @@
 their check-in, results and the qualifications that trainings give."""
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Column,
-    Date,
     ForeignKey,
     Index,
     Numeric,
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from app.models.gate import Qualification  # noqa: F401  (trainings issue them; kept importable here)
 
 
 class ActivityKind(LabelledEnum):
@@ -153,24 +153,3 @@ class RoundScore(db.Model):
     round_no: Mapped[int]
     score: Mapped[float] = mapped_column(Numeric(7, 2, asdecimal=False))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class Qualification(db.Model):
-    """A certificate a person holds, typically from passing a training."""
-
-    __tablename__ = "qualifications"
-    # One qualification per person per training: recording results again updates it.
-    __table_args__ = (UniqueConstraint("activity_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(80))
-    is_safety: Mapped[bool] = mapped_column(default=False)
-    activity_id: Mapped[int | None] = mapped_column(
-        ForeignKey("activities.id", ondelete="SET NULL")
-    )
-    issued_on: Mapped[date] = mapped_column(Date)
-    valid_until: Mapped[date | None] = mapped_column(Date)  # None: does not expire
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    activity = relationship("Activity")

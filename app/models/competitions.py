@@ -25,6 +25,8 @@ class PointSource(LabelledEnum):
     PATROL_ON_PLAN = "patrol_on_plan", _l("Patrols done on plan")
     TRAINING_PASSED = "training_passed", _l("Trainings passed")
     DRILL_SCORE = "drill_score", _l("Drill scores")
+    EXAM_PASSED = "exam_passed", _l("Exams passed")
+    DAILY_RIGHT = "daily_right", _l("Daily questions answered right")
 
     @property
     def unit(self):
@@ -39,6 +41,8 @@ SOURCE_UNITS = {
     PointSource.PATROL_ON_PLAN: _l("points per finished patrol of a planned area"),
     PointSource.TRAINING_PASSED: _l("points per training passed"),
     PointSource.DRILL_SCORE: _l("points per 100 points scored in a drill"),
+    PointSource.EXAM_PASSED: _l("points per exam passed (once per exam)"),
+    PointSource.DAILY_RIGHT: _l("points per daily question answered right"),
 }
 
 

@@ -1,7 +1,7 @@
 """appeals and honours: members' rights appeals (anonymous ones unlinkable) and commendations
 
 Revision ID: 0017_appeals
-Revises: 0014_congress
+Revises: 0016_library
 Create Date: 2026-12-06 04:07:19.608528
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0017_appeals"
-down_revision = "0014_congress"
+down_revision = "0016_library"
 branch_labels = None
 depends_on = None
 

@@ -30,7 +30,10 @@ def test_demo_has_activities_of_every_kind_and_state_and_runs_twice(runner, clie
         select(func.count()).where(Participation.status == ParticipationStatus.WAITLISTED)
     )
     assert waiting == 2
-    assert db.session.scalar(select(func.count(Qualification.id))) == 2
+    from_trainings = select(func.count(Qualification.id)).where(
+        Qualification.activity_id.is_not(None)
+    )
+    assert db.session.scalar(from_trainings) == 2
     assert db.session.scalar(select(func.count(RoundScore.id))) == 8
 
     # Every page of every demo activity renders for the organizer.
@@ -48,8 +51,7 @@ def test_demo_has_activities_of_every_kind_and_state_and_runs_twice(runner, clie
         if not activity.is_cancelled:
             assert client.get(f"/activities/{activity.id}/edit").status_code == 200
             assert client.get(f"/activities/{activity.id}/checkin").status_code == 200
-    gate = client.get("/activities/qualifications").get_data(as_text=True)
-    assert "刘职工" in gate and "到期" in gate
+    assert client.get("/activities/qualifications").status_code == 301
     auth.logout()
     auth.login("M0001", "demo1234")
     assert "安全生产培训合格证" in client.get("/activities/history").get_data(as_text=True)

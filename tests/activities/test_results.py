@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -11,7 +11,7 @@ from app.models.activities import (
     Qualification,
 )
 from tests.activities.factories import make_activity
-from tests.factories import make_department, make_user
+from tests.factories import make_user
 
 
 def test_add_months_keeps_the_day_or_ends_the_month():
@@ -61,52 +61,40 @@ def test_results_only_for_trainings(app):
         services.record_training_results(make_user("organizer"), make_activity(), {})
 
 
-def test_the_gate_lists_the_unqualified_and_the_soon_expiring_by_department(app):
-    workshop = make_department("机加工车间")
-    team = make_department("车工班", parent=workshop)
-    missing = make_user(name="没证的", department=team)
-    expiring = make_user(name="快过期", department=workshop)
-    fine = make_user(name="有效的", department=team)
-    lapsed = make_user(name="已过期")
-    today = date(2026, 11, 23)
-    for user, until, safety in [
-        (expiring, today + timedelta(days=10), True),
-        (fine, today + timedelta(days=200), True),
-        (missing, today + timedelta(days=200), False),  # not a safety qualification
-        (lapsed, today - timedelta(days=1), True),
-    ]:
-        db.session.add(
-            Qualification(
-                user_id=user.id, name="证", is_safety=safety, issued_on=today, valid_until=until
-            )
-        )
-    db.session.commit()
-
-    groups = dict(queries.qualification_gate(today=today))
-    names = {
-        (dept.full_name if dept else None): [(e.user.name, e.state) for e in entries]
-        for dept, entries in groups.items()
-    }
-    assert names == {
-        "机加工车间": [("快过期", "expiring")],
-        "机加工车间 / 车工班": [("没证的", "missing")],
-        None: [("已过期", "missing")],
-    }
-    only_workshop = queries.qualification_gate(workshop.id, today=today)
-    assert {e.user.name for _d, entries in only_workshop for e in entries} == {"快过期", "没证的"}
-
-
-def test_gate_page_shows_who_passed_and_who_did_not(client, auth):
+def test_a_pass_gives_a_qualification_of_the_type_the_training_names(app):
     organizer = make_user("organizer")
-    passed, failed = make_user(name="赵合格"), make_user(name="钱不合格")
-    training, places = _training_with(passed, failed)
-    services.record_training_results(organizer, training, {places[0].id: 90, places[1].id: 10})
+    passed = make_user(name="赵合格")
+    training, places = _training_with(passed)
+    services.record_training_results(organizer, training, {places[0].id: 90})
+    (qualification,) = queries.qualifications_of(passed)
+    assert qualification.type.name == "安全生产培训合格证" and qualification.type.is_safety
+    assert qualification.source.value == "training"
+
+
+def test_a_job_drill_passed_counts_toward_its_qualification_type(app):
+    organizer = make_user("organizer")
+    welder = make_user(name="冯焊工")
+    drill = make_activity(
+        ActivityKind.DRILL,
+        title="岗位练兵：焊接",
+        pass_mark=80.0,
+        qualification_name="焊工证",
+        qualification_months=36,
+    )
+    (place,) = [services.sign_up(welder, drill)]
+    assert services.record_training_results(organizer, drill, {place.id: 88}) == 1
+    (qualification,) = queries.qualifications_of(welder)
+    assert qualification.type.name == "焊工证" and qualification.source.value == "drill"
+    assert qualification.valid_until == services.add_months(qualification.issued_on, 36)
+
+
+def test_the_old_gate_page_leads_to_the_gate_report(client, auth):
+    organizer, member = make_user("organizer"), make_user()
     auth.login(organizer)
-    page = client.get("/activities/qualifications").get_data(as_text=True)
-    assert "钱不合格" in page and "赵合格" not in page
-    assert "无有效安全资格" in page
+    response = client.get("/activities/qualifications")
+    assert response.status_code == 301 and response.headers["Location"].endswith("/gate/")
     auth.logout()
-    auth.login(failed)
+    auth.login(member)
     assert client.get("/activities/qualifications").status_code == 403
 
 

@@ -69,6 +69,7 @@ def activity_cards(user) -> list[dict]:
         select(Qualification)
         .where(
             Qualification.user_id == user.id,
+            Qualification.revoked_at.is_(None),
             Qualification.valid_until >= today,
             Qualification.valid_until <= today + timedelta(EXPIRY_WARNING_DAYS),
         )

@@ -3,7 +3,7 @@ the leaderboard, qualifications and the qualification gate, a person's history."
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -225,57 +225,6 @@ def leaderboard(activity: Activity) -> list[Standing]:
 
 
 # ---- Qualifications --------------------------------------------------------------------
-
-
-@dataclass
-class GateEntry:
-    user: User
-    valid_until: date | None  # the latest valid safety qualification's expiry, if any
-    state: str  # "missing" or "expiring"
-
-
-def qualification_gate(department_id: int | None = None, today: date | None = None):
-    """Per department, the active people with no valid safety qualification, or one that
-    runs out within 30 days. Returns [(department or None, [GateEntry])], most names first."""
-    today = today or local_today()
-    never = date(9999, 12, 31)
-    best = (
-        select(
-            Qualification.user_id,
-            func.max(func.coalesce(Qualification.valid_until, never)).label("until"),
-        )
-        .where(
-            Qualification.is_safety.is_(True),
-            (Qualification.valid_until.is_(None)) | (Qualification.valid_until >= today),
-        )
-        .group_by(Qualification.user_id)
-        .subquery()
-    )
-    query = (
-        select(User, best.c.until)
-        .outerjoin(best, best.c.user_id == User.id)
-        .where(
-            User.active.is_(True),
-            best.c.until.is_(None) | (best.c.until <= today + timedelta(EXPIRY_WARNING_DAYS)),
-        )
-        .options(joinedload(User.department).joinedload(Department.parent))
-        .order_by(User.name)
-    )
-    if department_id is not None:
-        team_ids = select(Department.id).where(Department.parent_id == department_id)
-        query = query.where(
-            User.department_id.in_(team_ids) | (User.department_id == department_id)
-        )
-    by_department: dict = defaultdict(list)
-    for user, until in db.session.execute(query).unique():
-        if isinstance(until, str):  # SQLite returns MAX() of dates as text
-            until = date.fromisoformat(until)
-        entry = GateEntry(user, until, "missing" if until is None else "expiring")
-        by_department[user.department].append(entry)
-    return sorted(
-        by_department.items(),
-        key=lambda item: (item[0] is None, item[0].full_name if item[0] else ""),
-    )
 
 
 def qualifications_of(user: User) -> list[Qualification]:

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.blueprints.activities.queries import confirmed_participants, round_scores
@@ -223,6 +223,59 @@ def rule_entries(activity: Activity, rules: dict | None = None) -> list[Entry]:
             entries.append(
                 Entry(
                     uid, source, label, url_for("activities.show", activity_id=aid), round(value, 2)
+                )
+            )
+    entries += _study_entries(rules, audience, activity)
+    return entries
+
+
+def _study_entries(rules, audience, activity) -> list[Entry]:
+    """Study that counts: an exam passed within the competition (once per exam and person,
+    its first pass) and daily questions answered right within it."""
+    from app.models.library import DailyAnswer, Exam, ExamAttempt
+
+    entries: list[Entry] = []
+    if (each := rules.get(PointSource.EXAM_PASSED)) is not None:
+        rows = db.session.execute(
+            select(Exam.id, Exam.title, ExamAttempt.user_id, func.min(ExamAttempt.id))
+            .join(ExamAttempt, ExamAttempt.exam_id == Exam.id)
+            .join(User, User.id == ExamAttempt.user_id)
+            .where(
+                ExamAttempt.passed.is_(True),
+                _window(ExamAttempt.submitted_at, activity),
+                audience,
+            )
+            .group_by(Exam.id, Exam.title, ExamAttempt.user_id)
+        )
+        for exam_id, title, uid, _first in rows:
+            entries.append(
+                Entry(
+                    uid,
+                    PointSource.EXAM_PASSED,
+                    title,
+                    url_for("library.exam", exam_id=exam_id),
+                    each,
+                )
+            )
+    if (each := rules.get(PointSource.DAILY_RIGHT)) is not None:
+        rows = db.session.execute(
+            select(DailyAnswer.user_id, func.count(DailyAnswer.id))
+            .join(User, User.id == DailyAnswer.user_id)
+            .where(
+                DailyAnswer.correct.is_(True),
+                _window(DailyAnswer.answered_at, activity),
+                audience,
+            )
+            .group_by(DailyAnswer.user_id)
+        )
+        for uid, count in rows:
+            entries.append(
+                Entry(
+                    uid,
+                    PointSource.DAILY_RIGHT,
+                    _("%(n)d daily questions right", n=count),
+                    url_for("library.study"),
+                    round(each * count, 2),
                 )
             )
     return entries

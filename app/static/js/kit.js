@@ -153,7 +153,9 @@ document.addEventListener("click", (event) => {
 
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  if (!offline() || form.matches("[data-outbox]")) return;
+  // Outbox forms and forms that their page's script answers on the phone (data-works-offline,
+  // e.g. the entrance check) work without network.
+  if (!offline() || form.matches("[data-outbox], [data-works-offline]")) return;
   const method = (event.submitter?.getAttribute("formmethod") || form.method || "get").toLowerCase();
   event.preventDefault();
   event.stopImmediatePropagation();

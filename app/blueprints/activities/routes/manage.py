@@ -190,10 +190,10 @@ def _scores_from_form(people, prefix="score") -> tuple[dict, dict]:
     return scores, errors
 
 
-def _results_of(activity_id, kind: ActivityKind):
-    """An activity of this kind (404 for any other) and the people who can have results."""
+def _results_of(activity_id, *kinds: ActivityKind):
+    """An activity of these kinds (404 for any other) and the people who can have results."""
     activity = db.get_or_404(Activity, activity_id)
-    if activity.kind is not kind:
+    if activity.kind not in kinds:
         abort(404)
     return activity, queries.confirmed_participants(activity)
 
@@ -201,7 +201,7 @@ def _results_of(activity_id, kind: ActivityKind):
 @bp.route("/<int:activity_id>/results", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def training_results(activity_id):
-    activity, people = _results_of(activity_id, ActivityKind.TRAINING)
+    activity, people = _results_of(activity_id, ActivityKind.TRAINING, ActivityKind.DRILL)
     errors = {}
     if request.method == "POST":
         scores, errors = _scores_from_form(people)
@@ -254,20 +254,8 @@ def scores(activity_id):
 @bp.route("/qualifications")
 @roles_required(*GATE_VIEWERS)
 def gate():
-    departments = [d for d in _departments() if d.parent_id is None]
-    department_id = request.args.get("department", type=int)
-    if department_id is not None and department_id not in {d.id for d in departments}:
-        department_id = None
-    groups = queries.qualification_gate(department_id)
-    return page_or_fragment(
-        "activities/gate.html",
-        "activities/_gate.html",
-        groups=groups,
-        departments=departments,
-        department_id=department_id,
-        today=queries.local_today(),
-        total=sum(len(entries) for _dept, entries in groups),
-    )
+    """The qualification gate grew into its own feature (posts, codes, the entrance check)."""
+    return redirect(url_for("gate.index"), 301)
 
 
 @bp.app_template_filter("local_dt")

@@ -39,6 +39,9 @@ CANCELLED = ParticipationStatus.CANCELLED
 
 MAX_CAPACITY = 100000  # places; the form shows it, the service checks it
 
+# Trainings and job drills (岗位练兵) can take a pass mark and give a qualification.
+QUALIFYING = (ActivityKind.TRAINING, ActivityKind.DRILL)
+
 # Fields an organizer sets; `departments` (a list of Department) and the cover go separately.
 FIELDS = (
     "kind",
@@ -83,8 +86,10 @@ def validate_activity(data: dict, activity: Activity | None = None) -> dict[str,
     if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
         add("capacity", _("Enter a number from 1 to %(max)d.", max=MAX_CAPACITY))
     kind = ActivityKind(data["kind"])
-    if kind is ActivityKind.TRAINING:
-        if data.get("pass_mark") is None:
+    if kind in QUALIFYING:
+        if data.get("pass_mark") is None and (
+            kind is ActivityKind.TRAINING or data.get("qualification_name")
+        ):
             add("pass_mark", _("A training needs a pass mark."))
         if data.get("qualification_name") and not data.get("qualification_months"):
             add("qualification_months", _("Say for how many months the qualification is valid."))
@@ -113,7 +118,7 @@ def _clean(data: dict) -> dict:
     data["description"] = (data.get("description") or "").strip()
     data["title"] = data["title"].strip()
     data["place"] = data["place"].strip()
-    if data["kind"] is not ActivityKind.TRAINING:
+    if data["kind"] not in QUALIFYING:
         data.update(
             pass_mark=None,
             qualification_name=None,

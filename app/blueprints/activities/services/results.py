@@ -1,7 +1,6 @@
 """Recording results: training scores and the qualifications they give, competition round
 scores. Reading them (the leaderboard, the qualification gate) is in `queries`."""
 
-from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -9,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from app.blueprints.activities.queries import can_manage, confirmed_participants
+from app.blueprints.gate.services import add_months, grant_qualification, type_named
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import User
@@ -19,20 +19,10 @@ from app.models.activities import (
     Qualification,
     RoundScore,
 )
+from app.models.gate import QualificationSource
 from app.services import audit
 
 SCORE_MAX = 100000
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):  # 31 January + 1 month is 28/29 February
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _check_score(value, errors, key):
@@ -42,10 +32,10 @@ def _check_score(value, errors, key):
         errors[key] = [_("Enter a score between 0 and %(max)d.", max=SCORE_MAX)]
 
 
-def _ensure_can_record(organizer, activity, kind):
+def _ensure_can_record(organizer, activity, *kinds):
     if not can_manage(organizer):
         raise Refused(_("Only union organizers can record results."))
-    if activity.kind is not kind:
+    if activity.kind not in kinds:
         raise Refused(_("This activity does not take results of this kind."))
     if activity.is_cancelled:
         raise Refused(_("This activity has been cancelled."))
@@ -55,7 +45,7 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
     """Scores by participation id (None clears one). A pass at or above the pass mark gives
     the training's qualification; a score changed to a fail takes it away. Returns how many
     participants passed."""
-    _ensure_can_record(organizer, activity, ActivityKind.TRAINING)
+    _ensure_can_record(organizer, activity, ActivityKind.TRAINING, ActivityKind.DRILL)
     people = {p.id: p for p in confirmed_participants(activity)}
     errors = {}
     for pid, value in scores.items():
@@ -76,16 +66,23 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
     for pid, value in scores.items():
         person = people[pid]
         person.score = value
-        person.passed = None if value is None else value >= activity.pass_mark
+        mark = activity.pass_mark
+        person.passed = None if value is None or mark is None else value >= mark
         qualification = existing.get(person.user_id)
         if person.passed and activity.qualification_name:
-            if qualification is None:
-                qualification = Qualification(user_id=person.user_id, activity_id=activity.id)
-                db.session.add(qualification)
-            qualification.name = activity.qualification_name
-            qualification.is_safety = activity.qualification_is_safety
-            qualification.issued_on = issued_on
-            qualification.valid_until = add_months(issued_on, activity.qualification_months)
+            qtype = type_named(
+                activity.qualification_name,
+                is_safety=activity.qualification_is_safety,
+                validity_months=activity.qualification_months,
+            )
+            grant_qualification(
+                person.user,
+                qtype,
+                issued_on,
+                add_months(issued_on, activity.qualification_months),
+                source=QualificationSource(activity.kind.value),
+                activity=activity,
+            )
         elif qualification is not None:
             db.session.delete(qualification)
     passed = sum(1 for p in people.values() if p.passed)

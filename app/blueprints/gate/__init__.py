@@ -1,0 +1,42 @@
+"""不合格者不上岗: qualification types, posts and what they require, workers' gate codes, the
+offline check at the site entrance and the gate report."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.features import registry
+
+bp = Blueprint("gate", __name__, template_folder="templates", static_folder="static")
+
+
+def init_app(app):
+    from . import cards, demo, jobs, offline, routes, sync  # noqa: F401
+    from .access import is_checker, is_officer
+
+    app.register_blueprint(bp, url_prefix="/gate")
+    app.add_template_global(is_checker, "gate_is_checker")
+    app.add_template_global(is_officer, "gate_is_officer")
+    reg = registry(app)
+    reg.cards(cards.gate_cards, order=45)
+    reg.offline(offline.kit, stamp=offline.stamp)
+    reg.sync_kind("gate_check", sync.sync_gate_check)
+    reg.daily_job("gate.expiring", jobs.remind_expiring)
+    reg.demo(demo.load)
+    reg.audit_actions(AUDIT_LABELS)
+
+
+AUDIT_LABELS = {
+    "gate.type_created": _l("Qualification type added"),
+    "gate.type_changed": _l("Qualification type changed"),
+    "gate.certificate_recorded": _l("Outside certificate recorded"),
+    "gate.qualification_revoked": _l("Qualification revoked"),
+    "gate.post_created": _l("Post added"),
+    "gate.post_changed": _l("Post changed"),
+    "gate.holder_added": _l("Post holder added"),
+    "gate.holder_removed": _l("Post holder removed"),
+    "gate.leader_added": _l("Team leader added"),
+    "gate.leader_removed": _l("Team leader removed"),
+    "gate.code_reissued": _l("Gate code reissued"),
+    "gate.code_revoked": _l("Gate code revoked"),
+    "gate.photo_set": _l("Worker photo set"),
+}

@@ -1,0 +1,40 @@
+"""Home cards: a checker's entrance check with how many of their people may not work; a
+worker's own post they may not work on, and why."""
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from . import queries
+from .access import checked_departments, is_checker
+
+
+def gate_cards(user) -> list[dict]:
+    cards = []
+    if is_checker(user):
+        totals = queries.totals(queries.report(checked_departments(user)))
+        cards.append(
+            {
+                "title": _("Site entrance check"),
+                "body": _(
+                    "Scan a worker's code before work: %(n)d of your people may not work now.",
+                    n=totals["refused"],
+                ),
+                "count": totals["refused"],
+                "url": url_for("gate.check"),
+                "tone": "warn" if totals["refused"] else "info",
+            }
+        )
+    today = queries.local_today()
+    held = queries.statuses([user.id]).get(user.id, {})
+    for post in queries.posts_of(user):
+        v = queries.verdict(held, post.required_types, today)
+        if not v.allowed:
+            cards.append(
+                {
+                    "title": _("You may not work as %(post)s", post=post.name),
+                    "body": v.reason,
+                    "url": url_for("gate.my_code"),
+                    "tone": "warn",
+                }
+            )
+    return cards

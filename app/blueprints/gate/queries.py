@@ -1,0 +1,387 @@
+"""Reading the gate: where each person stands on each required qualification, the verdict for
+a post, the gate report per team and post, and the checker's offline data (the field kit).
+
+The verdict is computed in one place for the server (`verdict`) and from the same data on the
+phone (gate-check.js reads `kit_payload`): a post may be worked by someone who holds, for every
+type the post requires, a qualification that is not revoked and not expired on the day.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.blueprints.activities.queries import local_today
+from app.extensions import db
+from app.models import Department, User
+from app.models.gate import (
+    CheckResult,
+    GateCheck,
+    Post,
+    PostHolder,
+    PostRequirement,
+    Qualification,
+    QualificationType,
+    WorkerCode,
+    WorkerPhoto,
+)
+
+from .access import checked_departments
+
+EXPIRY_DAYS = 30
+CODE_PREFIX = "WHGATE1:"
+
+
+def code_text(token: str) -> str:
+    """What a worker's QR code says."""
+    return CODE_PREFIX + token
+
+
+def code_hash(text: str) -> str:
+    """How the checker's kit knows a code without holding it: SHA-256 of the QR's text."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# ---- Where a person stands -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypeStatus:
+    """The best a person holds of one type: valid until a day (None: for good), or revoked."""
+
+    until: date | None
+    revoked: str | None = None  # the reason, when every qualification of the type is revoked
+
+
+def statuses(user_ids) -> dict[int, dict[int, TypeStatus]]:
+    """user id -> type id -> TypeStatus, for the types each person has any qualification of."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            Qualification.user_id,
+            Qualification.type_id,
+            Qualification.valid_until,
+            Qualification.revoked_at,
+            Qualification.revoke_reason,
+        ).where(Qualification.user_id.in_(user_ids))
+    )
+    best: dict[int, dict[int, TypeStatus]] = defaultdict(dict)
+    for user_id, type_id, until, revoked_at, reason in rows:
+        have = best[user_id].get(type_id)
+        if revoked_at is not None:
+            if have is None:
+                best[user_id][type_id] = TypeStatus(until, reason or "")
+            continue
+        if have is None or have.revoked is not None or _later(until, have.until):
+            best[user_id][type_id] = TypeStatus(until)
+    return best
+
+
+def _later(a: date | None, b: date | None) -> bool:
+    return b is not None and (a is None or a > b)
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # "missing", "expired", "revoked"
+    type_name: str
+    until: date | None = None
+    reason: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.kind == "expired":
+            return _("%(type)s: expired %(date)s", type=self.type_name, date=self.until.isoformat())
+        if self.kind == "revoked":
+            return _("%(type)s: revoked (%(reason)s)", type=self.type_name, reason=self.reason)
+        return _("%(type)s: missing", type=self.type_name)
+
+
+@dataclass
+class Verdict:
+    allowed: bool
+    problems: list[Problem] = field(default_factory=list)
+    expires_on: date | None = None  # the first required qualification to run out, if any
+
+    @property
+    def result(self) -> CheckResult:
+        return CheckResult.ALLOWED if self.allowed else CheckResult.REFUSED
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(p.text for p in self.problems)
+
+
+def verdict(held: dict[int, TypeStatus], required: list[QualificationType], today: date):
+    """May a person holding `held` work a post requiring `required` on `today`?"""
+    problems, soonest = [], None
+    for qtype in required:
+        status = held.get(qtype.id)
+        if status is None:
+            problems.append(Problem("missing", qtype.name))
+        elif status.revoked is not None:
+            problems.append(Problem("revoked", qtype.name, status.until, status.revoked))
+        elif status.until is not None and status.until < today:
+            problems.append(Problem("expired", qtype.name, status.until))
+        elif status.until is not None and (soonest is None or status.until < soonest):
+            soonest = status.until
+    return Verdict(not problems, problems, soonest)
+
+
+# ---- The gate report -------------------------------------------------------------------
+
+
+@dataclass
+class HolderRow:
+    user: User
+    verdict: Verdict
+    expiring: bool
+
+
+@dataclass
+class PostReport:
+    post: Post
+    rows: list[HolderRow]
+
+    @property
+    def allowed(self) -> list[HolderRow]:
+        return [r for r in self.rows if r.verdict.allowed]
+
+    @property
+    def refused(self) -> list[HolderRow]:
+        return [r for r in self.rows if not r.verdict.allowed]
+
+    @property
+    def expiring(self) -> list[HolderRow]:
+        return [r for r in self.rows if r.expiring]
+
+
+def posts_query(departments: set[int] | None = None, active_only: bool = True):
+    query = (
+        select(Post)
+        .join(Department, Department.id == Post.department_id)
+        .options(
+            joinedload(Post.department).joinedload(Department.parent),
+            selectinload(Post.requirements),
+        )
+        .order_by(Department.parent_id.is_not(None), Department.name, Post.name)
+    )
+    if active_only:
+        query = query.where(Post.active.is_(True))
+    if departments is not None:
+        query = query.where(Post.department_id.in_(departments or [-1]))
+    return query
+
+
+def report(departments: set[int] | None = None, today: date | None = None):
+    """Per post (of `departments`, None: all): its active holders with their verdict and
+    whether a required qualification runs out within 30 days. Only holders of a post are
+    listed: someone without a post is never blocked."""
+    today = today or local_today()
+    posts = list(db.session.scalars(posts_query(departments)).unique())
+    holders = defaultdict(list)
+    if posts:
+        for holder in db.session.scalars(
+            select(PostHolder)
+            .join(User, User.id == PostHolder.user_id)
+            .where(PostHolder.post_id.in_([p.id for p in posts]), User.active.is_(True))
+            .options(joinedload(PostHolder.user))
+            .order_by(User.name, User.id)
+        ):
+            holders[holder.post_id].append(holder.user)
+    held = statuses({u.id for users in holders.values() for u in users})
+    horizon = today + timedelta(days=EXPIRY_DAYS)
+    out = []
+    for post in posts:
+        rows = []
+        for user in holders[post.id]:
+            v = verdict(held.get(user.id, {}), post.required_types, today)
+            rows.append(
+                HolderRow(
+                    user, v, v.allowed and v.expires_on is not None and v.expires_on <= horizon
+                )
+            )
+        out.append(PostReport(post, rows))
+    return out
+
+
+def totals(reports: list[PostReport]) -> dict:
+    """People (each counted once) who may work everywhere they hold a post, who may not work
+    on at least one, and who have something running out within 30 days."""
+    refused = {r.user.id for p in reports for r in p.refused}
+    everyone = {r.user.id for p in reports for r in p.rows}
+    expiring = {r.user.id for p in reports for r in p.expiring} - refused
+    return {"allowed": len(everyone - refused), "refused": len(refused), "expiring": len(expiring)}
+
+
+def recent_checks(departments: set[int] | None = None, limit: int = 50):
+    query = (
+        select(GateCheck)
+        .options(
+            joinedload(GateCheck.worker),
+            joinedload(GateCheck.checker),
+            joinedload(GateCheck.post).joinedload(Post.department),
+        )
+        .order_by(GateCheck.captured_at.desc(), GateCheck.id.desc())
+        .limit(limit)
+    )
+    if departments is not None:
+        query = query.join(Post, Post.id == GateCheck.post_id).where(
+            Post.department_id.in_(departments or [-1])
+        )
+    return list(db.session.scalars(query))
+
+
+# ---- A person's own ---------------------------------------------------------------------
+
+
+def live_code(user) -> WorkerCode | None:
+    return db.session.scalar(
+        select(WorkerCode)
+        .where(WorkerCode.user_id == user.id, WorkerCode.revoked_at.is_(None))
+        .order_by(WorkerCode.id.desc())
+        .limit(1)
+    )
+
+
+def codes_of(user) -> list[WorkerCode]:
+    return list(
+        db.session.scalars(
+            select(WorkerCode).where(WorkerCode.user_id == user.id).order_by(WorkerCode.id.desc())
+        )
+    )
+
+
+def photo_of(user_id: int) -> WorkerPhoto | None:
+    return db.session.get(WorkerPhoto, user_id)
+
+
+def qualifications_of(user) -> list[Qualification]:
+    return list(
+        db.session.scalars(
+            select(Qualification)
+            .where(Qualification.user_id == user.id)
+            .order_by(Qualification.valid_until.desc().nulls_first(), Qualification.id.desc())
+        )
+    )
+
+
+def posts_of(user) -> list[Post]:
+    return list(
+        db.session.scalars(
+            select(Post)
+            .join(PostHolder, PostHolder.post_id == Post.id)
+            .where(PostHolder.user_id == user.id, Post.active.is_(True))
+            .options(joinedload(Post.department), selectinload(Post.requirements))
+            .order_by(Post.name)
+        ).unique()
+    )
+
+
+def types(active_only: bool = False) -> list[QualificationType]:
+    query = select(QualificationType).order_by(QualificationType.name)
+    if active_only:
+        query = query.where(QualificationType.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def required_type_ids() -> set[int]:
+    return set(db.session.scalars(select(PostRequirement.type_id).distinct()))
+
+
+# ---- The checker's offline data ---------------------------------------------------------
+
+
+def checked_workers(departments: set[int] | None, posts: list[Post]):
+    """Active people of the checked departments, and anyone holding one of their posts."""
+    query = select(User).where(User.active.is_(True)).options(joinedload(User.department))
+    if departments is not None:
+        holder_ids = select(PostHolder.user_id).where(
+            PostHolder.post_id.in_([p.id for p in posts] or [-1])
+        )
+        query = query.where(User.department_id.in_(departments or [-1]) | User.id.in_(holder_ids))
+    return list(db.session.scalars(query.order_by(User.employee_no)).unique())
+
+
+def kit_payload(checker) -> dict:
+    """What the check page needs to decide without a network: the checker's posts with their
+    required types, and for each worker of the checker's departments the status of those types,
+    the hashes of their codes (live or revoked) and their photo's URL."""
+    departments = checked_departments(checker)
+    if departments is not None and not departments:
+        return {"posts": [], "types": {}, "workers": [], "codes": {}}
+    posts = list(db.session.scalars(posts_query(departments)).unique())
+    needed = {r.type_id for p in posts for r in p.requirements}
+    workers = checked_workers(departments, posts)
+    ids = [w.id for w in workers]
+    held = statuses(ids)
+    holds = defaultdict(list)
+    codes = {}
+    photos = {}
+    if ids:
+        for post_id, user_id in db.session.execute(
+            select(PostHolder.post_id, PostHolder.user_id).where(PostHolder.user_id.in_(ids))
+        ):
+            holds[user_id].append(post_id)
+        for code in db.session.scalars(select(WorkerCode).where(WorkerCode.user_id.in_(ids))):
+            codes[code_hash(code_text(code.token))] = {
+                "w": code.user_id,
+                "revoked": code.revoke_reason or "" if code.is_revoked else None,
+            }
+        photos = {
+            user_id: image
+            for user_id, image in db.session.execute(
+                select(WorkerPhoto.user_id, WorkerPhoto.image).where(WorkerPhoto.user_id.in_(ids))
+            )
+        }
+    return {
+        "posts": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "department": p.department.full_name,
+                "types": [t.id for t in p.required_types],
+            }
+            for p in posts
+        ],
+        "types": {
+            str(t.id): t.name
+            for t in db.session.scalars(
+                select(QualificationType).where(QualificationType.id.in_(needed or [-1]))
+            )
+        },
+        "workers": [
+            {
+                "id": w.id,
+                "no": w.employee_no,
+                "name": w.name,
+                "department": w.department.full_name if w.department else "",
+                "photo": url_for("gate.photo", user_id=w.id, v=photos[w.id][:12])
+                if w.id in photos
+                else None,
+                "posts": sorted(holds.get(w.id, [])),
+                "q": {
+                    str(type_id): {
+                        "until": s.until.isoformat() if s.until else None,
+                        "revoked": s.revoked,
+                    }
+                    for type_id, s in held.get(w.id, {}).items()
+                    if type_id in needed
+                },
+            }
+            for w in workers
+        ],
+        "codes": codes,
+    }
+
+
+def kit_stamp(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,1 @@
+from . import check, manage, people, worker  # noqa: F401  (each attaches its views to bp)

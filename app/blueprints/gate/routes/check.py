@@ -1,0 +1,42 @@
+"""The check at the site entrance. The page carries the checker's offline data (their
+departments' workers, the status of the qualifications their posts require, the hashes of
+the workers' codes) and decides on the phone, offline; each check goes through the outbox
+(kind `gate_check`). Without JavaScript, the typed employee number is checked here."""
+
+from flask import abort, render_template
+from flask_login import current_user, login_required
+
+from app.errors import form_status, submit
+from app.extensions import db
+from app.models.gate import Post
+
+from .. import bp, queries, services
+from ..access import is_checker
+from ..forms import CheckForm
+
+
+@bp.route("/check", methods=["GET", "POST"])
+@login_required
+def check():
+    if not is_checker(current_user):
+        abort(403)
+    payload = queries.kit_payload(current_user)
+    form = CheckForm()
+    form.post_id.choices = [(p["id"], f"{p['department']} · {p['name']}") for p in payload["posts"]]
+    outcome = None
+    if form.validate_on_submit():
+        post = db.session.get(Post, form.post_id.data)
+        done = submit(
+            form,
+            services.check_here,
+            current_user,
+            post,
+            form.employee_no.data,
+            queries.local_today(),
+        )
+        if done:
+            db.session.commit()
+            outcome = done.value
+    return render_template("gate/check.html", form=form, payload=payload, outcome=outcome), (
+        200 if outcome else form_status()
+    )

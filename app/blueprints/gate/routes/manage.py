@@ -1,0 +1,212 @@
+"""Officers' pages: the gate report, qualification types, posts and their holders, team
+leaders, and the checks kept from the entrance."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.errors import form_status, submit
+from app.extensions import db
+from app.models.gate import Post, PostHolder, QualificationType, TeamLeader
+from app.rendering import page_or_fragment
+
+from .. import bp, queries, services
+from ..access import checked_departments, is_officer, may_see_report
+from ..forms import HolderForm, LeaderForm, PostForm, TypeForm
+from ._common import departments, officers_only
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The gate report: per team and post, who may work, who may not, who expires soon."""
+    if not may_see_report(current_user):
+        abort(403)
+    everything = departments()
+    scope = None if is_officer(current_user) else checked_departments(current_user)
+    visible = [d for d in everything if scope is None or d.id in scope]
+    chosen = request.args.get("department", type=int)
+    if chosen is not None and chosen not in {d.id for d in visible}:
+        chosen = None
+    if chosen is not None:
+        shown = {chosen} | {d.id for d in visible if d.parent_id == chosen}
+    else:
+        shown = scope
+    reports = queries.report(shown)
+    return page_or_fragment(
+        "gate/index.html",
+        "gate/_report.html",
+        reports=reports,
+        totals=queries.totals(reports),
+        departments=visible,
+        department_id=chosen,
+        today=queries.local_today(),
+        is_officer=is_officer(current_user),
+        expiry_days=queries.EXPIRY_DAYS,
+    )
+
+
+@bp.route("/checks")
+@login_required
+def checks():
+    if not may_see_report(current_user):
+        abort(403)
+    scope = None if is_officer(current_user) else checked_departments(current_user)
+    return render_template("gate/checks.html", checks=queries.recent_checks(scope))
+
+
+# ---- Qualification types ----------------------------------------------------------------
+
+
+@bp.route("/types")
+@login_required
+def types():
+    officers_only()
+    return render_template("gate/types.html", types=queries.types())
+
+
+@bp.route("/types/new", methods=["GET", "POST"])
+@bp.route("/types/<int:type_id>", methods=["GET", "POST"])
+@login_required
+def edit_type(type_id=None):
+    officers_only()
+    qtype = db.get_or_404(QualificationType, type_id) if type_id is not None else None
+    form = TypeForm(obj=qtype)
+    if form.validate_on_submit() and submit(
+        form, services.save_type, current_user, form.data, qtype
+    ):
+        db.session.commit()
+        flash(_("Qualification saved."), "success")
+        return redirect(url_for("gate.types"), 303)
+    return render_template("gate/type_form.html", form=form, qtype=qtype), form_status()
+
+
+# ---- Posts ------------------------------------------------------------------------------
+
+
+@bp.route("/posts")
+@login_required
+def posts():
+    officers_only()
+    rows = db.session.scalars(queries.posts_query(active_only=False)).unique().all()
+    return render_template("gate/posts.html", posts=rows)
+
+
+def _post_choices(form, all_departments):
+    form.department.choices = [(d.id, d.full_name) for d in all_departments]
+    form.types.choices = [(t.id, t.name) for t in queries.types(active_only=True)]
+
+
+def _post_data(form, all_departments):
+    by_id = {d.id: d for d in all_departments}
+    wanted = set(form.types.data or [])
+    return {
+        "name": form.name.data,
+        "department": by_id.get(form.department.data),
+        "types": [t for t in queries.types() if t.id in wanted],
+        "active": form.active.data,
+    }
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+@bp.route("/posts/<int:post_id>", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id=None):
+    officers_only()
+    post = db.get_or_404(Post, post_id) if post_id is not None else None
+    form = PostForm(obj=post)
+    all_departments = departments()
+    _post_choices(form, all_departments)
+    if request.method == "GET" and post is not None:
+        form.department.data = post.department_id
+        form.types.data = [r.type_id for r in post.requirements]
+    if form.validate_on_submit() and (
+        done := submit(
+            form, services.save_post, current_user, _post_data(form, all_departments), post
+        )
+    ):
+        db.session.commit()
+        flash(_("Post saved."), "success")
+        return redirect(url_for("gate.edit_post", post_id=done.value.id), 303)
+    return render_template(
+        "gate/post_form.html",
+        form=form,
+        post=post,
+        holder_form=HolderForm(),
+        holders=_holders(post),
+    ), form_status()
+
+
+def _holders(post):
+    if post is None:
+        return []
+    return sorted(post.holders, key=lambda h: (h.user.name, h.user_id))
+
+
+@bp.route("/posts/<int:post_id>/holders", methods=["POST"])
+@login_required
+def add_holder(post_id):
+    officers_only()
+    post = db.get_or_404(Post, post_id)
+    holder_form = HolderForm()
+    if holder_form.validate_on_submit() and submit(
+        holder_form, services.add_holder, current_user, post, holder_form.employee_no.data
+    ):
+        db.session.commit()
+        flash(_("Holder added."), "success")
+        return redirect(url_for("gate.edit_post", post_id=post.id), 303)
+    form = PostForm(obj=post)
+    _post_choices(form, departments())
+    form.department.data = post.department_id
+    form.types.data = [r.type_id for r in post.requirements]
+    return render_template(
+        "gate/post_form.html",
+        form=form,
+        post=post,
+        holder_form=holder_form,
+        holders=_holders(post),
+    ), 422
+
+
+@bp.route("/holders/<int:holder_id>/remove", methods=["POST"])
+@login_required
+def remove_holder(holder_id):
+    officers_only()
+    holder = db.get_or_404(PostHolder, holder_id)
+    post_id = holder.post_id
+    services.remove_holder(current_user, holder)  # CSRFProtect checked the form
+    db.session.commit()
+    flash(_("Holder removed."), "success")
+    return redirect(url_for("gate.edit_post", post_id=post_id), 303)
+
+
+# ---- Team leaders -----------------------------------------------------------------------
+
+
+@bp.route("/leaders", methods=["GET", "POST"])
+@login_required
+def leaders():
+    officers_only()
+    all_departments = departments()
+    form = LeaderForm()
+    form.department.choices = [(d.id, d.full_name) for d in all_departments]
+    if form.validate_on_submit():
+        department = next((d for d in all_departments if d.id == form.department.data), None)
+        if submit(form, services.add_leader, current_user, department, form.employee_no.data):
+            db.session.commit()
+            flash(_("Team leader added."), "success")
+            return redirect(url_for("gate.leaders"), 303)
+    rows = db.session.query(TeamLeader).all()
+    rows.sort(key=lambda r: (r.department.full_name, r.user.name))
+    return render_template("gate/leaders.html", form=form, leaders=rows), form_status()
+
+
+@bp.route("/leaders/<int:department_id>/<int:user_id>/remove", methods=["POST"])
+@login_required
+def remove_leader(department_id, user_id):
+    officers_only()
+    leader = db.get_or_404(TeamLeader, (department_id, user_id))
+    services.remove_leader(current_user, leader)
+    db.session.commit()
+    flash(_("Team leader removed."), "success")
+    return redirect(url_for("gate.leaders"), 303)

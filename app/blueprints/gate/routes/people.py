@@ -1,0 +1,171 @@
+"""A worker's gate file for officers: posts with their verdicts, qualifications (recording an
+outside certificate, revoking one), the photo the checker sees, the codes (revoking one)."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.errors import ValidationFailed, form_status, submit
+from app.extensions import db
+from app.models import User
+from app.models.gate import Qualification, QualificationType, WorkerCode
+from app.storage import save_upload, send_image, sha256_of_name
+
+from .. import bp, queries, services
+from ..access import checked_departments, is_officer
+from ..forms import CertificateForm, PhotoForm, RevokeForm
+from ._common import officers_only
+
+
+@bp.route("/find")
+@login_required
+def find():
+    officers_only()
+    employee_no = (request.args.get("employee_no") or "").strip()[:32]
+    person = User.by_employee_no(employee_no) if employee_no else None
+    if person is None:
+        if employee_no:
+            flash(_("No member has the employee number %(no)s.", no=employee_no), "error")
+        return redirect(url_for("gate.index"), 303)
+    return redirect(url_for("gate.worker", user_id=person.id), 303)
+
+
+def _certificate_form():
+    form = CertificateForm()
+    form.type.choices = [(t.id, t.name) for t in queries.types(active_only=True)]
+    return form
+
+
+def _worker_page(person, certificate_form=None, status=200):
+    today = queries.local_today()
+    held = queries.statuses([person.id]).get(person.id, {})
+    posts = [(p, queries.verdict(held, p.required_types, today)) for p in queries.posts_of(person)]
+    return render_template(
+        "gate/worker.html",
+        person=person,
+        posts=posts,
+        qualifications=queries.qualifications_of(person),
+        codes=queries.codes_of(person),
+        photo=queries.photo_of(person.id),
+        certificate_form=certificate_form or _certificate_form(),
+        photo_form=PhotoForm(),
+        revoke_form=RevokeForm(),
+        today=today,
+    ), status
+
+
+@bp.route("/workers/<int:user_id>")
+@login_required
+def worker(user_id):
+    officers_only()
+    return _worker_page(db.get_or_404(User, user_id))
+
+
+def _record(form, person):
+    stored = save_upload(form.photo.data, "photo")
+    data = {
+        "type": db.session.get(QualificationType, form.type.data),
+        "certificate_no": form.certificate_no.data,
+        "issuer": form.issuer.data,
+        "issued_on": form.issued_on.data,
+        "valid_until": form.valid_until.data,
+    }
+    return services.record_certificate(current_user, person, data, stored.name if stored else None)
+
+
+@bp.route("/workers/<int:user_id>/certificates", methods=["POST"])
+@login_required
+def add_certificate(user_id):
+    officers_only()
+    person = db.get_or_404(User, user_id)
+    form = _certificate_form()
+    if form.validate_on_submit() and submit(form, _record, form, person):
+        db.session.commit()
+        flash(_("Certificate recorded."), "success")
+        return redirect(url_for("gate.worker", user_id=person.id), 303)
+    return _worker_page(person, form, form_status())
+
+
+@bp.route("/qualifications/<int:qualification_id>/revoke", methods=["POST"])
+@login_required
+def revoke_qualification(qualification_id):
+    officers_only()
+    qualification = db.get_or_404(Qualification, qualification_id)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason."), "error")
+    elif done := submit(
+        None, services.revoke_qualification, current_user, qualification, form.reason.data
+    ):
+        db.session.commit()
+        flash(_("Qualification revoked."), "success")
+    else:
+        flash(" ".join(done.messages), "error")
+    return redirect(url_for("gate.worker", user_id=qualification.user_id), 303)
+
+
+@bp.route("/codes/<int:code_id>/revoke", methods=["POST"])
+@login_required
+def revoke_code(code_id):
+    officers_only()
+    code = db.get_or_404(WorkerCode, code_id)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason."), "error")
+    elif done := submit(None, services.revoke_code, current_user, code, form.reason.data):
+        db.session.commit()
+        flash(_("Code revoked."), "success")
+    else:
+        flash(" ".join(done.messages), "error")
+    return redirect(url_for("gate.worker", user_id=code.user_id), 303)
+
+
+def _store_photo(form, person):
+    stored = save_upload(form.photo.data, "photo")
+    if stored is None:
+        raise ValidationFailed.on("photo", _("Choose a photo."))
+    return services.set_photo(current_user, person, stored.name)
+
+
+@bp.route("/workers/<int:user_id>/photo", methods=["POST"])
+@login_required
+def upload_photo(user_id):
+    officers_only()
+    person = db.get_or_404(User, user_id)
+    form = PhotoForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a photo."), "error")
+    elif done := submit(None, _store_photo, form, person):
+        db.session.commit()
+        flash(_("Photo saved."), "success")
+    else:
+        flash(" ".join(done.messages), "error")
+    return redirect(url_for("gate.worker", user_id=person.id), 303)
+
+
+@bp.route("/photos/<int:user_id>")
+@login_required
+def photo(user_id):
+    """A worker's photo: for the worker, officers, and whoever checks the worker's department."""
+    person = db.get_or_404(User, user_id)
+    allowed = person.id == current_user.id or is_officer(current_user)
+    if not allowed:
+        scope = checked_departments(current_user)
+        allowed = scope is None or person.department_id in scope or _holds_post_in(person, scope)
+    stored = queries.photo_of(person.id)
+    if not allowed or stored is None:
+        abort(404)
+    return send_image(sha256_of_name(stored.image) or "", thumb=True)
+
+
+def _holds_post_in(person, scope) -> bool:
+    return any(p.department_id in scope for p in queries.posts_of(person))
+
+
+@bp.route("/qualifications/<int:qualification_id>/photo")
+@login_required
+def certificate_photo(qualification_id):
+    qualification = db.get_or_404(Qualification, qualification_id)
+    if not (is_officer(current_user) or qualification.user_id == current_user.id):
+        abort(404)
+    return send_image(sha256_of_name(qualification.photo) or "")

@@ -1,0 +1,98 @@
+"""Checks at the site entrance, as the checker's phone decided them (outbox kind
+`gate_check`), or decided here when a phone posts the form without JavaScript."""
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.errors import Refused, ValidationFailed
+from app.extensions import db
+from app.guards import parse_id
+from app.models import User
+from app.models._types import utcnow
+from app.models.gate import CheckMethod, CheckResult, GateCheck, Post
+
+from ..access import checked_departments
+from ..queries import statuses, verdict
+
+MAX_REASON = 500
+
+
+def _may_check(checker, post: Post) -> bool:
+    departments = checked_departments(checker)
+    return departments is None or post.department_id in departments
+
+
+def record_check(
+    checker, data: dict, client_id: str | None = None, captured_at: datetime | None = None
+) -> tuple[GateCheck, bool]:
+    """Keep one check: `data` = {worker_id, post_id, result (allowed|refused), reason, method}.
+
+    The phone's verdict is kept as it was given at the entrance (that is what happened there).
+    The same `client_id` again returns the check already kept, never a second one. Returns
+    (check, created)."""
+    if client_id:
+        have = db.session.scalar(select(GateCheck).where(GateCheck.client_id == client_id))
+        if have is not None:
+            return have, False
+    errors = {}
+    worker_id, post_id = parse_id(data.get("worker_id")), parse_id(data.get("post_id"))
+    worker = db.session.get(User, worker_id) if worker_id else None
+    post = db.session.get(Post, post_id) if post_id else None
+    if worker is None:
+        errors["worker_id"] = [_("This worker is not known.")]
+    if post is None:
+        errors["post_id"] = [_("Choose the post.")]
+    try:
+        result = CheckResult(str(data.get("result") or ""))
+    except ValueError:
+        errors["result"] = [_("The result must be allowed or refused.")]
+    try:
+        method = CheckMethod(str(data.get("method") or "code"))
+    except ValueError:
+        errors["method"] = [_("Scan the code or type the employee number.")]
+    reason = str(data.get("reason") or "").strip()
+    if len(reason) > MAX_REASON:
+        errors["reason"] = [_("Use at most %(n)d characters.", n=MAX_REASON)]
+    if errors:
+        raise ValidationFailed(errors)
+    if not _may_check(checker, post):
+        raise Refused(_("You do not check this post's workers."), 403)
+    check = GateCheck(
+        client_id=client_id,
+        checker_id=checker.id,
+        worker_id=worker.id,
+        post_id=post.id,
+        result=result,
+        method=method,
+        reason=reason,
+        captured_at=captured_at or utcnow(),
+    )
+    db.session.add(check)
+    db.session.flush()
+    return check, True
+
+
+def check_here(checker, post: Post | None, employee_no: str, today):
+    """The entrance check decided by the server (the page without JavaScript): the verdict
+    for the worker of `employee_no` on `post`, kept as a check."""
+    if post is None:
+        raise ValidationFailed.on("post_id", _("Choose the post."))
+    if not _may_check(checker, post):
+        raise Refused(_("You do not check this post's workers."), 403)
+    worker = User.by_employee_no(employee_no) if (employee_no or "").strip() else None
+    if worker is None or not worker.active:
+        raise ValidationFailed.on("employee_no", _("No worker has this employee number."))
+    v = verdict(statuses([worker.id]).get(worker.id, {}), post.required_types, today)
+    record_check(
+        checker,
+        {
+            "worker_id": worker.id,
+            "post_id": post.id,
+            "result": v.result.value,
+            "reason": v.reason,
+            "method": CheckMethod.EMPLOYEE_NO.value,
+        },
+    )
+    return worker, v

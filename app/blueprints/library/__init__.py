@@ -1,0 +1,28 @@
+"""Rules and study (以章治家 · 学习型职工之家): versioned rules and operating procedures (a
+machine's QR code opens its procedure, offline), read confirmations for new versions
+(学习签名, outbox kind `procedure_read`), question banks, the daily question and timed exams
+that can issue a qualification and count as study points in competitions."""
+
+from flask import Blueprint
+
+from app.features import registry
+
+bp = Blueprint(
+    "library",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+
+def init_app(app):
+    from . import cards, demo, offline, routes, sync  # noqa: F401  (routes attach to bp)
+
+    app.register_blueprint(bp, url_prefix="/library")
+    reg = registry(app)
+    # No bar item: a home card (procedures to confirm) and an entry on 我的 lead here.
+    reg.cards(cards.library_cards, order=65)
+    reg.offline(offline.kit, stamp=offline.stamp)
+    reg.sync_kind("procedure_read", sync.sync_read)
+    reg.demo(demo.load)

@@ -1,0 +1,48 @@
+"""The home cards: new versions of procedures this person's posts require them to read, and
+for a team leader, the procedures their team has not all confirmed."""
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from . import queries
+
+
+def library_cards(user) -> list[dict]:
+    cards = _leader_cards(user)
+    waiting = queries.required_of(user)
+    if not waiting:
+        return cards
+    return cards + [
+        {
+            "title": _("Procedures to read and confirm"),
+            "body": " · ".join(d.title for d in waiting[:3]),
+            "count": len(waiting),
+            "url": url_for("library.document", document_id=waiting[0].id)
+            if len(waiting) == 1
+            else url_for("library.index"),
+            "tone": "warn",
+        }
+    ]
+
+
+def _leader_cards(user) -> list[dict]:
+    pending = queries.unconfirmed_in_teams(user)
+    if not pending:
+        return []
+    people = sum(n for _d, n in pending)
+    first = pending[0][0]
+    return [
+        {
+            "title": _("Your team has procedures to confirm"),
+            "body": _(
+                "%(people)d confirmations missing on %(documents)d procedures.",
+                people=people,
+                documents=len(pending),
+            ),
+            "count": people,
+            "url": url_for("library.readers", document_id=first.id)
+            if len(pending) == 1
+            else url_for("library.index"),
+            "tone": "warn",
+        }
+    ]

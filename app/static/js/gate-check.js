@@ -1,0 +1,154 @@
+// The check at the site entrance, decided on the phone from the checker's field kit (the
+// page carries its departments' workers, the status of what their posts require and the
+// hashes of the workers' codes), so it works without network. A code is scanned with the
+// camera (qr-reader.js) or the employee number typed; each check of a known worker goes
+// into the outbox (kind gate_check) and is sent when there is a connection. An unknown or
+// malformed code is said plainly and records nothing. Without JavaScript the form posts and
+// the server decides.
+import { scanInto } from "./qr-reader.js";
+
+const data = JSON.parse(document.getElementById("gate-data")?.textContent || "{}");
+const strings = JSON.parse(document.getElementById("gate-strings")?.textContent || "{}");
+const form = document.querySelector("[data-gate-form]");
+const result = document.getElementById("gate-result");
+const section = document.querySelector("[data-scanner]");
+const CODE = /^WHGATE1:[A-Za-z0-9_-]{16,64}$/;
+const POST_KEY = "gate-check-post";
+
+const t = (key, values = {}) => (strings[key] || key).replace(/%\((\w+)\)s/g, (_, k) => values[k] ?? "");
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+function today() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+function chosenPost() {
+  const id = Number(form?.querySelector("select[name=post_id]")?.value);
+  return (data.posts || []).find((p) => p.id === id);
+}
+
+// The same rule as the server's queries.verdict: every required type held, not revoked,
+// not expired today.
+function verdict(worker, post) {
+  const problems = [];
+  const day = today();
+  for (const typeId of post.types) {
+    const type = data.types[String(typeId)] || "";
+    const held = worker.q[String(typeId)];
+    if (!held) problems.push(t("missing", { type }));
+    else if (held.revoked !== null && held.revoked !== undefined) problems.push(t("revoked", { type, reason: held.revoked }));
+    else if (held.until && held.until < day) problems.push(t("expired", { type, date: held.until }));
+  }
+  return { allowed: problems.length === 0, problems };
+}
+
+function show(children, tone) {
+  result.hidden = false;
+  result.className = `card gate-result ${tone || ""}`;
+  result.replaceChildren(...children);
+}
+
+function say(message) {
+  show([el("p", { class: "gate-message", "data-gate-message": "" }, message)], "gate-plain");
+}
+
+async function record(worker, post, outcome, method, extra = []) {
+  const reasons = [...extra, ...outcome.problems];
+  const allowed = outcome.allowed && extra.length === 0;
+  const children = [
+    el("p", { class: `gate-verdict ${allowed ? "gate-ok" : "gate-no"}` }, t(allowed ? "allowed" : "refused")),
+  ];
+  if (worker.photo) children.push(el("img", { class: "gate-photo", src: worker.photo, alt: worker.name }));
+  children.push(el("p", { class: "profile-name" }, `${worker.name} `, el("span", { class: "muted" }, worker.no)));
+  children.push(el("p", { class: "muted" }, `${post.department} · ${post.name}`));
+  for (const reason of reasons) children.push(el("p", { class: "gate-reason" }, reason));
+  if (!worker.posts.includes(post.id)) children.push(el("p", { class: "hint" }, t("not_holder")));
+  show(children, allowed ? "gate-ok" : "gate-no");
+  const page = self.WHOutboxPage;
+  if (!page?.supported) return;
+  await page.captureData({
+    kind: "gate_check",
+    name: t("name"),
+    label: `${worker.name} · ${t(allowed ? "allowed" : "refused")}`,
+    data: {
+      worker_id: worker.id,
+      post_id: post.id,
+      result: allowed ? "allowed" : "refused",
+      reason: reasons.join("; "),
+      method,
+    },
+  });
+  result.append(el("p", { class: "hint" }, t("recorded")));
+  self.WHOutbox?.flush();
+}
+
+async function sha256(text) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function checkCode(text) {
+  const post = chosenPost();
+  if (!post) return say(t("no_post"));
+  const code = String(text || "").trim();
+  if (!CODE.test(code)) return say(t("malformed"));
+  const known = data.codes[await sha256(code)];
+  const worker = known && data.workers.find((w) => w.id === known.w);
+  if (!worker) return say(t("unknown_code"));
+  const extra = [];
+  if (known.revoked !== null && known.revoked !== undefined) {
+    extra.push(known.revoked === "reissued" ? t("code_reissued") : t("code_revoked", { reason: known.revoked }));
+  }
+  return record(worker, post, verdict(worker, post), "code", extra);
+}
+
+function checkNumber(number) {
+  const post = chosenPost();
+  if (!post) return say(t("no_post"));
+  const wanted = String(number || "").trim().toUpperCase();
+  const worker = data.workers.find((w) => w.no.toUpperCase() === wanted);
+  if (!worker) return say(t("unknown_no"));
+  return record(worker, post, verdict(worker, post), "employee_no");
+}
+
+if (form) {
+  const select = form.querySelector("select[name=post_id]");
+  const kept = localStorage.getItem(POST_KEY);
+  if (select && kept && [...select.options].some((o) => o.value === kept)) select.value = kept;
+  select?.addEventListener("change", () => localStorage.setItem(POST_KEY, select.value));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = form.querySelector("input[name=employee_no]");
+    checkNumber(input.value);
+    input.value = "";
+  });
+}
+
+async function start(button) {
+  const video = section.querySelector("[data-scanner-video]");
+  button.hidden = true;
+  // One code, one check: the camera stops after a read; the button scans the next worker.
+  const ok = await scanInto(video, section.dataset.jsqrUrl, (code) => {
+    checkCode(code);
+    video.hidden = true;
+    button.hidden = false;
+    return "stop";
+  });
+  if (!ok) {
+    button.hidden = false;
+    section.querySelector("[data-scanner-error]").hidden = false;
+  }
+}
+
+if (section && form && navigator.mediaDevices?.getUserMedia) {
+  section.hidden = false;
+  section.querySelector("[data-scanner-start]").addEventListener("click", (event) => start(event.currentTarget));
+}

@@ -1,0 +1,88 @@
+"""The gate in the field kit: everyone's own code; for a checker the check page with the
+status of their departments. Revoking a qualification or a code changes the kit's version
+(so phones fetch it again) and what the check page carries."""
+
+import json
+import re
+
+from sqlalchemy import func, select
+
+from app.blueprints.gate import queries, services
+from app.extensions import db
+from app.models.gate import GateCheck, Qualification
+from tests.factories import make_user
+from tests.gate.factories import holder, make_world
+
+
+def _manifest(client):
+    return client.get("/offline/manifest").json
+
+
+def _payload(client):
+    page = client.get("/gate/check").get_data(as_text=True)
+    raw = re.search(r'<script type="application/json" id="gate-data">(.*?)</script>', page, re.S)
+    return json.loads(raw.group(1))
+
+
+def test_everyone_carries_their_code_and_a_checker_the_check_page(client, auth):
+    world = make_world()
+    worker = holder(world, safety=100, forklift=400)
+    auth.login(worker)
+    urls = _manifest(client)["urls"]
+    assert "/gate/me" in urls and any(u.startswith("/gate/me/code.svg") for u in urls)
+    assert "/gate/check" not in urls
+    auth.logout()
+    auth.login(world.leader)
+    assert "/gate/check" in _manifest(client)["urls"]
+
+
+def test_revoking_changes_the_kit_and_what_the_check_page_carries(client, auth):
+    world = make_world()
+    worker = holder(world, safety=100, forklift=400)
+    code = services.code_for(worker)
+    db.session.commit()
+    auth.login(world.leader)
+    before = _manifest(client)["version"]
+    payload = _payload(client)
+    me = next(w for w in payload["workers"] if w["id"] == worker.id)
+    assert me["q"][str(world.forklift.id)]["revoked"] is None
+    text = queries.code_text(code.token)
+    assert payload["codes"][queries.code_hash(text)] == {"w": worker.id, "revoked": None}
+    assert text not in json.dumps(payload)  # the kit holds hashes, not the codes
+
+    qualification = db.session.scalar(
+        select(Qualification).where(Qualification.type_id == world.forklift.id)
+    )
+    services.revoke_qualification(world.officer, qualification, "违章作业")
+    db.session.commit()
+    after_revoke = _manifest(client)["version"]
+    assert after_revoke != before
+    me = next(w for w in _payload(client)["workers"] if w["id"] == worker.id)
+    assert me["q"][str(world.forklift.id)]["revoked"] == "违章作业"
+
+    services.reissue_code(worker)
+    db.session.commit()
+    assert _manifest(client)["version"] != after_revoke
+    codes = _payload(client)["codes"]
+    assert codes[queries.code_hash(text)] == {"w": worker.id, "revoked": "reissued"}
+    assert len(codes) == 2
+
+
+def test_the_check_without_javascript_decides_here(client, auth):
+    world = make_world()
+    worker = holder(world, name="赵叉车", safety=100, forklift=-20)
+    auth.login(world.leader)
+    page = client.post(
+        "/gate/check", data={"post_id": world.post.id, "employee_no": worker.employee_no}
+    )
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "不得上岗" in body and "叉车司机证 已过期" in body
+    unknown = client.post("/gate/check", data={"post_id": world.post.id, "employee_no": "NOPE"})
+    assert unknown.status_code == 422 and "没有职工使用这个工号" in unknown.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(GateCheck.id))) == 1
+
+
+def test_a_member_who_checks_nobody_has_no_check_page(client, auth):
+    make_world()
+    auth.login(make_user())
+    assert client.get("/gate/check").status_code == 403

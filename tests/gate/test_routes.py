@@ -1,0 +1,206 @@
+"""Every gate page for every role; the officers' writes through their forms; the report's
+fragment and full page."""
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from app.blueprints.gate import services
+from app.extensions import db
+from app.models import Role
+from app.models.gate import (
+    Post,
+    PostHolder,
+    Qualification,
+    QualificationType,
+    TeamLeader,
+    WorkerCode,
+)
+from tests.factories import make_user
+from tests.gate.factories import holder, make_world
+from tests.safety.factories import jpeg_bytes
+
+OFFICERS = {"safety_officer", "organizer", "admin"}
+ROLES = ["member", "inspector", "safety_officer", "organizer", "care_officer", "admin", "leader"]
+
+
+@pytest.fixture
+def world(app):
+    w = make_world()
+    w.worker = holder(w, name="王叉车", safety=100, forklift=400)
+    w.code = services.code_for(w.worker)
+    w.qualification = db.session.scalar(select(Qualification).limit(1))
+    db.session.commit()
+    return w
+
+
+def _person(world, role):
+    if role == "leader":
+        return world.leader
+    return make_user(*([Role(role)] if role != "member" else []))
+
+
+def _pages(world):
+    return {
+        "/gate/": "report",
+        "/gate/checks": "report",
+        "/gate/types": "officer",
+        "/gate/types/new": "officer",
+        f"/gate/types/{world.safety.id}": "officer",
+        "/gate/posts": "officer",
+        "/gate/posts/new": "officer",
+        f"/gate/posts/{world.post.id}": "officer",
+        "/gate/leaders": "officer",
+        f"/gate/workers/{world.worker.id}": "officer",
+        "/gate/check": "checker",
+        "/gate/me": "everyone",
+        "/gate/me/code.svg": "everyone",
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_answers_each_role_as_it_should(client, auth, world, role):
+    person = _person(world, role)
+    auth.login(person)
+    officer = role in OFFICERS
+    checker = role in ("safety_officer", "leader")
+    for url, who in _pages(world).items():
+        allowed = {
+            "officer": officer,
+            "report": officer or checker,
+            "checker": checker,
+            "everyone": True,
+        }[who]
+        status = client.get(url).status_code
+        assert status == (200 if allowed else 403), (url, role, status)
+    # Writes of officers are refused to everyone else and change nothing.
+    if not officer:
+        posts = [
+            ("/gate/types/new", {"name": "焊工证"}),
+            ("/gate/posts/new", {"name": "电工", "department": world.team.id}),
+            (f"/gate/posts/{world.post.id}/holders", {"employee_no": person.employee_no}),
+            ("/gate/leaders", {"department": world.team.id, "employee_no": person.employee_no}),
+            (f"/gate/qualifications/{world.qualification.id}/revoke", {"reason": "x"}),
+            (f"/gate/codes/{world.code.id}/revoke", {"reason": "x"}),
+        ]
+        for url, data in posts:
+            assert client.post(url, data=data).status_code == 403, url
+        assert world.qualification.revoked_at is None and world.code.revoked_at is None
+        assert db.session.scalar(select(func.count(QualificationType.id))) == 2
+    # The photo of a worker: the worker, officers and the team's checkers.
+    services.set_photo(world.officer, world.worker, _stored_photo())
+    db.session.commit()
+    response = client.get(f"/gate/photos/{world.worker.id}")
+    status = response.status_code
+    response.close()
+    assert status == (200 if officer or checker else 404)
+
+
+def _stored_photo():
+    from app import storage
+
+    return storage.save(storage.prepare(jpeg_bytes())).name
+
+
+def test_an_officer_sets_up_a_post_and_its_holder(client, auth, world):
+    auth.login(world.officer)
+    response = client.post(
+        "/gate/types/new", data={"name": "焊工证", "validity_months": "36", "active": "y"}
+    )
+    assert response.status_code == 303
+    welding = db.session.scalar(select(QualificationType).where(QualificationType.name == "焊工证"))
+    assert welding.validity_months == 36 and not welding.is_safety
+    bad = client.post("/gate/posts/new", data={"name": "", "department": world.team.id})
+    assert bad.status_code == 422 and "请填写岗位名称" in bad.get_data(as_text=True)
+    none_required = client.post(
+        "/gate/posts/new", data={"name": "焊工", "department": world.team.id}
+    )
+    assert "请至少选择一项本岗位要求的资格" in none_required.get_data(as_text=True)
+    made = client.post(
+        "/gate/posts/new",
+        data={"name": "电焊工", "department": world.team.id, "types": [welding.id], "active": "y"},
+    )
+    assert made.status_code == 303
+    post = db.session.scalar(select(Post).where(Post.name == "电焊工"))
+    assert [t.name for t in post.required_types] == ["焊工证"]
+    unknown = client.post(f"/gate/posts/{post.id}/holders", data={"employee_no": "NOPE"})
+    assert unknown.status_code == 422 and "没有使用此工号的在册会员" in unknown.get_data(
+        as_text=True
+    )
+    added = client.post(
+        f"/gate/posts/{post.id}/holders", data={"employee_no": world.worker.employee_no}
+    )
+    assert added.status_code == 303
+    (h,) = db.session.scalars(select(PostHolder).where(PostHolder.post_id == post.id)).all()
+    report = client.get("/gate/").get_data(as_text=True)
+    assert "缺少 焊工证" in report
+    assert client.post(f"/gate/holders/{h.id}/remove").status_code == 303
+    assert db.session.get(PostHolder, h.id) is None
+
+
+def test_an_officer_records_a_certificate_with_its_photo_and_revokes(client, auth, world):
+    auth.login(world.officer)
+    response = client.post(
+        f"/gate/workers/{world.worker.id}/certificates",
+        data={
+            "type": world.forklift.id,
+            "certificate_no": "TS-001",
+            "issuer": "市场监督管理局",
+            "issued_on": "2026-01-05",
+            "valid_until": "2030-01-05",
+            "photo": (io.BytesIO(jpeg_bytes()), "cert.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    cert = db.session.scalar(select(Qualification).where(Qualification.certificate_no == "TS-001"))
+    assert cert.photo and cert.issuer == "市场监督管理局"
+    photo = client.get(f"/gate/qualifications/{cert.id}/photo")
+    assert photo.status_code == 200
+    photo.close()
+    bad = client.post(
+        f"/gate/workers/{world.worker.id}/certificates",
+        data={"type": world.forklift.id, "certificate_no": "", "issuer": "", "issued_on": "x"},
+    )
+    assert bad.status_code == 422
+    no_reason = client.post(f"/gate/qualifications/{cert.id}/revoke", data={"reason": ""})
+    assert no_reason.status_code == 303 and cert.revoked_at is None
+    client.post(f"/gate/qualifications/{cert.id}/revoke", data={"reason": "证书造假"})
+    assert cert.revoked_at is not None and cert.revoke_reason == "证书造假"
+    client.post(f"/gate/codes/{world.code.id}/revoke", data={"reason": "借给他人"})
+    assert world.code.revoke_reason == "借给他人"
+    page = client.get(f"/gate/workers/{world.worker.id}").get_data(as_text=True)
+    assert "证书造假" in page and "借给他人" in page
+
+
+def test_leaders_are_named_and_removed(client, auth, world):
+    auth.login(world.officer)
+    other = make_user(name="何班长")
+    added = client.post(
+        "/gate/leaders", data={"department": world.other_team.id, "employee_no": other.employee_no}
+    )
+    assert added.status_code == 303
+    assert db.session.get(TeamLeader, (world.other_team.id, other.id)) is not None
+    removed = client.post(f"/gate/leaders/{world.other_team.id}/{other.id}/remove")
+    assert removed.status_code == 303
+    assert db.session.get(TeamLeader, (world.other_team.id, other.id)) is None
+
+
+def test_a_worker_reissues_their_code(client, auth, world):
+    auth.login(world.worker)
+    page = client.get("/gate/me").get_data(as_text=True)
+    assert "我的上岗码" in page and "/gate/me/code.svg" in page
+    assert client.post("/gate/me/reissue").status_code == 303
+    assert world.code.revoke_reason == "reissued"
+    live = db.session.scalars(select(WorkerCode).where(WorkerCode.revoked_at.is_(None))).all()
+    assert len(live) == 1 and live[0].id != world.code.id
+
+
+def test_the_report_is_a_fragment_for_htmx(client, auth, world, htmx_headers):
+    auth.login(world.officer)
+    full = client.get("/gate/")
+    part = client.get(f"/gate/?department={world.workshop.id}", headers=htmx_headers)
+    assert "<html" in full.get_data(as_text=True)
+    body = part.get_data(as_text=True)
+    assert "<html" not in body and "王叉车" in body and "焊工" not in body

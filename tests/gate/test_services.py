@@ -1,0 +1,133 @@
+"""Granting, recording and revoking qualifications; the verdict for a post; codes."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.blueprints.gate import queries, services
+from app.errors import Refused, ValidationFailed
+from app.extensions import db
+from app.models.gate import GateCheck, Qualification, QualificationSource
+from tests.factories import make_user
+from tests.gate.factories import TODAY, holder, make_world
+
+
+def _verdict(world, person, day=TODAY):
+    held = queries.statuses([person.id]).get(person.id, {})
+    return queries.verdict(held, world.post.required_types, day)
+
+
+def test_grant_uses_the_type_s_validity_and_updates_the_same_source(app):
+    world = make_world()
+    person = make_user()
+    first = services.grant_qualification(
+        person, world.forklift, date(2026, 1, 31), source="exam", source_ref="exam:7"
+    )
+    assert first.valid_until == date(2030, 1, 31) and first.source is QualificationSource.EXAM
+    again = services.grant_qualification(
+        person, world.forklift, date(2026, 3, 1), None, source="exam", source_ref="exam:7"
+    )
+    assert again.id == first.id and again.valid_until is None
+    count = db.session.scalar(select(func.count(Qualification.id)))
+    assert count == 1
+
+
+def test_the_verdict_names_what_is_missing_expired_or_revoked(app):
+    world = make_world()
+    fine = holder(world, safety=100, forklift=400)
+    assert _verdict(world, fine).allowed
+    missing = holder(world, safety=100)
+    assert [p.text for p in _verdict(world, missing).problems] == ["缺少 叉车司机证"]
+    expired = holder(world, safety=100, forklift=-3)
+    v = _verdict(world, expired)
+    assert not v.allowed and v.problems[0].kind == "expired"
+    assert v.problems[0].until == TODAY - timedelta(days=3)
+    # An expired one does not hide a valid one of the same type.
+    services.grant_qualification(expired, world.forklift, TODAY, TODAY + timedelta(days=20))
+    assert _verdict(world, expired).allowed
+    assert _verdict(world, expired).expires_on == TODAY + timedelta(days=20)
+
+
+def test_revoking_needs_a_reason_and_blocks(app):
+    world = make_world()
+    person = holder(world, safety=100, forklift=400)
+    qualification = db.session.scalar(
+        select(Qualification).where(
+            Qualification.user_id == person.id, Qualification.type_id == world.forklift.id
+        )
+    )
+    with pytest.raises(ValidationFailed):
+        services.revoke_qualification(world.officer, qualification, "  ")
+    services.revoke_qualification(world.officer, qualification, "违章作业")
+    v = _verdict(world, person)
+    assert not v.allowed and v.problems[0].kind == "revoked" and "违章作业" in v.reason
+    with pytest.raises(Refused):
+        services.revoke_qualification(world.officer, qualification, "again")
+
+
+def test_an_outside_certificate_is_checked_then_recorded(app):
+    world = make_world()
+    person = make_user()
+    with pytest.raises(ValidationFailed) as failed:
+        services.record_certificate(world.officer, person, {"type": None, "issued_on": None})
+    assert set(failed.value.errors) == {"type", "certificate_no", "issuer", "issued_on"}
+    with pytest.raises(ValidationFailed) as failed:
+        services.record_certificate(
+            world.officer,
+            person,
+            {
+                "type": world.forklift,
+                "certificate_no": "T123",
+                "issuer": "市应急管理局",
+                "issued_on": TODAY,
+                "valid_until": TODAY - timedelta(days=1),
+            },
+        )
+    assert set(failed.value.errors) == {"valid_until"}
+    q = services.record_certificate(
+        world.officer,
+        person,
+        {
+            "type": world.forklift,
+            "certificate_no": "T123",
+            "issuer": "市应急管理局",
+            "issued_on": TODAY,
+        },
+    )
+    assert q.source is QualificationSource.CERTIFICATE
+    assert q.valid_until == services.add_months(TODAY, 48)
+    assert q.certificate_no == "T123" and q.issuer == "市应急管理局"
+
+
+def test_a_reissued_code_replaces_the_old_one(app):
+    person = make_user()
+    first = services.code_for(person)
+    assert services.code_for(person).id == first.id
+    second = services.reissue_code(person)
+    assert first.is_revoked and first.revoke_reason == "reissued"
+    assert queries.live_code(person).id == second.id and second.token != first.token
+
+
+def test_a_check_is_kept_once_and_bad_ones_write_nothing(app):
+    world = make_world()
+    worker = holder(world, safety=100)
+    data = {"worker_id": worker.id, "post_id": world.post.id, "result": "refused", "reason": "x"}
+    check, created = services.record_check(
+        world.leader, data, "c0ffee00-0000-4000-8000-000000000001"
+    )
+    again, created_again = services.record_check(
+        world.leader, data, "c0ffee00-0000-4000-8000-000000000001"
+    )
+    assert created and not created_again and again.id == check.id
+    for bad in (
+        {**data, "worker_id": 999999},
+        {**data, "post_id": "x"},
+        {**data, "result": "maybe"},
+        {**data, "reason": "x" * 600},
+    ):
+        with pytest.raises(ValidationFailed):
+            services.record_check(world.leader, bad)
+    with pytest.raises(Refused):  # not the leader's team
+        services.record_check(world.leader, {**data, "post_id": world.other_post.id})
+    assert db.session.scalar(select(func.count(GateCheck.id))) == 1

@@ -1,0 +1,146 @@
+"""Rules and procedures: versions keep the old text readable, a new version asks the
+workers of its posts to confirm (学习签名) — through the outbox, once — and the team leader
+sees who has not; the field kit holds the documents of a person's posts and areas."""
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from app.blueprints.pwa.kit import kit_for
+from app.models import Notification
+from app.models.library import DocumentVersion, ReadConfirmation
+from tests.factories import make_user
+from tests.helpers import text
+from tests.library.conftest import revise
+
+
+def _record(version_id, record_id=None):
+    return {
+        "id": record_id or str(uuid.uuid4()),
+        "kind": "procedure_read",
+        "captured_at": datetime(2026, 11, 23, 9, 12, tzinfo=UTC).isoformat(),
+        "data": {"version_id": version_id, "title": "规程"},
+        "photos": [],
+    }
+
+
+def test_a_new_version_keeps_the_old_one_readable_and_says_what_changed(client, auth, world):
+    revise(world)
+    auth.login(world.worker)
+    page = text(client.get(f"/library/documents/{world.document.id}"))
+    assert "第 2 版" in page and "新增测量前停车。" in page and "测量前停车。" in page
+    old = text(client.get(f"/library/documents/{world.document.id}/versions/1"))
+    assert "第 1 版" in old and "阅读当前版本" in old
+    assert (
+        '<p class="pre">测量前停车。</p>' in page and '<p class="pre">测量前停车。</p>' not in old
+    )
+    # The workers of the post were told, with a link to the document.
+    told = set(db_scalars(select(Notification.user_id)))
+    assert {world.worker.id, world.other_worker.id} <= told
+
+
+def db_scalars(query):
+    from app.extensions import db
+
+    return db.session.scalars(query).all()
+
+
+def test_the_confirmation_syncs_once_and_the_team_leader_sees_who_has_not(client, auth, world, db):
+    version = revise(world)
+    auth.login(world.worker)
+    page = text(client.get(f"/library/documents/{world.document.id}"))
+    assert "学习签名" in page
+    record = _record(version.id)
+    first = client.post("/sync", json={"device": "p", "records": [record]}).json["results"][0]
+    again = client.post("/sync", json={"device": "p", "records": [record]}).json["results"][0]
+    assert (first["status"], again["status"]) == ("created", "duplicate")
+    assert first["url"] == again["url"] == f"/library/documents/{world.document.id}"
+    # The same confirmation from the form (another phone) is the same one.
+    client.post(f"/library/documents/{world.document.id}/confirm", data={"version_id": version.id})
+    assert db.session.scalar(select(func.count(ReadConfirmation.id))) == 1
+    assert "您已于" in text(client.get(f"/library/documents/{world.document.id}"))
+    auth.logout()
+
+    auth.login(world.leader)  # leads 车工班: sees its worker, not the other team's
+    page = text(client.get(f"/library/documents/{world.document.id}/readers"))
+    assert "孙车工" in page and "已确认" in page and "周铣工" not in page
+    auth.logout()
+    auth.login(world.publisher)  # sees everyone: the other team's worker has not confirmed
+    page = text(client.get(f"/library/documents/{world.document.id}/readers"))
+    assert 'data-reader="W0002"' in page and "未确认" in page
+    assert "1 人尚未确认" in page
+
+
+def test_a_refused_confirmation_says_why_and_writes_nothing(client, auth, world, db):
+    auth.login(world.worker)
+    for bad in (999999, "abc", None, True, -1):
+        result = client.post("/sync", json={"device": "p", "records": [_record(bad)]}).json[
+            "results"
+        ][0]
+        assert result["status"] == "invalid"
+        assert "该文件版本不存在" in result["errors"]["version_id"][0]
+    response = client.post(
+        f"/library/documents/{world.document.id}/confirm", data={"version_id": "x"}
+    )
+    assert response.status_code == 303
+    assert db.session.scalar(select(func.count(ReadConfirmation.id))) == 0
+
+
+def test_the_field_kit_holds_the_documents_of_posts_and_areas_and_changes_with_a_version(
+    client, auth, world, app
+):
+    outsider = make_user(name="外人")
+    url = f"/library/documents/{world.document.id}"
+    with app.test_request_context():
+        worker_kit = kit_for(world.worker)
+        other_kit = kit_for(world.other_worker)
+        outsider_kit = kit_for(outsider)
+    assert url in worker_kit["urls"] and "/library/scan" in worker_kit["urls"]
+    assert url in other_kit["urls"]  # by the post (and the area of the workshop)
+    assert url not in outsider_kit["urls"]
+    revise(world)
+    with app.test_request_context():
+        assert kit_for(world.worker)["version"] != worker_kit["version"]
+
+
+def test_the_home_card_asks_for_the_confirmation(client, auth, world, db):
+    revise(world)
+    auth.login(world.worker)
+    assert "待学习确认的操作规程" in text(client.get("/"))
+    version = db.session.scalar(select(DocumentVersion).order_by(DocumentVersion.id.desc()))
+    client.post("/sync", json={"device": "p", "records": [_record(version.id)]})
+    assert "待学习确认的操作规程" not in text(client.get("/"))
+
+
+def test_publishing_refuses_bad_input_and_writes_nothing(client, auth, world, db):
+    auth.login(world.publisher)
+    before = db.session.scalar(select(func.count(DocumentVersion.id)))
+    response = client.post(
+        "/library/documents/new",
+        data={"title": "", "category": "nope", "area_id": "999999", "post_ids": "abc", "body": ""},
+    )
+    assert response.status_code == 422
+    page = text(response)
+    assert "必填" in page and "请从列表中选择区域" in page and "请从列表中选择岗位" in page
+    response = client.post(
+        f"/library/documents/{world.document.id}/revise",
+        data={"title": "规程", "category": "procedure", "body": "新的", "changes": ""},
+    )
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count(DocumentVersion.id))) == before
+
+
+def test_the_team_leader_is_told_who_has_not_confirmed(client, auth, world, db):
+    version = revise(world)
+    auth.login(world.leader)
+    home = text(client.get("/"))
+    assert "班组有待学习确认的操作规程" in home and "尚缺 1 人次" in home  # 孙车工, not 周铣工
+    assert "1 人未确认" in text(client.get("/library/"))
+    auth.logout()
+    auth.login(world.worker)
+    client.post("/sync", json={"device": "p", "records": [_record(version.id)]})
+    auth.logout()
+    auth.login(world.leader)
+    assert "班组有待学习确认的操作规程" not in text(client.get("/"))
+    assert "本班组尚未确认" not in text(client.get("/library/"))
