@@ -85,6 +85,23 @@ def test_an_outside_certificate_is_checked_then_recorded(app):
             },
         )
     assert set(failed.value.errors) == {"valid_until"}
+    for issued, until in (
+        (date(9999, 12, 31), None),
+        (date(1900, 1, 1), None),
+        (TODAY, date(9999, 1, 1)),
+    ):
+        with pytest.raises(ValidationFailed):
+            services.record_certificate(
+                world.officer,
+                person,
+                {
+                    "type": world.forklift,
+                    "certificate_no": "T1",
+                    "issuer": "局",
+                    "issued_on": issued,
+                    "valid_until": until,
+                },
+            )
     q = services.record_certificate(
         world.officer,
         person,

@@ -4,6 +4,7 @@ leaders, and the checks kept from the entrance."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from app.errors import form_status, submit
 from app.extensions import db
@@ -196,7 +197,7 @@ def leaders():
             db.session.commit()
             flash(_("Team leader added."), "success")
             return redirect(url_for("gate.leaders"), 303)
-    rows = db.session.query(TeamLeader).all()
+    rows = list(db.session.scalars(select(TeamLeader)))
     rows.sort(key=lambda r: (r.department.full_name, r.user.name))
     return render_template("gate/leaders.html", form=form, leaders=rows), form_status()
 

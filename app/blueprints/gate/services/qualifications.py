@@ -9,6 +9,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.blueprints.activities.queries import local_today
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models._types import utcnow
@@ -18,6 +19,10 @@ from app.services import audit
 # `valid_until=BY_TYPE`: the type's validity period counted from `issued_on`.
 BY_TYPE = object()
 MAX_VALIDITY_MONTHS = 600
+# Certificates are issued on a day someone alive could have been given one, and end before a
+# date any column can hold after the validity period is added.
+EARLIEST = date(1950, 1, 1)
+LATEST = date(2199, 12, 31)
 
 
 def add_months(day: date, months: int) -> date:
@@ -158,7 +163,11 @@ def record_certificate(officer, person, data: dict, photo: str | None = None) ->
     issued_on, valid_until = data.get("issued_on"), data.get("valid_until")
     if issued_on is None:
         errors["issued_on"] = [_("Enter the day it was issued.")]
-    if issued_on and valid_until and valid_until < issued_on:
+    elif not EARLIEST <= issued_on <= local_today():
+        errors["issued_on"] = [_("Enter a day between 1950 and today.")]
+    if valid_until is not None and valid_until > LATEST:
+        errors["valid_until"] = [_("Enter a day before 2200.")]
+    if issued_on and valid_until and valid_until < issued_on and "valid_until" not in errors:
         errors["valid_until"] = [_("It cannot expire before it was issued.")]
     if errors:
         raise ValidationFailed(errors)
