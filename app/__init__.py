@@ -34,6 +34,8 @@ FEATURES = (
     "proposals",
     "competitions",
     "congress",
+    "surveys",
+    "reports",
 )
 
 # 2026-11-23 09:12 and 2026-11-23: what `datetimeformat`, `format_date` and the like write

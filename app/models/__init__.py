@@ -8,6 +8,7 @@ from app.models import (  # noqa: F401  (the safety network's tables)
     hazards,
     proposals,
     safety,
+    surveys,  # noqa: F401  (surveys and activity ratings)
 )
 from app.models.audit import AuditLog
 from app.models.notify import (
