@@ -74,7 +74,8 @@ class SurveyForm(FlaskForm):
 class RatingForm(FlaskForm):
     stars = RadioField(
         _l("Stars"),
-        choices=[(str(n), str(n)) for n in range(1, 6)],
+        choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
+        validate_choice=False,  # the service says what is wrong, in the same words offline
         validators=[InputRequired(_l("Choose from 1 to 5 stars."))],
     )
     comment = TextAreaField(_l("Comment (optional)"), validators=[Length(max=500)])

@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.errors.handlers import error_response
 from app.errors import form_status, submit
@@ -62,15 +63,15 @@ def _rows(form) -> list[dict]:
 
 def _fill_choices(form: SurveyForm) -> None:
     form.departments.choices = [
-        (d.id, d.full_name)
+        SelectChoice(d.id, d.full_name)
         for d in db.session.scalars(select(Department).order_by(Department.name))
     ]
-    form.activity.choices = [(0, "—")] + [
-        (a.id, f"{a.title} · {local(a.starts_at):%Y-%m-%d}")
+    form.activity.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(a.id, f"{a.title} · {local(a.starts_at):%Y-%m-%d}")
         for a in db.session.scalars(select(Activity).order_by(Activity.starts_at.desc()).limit(50))
     ]
-    form.previous.choices = [(0, "—")] + [
-        (s.id, s.title)
+    form.previous.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(s.id, s.title)
         for s in db.session.scalars(select(Survey).order_by(Survey.id.desc()).limit(50))
     ]
 

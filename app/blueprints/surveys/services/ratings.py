@@ -67,5 +67,5 @@ def ask_for_rating(participation: Participation, **_details) -> None:
         "activities.rating",
         _l("How was %(title)s?", title=activity.title),
         _l("One tap: give it 1 to 5 stars."),
-        url_for("surveys.rate", activity_id=activity.id),
+        url_for("surveys.rate", activity_id=activity.id, _external=False),
     )
