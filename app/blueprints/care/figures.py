@@ -9,7 +9,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
-from app.models.care import AidRequest, CareFile, CareVisit, PlanTarget, VisitPlan
+from app.models.care import (
+    AidRequest,
+    CareFile,
+    CareVisit,
+    FileStatus,
+    PlanTarget,
+    VisitPlan,
+)
 from app.scorecard import Row, days, department_ids, moments
 
 
@@ -62,7 +69,39 @@ def aid_on_time(year, month, department):
     ]
 
 
+def reviews_on_time(year, month, department):
+    """Yearly reviews that fell due in the period: counted when made by the due date. A
+    review still to make counts against once its day has passed."""
+    from .parse import local_today
+    from .services.files import next_review
+
+    first, after = days(year, month)
+    today = local_today()
+    query = select(CareFile).join(User, User.id == CareFile.worker_id).order_by(CareFile.id)
+    if (ids := department_ids(department)) is not None:
+        query = query.where(User.department_id.in_(ids))
+    rows = []
+    for file in db.session.scalars(query):
+        url = url_for("care.file", file_id=file.id)
+        due = next_review(file.opened_on)
+        for review in sorted(file.reviews, key=lambda r: (r.reviewed_on, r.id)):
+            if first <= due < after:
+                rows.append(Row(f"#{file.id} {due}", url, review.reviewed_on <= due))
+            due = next_review(review.reviewed_on)
+        if file.status is FileStatus.ACTIVE and first <= due < after and due < today:
+            rows.append(Row(f"#{file.id} {due}", url, False))
+    return rows
+
+
 def register(reg) -> None:
+    reg.figure(
+        "care",
+        "reviews_on_time",
+        _l("Yearly file reviews made on time (%)"),
+        rows=reviews_on_time,
+        unit="percent",
+        order=10,
+    )
     reg.figure(
         "care",
         "visit_coverage",

@@ -3,15 +3,16 @@ and answers their proposers rated satisfied (by the motion's lead department).""
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models.congress import Motion, Satisfaction
+from app.models._types import utcnow
+from app.models.congress import EvaluationRound, EvaluationVoter, Motion, Satisfaction
 from app.scorecard import Row, days, department_ids, local_day, moments
 
 
 def _row(motion, counted) -> Row:
-    return Row(motion.title, url_for("congress.motion", motion_id=motion.id), counted)
+    return Row(motion.title, url_for("congress.motion_show", motion_id=motion.id), counted)
 
 
 def _in_department(query, department):
@@ -41,7 +42,67 @@ def rated_satisfied(year, month, department):
     return [_row(m, m.rating is Satisfaction.SATISFIED) for m in db.session.scalars(query)]
 
 
+def _rounds(year, month):
+    start, end = moments(year, month)
+    return db.session.scalars(
+        select(EvaluationRound)
+        .where(
+            EvaluationRound.closes_at >= start,
+            EvaluationRound.closes_at < min(end, utcnow()),  # closed rounds only
+        )
+        .order_by(EvaluationRound.closes_at, EvaluationRound.id)
+    ).all()
+
+
+def _turnout(round_) -> tuple[int, int]:
+    from .services.evaluations import electorate_size
+
+    voters = db.session.scalar(
+        select(func.count())
+        .select_from(EvaluationVoter)
+        .where(EvaluationVoter.round_id == round_.id)
+    )
+    return voters, electorate_size(round_)
+
+
+def evaluation_rounds(year, month, department):
+    """The evaluation rounds that closed in the period, each with its turnout (the union's
+    only: who voted is not broken down)."""
+    if department is not None:
+        return []
+    rows = []
+    for round_ in _rounds(year, month):
+        voters, electorate = _turnout(round_)
+        rows.append(
+            Row(
+                f"{round_.title} {voters}/{electorate}",
+                url_for("congress.evaluation_show", round_id=round_.id),
+                amount=round(100 * voters / electorate, 1) if electorate else None,
+            )
+        )
+    return rows
+
+
+def evaluation_participation(year, month, department):
+    """Voters over electors, over every round that closed in the period."""
+    if department is not None:
+        return None
+    totals = [_turnout(r) for r in _rounds(year, month)]
+    electorate = sum(e for _v, e in totals)
+    return round(100 * sum(v for v, _e in totals) / electorate, 1) if electorate else None
+
+
 def register(reg) -> None:
+    reg.figure(
+        "democracy",
+        "evaluation_participation",
+        _l("Democratic evaluation turnout (%)"),
+        compute=evaluation_participation,
+        rows=evaluation_rounds,
+        unit="percent",
+        order=30,
+        note=_l("For the whole union only."),
+    )
     reg.figure(
         "democracy",
         "answered_on_time",

@@ -44,7 +44,49 @@ def closed_on_time(year, month, department):
     ]
 
 
+def patrols_on_plan(year, month, department):
+    """Planned patrols (the weekly plans, from the day each was made) on the days of the
+    period up to today: counted when done on the planned day, as the coverage page counts
+    them; today's patrols still to come are not judged yet."""
+    from datetime import timedelta
+
+    from app.models.safety import week_start
+
+    from .services.patrols import coverage, local_today
+
+    first, after = days(year, month)
+    today = local_today()
+    ids = department_ids(department)
+    rows = []
+    week = week_start(first)
+    while week <= min(after, today):
+        for slot in coverage(week, today):
+            if not (first <= slot.day < after and slot.day <= today) or slot.state == "due":
+                continue
+            if slot.day < local_day(slot.plan.created_at):  # before the plan was made
+                continue
+            if ids is not None and slot.plan.area.department_id not in ids:
+                continue
+            rows.append(
+                Row(
+                    f"{slot.day} {slot.plan.inspector.name} · {slot.plan.area.name}",
+                    url_for("safety.patrol_coverage", week=week.isoformat()),
+                    slot.state == "done",
+                )
+            )
+        week += timedelta(days=7)
+    return rows
+
+
 def register(reg) -> None:
+    reg.figure(
+        "safety",
+        "patrols_on_plan",
+        _l("Planned patrols made on the day (%)"),
+        rows=patrols_on_plan,
+        unit="percent",
+        order=70,
+    )
     reg.figure("safety", "hazards_reported", _l("Hazards reported"), rows=hazards_reported)
     reg.figure(
         "safety",

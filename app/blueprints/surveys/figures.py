@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
+from app.models._types import utcnow
 from app.models.activities import Activity
 from app.models.surveys import ActivityRating, Survey, SurveyRespondent
 from app.scorecard import Row, department_ids, moments, share_rows
@@ -36,7 +37,11 @@ def satisfaction_score(year, month, department) -> list[Row]:
     rows = []
     for survey in db.session.scalars(
         select(Survey)
-        .where(Survey.is_satisfaction.is_(True), Survey.closes_at >= start, Survey.closes_at < end)
+        .where(
+            Survey.is_satisfaction.is_(True),
+            Survey.closes_at >= start,
+            Survey.closes_at < min(end, utcnow()),  # closed: no result of an open survey
+        )
         .order_by(Survey.closes_at)
     ):
         if response_count(survey) >= survey.min_responses:
