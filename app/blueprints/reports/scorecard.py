@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from app.extensions import db
 from app.features import FIGURE_AREAS, registry
@@ -15,12 +15,12 @@ from app.models import Department, Role
 READERS = (Role.ADMIN, Role.ORGANIZER)
 
 AREA_LABELS = {
-    "participation": _l("Membership and participation"),
-    "satisfaction": _l("Satisfaction"),
-    "safety": _l("Safety"),
-    "democracy": _l("Democracy"),
-    "care": _l("Care"),
-    "proposals": _l("Proposals"),
+    "participation": lazy_pgettext("scorecard", "Membership and participation"),
+    "satisfaction": lazy_pgettext("scorecard", "Satisfaction"),
+    "safety": lazy_pgettext("scorecard", "Safety"),
+    "democracy": lazy_pgettext("scorecard", "Democracy"),
+    "care": lazy_pgettext("scorecard", "Care"),
+    "proposals": lazy_pgettext("scorecard", "Proposals"),
 }
 
 
