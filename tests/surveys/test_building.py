@@ -67,7 +67,7 @@ def test_a_new_run_starts_from_the_earlier_survey(client, auth):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"title": ""}, "请填写标题"),
+        ({"title": ""}, "请输入标题"),
         ({"questions-0-options": "满意"}, "第 1 题：请至少给出两个选项"),
         ({"questions-1-show_if": "3:不满意"}, "第 2 题：只能依据前面的选择题显示"),
         ({"questions-1-show_if": "1:一般"}, "第 1 题没有“一般”这个选项"),

@@ -96,7 +96,7 @@ def test_building_by_role(client, auth, world, role):
         assert response.status_code == 422
     else:
         assert response.status_code == 403
-        assert "只有工会干事和工会主席可以进行此操作" in text(response)
+        assert "只有工会干事和工会主席才能进行此操作" in text(response)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -3,6 +3,7 @@
 from io import BytesIO
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from openpyxl import Workbook
 
 from app.xlsx import text_safe
@@ -10,14 +11,22 @@ from app.xlsx import text_safe
 
 def results_workbook(data: dict) -> BytesIO:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Results"))
+    sheet = book.create_sheet(pgettext("survey", "Results"))
     survey = data["survey"]
     sheet.append(text_safe(sheet, [survey.title]))
     sheet.append([_("Responses"), data["responses"]])
     sheet.append([])
-    sheet.append([_("Question"), _("Answer"), _("Count"), _("Percent"), _("Previous run (%)")])
+    sheet.append(
+        [
+            _("Question"),
+            pgettext("survey", "Answer"),
+            _("Count"),
+            _("Percent"),
+            _("Previous run (%)"),
+        ]
+    )
     texts = book.create_sheet(_("Text answers"))
-    texts.append([_("Question"), _("Answer")])
+    texts.append([_("Question"), pgettext("survey", "Answer")])
     for number, entry in enumerate(data["questions"], start=1):
         question = f"{number}. {entry['question'].text}"
         for row in entry.get("options", []):

@@ -10,6 +10,7 @@ import random
 from collections import Counter
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import func, select
 
 from app.errors import Refused
@@ -33,7 +34,7 @@ def response_count(survey: Survey) -> int:
 def results_refusal(user, survey: Survey) -> str | None:
     """Why `user` may not see the results now (None: they may)."""
     if not is_manager(user):
-        return _("Results are for the union organizers and the chairman.")
+        return pgettext("survey", "Results are for the union organizers and the chairman.")
     if survey.anonymous and not is_closed(survey):
         return _("The results of an anonymous survey are shown only after it closes.")
     count = response_count(survey)
