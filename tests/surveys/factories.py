@@ -28,7 +28,7 @@ def organizer():
     return make_user(Role.ORGANIZER)
 
 
-def make_survey(boss=None, *, anonymous=True, k=5, rows=None, **data) -> Survey:
+def make_survey(boss=None, *, anonymous=True, k=5, rows=None, departments=(), **data) -> Survey:
     boss = boss or organizer()
     now = utcnow()
     values = {
@@ -39,7 +39,7 @@ def make_survey(boss=None, *, anonymous=True, k=5, rows=None, **data) -> Survey:
         "closes_at": now + timedelta(days=7),
         "min_responses": k,
     } | data
-    survey = services.save_survey(boss, values, rows or ROWS)
+    survey = services.save_survey(boss, values, rows or ROWS, departments)
     db.session.commit()
     return survey
 

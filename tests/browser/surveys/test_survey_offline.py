@@ -105,3 +105,19 @@ def test_a_member_answers_offline_it_syncs_once_and_the_results_move(
     finally:
         for page in pages:
             page.context.close()
+
+
+def test_a_question_shows_only_after_its_answer(browser, browser_context_args, live_server):
+    live_server.flask("demo")
+    page = _phone(browser, browser_context_args, live_server.url, "M0001")
+    try:
+        page.goto(live_server.url + "/surveys/")
+        page.get_by_role("link", name=re.compile("本期")).click()
+        why = page.locator("fieldset", has_text="您不满意的主要原因是？")
+        expect(why).to_be_hidden()
+        page.get_by_label("不满意", exact=True).check()
+        expect(why).to_be_visible()
+        page.get_by_label("满意", exact=True).check()
+        expect(why).to_be_hidden()
+    finally:
+        page.context.close()
