@@ -38,6 +38,8 @@ FEATURES = (
     "library",
     "appeals",
     "honours",
+    "surveys",
+    "reports",
 )
 
 # 2026-11-23 09:12 and 2026-11-23: what `datetimeformat`, `format_date` and the like write

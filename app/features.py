@@ -13,6 +13,9 @@ its blueprint and then tells the foundation what else it brings, through `regist
         reg.daily_job("care.reviews_due", jobs.remind_reviews)
         reg.demo(demo.load)                       # loader(ctx: DemoContext) -> [login rows]
         reg.audit_actions({"care.file_read": _l("Care file read")})  # the audit log's words
+        reg.figure("care", "visit_coverage", _l("Visit coverage"), figures.visit_coverage,
+                   link=figures.visit_coverage_link, unit="percent")   # the 建家 scorecard
+        reg.listen("activity.checked_in", ratings.ask_for_rating)   # another feature's event
 
 The hubs (home page, navigation, field-kit manifest, demo, `/sync`, the daily jobs) read
 these registries and never import a feature by name. The registries live on the app, not in
@@ -62,6 +65,40 @@ class DemoContext:
     people: list[str]  # employee numbers of the demo accounts, one per role
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One figure of the chairman's 建家 scorecard (`/reports`).
+
+    `compute(year, month, department) -> number | None`: the figure for a calendar year, or
+    one month of it (`month` None: the whole year), for one department (a workshop includes
+    its teams; None: the whole union). `link(year, month, department) -> url` opens the list
+    the figure counts; or `rows(year, month, department) -> [app.scorecard.Row]` gives that
+    list, which the scorecard shows on a page of its own, and the figure is computed from
+    it. `unit`: "count", "percent" (0–100), "score" (a mean) or "yuan".
+    """
+
+    area: str
+    key: str
+    label: object
+    compute: Callable
+    link: Callable | None = None
+    unit: str = "count"
+    order: int = 50
+    rows: Callable | None = None
+    note: object = None  # said under the figure, e.g. why it has no department breakdown
+
+
+# The scorecard's areas, in the order the report shows them (a feature names one of these).
+FIGURE_AREAS = (
+    "participation",
+    "satisfaction",
+    "safety",
+    "democracy",
+    "care",
+    "proposals",
+)
+
+
 @dataclass
 class Registry:
     nav_items: list[NavItem] = field(default_factory=list)
@@ -72,6 +109,8 @@ class Registry:
     daily_jobs: dict[str, Callable] = field(default_factory=dict)
     demo_loaders: list[Callable] = field(default_factory=list)
     audit_labels: dict[str, object] = field(default_factory=dict)
+    figures: list[Figure] = field(default_factory=list)
+    listeners: dict[str, list[Callable]] = field(default_factory=dict)
 
     def nav(self, item: NavItem) -> None:
         self.nav_items.append(item)
@@ -110,6 +149,41 @@ class Registry:
         """How the audit log names this feature's actions: {"hazard.reported": _l("…")}."""
         self.audit_labels.update(labels)
 
+    def figure(
+        self,
+        area: str,
+        key: str,
+        label,
+        compute: Callable | None = None,
+        link: Callable | None = None,
+        unit: str = "count",
+        order: int = 50,
+        rows: Callable | None = None,
+        note=None,
+    ) -> None:
+        """A figure of the 建家 scorecard (see `Figure`), in one of `FIGURE_AREAS`."""
+        if area not in FIGURE_AREAS:
+            raise ValueError(f"unknown scorecard area {area!r}")
+        if any(f.area == area and f.key == key for f in self.figures):
+            raise ValueError(f"figure {area}.{key} is registered twice")
+        if compute is None:
+            if rows is None:
+                raise ValueError(f"figure {area}.{key} needs compute or rows")
+            from app.scorecard import value
+
+            def compute(year, month, department, rows=rows, unit=unit):
+                return value(rows(year, month, department), unit)
+
+        self.figures.append(
+            Figure(area, key, label, compute, link, unit, order, rows=rows, note=note)
+        )
+        self.figures.sort(key=lambda f: (FIGURE_AREAS.index(f.area), f.order))
+
+    def listen(self, event: str, func: Callable) -> None:
+        """Call `func(**details)` when a feature `emit`s `event` (in the emitter's
+        transaction: the listener flushes, never commits)."""
+        self.listeners.setdefault(event, []).append(func)
+
     def demo(self, loader: Callable[[DemoContext], list]) -> None:
         """`loader(ctx) -> [(employee_no, password, name, roles)]`, run in registration order."""
         self.demo_loaders.append(loader)
@@ -122,6 +196,13 @@ def pages(*endpoints: str) -> Callable[[object], list[str]]:
         return [url_for(endpoint) for endpoint in endpoints]
 
     return provider
+
+
+def emit(event: str, **details) -> None:
+    """Tell the features that listen (`Registry.listen`) that `event` happened, so that a
+    feature reacts to another's step without either importing the other."""
+    for func in registry().listeners.get(event, ()):
+        func(**details)
 
 
 def init_app(app: Flask) -> Registry:

@@ -12,6 +12,7 @@ from app.models import (  # noqa: F401  (the safety network's tables)
     library,  # noqa: F401  (rules, procedures, study and exams)
     proposals,
     safety,
+    surveys,  # noqa: F401  (surveys and activity ratings)
 )
 from app.models.audit import AuditLog
 from app.models.notify import (

@@ -13,6 +13,9 @@ def init_app(app):
 
     app.register_blueprint(bp, url_prefix="/activities")
     reg = registry(app)
+    from . import figures
+
+    figures.register(reg)
     reg.nav(
         NavItem("activities.index", _l("Activities"), "calendar", prefix="/activities", order=20)
     )

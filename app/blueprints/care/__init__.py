@@ -22,6 +22,9 @@ def init_app(app):
 
     app.register_blueprint(bp, url_prefix="/care")
     reg = registry(app)
+    from . import figures
+
+    figures.register(reg)
     reg.cards(cards.care_cards, order=60)
     reg.offline(offline.care_kit)
     sync.register(reg)

@@ -34,6 +34,9 @@ def init_app(app):
 
     app.register_blueprint(bp, url_prefix="/congress")
     reg = registry(app)
+    from . import figures
+
+    figures.register(reg)
     reg.cards(cards.congress_cards, order=60)
     reg.offline(cards.notice_kit)
     sync.register(reg)

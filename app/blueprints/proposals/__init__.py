@@ -21,6 +21,9 @@ def init_app(app):
 
     app.register_blueprint(bp, url_prefix="/proposals")
     reg = registry(app)
+    from . import figures
+
+    figures.register(reg)
     # No bar item (the bar has five slots): a home card and an entry on 我的 lead here.
     reg.cards(cards.proposal_cards, order=60)
     reg.offline(pages("proposals.index", "proposals.new"))

@@ -19,6 +19,9 @@ def init_app(app):
 
     app.register_blueprint(bp, url_prefix="/safety")
     reg = registry(app)
+    from . import figures
+
+    figures.register(reg)
     reg.nav(NavItem("safety.index", _l("Safety"), "shield", prefix="/safety", order=10))
     reg.cards(cards.safety_cards, order=40)
     reg.offline(offline.kit, stamp=offline.stamp)

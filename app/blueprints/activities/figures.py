@@ -1,0 +1,36 @@
+"""The activities feature's figure on the 建家 scorecard: the share of members who took part
+(checked in) in at least one activity of the period."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.activities import Activity, Participation
+from app.scorecard import moments, share_rows
+
+
+def activity_share(year, month, department):
+    start, end = moments(year, month)
+    took_part = set(
+        db.session.scalars(
+            select(Participation.user_id)
+            .join(Activity, Activity.id == Participation.activity_id)
+            .where(
+                Participation.checked_in_at.is_not(None),
+                Activity.starts_at >= start,
+                Activity.starts_at < end,
+            )
+        )
+    )
+    return share_rows(department, took_part)
+
+
+def register(reg) -> None:
+    reg.figure(
+        "participation",
+        "activity_share",
+        _l("Members who took part in an activity (%)"),
+        rows=activity_share,
+        unit="percent",
+        order=10,
+    )

@@ -1,0 +1,120 @@
+"""The care feature's figures on the 建家 scorecard: visit coverage of the plans that ended in
+the period, and major-event aid requests answered by their target time. Rows name files and
+requests by number only: the scorecard's readers are not all care officers (the linked pages
+check access and log every read)."""
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import User
+from app.models.care import (
+    AidRequest,
+    CareFile,
+    CareVisit,
+    FileStatus,
+    PlanTarget,
+    VisitPlan,
+)
+from app.scorecard import Row, days, department_ids, moments
+
+
+def visit_coverage(year, month, department):
+    """Targets of the visit plans ending in the period: counted when visited under the plan."""
+    first, after = days(year, month)
+    query = (
+        select(PlanTarget.plan_id, PlanTarget.file_id, VisitPlan.title)
+        .join(VisitPlan, VisitPlan.id == PlanTarget.plan_id)
+        .join(CareFile, CareFile.id == PlanTarget.file_id)
+        .join(User, User.id == CareFile.worker_id)
+        .where(VisitPlan.ends_on >= first, VisitPlan.ends_on < after)
+        .order_by(VisitPlan.ends_on, PlanTarget.id)
+    )
+    if (ids := department_ids(department)) is not None:
+        query = query.where(User.department_id.in_(ids))
+    visited = set(
+        db.session.execute(
+            select(CareVisit.plan_id, CareVisit.file_id).where(CareVisit.plan_id.is_not(None))
+        ).all()
+    )
+    return [
+        Row(
+            f"{title} · #{file_id}",
+            url_for("care.plan", plan_id=plan_id),
+            (plan_id, file_id) in visited,
+        )
+        for plan_id, file_id, title in db.session.execute(query)
+    ]
+
+
+def aid_on_time(year, month, department):
+    """Aid requests reported in the period: counted when answered by their target time."""
+    start, end = moments(year, month)
+    query = (
+        select(AidRequest)
+        .join(User, User.id == AidRequest.subject_id)
+        .where(AidRequest.created_at >= start, AidRequest.created_at < end)
+        .order_by(AidRequest.created_at, AidRequest.id)
+    )
+    if (ids := department_ids(department)) is not None:
+        query = query.where(User.department_id.in_(ids))
+    return [
+        Row(
+            f"#{r.id} {r.event_type.label}",
+            url_for("care.aid_request", request_id=r.id),
+            r.acknowledged_at is not None and r.acknowledged_at <= r.respond_by,
+        )
+        for r in db.session.scalars(query)
+    ]
+
+
+def reviews_on_time(year, month, department):
+    """Yearly reviews that fell due in the period: counted when made by the due date. A
+    review still to make counts against once its day has passed."""
+    from .parse import local_today
+    from .services.files import next_review
+
+    first, after = days(year, month)
+    today = local_today()
+    query = select(CareFile).join(User, User.id == CareFile.worker_id).order_by(CareFile.id)
+    if (ids := department_ids(department)) is not None:
+        query = query.where(User.department_id.in_(ids))
+    rows = []
+    for file in db.session.scalars(query):
+        url = url_for("care.file", file_id=file.id)
+        due = next_review(file.opened_on)
+        for review in sorted(file.reviews, key=lambda r: (r.reviewed_on, r.id)):
+            if first <= due < after:
+                rows.append(Row(f"#{file.id} {due}", url, review.reviewed_on <= due))
+            due = next_review(review.reviewed_on)
+        if file.status is FileStatus.ACTIVE and first <= due < after and due < today:
+            rows.append(Row(f"#{file.id} {due}", url, False))
+    return rows
+
+
+def register(reg) -> None:
+    reg.figure(
+        "care",
+        "reviews_on_time",
+        _l("Yearly file reviews made on time (%)"),
+        rows=reviews_on_time,
+        unit="percent",
+        order=10,
+    )
+    reg.figure(
+        "care",
+        "visit_coverage",
+        _l("Planned visits made (%)"),
+        rows=visit_coverage,
+        unit="percent",
+        order=20,
+    )
+    reg.figure(
+        "care",
+        "aid_on_time",
+        _l("Aid requests answered in time (%)"),
+        rows=aid_on_time,
+        unit="percent",
+        order=30,
+    )

@@ -1,0 +1,13 @@
+"""The chairman's 建家 scorecard (`/reports`): every figure the features registered
+(`app.features.Figure`), for a year or a month and a department, each linking to the list
+behind it, and the yearly report as xlsx, one sheet per area. It imports no feature."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, template_folder="templates")
+
+
+def init_app(app):
+    from . import routes  # noqa: F401  (routes attach to bp)
+
+    app.register_blueprint(bp, url_prefix="/reports")

@@ -1,0 +1,110 @@
+"""The scorecard's figures, read from the registry: who may see them, the period and
+department asked for, and each figure's value and link."""
+
+from datetime import date
+
+from flask import request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_pgettext
+
+from app.extensions import db
+from app.features import FIGURE_AREAS, registry
+from app.guards import parse_id
+from app.models import Department, Role
+
+READERS = (Role.ADMIN, Role.ORGANIZER)
+
+AREA_LABELS = {
+    "participation": lazy_pgettext("scorecard", "Membership and participation"),
+    "satisfaction": lazy_pgettext("scorecard", "Satisfaction"),
+    "safety": lazy_pgettext("scorecard", "Safety"),
+    "democracy": lazy_pgettext("scorecard", "Democracy"),
+    "care": lazy_pgettext("scorecard", "Care"),
+    "proposals": lazy_pgettext("scorecard", "Proposals"),
+}
+
+
+def may_read(user) -> bool:
+    return bool(user.is_authenticated and user.has_role(*READERS))
+
+
+class BadPeriod(ValueError):
+    pass
+
+
+def period_from(args) -> tuple[int, int | None, Department | None]:
+    """`?year=&month=&department=` checked: a year 2000–2100, a month 1–12, a department."""
+    this_year = date.today().year
+    year_text = args.get("year") or str(this_year)
+    if not (year_text.isascii() and year_text.isdigit() and 2000 <= int(year_text) <= 2100):
+        raise BadPeriod(_("Choose a year from 2000 to 2100."))
+    month_text = args.get("month") or ""
+    month = None
+    if month_text:
+        if not (month_text.isascii() and month_text.isdigit() and 1 <= int(month_text) <= 12):
+            raise BadPeriod(_("Choose a month from 1 to 12."))
+        month = int(month_text)
+    department = None
+    if args.get("department"):
+        department_id = parse_id(args.get("department"))
+        department = db.session.get(Department, department_id) if department_id else None
+        if department is None:
+            raise BadPeriod(_("This department does not exist."))
+    return int(year_text), month, department
+
+
+def find(area: str, key: str):
+    return next((f for f in registry().figures if f.area == area and f.key == key), None)
+
+
+def link(figure, year, month, department) -> str | None:
+    if figure.link is not None:
+        return figure.link(year, month, department)
+    if figure.rows is not None:
+        return url_for(
+            "reports.figure",
+            area=figure.area,
+            key=figure.key,
+            year=year,
+            month=month or None,
+            department=department.id if department else None,
+        )
+    return None
+
+
+def areas(year, month, department) -> list[dict]:
+    """[{area, label, figures: [{figure, value, url}]}] in the areas' order."""
+    out = []
+    for area in FIGURE_AREAS:
+        figures = [f for f in registry().figures if f.area == area]
+        out.append(
+            {
+                "area": area,
+                "label": AREA_LABELS[area],
+                "figures": [
+                    {
+                        "figure": f,
+                        "value": f.compute(year, month, department),
+                        "url": link(f, year, month, department),
+                    }
+                    for f in figures
+                ],
+            }
+        )
+    return out
+
+
+def shown(value, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "score":
+        return f"{value:.2f}"
+    if unit == "yuan":
+        return f"{value:,.0f}"
+    return str(value)
+
+
+def request_period():
+    return period_from(request.args)

@@ -1,0 +1,98 @@
+"""The safety feature's figures on the 建家 scorecard: hazards reported, and hazards due in
+the period that were closed by their due date (by the area's department)."""
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.hazards import Hazard, HazardStatus
+from app.models.safety import Area
+from app.scorecard import Row, days, department_ids, local_day, moments
+
+
+def _in_department(query, department):
+    if (ids := department_ids(department)) is not None:
+        query = query.join(Area, Area.id == Hazard.area_id).where(Area.department_id.in_(ids))
+    return query
+
+
+def _row(hazard, counted=True) -> Row:
+    return Row(hazard.title, url_for("safety.hazard", hazard_id=hazard.id), counted)
+
+
+def hazards_reported(year, month, department):
+    start, end = moments(year, month)
+    query = select(Hazard).where(Hazard.created_at >= start, Hazard.created_at < end)
+    query = _in_department(query, department).order_by(Hazard.created_at, Hazard.id)
+    return [_row(h) for h in db.session.scalars(query)]
+
+
+def closed_on_time(year, month, department):
+    """Hazards due in the period: counted when closed on or before the due date."""
+    first, after = days(year, month)
+    query = select(Hazard).where(Hazard.due_on >= first, Hazard.due_on < after)
+    query = _in_department(query, department).order_by(Hazard.due_on, Hazard.id)
+    return [
+        _row(
+            h,
+            h.status is HazardStatus.CLOSED
+            and h.closed_at is not None
+            and local_day(h.closed_at) <= h.due_on,
+        )
+        for h in db.session.scalars(query)
+    ]
+
+
+def patrols_on_plan(year, month, department):
+    """Planned patrols (the weekly plans, from the day each was made) on the days of the
+    period up to today: counted when done on the planned day, as the coverage page counts
+    them; today's patrols still to come are not judged yet."""
+    from datetime import timedelta
+
+    from app.models.safety import week_start
+
+    from .services.patrols import coverage, local_today
+
+    first, after = days(year, month)
+    today = local_today()
+    ids = department_ids(department)
+    rows = []
+    week = week_start(first)
+    while week <= min(after, today):
+        for slot in coverage(week, today):
+            if not (first <= slot.day < after and slot.day <= today) or slot.state == "due":
+                continue
+            if slot.day < local_day(slot.plan.created_at):  # before the plan was made
+                continue
+            if ids is not None and slot.plan.area.department_id not in ids:
+                continue
+            rows.append(
+                Row(
+                    f"{slot.day} {slot.plan.inspector.name} · {slot.plan.area.name}",
+                    url_for("safety.patrol_coverage", week=week.isoformat()),
+                    slot.state == "done",
+                )
+            )
+        week += timedelta(days=7)
+    return rows
+
+
+def register(reg) -> None:
+    reg.figure(
+        "safety",
+        "patrols_on_plan",
+        _l("Planned patrols made on the day (%)"),
+        rows=patrols_on_plan,
+        unit="percent",
+        order=70,
+    )
+    reg.figure("safety", "hazards_reported", _l("Hazards reported"), rows=hazards_reported)
+    reg.figure(
+        "safety",
+        "closed_on_time",
+        _l("Hazards closed by their due date (%)"),
+        rows=closed_on_time,
+        unit="percent",
+        order=60,
+    )

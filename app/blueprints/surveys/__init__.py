@@ -1,0 +1,31 @@
+"""Member satisfaction (surveys): surveys named or anonymous (unlinkable, like ballots), their
+results with the previous run beside them, and the one-tap rating after every activity. Its
+figures on the 建家 scorecard are in `figures.py`."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.features import registry
+
+bp = Blueprint(
+    "surveys",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+
+def init_app(app):
+    from . import cards, demo, figures, offline, routes, sync  # noqa: F401  (routes attach to bp)
+    from .services import ratings
+
+    app.register_blueprint(bp, url_prefix="/surveys")
+    reg = registry(app)
+    reg.cards(cards.survey_cards, order=65)
+    reg.offline(offline.survey_kit, stamp=offline.survey_stamp)
+    reg.sync_kind("survey_response", sync.sync_response)
+    reg.listen("activity.checked_in", ratings.ask_for_rating)
+    reg.audit_actions({"surveys.created": _l("Survey created")})
+    figures.register(reg)
+    reg.demo(demo.load)

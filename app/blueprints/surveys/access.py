@@ -1,0 +1,37 @@
+"""Who may do what with surveys: organizers and the chairman build them and read results;
+the audience answers."""
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Role
+from app.models.activities import Participation, ParticipationStatus
+from app.models.surveys import Audience, Survey
+
+MANAGERS = (Role.ORGANIZER, Role.ADMIN)
+
+
+def is_manager(user) -> bool:
+    return bool(user.is_authenticated and user.has_role(*MANAGERS))
+
+
+def in_audience(user, survey: Survey) -> bool:
+    """Is `user` among the people the survey asks (a workshop includes its teams)?"""
+    if not (user.is_authenticated and user.active):
+        return False
+    if survey.audience is Audience.DEPARTMENTS:
+        ids = {d.id for d in survey.departments}
+        department = user.department
+        return department is not None and (department.id in ids or department.parent_id in ids)
+    if survey.audience is Audience.ACTIVITY:
+        return (
+            db.session.scalar(
+                select(Participation.id).where(
+                    Participation.activity_id == survey.activity_id,
+                    Participation.user_id == user.id,
+                    Participation.status == ParticipationStatus.CONFIRMED,
+                )
+            )
+            is not None
+        )
+    return True

@@ -1,0 +1,23 @@
+"""The home card: surveys waiting for this person's answers."""
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from . import queries
+
+
+def survey_cards(user) -> list[dict]:
+    waiting = [s for s, answered in queries.open_surveys_for(user) if not answered]
+    if not waiting:
+        return []
+    return [
+        {
+            "title": _("Surveys"),
+            "body": _("%(n)d surveys wait for your answers; each takes a minute.", n=len(waiting)),
+            "count": len(waiting),
+            "url": url_for("surveys.show", survey_id=waiting[0].id)
+            if len(waiting) == 1
+            else url_for("surveys.index"),
+            "tone": "info",
+        }
+    ]

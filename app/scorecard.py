@@ -1,0 +1,87 @@
+"""What the features' figures for the 建家 scorecard share: the period and department a
+figure is asked for, and the rows behind a figure (the list its link opens).
+
+A feature registers each figure from its own `figures.py` (`registry(app).figure(...)`, see
+`app.features.Figure`); the `reports` feature shows them and never imports a feature by name.
+A figure here is computed from its rows, so the number and the list behind it cannot differ:
+`count` is the number of rows, `percent` the share of rows that count, `score` the mean and
+`yuan` the sum of the rows' amounts.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.jobs import LOCAL_TZ
+from app.models import Department
+
+
+@dataclass(frozen=True)
+class Row:
+    """One item behind a figure: what it is, where it opens, whether it counts (for a
+    share) and its amount (for a mean or a sum)."""
+
+    label: str
+    url: str | None = None
+    counted: bool = True
+    amount: float | None = None
+
+
+def days(year: int, month: int | None) -> tuple[date, date]:
+    """The first day of the period and the first day after it (local calendar)."""
+    if month is None:
+        return date(year, 1, 1), date(year + 1, 1, 1)
+    start = date(year, month, 1)
+    return start, date(year + (month == 12), month % 12 + 1, 1)
+
+
+def moments(year: int, month: int | None) -> tuple[datetime, datetime]:
+    """The period's bounds as UTC moments (the local calendar's midnights)."""
+    start, end = days(year, month)
+    return tuple(
+        datetime(d.year, d.month, d.day, tzinfo=LOCAL_TZ).astimezone(UTC) for d in (start, end)
+    )
+
+
+def local_day(moment: datetime | None) -> date | None:
+    return moment.astimezone(LOCAL_TZ).date() if moment is not None else None
+
+
+def department_ids(department) -> list[int] | None:
+    """The department and its teams (None: the whole union, no filter)."""
+    if department is None:
+        return None
+    return [department.id] + list(
+        db.session.scalars(select(Department.id).where(Department.parent_id == department.id))
+    )
+
+
+def value(rows: list[Row], unit: str):
+    """The figure its rows make (None when there is nothing to compute it from)."""
+    if unit == "count":
+        return len(rows)
+    if unit == "percent":
+        return round(100 * sum(r.counted for r in rows) / len(rows), 1) if rows else None
+    amounts = [r.amount for r in rows if r.amount is not None]
+    if unit == "score":
+        return round(sum(amounts) / len(amounts), 2) if amounts else None
+    return round(sum(amounts), 2)  # yuan
+
+
+def members(department) -> list[tuple[int, str, str]]:
+    """The active members (every worker is one) of a department or the union:
+    (id, employee number, name)."""
+    from app.models import User
+
+    query = select(User.id, User.employee_no, User.name).where(User.active.is_(True))
+    ids = department_ids(department)
+    if ids is not None:
+        query = query.where(User.department_id.in_(ids))
+    return [tuple(row) for row in db.session.execute(query.order_by(User.employee_no))]
+
+
+def share_rows(department, took_part: set[int]) -> list[Row]:
+    """One row per member, counted when they are in `took_part`."""
+    return [Row(f"{no} {name}", None, uid in took_part) for uid, no, name in members(department)]

@@ -1,0 +1,360 @@
+"""Every figure of the 建家 scorecard equals a direct count on the demo data: for the year and
+for one workshop (one test per figure). The counts here are written from the tables, not
+through the features' figure functions."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.demo import load_demo
+from app.extensions import db
+from app.features import registry
+from app.jobs import LOCAL_TZ
+from app.models import Department, User
+from app.models.activities import Activity, Participation
+from app.models.care import AidRequest, CareFile, CareVisit, PlanTarget, VisitPlan
+from app.models.congress import EvaluationRound, EvaluationVoter, Motion
+from app.models.hazards import Hazard
+from app.models.proposals import Proposal, ProposalAuthor
+from app.models.safety import Area
+from app.models.surveys import ActivityRating, Survey, SurveyAnswer, SurveyRespondent
+
+YEAR = datetime.now(LOCAL_TZ).year
+START = datetime(YEAR, 1, 1, tzinfo=LOCAL_TZ).astimezone(UTC)
+END = datetime(YEAR + 1, 1, 1, tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+@pytest.fixture
+def demo(app, db):
+    load_demo()
+    db.session.commit()
+    workshop = db.session.scalar(select(Department).where(Department.name == "机加工车间"))
+    return workshop
+
+
+def figure(area, key, department=None):
+    found = next(f for f in registry().figures if (f.area, f.key) == (area, key))
+    return found.compute(YEAR, None, department)
+
+
+def team_ids(workshop):
+    return [workshop.id] + list(
+        db.session.scalars(select(Department.id).where(Department.parent_id == workshop.id))
+    )
+
+
+def members(workshop=None):
+    query = select(User.id).where(User.active.is_(True))
+    if workshop is not None:
+        query = query.where(User.department_id.in_(team_ids(workshop)))
+    return set(db.session.scalars(query))
+
+
+def percent(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
+def share(took_part, workshop=None):
+    people = members(workshop)
+    return percent(len(people & set(took_part)), len(people))
+
+
+def test_activity_participation(demo):
+    took_part = db.session.scalars(
+        select(Participation.user_id)
+        .join(Activity)
+        .where(
+            Participation.checked_in_at.is_not(None),
+            Activity.starts_at >= START,
+            Activity.starts_at < END,
+        )
+    ).all()
+    assert figure("participation", "activity_share") == share(took_part) > 0
+    assert figure("participation", "activity_share", demo) == share(took_part, demo)
+
+
+def test_proposal_participation(demo):
+    took_part = db.session.scalars(
+        select(ProposalAuthor.user_id)
+        .join(Proposal)
+        .where(Proposal.submitted_at >= START, Proposal.submitted_at < END)
+    ).all()
+    assert figure("participation", "proposal_share") == share(took_part) > 0
+    assert figure("participation", "proposal_share", demo) == share(took_part, demo)
+
+
+def test_survey_participation(demo):
+    took_part = db.session.scalars(
+        select(SurveyRespondent.user_id)
+        .join(Survey)
+        .where(Survey.opens_at >= START, Survey.opens_at < END)
+    ).all()
+    assert figure("participation", "survey_share") == share(took_part) > 0
+    assert figure("participation", "survey_share", demo) == share(took_part, demo)
+
+
+def test_satisfaction_survey_score(demo):
+    closed = db.session.scalars(
+        select(Survey.id).where(
+            Survey.is_satisfaction.is_(True),
+            Survey.closes_at >= START,
+            Survey.closes_at < min(END, datetime.now(UTC)),
+        )
+    ).all()
+    means = [
+        round(
+            float(
+                db.session.scalar(
+                    select(func.avg(SurveyAnswer.value)).where(
+                        SurveyAnswer.survey_id == i, SurveyAnswer.value.is_not(None)
+                    )
+                )
+            ),
+            2,
+        )
+        for i in closed
+    ]
+    assert len(means) == 1  # last run closed; this year's run is still open
+    assert figure("satisfaction", "survey_score") == round(sum(means) / len(means), 2)
+    assert figure("satisfaction", "survey_score", demo) is None  # anonymous: no departments
+
+
+def test_activity_ratings(demo):
+    def mean(workshop=None):
+        query = (
+            select(func.avg(ActivityRating.stars))
+            .join(Activity, Activity.id == ActivityRating.activity_id)
+            .join(User, User.id == ActivityRating.user_id)
+            .where(Activity.starts_at >= START, Activity.starts_at < END)
+        )
+        if workshop is not None:
+            query = query.where(User.department_id.in_(team_ids(workshop)))
+        value = db.session.scalar(query)
+        return round(float(value), 2) if value is not None else None
+
+    assert figure("satisfaction", "activity_rating") == mean() > 0
+    assert figure("satisfaction", "activity_rating", demo) == mean(demo)
+
+
+def _hazards(workshop=None):
+    query = select(Hazard).join(Area, Area.id == Hazard.area_id)
+    if workshop is not None:
+        query = query.where(Area.department_id.in_(team_ids(workshop)))
+    return db.session.scalars(query).all()
+
+
+def test_hazards_reported(demo):
+    def count(workshop=None):
+        return len([h for h in _hazards(workshop) if START <= h.created_at < END])
+
+    assert figure("safety", "hazards_reported") == count() > 0
+    assert figure("safety", "hazards_reported", demo) == count(demo)
+
+
+def test_hazards_closed_on_time(demo):
+    def rate(workshop=None):
+        due = [h for h in _hazards(workshop) if h.due_on and h.due_on.year == YEAR]
+        on_time = [
+            h
+            for h in due
+            if h.closed_at is not None
+            and h.status.value == "closed"
+            and h.closed_at.astimezone(LOCAL_TZ).date() <= h.due_on
+        ]
+        return percent(len(on_time), len(due))
+
+    assert figure("safety", "closed_on_time") == rate() is not None
+    assert figure("safety", "closed_on_time", demo) == rate(demo)
+
+
+def test_patrols_on_plan(demo):
+    from app.blueprints.safety.services.patrols import coverage, local_today
+    from app.models.safety import week_start
+
+    today = local_today()
+    slots, week = [], week_start(date(YEAR, 1, 1))
+    while week <= today:
+        slots += [
+            s
+            for s in coverage(week, today)
+            if s.day.year == YEAR
+            and s.day <= today
+            and s.state != "due"
+            and s.day >= s.plan.created_at.astimezone(LOCAL_TZ).date()
+        ]
+        week += timedelta(days=7)
+    # The demo's plans start today: what is judged is today's patrols done so far.
+    assert figure("safety", "patrols_on_plan") == percent(
+        sum(s.state == "done" for s in slots), len(slots)
+    )
+
+
+def _motions(workshop=None):
+    query = select(Motion)
+    if workshop is not None:
+        query = query.where(Motion.lead_department_id.in_(team_ids(workshop)))
+    return db.session.scalars(query).all()
+
+
+def test_motions_answered_on_time(demo):
+    def rate(workshop=None):
+        due = [m for m in _motions(workshop) if m.deadline and m.deadline.year == YEAR]
+        on_time = [
+            m
+            for m in due
+            if m.answered_at and m.answered_at.astimezone(LOCAL_TZ).date() <= m.deadline
+        ]
+        return percent(len(on_time), len(due))
+
+    assert figure("democracy", "answered_on_time") == rate() is not None
+    assert figure("democracy", "answered_on_time", demo) == rate(demo)
+
+
+def test_motions_rated_satisfied(demo):
+    def rate(workshop=None):
+        rated = [
+            m
+            for m in _motions(workshop)
+            if m.rating is not None and m.answered_at and START <= m.answered_at < END
+        ]
+        return percent(sum(m.rating.value == "satisfied" for m in rated), len(rated))
+
+    assert figure("democracy", "rated_satisfied") == rate() is not None
+    assert figure("democracy", "rated_satisfied", demo) == rate(demo)
+
+
+def test_evaluation_turnout(demo):
+    from app.blueprints.congress.services.evaluations import electorate_size
+
+    rounds = db.session.scalars(
+        select(EvaluationRound).where(
+            EvaluationRound.closes_at >= START,
+            EvaluationRound.closes_at < min(END, datetime.now(UTC)),
+        )
+    ).all()
+    voters = sum(
+        db.session.scalar(select(func.count()).where(EvaluationVoter.round_id == r.id))
+        for r in rounds
+    )
+    electors = sum(electorate_size(r) for r in rounds)
+    assert figure("democracy", "evaluation_participation") == percent(voters, electors) > 0
+    assert figure("democracy", "evaluation_participation", demo) is None
+
+
+def _files(workshop=None):
+    query = select(CareFile).join(User, User.id == CareFile.worker_id)
+    if workshop is not None:
+        query = query.where(User.department_id.in_(team_ids(workshop)))
+    return db.session.scalars(query).all()
+
+
+def test_care_reviews_on_time(demo):
+    today = datetime.now(LOCAL_TZ).date()
+
+    def plus_year(day):
+        try:
+            return day.replace(year=day.year + 1)
+        except ValueError:
+            return day + timedelta(days=365)
+
+    def rate(workshop=None):
+        judged = []
+        for file in _files(workshop):
+            due = plus_year(file.opened_on)
+            for review in sorted(file.reviews, key=lambda r: (r.reviewed_on, r.id)):
+                if due.year == YEAR:
+                    judged.append(review.reviewed_on <= due)
+                due = plus_year(review.reviewed_on)
+            if file.status.value == "active" and due.year == YEAR and due < today:
+                judged.append(False)
+        return percent(sum(judged), len(judged))
+
+    assert figure("care", "reviews_on_time") == rate() is not None
+    assert figure("care", "reviews_on_time", demo) == rate(demo)
+
+
+def test_care_visit_coverage(demo):
+    def rate(workshop=None):
+        files = {f.id for f in _files(workshop)}
+        targets = db.session.execute(
+            select(PlanTarget.plan_id, PlanTarget.file_id)
+            .join(VisitPlan)
+            .where(VisitPlan.ends_on >= date(YEAR, 1, 1), VisitPlan.ends_on < date(YEAR + 1, 1, 1))
+        ).all()
+        targets = [t for t in targets if t.file_id in files]
+        visited = set(db.session.execute(select(CareVisit.plan_id, CareVisit.file_id)).all())
+        return percent(sum(tuple(t) in visited for t in targets), len(targets))
+
+    assert figure("care", "visit_coverage") == rate() is not None
+    assert figure("care", "visit_coverage", demo) == rate(demo)
+
+
+def test_care_aid_answered_in_time(demo):
+    def rate(workshop=None):
+        query = select(AidRequest).join(User, User.id == AidRequest.subject_id)
+        if workshop is not None:
+            query = query.where(User.department_id.in_(team_ids(workshop)))
+        asked = [r for r in db.session.scalars(query) if START <= r.created_at < END]
+        answered = [r for r in asked if r.acknowledged_at and r.acknowledged_at <= r.respond_by]
+        return percent(len(answered), len(asked))
+
+    assert figure("care", "aid_on_time") == rate() is not None
+    assert figure("care", "aid_on_time", demo) == rate(demo)
+
+
+def _proposals(workshop=None):
+    query = select(Proposal).where(Proposal.submitted_at >= START, Proposal.submitted_at < END)
+    if workshop is not None:
+        query = query.where(Proposal.department_id.in_(team_ids(workshop)))
+    return db.session.scalars(query).all()
+
+
+def test_proposals_sent_in(demo):
+    assert figure("proposals", "made") == len(_proposals()) > 0
+    assert figure("proposals", "made", demo) == len(_proposals(demo))
+
+
+def test_proposals_adopted(demo):
+    def count(workshop=None):
+        return len(
+            [
+                p
+                for p in _proposals(workshop)
+                if p.status.value in ("adopted", "implemented", "awarded")
+            ]
+        )
+
+    assert figure("proposals", "adopted") == count() > 0
+    assert figure("proposals", "adopted", demo) == count(demo)
+
+
+def test_proposals_benefit(demo):
+    def total(workshop=None):
+        return round(sum(float(p.benefit) for p in _proposals(workshop) if p.benefit), 2)
+
+    assert figure("proposals", "benefit") == total() > 0
+    assert figure("proposals", "benefit", demo) == total(demo)
+
+
+def test_every_registered_figure_has_its_test(app):
+    tested = {
+        ("participation", "activity_share"),
+        ("participation", "proposal_share"),
+        ("participation", "survey_share"),
+        ("satisfaction", "survey_score"),
+        ("satisfaction", "activity_rating"),
+        ("safety", "hazards_reported"),
+        ("safety", "closed_on_time"),
+        ("safety", "patrols_on_plan"),
+        ("democracy", "answered_on_time"),
+        ("democracy", "rated_satisfied"),
+        ("democracy", "evaluation_participation"),
+        ("care", "reviews_on_time"),
+        ("care", "visit_coverage"),
+        ("care", "aid_on_time"),
+        ("proposals", "made"),
+        ("proposals", "adopted"),
+        ("proposals", "benefit"),
+    }
+    assert {(f.area, f.key) for f in registry().figures} == tested

@@ -1,0 +1,56 @@
+"""The scorecard as the chairman sees it on the demo data: every area, each figure a link to
+the list behind it, and the yearly xlsx with one sheet per area."""
+
+import re
+from io import BytesIO
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from app.demo import load_demo
+from app.models.surveys import Survey
+from tests.helpers import text
+from tests.reports.test_figures import YEAR
+
+
+def test_the_chairman_reads_every_area_and_follows_a_figure_to_its_list(client, auth, db):
+    load_demo()
+    db.session.commit()
+    auth.login("A0001", "demo1234")
+    page = text(client.get(f"/reports/?year={YEAR}"))
+    for area in ("会员参与", "满意度", "安全生产", "民主管理", "帮扶关爱", "合理化建议"):
+        assert area in page
+    link = re.search(r'data-figure="proposals.made"><a href="([^"]+)">(\d+)</a>', page)
+    assert link, "the figure links to its list"
+    listed = text(client.get(link.group(1).replace("&amp;", "&")))
+    assert listed.count('<a href="/proposals/') == int(link.group(2))
+
+    response = client.get(f"/reports/{YEAR}.xlsx")
+    book = load_workbook(BytesIO(response.data))
+    assert book.sheetnames == [
+        "会员参与",
+        "满意度",
+        "安全生产",
+        "民主管理",
+        "帮扶关爱",
+        "合理化建议",
+    ]
+    rows = list(book["合理化建议"].values)
+    assert rows[1][:3] == ("指标", "年份", "1 月")
+    made = next(r for r in rows if r[0] == "提交的建议数")
+    assert made[1] == int(link.group(2)) == sum(made[2:])
+
+
+def test_the_demo_satisfaction_survey_shows_results_with_the_previous_run(client, auth, db):
+    load_demo()
+    db.session.commit()
+    auth.login("O0001", "demo1234")
+    last = db.session.scalar(select(Survey).where(Survey.title.like("%上期%")))
+    this = db.session.scalar(select(Survey).where(Survey.title.like("%本期%")))
+    page = text(client.get(f"/surveys/{last.id}/results"))
+    assert "12 份答卷" in page and "平均分" in page and "满意" in page
+    # This year's run is open and anonymous: its results wait for the close.
+    assert client.get(f"/surveys/{this.id}/results").status_code == 403
+    book = load_workbook(BytesIO(client.get(f"/surveys/{last.id}/results.xlsx").data))
+    assert book.sheetnames == ["结果", "文字回答"]
+    assert list(book["结果"].values)[1][:2] == ("答卷数", 12)

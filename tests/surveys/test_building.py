@@ -1,0 +1,87 @@
+"""An organizer builds a survey on the phone: questions of four kinds, required or not, one
+shown only after an earlier answer; bad input is refused in Chinese and writes nothing."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.blueprints.surveys.forms import WHEN, local
+from app.extensions import db
+from app.models import Role
+from app.models._types import utcnow
+from app.models.surveys import QuestionKind, Survey
+from tests.factories import make_user
+from tests.helpers import text
+from tests.surveys import factories as f
+
+
+def _form(**changes):
+    now = utcnow()
+    data = {
+        "title": "食堂满意度调查",
+        "audience": "all",
+        "anonymous": "y",
+        "opens_at": local(now).strftime(WHEN),
+        "closes_at": local(now + timedelta(days=3)).strftime(WHEN),
+        "min_responses": "5",
+        "activity": "0",
+        "previous": "0",
+        "questions-0-text": "总体满意吗？",
+        "questions-0-kind": "single",
+        "questions-0-required": "y",
+        "questions-0-options": "满意\n不满意",
+        "questions-1-text": "哪里不满意？",
+        "questions-1-kind": "text",
+        "questions-1-show_if": "1:不满意",
+        "questions-2-text": "打分",
+        "questions-2-kind": "scale",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_an_organizer_builds_a_survey_with_a_conditional_question(client, auth):
+    auth.login(make_user(Role.ORGANIZER))
+    response = client.post("/surveys/new", data=_form())
+    assert response.status_code == 303
+    survey = db.session.scalar(select(Survey))
+    assert [q.kind for q in survey.questions] == [
+        QuestionKind.SINGLE,
+        QuestionKind.TEXT,
+        QuestionKind.SCALE,
+    ]
+    assert survey.questions[1].show_if.label == "不满意"
+    page = text(client.get(response.location))
+    assert "仅当您在上面选择“不满意”时作答" in page
+
+
+def test_a_new_run_starts_from_the_earlier_survey(client, auth):
+    boss = f.organizer()
+    earlier = f.make_survey(boss)
+    auth.login(boss)
+    page = text(client.get(f"/surveys/new?from={earlier.id}"))
+    assert "总体满意吗？" in page and "1:不满意" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "请输入标题"),
+        ({"questions-0-options": "满意"}, "第 1 题：请至少给出两个选项"),
+        ({"questions-1-show_if": "3:不满意"}, "第 2 题：只能依据前面的选择题显示"),
+        ({"questions-1-show_if": "1:一般"}, "第 1 题没有“一般”这个选项"),
+        ({"audience": "departments"}, "请至少选择一个部门"),
+        ({"min_responses": "2"}, ""),
+        (
+            {"questions-0-text": "", "questions-1-text": "", "questions-2-text": ""},
+            "请至少设置一道题",
+        ),
+    ],
+)
+def test_bad_surveys_are_refused_and_write_nothing(client, auth, changes, message):
+    auth.login(make_user(Role.ORGANIZER))
+    response = client.post("/surveys/new", data=_form(**changes))
+    assert response.status_code == 422
+    assert message in text(response)
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0

@@ -1,0 +1,160 @@
+"""Every /surveys and /reports route × every role (and no log-in): what each person gets."""
+
+import pytest
+
+from app.models import Role
+from app.models._types import utcnow
+from app.models.activities import Participation, ParticipationStatus
+from tests.activities.factories import make_activity
+from tests.factories import make_user
+from tests.helpers import text
+from tests.surveys import factories as f
+
+ROLES = ("anonymous", "member", "inspector", "safety_officer", "organizer", "care_officer", "admin")
+MANAGERS = {"organizer", "admin"}
+
+
+@pytest.fixture
+def world(db):
+    boss = f.organizer()
+    survey = f.make_survey(boss, k=3, anonymous=False)
+    for _ in range(3):
+        f.answer(make_user(), survey)
+    closed = f.make_survey(boss, k=3)
+    for _ in range(3):
+        f.answer(make_user(), closed)
+    f.close(closed)
+    activity = make_activity()
+    return {"survey": survey, "closed": closed, "activity": activity}
+
+
+def _person(role):
+    if role == "anonymous":
+        return None
+    if role == "member":
+        return make_user()
+    return make_user(Role(role))
+
+
+def _get(client, auth, role, url, method="get", **kwargs):
+    person = _person(role)
+    if person is not None:
+        auth.login(person)
+    response = getattr(client, method)(url, **kwargs)
+    if person is not None:
+        auth.logout()
+    return person, response
+
+
+def _expect_login(response):
+    assert response.status_code in (302, 401)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_survey_pages_by_role(client, auth, world, role):
+    survey, closed = world["survey"], world["closed"]
+    manager = role in MANAGERS
+    cases = [
+        ("/surveys/", 200, 200),
+        (f"/surveys/{survey.id}", 200, 200),
+        ("/surveys/new", 200, 403),
+        (f"/surveys/new?from={survey.id}", 200, 403),
+        (f"/surveys/{survey.id}/results", 200, 403),
+        (f"/surveys/{closed.id}/results", 200, 403),
+        (f"/surveys/{closed.id}/results.xlsx", 200, 403),
+        ("/surveys/ratings", 200, 403),
+        (f"/surveys/ratings?activity={world['activity'].id}", 200, 403),
+        (f"/surveys/ratings/{world['activity'].id}", 403, 403),  # nobody here checked in
+        ("/surveys/99999999", 404, 404),
+    ]
+    for url, as_manager, as_other in cases:
+        _person_, response = _get(client, auth, role, url)
+        if role == "anonymous":
+            _expect_login(response)
+        else:
+            assert response.status_code == (as_manager if manager else as_other), (role, url)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_answering_by_role(client, auth, world, role):
+    survey = world["survey"]
+    person, response = _get(
+        client, auth, role, f"/surveys/{survey.id}/respond", "post", data=f.form_for(survey)
+    )
+    if person is None:
+        _expect_login(response)
+    else:
+        assert response.status_code == 303  # every member is asked
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_building_by_role(client, auth, world, role):
+    person, response = _get(client, auth, role, "/surveys/new", "post", data={"title": "x"})
+    if person is None:
+        _expect_login(response)
+    elif role in MANAGERS:
+        assert response.status_code == 422
+    else:
+        assert response.status_code == 403
+        assert "只有工会干事和工会主席才能进行此操作" in text(response)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rating_by_role(client, auth, db, world, role):
+    activity = world["activity"]
+    person = _person(role)
+    if person is not None:
+        db.session.add(
+            Participation(
+                activity_id=activity.id,
+                user_id=person.id,
+                status=ParticipationStatus.CONFIRMED,
+                checked_in_at=utcnow(),
+            )
+        )
+        db.session.commit()
+        auth.login(person)
+    url = f"/surveys/ratings/{activity.id}"
+    response = client.post(url, data={"stars": "4"})
+    if person is None:
+        _expect_login(response)
+    else:
+        assert response.status_code == 303
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_scorecard_by_role(client, auth, world, role):
+    year = utcnow().year
+    cases = [
+        "/reports/",
+        f"/reports/?year={year}&month=11",
+        f"/reports/safety/hazards_reported?year={year}",
+        f"/reports/{year}.xlsx",
+    ]
+    for url in cases:
+        person, response = _get(client, auth, role, url)
+        if person is None:
+            _expect_login(response)
+        elif role in MANAGERS:
+            assert response.status_code == 200, url
+        else:
+            assert response.status_code == 403, url
+            assert "建家考评仅供工会主席和工会干事查看" in text(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("year=1999", "请选择 2000 到 2100 年"),
+        ("year=abc", "请选择 2000 到 2100 年"),
+        ("month=13", "请选择 1 到 12 月"),
+        ("department=99999999", "该部门不存在"),
+    ],
+)
+def test_scorecard_refuses_a_bad_period_in_chinese(client, auth, query, message):
+    auth.login(make_user(Role.ADMIN))
+    response = client.get(f"/reports/?{query}")
+    assert response.status_code == 400
+    assert message in text(response)
+    assert client.get("/reports/nothing/here").status_code == 404
