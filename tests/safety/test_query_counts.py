@@ -20,8 +20,9 @@ HAZARD_PAGE = SHELL + 4  # hazard (with its people), events (with theirs), photo
 # patrols), reporters; the median takes one statement on PostgreSQL and two on SQLite.
 DASHBOARD = {"postgresql": SHELL + 6, "sqlite": SHELL + 7}
 # The officer's home: the shell and every feature's cards (safety's is one statement; care,
-# congress, proposals and competitions add theirs): a fixed number, whatever the volume.
-HOME = 15
+# congress, proposals, competitions, the gate, the library, appeals and surveys add theirs):
+# a fixed number, whatever the volume.
+HOME = 22
 
 
 def _volume(n, people):
