@@ -74,7 +74,10 @@ class Figure:
     its teams; None: the whole union). `link(year, month, department) -> url` opens the list
     the figure counts; or `rows(year, month, department) -> [app.scorecard.Row]` gives that
     list, which the scorecard shows on a page of its own, and the figure is computed from
-    it. `unit`: "count", "percent" (0–100), "score" (a mean) or "yuan".
+    it. `unit`: "count", "percent" (0–100), "score" (a mean) or "yuan". `compute` may
+    answer a text instead of a number when the number is withheld (a suppressed small
+    count). `readers(user) -> bool`, when given, narrows who sees the figure and its rows
+    below the scorecard's own readers.
     """
 
     area: str
@@ -86,6 +89,7 @@ class Figure:
     order: int = 50
     rows: Callable | None = None
     note: object = None  # said under the figure, e.g. why it has no department breakdown
+    readers: Callable | None = None
 
 
 # The scorecard's areas, in the order the report shows them (a feature names one of these).
@@ -96,6 +100,7 @@ FIGURE_AREAS = (
     "democracy",
     "care",
     "proposals",
+    "rights",
 )
 
 
@@ -160,6 +165,7 @@ class Registry:
         order: int = 50,
         rows: Callable | None = None,
         note=None,
+        readers: Callable | None = None,
     ) -> None:
         """A figure of the 建家 scorecard (see `Figure`), in one of `FIGURE_AREAS`."""
         if area not in FIGURE_AREAS:
@@ -175,7 +181,9 @@ class Registry:
                 return value(rows(year, month, department), unit)
 
         self.figures.append(
-            Figure(area, key, label, compute, link, unit, order, rows=rows, note=note)
+            Figure(
+                area, key, label, compute, link, unit, order, rows=rows, note=note, readers=readers
+            )
         )
         self.figures.sort(key=lambda f: (FIGURE_AREAS.index(f.area), f.order))
 

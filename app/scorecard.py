@@ -27,6 +27,7 @@ class Row:
     url: str | None = None
     counted: bool = True
     amount: float | None = None
+    plain: bool = False  # a note among the rows: neither counted nor not
 
 
 def days(year: int, month: int | None) -> tuple[date, date]:

@@ -356,5 +356,114 @@ def test_every_registered_figure_has_its_test(app):
         ("proposals", "made"),
         ("proposals", "adopted"),
         ("proposals", "benefit"),
+        ("safety", "qualified_workers"),
+        ("rights", "raised"),
+        ("rights", "answered"),
+        ("rights", "acknowledged_on_time"),
+        ("rights", "satisfied"),
     }
     assert {(f.area, f.key) for f in registry().figures} == tested
+
+
+def test_qualified_workers(demo):
+    from app.models.gate import Post, PostHolder, Qualification
+
+    today = datetime.now(LOCAL_TZ).date()
+
+    def rate(workshop=None, day=today):
+        posts = db.session.scalars(select(Post).where(Post.active.is_(True))).all()
+        if workshop is not None:
+            posts = [p for p in posts if p.department_id in team_ids(workshop)]
+        ok: dict[int, bool] = {}
+        for post in posts:
+            holders = select(PostHolder).where(PostHolder.post_id == post.id)
+            for holder in db.session.scalars(holders):
+                user = db.session.get(User, holder.user_id)
+                since = holder.since or holder.created_at.astimezone(LOCAL_TZ).date()
+                if not user.active or since > day:
+                    continue
+                valid = {
+                    q.type_id
+                    for q in db.session.scalars(
+                        select(Qualification).where(Qualification.user_id == user.id)
+                    )
+                    # Today the gate's check does not ask when a qualification was issued;
+                    # a past day counts only what had been issued by then.
+                    if (day == today or q.issued_on <= day)
+                    and (q.revoked_at is None or q.revoked_at.astimezone(LOCAL_TZ).date() > day)
+                    and (q.valid_until is None or q.valid_until >= day)
+                }
+                required = {r.type_id for r in post.requirements}
+                ok[user.id] = ok.get(user.id, True) and required <= valid
+        return percent(sum(ok.values()), len(ok))
+
+    assert figure("safety", "qualified_workers") == rate() is not None
+    assert 0 < rate() < 100, "the demo has post holders who may and who may not work"
+    assert figure("safety", "qualified_workers", demo) == rate(demo)
+    if today.month > 1:  # a past month: as of its last day
+        found = next(f for f in registry().figures if f.key == "qualified_workers")
+        last = date(YEAR, today.month, 1) - timedelta(days=1)
+        assert found.compute(YEAR, last.month, None) == rate(day=last)
+
+
+def _appeals(workshop=None):
+    from app.models.appeals import Appeal
+
+    query = select(Appeal).where(
+        Appeal.raised_on >= date(YEAR, 1, 1), Appeal.raised_on < date(YEAR + 1, 1, 1)
+    )
+    if workshop is not None:
+        query = query.where(
+            Appeal.anonymous.is_(False), Appeal.department_id.in_(team_ids(workshop))
+        )
+    return db.session.scalars(query).all()
+
+
+def _suppressed_count(n):
+    return "不公开（少于3件）" if 0 < n < 3 else n
+
+
+def _suppressed_share(part, whole):
+    if any(0 < n < 3 for n in (part, whole, whole - part)):
+        return "不公开（少于3件）"
+    return percent(part, whole)
+
+
+def test_appeals_raised(demo):
+    assert figure("rights", "raised") == _suppressed_count(len(_appeals())) > 0
+    assert figure("rights", "raised", demo) == _suppressed_count(len(_appeals(demo)))
+
+
+def test_appeals_answered(demo):
+    def count(workshop=None):
+        return len([a for a in _appeals(workshop) if a.status.value in ("answered", "closed")])
+
+    assert figure("rights", "answered") == _suppressed_count(count())
+    assert figure("rights", "answered", demo) == _suppressed_count(count(demo))
+
+
+def test_appeals_acknowledged_on_time(demo):
+    today = datetime.now(LOCAL_TZ).date()
+
+    def rate(workshop=None):
+        judged = [a for a in _appeals(workshop) if a.acknowledged_at or a.acknowledge_by < today]
+        on_time = [
+            a
+            for a in judged
+            if a.acknowledged_at
+            and a.acknowledged_at.astimezone(LOCAL_TZ).date() <= a.acknowledge_by
+        ]
+        return _suppressed_share(len(on_time), len(judged)) if judged else None
+
+    assert figure("rights", "acknowledged_on_time") == rate()
+    assert figure("rights", "acknowledged_on_time", demo) == rate(demo)
+
+
+def test_appeals_rated_satisfied(demo):
+    def rate(workshop=None):
+        rated = [a for a in _appeals(workshop) if a.rating is not None]
+        happy = [a for a in rated if a.rating.value in ("satisfied", "partly")]
+        return _suppressed_share(len(happy), len(rated)) if rated else None
+
+    assert figure("rights", "satisfied") == rate()
+    assert figure("rights", "satisfied", demo) == rate(demo)

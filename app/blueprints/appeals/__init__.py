@@ -12,11 +12,12 @@ bp = Blueprint("appeals", __name__, template_folder="templates")
 
 
 def init_app(app):
-    from . import cards, demo, jobs, routes  # noqa: F401  (routes attach to bp)
+    from . import cards, demo, figures, jobs, routes  # noqa: F401  (routes attach to bp)
 
     app.register_blueprint(bp, url_prefix="/appeals")
     reg = registry(app)
     # No bar item: an entry on 我的 and, for the rights officer, a home card lead here.
+    figures.register(reg)
     reg.cards(cards.appeal_cards, order=65)
     reg.daily_job("appeals.overdue", jobs.alert_overdue)
     reg.demo(demo.load)

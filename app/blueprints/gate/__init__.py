@@ -10,13 +10,14 @@ bp = Blueprint("gate", __name__, template_folder="templates", static_folder="sta
 
 
 def init_app(app):
-    from . import cards, demo, jobs, offline, routes, sync  # noqa: F401
+    from . import cards, demo, figures, jobs, offline, routes, sync  # noqa: F401
     from .access import is_checker, is_officer
 
     app.register_blueprint(bp, url_prefix="/gate")
     app.add_template_global(is_checker, "gate_is_checker")
     app.add_template_global(is_officer, "gate_is_officer")
     reg = registry(app)
+    figures.register(reg)
     reg.cards(cards.gate_cards, order=45)
     reg.offline(offline.kit, stamp=offline.stamp)
     reg.sync_kind("gate_check", sync.sync_gate_check)

@@ -5,20 +5,20 @@ from io import BytesIO
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
-from app.features import FIGURE_AREAS, registry
+from app.features import FIGURE_AREAS
 from app.xlsx import text_safe
 
-from .scorecard import AREA_LABELS
+from .scorecard import AREA_LABELS, figures_for
 
 
-def yearly_workbook(year: int, department) -> BytesIO:
+def yearly_workbook(year: int, department, user) -> BytesIO:
     book = Workbook(write_only=True)
     for area in FIGURE_AREAS:
         sheet = book.create_sheet(str(AREA_LABELS[area])[:31])
         scope = department.full_name if department else _("Whole union")
         sheet.append(text_safe(sheet, [f"{year} · {scope}"]))
         sheet.append([_("Figure"), _("Year")] + [_("Month %(m)d", m=m) for m in range(1, 13)])
-        for figure in (f for f in registry().figures if f.area == area):
+        for figure in figures_for(user, area):
             values = [figure.compute(year, None, department)]
             values += [figure.compute(year, m, department) for m in range(1, 13)]
             sheet.append(text_safe(sheet, [str(figure.label)] + values))

@@ -37,7 +37,7 @@ def index():
     year, month, department = period
     return render_template(
         "reports/index.html",
-        areas=scorecard.areas(year, month, department),
+        areas=scorecard.areas(year, month, department, current_user),
         year=year,
         month=month,
         department=department,
@@ -55,6 +55,8 @@ def figure(area, key):
     found = scorecard.find(area, key)
     if found is None or found.rows is None:
         abort(404)
+    if not scorecard.visible(found, current_user):
+        return error_response(403, _("This figure is not shown to you."))
     year, month, department = period
     rows = found.rows(year, month, department)
     return render_template(
@@ -79,7 +81,7 @@ def yearly(year):
         return error_response(400, _("Choose a year from 2000 to 2100."))
     _year, _month, department = period
     return send_file(
-        export.yearly_workbook(year, department),
+        export.yearly_workbook(year, department, current_user),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         as_attachment=True,
         download_name=f"jianjia-{year}.xlsx",

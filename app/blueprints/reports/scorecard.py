@@ -21,6 +21,7 @@ AREA_LABELS = {
     "democracy": lazy_pgettext("scorecard", "Democracy"),
     "care": lazy_pgettext("scorecard", "Care"),
     "proposals": lazy_pgettext("scorecard", "Proposals"),
+    "rights": lazy_pgettext("scorecard", "Rights"),
 }
 
 
@@ -53,6 +54,15 @@ def period_from(args) -> tuple[int, int | None, Department | None]:
     return int(year_text), month, department
 
 
+def visible(figure, user) -> bool:
+    """Whether `user` (a reader of the scorecard) sees this figure: some are narrower."""
+    return figure.readers is None or bool(figure.readers(user))
+
+
+def figures_for(user, area: str) -> list:
+    return [f for f in registry().figures if f.area == area and visible(f, user)]
+
+
 def find(area: str, key: str):
     return next((f for f in registry().figures if f.area == area and f.key == key), None)
 
@@ -72,15 +82,17 @@ def link(figure, year, month, department) -> str | None:
     return None
 
 
-def areas(year, month, department) -> list[dict]:
-    """[{area, label, figures: [{figure, value, url}]}] in the areas' order."""
+def areas(year, month, department, user) -> list[dict]:
+    """[{area, label, withheld, figures: [{figure, value, url}]}] in the areas' order, the
+    figures `user` may see (`withheld`: how many of the area's they may not)."""
     out = []
     for area in FIGURE_AREAS:
-        figures = [f for f in registry().figures if f.area == area]
+        figures = figures_for(user, area)
         out.append(
             {
                 "area": area,
                 "label": AREA_LABELS[area],
+                "withheld": sum(f.area == area for f in registry().figures) - len(figures),
                 "figures": [
                     {
                         "figure": f,
@@ -97,6 +109,8 @@ def areas(year, month, department) -> list[dict]:
 def shown(value, unit: str) -> str:
     if value is None:
         return "—"
+    if isinstance(value, str):  # withheld, e.g. a suppressed small count
+        return value
     if unit == "percent":
         return f"{value:.1f}%"
     if unit == "score":

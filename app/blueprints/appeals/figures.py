@@ -1,0 +1,130 @@
+"""The appeals' figures on the 建家 scorecard (area 维护, "rights"): appeals raised, answered,
+acknowledged within target and rated satisfied, by the month they were raised in.
+
+Only the rights officers see them (`access.is_officer`: never management, even an organizer
+who is a department head). An anonymous appeal has no department: it counts only in the whole
+union's figures, and its rows say nothing of it but how many there are. Small counts are
+suppressed as the appeals statistics suppress them: a count from 1 to k - 1, and a share
+whose part, whole or rest is one, is shown as withheld, and so are the rows behind it.
+"""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.appeals import Appeal, AppealRating, AppealStatus
+from app.scorecard import Row, days, department_ids, local_day
+
+from . import access
+from .services import local_today
+from .statistics import K_DEFAULT
+
+K = K_DEFAULT
+ANSWERED = (AppealStatus.ANSWERED, AppealStatus.CLOSED)
+SATISFIED = (AppealRating.SATISFIED, AppealRating.PARTLY)
+
+
+def _raised(year, month, department) -> list[Appeal]:
+    first, after = days(year, month)
+    query = select(Appeal).where(Appeal.raised_on >= first, Appeal.raised_on < after)
+    if (ids := department_ids(department)) is not None:
+        query = query.where(Appeal.anonymous.is_(False), Appeal.department_id.in_(ids))
+    return db.session.scalars(query.order_by(Appeal.raised_on, Appeal.category)).all()
+
+
+def _acknowledged_on_time(appeal) -> bool:
+    return appeal.acknowledged_at is not None and (
+        local_day(appeal.acknowledged_at) <= appeal.acknowledge_by
+    )
+
+
+# Each figure: which appeals it is about, and which of them count (None: a count).
+def _acknowledgement(appeals):
+    today = local_today()
+    judged = [a for a in appeals if a.acknowledged_at is not None or a.acknowledge_by < today]
+    return judged, _acknowledged_on_time
+
+
+def _rating(appeals):
+    return [a for a in appeals if a.rating is not None], lambda a: a.rating in SATISFIED
+
+
+def _all(appeals):
+    return appeals, None
+
+
+def _answered(appeals):
+    return [a for a in appeals if a.status in ANSWERED], None
+
+
+def _small(n: int) -> bool:
+    return 0 < n < K
+
+
+def withheld() -> str:
+    return _("withheld (fewer than %(k)d)", k=K)
+
+
+def _figure(select_appeals, unit):
+    def compute(year, month, department):
+        appeals, counts = select_appeals(_raised(year, month, department))
+        if counts is None:
+            return withheld() if _small(len(appeals)) else len(appeals)
+        if not appeals:
+            return None
+        part = sum(bool(counts(a)) for a in appeals)
+        if _small(len(appeals)) or _small(part) or _small(len(appeals) - part):
+            return withheld()
+        return round(100 * part / len(appeals), 1)
+
+    def rows(year, month, department):
+        if isinstance(compute(year, month, department), str):
+            return [Row(_("Withheld so that no one can be identified."), plain=True)]
+        appeals, counts = select_appeals(_raised(year, month, department))
+        named = [a for a in appeals if not a.anonymous]
+        out = [
+            Row(
+                f"{a.raised_on:%Y-%m} · {a.category.label}",
+                None,
+                bool(counts(a)) if counts else True,
+            )
+            for a in named
+        ]
+        if len(named) < len(appeals):
+            anonymous = len(appeals) - len(named)
+            shown = withheld() if _small(anonymous) else str(anonymous)
+            out.append(Row(_("Anonymous appeals: %(n)s", n=shown), plain=True))
+        return out
+
+    return {"compute": compute, "rows": rows, "unit": unit}
+
+
+NOTE = _l(
+    "By the month raised. Anonymous appeals count only for the whole union; small counts "
+    "are withheld."
+)
+
+
+def register(reg) -> None:
+    figures = (
+        ("raised", _l("Appeals raised"), _all, "count"),
+        (
+            "acknowledged_on_time",
+            _l("Appeals acknowledged in time (%)"),
+            _acknowledgement,
+            "percent",
+        ),
+        ("answered", _l("Appeals answered"), _answered, "count"),
+        ("satisfied", _l("Answers rated satisfied or partly (%)"), _rating, "percent"),
+    )
+    for order, (key, label, select_appeals, unit) in enumerate(figures, start=1):
+        reg.figure(
+            "rights",
+            key,
+            label,
+            order=10 * order,
+            note=NOTE,
+            readers=access.is_officer,
+            **_figure(select_appeals, unit),
+        )

@@ -1,0 +1,108 @@
+"""The gate's figure on the 建家 scorecard: the share of post holders who may work on their
+post(s), judged by the gate's own verdict (`queries.verdict`) as of the period's end (today
+for the current period, where it is the gate report's own count)."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import User
+from app.models.gate import PostHolder, Qualification
+from app.scorecard import Row, days, department_ids, local_day
+
+from . import queries
+
+
+def _statuses_on(user_ids, day) -> dict:
+    """`queries.statuses` as it stood on `day`: qualifications issued by then, revoked only
+    when revoked by then."""
+    best = defaultdict(dict)
+    if not user_ids:
+        return best
+    rows = db.session.execute(
+        select(
+            Qualification.user_id,
+            Qualification.type_id,
+            Qualification.valid_until,
+            Qualification.revoked_at,
+            Qualification.revoke_reason,
+        ).where(Qualification.user_id.in_(list(user_ids)), Qualification.issued_on <= day)
+    )
+    for user_id, type_id, until, revoked_at, reason in rows:
+        have = best[user_id].get(type_id)
+        if revoked_at is not None and local_day(revoked_at) <= day:
+            if have is None:
+                best[user_id][type_id] = queries.TypeStatus(until, reason or "")
+            continue
+        if have is None or have.revoked is not None or queries._later(until, have.until):
+            best[user_id][type_id] = queries.TypeStatus(until)
+    return best
+
+
+def _past_report(ids, day) -> list[tuple[User, bool]]:
+    """(holder, may work on every post they held) on a past `day`, for today's posts and
+    their requirements."""
+    posts = {p.id: p for p in db.session.scalars(queries.posts_query(ids)).unique()}
+    holders = [
+        h
+        for h in db.session.scalars(
+            select(PostHolder)
+            .join(User, User.id == PostHolder.user_id)
+            .where(PostHolder.post_id.in_(list(posts) or [-1]), User.active.is_(True))
+            .options(joinedload(PostHolder.user))
+        )
+        if (h.since or local_day(h.created_at)) <= day
+    ]
+    held = _statuses_on({h.user_id for h in holders}, day)
+    allowed: dict[int, bool] = {}
+    people = {}
+    for h in holders:
+        people[h.user_id] = h.user
+        ok = queries.verdict(held.get(h.user_id, {}), posts[h.post_id].required_types, day)
+        allowed[h.user_id] = allowed.get(h.user_id, True) and ok.allowed
+    return [(people[i], allowed[i]) for i in people]
+
+
+def qualified_workers(year, month, department):
+    """One row per post holder (each person once), counted when they may work on every post
+    they hold, as of the period's last day or today, whichever is earlier."""
+    first, after = days(year, month)
+    today = queries.local_today()
+    if first > today:
+        return []
+    day = min(after - timedelta(days=1), today)
+    ids = department_ids(department)
+    ids = set(ids) if ids is not None else None
+    if day >= today:
+        reports = queries.report(ids, today)
+        refused = {r.user.id for p in reports for r in p.refused}
+        people = {r.user.id: r.user for p in reports for r in p.rows}
+        holders = [(u, u.id not in refused) for u in people.values()]
+    else:
+        holders = _past_report(ids, day)
+    holders.sort(key=lambda pair: (pair[0].employee_no, pair[0].id))
+    return [
+        Row(f"{u.employee_no} {u.name}", url_for("gate.worker", user_id=u.id), ok)
+        for u, ok in holders
+    ]
+
+
+def register(reg) -> None:
+    reg.figure(
+        "safety",
+        "qualified_workers",
+        _l("Post holders qualified for their posts (%)"),
+        rows=qualified_workers,
+        unit="percent",
+        order=80,
+        note=_l(
+            "As of the period's last day (today for the current period), by the gate's "
+            "check: every required qualification held, not expired, not revoked; posts and "
+            "their requirements as they are today."
+        ),
+    )
