@@ -324,7 +324,7 @@ def test_documents_go_to_the_one_store_and_download_under_their_own_name(
     key = f"congress/{attachment.stored_name[:2]}/{attachment.stored_name}"
     if bucket:
         keys = {o["Key"] for o in s3.list_objects_v2(Bucket="workers-home-test")["Contents"]}
-        assert keys == {f"uploads/{key}"}
+        assert f"uploads/{key}" in keys
     else:
         assert (storage.backend().root / key).read_bytes() == _docx(b"welfare")
 

@@ -47,7 +47,7 @@ class StepForm(FlaskForm):
 
 class RatingForm(FlaskForm):
     rating = RadioField(_l("How was the answer"), validate_choice=False)
-    rating_note = TextAreaField(_l("Comment (optional)"), render_kw={"rows": 2})
+    rating_note = TextAreaField(_l("Comment on the answer (optional)"), render_kw={"rows": 2})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
