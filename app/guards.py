@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
+from app.errors import ValidationFailed
+
 # The largest value of a signed 32-bit INTEGER column (ids, counts) on both databases.
 MAX_ID = 2**31 - 1
 # No list has this many pages; a larger number is a typing slip or a probe.
@@ -64,6 +66,19 @@ def parse_id(value) -> int | None:
         value = int(value)
     if not isinstance(value, int) or not 1 <= value <= MAX_ID:
         return None
+    return value
+
+
+def clean_text(value, field: str, *, limit: int, required: str | None = None) -> str:
+    """Strip a text; refuse NUL bytes, over-long text and (when `required`) an empty one."""
+    value = "" if value is None else str(value)
+    if "\x00" in value:
+        raise ValidationFailed.on(field, _("The text contains a character that is not allowed."))
+    value = value.strip()
+    if required and not value:
+        raise ValidationFailed.on(field, required)
+    if len(value) > limit:
+        raise ValidationFailed.on(field, _("At most %(n)d characters.", n=limit))
     return value
 
 

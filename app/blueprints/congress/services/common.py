@@ -1,25 +1,10 @@
-"""Input checks every congress service shares."""
+"""Dates and row locks every congress service shares (texts: `app.guards.clean_text`)."""
 
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import update
 
-from app.errors import ValidationFailed
 from app.extensions import db
-
-
-def clean_text(value, field: str, *, limit: int, required: str | None = None) -> str:
-    """Strip a text; refuse NUL bytes, over-long text and (when `required`) an empty one."""
-    value = "" if value is None else str(value)
-    if "\x00" in value:
-        raise ValidationFailed.on(field, _("The text contains a character that is not allowed."))
-    value = value.strip()
-    if required and not value:
-        raise ValidationFailed.on(field, required)
-    if len(value) > limit:
-        raise ValidationFailed.on(field, _("At most %(n)d characters.", n=limit))
-    return value
 
 
 def today() -> date:

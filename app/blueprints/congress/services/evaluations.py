@@ -27,9 +27,10 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
 
 from app.blueprints.congress.access import MANAGERS, delegate_of, in_departments, is_manager
-from app.blueprints.congress.services.common import clean_text, lock_row
+from app.blueprints.congress.services.common import lock_row
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
+from app.guards import clean_text
 from app.models import Department, User
 from app.models._types import utcnow
 from app.models.congress import (

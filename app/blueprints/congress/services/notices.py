@@ -10,11 +10,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import storage
 from app.blueprints.congress.access import in_departments, is_manager
-from app.blueprints.congress.services.common import clean_text, today
+from app.blueprints.congress.services.common import today
 from app.blueprints.notify.services import notify
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
-from app.guards import parse_id
+from app.guards import clean_text, parse_id
 from app.jobs import path_for
 from app.models import Department, User
 from app.models._types import utcnow

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from app import storage
 from app.blueprints.congress.access import is_manager, manager_ids
-from app.blueprints.congress.services.common import clean_text, today
+from app.blueprints.congress.services.common import today
 from app.blueprints.notify.services import notify
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
+from app.guards import clean_text
 from app.jobs import path_for
 from app.models import Department, User
 from app.models._types import utcnow

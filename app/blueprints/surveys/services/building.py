@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
+from app.guards import clean_text
 from app.models._types import utcnow
 from app.models.surveys import Audience, QuestionKind, Survey, SurveyOption, SurveyQuestion
 from app.services import audit
 
 from ..access import is_manager
-from .common import clean_text
 
 MIN_K = 3
 MAX_QUESTIONS = 40

@@ -9,11 +9,10 @@ from sqlalchemy import select
 from app.blueprints.notify.services import notify
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
+from app.guards import clean_text
 from app.models._types import utcnow
 from app.models.activities import Activity, Participation
 from app.models.surveys import ActivityRating
-
-from .common import clean_text
 
 
 def checked_in(user, activity: Activity) -> bool:

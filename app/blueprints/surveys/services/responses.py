@@ -22,6 +22,7 @@ from sqlalchemy import delete, insert, select, update
 
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
+from app.guards import clean_text
 from app.models._types import utcnow
 from app.models.surveys import (
     QuestionKind,
@@ -33,7 +34,6 @@ from app.models.surveys import (
 )
 
 from ..access import in_audience
-from .common import clean_text
 
 TEXT_LIMIT = 500
 _shuffle = random.SystemRandom().shuffle
