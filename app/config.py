@@ -6,8 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The union's clock: days, months and the daily jobs' hour are Shanghai's.
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def _load_dotenv(path: Path) -> None:

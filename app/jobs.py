@@ -30,9 +30,10 @@ from huey.storage import BaseStorage, RedisStorage, SqliteStorage
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.config import LOCAL_TZ
+
 log = logging.getLogger(__name__)
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 # 08:00 in Shanghai: reminders arrive at the start of the working day, not in the night.
 DAILY_JOBS_AT = (8, 0)
 

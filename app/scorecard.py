@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from app.config import LOCAL_TZ
 from app.extensions import db
-from app.jobs import LOCAL_TZ
 from app.models import Department
 
 
