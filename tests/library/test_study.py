@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 
 from app.blueprints.gate.queries import statuses, verdict
 from app.blueprints.library import services
-from app.blueprints.proposals.services.common import local_today
 from app.models import Role
 from app.models._types import utcnow
 from app.models.activities import ActivityKind
 from app.models.gate import Qualification
 from app.models.library import AttemptAnswer, DailyAnswer, ExamAttempt
+from app.services.inputs import local_today
 from tests.activities.factories import make_activity
 from tests.factories import make_user
 from tests.helpers import text

@@ -72,7 +72,7 @@ def cast(app):
 
 def advance(cast, state: str, **fields) -> Proposal:
     """A proposal of the cast's proposer (with a co-proposer at 40 %), taken to `state`."""
-    from app.blueprints.proposals.services.common import local_today
+    from app.services.inputs import local_today
 
     data = {
         **COMPLETE,

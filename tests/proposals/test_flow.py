@@ -6,9 +6,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app.blueprints.proposals.jobs import alert_overdue
-from app.blueprints.proposals.services.common import local_today
 from app.models import Notification
 from app.models.proposals import Proposal, ProposalStatus
+from app.services.inputs import local_today
 from tests.helpers import text
 from tests.proposals.conftest import COMPLETE, advance
 

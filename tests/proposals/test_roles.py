@@ -14,8 +14,8 @@ from PIL import Image
 
 from app import storage
 from app.blueprints.proposals.services import photo_row
-from app.blueprints.proposals.services.common import local_today
 from app.extensions import db as _db
+from app.services.inputs import local_today
 from tests.proposals.conftest import COMPLETE, advance
 
 ROLES = ["member", "inspector", "safety_officer", "organizer", "care_officer", "admin"]

@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.blueprints.activities.queries import can_manage
-from app.blueprints.proposals.services.common import number, text
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models.activities import Activity, ActivityKind
 from app.models.competitions import CompetitionBrief, CompetitionRule, PointSource
 from app.services import audit
+from app.services.inputs import number, text
 
 MAX_POINTS = 10000
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Role, User
 from app.models.proposals import Proposal
+from app.services.inputs import local_today
 from app.services.users import create_user
 
 from . import services
-from .services.common import local_today
 
 # employee number, name, department path
 MEMBERS = [

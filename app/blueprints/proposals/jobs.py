@@ -8,8 +8,7 @@ from app.blueprints.notify.services import notify
 from app.extensions import db
 from app.jobs import path_for
 from app.models.proposals import Proposal, ProposalStatus
-
-from .services.common import local_today
+from app.services.inputs import local_today
 
 
 def alert_overdue(today=None) -> int:

@@ -26,8 +26,7 @@ from app.models.proposals import (
     ProposalAuthor,
     ProposalStatus,
 )
-
-from .services.common import local_zone
+from app.services.inputs import local_zone
 
 
 @dataclass

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.blueprints.proposals.services.common import local_today
 from app.errors import submit
 from app.extensions import db
 from app.models.library import Exam, ExamAttempt, Question, QuestionBank, QuestionKind
+from app.services.inputs import local_today
 
 from .. import bp, permissions, qualifications, queries, services
 

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.blueprints.notify.services import notify
-from app.blueprints.proposals.services.common import choice, text
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.guards import parse_id
@@ -21,6 +20,7 @@ from app.models.library import (
 )
 from app.models.safety import Area
 from app.services import audit
+from app.services.inputs import choice, text
 
 from .. import permissions, posts
 

@@ -11,13 +11,6 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.blueprints.proposals.services.common import (
-    choice,
-    local_today,
-    local_zone,
-    text,
-    whole,
-)
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.guards import parse_id
@@ -31,6 +24,13 @@ from app.models.library import (
     QuestionKind,
 )
 from app.services import audit
+from app.services.inputs import (
+    choice,
+    local_today,
+    local_zone,
+    text,
+    whole,
+)
 
 from .. import permissions, qualifications
 

@@ -14,11 +14,11 @@ from app.guards import parse_id
 from app.models import Department
 from app.models.proposals import DepartmentHead
 from app.rendering import page_or_fragment
+from app.services.inputs import local_today
 
 from .. import bp, permissions, queries, services, statistics
 from ..export import statistics_xlsx
 from ..forms import HeadsForm, WeightsForm
-from ..services.common import local_today
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

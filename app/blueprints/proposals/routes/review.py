@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from app.errors import form_status, submit
 from app.extensions import db
 from app.rendering import page_or_fragment
+from app.services.inputs import local_today
 
 from .. import bp, permissions, queries, services
 from ..forms import (
@@ -20,7 +21,6 @@ from ..forms import (
     RevokeForm,
     ScoreForm,
 )
-from ..services.common import local_today
 from ..services.drafting import proposal_photos
 from .helpers import refused, visible_proposal
 

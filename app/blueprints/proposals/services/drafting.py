@@ -23,9 +23,10 @@ from app.models.proposals import (
     ProposalStatus,
 )
 from app.services import audit
+from app.services.inputs import by_employee_no, check_client_id, choice, moment, text
 
 from .. import permissions
-from .common import by_employee_no, check_client_id, choice, moment, text, workshop_of
+from .common import workshop_of
 
 MAX_COAUTHORS = 9
 TEXTS = ("current_state", "proposed_change", "expected_effect")

@@ -25,9 +25,9 @@ from app.models.proposals import (
     RubricWeight,
 )
 from app.services import audit
+from app.services.inputs import choice, day, local_today, number, person, text
 
 from .. import permissions
-from .common import choice, day, local_today, number, person, text
 from .drafting import change_status, tell_proposers
 
 MAX_BENEFIT = Decimal("100000000000")  # 元 a year: far above any one proposal
@@ -270,7 +270,7 @@ def set_weights(user, data) -> dict[Criterion, int]:
     if not permissions.is_committee(user):
         raise Refused(_("Only the review committee sets the rubric."), 403)
     errors: dict[str, list[str]] = {}
-    from .common import whole
+    from app.services.inputs import whole
 
     chosen = {c: whole(data, f"weight_{c.value}", errors, low=0, high=100) for c in Criterion}
     if not errors and sum(chosen.values()) != 100:

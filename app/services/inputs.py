@@ -1,0 +1,177 @@
+"""Reading a service's input (a form's data or an outbox record's): text, choices, numbers,
+dates, people, the capture time. Each helper adds its field's message (in the user's language)
+to `errors` instead of raising, so one answer lists everything that is wrong. Used by the
+proposals and library services."""
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.models import User
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+
+
+def local_today() -> date:
+    return datetime.now(local_zone()).date()
+
+
+def _add(errors: dict, key: str, message) -> None:
+    errors.setdefault(key, []).append(str(message))
+
+
+def raw(data, key: str):
+    value = data.get(key) if hasattr(data, "get") else None
+    return value
+
+
+def text(data, key: str, errors: dict, *, required=False, max_len=4000) -> str:
+    value = raw(data, key)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        _add(errors, key, _("This is not text."))
+        return ""
+    value = value.strip()
+    if "\x00" in value:
+        _add(errors, key, _("This text contains a NUL character; remove it and try again."))
+        return ""
+    if required and not value:
+        _add(errors, key, _("This field is required."))
+    elif len(value) > max_len:
+        _add(errors, key, _("Use at most %(max)d characters.", max=max_len))
+    return value
+
+
+def choice(data, key: str, enum_cls, errors: dict, *, required=True):
+    value = raw(data, key)
+    if value in (None, ""):
+        if required:
+            _add(errors, key, _("Choose one."))
+        return None
+    try:
+        return enum_cls(str(value))
+    except ValueError:
+        _add(errors, key, _("Choose one of the options given."))
+        return None
+
+
+def number(data, key: str, errors: dict, *, low, high, required=True, places=2) -> Decimal | None:
+    """A decimal number within [low, high]; the message names the bounds."""
+    value = raw(data, key)
+    if isinstance(value, str):
+        value = value.strip().replace(",", "").replace("，", "")
+    if value in (None, ""):
+        if required:
+            _add(errors, key, _("This field is required."))
+        return None
+    if isinstance(value, bool):
+        value = "x"
+    try:
+        parsed = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        _add(errors, key, _("Enter a number."))
+        return None
+    if not parsed.is_finite():
+        _add(errors, key, _("Enter a number."))
+        return None
+    if parsed < low or parsed > high:
+        _add(errors, key, _("Enter a number from %(low)s to %(high)s.", low=low, high=high))
+        return None
+    return parsed.quantize(Decimal(1).scaleb(-places))
+
+
+def whole(data, key: str, errors: dict, *, low, high, required=True) -> int | None:
+    value = raw(data, key)
+    if isinstance(value, str):
+        value = value.strip().rstrip("%").strip()
+    if value in (None, ""):
+        if required:
+            _add(errors, key, _("This field is required."))
+        return None
+    try:
+        parsed = int(str(value))
+    except ValueError:
+        _add(errors, key, _("Enter a whole number."))
+        return None
+    if not low <= parsed <= high:
+        _add(errors, key, _("Enter a whole number from %(low)d to %(high)d.", low=low, high=high))
+        return None
+    return parsed
+
+
+def day(data, key: str, errors: dict, *, required=True, not_before: date | None = None):
+    value = raw(data, key)
+    if isinstance(value, date):
+        parsed = value
+    elif value in (None, ""):
+        if required:
+            _add(errors, key, _("Choose a date."))
+        return None
+    else:
+        try:
+            parsed = date.fromisoformat(str(value).strip())
+        except ValueError:
+            _add(errors, key, _("This is not a valid date."))
+            return None
+    if not_before is not None and parsed < not_before:
+        _add(errors, key, _("Choose a date from today on."))
+        return None
+    return parsed
+
+
+def person(data, key: str, errors: dict, *, required=True) -> User | None:
+    value = raw(data, key)
+    if value in (None, ""):
+        if required:
+            _add(errors, key, _("Choose one."))
+        return None
+    try:
+        user = db.session.get(User, int(value))
+    except (TypeError, ValueError):
+        user = None
+    if user is None or not user.active:
+        _add(errors, key, _("Choose one of the options given."))
+        return None
+    return user
+
+
+def by_employee_no(value) -> User | None:
+    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+        return None
+    return db.session.scalar(
+        select(User).where(User.employee_no == value.strip(), User.active.is_(True))
+    )
+
+
+def check_client_id(client_id) -> str | None:
+    if client_id in (None, ""):
+        return None
+    try:
+        return str(uuid.UUID(str(client_id)))
+    except ValueError:
+        raise ValidationFailed({"id": [_("This record has no valid id.")]}) from None
+
+
+def moment(value) -> datetime:
+    """The phone's capture time as aware UTC; missing means now, far future means a day on."""
+    now = datetime.now(UTC)
+    if value is None:
+        return now
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationFailed({"captured_at": [_("This is not a valid time.")]}) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=local_zone())
+    return min(value.astimezone(UTC), now + timedelta(days=1))
