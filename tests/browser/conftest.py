@@ -254,7 +254,10 @@ def wait_for_service_worker(page):
     context's cookies, and a response landing late sets them again (after a test cleared them).
     """
     wait_until(
-        page,
-        """async () => (await navigator.serviceWorker.ready).active.state === "activated"
-            && !!navigator.serviceWorker.controller""",
+        page, 'async () => (await navigator.serviceWorker.ready).active.state === "activated"'
     )
+    if not page.evaluate("() => !!navigator.serviceWorker.controller"):
+        # A page whose navigation began before the worker activated is not taken by its
+        # clients.claim(), which ran before the page existed; the next load is controlled.
+        page.reload()
+    wait_until(page, "async () => !!navigator.serviceWorker.controller")
