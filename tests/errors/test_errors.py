@@ -19,6 +19,8 @@ MESSAGES = {  # i18n
     500: "服务器出了点问题，您填写的内容未保存，请再试一次。",
 }
 
+pytestmark = pytest.mark.own_app
+
 
 @pytest.fixture
 def app(app):
