@@ -5,8 +5,7 @@ subprocess; nothing in `app/` reads a switch for it.
 """
 
 from app import create_app
-from tests.testkit import init_app
+from tests.testkit import LIVE_PASSWORD_HASH, init_app
 
-# Accounts are made by the tests through `flask users create`: a cheap hash keeps that fast.
-app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})
+app = create_app({"PASSWORD_HASH_METHOD": LIVE_PASSWORD_HASH})
 init_app(app)
