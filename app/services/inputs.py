@@ -1,7 +1,7 @@
 """Reading a service's input (a form's data or an outbox record's): text, choices, numbers,
-dates, people, the capture time. Each helper adds its field's message (in the user's language)
-to `errors` instead of raising, so one answer lists everything that is wrong. Used by the
-proposals and library services."""
+dates, people, the capture time, and the union's calendar day. Each helper adds its field's
+message (in the user's language) to `errors` instead of raising, so one answer lists everything
+that is wrong. Used by the proposals, library, safety and care services."""
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -18,6 +18,7 @@ from app.models import User
 
 
 def local_zone() -> ZoneInfo:
+    """The union's clock (Shanghai): every feature's days, months and deadlines are in it."""
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
 
 
@@ -25,7 +26,7 @@ def local_today() -> date:
     return datetime.now(local_zone()).date()
 
 
-def _add(errors: dict, key: str, message) -> None:
+def add_error(errors: dict, key: str, message) -> None:
     errors.setdefault(key, []).append(str(message))
 
 
@@ -39,16 +40,16 @@ def text(data, key: str, errors: dict, *, required=False, max_len=4000) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        _add(errors, key, _("This is not text."))
+        add_error(errors, key, _("This is not text."))
         return ""
     value = value.strip()
     if "\x00" in value:
-        _add(errors, key, _("This text contains a NUL character; remove it and try again."))
+        add_error(errors, key, _("This text contains a NUL character; remove it and try again."))
         return ""
     if required and not value:
-        _add(errors, key, _("This field is required."))
+        add_error(errors, key, _("This field is required."))
     elif len(value) > max_len:
-        _add(errors, key, _("Use at most %(max)d characters.", max=max_len))
+        add_error(errors, key, _("Use at most %(max)d characters.", max=max_len))
     return value
 
 
@@ -56,12 +57,12 @@ def choice(data, key: str, enum_cls, errors: dict, *, required=True):
     value = raw(data, key)
     if value in (None, ""):
         if required:
-            _add(errors, key, _("Choose one."))
+            add_error(errors, key, _("Choose one."))
         return None
     try:
         return enum_cls(str(value))
     except ValueError:
-        _add(errors, key, _("Choose one of the options given."))
+        add_error(errors, key, _("Choose one of the options given."))
         return None
 
 
@@ -72,20 +73,20 @@ def number(data, key: str, errors: dict, *, low, high, required=True, places=2) 
         value = value.strip().replace(",", "").replace("，", "")
     if value in (None, ""):
         if required:
-            _add(errors, key, _("This field is required."))
+            add_error(errors, key, _("This field is required."))
         return None
     if isinstance(value, bool):
         value = "x"
     try:
         parsed = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        _add(errors, key, _("Enter a number."))
+        add_error(errors, key, _("Enter a number."))
         return None
     if not parsed.is_finite():
-        _add(errors, key, _("Enter a number."))
+        add_error(errors, key, _("Enter a number."))
         return None
     if parsed < low or parsed > high:
-        _add(errors, key, _("Enter a number from %(low)s to %(high)s.", low=low, high=high))
+        add_error(errors, key, _("Enter a number from %(low)s to %(high)s.", low=low, high=high))
         return None
     return parsed.quantize(Decimal(1).scaleb(-places))
 
@@ -96,15 +97,17 @@ def whole(data, key: str, errors: dict, *, low, high, required=True) -> int | No
         value = value.strip().rstrip("%").strip()
     if value in (None, ""):
         if required:
-            _add(errors, key, _("This field is required."))
+            add_error(errors, key, _("This field is required."))
         return None
     try:
         parsed = int(str(value))
     except ValueError:
-        _add(errors, key, _("Enter a whole number."))
+        add_error(errors, key, _("Enter a whole number."))
         return None
     if not low <= parsed <= high:
-        _add(errors, key, _("Enter a whole number from %(low)d to %(high)d.", low=low, high=high))
+        add_error(
+            errors, key, _("Enter a whole number from %(low)d to %(high)d.", low=low, high=high)
+        )
         return None
     return parsed
 
@@ -115,16 +118,16 @@ def day(data, key: str, errors: dict, *, required=True, not_before: date | None 
         parsed = value
     elif value in (None, ""):
         if required:
-            _add(errors, key, _("Choose a date."))
+            add_error(errors, key, _("Choose a date."))
         return None
     else:
         try:
             parsed = date.fromisoformat(str(value).strip())
         except ValueError:
-            _add(errors, key, _("This is not a valid date."))
+            add_error(errors, key, _("This is not a valid date."))
             return None
     if not_before is not None and parsed < not_before:
-        _add(errors, key, _("Choose a date from today on."))
+        add_error(errors, key, _("Choose a date from today on."))
         return None
     return parsed
 
@@ -133,14 +136,14 @@ def person(data, key: str, errors: dict, *, required=True) -> User | None:
     value = raw(data, key)
     if value in (None, ""):
         if required:
-            _add(errors, key, _("Choose one."))
+            add_error(errors, key, _("Choose one."))
         return None
     try:
         user = db.session.get(User, int(value))
     except (TypeError, ValueError):
         user = None
     if user is None or not user.active:
-        _add(errors, key, _("Choose one of the options given."))
+        add_error(errors, key, _("Choose one of the options given."))
         return None
     return user
 

@@ -6,8 +6,7 @@
 - Everyone sees the honours awarded (the board) and their own on 我的.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -23,13 +22,10 @@ from app.models import Role, User
 from app.models._types import utcnow
 from app.models.honours import Honour, HonourStatus, HonourTitle
 from app.models.proposals import DepartmentHead
+from app.services.inputs import local_today
 
 UNION = (Role.ORGANIZER, Role.ADMIN)
 MAX_TEXT = 2000
-
-
-def local_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 def is_union(user) -> bool:

@@ -22,6 +22,7 @@ from app.models.care import (
     FileStatus,
 )
 from app.services import audit
+from app.services.inputs import check_client_id
 
 from .. import parse
 from .common import check, require_officer
@@ -194,7 +195,7 @@ def sign_off(user, data, client_id=None, captured_at=None) -> tuple[CampaignReci
     """`recipient_id` and `confirmation` (the recipient's name or last four digits of their
     employee number). Returns (recipient, signed now)."""
     require_officer(user)
-    client_id = parse.client_id(client_id)
+    client_id = check_client_id(client_id)
     if client_id is not None:
         found = db.session.scalar(
             select(CampaignRecipient).where(CampaignRecipient.client_id == client_id)

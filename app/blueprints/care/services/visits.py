@@ -21,6 +21,7 @@ from app.models.care import (
     VisitPlan,
 )
 from app.services import audit
+from app.services.inputs import check_client_id
 
 from .. import parse
 from . import attachments
@@ -138,7 +139,7 @@ def record_visit(user, data, photos=(), client_id=None, captured_at=None) -> tup
     `visited_on`, `visitors` (who went), `given`, `amount` (yuan), `situation`, `needs`.
     What was given becomes support on the file. Returns (visit, created)."""
     require_officer(user)
-    client_id = parse.client_id(client_id)
+    client_id = check_client_id(client_id)
     if (found := _existing(client_id, user)) is not None:
         return found, False
     errors: dict = {}

@@ -9,12 +9,12 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.blueprints.activities.queries import local_today
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models._types import utcnow
 from app.models.gate import Qualification, QualificationSource, QualificationType
 from app.services import audit
+from app.services.inputs import local_today
 
 # `valid_until=BY_TYPE`: the type's validity period counted from `issued_on`.
 BY_TYPE = object()

@@ -1,11 +1,8 @@
 """Helpers shared by the safety services: errors, input parsing, the local calendar."""
 
 import contextlib
-import uuid
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from app import storage
@@ -13,6 +10,11 @@ from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.guards import parse_id
 from app.models.hazards import Photo
+from app.services.inputs import check_client_id as check_client_id
+from app.services.inputs import choice as choice
+from app.services.inputs import local_today as local_today
+from app.services.inputs import local_zone
+from app.services.inputs import text as text
 
 __all__ = ["ValidationFailed", "Refused", "Conflict", "MaxLength"]
 
@@ -28,40 +30,8 @@ class MaxLength:
     TEXT = 4000  # what a hazard or violation is, a suggestion and its answer
 
 
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
-def local_today() -> date:
-    return datetime.now(local_zone()).date()
-
-
 def local_date(moment: datetime) -> date:
     return moment.astimezone(local_zone()).date()
-
-
-def text(
-    data, key: str, errors: dict, *, required=False, max_len=MaxLength.TEXT, label=None
-) -> str:
-    value = (data.get(key) or "").strip() if isinstance(data.get(key) or "", str) else ""
-    if required and not value:
-        errors.setdefault(key, []).append(_("This field is required."))
-    elif len(value) > max_len:
-        errors.setdefault(key, []).append(_("Use at most %(max)d characters.", max=max_len))
-    return value
-
-
-def choice(data, key: str, enum_cls, errors: dict, *, required=True):
-    raw = (data.get(key) or "").strip() if isinstance(data.get(key), str) else data.get(key)
-    if not raw:
-        if required:
-            errors.setdefault(key, []).append(_("Choose one."))
-        return None
-    try:
-        return enum_cls(raw)
-    except ValueError:
-        errors.setdefault(key, []).append(_("Choose one of the options given."))
-        return None
 
 
 def record_id(data, key: str, model, errors: dict, *, required=True, where=None):
@@ -77,15 +47,6 @@ def record_id(data, key: str, model, errors: dict, *, required=True, where=None)
         errors.setdefault(key, []).append(_("Choose one of the options given."))
         return None
     return row
-
-
-def check_client_id(client_id) -> str | None:
-    if client_id in (None, ""):
-        return None
-    try:
-        return str(uuid.UUID(str(client_id)))
-    except ValueError:
-        raise ValidationFailed({"id": [_("This record has no valid id.")]}) from None
 
 
 # No record of this app is older: a time before it is a phone clock that was never set.
