@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, joinedload
 
-from app.blueprints.activities.queries import confirmed_participants, round_scores
+from app.blueprints.activities.queries import confirmed_participants, ranked, round_scores
 from app.extensions import db
 from app.models import Department, User
 from app.models.activities import Activity, ActivityKind, CompetitionMode, Participation
@@ -334,11 +334,4 @@ def leaderboard(activity: Activity) -> tuple[list[Standing], list[Standing]]:
 
 
 def _ranked(standings: list[Standing]) -> list[Standing]:
-    standings = [s for s in standings if s.total or s.entries or s.organizer]
-    standings.sort(key=lambda s: (-s.total, s.name))
-    for index, standing in enumerate(standings):
-        previous = standings[index - 1] if index else None
-        standing.rank = (
-            previous.rank if previous and previous.total == standing.total else index + 1
-        )
-    return standings
+    return ranked([s for s in standings if s.total or s.entries or s.organizer])
