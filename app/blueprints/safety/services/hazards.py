@@ -14,7 +14,7 @@ from app.blueprints.notify import triggers
 from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.jobs import path_for
-from app.models import Role, User, UserRole
+from app.models import Role, User
 from app.models.hazards import (
     Category,
     Hazard,
@@ -26,6 +26,7 @@ from app.models.hazards import (
 from app.models.safety import Area, Patrol, PatrolAnswer
 from app.services import audit
 from app.services import batch as lookups
+from app.services.roles import holder_ids
 from app.storage import prepare_uploads
 
 from .. import permissions
@@ -249,13 +250,7 @@ def hazard_recipients(hazard: Hazard, event: HazardEvent) -> set[int]:
 
 
 def _safety_officers() -> frozenset[int]:
-    return frozenset(
-        db.session.scalars(
-            select(UserRole.user_id)
-            .join(User, User.id == UserRole.user_id)
-            .where(UserRole.role == Role.SAFETY_OFFICER, User.active.is_(True))
-        )
-    )
+    return frozenset(holder_ids(Role.SAFETY_OFFICER))
 
 
 def announce_hazard_change(hazard: Hazard, event: HazardEvent) -> set[int]:
