@@ -22,6 +22,7 @@ from app.models.safety import (
     PatrolStatus,
 )
 from app.services import audit
+from app.services.rows import one_or_add
 from app.storage import prepare_uploads
 
 from .. import permissions
@@ -117,14 +118,7 @@ def answer_item(user, patrol: Patrol, data, photos=()) -> PatrolAnswer:
     if errors:
         raise ValidationFailed(errors)
     prepared = prepare_uploads(photos)
-    row = db.session.scalar(
-        select(PatrolAnswer).where(
-            PatrolAnswer.patrol_id == patrol.id, PatrolAnswer.item_id == item.id
-        )
-    )
-    if row is None:
-        row = PatrolAnswer(patrol_id=patrol.id, item_id=item.id)
-        db.session.add(row)
+    row = one_or_add(PatrolAnswer, patrol_id=patrol.id, item_id=item.id)
     row.answer, row.note, row.answered_at = answer, note, datetime.now(UTC)
     db.session.flush()
     db.session.add_all(store_photos(prepared, user, patrol_answer_id=row.id))
@@ -192,14 +186,7 @@ def save_plan(actor, data) -> PatrolPlan:
     if errors:
         raise ValidationFailed(errors)
     weekdays = "".join("1" if i in days else "0" for i in range(7))
-    plan = db.session.scalar(
-        select(PatrolPlan).where(
-            PatrolPlan.inspector_id == inspector.id, PatrolPlan.area_id == area.id
-        )
-    )
-    if plan is None:
-        plan = PatrolPlan(inspector_id=inspector.id, area_id=area.id)
-        db.session.add(plan)
+    plan = one_or_add(PatrolPlan, inspector_id=inspector.id, area_id=area.id)
     plan.weekdays, plan.active = weekdays, True
     db.session.flush()
     audit.record("patrol_plan.saved", plan, actor=actor, summary=f"{inspector.name} {area.name}")
