@@ -8,7 +8,6 @@ They add to the session and flush; the caller commits once.
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.blueprints.notify import triggers
 from app.errors import Conflict, Refused, ValidationFailed
@@ -27,6 +26,7 @@ from app.models.safety import Area, Patrol, PatrolAnswer
 from app.services import audit
 from app.services import batch as lookups
 from app.services.roles import holder_ids
+from app.services.rows import made_before
 from app.storage import prepare_uploads
 
 from .. import permissions
@@ -44,16 +44,12 @@ from .common import (
 MAX_DUE_DAYS = 365
 
 
-def _existing(model, client_id: str | None, user) -> object | None:
+def _existing(model, client_id: str | None, owner: str, user) -> object | None:
     """The record this client id already made, for an idempotent retry from the outbox (not
     asked when the sync batch vouches that no row carries the id yet)."""
-    if client_id is None or lookups.known_new(client_id):
+    if client_id is not None and lookups.known_new(client_id):
         return None
-    found = db.session.scalar(select(model).where(model.client_id == client_id))
-    owner = getattr(found, "reporter_id", None) or getattr(found, "actor_id", None)
-    if found is not None and owner != user.id:
-        raise Conflict(client_id)
-    return found
+    return made_before(model, client_id, owner, user)
 
 
 def report_hazard(user, data, photos=(), client_id=None, captured_at=None) -> tuple[Hazard, bool]:
@@ -63,7 +59,7 @@ def report_hazard(user, data, photos=(), client_id=None, captured_at=None) -> tu
     answer_id (the "no" answer it was raised from). Raises ValidationFailed.
     """
     client_id = check_client_id(client_id)
-    if (found := _existing(Hazard, client_id, user)) is not None:
+    if (found := _existing(Hazard, client_id, "reporter_id", user)) is not None:
         return found, False
     errors: dict[str, list[str]] = {}
     title = text(data, "title", errors, required=True, max_len=MaxLength.TITLE)
@@ -127,7 +123,7 @@ def act_on_hazard(
     take the step now, ValidationFailed when the input is wrong. Nothing is written then.
     """
     client_id = check_client_id(client_id)
-    if (found := _existing(HazardEvent, client_id, user)) is not None:
+    if (found := _existing(HazardEvent, client_id, "actor_id", user)) is not None:
         if found.hazard_id != hazard.id:
             raise Conflict(client_id)
         return found, False

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.errors import Conflict, Refused, ValidationFailed
+from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import Role, User
 from app.models.hazards import Photo
@@ -22,7 +22,7 @@ from app.models.safety import (
     PatrolStatus,
 )
 from app.services import audit
-from app.services.rows import one_or_add
+from app.services.rows import made_before, one_or_add
 from app.storage import prepare_uploads
 
 from .. import permissions
@@ -46,11 +46,7 @@ def start_patrol(user, data, client_id=None, captured_at=None) -> tuple[Patrol, 
     if not permissions.can_patrol(user):
         raise Refused(_("Only inspectors and safety officers patrol."), status=403)
     client_id = check_client_id(client_id)
-    if client_id and (
-        found := db.session.scalar(select(Patrol).where(Patrol.client_id == client_id))
-    ):
-        if found.inspector_id != user.id:
-            raise Conflict(client_id)
+    if found := made_before(Patrol, client_id, "inspector_id", user):
         return found, False
     errors: dict[str, list[str]] = {}
     area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
