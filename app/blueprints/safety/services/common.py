@@ -15,6 +15,7 @@ from app.services.inputs import choice as choice
 from app.services.inputs import local_today as local_today
 from app.services.inputs import local_zone
 from app.services.inputs import text as text
+from app.services.photos import image_row
 
 __all__ = ["ValidationFailed", "Refused", "Conflict", "MaxLength"]
 
@@ -89,12 +90,4 @@ def store_photos(prepared, user, **owner) -> list[Photo]:
 
 def photo_row(stored: storage.StoredImage, user, client_id=None, **owner) -> Photo:
     """The `Photo` row of a stored picture, belonging to `owner` (e.g. `hazard_id=…`)."""
-    return Photo(
-        client_id=client_id,
-        sha256=stored.sha256,
-        width=stored.width,
-        height=stored.height,
-        size=stored.size,
-        uploaded_by_id=user.id,
-        **owner,
-    )
+    return image_row(Photo, stored, user, client_id, **owner)
