@@ -278,24 +278,23 @@ def department_options() -> list[tuple[str, str]]:
     return sorted(((str(d.id), d.full_name) for d in depts), key=lambda row: row[1])
 
 
+def _active_files_by(column) -> dict:
+    """How many active files there are for each value of `column`."""
+    return dict(
+        db.session.execute(
+            select(column, func.count(CareFile.id))
+            .where(CareFile.status == FileStatus.ACTIVE)
+            .group_by(column)
+        ).all()
+    )
+
+
 def stats(year: int) -> dict:
     """The care officer's figures for one year."""
     start = date(year, 1, 1)
     end = date(year, 12, 31)
-    by_level = dict(
-        db.session.execute(
-            select(CareFile.level, func.count(CareFile.id))
-            .where(CareFile.status == FileStatus.ACTIVE)
-            .group_by(CareFile.level)
-        ).all()
-    )
-    by_cause = dict(
-        db.session.execute(
-            select(CareFile.cause, func.count(CareFile.id))
-            .where(CareFile.status == FileStatus.ACTIVE)
-            .group_by(CareFile.cause)
-        ).all()
-    )
+    by_level = _active_files_by(CareFile.level)
+    by_cause = _active_files_by(CareFile.cause)
     # Support on files, and mutual aid paid out (counted once: aid that went to a file as
     # support is left out of the supports here and counted as aid).
     month = extract("month", CareSupport.given_on)
