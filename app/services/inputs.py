@@ -30,6 +30,16 @@ def add_error(errors: dict, key: str, message) -> None:
     errors.setdefault(key, []).append(str(message))
 
 
+def missing(value, key: str, errors: dict, *, required: bool, message) -> bool:
+    """Was nothing sent (None or "")? A required field then gets `message` (which says what to
+    enter); the caller returns its empty value."""
+    if value not in (None, ""):
+        return False
+    if required:
+        add_error(errors, key, message)
+    return True
+
+
 def raw(data, key: str):
     value = data.get(key) if hasattr(data, "get") else None
     return value
@@ -55,9 +65,7 @@ def text(data, key: str, errors: dict, *, required=False, max_len=4000) -> str:
 
 def choice(data, key: str, enum_cls, errors: dict, *, required=True):
     value = raw(data, key)
-    if value in (None, ""):
-        if required:
-            add_error(errors, key, _("Choose one."))
+    if missing(value, key, errors, required=required, message=_("Choose one.")):
         return None
     try:
         return enum_cls(str(value))
@@ -71,9 +79,7 @@ def number(data, key: str, errors: dict, *, low, high, required=True, places=2) 
     value = raw(data, key)
     if isinstance(value, str):
         value = value.strip().replace(",", "").replace("，", "")
-    if value in (None, ""):
-        if required:
-            add_error(errors, key, _("This field is required."))
+    if missing(value, key, errors, required=required, message=_("This field is required.")):
         return None
     if isinstance(value, bool):
         value = "x"
@@ -95,9 +101,7 @@ def whole(data, key: str, errors: dict, *, low, high, required=True) -> int | No
     value = raw(data, key)
     if isinstance(value, str):
         value = value.strip().rstrip("%").strip()
-    if value in (None, ""):
-        if required:
-            add_error(errors, key, _("This field is required."))
+    if missing(value, key, errors, required=required, message=_("This field is required.")):
         return None
     try:
         parsed = int(str(value))
@@ -116,9 +120,7 @@ def day(data, key: str, errors: dict, *, required=True, not_before: date | None 
     value = raw(data, key)
     if isinstance(value, date):
         parsed = value
-    elif value in (None, ""):
-        if required:
-            add_error(errors, key, _("Choose a date."))
+    elif missing(value, key, errors, required=required, message=_("Choose a date.")):
         return None
     else:
         try:
@@ -134,9 +136,7 @@ def day(data, key: str, errors: dict, *, required=True, not_before: date | None 
 
 def person(data, key: str, errors: dict, *, required=True) -> User | None:
     value = raw(data, key)
-    if value in (None, ""):
-        if required:
-            add_error(errors, key, _("Choose one."))
+    if missing(value, key, errors, required=required, message=_("Choose one.")):
         return None
     try:
         user = db.session.get(User, int(value))

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 
 from app.services import inputs
-from app.services.inputs import add_error
+from app.services.inputs import add_error, missing
 from app.services.inputs import local_today as local_today
 from app.services.inputs import local_zone as local_zone
 
@@ -25,6 +25,11 @@ def _raw(data, key):
     if isinstance(value, list):  # a repeated field from the outbox: the last one counts
         value = value[-1] if value else None
     return value
+
+
+def _blank(raw):
+    """`raw`, with text of only spaces as "" (nothing sent)."""
+    return raw.strip() if isinstance(raw, str) else raw
 
 
 def text(data, key, errors, *, required=False, max_len=200, multiline=False) -> str:
@@ -51,9 +56,7 @@ def text(data, key, errors, *, required=False, max_len=200, multiline=False) -> 
 def money(data, key, errors, *, required=False, maximum=MAX_MONEY) -> Decimal:
     """An amount in yuan: 0 or more, at most two decimals, below `maximum`."""
     raw = _raw(data, key)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if required:
-            add_error(errors, key, _("Enter an amount in yuan."))
+    if missing(_blank(raw), key, errors, required=required, message=_("Enter an amount in yuan.")):
         return Decimal(0)
     if isinstance(raw, bool):
         raw = "x"
@@ -77,9 +80,7 @@ def money(data, key, errors, *, required=False, maximum=MAX_MONEY) -> Decimal:
 
 def integer(data, key, errors, *, low, high, required=False) -> int | None:
     raw = _raw(data, key)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if required:
-            add_error(errors, key, _("This field is required."))
+    if missing(_blank(raw), key, errors, required=required, message=_("This field is required.")):
         return None
     try:
         value = int(str(raw).strip()) if not isinstance(raw, bool) else None
@@ -95,9 +96,7 @@ def integer(data, key, errors, *, low, high, required=False) -> int | None:
 
 def day(data, key, errors, *, required=True, not_after=None, not_before=None) -> date | None:
     raw = _raw(data, key)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if required:
-            add_error(errors, key, _("Enter a date."))
+    if missing(_blank(raw), key, errors, required=required, message=_("Enter a date.")):
         return None
     try:
         value = date.fromisoformat(str(raw).strip())
@@ -127,9 +126,7 @@ def choice(data, key, enum_cls, errors, *, required=True):
 
 def row_id(data, key, errors, *, required=True) -> int | None:
     raw = _raw(data, key)
-    if raw in (None, ""):
-        if required:
-            add_error(errors, key, _("Choose one."))
+    if missing(raw, key, errors, required=required, message=_("Choose one.")):
         return None
     try:
         value = int(str(raw))

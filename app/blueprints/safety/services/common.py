@@ -13,7 +13,7 @@ from app.models.hazards import Photo
 from app.services.inputs import check_client_id as check_client_id
 from app.services.inputs import choice as choice
 from app.services.inputs import local_today as local_today
-from app.services.inputs import local_zone
+from app.services.inputs import local_zone, missing
 from app.services.inputs import text as text
 from app.services.photos import image_row
 
@@ -38,9 +38,7 @@ def local_date(moment: datetime) -> date:
 def record_id(data, key: str, model, errors: dict, *, required=True, where=None):
     """The row of `model` whose id is in `data[key]`, or an error for the field."""
     raw = data.get(key)
-    if raw in (None, ""):
-        if required:
-            errors.setdefault(key, []).append(_("Choose one."))
+    if missing(raw, key, errors, required=required, message=_("Choose one.")):
         return None
     row_id = parse_id(raw)
     row = db.session.get(model, row_id) if row_id is not None else None
