@@ -56,11 +56,16 @@ def text(data, key: str, errors: dict, *, required=False, max_len=4000) -> str:
     if "\x00" in value:
         add_error(errors, key, _("This text contains a NUL character; remove it and try again."))
         return ""
+    check_length(value, key, errors, required=required, max_len=max_len)
+    return value
+
+
+def check_length(value: str, key: str, errors: dict, *, required: bool, max_len: int) -> None:
+    """A required text may not be empty, and no text longer than `max_len`."""
     if required and not value:
         add_error(errors, key, _("This field is required."))
     elif len(value) > max_len:
         add_error(errors, key, _("Use at most %(max)d characters.", max=max_len))
-    return value
 
 
 def choice(data, key: str, enum_cls, errors: dict, *, required=True):

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 
 from app.services import inputs
-from app.services.inputs import add_error, missing
+from app.services.inputs import add_error, check_length, missing
 from app.services.inputs import local_today as local_today
 from app.services.inputs import local_zone as local_zone
 
@@ -45,12 +45,8 @@ def text(data, key, errors, *, required=False, max_len=200, multiline=False) -> 
     if bad:
         add_error(errors, key, _("Remove the control characters from this text."))
         return ""
-    if required and not value:
-        add_error(errors, key, _("This field is required."))
-    elif len(value) > max_len:
-        add_error(errors, key, _("Use at most %(max)d characters.", max=max_len))
-        return value[:max_len]
-    return value
+    check_length(value, key, errors, required=required, max_len=max_len)
+    return value[:max_len]
 
 
 def money(data, key, errors, *, required=False, maximum=MAX_MONEY) -> Decimal:
