@@ -21,7 +21,7 @@ from app.jobs import path_for
 from app.models import Role, User
 from app.models._types import utcnow
 from app.models.honours import Honour, HonourStatus, HonourTitle
-from app.models.proposals import DepartmentHead
+from app.services.departments import headed_workshops, workshop_of
 from app.services.inputs import local_today
 
 UNION = (Role.ORGANIZER, Role.ADMIN)
@@ -30,21 +30,6 @@ MAX_TEXT = 2000
 
 def is_union(user) -> bool:
     return user.is_authenticated and user.has_role(*UNION)
-
-
-def headed_workshops(user) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(DepartmentHead.department_id).where(DepartmentHead.user_id == user.id)
-        )
-    )
-
-
-def workshop_of(user) -> int | None:
-    dept = user.department
-    if dept is None:
-        return None
-    return dept.parent_id or dept.id
 
 
 def can_nominate(user) -> bool:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Role
 from app.models.proposals import DepartmentHead, Proposal, ProposalCategory, ProposalStatus
+from app.services.departments import headed_workshops
 from app.services.roles import holder_ids
 
 COMMITTEE = (Role.ORGANIZER, Role.ADMIN)
@@ -27,11 +28,7 @@ def is_committee(user) -> bool:
 
 def headed_departments(user) -> set[int]:
     """The workshops whose opinion this user gives."""
-    return set(
-        db.session.scalars(
-            select(DepartmentHead.department_id).where(DepartmentHead.user_id == user.id)
-        )
-    )
+    return headed_workshops(user)
 
 
 def department_has_head(department_id: int | None) -> bool:

@@ -23,12 +23,12 @@ from app.models.proposals import (
     ProposalStatus,
 )
 from app.services import audit
+from app.services.departments import workshop_of
 from app.services.inputs import by_employee_no, check_client_id, choice, moment, text
 from app.services.photos import image_row
 from app.services.rows import made_before
 
 from .. import permissions
-from .common import workshop_of
 
 MAX_COAUTHORS = 9
 TEXTS = ("current_state", "proposed_change", "expected_effect")
