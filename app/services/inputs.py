@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.config import LOCAL_TZ
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import User
@@ -19,7 +20,7 @@ from app.models import User
 
 def local_zone() -> ZoneInfo:
     """The union's clock (Shanghai): every feature's days, months and deadlines are in it."""
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or LOCAL_TZ.key)
 
 
 def local_today() -> date:
