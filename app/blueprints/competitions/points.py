@@ -68,13 +68,18 @@ class Standing:
         return round(self.organizer + sum(self.by_source.values()), 2)
 
 
-def rules_of(activity: Activity) -> dict[PointSource, float]:
+def rule_rows(activity: Activity) -> dict[PointSource, CompetitionRule]:
+    """The competition's rules, by the source of points each rules."""
     return {
-        rule.source: rule.points
+        rule.source: rule
         for rule in db.session.scalars(
             select(CompetitionRule).where(CompetitionRule.activity_id == activity.id)
         )
     }
+
+
+def rules_of(activity: Activity) -> dict[PointSource, float]:
+    return {source: rule.points for source, rule in rule_rows(activity).items()}
 
 
 def _in_audience(activity: Activity):
