@@ -4,7 +4,7 @@ message (in the user's language) to `errors` instead of raising, so one answer l
 that is wrong. Used by the proposals, library, safety and care services."""
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,11 @@ def local_zone() -> ZoneInfo:
 
 def local_today() -> date:
     return datetime.now(local_zone()).date()
+
+
+def day_start(day: date) -> datetime:
+    """The moment (aware, UTC) the union's `day` begins: where a day's records start."""
+    return datetime.combine(day, time(), local_zone()).astimezone(UTC)
 
 
 def add_error(errors: dict, key: str, message) -> None:

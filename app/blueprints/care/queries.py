@@ -1,6 +1,6 @@
 """Read-side selects for the care pages and the care officer's statistics."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, extract, func, or_, select
@@ -24,6 +24,7 @@ from app.models.care import (
     PlanTarget,
     VisitPlan,
 )
+from app.services.inputs import day_start
 
 from . import parse
 
@@ -322,8 +323,7 @@ def stats(year: int) -> dict:
         .group_by(workshop)
     ).all()
     by_dept_id = {dept_id: [Decimal(amount), n] for dept_id, amount, n in by_dept_rows}
-    low = datetime.combine(start, time(), parse.local_zone()).astimezone(UTC)
-    high = datetime.combine(end + timedelta(days=1), time(), parse.local_zone()).astimezone(UTC)
+    low, high = day_start(start), day_start(end + timedelta(days=1))
     aid_paid = db.session.execute(
         select(AidEvent.at, AidEvent.amount, workshop)
         .join(AidRequest, AidRequest.id == AidEvent.request_id)

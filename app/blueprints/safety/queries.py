@@ -1,7 +1,7 @@
 """The read side: list, detail and dashboard queries, each a fixed number of statements."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Integer, and_, case, column, func, literal_column, or_, select, text
 from sqlalchemy.orm import joinedload, selectinload
@@ -13,7 +13,7 @@ from app.models.hazards import OPEN_STATUSES, Hazard, HazardEvent, HazardStatus,
 from app.models.safety import Area, week_start
 
 from . import permissions
-from .services.common import local_today, local_zone
+from .services.common import day_start, local_today
 from .services.patrols import coverage
 
 PER_PAGE = 20
@@ -270,8 +270,7 @@ class Dashboard:
 def dashboard(today: date | None = None) -> Dashboard:
     """The officer's figures: a fixed number of queries whatever the volume."""
     today = today or local_today()
-    zone = local_zone()
-    month_start = datetime.combine(today.replace(day=1), time(), zone).astimezone(UTC)
+    month_start = day_start(today.replace(day=1))
     is_open = Hazard.status.in_(OPEN_STATUSES)
     data = Dashboard()
     # One count per severity rather than GROUP BY, which SQLite answers by walking the
@@ -296,7 +295,7 @@ def dashboard(today: date | None = None) -> Dashboard:
         state: sum(1 for s in slots if s.state == state)
         for state in ("done", "late", "missed", "due")
     }
-    since = datetime.combine(today - timedelta(days=30), time(), zone).astimezone(UTC)
+    since = day_start(today - timedelta(days=30))
     reporter_key = Hazard.reporter_id + literal_column("0")  # as the areas' key above
     data.reporters = _most_hazards(User, reporter_key, Hazard.created_at >= since, 5)
     return data
@@ -328,7 +327,7 @@ def closed_figures(
 ) -> tuple[int, float | None]:
     """Hazards closed since `month_start`, and the median days from report to close over the
     hazards closed in the last `window_days`: one statement on PostgreSQL, two on SQLite."""
-    since = datetime.combine(today - timedelta(days=window_days), time(), local_zone())
+    since = day_start(today - timedelta(days=window_days))
     earliest = min(since, month_start)
     closed = and_(Hazard.status == HazardStatus.CLOSED, Hazard.closed_at >= earliest)
     this_month = func.count(Hazard.id).filter(Hazard.closed_at >= month_start)

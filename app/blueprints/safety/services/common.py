@@ -12,6 +12,7 @@ from app.guards import parse_id
 from app.models.hazards import Photo
 from app.services.inputs import check_client_id as check_client_id
 from app.services.inputs import choice as choice
+from app.services.inputs import day_start as day_start
 from app.services.inputs import local_today as local_today
 from app.services.inputs import local_zone, missing
 from app.services.inputs import text as text

@@ -1,7 +1,7 @@
 """Patrols against a checklist version, the weekly plans, and how well the plans were kept."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -30,9 +30,9 @@ from .common import (
     MaxLength,
     check_client_id,
     choice,
+    day_start,
     local_date,
     local_today,
-    local_zone,
     moment,
     record_id,
     store_photos,
@@ -218,8 +218,7 @@ def coverage(week: date, today: date | None = None) -> list[Slot]:
         )
         .order_by(PatrolPlan.inspector_id, PatrolPlan.area_id)
     ).all()
-    zone = local_zone()
-    start = datetime.combine(week, time(), zone).astimezone(UTC)
+    start = day_start(week)
     end = start + timedelta(days=7)
     done: dict[tuple[int, int], list[date]] = {}
     for inspector_id, area_id, finished_at in db.session.execute(
