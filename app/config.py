@@ -86,7 +86,7 @@ class UploadLimits:
 class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "zh_CN"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_DEFAULT_TIMEZONE = LOCAL_TZ.key
     LANGUAGES = {"zh_CN": "中文", "en": "English"}
     # Inspectors stay signed in through days on a shop floor without network.
     REMEMBER_COOKIE_DURATION = timedelta(days=60)

@@ -82,6 +82,15 @@ def clean_text(value, field: str, *, limit: int, required: str | None = None) ->
     return value
 
 
+def clean_choice(enum_cls, value, field: str, *, message: str):
+    """The member of `enum_cls` whose value `value` is; anything else is refused with
+    `message` (which says what to choose)."""
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise ValidationFailed.on(field, message) from None
+
+
 def page_number(args=None, name: str = "page") -> int:
     """`?page=` as a page number from 1; a number that is no page number is a 400."""
     raw = (args if args is not None else request.args).get(name)

@@ -7,7 +7,26 @@ from sqlalchemy.orm import selectinload
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Department, DepartmentKind, User
+from app.models.proposals import DepartmentHead
 from app.services import audit
+
+
+def workshop_of(user) -> int | None:
+    """The id of the workshop (top department) a person belongs to, through their team."""
+    department = user.department
+    if department is None:
+        return None
+    return department.parent_id or department.id
+
+
+def headed_workshops(user) -> set[int]:
+    """The workshops this person heads (named on /proposals/settings): they give the
+    workshop's opinion on proposals and nominate its people for honours."""
+    return set(
+        db.session.scalars(
+            select(DepartmentHead.department_id).where(DepartmentHead.user_id == user.id)
+        )
+    )
 
 
 def _check_name(name: str, parent: Department | None, dept: Department | None) -> list[str]:

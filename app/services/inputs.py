@@ -1,10 +1,10 @@
 """Reading a service's input (a form's data or an outbox record's): text, choices, numbers,
-dates, people, the capture time. Each helper adds its field's message (in the user's language)
-to `errors` instead of raising, so one answer lists everything that is wrong. Used by the
-proposals and library services."""
+dates, people, the capture time, and the union's calendar day. Each helper adds its field's
+message (in the user's language) to `errors` instead of raising, so one answer lists everything
+that is wrong. Used by the proposals, library, safety and care services."""
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -12,21 +12,38 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.config import LOCAL_TZ
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import User
 
 
 def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    """The union's clock (Shanghai): every feature's days, months and deadlines are in it."""
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or LOCAL_TZ.key)
 
 
 def local_today() -> date:
     return datetime.now(local_zone()).date()
 
 
-def _add(errors: dict, key: str, message) -> None:
+def day_start(day: date) -> datetime:
+    """The moment (aware, UTC) the union's `day` begins: where a day's records start."""
+    return datetime.combine(day, time(), local_zone()).astimezone(UTC)
+
+
+def add_error(errors: dict, key: str, message) -> None:
     errors.setdefault(key, []).append(str(message))
+
+
+def missing(value, key: str, errors: dict, *, required: bool, message) -> bool:
+    """Was nothing sent (None or "")? A required field then gets `message` (which says what to
+    enter); the caller returns its empty value."""
+    if value not in (None, ""):
+        return False
+    if required:
+        add_error(errors, key, message)
+    return True
 
 
 def raw(data, key: str):
@@ -39,29 +56,32 @@ def text(data, key: str, errors: dict, *, required=False, max_len=4000) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        _add(errors, key, _("This is not text."))
+        add_error(errors, key, _("This is not text."))
         return ""
     value = value.strip()
     if "\x00" in value:
-        _add(errors, key, _("This text contains a NUL character; remove it and try again."))
+        add_error(errors, key, _("This text contains a NUL character; remove it and try again."))
         return ""
-    if required and not value:
-        _add(errors, key, _("This field is required."))
-    elif len(value) > max_len:
-        _add(errors, key, _("Use at most %(max)d characters.", max=max_len))
+    check_length(value, key, errors, required=required, max_len=max_len)
     return value
+
+
+def check_length(value: str, key: str, errors: dict, *, required: bool, max_len: int) -> None:
+    """A required text may not be empty, and no text longer than `max_len`."""
+    if required and not value:
+        add_error(errors, key, _("This field is required."))
+    elif len(value) > max_len:
+        add_error(errors, key, _("Use at most %(max)d characters.", max=max_len))
 
 
 def choice(data, key: str, enum_cls, errors: dict, *, required=True):
     value = raw(data, key)
-    if value in (None, ""):
-        if required:
-            _add(errors, key, _("Choose one."))
+    if missing(value, key, errors, required=required, message=_("Choose one.")):
         return None
     try:
         return enum_cls(str(value))
     except ValueError:
-        _add(errors, key, _("Choose one of the options given."))
+        add_error(errors, key, _("Choose one of the options given."))
         return None
 
 
@@ -70,22 +90,20 @@ def number(data, key: str, errors: dict, *, low, high, required=True, places=2) 
     value = raw(data, key)
     if isinstance(value, str):
         value = value.strip().replace(",", "").replace("，", "")
-    if value in (None, ""):
-        if required:
-            _add(errors, key, _("This field is required."))
+    if missing(value, key, errors, required=required, message=_("This field is required.")):
         return None
     if isinstance(value, bool):
         value = "x"
     try:
         parsed = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        _add(errors, key, _("Enter a number."))
+        add_error(errors, key, _("Enter a number."))
         return None
     if not parsed.is_finite():
-        _add(errors, key, _("Enter a number."))
+        add_error(errors, key, _("Enter a number."))
         return None
     if parsed < low or parsed > high:
-        _add(errors, key, _("Enter a number from %(low)s to %(high)s.", low=low, high=high))
+        add_error(errors, key, _("Enter a number from %(low)s to %(high)s.", low=low, high=high))
         return None
     return parsed.quantize(Decimal(1).scaleb(-places))
 
@@ -94,17 +112,17 @@ def whole(data, key: str, errors: dict, *, low, high, required=True) -> int | No
     value = raw(data, key)
     if isinstance(value, str):
         value = value.strip().rstrip("%").strip()
-    if value in (None, ""):
-        if required:
-            _add(errors, key, _("This field is required."))
+    if missing(value, key, errors, required=required, message=_("This field is required.")):
         return None
     try:
         parsed = int(str(value))
     except ValueError:
-        _add(errors, key, _("Enter a whole number."))
+        add_error(errors, key, _("Enter a whole number."))
         return None
     if not low <= parsed <= high:
-        _add(errors, key, _("Enter a whole number from %(low)d to %(high)d.", low=low, high=high))
+        add_error(
+            errors, key, _("Enter a whole number from %(low)d to %(high)d.", low=low, high=high)
+        )
         return None
     return parsed
 
@@ -113,34 +131,30 @@ def day(data, key: str, errors: dict, *, required=True, not_before: date | None 
     value = raw(data, key)
     if isinstance(value, date):
         parsed = value
-    elif value in (None, ""):
-        if required:
-            _add(errors, key, _("Choose a date."))
+    elif missing(value, key, errors, required=required, message=_("Choose a date.")):
         return None
     else:
         try:
             parsed = date.fromisoformat(str(value).strip())
         except ValueError:
-            _add(errors, key, _("This is not a valid date."))
+            add_error(errors, key, _("This is not a valid date."))
             return None
     if not_before is not None and parsed < not_before:
-        _add(errors, key, _("Choose a date from today on."))
+        add_error(errors, key, _("Choose a date from today on."))
         return None
     return parsed
 
 
 def person(data, key: str, errors: dict, *, required=True) -> User | None:
     value = raw(data, key)
-    if value in (None, ""):
-        if required:
-            _add(errors, key, _("Choose one."))
+    if missing(value, key, errors, required=required, message=_("Choose one.")):
         return None
     try:
         user = db.session.get(User, int(value))
     except (TypeError, ValueError):
         user = None
     if user is None or not user.active:
-        _add(errors, key, _("Choose one of the options given."))
+        add_error(errors, key, _("Choose one of the options given."))
         return None
     return user
 

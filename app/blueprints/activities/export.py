@@ -1,22 +1,20 @@
 """The roster as an Excel workbook."""
 
 import io
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from app.services.inputs import local_zone
 from app.xlsx import text_safe
 
 
 def _local(moment):
     if moment is None:
         return None
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return moment.astimezone(zone).replace(tzinfo=None)
+    return moment.astimezone(local_zone()).replace(tzinfo=None)
 
 
 def roster_workbook(activity, rows) -> io.BytesIO:

@@ -3,10 +3,7 @@ the leaderboard, qualifications and the qualification gate, a person's history."
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -23,6 +20,7 @@ from app.models.activities import (
     Qualification,
     RoundScore,
 )
+from app.services.inputs import local_today as local_today
 
 CONFIRMED = ParticipationStatus.CONFIRMED
 WAITLISTED = ParticipationStatus.WAITLISTED
@@ -149,10 +147,6 @@ def roster(activity: Activity) -> list[Participation]:
     return sorted(rows, key=lambda p: order[p.status])
 
 
-def local_today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
 def confirmed_participants(activity: Activity) -> list[Participation]:
     return list(
         db.session.scalars(
@@ -215,6 +209,12 @@ def leaderboard(activity: Activity) -> list[Standing]:
                 members=[p.user.name for p in people],
             )
         )
+    return ranked(standings)
+
+
+def ranked(standings: list) -> list:
+    """`standings` (anything with `total`, `name` and `rank`) sorted highest total first, then
+    by name, each given its rank; equal totals share a rank (1, 2, 2, 4)."""
     standings.sort(key=lambda s: (-s.total, s.name))
     for index, standing in enumerate(standings):
         previous = standings[index - 1] if index else None

@@ -15,9 +15,10 @@ from flask import current_app
 from sqlalchemy import exists, or_, select
 
 from app.extensions import db
-from app.models import Role, User, UserRole
+from app.models import Role, User
 from app.models.congress import DepartmentContact
 from app.models.proposals import DepartmentHead
+from app.services.roles import holder_ids
 
 
 def officer_roles() -> tuple[Role, ...]:
@@ -50,22 +51,11 @@ def can_see(user, appeal) -> bool:
     return not appeal.anonymous and appeal.author_id is not None and appeal.author_id == user.id
 
 
-def _active_with(roles) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(UserRole.user_id)
-            .join(User, User.id == UserRole.user_id)
-            .where(UserRole.role.in_(roles), User.active.is_(True))
-            .distinct()
-        )
-    )
-
-
 def officer_ids() -> list[int]:
     """The active rights officers (told of a named appeal)."""
-    return [i for i in _active_with(officer_roles()) if not is_management(db.session.get(User, i))]
+    return [i for i in holder_ids(*officer_roles()) if not is_management(db.session.get(User, i))]
 
 
 def chairman_ids() -> list[int]:
     """The chairman (the administrators): told of overdue appeals."""
-    return _active_with((Role.ADMIN,))
+    return holder_ids(Role.ADMIN)

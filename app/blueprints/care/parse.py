@@ -6,30 +6,18 @@ same rules; the WTForms forms only carry CSRF and draw the fields.
 """
 
 import re
-import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 
-from app.errors import ValidationFailed
+from app.services import inputs
+from app.services.inputs import add_error, check_length, missing
+from app.services.inputs import local_today as local_today
+from app.services.inputs import local_zone as local_zone
 
 MAX_MONEY = Decimal("1000000")  # one million yuan: above any single aid, income or budget
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
-def local_today() -> date:
-    return datetime.now(local_zone()).date()
-
-
-def _add(errors: dict, key: str, message: str) -> None:
-    errors.setdefault(key, []).append(str(message))
 
 
 def _raw(data, key):
@@ -37,6 +25,11 @@ def _raw(data, key):
     if isinstance(value, list):  # a repeated field from the outbox: the last one counts
         value = value[-1] if value else None
     return value
+
+
+def _blank(raw):
+    """`raw`, with text of only spaces as "" (nothing sent)."""
+    return raw.strip() if isinstance(raw, str) else raw
 
 
 def text(data, key, errors, *, required=False, max_len=200, multiline=False) -> str:
@@ -50,38 +43,32 @@ def text(data, key, errors, *, required=False, max_len=200, multiline=False) -> 
         value = value.replace("\r\n", "\n")
     bad = _CONTROL.search(value) or (not multiline and ("\n" in value or "\t" in value))
     if bad:
-        _add(errors, key, _("Remove the control characters from this text."))
+        add_error(errors, key, _("Remove the control characters from this text."))
         return ""
-    if required and not value:
-        _add(errors, key, _("This field is required."))
-    elif len(value) > max_len:
-        _add(errors, key, _("Use at most %(max)d characters.", max=max_len))
-        return value[:max_len]
-    return value
+    check_length(value, key, errors, required=required, max_len=max_len)
+    return value[:max_len]
 
 
 def money(data, key, errors, *, required=False, maximum=MAX_MONEY) -> Decimal:
     """An amount in yuan: 0 or more, at most two decimals, below `maximum`."""
     raw = _raw(data, key)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if required:
-            _add(errors, key, _("Enter an amount in yuan."))
+    if missing(_blank(raw), key, errors, required=required, message=_("Enter an amount in yuan.")):
         return Decimal(0)
     if isinstance(raw, bool):
         raw = "x"
     try:
         value = Decimal(str(raw).strip().replace(",", "").replace("，", ""))
     except InvalidOperation:
-        _add(errors, key, _("Enter an amount in yuan, such as 500 or 1200.50."))
+        add_error(errors, key, _("Enter an amount in yuan, such as 500 or 1200.50."))
         return Decimal(0)
     if not value.is_finite():
-        _add(errors, key, _("Enter an amount in yuan, such as 500 or 1200.50."))
+        add_error(errors, key, _("Enter an amount in yuan, such as 500 or 1200.50."))
     elif value < 0:
-        _add(errors, key, _("The amount cannot be negative."))
+        add_error(errors, key, _("The amount cannot be negative."))
     elif value > maximum:
-        _add(errors, key, _("The amount cannot exceed %(max)s yuan.", max=f"{maximum:,.0f}"))
+        add_error(errors, key, _("The amount cannot exceed %(max)s yuan.", max=f"{maximum:,.0f}"))
     elif value != value.quantize(Decimal("0.01")):
-        _add(errors, key, _("Use at most two decimal places."))
+        add_error(errors, key, _("Use at most two decimal places."))
     else:
         return value.quantize(Decimal("0.01"))
     return Decimal(0)
@@ -89,41 +76,39 @@ def money(data, key, errors, *, required=False, maximum=MAX_MONEY) -> Decimal:
 
 def integer(data, key, errors, *, low, high, required=False) -> int | None:
     raw = _raw(data, key)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if required:
-            _add(errors, key, _("This field is required."))
+    if missing(_blank(raw), key, errors, required=required, message=_("This field is required.")):
         return None
     try:
         value = int(str(raw).strip()) if not isinstance(raw, bool) else None
     except ValueError:
         value = None
     if value is None:
-        _add(errors, key, _("Enter a whole number."))
+        add_error(errors, key, _("Enter a whole number."))
     elif not low <= value <= high:
-        _add(errors, key, _("Enter a number from %(low)d to %(high)d.", low=low, high=high))
+        add_error(errors, key, _("Enter a number from %(low)d to %(high)d.", low=low, high=high))
         return None
     return value
 
 
 def day(data, key, errors, *, required=True, not_after=None, not_before=None) -> date | None:
     raw = _raw(data, key)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if required:
-            _add(errors, key, _("Enter a date."))
+    if missing(_blank(raw), key, errors, required=required, message=_("Enter a date.")):
         return None
     try:
         value = date.fromisoformat(str(raw).strip())
     except ValueError:
-        _add(errors, key, _("Enter a date such as 2026-01-20."))
+        add_error(errors, key, _("Enter a date such as 2026-01-20."))
         return None
     if value.year < 1990:
-        _add(errors, key, _("Enter a date such as 2026-01-20."))
+        add_error(errors, key, _("Enter a date such as 2026-01-20."))
         return None
     if not_after is not None and value > not_after:
-        _add(errors, key, _("This date cannot be later than %(day)s.", day=not_after.isoformat()))
+        add_error(
+            errors, key, _("This date cannot be later than %(day)s.", day=not_after.isoformat())
+        )
         return None
     if not_before is not None and value < not_before:
-        _add(
+        add_error(
             errors, key, _("This date cannot be earlier than %(day)s.", day=not_before.isoformat())
         )
         return None
@@ -131,41 +116,22 @@ def day(data, key, errors, *, required=True, not_after=None, not_before=None) ->
 
 
 def choice(data, key, enum_cls, errors, *, required=True):
-    raw = _raw(data, key)
-    if raw in (None, ""):
-        if required:
-            _add(errors, key, _("Choose one."))
-        return None
-    try:
-        return enum_cls(str(raw))
-    except ValueError:
-        _add(errors, key, _("Choose one of the options given."))
-        return None
+    """The shared `choice` rule, read from the last value sent."""
+    return inputs.choice({key: _raw(data, key)}, key, enum_cls, errors, required=required)
 
 
 def row_id(data, key, errors, *, required=True) -> int | None:
     raw = _raw(data, key)
-    if raw in (None, ""):
-        if required:
-            _add(errors, key, _("Choose one."))
+    if missing(raw, key, errors, required=required, message=_("Choose one.")):
         return None
     try:
         value = int(str(raw))
     except ValueError:
         value = 0
     if not 0 < value < 2**31:
-        _add(errors, key, _("Choose one of the options given."))
+        add_error(errors, key, _("Choose one of the options given."))
         return None
     return value
-
-
-def client_id(value) -> str | None:
-    if value in (None, ""):
-        return None
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        raise ValidationFailed({"id": [_("This record has no valid id.")]}) from None
 
 
 def recent(today: date, days: int = 400) -> date:

@@ -1,6 +1,6 @@
 """Read-side selects for the care pages and the care officer's statistics."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, extract, func, or_, select
@@ -24,6 +24,7 @@ from app.models.care import (
     PlanTarget,
     VisitPlan,
 )
+from app.services.inputs import day_start
 
 from . import parse
 
@@ -278,24 +279,23 @@ def department_options() -> list[tuple[str, str]]:
     return sorted(((str(d.id), d.full_name) for d in depts), key=lambda row: row[1])
 
 
+def _active_files_by(column) -> dict:
+    """How many active files there are for each value of `column`."""
+    return dict(
+        db.session.execute(
+            select(column, func.count(CareFile.id))
+            .where(CareFile.status == FileStatus.ACTIVE)
+            .group_by(column)
+        ).all()
+    )
+
+
 def stats(year: int) -> dict:
     """The care officer's figures for one year."""
     start = date(year, 1, 1)
     end = date(year, 12, 31)
-    by_level = dict(
-        db.session.execute(
-            select(CareFile.level, func.count(CareFile.id))
-            .where(CareFile.status == FileStatus.ACTIVE)
-            .group_by(CareFile.level)
-        ).all()
-    )
-    by_cause = dict(
-        db.session.execute(
-            select(CareFile.cause, func.count(CareFile.id))
-            .where(CareFile.status == FileStatus.ACTIVE)
-            .group_by(CareFile.cause)
-        ).all()
-    )
+    by_level = _active_files_by(CareFile.level)
+    by_cause = _active_files_by(CareFile.cause)
     # Support on files, and mutual aid paid out (counted once: aid that went to a file as
     # support is left out of the supports here and counted as aid).
     month = extract("month", CareSupport.given_on)
@@ -323,8 +323,7 @@ def stats(year: int) -> dict:
         .group_by(workshop)
     ).all()
     by_dept_id = {dept_id: [Decimal(amount), n] for dept_id, amount, n in by_dept_rows}
-    low = datetime.combine(start, time(), parse.local_zone()).astimezone(UTC)
-    high = datetime.combine(end + timedelta(days=1), time(), parse.local_zone()).astimezone(UTC)
+    low, high = day_start(start), day_start(end + timedelta(days=1))
     aid_paid = db.session.execute(
         select(AidEvent.at, AidEvent.amount, workshop)
         .join(AidRequest, AidRequest.id == AidEvent.request_id)

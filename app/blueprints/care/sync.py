@@ -10,26 +10,17 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.blueprints.sync.registry import HandlerResult, SyncInvalid
-from app.errors import Conflict, Refused
+from app.services.outbox import run_service
 
 from .services import attachments, campaigns, visits
 
 MAX_PHOTOS = 6
 
 
-def _call(service, *args, **kwargs):
-    try:
-        return service(*args, **kwargs)
-    except Refused as refused:
-        raise SyncInvalid({"record": [refused.message]}) from None
-    except Conflict:
-        raise SyncInvalid({"id": [_("This id already belongs to another record.")]}) from None
-
-
 def sync_visit(user, record) -> HandlerResult:
     if len(record.photos) > MAX_PHOTOS:
         raise SyncInvalid({"photos": [_("Attach at most %(n)d photos.", n=MAX_PHOTOS)]})
-    visit, _created = _call(
+    visit, _created = run_service(
         visits.record_visit,
         user,
         record.data,
@@ -47,7 +38,7 @@ def attach_visit_photo(user, visit, sync_photo) -> None:
 def sync_signoff(user, record) -> HandlerResult:
     if record.photos:
         raise SyncInvalid({"photos": [_("A sign-off carries no photos.")]})
-    recipient, _created = _call(
+    recipient, _created = run_service(
         campaigns.sign_off, user, record.data, client_id=record.id, captured_at=record.captured_at
     )
     return HandlerResult(

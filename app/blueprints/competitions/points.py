@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, joinedload
 
-from app.blueprints.activities.queries import confirmed_participants, round_scores
+from app.blueprints.activities.queries import confirmed_participants, ranked, round_scores
 from app.extensions import db
 from app.models import Department, User
 from app.models.activities import Activity, ActivityKind, CompetitionMode, Participation
@@ -68,13 +68,18 @@ class Standing:
         return round(self.organizer + sum(self.by_source.values()), 2)
 
 
-def rules_of(activity: Activity) -> dict[PointSource, float]:
+def rule_rows(activity: Activity) -> dict[PointSource, CompetitionRule]:
+    """The competition's rules, by the source of points each rules."""
     return {
-        rule.source: rule.points
+        rule.source: rule
         for rule in db.session.scalars(
             select(CompetitionRule).where(CompetitionRule.activity_id == activity.id)
         )
     }
+
+
+def rules_of(activity: Activity) -> dict[PointSource, float]:
+    return {source: rule.points for source, rule in rule_rows(activity).items()}
 
 
 def _in_audience(activity: Activity):
@@ -334,11 +339,4 @@ def leaderboard(activity: Activity) -> tuple[list[Standing], list[Standing]]:
 
 
 def _ranked(standings: list[Standing]) -> list[Standing]:
-    standings = [s for s in standings if s.total or s.entries or s.organizer]
-    standings.sort(key=lambda s: (-s.total, s.name))
-    for index, standing in enumerate(standings):
-        previous = standings[index - 1] if index else None
-        standing.rank = (
-            previous.rank if previous and previous.total == standing.total else index + 1
-        )
-    return standings
+    return ranked([s for s in standings if s.total or s.entries or s.organizer])

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.blueprints.activities.queries import can_manage
 from app.errors import Refused, ValidationFailed
@@ -12,6 +11,8 @@ from app.models.activities import Activity, ActivityKind
 from app.models.competitions import CompetitionBrief, CompetitionRule, PointSource
 from app.services import audit
 from app.services.inputs import number, text
+
+from .points import rule_rows
 
 MAX_POINTS = 10000
 
@@ -37,12 +38,7 @@ def set_rules(user, activity: Activity, data) -> dict[PointSource, float]:
             chosen[source] = float(value)
     if errors:
         raise ValidationFailed(errors)
-    existing = {
-        rule.source: rule
-        for rule in db.session.scalars(
-            select(CompetitionRule).where(CompetitionRule.activity_id == activity.id)
-        )
-    }
+    existing = rule_rows(activity)
     now = datetime.now(UTC)
     for source, rule in existing.items():
         if source not in chosen:

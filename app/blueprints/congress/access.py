@@ -5,8 +5,10 @@ from datetime import date
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Role, User
+from app.models import Role
 from app.models.congress import CongressSession, Delegate, DepartmentContact
+from app.services.inputs import local_today
+from app.services.roles import holder_ids
 
 MANAGERS = (Role.ORGANIZER, Role.ADMIN)
 
@@ -17,22 +19,11 @@ def is_manager(user) -> bool:
 
 
 def manager_ids() -> list[int]:
-    from app.models import UserRole
-
-    return list(
-        db.session.scalars(
-            select(User.id)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role.in_(MANAGERS), User.active.is_(True))
-            .distinct()
-        )
-    )
+    return holder_ids(*MANAGERS)
 
 
 def current_session(today: date | None = None) -> CongressSession | None:
     """The session whose term runs today (the latest one if several do), else the latest."""
-    from app.blueprints.congress.services.common import today as local_today
-
     today = today or local_today()
     running = db.session.scalar(
         select(CongressSession)

@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.blueprints.activities.queries import local_today
 from app.extensions import db
 from app.models import Department, User
 from app.models.gate import (
@@ -31,6 +30,7 @@ from app.models.gate import (
     WorkerCode,
     WorkerPhoto,
 )
+from app.services.inputs import local_today
 
 from .access import checked_departments
 

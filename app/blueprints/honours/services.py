@@ -6,8 +6,7 @@
 - Everyone sees the honours awarded (the board) and their own on 我的.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -22,33 +21,15 @@ from app.jobs import path_for
 from app.models import Role, User
 from app.models._types import utcnow
 from app.models.honours import Honour, HonourStatus, HonourTitle
-from app.models.proposals import DepartmentHead
+from app.services.departments import headed_workshops, workshop_of
+from app.services.inputs import local_today
 
 UNION = (Role.ORGANIZER, Role.ADMIN)
 MAX_TEXT = 2000
 
 
-def local_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
 def is_union(user) -> bool:
     return user.is_authenticated and user.has_role(*UNION)
-
-
-def headed_workshops(user) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(DepartmentHead.department_id).where(DepartmentHead.user_id == user.id)
-        )
-    )
-
-
-def workshop_of(user) -> int | None:
-    dept = user.department
-    if dept is None:
-        return None
-    return dept.parent_id or dept.id
 
 
 def can_nominate(user) -> bool:

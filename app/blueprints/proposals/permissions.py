@@ -16,6 +16,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Role
 from app.models.proposals import DepartmentHead, Proposal, ProposalCategory, ProposalStatus
+from app.services.departments import headed_workshops
+from app.services.roles import holder_ids
 
 COMMITTEE = (Role.ORGANIZER, Role.ADMIN)
 
@@ -26,11 +28,7 @@ def is_committee(user) -> bool:
 
 def headed_departments(user) -> set[int]:
     """The workshops whose opinion this user gives."""
-    return set(
-        db.session.scalars(
-            select(DepartmentHead.department_id).where(DepartmentHead.user_id == user.id)
-        )
-    )
+    return headed_workshops(user)
 
 
 def department_has_head(department_id: int | None) -> bool:
@@ -58,16 +56,7 @@ def head_ids(department_id: int | None) -> list[int]:
 
 
 def committee_ids() -> list[int]:
-    from app.models import User, UserRole
-
-    return list(
-        db.session.scalars(
-            select(User.id)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role.in_(COMMITTEE), User.active.is_(True))
-            .distinct()
-        )
-    )
+    return holder_ids(*COMMITTEE)
 
 
 def is_proposer(user, proposal: Proposal) -> bool:

@@ -1,7 +1,7 @@
 """Excel (.xlsx) exports of hazards and patrols for a date range, streamed row by row."""
 
 import io
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -13,17 +13,13 @@ from app.models.hazards import Hazard
 from app.models.safety import Area, Patrol
 from app.xlsx import text_safe
 
-from .services.common import local_zone
+from .services.common import day_start, local_zone
 
 BATCH = 1000
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    zone = local_zone()
-    return (
-        datetime.combine(start, time(), zone).astimezone(UTC),
-        datetime.combine(end + timedelta(days=1), time(), zone).astimezone(UTC),
-    )
+    return day_start(start), day_start(end + timedelta(days=1))
 
 
 def _local(moment: datetime | None) -> datetime | None:

@@ -1,7 +1,7 @@
 """The read side: list, detail and dashboard queries, each a fixed number of statements."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Integer, and_, case, column, func, literal_column, or_, select, text
 from sqlalchemy.orm import joinedload, selectinload
@@ -13,7 +13,7 @@ from app.models.hazards import OPEN_STATUSES, Hazard, HazardEvent, HazardStatus,
 from app.models.safety import Area, week_start
 
 from . import permissions
-from .services.common import local_today, local_zone
+from .services.common import day_start, local_today
 from .services.patrols import coverage
 
 PER_PAGE = 20
@@ -270,8 +270,7 @@ class Dashboard:
 def dashboard(today: date | None = None) -> Dashboard:
     """The officer's figures: a fixed number of queries whatever the volume."""
     today = today or local_today()
-    zone = local_zone()
-    month_start = datetime.combine(today.replace(day=1), time(), zone).astimezone(UTC)
+    month_start = day_start(today.replace(day=1))
     is_open = Hazard.status.in_(OPEN_STATUSES)
     data = Dashboard()
     # One count per severity rather than GROUP BY, which SQLite answers by walking the
@@ -289,48 +288,38 @@ def dashboard(today: date | None = None) -> Dashboard:
     data.overdue = overdue
     # Grouping by "area_id + 0" rather than the column: SQLite would otherwise walk the area_id
     # index to save a sort and read every row, where the (status, area_id) index suffices.
-    area_key = Hazard.area_id + literal_column("0")
-    per_area = (
-        select(area_key.label("area_id"), func.count(Hazard.id).label("n"))
-        .where(is_open)
-        .group_by(area_key)
-        .order_by(func.count(Hazard.id).desc(), area_key)
-        .limit(8)
-        .subquery()
-    )
-    data.by_area = [
-        tuple(row)
-        for row in db.session.execute(
-            select(Area.name, per_area.c.n)
-            .join(per_area, per_area.c.area_id == Area.id)
-            .order_by(per_area.c.n.desc(), Area.name)
-        )
-    ]
+    data.by_area = _most_hazards(Area, Hazard.area_id + literal_column("0"), is_open, 8)
     data.closed_this_month, data.median_days = closed_figures(today, month_start)
     slots = coverage(week_start(today), today)
     data.coverage = {
         state: sum(1 for s in slots if s.state == state)
         for state in ("done", "late", "missed", "due")
     }
-    since = datetime.combine(today - timedelta(days=30), time(), zone).astimezone(UTC)
-    reporter_key = Hazard.reporter_id + literal_column("0")  # as area_key above
-    per_reporter = (
-        select(reporter_key.label("reporter_id"), func.count(Hazard.id).label("n"))
-        .where(Hazard.created_at >= since)
-        .group_by(reporter_key)
-        .order_by(func.count(Hazard.id).desc(), reporter_key)
-        .limit(5)
+    since = day_start(today - timedelta(days=30))
+    reporter_key = Hazard.reporter_id + literal_column("0")  # as the areas' key above
+    data.reporters = _most_hazards(User, reporter_key, Hazard.created_at >= since, 5)
+    return data
+
+
+def _most_hazards(named, key, where, limit: int) -> list[tuple[str, int]]:
+    """(name, count) of the `limit` areas or people (`named`, whose id `key` holds) with the
+    most hazards `where` selects, most first."""
+    per = (
+        select(key.label("id"), func.count(Hazard.id).label("n"))
+        .where(where)
+        .group_by(key)
+        .order_by(func.count(Hazard.id).desc(), key)
+        .limit(limit)
         .subquery()
     )
-    data.reporters = [
+    return [
         tuple(row)
         for row in db.session.execute(
-            select(User.name, per_reporter.c.n)
-            .join(per_reporter, per_reporter.c.reporter_id == User.id)
-            .order_by(per_reporter.c.n.desc(), User.name)
+            select(named.name, per.c.n)
+            .join(per, per.c.id == named.id)
+            .order_by(per.c.n.desc(), named.name)
         )
     ]
-    return data
 
 
 def closed_figures(
@@ -338,7 +327,7 @@ def closed_figures(
 ) -> tuple[int, float | None]:
     """Hazards closed since `month_start`, and the median days from report to close over the
     hazards closed in the last `window_days`: one statement on PostgreSQL, two on SQLite."""
-    since = datetime.combine(today - timedelta(days=window_days), time(), local_zone())
+    since = day_start(today - timedelta(days=window_days))
     earliest = min(since, month_start)
     closed = and_(Hazard.status == HazardStatus.CLOSED, Hazard.closed_at >= earliest)
     this_month = func.count(Hazard.id).filter(Hazard.closed_at >= month_start)

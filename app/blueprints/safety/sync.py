@@ -15,26 +15,15 @@ from app.extensions import db
 from app.guards import parse_id
 from app.models.hazards import Hazard, Photo
 from app.models.safety import PatrolAnswer
+from app.services.outbox import run_service
 
 from .services import (
-    Conflict,
-    Refused,
     act_on_hazard,
     record_patrol,
     report_hazard,
     report_violation,
 )
 from .services.common import photo_row
-
-
-def _call(service, *args, **kwargs):
-    """Run a service; a refusal or a reused id is an invalid record with the reason."""
-    try:
-        return service(*args, **kwargs)
-    except Refused as refused:
-        raise SyncInvalid({"record": [refused.message]}) from None
-    except Conflict:
-        raise SyncInvalid({"id": [_("This id already belongs to another record.")]}) from None
 
 
 def _reference(data: dict, key: str, kind: str, user=None) -> dict:
@@ -87,7 +76,7 @@ def attach_to_answer(user, patrol, sync_photo) -> None:
 
 def sync_hazard(user, record) -> HandlerResult:
     data = _reference(record.data, "patrol_id", "patrol", user)
-    hazard, _created = _call(
+    hazard, _created = run_service(
         report_hazard, user, data, (), client_id=record.id, captured_at=record.captured_at
     )
     return HandlerResult(url=url_for("safety.hazard", hazard_id=hazard.id), obj=hazard)
@@ -107,7 +96,7 @@ def sync_hazard_event(user, record) -> HandlerResult:
     hazard = _hazard(data.get("hazard_id"))
     if hazard is None:
         raise SyncInvalid({"hazard_id": [_("No such hazard has been received.")]})
-    event, _created = _call(
+    event, _created = run_service(
         act_on_hazard,
         user,
         hazard,
@@ -123,7 +112,7 @@ def sync_hazard_event(user, record) -> HandlerResult:
 
 def sync_violation(user, record) -> HandlerResult:
     data = _reference(record.data, "patrol_id", "patrol", user)
-    violation, _created = _call(
+    violation, _created = run_service(
         report_violation, user, data, (), client_id=record.id, captured_at=record.captured_at
     )
     return HandlerResult(url=url_for("safety.violation", violation_id=violation.id), obj=violation)
@@ -134,7 +123,7 @@ def sync_patrol(user, record) -> HandlerResult:
     answers = record.data.get("answers")
     if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
         raise SyncInvalid({"answers": [_("The answers are not in a form this app reads.")]})
-    patrol, _created = _call(
+    patrol, _created = run_service(
         record_patrol, user, record.data, (), client_id=record.id, captured_at=record.captured_at
     )
     return HandlerResult(url=url_for("safety.patrol", patrol_id=patrol.id), obj=patrol)

@@ -1,9 +1,6 @@
 """Recording results: training scores and the qualifications they give, competition round
 scores. Reading them (the leaderboard, the qualification gate) is in `queries`."""
 
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -21,6 +18,7 @@ from app.models.activities import (
 )
 from app.models.gate import QualificationSource
 from app.services import audit
+from app.services.inputs import local_zone
 
 SCORE_MAX = 100000
 
@@ -60,9 +58,7 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
             select(Qualification).where(Qualification.activity_id == activity.id)
         )
     }
-    issued_on = activity.ends_at.astimezone(
-        ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    ).date()
+    issued_on = activity.ends_at.astimezone(local_zone()).date()
     for pid, value in scores.items():
         person = people[pid]
         person.score = value

@@ -10,7 +10,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from app.errors import Conflict, Refused
+from app.errors import Refused
 from app.extensions import db
 from app.models import Department, User
 from app.models.care import (
@@ -22,6 +22,8 @@ from app.models.care import (
     FileStatus,
 )
 from app.services import audit
+from app.services.inputs import check_client_id
+from app.services.rows import made_before
 
 from .. import parse
 from .common import check, require_officer
@@ -194,15 +196,9 @@ def sign_off(user, data, client_id=None, captured_at=None) -> tuple[CampaignReci
     """`recipient_id` and `confirmation` (the recipient's name or last four digits of their
     employee number). Returns (recipient, signed now)."""
     require_officer(user)
-    client_id = parse.client_id(client_id)
-    if client_id is not None:
-        found = db.session.scalar(
-            select(CampaignRecipient).where(CampaignRecipient.client_id == client_id)
-        )
-        if found is not None:
-            if found.signed_by_id != user.id:
-                raise Conflict(client_id)
-            return found, False
+    client_id = check_client_id(client_id)
+    if (found := made_before(CampaignRecipient, client_id, "signed_by_id", user)) is not None:
+        return found, False
     errors: dict = {}
     recipient_id = parse.row_id(data, "recipient_id", errors)
     recipient = db.session.get(CampaignRecipient, recipient_id) if recipient_id else None

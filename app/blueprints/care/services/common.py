@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import Role, User, UserRole
+from app.services.roles import holder_ids
 
 OFFICERS = (Role.CARE_OFFICER,)
 READERS = (Role.CARE_OFFICER, Role.ADMIN)
@@ -47,14 +48,7 @@ def person(data, key: str, errors: dict, *, required=True) -> User | None:
 
 
 def officer_ids() -> list[int]:
-    return list(
-        db.session.scalars(
-            select(UserRole.user_id)
-            .join(User, User.id == UserRole.user_id)
-            .where(UserRole.role == Role.CARE_OFFICER, User.active.is_(True))
-            .order_by(UserRole.user_id)
-        )
-    )
+    return holder_ids(*OFFICERS)
 
 
 def officers() -> list[User]:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.errors import Conflict, Refused
+from app.errors import Refused
 from app.extensions import db
 from app.models import Role, User
 from app.models.care import (
@@ -21,6 +21,8 @@ from app.models.care import (
     VisitPlan,
 )
 from app.services import audit
+from app.services.inputs import check_client_id
+from app.services.rows import made_before
 
 from .. import parse
 from . import attachments
@@ -124,22 +126,13 @@ def coverage(plan: VisitPlan) -> tuple[int, int]:
     return visited or 0, total or 0
 
 
-def _existing(client_id, user) -> CareVisit | None:
-    if client_id is None:
-        return None
-    found = db.session.scalar(select(CareVisit).where(CareVisit.client_id == client_id))
-    if found is not None and found.recorded_by_id != user.id:
-        raise Conflict(client_id)
-    return found
-
-
 def record_visit(user, data, photos=(), client_id=None, captured_at=None) -> tuple[CareVisit, bool]:
     """Record a visit: `file_id`, optional `plan_id` (the file must be on the plan),
     `visited_on`, `visitors` (who went), `given`, `amount` (yuan), `situation`, `needs`.
     What was given becomes support on the file. Returns (visit, created)."""
     require_officer(user)
-    client_id = parse.client_id(client_id)
-    if (found := _existing(client_id, user)) is not None:
+    client_id = check_client_id(client_id)
+    if (found := made_before(CareVisit, client_id, "recorded_by_id", user)) is not None:
         return found, False
     errors: dict = {}
     today = parse.local_today()

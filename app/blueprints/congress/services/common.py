@@ -1,17 +1,11 @@
 """Dates and row locks every congress service shares (texts: `app.guards.clean_text`)."""
 
-from datetime import date
-
 from sqlalchemy import update
 
 from app.extensions import db
+from app.services.inputs import local_today as today  # the union's calendar day
 
-
-def today() -> date:
-    from app.jobs import LOCAL_TZ
-    from app.models._types import utcnow
-
-    return utcnow().astimezone(LOCAL_TZ).date()
+__all__ = ["lock_row", "today"]
 
 
 def lock_row(model, row_id: int) -> None:

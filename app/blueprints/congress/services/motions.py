@@ -24,7 +24,7 @@ from app.blueprints.congress.services.common import today
 from app.blueprints.notify.services import notify
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
-from app.guards import clean_text
+from app.guards import clean_choice, clean_text
 from app.jobs import path_for
 from app.models import Department
 from app.models._types import utcnow
@@ -209,10 +209,7 @@ def answer(user, motion: Motion, answer_class: str, text: str, reason: str = "")
     if not can_answer(user, motion):
         raise Refused(_("Only the lead department's contacts can answer this motion."), 403)
     _expect(motion, MotionState.ASSIGNED)
-    try:
-        klass = AnswerClass(answer_class)
-    except ValueError:
-        raise ValidationFailed.on("answer_class", _("Choose A, B or C.")) from None
+    klass = clean_choice(AnswerClass, answer_class, "answer_class", message=_("Choose A, B or C."))
     text = clean_text(text, "answer", limit=5000, required=_("Write the answer."))
     reason = clean_text(reason, "reason", limit=2000)
     if klass is AnswerClass.C and not reason:
@@ -238,10 +235,9 @@ def rate(user, motion: Motion, rating: str, note: str = "") -> Motion:
     if motion.proposer_id != user.id:
         raise Refused(_("Only the proposer can rate the answer."), 403)
     _expect(motion, MotionState.ANSWERED)
-    try:
-        satisfaction = Satisfaction(rating)
-    except ValueError:
-        raise ValidationFailed.on("rating", _("Choose how satisfied you are.")) from None
+    satisfaction = clean_choice(
+        Satisfaction, rating, "rating", message=_("Choose how satisfied you are.")
+    )
     note = clean_text(note, "note", limit=2000)
     motion.rating, motion.rating_note = satisfaction, note
     departments = [motion.lead_department_id] if motion.lead_department_id else []

@@ -14,7 +14,7 @@ from app.blueprints.congress.services.common import today
 from app.blueprints.notify.services import notify
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
-from app.guards import clean_text, parse_id
+from app.guards import clean_choice, clean_text, parse_id
 from app.jobs import path_for
 from app.models import Department, User
 from app.models._types import utcnow
@@ -60,10 +60,9 @@ def publish(
         raise Refused(_("Only union organizers and the chairman can publish notices."), 403)
     title = clean_text(data.get("title"), "title", limit=120, required=_("Enter a title."))
     body = clean_text(data.get("body"), "body", limit=20000, required=_("Write the notice."))
-    try:
-        category = NoticeCategory(data.get("category"))
-    except ValueError:
-        raise ValidationFailed.on("category", _("Choose a category.")) from None
+    category = clean_choice(
+        NoticeCategory, data.get("category"), "category", message=_("Choose a category.")
+    )
     closes_on: date | None = data.get("closes_on")
     if closes_on is not None and closes_on < today():
         raise ValidationFailed.on("closes_on", _("The closing date is already past."))
@@ -85,13 +84,8 @@ def publish(
     db.session.add(notice)
     db.session.flush()
     audit.record("congress.notice_published", notice, actor=user, summary=title)
-    notify(
-        recipients(notice),
-        "notices.open_notice",
-        _l("Notice: %(title)s", title=title),
-        category.label,
-        path_for("congress.notice_show", notice_id=notice.id),
-    )
+    subject = _l("Notice: %(title)s", title=title)
+    _tell(recipients(notice), notice, "notices.open_notice", subject, category.label)
     return notice
 
 
@@ -137,13 +131,8 @@ def ask(user, notice: Notice, text: str) -> NoticeQuestion:
     db.session.add(question)
     db.session.flush()
     if notice.publisher_id and notice.publisher_id != user.id:
-        notify(
-            [notice.publisher_id],
-            "notices.notice_question",
-            _l("A question under your notice: %(title)s", title=notice.title),
-            text,
-            path_for("congress.notice_show", notice_id=notice.id),
-        )
+        subject = _l("A question under your notice: %(title)s", title=notice.title)
+        _tell([notice.publisher_id], notice, "notices.notice_question", subject, text)
     return question
 
 
@@ -156,11 +145,11 @@ def answer_question(user, question: NoticeQuestion, text: str) -> NoticeQuestion
     question.answered_at = utcnow()
     question.answered_by_id = user.id
     if question.asker_id:
-        notify(
-            [question.asker_id],
-            "notices.notice_answer",
-            _l("Your question was answered: %(title)s", title=notice.title),
-            text,
-            path_for("congress.notice_show", notice_id=notice.id),
-        )
+        subject = _l("Your question was answered: %(title)s", title=notice.title)
+        _tell([question.asker_id], notice, "notices.notice_answer", subject, text)
     return question
+
+
+def _tell(user_ids, notice: Notice, kind: str, subject, body) -> None:
+    """Notify `user_ids` of something about `notice`, linking to it."""
+    notify(user_ids, kind, subject, body, path_for("congress.notice_show", notice_id=notice.id))

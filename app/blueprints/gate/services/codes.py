@@ -8,7 +8,7 @@ import secrets
 
 from flask_babel import gettext as _
 
-from app.errors import Refused, ValidationFailed
+from app.errors import Refused
 from app.extensions import db
 from app.models._types import utcnow
 from app.models.gate import WorkerCode, WorkerPhoto
@@ -16,6 +16,7 @@ from app.services import audit
 
 from ..access import is_officer
 from ..queries import live_code
+from .common import revoke
 
 REISSUED = "reissued"
 
@@ -48,17 +49,13 @@ def reissue_code(user) -> WorkerCode:
 def revoke_code(officer, code: WorkerCode, reason: str) -> None:
     if not is_officer(officer):
         raise Refused(_("Only safety officers, organizers and the chairman revoke codes."), 403)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed.on("reason", _("Say why the code is revoked."))
-    if len(reason) > 255:
-        raise ValidationFailed.on("reason", _("Use at most 255 characters."))
-    if code.is_revoked:
-        raise Refused(_("This code is already revoked."), 409)
-    code.revoked_at = utcnow()
-    code.revoked_by_id = officer.id
-    code.revoke_reason = reason
-    db.session.flush()
+    reason = revoke(
+        code,
+        officer,
+        reason,
+        say_why=_("Say why the code is revoked."),
+        already=_("This code is already revoked."),
+    )
     audit.record("gate.code_revoked", code.user, actor=officer, summary=reason)
 
 

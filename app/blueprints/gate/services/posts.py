@@ -91,14 +91,8 @@ def add_holder(user, post: Post, employee_no: str) -> PostHolder:
 
 def remove_holder(user, holder: PostHolder) -> None:
     _ensure_officer(user)
-    audit.record(
-        "gate.holder_removed",
-        holder.post,
-        actor=user,
-        summary=f"{holder.post.name} {holder.user.employee_no}",
-    )
-    db.session.delete(holder)
-    db.session.flush()
+    summary = f"{holder.post.name} {holder.user.employee_no}"
+    _remove(user, holder, "gate.holder_removed", holder.post, summary)
 
 
 def add_leader(user, department: Department | None, employee_no: str) -> TeamLeader:
@@ -129,11 +123,12 @@ def add_leader(user, department: Department | None, employee_no: str) -> TeamLea
 
 def remove_leader(user, leader: TeamLeader) -> None:
     _ensure_officer(user)
-    audit.record(
-        "gate.leader_removed",
-        leader.user,
-        actor=user,
-        summary=f"{leader.department.full_name} {leader.user.employee_no}",
-    )
-    db.session.delete(leader)
+    summary = f"{leader.department.full_name} {leader.user.employee_no}"
+    _remove(user, leader, "gate.leader_removed", leader.user, summary)
+
+
+def _remove(user, row, action: str, subject, summary: str) -> None:
+    """Delete a post holder or a team leader, audited under `subject`."""
+    audit.record(action, subject, actor=user, summary=summary)
+    db.session.delete(row)
     db.session.flush()

@@ -9,12 +9,13 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.blueprints.activities.queries import local_today
-from app.errors import Refused, ValidationFailed
+from app.errors import ValidationFailed
 from app.extensions import db
-from app.models._types import utcnow
 from app.models.gate import Qualification, QualificationSource, QualificationType
 from app.services import audit
+from app.services.inputs import local_today
+
+from .common import revoke
 
 # `valid_until=BY_TYPE`: the type's validity period counted from `issued_on`.
 BY_TYPE = object()
@@ -193,17 +194,13 @@ def record_certificate(officer, person, data: dict, photo: str | None = None) ->
 
 def revoke_qualification(officer, qualification: Qualification, reason: str) -> None:
     """Take a qualification away, with the reason the worker and the checker see."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed.on("reason", _("Say why the qualification is revoked."))
-    if len(reason) > 255:
-        raise ValidationFailed.on("reason", _("Use at most 255 characters."))
-    if qualification.is_revoked:
-        raise Refused(_("This qualification is already revoked."), 409)
-    qualification.revoked_at = utcnow()
-    qualification.revoked_by_id = officer.id
-    qualification.revoke_reason = reason
-    db.session.flush()
+    reason = revoke(
+        qualification,
+        officer,
+        reason,
+        say_why=_("Say why the qualification is revoked."),
+        already=_("This qualification is already revoked."),
+    )
     audit.record(
         "gate.qualification_revoked",
         qualification,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.blueprints.notify.services import notify
 from app.errors import Refused, ValidationFailed
@@ -21,6 +21,7 @@ from app.models.library import (
 from app.models.safety import Area
 from app.services import audit
 from app.services.inputs import choice, text
+from app.services.rows import next_number
 
 from .. import permissions, posts
 
@@ -125,14 +126,7 @@ def revise_document(user, document: Document, data) -> DocumentVersion:
 
 
 def _new_version(user, document, body, changes, now) -> DocumentVersion:
-    number = (
-        db.session.scalar(
-            select(func.max(DocumentVersion.number)).where(
-                DocumentVersion.document_id == document.id
-            )
-        )
-        or 0
-    ) + 1
+    number = next_number(DocumentVersion.number, DocumentVersion.document_id == document.id)
     version = DocumentVersion(
         document_id=document.id,
         number=number,

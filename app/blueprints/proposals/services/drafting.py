@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app import storage
 from app.blueprints.notify.services import notify
-from app.errors import Conflict, Refused, ValidationFailed
+from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.jobs import path_for
 from app.models.proposals import (
@@ -23,10 +23,12 @@ from app.models.proposals import (
     ProposalStatus,
 )
 from app.services import audit
+from app.services.departments import workshop_of
 from app.services.inputs import by_employee_no, check_client_id, choice, moment, text
+from app.services.photos import image_row
+from app.services.rows import made_before
 
 from .. import permissions
-from .common import workshop_of
 
 MAX_COAUTHORS = 9
 TEXTS = ("current_state", "proposed_change", "expected_effect")
@@ -41,12 +43,8 @@ def save_proposal(
     the same `client_id` again returns the proposal it made, unchanged.
     """
     client_id = check_client_id(client_id)
-    if proposal is None and client_id:
-        found = db.session.scalar(select(Proposal).where(Proposal.client_id == client_id))
-        if found is not None:
-            if found.author_id != user.id:
-                raise Conflict(client_id)
-            return found, False
+    if proposal is None and (found := made_before(Proposal, client_id, "author_id", user)):
+        return found, False
     if proposal is not None and not permissions.can_edit(user, proposal):
         raise Refused(_("Only the proposer can change a draft, and only before it is sent."), 403)
     errors: dict[str, list[str]] = {}
@@ -291,15 +289,7 @@ def proposal_photos(proposal: Proposal | None) -> list[ProposalPhoto]:
 
 def photo_row(stored: storage.StoredImage, user, proposal, client_id=None) -> ProposalPhoto:
     """The row of a picture in the store, belonging to `proposal`."""
-    return ProposalPhoto(
-        client_id=client_id,
-        proposal_id=proposal.id,
-        sha256=stored.sha256,
-        width=stored.width,
-        height=stored.height,
-        size=stored.size,
-        uploaded_by_id=user.id,
-    )
+    return image_row(ProposalPhoto, stored, user, client_id, proposal_id=proposal.id)
 
 
 def photo_count(proposal_id: int) -> int:

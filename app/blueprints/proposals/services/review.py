@@ -26,6 +26,7 @@ from app.models.proposals import (
 )
 from app.services import audit
 from app.services.inputs import choice, day, local_today, number, person, text
+from app.services.rows import one_or_add
 
 from .. import permissions
 from .drafting import change_status, tell_proposers
@@ -104,14 +105,7 @@ def score_proposal(user, proposal: Proposal, data) -> ProposalReview:
     note = text(data, "note", errors, max_len=2000)
     if errors:
         raise ValidationFailed(errors)
-    review = db.session.scalar(
-        select(ProposalReview).where(
-            ProposalReview.proposal_id == proposal.id, ProposalReview.reviewer_id == user.id
-        )
-    )
-    if review is None:
-        review = ProposalReview(proposal_id=proposal.id, reviewer_id=user.id)
-        db.session.add(review)
+    review = one_or_add(ProposalReview, proposal_id=proposal.id, reviewer_id=user.id)
     for key, value in values.items():
         setattr(review, key, value)
     review.total = round(sum(values.values()), 1)

@@ -1,11 +1,8 @@
 """Helpers shared by the safety services: errors, input parsing, the local calendar."""
 
 import contextlib
-import uuid
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from app import storage
@@ -13,6 +10,13 @@ from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.guards import parse_id
 from app.models.hazards import Photo
+from app.services.inputs import check_client_id as check_client_id
+from app.services.inputs import choice as choice
+from app.services.inputs import day_start as day_start
+from app.services.inputs import local_today as local_today
+from app.services.inputs import local_zone, missing
+from app.services.inputs import text as text
+from app.services.photos import image_row
 
 __all__ = ["ValidationFailed", "Refused", "Conflict", "MaxLength"]
 
@@ -28,48 +32,14 @@ class MaxLength:
     TEXT = 4000  # what a hazard or violation is, a suggestion and its answer
 
 
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
-def local_today() -> date:
-    return datetime.now(local_zone()).date()
-
-
 def local_date(moment: datetime) -> date:
     return moment.astimezone(local_zone()).date()
-
-
-def text(
-    data, key: str, errors: dict, *, required=False, max_len=MaxLength.TEXT, label=None
-) -> str:
-    value = (data.get(key) or "").strip() if isinstance(data.get(key) or "", str) else ""
-    if required and not value:
-        errors.setdefault(key, []).append(_("This field is required."))
-    elif len(value) > max_len:
-        errors.setdefault(key, []).append(_("Use at most %(max)d characters.", max=max_len))
-    return value
-
-
-def choice(data, key: str, enum_cls, errors: dict, *, required=True):
-    raw = (data.get(key) or "").strip() if isinstance(data.get(key), str) else data.get(key)
-    if not raw:
-        if required:
-            errors.setdefault(key, []).append(_("Choose one."))
-        return None
-    try:
-        return enum_cls(raw)
-    except ValueError:
-        errors.setdefault(key, []).append(_("Choose one of the options given."))
-        return None
 
 
 def record_id(data, key: str, model, errors: dict, *, required=True, where=None):
     """The row of `model` whose id is in `data[key]`, or an error for the field."""
     raw = data.get(key)
-    if raw in (None, ""):
-        if required:
-            errors.setdefault(key, []).append(_("Choose one."))
+    if missing(raw, key, errors, required=required, message=_("Choose one.")):
         return None
     row_id = parse_id(raw)
     row = db.session.get(model, row_id) if row_id is not None else None
@@ -77,15 +47,6 @@ def record_id(data, key: str, model, errors: dict, *, required=True, where=None)
         errors.setdefault(key, []).append(_("Choose one of the options given."))
         return None
     return row
-
-
-def check_client_id(client_id) -> str | None:
-    if client_id in (None, ""):
-        return None
-    try:
-        return str(uuid.UUID(str(client_id)))
-    except ValueError:
-        raise ValidationFailed({"id": [_("This record has no valid id.")]}) from None
 
 
 # No record of this app is older: a time before it is a phone clock that was never set.
@@ -128,12 +89,4 @@ def store_photos(prepared, user, **owner) -> list[Photo]:
 
 def photo_row(stored: storage.StoredImage, user, client_id=None, **owner) -> Photo:
     """The `Photo` row of a stored picture, belonging to `owner` (e.g. `hazard_id=…`)."""
-    return Photo(
-        client_id=client_id,
-        sha256=stored.sha256,
-        width=stored.width,
-        height=stored.height,
-        size=stored.size,
-        uploaded_by_id=user.id,
-        **owner,
-    )
+    return image_row(Photo, stored, user, client_id, **owner)

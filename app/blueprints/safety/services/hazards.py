@@ -8,13 +8,12 @@ They add to the session and flush; the caller commits once.
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.blueprints.notify import triggers
 from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.jobs import path_for
-from app.models import Role, User, UserRole
+from app.models import Role, User
 from app.models.hazards import (
     Category,
     Hazard,
@@ -26,6 +25,8 @@ from app.models.hazards import (
 from app.models.safety import Area, Patrol, PatrolAnswer
 from app.services import audit
 from app.services import batch as lookups
+from app.services.roles import holder_ids
+from app.services.rows import made_before
 from app.storage import prepare_uploads
 
 from .. import permissions
@@ -43,16 +44,12 @@ from .common import (
 MAX_DUE_DAYS = 365
 
 
-def _existing(model, client_id: str | None, user) -> object | None:
+def _existing(model, client_id: str | None, owner: str, user) -> object | None:
     """The record this client id already made, for an idempotent retry from the outbox (not
     asked when the sync batch vouches that no row carries the id yet)."""
-    if client_id is None or lookups.known_new(client_id):
+    if client_id is not None and lookups.known_new(client_id):
         return None
-    found = db.session.scalar(select(model).where(model.client_id == client_id))
-    owner = getattr(found, "reporter_id", None) or getattr(found, "actor_id", None)
-    if found is not None and owner != user.id:
-        raise Conflict(client_id)
-    return found
+    return made_before(model, client_id, owner, user)
 
 
 def report_hazard(user, data, photos=(), client_id=None, captured_at=None) -> tuple[Hazard, bool]:
@@ -62,7 +59,7 @@ def report_hazard(user, data, photos=(), client_id=None, captured_at=None) -> tu
     answer_id (the "no" answer it was raised from). Raises ValidationFailed.
     """
     client_id = check_client_id(client_id)
-    if (found := _existing(Hazard, client_id, user)) is not None:
+    if (found := _existing(Hazard, client_id, "reporter_id", user)) is not None:
         return found, False
     errors: dict[str, list[str]] = {}
     title = text(data, "title", errors, required=True, max_len=MaxLength.TITLE)
@@ -126,7 +123,7 @@ def act_on_hazard(
     take the step now, ValidationFailed when the input is wrong. Nothing is written then.
     """
     client_id = check_client_id(client_id)
-    if (found := _existing(HazardEvent, client_id, user)) is not None:
+    if (found := _existing(HazardEvent, client_id, "actor_id", user)) is not None:
         if found.hazard_id != hazard.id:
             raise Conflict(client_id)
         return found, False
@@ -249,13 +246,7 @@ def hazard_recipients(hazard: Hazard, event: HazardEvent) -> set[int]:
 
 
 def _safety_officers() -> frozenset[int]:
-    return frozenset(
-        db.session.scalars(
-            select(UserRole.user_id)
-            .join(User, User.id == UserRole.user_id)
-            .where(UserRole.role == Role.SAFETY_OFFICER, User.active.is_(True))
-        )
-    )
+    return frozenset(holder_ids(Role.SAFETY_OFFICER))
 
 
 def announce_hazard_change(hazard: Hazard, event: HazardEvent) -> set[int]:

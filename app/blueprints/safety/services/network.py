@@ -1,7 +1,7 @@
 """The network's set-up: areas and checkpoints, groups and their members, checklists."""
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Department, Role, User
@@ -16,6 +16,7 @@ from app.models.safety import (
     SafetyGroup,
 )
 from app.services import audit
+from app.services.rows import next_number
 
 from .common import MaxLength, ValidationFailed, choice, record_id, text
 
@@ -161,14 +162,7 @@ def revise_checklist(actor, checklist: Checklist, data) -> ChecklistVersion:
 
 
 def _new_version(actor, checklist: Checklist, items: list[str]) -> ChecklistVersion:
-    number = (
-        db.session.scalar(
-            select(func.max(ChecklistVersion.number)).where(
-                ChecklistVersion.checklist_id == checklist.id
-            )
-        )
-        or 0
-    ) + 1
+    number = next_number(ChecklistVersion.number, ChecklistVersion.checklist_id == checklist.id)
     version = ChecklistVersion(
         checklist_id=checklist.id,
         number=number,

@@ -1,12 +1,12 @@
 """Patrols against a checklist version, the weekly plans, and how well the plans were kept."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.errors import Conflict, Refused, ValidationFailed
+from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import Role, User
 from app.models.hazards import Photo
@@ -22,6 +22,7 @@ from app.models.safety import (
     PatrolStatus,
 )
 from app.services import audit
+from app.services.rows import made_before, one_or_add
 from app.storage import prepare_uploads
 
 from .. import permissions
@@ -29,9 +30,9 @@ from .common import (
     MaxLength,
     check_client_id,
     choice,
+    day_start,
     local_date,
     local_today,
-    local_zone,
     moment,
     record_id,
     store_photos,
@@ -45,11 +46,7 @@ def start_patrol(user, data, client_id=None, captured_at=None) -> tuple[Patrol, 
     if not permissions.can_patrol(user):
         raise Refused(_("Only inspectors and safety officers patrol."), status=403)
     client_id = check_client_id(client_id)
-    if client_id and (
-        found := db.session.scalar(select(Patrol).where(Patrol.client_id == client_id))
-    ):
-        if found.inspector_id != user.id:
-            raise Conflict(client_id)
+    if found := made_before(Patrol, client_id, "inspector_id", user):
         return found, False
     errors: dict[str, list[str]] = {}
     area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
@@ -117,14 +114,7 @@ def answer_item(user, patrol: Patrol, data, photos=()) -> PatrolAnswer:
     if errors:
         raise ValidationFailed(errors)
     prepared = prepare_uploads(photos)
-    row = db.session.scalar(
-        select(PatrolAnswer).where(
-            PatrolAnswer.patrol_id == patrol.id, PatrolAnswer.item_id == item.id
-        )
-    )
-    if row is None:
-        row = PatrolAnswer(patrol_id=patrol.id, item_id=item.id)
-        db.session.add(row)
+    row = one_or_add(PatrolAnswer, patrol_id=patrol.id, item_id=item.id)
     row.answer, row.note, row.answered_at = answer, note, datetime.now(UTC)
     db.session.flush()
     db.session.add_all(store_photos(prepared, user, patrol_answer_id=row.id))
@@ -192,14 +182,7 @@ def save_plan(actor, data) -> PatrolPlan:
     if errors:
         raise ValidationFailed(errors)
     weekdays = "".join("1" if i in days else "0" for i in range(7))
-    plan = db.session.scalar(
-        select(PatrolPlan).where(
-            PatrolPlan.inspector_id == inspector.id, PatrolPlan.area_id == area.id
-        )
-    )
-    if plan is None:
-        plan = PatrolPlan(inspector_id=inspector.id, area_id=area.id)
-        db.session.add(plan)
+    plan = one_or_add(PatrolPlan, inspector_id=inspector.id, area_id=area.id)
     plan.weekdays, plan.active = weekdays, True
     db.session.flush()
     audit.record("patrol_plan.saved", plan, actor=actor, summary=f"{inspector.name} {area.name}")
@@ -235,8 +218,7 @@ def coverage(week: date, today: date | None = None) -> list[Slot]:
         )
         .order_by(PatrolPlan.inspector_id, PatrolPlan.area_id)
     ).all()
-    zone = local_zone()
-    start = datetime.combine(week, time(), zone).astimezone(UTC)
+    start = day_start(week)
     end = start + timedelta(days=7)
     done: dict[tuple[int, int], list[date]] = {}
     for inspector_id, area_id, finished_at in db.session.execute(

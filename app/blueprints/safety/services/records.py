@@ -3,13 +3,13 @@
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from app.errors import Conflict, Refused, ValidationFailed
+from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models.hazards import Violation, ViolationStatus
 from app.models.safety import Area, Patrol
 from app.services import audit
+from app.services.rows import made_before
 from app.storage import prepare_uploads
 
 from .. import permissions
@@ -21,11 +21,7 @@ def report_violation(user, data, photos=(), client_id=None, captured_at=None):
     if not permissions.can_patrol(user):
         raise Refused(_("Only inspectors and safety officers record violations."), status=403)
     client_id = check_client_id(client_id)
-    if client_id and (
-        found := db.session.scalar(select(Violation).where(Violation.client_id == client_id))
-    ):
-        if found.reporter_id != user.id:
-            raise Conflict(client_id)
+    if found := made_before(Violation, client_id, "reporter_id", user):
         return found, False
     errors: dict[str, list[str]] = {}
     area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)

@@ -1,0 +1,36 @@
+"""Small row-level steps the services share: the next number of a series, find-or-add, the
+row an outbox record already made."""
+
+from sqlalchemy import func, select
+
+from app.errors import Conflict
+from app.extensions import db
+
+
+def next_number(column, *where) -> int:
+    """One more than the highest `column` among the rows `where` selects; 1 for the first."""
+    return (db.session.scalar(select(func.max(column)).where(*where)) or 0) + 1
+
+
+def one_or_add(model, **keys):
+    """The row of `model` with these column values, or a new one with them, added to the
+    session (so that answering twice updates one row instead of adding another)."""
+    row = db.session.scalar(select(model).filter_by(**keys))
+    if row is None:
+        row = model(**keys)
+        db.session.add(row)
+    return row
+
+
+def made_before(model, client_id: str | None, owner: str, user):
+    """The row an earlier send of this outbox record made (a retry: the phone did not hear
+    the answer), or None. A row that someone else made with this id is a `Conflict`: ids are
+    the phone's, and a reused one must not hand over another person's record.
+
+    `owner`: the column that says who made the row (`reporter_id`, `author_id`, …)."""
+    if client_id is None:
+        return None
+    found = db.session.scalar(select(model).where(model.client_id == client_id))
+    if found is not None and getattr(found, owner) != user.id:
+        raise Conflict(client_id)
+    return found
