@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Column, ForeignKey, String, Table
-from sqlalchemy.orm import MappedColumn, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
@@ -74,3 +74,11 @@ def department_links(name: str, column: str, target: str) -> Table:
         Column(column, ForeignKey(target, ondelete="CASCADE"), primary_key=True),
         Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
     )
+
+
+class UnlinkableMark:
+    """The "has cast" mark of an unlinkable store (`app.services.unlinkable`): its scope (the
+    subclass's first key column: the round, the survey) and the person, nothing else: no time,
+    no order."""
+
+    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True)

@@ -4,9 +4,9 @@ democratic evaluation rounds (民主评议) with unlinkable ballots, and open no
 Ballots: `EvaluationVoter` is the voter's "has voted" mark; `EvaluationBallot`,
 `BallotGrade` and `BallotComment` are the ballots. The two sides share no key, no
 timestamp and no order: ballot rows have random UUID keys, no time column, and every vote
-rewrites the round's ballots in a shuffled order under fresh keys (see
-`app.blueprints.congress.evaluations`), so neither the database's row order (PostgreSQL's heap,
-SQLite's rowid) nor its transaction ids tell which ballot came when.
+rewrites the round's ballots in a shuffled order under fresh keys (`app.services.unlinkable`,
+used by `app.blueprints.congress.services.evaluations`), so neither the database's row order
+(PostgreSQL's heap, SQLite's rowid) nor its transaction ids tell which ballot came when.
 """
 
 from datetime import date, datetime
@@ -25,9 +25,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
 from app.models.columns import (
+    UnlinkableMark,
     cascade_fk,
     department_links,
-    new_key,  # noqa: F401  (the services' import, until they use a Store)
     random_key,
     set_null_fk,
     timestamp,
@@ -292,13 +292,12 @@ class EvaluationDimension(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class EvaluationVoter(db.Model):
+class EvaluationVoter(UnlinkableMark, db.Model):
     """The "has voted" mark: a voter and a round, nothing else (no time, no order key)."""
 
     __tablename__ = "evaluation_voters"
 
     round_id: Mapped[int] = cascade_fk("evaluation_rounds.id", primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True)
 
 
 class EvaluationBallot(db.Model):

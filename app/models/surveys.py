@@ -5,8 +5,8 @@ Anonymous responses are unlinkable, as ballots are (`app.models.congress`): the 
 "has responded" mark (`SurveyRespondent`: survey, user) and the response tables
 (`SurveyResponse`, `SurveyAnswer`) share no key and have no time column; response keys are
 random, and every anonymous answer rewrites the survey's responses in a shuffled order under
-fresh keys (`app.blueprints.surveys.services.responses`). A named survey's response carries its
-respondent (`user_id`); an anonymous one never does.
+fresh keys (`app.services.unlinkable`, used by `app.blueprints.surveys.services.responses`). A
+named survey's response carries its respondent (`respondent_id`); an anonymous one never does.
 """
 
 from datetime import datetime
@@ -23,9 +23,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
 from app.models.columns import (
+    UnlinkableMark,
     cascade_fk,
     department_links,
-    new_key,  # noqa: F401  (the services' import, until they use a Store)
     random_key,
     set_null_fk,
     timestamp,
@@ -112,13 +112,12 @@ class SurveyOption(db.Model):
     )
 
 
-class SurveyRespondent(db.Model):
+class SurveyRespondent(UnlinkableMark, db.Model):
     """The "has responded" mark: a survey and a person, nothing else (no time, no order)."""
 
     __tablename__ = "survey_respondents"
 
     survey_id: Mapped[int] = cascade_fk("surveys.id", primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True)
 
 
 class SurveyResponse(db.Model):
