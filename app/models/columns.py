@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Column, ForeignKey, String, Table
-from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, declared_attr, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
@@ -74,6 +74,23 @@ def department_links(name: str, column: str, target: str) -> Table:
         Column(column, ForeignKey(target, ondelete="CASCADE"), primary_key=True),
         Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
     )
+
+
+class DepartmentPerson:
+    """A person named for a department, each pair once and gone with either: the columns and
+    links of a table of such people (the gate's team leaders, the proposals' department
+    heads); the table says what they are named for."""
+
+    department_id: Mapped[int] = cascade_fk("departments.id", primary_key=True)
+    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True, index=True)
+
+    @declared_attr
+    def department(cls):
+        return relationship("Department")
+
+    @declared_attr
+    def user(cls):
+        return relationship("User")
 
 
 class UnlinkableMark:

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import cascade_fk, outbox_id, restrict_fk, set_null_fk, timestamp
+from app.models.columns import (
+    DepartmentPerson,
+    cascade_fk,
+    outbox_id,
+    restrict_fk,
+    set_null_fk,
+    timestamp,
+)
 
 
 class QualificationType(db.Model):
@@ -154,17 +161,11 @@ class PostHolder(db.Model):
     user = relationship("User")
 
 
-class TeamLeader(db.Model):
+class TeamLeader(DepartmentPerson, db.Model):
     """Who checks a department's workers at the site entrance (班组长), named by the union
     office per workshop or team; safety officers check everywhere."""
 
     __tablename__ = "gate_team_leaders"
-
-    department_id: Mapped[int] = cascade_fk("departments.id", primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True, index=True)
-
-    department = relationship("Department")
-    user = relationship("User")
 
 
 class WorkerPhoto(db.Model):

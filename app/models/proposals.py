@@ -15,7 +15,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import cascade_fk, outbox_id, restrict_fk, set_null_fk, timestamp
+from app.models.columns import (
+    DepartmentPerson,
+    cascade_fk,
+    outbox_id,
+    restrict_fk,
+    set_null_fk,
+    timestamp,
+)
 
 
 class ProposalCategory(LabelledEnum):
@@ -108,16 +115,10 @@ class RubricWeight(db.Model):
     weight: Mapped[int] = mapped_column(Integer)
 
 
-class DepartmentHead(db.Model):
+class DepartmentHead(DepartmentPerson, db.Model):
     """Who gives a workshop's opinion on its proposals (one or more people per workshop)."""
 
     __tablename__ = "proposal_department_heads"
-
-    department_id: Mapped[int] = cascade_fk("departments.id", primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True, index=True)
-
-    department = relationship("Department")
-    user = relationship("User")
 
 
 class Proposal(db.Model):
