@@ -5,18 +5,12 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    Index,
-    Numeric,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import cascade_fk, department_links, outbox_id, set_null_fk, timestamp
+from app.models.columns import department_links, fk, outbox_id, timestamp
 from app.models.gate import Qualification  # noqa: F401  (trainings issue them; kept importable here)
 
 
@@ -74,7 +68,7 @@ class Activity(db.Model):
     # Competitions
     competition_mode: Mapped[CompetitionMode | None] = mapped_column(str_enum(CompetitionMode))
     rounds: Mapped[int | None]
-    organizer_id: Mapped[int | None] = set_null_fk("users.id", index=True)
+    organizer_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
     created_at: Mapped[datetime] = timestamp()
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(String(255))
@@ -108,15 +102,15 @@ class Participation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = cascade_fk("activities.id")
-    user_id: Mapped[int] = cascade_fk("users.id", index=True)
+    activity_id: Mapped[int] = fk("activities.id", "CASCADE")
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     status: Mapped[ParticipationStatus] = mapped_column(str_enum(ParticipationStatus))
     signed_up_at: Mapped[datetime] = timestamp()
     queued_at: Mapped[datetime] = timestamp()
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    checked_in_by_id: Mapped[int | None] = set_null_fk("users.id")
+    checked_in_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     # The outbox record id of an offline check-in, and the phone's time of the scan.
     checkin_client_id: Mapped[str | None] = outbox_id()
     checkin_captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -136,7 +130,7 @@ class RoundScore(db.Model):
     __table_args__ = (UniqueConstraint("participation_id", "round_no"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    participation_id: Mapped[int] = cascade_fk("participations.id")
+    participation_id: Mapped[int] = fk("participations.id", "CASCADE")
     round_no: Mapped[int]
     score: Mapped[float] = mapped_column(Numeric(7, 2, asdecimal=False))
     recorded_at: Mapped[datetime] = timestamp()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import cascade_fk, random_key, set_null_fk, timestamp
+from app.models.columns import fk, random_key, timestamp
 
 
 class AppealCategory(LabelledEnum):
@@ -63,10 +63,10 @@ class Appeal(db.Model):
     details: Mapped[str] = mapped_column(Text)
     anonymous: Mapped[bool] = mapped_column(default=False)
     # Named appeals only; None for every anonymous one.
-    author_id: Mapped[int | None] = set_null_fk("users.id", index=True)
+    author_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
     # The workshop the problem is in: the author's for a named appeal; for an anonymous one
     # only what its author chose to say (or nothing).
-    department_id: Mapped[int | None] = set_null_fk("departments.id", index=True)
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL", index=True)
     # SHA-256 of the receipt code of an anonymous appeal; the code itself is never stored.
     receipt_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[AppealStatus] = mapped_column(
@@ -98,7 +98,7 @@ class AppealPhoto(db.Model):
 
     __tablename__ = "appeal_photos"
 
-    appeal_key: Mapped[str] = cascade_fk("appeals.key", primary_key=True)
+    appeal_key: Mapped[str] = fk("appeals.key", "CASCADE", primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
 
@@ -109,8 +109,8 @@ class AppealEvent(db.Model):
     __tablename__ = "appeal_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    appeal_key: Mapped[str] = cascade_fk("appeals.key", index=True)
-    actor_id: Mapped[int | None] = set_null_fk("users.id")
+    appeal_key: Mapped[str] = fk("appeals.key", "CASCADE", index=True)
+    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
     action: Mapped[AppealAction] = mapped_column(str_enum(AppealAction))
     note: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = timestamp()

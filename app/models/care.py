@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
-from app.models.columns import cascade_fk, outbox_id, restrict_fk, set_null_fk, timestamp
+from app.models.columns import fk, outbox_id, timestamp
 
 Money = Numeric(12, 2)
 
@@ -95,7 +95,7 @@ class CareFile(db.Model):
     __table_args__ = (Index("ix_care_files_status_review_due_on", "status", "review_due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    worker_id: Mapped[int] = restrict_fk("users.id", index=True)
+    worker_id: Mapped[int] = fk("users.id", "RESTRICT", index=True)
     level: Mapped[CareLevel] = mapped_column(str_enum(CareLevel), index=True)
     cause: Mapped[CareCause] = mapped_column(str_enum(CareCause))
     situation: Mapped[str] = mapped_column(Text, default="")
@@ -108,7 +108,7 @@ class CareFile(db.Model):
     exited_on: Mapped[date | None] = mapped_column(Date)
     exit_reason: Mapped[str | None] = mapped_column(Text)
     reminded_on: Mapped[date | None] = mapped_column(Date)
-    created_by_id: Mapped[int | None] = set_null_fk("users.id")
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
     updated_at: Mapped[datetime] = timestamp(onupdate=utcnow)
 
@@ -147,7 +147,7 @@ class HouseholdMember(db.Model):
     __tablename__ = "care_household_members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    file_id: Mapped[int] = cascade_fk("care_files.id", index=True)
+    file_id: Mapped[int] = fk("care_files.id", "CASCADE", index=True)
     name: Mapped[str] = mapped_column(String(40))
     relation: Mapped[str] = mapped_column(String(20))
     birth_year: Mapped[int | None] = mapped_column(Integer)
@@ -164,15 +164,15 @@ class CareSupport(db.Model):
     __tablename__ = "care_supports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    file_id: Mapped[int] = cascade_fk("care_files.id", index=True)
+    file_id: Mapped[int] = fk("care_files.id", "CASCADE", index=True)
     kind: Mapped[SupportKind] = mapped_column(str_enum(SupportKind))
     given_on: Mapped[date] = mapped_column(Date, index=True)
     amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     description: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(String(80), default="")
-    visit_id: Mapped[int | None] = set_null_fk("care_visits.id")
-    aid_request_id: Mapped[int | None] = set_null_fk("care_aid_requests.id")
-    recorded_by_id: Mapped[int | None] = set_null_fk("users.id")
+    visit_id: Mapped[int | None] = fk("care_visits.id", "SET NULL")
+    aid_request_id: Mapped[int | None] = fk("care_aid_requests.id", "SET NULL")
+    recorded_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
 
     file: Mapped[CareFile] = relationship(back_populates="supports")
@@ -184,13 +184,13 @@ class CareReview(db.Model):
     __tablename__ = "care_reviews"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    file_id: Mapped[int] = cascade_fk("care_files.id", index=True)
+    file_id: Mapped[int] = fk("care_files.id", "CASCADE", index=True)
     reviewed_on: Mapped[date] = mapped_column(Date)
     outcome: Mapped[ReviewOutcome] = mapped_column(str_enum(ReviewOutcome))
     from_level: Mapped[CareLevel] = mapped_column(str_enum(CareLevel))
     to_level: Mapped[CareLevel | None] = mapped_column(str_enum(CareLevel))
     note: Mapped[str] = mapped_column(Text, default="")
-    reviewer_id: Mapped[int | None] = set_null_fk("users.id")
+    reviewer_id: Mapped[int | None] = fk("users.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
 
     file: Mapped[CareFile] = relationship(back_populates="reviews")
@@ -205,14 +205,14 @@ class CareAttachment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str | None] = outbox_id()
-    file_id: Mapped[int | None] = cascade_fk("care_files.id", index=True)
-    visit_id: Mapped[int | None] = cascade_fk("care_visits.id", index=True)
+    file_id: Mapped[int | None] = fk("care_files.id", "CASCADE", index=True)
+    visit_id: Mapped[int | None] = fk("care_visits.id", "CASCADE", index=True)
     title: Mapped[str] = mapped_column(String(120), default="")
     path: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64))
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)
-    uploaded_by_id: Mapped[int | None] = set_null_fk("users.id")
+    uploaded_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
 
     @property
@@ -227,17 +227,17 @@ class CareProposal(db.Model):
     __tablename__ = "care_proposals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    worker_id: Mapped[int] = cascade_fk("users.id", index=True)
-    proposer_id: Mapped[int | None] = set_null_fk("users.id", index=True)
+    worker_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    proposer_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
     cause: Mapped[CareCause] = mapped_column(str_enum(CareCause))
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[ProposalStatus] = mapped_column(
         str_enum(ProposalStatus), default=ProposalStatus.PENDING, index=True
     )
     decision_note: Mapped[str] = mapped_column(Text, default="")
-    decided_by_id: Mapped[int | None] = set_null_fk("users.id")
+    decided_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    file_id: Mapped[int | None] = set_null_fk("care_files.id")
+    file_id: Mapped[int | None] = fk("care_files.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
 
     worker = relationship("User", foreign_keys=[worker_id])
@@ -255,7 +255,7 @@ class VisitPlan(db.Model):
     ends_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
     closed: Mapped[bool] = mapped_column(default=False)
-    created_by_id: Mapped[int | None] = set_null_fk("users.id")
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
 
     targets: Mapped[list["PlanTarget"]] = relationship(
@@ -270,9 +270,9 @@ class PlanTarget(db.Model):
     __table_args__ = (UniqueConstraint("plan_id", "file_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = cascade_fk("care_visit_plans.id", index=True)
-    file_id: Mapped[int] = cascade_fk("care_files.id")
-    visitor_id: Mapped[int | None] = set_null_fk("users.id", index=True)
+    plan_id: Mapped[int] = fk("care_visit_plans.id", "CASCADE", index=True)
+    file_id: Mapped[int] = fk("care_files.id", "CASCADE")
+    visitor_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
 
     plan: Mapped[VisitPlan] = relationship(back_populates="targets")
     file: Mapped[CareFile] = relationship()
@@ -287,15 +287,15 @@ class CareVisit(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str | None] = outbox_id()
-    file_id: Mapped[int] = cascade_fk("care_files.id", index=True)
-    plan_id: Mapped[int | None] = set_null_fk("care_visit_plans.id")
+    file_id: Mapped[int] = fk("care_files.id", "CASCADE", index=True)
+    plan_id: Mapped[int | None] = fk("care_visit_plans.id", "SET NULL")
     visited_on: Mapped[date] = mapped_column(Date)
     visitors: Mapped[str] = mapped_column(String(200))
     given: Mapped[str] = mapped_column(String(200), default="")
     amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     situation: Mapped[str] = mapped_column(Text, default="")
     needs: Mapped[str] = mapped_column(Text, default="")
-    recorded_by_id: Mapped[int] = restrict_fk("users.id")
+    recorded_by_id: Mapped[int] = fk("users.id", "RESTRICT")
     captured_at: Mapped[datetime] = timestamp()
     created_at: Mapped[datetime] = timestamp()
 
@@ -312,8 +312,8 @@ class AidRequest(db.Model):
     __table_args__ = (Index("ix_care_aid_requests_status_respond_by", "status", "respond_by"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reporter_id: Mapped[int] = cascade_fk("users.id", index=True)
-    subject_id: Mapped[int] = cascade_fk("users.id")
+    reporter_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    subject_id: Mapped[int] = fk("users.id", "CASCADE")
     event_type: Mapped[AidEventType] = mapped_column(str_enum(AidEventType))
     happened_on: Mapped[date] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text)
@@ -323,7 +323,7 @@ class AidRequest(db.Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     aid_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
-    file_id: Mapped[int | None] = set_null_fk("care_files.id")
+    file_id: Mapped[int | None] = fk("care_files.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
 
     reporter = relationship("User", foreign_keys=[reporter_id])
@@ -347,8 +347,8 @@ class AidEvent(db.Model):
     __tablename__ = "care_aid_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = cascade_fk("care_aid_requests.id", index=True)
-    actor_id: Mapped[int | None] = set_null_fk("users.id")
+    request_id: Mapped[int] = fk("care_aid_requests.id", "CASCADE", index=True)
+    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
     action: Mapped[AidAction] = mapped_column(str_enum(AidAction))
     note: Mapped[str] = mapped_column(Text, default="")
     amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
@@ -372,7 +372,7 @@ class Campaign(db.Model):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     closed: Mapped[bool] = mapped_column(default=False)
-    created_by_id: Mapped[int | None] = set_null_fk("users.id")
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
 
     recipients: Mapped[list["CampaignRecipient"]] = relationship(
@@ -387,14 +387,14 @@ class CampaignRecipient(db.Model):
     __table_args__ = (UniqueConstraint("campaign_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = cascade_fk("care_campaigns.id", index=True)
-    user_id: Mapped[int] = cascade_fk("users.id")
+    campaign_id: Mapped[int] = fk("care_campaigns.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE")
     # The department when the recipient was added: the summary stays as it was given.
-    department_id: Mapped[int | None] = set_null_fk("departments.id")
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL")
     gift: Mapped[str] = mapped_column(String(200))
     amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    signed_by_id: Mapped[int | None] = set_null_fk("users.id")
+    signed_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     confirmation: Mapped[str | None] = mapped_column(String(40))
     client_id: Mapped[str | None] = outbox_id()
 

@@ -5,13 +5,13 @@ key of a row that must not tell when it came, and the tables linking a row to de
 Each returns a `mapped_column`, so it stands where the column stands and the table keeps its
 order and its schema (the migrations are checked against the models):
 
-    user_id: Mapped[int] = cascade_fk("users.id", index=True)
-    created_by_id: Mapped[int | None] = set_null_fk("users.id")
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
 """
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, MappedColumn, declared_attr, mapped_column, relationship
@@ -19,27 +19,18 @@ from sqlalchemy.orm import Mapped, MappedColumn, declared_attr, mapped_column, r
 from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
 
+# CASCADE: the row goes with the row it points at (a part of it, a person's own record);
+# SET NULL: it outlives it and names it as unknown (who wrote or decided something);
+# RESTRICT: the row it points at cannot be deleted while this one names it.
+OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
 
-def fk(target: str, ondelete: str, *, use_alter: bool = False, **column: Any) -> MappedColumn[Any]:
+
+def fk(
+    target: str, ondelete: OnDelete, *, use_alter: bool = False, **column: Any
+) -> MappedColumn[Any]:
     """A foreign key to `target` ("table.column") with its ON DELETE rule; `column` goes to
     `mapped_column` (`index=True`, `primary_key=True` …)."""
     return mapped_column(ForeignKey(target, ondelete=ondelete, use_alter=use_alter), **column)
-
-
-def cascade_fk(target: str, **column: Any) -> MappedColumn[Any]:
-    """The row goes with the row it points at: a part of its parent, a person's own record."""
-    return fk(target, "CASCADE", **column)
-
-
-def set_null_fk(target: str, **column: Any) -> MappedColumn[Any]:
-    """The row outlives the row it points at, which it then names as unknown (NULL): the
-    person who wrote or decided something, a link to a record that may go."""
-    return fk(target, "SET NULL", **column)
-
-
-def restrict_fk(target: str, **column: Any) -> MappedColumn[Any]:
-    """The row it points at cannot be deleted while this row names it."""
-    return fk(target, "RESTRICT", **column)
 
 
 def timestamp(**column: Any) -> MappedColumn[Any]:
@@ -81,8 +72,8 @@ class DepartmentPerson:
     links of a table of such people (the gate's team leaders, the proposals' department
     heads); the table says what they are named for."""
 
-    department_id: Mapped[int] = cascade_fk("departments.id", primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True, index=True)
+    department_id: Mapped[int] = fk("departments.id", "CASCADE", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True, index=True)
 
     @declared_attr
     def department(cls):
@@ -98,4 +89,4 @@ class UnlinkableMark:
     subclass's first key column: the round, the survey) and the person, nothing else: no time,
     no order."""
 
-    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, str_enum
-from app.models.columns import cascade_fk, timestamp
+from app.models.columns import fk, timestamp
 
 
 class PointSource(LabelledEnum):
@@ -54,7 +54,7 @@ class CompetitionRule(db.Model):
     __table_args__ = (UniqueConstraint("activity_id", "source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = cascade_fk("activities.id", index=True)
+    activity_id: Mapped[int] = fk("activities.id", "CASCADE", index=True)
     source: Mapped[PointSource] = mapped_column(str_enum(PointSource, length=24))
     points: Mapped[float] = mapped_column(Numeric(8, 2, asdecimal=False))
     updated_at: Mapped[datetime] = timestamp()
@@ -65,7 +65,7 @@ class CompetitionBrief(db.Model):
 
     __tablename__ = "competition_briefs"
 
-    activity_id: Mapped[int] = cascade_fk("activities.id", primary_key=True)
+    activity_id: Mapped[int] = fk("activities.id", "CASCADE", primary_key=True)
     plan: Mapped[str] = mapped_column(Text, default="")
     assessment: Mapped[str] = mapped_column(Text, default="")
     result: Mapped[str] = mapped_column(Text, default="")

@@ -13,25 +13,12 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import (
-    Date,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import Date, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import (
-    UnlinkableMark,
-    cascade_fk,
-    department_links,
-    random_key,
-    set_null_fk,
-    timestamp,
-)
+from app.models.columns import UnlinkableMark, department_links, fk, random_key, timestamp
 
 # ---- Sessions and delegates ------------------------------------------------------------
 
@@ -53,7 +40,7 @@ class CongressSession(db.Model):
     # The delegates' term of this 届 ends here: the 换届 reminder counts down to it.
     term_ends_on: Mapped[date] = mapped_column(Date)
     # The plenary meeting, held as an activity so that delegates check in with its codes.
-    activity_id: Mapped[int | None] = set_null_fk("activities.id")
+    activity_id: Mapped[int | None] = fk("activities.id", "SET NULL")
     term_reminder_sent_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = timestamp()
 
@@ -77,9 +64,9 @@ class Delegate(db.Model):
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = cascade_fk("congress_sessions.id", index=True)
-    user_id: Mapped[int] = cascade_fk("users.id", index=True)
-    department_id: Mapped[int | None] = set_null_fk("departments.id")
+    session_id: Mapped[int] = fk("congress_sessions.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL")
     term_starts_on: Mapped[date] = mapped_column(Date)
     term_ends_on: Mapped[date] = mapped_column(Date)
 
@@ -93,9 +80,9 @@ class DepartmentContact(db.Model):
 
     __tablename__ = "congress_contacts"
 
-    session_id: Mapped[int] = cascade_fk("congress_sessions.id", primary_key=True)
-    department_id: Mapped[int] = cascade_fk("departments.id", primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True)
+    session_id: Mapped[int] = fk("congress_sessions.id", "CASCADE", primary_key=True)
+    department_id: Mapped[int] = fk("departments.id", "CASCADE", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
 
     user = relationship("User")
     department = relationship("Department")
@@ -107,7 +94,7 @@ class CongressDocument(db.Model):
     __tablename__ = "congress_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = cascade_fk("congress_sessions.id", index=True)
+    session_id: Mapped[int] = fk("congress_sessions.id", "CASCADE", index=True)
     title: Mapped[str] = mapped_column(String(120))
     filename: Mapped[str] = mapped_column(String(160))
     stored_name: Mapped[str] = mapped_column(String(80))
@@ -156,14 +143,14 @@ class Motion(db.Model):
     __table_args__ = (Index("ix_congress_motions_session_state", "session_id", "state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = cascade_fk("congress_sessions.id")
-    proposer_id: Mapped[int] = cascade_fk("users.id")
+    session_id: Mapped[int] = fk("congress_sessions.id", "CASCADE")
+    proposer_id: Mapped[int] = fk("users.id", "CASCADE")
     title: Mapped[str] = mapped_column(String(120))
     reasons: Mapped[str] = mapped_column(Text)
     measures: Mapped[str] = mapped_column(Text)
     state: Mapped[MotionState] = mapped_column(str_enum(MotionState), default=MotionState.DRAFT)
     decision_note: Mapped[str] = mapped_column(Text, default="")
-    lead_department_id: Mapped[int | None] = set_null_fk("departments.id")
+    lead_department_id: Mapped[int | None] = fk("departments.id", "SET NULL")
     deadline: Mapped[date | None] = mapped_column(Date)
     answer_class: Mapped[AnswerClass | None] = mapped_column(str_enum(AnswerClass, 2))
     answer: Mapped[str] = mapped_column(Text, default="")
@@ -194,8 +181,8 @@ class Motion(db.Model):
 class MotionCosigner(db.Model):
     __tablename__ = "congress_motion_cosigners"
 
-    motion_id: Mapped[int] = cascade_fk("congress_motions.id", primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True)
+    motion_id: Mapped[int] = fk("congress_motions.id", "CASCADE", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
     signed_at: Mapped[datetime] = timestamp()
 
     user = relationship("User")
@@ -207,8 +194,8 @@ class MotionEvent(db.Model):
     __tablename__ = "congress_motion_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    motion_id: Mapped[int] = cascade_fk("congress_motions.id", index=True)
-    actor_id: Mapped[int | None] = set_null_fk("users.id")
+    motion_id: Mapped[int] = fk("congress_motions.id", "CASCADE", index=True)
+    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
     from_state: Mapped[MotionState | None] = mapped_column(str_enum(MotionState))
     to_state: Mapped[MotionState] = mapped_column(str_enum(MotionState))
     note: Mapped[str] = mapped_column(Text, default="")
@@ -252,13 +239,13 @@ class EvaluationRound(db.Model):
     __tablename__ = "evaluation_rounds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int | None] = set_null_fk("congress_sessions.id")
+    session_id: Mapped[int | None] = fk("congress_sessions.id", "SET NULL")
     title: Mapped[str] = mapped_column(String(120))
     electorate: Mapped[Electorate] = mapped_column(str_enum(Electorate))
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     min_ballots: Mapped[int] = mapped_column(default=5)  # k
-    created_by_id: Mapped[int | None] = set_null_fk("users.id")
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
 
     session = relationship("CongressSession")
@@ -277,7 +264,7 @@ class EvaluationLeader(db.Model):
     __tablename__ = "evaluation_leaders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = cascade_fk("evaluation_rounds.id", index=True)
+    round_id: Mapped[int] = fk("evaluation_rounds.id", "CASCADE", index=True)
     name: Mapped[str] = mapped_column(String(80))
     post: Mapped[str] = mapped_column(String(120), default="")
     position: Mapped[int] = mapped_column(default=0)
@@ -287,7 +274,7 @@ class EvaluationDimension(db.Model):
     __tablename__ = "evaluation_dimensions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = cascade_fk("evaluation_rounds.id", index=True)
+    round_id: Mapped[int] = fk("evaluation_rounds.id", "CASCADE", index=True)
     name: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(default=0)
 
@@ -297,7 +284,7 @@ class EvaluationVoter(UnlinkableMark, db.Model):
 
     __tablename__ = "evaluation_voters"
 
-    round_id: Mapped[int] = cascade_fk("evaluation_rounds.id", primary_key=True)
+    round_id: Mapped[int] = fk("evaluation_rounds.id", "CASCADE", primary_key=True)
 
 
 class EvaluationBallot(db.Model):
@@ -306,7 +293,7 @@ class EvaluationBallot(db.Model):
     __tablename__ = "evaluation_ballots"
 
     id: Mapped[str] = random_key()
-    round_id: Mapped[int] = cascade_fk("evaluation_rounds.id", index=True)
+    round_id: Mapped[int] = fk("evaluation_rounds.id", "CASCADE", index=True)
 
 
 class BallotGrade(db.Model):
@@ -315,10 +302,10 @@ class BallotGrade(db.Model):
     __tablename__ = "evaluation_ballot_grades"
 
     id: Mapped[str] = random_key()
-    round_id: Mapped[int] = cascade_fk("evaluation_rounds.id", index=True)
-    ballot_id: Mapped[str] = cascade_fk("evaluation_ballots.id", index=True)
-    leader_id: Mapped[int] = cascade_fk("evaluation_leaders.id")
-    dimension_id: Mapped[int | None] = cascade_fk("evaluation_dimensions.id")
+    round_id: Mapped[int] = fk("evaluation_rounds.id", "CASCADE", index=True)
+    ballot_id: Mapped[str] = fk("evaluation_ballots.id", "CASCADE", index=True)
+    leader_id: Mapped[int] = fk("evaluation_leaders.id", "CASCADE")
+    dimension_id: Mapped[int | None] = fk("evaluation_dimensions.id", "CASCADE")
     grade: Mapped[str] = mapped_column(String(20))
 
 
@@ -328,9 +315,9 @@ class BallotComment(db.Model):
     __tablename__ = "evaluation_ballot_comments"
 
     id: Mapped[str] = random_key()
-    round_id: Mapped[int] = cascade_fk("evaluation_rounds.id", index=True)
-    ballot_id: Mapped[str] = cascade_fk("evaluation_ballots.id", index=True)
-    leader_id: Mapped[int] = cascade_fk("evaluation_leaders.id")
+    round_id: Mapped[int] = fk("evaluation_rounds.id", "CASCADE", index=True)
+    ballot_id: Mapped[str] = fk("evaluation_ballots.id", "CASCADE", index=True)
+    leader_id: Mapped[int] = fk("evaluation_leaders.id", "CASCADE")
     strengths: Mapped[str] = mapped_column(Text, default="")
     weaknesses: Mapped[str] = mapped_column(Text, default="")
 
@@ -362,7 +349,7 @@ class Notice(db.Model):
     category: Mapped[NoticeCategory] = mapped_column(str_enum(NoticeCategory))
     pinned: Mapped[bool] = mapped_column(default=False)
     closes_on: Mapped[date | None] = mapped_column(Date)
-    publisher_id: Mapped[int | None] = set_null_fk("users.id")
+    publisher_id: Mapped[int | None] = fk("users.id", "SET NULL")
     published_at: Mapped[datetime] = timestamp(index=True)
 
     publisher = relationship("User")
@@ -378,7 +365,7 @@ class NoticeAttachment(db.Model):
     __tablename__ = "congress_notice_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notice_id: Mapped[int] = cascade_fk("congress_notices.id", index=True)
+    notice_id: Mapped[int] = fk("congress_notices.id", "CASCADE", index=True)
     filename: Mapped[str] = mapped_column(String(160))
     stored_name: Mapped[str] = mapped_column(String(80))
     content_type: Mapped[str] = mapped_column(String(100))
@@ -390,8 +377,8 @@ class NoticeRead(db.Model):
 
     __tablename__ = "congress_notice_reads"
 
-    notice_id: Mapped[int] = cascade_fk("congress_notices.id", primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True)
+    notice_id: Mapped[int] = fk("congress_notices.id", "CASCADE", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
     read_at: Mapped[datetime] = timestamp()
 
     user = relationship("User")
@@ -403,12 +390,12 @@ class NoticeQuestion(db.Model):
     __tablename__ = "congress_notice_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notice_id: Mapped[int] = cascade_fk("congress_notices.id", index=True)
-    asker_id: Mapped[int | None] = set_null_fk("users.id")
+    notice_id: Mapped[int] = fk("congress_notices.id", "CASCADE", index=True)
+    asker_id: Mapped[int | None] = fk("users.id", "SET NULL")
     question: Mapped[str] = mapped_column(Text)
     asked_at: Mapped[datetime] = timestamp()
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    answered_by_id: Mapped[int | None] = set_null_fk("users.id")
+    answered_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
 
     asker = relationship("User", foreign_keys=[asker_id])

@@ -16,14 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import (
-    DepartmentPerson,
-    cascade_fk,
-    outbox_id,
-    restrict_fk,
-    set_null_fk,
-    timestamp,
-)
+from app.models.columns import DepartmentPerson, fk, outbox_id, timestamp
 
 
 class QualificationType(db.Model):
@@ -63,12 +56,12 @@ class Qualification(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", index=True)
-    type_id: Mapped[int] = restrict_fk("qualification_types.id", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    type_id: Mapped[int] = fk("qualification_types.id", "RESTRICT", index=True)
     source: Mapped[QualificationSource] = mapped_column(
         str_enum(QualificationSource), default=QualificationSource.TRAINING
     )
-    activity_id: Mapped[int | None] = set_null_fk("activities.id")
+    activity_id: Mapped[int | None] = fk("activities.id", "SET NULL")
     # What issued it when it is not an activity: "exam:12", for instance (the library's exams).
     source_ref: Mapped[str | None] = mapped_column(String(60))
     # Outside certificates: number, issuer and a photo of the certificate (app.storage name).
@@ -77,9 +70,9 @@ class Qualification(db.Model):
     photo: Mapped[str | None] = mapped_column(String(80))
     issued_on: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)  # None: does not expire
-    recorded_by_id: Mapped[int | None] = set_null_fk("users.id")
+    recorded_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_by_id: Mapped[int | None] = set_null_fk("users.id")
+    revoked_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     revoke_reason: Mapped[str | None] = mapped_column(String(255))
     # The expiry day a reminder went out for: one reminder per expiry.
     reminded_for: Mapped[date | None] = mapped_column(Date)
@@ -112,7 +105,7 @@ class Post(db.Model):
     __table_args__ = (UniqueConstraint("department_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    department_id: Mapped[int] = restrict_fk("departments.id", index=True)
+    department_id: Mapped[int] = fk("departments.id", "RESTRICT", index=True)
     name: Mapped[str] = mapped_column(String(80))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = timestamp()
@@ -138,8 +131,8 @@ class PostRequirement(db.Model):
 
     __tablename__ = "post_requirements"
 
-    post_id: Mapped[int] = cascade_fk("posts.id", primary_key=True)
-    type_id: Mapped[int] = restrict_fk("qualification_types.id", primary_key=True, index=True)
+    post_id: Mapped[int] = fk("posts.id", "CASCADE", primary_key=True)
+    type_id: Mapped[int] = fk("qualification_types.id", "RESTRICT", primary_key=True, index=True)
 
     post: Mapped[Post] = relationship(back_populates="requirements")
     type: Mapped[QualificationType] = relationship(lazy="joined")
@@ -152,8 +145,8 @@ class PostHolder(db.Model):
     __table_args__ = (UniqueConstraint("post_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = cascade_fk("posts.id", index=True)
-    user_id: Mapped[int] = cascade_fk("users.id", index=True)
+    post_id: Mapped[int] = fk("posts.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     since: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = timestamp()
 
@@ -173,9 +166,9 @@ class WorkerPhoto(db.Model):
 
     __tablename__ = "gate_worker_photos"
 
-    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
     image: Mapped[str] = mapped_column(String(80))  # app.storage name (sha256)
-    uploaded_by_id: Mapped[int | None] = set_null_fk("users.id")
+    uploaded_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     uploaded_at: Mapped[datetime] = timestamp()
 
 
@@ -186,11 +179,11 @@ class WorkerCode(db.Model):
     __tablename__ = "gate_worker_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     issued_at: Mapped[datetime] = timestamp()
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_by_id: Mapped[int | None] = set_null_fk("users.id")
+    revoked_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     revoke_reason: Mapped[str | None] = mapped_column(String(255))
 
     user = relationship("User", foreign_keys=[user_id])
@@ -218,9 +211,9 @@ class GateCheck(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str | None] = outbox_id()
-    checker_id: Mapped[int | None] = set_null_fk("users.id", index=True)
-    worker_id: Mapped[int] = cascade_fk("users.id", index=True)
-    post_id: Mapped[int | None] = set_null_fk("posts.id", index=True)
+    checker_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
+    worker_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    post_id: Mapped[int | None] = fk("posts.id", "SET NULL", index=True)
     result: Mapped[CheckResult] = mapped_column(str_enum(CheckResult))
     method: Mapped[CheckMethod] = mapped_column(str_enum(CheckMethod), default=CheckMethod.CODE)
     reason: Mapped[str] = mapped_column(String(500), default="")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import cascade_fk, outbox_id, restrict_fk, set_null_fk, timestamp
+from app.models.columns import fk, outbox_id, timestamp
 
 
 class Severity(LabelledEnum):
@@ -76,19 +76,19 @@ class Hazard(db.Model):
     client_id: Mapped[str | None] = outbox_id()
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
-    area_id: Mapped[int] = restrict_fk("areas.id", index=True)
+    area_id: Mapped[int] = fk("areas.id", "RESTRICT", index=True)
     category: Mapped[Category] = mapped_column(str_enum(Category))
     severity: Mapped[Severity] = mapped_column(str_enum(Severity), index=True)
     status: Mapped[HazardStatus] = mapped_column(
         str_enum(HazardStatus, length=24), default=HazardStatus.REPORTED, index=True
     )
-    reporter_id: Mapped[int] = restrict_fk("users.id", index=True)
-    assignee_id: Mapped[int | None] = set_null_fk("users.id", index=True)
+    reporter_id: Mapped[int] = fk("users.id", "RESTRICT", index=True)
+    assignee_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
-    rectified_by_id: Mapped[int | None] = set_null_fk("users.id")
+    rectified_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     reject_reason: Mapped[str | None] = mapped_column(Text)
-    patrol_id: Mapped[int | None] = set_null_fk("patrols.id", index=True)
-    patrol_answer_id: Mapped[int | None] = set_null_fk("patrol_answers.id")
+    patrol_id: Mapped[int | None] = fk("patrols.id", "SET NULL", index=True)
+    patrol_answer_id: Mapped[int | None] = fk("patrol_answers.id", "SET NULL")
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = timestamp(index=True)
     updated_at: Mapped[datetime] = timestamp()
@@ -114,14 +114,14 @@ class HazardEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str | None] = outbox_id()
-    hazard_id: Mapped[int] = cascade_fk("hazards.id", index=True)
-    actor_id: Mapped[int] = restrict_fk("users.id")
+    hazard_id: Mapped[int] = fk("hazards.id", "CASCADE", index=True)
+    actor_id: Mapped[int] = fk("users.id", "RESTRICT")
     action: Mapped[HazardAction] = mapped_column(str_enum(HazardAction))
     from_status: Mapped[HazardStatus | None] = mapped_column(str_enum(HazardStatus, length=24))
     to_status: Mapped[HazardStatus] = mapped_column(str_enum(HazardStatus, length=24))
     note: Mapped[str] = mapped_column(Text, default="")
     # For an assignment: to whom and by when, kept on the event so the timeline tells it.
-    assignee_id: Mapped[int | None] = set_null_fk("users.id")
+    assignee_id: Mapped[int | None] = fk("users.id", "SET NULL")
     due_on: Mapped[date | None] = mapped_column(Date)
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = timestamp()
@@ -143,17 +143,17 @@ class Violation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str | None] = outbox_id()
-    area_id: Mapped[int] = restrict_fk("areas.id", index=True)
+    area_id: Mapped[int] = fk("areas.id", "RESTRICT", index=True)
     rule: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     person: Mapped[str | None] = mapped_column(String(80))
-    reporter_id: Mapped[int] = restrict_fk("users.id")
-    patrol_id: Mapped[int | None] = set_null_fk("patrols.id")
+    reporter_id: Mapped[int] = fk("users.id", "RESTRICT")
+    patrol_id: Mapped[int | None] = fk("patrols.id", "SET NULL")
     status: Mapped[ViolationStatus] = mapped_column(
         str_enum(ViolationStatus), default=ViolationStatus.OPEN, index=True
     )
     follow_up: Mapped[str | None] = mapped_column(Text)
-    followed_up_by_id: Mapped[int | None] = set_null_fk("users.id")
+    followed_up_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = timestamp(index=True)
@@ -178,9 +178,9 @@ class Photo(db.Model):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     size: Mapped[int] = mapped_column(Integer)
-    uploaded_by_id: Mapped[int] = restrict_fk("users.id")
-    hazard_id: Mapped[int | None] = cascade_fk("hazards.id", index=True)
-    hazard_event_id: Mapped[int | None] = cascade_fk("hazard_events.id", index=True)
-    patrol_answer_id: Mapped[int | None] = cascade_fk("patrol_answers.id", index=True)
-    violation_id: Mapped[int | None] = cascade_fk("violations.id", index=True)
+    uploaded_by_id: Mapped[int] = fk("users.id", "RESTRICT")
+    hazard_id: Mapped[int | None] = fk("hazards.id", "CASCADE", index=True)
+    hazard_event_id: Mapped[int | None] = fk("hazard_events.id", "CASCADE", index=True)
+    patrol_answer_id: Mapped[int | None] = fk("patrol_answers.id", "CASCADE", index=True)
+    violation_id: Mapped[int | None] = fk("violations.id", "CASCADE", index=True)
     created_at: Mapped[datetime] = timestamp()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import cascade_fk, set_null_fk, timestamp
+from app.models.columns import fk, timestamp
 
 
 class HonourTitle(LabelledEnum):
@@ -36,17 +36,17 @@ class Honour(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int]
     title: Mapped[HonourTitle] = mapped_column(str_enum(HonourTitle))
-    person_id: Mapped[int] = cascade_fk("users.id", index=True)
-    department_id: Mapped[int | None] = set_null_fk("departments.id")
+    person_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL")
     reason: Mapped[str] = mapped_column(Text)  # the nomination's deeds
     citation: Mapped[str] = mapped_column(Text, default="")  # the union's words, once named
     photo_sha256: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[HonourStatus] = mapped_column(
         str_enum(HonourStatus), default=HonourStatus.NOMINATED
     )
-    nominated_by_id: Mapped[int | None] = set_null_fk("users.id")
+    nominated_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     nominated_at: Mapped[datetime] = timestamp()
-    decided_by_id: Mapped[int | None] = set_null_fk("users.id")
+    decided_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str] = mapped_column(Text, default="")
 

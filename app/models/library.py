@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import cascade_fk, outbox_id, restrict_fk, set_null_fk, timestamp
+from app.models.columns import fk, outbox_id, timestamp
 
 
 class DocCategory(LabelledEnum):
@@ -37,9 +37,9 @@ class Document(db.Model):
     category: Mapped[DocCategory] = mapped_column(str_enum(DocCategory), index=True)
     # The machine whose printed QR code opens this document (free text: "3号冲床").
     machine: Mapped[str] = mapped_column(String(80), default="")
-    area_id: Mapped[int | None] = set_null_fk("areas.id", index=True)
-    current_version_id: Mapped[int | None] = set_null_fk("library_versions.id", use_alter=True)
-    created_by_id: Mapped[int | None] = set_null_fk("users.id")
+    area_id: Mapped[int | None] = fk("areas.id", "SET NULL", index=True)
+    current_version_id: Mapped[int | None] = fk("library_versions.id", "SET NULL", use_alter=True)
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
     updated_at: Mapped[datetime] = timestamp()
 
@@ -65,11 +65,11 @@ class DocumentVersion(db.Model):
     __table_args__ = (UniqueConstraint("document_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = cascade_fk("library_documents.id", index=True)
+    document_id: Mapped[int] = fk("library_documents.id", "CASCADE", index=True)
     number: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     changes: Mapped[str] = mapped_column(Text, default="")  # what changed from the last one
-    published_by_id: Mapped[int | None] = set_null_fk("users.id")
+    published_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     published_at: Mapped[datetime] = timestamp()
 
     document: Mapped[Document] = relationship(foreign_keys=[document_id], back_populates="versions")
@@ -88,8 +88,8 @@ class DocumentPost(db.Model):
 
     __tablename__ = "library_document_posts"
 
-    document_id: Mapped[int] = cascade_fk("library_documents.id", primary_key=True)
-    post_id: Mapped[int] = cascade_fk("posts.id", primary_key=True, index=True)
+    document_id: Mapped[int] = fk("library_documents.id", "CASCADE", primary_key=True)
+    post_id: Mapped[int] = fk("posts.id", "CASCADE", primary_key=True, index=True)
 
 
 class ReadConfirmation(db.Model):
@@ -100,8 +100,8 @@ class ReadConfirmation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str | None] = outbox_id()
-    version_id: Mapped[int] = cascade_fk("library_versions.id", index=True)
-    user_id: Mapped[int] = cascade_fk("users.id", index=True)
+    version_id: Mapped[int] = fk("library_versions.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     captured_at: Mapped[datetime] = timestamp()
     received_at: Mapped[datetime] = timestamp()
 
@@ -135,7 +135,7 @@ class Question(db.Model):
     __tablename__ = "library_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    bank_id: Mapped[int] = cascade_fk("library_banks.id", index=True)
+    bank_id: Mapped[int] = fk("library_banks.id", "CASCADE", index=True)
     kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind))
     text: Mapped[str] = mapped_column(Text)
     options: Mapped[list] = mapped_column(JSON)  # the choices' words, in order
@@ -156,9 +156,9 @@ class DailyAnswer(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     day: Mapped[date] = mapped_column(Date, index=True)
-    question_id: Mapped[int] = cascade_fk("library_questions.id")
+    question_id: Mapped[int] = fk("library_questions.id", "CASCADE")
     chosen: Mapped[list] = mapped_column(JSON)
     correct: Mapped[bool]
     answered_at: Mapped[datetime] = timestamp()
@@ -171,14 +171,14 @@ class Exam(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(120))
-    bank_id: Mapped[int] = restrict_fk("library_banks.id")
+    bank_id: Mapped[int] = fk("library_banks.id", "RESTRICT")
     question_count: Mapped[int] = mapped_column(Integer)
     minutes: Mapped[int] = mapped_column(Integer)
     pass_score: Mapped[int] = mapped_column(Integer)  # percent of questions right
     # What a pass gives: a qualification of a type (its name kept for the pages), valid for
     # `valid_months` (None: the type's own period), and study points in competitions.
     qualification_name: Mapped[str] = mapped_column(String(80), default="")
-    qualification_type_id: Mapped[int | None] = set_null_fk("qualification_types.id")
+    qualification_type_id: Mapped[int | None] = fk("qualification_types.id", "SET NULL")
     valid_months: Mapped[int | None] = mapped_column(Integer)
     open: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = timestamp()
@@ -192,8 +192,8 @@ class ExamAttempt(db.Model):
     __tablename__ = "library_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    exam_id: Mapped[int] = cascade_fk("library_exams.id", index=True)
-    user_id: Mapped[int] = cascade_fk("users.id", index=True)
+    exam_id: Mapped[int] = fk("library_exams.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     question_ids: Mapped[list] = mapped_column(JSON)
     started_at: Mapped[datetime] = timestamp()
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -213,8 +213,8 @@ class AttemptAnswer(db.Model):
     __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = cascade_fk("library_attempts.id", index=True)
-    question_id: Mapped[int] = cascade_fk("library_questions.id")
+    attempt_id: Mapped[int] = fk("library_attempts.id", "CASCADE", index=True)
+    question_id: Mapped[int] = fk("library_questions.id", "CASCADE")
     position: Mapped[int] = mapped_column(Integer)
     chosen: Mapped[list] = mapped_column(JSON)
     correct: Mapped[bool]

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import cascade_fk, timestamp
+from app.models.columns import fk, timestamp
 
 
 class Category(LabelledEnum):
@@ -37,7 +37,7 @@ class Notification(db.Model):
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id")
+    user_id: Mapped[int] = fk("users.id", "CASCADE")
     category: Mapped[Category] = mapped_column(str_enum(Category))
     kind: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(200))
@@ -61,7 +61,7 @@ class PushSubscription(db.Model):
     __tablename__ = "push_subscriptions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
     p256dh: Mapped[str] = mapped_column(String(200))
     auth: Mapped[str] = mapped_column(String(100))
@@ -79,6 +79,6 @@ class NotificationPreference(db.Model):
 
     __tablename__ = "notification_preferences"
 
-    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
     category: Mapped[Category] = mapped_column(str_enum(Category), primary_key=True)
     push: Mapped[bool] = mapped_column(default=True)

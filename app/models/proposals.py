@@ -15,14 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import (
-    DepartmentPerson,
-    cascade_fk,
-    outbox_id,
-    restrict_fk,
-    set_null_fk,
-    timestamp,
-)
+from app.models.columns import DepartmentPerson, fk, outbox_id, timestamp
 
 
 class ProposalCategory(LabelledEnum):
@@ -138,21 +131,21 @@ class Proposal(db.Model):
     status: Mapped[ProposalStatus] = mapped_column(
         str_enum(ProposalStatus), default=ProposalStatus.DRAFT, index=True
     )
-    author_id: Mapped[int] = restrict_fk("users.id", index=True)
+    author_id: Mapped[int] = fk("users.id", "RESTRICT", index=True)
     # The lead proposer's workshop when it was submitted: the statistics count it there.
-    department_id: Mapped[int | None] = set_null_fk("departments.id", index=True)
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL", index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The department head's opinion.
     recommended: Mapped[bool | None]
     department_note: Mapped[str | None] = mapped_column(Text)
-    department_by_id: Mapped[int | None] = set_null_fk("users.id")
+    department_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     # The committee: the average of the reviewers' rubric totals, and its decision.
     score: Mapped[float | None] = mapped_column(Numeric(6, 2, asdecimal=False))
     decision: Mapped[Decision | None] = mapped_column(str_enum(Decision))
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Implementation.
-    owner_id: Mapped[int | None] = set_null_fk("users.id", index=True)
+    owner_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
     plan: Mapped[str | None] = mapped_column(Text)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -201,8 +194,8 @@ class ProposalAuthor(db.Model):
     __table_args__ = (UniqueConstraint("proposal_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = cascade_fk("proposals.id", index=True)
-    user_id: Mapped[int] = restrict_fk("users.id", index=True)
+    proposal_id: Mapped[int] = fk("proposals.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "RESTRICT", index=True)
     share: Mapped[int] = mapped_column(Integer)
     is_lead: Mapped[bool] = mapped_column(default=False)
 
@@ -217,8 +210,8 @@ class ProposalReview(db.Model):
     __table_args__ = (UniqueConstraint("proposal_id", "reviewer_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = cascade_fk("proposals.id", index=True)
-    reviewer_id: Mapped[int] = restrict_fk("users.id")
+    proposal_id: Mapped[int] = fk("proposals.id", "CASCADE", index=True)
+    reviewer_id: Mapped[int] = fk("users.id", "RESTRICT")
     technical: Mapped[float] = mapped_column(Numeric(5, 1, asdecimal=False))
     economic: Mapped[float] = mapped_column(Numeric(5, 1, asdecimal=False))
     scope: Mapped[float] = mapped_column(Numeric(5, 1, asdecimal=False))
@@ -236,8 +229,8 @@ class ProposalEvent(db.Model):
     __tablename__ = "proposal_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = cascade_fk("proposals.id", index=True)
-    actor_id: Mapped[int] = restrict_fk("users.id")
+    proposal_id: Mapped[int] = fk("proposals.id", "CASCADE", index=True)
+    actor_id: Mapped[int] = fk("users.id", "RESTRICT")
     action: Mapped[ProposalAction] = mapped_column(str_enum(ProposalAction))
     from_status: Mapped[ProposalStatus | None] = mapped_column(str_enum(ProposalStatus))
     to_status: Mapped[ProposalStatus] = mapped_column(str_enum(ProposalStatus))
@@ -255,10 +248,10 @@ class ProposalPhoto(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str | None] = outbox_id()
-    proposal_id: Mapped[int] = cascade_fk("proposals.id", index=True)
+    proposal_id: Mapped[int] = fk("proposals.id", "CASCADE", index=True)
     sha256: Mapped[str] = mapped_column(String(64))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     size: Mapped[int] = mapped_column(Integer)
-    uploaded_by_id: Mapped[int] = restrict_fk("users.id")
+    uploaded_by_id: Mapped[int] = fk("users.id", "RESTRICT")
     created_at: Mapped[datetime] = timestamp()

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import cascade_fk, outbox_id, restrict_fk, set_null_fk, timestamp
+from app.models.columns import fk, outbox_id, timestamp
 
 
 class AreaKind(LabelledEnum):
@@ -26,7 +26,7 @@ class SafetyGroup(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
-    department_id: Mapped[int | None] = set_null_fk("departments.id", index=True)
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL", index=True)
     created_at: Mapped[datetime] = timestamp()
 
     department = relationship("Department")
@@ -38,8 +38,8 @@ class SafetyGroup(db.Model):
 class GroupMembership(db.Model):
     __tablename__ = "safety_group_members"
 
-    group_id: Mapped[int] = cascade_fk("safety_groups.id", primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True, index=True)
+    group_id: Mapped[int] = fk("safety_groups.id", "CASCADE", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True, index=True)
     is_leader: Mapped[bool] = mapped_column(default=False)
 
     group: Mapped[SafetyGroup] = relationship(back_populates="memberships")
@@ -55,7 +55,7 @@ class Area(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     kind: Mapped[AreaKind] = mapped_column(str_enum(AreaKind))
-    department_id: Mapped[int] = restrict_fk("departments.id", index=True)
+    department_id: Mapped[int] = fk("departments.id", "RESTRICT", index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = timestamp()
@@ -77,7 +77,7 @@ class Checkpoint(db.Model):
     __table_args__ = (UniqueConstraint("area_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    area_id: Mapped[int] = cascade_fk("areas.id", index=True)
+    area_id: Mapped[int] = fk("areas.id", "CASCADE", index=True)
     name: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(Text, default="")
 
@@ -99,7 +99,7 @@ class Checklist(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     area_kind: Mapped[AreaKind] = mapped_column(str_enum(AreaKind), index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    current_version_id: Mapped[int | None] = set_null_fk("checklist_versions.id", use_alter=True)
+    current_version_id: Mapped[int | None] = fk("checklist_versions.id", "SET NULL", use_alter=True)
     created_at: Mapped[datetime] = timestamp()
 
     current_version: Mapped["ChecklistVersion | None"] = relationship(
@@ -112,9 +112,9 @@ class ChecklistVersion(db.Model):
     __table_args__ = (UniqueConstraint("checklist_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    checklist_id: Mapped[int] = cascade_fk("checklists.id", index=True)
+    checklist_id: Mapped[int] = fk("checklists.id", "CASCADE", index=True)
     number: Mapped[int] = mapped_column(Integer)
-    created_by_id: Mapped[int | None] = set_null_fk("users.id")
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
 
     checklist: Mapped[Checklist] = relationship(foreign_keys=[checklist_id])
@@ -127,7 +127,7 @@ class ChecklistItem(db.Model):
     __tablename__ = "checklist_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = cascade_fk("checklist_versions.id", index=True)
+    version_id: Mapped[int] = fk("checklist_versions.id", "CASCADE", index=True)
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(String(200))
 
@@ -144,8 +144,8 @@ class PatrolPlan(db.Model):
     __table_args__ = (UniqueConstraint("inspector_id", "area_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    inspector_id: Mapped[int] = cascade_fk("users.id", index=True)
-    area_id: Mapped[int] = cascade_fk("areas.id", index=True)
+    inspector_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    area_id: Mapped[int] = fk("areas.id", "CASCADE", index=True)
     # Seven characters, Monday first: "1010100" is Monday, Wednesday and Friday.
     weekdays: Mapped[str] = mapped_column(String(WEEKDAYS))
     active: Mapped[bool] = mapped_column(default=True)
@@ -169,10 +169,10 @@ class Patrol(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str | None] = outbox_id()
-    inspector_id: Mapped[int] = restrict_fk("users.id", index=True)
-    area_id: Mapped[int] = restrict_fk("areas.id", index=True)
-    checkpoint_id: Mapped[int | None] = set_null_fk("checkpoints.id")
-    checklist_version_id: Mapped[int] = restrict_fk("checklist_versions.id", index=True)
+    inspector_id: Mapped[int] = fk("users.id", "RESTRICT", index=True)
+    area_id: Mapped[int] = fk("areas.id", "RESTRICT", index=True)
+    checkpoint_id: Mapped[int | None] = fk("checkpoints.id", "SET NULL")
+    checklist_version_id: Mapped[int] = fk("checklist_versions.id", "RESTRICT", index=True)
     status: Mapped[PatrolStatus] = mapped_column(
         str_enum(PatrolStatus), default=PatrolStatus.IN_PROGRESS, index=True
     )
@@ -196,8 +196,8 @@ class PatrolAnswer(db.Model):
     __table_args__ = (UniqueConstraint("patrol_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patrol_id: Mapped[int] = cascade_fk("patrols.id", index=True)
-    item_id: Mapped[int] = restrict_fk("checklist_items.id")
+    patrol_id: Mapped[int] = fk("patrols.id", "CASCADE", index=True)
+    item_id: Mapped[int] = fk("checklist_items.id", "RESTRICT")
     answer: Mapped[Answer] = mapped_column(str_enum(Answer, length=4))
     note: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime] = timestamp()

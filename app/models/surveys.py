@@ -12,24 +12,12 @@ named survey's response carries its respondent (`respondent_id`); an anonymous o
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    SmallInteger,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import (
-    UnlinkableMark,
-    cascade_fk,
-    department_links,
-    random_key,
-    set_null_fk,
-    timestamp,
-)
+from app.models.columns import UnlinkableMark, department_links, fk, random_key, timestamp
 
 
 class QuestionKind(LabelledEnum):
@@ -56,15 +44,15 @@ class Survey(db.Model):
     intro: Mapped[str] = mapped_column(Text, default="")
     anonymous: Mapped[bool] = mapped_column(default=True)
     audience: Mapped[Audience] = mapped_column(str_enum(Audience), default=Audience.ALL)
-    activity_id: Mapped[int | None] = set_null_fk("activities.id")
+    activity_id: Mapped[int | None] = fk("activities.id", "SET NULL")
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     min_responses: Mapped[int] = mapped_column(default=5)  # k
     # The member satisfaction survey (会员满意度测评): its scale questions feed the scorecard.
     is_satisfaction: Mapped[bool] = mapped_column(default=False)
     # "A new run of" an earlier survey: its results are compared with that one's.
-    previous_id: Mapped[int | None] = set_null_fk("surveys.id")
-    created_by_id: Mapped[int | None] = set_null_fk("users.id")
+    previous_id: Mapped[int | None] = fk("surveys.id", "SET NULL")
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
 
     activity = relationship("Activity")
@@ -81,13 +69,13 @@ class SurveyQuestion(db.Model):
     __tablename__ = "survey_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    survey_id: Mapped[int] = cascade_fk("surveys.id", index=True)
+    survey_id: Mapped[int] = fk("surveys.id", "CASCADE", index=True)
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind))
     text: Mapped[str] = mapped_column(String(200))
     required: Mapped[bool] = mapped_column(default=False)
     # Shown only when an earlier choice question was answered with this option.
-    show_if_option_id: Mapped[int | None] = set_null_fk("survey_options.id", use_alter=True)
+    show_if_option_id: Mapped[int | None] = fk("survey_options.id", "SET NULL", use_alter=True)
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
     options: Mapped[list["SurveyOption"]] = relationship(
@@ -103,7 +91,7 @@ class SurveyOption(db.Model):
     __tablename__ = "survey_options"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = cascade_fk("survey_questions.id", index=True)
+    question_id: Mapped[int] = fk("survey_questions.id", "CASCADE", index=True)
     position: Mapped[int] = mapped_column(default=0)
     label: Mapped[str] = mapped_column(String(120))
 
@@ -117,7 +105,7 @@ class SurveyRespondent(UnlinkableMark, db.Model):
 
     __tablename__ = "survey_respondents"
 
-    survey_id: Mapped[int] = cascade_fk("surveys.id", primary_key=True)
+    survey_id: Mapped[int] = fk("surveys.id", "CASCADE", primary_key=True)
 
 
 class SurveyResponse(db.Model):
@@ -126,8 +114,8 @@ class SurveyResponse(db.Model):
     __tablename__ = "survey_responses"
 
     id: Mapped[str] = random_key()
-    survey_id: Mapped[int] = cascade_fk("surveys.id", index=True)
-    respondent_id: Mapped[int | None] = set_null_fk("users.id")
+    survey_id: Mapped[int] = fk("surveys.id", "CASCADE", index=True)
+    respondent_id: Mapped[int | None] = fk("users.id", "SET NULL")
 
 
 class SurveyAnswer(db.Model):
@@ -137,10 +125,10 @@ class SurveyAnswer(db.Model):
     __tablename__ = "survey_answers"
 
     id: Mapped[str] = random_key()
-    survey_id: Mapped[int] = cascade_fk("surveys.id", index=True)
-    response_id: Mapped[str] = cascade_fk("survey_responses.id", index=True)
-    question_id: Mapped[int] = cascade_fk("survey_questions.id")
-    option_id: Mapped[int | None] = cascade_fk("survey_options.id")
+    survey_id: Mapped[int] = fk("surveys.id", "CASCADE", index=True)
+    response_id: Mapped[str] = fk("survey_responses.id", "CASCADE", index=True)
+    question_id: Mapped[int] = fk("survey_questions.id", "CASCADE")
+    option_id: Mapped[int | None] = fk("survey_options.id", "CASCADE")
     value: Mapped[int | None] = mapped_column(SmallInteger)
     text: Mapped[str] = mapped_column(Text, default="")
 
@@ -152,8 +140,8 @@ class ActivityRating(db.Model):
     __table_args__ = (UniqueConstraint("activity_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = cascade_fk("activities.id", index=True)
-    user_id: Mapped[int] = cascade_fk("users.id", index=True)
+    activity_id: Mapped[int] = fk("activities.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     stars: Mapped[int] = mapped_column(SmallInteger)
     comment: Mapped[str] = mapped_column(Text, default="")
     rated_at: Mapped[datetime] = timestamp(index=True)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import UTCDateTime, str_enum
-from app.models.columns import cascade_fk, timestamp
+from app.models.columns import fk, timestamp
 
 
 class SyncStatus(enum.Enum):
@@ -24,7 +24,7 @@ class SyncRecord(db.Model):
     __tablename__ = "sync_records"
 
     id: Mapped[str] = mapped_column(Uuid(as_uuid=False), primary_key=True)
-    user_id: Mapped[int] = cascade_fk("users.id", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     device: Mapped[str | None] = mapped_column(String(64))
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -49,8 +49,8 @@ class SyncPhoto(db.Model):
     __tablename__ = "sync_photos"
 
     id: Mapped[str] = mapped_column(Uuid(as_uuid=False), primary_key=True)
-    record_id: Mapped[str] = cascade_fk("sync_records.id", index=True)
-    user_id: Mapped[int] = cascade_fk("users.id")
+    record_id: Mapped[str] = fk("sync_records.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE")
     position: Mapped[int] = mapped_column(Integer, default=0)
     item_id: Mapped[str | None] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))

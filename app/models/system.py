@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models._types import UTCDateTime
-from app.models.columns import set_null_fk, timestamp
+from app.models.columns import fk, timestamp
 
 
 class JobRun(db.Model):
@@ -42,7 +42,7 @@ class RosterImport(db.Model):
     __tablename__ = "roster_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int | None] = set_null_fk("users.id")
+    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
     filename: Mapped[str] = mapped_column(String(255), default="")
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued|running|done|failed
     total: Mapped[int] = mapped_column(default=0)

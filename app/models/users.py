@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import cascade_fk, restrict_fk, set_null_fk, timestamp
+from app.models.columns import fk, timestamp
 
 
 class Role(LabelledEnum):
@@ -38,7 +38,7 @@ class Department(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     kind: Mapped[DepartmentKind] = mapped_column(str_enum(DepartmentKind))
-    parent_id: Mapped[int | None] = restrict_fk("departments.id", index=True)
+    parent_id: Mapped[int | None] = fk("departments.id", "RESTRICT", index=True)
     created_at: Mapped[datetime] = timestamp()
 
     parent: Mapped["Department | None"] = relationship(remote_side=[id], back_populates="children")
@@ -59,7 +59,7 @@ class Department(db.Model):
 class UserRole(db.Model):
     __tablename__ = "user_roles"
 
-    user_id: Mapped[int] = cascade_fk("users.id", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
     role: Mapped[Role] = mapped_column(str_enum(Role), primary_key=True)
 
 
@@ -70,7 +70,7 @@ class User(UserMixin, db.Model):
     employee_no: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(80))
     phone: Mapped[str | None] = mapped_column(String(32))
-    department_id: Mapped[int | None] = set_null_fk("departments.id", index=True)
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL", index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     # Set for accounts created by an administrator or an import: the first log-in asks for a
