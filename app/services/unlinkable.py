@@ -38,9 +38,10 @@ Lines = dict[type, list[tuple]]
 @dataclass(frozen=True)
 class Store:
     """Where one kind of sheet lives. Every table has the `scope` column (the round or the
-    survey); `mark` is the table of who has cast a sheet (`scope`, user_id); `sheet` the table
-    of sheets (a random `id`); each model in `lines` a table of a sheet's lines, pointing at
-    their sheet by `link`, with the columns it names beside it."""
+    survey); `mark` is the table of who has cast a sheet (`scope`, user_id: an
+    `app.models.columns.UnlinkableMark`); `sheet` the table of sheets (a random `id`); each
+    model in `lines` a table of a sheet's lines, pointing at their sheet by `link`, with the
+    columns it names beside it."""
 
     mark: type
     sheet: type
