@@ -5,20 +5,12 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    Column,
-    ForeignKey,
-    Index,
-    Numeric,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum
+from app.models.columns import department_links, fk, outbox_id, timestamp
 from app.models.gate import Qualification  # noqa: F401  (trainings issue them; kept importable here)
 
 
@@ -47,12 +39,7 @@ class ParticipationStatus(LabelledEnum):
 
 
 # The audience: no rows means everyone; a workshop includes its teams.
-activity_departments = Table(
-    "activity_departments",
-    db.metadata,
-    Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
-    Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
-)
+activity_departments = department_links("activity_departments", "activity_id", "activities.id")
 
 
 class Activity(db.Model):
@@ -81,10 +68,8 @@ class Activity(db.Model):
     # Competitions
     competition_mode: Mapped[CompetitionMode | None] = mapped_column(str_enum(CompetitionMode))
     rounds: Mapped[int | None]
-    organizer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    organizer_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
+    created_at: Mapped[datetime] = timestamp()
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(String(255))
     # When the day-before reminder went out; it goes once.
@@ -117,19 +102,17 @@ class Participation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = fk("activities.id", "CASCADE")
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     status: Mapped[ParticipationStatus] = mapped_column(str_enum(ParticipationStatus))
-    signed_up_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    signed_up_at: Mapped[datetime] = timestamp()
+    queued_at: Mapped[datetime] = timestamp()
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    checked_in_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    checked_in_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     # The outbox record id of an offline check-in, and the phone's time of the scan.
-    checkin_client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    checkin_client_id: Mapped[str | None] = outbox_id()
     checkin_captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Trainings: score and pass/fail; competitions: team name.
     score: Mapped[float | None] = mapped_column(Numeric(7, 2, asdecimal=False))
@@ -147,9 +130,7 @@ class RoundScore(db.Model):
     __table_args__ = (UniqueConstraint("participation_id", "round_no"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    participation_id: Mapped[int] = mapped_column(
-        ForeignKey("participations.id", ondelete="CASCADE")
-    )
+    participation_id: Mapped[int] = fk("participations.id", "CASCADE")
     round_no: Mapped[int]
     score: Mapped[float] = mapped_column(Numeric(7, 2, asdecimal=False))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = timestamp()

@@ -8,19 +8,15 @@ receipt code the author keeps. Raising one writes no event, audit row, notificat
 line; the author's rating is kept on the appeal without a time.
 """
 
-import uuid
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
-
-
-def new_key() -> str:
-    return uuid.uuid4().hex
+from app.models._types import LabelledEnum, UTCDateTime, str_enum
+from app.models.columns import fk, random_key, timestamp
 
 
 class AppealCategory(LabelledEnum):
@@ -61,20 +57,16 @@ class Appeal(db.Model):
     __table_args__ = (Index("ix_appeals_status_raised_on", "status", "raised_on"),)
 
     # A random key: a counter would number the appeals in the order they came.
-    key: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_key)
+    key: Mapped[str] = random_key()
     category: Mapped[AppealCategory] = mapped_column(str_enum(AppealCategory))
     title: Mapped[str] = mapped_column(String(120))
     details: Mapped[str] = mapped_column(Text)
     anonymous: Mapped[bool] = mapped_column(default=False)
     # Named appeals only; None for every anonymous one.
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    author_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
     # The workshop the problem is in: the author's for a named appeal; for an anonymous one
     # only what its author chose to say (or nothing).
-    department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("departments.id", ondelete="SET NULL"), index=True
-    )
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL", index=True)
     # SHA-256 of the receipt code of an anonymous appeal; the code itself is never stored.
     receipt_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[AppealStatus] = mapped_column(
@@ -106,9 +98,7 @@ class AppealPhoto(db.Model):
 
     __tablename__ = "appeal_photos"
 
-    appeal_key: Mapped[str] = mapped_column(
-        ForeignKey("appeals.key", ondelete="CASCADE"), primary_key=True
-    )
+    appeal_key: Mapped[str] = fk("appeals.key", "CASCADE", primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
 
@@ -119,12 +109,10 @@ class AppealEvent(db.Model):
     __tablename__ = "appeal_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    appeal_key: Mapped[str] = mapped_column(
-        ForeignKey("appeals.key", ondelete="CASCADE"), index=True
-    )
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    appeal_key: Mapped[str] = fk("appeals.key", "CASCADE", index=True)
+    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
     action: Mapped[AppealAction] = mapped_column(str_enum(AppealAction))
     note: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = timestamp()
 
     actor = relationship("User")

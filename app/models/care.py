@@ -10,11 +10,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_pgettext
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from app.models.columns import fk, outbox_id, timestamp
 
 Money = Numeric(12, 2)
 
@@ -94,7 +95,7 @@ class CareFile(db.Model):
     __table_args__ = (Index("ix_care_files_status_review_due_on", "status", "review_due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    worker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    worker_id: Mapped[int] = fk("users.id", "RESTRICT", index=True)
     level: Mapped[CareLevel] = mapped_column(str_enum(CareLevel), index=True)
     cause: Mapped[CareCause] = mapped_column(str_enum(CareCause))
     situation: Mapped[str] = mapped_column(Text, default="")
@@ -107,9 +108,9 @@ class CareFile(db.Model):
     exited_on: Mapped[date | None] = mapped_column(Date)
     exit_reason: Mapped[str | None] = mapped_column(Text)
     reminded_on: Mapped[date | None] = mapped_column(Date)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    created_at: Mapped[datetime] = timestamp()
+    updated_at: Mapped[datetime] = timestamp(onupdate=utcnow)
 
     worker = relationship("User", foreign_keys=[worker_id])
     members: Mapped[list["HouseholdMember"]] = relationship(
@@ -146,9 +147,7 @@ class HouseholdMember(db.Model):
     __tablename__ = "care_household_members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    file_id: Mapped[int] = mapped_column(
-        ForeignKey("care_files.id", ondelete="CASCADE"), index=True
-    )
+    file_id: Mapped[int] = fk("care_files.id", "CASCADE", index=True)
     name: Mapped[str] = mapped_column(String(40))
     relation: Mapped[str] = mapped_column(String(20))
     birth_year: Mapped[int | None] = mapped_column(Integer)
@@ -165,20 +164,16 @@ class CareSupport(db.Model):
     __tablename__ = "care_supports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    file_id: Mapped[int] = mapped_column(
-        ForeignKey("care_files.id", ondelete="CASCADE"), index=True
-    )
+    file_id: Mapped[int] = fk("care_files.id", "CASCADE", index=True)
     kind: Mapped[SupportKind] = mapped_column(str_enum(SupportKind))
     given_on: Mapped[date] = mapped_column(Date, index=True)
     amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     description: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(String(80), default="")
-    visit_id: Mapped[int | None] = mapped_column(ForeignKey("care_visits.id", ondelete="SET NULL"))
-    aid_request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("care_aid_requests.id", ondelete="SET NULL")
-    )
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    visit_id: Mapped[int | None] = fk("care_visits.id", "SET NULL")
+    aid_request_id: Mapped[int | None] = fk("care_aid_requests.id", "SET NULL")
+    recorded_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    created_at: Mapped[datetime] = timestamp()
 
     file: Mapped[CareFile] = relationship(back_populates="supports")
 
@@ -189,16 +184,14 @@ class CareReview(db.Model):
     __tablename__ = "care_reviews"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    file_id: Mapped[int] = mapped_column(
-        ForeignKey("care_files.id", ondelete="CASCADE"), index=True
-    )
+    file_id: Mapped[int] = fk("care_files.id", "CASCADE", index=True)
     reviewed_on: Mapped[date] = mapped_column(Date)
     outcome: Mapped[ReviewOutcome] = mapped_column(str_enum(ReviewOutcome))
     from_level: Mapped[CareLevel] = mapped_column(str_enum(CareLevel))
     to_level: Mapped[CareLevel | None] = mapped_column(str_enum(CareLevel))
     note: Mapped[str] = mapped_column(Text, default="")
-    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reviewer_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    created_at: Mapped[datetime] = timestamp()
 
     file: Mapped[CareFile] = relationship(back_populates="reviews")
     reviewer = relationship("User")
@@ -211,20 +204,16 @@ class CareAttachment(db.Model):
     __tablename__ = "care_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
-    file_id: Mapped[int | None] = mapped_column(
-        ForeignKey("care_files.id", ondelete="CASCADE"), index=True
-    )
-    visit_id: Mapped[int | None] = mapped_column(
-        ForeignKey("care_visits.id", ondelete="CASCADE"), index=True
-    )
+    client_id: Mapped[str | None] = outbox_id()
+    file_id: Mapped[int | None] = fk("care_files.id", "CASCADE", index=True)
+    visit_id: Mapped[int | None] = fk("care_visits.id", "CASCADE", index=True)
     title: Mapped[str] = mapped_column(String(120), default="")
     path: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64))
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    created_at: Mapped[datetime] = timestamp()
 
     @property
     def is_image(self) -> bool:
@@ -238,20 +227,18 @@ class CareProposal(db.Model):
     __tablename__ = "care_proposals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    worker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    proposer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    worker_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    proposer_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
     cause: Mapped[CareCause] = mapped_column(str_enum(CareCause))
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[ProposalStatus] = mapped_column(
         str_enum(ProposalStatus), default=ProposalStatus.PENDING, index=True
     )
     decision_note: Mapped[str] = mapped_column(Text, default="")
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    file_id: Mapped[int | None] = mapped_column(ForeignKey("care_files.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    file_id: Mapped[int | None] = fk("care_files.id", "SET NULL")
+    created_at: Mapped[datetime] = timestamp()
 
     worker = relationship("User", foreign_keys=[worker_id])
     proposer = relationship("User", foreign_keys=[proposer_id])
@@ -268,8 +255,8 @@ class VisitPlan(db.Model):
     ends_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
     closed: Mapped[bool] = mapped_column(default=False)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    created_at: Mapped[datetime] = timestamp()
 
     targets: Mapped[list["PlanTarget"]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="PlanTarget.id"
@@ -283,13 +270,9 @@ class PlanTarget(db.Model):
     __table_args__ = (UniqueConstraint("plan_id", "file_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(
-        ForeignKey("care_visit_plans.id", ondelete="CASCADE"), index=True
-    )
-    file_id: Mapped[int] = mapped_column(ForeignKey("care_files.id", ondelete="CASCADE"))
-    visitor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    plan_id: Mapped[int] = fk("care_visit_plans.id", "CASCADE", index=True)
+    file_id: Mapped[int] = fk("care_files.id", "CASCADE")
+    visitor_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
 
     plan: Mapped[VisitPlan] = relationship(back_populates="targets")
     file: Mapped[CareFile] = relationship()
@@ -303,22 +286,18 @@ class CareVisit(db.Model):
     __table_args__ = (Index("ix_care_visits_plan_id_file_id", "plan_id", "file_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
-    file_id: Mapped[int] = mapped_column(
-        ForeignKey("care_files.id", ondelete="CASCADE"), index=True
-    )
-    plan_id: Mapped[int | None] = mapped_column(
-        ForeignKey("care_visit_plans.id", ondelete="SET NULL")
-    )
+    client_id: Mapped[str | None] = outbox_id()
+    file_id: Mapped[int] = fk("care_files.id", "CASCADE", index=True)
+    plan_id: Mapped[int | None] = fk("care_visit_plans.id", "SET NULL")
     visited_on: Mapped[date] = mapped_column(Date)
     visitors: Mapped[str] = mapped_column(String(200))
     given: Mapped[str] = mapped_column(String(200), default="")
     amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     situation: Mapped[str] = mapped_column(Text, default="")
     needs: Mapped[str] = mapped_column(Text, default="")
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    captured_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int] = fk("users.id", "RESTRICT")
+    captured_at: Mapped[datetime] = timestamp()
+    created_at: Mapped[datetime] = timestamp()
 
     file: Mapped[CareFile] = relationship()
     plan: Mapped[VisitPlan | None] = relationship()
@@ -333,8 +312,8 @@ class AidRequest(db.Model):
     __table_args__ = (Index("ix_care_aid_requests_status_respond_by", "status", "respond_by"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    subject_id: Mapped[int] = fk("users.id", "CASCADE")
     event_type: Mapped[AidEventType] = mapped_column(str_enum(AidEventType))
     happened_on: Mapped[date] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text)
@@ -344,8 +323,8 @@ class AidRequest(db.Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     aid_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
-    file_id: Mapped[int | None] = mapped_column(ForeignKey("care_files.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    file_id: Mapped[int | None] = fk("care_files.id", "SET NULL")
+    created_at: Mapped[datetime] = timestamp()
 
     reporter = relationship("User", foreign_keys=[reporter_id])
     subject = relationship("User", foreign_keys=[subject_id])
@@ -368,14 +347,12 @@ class AidEvent(db.Model):
     __tablename__ = "care_aid_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("care_aid_requests.id", ondelete="CASCADE"), index=True
-    )
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    request_id: Mapped[int] = fk("care_aid_requests.id", "CASCADE", index=True)
+    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
     action: Mapped[AidAction] = mapped_column(str_enum(AidAction))
     note: Mapped[str] = mapped_column(Text, default="")
     amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = timestamp()
 
     request: Mapped[AidRequest] = relationship(back_populates="events")
     actor = relationship("User")
@@ -395,8 +372,8 @@ class Campaign(db.Model):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     closed: Mapped[bool] = mapped_column(default=False)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    created_at: Mapped[datetime] = timestamp()
 
     recipients: Mapped[list["CampaignRecipient"]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", order_by="CampaignRecipient.id"
@@ -410,20 +387,16 @@ class CampaignRecipient(db.Model):
     __table_args__ = (UniqueConstraint("campaign_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(
-        ForeignKey("care_campaigns.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int] = fk("care_campaigns.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE")
     # The department when the recipient was added: the summary stays as it was given.
-    department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("departments.id", ondelete="SET NULL")
-    )
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL")
     gift: Mapped[str] = mapped_column(String(200))
     amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    signed_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     confirmation: Mapped[str | None] = mapped_column(String(40))
-    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    client_id: Mapped[str | None] = outbox_id()
 
     campaign: Mapped[Campaign] = relationship(back_populates="recipients")
     user = relationship("User", foreign_keys=[user_id])

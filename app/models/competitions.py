@@ -11,11 +11,12 @@ shows at once.
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Numeric, Text, UniqueConstraint
+from sqlalchemy import Numeric, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, str_enum
+from app.models.columns import fk, timestamp
 
 
 class PointSource(LabelledEnum):
@@ -53,12 +54,10 @@ class CompetitionRule(db.Model):
     __table_args__ = (UniqueConstraint("activity_id", "source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(
-        ForeignKey("activities.id", ondelete="CASCADE"), index=True
-    )
+    activity_id: Mapped[int] = fk("activities.id", "CASCADE", index=True)
     source: Mapped[PointSource] = mapped_column(str_enum(PointSource, length=24))
     points: Mapped[float] = mapped_column(Numeric(8, 2, asdecimal=False))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = timestamp()
 
 
 class CompetitionBrief(db.Model):
@@ -66,12 +65,10 @@ class CompetitionBrief(db.Model):
 
     __tablename__ = "competition_briefs"
 
-    activity_id: Mapped[int] = mapped_column(
-        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
-    )
+    activity_id: Mapped[int] = fk("activities.id", "CASCADE", primary_key=True)
     plan: Mapped[str] = mapped_column(Text, default="")
     assessment: Mapped[str] = mapped_column(Text, default="")
     result: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = timestamp()
 
     activity = relationship("Activity")

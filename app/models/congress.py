@@ -4,35 +4,21 @@ democratic evaluation rounds (民主评议) with unlinkable ballots, and open no
 Ballots: `EvaluationVoter` is the voter's "has voted" mark; `EvaluationBallot`,
 `BallotGrade` and `BallotComment` are the ballots. The two sides share no key, no
 timestamp and no order: ballot rows have random UUID keys, no time column, and every vote
-rewrites the round's ballots in a shuffled order under fresh keys (see
-`app.blueprints.congress.evaluations`), so neither the database's row order (PostgreSQL's heap,
-SQLite's rowid) nor its transaction ids tell which ballot came when.
+rewrites the round's ballots in a shuffled order under fresh keys (`app.services.unlinkable`,
+used by `app.blueprints.congress.services.evaluations`), so neither the database's row order
+(PostgreSQL's heap, SQLite's rowid) nor its transaction ids tell which ballot came when.
 """
 
-import uuid
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import (
-    Column,
-    Date,
-    ForeignKey,
-    Index,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import Date, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
-
-
-def new_key() -> str:
-    return uuid.uuid4().hex
-
+from app.models._types import LabelledEnum, UTCDateTime, str_enum
+from app.models.columns import UnlinkableMark, department_links, fk, random_key, timestamp
 
 # ---- Sessions and delegates ------------------------------------------------------------
 
@@ -54,11 +40,9 @@ class CongressSession(db.Model):
     # The delegates' term of this 届 ends here: the 换届 reminder counts down to it.
     term_ends_on: Mapped[date] = mapped_column(Date)
     # The plenary meeting, held as an activity so that delegates check in with its codes.
-    activity_id: Mapped[int | None] = mapped_column(
-        ForeignKey("activities.id", ondelete="SET NULL")
-    )
+    activity_id: Mapped[int | None] = fk("activities.id", "SET NULL")
     term_reminder_sent_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
 
     activity = relationship("Activity")
     delegates: Mapped[list["Delegate"]] = relationship(
@@ -80,13 +64,9 @@ class Delegate(db.Model):
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("congress_sessions.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("departments.id", ondelete="SET NULL")
-    )
+    session_id: Mapped[int] = fk("congress_sessions.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL")
     term_starts_on: Mapped[date] = mapped_column(Date)
     term_ends_on: Mapped[date] = mapped_column(Date)
 
@@ -100,15 +80,9 @@ class DepartmentContact(db.Model):
 
     __tablename__ = "congress_contacts"
 
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("congress_sessions.id", ondelete="CASCADE"), primary_key=True
-    )
-    department_id: Mapped[int] = mapped_column(
-        ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    session_id: Mapped[int] = fk("congress_sessions.id", "CASCADE", primary_key=True)
+    department_id: Mapped[int] = fk("departments.id", "CASCADE", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
 
     user = relationship("User")
     department = relationship("Department")
@@ -120,15 +94,13 @@ class CongressDocument(db.Model):
     __tablename__ = "congress_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("congress_sessions.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[int] = fk("congress_sessions.id", "CASCADE", index=True)
     title: Mapped[str] = mapped_column(String(120))
     filename: Mapped[str] = mapped_column(String(160))
     stored_name: Mapped[str] = mapped_column(String(80))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
 
     session: Mapped[CongressSession] = relationship(back_populates="documents")
 
@@ -161,11 +133,8 @@ class Satisfaction(LabelledEnum):
     UNSATISFIED = "unsatisfied", _l("Not satisfied")
 
 
-motion_departments = Table(
-    "congress_motion_departments",
-    db.metadata,
-    Column("motion_id", ForeignKey("congress_motions.id", ondelete="CASCADE"), primary_key=True),
-    Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
+motion_departments = department_links(
+    "congress_motion_departments", "motion_id", "congress_motions.id"
 )
 
 
@@ -174,16 +143,14 @@ class Motion(db.Model):
     __table_args__ = (Index("ix_congress_motions_session_state", "session_id", "state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("congress_sessions.id", ondelete="CASCADE"))
-    proposer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = fk("congress_sessions.id", "CASCADE")
+    proposer_id: Mapped[int] = fk("users.id", "CASCADE")
     title: Mapped[str] = mapped_column(String(120))
     reasons: Mapped[str] = mapped_column(Text)
     measures: Mapped[str] = mapped_column(Text)
     state: Mapped[MotionState] = mapped_column(str_enum(MotionState), default=MotionState.DRAFT)
     decision_note: Mapped[str] = mapped_column(Text, default="")
-    lead_department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("departments.id", ondelete="SET NULL")
-    )
+    lead_department_id: Mapped[int | None] = fk("departments.id", "SET NULL")
     deadline: Mapped[date | None] = mapped_column(Date)
     answer_class: Mapped[AnswerClass | None] = mapped_column(str_enum(AnswerClass, 2))
     answer: Mapped[str] = mapped_column(Text, default="")
@@ -194,7 +161,7 @@ class Motion(db.Model):
     # An unsatisfied proposer sends the answer back once; the next rating is final.
     sent_back: Mapped[bool] = mapped_column(default=False)
     overdue_alerted_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[CongressSession] = relationship()
@@ -214,13 +181,9 @@ class Motion(db.Model):
 class MotionCosigner(db.Model):
     __tablename__ = "congress_motion_cosigners"
 
-    motion_id: Mapped[int] = mapped_column(
-        ForeignKey("congress_motions.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    motion_id: Mapped[int] = fk("congress_motions.id", "CASCADE", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
+    signed_at: Mapped[datetime] = timestamp()
 
     user = relationship("User")
 
@@ -231,14 +194,12 @@ class MotionEvent(db.Model):
     __tablename__ = "congress_motion_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    motion_id: Mapped[int] = mapped_column(
-        ForeignKey("congress_motions.id", ondelete="CASCADE"), index=True
-    )
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    motion_id: Mapped[int] = fk("congress_motions.id", "CASCADE", index=True)
+    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
     from_state: Mapped[MotionState | None] = mapped_column(str_enum(MotionState))
     to_state: Mapped[MotionState] = mapped_column(str_enum(MotionState))
     note: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = timestamp()
 
     actor = relationship("User")
 
@@ -269,11 +230,8 @@ class Electorate(LabelledEnum):
     DEPARTMENTS = "departments", _l("Members of chosen departments")
 
 
-round_departments = Table(
-    "evaluation_round_departments",
-    db.metadata,
-    Column("round_id", ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), primary_key=True),
-    Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
+round_departments = department_links(
+    "evaluation_round_departments", "round_id", "evaluation_rounds.id"
 )
 
 
@@ -281,16 +239,14 @@ class EvaluationRound(db.Model):
     __tablename__ = "evaluation_rounds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("congress_sessions.id", ondelete="SET NULL")
-    )
+    session_id: Mapped[int | None] = fk("congress_sessions.id", "SET NULL")
     title: Mapped[str] = mapped_column(String(120))
     electorate: Mapped[Electorate] = mapped_column(str_enum(Electorate))
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     min_ballots: Mapped[int] = mapped_column(default=5)  # k
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    created_at: Mapped[datetime] = timestamp()
 
     session = relationship("CongressSession")
     departments = relationship(
@@ -308,9 +264,7 @@ class EvaluationLeader(db.Model):
     __tablename__ = "evaluation_leaders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), index=True
-    )
+    round_id: Mapped[int] = fk("evaluation_rounds.id", "CASCADE", index=True)
     name: Mapped[str] = mapped_column(String(80))
     post: Mapped[str] = mapped_column(String(120), default="")
     position: Mapped[int] = mapped_column(default=0)
@@ -320,24 +274,17 @@ class EvaluationDimension(db.Model):
     __tablename__ = "evaluation_dimensions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), index=True
-    )
+    round_id: Mapped[int] = fk("evaluation_rounds.id", "CASCADE", index=True)
     name: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(default=0)
 
 
-class EvaluationVoter(db.Model):
+class EvaluationVoter(UnlinkableMark, db.Model):
     """The "has voted" mark: a voter and a round, nothing else (no time, no order key)."""
 
     __tablename__ = "evaluation_voters"
 
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    round_id: Mapped[int] = fk("evaluation_rounds.id", "CASCADE", primary_key=True)
 
 
 class EvaluationBallot(db.Model):
@@ -345,10 +292,8 @@ class EvaluationBallot(db.Model):
 
     __tablename__ = "evaluation_ballots"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_key)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), index=True
-    )
+    id: Mapped[str] = random_key()
+    round_id: Mapped[int] = fk("evaluation_rounds.id", "CASCADE", index=True)
 
 
 class BallotGrade(db.Model):
@@ -356,17 +301,11 @@ class BallotGrade(db.Model):
 
     __tablename__ = "evaluation_ballot_grades"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_key)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), index=True
-    )
-    ballot_id: Mapped[str] = mapped_column(
-        ForeignKey("evaluation_ballots.id", ondelete="CASCADE"), index=True
-    )
-    leader_id: Mapped[int] = mapped_column(ForeignKey("evaluation_leaders.id", ondelete="CASCADE"))
-    dimension_id: Mapped[int | None] = mapped_column(
-        ForeignKey("evaluation_dimensions.id", ondelete="CASCADE")
-    )
+    id: Mapped[str] = random_key()
+    round_id: Mapped[int] = fk("evaluation_rounds.id", "CASCADE", index=True)
+    ballot_id: Mapped[str] = fk("evaluation_ballots.id", "CASCADE", index=True)
+    leader_id: Mapped[int] = fk("evaluation_leaders.id", "CASCADE")
+    dimension_id: Mapped[int | None] = fk("evaluation_dimensions.id", "CASCADE")
     grade: Mapped[str] = mapped_column(String(20))
 
 
@@ -375,14 +314,10 @@ class BallotComment(db.Model):
 
     __tablename__ = "evaluation_ballot_comments"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_key)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), index=True
-    )
-    ballot_id: Mapped[str] = mapped_column(
-        ForeignKey("evaluation_ballots.id", ondelete="CASCADE"), index=True
-    )
-    leader_id: Mapped[int] = mapped_column(ForeignKey("evaluation_leaders.id", ondelete="CASCADE"))
+    id: Mapped[str] = random_key()
+    round_id: Mapped[int] = fk("evaluation_rounds.id", "CASCADE", index=True)
+    ballot_id: Mapped[str] = fk("evaluation_ballots.id", "CASCADE", index=True)
+    leader_id: Mapped[int] = fk("evaluation_leaders.id", "CASCADE")
     strengths: Mapped[str] = mapped_column(Text, default="")
     weaknesses: Mapped[str] = mapped_column(Text, default="")
 
@@ -398,11 +333,8 @@ class NoticeCategory(LabelledEnum):
     OTHER = "other", _l("Other")  # 其他
 
 
-notice_departments = Table(
-    "congress_notice_departments",
-    db.metadata,
-    Column("notice_id", ForeignKey("congress_notices.id", ondelete="CASCADE"), primary_key=True),
-    Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
+notice_departments = department_links(
+    "congress_notice_departments", "notice_id", "congress_notices.id"
 )
 
 
@@ -417,8 +349,8 @@ class Notice(db.Model):
     category: Mapped[NoticeCategory] = mapped_column(str_enum(NoticeCategory))
     pinned: Mapped[bool] = mapped_column(default=False)
     closes_on: Mapped[date | None] = mapped_column(Date)
-    publisher_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    publisher_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    published_at: Mapped[datetime] = timestamp(index=True)
 
     publisher = relationship("User")
     departments = relationship(
@@ -433,9 +365,7 @@ class NoticeAttachment(db.Model):
     __tablename__ = "congress_notice_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notice_id: Mapped[int] = mapped_column(
-        ForeignKey("congress_notices.id", ondelete="CASCADE"), index=True
-    )
+    notice_id: Mapped[int] = fk("congress_notices.id", "CASCADE", index=True)
     filename: Mapped[str] = mapped_column(String(160))
     stored_name: Mapped[str] = mapped_column(String(80))
     content_type: Mapped[str] = mapped_column(String(100))
@@ -447,13 +377,9 @@ class NoticeRead(db.Model):
 
     __tablename__ = "congress_notice_reads"
 
-    notice_id: Mapped[int] = mapped_column(
-        ForeignKey("congress_notices.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    notice_id: Mapped[int] = fk("congress_notices.id", "CASCADE", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
+    read_at: Mapped[datetime] = timestamp()
 
     user = relationship("User")
 
@@ -464,14 +390,12 @@ class NoticeQuestion(db.Model):
     __tablename__ = "congress_notice_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notice_id: Mapped[int] = mapped_column(
-        ForeignKey("congress_notices.id", ondelete="CASCADE"), index=True
-    )
-    asker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    notice_id: Mapped[int] = fk("congress_notices.id", "CASCADE", index=True)
+    asker_id: Mapped[int | None] = fk("users.id", "SET NULL")
     question: Mapped[str] = mapped_column(Text)
-    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    asked_at: Mapped[datetime] = timestamp()
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
 
     asker = relationship("User", foreign_keys=[asker_id])

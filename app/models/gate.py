@@ -11,11 +11,12 @@ work on it only with a valid, unrevoked qualification of every required type.
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum
+from app.models.columns import DepartmentPerson, fk, outbox_id, timestamp
 
 
 class QualificationType(db.Model):
@@ -30,7 +31,7 @@ class QualificationType(db.Model):
     # How long a qualification of this type is valid by default (None: does not expire).
     validity_months: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
 
     def __repr__(self) -> str:
         return f"<QualificationType {self.name}>"
@@ -55,16 +56,12 @@ class Qualification(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    type_id: Mapped[int] = mapped_column(
-        ForeignKey("qualification_types.id", ondelete="RESTRICT"), index=True
-    )
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    type_id: Mapped[int] = fk("qualification_types.id", "RESTRICT", index=True)
     source: Mapped[QualificationSource] = mapped_column(
         str_enum(QualificationSource), default=QualificationSource.TRAINING
     )
-    activity_id: Mapped[int | None] = mapped_column(
-        ForeignKey("activities.id", ondelete="SET NULL")
-    )
+    activity_id: Mapped[int | None] = fk("activities.id", "SET NULL")
     # What issued it when it is not an activity: "exam:12", for instance (the library's exams).
     source_ref: Mapped[str | None] = mapped_column(String(60))
     # Outside certificates: number, issuer and a photo of the certificate (app.storage name).
@@ -73,13 +70,13 @@ class Qualification(db.Model):
     photo: Mapped[str | None] = mapped_column(String(80))
     issued_on: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)  # None: does not expire
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     revoke_reason: Mapped[str | None] = mapped_column(String(255))
     # The expiry day a reminder went out for: one reminder per expiry.
     reminded_for: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
 
     type: Mapped[QualificationType] = relationship(lazy="joined")
     activity = relationship("Activity")
@@ -108,12 +105,10 @@ class Post(db.Model):
     __table_args__ = (UniqueConstraint("department_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    department_id: Mapped[int] = mapped_column(
-        ForeignKey("departments.id", ondelete="RESTRICT"), index=True
-    )
+    department_id: Mapped[int] = fk("departments.id", "RESTRICT", index=True)
     name: Mapped[str] = mapped_column(String(80))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
 
     department = relationship("Department")
     requirements: Mapped[list["PostRequirement"]] = relationship(
@@ -136,12 +131,8 @@ class PostRequirement(db.Model):
 
     __tablename__ = "post_requirements"
 
-    post_id: Mapped[int] = mapped_column(
-        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
-    )
-    type_id: Mapped[int] = mapped_column(
-        ForeignKey("qualification_types.id", ondelete="RESTRICT"), primary_key=True, index=True
-    )
+    post_id: Mapped[int] = fk("posts.id", "CASCADE", primary_key=True)
+    type_id: Mapped[int] = fk("qualification_types.id", "RESTRICT", primary_key=True, index=True)
 
     post: Mapped[Post] = relationship(back_populates="requirements")
     type: Mapped[QualificationType] = relationship(lazy="joined")
@@ -154,30 +145,20 @@ class PostHolder(db.Model):
     __table_args__ = (UniqueConstraint("post_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    post_id: Mapped[int] = fk("posts.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     since: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
 
     post: Mapped[Post] = relationship(back_populates="holders")
     user = relationship("User")
 
 
-class TeamLeader(db.Model):
+class TeamLeader(DepartmentPerson, db.Model):
     """Who checks a department's workers at the site entrance (班组长), named by the union
     office per workshop or team; safety officers check everywhere."""
 
     __tablename__ = "gate_team_leaders"
-
-    department_id: Mapped[int] = mapped_column(
-        ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-
-    department = relationship("Department")
-    user = relationship("User")
 
 
 class WorkerPhoto(db.Model):
@@ -185,12 +166,10 @@ class WorkerPhoto(db.Model):
 
     __tablename__ = "gate_worker_photos"
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
     image: Mapped[str] = mapped_column(String(80))  # app.storage name (sha256)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    uploaded_at: Mapped[datetime] = timestamp()
 
 
 class WorkerCode(db.Model):
@@ -200,11 +179,11 @@ class WorkerCode(db.Model):
     __tablename__ = "gate_worker_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[datetime] = timestamp()
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     revoke_reason: Mapped[str | None] = mapped_column(String(255))
 
     user = relationship("User", foreign_keys=[user_id])
@@ -231,19 +210,15 @@ class GateCheck(db.Model):
     __tablename__ = "gate_checks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
-    checker_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    worker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    post_id: Mapped[int | None] = mapped_column(
-        ForeignKey("posts.id", ondelete="SET NULL"), index=True
-    )
+    client_id: Mapped[str | None] = outbox_id()
+    checker_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
+    worker_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    post_id: Mapped[int | None] = fk("posts.id", "SET NULL", index=True)
     result: Mapped[CheckResult] = mapped_column(str_enum(CheckResult))
     method: Mapped[CheckMethod] = mapped_column(str_enum(CheckMethod), default=CheckMethod.CODE)
     reason: Mapped[str] = mapped_column(String(500), default="")
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_at: Mapped[datetime] = timestamp()
 
     checker = relationship("User", foreign_keys=[checker_id])
     worker = relationship("User", foreign_keys=[worker_id])

@@ -5,11 +5,12 @@ Safety suggestions are proposals of the category "safety" (app/models/proposals.
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum
+from app.models.columns import fk, outbox_id, timestamp
 
 
 class Severity(LabelledEnum):
@@ -72,33 +73,25 @@ class Hazard(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    client_id: Mapped[str | None] = outbox_id()
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
-    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    area_id: Mapped[int] = fk("areas.id", "RESTRICT", index=True)
     category: Mapped[Category] = mapped_column(str_enum(Category))
     severity: Mapped[Severity] = mapped_column(str_enum(Severity), index=True)
     status: Mapped[HazardStatus] = mapped_column(
         str_enum(HazardStatus, length=24), default=HazardStatus.REPORTED, index=True
     )
-    reporter_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="RESTRICT"), index=True
-    )
-    assignee_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    reporter_id: Mapped[int] = fk("users.id", "RESTRICT", index=True)
+    assignee_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
-    rectified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rectified_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     reject_reason: Mapped[str | None] = mapped_column(Text)
-    patrol_id: Mapped[int | None] = mapped_column(
-        ForeignKey("patrols.id", ondelete="SET NULL"), index=True
-    )
-    patrol_answer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("patrol_answers.id", ondelete="SET NULL")
-    )
+    patrol_id: Mapped[int | None] = fk("patrols.id", "SET NULL", index=True)
+    patrol_answer_id: Mapped[int | None] = fk("patrol_answers.id", "SET NULL")
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp(index=True)
+    updated_at: Mapped[datetime] = timestamp()
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     area = relationship("Area")
@@ -120,18 +113,18 @@ class HazardEvent(db.Model):
     __tablename__ = "hazard_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
-    hazard_id: Mapped[int] = mapped_column(ForeignKey("hazards.id", ondelete="CASCADE"), index=True)
-    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    client_id: Mapped[str | None] = outbox_id()
+    hazard_id: Mapped[int] = fk("hazards.id", "CASCADE", index=True)
+    actor_id: Mapped[int] = fk("users.id", "RESTRICT")
     action: Mapped[HazardAction] = mapped_column(str_enum(HazardAction))
     from_status: Mapped[HazardStatus | None] = mapped_column(str_enum(HazardStatus, length=24))
     to_status: Mapped[HazardStatus] = mapped_column(str_enum(HazardStatus, length=24))
     note: Mapped[str] = mapped_column(Text, default="")
     # For an assignment: to whom and by when, kept on the event so the timeline tells it.
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assignee_id: Mapped[int | None] = fk("users.id", "SET NULL")
     due_on: Mapped[date | None] = mapped_column(Date)
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_at: Mapped[datetime] = timestamp()
 
     hazard: Mapped[Hazard] = relationship(back_populates="events")
     actor = relationship("User", foreign_keys=[actor_id])
@@ -149,23 +142,21 @@ class Violation(db.Model):
     __tablename__ = "violations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
-    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    client_id: Mapped[str | None] = outbox_id()
+    area_id: Mapped[int] = fk("areas.id", "RESTRICT", index=True)
     rule: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     person: Mapped[str | None] = mapped_column(String(80))
-    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    patrol_id: Mapped[int | None] = mapped_column(ForeignKey("patrols.id", ondelete="SET NULL"))
+    reporter_id: Mapped[int] = fk("users.id", "RESTRICT")
+    patrol_id: Mapped[int | None] = fk("patrols.id", "SET NULL")
     status: Mapped[ViolationStatus] = mapped_column(
         str_enum(ViolationStatus), default=ViolationStatus.OPEN, index=True
     )
     follow_up: Mapped[str | None] = mapped_column(Text)
-    followed_up_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    followed_up_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = timestamp(index=True)
 
     area = relationship("Area")
     reporter = relationship("User", foreign_keys=[reporter_id])
@@ -182,22 +173,14 @@ class Photo(db.Model):
     __tablename__ = "photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    client_id: Mapped[str | None] = outbox_id()
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     size: Mapped[int] = mapped_column(Integer)
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    hazard_id: Mapped[int | None] = mapped_column(
-        ForeignKey("hazards.id", ondelete="CASCADE"), index=True
-    )
-    hazard_event_id: Mapped[int | None] = mapped_column(
-        ForeignKey("hazard_events.id", ondelete="CASCADE"), index=True
-    )
-    patrol_answer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("patrol_answers.id", ondelete="CASCADE"), index=True
-    )
-    violation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("violations.id", ondelete="CASCADE"), index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int] = fk("users.id", "RESTRICT")
+    hazard_id: Mapped[int | None] = fk("hazards.id", "CASCADE", index=True)
+    hazard_event_id: Mapped[int | None] = fk("hazard_events.id", "CASCADE", index=True)
+    patrol_answer_id: Mapped[int | None] = fk("patrol_answers.id", "CASCADE", index=True)
+    violation_id: Mapped[int | None] = fk("violations.id", "CASCADE", index=True)
+    created_at: Mapped[datetime] = timestamp()

@@ -4,11 +4,12 @@ per year, with a citation and a photo."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum
+from app.models.columns import fk, timestamp
 
 
 class HonourTitle(LabelledEnum):
@@ -35,19 +36,17 @@ class Honour(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int]
     title: Mapped[HonourTitle] = mapped_column(str_enum(HonourTitle))
-    person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("departments.id", ondelete="SET NULL")
-    )
+    person_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL")
     reason: Mapped[str] = mapped_column(Text)  # the nomination's deeds
     citation: Mapped[str] = mapped_column(Text, default="")  # the union's words, once named
     photo_sha256: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[HonourStatus] = mapped_column(
         str_enum(HonourStatus), default=HonourStatus.NOMINATED
     )
-    nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    nominated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    nominated_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    nominated_at: Mapped[datetime] = timestamp()
+    decided_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str] = mapped_column(Text, default="")
 

@@ -13,11 +13,12 @@ issue a qualification and counts as study points in competitions.
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum
+from app.models.columns import fk, outbox_id, timestamp
 
 
 class DocCategory(LabelledEnum):
@@ -36,15 +37,11 @@ class Document(db.Model):
     category: Mapped[DocCategory] = mapped_column(str_enum(DocCategory), index=True)
     # The machine whose printed QR code opens this document (free text: "3号冲床").
     machine: Mapped[str] = mapped_column(String(80), default="")
-    area_id: Mapped[int | None] = mapped_column(
-        ForeignKey("areas.id", ondelete="SET NULL"), index=True
-    )
-    current_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("library_versions.id", use_alter=True, ondelete="SET NULL")
-    )
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    area_id: Mapped[int | None] = fk("areas.id", "SET NULL", index=True)
+    current_version_id: Mapped[int | None] = fk("library_versions.id", "SET NULL", use_alter=True)
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    created_at: Mapped[datetime] = timestamp()
+    updated_at: Mapped[datetime] = timestamp()
 
     area = relationship("Area")
     current_version: Mapped["DocumentVersion | None"] = relationship(
@@ -68,14 +65,12 @@ class DocumentVersion(db.Model):
     __table_args__ = (UniqueConstraint("document_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("library_documents.id", ondelete="CASCADE"), index=True
-    )
+    document_id: Mapped[int] = fk("library_documents.id", "CASCADE", index=True)
     number: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     changes: Mapped[str] = mapped_column(Text, default="")  # what changed from the last one
-    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    published_at: Mapped[datetime] = timestamp()
 
     document: Mapped[Document] = relationship(foreign_keys=[document_id], back_populates="versions")
     published_by = relationship("User")
@@ -93,12 +88,8 @@ class DocumentPost(db.Model):
 
     __tablename__ = "library_document_posts"
 
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("library_documents.id", ondelete="CASCADE"), primary_key=True
-    )
-    post_id: Mapped[int] = mapped_column(
-        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    document_id: Mapped[int] = fk("library_documents.id", "CASCADE", primary_key=True)
+    post_id: Mapped[int] = fk("posts.id", "CASCADE", primary_key=True, index=True)
 
 
 class ReadConfirmation(db.Model):
@@ -108,13 +99,11 @@ class ReadConfirmation(db.Model):
     __table_args__ = (UniqueConstraint("version_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("library_versions.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    captured_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    client_id: Mapped[str | None] = outbox_id()
+    version_id: Mapped[int] = fk("library_versions.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    captured_at: Mapped[datetime] = timestamp()
+    received_at: Mapped[datetime] = timestamp()
 
     version: Mapped[DocumentVersion] = relationship()
     user = relationship("User")
@@ -135,7 +124,7 @@ class QuestionBank(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     topic: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
 
     questions: Mapped[list["Question"]] = relationship(
         back_populates="bank", order_by="Question.id", cascade="all, delete-orphan"
@@ -146,9 +135,7 @@ class Question(db.Model):
     __tablename__ = "library_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    bank_id: Mapped[int] = mapped_column(
-        ForeignKey("library_banks.id", ondelete="CASCADE"), index=True
-    )
+    bank_id: Mapped[int] = fk("library_banks.id", "CASCADE", index=True)
     kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind))
     text: Mapped[str] = mapped_column(Text)
     options: Mapped[list] = mapped_column(JSON)  # the choices' words, in order
@@ -169,12 +156,12 @@ class DailyAnswer(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     day: Mapped[date] = mapped_column(Date, index=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("library_questions.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = fk("library_questions.id", "CASCADE")
     chosen: Mapped[list] = mapped_column(JSON)
     correct: Mapped[bool]
-    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime] = timestamp()
 
     question: Mapped[Question] = relationship()
 
@@ -184,19 +171,17 @@ class Exam(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(120))
-    bank_id: Mapped[int] = mapped_column(ForeignKey("library_banks.id", ondelete="RESTRICT"))
+    bank_id: Mapped[int] = fk("library_banks.id", "RESTRICT")
     question_count: Mapped[int] = mapped_column(Integer)
     minutes: Mapped[int] = mapped_column(Integer)
     pass_score: Mapped[int] = mapped_column(Integer)  # percent of questions right
     # What a pass gives: a qualification of a type (its name kept for the pages), valid for
     # `valid_months` (None: the type's own period), and study points in competitions.
     qualification_name: Mapped[str] = mapped_column(String(80), default="")
-    qualification_type_id: Mapped[int | None] = mapped_column(
-        ForeignKey("qualification_types.id", ondelete="SET NULL")
-    )
+    qualification_type_id: Mapped[int | None] = fk("qualification_types.id", "SET NULL")
     valid_months: Mapped[int | None] = mapped_column(Integer)
     open: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
 
     bank: Mapped[QuestionBank] = relationship()
 
@@ -207,12 +192,10 @@ class ExamAttempt(db.Model):
     __tablename__ = "library_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    exam_id: Mapped[int] = mapped_column(
-        ForeignKey("library_exams.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    exam_id: Mapped[int] = fk("library_exams.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     question_ids: Mapped[list] = mapped_column(JSON)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime] = timestamp()
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     score: Mapped[int | None] = mapped_column(Integer)  # percent
@@ -230,10 +213,8 @@ class AttemptAnswer(db.Model):
     __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(
-        ForeignKey("library_attempts.id", ondelete="CASCADE"), index=True
-    )
-    question_id: Mapped[int] = mapped_column(ForeignKey("library_questions.id", ondelete="CASCADE"))
+    attempt_id: Mapped[int] = fk("library_attempts.id", "CASCADE", index=True)
+    question_id: Mapped[int] = fk("library_questions.id", "CASCADE")
     position: Mapped[int] = mapped_column(Integer)
     chosen: Mapped[list] = mapped_column(JSON)
     correct: Mapped[bool]

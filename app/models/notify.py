@@ -3,11 +3,12 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum
+from app.models.columns import fk, timestamp
 
 
 class Category(LabelledEnum):
@@ -36,13 +37,13 @@ class Notification(db.Model):
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = fk("users.id", "CASCADE")
     category: Mapped[Category] = mapped_column(str_enum(Category))
     kind: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = timestamp(index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
@@ -60,12 +61,12 @@ class PushSubscription(db.Model):
     __tablename__ = "push_subscriptions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
     p256dh: Mapped[str] = mapped_column(String(200))
     auth: Mapped[str] = mapped_column(String(100))
     user_agent: Mapped[str] = mapped_column(String(255), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def info(self) -> dict:
@@ -78,8 +79,6 @@ class NotificationPreference(db.Model):
 
     __tablename__ = "notification_preferences"
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
     category: Mapped[Category] = mapped_column(str_enum(Category), primary_key=True)
     push: Mapped[bool] = mapped_column(default=True)

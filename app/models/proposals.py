@@ -10,11 +10,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum
+from app.models.columns import DepartmentPerson, fk, outbox_id, timestamp
 
 
 class ProposalCategory(LabelledEnum):
@@ -107,20 +108,10 @@ class RubricWeight(db.Model):
     weight: Mapped[int] = mapped_column(Integer)
 
 
-class DepartmentHead(db.Model):
+class DepartmentHead(DepartmentPerson, db.Model):
     """Who gives a workshop's opinion on its proposals (one or more people per workshop)."""
 
     __tablename__ = "proposal_department_heads"
-
-    department_id: Mapped[int] = mapped_column(
-        ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-
-    department = relationship("Department")
-    user = relationship("User")
 
 
 class Proposal(db.Model):
@@ -131,7 +122,7 @@ class Proposal(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    client_id: Mapped[str | None] = outbox_id()
     title: Mapped[str] = mapped_column(String(120))
     category: Mapped[ProposalCategory] = mapped_column(str_enum(ProposalCategory), index=True)
     current_state: Mapped[str] = mapped_column(Text, default="")
@@ -140,27 +131,21 @@ class Proposal(db.Model):
     status: Mapped[ProposalStatus] = mapped_column(
         str_enum(ProposalStatus), default=ProposalStatus.DRAFT, index=True
     )
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    author_id: Mapped[int] = fk("users.id", "RESTRICT", index=True)
     # The lead proposer's workshop when it was submitted: the statistics count it there.
-    department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("departments.id", ondelete="SET NULL"), index=True
-    )
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL", index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The department head's opinion.
     recommended: Mapped[bool | None]
     department_note: Mapped[str | None] = mapped_column(Text)
-    department_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    department_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     # The committee: the average of the reviewers' rubric totals, and its decision.
     score: Mapped[float | None] = mapped_column(Numeric(6, 2, asdecimal=False))
     decision: Mapped[Decision | None] = mapped_column(str_enum(Decision))
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Implementation.
-    owner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    owner_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
     plan: Mapped[str | None] = mapped_column(Text)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -173,9 +158,9 @@ class Proposal(db.Model):
     overdue_alerted_on: Mapped[date | None] = mapped_column(Date)
     # A safety suggestion this proposal was made from (old links keep working).
     legacy_suggestion_id: Mapped[int | None] = mapped_column(Integer, unique=True)
-    captured_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    captured_at: Mapped[datetime] = timestamp()
+    created_at: Mapped[datetime] = timestamp(index=True)
+    updated_at: Mapped[datetime] = timestamp()
 
     author = relationship("User", foreign_keys=[author_id])
     department = relationship("Department")
@@ -209,10 +194,8 @@ class ProposalAuthor(db.Model):
     __table_args__ = (UniqueConstraint("proposal_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(
-        ForeignKey("proposals.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    proposal_id: Mapped[int] = fk("proposals.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "RESTRICT", index=True)
     share: Mapped[int] = mapped_column(Integer)
     is_lead: Mapped[bool] = mapped_column(default=False)
 
@@ -227,17 +210,15 @@ class ProposalReview(db.Model):
     __table_args__ = (UniqueConstraint("proposal_id", "reviewer_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(
-        ForeignKey("proposals.id", ondelete="CASCADE"), index=True
-    )
-    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    proposal_id: Mapped[int] = fk("proposals.id", "CASCADE", index=True)
+    reviewer_id: Mapped[int] = fk("users.id", "RESTRICT")
     technical: Mapped[float] = mapped_column(Numeric(5, 1, asdecimal=False))
     economic: Mapped[float] = mapped_column(Numeric(5, 1, asdecimal=False))
     scope: Mapped[float] = mapped_column(Numeric(5, 1, asdecimal=False))
     practicality: Mapped[float] = mapped_column(Numeric(5, 1, asdecimal=False))
     total: Mapped[float] = mapped_column(Numeric(6, 1, asdecimal=False))
     note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
 
     reviewer = relationship("User")
 
@@ -248,15 +229,13 @@ class ProposalEvent(db.Model):
     __tablename__ = "proposal_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(
-        ForeignKey("proposals.id", ondelete="CASCADE"), index=True
-    )
-    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    proposal_id: Mapped[int] = fk("proposals.id", "CASCADE", index=True)
+    actor_id: Mapped[int] = fk("users.id", "RESTRICT")
     action: Mapped[ProposalAction] = mapped_column(str_enum(ProposalAction))
     from_status: Mapped[ProposalStatus | None] = mapped_column(str_enum(ProposalStatus))
     to_status: Mapped[ProposalStatus] = mapped_column(str_enum(ProposalStatus))
     note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
 
     proposal: Mapped[Proposal] = relationship(back_populates="events")
     actor = relationship("User")
@@ -268,13 +247,11 @@ class ProposalPhoto(db.Model):
     __tablename__ = "proposal_photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
-    proposal_id: Mapped[int] = mapped_column(
-        ForeignKey("proposals.id", ondelete="CASCADE"), index=True
-    )
+    client_id: Mapped[str | None] = outbox_id()
+    proposal_id: Mapped[int] = fk("proposals.id", "CASCADE", index=True)
     sha256: Mapped[str] = mapped_column(String(64))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     size: Mapped[int] = mapped_column(Integer)
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int] = fk("users.id", "RESTRICT")
+    created_at: Mapped[datetime] = timestamp()

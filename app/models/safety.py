@@ -3,11 +3,12 @@
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum
+from app.models.columns import fk, outbox_id, timestamp
 
 
 class AreaKind(LabelledEnum):
@@ -25,10 +26,8 @@ class SafetyGroup(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
-    department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("departments.id", ondelete="SET NULL"), index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL", index=True)
+    created_at: Mapped[datetime] = timestamp()
 
     department = relationship("Department")
     memberships: Mapped[list["GroupMembership"]] = relationship(
@@ -39,12 +38,8 @@ class SafetyGroup(db.Model):
 class GroupMembership(db.Model):
     __tablename__ = "safety_group_members"
 
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("safety_groups.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    group_id: Mapped[int] = fk("safety_groups.id", "CASCADE", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True, index=True)
     is_leader: Mapped[bool] = mapped_column(default=False)
 
     group: Mapped[SafetyGroup] = relationship(back_populates="memberships")
@@ -60,12 +55,10 @@ class Area(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     kind: Mapped[AreaKind] = mapped_column(str_enum(AreaKind))
-    department_id: Mapped[int] = mapped_column(
-        ForeignKey("departments.id", ondelete="RESTRICT"), index=True
-    )
+    department_id: Mapped[int] = fk("departments.id", "RESTRICT", index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
 
     department = relationship("Department")
     checkpoints: Mapped[list["Checkpoint"]] = relationship(
@@ -84,7 +77,7 @@ class Checkpoint(db.Model):
     __table_args__ = (UniqueConstraint("area_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int] = fk("areas.id", "CASCADE", index=True)
     name: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(Text, default="")
 
@@ -106,10 +99,8 @@ class Checklist(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     area_kind: Mapped[AreaKind] = mapped_column(str_enum(AreaKind), index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    current_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("checklist_versions.id", use_alter=True, ondelete="SET NULL")
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    current_version_id: Mapped[int | None] = fk("checklist_versions.id", "SET NULL", use_alter=True)
+    created_at: Mapped[datetime] = timestamp()
 
     current_version: Mapped["ChecklistVersion | None"] = relationship(
         foreign_keys=[current_version_id], post_update=True
@@ -121,12 +112,10 @@ class ChecklistVersion(db.Model):
     __table_args__ = (UniqueConstraint("checklist_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    checklist_id: Mapped[int] = mapped_column(
-        ForeignKey("checklists.id", ondelete="CASCADE"), index=True
-    )
+    checklist_id: Mapped[int] = fk("checklists.id", "CASCADE", index=True)
     number: Mapped[int] = mapped_column(Integer)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    created_at: Mapped[datetime] = timestamp()
 
     checklist: Mapped[Checklist] = relationship(foreign_keys=[checklist_id])
     items: Mapped[list["ChecklistItem"]] = relationship(
@@ -138,9 +127,7 @@ class ChecklistItem(db.Model):
     __tablename__ = "checklist_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("checklist_versions.id", ondelete="CASCADE"), index=True
-    )
+    version_id: Mapped[int] = fk("checklist_versions.id", "CASCADE", index=True)
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(String(200))
 
@@ -157,14 +144,12 @@ class PatrolPlan(db.Model):
     __table_args__ = (UniqueConstraint("inspector_id", "area_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    inspector_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
-    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    inspector_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    area_id: Mapped[int] = fk("areas.id", "CASCADE", index=True)
     # Seven characters, Monday first: "1010100" is Monday, Wednesday and Friday.
     weekdays: Mapped[str] = mapped_column(String(WEEKDAYS))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
 
     inspector = relationship("User")
     area: Mapped[Area] = relationship()
@@ -183,17 +168,11 @@ class Patrol(db.Model):
     __tablename__ = "patrols"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
-    inspector_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="RESTRICT"), index=True
-    )
-    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
-    checkpoint_id: Mapped[int | None] = mapped_column(
-        ForeignKey("checkpoints.id", ondelete="SET NULL")
-    )
-    checklist_version_id: Mapped[int] = mapped_column(
-        ForeignKey("checklist_versions.id", ondelete="RESTRICT"), index=True
-    )
+    client_id: Mapped[str | None] = outbox_id()
+    inspector_id: Mapped[int] = fk("users.id", "RESTRICT", index=True)
+    area_id: Mapped[int] = fk("areas.id", "RESTRICT", index=True)
+    checkpoint_id: Mapped[int | None] = fk("checkpoints.id", "SET NULL")
+    checklist_version_id: Mapped[int] = fk("checklist_versions.id", "RESTRICT", index=True)
     status: Mapped[PatrolStatus] = mapped_column(
         str_enum(PatrolStatus), default=PatrolStatus.IN_PROGRESS, index=True
     )
@@ -201,7 +180,7 @@ class Patrol(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_at: Mapped[datetime] = timestamp()
 
     inspector = relationship("User")
     area: Mapped[Area] = relationship()
@@ -217,11 +196,11 @@ class PatrolAnswer(db.Model):
     __table_args__ = (UniqueConstraint("patrol_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patrol_id: Mapped[int] = mapped_column(ForeignKey("patrols.id", ondelete="CASCADE"), index=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("checklist_items.id", ondelete="RESTRICT"))
+    patrol_id: Mapped[int] = fk("patrols.id", "CASCADE", index=True)
+    item_id: Mapped[int] = fk("checklist_items.id", "RESTRICT")
     answer: Mapped[Answer] = mapped_column(str_enum(Answer, length=4))
     note: Mapped[str] = mapped_column(Text, default="")
-    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime] = timestamp()
 
     patrol: Mapped[Patrol] = relationship(back_populates="answers")
     item: Mapped[ChecklistItem] = relationship()

@@ -5,31 +5,19 @@ Anonymous responses are unlinkable, as ballots are (`app.models.congress`): the 
 "has responded" mark (`SurveyRespondent`: survey, user) and the response tables
 (`SurveyResponse`, `SurveyAnswer`) share no key and have no time column; response keys are
 random, and every anonymous answer rewrites the survey's responses in a shuffled order under
-fresh keys (`app.blueprints.surveys.services.responses`). A named survey's response carries its
-respondent (`user_id`); an anonymous one never does.
+fresh keys (`app.services.unlinkable`, used by `app.blueprints.surveys.services.responses`). A
+named survey's response carries its respondent (`respondent_id`); an anonymous one never does.
 """
 
-import uuid
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (
-    Column,
-    ForeignKey,
-    SmallInteger,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
-
-
-def new_key() -> str:
-    return uuid.uuid4().hex
+from app.models._types import LabelledEnum, UTCDateTime, str_enum
+from app.models.columns import UnlinkableMark, department_links, fk, random_key, timestamp
 
 
 class QuestionKind(LabelledEnum):
@@ -45,12 +33,7 @@ class Audience(LabelledEnum):
     ACTIVITY = "activity", _l("The participants of an activity")
 
 
-survey_departments = Table(
-    "survey_departments",
-    db.metadata,
-    Column("survey_id", ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True),
-    Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
-)
+survey_departments = department_links("survey_departments", "survey_id", "surveys.id")
 
 
 class Survey(db.Model):
@@ -61,18 +44,16 @@ class Survey(db.Model):
     intro: Mapped[str] = mapped_column(Text, default="")
     anonymous: Mapped[bool] = mapped_column(default=True)
     audience: Mapped[Audience] = mapped_column(str_enum(Audience), default=Audience.ALL)
-    activity_id: Mapped[int | None] = mapped_column(
-        ForeignKey("activities.id", ondelete="SET NULL")
-    )
+    activity_id: Mapped[int | None] = fk("activities.id", "SET NULL")
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     min_responses: Mapped[int] = mapped_column(default=5)  # k
     # The member satisfaction survey (会员满意度测评): its scale questions feed the scorecard.
     is_satisfaction: Mapped[bool] = mapped_column(default=False)
     # "A new run of" an earlier survey: its results are compared with that one's.
-    previous_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="SET NULL"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    previous_id: Mapped[int | None] = fk("surveys.id", "SET NULL")
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    created_at: Mapped[datetime] = timestamp()
 
     activity = relationship("Activity")
     previous = relationship("Survey", remote_side=[id])
@@ -88,15 +69,13 @@ class SurveyQuestion(db.Model):
     __tablename__ = "survey_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    survey_id: Mapped[int] = fk("surveys.id", "CASCADE", index=True)
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind))
     text: Mapped[str] = mapped_column(String(200))
     required: Mapped[bool] = mapped_column(default=False)
     # Shown only when an earlier choice question was answered with this option.
-    show_if_option_id: Mapped[int | None] = mapped_column(
-        ForeignKey("survey_options.id", ondelete="SET NULL", use_alter=True)
-    )
+    show_if_option_id: Mapped[int | None] = fk("survey_options.id", "SET NULL", use_alter=True)
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
     options: Mapped[list["SurveyOption"]] = relationship(
@@ -112,9 +91,7 @@ class SurveyOption(db.Model):
     __tablename__ = "survey_options"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_questions.id", ondelete="CASCADE"), index=True
-    )
+    question_id: Mapped[int] = fk("survey_questions.id", "CASCADE", index=True)
     position: Mapped[int] = mapped_column(default=0)
     label: Mapped[str] = mapped_column(String(120))
 
@@ -123,17 +100,12 @@ class SurveyOption(db.Model):
     )
 
 
-class SurveyRespondent(db.Model):
+class SurveyRespondent(UnlinkableMark, db.Model):
     """The "has responded" mark: a survey and a person, nothing else (no time, no order)."""
 
     __tablename__ = "survey_respondents"
 
-    survey_id: Mapped[int] = mapped_column(
-        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    survey_id: Mapped[int] = fk("surveys.id", "CASCADE", primary_key=True)
 
 
 class SurveyResponse(db.Model):
@@ -141,9 +113,9 @@ class SurveyResponse(db.Model):
 
     __tablename__ = "survey_responses"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
-    respondent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    id: Mapped[str] = random_key()
+    survey_id: Mapped[int] = fk("surveys.id", "CASCADE", index=True)
+    respondent_id: Mapped[int | None] = fk("users.id", "SET NULL")
 
 
 class SurveyAnswer(db.Model):
@@ -152,15 +124,11 @@ class SurveyAnswer(db.Model):
 
     __tablename__ = "survey_answers"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
-    response_id: Mapped[str] = mapped_column(
-        ForeignKey("survey_responses.id", ondelete="CASCADE"), index=True
-    )
-    question_id: Mapped[int] = mapped_column(ForeignKey("survey_questions.id", ondelete="CASCADE"))
-    option_id: Mapped[int | None] = mapped_column(
-        ForeignKey("survey_options.id", ondelete="CASCADE")
-    )
+    id: Mapped[str] = random_key()
+    survey_id: Mapped[int] = fk("surveys.id", "CASCADE", index=True)
+    response_id: Mapped[str] = fk("survey_responses.id", "CASCADE", index=True)
+    question_id: Mapped[int] = fk("survey_questions.id", "CASCADE")
+    option_id: Mapped[int | None] = fk("survey_options.id", "CASCADE")
     value: Mapped[int | None] = mapped_column(SmallInteger)
     text: Mapped[str] = mapped_column(Text, default="")
 
@@ -172,13 +140,11 @@ class ActivityRating(db.Model):
     __table_args__ = (UniqueConstraint("activity_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(
-        ForeignKey("activities.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = fk("activities.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     stars: Mapped[int] = mapped_column(SmallInteger)
     comment: Mapped[str] = mapped_column(Text, default="")
-    rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    rated_at: Mapped[datetime] = timestamp(index=True)
 
     activity = relationship("Activity")
     user = relationship("User")

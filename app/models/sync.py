@@ -7,11 +7,12 @@ the server already committed finds its row here and answers `duplicate` with the
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Uuid
+from sqlalchemy import JSON, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, str_enum, utcnow
+from app.models._types import UTCDateTime, str_enum
+from app.models.columns import fk, timestamp
 
 
 class SyncStatus(enum.Enum):
@@ -23,7 +24,7 @@ class SyncRecord(db.Model):
     __tablename__ = "sync_records"
 
     id: Mapped[str] = mapped_column(Uuid(as_uuid=False), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     device: Mapped[str | None] = mapped_column(String(64))
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -34,7 +35,7 @@ class SyncRecord(db.Model):
     target_id: Mapped[int | None] = mapped_column(Integer)
     errors: Mapped[dict | None] = mapped_column(JSON)
     captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_at: Mapped[datetime] = timestamp()
 
     user = relationship("User")
     photos: Mapped[list["SyncPhoto"]] = relationship(
@@ -48,10 +49,8 @@ class SyncPhoto(db.Model):
     __tablename__ = "sync_photos"
 
     id: Mapped[str] = mapped_column(Uuid(as_uuid=False), primary_key=True)
-    record_id: Mapped[str] = mapped_column(
-        ForeignKey("sync_records.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    record_id: Mapped[str] = fk("sync_records.id", "CASCADE", index=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE")
     position: Mapped[int] = mapped_column(Integer, default=0)
     item_id: Mapped[str | None] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))

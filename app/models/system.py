@@ -2,11 +2,12 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models._types import UTCDateTime, utcnow
+from app.models._types import UTCDateTime
+from app.models.columns import fk, timestamp
 
 
 class JobRun(db.Model):
@@ -19,7 +20,7 @@ class JobRun(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     day: Mapped[date] = mapped_column(Date)
-    ran_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ran_at: Mapped[datetime] = timestamp()
 
 
 class LoginThrottle(db.Model):
@@ -41,7 +42,7 @@ class RosterImport(db.Model):
     __tablename__ = "roster_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
     filename: Mapped[str] = mapped_column(String(255), default="")
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued|running|done|failed
     total: Mapped[int] = mapped_column(default=0)
@@ -50,7 +51,7 @@ class RosterImport(db.Model):
     ignored: Mapped[list] = mapped_column(JSON, default=list)
     reports: Mapped[list] = mapped_column(JSON, default=list)  # one dict per row handled
     password_hash: Mapped[str] = mapped_column(String(255), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property

@@ -6,12 +6,13 @@ from datetime import datetime
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from app.models._types import LabelledEnum, UTCDateTime, str_enum
+from app.models.columns import fk, timestamp
 
 
 class Role(LabelledEnum):
@@ -37,10 +38,8 @@ class Department(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     kind: Mapped[DepartmentKind] = mapped_column(str_enum(DepartmentKind))
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("departments.id", ondelete="RESTRICT"), index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    parent_id: Mapped[int | None] = fk("departments.id", "RESTRICT", index=True)
+    created_at: Mapped[datetime] = timestamp()
 
     parent: Mapped["Department | None"] = relationship(remote_side=[id], back_populates="children")
     # passive_deletes="all": deleting a workshop must not quietly turn its teams into teams of
@@ -60,9 +59,7 @@ class Department(db.Model):
 class UserRole(db.Model):
     __tablename__ = "user_roles"
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
     role: Mapped[Role] = mapped_column(str_enum(Role), primary_key=True)
 
 
@@ -73,16 +70,14 @@ class User(UserMixin, db.Model):
     employee_no: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(80))
     phone: Mapped[str | None] = mapped_column(String(32))
-    department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("departments.id", ondelete="SET NULL"), index=True
-    )
+    department_id: Mapped[int | None] = fk("departments.id", "SET NULL", index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     # Set for accounts created by an administrator or an import: the first log-in asks for a
     # password of the worker's own.
     must_change_password: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str | None] = mapped_column(String(10))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = timestamp()
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the session id: logging out (or "sign out everywhere") raises it, so a copied
     # session cookie or remember-me token stops working on the server too.
@@ -153,4 +148,4 @@ class LoginAttempt(db.Model):
     employee_no: Mapped[str] = mapped_column(String(32), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool]
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = timestamp(index=True)

@@ -1,30 +1,21 @@
 """Democratic evaluation (民主评议) rounds and their unlinkable ballots.
 
-What keeps a ballot from its voter:
-- the voter's mark (`EvaluationVoter`: round, user) and the ballot tables share no key and
-  have no time column; ballot keys are random;
-- every vote takes the round's lock and rewrites ALL of the round's ballot rows in a shuffled
-  order under fresh random keys, so the database's own order (PostgreSQL's heap, SQLite's
-  rowid) and its transaction ids (every ballot row carries the last voter's) say nothing
-  about which ballot came when;
-- voting writes no audit entry, notification or log line; the mark is the only trace.
+Ballots are kept as `app.services.unlinkable` keeps anonymous sheets (`BALLOTS`): the voter's
+mark (`EvaluationVoter`: round, user) and the ballot tables share no key and no time, and
+every vote takes the round's lock and rewrites all of the round's ballots in a shuffled order
+under fresh random keys. Voting writes no audit entry, notification or log line; the mark is
+the only trace.
 
 Results exist only after the round has closed with at least k ballots, and only for the
 organizers and the chairman; `results()` refuses everyone else, and everyone before. There is
 no export of ballots or results.
-
-What this does not defend against: someone reading the database server's write-ahead log or
-its not-yet-vacuumed heap pages (PostgreSQL) or free pages (SQLite) while the round is open
-sees each transaction's mark and new ballot together. That takes the server's own files, not
-the app or an ordinary dump; closing the round with VACUUM (PostgreSQL) clears the heap.
 """
 
-import random
 from collections import Counter
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, select
 
 from app.blueprints.congress.access import MANAGERS, delegate_of, in_departments, is_manager
 from app.blueprints.congress.services.common import lock_row
@@ -45,15 +36,25 @@ from app.models.congress import (
     EvaluationVoter,
     Grade,
     Overall,
-    new_key,
 )
 from app.services import audit
+from app.services.unlinkable import Store
 
 DEFAULT_DIMENSIONS = ("政治素质", "工作能力与实绩", "民主作风", "廉洁自律")
 DEFAULT_K = 5
 MIN_K = 3
 COMMENT_LIMIT = 1000
-_shuffle = random.SystemRandom().shuffle
+
+BALLOTS = Store(
+    mark=EvaluationVoter,
+    sheet=EvaluationBallot,
+    scope="round_id",
+    link="ballot_id",
+    lines={
+        BallotGrade: ("leader_id", "dimension_id", "grade"),
+        BallotComment: ("leader_id", "strengths", "weaknesses"),
+    },
+)
 
 
 def create_round(
@@ -148,15 +149,11 @@ def electorate_size(round_: EvaluationRound) -> int:
 
 
 def has_voted(user, round_: EvaluationRound) -> bool:
-    return db.session.get(EvaluationVoter, (round_.id, user.id)) is not None
+    return BALLOTS.has_mark(round_.id, user.id)
 
 
 def ballot_count(round_: EvaluationRound) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(EvaluationBallot)
-        .where(EvaluationBallot.round_id == round_.id)
-    )
+    return BALLOTS.count(round_.id)
 
 
 def parse_ballot(round_: EvaluationRound, form) -> tuple[dict, dict]:
@@ -234,76 +231,8 @@ def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict) -> 
         raise Refused(_("You are not among the voters of this evaluation."), 403)
     if has_voted(user, round_):
         raise Refused(_("You have already voted in this evaluation; each person votes once."))
-    db.session.add(EvaluationVoter(round_id=round_.id, user_id=user.id))
-    _rewrite(round_.id, rows, texts)
-
-
-def _rewrite(round_id: int, rows, texts) -> None:
-    """Add the new ballot and write the whole round's ballots anew, shuffled, under fresh
-    keys (see the module docstring)."""
-    ballots: dict[str, dict] = {}
-    for ballot_id in db.session.scalars(
-        select(EvaluationBallot.id).where(EvaluationBallot.round_id == round_id)
-    ):
-        ballots[ballot_id] = {"grades": [], "texts": []}
-    for ballot_id, leader_id, dimension_id, grade in db.session.execute(
-        select(
-            BallotGrade.ballot_id,
-            BallotGrade.leader_id,
-            BallotGrade.dimension_id,
-            BallotGrade.grade,
-        ).where(BallotGrade.round_id == round_id)
-    ):
-        ballots[ballot_id]["grades"].append((leader_id, dimension_id, grade))
-    for ballot_id, leader_id, strengths, weaknesses in db.session.execute(
-        select(
-            BallotComment.ballot_id,
-            BallotComment.leader_id,
-            BallotComment.strengths,
-            BallotComment.weaknesses,
-        ).where(BallotComment.round_id == round_id)
-    ):
-        ballots[ballot_id]["texts"].append((leader_id, strengths, weaknesses))
-    sheets = list(ballots.values()) + [{"grades": list(rows), "texts": list(texts)}]
-    db.session.execute(delete(BallotComment).where(BallotComment.round_id == round_id))
-    db.session.execute(delete(BallotGrade).where(BallotGrade.round_id == round_id))
-    db.session.execute(delete(EvaluationBallot).where(EvaluationBallot.round_id == round_id))
-    _shuffle(sheets)
-    ballot_rows, grade_rows, comment_rows = [], [], []
-    for sheet in sheets:
-        key = new_key()
-        ballot_rows.append({"id": key, "round_id": round_id})
-        for leader_id, dimension_id, grade in sheet["grades"]:
-            grade_rows.append(
-                {
-                    "id": new_key(),
-                    "round_id": round_id,
-                    "ballot_id": key,
-                    "leader_id": leader_id,
-                    "dimension_id": dimension_id,
-                    "grade": grade,
-                }
-            )
-        for leader_id, strengths, weaknesses in sheet["texts"]:
-            comment_rows.append(
-                {
-                    "id": new_key(),
-                    "round_id": round_id,
-                    "ballot_id": key,
-                    "leader_id": leader_id,
-                    "strengths": strengths,
-                    "weaknesses": weaknesses,
-                }
-            )
-    # Grades and comments are shuffled among themselves too: their order would otherwise
-    # follow the ballots'.
-    _shuffle(grade_rows)
-    _shuffle(comment_rows)
-    db.session.execute(insert(EvaluationBallot), ballot_rows)
-    if grade_rows:
-        db.session.execute(insert(BallotGrade), grade_rows)
-    if comment_rows:
-        db.session.execute(insert(BallotComment), comment_rows)
+    BALLOTS.add_mark(round_.id, user.id)
+    BALLOTS.rewrite(round_.id, {BallotGrade: rows, BallotComment: texts})
 
 
 def results_refusal(user, round_: EvaluationRound) -> str | None:

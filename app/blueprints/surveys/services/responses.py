@@ -1,24 +1,21 @@
 """Answering a survey, named or anonymous.
 
-An anonymous response cannot be tied to its respondent (the rule of ballots, see
-`app.blueprints.congress.services.evaluations`):
-- the respondent's mark (`SurveyRespondent`: survey, user) and the response tables share no
-  key and have no time column; response and answer keys are random;
-- every anonymous response rewrites ALL of the survey's responses and answers in a shuffled
-  order under fresh random keys, so the database's own row order and transaction ids say
-  nothing about which response came when;
-- answering writes no audit entry, notification or log line; the mark is the only trace;
-- an offline answer's outbox record carries a random `salt` in its data, so the digest the
-  sync table keeps of the record cannot be matched to answers by trying them all.
+An anonymous response cannot be tied to its respondent: responses are kept as
+`app.services.unlinkable` keeps anonymous sheets (`RESPONSES`, the design of the congress's
+ballots). The respondent's mark (`SurveyRespondent`: survey, user) and the response tables
+share no key and no time; every anonymous response takes the survey's lock and rewrites all of
+the survey's responses and answers in a shuffled order under fresh random keys; answering
+writes no audit entry, notification or log line. An offline answer's outbox record carries a
+random `salt` in its data, so the digest the sync table keeps of the record cannot be matched
+to answers by trying them all.
 
 Everything is checked before anything is written.
 """
 
-import random
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select, update
 
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
@@ -30,13 +27,20 @@ from app.models.surveys import (
     SurveyAnswer,
     SurveyRespondent,
     SurveyResponse,
-    new_key,
 )
+from app.services.unlinkable import Store
 
 from ..access import in_audience
 
 TEXT_LIMIT = 500
-_shuffle = random.SystemRandom().shuffle
+
+RESPONSES = Store(
+    mark=SurveyRespondent,
+    sheet=SurveyResponse,
+    scope="survey_id",
+    link="response_id",
+    lines={SurveyAnswer: ("question_id", "option_id", "value", "text")},
+)
 
 
 def is_open(survey: Survey, now: datetime | None = None) -> bool:
@@ -49,7 +53,7 @@ def is_closed(survey: Survey, now: datetime | None = None) -> bool:
 
 
 def has_responded(user, survey: Survey) -> bool:
-    return db.session.get(SurveyRespondent, (survey.id, user.id)) is not None
+    return RESPONSES.has_mark(survey.id, user.id)
 
 
 def parse_answers(survey: Survey, data) -> dict:
@@ -137,64 +141,16 @@ def respond(user, survey: Survey, answers: dict) -> Survey:
         raise Refused(_("This survey is not addressed to you."), 403)
     if has_responded(user, survey):
         raise Refused(_("You have already answered this survey; each person answers once."))
-    db.session.add(SurveyRespondent(survey_id=survey.id, user_id=user.id))
+    RESPONSES.add_mark(survey.id, user.id)
     if survey.anonymous:
         _rewrite(survey.id, rows)
     else:
-        key = new_key()
-        db.session.execute(
-            insert(SurveyResponse), [{"id": key, "survey_id": survey.id, "respondent_id": user.id}]
-        )
-        _insert_answers(survey.id, [(key, row) for row in rows])
+        RESPONSES.add(survey.id, {SurveyAnswer: rows}, respondent_id=user.id)
     db.session.flush()
     return survey
 
 
-def _insert_answers(survey_id: int, keyed_rows: list) -> None:
-    values = [
-        {
-            "id": new_key(),
-            "survey_id": survey_id,
-            "response_id": key,
-            "question_id": question_id,
-            "option_id": option_id,
-            "value": value,
-            "text": text,
-        }
-        for key, (question_id, option_id, value, text) in keyed_rows
-    ]
-    _shuffle(values)
-    if values:
-        db.session.execute(insert(SurveyAnswer), values)
-
-
 def _rewrite(survey_id: int, rows: list[tuple]) -> None:
-    """Add the new response and write the whole survey's responses anew, shuffled, under
-    fresh keys (see the module docstring)."""
-    sheets: dict[str, list] = {
-        key: []
-        for key in db.session.scalars(
-            select(SurveyResponse.id).where(SurveyResponse.survey_id == survey_id)
-        )
-    }
-    for key, question_id, option_id, value, text in db.session.execute(
-        select(
-            SurveyAnswer.response_id,
-            SurveyAnswer.question_id,
-            SurveyAnswer.option_id,
-            SurveyAnswer.value,
-            SurveyAnswer.text,
-        ).where(SurveyAnswer.survey_id == survey_id)
-    ):
-        sheets[key].append((question_id, option_id, value, text))
-    all_sheets = list(sheets.values()) + [list(rows)]
-    db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.survey_id == survey_id))
-    db.session.execute(delete(SurveyResponse).where(SurveyResponse.survey_id == survey_id))
-    _shuffle(all_sheets)
-    responses, keyed = [], []
-    for sheet in all_sheets:
-        key = new_key()
-        responses.append({"id": key, "survey_id": survey_id, "respondent_id": None})
-        keyed += [(key, row) for row in sheet]
-    db.session.execute(insert(SurveyResponse), responses)
-    _insert_answers(survey_id, keyed)
+    """Add an anonymous response (`rows`: question_id, option_id, value, text) and rewrite
+    the survey's responses (`Store.rewrite`)."""
+    RESPONSES.rewrite(survey_id, {SurveyAnswer: rows})

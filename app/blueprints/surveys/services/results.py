@@ -15,20 +15,16 @@ from sqlalchemy import func, select
 
 from app.errors import Refused
 from app.extensions import db
-from app.models.surveys import QuestionKind, Survey, SurveyAnswer, SurveyResponse
+from app.models.surveys import QuestionKind, Survey, SurveyAnswer
 
 from ..access import is_manager
-from .responses import is_closed
+from .responses import RESPONSES, is_closed
 
 _shuffle = random.SystemRandom().shuffle
 
 
 def response_count(survey: Survey) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(SurveyResponse)
-        .where(SurveyResponse.survey_id == survey.id)
-    )
+    return RESPONSES.count(survey.id)
 
 
 def results_refusal(user, survey: Survey) -> str | None:

@@ -1,0 +1,92 @@
+"""One-line declarations of the columns the models repeat: foreign keys by their ON DELETE
+rule, the time a row is written, the outbox id of a record captured on a phone, the random
+key of a row that must not tell when it came, and the tables linking a row to departments.
+
+Each returns a `mapped_column`, so it stands where the column stands and the table keeps its
+order and its schema (the migrations are checked against the models):
+
+    user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
+    created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    created_at: Mapped[datetime] = timestamp()
+"""
+
+import uuid
+from typing import Any, Literal
+
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, MappedColumn, declared_attr, mapped_column, relationship
+
+from app.extensions import db
+from app.models._types import UTCDateTime, utcnow
+
+# CASCADE: the row goes with the row it points at (a part of it, a person's own record);
+# SET NULL: it outlives it and names it as unknown (who wrote or decided something);
+# RESTRICT: the row it points at cannot be deleted while this one names it.
+OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
+
+
+def fk(
+    target: str, ondelete: OnDelete, *, use_alter: bool = False, **column: Any
+) -> MappedColumn[Any]:
+    """A foreign key to `target` ("table.column") with its ON DELETE rule; `column` goes to
+    `mapped_column` (`index=True`, `primary_key=True` …)."""
+    return mapped_column(ForeignKey(target, ondelete=ondelete, use_alter=use_alter), **column)
+
+
+def timestamp(**column: Any) -> MappedColumn[Any]:
+    """A UTC time that is the moment the row is written unless one is given (`created_at`,
+    `received_at` …); `column` adds `index=True` or `onupdate=utcnow`."""
+    return mapped_column(UTCDateTime, default=utcnow, **column)
+
+
+def outbox_id() -> MappedColumn[Any]:
+    """The id a phone gave the record when it captured it, maybe offline: the outbox's
+    idempotency key (a uuid), so a record sent twice is stored once."""
+    return mapped_column(String(36), unique=True)
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def random_key() -> MappedColumn[Any]:
+    """The primary key of a row that must not tell when it came (a ballot, an anonymous
+    answer or appeal): random, where a counter would number the rows in the order they came."""
+    return mapped_column(String(32), primary_key=True, default=new_key)
+
+
+def department_links(name: str, column: str, target: str) -> Table:
+    """The departments a row is for (an activity's or a survey's audience, the departments
+    that handle a motion…): a table of (`column`, the key `target`) and `department_id`, each
+    pair once, gone with either side."""
+    return Table(
+        name,
+        db.metadata,
+        Column(column, ForeignKey(target, ondelete="CASCADE"), primary_key=True),
+        Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
+    )
+
+
+class DepartmentPerson:
+    """A person named for a department, each pair once and gone with either: the columns and
+    links of a table of such people (the gate's team leaders, the proposals' department
+    heads); the table says what they are named for."""
+
+    department_id: Mapped[int] = fk("departments.id", "CASCADE", primary_key=True)
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True, index=True)
+
+    @declared_attr
+    def department(cls):
+        return relationship("Department")
+
+    @declared_attr
+    def user(cls):
+        return relationship("User")
+
+
+class UnlinkableMark:
+    """The "has cast" mark of an unlinkable store (`app.services.unlinkable`): its scope (the
+    subclass's first key column: the round, the survey) and the person, nothing else: no time,
+    no order."""
+
+    user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
