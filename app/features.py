@@ -1,11 +1,13 @@
 """The registries through which a feature wires itself into the app.
 
-Every feature package has an `init_app(app)` (see `app/blueprints/README.md`). It registers
-its blueprint and then tells the foundation what else it brings, through `registry(app)`:
+Every feature package has a blueprint (`feature_blueprint`) and an `init_app(app)` (see
+`app/blueprints/README.md`). It registers its blueprint and then tells the foundation what
+else it brings, through the registries that `register_feature` (or `registry(app)`) gives:
+
+    bp = feature_blueprint("care", __name__, static=True)
 
     def init_app(app):
-        app.register_blueprint(bp, url_prefix="/care")
-        reg = registry(app)
+        reg = register_feature(app, bp, url_prefix="/care")
         reg.nav(NavItem("care.index", _l("Care"), "heart", prefix="/care", roles=...))
         reg.cards(cards.care_cards)               # home-page cards: provider(user) -> [Card]
         reg.offline(offline.care_kit)             # the field kit: provider(user) -> [url]
@@ -25,7 +27,7 @@ the process, so a test app can add a kind of its own without touching any other 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app, url_for
+from flask import Blueprint, Flask, current_app, url_for
 
 EXTENSION_KEY = "workers_home.features"
 
@@ -195,6 +197,28 @@ class Registry:
     def demo(self, loader: Callable[[DemoContext], list]) -> None:
         """`loader(ctx) -> [(employee_no, password, name, roles)]`, run in registration order."""
         self.demo_loaders.append(loader)
+
+
+def feature_blueprint(name: str, import_name: str, *, static: bool = False) -> Blueprint:
+    """A feature's blueprint: its templates in its `templates/` folder and, with `static`,
+    its own CSS and scripts in `static/`, served below the feature's URL prefix at `/static`
+    (`url_for("<name>.static", filename=…)`; the offline kit caches them)."""
+    if static:
+        return Blueprint(
+            name,
+            import_name,
+            template_folder="templates",
+            static_folder="static",
+            static_url_path="/static",
+        )
+    return Blueprint(name, import_name, template_folder="templates")
+
+
+def register_feature(app: Flask, bp: Blueprint, url_prefix: str | None = None) -> Registry:
+    """Register a feature's blueprint on `app`; returns the registries for the rest of what
+    the feature brings (its `init_app` goes on with `reg.cards(…)`, `reg.demo(…)`, …)."""
+    app.register_blueprint(bp, url_prefix=url_prefix)
+    return registry(app)
 
 
 def pages(*endpoints: str) -> Callable[[object], list[str]]:
