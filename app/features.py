@@ -65,6 +65,30 @@ class DemoContext:
     departments: dict  # "Workshop" or "Workshop/Team" -> Department
     password: str  # the demo accounts' password
     people: list[str]  # employee numbers of the demo accounts, one per role
+    # The hash of `password`, made once for every demo account (it takes a while to make).
+    password_hash: str | None = field(default=None, repr=False)
+
+    def person(self, employee_no: str, name: str, path: str, roles=()):
+        """The demo account `employee_no`, made when missing: a member of the department at
+        `path` ("Workshop" or "Workshop/Team") with `roles` and the demo password, which
+        need not be changed. An account that is there already is left as it is."""
+        from app.models import User
+        from app.services.users import create_user
+
+        user = User.by_employee_no(employee_no)
+        if user is None:
+            user = create_user(
+                employee_no=employee_no,
+                name=name,
+                password=self.password,
+                password_hash=self.password_hash,
+                roles=roles,
+                department=self.departments[path],
+                must_change_password=False,
+                check_rules=False,  # the demo password is printed for all to see
+            )
+            self.password_hash = user.password_hash
+        return user
 
 
 @dataclass(frozen=True)
