@@ -5,8 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.features import DemoContext, registry
-from app.models import Department, DepartmentKind, Role, User
-from app.services.users import create_user
+from app.models import Department, DepartmentKind, Role
 
 DEMO_PASSWORD = "demo1234"
 
@@ -51,22 +50,12 @@ def load_demo() -> list[tuple[str, str, str, str]]:
         by_path[workshop] = parent
         for team in teams:
             by_path[f"{workshop}/{team}"] = _department(team, parent)
+    ctx = DemoContext(by_path, DEMO_PASSWORD, [row[0] for row in PEOPLE])
     logins = []
     for employee_no, name, roles, path in PEOPLE:
-        user = User.by_employee_no(employee_no)
-        if user is None:
-            user = create_user(
-                employee_no=employee_no,
-                name=name,
-                password=DEMO_PASSWORD,
-                roles=roles,
-                department=by_path[path],
-                must_change_password=False,
-                check_rules=False,  # the demo password is printed for all to see
-            )
+        user = ctx.person(employee_no, name, path, roles)
         labels = " · ".join(str(r.label) for r in user.sorted_roles)
         logins.append((employee_no, DEMO_PASSWORD, name, labels))
-    ctx = DemoContext(by_path, DEMO_PASSWORD, [row[0] for row in PEOPLE])
     for loader in registry().demo_loaders:
         logins += loader(ctx) or []
     return logins

@@ -1,11 +1,13 @@
 """The registries through which a feature wires itself into the app.
 
-Every feature package has an `init_app(app)` (see `app/blueprints/README.md`). It registers
-its blueprint and then tells the foundation what else it brings, through `registry(app)`:
+Every feature package has a blueprint (`feature_blueprint`) and an `init_app(app)` (see
+`app/blueprints/README.md`). It registers its blueprint and then tells the foundation what
+else it brings, through the registries that `register_feature` (or `registry(app)`) gives:
+
+    bp = feature_blueprint("care", __name__, static=True)
 
     def init_app(app):
-        app.register_blueprint(bp, url_prefix="/care")
-        reg = registry(app)
+        reg = register_feature(app, bp, url_prefix="/care")
         reg.nav(NavItem("care.index", _l("Care"), "heart", prefix="/care", roles=...))
         reg.cards(cards.care_cards)               # home-page cards: provider(user) -> [Card]
         reg.offline(offline.care_kit)             # the field kit: provider(user) -> [url]
@@ -25,7 +27,7 @@ the process, so a test app can add a kind of its own without touching any other 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app, url_for
+from flask import Blueprint, Flask, current_app, url_for
 
 EXTENSION_KEY = "workers_home.features"
 
@@ -63,6 +65,30 @@ class DemoContext:
     departments: dict  # "Workshop" or "Workshop/Team" -> Department
     password: str  # the demo accounts' password
     people: list[str]  # employee numbers of the demo accounts, one per role
+    # The hash of `password`, made once for every demo account (it takes a while to make).
+    password_hash: str | None = field(default=None, repr=False)
+
+    def person(self, employee_no: str, name: str, path: str, roles=()):
+        """The demo account `employee_no`, made when missing: a member of the department at
+        `path` ("Workshop" or "Workshop/Team") with `roles` and the demo password, which
+        need not be changed. An account that is there already is left as it is."""
+        from app.models import User
+        from app.services.users import create_user
+
+        user = User.by_employee_no(employee_no)
+        if user is None:
+            user = create_user(
+                employee_no=employee_no,
+                name=name,
+                password=self.password,
+                password_hash=self.password_hash,
+                roles=roles,
+                department=self.departments[path],
+                must_change_password=False,
+                check_rules=False,  # the demo password is printed for all to see
+            )
+            self.password_hash = user.password_hash
+        return user
 
 
 @dataclass(frozen=True)
@@ -195,6 +221,28 @@ class Registry:
     def demo(self, loader: Callable[[DemoContext], list]) -> None:
         """`loader(ctx) -> [(employee_no, password, name, roles)]`, run in registration order."""
         self.demo_loaders.append(loader)
+
+
+def feature_blueprint(name: str, import_name: str, *, static: bool = False) -> Blueprint:
+    """A feature's blueprint: its templates in its `templates/` folder and, with `static`,
+    its own CSS and scripts in `static/`, served below the feature's URL prefix at `/static`
+    (`url_for("<name>.static", filename=…)`; the offline kit caches them)."""
+    if static:
+        return Blueprint(
+            name,
+            import_name,
+            template_folder="templates",
+            static_folder="static",
+            static_url_path="/static",
+        )
+    return Blueprint(name, import_name, template_folder="templates")
+
+
+def register_feature(app: Flask, bp: Blueprint, url_prefix: str | None = None) -> Registry:
+    """Register a feature's blueprint on `app`; returns the registries for the rest of what
+    the feature brings (its `init_app` goes on with `reg.cards(…)`, `reg.demo(…)`, …)."""
+    app.register_blueprint(bp, url_prefix=url_prefix)
+    return registry(app)
 
 
 def pages(*endpoints: str) -> Callable[[object], list[str]]:

@@ -83,6 +83,10 @@ def members(department) -> list[tuple[int, str, str]]:
     return [tuple(row) for row in db.session.execute(query.order_by(User.employee_no))]
 
 
-def share_rows(department, took_part: set[int]) -> list[Row]:
-    """One row per member, counted when they are in `took_part`."""
+def share_rows(year, month, department, people, moment) -> list[Row]:
+    """One row per member of the department (or the union), counted when they took part in
+    the period: `people` selects the ids of those who took part in something, `moment` is the
+    column that places that something in time (an activity's start, a survey's opening…)."""
+    start, end = moments(year, month)
+    took_part = set(db.session.scalars(people.where(moment >= start, moment < end)))
     return [Row(f"{no} {name}", None, uid in took_part) for uid, no, name in members(department)]

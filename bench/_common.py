@@ -57,6 +57,32 @@ def own_database(tag: str):
         admin.dispose()
 
 
+@contextmanager
+def flask_instance(tag: str):
+    """A throw-away instance folder and migrated SQLite database for a script that starts
+    `flask` processes of its own (a job consumer, as `flask jobs worker` is): yields the
+    folder and the environment for those processes. This process's environment points at
+    the same instance, so `create_app()` here opens the same database."""
+    with tempfile.TemporaryDirectory(prefix=f"{tag}-bench-") as tmp:
+        env = {
+            **os.environ,
+            "INSTANCE_PATH": str(Path(tmp) / "instance"),
+            "DATABASE_URL": "sqlite:///" + str(Path(tmp) / "bench.db"),
+            "SECRET_KEY": "bench",
+            "FLASK_APP": "app",
+        }
+        env.pop("TEST_DATABASE_URL", None)
+        os.environ.update({k: env[k] for k in ("INSTANCE_PATH", "DATABASE_URL", "SECRET_KEY")})
+        subprocess.run(
+            [sys.executable, "-m", "flask", "db", "upgrade"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        yield tmp, env
+
+
 def dialect_of(url: str) -> str:
     return "postgresql" if url.startswith("postgresql") else "sqlite"
 
@@ -101,6 +127,21 @@ def refresh_statistics(url: str) -> None:
 
 
 # --- seed data -----------------------------------------------------------------------------
+
+
+def account(employee_no: str, name: str, roles=(), password: str = PASSWORD):
+    """An account for a benchmark to log in as or to notify (in an app context; the caller
+    commits). The password rules do not apply: this password is printed in the source."""
+    from app.services.users import create_user
+
+    return create_user(
+        employee_no=employee_no,
+        name=name,
+        password=password,
+        roles=set(roles),
+        must_change_password=False,
+        check_rules=False,
+    )
 
 
 def _insert(db, model, rows):

@@ -14,14 +14,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT_ROOT))
+from _common import ROOT, account, flask_instance
 
-from tests.notify.push_service import Browser, PushService  # noqa: E402
+from tests.notify.push_service import Browser, PushService
 
 
 def main() -> None:
@@ -30,23 +28,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="notify-bench-") as tmp:
-        env = {
-            **os.environ,
-            "INSTANCE_PATH": str(Path(tmp) / "instance"),
-            "DATABASE_URL": "sqlite:///" + str(Path(tmp) / "bench.db"),
-            "SECRET_KEY": "bench",
-            "FLASK_APP": "app",
-        }
-        env.pop("TEST_DATABASE_URL", None)
-        os.environ.update({k: env[k] for k in ("INSTANCE_PATH", "DATABASE_URL", "SECRET_KEY")})
-        subprocess.run(
-            [sys.executable, "-m", "flask", "db", "upgrade"],
-            env=env,
-            cwd=PROJECT_ROOT,
-            check=True,
-            capture_output=True,
-        )
+    with flask_instance("notify") as (tmp, env):
         from app import create_app
 
         app = create_app()
@@ -74,16 +56,8 @@ def _subscribers(service, phone, count) -> int:
 
     from app.extensions import db
     from app.models import PushSubscription
-    from app.services.users import create_user
 
-    user = create_user(
-        employee_no="BENCH1",
-        name="压测",
-        password="bench12345",
-        roles=set(),
-        department=None,
-        must_change_password=False,
-    )
+    user = account("BENCH1", "压测")
     db.session.flush()
     info = phone.subscription("")["keys"]
     db.session.execute(
@@ -110,10 +84,12 @@ def _run(env, tmp, service, phone, user_id, count, workers) -> float:
     service.received.clear()
     log_path = Path(tmp) / f"consumer-{workers}.log"
     with open(log_path, "wb") as log:
+        # The consumer app of the push tests: it may push to the loopback push service.
+        command = ["jobs", "worker", "-w", str(workers), "--no-periodic"]
         consumer = subprocess.Popen(
-            [sys.executable, "-m", "flask", "jobs", "worker", "-w", str(workers), "--no-periodic"],
+            [sys.executable, "-m", "flask", "--app", "tests.notify.consumer_app", *command],
             env=env,
-            cwd=PROJECT_ROOT,
+            cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
         )

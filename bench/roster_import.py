@@ -10,17 +10,13 @@ wait at most for one batch, never for the whole file.
 
 import argparse
 import io
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT_ROOT))
+from _common import PASSWORD, ROOT, account, flask_instance
 
 
 def main() -> None:
@@ -28,52 +24,24 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=5000)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="roster-bench-") as tmp:
-        env = {
-            **os.environ,
-            "INSTANCE_PATH": str(Path(tmp) / "instance"),
-            "DATABASE_URL": "sqlite:///" + str(Path(tmp) / "bench.db"),
-            "SECRET_KEY": "bench",
-            "FLASK_APP": "app",
-        }
-        env.pop("TEST_DATABASE_URL", None)
-        os.environ.update({k: env[k] for k in ("INSTANCE_PATH", "DATABASE_URL", "SECRET_KEY")})
-        subprocess.run(
-            [sys.executable, "-m", "flask", "db", "upgrade"],
-            env=env,
-            cwd=PROJECT_ROOT,
-            check=True,
-            capture_output=True,
-        )
+    with flask_instance("roster") as (_tmp, env):
         from app import create_app
         from app.extensions import db
         from app.models import Role
-        from app.services.users import create_user
 
         app = create_app({"HUEY_IMMEDIATE": False, "WTF_CSRF_ENABLED": False})
         queued = []
         with app.app_context():
-            from app.blueprints.admin import roster
+            from app.blueprints.admin import jobs
 
-            roster.enqueue_after_commit = lambda task, *a: queued.append(a)
-            create_user(
-                employee_no="ADM1",
-                name="管理员",
-                password="bench2026x",
-                roles={Role.ADMIN},
-                must_change_password=False,
-            )
-            create_user(
-                employee_no="W1",
-                name="职工",
-                password="bench2026x",
-                roles=set(),
-                must_change_password=False,
-            )
+            # Queued by hand below, in a consumer process of its own.
+            jobs.enqueue_after_commit = lambda task, *a: queued.append(a)
+            account("ADM1", "管理员", {Role.ADMIN})
+            account("W1", "职工")
             db.session.commit()
 
         admin, worker = app.test_client(), app.test_client()
-        admin.post("/auth/login", data={"employee_no": "ADM1", "password": "bench2026x"})
+        admin.post("/auth/login", data={"employee_no": "ADM1", "password": PASSWORD})
         lines = "\n".join(f"{100000 + n},职工{n}" for n in range(args.rows))
         started = time.perf_counter()
         response = admin.post(
@@ -90,7 +58,7 @@ def main() -> None:
 
         def log_in() -> float:
             t = time.perf_counter()
-            worker.post("/auth/login", data={"employee_no": "W1", "password": "bench2026x"})
+            worker.post("/auth/login", data={"employee_no": "W1", "password": PASSWORD})
             worker.post("/auth/logout")
             return time.perf_counter() - t
 
@@ -106,7 +74,7 @@ def main() -> None:
                 f"ctx.push(); print(jobs.run_import.call_local({import_id}))"
             )
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, check=True)
+            subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True)
             took.append(time.perf_counter() - t)
             done.set()
 

@@ -1,20 +1,16 @@
 """Activities: events, trainings with qualifications, job drills and competitions."""
 
-from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from app.features import NavItem, registry
+from app.features import NavItem, feature_blueprint, register_feature
 
-bp = Blueprint("activities", __name__, template_folder="templates")
+bp = feature_blueprint("activities", __name__)
 
 
 def init_app(app):
-    from . import cards, demo, jobs, offline, routes, sync  # noqa: F401
+    from . import cards, demo, figures, jobs, offline, routes, sync  # noqa: F401
 
-    app.register_blueprint(bp, url_prefix="/activities")
-    reg = registry(app)
-    from . import figures
-
+    reg = register_feature(app, bp, url_prefix="/activities")
     figures.register(reg)
     reg.nav(
         NavItem("activities.index", _l("Activities"), "calendar", prefix="/activities", order=20)

@@ -18,7 +18,6 @@ from app.models.activities import (
     Participation,
     ParticipationStatus,
 )
-from app.services.users import create_user
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -29,21 +28,6 @@ MEMBERS = [
     ("M0004", "吴师傅", "装配车间/总装二班"),
     ("M0005", "郑师傅", "动力车间/电工班"),
 ]
-
-
-def _member(employee_no, name, department, password):
-    user = User.by_employee_no(employee_no)
-    if user is None:
-        user = create_user(
-            employee_no=employee_no,
-            name=name,
-            password=password,
-            roles={Role.MEMBER},
-            department=department,
-            must_change_password=False,
-            check_rules=False,  # the demo password is printed for all to see
-        )
-    return user
 
 
 def _activity(title, kind, start_in_days, hours=2, **values):
@@ -92,7 +76,7 @@ def load(ctx) -> list[tuple[str, str, str, str]]:
     """Create the demo activities; returns the extra member logins."""
     by_path, password = ctx.departments, ctx.password
     organizer = User.by_employee_no("O0001")
-    members = [_member(no, name, by_path[path], password) for no, name, path in MEMBERS]
+    members = [ctx.person(no, name, path) for no, name, path in MEMBERS]
     liu = User.by_employee_no("M0001")
     people = [liu, *members] if liu else members
     org = {"organizer": organizer, "place": "工会活动中心"}

@@ -4,25 +4,17 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.extensions import db
 from app.models.activities import Activity, Participation
-from app.scorecard import moments, share_rows
+from app.scorecard import share_rows
 
 
 def activity_share(year, month, department):
-    start, end = moments(year, month)
-    took_part = set(
-        db.session.scalars(
-            select(Participation.user_id)
-            .join(Activity, Activity.id == Participation.activity_id)
-            .where(
-                Participation.checked_in_at.is_not(None),
-                Activity.starts_at >= start,
-                Activity.starts_at < end,
-            )
-        )
+    checked_in = (
+        select(Participation.user_id)
+        .join(Activity, Activity.id == Participation.activity_id)
+        .where(Participation.checked_in_at.is_not(None))
     )
-    return share_rows(department, took_part)
+    return share_rows(year, month, department, checked_in, Activity.starts_at)
 
 
 def register(reg) -> None:

@@ -1,14 +1,11 @@
 """People, departments, roster import and the audit log."""
 
-from flask import Blueprint
+from app.features import feature_blueprint, register_feature
 
-from app.features import registry
-
-bp = Blueprint("admin", __name__, template_folder="templates")
+bp = feature_blueprint("admin", __name__)
 
 
 def init_app(app):
     from . import cards, routes  # noqa: F401
 
-    app.register_blueprint(bp, url_prefix="/admin")
-    registry(app).cards(cards.admin_cards, order=20)
+    register_feature(app, bp, url_prefix="/admin").cards(cards.admin_cards, order=20)

@@ -4,18 +4,15 @@ acknowledges, investigates, may raise it with management, and answers; the membe
 answer. Never visible to department heads or management accounts. Statistics suppress small
 counts (`statistics.figures`, for the scorecard)."""
 
-from flask import Blueprint
+from app.features import feature_blueprint, register_feature
 
-from app.features import registry
-
-bp = Blueprint("appeals", __name__, template_folder="templates")
+bp = feature_blueprint("appeals", __name__)
 
 
 def init_app(app):
     from . import cards, demo, figures, jobs, routes  # noqa: F401  (routes attach to bp)
 
-    app.register_blueprint(bp, url_prefix="/appeals")
-    reg = registry(app)
+    reg = register_feature(app, bp, url_prefix="/appeals")
     # No bar item: an entry on 我的 and, for the rights officer, a home card lead here.
     figures.register(reg)
     reg.cards(cards.appeal_cards, order=65)

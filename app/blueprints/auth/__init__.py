@@ -1,8 +1,8 @@
 """Log-in by employee number, log-out, password changes."""
 
-from flask import Blueprint
+from app.features import feature_blueprint
 
-bp = Blueprint("auth", __name__, template_folder="templates")
+bp = feature_blueprint("auth", __name__)
 
 
 def init_app(app):

@@ -4,26 +4,15 @@ No bottom-bar item: care officers reach it from a home card, members reach their
 requests from 我的.
 """
 
-from flask import Blueprint
+from app.features import feature_blueprint, register_feature
 
-from app.features import registry
-
-bp = Blueprint(
-    "care",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
-)
+bp = feature_blueprint("care", __name__, static=True)
 
 
 def init_app(app):
-    from . import cards, demo, jobs, offline, routes, sync  # noqa: F401  (routes attach to bp)
+    from . import cards, demo, figures, jobs, offline, routes, sync  # noqa: F401
 
-    app.register_blueprint(bp, url_prefix="/care")
-    reg = registry(app)
-    from . import figures
-
+    reg = register_feature(app, bp, url_prefix="/care")
     figures.register(reg)
     reg.cards(cards.care_cards, order=60)
     reg.offline(offline.care_kit)

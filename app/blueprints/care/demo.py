@@ -10,7 +10,6 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import User
 from app.models.care import CareFile
-from app.services.users import create_user
 
 from .parse import local_today
 from .services import aid, campaigns, files, visits
@@ -100,21 +99,6 @@ WORKERS = [
 ]
 
 
-def _worker(ctx, employee_no, name, path):
-    user = User.by_employee_no(employee_no)
-    if user is None:
-        user = create_user(
-            employee_no=employee_no,
-            name=name,
-            password=ctx.password,
-            roles=set(),
-            department=ctx.departments.get(path),
-            must_change_password=False,
-            check_rules=False,  # the demo password is printed for all to see
-        )
-    return user
-
-
 def load(ctx) -> list:
     if db.session.scalar(select(CareFile.id).limit(1)) is not None:
         return []
@@ -125,7 +109,7 @@ def load(ctx) -> list:
     today = local_today()
     made = []
     for i, (no, name, path, level, cause, situation, household, income) in enumerate(WORKERS):
-        worker = _worker(ctx, no, name, path)
+        worker = ctx.person(no, name, path)
         opened = today - timedelta(days=120 + 70 * i)
         file = files.open_file(
             officer,

@@ -6,15 +6,12 @@ with where each point came from; the plan, the assessment and the result of a co
 The competition itself is an activity (app/blueprints/activities); this feature adds to it.
 """
 
-from flask import Blueprint
+from app.features import feature_blueprint, register_feature
 
-from app.features import registry
-
-bp = Blueprint("competitions", __name__, template_folder="templates")
+bp = feature_blueprint("competitions", __name__)
 
 
 def init_app(app):
     from . import demo, routes  # noqa: F401  (routes attach to bp)
 
-    app.register_blueprint(bp, url_prefix="/competitions")
-    registry(app).demo(demo.load)
+    register_feature(app, bp, url_prefix="/competitions").demo(demo.load)

@@ -22,20 +22,15 @@ Who does what (the role model):
 Delegate training is a training of the activities feature (a link on the session page).
 """
 
-from flask import Blueprint
+from app.features import feature_blueprint, register_feature
 
-from app.features import registry
-
-bp = Blueprint("congress", __name__, template_folder="templates")
+bp = feature_blueprint("congress", __name__)
 
 
 def init_app(app):
-    from . import cards, demo, jobs, routes, sync  # noqa: F401  (routes attach to bp)
+    from . import cards, demo, figures, jobs, routes, sync  # noqa: F401  (routes attach to bp)
 
-    app.register_blueprint(bp, url_prefix="/congress")
-    reg = registry(app)
-    from . import figures
-
+    reg = register_feature(app, bp, url_prefix="/congress")
     figures.register(reg)
     reg.cards(cards.congress_cards, order=60)
     reg.offline(cards.notice_kit)

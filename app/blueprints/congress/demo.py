@@ -6,7 +6,6 @@ import random
 from datetime import timedelta
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from app.blueprints.congress.services import evaluations, motions, notices, sessions
 from app.blueprints.congress.services.common import today
@@ -25,23 +24,6 @@ DELEGATES = [
     ("D0007", "冯代表", "工会办公室"),
 ]
 CONTACTS = [("K0001", "褚主任", "装配车间"), ("K0002", "卫主任", "动力车间")]
-
-
-def _person(employee_no, name, department, password_hash):
-    """A demo member; all share one password hash, which spares seconds of hashing."""
-    user = User.by_employee_no(employee_no)
-    if user is None:
-        user = User(
-            employee_no=employee_no,
-            name=name,
-            department=department,
-            password_hash=password_hash,
-            must_change_password=False,
-        )
-        user.roles = {Role.MEMBER}
-        db.session.add(user)
-        db.session.flush()
-    return user
 
 
 def load(ctx) -> list[tuple[str, str, str, str]]:
@@ -63,9 +45,8 @@ def load(ctx) -> list[tuple[str, str, str, str]]:
 def _load(ctx, organizer) -> None:
     deps = ctx.departments
     day = today()
-    password_hash = generate_password_hash(ctx.password)
-    delegates = [_person(no, name, deps[path], password_hash) for no, name, path in DELEGATES]
-    contacts = [_person(no, name, deps[path], password_hash) for no, name, path in CONTACTS]
+    delegates = [ctx.person(no, name, path) for no, name, path in DELEGATES]
+    contacts = [ctx.person(no, name, path) for no, name, path in CONTACTS]
     session = sessions.save_session(
         organizer,
         {

@@ -1,22 +1,20 @@
 """不合格者不上岗: qualification types, posts and what they require, workers' gate codes, the
 offline check at the site entrance and the gate report."""
 
-from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from app.features import registry
+from app.features import feature_blueprint, register_feature
 
-bp = Blueprint("gate", __name__, template_folder="templates", static_folder="static")
+bp = feature_blueprint("gate", __name__, static=True)
 
 
 def init_app(app):
     from . import cards, demo, figures, jobs, offline, routes, sync  # noqa: F401
     from .access import is_checker, is_officer
 
-    app.register_blueprint(bp, url_prefix="/gate")
+    reg = register_feature(app, bp, url_prefix="/gate")
     app.add_template_global(is_checker, "gate_is_checker")
     app.add_template_global(is_officer, "gate_is_officer")
-    reg = registry(app)
     figures.register(reg)
     reg.cards(cards.gate_cards, order=45)
     reg.offline(offline.kit, stamp=offline.stamp)

@@ -11,10 +11,9 @@ from sqlalchemy import select
 
 from app import storage
 from app.extensions import db
-from app.models import Role, User
+from app.models import User
 from app.models._types import utcnow
 from app.models.gate import Post, PostHolder, PostRequirement, QualificationSource, TeamLeader
-from app.services.users import create_user
 
 from . import services
 from .queries import local_today
@@ -63,21 +62,6 @@ LEADER = ("T0001", "孙班长", "机加工车间/车工班")
 COLOURS = ["#2a6f97", "#6a994e", "#bc4749", "#8e7dbe", "#e09f3e", "#386641", "#5e548e"]
 
 
-def _person(ctx, employee_no, name, path):
-    user = User.by_employee_no(employee_no)
-    if user is None:
-        user = create_user(
-            employee_no=employee_no,
-            name=name,
-            password=ctx.password,
-            roles={Role.MEMBER},
-            department=ctx.departments[path],
-            must_change_password=False,
-            check_rules=False,  # the demo password is printed for all to see
-        )
-    return user
-
-
 def _photo(text: str, colour: str) -> str:
     """A plain portrait placeholder, stored like any uploaded photo."""
     image = Image.new("RGB", (480, 600), colour)
@@ -91,7 +75,7 @@ def _photo(text: str, colour: str) -> str:
 
 
 def load(ctx) -> list:
-    leader = _person(ctx, *LEADER)
+    leader = ctx.person(*LEADER)
     logins = [(leader.employee_no, ctx.password, leader.name, _("Team leader (gate check)"))]
     if db.session.scalar(select(Post.id).where(Post.name == POSTS[0][1]).limit(1)):
         return logins
@@ -114,7 +98,7 @@ def load(ctx) -> list:
         posts[name] = post
     today = local_today()
     for index, (no, name, path, held_posts, held) in enumerate(WORKERS):
-        person = _person(ctx, no, name, path)
+        person = ctx.person(no, name, path)
         for post_name in held_posts:
             db.session.add(PostHolder(post_id=posts[post_name].id, user_id=person.id))
         for type_name, days in held.items():

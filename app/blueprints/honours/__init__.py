@@ -2,19 +2,16 @@
 优秀会员, 安全标兵, 技术能手, 最美职工… per year with a citation and a photo; an honour board
 on the phone, and a person's honours on their 我的 page."""
 
-from flask import Blueprint
+from app.features import feature_blueprint, register_feature
 
-from app.features import registry
-
-bp = Blueprint("honours", __name__, template_folder="templates")
+bp = feature_blueprint("honours", __name__)
 
 
 def init_app(app):
     from . import demo, routes, services  # noqa: F401  (routes attach to bp)
 
-    app.register_blueprint(bp, url_prefix="/honours")
+    reg = register_feature(app, bp, url_prefix="/honours")
     # 我的 lists the person's honours without importing this feature by name.
     app.add_template_global(services.honours_of, "honours_of")
-    reg = registry(app)
     reg.cards(services.union_cards, order=66)
     reg.demo(demo.load)

@@ -3,24 +3,15 @@ machine's QR code opens its procedure, offline), read confirmations for new vers
 (学习签名, outbox kind `procedure_read`), question banks, the daily question and timed exams
 that can issue a qualification and count as study points in competitions."""
 
-from flask import Blueprint
+from app.features import feature_blueprint, register_feature
 
-from app.features import registry
-
-bp = Blueprint(
-    "library",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
-)
+bp = feature_blueprint("library", __name__, static=True)
 
 
 def init_app(app):
     from . import cards, demo, offline, routes, sync  # noqa: F401  (routes attach to bp)
 
-    app.register_blueprint(bp, url_prefix="/library")
-    reg = registry(app)
+    reg = register_feature(app, bp, url_prefix="/library")
     # No bar item: a home card (procedures to confirm) and an entry on 我的 lead here.
     reg.cards(cards.library_cards, order=65)
     reg.offline(offline.kit, stamp=offline.stamp)

@@ -1,18 +1,16 @@
 """The home page, 我的, the language switch and the shell's template helpers."""
 
-from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from app.features import NavItem, registry
+from app.features import NavItem, feature_blueprint, register_feature
 
-bp = Blueprint("main", __name__, template_folder="templates")
+bp = feature_blueprint("main", __name__)
 
 
 def init_app(app):
     from . import cards, routes  # noqa: F401
 
-    app.register_blueprint(bp)
-    reg = registry(app)
+    reg = register_feature(app, bp)
     reg.nav(NavItem("main.index", _l("Home"), "home", prefix="/", order=0))
     reg.nav(NavItem("main.me", _l("Me"), "person", prefix="/me", order=90))
     reg.cards(cards.profile_cards, order=30)

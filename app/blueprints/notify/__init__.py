@@ -1,18 +1,16 @@
 """Notifications: the in-app inbox, web push and per-category preferences."""
 
-from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from app.features import NavItem, pages, registry
+from app.features import NavItem, feature_blueprint, pages, register_feature
 
-bp = Blueprint("notify", __name__, template_folder="templates")
+bp = feature_blueprint("notify", __name__)
 
 
 def init_app(app):
     from . import cards, demo, jobs, routes, services  # noqa: F401
 
-    app.register_blueprint(bp, url_prefix="/notifications")
-    reg = registry(app)
+    reg = register_feature(app, bp, url_prefix="/notifications")
     reg.nav(
         NavItem(
             "notify.index",

@@ -3,26 +3,15 @@ the department's opinion, the committee's rubric and decision, implementation, t
 benefit and the award; monthly statistics per workshop. Safety suggestions are proposals of
 the category "safety"."""
 
-from flask import Blueprint
+from app.features import feature_blueprint, pages, register_feature
 
-from app.features import pages, registry
-
-bp = Blueprint(
-    "proposals",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
-)
+bp = feature_blueprint("proposals", __name__, static=True)
 
 
 def init_app(app):
-    from . import cards, demo, jobs, routes, sync  # noqa: F401  (routes attach to bp)
+    from . import cards, demo, figures, jobs, routes, sync  # noqa: F401  (routes attach to bp)
 
-    app.register_blueprint(bp, url_prefix="/proposals")
-    reg = registry(app)
-    from . import figures
-
+    reg = register_feature(app, bp, url_prefix="/proposals")
     figures.register(reg)
     # No bar item (the bar has five slots): a home card and an entry on 我的 lead here.
     reg.cards(cards.proposal_cards, order=60)

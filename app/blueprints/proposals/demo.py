@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Role, User
+from app.models import User
 from app.models.proposals import Proposal
 from app.services.inputs import local_today
-from app.services.users import create_user
 
 from . import services
 
@@ -46,25 +45,10 @@ PROPOSALS = [
 ]
 
 
-def _person(ctx, employee_no, name, path):
-    user = User.by_employee_no(employee_no)
-    if user is None:
-        user = create_user(
-            employee_no=employee_no,
-            name=name,
-            password=ctx.password,
-            roles={Role.MEMBER},
-            department=ctx.departments[path],
-            must_change_password=False,
-            check_rules=False,  # the demo password is printed for all to see
-        )
-    return user
-
-
 def load(ctx) -> list:
-    heads = [_person(ctx, no, name, path) for no, name, path in HEADS]
+    heads = [ctx.person(no, name, path) for no, name, path in HEADS]
     for no, name, path in MEMBERS:
-        _person(ctx, no, name, path)
+        ctx.person(no, name, path)
     logins = [(h.employee_no, ctx.password, h.name, _("Department head")) for h in heads[:1]]
     titles = [row[0] for row in PROPOSALS]
     if db.session.scalar(select(Proposal.id).where(Proposal.title.in_(titles)).limit(1)):

@@ -29,15 +29,10 @@ def _row(proposal, amount=None) -> Row:
 
 
 def proposal_share(year, month, department):
-    start, end = moments(year, month)
-    took_part = set(
-        db.session.scalars(
-            select(ProposalAuthor.user_id)
-            .join(Proposal, Proposal.id == ProposalAuthor.proposal_id)
-            .where(Proposal.submitted_at >= start, Proposal.submitted_at < end)
-        )
+    authors = select(ProposalAuthor.user_id).join(
+        Proposal, Proposal.id == ProposalAuthor.proposal_id
     )
-    return share_rows(department, took_part)
+    return share_rows(year, month, department, authors, Proposal.submitted_at)
 
 
 def proposals_made(year, month, department):

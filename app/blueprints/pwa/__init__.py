@@ -1,8 +1,8 @@
 """The installable app: manifest, service worker, offline page."""
 
-from flask import Blueprint
+from app.features import feature_blueprint
 
-bp = Blueprint("pwa", __name__, template_folder="templates")
+bp = feature_blueprint("pwa", __name__)
 
 
 def init_app(app):

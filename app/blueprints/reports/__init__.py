@@ -2,9 +2,9 @@
 (`app.features.Figure`), for a year or a month and a department, each linking to the list
 behind it, and the yearly report as xlsx, one sheet per area. It imports no feature."""
 
-from flask import Blueprint
+from app.features import feature_blueprint
 
-bp = Blueprint("reports", __name__, template_folder="templates")
+bp = feature_blueprint("reports", __name__)
 
 
 def init_app(app):

@@ -1,26 +1,16 @@
 """The safety network (群监网): areas, checklists, patrols, hazards, violations."""
 
-from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from app.features import NavItem, registry
+from app.features import NavItem, feature_blueprint, register_feature
 
-bp = Blueprint(
-    "safety",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
-)
+bp = feature_blueprint("safety", __name__, static=True)
 
 
 def init_app(app):
-    from . import cards, demo, jobs, offline, routes, sync  # noqa: F401  (routes attach to bp)
+    from . import cards, demo, figures, jobs, offline, routes, sync  # noqa: F401
 
-    app.register_blueprint(bp, url_prefix="/safety")
-    reg = registry(app)
-    from . import figures
-
+    reg = register_feature(app, bp, url_prefix="/safety")
     figures.register(reg)
     reg.nav(NavItem("safety.index", _l("Safety"), "shield", prefix="/safety", order=10))
     reg.cards(cards.safety_cards, order=40)

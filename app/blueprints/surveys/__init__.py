@@ -2,26 +2,18 @@
 results with the previous run beside them, and the one-tap rating after every activity. Its
 figures on the 建家 scorecard are in `figures.py`."""
 
-from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from app.features import registry
+from app.features import feature_blueprint, register_feature
 
-bp = Blueprint(
-    "surveys",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
-)
+bp = feature_blueprint("surveys", __name__, static=True)
 
 
 def init_app(app):
     from . import cards, demo, figures, offline, routes, sync  # noqa: F401  (routes attach to bp)
     from .services import ratings
 
-    app.register_blueprint(bp, url_prefix="/surveys")
-    reg = registry(app)
+    reg = register_feature(app, bp, url_prefix="/surveys")
     reg.cards(cards.survey_cards, order=65)
     reg.offline(offline.survey_kit, stamp=offline.survey_stamp)
     reg.sync_kind("survey_response", sync.sync_response)

@@ -39,7 +39,7 @@ def _rows():
 
 
 def _build(organizer, title, opens, closes, previous=None):
-    from .services.building import _questions
+    from .services.building import _questions, add_with_questions
 
     survey = Survey(
         title=title,
@@ -52,27 +52,7 @@ def _build(organizer, title, opens, closes, previous=None):
         previous=previous,
         created_by_id=organizer.id,
     )
-    from app.models.surveys import SurveyOption, SurveyQuestion
-
-    made = []
-    for position, q in enumerate(_questions(_rows())):
-        question = SurveyQuestion(
-            position=position,
-            kind=q["kind"],
-            text=q["text"],
-            required=q["required"],
-            options=[SurveyOption(position=i, label=o) for i, o in enumerate(q["options"])],
-        )
-        survey.questions.append(question)
-        made.append((question, q))
-    db.session.add(survey)
-    db.session.flush()
-    for question, q in made:
-        if q["show_if"]:
-            target, option = q["show_if"]
-            question.show_if_option_id = made[target][0].options[option].id
-    db.session.flush()
-    return survey
+    return add_with_questions(survey, _questions(_rows()))
 
 
 def _answer(survey, people, rng):

@@ -16,15 +16,10 @@ from .services.results import response_count, satisfaction_mean
 
 
 def survey_share(year, month, department) -> list[Row]:
-    start, end = moments(year, month)
-    took_part = set(
-        db.session.scalars(
-            select(SurveyRespondent.user_id)
-            .join(Survey, Survey.id == SurveyRespondent.survey_id)
-            .where(Survey.opens_at >= start, Survey.opens_at < end)
-        )
+    respondents = select(SurveyRespondent.user_id).join(
+        Survey, Survey.id == SurveyRespondent.survey_id
     )
-    return share_rows(department, took_part)
+    return share_rows(year, month, department, respondents, Survey.opens_at)
 
 
 def satisfaction_score(year, month, department) -> list[Row]:

@@ -131,6 +131,14 @@ def save_survey(user, data: dict, rows: list[dict], departments=(), activity=Non
         previous=data.get("previous"),
         created_by_id=user.id,
     )
+    add_with_questions(survey, questions)
+    audit.record("surveys.created", survey, actor=user, summary=title)
+    return survey
+
+
+def add_with_questions(survey: Survey, questions: list[dict]) -> Survey:
+    """Add a new survey with its questions (checked rows, as `_questions` gives them), each
+    conditional question tied to the option that shows it once the options have ids."""
     made = []
     for position, q in enumerate(questions):
         question = SurveyQuestion(
@@ -149,5 +157,4 @@ def save_survey(user, data: dict, rows: list[dict], departments=(), activity=Non
             target, option = q["show_if"]
             question.show_if_option_id = made[target].options[option].id
     db.session.flush()
-    audit.record("surveys.created", survey, actor=user, summary=title)
     return survey
