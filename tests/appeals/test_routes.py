@@ -3,6 +3,8 @@ handles every appeal; a member sees only their own named appeals; nobody else �
 appellant's department head, not a management account even with an organizer's role — sees an
 appeal, its list or its statistics (404 for an appeal, so keys are no guide; 403 for pages)."""
 
+from datetime import UTC, date, datetime
+
 import pytest
 
 from app import storage
@@ -157,6 +159,23 @@ def test_statistics_suppress_small_counts(app, cast):
     page = text(client.get("/appeals/stats"))
     assert "工时与休假</th><td>&lt;3" in client.get("/appeals/stats").get_data(as_text=True)
     assert "机加工车间" in page
+
+
+def test_on_time_is_judged_on_the_union_s_day_not_utc(app, cast):
+    """Acknowledged at 01:00 Shanghai on the day after the deadline is late, although it is
+    still the deadline's day in UTC; at 23:00 Shanghai on the deadline's day it is on time."""
+    moments = [
+        datetime(2026, 11, 20, 17, 0, tzinfo=UTC),  # 11-21 01:00 in Shanghai: late
+        datetime(2026, 11, 20, 17, 30, tzinfo=UTC),  # late
+        datetime(2026, 11, 20, 15, 0, tzinfo=UTC),  # 11-20 23:00 in Shanghai: on time
+        datetime(2026, 11, 20, 2, 0, tzinfo=UTC),  # on time
+    ]
+    for i, moment in enumerate(moments):
+        appeal = raise_named(cast.member, title=f"期限{i}")
+        appeal.acknowledge_by = date(2026, 11, 20)
+        appeal.acknowledged_at = moment
+    _db.session.commit()
+    assert statistics.figures(k=2).acknowledged_on_time.value == 2
 
 
 def test_a_bad_year_on_the_statistics_is_a_clear_400(client, auth, cast):

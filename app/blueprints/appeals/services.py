@@ -10,8 +10,7 @@ page that shows it, and never kept.
 import hashlib
 import os
 import secrets
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import current_app, request
 from flask_babel import gettext as _
@@ -35,6 +34,7 @@ from app.models.appeals import (
     AppealRating,
     AppealStatus,
 )
+from app.services.inputs import local_today  # noqa: F401  (the feature's today: cards, jobs, demo)
 
 from . import access
 
@@ -61,11 +61,6 @@ STEPS = {
     AppealAction.ANSWER: (OPEN, AppealStatus.ANSWERED),
 }
 NOTE_REQUIRED = {AppealAction.ESCALATE, AppealAction.NOTE, AppealAction.ANSWER}
-
-
-def local_today() -> date:
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
-    return datetime.now(zone).date()
 
 
 def acknowledge_days() -> int:

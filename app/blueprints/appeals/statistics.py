@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Department
 from app.models.appeals import Appeal, AppealCategory, AppealRating, AppealStatus
+from app.services.inputs import local_zone
 
 K_DEFAULT = 3
 
@@ -84,7 +85,9 @@ def figures(start: date | None = None, end: date | None = None, k: int = K_DEFAU
     on_time = [
         r
         for r in rows
-        if r.acknowledged_at is not None and r.acknowledged_at.date() <= r.acknowledge_by
+        # acknowledge_by is a day on the union's clock; acknowledged_at a moment in UTC.
+        if r.acknowledged_at is not None
+        and r.acknowledged_at.astimezone(local_zone()).date() <= r.acknowledge_by
     ]
     satisfied = [r for r in rows if r.rating in (AppealRating.SATISFIED, AppealRating.PARTLY)]
     by_category = _suppress({c: categories.get(c, 0) for c in AppealCategory}, k)
