@@ -18,12 +18,20 @@ widget, errors by key: `done.errors`, `done.messages`); `refused_as_page=True` w
 refusal is about the record or the person, not the input (the app's handler for `Refused`
 answers with an error page of its status). A `Refused` that reaches no `submit` gets that
 error page too.
+
+Most POST routes are that line and nothing else, so it is written once, as `act`:
+
+    return act(form, services.add_member, user, file, data,
+               back=url_for("care.file", file_id=file.id), again=lambda: _show(file, 422))
+
+`done` is its last step on its own (commit, flash, 303), and `press` is a button that
+always goes back, its outcome said in a flash (revoke, remove).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import request
+from flask import flash, redirect, request
 
 
 class ValidationFailed(Exception):
@@ -114,3 +122,38 @@ def submit(form, call: Callable, /, *args, refused_as_page: bool = False, **kwar
 def form_status(form=None) -> int:
     """The status of a form page: 422 when it comes back after a submission, else 200."""
     return 422 if request.method == "POST" else 200
+
+
+def done(message, back: str):
+    """After a write that worked: commit it, say so (`message` None: say nothing), 303 back."""
+    from app.extensions import db
+
+    db.session.commit()
+    if message is not None:
+        flash(message, "success")
+    return redirect(back, 303)
+
+
+def act(form, call: Callable, /, *args, back, again: Callable, message=None, **kwargs):
+    """A form's POST: validate `form`, `submit` the service, and when it is done commit and
+    303 to `back` (a callable gets the service's value: the record it made); else `again()`,
+    the page again with the form's errors. `message`, when given, is flashed on success."""
+    if form.validate_on_submit() and (result := submit(form, call, *args, **kwargs)):
+        return done(message, back(result.value) if callable(back) else back)
+    return again()
+
+
+def press(form, call: Callable, /, *args, back: str, message, invalid, **kwargs):
+    """A button (revoke, remove): 303 back whatever happens, and say in a flash what did —
+    `message` when the service did it, `invalid` when the form did not validate, else the
+    service's own messages."""
+    from app.extensions import db
+
+    if not form.validate_on_submit():
+        flash(invalid, "error")
+    elif result := submit(None, call, *args, **kwargs):
+        db.session.commit()
+        flash(message, "success")
+    else:
+        flash(" ".join(result.messages), "error")
+    return redirect(back, 303)
