@@ -65,24 +65,19 @@ def campaign(campaign_id):
 
 
 def _form_on_campaign(campaign_id, call, *args, again=True):
-    """The campaign page's form (recipients, close): back to the page when the service did it;
-    else the page again with the form's errors (`again` False: back to it all the same)."""
-    campaign = db.get_or_404(Campaign, campaign_id)
-    form = RecipientsForm()
+    """The campaign page's form (recipients, close): back to the page when the service did
+    it; else the page again with the form's errors (`again` False: back to it all the same)."""
+    campaign, form = db.get_or_404(Campaign, campaign_id), RecipientsForm()
     back = url_for("care.campaign", campaign_id=campaign.id)
-    return act(
-        form,
-        call,
-        current_user,
-        campaign,
-        *args,
-        back=back,
-        again=lambda: (
+
+    def page():
+        return (
             _campaign_page(db.get_or_404(Campaign, campaign_id), form, 422)
             if again
             else redirect(back, 303)
-        ),
-    )
+        )
+
+    return act(form, call, current_user, campaign, *args, back=back, again=page)
 
 
 @bp.route("/campaigns/<int:campaign_id>/recipients", methods=["POST"])

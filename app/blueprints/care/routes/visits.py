@@ -62,24 +62,19 @@ def plan(plan_id):
 
 
 def _form_on_plan(plan_id, call, *args, again=True):
-    """The plan page's form (targets, close): back to the page when the service did it; else
-    the page again with the form's errors (`again` False: back to it all the same)."""
-    plan = db.get_or_404(VisitPlan, plan_id)
-    form = TargetForm()
+    """The plan page's form (targets, close): back to the page when the service did
+    it; else the page again with the form's errors (`again` False: back to it all the same)."""
+    plan, form = db.get_or_404(VisitPlan, plan_id), TargetForm()
     back = url_for("care.plan", plan_id=plan.id)
-    return act(
-        form,
-        call,
-        current_user,
-        plan,
-        *args,
-        back=back,
-        again=lambda: (
+
+    def page():
+        return (
             _plan_page(db.get_or_404(VisitPlan, plan_id), form, 422)
             if again
             else redirect(back, 303)
-        ),
-    )
+        )
+
+    return act(form, call, current_user, plan, *args, back=back, again=page)
 
 
 @bp.route("/plans/<int:plan_id>/targets", methods=["POST"])

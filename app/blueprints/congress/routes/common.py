@@ -34,11 +34,5 @@ def refused(error: Refused, back: str):
     return redirect(back, 303)
 
 
-def done(message, back: str):
-    db.session.commit()
-    flash(message, "success")
-    return redirect(back, 303)
-
-
 def not_found():
     abort(404, _("Not found."))

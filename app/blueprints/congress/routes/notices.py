@@ -11,14 +11,13 @@ from app.blueprints.congress.access import is_manager
 from app.blueprints.congress.forms import NoticeForm, QuestionForm, ReplyForm
 from app.blueprints.congress.routes.common import (
     departments_by_ids,
-    done,
     get_or_404,
     manager_required,
     not_found,
     refused,
 )
 from app.blueprints.congress.services import notices as service
-from app.errors import Refused, form_status, submit
+from app.errors import Refused, done, form_status, submit
 from app.extensions import db
 from app.models.congress import (
     Notice,

@@ -90,40 +90,36 @@ def add_certificate(user_id):
     )
 
 
+def _revoke(call, record, message):
+    """Revoke a qualification or a code, with the reason given; back to the worker's file."""
+    form = RevokeForm()
+    back = url_for("gate.worker", user_id=record.user_id)
+    invalid = _("Give the reason.")
+    return press(
+        form,
+        call,
+        current_user,
+        record,
+        form.reason.data,
+        back=back,
+        message=message,
+        invalid=invalid,
+    )
+
+
 @bp.route("/qualifications/<int:qualification_id>/revoke", methods=["POST"])
 @login_required
 def revoke_qualification(qualification_id):
     officers_only()
     qualification = db.get_or_404(Qualification, qualification_id)
-    form = RevokeForm()
-    return press(
-        form,
-        services.revoke_qualification,
-        current_user,
-        qualification,
-        form.reason.data,
-        back=url_for("gate.worker", user_id=qualification.user_id),
-        message=_("Qualification revoked."),
-        invalid=_("Give the reason."),
-    )
+    return _revoke(services.revoke_qualification, qualification, _("Qualification revoked."))
 
 
 @bp.route("/codes/<int:code_id>/revoke", methods=["POST"])
 @login_required
 def revoke_code(code_id):
     officers_only()
-    code = db.get_or_404(WorkerCode, code_id)
-    form = RevokeForm()
-    return press(
-        form,
-        services.revoke_code,
-        current_user,
-        code,
-        form.reason.data,
-        back=url_for("gate.worker", user_id=code.user_id),
-        message=_("Code revoked."),
-        invalid=_("Give the reason."),
-    )
+    return _revoke(services.revoke_code, db.get_or_404(WorkerCode, code_id), _("Code revoked."))
 
 
 def _store_photo(form, person):
