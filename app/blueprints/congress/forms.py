@@ -1,7 +1,5 @@
 """The congress feature's forms, one per use."""
 
-from datetime import UTC
-
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
@@ -9,19 +7,21 @@ from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
-    DateTimeLocalField,
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.jobs import LOCAL_TZ
+from app.forms import (
+    MultiCheckboxField,
+    PollWindowFields,
+    at_least_field,
+    when_field,
+)
 from app.models.congress import (
     AnswerClass,
     Electorate,
@@ -29,32 +29,10 @@ from app.models.congress import (
     Satisfaction,
 )
 
-WHEN = "%Y-%m-%dT%H:%M"
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
 
 def _date(label, required=True):
     validators = [InputRequired(_l("Enter a date."))] if required else [Optional()]
     return DateField(label, validators=validators)
-
-
-def _when(label):
-    return DateTimeLocalField(
-        label, format=WHEN, validators=[InputRequired(_l("Enter a date and time."))]
-    )
-
-
-def utc(value):
-    """A local (Beijing) time from a form, in UTC."""
-    return value.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
-
-
-def local(value):
-    return value.astimezone(LOCAL_TZ).replace(tzinfo=None)
 
 
 class ActionForm(FlaskForm):
@@ -104,8 +82,8 @@ class DocumentForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    starts_at = _when(_l("Starts"))
-    ends_at = _when(_l("Ends"))
+    starts_at = when_field(_l("Starts"))
+    ends_at = when_field(_l("Ends"))
     place = StringField(
         _l("Place"), validators=[DataRequired(_l("Enter the place.")), Length(max=120)]
     )
@@ -144,7 +122,7 @@ class ReviewForm(FlaskForm):
 class AnswerForm(FlaskForm):
     answer_class = RadioField(
         _l("Implementation class"),
-        choices=[SelectChoice(c.value, c.label) for c in AnswerClass],
+        choices=[SelectChoice(m.value, m.label) for m in AnswerClass],
         validators=[InputRequired(_l("Choose A, B or C."))],
     )
     answer = TextAreaField(
@@ -156,31 +134,25 @@ class AnswerForm(FlaskForm):
 class RateForm(FlaskForm):
     rating = RadioField(
         _l("Your rating"),
-        choices=[SelectChoice(s.value, s.label) for s in Satisfaction],
+        choices=[SelectChoice(m.value, m.label) for m in Satisfaction],
         validators=[InputRequired(_l("Choose how satisfied you are."))],
     )
     note = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
 
 
-class RoundForm(FlaskForm):
+class RoundForm(PollWindowFields, FlaskForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
     )
     electorate = RadioField(
         _l("Who votes"),
-        choices=[SelectChoice(e.value, e.label) for e in Electorate],
+        choices=[SelectChoice(m.value, m.label) for m in Electorate],
         default=Electorate.DELEGATES.value,
         validators=[InputRequired(_l("Choose who votes."))],
     )
     session = SelectField(_l("Session"), coerce=int, validate_choice=True)
     departments = MultiCheckboxField(_l("Departments"), coerce=int, validate_choice=True)
-    opens_at = _when(_l("Opens"))
-    closes_at = _when(_l("Closes"))
-    min_ballots = IntegerField(
-        _l("Results from how many ballots (k)"),
-        default=5,
-        validators=[InputRequired(_l("Enter a number.")), NumberRange(3, 10000)],
-    )
+    min_ballots = at_least_field(_l("Results from how many ballots (k)"))
     leaders = TextAreaField(
         _l("Leaders to evaluate"),
         validators=[DataRequired(_l("Name at least one leader to evaluate.")), Length(max=5000)],
@@ -197,7 +169,7 @@ class NoticeForm(FlaskForm):
     )
     category = SelectField(
         _l("Category"),
-        choices=[SelectChoice(c.value, c.label) for c in NoticeCategory],
+        choices=[SelectChoice(m.value, m.label) for m in NoticeCategory],
         validators=[InputRequired(_l("Choose a category."))],
     )
     body = TextAreaField(

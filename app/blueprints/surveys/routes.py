@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from app.blueprints.errors.handlers import error_response
 from app.errors import form_status, submit
 from app.extensions import db
+from app.forms import local, utc
 from app.guards import parse_id
 from app.models import Department
 from app.models._types import utcnow
@@ -18,7 +19,7 @@ from app.models.surveys import Survey
 
 from . import bp, export, queries, services
 from .access import in_audience, is_manager
-from .forms import QUESTION_ROWS, RatingForm, SurveyForm, local, utc
+from .forms import QUESTION_ROWS, RatingForm, SurveyForm
 from .services.ratings import checked_in, my_rating
 from .services.results import response_count
 

@@ -15,8 +15,6 @@ from app.blueprints.congress.forms import (
     DocumentForm,
     MeetingForm,
     SessionForm,
-    local,
-    utc,
 )
 from app.blueprints.congress.routes.common import (
     get_or_404,
@@ -26,6 +24,7 @@ from app.blueprints.congress.routes.common import (
 from app.blueprints.congress.services import sessions as service
 from app.errors import done, form_status, submit
 from app.extensions import db
+from app.forms import local, utc
 from app.models import Department
 from app.models._types import utcnow
 from app.models.congress import (
