@@ -177,29 +177,29 @@ def _parse_and_respond(user, survey, data):
     return services.respond(user, survey, services.parse_answers(survey, data))
 
 
-@bp.route("/<int:survey_id>/results")
-@login_required
-def results(survey_id):
+def _results(survey_id) -> dict:
+    """A survey's results for this user; the refusal page instead when they may not see them."""
     survey = _survey(survey_id)
     reason = services.results_refusal(current_user, survey)
     if reason:
-        return _refused(reason)
-    return render_template("surveys/results.html", **services.results(current_user, survey))
+        abort(_refused(reason))
+    return services.results(current_user, survey)
+
+
+@bp.route("/<int:survey_id>/results")
+@login_required
+def results(survey_id):
+    return render_template("surveys/results.html", **_results(survey_id))
 
 
 @bp.route("/<int:survey_id>/results.xlsx")
 @login_required
 def results_xlsx(survey_id):
-    survey = _survey(survey_id)
-    reason = services.results_refusal(current_user, survey)
-    if reason:
-        return _refused(reason)
-    data = services.results(current_user, survey)
     return send_file(
-        export.results_workbook(data),
+        export.results_workbook(_results(survey_id)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         as_attachment=True,
-        download_name=f"survey-{survey.id}.xlsx",
+        download_name=f"survey-{survey_id}.xlsx",
     )
 
 

@@ -16,6 +16,7 @@ from app.models.safety import Area
 from app.rendering import page_or_fragment, qr_svg
 
 from .. import bp, permissions, posts, queries, services
+from ._common import posted
 
 
 def publisher_required(view):
@@ -85,17 +86,21 @@ def _values_of(document: Document) -> dict:
 @publisher_required
 def new_document():
     if request.method == "POST":
-        done = submit(None, services.publish_document, current_user, request.form)
-        if done:
-            db.session.commit()
-            flash(_("Document published."), "success")
-            return redirect(url_for("library.document", document_id=done.value.id), 303)
-        values = request.form.to_dict()
-        values["post_ids"] = request.form.getlist("post_ids")
-        return render_template(
-            "library/document_form.html", **_form_context(None, values, done.errors)
-        ), 422
+        return posted(
+            services.publish_document,
+            back=lambda document: url_for("library.document", document_id=document.id),
+            again=lambda errors: _form_again(None, errors),
+            message=_("Document published."),
+        )
     return render_template("library/document_form.html", **_form_context())
+
+
+def _form_again(document, errors):
+    values = request.form.to_dict()
+    values["post_ids"] = request.form.getlist("post_ids")
+    return render_template(
+        "library/document_form.html", **_form_context(document, values, errors)
+    ), 422
 
 
 @bp.route("/documents/<int:document_id>/revise", methods=["GET", "POST"])
@@ -103,17 +108,13 @@ def new_document():
 def revise_document(document_id):
     document = db.get_or_404(Document, document_id)
     if request.method == "POST":
-        done = submit(None, services.revise_document, current_user, document, request.form)
-        if done:
-            db.session.commit()
-            flash(_("New version published."), "success")
-            return redirect(url_for("library.document", document_id=document.id), 303)
-        document = db.get_or_404(Document, document_id)
-        values = request.form.to_dict()
-        values["post_ids"] = request.form.getlist("post_ids")
-        return render_template(
-            "library/document_form.html", **_form_context(document, values, done.errors)
-        ), 422
+        return posted(
+            services.revise_document,
+            document,
+            back=lambda version: url_for("library.document", document_id=document_id),
+            again=lambda errors: _form_again(db.get_or_404(Document, document_id), errors),
+            message=_("New version published."),
+        )
     return render_template(
         "library/document_form.html", **_form_context(document, _values_of(document))
     )
