@@ -26,11 +26,13 @@ Most POST routes are that line and nothing else, so it is written once, as `act`
 
 `done` is its last step on its own (commit, flash, 303), and `press` is a button that
 always goes back, its outcome said in a flash (revoke, remove). `photo_routes` serves a
-record's photo and thumbnail, refused (404) to whom may not see the record.
+record's photo and thumbnail, refused (404) to whom may not see the record; `only_if(test)`
+lets into a route the logged-in people `test(user)` accepts, and answers others 403.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from flask import abort, flash, redirect, request
 
@@ -180,3 +182,20 @@ def photo_routes(bp, rule: str, sha256_of: Callable[..., str | None]) -> None:
 
     bp.add_url_rule(rule, "photo", serving(thumb=False))
     bp.add_url_rule(rule + "/thumb", "photo_thumb", serving(thumb=True))
+
+
+def only_if(test: Callable[..., bool]):
+    """A view decorator: the logged-in people `test(user)` accepts get in, others get 403."""
+    from flask_login import current_user, login_required
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not test(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

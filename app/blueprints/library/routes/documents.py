@@ -1,14 +1,12 @@
 """Rules and procedures: the library, a document with its versions, publishing and revising,
 学习签名, the machine's QR code, the scanner, and who has not confirmed."""
 
-from functools import wraps
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.errors import submit
+from app.errors import only_if, submit
 from app.extensions import db
 from app.guards import parse_id
 from app.models.library import DocCategory, Document, DocumentVersion
@@ -18,16 +16,7 @@ from app.rendering import page_or_fragment, qr_svg
 from .. import bp, permissions, posts, queries, services
 from ._common import posted
 
-
-def publisher_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not permissions.can_publish(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+publisher_required = only_if(permissions.can_publish)
 
 
 def _category_arg() -> DocCategory | None:

@@ -1,14 +1,12 @@
 """Study (学习型职工之家): the study page, the daily question, question banks, exams with
 their timed attempts, results per person and team, and one's wrong answers reviewed."""
 
-from functools import wraps
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.errors import submit
+from app.errors import only_if, submit
 from app.extensions import db
 from app.models.library import Exam, ExamAttempt, Question, QuestionBank, QuestionKind
 from app.services.inputs import local_today
@@ -16,16 +14,7 @@ from app.services.inputs import local_today
 from .. import bp, permissions, qualifications, queries, services
 from ._common import posted
 
-
-def manager_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not permissions.can_manage_study(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+manager_required = only_if(permissions.can_manage_study)
 
 
 @bp.route("/study")
