@@ -1,6 +1,6 @@
 """Motions: the public list, drafting, co-signing, the committee, answers and ratings."""
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,6 +15,7 @@ from app.blueprints.congress.routes.common import (
     departments_by_ids,
     get_or_404,
     not_found,
+    paginate,
     refused,
 )
 from app.blueprints.congress.services import motions as service
@@ -36,12 +37,7 @@ def motions():
     query = queries.motion_list(current_user, session.id if session else None, state)
     if request.args.get("mine"):
         query = query.where(Motion.proposer_id == current_user.id)
-    page = db.paginate(
-        query,
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config.get("CONGRESS_PER_PAGE", 20),
-        error_out=False,
-    )
+    page = paginate(query)
     return page_or_fragment(
         "congress/motions.html",
         "congress/_motions.html",
