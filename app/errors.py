@@ -137,13 +137,16 @@ def done(message, back: str):
     return redirect(back, 303)
 
 
-def act(form, call: Callable, /, *args, back, again: Callable, message=None, **kwargs):
+def act(
+    form, call: Callable, /, *args, back, again: Callable | None = None, message=None, **kwargs
+):
     """A form's POST: validate `form`, `submit` the service, and when it is done commit and
     303 to `back` (a callable gets the service's value: the record it made); else `again()`,
-    the page again with the form's errors. `message`, when given, is flashed on success."""
+    the page again with the form's errors (`again` None: 303 to `back` all the same).
+    `message`, when given, is flashed on success."""
     if form.validate_on_submit() and (result := submit(form, call, *args, **kwargs)):
         return done(message, back(result.value) if callable(back) else back)
-    return again()
+    return again() if again is not None else redirect(back, 303)
 
 
 def press(form, call: Callable, /, *args, back: str, message, invalid, **kwargs):

@@ -64,20 +64,16 @@ def campaign(campaign_id):
     return _campaign_page(db.get_or_404(Campaign, campaign_id))
 
 
-def _form_on_campaign(campaign_id, call, *args, again=True):
-    """The campaign page's form (recipients, close): back to the page when the service did
-    it; else the page again with the form's errors (`again` False: back to it all the same)."""
+def _form_on_campaign(campaign_id, call, *args):
+    """The campaign page's form (recipients): back to the page when the service did it; else the
+    page again with the form's errors."""
     campaign, form = db.get_or_404(Campaign, campaign_id), RecipientsForm()
     back = url_for("care.campaign", campaign_id=campaign.id)
 
-    def page():
-        return (
-            _campaign_page(db.get_or_404(Campaign, campaign_id), form, 422)
-            if again
-            else redirect(back, 303)
-        )
+    def again():
+        return _campaign_page(db.get_or_404(Campaign, campaign_id), form, 422)
 
-    return act(form, call, current_user, campaign, *args, back=back, again=page)
+    return act(form, call, current_user, campaign, *args, back=back, again=again)
 
 
 @bp.route("/campaigns/<int:campaign_id>/recipients", methods=["POST"])
@@ -95,7 +91,9 @@ def remove_recipient(campaign_id, recipient_id):
 @bp.route("/campaigns/<int:campaign_id>/close", methods=["POST"])
 @officers_only
 def close_campaign(campaign_id):
-    return _form_on_campaign(campaign_id, service.close_campaign, again=False)
+    campaign = db.get_or_404(Campaign, campaign_id)
+    back = url_for("care.campaign", campaign_id=campaign.id)
+    return act(RecipientsForm(), service.close_campaign, current_user, campaign, back=back)
 
 
 @bp.route("/campaigns/<int:campaign_id>/signoff")

@@ -61,20 +61,16 @@ def plan(plan_id):
     return _plan_page(db.get_or_404(VisitPlan, plan_id))
 
 
-def _form_on_plan(plan_id, call, *args, again=True):
-    """The plan page's form (targets, close): back to the page when the service did
-    it; else the page again with the form's errors (`again` False: back to it all the same)."""
+def _form_on_plan(plan_id, call, *args):
+    """The plan page's form (targets): back to the page when the service did it; else the
+    page again with the form's errors."""
     plan, form = db.get_or_404(VisitPlan, plan_id), TargetForm()
     back = url_for("care.plan", plan_id=plan.id)
 
-    def page():
-        return (
-            _plan_page(db.get_or_404(VisitPlan, plan_id), form, 422)
-            if again
-            else redirect(back, 303)
-        )
+    def again():
+        return _plan_page(db.get_or_404(VisitPlan, plan_id), form, 422)
 
-    return act(form, call, current_user, plan, *args, back=back, again=page)
+    return act(form, call, current_user, plan, *args, back=back, again=again)
 
 
 @bp.route("/plans/<int:plan_id>/targets", methods=["POST"])
@@ -86,7 +82,9 @@ def add_targets(plan_id):
 @bp.route("/plans/<int:plan_id>/close", methods=["POST"])
 @officers_only
 def close_plan(plan_id):
-    return _form_on_plan(plan_id, service.close_plan, again=False)
+    plan = db.get_or_404(VisitPlan, plan_id)
+    back = url_for("care.plan", plan_id=plan.id)
+    return act(TargetForm(), service.close_plan, current_user, plan, back=back)
 
 
 @bp.route("/plans/<int:plan_id>/visit/<int:file_id>")
