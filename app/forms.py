@@ -9,7 +9,7 @@ from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField
 from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.jobs import LOCAL_TZ
+from app.config import LOCAL_TZ
 
 WHEN = "%Y-%m-%dT%H:%M"
 
