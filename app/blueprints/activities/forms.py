@@ -26,7 +26,7 @@ from .services import FIELDS, MAX_CAPACITY
 class ActivityForm(FlaskForm):
     kind = SelectField(
         _l("Kind"),
-        choices=[SelectChoice(m.value, m.label) for m in ActivityKind],
+        choices=[SelectChoice(k.value, k.label) for k in ActivityKind],
         validators=[DataRequired(_l("Choose the kind of activity."))],
     )
     title = StringField(

@@ -122,7 +122,7 @@ class ReviewForm(FlaskForm):
 class AnswerForm(FlaskForm):
     answer_class = RadioField(
         _l("Implementation class"),
-        choices=[SelectChoice(m.value, m.label) for m in AnswerClass],
+        choices=[SelectChoice(c.value, c.label) for c in AnswerClass],
         validators=[InputRequired(_l("Choose A, B or C."))],
     )
     answer = TextAreaField(
@@ -134,7 +134,7 @@ class AnswerForm(FlaskForm):
 class RateForm(FlaskForm):
     rating = RadioField(
         _l("Your rating"),
-        choices=[SelectChoice(m.value, m.label) for m in Satisfaction],
+        choices=[SelectChoice(s.value, s.label) for s in Satisfaction],
         validators=[InputRequired(_l("Choose how satisfied you are."))],
     )
     note = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
@@ -146,7 +146,7 @@ class RoundForm(PollWindowFields, FlaskForm):
     )
     electorate = RadioField(
         _l("Who votes"),
-        choices=[SelectChoice(m.value, m.label) for m in Electorate],
+        choices=[SelectChoice(e.value, e.label) for e in Electorate],
         default=Electorate.DELEGATES.value,
         validators=[InputRequired(_l("Choose who votes."))],
     )
@@ -169,7 +169,7 @@ class NoticeForm(FlaskForm):
     )
     category = SelectField(
         _l("Category"),
-        choices=[SelectChoice(m.value, m.label) for m in NoticeCategory],
+        choices=[SelectChoice(c.value, c.label) for c in NoticeCategory],
         validators=[InputRequired(_l("Choose a category."))],
     )
     body = TextAreaField(

@@ -33,7 +33,7 @@ class SurveyForm(PollWindowFields, FlaskForm):
     anonymous = BooleanField(_l("Anonymous (answers cannot be tied to anyone)"), default=True)
     audience = RadioField(
         _l("Who is asked"),
-        choices=[SelectChoice(m.value, m.label) for m in Audience],
+        choices=[SelectChoice(a.value, a.label) for a in Audience],
         default=Audience.ALL.value,
         validators=[InputRequired(_l("Choose who is asked."))],
     )
