@@ -18,12 +18,23 @@ widget, errors by key: `done.errors`, `done.messages`); `refused_as_page=True` w
 refusal is about the record or the person, not the input (the app's handler for `Refused`
 answers with an error page of its status). A `Refused` that reaches no `submit` gets that
 error page too.
+
+Most POST routes are that line and nothing else, so it is written once, as `act`:
+
+    return act(form, services.add_member, user, file, data,
+               back=url_for("care.file", file_id=file.id), again=lambda: _show(file, 422))
+
+`done` is its last step on its own (commit, flash, 303), and `press` is a button that
+always goes back, its outcome said in a flash (revoke, remove). `photo_routes` serves a
+record's photo and thumbnail, refused (404) to whom may not see the record; `only_if(test)`
+lets into a route the logged-in people `test(user)` accepts, and answers others 403.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
-from flask import request
+from flask import abort, flash, redirect, request
 
 
 class ValidationFailed(Exception):
@@ -114,3 +125,80 @@ def submit(form, call: Callable, /, *args, refused_as_page: bool = False, **kwar
 def form_status(form=None) -> int:
     """The status of a form page: 422 when it comes back after a submission, else 200."""
     return 422 if request.method == "POST" else 200
+
+
+def done(message, back: str):
+    """After a write that worked: commit it, say so (`message` None: say nothing), 303 back."""
+    from app.extensions import db
+
+    db.session.commit()
+    if message is not None:
+        flash(message, "success")
+    return redirect(back, 303)
+
+
+def act(
+    form, call: Callable, /, *args, back, again: Callable | None = None, message=None, **kwargs
+):
+    """A form's POST: validate `form`, `submit` the service, and when it is done commit and
+    303 to `back` (a callable gets the service's value: the record it made); else `again()`,
+    the page again with the form's errors (`again` None: 303 to `back` all the same).
+    `message`, when given, is flashed on success."""
+    if form.validate_on_submit() and (result := submit(form, call, *args, **kwargs)):
+        return done(message, back(result.value) if callable(back) else back)
+    return again() if again is not None else redirect(back, 303)
+
+
+def press(form, call: Callable, /, *args, back: str, message, invalid, **kwargs):
+    """A button (revoke, remove): 303 back whatever happens, and say in a flash what did —
+    `message` when the service did it, `invalid` when the form did not validate, else the
+    service's own messages."""
+    from app.extensions import db
+
+    if not form.validate_on_submit():
+        flash(invalid, "error")
+    elif result := submit(None, call, *args, **kwargs):
+        db.session.commit()
+        flash(message, "success")
+    else:
+        flash(" ".join(result.messages), "error")
+    return redirect(back, 303)
+
+
+def photo_routes(bp, rule: str, sha256_of: Callable[..., str | None]) -> None:
+    """Serve a photo at `rule` (endpoint `photo`) and its thumbnail at `rule + "/thumb"`
+    (`photo_thumb`), to people logged in. `sha256_of(id)` gets the id in `rule`, aborts 404
+    when the viewer may not see the record the photo belongs to, and gives its digest."""
+    from flask_login import login_required
+
+    from app.storage import send_image
+
+    def serving(thumb: bool):
+        @login_required
+        def view(**ids):
+            sha256 = sha256_of(*ids.values())
+            if not sha256:
+                abort(404)
+            return send_image(sha256, thumb=thumb)
+
+        return view
+
+    bp.add_url_rule(rule, "photo", serving(thumb=False))
+    bp.add_url_rule(rule + "/thumb", "photo_thumb", serving(thumb=True))
+
+
+def only_if(test: Callable[..., bool]):
+    """A view decorator: the logged-in people `test(user)` accepts get in, others get 403."""
+    from flask_login import current_user, login_required
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not test(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

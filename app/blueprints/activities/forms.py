@@ -8,36 +8,19 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     FloatField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.forms import MultiCheckboxField, when_field
 from app.models.activities import ActivityKind, CompetitionMode
 
 from .services import FIELDS, MAX_CAPACITY
-
-WHEN = "%Y-%m-%dT%H:%M"
-
-
-def _when(label):
-    return DateTimeLocalField(
-        label,
-        format=WHEN,
-        validators=[InputRequired(_l("Enter a date and time."))],
-    )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ActivityForm(FlaskForm):
@@ -55,11 +38,11 @@ class ActivityForm(FlaskForm):
     place = StringField(
         _l("Place"), validators=[DataRequired(_l("Enter the place.")), Length(max=120)]
     )
-    starts_at = _when(_l("Starts"))
-    ends_at = _when(_l("Ends"))
-    signup_opens_at = _when(_l("Sign-up opens"))
-    signup_closes_at = _when(_l("Sign-up closes"))
-    cancel_deadline = _when(_l("Cancel by"))
+    starts_at = when_field(_l("Starts"))
+    ends_at = when_field(_l("Ends"))
+    signup_opens_at = when_field(_l("Sign-up opens"))
+    signup_closes_at = when_field(_l("Sign-up closes"))
+    cancel_deadline = when_field(_l("Cancel by"))
     capacity = IntegerField(
         _l("Places"), validators=[Optional()], render_kw={"min": 1, "max": MAX_CAPACITY}
     )

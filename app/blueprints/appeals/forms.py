@@ -11,13 +11,9 @@ from wtforms import (
     TextAreaField,
 )
 
+from app.forms import enum_choices
 from app.models.appeals import AppealAction, AppealCategory, AppealRating
 from app.storage import ACCEPT
-
-
-def _choices(enum_cls, blank=None):
-    options = [(m.value, m.label) for m in enum_cls]
-    return [("", blank), *options] if blank else options
 
 
 class AppealForm(FlaskForm):
@@ -30,7 +26,7 @@ class AppealForm(FlaskForm):
 
     def __init__(self, *args, workshops=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.category.choices = _choices(AppealCategory, _l("Choose…"))
+        self.category.choices = enum_choices(AppealCategory, _l("Choose…"))
         self.department_id.choices = [("", _l("Not given"))] + [
             (str(d.id), d.name) for d in workshops
         ]
@@ -42,7 +38,7 @@ class StepForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.action.choices = _choices(AppealAction)
+        self.action.choices = enum_choices(AppealAction)
 
 
 class RatingForm(FlaskForm):
@@ -51,7 +47,7 @@ class RatingForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rating.choices = _choices(AppealRating)
+        self.rating.choices = enum_choices(AppealRating)
 
 
 class CodeForm(FlaskForm):

@@ -1,11 +1,11 @@
 """A competition's board (people and teams, with where each point came from), its rules and
 its plan, assessment and result."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.activities.queries import can_manage
-from app.errors import form_status, submit
+from app.errors import act, form_status
 from app.extensions import db
 from app.models.activities import Activity, ActivityKind
 from app.models.competitions import CompetitionBrief, PointSource
@@ -69,27 +69,24 @@ def rules(activity_id):
     return _manage_page(_manager(activity_id))
 
 
+def _save(activity_id, name, form, call):
+    """Save one form of the manage page (`name`: rules_form or brief_form), then the board."""
+    activity = _manager(activity_id)
+    back = url_for("competitions.board", activity_id=activity.id)
+
+    def again():
+        return _manage_page(activity, status=form_status(form), **{name: form})
+
+    return act(form, call, current_user, activity, form.data, back=back, again=again)
+
+
 @bp.route("/<int:activity_id>/rules", methods=["POST"])
 @login_required
 def save_rules(activity_id):
-    activity = _manager(activity_id)
-    form = RulesForm()
-    if form.validate_on_submit() and submit(
-        form, services.set_rules, current_user, activity, form.data
-    ):
-        db.session.commit()
-        return redirect(url_for("competitions.board", activity_id=activity.id), 303)
-    return _manage_page(activity, rules_form=form, status=form_status(form))
+    return _save(activity_id, "rules_form", RulesForm(), services.set_rules)
 
 
 @bp.route("/<int:activity_id>/brief", methods=["POST"])
 @login_required
 def save_brief(activity_id):
-    activity = _manager(activity_id)
-    form = BriefForm()
-    if form.validate_on_submit() and submit(
-        form, services.set_brief, current_user, activity, form.data
-    ):
-        db.session.commit()
-        return redirect(url_for("competitions.board", activity_id=activity.id), 303)
-    return _manage_page(activity, brief_form=form, status=form_status(form))
+    return _save(activity_id, "brief_form", BriefForm(), services.set_brief)

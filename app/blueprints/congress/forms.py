@@ -1,7 +1,5 @@
 """The congress feature's forms, one per use."""
 
-from datetime import UTC
-
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
@@ -9,19 +7,21 @@ from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
-    DateTimeLocalField,
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.jobs import LOCAL_TZ
+from app.forms import (
+    MultiCheckboxField,
+    PollWindowFields,
+    at_least_field,
+    when_field,
+)
 from app.models.congress import (
     AnswerClass,
     Electorate,
@@ -29,32 +29,10 @@ from app.models.congress import (
     Satisfaction,
 )
 
-WHEN = "%Y-%m-%dT%H:%M"
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
 
 def _date(label, required=True):
     validators = [InputRequired(_l("Enter a date."))] if required else [Optional()]
     return DateField(label, validators=validators)
-
-
-def _when(label):
-    return DateTimeLocalField(
-        label, format=WHEN, validators=[InputRequired(_l("Enter a date and time."))]
-    )
-
-
-def utc(value):
-    """A local (Beijing) time from a form, in UTC."""
-    return value.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
-
-
-def local(value):
-    return value.astimezone(LOCAL_TZ).replace(tzinfo=None)
 
 
 class ActionForm(FlaskForm):
@@ -104,8 +82,8 @@ class DocumentForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    starts_at = _when(_l("Starts"))
-    ends_at = _when(_l("Ends"))
+    starts_at = when_field(_l("Starts"))
+    ends_at = when_field(_l("Ends"))
     place = StringField(
         _l("Place"), validators=[DataRequired(_l("Enter the place.")), Length(max=120)]
     )
@@ -162,7 +140,7 @@ class RateForm(FlaskForm):
     note = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
 
 
-class RoundForm(FlaskForm):
+class RoundForm(PollWindowFields, FlaskForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
     )
@@ -174,13 +152,7 @@ class RoundForm(FlaskForm):
     )
     session = SelectField(_l("Session"), coerce=int, validate_choice=True)
     departments = MultiCheckboxField(_l("Departments"), coerce=int, validate_choice=True)
-    opens_at = _when(_l("Opens"))
-    closes_at = _when(_l("Closes"))
-    min_ballots = IntegerField(
-        _l("Results from how many ballots (k)"),
-        default=5,
-        validators=[InputRequired(_l("Enter a number.")), NumberRange(3, 10000)],
-    )
+    min_ballots = at_least_field(_l("Results from how many ballots (k)"))
     leaders = TextAreaField(
         _l("Leaders to evaluate"),
         validators=[DataRequired(_l("Name at least one leader to evaluate.")), Length(max=5000)],

@@ -6,9 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app import storage
 from app.blueprints.errors.handlers import error_response
-from app.errors import form_status, submit
+from app.errors import form_status, photo_routes, submit
 from app.extensions import db
 from app.models.honours import Honour, HonourStatus, HonourTitle
 
@@ -133,20 +132,8 @@ def decide(honour_id):
     ), form_status(form)
 
 
-def _photo(honour_id: int, thumb: bool):
-    honour = _visible(honour_id)
-    if not honour.photo_sha256:
-        abort(404)
-    return storage.send_image(honour.photo_sha256, thumb=thumb)
+def _photo(honour_id: int) -> str | None:
+    return _visible(honour_id).photo_sha256
 
 
-@bp.route("/<int:honour_id>/photo")
-@login_required
-def photo(honour_id):
-    return _photo(honour_id, thumb=False)
-
-
-@bp.route("/<int:honour_id>/photo/thumb")
-@login_required
-def photo_thumb(honour_id):
-    return _photo(honour_id, thumb=True)
+photo_routes(bp, "/<int:honour_id>/photo", _photo)

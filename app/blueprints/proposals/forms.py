@@ -13,15 +13,11 @@ from wtforms import (
     TextAreaField,
 )
 
+from app.forms import enum_choices
 from app.models.proposals import AwardGrade, Criterion, Decision, ProposalCategory
 from app.storage import ACCEPT
 
 COAUTHOR_ROWS = 3
-
-
-def _choices(enum_cls, blank=None):
-    options = [(m.value, m.label) for m in enum_cls]
-    return [("", blank), *options] if blank else options
 
 
 def _number(label, **kw):
@@ -40,7 +36,7 @@ class ProposalForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category.choices = _choices(ProposalCategory, _l("Choose…"))
+        self.category.choices = enum_choices(ProposalCategory, _l("Choose…"))
 
 
 class OpinionForm(FlaskForm):
@@ -69,7 +65,7 @@ class DecisionForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.decision.choices = _choices(Decision, _l("Choose…"))
+        self.decision.choices = enum_choices(Decision, _l("Choose…"))
 
 
 class RevokeForm(FlaskForm):
@@ -89,7 +85,7 @@ class AwardForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.grade.choices = _choices(AwardGrade, _l("Choose…"))
+        self.grade.choices = enum_choices(AwardGrade, _l("Choose…"))
 
 
 class WeightsForm(FlaskForm):

@@ -19,16 +19,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms import enum_choices
 from app.models.hazards import Category, Severity
 from app.models.safety import AreaKind
 from app.storage import ACCEPT
 
 from .services.common import MaxLength
-
-
-def _choices(enum_cls, blank=None):
-    options = [(m.value, m.label) for m in enum_cls]
-    return [("", blank), *options] if blank else options
 
 
 def shown(max_length: int) -> dict:
@@ -54,8 +50,8 @@ class HazardForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category.choices = _choices(Category, _l("Choose…"))
-        self.severity.choices = _choices(Severity)
+        self.category.choices = enum_choices(Category, _l("Choose…"))
+        self.severity.choices = enum_choices(Severity)
 
 
 class AssignForm(FlaskForm):
@@ -82,7 +78,7 @@ class AreaForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = _choices(AreaKind)
+        self.kind.choices = enum_choices(AreaKind)
 
 
 class CheckpointForm(FlaskForm):
@@ -119,7 +115,7 @@ class ChecklistForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.area_kind.choices = _choices(AreaKind)
+        self.area_kind.choices = enum_choices(AreaKind)
 
 
 class StartPatrolForm(FlaskForm):

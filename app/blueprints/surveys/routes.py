@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from app.blueprints.errors.handlers import error_response
 from app.errors import form_status, submit
 from app.extensions import db
+from app.forms import local, utc
 from app.guards import parse_id
 from app.models import Department
 from app.models._types import utcnow
@@ -18,7 +19,7 @@ from app.models.surveys import Survey
 
 from . import bp, export, queries, services
 from .access import in_audience, is_manager
-from .forms import QUESTION_ROWS, RatingForm, SurveyForm, local, utc
+from .forms import QUESTION_ROWS, RatingForm, SurveyForm
 from .services.ratings import checked_in, my_rating
 from .services.results import response_count
 
@@ -176,29 +177,29 @@ def _parse_and_respond(user, survey, data):
     return services.respond(user, survey, services.parse_answers(survey, data))
 
 
-@bp.route("/<int:survey_id>/results")
-@login_required
-def results(survey_id):
+def _results(survey_id) -> dict:
+    """A survey's results for this user; the refusal page instead when they may not see them."""
     survey = _survey(survey_id)
     reason = services.results_refusal(current_user, survey)
     if reason:
-        return _refused(reason)
-    return render_template("surveys/results.html", **services.results(current_user, survey))
+        abort(_refused(reason))
+    return services.results(current_user, survey)
+
+
+@bp.route("/<int:survey_id>/results")
+@login_required
+def results(survey_id):
+    return render_template("surveys/results.html", **_results(survey_id))
 
 
 @bp.route("/<int:survey_id>/results.xlsx")
 @login_required
 def results_xlsx(survey_id):
-    survey = _survey(survey_id)
-    reason = services.results_refusal(current_user, survey)
-    if reason:
-        return _refused(reason)
-    data = services.results(current_user, survey)
     return send_file(
-        export.results_workbook(data),
+        export.results_workbook(_results(survey_id)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         as_attachment=True,
-        download_name=f"survey-{survey.id}.xlsx",
+        download_name=f"survey-{survey_id}.xlsx",
     )
 
 

@@ -3,6 +3,8 @@
 // and — without a connection — keep every link and form from ending on the browser's error
 // page: what the phone holds opens, what needs the network says so.
 
+import { say } from "./toast.js";
+
 const body = document.body;
 const status = document.getElementById("kit-status");
 const strings = JSON.parse(document.getElementById("kit-strings")?.textContent || "{}");
@@ -125,17 +127,6 @@ function markLinks() {
     link.classList.toggle("needs-network", away);
     if (away) link.dataset.offlineMark = t("offline_mark");
   }
-}
-
-function say(text) {
-  const toast = document.getElementById("toast");
-  if (!toast) return;
-  const p = document.createElement("p");
-  p.textContent = text;
-  toast.replaceChildren(p);
-  toast.hidden = false;
-  clearTimeout(say.timer);
-  say.timer = setTimeout(() => { toast.hidden = true; }, 6000);
 }
 
 // Capture phase: before htmx or a form's own handlers.

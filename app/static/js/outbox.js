@@ -2,6 +2,8 @@
 // first, shown as pending at once, and sent by WHOutbox.flush() (outbox-core.js).
 // Without JavaScript (or without IndexedDB) the same forms post to their routes as usual.
 
+import { say as notify } from "./toast.js";
+
 const Outbox = self.WHOutbox;
 const body = document.body;
 const userId = body.dataset.userId || "";
@@ -260,17 +262,6 @@ function askPersistence() {
 }
 
 // --- showing -------------------------------------------------------------------------------
-
-function notify(text) {
-  const toast = document.getElementById("toast");
-  if (!toast) return;
-  const p = document.createElement("p");
-  p.textContent = text;
-  toast.replaceChildren(p);
-  toast.hidden = false;
-  clearTimeout(notify.timer);
-  notify.timer = setTimeout(() => { toast.hidden = true; }, 6000);
-}
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

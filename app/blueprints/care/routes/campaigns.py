@@ -3,7 +3,7 @@
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.errors import form_status, submit
+from app.errors import act, form_status, submit
 from app.extensions import db
 from app.models.care import Campaign, CampaignRecipient
 
@@ -25,12 +25,14 @@ def new_campaign():
     form = CampaignForm()
     if request.method == "GET":
         form.starts_on.data = parse.local_today().isoformat()
-    if form.validate_on_submit() and (
-        done := submit(form, service.create_campaign, current_user, request.form.to_dict())
-    ):
-        db.session.commit()
-        return redirect(url_for("care.campaign", campaign_id=done.value.id), 303)
-    return render_template("care/campaigns/new.html", form=form), form_status(form)
+    return act(
+        form,
+        service.create_campaign,
+        current_user,
+        request.form.to_dict(),
+        back=lambda made: url_for("care.campaign", campaign_id=made.id),
+        again=lambda: (render_template("care/campaigns/new.html", form=form), form_status(form)),
+    )
 
 
 def _campaign_page(campaign: Campaign, form=None, status=200):
@@ -62,40 +64,36 @@ def campaign(campaign_id):
     return _campaign_page(db.get_or_404(Campaign, campaign_id))
 
 
+def _form_on_campaign(campaign_id, call, *args):
+    """The campaign page's form (recipients): back to the page when the service did it; else the
+    page again with the form's errors."""
+    campaign, form = db.get_or_404(Campaign, campaign_id), RecipientsForm()
+    back = url_for("care.campaign", campaign_id=campaign.id)
+
+    def again():
+        return _campaign_page(db.get_or_404(Campaign, campaign_id), form, 422)
+
+    return act(form, call, current_user, campaign, *args, back=back, again=again)
+
+
 @bp.route("/campaigns/<int:campaign_id>/recipients", methods=["POST"])
 @officers_only
 def add_recipients(campaign_id):
-    campaign = db.get_or_404(Campaign, campaign_id)
-    form = RecipientsForm()
-    if form.validate_on_submit() and submit(
-        form, service.add_recipients, current_user, campaign, request.form.to_dict()
-    ):
-        db.session.commit()
-        return redirect(url_for("care.campaign", campaign_id=campaign.id), 303)
-    return _campaign_page(db.get_or_404(Campaign, campaign_id), form, 422)
+    return _form_on_campaign(campaign_id, service.add_recipients, request.form.to_dict())
 
 
 @bp.route("/campaigns/<int:campaign_id>/recipients/<int:recipient_id>/delete", methods=["POST"])
 @officers_only
 def remove_recipient(campaign_id, recipient_id):
-    campaign = db.get_or_404(Campaign, campaign_id)
-    form = RecipientsForm()
-    if form.validate_on_submit() and submit(
-        form, service.remove_recipient, current_user, campaign, recipient_id
-    ):
-        db.session.commit()
-        return redirect(url_for("care.campaign", campaign_id=campaign.id), 303)
-    return _campaign_page(db.get_or_404(Campaign, campaign_id), form, 422)
+    return _form_on_campaign(campaign_id, service.remove_recipient, recipient_id)
 
 
 @bp.route("/campaigns/<int:campaign_id>/close", methods=["POST"])
 @officers_only
 def close_campaign(campaign_id):
     campaign = db.get_or_404(Campaign, campaign_id)
-    form = RecipientsForm()
-    if form.validate_on_submit() and submit(form, service.close_campaign, current_user, campaign):
-        db.session.commit()
-    return redirect(url_for("care.campaign", campaign_id=campaign.id), 303)
+    back = url_for("care.campaign", campaign_id=campaign.id)
+    return act(RecipientsForm(), service.close_campaign, current_user, campaign, back=back)
 
 
 @bp.route("/campaigns/<int:campaign_id>/signoff")

@@ -1,10 +1,10 @@
 """Needy-worker files and proposals for a file."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import form_status, submit
+from app.errors import act, form_status, submit
 from app.extensions import db
 from app.models.care import CareFile, CareProposal, ProposalStatus
 from app.rendering import page_or_fragment
@@ -132,61 +132,67 @@ def edit_file(file_id):
     return body, form_status(form)
 
 
+def _form_on_file(file_id, name, form, call, *args, anchor):
+    """A form of the file page (household, support, attachments): back to its section, or
+    the page again with the form's errors."""
+    file = _file(file_id)
+    return act(
+        form,
+        call,
+        current_user,
+        file,
+        *args,
+        back=url_for("care.file", file_id=file.id, _anchor=anchor),
+        again=lambda: _show(_file(file_id), 422, **{name: form}),
+    )
+
+
 @bp.route("/files/<int:file_id>/members", methods=["POST"])
 @officers_only
 def add_member(file_id):
-    file = _file(file_id)
-    form = MemberForm()
-    if form.validate_on_submit() and submit(
-        form, service.add_member, current_user, file, request.form.to_dict()
-    ):
-        db.session.commit()
-        return redirect(url_for("care.file", file_id=file.id, _anchor="household"), 303)
-    return _show(_file(file_id), 422, member_form=form)
+    return _form_on_file(
+        file_id,
+        "member_form",
+        MemberForm(),
+        service.add_member,
+        request.form.to_dict(),
+        anchor="household",
+    )
 
 
 @bp.route("/files/<int:file_id>/members/<int:member_id>/delete", methods=["POST"])
 @officers_only
 def remove_member(file_id, member_id):
-    file = _file(file_id)
-    form = MemberForm()
-    if form.validate_on_submit() and submit(
-        form, service.remove_member, current_user, file, member_id
-    ):
-        db.session.commit()
-        return redirect(url_for("care.file", file_id=file.id, _anchor="household"), 303)
-    return _show(_file(file_id), 422, member_form=form)
+    return _form_on_file(
+        file_id, "member_form", MemberForm(), service.remove_member, member_id, anchor="household"
+    )
 
 
 @bp.route("/files/<int:file_id>/supports", methods=["POST"])
 @officers_only
 def add_support(file_id):
-    file = _file(file_id)
-    form = SupportForm()
-    if form.validate_on_submit() and submit(
-        form, service.add_support, current_user, file, request.form.to_dict()
-    ):
-        db.session.commit()
-        return redirect(url_for("care.file", file_id=file.id, _anchor="support"), 303)
-    return _show(_file(file_id), 422, support_form=form)
+    return _form_on_file(
+        file_id,
+        "support_form",
+        SupportForm(),
+        service.add_support,
+        request.form.to_dict(),
+        anchor="support",
+    )
 
 
 @bp.route("/files/<int:file_id>/attachments", methods=["POST"])
 @officers_only
 def add_attachments(file_id):
-    file = _file(file_id)
-    form = AttachmentForm()
-    if form.validate_on_submit() and submit(
-        form,
+    return _form_on_file(
+        file_id,
+        "attachment_form",
+        AttachmentForm(),
         service.add_attachments,
-        current_user,
-        file,
         request.form.to_dict(),
         request.files.getlist("attachments"),
-    ):
-        db.session.commit()
-        return redirect(url_for("care.file", file_id=file.id, _anchor="attachments"), 303)
-    return _show(_file(file_id), 422, attachment_form=form)
+        anchor="attachments",
+    )
 
 
 @bp.route("/files/<int:file_id>/review", methods=["GET", "POST"])
@@ -226,11 +232,18 @@ def proposals():
 def decline_proposal(proposal_id):
     proposal = db.get_or_404(CareProposal, proposal_id)
     form = DeclineForm()
-    if form.validate_on_submit() and submit(
-        form, service.decline_proposal, current_user, proposal, request.form.to_dict()
-    ):
-        db.session.commit()
-        return redirect(url_for("care.proposals"), 303)
+    return act(
+        form,
+        service.decline_proposal,
+        current_user,
+        proposal,
+        request.form.to_dict(),
+        back=url_for("care.proposals"),
+        again=lambda: _declined_again(form, proposal_id),
+    )
+
+
+def _declined_again(form, proposal_id):
     rows = db.session.scalars(db.select(CareProposal).order_by(CareProposal.id.desc())).all()
     return render_template(
         "care/proposals/index.html", proposals=rows, form=form, failed_id=proposal_id
@@ -241,10 +254,12 @@ def decline_proposal(proposal_id):
 @login_required
 def propose():
     form = ProposalForm()
-    if form.validate_on_submit() and submit(
-        form, service.propose, current_user, request.form.to_dict()
-    ):
-        db.session.commit()
-        flash(_("Thank you. The union's care officer will look into it in confidence."), "success")
-        return redirect(url_for("main.me"), 303)
-    return render_template("care/proposals/new.html", form=form), form_status(form)
+    return act(
+        form,
+        service.propose,
+        current_user,
+        request.form.to_dict(),
+        back=url_for("main.me"),
+        again=lambda: (render_template("care/proposals/new.html", form=form), form_status(form)),
+        message=_("Thank you. The union's care officer will look into it in confidence."),
+    )

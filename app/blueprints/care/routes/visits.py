@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.errors.handlers import error_response
-from app.errors import form_status, submit
+from app.errors import act, form_status, submit
 from app.extensions import db
 from app.models.care import CareFile, CareVisit, PlanTarget, VisitPlan
 
@@ -26,12 +26,14 @@ def plans():
 @officers_only
 def new_plan():
     form = PlanForm()
-    if form.validate_on_submit() and (
-        done := submit(form, service.create_plan, current_user, request.form.to_dict())
-    ):
-        db.session.commit()
-        return redirect(url_for("care.plan", plan_id=done.value.id), 303)
-    return render_template("care/plans/new.html", form=form), form_status(form)
+    return act(
+        form,
+        service.create_plan,
+        current_user,
+        request.form.to_dict(),
+        back=lambda made: url_for("care.plan", plan_id=made.id),
+        again=lambda: (render_template("care/plans/new.html", form=form), form_status(form)),
+    )
 
 
 def _plan_page(plan: VisitPlan, form=None, status=200):
@@ -59,27 +61,30 @@ def plan(plan_id):
     return _plan_page(db.get_or_404(VisitPlan, plan_id))
 
 
+def _form_on_plan(plan_id, call, *args):
+    """The plan page's form (targets): back to the page when the service did it; else the
+    page again with the form's errors."""
+    plan, form = db.get_or_404(VisitPlan, plan_id), TargetForm()
+    back = url_for("care.plan", plan_id=plan.id)
+
+    def again():
+        return _plan_page(db.get_or_404(VisitPlan, plan_id), form, 422)
+
+    return act(form, call, current_user, plan, *args, back=back, again=again)
+
+
 @bp.route("/plans/<int:plan_id>/targets", methods=["POST"])
 @officers_only
 def add_targets(plan_id):
-    plan = db.get_or_404(VisitPlan, plan_id)
-    form = TargetForm()
-    if form.validate_on_submit() and submit(
-        form, service.add_targets, current_user, plan, request.form.to_dict()
-    ):
-        db.session.commit()
-        return redirect(url_for("care.plan", plan_id=plan.id), 303)
-    return _plan_page(db.get_or_404(VisitPlan, plan_id), form, 422)
+    return _form_on_plan(plan_id, service.add_targets, request.form.to_dict())
 
 
 @bp.route("/plans/<int:plan_id>/close", methods=["POST"])
 @officers_only
 def close_plan(plan_id):
     plan = db.get_or_404(VisitPlan, plan_id)
-    form = TargetForm()
-    if form.validate_on_submit() and submit(form, service.close_plan, current_user, plan):
-        db.session.commit()
-    return redirect(url_for("care.plan", plan_id=plan.id), 303)
+    back = url_for("care.plan", plan_id=plan.id)
+    return act(TargetForm(), service.close_plan, current_user, plan, back=back)
 
 
 @bp.route("/plans/<int:plan_id>/visit/<int:file_id>")

@@ -1,6 +1,6 @@
 """What every congress route uses."""
 
-from flask import abort, flash, redirect
+from flask import abort, current_app, flash, redirect, request
 from flask_babel import gettext as _
 
 from app.blueprints.auth.access import roles_required
@@ -14,6 +14,16 @@ manager_required = roles_required(*MANAGERS)
 
 def get_or_404(model, ident):
     return db.get_or_404(model, ident)
+
+
+def paginate(query):
+    """A list page of `query`: the `page` argument, CONGRESS_PER_PAGE rows (20)."""
+    return db.paginate(
+        query,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config.get("CONGRESS_PER_PAGE", 20),
+        error_out=False,
+    )
 
 
 def departments_by_ids(ids) -> list[Department]:
@@ -31,12 +41,6 @@ def refused(error: Refused, back: str):
 
         return error_response(403, error.message)
     flash(error.message, "error")
-    return redirect(back, 303)
-
-
-def done(message, back: str):
-    db.session.commit()
-    flash(message, "success")
     return redirect(back, 303)
 
 

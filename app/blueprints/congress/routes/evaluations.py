@@ -8,17 +8,17 @@ from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.congress import bp, queries
 from app.blueprints.congress.access import is_manager
-from app.blueprints.congress.forms import ActionForm, RoundForm, utc
+from app.blueprints.congress.forms import ActionForm, RoundForm
 from app.blueprints.congress.routes.common import (
     departments_by_ids,
-    done,
     get_or_404,
     manager_required,
 )
 from app.blueprints.congress.services import evaluations as service
 from app.blueprints.errors.handlers import error_response
-from app.errors import Refused, ValidationFailed, form_status, submit
+from app.errors import Refused, ValidationFailed, done, form_status, submit
 from app.extensions import db
+from app.forms import utc
 from app.models._types import utcnow
 from app.models.congress import CongressSession, EvaluationRound, Grade, Overall
 from app.services.departments import department_choices

@@ -1,6 +1,6 @@
 """Motions: the public list, drafting, co-signing, the committee, answers and ratings."""
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,14 +13,14 @@ from app.blueprints.congress.access import (
 from app.blueprints.congress.forms import ActionForm, AnswerForm, MotionForm, RateForm, ReviewForm
 from app.blueprints.congress.routes.common import (
     departments_by_ids,
-    done,
     get_or_404,
     not_found,
+    paginate,
     refused,
 )
 from app.blueprints.congress.services import motions as service
 from app.blueprints.congress.services.common import today
-from app.errors import Refused, form_status, submit
+from app.errors import Refused, done, form_status, submit
 from app.extensions import db
 from app.models import Department
 from app.models.congress import CongressSession, Motion, MotionState
@@ -37,12 +37,7 @@ def motions():
     query = queries.motion_list(current_user, session.id if session else None, state)
     if request.args.get("mine"):
         query = query.where(Motion.proposer_id == current_user.id)
-    page = db.paginate(
-        query,
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config.get("CONGRESS_PER_PAGE", 20),
-        error_out=False,
-    )
+    page = paginate(query)
     return page_or_fragment(
         "congress/motions.html",
         "congress/_motions.html",
@@ -127,12 +122,14 @@ def motion_show(motion_id):
     return _show(_visible(motion_id))
 
 
-def _button(motion, call):
+def _button(motion_id, call, message):
+    """A button on the motion page (co-sign, submit): `call(user, motion)`, then back."""
+    motion = _visible(motion_id)
     back = url_for("congress.motion_show", motion_id=motion.id)
     if not ActionForm().validate_on_submit():
         return refused(Refused(_("This form has expired. Please try again.")), back)
     try:
-        message = call()
+        call(current_user, motion)
     except Refused as error:
         if error.status == 403:
             return refused(error, back)
@@ -145,25 +142,14 @@ def _button(motion, call):
 @bp.route("/motions/<int:motion_id>/cosign", methods=["POST"])
 @login_required
 def motion_cosign(motion_id):
-    motion = _visible(motion_id)
-
-    def call():
-        service.cosign(current_user, motion)
-        return _("You co-signed the motion.")
-
-    return _button(motion, call)
+    return _button(motion_id, service.cosign, _("You co-signed the motion."))
 
 
 @bp.route("/motions/<int:motion_id>/submit", methods=["POST"])
 @login_required
 def motion_submit(motion_id):
-    motion = _visible(motion_id)
-
-    def call():
-        service.submit(current_user, motion)
-        return _("The motion is submitted to the motions committee.")
-
-    return _button(motion, call)
+    message = _("The motion is submitted to the motions committee.")
+    return _button(motion_id, service.submit, message)
 
 
 @bp.route("/motions/<int:motion_id>/review", methods=["POST"])

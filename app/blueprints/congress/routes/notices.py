@@ -1,6 +1,6 @@
 """Open notices (厂务公开): list, publish, read (with a receipt), readers, questions."""
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,14 +11,14 @@ from app.blueprints.congress.access import is_manager
 from app.blueprints.congress.forms import NoticeForm, QuestionForm, ReplyForm
 from app.blueprints.congress.routes.common import (
     departments_by_ids,
-    done,
     get_or_404,
     manager_required,
     not_found,
+    paginate,
     refused,
 )
 from app.blueprints.congress.services import notices as service
-from app.errors import Refused, form_status, submit
+from app.errors import Refused, done, form_status, submit
 from app.extensions import db
 from app.models.congress import (
     Notice,
@@ -37,12 +37,7 @@ def notices():
     category = request.args.get("category")
     if category not in NoticeCategory._value2member_map_:
         category = None
-    page = db.paginate(
-        queries.notice_list(current_user, category),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config.get("CONGRESS_PER_PAGE", 20),
-        error_out=False,
-    )
+    page = paginate(queries.notice_list(current_user, category))
     return page_or_fragment(
         "congress/notices.html",
         "congress/_notices.html",

@@ -15,18 +15,16 @@ from app.blueprints.congress.forms import (
     DocumentForm,
     MeetingForm,
     SessionForm,
-    local,
-    utc,
 )
 from app.blueprints.congress.routes.common import (
-    done,
     get_or_404,
     manager_required,
     not_found,
 )
 from app.blueprints.congress.services import sessions as service
-from app.errors import form_status, submit
+from app.errors import done, form_status, submit
 from app.extensions import db
+from app.forms import local, utc
 from app.models import Department
 from app.models._types import utcnow
 from app.models.congress import (
@@ -116,7 +114,10 @@ def session_edit(session_id):
 @login_required
 def session_show(session_id):
     session = get_or_404(CongressSession, session_id)
-    manager = is_manager(current_user)
+    return _session_page(session, is_manager(current_user), DocumentForm(), _meeting_form(session))
+
+
+def _session_page(session, manager, document_form, meeting_form, status=200):
     return render_template(
         "congress/session.html",
         session=session,
@@ -124,9 +125,9 @@ def session_show(session_id):
         delegates=queries.delegates_of(session.id),
         attendance=service.attendance(session),
         delegate=delegate_of(current_user, session),
-        document_form=DocumentForm(),
-        meeting_form=_meeting_form(session),
-    )
+        document_form=document_form,
+        meeting_form=meeting_form,
+    ), status
 
 
 def _meeting_form(session, formdata=None):
@@ -239,16 +240,7 @@ def document_add(session_id):
         return done(
             _("The document is added."), url_for("congress.session_show", session_id=session.id)
         )
-    return render_template(
-        "congress/session.html",
-        session=session,
-        is_manager=True,
-        delegates=queries.delegates_of(session.id),
-        attendance=service.attendance(session),
-        delegate=delegate_of(current_user, session),
-        document_form=form,
-        meeting_form=_meeting_form(session),
-    ), 422
+    return _session_page(session, True, form, _meeting_form(session), 422)
 
 
 @bp.route("/documents/<int:document_id>")
@@ -281,16 +273,7 @@ def meeting(session_id):
             _("The meeting is scheduled; every delegate has a check-in code."),
             url_for("congress.session_show", session_id=session.id),
         )
-    return render_template(
-        "congress/session.html",
-        session=session,
-        is_manager=True,
-        delegates=queries.delegates_of(session.id),
-        attendance=service.attendance(session),
-        delegate=delegate_of(current_user, session),
-        document_form=DocumentForm(formdata=None),
-        meeting_form=form,
-    ), 422
+    return _session_page(session, True, DocumentForm(formdata=None), form, 422)
 
 
 @bp.route("/sessions/<int:session_id>/report")

@@ -1,12 +1,12 @@
 """Officers' pages: the gate report, qualification types, posts and their holders, team
 leaders, and the checks kept from the entrance."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.errors import form_status, submit
+from app.errors import act, done, form_status
 from app.extensions import db
 from app.models.gate import Post, PostHolder, QualificationType, TeamLeader
 from app.rendering import page_or_fragment
@@ -73,13 +73,19 @@ def edit_type(type_id=None):
     officers_only()
     qtype = db.get_or_404(QualificationType, type_id) if type_id is not None else None
     form = TypeForm(obj=qtype)
-    if form.validate_on_submit() and submit(
-        form, services.save_type, current_user, form.data, qtype
-    ):
-        db.session.commit()
-        flash(_("Qualification saved."), "success")
-        return redirect(url_for("gate.types"), 303)
-    return render_template("gate/type_form.html", form=form, qtype=qtype), form_status()
+    return act(
+        form,
+        services.save_type,
+        current_user,
+        form.data,
+        qtype,
+        back=url_for("gate.types"),
+        again=lambda: (
+            render_template("gate/type_form.html", form=form, qtype=qtype),
+            form_status(),
+        ),
+        message=_("Qualification saved."),
+    )
 
 
 # ---- Posts ------------------------------------------------------------------------------
@@ -98,15 +104,16 @@ def _post_choices(form, all_departments):
     form.types.choices = [(t.id, t.name) for t in queries.types(active_only=True)]
 
 
-def _post_data(form, all_departments):
+def _save_post(form, all_departments, post):
     by_id = {d.id: d for d in all_departments}
     wanted = set(form.types.data or [])
-    return {
+    data = {
         "name": form.name.data,
         "department": by_id.get(form.department.data),
         "types": [t for t in queries.types() if t.id in wanted],
         "active": form.active.data,
     }
+    return services.save_post(current_user, data, post)
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])
@@ -121,27 +128,31 @@ def edit_post(post_id=None):
     if request.method == "GET" and post is not None:
         form.department.data = post.department_id
         form.types.data = [r.type_id for r in post.requirements]
-    if form.validate_on_submit() and (
-        done := submit(
-            form, services.save_post, current_user, _post_data(form, all_departments), post
-        )
-    ):
-        db.session.commit()
-        flash(_("Post saved."), "success")
-        return redirect(url_for("gate.edit_post", post_id=done.value.id), 303)
+    return act(
+        form,
+        _save_post,
+        form,
+        all_departments,
+        post,
+        back=lambda saved: url_for("gate.edit_post", post_id=saved.id),
+        again=lambda: _post_page(form, post, HolderForm(), form_status()),
+        message=_("Post saved."),
+    )
+
+
+def _post_page(form, post, holder_form, status):
+    holders = sorted(post.holders, key=lambda h: (h.user.name, h.user_id)) if post else []
     return render_template(
-        "gate/post_form.html",
-        form=form,
-        post=post,
-        holder_form=HolderForm(),
-        holders=_holders(post),
-    ), form_status()
+        "gate/post_form.html", form=form, post=post, holder_form=holder_form, holders=holders
+    ), status
 
 
-def _holders(post):
-    if post is None:
-        return []
-    return sorted(post.holders, key=lambda h: (h.user.name, h.user_id))
+def _filled_post_form(post):
+    form = PostForm(obj=post)
+    _post_choices(form, departments())
+    form.department.data = post.department_id
+    form.types.data = [r.type_id for r in post.requirements]
+    return form
 
 
 @bp.route("/posts/<int:post_id>/holders", methods=["POST"])
@@ -150,23 +161,16 @@ def add_holder(post_id):
     officers_only()
     post = db.get_or_404(Post, post_id)
     holder_form = HolderForm()
-    if holder_form.validate_on_submit() and submit(
-        holder_form, services.add_holder, current_user, post, holder_form.employee_no.data
-    ):
-        db.session.commit()
-        flash(_("Holder added."), "success")
-        return redirect(url_for("gate.edit_post", post_id=post.id), 303)
-    form = PostForm(obj=post)
-    _post_choices(form, departments())
-    form.department.data = post.department_id
-    form.types.data = [r.type_id for r in post.requirements]
-    return render_template(
-        "gate/post_form.html",
-        form=form,
-        post=post,
-        holder_form=holder_form,
-        holders=_holders(post),
-    ), 422
+    return act(
+        holder_form,
+        services.add_holder,
+        current_user,
+        post,
+        holder_form.employee_no.data,
+        back=url_for("gate.edit_post", post_id=post.id),
+        again=lambda: _post_page(_filled_post_form(post), post, holder_form, 422),
+        message=_("Holder added."),
+    )
 
 
 @bp.route("/holders/<int:holder_id>/remove", methods=["POST"])
@@ -176,9 +180,7 @@ def remove_holder(holder_id):
     holder = db.get_or_404(PostHolder, holder_id)
     post_id = holder.post_id
     services.remove_holder(current_user, holder)  # CSRFProtect checked the form
-    db.session.commit()
-    flash(_("Holder removed."), "success")
-    return redirect(url_for("gate.edit_post", post_id=post_id), 303)
+    return done(_("Holder removed."), url_for("gate.edit_post", post_id=post_id))
 
 
 # ---- Team leaders -----------------------------------------------------------------------
@@ -191,12 +193,23 @@ def leaders():
     all_departments = departments()
     form = LeaderForm()
     form.department.choices = [(d.id, d.full_name) for d in all_departments]
-    if form.validate_on_submit():
-        department = next((d for d in all_departments if d.id == form.department.data), None)
-        if submit(form, services.add_leader, current_user, department, form.employee_no.data):
-            db.session.commit()
-            flash(_("Team leader added."), "success")
-            return redirect(url_for("gate.leaders"), 303)
+    return act(
+        form,
+        _add_leader,
+        form,
+        all_departments,
+        back=url_for("gate.leaders"),
+        again=lambda: _leaders_page(form),
+        message=_("Team leader added."),
+    )
+
+
+def _add_leader(form, all_departments):
+    department = next((d for d in all_departments if d.id == form.department.data), None)
+    return services.add_leader(current_user, department, form.employee_no.data)
+
+
+def _leaders_page(form):
     rows = list(db.session.scalars(select(TeamLeader)))
     rows.sort(key=lambda r: (r.department.full_name, r.user.name))
     return render_template("gate/leaders.html", form=form, leaders=rows), form_status()
@@ -208,6 +221,4 @@ def remove_leader(department_id, user_id):
     officers_only()
     leader = db.get_or_404(TeamLeader, (department_id, user_id))
     services.remove_leader(current_user, leader)
-    db.session.commit()
-    flash(_("Team leader removed."), "success")
-    return redirect(url_for("gate.leaders"), 303)
+    return done(_("Team leader removed."), url_for("gate.leaders"))

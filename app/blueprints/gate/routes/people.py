@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import ValidationFailed, form_status, submit
+from app.errors import ValidationFailed, act, form_status, press
 from app.extensions import db
 from app.models import User
 from app.models.gate import Qualification, QualificationType, WorkerCode
@@ -79,11 +79,32 @@ def add_certificate(user_id):
     officers_only()
     person = db.get_or_404(User, user_id)
     form = _certificate_form()
-    if form.validate_on_submit() and submit(form, _record, form, person):
-        db.session.commit()
-        flash(_("Certificate recorded."), "success")
-        return redirect(url_for("gate.worker", user_id=person.id), 303)
-    return _worker_page(person, form, form_status())
+    return act(
+        form,
+        _record,
+        form,
+        person,
+        back=url_for("gate.worker", user_id=person.id),
+        again=lambda: _worker_page(person, form, form_status()),
+        message=_("Certificate recorded."),
+    )
+
+
+def _revoke(call, record, message):
+    """Revoke a qualification or a code, with the reason given; back to the worker's file."""
+    form = RevokeForm()
+    back = url_for("gate.worker", user_id=record.user_id)
+    invalid = _("Give the reason.")
+    return press(
+        form,
+        call,
+        current_user,
+        record,
+        form.reason.data,
+        back=back,
+        message=message,
+        invalid=invalid,
+    )
 
 
 @bp.route("/qualifications/<int:qualification_id>/revoke", methods=["POST"])
@@ -91,33 +112,14 @@ def add_certificate(user_id):
 def revoke_qualification(qualification_id):
     officers_only()
     qualification = db.get_or_404(Qualification, qualification_id)
-    form = RevokeForm()
-    if not form.validate_on_submit():
-        flash(_("Give the reason."), "error")
-    elif done := submit(
-        None, services.revoke_qualification, current_user, qualification, form.reason.data
-    ):
-        db.session.commit()
-        flash(_("Qualification revoked."), "success")
-    else:
-        flash(" ".join(done.messages), "error")
-    return redirect(url_for("gate.worker", user_id=qualification.user_id), 303)
+    return _revoke(services.revoke_qualification, qualification, _("Qualification revoked."))
 
 
 @bp.route("/codes/<int:code_id>/revoke", methods=["POST"])
 @login_required
 def revoke_code(code_id):
     officers_only()
-    code = db.get_or_404(WorkerCode, code_id)
-    form = RevokeForm()
-    if not form.validate_on_submit():
-        flash(_("Give the reason."), "error")
-    elif done := submit(None, services.revoke_code, current_user, code, form.reason.data):
-        db.session.commit()
-        flash(_("Code revoked."), "success")
-    else:
-        flash(" ".join(done.messages), "error")
-    return redirect(url_for("gate.worker", user_id=code.user_id), 303)
+    return _revoke(services.revoke_code, db.get_or_404(WorkerCode, code_id), _("Code revoked."))
 
 
 def _store_photo(form, person):
@@ -133,14 +135,15 @@ def upload_photo(user_id):
     officers_only()
     person = db.get_or_404(User, user_id)
     form = PhotoForm()
-    if not form.validate_on_submit():
-        flash(_("Choose a photo."), "error")
-    elif done := submit(None, _store_photo, form, person):
-        db.session.commit()
-        flash(_("Photo saved."), "success")
-    else:
-        flash(" ".join(done.messages), "error")
-    return redirect(url_for("gate.worker", user_id=person.id), 303)
+    return press(
+        form,
+        _store_photo,
+        form,
+        person,
+        back=url_for("gate.worker", user_id=person.id),
+        message=_("Photo saved."),
+        invalid=_("Choose a photo."),
+    )
 
 
 @bp.route("/photos/<int:user_id>")

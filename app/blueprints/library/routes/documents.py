@@ -1,14 +1,12 @@
 """Rules and procedures: the library, a document with its versions, publishing and revising,
 学习签名, the machine's QR code, the scanner, and who has not confirmed."""
 
-from functools import wraps
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.errors import submit
+from app.errors import only_if, submit
 from app.extensions import db
 from app.guards import parse_id
 from app.models.library import DocCategory, Document, DocumentVersion
@@ -16,17 +14,9 @@ from app.models.safety import Area
 from app.rendering import page_or_fragment, qr_svg
 
 from .. import bp, permissions, posts, queries, services
+from ._common import posted
 
-
-def publisher_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not permissions.can_publish(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+publisher_required = only_if(permissions.can_publish)
 
 
 def _category_arg() -> DocCategory | None:
@@ -85,17 +75,21 @@ def _values_of(document: Document) -> dict:
 @publisher_required
 def new_document():
     if request.method == "POST":
-        done = submit(None, services.publish_document, current_user, request.form)
-        if done:
-            db.session.commit()
-            flash(_("Document published."), "success")
-            return redirect(url_for("library.document", document_id=done.value.id), 303)
-        values = request.form.to_dict()
-        values["post_ids"] = request.form.getlist("post_ids")
-        return render_template(
-            "library/document_form.html", **_form_context(None, values, done.errors)
-        ), 422
+        return posted(
+            services.publish_document,
+            back=lambda document: url_for("library.document", document_id=document.id),
+            again=lambda errors: _form_again(None, errors),
+            message=_("Document published."),
+        )
     return render_template("library/document_form.html", **_form_context())
+
+
+def _form_again(document, errors):
+    values = request.form.to_dict()
+    values["post_ids"] = request.form.getlist("post_ids")
+    return render_template(
+        "library/document_form.html", **_form_context(document, values, errors)
+    ), 422
 
 
 @bp.route("/documents/<int:document_id>/revise", methods=["GET", "POST"])
@@ -103,17 +97,13 @@ def new_document():
 def revise_document(document_id):
     document = db.get_or_404(Document, document_id)
     if request.method == "POST":
-        done = submit(None, services.revise_document, current_user, document, request.form)
-        if done:
-            db.session.commit()
-            flash(_("New version published."), "success")
-            return redirect(url_for("library.document", document_id=document.id), 303)
-        document = db.get_or_404(Document, document_id)
-        values = request.form.to_dict()
-        values["post_ids"] = request.form.getlist("post_ids")
-        return render_template(
-            "library/document_form.html", **_form_context(document, values, done.errors)
-        ), 422
+        return posted(
+            services.revise_document,
+            document,
+            back=lambda version: url_for("library.document", document_id=document_id),
+            again=lambda errors: _form_again(db.get_or_404(Document, document_id), errors),
+            message=_("New version published."),
+        )
     return render_template(
         "library/document_form.html", **_form_context(document, _values_of(document))
     )

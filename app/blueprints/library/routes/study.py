@@ -1,30 +1,20 @@
 """Study (学习型职工之家): the study page, the daily question, question banks, exams with
 their timed attempts, results per person and team, and one's wrong answers reviewed."""
 
-from functools import wraps
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.errors import submit
+from app.errors import only_if, submit
 from app.extensions import db
 from app.models.library import Exam, ExamAttempt, Question, QuestionBank, QuestionKind
 from app.services.inputs import local_today
 
 from .. import bp, permissions, qualifications, queries, services
+from ._common import posted
 
-
-def manager_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not permissions.can_manage_study(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+manager_required = only_if(permissions.can_manage_study)
 
 
 @bp.route("/study")
@@ -75,13 +65,14 @@ def mistakes():
 @manager_required
 def new_bank():
     if request.method == "POST":
-        done = submit(None, services.add_bank, current_user, request.form)
-        if done:
-            db.session.commit()
-            return redirect(url_for("library.bank", bank_id=done.value.id), 303)
-        return render_template(
-            "library/bank_form.html", values=request.form, errors=done.errors
-        ), 422
+        return posted(
+            services.add_bank,
+            back=lambda bank: url_for("library.bank", bank_id=bank.id),
+            again=lambda errors: (
+                render_template("library/bank_form.html", values=request.form, errors=errors),
+                422,
+            ),
+        )
     return render_template("library/bank_form.html", values={}, errors={})
 
 
@@ -90,17 +81,26 @@ def new_bank():
 def bank(bank_id):
     """A bank's questions, and the form that adds one."""
     bank = db.get_or_404(QuestionBank, bank_id)
-    errors, values, status = {}, {}, 200
     if request.method == "POST":
-        done = submit(None, services.add_question, current_user, bank, request.form)
-        if done:
-            db.session.commit()
-            flash(_("Question added."), "success")
-            return redirect(url_for("library.bank", bank_id=bank.id), 303)
-        bank = db.get_or_404(QuestionBank, bank_id)
-        errors, values, status = done.errors, request.form, 422
+        return posted(
+            services.add_question,
+            bank,
+            back=lambda question: url_for("library.bank", bank_id=bank_id),
+            again=lambda errors: _bank_page(
+                db.get_or_404(QuestionBank, bank_id), errors, request.form, 422
+            ),
+            message=_("Question added."),
+        )
+    return _bank_page(bank)
+
+
+def _bank_page(bank, errors=None, values=None, status=200):
     return render_template(
-        "library/bank.html", bank=bank, kinds=list(QuestionKind), errors=errors, values=values
+        "library/bank.html",
+        bank=bank,
+        kinds=list(QuestionKind),
+        errors=errors or {},
+        values=values or {},
     ), status
 
 
@@ -112,13 +112,16 @@ def bank(bank_id):
 def new_exam():
     context = {"banks": queries.banks(), "types": qualifications.all_types()}
     if request.method == "POST":
-        done = submit(None, services.add_exam, current_user, request.form)
-        if done:
-            db.session.commit()
-            return redirect(url_for("library.exam", exam_id=done.value.id), 303)
-        return render_template(
-            "library/exam_form.html", values=request.form, errors=done.errors, **context
-        ), 422
+        return posted(
+            services.add_exam,
+            back=lambda exam: url_for("library.exam", exam_id=exam.id),
+            again=lambda errors: (
+                render_template(
+                    "library/exam_form.html", values=request.form, errors=errors, **context
+                ),
+                422,
+            ),
+        )
     return render_template("library/exam_form.html", values={}, errors={}, **context)
 
 

@@ -5,8 +5,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import storage
-from app.errors import form_status, submit
+from app.errors import form_status, photo_routes, submit
 from app.extensions import db
 from app.models.proposals import ProposalCategory, ProposalPhoto, ProposalStatus
 from app.rendering import page_or_fragment
@@ -153,21 +152,12 @@ def show(proposal_id):
     return render_proposal(visible_proposal(proposal_id))
 
 
-def _photo(photo_id: int, thumb: bool):
+def _photo(photo_id: int) -> str:
     photo = db.session.get(ProposalPhoto, photo_id)
     if photo is None:
         abort(404)
     visible_proposal(photo.proposal_id)
-    return storage.send_image(photo.sha256, thumb=thumb)
+    return photo.sha256
 
 
-@bp.route("/photos/<int:photo_id>")
-@login_required
-def photo(photo_id):
-    return _photo(photo_id, thumb=False)
-
-
-@bp.route("/photos/<int:photo_id>/thumb")
-@login_required
-def photo_thumb(photo_id):
-    return _photo(photo_id, thumb=True)
+photo_routes(bp, "/photos/<int:photo_id>", _photo)

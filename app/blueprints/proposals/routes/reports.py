@@ -3,7 +3,7 @@ settings: the rubric's weights and the department heads."""
 
 from datetime import date
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -28,8 +28,9 @@ def _committee_only():
         abort(403)
 
 
-def _month() -> date | None:
-    """The `month` argument (YYYY-MM), default this month; None when it is not a month."""
+def _month() -> date:
+    """The `month` argument (YYYY-MM), default this month; when it is not a month, the stats
+    page says so (400)."""
     raw = request.args.get("month", "")
     if not raw:
         return local_today().replace(day=1)
@@ -37,8 +38,13 @@ def _month() -> date | None:
         year, month = raw.split("-")
         chosen = date(int(year), int(month), 1)
     except ValueError:
-        return None
-    return chosen if 2000 <= chosen.year <= 2100 else None
+        chosen = None
+    if chosen is None or not 2000 <= chosen.year <= 2100:
+        page = render_template(
+            "proposals/stats.html", error=_("Choose a month such as 2026-11."), month=None
+        )
+        abort(make_response(page, 400))
+    return chosen
 
 
 @bp.route("/stats")
@@ -46,10 +52,6 @@ def _month() -> date | None:
 def stats():
     _committee_only()
     month = _month()
-    if month is None:
-        return render_template(
-            "proposals/stats.html", error=_("Choose a month such as 2026-11."), month=None
-        ), 400
     rows, total = statistics.month_report(month)
     series = statistics.trend(month)
     return page_or_fragment(
@@ -72,10 +74,6 @@ def stats():
 def stats_export():
     _committee_only()
     month = _month()
-    if month is None:
-        return render_template(
-            "proposals/stats.html", error=_("Choose a month such as 2026-11."), month=None
-        ), 400
     data = statistics_xlsx(month)
     response = current_app.response_class(data, mimetype=XLSX)
     name = f"proposals-{month:%Y-%m}.xlsx"

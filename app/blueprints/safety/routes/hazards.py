@@ -4,7 +4,7 @@ from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import form_status, submit
+from app.errors import act, form_status, submit
 from app.extensions import db
 from app.models.hazards import HazardAction, HazardStatus, Severity
 from app.models.safety import Patrol, PatrolAnswer
@@ -59,16 +59,17 @@ def new_hazard():
     if request.method == "GET":
         _prefill_from_patrol(form)
     data, photos = request.form.to_dict(), request.files.getlist("photos")
-    if form.validate_on_submit() and (
-        done := submit(
-            form, services.report_hazard, current_user, data, photos, refused_as_page=True
-        )
-    ):
-        db.session.commit()
-        hazard, _created = done.value
-        return redirect(url_for("safety.hazard", hazard_id=hazard.id), 303)
-    return page_or_partial(
-        "safety/hazards/new.html", "safety/hazards/_form.html", status=form_status(), form=form
+    return act(
+        form,
+        services.report_hazard,
+        current_user,
+        data,
+        photos,
+        refused_as_page=True,
+        back=lambda made: url_for("safety.hazard", hazard_id=made[0].id),  # (hazard, created)
+        again=lambda: page_or_partial(
+            "safety/hazards/new.html", "safety/hazards/_form.html", form_status(), form=form
+        ),
     )
 
 

@@ -1,13 +1,11 @@
 """Small helpers shared by the safety views."""
 
-from functools import wraps
-
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.blueprints.errors.handlers import error_response
+from app.errors import only_if
 from app.rendering import page_or_fragment
 
 from .. import bp, permissions
@@ -18,30 +16,12 @@ def page_or_partial(full: str, fragment: str, /, status: int = 200, **context):
     return page_or_fragment(full, fragment, **context), status
 
 
-def manager_required(view):
-    """Safety officers and admins: areas, checklists, plans, roster, dashboard."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not permissions.can_manage_network(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+# Safety officers and admins: areas, checklists, plans, roster, dashboard.
+manager_required = only_if(permissions.can_manage_network)
 
 
-def network_required(view):
-    """Inspectors, safety officers and admins."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not permissions.is_network(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+# Inspectors, safety officers and admins.
+network_required = only_if(permissions.is_network)
 
 
 def area_choices(areas) -> list[tuple[str, str]]:

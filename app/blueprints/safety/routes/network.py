@@ -1,12 +1,14 @@
 """The network's set-up pages: areas with checkpoints and QR codes, the roster, checklists."""
 
+from functools import partial
+
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.errors import form_status, submit
+from app.errors import act, form_status, submit
 from app.extensions import db
 from app.models import Department
 from app.models.safety import (
@@ -72,17 +74,16 @@ def edit_area(area_id):
 def _save_area(area):
     form = _area_form(area)
     data = request.form.to_dict() | {"active": "y" if form.active.data else ""}
-    if form.validate_on_submit() and (
-        done := submit(form, services.save_area, current_user, data, area)
-    ):
-        db.session.commit()
-        return redirect(url_for("safety.area", area_id=done.value.id), 303)
-    return page_or_partial(
-        "safety/areas/form.html",
-        "safety/areas/form.html",
-        status=form_status(),
-        form=form,
-        area=area,
+    return act(
+        form,
+        services.save_area,
+        current_user,
+        data,
+        area,
+        back=lambda saved: url_for("safety.area", area_id=saved.id),
+        again=lambda: page_or_partial(
+            "safety/areas/form.html", "safety/areas/form.html", form_status(), form=form, area=area
+        ),
     )
 
 
@@ -120,11 +121,12 @@ def new_checkpoint(area_id):
     area = db.get_or_404(Area, area_id)
     form = CheckpointForm()
     data = request.form.to_dict()
-    if form.validate_on_submit() and submit(
-        form, services.add_checkpoint, current_user, area, data
-    ):
-        db.session.commit()
-        return redirect(url_for("safety.area", area_id=area.id), 303)
+    back = url_for("safety.area", area_id=area.id)
+    again = partial(_checkpoint_again, area, form)
+    return act(form, services.add_checkpoint, current_user, area, data, back=back, again=again)
+
+
+def _checkpoint_again(area, form):
     return page_or_partial(
         "safety/areas/show.html",
         "safety/areas/show.html",
@@ -272,17 +274,13 @@ def checklists():
 @manager_required
 def new_checklist():
     form = ChecklistForm()
-    if form.validate_on_submit() and (
-        done := submit(form, services.create_checklist, current_user, request.form.to_dict())
-    ):
-        db.session.commit()
-        return redirect(url_for("safety.checklist", checklist_id=done.value.id), 303)
-    return page_or_partial(
-        "safety/checklists/form.html",
-        "safety/checklists/form.html",
-        status=form_status(),
-        form=form,
-        checklist=None,
+    return act(
+        form,
+        services.create_checklist,
+        current_user,
+        request.form.to_dict(),
+        back=lambda made: url_for("safety.checklist", checklist_id=made.id),
+        again=lambda: _checklist_form_page(form, None),
     )
 
 
@@ -320,6 +318,10 @@ def edit_checklist(checklist_id):
     ):
         db.session.commit()
         return redirect(url_for("safety.checklist", checklist_id=checklist.id), 303)
+    return _checklist_form_page(form, checklist)
+
+
+def _checklist_form_page(form, checklist):
     return page_or_partial(
         "safety/checklists/form.html",
         "safety/checklists/form.html",

@@ -1,12 +1,12 @@
 """Photos, served only to people who may see the record they belong to."""
 
 from flask import abort
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from app.errors import photo_routes
 from app.extensions import db
 from app.models.hazards import Hazard, HazardEvent, Photo, Violation
 from app.models.safety import Patrol, PatrolAnswer
-from app.storage import send_image
 
 from .. import bp, permissions
 
@@ -26,20 +26,11 @@ def may_see_photo(user, photo: Photo) -> bool:
     return False
 
 
-def _send(photo_id: int, thumb: bool):
+def _photo(photo_id: int) -> str:
     photo = db.session.get(Photo, photo_id)
     if photo is None or not may_see_photo(current_user, photo):
         abort(404)
-    return send_image(photo.sha256, thumb=thumb)
+    return photo.sha256
 
 
-@bp.route("/photos/<int:photo_id>")
-@login_required
-def photo(photo_id):
-    return _send(photo_id, thumb=False)
-
-
-@bp.route("/photos/<int:photo_id>/thumb")
-@login_required
-def photo_thumb(photo_id):
-    return _send(photo_id, thumb=True)
+photo_routes(bp, "/photos/<int:photo_id>", _photo)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app.errors import form_status, submit
+from app.errors import act, form_status, submit
 from app.extensions import db
 from app.models.hazards import Photo, Violation
 from app.models.proposals import Proposal
@@ -47,16 +47,17 @@ def new_violation():
         form.area_id.data = request.args.get("area_id", "")
         form.patrol_id.data = request.args.get("patrol_id", "")
     data, photos = request.form.to_dict(), request.files.getlist("photos")
-    if form.validate_on_submit() and (
-        done := submit(
-            form, services.report_violation, current_user, data, photos, refused_as_page=True
-        )
-    ):
-        db.session.commit()
-        violation, _created = done.value
-        return redirect(url_for("safety.violation", violation_id=violation.id), 303)
-    return page_or_partial(
-        "safety/violations/new.html", "safety/violations/new.html", form_status(), form=form
+    return act(
+        form,
+        services.report_violation,
+        current_user,
+        data,
+        photos,
+        refused_as_page=True,
+        back=lambda made: url_for("safety.violation", violation_id=made[0].id),  # (record, created)
+        again=lambda: page_or_partial(
+            "safety/violations/new.html", "safety/violations/new.html", form_status(), form=form
+        ),
     )
 
 

@@ -1,0 +1,57 @@
+"""Form pieces the features share: a list of checkboxes, an enum as choices, local date-time
+fields with their UTC conversion, and the window and threshold of a poll (a survey, a round
+of evaluations)."""
+
+from datetime import UTC
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField
+from wtforms.validators import InputRequired, NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.config import LOCAL_TZ
+
+WHEN = "%Y-%m-%dT%H:%M"
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def enum_choices(enum_cls, blank=None) -> list[tuple[str, str]]:
+    """An enum's (value, label) pairs; `blank`, when given, labels an empty first choice."""
+    options = [(m.value, m.label) for m in enum_cls]
+    return [("", blank), *options] if blank else options
+
+
+def when_field(label) -> DateTimeLocalField:
+    """A required local (Beijing) date and time."""
+    return DateTimeLocalField(
+        label, format=WHEN, validators=[InputRequired(_l("Enter a date and time."))]
+    )
+
+
+def utc(value):
+    """A local (Beijing) time from a form, in UTC."""
+    return value.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def local(value):
+    """A stored (UTC) time as the local time a form shows."""
+    return value.astimezone(LOCAL_TZ).replace(tzinfo=None)
+
+
+def at_least_field(label) -> IntegerField:
+    """How many answers a poll needs before it shows results (k, 3 to 10,000; 5 by default):
+    fewer could tell who answered what."""
+    return IntegerField(
+        label, default=5, validators=[InputRequired(_l("Enter a number.")), NumberRange(3, 10000)]
+    )
+
+
+class PollWindowFields:
+    """The window of a poll (a survey, an evaluation round): when it opens and closes."""
+
+    opens_at = when_field(_l("Opens"))
+    closes_at = when_field(_l("Closes"))
