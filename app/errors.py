@@ -25,8 +25,7 @@ Most POST routes are that line and nothing else, so it is written once, as `act`
                back=url_for("care.file", file_id=file.id), again=lambda: _show(file, 422))
 
 `done` is its last step on its own (commit, flash, 303), and `press` is a button that
-always goes back, its outcome said in a flash (revoke, remove). `photo_routes` serves a
-record's photo and thumbnail, refused (404) to whom may not see the record; `only_if(test)`
+always goes back, its outcome said in a flash (revoke, remove). `only_if(test)`
 lets into a route the logged-in people `test(user)` accepts, and answers others 403.
 """
 
@@ -163,28 +162,6 @@ def press(form, call: Callable, /, *args, back: str, message, invalid, **kwargs)
     else:
         flash(" ".join(result.messages), "error")
     return redirect(back, 303)
-
-
-def photo_routes(bp, rule: str, sha256_of: Callable[..., str | None]) -> None:
-    """Serve a photo at `rule` (endpoint `photo`) and its thumbnail at `rule + "/thumb"`
-    (`photo_thumb`), to people logged in. `sha256_of(id)` gets the id in `rule`, aborts 404
-    when the viewer may not see the record the photo belongs to, and gives its digest."""
-    from flask_login import login_required
-
-    from app.storage import send_image
-
-    def serving(thumb: bool):
-        @login_required
-        def view(**ids):
-            sha256 = sha256_of(*ids.values())
-            if not sha256:
-                abort(404)
-            return send_image(sha256, thumb=thumb)
-
-        return view
-
-    bp.add_url_rule(rule, "photo", serving(thumb=False))
-    bp.add_url_rule(rule + "/thumb", "photo_thumb", serving(thumb=True))
 
 
 def only_if(test: Callable[..., bool]):

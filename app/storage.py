@@ -27,6 +27,7 @@ import os
 import re
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -414,6 +415,26 @@ def send_image(sha256: str, *, thumb: bool = False, max_age: int = 86400):
     response.cache_control.public = False
     response.cache_control.private = True
     return response
+
+
+def photo_routes(bp, rule: str, sha256_of: Callable[..., str | None]) -> None:
+    """Serve a photo at `rule` (endpoint `photo`) and its thumbnail at `rule + "/thumb"`
+    (`photo_thumb`), to people logged in. `sha256_of(id)` gets the id in `rule`, aborts 404
+    when the viewer may not see the record the photo belongs to, and gives its digest."""
+    from flask_login import login_required
+
+    def serving(thumb: bool):
+        @login_required
+        def view(**ids):
+            sha256 = sha256_of(*ids.values())
+            if not sha256:
+                abort(404)
+            return send_image(sha256, thumb=thumb)
+
+        return view
+
+    bp.add_url_rule(rule, "photo", serving(thumb=False))
+    bp.add_url_rule(rule + "/thumb", "photo_thumb", serving(thumb=True))
 
 
 # --- documents ---------------------------------------------------------------------------

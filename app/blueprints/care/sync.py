@@ -9,8 +9,7 @@ situation, needs; photos come later through `PUT /sync/photos/<uuid>`.
 from flask import url_for
 from flask_babel import gettext as _
 
-from app.blueprints.sync.registry import HandlerResult, SyncInvalid
-from app.services.outbox import run_service
+from app.blueprints.sync.registry import HandlerResult, SyncInvalid, run_service
 
 from .services import attachments, campaigns, visits
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.blueprints.activities.queries import local_today
 from app.blueprints.notify.services import notify
 from app.extensions import db
 from app.jobs import path_for
@@ -16,6 +15,7 @@ from app.models import User
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityKind, ActivityStatus
 from app.models.gate import PostHolder, PostRequirement, Qualification, TeamLeader
+from app.services.inputs import local_today
 
 from .queries import EXPIRY_DAYS
 

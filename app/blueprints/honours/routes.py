@@ -7,9 +7,10 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.blueprints.errors.handlers import error_response
-from app.errors import form_status, photo_routes, submit
+from app.errors import form_status, submit
 from app.extensions import db
 from app.models.honours import Honour, HonourStatus, HonourTitle
+from app.storage import photo_routes
 
 from . import bp, services
 from .forms import DecisionForm, NominationForm

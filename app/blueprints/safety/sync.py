@@ -10,12 +10,11 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.blueprints.sync.registry import HandlerResult, SyncInvalid, resolve
+from app.blueprints.sync.registry import HandlerResult, SyncInvalid, resolve, run_service
 from app.extensions import db
 from app.guards import parse_id
 from app.models.hazards import Hazard, Photo
 from app.models.safety import PatrolAnswer
-from app.services.outbox import run_service
 
 from .services import (
     act_on_hazard,

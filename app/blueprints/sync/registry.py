@@ -18,9 +18,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.errors import ValidationFailed
+from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.features import KindHandler, registry
 from app.models import SyncPhoto, SyncRecord, SyncStatus
@@ -114,3 +115,14 @@ def photos_of(obj) -> list[SyncPhoto]:
             .order_by(SyncPhoto.position)
         )
     )
+
+
+def run_service(service, *args, **kwargs):
+    """Run a feature's service for a record; a refusal or a reused id is an invalid record
+    with the reason, which the phone keeps and shows."""
+    try:
+        return service(*args, **kwargs)
+    except Refused as refused:
+        raise SyncInvalid({"record": [refused.message]}) from None
+    except Conflict:
+        raise SyncInvalid({"id": [_("This id already belongs to another record.")]}) from None

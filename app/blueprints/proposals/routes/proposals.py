@@ -5,10 +5,11 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import form_status, photo_routes, submit
+from app.errors import form_status, submit
 from app.extensions import db
 from app.models.proposals import ProposalCategory, ProposalPhoto, ProposalStatus
 from app.rendering import page_or_fragment
+from app.storage import photo_routes
 
 from .. import bp, permissions, queries, services
 from ..forms import COAUTHOR_ROWS, ProposalForm

@@ -3,10 +3,10 @@
 from flask import abort
 from flask_login import current_user
 
-from app.errors import photo_routes
 from app.extensions import db
 from app.models.hazards import Hazard, HazardEvent, Photo, Violation
 from app.models.safety import Patrol, PatrolAnswer
+from app.storage import photo_routes
 
 from .. import bp, permissions
 
