@@ -2,7 +2,6 @@
 post(s), judged by the gate's own verdict (`queries.verdict`) as of the period's end (today
 for the current period, where it is the gate report's own count)."""
 
-from collections import defaultdict
 from datetime import timedelta
 
 from flask import url_for
@@ -12,36 +11,10 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import User
-from app.models.gate import PostHolder, Qualification
+from app.models.gate import PostHolder
 from app.scorecard import Row, days, department_ids, local_day
 
 from . import queries
-
-
-def _statuses_on(user_ids, day) -> dict:
-    """`queries.statuses` as it stood on `day`: qualifications issued by then, revoked only
-    when revoked by then."""
-    best = defaultdict(dict)
-    if not user_ids:
-        return best
-    rows = db.session.execute(
-        select(
-            Qualification.user_id,
-            Qualification.type_id,
-            Qualification.valid_until,
-            Qualification.revoked_at,
-            Qualification.revoke_reason,
-        ).where(Qualification.user_id.in_(list(user_ids)), Qualification.issued_on <= day)
-    )
-    for user_id, type_id, until, revoked_at, reason in rows:
-        have = best[user_id].get(type_id)
-        if revoked_at is not None and local_day(revoked_at) <= day:
-            if have is None:
-                best[user_id][type_id] = queries.TypeStatus(until, reason or "")
-            continue
-        if have is None or have.revoked is not None or queries._later(until, have.until):
-            best[user_id][type_id] = queries.TypeStatus(until)
-    return best
 
 
 def _past_report(ids, day) -> list[tuple[User, bool]]:
@@ -58,7 +31,7 @@ def _past_report(ids, day) -> list[tuple[User, bool]]:
         )
         if (h.since or local_day(h.created_at)) <= day
     ]
-    held = _statuses_on({h.user_id for h in holders}, day)
+    held = queries.statuses({h.user_id for h in holders}, on=day)
     allowed: dict[int, bool] = {}
     people = {}
     for h in holders:

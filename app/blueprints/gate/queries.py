@@ -30,7 +30,7 @@ from app.models.gate import (
     WorkerCode,
     WorkerPhoto,
 )
-from app.services.inputs import local_today
+from app.services.inputs import local_today, local_zone
 
 from .access import checked_departments
 
@@ -59,24 +59,27 @@ class TypeStatus:
     revoked: str | None = None  # the reason, when every qualification of the type is revoked
 
 
-def statuses(user_ids) -> dict[int, dict[int, TypeStatus]]:
-    """user id -> type id -> TypeStatus, for the types each person has any qualification of."""
+def statuses(user_ids, on: date | None = None) -> dict[int, dict[int, TypeStatus]]:
+    """user id -> type id -> TypeStatus, for the types each person has any qualification of;
+    `on` a past day: as it stood then (issued by then, revoked only when revoked by then)."""
     user_ids = list(user_ids)
     if not user_ids:
         return {}
-    rows = db.session.execute(
-        select(
-            Qualification.user_id,
-            Qualification.type_id,
-            Qualification.valid_until,
-            Qualification.revoked_at,
-            Qualification.revoke_reason,
-        ).where(Qualification.user_id.in_(user_ids))
-    )
+    query = select(
+        Qualification.user_id,
+        Qualification.type_id,
+        Qualification.valid_until,
+        Qualification.revoked_at,
+        Qualification.revoke_reason,
+    ).where(Qualification.user_id.in_(user_ids))
+    if on is not None:
+        query = query.where(Qualification.issued_on <= on)
     best: dict[int, dict[int, TypeStatus]] = defaultdict(dict)
-    for user_id, type_id, until, revoked_at, reason in rows:
+    for user_id, type_id, until, revoked_at, reason in db.session.execute(query):
         have = best[user_id].get(type_id)
-        if revoked_at is not None:
+        if revoked_at is not None and (
+            on is None or revoked_at.astimezone(local_zone()).date() <= on
+        ):
             if have is None:
                 best[user_id][type_id] = TypeStatus(until, reason or "")
             continue
