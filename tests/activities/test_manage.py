@@ -1,5 +1,7 @@
+import hashlib
 import io
 from datetime import timedelta
+from pathlib import Path
 
 from openpyxl import load_workbook
 from PIL import Image
@@ -55,6 +57,22 @@ def test_organizer_publishes_a_training_with_audience_and_cover(client, auth):
         assert cover_response.mimetype == "image/jpeg"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "安全生产培训" in page and "动力车间" in page
+
+
+def test_a_cover_saved_before_the_one_store_still_shows(app, client, auth):
+    """Covers were once written flat into the upload folder (`<sha256>.jpg`); the store keeps
+    them under `ab/<sha256>.jpg`. Such a cover still shows, and moves into place."""
+    jpeg = io.BytesIO()
+    Image.new("RGB", (40, 20), "blue").save(jpeg, "JPEG")
+    name = hashlib.sha256(jpeg.getvalue()).hexdigest() + ".jpg"
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(jpeg.getvalue())
+    activity = make_activity(ActivityKind.TRAINING, title="老封面", cover_image=name)
+    auth.login(make_user())
+    with client.get(f"/activities/{activity.id}/cover") as response:
+        assert response.status_code == 200 and response.get_data() == jpeg.getvalue()
+    assert (folder / name[:2] / name).is_file() and not (folder / name).exists()
 
 
 def test_form_says_what_is_wrong(client, auth):
