@@ -292,6 +292,14 @@ def test_no_template_runs_inline_script():
     assert found == []
 
 
+def test_no_template_carries_a_style_element():
+    """The CSP takes stylesheets from files only (`style-src 'self'`): a <style> element in a
+    page is dropped by the browser, and what it laid out shows unstyled (the congress ballot's
+    radio rows did)."""
+    found = [t.name for t in APP.rglob("*.html") if re.search(r"<style\b", t.read_text("utf-8"))]
+    assert found == []
+
+
 # --- 12 (also in tests/test_auth.py): weak passwords in every way an account is made -------
 
 

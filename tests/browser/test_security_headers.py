@@ -23,6 +23,12 @@ PAGES = {
         "/admin/audit",
         "/notifications/",
         "/notifications/settings",
+        "/congress/evaluations/new",
+        "/surveys/new",
+        "/gate/types",
+        "/library/",
+        "/care/",
+        "/reports/",
     ],
     "officer": [
         "/safety/",
