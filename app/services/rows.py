@@ -22,6 +22,16 @@ def one_or_add(model, **keys):
     return row
 
 
+def saved_into(model, row):
+    """(row, created): the row a form saves into, `row` itself, or a new `model` row added
+    to the session when there is none yet (a form that both adds and changes)."""
+    if row is not None:
+        return row, False
+    row = model()
+    db.session.add(row)
+    return row, True
+
+
 def made_before(model, client_id: str | None, owner: str, user):
     """The row an earlier send of this outbox record made (a retry: the phone did not hear
     the answer), or None. A row that someone else made with this id is a `Conflict`: ids are
