@@ -1,7 +1,7 @@
 """Small row-level steps the services share: the next number of a series, find-or-add, the
-row an outbox record already made."""
+row an outbox record already made, a lock on one row."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.errors import Conflict
 from app.extensions import db
@@ -22,6 +22,16 @@ def one_or_add(model, **keys):
     return row
 
 
+def saved_into(model, row):
+    """(row, created): the row a form saves into, `row` itself, or a new `model` row added
+    to the session when there is none yet (a form that both adds and changes)."""
+    if row is not None:
+        return row, False
+    row = model()
+    db.session.add(row)
+    return row, True
+
+
 def made_before(model, client_id: str | None, owner: str, user):
     """The row an earlier send of this outbox record made (a retry: the phone did not hear
     the answer), or None. A row that someone else made with this id is a `Conflict`: ids are
@@ -34,3 +44,17 @@ def made_before(model, client_id: str | None, owner: str, user):
     if found is not None and getattr(found, owner) != user.id:
         raise Conflict(client_id)
     return found
+
+
+def lock_row(model, row_id: int) -> None:
+    """Serialise the writers of one row until the transaction ends: `SELECT … FOR UPDATE` on
+    PostgreSQL; on SQLite a no-op UPDATE, which takes the database's write lock at once."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(model.id).where(model.id == row_id).with_for_update()).first()
+    else:
+        db.session.execute(
+            update(model)
+            .where(model.id == row_id)
+            .values(id=model.id)
+            .execution_options(synchronize_session=False)
+        )

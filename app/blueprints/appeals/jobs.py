@@ -3,9 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from app.blueprints.notify.services import notify
 from app.extensions import db
-from app.jobs import path_for
+from app.jobs import path_for, remind_daily
 from app.models.appeals import Appeal, AppealStatus
 
 from . import access
@@ -23,15 +22,15 @@ def alert_overdue(today=None) -> int:
             or_(Appeal.overdue_alerted_on.is_(None), Appeal.overdue_alerted_on < today),
         )
     ).all()
-    if overdue:
-        notify(
-            access.chairman_ids(),
-            "notices.appeals_overdue",
-            _l("%(n)d members' appeals not acknowledged in time", n=len(overdue)),
-            _l("They wait past their target date. See that the rights officer answers."),
-            path_for("appeals.index", tab="overdue"),
-        )
-        for appeal in overdue:
-            appeal.overdue_alerted_on = today
+    remind_daily(
+        overdue,
+        access.chairman_ids() if overdue else [],
+        "notices.appeals_overdue",
+        _l("%(n)d members' appeals not acknowledged in time", n=len(overdue)),
+        _l("They wait past their target date. See that the rights officer answers."),
+        path_for("appeals.index", tab="overdue"),
+        mark="overdue_alerted_on",
+        day=today,
+    )
     db.session.flush()  # the job runner commits
     return len(overdue)

@@ -7,9 +7,8 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from app.blueprints.notify.services import notify
 from app.extensions import db
-from app.jobs import path_for
+from app.jobs import path_for, remind_daily
 from app.models.care import AidRequest, AidStatus, CareFile, FileStatus
 
 from . import parse
@@ -26,16 +25,16 @@ def remind(today=None) -> dict[str, int]:
         )
     ).all()
     officers = officer_ids()
-    if files and officers:
-        notify(
-            officers,
-            "system.care_reviews",
-            _l("%(n)d care files are overdue for their yearly review", n=len(files)),
-            _l("Review them: continue, change the level, or close as out of hardship."),
-            path_for("care.files", due="1"),
-        )
-        for file in files:
-            file.reminded_on = today
+    remind_daily(
+        files,
+        officers,
+        "system.care_reviews",
+        _l("%(n)d care files are overdue for their yearly review", n=len(files)),
+        _l("Review them: continue, change the level, or close as out of hardship."),
+        path_for("care.files", due="1"),
+        mark="reminded_on",
+        day=today,
+    )
     late = db.session.scalars(
         select(AidRequest.id).where(
             AidRequest.status != AidStatus.CLOSED,
@@ -43,12 +42,12 @@ def remind(today=None) -> dict[str, int]:
             AidRequest.respond_by < datetime.now(UTC),
         )
     ).all()
-    if late and officers:
-        notify(
-            officers,
-            "system.care_aid_overdue",
-            _l("%(n)d mutual-aid requests wait past their target time", n=len(late)),
-            _l("Acknowledge them today."),
-            path_for("care.aid_requests"),
-        )
+    remind_daily(
+        late,
+        officers,
+        "system.care_aid_overdue",
+        _l("%(n)d mutual-aid requests wait past their target time", n=len(late)),
+        _l("Acknowledge them today."),
+        path_for("care.aid_requests"),  # daily until acknowledged: no mark
+    )
     return {"reviews_overdue": len(files), "aid_overdue": len(late)}

@@ -18,8 +18,17 @@ from .services.common import day_start, local_zone
 BATCH = 1000
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return day_start(start), day_start(end + timedelta(days=1))
+def _made_between(model, column, start: date, end: date, *options):
+    """The rows of `model` whose `column` falls on the days `start` to `end` (both included,
+    local days), in number order, read from the database a batch at a time."""
+    query = (
+        select(model)
+        .where(column >= day_start(start), column < day_start(end + timedelta(days=1)))
+        .options(*options)
+        .order_by(model.id)
+        .execution_options(yield_per=BATCH)
+    )
+    return db.session.scalars(query)
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -39,17 +48,14 @@ def _workbook(title: str, header: list[str], rows) -> bytes:
 
 
 def hazards_xlsx(start: date, end: date) -> bytes:
-    low, high = _bounds(start, end)
-    query = (
-        select(Hazard)
-        .where(Hazard.created_at >= low, Hazard.created_at < high)
-        .options(
-            joinedload(Hazard.area).joinedload(Area.department),
-            joinedload(Hazard.reporter),
-            joinedload(Hazard.assignee),
-        )
-        .order_by(Hazard.id)
-        .execution_options(yield_per=BATCH)
+    hazards = _made_between(
+        Hazard,
+        Hazard.created_at,
+        start,
+        end,
+        joinedload(Hazard.area).joinedload(Area.department),
+        joinedload(Hazard.reporter),
+        joinedload(Hazard.assignee),
     )
     header = [
         _("No."),
@@ -82,19 +88,19 @@ def hazards_xlsx(start: date, end: date) -> bytes:
             _local(h.closed_at),
             h.description,
         ]
-        for h in db.session.scalars(query)
+        for h in hazards
     )
     return _workbook(_("Hazards"), header, rows)
 
 
 def patrols_xlsx(start: date, end: date) -> bytes:
-    low, high = _bounds(start, end)
-    query = (
-        select(Patrol)
-        .where(Patrol.started_at >= low, Patrol.started_at < high)
-        .options(joinedload(Patrol.area).joinedload(Area.department), joinedload(Patrol.inspector))
-        .order_by(Patrol.id)
-        .execution_options(yield_per=BATCH)
+    patrols = _made_between(
+        Patrol,
+        Patrol.started_at,
+        start,
+        end,
+        joinedload(Patrol.area).joinedload(Area.department),
+        joinedload(Patrol.inspector),
     )
     header = [
         _("No."),
@@ -117,6 +123,6 @@ def patrols_xlsx(start: date, end: date) -> bytes:
             _local(p.finished_at),
             p.note,
         ]
-        for p in db.session.scalars(query)
+        for p in patrols
     )
     return _workbook(_("Patrols"), header, rows)

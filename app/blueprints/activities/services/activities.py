@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.activities.queries import confirmed_count, in_audience, my_participation
@@ -32,6 +32,7 @@ from app.models.activities import (
     ParticipationStatus,
 )
 from app.services import audit
+from app.services.rows import lock_row
 
 CONFIRMED = ParticipationStatus.CONFIRMED
 WAITLISTED = ParticipationStatus.WAITLISTED
@@ -321,15 +322,7 @@ def cancel_sign_up(user: User, activity: Activity) -> Participation:
 
 def _lock_activity(activity_id: int) -> None:
     """Serialise the writers of one activity's places until the transaction ends."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(Activity.id).where(Activity.id == activity_id).with_for_update())
-    else:
-        db.session.execute(
-            update(Activity)
-            .where(Activity.id == activity_id)
-            .values(capacity=Activity.capacity)
-            .execution_options(synchronize_session=False)
-        )
+    lock_row(Activity, activity_id)
 
 
 def _fill_places(activity: Activity) -> list[Participation]:

@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.blueprints.congress.access import MANAGERS, delegate_of, in_departments, is_manager
-from app.blueprints.congress.services.common import lock_row
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.guards import clean_text
@@ -38,6 +37,7 @@ from app.models.congress import (
     Overall,
 )
 from app.services import audit
+from app.services.rows import lock_row
 from app.services.unlinkable import Store
 
 DEFAULT_DIMENSIONS = ("政治素质", "工作能力与实绩", "民主作风", "廉洁自律")

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Department, User
 from app.models.gate import Post, PostHolder, PostRequirement, QualificationType, TeamLeader
 from app.services import audit
+from app.services.rows import saved_into
 
 from ..access import is_officer
 
@@ -46,10 +47,7 @@ def save_post(user, data: dict, post: Post | None = None) -> Post:
             errors["name"] = [_("This department already has a post of this name.")]
     if errors:
         raise ValidationFailed(errors)
-    created = post is None
-    if created:
-        post = Post()
-        db.session.add(post)
+    post, created = saved_into(Post, post)
     post.name = name
     post.department_id = department.id
     post.department = department

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models.gate import Qualification, QualificationSource, QualificationType
 from app.services import audit
 from app.services.inputs import local_today
+from app.services.rows import saved_into
 
 from .common import revoke
 
@@ -75,10 +76,7 @@ def save_type(user, data: dict, qtype: QualificationType | None = None) -> Quali
         ]
     if errors:
         raise ValidationFailed(errors)
-    created = qtype is None
-    if created:
-        qtype = QualificationType()
-        db.session.add(qtype)
+    qtype, created = saved_into(QualificationType, qtype)
     qtype.name = name
     qtype.is_safety = bool(data.get("is_safety"))
     qtype.validity_months = months

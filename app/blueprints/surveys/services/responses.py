@@ -15,7 +15,6 @@ Everything is checked before anything is written.
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
 
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
@@ -28,6 +27,7 @@ from app.models.surveys import (
     SurveyRespondent,
     SurveyResponse,
 )
+from app.services.rows import lock_row
 from app.services.unlinkable import Store
 
 from ..access import in_audience
@@ -120,19 +120,11 @@ def _rows(survey: Survey, answers: dict) -> list[tuple]:
     return rows
 
 
-def _lock(survey_id: int) -> None:
-    """Serialise answers to one survey (`FOR UPDATE` on PostgreSQL, the write lock on SQLite)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(Survey.id).where(Survey.id == survey_id).with_for_update())
-    else:
-        db.session.execute(update(Survey).where(Survey.id == survey_id).values(id=Survey.id))
-
-
 def respond(user, survey: Survey, answers: dict) -> Survey:
     """Record one person's response; refused when the survey is not open, the person is not
     asked or has answered already, or an answer is wrong. Flushes; the caller commits."""
     rows = _rows(survey, answers)
-    _lock(survey.id)
+    lock_row(Survey, survey.id)  # answers to one survey, one at a time
     if not is_open(survey):
         if is_closed(survey):
             raise Refused(_("This survey has closed; no more answers are taken."))
