@@ -11,6 +11,7 @@ from .. import bp, parse, queries
 from ..access import officers_only, readers_only
 from ..forms import CampaignForm, RecipientsForm, SignoffForm, options
 from ..services import campaigns as service
+from .common import form_on
 
 
 @bp.route("/campaigns")
@@ -65,15 +66,10 @@ def campaign(campaign_id):
 
 
 def _form_on_campaign(campaign_id, call, *args):
-    """The campaign page's form (recipients): back to the page when the service did it; else the
-    page again with the form's errors."""
-    campaign, form = db.get_or_404(Campaign, campaign_id), RecipientsForm()
+    """The campaign page's form (recipients)."""
+    campaign = db.get_or_404(Campaign, campaign_id)
     back = url_for("care.campaign", campaign_id=campaign.id)
-
-    def again():
-        return _campaign_page(db.get_or_404(Campaign, campaign_id), form, 422)
-
-    return act(form, call, current_user, campaign, *args, back=back, again=again)
+    return form_on(campaign, RecipientsForm(), call, *args, back=back, page=_campaign_page)
 
 
 @bp.route("/campaigns/<int:campaign_id>/recipients", methods=["POST"])
