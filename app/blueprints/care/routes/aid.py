@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.errors import form_status, submit
+from app.errors import form_on, form_status, submit
 from app.extensions import db
 from app.models.care import AidAction, AidRequest, CareFile, FileStatus
 
@@ -15,7 +15,6 @@ from ..access import officers_only, readers_only
 from ..forms import AidActionForm, AidForm, options
 from ..services import aid as service
 from ..services.common import can_read
-from .common import form_on
 
 
 @bp.route("/aid/new", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.errors import act, form_status, submit
+from app.errors import act, form_on, form_status, submit
 from app.extensions import db
 from app.models.care import Campaign, CampaignRecipient
 
@@ -11,7 +11,6 @@ from .. import bp, parse, queries
 from ..access import officers_only, readers_only
 from ..forms import CampaignForm, RecipientsForm, SignoffForm, options
 from ..services import campaigns as service
-from .common import form_on
 
 
 @bp.route("/campaigns")

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.errors.handlers import error_response
-from app.errors import act, form_status, submit
+from app.errors import act, form_on, form_status, submit
 from app.extensions import db
 from app.models.care import CareFile, CareVisit, PlanTarget, VisitPlan
 
@@ -13,7 +13,7 @@ from .. import bp, parse, queries
 from ..access import officers_only, readers_only
 from ..forms import PlanForm, TargetForm, VisitForm, options
 from ..services import visits as service
-from .common import file_page, form_on
+from .common import file_page
 
 
 @bp.route("/plans")

@@ -12,7 +12,7 @@ from app.models.safety import Patrol, PatrolAnswer
 from .. import bp, permissions, queries, services
 from ..forms import AssignForm, HazardForm, NoteForm
 from ..services.common import local_today
-from .helpers import offer_areas, page_or_partial, report_form
+from .helpers import page_or_partial, report_form
 
 
 @bp.route("/hazards")
@@ -55,7 +55,6 @@ def my_hazards():
 @login_required
 def new_hazard():
     form = HazardForm()
-    offer_areas(form)
     if request.method == "GET":
         _prefill_from_patrol(form)
     return report_form(

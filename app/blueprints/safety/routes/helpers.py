@@ -33,8 +33,10 @@ def offer_areas(form) -> None:
 
 def report_form(form, report, template: str, fragment: str, show):
     """The form that reports what someone saw on the ground, with photos (a hazard, a
-    violation): `report(user, data, photos)` gives (record, created) and the answer is 303 to
-    `show(record)`; else the form again. A refusal (who may report) is an error page."""
+    violation), in an area it offers: `report(user, data, photos)` gives (record, created)
+    and the answer is 303 to `show(record)`; else the form again. A refusal (who may report)
+    is an error page."""
+    offer_areas(form)
     data, photos = request.form.to_dict(), request.files.getlist("photos")
     return act(
         form,

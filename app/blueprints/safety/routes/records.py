@@ -5,14 +5,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app.errors import act
+from app.errors import form_on
 from app.extensions import db
 from app.models.hazards import Photo, Violation
 from app.models.proposals import Proposal
 
 from .. import bp, permissions, queries, services
 from ..forms import FollowUpForm, ViolationForm
-from .helpers import network_required, offer_areas, page_or_partial, report_form
+from .helpers import network_required, page_or_partial, report_form
 
 PER_PAGE = 20
 
@@ -41,7 +41,6 @@ def violations():
 @network_required
 def new_violation():
     form = ViolationForm()
-    offer_areas(form)
     if request.method == "GET":
         form.area_id.data = request.args.get("area_id", "")
         form.patrol_id.data = request.args.get("patrol_id", "")
@@ -79,16 +78,14 @@ def violation(violation_id):
 @network_required
 def violation_follow_up(violation_id):
     violation = db.get_or_404(Violation, violation_id)
-    form = FollowUpForm()
-    return act(
-        form,
-        services.follow_up_violation,
-        current_user,
+    return form_on(
         violation,
+        FollowUpForm(),
+        services.follow_up_violation,
         request.form.to_dict(),
-        refused_as_page=True,
         back=url_for("safety.violation", violation_id=violation.id),
-        again=lambda: _violation_page(violation, form, 422),
+        page=_violation_page,
+        refused_as_page=True,
     )
 
 
