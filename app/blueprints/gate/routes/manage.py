@@ -60,17 +60,15 @@ def checks():
 
 
 @bp.route("/types")
-@login_required
+@officers_only
 def types():
-    officers_only()
     return render_template("gate/types.html", types=queries.types())
 
 
 @bp.route("/types/new", methods=["GET", "POST"])
 @bp.route("/types/<int:type_id>", methods=["GET", "POST"])
-@login_required
+@officers_only
 def edit_type(type_id=None):
-    officers_only()
     qtype = db.get_or_404(QualificationType, type_id) if type_id is not None else None
     form = TypeForm(obj=qtype)
     return act(
@@ -92,9 +90,8 @@ def edit_type(type_id=None):
 
 
 @bp.route("/posts")
-@login_required
+@officers_only
 def posts():
-    officers_only()
     rows = db.session.scalars(queries.posts_query(active_only=False)).unique().all()
     return render_template("gate/posts.html", posts=rows)
 
@@ -118,9 +115,8 @@ def _save_post(form, all_departments, post):
 
 @bp.route("/posts/new", methods=["GET", "POST"])
 @bp.route("/posts/<int:post_id>", methods=["GET", "POST"])
-@login_required
+@officers_only
 def edit_post(post_id=None):
-    officers_only()
     post = db.get_or_404(Post, post_id) if post_id is not None else None
     form = PostForm(obj=post)
     all_departments = departments()
@@ -156,9 +152,8 @@ def _filled_post_form(post):
 
 
 @bp.route("/posts/<int:post_id>/holders", methods=["POST"])
-@login_required
+@officers_only
 def add_holder(post_id):
-    officers_only()
     post = db.get_or_404(Post, post_id)
     holder_form = HolderForm()
     return act(
@@ -174,9 +169,8 @@ def add_holder(post_id):
 
 
 @bp.route("/holders/<int:holder_id>/remove", methods=["POST"])
-@login_required
+@officers_only
 def remove_holder(holder_id):
-    officers_only()
     holder = db.get_or_404(PostHolder, holder_id)
     post_id = holder.post_id
     services.remove_holder(current_user, holder)  # CSRFProtect checked the form
@@ -187,9 +181,8 @@ def remove_holder(holder_id):
 
 
 @bp.route("/leaders", methods=["GET", "POST"])
-@login_required
+@officers_only
 def leaders():
-    officers_only()
     all_departments = departments()
     form = LeaderForm()
     form.department.choices = [(d.id, d.full_name) for d in all_departments]
@@ -216,9 +209,8 @@ def _leaders_page(form):
 
 
 @bp.route("/leaders/<int:department_id>/<int:user_id>/remove", methods=["POST"])
-@login_required
+@officers_only
 def remove_leader(department_id, user_id):
-    officers_only()
     leader = db.get_or_404(TeamLeader, (department_id, user_id))
     services.remove_leader(current_user, leader)
     return done(_("Team leader removed."), url_for("gate.leaders"))

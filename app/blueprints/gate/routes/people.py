@@ -18,9 +18,8 @@ from ._common import officers_only
 
 
 @bp.route("/find")
-@login_required
+@officers_only
 def find():
-    officers_only()
     employee_no = (request.args.get("employee_no") or "").strip()[:32]
     person = User.by_employee_no(employee_no) if employee_no else None
     if person is None:
@@ -55,9 +54,8 @@ def _worker_page(person, certificate_form=None, status=200):
 
 
 @bp.route("/workers/<int:user_id>")
-@login_required
+@officers_only
 def worker(user_id):
-    officers_only()
     return _worker_page(db.get_or_404(User, user_id))
 
 
@@ -74,9 +72,8 @@ def _record(form, person):
 
 
 @bp.route("/workers/<int:user_id>/certificates", methods=["POST"])
-@login_required
+@officers_only
 def add_certificate(user_id):
-    officers_only()
     person = db.get_or_404(User, user_id)
     form = _certificate_form()
     return act(
@@ -108,17 +105,15 @@ def _revoke(call, record, message):
 
 
 @bp.route("/qualifications/<int:qualification_id>/revoke", methods=["POST"])
-@login_required
+@officers_only
 def revoke_qualification(qualification_id):
-    officers_only()
     qualification = db.get_or_404(Qualification, qualification_id)
     return _revoke(services.revoke_qualification, qualification, _("Qualification revoked."))
 
 
 @bp.route("/codes/<int:code_id>/revoke", methods=["POST"])
-@login_required
+@officers_only
 def revoke_code(code_id):
-    officers_only()
     return _revoke(services.revoke_code, db.get_or_404(WorkerCode, code_id), _("Code revoked."))
 
 
@@ -130,9 +125,8 @@ def _store_photo(form, person):
 
 
 @bp.route("/workers/<int:user_id>/photo", methods=["POST"])
-@login_required
+@officers_only
 def upload_photo(user_id):
-    officers_only()
     person = db.get_or_404(User, user_id)
     form = PhotoForm()
     return press(
