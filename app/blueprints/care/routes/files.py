@@ -4,7 +4,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import act, form_status, submit
+from app.errors import act, form_on, form_status, submit
 from app.extensions import db
 from app.models.care import CareFile, CareProposal, ProposalStatus
 from app.rendering import page_or_fragment
@@ -216,23 +216,22 @@ def proposals():
 @officers_only
 def decline_proposal(proposal_id):
     proposal = db.get_or_404(CareProposal, proposal_id)
-    form = DeclineForm()
-    return act(
-        form,
-        service.decline_proposal,
-        current_user,
+    return form_on(
         proposal,
+        DeclineForm(),
+        service.decline_proposal,
         request.form.to_dict(),
         back=url_for("care.proposals"),
-        again=lambda: _declined_again(form, proposal_id),
+        page=_declined_again,
     )
 
 
-def _declined_again(form, proposal_id):
+def _declined_again(proposal, form, status):
+    """The proposals again, with the one that could not be declined and why."""
     rows = db.session.scalars(db.select(CareProposal).order_by(CareProposal.id.desc())).all()
     return render_template(
-        "care/proposals/index.html", proposals=rows, form=form, failed_id=proposal_id
-    ), 422
+        "care/proposals/index.html", proposals=rows, form=form, failed_id=proposal.id
+    ), status
 
 
 @bp.route("/proposals/new", methods=["GET", "POST"])

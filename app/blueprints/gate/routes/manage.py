@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.errors import act, done, form_status
+from app.errors import act, done, form_on, form_status
 from app.extensions import db
 from app.models.gate import Post, PostHolder, QualificationType, TeamLeader
 from app.rendering import page_or_fragment
@@ -156,16 +156,19 @@ def _filled_post_form(post):
 def add_holder(post_id):
     post = db.get_or_404(Post, post_id)
     holder_form = HolderForm()
-    return act(
+    return form_on(
+        post,
         holder_form,
         services.add_holder,
-        current_user,
-        post,
         holder_form.employee_no.data,
         back=url_for("gate.edit_post", post_id=post.id),
-        again=lambda: _post_page(_filled_post_form(post), post, holder_form, 422),
+        page=_holder_again,
         message=_("Holder added."),
     )
+
+
+def _holder_again(post, holder_form, status):
+    return _post_page(_filled_post_form(post), post, holder_form, status)
 
 
 @bp.route("/holders/<int:holder_id>/remove", methods=["POST"])

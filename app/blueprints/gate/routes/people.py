@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import ValidationFailed, act, form_status, press
+from app.errors import ValidationFailed, form_on, press
 from app.extensions import db
 from app.models import User
 from app.models.gate import Qualification, QualificationType, WorkerCode
@@ -59,7 +59,7 @@ def worker(user_id):
     return _worker_page(db.get_or_404(User, user_id))
 
 
-def _record(form, person):
+def _record(user, person, form):
     stored = save_upload(form.photo.data, "photo")
     data = {
         "type": db.session.get(QualificationType, form.type.data),
@@ -68,7 +68,7 @@ def _record(form, person):
         "issued_on": form.issued_on.data,
         "valid_until": form.valid_until.data,
     }
-    return services.record_certificate(current_user, person, data, stored.name if stored else None)
+    return services.record_certificate(user, person, data, stored.name if stored else None)
 
 
 @bp.route("/workers/<int:user_id>/certificates", methods=["POST"])
@@ -76,13 +76,13 @@ def _record(form, person):
 def add_certificate(user_id):
     person = db.get_or_404(User, user_id)
     form = _certificate_form()
-    return act(
+    return form_on(
+        person,
         form,
         _record,
         form,
-        person,
         back=url_for("gate.worker", user_id=person.id),
-        again=lambda: _worker_page(person, form, form_status()),
+        page=_worker_page,
         message=_("Certificate recorded."),
     )
 
