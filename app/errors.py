@@ -24,6 +24,7 @@ Most POST routes are that line and nothing else, so it is written once, as `act`
     return act(form, services.add_member, user, file, data,
                back=url_for("care.file", file_id=file.id), again=lambda: _show(file, 422))
 
+`form_on` is `act` for a form on a record's page, shown again by `page(record, form, 422)`.
 `done` is its last step on its own (commit, flash, 303), and `press` is a button that
 always goes back, its outcome said in a flash (revoke, remove). `only_if(test)`
 lets into a route the logged-in people `test(user)` accepts, and answers others 403.
@@ -146,6 +147,18 @@ def act(
     if form.validate_on_submit() and (result := submit(form, call, *args, **kwargs)):
         return done(message, back(result.value) if callable(back) else back)
     return again() if again is not None else redirect(back, 303)
+
+
+def form_on(record, form, call: Callable, /, *args, back: str, page: Callable, **kwargs):
+    """A form on a record's page (a plan's targets, a violation's follow-up): `act` with
+    `call(user, record, *args)`; back to the page when it did it, else the page again,
+    `page(record, form, 422)`, with the form's errors."""
+    from flask_login import current_user
+
+    def again():
+        return page(record, form, 422)
+
+    return act(form, call, current_user, record, *args, back=back, again=again, **kwargs)
 
 
 def press(form, call: Callable, /, *args, back: str, message, invalid, **kwargs):

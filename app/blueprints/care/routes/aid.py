@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.errors import act, form_status, submit
+from app.errors import form_on, form_status, submit
 from app.extensions import db
 from app.models.care import AidAction, AidRequest, CareFile, FileStatus
 
@@ -93,14 +93,6 @@ def aid_requests():
 @officers_only
 def act_on_aid(request_id, action):
     aid = _visible(request_id)
-    form = AidActionForm()
-    return act(
-        form,
-        service.act_on_aid,
-        current_user,
-        aid,
-        action,
-        request.form.to_dict(),
-        back=url_for("care.aid_request", request_id=aid.id),
-        again=lambda: _page(_visible(request_id), form, 422),
-    )
+    back = url_for("care.aid_request", request_id=aid.id)
+    data = request.form.to_dict()
+    return form_on(aid, AidActionForm(), service.act_on_aid, action, data, back=back, page=_page)

@@ -3,7 +3,7 @@
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.errors import act, form_status, submit
+from app.errors import act, form_on, form_status, submit
 from app.extensions import db
 from app.models.care import Campaign, CampaignRecipient
 
@@ -65,15 +65,10 @@ def campaign(campaign_id):
 
 
 def _form_on_campaign(campaign_id, call, *args):
-    """The campaign page's form (recipients): back to the page when the service did it; else the
-    page again with the form's errors."""
-    campaign, form = db.get_or_404(Campaign, campaign_id), RecipientsForm()
+    """The campaign page's form (recipients)."""
+    campaign = db.get_or_404(Campaign, campaign_id)
     back = url_for("care.campaign", campaign_id=campaign.id)
-
-    def again():
-        return _campaign_page(db.get_or_404(Campaign, campaign_id), form, 422)
-
-    return act(form, call, current_user, campaign, *args, back=back, again=again)
+    return form_on(campaign, RecipientsForm(), call, *args, back=back, page=_campaign_page)
 
 
 @bp.route("/campaigns/<int:campaign_id>/recipients", methods=["POST"])

@@ -4,7 +4,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import act, form_status, submit
+from app.errors import act, form_on, form_status, submit
 from app.extensions import db
 from app.models.care import CareFile, CareProposal, ProposalStatus
 from app.rendering import page_or_fragment
@@ -23,6 +23,7 @@ from ..forms import (
     SupportForm,
 )
 from ..services import files as service
+from .common import file_page
 
 
 def _file(file_id: int) -> CareFile:
@@ -94,17 +95,16 @@ def _show(file: CareFile, status=200, **forms):
     forms.setdefault("member_form", MemberForm(formdata=None))
     forms.setdefault("support_form", SupportForm(formdata=None, given_on=today.isoformat()))
     forms.setdefault("attachment_form", AttachmentForm(formdata=None))
-    service.audit_read(current_user, file)
-    body = render_template(
+    return file_page(
+        file,
+        "file",
         "care/files/show.html",
-        file=file,
+        status,
         attachments=queries.file_attachments(file.id),
         visits=queries.file_visits(file.id),
         today=today,
         **forms,
     )
-    db.session.commit()  # the audit entry; after rendering, which a commit would expire
-    return body, status
 
 
 @bp.route("/files/<int:file_id>")
@@ -120,29 +120,44 @@ def edit_file(file_id):
     form = FileEditForm(obj=file if request.method == "GET" else None)
     if request.method == "GET":
         form.level.data, form.cause.data = file.level.value, file.cause.value
-    if form.validate_on_submit() and submit(
-        form, service.update_file, current_user, file, request.form.to_dict()
-    ):
-        db.session.commit()
-        return redirect(url_for("care.file", file_id=file.id), 303)
-    file = _file(file_id)
-    service.audit_read(current_user, file, "edit")
-    body = render_template("care/files/edit.html", form=form, file=file)
-    db.session.commit()
-    return body, form_status(form)
+    return _file_form(file, form, service.update_file, "care/files/edit.html", "edit")
 
 
-def _form_on_file(file_id, name, form, call, *args, anchor):
+def _file_form(file, form, call, template, what, anchor=None):
+    """A form about a file on a page of its own (edit, review): back to the file when the
+    service did it; else the page again, with the form's errors."""
+    file_id = file.id
+    return act(
+        form,
+        call,
+        current_user,
+        file,
+        request.form.to_dict(),
+        back=url_for("care.file", file_id=file_id, _anchor=anchor),
+        again=lambda: file_page(_file(file_id), what, template, form_status(form), form=form),
+    )
+
+
+# The file page's sections that have a form: its name on the page, and its kind.
+_SECTIONS = {
+    "household": ("member_form", MemberForm),
+    "support": ("support_form", SupportForm),
+    "attachments": ("attachment_form", AttachmentForm),
+}
+
+
+def _form_on_file(file_id, section, call, *args):
     """A form of the file page (household, support, attachments): back to its section, or
     the page again with the form's errors."""
-    file = _file(file_id)
+    name, form_class = _SECTIONS[section]
+    file, form = _file(file_id), form_class()
     return act(
         form,
         call,
         current_user,
         file,
         *args,
-        back=url_for("care.file", file_id=file.id, _anchor=anchor),
+        back=url_for("care.file", file_id=file.id, _anchor=section),
         again=lambda: _show(_file(file_id), 422, **{name: form}),
     )
 
@@ -150,49 +165,27 @@ def _form_on_file(file_id, name, form, call, *args, anchor):
 @bp.route("/files/<int:file_id>/members", methods=["POST"])
 @officers_only
 def add_member(file_id):
-    return _form_on_file(
-        file_id,
-        "member_form",
-        MemberForm(),
-        service.add_member,
-        request.form.to_dict(),
-        anchor="household",
-    )
+    return _form_on_file(file_id, "household", service.add_member, request.form.to_dict())
 
 
 @bp.route("/files/<int:file_id>/members/<int:member_id>/delete", methods=["POST"])
 @officers_only
 def remove_member(file_id, member_id):
-    return _form_on_file(
-        file_id, "member_form", MemberForm(), service.remove_member, member_id, anchor="household"
-    )
+    return _form_on_file(file_id, "household", service.remove_member, member_id)
 
 
 @bp.route("/files/<int:file_id>/supports", methods=["POST"])
 @officers_only
 def add_support(file_id):
-    return _form_on_file(
-        file_id,
-        "support_form",
-        SupportForm(),
-        service.add_support,
-        request.form.to_dict(),
-        anchor="support",
-    )
+    return _form_on_file(file_id, "support", service.add_support, request.form.to_dict())
 
 
 @bp.route("/files/<int:file_id>/attachments", methods=["POST"])
 @officers_only
 def add_attachments(file_id):
-    return _form_on_file(
-        file_id,
-        "attachment_form",
-        AttachmentForm(),
-        service.add_attachments,
-        request.form.to_dict(),
-        request.files.getlist("attachments"),
-        anchor="attachments",
-    )
+    uploads = request.files.getlist("attachments")
+    data = request.form.to_dict()
+    return _form_on_file(file_id, "attachments", service.add_attachments, data, uploads)
 
 
 @bp.route("/files/<int:file_id>/review", methods=["GET", "POST"])
@@ -202,16 +195,8 @@ def review_file(file_id):
     form = ReviewForm()
     if request.method == "GET":
         form.reviewed_on.data = parse.local_today().isoformat()
-    if form.validate_on_submit() and submit(
-        form, service.review_file, current_user, file, request.form.to_dict()
-    ):
-        db.session.commit()
-        return redirect(url_for("care.file", file_id=file.id, _anchor="reviews"), 303)
-    file = _file(file_id)
-    service.audit_read(current_user, file, "review")
-    body = render_template("care/files/review.html", form=form, file=file)
-    db.session.commit()
-    return body, form_status(form)
+    template = "care/files/review.html"
+    return _file_form(file, form, service.review_file, template, "review", anchor="reviews")
 
 
 @bp.route("/proposals")
@@ -231,23 +216,22 @@ def proposals():
 @officers_only
 def decline_proposal(proposal_id):
     proposal = db.get_or_404(CareProposal, proposal_id)
-    form = DeclineForm()
-    return act(
-        form,
-        service.decline_proposal,
-        current_user,
+    return form_on(
         proposal,
+        DeclineForm(),
+        service.decline_proposal,
         request.form.to_dict(),
         back=url_for("care.proposals"),
-        again=lambda: _declined_again(form, proposal_id),
+        page=_declined_again,
     )
 
 
-def _declined_again(form, proposal_id):
+def _declined_again(proposal, form, status):
+    """The proposals again, with the one that could not be declined and why."""
     rows = db.session.scalars(db.select(CareProposal).order_by(CareProposal.id.desc())).all()
     return render_template(
-        "care/proposals/index.html", proposals=rows, form=form, failed_id=proposal_id
-    ), 422
+        "care/proposals/index.html", proposals=rows, form=form, failed_id=proposal.id
+    ), status
 
 
 @bp.route("/proposals/new", methods=["GET", "POST"])

@@ -5,15 +5,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.errors.handlers import error_response
-from app.errors import act, form_status, submit
+from app.errors import act, form_on, form_status, submit
 from app.extensions import db
 from app.models.care import CareFile, CareVisit, PlanTarget, VisitPlan
 
 from .. import bp, parse, queries
 from ..access import officers_only, readers_only
 from ..forms import PlanForm, TargetForm, VisitForm, options
-from ..services import files as file_service
 from ..services import visits as service
+from .common import file_page
 
 
 @bp.route("/plans")
@@ -62,15 +62,10 @@ def plan(plan_id):
 
 
 def _form_on_plan(plan_id, call, *args):
-    """The plan page's form (targets): back to the page when the service did it; else the
-    page again with the form's errors."""
-    plan, form = db.get_or_404(VisitPlan, plan_id), TargetForm()
+    """The plan page's form (targets)."""
+    plan = db.get_or_404(VisitPlan, plan_id)
     back = url_for("care.plan", plan_id=plan.id)
-
-    def again():
-        return _plan_page(db.get_or_404(VisitPlan, plan_id), form, 422)
-
-    return act(form, call, current_user, plan, *args, back=back, again=again)
+    return form_on(plan, TargetForm(), call, *args, back=back, page=_plan_page)
 
 
 @bp.route("/plans/<int:plan_id>/targets", methods=["POST"])
@@ -107,10 +102,7 @@ def visit_form(plan_id, file_id):
 
 
 def _visit_page(form, plan, file, status=200):
-    file_service.audit_read(current_user, file, "visit form")
-    body = render_template("care/plans/visit.html", form=form, plan=plan, file=file)
-    db.session.commit()
-    return body, status
+    return file_page(file, "visit form", "care/plans/visit.html", status, form=form, plan=plan)
 
 
 @bp.route("/visits", methods=["POST"])
@@ -144,7 +136,4 @@ def record_visit():
 @readers_only
 def visit(visit_id):
     visit = db.get_or_404(CareVisit, visit_id)
-    file_service.audit_read(current_user, visit.file, "visit")
-    body = render_template("care/visits/show.html", visit=visit)
-    db.session.commit()
-    return body
+    return file_page(visit.file, "visit", "care/visits/show.html", visit=visit)

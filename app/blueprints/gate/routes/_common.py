@@ -1,10 +1,9 @@
 """Helpers the gate's pages share."""
 
-from flask import abort
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.errors import only_if
 from app.extensions import db
 from app.models import Department
 
@@ -16,6 +15,5 @@ def departments() -> list[Department]:
     return sorted(rows, key=lambda d: d.full_name)
 
 
-def officers_only() -> None:
-    if not is_officer(current_user):
-        abort(403)
+# Gate officers (and admins): everything but the checker's scan.
+officers_only = only_if(is_officer)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.errors import act, done, form_status
+from app.errors import act, done, form_on, form_status
 from app.extensions import db
 from app.models.gate import Post, PostHolder, QualificationType, TeamLeader
 from app.rendering import page_or_fragment
@@ -60,17 +60,15 @@ def checks():
 
 
 @bp.route("/types")
-@login_required
+@officers_only
 def types():
-    officers_only()
     return render_template("gate/types.html", types=queries.types())
 
 
 @bp.route("/types/new", methods=["GET", "POST"])
 @bp.route("/types/<int:type_id>", methods=["GET", "POST"])
-@login_required
+@officers_only
 def edit_type(type_id=None):
-    officers_only()
     qtype = db.get_or_404(QualificationType, type_id) if type_id is not None else None
     form = TypeForm(obj=qtype)
     return act(
@@ -92,9 +90,8 @@ def edit_type(type_id=None):
 
 
 @bp.route("/posts")
-@login_required
+@officers_only
 def posts():
-    officers_only()
     rows = db.session.scalars(queries.posts_query(active_only=False)).unique().all()
     return render_template("gate/posts.html", posts=rows)
 
@@ -118,9 +115,8 @@ def _save_post(form, all_departments, post):
 
 @bp.route("/posts/new", methods=["GET", "POST"])
 @bp.route("/posts/<int:post_id>", methods=["GET", "POST"])
-@login_required
+@officers_only
 def edit_post(post_id=None):
-    officers_only()
     post = db.get_or_404(Post, post_id) if post_id is not None else None
     form = PostForm(obj=post)
     all_departments = departments()
@@ -156,27 +152,28 @@ def _filled_post_form(post):
 
 
 @bp.route("/posts/<int:post_id>/holders", methods=["POST"])
-@login_required
+@officers_only
 def add_holder(post_id):
-    officers_only()
     post = db.get_or_404(Post, post_id)
     holder_form = HolderForm()
-    return act(
+    return form_on(
+        post,
         holder_form,
         services.add_holder,
-        current_user,
-        post,
         holder_form.employee_no.data,
         back=url_for("gate.edit_post", post_id=post.id),
-        again=lambda: _post_page(_filled_post_form(post), post, holder_form, 422),
+        page=_holder_again,
         message=_("Holder added."),
     )
 
 
+def _holder_again(post, holder_form, status):
+    return _post_page(_filled_post_form(post), post, holder_form, status)
+
+
 @bp.route("/holders/<int:holder_id>/remove", methods=["POST"])
-@login_required
+@officers_only
 def remove_holder(holder_id):
-    officers_only()
     holder = db.get_or_404(PostHolder, holder_id)
     post_id = holder.post_id
     services.remove_holder(current_user, holder)  # CSRFProtect checked the form
@@ -187,9 +184,8 @@ def remove_holder(holder_id):
 
 
 @bp.route("/leaders", methods=["GET", "POST"])
-@login_required
+@officers_only
 def leaders():
-    officers_only()
     all_departments = departments()
     form = LeaderForm()
     form.department.choices = [(d.id, d.full_name) for d in all_departments]
@@ -216,9 +212,8 @@ def _leaders_page(form):
 
 
 @bp.route("/leaders/<int:department_id>/<int:user_id>/remove", methods=["POST"])
-@login_required
+@officers_only
 def remove_leader(department_id, user_id):
-    officers_only()
     leader = db.get_or_404(TeamLeader, (department_id, user_id))
     services.remove_leader(current_user, leader)
     return done(_("Team leader removed."), url_for("gate.leaders"))

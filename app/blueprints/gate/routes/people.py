@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import ValidationFailed, act, form_status, press
+from app.errors import ValidationFailed, form_on, press
 from app.extensions import db
 from app.models import User
 from app.models.gate import Qualification, QualificationType, WorkerCode
@@ -18,9 +18,8 @@ from ._common import officers_only
 
 
 @bp.route("/find")
-@login_required
+@officers_only
 def find():
-    officers_only()
     employee_no = (request.args.get("employee_no") or "").strip()[:32]
     person = User.by_employee_no(employee_no) if employee_no else None
     if person is None:
@@ -55,13 +54,12 @@ def _worker_page(person, certificate_form=None, status=200):
 
 
 @bp.route("/workers/<int:user_id>")
-@login_required
+@officers_only
 def worker(user_id):
-    officers_only()
     return _worker_page(db.get_or_404(User, user_id))
 
 
-def _record(form, person):
+def _record(user, person, form):
     stored = save_upload(form.photo.data, "photo")
     data = {
         "type": db.session.get(QualificationType, form.type.data),
@@ -70,22 +68,21 @@ def _record(form, person):
         "issued_on": form.issued_on.data,
         "valid_until": form.valid_until.data,
     }
-    return services.record_certificate(current_user, person, data, stored.name if stored else None)
+    return services.record_certificate(user, person, data, stored.name if stored else None)
 
 
 @bp.route("/workers/<int:user_id>/certificates", methods=["POST"])
-@login_required
+@officers_only
 def add_certificate(user_id):
-    officers_only()
     person = db.get_or_404(User, user_id)
     form = _certificate_form()
-    return act(
+    return form_on(
+        person,
         form,
         _record,
         form,
-        person,
         back=url_for("gate.worker", user_id=person.id),
-        again=lambda: _worker_page(person, form, form_status()),
+        page=_worker_page,
         message=_("Certificate recorded."),
     )
 
@@ -108,17 +105,15 @@ def _revoke(call, record, message):
 
 
 @bp.route("/qualifications/<int:qualification_id>/revoke", methods=["POST"])
-@login_required
+@officers_only
 def revoke_qualification(qualification_id):
-    officers_only()
     qualification = db.get_or_404(Qualification, qualification_id)
     return _revoke(services.revoke_qualification, qualification, _("Qualification revoked."))
 
 
 @bp.route("/codes/<int:code_id>/revoke", methods=["POST"])
-@login_required
+@officers_only
 def revoke_code(code_id):
-    officers_only()
     return _revoke(services.revoke_code, db.get_or_404(WorkerCode, code_id), _("Code revoked."))
 
 
@@ -130,9 +125,8 @@ def _store_photo(form, person):
 
 
 @bp.route("/workers/<int:user_id>/photo", methods=["POST"])
-@login_required
+@officers_only
 def upload_photo(user_id):
-    officers_only()
     person = db.get_or_404(User, user_id)
     form = PhotoForm()
     return press(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.errors import only_if, submit
 from app.extensions import db
+from app.forms import enum_choices
 from app.guards import parse_id
 from app.models.library import DocCategory, Document, DocumentVersion
 from app.models.safety import Area
@@ -51,10 +52,13 @@ def _form_context(document=None, values=None, errors=None):
         "document": document,
         "values": values or {},
         "errors": errors or {},
-        "categories": list(DocCategory),
-        "areas": list(
-            db.session.scalars(select(Area).where(Area.active.is_(True)).order_by(Area.name))
-        ),
+        "categories": enum_choices(DocCategory),
+        "areas": [
+            (a.id, a.name)
+            for a in db.session.scalars(
+                select(Area).where(Area.active.is_(True)).order_by(Area.name)
+            )
+        ],
         "posts": posts.all_posts(),
     }
 

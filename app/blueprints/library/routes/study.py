@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.errors import only_if, submit
 from app.extensions import db
+from app.forms import enum_choices
 from app.models.library import Exam, ExamAttempt, Question, QuestionBank, QuestionKind
 from app.services.inputs import local_today
 
@@ -98,7 +99,7 @@ def _bank_page(bank, errors=None, values=None, status=200):
     return render_template(
         "library/bank.html",
         bank=bank,
-        kinds=list(QuestionKind),
+        kinds=enum_choices(QuestionKind),
         errors=errors or {},
         values=values or {},
     ), status
@@ -110,7 +111,8 @@ def _bank_page(bank, errors=None, values=None, status=200):
 @bp.route("/exams/new", methods=["GET", "POST"])
 @manager_required
 def new_exam():
-    context = {"banks": queries.banks(), "types": qualifications.all_types()}
+    banks = [(b.id, f"{b.topic} ({len(b.questions)})") for b in queries.banks()]
+    context = {"banks": banks, "types": qualifications.all_types()}
     if request.method == "POST":
         return posted(
             services.add_exam,

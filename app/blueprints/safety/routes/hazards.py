@@ -4,7 +4,7 @@ from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import act, form_status, submit
+from app.errors import submit
 from app.extensions import db
 from app.models.hazards import HazardAction, HazardStatus, Severity
 from app.models.safety import Patrol, PatrolAnswer
@@ -12,7 +12,7 @@ from app.models.safety import Patrol, PatrolAnswer
 from .. import bp, permissions, queries, services
 from ..forms import AssignForm, HazardForm, NoteForm
 from ..services.common import local_today
-from .helpers import area_choices, page_or_partial
+from .helpers import page_or_partial, report_form
 
 
 @bp.route("/hazards")
@@ -55,21 +55,14 @@ def my_hazards():
 @login_required
 def new_hazard():
     form = HazardForm()
-    form.area_id.choices = [("", _("Choose…")), *area_choices(queries.area_options())]
     if request.method == "GET":
         _prefill_from_patrol(form)
-    data, photos = request.form.to_dict(), request.files.getlist("photos")
-    return act(
+    return report_form(
         form,
         services.report_hazard,
-        current_user,
-        data,
-        photos,
-        refused_as_page=True,
-        back=lambda made: url_for("safety.hazard", hazard_id=made[0].id),  # (hazard, created)
-        again=lambda: page_or_partial(
-            "safety/hazards/new.html", "safety/hazards/_form.html", form_status(), form=form
-        ),
+        "safety/hazards/new.html",
+        "safety/hazards/_form.html",
+        show=lambda hazard: url_for("safety.hazard", hazard_id=hazard.id),
     )
 
 

@@ -1,14 +1,15 @@
 """Small helpers shared by the safety views."""
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.blueprints.errors.handlers import error_response
-from app.errors import only_if
+from app.errors import act, form_status, only_if
 from app.rendering import page_or_fragment
 
-from .. import bp, permissions
+from .. import bp, permissions, queries
 
 
 def page_or_partial(full: str, fragment: str, /, status: int = 200, **context):
@@ -24,8 +25,29 @@ manager_required = only_if(permissions.can_manage_network)
 network_required = only_if(permissions.is_network)
 
 
-def area_choices(areas) -> list[tuple[str, str]]:
-    return [(str(a.id), a.full_name) for a in areas]
+def offer_areas(form) -> None:
+    """The form's area field offers every area, after a blank "Choose…"."""
+    areas = [(str(a.id), a.full_name) for a in queries.area_options()]
+    form.area_id.choices = [("", _("Choose…")), *areas]
+
+
+def report_form(form, report, template: str, fragment: str, show):
+    """The form that reports what someone saw on the ground, with photos (a hazard, a
+    violation), in an area it offers: `report(user, data, photos)` gives (record, created)
+    and the answer is 303 to `show(record)`; else the form again. A refusal (who may report)
+    is an error page."""
+    offer_areas(form)
+    data, photos = request.form.to_dict(), request.files.getlist("photos")
+    return act(
+        form,
+        report,
+        current_user,
+        data,
+        photos,
+        refused_as_page=True,
+        back=lambda made: show(made[0]),
+        again=lambda: page_or_partial(template, fragment, form_status(), form=form),
+    )
 
 
 @bp.errorhandler(RequestEntityTooLarge)

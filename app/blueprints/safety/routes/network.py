@@ -1,14 +1,12 @@
 """The network's set-up pages: areas with checkpoints and QR codes, the roster, checklists."""
 
-from functools import partial
-
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.errors import act, form_status, submit
+from app.errors import act, form_on, form_status, submit
 from app.extensions import db
 from app.models import Department
 from app.models.safety import (
@@ -119,18 +117,16 @@ def _area_page(area, checkpoint):
 @manager_required
 def new_checkpoint(area_id):
     area = db.get_or_404(Area, area_id)
-    form = CheckpointForm()
-    data = request.form.to_dict()
+    form, data = CheckpointForm(), request.form.to_dict()
     back = url_for("safety.area", area_id=area.id)
-    again = partial(_checkpoint_again, area, form)
-    return act(form, services.add_checkpoint, current_user, area, data, back=back, again=again)
+    return form_on(area, form, services.add_checkpoint, data, back=back, page=_checkpoint_again)
 
 
-def _checkpoint_again(area, form):
+def _checkpoint_again(area, form, status):
     return page_or_partial(
         "safety/areas/show.html",
         "safety/areas/show.html",
-        status=422,
+        status=status,
         area=area,
         checkpoint=None,
         checkpoint_form=form,

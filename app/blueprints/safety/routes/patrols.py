@@ -19,7 +19,7 @@ from .. import bp, permissions, queries, services
 from ..forms import FinishPatrolForm, PlanForm, StartPatrolForm
 from ..services.common import local_today
 from ..services.patrols import photos_of_answers
-from .helpers import area_choices, manager_required, network_required, page_or_partial
+from .helpers import manager_required, network_required, offer_areas, page_or_partial
 
 PER_PAGE = 20
 
@@ -42,7 +42,7 @@ def patrols():
         .offset((page - 1) * PER_PAGE)
     ).all()
     form = StartPatrolForm(formdata=None)
-    form.area_id.choices = [("", _("Choose…")), *area_choices(queries.area_options())]
+    offer_areas(form)
     return page_or_partial(
         "safety/patrols/index.html",
         "safety/patrols/_list.html",
@@ -171,7 +171,7 @@ def plans():
     form.inspector_id.choices = [("", _("Choose…"))] + [
         (str(u.id), u.name) for u in queries.network_people()
     ]
-    form.area_id.choices = [("", _("Choose…")), *area_choices(queries.area_options())]
+    offer_areas(form)
     data = request.form.to_dict() | {"weekdays": request.form.getlist("weekdays")}
     if request.method == "POST" and submit(form, services.save_plan, current_user, data):
         db.session.commit()

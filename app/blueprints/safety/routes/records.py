@@ -1,19 +1,18 @@
 """Violations (违章), and where safety suggestions (提建议) went: the proposals."""
 
 from flask import abort, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app.errors import act, form_status, submit
+from app.errors import form_on
 from app.extensions import db
 from app.models.hazards import Photo, Violation
 from app.models.proposals import Proposal
 
 from .. import bp, permissions, queries, services
 from ..forms import FollowUpForm, ViolationForm
-from .helpers import area_choices, network_required, page_or_partial
+from .helpers import network_required, page_or_partial, report_form
 
 PER_PAGE = 20
 
@@ -42,22 +41,15 @@ def violations():
 @network_required
 def new_violation():
     form = ViolationForm()
-    form.area_id.choices = [("", _("Choose…")), *area_choices(queries.area_options())]
     if request.method == "GET":
         form.area_id.data = request.args.get("area_id", "")
         form.patrol_id.data = request.args.get("patrol_id", "")
-    data, photos = request.form.to_dict(), request.files.getlist("photos")
-    return act(
+    return report_form(
         form,
         services.report_violation,
-        current_user,
-        data,
-        photos,
-        refused_as_page=True,
-        back=lambda made: url_for("safety.violation", violation_id=made[0].id),  # (record, created)
-        again=lambda: page_or_partial(
-            "safety/violations/new.html", "safety/violations/new.html", form_status(), form=form
-        ),
+        "safety/violations/new.html",
+        "safety/violations/new.html",
+        show=lambda violation: url_for("safety.violation", violation_id=violation.id),
     )
 
 
@@ -86,14 +78,15 @@ def violation(violation_id):
 @network_required
 def violation_follow_up(violation_id):
     violation = db.get_or_404(Violation, violation_id)
-    form = FollowUpForm()
-    data = request.form.to_dict()
-    if submit(
-        form, services.follow_up_violation, current_user, violation, data, refused_as_page=True
-    ):
-        db.session.commit()
-        return redirect(url_for("safety.violation", violation_id=violation.id), 303)
-    return _violation_page(violation, form, 422)
+    return form_on(
+        violation,
+        FollowUpForm(),
+        services.follow_up_violation,
+        request.form.to_dict(),
+        back=url_for("safety.violation", violation_id=violation.id),
+        page=_violation_page,
+        refused_as_page=True,
+    )
 
 
 # Safety suggestions are proposals of the category "safety" now: old links lead there.
