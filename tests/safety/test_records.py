@@ -18,9 +18,12 @@ def test_inspector_records_a_violation_and_officer_follows_up(client, auth, app,
     )
     assert response.status_code == 303
     violation = db.session.scalar(select(Violation))
+    url = f"/safety/violations/{violation.id}"
+    # Only an officer follows up: the inspector is refused whatever the form holds.
+    assert client.post(url + "/follow-up", data={"follow_up": ""}).status_code == 403
+    assert client.post(url + "/follow-up", data={"follow_up": "我来处理"}).status_code == 403
     auth.logout()
     auth.login(officer)
-    url = f"/safety/violations/{violation.id}"
     assert client.post(url + "/follow-up", data={"follow_up": ""}).status_code == 422
     assert client.post(url + "/follow-up", data={"follow_up": "已进行安全谈话"}).status_code == 303
     page = client.get(url).get_data(as_text=True)

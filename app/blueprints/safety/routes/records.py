@@ -78,6 +78,8 @@ def violation(violation_id):
 @network_required
 def violation_follow_up(violation_id):
     violation = db.get_or_404(Violation, violation_id)
+    if not permissions.is_officer(current_user):  # before the form: a stranger learns nothing
+        abort(403)
     return form_on(
         violation,
         FollowUpForm(),
