@@ -3,8 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from app.blueprints.notify.services import remind_daily
 from app.extensions import db
-from app.jobs import path_for, remind_daily
+from app.jobs import path_for
 from app.models.appeals import Appeal, AppealStatus
 
 from . import access

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from app.blueprints.notify.services import remind_daily
 from app.extensions import db
-from app.jobs import path_for, remind_daily
+from app.jobs import path_for
 from app.models.care import AidRequest, AidStatus, CareFile, FileStatus
 
 from . import parse

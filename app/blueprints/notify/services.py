@@ -144,6 +144,21 @@ def inbox_query(user: User):
     )
 
 
+def remind_daily(rows, user_ids, kind: str, title, body, url: str, *, mark=None, day=None) -> bool:
+    """A daily job's one message to `user_ids` about how many `rows` wait (`title` says how
+    many; the texts name no row and no person: push services carry them). Sent only when
+    there are rows and someone to tell; then each row's `mark` column (if any) is set to `day`,
+    which the job's query reads to leave the row out until it is due again. Returns whether it
+    went."""
+    if not (rows and user_ids):
+        return False
+    notify(user_ids, kind, title, body, url)
+    if mark:
+        for row in rows:
+            setattr(row, mark, day)
+    return True
+
+
 def unread_count(user: User) -> int:
     return db.session.scalar(
         select(func.count(Notification.id)).where(
