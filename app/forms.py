@@ -5,8 +5,8 @@ of evaluations)."""
 from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.config import LOCAL_TZ
@@ -23,6 +23,15 @@ def enum_choices(enum_cls, blank=None) -> list[tuple[str, str]]:
     """An enum's (value, label) pairs; `blank`, when given, labels an empty first choice."""
     options = [(m.value, m.label) for m in enum_cls]
     return [("", blank), *options] if blank else options
+
+
+def title_field(label=None, **kwargs) -> StringField:
+    """A required title of at most 120 characters (a session, a round, a survey, an activity)."""
+    return StringField(
+        label or _l("Title"),
+        validators=[DataRequired(_l("Enter a title.")), Length(max=120)],
+        **kwargs,
+    )
 
 
 def when_field(label) -> DateTimeLocalField:

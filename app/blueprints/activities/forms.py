@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import MultiCheckboxField, when_field
+from app.forms import MultiCheckboxField, title_field, when_field
 from app.models.activities import ActivityKind, CompetitionMode
 
 from .services import FIELDS, MAX_CAPACITY
@@ -29,9 +29,7 @@ class ActivityForm(FlaskForm):
         choices=[SelectChoice(k.value, k.label) for k in ActivityKind],
         validators=[DataRequired(_l("Choose the kind of activity."))],
     )
-    title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
-    )
+    title = title_field()
     description = TextAreaField(
         lazy_pgettext("activity", "Description"), validators=[Length(max=5000)]
     )

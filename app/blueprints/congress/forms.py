@@ -20,6 +20,7 @@ from app.forms import (
     MultiCheckboxField,
     PollWindowFields,
     at_least_field,
+    title_field,
     when_field,
 )
 from app.models.congress import (
@@ -48,9 +49,7 @@ class SessionForm(FlaskForm):
         _l("Session (次)"),
         validators=[InputRequired(_l("Enter a number.")), NumberRange(1, 99)],
     )
-    title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
-    )
+    title = title_field()
     starts_on = _date(_l("Starts on"))
     ends_on = _date(_l("Ends on"))
     place = StringField(_l("Place"), validators=[Length(max=120)])
@@ -75,9 +74,7 @@ class ContactForm(FlaskForm):
 
 
 class DocumentForm(FlaskForm):
-    title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
-    )
+    title = title_field()
     file = FileField(lazy_pgettext("document", "File"))
 
 
@@ -90,10 +87,7 @@ class MeetingForm(FlaskForm):
 
 
 class MotionForm(FlaskForm):
-    title = StringField(
-        lazy_pgettext("motion", "Subject"),
-        validators=[DataRequired(_l("Enter a title.")), Length(max=120)],
-    )
+    title = title_field(lazy_pgettext("motion", "Subject"))
     reasons = TextAreaField(
         _l("Reasons"), validators=[DataRequired(_l("Say why this is needed.")), Length(max=5000)]
     )
@@ -141,9 +135,7 @@ class RateForm(FlaskForm):
 
 
 class RoundForm(PollWindowFields, FlaskForm):
-    title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
-    )
+    title = title_field()
     electorate = RadioField(
         _l("Who votes"),
         choices=[SelectChoice(e.value, e.label) for e in Electorate],
@@ -164,9 +156,7 @@ class RoundForm(PollWindowFields, FlaskForm):
 
 
 class NoticeForm(FlaskForm):
-    title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
-    )
+    title = title_field()
     category = SelectField(
         _l("Category"),
         choices=[SelectChoice(c.value, c.label) for c in NoticeCategory],

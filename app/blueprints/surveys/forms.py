@@ -7,11 +7,10 @@ from wtforms import (
     BooleanField,
     RadioField,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import InputRequired, Length
 
 from app.forms import (  # noqa: F401 (the builder's tests read them from here)
     WHEN,
@@ -19,6 +18,7 @@ from app.forms import (  # noqa: F401 (the builder's tests read them from here)
     PollWindowFields,
     at_least_field,
     local,
+    title_field,
 )
 from app.models.surveys import Audience
 
@@ -26,9 +26,7 @@ QUESTION_ROWS = 8
 
 
 class SurveyForm(PollWindowFields, FlaskForm):
-    title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
-    )
+    title = title_field()
     intro = TextAreaField(_l("Introduction"), validators=[Length(max=2000)])
     anonymous = BooleanField(_l("Anonymous (answers cannot be tied to anyone)"), default=True)
     audience = RadioField(
