@@ -48,13 +48,16 @@ def made_before(model, client_id: str | None, owner: str, user):
 
 def lock_row(model, row_id: int) -> None:
     """Serialise the writers of one row until the transaction ends: `SELECT … FOR UPDATE` on
-    PostgreSQL; on SQLite a no-op UPDATE, which takes the database's write lock at once."""
+    PostgreSQL; on SQLite a no-op UPDATE, which takes the database's write lock at once. The
+    UPDATE sets a plain column to itself: setting the key would make SQLite check every table
+    that refers to it, a scan of each one without an index on its reference."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(model.id).where(model.id == row_id).with_for_update()).first()
     else:
+        plain = next(c for c in model.__table__.columns if not (c.primary_key or c.foreign_keys))
         db.session.execute(
             update(model)
             .where(model.id == row_id)
-            .values(id=model.id)
+            .values({plain.name: plain})
             .execution_options(synchronize_session=False)
         )

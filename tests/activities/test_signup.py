@@ -183,3 +183,17 @@ def test_list_tabs(client, auth):
     assert mine.title in text and open_one.title not in text
     assert "<html" not in text
     assert past.title in client.get("/activities/?tab=past").get_data(as_text=True)
+
+
+def test_a_sign_up_locks_the_activity_without_touching_its_key(app, db, count_queries):
+    """Sign-ups to one activity go one at a time (a row lock). On SQLite the lock is an UPDATE
+    of the row: setting its id would make SQLite check every table that refers to activities,
+    a full scan of those without an index, under the write lock, at every sign-up."""
+    activity = make_activity(capacity=5)
+    with count_queries() as seen:
+        services.sign_up(make_user(), activity)
+    if db.engine.dialect.name == "postgresql":
+        assert any("FOR UPDATE" in s for s in seen.statements)
+    else:
+        [lock] = [s for s in seen.statements if s.startswith("UPDATE activities")]
+        assert lock.startswith("UPDATE activities SET kind=activities.kind WHERE")

@@ -19,9 +19,11 @@ def test_inspector_records_a_violation_and_officer_follows_up(client, auth, app,
     assert response.status_code == 303
     violation = db.session.scalar(select(Violation))
     url = f"/safety/violations/{violation.id}"
-    # Only an officer follows up: the inspector is refused whatever the form holds.
-    assert client.post(url + "/follow-up", data={"follow_up": ""}).status_code == 403
-    assert client.post(url + "/follow-up", data={"follow_up": "我来处理"}).status_code == 403
+    # Only an officer follows up: the inspector is refused whatever the form holds, and told why.
+    for follow_up in ("", "我来处理"):
+        refused = client.post(url + "/follow-up", data={"follow_up": follow_up})
+        assert refused.status_code == 403
+        assert "只有安全员可以进行此操作。" in refused.get_data(as_text=True)
     auth.logout()
     auth.login(officer)
     assert client.post(url + "/follow-up", data={"follow_up": ""}).status_code == 422
@@ -31,6 +33,8 @@ def test_inspector_records_a_violation_and_officer_follows_up(client, auth, app,
     assert violation.status is ViolationStatus.FOLLOWED_UP
     again = client.post(url + "/follow-up", data={"follow_up": "再谈一次"})
     assert again.status_code == 409
+    # Handled is handled, whatever the form holds.
+    assert client.post(url + "/follow-up", data={"follow_up": ""}).status_code == 409
 
 
 def test_members_cannot_record_or_see_violations(client, auth, app):

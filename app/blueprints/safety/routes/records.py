@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app.errors import form_on
+from app.errors import done, submit
 from app.extensions import db
 from app.models.hazards import Photo, Violation
 from app.models.proposals import Proposal
@@ -77,18 +77,20 @@ def violation(violation_id):
 @bp.route("/violations/<int:violation_id>/follow-up", methods=["POST"])
 @network_required
 def violation_follow_up(violation_id):
+    # The service decides in its own order (who, the violation's state, then the text), so
+    # the form is not validated first: an officer posting to a handled violation hears 409.
     violation = db.get_or_404(Violation, violation_id)
-    if not permissions.is_officer(current_user):  # before the form: a stranger learns nothing
-        abort(403)
-    return form_on(
-        violation,
-        FollowUpForm(),
+    form = FollowUpForm()
+    if submit(
+        form,
         services.follow_up_violation,
+        current_user,
+        violation,
         request.form.to_dict(),
-        back=url_for("safety.violation", violation_id=violation.id),
-        page=_violation_page,
         refused_as_page=True,
-    )
+    ):
+        return done(None, url_for("safety.violation", violation_id=violation.id))
+    return _violation_page(violation, form, 422)
 
 
 # Safety suggestions are proposals of the category "safety" now: old links lead there.
