@@ -128,6 +128,7 @@ def _new_test_app(database_url, tmp_path):
     app.extensions["test_pristine"] = (
         copy.deepcopy(dict(app.config)),
         {name: _copied(value) for name, value in vars(registry(app)).items()},
+        frozenset(app.extensions) | {"test_pristine"},
     )
     return app
 
@@ -135,7 +136,9 @@ def _new_test_app(database_url, tmp_path):
 def _as_new(app, instance) -> None:
     """Undo what an earlier test changed: config values, registered kinds and listeners, the
     job queue's mode (a test may build a consumer app), the instance folder and its uploads."""
-    config, registries = app.extensions["test_pristine"]
+    config, registries, extensions = app.extensions["test_pristine"]
+    for added in set(app.extensions) - extensions:  # e.g. a bucket client made for one test
+        del app.extensions[added]
     app.config.clear()
     app.config.update(copy.deepcopy(config))
     for name, value in registries.items():
