@@ -164,8 +164,9 @@ class Cluster:
         for _name, process, log in self.processes:
             try:
                 process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
+            except subprocess.TimeoutExpired:  # a server stuck on its way out: end it, reap it
                 process.kill()
+                process.wait(timeout=20)
             log.close()
 
 
