@@ -56,6 +56,10 @@ class KindHandler:
     # Called when a photo's bytes arrive: attach_photo(user, obj, photo: SyncPhoto), where
     # `photo.image` is the stored picture (`app.storage.StoredImage`: sha256, width, height).
     attach_photo: Callable | None = None
+    # For kinds a phone sends many of at once: handle_many(user, items) -> one outcome per
+    # item, a HandlerResult or the ValidationFailed that refused it, writing the valid ones
+    # together. The sync endpoint hands it runs of new records of this kind in one savepoint.
+    handle_many: Callable | None = None
 
 
 @dataclass
@@ -167,10 +171,16 @@ class Registry:
         if stamp is not None:
             self.offline_stamps.append(stamp)
 
-    def sync_kind(self, kind: str, handle: Callable, attach_photo: Callable | None = None) -> None:
+    def sync_kind(
+        self,
+        kind: str,
+        handle: Callable,
+        attach_photo: Callable | None = None,
+        handle_many: Callable | None = None,
+    ) -> None:
         if kind in self.sync_kinds:
             raise ValueError(f"sync kind {kind!r} is registered twice")
-        self.sync_kinds[kind] = KindHandler(handle, attach_photo)
+        self.sync_kinds[kind] = KindHandler(handle, attach_photo, handle_many)
 
     def daily_job(self, name: str, func: Callable[[], object]) -> None:
         """Run `func()` once a day (08:00 Asia/Shanghai); each job gets its own transaction."""

@@ -5,7 +5,8 @@ CSRF token, a logged-in inspector who is not a safety officer) and writes them t
 
 - through `POST /sync` (in-process test client): validation, permissions, the hazard, its
   `report` event, the audit entry, an inbox row for each of the two safety officers, and the
-  sync row — seven rows a record, one savepoint a record, one commit a batch;
+  sync row — seven rows a record, written with one INSERT a table for each run of new
+  hazards (`report_hazards`), one commit a batch;
 - as the baseline, the same seven rows a record with SQLAlchemy Core `executemany`
   (`INSERT … RETURNING id` for the rows others point at), one commit per 100 records.
 

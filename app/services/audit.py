@@ -2,6 +2,7 @@
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import insert
 
 from app.extensions import db
 from app.models import AuditLog
@@ -28,3 +29,22 @@ def record(action: str, target, *, summary: str = "", before=None, after=None, a
 def client_address() -> str:
     """The client's address; behind a proxy, configure ProxyFix rather than trust headers."""
     return (request.remote_addr or "unknown")[:64]
+
+
+def record_many(action: str, target_type: str, targets, *, actor) -> None:
+    """One audit entry per (target id, summary) of `targets`, all in one INSERT: for writes
+    made in bulk (a sync batch of new hazards), where `record` would add a row at a time."""
+    address = client_address() if has_request_context() else None
+    rows = [
+        {
+            "actor_id": actor.id,
+            "action": action,
+            "target_type": target_type,
+            "target_id": str(target_id),
+            "summary": summary[:255],
+            "address": address,
+        }
+        for target_id, summary in targets
+    ]
+    if rows:
+        db.session.execute(insert(AuditLog.__table__), rows)

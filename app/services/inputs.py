@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.config import LOCAL_TZ
@@ -76,7 +77,7 @@ def check_length(value: str, key: str, errors: dict, *, required: bool, max_len:
 
 def choice(data, key: str, enum_cls, errors: dict, *, required=True):
     value = raw(data, key)
-    if missing(value, key, errors, required=required, message=_("Choose one.")):
+    if missing(value, key, errors, required=required, message=_l("Choose one.")):
         return None
     try:
         return enum_cls(str(value))
@@ -90,7 +91,7 @@ def number(data, key: str, errors: dict, *, low, high, required=True, places=2) 
     value = raw(data, key)
     if isinstance(value, str):
         value = value.strip().replace(",", "").replace("，", "")
-    if missing(value, key, errors, required=required, message=_("This field is required.")):
+    if missing(value, key, errors, required=required, message=_l("This field is required.")):
         return None
     if isinstance(value, bool):
         value = "x"
@@ -112,7 +113,7 @@ def whole(data, key: str, errors: dict, *, low, high, required=True) -> int | No
     value = raw(data, key)
     if isinstance(value, str):
         value = value.strip().rstrip("%").strip()
-    if missing(value, key, errors, required=required, message=_("This field is required.")):
+    if missing(value, key, errors, required=required, message=_l("This field is required.")):
         return None
     try:
         parsed = int(str(value))
@@ -131,7 +132,7 @@ def day(data, key: str, errors: dict, *, required=True, not_before: date | None 
     value = raw(data, key)
     if isinstance(value, date):
         parsed = value
-    elif missing(value, key, errors, required=required, message=_("Choose a date.")):
+    elif missing(value, key, errors, required=required, message=_l("Choose a date.")):
         return None
     else:
         try:
@@ -147,7 +148,7 @@ def day(data, key: str, errors: dict, *, required=True, not_before: date | None 
 
 def person(data, key: str, errors: dict, *, required=True) -> User | None:
     value = raw(data, key)
-    if missing(value, key, errors, required=required, message=_("Choose one.")):
+    if missing(value, key, errors, required=required, message=_l("Choose one.")):
         return None
     try:
         user = db.session.get(User, int(value))

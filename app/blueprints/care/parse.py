@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.services import inputs
 from app.services.inputs import add_error, check_length, missing
@@ -52,7 +53,7 @@ def text(data, key, errors, *, required=False, max_len=200, multiline=False) -> 
 def money(data, key, errors, *, required=False, maximum=MAX_MONEY) -> Decimal:
     """An amount in yuan: 0 or more, at most two decimals, below `maximum`."""
     raw = _raw(data, key)
-    if missing(_blank(raw), key, errors, required=required, message=_("Enter an amount in yuan.")):
+    if missing(_blank(raw), key, errors, required=required, message=_l("Enter an amount in yuan.")):
         return Decimal(0)
     if isinstance(raw, bool):
         raw = "x"
@@ -76,7 +77,7 @@ def money(data, key, errors, *, required=False, maximum=MAX_MONEY) -> Decimal:
 
 def integer(data, key, errors, *, low, high, required=False) -> int | None:
     raw = _raw(data, key)
-    if missing(_blank(raw), key, errors, required=required, message=_("This field is required.")):
+    if missing(_blank(raw), key, errors, required=required, message=_l("This field is required.")):
         return None
     try:
         value = int(str(raw).strip()) if not isinstance(raw, bool) else None
@@ -92,7 +93,7 @@ def integer(data, key, errors, *, low, high, required=False) -> int | None:
 
 def day(data, key, errors, *, required=True, not_after=None, not_before=None) -> date | None:
     raw = _raw(data, key)
-    if missing(_blank(raw), key, errors, required=required, message=_("Enter a date.")):
+    if missing(_blank(raw), key, errors, required=required, message=_l("Enter a date.")):
         return None
     try:
         value = date.fromisoformat(str(raw).strip())
@@ -122,7 +123,7 @@ def choice(data, key, enum_cls, errors, *, required=True):
 
 def row_id(data, key, errors, *, required=True) -> int | None:
     raw = _raw(data, key)
-    if missing(raw, key, errors, required=required, message=_("Choose one.")):
+    if missing(raw, key, errors, required=required, message=_l("Choose one.")):
         return None
     try:
         value = int(str(raw))

@@ -32,40 +32,12 @@ def notify(user_ids: Iterable[int], kind: str, title, body="", url: str = "") ->
     recipient's own language. `url` is the in-app path of the item. Deactivated users get
     nothing. The caller commits.
     """
-    category = category_of(kind)
-    url = _local_path(url)
-    ids = {int(i) for i in user_ids}
-    if not ids:
-        return []
-    # Only the columns needed (no User objects, no roles loaded with them); in a sync batch,
-    # each recipient is looked up once for the whole batch.
-    languages = lookups.remember_each("notify_recipients", ids, _active_languages)
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
-    texts = {}
-    values = []
-    for user_id in sorted(languages):
-        locale = languages[user_id] or default
-        if locale not in texts:
-            with force_locale(_parsed(locale)):
-                texts[locale] = (str(title)[:200], str(body or ""))
-        values.append(
-            {
-                "user_id": user_id,
-                "category": category,
-                "kind": kind[:60],
-                "title": texts[locale][0],
-                "body": texts[locale][1],
-                "url": url,
-            }
-        )
+    values = _inbox_rows([(user_ids, kind, title, body, url)])
     if not values:
         return []
     # One multi-row INSERT … RETURNING id for all the rows (the unit of work sends one INSERT
     # per row on SQLite, and an ORM RETURNING reads the rows back with a SELECT); the rows are
     # then made Notification objects of this session without asking the database again.
-    now = utcnow()
-    for row in values:
-        row["created_at"] = now
     table = Notification.__table__
     ids = dict(
         (user_id, row_id)
@@ -79,10 +51,61 @@ def notify(user_ids: Iterable[int], kind: str, title, body="", url: str = "") ->
         make_transient_to_detached(notification)
         db.session.add(notification)
         rows.append(notification)
+    _push_after_commit(ids.values())
+    return rows
+
+
+def notify_many(messages: Iterable[tuple]) -> None:
+    """`notify` for many messages at once (a sync batch of new hazards), each message
+    (user_ids, kind, title, body, url) as `notify` takes them: every inbox row in one
+    multi-row INSERT, and the push for all of them one job."""
+    values = _inbox_rows(messages)
+    if values:
+        table = Notification.__table__
+        _push_after_commit(
+            db.session.execute(insert(table).returning(table.c.id), values).scalars()
+        )
+
+
+def _inbox_rows(messages: Iterable[tuple]) -> list[dict]:
+    """The inbox rows of (user_ids, kind, title, body, url) messages: one for each active
+    recipient, its texts rendered in the recipient's language (one locale switch a language)."""
+    messages = [
+        (category_of(kind), {int(i) for i in ids}, kind, title, body, _local_path(url))
+        for ids, kind, title, body, url in messages
+    ]
+    everyone = set().union(*(ids for _c, ids, *_rest in messages))
+    if not everyone:
+        return []
+    # Only the columns needed (no User objects, no roles loaded with them); in a sync batch,
+    # each recipient is looked up once for the whole batch.
+    languages = lookups.remember_each("notify_recipients", everyone, _active_languages)
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    texts = {}  # (locale, message number): (title, body)
+    for locale in {languages[i] or default for i in languages}:
+        with force_locale(_parsed(locale)):
+            for number, (_c, _ids, _k, title, body, _u) in enumerate(messages):
+                texts[locale, number] = (str(title)[:200], str(body or ""))
+    now = utcnow()
+    return [
+        {
+            "user_id": user_id,
+            "category": category,
+            "kind": kind[:60],
+            "title": texts[languages[user_id] or default, number][0],
+            "body": texts[languages[user_id] or default, number][1],
+            "url": url,
+            "created_at": now,
+        }
+        for number, (category, ids, kind, _t, _b, url) in enumerate(messages)
+        for user_id in sorted(ids & languages.keys())
+    ]
+
+
+def _push_after_commit(notification_ids: Iterable[int]) -> None:
     from app.blueprints.notify.jobs import fan_out
 
-    enqueue_after_commit(fan_out, [row.id for row in rows], merge=True)
-    return rows
+    enqueue_after_commit(fan_out, list(notification_ids), merge=True)
 
 
 @lru_cache(maxsize=16)

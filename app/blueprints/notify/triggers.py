@@ -27,7 +27,7 @@ from flask import current_app
 from flask_babel import LazyString, format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
-from app.blueprints.notify.services import notify
+from app.blueprints.notify.services import notify, notify_many
 from app.models import Notification
 
 
@@ -71,6 +71,23 @@ def hazard_reported(
         _l("New hazard reported: %(title)s", title=hazard_title),
         _l("Severity: %(severity)s. Please assign someone to rectify it.", severity=severity_label),
         url,
+    )
+
+
+def hazards_reported(
+    officer_ids: Iterable[int], hazards: Iterable[tuple], *, actor_id: int | None = None
+) -> None:
+    """`hazard_reported` for many new hazards at once, each (title, severity_label, url)."""
+    officers = _others(officer_ids, actor_id)
+    notify_many(
+        (
+            officers,
+            "hazards.reported",
+            _l("New hazard reported: %(title)s", title=title),
+            _l("Severity: %(severity)s. Please assign someone to rectify it.", severity=severity),
+            url,
+        )
+        for title, severity, url in hazards
     )
 
 

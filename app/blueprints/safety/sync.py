@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.blueprints.sync.registry import HandlerResult, SyncInvalid, resolve, run_service
 from app.extensions import db
 from app.guards import parse_id
+from app.jobs import path_for
 from app.models.hazards import Hazard, Photo
 from app.models.safety import PatrolAnswer
 
@@ -20,6 +21,7 @@ from .services import (
     act_on_hazard,
     record_patrol,
     report_hazard,
+    report_hazards,
     report_violation,
 )
 from .services.common import photo_row
@@ -81,6 +83,19 @@ def sync_hazard(user, record) -> HandlerResult:
     return HandlerResult(url=url_for("safety.hazard", hazard_id=hazard.id), obj=hazard)
 
 
+def sync_hazards(user, records) -> list:
+    """Many new hazards of one batch at once (a patrol's findings), written together."""
+    reports = [
+        (_reference(r.data, "patrol_id", "patrol", user), r.id, r.captured_at) for r in records
+    ]
+    return [
+        HandlerResult(url=path_for("safety.hazard", hazard_id=done), table="hazards", row_id=done)
+        if isinstance(done, int)
+        else done
+        for done in report_hazards(user, reports)
+    ]
+
+
 def _hazard(raw) -> Hazard | None:
     """A follow-up names its hazard by the hazard record's uuid (perhaps captured offline by
     someone else: whether this user may act on it is the service's question) or by its id."""
@@ -130,7 +145,9 @@ def sync_patrol(user, record) -> HandlerResult:
 
 def register(reg) -> None:
     """The safety network's outbox kinds (see DESIGN.md for their `data`)."""
-    reg.sync_kind("hazard", sync_hazard, attach_photo=attach_to("hazard_id"))
+    reg.sync_kind(
+        "hazard", sync_hazard, attach_photo=attach_to("hazard_id"), handle_many=sync_hazards
+    )
     reg.sync_kind("hazard_event", sync_hazard_event, attach_photo=attach_to("hazard_event_id"))
     reg.sync_kind("violation", sync_violation, attach_photo=attach_to("violation_id"))
     reg.sync_kind("patrol", sync_patrol, attach_photo=attach_to_answer)

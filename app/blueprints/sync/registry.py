@@ -12,6 +12,11 @@ The handler validates through its service and raises `SyncInvalid({field: [messa
 the foundation's `ValidationFailed`, which it extends) when the record cannot be saved. It
 must not commit: the sync endpoint runs each record in a savepoint (rolled back whole when the
 record is refused) and commits the batch once, before it answers.
+
+A kind that phones send many of at once (hazards, from a round) may add
+`handle_many=(user, [SyncItem]) -> [HandlerResult or ValidationFailed]`: the endpoint hands it
+each run of new records of that kind in one savepoint, and it writes the valid ones together.
+If that write fails, the savepoint goes and each record of the run is handled on its own.
 """
 
 import uuid
@@ -57,7 +62,16 @@ class SyncItem:
 @dataclass(frozen=True)
 class HandlerResult:
     url: str
-    obj: object  # the row the record became (it needs a primary key `id`)
+    obj: object = None  # the row the record became (it needs a primary key `id`)
+    # Or, from a handler that wrote its rows in bulk and made no objects: its table and id.
+    table: str | None = None
+    row_id: int | None = None
+
+    def target(self) -> tuple[str, int]:
+        """(table, id) of the row the record became."""
+        if self.obj is None:
+            return self.table, self.row_id
+        return self.obj.__table__.name, self.obj.id
 
 
 def handler_for(kind: str) -> KindHandler | None:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.blueprints.sync.envelope import check_record, content_hash, parse_uuid
-from app.blueprints.sync.registry import SyncItem, handler_for
+from app.blueprints.sync.registry import HandlerResult, SyncItem, handler_for
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import SyncPhoto, SyncRecord, SyncStatus
@@ -31,12 +31,112 @@ def ingest(user, device: str | None, raw_records: list) -> list[dict]:
     """
     _begin_writing()
     batch = Batch(raw_records)
+    results: list[dict | None] = [None] * len(raw_records)
     # Look-ups the records share (who the safety officers are, a recipient's language) are
     # made once for the batch, and the services skip asking whether a new id already has rows.
     with lookups.open_batch(new_ids=batch.new_ids()):
-        results = [_safely(user, device, raw, batch) for raw in raw_records]
+        run = Run()
+        for number, raw in enumerate(raw_records):
+            checked, errors = check_record(raw)
+            if run.takes(checked, errors, batch):
+                run.add(number, raw, checked)
+                continue
+            _ingest_run(user, device, run.members, batch, results)
+            run = Run()
+            if run.takes(checked, errors, batch):
+                run.add(number, raw, checked)
+            else:
+                results[number] = _safely(user, device, raw, batch, (checked, errors))
+        _ingest_run(user, device, run.members, batch, results)
     db.session.commit()
     return results
+
+
+class Run:
+    """New records of one kind, in a row, that the kind's bulk handler can take together."""
+
+    def __init__(self):
+        self.members: list[tuple] = []  # (number in the batch, raw, checked)
+        self.kind: str | None = None
+        self.ids: set[str] = set()
+        self.photo_ids: set[str] = set()
+
+    def takes(self, checked: dict, errors: dict, batch: "Batch") -> bool:
+        """A well-formed new record (no row under its id, no photo another record declared)
+        of a kind that takes records in bulk, the run's kind, naming no id or photo the run
+        names already."""
+        if errors or batch.record(checked["id"]) is not None:
+            return False
+        if self.kind is None:
+            kind = handler_for(checked["kind"])
+            if kind is None or kind.handle_many is None:
+                return False
+        elif checked["kind"] != self.kind or checked["id"] in self.ids:
+            return False
+        photo_ids = {p.id for p in checked["photos"]}
+        return not (photo_ids & self.photo_ids or batch.photos_taken(checked["id"], photo_ids))
+
+    def add(self, number: int, raw, checked: dict) -> None:
+        self.members.append((number, raw, checked))
+        self.kind = checked["kind"]
+        self.ids.add(checked["id"])
+        self.photo_ids.update(p.id for p in checked["photos"])
+
+
+def _ingest_run(user, device, run: list[tuple], batch: "Batch", results: list) -> None:
+    """A run of new records of one kind, through the kind's bulk handler in one savepoint.
+
+    The records it refuses are answered (and kept) one by one afterwards. Should the bulk
+    write fail (a racing request took one of the ids, a value out of range), the savepoint
+    goes and every record of the run is taken on its own, as any other record is."""
+    if not run:
+        return
+    outcomes = _write_run(user, device, run) or [None] * len(run)
+    for (number, raw, checked), outcome in zip(run, outcomes, strict=True):
+        echo = _echo_id(raw)
+        if outcome is None:
+            results[number] = _safely(user, device, raw, batch, (checked, {}))
+        elif isinstance(outcome, HandlerResult):
+            batch.saved(checked["id"], [p.id for p in checked["photos"]])
+            results[number] = _created_answer(echo, outcome.url, checked["photos"])
+        else:
+            digest = content_hash(raw)
+            results[number] = _refuse(user, device, checked, digest, outcome.errors, echo, batch)
+
+
+def _write_run(user, device, run: list[tuple]) -> list | None:
+    """The bulk handler's outcome for each record of the run, with the sync rows of those it
+    wrote; None when the bulk write failed and left nothing."""
+    kind = handler_for(run[0][2]["kind"])
+    now = utcnow()
+    items = [
+        SyncItem(
+            id=checked["id"],
+            kind=checked["kind"],
+            captured_at=checked["captured_at"],
+            received_at=now,
+            data=checked["data"],
+            photos=checked["photos"],
+            device=device,
+        )
+        for _n, _raw, checked in run
+    ]
+    try:
+        with db.session.begin_nested():
+            outcomes = kind.handle_many(user, items)
+            written = [
+                (raw, checked, outcome)
+                for (_n, raw, checked), outcome in zip(run, outcomes, strict=True)
+                if isinstance(outcome, HandlerResult)
+            ]
+            _insert_sync_rows(user, device, now, written)
+    except (IntegrityError, DataError, OverflowError) as error:
+        current_app.logger.info("sync: %d records are taken one by one: %s", len(run), error)
+        return None
+    except Exception:
+        current_app.logger.exception("sync: bulk handler for %r failed", run[0][2]["kind"])
+        return None
+    return outcomes
 
 
 class Batch:
@@ -124,11 +224,11 @@ def _begin_writing() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _safely(user, device, raw, batch: Batch) -> dict:
+def _safely(user, device, raw, batch: Batch, checked=None) -> dict:
     # Last line of defence: whatever one record does, the others still get their answers.
     # Writes happen only inside savepoints (in `ingest_one`), which undo themselves on error.
     try:
-        return ingest_one(user, device, raw, batch)
+        return ingest_one(user, device, raw, batch, checked)
     except Exception:
         current_app.logger.exception("sync: record could not be handled")
         return _failed(_echo_id(raw))
@@ -166,9 +266,11 @@ def _known(record: SyncRecord, user, digest: str, echo) -> dict:
     }
 
 
-def ingest_one(user, device, raw, batch: Batch) -> dict:
+def ingest_one(user, device, raw, batch: Batch, checked=None) -> dict:
+    """One record, in its own savepoint; `checked` is what `check_record` made of it, if the
+    caller has asked already."""
     echo = _echo_id(raw)
-    checked, errors = check_record(raw)
+    checked, errors = checked or check_record(raw)
     if errors and checked.get("id") is None:
         return {"id": echo, "status": "invalid", "errors": errors}
     digest = content_hash(raw)
@@ -238,7 +340,27 @@ def _create(user, device, checked, digest, kind, echo, record) -> dict:
     )
     result = kind.handle(user, item)
     db.session.flush()  # gives the feature's row its id, unless the handler did
-    row = {
+    row = _sync_row(user, device, now, checked, digest, result)
+    if record is None:
+        db.session.execute(insert(SyncRecord.__table__), row)
+    else:
+        _forget_photos(record)
+        for key, value in row.items():
+            setattr(record, key, value)
+        record.errors = None
+        db.session.flush()
+    _insert_photo_rows([(row, checked["photos"])])
+    return _created_answer(echo, result.url, checked["photos"])
+
+
+def _created_answer(echo, url: str, photos: list) -> dict:
+    return {"id": echo, "status": "created", "url": url, "missing_photos": [p.id for p in photos]}
+
+
+def _sync_row(user, device, now, checked: dict, digest: str, result: HandlerResult) -> dict:
+    """The sync row of a record that became a row of the feature's (`result`)."""
+    target_type, target_id = result.target()
+    return {
         "id": checked["id"],
         "user_id": user.id,
         "kind": checked["kind"],
@@ -248,52 +370,46 @@ def _create(user, device, checked, digest, kind, echo, record) -> dict:
         "captured_at": checked["captured_at"],
         "received_at": now,
         "url": result.url,
-        "target_type": result.obj.__table__.name,
-        "target_id": result.obj.id,
-    }
-    _write_sync_rows(record, row, checked["photos"])
-    return {
-        "id": echo,
-        "status": "created",
-        "url": result.url,
-        "missing_photos": [p.id for p in checked["photos"]],
+        "target_type": target_type,
+        "target_id": target_id,
     }
 
 
-def _write_sync_rows(record: SyncRecord | None, row: dict, photos: list) -> None:
-    """Write the sync row and its photo rows.
+def _insert_sync_rows(user, device, now, written: list[tuple[dict, dict, HandlerResult]]) -> None:
+    """The sync rows (and declared photo rows) of new records (raw, checked, result) that a
+    bulk handler wrote: one INSERT each for all of them."""
+    rows = [
+        (_sync_row(user, device, now, checked, content_hash(raw), result), checked["photos"])
+        for raw, checked, result in written
+    ]
+    if rows:
+        db.session.execute(insert(SyncRecord.__table__), [row for row, _photos in rows])
+        _insert_photo_rows(rows)
 
-    A new record's rows go in as plain INSERTs on the session's connection: through the
-    ORM's unit of work they cost as much as the feature's whole write (bench/sync_ingest.py).
-    The session holds no objects for them to go stale; a repeat of the id later in the batch
-    reads the row from the database. A record refused before and now corrected is in the
-    session already, so the ORM updates it.
+
+def _insert_photo_rows(records: list[tuple[dict, list]]) -> None:
+    """The rows of the photos records declared, (sync row, photos) each, in one INSERT.
+
+    Sync rows go in as plain INSERTs on the session's connection: through the ORM's unit of
+    work they cost as much as the feature's whole write (bench/sync_ingest.py). The session
+    holds no objects for them to go stale; a repeat of the id later in the batch reads the row
+    from the database.
     """
-    connection = db.session.connection()
-    if record is None:
-        connection.execute(insert(SyncRecord.__table__), row)
-    else:
-        _forget_photos(record)
-        for key, value in row.items():
-            setattr(record, key, value)
-        record.errors = None
-        db.session.flush()
-    if photos:
-        connection.execute(
-            insert(SyncPhoto.__table__),
-            [
-                {
-                    "id": photo.id,
-                    "record_id": row["id"],
-                    "user_id": row["user_id"],
-                    "position": position,
-                    "item_id": photo.item_id,
-                    "sha256": photo.sha256,
-                    "size": photo.size,
-                }
-                for position, photo in enumerate(photos)
-            ],
-        )
+    rows = [
+        {
+            "id": photo.id,
+            "record_id": row["id"],
+            "user_id": row["user_id"],
+            "position": position,
+            "item_id": photo.item_id,
+            "sha256": photo.sha256,
+            "size": photo.size,
+        }
+        for row, photos in records
+        for position, photo in enumerate(photos)
+    ]
+    if rows:
+        db.session.execute(insert(SyncPhoto.__table__), rows)
 
 
 def _forget_photos(record: SyncRecord) -> None:

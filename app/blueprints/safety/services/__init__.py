@@ -6,7 +6,7 @@ retries) and `captured_at` (the phone's time of capture).
 """
 
 from .common import Conflict, Refused, ValidationFailed
-from .hazards import act_on_hazard, announce_hazard_change, report_hazard
+from .hazards import act_on_hazard, announce_hazard_change, report_hazard, report_hazards
 from .network import (
     add_checkpoint,
     add_member,
@@ -45,6 +45,7 @@ __all__ = [
     "record_patrol",
     "remove_member",
     "report_hazard",
+    "report_hazards",
     "report_violation",
     "revise_checklist",
     "save_area",

@@ -4,6 +4,7 @@ import contextlib
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import storage
 from app.errors import Conflict, Refused, ValidationFailed
@@ -39,7 +40,7 @@ def local_date(moment: datetime) -> date:
 def record_id(data, key: str, model, errors: dict, *, required=True, where=None):
     """The row of `model` whose id is in `data[key]`, or an error for the field."""
     raw = data.get(key)
-    if missing(raw, key, errors, required=required, message=_("Choose one.")):
+    if missing(raw, key, errors, required=required, message=_l("Choose one.")):
         return None
     row_id = parse_id(raw)
     row = db.session.get(model, row_id) if row_id is not None else None

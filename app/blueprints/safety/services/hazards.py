@@ -8,10 +8,12 @@ They add to the session and flush; the caller commits once.
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy import insert, select
 
 from app.blueprints.notify import triggers
 from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
+from app.guards import parse_id
 from app.jobs import path_for
 from app.models import Role, User
 from app.models.hazards import (
@@ -61,6 +63,69 @@ def report_hazard(user, data, photos=(), client_id=None, captured_at=None) -> tu
     client_id = check_client_id(client_id)
     if (found := _existing(Hazard, client_id, "reporter_id", user)) is not None:
         return found, False
+    values = _report(user, data, captured_at)
+    prepared = prepare_uploads(photos)
+    hazard = Hazard(client_id=client_id, **values)
+    db.session.add(hazard)
+    db.session.flush()
+    event = HazardEvent(**_report_event(hazard.id, values))
+    db.session.add(event)
+    db.session.add_all(store_photos(prepared, user, hazard_id=hazard.id))
+    audit.record("hazard.reported", hazard, actor=user, summary=hazard.title)
+    db.session.flush()
+    announce_hazard_change(hazard, event)
+    return hazard, True
+
+
+def report_hazards(user, reports: list[tuple[dict, str, object]]) -> list[int | ValidationFailed]:
+    """Many new hazards at once, each (data, client_id, captured_at) as `report_hazard` takes
+    them: a sync batch of a patrol's findings.
+
+    Each report is checked as `report_hazard` checks it; the valid ones are written together,
+    one INSERT per table for all of them (hazards, their report events, the audit entries, the
+    officers' inbox rows). Returns, report by report, the new hazard's id or the
+    ValidationFailed that refused it. The caller vouches that no hazard carries these client
+    ids yet (the table's unique client id refuses the whole INSERT if one does).
+    """
+    # The areas named, in one query; held here, the session's identity map answers each look-up.
+    area_ids = {parse_id(data.get("area_id")) for data, _id, _at in reports} - {None}
+    areas = db.session.scalars(select(Area).where(Area.id.in_(area_ids))).all()  # noqa: F841
+    outcomes: list[dict | ValidationFailed] = []
+    for data, client_id, captured_at in reports:
+        try:
+            values = _report(user, data, captured_at)
+        except ValidationFailed as invalid:
+            outcomes.append(invalid)
+        else:
+            outcomes.append({**values, "client_id": check_client_id(client_id)})
+    rows = [values for values in outcomes if isinstance(values, dict)]
+    if not rows:
+        return outcomes
+    # RETURNING in the rows' own order would make SQLite insert them one at a time.
+    table = Hazard.__table__
+    inserted = db.session.execute(insert(table).returning(table.c.client_id, table.c.id), rows)
+    ids = {client_id: hazard_id for client_id, hazard_id in inserted.all()}
+    for values in rows:
+        values["id"] = ids[values["client_id"]]
+    db.session.execute(
+        insert(HazardEvent.__table__), [_report_event(values["id"], values) for values in rows]
+    )
+    audit.record_many(
+        "hazard.reported", "Hazard", [(v["id"], v["title"]) for v in rows], actor=user
+    )
+    triggers.hazards_reported(
+        lookups.remember("safety_officers", _safety_officers),
+        [
+            (v["title"], v["severity"].label, path_for("safety.hazard", hazard_id=v["id"]))
+            for v in rows
+        ],
+        actor_id=user.id,
+    )
+    return [values["id"] if isinstance(values, dict) else values for values in outcomes]
+
+
+def _report(user, data, captured_at) -> dict:
+    """The columns of a new hazard, checked (raises ValidationFailed)."""
     errors: dict[str, list[str]] = {}
     title = text(data, "title", errors, required=True, max_len=MaxLength.TITLE)
     description = text(data, "description", errors, max_len=MaxLength.TEXT)
@@ -80,37 +145,30 @@ def report_hazard(user, data, photos=(), client_id=None, captured_at=None) -> tu
     )
     if errors:
         raise ValidationFailed(errors)
-    prepared = prepare_uploads(photos)
-    when = moment(captured_at)
-    hazard = Hazard(
-        client_id=client_id,
-        title=title,
-        description=description,
-        area_id=area.id,
-        category=category,
-        severity=severity,
-        status=HazardStatus.REPORTED,
-        reporter_id=user.id,
-        patrol_id=patrol.id if patrol else None,
-        patrol_answer_id=answer.id if answer else None,
-        captured_at=when,
-    )
-    db.session.add(hazard)
-    db.session.flush()
-    event = HazardEvent(
-        hazard_id=hazard.id,
-        actor_id=user.id,
-        action=HazardAction.REPORT,
-        from_status=None,
-        to_status=HazardStatus.REPORTED,
-        captured_at=when,
-    )
-    db.session.add(event)
-    db.session.add_all(store_photos(prepared, user, hazard_id=hazard.id))
-    audit.record("hazard.reported", hazard, actor=user, summary=title)
-    db.session.flush()
-    announce_hazard_change(hazard, event)
-    return hazard, True
+    return {
+        "captured_at": moment(captured_at),
+        "title": title,
+        "description": description,
+        "area_id": area.id,
+        "category": category,
+        "severity": severity,
+        "status": HazardStatus.REPORTED,
+        "reporter_id": user.id,
+        "patrol_id": patrol.id if patrol else None,
+        "patrol_answer_id": answer.id if answer else None,
+    }
+
+
+def _report_event(hazard_id: int, values: dict) -> dict:
+    """The first event of a hazard: reported, by its reporter, when the phone captured it."""
+    return {
+        "hazard_id": hazard_id,
+        "actor_id": values["reporter_id"],
+        "action": HazardAction.REPORT,
+        "from_status": None,
+        "to_status": HazardStatus.REPORTED,
+        "captured_at": values["captured_at"],
+    }
 
 
 def act_on_hazard(
