@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app import config as app_config
-from app import features, guards, storage
+from app import features, guards, rendering, storage
 from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
 from app.guards import parse_id
 from app.jobs import init_jobs
@@ -92,6 +92,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    app.add_template_global(rendering.strings_json)
     # One way of writing a date on every page, message and export, in both languages.
     babel.date_formats.update(DATE_FORMATS)
     _init_login(app)

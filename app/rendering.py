@@ -5,7 +5,10 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from flask import render_template
+from flask import current_app, render_template
+from flask_babel import get_locale
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from app.extensions import htmx
 
@@ -17,6 +20,20 @@ def wants_fragment() -> bool:
 
 def page_or_fragment(page: str, fragment: str, /, **context) -> str:
     return render_template(fragment if wants_fragment() else page, **context)
+
+
+_STRINGS_JSON: dict[tuple[int, str], Markup] = {}
+
+
+def strings_json(strings: dict) -> Markup:
+    """A script's table of fixed texts (`strings`: name -> lazy text) as JSON for the page, in
+    the current language. Every page carries the outbox's and the kit's tables; each language's
+    JSON is made once per process instead of some sixty translations a page."""
+    key = (id(strings), str(get_locale()))  # the tables are module constants: their ids hold
+    if (made := _STRINGS_JSON.get(key)) is None:
+        texts = {name: str(text) for name, text in strings.items()}
+        made = _STRINGS_JSON[key] = htmlsafe_json_dumps(texts, dumps=current_app.json.dumps)
+    return made
 
 
 def qr_svg(text: str) -> str:

@@ -73,6 +73,31 @@ def test_list_filters_by_status_area_severity_and_assignee(client, auth, app):
     assert titles("q=地面") == {"地面湿滑"}
 
 
+def test_a_search_finds_the_same_titles_for_a_rare_word_and_a_common_one(
+    client, auth, app, monkeypatch
+):
+    """A word in few titles goes through the trigram index (on SQLite), one in many along the
+    newest-first order: either way the list shows every title that contains it, and no other."""
+    from app.blueprints.safety import queries
+
+    monkeypatch.setattr(queries, "COMMON_WORD_MATCHES", 3)
+    area = make_area()
+    common = [make_hazard(area=area, title=f"配电柜漏电保护失灵{i}") for i in range(4)]
+    rare = make_hazard(area=area, title="二号线护栏松动")
+    make_hazard(area=area, title="地面湿滑")
+    auth.login(make_user(Role.SAFETY_OFFICER))
+
+    def found(q):
+        page = client.get("/safety/hazards", query_string={"q": q}).get_data(as_text=True)
+        return {
+            title for title in [*(h.title for h in common), rare.title, "地面湿滑"] if title in page
+        }
+
+    assert found("漏电保护") == {h.title for h in common}  # 4 titles: the common way
+    assert found("护栏松动") == {rare.title}  # 1 title: the trigram index
+    assert found("没有这个词") == set()
+
+
 def test_htmx_gets_only_the_results(client, auth, app, htmx_headers):
     officer = make_user(Role.SAFETY_OFFICER)
     make_hazard(title="重大漏电")

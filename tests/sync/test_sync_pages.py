@@ -40,6 +40,24 @@ def test_the_shell_carries_the_user_the_count_and_the_strings(client, logged_in)
     assert "js/outbox-core.js?v=" in page and "js/outbox.js?v=" in page
 
 
+def test_the_shell_strings_follow_the_language_from_one_page_to_the_next(client, logged_in, db):
+    """Each language's tables are made once and kept: a second language gets its own."""
+
+    def strings(name):
+        page = text(client.get("/"))
+        return json.loads(re.search(rf'id="{name}-strings">(.*?)</script>', page, re.S)[1])
+
+    assert strings("outbox")["state_invalid"] == "需修改"
+    assert strings("kit")["photo_take"] == "拍照"
+    logged_in.locale = "en"
+    db.session.commit()
+    assert strings("outbox")["state_invalid"] == "Needs fixing"
+    assert strings("kit")["photo_take"] == "Take a photo"
+    logged_in.locale = "zh_CN"
+    db.session.commit()
+    assert strings("outbox")["state_invalid"] == "需修改"
+
+
 def test_the_log_in_page_has_no_user_and_no_badge(client):
     page = text(client.get("/auth/login"))
     assert 'data-user-id=""' in page

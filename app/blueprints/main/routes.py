@@ -1,3 +1,4 @@
+from functools import cache
 from urllib.parse import urlsplit
 
 from babel import Locale
@@ -42,11 +43,15 @@ def set_locale():
 
 def _current_locale_code() -> str:
     """The LANGUAGES key of this request's locale: Babel spells zh_CN as zh_Hans_CN."""
-    locale = get_locale()
-    for code in current_app.config["LANGUAGES"]:
-        if Locale.parse(code) == locale:
+    return _language_code(str(get_locale()), tuple(current_app.config["LANGUAGES"]))
+
+
+@cache
+def _language_code(locale: str, codes: tuple[str, ...]) -> str:
+    for code in codes:
+        if Locale.parse(code) == Locale.parse(locale):
             return code
-    return str(locale)
+    return locale
 
 
 @bp.app_context_processor

@@ -40,12 +40,18 @@ def _asset_version(static_folders: tuple[str, ...], salt: str) -> str:
 
 
 def asset_version() -> str:
+    """The current digest of the static files; a page asks for it once per file it links, so
+    the app keeps it (outside debug mode, where a file may change between two requests)."""
     if current_app.debug:
         _asset_version.cache_clear()
+    elif made := current_app.extensions.get("asset_version"):
+        return made
     folders = [current_app.static_folder] + [
         bp.static_folder for bp in current_app.blueprints.values() if bp.has_static_folder
     ]
-    return _asset_version(tuple(folders), current_app.config["ASSET_VERSION_SALT"])
+    made = _asset_version(tuple(folders), current_app.config["ASSET_VERSION_SALT"])
+    current_app.extensions["asset_version"] = made
+    return made
 
 
 @bp.app_context_processor

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Integer, and_, case, column, func, literal_column, or_, select, text
 from sqlalchemy.orm import joinedload, selectinload
@@ -81,6 +82,8 @@ class HazardFilters:
 # The trigram index of the titles (migration 0009): pg_trgm's GIN index serves ILIKE itself on
 # PostgreSQL; on SQLite an FTS5 table with the trigram tokenizer, kept in step by triggers.
 SQLITE_TITLE_INDEX = "hazards_fts"
+# A word in this many titles or more is searched for along the list's own order instead.
+COMMON_WORD_MATCHES = 1000
 
 
 def title_contains(q: str) -> list:
@@ -93,6 +96,18 @@ def title_contains(q: str) -> list:
     if len(q) < 3 or db.session.get_bind().dialect.name != "sqlite":
         return [like]
     phrase = '"' + q.replace('"', '""') + '"'
+    # SQLite's planner cannot weigh the two ways, so this does: a word in many titles is found
+    # soonest along the newest-first index (a page fills after a few rows), a rare one through
+    # the trigram index (whose matches would otherwise all be gathered first).
+    common = db.session.scalar(
+        text(
+            f"SELECT count(*) FROM (SELECT 1 FROM {SQLITE_TITLE_INDEX} "
+            f"WHERE {SQLITE_TITLE_INDEX} MATCH :phrase LIMIT :enough)"
+        ),
+        {"phrase": phrase, "enough": COMMON_WORD_MATCHES},
+    )
+    if common >= COMMON_WORD_MATCHES:
+        return [like]
     matching = (
         text(f"SELECT rowid FROM {SQLITE_TITLE_INDEX} WHERE {SQLITE_TITLE_INDEX} MATCH :phrase")
         .bindparams(phrase=phrase)
@@ -163,13 +178,21 @@ def hazard_page(
     return Page(rows[:per_page], None, filters.page, per_page, has_next=len(rows) > per_page)
 
 
-def area_options() -> list[Area]:
-    return db.session.scalars(
-        select(Area)
+class AreaOption(NamedTuple):
+    id: int
+    full_name: str  # as Area.full_name: "Workshop · Area"
+
+
+def area_options() -> list[AreaOption]:
+    """The active areas a list or form offers, as (id, full name): plain rows, not Area
+    objects, since every page that filters or reports by area lists them all."""
+    rows = db.session.execute(
+        select(Area.id, Department.name, Area.name)
+        .join(Department, Area.department_id == Department.id)
         .where(Area.active.is_(True))
-        .options(joinedload(Area.department))
         .order_by(Area.department_id, Area.name)
-    ).all()
+    )
+    return [AreaOption(area_id, f"{workshop} · {name}") for area_id, workshop, name in rows]
 
 
 def assignee_options() -> list[tuple[int, str]]:

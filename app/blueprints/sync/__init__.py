@@ -2,6 +2,8 @@
 
 from app.features import feature_blueprint, pages, register_feature
 
+from .strings import OUTBOX_STRINGS
+
 bp = feature_blueprint("sync", __name__)
 
 
@@ -9,3 +11,4 @@ def init_app(app):
     from . import routes  # noqa: F401  (routes attach themselves to bp)
 
     register_feature(app, bp, url_prefix="/sync").offline(pages("sync.outbox"))
+    app.add_template_global(OUTBOX_STRINGS, "outbox_strings")

@@ -8,6 +8,7 @@ from app.errors import submit
 from app.extensions import db
 from app.models.hazards import HazardAction, HazardStatus, Severity
 from app.models.safety import Patrol, PatrolAnswer
+from app.rendering import wants_fragment
 
 from .. import bp, permissions, queries, services
 from ..forms import AssignForm, HazardForm, NoteForm
@@ -20,13 +21,15 @@ from .helpers import page_or_partial, report_form
 def hazards():
     filters = queries.HazardFilters.from_args(request.args)
     page = queries.hazard_page(current_user, filters)
+    whole_page = not wants_fragment()  # a filter's htmx request swaps only the results
+    officer = permissions.sees_all_hazards(current_user)
     return page_or_partial(
         "safety/hazards/index.html",
         "safety/hazards/_results.html",
         page=page,
         filters=filters,
-        areas=queries.area_options(),
-        assignees=queries.assignee_options() if permissions.sees_all_hazards(current_user) else [],
+        areas=queries.area_options() if whole_page else [],
+        assignees=queries.assignee_options() if whole_page and officer else [],
         statuses=list(HazardStatus),
         severities=list(Severity),
         today=local_today(),
