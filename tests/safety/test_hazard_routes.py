@@ -71,6 +71,11 @@ def test_list_filters_by_status_area_severity_and_assignee(client, auth, app):
     assert titles("status=assigned") == {"护栏松动"}
     assert titles(f"assignee_id={worker.id}") == {"护栏松动"}
     assert titles("q=地面") == {"地面湿滑"}
+    # The filters chosen stay chosen on the page that shows their results.
+    page = client.get(f"/safety/hazards?area_id={area_b.id}&assignee_id={worker.id}").text
+    assert f'<option value="{area_b.id}" selected>' in page
+    assert f'<option value="{area_a.id}">' in page
+    assert f'<option value="{worker.id}" selected>王维修</option>' in page
 
 
 def test_a_search_finds_the_same_titles_for_a_rare_word_and_a_common_one(
@@ -265,3 +270,12 @@ def test_search_finds_titles_through_the_trigram_index(client, auth, app, db):
     db.session.commit()
     assert titles("号线护栏") == set()
     assert titles("护栏已更") == {"护栏已更换"}
+
+
+def test_an_area_name_is_shown_as_text_in_the_list_filter(client, auth, app):
+    area = make_area(name='<b>一号"线"</b> & 二号')
+    auth.login(make_user(Role.SAFETY_OFFICER))
+    page = client.get("/safety/hazards").text
+    assert "&lt;b&gt;一号&#34;线&#34;&lt;/b&gt; &amp; 二号</option>" in page
+    assert "<b>一号" not in page
+    assert f'<option value="{area.id}">' in page

@@ -313,7 +313,7 @@ def dashboard(today: date | None = None) -> Dashboard:
     # index to save a sort and read every row, where the (status, area_id) index suffices.
     data.by_area = _most_hazards(Area, Hazard.area_id + literal_column("0"), is_open, 8)
     data.closed_this_month, data.median_days = closed_figures(today, month_start)
-    slots = coverage(week_start(today), today)
+    slots = coverage(week_start(today), today, names=False)
     data.coverage = {
         state: sum(1 for s in slots if s.state == state)
         for state in ("done", "late", "missed", "due")

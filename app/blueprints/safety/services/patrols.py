@@ -201,21 +201,24 @@ class Slot:
     state: str  # done | late | missed | due
 
 
-def coverage(week: date, today: date | None = None) -> list[Slot]:
+def coverage(week: date, today: date | None = None, *, names: bool = True) -> list[Slot]:
     """Every planned patrol of the week starting on Monday `week`, and what became of it.
 
     A slot is *done* by a finished patrol of that inspector in that area on that day, *late*
     when the patrol came on a later day of the same week, *missed* when the day has passed
     without one, and *due* while it is still to come. Two queries, whatever the volume.
+    `names`: the plans come with their inspectors and areas (for a page that names them; a
+    count of the states does without).
     """
     today = today or local_today()
+    with_names = (
+        db.joinedload(PatrolPlan.inspector).lazyload(User.role_rows),
+        db.joinedload(PatrolPlan.area),
+    )
     plans = db.session.scalars(
         select(PatrolPlan)
         .where(PatrolPlan.active.is_(True))
-        .options(
-            db.joinedload(PatrolPlan.inspector).lazyload(User.role_rows),
-            db.joinedload(PatrolPlan.area),
-        )
+        .options(*with_names if names else ())
         .order_by(PatrolPlan.inspector_id, PatrolPlan.area_id)
     ).all()
     start = day_start(week)
