@@ -131,3 +131,37 @@ def test_a_hazard_a_racing_request_wrote_first_leaves_the_others_of_its_batch_sa
     ).all()
     assert sorted(titles) == sorted(["护栏松动0", "护栏松动2", "另一个请求先写的"])
     assert db.session.get(SyncRecord, records[1]["id"]) is None
+
+
+def test_a_batch_of_hazards_tells_each_officer_in_their_own_language(client, db, logged_in):
+    """The inbox rows of a whole batch go in together; each is still in its reader's language,
+    and a text two hazards share (their severity's line) says the right severity for each."""
+    officers, areas = _officers_and_areas(db)
+    officers[1].locale = "en"
+    db.session.commit()
+    records = _hazards(areas, 3)
+    records[2]["data"]["severity"] = "major"
+    assert [r["status"] for r in post_sync(client, *records).json["results"]] == ["created"] * 3
+
+    def inbox(officer):
+        rows = db.session.scalars(
+            select(Notification).where(Notification.user_id == officer.id).order_by(Notification.id)
+        )
+        return [(row.title, row.body) for row in rows]
+
+    assert inbox(officers[0]) == [
+        ("新上报隐患：护栏松动0", "等级：一般。请指派人员整改。"),
+        ("新上报隐患：护栏松动1", "等级：一般。请指派人员整改。"),
+        ("新上报隐患：护栏松动2", "等级：重大。请指派人员整改。"),
+    ]
+    assert inbox(officers[1]) == [
+        (
+            "New hazard reported: 护栏松动0",
+            "Severity: General. Please assign someone to rectify it.",
+        ),
+        (
+            "New hazard reported: 护栏松动1",
+            "Severity: General. Please assign someone to rectify it.",
+        ),
+        ("New hazard reported: 护栏松动2", "Severity: Major. Please assign someone to rectify it."),
+    ]

@@ -83,9 +83,12 @@ def _inbox_rows(messages: Iterable[tuple]) -> list[dict]:
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     texts = {}  # (locale, message number): (title, body)
     for locale in {languages[i] or default for i in languages}:
+        rendered = {}  # a text that several messages share is rendered once
         with force_locale(_parsed(locale)):
             for number, (_c, _ids, _k, title, body, _u) in enumerate(messages):
-                texts[locale, number] = (str(title)[:200], str(body or ""))
+                title = rendered.get(id(title)) or rendered.setdefault(id(title), str(title))
+                body = rendered.get(id(body)) or rendered.setdefault(id(body), str(body or ""))
+                texts[locale, number] = (title[:200], body)
     now = utcnow()
     return [
         {

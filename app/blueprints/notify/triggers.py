@@ -79,12 +79,18 @@ def hazards_reported(
 ) -> None:
     """`hazard_reported` for many new hazards at once, each (title, severity_label, url)."""
     officers = _others(officer_ids, actor_id)
+    bodies = {}  # one text per severity: each is rendered once, not once per hazard
+    for _title, severity, _url in hazards:
+        bodies.setdefault(
+            severity,
+            _l("Severity: %(severity)s. Please assign someone to rectify it.", severity=severity),
+        )
     notify_many(
         (
             officers,
             "hazards.reported",
             _l("New hazard reported: %(title)s", title=title),
-            _l("Severity: %(severity)s. Please assign someone to rectify it.", severity=severity),
+            bodies[severity],
             url,
         )
         for title, severity, url in hazards
