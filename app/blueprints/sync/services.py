@@ -38,15 +38,13 @@ def ingest(user, device: str | None, raw_records: list) -> list[dict]:
         run = Run()
         for number, raw in enumerate(raw_records):
             checked, errors = check_record(raw)
-            if run.takes(checked, errors, batch):
-                run.add(number, raw, checked)
-                continue
-            _ingest_run(user, device, run.members, batch, results)
-            run = Run()
-            if run.takes(checked, errors, batch):
-                run.add(number, raw, checked)
-            else:
-                results[number] = _safely(user, device, raw, batch, (checked, errors))
+            if not run.takes(checked, errors, batch):
+                _ingest_run(user, device, run.members, batch, results)
+                run = Run()
+                if not run.takes(checked, errors, batch):
+                    results[number] = _safely(user, device, raw, batch, (checked, errors))
+                    continue
+            run.add(number, raw, checked)
         _ingest_run(user, device, run.members, batch, results)
     db.session.commit()
     return results
@@ -109,18 +107,7 @@ def _write_run(user, device, run: list[tuple]) -> list | None:
     wrote; None when the bulk write failed and left nothing."""
     kind = handler_for(run[0][2]["kind"])
     now = utcnow()
-    items = [
-        SyncItem(
-            id=checked["id"],
-            kind=checked["kind"],
-            captured_at=checked["captured_at"],
-            received_at=now,
-            data=checked["data"],
-            photos=checked["photos"],
-            device=device,
-        )
-        for _n, _raw, checked in run
-    ]
+    items = [_item(checked, device, now) for _n, _raw, checked in run]
     try:
         with db.session.begin_nested():
             outcomes = kind.handle_many(user, items)
@@ -329,16 +316,7 @@ def _create(user, device, checked, digest, kind, echo, record) -> dict:
     feature rows go with its savepoint, so it answers from the winner's row.
     """
     now = utcnow()
-    item = SyncItem(
-        id=checked["id"],
-        kind=checked["kind"],
-        captured_at=checked["captured_at"],
-        received_at=now,
-        data=checked["data"],
-        photos=checked["photos"],
-        device=device,
-    )
-    result = kind.handle(user, item)
+    result = kind.handle(user, _item(checked, device, now))
     db.session.flush()  # gives the feature's row its id, unless the handler did
     row = _sync_row(user, device, now, checked, digest, result)
     if record is None:
@@ -351,6 +329,19 @@ def _create(user, device, checked, digest, kind, echo, record) -> dict:
         db.session.flush()
     _insert_photo_rows([(row, checked["photos"])])
     return _created_answer(echo, result.url, checked["photos"])
+
+
+def _item(checked: dict, device, now) -> SyncItem:
+    """The record as its kind's handler sees it."""
+    return SyncItem(
+        id=checked["id"],
+        kind=checked["kind"],
+        captured_at=checked["captured_at"],
+        received_at=now,
+        data=checked["data"],
+        photos=checked["photos"],
+        device=device,
+    )
 
 
 def _created_answer(echo, url: str, photos: list) -> dict:
