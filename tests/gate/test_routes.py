@@ -204,3 +204,14 @@ def test_the_report_is_a_fragment_for_htmx(client, auth, world, htmx_headers):
     assert "<html" in full.get_data(as_text=True)
     body = part.get_data(as_text=True)
     assert "<html" not in body and "王叉车" in body and "焊工" not in body
+
+
+def test_the_report_says_so_when_the_department_filter_names_no_department(client, auth, world):
+    """A value that is no department (or one this checker may not see) is a 400 that says
+    why, not every department shown as if no filter had been asked for."""
+    auth.login(world.officer)
+    for value in ("²", "abc", "-1", "99999", str(2**40)):
+        response = client.get("/gate/", query_string={"department": value})
+        assert response.status_code == 400, value
+        assert "没有这个部门，或您无权查看它。" in response.get_data(as_text=True)
+    assert client.get("/gate/", query_string={"department": ""}).status_code == 200

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.errors import act, done, form_on, form_status
 from app.extensions import db
+from app.guards import parse_id
 from app.models.gate import Post, PostHolder, QualificationType, TeamLeader
 from app.rendering import page_or_fragment
 
@@ -26,9 +27,11 @@ def index():
     everything = departments()
     scope = None if is_officer(current_user) else checked_departments(current_user)
     visible = [d for d in everything if scope is None or d.id in scope]
-    chosen = request.args.get("department", type=int)
-    if chosen is not None and chosen not in {d.id for d in visible}:
-        chosen = None
+    chosen = None
+    if raw := request.args.get("department", ""):
+        chosen = parse_id(raw)
+        if chosen not in {d.id for d in visible}:
+            abort(400, _("There is no such department among those you may see."))
     if chosen is not None:
         shown = {chosen} | {d.id for d in visible if d.parent_id == chosen}
     else:
