@@ -526,9 +526,6 @@ def backend():
     return cache[url]
 
 
-_FLAT_ERA = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}\.jpg")
-
-
 class FolderStore:
     """Files under one folder; writes are atomic and on disk before they return."""
 
@@ -536,15 +533,7 @@ class FolderStore:
         self.root = root
 
     def path(self, key: str) -> Path:
-        path = self.root / key
-        if _FLAT_ERA.fullmatch(key) and not path.exists():
-            # Activity covers saved before this store lie flat in the folder (`<sha256>.jpg`):
-            # each moves into place the first time it is asked for.
-            flat = self.root / key.partition("/")[2]
-            if flat.is_file():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(flat, path)
-        return path
+        return self.root / key
 
     def has(self, key: str) -> bool:
         return self.path(key).is_file()
