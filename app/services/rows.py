@@ -5,6 +5,8 @@ from sqlalchemy import func, select, update
 
 from app.errors import Conflict
 from app.extensions import db
+from app.services import batch as lookups
+from app.services.inputs import check_client_id
 
 
 def next_number(column, *where) -> int:
@@ -32,18 +34,23 @@ def saved_into(model, row):
     return row, True
 
 
-def made_before(model, client_id: str | None, owner: str, user):
-    """The row an earlier send of this outbox record made (a retry: the phone did not hear
-    the answer), or None. A row that someone else made with this id is a `Conflict`: ids are
-    the phone's, and a reused one must not hand over another person's record.
+def sent_before(model, client_id, owner: str, user) -> tuple[str | None, object | None]:
+    """(the outbox id of a record, checked; the row an earlier send of it made, or None).
+
+    How every service that an outbox record reaches begins: a retry (the phone did not hear
+    the answer) gets back what the first send made instead of making a second row. A row that
+    someone else made with this id is a `Conflict`: ids are the phone's, and a reused one must
+    not hand over another person's record. Inside a sync batch that vouches that no row carries
+    the id yet (`batch.known_new`), the database is not asked.
 
     `owner`: the column that says who made the row (`reporter_id`, `author_id`, …)."""
-    if client_id is None:
-        return None
+    client_id = check_client_id(client_id)
+    if client_id is None or lookups.known_new(client_id):
+        return client_id, None
     found = db.session.scalar(select(model).where(model.client_id == client_id))
     if found is not None and getattr(found, owner) != user.id:
         raise Conflict(client_id)
-    return found
+    return client_id, found
 
 
 def lock_row(model, row_id: int) -> None:

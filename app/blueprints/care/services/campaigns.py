@@ -22,8 +22,7 @@ from app.models.care import (
     FileStatus,
 )
 from app.services import audit
-from app.services.inputs import check_client_id
-from app.services.rows import made_before
+from app.services.rows import sent_before
 
 from .. import parse
 from .common import check, require_officer
@@ -196,8 +195,8 @@ def sign_off(user, data, client_id=None, captured_at=None) -> tuple[CampaignReci
     """`recipient_id` and `confirmation` (the recipient's name or last four digits of their
     employee number). Returns (recipient, signed now)."""
     require_officer(user)
-    client_id = check_client_id(client_id)
-    if (found := made_before(CampaignRecipient, client_id, "signed_by_id", user)) is not None:
+    client_id, found = sent_before(CampaignRecipient, client_id, "signed_by_id", user)
+    if found is not None:
         return found, False
     errors: dict = {}
     recipient_id = parse.row_id(data, "recipient_id", errors)

@@ -21,8 +21,7 @@ from app.models.care import (
     VisitPlan,
 )
 from app.services import audit
-from app.services.inputs import check_client_id
-from app.services.rows import made_before
+from app.services.rows import sent_before
 
 from .. import parse
 from . import attachments
@@ -131,8 +130,8 @@ def record_visit(user, data, photos=(), client_id=None, captured_at=None) -> tup
     `visited_on`, `visitors` (who went), `given`, `amount` (yuan), `situation`, `needs`.
     What was given becomes support on the file. Returns (visit, created)."""
     require_officer(user)
-    client_id = check_client_id(client_id)
-    if (found := made_before(CareVisit, client_id, "recorded_by_id", user)) is not None:
+    client_id, found = sent_before(CareVisit, client_id, "recorded_by_id", user)
+    if found is not None:
         return found, False
     errors: dict = {}
     today = parse.local_today()

@@ -26,7 +26,7 @@ from app.services import audit
 from app.services.departments import workshop_of
 from app.services.inputs import by_employee_no, check_client_id, choice, moment, text
 from app.services.photos import image_row
-from app.services.rows import made_before
+from app.services.rows import sent_before
 
 from .. import permissions
 
@@ -42,9 +42,12 @@ def save_proposal(
     A draft needs only a title; sending it in needs every part. Returns (proposal, created);
     the same `client_id` again returns the proposal it made, unchanged.
     """
-    client_id = check_client_id(client_id)
-    if proposal is None and (found := made_before(Proposal, client_id, "author_id", user)):
-        return found, False
+    if proposal is None:
+        client_id, found = sent_before(Proposal, client_id, "author_id", user)
+        if found:
+            return found, False
+    else:
+        check_client_id(client_id)  # an edit keeps the draft's own id; a malformed one is refused
     if proposal is not None and not permissions.can_edit(user, proposal):
         raise Refused(_("Only the proposer can change a draft, and only before it is sent."), 403)
     errors: dict[str, list[str]] = {}

@@ -28,7 +28,7 @@ from app.models.safety import Area, Patrol, PatrolAnswer
 from app.services import audit
 from app.services import batch as lookups
 from app.services.roles import holder_ids
-from app.services.rows import made_before
+from app.services.rows import sent_before
 from app.storage import prepare_uploads
 
 from .. import permissions
@@ -46,22 +46,14 @@ from .common import (
 MAX_DUE_DAYS = 365
 
 
-def _existing(model, client_id: str | None, owner: str, user) -> object | None:
-    """The record this client id already made, for an idempotent retry from the outbox (not
-    asked when the sync batch vouches that no row carries the id yet)."""
-    if client_id is not None and lookups.known_new(client_id):
-        return None
-    return made_before(model, client_id, owner, user)
-
-
 def report_hazard(user, data, photos=(), client_id=None, captured_at=None) -> tuple[Hazard, bool]:
     """Record a hazard reported by any member. Returns (hazard, created).
 
     `data`: title, description, area_id, category, severity and optionally patrol_id and
     answer_id (the "no" answer it was raised from). Raises ValidationFailed.
     """
-    client_id = check_client_id(client_id)
-    if (found := _existing(Hazard, client_id, "reporter_id", user)) is not None:
+    client_id, found = sent_before(Hazard, client_id, "reporter_id", user)
+    if found is not None:
         return found, False
     values = _report(user, data, captured_at)
     prepared = prepare_uploads(photos)
@@ -180,8 +172,8 @@ def act_on_hazard(
     (note), reject (note: the reason), comment (note). Raises Refused when the user may not
     take the step now, ValidationFailed when the input is wrong. Nothing is written then.
     """
-    client_id = check_client_id(client_id)
-    if (found := _existing(HazardEvent, client_id, "actor_id", user)) is not None:
+    client_id, found = sent_before(HazardEvent, client_id, "actor_id", user)
+    if found is not None:
         if found.hazard_id != hazard.id:
             raise Conflict(client_id)
         return found, False

@@ -22,13 +22,12 @@ from app.models.safety import (
     PatrolStatus,
 )
 from app.services import audit
-from app.services.rows import made_before, one_or_add
+from app.services.rows import one_or_add, sent_before
 from app.storage import prepare_uploads
 
 from .. import permissions
 from .common import (
     MaxLength,
-    check_client_id,
     choice,
     day_start,
     local_date,
@@ -45,8 +44,8 @@ def start_patrol(user, data, client_id=None, captured_at=None) -> tuple[Patrol, 
     """Begin a patrol of an area with the checklist now in force for its kind."""
     if not permissions.can_patrol(user):
         raise Refused(_("Only inspectors and safety officers patrol."), status=403)
-    client_id = check_client_id(client_id)
-    if found := made_before(Patrol, client_id, "inspector_id", user):
+    client_id, found = sent_before(Patrol, client_id, "inspector_id", user)
+    if found:
         return found, False
     errors: dict[str, list[str]] = {}
     area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)

@@ -9,19 +9,19 @@ from app.extensions import db
 from app.models.hazards import Violation, ViolationStatus
 from app.models.safety import Area, Patrol
 from app.services import audit
-from app.services.rows import made_before
+from app.services.rows import sent_before
 from app.storage import prepare_uploads
 
 from .. import permissions
-from .common import MaxLength, check_client_id, moment, record_id, store_photos, text
+from .common import MaxLength, moment, record_id, store_photos, text
 
 
 def report_violation(user, data, photos=(), client_id=None, captured_at=None):
     """Record a violation seen by an inspector. Returns (violation, created)."""
     if not permissions.can_patrol(user):
         raise Refused(_("Only inspectors and safety officers record violations."), status=403)
-    client_id = check_client_id(client_id)
-    if found := made_before(Violation, client_id, "reporter_id", user):
+    client_id, found = sent_before(Violation, client_id, "reporter_id", user)
+    if found:
         return found, False
     errors: dict[str, list[str]] = {}
     area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
