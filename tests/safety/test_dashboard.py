@@ -43,6 +43,25 @@ def test_dashboard_figures(app, db):
         assert data.closed_this_month == 3
 
 
+def test_dashboard_figures_are_kept_until_a_hazard_changes(app, db):
+    """A second look with nothing changed asks only whether anything did (and the week's
+    patrols); a new hazard, or a step on one, is counted at the next look."""
+    from tests.helpers import statements
+
+    officer, worker = make_user(Role.SAFETY_OFFICER), make_user(name="王维修")
+    first = make_hazard(severity="major")
+    assert queries.dashboard().open_total == 1
+    with statements(db.engine) as again:
+        assert queries.dashboard().open_total == 1
+    assert not any("FROM hazards" in s for s in again) and len(again) <= 3, again
+    make_hazard(severity="general")
+    data = queries.dashboard()
+    assert data.open_total == 2 and dict(data.by_severity)["一般"] == 1
+    _closed_after(first, officer, worker, officer, 2, db)
+    data = queries.dashboard()
+    assert data.open_total == 1 and dict(data.by_severity)["重大"] == 0
+
+
 def test_dashboard_page_draws_charts(client, auth, app):
     make_hazard(severity="major")
     auth.login(make_user(Role.SAFETY_OFFICER))

@@ -16,8 +16,10 @@ from tests.safety.factories import assign, jpeg_bytes, make_area, make_checklist
 SHELL = 3
 HAZARD_LIST = SHELL + 3  # rows (no count), and the areas and assignees for the filters
 HAZARD_PAGE = SHELL + 4  # hazard (with its people), events (with theirs), photos, assignables
-# severity with overdue, area, closed with the median, coverage (plans with their people,
-# patrols), reporters; the median takes one statement on PostgreSQL and two on SQLite.
+# The first look: whether a hazard changed since the figures were kept (the newest event),
+# severity with overdue, the areas and reporters with most hazards (one statement), closed
+# with the median, coverage (plans, patrols); the median takes one statement on PostgreSQL
+# and two on SQLite. A look with nothing changed since runs 3 (tests/safety/test_dashboard).
 DASHBOARD = {"postgresql": SHELL + 6, "sqlite": SHELL + 7}
 # The officer's home: the shell and every feature's cards (safety's is one statement; care,
 # congress, proposals, competitions, the gate, the library, appeals and surveys add theirs):

@@ -1,10 +1,23 @@
 """The read side: list, detail and dashboard queries, each a fixed number of statements."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Integer, and_, case, column, func, literal_column, or_, select, text
+from flask import current_app
+from sqlalchemy import (
+    Integer,
+    and_,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -291,8 +304,28 @@ class Dashboard:
 
 
 def dashboard(today: date | None = None) -> Dashboard:
-    """The officer's figures: a fixed number of queries whatever the volume."""
+    """The officer's figures: a fixed number of queries whatever the volume.
+
+    The hazard figures count every open hazard and every one of the last months: their cost
+    grows with the table. They are kept (per process) until a hazard changes, which every
+    change does by adding an event, or the day turns: a look-up of the newest event says
+    whether the kept figures still hold. The week's patrol coverage is counted each time."""
     today = today or local_today()
+    stamp = (today, db.session.scalar(select(func.max(HazardEvent.id))))
+    kept = current_app.extensions.setdefault("safety.dashboard", {})
+    if kept.get("stamp") != stamp:
+        kept.update(stamp=stamp, figures=_hazard_figures(today))
+    slots = coverage(week_start(today), today, names=False)
+    return replace(
+        kept["figures"],
+        coverage={
+            state: sum(1 for s in slots if s.state == state)
+            for state in ("done", "late", "missed", "due")
+        },
+    )
+
+
+def _hazard_figures(today: date) -> Dashboard:
     month_start = day_start(today.replace(day=1))
     is_open = Hazard.status.in_(OPEN_STATUSES)
     data = Dashboard()
@@ -311,38 +344,42 @@ def dashboard(today: date | None = None) -> Dashboard:
     data.overdue = overdue
     # Grouping by "area_id + 0" rather than the column: SQLite would otherwise walk the area_id
     # index to save a sort and read every row, where the (status, area_id) index suffices.
-    data.by_area = _most_hazards(Area, Hazard.area_id + literal_column("0"), is_open, 8)
-    data.closed_this_month, data.median_days = closed_figures(today, month_start)
-    slots = coverage(week_start(today), today, names=False)
-    data.coverage = {
-        state: sum(1 for s in slots if s.state == state)
-        for state in ("done", "late", "missed", "due")
-    }
     since = day_start(today - timedelta(days=30))
     reporter_key = Hazard.reporter_id + literal_column("0")  # as the areas' key above
-    data.reporters = _most_hazards(User, reporter_key, Hazard.created_at >= since, 5)
+    data.by_area, data.reporters = _most_hazards(
+        (Area, Hazard.area_id + literal_column("0"), is_open, 8),
+        (User, reporter_key, Hazard.created_at >= since, 5),
+    )
+    data.closed_this_month, data.median_days = closed_figures(today, month_start)
     return data
 
 
-def _most_hazards(named, key, where, limit: int) -> list[tuple[str, int]]:
-    """(name, count) of the `limit` areas or people (`named`, whose id `key` holds) with the
-    most hazards `where` selects, most first."""
-    per = (
-        select(key.label("id"), func.count(Hazard.id).label("n"))
-        .where(where)
-        .group_by(key)
-        .order_by(func.count(Hazard.id).desc(), key)
-        .limit(limit)
-        .subquery()
-    )
-    return [
-        tuple(row)
-        for row in db.session.execute(
-            select(named.name, per.c.n)
-            .join(per, per.c.id == named.id)
-            .order_by(per.c.n.desc(), named.name)
+def _most_hazards(*lists) -> list[list[tuple[str, int]]]:
+    """For each (named, key, where, limit): (name, count) of the `limit` areas or people
+    (`named`, whose id `key` holds) with the most hazards `where` selects, most first. All
+    the lists come from one statement (a UNION ALL of one grouped query each)."""
+    parts = []
+    for number, (named, key, where, limit) in enumerate(lists):
+        per = (
+            select(key.label("id"), func.count(Hazard.id).label("n"))
+            .where(where)
+            .group_by(key)
+            .order_by(func.count(Hazard.id).desc(), key)
+            .limit(limit)
+            .subquery()
         )
-    ]
+        parts.append(
+            select(literal(number).label("list"), named.name.label("name"), per.c.n).join(
+                per, per.c.id == named.id
+            )
+        )
+    both = union_all(*parts).subquery()
+    found: list[list[tuple[str, int]]] = [[] for _ in lists]
+    for number, name, n in db.session.execute(
+        select(both).order_by(both.c.list, both.c.n.desc(), both.c.name)
+    ):
+        found[number].append((name, n))
+    return found
 
 
 def closed_figures(
