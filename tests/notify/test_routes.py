@@ -50,6 +50,28 @@ def test_the_badge_shows_on_every_page_and_hides_at_zero(client, auth, db):
     assert re.search(r'id="nav-badge-notify-index" class="badge nav-badge">1<', home)
 
 
+def test_a_page_asks_the_unread_count_once_and_a_read_one_is_counted_off(
+    client, auth, db, htmx_headers
+):
+    """The home page's inbox card and the bar's badge show one count, asked once; marking one
+    read in a request counts it off at once."""
+    from tests.helpers import statements
+
+    user = make_user()
+    first = _notify(user, "第一条")
+    _notify(user, "第二条")
+    auth.login(user)
+    with statements(db.engine) as seen:
+        home = client.get("/").get_data(as_text=True)
+    assert re.search(r'id="nav-badge-notify-index" class="badge nav-badge">2<', home)
+    counts = [s for s in seen if "count(notifications.id)" in s and "read_at IS NULL" in s]
+    assert len(counts) == 1, counts
+    fragment = client.post(f"/notifications/{first.id}/read", headers=htmx_headers).text
+    assert re.search(r'hx-swap-oob="true">1<', fragment)
+    home = client.get("/").get_data(as_text=True)
+    assert re.search(r'id="nav-badge-notify-index" class="badge nav-badge">1<', home)
+
+
 def test_htmx_gets_the_list_fragment_with_the_badge_out_of_band(client, auth, htmx_headers):
     user = make_user()
     _notify(user, "片段")

@@ -23,8 +23,9 @@ HAZARD_PAGE = SHELL + 4  # hazard (with its people), events (with theirs), photo
 DASHBOARD = {"postgresql": SHELL + 6, "sqlite": SHELL + 7}
 # The officer's home: the shell and every feature's cards (safety's is one statement; care,
 # congress, proposals, competitions, the gate, the library, appeals and surveys add theirs):
-# a fixed number, whatever the volume.
-HOME = 22
+# a fixed number, whatever the volume. The inbox card reads the unread count the bar's badge
+# has asked for (once a request).
+HOME = 21
 
 
 def _volume(n, people):

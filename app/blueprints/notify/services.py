@@ -6,7 +6,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from babel import Locale
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
@@ -106,6 +106,7 @@ def _inbox_rows(messages: Iterable[tuple]) -> list[dict]:
 
 
 def _push_after_commit(notification_ids: Iterable[int]) -> None:
+    _inbox_changed()
     from app.blueprints.notify.jobs import fan_out
 
     enqueue_after_commit(fan_out, list(notification_ids), merge=True)
@@ -186,11 +187,29 @@ def remind_daily(rows, user_ids, kind: str, title, body, url: str, *, mark=None,
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
+    """Asked once a request: the bottom bar's badge and the home page's inbox card both show
+    it. Writing to the inbox (a new row, a row read) forgets it."""
+    counts = _unread_counts()
+    if user.id not in counts:
+        counts[user.id] = db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
         )
-    )
+    return counts[user.id]
+
+
+def _unread_counts() -> dict:
+    """This request's memo of unread counts (outside a request, a fresh one each time)."""
+    if not has_request_context():
+        return {}
+    if not hasattr(request, "unread_counts"):
+        request.unread_counts = {}
+    return request.unread_counts
+
+
+def _inbox_changed() -> None:
+    _unread_counts().clear()
 
 
 def inbox_stamp(user: User) -> str:
@@ -221,9 +240,11 @@ def get_own(user: User, notification_id: int) -> Notification | None:
 def mark_read(notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = utcnow()
+        _inbox_changed()
 
 
 def mark_all_read(user: User) -> int:
+    _inbox_changed()
     result = db.session.execute(
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
