@@ -1,5 +1,6 @@
 """The read side: list, detail and dashboard queries, each a fixed number of statements."""
 
+import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -303,18 +304,23 @@ class Dashboard:
     reporters: list = field(default_factory=list)
 
 
+DASHBOARD_MAX_AGE = 60  # seconds
+
+
 def dashboard(today: date | None = None) -> Dashboard:
     """The officer's figures: a fixed number of queries whatever the volume.
 
     The hazard figures count every open hazard and every one of the last months: their cost
     grows with the table. They are kept (per process) until a hazard changes, which every
     change does by adding an event, or the day turns: a look-up of the newest event says
-    whether the kept figures still hold. The week's patrol coverage is counted each time."""
+    whether the kept figures still hold. On PostgreSQL two writers may commit their events
+    out of the order of their ids, so kept figures are also made again after a minute at the
+    most (DASHBOARD_MAX_AGE). The week's patrol coverage is counted each time."""
     today = today or local_today()
     stamp = (today, db.session.scalar(select(func.max(HazardEvent.id))))
     kept = current_app.extensions.setdefault("safety.dashboard", {})
-    if kept.get("stamp") != stamp:
-        kept.update(stamp=stamp, figures=_hazard_figures(today))
+    if kept.get("stamp") != stamp or time.monotonic() - kept["made"] > DASHBOARD_MAX_AGE:
+        kept.update(stamp=stamp, figures=_hazard_figures(today), made=time.monotonic())
     slots = coverage(week_start(today), today, names=False)
     return replace(
         kept["figures"],
