@@ -24,7 +24,8 @@ Most POST routes are that line and nothing else, so it is written once, as `act`
     return act(form, services.add_member, user, file, data,
                back=url_for("care.file", file_id=file.id), again=lambda: _show(file, 422))
 
-`form_on` is `act` for a form on a record's page, shown again by `page(record, form, 422)`.
+`form_on` is `act` for a form on a record's page, shown again by `page(record, form, 422)`;
+`create` is `act` for a form that makes a new record from the posted fields.
 `done` is its last step on its own (commit, flash, 303), and `press` is a button that
 always goes back, its outcome said in a flash (revoke, remove). `only_if(test)`
 lets into a route the logged-in people `test(user)` accepts, and answers others 403.
@@ -147,6 +148,14 @@ def act(
     if form.validate_on_submit() and (result := submit(form, call, *args, **kwargs)):
         return done(message, back(result.value) if callable(back) else back)
     return again() if again is not None else redirect(back, 303)
+
+
+def create(form, call: Callable, /, *, back: Callable, again: Callable):
+    """`act` for a page that makes a new record from the form the user posted:
+    `call(user, the posted fields)`, then 303 to `back(the new record)`."""
+    from flask_login import current_user
+
+    return act(form, call, current_user, request.form.to_dict(), back=back, again=again)
 
 
 def form_on(record, form, call: Callable, /, *args, back: str, page: Callable, **kwargs):

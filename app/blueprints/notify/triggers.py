@@ -6,7 +6,7 @@ the caller, so a notification goes out only with the change it describes. Texts 
 dates are formatted lazily: everything is rendered in each recipient's own language.
 
 Wiring (by the features):
-- safety, on a new hazard: `hazard_reported(officer_ids, title, severity_label, url, actor_id=…)`
+- safety, on new hazards: `hazards_reported(officer_ids, [(title, severity, url)], actor_id=…)`
 - safety, on assignment: `hazard_assigned(assignee_id, title, url, actor_id=current_user.id)`
 - safety, on a step that puts someone to work: `hazard_needs_you(user_ids, title, status, url)`
 - safety, on every status event: `hazard_status_changed(reporter_id, title, status_label, url,
@@ -56,28 +56,11 @@ def hazard_assigned(
     )
 
 
-def hazard_reported(
-    officer_ids: Iterable[int],
-    hazard_title: str,
-    severity_label,
-    url: str,
-    *,
-    actor_id: int | None = None,
-) -> list[Notification]:
-    """A new hazard for the safety officers to assign."""
-    return notify(
-        _others(officer_ids, actor_id),
-        "hazards.reported",
-        _l("New hazard reported: %(title)s", title=hazard_title),
-        _l("Severity: %(severity)s. Please assign someone to rectify it.", severity=severity_label),
-        url,
-    )
-
-
 def hazards_reported(
-    officer_ids: Iterable[int], hazards: Iterable[tuple], *, actor_id: int | None = None
+    officer_ids: Iterable[int], hazards: list[tuple], *, actor_id: int | None = None
 ) -> None:
-    """`hazard_reported` for many new hazards at once, each (title, severity_label, url)."""
+    """New hazards for the safety officers to assign, each (title, severity_label, url): one
+    hazard reported online, or a sync batch of many."""
     officers = _others(officer_ids, actor_id)
     bodies = {}  # one text per severity: each is rendered once, not once per hazard
     for _title, severity, _url in hazards:

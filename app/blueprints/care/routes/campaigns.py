@@ -3,7 +3,7 @@
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.errors import act, form_on, form_status, submit
+from app.errors import act, create, form_on, form_status, submit
 from app.extensions import db
 from app.models.care import Campaign, CampaignRecipient
 
@@ -25,11 +25,9 @@ def new_campaign():
     form = CampaignForm()
     if request.method == "GET":
         form.starts_on.data = parse.local_today().isoformat()
-    return act(
+    return create(
         form,
         service.create_campaign,
-        current_user,
-        request.form.to_dict(),
         back=lambda made: url_for("care.campaign", campaign_id=made.id),
         again=lambda: (render_template("care/campaigns/new.html", form=form), form_status(form)),
     )

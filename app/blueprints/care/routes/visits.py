@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.errors.handlers import error_response
-from app.errors import act, form_on, form_status, submit
+from app.errors import act, create, form_on, form_status, submit
 from app.extensions import db
 from app.models.care import CareFile, CareVisit, PlanTarget, VisitPlan
 
@@ -26,11 +26,9 @@ def plans():
 @officers_only
 def new_plan():
     form = PlanForm()
-    return act(
+    return create(
         form,
         service.create_plan,
-        current_user,
-        request.form.to_dict(),
         back=lambda made: url_for("care.plan", plan_id=made.id),
         again=lambda: (render_template("care/plans/new.html", form=form), form_status(form)),
     )

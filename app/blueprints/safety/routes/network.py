@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.errors import act, form_on, form_status, submit
+from app.errors import act, create, form_on, form_status, submit
 from app.extensions import db
 from app.models import Department
 from app.models.safety import (
@@ -270,11 +270,9 @@ def checklists():
 @manager_required
 def new_checklist():
     form = ChecklistForm()
-    return act(
+    return create(
         form,
         services.create_checklist,
-        current_user,
-        request.form.to_dict(),
         back=lambda made: url_for("safety.checklist", checklist_id=made.id),
         again=lambda: _checklist_form_page(form, None),
     )

@@ -306,7 +306,7 @@ def announce_hazard_change(hazard: Hazard, event: HazardEvent) -> set[int]:
     url = path_for("safety.hazard", hazard_id=hazard.id)
     title, status, actor = hazard.title, event.to_status.label, event.actor_id
     if event.action is HazardAction.REPORT:
-        triggers.hazard_reported(recipients, title, hazard.severity.label, url, actor_id=actor)
+        triggers.hazards_reported(recipients, [(title, hazard.severity.label, url)], actor_id=actor)
         return recipients
     for user_id in recipients:
         if event.action is HazardAction.ASSIGN and user_id == hazard.assignee_id:
