@@ -109,28 +109,51 @@ def test_a_batch_of_hazards_writes_one_insert_a_table_whatever_its_size(client, 
     assert len(inbox) == 2 * (1 + 2 + 12)
 
 
-def test_a_hazard_a_racing_request_wrote_first_leaves_the_others_of_its_batch_saved(
+def test_a_hazard_a_form_saved_under_a_batch_id_is_found_and_the_others_are_saved(
     client, db, logged_in
 ):
-    """Another request wrote a hazard under one of the batch's ids (its sync row not yet
-    visible): the batch's one INSERT fails at the unique client id, and every record is then
-    taken on its own, so only that one waits for a retry."""
+    """A hazard already carries one of the batch's ids, but no sync row does (the online form
+    was sent with it). The batch's one INSERT fails at the unique client id; every record is
+    then taken on its own, and that one is answered with the hazard the form made, as a retry
+    is: nothing doubled, nothing left to fail again."""
     from app.models import SyncRecord
     from app.models.hazards import Hazard
     from tests.safety.factories import make_hazard
 
     _officers, areas = _officers_and_areas(db)
     records = _hazards(areas, 3)
-    first = make_hazard(title="另一个请求先写的")
+    first = make_hazard(reporter=logged_in, title="表单先存的")
     first.client_id = records[1]["id"]
     db.session.commit()
-    results = post_sync(client, *records).json["results"]
-    assert [r["status"] for r in results] == ["created", "error", "created"]
+    with statements(db.engine) as seen:
+        results = post_sync(client, *records).json["results"]
+    # The batch's one INSERT, then one for each record taken on its own.
+    assert sum(s.startswith("INSERT INTO hazards") for s in seen) == 1 + 3
+    assert [r["status"] for r in results] == ["created"] * 3
+    assert results[1]["url"] == f"/safety/hazards/{first.id}"
     titles = db.session.scalars(
         select(Hazard.title).where(Hazard.client_id.in_([r["id"] for r in records]))
     ).all()
-    assert sorted(titles) == sorted(["护栏松动0", "护栏松动2", "另一个请求先写的"])
-    assert db.session.get(SyncRecord, records[1]["id"]) is None
+    assert sorted(titles) == sorted(["护栏松动0", "护栏松动2", "表单先存的"])
+    assert db.session.get(SyncRecord, records[1]["id"]).target_id == first.id
+    assert [r["status"] for r in post_sync(client, *records).json["results"]] == ["duplicate"] * 3
+
+
+def test_an_id_another_person_used_in_a_form_is_refused_and_the_others_are_saved(
+    client, db, logged_in
+):
+    """The same, but someone else's form used the id: that record is refused with the reason
+    (ids are the phone's; a reused one must not hand over another person's hazard)."""
+    from tests.safety.factories import make_hazard
+
+    _officers, areas = _officers_and_areas(db)
+    records = _hazards(areas, 3)
+    someone_elses = make_hazard(title="别人表单存的")
+    someone_elses.client_id = records[1]["id"]
+    db.session.commit()
+    results = post_sync(client, *records).json["results"]
+    assert [r["status"] for r in results] == ["created", "invalid", "created"]
+    assert results[1]["errors"] == {"id": ["这个编号已属于另一条记录。"]}
 
 
 def test_a_batch_of_hazards_tells_each_officer_in_their_own_language(client, db, logged_in):

@@ -25,9 +25,11 @@ from app.services import batch as lookups
 def ingest(user, device: str | None, raw_records: list) -> list[dict]:
     """One result per record, in order.
 
-    Each record runs in its own savepoint, so a refused or failing record leaves no trace and
-    blocks nothing; the batch is committed once, before any answer leaves the server. If the
-    commit fails the request fails and the phone, having heard nothing, sends it all again.
+    Each record runs in its own savepoint, or a run of new records of a kind that takes them in
+    bulk shares one (`_write_run`; if it fails, each record of the run is taken on its own), so
+    a refused or failing record leaves no trace and blocks nothing; the batch is committed once,
+    before any answer leaves the server. If the commit fails the request fails and the phone,
+    having heard nothing, sends it all again.
     """
     _begin_writing()
     batch = Batch(raw_records)
@@ -213,7 +215,8 @@ def _begin_writing() -> None:
 
 def _safely(user, device, raw, batch: Batch, checked=None) -> dict:
     # Last line of defence: whatever one record does, the others still get their answers.
-    # Writes happen only inside savepoints (in `ingest_one`), which undo themselves on error.
+    # Writes happen only inside savepoints (in `ingest_one`, `_write_run`), which undo
+    # themselves on error.
     try:
         return ingest_one(user, device, raw, batch, checked)
     except Exception:
@@ -290,6 +293,11 @@ def ingest_one(user, device, raw, batch: Batch, checked=None) -> dict:
         winner = db.session.get(SyncRecord, checked["id"])
         if winner is not None and winner.status == SyncStatus.CREATED:
             return _known(winner, user, digest, echo)
+        if lookups.known_new(checked["id"]):
+            # A row carries the id but no sync row does (an online form was sent with it): the
+            # batch vouched wrongly. Asked again, the service looks for that row.
+            lookups.forget_new(checked["id"])
+            return ingest_one(user, device, raw, batch, (checked, errors))
         return _failed(echo)
     except Exception:
         current_app.logger.exception("sync handler for %r failed", checked["kind"])
