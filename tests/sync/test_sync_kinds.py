@@ -319,6 +319,26 @@ def test_a_hazard_found_on_an_offline_patrol_names_it_by_uuid(client, db, patrol
     assert db.session.scalar(select(Hazard.patrol_id)) == db.session.scalar(select(Patrol.id))
 
 
+def test_a_round_and_its_hazards_cost_as_much_for_two_hazards_as_for_six(
+    client, db, patroller, area, version
+):
+    """The hazards of a round name it by its uuid: it is looked up once for all of them."""
+    from tests.helpers import statements
+
+    counts = []
+    for n in (2, 6):
+        patrol = patrol_record(area, version)
+        hazards = [hazard_record(area, patrol_id=patrol["id"]) for _ in range(n)]
+        with statements(db.engine) as seen:
+            results = post_sync(client, patrol, *hazards).json["results"]
+        assert [r["status"] for r in results] == ["created"] * (1 + n)
+        counts.append(len([s for s in seen if "push_subscriptions" not in s]))
+    assert counts[0] == counts[1]
+    assert (
+        db.session.scalar(select(func.count(Hazard.id)).where(Hazard.patrol_id.is_not(None))) == 8
+    )
+
+
 def test_an_incomplete_or_malformed_patrol_is_invalid_and_leaves_nothing(
     client, db, patroller, area, version
 ):

@@ -27,16 +27,20 @@ from .services import (
 from .services.common import photo_row
 
 
-def _reference(data: dict, key: str, kind: str, user=None) -> dict:
+def _reference(data: dict, key: str, kind: str, user=None, known: dict | None = None) -> dict:
     """`data` with `key` turned from an earlier record's uuid into the id of its row.
 
     A numeric id (or nothing) is passed on as it is; a uuid that names no received record
-    is left for the service to refuse as an unknown choice.
+    is left for the service to refuse as an unknown choice. `known`: uuids already resolved
+    (for many records at once), uuid -> row id.
     """
     raw = data.get(key)
     if isinstance(raw, str) and "-" in raw:
-        row = resolve(kind, raw, user)
-        return {**data, key: row.id if row is not None else -1}
+        known = {} if known is None else known
+        if raw not in known:
+            row = resolve(kind, raw, user)
+            known[raw] = row.id if row is not None else -1
+        return {**data, key: known[raw]}
     return data
 
 
@@ -84,9 +88,12 @@ def sync_hazard(user, record) -> HandlerResult:
 
 
 def sync_hazards(user, records) -> list:
-    """Many new hazards of one batch at once (a patrol's findings), written together."""
+    """Many new hazards of one batch at once (a patrol's findings), written together; the
+    round they name is looked up once for all of them."""
+    rounds: dict = {}
     reports = [
-        (_reference(r.data, "patrol_id", "patrol", user), r.id, r.captured_at) for r in records
+        (_reference(r.data, "patrol_id", "patrol", user, rounds), r.id, r.captured_at)
+        for r in records
     ]
     return [
         HandlerResult(url=path_for("safety.hazard", hazard_id=done), table="hazards", row_id=done)

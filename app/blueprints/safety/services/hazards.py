@@ -79,9 +79,13 @@ def report_hazards(user, reports: list[tuple[dict, str, object]]) -> list[int | 
     ValidationFailed that refused it. The caller vouches that no hazard carries these client
     ids yet (the table's unique client id refuses the whole INSERT if one does).
     """
-    # The areas named, in one query; held here, the session's identity map answers each look-up.
-    area_ids = {parse_id(data.get("area_id")) for data, _id, _at in reports} - {None}
-    areas = db.session.scalars(select(Area).where(Area.id.in_(area_ids))).all()  # noqa: F841
+    # The areas, rounds and answers named, one query each; held here, the session's identity
+    # map answers `_report`'s look-ups.
+    held = [
+        db.session.scalars(select(model).where(model.id.in_(ids))).all()
+        for model, key in ((Area, "area_id"), (Patrol, "patrol_id"), (PatrolAnswer, "answer_id"))
+        if (ids := {parse_id(data.get(key)) for data, _id, _at in reports} - {None})
+    ]
     outcomes: list[dict | ValidationFailed] = []
     for data, client_id, captured_at in reports:
         try:
@@ -90,6 +94,7 @@ def report_hazards(user, reports: list[tuple[dict, str, object]]) -> list[int | 
             outcomes.append(invalid)
         else:
             outcomes.append({**values, "client_id": check_client_id(client_id)})
+    del held
     rows = [values for values in outcomes if isinstance(values, dict)]
     if not rows:
         return outcomes
