@@ -46,6 +46,11 @@ class GroupMembership(db.Model):
     user = relationship("User")
 
 
+def area_name(workshop: str, area: str) -> str:
+    """How an area is named where the workshop matters: "Workshop · Area"."""
+    return f"{workshop} · {area}"
+
+
 class Area(db.Model):
     """A place that is patrolled: a workshop bay, a store, a switch room."""
 
@@ -67,7 +72,7 @@ class Area(db.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.department.name} · {self.name}"
+        return area_name(self.department.name, self.name)
 
 
 class Checkpoint(db.Model):

@@ -10,6 +10,7 @@ once, so that the store itself knows only one layout. The schema does not change
 a bucket (UPLOAD_S3_URL) never held flat covers: nothing to do there.
 """
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -46,7 +47,12 @@ def move_flat_covers(root: Path) -> int:
 def upgrade():
     if current_app.config.get("UPLOAD_S3_URL"):
         return
-    move_flat_covers(Path(current_app.config["UPLOAD_FOLDER"]))
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    moved = move_flat_covers(folder)
+    # Said, so that an upgrade run where the upload folder is not mounted shows it moved none.
+    logging.getLogger("alembic.runtime.migration").info(
+        "flat covers: %d moved into place under %s", moved, folder
+    )
 
 
 def downgrade():

@@ -86,9 +86,10 @@ def _inbox_rows(messages: Iterable[tuple]) -> list[dict]:
         rendered = {}  # a text that several messages share is rendered once
         with force_locale(_parsed(locale)):
             for number, (_c, _ids, _k, title, body, _u) in enumerate(messages):
-                title = rendered.get(id(title)) or rendered.setdefault(id(title), str(title))
-                body = rendered.get(id(body)) or rendered.setdefault(id(body), str(body or ""))
-                texts[locale, number] = (title[:200], body)
+                for text in (title, body):
+                    if id(text) not in rendered:
+                        rendered[id(text)] = str(text or "")
+                texts[locale, number] = (rendered[id(title)][:200], rendered[id(body)])
     now = utcnow()
     return [
         {

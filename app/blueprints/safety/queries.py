@@ -25,7 +25,7 @@ from app.extensions import db
 from app.guards import parse_id
 from app.models import Department, Role, User, UserRole
 from app.models.hazards import OPEN_STATUSES, Hazard, HazardEvent, HazardStatus, Photo, Severity
-from app.models.safety import Area, week_start
+from app.models.safety import Area, area_name, week_start
 
 from . import permissions
 from .services.common import day_start, local_today
@@ -194,7 +194,7 @@ def hazard_page(
 
 class AreaOption(NamedTuple):
     id: int
-    full_name: str  # as Area.full_name: "Workshop · Area"
+    full_name: str
 
 
 def area_options() -> list[AreaOption]:
@@ -206,7 +206,7 @@ def area_options() -> list[AreaOption]:
         .where(Area.active.is_(True))
         .order_by(Area.department_id, Area.name)
     )
-    return [AreaOption(area_id, f"{workshop} · {name}") for area_id, workshop, name in rows]
+    return [AreaOption(area_id, area_name(workshop, name)) for area_id, workshop, name in rows]
 
 
 def assignee_options() -> list[tuple[int, str]]:
