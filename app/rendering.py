@@ -36,16 +36,31 @@ def strings_json(strings: dict) -> Markup:
     return made
 
 
+def _option(value, label) -> str:
+    return f'<option value="{escape(value)}">{escape(label)}</option>'
+
+
+class Options(tuple):
+    """(value, `<option>` tag) of each (value, label) pair: a long list's tags made once, for
+    a list kept between requests (the hazard list's assignees)."""
+
+    @classmethod
+    def of(cls, pairs) -> "Options":
+        return cls((value, _option(value, label)) for value, label in pairs)
+
+
 def select_options(options, selected=None) -> Markup:
-    """The `<option>`s of (value, label) pairs, the one whose value is `selected` marked.
+    """The `<option>`s of (value, label) pairs, or of `Options`, the one whose value is
+    `selected` marked.
 
     Made here rather than in a template loop: a filter that offers every area of the works
     lists some hundreds on each page, and a loop costs ten times as much."""
+    if not isinstance(options, Options):
+        options = Options.of(options)
     return Markup(
         "".join(
-            f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
-            f"{escape(label)}</option>"
-            for value, label in options
+            tag.replace(">", " selected>", 1) if value == selected else tag
+            for value, tag in options
         )
     )
 

@@ -70,12 +70,12 @@ def test_kept_dashboard_figures_are_made_again_after_a_minute(app, db):
     assert queries.dashboard().open_total == 1
     make_hazard(severity="general")
     # As if this hazard's event had committed under an id no newer than the kept stamp.
-    app.extensions["safety.dashboard"]["stamp"] = (
+    app.extensions["safety.kept"]["dashboard"]["stamp"] = (
         local_today(),
         db.session.scalar(db.select(db.func.max(HazardEvent.id))),
     )
     assert queries.dashboard().open_total == 1  # kept: the stamp says nothing changed
-    app.extensions["safety.dashboard"]["made"] -= queries.DASHBOARD_MAX_AGE + 1  # a minute on
+    app.extensions["safety.kept"]["dashboard"]["made"] -= queries.KEPT_MAX_AGE + 1  # a minute on
     assert queries.dashboard().open_total == 2
 
 

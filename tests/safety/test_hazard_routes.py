@@ -9,6 +9,24 @@ from tests.factories import make_user
 from tests.safety.factories import assign, jpeg_bytes, make_area, make_hazard, step
 
 
+def test_assignee_filter_follows_assignments_at_the_next_look(client, auth, app, db):
+    """The filter's people are kept between looks, but a new assignment or a closing shows."""
+    officer = make_user(Role.SAFETY_OFFICER)
+    first, second = make_user(name="王维修"), make_user(name="李电工")
+    hazard, other = make_hazard(title="护栏松动"), make_hazard(title="电线裸露")
+    assign(hazard, officer, first)
+    auth.login(officer)
+    page = client.get("/safety/hazards").text
+    assert "王维修</option>" in page and "李电工</option>" not in page
+    assign(other, officer, second)
+    page = client.get("/safety/hazards").text
+    assert "王维修</option>" in page and "李电工</option>" in page
+    for action in ("rectify", "verify"):
+        step(hazard, first if action == "rectify" else officer, action)
+    page = client.get("/safety/hazards").text
+    assert "王维修</option>" not in page and "李电工</option>" in page
+
+
 def test_report_form_shows_errors_in_chinese(client, auth, app):
     auth.login(make_user())
     response = client.post("/safety/hazards/new", data={"title": "", "severity": "major"})

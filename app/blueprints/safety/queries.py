@@ -26,6 +26,7 @@ from app.guards import parse_id
 from app.models import Department, Role, User, UserRole
 from app.models.hazards import OPEN_STATUSES, Hazard, HazardEvent, HazardStatus, Photo, Severity
 from app.models.safety import Area, area_name, week_start
+from app.rendering import Options
 
 from . import permissions
 from .services.common import day_start, local_today
@@ -209,20 +210,25 @@ def area_options() -> list[AreaOption]:
     return [AreaOption(area_id, area_name(workshop, name)) for area_id, workshop, name in rows]
 
 
-def assignee_options() -> list[tuple[int, str]]:
-    """(id, name) of the people who hold open hazards, for the list's filter.
+def assignee_options() -> Options:
+    """(id, name) of the people who hold open hazards, for the list's filter, as the filter's
+    `<option>`s.
 
     Asked per person (an index probe each on (status, assignee_id)) rather than as a DISTINCT
-    over the open hazards: it costs what the number of people costs, not the number of hazards.
+    over the open hazards, and kept until a hazard changes (`kept_for_hazards`): a works of
+    some thousands of people has some hundreds who hold open hazards.
     """
     holds_open = (
         select(Hazard.id)
         .where(Hazard.assignee_id == User.id, Hazard.status.in_(OPEN_STATUSES))
         .exists()
     )
-    return db.session.execute(
-        select(User.id, User.name).where(holds_open).order_by(User.name)
-    ).all()
+    return kept_for_hazards(
+        "assignees",
+        lambda: Options.of(
+            db.session.execute(select(User.id, User.name).where(holds_open).order_by(User.name))
+        ),
+    )
 
 
 def network_people(*roles: Role) -> list[User]:
@@ -304,26 +310,34 @@ class Dashboard:
     reporters: list = field(default_factory=list)
 
 
-DASHBOARD_MAX_AGE = 60  # seconds
+KEPT_MAX_AGE = 60  # seconds
+
+
+def kept_for_hazards(name: str, make, today: date | None = None):
+    """`make()`'s value, kept (per process) until a hazard changes or the day turns.
+
+    Every change of a hazard adds an event, so one look-up of the newest event's id says
+    whether a kept value still holds. On PostgreSQL two writers may commit their events out of
+    the order of their ids, so a kept value is also made again after a minute at the most
+    (KEPT_MAX_AGE); so is a name a kept value shows after a rename, which adds no event."""
+    stamp = (today or local_today(), db.session.scalar(select(func.max(HazardEvent.id))))
+    kept = current_app.extensions.setdefault("safety.kept", {}).setdefault(name, {})
+    if kept.get("stamp") != stamp or time.monotonic() - kept["made"] > KEPT_MAX_AGE:
+        kept.update(stamp=stamp, value=make(), made=time.monotonic())
+    return kept["value"]
 
 
 def dashboard(today: date | None = None) -> Dashboard:
     """The officer's figures: a fixed number of queries whatever the volume.
 
     The hazard figures count every open hazard and every one of the last months: their cost
-    grows with the table. They are kept (per process) until a hazard changes, which every
-    change does by adding an event, or the day turns: a look-up of the newest event says
-    whether the kept figures still hold. On PostgreSQL two writers may commit their events
-    out of the order of their ids, so kept figures are also made again after a minute at the
-    most (DASHBOARD_MAX_AGE). The week's patrol coverage is counted each time."""
+    grows with the table, so they are kept until a hazard changes (`kept_for_hazards`). The
+    week's patrol coverage is counted each time."""
     today = today or local_today()
-    stamp = (today, db.session.scalar(select(func.max(HazardEvent.id))))
-    kept = current_app.extensions.setdefault("safety.dashboard", {})
-    if kept.get("stamp") != stamp or time.monotonic() - kept["made"] > DASHBOARD_MAX_AGE:
-        kept.update(stamp=stamp, figures=_hazard_figures(today), made=time.monotonic())
+    figures = kept_for_hazards("dashboard", lambda: _hazard_figures(today), today)
     slots = coverage(week_start(today), today, names=False)
     return replace(
-        kept["figures"],
+        figures,
         coverage={
             state: sum(1 for s in slots if s.state == state)
             for state in ("done", "late", "missed", "due")
