@@ -3,8 +3,10 @@
 import hmac
 import importlib
 import os
+from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from flask import Flask, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
@@ -180,16 +182,23 @@ class _SessionInterface(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """The user's saved choice, else this browser's choice, else Chinese."""
     languages = _languages()
     if not has_request_context():
-        return "zh_CN"
+        return _locale("zh_CN")
     if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+        return _locale(current_user.locale)
     if session.get("locale") in languages:
-        return session["locale"]
-    return "zh_CN"
+        return _locale(session["locale"])
+    return _locale("zh_CN")
+
+
+@cache
+def _locale(code: str) -> Locale:
+    """One Locale a language: Flask-Babel takes a Locale as it is, where it parses a code
+    again on every request."""
+    return Locale.parse(code)
 
 
 def _languages():
