@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from app.extensions import db
 from app.models import Role
@@ -23,16 +23,17 @@ def manager_ids() -> list[int]:
 
 
 def current_session(today: date | None = None) -> CongressSession | None:
-    """The session whose term runs today (the latest one if several do), else the latest."""
+    """The session whose term runs today (the latest one if several do), else the latest:
+    one statement, the running sessions ordered first."""
     today = today or local_today()
-    running = db.session.scalar(
+    return db.session.scalar(
         select(CongressSession)
-        .where(CongressSession.term_ends_on >= today)
-        .order_by(CongressSession.starts_on.desc(), CongressSession.id.desc())
+        .order_by(
+            case((CongressSession.term_ends_on >= today, 0), else_=1),
+            CongressSession.starts_on.desc(),
+            CongressSession.id.desc(),
+        )
         .limit(1)
-    )
-    return running or db.session.scalar(
-        select(CongressSession).order_by(CongressSession.starts_on.desc()).limit(1)
     )
 
 

@@ -10,7 +10,7 @@ from . import queries
 
 def proposal_cards(user) -> list[dict]:
     cards = []
-    todo = queries.todo_count(user)
+    todo, drafts = queries.card_counts(user)
     if todo:
         cards.append(
             {
@@ -21,7 +21,6 @@ def proposal_cards(user) -> list[dict]:
                 "tone": "warn",
             }
         )
-    drafts = queries.draft_count(user)
     if drafts:
         cards.append(
             {

@@ -103,17 +103,21 @@ def proposal_page(user, tab: str, page: int, category=None, status=None) -> Page
     return Page(items, total, page)
 
 
+def _todo(user):
+    return select(func.count(Proposal.id)).where(visible_clause(user), todo_clause(user))
+
+
 def todo_count(user) -> int:
-    return db.session.scalar(
-        select(func.count(Proposal.id)).where(visible_clause(user), todo_clause(user))
+    return db.session.scalar(_todo(user))
+
+
+def card_counts(user) -> tuple[int, int]:
+    """(proposals waiting for `user`, their drafts): one statement for the home card."""
+    drafts = select(func.count(Proposal.id)).where(
+        Proposal.author_id == user.id, Proposal.status == ProposalStatus.DRAFT
     )
-
-
-def draft_count(user) -> int:
-    return db.session.scalar(
-        select(func.count(Proposal.id)).where(
-            Proposal.author_id == user.id, Proposal.status == ProposalStatus.DRAFT
-        )
+    return tuple(
+        db.session.execute(select(_todo(user).scalar_subquery(), drafts.scalar_subquery())).one()
     )
 
 

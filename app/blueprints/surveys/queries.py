@@ -14,17 +14,17 @@ from .access import in_audience
 def open_surveys_for(user) -> list[tuple[Survey, bool]]:
     """The open surveys `user` is asked, each with whether they answered it already."""
     now = utcnow()
-    surveys = db.session.scalars(
-        select(Survey)
+    answered = (
+        select(SurveyRespondent.survey_id)
+        .where(SurveyRespondent.survey_id == Survey.id, SurveyRespondent.user_id == user.id)
+        .exists()
+    )
+    rows = db.session.execute(
+        select(Survey, answered)
         .where(Survey.opens_at <= now, Survey.closes_at > now)
         .order_by(Survey.closes_at, Survey.id)
     ).all()
-    answered = set(
-        db.session.scalars(
-            select(SurveyRespondent.survey_id).where(SurveyRespondent.user_id == user.id)
-        )
-    )
-    return [(s, s.id in answered) for s in surveys if in_audience(user, s)]
+    return [(s, bool(done)) for s, done in rows if in_audience(user, s)]
 
 
 def all_surveys():
