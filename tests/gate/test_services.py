@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.blueprints.gate import queries, services
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
-from app.models.gate import GateCheck, Qualification, QualificationSource
+from app.models.gate import GateCheck, PostHolder, Qualification, QualificationSource
 from tests.factories import make_user
 from tests.gate.factories import TODAY, holder, make_world
 
@@ -148,3 +148,37 @@ def test_a_check_is_kept_once_and_bad_ones_write_nothing(app):
     with pytest.raises(Refused):  # not the leader's team
         services.record_check(world.leader, {**data, "post_id": world.other_post.id})
     assert db.session.scalar(select(func.count(GateCheck.id))) == 1
+
+
+def test_the_home_card_s_count_agrees_with_the_report(app):
+    """The card counts the refused in one statement; the report decides each person in
+    Python. They must agree on every way to be refused, and on who is not counted."""
+    world = make_world()
+    holder(world, safety=100, forklift=400)  # allowed
+    holder(world, safety=100)  # missing a type
+    holder(world, safety=100, forklift=-1)  # expired yesterday
+    holder(world, safety=0, forklift=0)  # valid through today
+    services.grant_qualification(  # no expiry
+        holder(world, safety=30), world.forklift, TODAY - timedelta(days=10), None
+    )
+    revoked = holder(world, safety=100, forklift=400)
+    qualification = db.session.scalar(
+        select(Qualification).where(
+            Qualification.user_id == revoked.id, Qualification.type_id == world.forklift.id
+        )
+    )
+    services.revoke_qualification(world.officer, qualification, "违章作业")
+    both = holder(world, safety=100, forklift=400)  # allowed on both posts: not counted
+    db.session.add(PostHolder(post_id=world.other_post.id, user_id=both.id))
+    holder(world, post=world.other_post)  # the other team: missing the safety type
+    holder(world, name="离职者").active = False  # refused, but no longer works here
+    db.session.commit()
+
+    for departments in (None, {world.team.id}, {world.other_team.id}, set()):
+        expected = queries.totals(queries.report(departments))["refused"]
+        assert queries.refused_count(departments) == expected, departments
+    assert queries.refused_count(None) == 4
+    assert queries.refused_count({world.team.id}) == 3
+    world.other_post.active = False
+    db.session.commit()
+    assert queries.refused_count(None) == 3 == queries.totals(queries.report(None))["refused"]

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -214,6 +214,35 @@ def report(departments: set[int] | None = None, today: date | None = None):
             )
         out.append(PostReport(post, rows))
     return out
+
+
+def refused_count(departments: set[int] | None = None, today: date | None = None) -> int:
+    """How many people `report` would list as refused: active holders of an active post (of
+    `departments`, None: all) who lack, for one of its required types, a qualification that
+    is not revoked and valid `today` (`verdict`'s rule). One statement, counted in the
+    database: the home card asks it on every look, and a works has thousands of holders."""
+    today = today or local_today()
+    valid = (
+        select(Qualification.id)
+        .where(
+            Qualification.user_id == PostHolder.user_id,
+            Qualification.type_id == PostRequirement.type_id,
+            Qualification.revoked_at.is_(None),
+            or_(Qualification.valid_until.is_(None), Qualification.valid_until >= today),
+        )
+        .exists()
+    )
+    query = (
+        select(func.count(PostHolder.user_id.distinct()))
+        .select_from(PostHolder)
+        .join(Post, Post.id == PostHolder.post_id)
+        .join(User, User.id == PostHolder.user_id)
+        .join(PostRequirement, PostRequirement.post_id == PostHolder.post_id)
+        .where(Post.active.is_(True), User.active.is_(True), ~valid)
+    )
+    if departments is not None:
+        query = query.where(Post.department_id.in_(departments or [-1]))
+    return db.session.scalar(query)
 
 
 def totals(reports: list[PostReport]) -> dict:
