@@ -12,6 +12,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import joinedload
 
 from app import config as app_config
 from app import features, guards, rendering, storage
@@ -218,7 +219,12 @@ def _init_login(app: Flask) -> None:
     def load_user(session_id: str):
         user_id, _, rest = session_id.partition(":")
         fingerprint, _, version = rest.partition(":")
-        user = db.session.get(User, parse_id(user_id)) if parse_id(user_id) else None
+        # With the roles in the same statement: every page asks them (bar, cards, checks).
+        user = (
+            db.session.get(User, parse_id(user_id), options=[joinedload(User.role_rows)])
+            if parse_id(user_id)
+            else None
+        )
         if user is None or not hmac.compare_digest(fingerprint, user.password_fingerprint):
             return None
         if version != str(user.session_version):
