@@ -1,16 +1,18 @@
 """Home-page cards of the activities feature."""
 
 from datetime import timedelta
+from functools import cache
 
 from flask import url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.blueprints.activities.queries import (
     CONFIRMED,
     EXPIRY_WARNING_DAYS,
-    audience_clause,
+    audience_of,
+    department_ids,
     local_today,
 )
 from app.extensions import db
@@ -18,23 +20,58 @@ from app.models._types import utcnow
 from app.models.activities import Activity, ActivityStatus, Participation, Qualification
 
 
-def activity_cards(user) -> list[dict]:
-    now = utcnow()
-    cards = []
-    upcoming = db.session.execute(
-        select(Activity, Participation.status)
+@cache
+def _upcoming_statement():
+    """The statements of the cards are built once a process (see app/blueprints/README.md)."""
+    return (
+        select(Activity)
         .join(Participation, Participation.activity_id == Activity.id)
         .where(
-            Participation.user_id == user.id,
+            Participation.user_id == bindparam("user_id"),
             Participation.status == CONFIRMED,
             Activity.status == ActivityStatus.PUBLISHED,
-            Activity.ends_at > now,
+            Activity.ends_at > bindparam("now"),
         )
         .order_by(Activity.starts_at)
         .limit(1)
-    ).first()
-    if upcoming:
-        activity = upcoming[0]
+    )
+
+
+@cache
+def _open_statement(in_a_department: bool):
+    now = bindparam("now")
+    ids = bindparam("department_ids", expanding=True) if in_a_department else None
+    return select(func.count(Activity.id)).where(
+        Activity.status == ActivityStatus.PUBLISHED,
+        Activity.signup_opens_at <= now,
+        Activity.signup_closes_at > now,
+        audience_of(ids),
+        ~Activity.id.in_(
+            select(Participation.activity_id).where(Participation.user_id == bindparam("user_id"))
+        ),
+    )
+
+
+@cache
+def _expiring_statement():
+    return (
+        select(Qualification)
+        .where(
+            Qualification.user_id == bindparam("user_id"),
+            Qualification.revoked_at.is_(None),
+            Qualification.valid_until >= bindparam("today"),
+            Qualification.valid_until <= bindparam("horizon"),
+        )
+        .order_by(Qualification.valid_until)
+        .limit(1)
+    )
+
+
+def activity_cards(user) -> list[dict]:
+    now = utcnow()
+    cards = []
+    activity = db.session.scalar(_upcoming_statement(), {"user_id": user.id, "now": now})
+    if activity:
         cards.append(
             {
                 "title": _("Your next activity: %(title)s", title=activity.title),
@@ -43,16 +80,9 @@ def activity_cards(user) -> list[dict]:
                 "tone": "ok",
             }
         )
+    ids = department_ids(user)
     open_now = db.session.scalar(
-        select(func.count(Activity.id)).where(
-            Activity.status == ActivityStatus.PUBLISHED,
-            Activity.signup_opens_at <= now,
-            Activity.signup_closes_at > now,
-            audience_clause(user),
-            ~Activity.id.in_(
-                select(Participation.activity_id).where(Participation.user_id == user.id)
-            ),
-        )
+        _open_statement(ids is not None), {"user_id": user.id, "now": now, "department_ids": ids}
     )
     if open_now:
         cards.append(
@@ -66,15 +96,8 @@ def activity_cards(user) -> list[dict]:
         )
     today = local_today()
     expiring = db.session.scalar(
-        select(Qualification)
-        .where(
-            Qualification.user_id == user.id,
-            Qualification.revoked_at.is_(None),
-            Qualification.valid_until >= today,
-            Qualification.valid_until <= today + timedelta(EXPIRY_WARNING_DAYS),
-        )
-        .order_by(Qualification.valid_until)
-        .limit(1)
+        _expiring_statement(),
+        {"user_id": user.id, "today": today, "horizon": today + timedelta(EXPIRY_WARNING_DAYS)},
     )
     if expiring:
         cards.append(

@@ -1,8 +1,9 @@
 """Who may do what in the congress feature (see the package docstring for the role model)."""
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 
 from app.extensions import db
 from app.models import Role
@@ -25,11 +26,16 @@ def manager_ids() -> list[int]:
 def current_session(today: date | None = None) -> CongressSession | None:
     """The session whose term runs today (the latest one if several do), else the latest:
     one statement, the running sessions ordered first."""
-    today = today or local_today()
-    return db.session.scalar(
+    return db.session.scalar(_current_session_statement(), {"today": today or local_today()})
+
+
+@cache
+def _current_session_statement():
+    """Built once a process: the home card asks it (see app/blueprints/README.md)."""
+    return (
         select(CongressSession)
         .order_by(
-            case((CongressSession.term_ends_on >= today, 0), else_=1),
+            case((CongressSession.term_ends_on >= bindparam("today"), 0), else_=1),
             CongressSession.starts_on.desc(),
             CongressSession.id.desc(),
         )

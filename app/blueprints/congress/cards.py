@@ -1,8 +1,10 @@
 """Home cards and the field kit of the congress feature."""
 
+from functools import cache
+
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.blueprints.congress import queries
 from app.blueprints.congress.access import (
@@ -33,12 +35,7 @@ def congress_cards(user) -> list[dict]:
                 "tone": "info",
             }
         )
-    now = utcnow()
-    for round_ in db.session.scalars(
-        select(EvaluationRound).where(
-            EvaluationRound.opens_at <= now, EvaluationRound.closes_at > now
-        )
-    ):
+    for round_ in db.session.scalars(_open_rounds_statement(), {"now": utcnow()}):
         if evaluations.eligible(user, round_) and not evaluations.has_voted(user, round_):
             cards.append(
                 {
@@ -101,6 +98,15 @@ def congress_cards(user) -> list[dict]:
             }
         )
     return cards
+
+
+@cache
+def _open_rounds_statement():
+    """Built once a process: the home card asks it (see app/blueprints/README.md)."""
+    now = bindparam("now")
+    return select(EvaluationRound).where(
+        EvaluationRound.opens_at <= now, EvaluationRound.closes_at > now
+    )
 
 
 def _count(*where) -> int:

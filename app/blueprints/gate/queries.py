@@ -11,10 +11,11 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -65,17 +66,9 @@ def statuses(user_ids, on: date | None = None) -> dict[int, dict[int, TypeStatus
     user_ids = list(user_ids)
     if not user_ids:
         return {}
-    query = select(
-        Qualification.user_id,
-        Qualification.type_id,
-        Qualification.valid_until,
-        Qualification.revoked_at,
-        Qualification.revoke_reason,
-    ).where(Qualification.user_id.in_(user_ids))
-    if on is not None:
-        query = query.where(Qualification.issued_on <= on)
+    rows = db.session.execute(_statuses_statement(on is not None), {"ids": user_ids, "on": on})
     best: dict[int, dict[int, TypeStatus]] = defaultdict(dict)
-    for user_id, type_id, until, revoked_at, reason in db.session.execute(query):
+    for user_id, type_id, until, revoked_at, reason in rows:
         have = best[user_id].get(type_id)
         if revoked_at is not None and (
             on is None or revoked_at.astimezone(local_zone()).date() <= on
@@ -86,6 +79,21 @@ def statuses(user_ids, on: date | None = None) -> dict[int, dict[int, TypeStatus
         if have is None or have.revoked is not None or _later(until, have.until):
             best[user_id][type_id] = TypeStatus(until)
     return best
+
+
+@cache
+def _statuses_statement(on_a_day: bool):
+    """Built once a process for each shape: the home card asks it (app/blueprints/README.md)."""
+    query = select(
+        Qualification.user_id,
+        Qualification.type_id,
+        Qualification.valid_until,
+        Qualification.revoked_at,
+        Qualification.revoke_reason,
+    ).where(Qualification.user_id.in_(bindparam("ids", expanding=True)))
+    if on_a_day:
+        query = query.where(Qualification.issued_on <= bindparam("on"))
+    return query
 
 
 def _later(a: date | None, b: date | None) -> bool:
@@ -221,14 +229,23 @@ def refused_count(departments: set[int] | None = None, today: date | None = None
     `departments`, None: all) who lack, for one of its required types, a qualification that
     is not revoked and valid `today` (`verdict`'s rule). One statement, counted in the
     database: the home card asks it on every look, and a works has thousands of holders."""
-    today = today or local_today()
+    values = {"today": today or local_today(), "departments": list(departments or [-1])}
+    return db.session.scalar(_refused_statement(departments is not None), values)
+
+
+@cache
+def _refused_statement(some_departments: bool):
+    """Built once a process for each shape: the home card asks it (app/blueprints/README.md)."""
     valid = (
         select(Qualification.id)
         .where(
             Qualification.user_id == PostHolder.user_id,
             Qualification.type_id == PostRequirement.type_id,
             Qualification.revoked_at.is_(None),
-            or_(Qualification.valid_until.is_(None), Qualification.valid_until >= today),
+            or_(
+                Qualification.valid_until.is_(None),
+                Qualification.valid_until >= bindparam("today"),
+            ),
         )
         .exists()
     )
@@ -240,9 +257,9 @@ def refused_count(departments: set[int] | None = None, today: date | None = None
         .join(PostRequirement, PostRequirement.post_id == PostHolder.post_id)
         .where(Post.active.is_(True), User.active.is_(True), ~valid)
     )
-    if departments is not None:
-        query = query.where(Post.department_id.in_(departments or [-1]))
-    return db.session.scalar(query)
+    if some_departments:
+        query = query.where(Post.department_id.in_(bindparam("departments", expanding=True)))
+    return query
 
 
 def totals(reports: list[PostReport]) -> dict:
@@ -307,14 +324,18 @@ def qualifications_of(user) -> list[Qualification]:
 
 
 def posts_of(user) -> list[Post]:
-    return list(
-        db.session.scalars(
-            select(Post)
-            .join(PostHolder, PostHolder.post_id == Post.id)
-            .where(PostHolder.user_id == user.id, Post.active.is_(True))
-            .options(joinedload(Post.department), selectinload(Post.requirements))
-            .order_by(Post.name)
-        ).unique()
+    return list(db.session.scalars(_posts_of_statement(), {"user_id": user.id}).unique())
+
+
+@cache
+def _posts_of_statement():
+    """Built once a process: the home card asks it (see app/blueprints/README.md)."""
+    return (
+        select(Post)
+        .join(PostHolder, PostHolder.post_id == Post.id)
+        .where(PostHolder.user_id == bindparam("user_id"), Post.active.is_(True))
+        .options(joinedload(Post.department), selectinload(Post.requirements))
+        .order_by(Post.name)
     )
 
 

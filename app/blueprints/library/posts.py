@@ -1,7 +1,9 @@
 """The library's one way to the posts (岗位) of the qualification gate: which posts exist,
 who holds which, and which teams a person leads. Nothing else here knows the gate's models."""
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -22,12 +24,16 @@ def all_posts() -> list[tuple[int, str]]:
 
 def post_ids_of(user) -> list[int]:
     """The active posts `user` holds."""
-    return list(
-        db.session.scalars(
-            select(PostHolder.post_id)
-            .join(Post, Post.id == PostHolder.post_id)
-            .where(PostHolder.user_id == user.id, Post.active.is_(True))
-        )
+    return list(db.session.scalars(_post_ids_statement(), {"user_id": user.id}))
+
+
+@cache
+def _post_ids_statement():
+    """Built once a process: the home card asks it (see app/blueprints/README.md)."""
+    return (
+        select(PostHolder.post_id)
+        .join(Post, Post.id == PostHolder.post_id)
+        .where(PostHolder.user_id == bindparam("user_id"), Post.active.is_(True))
     )
 
 
@@ -50,9 +56,13 @@ def holders_of(post_ids) -> list[User]:
 
 def led_team_ids(user) -> list[int]:
     """The departments whose team leader (班组长) `user` is."""
-    return list(
-        db.session.scalars(select(TeamLeader.department_id).where(TeamLeader.user_id == user.id))
-    )
+    return list(db.session.scalars(_led_teams_statement(), {"user_id": user.id}))
+
+
+@cache
+def _led_teams_statement():
+    """Built once a process: the home card asks it (see app/blueprints/README.md)."""
+    return select(TeamLeader.department_id).where(TeamLeader.user_id == bindparam("user_id"))
 
 
 # The demo documents' posts: (document title, department path, post name, holders when the

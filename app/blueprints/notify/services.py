@@ -2,14 +2,14 @@
 preferences. Routes, other features' services and jobs all come through here."""
 
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from babel import Locale
 from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 
 from app.blueprints.notify.endpoints import endpoint_allowed
@@ -192,12 +192,16 @@ def unread_count(user: User) -> int:
     it. Writing to the inbox (a new row, a row read) forgets it."""
     counts = _unread_counts()
     if user.id not in counts:
-        counts[user.id] = db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.user_id == user.id, Notification.read_at.is_(None)
-            )
-        )
+        counts[user.id] = db.session.scalar(_unread_statement(), {"user_id": user.id})
     return counts[user.id]
+
+
+@cache
+def _unread_statement():
+    """Built once a process: every page asks it (see app/blueprints/README.md)."""
+    return select(func.count(Notification.id)).where(
+        Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)
+    )
 
 
 def _unread_counts() -> dict:

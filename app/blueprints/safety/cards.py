@@ -1,8 +1,10 @@
 """The safety network's cards on the home page: work waiting for this person."""
 
+from functools import cache
+
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.extensions import db
 from app.models.hazards import Hazard, HazardStatus
@@ -20,19 +22,20 @@ def _capped_count(*where):
     return select(func.count()).select_from(first).scalar_subquery()
 
 
-def safety_cards(user) -> list[dict]:
-    """One query: what the user must rectify and, for officers, what waits for them.
+@cache
+def _figures_statement(officer: bool):
+    """What the user must rectify and, for officers, what waits for them: built once a
+    process for each shape (see app/blueprints/README.md).
 
     Each count reads its own index range ((status, assignee_id), (status, ...)), the officers'
     two capped, so the cost does not grow with the table.
     """
-    mine = Hazard.assignee_id == user.id
+    mine = Hazard.assignee_id == bindparam("user_id")
     to_rectify = Hazard.status.in_((HazardStatus.ASSIGNED, HazardStatus.RECTIFYING))
-    officer = permissions.is_officer(user)
     figures = [
         select(func.count(Hazard.id)).where(mine, to_rectify).scalar_subquery(),
         select(func.count(Hazard.id))
-        .where(mine, to_rectify, Hazard.due_on < local_today())
+        .where(mine, to_rectify, Hazard.due_on < bindparam("today"))
         .scalar_subquery(),
     ]
     if officer:
@@ -40,10 +43,18 @@ def safety_cards(user) -> list[dict]:
             _capped_count(Hazard.status == HazardStatus.REPORTED),
             _capped_count(
                 Hazard.status == HazardStatus.AWAITING_VERIFICATION,
-                Hazard.rectified_by_id != user.id,
+                Hazard.rectified_by_id != bindparam("user_id"),
             ),
         ]
-    mine_open, mine_overdue, *waiting = db.session.execute(select(*figures)).one()
+    return select(*figures)
+
+
+def safety_cards(user) -> list[dict]:
+    """One query: see `_figures_statement`."""
+    officer = permissions.is_officer(user)
+    mine_open, mine_overdue, *waiting = db.session.execute(
+        _figures_statement(officer), {"user_id": user.id, "today": local_today()}
+    ).one()
     unassigned, to_verify = waiting or (0, 0)
     cards = []
     if mine_open:

@@ -3,6 +3,7 @@
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import NamedTuple
 
 from flask import current_app
@@ -201,13 +202,19 @@ class AreaOption(NamedTuple):
 def area_options() -> list[AreaOption]:
     """The active areas a list or form offers, as (id, full name): plain rows, not Area
     objects, since every page that filters or reports by area lists them all."""
-    rows = db.session.execute(
+    rows = db.session.execute(_area_options_statement())
+    return [AreaOption(area_id, area_name(workshop, name)) for area_id, workshop, name in rows]
+
+
+@cache
+def _area_options_statement():
+    """Built once a process: every list and report form asks it (app/blueprints/README.md)."""
+    return (
         select(Area.id, Department.name, Area.name)
         .join(Department, Area.department_id == Department.id)
         .where(Area.active.is_(True))
         .order_by(Area.department_id, Area.name)
     )
-    return [AreaOption(area_id, area_name(workshop, name)) for area_id, workshop, name in rows]
 
 
 def assignee_options() -> Options:
@@ -320,11 +327,17 @@ def kept_for_hazards(name: str, make, today: date | None = None):
     whether a kept value still holds. On PostgreSQL two writers may commit their events out of
     the order of their ids, so a kept value is also made again after a minute at the most
     (KEPT_MAX_AGE); so is a name a kept value shows after a rename, which adds no event."""
-    stamp = (today or local_today(), db.session.scalar(select(func.max(HazardEvent.id))))
+    stamp = (today or local_today(), db.session.scalar(_newest_event_statement()))
     kept = current_app.extensions.setdefault("safety.kept", {}).setdefault(name, {})
     if kept.get("stamp") != stamp or time.monotonic() - kept["made"] > KEPT_MAX_AGE:
         kept.update(stamp=stamp, value=make(), made=time.monotonic())
     return kept["value"]
+
+
+@cache
+def _newest_event_statement():
+    """Built once a process: the list and the dashboard ask it (app/blueprints/README.md)."""
+    return select(func.max(HazardEvent.id))
 
 
 def dashboard(today: date | None = None) -> Dashboard:

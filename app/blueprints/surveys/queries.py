@@ -1,7 +1,9 @@
 """Read-side selects of the survey pages: the surveys a person is asked, the organizer's list,
 activity scores and the kinds of activity members like best."""
 
-from sqlalchemy import func, select
+from functools import cache
+
+from sqlalchemy import bindparam, func, select
 
 from app.extensions import db
 from app.models._types import utcnow
@@ -13,18 +15,27 @@ from .access import in_audience
 
 def open_surveys_for(user) -> list[tuple[Survey, bool]]:
     """The open surveys `user` is asked, each with whether they answered it already."""
-    now = utcnow()
+    rows = db.session.execute(_open_statement(), {"user_id": user.id, "now": utcnow()}).all()
+    return [(s, bool(done)) for s, done in rows if in_audience(user, s)]
+
+
+@cache
+def _open_statement():
+    """Built once a process: the home card asks it (see app/blueprints/README.md)."""
     answered = (
         select(SurveyRespondent.survey_id)
-        .where(SurveyRespondent.survey_id == Survey.id, SurveyRespondent.user_id == user.id)
+        .where(
+            SurveyRespondent.survey_id == Survey.id,
+            SurveyRespondent.user_id == bindparam("user_id"),
+        )
         .exists()
     )
-    rows = db.session.execute(
+    now = bindparam("now")
+    return (
         select(Survey, answered)
         .where(Survey.opens_at <= now, Survey.closes_at > now)
         .order_by(Survey.closes_at, Survey.id)
-    ).all()
-    return [(s, bool(done)) for s, done in rows if in_audience(user, s)]
+    )
 
 
 def all_surveys():
