@@ -8,10 +8,8 @@ from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import (
-    Integer,
     and_,
     case,
-    column,
     func,
     literal,
     literal_column,
@@ -114,21 +112,18 @@ def title_contains(q: str) -> list:
     phrase = '"' + q.replace('"', '""') + '"'
     # SQLite's planner cannot weigh the two ways, so this does: a word in many titles is found
     # soonest along the newest-first index (a page fills after a few rows), a rare one through
-    # the trigram index (whose matches would otherwise all be gathered first).
-    common = db.session.scalar(
+    # the trigram index, whose matches (fewer than COMMON_WORD_MATCHES) are read once, here,
+    # as one string: a thousand rows would cost the page more than the search.
+    found = db.session.scalar(
         text(
-            f"SELECT count(*) FROM (SELECT 1 FROM {SQLITE_TITLE_INDEX} "
+            f"SELECT group_concat(rowid) FROM (SELECT rowid FROM {SQLITE_TITLE_INDEX} "
             f"WHERE {SQLITE_TITLE_INDEX} MATCH :phrase LIMIT :enough)"
         ),
         {"phrase": phrase, "enough": COMMON_WORD_MATCHES},
     )
-    if common >= COMMON_WORD_MATCHES:
+    matching = [int(rowid) for rowid in found.split(",")] if found else []
+    if len(matching) >= COMMON_WORD_MATCHES:
         return [like]
-    matching = (
-        text(f"SELECT rowid FROM {SQLITE_TITLE_INDEX} WHERE {SQLITE_TITLE_INDEX} MATCH :phrase")
-        .bindparams(phrase=phrase)
-        .columns(column("rowid", Integer))
-    )
     return [Hazard.id.in_(matching), like]
 
 
