@@ -1,12 +1,15 @@
 """The department tree: workshops (车间) at the top, teams (班组) inside them."""
 
+from functools import cache
+
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Department, DepartmentKind, User
+from app.models.gate import TeamLeader
 from app.models.proposals import DepartmentHead
 from app.services import audit
 
@@ -27,6 +30,24 @@ def headed_workshops(user) -> set[int]:
             select(DepartmentHead.department_id).where(DepartmentHead.user_id == user.id)
         )
     )
+
+
+def led_departments(user) -> set[int]:
+    """The departments `user` leads as team leader (班组长, named on the gate's team-leader
+    page), with the teams of a workshop they lead: whose workers they check at the site
+    entrance, and whose reading of procedures they follow in the library."""
+    if not user.is_authenticated:
+        return set()
+    ids = set(db.session.scalars(_led_statement(), {"user_id": user.id}))
+    if ids:
+        ids |= set(db.session.scalars(select(Department.id).where(Department.parent_id.in_(ids))))
+    return ids
+
+
+@cache
+def _led_statement():
+    """Built once a process: home cards ask it (see app/blueprints/README.md)."""
+    return select(TeamLeader.department_id).where(TeamLeader.user_id == bindparam("user_id"))
 
 
 def _check_name(name: str, parent: Department | None, dept: Department | None) -> list[str]:

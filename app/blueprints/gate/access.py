@@ -7,29 +7,14 @@
 - Everyone has their own code.
 """
 
-from sqlalchemy import select
-
-from app.extensions import db
-from app.models import Department, Role
-from app.models.gate import TeamLeader
+from app.models import Role
+from app.services.departments import led_departments
 
 OFFICERS = (Role.SAFETY_OFFICER, Role.ORGANIZER, Role.ADMIN)
 
 
 def is_officer(user) -> bool:
     return user.is_authenticated and user.has_role(*OFFICERS)
-
-
-def led_departments(user) -> set[int]:
-    """Departments the user leads as team leader, with the teams of a led workshop."""
-    if not user.is_authenticated:
-        return set()
-    ids = set(
-        db.session.scalars(select(TeamLeader.department_id).where(TeamLeader.user_id == user.id))
-    )
-    if ids:
-        ids |= set(db.session.scalars(select(Department.id).where(Department.parent_id.in_(ids))))
-    return ids
 
 
 def checked_departments(user) -> set[int] | None:

@@ -2,12 +2,8 @@
 officers (and the chairman) publish documents and set questions and exams and see everyone's
 results and who has not confirmed a procedure; a team leader sees that for their own team."""
 
-from sqlalchemy import select
-
-from app.extensions import db
-from app.models import Department, Role
-
-from . import posts
+from app.models import Role
+from app.services import departments
 
 PUBLISHERS = (Role.ORGANIZER, Role.SAFETY_OFFICER, Role.ADMIN)
 
@@ -21,13 +17,9 @@ def can_manage_study(user) -> bool:
 
 
 def led_departments(user) -> list[int]:
-    """The departments (team and the teams under a workshop) whose confirmations `user`
-    follows: every department for a publisher, else those of the teams they lead."""
-    ids = posts.led_team_ids(user)
-    if not ids:
-        return []
-    children = db.session.scalars(select(Department.id).where(Department.parent_id.in_(ids)))
-    return sorted(set(ids) | set(children))
+    """The departments (a team, and the teams under a workshop) whose confirmations `user`
+    follows as their team leader."""
+    return sorted(departments.led_departments(user))
 
 
 def can_follow_readers(user) -> bool:

@@ -1,5 +1,6 @@
 """The library's one way to the posts (岗位) of the qualification gate: which posts exist,
-who holds which, and which teams a person leads. Nothing else here knows the gate's models."""
+who holds which. Nothing else here knows the gate's models (the teams a person leads are
+the foundation's: app/services/departments.py)."""
 
 from functools import cache
 
@@ -8,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Department, User
-from app.models.gate import Post, PostHolder, TeamLeader
+from app.models.gate import Post, PostHolder
 
 
 def all_posts() -> list[tuple[int, str]]:
@@ -52,17 +53,6 @@ def holders_of(post_ids) -> list[User]:
             .options(joinedload(User.department))
         )
     )
-
-
-def led_team_ids(user) -> list[int]:
-    """The departments whose team leader (班组长) `user` is."""
-    return list(db.session.scalars(_led_teams_statement(), {"user_id": user.id}))
-
-
-@cache
-def _led_teams_statement():
-    """Built once a process: the home card asks it (see app/blueprints/README.md)."""
-    return select(TeamLeader.department_id).where(TeamLeader.user_id == bindparam("user_id"))
 
 
 # The demo documents' posts: (document title, department path, post name, holders when the
