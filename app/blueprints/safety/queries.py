@@ -220,17 +220,17 @@ def assignee_options() -> Options:
     over the open hazards, and kept until a hazard changes (`kept_for_hazards`): a works of
     some thousands of people has some hundreds who hold open hazards.
     """
+    return kept_for_hazards("assignees", _assignees)
+
+
+def _assignees() -> Options:
     holds_open = (
         select(Hazard.id)
         .where(Hazard.assignee_id == User.id, Hazard.status.in_(OPEN_STATUSES))
         .exists()
     )
-    return kept_for_hazards(
-        "assignees",
-        lambda: Options.of(
-            db.session.execute(select(User.id, User.name).where(holds_open).order_by(User.name))
-        ),
-    )
+    rows = db.session.execute(select(User.id, User.name).where(holds_open).order_by(User.name))
+    return Options.of(rows)
 
 
 def network_people(*roles: Role) -> list[User]:
