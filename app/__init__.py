@@ -3,10 +3,8 @@
 import hmac
 import importlib
 import os
-from functools import cache
 from pathlib import Path
 
-from babel import Locale
 from flask import Flask, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
@@ -183,23 +181,16 @@ class _SessionInterface(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
-def select_locale() -> Locale:
-    """The user's saved choice, else this browser's choice, else Chinese."""
+def select_locale():
+    """The user's saved choice, else this browser's choice, else Chinese (a parsed Locale)."""
     languages = _languages()
     if not has_request_context():
-        return _locale("zh_CN")
+        return rendering.parsed_locale("zh_CN")
     if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return _locale(current_user.locale)
+        return rendering.parsed_locale(current_user.locale)
     if session.get("locale") in languages:
-        return _locale(session["locale"])
-    return _locale("zh_CN")
-
-
-@cache
-def _locale(code: str) -> Locale:
-    """One Locale a language: Flask-Babel takes a Locale as it is, where it parses a code
-    again on every request."""
-    return Locale.parse(code)
+        return rendering.parsed_locale(session["locale"])
+    return rendering.parsed_locale("zh_CN")
 
 
 def _languages():
