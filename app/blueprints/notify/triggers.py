@@ -62,10 +62,12 @@ def hazards_reported(
     """New hazards for the safety officers to assign, each (title, severity_label, url): one
     hazard reported online, or a sync batch of many."""
     officers = _others(officer_ids, actor_id)
-    bodies = {}  # one text per severity: each is rendered once, not once per hazard
+    # One text per severity, each rendered once, not once per hazard. The labels are keyed by
+    # identity: a lazy text hashes and compares by rendering itself in the current language.
+    bodies = {}
     for _title, severity, _url in hazards:
         bodies.setdefault(
-            severity,
+            id(severity),
             _l("Severity: %(severity)s. Please assign someone to rectify it.", severity=severity),
         )
     notify_many(
@@ -73,7 +75,7 @@ def hazards_reported(
             officers,
             "hazards.reported",
             _l("New hazard reported: %(title)s", title=title),
-            bodies[severity],
+            bodies[id(severity)],
             url,
         )
         for title, severity, url in hazards
