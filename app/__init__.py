@@ -81,6 +81,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     app.session_interface = _SessionInterface()
     db.init_app(app)
+    app.after_request(_end_reads_with_commit)
     migrate.init_app(
         app,
         db,
@@ -265,6 +266,23 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(jobs_cli)
+
+
+def _end_reads_with_commit(response):
+    """A page that was read ends its transaction with COMMIT rather than the ROLLBACK that
+    closing the session sends: psycopg forgets every prepared statement at a ROLLBACK, so on
+    PostgreSQL no page's statements were ever prepared, each planned again on every request
+    (the database's time for the officer's home: 3.0 ms a request, 1.0 ms with this). Only a
+    successful GET with nothing pending in the session; anything else is rolled back as
+    before."""
+    if (
+        request.method == "GET"
+        and response.status_code < 400
+        and db.session().in_transaction()
+        and not (db.session.new or db.session.dirty or db.session.deleted)
+    ):
+        db.session.commit()
+    return response
 
 
 # A writer waits this long for another writer's turn before giving up (503, never 500):

@@ -4,10 +4,11 @@ keep each versioned file for a year and ask for it only once."""
 import gzip
 
 import brotli
+from sqlalchemy import event, text
 
 from app.blueprints.pwa.routes import asset_version
 from tests.factories import make_user
-from tests.helpers import text
+from tests.helpers import text as page_text
 
 
 def test_pages_are_compressed_for_browsers_that_accept_it(client, auth):
@@ -32,7 +33,7 @@ def test_pages_are_compressed_for_browsers_that_accept_it(client, auth):
 def test_a_client_that_accepts_no_encoding_gets_plain_text(client):
     response = client.get("/auth/login")
     assert "Content-Encoding" not in response.headers
-    assert "职工之家" in text(response)  # i18n
+    assert "职工之家" in page_text(response)  # i18n
 
 
 def test_versioned_static_files_are_immutable_for_a_year_and_vary_only_on_encoding(client):
@@ -83,3 +84,34 @@ def test_the_asset_version_changes_with_any_static_file_of_any_folder(tmp_path):
     (feature / "f.css").write_text("g")
     routes._asset_version.cache_clear()
     assert routes._asset_version(folders, "") != before
+
+
+def test_a_page_read_ends_with_commit_and_a_failed_one_with_rollback(client, auth, db):
+    """psycopg forgets its prepared statements at a ROLLBACK: a page read that closed with one
+    had every statement planned again on the next request. A successful read commits; an
+    error is not committed (closing the session rolls it back, as before)."""
+    ends = []
+
+    def ended(how):
+        return lambda _conn: ends.append(how)
+
+    make_user(employee_no="Z001")
+    auth.login("Z001")
+    listeners = [("commit", ended("commit")), ("rollback", ended("rollback"))]
+    client.get("/")  # the log-in's own transaction is over
+    for name, listener in listeners:
+        event.listen(db.engine, name, listener)
+    try:
+        assert client.get("/").status_code == 200
+        assert ends == ["commit"]
+        ends.clear()
+        assert client.get("/notifications/999999").status_code == 404
+        assert ends == []
+        if db.engine.dialect.name == "postgresql":
+            for _ in range(6):  # psycopg prepares a statement at its fifth run
+                client.get("/")
+            prepared = db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
+            assert prepared > 0
+    finally:
+        for name, listener in listeners:
+            event.remove(db.engine, name, listener)

@@ -9,7 +9,9 @@ from tests.helpers import statements
 
 
 def _queries(client, url) -> int:
-    # Each request starts from an empty session, as it does in a running app.
+    # Each request starts from an empty session, as it does in a running app, where the
+    # set-up's services were called by requests that committed.
+    db.session.commit()
     db.session.expunge_all()
     with statements(db.engine) as run:
         assert client.get(url).status_code == 200
