@@ -305,3 +305,16 @@ def test_an_area_name_is_shown_as_text_in_the_list_filter(client, auth, app):
     assert "&lt;b&gt;一号&#34;线&#34;&lt;/b&gt; &amp; 二号</option>" in page
     assert "<b>一号" not in page
     assert f'<option value="{area.id}">' in page
+
+
+def test_the_area_filter_shows_a_renamed_or_new_area_at_the_next_look(client, auth, app, db):
+    """The filter's tags are kept between looks, but never hide a change to the areas."""
+    area = make_area(name="一号线")
+    auth.login(make_user(Role.SAFETY_OFFICER))
+    assert "一号线</option>" in client.get("/safety/hazards").text
+    area.name = "一号装配线"
+    make_area(name="二号线")
+    db.session.commit()
+    page = client.get("/safety/hazards").text
+    assert "一号装配线</option>" in page and "二号线</option>" in page
+    assert "一号线</option>" not in page.replace("一号装配线", "")

@@ -3,7 +3,7 @@
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from flask import current_app
@@ -199,6 +199,18 @@ def area_options() -> list[AreaOption]:
     objects, since every page that filters or reports by area lists them all."""
     rows = db.session.execute(_area_options_statement())
     return [AreaOption(area_id, area_name(workshop, name)) for area_id, workshop, name in rows]
+
+
+def area_filter_options() -> Options:
+    """The hazard list's area filter as `<option>`s. The areas are read on each look (an admin
+    may rename one); their tags, some hundreds, are made again only when the rows differ from
+    the ones last made."""
+    return _area_tags(tuple(area_options()))
+
+
+@lru_cache(maxsize=1)
+def _area_tags(areas: tuple[AreaOption, ...]) -> Options:
+    return Options.of(areas)
 
 
 @cache

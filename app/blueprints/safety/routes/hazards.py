@@ -28,7 +28,7 @@ def hazards():
         "safety/hazards/_results.html",
         page=page,
         filters=filters,
-        areas=queries.area_options() if whole_page else [],
+        areas=queries.area_filter_options() if whole_page else [],
         assignees=queries.assignee_options() if whole_page and officer else [],
         statuses=list(HazardStatus),
         severities=list(Severity),
