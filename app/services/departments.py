@@ -22,6 +22,15 @@ def workshop_of(user) -> int | None:
     return department.parent_id or department.id
 
 
+def own_departments(user) -> list[int]:
+    """The user's team and the workshop above it (none for someone in no department): an
+    activity or an open notice for either reaches them."""
+    department = user.department
+    if department is None:
+        return []
+    return [department.id] + ([department.parent_id] if department.parent_id else [])
+
+
 def headed_workshops(user) -> set[int]:
     """The workshops this person heads (named on /proposals/settings): they give the
     workshop's opinion on proposals and nominate its people for honours."""

@@ -1,6 +1,7 @@
 """厂务公开: the audience gets an inbox entry, reading leaves one receipt, the publisher
 sees who read, questions are answered in public, notices are in the reader's field kit."""
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -74,6 +75,31 @@ def test_a_notice_reaches_its_audience_and_counts_each_reader_once(app, client, 
         )
         == "notices.notice_answer"
     )
+
+
+def test_the_home_card_counts_the_notices_each_reader_has_still_to_read(app, client, auth):
+    """The card's statement is made once for managers and once for everyone else, the
+    reader's teams bound each time: each person, one after another, gets their own count."""
+    boss = f.organizer()
+    workshop = make_department("装配车间")
+    inside = make_user(department=make_department("总装一班", parent=workshop))
+    outside = make_user(department=make_department("动力车间"))
+    nowhere = make_user()
+    notice = f.make_notice(boss, departments=[workshop])
+    f.make_notice(boss, title="全厂安全月安排")  # for everyone
+
+    def card(person) -> str | None:
+        auth.login(person)
+        cards = text(client.get("/")).split('id="home-cards"')[1]
+        auth.logout()
+        found = re.search(r'待阅读的厂务公开 <span class="badge">(\d+)</span>', cards)
+        return found and found[1]
+
+    assert [card(p) for p in (boss, inside, outside, nowhere)] == ["2", "2", "1", "1"]
+    auth.login(inside)
+    client.get(f"/congress/notices/{notice.id}")
+    auth.logout()
+    assert [card(p) for p in (inside, outside, boss)] == ["1", "1", "2"]
 
 
 def test_publishing_refuses_bad_input_in_chinese(app, client, auth):

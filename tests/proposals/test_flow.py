@@ -213,3 +213,25 @@ def test_home_cards_show_drafts_and_work_waiting_and_me_leads_to_proposals(clien
     auth.logout()
     auth.login(cast.outsider)
     assert "建议" not in text(client.get("/")).split('id="home-cards"')[1]
+
+
+def test_the_home_card_counts_what_waits_for_each_role_in_turn(client, auth, cast):
+    """The card's statement is made once for each shape of role (committee or not, safety
+    officer or not): people of each shape, one after another, each get their own count."""
+    advance(cast, "reviewing")  # the head has given an opinion: now the committee's
+    advance(cast, "submitted", category="safety")  # waits for the head
+    expected = {
+        cast.organizer: '待您处理的建议 <span class="badge">1</span>',  # one to review
+        cast.head: '待您处理的建议 <span class="badge">1</span>',  # the new one's opinion
+        cast.officer: None,  # sees the safety proposal, but nothing waits for them
+        cast.outsider: None,
+        cast.proposer: None,
+    }
+    for person, card in expected.items():
+        auth.login(person)
+        cards = text(client.get("/")).split('id="home-cards"')[1]
+        if card:
+            assert card in cards, person.name
+        else:
+            assert "待您处理的建议" not in cards, person.name
+        auth.logout()

@@ -20,6 +20,7 @@ from app.models.activities import (
     Qualification,
     RoundScore,
 )
+from app.services.departments import own_departments
 from app.services.inputs import local_today as local_today
 
 CONFIRMED = ParticipationStatus.CONFIRMED
@@ -48,9 +49,7 @@ def audience_clause(user: User):
 def department_ids(user: User) -> list[int] | None:
     """The user's team and its workshop, the departments an activity may be open to; None
     for someone in no department."""
-    if user.department is None:
-        return None
-    return [user.department.id] + ([user.department.parent_id] if user.department.parent_id else [])
+    return own_departments(user) or None
 
 
 def audience_of(ids):

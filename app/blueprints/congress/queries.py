@@ -1,6 +1,8 @@
 """Read-side selects for the congress pages."""
 
-from sqlalchemy import func, or_, select
+from functools import cache
+
+from sqlalchemy import bindparam, func, or_, select
 
 from app.blueprints.congress.access import is_manager
 from app.extensions import db
@@ -16,6 +18,7 @@ from app.models.congress import (
     Satisfaction,
     notice_departments,
 )
+from app.services.departments import own_departments
 
 
 def motion_list(user, session_id: int | None, state: str | None = None):
@@ -93,16 +96,17 @@ def delegates_of(session_id: int) -> list[Delegate]:
 def notice_audience_clause(user):
     if is_manager(user):
         return True
-    ids = []
-    if user.department is not None:
-        ids = [user.department.id] + (
-            [user.department.parent_id] if user.department.parent_id else []
-        )
+    return _audience(own_departments(user), user.id)
+
+
+def _audience(department_ids, user_id):
+    """Notices for everyone, for one of `department_ids`, or published by the user: each a
+    value, or a bind parameter in a statement built once."""
     in_audience = select(notice_departments.c.notice_id).where(
-        notice_departments.c.department_id.in_(ids)
+        notice_departments.c.department_id.in_(department_ids)
     )
     return or_(
-        ~Notice.departments.any(), Notice.id.in_(in_audience), Notice.publisher_id == user.id
+        ~Notice.departments.any(), Notice.id.in_(in_audience), Notice.publisher_id == user_id
     )
 
 
@@ -130,12 +134,21 @@ def read_ids(user, notice_ids) -> set[int]:
 
 
 def unread_notices(user) -> int:
-    return db.session.scalar(
-        select(func.count(Notice.id)).where(
-            notice_audience_clause(user),
-            ~Notice.id.in_(select(NoticeRead.notice_id).where(NoticeRead.user_id == user.id)),
-        )
-    )
+    if is_manager(user):
+        return db.session.scalar(_unread_statement(True), {"user_id": user.id})
+    values = {"user_id": user.id, "department_ids": own_departments(user)}
+    return db.session.scalar(_unread_statement(False), values)
+
+
+@cache
+def _unread_statement(manager: bool):
+    """Built once a process for each shape: the home card asks it (app/blueprints/README.md)."""
+    user_id = bindparam("user_id")
+    read = select(NoticeRead.notice_id).where(NoticeRead.user_id == user_id)
+    where = [~Notice.id.in_(read)]
+    if not manager:
+        where.append(_audience(bindparam("department_ids", expanding=True), user_id))
+    return select(func.count(Notice.id)).where(*where)
 
 
 def rounds_list():

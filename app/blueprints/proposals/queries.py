@@ -1,8 +1,10 @@
 """Read-side selects for the proposal pages: the lists (paginated), the detail."""
 
 from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -35,52 +37,73 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def _authored(user):
+class _Who(NamedTuple):
+    """Whom a clause is for: their id (a value, or a bind parameter in a statement built once)
+    and the two roles that change the clause's shape."""
+
+    id: object
+    committee: bool
+    safety: bool
+
+    @classmethod
+    def of(cls, user) -> "_Who":
+        return cls(user.id, permissions.is_committee(user), user.has_role(Role.SAFETY_OFFICER))
+
+
+def _authored(user_id):
     return Proposal.id.in_(
-        select(ProposalAuthor.proposal_id).where(ProposalAuthor.user_id == user.id)
+        select(ProposalAuthor.proposal_id).where(ProposalAuthor.user_id == user_id)
     )
 
 
-def _headed(user):
+def _headed(user_id):
     return Proposal.department_id.in_(
-        select(DepartmentHead.department_id).where(DepartmentHead.user_id == user.id)
+        select(DepartmentHead.department_id).where(DepartmentHead.user_id == user_id)
     )
 
 
 def visible_clause(user):
     """The SQL twin of `permissions.can_see`."""
-    if permissions.is_committee(user):
+    return _visible(_Who.of(user))
+
+
+def _visible(who: _Who):
+    if who.committee:
         others = Proposal.status != ProposalStatus.DRAFT
     else:
-        parts = [Proposal.owner_id == user.id, _headed(user)]
-        if user.has_role(Role.SAFETY_OFFICER):
+        parts = [Proposal.owner_id == who.id, _headed(who.id)]
+        if who.safety:
             parts.append(Proposal.category == ProposalCategory.SAFETY)
         others = and_(Proposal.status != ProposalStatus.DRAFT, or_(*parts))
-    return or_(_authored(user), others)
+    return or_(_authored(who.id), others)
 
 
 def todo_clause(user):
     """What waits for this person: an opinion, a review, an implementation."""
+    return _todo_where(_Who.of(user))
+
+
+def _todo_where(who: _Who):
     no_head = ~Proposal.department_id.in_(select(DepartmentHead.department_id)) | (
         Proposal.department_id.is_(None)
     )
     parts = [
-        and_(Proposal.status == ProposalStatus.SUBMITTED, _headed(user)),
+        and_(Proposal.status == ProposalStatus.SUBMITTED, _headed(who.id)),
         and_(
             Proposal.status.in_((ProposalStatus.ADOPTED, ProposalStatus.TRIAL)),
-            Proposal.owner_id == user.id,
+            Proposal.owner_id == who.id,
         ),
     ]
-    if permissions.is_committee(user):
+    if who.committee:
         parts.append(and_(Proposal.status == ProposalStatus.SUBMITTED, no_head))
         parts.append(Proposal.status.in_((ProposalStatus.REVIEWING, ProposalStatus.TRIAL)))
         parts.append(Proposal.status == ProposalStatus.IMPLEMENTED)
-    return or_(*parts) if parts else false()
+    return or_(*parts)
 
 
 def proposal_page(user, tab: str, page: int, category=None, status=None) -> Page:
     where = {
-        "mine": _authored(user),
+        "mine": _authored(user.id),
         "todo": and_(visible_clause(user), todo_clause(user)),
         "all": visible_clause(user),
     }[tab]
@@ -103,22 +126,28 @@ def proposal_page(user, tab: str, page: int, category=None, status=None) -> Page
     return Page(items, total, page)
 
 
-def _todo(user):
-    return select(func.count(Proposal.id)).where(visible_clause(user), todo_clause(user))
-
-
 def todo_count(user) -> int:
-    return db.session.scalar(_todo(user))
+    return db.session.scalar(
+        select(func.count(Proposal.id)).where(visible_clause(user), todo_clause(user))
+    )
 
 
 def card_counts(user) -> tuple[int, int]:
     """(proposals waiting for `user`, their drafts): one statement for the home card."""
+    who = _Who.of(user)
+    statement = _card_statement(who.committee, who.safety)
+    return tuple(db.session.execute(statement, {"user_id": user.id}).one())
+
+
+@cache
+def _card_statement(committee: bool, safety: bool):
+    """Built once a process for each shape of clause (see app/blueprints/README.md)."""
+    who = _Who(bindparam("user_id"), committee, safety)
+    todo = select(func.count(Proposal.id)).where(_visible(who), _todo_where(who))
     drafts = select(func.count(Proposal.id)).where(
-        Proposal.author_id == user.id, Proposal.status == ProposalStatus.DRAFT
+        Proposal.author_id == who.id, Proposal.status == ProposalStatus.DRAFT
     )
-    return tuple(
-        db.session.execute(select(_todo(user).scalar_subquery(), drafts.scalar_subquery())).one()
-    )
+    return select(todo.scalar_subquery(), drafts.scalar_subquery())
 
 
 def detail(proposal_id: int) -> Proposal | None:
