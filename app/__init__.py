@@ -211,11 +211,11 @@ def _init_login(app: Flask) -> None:
     def load_user(session_id: str):
         user_id, _, rest = session_id.partition(":")
         fingerprint, _, version = rest.partition(":")
-        # With the roles in the same statement: every page asks them (bar, cards, checks).
+        # With the roles and the team in the same statement: every page asks the roles (bar,
+        # cards, checks), and the home cards and the audience of activities and notices the team.
+        loaded = [joinedload(User.role_rows), joinedload(User.department)]
         user = (
-            db.session.get(User, parse_id(user_id), options=[joinedload(User.role_rows)])
-            if parse_id(user_id)
-            else None
+            db.session.get(User, parse_id(user_id), options=loaded) if parse_id(user_id) else None
         )
         if user is None or not hmac.compare_digest(fingerprint, user.password_fingerprint):
             return None
