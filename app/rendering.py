@@ -2,7 +2,7 @@
 page includes; and the QR codes that pages show and print."""
 
 import io
-from functools import cache
+from functools import cache, cached_property
 
 import qrcode
 import qrcode.image.svg
@@ -50,6 +50,11 @@ class Options(tuple):
     def of(cls, pairs) -> "Options":
         return cls((value, _option(value, label)) for value, label in pairs)
 
+    @cached_property
+    def joined(self) -> Markup:
+        """Every tag, none selected: what a filter shows until one is chosen."""
+        return Markup("".join(tag for _value, tag in self))
+
 
 @cache
 def parsed_locale(code: str) -> Locale:
@@ -66,6 +71,8 @@ def select_options(options, selected=None) -> Markup:
     lists some hundreds on each page, and a loop costs ten times as much."""
     if not isinstance(options, Options):
         options = Options.of(options)
+    if selected is None:
+        return options.joined
     return Markup(
         "".join(
             tag.replace(">", " selected>", 1) if value == selected else tag
