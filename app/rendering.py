@@ -44,7 +44,7 @@ def _option(value, label) -> str:
 
 class Options(tuple):
     """(value, `<option>` tag) of each (value, label) pair: a long list's tags made once, for
-    a list kept between requests (the hazard list's assignees)."""
+    a list kept between requests (the hazard list's areas and assignees)."""
 
     @classmethod
     def of(cls, pairs) -> "Options":

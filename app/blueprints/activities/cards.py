@@ -12,12 +12,12 @@ from app.blueprints.activities.queries import (
     CONFIRMED,
     EXPIRY_WARNING_DAYS,
     audience_of,
-    department_ids,
     local_today,
 )
 from app.extensions import db
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityStatus, Participation, Qualification
+from app.services.departments import own_departments
 
 
 @cache
@@ -80,9 +80,9 @@ def activity_cards(user) -> list[dict]:
                 "tone": "ok",
             }
         )
-    ids = department_ids(user)
+    ids = own_departments(user)
     open_now = db.session.scalar(
-        _open_statement(ids is not None), {"user_id": user.id, "now": now, "department_ids": ids}
+        _open_statement(bool(ids)), {"user_id": user.id, "now": now, "department_ids": ids}
     )
     if open_now:
         cards.append(

@@ -43,18 +43,12 @@ def in_audience(user: User, activity: Activity) -> bool:
 
 def audience_clause(user: User):
     """SQL for 'this user is in the activity's audience'."""
-    return audience_of(department_ids(user))
-
-
-def department_ids(user: User) -> list[int] | None:
-    """The user's team and its workshop, the departments an activity may be open to; None
-    for someone in no department."""
-    return own_departments(user) or None
+    return audience_of(own_departments(user) or None)
 
 
 def audience_of(ids):
-    """SQL for 'the activity is open to everyone or to one of `ids`' (`department_ids`, or a
-    bind parameter that stands for them); None: open to everyone."""
+    """SQL for 'the activity is open to everyone or to one of `ids`' (a person's
+    `own_departments`, or a bind parameter that stands for them); None: open to everyone."""
     everyone = ~Activity.departments.any()
     return everyone if ids is None else everyone | Activity.departments.any(Department.id.in_(ids))
 

@@ -229,7 +229,7 @@ def refused_count(departments: set[int] | None = None, today: date | None = None
     `departments`, None: all) who lack, for one of its required types, a qualification that
     is not revoked and valid `today` (`verdict`'s rule). One statement, counted in the
     database: the home card asks it on every look, and a works has thousands of holders."""
-    values = {"today": today or local_today(), "departments": list(departments or [-1])}
+    values = {"today": today or local_today(), "departments": list(departments or ())}
     return db.session.scalar(_refused_statement(departments is not None), values)
 
 
