@@ -2,11 +2,13 @@
 keep each versioned file for a year and ask for it only once."""
 
 import gzip
+import re
 
 import brotli
 from sqlalchemy import event
 
 from app.blueprints.pwa.routes import asset_version
+from app.models import Role
 from tests.factories import make_user
 from tests.helpers import text as page_text
 
@@ -110,3 +112,17 @@ def test_a_page_read_ends_with_commit_and_a_failed_one_with_rollback(client, aut
     finally:
         for name, listener in listeners:
             event.remove(db.engine, name, listener)
+
+
+def test_a_page_links_each_file_at_its_current_version_under_any_mount_point(client, auth):
+    # The links are kept once made: a second mount point must not get the first one's.
+    make_user(Role.SAFETY_OFFICER, employee_no="Z003")
+    auth.login("Z003")
+    version = asset_version()
+    for root in ["", "/union", ""]:
+        page = client.get("/safety/hazards", base_url=f"http://localhost{root}").get_data(True)
+        links = re.findall(r'(?:href|src)="([^"]*/static/[^"]*)"', page)
+        assert f"{root}/static/css/app.css?v={version}" in links
+        assert f"{root}/static/js/outbox.js?v={version}" in links
+        assert f"{root}/safety/static/safety.css?v={version}" in links
+        assert all(link.startswith(f"{root}/") and link.endswith(f"?v={version}") for link in links)

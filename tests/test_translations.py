@@ -8,6 +8,11 @@ ways in two catalogs would show one feature the other's wording. Such texts need
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from flask import render_template_string
+from flask_babel import force_locale, gettext, lazy_gettext
+
+from app.models.hazards import Severity
+from app.rendering import enum_tag
 
 APP = Path(__file__).resolve().parents[1] / "app"
 CATALOGS = sorted(APP.glob("**/translations/zh_Hans_CN/LC_MESSAGES/messages.po"))
@@ -41,3 +46,19 @@ def test_no_text_is_translated_two_ways():
     for _parts, message in _messages():
         seen.setdefault((message.context, str(message.id)), set()).add(str(message.string))
     assert {key: values for key, values in seen.items() if len(values) > 1} == {}
+
+
+def test_a_forced_language_holds_inside_and_the_page_s_own_comes_back_after(app):
+    # The request keeps its catalog once looked up (app/extensions.py): force_locale, which
+    # the inbox uses to write in each recipient's language, must still switch it and back.
+    with app.test_request_context("/"):
+        assert gettext("Overdue") == "已逾期"
+        assert enum_tag(Severity.MAJOR, "sev") == '<span class="tag sev-major">重大</span>'
+        with force_locale("en"):
+            assert gettext("Overdue") == "Overdue"
+            assert str(lazy_gettext("Overdue")) == "Overdue"
+            assert render_template_string("{{ _('Overdue') }}") == "Overdue"
+            assert enum_tag(Severity.MAJOR, "sev") == '<span class="tag sev-major">Major</span>'
+        assert gettext("Overdue") == "已逾期"
+        assert render_template_string("{{ _('Overdue') }}") == "已逾期"
+        assert enum_tag(Severity.MAJOR, "sev") == '<span class="tag sev-major">重大</span>'

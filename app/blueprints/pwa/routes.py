@@ -4,7 +4,15 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Response, current_app, jsonify, render_template, url_for
+from flask import (
+    Response,
+    current_app,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from app.blueprints.pwa import bp
@@ -54,9 +62,22 @@ def asset_version() -> str:
     return made
 
 
+def asset_url(filename: str, endpoint: str = "static") -> str:
+    """A static file's URL with the digest (`?v=`), the form browsers keep a year. Every page
+    links some ten files: their URLs are made once a process (and mount point), not built
+    again on each page (outside debug mode, where the digest may change)."""
+    if current_app.debug or not has_request_context():
+        return url_for(endpoint, filename=filename, v=asset_version())
+    made = current_app.extensions.setdefault("asset_urls", {})
+    key = (request.script_root, endpoint, filename)
+    if (url := made.get(key)) is None:
+        url = made[key] = url_for(endpoint, filename=filename, v=asset_version())
+    return url
+
+
 @bp.app_context_processor
-def inject_asset_version():
-    return {"asset_version": asset_version}
+def inject_asset_url():
+    return {"asset_url": asset_url}
 
 
 @bp.route("/manifest.webmanifest")
