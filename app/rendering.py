@@ -38,6 +38,21 @@ def strings_json(strings: dict) -> Markup:
     return made
 
 
+_TAGS: dict[tuple, Markup] = {}
+
+
+def enum_tag(member, prefix: str) -> Markup:
+    """A labelled enum member as a coloured tag, `<span class="tag {prefix}-{value}">label`:
+    lists show one or two on every row. Each member's tag is made once a process and
+    language (the class picks the colour, in each feature's stylesheet)."""
+    key = (member, prefix, str(get_locale()))
+    if (made := _TAGS.get(key)) is None:
+        made = _TAGS[key] = Markup('<span class="tag {}-{}">{}</span>').format(
+            prefix, member.value, member.label
+        )
+    return made
+
+
 def _option(value, label) -> str:
     return f'<option value="{escape(value)}">{escape(label)}</option>'
 
