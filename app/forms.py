@@ -1,11 +1,12 @@
-"""Form pieces the features share: a list of checkboxes, an enum as choices, local date-time
-fields with their UTC conversion, and the window and threshold of a poll (a survey, a round
-of evaluations)."""
+"""Form pieces the features share: a list of checkboxes, an enum as choices or as radio
+buttons, local date-time fields with their UTC conversion, and the window and threshold of a
+poll (a survey, a round of evaluations)."""
 
 from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField, StringField
+from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -23,6 +24,17 @@ def enum_choices(enum_cls, blank=None) -> list[tuple[str, str]]:
     """An enum's (value, label) pairs; `blank`, when given, labels an empty first choice."""
     options = [(m.value, m.label) for m in enum_cls]
     return [("", blank), *options] if blank else options
+
+
+def enum_radio(label, enum_cls, required, default=None) -> RadioField:
+    """One of an enum's members, as radio buttons; `required` asks for a choice when none is
+    made; `default`, a member, is chosen until the user chooses another."""
+    return RadioField(
+        label,
+        choices=[SelectChoice(m.value, m.label) for m in enum_cls],
+        default=default.value if default is not None else None,
+        validators=[InputRequired(required)],
+    )
 
 
 def title_field(label=None, **kwargs) -> StringField:

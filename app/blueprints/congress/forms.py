@@ -20,6 +20,7 @@ from app.forms import (
     MultiCheckboxField,
     PollWindowFields,
     at_least_field,
+    enum_radio,
     title_field,
     when_field,
 )
@@ -114,11 +115,7 @@ class ReviewForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    answer_class = RadioField(
-        _l("Implementation class"),
-        choices=[SelectChoice(c.value, c.label) for c in AnswerClass],
-        validators=[InputRequired(_l("Choose A, B or C."))],
-    )
+    answer_class = enum_radio(_l("Implementation class"), AnswerClass, _l("Choose A, B or C."))
     answer = TextAreaField(
         _l("Answer"), validators=[DataRequired(_l("Write the answer.")), Length(max=5000)]
     )
@@ -126,21 +123,14 @@ class AnswerForm(FlaskForm):
 
 
 class RateForm(FlaskForm):
-    rating = RadioField(
-        _l("Your rating"),
-        choices=[SelectChoice(s.value, s.label) for s in Satisfaction],
-        validators=[InputRequired(_l("Choose how satisfied you are."))],
-    )
+    rating = enum_radio(_l("Your rating"), Satisfaction, _l("Choose how satisfied you are."))
     note = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
 
 
 class RoundForm(PollWindowFields, FlaskForm):
     title = title_field()
-    electorate = RadioField(
-        _l("Who votes"),
-        choices=[SelectChoice(e.value, e.label) for e in Electorate],
-        default=Electorate.DELEGATES.value,
-        validators=[InputRequired(_l("Choose who votes."))],
+    electorate = enum_radio(
+        _l("Who votes"), Electorate, _l("Choose who votes."), default=Electorate.DELEGATES
     )
     session = SelectField(_l("Session"), coerce=int, validate_choice=True)
     departments = MultiCheckboxField(_l("Departments"), coerce=int, validate_choice=True)

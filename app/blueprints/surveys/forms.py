@@ -17,6 +17,7 @@ from app.forms import (  # noqa: F401 (the builder's tests read them from here)
     MultiCheckboxField,
     PollWindowFields,
     at_least_field,
+    enum_radio,
     local,
     title_field,
 )
@@ -29,11 +30,8 @@ class SurveyForm(PollWindowFields, FlaskForm):
     title = title_field()
     intro = TextAreaField(_l("Introduction"), validators=[Length(max=2000)])
     anonymous = BooleanField(_l("Anonymous (answers cannot be tied to anyone)"), default=True)
-    audience = RadioField(
-        _l("Who is asked"),
-        choices=[SelectChoice(a.value, a.label) for a in Audience],
-        default=Audience.ALL.value,
-        validators=[InputRequired(_l("Choose who is asked."))],
+    audience = enum_radio(
+        _l("Who is asked"), Audience, _l("Choose who is asked."), default=Audience.ALL
     )
     departments = MultiCheckboxField(_l("Departments"), coerce=int, validate_choice=True)
     activity = SelectField(_l("Activity"), coerce=int, validate_choice=True)
