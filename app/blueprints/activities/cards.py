@@ -21,10 +21,21 @@ from app.services.departments import own_departments
 
 
 @cache
+def _glance_statement(in_a_department: bool):
+    """What the cards need to know first, in one statement: the person's next activity, how
+    many activities are open to them, the qualification that expires soonest. Most people
+    have none of the first and last: those are then not read at all. Built once a process
+    for each shape (see app/blueprints/README.md)."""
+    return select(
+        _upcoming_statement().scalar_subquery(),
+        _open_statement(in_a_department).scalar_subquery(),
+        _expiring_statement().scalar_subquery(),
+    )
+
+
 def _upcoming_statement():
-    """The statements of the cards are built once a process (see app/blueprints/README.md)."""
     return (
-        select(Activity)
+        select(Activity.id)
         .join(Participation, Participation.activity_id == Activity.id)
         .where(
             Participation.user_id == bindparam("user_id"),
@@ -37,7 +48,6 @@ def _upcoming_statement():
     )
 
 
-@cache
 def _open_statement(in_a_department: bool):
     now = bindparam("now")
     ids = bindparam("department_ids", expanding=True) if in_a_department else None
@@ -52,10 +62,9 @@ def _open_statement(in_a_department: bool):
     )
 
 
-@cache
 def _expiring_statement():
     return (
-        select(Qualification)
+        select(Qualification.id)
         .where(
             Qualification.user_id == bindparam("user_id"),
             Qualification.revoked_at.is_(None),
@@ -68,10 +77,21 @@ def _expiring_statement():
 
 
 def activity_cards(user) -> list[dict]:
-    now = utcnow()
+    ids = own_departments(user)
+    today = local_today()
+    upcoming, open_now, expiring = db.session.execute(
+        _glance_statement(bool(ids)),
+        {
+            "user_id": user.id,
+            "now": utcnow(),
+            "department_ids": ids,
+            "today": today,
+            "horizon": today + timedelta(EXPIRY_WARNING_DAYS),
+        },
+    ).one()
     cards = []
-    activity = db.session.scalar(_upcoming_statement(), {"user_id": user.id, "now": now})
-    if activity:
+    if upcoming:
+        activity = db.session.get(Activity, upcoming)
         cards.append(
             {
                 "title": _("Your next activity: %(title)s", title=activity.title),
@@ -80,10 +100,6 @@ def activity_cards(user) -> list[dict]:
                 "tone": "ok",
             }
         )
-    ids = own_departments(user)
-    open_now = db.session.scalar(
-        _open_statement(bool(ids)), {"user_id": user.id, "now": now, "department_ids": ids}
-    )
     if open_now:
         cards.append(
             {
@@ -94,12 +110,8 @@ def activity_cards(user) -> list[dict]:
                 "tone": "info",
             }
         )
-    today = local_today()
-    expiring = db.session.scalar(
-        _expiring_statement(),
-        {"user_id": user.id, "today": today, "horizon": today + timedelta(EXPIRY_WARNING_DAYS)},
-    )
     if expiring:
+        expiring = db.session.get(Qualification, expiring)
         cards.append(
             {
                 "title": _("Qualification expiring: %(name)s", name=expiring.name),
