@@ -77,3 +77,32 @@ def test_the_field_kit_holds_the_readers_notices_attachments_and_the_publishers_
         assert f"http://localhost/congress/attachments/{attachment.id}" in urls
     assert f"http://localhost/congress/notices/{notice.id}/readers" in mine
     assert f"http://localhost/congress/notices/{notice.id}/readers" not in theirs
+
+
+def test_the_home_cards_follow_the_session_and_the_open_evaluation(app, client, auth):
+    """The cards first ask, in one statement, whether anything waits; a delegate still sees
+    the session and an open evaluation, until they have voted."""
+    boss = f.organizer()
+    member = make_user()
+
+    def cards(person) -> str:
+        auth.login(person)
+        page = text(client.get("/")).split('id="home-cards"')[1]
+        auth.logout()
+        return page
+
+    assert "职代会" not in cards(member) and "民主评议" not in cards(member)
+    session = f.make_session(boss)
+    delegate = f.make_delegate(boss, session)
+    later = f.make_round(boss, session, opens=1)  # not open yet
+    seen = cards(delegate)
+    assert "职代会：第五届职工代表大会第三次会议" in seen
+    assert "民主评议进行中" not in seen
+    now = f.make_round(boss, session, opens=-1)
+    seen = cards(delegate)
+    assert f"/congress/evaluations/{now.id}" in seen
+    assert f"/congress/evaluations/{later.id}" not in seen
+    assert "民主评议进行中：年度民主评议" in seen
+    assert "民主评议进行中" not in cards(member)  # not in the electorate
+    f.vote(delegate, now)
+    assert "民主评议进行中" not in cards(delegate)

@@ -26,11 +26,11 @@ def manager_ids() -> list[int]:
 def current_session(today: date | None = None) -> CongressSession | None:
     """The session whose term runs today (the latest one if several do), else the latest:
     one statement, the running sessions ordered first."""
-    return db.session.scalar(_current_session_statement(), {"today": today or local_today()})
+    return db.session.scalar(current_session_statement(), {"today": today or local_today()})
 
 
 @cache
-def _current_session_statement():
+def current_session_statement():
     """Built once a process: the home card asks it (see app/blueprints/README.md)."""
     return (
         select(CongressSession)

@@ -9,22 +9,40 @@ from sqlalchemy import bindparam, func, select
 from app.blueprints.congress import queries
 from app.blueprints.congress.access import (
     contact_department_ids,
-    current_session,
+    current_session_statement,
     delegate_of,
     is_manager,
 )
 from app.blueprints.congress.services import evaluations
 from app.extensions import db
 from app.models._types import utcnow
-from app.models.congress import EvaluationRound, Motion, MotionState, Notice, NoticeAttachment
+from app.models.congress import (
+    CongressSession,
+    EvaluationRound,
+    Motion,
+    MotionState,
+    Notice,
+    NoticeAttachment,
+)
+from app.services.departments import own_departments
+from app.services.inputs import local_today
 
 KIT_NOTICES = 30
 KIT_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 def congress_cards(user) -> list[dict]:
+    now = utcnow()
+    unread, voting, session_id = db.session.execute(
+        _glance_statement(is_manager(user)),
+        {
+            "user_id": user.id,
+            "department_ids": own_departments(user),
+            "now": now,
+            "today": local_today(),
+        },
+    ).one()
     cards = []
-    unread = queries.unread_notices(user)
     if unread:
         cards.append(
             {
@@ -35,7 +53,7 @@ def congress_cards(user) -> list[dict]:
                 "tone": "info",
             }
         )
-    for round_ in db.session.scalars(_open_rounds_statement(), {"now": utcnow()}):
+    for round_ in db.session.scalars(_open_rounds_statement(), {"now": now}) if voting else ():
         if evaluations.eligible(user, round_) and not evaluations.has_voted(user, round_):
             cards.append(
                 {
@@ -45,9 +63,9 @@ def congress_cards(user) -> list[dict]:
                     "tone": "warn",
                 }
             )
-    session = current_session()
-    if session is None:
+    if session_id is None:
         return cards
+    session = db.session.get(CongressSession, session_id)
     mine = _count(Motion.proposer_id == user.id, Motion.state == MotionState.ANSWERED)
     if mine:
         cards.append(
@@ -98,6 +116,19 @@ def congress_cards(user) -> list[dict]:
             }
         )
     return cards
+
+
+@cache
+def _glance_statement(manager: bool):
+    """What the cards need to know first, in one statement: how many notices wait, whether
+    an evaluation is open, which session is the current one. Most days no evaluation is
+    open: the rounds are then not read. Built once a process for each shape (see
+    app/blueprints/README.md)."""
+    return select(
+        queries.unread_statement(manager).scalar_subquery(),
+        _open_rounds_statement().exists(),
+        current_session_statement().with_only_columns(CongressSession.id).scalar_subquery(),
+    )
 
 
 @cache

@@ -135,13 +135,13 @@ def read_ids(user, notice_ids) -> set[int]:
 
 def unread_notices(user) -> int:
     if is_manager(user):
-        return db.session.scalar(_unread_statement(True), {"user_id": user.id})
+        return db.session.scalar(unread_statement(True), {"user_id": user.id})
     values = {"user_id": user.id, "department_ids": own_departments(user)}
-    return db.session.scalar(_unread_statement(False), values)
+    return db.session.scalar(unread_statement(False), values)
 
 
 @cache
-def _unread_statement(manager: bool):
+def unread_statement(manager: bool):
     """Built once a process for each shape: the home card asks it (app/blueprints/README.md)."""
     user_id = bindparam("user_id")
     read = select(NoticeRead.notice_id).where(NoticeRead.user_id == user_id)
