@@ -47,15 +47,16 @@ def led_departments(user) -> set[int]:
     entrance, and whose reading of procedures they follow in the library."""
     if not user.is_authenticated:
         return set()
-    ids = set(db.session.scalars(_led_statement(), {"user_id": user.id}))
+    ids = set(db.session.scalars(led_statement(), {"user_id": user.id}))
     if ids:
         ids |= set(db.session.scalars(select(Department.id).where(Department.parent_id.in_(ids))))
     return ids
 
 
 @cache
-def _led_statement():
-    """Built once a process: home cards ask it (see app/blueprints/README.md)."""
+def led_statement():
+    """The departments `user_id` is named team leader of. Built once a process: home cards
+    ask it, or whether it has a row (see app/blueprints/README.md)."""
     return select(TeamLeader.department_id).where(TeamLeader.user_id == bindparam("user_id"))
 
 

@@ -10,9 +10,8 @@ from .access import checked_departments
 
 def gate_cards(user) -> list[dict]:
     cards = []
-    departments = checked_departments(user)
-    if departments is None or departments:  # a checker
-        refused = queries.refused_count(departments)
+    refused, holds_a_post = queries.card_glance(user, checked_departments(user))
+    if refused is not None:  # a checker
         cards.append(
             {
                 "title": _("Site entrance check"),
@@ -25,9 +24,9 @@ def gate_cards(user) -> list[dict]:
                 "tone": "warn" if refused else "info",
             }
         )
-    posts = queries.posts_of(user)
-    if not posts:  # most people hold no post: their qualifications need not be read
+    if not holds_a_post:  # most people: their posts and qualifications need not be read
         return cards
+    posts = queries.posts_of(user)
     today = queries.local_today()
     held = queries.statuses([user.id]).get(user.id, {})
     for post in posts:

@@ -15,7 +15,7 @@ from functools import cache
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, null, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -222,6 +222,31 @@ def report(departments: set[int] | None = None, today: date | None = None):
             )
         out.append(PostReport(post, rows))
     return out
+
+
+def card_glance(user, departments: set[int] | None) -> tuple[int | None, bool]:
+    """For the home cards, in one statement: how many of a checker's people may not work
+    (`refused_count` of `departments`; None for someone who checks nobody, an empty set) and
+    whether `user` holds a post. Most people hold none: their posts are then not read."""
+    checks = departments is None or bool(departments)
+    values = {"user_id": user.id, "today": local_today(), "departments": list(departments or ())}
+    refused, holds = db.session.execute(
+        _glance_statement(checks, departments is not None), values
+    ).one()
+    return refused if checks else None, holds
+
+
+@cache
+def _glance_statement(checks: bool, some_departments: bool):
+    """Built once a process for each shape (see app/blueprints/README.md)."""
+    holds = (
+        select(PostHolder.post_id)
+        .join(Post, Post.id == PostHolder.post_id)
+        .where(PostHolder.user_id == bindparam("user_id"), Post.active.is_(True))
+        .exists()
+    )
+    refused = _refused_statement(some_departments).scalar_subquery() if checks else null()
+    return select(refused, holds)
 
 
 def refused_count(departments: set[int] | None = None, today: date | None = None) -> int:
