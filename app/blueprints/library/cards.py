@@ -8,8 +8,9 @@ from . import queries
 
 
 def library_cards(user) -> list[dict]:
-    cards = _leader_cards(user)
-    waiting = queries.required_of(user)
+    leads, holds = queries.card_glance(user)
+    cards = _leader_cards(user) if leads else []
+    waiting = queries.required_of(user) if holds else []
     if not waiting:
         return cards
     return cards + [

@@ -25,11 +25,11 @@ def all_posts() -> list[tuple[int, str]]:
 
 def post_ids_of(user) -> list[int]:
     """The active posts `user` holds."""
-    return list(db.session.scalars(_post_ids_statement(), {"user_id": user.id}))
+    return list(db.session.scalars(post_ids_statement(), {"user_id": user.id}))
 
 
 @cache
-def _post_ids_statement():
+def post_ids_statement():
     """Built once a process: the home card asks it (see app/blueprints/README.md)."""
     return (
         select(PostHolder.post_id)

@@ -2,6 +2,7 @@
 their day (their posts and areas), who has not confirmed, and study results."""
 
 from collections import defaultdict
+from functools import cache
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -22,6 +23,7 @@ from app.models.library import (
     ReadConfirmation,
 )
 from app.models.safety import Area
+from app.services.departments import led_statement
 
 from . import permissions, posts
 
@@ -75,6 +77,20 @@ def my_documents(user) -> list[Document]:
             .order_by(Document.id)
         )
     )
+
+
+def card_glance(user) -> tuple[bool, bool]:
+    """For the home cards, in one statement: whether `user` leads a team (whose reading they
+    follow) and whether they hold a post (whose procedures they must confirm). Most people
+    do neither, and neither card then reads more."""
+    leads, holds = db.session.execute(_glance_statement(), {"user_id": user.id}).one()
+    return leads, holds
+
+
+@cache
+def _glance_statement():
+    """Built once a process: the home cards ask it (see app/blueprints/README.md)."""
+    return select(led_statement().exists(), posts.post_ids_statement().exists())
 
 
 def required_of(user) -> list[Document]:
