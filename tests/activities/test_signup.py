@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from app.models._types import utcnow
 from app.models.activities import ParticipationStatus
 from tests.activities.factories import make_activity
 from tests.factories import make_department, make_user
+from tests.helpers import text
 
 CONFIRMED = ParticipationStatus.CONFIRMED
 WAITLISTED = ParticipationStatus.WAITLISTED
@@ -197,3 +199,33 @@ def test_a_sign_up_locks_the_activity_without_touching_its_key(app, db, count_qu
     else:
         [lock] = [s for s in seen.statements if s.startswith("UPDATE activities")]
         assert lock.startswith("UPDATE activities SET kind=activities.kind WHERE")
+
+
+def test_the_home_cards_count_what_each_person_may_still_join_and_show_their_next(client, auth, db):
+    """The cards' first look is one statement with the person's teams bound: each person,
+    one after another, gets their own count and their own next activity."""
+    workshop = make_department("机加工车间")
+    inside = make_user(department=make_department("车工班", parent=workshop))
+    outside = make_user(department=make_department("装配车间"))
+    nowhere = make_user()
+    make_activity(title="全厂拔河赛")
+    mine = make_activity(title="车间技能比武", departments=[workshop])
+    make_activity(title="已截止的讲座", signup_closes_at=utcnow() - timedelta(hours=1))
+
+    def cards(person) -> str:
+        auth.login(person)
+        page = text(client.get("/")).split('id="home-cards"')[1]
+        auth.logout()
+        return page
+
+    def open_count(person) -> str | None:
+        found = re.search(r'正在报名 <span class="badge">(\d+)</span>', cards(person))
+        return found and found[1]
+
+    assert [open_count(p) for p in (inside, outside, nowhere)] == ["2", "1", "1"]
+    assert "您的下一个活动" not in cards(inside)
+    services.sign_up(inside, mine)
+    db.session.commit()
+    seen = cards(inside)
+    assert "您的下一个活动：车间技能比武" in seen
+    assert [open_count(p) for p in (inside, outside)] == ["1", "1"]
