@@ -185,8 +185,11 @@ def hazard_page(
             joinedload(Hazard.assignee).lazyload(User.role_rows),
         )
         .order_by(*_work_order() if open_first else (), Hazard.created_at.desc(), Hazard.id.desc())
-        .limit(per_page + 1)
-        .offset((filters.page - 1) * per_page)
+        # Written into the statement, not bound: PostgreSQL plans a prepared statement once
+        # only if its plan holds for any value, and for an unknown LIMIT it would sort every
+        # match. Bound, the list was planned again on every request.
+        .limit(literal(per_page + 1, literal_execute=True))
+        .offset(literal((filters.page - 1) * per_page, literal_execute=True))
     ).all()
     return Page(rows[:per_page], None, filters.page, per_page, has_next=len(rows) > per_page)
 
