@@ -111,13 +111,13 @@ def activity_cards(user) -> list[dict]:
             }
         )
     if expiring:
-        expiring = db.session.get(Qualification, expiring)
+        qualification = db.session.get(Qualification, expiring)
         cards.append(
             {
-                "title": _("Qualification expiring: %(name)s", name=expiring.name),
+                "title": _("Qualification expiring: %(name)s", name=qualification.name),
                 "body": _(
                     "Valid until %(day)s. Sign up for a refresher training in time.",
-                    day=expiring.valid_until.isoformat(),
+                    day=qualification.valid_until.isoformat(),
                 ),
                 "url": url_for("activities.history"),
                 "tone": "warn",

@@ -226,8 +226,9 @@ def report(departments: set[int] | None = None, today: date | None = None):
 
 def card_glance(user, departments: set[int] | None) -> tuple[int | None, bool]:
     """For the home cards, in one statement: how many of a checker's people may not work
-    (`refused_count` of `departments`; None for someone who checks nobody, an empty set) and
-    whether `user` holds a post. Most people hold none: their posts are then not read."""
+    (`refused_count` of `departments` as `checked_departments` gives them; None where that is
+    an empty set, for someone who checks nobody) and whether `user` holds a post. Most people
+    hold none: their posts are then not read."""
     checks = departments is None or bool(departments)
     values = {"user_id": user.id, "today": local_today(), "departments": list(departments or ())}
     refused, holds = db.session.execute(

@@ -208,9 +208,10 @@ def area_options() -> list[AreaOption]:
 
 def area_filter_options() -> Options:
     """The hazard list's area filter as `<option>`s. The areas are looked at on each look (an
-    admin may rename one or its workshop), as one string the database joins of their ids and
-    names: some hundreds of rows read into Python on every page cost more than the list. The
-    tags are made again only when that string differs from the one they were made for."""
+    admin may rename one or its workshop), as one string in which the database joins their
+    ids and names: some hundreds of rows read into Python on every page cost more than the
+    list. The tags are made again only when that string differs from the one they were made
+    for."""
     return _area_tags(db.session.scalar(_areas_in_one_statement()))
 
 
