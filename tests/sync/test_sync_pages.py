@@ -36,6 +36,7 @@ def test_the_shell_carries_the_user_the_count_and_the_strings(client, logged_in)
     found = re.search(r'id="outbox-strings">(.*?)</script>', page, re.S)
     strings = json.loads(found[1])
     assert strings["login_to_sync"] == "登录后即可同步 %(n)s 条记录。"
+    assert "登录后即可同步" in found[1]  # written as UTF-8: half the bytes of \u escapes
     assert strings["state_invalid"] == "需修改"
     assert "js/outbox-core.js?v=" in page and "js/outbox.js?v=" in page
 
