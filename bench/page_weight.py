@@ -24,7 +24,9 @@ from app import create_app  # noqa: E402
 
 TARGET_KB = 40
 ASSET = re.compile(r'<(?:link|script)\b[^>]*?(?:href|src)="([^"]+)"')
-IMPORT = re.compile(r'(?:import\s[^"\']*?from\s*|import\s*\(?\s*)["\'](\.{1,2}/[^"\']+)["\']')
+# Static imports (`import x from "./a.js"`, `import "./a.js"`), which a browser fetches with the
+# module; not `import("./a.js")`, fetched only when the code that asks for it runs.
+IMPORT = re.compile(r'(?:import\s[^"\'(]*?from\s*|import\s*)["\'](\.{1,2}/[^"\']+)["\']')
 
 
 def wire(client, url: str, encoding: str) -> tuple[int, bytes, str]:

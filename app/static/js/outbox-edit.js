@@ -2,7 +2,7 @@
 // it was captured on, with #outbox-edit=<id>: a fragment, so the page is the same request and
 // opens offline from the pages cache. There the form is filled from the record, shows the
 // server's errors and the kept photos, and saving puts the corrected record back under the
-// same id (the server takes it as new).
+// same id (the server takes it as new). outbox.js loads this module where it is needed.
 
 const Outbox = self.WHOutbox;
 const {
@@ -188,9 +188,5 @@ if (supported && userId) {
     sessionStorage.removeItem(TOAST_KEY);
     notify(toast);
   }
-  // An edit link to this same page changes only the fragment: start over from the page.
-  self.addEventListener("hashchange", () => {
-    if (EDIT_HASH.test(location.hash)) location.reload();
-  });
   startEdit();
 }

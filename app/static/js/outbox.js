@@ -534,3 +534,18 @@ self.WHOutboxPage = {
   supported, userId, t, el, errorList, notify, holdingButton, outboxUrl,
   formData, readPhotos, fieldLabels, labelOf, registerBackgroundSync, captureData,
 };
+
+// Correcting a refused record is loaded only where it is needed: on the page a record is being
+// corrected on (#outbox-edit=<id>), and on the outbox page while its "correction saved" note
+// waits. Other pages, and the first load of a form, do without its few kilobytes. The service
+// worker keeps it for offline use with the other static files.
+const EDITING = /^#outbox-edit=/;
+if (supported && userId) {
+  if (EDITING.test(location.hash) || sessionStorage.getItem("outbox-toast")) {
+    import("./outbox-edit.js");
+  }
+  // An edit link to this same page changes only the fragment: start over from the page.
+  self.addEventListener("hashchange", () => {
+    if (EDITING.test(location.hash)) location.reload();
+  });
+}
