@@ -48,7 +48,8 @@ def enum_tag(member, prefix: str) -> Markup:
     """A labelled enum member as a coloured tag, `<span class="tag {prefix}-{value}">label`:
     lists show one or two on every row. Each member's tag is made once a process and
     language (the class picks the colour, in each feature's stylesheet)."""
-    key = (member, prefix, str(get_locale()))
+    # By its class too: members of two StrEnums with the same value are equal.
+    key = (type(member), member.value, prefix, str(get_locale()))
     if (made := _TAGS.get(key)) is None:
         made = _TAGS[key] = Markup('<span class="tag {}-{}">{}</span>').format(
             prefix, member.value, member.label

@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 from flask import render_template_string
 from flask_babel import force_locale, gettext, lazy_gettext
 
+from app.models._types import LabelledEnum
 from app.models.hazards import Severity
 from app.rendering import enum_tag
 
@@ -62,3 +63,12 @@ def test_a_forced_language_holds_inside_and_the_page_s_own_comes_back_after(app)
         assert gettext("Overdue") == "已逾期"
         assert render_template_string("{{ _('Overdue') }}") == "已逾期"
         assert enum_tag(Severity.MAJOR, "sev") == '<span class="tag sev-major">重大</span>'
+
+
+def test_a_tag_is_kept_for_its_own_enum_even_where_two_share_a_value(app):
+    class Level(LabelledEnum):  # equal to Severity.MAJOR as a string: "major"
+        MAJOR = "major", lazy_gettext("Overdue")
+
+    with app.test_request_context("/"):
+        assert enum_tag(Severity.MAJOR, "sev") == '<span class="tag sev-major">重大</span>'
+        assert enum_tag(Level.MAJOR, "sev") == '<span class="tag sev-major">已逾期</span>'
