@@ -542,7 +542,8 @@ self.WHOutboxPage = {
 const EDITING = /^#outbox-edit=/;
 if (supported && userId) {
   if (EDITING.test(location.hash) || sessionStorage.getItem("outbox-toast")) {
-    import("./outbox-edit.js");
+    // With this module's ?v=: the version the service worker keeps and browsers keep a year.
+    import(`./outbox-edit.js${new URL(import.meta.url).search}`);
   }
   // An edit link to this same page changes only the fragment: start over from the page.
   self.addEventListener("hashchange", () => {
