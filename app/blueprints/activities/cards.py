@@ -90,8 +90,8 @@ def activity_cards(user) -> list[dict]:
         },
     ).one()
     cards = []
-    if upcoming:
-        activity = db.session.get(Activity, upcoming)
+    # A row gone since the first look (deleted meanwhile) shows no card.
+    if upcoming and (activity := db.session.get(Activity, upcoming)):
         cards.append(
             {
                 "title": _("Your next activity: %(title)s", title=activity.title),
@@ -110,8 +110,7 @@ def activity_cards(user) -> list[dict]:
                 "tone": "info",
             }
         )
-    if expiring:
-        qualification = db.session.get(Qualification, expiring)
+    if expiring and (qualification := db.session.get(Qualification, expiring)):
         cards.append(
             {
                 "title": _("Qualification expiring: %(name)s", name=qualification.name),

@@ -63,9 +63,9 @@ def congress_cards(user) -> list[dict]:
                     "tone": "warn",
                 }
             )
-    if session_id is None:
+    session = db.session.get(CongressSession, session_id) if session_id is not None else None
+    if session is None:  # none, or deleted since the first look
         return cards
-    session = db.session.get(CongressSession, session_id)
     mine = _count(Motion.proposer_id == user.id, Motion.state == MotionState.ANSWERED)
     if mine:
         cards.append(
