@@ -324,7 +324,8 @@ def test_the_list_writes_its_page_into_the_statement(client, auth, db):
     """PostgreSQL keeps one plan for a prepared statement only if it holds for any value of
     its parameters; a bound LIMIT could be anything, so the list was planned afresh on every
     request (0 generic plans in 25 runs on the bench's data). Written into the statement,
-    each page number is a statement of its own that PostgreSQL plans once."""
+    each page number is a statement of its own, and one read often is planned once and
+    kept."""
     from tests.helpers import statements
 
     auth.login(make_user(Role.SAFETY_OFFICER))

@@ -185,9 +185,11 @@ def hazard_page(
             joinedload(Hazard.assignee).lazyload(User.role_rows),
         )
         .order_by(*_work_order() if open_first else (), Hazard.created_at.desc(), Hazard.id.desc())
-        # Written into the statement, not bound: PostgreSQL plans a prepared statement once
-        # only if its plan holds for any value, and for an unknown LIMIT it would sort every
-        # match. Bound, the list was planned again on every request.
+        # Written into the statement, not bound: PostgreSQL keeps one plan for a prepared
+        # statement only if it holds for any value, and for an unknown LIMIT it would sort
+        # every match. Bound, the list was planned again on every request; written in, a page
+        # read often (the first) is planned once and kept (psycopg prepares a statement on
+        # its fifth run on a connection).
         .limit(literal(per_page + 1, literal_execute=True))
         .offset(literal((filters.page - 1) * per_page, literal_execute=True))
     ).all()
