@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Department, DepartmentKind, User
-from app.models.gate import TeamLeader
+from app.models.gate import Post, PostHolder, TeamLeader
 from app.models.proposals import DepartmentHead
 from app.services import audit
 
@@ -58,6 +58,18 @@ def led_statement():
     """The departments `user_id` is named team leader of. Built once a process: home cards
     ask it, or whether it has a row (see app/blueprints/README.md)."""
     return select(TeamLeader.department_id).where(TeamLeader.user_id == bindparam("user_id"))
+
+
+@cache
+def held_posts_statement():
+    """The active posts `user_id` holds (named on the gate's post page): the gate checks their
+    qualifications, the library asks them to confirm their procedures. Built once a process:
+    home cards ask it, or whether it has a row (see app/blueprints/README.md)."""
+    return (
+        select(PostHolder.post_id)
+        .join(Post, Post.id == PostHolder.post_id)
+        .where(PostHolder.user_id == bindparam("user_id"), Post.active.is_(True))
+    )
 
 
 def _check_name(name: str, parent: Department | None, dept: Department | None) -> list[str]:

@@ -31,6 +31,7 @@ from app.models.gate import (
     WorkerCode,
     WorkerPhoto,
 )
+from app.services.departments import held_posts_statement
 from app.services.inputs import local_today, local_zone
 
 from .access import checked_departments
@@ -240,14 +241,8 @@ def card_glance(user, departments: set[int] | None) -> tuple[int | None, bool]:
 @cache
 def _glance_statement(checks: bool, some_departments: bool):
     """Built once a process for each shape (see app/blueprints/README.md)."""
-    holds = (
-        select(PostHolder.post_id)
-        .join(Post, Post.id == PostHolder.post_id)
-        .where(PostHolder.user_id == bindparam("user_id"), Post.active.is_(True))
-        .exists()
-    )
     refused = _refused_statement(some_departments).scalar_subquery() if checks else null()
-    return select(refused, holds)
+    return select(refused, held_posts_statement().exists())
 
 
 def refused_count(departments: set[int] | None = None, today: date | None = None) -> int:

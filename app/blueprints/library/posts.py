@@ -2,14 +2,13 @@
 who holds which. Nothing else here knows the gate's models (the teams a person leads are
 the foundation's: app/services/departments.py)."""
 
-from functools import cache
-
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Department, User
 from app.models.gate import Post, PostHolder
+from app.services.departments import held_posts_statement
 
 
 def all_posts() -> list[tuple[int, str]]:
@@ -25,17 +24,7 @@ def all_posts() -> list[tuple[int, str]]:
 
 def post_ids_of(user) -> list[int]:
     """The active posts `user` holds."""
-    return list(db.session.scalars(post_ids_statement(), {"user_id": user.id}))
-
-
-@cache
-def post_ids_statement():
-    """Built once a process: the home card asks it (see app/blueprints/README.md)."""
-    return (
-        select(PostHolder.post_id)
-        .join(Post, Post.id == PostHolder.post_id)
-        .where(PostHolder.user_id == bindparam("user_id"), Post.active.is_(True))
-    )
+    return list(db.session.scalars(held_posts_statement(), {"user_id": user.id}))
 
 
 def holders_of(post_ids) -> list[User]:

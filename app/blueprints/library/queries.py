@@ -23,7 +23,7 @@ from app.models.library import (
     ReadConfirmation,
 )
 from app.models.safety import Area
-from app.services.departments import led_statement
+from app.services.departments import held_posts_statement, led_statement
 
 from . import permissions, posts
 
@@ -90,7 +90,7 @@ def card_glance(user) -> tuple[bool, bool]:
 @cache
 def _glance_statement():
     """Built once a process: the home cards ask it (see app/blueprints/README.md)."""
-    return select(led_statement().exists(), posts.post_ids_statement().exists())
+    return select(led_statement().exists(), held_posts_statement().exists())
 
 
 def required_of(user) -> list[Document]:
