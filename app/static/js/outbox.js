@@ -346,7 +346,9 @@ async function render() {
     const kind = holder.dataset.outboxPending;
     const done = [...synced.values()].filter((r) => r.owner === userId);
     const shown = [...mine, ...done].filter((r) => (kind === "*" || r.kind === kind) && matches(holder, r));
-    holder.replaceChildren(...shown.map((r) => row(r, { actions: holder.hasAttribute("data-outbox-actions") })));
+    const rows = shown.map((r) => row(r, { actions: holder.hasAttribute("data-outbox-actions") }));
+    // Rows that have not changed stay the same elements: a tap on a link is not lost to a redraw.
+    if (holder.innerHTML !== rows.map((r) => r.outerHTML).join("")) holder.replaceChildren(...rows);
     holder.hidden = shown.length === 0;
   }
   for (const empty of document.querySelectorAll("[data-outbox-empty]")) empty.hidden = mine.length > 0;
@@ -516,6 +518,14 @@ async function refreshAfterSync(record) {
       for (const part of parts) {
         const next = fresh.getElementById(part.id);
         if (!next) continue;
+        // The outbox's own lists stay as they are (render() keeps them true): the synced
+        // record's link does not vanish and come back under the finger that taps it.
+        for (const holder of part.querySelectorAll("[data-outbox-pending]")) {
+          const twin = [...next.querySelectorAll("[data-outbox-pending]")].find((n) =>
+            n.dataset.outboxPending === holder.dataset.outboxPending
+            && n.dataset.outboxMatch === holder.dataset.outboxMatch);
+          twin?.replaceWith(holder);
+        }
         part.replaceWith(next);
         self.htmx?.process(next);
         next.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true }));

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 
@@ -133,6 +134,8 @@ def test_patrol_to_closed_hazard_on_a_phone(live_server, phones):
     page.fill("#action-rectify textarea[name=note]", "已加装防护罩")
     page.set_input_files("#action-rectify input[name=photos]", files=[_photo("#22aa22")])
     page.locator("#action-rectify button[type=submit]").click()
+    # The page stays true on its own: once the follow-up is sent, the status moves on.
+    expect(page.locator("#hazard-status")).to_have_text("待验收")
     _synced(page, "hazard_event").click()
     page.wait_for_url(re.compile(re.escape(hazard_url) + "#event-\\d+$"))
     page.reload()
@@ -144,6 +147,7 @@ def test_patrol_to_closed_hazard_on_a_phone(live_server, phones):
     page.goto(hazard_url)
     page.locator("#action-verify summary").click()
     page.locator("#action-verify button[type=submit]").click()
+    expect(page.locator("#hazard-status")).to_have_text("已销号")
     _synced(page, "hazard_event").click()
     page.wait_for_url(re.compile(re.escape(hazard_url) + "#event-\\d+$"))
     page.reload()
