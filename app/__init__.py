@@ -97,6 +97,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.add_template_global(rendering.strings_json)
     app.add_template_global(rendering.select_options)
     app.add_template_global(rendering.enum_tag)
+    app.add_template_filter(rendering.badge_count)
     # One way of writing a date on every page, message and export, in both languages.
     babel.date_formats.update(DATE_FORMATS)
     _init_login(app)

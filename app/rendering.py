@@ -57,6 +57,11 @@ def enum_tag(member, prefix: str) -> Markup:
     return made
 
 
+def badge_count(count: int) -> str:
+    """A badge's number, as phones write it: past 99, "99+"."""
+    return str(count) if count < 100 else "99+"
+
+
 def _option(value, label) -> str:
     return f'<option value="{escape(value)}">{escape(label)}</option>'
 
