@@ -96,32 +96,46 @@ def _window(column, activity):
 
 
 def rule_entries(activity: Activity, rules: dict | None = None) -> list[Entry]:
+    """Every entry the competition's rules give, rule by rule in the order of `_RULES`."""
     rules = rules_of(activity) if rules is None else rules
-    audience = _in_audience(activity)
-    entries: list[Entry] = []
-    if (each := rules.get(PointSource.PROPOSAL_ADOPTED)) is not None:
-        rows = db.session.execute(
+    return [
+        Entry(uid, source, label, url, points)
+        for source, entries_of in _RULES.items()
+        if (each := rules.get(source)) is not None
+        for uid, label, url, points in entries_of(activity, each)
+    ]
+
+
+def _counted(statement, person, moment, activity: Activity):
+    """`statement` kept to the records of people in the competition's audience (`person`: the
+    column of their user id) made within the competition (`moment`: the column of when)."""
+    return statement.join(User, User.id == person).where(
+        _window(moment, activity), _in_audience(activity)
+    )
+
+
+# Each rule's entries: (user id, label, url, points) for `each` points per unit.
+
+
+def _adopted(activity, each):
+    rows = db.session.execute(
+        _counted(
             select(Proposal.id, Proposal.title, ProposalAuthor.user_id, ProposalAuthor.share)
             .join(ProposalAuthor, ProposalAuthor.proposal_id == Proposal.id)
-            .join(User, User.id == ProposalAuthor.user_id)
-            .where(
-                Proposal.status.in_(ADOPTED_STATUSES),
-                _window(Proposal.decided_at, activity),
-                audience,
-            )
+            .where(Proposal.status.in_(ADOPTED_STATUSES)),
+            ProposalAuthor.user_id,
+            Proposal.decided_at,
+            activity,
         )
-        for pid, title, uid, share in rows:
-            entries.append(
-                Entry(
-                    uid,
-                    PointSource.PROPOSAL_ADOPTED,
-                    _proposal_label(title, share),
-                    url_for("proposals.show", proposal_id=pid),
-                    round(each * share / 100, 2),
-                )
-            )
-    if (each := rules.get(PointSource.PROPOSAL_BENEFIT)) is not None:
-        rows = db.session.execute(
+    )
+    for pid, title, uid, share in rows:
+        url = url_for("proposals.show", proposal_id=pid)
+        yield uid, _proposal_label(title, share), url, round(each * share / 100, 2)
+
+
+def _benefit(activity, each):
+    rows = db.session.execute(
+        _counted(
             select(
                 Proposal.id,
                 Proposal.title,
@@ -130,52 +144,42 @@ def rule_entries(activity: Activity, rules: dict | None = None) -> list[Entry]:
                 ProposalAuthor.share,
             )
             .join(ProposalAuthor, ProposalAuthor.proposal_id == Proposal.id)
-            .join(User, User.id == ProposalAuthor.user_id)
-            .where(
-                Proposal.status.in_(DONE_STATUSES),
-                _window(Proposal.completed_at, activity),
-                audience,
-            )
+            .where(Proposal.status.in_(DONE_STATUSES)),
+            ProposalAuthor.user_id,
+            Proposal.completed_at,
+            activity,
         )
-        for pid, title, benefit, uid, share in rows:
-            value = float(Decimal(each) * (benefit or 0) / BENEFIT_UNIT * share / 100)
-            label = _(
-                "%(title)s: %(amount)s yuan a year, %(share)d %%",
-                title=title,
-                amount=f"{benefit or 0:,.0f}",
-                share=share,
-            )
-            entries.append(
-                Entry(
-                    uid,
-                    PointSource.PROPOSAL_BENEFIT,
-                    label,
-                    url_for("proposals.show", proposal_id=pid),
-                    round(value, 2),
-                )
-            )
-    if (each := rules.get(PointSource.HAZARD_VERIFIED)) is not None:
-        rows = db.session.execute(
-            select(Hazard.id, Hazard.title, Hazard.reporter_id)
-            .join(User, User.id == Hazard.reporter_id)
-            .where(
-                Hazard.status == HazardStatus.CLOSED, _window(Hazard.created_at, activity), audience
-            )
+    )
+    for pid, title, benefit, uid, share in rows:
+        value = float(Decimal(each) * (benefit or 0) / BENEFIT_UNIT * share / 100)
+        label = _(
+            "%(title)s: %(amount)s yuan a year, %(share)d %%",
+            title=title,
+            amount=f"{benefit or 0:,.0f}",
+            share=share,
         )
-        for hid, title, uid in rows:
-            entries.append(
-                Entry(
-                    uid,
-                    PointSource.HAZARD_VERIFIED,
-                    title,
-                    url_for("safety.hazard", hazard_id=hid),
-                    each,
-                )
-            )
-    if (each := rules.get(PointSource.PATROL_ON_PLAN)) is not None:
-        rows = db.session.execute(
-            select(Patrol.id, Patrol.finished_at, Patrol.inspector_id)
-            .join(User, User.id == Patrol.inspector_id)
+        yield uid, label, url_for("proposals.show", proposal_id=pid), round(value, 2)
+
+
+def _hazards(activity, each):
+    rows = db.session.execute(
+        _counted(
+            select(Hazard.id, Hazard.title, Hazard.reporter_id).where(
+                Hazard.status == HazardStatus.CLOSED
+            ),
+            Hazard.reporter_id,
+            Hazard.created_at,
+            activity,
+        )
+    )
+    for hid, title, uid in rows:
+        yield uid, title, url_for("safety.hazard", hazard_id=hid), each
+
+
+def _patrols(activity, each):
+    rows = db.session.execute(
+        _counted(
+            select(Patrol.id, Patrol.inspector_id)
             .join(
                 PatrolPlan,
                 and_(
@@ -184,106 +188,95 @@ def rule_entries(activity: Activity, rules: dict | None = None) -> list[Entry]:
                     PatrolPlan.active.is_(True),
                 ),
             )
-            .where(
-                Patrol.status == PatrolStatus.FINISHED,
-                _window(Patrol.finished_at, activity),
-                audience,
-            )
+            .where(Patrol.status == PatrolStatus.FINISHED),
+            Patrol.inspector_id,
+            Patrol.finished_at,
+            activity,
         )
-        for patrol_id, _finished_at, uid in rows:
-            entries.append(
-                Entry(
-                    uid,
-                    PointSource.PATROL_ON_PLAN,
-                    _("Patrol #%(id)d", id=patrol_id),
-                    url_for("safety.patrol", patrol_id=patrol_id),
-                    each,
-                )
-            )
-    for source, kind in (
-        (PointSource.TRAINING_PASSED, ActivityKind.TRAINING),
-        (PointSource.DRILL_SCORE, ActivityKind.DRILL),
-    ):
-        if (each := rules.get(source)) is None:
-            continue
-        other = aliased(Activity)
-        condition = (
-            Participation.passed.is_(True)
-            if source is PointSource.TRAINING_PASSED
-            else Participation.score.is_not(None)
-        )
-        rows = db.session.execute(
+    )
+    for patrol_id, uid in rows:
+        label = _("Patrol #%(id)d", id=patrol_id)
+        yield uid, label, url_for("safety.patrol", patrol_id=patrol_id), each
+
+
+def _trainings(activity, each):
+    for aid, title, uid, _score in _participations(activity, ActivityKind.TRAINING):
+        yield uid, title, url_for("activities.show", activity_id=aid), round(each, 2)
+
+
+def _drills(activity, each):
+    for aid, title, uid, score in _participations(activity, ActivityKind.DRILL):
+        label = _("%(title)s: %(score)s points", title=title, score=f"{score:g}")
+        url = url_for("activities.show", activity_id=aid)
+        yield uid, label, url, round(each * (score or 0) / 100, 2)
+
+
+def _participations(activity, kind: ActivityKind):
+    """Trainings passed, or drills scored, that ended within the competition."""
+    other = aliased(Activity)
+    condition = (
+        Participation.passed.is_(True)
+        if kind is ActivityKind.TRAINING
+        else Participation.score.is_not(None)
+    )
+    return db.session.execute(
+        _counted(
             select(other.id, other.title, Participation.user_id, Participation.score)
             .join(Participation, Participation.activity_id == other.id)
-            .join(User, User.id == Participation.user_id)
-            .where(other.kind == kind, condition, _window(other.ends_at, activity), audience)
+            .where(other.kind == kind, condition),
+            Participation.user_id,
+            other.ends_at,
+            activity,
         )
-        for aid, title, uid, score in rows:
-            value = each if source is PointSource.TRAINING_PASSED else each * (score or 0) / 100
-            label = (
-                title
-                if source is PointSource.TRAINING_PASSED
-                else _("%(title)s: %(score)s points", title=title, score=f"{score:g}")
-            )
-            entries.append(
-                Entry(
-                    uid, source, label, url_for("activities.show", activity_id=aid), round(value, 2)
-                )
-            )
-    entries += _study_entries(rules, audience, activity)
-    return entries
+    )
 
 
-def _study_entries(rules, audience, activity) -> list[Entry]:
-    """Study that counts: an exam passed within the competition (once per exam and person,
-    its first pass) and daily questions answered right within it."""
-    from app.models.library import DailyAnswer, Exam, ExamAttempt
+def _exams(activity, each):
+    """An exam passed within the competition counts once per exam and person (its first pass)."""
+    from app.models.library import Exam, ExamAttempt
 
-    entries: list[Entry] = []
-    if (each := rules.get(PointSource.EXAM_PASSED)) is not None:
-        rows = db.session.execute(
+    rows = db.session.execute(
+        _counted(
             select(Exam.id, Exam.title, ExamAttempt.user_id, func.min(ExamAttempt.id))
             .join(ExamAttempt, ExamAttempt.exam_id == Exam.id)
-            .join(User, User.id == ExamAttempt.user_id)
-            .where(
-                ExamAttempt.passed.is_(True),
-                _window(ExamAttempt.submitted_at, activity),
-                audience,
-            )
-            .group_by(Exam.id, Exam.title, ExamAttempt.user_id)
-        )
-        for exam_id, title, uid, _first in rows:
-            entries.append(
-                Entry(
-                    uid,
-                    PointSource.EXAM_PASSED,
-                    title,
-                    url_for("library.exam", exam_id=exam_id),
-                    each,
-                )
-            )
-    if (each := rules.get(PointSource.DAILY_RIGHT)) is not None:
-        rows = db.session.execute(
-            select(DailyAnswer.user_id, func.count(DailyAnswer.id))
-            .join(User, User.id == DailyAnswer.user_id)
-            .where(
-                DailyAnswer.correct.is_(True),
-                _window(DailyAnswer.answered_at, activity),
-                audience,
-            )
-            .group_by(DailyAnswer.user_id)
-        )
-        for uid, count in rows:
-            entries.append(
-                Entry(
-                    uid,
-                    PointSource.DAILY_RIGHT,
-                    _("%(n)d daily questions right", n=count),
-                    url_for("library.study"),
-                    round(each * count, 2),
-                )
-            )
-    return entries
+            .where(ExamAttempt.passed.is_(True)),
+            ExamAttempt.user_id,
+            ExamAttempt.submitted_at,
+            activity,
+        ).group_by(Exam.id, Exam.title, ExamAttempt.user_id)
+    )
+    for exam_id, title, uid, _first in rows:
+        yield uid, title, url_for("library.exam", exam_id=exam_id), each
+
+
+def _daily(activity, each):
+    from app.models.library import DailyAnswer
+
+    rows = db.session.execute(
+        _counted(
+            select(DailyAnswer.user_id, func.count(DailyAnswer.id)).where(
+                DailyAnswer.correct.is_(True)
+            ),
+            DailyAnswer.user_id,
+            DailyAnswer.answered_at,
+            activity,
+        ).group_by(DailyAnswer.user_id)
+    )
+    for uid, count in rows:
+        label = _("%(n)d daily questions right", n=count)
+        yield uid, label, url_for("library.study"), round(each * count, 2)
+
+
+_RULES = {
+    PointSource.PROPOSAL_ADOPTED: _adopted,
+    PointSource.PROPOSAL_BENEFIT: _benefit,
+    PointSource.HAZARD_VERIFIED: _hazards,
+    PointSource.PATROL_ON_PLAN: _patrols,
+    PointSource.TRAINING_PASSED: _trainings,
+    PointSource.DRILL_SCORE: _drills,
+    PointSource.EXAM_PASSED: _exams,
+    PointSource.DAILY_RIGHT: _daily,
+}
 
 
 def _proposal_label(title: str, share: int) -> str:
