@@ -3,10 +3,10 @@ officers answer them."""
 
 from datetime import UTC, datetime
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.errors import form_on, form_status, submit
+from app.errors import create, form_on, form_status
 from app.extensions import db
 from app.models.care import AidAction, AidRequest, CareFile, FileStatus
 
@@ -23,14 +23,15 @@ def new_aid():
     form = AidForm()
     if request.method == "GET":
         form.happened_on.data = parse.local_today().isoformat()
-    if form.validate_on_submit() and (
-        done := submit(form, service.report_aid, current_user, request.form.to_dict())
-    ):
-        db.session.commit()
-        return redirect(url_for("care.aid_request", request_id=done.value.id), 303)
-    return render_template(
-        "care/aid/new.html", form=form, hours=service.response_hours()
-    ), form_status(form)
+    return create(
+        form,
+        service.report_aid,
+        back=lambda made: url_for("care.aid_request", request_id=made.id),
+        again=lambda: (
+            render_template("care/aid/new.html", form=form, hours=service.response_hours()),
+            form_status(form),
+        ),
+    )
 
 
 @bp.route("/aid/mine")

@@ -1,10 +1,10 @@
 """Needy-worker files and proposals for a file."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import act, form_on, form_status, submit
+from app.errors import act, form_on, form_status
 from app.extensions import db
 from app.models.care import CareFile, CareProposal, ProposalStatus
 from app.rendering import page_or_fragment
@@ -76,18 +76,15 @@ def new_file():
             form.proposal_id.data = str(proposal.id)
     if request.method == "GET" and not form.opened_on.data:
         form.opened_on.data = parse.local_today().isoformat()
-    if form.validate_on_submit() and (
-        done := submit(
-            form,
-            service.open_file,
-            current_user,
-            request.form.to_dict(),
-            request.files.getlist("attachments"),
-        )
-    ):
-        db.session.commit()
-        return redirect(url_for("care.file", file_id=done.value.id), 303)
-    return render_template("care/files/new.html", form=form), form_status(form)
+    return act(
+        form,
+        service.open_file,
+        current_user,
+        request.form.to_dict(),
+        request.files.getlist("attachments"),
+        back=lambda made: url_for("care.file", file_id=made.id),
+        again=lambda: (render_template("care/files/new.html", form=form), form_status(form)),
+    )
 
 
 def _show(file: CareFile, status=200, **forms):
