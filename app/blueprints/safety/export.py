@@ -20,11 +20,12 @@ BATCH = 1000
 
 def _made_between(model, column, start: date, end: date, *options):
     """The rows of `model` whose `column` falls on the days `start` to `end` (both included,
-    local days), in number order, read from the database a batch at a time."""
+    local days), in number order, read from the database a batch at a time, each with its area
+    and the area's department (every sheet names both)."""
     query = (
         select(model)
         .where(column >= day_start(start), column < day_start(end + timedelta(days=1)))
-        .options(*options)
+        .options(joinedload(model.area).joinedload(Area.department), *options)
         .order_by(model.id)
         .execution_options(yield_per=BATCH)
     )
@@ -53,7 +54,6 @@ def hazards_xlsx(start: date, end: date) -> bytes:
         Hazard.created_at,
         start,
         end,
-        joinedload(Hazard.area).joinedload(Area.department),
         joinedload(Hazard.reporter),
         joinedload(Hazard.assignee),
     )
@@ -94,14 +94,7 @@ def hazards_xlsx(start: date, end: date) -> bytes:
 
 
 def patrols_xlsx(start: date, end: date) -> bytes:
-    patrols = _made_between(
-        Patrol,
-        Patrol.started_at,
-        start,
-        end,
-        joinedload(Patrol.area).joinedload(Area.department),
-        joinedload(Patrol.inspector),
-    )
+    patrols = _made_between(Patrol, Patrol.started_at, start, end, joinedload(Patrol.inspector))
     header = [
         _("No."),
         _("Inspector"),
