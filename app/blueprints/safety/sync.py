@@ -79,12 +79,22 @@ def attach_to_answer(user, patrol, sync_photo) -> None:
     _adopt(user, sync_photo, patrol_answer_id=answer.id)
 
 
-def sync_hazard(user, record) -> HandlerResult:
-    data = _reference(record.data, "patrol_id", "patrol", user)
-    hazard, _created = run_service(
-        report_hazard, user, data, (), client_id=record.id, captured_at=record.captured_at
-    )
-    return HandlerResult(url=url_for("safety.hazard", hazard_id=hazard.id), obj=hazard)
+def _finding(service, endpoint: str, id_arg: str):
+    """The handler of a kind a patrol may turn up (a hazard, a violation): the round it names
+    by its record's uuid becomes that round's id, then the online form's service runs."""
+
+    def handle(user, record) -> HandlerResult:
+        data = _reference(record.data, "patrol_id", "patrol", user)
+        row, _created = run_service(
+            service, user, data, (), client_id=record.id, captured_at=record.captured_at
+        )
+        return HandlerResult(url=url_for(endpoint, **{id_arg: row.id}), obj=row)
+
+    return handle
+
+
+sync_hazard = _finding(report_hazard, "safety.hazard", "hazard_id")
+sync_violation = _finding(report_violation, "safety.violation", "violation_id")
 
 
 def sync_hazards(user, records) -> list:
@@ -129,14 +139,6 @@ def sync_hazard_event(user, record) -> HandlerResult:
     )
     url = url_for("safety.hazard", hazard_id=hazard.id, _anchor=f"event-{event.id}")
     return HandlerResult(url=url, obj=event)
-
-
-def sync_violation(user, record) -> HandlerResult:
-    data = _reference(record.data, "patrol_id", "patrol", user)
-    violation, _created = run_service(
-        report_violation, user, data, (), client_id=record.id, captured_at=record.captured_at
-    )
-    return HandlerResult(url=url_for("safety.violation", violation_id=violation.id), obj=violation)
 
 
 def sync_patrol(user, record) -> HandlerResult:
