@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from app.blueprints.activities import bp, export, queries, services
 from app.blueprints.activities.forms import ActivityForm, CancelActivityForm, CheckInForm
 from app.blueprints.auth.access import roles_required
-from app.errors import form_status, submit
+from app.errors import done, form_status, submit
 from app.extensions import db
 from app.models import Department, Role
 from app.models.activities import Activity, ActivityKind
@@ -198,29 +198,40 @@ def _results_of(activity_id, *kinds: ActivityKind):
     return activity, queries.confirmed_participants(activity)
 
 
-@bp.route("/<int:activity_id>/results", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
-def training_results(activity_id):
-    activity, people = _results_of(activity_id, ActivityKind.TRAINING, ActivityKind.DRILL)
+def _scores_page(template, activity, people, record, *, saved, back, **context):
+    """A page with a score box per person: on POST the scores read from the form go to
+    `record(scores)`; when it saves them, 303 to `back` saying `saved(what it returned)`,
+    else the page again (422) with what was sent and the errors."""
     errors = {}
     if request.method == "POST":
         scores, errors = _scores_from_form(people)
         if not errors:
-            done = submit(None, services.record_training_results, current_user, activity, scores)
-            if done:
-                db.session.commit()
-                flash(_("Results saved: %(n)d passed.", n=done.value), "success")
-                return redirect(
-                    url_for("activities.training_results", activity_id=activity.id), 303
-                )
-            errors = done.errors
+            result = submit(None, record, scores)
+            if result:
+                return done(saved(result.value), back)
+            errors = result.errors
     return render_template(
-        "activities/results.html",
+        template,
         activity=activity,
         people=people,
         errors=errors,
         form_values=request.form if request.method == "POST" else None,
+        **context,
     ), form_status()
+
+
+@bp.route("/<int:activity_id>/results", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def training_results(activity_id):
+    activity, people = _results_of(activity_id, ActivityKind.TRAINING, ActivityKind.DRILL)
+    return _scores_page(
+        "activities/results.html",
+        activity,
+        people,
+        lambda scores: services.record_training_results(current_user, activity, scores),
+        saved=lambda passed: _("Results saved: %(n)d passed.", n=passed),
+        back=url_for("activities.training_results", activity_id=activity.id),
+    )
 
 
 @bp.route("/<int:activity_id>/scores", methods=["GET", "POST"])
@@ -228,27 +239,17 @@ def training_results(activity_id):
 def scores(activity_id):
     activity, people = _results_of(activity_id, ActivityKind.COMPETITION)
     round_no = request.values.get("round_no", 1, type=int)
-    errors = {}
-    if request.method == "POST":
-        values, errors = _scores_from_form(people)
-        teams = {p.id: request.form.get(f"team-{p.id}", "") for p in people}
-        if not errors:
-            record = services.record_round
-            done = submit(None, record, current_user, activity, round_no, values, teams)
-            if done:
-                db.session.commit()
-                flash(_("Round %(n)d saved.", n=round_no), "success")
-                return redirect(url_for("activities.leaderboard", activity_id=activity.id), 303)
-            errors = done.errors
-    return render_template(
+    teams = {p.id: request.form.get(f"team-{p.id}", "") for p in people}
+    return _scores_page(
         "activities/scores.html",
-        activity=activity,
-        people=people,
+        activity,
+        people,
+        lambda scores: services.record_round(current_user, activity, round_no, scores, teams),
+        saved=lambda _value: _("Round %(n)d saved.", n=round_no),
+        back=url_for("activities.leaderboard", activity_id=activity.id),
         round_no=round_no,
         existing=queries.round_scores(activity),
-        errors=errors,
-        form_values=request.form if request.method == "POST" else None,
-    ), form_status()
+    )
 
 
 @bp.route("/qualifications")

@@ -30,6 +30,28 @@ def _check_score(value, errors, key):
         errors[key] = [_("Enter a score between 0 and %(max)d.", max=SCORE_MAX)]
 
 
+def _scored_people(activity, scores, errors, no_place) -> dict:
+    """The activity's confirmed participants by participation id; a score for anyone else
+    (`no_place` says so) or out of range is put in `errors`."""
+    people = {p.id: p for p in confirmed_participants(activity)}
+    for pid, value in scores.items():
+        if pid not in people:
+            errors[f"score-{pid}"] = [no_place]
+        _check_score(value, errors, f"score-{pid}")
+    return people
+
+
+def _audit_scores(action, organizer, activity, summary, scores) -> None:
+    """The audit line of a scores write, with the scores by participation id."""
+    audit.record(
+        action,
+        activity,
+        actor=organizer,
+        summary=f"{activity.title}: {summary}",
+        after={str(pid): value for pid, value in scores.items()},
+    )
+
+
 def _ensure_can_record(organizer, activity, *kinds):
     if not can_manage(organizer):
         raise Refused(_("Only union organizers can record results."))
@@ -44,12 +66,10 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
     the training's qualification; a score changed to a fail takes it away. Returns how many
     participants passed."""
     _ensure_can_record(organizer, activity, ActivityKind.TRAINING, ActivityKind.DRILL)
-    people = {p.id: p for p in confirmed_participants(activity)}
     errors = {}
-    for pid, value in scores.items():
-        if pid not in people:
-            errors[f"score-{pid}"] = [_("This person has no place in the training.")]
-        _check_score(value, errors, f"score-{pid}")
+    people = _scored_people(
+        activity, scores, errors, _("This person has no place in the training.")
+    )
     if errors:
         raise ValidationFailed(errors)
     existing = {
@@ -82,12 +102,8 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
         elif qualification is not None:
             db.session.delete(qualification)
     passed = sum(1 for p in people.values() if p.passed)
-    audit.record(
-        "activity.results_recorded",
-        activity,
-        actor=organizer,
-        summary=f"{activity.title}: {passed}/{len(people)}",
-        after={str(pid): value for pid, value in scores.items()},
+    _audit_scores(
+        "activity.results_recorded", organizer, activity, f"{passed}/{len(people)}", scores
     )
     return passed
 
@@ -101,11 +117,9 @@ def record_round(
     errors = {}
     if not (1 <= round_no <= (activity.rounds or 1)):
         errors["round_no"] = [_("Choose a round from 1 to %(n)d.", n=activity.rounds or 1)]
-    people = {p.id: p for p in confirmed_participants(activity)}
-    for pid, value in scores.items():
-        if pid not in people:
-            errors[f"score-{pid}"] = [_("This person has no place in the competition.")]
-        _check_score(value, errors, f"score-{pid}")
+    people = _scored_people(
+        activity, scores, errors, _("This person has no place in the competition.")
+    )
     team_mode = activity.competition_mode is CompetitionMode.TEAM
     if team_mode:
         for pid in scores:
@@ -126,10 +140,4 @@ def record_round(
             people[pid].team = (teams.get(pid) or "").strip() or None
         if value is not None:
             db.session.add(RoundScore(participation_id=pid, round_no=round_no, score=value))
-    audit.record(
-        "activity.round_recorded",
-        activity,
-        actor=organizer,
-        summary=f"{activity.title}: round {round_no}",
-        after={str(pid): value for pid, value in scores.items()},
-    )
+    _audit_scores("activity.round_recorded", organizer, activity, f"round {round_no}", scores)

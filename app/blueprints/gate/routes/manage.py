@@ -99,9 +99,16 @@ def posts():
     return render_template("gate/posts.html", posts=rows)
 
 
-def _post_choices(form, all_departments):
+def _post_form(post, all_departments, filled):
+    """The post form with its choices; `filled`: it shows the saved post (its department and
+    required types), as on opening the post, not what was posted."""
+    form = PostForm(obj=post)
     form.department.choices = [(d.id, d.full_name) for d in all_departments]
     form.types.choices = [(t.id, t.name) for t in queries.types(active_only=True)]
+    if filled:
+        form.department.data = post.department_id
+        form.types.data = [r.type_id for r in post.requirements]
+    return form
 
 
 def _save_post(form, all_departments, post):
@@ -121,12 +128,8 @@ def _save_post(form, all_departments, post):
 @officers_only
 def edit_post(post_id=None):
     post = db.get_or_404(Post, post_id) if post_id is not None else None
-    form = PostForm(obj=post)
     all_departments = departments()
-    _post_choices(form, all_departments)
-    if request.method == "GET" and post is not None:
-        form.department.data = post.department_id
-        form.types.data = [r.type_id for r in post.requirements]
+    form = _post_form(post, all_departments, filled=request.method == "GET" and post is not None)
     return act(
         form,
         _save_post,
@@ -146,14 +149,6 @@ def _post_page(form, post, holder_form, status):
     ), status
 
 
-def _filled_post_form(post):
-    form = PostForm(obj=post)
-    _post_choices(form, departments())
-    form.department.data = post.department_id
-    form.types.data = [r.type_id for r in post.requirements]
-    return form
-
-
 @bp.route("/posts/<int:post_id>/holders", methods=["POST"])
 @officers_only
 def add_holder(post_id):
@@ -171,7 +166,7 @@ def add_holder(post_id):
 
 
 def _holder_again(post, holder_form, status):
-    return _post_page(_filled_post_form(post), post, holder_form, status)
+    return _post_page(_post_form(post, departments(), filled=True), post, holder_form, status)
 
 
 @bp.route("/holders/<int:holder_id>/remove", methods=["POST"])

@@ -1,7 +1,7 @@
 """What the library's form pages share: they post plain fields (no WTForm), so a page shows
 what was sent (`values`) and what is wrong with it (`errors`, by field name)."""
 
-from flask import request
+from flask import render_template, request
 from flask_login import current_user
 
 from app.errors import done, submit
@@ -14,3 +14,20 @@ def posted(call, *args, back, again, message=None):
     if result:
         return done(message, back(result.value))
     return again(result.errors)
+
+
+def form_page(template, call, *args, back, message=None, **context):
+    """A page that is its own form: shown empty on GET; on POST `posted`, and when the service
+    refuses, the page again (422) with what was sent and what is wrong with it."""
+    if request.method == "POST":
+        return posted(
+            call,
+            *args,
+            back=back,
+            again=lambda errors: (
+                render_template(template, values=request.form, errors=errors, **context),
+                422,
+            ),
+            message=message,
+        )
+    return render_template(template, values={}, errors={}, **context)

@@ -13,7 +13,7 @@ from app.models.library import Exam, ExamAttempt, Question, QuestionBank, Questi
 from app.services.inputs import local_today
 
 from .. import bp, permissions, qualifications, queries, services
-from ._common import posted
+from ._common import form_page
 
 manager_required = only_if(permissions.can_manage_study)
 
@@ -65,16 +65,11 @@ def mistakes():
 @bp.route("/banks/new", methods=["GET", "POST"])
 @manager_required
 def new_bank():
-    if request.method == "POST":
-        return posted(
-            services.add_bank,
-            back=lambda bank: url_for("library.bank", bank_id=bank.id),
-            again=lambda errors: (
-                render_template("library/bank_form.html", values=request.form, errors=errors),
-                422,
-            ),
-        )
-    return render_template("library/bank_form.html", values={}, errors={})
+    return form_page(
+        "library/bank_form.html",
+        services.add_bank,
+        back=lambda bank: url_for("library.bank", bank_id=bank.id),
+    )
 
 
 @bp.route("/banks/<int:bank_id>", methods=["GET", "POST"])
@@ -82,27 +77,15 @@ def new_bank():
 def bank(bank_id):
     """A bank's questions, and the form that adds one."""
     bank = db.get_or_404(QuestionBank, bank_id)
-    if request.method == "POST":
-        return posted(
-            services.add_question,
-            bank,
-            back=lambda question: url_for("library.bank", bank_id=bank_id),
-            again=lambda errors: _bank_page(
-                db.get_or_404(QuestionBank, bank_id), errors, request.form, 422
-            ),
-            message=_("Question added."),
-        )
-    return _bank_page(bank)
-
-
-def _bank_page(bank, errors=None, values=None, status=200):
-    return render_template(
+    return form_page(
         "library/bank.html",
+        services.add_question,
+        bank,
+        back=lambda question: url_for("library.bank", bank_id=bank_id),
+        message=_("Question added."),
         bank=bank,
         kinds=enum_choices(QuestionKind),
-        errors=errors or {},
-        values=values or {},
-    ), status
+    )
 
 
 # --- exams ---------------------------------------------------------------------------------
@@ -112,19 +95,13 @@ def _bank_page(bank, errors=None, values=None, status=200):
 @manager_required
 def new_exam():
     banks = [(b.id, f"{b.topic} ({len(b.questions)})") for b in queries.banks()]
-    context = {"banks": banks, "types": qualifications.all_types()}
-    if request.method == "POST":
-        return posted(
-            services.add_exam,
-            back=lambda exam: url_for("library.exam", exam_id=exam.id),
-            again=lambda errors: (
-                render_template(
-                    "library/exam_form.html", values=request.form, errors=errors, **context
-                ),
-                422,
-            ),
-        )
-    return render_template("library/exam_form.html", values={}, errors={}, **context)
+    return form_page(
+        "library/exam_form.html",
+        services.add_exam,
+        back=lambda exam: url_for("library.exam", exam_id=exam.id),
+        banks=banks,
+        types=qualifications.all_types(),
+    )
 
 
 @bp.route("/exams/<int:exam_id>")
