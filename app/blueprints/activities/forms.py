@@ -48,6 +48,7 @@ class ActivityForm(FlaskForm):
     cover = FileField(
         _l("Cover image"),
         validators=[FileAllowed(["jpg", "jpeg", "png", "webp"], _l("Use a JPEG, PNG or WebP."))],
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
     pass_mark = FloatField(
         _l("Pass mark"),

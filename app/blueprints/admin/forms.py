@@ -67,7 +67,9 @@ class DepartmentForm(FlaskForm):
 
 class RosterImportForm(FlaskForm):
     file = FileField(
-        _l("Roster file (.xlsx or .csv)"), validators=[FileRequired(_l("Choose a file."))]
+        _l("Roster file (.xlsx or .csv)"),
+        validators=[FileRequired(_l("Choose a file."))],
+        render_kw={"accept": ".xlsx,.csv"},
     )
     initial_password = PasswordField(
         _l("Initial password for new accounts"),

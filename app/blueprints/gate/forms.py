@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.forms import MultiCheckboxField
+from app.storage import ACCEPT
 
 
 class TypeForm(FlaskForm):
@@ -74,7 +75,7 @@ class CertificateForm(FlaskForm):
     )
     issued_on = DateField(_l("Issued on"), validators=[InputRequired(_l("Enter a date."))])
     valid_until = DateField(_l("Valid until"), validators=[Optional()])
-    photo = FileField(_l("Photo of the certificate"))
+    photo = FileField(_l("Photo of the certificate"), render_kw={"accept": ACCEPT})
 
 
 class RevokeForm(FlaskForm):
@@ -84,7 +85,7 @@ class RevokeForm(FlaskForm):
 
 
 class PhotoForm(FlaskForm):
-    photo = FileField(_l("Photo of the worker"))
+    photo = FileField(_l("Photo of the worker"), render_kw={"accept": ACCEPT})
 
 
 class CheckForm(FlaskForm):

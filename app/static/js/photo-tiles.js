@@ -83,10 +83,16 @@ function enhance(input) {
   input.form.addEventListener("reset", () => { files = []; setTimeout(sync); });
 }
 
+// A photo field says so: every type it accepts is a picture. A field that takes a roster, a
+// PDF or any file stays the browser's own, which opens the phone's file picker.
+function takesPhotosOnly(input) {
+  const types = (input.getAttribute("accept") || "").split(",").map((t) => t.trim()).filter(Boolean);
+  return types.length > 0 && types.every((t) => t.startsWith("image/"));
+}
+
 function enhanceAll(root = document) {
   for (const input of root.querySelectorAll("input[type=file]:not([data-photo-helper])")) {
-    const accept = input.getAttribute("accept") || "";
-    if (!accept || accept.includes("image")) enhance(input);
+    if (takesPhotosOnly(input)) enhance(input);
   }
 }
 
