@@ -3,6 +3,7 @@ dates, people, the capture time, and the union's calendar day. Each helper adds 
 message (in the user's language) to `errors` instead of raising, so one answer lists everything
 that is wrong. Used by the proposals, library, safety and care services."""
 
+import re
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -86,6 +87,25 @@ def choice(data, key: str, enum_cls, errors: dict, *, required=True):
         return None
 
 
+# A number as a person writes it: digits, perhaps a sign and a decimal point. Not "1e9", "NaN"
+# or "Infinity", which Decimal takes but nobody means in a form.
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def plain_decimal(value) -> Decimal | None:
+    """`value` (a form's text, or a number a phone sent) as a Decimal, None if it is not a
+    number written out in digits."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        return None
+    text = str(value) if isinstance(value, str) else format(Decimal(str(value)), "f")
+    if not PLAIN_NUMBER.fullmatch(text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
 def number(data, key: str, errors: dict, *, low, high, required=True, places=2) -> Decimal | None:
     """A decimal number within [low, high]; the message names the bounds."""
     value = raw(data, key)
@@ -93,14 +113,7 @@ def number(data, key: str, errors: dict, *, low, high, required=True, places=2) 
         value = value.strip().replace(",", "").replace("，", "")
     if missing(value, key, errors, required=required, message=_l("This field is required.")):
         return None
-    if isinstance(value, bool):
-        value = "x"
-    try:
-        parsed = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        add_error(errors, key, _("Enter a number."))
-        return None
-    if not parsed.is_finite():
+    if (parsed := plain_decimal(value)) is None:
         add_error(errors, key, _("Enter a number."))
         return None
     if parsed < low or parsed > high:

@@ -146,7 +146,7 @@ def test_an_award_needs_a_grade_and_a_sane_amount(client, auth, cast, db):
     proposal = advance(cast, "implemented")
     auth.login(cast.organizer)
     response = client.post(
-        f"/proposals/{proposal.id}/award", data={"grade": "gold", "amount": "1e99"}
+        f"/proposals/{proposal.id}/award", data={"grade": "gold", "amount": "99999999999"}
     )
     assert response.status_code == 422
     assert "请从给出的选项中选择。" in text(response) and "请输入 0 到 10000000 之间的数。" in text(
