@@ -112,7 +112,11 @@ function fieldLabels(form) {
   const labels = {};
   for (const field of form.elements) {
     if (!field.name || field.type === "hidden" || field.name in labels) continue;
-    const label = field.labels?.[0] || field.closest("fieldset")?.querySelector("legend");
+    // A group of choices (radios, a list of boxes) is named by its legend, not its first option.
+    const group = field.type === "radio"
+      || (field.type === "checkbox" && form.querySelectorAll(`[name="${CSS.escape(field.name)}"]`).length > 1);
+    const legend = field.closest("fieldset")?.querySelector("legend");
+    const label = (group && legend) || field.labels?.[0] || legend;
     const text = label?.textContent.replace(/\s+/g, " ").trim();
     if (text) labels[field.name] = text;
   }
@@ -210,8 +214,17 @@ async function tellWhereItIs(record, flushed) {
   ]);
   const still = await Outbox.get(record.id).catch(() => null);
   if (!still) notify(t("sent"));
-  else if (settled && still.state === "invalid") notify(t("refused"));
+  else if (settled && still.state === "invalid") correctHere(record);
   else notify(t("saved"));
+}
+
+// Refused at once, with the form still in front of the person: the form opens again right
+// here with what they typed, the photos they took and each error at its field, as a form
+// posted straight to the server would come back (outbox-edit.js, through the fragment's
+// reload below). Still the outbox's record: saving the correction sends it again.
+function correctHere(record) {
+  if (location.pathname + location.search !== record.form_url) return notify(t("refused"));
+  location.hash = `outbox-edit=${record.id}`;
 }
 
 // --- flushing ------------------------------------------------------------------------------

@@ -168,3 +168,37 @@ def test_a_record_discarded_meanwhile_is_not_made_again(form_page, sync_server):
     expect(form.locator("[data-outbox-edit]")).to_contain_text("这条记录已不在待发送列表中")
     assert outbox(page) == []
     assert page.url.endswith(f"#outbox-edit={refused['id']}")
+
+
+def test_a_hazard_refused_at_once_comes_back_on_its_form_with_the_errors(
+    page, sync_server, tmp_path
+):
+    """Online, the server answers while the person is still on the form: the form opens again
+    with what they typed, their photo and the error at its field, not a toast pointing them to
+    the outbox; the correction goes out under the same id."""
+    sync_server.flask("demo")  # areas
+    employee_no = f"EH{uuid.uuid4().hex[:6]}"
+    sync_server.make_user(employee_no, "inspector", name="当场修改巡检员")
+    description = f"{uuid.uuid4().hex[:8]} 配电柜门未关"
+    log_in(page, sync_server.url, employee_no)
+    open_for_offline(page, sync_server, NEW_HAZARD)
+
+    fill_hazard(page, "", two_photos(tmp_path)[:1], description=description)
+    page.wait_for_url(f"**{NEW_HAZARD}#outbox-edit=*")
+    form = page.locator("#hazard-form")
+    expect(form.locator("[data-outbox-edit]")).to_contain_text("修改待发送的记录")
+    expect(form.locator("textarea[name=description]")).to_have_value(description)
+    title = form.locator("input[name=title]")
+    expect(title).to_have_attribute("aria-invalid", "true")
+    [refused] = outbox(page)
+    expect(form.locator(".field.has-errors")).to_contain_text(refused["errors"]["title"][0])
+    expect(form.locator(".outbox-kept-photos > li")).to_have_count(1)
+
+    title.fill("配电柜门未关")
+    form.get_by_role("button", name="上报", exact=True).click()
+    page.wait_for_url(sync_server.url + OUTBOX)
+    wait_outbox_empty(page)
+    assert rows(sync_server, "SELECT title FROM hazards WHERE description = ?", description) == [
+        ("配电柜门未关",)
+    ]
+    assert sync_record(sync_server, refused["id"])[0] == "created"
