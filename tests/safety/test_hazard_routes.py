@@ -6,6 +6,7 @@ from app.blueprints.safety.services.common import local_today
 from app.models import Role
 from app.models.hazards import Hazard, HazardStatus
 from tests.factories import make_user
+from tests.helpers import text
 from tests.safety.factories import assign, jpeg_bytes, make_area, make_hazard, step
 
 
@@ -335,3 +336,46 @@ def test_the_list_writes_its_page_into_the_statement(client, auth, db):
             assert client.get(f"/safety/hazards?page={page}").status_code == 200
         [listed] = [s for s in seen if "FROM hazards" in s and "ORDER BY hazards.created_at" in s]
         assert listed.rstrip().endswith(f"LIMIT 21 OFFSET {offset}"), listed[-80:]
+
+
+def test_the_home_card_opens_the_hazards_it_counts_and_the_kit_holds_that_page(
+    client, auth, app, db
+):
+    """The card counts what waits for the person's rectification: the list it opens shows
+    those and no other (not one already awaiting verification), and works offline."""
+    officer, worker = make_user(Role.SAFETY_OFFICER), make_user(Role.INSPECTOR)
+    todo, started, done = (make_hazard(title=t) for t in ("甲：待整改", "乙：整改中", "丙：待验收"))
+    for hazard in (todo, started, done):
+        assign(hazard, officer, worker)
+    step(started, worker, "start")
+    step(done, worker, "rectify", note="修好了")
+    auth.login(worker)
+    home = text(client.get("/"))
+    assert "待您整改的隐患" in home
+    link = "/safety/hazards/mine?status=to_rectify"
+    assert f'href="{link}"' in home
+    listed = text(client.get(link))
+    assert "甲：待整改" in listed and "乙：整改中" in listed and "丙：待验收" not in listed
+    assert "共 2 条隐患" in listed and "待整改" in listed  # the tab is named
+    manifest = client.get("/offline/manifest").get_json()
+    assert link in manifest["urls"]
+
+
+def test_the_hazards_i_reported_are_a_filter_of_the_list(client, auth, app):
+    officer, inspector = make_user(Role.SAFETY_OFFICER), make_user(Role.INSPECTOR)
+    make_hazard(reporter=inspector, title="我报的：护栏松动")
+    mine_closed = make_hazard(reporter=inspector, title="我报的：地面湿滑")
+    step(mine_closed, officer, "reject", note="重复上报")
+    assign(make_hazard(reporter=officer, title="别人报的：派给我"), officer, inspector)
+    auth.login(inspector)
+    page = text(client.get("/safety/hazards?reporter=me"))
+    assert "我报的：护栏松动" in page and "我报的：地面湿滑" in page
+    assert "别人报的：派给我" not in page
+    assert 'id="reporter" name="reporter" value="me" checked' in page
+    assert '<label for="reporter">我上报的</label>' in page
+    mine = text(client.get("/safety/hazards/mine"))
+    assert '<a class="button button-small" href="/safety/hazards?reporter=me">我上报的</a>' in mine
+    assert "/safety/hazards?reporter=me" in client.get("/offline/manifest").get_json()["urls"]
+    # Combined with the list's other filters, and kept in the pager's links.
+    page = text(client.get("/safety/hazards?reporter=me&status=open"))
+    assert "我报的：护栏松动" in page and "我报的：地面湿滑" not in page

@@ -34,6 +34,10 @@ from .services.common import day_start, local_today
 from .services.patrols import coverage
 
 PER_PAGE = 20
+# The statuses of work still in the assignee's hands (the home card's "to rectify").
+TO_RECTIFY_STATUSES = (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
+# The status filter's values beyond the statuses themselves: groups of them.
+STATUS_GROUPS = {"open": OPEN_STATUSES, "to_rectify": TO_RECTIFY_STATUSES}
 
 
 @dataclass
@@ -44,6 +48,7 @@ class HazardFilters:
     severity: str = ""
     assignee_id: int | None = None
     overdue: bool = False
+    reported_by_me: bool = False
     page: int = 1
 
     @classmethod
@@ -55,20 +60,22 @@ class HazardFilters:
         severity = args.get("severity", "")
         return cls(
             q=args.get("q", "").strip()[:100],
-            status=status if status in {*HazardStatus, "open"} else "",
+            status=status if status in {*HazardStatus, *STATUS_GROUPS} else "",
             area_id=number("area_id"),
             severity=severity if severity in set(Severity) else "",
             assignee_id=number("assignee_id"),
             overdue=args.get("overdue") == "1",
+            reported_by_me=args.get("reporter") == "me",
             page=max(number("page") or 1, 1),
         )
 
-    def conditions(self, today: date) -> list:
+    def conditions(self, today: date, user=None) -> list:
+        """The WHERE clauses; `user` is who "me" is (the reporter filter)."""
         where = []
         if self.q:
             where.extend(title_contains(self.q))
-        if self.status == "open":
-            where.append(Hazard.status.in_(OPEN_STATUSES))
+        if self.status in STATUS_GROUPS:
+            where.append(Hazard.status.in_(STATUS_GROUPS[self.status]))
         elif self.status:
             where.append(Hazard.status == HazardStatus(self.status))
         if self.area_id:
@@ -79,6 +86,8 @@ class HazardFilters:
             where.append(Hazard.assignee_id == self.assignee_id)
         if self.overdue:
             where.append(and_(Hazard.status.in_(OPEN_STATUSES), Hazard.due_on < today))
+        if self.reported_by_me and user is not None:
+            where.append(Hazard.reporter_id == user.id)
         return where
 
     def args(self, **override) -> dict:
@@ -89,6 +98,7 @@ class HazardFilters:
             "severity": self.severity,
             "assignee_id": self.assignee_id,
             "overdue": "1" if self.overdue else None,
+            "reporter": "me" if self.reported_by_me else None,
             "page": self.page,
         }
         values.update(override)
@@ -174,7 +184,7 @@ def hazard_page(
     `open_first`: a work list (my rectifications): open hazards before closed ones, the
     soonest due first; otherwise the newest first.
     """
-    where = filters.conditions(local_today())
+    where = filters.conditions(local_today(), user)
     if (visible := permissions.visible_hazards_clause(user)) is not None:
         where.append(visible)
     rows = db.session.scalars(
