@@ -361,6 +361,29 @@ def test_the_home_card_opens_the_hazards_it_counts_and_the_kit_holds_that_page(
     assert link in manifest["urls"]
 
 
+def test_a_search_takes_percent_underscore_and_quote_as_typed(client, auth, app):
+    """% and _ are not wildcards, a quote is not search syntax: each is looked for as the
+    character it is, through the LIKE and through the trigram index alike."""
+    plain = ("配电柜漏电", "配电箱门未关", "含氧量低于19.5%", "标签A_1脱落")
+    for title in (*plain, '铭牌"高压"缺失'):
+        make_hazard(title=title)
+    auth.login(make_user(Role.SAFETY_OFFICER))
+
+    def titles(q):
+        page = text(client.get("/safety/hazards", query_string={"q": q}))
+        return {t for t in plain if t in page}
+
+    assert titles("%") == {"含氧量低于19.5%"}
+    assert titles("_") == {"标签A_1脱落"}
+    assert titles("5%") == {"含氧量低于19.5%"}  # two characters: the LIKE alone
+    assert titles("19.5%") == {"含氧量低于19.5%"}  # through the index too
+    assert titles("A_1") == {"标签A_1脱落"}
+    assert titles("配%") == set() and titles("配_柜") == set()
+    assert titles("配电") == {"配电柜漏电", "配电箱门未关"}
+    page = text(client.get("/safety/hazards", query_string={"q": '"高压"'}))
+    assert '铭牌"高压"缺失' in page and "共 1 条隐患" in page
+
+
 def test_the_hazards_i_reported_are_a_filter_of_the_list(client, auth, app):
     officer, inspector = make_user(Role.SAFETY_OFFICER), make_user(Role.INSPECTOR)
     make_hazard(reporter=inspector, title="我报的：护栏松动")

@@ -1,5 +1,6 @@
 """The read side: list, detail and dashboard queries, each a fixed number of statements."""
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -118,8 +119,13 @@ def title_contains(q: str) -> list:
     A trigram index can answer for three characters or more; a shorter search is the plain
     LIKE, read along the newest-first index until a page is full.
     """
-    like = Hazard.title.ilike(f"%{q}%")
-    if len(q) < 3 or db.session.get_bind().dialect.name != "sqlite":
+    # What is typed is looked for as it is: % and _ are not wildcards. PostgreSQL's LIKE
+    # escapes with a backslash by default (the pg_trgm index reads such a pattern); SQLite's
+    # needs the ESCAPE clause.
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", q) + "%"
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    like = Hazard.title.ilike(pattern, escape="\\" if sqlite else None)
+    if len(q) < 3 or not sqlite:
         return [like]
     phrase = '"' + q.replace('"', '""') + '"'
     # SQLite's planner cannot weigh the two ways, so this does: a word in many titles is found
