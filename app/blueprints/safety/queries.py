@@ -462,15 +462,17 @@ def _most_hazards(*lists) -> list[list[tuple[str, int]]]:
 def closed_figures(
     today: date, month_start: datetime, window_days: int = 90
 ) -> tuple[int, float | None]:
-    """Hazards closed since `month_start`, and the median days from report to close over the
-    hazards closed in the last `window_days`: one statement on PostgreSQL, two on SQLite."""
+    """Hazards closed since `month_start`, and the median days from finding to close (from
+    `captured_at`, the 发现时间 the hazard page shows, not from when the server received the
+    report: one captured offline may arrive days later) over the hazards closed in the last
+    `window_days`: one statement on PostgreSQL, two on SQLite."""
     since = day_start(today - timedelta(days=window_days))
     earliest = min(since, month_start)
     closed = and_(Hazard.status == HazardStatus.CLOSED, Hazard.closed_at >= earliest)
     this_month = func.count(Hazard.id).filter(Hazard.closed_at >= month_start)
     in_window = Hazard.closed_at >= since
     if db.session.get_bind().dialect.name == "postgresql":
-        seconds = func.extract("epoch", Hazard.closed_at - Hazard.created_at)
+        seconds = func.extract("epoch", Hazard.closed_at - Hazard.captured_at)
         month, value = db.session.execute(
             select(
                 this_month, func.percentile_cont(0.5).within_group(seconds).filter(in_window)
@@ -482,7 +484,7 @@ def closed_figures(
     ).one()
     if not count:
         return month, None
-    days = func.julianday(Hazard.closed_at) - func.julianday(Hazard.created_at)
+    days = func.julianday(Hazard.closed_at) - func.julianday(Hazard.captured_at)
     ordered = (
         select(days.label("d"))
         .where(Hazard.status == HazardStatus.CLOSED, in_window)
