@@ -402,3 +402,34 @@ def test_the_hazards_i_reported_are_a_filter_of_the_list(client, auth, app):
     # Combined with the list's other filters, and kept in the pager's links.
     page = text(client.get("/safety/hazards?reporter=me&status=open"))
     assert "我报的：护栏松动" in page and "我报的：地面湿滑" not in page
+
+
+def test_each_follow_up_form_s_labels_name_its_own_fields(client, auth, app, htmx_headers):
+    """Verify, send back and comment each have a note: every id on the page is unique, and
+    each form's label points at that form's own field."""
+    import re
+
+    officer, worker, verifier = (
+        make_user(Role.SAFETY_OFFICER),
+        make_user(),
+        make_user(Role.SAFETY_OFFICER),
+    )
+    hazard = make_hazard()
+    assign(hazard, officer, worker)
+    step(hazard, worker, "rectify", note="修好了")
+    auth.login(verifier)
+    url = f"/safety/hazards/{hazard.id}"
+    for page in (text(client.get(url)), text(client.get(url, headers=htmx_headers))):
+        ids = re.findall(r'\bid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+        forms = re.findall(r'<details class="action" id="action-(\w+)".*?</details>', page, re.S)
+        assert set(forms) >= {"verify", "send_back", "comment"}
+        for action in ("verify", "send_back", "comment"):
+            form = re.search(rf'id="action-{action}".*?</details>', page, re.S).group(0)
+            assert f'<label for="{action}-note">' in form
+            assert re.search(rf'<textarea [^>]*id="{action}-note"[^>]* name="note"', form)
+    # A step refused for a missing note comes back with its error beside its own field.
+    response = client.post(url + "/events", data={"action": "send_back"})
+    assert response.status_code == 422
+    form = re.search(r'id="action-send_back".*?</details>', text(response), re.S).group(0)
+    assert 'id="send_back-note-errors"' in form and "该字段是必填字段。" in form
