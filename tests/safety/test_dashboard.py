@@ -104,8 +104,15 @@ def test_hazard_export(client, auth, app):
 def test_export_needs_a_sensible_range(client, auth, app):
     auth.login(make_user(Role.SAFETY_OFFICER))
     response = client.get("/safety/export/patrols.xlsx?start=2026-02-01&end=2026-01-01")
-    assert response.status_code == 400
-    assert "请选择开始日期和不早于它的结束日期。" in response.get_data(as_text=True)
+    # The dashboard again, the message at the export form with the dates as chosen.
+    assert response.status_code == 422
+    page = text(response)
+    assert "安全统计看板" in page and "导出 Excel" in page and "返回首页" not in page
+    form = page[page.index('id="export"') :]
+    assert form.index("请选择开始日期和不早于它的结束日期。") < form.index("</form>")
+    assert 'value="2026-02-01"' in form and 'value="2026-01-01"' in form
+    for odd in ("start=2026-01-01&end=2028-01-01", "start=1900-01-01&end=1900-02-01", "start=x"):
+        assert client.get(f"/safety/export/hazards.xlsx?{odd}").status_code == 422
     ok = client.get("/safety/export/patrols.xlsx?start=2026-01-01&end=2026-01-31")
     assert ok.status_code == 200
     assert (
