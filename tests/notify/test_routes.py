@@ -136,6 +136,26 @@ def test_mark_read_with_htmx_returns_the_entry_and_the_new_badge(client, auth, h
     assert re.search(r'hx-swap-oob="true">1<', fragment)
 
 
+def test_mark_read_with_htmx_updates_the_inbox_s_unread_count_too(client, auth, htmx_headers):
+    """The header above the list says what the badge says, without a reload; after the last
+    unread one, "all read" and no "mark all read" button."""
+    user = make_user()
+    first, second = _notify(user, "第一条"), _notify(user, "第二条")
+    auth.login(user)
+    assert "2 条未读" in client.get("/notifications/").get_data(as_text=True)
+    fragment = client.post(f"/notifications/{first.id}/read", headers=htmx_headers).text
+    toolbar = re.search(
+        r'<div class="toolbar" id="inbox-toolbar" hx-swap-oob="true">.*?</div>', fragment, re.S
+    )
+    assert toolbar and "1 条未读" in toolbar.group(0) and "全部标为已读" in toolbar.group(0)
+    fragment = client.post(f"/notifications/{second.id}/read", headers=htmx_headers).text
+    toolbar = re.search(r'id="inbox-toolbar" hx-swap-oob="true">.*?</div>', fragment, re.S)
+    assert "全部已读" in toolbar.group(0) and "全部标为已读" not in toolbar.group(0)
+    # The page itself carries the toolbar in place, not out of band.
+    page = client.get("/notifications/").text
+    assert '<div class="toolbar" id="inbox-toolbar">' in page and "hx-swap-oob" not in page
+
+
 def test_mark_all_read(client, auth):
     user = make_user()
     _notify(user, "a")

@@ -4,10 +4,11 @@ from datetime import UTC, datetime, timedelta
 from openpyxl import load_workbook
 
 from app.blueprints.safety import queries
-from app.blueprints.safety.services.common import local_today
+from app.blueprints.safety.services.common import local_today, local_zone
 from app.models import Role
 from app.models.hazards import HazardEvent
 from tests.factories import make_user
+from tests.helpers import text
 from tests.safety.factories import assign, make_area, make_hazard, step
 
 
@@ -103,8 +104,15 @@ def test_hazard_export(client, auth, app):
 def test_export_needs_a_sensible_range(client, auth, app):
     auth.login(make_user(Role.SAFETY_OFFICER))
     response = client.get("/safety/export/patrols.xlsx?start=2026-02-01&end=2026-01-01")
-    assert response.status_code == 400
-    assert "请选择开始日期和不早于它的结束日期。" in response.get_data(as_text=True)
+    # The dashboard again, the message at the export form with the dates as chosen.
+    assert response.status_code == 422
+    page = text(response)
+    assert "安全统计看板" in page and "导出 Excel" in page and "返回首页" not in page
+    form = page[page.index('id="export"') :]
+    assert form.index("请选择开始日期和不早于它的结束日期。") < form.index("</form>")
+    assert 'value="2026-02-01"' in form and 'value="2026-01-01"' in form
+    for odd in ("start=2026-01-01&end=2028-01-01", "start=1900-01-01&end=1900-02-01", "start=x"):
+        assert client.get(f"/safety/export/hazards.xlsx?{odd}").status_code == 422
     ok = client.get("/safety/export/patrols.xlsx?start=2026-01-01&end=2026-01-31")
     assert ok.status_code == 200
     assert (
@@ -123,3 +131,40 @@ def test_overdue_hazards_for_the_reminder_job(app, db):
     late.due_on = closed.due_on = local_today() - timedelta(days=2)
     db.session.commit()
     assert queries.overdue_hazards() == [late]
+
+
+def test_days_to_close_and_the_export_count_from_when_the_hazard_was_found(client, auth, app, db):
+    """A hazard captured offline reaches the server later: its days to close run from the
+    发现时间 its page shows, and the export's time column is that same time."""
+    from app.blueprints.safety import services
+
+    officer, verifier, worker = (
+        make_user(Role.SAFETY_OFFICER),
+        make_user(Role.SAFETY_OFFICER),
+        make_user(),
+    )
+    found = datetime.now(UTC).replace(microsecond=0) - timedelta(days=4)
+    hazard, _ = services.report_hazard(
+        make_user(),
+        {
+            "title": "离线上报的隐患",
+            "area_id": make_area().id,
+            "category": "fire",
+            "severity": "general",
+        },
+        client_id="f0e1d2c3-0000-4000-8000-000000000001",
+        captured_at=found.isoformat(),
+    )
+    db.session.commit()
+    _closed_after(hazard, officer, worker, verifier, 2, db)  # two days after it arrived
+    assert queries.dashboard().median_days == 6.0
+
+    auth.login(officer)
+    shown = text(client.get(f"/safety/hazards/{hazard.id}"))
+    local = found.astimezone(local_zone()).replace(tzinfo=None)
+    assert f"发现时间</dt><dd>{local:%Y-%m-%d %H:%M}" in shown
+    today = local_today().isoformat()
+    response = client.get(f"/safety/export/hazards.xlsx?start={today}&end={today}")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    column = rows[0].index("发现时间")
+    assert rows[1][1] == "离线上报的隐患" and rows[1][column] == local

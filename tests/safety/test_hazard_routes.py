@@ -6,6 +6,7 @@ from app.blueprints.safety.services.common import local_today
 from app.models import Role
 from app.models.hazards import Hazard, HazardStatus
 from tests.factories import make_user
+from tests.helpers import text
 from tests.safety.factories import assign, jpeg_bytes, make_area, make_hazard, step
 
 
@@ -335,3 +336,100 @@ def test_the_list_writes_its_page_into_the_statement(client, auth, db):
             assert client.get(f"/safety/hazards?page={page}").status_code == 200
         [listed] = [s for s in seen if "FROM hazards" in s and "ORDER BY hazards.created_at" in s]
         assert listed.rstrip().endswith(f"LIMIT 21 OFFSET {offset}"), listed[-80:]
+
+
+def test_the_home_card_opens_the_hazards_it_counts_and_the_kit_holds_that_page(
+    client, auth, app, db
+):
+    """The card counts what waits for the person's rectification: the list it opens shows
+    those and no other (not one already awaiting verification), and works offline."""
+    officer, worker = make_user(Role.SAFETY_OFFICER), make_user(Role.INSPECTOR)
+    todo, started, done = (make_hazard(title=t) for t in ("甲：待整改", "乙：整改中", "丙：待验收"))
+    for hazard in (todo, started, done):
+        assign(hazard, officer, worker)
+    step(started, worker, "start")
+    step(done, worker, "rectify", note="修好了")
+    auth.login(worker)
+    home = text(client.get("/"))
+    assert "待您整改的隐患" in home
+    link = "/safety/hazards/mine?status=to_rectify"
+    assert f'href="{link}"' in home
+    listed = text(client.get(link))
+    assert "甲：待整改" in listed and "乙：整改中" in listed and "丙：待验收" not in listed
+    assert "共 2 条隐患" in listed and "待整改" in listed  # the tab is named
+    manifest = client.get("/offline/manifest").get_json()
+    assert link in manifest["urls"]
+
+
+def test_a_search_takes_percent_underscore_and_quote_as_typed(client, auth, app):
+    """% and _ are not wildcards, a quote is not search syntax: each is looked for as the
+    character it is, through the LIKE and through the trigram index alike."""
+    plain = ("配电柜漏电", "配电箱门未关", "含氧量低于19.5%", "标签A_1脱落")
+    for title in (*plain, '铭牌"高压"缺失'):
+        make_hazard(title=title)
+    auth.login(make_user(Role.SAFETY_OFFICER))
+
+    def titles(q):
+        page = text(client.get("/safety/hazards", query_string={"q": q}))
+        return {t for t in plain if t in page}
+
+    assert titles("%") == {"含氧量低于19.5%"}
+    assert titles("_") == {"标签A_1脱落"}
+    assert titles("5%") == {"含氧量低于19.5%"}  # two characters: the LIKE alone
+    assert titles("19.5%") == {"含氧量低于19.5%"}  # through the index too
+    assert titles("A_1") == {"标签A_1脱落"}
+    assert titles("配%") == set() and titles("配_柜") == set()
+    assert titles("配电") == {"配电柜漏电", "配电箱门未关"}
+    page = text(client.get("/safety/hazards", query_string={"q": '"高压"'}))
+    assert '铭牌"高压"缺失' in page and "共 1 条隐患" in page
+
+
+def test_the_hazards_i_reported_are_a_filter_of_the_list(client, auth, app):
+    officer, inspector = make_user(Role.SAFETY_OFFICER), make_user(Role.INSPECTOR)
+    make_hazard(reporter=inspector, title="我报的：护栏松动")
+    mine_closed = make_hazard(reporter=inspector, title="我报的：地面湿滑")
+    step(mine_closed, officer, "reject", note="重复上报")
+    assign(make_hazard(reporter=officer, title="别人报的：派给我"), officer, inspector)
+    auth.login(inspector)
+    page = text(client.get("/safety/hazards?reporter=me"))
+    assert "我报的：护栏松动" in page and "我报的：地面湿滑" in page
+    assert "别人报的：派给我" not in page
+    assert 'id="reporter" name="reporter" value="me" checked' in page
+    assert '<label for="reporter">我上报的</label>' in page
+    mine = text(client.get("/safety/hazards/mine"))
+    assert '<a class="button button-small" href="/safety/hazards?reporter=me">我上报的</a>' in mine
+    assert "/safety/hazards?reporter=me" in client.get("/offline/manifest").get_json()["urls"]
+    # Combined with the list's other filters, and kept in the pager's links.
+    page = text(client.get("/safety/hazards?reporter=me&status=open"))
+    assert "我报的：护栏松动" in page and "我报的：地面湿滑" not in page
+
+
+def test_each_follow_up_form_s_labels_name_its_own_fields(client, auth, app, htmx_headers):
+    """Verify, send back and comment each have a note: every id on the page is unique, and
+    each form's label points at that form's own field."""
+    import re
+
+    officer, worker, verifier = (
+        make_user(Role.SAFETY_OFFICER),
+        make_user(),
+        make_user(Role.SAFETY_OFFICER),
+    )
+    hazard = make_hazard()
+    assign(hazard, officer, worker)
+    step(hazard, worker, "rectify", note="修好了")
+    auth.login(verifier)
+    url = f"/safety/hazards/{hazard.id}"
+    for page in (text(client.get(url)), text(client.get(url, headers=htmx_headers))):
+        ids = re.findall(r'\bid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+        forms = re.findall(r'<details class="action" id="action-(\w+)".*?</details>', page, re.S)
+        assert set(forms) >= {"verify", "send_back", "comment"}
+        for action in ("verify", "send_back", "comment"):
+            form = re.search(rf'id="action-{action}".*?</details>', page, re.S).group(0)
+            assert f'<label for="{action}-note">' in form
+            assert re.search(rf'<textarea [^>]*id="{action}-note"[^>]* name="note"', form)
+    # A step refused for a missing note comes back with its error beside its own field.
+    response = client.post(url + "/events", data={"action": "send_back"})
+    assert response.status_code == 422
+    form = re.search(r'id="action-send_back".*?</details>', text(response), re.S).group(0)
+    assert 'id="send_back-note-errors"' in form and "该字段是必填字段。" in form

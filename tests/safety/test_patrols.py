@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.blueprints.safety import services
 from app.models import Role
-from app.models.safety import Patrol, PatrolStatus
+from app.models.safety import Patrol, PatrolPlan, PatrolStatus
 from tests.factories import make_user
 from tests.safety.factories import make_area, make_checklist
 
@@ -123,11 +123,12 @@ def _patrol_on(inspector, area, day: date):
 def test_coverage_done_late_missed_and_due(setup, db):
     area, inspector = setup
     officer = make_user(Role.SAFETY_OFFICER)
-    services.save_plan(
+    plan = services.save_plan(
         officer,
         {"inspector_id": inspector.id, "area_id": area.id, "weekdays": ["0", "2", "4", "6"]},
     )
     monday = date(2026, 11, 16)
+    plan.created_at = datetime.combine(monday, time(8), SHANGHAI)  # in force that week
     _patrol_on(inspector, area, monday)  # Monday: done
     _patrol_on(inspector, area, monday + timedelta(days=3))  # Thursday: Wednesday's, late
     db.session.commit()
@@ -151,5 +152,27 @@ def test_plans_page_and_coverage_page(client, auth, setup, db):
         "/safety/patrols/plans", data={"inspector_id": inspector.id, "area_id": area.id}
     )
     assert "请至少选择一天。" in empty.get_data(as_text=True)
+    plan = db.session.scalar(select(PatrolPlan))
+    plan.created_at = datetime(2026, 11, 1, tzinfo=UTC)  # made before the week looked at
+    db.session.commit()
     coverage = client.get("/safety/patrols/coverage?week=2026-11-18").get_data(as_text=True)
     assert "2026-11-16" in coverage and "张群监" in coverage
+
+
+def test_a_plan_is_counted_from_the_day_it_was_made(setup, db):
+    """A plan made on Wednesday asks nothing of that week's Monday: no 漏巡 for it, and the
+    scorecard's figure and the coverage page judge the same days."""
+    area, inspector = setup
+    plan = services.save_plan(
+        make_user(Role.SAFETY_OFFICER),
+        {"inspector_id": inspector.id, "area_id": area.id, "weekdays": ["0", "2", "4"]},
+    )
+    monday = date(2026, 11, 16)
+    plan.created_at = datetime.combine(monday + timedelta(days=2), time(15), SHANGHAI)
+    _patrol_on(inspector, area, monday)  # before the plan: it fulfils no slot
+    db.session.commit()
+    today = monday + timedelta(days=5)
+    states = [(s.day.weekday(), s.state) for s in services.coverage(monday, today)]
+    assert states == [(2, "missed"), (4, "missed")]
+    states = [(s.day.weekday(), s.state) for s in services.coverage(monday - timedelta(7), today)]
+    assert states == []

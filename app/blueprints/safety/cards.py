@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models.hazards import Hazard, HazardStatus
 
 from . import permissions
+from .queries import TO_RECTIFY_STATUSES
 from .services.common import local_today
 
 # A card's badge shows "99+" past 99: counting further would read every waiting row.
@@ -31,7 +32,7 @@ def _figures_statement(officer: bool):
     two capped, so the cost does not grow with the table.
     """
     mine = Hazard.assignee_id == bindparam("user_id")
-    to_rectify = Hazard.status.in_((HazardStatus.ASSIGNED, HazardStatus.RECTIFYING))
+    to_rectify = Hazard.status.in_(TO_RECTIFY_STATUSES)
     figures = [
         select(func.count(Hazard.id)).where(mine, to_rectify).scalar_subquery(),
         select(func.count(Hazard.id))
@@ -65,7 +66,8 @@ def safety_cards(user) -> list[dict]:
                 if mine_overdue
                 else _("Rectify them before their due dates."),
                 "count": mine_open,
-                "url": url_for("safety.my_hazards", status="open"),
+                # The list of exactly what is counted; the field kit holds it (offline.kit).
+                "url": url_for("safety.my_hazards", status="to_rectify"),
                 "tone": "warn" if mine_overdue else "info",
             }
         )

@@ -68,7 +68,7 @@ def hazards_xlsx(start: date, end: date) -> bytes:
         _("Reporter"),
         _("Assignee"),
         _("Due date"),
-        _("Reported at"),
+        _("Found at"),
         _("Closed at"),
         _("Description"),
     ]
@@ -84,7 +84,7 @@ def hazards_xlsx(start: date, end: date) -> bytes:
             h.reporter.name,
             h.assignee.name if h.assignee else "",
             h.due_on,
-            _local(h.created_at),
+            _local(h.captured_at),
             _local(h.closed_at),
             h.description,
         ]

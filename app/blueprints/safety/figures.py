@@ -1,5 +1,6 @@
 """The safety feature's figures on the 建家 scorecard: hazards reported, and hazards due in
-the period that were closed by their due date (by the area's department)."""
+the period that were closed by their due date (by the area's department; those still open
+and not yet due are not judged)."""
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -9,6 +10,8 @@ from app.extensions import db
 from app.models.hazards import Hazard, HazardStatus
 from app.models.safety import Area
 from app.scorecard import Row, days, department_ids, local_day, moments
+
+from .services.common import local_today
 
 
 def _in_department(query, department):
@@ -29,8 +32,11 @@ def hazards_reported(year, month, department):
 
 
 def closed_on_time(year, month, department):
-    """Hazards due in the period: counted when closed on or before the due date."""
+    """Hazards due in the period: counted when closed on or before the due date. One still
+    open whose due date has not passed (today included) is not judged yet, as
+    `patrols_on_plan` leaves the days still to come."""
     first, after = days(year, month)
+    today = local_today()
     query = select(Hazard).where(Hazard.due_on >= first, Hazard.due_on < after)
     query = _in_department(query, department).order_by(Hazard.due_on, Hazard.id)
     return [
@@ -41,6 +47,7 @@ def closed_on_time(year, month, department):
             and local_day(h.closed_at) <= h.due_on,
         )
         for h in db.session.scalars(query)
+        if not (h.status.is_open and h.due_on >= today)
     ]
 
 

@@ -72,6 +72,9 @@ def kit(user) -> list[str]:
         url_for("safety.index"),
         url_for("safety.new_hazard"),
         url_for("safety.my_hazards"),
+        # What the home card "Hazards for you to rectify" opens, and the hazards they reported.
+        url_for("safety.my_hazards", status="to_rectify"),
+        url_for("safety.hazards", reporter="me"),
         url_for("safety.scan"),
     ]
     if permissions.is_network(user):

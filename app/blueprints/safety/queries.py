@@ -1,5 +1,6 @@
 """The read side: list, detail and dashboard queries, each a fixed number of statements."""
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -34,6 +35,10 @@ from .services.common import day_start, local_today
 from .services.patrols import coverage
 
 PER_PAGE = 20
+# The statuses of work still in the assignee's hands (the home card's "to rectify").
+TO_RECTIFY_STATUSES = (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
+# The status filter's values beyond the statuses themselves: groups of them.
+STATUS_GROUPS = {"open": OPEN_STATUSES, "to_rectify": TO_RECTIFY_STATUSES}
 
 
 @dataclass
@@ -44,6 +49,7 @@ class HazardFilters:
     severity: str = ""
     assignee_id: int | None = None
     overdue: bool = False
+    reported_by_me: bool = False
     page: int = 1
 
     @classmethod
@@ -55,20 +61,22 @@ class HazardFilters:
         severity = args.get("severity", "")
         return cls(
             q=args.get("q", "").strip()[:100],
-            status=status if status in {*HazardStatus, "open"} else "",
+            status=status if status in {*HazardStatus, *STATUS_GROUPS} else "",
             area_id=number("area_id"),
             severity=severity if severity in set(Severity) else "",
             assignee_id=number("assignee_id"),
             overdue=args.get("overdue") == "1",
+            reported_by_me=args.get("reporter") == "me",
             page=max(number("page") or 1, 1),
         )
 
-    def conditions(self, today: date) -> list:
+    def conditions(self, today: date, user=None) -> list:
+        """The WHERE clauses; `user` is who "me" is (the reporter filter)."""
         where = []
         if self.q:
             where.extend(title_contains(self.q))
-        if self.status == "open":
-            where.append(Hazard.status.in_(OPEN_STATUSES))
+        if self.status in STATUS_GROUPS:
+            where.append(Hazard.status.in_(STATUS_GROUPS[self.status]))
         elif self.status:
             where.append(Hazard.status == HazardStatus(self.status))
         if self.area_id:
@@ -79,6 +87,8 @@ class HazardFilters:
             where.append(Hazard.assignee_id == self.assignee_id)
         if self.overdue:
             where.append(and_(Hazard.status.in_(OPEN_STATUSES), Hazard.due_on < today))
+        if self.reported_by_me and user is not None:
+            where.append(Hazard.reporter_id == user.id)
         return where
 
     def args(self, **override) -> dict:
@@ -89,6 +99,7 @@ class HazardFilters:
             "severity": self.severity,
             "assignee_id": self.assignee_id,
             "overdue": "1" if self.overdue else None,
+            "reporter": "me" if self.reported_by_me else None,
             "page": self.page,
         }
         values.update(override)
@@ -108,8 +119,13 @@ def title_contains(q: str) -> list:
     A trigram index can answer for three characters or more; a shorter search is the plain
     LIKE, read along the newest-first index until a page is full.
     """
-    like = Hazard.title.ilike(f"%{q}%")
-    if len(q) < 3 or db.session.get_bind().dialect.name != "sqlite":
+    # What is typed is looked for as it is: % and _ are not wildcards. PostgreSQL's LIKE
+    # escapes with a backslash by default (the pg_trgm index reads such a pattern); SQLite's
+    # needs the ESCAPE clause.
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", q) + "%"
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    like = Hazard.title.ilike(pattern, escape="\\" if sqlite else None)
+    if len(q) < 3 or not sqlite:
         return [like]
     phrase = '"' + q.replace('"', '""') + '"'
     # SQLite's planner cannot weigh the two ways, so this does: a word in many titles is found
@@ -174,7 +190,7 @@ def hazard_page(
     `open_first`: a work list (my rectifications): open hazards before closed ones, the
     soonest due first; otherwise the newest first.
     """
-    where = filters.conditions(local_today())
+    where = filters.conditions(local_today(), user)
     if (visible := permissions.visible_hazards_clause(user)) is not None:
         where.append(visible)
     rows = db.session.scalars(
@@ -446,15 +462,17 @@ def _most_hazards(*lists) -> list[list[tuple[str, int]]]:
 def closed_figures(
     today: date, month_start: datetime, window_days: int = 90
 ) -> tuple[int, float | None]:
-    """Hazards closed since `month_start`, and the median days from report to close over the
-    hazards closed in the last `window_days`: one statement on PostgreSQL, two on SQLite."""
+    """Hazards closed since `month_start`, and the median days from finding to close (from
+    `captured_at`, the 发现时间 the hazard page shows, not from when the server received the
+    report: one captured offline may arrive days later) over the hazards closed in the last
+    `window_days`: one statement on PostgreSQL, two on SQLite."""
     since = day_start(today - timedelta(days=window_days))
     earliest = min(since, month_start)
     closed = and_(Hazard.status == HazardStatus.CLOSED, Hazard.closed_at >= earliest)
     this_month = func.count(Hazard.id).filter(Hazard.closed_at >= month_start)
     in_window = Hazard.closed_at >= since
     if db.session.get_bind().dialect.name == "postgresql":
-        seconds = func.extract("epoch", Hazard.closed_at - Hazard.created_at)
+        seconds = func.extract("epoch", Hazard.closed_at - Hazard.captured_at)
         month, value = db.session.execute(
             select(
                 this_month, func.percentile_cont(0.5).within_group(seconds).filter(in_window)
@@ -466,7 +484,7 @@ def closed_figures(
     ).one()
     if not count:
         return month, None
-    days = func.julianday(Hazard.closed_at) - func.julianday(Hazard.created_at)
+    days = func.julianday(Hazard.closed_at) - func.julianday(Hazard.captured_at)
     ordered = (
         select(days.label("d"))
         .where(Hazard.status == HazardStatus.CLOSED, in_window)

@@ -2,10 +2,8 @@
 
 from datetime import timedelta
 
-from flask import current_app, request
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
-
-from app.blueprints.errors.handlers import error_response
 
 from .. import bp, queries
 from ..export import hazards_xlsx, patrols_xlsx
@@ -31,15 +29,21 @@ def dashboard():
     )
 
 
+def _dashboard_with_export_errors(form):
+    """The dashboard again, the export form holding the dates chosen and why they were not
+    exported: the officer corrects them where they typed them."""
+    today = local_today()
+    page = render_template(
+        "safety/dashboard.html", data=queries.dashboard(today), form=form, today=today
+    )
+    return page, 422
+
+
 def _export(kind: str, build):
     form = ExportForm(request.args)
-    if not form.validate() or form.end.data < form.start.data:
-        message = _("Choose a start date and an end date after it.")
-        return _export_error(message)
-    if form.end.data - form.start.data > timedelta(days=MAX_EXPORT_DAYS):
-        return _export_error(_("Export at most one year at a time."))
-    if form.start.data.year < 2000 or form.end.data.year > 2100:
-        return _export_error(_("Choose dates between the years 2000 and 2100."))
+    if message := _range_refusal(form):
+        form.form_errors.append(message)
+        return _dashboard_with_export_errors(form)
     data = build(form.start.data, form.end.data)
     name = f"{kind}-{form.start.data.isoformat()}-{form.end.data.isoformat()}.xlsx"
     response = current_app.response_class(data, mimetype=XLSX)
@@ -47,8 +51,15 @@ def _export(kind: str, build):
     return response
 
 
-def _export_error(message):
-    return error_response(400, message)
+def _range_refusal(form) -> str | None:
+    """Why the form's dates cannot be exported, in words; None when they can."""
+    if not form.validate() or form.end.data < form.start.data:
+        return _("Choose a start date and an end date after it.")
+    if form.end.data - form.start.data > timedelta(days=MAX_EXPORT_DAYS):
+        return _("Export at most one year at a time.")
+    if form.start.data.year < 2000 or form.end.data.year > 2100:
+        return _("Choose dates between the years 2000 and 2100.")
+    return None
 
 
 @bp.route("/export/hazards.xlsx")

@@ -97,9 +97,12 @@ def hazard(hazard_id):
 def _render_hazard(hazard, photos, forms=None, status=200):
     actions = permissions.allowed_actions(current_user, hazard)
     forms = forms or {}
-    if HazardAction.ASSIGN in actions and HazardAction.ASSIGN not in forms:
-        forms[HazardAction.ASSIGN] = _assign_form(hazard)
-    note_form = NoteForm(formdata=None)
+    for action in actions:
+        if action not in forms:
+            forms[action] = (
+                _assign_form(hazard) if action is HazardAction.ASSIGN else NoteForm(formdata=None)
+            )
+        _own_ids(forms[action], action)
     return page_or_partial(
         "safety/hazards/show.html",
         "safety/hazards/_detail.html",
@@ -108,10 +111,18 @@ def _render_hazard(hazard, photos, forms=None, status=200):
         photos=photos,
         actions=actions,
         forms=forms,
-        note_form=note_form,
         HazardAction=HazardAction,
         today=local_today(),
     )
+
+
+def _own_ids(form, action) -> None:
+    """The page holds a form per action, each with a note: ids (and so each label's `for`)
+    take the action's name, so a label names its own form's field. Names stay as posted."""
+    for f in form:
+        if f.type not in ("CSRFTokenField", "HiddenField"):
+            f.id = f"{action.value}-{f.name}"
+            f.label.field_id = f.id
 
 
 def _assign_form(hazard, formdata=None):

@@ -205,7 +205,9 @@ def coverage(week: date, today: date | None = None, *, names: bool = True) -> li
 
     A slot is *done* by a finished patrol of that inspector in that area on that day, *late*
     when the patrol came on a later day of the same week, *missed* when the day has passed
-    without one, and *due* while it is still to come. Two queries, whatever the volume.
+    without one, and *due* while it is still to come; a plan has no slots before the day it
+    was made. Only the plans in force now are read: a stopped plan's past weeks are not kept
+    (the plan does not record when it stopped). Two queries, whatever the volume.
     `names`: the plans come with their inspectors and areas (for a page that names them; a
     count of the states does without).
     """
@@ -234,7 +236,10 @@ def coverage(week: date, today: date | None = None, *, names: bool = True) -> li
     slots = []
     for plan in plans:
         days = sorted(done.get((plan.inspector_id, plan.area_id), []))
+        # A plan holds from the day it was made: the days before it were never asked for.
+        made_on = local_date(plan.created_at)
         planned = [week + timedelta(days=d) for d in plan.days]
+        planned = [day for day in planned if day >= made_on]
         states = {}
         for day in planned:
             if day in days:
