@@ -131,6 +131,12 @@ def new():
         # anyway) and nowhere on the server.
         session[RECEIPT] = {"code": code, "user": current_user.get_id()}
         return _no_store(redirect(url_for("appeals.receipt"), 303))
+    if form.errors and any(upload.filename for upload in request.files.getlist("photos")):
+        # A browser never fills a file input back in: say so where the photos were chosen.
+        form.photos.errors = [
+            *form.photos.errors,
+            _("The photos were not kept: choose them again."),
+        ]
     return render_template("appeals/new.html", form=form), form_status(form)
 
 
