@@ -56,14 +56,15 @@ def test_raising_an_anonymous_appeal_writes_nothing_that_points_at_its_author(ap
     data["photos"] = (io.BytesIO(jpeg()), "evidence.jpg")
     with statements(db.engine) as sql:
         response = phone.post("/appeals/new", data=data, content_type="multipart/form-data")
-    page = page_text(response)
-    assert response.status_code == 200
-    code = _code_on(page)
-    assert "只显示这一次" in page
-    # Shown once: no cache keeps the page, the session holds nothing new, no URL has the code.
+    # Post/redirect/get (a reload must not send it twice); the address carries no code.
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/appeals/receipt"
     assert response.headers["Cache-Control"] == "no-store"
-    assert _session(phone) == session_before
-    assert "Location" not in response.headers
+    # The code is in this phone's own session cookie, beside nothing but who is signed in.
+    session_after = _session(phone)
+    held = session_after.pop("appeals.receipt")
+    assert session_after == session_before and set(held) == {"code", "user"}
+    code = held["code"]
 
     writes = [s for s in sql if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert {s.split()[2].strip('"') for s in writes} == {"appeals", "appeal_photos"}
@@ -109,3 +110,41 @@ def test_the_union_handles_it_without_learning_the_author(app, client, auth, cas
     assert "你还没有提出实名诉求" in mine and APPEAL["title"] not in mine
     # Nor can the author reach it by its key: only the receipt code opens it.
     assert phone.get(f"/appeals/{appeal.key}").status_code == 404
+
+
+def test_the_receipt_survives_a_reload_and_a_reload_sends_nothing_twice(app, cast):
+    phone = app.test_client()
+    AuthActions(phone).login(cast.member)
+    sent = phone.post("/appeals/new", data={**APPEAL, "anonymous": "y"}, follow_redirects=True)
+    page = page_text(sent)
+    code = _code_on(page)
+    assert "只显示这一次：离开本页后不再显示" in page and APPEAL["title"] in page
+    assert sent.headers["Cache-Control"] == "no-store"
+    # Pull-to-refresh reloads the receipt page (a GET): same code, still one appeal.
+    with statements(db.engine) as sql:
+        again = phone.get("/appeals/receipt")
+    assert _code_on(page_text(again)) == code
+    assert not [s for s in sql if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(db.session.scalars(select(Appeal)).all()) == 1
+    # Noted: the code leaves the session and the page no longer shows it.
+    noted = phone.post("/appeals/receipt/noted", data={"then": "follow"})
+    assert noted.status_code == 303 and noted.headers["Location"] == "/appeals/follow"
+    assert "appeals.receipt" not in _session(phone)
+    gone = page_text(phone.get("/appeals/receipt"))
+    assert code not in gone and "回执码已不再显示" in gone
+
+
+def test_the_receipt_is_dropped_on_leaving_it_and_never_shown_to_another_account(app, cast):
+    phone = app.test_client()
+    AuthActions(phone).login(cast.member)
+    phone.post("/appeals/new", data={**APPEAL, "anonymous": "y"})
+    code = _code_on(page_text(phone.get("/appeals/receipt")))
+    phone.get("/appeals/")  # left the receipt for another appeals page
+    assert "appeals.receipt" not in _session(phone)
+    assert code not in page_text(phone.get("/appeals/receipt"))
+    # Someone else signing in on the same phone never sees the previous person's code.
+    phone.post("/appeals/new", data={**APPEAL, "anonymous": "y"})
+    AuthActions(phone).logout()
+    AuthActions(phone).login(cast.other_member)
+    page = page_text(phone.get("/appeals/receipt"))
+    assert "回执码已不再显示" in page

@@ -1,6 +1,7 @@
 """A named appeal from the form to the rating: each step reaches the member's inbox; the
 rights officer's home card; the chairman's daily alert for overdue appeals."""
 
+import io
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -9,7 +10,7 @@ from app.blueprints.appeals import services
 from app.blueprints.appeals.jobs import alert_overdue
 from app.models import Notification
 from app.models.appeals import Appeal, AppealRating, AppealStatus
-from tests.appeals.conftest import APPEAL, raise_anonymous, raise_named
+from tests.appeals.conftest import APPEAL, jpeg, raise_anonymous, raise_named
 from tests.helpers import text
 
 
@@ -111,3 +112,29 @@ def test_the_me_page_leads_to_appeals_and_honours(client, auth, cast):
     auth.login(cast.member)
     page = text(client.get("/me"))
     assert "职工诉求 · 维权" in page and "光荣榜" in page
+
+
+def test_a_refused_form_keeps_the_text_and_asks_for_the_photos_again(client, auth, cast, db):
+    auth.login(cast.member)
+    data = {**APPEAL, "title": "", "photos": (io.BytesIO(jpeg()), "证据.jpg")}
+    response = client.post("/appeals/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = text(response)
+    assert APPEAL["details"] in page
+    assert "照片未保留，请重新选择照片。" in page
+    assert 'id="photos-errors"' in response.get_data(as_text=True)
+    # Without a photo chosen there is nothing to choose again.
+    bare = text(client.post("/appeals/new", data={**APPEAL, "title": ""}))
+    assert "请重新选择照片" not in bare
+    assert db.session.scalar(select(Appeal)) is None
+
+
+def test_an_appeals_photos_are_a_row_of_thumbnails_without_bullets(client, auth, cast, db):
+    auth.login(cast.member)
+    data = {**APPEAL, "photos": (io.BytesIO(jpeg()), "证据.jpg")}
+    shown = client.post(
+        "/appeals/new", data=data, content_type="multipart/form-data", follow_redirects=True
+    )
+    html = shown.get_data(as_text=True)
+    photos = html[html.index('<ul class="photos"') :].split(">", 1)[0]
+    assert "list-style:none" in photos and "padding:0" in photos

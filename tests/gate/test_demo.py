@@ -103,3 +103,17 @@ def test_home_cards_tell_the_leader_and_the_blocked_worker(app, client, auth):
     assert "您不得在“叉车司机”岗位上岗" in home and "叉车司机证 已过期" in home
     me = client.get("/me").get_data(as_text=True)
     assert "我的上岗码" in me and "上岗核验" not in me
+
+
+def test_every_demo_certificate_was_issued_in_the_past(app, client, auth):
+    load_demo()
+    db.session.commit()
+    today = local_today().isoformat()
+    rows = db.session.execute(text("SELECT issued_on, valid_until FROM qualifications")).all()
+    assert rows and [r for r in rows if str(r[0]) > today] == []  # the app: not after today
+    assert all(str(issued) < str(until) for issued, until in rows)
+    # What QA saw: G0001's forklift licence as the worker's page shows it.
+    auth.login("G0001", "demo1234")
+    page = client.get("/gate/me").get_data(as_text=True)
+    issued = re.findall(r"发证 (\d{4}-\d{2}-\d{2})", page)
+    assert issued and all(day <= today for day in issued)

@@ -78,8 +78,40 @@ def test_the_check_without_javascript_decides_here(client, auth):
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "不得上岗" in body and "叉车司机证 已过期" in body
     unknown = client.post("/gate/check", data={"post_id": world.post.id, "employee_no": "NOPE"})
-    assert unknown.status_code == 422 and "没有职工使用这个工号" in unknown.get_data(as_text=True)
+    assert unknown.status_code == 422
+    assert "您核验的职工中没有这个工号。未作记录。" in unknown.get_data(as_text=True)
     assert db.session.scalar(select(func.count(GateCheck.id))) == 1
+
+
+def test_the_check_without_javascript_says_what_the_phone_says(client, auth):
+    """The notes of gate-check.js: not a holder of the post; the worker typed in any case;
+    someone the leader does not check is unknown here, and nothing is recorded."""
+    world = make_world()
+    holding = holder(world, name="赵叉车", safety=100, forklift=100)
+    team_mate = make_user(name="钱车工", department=world.team)  # holds no post
+    stranger = holder(world, post=world.other_post, name="周焊工", safety=100)
+    auth.login(world.leader)
+    ok = client.post(
+        "/gate/check", data={"post_id": world.post.id, "employee_no": holding.employee_no.lower()}
+    )
+    body = ok.get_data(as_text=True)
+    assert ok.status_code == 200 and "可以上岗" in body and "赵叉车" in body
+    assert "车工班 · 叉车司机" in body and "不在本岗位人员名单上" not in body
+
+    not_holder = client.post(
+        "/gate/check", data={"post_id": world.post.id, "employee_no": team_mate.employee_no}
+    )
+    body = not_holder.get_data(as_text=True)
+    assert not_holder.status_code == 200 and "不得上岗" in body
+    assert "不在本岗位人员名单上。" in body
+
+    outside = client.post(
+        "/gate/check", data={"post_id": world.post.id, "employee_no": stranger.employee_no}
+    )
+    assert outside.status_code == 422
+    assert "您核验的职工中没有这个工号。未作记录。" in outside.get_data(as_text=True)
+    checks = db.session.scalars(select(GateCheck.worker_id).order_by(GateCheck.id)).all()
+    assert checks == [holding.id, team_mate.id]
 
 
 def test_a_member_who_checks_nobody_has_no_check_page(client, auth):

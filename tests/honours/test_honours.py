@@ -212,3 +212,19 @@ def test_a_bad_year_on_the_board_is_a_clear_400(client, auth, cast):
     auth.login(cast.worker)
     response = client.get("/honours/?year=20x5")
     assert response.status_code == 400 and "年份须为四位数字" in text(response)
+
+
+def test_a_refused_nomination_asks_for_the_photo_again(client, auth, cast, db):
+    auth.login(cast.people["head"])
+    form = {"employee_no": "P9002", "title": "skill", "year": "2025", "reason": "市技能大赛第一名"}
+    refused = client.post(
+        "/honours/nominate",
+        data={**form, "photo": (io.BytesIO(_jpeg()), "me.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    page = text(refused)
+    assert "部门负责人只能提名本车间的职工" in page and "照片未保留，请重新选择照片。" in page
+    bare = client.post("/honours/nominate", data=form)
+    assert "请重新选择照片" not in text(bare)
+    assert db.session.scalar(select(func.count()).select_from(Honour)) == 0

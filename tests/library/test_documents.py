@@ -144,3 +144,23 @@ def test_the_team_leader_is_told_who_has_not_confirmed(client, auth, world, db):
     auth.login(world.leader)
     assert "班组有待学习确认的操作规程" not in text(client.get("/"))
     assert "本班组尚未确认" not in text(client.get("/library/"))
+
+
+def test_the_confirmation_part_is_refetched_when_its_record_syncs(client, auth, world, db):
+    """outbox.js refetches the page (as an offline copy) and swaps in the marked part by id:
+    the prompt and the button give way to the confirmation without a reload."""
+    version = revise(world)
+    auth.login(world.worker)
+    url = f"/library/documents/{world.document.id}"
+    before = client.get(url).get_data(as_text=True)
+    assert '<section class="card" id="read-confirmation" data-refresh-on-sync>' in before
+    assert "我已学习并将遵照执行" in before
+    client.post("/sync", json={"device": "p", "records": [_record(version.id)]})
+    fresh = client.get(url, headers={"X-Offline-Copy": "1"}).get_data(as_text=True)
+    part = fresh[
+        fresh.index('id="read-confirmation"') : fresh.index(
+            "</section>", fresh.index('id="read-confirmation"')
+        )
+    ]
+    assert 'id="confirmed"' in part
+    assert "请学习本版本" not in part and "我已学习并将遵照执行" not in part

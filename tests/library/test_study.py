@@ -63,12 +63,52 @@ def test_an_exam_pass_issues_the_qualification_the_gate_accepts(client, auth, wo
 def test_a_failed_exam_issues_nothing_and_its_mistakes_are_reviewed(client, auth, world, db):
     auth.login(world.worker)
     attempt_id = _start(client, world)
-    assert client.post(f"/library/attempts/{attempt_id}", data={}).status_code == 303
+    # Nothing answered: handed in only once confirmed (see the test below).
+    handed = client.post(f"/library/attempts/{attempt_id}", data={"unanswered": "hand-in"})
+    assert handed.status_code == 303
     page = text(client.get(f"/library/attempts/{attempt_id}"))
     assert "不合格" in page and "0 %" in page
     assert db.session.scalar(select(func.count(Qualification.id))) == 0
     mistakes = text(client.get("/library/mistakes"))
     assert "旋转部件会卷入手套。" in mistakes and "正确答案" in mistakes
+
+
+def test_handing_in_with_questions_unanswered_asks_first_and_keeps_the_answers(
+    client, auth, world, db
+):
+    auth.login(world.worker)
+    attempt_id = _start(client, world)
+    attempt = db.session.get(ExamAttempt, attempt_id)
+    count = len(attempt.question_ids)
+    answers = right_answers(attempt)
+    first = f"q{attempt.question_ids[0]}"
+    only_first = {first: answers[first]}
+    asked = client.post(f"/library/attempts/{attempt_id}", data=only_first)
+    assert asked.status_code == 200
+    page = text(asked)
+    numbers = "、".join(str(n) for n in range(2, count + 1))
+    assert f"还有 {count - 1} 题未作答（第 {numbers} 题），确定交卷？" in page
+    assert "仍然交卷" in page
+    # The answer given stays chosen; nothing is written yet.
+    html = asked.get_data(as_text=True)
+    assert f'name="{first}" value="{answers[first]}" checked' in html
+    db.session.expire_all()
+    assert db.session.get(ExamAttempt, attempt_id).submitted_at is None
+    assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 0
+    # Every question answered: handed in at once, no question asked.
+    done = client.post(f"/library/attempts/{attempt_id}", data=answers)
+    assert done.status_code == 303
+    assert "100 %" in text(client.get(f"/library/attempts/{attempt_id}"))
+
+
+def test_handing_in_anyway_scores_the_blank_questions_as_wrong(client, auth, world, db):
+    auth.login(world.worker)
+    attempt_id = _start(client, world)
+    asked = text(client.post(f"/library/attempts/{attempt_id}", data={}))
+    assert "题未作答" in asked
+    handed = client.post(f"/library/attempts/{attempt_id}", data={"unanswered": "hand-in"})
+    assert handed.status_code == 303
+    assert "0 %" in text(client.get(f"/library/attempts/{attempt_id}"))
 
 
 def test_an_answer_after_the_time_is_refused_in_chinese_and_writes_nothing(client, auth, world, db):

@@ -1,7 +1,16 @@
 """Appeals: my appeals and the officer's queue, raising one, following an anonymous one by its
 receipt code, the detail with its steps, the officer's steps, rating, photos, statistics."""
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -20,6 +29,10 @@ from .forms import AppealForm, CodeForm, RatingForm, StepForm
 
 TABS = ("open", "overdue", "answered", "all")
 PER_PAGE = 20
+# The receipt code of the anonymous appeal just sent, kept only in the phone's own (signed)
+# session cookie until the person leaves the receipt page: never in the database or a URL.
+RECEIPT = "appeals.receipt"
+RECEIPT_PAGES = {"appeals.receipt", "appeals.receipt_noted"}
 
 
 def _no_store(response):
@@ -54,6 +67,13 @@ def too_large(error):
     return error_response(
         413, _("The photos are too large: send at most %(mb)d MB at a time.", mb=limit)
     )
+
+
+@bp.before_request
+def _forget_receipt_on_leaving():
+    """Any other appeals page means the person has left the receipt: the code is dropped."""
+    if RECEIPT in session and request.endpoint not in RECEIPT_PAGES:
+        session.pop(RECEIPT)
 
 
 @bp.route("/")
@@ -106,9 +126,48 @@ def new():
         db.session.commit()
         if code is None:
             return redirect(url_for("appeals.show", key=appeal.key), 303)
-        # Shown once, on this answer, and kept nowhere: not in the session, not in a URL.
-        return _no_store(render_template("appeals/receipt.html", code=code, appeal=appeal))
+        # Post/redirect/get, so a reload cannot send it twice. The code goes with the person's
+        # own session cookie (beside who is signed in on this phone, which the cookie holds
+        # anyway) and nowhere on the server.
+        session[RECEIPT] = {"code": code, "user": current_user.get_id()}
+        return _no_store(redirect(url_for("appeals.receipt"), 303))
+    if form.errors and any(upload.filename for upload in request.files.getlist("photos")):
+        # A browser never fills a file input back in: say so where the photos were chosen.
+        form.photos.errors = [
+            *form.photos.errors,
+            _("The photos were not kept: choose them again."),
+        ]
     return render_template("appeals/new.html", form=form), form_status(form)
+
+
+def _pending_code() -> str | None:
+    """The receipt code this phone's session holds for the person signed in, if any."""
+    held = session.get(RECEIPT)
+    if not isinstance(held, dict) or held.get("user") != current_user.get_id():
+        return None
+    return services.normalise_code(held.get("code"))
+
+
+@bp.route("/receipt")
+@login_required
+def receipt():
+    """The code of the anonymous appeal just sent: shown on every reload until it is noted."""
+    code = _pending_code()
+    if code is None:
+        session.pop(RECEIPT, None)
+        return _no_store(render_template("appeals/receipt.html", code=None, appeal=None))
+    appeal = db.session.scalar(
+        select(Appeal).where(Appeal.receipt_hash == services.code_hash(code))
+    )
+    return _no_store(render_template("appeals/receipt.html", code=code, appeal=appeal))
+
+
+@bp.route("/receipt/noted", methods=["POST"])
+@login_required
+def receipt_noted():
+    session.pop(RECEIPT, None)
+    target = "appeals.follow" if request.form.get("then") == "follow" else "appeals.index"
+    return _no_store(redirect(url_for(target), 303))
 
 
 def _follow_page(form, appeal=None, rating_form=None, status=200):

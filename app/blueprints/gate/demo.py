@@ -104,7 +104,10 @@ def load(ctx) -> list:
         for type_name, days in held.items():
             revoked = days == "revoked"
             until = today + timedelta(days=200 if revoked else days)
-            issued = until - timedelta(days=365)
+            # Issued one validity period before it runs out, and never later than yesterday:
+            # the app itself refuses a certificate issued in the future.
+            months = types[type_name].validity_months or 12
+            issued = min(services.add_months(until, -months), today - timedelta(days=1))
             qualification = services.grant_qualification(
                 person,
                 types[type_name],

@@ -374,7 +374,7 @@ def required_type_ids() -> set[int]:
 # ---- The checker's offline data ---------------------------------------------------------
 
 
-def checked_workers(departments: set[int] | None, posts: list[Post]):
+def checked_workers_query(departments: set[int] | None, posts: list[Post]):
     """Active people of the checked departments, and anyone holding one of their posts."""
     query = select(User).where(User.active.is_(True)).options(joinedload(User.department))
     if departments is not None:
@@ -382,6 +382,12 @@ def checked_workers(departments: set[int] | None, posts: list[Post]):
             PostHolder.post_id.in_([p.id for p in posts] or [-1])
         )
         query = query.where(User.department_id.in_(departments or [-1]) | User.id.in_(holder_ids))
+    return query
+
+
+def checked_workers(departments: set[int] | None, posts: list[Post]):
+    """Active people of the checked departments, and anyone holding one of their posts."""
+    query = checked_workers_query(departments, posts)
     return list(db.session.scalars(query.order_by(User.employee_no)).unique())
 
 

@@ -74,6 +74,9 @@ def nominate():
     ):
         db.session.commit()
         return redirect(url_for("honours.show", honour_id=done.value.id), 303)
+    if form.errors and getattr(request.files.get("photo"), "filename", ""):
+        # A browser never fills a file input back in: say so where the photo was chosen.
+        form.photo.errors = [*form.photo.errors, _("The photo was not kept: choose it again.")]
     return render_template("honours/nominate.html", form=form), form_status(form)
 
 

@@ -3,6 +3,8 @@ machine's QR code opens its procedure, offline), read confirmations for new vers
 (学习签名, outbox kind `procedure_read`), question banks, the daily question and timed exams
 that can issue a qualification and count as study points in competitions."""
 
+from flask_babel import lazy_gettext as _l
+
 from app.features import feature_blueprint, register_feature
 
 bp = feature_blueprint("library", __name__, static=True)
@@ -17,3 +19,13 @@ def init_app(app):
     reg.offline(offline.kit, stamp=offline.stamp)
     reg.sync_kind("procedure_read", sync.sync_read)
     reg.demo(demo.load)
+    reg.audit_actions(AUDIT_LABELS)
+
+
+# Every action the library records in the audit log (services: audit.record).
+AUDIT_LABELS = {
+    "library.published": _l("Rule or procedure published"),
+    "library.revised": _l("New version of a rule or procedure"),
+    "library.bank_added": _l("Question bank added"),
+    "library.exam_added": _l("Exam added"),
+}

@@ -37,6 +37,9 @@ def check():
         if done:
             db.session.commit()
             outcome = done.value
-    return render_template("gate/check.html", form=form, payload=payload, outcome=outcome), (
-        200 if outcome else form_status()
+    # The worker's photo as the phone shows it: the URL the page's offline data carries.
+    photo_ids = {w["id"]: w["photo"] for w in payload["workers"] if w["photo"]}
+    page = render_template(
+        "gate/check.html", form=form, payload=payload, outcome=outcome, photo_ids=photo_ids
     )
+    return page, (200 if outcome else form_status())

@@ -1,20 +1,21 @@
 """Checks at the site entrance, as the checker's phone decided them (outbox kind
 `gate_check`), or decided here when a phone posts the form without JavaScript."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.guards import parse_id
 from app.models import User
 from app.models._types import utcnow
-from app.models.gate import CheckMethod, CheckResult, GateCheck, Post
+from app.models.gate import CheckMethod, CheckResult, GateCheck, Post, PostHolder
 
 from ..access import checked_departments
-from ..queries import statuses, verdict
+from ..queries import Verdict, checked_workers_query, posts_query, statuses, verdict
 
 MAX_REASON = 500
 
@@ -74,16 +75,42 @@ def record_check(
     return check, True
 
 
-def check_here(checker, post: Post | None, employee_no: str, today):
+@dataclass(frozen=True)
+class CheckedHere:
+    """What the page without JavaScript shows: the same as the phone's check (gate-check.js)."""
+
+    worker: User
+    verdict: Verdict
+    post: Post
+    holds_post: bool
+
+
+def _checked_worker(checker, employee_no: str) -> User | None:
+    """The active worker of `employee_no` (any case) among those `checker` checks: the same
+    people the check page's offline data holds (queries.kit_payload)."""
+    wanted = (employee_no or "").strip().upper()
+    if not wanted:
+        return None
+    departments = checked_departments(checker)
+    posts = list(db.session.scalars(posts_query(departments)).unique())
+    query = checked_workers_query(departments, posts).where(func.upper(User.employee_no) == wanted)
+    return db.session.scalars(query).first()
+
+
+def check_here(checker, post: Post | None, employee_no: str, today) -> CheckedHere:
     """The entrance check decided by the server (the page without JavaScript): the verdict
-    for the worker of `employee_no` on `post`, kept as a check."""
+    for the worker of `employee_no` on `post`, kept as a check — deciding, and saying, what
+    the phone would (gate-check.js)."""
     if post is None:
         raise ValidationFailed.on("post_id", _("Choose the post."))
     if not _may_check(checker, post):
         raise Refused(_("You do not check this post's workers."), 403)
-    worker = User.by_employee_no(employee_no) if (employee_no or "").strip() else None
-    if worker is None or not worker.active:
-        raise ValidationFailed.on("employee_no", _("No worker has this employee number."))
+    worker = _checked_worker(checker, employee_no)
+    if worker is None:
+        raise ValidationFailed.on(
+            "employee_no",
+            _("No worker you check has this employee number. Nothing was recorded."),
+        )
     v = verdict(statuses([worker.id]).get(worker.id, {}), post.required_types, today)
     record_check(
         checker,
@@ -95,4 +122,7 @@ def check_here(checker, post: Post | None, employee_no: str, today):
             "method": CheckMethod.EMPLOYEE_NO.value,
         },
     )
-    return worker, v
+    holds = db.session.scalar(
+        select(PostHolder.id).where(PostHolder.post_id == post.id, PostHolder.user_id == worker.id)
+    )
+    return CheckedHere(worker, v, post, holds is not None)

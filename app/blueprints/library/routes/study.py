@@ -148,20 +148,27 @@ def attempt(attempt_id):
     """The sitting: its questions and the time left while it runs; after it, the score and
     every question with the right answer and its explanation."""
     attempt = _own_attempt(attempt_id)
-    errors, status = {}, 200
+    errors, status, unanswered = {}, 200, []
     if request.method == "POST":
-        done = submit(None, services.submit_attempt, current_user, attempt, request.form)
+        # A question left blank by mistake must not fail the exam at once: the page asks
+        # first (no JavaScript needed), and a second button hands in as it is.
+        confirmed = request.form.get("unanswered") == "hand-in"
+        done = submit(None, services.submit_attempt, current_user, attempt, request.form, confirmed)
         if done:
             db.session.commit()
             return redirect(url_for("library.attempt", attempt_id=attempt.id), 303)
         attempt = _own_attempt(attempt_id)
-        errors, status = done.errors, getattr(done.error, "status", 422)
+        if isinstance(done.error, services.study.Unanswered):
+            unanswered = done.error.numbers
+        else:
+            errors, status = done.errors, getattr(done.error, "status", 422)
     return render_template(
         "library/attempt.html",
         attempt=attempt,
         questions=_questions(attempt),
         answers={a.question_id: a for a in attempt.answers},
         errors=errors,
+        unanswered=unanswered,
         chosen=request.form if request.method == "POST" else None,
     ), status
 

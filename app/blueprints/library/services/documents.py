@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from app.blueprints.notify.services import notify
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.guards import parse_id
+from app.jobs import path_for
 from app.models.library import (
     DocCategory,
     Document,
@@ -120,7 +120,7 @@ def revise_document(user, document: Document, data) -> DocumentVersion:
             "notices.procedure_revised",
             _l("New version to read: %(title)s", title=document.title),
             changes,
-            url_for("library.document", document_id=document.id),
+            path_for("library.document", document_id=document.id),
         )
     return version
 

@@ -264,9 +264,18 @@ def start_attempt(user, exam: Exam) -> ExamAttempt:
     return attempt
 
 
-def submit_attempt(user, attempt: ExamAttempt, data) -> ExamAttempt:
+class Unanswered(Refused):
+    """Handing in with questions left blank, not yet confirmed: `numbers` says which (1, 2, …)."""
+
+    def __init__(self, numbers: list[int]):
+        super().__init__(_("Some questions are not answered yet."), 200)
+        self.numbers = numbers
+
+
+def submit_attempt(user, attempt: ExamAttempt, data, blank_confirmed=True) -> ExamAttempt:
     """Hand in the answers (`q<question id>` = option indexes). After the deadline nothing is
-    written; a pass issues the exam's qualification."""
+    written; a pass issues the exam's qualification. With `blank_confirmed` False, valid
+    answers that leave questions blank raise `Unanswered` and nothing is written."""
     if attempt.user_id != user.id:
         raise Refused(_("This is not your exam."), 404)
     if attempt.submitted_at is not None:
@@ -303,6 +312,11 @@ def submit_attempt(user, attempt: ExamAttempt, data) -> ExamAttempt:
         )
     if errors:
         raise ValidationFailed(errors)
+    if not blank_confirmed and (
+        blank := [a.position + 1 for a in answers if not a.chosen]
+        + [n for n, q in enumerate(attempt.question_ids, start=1) if q not in questions]
+    ):
+        raise Unanswered(sorted(blank))
     attempt.answers = answers
     right = sum(1 for a in answers if a.correct)
     attempt.score = round(100 * right / max(1, len(attempt.question_ids)))
