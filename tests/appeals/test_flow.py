@@ -2,6 +2,7 @@
 rights officer's home card; the chairman's daily alert for overdue appeals."""
 
 import io
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -136,5 +137,9 @@ def test_an_appeals_photos_are_a_row_of_thumbnails_without_bullets(client, auth,
         "/appeals/new", data=data, content_type="multipart/form-data", follow_redirects=True
     )
     html = shown.get_data(as_text=True)
-    photos = html[html.index('<ul class="photos"') :].split(">", 1)[0]
-    assert "list-style:none" in photos and "padding:0" in photos
+    assert '<ul class="photos">' in html
+    # The stylesheet every page links draws `.photos` as a row without bullets.
+    sheet = re.search(r'href="(/static/css/app\.css[^"]*)"', html).group(1)
+    css = client.get(sheet).get_data(as_text=True)
+    rule = re.search(r"(?:^|\})\.photos\s*\{([^}]*)\}", css).group(1).replace(" ", "")
+    assert "list-style:none" in rule and "display:flex" in rule
