@@ -216,6 +216,7 @@ def _scores_page(template, activity, people, record, *, saved, back, **context):
         people=people,
         errors=errors,
         form_values=request.form if request.method == "POST" else None,
+        started=services.has_started(activity),
         **context,
     ), form_status()
 

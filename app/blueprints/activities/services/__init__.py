@@ -17,7 +17,7 @@ from .activities import (
     validate_activity,
 )
 from .checkin import CheckInResult, check_in, code_for
-from .results import SCORE_MAX, add_months, record_round, record_training_results
+from .results import SCORE_MAX, add_months, has_started, record_round, record_training_results
 
 __all__ = [
     "FIELDS",
@@ -32,6 +32,7 @@ __all__ = [
     "code_for",
     "copy_fields",
     "create_activity",
+    "has_started",
     "record_round",
     "record_training_results",
     "sign_up",
