@@ -164,6 +164,7 @@ def check_in(activity_id):
         "form": form,
         "result": result,
         "counts": queries.counts_by_activity([activity.id])[activity.id],
+        "checkin_window": services.checkin_window_message(activity),
     }
     return page_or_fragment(
         "activities/checkin.html", "activities/_checkin.html", **context

@@ -17,6 +17,7 @@ from .activities import (
     validate_activity,
 )
 from .checkin import CheckInResult, check_in, code_for
+from .checkin import window_message as checkin_window_message
 from .results import SCORE_MAX, add_months, has_started, record_round, record_training_results
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "cancel_activity",
     "cancel_sign_up",
     "check_in",
+    "checkin_window_message",
     "code_for",
     "copy_fields",
     "create_activity",
