@@ -5,6 +5,7 @@ import pytest
 
 from app.blueprints.activities import queries, services
 from app.errors import Refused
+from app.extensions import db as _db
 from app.models._types import utcnow
 from app.models.activities import ParticipationStatus
 from tests.activities.factories import make_activity
@@ -229,3 +230,22 @@ def test_the_home_cards_count_what_each_person_may_still_join_and_show_their_nex
     seen = cards(inside)
     assert "您的下一个活动：车间技能比武" in seen
     assert [open_count(p) for p in (inside, outside)] == ["1", "1"]
+
+
+def test_signing_up_in_the_page_updates_its_places_count(client, auth, htmx_headers):
+    activity = make_activity(capacity=1)
+    auth.login(make_user())
+    page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert '<dd id="places">已报名 0 / 1</dd>' in page
+    html = client.post(f"/activities/{activity.id}/signup", headers=htmx_headers).text
+    assert "您已报名" in html
+    assert '<dd id="places" hx-swap-oob="true">已报名 1 / 1</dd>' in html
+    auth.logout()
+    auth.login(make_user())
+    services.sign_up(make_user(), activity)  # someone joined the waitlist meanwhile
+    _db.session.commit()
+    html = client.post(f"/activities/{activity.id}/signup", headers=htmx_headers).text
+    assert "候补第 2 位" in html
+    assert '<dd id="places" hx-swap-oob="true">已报名 1 / 1 · 候补 2 人</dd>' in html
+    html = client.post(f"/activities/{activity.id}/signup/cancel", headers=htmx_headers).text
+    assert '<dd id="places" hx-swap-oob="true">已报名 1 / 1 · 候补 1 人</dd>' in html

@@ -82,11 +82,14 @@ def show(activity_id):
 
 
 def _after_signup_change(activity, message, category, status=200):
-    """htmx: the sign-up widget in its new state; otherwise back to the page (303)."""
+    """htmx: the sign-up widget in its new state, and the page's places count out of band
+    (it changed too); otherwise back to the page (303)."""
     if htmx:
         context = _show_context(activity)
         context["message"], context["message_category"] = message, category
-        return render_template("activities/_signup.html", **context), status
+        widget = render_template("activities/_signup.html", **context)
+        places = render_template("activities/_places.html", oob=True, **context)
+        return widget + places, status
     flash(message, category)
     return redirect(url_for("activities.show", activity_id=activity.id), 303)
 
