@@ -51,6 +51,8 @@ def index():
         page=page,
         counts=queries.counts_by_activity(ids),
         mine=queries.my_participations(current_user, ids),
+        signup_state=queries.signup_state,
+        now=utcnow(),
     )
 
 
