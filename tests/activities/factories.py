@@ -35,3 +35,15 @@ def make_activity(kind=ActivityKind.EVENT, departments=(), **overrides) -> Activ
     db.session.add(activity)
     db.session.commit()
     return activity
+
+
+def make_activity_at_the_door(kind=ActivityKind.EVENT, **overrides) -> Activity:
+    """An activity starting within the hour: its check-in is open now, sign-up too."""
+    now = utcnow()
+    values = {
+        "starts_at": now + timedelta(hours=1),
+        "ends_at": now + timedelta(hours=3),
+        "signup_closes_at": now + timedelta(minutes=30),
+        "cancel_deadline": now + timedelta(minutes=30),
+    }
+    return make_activity(kind, **{**values, **overrides})

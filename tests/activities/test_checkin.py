@@ -1,19 +1,20 @@
-from datetime import UTC, datetime
+from datetime import timedelta
 
 import pytest
 
 from app.blueprints.activities import services, sync
 from app.errors import Refused
 from app.extensions import db
-from app.models.activities import Participation
-from tests.activities.factories import make_activity
+from app.models._types import utcnow
+from app.models.activities import Participation, ParticipationStatus
+from tests.activities.factories import make_activity, make_activity_at_the_door
 from tests.factories import make_user
 
 
 @pytest.fixture
 def setting(app):
     organizer = make_user("organizer")
-    activity = make_activity(capacity=1, title="消防演练")
+    activity = make_activity_at_the_door(capacity=1, title="消防演练")
     member = make_user(name="李四")
     place = services.sign_up(member, activity)
     return organizer, activity, place
@@ -32,7 +33,7 @@ def test_a_typed_code_checks_in_once(setting):
 
 def test_the_same_outbox_record_twice_is_a_duplicate(setting):
     organizer, activity, place = setting
-    captured = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    captured = (utcnow() - timedelta(minutes=30)).replace(microsecond=0)
     code = services.code_for(place)
     first = services.check_in(organizer, activity, code, client_id="r-1", captured_at=captured)
     second = services.check_in(organizer, activity, code, client_id="r-1", captured_at=captured)
@@ -43,7 +44,7 @@ def test_the_same_outbox_record_twice_is_a_duplicate(setting):
 
 def test_a_code_of_another_activity_is_refused(setting):
     organizer, activity, _place = setting
-    other = make_activity(title="劳动竞赛")
+    other = make_activity_at_the_door(title="劳动竞赛")
     other_place = services.sign_up(make_user(), other)
     result = services.check_in(organizer, activity, services.code_for(other_place))
     assert result.status == "invalid"
@@ -113,7 +114,7 @@ def test_my_qr_code_is_an_svg_only_for_a_confirmed_place(client, auth, setting):
 def test_the_same_outbox_record_with_another_code_is_a_conflict(setting):
     organizer, activity, place = setting
     services.check_in(organizer, activity, services.code_for(place), client_id="r-2")
-    other = make_activity()
+    other = make_activity_at_the_door()
     other_place = services.sign_up(make_user(), other)
     result = services.check_in(organizer, other, services.code_for(other_place), client_id="r-2")
     assert result.status == "conflict"
@@ -132,3 +133,50 @@ def test_sync_record_answers_like_the_sync_contract(app, setting):
     assert missing["status"] == "invalid" and "activity_id" in missing["errors"]
     member = sync.sync_record(make_user(), "rec-3", data, None)
     assert member["errors"] == {"code": ["只有工会干事可以办理签到。"]}
+
+
+def test_check_in_only_from_two_hours_before_the_start_until_the_end(client, auth, app):
+    organizer = make_user("organizer")
+    ahead = make_activity(title="QA培训")  # a week from now
+    place = services.sign_up(make_user(name="孙师傅"), ahead)
+    result = services.check_in(organizer, ahead, services.code_for(place))
+    assert result.status == "invalid"
+    assert "签到时间为活动开始前 2 小时至活动结束" in result.message
+    db.session.commit()
+    assert db.session.get(Participation, place.id).checked_in_at is None
+    auth.login(organizer)
+    page = client.post(f"/activities/{ahead.id}/checkin", data={"code": services.code_for(place)})
+    assert page.status_code == 422 and "签到时间为活动开始前 2 小时至活动结束" in page.text
+    assert db.session.get(Participation, place.id).checked_in_at is None
+
+
+def test_an_offline_scan_counts_by_when_it_was_scanned(app):
+    organizer = make_user("organizer")
+    now = utcnow()
+    ended = make_activity(
+        title="已结束的演练",
+        starts_at=now - timedelta(hours=3),
+        ends_at=now - timedelta(hours=1),
+        signup_opens_at=now - timedelta(days=3),
+        signup_closes_at=now - timedelta(days=1),
+        cancel_deadline=now - timedelta(days=1),
+    )
+    on_time, too_early = (
+        Participation(activity_id=ended.id, user_id=make_user().id, status=status)
+        for status in (ParticipationStatus.CONFIRMED, ParticipationStatus.CONFIRMED)
+    )
+    db.session.add_all([on_time, too_early])
+    db.session.commit()
+    # Scanned at the door during the activity, synced after its end: counted.
+    at_the_door = now - timedelta(hours=2)
+    result = services.check_in(
+        organizer, ended, services.code_for(on_time), "rec-door", captured_at=at_the_door
+    )
+    assert result.status == "created"
+    # Scanned two days before, synced now: refused. And with no capture time, now is too late.
+    early = services.check_in(
+        organizer, ended, services.code_for(too_early), "rec-early", now - timedelta(days=2)
+    )
+    late = services.check_in(organizer, ended, services.code_for(too_early))
+    assert early.status == late.status == "invalid"
+    assert db.session.get(Participation, too_early.id).checked_in_at is None

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import AuditLog
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityKind, ActivityStatus, ParticipationStatus
-from tests.activities.factories import make_activity
+from tests.activities.factories import make_activity, make_activity_at_the_door
 from tests.factories import make_department, make_user
 
 
@@ -174,7 +174,7 @@ def test_cancelling_an_activity_tells_why_and_stops_sign_ups(client, auth):
 
 def test_roster_and_excel_export_show_attendance(client, auth):
     organizer = make_user("organizer")
-    activity = make_activity(capacity=1)
+    activity = make_activity_at_the_door(capacity=1)
     came = make_user(name="到场的", department=make_department("电工班"))
     waiting = make_user(name="候补的")
     place = services.sign_up(came, activity)

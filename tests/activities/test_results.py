@@ -1,10 +1,11 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from app.blueprints.activities import queries, services
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
+from app.models._types import utcnow
 from app.models.activities import (
     ActivityKind,
     CompetitionMode,
@@ -20,9 +21,31 @@ def test_add_months_keeps_the_day_or_ends_the_month():
     assert services.add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
 
 
-def _training_with(*people):
-    training = make_activity(ActivityKind.TRAINING)
+def _held(kind=ActivityKind.TRAINING, **values):
+    """An activity that took place yesterday (results are recorded after the start)."""
+    now = utcnow()
+    window = {
+        "starts_at": now - timedelta(days=1),
+        "ends_at": now - timedelta(days=1) + timedelta(hours=2),
+        "signup_opens_at": now - timedelta(days=10),
+        "signup_closes_at": now + timedelta(days=1),
+        "cancel_deadline": now - timedelta(days=2),
+    }
+    return make_activity(kind, **{**window, **values})
+
+
+def _came(*places):
+    """The people checked in, as the door's scan would."""
+    for place in places:
+        place.checked_in_at = utcnow()
+    db.session.commit()
+
+
+def _training_with(*people, checked_in=True):
+    training = _held()
     places = [services.sign_up(person, training) for person in people]
+    if checked_in:
+        _came(*places)
     return training, places
 
 
@@ -74,7 +97,7 @@ def test_a_pass_gives_a_qualification_of_the_type_the_training_names(app):
 def test_a_job_drill_passed_counts_toward_its_qualification_type(app):
     organizer = make_user("organizer")
     welder = make_user(name="冯焊工")
-    drill = make_activity(
+    drill = _held(
         ActivityKind.DRILL,
         title="岗位练兵：焊接",
         pass_mark=80.0,
@@ -82,6 +105,7 @@ def test_a_job_drill_passed_counts_toward_its_qualification_type(app):
         qualification_months=36,
     )
     (place,) = [services.sign_up(welder, drill)]
+    _came(place)
     assert services.record_training_results(organizer, drill, {place.id: 88}) == 1
     (qualification,) = queries.qualifications_of(welder)
     assert qualification.type.name == "焊工证" and qualification.source.value == "drill"
@@ -117,11 +141,11 @@ def test_results_page_saves_scores(client, auth):
 
 def test_team_leaderboard_adds_up_rounds_and_members(app):
     organizer = make_user("organizer")
-    contest = make_activity(
-        ActivityKind.COMPETITION, competition_mode=CompetitionMode.TEAM, rounds=2
-    )
+    contest = _held(ActivityKind.COMPETITION, competition_mode=CompetitionMode.TEAM, rounds=2)
     a1, a2, b1 = (make_user(name=n) for n in ("甲一", "甲二", "乙一"))
-    p = {u.name: services.sign_up(u, contest).id for u in (a1, a2, b1)}
+    places = {u.name: services.sign_up(u, contest) for u in (a1, a2, b1)}
+    _came(*places.values())
+    p = {name: place.id for name, place in places.items()}
     teams = {p["甲一"]: "甲队", p["甲二"]: "甲队", p["乙一"]: "乙队"}
     services.record_round(organizer, contest, 1, {p["甲一"]: 5, p["甲二"]: 4, p["乙一"]: 8}, teams)
     second = {p["甲一"]: 1, p["甲二"]: None, p["乙一"]: 2}
@@ -137,9 +161,10 @@ def test_team_leaderboard_adds_up_rounds_and_members(app):
 
 def test_individual_leaderboard_page(client, auth):
     organizer = make_user("organizer")
-    contest = make_activity(ActivityKind.COMPETITION, rounds=1)
+    contest = _held(ActivityKind.COMPETITION, rounds=1)
     fast, slow = make_user(name="快手"), make_user(name="慢手")
     pf, ps = services.sign_up(fast, contest), services.sign_up(slow, contest)
+    _came(pf, ps)
     auth.login(organizer)
     client.post(
         f"/activities/{contest.id}/scores",
@@ -148,3 +173,60 @@ def test_individual_leaderboard_page(client, auth):
     page = client.get(f"/activities/{contest.id}/leaderboard").get_data(as_text=True)
     assert page.index("快手") < page.index("慢手")
     assert "9.5" in page
+
+
+def test_no_results_before_the_training_has_started(client, auth):
+    organizer = make_user("organizer")
+    member = make_user(name="周师傅")
+    training = make_activity(ActivityKind.TRAINING)  # a week from now
+    place = services.sign_up(member, training)
+    with pytest.raises(Refused) as refused:
+        services.record_training_results(organizer, training, {place.id: 70})
+    assert "活动开始后" in refused.value.message
+    auth.login(organizer)
+    url = f"/activities/{training.id}/results"
+    assert "活动开始后" in client.get(url).get_data(as_text=True)
+    response = client.post(url, data={f"score-{place.id}": "70"})
+    assert response.status_code == 422
+    assert "活动开始后" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert place.score is None and queries.qualifications_of(member) == []
+
+
+def test_only_people_checked_in_get_a_score_and_a_pass(client, auth):
+    organizer = make_user("organizer")
+    came, absent = make_user(name="孙师傅"), make_user(name="周师傅")
+    training, (came_place, absent_place) = _training_with(came, absent, checked_in=False)
+    _came(came_place)
+    auth.login(organizer)
+    url = f"/activities/{training.id}/results"
+    page = client.get(url).get_data(as_text=True)
+    assert "未签到" in page
+    both = {f"score-{came_place.id}": "80", f"score-{absent_place.id}": "70"}
+    response = client.post(url, data=both)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "周师傅 未签到，不能录入成绩" in body and "孙师傅 未签到" not in body
+    db.session.expire_all()
+    assert came_place.score is None and absent_place.score is None
+    assert queries.qualifications_of(absent) == []
+    # Leaving the absent person's box empty saves the rest.
+    response = client.post(url, data={f"score-{came_place.id}": "80"}, follow_redirects=True)
+    assert "成绩已保存：1 人合格" in response.get_data(as_text=True)
+    assert len(queries.qualifications_of(came)) == 1 and queries.qualifications_of(absent) == []
+
+
+def test_a_round_takes_scores_only_after_the_start_and_for_people_who_came(app):
+    organizer = make_user("organizer")
+    ahead = make_activity(ActivityKind.COMPETITION, rounds=1)
+    early = services.sign_up(make_user(), ahead)
+    with pytest.raises(Refused):
+        services.record_round(organizer, ahead, 1, {early.id: 5}, {})
+    contest = _held(ActivityKind.COMPETITION, rounds=1)
+    came, absent = make_user(name="快手"), make_user(name="缺席")
+    came_place, absent_place = services.sign_up(came, contest), services.sign_up(absent, contest)
+    _came(came_place)
+    with pytest.raises(ValidationFailed) as failed:
+        services.record_round(organizer, contest, 1, {came_place.id: 9, absent_place.id: 7}, {})
+    assert failed.value.errors == {f"score-{absent_place.id}": ["缺席 未签到，不能录入成绩。"]}
+    assert queries.round_scores(contest) == {}

@@ -5,6 +5,7 @@ import pytest
 
 from app.blueprints.activities import queries, services
 from app.errors import Refused
+from app.extensions import db as _db
 from app.models._types import utcnow
 from app.models.activities import ParticipationStatus
 from tests.activities.factories import make_activity
@@ -229,3 +230,39 @@ def test_the_home_cards_count_what_each_person_may_still_join_and_show_their_nex
     seen = cards(inside)
     assert "您的下一个活动：车间技能比武" in seen
     assert [open_count(p) for p in (inside, outside)] == ["1", "1"]
+
+
+def test_signing_up_in_the_page_updates_its_places_count(client, auth, htmx_headers):
+    activity = make_activity(capacity=1)
+    auth.login(make_user())
+    page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert '<dd id="places">已报名 0 / 1</dd>' in page
+    html = client.post(f"/activities/{activity.id}/signup", headers=htmx_headers).text
+    assert "您已报名" in html
+    assert '<dd id="places" hx-swap-oob="true">已报名 1 / 1</dd>' in html
+    auth.logout()
+    auth.login(make_user())
+    services.sign_up(make_user(), activity)  # someone joined the waitlist meanwhile
+    _db.session.commit()
+    html = client.post(f"/activities/{activity.id}/signup", headers=htmx_headers).text
+    assert "候补第 2 位" in html
+    assert '<dd id="places" hx-swap-oob="true">已报名 1 / 1 · 候补 2 人</dd>' in html
+    html = client.post(f"/activities/{activity.id}/signup/cancel", headers=htmx_headers).text
+    assert '<dd id="places" hx-swap-oob="true">已报名 1 / 1 · 候补 1 人</dd>' in html
+
+
+def test_the_open_tab_puts_what_can_be_signed_up_for_now_first_as_the_home_card_counts(
+    client, auth
+):
+    now = utcnow()
+    make_activity(title="岗位练兵：数控车床", signup_opens_at=now + timedelta(days=7))
+    make_activity(title="职工篮球友谊赛", signup_closes_at=now - timedelta(hours=1))
+    make_activity(title="职工联欢会", starts_at=now + timedelta(days=12))
+    auth.login(make_user())
+    page = text(client.get("/activities/"))
+    headings = ["正在报名", "职工联欢会", "即将开放报名", "岗位练兵：数控车床", "报名将于"]
+    headings += ["报名已截止", "职工篮球友谊赛"]
+    positions = [page.index(words) for words in headings]
+    assert positions == sorted(positions)
+    home = text(client.get("/"))
+    assert re.search(r'正在报名 <span class="badge">1</span>', home)

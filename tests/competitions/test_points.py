@@ -184,3 +184,16 @@ def test_rules_refuse_bad_points_and_only_organizers_set_them(client, auth, cast
     auth.login(cast.organizer)
     assert client.get(f"/competitions/{event.id}").status_code == 404
     assert client.get(f"/competitions/{event.id}/rules").status_code == 404
+
+
+def test_the_audit_log_names_what_an_organizer_did_to_a_competition(client, auth, cast, contest):
+    auth.login(cast.organizer)
+    client.post(
+        f"/competitions/{contest.id}/brief",
+        data={"plan": "全员参与", "assessment": "按记录计分", "result": ""},
+    )
+    auth.logout()
+    auth.login(make_user(Role.ADMIN))
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "设置竞赛规则" in page and "填写竞赛方案和效果" in page
+    assert "competition.rules_set" not in page and "competition.brief_set" not in page

@@ -16,7 +16,13 @@ from app.blueprints.activities.queries import (
 )
 from app.extensions import db
 from app.models._types import utcnow
-from app.models.activities import Activity, ActivityStatus, Participation, Qualification
+from app.models.activities import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Participation,
+    Qualification,
+)
 from app.services.departments import own_departments
 
 
@@ -41,7 +47,8 @@ def _upcoming_statement():
             Participation.user_id == bindparam("user_id"),
             Participation.status == CONFIRMED,
             Activity.status == ActivityStatus.PUBLISHED,
-            Activity.ends_at > bindparam("now"),
+            # Not one already under way (a months-long competition would hide the rest).
+            Activity.starts_at > bindparam("now"),
         )
         .order_by(Activity.starts_at)
         .limit(1)
@@ -74,6 +81,49 @@ def _expiring_statement():
         .order_by(Qualification.valid_until)
         .limit(1)
     )
+
+
+def refresher_for(user, qualification: Qualification, ids) -> Activity | None:
+    """The next training (or drill) open to `user` that gives this qualification again and
+    can still be signed up for (or already is: the person's own place counts too)."""
+    return db.session.scalar(
+        select(Activity)
+        .where(
+            Activity.kind.in_([ActivityKind.TRAINING, ActivityKind.DRILL]),
+            Activity.status == ActivityStatus.PUBLISHED,
+            Activity.qualification_name == qualification.name,
+            Activity.signup_closes_at > utcnow(),
+            audience_of(ids or None),
+        )
+        .order_by(Activity.starts_at)
+        .limit(1)
+    )
+
+
+def _expiring_card(user, qualification: Qualification, ids) -> dict:
+    """Where the person can renew: the refresher training if there is one, else the list of
+    what is open to them, saying that none is scheduled yet."""
+    day = qualification.valid_until.isoformat()
+    card = {
+        "title": _("Qualification expiring: %(name)s", name=qualification.name),
+        "tone": "warn",
+    }
+    refresher = refresher_for(user, qualification, ids)
+    if refresher is None:
+        card["body"] = _(
+            "Valid until %(day)s. No refresher training is open yet; ask your union organizer.",
+            day=day,
+        )
+        card["url"] = url_for("activities.index")
+        return card
+    card["body"] = _(
+        "Valid until %(day)s. Refresher training: %(title)s, %(when)s.",
+        day=day,
+        title=refresher.title,
+        when=format_datetime(refresher.starts_at, "short"),
+    )
+    card["url"] = url_for("activities.show", activity_id=refresher.id)
+    return card
 
 
 def activity_cards(user) -> list[dict]:
@@ -111,15 +161,5 @@ def activity_cards(user) -> list[dict]:
             }
         )
     if expiring and (qualification := db.session.get(Qualification, expiring)):
-        cards.append(
-            {
-                "title": _("Qualification expiring: %(name)s", name=qualification.name),
-                "body": _(
-                    "Valid until %(day)s. Sign up for a refresher training in time.",
-                    day=qualification.valid_until.isoformat(),
-                ),
-                "url": url_for("activities.history"),
-                "tone": "warn",
-            }
-        )
+        cards.append(_expiring_card(user, qualification, ids))
     return cards

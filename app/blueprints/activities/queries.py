@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -133,9 +133,32 @@ def activity_list(user: User, tab: str):
         query = query.where(audience_clause(user))
     if tab == "past":
         return query.where(Activity.ends_at <= now).order_by(Activity.starts_at.desc())
+    # What can be signed up for now comes first, as the home card counts it; then what opens
+    # later, then what is still ahead but closed (the list shows each group under a heading).
     return query.where(
         Activity.ends_at > now, Activity.status == ActivityStatus.PUBLISHED
-    ).order_by(Activity.starts_at)
+    ).order_by(signup_group(now), Activity.starts_at)
+
+
+SIGNUP_OPEN, SIGNUP_LATER, SIGNUP_CLOSED = 0, 1, 2
+
+
+def signup_group(now):
+    """SQL: where an activity's sign-up stands at `now` (SIGNUP_OPEN/LATER/CLOSED)."""
+    return case(
+        (Activity.signup_opens_at > now, SIGNUP_LATER),
+        (Activity.signup_closes_at <= now, SIGNUP_CLOSED),
+        else_=SIGNUP_OPEN,
+    )
+
+
+def signup_state(activity: Activity, now) -> int:
+    """`signup_group` for one activity in Python."""
+    if activity.signup_opens_at > now:
+        return SIGNUP_LATER
+    if activity.signup_closes_at <= now:
+        return SIGNUP_CLOSED
+    return SIGNUP_OPEN
 
 
 def roster(activity: Activity) -> list[Participation]:

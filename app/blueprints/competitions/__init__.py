@@ -6,6 +6,8 @@ with where each point came from; the plan, the assessment and the result of a co
 The competition itself is an activity (app/blueprints/activities); this feature adds to it.
 """
 
+from flask_babel import lazy_gettext as _l
+
 from app.features import feature_blueprint, register_feature
 
 bp = feature_blueprint("competitions", __name__)
@@ -14,4 +16,12 @@ bp = feature_blueprint("competitions", __name__)
 def init_app(app):
     from . import demo, routes  # noqa: F401  (routes attach to bp)
 
-    register_feature(app, bp, url_prefix="/competitions").demo(demo.load)
+    reg = register_feature(app, bp, url_prefix="/competitions")
+    reg.demo(demo.load)
+    reg.audit_actions(AUDIT_LABELS)
+
+
+AUDIT_LABELS = {
+    "competition.rules_set": _l("Competition rules set"),
+    "competition.brief_set": _l("Competition plan and result written"),
+}

@@ -164,6 +164,7 @@ def check_in(activity_id):
         "form": form,
         "result": result,
         "counts": queries.counts_by_activity([activity.id])[activity.id],
+        "checkin_window": services.checkin_window_message(activity),
     }
     return page_or_fragment(
         "activities/checkin.html", "activities/_checkin.html", **context
@@ -216,6 +217,7 @@ def _scores_page(template, activity, people, record, *, saved, back, **context):
         people=people,
         errors=errors,
         form_values=request.form if request.method == "POST" else None,
+        started=services.has_started(activity),
         **context,
     ), form_status()
 

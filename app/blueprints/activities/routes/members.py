@@ -51,6 +51,8 @@ def index():
         page=page,
         counts=queries.counts_by_activity(ids),
         mine=queries.my_participations(current_user, ids),
+        signup_state=queries.signup_state,
+        now=utcnow(),
     )
 
 
@@ -82,11 +84,14 @@ def show(activity_id):
 
 
 def _after_signup_change(activity, message, category, status=200):
-    """htmx: the sign-up widget in its new state; otherwise back to the page (303)."""
+    """htmx: the sign-up widget in its new state, and the page's places count out of band
+    (it changed too); otherwise back to the page (303)."""
     if htmx:
         context = _show_context(activity)
         context["message"], context["message_category"] = message, category
-        return render_template("activities/_signup.html", **context), status
+        widget = render_template("activities/_signup.html", **context)
+        places = render_template("activities/_places.html", oob=True, **context)
+        return widget + places, status
     flash(message, category)
     return redirect(url_for("activities.show", activity_id=activity.id), 303)
 

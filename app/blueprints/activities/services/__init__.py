@@ -17,7 +17,8 @@ from .activities import (
     validate_activity,
 )
 from .checkin import CheckInResult, check_in, code_for
-from .results import SCORE_MAX, add_months, record_round, record_training_results
+from .checkin import window_message as checkin_window_message
+from .results import SCORE_MAX, add_months, has_started, record_round, record_training_results
 
 __all__ = [
     "FIELDS",
@@ -29,9 +30,11 @@ __all__ = [
     "cancel_activity",
     "cancel_sign_up",
     "check_in",
+    "checkin_window_message",
     "code_for",
     "copy_fields",
     "create_activity",
+    "has_started",
     "record_round",
     "record_training_results",
     "sign_up",

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import format_datetime
@@ -27,6 +27,10 @@ from app.models import User
 from app.models._types import utcnow
 from app.models.activities import Activity, Participation, ParticipationStatus
 from app.services import audit
+
+# The door opens two hours before the start (people arrive early, a long queue moves in) and
+# closes at the end: a check-in is the record that someone came.
+OPENS_BEFORE = timedelta(hours=2)
 
 CODE = re.compile(r"^(?:WH-CHECKIN:)?([0-9]{1,12})-?([A-Z2-7]{6})$")
 
@@ -78,6 +82,24 @@ def _invalid(message: str, participation=None) -> CheckInResult:
     return CheckInResult("invalid", participation, {"code": [message]})
 
 
+def checkin_opens_at(activity: Activity) -> datetime:
+    return activity.starts_at - OPENS_BEFORE
+
+
+def checkin_is_open(activity: Activity, at: datetime | None = None) -> bool:
+    """Whether a code scanned at `at` (now when None) falls within the check-in window."""
+    at = at or utcnow()
+    return checkin_opens_at(activity) <= at <= activity.ends_at
+
+
+def window_message(activity: Activity) -> str:
+    return _(
+        "Check-in is open from 2 hours before the start until the end: %(opens)s to %(ends)s.",
+        opens=format_datetime(checkin_opens_at(activity), "short"),
+        ends=format_datetime(activity.ends_at, "short"),
+    )
+
+
 def check_in(
     organizer: User,
     activity: Activity,
@@ -120,6 +142,12 @@ def check_in(
     name = participation.user.name
     if activity.is_cancelled:
         return _invalid(_("This activity has been cancelled."))
+    # Judged by when the code was scanned: an offline scan at the door syncs later. A phone
+    # clock ahead of the server's cannot put a scan in the future.
+    now = utcnow()
+    scanned_at = min(captured_at, now) if captured_at else now
+    if not checkin_is_open(activity, scanned_at):
+        return _invalid(window_message(activity), participation)
     if participation.status is not ParticipationStatus.CONFIRMED:
         return _invalid(
             _(
@@ -129,7 +157,6 @@ def check_in(
             ),
             participation,
         )
-    now = utcnow()
     # Conditional, so that two scans of one code at the same moment check in only once. In a
     # savepoint, so that a clash undoes this statement only, not the caller's transaction
     # (the sync endpoint handles a whole batch in one).

@@ -1,6 +1,7 @@
 """Recording results: training scores and the qualifications they give, competition round
 scores. Reading them (the leaderboard, the qualification gate) is in `queries`."""
 
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -9,6 +10,7 @@ from app.blueprints.gate.services import add_months, grant_qualification, type_n
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import User
+from app.models._types import utcnow
 from app.models.activities import (
     Activity,
     ActivityKind,
@@ -32,13 +34,40 @@ def _check_score(value, errors, key):
 
 def _scored_people(activity, scores, errors, no_place) -> dict:
     """The activity's confirmed participants by participation id; a score for anyone else
-    (`no_place` says so) or out of range is put in `errors`."""
+    (`no_place` says so), for someone who was not checked in, or out of range is put in
+    `errors`. Clearing a score (None) is always allowed."""
     people = {p.id: p for p in confirmed_participants(activity)}
     for pid, value in scores.items():
-        if pid not in people:
+        person = people.get(pid)
+        if person is None:
             errors[f"score-{pid}"] = [no_place]
+        elif value is not None and person.checked_in_at is None:
+            # Check-in is the record of who came: a score for anyone else would be a pass
+            # (and a qualification) for someone who was not there.
+            errors[f"score-{pid}"] = [
+                _(
+                    "%(name)s was not checked in, so cannot have a score.",
+                    name=person.user.name,
+                )
+            ]
+            continue
         _check_score(value, errors, f"score-{pid}")
     return people
+
+
+def has_started(activity: Activity) -> bool:
+    """Results are recorded once the activity has started, never for one still ahead."""
+    return activity.starts_at <= utcnow()
+
+
+def _ensure_started(activity: Activity) -> None:
+    if not has_started(activity):
+        raise Refused(
+            _(
+                "Results can be recorded once the activity has started (%(when)s).",
+                when=format_datetime(activity.starts_at, "short"),
+            )
+        )
 
 
 def _audit_scores(action, organizer, activity, summary, scores) -> None:
@@ -59,6 +88,7 @@ def _ensure_can_record(organizer, activity, *kinds):
         raise Refused(_("This activity does not take results of this kind."))
     if activity.is_cancelled:
         raise Refused(_("This activity has been cancelled."))
+    _ensure_started(activity)
 
 
 def record_training_results(organizer: User, activity: Activity, scores: dict) -> int:
