@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Notification, Role
 from app.models.activities import ActivityKind, Participation, ParticipationStatus
 from app.models.surveys import ActivityRating
-from tests.activities.factories import make_activity
+from tests.activities.factories import make_activity_at_the_door
 from tests.factories import make_user
 from tests.helpers import text
 
@@ -28,7 +28,7 @@ def _checked_in(person, activity, organizer):
 def test_check_in_puts_the_rating_in_the_inbox_and_one_tap_rates(client, auth):
     organizer = make_user(Role.ORGANIZER)
     person = make_user()
-    activity = make_activity(title="职工篮球赛")
+    activity = make_activity_at_the_door(title="职工篮球赛")
     _checked_in(person, activity, organizer)
     note = db.session.scalar(select(Notification).where(Notification.user_id == person.id))
     assert note.title == "“职工篮球赛”办得怎么样？"
@@ -57,7 +57,7 @@ def test_only_people_who_checked_in_rate_and_bad_stars_write_nothing(client, aut
     organizer = make_user(Role.ORGANIZER)
     person = make_user()
     outsider = make_user()
-    activity = make_activity(kind=ActivityKind.TRAINING)
+    activity = make_activity_at_the_door(kind=ActivityKind.TRAINING)
     _checked_in(person, activity, organizer)
     auth.login(outsider)
     response = client.post(f"/surveys/ratings/{activity.id}", data={"stars": "5"})
