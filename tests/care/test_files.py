@@ -50,11 +50,11 @@ def test_every_read_of_a_file_writes_an_audit_entry(client, auth, world, db):
     client.get(f"/care/plans/{world.plan.id}/visit/{world.file.id}")
     reads = _reads(db, world.file.id)
     assert [(r.actor_id, r.summary) for r in reads] == [
-        (admin.id, "file"),
-        (admin.id, "visit"),
-        (admin.id, f"attachment {world.attachment.id}"),
-        (officer.id, "file"),
-        (officer.id, "visit form"),
+        (admin.id, "档案页"),
+        (admin.id, "走访记录"),
+        (admin.id, f"附件 {world.attachment.id}"),
+        (officer.id, "档案页"),
+        (officer.id, "走访登记页"),
     ]
     assert all(r.target_type == "CareFile" and r.address for r in reads)
 
@@ -377,4 +377,14 @@ def test_the_file_list_answers_htmx_with_its_fragment_and_kit_copies_are_marked(
         client.get("/care/files?level=temporary", headers=htmx_headers)
     )
     client.get(f"/care/files/{world.file.id}", headers={"X-Offline-Copy": "1"})
-    assert [r.summary for r in _reads(db, world.file.id)] == ["file (offline copy)"]
+    assert [r.summary for r in _reads(db, world.file.id)] == ["档案页（离线副本）"]
+
+
+def test_the_audit_log_names_care_actions_in_words(client, auth, world, db):
+    """The admin's audit log says 查阅困难职工档案, never the key care.file.read."""
+    auth.login(world.people["admin"])
+    client.get(f"/care/files/{world.file.id}", headers={"X-Offline-Copy": "1"})
+    page = text(client.get("/admin/audit"))
+    assert "查阅困难职工档案" in page and "档案页（离线副本）" in page
+    assert "建立困难职工档案" in page and "care.file" not in page
+    assert "file (offline copy)" not in page

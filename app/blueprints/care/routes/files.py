@@ -2,6 +2,7 @@
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.errors import act, form_on, form_status
@@ -23,6 +24,7 @@ from ..forms import (
     SupportForm,
 )
 from ..services import files as service
+from ..services.common import house_words
 from .common import file_page
 
 
@@ -50,7 +52,12 @@ def files():
         "due": request.args.get("due") == "1",
     }
     page = queries.files_page(_page(), **filters)
-    audit.record("care.files.listed", None, actor=current_user, summary=f"page {page.page}")
+    audit.record(
+        "care.files.listed",
+        None,
+        actor=current_user,
+        summary=house_words(_l("Page %(page)d", page=page.page)),
+    )
     body = page_or_fragment(
         "care/files/index.html",
         "care/files/_list.html",
