@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from app.blueprints.care.parse import local_today
+from app.blueprints.care.services import files
 from app.models import AuditLog
 from app.models.care import (
     CareAttachment,
@@ -388,3 +389,34 @@ def test_the_audit_log_names_care_actions_in_words(client, auth, world, db):
     assert "查阅困难职工档案" in page and "档案页（离线副本）" in page
     assert "建立困难职工档案" in page and "care.file" not in page
     assert "file (offline copy)" not in page
+
+
+def test_uploads_and_proposals_show_the_beijing_day_not_the_utc_day(client, auth, world, db):
+    from datetime import UTC, datetime
+
+    late = datetime(2026, 3, 4, 17, 30, tzinfo=UTC)  # 5 March 01:30 in Beijing
+    world.attachment.created_at = late
+    world.proposal.created_at = late
+    db.session.commit()
+    auth.login(world.people["care_officer"])
+    for url in (f"/care/files/{world.file.id}", "/care/proposals"):
+        page = text(client.get(url))
+        assert "2026-03-05" in page and "2026-03-04" not in page, url
+
+
+def test_a_proposal_for_someone_already_in_care_says_so_instead_of_opening_a_file(
+    client, auth, world, db
+):
+    proposal = files.propose(
+        world.people["member"],
+        {"worker": world.worker.employee_no, "cause": "other", "reason": "又遇到困难"},
+    )
+    db.session.commit()
+    auth.login(world.people["care_officer"])
+    page = text(client.get("/care/proposals"))
+    start = page.index(f'id="proposal-{proposal.id}"')
+    row = page[start : page.index("</li>", start)]
+    assert "已在档" in row and f"/care/files/{world.file.id}" in row
+    assert f"/care/files/new?proposal={proposal.id}" not in row
+    other = page[page.index(f'id="proposal-{world.proposal.id}"') :]
+    assert f"/care/files/new?proposal={world.proposal.id}" in other and "已在档" not in other

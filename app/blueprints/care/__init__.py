@@ -61,4 +61,8 @@ def care_helpers():
     def care_time(moment) -> str:
         return moment.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
-    return {"care_time": care_time}
+    def care_day(moment) -> str:
+        """The Beijing day of a UTC moment (an upload, a proposal), not its UTC day."""
+        return moment.astimezone(local_zone()).date().isoformat() if moment else "—"
+
+    return {"care_time": care_time, "care_day": care_day}

@@ -206,13 +206,22 @@ def review_file(file_id):
 @bp.route("/proposals")
 @readers_only
 def proposals():
+    return _proposals_page(DeclineForm(formdata=None))
+
+
+def _proposals_page(form, failed_id=None):
     rows = db.session.scalars(
         db.select(CareProposal).order_by(
             CareProposal.status != ProposalStatus.PENDING, CareProposal.id.desc()
         )
     ).all()
+    pending = (p.worker_id for p in rows if p.status is ProposalStatus.PENDING)
     return render_template(
-        "care/proposals/index.html", proposals=rows, form=DeclineForm(formdata=None)
+        "care/proposals/index.html",
+        proposals=rows,
+        open_files=queries.open_files_of(pending),
+        form=form,
+        failed_id=failed_id,
     )
 
 
@@ -232,10 +241,7 @@ def decline_proposal(proposal_id):
 
 def _declined_again(proposal, form, status):
     """The proposals again, with the one that could not be declined and why."""
-    rows = db.session.scalars(db.select(CareProposal).order_by(CareProposal.id.desc())).all()
-    return render_template(
-        "care/proposals/index.html", proposals=rows, form=form, failed_id=proposal.id
-    ), status
+    return _proposals_page(form, failed_id=proposal.id), status
 
 
 @bp.route("/proposals/new", methods=["GET", "POST"])
