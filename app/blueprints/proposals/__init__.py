@@ -3,6 +3,8 @@ the department's opinion, the committee's rubric and decision, implementation, t
 benefit and the award; monthly statistics per workshop. Safety suggestions are proposals of
 the category "safety"."""
 
+from babel.numbers import format_compact_decimal
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.features import feature_blueprint, pages, register_feature
@@ -22,6 +24,13 @@ def init_app(app):
     reg.daily_job("proposals.overdue", jobs.alert_overdue)
     reg.demo(demo.load)
     reg.audit_actions(AUDIT_LABELS)
+    app.add_template_filter(compact_number, "proposals_compact")
+
+
+def compact_number(value) -> str:
+    """A large amount in few characters (48万, 10亿; 48K, 1B in English), for a chart's
+    labels on a phone; the exact amount stays in the table and the bar's title."""
+    return format_compact_decimal(value, locale=get_locale() or "zh_CN", fraction_digits=1)
 
 
 AUDIT_LABELS = {
