@@ -245,6 +245,9 @@ def test_a_review_continues_changes_the_level_or_closes_the_file(client, auth, w
     file = db.session.get(CareFile, file_id)
     assert file.level is CareLevel.HARDSHIP
     assert file.review_due_on == local_today().replace(year=local_today().year + 1)
+    # The review reads as Chinese does, with a full-width colon.
+    reviewed = text(client.get(f"/care/files/{file_id}"))
+    assert "调整等级：" in reviewed and "调整等级: " not in reviewed
 
     out = client.post(
         f"/care/files/{file_id}/review",

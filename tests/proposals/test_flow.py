@@ -108,6 +108,7 @@ def test_from_a_draft_to_the_award_through_the_pages(client, auth, cast, db):
         "已获奖",
     ):
         assert seen in page, seen
+    assert "评审委员会决定：采纳" in page
     # The implementation's deadline, as the decision form calls it (not a hazard's 整改期限).
     assert f"完成期限</dt><dd>{due}" in page.replace("\n", "") and "整改期限" not in page
     for person in (cast.proposer, cast.coproposer):
