@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from app.blueprints.care.parse import local_today
+from app.blueprints.care.services import files
 from app.models import AuditLog
 from app.models.care import (
     CareAttachment,
@@ -50,11 +51,11 @@ def test_every_read_of_a_file_writes_an_audit_entry(client, auth, world, db):
     client.get(f"/care/plans/{world.plan.id}/visit/{world.file.id}")
     reads = _reads(db, world.file.id)
     assert [(r.actor_id, r.summary) for r in reads] == [
-        (admin.id, "file"),
-        (admin.id, "visit"),
-        (admin.id, f"attachment {world.attachment.id}"),
-        (officer.id, "file"),
-        (officer.id, "visit form"),
+        (admin.id, "档案页"),
+        (admin.id, "走访记录"),
+        (admin.id, f"附件 {world.attachment.id}"),
+        (officer.id, "档案页"),
+        (officer.id, "走访登记页"),
     ]
     assert all(r.target_type == "CareFile" and r.address for r in reads)
 
@@ -244,6 +245,9 @@ def test_a_review_continues_changes_the_level_or_closes_the_file(client, auth, w
     file = db.session.get(CareFile, file_id)
     assert file.level is CareLevel.HARDSHIP
     assert file.review_due_on == local_today().replace(year=local_today().year + 1)
+    # The review reads as Chinese does, with a full-width colon.
+    reviewed = text(client.get(f"/care/files/{file_id}"))
+    assert "调整等级：" in reviewed and "调整等级: " not in reviewed
 
     out = client.post(
         f"/care/files/{file_id}/review",
@@ -377,4 +381,45 @@ def test_the_file_list_answers_htmx_with_its_fragment_and_kit_copies_are_marked(
         client.get("/care/files?level=temporary", headers=htmx_headers)
     )
     client.get(f"/care/files/{world.file.id}", headers={"X-Offline-Copy": "1"})
-    assert [r.summary for r in _reads(db, world.file.id)] == ["file (offline copy)"]
+    assert [r.summary for r in _reads(db, world.file.id)] == ["档案页（离线副本）"]
+
+
+def test_the_audit_log_names_care_actions_in_words(client, auth, world, db):
+    """The admin's audit log says 查阅困难职工档案, never the key care.file.read."""
+    auth.login(world.people["admin"])
+    client.get(f"/care/files/{world.file.id}", headers={"X-Offline-Copy": "1"})
+    page = text(client.get("/admin/audit"))
+    assert "查阅困难职工档案" in page and "档案页（离线副本）" in page
+    assert "建立困难职工档案" in page and "care.file" not in page
+    assert "file (offline copy)" not in page
+
+
+def test_uploads_and_proposals_show_the_beijing_day_not_the_utc_day(client, auth, world, db):
+    from datetime import UTC, datetime
+
+    late = datetime(2026, 3, 4, 17, 30, tzinfo=UTC)  # 5 March 01:30 in Beijing
+    world.attachment.created_at = late
+    world.proposal.created_at = late
+    db.session.commit()
+    auth.login(world.people["care_officer"])
+    for url in (f"/care/files/{world.file.id}", "/care/proposals"):
+        page = text(client.get(url))
+        assert "2026-03-05" in page and "2026-03-04" not in page, url
+
+
+def test_a_proposal_for_someone_already_in_care_says_so_instead_of_opening_a_file(
+    client, auth, world, db
+):
+    proposal = files.propose(
+        world.people["member"],
+        {"worker": world.worker.employee_no, "cause": "other", "reason": "又遇到困难"},
+    )
+    db.session.commit()
+    auth.login(world.people["care_officer"])
+    page = text(client.get("/care/proposals"))
+    start = page.index(f'id="proposal-{proposal.id}"')
+    row = page[start : page.index("</li>", start)]
+    assert "已在档" in row and f"/care/files/{world.file.id}" in row
+    assert f"/care/files/new?proposal={proposal.id}" not in row
+    other = page[page.index(f'id="proposal-{world.proposal.id}"') :]
+    assert f"/care/files/new?proposal={world.proposal.id}" in other and "已在档" not in other

@@ -196,3 +196,28 @@ def test_the_visit_form_is_an_outbox_form_of_kind_care_visit(client, auth, world
     assert f'name="file_id" type="hidden" value="{world.file.id}"' in page
     signoff = text(client.get(f"/care/campaigns/{world.campaign.id}/signoff"))
     assert 'data-outbox="care_signoff"' in signoff
+
+
+def test_outbox_records_are_named_by_whom_they_are_about(client, auth, world):
+    """The outbox lists a sign-off or a visit under the person's name, not the typed text,
+    and a synced sign-off's part of the page is fetched again (no second sign-off button)."""
+    auth.login(world.people["care_officer"])
+    name = world.recipient.user.name
+    signoff = text(client.get(f"/care/campaigns/{world.campaign.id}/signoff"))
+    assert 'data-outbox-label="recipient"' in signoff
+    assert f'name="recipient" value="{name}"' in signoff
+    assert 'id="signoff-recipients" data-refresh-on-sync' in signoff
+    visit = text(client.get(f"/care/plans/{world.plan.id}/visit/{world.file.id}"))
+    assert 'data-outbox-label="person"' in visit
+    assert f'name="person" value="{world.file.worker.name}"' in visit
+
+
+def test_a_second_sign_off_on_the_form_is_refused_in_words(client, auth, world, db):
+    auth.login(world.people["care_officer"])
+    recipient, name = world.recipient, world.recipient.user.name
+    data = {"recipient_id": str(recipient.id), "confirmation": name, "recipient": name}
+    assert client.post("/care/signoff", data=data).status_code == 303
+    page = text(client.get(f"/care/campaigns/{world.campaign.id}/signoff"))
+    assert "已签收（1）" in page and f"recipient-{recipient.id}" not in page
+    again = client.post("/care/signoff", data=data)
+    assert again.status_code == 422 and f"{name} 已经签收过本次活动的物品" in text(again)

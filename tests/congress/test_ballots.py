@@ -266,3 +266,12 @@ def test_bad_votes_are_refused_in_chinese_and_write_nothing(app, client, auth):
     assert response.status_code == 409
     assert "本次评议已结束，不再接受投票" in page_text(response)
     assert _counts() == before
+
+
+def test_who_votes_names_the_departments_after_a_full_width_colon(app, client, auth):
+    workshop = make_department("铸造车间")
+    voter = make_user(department=workshop)
+    round_ = f.make_round(f.organizer(), departments=[workshop])
+    auth.login(voter)
+    page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
+    assert "：铸造车间" in page and ": 铸造车间" not in page

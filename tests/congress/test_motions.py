@@ -170,3 +170,12 @@ def test_the_lists_serve_their_fragment_to_htmx(cast, client, auth, htmx_headers
         assert "<html" in text(whole) and words in text(whole)
         assert "<html" not in text(part) and words in text(part)
         assert part.headers["Vary"] == "HX-Request" or "HX-Request" in part.headers["Vary"]
+
+
+def test_a_delegate_who_co_signs_reads_it_once_on_the_motion_page(cast, client, auth):
+    motion = f.make_motion(cast["session"], cast["proposer"])
+    auth.login(cast["cosigners"][0])
+    page = client.post(f"/congress/motions/{motion.id}/cosign", follow_redirects=True)
+    assert page.status_code == 200
+    assert text(page).count("您已附议此提案。") == 1
+    assert "附议此提案</button>" not in text(page)

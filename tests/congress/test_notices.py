@@ -192,3 +192,22 @@ def test_a_receipt_from_the_phones_copy_counts_once_and_only_for_its_audience(ap
     assert [r["status"] for r in results["results"]] == ["created", "created", "invalid"]
     reads = db.session.scalars(select(NoticeRead)).all()
     assert [(r.user_id, r.read_at) for r in reads] == [(reader.id, read_at)]
+
+
+def test_the_readers_page_lists_who_has_not_read_it_yet(app, client, auth):
+    boss = f.organizer()
+    workshop = make_department("装配车间")
+    team = make_department("总装一班", parent=workshop)
+    reader = make_user(department=team, name="已读者")
+    late = make_user(department=team, name="未读者")
+    outside = make_user(department=make_department("动力车间"), name="车间外")
+    notice = f.make_notice(boss, departments=[workshop])
+    auth.login(reader)
+    client.get(f"/congress/notices/{notice.id}")
+    auth.logout()
+    auth.login(boss)
+    page = text(client.get(f"/congress/notices/{notice.id}/readers"))
+    assert "2 位接收人中已有 1 位阅读" in page
+    unread = page[page.index("尚未阅读（1）") :]
+    assert late.name in unread and "总装一班" in unread
+    assert reader.name not in unread and outside.name not in page

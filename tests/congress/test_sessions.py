@@ -6,6 +6,7 @@ from datetime import timedelta
 from app.blueprints.activities.services import checkin
 from app.blueprints.congress.services import evaluations, sessions
 from app.extensions import db
+from app.models import Role
 from app.models._types import utcnow
 from app.models.activities import Participation
 from app.navigation import offline_urls
@@ -106,3 +107,14 @@ def test_the_home_cards_follow_the_session_and_the_open_evaluation(app, client, 
     assert "民主评议进行中" not in cards(member)  # not in the electorate
     f.vote(delegate, now)
     assert "民主评议进行中" not in cards(delegate)
+
+
+def test_the_audit_log_names_congress_actions_in_words(app, client, auth):
+    boss = f.organizer()
+    session = f.make_session(boss)
+    f.make_delegate(boss, session)
+    admin = make_user(Role.ADMIN)
+    auth.login(admin)
+    log = text(client.get("/admin/audit"))
+    assert "保存职代会届次" in log and "添加职工代表" in log
+    assert "congress." not in log

@@ -108,6 +108,9 @@ def test_from_a_draft_to_the_award_through_the_pages(client, auth, cast, db):
         "已获奖",
     ):
         assert seen in page, seen
+    assert "评审委员会决定：采纳" in page
+    # The implementation's deadline, as the decision form calls it (not a hazard's 整改期限).
+    assert f"完成期限</dt><dd>{due}" in page.replace("\n", "") and "整改期限" not in page
     for person in (cast.proposer, cast.coproposer):
         titles = _notes(db, person)
         assert len(titles) == 6, titles  # sent in, recommended, scored, decided, done, awarded
@@ -122,6 +125,14 @@ def test_from_a_draft_to_the_award_through_the_pages(client, auth, cast, db):
         "complete",
         "award",
     ]
+    # The admin's audit log names each step in words, the decision and award in Chinese.
+    auth.logout()
+    auth.login(cast.admin)
+    log = text(client.get("/admin/audit"))
+    for words in ("提交合理化建议", "部门推荐建议", "建议评审决定", "建议实施完成（实测效益）"):
+        assert words in log, words
+    assert "采纳：废切削液再生利用" in log and "二等奖" in log
+    assert "proposal." not in log and "adopt:" not in log
 
 
 def test_a_declined_proposal_shows_its_reason_to_the_proposer(client, auth, cast, db):

@@ -164,3 +164,20 @@ def test_a_month_that_is_not_one_is_refused_in_chinese(client, auth):
     # A NUL character is refused before any view, with the app's own message.
     response = client.get("/proposals/stats", query_string={"month": "\x00"})
     assert response.status_code == 400 and "请求包含不允许的字符" in response.get_data(as_text=True)
+
+
+def test_the_benefit_chart_labels_large_amounts_in_few_characters(app):
+    """A phone's chart is 320 units wide: 1,000,000,000 would run off it, 10亿 fits; the
+    exact amount stays in the bar's title."""
+    from flask import render_template_string
+
+    chart = (
+        '{% from "proposals/_macros.html" import bar_chart %}'
+        '{{ bar_chart([("2026-03", 1000000000), ("2026-04", 48000)], "x", fmt="{:,.0f}", '
+        "short=True) }}"
+    )
+    with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        svg = render_template_string(chart)
+    labels = re.findall(r'<text class="value"[^>]*>([^<]*)</text>', svg)
+    assert labels == ["10亿", "4.8万"]
+    assert "<title>2026-03: 1,000,000,000</title>" in svg

@@ -138,6 +138,7 @@ def test_results_are_refused_below_k_and_before_an_anonymous_survey_closes(clien
     assert response.status_code == 200
     body = page_text(response)
     assert "4 份答卷" in body and "满意" in body and "100.0%" in body
+    assert "平均分：" in body and "平均分:" not in body  # Chinese punctuation
 
 
 def _writes():

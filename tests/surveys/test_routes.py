@@ -158,3 +158,18 @@ def test_scorecard_refuses_a_bad_period_in_chinese(client, auth, query, message)
     assert response.status_code == 400
     assert message in text(response)
     assert client.get("/reports/nothing/here").status_code == 404
+
+
+def test_in_english_one_survey_is_one_and_required_has_plain_brackets(client, auth, db):
+    """English has its own plural and its own brackets; Chinese keeps 份 and （必答）."""
+    survey = f.make_survey(f.organizer())
+    member = make_user()
+    auth.login(member)
+    assert "有 1 份问卷等您填写" in text(client.get("/"))
+    assert "（必答）" in text(client.get(f"/surveys/{survey.id}"))
+    client.post("/locale", data={"locale": "en"})
+    home = text(client.get("/"))
+    assert "1 survey waits for your answers; it takes a minute." in home
+    assert "1 surveys" not in home
+    form = text(client.get(f"/surveys/{survey.id}"))
+    assert "(required)" in form and "（" not in form

@@ -4,6 +4,8 @@ No bottom-bar item: care officers reach it from a home card, members reach their
 requests from 我的.
 """
 
+from flask_babel import lazy_gettext as _l
+
 from app.features import feature_blueprint, register_feature
 
 bp = feature_blueprint("care", __name__, static=True)
@@ -19,6 +21,37 @@ def init_app(app):
     sync.register(reg)
     reg.daily_job("care.reminders", jobs.remind)
     reg.demo(demo.load)
+    reg.audit_actions(AUDIT_LABELS)
+
+
+AUDIT_LABELS = {
+    "care.file.read": _l("Care file read"),
+    "care.file.opened": _l("Care file opened"),
+    "care.file.updated": _l("Care file changed"),
+    "care.file.member_added": _l("Household member added"),
+    "care.file.member_removed": _l("Household member removed"),
+    "care.file.support_added": _l("Support recorded"),
+    "care.file.attached": _l("Care file attachment added"),
+    "care.file.reviewed": _l("Care file reviewed"),
+    "care.files.listed": _l("Care file list read"),
+    "care.files.exported": _l("Care files exported"),
+    "care.proposal.declined": _l("Care recommendation declined"),
+    "care.plan.created": _l("Visit plan created"),
+    "care.plan.targets_added": _l("Visit plan: people added"),
+    "care.plan.closed": _l("Visit plan closed"),
+    "care.visit.recorded": _l("Visit recorded"),
+    "care.campaign.created": _l("Care campaign created"),
+    "care.campaign.recipients_added": _l("Campaign recipients added"),
+    "care.campaign.recipient_removed": _l("Campaign recipient removed"),
+    "care.campaign.signed": _l("Campaign gift signed for"),
+    "care.campaign.closed": _l("Care campaign closed"),
+    "care.campaign.exported": _l("Campaign sign-off sheet exported"),
+    "care.aid.reported": _l("Mutual-aid request reported"),
+    "care.aid.acknowledge": _l("Mutual-aid request acknowledged"),
+    "care.aid.act": _l("Mutual aid given"),
+    "care.aid.close": _l("Mutual-aid request closed"),
+    "care.aid.comment": _l("Mutual-aid request: note added"),
+}
 
 
 @bp.context_processor
@@ -28,4 +61,8 @@ def care_helpers():
     def care_time(moment) -> str:
         return moment.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
-    return {"care_time": care_time}
+    def care_day(moment) -> str:
+        """The Beijing day of a UTC moment (an upload, a proposal), not its UTC day."""
+        return moment.astimezone(local_zone()).date().isoformat() if moment else "—"
+
+    return {"care_time": care_time, "care_day": care_day}

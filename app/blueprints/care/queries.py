@@ -365,3 +365,17 @@ def stats(year: int) -> dict:
         "aid_amount": aid_amount,
         "year_total": sum(by_month.values(), Decimal(0)),
     }
+
+
+def open_files_of(worker_ids) -> dict[int, int]:
+    """{worker id: their open file's id} among `worker_ids`: a proposal for someone already
+    in care needs no new file."""
+    ids = set(worker_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(CareFile.worker_id, CareFile.id).where(
+            CareFile.worker_id.in_(ids), CareFile.status == FileStatus.ACTIVE
+        )
+    )
+    return dict(rows.all())

@@ -22,6 +22,8 @@ Who does what (the role model):
 Delegate training is a training of the activities feature (a link on the session page).
 """
 
+from flask_babel import lazy_gettext as _l
+
 from app.features import feature_blueprint, register_feature
 
 bp = feature_blueprint("congress", __name__)
@@ -38,3 +40,16 @@ def init_app(app):
     reg.daily_job("congress.terms", jobs.remind_terms)
     reg.daily_job("congress.overdue_motions", jobs.alert_overdue_motions)
     reg.demo(demo.load)
+    reg.audit_actions(AUDIT_LABELS)
+
+
+AUDIT_LABELS = {
+    "congress.session_saved": _l("Congress session saved"),
+    "congress.delegate_added": _l("Congress delegate added"),
+    "congress.delegate_removed": _l("Congress delegate removed"),
+    "congress.contact_added": _l("Motion contact named"),
+    "congress.document_added": _l("Congress document added"),
+    "congress.meeting_scheduled": _l("Congress meeting scheduled"),
+    "congress.round_created": _l("Evaluation round created"),
+    "congress.notice_published": _l("Notice published"),
+}

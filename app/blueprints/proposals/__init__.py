@@ -3,6 +3,10 @@ the department's opinion, the committee's rubric and decision, implementation, t
 benefit and the award; monthly statistics per workshop. Safety suggestions are proposals of
 the category "safety"."""
 
+from babel.numbers import format_compact_decimal
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
 from app.features import feature_blueprint, pages, register_feature
 
 bp = feature_blueprint("proposals", __name__, static=True)
@@ -19,3 +23,27 @@ def init_app(app):
     reg.sync_kind("proposal", sync.sync_proposal, attach_photo=sync.attach_photo)
     reg.daily_job("proposals.overdue", jobs.alert_overdue)
     reg.demo(demo.load)
+    reg.audit_actions(AUDIT_LABELS)
+    app.add_template_filter(compact_number, "proposals_compact")
+
+
+def compact_number(value) -> str:
+    """A large amount in few characters (48万, 10亿; 48K, 1B in English), for a chart's
+    labels on a phone; the exact amount stays in the table and the bar's title."""
+    return format_compact_decimal(value, locale=get_locale() or "zh_CN", fraction_digits=1)
+
+
+AUDIT_LABELS = {
+    "proposal.drafted": _l("Proposal draft saved"),
+    "proposal.submitted": _l("Proposal sent in"),
+    "proposal.draft_deleted": _l("Proposal draft deleted"),
+    "proposal.recommend": _l("Proposal recommended by the department"),
+    "proposal.not_recommend": _l("Proposal not recommended by the department"),
+    "proposal.scored": _l("Proposal scored"),
+    "proposal.decided": _l("Proposal decided"),
+    "proposal.revoked": _l("Proposal adoption withdrawn"),
+    "proposal.completed": _l("Proposal implemented (measured benefit)"),
+    "proposal.awarded": _l("Proposal award given"),
+    "proposal.weights_set": _l("Review rubric weights set"),
+    "proposal.heads_set": _l("Department heads for proposals set"),
+}

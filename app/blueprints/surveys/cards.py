@@ -2,6 +2,7 @@
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from . import queries
 
@@ -13,7 +14,11 @@ def survey_cards(user) -> list[dict]:
     return [
         {
             "title": _("Surveys"),
-            "body": _("%(n)d surveys wait for your answers; each takes a minute.", n=len(waiting)),
+            "body": ngettext(
+                "%(num)d survey waits for your answers; it takes a minute.",
+                "%(num)d surveys wait for your answers; each takes a minute.",
+                len(waiting),
+            ),
             "count": len(waiting),
             "url": url_for("surveys.show", survey_id=waiting[0].id)
             if len(waiting) == 1

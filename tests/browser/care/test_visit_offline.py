@@ -54,6 +54,13 @@ def test_a_visit_with_two_photos_recorded_offline_syncs_once_and_moves_coverage(
     [record] = outbox(page)
     assert record["kind"] == "care_visit" and len(record["photos"]) == 2
     assert record["data"]["file_id"] == str(file_id)
+    # Listed under the person visited, not the visitor's own name.
+    [(person,)] = rows(
+        live_server,
+        "SELECT u.name FROM care_files f JOIN users u ON u.id = f.worker_id WHERE f.id = ?",
+        file_id,
+    )
+    assert record["label"] == person
     kept = [kept_photo(page, ref["id"]) for ref in record["photos"]]
     assert rows(live_server, "SELECT id FROM care_visits WHERE file_id = ?", file_id) == []
 

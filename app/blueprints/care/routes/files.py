@@ -2,6 +2,7 @@
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.errors import act, form_on, form_status
@@ -23,6 +24,7 @@ from ..forms import (
     SupportForm,
 )
 from ..services import files as service
+from ..services.common import house_words
 from .common import file_page
 
 
@@ -50,7 +52,12 @@ def files():
         "due": request.args.get("due") == "1",
     }
     page = queries.files_page(_page(), **filters)
-    audit.record("care.files.listed", None, actor=current_user, summary=f"page {page.page}")
+    audit.record(
+        "care.files.listed",
+        None,
+        actor=current_user,
+        summary=house_words(_l("Page %(page)d", page=page.page)),
+    )
     body = page_or_fragment(
         "care/files/index.html",
         "care/files/_list.html",
@@ -199,13 +206,22 @@ def review_file(file_id):
 @bp.route("/proposals")
 @readers_only
 def proposals():
+    return _proposals_page(DeclineForm(formdata=None))
+
+
+def _proposals_page(form, failed_id=None):
     rows = db.session.scalars(
         db.select(CareProposal).order_by(
             CareProposal.status != ProposalStatus.PENDING, CareProposal.id.desc()
         )
     ).all()
+    pending = (p.worker_id for p in rows if p.status is ProposalStatus.PENDING)
     return render_template(
-        "care/proposals/index.html", proposals=rows, form=DeclineForm(formdata=None)
+        "care/proposals/index.html",
+        proposals=rows,
+        open_files=queries.open_files_of(pending),
+        form=form,
+        failed_id=failed_id,
     )
 
 
@@ -225,10 +241,7 @@ def decline_proposal(proposal_id):
 
 def _declined_again(proposal, form, status):
     """The proposals again, with the one that could not be declined and why."""
-    rows = db.session.scalars(db.select(CareProposal).order_by(CareProposal.id.desc())).all()
-    return render_template(
-        "care/proposals/index.html", proposals=rows, form=form, failed_id=proposal.id
-    ), status
+    return _proposals_page(form, failed_id=proposal.id), status
 
 
 @bp.route("/proposals/new", methods=["GET", "POST"])

@@ -10,14 +10,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.blueprints.errors.handlers import error_response
 from app.extensions import db
-from app.models.care import Campaign, CareAttachment, CareFile, CareVisit
+from app.models.care import Campaign, CareAttachment, CareFile, CareVisit, FileStatus
 from app.services import audit
 
 from .. import bp, export, parse, queries
 from ..access import officers_only, readers_only
 from ..services import attachments
 from ..services import files as file_service
-from ..services.common import can_edit
+from ..services.common import can_edit, house_words
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,7 +63,7 @@ def attachment(attachment_id):
         owner = db.session.get(CareFile, found.file_id)
     else:
         owner = db.session.get(CareVisit, found.visit_id).file
-    file_service.audit_read(current_user, owner, f"attachment {found.id}")
+    file_service.audit_read(current_user, owner, attachment_id=found.id)
     response = attachments.send(found)
     db.session.commit()
     if response is None:
@@ -83,8 +83,10 @@ def _xlsx(data: bytes, name: str):
 @officers_only
 def export_files():
     status = request.args.get("status", "active")
-    data = export.files_xlsx(current_user, status if status in ("active", "exited") else "active")
-    audit.record("care.files.exported", None, actor=current_user, summary=status)
+    status = status if status in ("active", "exited") else "active"
+    data = export.files_xlsx(current_user, status)
+    summary = house_words(FileStatus(status).label)
+    audit.record("care.files.exported", None, actor=current_user, summary=summary)
     db.session.commit()
     return _xlsx(data, f"care-files-{parse.local_today().isoformat()}.xlsx")
 

@@ -231,5 +231,7 @@ def sign_off(user, data, client_id=None, captured_at=None) -> tuple[CampaignReci
     recipient.signed_by_id = user.id
     recipient.confirmation = confirmation
     recipient.client_id = client_id
-    audit.record("care.campaign.signed", recipient.campaign, actor=user, summary=str(recipient.id))
+    audit.record(
+        "care.campaign.signed", recipient.campaign, actor=user, summary=recipient.user.name
+    )
     return recipient, True

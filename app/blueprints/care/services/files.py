@@ -32,7 +32,7 @@ from app.services import audit
 
 from .. import parse
 from . import attachments
-from .common import check, officer_ids, person, require_officer
+from .common import check, house_words, officer_ids, person, require_officer
 
 REVIEW_EVERY = timedelta(days=365)
 
@@ -44,12 +44,27 @@ def next_review(day: date) -> date:
         return day + REVIEW_EVERY
 
 
-def audit_read(user, file: CareFile, what: str = "file") -> None:
-    """Every read of a file leaves a trace: who, which file, which page. A copy the service
-    worker fetches for the phone's offline kit is a read too, and says so."""
+# Which page read the file, as the audit log says it (`audit_read`'s `what`).
+READ_PAGES = {
+    "file": _l("File page"),
+    "edit": _l("Edit page"),
+    "review": _l("Review page"),
+    "visit form": _l("Visit form"),
+    "visit": _l("Visit record"),
+}
+
+
+def audit_read(user, file: CareFile, what: str = "file", attachment_id: int | None = None) -> None:
+    """Every read of a file leaves a trace: who, which file, which page (a key of
+    READ_PAGES, or an attachment). A copy the service worker fetches for the phone's offline
+    kit is a read too, and says so."""
+    if attachment_id is not None:
+        words = _l("Attachment %(id)s", id=attachment_id)
+    else:
+        words = READ_PAGES.get(what, what)
     if has_request_context() and request.headers.get("X-Offline-Copy") == "1":
-        what += " (offline copy)"
-    audit.record("care.file.read", file, actor=user, summary=what)
+        words = _l("%(page)s (offline copy)", page=words)
+    audit.record("care.file.read", file, actor=user, summary=house_words(words))
 
 
 def _details(data, errors, *, today: date) -> dict:
@@ -103,7 +118,7 @@ def open_file(user, data, uploads=()) -> CareFile:
         proposal.file_id = file.id
         proposal.decided_by_id = user.id
         proposal.decided_at = datetime.now(UTC)
-    audit.record("care.file.opened", file, actor=user, summary=str(file.level.value))
+    audit.record("care.file.opened", file, actor=user, summary=house_words(file.level.label))
     return file
 
 
@@ -191,7 +206,10 @@ def add_support(user, file: CareFile, data, *, visit=None, aid_request=None) -> 
     check(errors)
     db.session.add(support)
     audit.record(
-        "care.file.support_added", file, actor=user, summary=f"{kind.value} {support.amount}"
+        "care.file.support_added",
+        file,
+        actor=user,
+        summary=f"{house_words(kind.label)} {support.amount}",
     )
     return support
 
@@ -253,7 +271,7 @@ def review_file(user, file: CareFile, data) -> CareReview:
         file.exit_reason = note
     file.review_due_on = next_review(reviewed_on)
     file.reminded_on = None
-    audit.record("care.file.reviewed", file, actor=user, summary=outcome.value)
+    audit.record("care.file.reviewed", file, actor=user, summary=house_words(outcome.label))
     db.session.flush()
     db.session.expire(file, ["reviews"])
     return review

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.errors import Refused
@@ -25,7 +26,7 @@ from app.services.rows import sent_before
 
 from .. import parse
 from . import attachments
-from .common import check, require_officer
+from .common import check, house_words, require_officer
 
 
 def create_plan(user, data) -> VisitPlan:
@@ -195,7 +196,12 @@ def record_visit(user, data, photos=(), client_id=None, captured_at=None) -> tup
                 visit_id=visit.id,
             )
         )
-    audit.record("care.visit.recorded", file, actor=user, summary=f"visit {visit.id}")
+    audit.record(
+        "care.visit.recorded",
+        file,
+        actor=user,
+        summary=house_words(_l("Visit record %(id)s", id=visit.id)),
+    )
     return visit, True
 
 

@@ -142,7 +142,8 @@ def _button(motion_id, call, message):
 @bp.route("/motions/<int:motion_id>/cosign", methods=["POST"])
 @login_required
 def motion_cosign(motion_id):
-    return _button(motion_id, service.cosign, _("You co-signed the motion."))
+    # No flash: the page itself says "You co-signed this motion." where the button was.
+    return _button(motion_id, service.cosign, None)
 
 
 @bp.route("/motions/<int:motion_id>/submit", methods=["POST"])

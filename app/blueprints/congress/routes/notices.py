@@ -122,6 +122,7 @@ def notice_readers(notice_id):
         notice=notice,
         reads=reads,
         audience=len(service.recipients(notice)),
+        unread=service.unread_by(notice),
     )
 
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from app import storage
 from app.blueprints.congress.access import in_departments, is_manager
@@ -39,14 +40,33 @@ def can_read(user, notice: Notice) -> bool:
     )
 
 
-def recipients(notice: Notice) -> list[int]:
+def recipients_query(notice: Notice):
+    """The ids of the notice's audience: active members of its departments (or everyone)."""
     query = select(User.id).where(User.active.is_(True))
     if notice.departments:
         ids = [d.id for d in notice.departments]
         query = query.outerjoin(Department, Department.id == User.department_id).where(
             User.department_id.in_(ids) | Department.parent_id.in_(ids)
         )
-    return list(db.session.scalars(query))
+    return query
+
+
+def recipients(notice: Notice) -> list[int]:
+    return list(db.session.scalars(recipients_query(notice)))
+
+
+def unread_by(notice: Notice) -> list[User]:
+    """The recipients who have not read the notice yet, by department and name: whom the
+    publisher chases."""
+    read = select(NoticeRead.user_id).where(NoticeRead.notice_id == notice.id)
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.id.in_(recipients_query(notice)), User.id.not_in(read))
+            .options(joinedload(User.department))
+            .order_by(User.department_id, User.name, User.id)
+        )
+    )
 
 
 def publish(

@@ -5,6 +5,8 @@ step is an event on the proposal's timeline and a notification to its proposers.
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -33,6 +35,12 @@ from .drafting import change_status, tell_proposers
 
 MAX_BENEFIT = Decimal("100000000000")  # 元 a year: far above any one proposal
 MAX_AWARD = Decimal("10000000")
+
+
+def _house_words(words) -> str:
+    """An audit summary in the house language: written once, read by admins long after."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return str(words)
 
 
 def weights() -> dict[Criterion, int]:
@@ -155,7 +163,10 @@ def decide(user, proposal: Proposal, data) -> Proposal:
         proposal.overdue_alerted_on = None
     change_status(proposal, user, ProposalAction.DECIDE, decision.status, reason)
     audit.record(
-        "proposal.decided", proposal, actor=user, summary=f"{decision.value}: {proposal.title}"
+        "proposal.decided",
+        proposal,
+        actor=user,
+        summary=f"{_house_words(decision.label)}：{proposal.title}",
     )
     tell_proposers(
         proposal,
@@ -249,7 +260,7 @@ def award(user, proposal: Proposal, data) -> Proposal:
     proposal.awarded_at = datetime.now(UTC)
     summary = _l("%(grade)s, %(amount)s yuan.", grade=grade.label, amount=f"{amount:,.2f}")
     change_status(proposal, user, ProposalAction.AWARD, ProposalStatus.AWARDED, note)
-    audit.record("proposal.awarded", proposal, actor=user, summary=f"{grade.value} {amount}")
+    audit.record("proposal.awarded", proposal, actor=user, summary=_house_words(summary))
     tell_proposers(
         proposal,
         "awarded",
