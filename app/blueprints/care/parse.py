@@ -7,13 +7,13 @@ same rules; the WTForms forms only carry CSRF and draw the fields.
 
 import re
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.services import inputs
-from app.services.inputs import add_error, check_length, missing
+from app.services.inputs import add_error, check_length, missing, plain_decimal
 from app.services.inputs import local_today as local_today
 from app.services.inputs import local_zone as local_zone
 
@@ -55,14 +55,9 @@ def money(data, key, errors, *, required=False, maximum=MAX_MONEY) -> Decimal:
     raw = _raw(data, key)
     if missing(_blank(raw), key, errors, required=required, message=_l("Enter an amount in yuan.")):
         return Decimal(0)
-    if isinstance(raw, bool):
-        raw = "x"
-    try:
-        value = Decimal(str(raw).strip().replace(",", "").replace("，", ""))
-    except InvalidOperation:
-        add_error(errors, key, _("Enter an amount in yuan, such as 500 or 1200.50."))
-        return Decimal(0)
-    if not value.is_finite():
+    if isinstance(raw, str):
+        raw = raw.strip().replace(",", "").replace("，", "")
+    if (value := plain_decimal(raw)) is None:
         add_error(errors, key, _("Enter an amount in yuan, such as 500 or 1200.50."))
     elif value < 0:
         add_error(errors, key, _("The amount cannot be negative."))
