@@ -74,7 +74,7 @@ async function record(worker, post, outcome, method, extra = []) {
   show(children, allowed ? "gate-ok" : "gate-no");
   const page = self.WHOutboxPage;
   if (!page?.supported) return;
-  await page.captureData({
+  const made = await page.captureData({
     kind: "gate_check",
     name: t("name"),
     label: `${worker.name} · ${t(allowed ? "allowed" : "refused")}`,
@@ -86,8 +86,12 @@ async function record(worker, post, outcome, method, extra = []) {
       method,
     },
   });
-  result.append(el("p", { class: "hint" }, t("recorded")));
-  self.WHOutbox?.flush();
+  const note = el("p", { class: "hint" }, t("recorded"));
+  result.append(note);
+  // Online the check reaches the server at once: then it says so, not "when there is a
+  // connection".
+  await self.WHOutbox?.flush().catch(() => {});  // offline: it waits in the outbox
+  if (self.WHOutbox && !(await self.WHOutbox.get(made.id))) note.textContent = t("sent");
 }
 
 async function sha256(text) {
@@ -110,13 +114,16 @@ async function checkCode(text) {
   return record(worker, post, verdict(worker, post), "code", extra);
 }
 
+// Whether a worker was found (and the check recorded): only then is the number cleared.
 function checkNumber(number) {
   const post = chosenPost();
-  if (!post) return say(t("no_post"));
+  if (!post) return say(t("no_post")), false;
   const wanted = String(number || "").trim().toUpperCase();
+  if (!wanted) return say(t("enter_no")), false;
   const worker = data.workers.find((w) => w.no.toUpperCase() === wanted);
-  if (!worker) return say(t("unknown_no"));
-  return record(worker, post, verdict(worker, post), "employee_no");
+  if (!worker) return say(t("unknown_no")), false;
+  record(worker, post, verdict(worker, post), "employee_no");
+  return true;
 }
 
 if (form) {
@@ -127,8 +134,7 @@ if (form) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const input = form.querySelector("input[name=employee_no]");
-    checkNumber(input.value);
-    input.value = "";
+    if (checkNumber(input.value)) input.value = "";
   });
 }
 

@@ -145,6 +145,11 @@ def test_the_team_leader_checks_offline_and_the_checks_sync_once(
         page.fill("input[name=employee_no]", "X9999")
         page.get_by_role("button", name="核验", exact=True).click()
         expect(result).to_contain_text("您核验的职工中没有这个工号。未作记录。")
+        # The number stays to be corrected, not typed again; an empty one asks for it.
+        expect(page.locator("input[name=employee_no]")).to_have_value("X9999")
+        page.fill("input[name=employee_no]", "")
+        page.get_by_role("button", name="核验", exact=True).click()
+        expect(result).to_contain_text("请输入工号。")
 
         records = page.evaluate("WHOutbox.list()")
         assert [r["kind"] for r in records] == ["gate_check", "gate_check"]
@@ -208,6 +213,13 @@ def test_the_team_leader_checks_offline_and_the_checks_sync_once(
         leader.set_offline(False)
     wait_until(page, "async () => (await WHOutbox.list()).length === 0", timeout_ms=20_000)
     assert query(demo, "SELECT COUNT(*) FROM gate_checks")[0] == before + 4
+
+    # Online, a check reaches the server at once, and the page says so.
+    page.fill("input[name=employee_no]", "G0003")
+    page.get_by_role("button", name="核验", exact=True).click()
+    expect(result).to_contain_text("已记录。")
+    expect(result).not_to_contain_text("有网络时")
+    assert query(demo, "SELECT COUNT(*) FROM gate_checks")[0] == before + 5
     leader.close()
 
 
