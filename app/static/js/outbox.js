@@ -193,6 +193,7 @@ document.addEventListener("submit", (event) => {
   if (!supported || !userId || !form.matches("form[data-outbox]") || event.defaultPrevented) return;
   event.preventDefault();
   holdingButton(event, async () => {
+    const online = navigator.onLine;
     const record = await capture(form, event.submitter);
     const more = [];
     // A form may bring records of its own along (the round's hazards): after it, in order.
@@ -201,24 +202,25 @@ document.addEventListener("submit", (event) => {
     form.reset();
     askPersistence();
     registerBackgroundSync();
-    await tellWhereItIs(record, flush());
+    await tellWhereItIs(record, flush(), online);
   });
 });
 
 // "Saved on this phone" only when the record really waits: a record that reaches the server
-// at once says so instead.
-async function tellWhereItIs(record, flushed) {
+// at once says so instead. `online`: whether the phone had a network when the form was sent.
+async function tellWhereItIs(record, flushed, online) {
   const settled = await Promise.race([
     flushed.then(() => true, () => true),
     new Promise((resolve) => setTimeout(() => resolve(false), 2500)),
   ]);
   const still = await Outbox.get(record.id).catch(() => null);
   if (!still) notify(t("sent"));
-  else if (settled && still.state === "invalid") correctHere(record);
+  else if (settled && still.state === "invalid" && online) correctHere(record);
+  else if (settled && still.state === "invalid") notify(t("refused"));
   else notify(t("saved"));
 }
 
-// Refused at once, with the form still in front of the person: the form opens again right
+// Sent online and refused at once, the form still in front of the person: it opens again right
 // here with what they typed, the photos they took and each error at its field, as a form
 // posted straight to the server would come back (outbox-edit.js, through the fragment's
 // reload below). Still the outbox's record: saving the correction sends it again.
