@@ -18,12 +18,12 @@ from app.extensions import db
 from app.models._types import utcnow
 from app.models.activities import (
     Activity,
-    ActivityKind,
     ActivityStatus,
     Participation,
     Qualification,
 )
 from app.services.departments import own_departments
+from app.services.trainings import next_training
 
 
 @cache
@@ -83,23 +83,6 @@ def _expiring_statement():
     )
 
 
-def refresher_for(user, qualification: Qualification, ids) -> Activity | None:
-    """The next training (or drill) open to `user` that gives this qualification again and
-    can still be signed up for (or already is: the person's own place counts too)."""
-    return db.session.scalar(
-        select(Activity)
-        .where(
-            Activity.kind.in_([ActivityKind.TRAINING, ActivityKind.DRILL]),
-            Activity.status == ActivityStatus.PUBLISHED,
-            Activity.qualification_name == qualification.name,
-            Activity.signup_closes_at > utcnow(),
-            audience_of(ids or None),
-        )
-        .order_by(Activity.starts_at)
-        .limit(1)
-    )
-
-
 def _expiring_card(user, qualification: Qualification, ids) -> dict:
     """Where the person can renew: the refresher training if there is one, else the list of
     what is open to them, saying that none is scheduled yet."""
@@ -108,7 +91,8 @@ def _expiring_card(user, qualification: Qualification, ids) -> dict:
         "title": _("Qualification expiring: %(name)s", name=qualification.name),
         "tone": "warn",
     }
-    refresher = refresher_for(user, qualification, ids)
+    # One open to the person's departments; one they have already signed up for counts too.
+    refresher = next_training(qualification.name, audience_of(ids or None))
     if refresher is None:
         card["body"] = _(
             "Valid until %(day)s. No refresher training is open yet; ask your union organizer.",

@@ -12,27 +12,11 @@ from app.blueprints.notify.services import notify
 from app.extensions import db
 from app.jobs import path_for
 from app.models import User
-from app.models._types import utcnow
-from app.models.activities import Activity, ActivityKind, ActivityStatus
 from app.models.gate import PostHolder, PostRequirement, Qualification, TeamLeader
 from app.services.inputs import local_today
+from app.services.trainings import next_training
 
 from .queries import EXPIRY_DAYS
-
-
-def next_training(qtype) -> Activity | None:
-    """The next training (or drill) that gives a qualification of this type."""
-    return db.session.scalar(
-        select(Activity)
-        .where(
-            Activity.kind.in_([ActivityKind.TRAINING, ActivityKind.DRILL]),
-            Activity.status == ActivityStatus.PUBLISHED,
-            Activity.qualification_name == qtype.name,
-            Activity.signup_closes_at > utcnow(),
-        )
-        .order_by(Activity.starts_at)
-        .limit(1)
-    )
 
 
 def remind_expiring(today=None) -> int:
@@ -81,7 +65,7 @@ def remind_expiring(today=None) -> int:
         qualification.reminded_for = qualification.valid_until
         if later:
             continue
-        training = next_training(qualification.type)
+        training = next_training(qualification.type.name)
         when = qualification.valid_until.isoformat()
         if training is not None:
             body = _l(
