@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from app.blueprints.safety import services
 from app.models import Role
-from app.models.safety import Patrol, PatrolPlan, PatrolStatus
+from app.models.safety import Patrol, PatrolPlan, PatrolStatus, week_start
+from app.services.inputs import local_today
 from tests.factories import make_user
 from tests.safety.factories import make_area, make_checklist
 
@@ -157,6 +158,11 @@ def test_plans_page_and_coverage_page(client, auth, setup, db):
     db.session.commit()
     coverage = client.get("/safety/patrols/coverage?week=2026-11-18").get_data(as_text=True)
     assert "2026-11-16" in coverage and "张群监" in coverage
+    # A week in year 1 or 9999 is no week of a plan: this week is shown, not an error.
+    this_week = week_start(local_today()).isoformat()
+    for odd in ("0001-01-01", "9999-12-31"):
+        response = client.get(f"/safety/patrols/coverage?week={odd}")
+        assert response.status_code == 200 and this_week in response.get_data(as_text=True)
 
 
 def test_a_plan_is_counted_from_the_day_it_was_made(setup, db):

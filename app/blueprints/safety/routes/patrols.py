@@ -208,6 +208,8 @@ def patrol_coverage():
         week = week_start(date.fromisoformat(request.args.get("week", "")))
     except ValueError:
         week = week_start(today)
+    if not 2000 <= week.year <= 2100:  # no plan reaches there; year 1 or 9999 has no week
+        week = week_start(today)
     slots = services.coverage(week, today)
     rows: dict = {}
     for slot in slots:
