@@ -17,7 +17,7 @@ else it brings, through the registries that `register_feature` (or `registry(app
         reg.audit_actions({"care.file_read": _l("Care file read")})  # the audit log's words
         reg.figure("care", "visit_coverage", _l("Visit coverage"), figures.visit_coverage,
                    link=figures.visit_coverage_link, unit="percent")   # the 建家 scorecard
-        reg.listen("activity.checked_in", ratings.ask_for_rating)   # another feature's event
+        reg.listen("activity.checked_in", care.note_attendance)   # another feature's event
 
 The hubs (home page, navigation, field-kit manifest, demo, `/sync`, the daily jobs) read
 these registries and never import a feature by name. The registries live on the app, not in

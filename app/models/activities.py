@@ -114,6 +114,8 @@ class Participation(db.Model):
     # The outbox record id of an offline check-in, and the phone's time of the scan.
     checkin_client_id: Mapped[str | None] = outbox_id()
     checkin_captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the inbox asked this person to rate the activity (after it ended); asked once.
+    rating_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Trainings: score and pass/fail; competitions: team name.
     score: Mapped[float | None] = mapped_column(Numeric(7, 2, asdecimal=False))
     passed: Mapped[bool | None]

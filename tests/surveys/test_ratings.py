@@ -1,16 +1,31 @@
-"""The rating after an activity: the inbox asks at check-in, one tap on the activity page,
-and the organizer sees each activity's score, its comments and the kinds members like."""
+"""The rating after an activity: the inbox asks once the activity is over, once per person,
+one tap on the activity page, and the organizer sees each activity's score, its comments and
+the kinds members like."""
+
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from app.blueprints.activities import services as activity_services
+from app.blueprints.surveys import jobs
+from app.blueprints.surveys.services import ask_for_ratings
 from app.extensions import db
 from app.models import Notification, Role
+from app.models._types import utcnow
 from app.models.activities import ActivityKind, Participation, ParticipationStatus
 from app.models.surveys import ActivityRating
-from tests.activities.factories import make_activity_at_the_door
+from tests.activities.factories import make_activity, make_activity_at_the_door
 from tests.factories import make_user
 from tests.helpers import text
+
+
+def inbox(person) -> list[tuple[str, str]]:
+    return [
+        (n.title, n.url)
+        for n in db.session.scalars(
+            select(Notification).where(Notification.user_id == person.id).order_by(Notification.id)
+        )
+    ]
 
 
 def _checked_in(person, activity, organizer):
@@ -25,14 +40,19 @@ def _checked_in(person, activity, organizer):
     return participation
 
 
-def test_check_in_puts_the_rating_in_the_inbox_and_one_tap_rates(client, auth):
+def test_the_inbox_asks_for_the_rating_after_the_end_and_one_tap_rates(client, auth):
     organizer = make_user(Role.ORGANIZER)
     person = make_user()
     activity = make_activity_at_the_door(title="职工篮球赛")
     _checked_in(person, activity, organizer)
-    note = db.session.scalar(select(Notification).where(Notification.user_id == person.id))
-    assert note.title == "“职工篮球赛”办得怎么样？"
-    assert note.url == f"/surveys/ratings/{activity.id}"
+    # Checked in at the door, the game not played yet: nothing to rate so far.
+    assert inbox(person) == []
+    assert ask_for_ratings(activity.ends_at - timedelta(minutes=1)) == 0
+    assert inbox(person) == []
+    assert ask_for_ratings(activity.ends_at + timedelta(minutes=5)) == 1
+    db.session.commit()
+    asked = [("“职工篮球赛”办得怎么样？", f"/surveys/ratings/{activity.id}")]
+    assert inbox(person) == asked
 
     auth.login(person)
     page = text(client.get(f"/activities/{activity.id}"))
@@ -70,3 +90,46 @@ def test_only_people_who_checked_in_rate_and_bad_stars_write_nothing(client, aut
         assert response.status_code == 422
         assert "请选择 1 到 5 颗星" in text(response)
     assert db.session.scalar(select(func.count()).select_from(ActivityRating)) == 0
+
+
+def test_each_person_is_asked_once_even_when_checked_in_after_the_end(db):
+    organizer = make_user(Role.ORGANIZER)
+    early, late = make_user(), make_user()
+    activity = make_activity_at_the_door(title="职工篮球赛")
+    _checked_in(early, activity, organizer)
+    ask_for_ratings(activity.ends_at + timedelta(minutes=5))
+    db.session.commit()
+    # An offline scan at the door reaches the server after that run.
+    _checked_in(late, activity, organizer)
+    assert ask_for_ratings(activity.ends_at + timedelta(minutes=20)) == 1
+    assert ask_for_ratings(activity.ends_at + timedelta(minutes=35)) == 0
+    db.session.commit()
+    asked = [("“职工篮球赛”办得怎么样？", f"/surveys/ratings/{activity.id}")]
+    assert inbox(early) == asked and inbox(late) == asked
+
+
+def test_the_job_asks_about_activities_just_over_not_those_of_weeks_ago(db):
+    now = utcnow()
+    person, no_show = make_user(), make_user()
+    for title, ended in (("读书会", now - timedelta(hours=1)), ("春游", now - timedelta(days=8))):
+        activity = make_activity(
+            title=title,
+            starts_at=ended - timedelta(hours=2),
+            ends_at=ended,
+            signup_opens_at=ended - timedelta(days=3),
+            signup_closes_at=ended - timedelta(hours=3),
+            cancel_deadline=ended - timedelta(hours=3),
+        )
+        for who, checked_in_at in ((person, ended - timedelta(hours=2)), (no_show, None)):
+            db.session.add(
+                Participation(
+                    activity_id=activity.id,
+                    user_id=who.id,
+                    status=ParticipationStatus.CONFIRMED,
+                    checked_in_at=checked_in_at,
+                )
+            )
+    db.session.commit()
+    jobs.ask_for_ratings_after_activities.call_local()
+    assert [title for title, _url in inbox(person)] == ["“读书会”办得怎么样？"]
+    assert inbox(no_show) == []

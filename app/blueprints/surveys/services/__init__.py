@@ -3,12 +3,12 @@ rating after an activity (`ratings`). Services flush, never commit; they raise t
 errors of `app.errors`."""
 
 from .building import save_survey
-from .ratings import ask_for_rating, rate_activity
+from .ratings import ask_for_ratings, rate_activity
 from .responses import has_responded, is_closed, is_open, parse_answers, respond
 from .results import results, results_refusal
 
 __all__ = [
-    "ask_for_rating",
+    "ask_for_ratings",
     "has_responded",
     "is_closed",
     "is_open",

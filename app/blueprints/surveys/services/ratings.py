@@ -1,18 +1,27 @@
 """The one-tap rating after an activity: 1–5 stars and an optional comment from a person who
-checked in; asked for in the inbox as soon as they are checked in."""
+checked in. The inbox asks for it once the activity is over (`ask_for_ratings`, run every 15
+minutes by `surveys.jobs`), once per person and activity; a check-in that reaches the server
+after the end (an offline scan synced late) is asked at the next run."""
 
-from flask import url_for
+from collections import defaultdict
+from datetime import timedelta
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from app.blueprints.notify.services import notify
+from app.blueprints.notify.services import notify_many
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.guards import clean_text
+from app.jobs import path_for
 from app.models._types import utcnow
-from app.models.activities import Activity, Participation
+from app.models.activities import Activity, ActivityStatus, Participation
 from app.models.surveys import ActivityRating
+
+# A check-in that reaches the server later than this after the end is not asked about: a
+# "How was it?" weeks on is noise. (Rating from the activity page stays open.)
+ASK_WITHIN = timedelta(days=7)
 
 
 def checked_in(user, activity: Activity) -> bool:
@@ -58,13 +67,49 @@ def rate_activity(user, activity: Activity, stars, comment="") -> ActivityRating
     return rating
 
 
-def ask_for_rating(participation: Participation, **_details) -> None:
-    """Listener of "activity.checked_in": the inbox asks the participant for their stars."""
-    activity = participation.activity
-    notify(
-        [participation.user_id],
-        "activities.rating",
-        _l("How was %(title)s?", title=activity.title),
-        _l("One tap: give it 1 to 5 stars."),
-        url_for("surveys.rate", activity_id=activity.id, _external=False),
+def ask_for_ratings(now=None) -> int:
+    """Ask everyone checked in to an activity that has ended (within `ASK_WITHIN`) and was
+    not asked yet for their stars, in the inbox; returns how many were asked. The caller
+    commits.
+
+    The participations are claimed by the UPDATE that marks them asked, so a second run, even
+    one running at the same time, finds none of them again.
+    """
+    now = now or utcnow()
+    ended = select(Activity.id).where(
+        Activity.status == ActivityStatus.PUBLISHED,
+        Activity.ends_at <= now,
+        Activity.ends_at > now - ASK_WITHIN,
     )
+    claimed = db.session.execute(
+        update(Participation)
+        .where(
+            Participation.activity_id.in_(ended),
+            Participation.checked_in_at.is_not(None),
+            Participation.rating_asked_at.is_(None),
+        )
+        .values(rating_asked_at=now)
+        .returning(Participation.activity_id, Participation.user_id),
+        execution_options={"synchronize_session": False},
+    ).all()
+    if not claimed:
+        return 0
+    asked = defaultdict(list)
+    for activity_id, user_id in claimed:
+        asked[activity_id].append(user_id)
+    titles = dict(
+        db.session.execute(
+            select(Activity.id, Activity.title).where(Activity.id.in_(list(asked)))
+        ).all()
+    )
+    notify_many(
+        (
+            user_ids,
+            "activities.rating",
+            _l("How was %(title)s?", title=titles[activity_id]),
+            _l("One tap: give it 1 to 5 stars."),
+            path_for("surveys.rate", activity_id=activity_id),
+        )
+        for activity_id, user_ids in asked.items()
+    )
+    return len(claimed)

@@ -1,0 +1,16 @@
+"""The surveys' scheduled work: asking for the one-tap rating once an activity is over."""
+
+from huey import crontab
+
+from app.extensions import db
+from app.jobs import periodic_app_task
+
+from .services.ratings import ask_for_ratings
+
+
+@periodic_app_task(crontab(minute="*/15"))
+def ask_for_ratings_after_activities():
+    """Every 15 minutes: an evening event's rating is asked for the same evening, while it
+    is fresh, not at the next morning's daily jobs."""
+    ask_for_ratings()
+    db.session.commit()
