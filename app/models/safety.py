@@ -155,6 +155,8 @@ class PatrolPlan(db.Model):
     weekdays: Mapped[str] = mapped_column(String(WEEKDAYS))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = timestamp()
+    # When it was stopped (None while active): the weeks before still count it.
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     inspector = relationship("User")
     area: Mapped[Area] = relationship()

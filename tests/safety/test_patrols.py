@@ -182,3 +182,44 @@ def test_a_plan_is_counted_from_the_day_it_was_made(setup, db):
     assert states == [(2, "missed"), (4, "missed")]
     states = [(s.day.weekday(), s.state) for s in services.coverage(monday - timedelta(7), today)]
     assert states == []
+
+
+def test_a_stopped_plan_keeps_the_weeks_it_was_in_force(client, auth, setup, db):
+    """Stopped on a Wednesday: last week's coverage still holds it, done and missed as they
+    were; this week asks for Monday and Wednesday, not Friday; next week has nothing."""
+    area, inspector = setup
+    officer = make_user(Role.SAFETY_OFFICER)
+    plan = services.save_plan(
+        officer,
+        {"inspector_id": inspector.id, "area_id": area.id, "weekdays": ["0", "2", "4"]},
+    )
+    monday = date(2026, 11, 16)
+    plan.created_at = datetime(2026, 11, 1, tzinfo=UTC)
+    _patrol_on(inspector, area, monday - timedelta(days=7))
+    db.session.commit()
+    auth.login(officer)
+    assert client.post(f"/safety/patrols/plans/{plan.id}/stop").status_code == 303
+    db.session.refresh(plan)
+    assert plan.stopped_at is not None and not plan.active
+    plan.stopped_at = datetime.combine(monday + timedelta(days=2), time(15), SHANGHAI)
+    db.session.commit()
+
+    today = monday + timedelta(days=5)
+    last_week = [
+        (s.day.weekday(), s.state) for s in services.coverage(monday - timedelta(7), today)
+    ]
+    assert last_week == [(0, "done"), (2, "missed"), (4, "missed")]
+    this_week = [(s.day.weekday(), s.state) for s in services.coverage(monday, today)]
+    assert this_week == [(0, "missed"), (2, "missed")]
+    assert services.coverage(monday + timedelta(7), today) == []
+    page = client.get("/safety/patrols/coverage?week=2026-11-09").get_data(as_text=True)
+    assert "张群监" in page
+    page = client.get("/safety/patrols/coverage?week=2026-11-23").get_data(as_text=True)
+    assert "张群监" not in page
+
+    # Saved again, it is in force from then on: the stop is forgotten.
+    services.save_plan(
+        officer,
+        {"inspector_id": inspector.id, "area_id": area.id, "weekdays": ["0", "2", "4"]},
+    )
+    assert plan.active and plan.stopped_at is None

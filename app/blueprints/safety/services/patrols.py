@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
@@ -182,13 +182,16 @@ def save_plan(actor, data) -> PatrolPlan:
         raise ValidationFailed(errors)
     weekdays = "".join("1" if i in days else "0" for i in range(7))
     plan = one_or_add(PatrolPlan, inspector_id=inspector.id, area_id=area.id)
-    plan.weekdays, plan.active = weekdays, True
+    plan.weekdays, plan.active, plan.stopped_at = weekdays, True, None
     db.session.flush()
     audit.record("patrol_plan.saved", plan, actor=actor, summary=f"{inspector.name} {area.name}")
     return plan
 
 
 def stop_plan(actor, plan: PatrolPlan) -> None:
+    """Stop a plan from now on; the weeks it was in force keep counting it."""
+    if plan.stopped_at is None:  # stopping it again does not move when it stopped
+        plan.stopped_at = datetime.now(UTC)
     plan.active = False
     audit.record("patrol_plan.stopped", plan, actor=actor)
 
@@ -205,9 +208,9 @@ def coverage(week: date, today: date | None = None, *, names: bool = True) -> li
 
     A slot is *done* by a finished patrol of that inspector in that area on that day, *late*
     when the patrol came on a later day of the same week, *missed* when the day has passed
-    without one, and *due* while it is still to come; a plan has no slots before the day it
-    was made. Only the plans in force now are read: a stopped plan's past weeks are not kept
-    (the plan does not record when it stopped). Two queries, whatever the volume.
+    without one, and *due* while it is still to come. A plan asks for the days on which it was
+    in force at some moment: from the day it was made to the day it was stopped, both
+    included, so a stopped plan stays in the weeks it held. Two queries, whatever the volume.
     `names`: the plans come with their inspectors and areas (for a page that names them; a
     count of the states does without).
     """
@@ -216,14 +219,18 @@ def coverage(week: date, today: date | None = None, *, names: bool = True) -> li
         db.joinedload(PatrolPlan.inspector).lazyload(User.role_rows),
         db.joinedload(PatrolPlan.area),
     )
+    start = day_start(week)
+    end = start + timedelta(days=7)
+    # In force in the week: made before its end, and not stopped before its start.
     plans = db.session.scalars(
         select(PatrolPlan)
-        .where(PatrolPlan.active.is_(True))
+        .where(
+            PatrolPlan.created_at < end,
+            or_(PatrolPlan.stopped_at.is_(None), PatrolPlan.stopped_at >= start),
+        )
         .options(*with_names if names else ())
         .order_by(PatrolPlan.inspector_id, PatrolPlan.area_id)
     ).all()
-    start = day_start(week)
-    end = start + timedelta(days=7)
     done: dict[tuple[int, int], list[date]] = {}
     for inspector_id, area_id, finished_at in db.session.execute(
         select(Patrol.inspector_id, Patrol.area_id, Patrol.finished_at).where(
@@ -236,10 +243,12 @@ def coverage(week: date, today: date | None = None, *, names: bool = True) -> li
     slots = []
     for plan in plans:
         days = sorted(done.get((plan.inspector_id, plan.area_id), []))
-        # A plan holds from the day it was made: the days before it were never asked for.
+        # A plan holds from the day it was made to the day it was stopped: the days before
+        # and after were never asked for.
         made_on = local_date(plan.created_at)
+        stopped_on = local_date(plan.stopped_at) if plan.stopped_at else date.max
         planned = [week + timedelta(days=d) for d in plan.days]
-        planned = [day for day in planned if day >= made_on]
+        planned = [day for day in planned if made_on <= day <= stopped_on]
         states = {}
         for day in planned:
             if day in days:
