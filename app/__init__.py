@@ -3,6 +3,7 @@
 import hmac
 import importlib
 import os
+import re
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
@@ -149,8 +150,27 @@ def _init_responses(app: Flask) -> None:
                 if hasattr(stream, "close"):
                     stream.close()
             response.direct_passthrough = False
-            response.set_data(_minified(body, response.mimetype))
+            body = _minified(body, response.mimetype)
+            from app.blueprints.pwa.routes import asset_version
+
+            if response.mimetype in _SCRIPTS and request.args.get("v") == asset_version():
+                body = _versioned_imports(body, asset_version())
+            response.set_data(body)
         return response
+
+
+_SCRIPTS = ("text/javascript", "application/javascript")
+# A module's imports of its neighbours, minified or not: `from"./toast.js"`, `import "./a.js"`.
+_RELATIVE_IMPORT = re.compile(rb'(\b(?:from|import)\s*)(["\'])(\.{1,2}/[^"\'?]+\.js)\2')
+
+
+def _versioned_imports(body: bytes, version: str) -> bytes:
+    """A versioned script's imports carry its version (`?v=`): the browser keeps them a year
+    as it does the script, a deploy refreshes them with it, and they are the URLs the service
+    worker keeps. (An import names a URL: without the version it was another file.)"""
+    return _RELATIVE_IMPORT.sub(
+        lambda m: b"%s%s%s?v=%s%s" % (*m.groups(), version.encode(), m[2]), body
+    )
 
 
 def _minified(body: bytes, mimetype: str) -> bytes:
@@ -158,7 +178,7 @@ def _minified(body: bytes, mimetype: str) -> bytes:
         import rcssmin
 
         return rcssmin.cssmin(body)
-    if mimetype in ("text/javascript", "application/javascript"):
+    if mimetype in _SCRIPTS:
         import rjsmin
 
         return rjsmin.jsmin(body)

@@ -5,12 +5,20 @@ poll (a survey, a round of evaluations)."""
 from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectMultipleField, StringField
+from wtforms import (
+    DateTimeLocalField,
+    FloatField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.config import LOCAL_TZ
+from app.services.inputs import plain_decimal
 
 WHEN = "%Y-%m-%dT%H:%M"
 
@@ -18,6 +26,28 @@ WHEN = "%Y-%m-%dT%H:%M"
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class PlainNumberField(FloatField):
+    """A number as a person writes it, read as the services read one (`inputs.plain_decimal`):
+    digits, perhaps a sign and a decimal point. Not "1e3", "NaN" or "Infinity", which float()
+    takes but nobody means in a form: those get `message` at the field."""
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message or _l("Enter a number.")
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        written = (valuelist[0] or "").strip()
+        if not written:  # nothing written: Optional() or InputRequired() says what to do
+            self.data = None
+            return
+        parsed = plain_decimal(written)
+        self.data = None if parsed is None else float(parsed)
+        if parsed is None:
+            raise ValueError(str(self.message))
 
 
 def enum_choices(enum_cls, blank=None) -> list[tuple[str, str]]:

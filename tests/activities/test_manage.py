@@ -3,6 +3,7 @@ import io
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
@@ -190,3 +191,21 @@ def test_roster_and_excel_export_show_attendance(client, auth):
         ("到场的", "电工班", "已报名", True),
         ("候补的", None, "候补中", False),
     ]
+
+
+@pytest.mark.parametrize("written", ["1e3", "NaN", "Infinity", "-inf"])
+def test_pass_mark_is_a_number_written_out(client, auth, written):
+    # float() reads these as 1000, not-a-number and infinity; nobody means them in a form.
+    auth.login(make_user("organizer"))
+    response = client.post("/activities/new", data=_form(pass_mark=written))
+    assert response.status_code == 422
+    assert "请输入数字。" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Activity)) is None
+
+
+@pytest.mark.parametrize(("written", "mark"), [("60", 60), ("60.5", 60.5), ("６０", 60)])
+def test_pass_mark_as_a_person_writes_it(client, auth, written, mark):
+    auth.login(make_user("organizer"))
+    response = client.post("/activities/new", data=_form(pass_mark=written))
+    assert response.status_code == 303
+    assert db.session.scalar(select(Activity.pass_mark)) == mark

@@ -20,9 +20,18 @@ from app.models.proposals import Proposal, ProposalAuthor
 from app.models.safety import Area
 from app.models.surveys import ActivityRating, Survey, SurveyAnswer, SurveyRespondent
 
-YEAR = datetime.now(LOCAL_TZ).year
-START = datetime(YEAR, 1, 1, tzinfo=LOCAL_TZ).astimezone(UTC)
-END = datetime(YEAR + 1, 1, 1, tzinfo=LOCAL_TZ).astimezone(UTC)
+
+@pytest.fixture
+def year():
+    """This year, read when the test runs: the figures read it then too. (Read once when the
+    module was imported, a run that crosses New Year compared last year's counts with this
+    year's figures.)"""
+    return datetime.now(LOCAL_TZ).year
+
+
+def span(year):
+    """The year's first moment and the next year's, in UTC."""
+    return tuple(datetime(y, 1, 1, tzinfo=LOCAL_TZ).astimezone(UTC) for y in (year, year + 1))
 
 
 @pytest.fixture
@@ -33,9 +42,9 @@ def demo(app, db):
     return workshop
 
 
-def figure(area, key, department=None):
+def figure(area, key, year, department=None):
     found = next(f for f in registry().figures if (f.area, f.key) == (area, key))
-    return found.compute(YEAR, None, department)
+    return found.compute(year, None, department)
 
 
 def team_ids(workshop):
@@ -60,46 +69,50 @@ def share(took_part, workshop=None):
     return percent(len(people & set(took_part)), len(people))
 
 
-def test_activity_participation(demo):
+def test_activity_participation(demo, year):
+    start, end = span(year)
     took_part = db.session.scalars(
         select(Participation.user_id)
         .join(Activity)
         .where(
             Participation.checked_in_at.is_not(None),
-            Activity.starts_at >= START,
-            Activity.starts_at < END,
+            Activity.starts_at >= start,
+            Activity.starts_at < end,
         )
     ).all()
-    assert figure("participation", "activity_share") == share(took_part) > 0
-    assert figure("participation", "activity_share", demo) == share(took_part, demo)
+    assert figure("participation", "activity_share", year) == share(took_part) > 0
+    assert figure("participation", "activity_share", year, demo) == share(took_part, demo)
 
 
-def test_proposal_participation(demo):
+def test_proposal_participation(demo, year):
+    start, end = span(year)
     took_part = db.session.scalars(
         select(ProposalAuthor.user_id)
         .join(Proposal)
-        .where(Proposal.submitted_at >= START, Proposal.submitted_at < END)
+        .where(Proposal.submitted_at >= start, Proposal.submitted_at < end)
     ).all()
-    assert figure("participation", "proposal_share") == share(took_part) > 0
-    assert figure("participation", "proposal_share", demo) == share(took_part, demo)
+    assert figure("participation", "proposal_share", year) == share(took_part) > 0
+    assert figure("participation", "proposal_share", year, demo) == share(took_part, demo)
 
 
-def test_survey_participation(demo):
+def test_survey_participation(demo, year):
+    start, end = span(year)
     took_part = db.session.scalars(
         select(SurveyRespondent.user_id)
         .join(Survey)
-        .where(Survey.opens_at >= START, Survey.opens_at < END)
+        .where(Survey.opens_at >= start, Survey.opens_at < end)
     ).all()
-    assert figure("participation", "survey_share") == share(took_part) > 0
-    assert figure("participation", "survey_share", demo) == share(took_part, demo)
+    assert figure("participation", "survey_share", year) == share(took_part) > 0
+    assert figure("participation", "survey_share", year, demo) == share(took_part, demo)
 
 
-def test_satisfaction_survey_score(demo):
+def test_satisfaction_survey_score(demo, year):
+    start, end = span(year)
     closed = db.session.scalars(
         select(Survey.id).where(
             Survey.is_satisfaction.is_(True),
-            Survey.closes_at >= START,
-            Survey.closes_at < min(END, datetime.now(UTC)),
+            Survey.closes_at >= start,
+            Survey.closes_at < min(end, datetime.now(UTC)),
         )
     ).all()
     means = [
@@ -116,25 +129,27 @@ def test_satisfaction_survey_score(demo):
         for i in closed
     ]
     assert len(means) == 1  # last run closed; this year's run is still open
-    assert figure("satisfaction", "survey_score") == round(sum(means) / len(means), 2)
-    assert figure("satisfaction", "survey_score", demo) is None  # anonymous: no departments
+    assert figure("satisfaction", "survey_score", year) == round(sum(means) / len(means), 2)
+    assert figure("satisfaction", "survey_score", year, demo) is None  # anonymous: no departments
 
 
-def test_activity_ratings(demo):
+def test_activity_ratings(demo, year):
+    start, end = span(year)
+
     def mean(workshop=None):
         query = (
             select(func.avg(ActivityRating.stars))
             .join(Activity, Activity.id == ActivityRating.activity_id)
             .join(User, User.id == ActivityRating.user_id)
-            .where(Activity.starts_at >= START, Activity.starts_at < END)
+            .where(Activity.starts_at >= start, Activity.starts_at < end)
         )
         if workshop is not None:
             query = query.where(User.department_id.in_(team_ids(workshop)))
         value = db.session.scalar(query)
         return round(float(value), 2) if value is not None else None
 
-    assert figure("satisfaction", "activity_rating") == mean() > 0
-    assert figure("satisfaction", "activity_rating", demo) == mean(demo)
+    assert figure("satisfaction", "activity_rating", year) == mean() > 0
+    assert figure("satisfaction", "activity_rating", year, demo) == mean(demo)
 
 
 def _hazards(workshop=None):
@@ -144,22 +159,24 @@ def _hazards(workshop=None):
     return db.session.scalars(query).all()
 
 
-def test_hazards_reported(demo):
+def test_hazards_reported(demo, year):
+    start, end = span(year)
+
     def count(workshop=None):
-        return len([h for h in _hazards(workshop) if START <= h.created_at < END])
+        return len([h for h in _hazards(workshop) if start <= h.created_at < end])
 
-    assert figure("safety", "hazards_reported") == count() > 0
-    assert figure("safety", "hazards_reported", demo) == count(demo)
+    assert figure("safety", "hazards_reported", year) == count() > 0
+    assert figure("safety", "hazards_reported", year, demo) == count(demo)
 
 
-def test_hazards_closed_on_time(demo):
+def test_hazards_closed_on_time(demo, year):
     def rate(workshop=None):
         # An open hazard not yet due (today included) is not judged yet.
         today = datetime.now(LOCAL_TZ).date()
         due = [
             h
             for h in _hazards(workshop)
-            if h.due_on and h.due_on.year == YEAR and not (h.status.is_open and h.due_on >= today)
+            if h.due_on and h.due_on.year == year and not (h.status.is_open and h.due_on >= today)
         ]
         on_time = [
             h
@@ -170,28 +187,28 @@ def test_hazards_closed_on_time(demo):
         ]
         return percent(len(on_time), len(due))
 
-    assert figure("safety", "closed_on_time") == rate() is not None
-    assert figure("safety", "closed_on_time", demo) == rate(demo)
+    assert figure("safety", "closed_on_time", year) == rate() is not None
+    assert figure("safety", "closed_on_time", year, demo) == rate(demo)
 
 
-def test_patrols_on_plan(demo):
+def test_patrols_on_plan(demo, year):
     from app.blueprints.safety.services.patrols import coverage, local_today
     from app.models.safety import week_start
 
     today = local_today()
-    slots, week = [], week_start(date(YEAR, 1, 1))
+    slots, week = [], week_start(date(year, 1, 1))
     while week <= today:
         slots += [
             s
             for s in coverage(week, today)
-            if s.day.year == YEAR
+            if s.day.year == year
             and s.day <= today
             and s.state != "due"
             and s.day >= s.plan.created_at.astimezone(LOCAL_TZ).date()
         ]
         week += timedelta(days=7)
     # The demo's plans start today: what is judged is today's patrols done so far.
-    assert figure("safety", "patrols_on_plan") == percent(
+    assert figure("safety", "patrols_on_plan", year) == percent(
         sum(s.state == "done" for s in slots), len(slots)
     )
 
@@ -203,9 +220,9 @@ def _motions(workshop=None):
     return db.session.scalars(query).all()
 
 
-def test_motions_answered_on_time(demo):
+def test_motions_answered_on_time(demo, year):
     def rate(workshop=None):
-        due = [m for m in _motions(workshop) if m.deadline and m.deadline.year == YEAR]
+        due = [m for m in _motions(workshop) if m.deadline and m.deadline.year == year]
         on_time = [
             m
             for m in due
@@ -213,30 +230,33 @@ def test_motions_answered_on_time(demo):
         ]
         return percent(len(on_time), len(due))
 
-    assert figure("democracy", "answered_on_time") == rate() is not None
-    assert figure("democracy", "answered_on_time", demo) == rate(demo)
+    assert figure("democracy", "answered_on_time", year) == rate() is not None
+    assert figure("democracy", "answered_on_time", year, demo) == rate(demo)
 
 
-def test_motions_rated_satisfied(demo):
+def test_motions_rated_satisfied(demo, year):
+    start, end = span(year)
+
     def rate(workshop=None):
         rated = [
             m
             for m in _motions(workshop)
-            if m.rating is not None and m.answered_at and START <= m.answered_at < END
+            if m.rating is not None and m.answered_at and start <= m.answered_at < end
         ]
         return percent(sum(m.rating.value == "satisfied" for m in rated), len(rated))
 
-    assert figure("democracy", "rated_satisfied") == rate() is not None
-    assert figure("democracy", "rated_satisfied", demo) == rate(demo)
+    assert figure("democracy", "rated_satisfied", year) == rate() is not None
+    assert figure("democracy", "rated_satisfied", year, demo) == rate(demo)
 
 
-def test_evaluation_turnout(demo):
+def test_evaluation_turnout(demo, year):
+    start, end = span(year)
     from app.blueprints.congress.services.evaluations import electorate_size
 
     rounds = db.session.scalars(
         select(EvaluationRound).where(
-            EvaluationRound.closes_at >= START,
-            EvaluationRound.closes_at < min(END, datetime.now(UTC)),
+            EvaluationRound.closes_at >= start,
+            EvaluationRound.closes_at < min(end, datetime.now(UTC)),
         )
     ).all()
     voters = sum(
@@ -244,8 +264,8 @@ def test_evaluation_turnout(demo):
         for r in rounds
     )
     electors = sum(electorate_size(r) for r in rounds)
-    assert figure("democracy", "evaluation_participation") == percent(voters, electors) > 0
-    assert figure("democracy", "evaluation_participation", demo) is None
+    assert figure("democracy", "evaluation_participation", year) == percent(voters, electors) > 0
+    assert figure("democracy", "evaluation_participation", year, demo) is None
 
 
 def _files(workshop=None):
@@ -255,7 +275,7 @@ def _files(workshop=None):
     return db.session.scalars(query).all()
 
 
-def test_care_reviews_on_time(demo):
+def test_care_reviews_on_time(demo, year):
     today = datetime.now(LOCAL_TZ).date()
 
     def plus_year(day):
@@ -269,78 +289,81 @@ def test_care_reviews_on_time(demo):
         for file in _files(workshop):
             due = plus_year(file.opened_on)
             for review in sorted(file.reviews, key=lambda r: (r.reviewed_on, r.id)):
-                if due.year == YEAR:
+                if due.year == year:
                     judged.append(review.reviewed_on <= due)
                 due = plus_year(review.reviewed_on)
-            if file.status.value == "active" and due.year == YEAR and due < today:
+            if file.status.value == "active" and due.year == year and due < today:
                 judged.append(False)
         return percent(sum(judged), len(judged))
 
-    assert figure("care", "reviews_on_time") == rate() is not None
-    assert figure("care", "reviews_on_time", demo) == rate(demo)
+    assert figure("care", "reviews_on_time", year) == rate() is not None
+    assert figure("care", "reviews_on_time", year, demo) == rate(demo)
 
 
-def test_care_visit_coverage(demo):
+def test_care_visit_coverage(demo, year):
     def rate(workshop=None):
         files = {f.id for f in _files(workshop)}
         targets = db.session.execute(
             select(PlanTarget.plan_id, PlanTarget.file_id)
             .join(VisitPlan)
-            .where(VisitPlan.ends_on >= date(YEAR, 1, 1), VisitPlan.ends_on < date(YEAR + 1, 1, 1))
+            .where(VisitPlan.ends_on >= date(year, 1, 1), VisitPlan.ends_on < date(year + 1, 1, 1))
         ).all()
         targets = [t for t in targets if t.file_id in files]
         visited = set(db.session.execute(select(CareVisit.plan_id, CareVisit.file_id)).all())
         return percent(sum(tuple(t) in visited for t in targets), len(targets))
 
-    assert figure("care", "visit_coverage") == rate() is not None
-    assert figure("care", "visit_coverage", demo) == rate(demo)
+    assert figure("care", "visit_coverage", year) == rate() is not None
+    assert figure("care", "visit_coverage", year, demo) == rate(demo)
 
 
-def test_care_aid_answered_in_time(demo):
+def test_care_aid_answered_in_time(demo, year):
+    start, end = span(year)
+
     def rate(workshop=None):
         query = select(AidRequest).join(User, User.id == AidRequest.subject_id)
         if workshop is not None:
             query = query.where(User.department_id.in_(team_ids(workshop)))
-        asked = [r for r in db.session.scalars(query) if START <= r.created_at < END]
+        asked = [r for r in db.session.scalars(query) if start <= r.created_at < end]
         answered = [r for r in asked if r.acknowledged_at and r.acknowledged_at <= r.respond_by]
         return percent(len(answered), len(asked))
 
-    assert figure("care", "aid_on_time") == rate() is not None
-    assert figure("care", "aid_on_time", demo) == rate(demo)
+    assert figure("care", "aid_on_time", year) == rate() is not None
+    assert figure("care", "aid_on_time", year, demo) == rate(demo)
 
 
-def _proposals(workshop=None):
-    query = select(Proposal).where(Proposal.submitted_at >= START, Proposal.submitted_at < END)
+def _proposals(year, workshop=None):
+    start, end = span(year)
+    query = select(Proposal).where(Proposal.submitted_at >= start, Proposal.submitted_at < end)
     if workshop is not None:
         query = query.where(Proposal.department_id.in_(team_ids(workshop)))
     return db.session.scalars(query).all()
 
 
-def test_proposals_sent_in(demo):
-    assert figure("proposals", "made") == len(_proposals()) > 0
-    assert figure("proposals", "made", demo) == len(_proposals(demo))
+def test_proposals_sent_in(demo, year):
+    assert figure("proposals", "made", year) == len(_proposals(year)) > 0
+    assert figure("proposals", "made", year, demo) == len(_proposals(year, demo))
 
 
-def test_proposals_adopted(demo):
+def test_proposals_adopted(demo, year):
     def count(workshop=None):
         return len(
             [
                 p
-                for p in _proposals(workshop)
+                for p in _proposals(year, workshop)
                 if p.status.value in ("adopted", "implemented", "awarded")
             ]
         )
 
-    assert figure("proposals", "adopted") == count() > 0
-    assert figure("proposals", "adopted", demo) == count(demo)
+    assert figure("proposals", "adopted", year) == count() > 0
+    assert figure("proposals", "adopted", year, demo) == count(demo)
 
 
-def test_proposals_benefit(demo):
+def test_proposals_benefit(demo, year):
     def total(workshop=None):
-        return round(sum(float(p.benefit) for p in _proposals(workshop) if p.benefit), 2)
+        return round(sum(float(p.benefit) for p in _proposals(year, workshop) if p.benefit), 2)
 
-    assert figure("proposals", "benefit") == total() > 0
-    assert figure("proposals", "benefit", demo) == total(demo)
+    assert figure("proposals", "benefit", year) == total() > 0
+    assert figure("proposals", "benefit", year, demo) == total(demo)
 
 
 def test_every_registered_figure_has_its_test(app):
@@ -371,7 +394,7 @@ def test_every_registered_figure_has_its_test(app):
     assert {(f.area, f.key) for f in registry().figures} == tested
 
 
-def test_qualified_workers(demo):
+def test_qualified_workers(demo, year):
     from app.models.gate import Post, PostHolder, Qualification
 
     today = datetime.now(LOCAL_TZ).date()
@@ -403,20 +426,20 @@ def test_qualified_workers(demo):
                 ok[user.id] = ok.get(user.id, True) and required <= valid
         return percent(sum(ok.values()), len(ok))
 
-    assert figure("safety", "qualified_workers") == rate() is not None
+    assert figure("safety", "qualified_workers", year) == rate() is not None
     assert 0 < rate() < 100, "the demo has post holders who may and who may not work"
-    assert figure("safety", "qualified_workers", demo) == rate(demo)
+    assert figure("safety", "qualified_workers", year, demo) == rate(demo)
     if today.month > 1:  # a past month: as of its last day
         found = next(f for f in registry().figures if f.key == "qualified_workers")
-        last = date(YEAR, today.month, 1) - timedelta(days=1)
-        assert found.compute(YEAR, last.month, None) == rate(day=last)
+        last = date(year, today.month, 1) - timedelta(days=1)
+        assert found.compute(year, last.month, None) == rate(day=last)
 
 
-def _appeals(workshop=None):
+def _appeals(year, workshop=None):
     from app.models.appeals import Appeal
 
     query = select(Appeal).where(
-        Appeal.raised_on >= date(YEAR, 1, 1), Appeal.raised_on < date(YEAR + 1, 1, 1)
+        Appeal.raised_on >= date(year, 1, 1), Appeal.raised_on < date(year + 1, 1, 1)
     )
     if workshop is not None:
         query = query.where(
@@ -435,24 +458,28 @@ def _suppressed_share(part, whole):
     return percent(part, whole)
 
 
-def test_appeals_raised(demo):
-    assert figure("rights", "raised") == _suppressed_count(len(_appeals())) > 0
-    assert figure("rights", "raised", demo) == _suppressed_count(len(_appeals(demo)))
+def test_appeals_raised(demo, year):
+    assert figure("rights", "raised", year) == _suppressed_count(len(_appeals(year))) > 0
+    assert figure("rights", "raised", year, demo) == _suppressed_count(len(_appeals(year, demo)))
 
 
-def test_appeals_answered(demo):
+def test_appeals_answered(demo, year):
     def count(workshop=None):
-        return len([a for a in _appeals(workshop) if a.status.value in ("answered", "closed")])
+        return len(
+            [a for a in _appeals(year, workshop) if a.status.value in ("answered", "closed")]
+        )
 
-    assert figure("rights", "answered") == _suppressed_count(count())
-    assert figure("rights", "answered", demo) == _suppressed_count(count(demo))
+    assert figure("rights", "answered", year) == _suppressed_count(count())
+    assert figure("rights", "answered", year, demo) == _suppressed_count(count(demo))
 
 
-def test_appeals_acknowledged_on_time(demo):
+def test_appeals_acknowledged_on_time(demo, year):
     today = datetime.now(LOCAL_TZ).date()
 
     def rate(workshop=None):
-        judged = [a for a in _appeals(workshop) if a.acknowledged_at or a.acknowledge_by < today]
+        judged = [
+            a for a in _appeals(year, workshop) if a.acknowledged_at or a.acknowledge_by < today
+        ]
         on_time = [
             a
             for a in judged
@@ -461,15 +488,15 @@ def test_appeals_acknowledged_on_time(demo):
         ]
         return _suppressed_share(len(on_time), len(judged)) if judged else None
 
-    assert figure("rights", "acknowledged_on_time") == rate()
-    assert figure("rights", "acknowledged_on_time", demo) == rate(demo)
+    assert figure("rights", "acknowledged_on_time", year) == rate()
+    assert figure("rights", "acknowledged_on_time", year, demo) == rate(demo)
 
 
-def test_appeals_rated_satisfied(demo):
+def test_appeals_rated_satisfied(demo, year):
     def rate(workshop=None):
-        rated = [a for a in _appeals(workshop) if a.rating is not None]
+        rated = [a for a in _appeals(year, workshop) if a.rating is not None]
         happy = [a for a in rated if a.rating.value in ("satisfied", "partly")]
         return _suppressed_share(len(happy), len(rated)) if rated else None
 
-    assert figure("rights", "satisfied") == rate()
-    assert figure("rights", "satisfied", demo) == rate(demo)
+    assert figure("rights", "satisfied", year) == rate()
+    assert figure("rights", "satisfied", year, demo) == rate(demo)

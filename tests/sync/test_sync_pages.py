@@ -59,6 +59,24 @@ def test_the_shell_strings_follow_the_language_from_one_page_to_the_next(client,
     assert strings("outbox")["state_invalid"] == "需修改"
 
 
+def test_a_refused_field_s_message_follows_its_name_as_the_language_writes_it(
+    client, logged_in, db
+):
+    # outbox.js shows each of a refused record's errors as this, under the field's label.
+    def field_error():
+        page = text(client.get("/"))
+        found = re.search(r'id="outbox-strings">(.*?)</script>', page, re.S)
+        return json.loads(found[1])["field_error"] % {
+            "label": "隐患描述",
+            "message": "请输入标题。",
+        }
+
+    assert field_error() == "隐患描述：请输入标题。"
+    logged_in.locale = "en"
+    db.session.commit()
+    assert field_error() == "隐患描述: 请输入标题。"
+
+
 def test_the_log_in_page_has_no_user_and_no_badge(client):
     page = text(client.get("/auth/login"))
     assert 'data-user-id=""' in page

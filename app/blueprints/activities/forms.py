@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
-    FloatField,
     IntegerField,
     SelectField,
     StringField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import MultiCheckboxField, title_field, when_field
+from app.forms import MultiCheckboxField, PlainNumberField, title_field, when_field
 from app.models.activities import ActivityKind, CompetitionMode
 
 from .services import FIELDS, MAX_CAPACITY
@@ -50,7 +49,7 @@ class ActivityForm(FlaskForm):
         validators=[FileAllowed(["jpg", "jpeg", "png", "webp"], _l("Use a JPEG, PNG or WebP."))],
         render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
-    pass_mark = FloatField(
+    pass_mark = PlainNumberField(
         _l("Pass mark"),
         validators=[Optional(), NumberRange(0, 100000, _l("Enter a number from 0 to 100000."))],
     )

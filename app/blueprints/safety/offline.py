@@ -115,7 +115,8 @@ def kit(user) -> list[str]:
 
 def stamp(user) -> str:
     """Changes when a kit page's content does: an area, checkpoint or checklist edited, a
-    hazard of the user's taking a step (its `updated_at`)."""
+    hazard of the user's taking a step (its `updated_at`). Every row is read in id order: in
+    the database's own order the digest would change with nothing changed."""
     digest = hashlib.sha256()
     for row in db.session.execute(
         select(Area.id, Area.name, Area.kind, Area.description, Area.active).order_by(Area.id)
@@ -135,13 +136,15 @@ def stamp(user) -> str:
         ).encode()
     )
     for row in db.session.execute(
-        select(Checklist.id, Checklist.name, Checklist.active, Checklist.current_version_id)
+        select(
+            Checklist.id, Checklist.name, Checklist.active, Checklist.current_version_id
+        ).order_by(Checklist.id)
     ):
         digest.update(repr(tuple(row)).encode())
     for row in db.session.execute(
-        select(Hazard.id, Hazard.updated_at, Hazard.status).where(
-            or_(Hazard.assignee_id == user.id, Hazard.reporter_id == user.id)
-        )
+        select(Hazard.id, Hazard.updated_at, Hazard.status)
+        .where(or_(Hazard.assignee_id == user.id, Hazard.reporter_id == user.id))
+        .order_by(Hazard.id)
     ):
         digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()

@@ -14,6 +14,8 @@ OUTBOX_STRINGS = {
     "state_photo_error": _l("Photo refused"),
     "state_synced": _l("Synced"),
     "photos": _l("%(n)s photos", n="%(n)s"),
+    # A refused field's message under the field's name; Chinese puts a full-width colon.
+    "field_error": _l("%(label)s: %(message)s", label="%(label)s", message="%(message)s"),
     "retry": _l("Retry"),
     "discard": _l("Discard"),
     "edit": lazy_pgettext("outbox", "Edit"),

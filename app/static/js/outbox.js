@@ -293,7 +293,7 @@ function el(tag, attrs = {}, ...children) {
 function errorList(errors, labels = {}) {
   const items = Object.entries(errors || {}).flatMap(([field, messages]) =>
     [].concat(messages).map((m) => el("li", {},
-      field && field !== "record" ? `${labels?.[field] || field}: ${m}` : m)));
+      field && field !== "record" ? t("field_error", { label: labels?.[field] || field, message: m }) : m)));
   return items.length ? el("ul", { class: "errors" }, ...items) : null;
 }
 

@@ -112,7 +112,7 @@ def test_a_refused_hazard_is_corrected_offline_keeping_one_of_its_two_photos(
     page.goto(sync_server.url + OUTBOX)
     # The error names the field as the form calls it, not by its key.
     errors = page.locator(f"li[data-record-id='{hazard['id']}'] .errors")
-    expect(errors).to_have_text(f"隐患描述: {refused['errors']['title'][0]}")
+    expect(errors).to_have_text(f"隐患描述：{refused['errors']['title'][0]}")
     page.context.set_offline(True)  # the correction is made without a network
     open_edit_from_outbox(page, sync_server, hazard["id"])
     form = page.locator("#hazard-form")
