@@ -42,6 +42,7 @@ from .common import (
     store_photos,
     text,
 )
+from .patrols import reported_on
 
 MAX_DUE_DAYS = 365
 
@@ -129,9 +130,7 @@ def _report(user, data, captured_at) -> dict:
     area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
     category = choice(data, "category", Category, errors)
     severity = choice(data, "severity", Severity, errors)
-    patrol = record_id(
-        data, "patrol_id", Patrol, errors, required=False, where=lambda p: p.inspector_id == user.id
-    )
+    patrol = reported_on(user, data, errors)
     answer = record_id(
         data,
         "answer_id",

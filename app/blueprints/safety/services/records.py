@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models.hazards import Violation, ViolationStatus
-from app.models.safety import Area, Patrol
+from app.models.safety import Area
 from app.services import audit
 from app.services.rows import sent_before
 from app.storage import prepare_uploads
 
 from .. import permissions
 from .common import MaxLength, moment, record_id, store_photos, text
+from .patrols import reported_on
 
 
 def report_violation(user, data, photos=(), client_id=None, captured_at=None):
@@ -28,9 +29,7 @@ def report_violation(user, data, photos=(), client_id=None, captured_at=None):
     rule = text(data, "rule", errors, required=True, max_len=MaxLength.RULE)
     description = text(data, "description", errors, max_len=MaxLength.TEXT)
     person = text(data, "person", errors, max_len=MaxLength.NAME) or None
-    patrol = record_id(
-        data, "patrol_id", Patrol, errors, required=False, where=lambda p: p.inspector_id == user.id
-    )
+    patrol = reported_on(user, data, errors)
     if errors:
         raise ValidationFailed(errors)
     prepared = prepare_uploads(photos)
