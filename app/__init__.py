@@ -160,7 +160,7 @@ def _init_responses(app: Flask) -> None:
 
 
 _SCRIPTS = ("text/javascript", "application/javascript")
-# A module's imports of its neighbours, minified or not: `from"./toast.js"`, `import "./a.js"`.
+# A module's imports of its neighbours, minified or not: `from"./qr-reader.js"`, `import "./a.js"`.
 _RELATIVE_IMPORT = re.compile(rb'(\b(?:from|import)\s*)(["\'])(\.{1,2}/[^"\'?]+\.js)\2')
 
 

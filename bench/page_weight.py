@@ -26,7 +26,8 @@ TARGET_KB = 40
 ASSET = re.compile(r'<(?:link|script)\b[^>]*?(?:href|src)="([^"]+)"')
 # Static imports (`import x from "./a.js"`, `import "./a.js"`), which a browser fetches with the
 # module; not `import("./a.js")`, fetched only when the code that asks for it runs.
-IMPORT = re.compile(r'(?:import\s[^"\'(]*?from\s*|import\s*)["\'](\.{1,2}/[^"\']+)["\']')
+# Minified, a module reads `import{scanInto}from"./qr-reader.js"`: no space after `import`.
+IMPORT = re.compile(r'\bimport\s*(?:[^"\'(;]*?\bfrom\s*)?["\'](\.{1,2}/[^"\']+)["\']')
 
 
 def wire(client, url: str, encoding: str) -> tuple[int, bytes, str]:

@@ -27,7 +27,6 @@ PRECACHE_STATIC = [
     "js/kit.js",
     "js/photo-tiles.js",
     "js/qr-reader.js",
-    "js/toast.js",
     "vendor/htmx/htmx-2.0.11.min.js",
     "icons/icon-192.png",
     "icons/favicon-32.png",

@@ -17,6 +17,9 @@ function textNode(text) {
   return p;
 }
 
+// A module's short message (the field kit's, the outbox's): `say` events, one at a time.
+document.addEventListener("say", (event) => showToast(textNode(event.detail)));
+
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register(body.dataset.swUrl, { scope: "/" })
     .catch((error) => console.warn("service worker not registered", error));

@@ -3,7 +3,8 @@
 // and — without a connection — keep every link and form from ending on the browser's error
 // page: what the phone holds opens, what needs the network says so.
 
-import { say } from "./toast.js";
+// The shell (app.js) shows it in the toast at the foot of the page.
+const say = (text) => document.dispatchEvent(new CustomEvent("say", { detail: text }));
 
 const body = document.body;
 const status = document.getElementById("kit-status");

@@ -2,7 +2,8 @@
 // first, shown as pending at once, and sent by WHOutbox.flush() (outbox-core.js).
 // Without JavaScript (or without IndexedDB) the same forms post to their routes as usual.
 
-import { say as notify } from "./toast.js";
+// The shell (app.js) shows it in the toast at the foot of the page.
+const notify = (text) => document.dispatchEvent(new CustomEvent("say", { detail: text }));
 
 const Outbox = self.WHOutbox;
 const body = document.body;
