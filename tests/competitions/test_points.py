@@ -197,3 +197,23 @@ def test_the_audit_log_names_what_an_organizer_did_to_a_competition(client, auth
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "设置竞赛规则" in page and "填写竞赛方案和效果" in page
     assert "competition.rules_set" not in page and "competition.brief_set" not in page
+
+
+def test_a_patrol_keeps_its_points_when_its_plan_is_stopped_later(client, auth, cast, contest, db):
+    area = make_area(department=cast.workshop)
+    make_checklist()
+    plan = safety.save_plan(
+        cast.officer,
+        {"inspector_id": cast.inspector.id, "area_id": area.id, "weekdays": ["0", "1", "2"]},
+    )
+    _patrol(cast.inspector, area)
+    auth.login(cast.organizer)
+    assert _totals(client, contest)["张群监"] == 2
+
+    # The plan is stopped: the patrol made while it was in force still counts …
+    safety.stop_plan(cast.officer, plan)
+    db.session.commit()
+    assert _totals(client, contest)["张群监"] == 2
+    # … and one made after the stop does not.
+    _patrol(cast.inspector, area)
+    assert _totals(client, contest)["张群监"] == 2

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.blueprints.activities.queries import confirmed_participants, ranked, round_scores
@@ -185,7 +185,10 @@ def _patrols(activity, each):
                 and_(
                     PatrolPlan.inspector_id == Patrol.inspector_id,
                     PatrolPlan.area_id == Patrol.area_id,
-                    PatrolPlan.active.is_(True),
+                    # in force when the patrol was made: a plan stopped since keeps its patrols
+                    or_(
+                        PatrolPlan.stopped_at.is_(None), PatrolPlan.stopped_at >= Patrol.finished_at
+                    ),
                 ),
             )
             .where(Patrol.status == PatrolStatus.FINISHED),
