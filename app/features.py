@@ -17,7 +17,6 @@ else it brings, through the registries that `register_feature` (or `registry(app
         reg.audit_actions({"care.file_read": _l("Care file read")})  # the audit log's words
         reg.figure("care", "visit_coverage", _l("Visit coverage"), figures.visit_coverage,
                    link=figures.visit_coverage_link, unit="percent")   # the 建家 scorecard
-        reg.listen("activity.checked_in", care.note_attendance)   # another feature's event
 
 The hubs (home page, navigation, field-kit manifest, demo, `/sync`, the daily jobs) read
 these registries and never import a feature by name. The registries live on the app, not in
@@ -145,7 +144,6 @@ class Registry:
     demo_loaders: list[Callable] = field(default_factory=list)
     audit_labels: dict[str, object] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)
-    listeners: dict[str, list[Callable]] = field(default_factory=dict)
 
     def nav(self, item: NavItem) -> None:
         self.nav_items.append(item)
@@ -223,11 +221,6 @@ class Registry:
         )
         self.figures.sort(key=lambda f: (FIGURE_AREAS.index(f.area), f.order))
 
-    def listen(self, event: str, func: Callable) -> None:
-        """Call `func(**details)` when a feature `emit`s `event` (in the emitter's
-        transaction: the listener flushes, never commits)."""
-        self.listeners.setdefault(event, []).append(func)
-
     def demo(self, loader: Callable[[DemoContext], list]) -> None:
         """`loader(ctx) -> [(employee_no, password, name, roles)]`, run in registration order."""
         self.demo_loaders.append(loader)
@@ -262,13 +255,6 @@ def pages(*endpoints: str) -> Callable[[object], list[str]]:
         return [url_for(endpoint) for endpoint in endpoints]
 
     return provider
-
-
-def emit(event: str, **details) -> None:
-    """Tell the features that listen (`Registry.listen`) that `event` happened, so that a
-    feature reacts to another's step without either importing the other."""
-    for func in registry().listeners.get(event, ()):
-        func(**details)
 
 
 def init_app(app: Flask) -> Registry:

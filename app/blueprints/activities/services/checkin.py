@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError
 from app.blueprints.activities.queries import can_manage
 from app.errors import Refused
 from app.extensions import db
-from app.features import emit
 from app.guards import parse_id
 from app.models import User
 from app.models._types import utcnow
@@ -192,5 +191,4 @@ def check_in(
     audit.record("activity.checked_in", activity, actor=organizer, summary=name)
     db.session.flush()
     db.session.refresh(participation)
-    emit("activity.checked_in", participation=participation)
     return CheckInResult("created", participation)
