@@ -21,14 +21,6 @@ from app.models.safety import Area
 from app.models.surveys import ActivityRating, Survey, SurveyAnswer, SurveyRespondent
 
 
-@pytest.fixture
-def year():
-    """This year, read when the test runs: the figures read it then too. (Read once when the
-    module was imported, a run that crosses New Year compared last year's counts with this
-    year's figures.)"""
-    return datetime.now(LOCAL_TZ).year
-
-
 def span(year):
     """The year's first moment and the next year's, in UTC."""
     return tuple(datetime(y, 1, 1, tzinfo=LOCAL_TZ).astimezone(UTC) for y in (year, year + 1))

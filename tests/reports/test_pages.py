@@ -12,14 +12,13 @@ from app.models import Department
 from app.models.appeals import Appeal
 from app.models.surveys import Survey
 from tests.helpers import text
-from tests.reports.test_figures import YEAR
 
 
-def test_the_chairman_reads_every_area_and_follows_a_figure_to_its_list(client, auth, db):
+def test_the_chairman_reads_every_area_and_follows_a_figure_to_its_list(client, auth, db, year):
     load_demo()
     db.session.commit()
     auth.login("A0001", "demo1234")
-    page = text(client.get(f"/reports/?year={YEAR}"))
+    page = text(client.get(f"/reports/?year={year}"))
     for area in ("会员参与", "满意度", "安全生产", "民主管理", "帮扶关爱", "合理化建议", "维护"):
         assert area in page
     link = re.search(r'data-figure="proposals.made"><a href="([^"]+)">(\d+)</a>', page)
@@ -27,7 +26,7 @@ def test_the_chairman_reads_every_area_and_follows_a_figure_to_its_list(client, 
     listed = text(client.get(link.group(1).replace("&amp;", "&")))
     assert listed.count('<a href="/proposals/') == int(link.group(2))
 
-    response = client.get(f"/reports/{YEAR}.xlsx")
+    response = client.get(f"/reports/{year}.xlsx")
     book = load_workbook(BytesIO(response.data))
     assert book.sheetnames == [
         "会员参与",
@@ -59,7 +58,7 @@ def test_the_demo_satisfaction_survey_shows_results_with_the_previous_run(client
     assert list(book["结果"].values)[1][:2] == ("答卷数", 12)
 
 
-def test_the_rights_figures_are_for_the_rights_officers_only(client, auth, db):
+def test_the_rights_figures_are_for_the_rights_officers_only(client, auth, db, year):
     """An organizer who is also a department head (management) never sees appeals: not on
     the scorecard, not the rows behind, not in the xlsx. The chairman does, with small
     counts withheld and nothing of an anonymous appeal but how many there are."""
@@ -72,16 +71,16 @@ def test_the_rights_figures_are_for_the_rights_officers_only(client, auth, db):
     db.session.commit()
 
     auth.login("O0001", "demo1234")
-    page = text(client.get(f"/reports/?year={YEAR}"))
+    page = text(client.get(f"/reports/?year={year}"))
     assert "维护" in page and 'data-figure="rights.' not in page and "不向你显示" in page
     assert 'data-figure="safety.qualified_workers"' in page
-    assert client.get(f"/reports/rights/raised?year={YEAR}").status_code == 403
-    book = load_workbook(BytesIO(client.get(f"/reports/{YEAR}.xlsx").data))
+    assert client.get(f"/reports/rights/raised?year={year}").status_code == 403
+    book = load_workbook(BytesIO(client.get(f"/reports/{year}.xlsx").data))
     assert len(list(book["维护"].values)) == 2  # the heading and the column names only
     auth.logout()
 
     auth.login("A0001", "demo1234")
-    page = text(client.get(f"/reports/?year={YEAR}"))
+    page = text(client.get(f"/reports/?year={year}"))
     raised = re.search(r'data-figure="rights.raised"><a href="([^"]+)">(\d+)</a>', page)
     assert raised, "the chairman sees how many appeals were raised"
     assert "不公开（少于3件）" in page  # the demo's small counts
@@ -90,5 +89,5 @@ def test_the_rights_figures_are_for_the_rights_officers_only(client, auth, db):
     for appeal in db.session.scalars(select(Appeal).where(Appeal.anonymous.is_(True))):
         assert appeal.title not in listed
     workshop = db.session.scalar(select(Department).where(Department.name == "机加工车间"))
-    few = text(client.get(f"/reports/rights/raised?year={YEAR}&department={workshop.id}"))
+    few = text(client.get(f"/reports/rights/raised?year={year}&department={workshop.id}"))
     assert "不公开（少于3件）" in few and "为避免识别出个人" in few
