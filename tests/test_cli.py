@@ -197,6 +197,7 @@ def test_demo_login_works(runner, client):
 # --- the real command line, as `make run` uses it ---------------------------------------------
 
 
+@pytest.mark.own_database
 def test_command_line_on_an_empty_sqlite_instance(tmp_path):
     """`flask db upgrade`, `flask demo`, `flask users create` and `flask db check` from nothing."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
