@@ -14,7 +14,13 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    StopValidation,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.config import LOCAL_TZ
@@ -48,6 +54,10 @@ class PlainNumberField(FloatField):
         self.data = None if parsed is None else float(parsed)
         if parsed is None:
             raise ValueError(str(self.message))
+
+    def pre_validate(self, form):
+        if self.process_errors:  # not a number: a range check would only say it again
+            raise StopValidation()
 
 
 def enum_choices(enum_cls, blank=None) -> list[tuple[str, str]]:

@@ -199,7 +199,9 @@ def test_pass_mark_is_a_number_written_out(client, auth, written):
     auth.login(make_user("organizer"))
     response = client.post("/activities/new", data=_form(pass_mark=written))
     assert response.status_code == 422
-    assert "请输入数字。" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "请输入数字。" in page
+    assert "请输入 0 至 100000 之间的数字。" not in page  # one message: not a range as well
     assert db.session.scalar(select(Activity)) is None
 
 
