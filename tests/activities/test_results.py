@@ -128,8 +128,9 @@ def test_results_page_saves_scores(client, auth):
     training, (place,) = _training_with(member)
     auth.login(organizer)
     url = f"/activities/{training.id}/results"
-    bad = client.post(url, data={f"score-{place.id}": "abc"})
-    assert bad.status_code == 422 and "请输入数字" in bad.get_data(as_text=True)
+    for written in ("abc", "1e2", "NaN", "Infinity"):  # float() would read the last three
+        bad = client.post(url, data={f"score-{place.id}": written})
+        assert bad.status_code == 422 and "请输入数字" in bad.get_data(as_text=True), written
     response = client.post(url, data={f"score-{place.id}": "88"}, follow_redirects=True)
     assert "成绩已保存：1 人合格" in response.get_data(as_text=True)
     auth.logout()

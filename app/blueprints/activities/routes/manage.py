@@ -1,8 +1,6 @@
 """Organizer pages: create, change, duplicate and cancel activities; roster and export;
 check-in; results; the qualification gate."""
 
-import math
-
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -18,6 +16,7 @@ from app.extensions import db
 from app.models import Department, Role
 from app.models.activities import Activity, ActivityKind
 from app.rendering import page_or_fragment
+from app.services.inputs import plain_decimal
 from app.storage import save_upload
 
 MANAGERS = (Role.ORGANIZER, Role.ADMIN)
@@ -179,12 +178,10 @@ def _scores_from_form(people, prefix="score") -> tuple[dict, dict]:
         if raw == "":
             scores[person.id] = None
             continue
-        try:
-            score = float(raw)
-        except ValueError:
-            score = None
-        # NaN, infinity and 1e400 parse as floats too; no score is that.
-        if score is None or not math.isfinite(score) or abs(score) > 1_000_000:
+        # Digits as a person writes them: float() would take 1e3, NaN and infinity too.
+        parsed = plain_decimal(raw)
+        score = None if parsed is None else float(parsed)
+        if score is None or abs(score) > 1_000_000:
             errors[f"{prefix}-{person.id}"] = [_("Enter a number.")]
         else:
             scores[person.id] = score
