@@ -5,6 +5,8 @@ import sqlite3
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import log_in
 
 WHEN = "%Y-%m-%dT%H:%M"
@@ -79,11 +81,13 @@ def test_sign_up_waitlist_promotion_check_in_results_and_gate(
     organizer.get_by_role("button", name="签到", exact=True).click()
     pending = organizer.locator("[data-outbox-pending=checkin]")
     pending.locator("li[data-state=synced]", has_text=code).wait_for()
+    # The count follows at once, without a reload.
+    expect(organizer.locator("#checkin-count")).to_contain_text("已签到 1 /")
     organizer.fill("input[name=code]", code)
     organizer.get_by_role("button", name="签到", exact=True).click()
     pending.locator("li[data-state=invalid]", has_text="此签到码已使用").wait_for()
     organizer.reload()
-    assert "已签到 1 /" in organizer.locator("#checkin .muted").inner_text()
+    assert "已签到 1 /" in organizer.locator("#checkin-count").inner_text()
 
     # Results are recorded once the training has started: time passes (the start is moved
     # into the past in the database rather than waited for).
