@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 from sqlalchemy import func, select, update
 
+from app.blueprints.safety.services.patrols import coverage
 from app.models import Department
 from app.models.hazards import Hazard, HazardStatus, Photo, Violation
 from app.models.safety import Area, Checklist, Patrol, PatrolPlan
+from app.services.inputs import local_today
 
 
 def test_demo_has_the_network_and_hazards_in_every_state(runner, db):
@@ -21,6 +25,9 @@ def test_demo_has_the_network_and_hazards_in_every_state(runner, db):
         model: db.session.scalar(select(func.count()).select_from(model))
         for model in (Area, Hazard, Patrol)
     }
+    # Last week's coverage has the demo plans in it: they were made before it.
+    last_week = local_today() - timedelta(days=local_today().weekday() + 7)
+    assert {slot.plan.area.name for slot in coverage(last_week)} == {"数控车床区", "10kV配电室"}
     # The shared teardown empties each table in one DELETE; SQLite refuses to delete a workshop
     # whose teams (ON DELETE RESTRICT) are still there, so the tree is flattened first.
     db.session.execute(update(Department).values(parent_id=None))

@@ -99,12 +99,18 @@ def load(ctx=None) -> list:
     )
     services.add_member(officer, group, {"user_id": officer.id, "is_leader": "y"})
     services.add_member(officer, group, {"user_id": inspector.id})
-    services.save_plan(
-        officer, {"inspector_id": inspector.id, "area_id": areas[0].id, "weekdays": ["0", "2", "4"]}
-    )
-    services.save_plan(
-        officer, {"inspector_id": inspector.id, "area_id": areas[3].id, "weekdays": ["1", "3"]}
-    )
+    plans = [
+        services.save_plan(
+            officer,
+            {"inspector_id": inspector.id, "area_id": areas[0].id, "weekdays": ["0", "2", "4"]},
+        ),
+        services.save_plan(
+            officer, {"inspector_id": inspector.id, "area_id": areas[3].id, "weekdays": ["1", "3"]}
+        ),
+    ]
+    # Made two weeks ago, so the coverage of the weeks before this one has a history to show.
+    for plan in plans:
+        plan.created_at = datetime.now(UTC) - timedelta(days=14)
     _patrols(inspector, areas)
     _hazards(officer, inspector, member, areas)
     services.report_violation(
