@@ -1,4 +1,4 @@
-"""Small helpers for reading responses and counting queries in tests."""
+"""Small helpers for reading responses, counting queries and testing migrations."""
 
 from contextlib import contextmanager
 from html import unescape
@@ -40,3 +40,23 @@ def statements(engine, *, selects_only: bool = False):
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+@contextmanager
+def database_at(tmp_path, revision: str):
+    """A new SQLite database migrated up to `revision`, in its app's context: yields an engine
+    to write the rows a migration test starts from (the test then calls upgrade/downgrade)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import create_engine
+
+    from app import create_app
+
+    url = "sqlite:///" + str(tmp_path / "m.db")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True}, str(tmp_path / "i"))
+    with app.app_context():
+        upgrade(revision=revision)
+        engine = create_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()

@@ -3,17 +3,13 @@
 type, every qualification points at its type; going back restores the names."""
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from app import create_app
+from tests.helpers import database_at
 
 
 def test_names_become_types_and_come_back(tmp_path):
-    url = "sqlite:///" + str(tmp_path / "m.db")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True}, str(tmp_path / "i"))
-    with app.app_context():
-        upgrade(revision="0014_congress")
-        engine = create_engine(url)
+    with database_at(tmp_path, "0014_congress") as engine:
         with engine.begin() as conn:
             conn.execute(
                 text(
@@ -59,4 +55,3 @@ def test_names_become_types_and_come_back(tmp_path):
                 text("SELECT id, name, is_safety FROM qualifications ORDER BY id")
             ).all()
             assert [tuple(r) for r in rows] == [(1, "安全生产培训合格证", 1), (2, "叉车司机证", 0)]
-        engine.dispose()

@@ -6,17 +6,13 @@ audit log says, or at the upgrade when the log has no entry."""
 from datetime import UTC, datetime
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from app import create_app
+from tests.helpers import database_at
 
 
 def test_the_checked_in_count_as_asked_and_stopped_plans_get_their_stop_time(tmp_path):
-    url = "sqlite:///" + str(tmp_path / "m.db")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True}, str(tmp_path / "i"))
-    with app.app_context():
-        upgrade(revision="0019_flat_covers")
-        engine = create_engine(url)
+    with database_at(tmp_path, "0019_flat_covers") as engine:
         with engine.begin() as conn:
             for statement in (
                 "INSERT INTO departments (id, name, kind, created_at) VALUES (1, '一车间', 'workshop', '2026-10-01')",
@@ -50,4 +46,3 @@ def test_the_checked_in_count_as_asked_and_stopped_plans_get_their_stop_time(tmp
         downgrade(revision="0019_flat_covers")
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM patrol_plans")).scalar() == 3
-        engine.dispose()

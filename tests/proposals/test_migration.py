@@ -3,17 +3,13 @@
 answers replies on the timeline; going back restores them."""
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from app import create_app
+from tests.helpers import database_at
 
 
 def test_suggestions_become_safety_proposals_and_come_back(tmp_path):
-    url = "sqlite:///" + str(tmp_path / "m.db")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True}, str(tmp_path / "i"))
-    with app.app_context():
-        upgrade(revision="0005_sync")
-        engine = create_engine(url)
+    with database_at(tmp_path, "0005_sync") as engine:
         with engine.begin() as conn:
             conn.execute(
                 text(
@@ -79,4 +75,3 @@ def test_suggestions_become_safety_proposals_and_come_back(tmp_path):
                 (5, "增设洗眼器", "总装线使用清洗剂", "下周安装", 2),
                 (6, "地面防滑", "雨天门口湿滑", None, None),
             ]
-        engine.dispose()
