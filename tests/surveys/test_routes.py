@@ -1,5 +1,7 @@
 """Every /surveys and /reports route × every role (and no log-in): what each person gets."""
 
+import re
+
 import pytest
 
 from app.models import Role
@@ -173,3 +175,18 @@ def test_in_english_one_survey_is_one_and_required_has_plain_brackets(client, au
     assert "1 surveys" not in home
     form = text(client.get(f"/surveys/{survey.id}"))
     assert "(required)" in form and "（" not in form
+
+
+def test_the_phone_knows_which_questions_must_be_answered(client, auth, world):
+    # `required` on the inputs of required questions: the phone says so before the answers
+    # go to the outbox (a conditional one is switched off by survey.js while it is hidden).
+    auth.login(make_user())
+    page = text(client.get(f"/surveys/{world['survey'].id}"))
+    required = {
+        name
+        for name, attrs in re.findall(r'<(?:input|textarea)[^>]*name="(q\d+)"([^>]*)>', page)
+        if " required" in attrs
+    }
+    questions = world["survey"].questions
+    assert required == {f"q{q.id}" for q in questions if q.required}
+    assert len(required) == 3 and len(questions) == 4

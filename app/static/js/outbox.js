@@ -193,6 +193,8 @@ document.addEventListener("submit", (event) => {
   const form = event.target;
   if (!supported || !userId || !form.matches("form[data-outbox]") || event.defaultPrevented) return;
   event.preventDefault();
+  // What the phone can check (a required field, a choice) it says at once, not after the sync.
+  if (!form.reportValidity()) return;
   holdingButton(event, async () => {
     const online = navigator.onLine;
     const record = await capture(form, event.submitter);

@@ -2,6 +2,7 @@
 it (offline too), shows the server's errors and the kept photos, and saving sends the same
 record id again — one row on the server, the photos the person kept, byte for byte."""
 
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -14,6 +15,7 @@ from tests.browser.sync.conftest import (
     fill_hazard,
     kept_photo,
     open_for_offline,
+    open_round,
     outbox,
     rows,
     two_photos,
@@ -72,8 +74,9 @@ def test_a_refused_note_is_corrected_and_sent_again_under_its_id(form_page, sync
 
     text.fill(f"{t} 补上内容")
     form.get_by_role("button", name="Save").click()
-    page.wait_for_url(sync_server.url + OUTBOX)
-    expect(page.locator("#toast")).to_contain_text("修改已保存在本机")
+    # Online, it is sent from its form and lands on what it became (a note's place).
+    page.wait_for_url(f"**{OUTBOX}#note-*")
+    expect(page.locator("#toast")).to_contain_text("已发送")
     wait_outbox_empty(page)
 
     notes = rows(
@@ -97,9 +100,10 @@ def test_a_refused_hazard_is_corrected_offline_keeping_one_of_its_two_photos(
     log_in(page, sync_server.url, employee_no)
     open_for_offline(page, sync_server, NEW_HAZARD)
 
-    # No title: the form does not block it (novalidate), the server refuses it.
+    # A title of spaces: the phone's own check (a required field) takes it, the server, which
+    # trims what is typed, refuses it.
     page.context.set_offline(True)
-    fill_hazard(page, "", two_photos(tmp_path), description=description)
+    fill_hazard(page, "   ", two_photos(tmp_path), description=description)
     wait_until(page, "async () => (await WHOutbox.list()).length === 1")
     [hazard] = outbox(page)
     first, second = hazard["photos"]
@@ -183,7 +187,7 @@ def test_a_hazard_refused_at_once_comes_back_on_its_form_with_the_errors(
     log_in(page, sync_server.url, employee_no)
     open_for_offline(page, sync_server, NEW_HAZARD)
 
-    fill_hazard(page, "", two_photos(tmp_path)[:1], description=description)
+    fill_hazard(page, "   ", two_photos(tmp_path)[:1], description=description)
     page.wait_for_url(f"**{NEW_HAZARD}#outbox-edit=*")
     form = page.locator("#hazard-form")
     expect(form.locator("[data-outbox-edit]")).to_contain_text("修改待发送的记录")
@@ -196,9 +200,38 @@ def test_a_hazard_refused_at_once_comes_back_on_its_form_with_the_errors(
 
     title.fill("配电柜门未关")
     form.get_by_role("button", name="上报", exact=True).click()
-    page.wait_for_url(sync_server.url + OUTBOX)
+    # Sent from here: the inspector lands on the hazard it became.
+    page.wait_for_url(re.compile(r".*/safety/hazards/\d+$"))
+    expect(page.locator("#toast")).to_contain_text("已发送")
     wait_outbox_empty(page)
     assert rows(sync_server, "SELECT title FROM hazards WHERE description = ?", description) == [
         ("配电柜门未关",)
     ]
     assert sync_record(sync_server, refused["id"])[0] == "created"
+
+
+def test_what_the_phone_can_check_is_said_at_once_and_nothing_is_queued(page, sync_server):
+    """Offline, an empty hazard form or a round with an item unanswered is not kept to be
+    refused after the sync, when the inspector has left the spot: the phone points at the
+    field, and the outbox stays empty."""
+    sync_server.flask("demo")  # areas and checklists
+    employee_no = f"EV{uuid.uuid4().hex[:6]}"
+    sync_server.make_user(employee_no, "inspector", name="当场检查巡检员")
+    log_in(page, sync_server.url, employee_no)
+    round_page = open_round(page, sync_server)
+    open_for_offline(page, sync_server, round_page)
+    open_for_offline(page, sync_server, NEW_HAZARD)
+    page.context.set_offline(True)
+
+    page.get_by_role("button", name="上报", exact=True).click()
+    title = page.locator("#hazard-form input[name=title]")
+    expect(title).to_be_focused()
+    assert title.evaluate("(field) => field.validity.valueMissing")
+
+    page.goto(sync_server.url + round_page)
+    items = page.locator(".checklist-items > li")
+    items.first.locator("input[value=yes]").check()  # the first answered, the second not
+    page.get_by_role("button", name="保存本轮巡查").click()
+    expect(items.nth(1).locator("input[type=radio]").first).to_be_focused()
+
+    assert outbox(page) == []
