@@ -164,9 +164,37 @@ async function saveCorrection(form, edit, submitter) {
     editNotice(form, t(outcome === "gone" ? "edit_gone" : "edit_busy"));
     return;
   }
-  sessionStorage.setItem(TOAST_KEY, t("edit_saved"));
   registerBackgroundSync();
+  if (navigator.onLine && (await sentFromHere(record))) return;
+  sessionStorage.setItem(TOAST_KEY, t("edit_saved"));
   location.assign(outboxUrl());
+}
+
+// Online, the correction is sent from its form: the person lands on what it became ("Sent."),
+// or, refused again, sees the new errors here. Otherwise it goes to the outbox to wait.
+async function sentFromHere(record) {
+  let url = null;
+  const heard = (event) => { if (event.detail.record.id === record.id) url = event.detail.url; };
+  self.addEventListener("outbox:synced", heard);
+  try {
+    await Outbox.flush();
+    for (let i = 0; i < 20 && !url; i++) await new Promise((wake) => setTimeout(wake, 50));
+  } catch (error) {
+    return false;
+  } finally {
+    self.removeEventListener("outbox:synced", heard);
+  }
+  const still = await Outbox.get(record.id).catch(() => null);
+  if (!still && url) {
+    sessionStorage.setItem(TOAST_KEY, t("sent"));
+    location.assign(url);
+    return true;
+  }
+  if (still?.state === "invalid") {
+    location.reload();  // the same #outbox-edit: the form opens with the new errors
+    return true;
+  }
+  return false;
 }
 
 if (supported && userId) {

@@ -201,7 +201,8 @@ def test_a_refused_proposal_corrected_in_the_outbox_arrives_sent_in(
         open_edit_from_outbox(mine, live_server, record["id"])
         mine.fill("input[name='coauthors[0][employee_no]']", "P0007")
         mine.get_by_role("button", name="提交").click()
-        mine.wait_for_url(re.compile(r".*/sync/outbox"))
+        # Online, the correction is sent from its form: it lands on the proposal it became.
+        mine.wait_for_url(re.compile(r".*/proposals/\d+$"))
         wait_outbox_empty(mine, timeout_ms=30_000)
         # One proposal, sent in as the button pressed said — not left a draft.
         assert rows(live_server, "SELECT status FROM proposals WHERE title = ?", title) == [
