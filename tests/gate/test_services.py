@@ -39,6 +39,8 @@ def test_the_verdict_names_what_is_missing_expired_or_revoked(app):
     assert _verdict(world, fine).allowed
     missing = holder(world, safety=100)
     assert [p.text for p in _verdict(world, missing).problems] == ["缺少 叉车司机证"]
+    nothing = holder(world)
+    assert _verdict(world, nothing).reason == "缺少 叉车司机证；缺少 安全生产培训合格证"
     expired = holder(world, safety=100, forklift=-3)
     v = _verdict(world, expired)
     assert not v.allowed and v.problems[0].kind == "expired"

@@ -233,6 +233,7 @@ def test_the_whole_lifecycle_through_the_pages(client, auth, app, db):
         "已关好并上锁",
         "验收合格，已销号",
         "周验收",
+        f"（期限 {due}）",  # Chinese brackets around the due day of the assignment
     ):
         assert words in page
     assert db.session.get(Hazard, hazard.id).status is HazardStatus.CLOSED

@@ -129,7 +129,7 @@ class Verdict:
 
     @property
     def reason(self) -> str:
-        return "; ".join(p.text for p in self.problems)
+        return _("; ").join(p.text for p in self.problems)  # Chinese: "；"
 
 
 def verdict(held: dict[int, TypeStatus], required: list[QualificationType], today: date):

@@ -82,7 +82,7 @@ async function record(worker, post, outcome, method, extra = []) {
       worker_id: worker.id,
       post_id: post.id,
       result: allowed ? "allowed" : "refused",
-      reason: reasons.join("; "),
+      reason: reasons.join(t("separator")),
       method,
     },
   });

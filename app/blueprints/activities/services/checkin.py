@@ -165,7 +165,7 @@ def check_in(
                 update(Participation)
                 .where(Participation.id == participation.id, Participation.checked_in_at.is_(None))
                 .values(
-                    checked_in_at=now,
+                    checked_in_at=scanned_at,  # when they were at the door
                     checked_in_by_id=organizer.id,
                     checkin_client_id=client_id or None,
                     checkin_captured_at=captured_at,
