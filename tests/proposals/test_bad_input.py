@@ -123,8 +123,30 @@ def test_a_rubric_score_over_its_weight_is_refused(client, auth, cast, db):
         data={"technical": "31", "economic": "20", "scope": "10", "practicality": "10"},
     )
     assert response.status_code == 422
-    assert "技术水平最多 30 分，31.0 超过了上限。" in text(response)
+    assert "技术水平最多 30 分，31 超过了上限。" in text(response)
     assert _counts(db) == before and proposal.score is None
+
+
+@pytest.mark.parametrize(
+    "economic, message",
+    [
+        ("-1", "请输入 0 到 30 之间的数。"),
+        ("30.5", "经济效益最多 30 分，30.5 超过了上限。"),
+        ("1e3", "请输入数字。"),
+    ],
+)
+def test_a_rubric_score_out_of_range_is_refused_with_the_criterion_s_own_range(
+    client, auth, cast, db, economic, message
+):
+    proposal = advance(cast, "reviewing")
+    auth.login(cast.organizer)
+    response = client.post(
+        f"/proposals/{proposal.id}/score",
+        data={"technical": "20", "economic": economic, "scope": "10", "practicality": "10"},
+    )
+    assert response.status_code == 422
+    assert message in text(response) and "1000000" not in text(response)
+    assert proposal.score is None
 
 
 def test_a_changed_weight_changes_the_limit(client, auth, cast, db):
