@@ -179,3 +179,35 @@ def test_a_delegate_who_co_signs_reads_it_once_on_the_motion_page(cast, client, 
     assert page.status_code == 200
     assert text(page).count("您已附议此提案。") == 1
     assert "附议此提案</button>" not in text(page)
+
+
+def test_rewriting_a_co_signed_draft_withdraws_the_co_signatures_and_tells_each_signer(
+    cast, client, auth
+):
+    c = cast
+    motion = f.make_motion(c["session"], c["proposer"], c["cosigners"])
+    url = f"/congress/motions/{motion.id}"
+    auth.login(c["proposer"])
+    form = text(client.get(url + "/edit"))
+    assert "修改提案将撤销已有的 2 个附议：附议人会收到通知，须重新附议。" in form
+    page = client.post(
+        url + "/edit",
+        data={"title": motion.title, "reasons": motion.reasons, "measures": "改为发放夜班餐补。"},
+        follow_redirects=True,
+    )
+    assert "草稿已保存。原有附议已撤销，已通知附议人重新附议。" in text(page)
+    assert "<dt>附议人</dt><dd>暂无</dd>" in text(page)
+    assert motion.cosigners == []
+    for signer in c["cosigners"]:
+        assert _inbox(signer) == ["notices.motion_changed"]
+    # Saving the same words again withdraws nothing and tells no one.
+    motions.cosign(c["cosigners"][0], motion)
+    db.session.commit()
+    again = client.post(
+        url + "/edit",
+        data={"title": motion.title, "reasons": motion.reasons, "measures": motion.measures},
+        follow_redirects=True,
+    )
+    assert "草稿已保存。" in text(again) and "原有附议已撤销" not in text(again)
+    assert [s.user_id for s in motion.cosigners] == [c["cosigners"][0].id]
+    assert _inbox(c["cosigners"][0]) == ["notices.motion_changed"]

@@ -81,8 +81,18 @@ def motion_edit(motion_id):
     if motion.proposer_id != current_user.id or motion.state is not MotionState.DRAFT:
         return refused(Refused(_("Only the proposer can change a draft."), 403), "")
     form = MotionForm(obj=motion)
-    if form.validate_on_submit() and submit(form, service.edit, current_user, motion, form.data):
-        return done(_("The draft is saved."), url_for("congress.motion_show", motion_id=motion.id))
+    if form.validate_on_submit() and (
+        saved := submit(form, service.edit, current_user, motion, form.data)
+    ):
+        message = (
+            _(
+                "The draft is saved. Its co-signatures are withdrawn: the co-signers are told, "
+                "and must co-sign it again."
+            )
+            if saved.value
+            else _("The draft is saved.")
+        )
+        return done(message, url_for("congress.motion_show", motion_id=motion.id))
     return render_template("congress/motion_form.html", form=form, motion=motion), form_status(form)
 
 

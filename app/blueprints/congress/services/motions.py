@@ -92,13 +92,28 @@ def draft(user, session: CongressSession, data: dict) -> Motion:
     return motion
 
 
-def edit(user, motion: Motion, data: dict) -> Motion:
+def edit(user, motion: Motion, data: dict) -> int:
+    """The proposer changes a draft. The co-signers signed the words they read, so a change of
+    the words withdraws their co-signatures and tells each of them to read it again. Returns
+    how many co-signatures were withdrawn."""
     if motion.proposer_id != user.id:
         raise Refused(_("Only the proposer can change a motion."), 403)
     _expect(motion, MotionState.DRAFT)
-    for key, value in _texts(data).items():
+    texts = _texts(data)
+    changed = any(getattr(motion, key) != value for key, value in texts.items())
+    for key, value in texts.items():
         setattr(motion, key, value)
-    return motion
+    signers = [c.user_id for c in motion.cosigners] if changed else []
+    if signers:
+        motion.cosigners.clear()
+        notify(
+            signers,
+            "notices.motion_changed",
+            _l("A motion you co-signed was changed: %(title)s", title=motion.title),
+            _l("Your co-signature is withdrawn. Read it again, and co-sign it if you support it."),
+            _url(motion),
+        )
+    return len(signers)
 
 
 def cosign(user, motion: Motion) -> MotionCosigner:
