@@ -211,3 +211,21 @@ def test_rewriting_a_co_signed_draft_withdraws_the_co_signatures_and_tells_each_
     assert "草稿已保存。" in text(again) and "原有附议已撤销" not in text(again)
     assert [s.user_id for s in motion.cosigners] == [c["cosigners"][0].id]
     assert _inbox(c["cosigners"][0]) == ["notices.motion_changed"]
+
+
+def test_a_co_signer_withdraws_a_co_signature_while_the_motion_is_a_draft(cast, client, auth):
+    c = cast
+    signer = c["cosigners"][0]
+    motion = f.make_motion(c["session"], c["proposer"], [signer])
+    url = f"/congress/motions/{motion.id}"
+    auth.login(signer)
+    page = text(client.get(url))
+    assert 'data-confirm="撤回对“增设夜班热餐点”的附议？">撤回附议</button>' in page
+    page = client.post(url + "/withdraw", follow_redirects=True)
+    assert "您已撤回附议。" in text(page) and "<dt>附议人</dt><dd>暂无</dd>" in text(page)
+    assert "附议此提案</button>" in text(page)  # and may co-sign again
+    assert _inbox(c["proposer"])[-1] == "notices.motion_cosign_withdrawn"
+    # Once submitted, a co-signature stands.
+    submitted = f.submitted_motion(c["session"], c["proposer"], c["cosigners"], title="已交")
+    with pytest.raises(Refused):
+        motions.withdraw_cosign(signer, submitted)

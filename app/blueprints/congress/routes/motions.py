@@ -156,6 +156,13 @@ def motion_cosign(motion_id):
     return _button(motion_id, service.cosign, None)
 
 
+@bp.route("/motions/<int:motion_id>/withdraw", methods=["POST"])
+@login_required
+def motion_withdraw(motion_id):
+    message = _("Your co-signature is withdrawn.")
+    return _button(motion_id, service.withdraw_cosign, message)
+
+
 @bp.route("/motions/<int:motion_id>/submit", methods=["POST"])
 @login_required
 def motion_submit(motion_id):

@@ -137,6 +137,23 @@ def cosign(user, motion: Motion) -> MotionCosigner:
     return signature
 
 
+def withdraw_cosign(user, motion: Motion) -> None:
+    """A co-signer takes back their co-signature while the motion is a draft."""
+    signature = db.session.get(MotionCosigner, (motion.id, user.id))
+    if signature is None:
+        raise Refused(_("Only a co-signer of this motion can withdraw a co-signature."), 403)
+    _expect(motion, MotionState.DRAFT)
+    motion.cosigners.remove(signature)
+    db.session.flush()
+    notify(
+        [motion.proposer_id],
+        "notices.motion_cosign_withdrawn",
+        _l("%(name)s withdrew their co-signature", name=user.name),
+        motion.title,
+        _url(motion),
+    )
+
+
 def submit(user, motion: Motion) -> Motion:
     if motion.proposer_id != user.id:
         raise Refused(_("Only the proposer can submit a motion."), 403)
