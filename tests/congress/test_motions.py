@@ -181,6 +181,12 @@ def test_a_delegate_who_co_signs_reads_it_once_on_the_motion_page(cast, client, 
     assert "附议此提案</button>" not in text(page)
 
 
+def _audit_actions() -> list[str]:
+    from app.models import AuditLog
+
+    return list(db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
+
+
 def test_rewriting_a_co_signed_draft_withdraws_the_co_signatures_and_tells_each_signer(
     cast, client, auth
 ):
@@ -229,3 +235,20 @@ def test_a_co_signer_withdraws_a_co_signature_while_the_motion_is_a_draft(cast, 
     submitted = f.submitted_motion(c["session"], c["proposer"], c["cosigners"], title="已交")
     with pytest.raises(Refused):
         motions.withdraw_cosign(signer, submitted)
+
+
+def test_the_proposer_deletes_a_draft_after_a_confirmation_and_it_is_audited(cast, client, auth):
+    c = cast
+    motion = f.make_motion(c["session"], c["proposer"], c["cosigners"][:1])
+    url = f"/congress/motions/{motion.id}"
+    auth.login(c["cosigners"][0])
+    assert client.post(url + "/delete").status_code == 403
+    auth.logout()
+    auth.login(c["proposer"])
+    page = text(client.get(url))
+    assert 'data-confirm="删除草稿“增设夜班热餐点”？删除后无法恢复。">删除草稿</button>' in page
+    deleted = client.post(url + "/delete", follow_redirects=True)
+    assert "草稿已删除。" in text(deleted)
+    assert client.get(url).status_code == 404
+    assert _audit_actions()[-1] == "congress.motion_deleted"
+    assert _inbox(c["cosigners"][0])[-1] == "notices.motion_deleted"

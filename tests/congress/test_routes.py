@@ -212,6 +212,7 @@ def _routes(role, ids, ballot):
             303 if delegate else (403 if manager else 404),
         ),
         ("POST", f"/congress/motions/{ids['draft']}/submit", {}, 403 if sees_drafts else 404),
+        ("POST", f"/congress/motions/{ids['draft']}/delete", {}, 403 if sees_drafts else 404),
         (
             "POST",
             f"/congress/motions/{ids['submitted']}/review",

@@ -163,6 +163,20 @@ def motion_withdraw(motion_id):
     return _button(motion_id, service.withdraw_cosign, message)
 
 
+@bp.route("/motions/<int:motion_id>/delete", methods=["POST"])
+@login_required
+def motion_delete(motion_id):
+    motion = _visible(motion_id)
+    back = url_for("congress.motion_show", motion_id=motion.id)
+    if not ActionForm().validate_on_submit():
+        return refused(Refused(_("This form has expired. Please try again.")), back)
+    try:
+        service.delete_draft(current_user, motion)
+    except Refused as error:
+        return refused(error, back)
+    return done(_("The draft is deleted."), url_for("congress.motions", mine=1))
+
+
 @bp.route("/motions/<int:motion_id>/submit", methods=["POST"])
 @login_required
 def motion_submit(motion_id):

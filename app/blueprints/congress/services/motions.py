@@ -37,6 +37,7 @@ from app.models.congress import (
     MotionState,
     Satisfaction,
 )
+from app.services import audit
 
 COSIGNERS_NEEDED = 2
 DECISIONS = ("accept", "suggestion", "decline")
@@ -152,6 +153,24 @@ def withdraw_cosign(user, motion: Motion) -> None:
         motion.title,
         _url(motion),
     )
+
+
+def delete_draft(user, motion: Motion) -> None:
+    """The proposer deletes a draft; its co-signers are told it is gone."""
+    if motion.proposer_id != user.id:
+        raise Refused(_("Only the proposer can delete a draft."), 403)
+    _expect(motion, MotionState.DRAFT)
+    signers = [c.user_id for c in motion.cosigners]
+    audit.record("congress.motion_deleted", motion, actor=user, summary=motion.title)
+    if signers:
+        notify(
+            signers,
+            "notices.motion_deleted",
+            _l("A motion you co-signed was deleted: %(title)s", title=motion.title),
+            _l("The proposer deleted the draft."),
+        )
+    db.session.delete(motion)
+    db.session.flush()
 
 
 def submit(user, motion: Motion) -> Motion:
