@@ -179,3 +179,76 @@ def test_a_delegate_who_co_signs_reads_it_once_on_the_motion_page(cast, client, 
     assert page.status_code == 200
     assert text(page).count("您已附议此提案。") == 1
     assert "附议此提案</button>" not in text(page)
+
+
+def _audit_actions() -> list[str]:
+    from app.models import AuditLog
+
+    return list(db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
+
+
+def test_rewriting_a_co_signed_draft_withdraws_the_co_signatures_and_tells_each_signer(
+    cast, client, auth
+):
+    c = cast
+    motion = f.make_motion(c["session"], c["proposer"], c["cosigners"])
+    url = f"/congress/motions/{motion.id}"
+    auth.login(c["proposer"])
+    form = text(client.get(url + "/edit"))
+    assert "修改提案将撤销已有的 2 个附议：附议人会收到通知，须重新附议。" in form
+    page = client.post(
+        url + "/edit",
+        data={"title": motion.title, "reasons": motion.reasons, "measures": "改为发放夜班餐补。"},
+        follow_redirects=True,
+    )
+    assert "草稿已保存。原有附议已撤销，已通知附议人重新附议。" in text(page)
+    assert "<dt>附议人</dt><dd>暂无</dd>" in text(page)
+    assert motion.cosigners == []
+    for signer in c["cosigners"]:
+        assert _inbox(signer) == ["notices.motion_changed"]
+    # Saving the same words again withdraws nothing and tells no one.
+    motions.cosign(c["cosigners"][0], motion)
+    db.session.commit()
+    again = client.post(
+        url + "/edit",
+        data={"title": motion.title, "reasons": motion.reasons, "measures": motion.measures},
+        follow_redirects=True,
+    )
+    assert "草稿已保存。" in text(again) and "原有附议已撤销" not in text(again)
+    assert [s.user_id for s in motion.cosigners] == [c["cosigners"][0].id]
+    assert _inbox(c["cosigners"][0]) == ["notices.motion_changed"]
+
+
+def test_a_co_signer_withdraws_a_co_signature_while_the_motion_is_a_draft(cast, client, auth):
+    c = cast
+    signer = c["cosigners"][0]
+    motion = f.make_motion(c["session"], c["proposer"], [signer])
+    url = f"/congress/motions/{motion.id}"
+    auth.login(signer)
+    page = text(client.get(url))
+    assert 'data-confirm="撤回对“增设夜班热餐点”的附议？">撤回附议</button>' in page
+    page = client.post(url + "/withdraw", follow_redirects=True)
+    assert "您已撤回附议。" in text(page) and "<dt>附议人</dt><dd>暂无</dd>" in text(page)
+    assert "附议此提案</button>" in text(page)  # and may co-sign again
+    assert _inbox(c["proposer"])[-1] == "notices.motion_cosign_withdrawn"
+    # Once submitted, a co-signature stands.
+    submitted = f.submitted_motion(c["session"], c["proposer"], c["cosigners"], title="已交")
+    with pytest.raises(Refused):
+        motions.withdraw_cosign(signer, submitted)
+
+
+def test_the_proposer_deletes_a_draft_after_a_confirmation_and_it_is_audited(cast, client, auth):
+    c = cast
+    motion = f.make_motion(c["session"], c["proposer"], c["cosigners"][:1])
+    url = f"/congress/motions/{motion.id}"
+    auth.login(c["cosigners"][0])
+    assert client.post(url + "/delete").status_code == 403
+    auth.logout()
+    auth.login(c["proposer"])
+    page = text(client.get(url))
+    assert 'data-confirm="删除草稿“增设夜班热餐点”？删除后无法恢复。">删除草稿</button>' in page
+    deleted = client.post(url + "/delete", follow_redirects=True)
+    assert "草稿已删除。" in text(deleted)
+    assert client.get(url).status_code == 404
+    assert _audit_actions()[-1] == "congress.motion_deleted"
+    assert _inbox(c["cosigners"][0])[-1] == "notices.motion_deleted"

@@ -204,7 +204,15 @@ def _routes(role, ids, ballot):
             {},
             303 if delegate else (403 if manager else 404),
         ),
+        # The delegate takes back the co-signature just given; no one else has one to take.
+        (
+            "POST",
+            f"/congress/motions/{ids['draft']}/withdraw",
+            {},
+            303 if delegate else (403 if manager else 404),
+        ),
         ("POST", f"/congress/motions/{ids['draft']}/submit", {}, 403 if sees_drafts else 404),
+        ("POST", f"/congress/motions/{ids['draft']}/delete", {}, 403 if sees_drafts else 404),
         (
             "POST",
             f"/congress/motions/{ids['submitted']}/review",

@@ -40,7 +40,7 @@ NUL_REFUSED = "有字段包含不允许的字符。"
         ),
         (
             {"share": "50", "coauthors[0][employee_no]": "NOBODY", "coauthors[0][share]": "50"},
-            "没有工号为“NOBODY”的会员。",
+            "共同建议人 1：没有工号为“NOBODY”的会员。",
         ),
         ({"title": "切削液\x00再生"}, NUL_REFUSED),
         ({"proposed_change": "\x00"}, NUL_REFUSED),
@@ -58,6 +58,62 @@ def test_a_proposal_with_bad_input_is_refused_and_nothing_is_written(
     assert _counts(db) == before
 
 
+def _row_html(page: str, index: int) -> str:
+    """The markup of the form's co-proposer row `index` (0-based): its two inputs and their
+    messages."""
+    start = page.index(f'name="coauthors[{index}][employee_no]"')
+    end = page.find(f'name="coauthors[{index + 1}][employee_no]"', start)
+    return page[start : end if end != -1 else page.index("</fieldset>", start)]
+
+
+def test_each_co_proposer_row_says_what_is_wrong_with_it_beside_the_row(client, auth, cast, db):
+    auth.login(cast.proposer)
+    before = _counts(db)
+    response = client.post(
+        "/proposals/new",
+        data={
+            **COMPLETE,
+            "action": "submit",
+            "share": "40",
+            "coauthors[0][employee_no]": "M1",
+            "coauthors[0][share]": "1e3",
+            "coauthors[1][employee_no]": "M1",
+            "coauthors[1][share]": "20",
+            "coauthors[2][employee_no]": "XX999",
+            "coauthors[2][share]": "10",
+        },
+    )
+    page = text(response)
+    assert response.status_code == 422
+    assert "共同建议人 1：份额是百分比整数，例如 30。" in _row_html(page, 0)
+    assert "共同建议人 2：刘职工 在建议人中重复出现。" in _row_html(page, 1)
+    assert "共同建议人 3：没有工号为“XX999”的会员。" in _row_html(page, 2)
+    assert "coauthors-" not in page and 'class="alert alert-error"' not in page
+    # What was typed stays in its row, each input styled as the form's other text inputs.
+    assert (
+        'type="text" id="coauthor-2-employee_no" name="coauthors[2][employee_no]" value="XX999"'
+        in page
+    )
+    assert _counts(db) == before
+
+
+def test_a_blank_co_proposer_row_keeps_the_numbers_of_the_rows_after_it(client, auth, cast):
+    auth.login(cast.proposer)
+    response = client.post(
+        "/proposals/new",
+        data={
+            **COMPLETE,
+            "action": "draft",
+            "share": "60",
+            "coauthors[0][employee_no]": "",
+            "coauthors[0][share]": "",
+            "coauthors[1][employee_no]": "NOBODY",
+            "coauthors[1][share]": "40",
+        },
+    )
+    assert "共同建议人 2：没有工号为“NOBODY”的会员。" in _row_html(text(response), 1)
+
+
 def test_a_rubric_score_over_its_weight_is_refused(client, auth, cast, db):
     proposal = advance(cast, "reviewing")
     auth.login(cast.organizer)
@@ -67,8 +123,30 @@ def test_a_rubric_score_over_its_weight_is_refused(client, auth, cast, db):
         data={"technical": "31", "economic": "20", "scope": "10", "practicality": "10"},
     )
     assert response.status_code == 422
-    assert "技术水平最多 30 分，31.0 超过了上限。" in text(response)
+    assert "技术水平最多 30 分，31 超过了上限。" in text(response)
     assert _counts(db) == before and proposal.score is None
+
+
+@pytest.mark.parametrize(
+    "economic, message",
+    [
+        ("-1", "请输入 0 到 30 之间的数。"),
+        ("30.5", "经济效益最多 30 分，30.5 超过了上限。"),
+        ("1e3", "请输入数字。"),
+    ],
+)
+def test_a_rubric_score_out_of_range_is_refused_with_the_criterion_s_own_range(
+    client, auth, cast, db, economic, message
+):
+    proposal = advance(cast, "reviewing")
+    auth.login(cast.organizer)
+    response = client.post(
+        f"/proposals/{proposal.id}/score",
+        data={"technical": "20", "economic": economic, "scope": "10", "practicality": "10"},
+    )
+    assert response.status_code == 422
+    assert message in text(response) and "1000000" not in text(response)
+    assert proposal.score is None
 
 
 def test_a_changed_weight_changes_the_limit(client, auth, cast, db):

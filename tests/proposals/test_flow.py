@@ -207,6 +207,9 @@ def test_drafts_are_deleted_only_by_their_proposer(client, auth, cast, db):
     assert client.post(f"/proposals/{proposal.id}/delete").status_code == 403
     auth.logout()
     auth.login(cast.proposer)
+    # The button asks first (the app's data-confirm step), naming the draft.
+    page = text(client.get(f"/proposals/{proposal.id}"))
+    assert 'data-confirm="删除草稿“废切削液再生利用”？删除后无法恢复。">删除草稿</button>' in page
     assert client.post(f"/proposals/{proposal.id}/delete").status_code == 303
     assert db.session.scalar(select(func.count(Proposal.id))) == 0
 

@@ -70,7 +70,7 @@ def test_a_refused_proposal_record_says_why_and_writes_nothing(client, auth, cas
     shape = _record({"title": "x", "coauthors": "P2"})
     results = _post(client, bad, nul, shape).json["results"]
     assert [r["status"] for r in results] == ["invalid"] * 3
-    assert results[0]["errors"]["coauthors-0"] == [
+    assert results[0]["errors"]["coauthors[0][share]"] == [
         "共同建议人 1：份额不能超过 100 %，这里填的是 140 %。"
     ]
     assert results[1]["errors"] == {"data": ["记录的数据里有无法保存的字符。"]}  # the envelope

@@ -52,4 +52,5 @@ AUDIT_LABELS = {
     "congress.meeting_scheduled": _l("Congress meeting scheduled"),
     "congress.round_created": _l("Evaluation round created"),
     "congress.notice_published": _l("Notice published"),
+    "congress.motion_deleted": _l("Draft motion deleted"),
 }

@@ -199,6 +199,17 @@ def test_a_refused_proposal_corrected_in_the_outbox_arrives_sent_in(
         wait_refused(mine)
         mine.goto(base + "/sync/outbox")
         open_edit_from_outbox(mine, live_server, record["id"])
+        # The refusal stands beside the row it is about, without the server's key, and the
+        # row's inputs are as tall as the form's other inputs.
+        row = mine.locator(".coauthor .field").first
+        assert "共同建议人 1：没有工号为“NOBODY9”的会员。" in row.inner_text()
+        assert "coauthors" not in mine.locator("[data-outbox-edit]").inner_text()
+        heights = mine.evaluate(
+            """() => [document.querySelector("input[name='coauthors[0][share]']"),
+                      document.querySelector("input[name=share]")]
+                .map((input) => input.getBoundingClientRect().height)"""
+        )
+        assert heights[0] == heights[1] > 40
         mine.fill("input[name='coauthors[0][employee_no]']", "P0007")
         mine.get_by_role("button", name="提交").click()
         # Online, the correction is sent from its form: it lands on the proposal it became.

@@ -81,8 +81,18 @@ def motion_edit(motion_id):
     if motion.proposer_id != current_user.id or motion.state is not MotionState.DRAFT:
         return refused(Refused(_("Only the proposer can change a draft."), 403), "")
     form = MotionForm(obj=motion)
-    if form.validate_on_submit() and submit(form, service.edit, current_user, motion, form.data):
-        return done(_("The draft is saved."), url_for("congress.motion_show", motion_id=motion.id))
+    if form.validate_on_submit() and (
+        saved := submit(form, service.edit, current_user, motion, form.data)
+    ):
+        message = (
+            _(
+                "The draft is saved. Its co-signatures are withdrawn: the co-signers are told, "
+                "and must co-sign it again."
+            )
+            if saved.value
+            else _("The draft is saved.")
+        )
+        return done(message, url_for("congress.motion_show", motion_id=motion.id))
     return render_template("congress/motion_form.html", form=form, motion=motion), form_status(form)
 
 
@@ -144,6 +154,27 @@ def _button(motion_id, call, message):
 def motion_cosign(motion_id):
     # No flash: the page itself says "You co-signed this motion." where the button was.
     return _button(motion_id, service.cosign, None)
+
+
+@bp.route("/motions/<int:motion_id>/withdraw", methods=["POST"])
+@login_required
+def motion_withdraw(motion_id):
+    message = _("Your co-signature is withdrawn.")
+    return _button(motion_id, service.withdraw_cosign, message)
+
+
+@bp.route("/motions/<int:motion_id>/delete", methods=["POST"])
+@login_required
+def motion_delete(motion_id):
+    motion = _visible(motion_id)
+    back = url_for("congress.motion_show", motion_id=motion.id)
+    if not ActionForm().validate_on_submit():
+        return refused(Refused(_("This form has expired. Please try again.")), back)
+    try:
+        service.delete_draft(current_user, motion)
+    except Refused as error:
+        return refused(error, back)
+    return done(_("The draft is deleted."), url_for("congress.motions", mine=1))
 
 
 @bp.route("/motions/<int:motion_id>/submit", methods=["POST"])

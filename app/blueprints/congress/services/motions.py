@@ -37,6 +37,7 @@ from app.models.congress import (
     MotionState,
     Satisfaction,
 )
+from app.services import audit
 
 COSIGNERS_NEEDED = 2
 DECISIONS = ("accept", "suggestion", "decline")
@@ -92,13 +93,28 @@ def draft(user, session: CongressSession, data: dict) -> Motion:
     return motion
 
 
-def edit(user, motion: Motion, data: dict) -> Motion:
+def edit(user, motion: Motion, data: dict) -> int:
+    """The proposer changes a draft. The co-signers signed the words they read, so a change of
+    the words withdraws their co-signatures and tells each of them to read it again. Returns
+    how many co-signatures were withdrawn."""
     if motion.proposer_id != user.id:
         raise Refused(_("Only the proposer can change a motion."), 403)
     _expect(motion, MotionState.DRAFT)
-    for key, value in _texts(data).items():
+    texts = _texts(data)
+    changed = any(getattr(motion, key) != value for key, value in texts.items())
+    for key, value in texts.items():
         setattr(motion, key, value)
-    return motion
+    signers = [c.user_id for c in motion.cosigners] if changed else []
+    if signers:
+        motion.cosigners.clear()
+        notify(
+            signers,
+            "notices.motion_changed",
+            _l("A motion you co-signed was changed: %(title)s", title=motion.title),
+            _l("Your co-signature is withdrawn. Read it again, and co-sign it if you support it."),
+            _url(motion),
+        )
+    return len(signers)
 
 
 def cosign(user, motion: Motion) -> MotionCosigner:
@@ -120,6 +136,41 @@ def cosign(user, motion: Motion) -> MotionCosigner:
         _url(motion),
     )
     return signature
+
+
+def withdraw_cosign(user, motion: Motion) -> None:
+    """A co-signer takes back their co-signature while the motion is a draft."""
+    signature = db.session.get(MotionCosigner, (motion.id, user.id))
+    if signature is None:
+        raise Refused(_("Only a co-signer of this motion can withdraw a co-signature."), 403)
+    _expect(motion, MotionState.DRAFT)
+    motion.cosigners.remove(signature)
+    db.session.flush()
+    notify(
+        [motion.proposer_id],
+        "notices.motion_cosign_withdrawn",
+        _l("%(name)s withdrew their co-signature", name=user.name),
+        motion.title,
+        _url(motion),
+    )
+
+
+def delete_draft(user, motion: Motion) -> None:
+    """The proposer deletes a draft; its co-signers are told it is gone."""
+    if motion.proposer_id != user.id:
+        raise Refused(_("Only the proposer can delete a draft."), 403)
+    _expect(motion, MotionState.DRAFT)
+    signers = [c.user_id for c in motion.cosigners]
+    audit.record("congress.motion_deleted", motion, actor=user, summary=motion.title)
+    if signers:
+        notify(
+            signers,
+            "notices.motion_deleted",
+            _l("A motion you co-signed was deleted: %(title)s", title=motion.title),
+            _l("The proposer deleted the draft."),
+        )
+    db.session.delete(motion)
+    db.session.flush()
 
 
 def submit(user, motion: Motion) -> Motion:

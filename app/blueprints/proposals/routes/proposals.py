@@ -5,7 +5,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import form_status, submit
+from app.errors import ValidationFailed, apply_errors, form_status, submit
 from app.extensions import db
 from app.models.proposals import ProposalCategory, ProposalPhoto, ProposalStatus
 from app.rendering import page_or_fragment
@@ -55,6 +55,21 @@ def _coauthor_rows(data=None):
     return rows + [{}] * max(0, COAUTHOR_ROWS - len(rows))
 
 
+def _save(form, *args, **kwargs):
+    """`submit` the proposal form to `save_proposal`. A co-proposer row's messages (keyed by
+    its inputs' names) are returned to be shown beside the row; the others go on the form."""
+    done = submit(None, services.save_proposal, *args, **kwargs)
+    if done:
+        return done, {}
+    error = done.error
+    rows = {}
+    if isinstance(error, ValidationFailed):
+        rows = {k: v for k, v in error.errors.items() if k.startswith("coauthors[")}
+        error = ValidationFailed({k: v for k, v in error.errors.items() if k not in rows})
+    apply_errors(form, error)
+    return done, rows
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -62,22 +77,22 @@ def new():
     data = nested(request.form) if request.method == "POST" else {}
     if request.method == "GET" and (category := _enum_arg(ProposalCategory, "category")):
         form.category.data = category.value
-    if form.validate_on_submit() and (
-        done := submit(
+    row_errors = {}
+    if form.validate_on_submit():
+        done, row_errors = _save(
             form,
-            services.save_proposal,
             current_user,
             data,
             request.files.getlist("photos"),
             client_id=request.form.get("client_id") or None,
             submit=request.form.get("action") == "submit",
         )
-    ):
-        db.session.commit()
-        proposal, _created = done.value
-        return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
+        if done:
+            db.session.commit()
+            proposal, _created = done.value
+            return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
     return render_template(
-        "proposals/new.html", form=form, coauthors=_coauthor_rows(data)
+        "proposals/new.html", form=form, coauthors=_coauthor_rows(data), row_errors=row_errors
     ), form_status(form)
 
 
@@ -101,22 +116,25 @@ def edit(proposal_id):
         }
     else:
         data = nested(request.form)
-    if form.validate_on_submit() and submit(
-        form,
-        services.save_proposal,
-        current_user,
-        data,
-        request.files.getlist("photos"),
-        proposal=proposal,
-        submit=request.form.get("action") == "submit",
-    ):
-        db.session.commit()
-        return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
+    row_errors = {}
+    if form.validate_on_submit():
+        done, row_errors = _save(
+            form,
+            current_user,
+            data,
+            request.files.getlist("photos"),
+            proposal=proposal,
+            submit=request.form.get("action") == "submit",
+        )
+        if done:
+            db.session.commit()
+            return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
     return render_template(
         "proposals/edit.html",
         form=form,
         proposal=proposal,
         coauthors=_coauthor_rows(data),
+        row_errors=row_errors,
     ), form_status(form)
 
 

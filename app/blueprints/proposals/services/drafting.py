@@ -119,7 +119,11 @@ def _fields(data, errors, *, complete: bool) -> dict:
 
 
 def _coauthors(user, data, errors) -> list[tuple[int, int]]:
-    """[(user id, share)], the lead first. Shares are whole percents adding up to 100."""
+    """[(user id, share)], the lead first. Shares are whole percents adding up to 100.
+
+    A row's messages are keyed by its inputs' names (`coauthors[1][share]`) and numbered as
+    the form numbers its rows, so the form and the outbox show each beside its row.
+    """
     rows = data.get("coauthors") if hasattr(data, "get") else None
     if rows in (None, ""):
         rows = []
@@ -128,7 +132,11 @@ def _coauthors(user, data, errors) -> list[tuple[int, int]]:
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         errors.setdefault("coauthors", []).append(_("The co-proposers are not in a form we read."))
         return [(user.id, 100)]
-    rows = [r for r in rows if str(r.get("employee_no") or "").strip() or r.get("share")]
+    rows = [
+        (index, r)
+        for index, r in enumerate(rows)
+        if str(r.get("employee_no") or "").strip() or r.get("share")
+    ]
     if len(rows) > MAX_COAUTHORS:
         errors.setdefault("coauthors", []).append(
             _("Name at most %(n)d co-proposers.", n=MAX_COAUTHORS)
@@ -139,22 +147,21 @@ def _coauthors(user, data, errors) -> list[tuple[int, int]]:
         return [(user.id, lead_share or 100)] if lead_share in (None, 100) else _alone(errors)
     result = [(user.id, lead_share or 0)]
     seen = {user.id}
-    for index, row in enumerate(rows):
-        key = f"coauthors-{index}"
+    for index, row in rows:
         person = by_employee_no(row.get("employee_no"))
-        share = _share(row.get("share"), errors, key, who=index + 1)
+        share = _share(row.get("share"), errors, f"coauthors[{index}][share]", who=index + 1)
         if person is None:
-            errors.setdefault(key, []).append(
-                _("No member has the employee number “%(no)s”.", no=_shown(row))
-            )
+            message = _("No member has the employee number “%(no)s”.", no=_shown(row))
         elif person.id in seen:
-            errors.setdefault(key, []).append(
-                _("%(name)s is named twice among the proposers.", name=person.name)
-            )
+            message = _("%(name)s is named twice among the proposers.", name=person.name)
         else:
             seen.add(person.id)
             if share is not None:
                 result.append((person.id, share))
+            continue
+        errors.setdefault(f"coauthors[{index}][employee_no]", []).append(
+            _("Co-proposer %(n)d: %(message)s", n=index + 1, message=message)
+        )
     total = sum(share for _uid, share in result)
     row_errors = errors.get("share") or any(k.startswith("coauthors") for k in errors)
     if not row_errors and total != 100:

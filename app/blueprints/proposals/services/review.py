@@ -51,6 +51,27 @@ def weights() -> dict[Criterion, int]:
     return {c: stored.get(c, DEFAULT_WEIGHTS[c]) for c in Criterion}
 
 
+def _points(data, criterion: Criterion, weight: int, errors: dict) -> Decimal | None:
+    """A criterion's points, to a tenth: from 0 to its weight. A refusal names that range,
+    or, above it, the criterion and the number as it was typed (31, not 31.0)."""
+    key = criterion.value
+    found: dict[str, list[str]] = {}
+    value = number(data, key, found, low=0, high=weight, places=1)
+    over = number(data, key, {}, low=weight, high=10**12, places=1) if found else None
+    if over is not None and over > weight:
+        found[key] = [
+            _(
+                "%(criterion)s gives at most %(weight)d points; %(value)s is more.",
+                criterion=criterion.label,
+                weight=weight,
+                value=format(over.normalize(), "f"),
+            )
+        ]
+    if found:
+        errors.setdefault(key, []).extend(found[key])
+    return value
+
+
 def give_opinion(user, proposal: Proposal, data) -> Proposal:
     """The department head recommends the proposal to the committee, or does not (and says
     why). Either way it goes on to the committee, which decides."""
@@ -98,18 +119,8 @@ def score_proposal(user, proposal: Proposal, data) -> ProposalReview:
     errors: dict[str, list[str]] = {}
     values = {}
     for criterion, weight in weights().items():
-        key = criterion.value
-        value = number(data, key, errors, low=0, high=10**6, places=1)
-        if value is not None and value > weight:
-            errors.setdefault(key, []).append(
-                _(
-                    "%(criterion)s gives at most %(weight)d points; %(value)s is more.",
-                    criterion=criterion.label,
-                    weight=weight,
-                    value=value,
-                )
-            )
-        values[key] = float(value) if value is not None else None
+        value = _points(data, criterion, weight, errors)
+        values[criterion.value] = float(value) if value is not None else None
     note = text(data, "note", errors, max_len=2000)
     if errors:
         raise ValidationFailed(errors)
