@@ -125,6 +125,8 @@ def test_bad_input_is_refused_in_chinese_and_writes_nothing(client, auth, people
         ({"situation": "家里\x00困难"}, NUL_REFUSED),
         ({"opened_on": (local_today() + timedelta(days=3)).isoformat()}, "日期不能晚于"),
         ({"opened_on": "2026-13-45"}, "请输入日期"),
+        # Well formed but out of range: the page says the range, not the format.
+        ({"opened_on": "1900-01-01"}, f"请输入 1990-01-01 至 {local_today()} 之间的日期。"),
         ({"level": "rich"}, "请从给出的选项中选择"),
         ({"address": "路" * 500}, "最多使用 200 个字符"),
     ]
