@@ -16,6 +16,7 @@ from app.services import inputs
 from app.services.inputs import add_error, check_length, missing, plain_decimal
 from app.services.inputs import local_today as local_today
 from app.services.inputs import local_zone as local_zone
+from app.services.users import PHONE
 
 FIRST_DAY = date(1990, 1, 1)  # the earliest date any care record can carry
 MAX_MONEY = Decimal("1000000")  # one million yuan: above any single aid, income or budget
@@ -114,6 +115,19 @@ def day(data, key, errors, *, required=True, not_after=None, not_before=None) ->
             errors, key, _("This date cannot be earlier than %(day)s.", day=not_before.isoformat())
         )
         return None
+    return value
+
+
+def phone(data, key, errors) -> str:
+    """A phone number, or "" when none is given: it becomes a tel: link on the file."""
+    value = text(data, key, errors, max_len=32)
+    if value and not PHONE.match(value):
+        add_error(
+            errors,
+            key,
+            _("Enter a phone number of 7 to 15 digits; spaces, +, - and brackets may be used."),
+        )
+        return ""
     return value
 
 
