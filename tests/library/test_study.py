@@ -70,7 +70,9 @@ def test_a_failed_exam_issues_nothing_and_its_mistakes_are_reviewed(client, auth
     assert "不合格" in page and "0 %" in page
     assert db.session.scalar(select(func.count(Qualification.id))) == 0
     mistakes = text(client.get("/library/mistakes"))
-    assert "旋转部件会卷入手套。" in mistakes and "正确答案" in mistakes
+    # Chinese labels take a full-width colon and no space: 正确答案：B, not 正确答案: B.
+    assert "<strong>正确答案</strong>：B</p>" in mistakes
+    assert "<strong>解析</strong>：旋转部件会卷入手套。" in mistakes
 
 
 def test_handing_in_with_questions_unanswered_asks_first_and_keeps_the_answers(
