@@ -66,6 +66,16 @@ def test_chinese_text_takes_a_full_width_colon():
     assert ascii_colons == []
 
 
+def test_the_app_addresses_a_person_as_您():
+    familiar = [
+        ("/".join(parts), text)
+        for parts, message in _messages()
+        for text in (message.string if isinstance(message.string, tuple) else [message.string])
+        if "你" in text
+    ]
+    assert familiar == []
+
+
 def test_a_forced_language_holds_inside_and_the_page_s_own_comes_back_after(app):
     # The request keeps its catalog once looked up (app/extensions.py): force_locale, which
     # the inbox uses to write in each recipient's language, must still switch it and back.

@@ -72,7 +72,7 @@ def test_the_rights_figures_are_for_the_rights_officers_only(client, auth, db, y
 
     auth.login("O0001", "demo1234")
     page = text(client.get(f"/reports/?year={year}"))
-    assert "维护" in page and 'data-figure="rights.' not in page and "不向你显示" in page
+    assert "维护" in page and 'data-figure="rights.' not in page and "不向您显示" in page
     assert 'data-figure="safety.qualified_workers"' in page
     assert client.get(f"/reports/rights/raised?year={year}").status_code == 403
     book = load_workbook(BytesIO(client.get(f"/reports/{year}.xlsx").data))
