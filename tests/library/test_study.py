@@ -2,6 +2,7 @@
 pass issues the qualification the gate accepts, answers after the time refused with nothing
 written, wrong answers reviewed, and the points in a competition."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -25,6 +26,12 @@ def _start(client, world):
     response = client.post(f"/library/exams/{world.exam.id}/start")
     assert response.status_code == 303
     return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_the_study_page_keeps_a_title_and_its_details_apart(client, auth, world):
+    auth.login(world.publisher)
+    study = re.sub(r"<[^>]+>", "", text(client.get("/library/study")))  # as it reads
+    assert "车床安全考试 3 道题" in study and "安全生产知识 3 道题" in study
 
 
 def test_an_exam_pass_issues_the_qualification_the_gate_accepts(client, auth, world, db):
