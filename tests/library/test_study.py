@@ -34,6 +34,17 @@ def test_the_study_page_keeps_a_title_and_its_details_apart(client, auth, world)
     assert "车床安全考试 3 道题" in study and "安全生产知识 3 道题" in study
 
 
+def test_the_study_page_and_the_exam_page_state_the_pass_mark_alike(client, auth, world):
+    """A title and its details are two words apart, and the pass mark is a share of the
+    answers right (the model's percent) on both pages, not points on one and % on the other."""
+    auth.login(world.publisher)
+    study = re.sub(r"<[^>]+>", "", text(client.get("/library/study")))  # as it reads
+    assert "车床安全考试 3 道题 · 10 分钟 · 答对 60 % 合格" in study
+    assert "安全生产知识 3 道题" in study
+    exam = text(client.get(f"/library/exams/{world.exam.id}"))
+    assert "<dt>合格线</dt><dd>答对 60 %</dd>" in exam
+
+
 def test_an_exam_pass_issues_the_qualification_the_gate_accepts(client, auth, world, db):
     today = local_today()
 
