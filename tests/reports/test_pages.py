@@ -94,11 +94,13 @@ def test_the_rights_figures_are_for_the_rights_officers_only(client, auth, db, y
 
 
 def test_a_figure_s_rows_say_what_they_are_and_why_they_count(client, auth, db, year):
-    """A file review row names the file and says whether it was reviewed on time, not a
-    bare #5 … 未计入."""
+    """The evaluation turnout rows carry their %, and a file review row names the file and
+    says whether it was reviewed on time, not a bare #5 … 未计入."""
     load_demo()
     db.session.commit()
     auth.login("A0001", "demo1234")
+    turnout = text(client.get(f"/reports/democracy/evaluation_participation?year={year}"))
+    assert re.search(r"\d+/\d+</a>\s*<span class=\"muted\">\d+(\.\d)? %</span>", turnout)
     reviews = text(client.get(f"/reports/care/reviews_on_time?year={year}"))
     assert re.search(r"档案 #\d+，\d{4}-\d\d-\d\d 到期复核", reviews)
     assert re.search(r"已按期复核（\d{4}-\d\d-\d\d）|逾期复核（|逾期未复核", reviews)
