@@ -28,6 +28,7 @@ class Row:
     counted: bool = True
     amount: float | None = None
     plain: bool = False  # a note among the rows: neither counted nor not
+    state: str | None = None  # said instead of "counted" / "not counted", in the figure's words
 
 
 def days(year: int, month: int | None) -> tuple[date, date]:

@@ -5,6 +5,7 @@ ways in two catalogs would show one feature the other's wording. Such texts need
 (pgettext) or the same translation.
 """
 
+import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -47,6 +48,32 @@ def test_no_text_is_translated_two_ways():
     for _parts, message in _messages():
         seen.setdefault((message.context, str(message.id)), set()).add(str(message.string))
     assert {key: values for key, values in seen.items() if len(values) > 1} == {}
+
+
+# A Chinese word or closing bracket followed by an ASCII colon, or a text ending in one: Chinese
+# takes a full-width colon (修订内容：…). A colon after Latin letters or digits stays (1:不满意,
+# Content-Type: application/json, 07:30).
+_ASCII_COLON_IN_CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]\s*:|:\s*$")
+
+
+def test_chinese_text_takes_a_full_width_colon():
+    ascii_colons = [
+        ("/".join(parts), text)
+        for parts, message in _messages()
+        for text in (message.string if isinstance(message.string, tuple) else [message.string])
+        if _ASCII_COLON_IN_CHINESE.search(text)
+    ]
+    assert ascii_colons == []
+
+
+def test_the_app_addresses_a_person_as_您():
+    familiar = [
+        ("/".join(parts), text)
+        for parts, message in _messages()
+        for text in (message.string if isinstance(message.string, tuple) else [message.string])
+        if "你" in text
+    ]
+    assert familiar == []
 
 
 def test_a_forced_language_holds_inside_and_the_page_s_own_comes_back_after(app):

@@ -13,9 +13,9 @@ from app.models import Department, Role, User
 from app.services import audit
 
 EMPLOYEE_NO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
-# A phone number: digits with spaces or dashes, 7 (a landline without its area code) to 15
-# digits (E.164) in all; a mainland mobile has 11.
-PHONE = re.compile(r"^\+?(?=(?:[ -]?[0-9]){7,15}$)[0-9][0-9 -]*$")
+# A phone number: 7 (a landline without its area code) to 15 digits (E.164) in all, a
+# mainland mobile has 11; grouped by spaces, dashes or brackets: "+86 (571) 8888-6666".
+PHONE = re.compile(r"^\+?(?=(?:[ ()-]{0,2}[0-9]){7,15}$)[0-9(][0-9 ()-]*$")
 PASSWORD_MIN = 8
 
 

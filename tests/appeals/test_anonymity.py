@@ -107,7 +107,7 @@ def test_the_union_handles_it_without_learning_the_author(app, client, auth, cas
     # No step reached the author's inbox, and the author's own list stays empty.
     assert page_text(phone.get("/notifications/")).count(APPEAL["title"]) == 0
     mine = page_text(phone.get("/appeals/"))
-    assert "你还没有提出实名诉求" in mine and APPEAL["title"] not in mine
+    assert "您还没有提出实名诉求" in mine and APPEAL["title"] not in mine
     # Nor can the author reach it by its key: only the receipt code opens it.
     assert phone.get(f"/appeals/{appeal.key}").status_code == 404
 

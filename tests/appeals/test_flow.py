@@ -59,11 +59,11 @@ def test_a_named_appeal_through_every_step_on_the_pages(app, client, auth, cast,
 
     auth.login(cast.member)
     assert _inbox(db, cast.member) == [
-        "你的诉求“加班费少算”：已受理",
-        "你的诉求“加班费少算”：开始调查",
-        "你的诉求“加班费少算”：已向企业反映",
-        "你的诉求“加班费少算”：进展说明",
-        "你的诉求“加班费少算”：已答复",
+        "您的诉求“加班费少算”：已受理",
+        "您的诉求“加班费少算”：开始调查",
+        "您的诉求“加班费少算”：已向企业反映",
+        "您的诉求“加班费少算”：进展说明",
+        "您的诉求“加班费少算”：已答复",
     ]
     page = text(client.get(f"/appeals/{appeal.key}"))
     for note in ("已受理。", "已向人力资源部书面反映。", "加班费按 1.5 倍补发"):

@@ -88,9 +88,11 @@ def test_an_officer_opens_a_file_with_a_certificate(client, auth, people, db):
             (io.BytesIO(jpeg()), "证明.jpg"),
             (io.BytesIO(b"%PDF-1.4\n...\n%%EOF\n"), "诊断.pdf"),
         ],
+        phone="+86 (571) 8888-6666",
     )
     assert response.status_code == 303
     file = db.session.scalar(select(CareFile).where(CareFile.worker_id == worker.id))
+    assert 'href="tel:+86 (571) 8888-6666"' in text(client.get(f"/care/files/{file.id}"))
     assert file.review_due_on == file.opened_on.replace(year=file.opened_on.year + 1)
     assert [(m.relation, m.monthly_income) for m in file.members] == [("本人", Decimal("1800.00"))]
     kinds = db.session.scalars(
@@ -125,6 +127,10 @@ def test_bad_input_is_refused_in_chinese_and_writes_nothing(client, auth, people
         ({"situation": "家里\x00困难"}, NUL_REFUSED),
         ({"opened_on": (local_today() + timedelta(days=3)).isoformat()}, "日期不能晚于"),
         ({"opened_on": "2026-13-45"}, "请输入日期"),
+        # Well formed but out of range: the page says the range, not the format.
+        ({"opened_on": "1900-01-01"}, f"请输入 1990-01-01 至 {local_today()} 之间的日期。"),
+        ({"phone": "abc"}, "请输入 7 至 15 位数字的电话号码"),
+        ({"phone": "12345"}, "请输入 7 至 15 位数字的电话号码"),
         ({"level": "rich"}, "请从给出的选项中选择"),
         ({"address": "路" * 500}, "最多使用 200 个字符"),
     ]

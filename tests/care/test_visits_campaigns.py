@@ -196,6 +196,8 @@ def test_the_visit_form_is_an_outbox_form_of_kind_care_visit(client, auth, world
     assert f'name="file_id" type="hidden" value="{world.file.id}"' in page
     signoff = text(client.get(f"/care/campaigns/{world.campaign.id}/signoff"))
     assert 'data-outbox="care_signoff"' in signoff
+    # A sign-off has no photos: the correction notice does not promise to keep any.
+    assert "照片会保留" not in signoff and "请您修改后保存，记录将重新发送。" in signoff
 
 
 def test_outbox_records_are_named_by_whom_they_are_about(client, auth, world):
@@ -221,3 +223,24 @@ def test_a_second_sign_off_on_the_form_is_refused_in_words(client, auth, world, 
     assert "已签收（1）" in page and f"recipient-{recipient.id}" not in page
     again = client.post("/care/signoff", data=data)
     assert again.status_code == 422 and f"{name} 已经签收过本次活动的物品" in text(again)
+
+
+def test_a_visit_dated_tomorrow_is_refused_with_the_union_s_today(client, auth, world):
+    """The latest visit date is today in Beijing, as on the file and mutual-aid forms."""
+    auth.login(world.people["care_officer"])
+    today = local_today()
+    data = {
+        "file_id": str(world.file.id),
+        "plan_id": str(world.plan.id),
+        "visitors": "帮扶专干",
+        "situation": "情况",
+    }
+    tomorrow = client.post(
+        "/care/visits", data={**data, "visited_on": (today + timedelta(days=1)).isoformat()}
+    )
+    assert tomorrow.status_code == 422
+    assert f"日期不能晚于 {today.isoformat()}。" in text(tomorrow)
+    assert (
+        client.post("/care/visits", data={**data, "visited_on": today.isoformat()}).status_code
+        == 303
+    )

@@ -125,7 +125,7 @@ def test_a_head_nominates_the_union_names_and_everyone_sees_it(client, auth, cas
     inbox = db.session.scalar(
         select(Notification.title).where(Notification.user_id == cast.worker.id)
     )
-    assert inbox == "你被评为 2025 年度技术能手"
+    assert inbox == "您被评为 2025 年度技术能手"
 
 
 def _cases(cast, db):

@@ -29,7 +29,8 @@ def test_a_new_version_keeps_the_old_one_readable_and_says_what_changed(client, 
     revise(world)
     auth.login(world.worker)
     page = text(client.get(f"/library/documents/{world.document.id}"))
-    assert "第 2 版" in page and "新增测量前停车。" in page and "测量前停车。" in page
+    assert "第 2 版" in page and "测量前停车。" in page
+    assert '<strong>修订内容</strong>：<span class="pre">新增测量前停车。</span>' in page
     old = text(client.get(f"/library/documents/{world.document.id}/versions/1"))
     assert "第 1 版" in old and "阅读当前版本" in old
     assert (

@@ -2,6 +2,7 @@
 pass issues the qualification the gate accepts, answers after the time refused with nothing
 written, wrong answers reviewed, and the points in a competition."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -25,6 +26,23 @@ def _start(client, world):
     response = client.post(f"/library/exams/{world.exam.id}/start")
     assert response.status_code == 303
     return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_the_study_page_keeps_a_title_and_its_details_apart(client, auth, world):
+    auth.login(world.publisher)
+    study = re.sub(r"<[^>]+>", "", text(client.get("/library/study")))  # as it reads
+    assert "车床安全考试 3 道题" in study and "安全生产知识 3 道题" in study
+
+
+def test_the_study_page_and_the_exam_page_state_the_pass_mark_alike(client, auth, world):
+    """A title and its details are two words apart, and the pass mark is a share of the
+    answers right (the model's percent) on both pages, not points on one and % on the other."""
+    auth.login(world.publisher)
+    study = re.sub(r"<[^>]+>", "", text(client.get("/library/study")))  # as it reads
+    assert "车床安全考试 3 道题 · 10 分钟 · 答对 60 % 合格" in study
+    assert "安全生产知识 3 道题" in study
+    exam = text(client.get(f"/library/exams/{world.exam.id}"))
+    assert "<dt>合格线</dt><dd>答对 60 %</dd>" in exam
 
 
 def test_an_exam_pass_issues_the_qualification_the_gate_accepts(client, auth, world, db):
@@ -70,7 +88,9 @@ def test_a_failed_exam_issues_nothing_and_its_mistakes_are_reviewed(client, auth
     assert "不合格" in page and "0 %" in page
     assert db.session.scalar(select(func.count(Qualification.id))) == 0
     mistakes = text(client.get("/library/mistakes"))
-    assert "旋转部件会卷入手套。" in mistakes and "正确答案" in mistakes
+    # Chinese labels take a full-width colon and no space: 正确答案：B, not 正确答案: B.
+    assert "<strong>正确答案</strong>：B</p>" in mistakes
+    assert "<strong>解析</strong>：旋转部件会卷入手套。" in mistakes
 
 
 def test_handing_in_with_questions_unanswered_asks_first_and_keeps_the_answers(

@@ -180,4 +180,4 @@ def test_the_benefit_chart_labels_large_amounts_in_few_characters(app):
         svg = render_template_string(chart)
     labels = re.findall(r'<text class="value"[^>]*>([^<]*)</text>', svg)
     assert labels == ["10亿", "4.8万"]
-    assert "<title>2026-03: 1,000,000,000</title>" in svg
+    assert "<title>2026-03：1,000,000,000</title>" in svg  # a Chinese page: full-width colon

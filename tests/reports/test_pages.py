@@ -72,7 +72,7 @@ def test_the_rights_figures_are_for_the_rights_officers_only(client, auth, db, y
 
     auth.login("O0001", "demo1234")
     page = text(client.get(f"/reports/?year={year}"))
-    assert "维护" in page and 'data-figure="rights.' not in page and "不向你显示" in page
+    assert "维护" in page and 'data-figure="rights.' not in page and "不向您显示" in page
     assert 'data-figure="safety.qualified_workers"' in page
     assert client.get(f"/reports/rights/raised?year={year}").status_code == 403
     book = load_workbook(BytesIO(client.get(f"/reports/{year}.xlsx").data))
@@ -91,3 +91,17 @@ def test_the_rights_figures_are_for_the_rights_officers_only(client, auth, db, y
     workshop = db.session.scalar(select(Department).where(Department.name == "机加工车间"))
     few = text(client.get(f"/reports/rights/raised?year={year}&department={workshop.id}"))
     assert "不公开（少于3件）" in few and "为避免识别出个人" in few
+
+
+def test_a_figure_s_rows_say_what_they_are_and_why_they_count(client, auth, db, year):
+    """The evaluation turnout rows carry their %, and a file review row names the file and
+    says whether it was reviewed on time, not a bare #5 … 未计入."""
+    load_demo()
+    db.session.commit()
+    auth.login("A0001", "demo1234")
+    turnout = text(client.get(f"/reports/democracy/evaluation_participation?year={year}"))
+    assert re.search(r"\d+/\d+</a>\s*<span class=\"muted\">\d+(\.\d)? %</span>", turnout)
+    reviews = text(client.get(f"/reports/care/reviews_on_time?year={year}"))
+    assert re.search(r"档案 #\d+，\d{4}-\d\d-\d\d 到期复核", reviews)
+    assert re.search(r"已按期复核（\d{4}-\d\d-\d\d）|逾期复核（|逾期未复核", reviews)
+    assert "未计入" not in reviews

@@ -4,6 +4,7 @@ requests by number only: the scorecard's readers are not all care officers (the 
 check access and log every read)."""
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -86,11 +87,23 @@ def reviews_on_time(year, month, department):
         due = next_review(file.opened_on)
         for review in sorted(file.reviews, key=lambda r: (r.reviewed_on, r.id)):
             if first <= due < after:
-                rows.append(Row(f"#{file.id} {due}", url, review.reviewed_on <= due))
+                day, on_time = review.reviewed_on, review.reviewed_on <= due
+                state = (
+                    _("reviewed on %(day)s", day=day)
+                    if on_time
+                    else _("reviewed late, on %(day)s", day=day)
+                )
+                rows.append(Row(_review_label(file.id, due), url, on_time, state=state))
             due = next_review(review.reviewed_on)
         if file.status is FileStatus.ACTIVE and first <= due < after and due < today:
-            rows.append(Row(f"#{file.id} {due}", url, False))
+            rows.append(
+                Row(_review_label(file.id, due), url, False, state=_("overdue, not reviewed"))
+            )
     return rows
+
+
+def _review_label(file_id, due) -> str:
+    return _("File #%(id)d, review due %(day)s", id=file_id, day=due)
 
 
 def register(reg) -> None:

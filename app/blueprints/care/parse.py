@@ -16,7 +16,9 @@ from app.services import inputs
 from app.services.inputs import add_error, check_length, missing, plain_decimal
 from app.services.inputs import local_today as local_today
 from app.services.inputs import local_zone as local_zone
+from app.services.users import PHONE
 
+FIRST_DAY = date(1990, 1, 1)  # the earliest date any care record can carry
 MAX_MONEY = Decimal("1000000")  # one million yuan: above any single aid, income or budget
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -95,8 +97,13 @@ def day(data, key, errors, *, required=True, not_after=None, not_before=None) ->
     except ValueError:
         add_error(errors, key, _("Enter a date such as 2026-01-20."))
         return None
-    if value.year < 1990:
-        add_error(errors, key, _("Enter a date such as 2026-01-20."))
+    if value < FIRST_DAY:  # well formed, but before any record: say the range it must be in
+        first = max(not_before or FIRST_DAY, FIRST_DAY).isoformat()
+        if not_after is None:
+            message = _("This date cannot be earlier than %(day)s.", day=first)
+        else:
+            message = _("Enter a date from %(first)s to %(last)s.", first=first, last=not_after)
+        add_error(errors, key, message)
         return None
     if not_after is not None and value > not_after:
         add_error(
@@ -108,6 +115,19 @@ def day(data, key, errors, *, required=True, not_after=None, not_before=None) ->
             errors, key, _("This date cannot be earlier than %(day)s.", day=not_before.isoformat())
         )
         return None
+    return value
+
+
+def phone(data, key, errors) -> str:
+    """A phone number, or "" when none is given: it becomes a tel: link on the file."""
+    value = text(data, key, errors, max_len=32)
+    if value and not PHONE.match(value):
+        add_error(
+            errors,
+            key,
+            _("Enter a phone number of 7 to 15 digits; spaces, +, - and brackets may be used."),
+        )
+        return ""
     return value
 
 

@@ -20,9 +20,9 @@ OUTBOX_STRINGS = {
     "discard": _l("Discard"),
     "edit": lazy_pgettext("outbox", "Edit"),
     "edit_title": _l("Correcting a record from the outbox"),
+    # Not a word about photos: most records have none, and those kept show beside their field.
     "edit_hint": _l(
-        "The server did not accept this record. Correct it and save: it keeps its photos and is "
-        "sent again."
+        "The server did not accept this record. Correct it and save: it is sent again."
     ),
     "edit_cancel": _l("Cancel and go back to the outbox"),
     "edit_back": _l("Back to the outbox"),

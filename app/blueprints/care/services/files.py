@@ -73,7 +73,7 @@ def _details(data, errors, *, today: date) -> dict:
         "cause": parse.choice(data, "cause", CareCause, errors),
         "situation": parse.text(data, "situation", errors, max_len=4000, multiline=True),
         "address": parse.text(data, "address", errors, max_len=200),
-        "phone": parse.text(data, "phone", errors, max_len=32),
+        "phone": parse.phone(data, "phone", errors),
         "emergency_contact": parse.text(data, "emergency_contact", errors, max_len=120),
     }
 

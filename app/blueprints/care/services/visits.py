@@ -160,7 +160,7 @@ def record_visit(user, data, photos=(), client_id=None, captured_at=None) -> tup
         data,
         "visited_on",
         errors,
-        not_after=today + timedelta(days=1),
+        not_after=today,
         not_before=file.opened_on if file is not None else None,
     )
     visit = CareVisit(
@@ -188,7 +188,7 @@ def record_visit(user, data, photos=(), client_id=None, captured_at=None) -> tup
             CareSupport(
                 file_id=file.id,
                 kind=SupportKind.MONEY if visit.amount else SupportKind.GOODS,
-                given_on=min(visit.visited_on, today),
+                given_on=visit.visited_on,
                 amount=visit.amount,
                 description=(visit.given or _("Visit"))[:200],
                 source=(plan.title if plan else _("Visit"))[:80],
