@@ -132,8 +132,9 @@ def motion_show(motion_id):
     return _show(_visible(motion_id))
 
 
-def _button(motion_id, call, message):
-    """A button on the motion page (co-sign, submit): `call(user, motion)`, then back."""
+def _button(motion_id, call, message, to=None):
+    """A button on the motion page (co-sign, submit): `call(user, motion)`, then back (or
+    `to`, where the motion is gone)."""
     motion = _visible(motion_id)
     back = url_for("congress.motion_show", motion_id=motion.id)
     if not ActionForm().validate_on_submit():
@@ -146,7 +147,7 @@ def _button(motion_id, call, message):
         db.session.rollback()
         # Said on the page itself, not in a flash message that a redirect could lose.
         return _show(db.session.get(Motion, motion.id), error.status, [error.message])
-    return done(message, back)
+    return done(message, to or back)
 
 
 @bp.route("/motions/<int:motion_id>/cosign", methods=["POST"])
@@ -166,15 +167,8 @@ def motion_withdraw(motion_id):
 @bp.route("/motions/<int:motion_id>/delete", methods=["POST"])
 @login_required
 def motion_delete(motion_id):
-    motion = _visible(motion_id)
-    back = url_for("congress.motion_show", motion_id=motion.id)
-    if not ActionForm().validate_on_submit():
-        return refused(Refused(_("This form has expired. Please try again.")), back)
-    try:
-        service.delete_draft(current_user, motion)
-    except Refused as error:
-        return refused(error, back)
-    return done(_("The draft is deleted."), url_for("congress.motions", mine=1))
+    message = _("The draft is deleted.")
+    return _button(motion_id, service.delete_draft, message, to=url_for("congress.motions", mine=1))
 
 
 @bp.route("/motions/<int:motion_id>/submit", methods=["POST"])

@@ -128,14 +128,15 @@ def cosign(user, motion: Motion) -> MotionCosigner:
     signature = MotionCosigner(motion_id=motion.id, user_id=user.id)
     db.session.add(signature)
     db.session.flush()
-    notify(
-        [motion.proposer_id],
-        "notices.motion_cosigned",
-        _l("%(name)s co-signed your motion", name=user.name),
-        motion.title,
-        _url(motion),
+    _tell_proposer(
+        motion, "notices.motion_cosigned", _l("%(name)s co-signed your motion", name=user.name)
     )
     return signature
+
+
+def _tell_proposer(motion: Motion, kind: str, title) -> None:
+    """An inbox notice to the motion's proposer about a co-signature."""
+    notify([motion.proposer_id], kind, title, motion.title, _url(motion))
 
 
 def withdraw_cosign(user, motion: Motion) -> None:
@@ -146,12 +147,10 @@ def withdraw_cosign(user, motion: Motion) -> None:
     _expect(motion, MotionState.DRAFT)
     motion.cosigners.remove(signature)
     db.session.flush()
-    notify(
-        [motion.proposer_id],
+    _tell_proposer(
+        motion,
         "notices.motion_cosign_withdrawn",
         _l("%(name)s withdrew their co-signature", name=user.name),
-        motion.title,
-        _url(motion),
     )
 
 
