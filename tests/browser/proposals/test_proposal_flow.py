@@ -201,9 +201,10 @@ def test_a_refused_proposal_corrected_in_the_outbox_arrives_sent_in(
         open_edit_from_outbox(mine, live_server, record["id"])
         # The refusal stands beside the row it is about, without the server's key, and the
         # row's inputs are as tall as the form's other inputs.
+        # (The correction fills the form from the phone's store: it is waited for.)
         row = mine.locator(".coauthor .field").first
-        assert "共同建议人 1：没有工号为“NOBODY9”的会员。" in row.inner_text()
-        assert "coauthors" not in mine.locator("[data-outbox-edit]").inner_text()
+        expect(row).to_contain_text("共同建议人 1：没有工号为“NOBODY9”的会员。")
+        expect(mine.locator("[data-outbox-edit]")).not_to_contain_text("coauthors")
         heights = mine.evaluate(
             """() => [document.querySelector("input[name='coauthors[0][share]']"),
                       document.querySelector("input[name=share]")]
