@@ -143,6 +143,8 @@ def _init_responses(app: Flask) -> None:
         # leave out the comments and spacing of scripts and stylesheets (a quarter of the bytes
         # a phone downloads to open its first page).
         if request.endpoint in static_endpoints and response.direct_passthrough:
+            from app.blueprints.pwa.routes import asset_version
+
             stream = response.response
             try:
                 body = b"".join(stream)
@@ -150,13 +152,19 @@ def _init_responses(app: Flask) -> None:
                 if hasattr(stream, "close"):
                     stream.close()
             response.direct_passthrough = False
-            body = _minified(body, response.mimetype)
-            from app.blueprints.pwa.routes import asset_version
-
-            if response.mimetype in _SCRIPTS and request.args.get("v") == asset_version():
-                body = _versioned_imports(body, asset_version())
-            response.set_data(body)
+            version = asset_version()
+            versioned = response.mimetype in _SCRIPTS and request.args.get("v") == version
+            # Made once a file and version: the bytes depend on nothing else.
+            key = (request.path, response.mimetype, versioned, version)
+            if key not in _SERVED:
+                body = _minified(body, response.mimetype)
+                _SERVED[key] = _versioned_imports(body, version) if versioned else body
+            response.set_data(_SERVED[key])
         return response
+
+
+# Static files as served (minified, their imports versioned), by path, type and version.
+_SERVED: dict[tuple, bytes] = {}
 
 
 _SCRIPTS = ("text/javascript", "application/javascript")
