@@ -11,6 +11,7 @@ from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.guards import parse_id
 from app.models.hazards import Photo
+from app.models.safety import Patrol
 from app.services.inputs import check_client_id as check_client_id
 from app.services.inputs import choice as choice
 from app.services.inputs import day_start as day_start
@@ -48,6 +49,14 @@ def record_id(data, key: str, model, errors: dict, *, required=True, where=None)
         errors.setdefault(key, []).append(_("Choose one of the options given."))
         return None
     return row
+
+
+def reported_on(user, data, errors: dict) -> Patrol | None:
+    """The patrol a hazard or violation was found on (`patrol_id`, optional): only one of the
+    reporter's own patrols."""
+    return record_id(
+        data, "patrol_id", Patrol, errors, required=False, where=lambda p: p.inspector_id == user.id
+    )
 
 
 # No record of this app is older: a time before it is a phone clock that was never set.

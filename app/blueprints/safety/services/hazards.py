@@ -39,10 +39,10 @@ from .common import (
     local_today,
     moment,
     record_id,
+    reported_on,
     store_photos,
     text,
 )
-from .patrols import reported_on
 
 MAX_DUE_DAYS = 365
 

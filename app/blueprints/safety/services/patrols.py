@@ -90,14 +90,6 @@ def start_patrol(user, data, client_id=None, captured_at=None) -> tuple[Patrol, 
     return patrol, True
 
 
-def reported_on(user, data, errors: dict) -> Patrol | None:
-    """The patrol a hazard or violation was found on (`patrol_id`, optional): only one of the
-    reporter's own patrols."""
-    return record_id(
-        data, "patrol_id", Patrol, errors, required=False, where=lambda p: p.inspector_id == user.id
-    )
-
-
 def _own_open_patrol(user, patrol: Patrol) -> None:
     if patrol.inspector_id != user.id:
         raise Refused(_("This is someone else's patrol."), status=403)

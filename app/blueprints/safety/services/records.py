@@ -13,8 +13,7 @@ from app.services.rows import sent_before
 from app.storage import prepare_uploads
 
 from .. import permissions
-from .common import MaxLength, moment, record_id, store_photos, text
-from .patrols import reported_on
+from .common import MaxLength, moment, record_id, reported_on, store_photos, text
 
 
 def report_violation(user, data, photos=(), client_id=None, captured_at=None):
