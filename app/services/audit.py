@@ -1,6 +1,7 @@
 """Writing the audit log."""
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
+from flask_babel import force_locale
 from flask_login import current_user
 from sqlalchemy import insert
 
@@ -8,8 +9,18 @@ from app.extensions import db
 from app.models import AuditLog
 
 
-def record(action: str, target, *, summary: str = "", before=None, after=None, actor=None):
-    """Add an audit entry to the session; it is committed with the change it describes."""
+def house_words(words) -> str:
+    """Words for an audit summary, in the house language: a summary is written once and read
+    by admins long after, so a translatable label is kept in the app's default language."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return str(words)
+
+
+def record(action: str, target, *, summary="", before=None, after=None, actor=None):
+    """Add an audit entry to the session; it is committed with the change it describes.
+    `summary` may be a translatable label: it is kept in the house language."""
+    if not isinstance(summary, str):
+        summary = house_words(summary)
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
     entry = AuditLog(

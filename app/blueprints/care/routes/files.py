@@ -24,7 +24,6 @@ from ..forms import (
     SupportForm,
 )
 from ..services import files as service
-from ..services.common import house_words
 from .common import file_page
 
 
@@ -56,7 +55,7 @@ def files():
         "care.files.listed",
         None,
         actor=current_user,
-        summary=house_words(_l("Page %(page)d", page=page.page)),
+        summary=_l("Page %(page)d", page=page.page),
     )
     body = page_or_fragment(
         "care/files/index.html",

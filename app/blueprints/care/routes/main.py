@@ -17,7 +17,7 @@ from .. import bp, export, parse, queries
 from ..access import officers_only, readers_only
 from ..services import attachments
 from ..services import files as file_service
-from ..services.common import can_edit, house_words
+from ..services.common import can_edit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -85,7 +85,7 @@ def export_files():
     status = request.args.get("status", "active")
     status = status if status in ("active", "exited") else "active"
     data = export.files_xlsx(current_user, status)
-    summary = house_words(FileStatus(status).label)
+    summary = FileStatus(status).label
     audit.record("care.files.exported", None, actor=current_user, summary=summary)
     db.session.commit()
     return _xlsx(data, f"care-files-{parse.local_today().isoformat()}.xlsx")

@@ -25,7 +25,7 @@ from app.models.care import (
 from app.services import audit
 
 from .. import parse
-from .common import check, house_words, officer_ids, person, require_officer
+from .common import check, officer_ids, person, require_officer
 
 DEFAULT_RESPONSE_HOURS = 24
 
@@ -71,9 +71,7 @@ def report_aid(user, data) -> AidRequest:
     db.session.add(request)
     db.session.flush()
     request.events.append(AidEvent(actor_id=user.id, action=AidAction.REPORT))
-    audit.record(
-        "care.aid.reported", request, actor=user, summary=house_words(request.event_type.label)
-    )
+    audit.record("care.aid.reported", request, actor=user, summary=request.event_type.label)
     notify(
         officer_ids(),
         "system.care_aid",

@@ -1,7 +1,5 @@
 """What every care service shares: who may do what, and finding people by employee number."""
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -25,13 +23,6 @@ def can_edit(user) -> bool:
 def require_officer(user) -> None:
     if not can_edit(user):
         raise Refused(_("Only care officers may do this."), 403)
-
-
-def house_words(words) -> str:
-    """Words for an audit summary, in the house language: the summary is written once and
-    read by admins long after, so it holds no English key (hardship, file)."""
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return str(words)
 
 
 def check(errors: dict) -> None:

@@ -32,7 +32,7 @@ from app.services import audit
 
 from .. import parse
 from . import attachments
-from .common import check, house_words, officer_ids, person, require_officer
+from .common import check, officer_ids, person, require_officer
 
 REVIEW_EVERY = timedelta(days=365)
 
@@ -64,7 +64,7 @@ def audit_read(user, file: CareFile, what: str = "file", attachment_id: int | No
         words = READ_PAGES.get(what, what)
     if has_request_context() and request.headers.get("X-Offline-Copy") == "1":
         words = _l("%(page)s (offline copy)", page=words)
-    audit.record("care.file.read", file, actor=user, summary=house_words(words))
+    audit.record("care.file.read", file, actor=user, summary=words)
 
 
 def _details(data, errors, *, today: date) -> dict:
@@ -118,7 +118,7 @@ def open_file(user, data, uploads=()) -> CareFile:
         proposal.file_id = file.id
         proposal.decided_by_id = user.id
         proposal.decided_at = datetime.now(UTC)
-    audit.record("care.file.opened", file, actor=user, summary=house_words(file.level.label))
+    audit.record("care.file.opened", file, actor=user, summary=file.level.label)
     return file
 
 
@@ -209,7 +209,7 @@ def add_support(user, file: CareFile, data, *, visit=None, aid_request=None) -> 
         "care.file.support_added",
         file,
         actor=user,
-        summary=f"{house_words(kind.label)} {support.amount}",
+        summary=f"{audit.house_words(kind.label)} {support.amount}",
     )
     return support
 
@@ -271,7 +271,7 @@ def review_file(user, file: CareFile, data) -> CareReview:
         file.exit_reason = note
     file.review_due_on = next_review(reviewed_on)
     file.reminded_on = None
-    audit.record("care.file.reviewed", file, actor=user, summary=house_words(outcome.label))
+    audit.record("care.file.reviewed", file, actor=user, summary=outcome.label)
     db.session.flush()
     db.session.expire(file, ["reviews"])
     return review

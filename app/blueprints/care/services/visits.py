@@ -26,7 +26,7 @@ from app.services.rows import sent_before
 
 from .. import parse
 from . import attachments
-from .common import check, house_words, require_officer
+from .common import check, require_officer
 
 
 def create_plan(user, data) -> VisitPlan:
@@ -200,7 +200,7 @@ def record_visit(user, data, photos=(), client_id=None, captured_at=None) -> tup
         "care.visit.recorded",
         file,
         actor=user,
-        summary=house_words(_l("Visit record %(id)s", id=visit.id)),
+        summary=_l("Visit record %(id)s", id=visit.id),
     )
     return visit, True
 

@@ -5,8 +5,6 @@ step is an event on the proposal's timeline and a notification to its proposers.
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -35,12 +33,6 @@ from .drafting import change_status, tell_proposers
 
 MAX_BENEFIT = Decimal("100000000000")  # 元 a year: far above any one proposal
 MAX_AWARD = Decimal("10000000")
-
-
-def _house_words(words) -> str:
-    """An audit summary in the house language: written once, read by admins long after."""
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return str(words)
 
 
 def weights() -> dict[Criterion, int]:
@@ -177,7 +169,7 @@ def decide(user, proposal: Proposal, data) -> Proposal:
         "proposal.decided",
         proposal,
         actor=user,
-        summary=f"{_house_words(decision.label)}：{proposal.title}",
+        summary=f"{audit.house_words(decision.label)}：{proposal.title}",
     )
     tell_proposers(
         proposal,
@@ -271,7 +263,7 @@ def award(user, proposal: Proposal, data) -> Proposal:
     proposal.awarded_at = datetime.now(UTC)
     summary = _l("%(grade)s, %(amount)s yuan.", grade=grade.label, amount=f"{amount:,.2f}")
     change_status(proposal, user, ProposalAction.AWARD, ProposalStatus.AWARDED, note)
-    audit.record("proposal.awarded", proposal, actor=user, summary=_house_words(summary))
+    audit.record("proposal.awarded", proposal, actor=user, summary=summary)
     tell_proposers(
         proposal,
         "awarded",
