@@ -1,22 +1,25 @@
 """The registries through which a feature wires itself into the app.
 
 Every feature package has a blueprint (`feature_blueprint`) and an `init_app(app)` (see
-`app/blueprints/README.md`). It registers its blueprint and then tells the foundation what
-else it brings, through the registries that `register_feature` (or `registry(app)`) gives:
+`app/blueprints/README.md`). It registers its blueprint with `register_feature`, which hands
+the registries to each module of the feature that brings something, through that module's
+`register(reg)`:
 
     bp = feature_blueprint("care", __name__, static=True)
 
     def init_app(app):
-        reg = register_feature(app, bp, url_prefix="/care")
+        reg = register_feature(app, bp, cards, offline, sync, jobs, demo, figures,
+                               url_prefix="/care", audit=AUDIT_LABELS)  # the audit log's words
         reg.nav(NavItem("care.index", _l("Care"), "heart", prefix="/care", roles=...))
-        reg.cards(cards.care_cards)               # home-page cards: provider(user) -> [Card]
-        reg.offline(offline.care_kit)             # the field kit: provider(user) -> [url]
-        reg.sync_kind("care_visit", sync.sync_visit, attach_photo=sync.attach_photo)
-        reg.daily_job("care.reviews_due", jobs.remind_reviews)
-        reg.demo(demo.load)                       # loader(ctx: DemoContext) -> [login rows]
-        reg.audit_actions({"care.file_read": _l("Care file read")})  # the audit log's words
-        reg.figure("care", "visit_coverage", _l("Visit coverage"), figures.visit_coverage,
-                   link=figures.visit_coverage_link, unit="percent")   # the 建家 scorecard
+
+    # and in the modules, each in its own register(reg):
+        reg.cards(care_cards)                     # home-page cards: provider(user) -> [Card]
+        reg.offline(care_kit)                     # the field kit: provider(user) -> [url]
+        reg.sync_kind("care_visit", sync_visit, attach_photo=attach_visit_photo)
+        reg.daily_job("care.reminders", remind)
+        reg.demo(load)                            # loader(ctx: DemoContext) -> [login rows]
+        reg.figure("care", "visit_coverage", _l("Visit coverage"), visit_coverage,
+                   link=visit_coverage_link, unit="percent")   # the 建家 scorecard
 
 The hubs (home page, navigation, field-kit manifest, demo, `/sync`, the daily jobs) read
 these registries and never import a feature by name. The registries live on the app, not in
@@ -241,11 +244,21 @@ def feature_blueprint(name: str, import_name: str, *, static: bool = False) -> B
     return Blueprint(name, import_name, template_folder="templates")
 
 
-def register_feature(app: Flask, bp: Blueprint, url_prefix: str | None = None) -> Registry:
-    """Register a feature's blueprint on `app`; returns the registries for the rest of what
-    the feature brings (its `init_app` goes on with `reg.cards(…)`, `reg.demo(…)`, …)."""
+def register_feature(
+    app: Flask, bp: Blueprint, *parts, url_prefix: str | None = None, audit: dict | None = None
+) -> Registry:
+    """Register a feature's blueprint on `app`, then each of its `parts`: modules of the
+    feature (cards, demo, figures, jobs, offline, sync) whose `register(reg)` tells the
+    registries what that module brings, so the wiring sits beside what it wires. `audit`:
+    the audit log's words for the feature's actions. Returns the registries, for what the
+    feature's `init_app` adds itself (a bottom-bar item)."""
     app.register_blueprint(bp, url_prefix=url_prefix)
-    return registry(app)
+    reg = registry(app)
+    for part in parts:
+        part.register(reg)
+    if audit:
+        reg.audit_actions(audit)
+    return reg
 
 
 def pages(*endpoints: str) -> Callable[[object], list[str]]:

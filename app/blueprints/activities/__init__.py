@@ -10,16 +10,11 @@ bp = feature_blueprint("activities", __name__)
 def init_app(app):
     from . import cards, demo, figures, jobs, offline, routes, sync  # noqa: F401
 
-    reg = register_feature(app, bp, url_prefix="/activities")
-    figures.register(reg)
+    parts = (figures, cards, offline, sync, demo)
+    reg = register_feature(app, bp, *parts, url_prefix="/activities", audit=AUDIT_LABELS)
     reg.nav(
         NavItem("activities.index", _l("Activities"), "calendar", prefix="/activities", order=20)
     )
-    reg.cards(cards.activity_cards, order=50)
-    reg.offline(offline.kit, stamp=offline.stamp)
-    reg.sync_kind("checkin", sync.sync_checkin)
-    reg.demo(demo.load)
-    reg.audit_actions(AUDIT_LABELS)
 
 
 AUDIT_LABELS = {

@@ -147,3 +147,7 @@ def activity_cards(user) -> list[dict]:
     if expiring and (qualification := db.session.get(Qualification, expiring)):
         cards.append(_expiring_card(user, qualification, ids))
     return cards
+
+
+def register(reg) -> None:
+    reg.cards(activity_cards, order=50)

@@ -171,3 +171,7 @@ def load(ctx) -> list[tuple[str, str, str, str]]:
     ):
         _join(a, people[:3])
     return [(user.employee_no, password, user.name, str(Role.MEMBER.label)) for user in members]
+
+
+def register(reg) -> None:
+    reg.demo(load)

@@ -51,3 +51,7 @@ def sync_checkin(organizer: User, record) -> HandlerResult:
         select(Participation).where(Participation.checkin_client_id == record.id)
     )
     return HandlerResult(url=answer["url"], obj=participation)
+
+
+def register(reg) -> None:
+    reg.sync_kind("checkin", sync_checkin)

@@ -8,4 +8,4 @@ bp = feature_blueprint("admin", __name__)
 def init_app(app):
     from . import cards, routes  # noqa: F401
 
-    register_feature(app, bp, url_prefix="/admin").cards(cards.admin_cards, order=20)
+    register_feature(app, bp, cards, url_prefix="/admin")

@@ -52,3 +52,7 @@ def admin_cards(user) -> list[dict]:
             }
         )
     return cards
+
+
+def register(reg) -> None:
+    reg.cards(admin_cards, order=20)

@@ -12,9 +12,5 @@ bp = feature_blueprint("appeals", __name__)
 def init_app(app):
     from . import cards, demo, figures, jobs, routes  # noqa: F401  (routes attach to bp)
 
-    reg = register_feature(app, bp, url_prefix="/appeals")
     # No bar item: an entry on 我的 and, for the rights officer, a home card lead here.
-    figures.register(reg)
-    reg.cards(cards.appeal_cards, order=65)
-    reg.daily_job("appeals.overdue", jobs.alert_overdue)
-    reg.demo(demo.load)
+    register_feature(app, bp, figures, cards, jobs, demo, url_prefix="/appeals")

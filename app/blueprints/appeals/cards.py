@@ -36,3 +36,7 @@ def appeal_cards(user) -> list[dict]:
             "tone": "warn" if overdue else "info",
         }
     ]
+
+
+def register(reg) -> None:
+    reg.cards(appeal_cards, order=65)

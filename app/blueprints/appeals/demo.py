@@ -117,3 +117,7 @@ def load(ctx) -> list:
         assert rating is None or appeal.status is AppealStatus.CLOSED
     db.session.flush()
     return code_row
+
+
+def register(reg) -> None:
+    reg.demo(load)

@@ -35,3 +35,7 @@ def alert_overdue(today=None) -> int:
     )
     db.session.flush()  # the job runner commits
     return len(overdue)
+
+
+def register(reg) -> None:
+    reg.daily_job("appeals.overdue", alert_overdue)

@@ -14,14 +14,8 @@ bp = feature_blueprint("care", __name__, static=True)
 def init_app(app):
     from . import cards, demo, figures, jobs, offline, routes, sync  # noqa: F401
 
-    reg = register_feature(app, bp, url_prefix="/care")
-    figures.register(reg)
-    reg.cards(cards.care_cards, order=60)
-    reg.offline(offline.care_kit)
-    sync.register(reg)
-    reg.daily_job("care.reminders", jobs.remind)
-    reg.demo(demo.load)
-    reg.audit_actions(AUDIT_LABELS)
+    parts = (figures, cards, offline, sync, jobs, demo)
+    register_feature(app, bp, *parts, url_prefix="/care", audit=AUDIT_LABELS)
 
 
 AUDIT_LABELS = {

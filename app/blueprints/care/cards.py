@@ -38,3 +38,7 @@ def care_cards(user) -> list[dict]:
             "tone": "warn" if aid_overdue or overdue else "info",
         }
     ]
+
+
+def register(reg) -> None:
+    reg.cards(care_cards, order=60)

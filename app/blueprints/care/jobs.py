@@ -52,3 +52,7 @@ def remind(today=None) -> dict[str, int]:
         path_for("care.aid_requests"),  # daily until acknowledged: no mark
     )
     return {"reviews_overdue": len(files), "aid_overdue": len(late)}
+
+
+def register(reg) -> None:
+    reg.daily_job("care.reminders", remind)

@@ -23,3 +23,7 @@ def care_kit(user) -> list[str]:
         if not campaign.closed:
             urls.append(url_for("care.signoff", campaign_id=campaign.id))
     return urls
+
+
+def register(reg) -> None:
+    reg.offline(care_kit)

@@ -16,9 +16,7 @@ bp = feature_blueprint("competitions", __name__)
 def init_app(app):
     from . import demo, routes  # noqa: F401  (routes attach to bp)
 
-    reg = register_feature(app, bp, url_prefix="/competitions")
-    reg.demo(demo.load)
-    reg.audit_actions(AUDIT_LABELS)
+    register_feature(app, bp, demo, url_prefix="/competitions", audit=AUDIT_LABELS)
 
 
 AUDIT_LABELS = {

@@ -57,3 +57,7 @@ def load(ctx) -> list:
     )
     db.session.flush()
     return []
+
+
+def register(reg) -> None:
+    reg.demo(load)

@@ -32,15 +32,8 @@ bp = feature_blueprint("congress", __name__)
 def init_app(app):
     from . import cards, demo, figures, jobs, routes, sync  # noqa: F401  (routes attach to bp)
 
-    reg = register_feature(app, bp, url_prefix="/congress")
-    figures.register(reg)
-    reg.cards(cards.congress_cards, order=60)
-    reg.offline(cards.notice_kit)
-    sync.register(reg)
-    reg.daily_job("congress.terms", jobs.remind_terms)
-    reg.daily_job("congress.overdue_motions", jobs.alert_overdue_motions)
-    reg.demo(demo.load)
-    reg.audit_actions(AUDIT_LABELS)
+    parts = (figures, cards, sync, jobs, demo)
+    register_feature(app, bp, *parts, url_prefix="/congress", audit=AUDIT_LABELS)
 
 
 AUDIT_LABELS = {

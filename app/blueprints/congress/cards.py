@@ -174,3 +174,8 @@ def notice_kit(user) -> list[str]:
             budget -= size
             urls.append(url_for("congress.attachment", attachment_id=attachment_id))
     return list(dict.fromkeys(urls))
+
+
+def register(reg) -> None:
+    reg.cards(congress_cards, order=60)
+    reg.offline(notice_kit)

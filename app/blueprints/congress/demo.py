@@ -255,3 +255,7 @@ def _notices(organizer, delegates, deps):
         notices.mark_read(person, second)
     question = notices.ask(delegates[0], second, "退休职工是否也安排体检？")
     notices.answer_question(organizer, question, "退休职工体检由离退休办另行通知。")
+
+
+def register(reg) -> None:
+    reg.demo(load)

@@ -9,3 +9,8 @@ def remind_terms():
 
 def alert_overdue_motions():
     return motions.alert_overdue()
+
+
+def register(reg) -> None:
+    reg.daily_job("congress.terms", remind_terms)
+    reg.daily_job("congress.overdue_motions", alert_overdue_motions)

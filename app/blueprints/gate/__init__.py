@@ -12,16 +12,10 @@ def init_app(app):
     from . import cards, demo, figures, jobs, offline, routes, sync  # noqa: F401
     from .access import is_checker, is_officer
 
-    reg = register_feature(app, bp, url_prefix="/gate")
+    parts = (figures, cards, offline, sync, jobs, demo)
+    register_feature(app, bp, *parts, url_prefix="/gate", audit=AUDIT_LABELS)
     app.add_template_global(is_checker, "gate_is_checker")
     app.add_template_global(is_officer, "gate_is_officer")
-    figures.register(reg)
-    reg.cards(cards.gate_cards, order=45)
-    reg.offline(offline.kit, stamp=offline.stamp)
-    reg.sync_kind("gate_check", sync.sync_gate_check)
-    reg.daily_job("gate.expiring", jobs.remind_expiring)
-    reg.demo(demo.load)
-    reg.audit_actions(AUDIT_LABELS)
 
 
 AUDIT_LABELS = {

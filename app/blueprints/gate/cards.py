@@ -41,3 +41,7 @@ def gate_cards(user) -> list[dict]:
                 }
             )
     return cards
+
+
+def register(reg) -> None:
+    reg.cards(gate_cards, order=45)

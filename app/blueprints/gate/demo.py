@@ -126,3 +126,7 @@ def load(ctx) -> list:
         services.set_photo(officer, person, _photo(no, COLOURS[index % len(COLOURS)]))
     db.session.flush()
     return logins
+
+
+def register(reg) -> None:
+    reg.demo(load)

@@ -110,3 +110,7 @@ def _leaders_of(person) -> set[int]:
             select(TeamLeader.user_id).where(TeamLeader.department_id.in_(department_ids))
         )
     ) - {person.id}
+
+
+def register(reg) -> None:
+    reg.daily_job("gate.expiring", remind_expiring)

@@ -18,3 +18,7 @@ def sync_gate_check(checker, record) -> HandlerResult:
     except Refused as refused:
         raise SyncInvalid({"post_id": [refused.message]}) from None
     return HandlerResult(url=url_for("gate.checks"), obj=check)
+
+
+def register(reg) -> None:
+    reg.sync_kind("gate_check", sync_gate_check)

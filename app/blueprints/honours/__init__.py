@@ -10,8 +10,6 @@ bp = feature_blueprint("honours", __name__)
 def init_app(app):
     from . import demo, routes, services  # noqa: F401  (routes attach to bp)
 
-    reg = register_feature(app, bp, url_prefix="/honours")
+    register_feature(app, bp, services, demo, url_prefix="/honours")
     # 我的 lists the person's honours without importing this feature by name.
     app.add_template_global(services.honours_of, "honours_of")
-    reg.cards(services.union_cards, order=66)
-    reg.demo(demo.load)

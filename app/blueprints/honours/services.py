@@ -156,3 +156,7 @@ def decide(user, honour: Honour, decision: str | None, citation: str | None, not
             path_for("honours.show", honour_id=honour.id),
         )
     return honour
+
+
+def register(reg) -> None:
+    reg.cards(union_cards, order=66)

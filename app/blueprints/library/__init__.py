@@ -13,13 +13,9 @@ bp = feature_blueprint("library", __name__, static=True)
 def init_app(app):
     from . import cards, demo, offline, routes, sync  # noqa: F401  (routes attach to bp)
 
-    reg = register_feature(app, bp, url_prefix="/library")
     # No bar item: a home card (procedures to confirm) and an entry on 我的 lead here.
-    reg.cards(cards.library_cards, order=65)
-    reg.offline(offline.kit, stamp=offline.stamp)
-    reg.sync_kind("procedure_read", sync.sync_read)
-    reg.demo(demo.load)
-    reg.audit_actions(AUDIT_LABELS)
+    parts = (cards, offline, sync, demo)
+    register_feature(app, bp, *parts, url_prefix="/library", audit=AUDIT_LABELS)
 
 
 # Every action the library records in the audit log (services: audit.record).

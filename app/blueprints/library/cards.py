@@ -47,3 +47,7 @@ def _leader_cards(user) -> list[dict]:
             "tone": "warn",
         }
     ]
+
+
+def register(reg) -> None:
+    reg.cards(library_cards, order=65)

@@ -250,3 +250,7 @@ def _load(ctx) -> list:
         services.submit_attempt(inspector, attempt, answers)
     db.session.flush()
     return []
+
+
+def register(reg) -> None:
+    reg.demo(load)

@@ -18,3 +18,7 @@ def sync_read(user, record) -> HandlerResult:
         url=url_for("library.document", document_id=confirmation.version.document_id),
         obj=confirmation,
     )
+
+
+def register(reg) -> None:
+    reg.sync_kind("procedure_read", sync_read)

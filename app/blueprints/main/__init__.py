@@ -10,10 +10,9 @@ bp = feature_blueprint("main", __name__)
 def init_app(app):
     from . import cards, routes  # noqa: F401
 
-    reg = register_feature(app, bp)
+    reg = register_feature(app, bp, cards)
     reg.nav(NavItem("main.index", _l("Home"), "home", prefix="/", order=0))
     reg.nav(NavItem("main.me", _l("Me"), "person", prefix="/me", order=90))
-    reg.cards(cards.profile_cards, order=30)
     reg.offline(kit)
 
 

@@ -13,3 +13,7 @@ def profile_cards(user) -> list[dict]:
             }
         ]
     return []
+
+
+def register(reg) -> None:
+    reg.cards(profile_cards, order=30)

@@ -10,7 +10,7 @@ bp = feature_blueprint("notify", __name__)
 def init_app(app):
     from . import cards, demo, jobs, routes, services  # noqa: F401
 
-    reg = register_feature(app, bp, url_prefix="/notifications")
+    reg = register_feature(app, bp, cards, jobs, demo, url_prefix="/notifications")
     reg.nav(
         NavItem(
             "notify.index",
@@ -21,7 +21,4 @@ def init_app(app):
             order=30,
         )
     )
-    reg.cards(cards.inbox_cards, order=10)
     reg.offline(pages("notify.index"), stamp=services.inbox_stamp)
-    reg.daily_job("notify.clean_inbox", jobs.clean_inbox)
-    reg.demo(demo.load)

@@ -23,3 +23,7 @@ def inbox_cards(user) -> list[dict]:
             "tone": "info",
         }
     ]
+
+
+def register(reg) -> None:
+    reg.cards(inbox_cards, order=10)

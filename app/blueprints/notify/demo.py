@@ -45,3 +45,7 @@ def load(ctx) -> list:
     """Welcome the demo accounts."""
     load_demo_notifications(ctx.people)
     return []
+
+
+def register(reg) -> None:
+    reg.demo(load)

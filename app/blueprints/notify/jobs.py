@@ -166,3 +166,7 @@ def clean_inbox() -> int:
         )
     )
     return result.rowcount
+
+
+def register(reg) -> None:
+    reg.daily_job("notify.clean_inbox", clean_inbox)

@@ -15,15 +15,10 @@ bp = feature_blueprint("proposals", __name__, static=True)
 def init_app(app):
     from . import cards, demo, figures, jobs, routes, sync  # noqa: F401  (routes attach to bp)
 
-    reg = register_feature(app, bp, url_prefix="/proposals")
-    figures.register(reg)
     # No bar item (the bar has five slots): a home card and an entry on 我的 lead here.
-    reg.cards(cards.proposal_cards, order=60)
+    parts = (figures, cards, sync, jobs, demo)
+    reg = register_feature(app, bp, *parts, url_prefix="/proposals", audit=AUDIT_LABELS)
     reg.offline(pages("proposals.index", "proposals.new"))
-    reg.sync_kind("proposal", sync.sync_proposal, attach_photo=sync.attach_photo)
-    reg.daily_job("proposals.overdue", jobs.alert_overdue)
-    reg.demo(demo.load)
-    reg.audit_actions(AUDIT_LABELS)
     app.add_template_filter(compact_number, "proposals_compact")
 
 

@@ -32,3 +32,7 @@ def proposal_cards(user) -> list[dict]:
             }
         )
     return cards
+
+
+def register(reg) -> None:
+    reg.cards(proposal_cards, order=60)

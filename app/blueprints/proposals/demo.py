@@ -129,3 +129,7 @@ def _proposal(organizer, heads, title, category, lead_no, coauthors, state, days
     if state.startswith("awarded"):
         grade, amount = ("first", "5000") if state == "awarded_1" else ("second", "2000")
         services.award(organizer, proposal, {"grade": grade, "amount": amount})
+
+
+def register(reg) -> None:
+    reg.demo(load)

@@ -36,3 +36,7 @@ def alert_overdue(today=None) -> int:
         proposal.overdue_alerted_on = today
     db.session.flush()  # the job runner commits
     return len(overdue)
+
+
+def register(reg) -> None:
+    reg.daily_job("proposals.overdue", alert_overdue)

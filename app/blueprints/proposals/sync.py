@@ -43,3 +43,7 @@ def attach_photo(user, proposal, sync_photo) -> None:
         return
     db.session.add(photo_row(sync_photo.image, user, proposal, client_id=sync_photo.id))
     db.session.flush()
+
+
+def register(reg) -> None:
+    reg.sync_kind("proposal", sync_proposal, attach_photo=attach_photo)

@@ -10,15 +10,9 @@ bp = feature_blueprint("safety", __name__, static=True)
 def init_app(app):
     from . import cards, demo, figures, jobs, offline, routes, sync  # noqa: F401
 
-    reg = register_feature(app, bp, url_prefix="/safety")
-    figures.register(reg)
+    parts = (figures, cards, offline, sync, jobs, demo)
+    reg = register_feature(app, bp, *parts, url_prefix="/safety", audit=AUDIT_LABELS)
     reg.nav(NavItem("safety.index", _l("Safety"), "shield", prefix="/safety", order=10))
-    reg.cards(cards.safety_cards, order=40)
-    reg.offline(offline.kit, stamp=offline.stamp)
-    sync.register(reg)
-    reg.daily_job("safety.due_dates", jobs.remind_due_dates)
-    reg.demo(demo.load)
-    reg.audit_actions(AUDIT_LABELS)
 
 
 AUDIT_LABELS = {

@@ -92,3 +92,7 @@ def safety_cards(user) -> list[dict]:
             }
         )
     return cards
+
+
+def register(reg) -> None:
+    reg.cards(safety_cards, order=40)

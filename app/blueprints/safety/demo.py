@@ -177,3 +177,7 @@ def _step(hazard: Hazard, step: str, officer, inspector, due) -> None:
     data["note"] = notes.get(step, "")
     photos = [_photo("#227722")] if step == "rectify" else []
     services.act_on_hazard(actor, hazard, step, data, photos)
+
+
+def register(reg) -> None:
+    reg.demo(load)

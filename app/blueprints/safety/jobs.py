@@ -74,3 +74,7 @@ def _responsible(officers, parents: dict[int, int | None], department_id) -> set
         people |= officers.get(department_id, set())
         department_id = parents.get(department_id)
     return people
+
+
+def register(reg) -> None:
+    reg.daily_job("safety.due_dates", remind_due_dates)

@@ -12,10 +12,7 @@ bp = feature_blueprint("surveys", __name__, static=True)
 def init_app(app):
     from . import cards, demo, figures, jobs, offline, routes, sync  # noqa: F401  (routes attach to bp)
 
-    reg = register_feature(app, bp, url_prefix="/surveys")
-    reg.cards(cards.survey_cards, order=65)
-    reg.offline(offline.survey_kit, stamp=offline.survey_stamp)
-    reg.sync_kind("survey_response", sync.sync_response)
-    reg.audit_actions({"surveys.created": _l("Survey created")})
-    figures.register(reg)
-    reg.demo(demo.load)
+    parts = (cards, offline, sync, figures, demo)
+    register_feature(
+        app, bp, *parts, url_prefix="/surveys", audit={"surveys.created": _l("Survey created")}
+    )

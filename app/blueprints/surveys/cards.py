@@ -26,3 +26,7 @@ def survey_cards(user) -> list[dict]:
             "tone": "info",
         }
     ]
+
+
+def register(reg) -> None:
+    reg.cards(survey_cards, order=65)

@@ -17,3 +17,7 @@ def survey_kit(user) -> list[str]:
 def survey_stamp(user) -> str:
     """Changes when a survey opens, closes or is answered."""
     return ",".join(f"{s.id}:{int(a)}" for s, a in queries.open_surveys_for(user))
+
+
+def register(reg) -> None:
+    reg.offline(survey_kit, stamp=survey_stamp)

@@ -29,3 +29,7 @@ def sync_response(user, record) -> HandlerResult:
         raise SyncInvalid({"record": [refused.message]}) from None
     # What the record became is the survey, never the (anonymous) response.
     return HandlerResult(url=url_for("surveys.show", survey_id=survey.id), obj=survey)
+
+
+def register(reg) -> None:
+    reg.sync_kind("survey_response", sync_response)
