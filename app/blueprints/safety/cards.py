@@ -71,26 +71,36 @@ def safety_cards(user) -> list[dict]:
                 "tone": "warn" if mine_overdue else "info",
             }
         )
-    if officer and unassigned:
-        cards.append(
-            {
-                "title": _("New hazards to assign"),
-                "body": _("Reported hazards wait for someone to rectify them."),
-                "count": unassigned,
-                "url": url_for("safety.hazards", status=HazardStatus.REPORTED.value),
-                "tone": "warn",
-            }
-        )
-    if officer and to_verify:
-        cards.append(
-            {
-                "title": _("Rectifications to verify"),
-                "body": _("Check the work on site and close the hazards."),
-                "count": to_verify,
-                "url": url_for("safety.hazards", status=HazardStatus.AWAITING_VERIFICATION.value),
-                "tone": "info",
-            }
-        )
+    if not officer:
+        return cards
+    # What waits for an officer: the hazards of one status each, the card linking to their list.
+    officer_cards = (
+        (
+            unassigned,
+            HazardStatus.REPORTED,
+            _("New hazards to assign"),
+            _("Reported hazards wait for someone to rectify them."),
+            "warn",
+        ),
+        (
+            to_verify,
+            HazardStatus.AWAITING_VERIFICATION,
+            _("Rectifications to verify"),
+            _("Check the work on site and close the hazards."),
+            "info",
+        ),
+    )
+    for count, status, title, body, tone in officer_cards:
+        if count:
+            cards.append(
+                {
+                    "title": title,
+                    "body": body,
+                    "count": count,
+                    "url": url_for("safety.hazards", status=status.value),
+                    "tone": tone,
+                }
+            )
     return cards
 
 

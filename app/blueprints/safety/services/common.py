@@ -11,7 +11,7 @@ from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.guards import parse_id
 from app.models.hazards import Photo
-from app.models.safety import Patrol
+from app.models.safety import Area, Patrol
 from app.services.inputs import check_client_id as check_client_id
 from app.services.inputs import choice as choice
 from app.services.inputs import day_start as day_start
@@ -51,12 +51,29 @@ def record_id(data, key: str, model, errors: dict, *, required=True, where=None)
     return row
 
 
+def area_of(data, errors: dict) -> Area | None:
+    """The area a record is made in (`area_id`): only an active one."""
+    return record_id(data, "area_id", Area, errors, where=lambda a: a.active)
+
+
+def belonging_to(owner, column, data, key: str, errors: dict):
+    """The row whose id is in `data[key]` (optional) if its `column` (e.g. `Checkpoint.area_id`)
+    holds `owner`'s id: a checkpoint of the chosen area, an answer of the chosen patrol. Without
+    an owner (missing or wrong itself) no such row fits."""
+    return record_id(
+        data,
+        key,
+        column.class_,
+        errors,
+        required=False,
+        where=lambda row: owner is not None and getattr(row, column.key) == owner.id,
+    )
+
+
 def reported_on(user, data, errors: dict) -> Patrol | None:
     """The patrol a hazard or violation was found on (`patrol_id`, optional): only one of the
     reporter's own patrols."""
-    return record_id(
-        data, "patrol_id", Patrol, errors, required=False, where=lambda p: p.inspector_id == user.id
-    )
+    return belonging_to(user, Patrol.inspector_id, data, "patrol_id", errors)
 
 
 # No record of this app is older: a time before it is a phone clock that was never set.

@@ -34,6 +34,8 @@ from app.storage import prepare_uploads
 from .. import permissions
 from .common import (
     MaxLength,
+    area_of,
+    belonging_to,
     check_client_id,
     choice,
     local_today,
@@ -127,18 +129,11 @@ def _report(user, data, captured_at) -> dict:
     errors: dict[str, list[str]] = {}
     title = text(data, "title", errors, required=True, max_len=MaxLength.TITLE)
     description = text(data, "description", errors, max_len=MaxLength.TEXT)
-    area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
+    area = area_of(data, errors)
     category = choice(data, "category", Category, errors)
     severity = choice(data, "severity", Severity, errors)
     patrol = reported_on(user, data, errors)
-    answer = record_id(
-        data,
-        "answer_id",
-        PatrolAnswer,
-        errors,
-        required=False,
-        where=lambda a: patrol is not None and a.patrol_id == patrol.id,
-    )
+    answer = belonging_to(patrol, PatrolAnswer.patrol_id, data, "answer_id", errors)
     if errors:
         raise ValidationFailed(errors)
     return {

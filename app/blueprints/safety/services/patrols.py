@@ -8,11 +8,10 @@ from sqlalchemy import or_, select
 
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
-from app.models import Role, User
+from app.models import User
 from app.models.hazards import Photo
 from app.models.safety import (
     Answer,
-    Area,
     ChecklistItem,
     ChecklistVersion,
     Checkpoint,
@@ -28,6 +27,8 @@ from app.storage import prepare_uploads
 from .. import permissions
 from .common import (
     MaxLength,
+    area_of,
+    belonging_to,
     choice,
     day_start,
     local_date,
@@ -48,15 +49,8 @@ def start_patrol(user, data, client_id=None, captured_at=None) -> tuple[Patrol, 
     if found:
         return found, False
     errors: dict[str, list[str]] = {}
-    area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
-    checkpoint = record_id(
-        data,
-        "checkpoint_id",
-        Checkpoint,
-        errors,
-        required=False,
-        where=lambda c: area is not None and c.area_id == area.id,
-    )
+    area = area_of(data, errors)
+    checkpoint = belonging_to(area, Checkpoint.area_id, data, "checkpoint_id", errors)
     version = None
     if area is not None and data.get("checklist_id"):
         # The phone may have answered the version it cached; it must fit the area.
@@ -164,13 +158,9 @@ def save_plan(actor, data) -> PatrolPlan:
     """Set who patrols which area on which weekdays (one plan per inspector and area)."""
     errors: dict[str, list[str]] = {}
     inspector = record_id(
-        data,
-        "inspector_id",
-        User,
-        errors,
-        where=lambda u: u.active and u.has_role(Role.INSPECTOR, Role.SAFETY_OFFICER),
+        data, "inspector_id", User, errors, where=lambda u: u.active and permissions.can_patrol(u)
     )
-    area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
+    area = area_of(data, errors)
     days = {
         int(d)
         for d in (data.get("weekdays") or [])

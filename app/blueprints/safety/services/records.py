@@ -7,13 +7,12 @@ from flask_babel import gettext as _
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models.hazards import Violation, ViolationStatus
-from app.models.safety import Area
 from app.services import audit
 from app.services.rows import sent_before
 from app.storage import prepare_uploads
 
 from .. import permissions
-from .common import MaxLength, moment, record_id, reported_on, store_photos, text
+from .common import MaxLength, area_of, moment, reported_on, store_photos, text
 
 
 def report_violation(user, data, photos=(), client_id=None, captured_at=None):
@@ -24,7 +23,7 @@ def report_violation(user, data, photos=(), client_id=None, captured_at=None):
     if found:
         return found, False
     errors: dict[str, list[str]] = {}
-    area = record_id(data, "area_id", Area, errors, where=lambda a: a.active)
+    area = area_of(data, errors)
     rule = text(data, "rule", errors, required=True, max_len=MaxLength.RULE)
     description = text(data, "description", errors, max_len=MaxLength.TEXT)
     person = text(data, "person", errors, max_len=MaxLength.NAME) or None
