@@ -55,19 +55,33 @@ def _coauthor_rows(data=None):
     return rows + [{}] * max(0, COAUTHOR_ROWS - len(rows))
 
 
-def _save(form, *args, **kwargs):
-    """`submit` the proposal form to `save_proposal`. A co-proposer row's messages (keyed by
-    its inputs' names) are returned to be shown beside the row; the others go on the form."""
-    done = submit(None, services.save_proposal, *args, **kwargs)
+def _save(form, data, **kwargs):
+    """Save the posted proposal form (`data`, its photos; sent in when the button says so)
+    through `save_proposal`: (the 303 to the saved proposal, or None; the co-proposer rows'
+    messages). A row's messages (keyed by its inputs' names) are shown beside the row; the
+    others go on the form."""
+    if not form.validate_on_submit():
+        return None, {}
+    done = submit(
+        None,
+        services.save_proposal,
+        current_user,
+        data,
+        request.files.getlist("photos"),
+        submit=request.form.get("action") == "submit",
+        **kwargs,
+    )
     if done:
-        return done, {}
+        db.session.commit()
+        proposal, _created = done.value
+        return redirect(url_for("proposals.show", proposal_id=proposal.id), 303), {}
     error = done.error
     rows = {}
     if isinstance(error, ValidationFailed):
         rows = {k: v for k, v in error.errors.items() if k.startswith("coauthors[")}
         error = ValidationFailed({k: v for k, v in error.errors.items() if k not in rows})
     apply_errors(form, error)
-    return done, rows
+    return None, rows
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -77,20 +91,9 @@ def new():
     data = nested(request.form) if request.method == "POST" else {}
     if request.method == "GET" and (category := _enum_arg(ProposalCategory, "category")):
         form.category.data = category.value
-    row_errors = {}
-    if form.validate_on_submit():
-        done, row_errors = _save(
-            form,
-            current_user,
-            data,
-            request.files.getlist("photos"),
-            client_id=request.form.get("client_id") or None,
-            submit=request.form.get("action") == "submit",
-        )
-        if done:
-            db.session.commit()
-            proposal, _created = done.value
-            return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
+    saved, row_errors = _save(form, data, client_id=request.form.get("client_id") or None)
+    if saved:
+        return saved
     return render_template(
         "proposals/new.html", form=form, coauthors=_coauthor_rows(data), row_errors=row_errors
     ), form_status(form)
@@ -116,19 +119,9 @@ def edit(proposal_id):
         }
     else:
         data = nested(request.form)
-    row_errors = {}
-    if form.validate_on_submit():
-        done, row_errors = _save(
-            form,
-            current_user,
-            data,
-            request.files.getlist("photos"),
-            proposal=proposal,
-            submit=request.form.get("action") == "submit",
-        )
-        if done:
-            db.session.commit()
-            return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
+    saved, row_errors = _save(form, data, proposal=proposal)
+    if saved:
+        return saved
     return render_template(
         "proposals/edit.html",
         form=form,
