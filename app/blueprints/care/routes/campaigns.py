@@ -3,7 +3,7 @@
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.errors import act, create, form_on, form_status, submit
+from app.errors import create, form_status, submit
 from app.extensions import db
 from app.models.care import Campaign, CampaignRecipient
 
@@ -11,6 +11,7 @@ from .. import bp, parse, queries
 from ..access import officers_only, readers_only
 from ..forms import CampaignForm, RecipientsForm, SignoffForm, options
 from ..services import campaigns as service
+from .common import RecordPage
 
 
 @bp.route("/campaigns")
@@ -56,37 +57,31 @@ def _campaign_page(campaign: Campaign, form=None, status=200):
     )
 
 
+_campaign = RecordPage(Campaign, "care.campaign", "campaign_id", RecipientsForm, _campaign_page)
+
+
 @bp.route("/campaigns/<int:campaign_id>")
 @readers_only
 def campaign(campaign_id):
-    return _campaign_page(db.get_or_404(Campaign, campaign_id))
-
-
-def _form_on_campaign(campaign_id, call, *args):
-    """The campaign page's form (recipients)."""
-    campaign = db.get_or_404(Campaign, campaign_id)
-    back = url_for("care.campaign", campaign_id=campaign.id)
-    return form_on(campaign, RecipientsForm(), call, *args, back=back, page=_campaign_page)
+    return _campaign.show(campaign_id)
 
 
 @bp.route("/campaigns/<int:campaign_id>/recipients", methods=["POST"])
 @officers_only
 def add_recipients(campaign_id):
-    return _form_on_campaign(campaign_id, service.add_recipients, request.form.to_dict())
+    return _campaign.post(campaign_id, service.add_recipients, request.form.to_dict())
 
 
 @bp.route("/campaigns/<int:campaign_id>/recipients/<int:recipient_id>/delete", methods=["POST"])
 @officers_only
 def remove_recipient(campaign_id, recipient_id):
-    return _form_on_campaign(campaign_id, service.remove_recipient, recipient_id)
+    return _campaign.post(campaign_id, service.remove_recipient, recipient_id)
 
 
 @bp.route("/campaigns/<int:campaign_id>/close", methods=["POST"])
 @officers_only
 def close_campaign(campaign_id):
-    campaign = db.get_or_404(Campaign, campaign_id)
-    back = url_for("care.campaign", campaign_id=campaign.id)
-    return act(RecipientsForm(), service.close_campaign, current_user, campaign, back=back)
+    return _campaign.close(campaign_id, service.close_campaign)
 
 
 @bp.route("/campaigns/<int:campaign_id>/signoff")

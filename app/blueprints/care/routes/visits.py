@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.blueprints.errors.handlers import error_response
-from app.errors import act, create, form_on, form_status, submit
+from app.errors import create, form_status, submit
 from app.extensions import db
 from app.models.care import CareFile, CareVisit, PlanTarget, VisitPlan
 
@@ -13,7 +13,7 @@ from .. import bp, parse, queries
 from ..access import officers_only, readers_only
 from ..forms import PlanForm, TargetForm, VisitForm, options
 from ..services import visits as service
-from .common import file_page
+from .common import RecordPage, file_page
 
 
 @bp.route("/plans")
@@ -53,31 +53,25 @@ def _plan_page(plan: VisitPlan, form=None, status=200):
     )
 
 
+_plan = RecordPage(VisitPlan, "care.plan", "plan_id", TargetForm, _plan_page)
+
+
 @bp.route("/plans/<int:plan_id>")
 @readers_only
 def plan(plan_id):
-    return _plan_page(db.get_or_404(VisitPlan, plan_id))
-
-
-def _form_on_plan(plan_id, call, *args):
-    """The plan page's form (targets)."""
-    plan = db.get_or_404(VisitPlan, plan_id)
-    back = url_for("care.plan", plan_id=plan.id)
-    return form_on(plan, TargetForm(), call, *args, back=back, page=_plan_page)
+    return _plan.show(plan_id)
 
 
 @bp.route("/plans/<int:plan_id>/targets", methods=["POST"])
 @officers_only
 def add_targets(plan_id):
-    return _form_on_plan(plan_id, service.add_targets, request.form.to_dict())
+    return _plan.post(plan_id, service.add_targets, request.form.to_dict())
 
 
 @bp.route("/plans/<int:plan_id>/close", methods=["POST"])
 @officers_only
 def close_plan(plan_id):
-    plan = db.get_or_404(VisitPlan, plan_id)
-    back = url_for("care.plan", plan_id=plan.id)
-    return act(TargetForm(), service.close_plan, current_user, plan, back=back)
+    return _plan.close(plan_id, service.close_plan)
 
 
 @bp.route("/plans/<int:plan_id>/visit/<int:file_id>")
