@@ -1,6 +1,7 @@
 """One-line declarations of the columns the models repeat: foreign keys by their ON DELETE
 rule, the time a row is written, the outbox id of a record captured on a phone, the random
-key of a row that must not tell when it came, and the tables linking a row to departments.
+key of a row that must not tell when it came, the tables linking a row to departments, and
+the steps of a record's append-only trail.
 
 Each returns a `mapped_column`, so it stands where the column stands and the table keeps its
 order and its schema (the migrations are checked against the models):
@@ -11,9 +12,10 @@ order and its schema (the migrations are checked against the models):
 """
 
 import uuid
+from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, MappedColumn, declared_attr, mapped_column, relationship
 
 from app.extensions import db
@@ -90,3 +92,24 @@ class UnlinkableMark:
     no order."""
 
     user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
+
+
+class TrailStep:
+    """One step of a record's append-only trail (an appeal's, a motion's, an aid request's):
+    numbered in the order taken, who took it (the step outlives a deleted person, unnamed), a
+    note and when. The subclass adds the key of its record and what the step did."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = timestamp()
+
+    @declared_attr
+    def actor(cls):
+        return relationship("User")
+
+
+def trail(step: str, **options: Any):
+    """A record's trail: its steps (`step` names their model, numbered by `id`) in the order
+    taken, gone with the record; `options` go to `relationship` (`back_populates=…`)."""
+    return relationship(step, order_by=f"{step}.id", cascade="all, delete-orphan", **options)

@@ -18,7 +18,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import UnlinkableMark, department_links, fk, random_key, timestamp
+from app.models.columns import (
+    TrailStep,
+    UnlinkableMark,
+    department_links,
+    fk,
+    random_key,
+    timestamp,
+    trail,
+)
 
 # ---- Sessions and delegates ------------------------------------------------------------
 
@@ -173,9 +181,7 @@ class Motion(db.Model):
     cosigners: Mapped[list["MotionCosigner"]] = relationship(
         cascade="all, delete-orphan", order_by="MotionCosigner.signed_at"
     )
-    events: Mapped[list["MotionEvent"]] = relationship(
-        cascade="all, delete-orphan", order_by="MotionEvent.id"
-    )
+    events: Mapped[list["MotionEvent"]] = trail("MotionEvent")
 
 
 class MotionCosigner(db.Model):
@@ -188,20 +194,14 @@ class MotionCosigner(db.Model):
     user = relationship("User")
 
 
-class MotionEvent(db.Model):
+class MotionEvent(TrailStep, db.Model):
     """Append-only history of a motion: who moved it from which state to which, and why."""
 
     __tablename__ = "congress_motion_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     motion_id: Mapped[int] = fk("congress_motions.id", "CASCADE", index=True)
-    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
     from_state: Mapped[MotionState | None] = mapped_column(str_enum(MotionState))
     to_state: Mapped[MotionState] = mapped_column(str_enum(MotionState))
-    note: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = timestamp()
-
-    actor = relationship("User")
 
 
 # ---- Democratic evaluation (民主评议) ------------------------------------------------------

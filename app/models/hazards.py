@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import fk, outbox_id, timestamp
+from app.models.columns import fk, outbox_id, timestamp, trail
 
 
 class Severity(LabelledEnum):
@@ -99,9 +99,7 @@ class Hazard(db.Model):
     assignee = relationship("User", foreign_keys=[assignee_id])
     rectified_by = relationship("User", foreign_keys=[rectified_by_id])
     patrol = relationship("Patrol")
-    events: Mapped[list["HazardEvent"]] = relationship(
-        back_populates="hazard", order_by="HazardEvent.id", cascade="all, delete-orphan"
-    )
+    events: Mapped[list["HazardEvent"]] = trail("HazardEvent", back_populates="hazard")
 
     def is_overdue(self, today: date) -> bool:
         return self.status.is_open and self.due_on is not None and self.due_on < today
