@@ -1,7 +1,7 @@
 """One-line declarations of the columns the models repeat: foreign keys by their ON DELETE
 rule, the time a row is written, the outbox id of a record captured on a phone, the random
-key of a row that must not tell when it came, the tables linking a row to departments, and
-the steps of a record's append-only trail.
+key of a row that must not tell when it came, the tables linking a row to departments, the
+steps of a record's append-only trail, and a document kept by `app.storage`.
 
 Each returns a `mapped_column`, so it stands where the column stands and the table keeps its
 order and its schema (the migrations are checked against the models):
@@ -92,6 +92,27 @@ class UnlinkableMark:
     no order."""
 
     user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
+
+
+class CapturedRecord:
+    """A row made from a record a phone captured, maybe offline, and sent through the outbox
+    (a hazard or one of its steps, a violation, a patrol, a gate check): the record's outbox
+    id (`outbox_id`; a retry finds its row by it, `app.services.rows.sent_before`) and the
+    phone's time of capture, which the record must carry."""
+
+    client_id: Mapped[str | None] = outbox_id()
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StoredDocument:
+    """A file kept by `app.storage.save_document` (a congress document, a notice's
+    attachment): the columns it returns, which `app.storage.send_document` serves it by: the
+    name it came with, the name it is stored under (`<sha256>.<ext>`), its type and size."""
+
+    filename: Mapped[str] = mapped_column(String(160))
+    stored_name: Mapped[str] = mapped_column(String(80))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
 
 
 class TrailStep:

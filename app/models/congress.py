@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
 from app.models.columns import (
+    StoredDocument,
     TrailStep,
     UnlinkableMark,
     department_links,
@@ -96,7 +97,7 @@ class DepartmentContact(db.Model):
     department = relationship("Department")
 
 
-class CongressDocument(db.Model):
+class CongressDocument(StoredDocument, db.Model):
     """A document of a session (report, draft resolution…), stored as an upload."""
 
     __tablename__ = "congress_documents"
@@ -104,10 +105,6 @@ class CongressDocument(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = fk("congress_sessions.id", "CASCADE", index=True)
     title: Mapped[str] = mapped_column(String(120))
-    filename: Mapped[str] = mapped_column(String(160))
-    stored_name: Mapped[str] = mapped_column(String(80))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
     created_at: Mapped[datetime] = timestamp()
 
     session: Mapped[CongressSession] = relationship(back_populates="documents")
@@ -361,15 +358,11 @@ class Notice(db.Model):
     )
 
 
-class NoticeAttachment(db.Model):
+class NoticeAttachment(StoredDocument, db.Model):
     __tablename__ = "congress_notice_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = fk("congress_notices.id", "CASCADE", index=True)
-    filename: Mapped[str] = mapped_column(String(160))
-    stored_name: Mapped[str] = mapped_column(String(80))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
 
 
 class NoticeRead(db.Model):
