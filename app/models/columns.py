@@ -69,6 +69,11 @@ def department_links(name: str, column: str, target: str) -> Table:
     )
 
 
+def linked_departments(links: Table):
+    """The departments a row is for, through its `department_links` table, by name."""
+    return relationship("Department", secondary=links, order_by="Department.name")
+
+
 class DepartmentPerson:
     """A person named for a department, each pair once and gone with either: the columns and
     links of a table of such people (the gate's team leaders, the proposals' department

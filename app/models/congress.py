@@ -24,6 +24,7 @@ from app.models.columns import (
     UnlinkableMark,
     department_links,
     fk,
+    linked_departments,
     random_key,
     timestamp,
     trail,
@@ -172,9 +173,7 @@ class Motion(db.Model):
     session: Mapped[CongressSession] = relationship()
     proposer = relationship("User")
     lead_department = relationship("Department")
-    co_departments = relationship(
-        "Department", secondary=motion_departments, order_by="Department.name"
-    )
+    co_departments = linked_departments(motion_departments)
     cosigners: Mapped[list["MotionCosigner"]] = relationship(
         cascade="all, delete-orphan", order_by="MotionCosigner.signed_at"
     )
@@ -246,9 +245,7 @@ class EvaluationRound(db.Model):
     created_at: Mapped[datetime] = timestamp()
 
     session = relationship("CongressSession")
-    departments = relationship(
-        "Department", secondary=round_departments, order_by="Department.name"
-    )
+    departments = linked_departments(round_departments)
     leaders: Mapped[list["EvaluationLeader"]] = relationship(
         cascade="all, delete-orphan", order_by="EvaluationLeader.position"
     )
@@ -350,9 +347,7 @@ class Notice(db.Model):
     published_at: Mapped[datetime] = timestamp(index=True)
 
     publisher = relationship("User")
-    departments = relationship(
-        "Department", secondary=notice_departments, order_by="Department.name"
-    )
+    departments = linked_departments(notice_departments)
     attachments: Mapped[list["NoticeAttachment"]] = relationship(
         cascade="all, delete-orphan", order_by="NoticeAttachment.id"
     )
