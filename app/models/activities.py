@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import department_links, fk, outbox_id, timestamp
+from app.models.columns import department_links, fk, linked_departments, outbox_id, timestamp
 from app.models.gate import Qualification  # noqa: F401  (trainings issue them; kept importable here)
 
 
@@ -76,9 +76,7 @@ class Activity(db.Model):
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organizer = relationship("User")
-    departments = relationship(
-        "Department", secondary=activity_departments, order_by="Department.name"
-    )
+    departments = linked_departments(activity_departments)
 
     @property
     def is_cancelled(self) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import fk, random_key, timestamp
+from app.models.columns import TrailStep, fk, random_key, trail
 
 
 class AppealCategory(LabelledEnum):
@@ -88,9 +88,7 @@ class Appeal(db.Model):
     photos: Mapped[list["AppealPhoto"]] = relationship(
         cascade="all, delete-orphan", order_by="AppealPhoto.position"
     )
-    events: Mapped[list["AppealEvent"]] = relationship(
-        cascade="all, delete-orphan", order_by="AppealEvent.id"
-    )
+    events: Mapped[list["AppealEvent"]] = trail("AppealEvent")
 
 
 class AppealPhoto(db.Model):
@@ -103,16 +101,10 @@ class AppealPhoto(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class AppealEvent(db.Model):
+class AppealEvent(TrailStep, db.Model):
     """A step the union took on an appeal (who, what, when, a note the member reads)."""
 
     __tablename__ = "appeal_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     appeal_key: Mapped[str] = fk("appeals.key", "CASCADE", index=True)
-    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
     action: Mapped[AppealAction] = mapped_column(str_enum(AppealAction))
-    note: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = timestamp()
-
-    actor = relationship("User")

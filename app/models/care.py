@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
-from app.models.columns import fk, outbox_id, timestamp
+from app.models.columns import TrailStep, fk, outbox_id, timestamp, trail
 
 Money = Numeric(12, 2)
 
@@ -328,9 +328,7 @@ class AidRequest(db.Model):
 
     reporter = relationship("User", foreign_keys=[reporter_id])
     subject = relationship("User", foreign_keys=[subject_id])
-    events: Mapped[list["AidEvent"]] = relationship(
-        back_populates="request", order_by="AidEvent.id", cascade="all, delete-orphan"
-    )
+    events: Mapped[list["AidEvent"]] = trail("AidEvent", back_populates="request")
 
     def is_overdue(self, now: datetime) -> bool:
         """Not yet answered (acknowledged) by the target time."""
@@ -341,21 +339,16 @@ class AidRequest(db.Model):
         )
 
 
-class AidEvent(db.Model):
+class AidEvent(TrailStep, db.Model):
     """One step of an aid request, appended: acknowledge, help given, close, a note."""
 
     __tablename__ = "care_aid_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = fk("care_aid_requests.id", "CASCADE", index=True)
-    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
     action: Mapped[AidAction] = mapped_column(str_enum(AidAction))
-    note: Mapped[str] = mapped_column(Text, default="")
     amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
-    at: Mapped[datetime] = timestamp()
 
     request: Mapped[AidRequest] = relationship(back_populates="events")
-    actor = relationship("User")
 
 
 class Campaign(db.Model):

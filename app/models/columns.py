@@ -1,6 +1,7 @@
 """One-line declarations of the columns the models repeat: foreign keys by their ON DELETE
 rule, the time a row is written, the outbox id of a record captured on a phone, the random
-key of a row that must not tell when it came, and the tables linking a row to departments.
+key of a row that must not tell when it came, the tables linking a row to departments, the
+steps of a record's append-only trail, and a document kept by `app.storage`.
 
 Each returns a `mapped_column`, so it stands where the column stands and the table keeps its
 order and its schema (the migrations are checked against the models):
@@ -11,9 +12,10 @@ order and its schema (the migrations are checked against the models):
 """
 
 import uuid
+from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, MappedColumn, declared_attr, mapped_column, relationship
 
 from app.extensions import db
@@ -67,6 +69,11 @@ def department_links(name: str, column: str, target: str) -> Table:
     )
 
 
+def linked_departments(links: Table):
+    """The departments a row is for, through its `department_links` table, by name."""
+    return relationship("Department", secondary=links, order_by="Department.name")
+
+
 class DepartmentPerson:
     """A person named for a department, each pair once and gone with either: the columns and
     links of a table of such people (the gate's team leaders, the proposals' department
@@ -90,3 +97,45 @@ class UnlinkableMark:
     no order."""
 
     user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
+
+
+class CapturedRecord:
+    """A row made from a record a phone captured, maybe offline, and sent through the outbox
+    (a hazard or one of its steps, a violation, a patrol, a gate check): the record's outbox
+    id (`outbox_id`; a retry finds its row by it, `app.services.rows.sent_before`) and the
+    phone's time of capture, which the record must carry."""
+
+    client_id: Mapped[str | None] = outbox_id()
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StoredDocument:
+    """A file kept by `app.storage.save_document` (a congress document, a notice's
+    attachment): the columns it returns, which `app.storage.send_document` serves it by: the
+    name it came with, the name it is stored under (`<sha256>.<ext>`), its type and size."""
+
+    filename: Mapped[str] = mapped_column(String(160))
+    stored_name: Mapped[str] = mapped_column(String(80))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+
+
+class TrailStep:
+    """One step of a record's append-only trail (an appeal's, a motion's, an aid request's):
+    numbered in the order taken, who took it (the step outlives a deleted person, unnamed), a
+    note and when. The subclass adds the key of its record and what the step did."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = timestamp()
+
+    @declared_attr
+    def actor(cls):
+        return relationship("User")
+
+
+def trail(step: str, **options: Any):
+    """A record's trail: its steps (`step` names their model, numbered by `id`) in the order
+    taken, gone with the record; `options` go to `relationship` (`back_populates=…`)."""
+    return relationship(step, order_by=f"{step}.id", cascade="all, delete-orphan", **options)

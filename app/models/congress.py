@@ -18,7 +18,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import UnlinkableMark, department_links, fk, random_key, timestamp
+from app.models.columns import (
+    StoredDocument,
+    TrailStep,
+    UnlinkableMark,
+    department_links,
+    fk,
+    linked_departments,
+    random_key,
+    timestamp,
+    trail,
+)
 
 # ---- Sessions and delegates ------------------------------------------------------------
 
@@ -88,7 +98,7 @@ class DepartmentContact(db.Model):
     department = relationship("Department")
 
 
-class CongressDocument(db.Model):
+class CongressDocument(StoredDocument, db.Model):
     """A document of a session (report, draft resolution…), stored as an upload."""
 
     __tablename__ = "congress_documents"
@@ -96,10 +106,6 @@ class CongressDocument(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = fk("congress_sessions.id", "CASCADE", index=True)
     title: Mapped[str] = mapped_column(String(120))
-    filename: Mapped[str] = mapped_column(String(160))
-    stored_name: Mapped[str] = mapped_column(String(80))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
     created_at: Mapped[datetime] = timestamp()
 
     session: Mapped[CongressSession] = relationship(back_populates="documents")
@@ -167,15 +173,11 @@ class Motion(db.Model):
     session: Mapped[CongressSession] = relationship()
     proposer = relationship("User")
     lead_department = relationship("Department")
-    co_departments = relationship(
-        "Department", secondary=motion_departments, order_by="Department.name"
-    )
+    co_departments = linked_departments(motion_departments)
     cosigners: Mapped[list["MotionCosigner"]] = relationship(
         cascade="all, delete-orphan", order_by="MotionCosigner.signed_at"
     )
-    events: Mapped[list["MotionEvent"]] = relationship(
-        cascade="all, delete-orphan", order_by="MotionEvent.id"
-    )
+    events: Mapped[list["MotionEvent"]] = trail("MotionEvent")
 
 
 class MotionCosigner(db.Model):
@@ -188,20 +190,14 @@ class MotionCosigner(db.Model):
     user = relationship("User")
 
 
-class MotionEvent(db.Model):
+class MotionEvent(TrailStep, db.Model):
     """Append-only history of a motion: who moved it from which state to which, and why."""
 
     __tablename__ = "congress_motion_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     motion_id: Mapped[int] = fk("congress_motions.id", "CASCADE", index=True)
-    actor_id: Mapped[int | None] = fk("users.id", "SET NULL")
     from_state: Mapped[MotionState | None] = mapped_column(str_enum(MotionState))
     to_state: Mapped[MotionState] = mapped_column(str_enum(MotionState))
-    note: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = timestamp()
-
-    actor = relationship("User")
 
 
 # ---- Democratic evaluation (民主评议) ------------------------------------------------------
@@ -249,9 +245,7 @@ class EvaluationRound(db.Model):
     created_at: Mapped[datetime] = timestamp()
 
     session = relationship("CongressSession")
-    departments = relationship(
-        "Department", secondary=round_departments, order_by="Department.name"
-    )
+    departments = linked_departments(round_departments)
     leaders: Mapped[list["EvaluationLeader"]] = relationship(
         cascade="all, delete-orphan", order_by="EvaluationLeader.position"
     )
@@ -353,23 +347,17 @@ class Notice(db.Model):
     published_at: Mapped[datetime] = timestamp(index=True)
 
     publisher = relationship("User")
-    departments = relationship(
-        "Department", secondary=notice_departments, order_by="Department.name"
-    )
+    departments = linked_departments(notice_departments)
     attachments: Mapped[list["NoticeAttachment"]] = relationship(
         cascade="all, delete-orphan", order_by="NoticeAttachment.id"
     )
 
 
-class NoticeAttachment(db.Model):
+class NoticeAttachment(StoredDocument, db.Model):
     __tablename__ = "congress_notice_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = fk("congress_notices.id", "CASCADE", index=True)
-    filename: Mapped[str] = mapped_column(String(160))
-    stored_name: Mapped[str] = mapped_column(String(80))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
 
 
 class NoticeRead(db.Model):

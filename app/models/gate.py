@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import DepartmentPerson, fk, outbox_id, timestamp
+from app.models.columns import CapturedRecord, DepartmentPerson, fk, timestamp
 
 
 class QualificationType(db.Model):
@@ -203,21 +203,19 @@ class CheckMethod(LabelledEnum):
     EMPLOYEE_NO = "employee_no", _l("Employee number typed")
 
 
-class GateCheck(db.Model):
+class GateCheck(CapturedRecord, db.Model):
     """One check at the site entrance, captured on the checker's phone (outbox kind
     `gate_check`) and kept as it was decided there, with its reason."""
 
     __tablename__ = "gate_checks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = outbox_id()
     checker_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)
     worker_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     post_id: Mapped[int | None] = fk("posts.id", "SET NULL", index=True)
     result: Mapped[CheckResult] = mapped_column(str_enum(CheckResult))
     method: Mapped[CheckMethod] = mapped_column(str_enum(CheckMethod), default=CheckMethod.CODE)
     reason: Mapped[str] = mapped_column(String(500), default="")
-    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = timestamp()
 
     checker = relationship("User", foreign_keys=[checker_id])

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import fk, outbox_id, timestamp
+from app.models.columns import CapturedRecord, fk, outbox_id, timestamp, trail
 
 
 class Severity(LabelledEnum):
@@ -57,7 +57,7 @@ class HazardAction(LabelledEnum):
     COMMENT = "comment", _l("Comment")
 
 
-class Hazard(db.Model):
+class Hazard(CapturedRecord, db.Model):
     """A hazard (隐患). `status` is kept in step with its latest HazardEvent."""
 
     __tablename__ = "hazards"
@@ -73,7 +73,6 @@ class Hazard(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = outbox_id()
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     area_id: Mapped[int] = fk("areas.id", "RESTRICT", index=True)
@@ -89,7 +88,6 @@ class Hazard(db.Model):
     reject_reason: Mapped[str | None] = mapped_column(Text)
     patrol_id: Mapped[int | None] = fk("patrols.id", "SET NULL", index=True)
     patrol_answer_id: Mapped[int | None] = fk("patrol_answers.id", "SET NULL")
-    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = timestamp(index=True)
     updated_at: Mapped[datetime] = timestamp()
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -99,21 +97,18 @@ class Hazard(db.Model):
     assignee = relationship("User", foreign_keys=[assignee_id])
     rectified_by = relationship("User", foreign_keys=[rectified_by_id])
     patrol = relationship("Patrol")
-    events: Mapped[list["HazardEvent"]] = relationship(
-        back_populates="hazard", order_by="HazardEvent.id", cascade="all, delete-orphan"
-    )
+    events: Mapped[list["HazardEvent"]] = trail("HazardEvent", back_populates="hazard")
 
     def is_overdue(self, today: date) -> bool:
         return self.status.is_open and self.due_on is not None and self.due_on < today
 
 
-class HazardEvent(db.Model):
+class HazardEvent(CapturedRecord, db.Model):
     """One step in a hazard's life. Rows are only ever added, never changed."""
 
     __tablename__ = "hazard_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = outbox_id()
     hazard_id: Mapped[int] = fk("hazards.id", "CASCADE", index=True)
     actor_id: Mapped[int] = fk("users.id", "RESTRICT")
     action: Mapped[HazardAction] = mapped_column(str_enum(HazardAction))
@@ -123,7 +118,6 @@ class HazardEvent(db.Model):
     # For an assignment: to whom and by when, kept on the event so the timeline tells it.
     assignee_id: Mapped[int | None] = fk("users.id", "SET NULL")
     due_on: Mapped[date | None] = mapped_column(Date)
-    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = timestamp()
 
     hazard: Mapped[Hazard] = relationship(back_populates="events")
@@ -136,13 +130,12 @@ class ViolationStatus(LabelledEnum):
     FOLLOWED_UP = "followed_up", _l("Followed up")
 
 
-class Violation(db.Model):
+class Violation(CapturedRecord, db.Model):
     """A violation (违章) seen on the floor, with the follow-up given to it."""
 
     __tablename__ = "violations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = outbox_id()
     area_id: Mapped[int] = fk("areas.id", "RESTRICT", index=True)
     rule: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -155,7 +148,6 @@ class Violation(db.Model):
     follow_up: Mapped[str | None] = mapped_column(Text)
     followed_up_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = timestamp(index=True)
 
     area = relationship("Area")

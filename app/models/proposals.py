@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import DepartmentPerson, fk, outbox_id, timestamp
+from app.models.columns import DepartmentPerson, fk, outbox_id, timestamp, trail
 
 
 class ProposalCategory(LabelledEnum):
@@ -171,9 +171,7 @@ class Proposal(db.Model):
         cascade="all, delete-orphan",
         order_by="(ProposalAuthor.is_lead.desc(), ProposalAuthor.share.desc())",
     )
-    events: Mapped[list["ProposalEvent"]] = relationship(
-        back_populates="proposal", order_by="ProposalEvent.id", cascade="all, delete-orphan"
-    )
+    events: Mapped[list["ProposalEvent"]] = trail("ProposalEvent", back_populates="proposal")
 
     @property
     def author_ids(self) -> list[int]:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import fk, outbox_id, timestamp
+from app.models.columns import CapturedRecord, fk, timestamp
 
 
 class AreaKind(LabelledEnum):
@@ -171,11 +171,10 @@ class PatrolStatus(LabelledEnum):
     FINISHED = "finished", _l("Finished")
 
 
-class Patrol(db.Model):
+class Patrol(CapturedRecord, db.Model):
     __tablename__ = "patrols"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str | None] = outbox_id()
     inspector_id: Mapped[int] = fk("users.id", "RESTRICT", index=True)
     area_id: Mapped[int] = fk("areas.id", "RESTRICT", index=True)
     checkpoint_id: Mapped[int | None] = fk("checkpoints.id", "SET NULL")
@@ -186,7 +185,6 @@ class Patrol(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = timestamp()
 
     inspector = relationship("User")

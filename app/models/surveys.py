@@ -17,7 +17,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import UnlinkableMark, department_links, fk, random_key, timestamp
+from app.models.columns import (
+    UnlinkableMark,
+    department_links,
+    fk,
+    linked_departments,
+    random_key,
+    timestamp,
+)
 
 
 class QuestionKind(LabelledEnum):
@@ -57,9 +64,7 @@ class Survey(db.Model):
 
     activity = relationship("Activity")
     previous = relationship("Survey", remote_side=[id])
-    departments = relationship(
-        "Department", secondary=survey_departments, order_by="Department.name"
-    )
+    departments = linked_departments(survey_departments)
     questions: Mapped[list["SurveyQuestion"]] = relationship(
         back_populates="survey", cascade="all, delete-orphan", order_by="SurveyQuestion.position"
     )
