@@ -3,12 +3,15 @@ rule, the time a row is written, the outbox id of a record captured on a phone, 
 key of a row that must not tell when it came, the tables linking a row to departments, the
 steps of a record's append-only trail, and a document kept by `app.storage`.
 
-Each returns a `mapped_column`, so it stands where the column stands and the table keeps its
-order and its schema (the migrations are checked against the models):
+The one-column helpers each return a `mapped_column`, so they stand where the column stands
+and the table keeps its schema (the migrations are checked against the models):
 
     user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)
     created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
+
+A group of columns that means one thing in several tables is a mixin the model names first
+(`class AppealEvent(TrailStep, db.Model)`); its columns come last in the table's metadata.
 """
 
 import uuid
