@@ -326,6 +326,7 @@
     const state = result.status === "invalid" || result.status === "conflict" ? result.status : "error";
     await update(record.id, {
       state, errors: result.errors || {}, attempts: (record.attempts || 0) + 1,
+      last_try: new Date().toISOString(),
     });
     return "ok";
   }

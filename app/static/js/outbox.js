@@ -399,7 +399,7 @@ document.addEventListener("click", async (event) => {
   const syncNow = event.target.closest("[data-outbox-sync]");
   if (retry) {
     await Outbox.update(retry.dataset.outboxRetry, { state: "pending", errors: null });
-    flush();
+    syncNowPressed(retry);  // says what came of it, as "sync now" does
   } else if (discard) {
     if (!window.confirm(t("confirm_discard"))) return;
     await Outbox.remove(discard.dataset.outboxDiscard);

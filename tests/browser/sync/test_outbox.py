@@ -236,3 +236,27 @@ def test_the_worker_sends_the_outbox_when_no_page_is_open(form_page, sync_server
             break
         page.wait_for_timeout(100)
     assert len(notes(sync_server, t)) == 1
+
+
+def test_a_retry_of_a_refused_record_says_what_came_of_it_and_when(form_page, sync_server):
+    page = form_page
+    page.context.set_offline(True)
+    capture(page, "")
+    page.context.set_offline(False)
+    wait_until(page, "async () => (await WHOutbox.list())[0]?.state === 'invalid'")
+    page.goto(sync_server.url + "/sync/outbox")
+    [record] = outbox(page)
+    # Tried long ago: the row says so.
+    page.evaluate("id => WHOutbox.update(id, {last_try: '2026-01-01T00:00:00Z'})", record["id"])
+    page.reload()
+    row = page.locator("[data-outbox-pending='*'] > li:not([data-state=synced])")
+    expect(row.locator("[data-outbox-why]")).to_contain_text("上次尝试")
+    before = row.locator("[data-outbox-why]").inner_text()
+
+    row.get_by_role("button", name="重试").click()
+    # Refused again: the person is told at once, and the row shows the new try.
+    expect(page.locator("#toast")).to_contain_text("条记录需要修改")
+    wait_until(page, "async () => (await WHOutbox.list())[0].last_try > '2026-01-02'")
+    [again] = outbox(page)
+    assert again["state"] == "invalid" and again["attempts"] == record["attempts"] + 1
+    expect(row.locator("[data-outbox-why]")).not_to_have_text(before)
