@@ -66,46 +66,34 @@ def congress_cards(user) -> list[dict]:
     session = db.session.get(CongressSession, session_id) if session_id is not None else None
     if session is None:  # none, or deleted since the first look
         return cards
-    mine = _count(Motion.proposer_id == user.id, Motion.state == MotionState.ANSWERED)
-    if mine:
-        cards.append(
-            {
-                "title": _("Rate the answer to your motion"),
-                "body": _("Say whether the department's answer satisfies you."),
-                "count": mine,
-                "url": url_for("congress.motions", mine=1),
-                "tone": "warn",
-            }
-        )
+    cards += _motions_card(
+        (Motion.proposer_id == user.id, Motion.state == MotionState.ANSWERED),
+        _("Rate the answer to your motion"),
+        _("Say whether the department's answer satisfies you."),
+        "warn",
+        mine=1,
+    )
     departments = contact_department_ids(user, session.id)
     if departments:
-        waiting = _count(
-            Motion.session_id == session.id,
-            Motion.state == MotionState.ASSIGNED,
-            Motion.lead_department_id.in_(departments),
+        cards += _motions_card(
+            (
+                Motion.session_id == session.id,
+                Motion.state == MotionState.ASSIGNED,
+                Motion.lead_department_id.in_(departments),
+            ),
+            _("Motions for your department to answer"),
+            _("Answer each by its deadline."),
+            "warn",
+            state="assigned",
         )
-        if waiting:
-            cards.append(
-                {
-                    "title": _("Motions for your department to answer"),
-                    "body": _("Answer each by its deadline."),
-                    "count": waiting,
-                    "url": url_for("congress.motions", state="assigned"),
-                    "tone": "warn",
-                }
-            )
     if is_manager(user):
-        waiting = _count(Motion.state == MotionState.SUBMITTED)
-        if waiting:
-            cards.append(
-                {
-                    "title": _("Motions awaiting the committee"),
-                    "body": _("Accept, turn into a suggestion or decline."),
-                    "count": waiting,
-                    "url": url_for("congress.motions", state="submitted"),
-                    "tone": "info",
-                }
-            )
+        cards += _motions_card(
+            (Motion.state == MotionState.SUBMITTED,),
+            _("Motions awaiting the committee"),
+            _("Accept, turn into a suggestion or decline."),
+            "info",
+            state="submitted",
+        )
     elif delegate_of(user, session) is not None:
         cards.append(
             {
@@ -140,8 +128,14 @@ def _open_rounds_statement():
     )
 
 
-def _count(*where) -> int:
-    return db.session.scalar(select(func.count(Motion.id)).where(*where))
+def _motions_card(where, title, body, tone, **filters) -> list[dict]:
+    """A card counting the motions `where` selects, linking to the motion list filtered by
+    `filters`; none when there are none."""
+    count = db.session.scalar(select(func.count(Motion.id)).where(*where))
+    if not count:
+        return []
+    url = url_for("congress.motions", **filters)
+    return [{"title": title, "body": body, "count": count, "url": url, "tone": tone}]
 
 
 def notice_kit(user) -> list[str]:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.blueprints.errors.handlers import error_response
-from app.errors import form_status, submit
+from app.errors import form_on, form_status, submit
 from app.extensions import db
 from app.models.honours import Honour, HonourStatus, HonourTitle
 from app.storage import photo_routes
@@ -101,15 +101,16 @@ def _visible(honour_id: int) -> Honour:
     return honour
 
 
+def _page(honour, form, status=200):
+    return render_template(
+        "honours/show.html", honour=honour, form=form, is_union=services.is_union(current_user)
+    ), status
+
+
 @bp.route("/<int:honour_id>")
 @login_required
 def show(honour_id):
-    return render_template(
-        "honours/show.html",
-        honour=_visible(honour_id),
-        form=DecisionForm(),
-        is_union=services.is_union(current_user),
-    )
+    return _page(_visible(honour_id), DecisionForm())
 
 
 @bp.route("/<int:honour_id>/decide", methods=["POST"])
@@ -119,21 +120,17 @@ def decide(honour_id):
     if not services.is_union(current_user):
         abort(403)
     form = DecisionForm()
-    if form.validate_on_submit() and submit(
+    return form_on(
+        honour,
         form,
         services.decide,
-        current_user,
-        honour,
         form.decision.data,
         form.citation.data,
         form.note.data,
+        back=url_for("honours.show", honour_id=honour_id),
+        page=_page,
         refused_as_page=True,
-    ):
-        db.session.commit()
-        return redirect(url_for("honours.show", honour_id=honour_id), 303)
-    return render_template(
-        "honours/show.html", honour=_visible(honour_id), form=form, is_union=True
-    ), form_status(form)
+    )
 
 
 def _photo(honour_id: int) -> str | None:

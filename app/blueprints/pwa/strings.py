@@ -1,21 +1,16 @@
 """What the field kit's script (kit.js) says, carried by every page in the current language:
-`%(name)s`-style holes are filled in by the script."""
+`%(name)s`-style holes are filled in by the script (given no values, gettext leaves them as
+they are)."""
 
 from flask_babel import lazy_gettext as _l
 
 KIT_STRINGS = {
-    "ready": _l("Ready to work offline · %(time)s", time="%(time)s"),
-    "updating": _l(
-        "Saving pages for offline use… %(done)s/%(total)s", done="%(done)s", total="%(total)s"
-    ),
-    "incomplete": _l("Not ready offline: %(n)s pages could not be saved", n="%(n)s"),
+    "ready": _l("Ready to work offline · %(time)s"),
+    "updating": _l("Saving pages for offline use… %(done)s/%(total)s"),
+    "incomplete": _l("Not ready offline: %(n)s pages could not be saved"),
     "unknown": _l("Not saved for offline use yet"),
-    "size": _l("%(pages)s pages and files · %(mb)s MB", pages="%(pages)s", mb="%(mb)s"),
-    "storage": _l(
-        "This phone stores %(used)s MB for the app (of %(quota)s MB)",
-        used="%(used)s",
-        quota="%(quota)s",
-    ),
+    "size": _l("%(pages)s pages and files · %(mb)s MB"),
+    "storage": _l("This phone stores %(used)s MB for the app (of %(quota)s MB)"),
     "persisted": _l("kept safe from clean-up"),
     "not_persisted": _l("the browser may clear it when space runs low"),
     "missing": _l("Not saved:"),

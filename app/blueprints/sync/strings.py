@@ -1,21 +1,22 @@
 """What the outbox scripts say (outbox.js, outbox-edit.js), carried by every page in the
-current language: `%(name)s`-style holes are filled in by the scripts."""
+current language: `%(name)s`-style holes are filled in by the scripts (given no values,
+gettext leaves them as they are)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 OUTBOX_STRINGS = {
     "saved": _l("Saved on this phone. It will be sent when there is a connection."),
-    "not_image": _l("%(name)s is not a photo this phone can read.", name="%(name)s"),
+    "not_image": _l("%(name)s is not a photo this phone can read."),
     "state_pending": _l("Pending"),
     "state_error": _l("Will retry"),
     "state_invalid": _l("Needs fixing"),
     "state_conflict": _l("Conflict"),
     "state_photo_error": _l("Photo refused"),
     "state_synced": _l("Synced"),
-    "photos": _l("%(n)s photos", n="%(n)s"),
+    "photos": _l("%(n)s photos"),
     # A refused field's message under the field's name; Chinese puts a full-width colon.
-    "field_error": _l("%(label)s: %(message)s", label="%(label)s", message="%(message)s"),
+    "field_error": _l("%(label)s: %(message)s"),
     "retry": _l("Retry"),
     "discard": _l("Discard"),
     "edit": lazy_pgettext("outbox", "Edit"),
@@ -36,44 +37,34 @@ OUTBOX_STRINGS = {
         "Correction saved on this phone. It will be sent again when there is a connection."
     ),
     "kept_photos": _l("Photos kept with this record"),
-    "photo_n": _l("Photo %(n)s", n="%(n)s"),
+    "photo_n": _l("Photo %(n)s"),
     "remove_photo": _l("Remove"),
     "keep_photo": _l("Keep"),
     "confirm_discard": _l("Discard this record? It has not reached the server and will be lost."),
-    "login_to_sync": _l("Log in to sync %(n)s records.", n="%(n)s"),
+    "login_to_sync": _l("Log in to sync %(n)s records."),
     "others": _l(
         "%(n)s records were captured under another account on this phone; they are sent only when "
-        "that account logs in.",
-        n="%(n)s",
+        "that account logs in."
     ),
-    "storage": _l(
-        "Storage used on this phone: %(used)s MB of %(quota)s MB",
-        used="%(used)s",
-        quota="%(quota)s",
-    ),
+    "storage": _l("Storage used on this phone: %(used)s MB of %(quota)s MB"),
     "persisted": _l("kept safe from clean-up"),
     "sent": _l("Sent."),
     "refused": _l("The server did not accept this record: see the outbox to correct it."),
     "syncing": _l("Syncing…"),
     "sync_done": _l("Everything has been sent."),
-    "sync_offline": _l(
-        "No network: the records wait on this phone. Next try at %(time)s.", time="%(time)s"
-    ),
+    "sync_offline": _l("No network: the records wait on this phone. Next try at %(time)s."),
     "sync_unreachable": _l(
-        "The server is not answering: the records wait on this phone. Next try at %(time)s.",
-        time="%(time)s",
+        "The server is not answering: the records wait on this phone. Next try at %(time)s."
     ),
-    "sync_server": _l(
-        "The server could not take some records just now. Next try at %(time)s.", time="%(time)s"
-    ),
-    "sync_fix": _l("%(n)s records need fixing before they can be sent.", n="%(n)s"),
+    "sync_server": _l("The server could not take some records just now. Next try at %(time)s."),
+    "sync_fix": _l("%(n)s records need fixing before they can be sent."),
     "sync_unsupported": _l("This browser cannot keep records on the phone."),
     "reason_offline": _l("Waiting: no network"),
     "reason_unreachable": _l("Waiting: the server is not answering"),
     "reason_server": _l("Waiting: the server had a problem"),
     "reason_login": _l("Waiting: log in needed"),
     "reason_fix": _l("Needs a fix (see below)"),
-    "last_try": _l("last try %(time)s", time="%(time)s"),
-    "next_try": _l("next try %(time)s", time="%(time)s"),
+    "last_try": _l("last try %(time)s"),
+    "next_try": _l("next try %(time)s"),
     "next_try_connection": _l("next try when there is a connection"),
 }
