@@ -99,7 +99,7 @@ def main() -> None:
                     print(f"   {n / 1024:7.1f} KB  {url}")
                 ok &= total <= TARGET_KB
             print(
-                f"{label + ' (' + encoding + ')':<28} {total:6.1f} KB   target <= {TARGET_KB} KB"
+                f"{label + ' (' + encoding + ')':<28} {total:6.2f} KB   target <= {TARGET_KB} KB"
                 f"   {'ok' if total <= TARGET_KB else 'OVER'}"
             )
         extra = [u for u in precache if u not in loaded]

@@ -19,6 +19,9 @@ READY = "已可离线使用"  # i18n
 # i18n: what a link, a form or an htmx button that needs the network says offline
 NEEDS_NETWORK = re.compile("需要网络|没有网络连接")
 SAVED = "已保存在本机"  # i18n
+# The buttons of forms that only the server answers (not kept in the outbox or done on the
+# phone): offline each is marked 需联网 before anyone taps it.
+ASKS_SERVER = "form[method=post]:not([data-outbox]):not([data-works-offline]) [type=submit]"
 
 
 def query(server, sql, *args) -> list:
@@ -217,7 +220,7 @@ def test_no_dead_ends_offline(inspector, demo):
     started = time.monotonic()
     try:
         queue, visited, tried = [base + "/?source=pwa"], set(), set()
-        said = {"links": 0, "forms": 0, "pages": 0, "outbox": 0, "asked": 0}
+        said = {"links": 0, "forms": 0, "pages": 0, "outbox": 0, "asked": 0, "marked": 0}
         while queue and len(tried) < CRAWL_LIMIT:
             url = queue.pop(0)
             if url in visited:
@@ -225,6 +228,14 @@ def test_no_dead_ends_offline(inspector, demo):
             visited.add(url)
             page.goto(url)
             assert_from_kit(page)
+            if buttons := page.locator(ASKS_SERVER).count():
+                wait_until(
+                    page,
+                    f"() => [...document.querySelectorAll({ASKS_SERVER!r})]"
+                    ".every(b => b.matches('.needs-network')"
+                    " && b.dataset.offlineMark === '需联网')",
+                )
+                said["marked"] += buttons
             links = page.eval_on_selector_all(
                 "a[href]",
                 "els => els.map((a, i) => [i, a.href.split('#')[0], a.target])",
@@ -286,9 +297,10 @@ def test_no_dead_ends_offline(inspector, demo):
                     said["forms"] += 1
         took = time.monotonic() - started
         print(f"crawled {len(visited)} pages, tried {len(tried)} links and forms in {took:.0f} s")
+        print(said)
         assert len(visited) >= 30, visited
         assert said["outbox"] >= 1 and said["asked"] >= 2, said
-        assert said["links"] >= 1 and said["forms"] >= 1, said
+        assert said["links"] >= 1 and said["forms"] >= 1 and said["marked"] >= 1, said
     finally:
         # The empty records the crawl kept stay on this phone only.
         page.goto(base + "/sync/outbox")

@@ -118,13 +118,17 @@ function ownLink(link) {
   return url;
 }
 
-// Offline, links to pages the phone does not hold are marked, so a gloved finger does not
-// find out by tapping.
+// Outbox forms and forms that their page's script answers on the phone (data-works-offline,
+// e.g. the entrance check) work without network.
+const ON_PHONE = "[data-outbox],[data-works-offline]";
+
+// Offline, links to pages the phone does not hold and the buttons of forms only the server
+// answers are marked, so a gloved finger does not find out by tapping.
 function markLinks() {
   const now = offline();
-  for (const link of document.querySelectorAll("a[href]")) {
-    const url = ownLink(link);
-    const away = Boolean(now && url && last && !kept(url));
+  for (const link of document.querySelectorAll("a[href],form[method=post] [type=submit]")) {
+    const url = link.form ? null : ownLink(link);
+    const away = Boolean(now && last && (link.form ? !link.form.matches(ON_PHONE) : url && !kept(url)));
     link.classList.toggle("needs-network", away);
     if (away) link.dataset.offlineMark = t("offline_mark");
   }
@@ -145,9 +149,7 @@ document.addEventListener("click", (event) => {
 
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  // Outbox forms and forms that their page's script answers on the phone (data-works-offline,
-  // e.g. the entrance check) work without network.
-  if (!offline() || form.matches("[data-outbox], [data-works-offline]")) return;
+  if (!offline() || form.matches(ON_PHONE)) return;
   const method = (event.submitter?.getAttribute("formmethod") || form.method || "get").toLowerCase();
   event.preventDefault();
   event.stopImmediatePropagation();
