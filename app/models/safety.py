@@ -142,8 +142,17 @@ class ChecklistItem(db.Model):
 WEEKDAYS = 7
 
 
+def _days(weekdays: str) -> list[int]:
+    return [i for i, flag in enumerate(weekdays) if flag == "1"]
+
+
 class PatrolPlan(db.Model):
-    """A standing weekly plan: this inspector patrols this area on these weekdays."""
+    """A standing weekly plan: this inspector patrols this area on these weekdays.
+
+    The row holds the plan as it stands: its days, since when it holds them (`created_at`:
+    made, or saved again after a stop or with other days) and when it stopped (None while it
+    is in force). What it asked before stays in `past`, so a change never rewrites the weeks
+    gone by."""
 
     __tablename__ = "patrol_plans"
     __table_args__ = (UniqueConstraint("inspector_id", "area_id"),)
@@ -153,17 +162,40 @@ class PatrolPlan(db.Model):
     area_id: Mapped[int] = fk("areas.id", "CASCADE", index=True)
     # Seven characters, Monday first: "1010100" is Monday, Wednesday and Friday.
     weekdays: Mapped[str] = mapped_column(String(WEEKDAYS))
-    active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = timestamp()
-    # When it was stopped (None while active): the weeks before still count it.
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     inspector = relationship("User")
     area: Mapped[Area] = relationship()
+    past: Mapped[list["PlanPeriod"]] = relationship(
+        order_by="PlanPeriod.started_at", cascade="all, delete-orphan"
+    )
+
+    @property
+    def active(self) -> bool:
+        return self.stopped_at is None
 
     @property
     def days(self) -> list[int]:
-        return [i for i, flag in enumerate(self.weekdays) if flag == "1"]
+        return _days(self.weekdays)
+
+    def periods(self) -> list[tuple[datetime, datetime | None, list[int]]]:
+        """(began, stopped or None, weekdays) of each stretch the plan held, oldest first."""
+        held = [(p.started_at, p.stopped_at, _days(p.weekdays)) for p in self.past]
+        return [*held, (self.created_at, self.stopped_at, self.days)]
+
+
+class PlanPeriod(db.Model):
+    """A stretch of time a patrol plan held other days than it holds now, or before a stop:
+    from `started_at` to `stopped_at`, on `weekdays`."""
+
+    __tablename__ = "patrol_plan_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = fk("patrol_plans.id", "CASCADE", index=True)
+    weekdays: Mapped[str] = mapped_column(String(WEEKDAYS))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    stopped_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class PatrolStatus(LabelledEnum):

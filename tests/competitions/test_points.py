@@ -217,3 +217,25 @@ def test_a_patrol_keeps_its_points_when_its_plan_is_stopped_later(client, auth, 
     # … and one made after the stop does not.
     _patrol(cast.inspector, area)
     assert _totals(client, contest)["张群监"] == 2
+
+
+def test_a_patrol_made_while_its_plan_was_stopped_earns_nothing_after_the_restart(
+    client, auth, cast, contest, db
+):
+    area = make_area(department=cast.workshop)
+    make_checklist()
+    fields = {"inspector_id": cast.inspector.id, "area_id": area.id, "weekdays": ["0", "1"]}
+    plan = safety.save_plan(cast.officer, fields)
+    _patrol(cast.inspector, area)  # on plan: 2 points
+    safety.stop_plan(cast.officer, plan)
+    db.session.commit()
+    _patrol(cast.inspector, area)  # while stopped: none
+    auth.login(cast.organizer)
+    assert _totals(client, contest)["张群监"] == 2
+
+    # Saved again: the patrol made in the gap stays off plan, the next one is on it.
+    safety.save_plan(cast.officer, fields)
+    db.session.commit()
+    assert _totals(client, contest)["张群监"] == 2
+    _patrol(cast.inspector, area)
+    assert _totals(client, contest)["张群监"] == 4

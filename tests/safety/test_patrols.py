@@ -223,3 +223,47 @@ def test_a_stopped_plan_keeps_the_weeks_it_was_in_force(client, auth, setup, db)
         {"inspector_id": inspector.id, "area_id": area.id, "weekdays": ["0", "2", "4"]},
     )
     assert plan.active and plan.stopped_at is None
+
+
+def test_a_plan_stopped_and_saved_again_asks_nothing_of_the_weeks_between(setup, db):
+    """Stopped on a Wednesday and saved again weeks later: the week of the stop keeps Monday
+    and Wednesday, the weeks between ask nothing, and the plan holds again from its new start."""
+    area, inspector = setup
+    officer = make_user(Role.SAFETY_OFFICER)
+    fields = {"inspector_id": inspector.id, "area_id": area.id, "weekdays": ["0", "2", "4"]}
+    plan = services.save_plan(officer, fields)
+    monday = date(2026, 11, 16)
+    plan.created_at = datetime(2026, 11, 1, tzinfo=UTC)
+    services.stop_plan(officer, plan)
+    plan.stopped_at = datetime.combine(monday + timedelta(days=2), time(15), SHANGHAI)
+    db.session.commit()
+
+    services.save_plan(officer, fields)
+    db.session.commit()
+    assert plan.active
+    today = monday + timedelta(days=5)
+    held = [(s.day.weekday(), s.state) for s in services.coverage(monday, today)]
+    assert held == [(0, "missed"), (2, "missed")]
+    assert services.coverage(monday + timedelta(7), today) == []
+    this_week = week_start(local_today())
+    assert [s.day.weekday() for s in services.coverage(this_week)] == [
+        d for d in (0, 2, 4) if this_week + timedelta(days=d) >= local_today()
+    ]
+
+
+def test_new_weekdays_leave_the_weeks_gone_by_as_they_were_planned(setup, db):
+    area, inspector = setup
+    officer = make_user(Role.SAFETY_OFFICER)
+    fields = {"inspector_id": inspector.id, "area_id": area.id}
+    plan = services.save_plan(officer, fields | {"weekdays": ["0", "2", "4"]})
+    plan.created_at = datetime(2026, 11, 1, tzinfo=UTC)
+    db.session.commit()
+
+    services.save_plan(officer, fields | {"weekdays": ["1", "3"]})
+    db.session.commit()
+    monday = date(2026, 11, 16)
+    asked = [s.day.weekday() for s in services.coverage(monday, monday + timedelta(days=7))]
+    assert asked == [0, 2, 4]
+    # Saved again with the same days: nothing changes, no period is added.
+    services.save_plan(officer, fields | {"weekdays": ["1", "3"]})
+    assert len(plan.past) == 1 and plan.days == [1, 3]

@@ -37,7 +37,7 @@ from app.models.proposals import (
     Proposal,
     ProposalAuthor,
 )
-from app.models.safety import Patrol, PatrolPlan, PatrolStatus
+from app.models.safety import Patrol, PatrolPlan, PatrolStatus, PlanPeriod
 
 BENEFIT_UNIT = Decimal(10000)
 
@@ -185,13 +185,28 @@ def _patrols(activity, each):
                 and_(
                     PatrolPlan.inspector_id == Patrol.inspector_id,
                     PatrolPlan.area_id == Patrol.area_id,
-                    # in force when the patrol was made: a plan stopped since keeps its patrols
-                    or_(
-                        PatrolPlan.stopped_at.is_(None), PatrolPlan.stopped_at >= Patrol.finished_at
-                    ),
                 ),
             )
-            .where(Patrol.status == PatrolStatus.FINISHED),
+            .where(
+                Patrol.status == PatrolStatus.FINISHED,
+                # in force when the patrol was made, as the plan stands or in a past period: a
+                # plan stopped or changed since keeps its patrols
+                or_(
+                    and_(
+                        PatrolPlan.created_at <= Patrol.finished_at,
+                        or_(
+                            PatrolPlan.stopped_at.is_(None),
+                            PatrolPlan.stopped_at >= Patrol.finished_at,
+                        ),
+                    ),
+                    PatrolPlan.past.any(
+                        and_(
+                            PlanPeriod.started_at <= Patrol.finished_at,
+                            PlanPeriod.stopped_at >= Patrol.finished_at,
+                        )
+                    ),
+                ),
+            ),
             Patrol.inspector_id,
             Patrol.finished_at,
             activity,

@@ -178,7 +178,7 @@ def plans():
         return redirect(url_for("safety.plans"), 303)
     rows = db.session.scalars(
         select(PatrolPlan)
-        .where(PatrolPlan.active.is_(True))
+        .where(PatrolPlan.stopped_at.is_(None))
         .options(joinedload(PatrolPlan.inspector), joinedload(PatrolPlan.area))
         .order_by(PatrolPlan.inspector_id, PatrolPlan.area_id)
     ).all()

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
@@ -19,6 +19,7 @@ from app.models.safety import (
     PatrolAnswer,
     PatrolPlan,
     PatrolStatus,
+    PlanPeriod,
 )
 from app.services import audit
 from app.services.rows import one_or_add, sent_before
@@ -172,7 +173,18 @@ def save_plan(actor, data) -> PatrolPlan:
         raise ValidationFailed(errors)
     weekdays = "".join("1" if i in days else "0" for i in range(7))
     plan = one_or_add(PatrolPlan, inspector_id=inspector.id, area_id=area.id)
-    plan.weekdays, plan.active, plan.stopped_at = weekdays, True, None
+    if plan.created_at is not None and (not plan.active or plan.weekdays != weekdays):
+        # What it asked until now stays asked: the weeks gone by are judged as planned.
+        now = datetime.now(UTC)
+        plan.past.append(
+            PlanPeriod(
+                weekdays=plan.weekdays,
+                started_at=plan.created_at,
+                stopped_at=plan.stopped_at or now,
+            )
+        )
+        plan.created_at = now
+    plan.weekdays, plan.stopped_at = weekdays, None
     db.session.flush()
     audit.record("patrol_plan.saved", plan, actor=actor, summary=f"{inspector.name} {area.name}")
     return plan
@@ -182,7 +194,6 @@ def stop_plan(actor, plan: PatrolPlan) -> None:
     """Stop a plan from now on; the weeks it was in force keep counting it."""
     if plan.stopped_at is None:  # stopping it again does not move when it stopped
         plan.stopped_at = datetime.now(UTC)
-    plan.active = False
     audit.record("patrol_plan.stopped", plan, actor=actor)
 
 
@@ -199,8 +210,9 @@ def coverage(week: date, today: date | None = None, *, names: bool = True) -> li
     A slot is *done* by a finished patrol of that inspector in that area on that day, *late*
     when the patrol came on a later day of the same week, *missed* when the day has passed
     without one, and *due* while it is still to come. A plan asks for the days on which it was
-    in force at some moment: from the day it was made to the day it was stopped, both
-    included, so a stopped plan stays in the weeks it held. Two queries, whatever the volume.
+    in force at some moment, on the weekdays it held then: each period from the day it began
+    to the day it stopped, both included, so a stopped or changed plan stays in the weeks as
+    it was. Two queries, whatever the volume.
     `names`: the plans come with their inspectors and areas (for a page that names them; a
     count of the states does without).
     """
@@ -211,16 +223,28 @@ def coverage(week: date, today: date | None = None, *, names: bool = True) -> li
     )
     start = day_start(week)
     end = start + timedelta(days=7)
-    # In force in the week: made before its end, and not stopped before its start.
-    plans = db.session.scalars(
-        select(PatrolPlan)
-        .where(
-            PatrolPlan.created_at < end,
-            or_(PatrolPlan.stopped_at.is_(None), PatrolPlan.stopped_at >= start),
+    # In force in the week, as it stands or in a past period: begun before its end, and not
+    # stopped before its start.
+    plans = (
+        db.session.scalars(
+            select(PatrolPlan)
+            .where(
+                or_(
+                    and_(
+                        PatrolPlan.created_at < end,
+                        or_(PatrolPlan.stopped_at.is_(None), PatrolPlan.stopped_at >= start),
+                    ),
+                    PatrolPlan.past.any(
+                        and_(PlanPeriod.started_at < end, PlanPeriod.stopped_at >= start)
+                    ),
+                )
+            )
+            .options(db.joinedload(PatrolPlan.past), *with_names if names else ())
+            .order_by(PatrolPlan.inspector_id, PatrolPlan.area_id)
         )
-        .options(*with_names if names else ())
-        .order_by(PatrolPlan.inspector_id, PatrolPlan.area_id)
-    ).all()
+        .unique()
+        .all()
+    )
     done: dict[tuple[int, int], list[date]] = {}
     for inspector_id, area_id, finished_at in db.session.execute(
         select(Patrol.inspector_id, Patrol.area_id, Patrol.finished_at).where(
@@ -233,12 +257,16 @@ def coverage(week: date, today: date | None = None, *, names: bool = True) -> li
     slots = []
     for plan in plans:
         days = sorted(done.get((plan.inspector_id, plan.area_id), []))
-        # A plan holds from the day it was made to the day it was stopped: the days before
-        # and after were never asked for.
-        made_on = local_date(plan.created_at)
-        stopped_on = local_date(plan.stopped_at) if plan.stopped_at else date.max
-        planned = [week + timedelta(days=d) for d in plan.days]
-        planned = [day for day in planned if made_on <= day <= stopped_on]
+        # Each period holds from the day it began to the day it stopped: the days before and
+        # after were never asked for (a day two periods share is asked once).
+        planned = sorted(
+            {
+                day
+                for began, stopped, weekdays in plan.periods()
+                for day in (week + timedelta(days=d) for d in weekdays)
+                if local_date(began) <= day <= (local_date(stopped) if stopped else date.max)
+            }
+        )
         states = {}
         for day in planned:
             if day in days:
