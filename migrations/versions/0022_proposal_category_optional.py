@@ -23,19 +23,9 @@ down_revision = "0021_plan_stopped"
 branch_labels = None
 depends_on = None
 
-CATEGORY = sa.Enum(
-    "process",
-    "equipment",
-    "quality",
-    "safety",
-    "energy",
-    "reuse",
-    "management",
-    "other",
-    name="proposalcategory",
-    native_enum=False,
-    length=20,
-)
+# Stored as its value (a VARCHAR without a CHECK, as str_enum makes it).
+CATEGORY = sa.String(length=20)
+
 # The tables whose rows belong to a proposal (ON DELETE CASCADE).
 CHILDREN = ("proposal_authors", "proposal_reviews", "proposal_events", "proposal_photos")
 

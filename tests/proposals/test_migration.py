@@ -80,34 +80,24 @@ def test_suggestions_become_safety_proposals_and_come_back(tmp_path):
             ]
 
 
+PROPOSAL = (
+    "INSERT INTO proposals (id, title, category, current_state, proposed_change, expected_effect, "
+    "status, author_id, captured_at, created_at, updated_at) VALUES"
+)
+
+
 def test_a_category_becomes_optional_and_going_back_makes_drafts_without_one_other(tmp_path):
     with database_at(tmp_path, "0021_plan_stopped") as engine:
         with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO users (id, employee_no, name, password_hash, active, "
-                    "must_change_password, created_at) VALUES (1, 'M1', '刘职工', 'x', 1, 0, '2026-11-01')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO proposals (id, title, category, current_state, proposed_change, "
-                    "expected_effect, status, author_id, captured_at, created_at, updated_at) VALUES "
-                    "(1, '切削液再生', 'reuse', '', '', '', 'submitted', 1, '2026-11-02', '2026-11-02', '2026-11-02'), "
-                    "(2, '夹具改进', 'other', '', '', '', 'draft', 1, '2026-11-02', '2026-11-02', '2026-11-02')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO proposal_authors (id, proposal_id, user_id, share, is_lead) VALUES (1, 1, 1, 100, 1)"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO proposal_events (id, proposal_id, actor_id, action, from_status, to_status, note, created_at) "
-                    "VALUES (1, 1, 1, 'submit', 'draft', 'submitted', '', '2026-11-02')"
-                )
-            )
+            for statement in (
+                "INSERT INTO users (id, employee_no, name, password_hash, active, must_change_password, created_at) VALUES (1, 'M1', '刘职工', 'x', 1, 0, '2026-11-01')",
+                f"{PROPOSAL} (1, '切削液再生', 'reuse', '', '', '', 'submitted', 1, '2026-11-02', '2026-11-02', '2026-11-02'), "
+                "(2, '夹具改进', 'other', '', '', '', 'draft', 1, '2026-11-02', '2026-11-02', '2026-11-02')",
+                "INSERT INTO proposal_authors (id, proposal_id, user_id, share, is_lead) VALUES (1, 1, 1, 100, 1)",
+                "INSERT INTO proposal_events (id, proposal_id, actor_id, action, from_status, to_status, note, created_at) "
+                "VALUES (1, 1, 1, 'submit', 'draft', 'submitted', '', '2026-11-02')",
+            ):
+                conn.execute(text(statement))
         kept = (
             "SELECT (SELECT count(*) FROM proposal_authors), (SELECT count(*) FROM proposal_events)"
         )
@@ -116,8 +106,7 @@ def test_a_category_becomes_optional_and_going_back_makes_drafts_without_one_oth
             # Rows keep their category; a new draft may have none.
             conn.execute(
                 text(
-                    "INSERT INTO proposals (id, title, category, current_state, proposed_change, "
-                    "expected_effect, status, author_id, captured_at, created_at, updated_at) VALUES "
+                    f"{PROPOSAL} "
                     "(3, '照明改造', NULL, '', '', '', 'draft', 1, '2026-11-03', '2026-11-03', '2026-11-03')"
                 )
             )
@@ -133,8 +122,7 @@ def test_a_category_becomes_optional_and_going_back_makes_drafts_without_one_oth
         with engine.begin() as conn, pytest.raises(IntegrityError):
             conn.execute(
                 text(
-                    "INSERT INTO proposals (id, title, category, current_state, proposed_change, "
-                    "expected_effect, status, author_id, captured_at, created_at, updated_at) VALUES "
+                    f"{PROPOSAL} "
                     "(4, '又一个', NULL, '', '', '', 'draft', 1, '2026-11-03', '2026-11-03', '2026-11-03')"
                 )
             )
