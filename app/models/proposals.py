@@ -124,7 +124,10 @@ class Proposal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str | None] = outbox_id()
     title: Mapped[str] = mapped_column(String(120))
-    category: Mapped[ProposalCategory] = mapped_column(str_enum(ProposalCategory), index=True)
+    # None only on a draft whose proposer has not chosen one yet: sending it in needs one.
+    category: Mapped[ProposalCategory | None] = mapped_column(
+        str_enum(ProposalCategory), index=True
+    )
     current_state: Mapped[str] = mapped_column(Text, default="")
     proposed_change: Mapped[str] = mapped_column(Text, default="")
     expected_effect: Mapped[str] = mapped_column(Text, default="")

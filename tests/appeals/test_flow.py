@@ -115,19 +115,58 @@ def test_the_me_page_leads_to_appeals_and_honours(client, auth, cast):
     assert "职工诉求 · 维权" in page and "光荣榜" in page
 
 
-def test_a_refused_form_keeps_the_text_and_asks_for_the_photos_again(client, auth, cast, db):
+def _kept_tokens(page: str) -> list[str]:
+    return re.findall(r'name="kept_photos" value="([^"]+)" checked', page)
+
+
+def test_a_refused_form_keeps_the_text_and_the_photo_and_the_corrected_one_saves_it(
+    client, auth, cast, db
+):
     auth.login(cast.member)
-    data = {**APPEAL, "title": "", "photos": (io.BytesIO(jpeg()), "证据.jpg")}
+    photo = jpeg()
+    data = {**APPEAL, "title": "", "photos": (io.BytesIO(photo), "证据.jpg")}
     response = client.post("/appeals/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 422
     page = text(response)
-    assert APPEAL["details"] in page
-    assert "照片未保留，请重新选择照片。" in page
-    assert 'id="photos-errors"' in response.get_data(as_text=True)
-    # Without a photo chosen there is nothing to choose again.
-    bare = text(client.post("/appeals/new", data={**APPEAL, "title": ""}))
-    assert "请重新选择照片" not in bare
+    assert APPEAL["details"] in page and "请填写标题。" in page
+    # The photo is back on the form, shown and ticked; nothing asks to choose it again.
+    assert "照片未保留" not in page and 'id="photos-errors"' not in page
+    [token] = _kept_tokens(page)
+    assert re.search(
+        r'<ul class="outbox-kept-photos" id="kept-photos" aria-label="已选的照片">'
+        r'\s*<li><img src="data:image/jpeg;base64,',
+        page,
+    )
     assert db.session.scalar(select(Appeal)) is None
+    # Refused again (the title still missing): the photo stays kept.
+    again = text(client.post("/appeals/new", data={**APPEAL, "title": "", "kept_photos": token}))
+    assert _kept_tokens(again) == [token]
+    # Corrected: the appeal is saved with the photo, without choosing it again.
+    saved = client.post("/appeals/new", data={**APPEAL, "kept_photos": token})
+    assert saved.status_code == 303
+    appeal = db.session.scalar(select(Appeal))
+    [kept] = appeal.photos
+    shown = client.get(f"/appeals/{appeal.key}/photos/{kept.sha256}")
+    assert shown.status_code == 200 and shown.data.startswith(b"\xff\xd8")
+    shown.close()
+
+
+def test_a_kept_photo_can_be_left_out_and_is_only_its_chooser_s(client, auth, cast, db):
+    auth.login(cast.member)
+    data = {**APPEAL, "title": "", "photos": (io.BytesIO(jpeg()), "证据.jpg")}
+    [token] = _kept_tokens(
+        text(client.post("/appeals/new", data=data, content_type="multipart/form-data"))
+    )
+    auth.logout()
+    # Another member cannot attach it by posting its token: it is left out.
+    auth.login(cast.other_member)
+    assert client.post("/appeals/new", data={**APPEAL, "kept_photos": token}).status_code == 303
+    assert db.session.scalar(select(Appeal)).photos == []
+    auth.logout()
+    # Unticked (not posted), it is not attached; without a photo nothing is kept.
+    auth.login(cast.member)
+    bare = text(client.post("/appeals/new", data={**APPEAL, "title": ""}))
+    assert _kept_tokens(bare) == [] and 'id="kept-photos"' not in bare
 
 
 def test_an_appeals_photos_are_a_row_of_thumbnails_without_bullets(client, auth, cast, db):

@@ -23,6 +23,7 @@ from app.extensions import db
 from app.models import Department
 from app.models.appeals import Appeal, AppealPhoto, AppealStatus
 from app.rendering import page_or_fragment
+from app.services import photos
 
 from . import access, bp, services, statistics
 from .forms import AppealForm, CodeForm, RatingForm, StepForm
@@ -117,9 +118,16 @@ def index():
 @login_required
 def new():
     form = AppealForm(workshops=_workshops())
+    uploads = request.files.getlist("photos")
+    kept = photos.kept_photos(request.form.getlist(photos.KEPT_FIELD), current_user.id)
     if form.validate_on_submit() and (
         done := submit(
-            form, services.raise_appeal, current_user, request.form, request.files.getlist("photos")
+            form,
+            services.raise_appeal,
+            current_user,
+            request.form,
+            uploads,
+            [k.sha256 for k in kept],
         )
     ):
         appeal, code = done.value
@@ -131,13 +139,13 @@ def new():
         # anyway) and nowhere on the server.
         session[RECEIPT] = {"code": code, "user": current_user.get_id()}
         return _no_store(redirect(url_for("appeals.receipt"), 303))
-    if form.errors and any(upload.filename for upload in request.files.getlist("photos")):
-        # A browser never fills a file input back in: say so where the photos were chosen.
-        form.photos.errors = [
-            *form.photos.errors,
-            _("The photos were not kept: choose them again."),
-        ]
-    return render_template("appeals/new.html", form=form), form_status(form)
+    if request.method == "POST" and not form.photos.errors:
+        # Refused for something else: the photos chosen are kept for the corrected form.
+        try:
+            kept += photos.keep_uploads(uploads, current_user.id)
+        except ValidationFailed as refused:
+            form.photos.errors = [*form.photos.errors, *refused.errors.get("photos", [])]
+    return render_template("appeals/new.html", form=form, kept=kept), form_status(form)
 
 
 def _pending_code() -> str | None:

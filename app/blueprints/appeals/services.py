@@ -133,11 +133,13 @@ def _workshop_of(user) -> Department | None:
     return dept.parent if dept is not None and dept.parent is not None else dept
 
 
-def raise_appeal(user, data, uploads=()) -> tuple[Appeal, str | None]:
+def raise_appeal(user, data, uploads=(), kept=()) -> tuple[Appeal, str | None]:
     """Raise an appeal; returns it and, for an anonymous one, its receipt code (shown once).
 
     `data`: category, title, details, anonymous ("y"/"1"/"on"), department_id (anonymous
-    only: the workshop the problem is in, optional). Photos go through `app.storage`.
+    only: the workshop the problem is in, optional). Photos go through `app.storage`; `kept`
+    are the digests of photos already stored when the form was refused before (they come
+    first).
     """
     errors: dict[str, list[str]] = {}
     category = _category(data.get("category"), errors)
@@ -148,6 +150,9 @@ def raise_appeal(user, data, uploads=()) -> tuple[Appeal, str | None]:
     if errors:
         raise ValidationFailed(errors)
     prepared = storage.prepare_uploads(uploads)  # every photo checked before anything is written
+    most = storage.limits().photos_per_record
+    if len(kept) + len(prepared) > most:
+        raise ValidationFailed.on("photos", _("Attach at most %(n)d photos.", n=most))
     today = local_today()
     appeal = Appeal(
         category=category,
@@ -166,10 +171,10 @@ def raise_appeal(user, data, uploads=()) -> tuple[Appeal, str | None]:
     else:
         appeal.author_id = user.id
         appeal.raised_at = utcnow()
-    for position, picture in enumerate(prepared):
-        stored = storage.save(picture)
-        if all(p.sha256 != stored.sha256 for p in appeal.photos):
-            appeal.photos.append(AppealPhoto(sha256=stored.sha256, position=position))
+    digests = [*kept, *(storage.save(picture).sha256 for picture in prepared)]
+    for position, sha256 in enumerate(digests):
+        if all(p.sha256 != sha256 for p in appeal.photos):
+            appeal.photos.append(AppealPhoto(sha256=sha256, position=position))
     db.session.add(appeal)
     db.session.flush()
     if not anonymous:

@@ -107,7 +107,7 @@ def edit(proposal_id):
         return refused(_("Only the proposer can change a draft, and only before it is sent."))
     form = ProposalForm(obj=proposal if request.method == "GET" else None)
     if request.method == "GET":
-        form.category.data = proposal.category.value
+        form.category.data = proposal.category.value if proposal.category else ""
         lead = next((a for a in proposal.authors if a.is_lead), None)
         form.share.data = str(lead.share) if lead else "100"
         data = {

@@ -111,8 +111,10 @@ def _set_authors(proposal, user, coauthors) -> None:
 
 def _fields(data, errors, *, complete: bool) -> dict:
     fields = {"title": text(data, "title", errors, required=True, max_len=120)}
-    category = choice(data, "category", ProposalCategory, errors, required=complete)
-    fields["category"] = category or ProposalCategory.OTHER
+    # A draft keeps "not chosen yet" (None); only sending it in needs a category.
+    fields["category"] = choice(data, "category", ProposalCategory, errors, required=False)
+    if complete and fields["category"] is None and "category" not in errors:
+        errors["category"] = [_("Choose a category before sending the proposal in.")]
     for key in TEXTS:
         fields[key] = text(data, key, errors, required=complete, max_len=4000)
     return fields
