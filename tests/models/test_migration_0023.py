@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (SQL literals read best on one line)
-"""Migration 0022: a plan's `active` flag goes (a plan is in force while it has no stop time)
+"""Migration 0023: a plan's `active` flag goes (a plan is in force while it has no stop time)
 and its past periods get a table; going back, `active` is what the stop time says."""
 
 from flask_migrate import downgrade, upgrade
@@ -31,7 +31,7 @@ def test_active_is_read_from_the_stop_time_both_ways(tmp_path):
                 (2, "0101000", "2026-11-11 07:00:00.000000"),
             ]
             assert conn.execute(text("SELECT count(*) FROM patrol_plan_periods")).scalar() == 0
-        downgrade(revision="0021_plan_stopped")
+        downgrade(revision="0022_proposal_category_optional")
         with engine.connect() as conn:
             active = conn.execute(text("SELECT id, active FROM patrol_plans ORDER BY id")).all()
             assert [tuple(r) for r in active] == [(1, 1), (2, 0)]

@@ -1,7 +1,7 @@
 """plan periods: what a patrol plan asked before it was stopped or given other days
 
-Revision ID: 0022_plan_periods
-Revises: 0021_plan_stopped
+Revision ID: 0023_plan_periods
+Revises: 0022_proposal_category_optional
 Create Date: 2026-12-07 10:00:00
 
 A plan saved again after a stop, or with other weekdays, keeps what it asked until then in
@@ -13,14 +13,13 @@ step had already forgotten their earlier periods; there is nothing to recover th
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022_plan_periods"
-down_revision = "0021_plan_stopped"
+revision = "0023_plan_periods"
+down_revision = "0022_proposal_category_optional"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    # The rebuild of patrol_plans (SQLite) first, while no row points at it yet.
     with op.batch_alter_table("patrol_plans", schema=None) as batch_op:
         batch_op.drop_column("active")
     op.create_table(
