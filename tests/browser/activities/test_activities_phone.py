@@ -1,5 +1,5 @@
-"""On a phone: sign-up, waitlist and promotion, check-in by typed code, training results and
-the qualification gate — three people, each in their own browser context."""
+"""On a phone: sign-up, waitlist and promotion, check-in by typed code (a code shown twice is
+kept once, offline too), training results and the qualification gate."""
 
 import sqlite3
 from datetime import datetime, timedelta
@@ -20,6 +20,30 @@ def _phone(browser, browser_context_args, base_url, employee_no):
     return page
 
 
+def _at_the_door(organizer, url, title, place, kind="event"):
+    """The new-activity form filled in for an activity starting within the hour (check-in
+    opens 2 hours before the start): the caller adds what its kind asks and publishes."""
+    now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(second=0, microsecond=0)
+    organizer.goto(url + "/activities/new")
+    organizer.select_option("select[name=kind]", kind)
+    organizer.fill("input[name=title]", title)
+    organizer.fill("input[name=place]", place)
+    for name, moment in [
+        ("starts_at", now + timedelta(hours=1)),
+        ("ends_at", now + timedelta(hours=3)),
+        ("signup_opens_at", now - timedelta(hours=1)),
+        ("signup_closes_at", now + timedelta(minutes=30)),
+        ("cancel_deadline", now + timedelta(minutes=30)),
+    ]:
+        organizer.fill(f"input[name={name}]", moment.strftime(WHEN))
+
+
+def _publish(organizer) -> str:
+    organizer.click("button[type=submit]")
+    organizer.get_by_text("活动已发布").wait_for()
+    return organizer.url
+
+
 def test_sign_up_waitlist_promotion_check_in_results_and_gate(
     live_server, browser, browser_context_args
 ):
@@ -30,28 +54,13 @@ def test_sign_up_waitlist_promotion_check_in_results_and_gate(
 
     # The organizer publishes a training with one place.
     organizer = _phone(browser, browser_context_args, url, "ACT-O1")
-    now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(second=0, microsecond=0)
-    organizer.goto(url + "/activities/new")
-    organizer.select_option("select[name=kind]", "training")
-    organizer.fill("input[name=title]", "叉车安全操作培训")
-    organizer.fill("input[name=place]", "三号库房")
-    # It starts within the hour: check-in opens 2 hours before the start.
-    for name, moment in [
-        ("starts_at", now + timedelta(hours=1)),
-        ("ends_at", now + timedelta(hours=3)),
-        ("signup_opens_at", now - timedelta(hours=1)),
-        ("signup_closes_at", now + timedelta(minutes=30)),
-        ("cancel_deadline", now + timedelta(minutes=30)),
-    ]:
-        organizer.fill(f"input[name={name}]", moment.strftime(WHEN))
+    _at_the_door(organizer, url, "叉车安全操作培训", "三号库房", kind="training")
     organizer.fill("input[name=capacity]", "1")
     organizer.fill("input[name=pass_mark]", "60")
     organizer.fill("input[name=qualification_name]", "叉车安全合格证")
     organizer.check("input[name=qualification_is_safety]")
     organizer.fill("input[name=qualification_months]", "12")
-    organizer.click("button[type=submit]")
-    organizer.get_by_text("活动已发布").wait_for()
-    activity_url = organizer.url
+    activity_url = _publish(organizer)
 
     # The first member takes the place.
     first = _phone(browser, browser_context_args, url, "ACT-M1")
@@ -121,21 +130,8 @@ def test_a_code_shown_twice_at_a_door_without_network_is_kept_once(
     live_server.make_user("ACT-O2", "organizer", name="周干事")
     live_server.make_user("ACT-M3", name="吴师傅")
     organizer = _phone(browser, browser_context_args, url, "ACT-O2")
-    now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(second=0, microsecond=0)
-    organizer.goto(url + "/activities/new")
-    organizer.fill("input[name=title]", "消防演练")
-    organizer.fill("input[name=place]", "一号厂房")
-    for name, moment in [
-        ("starts_at", now + timedelta(hours=1)),
-        ("ends_at", now + timedelta(hours=3)),
-        ("signup_opens_at", now - timedelta(hours=1)),
-        ("signup_closes_at", now + timedelta(minutes=30)),
-        ("cancel_deadline", now + timedelta(minutes=30)),
-    ]:
-        organizer.fill(f"input[name={name}]", moment.strftime(WHEN))
-    organizer.click("button[type=submit]")
-    organizer.get_by_text("活动已发布").wait_for()
-    activity_url = organizer.url
+    _at_the_door(organizer, url, "消防演练", "一号厂房")
+    activity_url = _publish(organizer)
     member = _phone(browser, browser_context_args, url, "ACT-M3")
     member.goto(activity_url)
     member.get_by_role("button", name="报名").click()
