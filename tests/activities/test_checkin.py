@@ -1,3 +1,5 @@
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -26,9 +28,12 @@ def test_a_typed_code_checks_in_once(setting):
     assert services.check_in(organizer, activity, code.lower()).status == "created"
     assert db.session.get(Participation, place.id).checked_in_at is not None
 
-    again = services.check_in(organizer, activity, code)
-    assert again.status == "invalid"
-    assert "李四 已于" in again.message and "已使用" in again.message
+    first = db.session.get(Participation, place.id).checked_in_at
+    # Shown twice at the door: the same fact, not an error; the first check-in stands.
+    again = services.check_in(organizer, activity, code, client_id="r-again")
+    assert (again.status, again.participation.id, again.errors) == ("already", place.id, {})
+    checked = db.session.get(Participation, place.id)
+    assert checked.checked_in_at == first and checked.checkin_client_id is None
 
 
 def test_the_same_outbox_record_twice_is_a_duplicate(setting):
@@ -93,8 +98,26 @@ def test_check_in_page_by_typed_code(client, auth, setting, htmx_headers):
     assert "李四 签到成功" in response.get_data(as_text=True)
     assert "<html" not in response.get_data(as_text=True)
     reused = client.post(url, data={"code": services.code_for(place)})
-    assert reused.status_code == 422
-    assert "已使用" in reused.get_data(as_text=True)
+    assert reused.status_code == 200
+    assert "已签到：李四（" in reused.text and "alert-error" not in reused.text
+
+
+def test_the_check_in_page_knows_who_is_checked_in_by_the_number_of_their_code(
+    client, auth, setting
+):
+    """The page's script says 已签到 at once, offline too, and names people in the outbox."""
+    organizer, activity, place = setting
+    late = services.sign_up(make_user(name="王五"), activity)  # waitlisted: not on the list
+    services.check_in(organizer, activity, services.code_for(place))
+    db.session.commit()
+    auth.login(organizer)
+    page = client.get(f"/activities/{activity.id}/checkin").text
+    people = re.search(
+        r'<script type="application/json" id="checkin-people"[^>]*>(.*?)</script>', page, re.S
+    )
+    assert json.loads(people.group(1)) == {str(place.id): ["李四", True]}
+    assert str(late.id) not in people.group(1)
+    assert 'data-already="已签到：%(name)s"' in page
 
 
 def test_members_cannot_open_the_check_in_page(client, auth, setting):
@@ -130,8 +153,11 @@ def test_sync_record_answers_like_the_sync_contract(app, setting):
     with app.test_request_context("/sync", method="POST"):
         first = sync.sync_record(organizer, "rec-1", data, None)
         again = sync.sync_record(organizer, "rec-1", data, None)
+        # Another record of the same person (the code scanned twice): done already.
+        twice = sync.sync_record(organizer, "rec-4", data, None)
     assert first == {"status": "created", "url": f"/activities/{activity.id}/roster"}
     assert again["status"] == "duplicate" and again["url"] == first["url"]
+    assert twice == {"status": "duplicate", "url": first["url"]}
     missing = sync.sync_record(organizer, "rec-2", {"activity_id": "x", "code": "1"}, None)
     assert missing["status"] == "invalid" and "activity_id" in missing["errors"]
     member = sync.sync_record(make_user(), "rec-3", data, None)

@@ -402,20 +402,50 @@ def test_checkin_records_check_people_in_once(client, db, door):
     assert post_sync(client, first).json["results"][0]["status"] == "duplicate"
 
 
-def test_a_used_code_is_invalid_and_does_not_undo_the_rest_of_the_batch(client, db, door):
+def test_a_bad_code_is_invalid_and_does_not_undo_the_rest_of_the_batch(client, db, door):
     from app.models.activities import Participation
 
     activity, codes, places = door
     results = post_sync(
         client,
         checkin_record(activity, codes[0]),
-        checkin_record(activity, codes[0]),
         checkin_record(activity, "12-ABCDEF"),
         checkin_record(activity, codes[1]),
     ).json["results"]
-    assert [r["status"] for r in results] == ["created", "invalid", "invalid", "created"]
-    assert "此签到码已使用" in results[1]["errors"]["code"][0]
+    assert [r["status"] for r in results] == ["created", "invalid", "created"]
+    assert "无效" in results[1]["errors"]["code"][0]
     assert all(db.session.get(Participation, p.id).checked_in_at for p in places)
+
+
+def test_a_second_check_in_of_the_same_person_is_taken_as_already_done(client, db, door):
+    """The code shown twice at the door (or scanned on two phones): the second record is the
+    same fact, so it leaves the phone's outbox as sent and nothing is doubled."""
+    from app.models import SyncRecord, SyncStatus
+    from app.models.activities import Participation
+    from app.models.audit import AuditLog
+
+    activity, codes, places = door
+    first, second = checkin_record(activity, codes[0]), checkin_record(activity, codes[0])
+    assert post_sync(client, first).json["results"][0]["status"] == "created"
+    checked = db.session.get(Participation, places[0].id)
+    at, record_id = checked.checked_in_at, checked.checkin_client_id
+    (answer,) = post_sync(client, second).json["results"]
+    assert answer["status"] in ("created", "duplicate") and "errors" not in answer
+    assert answer["url"] == f"/activities/{activity.id}/roster"
+    db.session.expire_all()
+    checked = db.session.get(Participation, places[0].id)
+    # The first check-in stands; no second one, and nothing waits to be corrected.
+    assert (checked.checked_in_at, checked.checkin_client_id) == (at, record_id)
+    audits = select(func.count()).where(AuditLog.action == "activity.checked_in")
+    assert db.session.scalar(audits) == 1
+    kept = db.session.get(SyncRecord, second["id"])
+    assert kept.status == SyncStatus.CREATED and kept.target_id == places[0].id
+    # Sent again (its answer lost), it is a duplicate like any record.
+    assert post_sync(client, second).json["results"][0]["status"] == "duplicate"
+    # Both in one batch, as a phone sends them after being offline.
+    both = [checkin_record(activity, codes[1]), checkin_record(activity, codes[1])]
+    statuses = [r["status"] for r in post_sync(client, *both).json["results"]]
+    assert statuses[0] == "created" and statuses[1] in ("created", "duplicate")
 
 
 def test_only_organizers_check_in_through_sync(client, auth, db, door):

@@ -1,5 +1,5 @@
-"""On a phone: sign-up, waitlist and promotion, check-in by typed code, training results and
-the qualification gate — three people, each in their own browser context."""
+"""On a phone: sign-up, waitlist and promotion, check-in by typed code (a code shown twice is
+kept once, offline too), training results and the qualification gate."""
 
 import sqlite3
 from datetime import datetime, timedelta
@@ -20,6 +20,30 @@ def _phone(browser, browser_context_args, base_url, employee_no):
     return page
 
 
+def _at_the_door(organizer, url, title, place, kind="event"):
+    """The new-activity form filled in for an activity starting within the hour (check-in
+    opens 2 hours before the start): the caller adds what its kind asks and publishes."""
+    now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(second=0, microsecond=0)
+    organizer.goto(url + "/activities/new")
+    organizer.select_option("select[name=kind]", kind)
+    organizer.fill("input[name=title]", title)
+    organizer.fill("input[name=place]", place)
+    for name, moment in [
+        ("starts_at", now + timedelta(hours=1)),
+        ("ends_at", now + timedelta(hours=3)),
+        ("signup_opens_at", now - timedelta(hours=1)),
+        ("signup_closes_at", now + timedelta(minutes=30)),
+        ("cancel_deadline", now + timedelta(minutes=30)),
+    ]:
+        organizer.fill(f"input[name={name}]", moment.strftime(WHEN))
+
+
+def _publish(organizer) -> str:
+    organizer.click("button[type=submit]")
+    organizer.get_by_text("活动已发布").wait_for()
+    return organizer.url
+
+
 def test_sign_up_waitlist_promotion_check_in_results_and_gate(
     live_server, browser, browser_context_args
 ):
@@ -30,28 +54,13 @@ def test_sign_up_waitlist_promotion_check_in_results_and_gate(
 
     # The organizer publishes a training with one place.
     organizer = _phone(browser, browser_context_args, url, "ACT-O1")
-    now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(second=0, microsecond=0)
-    organizer.goto(url + "/activities/new")
-    organizer.select_option("select[name=kind]", "training")
-    organizer.fill("input[name=title]", "叉车安全操作培训")
-    organizer.fill("input[name=place]", "三号库房")
-    # It starts within the hour: check-in opens 2 hours before the start.
-    for name, moment in [
-        ("starts_at", now + timedelta(hours=1)),
-        ("ends_at", now + timedelta(hours=3)),
-        ("signup_opens_at", now - timedelta(hours=1)),
-        ("signup_closes_at", now + timedelta(minutes=30)),
-        ("cancel_deadline", now + timedelta(minutes=30)),
-    ]:
-        organizer.fill(f"input[name={name}]", moment.strftime(WHEN))
+    _at_the_door(organizer, url, "叉车安全操作培训", "三号库房", kind="training")
     organizer.fill("input[name=capacity]", "1")
     organizer.fill("input[name=pass_mark]", "60")
     organizer.fill("input[name=qualification_name]", "叉车安全合格证")
     organizer.check("input[name=qualification_is_safety]")
     organizer.fill("input[name=qualification_months]", "12")
-    organizer.click("button[type=submit]")
-    organizer.get_by_text("活动已发布").wait_for()
-    activity_url = organizer.url
+    activity_url = _publish(organizer)
 
     # The first member takes the place.
     first = _phone(browser, browser_context_args, url, "ACT-M1")
@@ -73,19 +82,21 @@ def test_sign_up_waitlist_promotion_check_in_results_and_gate(
     second.get_by_text("您已报名成功").wait_for()
     code = second.locator(".checkin-code").inner_text()
 
-    # The organizer checks the second in by the typed code; a reused code is refused.
+    # The organizer checks the second in by the typed code; a code shown again is said to be
+    # checked in already, and nothing new is kept.
     organizer.goto(activity_url + "/checkin")
     organizer.fill("input[name=code]", code)
-    # Outbox-first: the check-in is kept on the phone, sent, and shown as synced; the reused
-    # code comes back invalid with the server's reason and stays for the organizer to discard.
+    # Outbox-first: the check-in is kept on the phone, sent, and shown as synced, by name.
     organizer.get_by_role("button", name="签到", exact=True).click()
     pending = organizer.locator("[data-outbox-pending=checkin]")
-    pending.locator("li[data-state=synced]", has_text=code).wait_for()
+    pending.locator("li[data-state=synced]", has_text="孙候补").wait_for()
     # The count follows at once, without a reload.
     expect(organizer.locator("#checkin-count")).to_contain_text("已签到 1 /")
     organizer.fill("input[name=code]", code)
     organizer.get_by_role("button", name="签到", exact=True).click()
-    pending.locator("li[data-state=invalid]", has_text="此签到码已使用").wait_for()
+    expect(organizer.locator("#toast")).to_have_text("已签到：孙候补")
+    assert organizer.evaluate("WHOutbox.list()") == []
+    assert pending.locator("li").count() == 1
     organizer.reload()
     assert "已签到 1 /" in organizer.locator("#checkin-count").inner_text()
 
@@ -110,3 +121,42 @@ def test_sign_up_waitlist_promotion_check_in_results_and_gate(
     second.get_by_text("叉车安全合格证").wait_for()
     # Everything fits a 360 px wide screen.
     assert organizer.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_code_shown_twice_at_a_door_without_network_is_kept_once(
+    live_server, browser, browser_context_args
+):
+    url = live_server.url
+    live_server.make_user("ACT-O2", "organizer", name="周干事")
+    live_server.make_user("ACT-M3", name="吴师傅")
+    organizer = _phone(browser, browser_context_args, url, "ACT-O2")
+    _at_the_door(organizer, url, "消防演练", "一号厂房")
+    activity_url = _publish(organizer)
+    member = _phone(browser, browser_context_args, url, "ACT-M3")
+    member.goto(activity_url)
+    member.get_by_role("button", name="报名").click()
+    member.get_by_text("您已报名成功").wait_for()
+    code = member.locator(".checkin-code").inner_text()
+
+    organizer.goto(activity_url + "/checkin")
+    organizer.context.set_offline(True)
+    try:
+        # The first scan is kept on the phone, named; the second says so and keeps nothing.
+        organizer.fill("input[name=code]", code)
+        organizer.get_by_role("button", name="签到", exact=True).click()
+        pending = organizer.locator("[data-outbox-pending=checkin]")
+        pending.locator("li[data-state=pending]", has_text="吴师傅").wait_for()
+        organizer.fill("input[name=code]", code.replace("-", "").lower())
+        organizer.get_by_role("button", name="签到", exact=True).click()
+        expect(organizer.locator("#toast")).to_have_text("已签到：吴师傅")
+        expect(organizer.locator("input[name=code]")).to_have_value("")
+        kept = organizer.evaluate("WHOutbox.list()")
+        assert [(r["kind"], r["label"], r["data"]["code"]) for r in kept] == [
+            ("checkin", "吴师傅", code)
+        ]
+    finally:
+        organizer.context.set_offline(False)
+    # Back online, the one check-in is sent; nothing waits to be corrected.
+    pending.locator("li[data-state=synced]", has_text="吴师傅").wait_for()
+    expect(organizer.locator("#checkin-count")).to_contain_text("已签到 1 / 1")
+    assert organizer.evaluate("WHOutbox.list()") == []

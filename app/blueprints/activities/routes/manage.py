@@ -164,6 +164,8 @@ def check_in(activity_id):
         "result": result,
         "counts": queries.counts_by_activity([activity.id])[activity.id],
         "checkin_window": services.checkin_window_message(activity),
+        # The page's script says at once, offline too, who is checked in already.
+        "people": queries.checkin_roster(activity),
     }
     return page_or_fragment(
         "activities/checkin.html", "activities/_checkin.html", **context

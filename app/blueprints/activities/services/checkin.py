@@ -53,8 +53,9 @@ def normalise(code: str) -> str:
 
 @dataclass
 class CheckInResult:
-    """`status` is created (checked in now), duplicate (this record was handled before) or
-    invalid (nothing changed; `errors` says why)."""
+    """`status` is created (checked in now), duplicate (this record was handled before),
+    already (the person was checked in before, by another scan: the same fact, nothing
+    changed) or invalid (nothing changed; `errors` says why)."""
 
     status: str
     participation: Participation | None = None
@@ -109,9 +110,11 @@ def check_in(
     """Check a participant in by their code; idempotent. Flushes; the caller commits.
 
     The same `client_id` (an outbox record id) again gives `duplicate` and changes nothing;
-    the same `client_id` with another code or activity gives `conflict`. A code of another
-    activity, a forged or mistyped code, a waitlisted or cancelled place,
-    and a code already used give `invalid` with the reason, and change nothing.
+    the same `client_id` with another code or activity gives `conflict`. The code of someone
+    already checked in (shown twice at the door, or scanned on two phones) gives `already`
+    and changes nothing: the first check-in stands. A code of another activity, a forged or
+    mistyped code, and a waitlisted or cancelled place give `invalid` with the reason, and
+    change nothing.
     """
     if not can_manage(organizer):
         raise Refused(_("Only union organizers can check people in."))
@@ -180,14 +183,7 @@ def check_in(
         return _replayed(done, activity, code)
     if not changed:
         db.session.refresh(participation)
-        return _invalid(
-            _(
-                "%(name)s already checked in at %(when)s; this code has been used.",
-                name=name,
-                when=format_datetime(participation.checked_in_at, "short"),
-            ),
-            participation,
-        )
+        return CheckInResult("already", participation)
     audit.record("activity.checked_in", activity, actor=organizer, summary=name)
     db.session.flush()
     db.session.refresh(participation)
