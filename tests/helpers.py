@@ -1,5 +1,6 @@
 """Small helpers for reading responses, counting queries and testing migrations."""
 
+import re
 from contextlib import contextmanager
 from html import unescape
 
@@ -60,3 +61,16 @@ def database_at(tmp_path, revision: str):
             yield engine
         finally:
             engine.dispose()
+
+
+def inbox_entries(response) -> list[tuple[str, str]]:
+    """(title, category tag) of each entry of an inbox page, as a person reads them."""
+    return [
+        (title.strip(), tag)
+        for title, tag in re.findall(
+            r'<span class="row-title">(?:<span[^>]*></span>)?([^<]+)</span>.*?'
+            r'<span class="tag">([^<]+)</span>',
+            text(response),
+            re.DOTALL,
+        )
+    ]

@@ -18,6 +18,8 @@ class Category(LabelledEnum):
     ACTIVITIES = "activities", _l("Activities")
     NOTICES = "notices", _l("Notices")
     PROPOSALS = "proposals", _l("Proposals")
+    # The union's services to one member: mutual aid and care files (帮扶), appeals (维权).
+    CARE_RIGHTS = "care_rights", _l("Care and rights")
     SYSTEM = "system", _l("System")
 
 
@@ -27,6 +29,7 @@ CHOOSABLE_CATEGORIES = (
     Category.ACTIVITIES,
     Category.NOTICES,
     Category.PROPOSALS,
+    Category.CARE_RIGHTS,
 )
 
 

@@ -12,7 +12,7 @@ from app.blueprints.appeals.jobs import alert_overdue
 from app.models import Notification
 from app.models.appeals import Appeal, AppealRating, AppealStatus
 from tests.appeals.conftest import APPEAL, jpeg, raise_anonymous, raise_named
-from tests.helpers import text
+from tests.helpers import inbox_entries, text
 
 
 def _inbox(db, user) -> list[str]:
@@ -76,6 +76,19 @@ def test_a_named_appeal_through_every_step_on_the_pages(app, client, auth, cast,
     db.session.refresh(appeal)
     assert appeal.status is AppealStatus.CLOSED and appeal.rating is AppealRating.SATISFIED
     assert "评价：满意 · 谢谢" in text(client.get(f"/appeals/{appeal.key}"))
+
+
+def test_appeal_notices_are_filed_under_care_and_rights(client, auth, cast, db):
+    appeal = raise_named(cast.member)
+    services.take_step(cast.officer, appeal, "acknowledge", "已受理。")
+    db.session.commit()
+    for person, entry in (
+        (cast.officer, ("职工诉求：加班费少算", "帮扶维权")),
+        (cast.member, ("您的诉求“加班费少算”：已受理", "帮扶维权")),
+    ):
+        auth.login(person)
+        assert inbox_entries(client.get("/notifications/")) == [entry]
+        auth.logout()
 
 
 def test_overdue_appeals_alert_the_chairman_once_a_day(cast, db):

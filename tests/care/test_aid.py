@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.blueprints.care.parse import local_today
 from app.models import Notification
 from app.models.care import AidRequest, AidStatus, CareSupport
-from tests.helpers import text
+from tests.helpers import inbox_entries, text
 
 
 def test_a_member_reports_for_a_colleague_and_follows_it_to_the_close(client, auth, world, db):
@@ -32,7 +32,7 @@ def test_a_member_reports_for_a_colleague_and_follows_it_to_the_close(client, au
     assert request.subject_id == world.worker.id and request.status is AidStatus.REPORTED
     assert timedelta(hours=23) < request.respond_by - datetime.now(UTC) <= timedelta(hours=24)
     told = db.session.scalars(
-        select(Notification.user_id).where(Notification.kind == "system.care_aid")
+        select(Notification.user_id).where(Notification.kind == "care_rights.care_aid")
     ).all()
     assert officer.id in told and member.id not in told
     auth.logout()
@@ -64,17 +64,48 @@ def test_a_member_reports_for_a_colleague_and_follows_it_to_the_close(client, au
     auth.login(member)
     inbox = db.session.scalars(
         select(Notification.title)
-        .where(Notification.user_id == member.id, Notification.kind == "system.care_aid_status")
+        .where(
+            Notification.user_id == member.id, Notification.kind == "care_rights.care_aid_status"
+        )
         .order_by(Notification.id)
     ).all()
+    # Each notice names the request: whose it is and what happened.
     assert inbox == [
-        "您的大事互助申请：已受理",
-        "您的大事互助申请：帮扶中",
-        "您的大事互助申请：已办结",
+        "另一会员的大事互助申请（重大疾病）：已受理",
+        "另一会员的大事互助申请（重大疾病）：帮扶中",
+        "另一会员的大事互助申请（重大疾病）：已办结",
     ]
+    # …and the inbox files them under 帮扶维权, where a member looks for them.
+    assert inbox_entries(client.get("/notifications/"))[0] == (
+        "另一会员的大事互助申请（重大疾病）：已办结",
+        "帮扶维权",
+    )
     page = text(client.get(url))
     assert "已办结" in page and "上门慰问" in page
     assert "计入档案" not in page  # the member never sees the file link
+
+
+def test_a_notice_of_ones_own_request_says_yours_and_what_happened(client, auth, world, db):
+    member, officer = world.people["member"], world.people["care_officer"]
+    auth.login(member)
+    data = {
+        "for_whom": "self",
+        "event_type": "hospital",
+        "happened_on": local_today().isoformat(),
+        "description": "阑尾炎手术",
+    }
+    assert client.post("/care/aid/new", data=data).status_code == 303
+    request = db.session.scalar(select(AidRequest).where(AidRequest.description == "阑尾炎手术"))
+    auth.logout()
+    auth.login(officer)
+    officers_inbox = inbox_entries(client.get("/notifications/"))
+    assert ("新的大事互助申请：住院", "帮扶维权") in officers_inbox
+    client.post(f"/care/aid/{request.id}/close", data={})
+    auth.logout()
+    auth.login(member)
+    assert inbox_entries(client.get("/notifications/")) == [
+        ("您的大事互助申请（住院）：已办结", "帮扶维权")
+    ]
 
 
 # A NUL character never reaches a form: the app refuses the request (400) before any view.

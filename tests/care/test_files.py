@@ -289,11 +289,11 @@ def test_overdue_reviews_show_and_the_daily_job_reminds_officers_once_a_week(
     db.session.commit()
     assert remind()["reviews_overdue"] == 0  # told already this week
     titles = db.session.scalars(
-        select(Notification.title).where(Notification.kind == "system.care_reviews")
+        select(Notification.title).where(Notification.kind == "care_rights.care_reviews")
     ).all()
     assert titles == ["1 份困难职工档案已超过年度复核期限"]
     told = db.session.scalars(
-        select(Notification.user_id).where(Notification.kind == "system.care_reviews")
+        select(Notification.user_id).where(Notification.kind == "care_rights.care_reviews")
     ).all()
     assert told == [world.people["care_officer"].id]
     assert not any(world.worker.name in t for t in titles)

@@ -171,7 +171,8 @@ def test_settings_show_and_save_push_preferences(client, auth, db):
     auth.login(user)
     page = client.get("/notifications/settings").get_data(as_text=True)
     assert "以下消息同时推送" in page
-    assert len(re.findall(r'<input checked[^>]*type="checkbox"', page)) == 4  # on by default
+    assert len(re.findall(r'<input checked[^>]*type="checkbox"', page)) == 5  # on by default
+    assert "帮扶维权：我的大事互助申请和诉求的每一步进展" in page
     assert "data-public-key=" in page
 
     response = client.post("/notifications/settings", data={"activities": "y"})
@@ -181,6 +182,7 @@ def test_settings_show_and_save_push_preferences(client, auth, db):
         Category.ACTIVITIES: True,
         Category.NOTICES: False,
         Category.PROPOSALS: False,
+        Category.CARE_RIGHTS: False,
     }
     page = client.get("/notifications/settings").get_data(as_text=True)
     assert "消息设置已保存" in page

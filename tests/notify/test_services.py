@@ -85,7 +85,14 @@ def test_inbox_lists_unread_first_then_newest(db):
 def test_preferences_default_to_push_and_can_be_changed(db):
     user = make_user()
     assert services.push_preferences(user) == dict.fromkeys(
-        [Category.HAZARDS, Category.ACTIVITIES, Category.NOTICES, Category.PROPOSALS], True
+        [
+            Category.HAZARDS,
+            Category.ACTIVITIES,
+            Category.NOTICES,
+            Category.PROPOSALS,
+            Category.CARE_RIGHTS,
+        ],
+        True,
     )
     services.set_push_preferences(user, {Category.NOTICES: False})
     db.session.commit()
@@ -96,6 +103,7 @@ def test_preferences_default_to_push_and_can_be_changed(db):
         Category.ACTIVITIES: True,
         Category.NOTICES: False,
         Category.PROPOSALS: True,
+        Category.CARE_RIGHTS: True,
     }
 
 

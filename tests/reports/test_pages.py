@@ -105,3 +105,22 @@ def test_a_figure_s_rows_say_what_they_are_and_why_they_count(client, auth, db, 
     assert re.search(r"档案 #\d+，\d{4}-\d\d-\d\d 到期复核", reviews)
     assert re.search(r"已按期复核（\d{4}-\d\d-\d\d）|逾期复核（|逾期未复核", reviews)
     assert "未计入" not in reviews
+
+
+def test_care_visit_and_aid_rows_say_what_they_are_and_why_they_count(client, auth, db, year):
+    """A visit row names the file and the plan and says when it was visited (or not); an aid
+    row names the request and says when it was answered against its target: no bare 计入."""
+    load_demo()
+    db.session.commit()
+    auth.login("A0001", "demo1234")
+    visits = text(client.get(f"/reports/care/visit_coverage?year={year}"))
+    assert re.search(r"档案 #\d+，走访计划“[^”]+”（\d{4}-\d\d-\d\d 结束）", visits)
+    assert re.search(r"已走访（\d{4}-\d\d-\d\d）", visits)
+    assert re.search(r"尚未走访（计划进行中）|计划期内未走访", visits)
+    # The open request was reported yesterday: near New Year it is last year's.
+    aid = "".join(text(client.get(f"/reports/care/aid_on_time?year={y}")) for y in (year - 1, year))
+    assert re.search(r"大事互助 #\d+（[^）]+），\d{4}-\d\d-\d\d 上报", aid)
+    assert re.search(r"按时响应（\d{4}-\d\d-\d\d \d\d:\d\d）", aid)
+    assert re.search(r"超过时限（\d{4}-\d\d-\d\d \d\d:\d\d）未响应", aid)
+    for page in (visits, aid):
+        assert "计入" not in page

@@ -4,8 +4,10 @@ acknowledged within target and rated satisfied, by the month they were raised in
 Only the rights officers see them (`access.is_officer`: never management, even an organizer
 who is a department head). An anonymous appeal has no department: it counts only in the whole
 union's figures, and its rows say nothing of it but how many there are. Small counts are
-suppressed as the appeals statistics suppress them: a count from 1 to k - 1, and a share
-whose part, whole or rest is one, is shown as withheld, and so are the rows behind it.
+withheld with the appeals statistics' k: a count from 1 to k - 1, and a share whose part,
+whole or rest is one, is shown as withheld, and so are the rows behind it. The statistics
+page (/appeals/stats) is not held to this stricter rule: its only readers are these same
+rights officers, who see every appeal in their queue; it shows counts, "<k" for a small one.
 """
 
 from flask_babel import gettext as _

@@ -26,7 +26,7 @@ def alert_overdue(today=None) -> int:
     remind_daily(
         overdue,
         access.chairman_ids() if overdue else [],
-        "notices.appeals_overdue",
+        "care_rights.appeals_overdue",
         _l("%(n)d members' appeals not acknowledged in time", n=len(overdue)),
         _l("They wait past their target date. See that the rights officer answers."),
         path_for("appeals.index", tab="overdue"),

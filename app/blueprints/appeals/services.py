@@ -182,7 +182,7 @@ def raise_appeal(user, data, uploads=(), kept=()) -> tuple[Appeal, str | None]:
         # would give its time; the officers find those in their queue and on the home card.
         notify(
             access.officer_ids(),
-            "notices.appeal_raised",
+            "care_rights.appeal_raised",
             _l("A member's appeal: %(title)s", title=title),
             _l("Acknowledge it by %(day)s.", day=appeal.acknowledge_by.isoformat()),
             path_for("appeals.show", key=appeal.key),
@@ -230,7 +230,7 @@ def take_step(officer, appeal: Appeal, action_value, note: str | None) -> Appeal
     if appeal.author_id is not None:
         notify(
             [appeal.author_id],
-            "notices.appeal_step",
+            "care_rights.appeal_step",
             _l("Your appeal “%(title)s”: %(step)s", title=appeal.title, step=action.label),
             note[:200],
             path_for("appeals.show", key=appeal.key),

@@ -1,5 +1,7 @@
-"""Demo data for care: workers with files at every level, a 春节 visit plan half done, open
-and closed mutual-aid requests, and a summer campaign half signed. Runs once: when any care
+"""Demo data for care: workers with files at every level, a visit plan half done, open and
+closed mutual-aid requests, and a campaign half signed, the plan and the campaign those of the
+season the demo is loaded in (冬送温暖 and 春节 visits in November–February, 夏送清凉 in
+June–September, holiday gifts otherwise). Runs once: when any care
 file exists it leaves everything as it is. The workers it adds are ordinary members (no
 logins are printed for them)."""
 
@@ -144,11 +146,12 @@ def load(ctx) -> list:
         )
         made.append(file)
     # The last three files were opened more than a year ago: their reviews are overdue.
-    # A 春节 plan for the 特困 and 困难 files, half of them visited.
+    campaign_fields, plan_title = _season(today)
+    # A visit plan for the 特困 and 困难 files, half of them visited.
     plan = visits.create_plan(
         officer,
         {
-            "title": f"{today.year}年春节走访慰问",
+            "title": plan_title,
             "starts_on": (today - timedelta(days=10)).isoformat(),
             "ends_on": (today + timedelta(days=20)).isoformat(),
             "level": "extreme",
@@ -185,7 +188,9 @@ def load(ctx) -> list:
             "contact": "黄丽 13900002008",
         },
     )
-    open_request.respond_by = datetime.now(UTC) - timedelta(hours=6)
+    # Reported yesterday, its target time six hours past.
+    open_request.created_at = open_request.events[0].at = datetime.now(UTC) - timedelta(hours=30)
+    open_request.respond_by = open_request.created_at + timedelta(hours=24)
     closed = aid.report_aid(
         member,
         {
@@ -201,15 +206,11 @@ def load(ctx) -> list:
         officer, closed, "act", {"note": "车间分会上门吊唁，送去慰问金。", "amount": "500"}
     )
     aid.act_on_aid(officer, closed, "close", {"note": "慰问完成。"})
-    # A summer campaign: the 动力车间 and the extreme-hardship files, half signed.
+    # The season's campaign: 动力车间, 装配车间 and the extreme-hardship files, half signed.
     campaign = campaigns.create_campaign(
         officer,
         {
-            "title": f"{today.year}年夏送清凉",
-            "kind": "summer",
-            "budget": "6000",
-            "gift": "绿豆、白糖、防暑药品一套",
-            "amount_each": "80",
+            **campaign_fields,
             "starts_on": (today - timedelta(days=5)).isoformat(),
             "ends_on": (today + timedelta(days=25)).isoformat(),
         },
@@ -228,6 +229,30 @@ def load(ctx) -> list:
         )
     db.session.flush()
     return []
+
+
+def _season(today) -> tuple[dict, str]:
+    """The campaign a union runs at this time of year, and the title of its visit plan."""
+    if today.month in (11, 12, 1, 2):
+        spring_festival = today.year + 1 if today.month >= 11 else today.year
+        campaign = ("冬送温暖", "winter", "12000", "棉被、米面油一套", "200")
+        plan = f"{spring_festival}年春节走访慰问"
+    elif 6 <= today.month <= 9:
+        campaign = ("夏送清凉", "summer", "6000", "绿豆、白糖、防暑药品一套", "80")
+        plan = f"{today.year}年夏季高温走访慰问"
+    else:
+        holiday = "“五一”" if today.month <= 5 else "中秋国庆"
+        campaign = (f"{holiday}节日慰问", "holiday", "8000", "节日慰问品一份", "100")
+        plan = f"{today.year}年{holiday}走访慰问"
+    title, kind, budget, gift, amount_each = campaign
+    fields = {
+        "title": f"{today.year}年{title}",
+        "kind": kind,
+        "budget": budget,
+        "gift": gift,
+        "amount_each": amount_each,
+    }
+    return fields, plan
 
 
 def register(reg) -> None:

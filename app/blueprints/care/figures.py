@@ -3,11 +3,14 @@ the period, and major-event aid requests answered by their target time. Rows nam
 requests by number only: the scorecard's readers are not all care officers (the linked pages
 check access and log every read)."""
 
+from datetime import UTC, datetime
+
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app.config import LOCAL_TZ
 from app.extensions import db
 from app.models import User
 from app.models.care import (
@@ -18,14 +21,17 @@ from app.models.care import (
     PlanTarget,
     VisitPlan,
 )
-from app.scorecard import Row, days, department_ids, moments
+from app.scorecard import Row, days, department_ids, local_day, moments
 
 
 def visit_coverage(year, month, department):
-    """Targets of the visit plans ending in the period: counted when visited under the plan."""
+    """Targets of the visit plans ending in the period: counted when visited under the plan.
+    A row names the file and the plan, and says when it was visited, or that it was not."""
+    from .parse import local_today
+
     first, after = days(year, month)
     query = (
-        select(PlanTarget.plan_id, PlanTarget.file_id, VisitPlan.title)
+        select(PlanTarget.plan_id, PlanTarget.file_id, VisitPlan.title, VisitPlan.ends_on)
         .join(VisitPlan, VisitPlan.id == PlanTarget.plan_id)
         .join(CareFile, CareFile.id == PlanTarget.file_id)
         .join(User, User.id == CareFile.worker_id)
@@ -34,23 +40,38 @@ def visit_coverage(year, month, department):
     )
     if (ids := department_ids(department)) is not None:
         query = query.where(User.department_id.in_(ids))
-    visited = set(
-        db.session.execute(
-            select(CareVisit.plan_id, CareVisit.file_id).where(CareVisit.plan_id.is_not(None))
-        ).all()
-    )
-    return [
-        Row(
-            f"{title} · #{file_id}",
-            url_for("care.plan", plan_id=plan_id),
-            (plan_id, file_id) in visited,
+    visited = {
+        (plan_id, file_id): day
+        for plan_id, file_id, day in db.session.execute(
+            select(CareVisit.plan_id, CareVisit.file_id, func.min(CareVisit.visited_on))
+            .where(CareVisit.plan_id.is_not(None))
+            .group_by(CareVisit.plan_id, CareVisit.file_id)
         )
-        for plan_id, file_id, title in db.session.execute(query)
-    ]
+    }
+    today = local_today()
+    rows = []
+    for plan_id, file_id, title, ends_on in db.session.execute(query):
+        day = visited.get((plan_id, file_id))
+        if day is not None:
+            state = _("visited on %(day)s", day=day)
+        elif ends_on < today:
+            state = _("not visited under the plan")
+        else:
+            state = _("not visited yet: the plan runs to its end")
+        label = _(
+            "File #%(id)d, visit plan “%(plan)s” ending %(day)s",
+            id=file_id,
+            plan=title,
+            day=ends_on,
+        )
+        url = url_for("care.plan", plan_id=plan_id)
+        rows.append(Row(label, url, day is not None, state=state))
+    return rows
 
 
 def aid_on_time(year, month, department):
-    """Aid requests reported in the period: counted when answered by their target time."""
+    """Aid requests reported in the period: counted when answered (acknowledged) by their
+    target time. A row names the request and says when it was answered against its target."""
     start, end = moments(year, month)
     query = (
         select(AidRequest)
@@ -60,14 +81,40 @@ def aid_on_time(year, month, department):
     )
     if (ids := department_ids(department)) is not None:
         query = query.where(User.department_id.in_(ids))
-    return [
-        Row(
-            f"#{r.id} {r.event_type.label}",
-            url_for("care.aid_request", request_id=r.id),
-            r.acknowledged_at is not None and r.acknowledged_at <= r.respond_by,
+    now = datetime.now(UTC)
+    rows = []
+    for r in db.session.scalars(query):
+        on_time = r.acknowledged_at is not None and r.acknowledged_at <= r.respond_by
+        label = _(
+            "Mutual-aid request #%(id)d (%(type)s), reported %(day)s",
+            id=r.id,
+            type=r.event_type.label,
+            day=local_day(r.created_at),
         )
-        for r in db.session.scalars(query)
-    ]
+        url = url_for("care.aid_request", request_id=r.id)
+        rows.append(Row(label, url, on_time, state=_aid_state(r, on_time, now)))
+    return rows
+
+
+def _aid_state(request: AidRequest, on_time: bool, now) -> str:
+    target = _local_time(request.respond_by)
+    if on_time:
+        return _("answered in time, on %(time)s", time=_local_time(request.acknowledged_at))
+    if request.acknowledged_at is not None:
+        return _(
+            "answered late, on %(time)s (target %(target)s)",
+            time=_local_time(request.acknowledged_at),
+            target=target,
+        )
+    if request.closed_at is not None:
+        return _("closed on %(time)s without being answered", time=_local_time(request.closed_at))
+    if request.respond_by < now:
+        return _("not answered by the target %(target)s", target=target)
+    return _("not answered yet (target %(target)s)", target=target)
+
+
+def _local_time(moment) -> str:
+    return f"{moment.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}"
 
 
 def reviews_on_time(year, month, department):

@@ -29,7 +29,7 @@ def remind(today=None) -> dict[str, int]:
     remind_daily(
         files,
         officers,
-        "system.care_reviews",
+        "care_rights.care_reviews",
         _l("%(n)d care files are overdue for their yearly review", n=len(files)),
         _l("Review them: continue, change the level, or close as out of hardship."),
         path_for("care.files", due="1"),
@@ -46,7 +46,7 @@ def remind(today=None) -> dict[str, int]:
     remind_daily(
         late,
         officers,
-        "system.care_aid_overdue",
+        "care_rights.care_aid_overdue",
         _l("%(n)d mutual-aid requests wait past their target time", n=len(late)),
         _l("Acknowledge them today."),
         path_for("care.aid_requests"),  # daily until acknowledged: no mark

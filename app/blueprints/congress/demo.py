@@ -208,7 +208,7 @@ def _rounds(organizer, session, delegates, deps):
             "closes_at": now + timedelta(days=7),
             "min_ballots": 5,
         },
-        [("刘主任", "装配车间主任"), ("何主任", "机加工车间主任")],
+        [("何主任", "装配车间主任"), ("钱主任", "机加工车间主任")],
         list(evaluations.DEFAULT_DIMENSIONS),
         [deps["装配车间"], deps["机加工车间"]],
     )

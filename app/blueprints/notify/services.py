@@ -26,8 +26,9 @@ def notify(user_ids: Iterable[int], kind: str, title, body="", url: str = "") ->
     """Tell users about something: an inbox row for each (always), and web push to each of
     their subscriptions once the caller's transaction commits.
 
-    `kind` is "<category>.<event>", e.g. "hazards.assigned"; the category (hazards,
-    activities, notices, system) decides which push preference applies. `title` and `body`
+    `kind` is "<category>.<event>", e.g. "hazards.assigned"; the category (a `Category`:
+    hazards, activities, notices, proposals, care_rights, system) files it in the inbox and
+    decides which push preference applies. `title` and `body`
     are strings or lazy strings (`lazy_gettext("… %(x)s", x=…)`): each is rendered in the
     recipient's own language. `url` is the in-app path of the item. Deactivated users get
     nothing. The caller commits.

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
-from app.models.proposals import Proposal
+from app.models.proposals import Proposal, ProposalAction
 from app.services.inputs import local_today
 
 from . import services
@@ -62,7 +62,32 @@ def load(ctx) -> list:
     return logins
 
 
-def _proposal(organizer, heads, title, category, lead_no, coauthors, state, days_ago, benefit):
+# When each step of a demo proposal's life was taken, in days after it was sent in: its
+# timeline starts at its 提交时间 and keeps the dates the proposal itself records.
+STEP_DAYS = {
+    ProposalAction.CREATE: 0,
+    ProposalAction.SUBMIT: 0,
+    ProposalAction.RECOMMEND: 1,
+    ProposalAction.NOT_RECOMMEND: 1,
+    ProposalAction.SCORE: 3,
+    ProposalAction.DECIDE: 5,  # decided_at
+    ProposalAction.COMPLETE: 20,  # completed_at
+    ProposalAction.AWARD: 25,
+}
+
+
+def _proposal(organizer, heads, *row):
+    proposal, sent = _live(organizer, heads, *row)
+    if sent is None:
+        return
+    db.session.flush()
+    now = datetime.now(UTC)
+    for event in proposal.events:
+        event.created_at = min(sent + timedelta(days=STEP_DAYS.get(event.action, 0)), now)
+
+
+def _live(organizer, heads, title, category, lead_no, coauthors, state, days_ago, benefit):
+    """The proposal taken through its life to `state`; (proposal, when it was sent in)."""
     lead = User.by_employee_no(lead_no)
     data = {
         "title": title,
@@ -75,7 +100,7 @@ def _proposal(organizer, heads, title, category, lead_no, coauthors, state, days
     }
     proposal, _created = services.save_proposal(lead, data, submit=state != "draft")
     if state == "draft":
-        return
+        return proposal, None
     sent = datetime.now(UTC) - timedelta(days=days_ago)
     proposal.submitted_at = sent
     head = next(
@@ -83,7 +108,7 @@ def _proposal(organizer, heads, title, category, lead_no, coauthors, state, days
         organizer,
     )
     if state == "submitted":
-        return
+        return proposal, sent
     recommend = "no" if state == "not_recommended" else "yes"
     services.give_opinion(
         head,
@@ -91,7 +116,7 @@ def _proposal(organizer, heads, title, category, lead_no, coauthors, state, days
         {"recommend": recommend, "note": "" if recommend == "yes" else "已有同类系统在建。"},
     )
     if state in ("recommended", "not_recommended"):
-        return
+        return proposal, sent
     scores = {"technical": "22", "economic": "24", "scope": "15", "practicality": "17"}
     services.score_proposal(organizer, proposal, scores)
     due = local_today() + timedelta(days=30)
@@ -112,11 +137,11 @@ def _proposal(organizer, heads, title, category, lead_no, coauthors, state, days
             "due_on": due.isoformat(),
         },
     )
-    proposal.decided_at = sent + timedelta(days=5)
+    proposal.decided_at = sent + timedelta(days=STEP_DAYS[ProposalAction.DECIDE])
     if state == "overdue":
         proposal.due_on = local_today() - timedelta(days=3)
     if benefit is None:
-        return
+        return proposal, sent
     services.complete(
         head,
         proposal,
@@ -125,10 +150,12 @@ def _proposal(organizer, heads, title, category, lead_no, coauthors, state, days
             "benefit_method": "按实施前后三个月的物料和能耗台账对比，折算为全年节约金额。",
         },
     )
-    proposal.completed_at = sent + timedelta(days=20)
+    proposal.completed_at = sent + timedelta(days=STEP_DAYS[ProposalAction.COMPLETE])
     if state.startswith("awarded"):
         grade, amount = ("first", "5000") if state == "awarded_1" else ("second", "2000")
         services.award(organizer, proposal, {"grade": grade, "amount": amount})
+        proposal.awarded_at = sent + timedelta(days=STEP_DAYS[ProposalAction.AWARD])
+    return proposal, sent
 
 
 def register(reg) -> None:

@@ -74,7 +74,7 @@ def report_aid(user, data) -> AidRequest:
     audit.record("care.aid.reported", request, actor=user, summary=request.event_type.label)
     notify(
         officer_ids(),
-        "system.care_aid",
+        "care_rights.care_aid",
         _l("New mutual-aid request: %(type)s", type=request.event_type.label),
         _l("Answer within %(hours)d hours.", hours=response_hours()),
         path_for("care.aid_request", request_id=request.id),
@@ -160,9 +160,26 @@ def act_on_aid(user, request: AidRequest, action, data) -> AidEvent:
     audit.record("care.aid." + action.value, request, actor=user, summary=note[:200])
     notify(
         [request.reporter_id],
-        "system.care_aid_status",
-        _l("Your mutual-aid request: %(status)s", status=request.status.label),
+        "care_rights.care_aid_status",
+        _aid_title(request),
         note[:200] if note else _l("The union's care officer took the next step."),
         path_for("care.aid_request", request_id=request.id),
     )
     return event
+
+
+def _aid_title(request: AidRequest):
+    """The reporter's notice names the request as they know it: whose it is (theirs, or the
+    colleague's they reported it for) and what happened, then where it stands."""
+    if request.subject_id == request.reporter_id:
+        return _l(
+            "Your mutual-aid request (%(type)s): %(status)s",
+            type=request.event_type.label,
+            status=request.status.label,
+        )
+    return _l(
+        "%(name)s's mutual-aid request (%(type)s): %(status)s",
+        name=request.subject.name,
+        type=request.event_type.label,
+        status=request.status.label,
+    )

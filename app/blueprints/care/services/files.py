@@ -290,7 +290,7 @@ def propose(user, data) -> CareProposal:
     db.session.flush()
     notify(
         officer_ids(),
-        "system.care_proposal",
+        "care_rights.care_proposal",
         _l("A member was proposed for a care file"),
         _l("Open the care proposals to decide."),
         path_for("care.proposals"),

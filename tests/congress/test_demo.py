@@ -1,0 +1,31 @@
+"""The demo's 民主评议 of the workshop heads rates the people the demo (and the README) make
+those heads: 钱主任 of 机加工车间 and 何主任 of 装配车间."""
+
+from sqlalchemy import select
+
+from app.demo import load_demo
+from app.extensions import db
+from app.models import Department, User
+from app.models.congress import EvaluationLeader, EvaluationRound
+from app.models.proposals import DepartmentHead
+
+
+def test_the_workshop_heads_round_rates_the_demo_s_workshop_heads(app):
+    load_demo()
+    db.session.commit()
+    heads = {
+        (name, f"{workshop}主任")
+        for name, workshop in db.session.execute(
+            select(User.name, Department.name)
+            .join(DepartmentHead, DepartmentHead.user_id == User.id)
+            .join(Department, Department.id == DepartmentHead.department_id)
+        )
+    }
+    rated = set(
+        db.session.execute(
+            select(EvaluationLeader.name, EvaluationLeader.post)
+            .join(EvaluationRound)
+            .where(EvaluationRound.title.like("中层干部民主评议%"))
+        ).tuples()
+    )
+    assert rated == heads == {("钱主任", "机加工车间主任"), ("何主任", "装配车间主任")}
