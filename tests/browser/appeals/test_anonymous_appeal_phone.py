@@ -2,6 +2,7 @@
 once, and follows the union's steps by typing that code; a wrong code is refused plainly."""
 
 import re
+import uuid
 
 from playwright.sync_api import expect
 
@@ -20,6 +21,9 @@ def test_an_anonymous_appeal_followed_by_its_receipt_code(
     live_server, browser, browser_context_args, tmp_path
 ):
     url = live_server.url
+    # The live server is shared: another test may have loaded the demo, whose appeals include
+    # one with this title. The tag makes this appeal the one the officer opens.
+    title = f"班长分配工作不公 {uuid.uuid4().hex[:6]}"
     live_server.make_user("AP-M1", name="匿名者")
     live_server.make_user("AP-O1", "organizer", name="维权干事")
     member = _phone(browser, browser_context_args, url, "AP-M1")
@@ -30,7 +34,7 @@ def test_an_anonymous_appeal_followed_by_its_receipt_code(
         member.get_by_role("link", name="职工诉求 · 维权").click()
         member.get_by_role("link", name="提出诉求").click()
         member.select_option("select[name=category]", value="treatment")
-        member.fill("input[name=title]", "班长分配工作不公")
+        member.fill("input[name=title]", title)
         member.fill("textarea[name=details]", "班长长期把重活分给同几个人，提意见后被扣绩效。")
         member.set_input_files("input[name=photos]", photo_file(tmp_path, "排班表.jpg"))
         member.get_by_label("匿名提出").check()
@@ -46,7 +50,7 @@ def test_an_anonymous_appeal_followed_by_its_receipt_code(
 
         # The rights officer acknowledges it, not knowing who raised it.
         officer.goto(url + "/appeals/?tab=all")
-        officer.get_by_role("link", name=re.compile("班长分配工作不公")).click()
+        officer.get_by_role("link", name=re.compile(re.escape(title))).click()
         expect(officer.locator("#appellant")).to_contain_text("匿名——工会不知道是谁")
         expect(officer.locator(".photos img")).to_have_count(1)
         officer.select_option("select[name=action]", value="acknowledge")
@@ -64,7 +68,7 @@ def test_an_anonymous_appeal_followed_by_its_receipt_code(
         # The right one, typed as a person might (lower case, spaces), shows the step.
         member.fill("input[name=code]", code.lower().replace("-", " "))
         member.get_by_role("button", name="查看诉求").click()
-        expect(member.locator("#appeal")).to_contain_text("班长分配工作不公")
+        expect(member.locator("#appeal")).to_contain_text(title)
         expect(member.locator("#appeal-status")).to_contain_text("已受理")
         expect(member.locator("#timeline")).to_contain_text("已受理，会保护反映人。")
         expect(member.locator("#timeline")).not_to_contain_text("维权干事")
