@@ -170,3 +170,88 @@ def test_statistics_count_aid_given_to_a_file_once(client, auth, world, db):
     page = text(client.get(f"/care/stats?year={local_today().year}"))
     assert "¥600.00" in page and "装配车间" in page
     assert client.get("/care/stats?year=abc").status_code == 200
+
+
+def _notices(db, user):
+    """(title, body) of every notice a person has, oldest first."""
+    return db.session.execute(
+        select(Notification.title, Notification.body)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.id)
+    ).all()
+
+
+def test_the_member_a_request_is_for_is_told_of_it_and_of_every_step(client, auth, world, db):
+    member, officer, worker = world.people["member"], world.people["care_officer"], world.worker
+    auth.login(member)
+    data = {
+        "for_whom": "colleague",
+        "colleague": worker.employee_no,
+        "event_type": "illness",
+        "happened_on": local_today().isoformat(),
+        "description": "工伤住院",
+    }
+    assert client.post("/care/aid/new", data=data).status_code == 303
+    request = db.session.scalar(select(AidRequest).where(AidRequest.description == "工伤住院"))
+    auth.logout()
+    auth.login(officer)
+    officer_had = len(_notices(db, officer))
+    url = f"/care/aid/{request.id}"
+    client.post(url + "/acknowledge", data={"note": "已收到"})
+    client.post(url + "/act", data={"note": "上门慰问", "amount": "300"})
+    client.post(url + "/close", data={})
+    # The officer is not told of their own steps.
+    assert len(_notices(db, officer)) == officer_had
+    auth.logout()
+
+    auth.login(worker)
+    assert inbox_entries(client.get("/notifications/")) == [
+        ("您的大事互助申请（重大疾病）：已办结", "帮扶维权"),
+        ("您的大事互助申请（重大疾病）：帮扶中", "帮扶维权"),
+        ("您的大事互助申请（重大疾病）：已受理", "帮扶维权"),
+        ("工会收到为您提交的大事互助申请：重大疾病", "帮扶维权"),
+    ]
+    told = _notices(db, worker)
+    assert told[0].body == "工会帮扶专干将在 24 小时内响应。"
+    assert [body for _title, body in told[1:]] == ["已收到", "上门慰问", "工会帮扶专干已处理。"]
+    # Care data: the notices name no one else (not the colleague who reported it).
+    assert not any(member.name in title + body for title, body in told)
+    # The notices open the request, and the member finds it among their requests.
+    page = text(client.get(url))
+    assert "已办结" in page and "上门慰问" in page
+    assert url in text(client.get("/care/aid/mine"))
+    auth.logout()
+    # The reporter is still told of each step, as before.
+    assert [t for t, _b in _notices(db, member) if "工伤" in t or "重大疾病" in t] == [
+        "另一会员的大事互助申请（重大疾病）：已受理",
+        "另一会员的大事互助申请（重大疾病）：帮扶中",
+        "另一会员的大事互助申请（重大疾病）：已办结",
+    ]
+
+
+def test_an_officer_reporting_for_a_member_is_not_told_of_their_own_steps(client, auth, world, db):
+    from app.models import Role
+    from tests.factories import make_user
+
+    officer, member = world.people["care_officer"], world.people["inspector"]
+    colleague = make_user(Role.CARE_OFFICER, name="另一专干")
+    db.session.commit()
+    auth.login(officer)
+    officer_had = len(_notices(db, officer))
+    data = {
+        "for_whom": "colleague",
+        "colleague": member.employee_no,
+        "event_type": "disaster",
+        "happened_on": local_today().isoformat(),
+        "description": "家中失火",
+    }
+    assert client.post("/care/aid/new", data=data).status_code == 303
+    request = db.session.scalar(select(AidRequest).where(AidRequest.description == "家中失火"))
+    client.post(f"/care/aid/{request.id}/close", data={"note": "已发放救助金"})
+    assert len(_notices(db, officer)) == officer_had
+    assert [t for t, _b in _notices(db, colleague)] == ["新的大事互助申请：灾害或意外"]
+    assert [t for t, _b in _notices(db, member)] == [
+        "工会收到为您提交的大事互助申请：灾害或意外",
+        "您的大事互助申请（灾害或意外）：已办结",
+    ]
+

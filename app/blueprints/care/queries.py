@@ -199,7 +199,7 @@ def my_aid(user) -> list[AidRequest]:
     return list(
         db.session.scalars(
             select(AidRequest)
-            .where(AidRequest.reporter_id == user.id)
+            .where(or_(AidRequest.reporter_id == user.id, AidRequest.subject_id == user.id))
             .options(joinedload(AidRequest.subject))
             .order_by(AidRequest.created_at.desc())
         )

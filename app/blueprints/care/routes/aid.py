@@ -1,5 +1,5 @@
-"""Major-event mutual aid (大事互助): members report and follow their own requests; care
-officers answer them."""
+"""Major-event mutual aid (大事互助): members report and follow their own requests and those
+made for them; care officers answer them."""
 
 from datetime import UTC, datetime
 
@@ -43,10 +43,12 @@ def my_aid():
 
 
 def _visible(request_id: int) -> AidRequest:
-    """The reporter sees their own request; care officers and the chairman see all. To anyone
-    else a request does not exist."""
+    """The reporter and the member it is for see their request (the notices of its steps link
+    here); care officers and the chairman see all. To anyone else a request does not exist."""
     found = db.session.get(AidRequest, request_id)
-    if found is None or not (found.reporter_id == current_user.id or can_read(current_user)):
+    if found is None or not (
+        current_user.id in (found.reporter_id, found.subject_id) or can_read(current_user)
+    ):
         abort(404)
     return found
 

@@ -1,5 +1,5 @@
 """Major-event mutual aid (大事互助): any member reports, care officers acknowledge, act and
-close; the reporter follows the status in their inbox."""
+close; the reporter, and the member the request is for, follow the status in their inbox."""
 
 import os
 from datetime import UTC, datetime, timedelta
@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.blueprints.notify.services import notify
+from app.blueprints.notify.services import notify_many
 from app.errors import Refused
 from app.extensions import db
 from app.jobs import path_for
@@ -72,12 +72,31 @@ def report_aid(user, data) -> AidRequest:
     db.session.flush()
     request.events.append(AidEvent(actor_id=user.id, action=AidAction.REPORT))
     audit.record("care.aid.reported", request, actor=user, summary=request.event_type.label)
-    notify(
-        officer_ids(),
-        "care_rights.care_aid",
-        _l("New mutual-aid request: %(type)s", type=request.event_type.label),
-        _l("Answer within %(hours)d hours.", hours=response_hours()),
-        path_for("care.aid_request", request_id=request.id),
+    url = path_for("care.aid_request", request_id=request.id)
+    # The colleague it is for hears it was made for them (as themselves, if an officer).
+    told = [] if request.subject_id == user.id else [request.subject_id]
+    notify_many(
+        [
+            (
+                [i for i in officer_ids() if i != user.id and i not in told],
+                "care_rights.care_aid",
+                _l("New mutual-aid request: %(type)s", type=request.event_type.label),
+                _l("Answer within %(hours)d hours.", hours=response_hours()),
+                url,
+            ),
+            (
+                told,
+                "care_rights.care_aid_status",
+                _l(
+                    "A mutual-aid request was made for you: %(type)s", type=request.event_type.label
+                ),
+                _l(
+                    "The union's care officer will answer within %(hours)d hours.",
+                    hours=response_hours(),
+                ),
+                url,
+            ),
+        ]
     )
     return request
 
@@ -98,7 +117,8 @@ _NEXT = {
 
 def act_on_aid(user, request: AidRequest, action, data) -> AidEvent:
     """acknowledge · act (what was done, an amount, optionally a file it goes to) · close ·
-    comment. The reporter is told of every step in their inbox."""
+    comment. The reporter and the member the request is for are told of every step in their
+    inbox (once each, and not the officer who took it)."""
     require_officer(user)
     try:
         action = AidAction(action)
@@ -158,20 +178,26 @@ def act_on_aid(user, request: AidRequest, action, data) -> AidEvent:
                 )
     db.session.flush()
     audit.record("care.aid." + action.value, request, actor=user, summary=note[:200])
-    notify(
-        [request.reporter_id],
-        "care_rights.care_aid_status",
-        _aid_title(request),
-        note[:200] if note else _l("The union's care officer took the next step."),
-        path_for("care.aid_request", request_id=request.id),
+    body = note[:200] if note else _l("The union's care officer took the next step.")
+    url = path_for("care.aid_request", request_id=request.id)
+    # The reporter and the member the request is for, once each; not whoever took the step.
+    titles = {
+        request.reporter_id: _aid_title(request),
+        request.subject_id: _aid_title(request, True),
+    }
+    notify_many(
+        ([uid], "care_rights.care_aid_status", title, body, url)
+        for uid, title in titles.items()
+        if uid != user.id
     )
     return event
 
 
-def _aid_title(request: AidRequest):
-    """The reporter's notice names the request as they know it: whose it is (theirs, or the
-    colleague's they reported it for) and what happened, then where it stands."""
-    if request.subject_id == request.reporter_id:
+def _aid_title(request: AidRequest, for_subject: bool = False):
+    """A notice names the request as its reader knows it: whose it is (theirs, or the
+    colleague's they reported it for) and what happened, then where it stands. The member it
+    is for reads "your request", never anyone else's name."""
+    if for_subject or request.subject_id == request.reporter_id:
         return _l(
             "Your mutual-aid request (%(type)s): %(status)s",
             type=request.event_type.label,
