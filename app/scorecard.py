@@ -5,7 +5,7 @@ A feature registers each figure from its own `figures.py` (`registry(app).figure
 `app.features.Figure`); the `reports` feature shows them and never imports a feature by name.
 A figure here is computed from its rows, so the number and the list behind it cannot differ:
 `count` is the number of rows, `percent` the share of rows that count, `score` the mean and
-`yuan` the sum of the rows' amounts.
+`yuan` the sum of the rows' amounts, always leaving out the plain rows (notes among them).
 """
 
 from dataclasses import dataclass
@@ -61,7 +61,9 @@ def department_ids(department) -> list[int] | None:
 
 
 def value(rows: list[Row], unit: str):
-    """The figure its rows make (None when there is nothing to compute it from)."""
+    """The figure its rows make (None when there is nothing to compute it from). A plain
+    row is a note among the rows, not an item: it counts in no figure."""
+    rows = [r for r in rows if not r.plain]
     if unit == "count":
         return len(rows)
     if unit == "percent":

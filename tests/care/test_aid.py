@@ -255,3 +255,41 @@ def test_an_officer_reporting_for_a_member_is_not_told_of_their_own_steps(client
         "您的大事互助申请（灾害或意外）：已办结",
     ]
 
+
+def test_the_scorecard_counts_a_close_as_an_answer_and_leaves_pending_requests_out(
+    client, auth, world, db
+):
+    """Of three requests: one closed in time without an acknowledgement (counted in time),
+    one closed after its target (counted late) and one still within its target (not counted
+    at all): 1 of 2, 50 %."""
+    import re
+
+    officer = world.people["care_officer"]
+    in_time, late = world.aid_request, world.other_aid
+    late = db.session.get(AidRequest, late.id)
+    late.respond_by = datetime.now(UTC) - timedelta(hours=1)
+    db.session.commit()
+    auth.login(officer)
+    assert client.post(f"/care/aid/{in_time.id}/close", data={}).status_code == 303
+    assert client.post(f"/care/aid/{late.id}/close", data={}).status_code == 303
+    data = {
+        "for_whom": "self",
+        "event_type": "happy",
+        "happened_on": local_today().isoformat(),
+        "description": "结婚",
+    }
+    assert client.post("/care/aid/new", data=data).status_code == 303
+    pending = db.session.scalar(select(AidRequest).where(AidRequest.description == "结婚"))
+    auth.logout()
+
+    auth.login(world.people["organizer"])
+    page = text(client.get(f"/reports/care/aid_on_time?year={local_today().year}"))
+    assert re.search(r"<strong data-value>50\.0%</strong>", page)
+    rows = dict(
+        re.findall(r'/care/aid/(\d+)">[^<]+</a>\s*<span class="muted">([^<]+)</span>', page)
+    )
+    time = r"\d{4}-\d\d-\d\d \d\d:\d\d"
+    assert re.fullmatch(rf"未受理即按时办结（{time}）", rows[str(in_time.id)])
+    assert re.fullmatch(rf"未受理即逾期办结（{time}，时限 {time}）", rows[str(late.id)])
+    assert re.fullmatch(rf"尚未响应（时限 {time}），暂不统计", rows[str(pending.id)])
+    assert "办结即视为响应" in page

@@ -1,7 +1,7 @@
 """The care feature's figures on the 建家 scorecard: visit coverage of the plans that ended in
-the period, and major-event aid requests answered by their target time. Rows name files and
-requests by number only: the scorecard's readers are not all care officers (the linked pages
-check access and log every read)."""
+the period, and major-event aid requests answered (or closed) by their target time. Rows name
+files and requests by number only: the scorecard's readers are not all care officers (the
+linked pages check access and log every read)."""
 
 from datetime import UTC, datetime
 
@@ -70,8 +70,11 @@ def visit_coverage(year, month, department):
 
 
 def aid_on_time(year, month, department):
-    """Aid requests reported in the period: counted when answered (acknowledged) by their
-    target time. A row names the request and says when it was answered against its target."""
+    """Aid requests reported in the period: counted when answered by their target time. The
+    answer is the first acknowledgement or help given, or the close when the request was
+    closed without either: closing a request answers it. A request neither answered nor past
+    its target is pending: its row says so and is left out of the figure (a plain row). A row
+    names the request and says when it was answered against its target."""
     start, end = moments(year, month)
     query = (
         select(AidRequest)
@@ -84,7 +87,9 @@ def aid_on_time(year, month, department):
     now = datetime.now(UTC)
     rows = []
     for r in db.session.scalars(query):
-        on_time = r.acknowledged_at is not None and r.acknowledged_at <= r.respond_by
+        answered = r.acknowledged_at or r.closed_at
+        on_time = answered is not None and answered <= r.respond_by
+        pending = answered is None and r.respond_by >= now
         label = _(
             "Mutual-aid request #%(id)d (%(type)s), reported %(day)s",
             id=r.id,
@@ -92,25 +97,35 @@ def aid_on_time(year, month, department):
             day=local_day(r.created_at),
         )
         url = url_for("care.aid_request", request_id=r.id)
-        rows.append(Row(label, url, on_time, state=_aid_state(r, on_time, now)))
+        state = _aid_state(r, on_time, now)
+        rows.append(Row(label, url, on_time, plain=pending, state=state))
     return rows
 
 
 def _aid_state(request: AidRequest, on_time: bool, now) -> str:
     target = _local_time(request.respond_by)
-    if on_time:
-        return _("answered in time, on %(time)s", time=_local_time(request.acknowledged_at))
     if request.acknowledged_at is not None:
+        if on_time:
+            return _("answered in time, on %(time)s", time=_local_time(request.acknowledged_at))
         return _(
             "answered late, on %(time)s (target %(target)s)",
             time=_local_time(request.acknowledged_at),
             target=target,
         )
     if request.closed_at is not None:
-        return _("closed on %(time)s without being answered", time=_local_time(request.closed_at))
+        if on_time:
+            return _(
+                "closed in time without being acknowledged, on %(time)s",
+                time=_local_time(request.closed_at),
+            )
+        return _(
+            "closed late without being acknowledged, on %(time)s (target %(target)s)",
+            time=_local_time(request.closed_at),
+            target=target,
+        )
     if request.respond_by < now:
         return _("not answered by the target %(target)s", target=target)
-    return _("not answered yet (target %(target)s)", target=target)
+    return _("not answered yet (target %(target)s): not counted yet", target=target)
 
 
 def _local_time(moment) -> str:
@@ -177,4 +192,8 @@ def register(reg) -> None:
         rows=aid_on_time,
         unit="percent",
         order=30,
+        note=_l(
+            "Closing a request answers it. A request not answered yet and still within its "
+            "target time does not count until it is answered or its target time has passed."
+        ),
     )
