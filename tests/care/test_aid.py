@@ -172,6 +172,19 @@ def test_statistics_count_aid_given_to_a_file_once(client, auth, world, db):
     assert client.get("/care/stats?year=abc").status_code == 200
 
 
+def _report(client, db, event_type, description, colleague=None) -> AidRequest:
+    """The logged-in person reports a request (for a colleague when one is given)."""
+    data = {
+        "for_whom": "colleague" if colleague else "self",
+        "colleague": colleague.employee_no if colleague else "",
+        "event_type": event_type,
+        "happened_on": local_today().isoformat(),
+        "description": description,
+    }
+    assert client.post("/care/aid/new", data=data).status_code == 303
+    return db.session.scalar(select(AidRequest).where(AidRequest.description == description))
+
+
 def _notices(db, user):
     """(title, body) of every notice a person has, oldest first."""
     return db.session.execute(
@@ -184,15 +197,7 @@ def _notices(db, user):
 def test_the_member_a_request_is_for_is_told_of_it_and_of_every_step(client, auth, world, db):
     member, officer, worker = world.people["member"], world.people["care_officer"], world.worker
     auth.login(member)
-    data = {
-        "for_whom": "colleague",
-        "colleague": worker.employee_no,
-        "event_type": "illness",
-        "happened_on": local_today().isoformat(),
-        "description": "工伤住院",
-    }
-    assert client.post("/care/aid/new", data=data).status_code == 303
-    request = db.session.scalar(select(AidRequest).where(AidRequest.description == "工伤住院"))
+    request = _report(client, db, "illness", "工伤住院", colleague=worker)
     auth.logout()
     auth.login(officer)
     officer_had = len(_notices(db, officer))
@@ -238,15 +243,7 @@ def test_an_officer_reporting_for_a_member_is_not_told_of_their_own_steps(client
     db.session.commit()
     auth.login(officer)
     officer_had = len(_notices(db, officer))
-    data = {
-        "for_whom": "colleague",
-        "colleague": member.employee_no,
-        "event_type": "disaster",
-        "happened_on": local_today().isoformat(),
-        "description": "家中失火",
-    }
-    assert client.post("/care/aid/new", data=data).status_code == 303
-    request = db.session.scalar(select(AidRequest).where(AidRequest.description == "家中失火"))
+    request = _report(client, db, "disaster", "家中失火", colleague=member)
     client.post(f"/care/aid/{request.id}/close", data={"note": "已发放救助金"})
     assert len(_notices(db, officer)) == officer_had
     assert [t for t, _b in _notices(db, colleague)] == ["新的大事互助申请：灾害或意外"]
@@ -272,14 +269,7 @@ def test_the_scorecard_counts_a_close_as_an_answer_and_leaves_pending_requests_o
     auth.login(officer)
     assert client.post(f"/care/aid/{in_time.id}/close", data={}).status_code == 303
     assert client.post(f"/care/aid/{late.id}/close", data={}).status_code == 303
-    data = {
-        "for_whom": "self",
-        "event_type": "happy",
-        "happened_on": local_today().isoformat(),
-        "description": "结婚",
-    }
-    assert client.post("/care/aid/new", data=data).status_code == 303
-    pending = db.session.scalar(select(AidRequest).where(AidRequest.description == "结婚"))
+    pending = _report(client, db, "happy", "结婚")
     auth.logout()
 
     auth.login(world.people["organizer"])
