@@ -21,6 +21,8 @@ from app.services.departments import own_departments
 from tests.activities.factories import make_activity
 from tests.factories import make_department, make_user
 
+CONFIRMED = ParticipationStatus.CONFIRMED
+
 OPENS = utcnow().replace(microsecond=0) + timedelta(days=30)
 CLOSES = OPENS + timedelta(days=2)
 MOMENTS = {
@@ -62,17 +64,8 @@ def grid(app):
             starts_at=CLOSES + timedelta(days=1),
             ends_at=CLOSES + timedelta(days=1, hours=2),
         )
-        if full:
-            db.session.add(
-                Participation(
-                    activity_id=activity.id,
-                    user_id=filler.id,
-                    status=ParticipationStatus.CONFIRMED,
-                    signed_up_at=OPENS,
-                    queued_at=OPENS,
-                    confirmed_at=OPENS,
-                )
-            )
+        if full:  # its one place is taken: a sign-up goes on the waitlist
+            db.session.add(Participation(activity=activity, user_id=filler.id, status=CONFIRMED))
         activities.append(activity)
     db.session.commit()
     people = {
@@ -128,7 +121,7 @@ def test_who_may_sign_up_is_the_same_in_the_lists_and_at_sign_up(grid, moment, m
             else:
                 assert refusal is None, case
                 full = activity.capacity is not None
-                expected = ParticipationStatus.WAITLISTED if full else ParticipationStatus.CONFIRMED
+                expected = ParticipationStatus.WAITLISTED if full else CONFIRMED
                 assert place.status is expected, case
             finally:
                 attempt.rollback()
