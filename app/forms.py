@@ -21,10 +21,10 @@ from wtforms.validators import (
     NumberRange,
     StopValidation,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.config import LOCAL_TZ
-from app.services.inputs import plain_decimal
+from app.services.inputs import plain_decimal, plain_whole
 
 WHEN = "%Y-%m-%dT%H:%M"
 
@@ -34,10 +34,28 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PlainNumberField(FloatField):
-    """A number as a person writes it, read as the services read one (`inputs.plain_decimal`):
-    digits, perhaps a sign and a decimal point. Not "1e3", "NaN" or "Infinity", which float()
-    takes but nobody means in a form: those get `message` at the field."""
+class _TypedNumber:
+    """What the number fields share: a text box with the phone's number keyboard (a
+    type=number box would send "" for "1,200" or "１２００", and the form would read nothing),
+    and one message for what is not a number (a range check would only say it again)."""
+
+    inputmode = "decimal"
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs["render_kw"] = {"inputmode": self.inputmode, **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+class PlainNumberField(_TypedNumber, FloatField):
+    """A number as a person types it, by the services' one rule (`inputs.plain_decimal`):
+    "1,200", "１２００" and " 3.5 " are numbers; "1e3", "NaN" and "Infinity", which float()
+    takes but nobody means in a form, get `message` at the field."""
+
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, message=None, **kwargs):
         super().__init__(label, validators, **kwargs)
@@ -55,9 +73,25 @@ class PlainNumberField(FloatField):
         if parsed is None:
             raise ValueError(str(self.message))
 
-    def pre_validate(self, form):
-        if self.process_errors:  # not a number: a range check would only say it again
-            raise StopValidation()
+
+class WholeNumberField(_TypedNumber, IntegerField):
+    """A whole number (places, months, rounds) by the same rule (`inputs.plain_whole`):
+    "1,200" and "１２" are read as the services read them, where int() refuses the first and
+    takes "1_000". The message stays IntegerField's."""
+
+    widget = TextInput()
+    inputmode = "numeric"
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        written = (valuelist[0] or "").strip()
+        if not written:
+            self.data = None
+            return
+        self.data = plain_whole(written)
+        if self.data is None:
+            raise ValueError(self.gettext("Not a valid integer value."))
 
 
 def enum_choices(enum_cls, blank=None) -> list[tuple[str, str]]:
@@ -106,7 +140,7 @@ def local(value):
 def at_least_field(label) -> IntegerField:
     """How many answers a poll needs before it shows results (k, 3 to 10,000; 5 by default):
     fewer could tell who answered what."""
-    return IntegerField(
+    return WholeNumberField(
         label, default=5, validators=[InputRequired(_l("Enter a number.")), NumberRange(3, 10000)]
     )
 

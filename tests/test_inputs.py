@@ -37,3 +37,88 @@ def test_what_nobody_means_as_a_number_is_refused(app, typed):
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         assert number({"n": typed}, "n", errors, low=0, high=10**10) is None
         assert errors == {"n": ["请输入数字。"]}
+
+
+# What people type into an amount or a score, and what Python would read but nobody means:
+# the form field and the service reader must give the same answer to every one of them.
+TYPED = [
+    "1200",
+    "1,200",
+    "12,345.5",
+    "1,234,567",
+    "１２００",
+    "１，２００",
+    "１２．５",
+    "12。5",
+    "－３",
+    "  1,200  ",
+    "\u30001200\u3000",
+    "+7",
+    "-0.5",
+    ".5",
+    "5.",
+    "1,20",
+    "12,00",
+    "1,2,3",
+    ",120",
+    "1,200,",
+    "1 200",
+    "1e3",
+    "1E3",
+    "NaN",
+    "nan",
+    "Infinity",
+    "-inf",
+    "0x10",
+    "1_000",
+    "١٢",
+    "²",
+    "1.2.3",
+    "abc",
+    "--1",
+    ".",
+    "-",
+]
+
+
+def _field_reads(field_cls, typed):
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form
+
+    class OneNumber(Form):
+        n = field_cls()
+
+    form = OneNumber(MultiDict({"n": typed}))
+    form.validate()
+    return None if form.n.errors else form.n.data
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_the_form_field_and_the_service_read_a_typed_number_alike(app, typed):
+    from app.forms import PlainNumberField, WholeNumberField
+    from app.services.inputs import whole
+
+    with app.test_request_context():
+        read = number({"n": typed}, "n", {}, low=-(10**9), high=10**9, places=1)
+        assert _field_reads(PlainNumberField, typed) == (None if read is None else float(read))
+        read_whole = whole({"n": typed}, "n", {}, low=-(10**9), high=10**9)
+        assert _field_reads(WholeNumberField, typed) == read_whole
+
+
+@pytest.mark.parametrize(
+    "typed, read",
+    [("1,200", 1200), ("１２００", 1200), ("１，２００．５", 1200.5), ("12。5", 12.5)],
+)
+def test_thousands_and_full_width_are_read(app, typed, read):
+    with app.test_request_context():
+        assert number({"n": typed}, "n", {}, low=0, high=10**6) == Decimal(str(read))
+
+
+@pytest.mark.parametrize("typed", ["1,20", "1,2,3", "1 200", "１２e3"])
+def test_commas_that_group_no_thousands_are_refused(app, typed):
+    # "1,20" is 1.20 in much of Europe and 120 if commas were dropped: either guess could be
+    # a hundredfold wrong, so the person is asked again.
+    errors = {}
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert number({"n": typed}, "n", errors, low=0, high=10**10) is None
+    assert errors == {"n": ["请输入数字。"]}

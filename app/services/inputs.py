@@ -87,34 +87,58 @@ def choice(data, key: str, enum_cls, errors: dict, *, required=True):
         return None
 
 
-# A number as a person writes it: digits, perhaps a sign and a decimal point. Not "1e9", "NaN"
-# or "Infinity", which Decimal takes but nobody means in a form.
-PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+# A number as a person types it: the one rule of every form field and service reader of an
+# amount, a score or a count (`plain_decimal`, `plain_whole`; app/forms.py's fields use them).
+# Taken: digits, perhaps a sign and a decimal point; commas between groups of three ("1,200",
+# "12,345.5"); spaces around it; and what a Chinese input method types in full width: digits
+# "１２００", the comma "，", the point "．" or "。", the signs "＋" "－". Refused: what Decimal
+# or float() would also read but nobody means in a form ("1e3", "NaN", "Infinity", "0x10",
+# "1_000", other scripts' digits), and commas that do not group thousands ("1,20" is 1.20 in
+# much of Europe: a guess either way could be a hundredfold wrong).
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９，．。＋－", "0123456789,..+-")
+PLAIN_NUMBER = re.compile(r"[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)", re.ASCII)
 
 
 def plain_decimal(value) -> Decimal | None:
     """`value` (a form's text, or a number a phone sent) as a Decimal, None if it is not a
-    number written out in digits."""
+    number written out in digits as PLAIN_NUMBER says."""
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         return None
-    text = str(value) if isinstance(value, str) else format(Decimal(str(value)), "f")
-    if not PLAIN_NUMBER.fullmatch(text):
-        return None
     try:
-        return Decimal(text)
-    except InvalidOperation:
+        if isinstance(value, str):
+            text = value.strip().translate(_FULL_WIDTH)
+        else:
+            text = format(Decimal(str(value)), "f")
+        if not PLAIN_NUMBER.fullmatch(text):
+            return None
+        return Decimal(text.replace(",", ""))
+    except (InvalidOperation, ValueError):
         return None
 
 
-def number(data, key: str, errors: dict, *, low, high, required=True, places=2) -> Decimal | None:
-    """A decimal number within [low, high]; the message names the bounds."""
+def plain_whole(value) -> int | None:
+    """`value` as a whole number by the same rule ("1,200", "１２", "12.0"); None otherwise."""
+    parsed = plain_decimal(value)
+    if parsed is None or parsed != parsed.to_integral_value():
+        return None
+    return int(parsed)
+
+
+def number(
+    data, key: str, errors: dict, *, low, high, required=True, places=2, too_high=None
+) -> Decimal | None:
+    """A decimal number within [low, high]; the message names the bounds, or, above `high`,
+    is `too_high(the number read)` when given."""
     value = raw(data, key)
     if isinstance(value, str):
-        value = value.strip().replace(",", "").replace("，", "")
+        value = value.strip()
     if missing(value, key, errors, required=required, message=_l("This field is required.")):
         return None
     if (parsed := plain_decimal(value)) is None:
         add_error(errors, key, _("Enter a number."))
+        return None
+    if parsed > high and too_high is not None:
+        add_error(errors, key, too_high(parsed))
         return None
     if parsed < low or parsed > high:
         add_error(errors, key, _("Enter a number from %(low)s to %(high)s.", low=low, high=high))
@@ -128,9 +152,7 @@ def whole(data, key: str, errors: dict, *, low, high, required=True) -> int | No
         value = value.strip().rstrip("%").strip()
     if missing(value, key, errors, required=required, message=_l("This field is required.")):
         return None
-    try:
-        parsed = int(str(value))
-    except ValueError:
+    if (parsed := plain_whole(value)) is None:
         add_error(errors, key, _("Enter a whole number."))
         return None
     if not low <= parsed <= high:

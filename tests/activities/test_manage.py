@@ -211,3 +211,23 @@ def test_pass_mark_as_a_person_writes_it(client, auth, written, mark):
     response = client.post("/activities/new", data=_form(pass_mark=written))
     assert response.status_code == 303
     assert db.session.scalar(select(Activity.pass_mark)) == mark
+
+
+@pytest.mark.parametrize("written", ["1,200", "１２００", "１，２００"])
+def test_places_and_pass_mark_take_a_number_as_people_type_it(client, auth, written):
+    # The same rule as every service's reader of a number (app/services/inputs.py): the
+    # thousands separator and the full-width digits of a Chinese keyboard are a number.
+    auth.login(make_user("organizer"))
+    response = client.post("/activities/new", data=_form(capacity=written, pass_mark=written))
+    assert response.status_code == 303
+    activity = db.session.scalar(select(Activity))
+    assert (activity.capacity, activity.pass_mark) == (1200, 1200)
+
+
+def test_the_number_boxes_let_a_phone_type_a_thousands_separator(client, auth):
+    # A type=number box sends "" for "1,200": the form would save no limit at all.
+    auth.login(make_user("organizer"))
+    page = client.get("/activities/new").get_data(as_text=True)
+    for name, keyboard in (("capacity", "numeric"), ("pass_mark", "decimal")):
+        box = next(tag for tag in page.split("<input")[1:] if f'name="{name}"' in tag)
+        assert 'type="text"' in box and f'inputmode="{keyboard}"' in box

@@ -231,3 +231,37 @@ def test_an_award_needs_a_grade_and_a_sane_amount(client, auth, cast, db):
         response
     )
     assert proposal.status is ProposalStatus.IMPLEMENTED
+
+
+@pytest.mark.parametrize("amount", ["1,200", "１２００"])
+def test_an_award_amount_is_read_as_people_type_it(client, auth, cast, db, amount):
+    proposal = advance(cast, "implemented")
+    auth.login(cast.organizer)
+    response = client.post(
+        f"/proposals/{proposal.id}/award", data={"grade": "second", "amount": amount}
+    )
+    assert response.status_code == 303
+    assert proposal.award_amount == 1200
+
+
+@pytest.mark.parametrize(
+    "technical, message, not_said",
+    [
+        ("abc", "请输入数字。", "请输入 0 到 30 之间的数。"),
+        ("31", "技术水平最多 30 分，31 超过了上限。", "请输入 0 到 30 之间的数。"),
+        ("-1", "请输入 0 到 30 之间的数。", "超过了上限"),
+    ],
+)
+def test_a_bad_score_in_one_criterion_says_so_once(
+    client, auth, cast, db, technical, message, not_said
+):
+    proposal = advance(cast, "reviewing")
+    auth.login(cast.organizer)
+    response = client.post(
+        f"/proposals/{proposal.id}/score",
+        data={"technical": technical, "economic": "20", "scope": "10", "practicality": "10"},
+    )
+    assert response.status_code == 422
+    page = text(response)
+    assert page.count(message) == 1 and not_said not in page
+    assert proposal.score is None

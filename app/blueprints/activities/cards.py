@@ -13,6 +13,7 @@ from app.blueprints.activities.queries import (
     EXPIRY_WARNING_DAYS,
     audience_of,
     local_today,
+    open_for_sign_up,
 )
 from app.extensions import db
 from app.models._types import utcnow
@@ -59,10 +60,7 @@ def _open_statement(in_a_department: bool):
     now = bindparam("now")
     ids = bindparam("department_ids", expanding=True) if in_a_department else None
     return select(func.count(Activity.id)).where(
-        Activity.status == ActivityStatus.PUBLISHED,
-        Activity.signup_opens_at <= now,
-        Activity.signup_closes_at > now,
-        audience_of(ids),
+        open_for_sign_up(now, ids),
         ~Activity.id.in_(
             select(Participation.activity_id).where(Participation.user_id == bindparam("user_id"))
         ),

@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -16,7 +15,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import MultiCheckboxField, PlainNumberField, title_field, when_field
+from app.forms import (
+    MultiCheckboxField,
+    PlainNumberField,
+    WholeNumberField,
+    title_field,
+    when_field,
+)
 from app.models.activities import ActivityKind, CompetitionMode
 
 from .services import FIELDS, MAX_CAPACITY
@@ -40,7 +45,7 @@ class ActivityForm(FlaskForm):
     signup_opens_at = when_field(_l("Sign-up opens"))
     signup_closes_at = when_field(_l("Sign-up closes"))
     cancel_deadline = when_field(_l("Cancel by"))
-    capacity = IntegerField(
+    capacity = WholeNumberField(
         _l("Places"), validators=[Optional()], render_kw={"min": 1, "max": MAX_CAPACITY}
     )
     departments = MultiCheckboxField(_l("Open to"), coerce=int, validate_choice=True)
@@ -55,7 +60,7 @@ class ActivityForm(FlaskForm):
     )
     qualification_name = StringField(_l("Qualification it gives"), validators=[Length(max=80)])
     qualification_is_safety = BooleanField(_l("A safety qualification (needed to work on site)"))
-    qualification_months = IntegerField(
+    qualification_months = WholeNumberField(
         _l("Valid for (months)"),
         validators=[Optional(), NumberRange(1, 240, _l("Enter 1 to 240 months."))],
     )
@@ -64,7 +69,7 @@ class ActivityForm(FlaskForm):
         choices=[SelectChoice("", "—")] + [SelectChoice(m.value, m.label) for m in CompetitionMode],
         validate_choice=False,
     )
-    rounds = IntegerField(
+    rounds = WholeNumberField(
         _l("Rounds"), validators=[Optional(), NumberRange(1, 20, _l("Enter 1 to 20 rounds."))]
     )
 

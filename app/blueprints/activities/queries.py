@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -33,7 +33,15 @@ def can_manage(user) -> bool:
     return user.is_authenticated and user.has_role(Role.ORGANIZER, Role.ADMIN)
 
 
+# Who may sign up, and when, is decided twice, because it is needed twice: in SQL for the lists
+# and the home card (`open_for_sign_up`, `signup_group`, `audience_of`), and in Python for one
+# row in hand (`sign_up_refusal`, `signup_state`, `in_audience`: the sign-up itself and its
+# page). tests/activities/test_signup_rule.py runs each pair over the same grid of audiences,
+# departments, moments, statuses and capacities and asserts they agree: change both, or it fails.
+
+
 def in_audience(user: User, activity: Activity) -> bool:
+    """`audience_of` for one activity in Python (see the note above)."""
     if not activity.departments:
         return True
     ids = {d.id for d in activity.departments}
@@ -143,8 +151,36 @@ def activity_list(user: User, tab: str):
 SIGNUP_OPEN, SIGNUP_LATER, SIGNUP_CLOSED = 0, 1, 2
 
 
+def open_for_sign_up(now, ids):
+    """SQL: a person in `ids` (`own_departments`, or a bind parameter for them; None: in no
+    department) may sign up at `now`; `sign_up_refusal` is the same rule for one activity
+    (tests/activities/test_signup_rule.py keeps them in step). Capacity is no bar: a full
+    activity takes people on its waitlist."""
+    return and_(
+        Activity.status == ActivityStatus.PUBLISHED,
+        Activity.signup_opens_at <= now,
+        Activity.signup_closes_at > now,
+        audience_of(ids),
+    )
+
+
+def sign_up_refusal(user: User, activity: Activity, now) -> str | None:
+    """Why `user` may not sign up for `activity` at `now` ("cancelled", "later", "closed",
+    "audience"), None if they may: `open_for_sign_up` for one activity in Python, which the
+    sign-up service words as its refusal."""
+    if activity.is_cancelled:
+        return "cancelled"
+    state = signup_state(activity, now)
+    if state != SIGNUP_OPEN:
+        return "later" if state == SIGNUP_LATER else "closed"
+    if not in_audience(user, activity):
+        return "audience"
+    return None
+
+
 def signup_group(now):
-    """SQL: where an activity's sign-up stands at `now` (SIGNUP_OPEN/LATER/CLOSED)."""
+    """SQL: where an activity's sign-up stands at `now` (SIGNUP_OPEN/LATER/CLOSED); in Python,
+    `signup_state`."""
     return case(
         (Activity.signup_opens_at > now, SIGNUP_LATER),
         (Activity.signup_closes_at <= now, SIGNUP_CLOSED),
@@ -153,7 +189,7 @@ def signup_group(now):
 
 
 def signup_state(activity: Activity, now) -> int:
-    """`signup_group` for one activity in Python."""
+    """`signup_group` for one activity in Python (tests/activities/test_signup_rule.py)."""
     if activity.signup_opens_at > now:
         return SIGNUP_LATER
     if activity.signup_closes_at <= now:

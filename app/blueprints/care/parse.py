@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.services import inputs
-from app.services.inputs import add_error, check_length, missing, plain_decimal
+from app.services.inputs import add_error, check_length, missing, plain_decimal, plain_whole
 from app.services.inputs import local_today as local_today
 from app.services.inputs import local_zone as local_zone
 from app.services.users import PHONE
@@ -57,8 +57,6 @@ def money(data, key, errors, *, required=False, maximum=MAX_MONEY) -> Decimal:
     raw = _raw(data, key)
     if missing(_blank(raw), key, errors, required=required, message=_l("Enter an amount in yuan.")):
         return Decimal(0)
-    if isinstance(raw, str):
-        raw = raw.strip().replace(",", "").replace("，", "")
     if (value := plain_decimal(raw)) is None:
         add_error(errors, key, _("Enter an amount in yuan, such as 500 or 1200.50."))
     elif value < 0:
@@ -76,11 +74,7 @@ def integer(data, key, errors, *, low, high, required=False) -> int | None:
     raw = _raw(data, key)
     if missing(_blank(raw), key, errors, required=required, message=_l("This field is required.")):
         return None
-    try:
-        value = int(str(raw).strip()) if not isinstance(raw, bool) else None
-    except ValueError:
-        value = None
-    if value is None:
+    if (value := plain_whole(raw)) is None:
         add_error(errors, key, _("Enter a whole number."))
     elif not low <= value <= high:
         add_error(errors, key, _("Enter a number from %(low)d to %(high)d.", low=low, high=high))

@@ -7,7 +7,6 @@ from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.forms import (
     MultiCheckboxField,
     PollWindowFields,
+    WholeNumberField,
     at_least_field,
     enum_radio,
     title_field,
@@ -42,11 +42,11 @@ class ActionForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    term_no = IntegerField(
+    term_no = WholeNumberField(
         _l("Term (届)"),
         validators=[InputRequired(_l("Enter a number.")), NumberRange(1, 999)],
     )
-    session_no = IntegerField(
+    session_no = WholeNumberField(
         _l("Session (次)"),
         validators=[InputRequired(_l("Enter a number.")), NumberRange(1, 99)],
     )

@@ -6,13 +6,12 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     StringField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.forms import MultiCheckboxField
+from app.forms import MultiCheckboxField, WholeNumberField
 from app.storage import ACCEPT
 
 
@@ -22,7 +21,7 @@ class TypeForm(FlaskForm):
         validators=[InputRequired(_l("Enter the qualification's name.")), Length(max=80)],
     )
     is_safety = BooleanField(_l("A safety qualification"))
-    validity_months = IntegerField(
+    validity_months = WholeNumberField(
         _l("Valid for (months)"),
         validators=[Optional(), NumberRange(1, 600, _l("Enter a number from 1 to 600."))],
     )

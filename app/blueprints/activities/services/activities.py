@@ -16,7 +16,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.blueprints.activities.queries import confirmed_count, in_audience, my_participation
+from app.blueprints.activities.queries import (
+    confirmed_count,
+    my_participation,
+    sign_up_refusal,
+)
 from app.blueprints.notify import triggers
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
@@ -255,13 +259,16 @@ def _local(moment: datetime) -> str:
 
 
 def _check_can_sign_up(user: User, activity: Activity, now: datetime) -> None:
-    if activity.is_cancelled:
+    """`queries.sign_up_refusal` in words: the one-row twin of the SQL that lists what is open
+    (`queries.open_for_sign_up`; tests/activities/test_signup_rule.py keeps them in step)."""
+    refusal = sign_up_refusal(user, activity, now)
+    if refusal == "cancelled":
         raise Refused(_("This activity has been cancelled."))
-    if now < activity.signup_opens_at:
+    if refusal == "later":
         raise Refused(_("Sign-up opens on %(when)s.", when=_local(activity.signup_opens_at)))
-    if now >= activity.signup_closes_at:
+    if refusal == "closed":
         raise Refused(_("Sign-up closed on %(when)s.", when=_local(activity.signup_closes_at)))
-    if not in_audience(user, activity):
+    if refusal == "audience":
         raise Refused(_("This activity is for other departments; you cannot sign up for it."))
 
 

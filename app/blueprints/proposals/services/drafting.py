@@ -24,7 +24,14 @@ from app.models.proposals import (
 )
 from app.services import audit
 from app.services.departments import workshop_of
-from app.services.inputs import by_employee_no, check_client_id, choice, moment, text
+from app.services.inputs import (
+    by_employee_no,
+    check_client_id,
+    choice,
+    moment,
+    plain_whole,
+    text,
+)
 from app.services.photos import image_row
 from app.services.rows import sent_before
 
@@ -190,11 +197,8 @@ def _share(value, errors, key, *, who=None, required=True) -> int | None:
             )
             errors.setdefault(key, []).append(message)
         return None
-    try:
-        share = int(str(value))
-    except ValueError:
-        share = None
-    if share is None or isinstance(value, bool):
+    share = plain_whole(value)
+    if share is None:
         message = _("A share is a whole number of percent, such as 30.")
     elif share > 100:
         message = _("A share cannot be more than 100 %%; this one is %(share)d %%.", share=share)

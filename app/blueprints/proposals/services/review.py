@@ -44,24 +44,22 @@ def weights() -> dict[Criterion, int]:
 
 
 def _points(data, criterion: Criterion, weight: int, errors: dict) -> Decimal | None:
-    """A criterion's points, to a tenth: from 0 to its weight. A refusal names that range,
-    or, above it, the criterion and the number as it was typed (31, not 31.0)."""
-    key = criterion.value
-    found: dict[str, list[str]] = {}
-    value = number(data, key, found, low=0, high=weight, places=1)
-    over = number(data, key, {}, low=weight, high=10**12, places=1) if found else None
-    if over is not None and over > weight:
-        found[key] = [
-            _(
-                "%(criterion)s gives at most %(weight)d points; %(value)s is more.",
-                criterion=criterion.label,
-                weight=weight,
-                value=format(over.normalize(), "f"),
-            )
-        ]
-    if found:
-        errors.setdefault(key, []).extend(found[key])
-    return value
+    """A criterion's points, to a tenth: from 0 to its weight, read once. A refusal names that
+    range, or, above it, the criterion and the number as it was typed (31, not 31.0)."""
+    return number(
+        data,
+        criterion.value,
+        errors,
+        low=0,
+        high=weight,
+        places=1,
+        too_high=lambda typed: _(
+            "%(criterion)s gives at most %(weight)d points; %(value)s is more.",
+            criterion=criterion.label,
+            weight=weight,
+            value=format(typed.normalize(), "f"),
+        ),
+    )
 
 
 def give_opinion(user, proposal: Proposal, data) -> Proposal:
