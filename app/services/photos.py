@@ -120,11 +120,12 @@ class Chosen:
     """The photos a form posted in its file field `field`: the files chosen now and the ones
     kept for `owner` when the form was refused before (posted back by their tokens).
 
-    A route hands `uploads` to its service, and when the form is refused calls `again` for
-    the photos to show with it (the `kept_photos` macro, named `name`)."""
+    A route hands `uploads` (`upload` for a field of one photo, `most=1`) to its service, and
+    when the form is refused calls `again` for the photos to show with it (the `kept_photos`
+    macro, named `name`)."""
 
-    def __init__(self, owner, field: str = "photos"):
-        self.owner, self.field, self.name = owner, field, kept_name(field)
+    def __init__(self, owner, field: str = "photos", most: int | None = None):
+        self.owner, self.field, self.name, self.most = owner, field, kept_name(field), most
         self.files = request.files.getlist(field)
         self.kept = kept_photos(request.form.getlist(self.name), owner)
 
@@ -135,7 +136,7 @@ class Chosen:
 
     @property
     def upload(self):
-        """For a field of one photo: the one chosen now, else the one kept."""
+        """For a field of one photo: the one chosen now, else the one kept (None: neither)."""
         chosen = [f for f in self.files if getattr(f, "filename", "")]
         return (chosen or self.uploads or [None])[0]
 
@@ -146,6 +147,7 @@ class Chosen:
         if request.method == "POST" and not errors:
             try:
                 self.kept = [*self.kept, *keep_uploads(self.files, self.owner, self.field)]
+                self.kept = self.kept[-self.most :] if self.most else self.kept  # the newest
             except ValidationFailed as refused:
                 errors += [str(m) for m in refused.errors.get(self.field, [])]
             self.files = []
