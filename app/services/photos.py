@@ -145,6 +145,8 @@ class Chosen:
         field's messages), those chosen now are kept too. Returns the field's messages."""
         errors = [str(e) for e in errors or []]
         if request.method == "POST" and not errors:
+            for upload in self.files:
+                upload.stream.seek(0)  # the service may have read it already
             try:
                 self.kept = [*self.kept, *keep_uploads(self.files, self.owner, self.field)]
                 self.kept = self.kept[-self.most :] if self.most else self.kept  # the newest
