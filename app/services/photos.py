@@ -32,10 +32,9 @@ def image_row(model, stored: storage.StoredImage, user, client_id=None, **owner)
 # A browser never fills a file input back in. When a form is refused for something else, the
 # photos it carried (each fine as a picture) are stored by content, as they would have been,
 # and the page names them by tokens signed for the person who chose them; the corrected form
-# posts the tokens back in `kept_photos` (`kept_<field>` for another file field), and a
-# phone's outbox records the ticked boxes with the record's fields. A token holds the
-# picture's digest and when it was signed, nothing else; the page shows a small preview
-# inline, so no address (and no log line) ever names a photo beside the person.
+# posts the tokens back in `kept_photos` (`kept_<field>` for another file field). A token
+# holds the picture's digest and when it was signed, nothing else; the page shows a small
+# preview inline, so no address (and no log line) ever names a photo beside the person.
 
 KEPT_FIELD = "kept_photos"
 KEPT_MAX_AGE = 24 * 3600  # a form left open overnight still sends its photos
@@ -103,12 +102,6 @@ def kept_photos(tokens, owner) -> list[KeptPhoto]:
         if isinstance(sha256, str) and all(k.sha256 != sha256 for k in kept):
             kept.append(KeptPhoto(token, sha256))
     return kept
-
-
-def kept_images(tokens, owner) -> list[storage.PreparedImage]:
-    """The pictures behind `owner`'s kept-photo `tokens` (a list, or one as a string: how a
-    phone's outbox records the ticked boxes), for a service's photos."""
-    return [image for k in kept_photos(tokens, owner) if (image := k.image()) is not None]
 
 
 def kept_name(field: str = "photos") -> str:
