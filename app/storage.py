@@ -354,6 +354,7 @@ def save(prepared: PreparedImage) -> StoredImage:
 
 def prepare_uploads(uploads, field: str = "photos") -> list[PreparedImage]:
     """Check every photo of a form (empty file inputs are skipped) before anything is written.
+    A picture already checked (a photo a refused form kept) is passed on as it is.
 
     Raises ValidationFailed({field: [message]}) for the first that is refused.
     """
@@ -363,6 +364,9 @@ def prepare_uploads(uploads, field: str = "photos") -> list[PreparedImage]:
         raise ValidationFailed({field: [_("Attach at most %(n)d photos.", n=most)]})
     prepared = []
     for upload in uploads:
+        if isinstance(upload, PreparedImage):
+            prepared.append(upload)
+            continue
         name = getattr(upload, "filename", None) or _("photo")
         try:
             prepared.append(prepare(read_bounded(upload, name=name), name=name))

@@ -7,6 +7,11 @@ from html import unescape
 from sqlalchemy import event
 
 
+def kept_tokens(page: str, name: str = "kept_photos") -> list[str]:
+    """The tokens of the photos a refused form kept, each shown with its 保留 box ticked."""
+    return re.findall(rf'name="{name}" value="([^"]+)" checked> 保留', page)
+
+
 def text(response) -> str:
     """The response body as a person reads it (HTML entities decoded)."""
     return unescape(response.get_data(as_text=True))

@@ -12,7 +12,7 @@ from app.blueprints.appeals.jobs import alert_overdue
 from app.models import Notification
 from app.models.appeals import Appeal, AppealRating, AppealStatus
 from tests.appeals.conftest import APPEAL, jpeg, raise_anonymous, raise_named
-from tests.helpers import inbox_entries, text
+from tests.helpers import inbox_entries, kept_tokens, text
 
 
 def _inbox(db, user) -> list[str]:
@@ -128,10 +128,6 @@ def test_the_me_page_leads_to_appeals_and_honours(client, auth, cast):
     assert "职工诉求 · 维权" in page and "光荣榜" in page
 
 
-def _kept_tokens(page: str) -> list[str]:
-    return re.findall(r'name="kept_photos" value="([^"]+)" checked', page)
-
-
 def test_a_refused_form_keeps_the_text_and_the_photo_and_the_corrected_one_saves_it(
     client, auth, cast, db
 ):
@@ -144,7 +140,7 @@ def test_a_refused_form_keeps_the_text_and_the_photo_and_the_corrected_one_saves
     assert APPEAL["details"] in page and "请填写标题。" in page
     # The photo is back on the form, shown and ticked; nothing asks to choose it again.
     assert "照片未保留" not in page and 'id="photos-errors"' not in page
-    [token] = _kept_tokens(page)
+    [token] = kept_tokens(page)
     assert re.search(
         r'<ul class="outbox-kept-photos" id="kept-photos" aria-label="已选的照片">'
         r'\s*<li><img src="data:image/jpeg;base64,',
@@ -153,7 +149,7 @@ def test_a_refused_form_keeps_the_text_and_the_photo_and_the_corrected_one_saves
     assert db.session.scalar(select(Appeal)) is None
     # Refused again (the title still missing): the photo stays kept.
     again = text(client.post("/appeals/new", data={**APPEAL, "title": "", "kept_photos": token}))
-    assert _kept_tokens(again) == [token]
+    assert kept_tokens(again) == [token]
     # Corrected: the appeal is saved with the photo, without choosing it again.
     saved = client.post("/appeals/new", data={**APPEAL, "kept_photos": token})
     assert saved.status_code == 303
@@ -167,7 +163,7 @@ def test_a_refused_form_keeps_the_text_and_the_photo_and_the_corrected_one_saves
 def test_a_kept_photo_can_be_left_out_and_is_only_its_chooser_s(client, auth, cast, db):
     auth.login(cast.member)
     data = {**APPEAL, "title": "", "photos": (io.BytesIO(jpeg()), "证据.jpg")}
-    [token] = _kept_tokens(
+    [token] = kept_tokens(
         text(client.post("/appeals/new", data=data, content_type="multipart/form-data"))
     )
     auth.logout()
@@ -179,7 +175,7 @@ def test_a_kept_photo_can_be_left_out_and_is_only_its_chooser_s(client, auth, ca
     # Unticked (not posted), it is not attached; without a photo nothing is kept.
     auth.login(cast.member)
     bare = text(client.post("/appeals/new", data={**APPEAL, "title": ""}))
-    assert _kept_tokens(bare) == [] and 'id="kept-photos"' not in bare
+    assert kept_tokens(bare) == [] and 'id="kept-photos"' not in bare
 
 
 def test_an_appeals_photos_are_a_row_of_thumbnails_without_bullets(client, auth, cast, db):

@@ -19,6 +19,7 @@ from app.models.gate import (
 )
 from tests.factories import make_user
 from tests.gate.factories import holder, make_world
+from tests.helpers import kept_tokens, text
 from tests.safety.factories import jpeg_bytes
 
 OFFICERS = {"safety_officer", "organizer", "admin"}
@@ -215,3 +216,28 @@ def test_the_report_says_so_when_the_department_filter_names_no_department(clien
         assert response.status_code == 400, value
         assert "没有这个部门，或您无权查看它。" in response.get_data(as_text=True)
     assert client.get("/gate/", query_string={"department": ""}).status_code == 200
+
+
+def test_a_refused_certificate_keeps_its_photo_for_the_corrected_one(client, auth, world):
+    auth.login(world.officer)
+    url = f"/gate/workers/{world.worker.id}/certificates"
+    fields = {
+        "type": world.forklift.id,
+        "certificate_no": "TS-002",
+        "issuer": "市场监督管理局",
+        "issued_on": "2026-01-05",
+    }
+    refused = client.post(
+        url,
+        data={**fields, "issuer": "", "photo": (io.BytesIO(jpeg_bytes()), "cert.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    page = text(refused)
+    assert "请填写发证机关。" in page
+    [token] = kept_tokens(page, "kept_photo")
+    assert client.post(url, data={**fields, "kept_photo": token}).status_code == 303
+    cert = db.session.scalar(select(Qualification).where(Qualification.certificate_no == "TS-002"))
+    photo = client.get(f"/gate/qualifications/{cert.id}/photo")
+    assert cert.photo and photo.status_code == 200 and photo.data.startswith(b"\xff\xd8")
+    photo.close()

@@ -17,7 +17,7 @@ from app.models.honours import Honour, HonourStatus, HonourTitle
 from app.models.proposals import DepartmentHead
 from tests.conftest import AuthActions
 from tests.factories import make_department, make_user
-from tests.helpers import text
+from tests.helpers import kept_tokens, text
 
 ROLES = ["member", "inspector", "safety_officer", "care_officer", "head", "organizer", "admin"]
 UNION = {"organizer", "admin"}
@@ -214,7 +214,9 @@ def test_a_bad_year_on_the_board_is_a_clear_400(client, auth, cast):
     assert response.status_code == 400 and "年份须为四位数字" in text(response)
 
 
-def test_a_refused_nomination_asks_for_the_photo_again(client, auth, cast, db):
+def test_a_refused_nomination_keeps_its_photo_and_the_corrected_one_saves_it(
+    client, auth, cast, db
+):
     auth.login(cast.people["head"])
     form = {"employee_no": "P9002", "title": "skill", "year": "2025", "reason": "市技能大赛第一名"}
     refused = client.post(
@@ -224,7 +226,38 @@ def test_a_refused_nomination_asks_for_the_photo_again(client, auth, cast, db):
     )
     assert refused.status_code == 422
     page = text(refused)
-    assert "部门负责人只能提名本车间的职工" in page and "照片未保留，请重新选择照片。" in page
-    bare = client.post("/honours/nominate", data=form)
-    assert "请重新选择照片" not in text(bare)
+    # Refused for the person named: the photo is shown again, ticked, not asked for again.
+    assert "部门负责人只能提名本车间的职工" in page and "请重新选择照片" not in page
+    [token] = kept_tokens(page, "kept_photo")
+    assert '<img src="data:image/jpeg;base64,' in page
+    bare = text(client.post("/honours/nominate", data=form))
+    assert kept_tokens(bare, "kept_photo") == [] and "请重新选择照片" not in bare
     assert db.session.scalar(select(func.count()).select_from(Honour)) == 0
+    # Corrected, with the kept photo and no file chosen: the nomination has the photo.
+    saved = client.post(
+        "/honours/nominate", data={**form, "employee_no": "P9001", "kept_photo": token}
+    )
+    assert saved.status_code == 303
+    honour = db.session.scalar(select(Honour))
+    shown = client.get(f"/honours/{honour.id}/photo")
+    assert shown.status_code == 200 and shown.data.startswith(b"\xff\xd8")
+    shown.close()
+
+
+def test_a_kept_nomination_photo_is_only_its_chooser_s(client, auth, cast, db):
+    head = cast.people["head"]
+    auth.login(cast.people["organizer"])
+    form = {"employee_no": "P9001", "title": "skill", "year": "2025", "reason": ""}
+    page = text(
+        client.post(
+            "/honours/nominate",
+            data={**form, "photo": (io.BytesIO(_jpeg()), "me.jpg")},
+            content_type="multipart/form-data",
+        )
+    )
+    [token] = kept_tokens(page, "kept_photo")
+    auth.logout()
+    auth.login(head)
+    data = {**form, "reason": "市技能大赛第一名", "kept_photo": token}
+    assert client.post("/honours/nominate", data=data).status_code == 303
+    assert db.session.scalar(select(Honour)).photo_sha256 is None

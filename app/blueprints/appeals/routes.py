@@ -118,17 +118,9 @@ def index():
 @login_required
 def new():
     form = AppealForm(workshops=_workshops())
-    uploads = request.files.getlist("photos")
-    kept = photos.kept_photos(request.form.getlist(photos.KEPT_FIELD), current_user.id)
+    chosen = photos.Chosen(current_user.id)
     if form.validate_on_submit() and (
-        done := submit(
-            form,
-            services.raise_appeal,
-            current_user,
-            request.form,
-            uploads,
-            [k.sha256 for k in kept],
-        )
+        done := submit(form, services.raise_appeal, current_user, request.form, chosen.uploads)
     ):
         appeal, code = done.value
         db.session.commit()
@@ -139,13 +131,9 @@ def new():
         # anyway) and nowhere on the server.
         session[RECEIPT] = {"code": code, "user": current_user.get_id()}
         return _no_store(redirect(url_for("appeals.receipt"), 303))
-    if request.method == "POST" and not form.photos.errors:
-        # Refused for something else: the photos chosen are kept for the corrected form.
-        try:
-            kept += photos.keep_uploads(uploads, current_user.id)
-        except ValidationFailed as refused:
-            form.photos.errors = [*form.photos.errors, *refused.errors.get("photos", [])]
-    return render_template("appeals/new.html", form=form, kept=kept), form_status(form)
+    # Refused for something else: the photos chosen are kept for the corrected form.
+    form.photos.errors = chosen.again(form.photos.errors)
+    return render_template("appeals/new.html", form=form, kept=chosen.kept), form_status(form)
 
 
 def _pending_code() -> str | None:

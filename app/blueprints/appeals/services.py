@@ -133,13 +133,12 @@ def _workshop_of(user) -> Department | None:
     return dept.parent if dept is not None and dept.parent is not None else dept
 
 
-def raise_appeal(user, data, uploads=(), kept=()) -> tuple[Appeal, str | None]:
+def raise_appeal(user, data, uploads=()) -> tuple[Appeal, str | None]:
     """Raise an appeal; returns it and, for an anonymous one, its receipt code (shown once).
 
     `data`: category, title, details, anonymous ("y"/"1"/"on"), department_id (anonymous
-    only: the workshop the problem is in, optional). Photos go through `app.storage`; `kept`
-    are the digests of photos already stored when the form was refused before (they come
-    first).
+    only: the workshop the problem is in, optional). Photos go through `app.storage` (those
+    kept when the form was refused before among them).
     """
     errors: dict[str, list[str]] = {}
     category = _category(data.get("category"), errors)
@@ -150,9 +149,6 @@ def raise_appeal(user, data, uploads=(), kept=()) -> tuple[Appeal, str | None]:
     if errors:
         raise ValidationFailed(errors)
     prepared = storage.prepare_uploads(uploads)  # every photo checked before anything is written
-    most = storage.limits().photos_per_record
-    if len(kept) + len(prepared) > most:
-        raise ValidationFailed.on("photos", _("Attach at most %(n)d photos.", n=most))
     today = local_today()
     appeal = Appeal(
         category=category,
@@ -171,7 +167,7 @@ def raise_appeal(user, data, uploads=(), kept=()) -> tuple[Appeal, str | None]:
     else:
         appeal.author_id = user.id
         appeal.raised_at = utcnow()
-    digests = [*kept, *(storage.save(picture).sha256 for picture in prepared)]
+    digests = [storage.save(picture).sha256 for picture in prepared]
     for position, sha256 in enumerate(digests):
         if all(p.sha256 != sha256 for p in appeal.photos):
             appeal.photos.append(AppealPhoto(sha256=sha256, position=position))

@@ -10,6 +10,7 @@ from app.blueprints.errors.handlers import error_response
 from app.errors import form_on, form_status, submit
 from app.extensions import db
 from app.models.honours import Honour, HonourStatus, HonourTitle
+from app.services import photos
 from app.storage import photo_routes
 
 from . import bp, services
@@ -67,17 +68,15 @@ def nominate():
     form = NominationForm()
     if request.method == "GET":
         form.year.data = str(services.local_today().year)
+    chosen = photos.Chosen(current_user.id, "photo", most=1)
     if form.validate_on_submit() and (
-        done := submit(
-            form, services.nominate, current_user, request.form, request.files.get("photo")
-        )
+        done := submit(form, services.nominate, current_user, request.form, chosen.upload)
     ):
         db.session.commit()
         return redirect(url_for("honours.show", honour_id=done.value.id), 303)
-    if form.errors and getattr(request.files.get("photo"), "filename", ""):
-        # A browser never fills a file input back in: say so where the photo was chosen.
-        form.photo.errors = [*form.photo.errors, _("The photo was not kept: choose it again.")]
-    return render_template("honours/nominate.html", form=form), form_status(form)
+    # A browser never fills a file input back in: the photo is kept for the corrected form.
+    form.photo.errors = chosen.again(form.photo.errors)
+    return render_template("honours/nominate.html", form=form, chosen=chosen), form_status(form)
 
 
 @bp.route("/nominations")

@@ -8,6 +8,7 @@ from app.blueprints.errors.handlers import error_response
 from app.errors import create, form_status, submit
 from app.extensions import db
 from app.models.care import CareFile, CareVisit, PlanTarget, VisitPlan
+from app.services import photos
 
 from .. import bp, parse, queries
 from ..access import officers_only, readers_only
@@ -93,8 +94,10 @@ def visit_form(plan_id, file_id):
     return _visit_page(form, target.plan, target.file)
 
 
-def _visit_page(form, plan, file, status=200):
-    return file_page(file, "visit form", "care/plans/visit.html", status, form=form, plan=plan)
+def _visit_page(form, plan, file, status=200, kept=()):
+    return file_page(
+        file, "visit form", "care/plans/visit.html", status, form=form, plan=plan, kept=kept
+    )
 
 
 @bp.route("/visits", methods=["POST"])
@@ -102,13 +105,14 @@ def _visit_page(form, plan, file, status=200):
 def record_visit():
     """The visit form without JavaScript (with it, the outbox sends it as `care_visit`)."""
     form = VisitForm()
+    chosen = photos.Chosen(current_user.id)
     if form.validate_on_submit() and (
         done := submit(
             form,
             service.record_visit,
             current_user,
             request.form.to_dict(),
-            request.files.getlist("photos"),
+            chosen.uploads,
             client_id=request.form.get("client_id"),
         )
     ):
@@ -121,7 +125,9 @@ def record_visit():
         return error_response(
             422, " ".join(str(m) for m in messages) or _("This file is not open.")
         )
-    return _visit_page(form, plan, file, 422)
+    # The photos chosen are kept for the corrected form (named for the officer alone).
+    form.photos.errors = chosen.again(form.photos.errors)
+    return _visit_page(form, plan, file, 422, kept=chosen.kept)
 
 
 @bp.route("/visits/<int:visit_id>")

@@ -42,6 +42,9 @@ def prepare(uploads, field: str = "attachments") -> list[tuple[bytes, str, str]]
     limit = _limit()
     prepared = []
     for upload in uploads:
+        if isinstance(upload, storage.PreparedImage):  # a photo a refused form kept
+            prepared.append((upload.data, "image/jpeg", "jpg"))
+            continue
         name = getattr(upload, "filename", None) or _("file")
         raw = _read(upload, limit)
         if len(raw) > limit:

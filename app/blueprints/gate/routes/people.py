@@ -9,6 +9,7 @@ from app.errors import ValidationFailed, form_on, press
 from app.extensions import db
 from app.models import User
 from app.models.gate import Qualification, QualificationType, WorkerCode
+from app.services.photos import Chosen
 from app.storage import save_upload, send_image, sha256_of_name
 
 from .. import bp, queries, services
@@ -35,7 +36,7 @@ def _certificate_form():
     return form
 
 
-def _worker_page(person, certificate_form=None, status=200):
+def _worker_page(person, certificate_form=None, status=200, kept=()):
     today = queries.local_today()
     held = queries.statuses([person.id]).get(person.id, {})
     posts = [(p, queries.verdict(held, p.required_types, today)) for p in queries.posts_of(person)]
@@ -47,6 +48,7 @@ def _worker_page(person, certificate_form=None, status=200):
         codes=queries.codes_of(person),
         photo=queries.photo_of(person.id),
         certificate_form=certificate_form or _certificate_form(),
+        kept=kept,
         photo_form=PhotoForm(),
         revoke_form=RevokeForm(),
         today=today,
@@ -59,8 +61,8 @@ def worker(user_id):
     return _worker_page(db.get_or_404(User, user_id))
 
 
-def _record(user, person, form):
-    stored = save_upload(form.photo.data, "photo")
+def _record(user, person, form, chosen):
+    stored = save_upload(chosen.upload, "photo")
     data = {
         "type": db.session.get(QualificationType, form.type.data),
         "certificate_no": form.certificate_no.data,
@@ -76,13 +78,21 @@ def _record(user, person, form):
 def add_certificate(user_id):
     person = db.get_or_404(User, user_id)
     form = _certificate_form()
+    chosen = Chosen(current_user.id, "photo", most=1)
+
+    def again(person, form, status):
+        # The certificate's photo is kept for the corrected form.
+        form.photo.errors = chosen.again(form.photo.errors)
+        return _worker_page(person, form, status, kept=chosen.kept)
+
     return form_on(
         person,
         form,
         _record,
         form,
+        chosen,
         back=url_for("gate.worker", user_id=person.id),
-        page=_worker_page,
+        page=again,
         message=_("Certificate recorded."),
     )
 

@@ -9,6 +9,7 @@ from app.errors import ValidationFailed, apply_errors, form_status, submit
 from app.extensions import db
 from app.models.proposals import ProposalCategory, ProposalPhoto, ProposalStatus
 from app.rendering import page_or_fragment
+from app.services import photos
 from app.storage import photo_routes
 
 from .. import bp, permissions, queries, services
@@ -55,19 +56,24 @@ def _coauthor_rows(data=None):
     return rows + [{}] * max(0, COAUTHOR_ROWS - len(rows))
 
 
-def _save(form, data, **kwargs):
-    """Save the posted proposal form (`data`, its photos; sent in when the button says so)
-    through `save_proposal`: (the 303 to the saved proposal, or None; the co-proposer rows'
-    messages). A row's messages (keyed by its inputs' names) are shown beside the row; the
-    others go on the form."""
-    if not form.validate_on_submit():
-        return None, {}
+def _save(form, data, chosen, **kwargs):
+    """Save the posted proposal form (`data`, its photos `chosen`; sent in when the button
+    says so) through `save_proposal`: (the 303 to the saved proposal, or None; the co-proposer
+    rows' messages). A row's messages (keyed by its inputs' names) are shown beside the row;
+    the others go on the form, and the photos chosen are kept for the corrected form."""
+    saved, rows = _submit(form, data, chosen, **kwargs) if form.validate_on_submit() else (None, {})
+    if not saved:
+        form.photos.errors = chosen.again(form.photos.errors)
+    return saved, rows
+
+
+def _submit(form, data, chosen, **kwargs):
     done = submit(
         None,
         services.save_proposal,
         current_user,
         data,
-        request.files.getlist("photos"),
+        chosen.uploads,
         submit=request.form.get("action") == "submit",
         **kwargs,
     )
@@ -91,11 +97,17 @@ def new():
     data = nested(request.form) if request.method == "POST" else {}
     if request.method == "GET" and (category := _enum_arg(ProposalCategory, "category")):
         form.category.data = category.value
-    saved, row_errors = _save(form, data, client_id=request.form.get("client_id") or None)
+    chosen = photos.Chosen(current_user.id)
+    client_id = request.form.get("client_id") or None
+    saved, row_errors = _save(form, data, chosen, client_id=client_id)
     if saved:
         return saved
     return render_template(
-        "proposals/new.html", form=form, coauthors=_coauthor_rows(data), row_errors=row_errors
+        "proposals/new.html",
+        form=form,
+        coauthors=_coauthor_rows(data),
+        row_errors=row_errors,
+        kept=chosen.kept,
     ), form_status(form)
 
 
@@ -119,7 +131,8 @@ def edit(proposal_id):
         }
     else:
         data = nested(request.form)
-    saved, row_errors = _save(form, data, proposal=proposal)
+    chosen = photos.Chosen(current_user.id)
+    saved, row_errors = _save(form, data, chosen, proposal=proposal)
     if saved:
         return saved
     return render_template(
@@ -128,6 +141,7 @@ def edit(proposal_id):
         proposal=proposal,
         coauthors=_coauthor_rows(data),
         row_errors=row_errors,
+        kept=chosen.kept,
     ), form_status(form)
 
 

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models.hazards import HazardAction, HazardStatus, Severity
 from app.models.safety import Patrol, PatrolAnswer
 from app.rendering import wants_fragment
+from app.services.photos import Chosen
 
 from .. import bp, permissions, queries, services
 from ..forms import AssignForm, HazardForm, NoteForm
@@ -94,7 +95,7 @@ def hazard(hazard_id):
     return _render_hazard(hazard, photos)
 
 
-def _render_hazard(hazard, photos, forms=None, status=200):
+def _render_hazard(hazard, photos, forms=None, status=200, kept=()):
     actions = permissions.allowed_actions(current_user, hazard)
     forms = forms or {}
     for action in actions:
@@ -111,6 +112,7 @@ def _render_hazard(hazard, photos, forms=None, status=200):
         photos=photos,
         actions=actions,
         forms=forms,
+        kept=kept,
         HazardAction=HazardAction,
         today=local_today(),
     )
@@ -143,11 +145,13 @@ def hazard_event(hazard_id):
     action = request.form.get("action", "")
     # The service decides (permission first, then the fields); the form only re-renders.
     form = _assign_form(hazard, request.form) if action == "assign" else NoteForm()
-    data, photos = request.form.to_dict(), request.files.getlist("photos")
+    data, chosen = request.form.to_dict(), Chosen(current_user.id)
     step = services.act_on_hazard
-    if submit(form, step, current_user, hazard, action, data, photos, refused_as_page=True):
+    if submit(form, step, current_user, hazard, action, data, chosen.uploads, refused_as_page=True):
         db.session.commit()
         return redirect(url_for("safety.hazard", hazard_id=hazard_id), 303)
     key = HazardAction(action) if action in set(HazardAction) else "note"
+    if "photos" in form:  # the photos chosen are kept for the corrected form
+        form.photos.errors = chosen.again(form.photos.errors)
     hazard, photos = queries.hazard_detail(hazard_id)
-    return _render_hazard(hazard, photos, forms={key: form}, status=422)
+    return _render_hazard(hazard, photos, forms={key: form}, status=422, kept=chosen.kept)

@@ -8,6 +8,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.blueprints.errors.handlers import error_response
 from app.errors import act, form_status, only_if
 from app.rendering import page_or_fragment
+from app.services import photos
 
 from .. import bp, permissions, queries
 
@@ -37,16 +38,23 @@ def report_form(form, report, template: str, fragment: str, show):
     and the answer is 303 to `show(record)`; else the form again. A refusal (who may report)
     is an error page."""
     offer_areas(form)
-    data, photos = request.form.to_dict(), request.files.getlist("photos")
+    chosen = photos.Chosen(current_user.id)
+
+    def again():
+        # Refused for something else: the photos chosen are kept for the corrected form.
+        form.photos.errors = chosen.again(form.photos.errors)
+        return page_or_partial(template, fragment, form_status(), form=form, kept=chosen.kept)
+
+    data = request.form.to_dict()
     return act(
         form,
         report,
         current_user,
         data,
-        photos,
+        chosen.uploads,
         refused_as_page=True,
         back=lambda made: show(made[0]),
-        again=lambda: page_or_partial(template, fragment, form_status(), form=form),
+        again=again,
     )
 
 
