@@ -267,3 +267,23 @@ def test_new_weekdays_leave_the_weeks_gone_by_as_they_were_planned(setup, db):
     # Saved again with the same days: nothing changes, no period is added.
     services.save_plan(officer, fields | {"weekdays": ["1", "3"]})
     assert len(plan.past) == 1 and plan.days == [1, 3]
+
+
+def test_the_scorecard_judges_a_changed_plan_s_past_days_as_they_were_planned(setup, db):
+    """The 建家 figure reads the weeks gone by as coverage does: new weekdays made today
+    leave November's planned patrols in it."""
+    from app.blueprints.safety.figures import patrols_on_plan
+
+    area, inspector = setup
+    officer = make_user(Role.SAFETY_OFFICER)
+    fields = {"inspector_id": inspector.id, "area_id": area.id}
+    plan = services.save_plan(officer, fields | {"weekdays": ["0", "2", "4"]})
+    plan.created_at = datetime(2026, 11, 1, tzinfo=UTC)
+    _patrol_on(inspector, area, date(2026, 11, 16))
+    db.session.commit()
+    before = [(row.label, row.counted) for row in patrols_on_plan(2026, 11, None)]
+    assert len(before) == 13  # the Mondays, Wednesdays and Fridays of 2–30 November
+
+    services.save_plan(officer, fields | {"weekdays": ["1", "3"]})
+    db.session.commit()
+    assert [(row.label, row.counted) for row in patrols_on_plan(2026, 11, None)] == before

@@ -52,7 +52,7 @@ def closed_on_time(year, month, department):
 
 
 def patrols_on_plan(year, month, department):
-    """Planned patrols (the weekly plans, from the day each was made) on the days of the
+    """Planned patrols (the weekly plans, on the days each was in force) on the days of the
     period up to today: counted when done on the planned day, as the coverage page counts
     them; today's patrols still to come are not judged yet."""
     from datetime import timedelta
@@ -69,8 +69,6 @@ def patrols_on_plan(year, month, department):
     while week <= min(after, today):
         for slot in coverage(week, today):
             if not (first <= slot.day < after and slot.day <= today) or slot.state == "due":
-                continue
-            if slot.day < local_day(slot.plan.created_at):  # before the plan was made
                 continue
             if ids is not None and slot.plan.area.department_id not in ids:
                 continue
