@@ -120,10 +120,19 @@ def title_field(label=None, **kwargs) -> StringField:
     )
 
 
+def _in_our_years(form, field) -> None:
+    """A time of this app's records, 2000 to 2100: a year beyond is a slip of the finger (and
+    year 1 in Beijing has no UTC)."""
+    if field.data is not None and not 2000 <= field.data.year <= 2100:
+        raise StopValidation(_l("Choose dates between the years 2000 and 2100."))
+
+
 def when_field(label) -> DateTimeLocalField:
-    """A required local (Beijing) date and time."""
+    """A required local (Beijing) date and time, from 2000 to 2100."""
     return DateTimeLocalField(
-        label, format=WHEN, validators=[InputRequired(_l("Enter a date and time."))]
+        label,
+        format=WHEN,
+        validators=[InputRequired(_l("Enter a date and time.")), _in_our_years],
     )
 
 

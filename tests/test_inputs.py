@@ -122,3 +122,30 @@ def test_commas_that_group_no_thousands_are_refused(app, typed):
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         assert number({"n": typed}, "n", errors, low=0, high=10**10) is None
     assert errors == {"n": ["请输入数字。"]}
+
+
+@pytest.mark.parametrize(
+    ("typed", "refused"),
+    [
+        ("0001-01-01T00:00", True),
+        ("1999-12-31T23:59", True),
+        ("2000-01-01T00:00", False),
+        ("2100-12-31T23:59", False),
+        ("2101-01-01T00:00", True),
+    ],
+)
+def test_a_poll_window_takes_the_app_s_years_only(app, typed, refused):
+    from flask_wtf import FlaskForm
+    from werkzeug.datastructures import MultiDict
+
+    from app.forms import PollWindowFields
+
+    class Window(PollWindowFields, FlaskForm):
+        class Meta:
+            csrf = False
+
+    with app.test_request_context():
+        form = Window(MultiDict({"opens_at": typed, "closes_at": typed}))
+        assert form.validate() is not refused
+        said = ["请选择 2000 年到 2100 年之间的日期。"] if refused else []
+        assert form.opens_at.errors == said and form.closes_at.errors == said

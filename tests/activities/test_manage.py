@@ -231,3 +231,16 @@ def test_the_number_boxes_let_a_phone_type_a_thousands_separator(client, auth):
     for name, keyboard in (("capacity", "numeric"), ("pass_mark", "decimal")):
         box = next(tag for tag in page.split("<input")[1:] if f'name="{name}"' in tag)
         assert 'type="text"' in box and f'inputmode="{keyboard}"' in box
+
+
+@pytest.mark.parametrize("year", ["0001", "1999", "2101", "9999"])
+def test_a_date_out_of_the_app_s_years_is_refused_in_words(client, auth, year):
+    """Year 1 in Beijing has no UTC: it answered 500, the form lost."""
+    auth.login(make_user("organizer"))
+    times = ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline")
+    response = client.post(
+        "/activities/new", data=_form(**{f: f"{year}-01-01T00:00" for f in times})
+    )
+    assert response.status_code == 422
+    assert response.get_data(as_text=True).count("请选择 2000 年到 2100 年之间的日期。") == 5
+    assert db.session.scalar(select(Activity)) is None

@@ -53,7 +53,8 @@ def _store_and_save(form, departments, activity, kept_cover):
 def _cross_check(form, activity=None) -> None:
     """When single fields fail, still show what is wrong across fields, all at once."""
     when = ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline")
-    if any(form[name].data is None for name in when) or form.kind.data not in KINDS:
+    unread = any(form[name].data is None or form[name].errors for name in when)
+    if unread or form.kind.data not in KINDS:
         return
     errors = services.validate_activity(form.data_for_service(), activity)
     for field, messages in errors.items():
