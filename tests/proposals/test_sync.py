@@ -73,6 +73,7 @@ def test_a_refused_proposal_record_says_why_and_writes_nothing(client, auth, cas
     assert results[0]["errors"]["coauthors[0][share]"] == [
         "共同建议人 1：份额不能超过 100 %，这里填的是 140 %。"
     ]
-    assert results[1]["errors"] == {"data": ["记录的数据里有无法保存的字符。"]}  # the envelope
+    # The envelope says it at the field that holds the character.
+    assert results[1]["errors"] == {"title": ["此处含有无法保存的字符。"]}
     assert results[2]["errors"]["coauthors"] == ["共同建议人的格式无法识别。"]
     assert db.session.scalar(select(func.count(Proposal.id))) == 0

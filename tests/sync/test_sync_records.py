@@ -219,3 +219,19 @@ def test_a_refused_record_with_a_photo_corrected_takes_the_photo(client, db, log
     assert client.put(f"/sync/photos/{ref['id']}", data=data).status_code == 201
     [again] = post_sync(client, record).json["results"]
     assert again == {**again, "status": "duplicate", "missing_photos": []}
+
+
+def test_a_character_no_database_keeps_is_named_at_its_field(client, db, logged_in):
+    """The correction form shows the message beside the field to correct; a key that is
+    itself unstorable has no field to name, so the record's data is named."""
+    records = [
+        {**note(), "data": {"text": "a\x00b", "area": "车间"}},
+        {**note(), "data": {"text": "好", "answers": [{"note": "\ud800"}]}},
+        {**note(), "data": {"te\x00xt": "好"}},
+    ]
+    results = post_sync(client, *records).json["results"]
+    assert [r["status"] for r in results] == ["invalid"] * 3
+    assert results[0]["errors"] == {"text": ["此处含有无法保存的字符。"]}
+    assert results[1]["errors"] == {"answers": ["此处含有无法保存的字符。"]}
+    assert results[2]["errors"] == {"data": ["记录的数据里有无法保存的字符。"]}
+    assert note_rows(db) == 0

@@ -164,7 +164,14 @@ def check_record(raw) -> tuple[dict, dict]:
     if not isinstance(data, dict):
         errors["data"] = [_("The record's data must be a JSON object.")]
     elif not storable(data):
-        errors["data"] = [_("The record's data contains characters that cannot be stored.")]
+        # Said at the fields that hold them, so the person sees where to correct it.
+        fields = [k for k, v in data.items() if storable_text(k) and not storable(v)]
+        if fields and all(storable_text(k) for k in data):
+            errors.update(
+                {k: [_("This contains a character that cannot be stored.")] for k in fields}
+            )
+        else:
+            errors["data"] = [_("The record's data contains characters that cannot be stored.")]
     photos = _photos(raw.get("photos"), errors)
     checked = {
         "id": record_id,
