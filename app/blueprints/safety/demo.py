@@ -164,7 +164,10 @@ def _hazards(officer, inspector, member, areas) -> None:
 
 def _step(hazard: Hazard, step: str, officer, inspector, due) -> None:
     if step == "overdue":
-        hazard.due_on = local_today() - timedelta(days=2)
+        # Assigned nine days ago for a week: the timeline and the deadline tell the same story.
+        assigned = hazard.events[-1]
+        assigned.captured_at = datetime.now(UTC) - timedelta(days=9)
+        hazard.due_on = assigned.due_on = local_today() - timedelta(days=2)
         return
     actor = inspector if step in ("start", "rectify") else officer
     data = {"assignee_id": inspector.id, "due_on": due.isoformat(), "note": ""}
