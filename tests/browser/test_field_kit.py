@@ -21,7 +21,10 @@ NEEDS_NETWORK = re.compile("需要网络|没有网络连接")
 SAVED = "已保存在本机"  # i18n
 # The buttons of forms that only the server answers (not kept in the outbox or done on the
 # phone): offline each is marked 需联网 before anyone taps it.
-ASKS_SERVER = "form[method=post]:not([data-outbox]):not([data-works-offline]) [type=submit]"
+ASKS_SERVER = (
+    "form[method=post]:not([data-outbox]):not([data-works-offline]) [type=submit],"
+    "[data-kit-refresh]"
+)
 
 
 def query(server, sql, *args) -> list:
@@ -220,7 +223,7 @@ def test_no_dead_ends_offline(inspector, demo):
     started = time.monotonic()
     try:
         queue, visited, tried = [base + "/?source=pwa"], set(), set()
-        said = {"links": 0, "forms": 0, "pages": 0, "outbox": 0, "asked": 0, "marked": 0}
+        said = dict.fromkeys(("links", "forms", "pages", "outbox", "asked", "marked", "refresh"), 0)
         while queue and len(tried) < CRAWL_LIMIT:
             url = queue.pop(0)
             if url in visited:
@@ -236,6 +239,11 @@ def test_no_dead_ends_offline(inspector, demo):
                     " && b.dataset.offlineMark === '需联网')",
                 )
                 said["marked"] += buttons
+            if page.locator("[data-kit-refresh]").count():  # 我的: update the offline pages
+                _hide_toast(page)
+                page.locator("[data-kit-refresh]").click()
+                expect(page.locator("#toast")).to_contain_text(NEEDS_NETWORK)
+                said["refresh"] += 1
             links = page.eval_on_selector_all(
                 "a[href]",
                 "els => els.map((a, i) => [i, a.href.split('#')[0], a.target])",
@@ -301,6 +309,7 @@ def test_no_dead_ends_offline(inspector, demo):
         assert len(visited) >= 30, visited
         assert said["outbox"] >= 1 and said["asked"] >= 2, said
         assert said["links"] >= 1 and said["forms"] >= 1 and said["marked"] >= 1, said
+        assert said["refresh"] == 1, said
     finally:
         # The empty records the crawl kept stay on this phone only.
         page.goto(base + "/sync/outbox")

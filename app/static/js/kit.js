@@ -122,13 +122,13 @@ function ownLink(link) {
 // e.g. the entrance check) work without network.
 const ON_PHONE = "[data-outbox],[data-works-offline]";
 
-// Offline, links to pages the phone does not hold and the buttons of forms only the server
-// answers are marked, so a gloved finger does not find out by tapping.
+// Offline, links to pages the phone does not hold and the buttons only the server answers
+// (of forms it alone takes, and 更新离线内容) are marked, so a gloved finger does not find out by tapping.
 function markLinks() {
   const now = offline();
-  for (const link of document.querySelectorAll("a[href],form[method=post] [type=submit]")) {
-    const url = link.form ? null : ownLink(link);
-    const away = Boolean(now && last && (link.form ? !link.form.matches(ON_PHONE) : url && !kept(url)));
+  for (const link of document.querySelectorAll("a[href],form[method=post] [type=submit],[data-kit-refresh]")) {
+    const url = link.href === undefined ? null : ownLink(link);
+    const away = Boolean(now && last && (link.href === undefined ? !link.form?.matches(ON_PHONE) : url && !kept(url)));
     link.classList.toggle("needs-network", away);
     if (away) link.dataset.offlineMark = t("offline_mark");
   }
@@ -187,6 +187,7 @@ if ("serviceWorker" in navigator && userId && body.dataset.kit) {
   self.addEventListener("outbox:synced", () => ask({ type: "kit-check", force: true }));
   document.addEventListener("click", (event) => {
     if (!event.target.closest("[data-kit-refresh]")) return;
+    if (offline()) return say(t("form_needs_network"));
     if (status) status.textContent = t("checking");
     ask({ type: "kit-check", refetch: true });
   });
