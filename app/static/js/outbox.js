@@ -312,7 +312,7 @@ function row(record, { actions }) {
     el("div", { class: "row-title" }, record.label || record.name, " ",
       el("span", { class: `tag outbox-state outbox-${state}` }, t(`state_${state}`))),
     el("div", { class: "row-meta" }, record.name, " · ",
-      new Date(record.captured_at).toLocaleString(), record.photos.length
+      new Date(record.captured_at).toLocaleString("sv").slice(0, 16), record.photos.length
         ? ` · ${t("photos", { n: record.photos.length })}` : ""),
     waiting(record),
     errorList(record.errors, record.labels));

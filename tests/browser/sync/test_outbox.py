@@ -1,6 +1,7 @@
 """Offline capture in a real Chromium: nothing lost, nothing doubled."""
 
 import json
+import re
 import uuid
 
 from playwright.sync_api import expect
@@ -252,6 +253,9 @@ def test_a_retry_of_a_refused_record_says_what_came_of_it_and_when(form_page, sy
     row = page.locator("[data-outbox-pending='*'] > li:not([data-state=synced])")
     expect(row.locator("[data-outbox-why]")).to_contain_text("上次尝试")
     before = row.locator("[data-outbox-why]").inner_text()
+    # When it was captured, written as the app's pages write a time.
+    captured = row.locator(".row-meta").first.inner_text()
+    assert re.search(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b", captured), captured
 
     row.get_by_role("button", name="重试").click()
     # Refused again: the person is told at once, and the row shows the new try.
