@@ -287,3 +287,16 @@ def test_the_scorecard_judges_a_changed_plan_s_past_days_as_they_were_planned(se
     services.save_plan(officer, fields | {"weekdays": ["1", "3"]})
     db.session.commit()
     assert [(row.label, row.counted) for row in patrols_on_plan(2026, 11, None)] == before
+
+
+def test_saving_and_stopping_a_plan_say_so_and_stopping_asks_first(client, auth, setup, db):
+    area, inspector = setup
+    auth.login(make_user(Role.SAFETY_OFFICER))
+    fields = {"inspector_id": inspector.id, "area_id": area.id, "weekdays": ["0"]}
+    page = client.post("/safety/patrols/plans", data=fields, follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert "巡查计划已保存。" in html
+    assert f"停止张群监在{area.full_name}的巡查计划？" in html  # asked before it is done
+    plan = db.session.scalar(select(PatrolPlan))
+    page = client.post(f"/safety/patrols/plans/{plan.id}/stop", follow_redirects=True)
+    assert "巡查计划已停止。它生效期间的各周仍按计划统计。" in page.get_data(as_text=True)

@@ -175,6 +175,7 @@ def plans():
     data = request.form.to_dict() | {"weekdays": request.form.getlist("weekdays")}
     if request.method == "POST" and submit(form, services.save_plan, current_user, data):
         db.session.commit()
+        flash(_("Patrol plan saved."), "success")
         return redirect(url_for("safety.plans"), 303)
     rows = db.session.scalars(
         select(PatrolPlan)
@@ -196,6 +197,7 @@ def plans():
 def stop(plan_id):
     services.stop_plan(current_user, db.get_or_404(PatrolPlan, plan_id))
     db.session.commit()
+    flash(_("Patrol plan stopped. The weeks it was in force still count it."), "success")
     return redirect(url_for("safety.plans"), 303)
 
 
