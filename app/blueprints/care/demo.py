@@ -1,6 +1,6 @@
 """Demo data for care: workers with files at every level, a visit plan half done, open and
 closed mutual-aid requests, and a campaign half signed, the plan and the campaign those of the
-season the demo is loaded in (冬送温暖 and 春节 visits in November–February, 夏送清凉 in
+season the demo is loaded in (冬送温暖 and winter visits in November–February, 夏送清凉 in
 June–September, holiday gifts otherwise). Runs once: when any care
 file exists it leaves everything as it is. The workers it adds are ordinary members (no
 logins are printed for them)."""
@@ -234,9 +234,9 @@ def load(ctx) -> list:
 def _season(today) -> tuple[dict, str]:
     """The campaign a union runs at this time of year, and the title of its visit plan."""
     if today.month in (11, 12, 1, 2):
-        spring_festival = today.year + 1 if today.month >= 11 else today.year
         campaign = ("冬送温暖", "winter", "12000", "棉被、米面油一套", "200")
-        plan = f"{spring_festival}年春节走访慰问"
+        # Not 春节 by name: the plan ends weeks before the festival, which moves from year to year.
+        plan = f"{today.year}年冬季走访慰问"
     elif 6 <= today.month <= 9:
         campaign = ("夏送清凉", "summer", "6000", "绿豆、白糖、防暑药品一套", "80")
         plan = f"{today.year}年夏季高温走访慰问"
