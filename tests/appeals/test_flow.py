@@ -38,6 +38,8 @@ def test_a_named_appeal_through_every_step_on_the_pages(app, client, auth, cast,
     assert _inbox(db, cast.officer) == ["职工诉求：加班费少算"]
     assert _inbox(db, cast.chairman) == ["职工诉求：加班费少算"]
     assert _inbox(db, cast.head_organizer) == [] and _inbox(db, cast.head) == []
+    # The member is told it was sent, on the page it landed on.
+    assert "您的诉求已提交，工会将在时限内答复。" in text(client.get(response.headers["Location"]))
     auth.logout()
 
     auth.login(cast.officer)

@@ -4,6 +4,7 @@ receipt code, the detail with its steps, the officer's steps, rating, photos, st
 from flask import (
     abort,
     current_app,
+    flash,
     make_response,
     redirect,
     render_template,
@@ -125,6 +126,7 @@ def new():
         appeal, code = done.value
         db.session.commit()
         if code is None:
+            flash(_("Your appeal was sent. The union answers within its time limit."), "success")
             return redirect(url_for("appeals.show", key=appeal.key), 303)
         # Post/redirect/get, so a reload cannot send it twice. The code goes with the person's
         # own session cookie (beside who is signed in on this phone, which the cookie holds
