@@ -126,7 +126,7 @@ function fieldLabels(form) {
 
 function labelOf(form, data) {
   const field = form.dataset.outboxLabel;
-  return String((field && data[field]) || "").slice(0, 80);
+  return String((field && data[field]) || "").trim().slice(0, 80);
 }
 
 async function capture(form, submitter, extra = {}) {

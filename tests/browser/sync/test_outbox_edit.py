@@ -114,6 +114,11 @@ def test_a_refused_hazard_is_corrected_offline_keeping_one_of_its_two_photos(
     assert list(refused["errors"]) == ["title"]
 
     page.goto(sync_server.url + OUTBOX)
+    # A title of spaces names nothing: the row is named by what the record is.
+    expect(page.locator(f"li[data-record-id='{hazard['id']}'] .row-title")).to_contain_text(
+        hazard["name"]
+    )
+    assert hazard["label"] == "" and hazard["name"].strip()
     # The error names the field as the form calls it, not by its key.
     errors = page.locator(f"li[data-record-id='{hazard['id']}'] .errors")
     expect(errors).to_have_text(f"隐患描述：{refused['errors']['title'][0]}")
