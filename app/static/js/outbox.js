@@ -139,6 +139,7 @@ async function capture(form, submitter, extra = {}) {
     kind: form.dataset.outbox,
     name: form.dataset.outboxName || form.dataset.outbox,
     label: labelOf(form, data),
+    said: submitter?.dataset.outboxSent,  // what "sent" means for this button (a draft: saved)
     labels: fieldLabels(form),
     // Where to correct it if the server refuses it (the form's page works offline).
     form_url: location.pathname + location.search,
@@ -217,7 +218,7 @@ async function tellWhereItIs(record, flushed, online) {
     new Promise((resolve) => setTimeout(() => resolve(false), 2500)),
   ]);
   const still = await Outbox.get(record.id).catch(() => null);
-  if (!still) notify(t("sent"));
+  if (!still) notify(record.said || t("sent"));
   else if (settled && still.state === "invalid" && online) correctHere(record);
   else if (settled && still.state === "invalid") notify(t("refused"));
   else notify(t("saved"));

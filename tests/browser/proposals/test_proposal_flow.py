@@ -222,3 +222,14 @@ def test_a_refused_proposal_corrected_in_the_outbox_arrives_sent_in(
         ]
     finally:
         phones.close()
+
+
+def test_a_draft_saved_online_says_it_was_saved_not_sent(page, live_server):
+    """存草稿 online: the toast says the draft is saved; 已发送 read as if it had been sent in."""
+    live_server.make_user("PD-1", name="草稿人")
+    log_in(page, live_server.url, "PD-1")
+    page.goto(live_server.url + "/proposals/new")
+    page.fill("input[name=title]", f"草稿{uuid.uuid4().hex[:6]}")
+    page.get_by_role("button", name="存草稿").click()
+    expect(page.locator("#toast")).to_contain_text("草稿已保存。")
+    expect(page.locator("#toast")).not_to_contain_text("已发送")
