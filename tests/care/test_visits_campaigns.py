@@ -82,7 +82,7 @@ def test_a_visit_record_that_cannot_be_saved_says_why(client, auth, world, db):
         ({"file_id": "999999"}, "file_id"),
         ({"visited_on": "2001-01-01"}, "visited_on"),
         ({"amount": "-5"}, "amount"),
-        ({"situation": "\x00"}, "data"),  # the sync envelope refuses NUL before the kind
+        ({"situation": "\x00"}, "situation"),  # the sync envelope refuses NUL, at its field
         ({"plan_id": str(world.plan.id), "file_id": "x"}, "file_id"),
     ]
     for fields, field in cases:

@@ -17,8 +17,9 @@ from tests.browser.test_shell import wait_for_service_worker, wait_until, wait_u
 
 
 def _unvisited_target(server):
-    """(plan id, file id, visited, total) of the demo's 春节 plan: a file not visited yet."""
-    [(plan_id,)] = rows(server, "SELECT id FROM care_visit_plans WHERE title LIKE '%春节%'")
+    """(plan id, file id, visited, total) of the demo's visit plan (its title is the season's,
+    …走访慰问): a file not visited yet."""
+    [(plan_id,)] = rows(server, "SELECT id FROM care_visit_plans WHERE title LIKE '%走访慰问'")
     targets = rows(
         server,
         "SELECT t.file_id, (SELECT COUNT(*) FROM care_visits v WHERE v.plan_id = t.plan_id "
