@@ -2,6 +2,7 @@
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.blueprints.congress import bp, queries
@@ -132,9 +133,22 @@ def motion_show(motion_id):
     return _show(_visible(motion_id))
 
 
-def _button(motion_id, call, message, to=None):
-    """A button on the motion page (co-sign, submit): `call(user, motion)`, then back (or
-    `to`, where the motion is gone)."""
+# The motion page's buttons: the service each calls, `call(user, motion)`, what it says when
+# done (None: the page itself says it where the button was) and whether the motion is gone
+# after it (then the person's own motions are shown).
+_BUTTONS = {
+    "cosign": (service.cosign, None, False),
+    "withdraw": (service.withdraw_cosign, _l("Your co-signature is withdrawn."), False),
+    "delete": (service.delete_draft, _l("The draft is deleted."), True),
+    "submit": (service.submit, _l("The motion is submitted to the motions committee."), False),
+}
+
+
+@bp.route("/motions/<int:motion_id>/<any(cosign,withdraw,delete,submit):button>", methods=["POST"])
+@login_required
+def motion_button(motion_id, button):
+    call, message, gone = _BUTTONS[button]
+    to = url_for("congress.motions", mine=1) if gone else None
     motion = _visible(motion_id)
     back = url_for("congress.motion_show", motion_id=motion.id)
     if not ActionForm().validate_on_submit():
@@ -147,35 +161,7 @@ def _button(motion_id, call, message, to=None):
         db.session.rollback()
         # Said on the page itself, not in a flash message that a redirect could lose.
         return _show(db.session.get(Motion, motion.id), error.status, [error.message])
-    return done(message, to or back)
-
-
-@bp.route("/motions/<int:motion_id>/cosign", methods=["POST"])
-@login_required
-def motion_cosign(motion_id):
-    # No flash: the page itself says "You co-signed this motion." where the button was.
-    return _button(motion_id, service.cosign, None)
-
-
-@bp.route("/motions/<int:motion_id>/withdraw", methods=["POST"])
-@login_required
-def motion_withdraw(motion_id):
-    message = _("Your co-signature is withdrawn.")
-    return _button(motion_id, service.withdraw_cosign, message)
-
-
-@bp.route("/motions/<int:motion_id>/delete", methods=["POST"])
-@login_required
-def motion_delete(motion_id):
-    message = _("The draft is deleted.")
-    return _button(motion_id, service.delete_draft, message, to=url_for("congress.motions", mine=1))
-
-
-@bp.route("/motions/<int:motion_id>/submit", methods=["POST"])
-@login_required
-def motion_submit(motion_id):
-    message = _("The motion is submitted to the motions committee.")
-    return _button(motion_id, service.submit, message)
+    return done(message and str(message), to or back)
 
 
 @bp.route("/motions/<int:motion_id>/review", methods=["POST"])
