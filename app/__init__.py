@@ -142,23 +142,28 @@ def _init_responses(app: Flask) -> None:
         # and without closing the file; the shell's files are small, so read them whole, and
         # leave out the comments and spacing of scripts and stylesheets (a quarter of the bytes
         # a phone downloads to open its first page).
-        if request.endpoint in static_endpoints and response.direct_passthrough:
+        # Only a whole file (200): a part asked for by `Range` (206) is left as Werkzeug made
+        # it, and is never kept as if it were the file.
+        if (
+            request.endpoint in static_endpoints
+            and response.direct_passthrough
+            and response.status_code == 200
+        ):
             from app.blueprints.pwa.routes import asset_version
 
-            stream = response.response
-            try:
-                body = b"".join(stream)
-            finally:
-                if hasattr(stream, "close"):
-                    stream.close()
-            response.direct_passthrough = False
             version = asset_version()
             versioned = response.mimetype in _SCRIPTS and request.args.get("v") == version
             # Made once a file and version: the bytes depend on nothing else.
             key = (request.path, response.mimetype, versioned, version)
-            if key not in _SERVED:
-                body = _minified(body, response.mimetype)
-                _SERVED[key] = _versioned_imports(body, version) if versioned else body
+            stream = response.response
+            try:
+                if key not in _SERVED:
+                    body = _minified(b"".join(stream), response.mimetype)
+                    _SERVED[key] = _versioned_imports(body, version) if versioned else body
+            finally:
+                if hasattr(stream, "close"):
+                    stream.close()
+            response.direct_passthrough = False
             response.set_data(_SERVED[key])
         return response
 

@@ -126,3 +126,16 @@ def test_a_page_links_each_file_at_its_current_version_under_any_mount_point(cli
         assert f"{root}/static/js/outbox.js?v={version}" in links
         assert f"{root}/safety/static/safety.css?v={version}" in links
         assert all(link.startswith(f"{root}/") and link.endswith(f"?v={version}") for link in links)
+
+
+def test_a_part_of_a_static_file_is_served_as_a_part_and_never_kept_as_the_file(client):
+    """A `Range` request (206) once stored its ten bytes as the whole file, for everybody."""
+    from app import _SERVED
+
+    _SERVED.clear()
+    with client.get("/static/css/app.css", headers={"Range": "bytes=0-9"}) as part:
+        assert part.status_code == 206 and len(part.data) == 10
+        assert part.headers["Content-Range"].startswith("bytes 0-9/")
+    whole = client.get("/static/css/app.css")
+    assert whole.status_code == 200 and len(whole.data) > 1000
+    assert client.get("/static/css/app.css").data == whole.data
