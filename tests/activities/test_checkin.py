@@ -209,3 +209,20 @@ def test_an_offline_scan_counts_by_when_it_was_scanned(app):
     late = services.check_in(organizer, ended, services.code_for(too_early))
     assert early.status == late.status == "invalid"
     assert db.session.get(Participation, too_early.id).checked_in_at is None
+
+
+def test_a_scan_s_answer_does_not_read_the_whole_check_in_list(
+    client, auth, setting, htmx_headers, count_queries
+):
+    """The list of who is checked in rides on the whole page; the answer to each scan at the
+    door (the form alone) does not fetch it again."""
+    organizer, activity, place = setting
+    auth.login(organizer)
+    url = f"/activities/{activity.id}/checkin"
+    with count_queries() as counter:
+        client.post(url, data={"code": services.code_for(place)}, headers=htmx_headers)
+    roster = [s for s in counter.statements if "participations.checked_in_at IS NOT NULL" in s]
+    assert roster == []
+    with count_queries() as counter:
+        client.get(url)
+    assert any("participations.checked_in_at IS NOT NULL" in s for s in counter.statements)

@@ -15,7 +15,7 @@ from app.errors import done, form_status, submit
 from app.extensions import db
 from app.models import Department, Role
 from app.models.activities import Activity, ActivityKind
-from app.rendering import page_or_fragment
+from app.rendering import page_or_fragment, wants_fragment
 from app.services.inputs import plain_decimal
 from app.storage import save_upload
 
@@ -165,8 +165,9 @@ def check_in(activity_id):
         "result": result,
         "counts": queries.counts_by_activity([activity.id])[activity.id],
         "checkin_window": services.checkin_window_message(activity),
-        # The page's script says at once, offline too, who is checked in already.
-        "people": queries.checkin_roster(activity),
+        # The page's script says at once, offline too, who is checked in already (the whole
+        # page carries it; a scan's answer, the form alone, does not).
+        "people": None if wants_fragment() else queries.checkin_roster(activity),
     }
     return page_or_fragment(
         "activities/checkin.html", "activities/_checkin.html", **context
