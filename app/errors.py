@@ -88,13 +88,14 @@ class Submitted:
 
 
 def apply_errors(form, error: ValidationFailed | Refused) -> None:
-    """Show a service's refusal on the form: per field where the form has it, else above it."""
+    """Show a service's refusal on the form: per field where the form shows it, else above it
+    (a hidden field, such as the patrol a hazard was found on, has nowhere to show one)."""
     form.form_errors = list(getattr(form, "form_errors", []) or [])
     if isinstance(error, Refused):
         form.form_errors.append(error.message)
         return
     for name, messages in error.errors.items():
-        if name in form:
+        if name in form and getattr(form[name].widget, "input_type", None) != "hidden":
             form[name].errors = list(form[name].errors or []) + [str(m) for m in messages]
         else:
             form.form_errors.extend(str(m) for m in messages)

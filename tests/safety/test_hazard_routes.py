@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -434,3 +435,19 @@ def test_each_follow_up_form_s_labels_name_its_own_fields(client, auth, app, htm
     assert response.status_code == 422
     form = re.search(r'id="action-send_back".*?</details>', text(response), re.S).group(0)
     assert 'id="send_back-note-errors"' in form and "该字段是必填字段。" in form
+
+
+def test_a_refusal_about_a_hidden_field_is_said_above_the_form(client, auth, app, db):
+    """The patrol a hazard was found on rides in a hidden field: a patrol gone (or not the
+    reporter's) came back as a 422 with the form and no word of what was wrong."""
+    area = make_area(name="数控车床区")
+    auth.login(make_user(name="刘职工"))
+    fields = {"title": "护栏松动", "area_id": area.id, "category": "machinery"}
+    response = client.post(
+        "/safety/hazards/new", data=fields | {"severity": "serious", "patrol_id": "99999999"}
+    )
+    assert response.status_code == 422
+    page = text(response)
+    errors = re.search(r'<div class="alert alert-error"[^>]*>(.*?)</div>', page, re.S)
+    assert errors and errors.group(1).strip(), page
+    assert db.session.scalar(select(Hazard)) is None
