@@ -12,6 +12,8 @@ One place instead of a check in every route:
   `Referrer-Policy`.
 """
 
+from urllib.parse import urlsplit
+
 from flask import Flask, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
@@ -119,6 +121,14 @@ def reject_nul() -> None:
             raise BadRequest(_("A field contains a character that is not allowed."))
         if _has_nul(files.keys()) or _has_nul(f.filename for f in files.values()):
             raise BadRequest(_("A file name contains a character that is not allowed."))
+
+
+def own_referrer() -> str:
+    """The page this request came from when it is one of this app's ("" otherwise): the
+    Referrer-Policy sends no other, but a client may send anything."""
+    back = request.referrer or ""
+    parts = urlsplit(back)
+    return "" if parts.netloc and parts.netloc != request.host else back
 
 
 def page_guard() -> None:

@@ -59,6 +59,19 @@ def test_a_nul_byte_is_refused_before_log_in(client):
     assert "包含不允许的字符" in text(response)  # i18n
 
 
+def test_a_form_refused_whole_leads_back_to_the_form_not_only_home(client, auth):
+    """A NUL (or a body too large) refuses the whole request: the page offers the way back to
+    the form it came from, when that is one of the app's own pages."""
+    auth.login(make_user())
+    form = "http://localhost/proposals/new"
+    response = client.post("/proposals/new", data={"title": "a\x00b"}, headers={"Referer": form})
+    assert response.status_code == 400
+    assert f'href="{form}">返回表单</a>' in response.get_data(as_text=True)
+    elsewhere = {"Referer": "https://evil.example/x"}
+    response = client.post("/proposals/new", data={"title": "a\x00b"}, headers=elsewhere)
+    assert "返回表单" not in response.get_data(as_text=True) and "evil" not in response.text
+
+
 @pytest.mark.parametrize("start, end", [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31")])
 def test_an_export_of_year_1_or_9999_is_refused_at_the_form(client, auth, start, end):
     auth.login(make_user(Role.SAFETY_OFFICER))

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from app.blueprints.errors import bp
 from app.errors import Refused
 from app.extensions import db, htmx
+from app.guards import own_referrer
 
 
 def wants_json() -> bool:
@@ -40,7 +41,9 @@ def error_response(status: int, message: str | None = None):
     elif htmx:
         body = render_template("errors/_error.html", status=status, message=message)
     else:
-        body = render_template("errors/error.html", status=status, message=message)
+        # A form refused whole (a NUL, too large) leads back to the form, not only home.
+        back = own_referrer() if request.method == "POST" else ""
+        body = render_template("errors/error.html", status=status, message=message, back=back)
     return make_response(body, status)
 
 

@@ -1,5 +1,4 @@
 from functools import cache
-from urllib.parse import urlsplit
 
 from babel import Locale
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -8,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app.blueprints.main import bp
 from app.extensions import db
+from app.guards import own_referrer
 from app.models import Role
 from app.navigation import cards_for, is_current, nav_for, offline_urls
 from app.rendering import page_or_fragment
@@ -34,11 +34,7 @@ def set_locale():
         if current_user.is_authenticated:
             current_user.locale = locale
             db.session.commit()
-    back = request.referrer or ""
-    parts = urlsplit(back)
-    if parts.netloc and parts.netloc != request.host:
-        back = ""
-    return redirect(back or url_for("main.index"), 303)
+    return redirect(own_referrer() or url_for("main.index"), 303)
 
 
 def _current_locale_code() -> str:
