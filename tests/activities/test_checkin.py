@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.blueprints.activities import services, sync
+from app.blueprints.activities import services
 from app.errors import Refused
 from app.extensions import db
 from app.models._types import utcnow
@@ -145,23 +145,6 @@ def test_the_same_outbox_record_with_another_code_is_a_conflict(setting):
     result = services.check_in(organizer, other, services.code_for(other_place), client_id="r-2")
     assert result.status == "conflict"
     assert db.session.get(Participation, other_place.id).checked_in_at is None
-
-
-def test_sync_record_answers_like_the_sync_contract(app, setting):
-    organizer, activity, place = setting
-    data = {"activity_id": activity.id, "code": services.code_for(place).replace("-", "")}
-    with app.test_request_context("/sync", method="POST"):
-        first = sync.sync_record(organizer, "rec-1", data, None)
-        again = sync.sync_record(organizer, "rec-1", data, None)
-        # Another record of the same person (the code scanned twice): done already.
-        twice = sync.sync_record(organizer, "rec-4", data, None)
-    assert first == {"status": "created", "url": f"/activities/{activity.id}/roster"}
-    assert again["status"] == "duplicate" and again["url"] == first["url"]
-    assert twice == {"status": "duplicate", "url": first["url"]}
-    missing = sync.sync_record(organizer, "rec-2", {"activity_id": "x", "code": "1"}, None)
-    assert missing["status"] == "invalid" and "activity_id" in missing["errors"]
-    member = sync.sync_record(make_user(), "rec-3", data, None)
-    assert member["errors"] == {"code": ["只有工会干事可以办理签到。"]}
 
 
 def test_check_in_only_from_two_hours_before_the_start_until_the_end(client, auth, app):
