@@ -228,9 +228,12 @@ def test_a_character_no_database_keeps_is_named_at_its_field(client, db, logged_
         {**note(), "data": {"text": "a\x00b", "area": "车间"}},
         {**note(), "data": {"text": "好", "answers": [{"note": "\ud800"}]}},
         {**note(), "data": {"te\x00xt": "好"}},
+        # A field named like the envelope's own keys is not told apart from them.
+        {**note(), "data": {"text": "好", "photos": "a\x00"}},
     ]
     results = post_sync(client, *records).json["results"]
-    assert [r["status"] for r in results] == ["invalid"] * 3
+    assert [r["status"] for r in results] == ["invalid"] * 4
+    assert results[3]["errors"] == {"data": ["记录的数据里有无法保存的字符。"]}
     assert results[0]["errors"] == {"text": ["此处含有无法保存的字符。"]}
     assert results[1]["errors"] == {"answers": ["此处含有无法保存的字符。"]}
     assert results[2]["errors"] == {"data": ["记录的数据里有无法保存的字符。"]}

@@ -44,7 +44,9 @@ def visit_coverage(year, month, department):
         (plan_id, file_id): day
         for plan_id, file_id, day in db.session.execute(
             select(CareVisit.plan_id, CareVisit.file_id, func.min(CareVisit.visited_on))
-            .where(CareVisit.plan_id.is_not(None))
+            .where(
+                CareVisit.plan_id.in_(query.with_only_columns(PlanTarget.plan_id).order_by(None))
+            )
             .group_by(CareVisit.plan_id, CareVisit.file_id)
         )
     }

@@ -147,6 +147,10 @@ def _photos(value, errors) -> list[PhotoRef]:
     return photos
 
 
+# The envelope's own error keys: a field of the data by one of these names is not named apart.
+ENVELOPE = frozenset({"record", "id", "kind", "captured_at", "data", "photos"})
+
+
 def check_record(raw) -> tuple[dict, dict]:
     """({id, kind, captured_at, data, photos}, errors) for one record; errors empty when fine."""
     errors: dict[str, list[str]] = {}
@@ -166,7 +170,7 @@ def check_record(raw) -> tuple[dict, dict]:
     elif not storable(data):
         # Said at the fields that hold them, so the person sees where to correct it.
         fields = [k for k, v in data.items() if storable_text(k) and not storable(v)]
-        if fields and all(storable_text(k) for k in data):
+        if fields and all(storable_text(k) for k in data) and not ENVELOPE.intersection(fields):
             errors.update(
                 {k: [_("This contains a character that cannot be stored.")] for k in fields}
             )
