@@ -110,6 +110,37 @@ def main() -> None:
             "of what the page loaded"
         )
     print("page weight:", "within target" if ok else "OVER target")
+    _gzip_level_cost(client, loaded, pages["round"])
+
+
+def _gzip_level_cost(client, loaded: set[str], page: str) -> None:
+    """What gzip level 9 (config: COMPRESS_LEVEL) costs over the default 6: the server
+    compresses every response, the page on each visit and each file on a first load."""
+    import gzip
+    import statistics
+    import time
+
+    def ms(body: bytes, level: int) -> float:
+        runs = []
+        for _ in range(15):
+            started = time.perf_counter()
+            gzip.compress(body, level)
+            runs.append((time.perf_counter() - started) * 1000)
+        return statistics.median(runs)
+
+    bodies = {url: wire(client, url, "identity")[1] for url in sorted(loaded)}
+    for label, urls, target in (
+        ("the page itself, each visit", [page], 0.5),
+        ("page and files, first load", list(bodies), 3.0),
+    ):
+        cost = {lvl: sum(ms(bodies[u], lvl) for u in urls) for lvl in (6, 9)}
+        size = {lvl: sum(len(gzip.compress(bodies[u], lvl)) for u in urls) for lvl in (6, 9)}
+        more = cost[9] - cost[6]
+        print(
+            f"gzip 9 vs 6, {label}: {cost[6]:.2f} -> {cost[9]:.2f} ms ({more:+.2f} ms, "
+            f"target <= +{target} ms: {'ok' if more <= target else 'OVER'}), "
+            f"{size[6] - size[9]} bytes smaller"
+        )
 
 
 if __name__ == "__main__":
