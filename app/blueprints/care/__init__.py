@@ -50,13 +50,6 @@ AUDIT_LABELS = {
 
 @bp.context_processor
 def care_helpers():
-    from .parse import local_zone
-
-    def care_time(moment) -> str:
-        return moment.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if moment else "—"
-
-    def care_day(moment) -> str:
-        """The Beijing day of a UTC moment (an upload, a proposal), not its UTC day."""
-        return moment.astimezone(local_zone()).date().isoformat() if moment else "—"
+    from .parse import care_day, care_time
 
     return {"care_time": care_time, "care_day": care_day}

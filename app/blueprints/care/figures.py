@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.config import LOCAL_TZ
 from app.extensions import db
 from app.models import User
 from app.models.care import (
@@ -22,6 +21,8 @@ from app.models.care import (
     VisitPlan,
 )
 from app.scorecard import Row, days, department_ids, local_day, moments
+
+from .parse import care_time
 
 
 def visit_coverage(year, month, department):
@@ -105,33 +106,29 @@ def aid_on_time(year, month, department):
 
 
 def _aid_state(request: AidRequest, on_time: bool, now) -> str:
-    target = _local_time(request.respond_by)
+    target = care_time(request.respond_by)
     if request.acknowledged_at is not None:
         if on_time:
-            return _("answered in time, on %(time)s", time=_local_time(request.acknowledged_at))
+            return _("answered in time, on %(time)s", time=care_time(request.acknowledged_at))
         return _(
             "answered late, on %(time)s (target %(target)s)",
-            time=_local_time(request.acknowledged_at),
+            time=care_time(request.acknowledged_at),
             target=target,
         )
     if request.closed_at is not None:
         if on_time:
             return _(
                 "closed in time without being acknowledged, on %(time)s",
-                time=_local_time(request.closed_at),
+                time=care_time(request.closed_at),
             )
         return _(
             "closed late without being acknowledged, on %(time)s (target %(target)s)",
-            time=_local_time(request.closed_at),
+            time=care_time(request.closed_at),
             target=target,
         )
     if request.respond_by < now:
         return _("not answered by the target %(target)s", target=target)
     return _("not answered yet (target %(target)s): not counted yet", target=target)
-
-
-def _local_time(moment) -> str:
-    return f"{moment.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}"
 
 
 def reviews_on_time(year, month, department):

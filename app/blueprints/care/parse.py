@@ -146,3 +146,13 @@ def row_id(data, key, errors, *, required=True) -> int | None:
 
 def recent(today: date, days: int = 400) -> date:
     return today - timedelta(days=days)
+
+
+def care_time(moment) -> str:
+    """A stored (UTC) moment as the Beijing time people read: 2026-12-07 09:53 ("—" if none)."""
+    return moment.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def care_day(moment) -> str:
+    """The Beijing day of a UTC moment (an upload, a proposal), not its UTC day."""
+    return moment.astimezone(local_zone()).date().isoformat() if moment else "—"
