@@ -37,13 +37,24 @@ class MultiCheckboxField(SelectMultipleField):
 class _TypedNumber:
     """What the number fields share: a text box with the phone's number keyboard (a
     type=number box would send "" for "1,200" or "１２００", and the form would read nothing),
-    and one message for what is not a number (a range check would only say it again)."""
+    read by the services' one rule (`read`), and one message for what is not a number (a
+    range check would only say it again). Nothing written is None: Optional() or
+    InputRequired() says what to do."""
 
+    widget = TextInput()
     inputmode = "decimal"
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs["render_kw"] = {"inputmode": self.inputmode, **(kwargs.get("render_kw") or {})}
         super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        written = (valuelist[0] or "").strip()
+        self.data = self.read(written) if written else None
+        if written and self.data is None:
+            raise ValueError(self.not_a_number())
 
     def pre_validate(self, form):
         if self.process_errors:
@@ -55,23 +66,16 @@ class PlainNumberField(_TypedNumber, FloatField):
     "1,200", "１２００" and " 3.5 " are numbers; "1e3", "NaN" and "Infinity", which float()
     takes but nobody means in a form, get `message` at the field."""
 
-    widget = TextInput()
-
     def __init__(self, label=None, validators=None, message=None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.message = message or _l("Enter a number.")
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        written = (valuelist[0] or "").strip()
-        if not written:  # nothing written: Optional() or InputRequired() says what to do
-            self.data = None
-            return
+    def read(self, written: str) -> float | None:
         parsed = plain_decimal(written)
-        self.data = None if parsed is None else float(parsed)
-        if parsed is None:
-            raise ValueError(str(self.message))
+        return None if parsed is None else float(parsed)
+
+    def not_a_number(self) -> str:
+        return str(self.message)
 
 
 class WholeNumberField(_TypedNumber, IntegerField):
@@ -79,19 +83,13 @@ class WholeNumberField(_TypedNumber, IntegerField):
     "1,200" and "１２" are read as the services read them, where int() refuses the first and
     takes "1_000". The message stays IntegerField's."""
 
-    widget = TextInput()
     inputmode = "numeric"
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        written = (valuelist[0] or "").strip()
-        if not written:
-            self.data = None
-            return
-        self.data = plain_whole(written)
-        if self.data is None:
-            raise ValueError(self.gettext("Not a valid integer value."))
+    def read(self, written: str) -> int | None:
+        return plain_whole(written)
+
+    def not_a_number(self) -> str:
+        return self.gettext("Not a valid integer value.")
 
 
 def enum_choices(enum_cls, blank=None) -> list[tuple[str, str]]:
