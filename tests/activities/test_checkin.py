@@ -36,6 +36,14 @@ def test_a_typed_code_checks_in_once(setting):
     assert checked.checked_in_at == first and checked.checkin_client_id is None
 
 
+def test_a_code_typed_in_full_width_is_the_same_code(setting):
+    """A Chinese input method types １２－ＡＢＣＤＥＦ: the door takes it as 12-ABCDEF."""
+    organizer, activity, place = setting
+    wide = services.code_for(place).translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    assert wide != services.code_for(place)
+    assert services.check_in(organizer, activity, wide).status == "created"
+
+
 def test_the_same_outbox_record_twice_is_a_duplicate(setting):
     organizer, activity, place = setting
     captured = (utcnow() - timedelta(minutes=30)).replace(microsecond=0)

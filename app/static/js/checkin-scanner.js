@@ -6,7 +6,7 @@ import { scanInto } from "./qr-reader.js";
 const section = document.querySelector("[data-scanner]");
 const form = document.querySelector("[data-checkin-form]");
 const CODE = /^(?:WH-CHECKIN:)?(\d{1,12})-?([A-Z2-7]{6})$/;  // services/checkin.py's CODE
-const key = (code) => CODE.exec(String(code || "").replace(/\s/g, "").toUpperCase())?.slice(1, 3).join("-");
+const key = (code) => CODE.exec(String(code || "").normalize("NFKC").replace(/\s/g, "").toUpperCase())?.slice(1, 3).join("-");
 // [name, checked in?] of a code's person, from the page (the phone's copy when offline).
 const person = (code) => {
   const people = document.getElementById("checkin-people");

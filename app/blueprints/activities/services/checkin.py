@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -48,7 +49,9 @@ def code_for(participation: Participation) -> str:
 
 
 def normalise(code: str) -> str:
-    return re.sub(r"[\s]", "", (code or "")).upper()
+    """A code as typed: spaces dropped, upper case, and full-width characters (a Chinese input
+    method types １２－ＡＢＣ) read as the ASCII ones they stand for."""
+    return re.sub(r"[\s]", "", unicodedata.normalize("NFKC", code or "")).upper()
 
 
 @dataclass
