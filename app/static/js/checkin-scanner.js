@@ -13,15 +13,33 @@ const person = (code) => {
   return key(code) && JSON.parse(people?.textContent || "{}")[key(code).split("-")[0]];
 };
 
+// This phone's check-ins for this activity still in the outbox (not refused), by code key.
+async function waiting() {
+  const records = (await self.WHOutbox?.list().catch(() => [])) || [];
+  return new Set(records.filter((r) => r.kind === "checkin" && !["invalid", "conflict"].includes(r.state)
+    && r.owner === document.body.dataset.userId && r.data?.activity_id === form.elements.activity_id.value)
+    .map((r) => key(r.data.code)).filter(Boolean));
+}
+
 // Someone checked in already (on the server's roster, or waiting in this phone's outbox) is
 // said at once; nothing new is stored. A check-in on another phone the server answers alike.
 async function already(code) {
-  const waiting = (await self.WHOutbox?.list().catch(() => [])) || [];
-  const mine = waiting.some((r) => r.kind === "checkin" && r.owner === document.body.dataset.userId
-    && r.data?.activity_id === form.elements.activity_id.value && key(r.data.code) === key(code)
-    && !["invalid", "conflict"].includes(r.state));
-  return mine || person(code)?.[1];
+  return (await waiting()).has(key(code)) || person(code)?.[1];
 }
+
+// At a door without network the count moves with each check-in: those waiting to be sent
+// count, and are said to wait, until the page's count (fetched again on sync) has them.
+async function recount() {
+  const count = document.getElementById("checkin-count");
+  if (!form || !count?.dataset.waiting) return;
+  count.dataset.said ??= count.textContent;
+  const more = [...await waiting()].filter((k) => !person(k)?.[1]).length;
+  count.textContent = more ? count.dataset.waiting.replace("%(in)s", Number(count.dataset.in) + more)
+    .replace("%(waiting)s", more) : count.dataset.said;
+}
+self.addEventListener("outbox:changed", recount);
+document.addEventListener("htmx:load", recount);
+recount();
 
 let passing = false;
 form?.addEventListener("submit", (event) => {

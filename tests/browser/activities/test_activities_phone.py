@@ -146,6 +146,10 @@ def test_a_code_shown_twice_at_a_door_without_network_is_kept_once(
         organizer.get_by_role("button", name="签到", exact=True).click()
         pending = organizer.locator("[data-outbox-pending=checkin]")
         pending.locator("li[data-state=pending]", has_text="吴师傅").wait_for()
+        # The count has them at once, said as waiting to be sent.
+        expect(organizer.locator("#checkin-count")).to_have_text(
+            "已签到 1 / 1 人，其中 1 人尚未发送"
+        )
         organizer.fill("input[name=code]", code.replace("-", "").lower())
         organizer.get_by_role("button", name="签到", exact=True).click()
         expect(organizer.locator("#toast")).to_have_text("已签到：吴师傅")
@@ -158,5 +162,5 @@ def test_a_code_shown_twice_at_a_door_without_network_is_kept_once(
         organizer.context.set_offline(False)
     # Back online, the one check-in is sent; nothing waits to be corrected.
     pending.locator("li[data-state=synced]", has_text="吴师傅").wait_for()
-    expect(organizer.locator("#checkin-count")).to_contain_text("已签到 1 / 1")
+    expect(organizer.locator("#checkin-count")).to_have_text("已签到 1 / 1 人")
     assert organizer.evaluate("WHOutbox.list()") == []
