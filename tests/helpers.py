@@ -12,6 +12,11 @@ def kept_tokens(page: str, name: str = "kept_photos") -> list[str]:
     return re.findall(rf'name="{name}" value="([^"]+)" checked> 保留', page)
 
 
+def full_width(typed: str) -> str:
+    """`typed` as a Chinese keyboard's full-width mode types it (M0003 → Ｍ０００３)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in typed)
+
+
 def text(response) -> str:
     """The response body as a person reads it (HTML entities decoded)."""
     return unescape(response.get_data(as_text=True))

@@ -1,6 +1,7 @@
 """People, their roles and the department tree."""
 
 import hashlib
+import unicodedata
 from datetime import datetime
 
 from flask import current_app, has_app_context
@@ -13,6 +14,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
 from app.models.columns import fk, timestamp
+
+
+def typed_no(raw) -> str:
+    """An employee number as a person typed it, read as it is stored: a Chinese keyboard's
+    full-width letters and digits (Ｍ０００３) are the ones they stand for, and the spaces
+    around it go; the case stays."""
+    return unicodedata.normalize("NFKC", raw if isinstance(raw, str) else "").strip()
 
 
 class Role(LabelledEnum):
@@ -133,7 +141,7 @@ class User(UserMixin, db.Model):
 
     @classmethod
     def by_employee_no(cls, employee_no: str) -> "User | None":
-        return db.session.scalar(select(cls).where(cls.employee_no == employee_no.strip()))
+        return db.session.scalar(select(cls).where(cls.employee_no == typed_no(employee_no)))
 
     def __repr__(self) -> str:
         return f"<User {self.employee_no}>"

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from app.models import AuditLog, LoginAttempt, LoginThrottle, User
 from app.models._types import utcnow
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import text
+from tests.helpers import full_width, text
 
 WRONG = "工号或密码不正确。"  # i18n
 WAIT = "失败次数过多，请 30 秒后再试。"  # i18n
@@ -625,3 +625,10 @@ def test_background_requests_get_403_while_the_password_must_change(client, auth
     assert response.status_code == 403
     response = client.get("/", headers={"Sec-Fetch-Mode": "cors", "Accept": "application/json"})
     assert response.status_code == 403 and "error" in response.get_json()
+
+
+def test_an_employee_number_typed_in_full_width_logs_in(client, auth):
+    """A Chinese keyboard in full-width mode types Ｗ１２２: the same number."""
+    make_user(employee_no="W122")
+    response = auth.login(full_width(" W122 "))
+    assert response.status_code == 303 and "/auth/login" not in response.location

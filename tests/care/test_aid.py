@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.blueprints.care.parse import local_today
 from app.models import Notification
 from app.models.care import AidRequest, AidStatus, CareSupport
-from tests.helpers import inbox_entries, text
+from tests.helpers import full_width, inbox_entries, text
 
 
 def test_a_member_reports_for_a_colleague_and_follows_it_to_the_close(client, auth, world, db):
@@ -283,3 +283,20 @@ def test_the_scorecard_counts_a_close_as_an_answer_and_leaves_pending_requests_o
     assert re.fullmatch(rf"未受理即逾期办结（{time}，时限 {time}）", rows[str(late.id)])
     assert re.fullmatch(rf"尚未响应（时限 {time}），暂不统计", rows[str(pending.id)])
     assert "办结即视为响应" in page
+
+
+def test_a_colleague_named_in_full_width_is_found(client, auth, world, db):
+    auth.login(world.people["member"])
+    response = client.post(
+        "/care/aid/new",
+        data={
+            "for_whom": "colleague",
+            "colleague": full_width(world.worker.employee_no),
+            "event_type": "illness",
+            "happened_on": local_today().isoformat(),
+            "description": "全角工号报告",
+        },
+    )
+    assert response.status_code == 303
+    request = db.session.scalar(select(AidRequest).where(AidRequest.description == "全角工号报告"))
+    assert request.subject_id == world.worker.id

@@ -11,7 +11,7 @@ from app.blueprints.care.services import files, visits
 from app.models.care import CampaignRecipient, CareVisit
 from app.navigation import offline_urls
 from tests.factories import make_user
-from tests.helpers import text
+from tests.helpers import full_width, text
 
 
 def _record(kind, data, record_id=None, photos=()):
@@ -244,3 +244,13 @@ def test_a_visit_dated_tomorrow_is_refused_with_the_union_s_today(client, auth, 
         client.post("/care/visits", data={**data, "visited_on": today.isoformat()}).status_code
         == 303
     )
+
+
+def test_the_recipient_may_confirm_with_the_last_digits_in_full_width(client, auth, world, db):
+    auth.login(world.people["care_officer"])
+    digits = full_width(world.worker.employee_no[-4:])
+    signed = _record(
+        "care_signoff", {"recipient_id": str(world.recipient.id), "confirmation": digits}
+    )
+    result = client.post("/sync", json={"device": "p1", "records": [signed]}).get_json()
+    assert result["results"][0]["status"] == "created"

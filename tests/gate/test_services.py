@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models.gate import GateCheck, PostHolder, Qualification, QualificationSource
 from tests.factories import make_user
 from tests.gate.factories import TODAY, holder, make_world
+from tests.helpers import full_width
 
 
 def _verdict(world, person, day=TODAY):
@@ -184,3 +185,12 @@ def test_the_home_card_s_count_agrees_with_the_report(app):
     world.other_post.active = False
     db.session.commit()
     assert queries.refused_count(None) == 3 == queries.totals(queries.report(None))["refused"]
+
+
+def test_a_number_typed_in_full_width_is_the_worker_s(app):
+    world = make_world()
+    worker = holder(world, safety=100)
+    checked = services.check_here(
+        world.leader, world.post, full_width(worker.employee_no.lower()), TODAY
+    )
+    assert checked.worker.id == worker.id

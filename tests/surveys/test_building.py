@@ -85,3 +85,11 @@ def test_bad_surveys_are_refused_and_write_nothing(client, auth, changes, messag
     assert response.status_code == 422
     assert message in text(response)
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_a_condition_typed_with_a_full_width_colon_is_read(client, auth):
+    """A Chinese keyboard types 1：不满意 (and １)."""
+    auth.login(make_user(Role.ORGANIZER))
+    response = client.post("/surveys/new", data=_form(**{"questions-1-show_if": "１：不满意"}))
+    assert response.status_code == 303
+    assert db.session.scalar(select(Survey)).questions[1].show_if.label == "不满意"

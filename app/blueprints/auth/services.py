@@ -13,6 +13,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import LoginAttempt, User
 from app.models._types import utcnow
+from app.models.users import typed_no
 from app.services import audit
 
 
@@ -49,7 +50,7 @@ def authenticate(employee_no: str, password: str, address: str) -> LoginResult:
     which employee numbers exist. Each guess first takes its turn (`throttle.reserve`): while
     a key waits, the password is not checked, so guessing gains nothing.
     """
-    employee_no = employee_no.strip()[:32]
+    employee_no = typed_no(employee_no)[:32]  # one number, one throttle, however typed
     keys = throttle.keys_for(employee_no, address, throttle.known_device(employee_no))
     if (wait := throttle.reserve(keys)) is not None:
         return LoginResult(error=_wait_message(wait), throttled=True)

@@ -118,7 +118,7 @@ async function checkCode(text) {
 function checkNumber(number) {
   const post = chosenPost();
   if (!post) return say(t("no_post")), false;
-  const wanted = String(number || "").trim().toUpperCase();
+  const wanted = String(number || "").normalize("NFKC").trim().toUpperCase();
   if (!wanted) return say(t("enter_no")), false;
   const worker = data.workers.find((w) => w.no.toUpperCase() === wanted);
   if (!worker) return say(t("unknown_no")), false;

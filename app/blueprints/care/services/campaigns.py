@@ -21,6 +21,7 @@ from app.models.care import (
     CareLevel,
     FileStatus,
 )
+from app.models.users import typed_no
 from app.services import audit
 from app.services.rows import sent_before
 
@@ -90,7 +91,7 @@ def _people(data, errors) -> list[User]:
         )
     if mode == "list":
         raw = parse.text(data, "employee_nos", errors, required=True, max_len=20000, multiline=True)
-        numbers = [n for n in re.split(r"[\s,，;；、]+", raw) if n]
+        numbers = [n for n in re.split(r"[\s,，;；、]+", typed_no(raw)) if n]
         if len(numbers) > MAX_LIST:
             errors.setdefault("employee_nos", []).append(
                 _("Add at most %(n)d people at a time.", n=MAX_LIST)
@@ -184,7 +185,7 @@ def close_campaign(user, campaign: Campaign) -> None:
 def confirms(recipient: CampaignRecipient, confirmation: str) -> bool:
     """The recipient confirms by writing their own name or the last 4 digits of their
     employee number on the officer's phone."""
-    typed = confirmation.replace(" ", "")
+    typed = typed_no(confirmation).replace(" ", "")
     return bool(typed) and (
         typed == recipient.user.name.replace(" ", "")
         or (len(typed) >= 4 and recipient.user.employee_no.endswith(typed))

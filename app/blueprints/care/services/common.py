@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import Role, User, UserRole
+from app.models.users import typed_no
 from app.services.roles import holder_ids
 
 OFFICERS = (Role.CARE_OFFICER,)
@@ -32,8 +33,7 @@ def check(errors: dict) -> None:
 
 def person(data, key: str, errors: dict, *, required=True) -> User | None:
     """An active user named by employee number in `data[key]`."""
-    raw = data.get(key)
-    raw = raw.strip() if isinstance(raw, str) else ""
+    raw = typed_no(data.get(key))
     if not raw:
         if required:
             errors.setdefault(key, []).append(_("Enter an employee number."))

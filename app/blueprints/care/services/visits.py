@@ -21,6 +21,7 @@ from app.models.care import (
     SupportKind,
     VisitPlan,
 )
+from app.models.users import typed_no
 from app.services import audit
 from app.services.rows import sent_before
 
@@ -66,7 +67,7 @@ def add_targets(user, plan: VisitPlan, data) -> int:
     errors: dict = {}
     level = parse.choice(data, "level", CareLevel, errors, required=False)
     file_id = parse.row_id(data, "file_id", errors, required=False)
-    visitor_no = (data.get("visitor") or "").strip() if isinstance(data.get("visitor"), str) else ""
+    visitor_no = typed_no(data.get("visitor"))
     visitor = (
         db.session.scalar(select(User).where(User.employee_no == visitor_no[:32]))
         if visitor_no

@@ -13,6 +13,7 @@ from app.guards import parse_id
 from app.models import User
 from app.models._types import utcnow
 from app.models.gate import CheckMethod, CheckResult, GateCheck, Post, PostHolder
+from app.models.users import typed_no
 
 from ..access import checked_departments
 from ..queries import Verdict, checked_workers_query, posts_query, statuses, verdict
@@ -88,7 +89,7 @@ class CheckedHere:
 def _checked_worker(checker, employee_no: str) -> User | None:
     """The active worker of `employee_no` (any case) among those `checker` checks: the same
     people the check page's offline data holds (queries.kit_payload)."""
-    wanted = (employee_no or "").strip().upper()
+    wanted = typed_no(employee_no).upper()
     if not wanted:
         return None
     departments = checked_departments(checker)

@@ -54,7 +54,8 @@ def _questions(rows: list[dict]) -> list[dict]:
         show_if = None
         condition = clean_text(row.get("show_if"), "questions", limit=200)
         if condition:
-            target, _colon, answer = condition.partition(":")
+            # "1:不满意", as typed on a Chinese keyboard too (１：不满意)
+            target, _colon, answer = condition.replace("：", ":", 1).partition(":")
             target = int(target) if target.strip().isdigit() else 0
             earlier = questions[target - 1] if 0 < target < number else None
             if earlier is None or earlier["kind"] not in CHOICES:
