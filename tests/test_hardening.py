@@ -316,6 +316,18 @@ def test_no_template_carries_a_style_element():
     assert found == []
 
 
+def test_every_input_says_its_type():
+    """The stylesheet sizes inputs by their type (a 44 px tap target): one without `type`
+    showed about 20 px high, hard to tap (the survey's questions, a revoke reason)."""
+    found = [
+        f"{t.name}: {m.group(0)[:60]}"
+        for t in APP.rglob("*.html")
+        for m in re.finditer(r"<input\b[^>]*>", t.read_text("utf-8"))
+        if not re.search(r"\stype=", m.group(0))
+    ]
+    assert found == []
+
+
 # --- 12 (also in tests/test_auth.py): weak passwords in every way an account is made -------
 
 
