@@ -106,6 +106,9 @@ def _stored_photo():
 
 def test_an_officer_sets_up_a_post_and_its_holder(client, auth, world):
     auth.login(world.officer)
+    # The type's name is a thing's name (名称), not a person's (姓名).
+    form = text(client.get("/gate/types/new"))
+    assert "资格名称" in form and "姓名" not in form
     response = client.post(
         "/gate/types/new", data={"name": "焊工证", "validity_months": "36", "active": "y"}
     )

@@ -17,7 +17,7 @@ from app.storage import ACCEPT
 
 class TypeForm(FlaskForm):
     name = StringField(
-        _l("Name"),
+        _l("Qualification name"),
         validators=[InputRequired(_l("Enter the qualification's name.")), Length(max=80)],
     )
     is_safety = BooleanField(_l("A safety qualification"))
