@@ -4,6 +4,7 @@ sees who read, questions are answered in public, notices are in the reader's fie
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
@@ -211,3 +212,14 @@ def test_the_readers_page_lists_who_has_not_read_it_yet(app, client, auth):
     unread = page[page.index("尚未阅读（1）") :]
     assert late.name in unread and "总装一班" in unread
     assert reader.name not in unread and outside.name not in page
+
+
+def test_a_notice_s_closing_day_says_it_closes_the_questions(app, client, auth):
+    """The form asks for the day questions close; the notice says that, not that it is
+    shown until then (公开至 read as if the notice disappeared)."""
+    boss = f.organizer()
+    notice = f.make_notice(boss, closes_on=date(2026, 12, 31))
+    auth.login(boss)
+    assert "提问截止日期" in text(client.get("/congress/notices/new"))
+    page = text(client.get(f"/congress/notices/{notice.id}"))
+    assert "提问截止 2026-12-31" in page and "公开至" not in page
