@@ -1,6 +1,7 @@
 """An organizer builds a survey on the phone: questions of four kinds, required or not, one
 shown only after an earlier answer; bad input is refused in Chinese and writes nothing."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from app.extensions import db
 from app.models import Role
 from app.models._types import utcnow
 from app.models.surveys import QuestionKind, Survey
-from tests.factories import make_user
+from tests.factories import make_department, make_user
 from tests.helpers import text
 from tests.surveys import factories as f
 
@@ -93,3 +94,15 @@ def test_a_condition_typed_with_a_full_width_colon_is_read(client, auth):
     response = client.post("/surveys/new", data=_form(**{"questions-1-show_if": "１：不满意"}))
     assert response.status_code == 303
     assert db.session.scalar(select(Survey)).questions[1].show_if.label == "不满意"
+
+
+def test_the_audience_lists_each_workshop_followed_by_its_teams(client, auth):
+    """As the congress forms do: 装配车间, its teams, then the next workshop."""
+    assembly = make_department("装配车间")
+    make_department("总装一班", parent=assembly)
+    power = make_department("动力车间")
+    make_department("电工班", parent=power)
+    auth.login(make_user(Role.ORGANIZER))
+    page = client.get("/surveys/new").get_data(as_text=True)
+    names = re.findall(r"<label for=\"departments-\d+\">([^<]+)</label>", page)
+    assert names == ["动力车间", "动力车间 / 电工班", "装配车间", "装配车间 / 总装一班"]

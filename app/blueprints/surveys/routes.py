@@ -16,6 +16,7 @@ from app.models import Department
 from app.models._types import utcnow
 from app.models.activities import Activity
 from app.models.surveys import Survey
+from app.services.departments import department_choices
 
 from . import bp, export, queries, services
 from .access import in_audience, is_manager
@@ -63,10 +64,7 @@ def _rows(form) -> list[dict]:
 
 
 def _fill_choices(form: SurveyForm) -> None:
-    form.departments.choices = [
-        SelectChoice(d.id, d.full_name)
-        for d in db.session.scalars(select(Department).order_by(Department.name))
-    ]
+    form.departments.choices = [SelectChoice(i, name) for i, name in department_choices()]
     form.activity.choices = [SelectChoice(0, "—")] + [
         SelectChoice(a.id, f"{a.title} · {local(a.starts_at):%Y-%m-%d}")
         for a in db.session.scalars(select(Activity).order_by(Activity.starts_at.desc()).limit(50))
