@@ -6,6 +6,7 @@ from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    DateField,
     DateTimeLocalField,
     FloatField,
     IntegerField,
@@ -19,6 +20,7 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
+    Optional,
     StopValidation,
 )
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
@@ -132,6 +134,12 @@ def when_field(label) -> DateTimeLocalField:
         format=WHEN,
         validators=[InputRequired(_l("Enter a date and time.")), _in_our_years],
     )
+
+
+def day_field(label, *, required=True) -> DateField:
+    """A date, from 2000 to 2100 (9999-12-31 is a slip of the finger, not a deadline)."""
+    given = InputRequired(_l("Enter a date.")) if required else Optional()
+    return DateField(label, validators=[given, _in_our_years])
 
 
 def utc(value):

@@ -252,3 +252,20 @@ def test_the_proposer_deletes_a_draft_after_a_confirmation_and_it_is_audited(cas
     assert client.get(url).status_code == 404
     assert _audit_actions()[-1] == "congress.motion_deleted"
     assert _inbox(c["cosigners"][0])[-1] == "notices.motion_deleted"
+
+
+def test_an_answer_deadline_in_year_9999_is_refused_at_its_field(cast, client, auth):
+    """A slip of the finger is not a deadline: the list would say 9999-12-31 到期 for good."""
+    c = cast
+    motion = f.make_motion(c["session"], c["proposer"], c["cosigners"])
+    motions.submit(c["proposer"], motion)
+    db.session.commit()
+    auth.login(c["boss"])
+    response = client.post(
+        f"/congress/motions/{motion.id}/review",
+        data={"decision": "accept", "lead_department": c["workshop"].id, "deadline": "9999-12-31"},
+    )
+    assert response.status_code == 422
+    assert "请选择 2000 年到 2100 年之间的日期" in text(response)
+    db.session.expire_all()
+    assert motion.state is MotionState.SUBMITTED and motion.deadline is None

@@ -6,20 +6,20 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.forms import (
     MultiCheckboxField,
     PollWindowFields,
     WholeNumberField,
     at_least_field,
+    day_field,
     enum_radio,
     title_field,
     when_field,
@@ -30,11 +30,6 @@ from app.models.congress import (
     NoticeCategory,
     Satisfaction,
 )
-
-
-def _date(label, required=True):
-    validators = [InputRequired(_l("Enter a date."))] if required else [Optional()]
-    return DateField(label, validators=validators)
 
 
 class ActionForm(FlaskForm):
@@ -51,11 +46,11 @@ class SessionForm(FlaskForm):
         validators=[InputRequired(_l("Enter a number.")), NumberRange(1, 99)],
     )
     title = title_field()
-    starts_on = _date(_l("Starts on"))
-    ends_on = _date(_l("Ends on"))
+    starts_on = day_field(_l("Starts on"))
+    ends_on = day_field(_l("Ends on"))
     place = StringField(_l("Place"), validators=[Length(max=120)])
     agenda = TextAreaField(_l("Agenda"), validators=[Length(max=10000)])
-    term_ends_on = _date(_l("Delegates' term ends on"))
+    term_ends_on = day_field(_l("Delegates' term ends on"))
 
 
 class DelegateForm(FlaskForm):
@@ -63,8 +58,8 @@ class DelegateForm(FlaskForm):
         _l("Employee number"), validators=[DataRequired(_l("Enter an employee number."))]
     )
     department = SelectField(_l("Elected by department"), coerce=int, validate_choice=True)
-    term_starts_on = _date(_l("Term starts on"))
-    term_ends_on = _date(_l("Term ends on"))
+    term_starts_on = day_field(_l("Term starts on"))
+    term_ends_on = day_field(_l("Term ends on"))
 
 
 class ContactForm(FlaskForm):
@@ -111,7 +106,7 @@ class ReviewForm(FlaskForm):
     note = TextAreaField(_l("Note or reason"), validators=[Length(max=2000)])
     lead_department = SelectField(_l("Lead department"), coerce=int, validate_choice=True)
     co_departments = MultiCheckboxField(_l("Co-departments"), coerce=int, validate_choice=True)
-    deadline = _date(lazy_pgettext("motion", "Answer by"), required=False)
+    deadline = day_field(lazy_pgettext("motion", "Answer by"), required=False)
 
 
 class AnswerForm(FlaskForm):
@@ -160,7 +155,7 @@ class NoticeForm(FlaskForm):
         _l("Only for these departments"), coerce=int, validate_choice=True
     )
     pinned = BooleanField(_l("Pin to the top"))
-    closes_on = _date(_l("Closing date"), required=False)
+    closes_on = day_field(_l("Closing date"), required=False)
     attachments = MultipleFileField(_l("Attachments"))
 
 
