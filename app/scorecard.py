@@ -60,6 +60,13 @@ def department_ids(department) -> list[int] | None:
     )
 
 
+def in_department(query, column, department):
+    """`query` kept to the rows whose `column` (a department id) is the department or one of
+    its teams (the whole union: `query` as it is)."""
+    ids = department_ids(department)
+    return query if ids is None else query.where(column.in_(ids))
+
+
 def value(rows: list[Row], unit: str):
     """The figure its rows make (None when there is nothing to compute it from). A plain
     row is a note among the rows, not an item: it counts in no figure."""
@@ -80,9 +87,7 @@ def members(department) -> list[tuple[int, str, str]]:
     from app.models import User
 
     query = select(User.id, User.employee_no, User.name).where(User.active.is_(True))
-    ids = department_ids(department)
-    if ids is not None:
-        query = query.where(User.department_id.in_(ids))
+    query = in_department(query, User.department_id, department)
     return [tuple(row) for row in db.session.execute(query.order_by(User.employee_no))]
 
 

@@ -20,7 +20,7 @@ from app.models.care import (
     PlanTarget,
     VisitPlan,
 )
-from app.scorecard import Row, days, department_ids, local_day, moments
+from app.scorecard import Row, days, in_department, local_day, moments
 
 from .parse import care_time
 
@@ -39,8 +39,7 @@ def visit_coverage(year, month, department):
         .where(VisitPlan.ends_on >= first, VisitPlan.ends_on < after)
         .order_by(VisitPlan.ends_on, PlanTarget.id)
     )
-    if (ids := department_ids(department)) is not None:
-        query = query.where(User.department_id.in_(ids))
+    query = in_department(query, User.department_id, department)
     visited = {
         (plan_id, file_id): day
         for plan_id, file_id, day in db.session.execute(
@@ -85,8 +84,7 @@ def aid_on_time(year, month, department):
         .where(AidRequest.created_at >= start, AidRequest.created_at < end)
         .order_by(AidRequest.created_at, AidRequest.id)
     )
-    if (ids := department_ids(department)) is not None:
-        query = query.where(User.department_id.in_(ids))
+    query = in_department(query, User.department_id, department)
     now = datetime.now(UTC)
     rows = []
     for r in db.session.scalars(query):
@@ -140,8 +138,7 @@ def reviews_on_time(year, month, department):
     first, after = days(year, month)
     today = local_today()
     query = select(CareFile).join(User, User.id == CareFile.worker_id).order_by(CareFile.id)
-    if (ids := department_ids(department)) is not None:
-        query = query.where(User.department_id.in_(ids))
+    query = in_department(query, User.department_id, department)
     rows = []
     for file in db.session.scalars(query):
         url = url_for("care.file", file_id=file.id)

@@ -8,24 +8,19 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models._types import utcnow
 from app.models.congress import EvaluationRound, EvaluationVoter, Motion, Satisfaction
-from app.scorecard import Row, days, department_ids, local_day, moments
+from app.scorecard import Row, days, in_department, local_day, moments
 
 
 def _row(motion, counted) -> Row:
     return Row(motion.title, url_for("congress.motion_show", motion_id=motion.id), counted)
 
 
-def _in_department(query, department):
-    if (ids := department_ids(department)) is not None:
-        query = query.where(Motion.lead_department_id.in_(ids))
-    return query
-
-
 def answered_on_time(year, month, department):
     """Motions whose deadline falls in the period: counted when answered by it."""
     first, after = days(year, month)
     query = select(Motion).where(Motion.deadline >= first, Motion.deadline < after)
-    query = _in_department(query, department).order_by(Motion.deadline, Motion.id)
+    query = in_department(query, Motion.lead_department_id, department)
+    query = query.order_by(Motion.deadline, Motion.id)
     return [
         _row(m, m.answered_at is not None and local_day(m.answered_at) <= m.deadline)
         for m in db.session.scalars(query)
@@ -38,7 +33,8 @@ def rated_satisfied(year, month, department):
     query = select(Motion).where(
         Motion.rating.is_not(None), Motion.answered_at >= start, Motion.answered_at < end
     )
-    query = _in_department(query, department).order_by(Motion.answered_at, Motion.id)
+    query = in_department(query, Motion.lead_department_id, department)
+    query = query.order_by(Motion.answered_at, Motion.id)
     return [_row(m, m.rating is Satisfaction.SATISFIED) for m in db.session.scalars(query)]
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.proposals import ADOPTED_STATUSES, Proposal, ProposalAuthor
-from app.scorecard import Row, department_ids, moments, share_rows
+from app.scorecard import Row, in_department, moments, share_rows
 
 
 def _sent_in(year, month, department):
@@ -18,9 +18,7 @@ def _sent_in(year, month, department):
         .where(Proposal.submitted_at >= start, Proposal.submitted_at < end)
         .order_by(Proposal.submitted_at, Proposal.id)
     )
-    if (ids := department_ids(department)) is not None:
-        query = query.where(Proposal.department_id.in_(ids))
-    return db.session.scalars(query).all()
+    return db.session.scalars(in_department(query, Proposal.department_id, department)).all()
 
 
 def _row(proposal, amount=None) -> Row:

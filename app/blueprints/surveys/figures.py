@@ -10,7 +10,7 @@ from app.models import User
 from app.models._types import utcnow
 from app.models.activities import Activity
 from app.models.surveys import ActivityRating, Survey, SurveyRespondent
-from app.scorecard import Row, department_ids, moments, share_rows
+from app.scorecard import Row, in_department, moments, share_rows
 
 from .services.results import response_count, satisfaction_mean
 
@@ -60,8 +60,7 @@ def activity_rating(year, month, department) -> list[Row]:
         .where(Activity.starts_at >= start, Activity.starts_at < end)
         .order_by(Activity.starts_at, ActivityRating.id)
     )
-    if (ids := department_ids(department)) is not None:
-        query = query.where(User.department_id.in_(ids))
+    query = in_department(query, User.department_id, department)
     return [
         Row(f"{title} ★{stars}", url_for("surveys.ratings", activity=aid), amount=stars)
         for stars, aid, title in db.session.execute(query)

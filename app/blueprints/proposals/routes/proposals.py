@@ -56,15 +56,25 @@ def _coauthor_rows(data=None):
     return rows + [{}] * max(0, COAUTHOR_ROWS - len(rows))
 
 
-def _save(form, data, chosen, **kwargs):
-    """Save the posted proposal form (`data`, its photos `chosen`; sent in when the button
-    says so) through `save_proposal`: (the 303 to the saved proposal, or None; the co-proposer
-    rows' messages). A row's messages (keyed by its inputs' names) are shown beside the row;
+def _save(form, data, template, **kwargs):
+    """Save the posted proposal form (`data`, with the photos chosen; sent in when the button
+    says so) through `save_proposal` (`kwargs`: a new one's `client_id`, or the draft
+    `proposal` it changes): the 303 to the saved proposal, or the form's page (`template`)
+    again. A co-proposer row's messages (keyed by its inputs' names) are shown beside the row;
     the others go on the form, and the photos chosen are kept for the corrected form."""
+    chosen = photos.Chosen(current_user.id)
     saved, rows = _submit(form, data, chosen, **kwargs) if form.validate_on_submit() else (None, {})
-    if not saved:
-        form.photos.errors = chosen.again(form.photos.errors)
-    return saved, rows
+    if saved:
+        return saved
+    form.photos.errors = chosen.again(form.photos.errors)
+    return render_template(
+        template,
+        form=form,
+        proposal=kwargs.get("proposal"),
+        coauthors=_coauthor_rows(data),
+        row_errors=rows,
+        kept=chosen.kept,
+    ), form_status(form)
 
 
 def _submit(form, data, chosen, **kwargs):
@@ -97,18 +107,8 @@ def new():
     data = nested(request.form) if request.method == "POST" else {}
     if request.method == "GET" and (category := _enum_arg(ProposalCategory, "category")):
         form.category.data = category.value
-    chosen = photos.Chosen(current_user.id)
     client_id = request.form.get("client_id") or None
-    saved, row_errors = _save(form, data, chosen, client_id=client_id)
-    if saved:
-        return saved
-    return render_template(
-        "proposals/new.html",
-        form=form,
-        coauthors=_coauthor_rows(data),
-        row_errors=row_errors,
-        kept=chosen.kept,
-    ), form_status(form)
+    return _save(form, data, "proposals/new.html", client_id=client_id)
 
 
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
@@ -131,18 +131,7 @@ def edit(proposal_id):
         }
     else:
         data = nested(request.form)
-    chosen = photos.Chosen(current_user.id)
-    saved, row_errors = _save(form, data, chosen, proposal=proposal)
-    if saved:
-        return saved
-    return render_template(
-        "proposals/edit.html",
-        form=form,
-        proposal=proposal,
-        coauthors=_coauthor_rows(data),
-        row_errors=row_errors,
-        kept=chosen.kept,
-    ), form_status(form)
+    return _save(form, data, "proposals/edit.html", proposal=proposal)
 
 
 @bp.route("/<int:proposal_id>/submit", methods=["POST"])
