@@ -137,6 +137,36 @@ def test_the_photo_cap_holds_for_a_chunked_upload_without_content_length(app, cl
     assert _stored_files(app) == []
 
 
+def test_two_7_mb_photos_are_told_both_limits_as_the_forms_hint_says_them(app, client, auth, db):
+    """A send past the request limit names that limit and each photo's, from the one table,
+    whichever form it came from; the forms' hints say the same figures."""
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    from app.models.proposals import Proposal
+
+    _limits(app, max_mb=9)
+    app.config["MAX_CONTENT_LENGTH"] = 13 * 1024 * 1024
+    auth.login(make_user(Role.INSPECTOR))
+    said = "一次最多发送 13 MB，每张照片或每个文件最多 9 MB。"
+    hint = "每张不超过 9 MB，最多 6 张；合计不超过 13 MB。"
+    area = make_area()
+    for url in ("/proposals/new", "/safety/hazards/new"):
+        assert hint in text(client.get(url))
+        fields = MultiDict({"title": "两张照片", "area_id": str(area.id), "action": "draft"})
+        for i in range(2):
+            fields.add(
+                "photos", FileStorage(io.BytesIO(b"\xff\xd8" + b"0" * 7 * 2**20), f"{i}.jpg")
+            )
+        boundary, body = encode_multipart(fields)
+        response = client.post(
+            url, data=body, content_type=f"multipart/form-data; boundary={boundary}"
+        )
+        assert response.status_code == 413 and said in text(response)
+    assert db.session.scalar(select(func.count(Proposal.id))) == 0
+    assert db.session.scalar(select(func.count(Hazard.id))) == 0 and _stored_files(app) == []
+
+
 def test_a_form_photo_is_turned_resized_and_stored_once_with_its_thumbnail(app, db):
     exif = Image.Exif()
     exif[0x0112] = 6  # shown turned 90° clockwise
@@ -180,7 +210,7 @@ def test_the_limits_table_is_what_the_form_says_and_the_page_downsizes_to(app, c
     _limits(app, max_mb=7, photos_per_record=4, long_edge=1280)
     auth.login(make_user())
     page = text(client.get("/safety/hazards/new"))
-    assert "每张不超过 7 MB，最多 4 张。" in page
+    assert "每张不超过 7 MB，最多 4 张；合计不超过 12 MB。" in page
     assert '{"long_edge": 1280, "photos_per_record": 4}' in page
 
 

@@ -42,7 +42,7 @@ def test_thirty_megabytes_of_photos_are_refused_in_chinese(app, client, auth, ca
         "/appeals/new", data=body, content_type=f"multipart/form-data; boundary={boundary}"
     )
     assert response.status_code == 413
-    assert "照片太大：一次最多上传 12 MB。" in text(response)
+    assert "发送的内容过大：一次最多发送 12 MB，每张照片或每个文件最多 10 MB。" in text(response)
     assert (_counts(db), _stored_files(app)) == before
 
 

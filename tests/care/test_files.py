@@ -187,7 +187,7 @@ def test_a_30_mb_attachment_gets_a_clear_message_and_is_not_stored(client, auth,
         "big.jpg",
     )
     assert response.status_code == 413
-    assert "文件太大" in text(response)
+    assert "发送的内容过大：一次最多发送 12 MB，每张照片或每个文件最多 10 MB。" in text(response)
     assert _count(db, CareAttachment) == before
 
 

@@ -198,7 +198,8 @@ def test_a_huge_photo_or_a_fake_one_is_refused(client, auth, cast, db):
     response = client.post(
         "/honours/nominate", data=body, content_type=f"multipart/form-data; boundary={boundary}"
     )
-    assert response.status_code == 413 and "照片太大：最多 10 MB。" in text(response)
+    assert response.status_code == 413
+    assert "发送的内容过大：一次最多发送 12 MB，每张照片或每个文件最多 10 MB。" in text(response)
     fake = client.post(
         "/honours/nominate",
         data={**fields, "photo": (io.BytesIO(b"hello"), "x.jpg")},

@@ -135,7 +135,8 @@ def test_a_30_mb_upload_is_refused_with_413_and_nothing_is_saved(app, db, client
         content_type=f"multipart/form-data; boundary={boundary}",
     )
     assert response.status_code == 413
-    assert "照片太大：一次最多上传 12 MB。" in response.get_data(as_text=True)
+    said = "发送的内容过大：一次最多发送 12 MB，每张照片或每个文件最多 10 MB。"
+    assert said in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Hazard.id))) == 0
 
 

@@ -3,7 +3,6 @@ receipt code, the detail with its steps, the officer's steps, rating, photos, st
 
 from flask import (
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -15,7 +14,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import storage
 from app.blueprints.errors.handlers import error_response
@@ -60,15 +58,6 @@ def _visible(key: str) -> Appeal:
 def _require_officer():
     if not access.is_officer(current_user):
         abort(403)
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def too_large(error):
-    """Photos are what makes a request big here: say so, and what the limit is."""
-    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20
-    return error_response(
-        413, _("The photos are too large: send at most %(mb)d MB at a time.", mb=limit)
-    )
 
 
 @bp.before_request

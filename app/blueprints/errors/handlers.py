@@ -4,8 +4,9 @@ from flask import current_app, jsonify, make_response, redirect, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from app import storage
 from app.blueprints.errors import bp
 from app.errors import Refused
 from app.extensions import db, htmx
@@ -73,6 +74,12 @@ def refused(error: Refused):
     """A service refused the request itself, not its input: nothing is kept; say why."""
     db.session.rollback()
     return error_response(error.status, error.message)
+
+
+@bp.app_errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """Past `MAX_CONTENT_LENGTH`, whichever form it was: the limits, from the one table."""
+    return error_response(413, storage.too_large_to_send())
 
 
 @bp.app_errorhandler(HTTPException)

@@ -4,7 +4,6 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.blueprints.errors.handlers import error_response
 from app.errors import form_on, form_status, submit
@@ -15,11 +14,6 @@ from app.storage import photo_routes
 
 from . import bp, services
 from .forms import DecisionForm, NominationForm
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def too_large(error):
-    return error_response(413, _("The photo is too large: send at most 10 MB."))
 
 
 def _years() -> list[int]:

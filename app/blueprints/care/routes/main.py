@@ -3,12 +3,9 @@
 import io
 from datetime import UTC, datetime
 
-from flask import abort, current_app, render_template, request, send_file
-from flask_babel import gettext as _
+from flask import abort, render_template, request, send_file
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.blueprints.errors.handlers import error_response
 from app.extensions import db
 from app.models.care import Campaign, CareAttachment, CareFile, CareVisit, FileStatus
 from app.services import audit
@@ -99,13 +96,3 @@ def export_campaign(campaign_id):
     audit.record("care.campaign.exported", campaign, actor=current_user)
     db.session.commit()
     return _xlsx(data, f"care-campaign-{campaign_id}.xlsx")
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def too_large(error):
-    """Attachments are what makes a request big here: say so, and what the limit is."""
-    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20
-    return error_response(
-        413,
-        _("The files are too large: send at most %(mb)d MB at a time (10 MB a file).", mb=limit),
-    )

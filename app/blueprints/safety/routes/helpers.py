@@ -1,16 +1,14 @@
 """Small helpers shared by the safety views."""
 
-from flask import current_app, request
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.blueprints.errors.handlers import error_response
 from app.errors import act, form_status, only_if
 from app.rendering import page_or_fragment
 from app.services import photos
 
-from .. import bp, permissions, queries
+from .. import permissions, queries
 
 
 def page_or_partial(full: str, fragment: str, /, status: int = 200, **context):
@@ -55,13 +53,4 @@ def report_form(form, report, template: str, fragment: str, show):
         refused_as_page=True,
         back=lambda made: show(made[0]),
         again=again,
-    )
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def too_large(error):
-    """Photos are what makes a request big here: say so, and what the limit is."""
-    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20
-    return error_response(
-        413, _("The photos are too large: send at most %(mb)d MB at a time.", mb=limit)
     )
