@@ -300,3 +300,16 @@ def test_saving_and_stopping_a_plan_say_so_and_stopping_asks_first(client, auth,
     plan = db.session.scalar(select(PatrolPlan))
     page = client.post(f"/safety/patrols/plans/{plan.id}/stop", follow_redirects=True)
     assert "巡查计划已停止。它生效期间的各周仍按计划统计。" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("weekdays", [["9"], ["1", "7"], ["x"], ["-1"], ["１"]])
+def test_a_forged_weekday_is_refused_at_the_days_saying_which_are_allowed(
+    client, auth, setup, db, weekdays
+):
+    area, inspector = setup
+    auth.login(make_user(Role.SAFETY_OFFICER))
+    fields = {"inspector_id": inspector.id, "area_id": area.id, "weekdays": weekdays}
+    response = client.post("/safety/patrols/plans", data=fields)
+    assert response.status_code == 422
+    assert "请从给出的周一到周日中选择。" in response.get_data(as_text=True)
+    assert db.session.scalar(select(PatrolPlan)) is None

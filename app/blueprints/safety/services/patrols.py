@@ -162,16 +162,14 @@ def save_plan(actor, data) -> PatrolPlan:
         data, "inspector_id", User, errors, where=lambda u: u.active and permissions.can_patrol(u)
     )
     area = area_of(data, errors)
-    days = {
-        int(d)
-        for d in (data.get("weekdays") or [])
-        if str(d) in {"0", "1", "2", "3", "4", "5", "6"}
-    }
-    if not days:
+    sent = {str(d) for d in (data.get("weekdays") or [])}
+    if not sent <= {"0", "1", "2", "3", "4", "5", "6"}:  # a forged box: not one of the seven
+        errors["weekdays"] = [_("Choose the days from Monday to Sunday given.")]
+    elif not sent:
         errors["weekdays"] = [_("Choose at least one day.")]
     if errors:
         raise ValidationFailed(errors)
-    weekdays = "".join("1" if i in days else "0" for i in range(7))
+    weekdays = "".join("1" if str(i) in sent else "0" for i in range(7))
     plan = one_or_add(PatrolPlan, inspector_id=inspector.id, area_id=area.id)
     if plan.created_at is not None and (not plan.active or plan.weekdays != weekdays):
         # What it asked until now stays asked: the weeks gone by are judged as planned.
