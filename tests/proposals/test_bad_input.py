@@ -58,6 +58,19 @@ def test_a_proposal_with_bad_input_is_refused_and_nothing_is_written(
     assert _counts(db) == before
 
 
+@pytest.mark.parametrize("action", ["publish", "SUBMIT", "submit\u200b"])
+def test_an_action_that_is_no_button_of_the_form_is_refused_not_kept_as_a_draft(
+    client, auth, cast, db, action
+):
+    auth.login(cast.proposer)
+    before = _counts(db)
+    response = client.post("/proposals/new", data={**COMPLETE, "action": action})
+    assert response.status_code == 422
+    page = text(response)
+    assert "请选择“存草稿”或“提交”。" in page and COMPLETE["title"] in page  # the rest is kept
+    assert _counts(db) == before
+
+
 def _row_html(page: str, index: int) -> str:
     """The markup of the form's co-proposer row `index` (0-based): its two inputs and their
     messages."""

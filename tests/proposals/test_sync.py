@@ -68,12 +68,14 @@ def test_a_refused_proposal_record_says_why_and_writes_nothing(client, auth, cas
     )
     nul = _record({"title": "a\x00b", "action": "draft"})
     shape = _record({"title": "x", "coauthors": "P2"})
-    results = _post(client, bad, nul, shape).json["results"]
-    assert [r["status"] for r in results] == ["invalid"] * 3
+    action = _record({"title": "x", "action": "publish"})
+    results = _post(client, bad, nul, shape, action).json["results"]
+    assert [r["status"] for r in results] == ["invalid"] * 4
     assert results[0]["errors"]["coauthors[0][share]"] == [
         "共同建议人 1：份额不能超过 100 %，这里填的是 140 %。"
     ]
     # The envelope says it at the field that holds the character.
     assert results[1]["errors"] == {"title": ["此处含有无法保存的字符。"]}
     assert results[2]["errors"]["coauthors"] == ["共同建议人的格式无法识别。"]
+    assert results[3]["errors"] == {"action": ["请选择“存草稿”或“提交”。"]}
     assert db.session.scalar(select(func.count(Proposal.id))) == 0

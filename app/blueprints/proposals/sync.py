@@ -27,7 +27,6 @@ def sync_proposal(user, record) -> HandlerResult:
             (),
             client_id=record.id,
             captured_at=record.captured_at,
-            submit=data.get("action") == "submit",
         )
     except Refused as refused:
         raise SyncInvalid({"record": [refused.message]}) from None

@@ -84,7 +84,6 @@ def _submit(form, data, chosen, **kwargs):
         current_user,
         data,
         chosen.uploads,
-        submit=request.form.get("action") == "submit",
         **kwargs,
     )
     if done:

@@ -42,9 +42,10 @@ TEXTS = ("current_state", "proposed_change", "expected_effect")
 
 
 def save_proposal(
-    user, data, photos=(), *, proposal=None, client_id=None, captured_at=None, submit=False
+    user, data, photos=(), *, proposal=None, client_id=None, captured_at=None, submit=None
 ):
-    """Create (or, with `proposal`, change) a draft; with `submit`, also send it in.
+    """Create (or, with `proposal`, change) a draft; with `submit`, also send it in
+    (`submit` None: as the posted `action` says, `draft` or `submit`; no other is taken).
 
     A draft needs only a title; sending it in needs every part. Returns (proposal, created);
     the same `client_id` again returns the proposal it made, unchanged.
@@ -58,6 +59,8 @@ def save_proposal(
     if proposal is not None and not permissions.can_edit(user, proposal):
         raise Refused(_("Only the proposer can change a draft, and only before it is sent."), 403)
     errors: dict[str, list[str]] = {}
+    if submit is None:
+        submit = _sends_in(data, errors)
     fields = _fields(data, errors, complete=submit)
     coauthors = _coauthors(user, data, errors)
     existing = len(proposal_photos(proposal)) if proposal is not None else 0
@@ -259,6 +262,15 @@ def delete_draft(user, proposal: Proposal) -> None:
     audit.record("proposal.draft_deleted", proposal, actor=user, summary=proposal.title)
     db.session.delete(proposal)
     db.session.flush()
+
+
+def _sends_in(data, errors) -> bool:
+    """The two buttons of the form: `draft` (also when none is named) or `submit`. Any other
+    action is refused, not kept as a draft the person did not ask for."""
+    action = data.get("action") or "draft"
+    if action not in ("draft", "submit"):
+        errors["action"] = [_("Choose Save as draft or Send in.")]
+    return action == "submit"
 
 
 def change_status(proposal, actor, action, to_status, note: str = "") -> ProposalEvent:
