@@ -151,12 +151,15 @@ def read_request_body() -> bytes:
 
 def too_large_to_send() -> str:
     """What a request past `MAX_CONTENT_LENGTH` is told: that limit, and each file's, so a
-    person sending two 7 MB photos learns why two are refused where one would pass."""
-    total = current_app.config["MAX_CONTENT_LENGTH"] // 2**20
+    person sending two 7 MB photos learns why two are refused where one would pass. Within
+    that limit, it was a text past `MAX_FORM_MEMORY_SIZE` (500 KB), not the files."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length <= limit:
+        return _("A text you sent is far too long; shorten it and send again.")
     return _(
         "What you sent is too large: at most %(total)d MB can be sent at once, and each photo "
         "or file at most %(mb)d MB. Choose fewer or smaller ones.",
-        total=total,
+        total=limit // 2**20,
         mb=limits().max_mb,
     )
 

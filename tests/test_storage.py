@@ -167,6 +167,18 @@ def test_two_7_mb_photos_are_told_both_limits_as_the_forms_hint_says_them(app, c
     assert db.session.scalar(select(func.count(Hazard.id))) == 0 and _stored_files(app) == []
 
 
+def test_a_text_past_the_form_memory_is_told_so_not_the_photo_limits(client, auth):
+    auth.login(make_user())
+    from werkzeug.test import encode_multipart
+
+    data = {"title": "t", "current_state": "长" * 300_000, "action": "draft"}  # 900 KB
+    boundary, body = encode_multipart(data)
+    response = client.post(
+        "/proposals/new", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 413 and "您填写的文字太长，请删减后再提交。" in text(response)
+
+
 def test_a_form_photo_is_turned_resized_and_stored_once_with_its_thumbnail(app, db):
     exif = Image.Exif()
     exif[0x0112] = 6  # shown turned 90° clockwise
