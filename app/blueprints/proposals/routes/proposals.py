@@ -9,8 +9,7 @@ from app.errors import ValidationFailed, apply_errors, form_status, submit
 from app.extensions import db
 from app.models.proposals import ProposalCategory, ProposalPhoto, ProposalStatus
 from app.rendering import page_or_fragment
-from app.services import photos
-from app.storage import photo_routes
+from app.storage import Chosen, photo_routes
 
 from .. import bp, permissions, queries, services
 from ..forms import COAUTHOR_ROWS, ProposalForm
@@ -97,7 +96,7 @@ def new():
     data = nested(request.form) if request.method == "POST" else {}
     if request.method == "GET" and (category := _enum_arg(ProposalCategory, "category")):
         form.category.data = category.value
-    chosen = photos.Chosen(current_user.id)
+    chosen = Chosen(current_user.id)
     client_id = request.form.get("client_id") or None
     saved, row_errors = _save(form, data, chosen, client_id=client_id)
     if saved:
@@ -131,7 +130,7 @@ def edit(proposal_id):
         }
     else:
         data = nested(request.form)
-    chosen = photos.Chosen(current_user.id)
+    chosen = Chosen(current_user.id)
     saved, row_errors = _save(form, data, chosen, proposal=proposal)
     if saved:
         return saved
