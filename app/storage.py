@@ -448,12 +448,11 @@ def photo_routes(bp, rule: str, sha256_of: Callable[..., str | None]) -> None:
 # photos it carried (each fine as a picture) are stored by content, as they would have been,
 # and the page names them by tokens signed for the person who chose them; the corrected form
 # posts the tokens back in `kept_photos` (`kept_<field>` for another file field). A token
-# holds the picture's digest and when it was signed, nothing else; the page shows a small
-# preview inline, so no address (and no log line) ever names a photo beside the person.
+# holds the picture's digest and when it was signed, nothing else; the page shows the stored
+# thumbnail inline, so no address (and no log line) ever names a photo beside the person.
 
 KEPT_FIELD = "kept_photos"
 KEPT_MAX_AGE = 24 * 3600  # a form left open overnight still sends its photos
-PREVIEW_EDGE = 192
 
 
 @dataclass(frozen=True)
@@ -463,15 +462,11 @@ class KeptPhoto:
 
     @property
     def preview(self) -> str:
-        """A small JPEG of the photo as a `data:` URL (empty when the store lost it)."""
+        """The stored thumbnail, as it is, as a `data:` URL (empty when the store lost it)."""
         thumb = backend().get(key_for(self.sha256, thumb=True))
         if thumb is None:
             return ""
-        with Image.open(io.BytesIO(thumb)) as image:
-            image.thumbnail((PREVIEW_EDGE, PREVIEW_EDGE))
-            out = io.BytesIO()
-            image.convert("RGB").save(out, "JPEG", quality=70)
-        return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
+        return "data:image/jpeg;base64," + base64.b64encode(thumb).decode()
 
     def image(self) -> PreparedImage | None:
         """The stored picture as `prepare_uploads` passes it on to a service, which

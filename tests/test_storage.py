@@ -1,8 +1,10 @@
 """app/storage.py: one pipeline and one budget for every upload, in a folder or a bucket."""
 
+import base64
 import dataclasses
 import io
 import os
+import re
 import socket
 import struct
 import subprocess
@@ -333,3 +335,14 @@ def test_documents_go_to_the_one_store_and_download_under_their_own_name(
         assert served.headers["Content-Disposition"].startswith("attachment;")
         assert "filename*=UTF-8''%E7%A6%8F%E5%88%A9" in served.headers["Content-Disposition"]
         assert "private" in served.headers["Cache-Control"]
+
+
+def test_a_kept_photo_is_previewed_by_its_stored_thumbnail_as_it_is(app, client, auth, db):
+    auth.login(make_user(Role.INSPECTOR))
+    data = jpeg_bytes(size=(1200, 900))
+    form = {**_hazard_form(make_area(), ("现场.jpg", data)), "title": ""}
+    refused = client.post("/safety/hazards/new", data=form, content_type="multipart/form-data")
+    assert refused.status_code == 422
+    [preview] = re.findall(r'<img src="data:image/jpeg;base64,([^"]+)"', text(refused))
+    thumb = storage.backend().get(storage.key_for(storage.prepare(data).sha256, thumb=True))
+    assert base64.b64decode(preview) == thumb
