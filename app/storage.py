@@ -18,7 +18,9 @@ cover), with one budget (`UPLOAD_LIMITS` in `app/config.py`):
 
 The store is the folder `UPLOAD_FOLDER` (default `instance/uploads`, which may be a mount that
 every web process shares) or, when `UPLOAD_S3_URL` is set, an S3-compatible bucket (boto3).
-Knows nothing of records or features: who may see a picture is the serving route's question.
+Knows nothing of records or features: who may see a picture is the serving route's question;
+which pictures are still needed, the columns marked as naming one (`app.models.columns`): a
+daily job deletes the others once they are a few days old.
 """
 
 import base64
@@ -30,6 +32,7 @@ import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -40,6 +43,7 @@ from PIL import Image, ImageOps
 
 from app.config import UploadLimits
 from app.errors import ValidationFailed
+from app.models.columns import pictures_named
 
 Image.init()
 # HEIC (an iPhone's own format) only where this Pillow has a plugin that reads it; without it
@@ -342,15 +346,12 @@ def whole_jpeg(data: bytes) -> bool:
 
 
 def save(prepared: PreparedImage) -> StoredImage:
-    """Write the picture and its thumbnail (once per content); return what was stored."""
+    """Write the picture and its thumbnail (once per content: the same picture again only
+    counts as stored now, for the sweep of unattached uploads); return what was stored."""
     store = backend()
     # The thumbnail first: once the picture is there, both are.
-    for key, data in (
-        (key_for(prepared.sha256, thumb=True), prepared.thumb),
-        (key_for(prepared.sha256), prepared.data),
-    ):
-        if not store.has(key):
-            store.put(key, data)
+    store.put(key_for(prepared.sha256, thumb=True), prepared.thumb)
+    store.put(key_for(prepared.sha256), prepared.data)
     return StoredImage(prepared.sha256, prepared.width, prepared.height, len(prepared.data))
 
 
@@ -559,6 +560,33 @@ class Chosen:
         return errors
 
 
+# --- uploads no record took -------------------------------------------------------------
+
+_PICTURE_KEY = re.compile(r"(?:thumbs/)?[0-9a-f]{2}/([0-9a-f]{64})\.jpg")
+
+
+def delete_unattached(now: datetime | None = None) -> int:
+    """Delete every picture (and its thumbnail) that no row names and that was last stored
+    more than `UPLOAD_LIMITS.unattached_days` ago: photos kept for a form never sent again,
+    synced photos whose record is gone. Documents are left alone. Returns how many went."""
+    store = backend()
+    stored: dict[str, datetime] = {}  # digest -> when its picture or thumbnail was last written
+    for key, written in store.listing():
+        if match := _PICTURE_KEY.fullmatch(key):
+            stored[match[1]] = max(written, stored.get(match[1], written))
+    since = (now or datetime.now(UTC)) - timedelta(days=limits().unattached_days)
+    old = {sha256 for sha256, written in stored.items() if written < since}
+    unattached = sorted(old - pictures_named()) if old else []
+    for sha256 in unattached:
+        store.delete(key_for(sha256))  # the picture first: a thumbnail alone is never shown
+        store.delete(key_for(sha256, thumb=True))
+    return len(unattached)
+
+
+def register(reg) -> None:
+    reg.daily_job("uploads.unattached", delete_unattached)
+
+
 # --- documents ---------------------------------------------------------------------------
 # Files that are not pictures (a congress report, a notice's attachment): told by their first
 # bytes, kept as they came (they are not re-encoded), named by their digest under a folder.
@@ -667,10 +695,12 @@ class FolderStore:
             return None
 
     def put(self, key: str, data: bytes) -> None:
-        """Write `data` unless the file is there already, atomically and fsynced, so a reader
-        never sees half a picture and "stored" means stored (the phone then deletes its copy)."""
+        """Write `data` unless the file is there already (then it only counts as written now),
+        atomically and fsynced, so a reader never sees half a picture and "stored" means
+        stored (the phone then deletes its copy)."""
         target = self.path(key)
         if target.exists():
+            os.utime(target)
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
@@ -684,6 +714,16 @@ class FolderStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)
+
+    def listing(self):
+        """(key, when it was last written) of every file."""
+        for path in self.root.rglob("*"):
+            if path.is_file():
+                modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                yield path.relative_to(self.root).as_posix(), modified
 
     def response(self, key: str, *, etag: str, max_age: int, mimetype: str = "image/jpeg"):
         path = self.path(key)
@@ -774,8 +814,21 @@ class BucketStore:
         return answer["Body"].read()
 
     def put(self, key: str, data: bytes) -> None:
-        # A name holds one content only, so writing it again is harmless.
+        # A name holds one content only, so writing it again is harmless (and makes it new).
         self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+    def listing(self):
+        """(key, when it was last written) of every object under the prefix."""
+        prefix = f"{self.prefix}/" if self.prefix else ""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        )
+        for page in pages:
+            for found in page.get("Contents", []):
+                yield found["Key"].removeprefix(prefix), found["LastModified"]
 
     def response(self, key: str, *, etag: str, max_age: int, mimetype: str = "image/jpeg"):
         if request.if_none_match.contains(etag):
