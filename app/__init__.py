@@ -289,7 +289,7 @@ def _init_login(app: Flask) -> None:
 
 def _init_features(app: Flask) -> None:
     """Each feature wires itself in (blueprint, sync kinds, jobs, cards, pages, demo)."""
-    features.init_app(app)
+    storage.register(features.init_app(app))  # the upload store's daily sweep
     for name in FEATURES:
         importlib.import_module(f"app.blueprints.{name}").init_app(app)
 

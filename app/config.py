@@ -73,6 +73,10 @@ class UploadLimits:
     max_megapixels: int = 25
     long_edge: int = 1600  # stored pictures are at most this long on their long side
     thumb_edge: int = 360
+    # A picture no row names (kept for a form never sent again, synced for a record that is
+    # gone) is deleted by the daily sweep once it was last stored this many days ago: longer
+    # than a kept photo's token lives (`app.storage.KEPT_MAX_AGE`, a day).
+    unattached_days: int = 2
 
     @property
     def max_bytes(self) -> int:

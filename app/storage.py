@@ -18,9 +18,12 @@ cover), with one budget (`UPLOAD_LIMITS` in `app/config.py`):
 
 The store is the folder `UPLOAD_FOLDER` (default `instance/uploads`, which may be a mount that
 every web process shares) or, when `UPLOAD_S3_URL` is set, an S3-compatible bucket (boto3).
-Knows nothing of records or features: who may see a picture is the serving route's question.
+Knows nothing of records or features: who may see a picture is the serving route's question;
+which pictures are still needed, the columns marked as naming one (`app.models.columns`): a
+daily job deletes the others once they are a few days old.
 """
 
+import base64
 import hashlib
 import io
 import os
@@ -29,15 +32,18 @@ import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from flask import Response, abort, current_app, request, send_file
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from PIL import Image, ImageOps
 
 from app.config import UploadLimits
 from app.errors import ValidationFailed
+from app.models.columns import pictures_named
 
 Image.init()
 # HEIC (an iPhone's own format) only where this Pillow has a plugin that reads it; without it
@@ -355,15 +361,12 @@ def whole_jpeg(data: bytes) -> bool:
 
 
 def save(prepared: PreparedImage) -> StoredImage:
-    """Write the picture and its thumbnail (once per content); return what was stored."""
+    """Write the picture and its thumbnail (once per content: the same picture again only
+    counts as stored now, for the sweep of unattached uploads); return what was stored."""
     store = backend()
     # The thumbnail first: once the picture is there, both are.
-    for key, data in (
-        (key_for(prepared.sha256, thumb=True), prepared.thumb),
-        (key_for(prepared.sha256), prepared.data),
-    ):
-        if not store.has(key):
-            store.put(key, data)
+    store.put(key_for(prepared.sha256, thumb=True), prepared.thumb)
+    store.put(key_for(prepared.sha256), prepared.data)
     return StoredImage(prepared.sha256, prepared.width, prepared.height, len(prepared.data))
 
 
@@ -454,6 +457,149 @@ def photo_routes(bp, rule: str, sha256_of: Callable[..., str | None]) -> None:
 
     bp.add_url_rule(rule, "photo", serving(thumb=False))
     bp.add_url_rule(rule + "/thumb", "photo_thumb", serving(thumb=True))
+
+
+# --- photos kept across a refused form ---------------------------------------------------
+# A browser never fills a file input back in. When a form is refused for something else, the
+# photos it carried (each fine as a picture) are stored by content, as they would have been,
+# and the page names them by tokens signed for the person who chose them; the corrected form
+# posts the tokens back in `kept_photos` (`kept_<field>` for another file field). A token
+# holds the picture's digest and when it was signed, nothing else; the page shows the stored
+# thumbnail inline, so no address (and no log line) ever names a photo beside the person.
+
+KEPT_FIELD = "kept_photos"
+KEPT_MAX_AGE = 24 * 3600  # a form left open overnight still sends its photos
+
+
+@dataclass(frozen=True)
+class KeptPhoto:
+    token: str
+    sha256: str
+
+    @property
+    def preview(self) -> str:
+        """The stored thumbnail, as it is, as a `data:` URL (empty when the store lost it)."""
+        thumb = backend().get(key_for(self.sha256, thumb=True))
+        if thumb is None:
+            return ""
+        return "data:image/jpeg;base64," + base64.b64encode(thumb).decode()
+
+    def image(self) -> PreparedImage | None:
+        """The stored picture as `prepare_uploads` passes it on to a service, which
+        stores it (again: nothing is written twice) like a photo chosen now; None when lost."""
+        store = backend()
+        data = store.get(key_for(self.sha256))
+        thumb = store.get(key_for(self.sha256, thumb=True))
+        if data is None or thumb is None:
+            return None
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+        return PreparedImage(data, thumb, self.sha256, width, height)
+
+
+def _signer(owner) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=f"kept-photo:{owner}")
+
+
+def keep_uploads(uploads, owner, field: str = "photos") -> list[KeptPhoto]:
+    """Store the photos posted with a refused form and name them for `owner` (a user id).
+
+    Raises ValidationFailed({field: [...]}), as `prepare_uploads`, when one of them
+    is refused itself; then nothing is stored.
+    """
+    signer = _signer(owner)
+    kept = []
+    for prepared in prepare_uploads(uploads, field):
+        sha256 = save(prepared).sha256
+        kept.append(KeptPhoto(signer.dumps(sha256), sha256))
+    return kept
+
+
+def kept_photos(tokens, owner) -> list[KeptPhoto]:
+    """The photos behind the posted `tokens` that were kept for `owner`, in order, once each;
+    a token that is not one, is another person's or is too old is left out."""
+    signer = _signer(owner)
+    kept: list[KeptPhoto] = []
+    for token in [tokens] if isinstance(tokens, str) else tokens or []:
+        try:
+            sha256 = signer.loads(token, max_age=KEPT_MAX_AGE)
+        except BadSignature:
+            continue
+        if isinstance(sha256, str) and all(k.sha256 != sha256 for k in kept):
+            kept.append(KeptPhoto(token, sha256))
+    return kept
+
+
+def kept_name(field: str = "photos") -> str:
+    """The name the kept photos of the file field `field` post back under."""
+    return KEPT_FIELD if field == "photos" else f"kept_{field}"
+
+
+class Chosen:
+    """The photos a form posted in its file field `field`: the files chosen now and the ones
+    kept for `owner` when the form was refused before (posted back by their tokens).
+
+    A route hands `uploads` (`upload` for a field of one photo, `most=1`) to its service, and
+    when the form is refused calls `again` for the photos to show with it (the `kept_photos`
+    macro, named `name`)."""
+
+    def __init__(self, owner, field: str = "photos", most: int | None = None):
+        self.owner, self.field, self.name, self.most = owner, field, kept_name(field), most
+        self.files = request.files.getlist(field)
+        self.kept = kept_photos(request.form.getlist(self.name), owner)
+
+    @property
+    def uploads(self) -> list:
+        """The kept pictures first, then the files chosen now."""
+        return [*(i for k in self.kept if (i := k.image()) is not None), *self.files]
+
+    @property
+    def upload(self):
+        """For a field of one photo: the one chosen now, else the one kept (None: neither)."""
+        chosen = [f for f in self.files if getattr(f, "filename", "")]
+        return (chosen or self.uploads or [None])[0]
+
+    def again(self, errors=()) -> list[str]:
+        """The form is refused: unless its photos were refused themselves (`errors`, the
+        field's messages), those chosen now are kept too. Returns the field's messages."""
+        errors = [str(e) for e in errors or []]
+        if request.method == "POST" and not errors:
+            for upload in self.files:
+                upload.stream.seek(0)  # the service may have read it already
+            try:
+                self.kept = [*self.kept, *keep_uploads(self.files, self.owner, self.field)]
+                self.kept = self.kept[-self.most :] if self.most else self.kept  # the newest
+            except ValidationFailed as refused:
+                errors += [str(m) for m in refused.errors.get(self.field, [])]
+            self.files = []
+        return errors
+
+
+# --- uploads no record took -------------------------------------------------------------
+
+_PICTURE_KEY = re.compile(r"(?:thumbs/)?[0-9a-f]{2}/([0-9a-f]{64})\.jpg")
+
+
+def delete_unattached(now: datetime | None = None) -> int:
+    """Delete every picture (and its thumbnail) that no row names and that was last stored
+    more than `UPLOAD_LIMITS.unattached_days` ago: photos kept for a form never sent again,
+    synced photos whose record is gone. Documents are left alone. Returns how many went."""
+    store = backend()
+    stored: dict[str, datetime] = {}  # digest -> when its picture or thumbnail was last written
+    for key, written in store.listing():
+        if match := _PICTURE_KEY.fullmatch(key):
+            stored[match[1]] = max(written, stored.get(match[1], written))
+    since = (now or datetime.now(UTC)) - timedelta(days=limits().unattached_days)
+    old = {sha256 for sha256, written in stored.items() if written < since}
+    unattached = sorted(old - pictures_named()) if old else []
+    for sha256 in unattached:
+        store.delete(key_for(sha256))  # the picture first: a thumbnail alone is never shown
+        store.delete(key_for(sha256, thumb=True))
+    return len(unattached)
+
+
+def register(reg) -> None:
+    reg.daily_job("uploads.unattached", delete_unattached)
 
 
 # --- documents ---------------------------------------------------------------------------
@@ -564,10 +710,12 @@ class FolderStore:
             return None
 
     def put(self, key: str, data: bytes) -> None:
-        """Write `data` unless the file is there already, atomically and fsynced, so a reader
-        never sees half a picture and "stored" means stored (the phone then deletes its copy)."""
+        """Write `data` unless the file is there already (then it only counts as written now),
+        atomically and fsynced, so a reader never sees half a picture and "stored" means
+        stored (the phone then deletes its copy)."""
         target = self.path(key)
         if target.exists():
+            os.utime(target)
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
@@ -581,6 +729,16 @@ class FolderStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)
+
+    def listing(self):
+        """(key, when it was last written) of every file."""
+        for path in self.root.rglob("*"):
+            if path.is_file():
+                modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                yield path.relative_to(self.root).as_posix(), modified
 
     def response(self, key: str, *, etag: str, max_age: int, mimetype: str = "image/jpeg"):
         path = self.path(key)
@@ -671,8 +829,21 @@ class BucketStore:
         return answer["Body"].read()
 
     def put(self, key: str, data: bytes) -> None:
-        # A name holds one content only, so writing it again is harmless.
+        # A name holds one content only, so writing it again is harmless (and makes it new).
         self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+    def listing(self):
+        """(key, when it was last written) of every object under the prefix."""
+        prefix = f"{self.prefix}/" if self.prefix else ""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        )
+        for page in pages:
+            for found in page.get("Contents", []):
+                yield found["Key"].removeprefix(prefix), found["LastModified"]
 
     def response(self, key: str, *, etag: str, max_age: int, mimetype: str = "image/jpeg"):
         if request.if_none_match.contains(etag):

@@ -1,8 +1,10 @@
 """app/storage.py: one pipeline and one budget for every upload, in a folder or a bucket."""
 
+import base64
 import dataclasses
 import io
 import os
+import re
 import socket
 import struct
 import subprocess
@@ -10,15 +12,20 @@ import sys
 import time
 import urllib.request
 import zlib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
 from app import storage
+from app.jobs import run_all_daily_jobs
 from app.models import Role, SyncPhoto
 from app.models.activities import Activity
+from app.models.columns import PICTURE
 from app.models.hazards import Hazard, Photo
+from tests.activities.factories import make_activity
 from tests.activities.test_manage import _form as activity_form
 from tests.factories import make_user
 from tests.helpers import text
@@ -375,3 +382,112 @@ def test_documents_go_to_the_one_store_and_download_under_their_own_name(
         assert served.headers["Content-Disposition"].startswith("attachment;")
         assert "filename*=UTF-8''%E7%A6%8F%E5%88%A9" in served.headers["Content-Disposition"]
         assert "private" in served.headers["Cache-Control"]
+
+
+def test_a_kept_photo_is_previewed_by_its_stored_thumbnail_as_it_is(app, client, auth, db):
+    auth.login(make_user(Role.INSPECTOR))
+    data = jpeg_bytes(size=(1200, 900))
+    form = {**_hazard_form(make_area(), ("现场.jpg", data)), "title": ""}
+    refused = client.post("/safety/hazards/new", data=form, content_type="multipart/form-data")
+    assert refused.status_code == 422
+    [preview] = re.findall(r'<img src="data:image/jpeg;base64,([^"]+)"', text(refused))
+    thumb = storage.backend().get(storage.key_for(storage.prepare(data).sha256, thumb=True))
+    assert base64.b64decode(preview) == thumb
+
+
+# --- uploads no record took -----------------------------------------------------------------
+
+
+def _written_days_ago(app, key: str, days: float) -> None:
+    when = time.time() - days * 86400
+    os.utime(Path(app.config["UPLOAD_FOLDER"]) / key, (when, when))
+
+
+def _picture_days_ago(app, sha256: str, days: float) -> None:
+    for thumb in (False, True):
+        _written_days_ago(app, storage.key_for(sha256, thumb=thumb), days)
+
+
+def _stored(sha256: str) -> list[bool]:
+    store = storage.backend()
+    return [store.has(storage.key_for(sha256, thumb=thumb)) for thumb in (False, True)]
+
+
+def test_the_daily_sweep_deletes_old_unattached_uploads_and_nothing_a_record_names(
+    app, client, db, auth
+):
+    assert app.config["UPLOAD_LIMITS"].unattached_days == 2
+    area = make_area()
+    auth.login(make_user(Role.INSPECTOR))
+    # A hazard's photo and an activity's cover: attached, both old.
+    report = _hazard_form(area, ("现场.jpg", jpeg_bytes(colour="navy")))
+    assert client.post("/safety/hazards/new", data=report).status_code == 303
+    hazard_photo = db.session.scalar(select(Photo.sha256))
+    cover = storage.save(storage.prepare(jpeg_bytes(colour="teal")))
+    make_activity(cover_image=cover.name)
+    # A photo kept for a form that was refused and never sent again: old, unattached.
+    forgotten = jpeg_bytes(colour="navy", size=(60, 40))
+    refused = _hazard_form(area, ("又一张.jpg", forgotten)) | {"title": ""}
+    assert client.post("/safety/hazards/new", data=refused).status_code == 422
+    kept = storage.prepare(forgotten).sha256
+    assert _stored(kept) == [True, True]
+    # Another one, stored an hour ago: unattached, but new.
+    new = storage.save(storage.prepare(jpeg_bytes(colour="olive"))).sha256
+    # A document is not a picture the sweep knows of.
+    storage.save_file(b"%PDF-1.7 %%EOF", "care/ab/" + "ab" * 32 + ".pdf")
+    for sha256 in (hazard_photo, cover.sha256, kept):
+        _picture_days_ago(app, sha256, 2.1)
+    _picture_days_ago(app, new, 1 / 24)
+    _written_days_ago(app, "care/ab/" + "ab" * 32 + ".pdf", 30)
+
+    assert run_all_daily_jobs()["uploads.unattached"] == "ok"
+    assert _stored(hazard_photo) == [True, True] and _stored(cover.sha256) == [True, True]
+    assert _stored(kept) == [False, False]
+    assert _stored(new) == [True, True]
+    assert storage.backend().has("care/ab/" + "ab" * 32 + ".pdf")
+    with client.get(f"/safety/photos/{db.session.scalar(select(Photo.id))}") as shown:
+        assert shown.status_code == 200
+
+
+def test_a_picture_stored_again_is_new_to_the_sweep(app, db):
+    """The same photo chosen again days later (and kept for a refused form) is not deleted
+    under the form that now names it by its token."""
+    prepared = storage.prepare(jpeg_bytes(colour="purple"))
+    storage.save(prepared)
+    _picture_days_ago(app, prepared.sha256, 3)
+    storage.save(prepared)
+    assert storage.delete_unattached() == 0 and _stored(prepared.sha256) == [True, True]
+
+
+def test_every_column_that_names_a_stored_picture_keeps_it_from_the_sweep(db):
+    """A new table with a photo must mark its column (`picture_digest`, `picture_name`), or the
+    sweep would delete its pictures: every column named like one is marked, or said not to be."""
+    not_pictures = {
+        "sync_photos.sha256",  # what the phone declared; the feature's row names the picture
+        "sync_photos.stored_sha256",
+    }
+    named_like = re.compile(r"sha256|photo|image|cover")
+    unmarked = [
+        f"{table.name}.{column.name}"
+        for table in db.metadata.tables.values()
+        for column in table.columns
+        if named_like.search(column.name)
+        and not column.foreign_keys
+        and PICTURE not in column.info
+        and f"{table.name}.{column.name}" not in not_pictures
+    ]
+    assert unmarked == []
+
+
+def test_the_sweep_deletes_from_the_bucket_too(app, client, db, auth, s3_server):
+    _bucket, url = s3_server
+    app.config["UPLOAD_S3_URL"] = url.replace("/uploads", "/swept")  # a prefix of its own
+    auth.login(make_user(Role.INSPECTOR))
+    report = _hazard_form(make_area(), ("现场.jpg", jpeg_bytes(colour="maroon")))
+    assert client.post("/safety/hazards/new", data=report).status_code == 303
+    attached = db.session.scalar(select(Photo.sha256))
+    unattached = storage.save(storage.prepare(jpeg_bytes(colour="lime"))).sha256
+    assert storage.delete_unattached() == 0  # both new
+    later = datetime.now(UTC) + timedelta(days=2, hours=1)
+    assert storage.delete_unattached(now=later) == 1
+    assert _stored(attached) == [True, True] and _stored(unattached) == [False, False]

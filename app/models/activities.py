@@ -10,7 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import department_links, fk, linked_departments, outbox_id, timestamp
+from app.models.columns import (
+    department_links,
+    fk,
+    linked_departments,
+    outbox_id,
+    picture_name,
+    timestamp,
+)
 from app.models.gate import Qualification  # noqa: F401  (trainings issue them; kept importable here)
 
 
@@ -59,7 +66,7 @@ class Activity(db.Model):
     signup_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cancel_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     capacity: Mapped[int | None]  # None: unlimited
-    cover_image: Mapped[str | None] = mapped_column(String(80))  # sha256 name in uploads/
+    cover_image: Mapped[str | None] = picture_name()
     # Trainings
     pass_mark: Mapped[float | None] = mapped_column(Numeric(6, 2, asdecimal=False))
     qualification_name: Mapped[str | None] = mapped_column(String(80))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import TrailStep, fk, random_key, trail
+from app.models.columns import TrailStep, fk, picture_digest, random_key, trail
 
 
 class AppealCategory(LabelledEnum):
@@ -97,7 +97,7 @@ class AppealPhoto(db.Model):
     __tablename__ = "appeal_photos"
 
     appeal_key: Mapped[str] = fk("appeals.key", "CASCADE", primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str] = picture_digest(primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
-from app.models.columns import TrailStep, fk, outbox_id, timestamp, trail
+from app.models.columns import TrailStep, fk, outbox_id, picture_digest, timestamp, trail
 
 Money = Numeric(12, 2)
 
@@ -209,7 +209,7 @@ class CareAttachment(db.Model):
     visit_id: Mapped[int | None] = fk("care_visits.id", "CASCADE", index=True)
     title: Mapped[str] = mapped_column(String(120), default="")
     path: Mapped[str] = mapped_column(String(255))
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = picture_digest()  # or a PDF's, under care/
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by_id: Mapped[int | None] = fk("users.id", "SET NULL")

@@ -1,7 +1,7 @@
 """One-line declarations of the columns the models repeat: foreign keys by their ON DELETE
 rule, the time a row is written, the outbox id of a record captured on a phone, the random
 key of a row that must not tell when it came, the tables linking a row to departments, the
-steps of a record's append-only trail, and a document kept by `app.storage`.
+steps of a record's append-only trail, a picture and a document kept by `app.storage`.
 
 The one-column helpers each return a `mapped_column`, so they stand where the column stands
 and the table keeps its schema (the migrations are checked against the models):
@@ -18,7 +18,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, select
 from sqlalchemy.orm import Mapped, MappedColumn, declared_attr, mapped_column, relationship
 
 from app.extensions import db
@@ -110,6 +110,32 @@ class CapturedRecord:
 
     client_id: Mapped[str | None] = outbox_id()
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# A column that names a picture of `app.storage` carries this in its `info`: "sha256" (the
+# digest) or "name" (`<sha256>.jpg`). The store's daily sweep keeps every picture a row names.
+PICTURE = "app.storage.picture"
+
+
+def picture_digest(**column: Any) -> MappedColumn[Any]:
+    """The sha256 of a picture in the upload store (a photo's row): kept while a row names it."""
+    return mapped_column(String(64), info={PICTURE: "sha256"}, **column)
+
+
+def picture_name(**column: Any) -> MappedColumn[Any]:
+    """A picture's stored name (`<sha256>.jpg`, an activity's cover): kept while named."""
+    return mapped_column(String(80), info={PICTURE: "name"}, **column)
+
+
+def pictures_named() -> set[str]:
+    """The digest of every picture a row of any table names (every column marked PICTURE)."""
+    named: set[str] = set()
+    for table in db.metadata.tables.values():
+        for column in table.columns:
+            if PICTURE in column.info:
+                values = db.session.scalars(select(column).where(column.is_not(None)).distinct())
+                named.update(value.removesuffix(".jpg") for value in values)
+    return named
 
 
 class StoredDocument:

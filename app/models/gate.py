@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import CapturedRecord, DepartmentPerson, fk, timestamp
+from app.models.columns import CapturedRecord, DepartmentPerson, fk, picture_name, timestamp
 
 
 class QualificationType(db.Model):
@@ -67,7 +67,7 @@ class Qualification(db.Model):
     # Outside certificates: number, issuer and a photo of the certificate (app.storage name).
     certificate_no: Mapped[str | None] = mapped_column(String(60))
     issuer: Mapped[str | None] = mapped_column(String(120))
-    photo: Mapped[str | None] = mapped_column(String(80))
+    photo: Mapped[str | None] = picture_name()
     issued_on: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)  # None: does not expire
     recorded_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
@@ -167,7 +167,7 @@ class WorkerPhoto(db.Model):
     __tablename__ = "gate_worker_photos"
 
     user_id: Mapped[int] = fk("users.id", "CASCADE", primary_key=True)
-    image: Mapped[str] = mapped_column(String(80))  # app.storage name (sha256)
+    image: Mapped[str] = picture_name()
     uploaded_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     uploaded_at: Mapped[datetime] = timestamp()
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import CapturedRecord, fk, outbox_id, timestamp, trail
+from app.models.columns import CapturedRecord, fk, outbox_id, picture_digest, timestamp, trail
 
 
 class Severity(LabelledEnum):
@@ -166,7 +166,7 @@ class Photo(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str | None] = outbox_id()
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    sha256: Mapped[str] = picture_digest(index=True)
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     size: Mapped[int] = mapped_column(Integer)

@@ -4,12 +4,12 @@ per year, with a citation and a photo."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import fk, timestamp
+from app.models.columns import fk, picture_digest, timestamp
 
 
 class HonourTitle(LabelledEnum):
@@ -40,7 +40,7 @@ class Honour(db.Model):
     department_id: Mapped[int | None] = fk("departments.id", "SET NULL")
     reason: Mapped[str] = mapped_column(Text)  # the nomination's deeds
     citation: Mapped[str] = mapped_column(Text, default="")  # the union's words, once named
-    photo_sha256: Mapped[str | None] = mapped_column(String(64))
+    photo_sha256: Mapped[str | None] = picture_digest()
     status: Mapped[HonourStatus] = mapped_column(
         str_enum(HonourStatus), default=HonourStatus.NOMINATED
     )

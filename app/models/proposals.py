@@ -15,7 +15,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import DepartmentPerson, fk, outbox_id, timestamp, trail
+from app.models.columns import (
+    DepartmentPerson,
+    fk,
+    outbox_id,
+    picture_digest,
+    timestamp,
+    trail,
+)
 
 
 class ProposalCategory(LabelledEnum):
@@ -250,7 +257,7 @@ class ProposalPhoto(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str | None] = outbox_id()
     proposal_id: Mapped[int] = fk("proposals.id", "CASCADE", index=True)
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = picture_digest()
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     size: Mapped[int] = mapped_column(Integer)

@@ -15,6 +15,7 @@ from app.models._types import utcnow
 from app.models.activities import Activity, ActivityKind, ActivityStatus, ParticipationStatus
 from tests.activities.factories import make_activity, make_activity_at_the_door
 from tests.factories import make_department, make_user
+from tests.helpers import kept_tokens, text
 
 
 def _form(**overrides):
@@ -244,3 +245,41 @@ def test_a_date_out_of_the_app_s_years_is_refused_in_words(client, auth, year):
     assert response.status_code == 422
     assert response.get_data(as_text=True).count("请选择 2000 年到 2100 年之间的日期。") == 5
     assert db.session.scalar(select(Activity)) is None
+
+
+def _poster() -> tuple:
+    cover = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(cover, "PNG")
+    return io.BytesIO(cover.getvalue()), "poster.png"
+
+
+def test_a_refused_new_activity_keeps_its_cover_for_the_corrected_one(client, auth):
+    auth.login(make_user("organizer"))
+    # Refused by the service (it ends before it starts), after it had read the cover.
+    data = _form(ends_at="2030-05-10T08:00", cover=_poster())
+    refused = client.post("/activities/new", data=data, content_type="multipart/form-data")
+    assert refused.status_code == 422 and db.session.scalar(select(Activity)) is None
+    [token] = kept_tokens(text(refused), "kept_cover")
+    # Refused again by the form (no title), with the kept cover: still kept.
+    again = client.post("/activities/new", data=_form(title="", kept_cover=token))
+    assert again.status_code == 422
+    [token] = kept_tokens(text(again), "kept_cover")
+    response = client.post("/activities/new", data=_form(kept_cover=token))
+    assert response.status_code == 303
+    activity = db.session.scalar(select(Activity))
+    assert activity.cover_image
+    with client.get(f"/activities/{activity.id}/cover") as cover:
+        assert cover.status_code == 200 and cover.mimetype == "image/jpeg"
+
+
+def test_a_refused_activity_edit_keeps_the_new_cover_chosen(client, auth):
+    activity = make_activity(ActivityKind.TRAINING, title="焊工复训")
+    auth.login(make_user("organizer"))
+    url = f"/activities/{activity.id}/edit"
+    data = _form(title="", cover=_poster())
+    refused = client.post(url, data=data, content_type="multipart/form-data")
+    assert refused.status_code == 422
+    [token] = kept_tokens(text(refused), "kept_cover")
+    assert client.post(url, data=_form(kept_cover=token)).status_code == 303
+    db.session.refresh(activity)
+    assert activity.cover_image

@@ -1,6 +1,7 @@
-"""The safety forms that take photos (a hazard, a violation, a hazard's follow-up), posted
-without JavaScript and refused for something else, keep the photos chosen: shown again,
-ticked, and saved with the corrected form; a token of another person is ignored."""
+"""The safety forms that take photos (a hazard, a violation, a hazard's follow-up, the items
+of a whole round), posted without JavaScript and refused for something else, keep the photos
+chosen: shown again, ticked, and saved with the corrected form; a token of another person is
+ignored."""
 
 import io
 
@@ -8,9 +9,10 @@ from sqlalchemy import select
 
 from app.models import Role
 from app.models.hazards import Hazard, HazardEvent, Photo, Violation
+from app.models.safety import ChecklistVersion, Patrol
 from tests.factories import make_user
 from tests.helpers import kept_tokens, text
-from tests.safety.factories import jpeg_bytes, make_area, make_hazard
+from tests.safety.factories import jpeg_bytes, make_area, make_checklist, make_hazard
 
 HAZARD = {"title": "配电柜门未关", "category": "electrical", "severity": "general"}
 
@@ -82,3 +84,58 @@ def test_a_refused_follow_up_keeps_its_photo_on_its_own_form(client, auth, db):
     assert saved.status_code == 303
     event = db.session.scalar(select(HazardEvent).where(HazardEvent.note == "已拍照取证"))
     assert len(_photos(db, hazard_event_id=event.id)) == 1
+
+
+def test_a_refused_round_keeps_each_item_s_photo_and_answers(client, auth, db):
+    """The whole round posted without JavaScript, one item left unanswered: the answers given
+    and the photo of the first item come back; the corrected round has that photo."""
+    make_checklist(items=("通道畅通", "防护罩完好"))
+    area, inspector = make_area(), make_user(Role.INSPECTOR)
+    auth.login(inspector)
+    url = f"/safety/patrols/round/{area.id}"
+    first, second = db.session.scalar(select(ChecklistVersion)).items
+    fields = {
+        "area_id": str(area.id),
+        "answers[0][item_id]": str(first.id),
+        "answers[0][answer]": "no",
+        "answers[0][note]": "通道堆放纸箱",
+        "answers[1][item_id]": str(second.id),
+    }
+    photo = {f"photos-{first.id}": (io.BytesIO(jpeg_bytes()), "通道.jpg")}
+    refused = client.post(url, data={**fields, **photo}, content_type="multipart/form-data")
+    assert refused.status_code == 422 and db.session.scalar(select(Patrol)) is None
+    page = text(refused)
+    [token] = kept_tokens(page, f"kept_photos-{first.id}")
+    assert kept_tokens(page, f"kept_photos-{second.id}") == []
+    assert 'name="answers[0][answer]" value="no" checked' in page
+    assert 'value="通道堆放纸箱"' in page
+    corrected = {**fields, "answers[1][answer]": "yes", f"kept_photos-{first.id}": token}
+    assert client.post(url, data=corrected).status_code == 303
+    patrol = db.session.scalar(select(Patrol))
+    answers = {a.item_id: a for a in patrol.answers}
+    assert [p.uploaded_by_id for p in _photos(db, patrol_answer_id=answers[first.id].id)] == [
+        inspector.id
+    ]
+    assert _photos(db, patrol_answer_id=answers[second.id].id) == []
+
+
+def test_a_round_s_refused_photo_is_said_at_its_item_and_the_others_are_kept(client, auth, db):
+    make_checklist(items=("通道畅通", "防护罩完好"))
+    area = make_area()
+    auth.login(make_user(Role.INSPECTOR))
+    url = f"/safety/patrols/round/{area.id}"
+    first, second = db.session.scalar(select(ChecklistVersion)).items
+    fields = {"area_id": str(area.id)}
+    for i, item in enumerate((first, second)):
+        fields |= {f"answers[{i}][item_id]": str(item.id), f"answers[{i}][answer]": "yes"}
+    files = {
+        f"photos-{first.id}": (io.BytesIO(jpeg_bytes()), "通道.jpg"),
+        f"photos-{second.id}": (io.BytesIO(b"not a picture"), "防护罩.jpg"),
+    }
+    refused = client.post(url, data={**fields, **files}, content_type="multipart/form-data")
+    assert refused.status_code == 422 and db.session.scalar(select(Patrol)) is None
+    page = text(refused)
+    assert len(kept_tokens(page, f"kept_photos-{first.id}")) == 1
+    assert kept_tokens(page, f"kept_photos-{second.id}") == []
+    item = page[page.index(f'id="round-item-{second.id}"') :]
+    assert page.count("防护罩.jpg") == 1 and "防护罩.jpg" in item

@@ -22,7 +22,6 @@ from app.extensions import db
 from app.models import Department
 from app.models.appeals import Appeal, AppealPhoto, AppealStatus
 from app.rendering import page_or_fragment
-from app.services import photos
 
 from . import access, bp, services, statistics
 from .forms import AppealForm, CodeForm, RatingForm, StepForm
@@ -108,7 +107,7 @@ def index():
 @login_required
 def new():
     form = AppealForm(workshops=_workshops())
-    chosen = photos.Chosen(current_user.id)
+    chosen = storage.Chosen(current_user.id)
     if form.validate_on_submit() and (
         done := submit(form, services.raise_appeal, current_user, request.form, chosen.uploads)
     ):

@@ -9,8 +9,7 @@ from app.blueprints.errors.handlers import error_response
 from app.errors import form_on, form_status, submit
 from app.extensions import db
 from app.models.honours import Honour, HonourStatus, HonourTitle
-from app.services import photos
-from app.storage import photo_routes
+from app.storage import Chosen, photo_routes
 
 from . import bp, services
 from .forms import DecisionForm, NominationForm
@@ -62,7 +61,7 @@ def nominate():
     form = NominationForm()
     if request.method == "GET":
         form.year.data = str(services.local_today().year)
-    chosen = photos.Chosen(current_user.id, "photo", most=1)
+    chosen = Chosen(current_user.id, "photo", most=1)
     if form.validate_on_submit() and (
         done := submit(form, services.nominate, current_user, request.form, chosen.upload)
     ):
@@ -70,7 +69,7 @@ def nominate():
         return redirect(url_for("honours.show", honour_id=done.value.id), 303)
     # A browser never fills a file input back in: the photo is kept for the corrected form.
     form.photo.errors = chosen.again(form.photo.errors)
-    return render_template("honours/nominate.html", form=form, chosen=chosen), form_status(form)
+    return render_template("honours/nominate.html", form=form, kept=chosen.kept), form_status(form)
 
 
 @bp.route("/nominations")

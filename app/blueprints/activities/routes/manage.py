@@ -17,7 +17,7 @@ from app.models import Department, Role
 from app.models.activities import Activity, ActivityKind
 from app.rendering import page_or_fragment, wants_fragment
 from app.services.inputs import plain_decimal
-from app.storage import save_upload
+from app.storage import Chosen, save_upload
 
 MANAGERS = (Role.ORGANIZER, Role.ADMIN)
 GATE_VIEWERS = (Role.ORGANIZER, Role.SAFETY_OFFICER, Role.ADMIN)
@@ -34,15 +34,16 @@ def _chosen_departments(form, all_departments):
     return [d for d in all_departments if d.id in chosen]
 
 
-def _save(form, departments, activity=None, kept_cover=None):
-    """Create or change the activity; on failure its messages are on the form."""
+def _save(form, departments, cover, activity=None, kept_cover=None):
+    """Create or change the activity with the `cover` chosen (a `Chosen`); on failure its
+    messages are on the form."""
     chosen = _chosen_departments(form, departments)
-    return submit(form, _store_and_save, form, chosen, activity, kept_cover)
+    return submit(form, _store_and_save, form, chosen, cover.upload, activity, kept_cover)
 
 
-def _store_and_save(form, departments, activity, kept_cover):
+def _store_and_save(form, departments, upload, activity, kept_cover):
     # The cover is checked (and may be refused) as part of the same call.
-    stored = save_upload(form.cover.data, "cover")
+    stored = save_upload(upload, "cover")
     cover = stored.name if stored else kept_cover
     data = form.data_for_service()
     if activity is None:
@@ -75,14 +76,17 @@ def new():
             form.fill_from(services.copy_fields(source))
             form.departments.data = [d.id for d in source.departments]
     kept_cover = source.cover_image if source else None
-    if form.validate_on_submit() and (done := _save(form, departments, None, kept_cover)):
+    cover = Chosen(current_user.id, "cover", most=1)
+    if form.validate_on_submit() and (done := _save(form, departments, cover, None, kept_cover)):
         db.session.commit()
         flash(_("The activity is published."), "success")
         return redirect(url_for("activities.show", activity_id=done.value.id), 303)
     if request.method == "POST":
         _cross_check(form)
+    # A browser never fills a file input back in: the cover is kept for the corrected form.
+    form.cover.errors = cover.again(form.cover.errors)
     return render_template(
-        "activities/form.html", form=form, activity=None, source=source
+        "activities/form.html", form=form, activity=None, source=source, kept=cover.kept
     ), form_status()
 
 
@@ -96,13 +100,17 @@ def edit(activity_id):
     if request.method == "GET":
         form.fill_from(services.copy_fields(activity))
         form.departments.data = [d.id for d in activity.departments]
-    if form.validate_on_submit() and _save(form, departments, activity):
+    cover = Chosen(current_user.id, "cover", most=1)
+    if form.validate_on_submit() and _save(form, departments, cover, activity):
         db.session.commit()
         flash(_("Your changes are saved."), "success")
         return redirect(url_for("activities.show", activity_id=activity.id), 303)
     if request.method == "POST":
         _cross_check(form, activity)
-    return render_template("activities/form.html", form=form, activity=activity), form_status()
+    form.cover.errors = cover.again(form.cover.errors)
+    return render_template(
+        "activities/form.html", form=form, activity=activity, kept=cover.kept
+    ), form_status()
 
 
 @bp.route("/<int:activity_id>/cancel", methods=["GET", "POST"])

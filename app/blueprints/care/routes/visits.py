@@ -8,7 +8,7 @@ from app.blueprints.errors.handlers import error_response
 from app.errors import create, form_status, submit
 from app.extensions import db
 from app.models.care import CareFile, CareVisit, PlanTarget, VisitPlan
-from app.services import photos
+from app.storage import Chosen
 
 from .. import bp, parse, queries
 from ..access import officers_only, readers_only
@@ -105,7 +105,7 @@ def _visit_page(form, plan, file, status=200, kept=()):
 def record_visit():
     """The visit form without JavaScript (with it, the outbox sends it as `care_visit`)."""
     form = VisitForm()
-    chosen = photos.Chosen(current_user.id)
+    chosen = Chosen(current_user.id)
     if form.validate_on_submit() and (
         done := submit(
             form,

@@ -9,8 +9,7 @@ from app.errors import ValidationFailed, form_on, press
 from app.extensions import db
 from app.models import User
 from app.models.gate import Qualification, QualificationType, WorkerCode
-from app.services.photos import Chosen
-from app.storage import save_upload, send_image, sha256_of_name
+from app.storage import Chosen, save_upload, send_image, sha256_of_name
 
 from .. import bp, queries, services
 from ..access import checked_departments, is_officer

@@ -9,8 +9,7 @@ from app.errors import ValidationFailed, apply_errors, form_status, submit
 from app.extensions import db
 from app.models.proposals import ProposalCategory, ProposalPhoto, ProposalStatus
 from app.rendering import page_or_fragment
-from app.services import photos
-from app.storage import photo_routes
+from app.storage import Chosen, photo_routes
 
 from .. import bp, permissions, queries, services
 from ..forms import COAUTHOR_ROWS, ProposalForm
@@ -62,7 +61,7 @@ def _save(form, data, template, **kwargs):
     `proposal` it changes): the 303 to the saved proposal, or the form's page (`template`)
     again. A co-proposer row's messages (keyed by its inputs' names) are shown beside the row;
     the others go on the form, and the photos chosen are kept for the corrected form."""
-    chosen = photos.Chosen(current_user.id)
+    chosen = Chosen(current_user.id)
     saved, rows = _submit(form, data, chosen, **kwargs) if form.validate_on_submit() else (None, {})
     if saved:
         return saved

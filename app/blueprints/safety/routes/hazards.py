@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models.hazards import HazardAction, HazardStatus, Severity
 from app.models.safety import Patrol, PatrolAnswer
 from app.rendering import wants_fragment
-from app.services.photos import Chosen
+from app.storage import Chosen
 
 from .. import bp, permissions, queries, services
 from ..forms import AssignForm, HazardForm, NoteForm

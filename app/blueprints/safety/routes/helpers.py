@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.errors import act, form_status, only_if
 from app.rendering import page_or_fragment
-from app.services import photos
+from app.storage import Chosen
 
 from .. import permissions, queries
 
@@ -36,7 +36,7 @@ def report_form(form, report, template: str, fragment: str, show):
     and the answer is 303 to `show(record)`; else the form again. A refusal (who may report)
     is an error page."""
     offer_areas(form)
-    chosen = photos.Chosen(current_user.id)
+    chosen = Chosen(current_user.id)
 
     def again():
         # Refused for something else: the photos chosen are kept for the corrected form.

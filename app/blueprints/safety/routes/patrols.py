@@ -14,6 +14,7 @@ from app.errors import form_status, submit
 from app.extensions import db, htmx
 from app.models.hazards import Category, Hazard, Severity, Violation
 from app.models.safety import Area, ChecklistVersion, Patrol, PatrolPlan, PatrolStatus, week_start
+from app.storage import Chosen
 
 from .. import bp, permissions, queries, services
 from ..forms import FinishPatrolForm, PlanForm, StartPatrolForm
@@ -255,15 +256,11 @@ def patrol_round(area_id):
     version = services.checklist_for(area) if area.active else None
     if version is None:
         abort(404)
-    done = None
+    # Each item's photos; a round refused for something else keeps them for the corrected one.
+    chosen = {item.id: Chosen(current_user.id, f"photos-{item.id}") for item in version.items}
+    data, errors, photo_errors = _round_data(request.form), {}, {}
     if request.method == "POST":
-        photos = [
-            (key.removeprefix("photos-"), upload)
-            for key in request.files
-            if key.startswith("photos-")
-            for upload in request.files.getlist(key)
-        ]
-        data = _round_data(request.form)
+        photos = [(item_id, upload) for item_id, c in chosen.items() for upload in c.uploads]
         done = submit(
             None, services.record_patrol, current_user, data, photos, refused_as_page=True
         )
@@ -271,13 +268,22 @@ def patrol_round(area_id):
             db.session.commit()
             patrol, _created = done.value
             return redirect(url_for("safety.patrol", patrol_id=patrol.id), 303)
+        errors = dict(done.errors)
+        # A refused photo is said at its item; the other items keep theirs.
+        photo_errors = {item_id: c.again() for item_id, c in chosen.items()}
+        if any(photo_errors.values()):
+            errors.pop("photos", None)
     return page_or_partial(
         "safety/patrols/round.html",
         "safety/patrols/round.html",
         form_status(),
         area=area,
         version=version,
-        errors=done.errors if done is not None else {},
+        errors=errors,
+        given={str(a.get("item_id")): a for a in data["answers"]},
+        note=data.get("note", ""),
+        chosen=chosen,
+        photo_errors=photo_errors,
         categories=list(Category),
         severities=list(Severity),
     )
