@@ -165,3 +165,34 @@ def test_the_confirmation_part_is_refetched_when_its_record_syncs(client, auth, 
     ]
     assert 'id="confirmed"' in part
     assert "请学习本版本" not in part and "我已学习并将遵照执行" not in part
+
+
+def test_a_new_version_with_the_text_unchanged_is_refused_and_keeps_the_sign_offs(
+    client, auth, world, db
+):
+    """Republishing the same text made a new version that asked everyone to sign again."""
+    from app.blueprints.library.services import confirm_read
+
+    current = world.document.current_version
+    confirm_read(world.worker, {"version_id": current.id})
+    db.session.commit()
+    auth.login(world.publisher)
+    response = client.post(
+        f"/library/documents/{world.document.id}/revise",
+        data={
+            "title": world.document.title,
+            "category": "procedure",
+            "post_ids": str(world.post.id),
+            "body": current.body.replace("\n", "\r\n") + "\r\n",  # as a browser sends it
+            "changes": "重新发布",
+        },
+    )
+    assert response.status_code == 422
+    assert 'id="body-errors"' in text(response)
+    assert "正文没有改动：发布新版本会请所有人重新学习签名。" in text(response)
+    db.session.expire_all()
+    assert world.document.current_version_id == current.id
+    assert db.session.scalar(select(func.count(DocumentVersion.id))) == 1
+    auth.logout()
+    auth.login(world.worker)
+    assert "待学习确认的操作规程" not in text(client.get("/"))

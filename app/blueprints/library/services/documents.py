@@ -96,11 +96,21 @@ def publish_document(user, data) -> Document:
 
 def revise_document(user, document: Document, data) -> DocumentVersion:
     """A new version (the old ones stay readable), saying what changed; the details may
-    change with it. The workers of its posts are asked to read and confirm it."""
+    change with it. The workers of its posts are asked to read and confirm it, so a version
+    whose text is the current one's is refused: it would ask everyone to sign again for
+    nothing new."""
     _check_publisher(user)
     errors: dict[str, list[str]] = {}
     values = _details(data, errors)
     body = text(data, "body", errors, required=True, max_len=MAX_BODY)
+    current = document.current_version
+    if body and current is not None and _same_text(body, current.body):
+        errors.setdefault("body", []).append(
+            _(
+                "The text has not changed: a new version asks everyone to read and confirm "
+                "it again. Change the text before publishing a new version."
+            )
+        )
     changes = text(data, "changes", errors, required=True, max_len=2000)
     if errors:
         raise ValidationFailed(errors)
@@ -123,6 +133,11 @@ def revise_document(user, document: Document, data) -> DocumentVersion:
             path_for("library.document", document_id=document.id),
         )
     return version
+
+
+def _same_text(a: str, b: str) -> bool:
+    """The same text as a reader sees it: line endings (a browser sends CRLF) do not count."""
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
 
 
 def _new_version(user, document, body, changes, now) -> DocumentVersion:
