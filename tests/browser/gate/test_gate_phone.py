@@ -32,6 +32,18 @@ def live_code(server, employee_no) -> str:
     return "WHGATE1:" + token
 
 
+def valid_until(server, employee_no, type_name) -> str:
+    (day,) = query(
+        server,
+        "SELECT q.valid_until FROM qualifications q JOIN users u ON u.id = q.user_id "
+        "JOIN qualification_types t ON t.id = q.type_id "
+        "WHERE u.employee_no = ? AND t.name = ?",
+        employee_no,
+        type_name,
+    )
+    return day
+
+
 def film(video, text):
     """A camera that films one QR code (see TESTING.md): ~30 JPEG frames back to back."""
     import qrcode
@@ -111,12 +123,7 @@ def test_the_verdict_is_in_view_and_says_a_near_expiry(demo, browser, browser_co
     came below the form, the name under the bottom bar, and said only 可以上岗.)"""
     leader = ready_phone(browser, browser_context_args, demo, "T0001")
     (lathe,) = query(demo, "SELECT id FROM posts WHERE name = '车工'")
-    (until,) = query(
-        demo,
-        "SELECT q.valid_until FROM qualifications q JOIN users u ON u.id = q.user_id "
-        "JOIN qualification_types t ON t.id = q.type_id "
-        "WHERE u.employee_no = 'G0003' AND t.name = '安全生产培训合格证'",
-    )
+    until = valid_until(demo, "G0003", "安全生产培训合格证")
     leader.set_offline(True)
     page = leader.new_page()
     page.goto(demo.url + "/gate/check")
@@ -152,12 +159,7 @@ def test_the_team_leader_checks_offline_and_the_checks_sync_once(
     leader = ready_phone(browser, browser_context_args, demo, "T0001")
     leader.grant_permissions(["camera"])
     (forklift,) = query(demo, "SELECT id FROM posts WHERE name = '叉车司机'")
-    (expired_on,) = query(
-        demo,
-        "SELECT q.valid_until FROM qualifications q JOIN users u ON u.id = q.user_id "
-        "JOIN qualification_types t ON t.id = q.type_id "
-        "WHERE u.employee_no = 'G0002' AND t.name = '叉车司机证'",
-    )
+    expired_on = valid_until(demo, "G0002", "叉车司机证")
     before = query(demo, "SELECT COUNT(*) FROM gate_checks")[0]
     leader.set_offline(True)
     try:

@@ -113,20 +113,19 @@ def _event_day(data, event_type, today, errors):
         return None
     if event_type is AidEventType.HAPPY:
         latest = today + timedelta(days=365)
-        if day > latest:
-            message = _(
-                "A happy event can be reported up to a year ahead: choose a day no later "
-                "than %(day)s.",
-                day=latest.isoformat(),
-            )
-            errors.setdefault("happened_on", []).append(message)
-    elif day > today:
-        message = _(
+        rule = _l(
+            "A happy event can be reported up to a year ahead: choose a day no later than %(day)s.",
+            day=latest.isoformat(),
+        )
+    else:
+        latest = today
+        rule = _l(
             "Choose the day it happened, no later than today (%(day)s): only a happy event "
             "can be reported ahead.",
             day=today.isoformat(),
         )
-        errors.setdefault("happened_on", []).append(message)
+    if day > latest:
+        errors.setdefault("happened_on", []).append(str(rule))
     return day
 
 
