@@ -45,7 +45,7 @@ def test_a_member_reports_for_a_colleague_and_follows_it_to_the_close(client, au
         data={"note": "上门慰问", "amount": "800", "file_id": str(world.file.id)},
     )
     assert acted.status_code == 303
-    assert client.post(url + "/close", data={}).status_code == 303
+    assert client.post(url + "/close", data={"note": "救助金已发放"}).status_code == 303
     again = client.post(url + "/acknowledge", data={})
     assert again.status_code == 422 and "不能进行这一步" in text(again)
     db.session.expire_all()
@@ -100,7 +100,7 @@ def test_a_notice_of_ones_own_request_says_yours_and_what_happened(client, auth,
     auth.login(officer)
     officers_inbox = inbox_entries(client.get("/notifications/"))
     assert ("新的大事互助申请：住院", "帮扶维权") in officers_inbox
-    client.post(f"/care/aid/{request.id}/close", data={})
+    client.post(f"/care/aid/{request.id}/close", data={"note": "已探望"})
     auth.logout()
     auth.login(member)
     assert inbox_entries(client.get("/notifications/")) == [
@@ -117,8 +117,18 @@ def test_bad_aid_input_is_refused_in_chinese_and_writes_nothing(client, auth, wo
     before = db.session.scalar(select(func.count(AidRequest.id)))
     for fields, message in [
         ({"for_whom": "colleague", "colleague": "NOBODY"}, "没有这个工号的同事"),
-        ({"happened_on": (local_today() + timedelta(days=5)).isoformat()}, "日期不能晚于"),
-        ({"description": ""}, "该字段是必填字段"),
+        (
+            {"happened_on": (local_today() + timedelta(days=5)).isoformat()},
+            f"不能晚于今天（{local_today().isoformat()}）：只有喜事可以提前告知",
+        ),
+        (
+            {
+                "event_type": "happy",
+                "happened_on": (local_today() + timedelta(days=366)).isoformat(),
+            },
+            f"喜事最多可提前一年告知：日期不能晚于 {local_today() + timedelta(days=365)}",
+        ),
+        ({"description": ""}, "请告诉工会发生了什么。"),
         ({"description": "病\x00了"}, NUL_REFUSED),
         ({"event_type": "lottery"}, "请从给出的选项中选择"),
     ]:
@@ -204,7 +214,7 @@ def test_the_member_a_request_is_for_is_told_of_it_and_of_every_step(client, aut
     url = f"/care/aid/{request.id}"
     client.post(url + "/acknowledge", data={"note": "已收到"})
     client.post(url + "/act", data={"note": "上门慰问", "amount": "300"})
-    client.post(url + "/close", data={})
+    client.post(url + "/close", data={"note": "已办结"})
     # The officer is not told of their own steps.
     assert len(_notices(db, officer)) == officer_had
     auth.logout()
@@ -218,7 +228,7 @@ def test_the_member_a_request_is_for_is_told_of_it_and_of_every_step(client, aut
     ]
     told = _notices(db, worker)
     assert told[0].body == "工会帮扶专干将在 24 小时内响应。"
-    assert [body for _title, body in told[1:]] == ["已收到", "上门慰问", "工会帮扶专干已处理。"]
+    assert [body for _title, body in told[1:]] == ["已收到", "上门慰问", "已办结"]
     # Care data: the notices name no one else (not the colleague who reported it).
     assert not any(member.name in title + body for title, body in told)
     # The notices open the request, and the member finds it among their requests.
@@ -253,13 +263,16 @@ def test_an_officer_reporting_for_a_member_is_not_told_of_their_own_steps(client
     ]
 
 
-def test_the_scorecard_counts_a_close_as_an_answer_and_leaves_pending_requests_out(
+def test_the_scorecard_counts_a_close_with_a_note_as_an_answer_and_a_silent_one_not(
     client, auth, world, db
 ):
-    """Of three requests: one closed in time without an acknowledgement (counted in time),
-    one closed after its target (counted late) and one still within its target (not counted
-    at all): 1 of 2, 50 %."""
+    """Of four requests: one closed in time with a note to the member (counted in time), one
+    closed after its target with a note (counted late), one closed in time without a word to
+    the member, as closes were before they asked for a note (not an answer: counted as not
+    answered in time) and one still within its target (not counted at all): 1 of 3, 33.3 %."""
     import re
+
+    from app.models.care import AidAction, AidEvent
 
     officer = world.people["care_officer"]
     in_time, late = world.aid_request, world.other_aid
@@ -267,22 +280,67 @@ def test_the_scorecard_counts_a_close_as_an_answer_and_leaves_pending_requests_o
     late.respond_by = datetime.now(UTC) - timedelta(hours=1)
     db.session.commit()
     auth.login(officer)
-    assert client.post(f"/care/aid/{in_time.id}/close", data={}).status_code == 303
-    assert client.post(f"/care/aid/{late.id}/close", data={}).status_code == 303
+    note = {"note": "经核实，已由车间送去慰问金"}
+    assert client.post(f"/care/aid/{in_time.id}/close", data=note).status_code == 303
+    assert client.post(f"/care/aid/{late.id}/close", data=note).status_code == 303
+    silent = _report(client, db, "illness", "住院两天")
+    silent.status, silent.closed_at = AidStatus.CLOSED, datetime.now(UTC)
+    silent.events.append(AidEvent(actor_id=officer.id, action=AidAction.CLOSE, note=""))
+    db.session.commit()
     pending = _report(client, db, "happy", "结婚")
     auth.logout()
 
     auth.login(world.people["organizer"])
     page = text(client.get(f"/reports/care/aid_on_time?year={local_today().year}"))
-    assert re.search(r"<strong data-value>50\.0%</strong>", page)
+    assert re.search(r"<strong data-value>33\.3%</strong>", page)
     rows = dict(
         re.findall(r'/care/aid/(\d+)">[^<]+</a>\s*<span class="muted">([^<]+)</span>', page)
     )
     time = r"\d{4}-\d\d-\d\d \d\d:\d\d"
-    assert re.fullmatch(rf"未受理即按时办结（{time}）", rows[str(in_time.id)])
-    assert re.fullmatch(rf"未受理即逾期办结（{time}，时限 {time}）", rows[str(late.id)])
+    assert re.fullmatch(rf"按时办结并向会员说明（{time}）", rows[str(in_time.id)])
+    assert re.fullmatch(rf"逾期办结并向会员说明（{time}，时限 {time}）", rows[str(late.id)])
+    assert re.fullmatch(rf"{time} 办结，未向会员作任何说明：不算响应", rows[str(silent.id)])
     assert re.fullmatch(rf"尚未响应（时限 {time}），暂不统计", rows[str(pending.id)])
-    assert "办结即视为响应" in page
+    assert "办结时向会员说明了原因，才视为响应" in page
+
+
+def test_closing_asks_for_a_confirmation_and_a_note_the_member_reads(client, auth, world, db):
+    """One tap on 办结 closed a request with nothing said: now the button asks first, and the
+    close is refused at the note until it tells the member why; the member then reads it."""
+    officer, member = world.people["care_officer"], world.people["member"]
+    auth.login(member)
+    request = _report(client, db, "bereavement", "父亲去世")
+    auth.logout()
+    auth.login(officer)
+    url = f"/care/aid/{request.id}"
+    page = text(client.get(url))
+    assert 'data-confirm="确定办结这项申请吗？办结后不能重新打开，会员会看到您的说明。"' in page
+    assert "办结时请告诉会员办结的原因" in page
+    refused = client.post(url + "/close", data={"note": "  "})
+    assert refused.status_code == 422
+    assert 'id="note-errors"' in text(refused)
+    assert "请告诉会员办结的原因：会员会看到这段说明。" in text(refused)
+    db.session.expire_all()
+    assert db.session.get(AidRequest, request.id).status is AidStatus.REPORTED
+    closed = client.post(url + "/close", data={"note": "家属已婉拒帮扶，工会已电话慰问"})
+    assert closed.status_code == 303
+    auth.logout()
+    auth.login(member)
+    assert "家属已婉拒帮扶，工会已电话慰问" in text(client.get(url))
+    assert ("您的大事互助申请（直系亲属去世）：已办结", "帮扶维权") in inbox_entries(
+        client.get("/notifications/")
+    )
+
+
+def test_a_happy_event_can_be_reported_up_to_a_year_ahead(client, auth, world, db):
+    auth.login(world.people["member"])
+    wedding = (local_today() + timedelta(days=30)).isoformat()
+    data = {"for_whom": "self", "event_type": "happy", "happened_on": wedding}
+    assert client.post("/care/aid/new", data={**data, "description": "下月结婚"}).status_code == 303
+    made = db.session.scalar(select(AidRequest).where(AidRequest.description == "下月结婚"))
+    assert made.happened_on.isoformat() == wedding
+    page = text(client.get("/care/aid/new"))
+    assert "喜事可以提前一年内告知；其他事项请填已发生的日期。" in page
 
 
 def test_a_colleague_named_in_full_width_is_found(client, auth, world, db):

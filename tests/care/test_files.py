@@ -145,7 +145,8 @@ def test_bad_input_is_refused_in_chinese_and_writes_nothing(client, auth, people
         ({"name": "儿子", "relation": "儿子", "monthly_income": "-1"}, "金额不能为负数"),
         ({"name": "儿子", "relation": "儿子", "birth_year": "99999"}, "请输入 1900 到"),
         ({"name": "儿\x00子", "relation": "儿子"}, NUL_REFUSED),
-        ({"relation": "儿子"}, "该字段是必填字段"),
+        ({"relation": "儿子"}, "请填写家庭成员的姓名。"),
+        ({"name": "儿子"}, "请填写与职工的关系。"),
     ]:
         response = client.post(f"/care/files/{world.file.id}/members", data=fields)
         status = 400 if message is NUL_REFUSED else 422

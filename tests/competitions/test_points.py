@@ -239,3 +239,16 @@ def test_a_patrol_made_while_its_plan_was_stopped_earns_nothing_after_the_restar
     assert _totals(client, contest)["张群监"] == 2
     _patrol(cast.inspector, area)
     assert _totals(client, contest)["张群监"] == 4
+
+
+def test_every_rule_line_reads_points_per_unit(client, auth, cast, contest):
+    """The board says each rule alike: "上报隐患经验收：5 分/每条…", the exam and daily-question
+    rules too (they read "5 每通过一项考试得分", without the points' unit)."""
+    auth.login(cast.organizer)
+    rules = {**RULES, "points_exam_passed": "5", "points_daily_right": "0.5"}
+    assert client.post(f"/competitions/{contest.id}/rules", data=rules).status_code == 303
+    page = client.get(f"/competitions/{contest.id}").get_data(as_text=True)
+    lines = dict(re.findall(r'<li data-source="(\w+)">(.*?)</li>', page))
+    assert len(lines) == 7
+    for source, line in lines.items():
+        assert re.search(r"：<strong>[\d.]+</strong> 分/", line), (source, line)

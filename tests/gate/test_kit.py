@@ -4,6 +4,7 @@ status of their departments. Revoking a qualification or a code changes the kit'
 
 import json
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -11,7 +12,7 @@ from app.blueprints.gate import queries, services
 from app.extensions import db
 from app.models.gate import GateCheck, Qualification
 from tests.factories import make_user
-from tests.gate.factories import holder, make_world
+from tests.gate.factories import TODAY, holder, make_world
 
 
 def _manifest(client):
@@ -118,3 +119,25 @@ def test_a_member_who_checks_nobody_has_no_check_page(client, auth):
     make_world()
     auth.login(make_user())
     assert client.get("/gate/check").status_code == 403
+
+
+def test_the_check_says_an_expiry_within_the_report_s_days_beside_the_verdict(client, auth):
+    """A worker whose certificate runs out in 10 days was only 可以上岗, while the report said
+    when it runs out. The verdict comes before the form, where a phone shows it."""
+    world = make_world()
+    soon = holder(world, name="孙叉车", safety=10, forklift=400)
+    later = holder(world, name="李叉车", safety=queries.EXPIRY_DAYS + 1, forklift=400)
+    auth.login(world.leader)
+    page = client.post(
+        "/gate/check", data={"post_id": world.post.id, "employee_no": soon.employee_no}
+    )
+    body = page.get_data(as_text=True)
+    day = (TODAY + timedelta(days=10)).isoformat()
+    assert re.search(rf'可以上岗 · <span class="gate-expiry">证书 {day} 到期</span></p>', body)
+    assert body.index('id="gate-result"') < body.index("data-gate-form")
+    page = client.post(
+        "/gate/check", data={"post_id": world.post.id, "employee_no": later.employee_no}
+    )
+    body = page.get_data(as_text=True)
+    assert "可以上岗" in body and 'class="gate-expiry"' not in body
+    assert _payload(client)["expiry_days"] == queries.EXPIRY_DAYS

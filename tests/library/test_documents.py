@@ -165,3 +165,36 @@ def test_the_confirmation_part_is_refetched_when_its_record_syncs(client, auth, 
     ]
     assert 'id="confirmed"' in part
     assert "请学习本版本" not in part and "我已学习并将遵照执行" not in part
+
+
+def test_with_the_text_unchanged_only_the_details_change_and_the_sign_offs_stay(
+    client, auth, world, db
+):
+    """Republishing the same text made a new version that asked everyone to sign again; a
+    new title (or other posts) with the text as it stands is a change of details."""
+    from app.blueprints.library.services import confirm_read
+
+    current = world.document.current_version
+    confirm_read(world.worker, {"version_id": current.id})
+    db.session.commit()
+    auth.login(world.publisher)
+    response = client.post(
+        f"/library/documents/{world.document.id}/revise",
+        data={
+            "title": "车床安全操作规程（2026）",
+            "category": "procedure",
+            "post_ids": str(world.post.id),
+            "body": current.body.replace("\n", "\r\n") + "\r\n",  # as a browser sends it
+            "changes": "",
+        },
+    )
+    assert response.status_code == 303
+    page = text(client.get(response.location))
+    assert "已保存规程信息。正文没有改动，不需要大家重新学习签名。" in page
+    assert "车床安全操作规程（2026）" in page
+    db.session.expire_all()
+    assert world.document.current_version_id == current.id
+    assert db.session.scalar(select(func.count(DocumentVersion.id))) == 1
+    auth.logout()
+    auth.login(world.worker)
+    assert "待学习确认的操作规程" not in text(client.get("/"))

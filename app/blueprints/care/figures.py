@@ -1,7 +1,7 @@
 """The care feature's figures on the 建家 scorecard: visit coverage of the plans that ended in
-the period, and major-event aid requests answered (or closed) by their target time. Rows name
-files and requests by number only: the scorecard's readers are not all care officers (the
-linked pages check access and log every read)."""
+the period, and major-event aid requests answered by their target time (a close answers only
+with a note to the member). Rows name files and requests by number only: the scorecard's
+readers are not all care officers (the linked pages check access and log every read)."""
 
 from datetime import UTC, datetime
 
@@ -9,10 +9,12 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import User
 from app.models.care import (
+    AidAction,
     AidRequest,
     CareFile,
     CareVisit,
@@ -73,24 +75,27 @@ def visit_coverage(year, month, department):
 
 def aid_on_time(year, month, department):
     """Aid requests reported in the period: counted when answered by their target time. The
-    answer is the first acknowledgement or help given, or the close when the request was
-    closed without either: closing a request answers it. A request neither answered nor past
-    its target is pending: its row says so and is left out of the figure (a plain row). A row
-    names the request and says when it was answered against its target."""
+    answer is what first tells the member the union took the request up: an acknowledgement,
+    help given, or a close that says why in a note to the member (a close must carry one).
+    A close without a note (made before closing asked for one) told the member nothing: it is
+    no answer, and the request counts as not answered in time. A request not closed, neither
+    answered nor past its target is pending: its row says so and is left out of the figure (a
+    plain row). A row names the request and says when it was answered against its target."""
     start, end = moments(year, month)
     query = (
         select(AidRequest)
         .join(User, User.id == AidRequest.subject_id)
         .where(AidRequest.created_at >= start, AidRequest.created_at < end)
         .order_by(AidRequest.created_at, AidRequest.id)
+        .options(selectinload(AidRequest.events))
     )
     query = in_department(query, User.department_id, department)
     now = datetime.now(UTC)
     rows = []
     for r in db.session.scalars(query):
-        answered = r.acknowledged_at or r.closed_at
+        answered = _answered_at(r)
         on_time = answered is not None and answered <= r.respond_by
-        pending = answered is None and r.respond_by >= now
+        pending = answered is None and r.closed_at is None and r.respond_by >= now
         label = _(
             "Mutual-aid request #%(id)d (%(type)s), reported %(day)s",
             id=r.id,
@@ -101,6 +106,14 @@ def aid_on_time(year, month, department):
         state = _aid_state(r, on_time, now)
         rows.append(Row(label, url, on_time, plain=pending, state=state))
     return rows
+
+
+def _answered_at(request: AidRequest):
+    """When the member was first answered: acknowledged (or helped), else closed with a note."""
+    if request.acknowledged_at is not None:
+        return request.acknowledged_at
+    close = next((e for e in request.events if e.action is AidAction.CLOSE and e.note), None)
+    return close.at if close is not None else None
 
 
 def _aid_state(request: AidRequest, on_time: bool, now) -> str:
@@ -114,13 +127,18 @@ def _aid_state(request: AidRequest, on_time: bool, now) -> str:
             target=target,
         )
     if request.closed_at is not None:
+        if _answered_at(request) is None:
+            return _(
+                "closed on %(time)s without a word to the member: not answered",
+                time=care_time(request.closed_at),
+            )
         if on_time:
             return _(
-                "closed in time without being acknowledged, on %(time)s",
+                "closed in time with a note to the member, on %(time)s",
                 time=care_time(request.closed_at),
             )
         return _(
-            "closed late without being acknowledged, on %(time)s (target %(target)s)",
+            "closed late with a note to the member, on %(time)s (target %(target)s)",
             time=care_time(request.closed_at),
             target=target,
         )
@@ -189,7 +207,8 @@ def register(reg) -> None:
         unit="percent",
         order=30,
         note=_l(
-            "Closing a request answers it. A request not answered yet and still within its "
-            "target time does not count until it is answered or its target time has passed."
+            "Closing a request answers it only with a note that tells the member why. A "
+            "request not answered yet and still within its target time does not count until "
+            "it is answered or its target time has passed."
         ),
     )

@@ -35,7 +35,9 @@ def _blank(raw):
     return raw.strip() if isinstance(raw, str) else raw
 
 
-def text(data, key, errors, *, required=False, max_len=200, multiline=False) -> str:
+def text(data, key, errors, *, required=None, max_len=200, multiline=False) -> str:
+    """`required`: what to enter, said at the field when it is left empty (a required text
+    names what it wants, never a bare "this field is required"); None: it may be empty."""
     raw = _raw(data, key)
     if raw is None:
         raw = ""
@@ -48,7 +50,9 @@ def text(data, key, errors, *, required=False, max_len=200, multiline=False) -> 
     if bad:
         add_error(errors, key, _("Remove the control characters from this text."))
         return ""
-    check_length(value, key, errors, required=required, max_len=max_len)
+    if missing(value, key, errors, required=required is not None, message=required):
+        return ""
+    check_length(value, key, errors, required=False, max_len=max_len)
     return value[:max_len]
 
 
@@ -70,9 +74,10 @@ def money(data, key, errors, *, required=False, maximum=MAX_MONEY) -> Decimal:
     return Decimal(0)
 
 
-def integer(data, key, errors, *, low, high, required=False) -> int | None:
+def integer(data, key, errors, *, low, high, required=None) -> int | None:
+    """`required`: what to enter, said when nothing is (as for `text`); None: optional."""
     raw = _raw(data, key)
-    if missing(_blank(raw), key, errors, required=required, message=_l("This field is required.")):
+    if missing(_blank(raw), key, errors, required=required is not None, message=required):
         return None
     if (value := plain_whole(raw)) is None:
         add_error(errors, key, _("Enter a whole number."))

@@ -131,6 +131,12 @@ class Verdict:
     def reason(self) -> str:
         return _("; ").join(p.text for p in self.problems)  # Chinese: "；"
 
+    def expiring(self, today: date) -> bool:
+        """Allowed, but a required qualification runs out within EXPIRY_DAYS of `today`: the
+        report lists it, and the check says it beside the verdict."""
+        horizon = today + timedelta(days=EXPIRY_DAYS)
+        return self.allowed and self.expires_on is not None and self.expires_on <= horizon
+
 
 def verdict(held: dict[int, TypeStatus], required: list[QualificationType], today: date):
     """May a person holding `held` work a post requiring `required` on `today`?"""
@@ -210,17 +216,12 @@ def report(departments: set[int] | None = None, today: date | None = None):
         ):
             holders[holder.post_id].append(holder.user)
     held = statuses({u.id for users in holders.values() for u in users})
-    horizon = today + timedelta(days=EXPIRY_DAYS)
     out = []
     for post in posts:
         rows = []
         for user in holders[post.id]:
             v = verdict(held.get(user.id, {}), post.required_types, today)
-            rows.append(
-                HolderRow(
-                    user, v, v.allowed and v.expires_on is not None and v.expires_on <= horizon
-                )
-            )
+            rows.append(HolderRow(user, v, v.expiring(today)))
         out.append(PostReport(post, rows))
     return out
 
@@ -397,7 +398,7 @@ def kit_payload(checker) -> dict:
     the hashes of their codes (live or revoked) and their photo's URL."""
     departments = checked_departments(checker)
     if departments is not None and not departments:
-        return {"posts": [], "types": {}, "workers": [], "codes": {}}
+        return {"posts": [], "types": {}, "workers": [], "codes": {}, "expiry_days": EXPIRY_DAYS}
     posts = list(db.session.scalars(posts_query(departments)).unique())
     needed = {r.type_id for p in posts for r in p.requirements}
     workers = checked_workers(departments, posts)
@@ -460,6 +461,7 @@ def kit_payload(checker) -> dict:
             for w in workers
         ],
         "codes": codes,
+        "expiry_days": EXPIRY_DAYS,  # the check says an expiry within it, as the report does
     }
 
 

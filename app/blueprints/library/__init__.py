@@ -22,6 +22,7 @@ def init_app(app):
 AUDIT_LABELS = {
     "library.published": _l("Rule or procedure published"),
     "library.revised": _l("New version of a rule or procedure"),
+    "library.details_changed": _l("Details of a rule or procedure changed"),
     "library.bank_added": _l("Question bank added"),
     "library.exam_added": _l("Exam added"),
 }

@@ -24,8 +24,10 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function today() {
+// The phone's local day, `days` from today, as YYYY-MM-DD.
+function today(days = 0) {
   const now = new Date();
+  now.setDate(now.getDate() + days);
   const pad = (n) => String(n).padStart(2, "0");
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
@@ -36,24 +38,30 @@ function chosenPost() {
 }
 
 // The same rule as the server's queries.verdict: every required type held, not revoked,
-// not expired today.
+// not expired today; and, as Verdict.expiring, the first to run out within expiry_days.
 function verdict(worker, post) {
   const problems = [];
   const day = today();
+  let soonest = null;
   for (const typeId of post.types) {
     const type = data.types[String(typeId)] || "";
     const held = worker.q[String(typeId)];
     if (!held) problems.push(t("missing", { type }));
     else if (held.revoked !== null && held.revoked !== undefined) problems.push(t("revoked", { type, reason: held.revoked }));
     else if (held.until && held.until < day) problems.push(t("expired", { type, date: held.until }));
+    else if (held.until && (soonest === null || held.until < soonest)) soonest = held.until;
   }
-  return { allowed: problems.length === 0, problems };
+  const allowed = problems.length === 0;
+  const expiring = allowed && soonest !== null && soonest <= today(data.expiry_days || 0) ? soonest : null;
+  return { allowed, problems, expiring };
 }
 
 function show(children, tone) {
   result.hidden = false;
   result.className = `card gate-result ${tone || ""}`;
   result.replaceChildren(...children);
+  // After a scan further down the page, bring the verdict back into view.
+  result.scrollIntoView({ block: "nearest" });
 }
 
 function say(message) {
@@ -63,8 +71,11 @@ function say(message) {
 async function record(worker, post, outcome, method, extra = []) {
   const reasons = [...extra, ...outcome.problems];
   const allowed = outcome.allowed && extra.length === 0;
+  const expiry = allowed && outcome.expiring
+    ? [" · ", el("span", { class: "gate-expiry" }, t("expires", { date: outcome.expiring }))]
+    : [];
   const children = [
-    el("p", { class: `gate-verdict ${allowed ? "gate-ok" : "gate-no"}` }, t(allowed ? "allowed" : "refused")),
+    el("p", { class: `gate-verdict ${allowed ? "gate-ok" : "gate-no"}` }, t(allowed ? "allowed" : "refused"), ...expiry),
   ];
   if (worker.photo) children.push(el("img", { class: "gate-photo", src: worker.photo, alt: worker.name }));
   children.push(el("p", { class: "profile-name" }, `${worker.name} `, el("span", { class: "muted" }, worker.no)));

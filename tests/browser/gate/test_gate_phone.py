@@ -32,6 +32,18 @@ def live_code(server, employee_no) -> str:
     return "WHGATE1:" + token
 
 
+def valid_until(server, employee_no, type_name) -> str:
+    (day,) = query(
+        server,
+        "SELECT q.valid_until FROM qualifications q JOIN users u ON u.id = q.user_id "
+        "JOIN qualification_types t ON t.id = q.type_id "
+        "WHERE u.employee_no = ? AND t.name = ?",
+        employee_no,
+        type_name,
+    )
+    return day
+
+
 def film(video, text):
     """A camera that films one QR code (see TESTING.md): ~30 JPEG frames back to back."""
     import qrcode
@@ -104,6 +116,42 @@ def scan(page, video, text):
     button.click()
 
 
+def test_the_verdict_is_in_view_and_says_a_near_expiry(demo, browser, browser_context_args):
+    """Offline on a 360×740 phone, G0003 (safety certificate running out in 10 days) is
+    "可以上岗 · 证书 … 到期", as the report says, and the verdict and the name are in view above
+    the bottom bar — also after a check made from further down the page. (The verdict card
+    came below the form, the name under the bottom bar, and said only 可以上岗.)"""
+    leader = ready_phone(browser, browser_context_args, demo, "T0001")
+    (lathe,) = query(demo, "SELECT id FROM posts WHERE name = '车工'")
+    until = valid_until(demo, "G0003", "安全生产培训合格证")
+    leader.set_offline(True)
+    page = leader.new_page()
+    page.goto(demo.url + "/gate/check")
+    page.select_option("select[name=post_id]", str(lathe))
+    result = page.locator("#gate-result")
+    verdict, name = result.locator(".gate-verdict"), result.locator(".profile-name")
+    in_view = """() => {
+        const bar = document.querySelector(".bottom-nav").getBoundingClientRect().top;
+        return [".gate-verdict", ".profile-name"].every((part) => {
+            const box = document.querySelector(`#gate-result ${part}`).getBoundingClientRect();
+            return box.top >= 0 && box.bottom <= bar;
+        });
+    }"""
+
+    page.fill("input[name=employee_no]", "G0003")
+    page.get_by_role("button", name="核验", exact=True).click()
+    expect(verdict).to_have_text(f"可以上岗 · 证书 {until} 到期")
+    expect(name).to_contain_text("钱车工")
+    wait_until(page, in_view)
+
+    page.fill("input[name=employee_no]", "G0003")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    assert not page.evaluate(in_view)  # the verdict scrolled away
+    page.locator("[data-gate-form]").evaluate("form => form.requestSubmit()")
+    wait_until(page, in_view)
+    leader.close()  # offline: the two checks leave with the phone, never sent
+
+
 def test_the_team_leader_checks_offline_and_the_checks_sync_once(
     demo, camera, browser_context_args
 ):
@@ -111,12 +159,7 @@ def test_the_team_leader_checks_offline_and_the_checks_sync_once(
     leader = ready_phone(browser, browser_context_args, demo, "T0001")
     leader.grant_permissions(["camera"])
     (forklift,) = query(demo, "SELECT id FROM posts WHERE name = '叉车司机'")
-    (expired_on,) = query(
-        demo,
-        "SELECT q.valid_until FROM qualifications q JOIN users u ON u.id = q.user_id "
-        "JOIN qualification_types t ON t.id = q.type_id "
-        "WHERE u.employee_no = 'G0002' AND t.name = '叉车司机证'",
-    )
+    expired_on = valid_until(demo, "G0002", "叉车司机证")
     before = query(demo, "SELECT COUNT(*) FROM gate_checks")[0]
     leader.set_offline(True)
     try:

@@ -53,15 +53,19 @@ def report_aid(user, data) -> AidRequest:
     subject = user
     if for_whom == "colleague":
         subject = person(data, "colleague", errors)
+    event_type = parse.choice(data, "event_type", AidEventType, errors)
     request = AidRequest(
         reporter_id=user.id,
         subject_id=subject.id if subject is not None else None,
-        event_type=parse.choice(data, "event_type", AidEventType, errors),
-        happened_on=parse.day(
-            data, "happened_on", errors, not_after=today, not_before=today - timedelta(days=366)
-        ),
+        event_type=event_type,
+        happened_on=_event_day(data, event_type, today, errors),
         description=parse.text(
-            data, "description", errors, required=True, max_len=2000, multiline=True
+            data,
+            "description",
+            errors,
+            required=_("Tell the union what happened."),
+            max_len=2000,
+            multiline=True,
         ),
         contact=parse.text(data, "contact", errors, max_len=80),
         status=AidStatus.REPORTED,
@@ -101,6 +105,30 @@ def report_aid(user, data) -> AidRequest:
     return request
 
 
+def _event_day(data, event_type, today, errors):
+    """The day of the event: within the last year; not in the future, except a happy event
+    (a wedding, a birth), which the union marks and may hear of up to a year ahead."""
+    day = parse.day(data, "happened_on", errors, not_before=today - timedelta(days=366))
+    if day is None:
+        return None
+    if event_type is AidEventType.HAPPY:
+        latest = today + timedelta(days=365)
+        rule = _l(
+            "A happy event can be reported up to a year ahead: choose a day no later than %(day)s.",
+            day=latest.isoformat(),
+        )
+    else:
+        latest = today
+        rule = _l(
+            "Choose the day it happened, no later than today (%(day)s): only a happy event "
+            "can be reported ahead.",
+            day=today.isoformat(),
+        )
+    if day > latest:
+        errors.setdefault("happened_on", []).append(str(rule))
+    return day
+
+
 _NEXT = {
     AidAction.ACKNOWLEDGE: ({AidStatus.REPORTED}, AidStatus.ACKNOWLEDGED),
     AidAction.ACT: (
@@ -116,9 +144,9 @@ _NEXT = {
 
 
 def act_on_aid(user, request: AidRequest, action, data) -> AidEvent:
-    """acknowledge · act (what was done, an amount, optionally a file it goes to) · close ·
-    comment. The reporter and the member the request is for are told of every step in their
-    inbox (once each, and not the officer who took it)."""
+    """acknowledge · act (what was done, an amount, optionally a file it goes to) · close
+    (with a note that tells the member why) · comment. The reporter and the member the request
+    is for are told of every step in their inbox (once each, and not the officer who took it)."""
     require_officer(user)
     try:
         action = AidAction(action)
@@ -137,7 +165,7 @@ def act_on_aid(user, request: AidRequest, action, data) -> AidEvent:
         data,
         "note",
         errors,
-        required=action in (AidAction.ACT, AidAction.COMMENT),
+        required=_note_needed(action),
         max_len=2000,
         multiline=True,
     )
@@ -191,6 +219,18 @@ def act_on_aid(user, request: AidRequest, action, data) -> AidEvent:
         if uid != user.id
     )
     return event
+
+
+def _note_needed(action: AidAction) -> str | None:
+    """What the note must say for `action` (None: it may be left empty). A close tells the
+    member how their request ended: without a note it would end in silence."""
+    if action is AidAction.ACT:
+        return _("Say what help was given: the member reads it.")
+    if action is AidAction.COMMENT:
+        return _("Write the note to add.")
+    if action is AidAction.CLOSE:
+        return _("Tell the member why the request is closed: they read this note.")
+    return None
 
 
 def _aid_title(request: AidRequest, for_subject: bool = False):

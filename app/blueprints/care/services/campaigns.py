@@ -36,10 +36,12 @@ def create_campaign(user, data) -> Campaign:
     errors: dict = {}
     today = parse.local_today()
     campaign = Campaign(
-        title=parse.text(data, "title", errors, required=True, max_len=80),
+        title=parse.text(data, "title", errors, required=_("Name the campaign."), max_len=80),
         kind=parse.choice(data, "kind", CampaignKind, errors),
         budget=parse.money(data, "budget", errors, required=True),
-        gift=parse.text(data, "gift", errors, required=True, max_len=200),
+        gift=parse.text(
+            data, "gift", errors, required=_("Say what each recipient gets."), max_len=200
+        ),
         amount_each=parse.money(data, "amount_each", errors, maximum=Decimal(100000)),
         starts_on=parse.day(data, "starts_on", errors, not_before=today - timedelta(days=366)),
         ends_on=parse.day(data, "ends_on", errors),
@@ -90,7 +92,14 @@ def _people(data, errors) -> list[User]:
             )
         )
     if mode == "list":
-        raw = parse.text(data, "employee_nos", errors, required=True, max_len=20000, multiline=True)
+        raw = parse.text(
+            data,
+            "employee_nos",
+            errors,
+            required=_("Enter the recipients' employee numbers."),
+            max_len=20000,
+            multiline=True,
+        )
         numbers = [n for n in re.split(r"[\s,，;；、]+", typed_no(raw)) if n]
         if len(numbers) > MAX_LIST:
             errors.setdefault("employee_nos", []).append(
@@ -206,7 +215,13 @@ def sign_off(user, data, client_id=None, captured_at=None) -> tuple[CampaignReci
         errors.setdefault("recipient_id", []).append(
             _("This person is not a recipient of this campaign.")
         )
-    confirmation = parse.text(data, "confirmation", errors, required=True, max_len=40)
+    confirmation = parse.text(
+        data,
+        "confirmation",
+        errors,
+        required=_("Ask the recipient to write their name or the last 4 digits of their number."),
+        max_len=40,
+    )
     check(errors)
     if recipient.campaign.closed:
         raise Refused(_("This campaign is closed."), 409)

@@ -162,8 +162,16 @@ def add_member(user, file: CareFile, data) -> HouseholdMember:
     if len(file.members) >= 20:
         errors.setdefault("name", []).append(_("A household has at most 20 members here."))
     member = HouseholdMember(
-        name=parse.text(data, "name", errors, required=True, max_len=40),
-        relation=parse.text(data, "relation", errors, required=True, max_len=20),
+        name=parse.text(
+            data, "name", errors, required=_("Enter the family member's name."), max_len=40
+        ),
+        relation=parse.text(
+            data,
+            "relation",
+            errors,
+            required=_("Say how they are related to the worker."),
+            max_len=20,
+        ),
         birth_year=parse.integer(data, "birth_year", errors, low=1900, high=today.year),
         occupation=parse.text(data, "occupation", errors, max_len=80),
         health=parse.text(data, "health", errors, max_len=120),
@@ -195,7 +203,9 @@ def add_support(user, file: CareFile, data, *, visit=None, aid_request=None) -> 
         kind=kind,
         given_on=parse.day(data, "given_on", errors, not_after=today, not_before=date(2000, 1, 1)),
         amount=parse.money(data, "amount", errors, required=kind is SupportKind.MONEY),
-        description=parse.text(data, "description", errors, max_len=200, required=True),
+        description=parse.text(
+            data, "description", errors, max_len=200, required=_("Say what was given.")
+        ),
         source=parse.text(data, "source", errors, max_len=80),
         recorded_by_id=user.id,
         visit_id=visit.id if visit is not None else None,
@@ -217,7 +227,9 @@ def add_support(user, file: CareFile, data, *, visit=None, aid_request=None) -> 
 def add_attachments(user, file: CareFile, data, uploads) -> list:
     require_officer(user)
     errors: dict = {}
-    title = parse.text(data, "title", errors, max_len=120, required=True)
+    title = parse.text(
+        data, "title", errors, max_len=120, required=_("Say what the attachment is.")
+    )
     check(errors)
     prepared = attachments.prepare(uploads)
     if not prepared:
@@ -283,7 +295,14 @@ def propose(user, data) -> CareProposal:
     errors: dict = {}
     worker = person(data, "worker", errors)
     cause = parse.choice(data, "cause", CareCause, errors)
-    reason = parse.text(data, "reason", errors, required=True, max_len=2000, multiline=True)
+    reason = parse.text(
+        data,
+        "reason",
+        errors,
+        required=_("Tell the union what you know of the situation."),
+        max_len=2000,
+        multiline=True,
+    )
     check(errors)
     proposal = CareProposal(worker_id=worker.id, proposer_id=user.id, cause=cause, reason=reason)
     db.session.add(proposal)
@@ -303,7 +322,14 @@ def decline_proposal(user, proposal: CareProposal, data) -> CareProposal:
     if proposal.status is not ProposalStatus.PENDING:
         raise Refused(_("This proposal is already decided."), 409)
     errors: dict = {}
-    note = parse.text(data, "decision_note", errors, required=True, max_len=1000, multiline=True)
+    note = parse.text(
+        data,
+        "decision_note",
+        errors,
+        required=_("Say why the proposal is not taken up."),
+        max_len=1000,
+        multiline=True,
+    )
     check(errors)
     proposal.status = ProposalStatus.DECLINED
     proposal.decision_note = note

@@ -37,7 +37,7 @@ def create_plan(user, data) -> VisitPlan:
     errors: dict = {}
     today = parse.local_today()
     plan = VisitPlan(
-        title=parse.text(data, "title", errors, required=True, max_len=80),
+        title=parse.text(data, "title", errors, required=_("Name the visit plan."), max_len=80),
         starts_on=parse.day(data, "starts_on", errors, not_before=today - timedelta(days=366)),
         ends_on=parse.day(data, "ends_on", errors),
         note=parse.text(data, "note", errors, max_len=2000, multiline=True),
@@ -169,11 +169,18 @@ def record_visit(user, data, photos=(), client_id=None, captured_at=None) -> tup
         file_id=file.id if file else None,
         plan_id=plan.id if plan else None,
         visited_on=visited_on,
-        visitors=parse.text(data, "visitors", errors, required=True, max_len=200),
+        visitors=parse.text(
+            data, "visitors", errors, required=_("Say who went on the visit."), max_len=200
+        ),
         given=parse.text(data, "given", errors, max_len=200),
         amount=parse.money(data, "amount", errors, maximum=Decimal(100000)),
         situation=parse.text(
-            data, "situation", errors, required=True, max_len=4000, multiline=True
+            data,
+            "situation",
+            errors,
+            required=_("Describe the family's situation as you found it."),
+            max_len=4000,
+            multiline=True,
         ),
         needs=parse.text(data, "needs", errors, max_len=2000, multiline=True),
         recorded_by_id=user.id,

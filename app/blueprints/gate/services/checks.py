@@ -2,7 +2,7 @@
 `gate_check`), or decided here when a phone posts the form without JavaScript."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -84,6 +84,7 @@ class CheckedHere:
     verdict: Verdict
     post: Post
     holds_post: bool
+    today: date
 
 
 def _checked_worker(checker, employee_no: str) -> User | None:
@@ -126,4 +127,4 @@ def check_here(checker, post: Post | None, employee_no: str, today) -> CheckedHe
     holds = db.session.scalar(
         select(PostHolder.id).where(PostHolder.post_id == post.id, PostHolder.user_id == worker.id)
     )
-    return CheckedHere(worker, v, post, holds is not None)
+    return CheckedHere(worker, v, post, holds is not None, today)

@@ -9,10 +9,12 @@ from app.errors import done, submit
 
 def posted(call, *args, back, again, message=None):
     """Run the service on the posted form; when it is done, commit and 303 to `back(record)`,
-    flashing `message` if given; else `again(errors)`, the page again with the errors."""
+    flashing `message` if given (a callable gets the record); else `again(errors)`, the page
+    again with the errors."""
     result = submit(None, call, current_user, *args, request.form)
     if result:
-        return done(message, back(result.value))
+        said = message(result.value) if callable(message) else message
+        return done(said, back(result.value))
     return again(result.errors)
 
 

@@ -101,12 +101,17 @@ def _form_again(document, errors):
 def revise_document(document_id):
     document = db.get_or_404(Document, document_id)
     if request.method == "POST":
+        before = document.current_version_id
         return posted(
             services.revise_document,
             document,
             back=lambda version: url_for("library.document", document_id=document_id),
             again=lambda errors: _form_again(db.get_or_404(Document, document_id), errors),
-            message=_("New version published."),
+            message=lambda version: (
+                _("New version published.")
+                if version.id != before
+                else _("Details saved. The text is unchanged: nobody is asked to read it again.")
+            ),
         )
     return render_template(
         "library/document_form.html", **_form_context(document, _values_of(document))

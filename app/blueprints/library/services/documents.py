@@ -96,12 +96,18 @@ def publish_document(user, data) -> Document:
 
 def revise_document(user, document: Document, data) -> DocumentVersion:
     """A new version (the old ones stay readable), saying what changed; the details may
-    change with it. The workers of its posts are asked to read and confirm it."""
+    change with it. The workers of its posts are asked to read and confirm it.
+
+    With the text as it stands, only the details change (a title, the posts it is for): the
+    current version stays, and so does every confirmation of it — a new version would ask
+    everyone to sign again for nothing new. Returns the version in force."""
     _check_publisher(user)
     errors: dict[str, list[str]] = {}
     values = _details(data, errors)
     body = text(data, "body", errors, required=True, max_len=MAX_BODY)
-    changes = text(data, "changes", errors, required=True, max_len=2000)
+    current = document.current_version
+    same = bool(body) and current is not None and _same_text(body, current.body)
+    changes = text(data, "changes", errors, required=not same, max_len=2000)
     if errors:
         raise ValidationFailed(errors)
     now = datetime.now(UTC)
@@ -109,6 +115,9 @@ def revise_document(user, document: Document, data) -> DocumentVersion:
         setattr(document, key, values[key])
     document.post_links = [DocumentPost(post_id=p) for p in values["post_ids"]]
     document.updated_at = now
+    if same:
+        audit.record("library.details_changed", document, actor=user, summary=document.title)
+        return current
     version = _new_version(user, document, body, changes, now)
     audit.record(
         "library.revised", document, actor=user, summary=f"{document.title} v{version.number}"
@@ -123,6 +132,11 @@ def revise_document(user, document: Document, data) -> DocumentVersion:
             path_for("library.document", document_id=document.id),
         )
     return version
+
+
+def _same_text(a: str, b: str) -> bool:
+    """The same text as a reader sees it: line endings (a browser sends CRLF) do not count."""
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
 
 
 def _new_version(user, document, body, changes, now) -> DocumentVersion:
