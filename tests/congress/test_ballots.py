@@ -2,14 +2,19 @@
 closed with k ballots, and a bad vote is refused in Chinese without writing anything."""
 
 import logging
+import re
 
 import pytest
 from sqlalchemy import Date, DateTime, func, inspect, select, text
 
-from app.blueprints.congress.services import evaluations
+from app.blueprints.congress import jobs
+from app.blueprints.congress.services import evaluations, sessions
+from app.config import LOCAL_TZ
 from app.errors import Refused
 from app.extensions import db
+from app.features import registry
 from app.models import AuditLog, Notification, Role
+from app.models._types import utcnow
 from app.models.congress import (
     BallotComment,
     BallotGrade,
@@ -275,3 +280,64 @@ def test_who_votes_names_the_departments_after_a_full_width_colon(app, client, a
     auth.login(voter)
     page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
     assert "：铸造车间" in page and ": 铸造车间" not in page
+
+
+def _turnout(client, auth, person, round_) -> str:
+    """选票数 · 应参评人数 · 参与率 as the results page says them."""
+    auth.login(person)
+    page = page_text(client.get(f"/congress/evaluations/{round_.id}/results"))
+    auth.logout()
+    return " · ".join(
+        re.search(rf"<dt>{label}</dt><dd>([^<]+)</dd>", page).group(1)
+        for label in ("选票数", "应参评人数", "参与率")
+    )
+
+
+def _scorecard_turnout():
+    found = next(
+        f
+        for f in registry().figures
+        if (f.area, f.key) == ("democracy", "evaluation_participation")
+    )
+    return found.compute(utcnow().astimezone(LOCAL_TZ).year, None, None)
+
+
+def test_a_closed_round_keeps_the_delegates_it_closed_with(app, client, auth):
+    boss = make_user(Role.ADMIN)
+    session = f.make_session(boss)
+    delegates = [f.make_delegate(boss, session) for _ in range(7)]
+    round_ = f.make_round(boss, session=session)
+    for voter in delegates[:6]:
+        f.vote(voter, round_)
+    f.close(round_)
+    assert _turnout(client, auth, boss, round_) == "6 · 7 · 85.7%"
+    # A delegate added after the close, then three removed: the round closed with seven.
+    f.make_delegate(boss, session)
+    for delegate in session.delegates[:3]:
+        sessions.remove_delegate(boss, delegate)
+    db.session.commit()
+    assert _turnout(client, auth, boss, round_) == "6 · 7 · 85.7%"
+    assert _scorecard_turnout() == 85.7
+
+
+def test_the_job_fixes_a_department_rounds_electorate_and_no_rate_passes_100(app, client, auth):
+    boss = make_user(Role.ADMIN)
+    workshop = make_department()
+    members = [make_user(department=workshop) for _ in range(6)]
+    fixed = f.make_round(boss, departments=[workshop])
+    unfixed = f.make_round(boss, departments=[workshop])
+    for voter in members[:5]:
+        f.vote(voter, fixed)
+        f.vote(voter, unfixed)
+    f.close(fixed)
+    jobs.fix_closed_electorates()
+    f.close(unfixed)  # closed after the job ran: not written down yet
+    # Two voters leave the department and one left member is switched off.
+    for person in members[:2]:
+        person.department = make_department()
+    members[5].active = False
+    db.session.commit()
+    assert _turnout(client, auth, boss, fixed) == "5 · 6 · 83.3%"
+    # Three members are left, but five of them voted: never 166.7%.
+    assert _turnout(client, auth, boss, unfixed) == "5 · 5 · 100.0%"
+    assert _scorecard_turnout() == round(100 * 10 / 11, 1)

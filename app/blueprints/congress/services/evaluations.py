@@ -148,6 +148,41 @@ def electorate_size(round_: EvaluationRound) -> int:
     )
 
 
+def voter_count(round_: EvaluationRound) -> int:
+    """How many people's "has voted" marks the round holds."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(EvaluationVoter)
+        .where(EvaluationVoter.round_id == round_.id)
+    )
+
+
+def eligible_voters(round_: EvaluationRound) -> int:
+    """How many could vote: the number written down when the round closed (`fix_electorates`),
+    or, before that, the live count. Never fewer than the round's voters or ballots: a voter
+    who has left the delegates, the departments or the app still voted (a deleted account's
+    mark goes with it; its ballot stays), so a turnout never reads above 100%."""
+    if round_.eligible_voters is not None:
+        return round_.eligible_voters
+    return max(electorate_size(round_), voter_count(round_), ballot_count(round_))
+
+
+def fix_electorates(now: datetime | None = None) -> int:
+    """Write down how many could vote in every round that has closed without that number yet;
+    how many rounds were fixed. Run every few minutes (`jobs`) and before the delegates of a
+    session change, so a closed round keeps the electorate it closed with."""
+    rounds = db.session.scalars(
+        select(EvaluationRound).where(
+            EvaluationRound.closes_at <= (now or utcnow()),
+            EvaluationRound.eligible_voters.is_(None),
+        )
+    ).all()
+    for round_ in rounds:
+        lock_row(EvaluationRound, round_.id)  # a ballot being cast as it closed is counted
+        round_.eligible_voters = eligible_voters(round_)
+    return len(rounds)
+
+
 def has_voted(user, round_: EvaluationRound) -> bool:
     return BALLOTS.has_mark(round_.id, user.id)
 
@@ -291,7 +326,7 @@ def results(user, round_: EvaluationRound) -> dict:
                 "weaknesses": [w for _s, w in comments if w],
             }
         )
-    voters = electorate_size(round_)
+    voters = eligible_voters(round_)
     return {
         "ballots": ballots,
         "electorate": voters,
