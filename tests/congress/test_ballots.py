@@ -3,6 +3,7 @@ closed with k ballots, and a bad vote is refused in Chinese without writing anyt
 
 import logging
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Date, DateTime, func, inspect, select, text
@@ -19,6 +20,7 @@ from app.models.congress import (
     BallotComment,
     BallotGrade,
     EvaluationBallot,
+    EvaluationRound,
     EvaluationVoter,
 )
 from tests.conftest import AuthActions
@@ -341,3 +343,30 @@ def test_the_job_fixes_a_department_rounds_electorate_and_no_rate_passes_100(app
     # Three members are left, but five of them voted: never 166.7%.
     assert _turnout(client, auth, boss, unfixed) == "5 · 5 · 100.0%"
     assert _scorecard_turnout() == round(100 * 10 / 11, 1)
+
+
+def test_a_candidate_named_twice_is_refused_at_the_field(app, client, auth):
+    boss = f.organizer()
+    session = f.make_session(boss)
+    day = utcnow().astimezone(LOCAL_TZ).date()
+    auth.login(boss)
+    response = client.post(
+        "/congress/evaluations/new",
+        data={
+            "title": "年度评议",
+            "electorate": "delegates",
+            "session": session.id,
+            "opens_at": f"{day.isoformat()}T00:00",
+            "closes_at": f"{(day + timedelta(days=3)).isoformat()}T00:00",
+            "min_ballots": 5,
+            # The same person twice, once with a full-width space.
+            "leaders": "张三 总经理\n李四 党委书记\n张三\u3000总经理",
+            "dimensions": "政治素质",
+        },
+    )
+    assert response.status_code == 422
+    page = page_text(response)
+    errors = re.search(r'<ul class="errors" id="leaders-errors">(.*?)</ul>', page, re.S)
+    assert "“张三 总经理”填写了两次，每位评议对象只能填写一次。" in errors.group(1)
+    assert "李四 党委书记\n张三\u3000总经理</textarea>" in page
+    assert db.session.scalar(select(func.count()).select_from(EvaluationRound)) == 0

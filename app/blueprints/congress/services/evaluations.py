@@ -89,6 +89,11 @@ def create_round(
     leaders = [(n, p) for n, p in leaders if n]
     if not leaders:
         raise ValidationFailed.on("leaders", _("Name at least one leader to evaluate."))
+    repeated = next((" ".join(one).strip() for one in leaders if leaders.count(one) > 1), None)
+    if repeated:
+        raise ValidationFailed.on(
+            "leaders", _("%(leader)s is listed twice: name each person once.", leader=repeated)
+        )
     dimensions = [clean_text(d, "dimensions", limit=80) for d in dimensions]
     dimensions = [d for d in dimensions if d]
     if not dimensions:
