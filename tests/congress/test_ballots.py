@@ -370,3 +370,39 @@ def test_a_candidate_named_twice_is_refused_at_the_field(app, client, auth):
     assert "“张三 总经理”填写了两次，每位评议对象只能填写一次。" in errors.group(1)
     assert "李四 党委书记\n张三\u3000总经理</textarea>" in page
     assert db.session.scalar(select(func.count()).select_from(EvaluationRound)) == 0
+
+
+def test_every_missing_grade_is_marked_at_its_question_and_counted_at_the_top(app, client, auth):
+    boss = f.organizer()
+    session = f.make_session(boss)
+    voter = f.make_delegate(boss, session)
+    round_ = f.make_round(
+        boss, session=session, leaders=[("张总", "总经理"), ("钱主任", "车间主任")]
+    )
+    (zhang, qian), (politics, ability) = round_.leaders, round_.dimensions
+    data = f.ballot_form(round_, strengths="敢于担当。")
+    for key in (f"g-{zhang.id}-{ability.id}", f"g-{qian.id}-{politics.id}", f"o-{qian.id}"):
+        del data[key]
+    auth.login(voter)
+    response = client.post(f"/congress/evaluations/{round_.id}/vote", data=data)
+    assert response.status_code == 422
+    page = page_text(response)
+    assert page.index('role="alert"') < page.index(
+        f'action="/congress/evaluations/{round_.id}/vote"'
+    )
+    alert = page.split('role="alert">')[1].split("</div>")[0]
+    assert alert == "<p>还有 3 项未评定等次，已在下方各题处标出。</p>"
+    errors = dict(re.findall(r'<p class="errors" id="([\w-]+)-errors">([^<]+)</p>', page))
+    assert errors == {
+        f"g-{zhang.id}-{ability.id}": "请为张总的“工作能力与实绩”评定等次：好、较好、一般或差。",
+        f"g-{qian.id}-{politics.id}": "请为钱主任的“政治素质”评定等次：好、较好、一般或差。",
+        f"o-{qian.id}": "请为钱主任评定总体等次。",
+    }
+    # Each message sits in its own question, after that question's name.
+    question = page.split(f'id="g-{qian.id}-{politics.id}-name"')[1].split("</div>\n</div>")[0]
+    assert "钱主任的“政治素质”" in question
+    # What was chosen and written is still there.
+    assert re.search(rf'name="g-{zhang.id}-{politics.id}" value="good" checked', page)
+    assert re.search(rf'name="o-{zhang.id}" value="competent" checked', page)
+    assert f'name="s-{zhang.id}" maxlength="1000" rows="2">敢于担当。</textarea>' in page
+    assert _counts() == (0, 0, 0, 0)

@@ -223,15 +223,14 @@ def parse_ballot(round_: EvaluationRound, form) -> tuple[dict, dict]:
     return grades, comments
 
 
-def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict) -> None:
-    """Record one voter's ballot. `grades`: {leader_id: {None: overall, dimension_id:
-    grade}}; `comments`: {leader_id: (strengths, weaknesses)}. Everything is checked before
-    anything is written; then the mark and the rewritten ballots go in one transaction."""
+def _checked_ballot(round_: EvaluationRound, grades: dict, comments: dict):
+    """The ballot's grade rows and comment rows; every grade missing or text too long is
+    told at once, under the name of its field on the ballot (`parse_ballot`'s)."""
     leaders = {leader.id: leader for leader in round_.leaders}
     dimensions = {d.id: d for d in round_.dimensions}
     if set(grades) - set(leaders) or set(comments) - set(leaders):
         raise ValidationFailed.on("ballot", _("The ballot names a leader not in this round."))
-    rows, texts = [], []
+    rows, texts, errors = [], [], {}
     for leader_id, leader in leaders.items():
         marks = grades.get(leader_id) or {}
         if set(marks) - set(dimensions) - {None}:
@@ -241,27 +240,36 @@ def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict) -> 
         for dimension_id, dimension in dimensions.items():
             value = marks.get(dimension_id) or ""
             if value not in Grade._value2member_map_:
-                raise ValidationFailed.on(
-                    "ballot",
+                errors[f"g-{leader_id}-{dimension_id}"] = [
                     _(
                         "Grade %(leader)s on %(dimension)s: good, fairly good, average or poor.",
                         leader=leader.name,
                         dimension=dimension.name,
-                    ),
-                )
+                    )
+                ]
             rows.append((leader_id, dimension_id, value))
         overall = marks.get(None) or ""
         if overall not in Overall._value2member_map_:
-            raise ValidationFailed.on(
-                "ballot", _("Give %(leader)s an overall grade.", leader=leader.name)
-            )
+            errors[f"o-{leader_id}"] = [_("Give %(leader)s an overall grade.", leader=leader.name)]
         rows.append((leader_id, None, overall))
-        strengths, weaknesses = comments.get(leader_id, ("", ""))
-        strengths = clean_text(strengths, "ballot", limit=COMMENT_LIMIT)
-        weaknesses = clean_text(weaknesses, "ballot", limit=COMMENT_LIMIT)
-        if strengths or weaknesses:
-            texts.append((leader_id, strengths, weaknesses))
+        said = []
+        for key, text in zip(("s", "w"), comments.get(leader_id, ("", "")), strict=True):
+            try:
+                said.append(clean_text(text, f"{key}-{leader_id}", limit=COMMENT_LIMIT))
+            except ValidationFailed as error:
+                errors.update(error.errors)
+        if any(said):
+            texts.append((leader_id, *said))
+    if errors:
+        raise ValidationFailed(errors)
+    return rows, texts
 
+
+def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict) -> None:
+    """Record one voter's ballot. `grades`: {leader_id: {None: overall, dimension_id:
+    grade}}; `comments`: {leader_id: (strengths, weaknesses)}. Everything is checked before
+    anything is written; then the mark and the rewritten ballots go in one transaction."""
+    rows, texts = _checked_ballot(round_, grades, comments)
     lock_row(EvaluationRound, round_.id)
     if not is_open(round_):
         if is_closed(round_):
