@@ -406,3 +406,11 @@ def test_every_missing_grade_is_marked_at_its_question_and_counted_at_the_top(ap
     assert re.search(rf'name="o-{zhang.id}" value="competent" checked', page)
     assert f'name="s-{zhang.id}" maxlength="1000" rows="2">敢于担当。</textarea>' in page
     assert _counts() == (0, 0, 0, 0)
+
+
+def test_the_fewest_ballots_field_says_what_it_does_without_jargon(app, client, auth):
+    auth.login(f.organizer())
+    page = page_text(client.get("/congress/evaluations/new"))
+    label = re.search(r'<label for="min_ballots">([^<]+)</label>', page).group(1)
+    assert label == "最少选票数（不足此数不公布结果）"
+    assert "选票太少时，从结果能推断出个人的投票。" in page
