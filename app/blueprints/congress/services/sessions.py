@@ -117,7 +117,6 @@ def remove_delegate(user, delegate: Delegate) -> None:
 
 def add_contact(user, session, employee_no: str, department: Department) -> DepartmentContact:
     _require_manager(user)
-    fix_electorates()  # the rounds that have closed keep the delegates they closed with
     person = User.by_employee_no(clean_text(employee_no, "employee_no", limit=32))
     if person is None or not person.active:
         raise ValidationFailed.on("employee_no", _("No active member has this employee number."))
