@@ -241,6 +241,9 @@ class EvaluationRound(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     min_ballots: Mapped[int] = mapped_column(default=5)  # k
+    # How many could vote, written down once the round has closed (never fewer than its
+    # voters): its turnout does not move when delegates or members come and go afterwards.
+    eligible_voters: Mapped[int | None]
     created_by_id: Mapped[int | None] = fk("users.id", "SET NULL")
     created_at: Mapped[datetime] = timestamp()
 

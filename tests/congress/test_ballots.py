@@ -2,18 +2,25 @@
 closed with k ballots, and a bad vote is refused in Chinese without writing anything."""
 
 import logging
+import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Date, DateTime, func, inspect, select, text
 
-from app.blueprints.congress.services import evaluations
+from app.blueprints.congress import jobs
+from app.blueprints.congress.services import evaluations, sessions
+from app.config import LOCAL_TZ
 from app.errors import Refused
 from app.extensions import db
+from app.features import registry
 from app.models import AuditLog, Notification, Role
+from app.models._types import utcnow
 from app.models.congress import (
     BallotComment,
     BallotGrade,
     EvaluationBallot,
+    EvaluationRound,
     EvaluationVoter,
 )
 from tests.conftest import AuthActions
@@ -275,3 +282,135 @@ def test_who_votes_names_the_departments_after_a_full_width_colon(app, client, a
     auth.login(voter)
     page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
     assert "：铸造车间" in page and ": 铸造车间" not in page
+
+
+def _turnout(client, auth, person, round_) -> str:
+    """选票数 · 应参评人数 · 参与率 as the results page says them."""
+    auth.login(person)
+    page = page_text(client.get(f"/congress/evaluations/{round_.id}/results"))
+    auth.logout()
+    return " · ".join(
+        re.search(rf"<dt>{label}</dt><dd>([^<]+)</dd>", page).group(1)
+        for label in ("选票数", "应参评人数", "参与率")
+    )
+
+
+def _scorecard_turnout():
+    found = next(
+        f
+        for f in registry().figures
+        if (f.area, f.key) == ("democracy", "evaluation_participation")
+    )
+    return found.compute(utcnow().astimezone(LOCAL_TZ).year, None, None)
+
+
+def test_a_closed_round_keeps_the_delegates_it_closed_with(app, client, auth):
+    boss = make_user(Role.ADMIN)
+    session = f.make_session(boss)
+    delegates = [f.make_delegate(boss, session) for _ in range(7)]
+    round_ = f.make_round(boss, session=session)
+    for voter in delegates[:6]:
+        f.vote(voter, round_)
+    f.close(round_)
+    assert _turnout(client, auth, boss, round_) == "6 · 7 · 85.7%"
+    # A delegate added after the close, then three removed: the round closed with seven.
+    f.make_delegate(boss, session)
+    for delegate in session.delegates[:3]:
+        sessions.remove_delegate(boss, delegate)
+    db.session.commit()
+    assert _turnout(client, auth, boss, round_) == "6 · 7 · 85.7%"
+    assert _scorecard_turnout() == 85.7
+
+
+def test_the_job_fixes_a_department_rounds_electorate_and_no_rate_passes_100(app, client, auth):
+    boss = make_user(Role.ADMIN)
+    workshop = make_department()
+    members = [make_user(department=workshop) for _ in range(6)]
+    fixed = f.make_round(boss, departments=[workshop])
+    unfixed = f.make_round(boss, departments=[workshop])
+    for voter in members[:5]:
+        f.vote(voter, fixed)
+        f.vote(voter, unfixed)
+    f.close(fixed)
+    jobs.fix_closed_electorates()
+    f.close(unfixed)  # closed after the job ran: not written down yet
+    # Two voters leave the department and one left member is switched off.
+    for person in members[:2]:
+        person.department = make_department()
+    members[5].active = False
+    db.session.commit()
+    assert _turnout(client, auth, boss, fixed) == "5 · 6 · 83.3%"
+    # Three members are left, but five of them voted: never 166.7%.
+    assert _turnout(client, auth, boss, unfixed) == "5 · 5 · 100.0%"
+    assert _scorecard_turnout() == round(100 * 10 / 11, 1)
+
+
+def test_a_candidate_named_twice_is_refused_at_the_field(app, client, auth):
+    boss = f.organizer()
+    session = f.make_session(boss)
+    day = utcnow().astimezone(LOCAL_TZ).date()
+    auth.login(boss)
+    response = client.post(
+        "/congress/evaluations/new",
+        data={
+            "title": "年度评议",
+            "electorate": "delegates",
+            "session": session.id,
+            "opens_at": f"{day.isoformat()}T00:00",
+            "closes_at": f"{(day + timedelta(days=3)).isoformat()}T00:00",
+            "min_ballots": 5,
+            # The same person twice, once with a full-width space.
+            "leaders": "张三 总经理\n李四 党委书记\n张三\u3000总经理",
+            "dimensions": "政治素质",
+        },
+    )
+    assert response.status_code == 422
+    page = page_text(response)
+    errors = re.search(r'<ul class="errors" id="leaders-errors">(.*?)</ul>', page, re.S)
+    assert "“张三 总经理”填写了两次，每位评议对象只能填写一次。" in errors.group(1)
+    assert "李四 党委书记\n张三\u3000总经理</textarea>" in page
+    assert db.session.scalar(select(func.count()).select_from(EvaluationRound)) == 0
+
+
+def test_every_missing_grade_is_marked_at_its_question_and_counted_at_the_top(app, client, auth):
+    boss = f.organizer()
+    session = f.make_session(boss)
+    voter = f.make_delegate(boss, session)
+    round_ = f.make_round(
+        boss, session=session, leaders=[("张总", "总经理"), ("钱主任", "车间主任")]
+    )
+    (zhang, qian), (politics, ability) = round_.leaders, round_.dimensions
+    data = f.ballot_form(round_, strengths="敢于担当。")
+    for key in (f"g-{zhang.id}-{ability.id}", f"g-{qian.id}-{politics.id}", f"o-{qian.id}"):
+        del data[key]
+    auth.login(voter)
+    response = client.post(f"/congress/evaluations/{round_.id}/vote", data=data)
+    assert response.status_code == 422
+    page = page_text(response)
+    assert page.index('role="alert"') < page.index(
+        f'action="/congress/evaluations/{round_.id}/vote"'
+    )
+    alert = page.split('role="alert">')[1].split("</div>")[0]
+    assert alert == "<p>还有 3 项未评定等次，已在下方各题处标出。</p>"
+    errors = dict(re.findall(r'<p class="errors" id="([\w-]+)-errors">([^<]+)</p>', page))
+    assert errors == {
+        f"g-{zhang.id}-{ability.id}": "请为张总的“工作能力与实绩”评定等次：好、较好、一般或差。",
+        f"g-{qian.id}-{politics.id}": "请为钱主任的“政治素质”评定等次：好、较好、一般或差。",
+        f"o-{qian.id}": "请为钱主任评定总体等次。",
+    }
+    # Each message sits in its own question, after that question's name.
+    question = page.split(f'id="g-{qian.id}-{politics.id}-name"')[1].split("</div>\n</div>")[0]
+    assert "钱主任的“政治素质”" in question
+    # What was chosen and written is still there.
+    assert re.search(rf'name="g-{zhang.id}-{politics.id}" value="good" checked', page)
+    assert re.search(rf'name="o-{zhang.id}" value="competent" checked', page)
+    assert f'name="s-{zhang.id}" maxlength="1000" rows="2">敢于担当。</textarea>' in page
+    assert _counts() == (0, 0, 0, 0)
+
+
+def test_the_fewest_ballots_field_says_what_it_does_without_jargon(app, client, auth):
+    auth.login(f.organizer())
+    page = page_text(client.get("/congress/evaluations/new"))
+    label = re.search(r'<label for="min_ballots">([^<]+)</label>', page).group(1)
+    assert label == "最少选票数（不足此数不公布结果）"
+    assert "选票太少时，从结果能推断出个人的投票。" in page

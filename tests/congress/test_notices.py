@@ -1,5 +1,6 @@
-"""厂务公开: the audience gets an inbox entry, reading leaves one receipt, the publisher
-sees who read, questions are answered in public, notices are in the reader's field kit."""
+"""厂务公开: the audience gets an inbox entry, reading leaves one receipt, the publisher (and
+the organizers and the chairman) see who read, questions are answered in public, notices are
+in the reader's field kit."""
 
 import re
 import threading
@@ -212,6 +213,24 @@ def test_the_readers_page_lists_who_has_not_read_it_yet(app, client, auth):
     unread = page[page.index("尚未阅读（1）") :]
     assert late.name in unread and "总装一班" in unread
     assert reader.name not in unread and outside.name not in page
+
+
+def test_the_chairman_and_other_organizers_see_the_readers_of_a_notice(app, client, auth):
+    publisher = f.organizer()
+    reader = make_user(name="已读者")
+    notice = f.make_notice(publisher)
+    notices.mark_read(reader, notice)
+    db.session.commit()
+    for person in (make_user(Role.ADMIN), f.organizer()):
+        auth.login(person)
+        assert "阅读名单" in text(client.get(f"/congress/notices/{notice.id}"))
+        response = client.get(f"/congress/notices/{notice.id}/readers")
+        assert response.status_code == 200 and "已读者" in text(response)
+        auth.logout()
+    auth.login(reader)
+    response = client.get(f"/congress/notices/{notice.id}/readers")
+    assert response.status_code == 403
+    assert "只有发布人、工会干事和工会主席才能查看阅读名单。" in text(response)
 
 
 def test_a_notice_s_closing_day_says_it_closes_the_questions(app, client, auth):

@@ -198,6 +198,7 @@ def _rounds(organizer, session, delegates, deps):
     for person in delegates[:6]:
         evaluations.cast_ballot(person, closed, *_ballot(closed, rng))
     closed.closes_at = now - timedelta(days=18)
+    evaluations.fix_electorates()
     evaluations.create_round(
         organizer,
         {

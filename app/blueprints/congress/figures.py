@@ -3,11 +3,11 @@ and answers their proposers rated satisfied (by the motion's lead department).""
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models._types import utcnow
-from app.models.congress import EvaluationRound, EvaluationVoter, Motion, Satisfaction
+from app.models.congress import EvaluationRound, Motion, Satisfaction
 from app.scorecard import Row, days, in_department, local_day, moments
 
 
@@ -51,14 +51,10 @@ def _rounds(year, month):
 
 
 def _turnout(round_) -> tuple[int, int]:
-    from .services.evaluations import electorate_size
+    """Voters and the electorate the round closed with."""
+    from .services.evaluations import eligible_voters, voter_count
 
-    voters = db.session.scalar(
-        select(func.count())
-        .select_from(EvaluationVoter)
-        .where(EvaluationVoter.round_id == round_.id)
-    )
-    return voters, electorate_size(round_)
+    return voter_count(round_), eligible_voters(round_)
 
 
 def evaluation_rounds(year, month, department):

@@ -129,7 +129,7 @@ class RoundForm(PollWindowFields, FlaskForm):
     )
     session = SelectField(_l("Session"), coerce=int, validate_choice=True)
     departments = MultiCheckboxField(_l("Departments"), coerce=int, validate_choice=True)
-    min_ballots = at_least_field(_l("Results from how many ballots (k)"))
+    min_ballots = at_least_field(_l("Fewest ballots (results stay hidden below it)"))
     leaders = TextAreaField(
         _l("Leaders to evaluate"),
         validators=[DataRequired(_l("Name at least one leader to evaluate.")), Length(max=5000)],

@@ -2,6 +2,7 @@
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -93,8 +94,35 @@ def evaluation_new():
     return render_template("congress/evaluation_form.html", form=form), form_status(form)
 
 
-def _round_page(round_, status=200, errors=(), chosen=None):
+QUESTIONS = ("g-", "o-")  # a ballot's grade fields (`service.parse_ballot`)
+TEXTS = ("s-", "w-")
+
+
+def _summary(problems: dict) -> list[str]:
+    """What the top of the ballot says of `problems` ({field: [messages]}): how many grades
+    are missing (each is told at its question), then whatever has no place below."""
+    missing = sum(1 for key in problems if key.startswith(QUESTIONS))
+    lines = []
+    if missing:
+        lines.append(
+            ngettext(
+                "%(num)d grade is missing; it is marked below.",
+                "%(num)d grades are missing; each is marked below.",
+                missing,
+            )
+        )
+    if any(key.startswith(TEXTS) for key in problems):
+        lines.append(_("A written opinion needs changing; it is marked below."))
+    return lines + [
+        m for key, msgs in problems.items() if not key.startswith(QUESTIONS + TEXTS) for m in msgs
+    ]
+
+
+def _round_page(round_, status=200, problems=None, chosen=None):
+    """The round's page; after a refused vote, `problems` ({field: [messages]}) and the
+    choices made (`chosen`), which the ballot shows again."""
     user = current_user
+    problems = problems or {}
     return render_template(
         "congress/evaluation.html",
         round=round_,
@@ -108,7 +136,8 @@ def _round_page(round_, status=200, errors=(), chosen=None):
         else None,
         grades=list(Grade),
         overall_grades=list(Overall),
-        errors=list(errors),
+        summary=_summary(problems),
+        problems=problems,
         chosen=chosen or {},
         action=ActionForm(),
     ), status
@@ -125,20 +154,22 @@ def evaluation_show(round_id):
 def evaluation_vote(round_id):
     round_ = get_or_404(EvaluationRound, round_id)
     if not ActionForm().validate_on_submit():
-        return _round_page(round_, 400, [_("This form has expired. Please reload and vote again.")])
+        expired = _("This form has expired. Please reload and vote again.")
+        return _round_page(round_, 400, {"form": [expired]})
     try:
         grades, comments = service.parse_ballot(round_, request.form)
         service.cast_ballot(current_user, round_, grades, comments)
         db.session.flush()
     except ValidationFailed as error:
         db.session.rollback()
-        messages = [m for msgs in error.errors.values() for m in msgs]
         return _round_page(
-            db.session.get(EvaluationRound, round_id), 422, messages, request.form.to_dict()
+            db.session.get(EvaluationRound, round_id), 422, error.errors, request.form.to_dict()
         )
     except Refused as error:
         db.session.rollback()
-        return _round_page(db.session.get(EvaluationRound, round_id), error.status, [error.message])
+        return _round_page(
+            db.session.get(EvaluationRound, round_id), error.status, {"form": [error.message]}
+        )
     return done(
         _("Thank you. Your ballot is counted; no one can tell which one is yours."),
         url_for("congress.evaluation_show", round_id=round_id),

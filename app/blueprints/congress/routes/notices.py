@@ -113,7 +113,8 @@ def notice_show(notice_id):
 def notice_readers(notice_id):
     notice = _readable(notice_id)
     if not service.can_see_readers(current_user, notice):
-        return refused(Refused(_("Only the publisher sees who has read a notice."), 403), "")
+        message = _("Only the publisher, the organizers and the chairman see who read it.")
+        return refused(Refused(message, 403), "")
     reads = db.session.scalars(
         select(NoticeRead).where(NoticeRead.notice_id == notice.id).order_by(NoticeRead.read_at)
     ).all()

@@ -89,6 +89,11 @@ def create_round(
     leaders = [(n, p) for n, p in leaders if n]
     if not leaders:
         raise ValidationFailed.on("leaders", _("Name at least one leader to evaluate."))
+    repeated = next((" ".join(one).strip() for one in leaders if leaders.count(one) > 1), None)
+    if repeated:
+        raise ValidationFailed.on(
+            "leaders", _("%(leader)s is listed twice: name each person once.", leader=repeated)
+        )
     dimensions = [clean_text(d, "dimensions", limit=80) for d in dimensions]
     dimensions = [d for d in dimensions if d]
     if not dimensions:
@@ -148,6 +153,41 @@ def electorate_size(round_: EvaluationRound) -> int:
     )
 
 
+def voter_count(round_: EvaluationRound) -> int:
+    """How many people's "has voted" marks the round holds."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(EvaluationVoter)
+        .where(EvaluationVoter.round_id == round_.id)
+    )
+
+
+def eligible_voters(round_: EvaluationRound) -> int:
+    """How many could vote: the number written down when the round closed (`fix_electorates`),
+    or, before that, the live count. Never fewer than the round's voters or ballots: a voter
+    who has left the delegates, the departments or the app still voted (a deleted account's
+    mark goes with it; its ballot stays), so a turnout never reads above 100%."""
+    if round_.eligible_voters is not None:
+        return round_.eligible_voters
+    return max(electorate_size(round_), voter_count(round_), ballot_count(round_))
+
+
+def fix_electorates(now: datetime | None = None) -> int:
+    """Write down how many could vote in every round that has closed without that number yet;
+    how many rounds were fixed. Run every few minutes (`jobs`) and before the delegates of a
+    session change, so a closed round keeps the electorate it closed with."""
+    rounds = db.session.scalars(
+        select(EvaluationRound).where(
+            EvaluationRound.closes_at <= (now or utcnow()),
+            EvaluationRound.eligible_voters.is_(None),
+        )
+    ).all()
+    for round_ in rounds:
+        lock_row(EvaluationRound, round_.id)  # a ballot being cast as it closed is counted
+        round_.eligible_voters = eligible_voters(round_)
+    return len(rounds)
+
+
 def has_voted(user, round_: EvaluationRound) -> bool:
     return BALLOTS.has_mark(round_.id, user.id)
 
@@ -183,15 +223,14 @@ def parse_ballot(round_: EvaluationRound, form) -> tuple[dict, dict]:
     return grades, comments
 
 
-def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict) -> None:
-    """Record one voter's ballot. `grades`: {leader_id: {None: overall, dimension_id:
-    grade}}; `comments`: {leader_id: (strengths, weaknesses)}. Everything is checked before
-    anything is written; then the mark and the rewritten ballots go in one transaction."""
+def _checked_ballot(round_: EvaluationRound, grades: dict, comments: dict):
+    """The ballot's grade rows and comment rows; every grade missing or text too long is
+    told at once, under the name of its field on the ballot (`parse_ballot`'s)."""
     leaders = {leader.id: leader for leader in round_.leaders}
     dimensions = {d.id: d for d in round_.dimensions}
     if set(grades) - set(leaders) or set(comments) - set(leaders):
         raise ValidationFailed.on("ballot", _("The ballot names a leader not in this round."))
-    rows, texts = [], []
+    rows, texts, errors = [], [], {}
     for leader_id, leader in leaders.items():
         marks = grades.get(leader_id) or {}
         if set(marks) - set(dimensions) - {None}:
@@ -201,27 +240,36 @@ def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict) -> 
         for dimension_id, dimension in dimensions.items():
             value = marks.get(dimension_id) or ""
             if value not in Grade._value2member_map_:
-                raise ValidationFailed.on(
-                    "ballot",
+                errors[f"g-{leader_id}-{dimension_id}"] = [
                     _(
                         "Grade %(leader)s on %(dimension)s: good, fairly good, average or poor.",
                         leader=leader.name,
                         dimension=dimension.name,
-                    ),
-                )
+                    )
+                ]
             rows.append((leader_id, dimension_id, value))
         overall = marks.get(None) or ""
         if overall not in Overall._value2member_map_:
-            raise ValidationFailed.on(
-                "ballot", _("Give %(leader)s an overall grade.", leader=leader.name)
-            )
+            errors[f"o-{leader_id}"] = [_("Give %(leader)s an overall grade.", leader=leader.name)]
         rows.append((leader_id, None, overall))
-        strengths, weaknesses = comments.get(leader_id, ("", ""))
-        strengths = clean_text(strengths, "ballot", limit=COMMENT_LIMIT)
-        weaknesses = clean_text(weaknesses, "ballot", limit=COMMENT_LIMIT)
-        if strengths or weaknesses:
-            texts.append((leader_id, strengths, weaknesses))
+        said = []
+        for key, text in zip(("s", "w"), comments.get(leader_id, ("", "")), strict=True):
+            try:
+                said.append(clean_text(text, f"{key}-{leader_id}", limit=COMMENT_LIMIT))
+            except ValidationFailed as error:
+                errors.update(error.errors)
+        if any(said):
+            texts.append((leader_id, *said))
+    if errors:
+        raise ValidationFailed(errors)
+    return rows, texts
 
+
+def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict) -> None:
+    """Record one voter's ballot. `grades`: {leader_id: {None: overall, dimension_id:
+    grade}}; `comments`: {leader_id: (strengths, weaknesses)}. Everything is checked before
+    anything is written; then the mark and the rewritten ballots go in one transaction."""
+    rows, texts = _checked_ballot(round_, grades, comments)
     lock_row(EvaluationRound, round_.id)
     if not is_open(round_):
         if is_closed(round_):
@@ -291,7 +339,7 @@ def results(user, round_: EvaluationRound) -> dict:
                 "weaknesses": [w for _s, w in comments if w],
             }
         )
-    voters = electorate_size(round_)
+    voters = eligible_voters(round_)
     return {
         "ballots": ballots,
         "electorate": voters,

@@ -138,7 +138,9 @@ def read_count(notice: Notice) -> int:
 
 
 def can_see_readers(user, notice: Notice) -> bool:
-    return notice.publisher_id is not None and notice.publisher_id == user.id
+    """The publisher, and the organizers and the chairman, who run the notices (and answer
+    their questions) whoever published them, or left since."""
+    return is_manager(user) or (notice.publisher_id is not None and notice.publisher_id == user.id)
 
 
 def ask(user, notice: Notice, text: str) -> NoticeQuestion:

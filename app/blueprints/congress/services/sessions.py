@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app import storage
 from app.blueprints.congress.access import is_manager, manager_ids
 from app.blueprints.congress.services.common import today
+from app.blueprints.congress.services.evaluations import fix_electorates
 from app.blueprints.notify.services import notify
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
@@ -76,6 +77,7 @@ def add_delegate(
     term_ends_on: date,
 ) -> Delegate:
     _require_manager(user)
+    fix_electorates()  # the rounds that have closed keep the delegates they closed with
     person = User.by_employee_no(clean_text(employee_no, "employee_no", limit=32))
     if person is None or not person.active:
         raise ValidationFailed.on("employee_no", _("No active member has this employee number."))
@@ -105,6 +107,7 @@ def add_delegate(
 
 def remove_delegate(user, delegate: Delegate) -> None:
     _require_manager(user)
+    fix_electorates()
     audit.record(
         "congress.delegate_removed", delegate.session, actor=user, summary=delegate.user.employee_no
     )
