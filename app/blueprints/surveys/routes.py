@@ -156,6 +156,8 @@ def _place_errors(form: SurveyForm, errors: dict) -> dict:
 
 
 def _answer_page(survey: Survey, errors=None, status: int = 200, answers=None):
+    errors = errors or {}
+    at_questions = {f"q{q.id}" for q in survey.questions}
     return render_template(
         "surveys/show.html",
         survey=survey,
@@ -165,7 +167,8 @@ def _answer_page(survey: Survey, errors=None, status: int = 200, answers=None):
         closed=services.is_closed(survey),
         manager=is_manager(current_user),
         responses=response_count(survey) if is_manager(current_user) else None,
-        errors=errors or {},
+        errors=errors,
+        elsewhere=[m for name, said in errors.items() if name not in at_questions for m in said],
         answers=answers or {},
     ), status
 
