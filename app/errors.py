@@ -124,6 +124,22 @@ def submit(form, call: Callable, /, *args, refused_as_page: bool = False, **kwar
     return Submitted(True, value)
 
 
+def also_wrong(form, check: Callable, /, *args, **kwargs) -> dict[str, list[str]]:
+    """For a form that failed its own validation: what else the service finds wrong, so that
+    one try lists every mistake. `check(*args)` is the service's checking, which writes
+    nothing and raises `ValidationFailed` (it gets None for what the form could not read);
+    its messages at fields the form has flagged already are left out (they say it again)."""
+    try:
+        check(*args, **kwargs)
+    except ValidationFailed as error:
+        return {
+            name: messages
+            for name, messages in error.errors.items()
+            if not (name in form and form[name].errors)
+        }
+    return {}
+
+
 def form_status(form=None) -> int:
     """The status of a form page: 422 when it comes back after a submission, else 200."""
     return 422 if request.method == "POST" else 200
@@ -140,14 +156,27 @@ def done(message, back: str):
 
 
 def act(
-    form, call: Callable, /, *args, back, again: Callable | None = None, message=None, **kwargs
+    form,
+    call: Callable,
+    /,
+    *args,
+    back,
+    again: Callable | None = None,
+    message=None,
+    check: Callable | None = None,
+    **kwargs,
 ):
     """A form's POST: validate `form`, `submit` the service, and when it is done commit and
     303 to `back` (a callable gets the service's value: the record it made); else `again()`,
     the page again with the form's errors (`again` None: 303 to `back` all the same).
-    `message`, when given, is flashed on success."""
-    if form.validate_on_submit() and (result := submit(form, call, *args, **kwargs)):
-        return done(message, back(result.value) if callable(back) else back)
+    `message`, when given, is flashed on success. `check()`, when given, is the service's
+    checking (it writes nothing): when the form fails its own checks, what `check` finds
+    besides is shown too (`also_wrong`), so one try lists every mistake."""
+    if form.validate_on_submit():
+        if result := submit(form, call, *args, **kwargs):
+            return done(message, back(result.value) if callable(back) else back)
+    elif check is not None and form.is_submitted():
+        apply_errors(form, ValidationFailed(also_wrong(form, check)))
     return again() if again is not None else redirect(back, 303)
 
 
@@ -162,7 +191,7 @@ def create(form, call: Callable, /, *, back: Callable, again: Callable):
 def form_on(record, form, call: Callable, /, *args, back: str, page: Callable, **kwargs):
     """A form on a record's page (a plan's targets, a violation's follow-up): `act` with
     `call(user, record, *args)`; back to the page when it did it, else the page again,
-    `page(record, form, 422)`, with the form's errors."""
+    `page(record, form, 422)`, with the form's errors (and `check=`'s, as `act` says)."""
     from flask_login import current_user
 
     def again():

@@ -153,7 +153,9 @@ class Registry:
         self.nav_items.sort(key=lambda entry: entry.order)
 
     def cards(self, provider: Callable, order: int = 50) -> None:
-        """`provider(user) -> list[dict]`: title, body, url, count (optional), tone."""
+        """`provider(user) -> list[dict]`: title, body, url, count (optional), tone;
+        `outbox_done` (optional): (kind, match), the card is hidden on a phone whose outbox
+        holds records of `kind` about every subject of `match` ("survey_id=3 5": outbox.js)."""
         self.card_providers.append((order, provider))
         self.card_providers.sort(key=lambda entry: entry[0])
 

@@ -2,6 +2,7 @@
 fragment and full page."""
 
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -219,6 +220,29 @@ def test_the_report_says_so_when_the_department_filter_names_no_department(clien
         assert response.status_code == 400, value
         assert "没有这个部门，或您无权查看它。" in response.get_data(as_text=True)
     assert client.get("/gate/", query_string={"department": ""}).status_code == 200
+
+
+def _errors_at(page: str, field: str) -> list[str]:
+    """The messages shown under a field (its `<ul class="errors" id="<field>-errors">`)."""
+    found = re.search(rf'<ul class="errors" id="{re.escape(field)}-errors">(.*?)</ul>', page, re.S)
+    return re.findall(r"<li>(.*?)</li>", found.group(1)) if found else []
+
+
+def test_every_mistake_of_a_certificate_is_said_at_once(client, auth, world):
+    """A number and an issuer of spaces and no date: all three on the first try, each under
+    its field (a tester was told only of the date, the rest one a try)."""
+    auth.login(world.officer)
+    held = db.session.scalar(select(func.count()).select_from(Qualification))
+    response = client.post(
+        f"/gate/workers/{world.worker.id}/certificates",
+        data={"type": world.forklift.id, "certificate_no": "  ", "issuer": " ", "issued_on": ""},
+    )
+    assert response.status_code == 422
+    page = text(response)
+    assert _errors_at(page, "certificate_no") == ["请填写证书编号。"]
+    assert _errors_at(page, "issuer") == ["请填写发证机关。"]
+    assert _errors_at(page, "issued_on") == ["请输入日期。"]
+    assert db.session.scalar(select(func.count()).select_from(Qualification)) == held
 
 
 def test_a_refused_certificate_keeps_its_photo_for_the_corrected_one(client, auth, world):

@@ -106,3 +106,47 @@ def test_the_audience_lists_each_workshop_followed_by_its_teams(client, auth):
     page = client.get("/surveys/new").get_data(as_text=True)
     names = re.findall(r"<label for=\"departments-\d+\">([^<]+)</label>", page)
     assert names == ["动力车间", "动力车间 / 电工班", "装配车间", "装配车间 / 总装一班"]
+
+
+def _errors_at(page: str, field: str) -> list[str]:
+    """The messages shown under a field (its `<ul class="errors" id="<field>-errors">`)."""
+    found = re.search(rf'<ul class="errors" id="{re.escape(field)}-errors">(.*?)</ul>', page, re.S)
+    return re.findall(r"<li>(.*?)</li>", found.group(1)) if found else []
+
+
+def test_every_mistake_is_said_at_once_each_at_its_field(client, auth):
+    """Closing before it opens, departments asked but none ticked, a choice question without
+    options and an "only after" naming no option: all four on the first try, each under its
+    field, the questions' at their row (a tester was told one a try)."""
+    auth.login(make_user(Role.ORGANIZER))
+    now = utcnow()
+    changes = {
+        "opens_at": local(now + timedelta(days=2)).strftime(WHEN),
+        "closes_at": local(now + timedelta(days=1)).strftime(WHEN),
+        "audience": "departments",
+        "questions-0-options": "",
+        "questions-2-show_if": "9:满意",
+    }
+    response = client.post("/surveys/new", data=_form(**changes))
+    assert response.status_code == 422
+    page = text(response)
+    assert _errors_at(page, "closes_at") == ["截止时间必须晚于开始时间。"]
+    assert _errors_at(page, "departments") == ["请至少选择一个部门。"]
+    assert _errors_at(page, "questions-0-options") == ["第 1 题：请至少给出两个选项。"]
+    assert _errors_at(page, "questions-2-show_if") == ["第 3 题：只能依据前面的选择题显示。"]
+    assert (
+        'name="questions-2-show_if" value="9:满意" placeholder="1:不满意" aria-invalid="true"'
+        in page
+    )
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_the_forms_own_checks_and_the_services_are_said_together(client, auth):
+    """A title left empty (the form's check) and a choice question without options (the
+    service's): both on the first try."""
+    auth.login(make_user(Role.ORGANIZER))
+    response = client.post("/surveys/new", data=_form(title="", **{"questions-0-options": ""}))
+    assert response.status_code == 422
+    page = text(response)
+    assert _errors_at(page, "title") == ["请输入标题。"]
+    assert _errors_at(page, "questions-0-options") == ["第 1 题：请至少给出两个选项。"]

@@ -3,6 +3,7 @@ congress's ballot test, applied to surveys), results stay shut below k, and bad 
 refused in Chinese without writing anything."""
 
 import logging
+import re
 
 import pytest
 from sqlalchemy import Date, DateTime, func, inspect, select, text
@@ -191,3 +192,22 @@ def test_a_hidden_question_is_not_asked_and_its_answer_is_dropped(db):
     person = make_user()
     f.answer(person, survey, overall="满意", why="不该记下")
     assert "不该记下" not in db.session.scalars(select(SurveyAnswer.text)).all()
+
+
+def test_every_unanswered_required_question_is_said_at_the_question(client, auth):
+    """Posted without the phone's script: each required question left empty gets its message
+    in its own fieldset, all at once, and the answers given are kept on the form."""
+    survey = f.make_survey()
+    q = survey.questions
+    data = f.form_for(survey, overall="", score=0, likes=("培训",))
+    auth.login(make_user())
+    response = client.post(f"/surveys/{survey.id}/respond", data=data)
+    assert response.status_code == 422
+    page = page_text(response)
+    for number, question in ((1, q[0]), (2, q[1])):
+        at = re.search(rf'<fieldset[^>]*id="question-{question.id}".*?</fieldset>', page, re.S)
+        assert f"<li>第 {number} 题必须回答。</li>" in at.group(0)
+    assert 'class="alert alert-error"' not in page  # nothing left to say above the form
+    training = next(o.id for o in q[2].options if o.label == "培训")
+    assert f'value="{training}" checked' in page
+    assert _writes() == [0, 0, 0]

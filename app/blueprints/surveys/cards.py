@@ -24,6 +24,8 @@ def survey_cards(user) -> list[dict]:
             if len(waiting) == 1
             else url_for("surveys.index"),
             "tone": "info",
+            # Gone on a phone that holds answers to all of them, not yet sent (offline).
+            "outbox_done": ("survey_response", "survey_id=" + " ".join(str(s.id) for s in waiting)),
         }
     ]
 

@@ -52,7 +52,7 @@ def _build(organizer, title, opens, closes, previous=None):
         previous=previous,
         created_by_id=organizer.id,
     )
-    return add_with_questions(survey, _questions(_rows()))
+    return add_with_questions(survey, _questions(_rows(), {}))
 
 
 def _answer(survey, people, rng):

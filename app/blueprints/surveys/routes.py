@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.errors.handlers import error_response
-from app.errors import form_status, submit
+from app.errors import ValidationFailed, also_wrong, apply_errors, form_status, submit
 from app.extensions import db
 from app.forms import local, utc
 from app.guards import parse_id
@@ -113,26 +113,51 @@ def new():
         form.is_satisfaction.data = source.is_satisfaction
         form.previous.data = source.id
         rows = _rerun_rows(source)
-    if form.validate_on_submit():
-        departments = db.session.scalars(
-            select(Department).where(Department.id.in_(form.departments.data or []))
-        ).all()
-        data = dict(form.data)
-        data["opens_at"] = utc(form.opens_at.data)
-        data["closes_at"] = utc(form.closes_at.data)
-        data["previous"] = db.session.get(Survey, form.previous.data or 0)
-        activity = db.session.get(Activity, form.activity.data or 0)
-        if done := submit(
-            form, services.save_survey, current_user, data, rows, departments, activity
+    question_errors = {}
+    if form.is_submitted():
+        data, departments, activity = _survey_input(form)
+        if not form.validate():
+            errors = also_wrong(form, services.check_survey, data, rows, departments, activity)
+        elif done := submit(
+            None, services.save_survey, current_user, data, rows, departments, activity
         ):
             db.session.commit()
             flash(_("Survey saved."), "success")
             return redirect(url_for("surveys.show", survey_id=done.value.id), 303)
+        else:
+            errors = done.errors
+        question_errors = _place_errors(form, errors)
     rows = rows + [{}] * max(0, QUESTION_ROWS - len(rows))
-    return render_template("surveys/new.html", form=form, rows=rows), form_status(form)
+    return render_template(
+        "surveys/new.html", form=form, rows=rows, question_errors=question_errors
+    ), form_status(form)
+
+
+def _survey_input(form: SurveyForm) -> tuple[dict, list[Department], Activity | None]:
+    """What the builder's form gives the service: its fields (times in UTC, the earlier survey
+    as a row; None where the form could not read them), the departments and the activity."""
+    departments = db.session.scalars(
+        select(Department).where(Department.id.in_(form.departments.data or []))
+    ).all()
+    data = dict(form.data)
+    for name in ("opens_at", "closes_at"):
+        data[name] = utc(data[name]) if data[name] is not None else None
+    data["previous"] = db.session.get(Survey, form.previous.data or 0)
+    return data, departments, db.session.get(Activity, form.activity.data or 0)
+
+
+def _place_errors(form: SurveyForm, errors: dict) -> dict:
+    """The service's messages, each at its field of the form; those about the questions (rows
+    of the page beside the form: `questions-<row>-<field>`, `questions`) are handed back for
+    the rows."""
+    at_rows = {name: errors[name] for name in errors if name.startswith("questions")}
+    apply_errors(form, ValidationFailed({n: m for n, m in errors.items() if n not in at_rows}))
+    return at_rows
 
 
 def _answer_page(survey: Survey, errors=None, status: int = 200, answers=None):
+    errors = errors or {}
+    at_questions = {f"q{q.id}" for q in survey.questions}
     return render_template(
         "surveys/show.html",
         survey=survey,
@@ -142,7 +167,8 @@ def _answer_page(survey: Survey, errors=None, status: int = 200, answers=None):
         closed=services.is_closed(survey),
         manager=is_manager(current_user),
         responses=response_count(survey) if is_manager(current_user) else None,
-        errors=errors or {},
+        errors=errors,
+        elsewhere=[m for name, said in errors.items() if name not in at_questions for m in said],
         answers=answers or {},
     ), status
 

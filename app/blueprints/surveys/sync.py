@@ -2,7 +2,8 @@
 
 `data`: `survey_id`, one `q<question id>` per answered question (a list for a multiple
 choice), and `salt`, a random text the page adds so that the record's digest in the sync
-table says nothing about the answers. The handler calls the same service as the form.
+table says nothing about the answers. The handler calls the same service as the form. A
+second answer of someone who has answered is taken as done, and dropped.
 """
 
 from flask import url_for
@@ -15,6 +16,7 @@ from app.guards import parse_id
 from app.models.surveys import Survey
 
 from .services import parse_answers, respond
+from .services.responses import AlreadyAnswered
 
 
 def sync_response(user, record) -> HandlerResult:
@@ -25,6 +27,10 @@ def sync_response(user, record) -> HandlerResult:
         raise SyncInvalid({"survey_id": [_("This survey does not exist.")]})
     try:
         respond(user, survey, parse_answers(survey, data))
+    except AlreadyAnswered:
+        # Answered before (from another phone, or a copy of the form this phone still held):
+        # done already, as a check-in scanned twice is. The record is taken, nothing written.
+        pass
     except Refused as refused:
         raise SyncInvalid({"record": [refused.message]}) from None
     # What the record became is the survey, never the (anonymous) response.

@@ -60,16 +60,21 @@ def worker(user_id):
     return _worker_page(db.get_or_404(User, user_id))
 
 
-def _record(user, person, form, chosen):
-    stored = save_upload(chosen.upload, "photo")
-    data = {
-        "type": db.session.get(QualificationType, form.type.data),
+def _certificate(form) -> dict:
+    """The certificate the form gives the service (None where the form could not read it)."""
+    return {
+        "type": db.session.get(QualificationType, form.type.data or 0),
         "certificate_no": form.certificate_no.data,
         "issuer": form.issuer.data,
         "issued_on": form.issued_on.data,
         "valid_until": form.valid_until.data,
     }
-    return services.record_certificate(user, person, data, stored.name if stored else None)
+
+
+def _record(user, person, form, chosen):
+    stored = save_upload(chosen.upload, "photo")
+    photo = stored.name if stored else None
+    return services.record_certificate(user, person, _certificate(form), photo)
 
 
 @bp.route("/workers/<int:user_id>/certificates", methods=["POST"])
@@ -93,6 +98,7 @@ def add_certificate(user_id):
         back=url_for("gate.worker", user_id=person.id),
         page=again,
         message=_("Certificate recorded."),
+        check=lambda: services.check_certificate(_certificate(form)),
     )
 
 

@@ -7,6 +7,7 @@ from .posts import add_holder, add_leader, remove_holder, remove_leader, save_po
 from .qualifications import (  # noqa: F401
     BY_TYPE,
     add_months,
+    check_certificate,
     grant_qualification,
     record_certificate,
     revoke_qualification,

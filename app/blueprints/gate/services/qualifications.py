@@ -146,18 +146,15 @@ def grant_qualification(
     return qualification
 
 
-def record_certificate(officer, person, data: dict, photo: str | None = None) -> Qualification:
-    """An officer records an outside certificate: type, number, issuer, issue and expiry day,
-    optionally a photo of it (already stored through app.storage)."""
-    qtype = data.get("type")
+def check_certificate(data: dict) -> None:
+    """The checks of `record_certificate`, writing nothing: `ValidationFailed` with everything
+    that is wrong at once, each at its field (None where the form could not read a value)."""
     errors = {}
-    if not isinstance(qtype, QualificationType):
+    if not isinstance(data.get("type"), QualificationType):
         errors["type"] = [_("Choose the qualification.")]
-    number = (data.get("certificate_no") or "").strip()
-    issuer = (data.get("issuer") or "").strip()
-    if not number:
+    if not (data.get("certificate_no") or "").strip():
         errors["certificate_no"] = [_("Enter the certificate's number.")]
-    if not issuer:
+    if not (data.get("issuer") or "").strip():
         errors["issuer"] = [_("Enter who issued the certificate.")]
     issued_on, valid_until = data.get("issued_on"), data.get("valid_until")
     if issued_on is None:
@@ -170,6 +167,15 @@ def record_certificate(officer, person, data: dict, photo: str | None = None) ->
         errors["valid_until"] = [_("It cannot expire before it was issued.")]
     if errors:
         raise ValidationFailed(errors)
+
+
+def record_certificate(officer, person, data: dict, photo: str | None = None) -> Qualification:
+    """An officer records an outside certificate: type, number, issuer, issue and expiry day,
+    optionally a photo of it (already stored through app.storage)."""
+    check_certificate(data)
+    qtype = data["type"]
+    number, issuer = data["certificate_no"].strip(), data["issuer"].strip()
+    issued_on, valid_until = data["issued_on"], data.get("valid_until")
     qualification = grant_qualification(
         person,
         qtype,

@@ -2,13 +2,14 @@
 rating after an activity (`ratings`). Services flush, never commit; they raise the shared
 errors of `app.errors`."""
 
-from .building import save_survey
+from .building import check_survey, save_survey
 from .ratings import ask_for_ratings, rate_activity
 from .responses import has_responded, is_closed, is_open, parse_answers, respond
 from .results import results, results_refusal
 
 __all__ = [
     "ask_for_ratings",
+    "check_survey",
     "has_responded",
     "is_closed",
     "is_open",

@@ -9,6 +9,7 @@ from app.guards import clean_text
 from app.models._types import utcnow
 from app.models.surveys import Audience, QuestionKind, Survey, SurveyOption, SurveyQuestion
 from app.services import audit
+from app.services.inputs import add_error
 
 from ..access import is_manager
 
@@ -18,65 +19,48 @@ MAX_OPTIONS = 12
 CHOICES = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
-def _questions(rows: list[dict]) -> list[dict]:
+def _text(errors: dict, value, field: str, **limits) -> str:
+    """`clean_text`, what it refuses added to `errors` (the text then empty) rather than raised,
+    so that one try lists everything wrong."""
+    try:
+        return clean_text(value, field, **limits)
+    except ValidationFailed as refused:
+        for name, messages in refused.errors.items():
+            errors.setdefault(name, []).extend(messages)
+        return ""
+
+
+def _questions(rows: list[dict], errors: dict) -> list[dict]:
     """Rows of the builder (`text`, `kind`, `required`, `options` one per line, `show_if`:
-    "<earlier question number>:<option text>") as checked questions; empty rows are skipped."""
+    "<earlier question number>:<option text>") as checked questions; empty rows are skipped.
+    What is wrong goes into `errors` at the row's field (`questions-<row>-options`…)."""
     questions = []
-    for row in rows:
-        text = clean_text(row.get("text"), "questions", limit=200)
+    for index, row in enumerate(rows):
+        at = f"questions-{index}-"
+        text = _text(errors, row.get("text"), at + "text", limit=200)
         if not text:
             continue
         number = len(questions) + 1
         try:
             kind = QuestionKind(str(row.get("kind") or ""))
         except ValueError:
-            raise ValidationFailed.on(
-                "questions", _("Question %(n)d: choose its kind.", n=number)
-            ) from None
-        raw = clean_text(row.get("options"), "questions", limit=2000)
+            add_error(errors, at + "kind", _("Question %(n)d: choose its kind.", n=number))
+            kind = None
+        raw = _text(errors, row.get("options"), at + "options", limit=2000)
         options = [line.strip() for line in raw.splitlines() if line.strip()]
-        if kind in CHOICES:
+        if kind in CHOICES and not errors.get(at + "options"):
+            wrong = None
             if len(options) < 2:
-                raise ValidationFailed.on(
-                    "questions", _("Question %(n)d: give at least two options.", n=number)
-                )
-            if len(options) > MAX_OPTIONS or len(set(options)) != len(options):
-                raise ValidationFailed.on(
-                    "questions",
-                    _("Question %(n)d: at most 12 options, each once.", n=number),
-                )
-            if any(len(o) > 120 for o in options):
-                raise ValidationFailed.on(
-                    "questions", _("Question %(n)d: an option is too long.", n=number)
-                )
-        else:
+                wrong = _("Question %(n)d: give at least two options.", n=number)
+            elif len(options) > MAX_OPTIONS or len(set(options)) != len(options):
+                wrong = _("Question %(n)d: at most 12 options, each once.", n=number)
+            elif any(len(o) > 120 for o in options):
+                wrong = _("Question %(n)d: an option is too long.", n=number)
+            if wrong:
+                add_error(errors, at + "options", wrong)
+        elif kind not in CHOICES:
             options = []
-        show_if = None
-        condition = clean_text(row.get("show_if"), "questions", limit=200)
-        if condition:
-            # "1:不满意", as typed on a Chinese keyboard too (１：不满意)
-            target, _colon, answer = condition.replace("：", ":", 1).partition(":")
-            target = int(target) if target.strip().isdigit() else 0
-            earlier = questions[target - 1] if 0 < target < number else None
-            if earlier is None or earlier["kind"] not in CHOICES:
-                raise ValidationFailed.on(
-                    "questions",
-                    _(
-                        "Question %(n)d: it can depend only on an earlier choice question.",
-                        n=number,
-                    ),
-                )
-            if answer.strip() not in earlier["options"]:
-                raise ValidationFailed.on(
-                    "questions",
-                    _(
-                        "Question %(n)d: question %(m)d has no option “%(option)s”.",
-                        n=number,
-                        m=target,
-                        option=answer.strip(),
-                    ),
-                )
-            show_if = (target - 1, earlier["options"].index(answer.strip()))
+        show_if = _condition(errors, at + "show_if", row.get("show_if"), questions, number)
         questions.append(
             {
                 "text": text,
@@ -87,10 +71,76 @@ def _questions(rows: list[dict]) -> list[dict]:
             }
         )
     if not questions:
-        raise ValidationFailed.on("questions", _("Ask at least one question."))
-    if len(questions) > MAX_QUESTIONS:
-        raise ValidationFailed.on("questions", _("At most 40 questions."))
+        add_error(errors, "questions", _("Ask at least one question."))
+    elif len(questions) > MAX_QUESTIONS:
+        add_error(errors, "questions", _("At most 40 questions."))
     return questions
+
+
+def _condition(errors: dict, field: str, value, earlier: list[dict], number: int):
+    """A question's "only after" ("1:不满意", as typed on a Chinese keyboard too: １：不满意) as
+    (index of the earlier question, index of its option), or None; what is wrong goes into
+    `errors` at `field`."""
+    condition = _text(errors, value, field, limit=200)
+    if not condition:
+        return None
+    target, _colon, answer = condition.replace("：", ":", 1).partition(":")
+    target = int(target) if target.strip().isdigit() else 0
+    question = earlier[target - 1] if 0 < target < number else None
+    if question is None or question["kind"] not in CHOICES:
+        add_error(
+            errors,
+            field,
+            _("Question %(n)d: it can depend only on an earlier choice question.", n=number),
+        )
+        return None
+    if answer.strip() not in question["options"]:
+        add_error(
+            errors,
+            field,
+            _(
+                "Question %(n)d: question %(m)d has no option “%(option)s”.",
+                n=number,
+                m=target,
+                option=answer.strip(),
+            ),
+        )
+        return None
+    return (target - 1, question["options"].index(answer.strip()))
+
+
+def check_survey(data: dict, rows: list[dict], departments=(), activity=None) -> dict:
+    """A new survey's settings and questions, checked (see `save_survey`); raises
+    `ValidationFailed` with everything that is wrong at once, each at its field. Settings the
+    form could not read (a time, k) are None here and checked only by the form."""
+    errors: dict[str, list[str]] = {}
+    title = _text(errors, data.get("title"), "title", limit=120, required=_("Enter a title."))
+    intro = _text(errors, data.get("intro"), "intro", limit=2000)
+    try:
+        audience = Audience(str(data.get("audience") or ""))
+    except ValueError:
+        audience = None
+        add_error(errors, "audience", _("Choose who is asked."))
+    opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
+    if opens_at is not None and closes_at is not None and closes_at <= opens_at:
+        add_error(errors, "closes_at", _("The survey must close after it opens."))
+    elif closes_at is not None and closes_at <= utcnow():
+        add_error(errors, "closes_at", _("The closing time is already past."))
+    k = data.get("min_responses") or 5
+    if k < MIN_K:
+        add_error(
+            errors,
+            "min_responses",
+            _("At least %(n)d responses, or results could name people.", n=MIN_K),
+        )
+    if audience is Audience.DEPARTMENTS and not departments:
+        add_error(errors, "departments", _("Choose at least one department."))
+    if audience is Audience.ACTIVITY and activity is None:
+        add_error(errors, "activity", _("Choose the activity whose participants answer."))
+    questions = _questions(rows, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return {"title": title, "intro": intro, "audience": audience, "k": k, "questions": questions}
 
 
 def save_survey(user, data: dict, rows: list[dict], departments=(), activity=None) -> Survey:
@@ -98,42 +148,24 @@ def save_survey(user, data: dict, rows: list[dict], departments=(), activity=Non
     min_responses, is_satisfaction, previous (a Survey or None). `rows`: the questions."""
     if not is_manager(user):
         raise Refused(_("Only union organizers and the chairman can do this."), 403)
-    title = clean_text(data.get("title"), "title", limit=120, required=_("Enter a title."))
-    intro = clean_text(data.get("intro"), "intro", limit=2000)
-    try:
-        audience = Audience(str(data.get("audience") or ""))
-    except ValueError:
-        raise ValidationFailed.on("audience", _("Choose who is asked.")) from None
-    if data["closes_at"] <= data["opens_at"]:
-        raise ValidationFailed.on("closes_at", _("The survey must close after it opens."))
-    if data["closes_at"] <= utcnow():
-        raise ValidationFailed.on("closes_at", _("The closing time is already past."))
-    k = data.get("min_responses") or 5
-    if k < MIN_K:
-        raise ValidationFailed.on(
-            "min_responses", _("At least %(n)d responses, or results could name people.", n=MIN_K)
-        )
-    if audience is Audience.DEPARTMENTS and not departments:
-        raise ValidationFailed.on("departments", _("Choose at least one department."))
-    if audience is Audience.ACTIVITY and activity is None:
-        raise ValidationFailed.on("activity", _("Choose the activity whose participants answer."))
-    questions = _questions(rows)
+    checked = check_survey(data, rows, departments, activity)
+    audience = checked["audience"]
     survey = Survey(
-        title=title,
-        intro=intro,
+        title=checked["title"],
+        intro=checked["intro"],
         anonymous=bool(data.get("anonymous")),
         audience=audience,
         activity=activity if audience is Audience.ACTIVITY else None,
         departments=list(departments) if audience is Audience.DEPARTMENTS else [],
         opens_at=data["opens_at"],
         closes_at=data["closes_at"],
-        min_responses=k,
+        min_responses=checked["k"],
         is_satisfaction=bool(data.get("is_satisfaction")),
         previous=data.get("previous"),
         created_by_id=user.id,
     )
-    add_with_questions(survey, questions)
-    audit.record("surveys.created", survey, actor=user, summary=title)
+    add_with_questions(survey, checked["questions"])
+    audit.record("surveys.created", survey, actor=user, summary=checked["title"])
     return survey
 
 

@@ -27,6 +27,7 @@ from app.models.surveys import (
     SurveyRespondent,
     SurveyResponse,
 )
+from app.services.inputs import add_error
 from app.services.rows import lock_row
 from app.services.unlinkable import Store
 
@@ -81,49 +82,62 @@ def _values(value) -> list[str]:
 
 
 def _rows(survey: Survey, answers: dict) -> list[tuple]:
-    """Check every answer; (question_id, option_id, value, text) rows to write."""
+    """Check every answer; (question_id, option_id, value, text) rows to write, or
+    `ValidationFailed` with what is wrong, each at its question (`q<question id>`)."""
     rows: list[tuple] = []
+    errors: dict[str, list[str]] = {}
     chosen: set[int] = set()  # options picked so far: they show conditional questions
     for number, question in enumerate(survey.questions, start=1):
         field = f"q{question.id}"
         shown = question.show_if_option_id is None or question.show_if_option_id in chosen
         values = _values(answers.get(question.id)) if shown else []
-        if not values:
-            if shown and question.required:
-                raise ValidationFailed.on(field, _("Question %(n)d must be answered.", n=number))
-            continue
-        if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-            options = {str(o.id): o.id for o in question.options}
-            if any(v not in options for v in values):
-                raise ValidationFailed.on(
-                    field,
-                    _("Question %(n)d: that option does not exist in this survey.", n=number),
-                )
-            if question.kind is QuestionKind.SINGLE and len(set(values)) > 1:
-                raise ValidationFailed.on(
-                    field, _("Question %(n)d: choose only one option.", n=number)
-                )
-            for v in dict.fromkeys(values):
-                chosen.add(options[v])
-                rows.append((question.id, options[v], None, ""))
-        elif question.kind is QuestionKind.SCALE:
-            if len(values) != 1 or values[0] not in {"1", "2", "3", "4", "5"}:
-                raise ValidationFailed.on(
-                    field, _("Question %(n)d: choose a score from 1 to 5.", n=number)
-                )
-            rows.append((question.id, None, int(values[0]), ""))
-        else:
-            if len(values) != 1:
-                raise ValidationFailed.on(field, _("Question %(n)d: one answer.", n=number))
-            text = clean_text(values[0], field, limit=TEXT_LIMIT)
-            rows.append((question.id, None, None, text))
+        if values or (shown and question.required):
+            wrong = _answer_rows(question, number, values, rows, chosen)
+            if wrong:
+                add_error(errors, field, wrong)
+    if errors:
+        raise ValidationFailed(errors)
     return rows
+
+
+def _answer_rows(question, number: int, values: list[str], rows: list, chosen: set):
+    """One question's answer (`values`) added to `rows` (its options to `chosen`); or what is
+    wrong with it."""
+    if not values:
+        return _("Question %(n)d must be answered.", n=number)
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        options = {str(o.id): o.id for o in question.options}
+        if any(v not in options for v in values):
+            return _("Question %(n)d: that option does not exist in this survey.", n=number)
+        if question.kind is QuestionKind.SINGLE and len(set(values)) > 1:
+            return _("Question %(n)d: choose only one option.", n=number)
+        for v in dict.fromkeys(values):
+            chosen.add(options[v])
+            rows.append((question.id, options[v], None, ""))
+    elif question.kind is QuestionKind.SCALE:
+        if len(values) != 1 or values[0] not in {"1", "2", "3", "4", "5"}:
+            return _("Question %(n)d: choose a score from 1 to 5.", n=number)
+        rows.append((question.id, None, int(values[0]), ""))
+    else:
+        if len(values) != 1:
+            return _("Question %(n)d: one answer.", n=number)
+        try:
+            text = clean_text(values[0], "text", limit=TEXT_LIMIT)
+        except ValidationFailed as refused:
+            return refused.errors["text"][0]
+        rows.append((question.id, None, None, text))
+    return None
+
+
+class AlreadyAnswered(Refused):
+    """This person's answer to this survey is in already: another one (a copy of the form on
+    a phone) is the same fact again, which the phone may take as done."""
 
 
 def respond(user, survey: Survey, answers: dict) -> Survey:
     """Record one person's response; refused when the survey is not open, the person is not
-    asked or has answered already, or an answer is wrong. Flushes; the caller commits."""
-    rows = _rows(survey, answers)
+    asked or has answered already (`AlreadyAnswered`), or an answer is wrong (every wrong
+    answer at its question). Flushes; the caller commits."""
     lock_row(Survey, survey.id)  # answers to one survey, one at a time
     if not is_open(survey):
         if is_closed(survey):
@@ -132,7 +146,8 @@ def respond(user, survey: Survey, answers: dict) -> Survey:
     if not in_audience(user, survey):
         raise Refused(_("This survey is not addressed to you."), 403)
     if has_responded(user, survey):
-        raise Refused(_("You have already answered this survey; each person answers once."))
+        raise AlreadyAnswered(_("You have already answered this survey; each person answers once."))
+    rows = _rows(survey, answers)
     RESPONSES.add_mark(survey.id, user.id)
     if survey.anonymous:
         _rewrite(survey.id, rows)
