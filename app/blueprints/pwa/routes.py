@@ -24,6 +24,7 @@ PRECACHE_STATIC = [
     "js/outbox-core.js",
     "js/outbox.js",
     "js/outbox-edit.js",
+    "js/outbox-done.js",
     "js/kit.js",
     "js/photo-tiles.js",
     "js/qr-reader.js",

@@ -371,7 +371,6 @@ async function render() {
     holder.hidden = shown.length === 0;
   }
   for (const empty of document.querySelectorAll("[data-outbox-empty]")) empty.hidden = mine.length > 0;
-  showWhatIsDoneHere(mine);
   for (const banner of document.querySelectorAll("[data-outbox-login]")) {
     banner.hidden = !(paused && mine.length);
     const text = banner.querySelector("[data-outbox-login-text]");
@@ -383,30 +382,6 @@ async function render() {
     note.textContent = t("others", { n: others });
   }
   renderStorage();
-}
-
-// Parts of a page that a record on this phone makes untrue (a form, or an invitation, to answer
-// a survey answered here and not yet sent): `data-outbox-hide-when="<kind>"` hides, and
-// `data-outbox-show-when="<kind>"` shows, once this phone holds a record of that kind about
-// each subject `data-outbox-match` names ("survey_id=3", or "survey_id=3 5" for several).
-// A refused record does not count: its form stays, to correct it. A record sent from this
-// page still hides (its page is fetched again: `refreshAfterSync`), but no longer waits.
-function showWhatIsDoneHere(mine) {
-  const waiting = mine.filter((r) => !["invalid", "conflict"].includes(r.state));
-  const sent = [...synced.values()].filter((r) => r.owner === userId);
-  for (const part of document.querySelectorAll("[data-outbox-hide-when]")) {
-    part.hidden = holdsAll(part, part.dataset.outboxHideWhen, [...waiting, ...sent]);
-  }
-  for (const part of document.querySelectorAll("[data-outbox-show-when]")) {
-    part.hidden = !holdsAll(part, part.dataset.outboxShowWhen, waiting);
-  }
-}
-
-function holdsAll(part, kind, records) {
-  const [key, values = ""] = (part.dataset.outboxMatch || "").split("=");
-  const subjects = values.split(" ").filter(Boolean);
-  return subjects.length > 0 && subjects.every((value) =>
-    records.some((r) => r.kind === kind && String(r.data?.[key] ?? "") === value));
 }
 
 async function renderStorage() {
@@ -598,6 +573,10 @@ if (supported && userId) {
   if (EDITING.test(location.hash) || sessionStorage.getItem("outbox-toast")) {
     // With this module's ?v=: the version the service worker keeps and browsers keep a year.
     import(`./outbox-edit.js${new URL(import.meta.url).search}`);
+  }
+  // Parts a record on this phone makes untrue (outbox-done.js): only pages that have them.
+  if (document.querySelector("[data-outbox-hide-when],[data-outbox-show-when]")) {
+    import(`./outbox-done.js${new URL(import.meta.url).search}`);
   }
   // An edit link to this same page changes only the fragment: start over from the page.
   self.addEventListener("hashchange", () => {
