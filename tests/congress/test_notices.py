@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 from app.blueprints.congress.services import notices
 from app.extensions import db
 from app.models import Notification, Role, User
-from app.models.congress import NoticeRead
+from app.models.congress import NoticeQuestion, NoticeRead
 from app.navigation import offline_urls
 from tests.activities.test_concurrency import PASSWORD, _logged_in, server  # noqa: F401
 from tests.congress import factories as f
@@ -242,3 +242,15 @@ def test_a_notice_s_closing_day_says_it_closes_the_questions(app, client, auth):
     assert "提问截止日期" in text(client.get("/congress/notices/new"))
     page = text(client.get(f"/congress/notices/{notice.id}"))
     assert "提问截止 2026-12-31" in page and "公开至" not in page
+
+
+def test_a_reader_who_may_not_answer_is_told_who_may(app, client, auth):
+    boss = f.organizer()
+    reader = make_user()
+    notice = f.make_notice(boss)
+    auth.login(reader)
+    client.post(f"/congress/notices/{notice.id}/questions", data={"question": "何时发放？"})
+    question_id = db.session.scalar(select(NoticeQuestion.id))
+    response = client.post(f"/congress/questions/{question_id}/answer", data={"answer": "我来答"})
+    assert response.status_code == 403
+    assert "只有发布人、工会干事和工会主席才能答复" in text(response)

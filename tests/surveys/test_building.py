@@ -150,3 +150,9 @@ def test_the_forms_own_checks_and_the_services_are_said_together(client, auth):
     page = text(response)
     assert _errors_at(page, "title") == ["请输入标题。"]
     assert _errors_at(page, "questions-0-options") == ["第 1 题：请至少给出两个选项。"]
+
+
+def test_the_fewest_responses_field_says_what_it_is_for(client, auth):
+    auth.login(make_user(Role.ORGANIZER))
+    page = text(client.get("/surveys/new"))
+    assert "最少答卷数（不足此数不公布结果）" in page and "（k）" not in page

@@ -35,7 +35,7 @@ class SurveyForm(PollWindowFields, FlaskForm):
     )
     departments = MultiCheckboxField(_l("Departments"), coerce=int, validate_choice=True)
     activity = SelectField(_l("Activity"), coerce=int, validate_choice=True)
-    min_responses = at_least_field(_l("Results from how many responses (k)"))
+    min_responses = at_least_field(_l("Fewest responses (fewer: results not shown)"))
     is_satisfaction = BooleanField(_l("This is the member satisfaction survey (on the scorecard)"))
     previous = SelectField(_l("A new run of"), coerce=int, validate_choice=True)
 

@@ -148,7 +148,12 @@ def question_answer(question_id):
     question = get_or_404(NoticeQuestion, question_id)
     notice = _readable(question.notice_id)
     if not (notice.publisher_id == current_user.id or is_manager(current_user)):
-        return refused(Refused(_("Only the publisher answers questions under a notice."), 403), "")
+        return refused(
+            Refused(
+                _("Only the publisher, organizers and chairman answer a notice's questions."), 403
+            ),
+            "",
+        )
     form = ReplyForm()
     back = url_for("congress.notice_show", notice_id=notice.id) + "#questions"
     if form.validate_on_submit() and submit(

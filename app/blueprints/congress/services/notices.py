@@ -161,7 +161,9 @@ def ask(user, notice: Notice, text: str) -> NoticeQuestion:
 def answer_question(user, question: NoticeQuestion, text: str) -> NoticeQuestion:
     notice = db.session.get(Notice, question.notice_id)
     if not (notice.publisher_id == user.id or is_manager(user)):
-        raise Refused(_("Only the publisher answers questions under a notice."), 403)
+        raise Refused(
+            _("Only the publisher, organizers and chairman answer a notice's questions."), 403
+        )
     text = clean_text(text, "answer", limit=2000, required=_("Write the answer."))
     question.answer = text
     question.answered_at = utcnow()
