@@ -156,3 +156,15 @@ def test_the_fewest_responses_field_says_what_it_is_for(client, auth):
     auth.login(make_user(Role.ORGANIZER))
     page = text(client.get("/surveys/new"))
     assert "最少答卷数（不足此数不公布结果）" in page and "（k）" not in page
+
+
+def test_a_question_row_numbered_with_a_superscript_is_not_a_row(client, auth):
+    """ "²" is a digit int() refuses: the row is not one of the form's, not a 500."""
+    auth.login(make_user(Role.ORGANIZER))
+    response = client.post("/surveys/new", data=_form(**{"questions-²-text": "多出来的"}))
+    assert response.status_code == 303
+    assert [q.text for q in db.session.scalar(select(Survey)).questions] == [
+        "总体满意吗？",
+        "哪里不满意？",
+        "打分",
+    ]

@@ -157,6 +157,7 @@ def _writes():
         ("no_option", "该选项不存在"),
         ("required", "第 2 题必须回答"),
         ("foreign", "不属于这份问卷的题目"),
+        ("superscript", "不属于这份问卷的题目"),  # "²" is a digit that int() refuses
         ("scale", "请选择 1 到 5 分"),
         ("shown_required", "第 4 题必须回答"),
     ],
@@ -175,6 +176,8 @@ def test_bad_answers_are_refused_in_chinese_and_write_nothing(client, auth, case
         del data[f"q{survey.questions[1].id}"]
     elif case == "foreign":
         data["q999999"] = "1"
+    elif case == "superscript":
+        data["q²"] = "1"
     elif case == "scale":
         data[f"q{survey.questions[1].id}"] = "6"
     elif case == "shown_required":

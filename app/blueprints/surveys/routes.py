@@ -58,7 +58,7 @@ def _rows(form) -> list[dict]:
     for key in form:
         if key.startswith("questions-"):
             _prefix, index, name = (key.split("-", 2) + ["", ""])[:3]
-            if index.isdigit() and int(index) < 100:
+            if index.isdecimal() and int(index) < 100:
                 rows.setdefault(int(index), {})[name] = form.get(key)
     return [rows[i] for i in sorted(rows)]
 
@@ -136,14 +136,14 @@ def new():
 def _survey_input(form: SurveyForm) -> tuple[dict, list[Department], Activity | None]:
     """What the builder's form gives the service: its fields (times in UTC, the earlier survey
     as a row; None where the form could not read them), the departments and the activity."""
-    departments = db.session.scalars(
-        select(Department).where(Department.id.in_(form.departments.data or []))
-    ).all()
+    # Read before the form is validated (to say every mistake at once): no id past the column's.
+    ids = [i for i in map(parse_id, form.departments.data or []) if i is not None]
+    departments = db.session.scalars(select(Department).where(Department.id.in_(ids))).all()
     data = dict(form.data)
     for name in ("opens_at", "closes_at"):
         data[name] = utc(data[name]) if data[name] is not None else None
-    data["previous"] = db.session.get(Survey, form.previous.data or 0)
-    return data, departments, db.session.get(Activity, form.activity.data or 0)
+    data["previous"] = db.session.get(Survey, parse_id(form.previous.data) or 0)
+    return data, departments, db.session.get(Activity, parse_id(form.activity.data) or 0)
 
 
 def _place_errors(form: SurveyForm, errors: dict) -> dict:

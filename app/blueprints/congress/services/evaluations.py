@@ -207,7 +207,7 @@ def parse_ballot(round_: EvaluationRound, form) -> tuple[dict, dict]:
         if prefix not in {"o", "g", "s", "w"} or not rest:
             continue
         parts = rest.split("-")
-        ids = [int(p) if p.isdigit() and len(p) < 12 else -1 for p in parts]
+        ids = [int(p) if p.isdecimal() and len(p) < 12 else -1 for p in parts]
         if ids[0] not in leader_ids or (
             prefix == "g" and (len(ids) != 2 or ids[1] not in dimension_ids)
         ):

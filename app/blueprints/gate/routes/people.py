@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app.errors import ValidationFailed, form_on, press
 from app.extensions import db
+from app.guards import parse_id
 from app.models import User
 from app.models.gate import Qualification, QualificationType, WorkerCode
 from app.storage import Chosen, save_upload, send_image, sha256_of_name
@@ -63,7 +64,7 @@ def worker(user_id):
 def _certificate(form) -> dict:
     """The certificate the form gives the service (None where the form could not read it)."""
     return {
-        "type": db.session.get(QualificationType, form.type.data or 0),
+        "type": db.session.get(QualificationType, parse_id(form.type.data) or 0),
         "certificate_no": form.certificate_no.data,
         "issuer": form.issuer.data,
         "issued_on": form.issued_on.data,

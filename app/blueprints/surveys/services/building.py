@@ -85,7 +85,7 @@ def _condition(errors: dict, field: str, value, earlier: list[dict], number: int
     if not condition:
         return None
     target, _colon, answer = condition.replace("：", ":", 1).partition(":")
-    target = int(target) if target.strip().isdigit() else 0
+    target = int(target) if target.strip().isdecimal() else 0
     question = earlier[target - 1] if 0 < target < number else None
     if question is None or question["kind"] not in CHOICES:
         add_error(

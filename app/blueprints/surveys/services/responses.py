@@ -65,7 +65,7 @@ def parse_answers(survey: Survey, data) -> dict:
     for key in data:
         if not (isinstance(key, str) and key.startswith("q")):
             continue
-        qid = int(key[1:]) if key[1:].isdigit() and len(key) < 13 else -1
+        qid = int(key[1:]) if key[1:].isdecimal() and len(key) < 13 else -1
         if qid not in ids:
             raise ValidationFailed.on("form", _("The answers name a question not in this survey."))
         getter = getattr(data, "getlist", None)
