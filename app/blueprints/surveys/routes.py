@@ -58,7 +58,7 @@ def _rows(form) -> list[dict]:
     for key in form:
         if key.startswith("questions-"):
             _prefix, index, name = (key.split("-", 2) + ["", ""])[:3]
-            if index.isdecimal() and int(index) < 100:
+            if index.isascii() and index.isdigit() and int(index) < 100:
                 rows.setdefault(int(index), {})[name] = form.get(key)
     return [rows[i] for i in sorted(rows)]
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from app.blueprints.congress.access import MANAGERS, delegate_of, in_departments, is_manager
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
-from app.guards import clean_text
+from app.guards import clean_text, parse_id
 from app.models import Department, User
 from app.models._types import utcnow
 from app.models.congress import (
@@ -207,7 +207,7 @@ def parse_ballot(round_: EvaluationRound, form) -> tuple[dict, dict]:
         if prefix not in {"o", "g", "s", "w"} or not rest:
             continue
         parts = rest.split("-")
-        ids = [int(p) if p.isdecimal() and len(p) < 12 else -1 for p in parts]
+        ids = [parse_id(p) or -1 for p in parts]
         if ids[0] not in leader_ids or (
             prefix == "g" and (len(ids) != 2 or ids[1] not in dimension_ids)
         ):

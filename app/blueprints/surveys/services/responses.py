@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
-from app.guards import clean_text
+from app.guards import clean_text, parse_id
 from app.models._types import utcnow
 from app.models.surveys import (
     QuestionKind,
@@ -65,7 +65,7 @@ def parse_answers(survey: Survey, data) -> dict:
     for key in data:
         if not (isinstance(key, str) and key.startswith("q")):
             continue
-        qid = int(key[1:]) if key[1:].isdecimal() and len(key) < 13 else -1
+        qid = parse_id(key[1:]) or -1
         if qid not in ids:
             raise ValidationFailed.on("form", _("The answers name a question not in this survey."))
         getter = getattr(data, "getlist", None)
