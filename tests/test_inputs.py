@@ -149,3 +149,14 @@ def test_a_poll_window_takes_the_app_s_years_only(app, typed, refused):
         assert form.validate() is not refused
         said = ["请选择 2000 年到 2100 年之间的日期。"] if refused else []
         assert form.opens_at.errors == said and form.closes_at.errors == said
+
+
+def test_the_shared_lookup_reads_an_employee_number_typed_in_full_width(app):
+    """The lookup behind a proposal's co-proposers, as log-in and the other forms read it."""
+    from app.services.inputs import by_employee_no
+    from tests.factories import make_user
+    from tests.helpers import full_width
+
+    person = make_user(employee_no="W3210")
+    assert by_employee_no(full_width(" W3210 ")) == person
+    assert by_employee_no("W32\x0010") is None

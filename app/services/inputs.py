@@ -18,6 +18,7 @@ from app.config import LOCAL_TZ
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import User
+from app.models.users import typed_no
 
 
 def local_zone() -> ZoneInfo:
@@ -196,11 +197,11 @@ def person(data, key: str, errors: dict, *, required=True) -> User | None:
 
 
 def by_employee_no(value) -> User | None:
-    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+    """The active person of an employee number as typed (full width too: `typed_no`)."""
+    number = typed_no(value)
+    if not number or "\x00" in number:
         return None
-    return db.session.scalar(
-        select(User).where(User.employee_no == value.strip(), User.active.is_(True))
-    )
+    return db.session.scalar(select(User).where(User.employee_no == number, User.active.is_(True)))
 
 
 def check_client_id(client_id) -> str | None:
