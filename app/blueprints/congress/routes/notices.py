@@ -89,8 +89,8 @@ def _page(notice, status=200, question_form=None):
         "congress/notice.html",
         notice=notice,
         reads=service.read_count(notice),
-        can_see_readers=service.can_see_readers(current_user, notice),
-        can_answer=notice.publisher_id == current_user.id or is_manager(current_user),
+        can_see_readers=service.runs_notice(current_user, notice),
+        can_answer=service.runs_notice(current_user, notice),
         questions=questions,
         question_form=question_form or QuestionForm(formdata=None),
         reply_form=ReplyForm(formdata=None),
@@ -112,7 +112,7 @@ def notice_show(notice_id):
 @login_required
 def notice_readers(notice_id):
     notice = _readable(notice_id)
-    if not service.can_see_readers(current_user, notice):
+    if not service.runs_notice(current_user, notice):
         message = _("Only the publisher, the organizers and the chairman see who read it.")
         return refused(Refused(message, 403), "")
     reads = db.session.scalars(
@@ -147,13 +147,8 @@ def notice_ask(notice_id):
 def question_answer(question_id):
     question = get_or_404(NoticeQuestion, question_id)
     notice = _readable(question.notice_id)
-    if not (notice.publisher_id == current_user.id or is_manager(current_user)):
-        return refused(
-            Refused(
-                _("Only the publisher, organizers and chairman answer a notice's questions."), 403
-            ),
-            "",
-        )
+    if not service.runs_notice(current_user, notice):
+        return refused(Refused(service.answerers_only(), 403), "")
     form = ReplyForm()
     back = url_for("congress.notice_show", notice_id=notice.id) + "#questions"
     if form.validate_on_submit() and submit(

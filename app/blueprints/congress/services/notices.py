@@ -137,9 +137,14 @@ def read_count(notice: Notice) -> int:
     )
 
 
-def can_see_readers(user, notice: Notice) -> bool:
-    """The publisher, and the organizers and the chairman, who run the notices (and answer
-    their questions) whoever published them, or left since."""
+def answerers_only() -> str:
+    """Who may answer a notice's questions, said by the service and the route alike."""
+    return _("Only the publisher, organizers and chairman answer a notice's questions.")
+
+
+def runs_notice(user, notice: Notice) -> bool:
+    """The publisher, and the organizers and the chairman, who run the notices whoever
+    published them, or left since: they see its readers and answer its questions."""
     return is_manager(user) or (notice.publisher_id is not None and notice.publisher_id == user.id)
 
 
@@ -160,10 +165,8 @@ def ask(user, notice: Notice, text: str) -> NoticeQuestion:
 
 def answer_question(user, question: NoticeQuestion, text: str) -> NoticeQuestion:
     notice = db.session.get(Notice, question.notice_id)
-    if not (notice.publisher_id == user.id or is_manager(user)):
-        raise Refused(
-            _("Only the publisher, organizers and chairman answer a notice's questions."), 403
-        )
+    if not runs_notice(user, notice):
+        raise Refused(answerers_only(), 403)
     text = clean_text(text, "answer", limit=2000, required=_("Write the answer."))
     question.answer = text
     question.answered_at = utcnow()
