@@ -400,8 +400,10 @@ def test_every_missing_grade_is_marked_at_its_question_and_counted_at_the_top(ap
         f"o-{qian.id}": "请为钱主任评定总体等次。",
     }
     # Each message sits in its own question, after that question's name.
-    question = page.split(f'id="g-{qian.id}-{politics.id}-name"')[1].split("</div>\n</div>")[0]
-    assert "钱主任的“政治素质”" in question
+    key = f"g-{qian.id}-{politics.id}"
+    name_at = page.index(f'id="{key}-name"')
+    next_question = page.find('role="radiogroup"', name_at)
+    assert name_at < page.index(f'id="{key}-errors"') < (next_question % (len(page) + 1))
     # What was chosen and written is still there.
     assert re.search(rf'name="g-{zhang.id}-{politics.id}" value="good" checked', page)
     assert re.search(rf'name="o-{zhang.id}" value="competent" checked', page)
