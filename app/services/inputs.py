@@ -125,6 +125,13 @@ def plain_whole(value) -> int | None:
     return int(parsed)
 
 
+def plain_year(value) -> int | None:
+    """`value` as a year written in four digits, full-width ones too ("２０２６"); None
+    otherwise (a year is not written "2,026" or "2026.0")."""
+    text = str(value if value is not None else "").strip().translate(_FULL_WIDTH)
+    return int(text) if len(text) == 4 and text.isascii() and text.isdigit() else None
+
+
 def number(
     data, key: str, errors: dict, *, low, high, required=True, places=2, too_high=None
 ) -> Decimal | None:

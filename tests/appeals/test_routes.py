@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from app import storage
-from app.blueprints.appeals import statistics
+from app.blueprints.appeals import services, statistics
 from app.extensions import db as _db
 from app.models.appeals import AppealPhoto
 from tests.appeals.conftest import APPEAL, jpeg, raise_anonymous, raise_named, step
 from tests.conftest import AuthActions
-from tests.helpers import text
+from tests.helpers import full_width, text
 
 PEOPLE = [
     "author",
@@ -183,3 +183,10 @@ def test_a_bad_year_on_the_statistics_is_a_clear_400(client, auth, cast):
     for year in ("1999", "abc", "٢٠٢٦", "99999"):
         response = client.get(f"/appeals/stats?year={year}")
         assert response.status_code == 400 and "请选择 2000 到" in text(response)
+
+
+def test_the_statistics_read_a_year_typed_in_full_width_digits(client, auth, cast):
+    auth.login(cast.officer)
+    this_year = services.local_today().year
+    response = client.get(f"/appeals/stats?year={full_width(str(this_year))}")
+    assert response.status_code == 200 and f"{this_year}" in text(response)

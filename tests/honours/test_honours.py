@@ -17,7 +17,7 @@ from app.models.honours import Honour, HonourStatus, HonourTitle
 from app.models.proposals import DepartmentHead
 from tests.conftest import AuthActions
 from tests.factories import make_department, make_user
-from tests.helpers import kept_tokens, text
+from tests.helpers import full_width, kept_tokens, text
 
 ROLES = ["member", "inspector", "safety_officer", "care_officer", "head", "organizer", "admin"]
 UNION = {"organizer", "admin"}
@@ -175,7 +175,7 @@ def test_logged_out_visitors_are_sent_to_log_in(client):
         ({"employee_no": ""}, "请填写被提名人的工号。"),
         ({"title": "emperor"}, "请从给出的荣誉中选择。"),
         ({"year": "1999"}, "请选择 2000 到"),
-        ({"year": "２０２５"}, "请选择 2000 到"),
+        ({"year": "２０２"}, "请选择 2000 到"),
         ({"year": "9999"}, "请选择 2000 到"),
         ({"reason": ""}, "请写明被提名人的事迹。"),
     ],
@@ -262,3 +262,13 @@ def test_a_kept_nomination_photo_is_only_its_chooser_s(client, auth, cast, db):
     data = {**form, "reason": "市技能大赛第一名", "kept_photo": token}
     assert client.post("/honours/nominate", data=data).status_code == 303
     assert db.session.scalar(select(Honour)).photo_sha256 is None
+
+
+def test_a_year_typed_in_full_width_digits_is_read(client, auth, cast, db):
+    auth.login(cast.people["organizer"])
+    data = {"employee_no": "P9001", "title": "skill", "year": full_width("2025"), "reason": "好"}
+    assert client.post("/honours/nominate", data=data).status_code == 303
+    assert db.session.scalar(select(Honour.year)) == 2025
+    _honour(cast, year=2024, db=db)
+    board = client.get(f"/honours/?year={full_width('2024')}")
+    assert board.status_code == 200 and "2024 · 技术能手" in text(board)

@@ -1,6 +1,8 @@
 """Appeals: my appeals and the officer's queue, raising one, following an anonymous one by its
 receipt code, the detail with its steps, the officer's steps, rating, photos, statistics."""
 
+from datetime import date
+
 from flask import (
     abort,
     flash,
@@ -22,6 +24,7 @@ from app.extensions import db
 from app.models import Department
 from app.models.appeals import Appeal, AppealPhoto, AppealStatus
 from app.rendering import page_or_fragment
+from app.services.inputs import plain_year
 
 from . import access, bp, services, statistics
 from .forms import AppealForm, CodeForm, RatingForm, StepForm
@@ -293,14 +296,9 @@ def stats():
     _require_officer()
     year = request.args.get("year", "")
     today = services.local_today()
-    if year == "":
-        chosen = today.year
-    elif year.isascii() and year.isdigit() and 2000 <= int(year) <= today.year:
-        chosen = int(year)
-    else:
+    chosen = plain_year(year) if year else today.year
+    if chosen is None or not 2000 <= chosen <= today.year:
         return error_response(400, _("Choose a year from 2000 to %(year)d.", year=today.year))
-    from datetime import date
-
     figures = statistics.figures(date(chosen, 1, 1), date(chosen, 12, 31))
     return render_template(
         "appeals/stats.html",

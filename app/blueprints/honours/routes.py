@@ -9,6 +9,7 @@ from app.blueprints.errors.handlers import error_response
 from app.errors import form_on, form_status, submit
 from app.extensions import db
 from app.models.honours import Honour, HonourStatus, HonourTitle
+from app.services.inputs import plain_year
 from app.storage import Chosen, photo_routes
 
 from . import bp, services
@@ -33,9 +34,7 @@ def index():
     raw = request.args.get("year", "")
     if raw == "":
         year = years[0] if years else services.local_today().year
-    elif raw.isascii() and raw.isdigit() and len(raw) == 4:
-        year = int(raw)
-    else:
+    elif (year := plain_year(raw)) is None:
         return error_response(400, _("The year must be written as four digits, like 2025."))
     honours = db.session.scalars(
         select(Honour)

@@ -22,7 +22,7 @@ from app.models import Role, User
 from app.models._types import utcnow
 from app.models.honours import Honour, HonourStatus, HonourTitle
 from app.services.departments import headed_workshops, workshop_of
-from app.services.inputs import local_today
+from app.services.inputs import local_today, plain_year
 
 UNION = (Role.ORGANIZER, Role.ADMIN)
 MAX_TEXT = 2000
@@ -87,8 +87,7 @@ def nominate(user, data, photo=None, today: date | None = None) -> Honour:
     except ValueError:
         title = None
         errors["title"] = [_("Please choose one of the honours given.")]
-    raw_year = str(data.get("year") or "").strip()
-    year = int(raw_year) if raw_year.isascii() and raw_year.isdigit() and len(raw_year) == 4 else 0
+    year = plain_year(data.get("year")) or 0
     if not 2000 <= year <= today.year:
         errors["year"] = [_("Choose a year from 2000 to %(year)d.", year=today.year)]
     reason = (data.get("reason") or "").strip()
