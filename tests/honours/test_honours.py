@@ -264,6 +264,54 @@ def test_a_kept_nomination_photo_is_only_its_chooser_s(client, auth, cast, db):
     assert db.session.scalar(select(Honour)).photo_sha256 is None
 
 
+def _titles_and_bodies(db, user) -> list[tuple[str, str, str]]:
+    return list(
+        db.session.execute(
+            select(Notification.title, Notification.body, Notification.url)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.id)
+        ).tuples()
+    )
+
+
+@pytest.mark.parametrize(
+    "decision, citation, headline",
+    [
+        ("award", "刻苦钻研，技艺精湛。", "您提名的孙车工被评为 2025 年度技术能手"),
+        ("decline", "", "您提名的孙车工本次未获评 2025 年度技术能手"),
+    ],
+)
+def test_the_nominator_hears_the_decision_and_the_note(
+    client, auth, cast, db, decision, citation, headline
+):
+    honour = _honour(cast, status=HonourStatus.NOMINATED, db=db)
+    auth.login(cast.people["organizer"])
+    response = client.post(
+        f"/honours/{honour.id}/decide",
+        data={"decision": decision, "citation": citation, "note": "事迹材料再补充些数据更好。"},
+    )
+    assert response.status_code == 303
+    auth.logout()
+    head = cast.people["head"]
+    assert _titles_and_bodies(db, head) == [
+        (headline, "事迹材料再补充些数据更好。", f"/honours/{honour.id}")
+    ]
+    # The link opens the nomination for the nominator, with the union's note.
+    auth.login(head)
+    page = text(client.get(f"/honours/{honour.id}"))
+    assert "事迹材料再补充些数据更好。" in page and "技能大赛第一名" in page
+
+
+def test_a_union_member_deciding_their_own_nomination_is_not_told(client, auth, cast, db):
+    organizer = cast.people["organizer"]
+    honour = _honour(cast, status=HonourStatus.NOMINATED, db=db)
+    honour.nominated_by_id = organizer.id
+    db.session.commit()
+    auth.login(organizer)
+    client.post(f"/honours/{honour.id}/decide", data={"decision": "decline", "note": "明年再报"})
+    assert _titles_and_bodies(db, organizer) == []
+
+
 def test_a_year_typed_in_full_width_digits_is_read(client, auth, cast, db):
     auth.login(cast.people["organizer"])
     data = {"employee_no": "P9001", "title": "skill", "year": full_width("2025"), "reason": "好"}

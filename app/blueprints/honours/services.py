@@ -130,7 +130,9 @@ def nominate(user, data, photo=None, today: date | None = None) -> Honour:
 
 
 def decide(user, honour: Honour, decision: str | None, citation: str | None, note: str | None):
-    """Award (with the citation the board shows) or decline a nomination."""
+    """Award (with the citation the board shows) or decline a nomination. The nominator is
+    told, with the note to them (a union member deciding their own nomination is not); the
+    person named is told of an award."""
     if not is_union(user):
         raise Refused(_("Only the union decides honours."), 403)
     if honour.status is not HonourStatus.NOMINATED:
@@ -146,6 +148,8 @@ def decide(user, honour: Honour, decision: str | None, citation: str | None, not
     honour.citation, honour.decision_note = citation, note
     honour.decided_by_id, honour.decided_at = user.id, utcnow()
     db.session.flush()
+    if honour.nominated_by_id not in (None, user.id):
+        _tell_nominator(honour)
     if honour.status is HonourStatus.AWARDED:
         notify(
             [honour.person_id],
@@ -155,6 +159,32 @@ def decide(user, honour: Honour, decision: str | None, citation: str | None, not
             path_for("honours.show", honour_id=honour.id),
         )
     return honour
+
+
+def _tell_nominator(honour: Honour) -> None:
+    """The nominator hears the decision, with the union's note to them (else the citation)."""
+    name, title, year = honour.person.name, honour.title.label, honour.year
+    if honour.status is HonourStatus.AWARDED:
+        headline = _l(
+            "%(name)s, whom you nominated, is named %(title)s %(year)d",
+            name=name,
+            title=title,
+            year=year,
+        )
+    else:
+        headline = _l(
+            "%(name)s, whom you nominated, is not named %(title)s %(year)d this time",
+            name=name,
+            title=title,
+            year=year,
+        )
+    notify(
+        [honour.nominated_by_id],
+        "notices.honour_decided",
+        headline,
+        (honour.decision_note or honour.citation)[:200],
+        path_for("honours.show", honour_id=honour.id),
+    )
 
 
 def register(reg) -> None:
