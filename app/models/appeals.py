@@ -50,6 +50,8 @@ class AppealAction(LabelledEnum):
     ESCALATE = "escalate", _l("Raised with management")
     NOTE = "note", _l("Progress note")
     ANSWER = "answer", _l("Answered")
+    # The member was not satisfied with the answer: the union takes the appeal up again.
+    REOPEN = "reopen", _l("Reopened to follow up")
 
 
 class Appeal(db.Model):

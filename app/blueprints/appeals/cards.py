@@ -1,4 +1,5 @@
-"""The rights officer's home card: appeals waiting for a step (overdue ones called out)."""
+"""The rights officer's home card: appeals waiting for a step (overdue ones called out, then
+answers a member was not satisfied with)."""
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -13,9 +14,7 @@ from . import access, services
 def appeal_cards(user) -> list[dict]:
     if not access.is_officer(user):
         return []
-    waiting = db.session.scalar(
-        select(func.count()).where(Appeal.status.in_((AppealStatus.RAISED, *services.OPEN)))
-    )
+    waiting = db.session.scalar(select(func.count()).where(services.waiting_for_officer()))
     if not waiting:
         return []
     overdue = db.session.scalar(
@@ -27,6 +26,10 @@ def appeal_cards(user) -> list[dict]:
     body = _("Acknowledge, investigate and answer them.")
     if overdue:
         body = _("%(n)d not acknowledged in time.", n=overdue)
+    elif unsatisfied := db.session.scalar(
+        select(func.count()).where(services.awaiting_follow_up())
+    ):
+        body = _("%(n)d answers the member was not satisfied with: follow them up.", n=unsatisfied)
     return [
         {
             "title": _("Members' appeals"),

@@ -12,7 +12,7 @@ from wtforms import (
 )
 
 from app.forms import enum_choices
-from app.models.appeals import AppealAction, AppealCategory, AppealRating
+from app.models.appeals import AppealCategory, AppealRating
 from app.storage import ACCEPT
 
 
@@ -36,9 +36,10 @@ class StepForm(FlaskForm):
     action = SelectField(_l("Step"), validate_choice=False)
     note = TextAreaField(_l("What the member reads"), render_kw={"rows": 3})
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, steps=(), **kwargs):
+        """`steps`: the actions possible now, the likely next one first (the default)."""
         super().__init__(*args, **kwargs)
-        self.action.choices = enum_choices(AppealAction)
+        self.action.choices = [(a.value, a.label) for a in steps]
 
 
 class RatingForm(FlaskForm):

@@ -85,7 +85,7 @@ def index():
             tab = "open"
         query = select(Appeal).order_by(Appeal.raised_on.desc(), Appeal.key)
         if tab == "open":
-            query = query.where(Appeal.status.in_((AppealStatus.RAISED, *services.OPEN)))
+            query = query.where(services.waiting_for_officer())
         elif tab == "overdue":
             query = query.where(
                 Appeal.status == AppealStatus.RAISED,
@@ -220,11 +220,13 @@ def follow_rate():
 
 
 def _render_show(appeal, step_form=None, rating_form=None, status=200):
+    steps = services.next_steps(appeal)
     page = render_template(
         "appeals/show.html",
         appeal=appeal,
         officer=access.is_officer(current_user),
-        step_form=step_form or StepForm(),
+        steps=steps,
+        step_form=step_form or StepForm(steps=steps),
         rating_form=rating_form or RatingForm(),
         today=services.local_today(),
     )
@@ -242,7 +244,7 @@ def show(key):
 def step(key):
     appeal = _visible(key)
     _require_officer()
-    form = StepForm()
+    form = StepForm(steps=services.next_steps(appeal))
     if form.validate_on_submit() and submit(
         form, services.take_step, current_user, appeal, form.action.data, form.note.data
     ):

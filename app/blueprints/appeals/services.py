@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from app import storage
 from app.blueprints.notify.services import notify
@@ -49,18 +49,72 @@ MAX_GUESSES_ACCOUNT = 10
 MAX_GUESSES_ADDRESS = 30
 
 OPEN = (AppealStatus.ACKNOWLEDGED, AppealStatus.INVESTIGATING, AppealStatus.WITH_MANAGEMENT)
-# action -> the statuses it may start from, and the status it leads to (None: unchanged)
+# action -> the statuses it may start from, and the status it leads to (None: unchanged), in
+# the order the officer is offered them: the step that moves the appeal on first. A closed
+# appeal is followed up only when its member was not satisfied (`can_take`).
 STEPS = {
     AppealAction.ACKNOWLEDGE: ((AppealStatus.RAISED,), AppealStatus.ACKNOWLEDGED),
     AppealAction.INVESTIGATE: ((AppealStatus.ACKNOWLEDGED,), AppealStatus.INVESTIGATING),
+    AppealAction.REOPEN: ((AppealStatus.CLOSED,), AppealStatus.INVESTIGATING),
+    AppealAction.ANSWER: (OPEN, AppealStatus.ANSWERED),
     AppealAction.ESCALATE: (
         (AppealStatus.ACKNOWLEDGED, AppealStatus.INVESTIGATING),
         AppealStatus.WITH_MANAGEMENT,
     ),
-    AppealAction.NOTE: (OPEN, None),
-    AppealAction.ANSWER: (OPEN, AppealStatus.ANSWERED),
+    AppealAction.NOTE: ((*OPEN, AppealStatus.CLOSED), None),
 }
-NOTE_REQUIRED = {AppealAction.ESCALATE, AppealAction.NOTE, AppealAction.ANSWER}
+NOTE_REQUIRED = {
+    AppealAction.ESCALATE,
+    AppealAction.NOTE,
+    AppealAction.ANSWER,
+    AppealAction.REOPEN,
+}
+
+
+def can_take(appeal: Appeal, action: AppealAction) -> bool:
+    """Whether the officer can take `action` on the appeal as it stands."""
+    starts, _leads_to = STEPS[action]
+    if appeal.status is AppealStatus.CLOSED and appeal.rating is not AppealRating.UNSATISFIED:
+        return False
+    return appeal.status in starts
+
+
+def next_steps(appeal: Appeal) -> list[AppealAction]:
+    """The steps the officer can take now, the likely next one first."""
+    return [action for action in STEPS if can_take(appeal, action)]
+
+
+def awaiting_follow_up():
+    """The condition of an appeal whose member was not satisfied with its answer and that no
+    officer has followed up since (reopened, or written a note on)."""
+    last_step = (
+        select(AppealEvent.action)
+        .where(AppealEvent.appeal_key == Appeal.key)
+        .order_by(AppealEvent.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return and_(
+        Appeal.status == AppealStatus.CLOSED,
+        Appeal.rating == AppealRating.UNSATISFIED,
+        last_step == AppealAction.ANSWER,
+    )
+
+
+def waiting_for_officer():
+    """The condition of an appeal that waits for the officer's next step."""
+    return or_(
+        Appeal.status.in_((AppealStatus.RAISED, *OPEN)),
+        awaiting_follow_up(),
+    )
+
+
+def handler_ids(appeal: Appeal) -> list[int]:
+    """The officers who took the appeal's steps (all the officers when none of them still
+    handles appeals)."""
+    officers = access.officer_ids()
+    handlers = {e.actor_id for e in appeal.events if e.actor_id in officers}
+    return sorted(handlers) or officers
 
 
 def acknowledge_days() -> int:
@@ -204,8 +258,7 @@ def take_step(officer, appeal: Appeal, action_value, note: str | None) -> Appeal
         raise ValidationFailed.on(
             "note", _("The note may be at most %(n)d characters.", n=MAX_TEXT)
         )
-    starts, leads_to = STEPS[action]
-    if appeal.status not in starts:
+    if not can_take(appeal, action):
         raise Refused(
             _(
                 "This step cannot be taken now: the appeal is “%(status)s”.",
@@ -216,12 +269,15 @@ def take_step(officer, appeal: Appeal, action_value, note: str | None) -> Appeal
     now = utcnow()
     event = AppealEvent(appeal_key=appeal.key, actor_id=officer.id, action=action, note=note)
     db.session.add(event)
+    leads_to = STEPS[action][1]
     if leads_to is not None:
         appeal.status = leads_to
     if action is AppealAction.ACKNOWLEDGE:
         appeal.acknowledged_at = now
     if action is AppealAction.ANSWER:
+        # A reopened appeal's new answer is rated afresh (the earlier answer stays a step).
         appeal.answer, appeal.answered_at = note, now
+        appeal.rating, appeal.rating_note = None, ""
     db.session.flush()
     if appeal.author_id is not None:
         notify(
@@ -236,7 +292,8 @@ def take_step(officer, appeal: Appeal, action_value, note: str | None) -> Appeal
 
 def rate(appeal: Appeal, rating_value, note: str | None) -> Appeal:
     """The member rates the answer (named: its author; anonymous: whoever holds the code).
-    Kept on the appeal without a time; the appeal is closed."""
+    Kept on the appeal without a time; the appeal is closed. Not satisfied: the officers who
+    handled a named appeal are told, and any officer can reopen it (`STEPS`)."""
     if appeal.status is not AppealStatus.ANSWERED:
         raise Refused(_("An appeal can be rated once, after the union has answered it."), 409)
     try:
@@ -251,6 +308,16 @@ def rate(appeal: Appeal, rating_value, note: str | None) -> Appeal:
     appeal.rating, appeal.rating_note = rating, note
     appeal.status = AppealStatus.CLOSED
     db.session.flush()
+    # An anonymous appeal's officers find it on their card and in their queue instead: a
+    # message would keep the moment its author rated it.
+    if rating is AppealRating.UNSATISFIED and not appeal.anonymous:
+        notify(
+            handler_ids(appeal),
+            "care_rights.appeal_unsatisfied",
+            _l("The member is not satisfied with the answer: %(title)s", title=appeal.title),
+            note[:200] or _l("Reopen the appeal to follow it up."),
+            path_for("appeals.show", key=appeal.key),
+        )
     return appeal
 
 
