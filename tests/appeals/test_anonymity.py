@@ -118,7 +118,9 @@ def test_the_receipt_survives_a_reload_and_a_reload_sends_nothing_twice(app, cas
     sent = phone.post("/appeals/new", data={**APPEAL, "anonymous": "y"}, follow_redirects=True)
     page = page_text(sent)
     code = _code_on(page)
-    assert "只显示这一次：离开本页后不再显示" in page and APPEAL["title"] in page
+    # What it says is what happens: it stays until "I have noted it" is tapped.
+    assert "点“我已记下”后，回执码就不再显示，别处也不保存。" in page
+    assert "只显示这一次" not in page and APPEAL["title"] in page
     assert sent.headers["Cache-Control"] == "no-store"
     # Pull-to-refresh reloads the receipt page (a GET): same code, still one appeal.
     with statements(db.engine) as sql:

@@ -43,7 +43,7 @@ def test_an_anonymous_appeal_followed_by_its_receipt_code(
         expect(member.locator("h1, .heading").first).to_contain_text("匿名诉求已提交")
         code = member.locator("#receipt-code").inner_text().strip()
         assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", code)
-        expect(member.get_by_text("只显示这一次", exact=False)).to_be_visible()
+        expect(member.get_by_text("点“我已记下”后，回执码就不再显示", exact=False)).to_be_visible()
         # The member's own list does not hold it: it is tied to no one.
         member.goto(url + "/appeals/")
         expect(member.locator("#no-appeals")).to_be_visible()
