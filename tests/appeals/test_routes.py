@@ -190,3 +190,18 @@ def test_the_statistics_read_a_year_typed_in_full_width_digits(client, auth, cas
     this_year = services.local_today().year
     response = client.get(f"/appeals/stats?year={full_width(str(this_year))}")
     assert response.status_code == 200 and f"{this_year}" in text(response)
+
+
+def test_an_officer_without_appeals_of_their_own_sees_the_work_first(client, auth, cast):
+    auth.login(cast.officer)
+    page = text(client.get("/appeals/"))
+    assert "我的实名诉求" not in page and "您还没有提出实名诉求" not in page
+    assert "待办理的诉求" in page
+    raise_named(cast.officer, title="我自己的诉求")
+    page = text(client.get("/appeals/"))
+    assert "我的实名诉求" in page and "我自己的诉求" in page
+    auth.logout()
+    # A member without appeals is still invited to raise one.
+    auth.login(cast.member)
+    page = text(client.get("/appeals/"))
+    assert "我的实名诉求" in page and "您还没有提出实名诉求。" in page
