@@ -176,6 +176,28 @@ def test_a_workshop_without_a_head_has_the_committee_give_its_opinion(client, au
     assert proposal.status is ProposalStatus.REVIEWING and proposal.recommended is False
 
 
+def test_reporting_it_done_tells_the_committee_it_waits_for_their_award(client, auth, cast, db):
+    """The owner's report ends the implementation; the award is the committee's: every member
+    (organizers and the chairman) is told, with the benefit and a link to the proposal."""
+    proposal = advance(cast, "adopted")
+    auth.login(cast.owner)
+    response = client.post(
+        f"/proposals/{proposal.id}/completion",
+        data={"benefit": "48000", "benefit_method": "对比实施前后三个月的采购台账"},
+    )
+    assert response.status_code == 303
+    told = db.session.scalars(
+        select(Notification).where(Notification.kind == "proposals.to_award")
+    ).all()
+    assert sorted(n.user_id for n in told) == sorted([cast.organizer.id, cast.admin.id])
+    assert {n.url for n in told} == {f"/proposals/{proposal.id}"}
+    auth.logout()
+    auth.login(cast.organizer)
+    inbox = text(client.get("/notifications/"))
+    assert "有建议已实施完成，待评奖：废切削液再生利用" in inbox
+    assert "实测年效益：48,000.00 元。" in inbox
+
+
 def test_withdrawing_an_adoption_declines_it_with_the_reason(client, auth, cast, db):
     proposal = advance(cast, "implemented")
     auth.login(cast.organizer)

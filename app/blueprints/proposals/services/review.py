@@ -211,7 +211,8 @@ def revoke(user, proposal: Proposal, data) -> Proposal:
 
 def complete(user, proposal: Proposal, data) -> Proposal:
     """The owner (or the committee) reports it done, with the measured annual benefit and how
-    it was computed: a figure without its method is refused."""
+    it was computed: a figure without its method is refused. The committee is told that it
+    waits for their award."""
     if not permissions.can_complete(user, proposal):
         raise Refused(_("Only the owner or the committee reports an adopted proposal done."), 403)
     errors: dict[str, list[str]] = {}
@@ -243,6 +244,14 @@ def complete(user, proposal: Proposal, data) -> Proposal:
         "completed",
         _l("Your proposal “%(title)s” is implemented", title=proposal.title),
         summary,
+    )
+    # The award is the committee's next step; a member who reported it done knows already.
+    notify(
+        [uid for uid in permissions.committee_ids() if uid != user.id],
+        "proposals.to_award",
+        _l("A proposal waits for your award decision: %(title)s", title=proposal.title),
+        summary,
+        path_for("proposals.show", proposal_id=proposal.id),
     )
     return proposal
 
