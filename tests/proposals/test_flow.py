@@ -1,6 +1,7 @@
 """A proposal through the pages, from a draft to the award: each step writes the timeline,
 notifies the proposers, and the proposers read every decision with its reason."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -109,6 +110,17 @@ def test_from_a_draft_to_the_award_through_the_pages(client, auth, cast, db):
     ):
         assert seen in page, seen
     assert "评审委员会决定：采纳" in page
+    # The award stands under its own heading, each figure labelled; not under 实测效益.
+    flat = page.replace("\n", "")
+    benefit = flat[
+        flat.index('id="benefit"') : flat.index("</section>", flat.index('id="benefit"'))
+    ]
+    assert "二等奖" not in benefit
+    assert re.search(
+        r'id="award">\s*<h2 class="card-title">奖励</h2>.*?<dt>奖励等级</dt><dd id="award-grade">'
+        r'二等奖</dd>\s*<dt>奖金（元）</dt><dd id="award-amount">2,000.00</dd>',
+        flat,
+    )
     # The implementation's deadline, as the decision form calls it (not a hazard's 整改期限).
     assert f"完成期限</dt><dd>{due}" in page.replace("\n", "") and "整改期限" not in page
     for person in (cast.proposer, cast.coproposer):
