@@ -111,6 +111,11 @@ def enum_radio(label, enum_cls, required, default=None) -> RadioField:
     )
 
 
+def shown(max_length: int) -> dict:
+    """A service's limit as the field's `maxlength`: the browser stops the typing there."""
+    return {"maxlength": max_length}
+
+
 def title_field(label=None, **kwargs) -> StringField:
     """A required title of at most 120 characters (a session, a round, a survey, an activity)."""
     return StringField(

@@ -54,6 +54,18 @@ def raw(data, key: str):
     return value
 
 
+class MaxLength:
+    """The longest text a field takes, in characters. The services check it (`text`), so that
+    a form and a record synced from a phone meet the same limit; the forms show it
+    (`app.forms.shown`), so that the browser stops the typing there and the person sees it."""
+
+    NAME = 80  # an area, a checkpoint, a group, a person
+    TITLE = 120  # a hazard, a proposal, a checklist
+    RULE = 200  # the rule a violation broke
+    NOTE = 2000  # notes, follow-ups, instructions, summaries, reasons, opinions
+    TEXT = 4000  # what a hazard or violation is; a proposal's parts, its plan and benefit
+
+
 def text(data, key: str, errors: dict, *, required=False, max_len=4000) -> str:
     value = raw(data, key)
     if value is None:

@@ -1,5 +1,7 @@
 """Bad input is refused with a clear Chinese message and writes nothing."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -278,3 +280,44 @@ def test_a_bad_score_in_one_criterion_says_so_once(
     page = text(response)
     assert page.count(message) == 1 and not_said not in page
     assert proposal.score is None
+
+
+def _text_areas(page: str) -> dict[str, tuple[str, str]]:
+    """Each text area of a page: (its maxlength, the hint under it)."""
+    found = re.findall(
+        r'<textarea[^>]*?maxlength="(\d+)"[^>]*?name="(\w+)"[^>]*>.*?</textarea>\s*'
+        r'<p class="hint"[^>]*>(.*?)</p>',
+        page,
+        re.S,
+    )
+    return {name: (limit, hint) for limit, name, hint in found}
+
+
+def test_the_proposal_form_shows_each_text_s_limit_before_it_is_sent(client, auth, cast):
+    """The browser stops at the limit the service keeps, and the person reads it under the
+    field — not only in the refusal after sending."""
+    auth.login(cast.proposer)
+    page = text(client.get("/proposals/new"))
+    assert _text_areas(page) == {
+        "current_state": ("4000", "现在怎么做，存在什么问题。最多 4000 个字。"),
+        "proposed_change": ("4000", "建议改什么、怎么改。最多 4000 个字。"),
+        "expected_effect": ("4000", "能带来什么：省时、省钱、提质、保安全。最多 4000 个字。"),
+    }
+    assert 'maxlength="120"' in page.split('name="title"')[0].rsplit("<input", 1)[1]
+    # One character more than shown is what the service refuses.
+    too_long = {**COMPLETE, "current_state": "长" * 4001, "action": "draft"}
+    refused = text(client.post("/proposals/new", data=too_long))
+    assert "最多使用 4000 个字符。" in refused
+
+
+def test_the_step_forms_show_each_text_s_limit(client, auth, cast):
+    auth.login(cast.head)
+    page = text(client.get(f"/proposals/{advance(cast, 'submitted').id}"))
+    assert _text_areas(page) == {"note": ("2000", "最多 2000 个字。")}
+    auth.logout()
+    auth.login(cast.owner)
+    page = text(client.get(f"/proposals/{advance(cast, 'adopted').id}"))
+    assert _text_areas(page) == {
+        "benefit_method": ("4000", "最多 4000 个字。"),
+        "note": ("2000", "最多 2000 个字。"),
+    }

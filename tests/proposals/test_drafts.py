@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from app.models.proposals import Proposal, ProposalStatus
+from tests.factories import make_user
 from tests.helpers import text
-from tests.proposals.conftest import COMPLETE
+from tests.proposals.conftest import COMPLETE, advance
 
 ASK = "请先选择类别，再提交建议。"
 NO_CATEGORY = {**COMPLETE, "category": ""}
@@ -83,3 +84,50 @@ def test_the_outbox_keeps_a_draft_without_a_category_and_asks_for_one_to_send_it
     assert results["results"][1]["errors"] == {"category": [ASK]}
     [proposal] = db.session.scalars(select(Proposal)).all()
     assert proposal.title == "切削液再生" and proposal.category is None
+
+
+def test_a_joint_draft_is_seen_by_its_proposers_only_and_says_so(client, auth, cast, db):
+    """The co-proposers read a joint draft (it is theirs too) and the note says who sees it;
+    nobody else reaches it: not the workshop's head, the committee, nor any other member."""
+    proposal = advance(cast, "draft")
+    url = f"/proposals/{proposal.id}"
+    auth.login(cast.proposer)
+    note = _draft_note(client.get(url))
+    assert note == "这是草稿，只有您和共同建议人褚车工能看到。填写完整后请提交。"
+    auth.logout()
+    auth.login(cast.coproposer)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert _draft_note(page) == "这是孙车工的草稿，尚未提交：只有建议人能看到，由孙车工修改和提交。"
+    assert proposal.title in text(client.get("/proposals/?tab=mine"))
+    auth.logout()
+    for someone in (cast.head, cast.organizer, cast.admin, cast.owner, cast.outsider):
+        auth.login(someone)
+        assert client.get(url).status_code == 404, someone.name
+        for tab in ("mine", "todo", "all"):
+            assert proposal.title not in text(client.get(f"/proposals/?tab={tab}")), someone.name
+        auth.logout()
+
+
+def test_a_draft_names_a_few_co_proposers_and_counts_many(client, auth, cast, db):
+    auth.login(cast.proposer)
+    rows = [make_user(name=f"共{i}", employee_no=f"Q{i}") for i in range(4)]
+    data = {**COMPLETE, "share": "20", "action": "draft"}
+    for i, person in enumerate(rows):
+        data |= {f"coauthors[{i}][employee_no]": person.employee_no, f"coauthors[{i}][share]": "20"}
+    assert client.post("/proposals/new", data=data).status_code == 303
+    proposal = db.session.scalar(select(Proposal))
+    note = _draft_note(client.get(f"/proposals/{proposal.id}"))
+    assert note == "这是草稿，只有您和 4 位共同建议人能看到。填写完整后请提交。"
+
+
+def test_a_draft_of_ones_own_says_only_you_see_it(client, auth, cast, db):
+    auth.login(cast.proposer)
+    proposal = _draft(client, db)
+    note = _draft_note(client.get(f"/proposals/{proposal.id}"))
+    assert note == "这是草稿，只有您能看到。填写完整后请提交。"
+
+
+def _draft_note(response) -> str:
+    [note] = re.findall(r'<p id="draft-note">(.*?)</p>', text(response), re.S)
+    return note.strip()

@@ -1,6 +1,7 @@
 """A proposal through the pages, from a draft to the award: each step writes the timeline,
 notifies the proposers, and the proposers read every decision with its reason."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -109,6 +110,17 @@ def test_from_a_draft_to_the_award_through_the_pages(client, auth, cast, db):
     ):
         assert seen in page, seen
     assert "评审委员会决定：采纳" in page
+    # The award stands under its own heading, each figure labelled; not under 实测效益.
+    flat = page.replace("\n", "")
+    benefit = flat[
+        flat.index('id="benefit"') : flat.index("</section>", flat.index('id="benefit"'))
+    ]
+    assert "二等奖" not in benefit
+    assert re.search(
+        r'id="award">\s*<h2 class="card-title">奖励</h2>.*?<dt>奖励等级</dt><dd id="award-grade">'
+        r'二等奖</dd>\s*<dt>奖金（元）</dt><dd id="award-amount">2,000.00</dd>',
+        flat,
+    )
     # The implementation's deadline, as the decision form calls it (not a hazard's 整改期限).
     assert f"完成期限</dt><dd>{due}" in page.replace("\n", "") and "整改期限" not in page
     for person in (cast.proposer, cast.coproposer):
@@ -174,6 +186,28 @@ def test_a_workshop_without_a_head_has_the_committee_give_its_opinion(client, au
     )
     assert response.status_code == 303
     assert proposal.status is ProposalStatus.REVIEWING and proposal.recommended is False
+
+
+def test_reporting_it_done_tells_the_committee_it_waits_for_their_award(client, auth, cast, db):
+    """The owner's report ends the implementation; the award is the committee's: every member
+    (organizers and the chairman) is told, with the benefit and a link to the proposal."""
+    proposal = advance(cast, "adopted")
+    auth.login(cast.owner)
+    response = client.post(
+        f"/proposals/{proposal.id}/completion",
+        data={"benefit": "48000", "benefit_method": "对比实施前后三个月的采购台账"},
+    )
+    assert response.status_code == 303
+    told = db.session.scalars(
+        select(Notification).where(Notification.kind == "proposals.to_award")
+    ).all()
+    assert sorted(n.user_id for n in told) == sorted([cast.organizer.id, cast.admin.id])
+    assert {n.url for n in told} == {f"/proposals/{proposal.id}"}
+    auth.logout()
+    auth.login(cast.organizer)
+    inbox = text(client.get("/notifications/"))
+    assert "有建议已实施完成，待评奖：废切削液再生利用" in inbox
+    assert "实测年效益：48,000.00 元。" in inbox
 
 
 def test_withdrawing_an_adoption_declines_it_with_the_reason(client, auth, cast, db):

@@ -1,5 +1,6 @@
 """Forms: they render the fields and carry the CSRF token; the services do the deciding (so
-a draft can be saved half-written, and every refusal comes from one place)."""
+a draft can be saved half-written, and every refusal comes from one place). A text's limit
+is the services' (`MaxLength`); the form shows it under the field and as its `maxlength`."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,11 +14,22 @@ from wtforms import (
     TextAreaField,
 )
 
-from app.forms import enum_choices
+from app.forms import enum_choices, shown
 from app.models.proposals import AwardGrade, Criterion, Decision, ProposalCategory
+from app.services.inputs import MaxLength
 from app.storage import ACCEPT
 
 COAUTHOR_ROWS = 3
+
+
+def _text(label, limit: int, rows: int, hint=None) -> TextAreaField:
+    """A text area that stops at the services' `limit` and says so under it (`hint`: what
+    to write, a sentence that names the limit as %(n)d)."""
+    return TextAreaField(
+        label,
+        description=hint if hint is not None else _l("At most %(n)d characters.", n=limit),
+        render_kw={"rows": rows, **shown(limit)},
+    )
 
 
 def _number(label, **kw):
@@ -25,11 +37,32 @@ def _number(label, **kw):
 
 
 class ProposalForm(FlaskForm):
-    title = StringField(_l("Title"), render_kw={"maxlength": 120})
+    title = StringField(_l("Title"), render_kw=shown(MaxLength.TITLE))
     category = SelectField(_l("Category"), validate_choice=False)
-    current_state = TextAreaField(_l("Current state"), render_kw={"rows": 3})
-    proposed_change = TextAreaField(_l("Proposed change"), render_kw={"rows": 4})
-    expected_effect = TextAreaField(_l("Expected effect"), render_kw={"rows": 3})
+    current_state = _text(
+        _l("Current state"),
+        MaxLength.TEXT,
+        3,
+        _l(
+            "What is done now, and what is wrong with it. At most %(n)d characters.",
+            n=MaxLength.TEXT,
+        ),
+    )
+    proposed_change = _text(
+        _l("Proposed change"),
+        MaxLength.TEXT,
+        4,
+        _l("What you propose to change, and how. At most %(n)d characters.", n=MaxLength.TEXT),
+    )
+    expected_effect = _text(
+        _l("Expected effect"),
+        MaxLength.TEXT,
+        3,
+        _l(
+            "What it will bring: time, money, quality, safety. At most %(n)d characters.",
+            n=MaxLength.TEXT,
+        ),
+    )
     share = StringField(_l("Your share (%)"), render_kw={"inputmode": "numeric"})
     photos = MultipleFileField(_l("Photos"), render_kw={"accept": ACCEPT, "capture": "environment"})
     client_id = HiddenField()
@@ -41,7 +74,7 @@ class ProposalForm(FlaskForm):
 
 class OpinionForm(FlaskForm):
     recommend = RadioField(_l("Opinion"), validate_choice=False)
-    note = TextAreaField(_l("Reason (required when not recommending)"), render_kw={"rows": 2})
+    note = _text(_l("Reason (required when not recommending)"), MaxLength.NOTE, 2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,14 +86,14 @@ class ScoreForm(FlaskForm):
     economic = _number(Criterion.ECONOMIC.label)
     scope = _number(Criterion.SCOPE.label)
     practicality = _number(Criterion.PRACTICALITY.label)
-    note = TextAreaField(_l("Comment"), render_kw={"rows": 2})
+    note = _text(_l("Comment"), MaxLength.NOTE, 2)
 
 
 class DecisionForm(FlaskForm):
     decision = SelectField(_l("Decision"), validate_choice=False)
-    reason = TextAreaField(_l("Reason (the proposers read it)"), render_kw={"rows": 3})
+    reason = _text(_l("Reason (the proposers read it)"), MaxLength.NOTE, 3)
     owner_id = SelectField(_l("Owner (adopt or trial)"), validate_choice=False)
-    plan = TextAreaField(_l("Implementation plan (adopt or trial)"), render_kw={"rows": 3})
+    plan = _text(_l("Implementation plan (adopt or trial)"), MaxLength.TEXT, 3)
     due_on = StringField(_l("Due date (adopt or trial)"), render_kw={"type": "date"})
 
     def __init__(self, *args, **kwargs):
@@ -69,19 +102,19 @@ class DecisionForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (the proposers read it)"), render_kw={"rows": 2})
+    reason = _text(_l("Reason (the proposers read it)"), MaxLength.NOTE, 2)
 
 
 class CompletionForm(FlaskForm):
     benefit = _number(_l("Measured benefit (yuan a year)"))
-    benefit_method = TextAreaField(_l("How the benefit was computed"), render_kw={"rows": 3})
-    note = TextAreaField(_l("Note"), render_kw={"rows": 2})
+    benefit_method = _text(_l("How the benefit was computed"), MaxLength.TEXT, 3)
+    note = _text(_l("Note"), MaxLength.NOTE, 2)
 
 
 class AwardForm(FlaskForm):
     grade = SelectField(_l("Award grade"), validate_choice=False)
     amount = _number(_l("Award amount (yuan)"))
-    note = TextAreaField(_l("Note"), render_kw={"rows": 2})
+    note = _text(_l("Note"), MaxLength.NOTE, 2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

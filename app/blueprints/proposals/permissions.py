@@ -115,5 +115,20 @@ def can_award(user, proposal: Proposal) -> bool:
     return proposal.status is ProposalStatus.IMPLEMENTED and is_committee(user)
 
 
+def waiting_steps(user, proposal: Proposal, scored: bool) -> set[str]:
+    """The steps of the proposal page that wait for this user now (`scored`: they have
+    scored it): the page opens their forms. A withdrawal never waits for anyone."""
+    steps = set()
+    if can_give_opinion(user, proposal):
+        steps.add("opinion")
+    if can_review(user, proposal) and proposal.status is not ProposalStatus.FILED:
+        steps.add("decision" if scored or proposal.status is ProposalStatus.TRIAL else "score")
+    if can_complete(user, proposal) and proposal.owner_id == user.id:
+        steps.add("completion")
+    if can_award(user, proposal):
+        steps.add("award")
+    return steps
+
+
 def sees_statistics(user) -> bool:
     return is_committee(user)

@@ -19,17 +19,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import enum_choices
+from app.forms import enum_choices, shown
 from app.models.hazards import Category, Severity
 from app.models.safety import AreaKind
 from app.storage import ACCEPT
 
 from .services.common import MaxLength
-
-
-def shown(max_length: int) -> dict:
-    """The service's limit as the field's `maxlength`."""
-    return {"maxlength": max_length}
 
 
 def photos_field():

@@ -36,9 +36,10 @@ class Phones:
 
 
 def _step(page, url, name, fields, button=None):
-    """Open a step's form on the proposal page, fill it and send it."""
+    """Fill a step's form on the proposal page and send it: the step waits for this person,
+    so its form is open when they arrive."""
     page.goto(url)
-    page.locator(f"#action-{name} summary").click()
+    expect(page.locator(f"#action-{name}")).to_have_attribute("open", "")
     for selector, value in fields.items():
         target = page.locator(f"#action-{name} {selector}")
         if target.evaluate("e => e.tagName") == "SELECT":
@@ -159,7 +160,10 @@ def test_a_proposal_from_an_offline_draft_to_its_award(
         _step(
             committee, url, "award", {"select[name=grade]": "second", "input[name=amount]": "2000"}
         )
-        _sees(mine, url, "已获奖", "二等奖 · 2,000.00")
+        _sees(mine, url, "已获奖")
+        expect(mine.locator("#award h2")).to_have_text("奖励")  # its own heading, not 实测效益
+        expect(mine.locator("#award-grade")).to_have_text("二等奖")
+        expect(mine.locator("#award-amount")).to_have_text("2,000.00")
 
         # Every step reached the proposer's inbox.
         mine.goto(base + "/notifications/")

@@ -86,13 +86,16 @@ def _forms(proposal, given=None) -> dict:
 
 def render_proposal(proposal, forms=None, submit_errors=(), status=200):
     committee = permissions.is_committee(current_user)
+    reviews = queries.reviews(proposal) if committee else []
+    scored = any(r.reviewer_id == current_user.id for r in reviews)
     return page_or_fragment(
         "proposals/show.html",
         "proposals/_detail.html",
         proposal=proposal,
         photos=proposal_photos(proposal),
         forms=_forms(proposal, forms),
-        reviews=queries.reviews(proposal) if committee else [],
+        waiting=permissions.waiting_steps(current_user, proposal, scored),
+        reviews=reviews,
         can_edit=permissions.can_edit(current_user, proposal),
         action_form=ProposalForm(formdata=None),
         submit_errors=list(submit_errors),

@@ -25,6 +25,7 @@ from app.models.proposals import (
 from app.services import audit
 from app.services.departments import workshop_of
 from app.services.inputs import (
+    MaxLength,
     by_employee_no,
     check_client_id,
     choice,
@@ -120,13 +121,13 @@ def _set_authors(proposal, user, coauthors) -> None:
 
 
 def _fields(data, errors, *, complete: bool) -> dict:
-    fields = {"title": text(data, "title", errors, required=True, max_len=120)}
+    fields = {"title": text(data, "title", errors, required=True, max_len=MaxLength.TITLE)}
     # A draft keeps "not chosen yet" (None); only sending it in needs a category.
     fields["category"] = choice(data, "category", ProposalCategory, errors, required=False)
     if complete and fields["category"] is None and "category" not in errors:
         errors["category"] = [_("Choose a category before sending the proposal in.")]
     for key in TEXTS:
-        fields[key] = text(data, key, errors, required=complete, max_len=4000)
+        fields[key] = text(data, key, errors, required=complete, max_len=MaxLength.TEXT)
     return fields
 
 

@@ -25,7 +25,7 @@ from app.models.proposals import (
     RubricWeight,
 )
 from app.services import audit
-from app.services.inputs import choice, day, local_today, number, person, text
+from app.services.inputs import MaxLength, choice, day, local_today, number, person, text
 from app.services.rows import one_or_add
 
 from .. import permissions
@@ -71,7 +71,7 @@ def give_opinion(user, proposal: Proposal, data) -> Proposal:
     verdict = data.get("recommend")
     if verdict not in ("yes", "no"):
         errors["recommend"] = [_("Choose whether you recommend it.")]
-    note = text(data, "note", errors, required=verdict == "no", max_len=2000)
+    note = text(data, "note", errors, required=verdict == "no", max_len=MaxLength.NOTE)
     if errors:
         raise ValidationFailed(errors)
     recommended = verdict == "yes"
@@ -111,7 +111,7 @@ def score_proposal(user, proposal: Proposal, data) -> ProposalReview:
     for criterion, weight in weights().items():
         value = _points(data, criterion, weight, errors)
         values[criterion.value] = float(value) if value is not None else None
-    note = text(data, "note", errors, max_len=2000)
+    note = text(data, "note", errors, max_len=MaxLength.NOTE)
     if errors:
         raise ValidationFailed(errors)
     review = one_or_add(ProposalReview, proposal_id=proposal.id, reviewer_id=user.id)
@@ -145,14 +145,14 @@ def decide(user, proposal: Proposal, data) -> Proposal:
         raise Refused(_("Only the review committee decides, while the proposal is before it."), 403)
     errors: dict[str, list[str]] = {}
     decision = choice(data, "decision", Decision, errors)
-    reason = text(data, "reason", errors, required=True, max_len=2000)
+    reason = text(data, "reason", errors, required=True, max_len=MaxLength.NOTE)
     if decision in (Decision.ADOPT, Decision.TRIAL):
         if proposal.score is None:
             errors.setdefault("decision", []).append(
                 _("Score the proposal on the rubric before adopting it or trying it.")
             )
         owner = person(data, "owner_id", errors)
-        plan = text(data, "plan", errors, required=True, max_len=4000)
+        plan = text(data, "plan", errors, required=True, max_len=MaxLength.TEXT)
         due_on = day(data, "due_on", errors, not_before=local_today())
     if errors:
         raise ValidationFailed(errors)
@@ -192,7 +192,7 @@ def revoke(user, proposal: Proposal, data) -> Proposal:
     if not permissions.can_revoke(user, proposal):
         raise Refused(_("Only the review committee withdraws an adoption."), 403)
     errors: dict[str, list[str]] = {}
-    reason = text(data, "reason", errors, required=True, max_len=2000)
+    reason = text(data, "reason", errors, required=True, max_len=MaxLength.NOTE)
     if errors:
         raise ValidationFailed(errors)
     proposal.decision = Decision.DECLINE
@@ -211,17 +211,18 @@ def revoke(user, proposal: Proposal, data) -> Proposal:
 
 def complete(user, proposal: Proposal, data) -> Proposal:
     """The owner (or the committee) reports it done, with the measured annual benefit and how
-    it was computed: a figure without its method is refused."""
+    it was computed: a figure without its method is refused. The committee is told that it
+    waits for their award."""
     if not permissions.can_complete(user, proposal):
         raise Refused(_("Only the owner or the committee reports an adopted proposal done."), 403)
     errors: dict[str, list[str]] = {}
     benefit = number(data, "benefit", errors, low=0, high=MAX_BENEFIT)
-    method = text(data, "benefit_method", errors, max_len=4000)
+    method = text(data, "benefit_method", errors, max_len=MaxLength.TEXT)
     if benefit is not None and benefit > 0 and not method:
         errors.setdefault("benefit_method", []).append(
             _("Say how the benefit was computed (what was measured, over which period).")
         )
-    note = text(data, "note", errors, max_len=2000)
+    note = text(data, "note", errors, max_len=MaxLength.NOTE)
     if errors:
         raise ValidationFailed(errors)
     proposal.benefit = benefit
@@ -244,6 +245,14 @@ def complete(user, proposal: Proposal, data) -> Proposal:
         _l("Your proposal “%(title)s” is implemented", title=proposal.title),
         summary,
     )
+    # The award is the committee's next step; a member who reported it done knows already.
+    notify(
+        [uid for uid in permissions.committee_ids() if uid != user.id],
+        "proposals.to_award",
+        _l("A proposal waits for your award decision: %(title)s", title=proposal.title),
+        summary,
+        path_for("proposals.show", proposal_id=proposal.id),
+    )
     return proposal
 
 
@@ -253,7 +262,7 @@ def award(user, proposal: Proposal, data) -> Proposal:
     errors: dict[str, list[str]] = {}
     grade = choice(data, "grade", AwardGrade, errors)
     amount = number(data, "amount", errors, low=0, high=MAX_AWARD)
-    note = text(data, "note", errors, max_len=2000)
+    note = text(data, "note", errors, max_len=MaxLength.NOTE)
     if errors:
         raise ValidationFailed(errors)
     proposal.award_grade = grade

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.guards import parse_id
 from app.models.hazards import Photo
 from app.models.safety import Area, Patrol
+from app.services.inputs import MaxLength as MaxLength
 from app.services.inputs import check_client_id as check_client_id
 from app.services.inputs import choice as choice
 from app.services.inputs import day_start as day_start
@@ -21,17 +22,6 @@ from app.services.inputs import text as text
 from app.services.photos import image_row
 
 __all__ = ["ValidationFailed", "Refused", "Conflict", "MaxLength"]
-
-
-class MaxLength:
-    """The longest text a field takes, in characters. The services check it, so that a form
-    and a record synced from a phone meet the same limit; the forms read it for `maxlength`."""
-
-    NAME = 80  # an area, a checkpoint, a group, a person
-    TITLE = 120  # a hazard, a suggestion, a checklist
-    RULE = 200  # the rule a violation broke
-    NOTE = 2000  # notes, follow-ups, instructions, summaries, what an area or checkpoint is
-    TEXT = 4000  # what a hazard or violation is, a suggestion and its answer
 
 
 def local_date(moment: datetime) -> date:
