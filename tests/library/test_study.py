@@ -93,6 +93,47 @@ def test_a_failed_exam_issues_nothing_and_its_mistakes_are_reviewed(client, auth
     assert "<strong>解析</strong>：旋转部件会卷入手套。" in mistakes
 
 
+def _result(client, attempt_id) -> str:
+    page = text(client.get(f"/library/attempts/{attempt_id}"))
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split('id="attempt-result"')[1]))
+
+
+def test_a_failed_exam_says_the_pass_line_and_offers_to_sit_it_again(client, auth, world, db):
+    auth.login(world.worker)
+    attempt_id = _start(client, world)
+    client.post(f"/library/attempts/{attempt_id}", data={"unanswered": "hand-in"})
+    result = _result(client, attempt_id)
+    assert "本次答对 0 %，合格线为答对 60 %。" in result
+    page = text(client.get(f"/library/attempts/{attempt_id}"))
+    retake = f'action="/library/exams/{world.exam.id}/start"'
+    assert retake in page and "重新考试" in result
+    assert 'href="/library/study"' in page and "返回学习" in result
+    assert 'href="/library/mistakes"' in page
+    # The button starts a new sitting, with its own questions and time.
+    again = _start(client, world)
+    assert again != attempt_id
+    assert db.session.get(ExamAttempt, again).submitted_at is None
+
+    # A closed exam cannot be sat again: the page says so instead of offering it.
+    world.exam.open = False
+    db.session.commit()
+    page = text(client.get(f"/library/attempts/{attempt_id}"))
+    assert retake not in page and "该考试已关闭。" in _result(client, attempt_id)
+    assert 'href="/library/study"' in page
+
+
+def test_a_passed_exam_leads_back_to_study(client, auth, world, db):
+    auth.login(world.worker)
+    attempt_id = _start(client, world)
+    client.post(
+        f"/library/attempts/{attempt_id}",
+        data=right_answers(db.session.get(ExamAttempt, attempt_id)),
+    )
+    result = _result(client, attempt_id)
+    assert "合格 · 100 %" in result and "合格线为答对 60 %" in result and "返回学习" in result
+    assert "重新考试" not in result
+
+
 def test_handing_in_with_questions_unanswered_asks_first_and_keeps_the_answers(
     client, auth, world, db
 ):
