@@ -108,8 +108,14 @@ def test_the_field_kit_holds_the_documents_of_posts_and_areas_and_changes_with_a
 def test_the_home_card_asks_for_the_confirmation(client, auth, world, db):
     revise(world)
     auth.login(world.worker)
-    assert "待学习确认的操作规程" in text(client.get("/"))
+    home = text(client.get("/"))
+    assert "待学习确认的操作规程" in home
     version = db.session.scalar(select(DocumentVersion).order_by(DocumentVersion.id.desc()))
+    # Hidden on a phone that holds the signature, not yet sent (outbox-done.js).
+    assert (
+        f'data-outbox-hide-when="procedure_read" data-outbox-match="version_id={version.id}"'
+        in home
+    )
     client.post("/sync", json={"device": "p", "records": [_record(version.id)]})
     assert "待学习确认的操作规程" not in text(client.get("/"))
 
