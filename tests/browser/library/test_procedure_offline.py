@@ -7,18 +7,12 @@ works' emergency plan opens from the kit as well."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.library.conftest import TITLE, assert_signed_once
 from tests.browser.sync.conftest import outbox, wait_outbox_empty
 from tests.browser.test_field_kit import assert_from_kit, query, ready_phone
 
 WORKER = "G0003"  # 钱车工, 车工班: holds the gate's demo post 车工
-TITLE = "数控车床安全操作规程"
 PLAN = "触电事故现场处置方案"  # the demo's plan for the whole works
-
-
-@pytest.fixture(scope="module")
-def demo(live_server):
-    live_server.flask("demo")
-    return live_server
 
 
 @pytest.fixture
@@ -99,16 +93,7 @@ def test_a_machine_s_qr_opens_its_procedure_offline_and_the_confirmation_syncs_o
         demo.start()  # reconnect: the record goes, once
         context.set_offline(False)
         wait_outbox_empty(page, timeout_ms=30_000)
-        assert query(
-            demo,
-            "SELECT version_id FROM library_read_confirmations WHERE user_id = ?",
-            worker_id,
-        ) == [version_id]
-        assert query(
-            demo,
-            "SELECT count(*) FROM sync_records WHERE kind = 'procedure_read' AND user_id = ?",
-            worker_id,
-        ) == [1]
+        assert_signed_once(demo, worker_id, version_id)
         page.goto(f"{demo.url}/library/documents/{document_id}")
         expect(page.locator("#confirmed")).to_contain_text("确认学习本版本")
         context.close()

@@ -3,21 +3,14 @@ killed, the worker signs the new version (学习签名); the form gives way to "
 also on the page opened again from the kit, and the home card asking for it is gone — so a
 second tap cannot queue a second signature. Back online, the one signature arrives."""
 
-import pytest
 from playwright.sync_api import expect
 
+from tests.browser.library.conftest import TITLE, assert_signed_once
 from tests.browser.sync.conftest import outbox, wait_outbox_empty
 from tests.browser.test_field_kit import assert_from_kit, query, ready_phone
 
 WORKER = "G0001"  # 王叉车, 车工班: holds the gate's demo post 车工, as its other tests' workers
-TITLE = "数控车床安全操作规程"
 SIGN = "我已学习并将遵照执行"
-
-
-@pytest.fixture(scope="module")
-def demo(live_server):
-    live_server.flask("demo")
-    return live_server
 
 
 def test_a_procedure_signed_offline_asks_for_no_second_signature(
@@ -65,14 +58,7 @@ def test_a_procedure_signed_offline_asks_for_no_second_signature(
         demo.start()  # back: the one signature goes
         page.goto(url)
         wait_outbox_empty(page, timeout_ms=30_000)
-        assert query(
-            demo, "SELECT version_id FROM library_read_confirmations WHERE user_id = ?", worker_id
-        ) == [version_id]
-        assert query(
-            demo,
-            "SELECT count(*) FROM sync_records WHERE kind = 'procedure_read' AND user_id = ?",
-            worker_id,
-        ) == [1]
+        assert_signed_once(demo, worker_id, version_id)
         page.goto(url)
         expect(page.locator("#confirmed")).to_be_visible()
         expect(page.locator("#signed-here")).to_have_count(0)
