@@ -72,3 +72,21 @@ def test_an_expiring_qualification_leads_to_the_refresher_or_says_there_is_none(
     cards = _home_cards(client, auth, member)
     assert "复训：特种作业安全复训" in cards
     assert f'href="/activities/{refresher.id}"' in cards
+
+
+def test_a_renewed_qualification_warns_no_more(client, auth):
+    """The exam passed again gives a new certificate beside the one that runs out: the card
+    goes by the newer. A renewal that was revoked renews nothing."""
+    member = make_user(department=make_department("车工班"))
+    safety = type_named("安全生产培训合格证", is_safety=True, validity_months=12)
+    today = local_today()
+    grant_qualification(member, safety, today - timedelta(days=350), today + timedelta(days=10))
+    renewal = grant_qualification(
+        member, safety, today, today + timedelta(days=365), source="exam", source_ref="exam:1"
+    )
+    db.session.commit()
+    assert "资格即将到期" not in _home_cards(client, auth, member)
+
+    renewal.revoked_at = utcnow()
+    db.session.commit()
+    assert "资格即将到期：安全生产培训合格证" in _home_cards(client, auth, member)

@@ -194,3 +194,25 @@ def test_a_number_typed_in_full_width_is_the_worker_s(app):
         world.leader, world.post, full_width(worker.employee_no.lower()), TODAY
     )
     assert checked.worker.id == worker.id
+
+
+def test_a_renewed_qualification_is_not_expiring_on_the_report(app):
+    """A pass of the exam gives a new certificate beside the old one that runs out soon: the
+    report, its totals and the verdict go by the newer, as the home card and reminders do."""
+    world = make_world()
+    renewed = holder(world, name="已换证", safety=10, forklift=400)
+    services.grant_qualification(
+        renewed,
+        world.safety,
+        TODAY,
+        TODAY + timedelta(days=365),
+        source="exam",
+        source_ref="exam:1",
+    )
+    soon = holder(world, name="快到期", safety=10, forklift=400)
+    db.session.commit()
+    [post] = [p for p in queries.report({world.team.id}) if p.post.id == world.post.id]
+    assert [r.user.name for r in post.expiring] == ["快到期"]
+    assert queries.totals([post])["expiring"] == 1
+    assert _verdict(world, renewed).expires_on == TODAY + timedelta(days=365)
+    assert _verdict(world, soon).expires_on == TODAY + timedelta(days=10)

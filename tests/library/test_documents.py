@@ -1,18 +1,24 @@
 """Rules and procedures: versions keep the old text readable, a new version asks the
 workers of its posts to confirm (学习签名) — through the outbox, once — and the team leader
-sees who has not; the field kit holds the documents of a person's posts and areas."""
+sees who has not; the field kit holds the documents of a person's posts and areas and the
+emergency plans that apply to them."""
 
 import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
+from app.blueprints.library import services
 from app.blueprints.pwa.kit import kit_for
+from app.extensions import db
 from app.models import Notification
+from app.models.gate import Post
 from app.models.library import DocumentVersion, ReadConfirmation
-from tests.factories import make_user
+from tests.factories import make_department, make_user
 from tests.helpers import text
 from tests.library.conftest import revise
+from tests.safety.factories import make_area
 
 
 def _record(version_id, record_id=None):
@@ -105,11 +111,57 @@ def test_the_field_kit_holds_the_documents_of_posts_and_areas_and_changes_with_a
         assert kit_for(world.worker)["version"] != worker_kit["version"]
 
 
+def _publish(world, title, category="emergency", area=None, post=None):
+    data = MultiDict({"title": title, "category": category, "body": "切断电源。\n\n拨打120。"})
+    if area is not None:
+        data["area_id"] = str(area.id)
+    if post is not None:
+        data["post_ids"] = str(post.id)
+    document = services.publish_document(world.publisher, data)
+    db.session.commit()
+    return f"/library/documents/{document.id}"
+
+
+def test_the_field_kit_holds_the_emergency_plans_that_apply_to_the_person(client, auth, world, app):
+    """An emergency plan is read by whoever is there when something goes wrong: a worker's
+    phone keeps the plans of the whole works, of their areas, and of any post of their team
+    or workshop, not only of their own posts; not another workshop's, nor other documents."""
+    elsewhere = make_department("动力车间")
+    other_room = make_area(elsewhere, name="10kV配电室")
+    forklift = Post(department_id=world.team.id, name="叉车司机", active=True)
+    their_post = Post(department_id=elsewhere.id, name="电工", active=True)
+    db.session.add_all([forklift, their_post])
+    db.session.commit()
+    works = _publish(world, "火灾事故现场处置方案")
+    area = _publish(world, "车床区机械伤害处置方案", area=world.area)
+    team_post = _publish(world, "叉车事故现场处置方案", post=forklift)
+    other_area = _publish(world, "配电室触电处置方案", area=other_room)
+    other_post = _publish(world, "电工高处坠落处置方案", post=their_post)
+    rule = _publish(world, "职工考勤与休假管理规定", category="company")
+    outsider = make_user(name="外人")
+    with app.test_request_context():
+        urls = kit_for(world.worker)["urls"]
+        outsider_urls = kit_for(outsider)["urls"]
+    assert {works, area, team_post} <= set(urls)
+    assert not {other_area, other_post, rule} & set(urls)
+    assert works in outsider_urls and not {area, team_post} & set(outsider_urls)
+    auth.login(world.worker)
+    listed = text(client.get("/library/")).split('id="my-documents"')[1].split("</ul>")[0]
+    assert "我的岗位、区域和应急处置方案" in text(client.get("/library/"))
+    assert "火灾事故现场处置方案" in listed and "配电室触电处置方案" not in listed
+
+
 def test_the_home_card_asks_for_the_confirmation(client, auth, world, db):
     revise(world)
     auth.login(world.worker)
-    assert "待学习确认的操作规程" in text(client.get("/"))
+    home = text(client.get("/"))
+    assert "待学习确认的操作规程" in home
     version = db.session.scalar(select(DocumentVersion).order_by(DocumentVersion.id.desc()))
+    # Hidden on a phone that holds the signature, not yet sent (outbox-done.js).
+    assert (
+        f'data-outbox-hide-when="procedure_read" data-outbox-match="version_id={version.id}"'
+        in home
+    )
     client.post("/sync", json={"device": "p", "records": [_record(version.id)]})
     assert "待学习确认的操作规程" not in text(client.get("/"))
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.blueprints.gate.queries import statuses, verdict
 from app.blueprints.library import services
+from app.extensions import db
 from app.models import Role
 from app.models._types import utcnow
 from app.models.activities import ActivityKind
@@ -26,6 +27,14 @@ def _start(client, world):
     response = client.post(f"/library/exams/{world.exam.id}/start")
     assert response.status_code == 303
     return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def _pass(client, world) -> int:
+    """A sitting handed in with every answer right."""
+    attempt_id = _start(client, world)
+    attempt = db.session.get(ExamAttempt, attempt_id)
+    client.post(f"/library/attempts/{attempt_id}", data=right_answers(attempt))
+    return attempt_id
 
 
 def test_the_study_page_keeps_a_title_and_its_details_apart(client, auth, world):
@@ -91,6 +100,43 @@ def test_a_failed_exam_issues_nothing_and_its_mistakes_are_reviewed(client, auth
     # Chinese labels take a full-width colon and no space: 正确答案：B, not 正确答案: B.
     assert "<strong>正确答案</strong>：B</p>" in mistakes
     assert "<strong>解析</strong>：旋转部件会卷入手套。" in mistakes
+
+
+def _result(client, attempt_id) -> str:
+    page = text(client.get(f"/library/attempts/{attempt_id}"))
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split('id="attempt-result"')[1]))
+
+
+def test_a_failed_exam_says_the_pass_line_and_offers_to_sit_it_again(client, auth, world, db):
+    auth.login(world.worker)
+    attempt_id = _start(client, world)
+    client.post(f"/library/attempts/{attempt_id}", data={"unanswered": "hand-in"})
+    result = _result(client, attempt_id)
+    assert "本次答对 0 %，合格线为答对 60 %。" in result
+    page = text(client.get(f"/library/attempts/{attempt_id}"))
+    retake = f'action="/library/exams/{world.exam.id}/start"'
+    assert retake in page and "重新考试" in result
+    assert 'href="/library/study"' in page and "返回学习" in result
+    assert 'href="/library/mistakes"' in page
+    # The button starts a new sitting, with its own questions and time.
+    again = _start(client, world)
+    assert again != attempt_id
+    assert db.session.get(ExamAttempt, again).submitted_at is None
+
+    # A closed exam cannot be sat again: the page says so instead of offering it.
+    world.exam.open = False
+    db.session.commit()
+    page = text(client.get(f"/library/attempts/{attempt_id}"))
+    assert retake not in page and "该考试已关闭。" in _result(client, attempt_id)
+    assert 'href="/library/study"' in page
+
+
+def test_a_passed_exam_leads_back_to_study(client, auth, world, db):
+    auth.login(world.worker)
+    attempt_id = _pass(client, world)
+    result = _result(client, attempt_id)
+    assert "合格 · 100 %" in result and "合格线为答对 60 %" in result and "返回学习" in result
+    assert "重新考试" not in result
 
 
 def test_handing_in_with_questions_unanswered_asks_first_and_keeps_the_answers(
@@ -203,11 +249,7 @@ def test_study_points_appear_in_a_competition(client, auth, world, db):
     assert client.post(f"/competitions/{contest.id}/rules", data=rules).status_code == 303
     auth.logout()
     auth.login(world.worker)
-    attempt_id = _start(client, world)
-    client.post(
-        f"/library/attempts/{attempt_id}",
-        data=right_answers(db.session.get(ExamAttempt, attempt_id)),
-    )
+    _pass(client, world)
     question = services.daily_question()
     client.post(
         "/library/daily", data={"question_id": question.id, "answer": str(question.correct[0])}
@@ -262,11 +304,7 @@ def test_bad_exam_settings_are_refused(client, auth, world, db, data, message):
 
 def test_results_per_person_and_team(client, auth, world, db):
     auth.login(world.worker)
-    attempt_id = _start(client, world)
-    client.post(
-        f"/library/attempts/{attempt_id}",
-        data=right_answers(db.session.get(ExamAttempt, attempt_id)),
-    )
+    _pass(client, world)
     auth.logout()
     auth.login(world.publisher)
     page = text(client.get("/library/results"))

@@ -24,7 +24,7 @@ from app.models.activities import (
     Qualification,
 )
 from app.services.departments import own_departments
-from app.services.trainings import next_training
+from app.services.trainings import next_training, outlasted
 
 
 @cache
@@ -75,6 +75,7 @@ def _expiring_statement():
             Qualification.revoked_at.is_(None),
             Qualification.valid_until >= bindparam("today"),
             Qualification.valid_until <= bindparam("horizon"),
+            ~outlasted(),  # renewed already: no warning
         )
         .order_by(Qualification.valid_until)
         .limit(1)

@@ -14,7 +14,7 @@ from app.jobs import path_for
 from app.models import User
 from app.models.gate import PostHolder, PostRequirement, Qualification, TeamLeader
 from app.services.inputs import local_today
-from app.services.trainings import next_training
+from app.services.trainings import next_training, outlasted
 
 from .queries import EXPIRY_DAYS
 
@@ -45,26 +45,14 @@ def remind_expiring(today=None) -> int:
             Qualification.valid_until <= horizon,
             (Qualification.reminded_for.is_(None))
             | (Qualification.reminded_for != Qualification.valid_until),
+            ~outlasted(),  # renewed already: the reminder is moot
         )
         .order_by(Qualification.valid_until)
     ).all()
-    # A newer qualification of the same type that lasts longer makes the reminder moot.
     sent = 0
     by_leader = defaultdict(set)
     for qualification in due:
-        later = db.session.scalar(
-            select(Qualification.id).where(
-                Qualification.user_id == qualification.user_id,
-                Qualification.type_id == qualification.type_id,
-                Qualification.revoked_at.is_(None),
-                Qualification.id != qualification.id,
-                (Qualification.valid_until.is_(None))
-                | (Qualification.valid_until > qualification.valid_until),
-            )
-        )
         qualification.reminded_for = qualification.valid_until
-        if later:
-            continue
         training = next_training(qualification.type.name)
         when = qualification.valid_until.isoformat()
         if training is not None:

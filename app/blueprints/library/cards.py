@@ -22,6 +22,11 @@ def library_cards(user) -> list[dict]:
             if len(waiting) == 1
             else url_for("library.index"),
             "tone": "warn",
+            # Gone on a phone that holds the signatures of all of them, not yet sent (offline).
+            "outbox_done": (
+                "procedure_read",
+                "version_id=" + " ".join(str(d.current_version_id) for d in waiting),
+            ),
         }
     ]
 

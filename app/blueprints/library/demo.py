@@ -97,11 +97,13 @@ DOCUMENTS = [
             )
         ],
     ),
+    # Tied to no area: a shock can happen at any machine, so it applies to the whole works
+    # and every worker's phone keeps it (queries.my_documents).
     (
         "触电事故现场处置方案",
         "emergency",
         "",
-        "10kV配电室",
+        None,
         [
             (
                 "发现有人触电，立即切断电源或用绝缘物使触电者脱离电源。\n\n拨打120并立即进行心肺复苏，同时报告车间和安全员。",

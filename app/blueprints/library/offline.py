@@ -1,5 +1,6 @@
 """The library's part of the field kit: the library and its scanner, and every document of
-the person's posts and areas (what a machine's QR code opens), in its current version."""
+the person's posts and areas (what a machine's QR code opens) and the emergency plans that
+apply to them, in its current version (`queries.my_documents`)."""
 
 import hashlib
 

@@ -27,6 +27,17 @@ def post_ids_of(user) -> list[int]:
     return list(db.session.scalars(held_posts_statement(), {"user_id": user.id}))
 
 
+def department_post_ids(department_ids) -> list[int]:
+    """The active posts of `department_ids`."""
+    if not department_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Post.id).where(Post.department_id.in_(department_ids), Post.active.is_(True))
+        )
+    )
+
+
 def holders_of(post_ids) -> list[User]:
     """The active users that hold one of `post_ids`."""
     post_ids = list(post_ids)

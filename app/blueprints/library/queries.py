@@ -23,7 +23,7 @@ from app.models.library import (
     ReadConfirmation,
 )
 from app.models.safety import Area
-from app.services.departments import held_posts_statement, led_statement
+from app.services.departments import held_posts_statement, led_statement, own_departments
 
 from . import permissions, posts
 
@@ -55,20 +55,22 @@ def user_area_ids(user) -> list[int]:
 
 
 def my_documents(user) -> list[Document]:
-    """The documents of a person's posts and of their areas: what their field kit holds."""
+    """The documents of a person's day, what their field kit holds: those of their posts and
+    of their areas, and the emergency plans that apply to them — besides those, the plans of
+    any post of their team or workshop, and the plans tied to no post or area (the whole
+    works): a plan is read by whoever is there when something goes wrong, and the plans are
+    few and short."""
     post_ids = posts.post_ids_of(user)
     conditions = []
     if post_ids:
-        conditions.append(
-            Document.id.in_(
-                select(DocumentPost.document_id).where(DocumentPost.post_id.in_(post_ids))
-            )
-        )
+        conditions.append(_of_posts(post_ids))
     area_ids = user_area_ids(user)
     if area_ids:
         conditions.append(Document.area_id.in_(area_ids))
-    if not conditions:
-        return []
+    everywhere = ~Document.post_links.any() & Document.area_id.is_(None)
+    department_posts = posts.department_post_ids(own_departments(user))
+    applies = or_(everywhere, _of_posts(department_posts)) if department_posts else everywhere
+    conditions.append((Document.category == DocCategory.EMERGENCY) & applies)
     return list(
         db.session.scalars(
             select(Document)
@@ -76,6 +78,12 @@ def my_documents(user) -> list[Document]:
             .options(joinedload(Document.current_version))
             .order_by(Document.id)
         )
+    )
+
+
+def _of_posts(post_ids):
+    return Document.id.in_(
+        select(DocumentPost.document_id).where(DocumentPost.post_id.in_(post_ids))
     )
 
 

@@ -1,22 +1,18 @@
 """On the floor without network: after one log-in, the worker scans the QR code on the lathe
 (a fake camera films the printed code), its operating procedure opens from the phone's kit —
 with the server stopped and the phone offline — and asks for the 学习签名 of its new
-version; the confirmation waits on the phone and reaches the server once, on reconnect."""
+version; the confirmation waits on the phone and reaches the server once, on reconnect. The
+works' emergency plan opens from the kit as well."""
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.library.conftest import TITLE, assert_signed_once
 from tests.browser.sync.conftest import outbox, wait_outbox_empty
 from tests.browser.test_field_kit import assert_from_kit, query, ready_phone
 
 WORKER = "G0003"  # 钱车工, 车工班: holds the gate's demo post 车工
-TITLE = "数控车床安全操作规程"
-
-
-@pytest.fixture(scope="module")
-def demo(live_server):
-    live_server.flask("demo")
-    return live_server
+PLAN = "触电事故现场处置方案"  # the demo's plan for the whole works
 
 
 @pytest.fixture
@@ -75,6 +71,13 @@ def test_a_machine_s_qr_opens_its_procedure_offline_and_the_confirmation_syncs_o
         expect(page.locator("#document")).to_contain_text(TITLE)
         expect(page.locator("#document-version")).to_contain_text("第 2 版")
         expect(page.locator("#changes")).to_contain_text("装夹工件或测量前必须停车")
+        # The works' emergency plan is on the phone too: needed when something goes wrong.
+        [plan_id] = query(demo, "SELECT id FROM library_documents WHERE title = ?", PLAN)
+        plan = context.new_page()
+        plan.goto(f"{demo.url}/library/documents/{plan_id}")
+        assert_from_kit(plan)
+        expect(plan.locator("#document")).to_contain_text("立即切断电源")
+        plan.close()
         # The new version asks for the 学习签名; given offline, it waits on the phone.
         page.get_by_role("button", name="我已学习并将遵照执行").click()
         expect(page.locator("#toast")).to_contain_text("已保存在本机")
@@ -90,16 +93,7 @@ def test_a_machine_s_qr_opens_its_procedure_offline_and_the_confirmation_syncs_o
         demo.start()  # reconnect: the record goes, once
         context.set_offline(False)
         wait_outbox_empty(page, timeout_ms=30_000)
-        assert query(
-            demo,
-            "SELECT version_id FROM library_read_confirmations WHERE user_id = ?",
-            worker_id,
-        ) == [version_id]
-        assert query(
-            demo,
-            "SELECT count(*) FROM sync_records WHERE kind = 'procedure_read' AND user_id = ?",
-            worker_id,
-        ) == [1]
+        assert_signed_once(demo, worker_id, version_id)
         page.goto(f"{demo.url}/library/documents/{document_id}")
         expect(page.locator("#confirmed")).to_contain_text("确认学习本版本")
         context.close()

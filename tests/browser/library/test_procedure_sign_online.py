@@ -2,20 +2,13 @@
 record goes through the outbox, and as soon as it has synced the page shows the confirmation
 in place of the prompt and the button — without a reload."""
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
+from tests.browser.library.conftest import TITLE
 from tests.browser.test_field_kit import query
 
 WORKER = "G0004"  # 周车工, 车工班: holds the gate's demo post 车工, whose procedure is this one
-TITLE = "数控车床安全操作规程"
-
-
-@pytest.fixture(scope="module")
-def demo(live_server):
-    live_server.flask("demo")
-    return live_server
 
 
 def test_the_signed_procedure_shows_the_confirmation_once_synced(
