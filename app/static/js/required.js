@@ -21,10 +21,7 @@ function unanswered(form) {
       inputs[0].setAttribute("aria-describedby", described ? `${described} ${list.id}` : list.id);
     }
     part.classList.toggle("has-errors", !answered);
-    for (const input of inputs) {
-      if (answered) input.removeAttribute("aria-invalid");
-      else input.setAttribute("aria-invalid", "true");
-    }
+    for (const input of inputs) mark(input, answered ? "" : part.dataset.required);
     if (list) {
       list.replaceChildren(...(answered ? [] : [Object.assign(document.createElement("li"),
         { textContent: part.dataset.required })]));
@@ -35,6 +32,13 @@ function unanswered(form) {
   return first;
 }
 
+// Invalid to the browser too (`:invalid`, checkValidity), until the part is answered.
+function mark(input, message) {
+  input.setCustomValidity(message);
+  if (message) input.setAttribute("aria-invalid", "true");
+  else input.removeAttribute("aria-invalid");
+}
+
 // Before the outbox reads the form (its listener is on the document, after this one), and
 // before a form posts the ordinary way.
 document.addEventListener("submit", (event) => {
@@ -42,6 +46,7 @@ document.addEventListener("submit", (event) => {
   const missing = unanswered(event.target);
   if (!missing) return;
   event.preventDefault();  // the outbox leaves it alone; nothing is kept
+  missing.closest("details")?.setAttribute("open", "");  // a hazard's step, folded
   missing.scrollIntoView({ block: "center" });
   missing.querySelector("input, textarea, select")?.focus({ preventScroll: true });
 }, true);
@@ -52,4 +57,5 @@ document.addEventListener("input", (event) => {
   if (!part) return;
   part.classList.remove("has-errors");
   for (const list of part.querySelectorAll("ul.errors")) list.hidden = true;
+  for (const input of part.querySelectorAll("input, textarea, select")) mark(input, "");
 });
