@@ -107,13 +107,13 @@ def test_check_in_page_by_typed_code(client, auth, setting, htmx_headers):
     assert "<html" not in response.get_data(as_text=True)
     reused = client.post(url, data={"code": services.code_for(place)})
     assert reused.status_code == 200
-    assert "已签到：李四（" in reused.text and "alert-error" not in reused.text
+    assert "李四 已签到过（" in reused.text and "alert-error" not in reused.text
 
 
 def test_the_check_in_page_knows_who_is_checked_in_by_the_number_of_their_code(
     client, auth, setting
 ):
-    """The page's script says 已签到 at once, offline too, and names people in the outbox."""
+    """The page's script says 已签到过 at once, offline too, and names people in the outbox."""
     organizer, activity, place = setting
     late = services.sign_up(make_user(name="王五"), activity)  # waitlisted: not on the list
     services.check_in(organizer, activity, services.code_for(place))
@@ -125,7 +125,8 @@ def test_the_check_in_page_knows_who_is_checked_in_by_the_number_of_their_code(
     )
     assert json.loads(people.group(1)) == {str(place.id): ["李四", True]}
     assert str(late.id) not in people.group(1)
-    assert 'data-already="已签到：%(name)s"' in page
+    assert 'data-already="%(name)s 已签到过"' in page
+    assert 'data-already-here="%(name)s 已在本机签到过（尚未发送）"' in page
 
 
 def test_members_cannot_open_the_check_in_page(client, auth, setting):

@@ -22,9 +22,22 @@ async function waiting() {
 }
 
 // Someone checked in already (on the server's roster, or waiting in this phone's outbox) is
-// said at once; nothing new is stored. A check-in on another phone the server answers alike.
+// said at once, in the page's words for each case; nothing new is stored. A check-in on
+// another phone the server answers alike.
 async function already(code) {
-  return (await waiting()).has(key(code)) || person(code)?.[1];
+  const people = document.getElementById("checkin-people").dataset;
+  if (person(code)?.[1]) return people.already;
+  if ((await waiting()).has(key(code))) return people.alreadyHere;
+}
+
+// Outside the check-in window the server refuses a scan, judged by when it was made: at a
+// door without network the phone says so at once by its own clock (and says it is its clock),
+// rather than keep a check-in that is refused after the person went in.
+function outsideWindow() {
+  const { opens, ends, notOpen, closed } = form.dataset;
+  const now = new Date();
+  const text = now < new Date(opens) ? notOpen : now > new Date(ends) ? closed : null;
+  return text?.replace("%(now)s", now.toLocaleString("sv").slice(0, 16));
 }
 
 // At a door without network the count moves with each check-in: those waiting to be sent
@@ -46,16 +59,15 @@ form?.addEventListener("submit", (event) => {
   const code = form.elements.code.value;
   if (passing || !key(code)) return;  // what is not a code the server explains
   event.preventDefault();
-  already(code).then((done) => {
-    if (!done) {
+  already(code).then((text) => {
+    text = text?.replace("%(name)s", person(code)?.[0] || code) || outsideWindow();
+    if (!text) {
       passing = true;
       form.requestSubmit(event.submitter);
       passing = false;
       return;
     }
-    const text = document.getElementById("checkin-people").dataset.already;
-    const detail = text.replace("%(name)s", person(code)?.[0] || code);
-    document.dispatchEvent(new CustomEvent("say", { detail }));
+    say(text);
     form.elements.code.value = "";
   });
 });
@@ -64,6 +76,16 @@ form?.addEventListener("outbox:captured", ({ detail: { record, more } }) => {
   const name = person(record.data.code)?.[0];
   if (name) more.push(() => self.WHOutbox.update(record.id, { label: name }));
 });
+// A code the server refused at once (mistyped, another activity's) is not kept: its error
+// stays at the field (outbox-edit.js) and is said, and the form is empty for the next person.
+form?.addEventListener("outbox:refused", ({ detail: record }) => {
+  form.elements.code.value = "";
+  say(Object.values(record.errors).flat().join(" "));
+});
+
+function say(detail) {
+  document.dispatchEvent(new CustomEvent("say", { detail }));
+}
 
 function submitCode(code) {
   if (!form) return;

@@ -77,15 +77,71 @@ function showFieldErrors(form, errors) {
   return elsewhere;
 }
 
+// The file input a kept photo was chosen in.
+const inputFor = (form, ref) => form.querySelector(ref.item_id
+  ? `input[type=file][data-item-id="${CSS.escape(ref.item_id)}"]`
+  : "input[type=file]:not([data-item-id])");
+
+// What showFieldErrors said on a form, taken back: the form is sent again, or said again.
+function clearFieldErrors(form) {
+  for (const list of form.querySelectorAll("[data-outbox-refused], ul.errors[id^=outbox-edit-error-]")) {
+    list.parentElement.classList.remove("has-errors");
+    list.remove();
+  }
+  for (const field of form.querySelectorAll("[aria-describedby*=outbox-edit-error-]")) {
+    const rest = field.getAttribute("aria-describedby").split(" ")
+      .filter((id) => !id.startsWith("outbox-edit-error-")).join(" ");
+    field.removeAttribute("aria-invalid");
+    if (rest) field.setAttribute("aria-describedby", rest);
+    else field.removeAttribute("aria-describedby");
+  }
+}
+
+// Sent online and refused at once (outbox.js), the person still at the form: it comes back
+// as a form posted to the server comes back with its errors — what they typed and the photos
+// they chose in place, each error at its field, the others above it — and nothing is kept:
+// sending it again makes a new record. Not the correction of a kept record (no notice, no
+// way to the outbox): that is for records refused after they waited. The page may take it on
+// from `outbox:refused` (the check-in page empties its form for the next person).
+export async function refusedHere(form, record) {
+  // Records captured with it that name it by its id (a round's hazards) need it to keep that
+  // id: it is corrected right here as a kept record is, and sent again under it.
+  const named = (await Outbox.list()).some((r) => r.id !== record.id
+    && JSON.stringify(r.data).includes(record.id));
+  if (named) {
+    location.hash = `outbox-edit=${record.id}`;  // outbox.js reloads the page into the correction
+    return;
+  }
+  const files = new Map();
+  for (const ref of record.photos) {
+    const photo = await Outbox.getPhoto(ref.id);
+    const input = inputFor(form, ref);
+    if (!photo || !input) continue;
+    if (!files.has(input)) files.set(input, new DataTransfer());
+    files.get(input).items.add(new File([photo.bytes], `${ref.id}.jpg`, { type: photo.type || "image/jpeg" }));
+  }
+  await Outbox.remove(record.id);
+  clearFieldErrors(form);
+  fillForm(form, record.data);
+  for (const [input, chosen] of files) {
+    input.files = chosen.files;
+    input.dispatchEvent(new Event("change"));  // the photo tiles show them again
+  }
+  const elsewhere = errorList(showFieldErrors(form, record.errors), record.labels);
+  if (elsewhere) form.prepend(el("div", { class: "alert alert-error", role: "alert", "data-outbox-refused": "" }, elsewhere));
+  form.addEventListener("submit", () => clearFieldErrors(form), { once: true });
+  form.dispatchEvent(new CustomEvent("outbox:refused", { detail: record }));
+  form.querySelector("[aria-invalid=true]")?.focus({ preventScroll: true });
+  (form.querySelector(".has-errors") || form).scrollIntoView({ block: "nearest" });
+}
+
 // The record's photos, each beside the file input it was chosen in, with a remove switch.
 async function showKeptPhotos(form, edit) {
   const lists = new Map();
   for (const [index, ref] of edit.record.photos.entries()) {
     const photo = await Outbox.getPhoto(ref.id);
     if (!photo) continue;
-    const input = form.querySelector(ref.item_id
-      ? `input[type=file][data-item-id="${CSS.escape(ref.item_id)}"]`
-      : "input[type=file]:not([data-item-id])");
+    const input = inputFor(form, ref);
     if (!input) continue;
     if (!lists.has(input)) {
       const list = el("ul", { class: "outbox-kept-photos", "aria-label": t("kept_photos") });
@@ -165,14 +221,15 @@ async function saveCorrection(form, edit, submitter) {
     return;
   }
   registerBackgroundSync();
-  if (navigator.onLine && (await sentFromHere(record))) return;
+  if (navigator.onLine && (await sentFromHere(form, record))) return;
   sessionStorage.setItem(TOAST_KEY, t("edit_saved"));
   location.assign(outboxUrl());
 }
 
 // Online, the correction is sent from its form: the person lands on what it became ("Sent."),
+// or back on the form's page if it says so (`data-outbox-stay`: a check-in page at a door),
 // or, refused again, sees the new errors here. Otherwise it goes to the outbox to wait.
-async function sentFromHere(record) {
+async function sentFromHere(form, record) {
   let url = null;
   const heard = (event) => { if (event.detail.record.id === record.id) url = event.detail.url; };
   self.addEventListener("outbox:synced", heard);
@@ -187,7 +244,7 @@ async function sentFromHere(record) {
   const still = await Outbox.get(record.id).catch(() => null);
   if (!still && url) {
     sessionStorage.setItem(TOAST_KEY, t("sent"));
-    location.assign(url);
+    location.assign(form.hasAttribute("data-outbox-stay") ? record.form_url : url);
     return true;
   }
   if (still?.state === "invalid") {

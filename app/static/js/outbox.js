@@ -206,31 +206,29 @@ document.addEventListener("submit", (event) => {
     form.reset();
     askPersistence();
     registerBackgroundSync();
-    await tellWhereItIs(record, flush(), online);
+    await tellWhereItIs(form, record, flush(), online);
   });
 });
 
 // "Saved on this phone" only when the record really waits: a record that reaches the server
-// at once says so instead. `online`: whether the phone had a network when the form was sent.
-async function tellWhereItIs(record, flushed, online) {
+// at once says so instead (and the form hears it: `outbox:sent`, its record as the detail).
+// `online`: whether the phone had a network when the form was sent.
+async function tellWhereItIs(form, record, flushed, online) {
   const settled = await Promise.race([
     flushed.then(() => true, () => true),
     new Promise((resolve) => setTimeout(() => resolve(false), 2500)),
   ]);
   const still = await Outbox.get(record.id).catch(() => null);
-  if (!still) notify(record.said || t("sent"));
-  else if (settled && still.state === "invalid" && online) correctHere(record);
+  if (!still) {
+    notify(record.said || t("sent"));
+    form.dispatchEvent(new CustomEvent("outbox:sent", { detail: record }));
+  }
+  // Sent online and refused at once, the person still at the form: it comes back with the
+  // errors at its fields, as a form posted to the server would (outbox-edit.js), and is not
+  // kept. Only a record refused after it was kept waits in the outbox to be corrected.
+  else if (settled && still.state === "invalid" && online) (await editing()).refusedHere(form, still);
   else if (settled && still.state === "invalid") notify(t("refused"));
   else notify(t("saved"));
-}
-
-// Sent online and refused at once, the form still in front of the person: it opens again right
-// here with what they typed, the photos they took and each error at its field, as a form
-// posted straight to the server would come back (outbox-edit.js, through the fragment's
-// reload below). Still the outbox's record: saving the correction sends it again.
-function correctHere(record) {
-  if (location.pathname + location.search !== record.form_url) return notify(t("refused"));
-  location.hash = `outbox-edit=${record.id}`;
 }
 
 // --- flushing ------------------------------------------------------------------------------
@@ -569,11 +567,10 @@ self.WHOutboxPage = {
 // waits. Other pages, and the first load of a form, do without its few kilobytes. The service
 // worker keeps it for offline use with the other static files.
 const EDITING = /^#outbox-edit=/;
+// With this module's ?v=: the version the service worker keeps and browsers keep a year.
+const editing = () => import(`./outbox-edit.js${new URL(import.meta.url).search}`);
 if (supported && userId) {
-  if (EDITING.test(location.hash) || sessionStorage.getItem("outbox-toast")) {
-    // With this module's ?v=: the version the service worker keeps and browsers keep a year.
-    import(`./outbox-edit.js${new URL(import.meta.url).search}`);
-  }
+  if (EDITING.test(location.hash) || sessionStorage.getItem("outbox-toast")) editing();
   // Parts a record on this phone makes untrue (outbox-done.js): only pages that have them.
   if (document.querySelector("[data-outbox-hide-when],[data-outbox-show-when]")) {
     import(`./outbox-done.js${new URL(import.meta.url).search}`);

@@ -20,17 +20,18 @@ def _phone(browser, browser_context_args, base_url, employee_no):
     return page
 
 
-def _at_the_door(organizer, url, title, place, kind="event"):
+def _at_the_door(organizer, url, title, place, kind="event", starts_in=timedelta(hours=1)):
     """The new-activity form filled in for an activity starting within the hour (check-in
-    opens 2 hours before the start): the caller adds what its kind asks and publishes."""
+    opens 2 hours before the start), or `starts_in` from now, open for sign-up now: the caller
+    adds what its kind asks and publishes."""
     now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(second=0, microsecond=0)
     organizer.goto(url + "/activities/new")
     organizer.select_option("select[name=kind]", kind)
     organizer.fill("input[name=title]", title)
     organizer.fill("input[name=place]", place)
     for name, moment in [
-        ("starts_at", now + timedelta(hours=1)),
-        ("ends_at", now + timedelta(hours=3)),
+        ("starts_at", now + starts_in),
+        ("ends_at", now + starts_in + timedelta(hours=2)),
         ("signup_opens_at", now - timedelta(hours=1)),
         ("signup_closes_at", now + timedelta(minutes=30)),
         ("cancel_deadline", now + timedelta(minutes=30)),
@@ -42,6 +43,14 @@ def _publish(organizer) -> str:
     organizer.click("button[type=submit]")
     organizer.get_by_text("活动已发布").wait_for()
     return organizer.url
+
+
+def _signed_up(member, activity_url) -> str:
+    """The member signs up for the activity; returns the check-in code their page shows."""
+    member.goto(activity_url)
+    member.get_by_role("button", name="报名").click()
+    member.get_by_text("您已报名成功").wait_for()
+    return member.locator(".checkin-code").inner_text()
 
 
 def test_sign_up_waitlist_promotion_check_in_results_and_gate(
@@ -94,7 +103,7 @@ def test_sign_up_waitlist_promotion_check_in_results_and_gate(
     expect(organizer.locator("#checkin-count")).to_contain_text("已签到 1 /")
     organizer.fill("input[name=code]", code)
     organizer.get_by_role("button", name="签到", exact=True).click()
-    expect(organizer.locator("#toast")).to_have_text("已签到：孙候补")
+    expect(organizer.locator("#toast")).to_have_text("孙候补 已签到过")
     assert organizer.evaluate("WHOutbox.list()") == []
     assert pending.locator("li").count() == 1
     organizer.reload()
@@ -132,11 +141,7 @@ def test_a_code_shown_twice_at_a_door_without_network_is_kept_once(
     organizer = _phone(browser, browser_context_args, url, "ACT-O2")
     _at_the_door(organizer, url, "消防演练", "一号厂房")
     activity_url = _publish(organizer)
-    member = _phone(browser, browser_context_args, url, "ACT-M3")
-    member.goto(activity_url)
-    member.get_by_role("button", name="报名").click()
-    member.get_by_text("您已报名成功").wait_for()
-    code = member.locator(".checkin-code").inner_text()
+    code = _signed_up(_phone(browser, browser_context_args, url, "ACT-M3"), activity_url)
 
     organizer.goto(activity_url + "/checkin")
     organizer.context.set_offline(True)
@@ -152,7 +157,7 @@ def test_a_code_shown_twice_at_a_door_without_network_is_kept_once(
         )
         organizer.fill("input[name=code]", code.replace("-", "").lower())
         organizer.get_by_role("button", name="签到", exact=True).click()
-        expect(organizer.locator("#toast")).to_have_text("已签到：吴师傅")
+        expect(organizer.locator("#toast")).to_have_text("吴师傅 已在本机签到过（尚未发送）")
         expect(organizer.locator("input[name=code]")).to_have_value("")
         kept = organizer.evaluate("WHOutbox.list()")
         assert [(r["kind"], r["label"], r["data"]["code"]) for r in kept] == [

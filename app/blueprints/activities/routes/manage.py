@@ -173,6 +173,7 @@ def check_in(activity_id):
         "result": result,
         "counts": queries.counts_by_activity([activity.id])[activity.id],
         "checkin_window": services.checkin_window_message(activity),
+        "checkin_opens": services.checkin_opens_at(activity),
         # The page's script says at once, offline too, who is checked in already (the whole
         # page carries it; a scan's answer, the form alone, does not).
         "people": None if wants_fragment() else queries.checkin_roster(activity),

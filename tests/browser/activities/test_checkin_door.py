@@ -1,0 +1,121 @@
+"""At a door, on the organizer's phone: a mistyped code is said at once and the form is empty
+for the next person, on the check-in page, with nothing kept; a repeat check-in says the
+person had already checked in; and offline, a code before the check-in window opens is said
+to be early by the phone's own clock, not kept to be refused after the person went in."""
+
+import sqlite3
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from tests.browser.activities.test_activities_phone import (
+    _at_the_door,
+    _phone,
+    _publish,
+    _signed_up,
+)
+
+WRONG = "12-ZZZZZZ"
+
+
+def _activity(organizer, url, title, starts_in: timedelta) -> str:
+    _at_the_door(organizer, url, title, "工会活动室", starts_in=starts_in)
+    return _publish(organizer)
+
+
+def _code_of(browser, browser_context_args, url, employee_no, activity_url) -> str:
+    member = _phone(browser, browser_context_args, url, employee_no)
+    code = _signed_up(member, activity_url)
+    member.context.close()
+    return code
+
+
+def _check_in(organizer, code: str) -> None:
+    organizer.fill("input[name=code]", code)
+    organizer.get_by_role("button", name="签到", exact=True).click()
+
+
+def test_a_wrong_code_at_the_door_is_said_and_the_next_person_checks_in(
+    live_server, browser, browser_context_args
+):
+    url = live_server.url
+    live_server.make_user("DOOR-O1", "organizer", name="郑干事")
+    live_server.make_user("DOOR-M1", name="刘职工")
+    live_server.make_user("DOOR-M2", name="陈职工")
+    organizer = _phone(browser, browser_context_args, url, "DOOR-O1")
+    activity_url = _activity(organizer, url, "职工趣味运动会", timedelta(hours=1))
+    first = _code_of(browser, browser_context_args, url, "DOOR-M1", activity_url)
+    second = _code_of(browser, browser_context_args, url, "DOOR-M2", activity_url)
+    checkin_url = activity_url + "/checkin"
+    organizer.goto(checkin_url)
+    form = organizer.locator("form[data-checkin-form]")
+    code_field = form.locator(".field", has=organizer.locator("input[name=code]"))
+    pending = organizer.locator("[data-outbox-pending=checkin]")
+
+    # A mistyped code: its error at the field and in the toast, in Chinese; the field empty
+    # for the next person; no correction of a kept record, nothing kept, still at check-in.
+    _check_in(organizer, WRONG)
+    expect(code_field).to_contain_text("签到码无效，请检查是否输错。")
+    expect(organizer.locator("#toast")).to_have_text("签到码无效，请检查是否输错。")
+    expect(organizer.locator("input[name=code]")).to_have_value("")
+    expect(organizer.locator("[data-outbox-edit]")).to_have_count(0)
+    assert organizer.url == checkin_url
+    assert organizer.evaluate("WHOutbox.list()") == []
+
+    # The next person's code is a check-in of its own: they are checked in, by name, and the
+    # page stays at the door; the stale error is gone.
+    _check_in(organizer, first)
+    pending.locator("li[data-state=synced]", has_text="刘职工").wait_for()
+    expect(code_field).not_to_contain_text("签到码无效")
+    expect(organizer.locator("#checkin-count")).to_contain_text("已签到 1 / 2")
+
+    # Two wrong codes in a row: each said, neither kept, neither replaces a check-in.
+    _check_in(organizer, "99-ZZZZZZ")
+    expect(code_field).to_contain_text("签到码无效")
+    _check_in(organizer, "not a code")
+    expect(code_field).to_contain_text("这不是签到码。签到码形如 12-ABCDEF。")
+    expect(code_field.locator("ul.errors li")).to_have_count(1)
+    assert organizer.evaluate("WHOutbox.list()") == []
+
+    _check_in(organizer, second)
+    pending.locator("li[data-state=synced]", has_text="陈职工").wait_for()
+    expect(organizer.locator("#checkin-count")).to_contain_text("已签到 2 / 2")
+    assert organizer.url == checkin_url
+
+    # A repeat says the person had already checked in, not that they are checked in now.
+    _check_in(organizer, first)
+    expect(organizer.locator("#toast")).to_have_text("刘职工 已签到过")
+    assert organizer.url == checkin_url
+    with sqlite3.connect(live_server.root / "live.db") as conn:
+        checked = conn.execute(
+            "SELECT u.name FROM participations p JOIN users u ON u.id = p.user_id "
+            "JOIN activities a ON a.id = p.activity_id "
+            "WHERE a.title = ? AND p.checked_in_at IS NOT NULL ORDER BY u.name",
+            ("职工趣味运动会",),
+        ).fetchall()
+    assert sorted(name for (name,) in checked) == sorted(["刘职工", "陈职工"])
+
+
+def test_offline_a_code_before_the_window_opens_is_said_to_be_early_and_not_kept(
+    live_server, browser, browser_context_args
+):
+    url = live_server.url
+    live_server.make_user("DOOR-O2", "organizer", name="冯干事")
+    live_server.make_user("DOOR-M3", name="褚职工")
+    organizer = _phone(browser, browser_context_args, url, "DOOR-O2")
+    activity_url = _activity(organizer, url, "职工读书会", timedelta(days=2))
+    code = _code_of(browser, browser_context_args, url, "DOOR-M3", activity_url)
+    organizer.goto(activity_url + "/checkin")
+    count = organizer.locator("#checkin-count").inner_text()
+    organizer.context.set_offline(True)
+    try:
+        _check_in(organizer, code)
+        toast = organizer.locator("#toast")
+        expect(toast).to_contain_text("按本机时间")
+        expect(toast).to_contain_text("签到尚未开始")
+        expect(toast).to_contain_text("签到时间为活动开始前 2 小时至活动结束")
+        expect(organizer.locator("input[name=code]")).to_have_value("")
+        assert organizer.evaluate("WHOutbox.list()") == []
+        assert organizer.locator("#checkin-count").inner_text() == count
+    finally:
+        organizer.context.set_offline(False)
