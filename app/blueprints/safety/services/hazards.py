@@ -307,11 +307,18 @@ def announce_hazard_change(hazard: Hazard, event: HazardEvent) -> set[int]:
     if event.action is HazardAction.REPORT:
         triggers.hazards_reported(recipients, [(title, hazard.severity.label, url)], actor_id=actor)
         return recipients
+    officers = lookups.remember("safety_officers", _safety_officers)
     for user_id in recipients:
-        if event.action is HazardAction.ASSIGN and user_id == hazard.assignee_id:
+        to_assignee = user_id == hazard.assignee_id
+        if event.action is HazardAction.ASSIGN and to_assignee:
             triggers.hazard_assigned(user_id, title, url, actor_id=actor)
+        elif event.action is HazardAction.VERIFY and to_assignee:
+            triggers.hazard_accepted(user_id, title, url, actor_id=actor)
+        elif event.action is HazardAction.SEND_BACK and to_assignee:
+            triggers.hazard_sent_back(user_id, title, event.note, url, actor_id=actor)
+        elif event.action is HazardAction.RECTIFY and user_id in officers:
+            triggers.hazard_to_verify([user_id], title, url, actor_id=actor)
         elif user_id == hazard.reporter_id:
-            triggers.hazard_status_changed(user_id, title, status, url, actor_id=actor)
-        else:
-            triggers.hazard_needs_you([user_id], title, status, url, actor_id=actor)
+            note = event.note if event.action is HazardAction.REJECT else None
+            triggers.hazard_status_changed(user_id, title, status, url, note=note, actor_id=actor)
     return recipients
