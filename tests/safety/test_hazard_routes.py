@@ -1,6 +1,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.blueprints.safety.services.common import local_today
@@ -451,3 +452,38 @@ def test_a_refusal_about_a_hidden_field_is_said_above_the_form(client, auth, app
     errors = re.search(r'<div class="alert alert-error"[^>]*>(.*?)</div>', page, re.S)
     assert errors and errors.group(1).strip(), page
     assert db.session.scalar(select(Hazard)) is None
+
+
+@pytest.mark.parametrize(
+    "url", ["/safety/hazards", "/safety/hazards/mine", "/safety/hazards?q=隐患"]
+)
+@pytest.mark.parametrize("number", [3, 99999])
+def test_a_page_past_the_end_says_so_and_leads_back_to_the_first(client, auth, url, number):
+    """Nine hazards fill one page: page 3 has nothing, and neither a total worked out from the
+    page number ("40 hazards") nor "no hazards match" is true of it."""
+    worker = make_user(Role.SAFETY_OFFICER)
+    for _ in range(9):
+        assign(make_hazard(title="隐患"), worker, worker)
+    auth.login(worker)
+    first = text(client.get(url))
+    assert "共 9 条隐患" in first and "这一页没有内容" not in first
+    past = f"{url}{'&' if '?' in url else '?'}page={number}"
+    page = text(client.get(past))
+    assert "这一页没有内容。" in page and "回到第一页" in page
+    assert "条隐患" not in page and "没有符合条件的隐患" not in page and "第 " not in page
+    [back] = re.findall(r'href="([^"]*)">回到第一页<', client.get(past).text)
+    assert "共 9 条隐患" in text(client.get(back.replace("&amp;", "&")))
+
+
+def test_the_menu_entry_for_my_rectifications_opens_what_the_home_card_counts(client, auth):
+    officer, worker = make_user(Role.SAFETY_OFFICER), make_user(Role.INSPECTOR)
+    waiting, closed = make_hazard(title="甲：待整改"), make_hazard(title="乙：已销号")
+    for hazard in (waiting, closed):
+        assign(hazard, officer, worker)
+    step(closed, worker, "rectify", note="修好了")
+    step(closed, officer, "verify")
+    auth.login(worker)
+    menu = client.get("/safety/").text
+    [link] = re.findall(r'href="([^"]*)">我的整改任务<', menu)
+    listed = text(client.get(link.replace("&amp;", "&")))
+    assert "共 1 条隐患" in listed and "甲：待整改" in listed and "乙：已销号" not in listed

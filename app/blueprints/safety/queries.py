@@ -168,11 +168,19 @@ class Page:
         return self.has_next if self.total is None else self.page < self.pages
 
     @property
+    def past_end(self) -> bool:
+        """A page number beyond the last page: nothing on it, and nothing known of the total."""
+        return self.page > 1 and not self.items
+
+    @property
     def shown_total(self) -> int | None:
-        """The number of matches, where it is known without counting: on the last page."""
+        """The number of matches, where it is known without counting: on the last page (which
+        a page past the end is not)."""
         if self.total is not None:
             return self.total
-        return None if self.has_next else (self.page - 1) * self.per_page + len(self.items)
+        if self.has_next or self.past_end:
+            return None
+        return (self.page - 1) * self.per_page + len(self.items)
 
 
 def _work_order():
