@@ -185,11 +185,12 @@ def test_my_rectifications_list_open_ones_first_the_soonest_due_first(client, au
         make_user(),
         make_user(Role.SAFETY_OFFICER),
     )
-    later = make_hazard(title="甲：下周到期")
+    area = make_area()  # the worker's workshop: they may take its hazards
+    later = make_hazard(title="甲：下周到期", area=area)
     assign(later, officer, worker, days=7)
-    soon = make_hazard(title="乙：明天到期")
+    soon = make_hazard(title="乙：明天到期", area=area)
     assign(soon, officer, worker, days=1)
-    done = make_hazard(title="丙：已销号")
+    done = make_hazard(title="丙：已销号", area=area)
     assign(done, officer, worker)
     step(done, worker, "rectify", note="修好了")
     step(done, verifier, "verify")  # the newest, and closed: last
@@ -205,6 +206,7 @@ def test_the_whole_lifecycle_through_the_pages(client, auth, app, db):
         make_user(Role.SAFETY_OFFICER, name="周验收"),
     )
     hazard = make_hazard(title="配电柜门未关")
+    worker.department_id = hazard.area.department_id  # one of the workshop's people
     url = f"/safety/hazards/{hazard.id}"
     due = (local_today() + timedelta(days=5)).isoformat()
     auth.login(officer)
@@ -487,3 +489,28 @@ def test_the_menu_entry_for_my_rectifications_opens_what_the_home_card_counts(cl
     [link] = re.findall(r'href="([^"]*)">我的整改任务<', menu)
     listed = text(client.get(link.replace("&amp;", "&")))
     assert "共 1 条隐患" in listed and "甲：待整改" in listed and "乙：已销号" not in listed
+
+
+@pytest.mark.parametrize("who", ["chairman", "nobody"])
+def test_an_assignee_the_form_does_not_offer_is_refused(client, auth, db, who):
+    """The chairman is no one's assignee: a hand-made form naming him is refused like a
+    made-up id, with the form's own words, and nobody is told anything."""
+    from tests.factories import make_department
+
+    elsewhere = make_department("财务部")
+    chairman = make_user(Role.ADMIN, name="王主席", department=elsewhere)
+    officer = make_user(Role.SAFETY_OFFICER)
+    hazard = make_hazard(title="车床防护罩缺失")
+    auth.login(officer)
+    offered = client.get(f"/safety/hazards/{hazard.id}").text
+    assert "王主席" not in offered
+    due = (local_today() + timedelta(days=5)).isoformat()
+    sent = {"chairman": chairman.id, "nobody": 99999}[who]
+    response = client.post(
+        f"/safety/hazards/{hazard.id}/events",
+        data={"action": "assign", "assignee_id": sent, "due_on": due},
+    )
+    assert response.status_code == 422
+    assert "请从给出的选项中选择。" in text(response)
+    db.session.expire_all()
+    assert db.session.get(Hazard, hazard.id).assignee_id is None

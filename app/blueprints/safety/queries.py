@@ -306,6 +306,23 @@ def network_people(*roles: Role) -> list[User]:
 
 def assignable_people(area: Area) -> list[tuple[int, str, str | None]]:
     """(id, name, department) of who a hazard in `area` can go to: its workshop and the network."""
+    return db.session.execute(
+        select(User.id, User.name, Department.name)
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(_assignable(area))
+        .order_by(User.name)
+    ).all()
+
+
+def is_assignable(area: Area, user: User) -> bool:
+    """Whether `user` is one of `assignable_people(area)`: the only people an assignment takes."""
+    return db.session.scalar(
+        select(select(User.id).where(User.id == user.id, _assignable(area)).exists())
+    )
+
+
+def _assignable(area: Area):
+    """Active users of the area's workshop (its teams included) or of the safety network."""
     workshop_id = area.department.parent_id or area.department_id
     in_workshop = select(Department.id).where(
         or_(Department.id == workshop_id, Department.parent_id == workshop_id)
@@ -318,12 +335,7 @@ def assignable_people(area: Area) -> list[tuple[int, str, str | None]]:
         )
         .exists()
     )
-    return db.session.execute(
-        select(User.id, User.name, Department.name)
-        .outerjoin(Department, Department.id == User.department_id)
-        .where(User.active.is_(True), or_(User.department_id.in_(in_workshop), in_network))
-        .order_by(User.name)
-    ).all()
+    return and_(User.active.is_(True), or_(User.department_id.in_(in_workshop), in_network))
 
 
 def hazard_detail(hazard_id: int) -> tuple[Hazard | None, dict]:

@@ -31,7 +31,7 @@ from app.services.roles import holder_ids
 from app.services.rows import sent_before
 from app.storage import prepare_uploads
 
-from .. import permissions
+from .. import permissions, queries
 from .common import (
     MaxLength,
     area_of,
@@ -196,7 +196,7 @@ def act_on_hazard(
     note = text(data, "note", errors, required=note_required, max_len=MaxLength.NOTE)
     assignee, due_on = None, None
     if action is HazardAction.ASSIGN:
-        assignee, due_on = _assignment(data, errors)
+        assignee, due_on = _assignment(hazard, data, errors)
     if errors:
         raise ValidationFailed(errors)
     prepared = prepare_uploads(photos)
@@ -223,8 +223,12 @@ def _is_role_refusal(user, hazard, action) -> bool:
     )
 
 
-def _assignment(data, errors) -> tuple[User | None, date | None]:
-    assignee = record_id(data, "assignee_id", User, errors, where=lambda u: u.active)
+def _assignment(hazard, data, errors) -> tuple[User | None, date | None]:
+    # Only someone the form offers: the hazard's workshop and the network (an id sent by hand
+    # of anyone else, the chairman say, is not an assignee).
+    assignee = record_id(
+        data, "assignee_id", User, errors, where=lambda u: queries.is_assignable(hazard.area, u)
+    )
     raw = data.get("due_on")
     due_on = None
     if isinstance(raw, date):
