@@ -9,7 +9,7 @@ from app.models import Role
 from app.models.safety import Patrol, PatrolPlan, PatrolStatus, week_start
 from app.services.inputs import local_today
 from tests.factories import make_user
-from tests.safety.factories import make_area, make_checklist
+from tests.safety.factories import assign, make_area, make_checklist, make_hazard
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -313,3 +313,35 @@ def test_a_forged_weekday_is_refused_at_the_days_saying_which_are_allowed(
     assert response.status_code == 422
     assert "请从给出的周一到周日中选择。" in response.get_data(as_text=True)
     assert db.session.scalar(select(PatrolPlan)) is None
+
+
+def test_a_hazard_names_its_patrol_and_links_it_only_for_those_who_may_open_it(
+    client, auth, setup, db
+):
+    """A plain member assigned a hazard found on a patrol reads when and where it was found;
+    the link to the patrol, a page only the network opens, is the network's."""
+    area, inspector = setup
+    version = services.checklist_for(area)
+    patrol, _ = services.record_patrol(
+        inspector,
+        {
+            "area_id": area.id,
+            "answers": [{"item_id": i.id, "answer": "yes"} for i in version.items],
+        },
+        captured_at=datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI).astimezone(UTC),
+    )
+    hazard = make_hazard(reporter=inspector, area=area, patrol_id=patrol.id, title="护栏松动")
+    member = make_user(name="王维修")
+    assign(hazard, make_user(Role.SAFETY_OFFICER), member)
+    found_on = f"2026-11-23 09:00 · {area.name}"
+    link = f'href="/safety/patrols/{patrol.id}"'
+
+    auth.login(member)
+    page = client.get(f"/safety/hazards/{hazard.id}").text
+    assert f"<dd>{found_on}</dd>" in page and link not in page
+
+    auth.logout()
+    auth.login(inspector)
+    page = client.get(f"/safety/hazards/{hazard.id}").text
+    assert f"{link}>{found_on}</a>" in page
+    assert client.get(f"/safety/patrols/{patrol.id}").status_code == 200

@@ -27,7 +27,7 @@ from app.extensions import db
 from app.guards import parse_id
 from app.models import Department, Role, User, UserRole
 from app.models.hazards import OPEN_STATUSES, Hazard, HazardEvent, HazardStatus, Photo, Severity
-from app.models.safety import Area, area_name, week_start
+from app.models.safety import Area, Patrol, area_name, week_start
 from app.rendering import Options
 
 from . import permissions
@@ -345,6 +345,7 @@ def hazard_detail(hazard_id: int) -> tuple[Hazard | None, dict]:
         .where(Hazard.id == hazard_id)
         .options(
             joinedload(Hazard.area).joinedload(Area.department),
+            joinedload(Hazard.patrol).joinedload(Patrol.area),
             joinedload(Hazard.reporter).lazyload(User.role_rows),
             joinedload(Hazard.assignee).lazyload(User.role_rows),
             selectinload(Hazard.events).options(

@@ -116,6 +116,7 @@ def _render_hazard(hazard, photos, forms=None, status=200, kept=()):
         actions=actions,
         forms=forms,
         kept=kept,
+        can_open_patrol=permissions.is_network(current_user),  # as the patrol's page allows
         HazardAction=HazardAction,
         today=local_today(),
     )
