@@ -1,3 +1,4 @@
+import io
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -6,10 +7,11 @@ from sqlalchemy import select
 
 from app.blueprints.safety import services
 from app.models import Role
-from app.models.safety import Patrol, PatrolPlan, PatrolStatus, week_start
+from app.models.hazards import Hazard, Photo
+from app.models.safety import Patrol, PatrolAnswer, PatrolPlan, PatrolStatus, week_start
 from app.services.inputs import local_today
 from tests.factories import make_user
-from tests.safety.factories import assign, make_area, make_checklist, make_hazard
+from tests.safety.factories import assign, jpeg_bytes, make_area, make_checklist, make_hazard
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -345,3 +347,33 @@ def test_a_hazard_names_its_patrol_and_links_it_only_for_those_who_may_open_it(
     page = client.get(f"/safety/hazards/{hazard.id}").text
     assert f"{link}>{found_on}</a>" in page
     assert client.get(f"/safety/patrols/{patrol.id}").status_code == 200
+
+
+def test_a_hazard_raised_from_a_no_online_shows_the_answer_s_photos(client, auth, setup, db):
+    """On the patrol's page: a "no" with a photo, then 上报隐患 from it; a second photo given
+    to the answer afterwards follows too. Each is the answer's stored picture, named again."""
+    area, inspector = setup
+    auth.login(inspector)
+    client.post("/safety/patrols", data={"area_id": area.id})
+    patrol = db.session.scalar(select(Patrol))
+    item = patrol.checklist_version.items[1]
+    url = f"/safety/patrols/{patrol.id}/answers"
+
+    def answer_no(colour):
+        photo = (io.BytesIO(jpeg_bytes(colour=colour)), "p.jpg")
+        data = {"item_id": item.id, "answer": "no", "note": "缺失", "photos": photo}
+        client.post(url, data=data, content_type="multipart/form-data")
+
+    answer_no("red")
+    answer = db.session.scalar(select(PatrolAnswer))
+    fields = {"title": "防护罩缺失", "area_id": area.id, "category": "machinery"}
+    raised = {"severity": "serious", "patrol_id": patrol.id, "answer_id": answer.id}
+    assert client.post("/safety/hazards/new", data=fields | raised).status_code == 303
+    answer_no("blue")
+
+    hazard = db.session.scalar(select(Hazard))
+    mine = db.session.scalars(select(Photo.sha256).where(Photo.hazard_id == hazard.id)).all()
+    seen = db.session.scalars(select(Photo.sha256).where(Photo.patrol_answer_id == answer.id))
+    assert len(mine) == 2 and sorted(mine) == sorted(seen.all())
+    page = client.get(f"/safety/hazards/{hazard.id}").text
+    assert page.count("/safety/photos/") >= 2
