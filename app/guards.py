@@ -14,7 +14,7 @@ One place instead of a check in every route:
 
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
@@ -131,9 +131,17 @@ def own_referrer() -> str:
     return "" if parts.netloc and parts.netloc != request.host else back
 
 
+def paged(view):
+    """Marks a view that reads `?page=` (a list): `page_guard` checks the number for it."""
+    view.paged = True
+    return view
+
+
 def page_guard() -> None:
-    """Every list reads `?page=`; check it once for all of them."""
-    if "page" in request.args:
+    """Every list reads `?page=`; check it once for all of them. A page without pages (a
+    dashboard, a form) ignores the argument, as it ignores any other it does not read."""
+    view = current_app.view_functions.get(request.endpoint)
+    if "page" in request.args and getattr(view, "paged", False):
         page_number()
 
 

@@ -35,6 +35,9 @@ from tests.safety.factories import make_hazard
         ("/notifications/?page=9999999999999999999999999", 400),
         ("/notifications/?page=²", 400),
         ("/notifications/?page=0", 400),
+        ("/safety/hazards?page=0", 400),
+        ("/safety/dashboard?page=0", 200),  # a page without pages ignores the argument
+        ("/safety/?page=abc", 200),
         ("/activities/2147483648", 404),
         ("/activities/99999999999999999999", 404),
         ("/safety/hazards/٣", 404),

@@ -266,3 +266,12 @@ def test_the_open_tab_puts_what_can_be_signed_up_for_now_first_as_the_home_card_
     assert positions == sorted(positions)
     home = text(client.get("/"))
     assert re.search(r'正在报名 <span class="badge">1</span>', home)
+
+
+def test_a_page_past_the_end_of_the_list_does_not_say_nothing_is_open(client, auth):
+    make_activity(title="国庆文艺汇演")
+    auth.login(make_user())
+    page = text(client.get("/activities/?page=9"))
+    assert "这一页没有内容。" in page and "回到第一页" in page
+    assert "没有向您开放的活动" not in page
+    assert 'href="/activities/?tab=open">回到第一页<' in client.get("/activities/?page=9").text

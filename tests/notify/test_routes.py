@@ -7,6 +7,7 @@ from app.blueprints.notify import services
 from app.extensions import db as _db
 from app.models import Category, Notification, PushSubscription
 from tests.factories import make_user
+from tests.helpers import text
 from tests.notify.push_service import Browser
 
 
@@ -363,3 +364,14 @@ def test_at_99_unread_the_card_still_gives_the_number(client, auth, db):
     home = client.get("/").get_data(as_text=True)
     assert "99 条未读消息" in home
     assert "99+" not in home
+
+
+def test_a_page_past_the_end_of_the_inbox_says_so_and_not_that_the_inbox_is_empty(client, auth):
+    user = make_user()
+    for n in range(3):
+        _notify(user, f"第{n}条")
+    auth.login(user)
+    page = text(client.get("/notifications/?page=9"))
+    assert "这一页没有内容。" in page and "回到第一页" in page
+    assert "没有消息" not in page
+    assert 'href="/notifications/">回到第一页<' in client.get("/notifications/?page=9").text

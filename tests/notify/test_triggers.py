@@ -36,9 +36,9 @@ def test_hazard_status_change_renders_the_status_label_per_recipient(db):
     status = _l("Test notification")  # any lazy label from the catalogs
     zh = triggers.hazard_status_changed(reporter.id, "漏油", status, "/h/1")[0]
     en = triggers.hazard_status_changed(english.id, "漏油", status, "/h/1")[0]
-    assert zh.title == "您上报的隐患状态已更新为：测试通知"
-    assert en.title == "The hazard you reported is now: Test notification"
-    assert zh.body == "漏油"
+    assert zh.title == "您上报的隐患“漏油”已更新为：测试通知"
+    assert en.title == "The hazard you reported, 漏油, is now: Test notification"
+    assert zh.body == ""
 
 
 def test_due_and_overdue(db):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from PIL import Image
 
-from app.blueprints.safety import services
+from app.blueprints.safety import queries, services
 from app.blueprints.safety.services.common import local_today
 from app.extensions import db
 from app.models import Role
@@ -60,6 +60,10 @@ def make_hazard(reporter=None, area=None, severity="general", title=None, **extr
 
 
 def assign(hazard, officer, assignee, days=7):
+    """`assignee` takes the hazard; one of no department and outside the network joins the
+    area's, as the people a hazard may go to are its workshop's and the network's."""
+    if assignee.department_id is None and not queries.is_assignable(hazard.area, assignee):
+        assignee.department_id = hazard.area.department_id
     services.act_on_hazard(
         officer,
         hazard,

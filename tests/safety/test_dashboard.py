@@ -123,7 +123,8 @@ def test_export_needs_a_sensible_range(client, auth, app):
 
 def test_overdue_hazards_for_the_reminder_job(app, db):
     officer, worker = make_user(Role.SAFETY_OFFICER), make_user()
-    late, on_time, closed = make_hazard(), make_hazard(), make_hazard()
+    area = make_area()  # the worker's workshop: they may take its hazards
+    late, on_time, closed = (make_hazard(area=area) for _ in range(3))
     for hazard in (late, on_time, closed):
         assign(hazard, officer, worker)
     step(closed, worker, "rectify", note="好了")

@@ -28,20 +28,49 @@ def test_the_life_of_a_hazard_in_the_inboxes(app, db):
 
     assign(hazard, officer, worker)
     assert titles(db, worker) == ["指派给您的隐患：配电箱门未关"]
-    assert titles(db, reporter) == ["您上报的隐患状态已更新为：已指派"]
-
+    step(hazard, worker, "start")
     step(hazard, worker, "rectify", note="已关好并上锁")
-    assert "有隐患等您处理：配电箱门未关" in titles(db, verifier)
-
+    assert titles(db, verifier)[-1] == "整改待验收：配电箱门未关"
+    step(hazard, verifier, "send_back", note="锁扣松动")
+    step(hazard, worker, "rectify", note="已换新锁")
     step(hazard, verifier, "verify")
-    assert titles(db, reporter)[-1] == "您上报的隐患状态已更新为：已销号"
-    [message] = db.session.scalars(
-        select(Notification)
-        .where(Notification.user_id == worker.id)
-        .order_by(Notification.id.desc())
-        .limit(1)
-    ).all()
-    assert message.url == f"/safety/hazards/{hazard.id}"
+
+    # The worker hears what each step means for them, and nothing asks them to act once the
+    # hazard is closed.
+    assert titles(db, worker) == [
+        "指派给您的隐患：配电箱门未关",
+        "整改未通过验收，请重新整改：配电箱门未关",
+        "您的整改已通过验收：配电箱门未关",
+    ]
+    closed = last_message(db, worker)
+    assert closed.body == "隐患已销号，您无需再做处理。"
+    assert closed.url == f"/safety/hazards/{hazard.id}"
+    assert last_message(db, worker, before=closed).body == "验收意见：锁扣松动"
+    # The reporter reads which hazard moved in the title line itself.
+    assert titles(db, reporter) == [
+        "您上报的隐患“配电箱门未关”已更新为：已指派",
+        "您上报的隐患“配电箱门未关”已更新为：整改中",
+        "您上报的隐患“配电箱门未关”已更新为：待验收",
+        "您上报的隐患“配电箱门未关”已更新为：整改中",
+        "您上报的隐患“配电箱门未关”已更新为：待验收",
+        "您上报的隐患“配电箱门未关”已更新为：已销号",
+    ]
+
+
+def test_a_rejected_report_tells_the_reporter_why(app, db):
+    officer, reporter = make_user(Role.SAFETY_OFFICER), make_user()
+    hazard = make_hazard(reporter=reporter, title="地面有水")
+    step(hazard, officer, "reject", note="已自然干燥，非隐患")
+    message = last_message(db, reporter)
+    assert message.title == "您上报的隐患“地面有水”已更新为：已驳回"
+    assert message.body == "已自然干燥，非隐患"
+
+
+def last_message(db, user, before=None):
+    query = select(Notification).where(Notification.user_id == user.id)
+    if before is not None:
+        query = query.where(Notification.id < before.id)
+    return db.session.scalars(query.order_by(Notification.id.desc()).limit(1)).one()
 
 
 def test_daily_job_warns_before_and_after_the_due_date(app, db):

@@ -1,6 +1,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.blueprints.safety.services.common import local_today
@@ -184,11 +185,12 @@ def test_my_rectifications_list_open_ones_first_the_soonest_due_first(client, au
         make_user(),
         make_user(Role.SAFETY_OFFICER),
     )
-    later = make_hazard(title="甲：下周到期")
+    area = make_area()  # the worker's workshop: they may take its hazards
+    later = make_hazard(title="甲：下周到期", area=area)
     assign(later, officer, worker, days=7)
-    soon = make_hazard(title="乙：明天到期")
+    soon = make_hazard(title="乙：明天到期", area=area)
     assign(soon, officer, worker, days=1)
-    done = make_hazard(title="丙：已销号")
+    done = make_hazard(title="丙：已销号", area=area)
     assign(done, officer, worker)
     step(done, worker, "rectify", note="修好了")
     step(done, verifier, "verify")  # the newest, and closed: last
@@ -204,6 +206,7 @@ def test_the_whole_lifecycle_through_the_pages(client, auth, app, db):
         make_user(Role.SAFETY_OFFICER, name="周验收"),
     )
     hazard = make_hazard(title="配电柜门未关")
+    worker.department_id = hazard.area.department_id  # one of the workshop's people
     url = f"/safety/hazards/{hazard.id}"
     due = (local_today() + timedelta(days=5)).isoformat()
     auth.login(officer)
@@ -451,3 +454,63 @@ def test_a_refusal_about_a_hidden_field_is_said_above_the_form(client, auth, app
     errors = re.search(r'<div class="alert alert-error"[^>]*>(.*?)</div>', page, re.S)
     assert errors and errors.group(1).strip(), page
     assert db.session.scalar(select(Hazard)) is None
+
+
+@pytest.mark.parametrize(
+    "url", ["/safety/hazards", "/safety/hazards/mine", "/safety/hazards?q=隐患"]
+)
+@pytest.mark.parametrize("number", [3, 99999])
+def test_a_page_past_the_end_says_so_and_leads_back_to_the_first(client, auth, url, number):
+    """Nine hazards fill one page: page 3 has nothing, and neither a total worked out from the
+    page number ("40 hazards") nor "no hazards match" is true of it."""
+    worker = make_user(Role.SAFETY_OFFICER)
+    for _ in range(9):
+        assign(make_hazard(title="隐患"), worker, worker)
+    auth.login(worker)
+    first = text(client.get(url))
+    assert "共 9 条隐患" in first and "这一页没有内容" not in first
+    past = f"{url}{'&' if '?' in url else '?'}page={number}"
+    page = text(client.get(past))
+    assert "这一页没有内容。" in page and "回到第一页" in page
+    assert "条隐患" not in page and "没有符合条件的隐患" not in page and "第 " not in page
+    [back] = re.findall(r'href="([^"]*)">回到第一页<', client.get(past).text)
+    assert "共 9 条隐患" in text(client.get(back.replace("&amp;", "&")))
+
+
+def test_the_menu_entry_for_my_rectifications_opens_what_the_home_card_counts(client, auth):
+    officer, worker = make_user(Role.SAFETY_OFFICER), make_user(Role.INSPECTOR)
+    waiting, closed = make_hazard(title="甲：待整改"), make_hazard(title="乙：已销号")
+    for hazard in (waiting, closed):
+        assign(hazard, officer, worker)
+    step(closed, worker, "rectify", note="修好了")
+    step(closed, officer, "verify")
+    auth.login(worker)
+    menu = client.get("/safety/").text
+    [link] = re.findall(r'href="([^"]*)">我的整改任务<', menu)
+    listed = text(client.get(link.replace("&amp;", "&")))
+    assert "共 1 条隐患" in listed and "甲：待整改" in listed and "乙：已销号" not in listed
+
+
+@pytest.mark.parametrize("who", ["chairman", "nobody"])
+def test_an_assignee_the_form_does_not_offer_is_refused(client, auth, db, who):
+    """The chairman is no one's assignee: a hand-made form naming him is refused like a
+    made-up id, with the form's own words, and nobody is told anything."""
+    from tests.factories import make_department
+
+    elsewhere = make_department("财务部")
+    chairman = make_user(Role.ADMIN, name="王主席", department=elsewhere)
+    officer = make_user(Role.SAFETY_OFFICER)
+    hazard = make_hazard(title="车床防护罩缺失")
+    auth.login(officer)
+    offered = client.get(f"/safety/hazards/{hazard.id}").text
+    assert "王主席" not in offered
+    due = (local_today() + timedelta(days=5)).isoformat()
+    sent = {"chairman": chairman.id, "nobody": 99999}[who]
+    response = client.post(
+        f"/safety/hazards/{hazard.id}/events",
+        data={"action": "assign", "assignee_id": sent, "due_on": due},
+    )
+    assert response.status_code == 422
+    assert "请从给出的选项中选择。" in text(response)
+    db.session.expire_all()
+    assert db.session.get(Hazard, hazard.id).assignee_id is None

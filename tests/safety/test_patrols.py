@@ -1,3 +1,4 @@
+import io
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -6,10 +7,11 @@ from sqlalchemy import select
 
 from app.blueprints.safety import services
 from app.models import Role
-from app.models.safety import Patrol, PatrolPlan, PatrolStatus, week_start
+from app.models.hazards import Hazard, Photo
+from app.models.safety import Patrol, PatrolAnswer, PatrolPlan, PatrolStatus, week_start
 from app.services.inputs import local_today
 from tests.factories import make_user
-from tests.safety.factories import make_area, make_checklist
+from tests.safety.factories import assign, jpeg_bytes, make_area, make_checklist, make_hazard
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -313,3 +315,65 @@ def test_a_forged_weekday_is_refused_at_the_days_saying_which_are_allowed(
     assert response.status_code == 422
     assert "请从给出的周一到周日中选择。" in response.get_data(as_text=True)
     assert db.session.scalar(select(PatrolPlan)) is None
+
+
+def test_a_hazard_names_its_patrol_and_links_it_only_for_those_who_may_open_it(
+    client, auth, setup, db
+):
+    """A plain member assigned a hazard found on a patrol reads when and where it was found;
+    the link to the patrol, a page only the network opens, is the network's."""
+    area, inspector = setup
+    version = services.checklist_for(area)
+    patrol, _ = services.record_patrol(
+        inspector,
+        {
+            "area_id": area.id,
+            "answers": [{"item_id": i.id, "answer": "yes"} for i in version.items],
+        },
+        captured_at=datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI).astimezone(UTC),
+    )
+    hazard = make_hazard(reporter=inspector, area=area, patrol_id=patrol.id, title="护栏松动")
+    member = make_user(name="王维修")
+    assign(hazard, make_user(Role.SAFETY_OFFICER), member)
+    found_on = f"2026-11-23 09:00 · {area.name}"
+    link = f'href="/safety/patrols/{patrol.id}"'
+
+    auth.login(member)
+    page = client.get(f"/safety/hazards/{hazard.id}").text
+    assert f"<dd>{found_on}</dd>" in page and link not in page
+
+    auth.logout()
+    auth.login(inspector)
+    page = client.get(f"/safety/hazards/{hazard.id}").text
+    assert f"{link}>{found_on}</a>" in page
+    assert client.get(f"/safety/patrols/{patrol.id}").status_code == 200
+
+
+def test_a_hazard_raised_from_a_no_online_shows_the_answer_s_photos(client, auth, setup, db):
+    """On the patrol's page: a "no" with a photo, then 上报隐患 from it; a second photo given
+    to the answer afterwards follows too. Each is the answer's stored picture, named again."""
+    area, inspector = setup
+    auth.login(inspector)
+    client.post("/safety/patrols", data={"area_id": area.id})
+    patrol = db.session.scalar(select(Patrol))
+    item = patrol.checklist_version.items[1]
+    url = f"/safety/patrols/{patrol.id}/answers"
+
+    def answer_no(colour):
+        photo = (io.BytesIO(jpeg_bytes(colour=colour)), "p.jpg")
+        data = {"item_id": item.id, "answer": "no", "note": "缺失", "photos": photo}
+        client.post(url, data=data, content_type="multipart/form-data")
+
+    answer_no("red")
+    answer = db.session.scalar(select(PatrolAnswer))
+    fields = {"title": "防护罩缺失", "area_id": area.id, "category": "machinery"}
+    raised = {"severity": "serious", "patrol_id": patrol.id, "answer_id": answer.id}
+    assert client.post("/safety/hazards/new", data=fields | raised).status_code == 303
+    answer_no("blue")
+
+    hazard = db.session.scalar(select(Hazard))
+    mine = db.session.scalars(select(Photo.sha256).where(Photo.hazard_id == hazard.id)).all()
+    seen = db.session.scalars(select(Photo.sha256).where(Photo.patrol_answer_id == answer.id))
+    assert len(mine) == 2 and sorted(mine) == sorted(seen.all())
+    page = client.get(f"/safety/hazards/{hazard.id}").text
+    assert page.count("/safety/photos/") >= 2

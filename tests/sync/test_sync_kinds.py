@@ -319,6 +319,48 @@ def test_a_hazard_found_on_an_offline_patrol_names_it_by_uuid(client, db, patrol
     assert db.session.scalar(select(Hazard.patrol_id)) == db.session.scalar(select(Patrol.id))
 
 
+@pytest.mark.parametrize("photo_first", [False, True])
+def test_a_hazard_raised_from_a_no_shows_that_answer_s_photo(
+    client, db, patroller, area, version, photo_first
+):
+    """A round captured offline with a photo at its "no" and 同时上报隐患 ticked: the hazard
+    names the answer by its item and shows the answer's photo, the same stored picture,
+    whether the photo comes before or after the hazard reaches the server. Two rows name
+    the picture: the sweep of unattached pictures leaves it."""
+    from app.models.safety import PatrolAnswer
+    from app.storage import delete_unattached
+
+    data = jpeg(color=(10, 200, 30))
+    item_id = str(version.items[0].id)
+    ref = photo_ref(data, item_id=item_id)
+    patrol = patrol_record(area, version, photos=[ref])
+    finding = hazard_record(area, patrol_id=patrol["id"], item_id=item_id)
+    if photo_first:
+        assert post_sync(client, patrol).json["results"][0]["status"] == "created"
+        assert put_photo(client, ref, data).status_code == 201
+        results = post_sync(client, finding).json["results"]
+    else:
+        results = post_sync(client, patrol, finding).json["results"]
+        assert put_photo(client, ref, data).status_code == 201
+    assert [r["status"] for r in results][-1] == "created"
+    hazard = db.session.scalar(select(Hazard))
+    answer = db.session.scalar(select(PatrolAnswer).where(PatrolAnswer.item_id == int(item_id)))
+    assert hazard.patrol_answer_id == answer.id
+    photos = db.session.scalars(select(Photo).order_by(Photo.id)).all()
+    assert [(p.patrol_answer_id, p.hazard_id) for p in photos] == [
+        (answer.id, None),
+        (None, hazard.id),
+    ]
+    assert photos[0].sha256 == photos[1].sha256  # stored once, not encoded again
+    assert put_photo(client, ref, data).status_code in (200, 201)  # a retry adds no row
+    assert count(db, Photo) == 2
+    far = datetime(2100, 1, 1, tzinfo=UTC)
+    db.session.delete(photos[0])
+    db.session.commit()
+    assert delete_unattached(now=far) == 0
+    assert file_path(photos[1].sha256).read_bytes() == data
+
+
 def test_a_round_and_its_hazards_cost_as_much_for_two_hazards_as_for_six(
     client, db, patroller, area, version
 ):

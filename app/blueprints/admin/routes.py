@@ -21,7 +21,7 @@ from app.blueprints.auth.access import roles_required
 from app.errors import form_status, submit
 from app.extensions import db, htmx
 from app.features import registry
-from app.guards import parse_id
+from app.guards import paged, parse_id
 from app.models import AuditLog, Department, Role, RosterImport, User, UserRole
 from app.rendering import page_or_fragment
 from app.services import departments as dept_service
@@ -103,6 +103,7 @@ def users_query(args):
 
 
 @bp.route("/users")
+@paged
 def users():
     page = db.paginate(
         users_query(request.args), per_page=bp_config("USERS_PER_PAGE"), error_out=False
@@ -375,6 +376,7 @@ def roster_template():
 
 
 @bp.route("/audit")
+@paged
 def audit_log():
     query = (
         select(AuditLog)

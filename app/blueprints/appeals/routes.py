@@ -21,6 +21,7 @@ from app import storage
 from app.blueprints.errors.handlers import error_response
 from app.errors import Refused, ValidationFailed, apply_errors, form_status, submit
 from app.extensions import db
+from app.guards import paged
 from app.models import Department
 from app.models.appeals import Appeal, AppealPhoto, AppealStatus
 from app.rendering import page_or_fragment
@@ -71,6 +72,7 @@ def _forget_receipt_on_leaving():
 
 @bp.route("/")
 @login_required
+@paged
 def index():
     officer = access.is_officer(current_user)
     mine = db.session.scalars(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.blueprints.errors.handlers import error_response
 from app.errors import form_on, form_status, submit
 from app.extensions import db
+from app.guards import paged
 from app.models.honours import Honour, HonourStatus, HonourTitle
 from app.services.inputs import plain_year
 from app.storage import Chosen, photo_routes
@@ -73,6 +74,7 @@ def nominate():
 
 @bp.route("/nominations")
 @login_required
+@paged
 def nominations():
     if not services.can_nominate(current_user):
         abort(403)

@@ -18,6 +18,7 @@ from app.blueprints.notify import bp, services
 from app.blueprints.notify.forms import PreferencesForm
 from app.blueprints.notify.push import application_server_key
 from app.extensions import csrf, db
+from app.guards import paged
 from app.models import Category
 from app.rendering import wants_fragment
 
@@ -26,6 +27,7 @@ PER_PAGE = 20
 
 @bp.route("/")
 @login_required
+@paged
 def index():
     page = db.paginate(
         services.inbox_query(current_user),
@@ -49,6 +51,7 @@ def open_notification(notification_id: int):
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])
 @login_required
+@paged
 def mark_read(notification_id: int):
     notification = services.get_own(current_user, notification_id) or abort(404)
     services.mark_read(notification)

@@ -8,9 +8,11 @@ dates are formatted lazily: everything is rendered in each recipient's own langu
 Wiring (by the features):
 - safety, on new hazards: `hazards_reported(officer_ids, [(title, severity, url)], actor_id=…)`
 - safety, on assignment: `hazard_assigned(assignee_id, title, url, actor_id=current_user.id)`
-- safety, on a step that puts someone to work: `hazard_needs_you(user_ids, title, status, url)`
+- safety, on a rectification done: `hazard_to_verify(officer_ids, title, url, actor_id=…)`
+- safety, on verification: `hazard_accepted(assignee_id, …)` if it passed, else
+  `hazard_sent_back(assignee_id, title, note, url, actor_id=…)`
 - safety, on every status event: `hazard_status_changed(reporter_id, title, status_label, url,
-  actor_id=…)` with the status's lazy label
+  note=…, actor_id=…)` with the status's lazy label
 - safety, a daily job (`@daily_job("safety.due_dates")` in `app.jobs`): for hazards due
   tomorrow `hazard_due_tomorrow(...)`, for hazards past due `hazard_overdue(...)`
 - activities, an hourly periodic task: `activity_reminder(...)` for activities starting in the
@@ -82,33 +84,66 @@ def hazards_reported(
     )
 
 
-def hazard_needs_you(
-    user_ids: Iterable[int],
-    hazard_title: str,
-    status_label,
-    url: str,
-    *,
-    actor_id: int | None = None,
+def hazard_to_verify(
+    user_ids: Iterable[int], hazard_title: str, url: str, *, actor_id: int | None = None
 ) -> list[Notification]:
-    """A step that puts someone to work: rectification to verify, or sent back to redo."""
+    """A rectification done: the safety officers check it on site and close the hazard."""
     return notify(
         _others(user_ids, actor_id),
-        "hazards.waiting",
-        _l("Hazard waiting for you: %(title)s", title=hazard_title),
-        _l("Now: %(status)s", status=status_label),
+        "hazards.to_verify",
+        _l("Rectification to verify: %(title)s", title=hazard_title),
+        _l("Check the work on site, then close the hazard or send it back."),
+        url,
+    )
+
+
+def hazard_accepted(
+    assignee_id: int, hazard_title: str, url: str, *, actor_id: int | None = None
+) -> list[Notification]:
+    """The assignee's rectification passed: the hazard is closed, nothing is left to do."""
+    return notify(
+        _others([assignee_id], actor_id),
+        "hazards.accepted",
+        _l("Your rectification was accepted: %(title)s", title=hazard_title),
+        _l("The hazard is closed. Nothing more is needed from you."),
+        url,
+    )
+
+
+def hazard_sent_back(
+    assignee_id: int, hazard_title: str, note: str, url: str, *, actor_id: int | None = None
+) -> list[Notification]:
+    """The rectification did not pass: the assignee does it again; `note` says why."""
+    return notify(
+        _others([assignee_id], actor_id),
+        "hazards.sent_back",
+        _l("Rectification sent back, please redo it: %(title)s", title=hazard_title),
+        _l("The verifier said: %(note)s", note=note),
         url,
     )
 
 
 def hazard_status_changed(
-    reporter_id: int, hazard_title: str, status_label, url: str, *, actor_id: int | None = None
+    reporter_id: int,
+    hazard_title: str,
+    status_label,
+    url: str,
+    *,
+    note: str | None = None,
+    actor_id: int | None = None,
 ) -> list[Notification]:
-    """`status_label` is the new status's lazy label (e.g. 已整改), rendered per recipient."""
+    """The reporter follows their hazard: its title and new status in the title line.
+    `status_label` is the new status's lazy label (e.g. 已整改), rendered per recipient;
+    `note`, when the step has one worth passing on (a rejection's reason), is the body."""
     return notify(
         _others([reporter_id], actor_id),
         "hazards.status",
-        _l("The hazard you reported is now: %(status)s", status=status_label),
-        hazard_title,
+        _l(
+            "The hazard you reported, %(title)s, is now: %(status)s",
+            title=hazard_title,
+            status=status_label,
+        ),
+        note or "",
         url,
     )
 

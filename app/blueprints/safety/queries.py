@@ -27,7 +27,7 @@ from app.extensions import db
 from app.guards import parse_id
 from app.models import Department, Role, User, UserRole
 from app.models.hazards import OPEN_STATUSES, Hazard, HazardEvent, HazardStatus, Photo, Severity
-from app.models.safety import Area, area_name, week_start
+from app.models.safety import Area, Patrol, area_name, week_start
 from app.rendering import Options
 
 from . import permissions
@@ -168,11 +168,19 @@ class Page:
         return self.has_next if self.total is None else self.page < self.pages
 
     @property
+    def past_end(self) -> bool:
+        """A page number beyond the last page: nothing on it, and nothing known of the total."""
+        return self.page > 1 and not self.items
+
+    @property
     def shown_total(self) -> int | None:
-        """The number of matches, where it is known without counting: on the last page."""
+        """The number of matches, where it is known without counting: on the last page (which
+        a page past the end is not)."""
         if self.total is not None:
             return self.total
-        return None if self.has_next else (self.page - 1) * self.per_page + len(self.items)
+        if self.has_next or self.past_end:
+            return None
+        return (self.page - 1) * self.per_page + len(self.items)
 
 
 def _work_order():
@@ -298,6 +306,23 @@ def network_people(*roles: Role) -> list[User]:
 
 def assignable_people(area: Area) -> list[tuple[int, str, str | None]]:
     """(id, name, department) of who a hazard in `area` can go to: its workshop and the network."""
+    return db.session.execute(
+        select(User.id, User.name, Department.name)
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(_assignable(area))
+        .order_by(User.name)
+    ).all()
+
+
+def is_assignable(area: Area, user: User) -> bool:
+    """Whether `user` is one of `assignable_people(area)`: the only people an assignment takes."""
+    return db.session.scalar(
+        select(select(User.id).where(User.id == user.id, _assignable(area)).exists())
+    )
+
+
+def _assignable(area: Area):
+    """Active users of the area's workshop (its teams included) or of the safety network."""
     workshop_id = area.department.parent_id or area.department_id
     in_workshop = select(Department.id).where(
         or_(Department.id == workshop_id, Department.parent_id == workshop_id)
@@ -310,12 +335,7 @@ def assignable_people(area: Area) -> list[tuple[int, str, str | None]]:
         )
         .exists()
     )
-    return db.session.execute(
-        select(User.id, User.name, Department.name)
-        .outerjoin(Department, Department.id == User.department_id)
-        .where(User.active.is_(True), or_(User.department_id.in_(in_workshop), in_network))
-        .order_by(User.name)
-    ).all()
+    return and_(User.active.is_(True), or_(User.department_id.in_(in_workshop), in_network))
 
 
 def hazard_detail(hazard_id: int) -> tuple[Hazard | None, dict]:
@@ -325,6 +345,7 @@ def hazard_detail(hazard_id: int) -> tuple[Hazard | None, dict]:
         .where(Hazard.id == hazard_id)
         .options(
             joinedload(Hazard.area).joinedload(Area.department),
+            joinedload(Hazard.patrol).joinedload(Patrol.area),
             joinedload(Hazard.reporter).lazyload(User.role_rows),
             joinedload(Hazard.assignee).lazyload(User.role_rows),
             selectinload(Hazard.events).options(

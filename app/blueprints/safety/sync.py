@@ -23,6 +23,7 @@ from .services import (
     report_hazard,
     report_hazards,
     report_violation,
+    share_with_hazards,
 )
 from .services.common import photo_row
 
@@ -44,16 +45,19 @@ def _reference(data: dict, key: str, kind: str, user=None, known: dict | None = 
     return data
 
 
-def _adopt(user, sync_photo, **owner) -> None:
-    """The stored picture becomes a `Photo` of `owner`, once (its uuid is the client id).
+def _adopt(user, sync_photo, **owner) -> Photo | None:
+    """The stored picture becomes a `Photo` of `owner`, once (its uuid is the client id):
+    the new row, or None when it was adopted before.
 
     Nothing is read back or written again: the upload stored the picture and its thumbnail
     and hands over what it stored (`sync_photo.image`).
     """
     if db.session.scalar(select(Photo.id).where(Photo.client_id == sync_photo.id)):
-        return
-    db.session.add(photo_row(sync_photo.image, user, client_id=sync_photo.id, **owner))
+        return None
+    photo = photo_row(sync_photo.image, user, client_id=sync_photo.id, **owner)
+    db.session.add(photo)
     db.session.flush()
+    return photo
 
 
 def attach_to(owner_field: str):
@@ -76,7 +80,9 @@ def attach_to_answer(user, patrol, sync_photo) -> None:
     if answer is None:
         current_app.logger.warning("photo %s names no answered item of its patrol", sync_photo.id)
         return
-    _adopt(user, sync_photo, patrol_answer_id=answer.id)
+    if (photo := _adopt(user, sync_photo, patrol_answer_id=answer.id)) is not None:
+        share_with_hazards(answer.id, [photo])  # the hazards raised from this "no" show it too
+        db.session.flush()
 
 
 def _finding(service, endpoint: str, id_arg: str):

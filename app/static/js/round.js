@@ -1,6 +1,7 @@
 // The whole round on one page, made for a glove: it records when it was opened, answers the
 // remaining items "yes" in one tap, and a "no" offers a hazard filled in from the item that is
-// captured with the round (after it, so the server knows the round it points to).
+// captured with the round (after it, so the server knows the round, and by the item the
+// answer, it points to).
 
 const form = document.querySelector("form[data-outbox=patrol]");
 
@@ -56,6 +57,7 @@ if (form) {
           category: field("category"),
           severity: field("severity"),
           patrol_id: record.id,
+          item_id: item.querySelector("[name$='[item_id]']").value,
         },
       }));
     }

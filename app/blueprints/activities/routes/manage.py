@@ -13,6 +13,7 @@ from app.blueprints.activities.forms import ActivityForm, CancelActivityForm, Ch
 from app.blueprints.auth.access import roles_required
 from app.errors import done, form_status, submit
 from app.extensions import db
+from app.guards import parse_id
 from app.models import Department, Role
 from app.models.activities import Activity, ActivityKind
 from app.rendering import page_or_fragment, wants_fragment
@@ -70,8 +71,8 @@ def new():
     form = ActivityForm()
     form.set_departments(departments)
     source = None
-    if request.args.get("from", type=int):
-        source = db.get_or_404(Activity, request.args.get("from", type=int))
+    if (source_id := parse_id(request.args.get("from"))) is not None:
+        source = db.get_or_404(Activity, source_id)
         if request.method == "GET":
             form.fill_from(services.copy_fields(source))
             form.departments.data = [d.id for d in source.departments]

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from app.blueprints.activities import bp, queries, services
 from app.errors import submit
 from app.extensions import db, htmx
+from app.guards import paged
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityKind, ParticipationStatus
 from app.rendering import page_or_fragment, qr_svg
@@ -32,6 +33,7 @@ def get_visible_activity(activity_id: int) -> Activity:
 
 @bp.route("/")
 @login_required
+@paged
 def index():
     tab = request.args.get("tab", "open")
     if tab not in TABS:

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app.errors import act, form_on, form_status
 from app.extensions import db
+from app.guards import paged
 from app.models.care import CareFile, CareProposal, ProposalStatus
 from app.rendering import page_or_fragment
 from app.services import audit
@@ -43,6 +44,7 @@ def _page() -> int:
 
 @bp.route("/files")
 @readers_only
+@paged
 def files():
     filters = {
         "level": request.args.get("level", ""),

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app.errors import ValidationFailed, apply_errors, form_status, submit
 from app.extensions import db
+from app.guards import paged
 from app.models.proposals import ProposalCategory, ProposalPhoto, ProposalStatus
 from app.rendering import page_or_fragment
 from app.storage import Chosen, photo_routes
@@ -26,6 +27,7 @@ def _enum_arg(enum_cls, name):
 
 @bp.route("/")
 @login_required
+@paged
 def index():
     tab = request.args.get("tab", "mine")
     if tab not in queries.TABS:

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from app.errors import submit
 from app.extensions import db
+from app.guards import paged
 from app.models.hazards import HazardAction, HazardStatus, Severity
 from app.models.safety import Patrol, PatrolAnswer
 from app.rendering import wants_fragment
@@ -19,6 +20,7 @@ from .helpers import page_or_partial, report_form
 
 @bp.route("/hazards")
 @login_required
+@paged
 def hazards():
     filters = queries.HazardFilters.from_args(request.args)
     page = queries.hazard_page(current_user, filters)
@@ -40,6 +42,7 @@ def hazards():
 
 @bp.route("/hazards/mine")
 @login_required
+@paged
 def my_hazards():
     """What the user has to rectify, the open ones first."""
     args = request.args.to_dict() | {"assignee_id": str(current_user.id)}
@@ -113,6 +116,7 @@ def _render_hazard(hazard, photos, forms=None, status=200, kept=()):
         actions=actions,
         forms=forms,
         kept=kept,
+        can_open_patrol=permissions.is_network(current_user),  # as the patrol's page allows
         HazardAction=HazardAction,
         today=local_today(),
     )

@@ -5,8 +5,13 @@ commits once. Capture functions take `client_id` (the outbox record's uuid, for 
 retries) and `captured_at` (the phone's time of capture).
 """
 
-from .common import Conflict, Refused, ValidationFailed
-from .hazards import act_on_hazard, announce_hazard_change, report_hazard, report_hazards
+from .common import Conflict, Refused, ValidationFailed, share_with_hazards
+from .hazards import (
+    act_on_hazard,
+    announce_hazard_change,
+    report_hazard,
+    report_hazards,
+)
 from .network import (
     add_checkpoint,
     add_member,
@@ -51,6 +56,7 @@ __all__ = [
     "save_area",
     "save_group",
     "save_plan",
+    "share_with_hazards",
     "start_patrol",
     "stop_plan",
 ]

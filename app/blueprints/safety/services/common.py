@@ -5,13 +5,14 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app import storage
 from app.errors import Conflict, Refused, ValidationFailed
 from app.extensions import db
 from app.guards import parse_id
-from app.models.hazards import Photo
-from app.models.safety import Area, Patrol
+from app.models.hazards import Hazard, Photo
+from app.models.safety import Area, Patrol, PatrolAnswer
 from app.services.inputs import MaxLength as MaxLength
 from app.services.inputs import check_client_id as check_client_id
 from app.services.inputs import choice as choice
@@ -107,3 +108,42 @@ def store_photos(prepared, user, **owner) -> list[Photo]:
 def photo_row(stored: storage.StoredImage, user, client_id=None, **owner) -> Photo:
     """The `Photo` row of a stored picture, belonging to `owner` (e.g. `hazard_id=…`)."""
     return image_row(Photo, stored, user, client_id, **owner)
+
+
+def shared_photo(photo: Photo, **owner) -> Photo:
+    """Another `Photo` row of `photo`'s stored picture, belonging to `owner`: the picture is
+    stored once and named twice (not copied, not encoded again). The sweep of unattached
+    pictures keeps a picture while any row names it."""
+    return Photo(
+        sha256=photo.sha256,
+        width=photo.width,
+        height=photo.height,
+        size=photo.size,
+        uploaded_by_id=photo.uploaded_by_id,
+        **owner,
+    )
+
+
+def answer_of(patrol: Patrol | None, data, errors: dict) -> PatrolAnswer | None:
+    """The "no" answer a hazard was raised from: named by its id (`answer_id`, the hazard
+    form), or by its item (`item_id`, a round captured offline, whose answers had no ids
+    yet). Optional; it must be an answer of `patrol`."""
+    answer = belonging_to(patrol, PatrolAnswer.patrol_id, data, "answer_id", errors)
+    if answer is not None or data.get("answer_id") or not data.get("item_id"):
+        return answer
+    item_id = parse_id(data.get("item_id"))
+    answer = next((a for a in patrol.answers if a.item_id == item_id), None) if patrol else None
+    if answer is None:
+        errors.setdefault("item_id", []).append(_("Choose one of the options given."))
+    return answer
+
+
+def share_with_hazards(answer_id: int, photos: list[Photo]) -> None:
+    """Photos an answer gets after hazards were raised from it (the outbox uploads a round's
+    photos after its records; a patrol's page adds one to an answer) are theirs too."""
+    if not photos:
+        return
+    hazard_ids = db.session.scalars(select(Hazard.id).where(Hazard.patrol_answer_id == answer_id))
+    db.session.add_all(
+        shared_photo(photo, hazard_id=hazard_id) for hazard_id in hazard_ids for photo in photos
+    )

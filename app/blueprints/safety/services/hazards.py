@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
+from sqlalchemy.orm import selectinload
 
 from app.blueprints.notify import triggers
 from app.errors import Conflict, Refused, ValidationFailed
@@ -22,6 +23,7 @@ from app.models.hazards import (
     HazardAction,
     HazardEvent,
     HazardStatus,
+    Photo,
     Severity,
 )
 from app.models.safety import Area, Patrol, PatrolAnswer
@@ -31,17 +33,18 @@ from app.services.roles import holder_ids
 from app.services.rows import sent_before
 from app.storage import prepare_uploads
 
-from .. import permissions
+from .. import permissions, queries
 from .common import (
     MaxLength,
+    answer_of,
     area_of,
-    belonging_to,
     check_client_id,
     choice,
     local_today,
     moment,
     record_id,
     reported_on,
+    shared_photo,
     store_photos,
     text,
 )
@@ -66,6 +69,7 @@ def report_hazard(user, data, photos=(), client_id=None, captured_at=None) -> tu
     event = HazardEvent(**_report_event(hazard.id, values))
     db.session.add(event)
     db.session.add_all(store_photos(prepared, user, hazard_id=hazard.id))
+    db.session.add_all(_answer_photos({hazard.patrol_answer_id: hazard.id}))
     audit.record("hazard.reported", hazard, actor=user, summary=hazard.title)
     db.session.flush()
     announce_hazard_change(hazard, event)
@@ -84,8 +88,12 @@ def report_hazards(user, reports: list[tuple[dict, str, object]]) -> list[int | 
     """
     # The areas, rounds and answers named, one query each; held here, the session's identity
     # map answers `_report`'s look-ups.
+    # A round's answers come with it: a finding names its answer by the item.
+    loads = {Patrol: [selectinload(Patrol.answers)]}
     held = [
-        db.session.scalars(select(model).where(model.id.in_(ids))).all()
+        db.session.scalars(
+            select(model).where(model.id.in_(ids)).options(*loads.get(model, ()))
+        ).all()
         for model, key in ((Area, "area_id"), (Patrol, "patrol_id"), (PatrolAnswer, "answer_id"))
         if (ids := {parse_id(data.get(key)) for data, _id, _at in reports} - {None})
     ]
@@ -110,6 +118,8 @@ def report_hazards(user, reports: list[tuple[dict, str, object]]) -> list[int | 
     db.session.execute(
         insert(HazardEvent.__table__), [_report_event(values["id"], values) for values in rows]
     )
+    raised_from = {v["patrol_answer_id"]: v["id"] for v in rows if v["patrol_answer_id"]}
+    db.session.add_all(_answer_photos(raised_from))
     audit.record_many(
         "hazard.reported", "Hazard", [(v["id"], v["title"]) for v in rows], actor=user
     )
@@ -133,7 +143,7 @@ def _report(user, data, captured_at) -> dict:
     category = choice(data, "category", Category, errors)
     severity = choice(data, "severity", Severity, errors)
     patrol = reported_on(user, data, errors)
-    answer = belonging_to(patrol, PatrolAnswer.patrol_id, data, "answer_id", errors)
+    answer = answer_of(patrol, data, errors)
     if errors:
         raise ValidationFailed(errors)
     return {
@@ -148,6 +158,21 @@ def _report(user, data, captured_at) -> dict:
         "patrol_id": patrol.id if patrol else None,
         "patrol_answer_id": answer.id if answer else None,
     }
+
+
+def _answer_photos(hazard_of_answer: dict) -> list[Photo]:
+    """The photos of the "no" answers hazards were raised from, each shared with its hazard
+    (`hazard_of_answer`: answer id -> hazard id): the finding shows what the patrol saw. The
+    photos of an answer synced later follow through `share_with_hazards`."""
+    hazard_of_answer = {a: h for a, h in hazard_of_answer.items() if a is not None}
+    if not hazard_of_answer:
+        return []
+    return [
+        shared_photo(photo, hazard_id=hazard_of_answer[photo.patrol_answer_id])
+        for photo in db.session.scalars(
+            select(Photo).where(Photo.patrol_answer_id.in_(hazard_of_answer)).order_by(Photo.id)
+        )
+    ]
 
 
 def _report_event(hazard_id: int, values: dict) -> dict:
@@ -196,7 +221,7 @@ def act_on_hazard(
     note = text(data, "note", errors, required=note_required, max_len=MaxLength.NOTE)
     assignee, due_on = None, None
     if action is HazardAction.ASSIGN:
-        assignee, due_on = _assignment(data, errors)
+        assignee, due_on = _assignment(hazard, data, errors)
     if errors:
         raise ValidationFailed(errors)
     prepared = prepare_uploads(photos)
@@ -223,8 +248,12 @@ def _is_role_refusal(user, hazard, action) -> bool:
     )
 
 
-def _assignment(data, errors) -> tuple[User | None, date | None]:
-    assignee = record_id(data, "assignee_id", User, errors, where=lambda u: u.active)
+def _assignment(hazard, data, errors) -> tuple[User | None, date | None]:
+    # Only someone the form offers: the hazard's workshop and the network (an id sent by hand
+    # of anyone else, the chairman say, is not an assignee).
+    assignee = record_id(
+        data, "assignee_id", User, errors, where=lambda u: queries.is_assignable(hazard.area, u)
+    )
     raw = data.get("due_on")
     due_on = None
     if isinstance(raw, date):
@@ -307,11 +336,18 @@ def announce_hazard_change(hazard: Hazard, event: HazardEvent) -> set[int]:
     if event.action is HazardAction.REPORT:
         triggers.hazards_reported(recipients, [(title, hazard.severity.label, url)], actor_id=actor)
         return recipients
+    officers = lookups.remember("safety_officers", _safety_officers)
     for user_id in recipients:
-        if event.action is HazardAction.ASSIGN and user_id == hazard.assignee_id:
+        to_assignee = user_id == hazard.assignee_id
+        if event.action is HazardAction.ASSIGN and to_assignee:
             triggers.hazard_assigned(user_id, title, url, actor_id=actor)
+        elif event.action is HazardAction.VERIFY and to_assignee:
+            triggers.hazard_accepted(user_id, title, url, actor_id=actor)
+        elif event.action is HazardAction.SEND_BACK and to_assignee:
+            triggers.hazard_sent_back(user_id, title, event.note, url, actor_id=actor)
+        elif event.action is HazardAction.RECTIFY and user_id in officers:
+            triggers.hazard_to_verify([user_id], title, url, actor_id=actor)
         elif user_id == hazard.reporter_id:
-            triggers.hazard_status_changed(user_id, title, status, url, actor_id=actor)
-        else:
-            triggers.hazard_needs_you([user_id], title, status, url, actor_id=actor)
+            note = event.note if event.action is HazardAction.REJECT else None
+            triggers.hazard_status_changed(user_id, title, status, url, note=note, actor_id=actor)
     return recipients

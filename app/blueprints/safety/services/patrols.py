@@ -36,6 +36,7 @@ from .common import (
     local_today,
     moment,
     record_id,
+    share_with_hazards,
     store_photos,
     text,
 )
@@ -111,8 +112,10 @@ def answer_item(user, patrol: Patrol, data, photos=()) -> PatrolAnswer:
     row = one_or_add(PatrolAnswer, patrol_id=patrol.id, item_id=item.id)
     row.answer, row.note, row.answered_at = answer, note, datetime.now(UTC)
     db.session.flush()
-    db.session.add_all(store_photos(prepared, user, patrol_answer_id=row.id))
+    stored = store_photos(prepared, user, patrol_answer_id=row.id)
+    db.session.add_all(stored)
     db.session.flush()
+    share_with_hazards(row.id, stored)
     return row
 
 
