@@ -18,6 +18,7 @@ from werkzeug.security import generate_password_hash
 from app.extensions import db
 from app.models import Department, Role, RosterImport, User
 from app.models._types import utcnow
+from app.models.users import typed_no
 from app.services import audit
 from app.services.users import (
     EMPLOYEE_NO,
@@ -157,6 +158,8 @@ def read_rows(filename: str, data: bytes) -> tuple[list[tuple[int, dict]], list[
     parsed = [
         (n, {k: (row[i] if i < len(row) else "") for k, i in columns.items()}) for n, row in rows
     ]
+    for _line, values in parsed:  # as stored: m0003 and M0003 are one person, on one row
+        values["employee_no"] = typed_no(values["employee_no"])
     return parsed, ignored
 
 

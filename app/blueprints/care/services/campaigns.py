@@ -196,7 +196,7 @@ def confirms(recipient: CampaignRecipient, confirmation: str) -> bool:
     employee number on the officer's phone."""
     typed = typed_no(confirmation).replace(" ", "")
     return bool(typed) and (
-        typed == recipient.user.name.replace(" ", "")
+        typed == typed_no(recipient.user.name).replace(" ", "")
         or (len(typed) >= 4 and recipient.user.employee_no.endswith(typed))
     )
 
