@@ -28,3 +28,18 @@ def test_a_co_proposer_typed_in_lower_case_is_found(client, auth, cast, db):
         )
     ).all()
     assert sorted(shares) == sorted([(cast.proposer.id, 60), (cast.coproposer.id, 40)])
+
+
+def test_the_proposers_are_listed_as_each_language_writes_a_list(client, auth, cast, db):
+    """In English the proposers read "孙车工 60 %, 褚车工 40 %": they kept the Chinese 、."""
+    from tests.proposals.conftest import advance
+
+    proposal = advance(cast, "submitted")
+    auth.login(cast.proposer)
+    chinese = text(client.get(f"/proposals/{proposal.id}"))
+    assert '<dd id="proposers">孙车工 60 %、褚车工 40 %</dd>' in chinese
+    client.post("/locale", data={"locale": "en"})
+    english = text(client.get(f"/proposals/{proposal.id}"))
+    assert '<dd id="proposers">孙车工 60 %, 褚车工 40 %</dd>' in english
+    listed = text(client.get("/proposals/?tab=mine"))
+    assert "孙车工, 褚车工" in listed and "、" not in listed

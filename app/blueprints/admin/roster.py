@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import Department, Role, RosterImport, User
 from app.models._types import utcnow
 from app.models.users import typed_no
+from app.rendering import listed
 from app.services import audit
 from app.services.users import (
     EMPLOYEE_NO,
@@ -426,7 +427,7 @@ def _validate_row(values, counts, departments, report) -> dict:
         report.reasons.append(_("The phone number %(phone)s is not valid.", phone=phone))
     roles, unknown = _parse_roles(values.get("roles", ""))
     if unknown:
-        report.reasons.append(_("Unknown roles: %(roles)s.", roles="、".join(unknown)))
+        report.reasons.append(_("Unknown roles: %(roles)s.", roles=listed(unknown)))
     # An empty cell keeps what an existing account has; it never clears it.
     changes = {"name": name, "roles": roles, "keep_roles": not values.get("roles")}
     if phone:
