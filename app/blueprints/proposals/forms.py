@@ -2,7 +2,6 @@
 a draft can be saved half-written, and every refusal comes from one place)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     MultipleFileField,
@@ -13,7 +12,7 @@ from wtforms import (
     TextAreaField,
 )
 
-from app.forms import enum_choices
+from app.forms import AppForm, enum_choices
 from app.models.proposals import AwardGrade, Criterion, Decision, ProposalCategory
 from app.storage import ACCEPT
 
@@ -24,7 +23,7 @@ def _number(label, **kw):
     return StringField(label, render_kw={"inputmode": "decimal", "autocomplete": "off", **kw})
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(AppForm):
     title = StringField(_l("Title"), render_kw={"maxlength": 120})
     category = SelectField(_l("Category"), validate_choice=False)
     current_state = TextAreaField(_l("Current state"), render_kw={"rows": 3})
@@ -39,7 +38,7 @@ class ProposalForm(FlaskForm):
         self.category.choices = enum_choices(ProposalCategory, _l("Choose…"))
 
 
-class OpinionForm(FlaskForm):
+class OpinionForm(AppForm):
     recommend = RadioField(_l("Opinion"), validate_choice=False)
     note = TextAreaField(_l("Reason (required when not recommending)"), render_kw={"rows": 2})
 
@@ -48,7 +47,7 @@ class OpinionForm(FlaskForm):
         self.recommend.choices = [("yes", _l("Recommend")), ("no", _l("Do not recommend"))]
 
 
-class ScoreForm(FlaskForm):
+class ScoreForm(AppForm):
     technical = _number(Criterion.TECHNICAL.label)
     economic = _number(Criterion.ECONOMIC.label)
     scope = _number(Criterion.SCOPE.label)
@@ -56,7 +55,7 @@ class ScoreForm(FlaskForm):
     note = TextAreaField(_l("Comment"), render_kw={"rows": 2})
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     decision = SelectField(_l("Decision"), validate_choice=False)
     reason = TextAreaField(_l("Reason (the proposers read it)"), render_kw={"rows": 3})
     owner_id = SelectField(_l("Owner (adopt or trial)"), validate_choice=False)
@@ -68,17 +67,17 @@ class DecisionForm(FlaskForm):
         self.decision.choices = enum_choices(Decision, _l("Choose…"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(AppForm):
     reason = TextAreaField(_l("Reason (the proposers read it)"), render_kw={"rows": 2})
 
 
-class CompletionForm(FlaskForm):
+class CompletionForm(AppForm):
     benefit = _number(_l("Measured benefit (yuan a year)"))
     benefit_method = TextAreaField(_l("How the benefit was computed"), render_kw={"rows": 3})
     note = TextAreaField(_l("Note"), render_kw={"rows": 2})
 
 
-class AwardForm(FlaskForm):
+class AwardForm(AppForm):
     grade = SelectField(_l("Award grade"), validate_choice=False)
     amount = _number(_l("Award amount (yuan)"))
     note = TextAreaField(_l("Note"), render_kw={"rows": 2})
@@ -88,13 +87,13 @@ class AwardForm(FlaskForm):
         self.grade.choices = enum_choices(AwardGrade, _l("Choose…"))
 
 
-class WeightsForm(FlaskForm):
+class WeightsForm(AppForm):
     weight_technical = _number(Criterion.TECHNICAL.label)
     weight_economic = _number(Criterion.ECONOMIC.label)
     weight_scope = _number(Criterion.SCOPE.label)
     weight_practicality = _number(Criterion.PRACTICALITY.label)
 
 
-class HeadsForm(FlaskForm):
+class HeadsForm(AppForm):
     department_id = HiddenField()
     heads = SelectMultipleField(_l("Department heads"), validate_choice=False)
