@@ -3,8 +3,12 @@ buttons, local date-time fields with their UTC conversion, and the window and th
 poll (a survey, a round of evaluations)."""
 
 from datetime import UTC
+from functools import cache
 
+from babel.support import Translations
+from flask_babel import get_locale, get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -15,6 +19,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -29,6 +34,90 @@ from app.config import LOCAL_TZ
 from app.services.inputs import plain_decimal, plain_whole
 
 WHEN = "%Y-%m-%dT%H:%M"
+
+# WTForms' own messages (wtforms/locale/wtforms.pot) that a form of the app can show, said in
+# the app's words from its catalog: WTForms' Chinese catalog lacks some (a choice not offered
+# among checkboxes came out in English on a Chinese page) and words others otherwise (at most
+# 120 as 小于 120). Listed so that `make messages` keeps them in the catalog.
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    lazy_ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        1,
+    ),
+    lazy_ngettext(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+        1,
+    ),
+    lazy_ngettext(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+        1,
+    ),
+    lazy_ngettext(
+        "Field must be exactly %(max)d character long.",
+        "Field must be exactly %(max)d characters long.",
+        1,
+    ),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Date must be at least %(min)s."),
+    _l("Date must be at most %(max)s."),
+    _l("Date must be between %(min)s and %(max)s."),
+    _l("Not a valid date value."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid time value."),
+    _l("Not a valid week value."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+    _l("This field cannot be edited."),
+    _l("This field is disabled and cannot have a value."),
+)
+
+
+@cache
+def _wtforms_catalog(locale: str) -> Translations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsTranslations:
+    """What WTForms says in the page's language: from the app's catalogs where they have it
+    (`WTFORMS_MESSAGES`), else from WTForms' own catalog. (Flask-WTF passes WTForms' own
+    catalog alone.)"""
+
+    def gettext(self, string):
+        said = get_translations().ugettext(string)
+        return said if said != string else self._theirs().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        said = get_translations().ungettext(singular, plural, n)
+        if said not in (singular, plural):
+            return said
+        return self._theirs().ungettext(singular, plural, n)
+
+    @staticmethod
+    def _theirs() -> Translations:
+        return _wtforms_catalog(str(get_locale() or "en"))
+
+
+class AppForm(FlaskForm):
+    """Every form of the app: a FlaskForm whose WTForms messages (a required field, a choice
+    not offered, a number out of range) come out in the page's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _TRANSLATIONS
+
+
+_TRANSLATIONS = WTFormsTranslations()
 
 
 class MultiCheckboxField(SelectMultipleField):

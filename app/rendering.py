@@ -8,7 +8,7 @@ import qrcode
 import qrcode.image.svg
 from babel import Locale
 from flask import render_template
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
@@ -55,6 +55,17 @@ def enum_tag(member, prefix: str) -> Markup:
             prefix, member.value, member.label
         )
     return made
+
+
+def list_separator() -> str:
+    """What stands between the items of a list in the page's language: 、 in Chinese, a comma
+    in English (孙师傅 60 %、周师傅 40 % · Sun 60 %, Zhou 40 %)."""
+    return pgettext("list", ", ")
+
+
+def listed(items) -> str:
+    """`items` (texts, lazy texts or numbers) written as a list in the page's language."""
+    return list_separator().join(str(item) for item in items)
 
 
 def badge_count(count: int) -> str:

@@ -18,9 +18,11 @@ from app.models.columns import fk, timestamp
 
 def typed_no(raw) -> str:
     """An employee number as a person typed it, read as it is stored: a Chinese keyboard's
-    full-width letters and digits (Ｍ０００３) are the ones they stand for, and the spaces
-    around it go; the case stays."""
-    return unicodedata.normalize("NFKC", raw if isinstance(raw, str) else "").strip()
+    full-width letters and digits (Ｍ０００３) are the ones they stand for, the spaces around
+    it go, and letters are upper case (a phone keyboard types m0003 first). Numbers are
+    stored through it too (services.users, the roster import, migration 0025), so a number
+    is found however it was typed. gate-check.js reads a typed number the same way."""
+    return unicodedata.normalize("NFKC", raw if isinstance(raw, str) else "").strip().upper()
 
 
 class Role(LabelledEnum):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Department, Role, User
+from app.models.users import typed_no
 from app.services import audit
 
 EMPLOYEE_NO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
@@ -72,7 +73,8 @@ def check_password_rules(password: str, *, employee_no: str | None = None) -> li
 
 
 def validate_fields(*, employee_no=None, name=None, phone=None, user: User | None = None):
-    """Field checks common to every way an account is written; returns {field: [messages]}."""
+    """Field checks common to every way an account is written; returns {field: [messages]}.
+    `employee_no` as it will be stored (`typed_no`)."""
     errors: dict[str, list[str]] = {}
     if employee_no is not None:
         if not EMPLOYEE_NO.match(employee_no):
@@ -111,7 +113,7 @@ def create_user(
     (the roster import), instead of one slow hash per account. `check_rules=False` only for
     the demo accounts, whose password is printed for everyone anyway.
     """
-    employee_no, name, phone = employee_no.strip(), name.strip(), (phone or "").strip() or None
+    employee_no, name, phone = typed_no(employee_no), name.strip(), (phone or "").strip() or None
     errors = validate_fields(employee_no=employee_no, name=name, phone=phone)
     if (
         check_rules
@@ -148,6 +150,8 @@ def update_user(user: User, *, actor: User | None = None, **changes) -> User:
     app is never left without anyone able to manage it by a slip of the finger.
     """
     before = snapshot(user)
+    if changes.get("employee_no") is not None:
+        changes["employee_no"] = typed_no(changes["employee_no"])
     errors = validate_fields(
         employee_no=changes.get("employee_no"),
         name=changes.get("name"),
@@ -163,9 +167,10 @@ def update_user(user: User, *, actor: User | None = None, **changes) -> User:
             errors.setdefault("active", []).append(_("You cannot deactivate your own account."))
     if errors:
         raise ValidationFailed(errors)
-    for key in ("employee_no", "name"):
-        if changes.get(key) is not None:
-            setattr(user, key, changes[key].strip())
+    if changes.get("employee_no") is not None:
+        user.employee_no = changes["employee_no"]
+    if changes.get("name") is not None:
+        user.name = changes["name"].strip()
     if "phone" in changes:
         user.phone = (changes["phone"] or "").strip() or None
     if "department" in changes:

@@ -120,6 +120,19 @@ def test_gbk_csv_from_chinese_excel(client, admin, departments):
     assert User.by_employee_no("40001").name == "赵六"
 
 
+def test_employee_numbers_are_stored_upper_case_and_one_in_either_case(client, admin, db):
+    """A roster typed on a phone or by hand: m0001 is M0001, the number log-in finds; the
+    same number on two rows in two cases is one number twice."""
+    existing = make_user(employee_no="M0002", name="旧名字")
+    rows = "工号,姓名\nm0001,刘一\nｍ0002,新名字\nm0003,王三\nM0003,王三\n"
+    page = upload(client, rows.encode(), "r.csv").get_data(as_text=True)
+    assert "新建 1 人，更新 1 人，未变 0 人，拒收 2 行" in page  # i18n
+    assert "工号 M0003 在多行重复出现：第 4, 5 行" in page  # i18n
+    assert db.session.scalar(select(User.employee_no).where(User.name == "刘一")) == "M0001"
+    db.session.refresh(existing)
+    assert existing.name == "新名字"
+
+
 def test_utf8_csv_with_bom(client, admin):
     response = upload(client, "\ufeff工号,姓名\n40002,钱七\n".encode(), "r.csv")
     assert "新建 1 人" in response.get_data(as_text=True)  # i18n

@@ -91,6 +91,24 @@ def test_create_user(client, admin, db):
     assert entry.actor_id == admin.id and entry.after["employee_no"] == "N2001"
 
 
+def test_an_employee_number_is_stored_upper_case(client, admin, db):
+    """Typed on a phone as n2002, it is N2002: the number log-in and every lookup read."""
+    data = {"name": "新同事", "department_id": 0, "password": "start2026"}
+    response = client.post("/admin/users/new", data={**data, "employee_no": " n2002 "})
+    assert response.status_code == 303
+    user = db.session.scalar(select(User).where(User.name == "新同事"))
+    assert user.employee_no == "N2002"
+    taken = client.post("/admin/users/new", data={**data, "employee_no": "adm1"})
+    assert taken.status_code == 422 and "工号 ADM1 已被占用。" in taken.get_data(as_text=True)
+    edited = client.post(
+        f"/admin/users/{user.id}",
+        data={"employee_no": "n2003", "name": "新同事", "department_id": 0, "active": "y"},
+    )
+    assert edited.status_code == 303
+    db.session.refresh(user)
+    assert user.employee_no == "N2003"
+
+
 @pytest.mark.parametrize(
     ("data", "field_error"),
     [

@@ -120,3 +120,13 @@ def test_malformed_keys_and_photo_names_are_404(client, auth, cast):
         f"/appeals/{appeal.key}/photos/{'a' * 64}/thumb",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_in_english_each_refusal_is_a_sentence_of_its_own(client, auth, cast):
+    """It read "the subject may be at most 120 characters.", a label dropped into a sentence."""
+    auth.login(cast.member)
+    client.post("/locale", data={"locale": "en"})
+    too_long = text(client.post("/appeals/new", data={**APPEAL, "title": "长" * 121}))
+    assert "The subject may be at most 120 characters." in too_long
+    empty = text(client.post("/appeals/new", data={**APPEAL, "title": "", "details": ""}))
+    assert "Please fill in the subject." in empty and "Please fill in the details." in empty

@@ -56,6 +56,24 @@ def test_employee_number_is_trimmed(client):
     assert response.status_code == 303
 
 
+def test_an_employee_number_typed_in_lower_case_logs_in(client):
+    """A phone keyboard types m0001 first: that is M0001, as the tester found it was not."""
+    make_user(employee_no="M0001", name="刘职工")
+    response = client.post(
+        "/auth/login", data={"employee_no": "m0001", "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 303
+    assert "刘职工，您好" in text(client.get("/"))  # i18n
+
+
+def test_guesses_in_either_case_count_against_one_number(client, auth):
+    make_user(employee_no="W126")
+    for typed in ("w126", "W126", "w126", "Ｗ126", "w126"):
+        assert auth.login(typed, "wrong-pass1").status_code == 401
+    response = auth.login("W126")
+    assert response.status_code == 429 and WAIT in text(response)
+
+
 @pytest.mark.parametrize("employee_no, password", [("W102", "not-the-one1"), ("NOBODY", "x1")])
 def test_wrong_password_and_unknown_number_get_the_same_message(client, employee_no, password):
     make_user(employee_no="W102")

@@ -108,7 +108,7 @@ def test_publishing_refuses_bad_input_in_chinese(app, client, auth):
     auth.login(f.organizer())
     bad = [
         ({"title": "", "category": "welfare", "body": "x"}, "请输入标题"),
-        ({"title": "t", "category": "bogus", "body": "x"}, "不是有效的选择"),
+        ({"title": "t", "category": "bogus", "body": "x"}, "请从给出的选项中选择。"),
         ({"title": "t\x00", "category": "welfare", "body": "x"}, "有字段包含不允许的字符。"),
         (
             {"title": "t", "category": "welfare", "body": "x", "closes_on": "2000-01-01"},

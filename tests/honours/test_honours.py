@@ -79,7 +79,8 @@ def _count(db):
 def test_a_head_nominates_the_union_names_and_everyone_sees_it(client, auth, cast, db):
     head, organizer = cast.people["head"], cast.people["organizer"]
     auth.login(head)
-    form = {"employee_no": "P9001", "title": "skill", "year": "2025", "reason": "市技能大赛第一名"}
+    # Typed as a phone keyboard types it first: p9001 is P9001.
+    form = {"employee_no": "p9001", "title": "skill", "year": "2025", "reason": "市技能大赛第一名"}
     response = client.post(
         "/honours/nominate",
         data={**form, "photo": (io.BytesIO(_jpeg()), "me.jpg")},

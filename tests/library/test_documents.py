@@ -47,6 +47,19 @@ def test_a_new_version_keeps_the_old_one_readable_and_says_what_changed(client, 
     assert {world.worker.id, world.other_worker.id} <= told
 
 
+def test_the_first_version_s_note_is_said_in_the_reader_s_language(client, auth, world, db):
+    """It was stored in the publisher's language, so "首次发布。" stood in the English page."""
+    revise(world)
+    first = db.session.scalar(select(DocumentVersion).where(DocumentVersion.number == 1))
+    assert first.changes == ""  # no note was written: none is kept
+    auth.login(world.worker)
+    url = f"/library/documents/{world.document.id}"
+    assert "第 1 版</span>" in text(client.get(url)) and "首次发布。" in text(client.get(url))
+    client.post("/locale", data={"locale": "en"})
+    english = text(client.get(url))
+    assert "First version." in english and "首次发布" not in english
+
+
 def db_scalars(query):
     from app.extensions import db
 

@@ -93,6 +93,22 @@ def test_the_rights_figures_are_for_the_rights_officers_only(client, auth, db, y
     assert "不公开（少于3件）" in few and "为避免识别出个人" in few
 
 
+def test_a_figure_s_note_runs_under_it_across_the_card(client, auth, db, year):
+    """On a 360 px phone the note beside a figure had a column four characters wide; it is
+    now its own line under the figure, spanning the card, and the figure stands alone."""
+    load_demo()
+    db.session.commit()
+    auth.login("A0001", "demo1234")
+    page = text(client.get(f"/reports/?year={year}"))
+    figure = re.search(
+        r'<dd data-figure="care.aid_on_time">(.*?)</dd>\s*<dd ([^>]*)>([^<]*)</dd>', page, re.S
+    )
+    assert figure, "the note follows the figure in its own <dd>"
+    assert re.fullmatch(r"<a [^>]*>\d+(\.\d)?%</a>", figure.group(1).strip())
+    assert 'style="grid-column:1/-1"' in figure.group(2)
+    assert figure.group(3).startswith("办结时向会员说明了原因，才视为响应")
+
+
 def test_a_figure_s_rows_say_what_they_are_and_why_they_count(client, auth, db, year):
     """The evaluation turnout rows carry their %, and a file review row names the file and
     says whether it was reviewed on time, not a bare #5 … 未计入."""

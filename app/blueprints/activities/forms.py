@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import (
+    AppForm,
     MultiCheckboxField,
     PlainNumberField,
     WholeNumberField,
@@ -27,7 +27,7 @@ from app.models.activities import ActivityKind, CompetitionMode
 from .services import FIELDS, MAX_CAPACITY
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(AppForm):
     kind = SelectField(
         _l("Kind"),
         choices=[SelectChoice(k.value, k.label) for k in ActivityKind],
@@ -103,7 +103,7 @@ class ActivityForm(FlaskForm):
             self[name].data = value
 
 
-class CancelActivityForm(FlaskForm):
+class CancelActivityForm(AppForm):
     reason = TextAreaField(
         _l("Why is it cancelled?"),
         validators=[
@@ -113,7 +113,7 @@ class CancelActivityForm(FlaskForm):
     )
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(AppForm):
     code = StringField(
         _l("Check-in code"),
         validators=[DataRequired(_l("Enter the participant's code.")), Length(max=40)],

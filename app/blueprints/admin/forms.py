@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms import AppForm
 from app.models import Role
 
 
@@ -18,7 +18,7 @@ def role_choices():
     return [(r.value, r.label) for r in Role if r is not Role.MEMBER]
 
 
-class UserForm(FlaskForm):
+class UserForm(AppForm):
     employee_no = StringField(
         _l("Employee number"),
         validators=[DataRequired(_l("Enter the employee number.")), Length(max=32)],
@@ -44,14 +44,14 @@ class NewUserForm(UserForm):
     )
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(AppForm):
     password = PasswordField(
         _l("New initial password"),
         validators=[DataRequired(_l("Enter an initial password.")), Length(max=128)],
     )
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(AppForm):
     name = StringField(
         lazy_pgettext("department", "Name"),
         validators=[DataRequired(_l("Enter a name.")), Length(max=80)],
@@ -65,7 +65,7 @@ class DepartmentForm(FlaskForm):
         ]
 
 
-class RosterImportForm(FlaskForm):
+class RosterImportForm(AppForm):
     file = FileField(
         _l("Roster file (.xlsx or .csv)"),
         validators=[FileRequired(_l("Choose a file."))],

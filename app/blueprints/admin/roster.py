@@ -18,6 +18,8 @@ from werkzeug.security import generate_password_hash
 from app.extensions import db
 from app.models import Department, Role, RosterImport, User
 from app.models._types import utcnow
+from app.models.users import typed_no
+from app.rendering import listed
 from app.services import audit
 from app.services.users import (
     EMPLOYEE_NO,
@@ -157,6 +159,8 @@ def read_rows(filename: str, data: bytes) -> tuple[list[tuple[int, dict]], list[
     parsed = [
         (n, {k: (row[i] if i < len(row) else "") for k, i in columns.items()}) for n, row in rows
     ]
+    for _line, values in parsed:  # as stored: m0003 and M0003 are one person, on one row
+        values["employee_no"] = typed_no(values["employee_no"])
     return parsed, ignored
 
 
@@ -423,7 +427,7 @@ def _validate_row(values, counts, departments, report) -> dict:
         report.reasons.append(_("The phone number %(phone)s is not valid.", phone=phone))
     roles, unknown = _parse_roles(values.get("roles", ""))
     if unknown:
-        report.reasons.append(_("Unknown roles: %(roles)s.", roles="、".join(unknown)))
+        report.reasons.append(_("Unknown roles: %(roles)s.", roles=listed(unknown)))
     # An empty cell keeps what an existing account has; it never clears it.
     changes = {"name": name, "roles": roles, "keep_roles": not values.get("roles")}
     if phone:

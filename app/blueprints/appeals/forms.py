@@ -1,7 +1,6 @@
 """Forms: they render the fields and carry the CSRF token; the services decide."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     MultipleFileField,
@@ -11,12 +10,12 @@ from wtforms import (
     TextAreaField,
 )
 
-from app.forms import enum_choices
+from app.forms import AppForm, enum_choices
 from app.models.appeals import AppealCategory, AppealRating
 from app.storage import ACCEPT
 
 
-class AppealForm(FlaskForm):
+class AppealForm(AppForm):
     category = SelectField(_l("What is it about"), validate_choice=False)
     title = StringField(_l("Subject"), render_kw={"maxlength": 120})
     details = TextAreaField(_l("Details"), render_kw={"rows": 6})
@@ -32,7 +31,7 @@ class AppealForm(FlaskForm):
         ]
 
 
-class StepForm(FlaskForm):
+class StepForm(AppForm):
     action = SelectField(_l("Step"), validate_choice=False)
     note = TextAreaField(_l("What the member reads"), render_kw={"rows": 3})
 
@@ -42,7 +41,7 @@ class StepForm(FlaskForm):
         self.action.choices = [(a.value, a.label) for a in steps]
 
 
-class RatingForm(FlaskForm):
+class RatingForm(AppForm):
     rating = RadioField(_l("How was the answer"), validate_choice=False)
     rating_note = TextAreaField(_l("Comment on the answer (optional)"), render_kw={"rows": 2})
 
@@ -51,7 +50,7 @@ class RatingForm(FlaskForm):
         self.rating.choices = enum_choices(AppealRating)
 
 
-class CodeForm(FlaskForm):
+class CodeForm(AppForm):
     code = StringField(
         _l("Receipt code"),
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},

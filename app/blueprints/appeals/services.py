@@ -154,12 +154,15 @@ def code_hash(code: str) -> str:
 # --- raising -------------------------------------------------------------------------------
 
 
-def _text(data, name, label, most, errors, required=True) -> str:
+def _text(data, name, most, errors, *, missing: str, too_long: str) -> str:
+    """The text of field `name`; `missing` or `too_long` (past `most` characters) is said at
+    the field. Each message is a whole sentence of its own: one built from a label began
+    "the subject may be …" in English."""
     value = (data.get(name) or "").strip()
-    if required and not value:
-        errors[name] = [_("Please fill in %(label)s.", label=label)]
+    if not value:
+        errors[name] = [missing]
     elif len(value) > most:
-        errors[name] = [_("%(label)s may be at most %(n)d characters.", label=label, n=most)]
+        errors[name] = [too_long]
     return value
 
 
@@ -196,8 +199,22 @@ def raise_appeal(user, data, uploads=()) -> tuple[Appeal, str | None]:
     """
     errors: dict[str, list[str]] = {}
     category = _category(data.get("category"), errors)
-    title = _text(data, "title", _("the subject"), MAX_TITLE, errors)
-    details = _text(data, "details", _("the details"), MAX_TEXT, errors)
+    title = _text(
+        data,
+        "title",
+        MAX_TITLE,
+        errors,
+        missing=_("Please fill in the subject."),
+        too_long=_("The subject may be at most %(n)d characters.", n=MAX_TITLE),
+    )
+    details = _text(
+        data,
+        "details",
+        MAX_TEXT,
+        errors,
+        missing=_("Please fill in the details."),
+        too_long=_("The details may be at most %(n)d characters.", n=MAX_TEXT),
+    )
     anonymous = str(data.get("anonymous") or "").lower() in ("y", "1", "on", "true", "yes")
     department = _workshop(data.get("department_id"), errors) if anonymous else _workshop_of(user)
     if errors:

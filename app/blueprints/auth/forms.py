@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from app.forms import AppForm
 from app.services.users import check_password_rules
 
 
@@ -14,7 +14,7 @@ def password_rules(form, field):
         raise ValidationError(problems[0])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     employee_no = StringField(
         _l("Employee number"),
         validators=[DataRequired(_l("Enter your employee number.")), Length(max=32)],
@@ -25,7 +25,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this phone"), default=True)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )

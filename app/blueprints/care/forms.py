@@ -3,10 +3,10 @@ a record from the outbox meets the same rules), hence no validators here."""
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from app.forms import AppForm
 from app.models.care import (
     AidEventType,
     CampaignKind,
@@ -34,7 +34,7 @@ def Select(label, enum_cls, blank=True, **kw):  # noqa: N802  (a field factory)
     return SelectField(label, choices=_choices(enum_cls, blank), validate_choice=False, **kw)
 
 
-class FileForm(FlaskForm):
+class FileForm(AppForm):
     worker = StringField(_l("Worker's employee number"))
     level = Select(_l("Level"), CareLevel)
     cause = Select(_l("Main cause of hardship"), CareCause)
@@ -50,7 +50,7 @@ class FileForm(FlaskForm):
     proposal_id = HiddenField()
 
 
-class FileEditForm(FlaskForm):
+class FileEditForm(AppForm):
     level = Select(_l("Level"), CareLevel)
     cause = Select(_l("Main cause of hardship"), CareCause)
     situation = TextAreaField(_l("Situation"), render_kw={"rows": 4})
@@ -59,7 +59,7 @@ class FileEditForm(FlaskForm):
     emergency_contact = StringField(_l("Other contact (name and phone)"))
 
 
-class MemberForm(FlaskForm):
+class MemberForm(AppForm):
     name = StringField(_l("Name"))
     relation = StringField(_l("Relation to the worker"))
     birth_year = StringField(_l("Year of birth"), render_kw={"inputmode": "numeric"})
@@ -68,7 +68,7 @@ class MemberForm(FlaskForm):
     monthly_income = StringField(_l("Monthly income (yuan)"), render_kw=MONEY)
 
 
-class SupportForm(FlaskForm):
+class SupportForm(AppForm):
     kind = Select(_l("Kind of support"), SupportKind)
     given_on = StringField(_l("Given on"), render_kw=DATE)
     amount = StringField(_l("Amount or value (yuan)"), render_kw=MONEY)
@@ -76,7 +76,7 @@ class SupportForm(FlaskForm):
     source = StringField(_l("Source of funds"))
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(AppForm):
     title = StringField(_l("What it is"))
     attachments = MultipleFileField(
         _l("Files (pictures or PDF, up to 10 MB each)"),
@@ -84,24 +84,24 @@ class AttachmentForm(FlaskForm):
     )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(AppForm):
     reviewed_on = StringField(_l("Reviewed on"), render_kw=DATE)
     outcome = Select(_l("Outcome"), ReviewOutcome)
     to_level = Select(_l("New level"), CareLevel)
     note = TextAreaField(_l("Notes (for an exit: the reason)"), render_kw={"rows": 3})
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(AppForm):
     worker = StringField(_l("Colleague's employee number"))
     cause = Select(_l("Main cause of hardship"), CareCause)
     reason = TextAreaField(_l("What you know of the situation"), render_kw={"rows": 4})
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(AppForm):
     decision_note = TextAreaField(_l("Why not"), render_kw={"rows": 2})
 
 
-class PlanForm(FlaskForm):
+class PlanForm(AppForm):
     title = StringField(_l("Title"), render_kw={"placeholder": _l("e.g. Spring Festival visits")})
     starts_on = StringField(_l("From"), render_kw=DATE)
     ends_on = StringField(_l("To"), render_kw=DATE)
@@ -109,13 +109,13 @@ class PlanForm(FlaskForm):
     note = TextAreaField(_l("Notes"), render_kw={"rows": 2})
 
 
-class TargetForm(FlaskForm):
+class TargetForm(AppForm):
     level = Select(_l("Every open file of this level"), CareLevel)
     file_id = SelectField(_l("Or one file"), choices=[], validate_choice=False)
     visitor = StringField(_l("Visitor's employee number (a care officer)"))
 
 
-class VisitForm(FlaskForm):
+class VisitForm(AppForm):
     file_id = HiddenField()
     plan_id = HiddenField()
     visited_on = StringField(_l("Visited on"), render_kw=DATE)
@@ -127,7 +127,7 @@ class VisitForm(FlaskForm):
     photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/*"})
 
 
-class AidForm(FlaskForm):
+class AidForm(AppForm):
     for_whom = SelectField(
         _l("For whom"),
         choices=options([("self", _l("For myself")), ("colleague", _l("For a colleague"))]),
@@ -140,13 +140,13 @@ class AidForm(FlaskForm):
     contact = StringField(_l("How to reach the family"))
 
 
-class AidActionForm(FlaskForm):
+class AidActionForm(AppForm):
     note = TextAreaField(_l("Note (the reporter reads it)"), render_kw={"rows": 2})
     amount = StringField(_l("Aid given (yuan)"), render_kw=MONEY)
     file_id = SelectField(_l("Count it to the file"), choices=[], validate_choice=False)
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(AppForm):
     title = StringField(_l("Title"))
     kind = Select(_l("Kind"), CampaignKind)
     budget = StringField(_l("Budget (yuan)"), render_kw=MONEY)
@@ -156,7 +156,7 @@ class CampaignForm(FlaskForm):
     ends_on = StringField(_l("To"), render_kw=DATE)
 
 
-class RecipientsForm(FlaskForm):
+class RecipientsForm(AppForm):
     mode = SelectField(
         _l("Add recipients"),
         choices=options(
@@ -173,7 +173,7 @@ class RecipientsForm(FlaskForm):
     employee_nos = TextAreaField(_l("Employee numbers"), render_kw={"rows": 3})
 
 
-class SignoffForm(FlaskForm):
+class SignoffForm(AppForm):
     recipient_id = HiddenField()
     confirmation = StringField(
         _l("Recipient writes their name or the last 4 digits of their employee number"),

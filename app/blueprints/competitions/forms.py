@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
+from app.forms import AppForm
 from app.models.competitions import PointSource
 
 
-class RulesForm(FlaskForm):
+class RulesForm(AppForm):
     """One field per source (`points_<source>`), added below; empty means no rule."""
 
 
@@ -17,7 +17,7 @@ for _source in PointSource:
     )
 
 
-class BriefForm(FlaskForm):
+class BriefForm(AppForm):
     plan = TextAreaField(_l("Competition plan"), render_kw={"rows": 4})
     assessment = TextAreaField(_l("How it is assessed"), render_kw={"rows": 4})
     result = TextAreaField(_l("Result summary"), render_kw={"rows": 4})

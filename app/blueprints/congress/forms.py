@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -15,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.forms import (
+    AppForm,
     MultiCheckboxField,
     PollWindowFields,
     WholeNumberField,
@@ -32,11 +32,11 @@ from app.models.congress import (
 )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     """A button that only needs the CSRF token (co-sign, submit, remove…)."""
 
 
-class SessionForm(FlaskForm):
+class SessionForm(AppForm):
     term_no = WholeNumberField(
         _l("Term (届)"),
         validators=[InputRequired(_l("Enter a number.")), NumberRange(1, 999)],
@@ -53,7 +53,7 @@ class SessionForm(FlaskForm):
     term_ends_on = day_field(_l("Delegates' term ends on"))
 
 
-class DelegateForm(FlaskForm):
+class DelegateForm(AppForm):
     employee_no = StringField(
         _l("Employee number"), validators=[DataRequired(_l("Enter an employee number."))]
     )
@@ -62,19 +62,19 @@ class DelegateForm(FlaskForm):
     term_ends_on = day_field(_l("Term ends on"))
 
 
-class ContactForm(FlaskForm):
+class ContactForm(AppForm):
     employee_no = StringField(
         _l("Employee number"), validators=[DataRequired(_l("Enter an employee number."))]
     )
     department = SelectField(_l("Department"), coerce=int, validate_choice=True)
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(AppForm):
     title = title_field()
     file = FileField(lazy_pgettext("document", "File"))
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(AppForm):
     starts_at = when_field(_l("Starts"))
     ends_at = when_field(_l("Ends"))
     place = StringField(
@@ -82,7 +82,7 @@ class MeetingForm(FlaskForm):
     )
 
 
-class MotionForm(FlaskForm):
+class MotionForm(AppForm):
     title = title_field(lazy_pgettext("motion", "Subject"))
     reasons = TextAreaField(
         _l("Reasons"), validators=[DataRequired(_l("Say why this is needed.")), Length(max=5000)]
@@ -93,7 +93,7 @@ class MotionForm(FlaskForm):
     )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(AppForm):
     decision = RadioField(
         lazy_pgettext("motion", "Decision"),
         choices=[
@@ -109,7 +109,7 @@ class ReviewForm(FlaskForm):
     deadline = day_field(lazy_pgettext("motion", "Answer by"), required=False)
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(AppForm):
     answer_class = enum_radio(_l("Implementation class"), AnswerClass, _l("Choose A, B or C."))
     answer = TextAreaField(
         _l("Answer"), validators=[DataRequired(_l("Write the answer.")), Length(max=5000)]
@@ -117,12 +117,12 @@ class AnswerForm(FlaskForm):
     reason = TextAreaField(_l("Reason (needed for class C)"), validators=[Length(max=2000)])
 
 
-class RateForm(FlaskForm):
+class RateForm(AppForm):
     rating = enum_radio(_l("Your rating"), Satisfaction, _l("Choose how satisfied you are."))
     note = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
 
 
-class RoundForm(PollWindowFields, FlaskForm):
+class RoundForm(PollWindowFields, AppForm):
     title = title_field()
     electorate = enum_radio(
         _l("Who votes"), Electorate, _l("Choose who votes."), default=Electorate.DELEGATES
@@ -140,7 +140,7 @@ class RoundForm(PollWindowFields, FlaskForm):
     )
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(AppForm):
     title = title_field()
     category = SelectField(
         _l("Category"),
@@ -159,14 +159,14 @@ class NoticeForm(FlaskForm):
     attachments = MultipleFileField(_l("Attachments"))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(AppForm):
     question = TextAreaField(
         _l("Your question"),
         validators=[DataRequired(_l("Write your question.")), Length(max=2000)],
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(AppForm):
     answer = TextAreaField(
         _l("Answer"), validators=[DataRequired(_l("Write the answer.")), Length(max=2000)]
     )

@@ -1,7 +1,6 @@
 """The gate's forms, one per use."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -11,11 +10,11 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.forms import MultiCheckboxField, WholeNumberField
+from app.forms import AppForm, MultiCheckboxField, WholeNumberField
 from app.storage import ACCEPT
 
 
-class TypeForm(FlaskForm):
+class TypeForm(AppForm):
     name = StringField(
         _l("Qualification name"),
         validators=[InputRequired(_l("Enter the qualification's name.")), Length(max=80)],
@@ -28,7 +27,7 @@ class TypeForm(FlaskForm):
     active = BooleanField(_l("In use"), default=True)
 
 
-class PostForm(FlaskForm):
+class PostForm(AppForm):
     name = StringField(
         _l("Post"), validators=[InputRequired(_l("Enter the post's name.")), Length(max=80)]
     )
@@ -41,14 +40,14 @@ class PostForm(FlaskForm):
     active = BooleanField(_l("In use"), default=True)
 
 
-class HolderForm(FlaskForm):
+class HolderForm(AppForm):
     employee_no = StringField(
         _l("Employee number"),
         validators=[InputRequired(_l("Enter the employee number.")), Length(max=32)],
     )
 
 
-class LeaderForm(FlaskForm):
+class LeaderForm(AppForm):
     department = SelectField(
         _l("Department or team"),
         coerce=int,
@@ -60,7 +59,7 @@ class LeaderForm(FlaskForm):
     )
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(AppForm):
     type = SelectField(
         _l("Qualification"), coerce=int, validators=[InputRequired(_l("Choose the qualification."))]
     )
@@ -77,17 +76,17 @@ class CertificateForm(FlaskForm):
     photo = FileField(_l("Photo of the certificate"), render_kw={"accept": ACCEPT})
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(AppForm):
     reason = StringField(
         _l("Reason"), validators=[InputRequired(_l("Give the reason.")), Length(max=255)]
     )
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(AppForm):
     photo = FileField(_l("Photo of the worker"), render_kw={"accept": ACCEPT})
 
 
-class CheckForm(FlaskForm):
+class CheckForm(AppForm):
     """The entrance check without JavaScript: the post and the typed employee number."""
 
     post_id = SelectField(

@@ -1,14 +1,14 @@
 """Forms: they render the fields and carry the CSRF token; the services decide."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FileField, RadioField, SelectField, StringField, TextAreaField
 
+from app.forms import AppForm
 from app.models.honours import HonourTitle
 from app.storage import ACCEPT
 
 
-class NominationForm(FlaskForm):
+class NominationForm(AppForm):
     employee_no = StringField(
         _l("Employee number of the person"), render_kw={"autocomplete": "off"}
     )
@@ -22,7 +22,7 @@ class NominationForm(FlaskForm):
         self.title.choices = [("", _l("Choose…"))] + [(t.value, t.label) for t in HonourTitle]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     decision = RadioField(_l("Decision"), validate_choice=False)
     citation = TextAreaField(_l("Citation (shown on the honour board)"), render_kw={"rows": 3})
     note = TextAreaField(_l("Note to the nominator (optional)"), render_kw={"rows": 2})

@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
+from app.forms import AppForm
 from app.models import Category
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(AppForm):
     """Which categories may also arrive as push; the inbox gets everything regardless."""
 
     hazards = BooleanField(_l("Hazards: assigned to me, status changes, due dates"))

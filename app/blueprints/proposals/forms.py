@@ -3,7 +3,6 @@ a draft can be saved half-written, and every refusal comes from one place). A te
 is the services' (`MaxLength`); the form shows it under the field and as its `maxlength`."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     MultipleFileField,
@@ -14,7 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 
-from app.forms import enum_choices, shown
+from app.forms import AppForm, enum_choices, shown
 from app.models.proposals import AwardGrade, Criterion, Decision, ProposalCategory
 from app.services.inputs import MaxLength
 from app.storage import ACCEPT
@@ -36,7 +35,7 @@ def _number(label, **kw):
     return StringField(label, render_kw={"inputmode": "decimal", "autocomplete": "off", **kw})
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(AppForm):
     title = StringField(_l("Title"), render_kw=shown(MaxLength.TITLE))
     category = SelectField(_l("Category"), validate_choice=False)
     current_state = _text(
@@ -72,7 +71,7 @@ class ProposalForm(FlaskForm):
         self.category.choices = enum_choices(ProposalCategory, _l("Choose…"))
 
 
-class OpinionForm(FlaskForm):
+class OpinionForm(AppForm):
     recommend = RadioField(_l("Opinion"), validate_choice=False)
     note = _text(_l("Reason (required when not recommending)"), MaxLength.NOTE, 2)
 
@@ -81,7 +80,7 @@ class OpinionForm(FlaskForm):
         self.recommend.choices = [("yes", _l("Recommend")), ("no", _l("Do not recommend"))]
 
 
-class ScoreForm(FlaskForm):
+class ScoreForm(AppForm):
     technical = _number(Criterion.TECHNICAL.label)
     economic = _number(Criterion.ECONOMIC.label)
     scope = _number(Criterion.SCOPE.label)
@@ -89,7 +88,7 @@ class ScoreForm(FlaskForm):
     note = _text(_l("Comment"), MaxLength.NOTE, 2)
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     decision = SelectField(_l("Decision"), validate_choice=False)
     reason = _text(_l("Reason (the proposers read it)"), MaxLength.NOTE, 3)
     owner_id = SelectField(_l("Owner (adopt or trial)"), validate_choice=False)
@@ -101,17 +100,17 @@ class DecisionForm(FlaskForm):
         self.decision.choices = enum_choices(Decision, _l("Choose…"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(AppForm):
     reason = _text(_l("Reason (the proposers read it)"), MaxLength.NOTE, 2)
 
 
-class CompletionForm(FlaskForm):
+class CompletionForm(AppForm):
     benefit = _number(_l("Measured benefit (yuan a year)"))
     benefit_method = _text(_l("How the benefit was computed"), MaxLength.TEXT, 3)
     note = _text(_l("Note"), MaxLength.NOTE, 2)
 
 
-class AwardForm(FlaskForm):
+class AwardForm(AppForm):
     grade = SelectField(_l("Award grade"), validate_choice=False)
     amount = _number(_l("Award amount (yuan)"))
     note = _text(_l("Note"), MaxLength.NOTE, 2)
@@ -121,13 +120,13 @@ class AwardForm(FlaskForm):
         self.grade.choices = enum_choices(AwardGrade, _l("Choose…"))
 
 
-class WeightsForm(FlaskForm):
+class WeightsForm(AppForm):
     weight_technical = _number(Criterion.TECHNICAL.label)
     weight_economic = _number(Criterion.ECONOMIC.label)
     weight_scope = _number(Criterion.SCOPE.label)
     weight_practicality = _number(Criterion.PRACTICALITY.label)
 
 
-class HeadsForm(FlaskForm):
+class HeadsForm(AppForm):
     department_id = HiddenField()
     heads = SelectMultipleField(_l("Department heads"), validate_choice=False)

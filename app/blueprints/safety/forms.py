@@ -5,7 +5,6 @@ alike; a form only shows them (`maxlength`), so the browser stops the typing in 
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import enum_choices, shown
+from app.forms import AppForm, enum_choices, shown
 from app.models.hazards import Category, Severity
 from app.models.safety import AreaKind
 from app.storage import ACCEPT
@@ -31,7 +30,7 @@ def photos_field():
     return MultipleFileField(_l("Photos"), render_kw={"accept": ACCEPT, "capture": "environment"})
 
 
-class HazardForm(FlaskForm):
+class HazardForm(AppForm):
     title = StringField(
         _l("What is wrong"), validators=[DataRequired()], render_kw=shown(MaxLength.TITLE)
     )
@@ -49,20 +48,20 @@ class HazardForm(FlaskForm):
         self.severity.choices = enum_choices(Severity)
 
 
-class AssignForm(FlaskForm):
+class AssignForm(AppForm):
     assignee_id = SelectField(_l("Assign to"), validators=[DataRequired()])
     due_on = DateField(_l("Due date"), validators=[DataRequired()])
     note = TextAreaField(_l("Instructions"), render_kw=shown(MaxLength.NOTE))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(AppForm):
     """Rectify, verify, send back, reject, comment: a note and, where it helps, photos."""
 
     note = TextAreaField(_l("Note"), render_kw=shown(MaxLength.NOTE))
     photos = photos_field()
 
 
-class AreaForm(FlaskForm):
+class AreaForm(AppForm):
     name = StringField(
         lazy_pgettext("thing", "Name"), validators=[DataRequired()], render_kw=shown(MaxLength.NAME)
     )
@@ -76,7 +75,7 @@ class AreaForm(FlaskForm):
         self.kind.choices = enum_choices(AreaKind)
 
 
-class CheckpointForm(FlaskForm):
+class CheckpointForm(AppForm):
     name = StringField(
         _l("Checkpoint"), validators=[DataRequired()], render_kw=shown(MaxLength.NAME)
     )
@@ -85,19 +84,19 @@ class CheckpointForm(FlaskForm):
     )
 
 
-class GroupForm(FlaskForm):
+class GroupForm(AppForm):
     name = StringField(
         _l("Group name"), validators=[DataRequired()], render_kw=shown(MaxLength.NAME)
     )
     department_id = SelectField(_l("Department"), validators=[Optional()])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(AppForm):
     user_id = SelectField(lazy_pgettext("group member", "Person"), validators=[DataRequired()])
     is_leader = BooleanField(_l("Group leader"))
 
 
-class ChecklistForm(FlaskForm):
+class ChecklistForm(AppForm):
     name = StringField(
         lazy_pgettext("thing", "Name"),
         validators=[DataRequired()],
@@ -113,16 +112,16 @@ class ChecklistForm(FlaskForm):
         self.area_kind.choices = enum_choices(AreaKind)
 
 
-class StartPatrolForm(FlaskForm):
+class StartPatrolForm(AppForm):
     area_id = SelectField(_l("Area"), validators=[DataRequired()])
     checkpoint_id = HiddenField()
 
 
-class FinishPatrolForm(FlaskForm):
+class FinishPatrolForm(AppForm):
     note = TextAreaField(_l("Summary"), render_kw=shown(MaxLength.NOTE))
 
 
-class PlanForm(FlaskForm):
+class PlanForm(AppForm):
     inspector_id = SelectField(_l("Inspector"), validators=[DataRequired()])
     area_id = SelectField(_l("Area"), validators=[DataRequired()])
     weekdays = SelectMultipleField(
@@ -137,7 +136,7 @@ class PlanForm(FlaskForm):
 WEEKDAY_NAMES = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
 
 
-class ViolationForm(FlaskForm):
+class ViolationForm(AppForm):
     area_id = SelectField(_l("Area"), validators=[DataRequired()])
     rule = StringField(
         _l("Rule broken"), validators=[DataRequired()], render_kw=shown(MaxLength.RULE)
@@ -150,13 +149,13 @@ class ViolationForm(FlaskForm):
     patrol_id = HiddenField()
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(AppForm):
     follow_up = TextAreaField(
         _l("Follow-up"), validators=[DataRequired()], render_kw=shown(MaxLength.NOTE)
     )
 
 
-class ExportForm(FlaskForm):
+class ExportForm(AppForm):
     class Meta:
         csrf = False  # a GET download
 

@@ -2,7 +2,6 @@
 the rating form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     RadioField,
@@ -14,6 +13,7 @@ from wtforms.validators import InputRequired, Length
 
 from app.forms import (  # noqa: F401 (the builder's tests read them from here)
     WHEN,
+    AppForm,
     MultiCheckboxField,
     PollWindowFields,
     at_least_field,
@@ -26,7 +26,7 @@ from app.models.surveys import Audience
 QUESTION_ROWS = 8
 
 
-class SurveyForm(PollWindowFields, FlaskForm):
+class SurveyForm(PollWindowFields, AppForm):
     title = title_field()
     intro = TextAreaField(_l("Introduction"), validators=[Length(max=2000)])
     anonymous = BooleanField(_l("Anonymous (answers cannot be tied to anyone)"), default=True)
@@ -40,7 +40,7 @@ class SurveyForm(PollWindowFields, FlaskForm):
     previous = SelectField(_l("A new run of"), coerce=int, validate_choice=True)
 
 
-class RatingForm(FlaskForm):
+class RatingForm(AppForm):
     stars = RadioField(
         _l("Stars"),
         choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],

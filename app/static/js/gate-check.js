@@ -129,9 +129,10 @@ async function checkCode(text) {
 function checkNumber(number) {
   const post = chosenPost();
   if (!post) return say(t("no_post")), false;
+  // Read as the server's typed_no reads it: full width folded, spaces gone, upper case.
   const wanted = String(number || "").normalize("NFKC").trim().toUpperCase();
   if (!wanted) return say(t("enter_no")), false;
-  const worker = data.workers.find((w) => w.no.toUpperCase() === wanted);
+  const worker = data.workers.find((w) => w.no === wanted);
   if (!worker) return say(t("unknown_no")), false;
   record(worker, post, verdict(worker, post), "employee_no");
   return true;

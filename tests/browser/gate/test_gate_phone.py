@@ -138,7 +138,7 @@ def test_the_verdict_is_in_view_and_says_a_near_expiry(demo, browser, browser_co
         });
     }"""
 
-    page.fill("input[name=employee_no]", "G0003")
+    page.fill("input[name=employee_no]", "g0003")  # a phone keyboard types lower case first
     page.get_by_role("button", name="核验", exact=True).click()
     expect(verdict).to_have_text(f"可以上岗 · 证书 {until} 到期")
     expect(name).to_contain_text("钱车工")
@@ -257,8 +257,8 @@ def test_the_team_leader_checks_offline_and_the_checks_sync_once(
     wait_until(page, "async () => (await WHOutbox.list()).length === 0", timeout_ms=20_000)
     assert query(demo, "SELECT COUNT(*) FROM gate_checks")[0] == before + 4
 
-    # Online, a check reaches the server at once, and the page says so.
-    page.fill("input[name=employee_no]", "G0003")
+    # Online, a check reaches the server at once, and the page says so; g0003 is G0003.
+    page.fill("input[name=employee_no]", "g0003")
     page.get_by_role("button", name="核验", exact=True).click()
     expect(result).to_contain_text("已记录。")
     expect(result).not_to_contain_text("有网络时")

@@ -22,6 +22,7 @@ from app.models.care import (
     FileStatus,
 )
 from app.models.users import typed_no
+from app.rendering import listed
 from app.services import audit
 from app.services.rows import sent_before
 
@@ -115,7 +116,7 @@ def _people(data, errors) -> list[User]:
         unknown = [n for n in numbers if n not in found]
         if unknown:
             errors.setdefault("employee_nos", []).append(
-                _("No colleague has these employee numbers: %(list)s", list="、".join(unknown[:10]))
+                _("No colleague has these employee numbers: %(list)s", list=listed(unknown[:10]))
             )
         return list(found.values())
     errors.setdefault("mode", []).append(_("Choose one of the options given."))
@@ -196,7 +197,7 @@ def confirms(recipient: CampaignRecipient, confirmation: str) -> bool:
     employee number on the officer's phone."""
     typed = typed_no(confirmation).replace(" ", "")
     return bool(typed) and (
-        typed == recipient.user.name.replace(" ", "")
+        typed == typed_no(recipient.user.name).replace(" ", "")
         or (len(typed) >= 4 and recipient.user.employee_no.endswith(typed))
     )
 

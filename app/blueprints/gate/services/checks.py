@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
@@ -88,14 +88,14 @@ class CheckedHere:
 
 
 def _checked_worker(checker, employee_no: str) -> User | None:
-    """The active worker of `employee_no` (any case) among those `checker` checks: the same
-    people the check page's offline data holds (queries.kit_payload)."""
-    wanted = typed_no(employee_no).upper()
+    """The active worker of `employee_no` (as typed: `typed_no`) among those `checker`
+    checks: the same people the check page's offline data holds (queries.kit_payload)."""
+    wanted = typed_no(employee_no)
     if not wanted:
         return None
     departments = checked_departments(checker)
     posts = list(db.session.scalars(posts_query(departments)).unique())
-    query = checked_workers_query(departments, posts).where(func.upper(User.employee_no) == wanted)
+    query = checked_workers_query(departments, posts).where(User.employee_no == wanted)
     return db.session.scalars(query).first()
 
 

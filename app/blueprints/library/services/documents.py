@@ -89,7 +89,8 @@ def publish_document(user, data) -> Document:
     document.post_links = [DocumentPost(post_id=p) for p in values["post_ids"]]
     db.session.add(document)
     db.session.flush()
-    _new_version(user, document, body, changes or _("First version."), now)
+    # No note is kept as none: the page says "First version." in the reader's language.
+    _new_version(user, document, body, changes, now)
     audit.record("library.published", document, actor=user, summary=document.title)
     return document
 
