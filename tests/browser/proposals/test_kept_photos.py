@@ -12,7 +12,7 @@ from tests.browser.sync.conftest import photo_file
 
 
 def test_a_refused_proposal_without_javascript_keeps_its_photo(live_server, browser, tmp_path):
-    employee_no = f"KP{uuid.uuid4().hex[:6]}"
+    employee_no = f"KP{uuid.uuid4().hex[:6].upper()}"
     live_server.make_user(employee_no, name="保留照片")
     context = browser.new_context(
         viewport={"width": 360, "height": 740}, locale="zh-CN", java_script_enabled=False

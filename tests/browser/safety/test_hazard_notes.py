@@ -13,7 +13,7 @@ from tests.browser.sync.conftest import open_for_offline, outbox, wait_outbox_em
 
 def test_an_empty_required_note_is_refused_at_once_offline(page, live_server):
     live_server.flask("demo")  # areas
-    employee_no = f"HN{uuid.uuid4().hex[:6]}"
+    employee_no = f"HN{uuid.uuid4().hex[:6].upper()}"
     live_server.make_user(employee_no, "safety_officer", name="备注安全员")
     log_in(page, live_server.url, employee_no)
     page.goto(live_server.url + "/safety/hazards/new")

@@ -93,7 +93,7 @@ def test_a_refused_hazard_is_corrected_offline_keeping_one_of_its_two_photos(
     page, sync_server, tmp_path
 ):
     sync_server.flask("demo")  # areas
-    employee_no = f"ED{uuid.uuid4().hex[:6]}"
+    employee_no = f"ED{uuid.uuid4().hex[:6].upper()}"
     sync_server.make_user(employee_no, "inspector", name="修改巡检员")
     description = f"{uuid.uuid4().hex[:8]} 二号线旁的护栏"
     log_in(page, sync_server.url, employee_no)
@@ -186,7 +186,7 @@ def test_a_hazard_refused_at_once_comes_back_on_its_form_with_the_errors(
     its field — not the outbox's correction of a kept record, and nothing kept; sent again,
     it is a hazard with its photo."""
     sync_server.flask("demo")  # areas
-    employee_no = f"EH{uuid.uuid4().hex[:6]}"
+    employee_no = f"EH{uuid.uuid4().hex[:6].upper()}"
     sync_server.make_user(employee_no, "inspector", name="当场修改巡检员")
     description = f"{uuid.uuid4().hex[:8]} 配电柜门未关"
     log_in(page, sync_server.url, employee_no)
@@ -221,7 +221,7 @@ def test_what_the_phone_can_check_is_said_at_once_and_nothing_is_queued(page, sy
     refused after the sync, when the inspector has left the spot: the phone points at the
     field, and the outbox stays empty."""
     sync_server.flask("demo")  # areas and checklists
-    employee_no = f"EV{uuid.uuid4().hex[:6]}"
+    employee_no = f"EV{uuid.uuid4().hex[:6].upper()}"
     sync_server.make_user(employee_no, "inspector", name="当场检查巡检员")
     log_in(page, sync_server.url, employee_no)
     round_page = open_round(page, sync_server)

@@ -37,7 +37,7 @@ def demo_data(live_server):
 @pytest.fixture
 def worker(sync_server, demo_data):
     """A fresh inspector on a server with the demo areas and checklists."""
-    employee_no = f"KL{uuid.uuid4().hex[:6]}"
+    employee_no = f"KL{uuid.uuid4().hex[:6].upper()}"
     sync_server.make_user(employee_no, "inspector", name="断电巡检员")
     return employee_no
 

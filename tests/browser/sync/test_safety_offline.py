@@ -28,7 +28,7 @@ def test_a_hazard_with_two_photos_and_its_follow_up_captured_offline_sync_once_i
     page, live_server, tmp_path
 ):
     live_server.flask("demo")  # areas and checklists
-    employee_no = f"HZ{uuid.uuid4().hex[:6]}"
+    employee_no = f"HZ{uuid.uuid4().hex[:6].upper()}"
     live_server.make_user(employee_no, "inspector", name="离线巡检员")
     title = f"{uuid.uuid4().hex[:8]} 护栏松动"
     log_in(page, live_server.url, employee_no)
@@ -94,7 +94,7 @@ def test_a_whole_patrol_round_captured_offline_arrives_once_with_every_answer(
     page, live_server, tmp_path
 ):
     live_server.flask("demo")
-    employee_no = f"PR{uuid.uuid4().hex[:6]}"
+    employee_no = f"PR{uuid.uuid4().hex[:6].upper()}"
     live_server.make_user(employee_no, "inspector", name="整轮巡检员")
     log_in(page, live_server.url, employee_no)
     round_path = open_round(page, live_server)
