@@ -8,9 +8,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.demo import load_demo
-from app.models import Department
+from app.models import Department, Role
 from app.models.appeals import Appeal
 from app.models.surveys import Survey
+from tests.factories import make_user
 from tests.helpers import text
 
 
@@ -140,3 +141,21 @@ def test_care_visit_and_aid_rows_say_what_they_are_and_why_they_count(client, au
     assert re.search(r"超过时限（\d{4}-\d\d-\d\d \d\d:\d\d）未响应", aid)
     for page in (visits, aid):
         assert "计入" not in page
+
+
+def test_a_period_typed_in_full_width_digits_is_read_as_the_other_pages_read_it(client, auth):
+    """A Chinese keyboard types ２０２６ and １２; the scorecard refused them with 400 where the
+    honour board and the appeals figures read them (a helper found it)."""
+    auth.login(make_user(Role.ORGANIZER))
+    full_width = str.maketrans("0123456789", "０１２３４５６７８９")
+    ascii_page = client.get("/reports/?year=2026&month=12")
+    wide_page = client.get(f"/reports/?year={'2026'.translate(full_width)}&month=１２")
+    assert ascii_page.status_code == wide_page.status_code == 200
+    assert 'value="2026"' in text(wide_page)
+    for bad, message in [
+        ("year=１９９９", "请选择 2000 到 2100 年。"),
+        ("year=abc", "请选择 2000 到 2100 年。"),
+        ("year=2026&month=１３", "请选择 1 到 12 月。"),
+    ]:
+        refused = client.get(f"/reports/?{bad}")
+        assert refused.status_code == 400 and message in text(refused), bad

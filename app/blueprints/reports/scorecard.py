@@ -11,6 +11,7 @@ from app.extensions import db
 from app.features import FIGURE_AREAS, registry
 from app.guards import parse_id
 from app.models import Department, Role
+from app.services.inputs import plain_whole, plain_year
 
 READERS = (Role.ADMIN, Role.ORGANIZER)
 
@@ -36,22 +37,21 @@ class BadPeriod(ValueError):
 def period_from(args) -> tuple[int, int | None, Department | None]:
     """`?year=&month=&department=` checked: a year 2000–2100, a month 1–12, a department."""
     this_year = date.today().year
-    year_text = args.get("year") or str(this_year)
-    if not (year_text.isascii() and year_text.isdigit() and 2000 <= int(year_text) <= 2100):
+    year = plain_year(args.get("year") or this_year)
+    if year is None or not 2000 <= year <= 2100:
         raise BadPeriod(_("Choose a year from 2000 to 2100."))
-    month_text = args.get("month") or ""
     month = None
-    if month_text:
-        if not (month_text.isascii() and month_text.isdigit() and 1 <= int(month_text) <= 12):
+    if month_text := args.get("month") or "":
+        month = plain_whole(month_text)
+        if month is None or not 1 <= month <= 12:
             raise BadPeriod(_("Choose a month from 1 to 12."))
-        month = int(month_text)
     department = None
     if args.get("department"):
         department_id = parse_id(args.get("department"))
         department = db.session.get(Department, department_id) if department_id else None
         if department is None:
             raise BadPeriod(_("This department does not exist."))
-    return int(year_text), month, department
+    return year, month, department
 
 
 def visible(figure, user) -> bool:
