@@ -86,6 +86,9 @@ def test_a_proposal_from_an_offline_draft_to_its_award(
         mine.fill("input[name='coauthors[0][share]']", "40")
         mine.set_input_files("input[name=photos]", photo_file(tmp_path, "现场.jpg"))
         mine.get_by_role("button", name="存草稿").click()
+        # The phone says it keeps it; a network back before that would send it "at once",
+        # and the form would then go to the proposal by itself (proposal-form.js).
+        expect(mine.locator("#toast")).to_contain_text("已保存在本机")
         wait_until(mine, "async () => (await WHOutbox.list()).length === 1")
         [record] = outbox(mine)
         assert record["kind"] == "proposal" and record["data"]["action"] == "draft"
@@ -195,6 +198,7 @@ def test_a_refused_proposal_corrected_in_the_outbox_arrives_sent_in(
         mine.fill("input[name='coauthors[0][employee_no]']", "NOBODY9")  # no such person
         mine.fill("input[name='coauthors[0][share]']", "40")
         mine.get_by_role("button", name="提交").click()
+        expect(mine.locator("#toast")).to_contain_text("已保存在本机")
         wait_until(mine, "async () => (await WHOutbox.list()).length === 1")
         [record] = outbox(mine)
         assert record["data"]["action"] == "submit"
