@@ -159,16 +159,31 @@ def _copied(value):
 
 
 def _empty_all_tables(engine):
+    """Delete the rows of the tables a test wrote, children first, and start their counters
+    over, as a new database would. Asking which tables hold rows costs ~3 ms; a TRUNCATE of
+    all ~100 tables cost ~200 ms on PostgreSQL, after every test."""
     tables = _db.metadata.sorted_tables
     with engine.begin() as conn:
+        held = " UNION ALL ".join(
+            f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables
+        )
+        written = set(conn.scalars(text(held)))
         if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            for table in reversed(tables):
+                if table.name in written:
+                    conn.execute(table.delete())
+            # Counters a test used, rows kept or not (a refused insert takes a number too).
+            used = "SELECT schemaname, sequencename FROM pg_sequences WHERE last_value IS NOT NULL"
+            for schema, sequence in conn.execute(text(used)):
+                conn.execute(
+                    text("SELECT setval(:name, 1, false)"), {"name": f'"{schema}"."{sequence}"'}
+                )
         else:
             # Self-referencing rows (a team inside its workshop) cannot go one at a time.
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             for table in reversed(tables):
-                conn.execute(table.delete())
+                if table.name in written:
+                    conn.execute(table.delete())
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
