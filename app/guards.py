@@ -6,7 +6,7 @@ One place instead of a check in every route:
 - `<int:…>` in a URL takes only ASCII digits up to 2^31 - 1 (the largest id either database
   holds in an INTEGER column), so `/activities/2147483648` or `/hazards/²` is a 404, not a
   database error;
-- `page_number()` reads `?page=` the same way everywhere;
+- `page_number()` (and `paginate()`, built on it) reads `?page=` the same way everywhere;
 - every response carries a Content-Security-Policy that the app's own pages pass (no inline
   script, nothing from elsewhere), `frame-ancestors 'none'`, `X-Content-Type-Options` and a
   `Referrer-Policy`.
@@ -14,12 +14,13 @@ One place instead of a check in every route:
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from app.errors import ValidationFailed
+from app.extensions import db
 
 # The largest value of a signed 32-bit INTEGER column (ids, counts) on both databases.
 MAX_ID = 2**31 - 1
@@ -105,6 +106,13 @@ def page_number(args=None, name: str = "page") -> int:
     return int(raw)
 
 
+def paginate(query, per_page: int, **options):
+    """The page of `query` the request asks for. With `page_number()`, the only readers of
+    `?page=`: a list refuses a number that is no page number, and a page without pages (a
+    dashboard, a form) ignores the argument, as it ignores any other it does not read."""
+    return db.paginate(query, page=page_number(), per_page=per_page, error_out=False, **options)
+
+
 def _has_nul(values) -> bool:
     return any("\x00" in value for value in values if isinstance(value, str))
 
@@ -131,20 +139,6 @@ def own_referrer() -> str:
     return "" if parts.netloc and parts.netloc != request.host else back
 
 
-def paged(view):
-    """Marks a view that reads `?page=` (a list): `page_guard` checks the number for it."""
-    view.paged = True
-    return view
-
-
-def page_guard() -> None:
-    """Every list reads `?page=`; check it once for all of them. A page without pages (a
-    dashboard, a form) ignores the argument, as it ignores any other it does not read."""
-    view = current_app.view_functions.get(request.endpoint)
-    if "page" in request.args and getattr(view, "paged", False):
-        page_number()
-
-
 def security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -158,5 +152,4 @@ def init_app(app: Flask) -> None:
     """Before the blueprints: the converter is read when their rules are added."""
     app.url_map.converters["int"] = DatabaseId
     app.before_request(reject_nul)
-    app.before_request(page_guard)
     app.after_request(security_headers)

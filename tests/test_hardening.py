@@ -50,6 +50,37 @@ def test_odd_numbers_in_urls_are_answered_not_crashed_on(client, auth, url, stat
     assert response.status_code == status
 
 
+LISTS = [
+    "/notifications/",
+    "/safety/hazards",
+    "/safety/hazards/mine",
+    "/safety/violations",
+    "/safety/patrols",
+    "/activities/",
+    "/proposals/",
+    "/care/files",
+    "/appeals/",
+    "/congress/notices",
+    "/congress/motions",
+    "/honours/nominations",
+    "/admin/users",
+    "/admin/audit",
+]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_every_list_refuses_a_number_that_is_no_page_number(client, auth, url):
+    """Each list reads `?page=` through the one pager (`app.guards`): none takes page 0 or
+    "abc" quietly as page 1, and each says what a page number is; page 2 is a page."""
+    auth.login(make_user(*Role))
+    assert client.get(url).status_code == 200
+    assert client.get(f"{url}?page=2").status_code == 200
+    for junk in ("0", "abc", "-1", "１"):
+        response = client.get(f"{url}?page={junk}")
+        assert response.status_code == 400, (url, junk)
+        assert "页码须为 1 到 100000 之间的整数。" in text(response)  # i18n
+
+
 def test_a_page_number_out_of_range_says_what_a_page_number_is(client, auth):
     auth.login(make_user())
     page = text(client.get("/notifications/?page=9999999999999999999999999"))

@@ -21,7 +21,7 @@ from app.blueprints.auth.access import roles_required
 from app.errors import form_status, submit
 from app.extensions import db, htmx
 from app.features import registry
-from app.guards import paged, parse_id
+from app.guards import paginate, parse_id
 from app.models import AuditLog, Department, Role, RosterImport, User, UserRole
 from app.rendering import page_or_fragment
 from app.services import departments as dept_service
@@ -103,11 +103,8 @@ def users_query(args):
 
 
 @bp.route("/users")
-@paged
 def users():
-    page = db.paginate(
-        users_query(request.args), per_page=bp_config("USERS_PER_PAGE"), error_out=False
-    )
+    page = paginate(users_query(request.args), per_page=bp_config("USERS_PER_PAGE"))
     return page_or_fragment(
         "admin/users.html",
         "admin/_user_results.html",
@@ -376,7 +373,6 @@ def roster_template():
 
 
 @bp.route("/audit")
-@paged
 def audit_log():
     query = (
         select(AuditLog)
@@ -386,7 +382,7 @@ def audit_log():
     if q := request.args.get("q", "").strip():
         like = f"%{q}%"
         query = query.where(or_(AuditLog.action.ilike(like), AuditLog.summary.ilike(like)))
-    page = db.paginate(query, per_page=bp_config("AUDIT_PER_PAGE"), error_out=False)
+    page = paginate(query, per_page=bp_config("AUDIT_PER_PAGE"))
     return page_or_fragment(
         "admin/audit.html", "admin/_audit_results.html", page=page, args=request.args
     )

@@ -21,7 +21,7 @@ from app import storage
 from app.blueprints.errors.handlers import error_response
 from app.errors import Refused, ValidationFailed, apply_errors, form_status, submit
 from app.extensions import db
-from app.guards import paged
+from app.guards import paginate
 from app.models import Department
 from app.models.appeals import Appeal, AppealPhoto, AppealStatus
 from app.rendering import page_or_fragment
@@ -72,7 +72,6 @@ def _forget_receipt_on_leaving():
 
 @bp.route("/")
 @login_required
-@paged
 def index():
     officer = access.is_officer(current_user)
     mine = db.session.scalars(
@@ -95,7 +94,7 @@ def index():
             )
         elif tab == "answered":
             query = query.where(Appeal.status.in_((AppealStatus.ANSWERED, AppealStatus.CLOSED)))
-        queue = db.paginate(query, per_page=PER_PAGE, error_out=False)
+        queue = paginate(query, per_page=PER_PAGE)
     return page_or_fragment(
         "appeals/index.html",
         "appeals/_queue.html",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.blueprints.errors.handlers import error_response
 from app.errors import form_on, form_status, submit
 from app.extensions import db
-from app.guards import paged
+from app.guards import paginate
 from app.models.honours import Honour, HonourStatus, HonourTitle
 from app.services.inputs import plain_year
 from app.storage import Chosen, photo_routes
@@ -74,14 +74,13 @@ def nominate():
 
 @bp.route("/nominations")
 @login_required
-@paged
 def nominations():
     if not services.can_nominate(current_user):
         abort(403)
     query = select(Honour).order_by(Honour.status, Honour.year.desc(), Honour.id.desc())
     if not services.is_union(current_user):
         query = query.where(Honour.nominated_by_id == current_user.id)
-    page = db.paginate(query, per_page=100, error_out=False)
+    page = paginate(query, per_page=100)
     return render_template(
         "honours/nominations.html", page=page, is_union=services.is_union(current_user)
     )

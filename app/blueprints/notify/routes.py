@@ -18,7 +18,7 @@ from app.blueprints.notify import bp, services
 from app.blueprints.notify.forms import PreferencesForm
 from app.blueprints.notify.push import application_server_key
 from app.extensions import csrf, db
-from app.guards import paged
+from app.guards import page_number, paginate
 from app.models import Category
 from app.rendering import wants_fragment
 
@@ -27,14 +27,8 @@ PER_PAGE = 20
 
 @bp.route("/")
 @login_required
-@paged
 def index():
-    page = db.paginate(
-        services.inbox_query(current_user),
-        per_page=PER_PAGE,
-        max_per_page=PER_PAGE,
-        error_out=False,
-    )
+    page = paginate(services.inbox_query(current_user), per_page=PER_PAGE, max_per_page=PER_PAGE)
     unread = services.unread_count(current_user)
     template = "notify/_inbox.html" if wants_fragment() else "notify/index.html"
     return render_template(template, page=page, unread=unread, fragment=wants_fragment())
@@ -51,7 +45,6 @@ def open_notification(notification_id: int):
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])
 @login_required
-@paged
 def mark_read(notification_id: int):
     notification = services.get_own(current_user, notification_id) or abort(404)
     services.mark_read(notification)
@@ -61,7 +54,7 @@ def mark_read(notification_id: int):
     if wants_fragment():
         unread = services.unread_count(current_user)
         return render_template("notify/_entry.html", n=notification, unread=unread, oob=True)
-    return redirect(url_for("notify.index", page=request.args.get("page", type=int)), 303)
+    return redirect(url_for("notify.index", page=page_number()), 303)
 
 
 @bp.route("/read", methods=["POST"])

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.guards import parse_id
+from app.guards import page_number, parse_id
 from app.models import Department, Role, User, UserRole
 from app.models.hazards import OPEN_STATUSES, Hazard, HazardEvent, HazardStatus, Photo, Severity
 from app.models.safety import Area, Patrol, area_name, week_start
@@ -67,7 +67,7 @@ class HazardFilters:
             assignee_id=number("assignee_id"),
             overdue=args.get("overdue") == "1",
             reported_by_me=args.get("reporter") == "me",
-            page=max(number("page") or 1, 1),
+            page=page_number(args),
         )
 
     def conditions(self, today: date, user=None) -> list:

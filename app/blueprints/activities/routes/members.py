@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from app.blueprints.activities import bp, queries, services
 from app.errors import submit
 from app.extensions import db, htmx
-from app.guards import paged
+from app.guards import paginate
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityKind, ParticipationStatus
 from app.rendering import page_or_fragment, qr_svg
@@ -33,16 +33,13 @@ def get_visible_activity(activity_id: int) -> Activity:
 
 @bp.route("/")
 @login_required
-@paged
 def index():
     tab = request.args.get("tab", "open")
     if tab not in TABS:
         tab = "open"
-    page = db.paginate(
+    page = paginate(
         queries.activity_list(current_user, tab),
-        page=request.args.get("page", 1, type=int),
         per_page=current_app.config.get("ACTIVITIES_PER_PAGE", 20),
-        error_out=False,
     )
     ids = [a.id for a in page.items]
     return page_or_fragment(

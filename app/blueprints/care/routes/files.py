@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from app.errors import act, form_on, form_status
 from app.extensions import db
-from app.guards import paged
+from app.guards import page_number
 from app.models.care import CareFile, CareProposal, ProposalStatus
 from app.rendering import page_or_fragment
 from app.services import audit
@@ -35,16 +35,8 @@ def _file(file_id: int) -> CareFile:
     return file
 
 
-def _page() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", 1)), 10_000))
-    except ValueError:
-        return 1
-
-
 @bp.route("/files")
 @readers_only
-@paged
 def files():
     filters = {
         "level": request.args.get("level", ""),
@@ -52,7 +44,7 @@ def files():
         "q": request.args.get("q", "").strip()[:40],
         "due": request.args.get("due") == "1",
     }
-    page = queries.files_page(_page(), **filters)
+    page = queries.files_page(page_number(), **filters)
     audit.record(
         "care.files.listed",
         None,

@@ -1,8 +1,9 @@
 """What every congress route uses."""
 
-from flask import abort, current_app, flash, redirect, request
+from flask import abort, current_app, flash, redirect
 from flask_babel import gettext as _
 
+from app import guards
 from app.blueprints.auth.access import roles_required
 from app.blueprints.congress.access import MANAGERS
 from app.errors import Refused
@@ -18,12 +19,7 @@ def get_or_404(model, ident):
 
 def paginate(query):
     """A list page of `query`: the `page` argument, CONGRESS_PER_PAGE rows (20)."""
-    return db.paginate(
-        query,
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config.get("CONGRESS_PER_PAGE", 20),
-        error_out=False,
-    )
+    return guards.paginate(query, per_page=current_app.config.get("CONGRESS_PER_PAGE", 20))
 
 
 def departments_by_ids(ids) -> list[Department]:

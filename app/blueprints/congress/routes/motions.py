@@ -23,7 +23,6 @@ from app.blueprints.congress.services import motions as service
 from app.blueprints.congress.services.common import today
 from app.errors import Refused, done, form_status, submit
 from app.extensions import db
-from app.guards import paged
 from app.models import Department
 from app.models.congress import CongressSession, Motion, MotionState
 from app.rendering import page_or_fragment
@@ -32,7 +31,6 @@ from app.services.departments import department_choices
 
 @bp.route("/motions")
 @login_required
-@paged
 def motions():
     session_id = request.args.get("session", type=int)
     session = db.session.get(CongressSession, session_id) if session_id else current_session()

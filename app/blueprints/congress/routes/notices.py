@@ -20,7 +20,6 @@ from app.blueprints.congress.routes.common import (
 from app.blueprints.congress.services import notices as service
 from app.errors import Refused, done, form_status, submit
 from app.extensions import db
-from app.guards import paged
 from app.models.congress import (
     Notice,
     NoticeAttachment,
@@ -34,7 +33,6 @@ from app.services.departments import department_choices
 
 @bp.route("/notices")
 @login_required
-@paged
 def notices():
     category = request.args.get("category")
     if category not in NoticeCategory._value2member_map_:

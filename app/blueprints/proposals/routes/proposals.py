@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from app.errors import ValidationFailed, apply_errors, form_status, submit
 from app.extensions import db
-from app.guards import paged
+from app.guards import page_number
 from app.models.proposals import ProposalCategory, ProposalPhoto, ProposalStatus
 from app.rendering import page_or_fragment
 from app.storage import Chosen, photo_routes
@@ -27,7 +27,6 @@ def _enum_arg(enum_cls, name):
 
 @bp.route("/")
 @login_required
-@paged
 def index():
     tab = request.args.get("tab", "mine")
     if tab not in queries.TABS:
@@ -36,8 +35,7 @@ def index():
     status = _enum_arg(ProposalStatus, "status")
     if category is not None and request.args.get("tab") is None:
         tab = "all"  # the safety page's link: every safety suggestion this person may see
-    page_no = max(request.args.get("page", 1, type=int) or 1, 1)
-    page = queries.proposal_page(current_user, tab, page_no, category, status)
+    page = queries.proposal_page(current_user, tab, page_number(), category, status)
     return page_or_fragment(
         "proposals/index.html",
         "proposals/_list.html",

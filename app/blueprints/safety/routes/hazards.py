@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 
 from app.errors import submit
 from app.extensions import db
-from app.guards import paged
 from app.models.hazards import HazardAction, HazardStatus, Severity
 from app.models.safety import Patrol, PatrolAnswer
 from app.rendering import wants_fragment
@@ -20,7 +19,6 @@ from .helpers import page_or_partial, report_form
 
 @bp.route("/hazards")
 @login_required
-@paged
 def hazards():
     filters = queries.HazardFilters.from_args(request.args)
     page = queries.hazard_page(current_user, filters)
@@ -42,7 +40,6 @@ def hazards():
 
 @bp.route("/hazards/mine")
 @login_required
-@paged
 def my_hazards():
     """What the user has to rectify, the open ones first."""
     args = request.args.to_dict() | {"assignee_id": str(current_user.id)}

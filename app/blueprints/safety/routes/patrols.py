@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.errors import form_status, submit
 from app.extensions import db, htmx
-from app.guards import paged
+from app.guards import page_number
 from app.models.hazards import Category, Hazard, Severity, Violation
 from app.models.safety import Area, ChecklistVersion, Patrol, PatrolPlan, PatrolStatus, week_start
 from app.storage import Chosen
@@ -28,10 +28,9 @@ PER_PAGE = 20
 
 @bp.route("/patrols")
 @network_required
-@paged
 def patrols():
     """The user's own patrols; safety officers and admins see everyone's."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     where = []
     if not permissions.can_manage_network(current_user):
         where.append(Patrol.inspector_id == current_user.id)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from app.errors import done, submit
 from app.extensions import db
-from app.guards import paged
+from app.guards import page_number
 from app.models.hazards import Photo, Violation
 from app.models.proposals import Proposal
 
@@ -20,9 +20,8 @@ PER_PAGE = 20
 
 @bp.route("/violations")
 @network_required
-@paged
 def violations():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     total = db.session.scalar(select(func.count(Violation.id)))
     rows = db.session.scalars(
         select(Violation)
