@@ -1,0 +1,53 @@
+"""A page number past the end of a list (an old link, a typed URL) says that page has nothing
+and leads back to the list's first page with its filters, instead of saying the list is empty
+(or showing a count or pager that contradicts the empty page)."""
+
+import re
+from html import unescape
+from urllib.parse import unquote
+
+import pytest
+
+from app.extensions import db
+from app.models import Role
+from app.services import audit
+from tests.factories import make_user
+from tests.helpers import text
+
+
+def admin_users():
+    admin = make_user(Role.ADMIN)
+    return admin, "/admin/users?role=admin", "没有符合条件的人员。", "1 人"
+
+
+def admin_audit():
+    admin = make_user(Role.ADMIN)
+    audit.record("test.stocktake", None, actor=admin, summary="年终盘点")
+    db.session.commit()
+    return admin, "/admin/audit?q=盘点", "暂无记录。", None
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        admin_users,
+        admin_audit,
+    ],
+)
+def test_a_page_past_the_end_says_so_and_leads_back_to_the_first(client, auth, make):
+    user, url, empty, count = make()
+    auth.login(user)
+    first = text(client.get(url))
+    assert empty not in first and "这一页没有内容" not in first
+    if count:
+        assert count in first
+    past = f"{url}{'&' if '?' in url else '?'}page=9"
+    response = client.get(past)
+    assert response.status_code == 200
+    page = text(response)
+    assert "这一页没有内容。" in page and "回到第一页" in page
+    assert empty not in page and "第 9 页" not in page
+    if count:
+        assert count not in page
+    [back] = re.findall(r'href="([^"]*)">回到第一页<', response.get_data(as_text=True))
+    assert unquote(unescape(back)) == url
