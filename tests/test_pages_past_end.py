@@ -11,6 +11,7 @@ import pytest
 from app.extensions import db
 from app.models import Role
 from app.services import audit
+from tests.congress.factories import make_delegate, make_motion, make_notice, make_session
 from tests.factories import make_user
 from tests.helpers import text
 
@@ -27,11 +28,26 @@ def admin_audit():
     return admin, "/admin/audit?q=盘点", "暂无记录。", None
 
 
+def congress_notices():
+    organizer = make_user(Role.ORGANIZER)
+    make_notice(organizer)
+    return organizer, "/congress/notices?category=business", "暂无公开事项。", None
+
+
+def congress_motions():
+    session = make_session(make_user(Role.ORGANIZER))
+    delegate = make_delegate(make_user(Role.ORGANIZER), session)
+    make_motion(session, delegate)
+    return delegate, f"/congress/motions?session={session.id}&state=draft", "暂无提案。", None
+
+
 @pytest.mark.parametrize(
     "make",
     [
         admin_users,
         admin_audit,
+        congress_notices,
+        congress_motions,
     ],
 )
 def test_a_page_past_the_end_says_so_and_leads_back_to_the_first(client, auth, make):
