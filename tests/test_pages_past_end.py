@@ -8,6 +8,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from app.blueprints.care.parse import local_today
+from app.blueprints.care.services import files
 from app.extensions import db
 from app.models import Role
 from app.services import audit
@@ -41,6 +43,15 @@ def congress_motions():
     return delegate, f"/congress/motions?session={session.id}&state=draft", "暂无提案。", None
 
 
+def care_files():
+    officer = make_user(Role.CARE_OFFICER)
+    worker = make_user()
+    data = {"worker": worker.employee_no, "level": "extreme", "cause": "other", "income": "100"}
+    files.open_file(officer, data | {"opened_on": local_today().isoformat()})
+    db.session.commit()
+    return officer, "/care/files?status=active&level=extreme", "没有符合条件的档案。", "共 1 份档案"
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -48,6 +59,7 @@ def congress_motions():
         admin_audit,
         congress_notices,
         congress_motions,
+        care_files,
     ],
 )
 def test_a_page_past_the_end_says_so_and_leads_back_to_the_first(client, auth, make):
