@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from app.blueprints.appeals import services as appeals
 from app.blueprints.care.parse import local_today
 from app.blueprints.care.services import files
 from app.extensions import db
@@ -52,6 +53,12 @@ def care_files():
     return officer, "/care/files?status=active&level=extreme", "没有符合条件的档案。", "共 1 份档案"
 
 
+def appeals_queue():
+    appeals.raise_appeal(make_user(), {"category": "wages", "title": "加班费", "details": "少算"})
+    db.session.commit()
+    return make_user(Role.ORGANIZER), "/appeals/?tab=all", "这里没有诉求。", None
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -60,6 +67,7 @@ def care_files():
         congress_notices,
         congress_motions,
         care_files,
+        appeals_queue,
     ],
 )
 def test_a_page_past_the_end_says_so_and_leads_back_to_the_first(client, auth, make):
