@@ -11,6 +11,7 @@ import pytest
 from app.blueprints.appeals import services as appeals
 from app.blueprints.care.parse import local_today
 from app.blueprints.care.services import files
+from app.blueprints.proposals import services as proposals
 from app.extensions import db
 from app.models import Role
 from app.services import audit
@@ -59,6 +60,13 @@ def appeals_queue():
     return make_user(Role.ORGANIZER), "/appeals/?tab=all", "这里没有诉求。", None
 
 
+def proposals_list():
+    proposer = make_user()
+    proposals.save_proposal(proposer, {"title": "废液再生", "category": "reuse"}, submit=False)
+    db.session.commit()
+    return proposer, "/proposals/?tab=mine&category=reuse", "这里还没有建议。", "共 1 条建议"
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -68,6 +76,7 @@ def appeals_queue():
         congress_motions,
         care_files,
         appeals_queue,
+        proposals_list,
     ],
 )
 def test_a_page_past_the_end_says_so_and_leads_back_to_the_first(client, auth, make):
