@@ -14,6 +14,7 @@ from app.blueprints.care.services import files
 from app.blueprints.proposals import services as proposals
 from app.extensions import db
 from app.models import Role
+from app.models.honours import Honour, HonourStatus, HonourTitle
 from app.services import audit
 from tests.congress.factories import make_delegate, make_motion, make_notice, make_session
 from tests.factories import make_user
@@ -67,6 +68,22 @@ def proposals_list():
     return proposer, "/proposals/?tab=mine&category=reuse", "这里还没有建议。", "共 1 条建议"
 
 
+def honours_nominations():
+    organizer = make_user(Role.ORGANIZER)
+    db.session.add(
+        Honour(
+            year=2025,
+            title=HonourTitle.SKILL,
+            person=make_user(),
+            reason="技能大赛第一名",
+            status=HonourStatus.NOMINATED,
+            nominated_by_id=organizer.id,
+        )
+    )
+    db.session.commit()
+    return organizer, "/honours/nominations", "还没有提名。", None
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -77,6 +94,7 @@ def proposals_list():
         care_files,
         appeals_queue,
         proposals_list,
+        honours_nominations,
     ],
 )
 def test_a_page_past_the_end_says_so_and_leads_back_to_the_first(client, auth, make):
