@@ -321,3 +321,24 @@ def test_a_year_typed_in_full_width_digits_is_read(client, auth, cast, db):
     _honour(cast, year=2024, db=db)
     board = client.get(f"/honours/?year={full_width('2024')}")
     assert board.status_code == 200 and "2024 · 技术能手" in text(board)
+
+
+def test_more_nominations_than_a_page_holds_have_a_pager(client, auth, cast, db):
+    """A hundred to a page: the hundred-and-first is one tap away, not only by typing ?page=2."""
+    for year in range(1900, 2001):
+        db.session.add(
+            Honour(
+                year=year,
+                title=HonourTitle.SKILL,
+                person=cast.worker,
+                reason="技能大赛第一名",
+                status=HonourStatus.NOMINATED,
+                nominated_by_id=cast.people["head"].id,
+            )
+        )
+    db.session.commit()
+    auth.login(cast.people["organizer"])
+    first = text(client.get("/honours/nominations"))
+    assert "第 1 页，共 2 页" in first and 'href="/honours/nominations?page=2"' in first  # i18n
+    second = text(client.get("/honours/nominations?page=2"))
+    assert second.count("孙车工 · 1900") == 1 and "上一页" in second  # i18n
