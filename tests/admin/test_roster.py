@@ -106,7 +106,7 @@ def test_bad_rows_are_rejected_with_reasons_and_good_rows_go_in(client, admin, d
     )
     page = response.get_data(as_text=True)
     assert "新建 1 人，更新 0 人，未变 0 人，拒收 7 行" in page  # i18n
-    assert "工号 30002 在多行重复出现：第 3, 4 行" in page  # i18n
+    assert "工号 30002 在多行重复出现：第 3、4 行" in page  # i18n
     assert "不存在的车间" in page and "魔法师" in page
     assert User.by_employee_no("30001") is not None
     for no in ("30002", "30003", "30004", "30005", "30006"):
@@ -127,7 +127,7 @@ def test_employee_numbers_are_stored_upper_case_and_one_in_either_case(client, a
     rows = "工号,姓名\nm0001,刘一\nｍ0002,新名字\nm0003,王三\nM0003,王三\n"
     page = upload(client, rows.encode(), "r.csv").get_data(as_text=True)
     assert "新建 1 人，更新 1 人，未变 0 人，拒收 2 行" in page  # i18n
-    assert "工号 M0003 在多行重复出现：第 4, 5 行" in page  # i18n
+    assert "工号 M0003 在多行重复出现：第 4、5 行" in page  # i18n
     assert db.session.scalar(select(User.employee_no).where(User.name == "刘一")) == "M0001"
     db.session.refresh(existing)
     assert existing.name == "新名字"

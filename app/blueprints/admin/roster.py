@@ -106,7 +106,7 @@ def _column_names(keys) -> str:
         "phone": _("phone"),
         "roles": _("roles"),
     }
-    return ", ".join(names[k] for k in keys)
+    return listed(names[k] for k in keys)
 
 
 def read_rows(filename: str, data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
@@ -410,7 +410,7 @@ def _validate_row(values, counts, departments, report) -> dict:
             _(
                 "Employee number %(no)s appears on several rows: %(lines)s.",
                 no=no,
-                lines=", ".join(map(str, counts[no])),
+                lines=listed(counts[no]),
             )
         )
     if not name:
