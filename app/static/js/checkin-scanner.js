@@ -71,10 +71,13 @@ form?.addEventListener("submit", (event) => {
     form.elements.code.value = "";
   });
 });
-// The outbox line names the person when the page knows them, else shows the code.
+// The outbox line names the person when the page knows them, else shows the code; sent at
+// once, the toast says who is in (not a bare "sent"), for the organizer looking up at the door.
 form?.addEventListener("outbox:captured", ({ detail: { record, more } }) => {
   const name = person(record.data.code)?.[0];
-  if (name) more.push(() => self.WHOutbox.update(record.id, { label: name }));
+  if (!name) return;
+  more.push(() => self.WHOutbox.update(record.id, { label: name }));
+  record.said = document.getElementById("checkin-people").dataset.checkedIn.replace("%(name)s", name);
 });
 // A code the server refused at once (mistyped, another activity's) is not kept: its error
 // stays at the field (outbox-edit.js) and is said, and the form is empty for the next person.

@@ -66,6 +66,7 @@ def test_a_wrong_code_at_the_door_is_said_and_the_next_person_checks_in(
     # page stays at the door; the stale error is gone.
     _check_in(organizer, first)
     pending.locator("li[data-state=synced]", has_text="刘职工").wait_for()
+    expect(organizer.locator("#toast")).to_have_text("刘职工 签到成功")
     expect(code_field).not_to_contain_text("签到码无效")
     expect(organizer.locator("#checkin-count")).to_contain_text("已签到 1 / 2")
 
