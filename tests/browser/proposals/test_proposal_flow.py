@@ -132,6 +132,12 @@ def test_a_proposal_from_an_offline_draft_to_its_award(
             },
         )
         _sees(mine, url, "评审中", "87 / 100")
+        # The committee reads each reviewer's scores on a phone without scrolling sideways.
+        committee.goto(url)
+        reviews = committee.locator("#reviews")
+        expect(reviews).to_contain_text("总分 87")
+        assert reviews.evaluate("e => e.scrollWidth <= e.clientWidth")
+        assert reviews.evaluate("e => e.getBoundingClientRect().right <= innerWidth")
         due = (date.today() + timedelta(days=30)).isoformat()
         _step(
             committee,
