@@ -54,7 +54,8 @@ def mark_read(notification_id: int):
     if wants_fragment():
         unread = services.unread_count(current_user)
         return render_template("notify/_entry.html", n=notification, unread=unread, oob=True)
-    return redirect(url_for("notify.index", page=page_number()), 303)
+    page = page_number()  # back to the page the entry was on; the first needs no number
+    return redirect(url_for("notify.index", page=page if page > 1 else None), 303)
 
 
 @bp.route("/read", methods=["POST"])
