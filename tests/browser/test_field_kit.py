@@ -443,11 +443,14 @@ def test_a_round_captured_with_a_glove(inspector, demo, tmp_path):
     # The hazard points at the round it was raised in, which kept the time it was opened.
     rows = query(
         demo,
-        "SELECT h.patrol_id, p.area_id, p.started_at <= p.finished_at FROM hazards h "
+        "SELECT h.patrol_id, p.area_id, p.started_at <= p.finished_at, h.title FROM hazards h "
         "JOIN patrols p ON p.id = h.patrol_id WHERE h.client_id = ?",
         hazard["id"],
     )
     assert rows and rows[0][1] == area_id and rows[0][2] == 1
+    # The title offered (the item's wording, which reads as all being well) says, stored,
+    # what was not met.
+    assert rows[0][3] == f"不符合：{item_text}"
     page.close()
 
 

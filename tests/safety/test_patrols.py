@@ -43,7 +43,8 @@ def test_run_a_patrol_and_raise_a_hazard_from_a_no(client, auth, setup, db):
     answer = next(a for a in patrol.answers if a.item_id == second.id)
 
     form = client.get(f"/safety/hazards/new?answer_id={answer.id}").get_data(as_text=True)
-    assert 'value="防护罩完好"' in form and "1号车床防护罩缺失" in form
+    # The title says what was not met: the item's wording alone reads as all being well.
+    assert 'value="不符合：防护罩完好"' in form and "1号车床防护罩缺失" in form
     response = client.post(
         "/safety/hazards/new",
         data={

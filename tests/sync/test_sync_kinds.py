@@ -319,6 +319,32 @@ def test_a_hazard_found_on_an_offline_patrol_names_it_by_uuid(client, db, patrol
     assert db.session.scalar(select(Hazard.patrol_id)) == db.session.scalar(select(Patrol.id))
 
 
+def test_a_round_s_hazard_left_with_the_item_s_wording_says_what_was_not_met(
+    client, db, patroller, area, version
+):
+    """The round page offers the item's wording as the hazard's title (设备防护罩齐全、完好
+    reads as all being well): left so, it is stored as 不符合：…; a title the inspector wrote
+    is kept as written."""
+    first, second = (str(item.id) for item in version.items[:2])
+    patrol = patrol_record(
+        area,
+        version,
+        answers=[
+            {"item_id": first, "answer": "no", "note": ""},
+            {"item_id": second, "answer": "no", "note": ""},
+            {"item_id": str(version.items[2].id), "answer": "yes", "note": ""},
+        ],
+    )
+    offered = hazard_record(
+        area, patrol_id=patrol["id"], item_id=first, title=version.items[0].text
+    )
+    written = hazard_record(area, patrol_id=patrol["id"], item_id=second, title="二号机床护栏断裂")
+    results = post_sync(client, patrol, offered, written).json["results"]
+    assert [r["status"] for r in results] == ["created"] * 3
+    titles = db.session.scalars(select(Hazard.title).order_by(Hazard.id)).all()
+    assert titles == [f"不符合：{version.items[0].text}", "二号机床护栏断裂"]  # i18n
+
+
 @pytest.mark.parametrize("photo_first", [False, True])
 def test_a_hazard_raised_from_a_no_shows_that_answer_s_photo(
     client, db, patroller, area, version, photo_first

@@ -13,7 +13,7 @@ from app.storage import Chosen
 
 from .. import bp, permissions, queries, services
 from ..forms import AssignForm, HazardForm, NoteForm
-from ..services.common import local_today
+from ..services.common import local_today, not_met
 from .helpers import page_or_partial, report_form
 
 
@@ -79,7 +79,7 @@ def _prefill_from_patrol(form) -> None:
     patrol = db.session.get(Patrol, answer.patrol_id)
     if patrol.inspector_id != current_user.id:
         return
-    form.title.data = answer.item.text
+    form.title.data = not_met(answer.item.text)
     form.description.data = answer.note
     form.area_id.data = str(patrol.area_id)
     form.patrol_id.data = str(patrol.id)

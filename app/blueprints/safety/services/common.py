@@ -138,6 +138,21 @@ def answer_of(patrol: Patrol | None, data, errors: dict) -> PatrolAnswer | None:
     return answer
 
 
+def not_met(item_text: str) -> str:
+    """The title a hazard raised from a "no" to a checklist item starts with: the item says
+    what should be (设备防护罩齐全、完好), and alone it reads as all being well."""
+    return _("Not met: %(item)s", item=item_text)[: MaxLength.TITLE]
+
+
+def as_raised_from(title: str, answer: PatrolAnswer | None) -> str:
+    """A round's hazard keeps the item's own wording as its title when the inspector left the
+    title as it was offered (the round page offers it so, being weighed for the phone):
+    stored, it says what was not met."""
+    if answer is None or title not in (answer.item.text, answer.item.text[: MaxLength.TITLE]):
+        return title
+    return not_met(answer.item.text)
+
+
 def share_with_hazards(answer_id: int, photos: list[Photo]) -> None:
     """Photos an answer gets after hazards were raised from it (the outbox uploads a round's
     photos after its records; a patrol's page adds one to an answer) are theirs too."""

@@ -38,6 +38,7 @@ from .common import (
     MaxLength,
     answer_of,
     area_of,
+    as_raised_from,
     check_client_id,
     choice,
     local_today,
@@ -89,7 +90,7 @@ def report_hazards(user, reports: list[tuple[dict, str, object]]) -> list[int | 
     # The areas, rounds and answers named, one query each; held here, the session's identity
     # map answers `_report`'s look-ups.
     # A round's answers come with it: a finding names its answer by the item.
-    loads = {Patrol: [selectinload(Patrol.answers)]}
+    loads = {Patrol: [selectinload(Patrol.answers).selectinload(PatrolAnswer.item)]}
     held = [
         db.session.scalars(
             select(model).where(model.id.in_(ids)).options(*loads.get(model, ()))
@@ -148,7 +149,8 @@ def _report(user, data, captured_at) -> dict:
         raise ValidationFailed(errors)
     return {
         "captured_at": moment(captured_at),
-        "title": title,
+        # Only the round page names the answer by its item, and offers the item's wording.
+        "title": as_raised_from(title, answer) if data.get("item_id") else title,
         "description": description,
         "area_id": area.id,
         "category": category,
