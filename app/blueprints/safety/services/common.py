@@ -145,9 +145,9 @@ def not_met(item_text: str) -> str:
 
 
 def as_raised_from(title: str, answer: PatrolAnswer | None) -> str:
-    """A round's hazard keeps the item's own wording as its title when the inspector left the
-    title as it was offered (the round page offers it so, being weighed for the phone):
-    stored, it says what was not met."""
+    """The title a round's hazard is stored with. The round page offers the item's own
+    wording (the page is weighed for the phone; the prefix did not fit): left as offered, it
+    is stored as `not_met()`; a title the inspector wrote stays as written."""
     if answer is None or title not in (answer.item.text, answer.item.text[: MaxLength.TITLE]):
         return title
     return not_met(answer.item.text)
