@@ -602,3 +602,18 @@ def test_a_write_the_process_never_finished_is_swept_once_old(app, db):
     _written_days_ago(app, old, 2.1)
     assert storage.delete_unattached() == 1
     assert _keys() == {new}
+
+
+def test_a_document_stored_again_is_new_to_the_sweep(app, db):
+    """The same certificate attached again days after a failed attempt left it: while that
+    request runs (its row not yet committed), the sweep must not take the file from under it."""
+    officer = make_user(Role.CARE_OFFICER)
+    file = _care_file(officer, make_user())
+    db.session.commit()
+    [key] = _care_attachments(officer, file, _pdf(b"again"))
+    db.session.rollback()
+    _written_days_ago(app, key, 3)
+    assert _care_attachments(officer, file, _pdf(b"again")) == [key]
+    db.session.rollback()  # not committed yet, as far as the sweep can tell
+    assert storage.delete_unattached() == 0 and key in _keys()
+    assert storage.delete_unattached(now=datetime.now(UTC) + LATER) == 1  # it never was
