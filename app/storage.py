@@ -19,8 +19,8 @@ cover), with one budget (`UPLOAD_LIMITS` in `app/config.py`):
 The store is the folder `UPLOAD_FOLDER` (default `instance/uploads`, which may be a mount that
 every web process shares) or, when `UPLOAD_S3_URL` is set, an S3-compatible bucket (boto3).
 Knows nothing of records or features: who may see a picture is the serving route's question;
-which pictures are still needed, the columns marked as naming one (`app.models.columns`): a
-daily job deletes the others once they are a few days old.
+which files are still needed, the columns marked as naming one (`app.models.columns`): a
+daily job deletes the others (pictures, documents, unfinished writes) once a few days old.
 """
 
 import base64
@@ -43,7 +43,7 @@ from PIL import Image, ImageOps
 
 from app.config import UploadLimits
 from app.errors import ValidationFailed
-from app.models.columns import pictures_named
+from app.models.columns import documents_named, pictures_named
 
 Image.init()
 # HEIC (an iPhone's own format) only where this Pillow has a plugin that reads it; without it
@@ -407,10 +407,9 @@ def _is_empty_input(upload) -> bool:
 
 
 def save_file(data: bytes, key: str) -> None:
-    """Store bytes that are not a picture (a checked PDF, say) under `key`, once."""
-    store = backend()
-    if not store.has(key):
-        store.put(key, data)
+    """Store bytes that are not a picture (a checked PDF, say) under `key`, once (the same
+    bytes again only count as stored now, for the sweep of files no row names)."""
+    backend().put(key, data)
 
 
 def send_stored(key: str, *, mimetype: str, etag: str, max_age: int = 0):
@@ -578,24 +577,41 @@ class Chosen:
 # --- uploads no record took -------------------------------------------------------------
 
 _PICTURE_KEY = re.compile(r"(?:thumbs/)?[0-9a-f]{2}/([0-9a-f]{64})\.jpg")
+_DOCUMENT_KEY = re.compile(r"[a-z]+/[0-9a-f]{2}/[0-9a-f]{64}\.[a-z]{3,4}")
+_UNFINISHED = ".upload-"  # `FolderStore.put`'s temporary file, before it is renamed into place
 
 
 def delete_unattached(now: datetime | None = None) -> int:
-    """Delete every picture (and its thumbnail) that no row names and that was last stored
-    more than `UPLOAD_LIMITS.unattached_days` ago: photos kept for a form never sent again,
-    synced photos whose record is gone. Documents are left alone. Returns how many went."""
+    """Delete every file no row names that was last stored more than
+    `UPLOAD_LIMITS.unattached_days` ago (so one being written now, its row not yet committed,
+    stays): pictures (with their thumbnails) kept for a form never sent again or whose record
+    is gone; documents under a folder that marked columns keep files in (a care certificate
+    whose request failed after it was written); and the temporary files of writes a process
+    never finished. Returns how many went (a picture and its thumbnail count once)."""
     store = backend()
-    stored: dict[str, datetime] = {}  # digest -> when its picture or thumbnail was last written
+    since = (now or datetime.now(UTC)) - timedelta(days=limits().unattached_days)
+    pictures: dict[str, datetime] = {}  # digest -> when its picture or thumbnail was last written
+    documents, unfinished = [], []
     for key, written in store.listing():
         if match := _PICTURE_KEY.fullmatch(key):
-            stored[match[1]] = max(written, stored.get(match[1], written))
-    since = (now or datetime.now(UTC)) - timedelta(days=limits().unattached_days)
-    old = {sha256 for sha256, written in stored.items() if written < since}
+            pictures[match[1]] = max(written, pictures.get(match[1], written))
+        elif written >= since:
+            continue
+        elif _DOCUMENT_KEY.fullmatch(key):
+            documents.append(key)
+        elif key.rpartition("/")[2].startswith(_UNFINISHED):
+            unfinished.append(key)
+    old = {sha256 for sha256, written in pictures.items() if written < since}
     unattached = sorted(old - pictures_named()) if old else []
     for sha256 in unattached:
         store.delete(key_for(sha256))  # the picture first: a thumbnail alone is never shown
         store.delete(key_for(sha256, thumb=True))
-    return len(unattached)
+    if documents:
+        folders, named = documents_named()
+        documents = [k for k in documents if k.partition("/")[0] in folders and k not in named]
+    for key in [*documents, *unfinished]:
+        store.delete(key)
+    return len(unattached) + len(documents) + len(unfinished)
 
 
 def register(reg) -> None:

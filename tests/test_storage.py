@@ -9,6 +9,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import zlib
@@ -433,7 +434,7 @@ def test_the_daily_sweep_deletes_old_unattached_uploads_and_nothing_a_record_nam
     assert _stored(kept) == [True, True]
     # Another one, stored an hour ago: unattached, but new.
     new = storage.save(storage.prepare(jpeg_bytes(colour="olive"))).sha256
-    # A document is not a picture the sweep knows of.
+    # A care certificate no row names: old, unattached.
     storage.save_file(b"%PDF-1.7 %%EOF", "care/ab/" + "ab" * 32 + ".pdf")
     for sha256 in (hazard_photo, cover.sha256, kept):
         _picture_days_ago(app, sha256, 2.1)
@@ -444,7 +445,7 @@ def test_the_daily_sweep_deletes_old_unattached_uploads_and_nothing_a_record_nam
     assert _stored(hazard_photo) == [True, True] and _stored(cover.sha256) == [True, True]
     assert _stored(kept) == [False, False]
     assert _stored(new) == [True, True]
-    assert storage.backend().has("care/ab/" + "ab" * 32 + ".pdf")
+    assert not storage.backend().has("care/ab/" + "ab" * 32 + ".pdf")
     with client.get(f"/safety/photos/{db.session.scalar(select(Photo.id))}") as shown:
         assert shown.status_code == 200
 
@@ -491,3 +492,128 @@ def test_the_sweep_deletes_from_the_bucket_too(app, client, db, auth, s3_server)
     later = datetime.now(UTC) + timedelta(days=2, hours=1)
     assert storage.delete_unattached(now=later) == 1
     assert _stored(attached) == [True, True] and _stored(unattached) == [False, False]
+
+
+# --- documents and unfinished writes no record names -----------------------------------------
+
+LATER = timedelta(days=2, hours=1)  # past the grace period (`unattached_days`)
+
+
+def _keys() -> set[str]:
+    return {key for key, _written in storage.backend().listing()}
+
+
+def _pdf(marker: bytes) -> bytes:
+    return b"%PDF-1.4\n" + marker + b"\n%%EOF\n"
+
+
+def _care_attachments(officer, file, *pdfs: bytes) -> list[str]:
+    """Attach PDFs to a needy worker's file as the officer's form does; their keys."""
+    from app.blueprints.care.services import files
+    from tests.care.conftest import Upload
+
+    uploads = [Upload(pdf, f"证明{n}.pdf") for n, pdf in enumerate(pdfs)]
+    return [row.path for row in files.add_attachments(officer, file, {"title": "证明"}, uploads)]
+
+
+def _care_file(officer, worker):
+    from app.blueprints.care.parse import local_today
+    from app.blueprints.care.services import files
+
+    data = {"worker": worker.employee_no, "level": "extreme", "cause": "illness"}
+    return files.open_file(officer, data | {"opened_on": local_today().isoformat()}, [])
+
+
+@pytest.mark.parametrize("bucket", [False, True], ids=["folder", "bucket"])
+def test_a_care_document_no_row_names_is_swept_and_a_named_one_is_kept(app, db, request, bucket):
+    """Care files are the most sensitive in the app: a certificate whose request failed after
+    it was written (the transaction rolled back) must not stay in the store unnamed."""
+    if bucket:
+        _s3, url = request.getfixturevalue("s3_server")
+        app.config["UPLOAD_S3_URL"] = url.replace("/uploads", f"/care-{os.getpid()}")
+    officer = make_user(Role.CARE_OFFICER)
+    file = _care_file(officer, make_user())
+    [kept] = _care_attachments(officer, file, _pdf(b"diagnosis"))
+    db.session.commit()
+    [failed] = _care_attachments(officer, file, _pdf(b"income statement"))
+    db.session.rollback()  # the request failed after the write: no row names the file
+    assert {kept, failed} <= _keys() and failed.startswith("care/")
+
+    assert storage.delete_unattached() == 0  # a file written now may be named any moment
+    assert storage.delete_unattached(now=datetime.now(UTC) + LATER) == 1
+    assert kept in _keys() and failed not in _keys()
+
+
+def test_a_care_document_two_rows_name_stays_until_neither_does(app, db):
+    """Stored by content: the same certificate attached to two files is one stored file."""
+    from app.models.care import CareAttachment
+
+    officer = make_user(Role.CARE_OFFICER)
+    first, second = _care_file(officer, make_user()), _care_file(officer, make_user())
+    [key] = _care_attachments(officer, first, _pdf(b"same"))
+    assert _care_attachments(officer, second, _pdf(b"same")) == [key]
+    db.session.commit()
+    rows = db.session.scalars(select(CareAttachment).where(CareAttachment.path == key)).all()
+    db.session.delete(rows[0])
+    db.session.commit()
+    assert storage.delete_unattached(now=datetime.now(UTC) + LATER) == 0
+    assert key in _keys()
+    db.session.delete(rows[1])
+    db.session.commit()
+    assert storage.delete_unattached(now=datetime.now(UTC) + LATER) == 1
+    assert key not in _keys()
+
+
+def test_a_notice_refused_for_its_second_attachment_leaves_no_first_one(app, client, db, auth):
+    from tests.congress import factories as f
+
+    auth.login(f.organizer())
+    attachments = [(io.BytesIO(_docx(b"plan")), "方案.docx"), (io.BytesIO(b"MZ"), "病毒.docx")]
+    refused = client.post(
+        "/congress/notices/new",
+        data={"title": "通知", "body": "详见附件。", "category": "welfare"}
+        | {"attachments": attachments},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    [written] = [key for key in _keys() if key.startswith("congress/")]
+    published = client.post(
+        "/congress/notices/new",
+        data={"title": "通知", "body": "详见附件。", "category": "welfare"}
+        | {"attachments": [(io.BytesIO(_docx(b"named")), "方案.docx")]},
+        content_type="multipart/form-data",
+    )
+    assert published.status_code == 303
+    named = ({key for key in _keys() if key.startswith("congress/")} - {written}).pop()
+
+    assert storage.delete_unattached(now=datetime.now(UTC) + LATER) == 1
+    assert written not in _keys() and named in _keys()
+
+
+def test_a_write_the_process_never_finished_is_swept_once_old(app, db):
+    """A process that dies between writing a temporary file and renaming it into place
+    leaves `.upload-…` behind; one being written now is left alone."""
+    folder = Path(app.config["UPLOAD_FOLDER"]) / "care" / "ab"
+    folder.mkdir(parents=True)
+    for _n in range(2):
+        fd, _tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
+        os.close(fd)
+    old, new = sorted(_keys())
+    _written_days_ago(app, old, 2.1)
+    assert storage.delete_unattached() == 1
+    assert _keys() == {new}
+
+
+def test_a_document_stored_again_is_new_to_the_sweep(app, db):
+    """The same certificate attached again days after a failed attempt left it: while that
+    request runs (its row not yet committed), the sweep must not take the file from under it."""
+    officer = make_user(Role.CARE_OFFICER)
+    file = _care_file(officer, make_user())
+    db.session.commit()
+    [key] = _care_attachments(officer, file, _pdf(b"again"))
+    db.session.rollback()
+    _written_days_ago(app, key, 3)
+    assert _care_attachments(officer, file, _pdf(b"again")) == [key]
+    db.session.rollback()  # not committed yet, as far as the sweep can tell
+    assert storage.delete_unattached() == 0 and key in _keys()
+    assert storage.delete_unattached(now=datetime.now(UTC) + LATER) == 1  # it never was

@@ -15,7 +15,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
-from app.models.columns import TrailStep, fk, outbox_id, picture_digest, timestamp, trail
+from app.models.columns import (
+    TrailStep,
+    document_key,
+    fk,
+    outbox_id,
+    picture_digest,
+    timestamp,
+    trail,
+)
 
 Money = Numeric(12, 2)
 
@@ -208,7 +216,7 @@ class CareAttachment(db.Model):
     file_id: Mapped[int | None] = fk("care_files.id", "CASCADE", index=True)
     visit_id: Mapped[int | None] = fk("care_visits.id", "CASCADE", index=True)
     title: Mapped[str] = mapped_column(String(120), default="")
-    path: Mapped[str] = mapped_column(String(255))
+    path: Mapped[str] = document_key("care")  # or a synced photo's picture key
     sha256: Mapped[str] = picture_digest()  # or a PDF's, under care/
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)

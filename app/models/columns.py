@@ -138,13 +138,42 @@ def pictures_named() -> set[str]:
     return named
 
 
+# A column that names a file of `app.storage` that is not a picture (a document, a care
+# certificate) carries this in its `info`: the folder of the store its files are under. The
+# value is the file's key (`care/ab/<sha256>.pdf`) or its name under that folder
+# (`<sha256>.pdf`). The daily sweep deletes the files under a folder no row names.
+DOCUMENT = "app.storage.document"
+
+
+def document_key(folder: str, **column: Any) -> MappedColumn[Any]:
+    """The key in the upload store of a file under `folder` (`care/ab/<sha256>.pdf`): kept
+    while a row names it."""
+    return mapped_column(String(255), info={DOCUMENT: folder}, **column)
+
+
+def documents_named() -> tuple[set[str], set[str]]:
+    """The folders that columns marked DOCUMENT keep files under, and the key of every file a
+    row of any table names in them."""
+    folders: set[str] = set()
+    keys: set[str] = set()
+    for table in db.metadata.tables.values():
+        for column in table.columns:
+            if (folder := column.info.get(DOCUMENT)) is None:
+                continue
+            folders.add(folder)
+            values = db.session.scalars(select(column).where(column.is_not(None)).distinct())
+            keys.update(v if "/" in v else f"{folder}/{v[:2]}/{v}" for v in values)
+    return folders, keys
+
+
 class StoredDocument:
-    """A file kept by `app.storage.save_document` (a congress document, a notice's
-    attachment): the columns it returns, which `app.storage.send_document` serves it by: the
-    name it came with, the name it is stored under (`<sha256>.<ext>`), its type and size."""
+    """A file kept by `app.storage.save_document` under `congress/` (a congress document, a
+    notice's attachment): the columns it returns, which `app.storage.send_document` serves it
+    by: the name it came with, the name it is stored under (`<sha256>.<ext>`), its type and
+    size."""
 
     filename: Mapped[str] = mapped_column(String(160))
-    stored_name: Mapped[str] = mapped_column(String(80))
+    stored_name: Mapped[str] = mapped_column(String(80), info={DOCUMENT: "congress"})
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
 
