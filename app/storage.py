@@ -752,9 +752,13 @@ class FolderStore:
     def listing(self):
         """(key, when it was last written) of every file."""
         for path in self.root.rglob("*"):
-            if path.is_file():
+            try:
+                if not path.is_file():
+                    continue
                 modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-                yield path.relative_to(self.root).as_posix(), modified
+            except FileNotFoundError:  # renamed into place, or deleted, since it was listed
+                continue
+            yield path.relative_to(self.root).as_posix(), modified
 
     def response(self, key: str, *, etag: str, max_age: int, mimetype: str = "image/jpeg"):
         path = self.path(key)

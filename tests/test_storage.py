@@ -617,3 +617,26 @@ def test_a_document_stored_again_is_new_to_the_sweep(app, db):
     db.session.rollback()  # not committed yet, as far as the sweep can tell
     assert storage.delete_unattached() == 0 and key in _keys()
     assert storage.delete_unattached(now=datetime.now(UTC) + LATER) == 1  # it never was
+
+
+def test_a_file_renamed_away_while_the_sweep_lists_does_not_stop_the_sweep(app, db, monkeypatch):
+    """A write finishing during the sweep renames its `.upload-…` file between the listing
+    seeing it and reading its time: that file is passed over, the rest of the day's sweep runs."""
+    folder = Path(app.config["UPLOAD_FOLDER"]) / "care" / "ab"
+    folder.mkdir(parents=True)
+    stale, moving = (folder / f".upload-{n}" for n in ("stale", "moving"))
+    stale.write_bytes(b"x")
+    moving.write_bytes(b"y")
+    _written_days_ago(app, "care/ab/.upload-stale", 3)
+    real_stat, asked = Path.stat, []
+
+    def stat(path, *args, **kwargs):
+        if path == moving:
+            asked.append(path)
+            if len(asked) > 1:  # is_file() saw it; by the time its time is read, it is gone
+                raise FileNotFoundError(path)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    assert storage.delete_unattached() == 1
+    assert not stale.exists() and len(asked) == 2
