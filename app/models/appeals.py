@@ -6,6 +6,12 @@ Anonymous appeals are unlinkable (the rule of ballots, DESIGN.md): the row has a
 date it was raised, which the acknowledgement target needs), and only the SHA-256 of the
 receipt code the author keeps. Raising one writes no event, audit row, notification or log
 line; the author's rating is kept on the appeal without a time.
+
+Every rating is kept: the current answer's on the appeal (what the figures and the queue
+read), each earlier answer's in `EarlierRating`, moved there when the union answers again.
+That move is the officer's step, whose moment the trail keeps anyway: rating an anonymous
+appeal still writes nothing but the appeal's own row, so no row's order or transaction tells
+when its holder rated it.
 """
 
 from datetime import date, datetime
@@ -83,6 +89,8 @@ class Appeal(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rating: Mapped[AppealRating | None] = mapped_column(str_enum(AppealRating))
     rating_note: Mapped[str] = mapped_column(Text, default="")
+    # When a named appeal's member rated the current answer; None for anonymous ones.
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     overdue_alerted_on: Mapped[date | None] = mapped_column(Date)
 
     author = relationship("User", foreign_keys=[author_id])
@@ -91,6 +99,9 @@ class Appeal(db.Model):
         cascade="all, delete-orphan", order_by="AppealPhoto.position"
     )
     events: Mapped[list["AppealEvent"]] = trail("AppealEvent")
+    earlier_ratings: Mapped[list["EarlierRating"]] = relationship(
+        cascade="all, delete-orphan", order_by="EarlierRating.answer_no"
+    )
 
 
 class AppealPhoto(db.Model):
@@ -110,3 +121,18 @@ class AppealEvent(TrailStep, db.Model):
 
     appeal_key: Mapped[str] = fk("appeals.key", "CASCADE", index=True)
     action: Mapped[AppealAction] = mapped_column(str_enum(AppealAction))
+
+
+class EarlierRating(db.Model):
+    """The member's rating of an earlier answer, kept when the union answered again after
+    they were not satisfied: the record of their dissatisfaction and why. Numbered by the
+    answer it rated (the appeal's 1st, 2nd … answer step), not by a counter; no rater, and
+    like the appeal's own rating no time for an anonymous appeal."""
+
+    __tablename__ = "appeal_earlier_ratings"
+
+    appeal_key: Mapped[str] = fk("appeals.key", "CASCADE", primary_key=True)
+    answer_no: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    rating: Mapped[AppealRating] = mapped_column(str_enum(AppealRating))
+    note: Mapped[str] = mapped_column(Text, default="")
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

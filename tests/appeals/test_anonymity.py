@@ -150,3 +150,56 @@ def test_the_receipt_is_dropped_on_leaving_it_and_never_shown_to_another_account
     AuthActions(phone).login(cast.other_member)
     page = page_text(phone.get("/appeals/receipt"))
     assert "回执码已不再显示" in page
+
+
+def test_an_anonymous_appeal_s_ratings_keep_no_moment_and_no_rater(app, client, auth, cast):
+    """Rating an anonymous appeal writes only the appeal's row, every time; its earlier rating
+    is kept when the officer answers again (the officer's moment, on the trail anyway), and
+    no rating of it, current or earlier, carries a time or anything of its holder."""
+    phone = app.test_client()
+    AuthActions(phone).login(cast.member)
+    sent = phone.post("/appeals/new", data={**APPEAL, "anonymous": "y"}, follow_redirects=True)
+    code = _code_on(page_text(sent))
+    appeal = db.session.scalar(select(Appeal))
+    auth.login(cast.officer)
+
+    def rated(rating, note):
+        with statements(db.engine) as sql:
+            response = phone.post(
+                "/appeals/follow/rate", data={"code": code, "rating": rating, "rating_note": note}
+            )
+        assert response.status_code == 200
+        writes = [s for s in sql if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+        assert [s.split()[1].strip('"') for s in writes] == ["appeals"]
+
+    step(cast.officer, appeal, "acknowledge", "answer")
+    rated("unsatisfied", "没解决")
+    before = _dump()
+    for action, note in (("reopen", "重新核实。"), ("answer", "已补发。")):
+        response = client.post(
+            f"/appeals/{appeal.key}/steps", data={"action": action, "note": note}
+        )
+        assert response.status_code == 303
+    rated("partly", "补了一半")
+
+    after = _dump()
+    [earlier] = after["appeal_earlier_ratings"] - before["appeal_earlier_ratings"]
+    marks = {str(cast.member.id), cast.member.name, cast.member.employee_no, code}
+    assert not [v for v in earlier if v in marks or cast.member.name in v]
+    db.session.expire_all()
+    appeal = db.session.get(Appeal, appeal.key)
+    # No time of day on the appeal or its earlier ratings but the union's own steps': every
+    # other timestamp column is empty.
+    union_steps = {"acknowledged_at", "answered_at"}
+    for table, rows in (("appeals", [appeal]), ("appeal_earlier_ratings", appeal.earlier_ratings)):
+        columns = inspect(db.engine).get_columns(table)
+        stamps = [c["name"] for c in columns if isinstance(c["type"], DateTime)]
+        stamps = [name for name in stamps if name not in union_steps]
+        assert rows and stamps and all(getattr(r, s) is None for r in rows for s in stamps), table
+    # The holder of the code reads both ratings, each under its answer, without a time.
+    page = page_text(phone.post("/appeals/follow", data={"code": code}))
+    shown = page[page.index('id="timeline"') :]
+    first, second = shown.index("第 1 次答复：不满意"), shown.index("第 2 次答复：基本满意")
+    assert first < shown.index("重新办理") < second
+    assert "“没解决”" in shown[first:] and "“补了一半”" in shown[second:]
+    assert shown[first : shown.index("</li>", first)].count('class="when"') == 0

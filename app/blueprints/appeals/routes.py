@@ -27,7 +27,7 @@ from app.models.appeals import Appeal, AppealPhoto, AppealStatus
 from app.rendering import page_or_fragment
 from app.services.inputs import plain_year
 
-from . import access, bp, services, statistics
+from . import access, bp, ratings, services, statistics
 from .forms import AppealForm, CodeForm, RatingForm, StepForm
 
 TABS = ("open", "overdue", "answered", "all")
@@ -165,6 +165,7 @@ def _follow_page(form, appeal=None, rating_form=None, status=200):
         "appeals/follow.html",
         form=form,
         appeal=appeal,
+        rated=ratings.rated_answers(appeal) if appeal is not None else {},
         rating_form=rating_form or RatingForm(),
         code=form.code.data if appeal is not None else "",
     )
@@ -225,6 +226,7 @@ def _render_show(appeal, step_form=None, rating_form=None, status=200):
     page = render_template(
         "appeals/show.html",
         appeal=appeal,
+        rated=ratings.rated_answers(appeal),
         officer=access.is_officer(current_user),
         steps=steps,
         step_form=step_form or StepForm(steps=steps),

@@ -36,7 +36,7 @@ from app.models.appeals import (
 )
 from app.services.inputs import local_today  # noqa: F401  (the feature's today: cards, jobs, demo)
 
-from . import access
+from . import access, ratings
 
 # 32 letters and digits a person cannot mix up (no 0/O, 1/I); 12 of them: 60 random bits.
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -284,6 +284,8 @@ def take_step(officer, appeal: Appeal, action_value, note: str | None) -> Appeal
             409,
         )
     now = utcnow()
+    if action is AppealAction.ANSWER and appeal.rating is not None:
+        ratings.keep_earlier(appeal)
     event = AppealEvent(appeal_key=appeal.key, actor_id=officer.id, action=action, note=note)
     db.session.add(event)
     leads_to = STEPS[action][1]
@@ -292,9 +294,10 @@ def take_step(officer, appeal: Appeal, action_value, note: str | None) -> Appeal
     if action is AppealAction.ACKNOWLEDGE:
         appeal.acknowledged_at = now
     if action is AppealAction.ANSWER:
-        # A reopened appeal's new answer is rated afresh (the earlier answer stays a step).
+        # A reopened appeal's new answer is rated afresh (the earlier answer stays a step,
+        # its rating an `EarlierRating`).
         appeal.answer, appeal.answered_at = note, now
-        appeal.rating, appeal.rating_note = None, ""
+        appeal.rating, appeal.rating_note, appeal.rated_at = None, "", None
     db.session.flush()
     if appeal.author_id is not None:
         notify(
@@ -309,7 +312,8 @@ def take_step(officer, appeal: Appeal, action_value, note: str | None) -> Appeal
 
 def rate(appeal: Appeal, rating_value, note: str | None) -> Appeal:
     """The member rates the answer (named: its author; anonymous: whoever holds the code).
-    Kept on the appeal without a time; the appeal is closed. Not satisfied: the officers who
+    Kept on the appeal, with its time only for a named one (an anonymous appeal's rating
+    writes nothing else either); the appeal is closed. Not satisfied: the officers who
     handled a named appeal are told, and any officer can reopen it (`STEPS`)."""
     if appeal.status is not AppealStatus.ANSWERED:
         raise Refused(_("An appeal can be rated once, after the union has answered it."), 409)
@@ -323,6 +327,7 @@ def rate(appeal: Appeal, rating_value, note: str | None) -> Appeal:
             "rating_note", _("The comment may be at most %(n)d characters.", n=MAX_TEXT)
         )
     appeal.rating, appeal.rating_note = rating, note
+    appeal.rated_at = None if appeal.anonymous else utcnow()
     appeal.status = AppealStatus.CLOSED
     db.session.flush()
     # An anonymous appeal's officers find it on their card and in their queue instead: a
