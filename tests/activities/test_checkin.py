@@ -1,3 +1,4 @@
+import hashlib
 import json
 import re
 from datetime import timedelta
@@ -110,23 +111,54 @@ def test_check_in_page_by_typed_code(client, auth, setting, htmx_headers):
     assert "李四 已签到过（" in reused.text and "alert-error" not in reused.text
 
 
+def _people_on(page: str) -> dict:
+    return json.loads(
+        re.search(
+            r'<script type="application/json" id="checkin-people"[^>]*>(.*?)</script>', page, re.S
+        ).group(1)
+    )
+
+
 def test_the_check_in_page_knows_who_is_checked_in_by_the_number_of_their_code(
     client, auth, setting
 ):
     """The page's script says 已签到过 at once, offline too, and names people in the outbox."""
     organizer, activity, place = setting
-    late = services.sign_up(make_user(name="王五"), activity)  # waitlisted: not on the list
+    services.sign_up(make_user(name="王五"), activity)  # waitlisted: not on the list
     services.check_in(organizer, activity, services.code_for(place))
     db.session.commit()
     auth.login(organizer)
     page = client.get(f"/activities/{activity.id}/checkin").text
-    people = re.search(
-        r'<script type="application/json" id="checkin-people"[^>]*>(.*?)</script>', page, re.S
-    )
-    assert json.loads(people.group(1)) == {str(place.id): ["李四", True]}
-    assert str(late.id) not in people.group(1)
+    digest = hashlib.sha256(services.code_for(place).encode()).hexdigest()[:8]
+    assert _people_on(page) == {str(place.id): ["李四", True, digest]}
     assert 'data-already="%(name)s 已签到过"' in page
     assert 'data-already-here="%(name)s 已在本机签到过（尚未发送）"' in page
+
+
+def test_the_check_in_page_tells_a_checked_in_person_s_code_from_their_number_with_other_letters(
+    client, auth, app
+):
+    """After 郑师傅 came, 34-XXXXXX is not 郑师傅 already checked in but an invalid code, said at
+    once, offline too: the page carries a digest of his code (sha256, as the script hashes the
+    typed code), never its letters. Of a code not used yet not even the digest, from which
+    trying every 6 letters would find the code: the server refuses it mistyped."""
+    organizer = make_user("organizer")
+    activity = make_activity_at_the_door(capacity=2)
+    came = services.sign_up(make_user(name="郑师傅"), activity)
+    coming = services.sign_up(make_user(name="王五"), activity)
+    services.check_in(organizer, activity, services.code_for(came))
+    db.session.commit()
+    auth.login(organizer)
+    page = client.get(f"/activities/{activity.id}/checkin").text
+
+    digest = hashlib.sha256(services.code_for(came).encode()).hexdigest()[:8]
+    assert _people_on(page) == {
+        str(came.id): ["郑师傅", True, digest],
+        str(coming.id): ["王五", False],
+    }
+    for place in (came, coming):
+        assert services.code_for(place).split("-")[1] not in page
+    assert 'data-invalid="签到码无效，请检查是否输错。"' in page
 
 
 def test_members_cannot_open_the_check_in_page(client, auth, setting):

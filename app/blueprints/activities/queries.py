@@ -227,17 +227,6 @@ def confirmed_participants(activity: Activity) -> list[Participation]:
     )
 
 
-def checkin_roster(activity: Activity) -> dict[str, list]:
-    """{participation id: [name, checked in?]} of the confirmed places, for the check-in page:
-    the number is the first part of a person's code."""
-    rows = db.session.execute(
-        select(Participation.id, User.name, Participation.checked_in_at.is_not(None))
-        .join(Participation.user)
-        .where(Participation.activity_id == activity.id, Participation.status == CONFIRMED)
-    )
-    return {str(pid): [name, checked] for pid, name, checked in rows}
-
-
 def round_scores(activity: Activity) -> dict[tuple[int, int], float]:
     """{(participation id, round): score}"""
     rows = db.session.execute(

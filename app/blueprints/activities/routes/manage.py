@@ -177,7 +177,7 @@ def check_in(activity_id):
         "checkin_opens": services.checkin_opens_at(activity),
         # The page's script says at once, offline too, who is checked in already (the whole
         # page carries it; a scan's answer, the form alone, does not).
-        "people": None if wants_fragment() else queries.checkin_roster(activity),
+        "people": None if wants_fragment() else services.checkin_people(activity),
     }
     return page_or_fragment(
         "activities/checkin.html", "activities/_checkin.html", **context

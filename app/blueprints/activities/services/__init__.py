@@ -16,7 +16,7 @@ from .activities import (
     update_activity,
     validate_activity,
 )
-from .checkin import CheckInResult, check_in, checkin_opens_at, code_for
+from .checkin import CheckInResult, check_in, checkin_opens_at, checkin_people, code_for
 from .checkin import window_message as checkin_window_message
 from .results import SCORE_MAX, add_months, has_started, record_round, record_training_results
 
@@ -31,6 +31,7 @@ __all__ = [
     "cancel_sign_up",
     "check_in",
     "checkin_opens_at",
+    "checkin_people",
     "checkin_window_message",
     "code_for",
     "copy_fields",
