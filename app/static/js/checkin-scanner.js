@@ -7,11 +7,18 @@ const section = document.querySelector("[data-scanner]");
 const form = document.querySelector("[data-checkin-form]");
 const CODE = /^(?:WH-CHECKIN:)?(\d{1,12})-?([A-Z2-7]{6})$/;  // services/checkin.py's CODE
 const key = (code) => CODE.exec(String(code || "").normalize("NFKC").replace(/\s/g, "").toUpperCase())?.slice(1, 3).join("-");
-// [name, checked in?] of a code's person, from the page (the phone's copy when offline).
+// [name, checked in?, their code's digest if so] of the person a code's number is, from the
+// page (the phone's copy when offline): the number alone, whatever the letters.
 const person = (code) => {
   const people = document.getElementById("checkin-people");
   return key(code) && JSON.parse(people?.textContent || "{}")[key(code).split("-")[0]];
 };
+
+// services/checkin.py's code_digest: the first 8 hex digits of the SHA-256 of the code.
+async function digest(code) {
+  const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key(code)));
+  return [...new Uint8Array(hash, 0, 4)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 // This phone's check-ins for this activity still in the outbox (not refused), by code key.
 async function waiting() {
@@ -23,10 +30,15 @@ async function waiting() {
 
 // Someone checked in already (on the server's roster, or waiting in this phone's outbox) is
 // said at once, in the page's words for each case; nothing new is stored. A check-in on
-// another phone the server answers alike.
+// another phone the server answers alike. Their number with other letters is no code of
+// theirs: it is said to be invalid, as the server would. (A copy of the page without digests,
+// or no crypto.subtle outside a secure context: the server tells.)
 async function already(code) {
   const people = document.getElementById("checkin-people").dataset;
-  if (person(code)?.[1]) return people.already;
+  const [, checkedIn, theirs] = person(code) || [];
+  if (checkedIn && theirs && self.crypto?.subtle) {
+    return (await digest(code)) === theirs ? people.already : people.invalid;
+  }
   if ((await waiting()).has(key(code))) return people.alreadyHere;
 }
 
@@ -67,6 +79,7 @@ form?.addEventListener("submit", (event) => {
       passing = false;
       return;
     }
+    if (text === document.getElementById("checkin-people").dataset.invalid) sayAtField(text);
     say(text);
     form.elements.code.value = "";
   });
@@ -88,6 +101,27 @@ form?.addEventListener("outbox:refused", ({ detail: record }) => {
 
 function say(detail) {
   document.dispatchEvent(new CustomEvent("say", { detail }));
+}
+
+// An invalid code stays said at the field too, as the server's refusal is (outbox-edit.js),
+// until the next code is sent.
+function sayAtField(text) {
+  const input = form.elements.code;
+  const holder = input.closest(".field");
+  const described = input.getAttribute("aria-describedby");
+  const list = Object.assign(document.createElement("ul"), { className: "errors", id: "checkin-code-invalid" });
+  list.append(Object.assign(document.createElement("li"), { textContent: text }));
+  holder.append(list);
+  holder.classList.add("has-errors");
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", described ? `${described} ${list.id}` : list.id);
+  form.addEventListener("submit", () => {
+    list.remove();
+    holder.classList.remove("has-errors");
+    input.removeAttribute("aria-invalid");
+    if (described) input.setAttribute("aria-describedby", described);
+    else input.removeAttribute("aria-describedby");
+  }, { once: true });
 }
 
 function submitCode(code) {

@@ -120,3 +120,59 @@ def test_offline_a_code_before_the_window_opens_is_said_to_be_early_and_not_kept
         assert organizer.locator("#checkin-count").inner_text() == count
     finally:
         organizer.context.set_offline(False)
+
+
+def _other_letters(code: str) -> str:
+    """The same number with letters that are not the code's: 34-ABCDEF → 34-BBCDEF."""
+    number, letters = code.split("-")
+    return f"{number}-{'B' if letters[0] == 'A' else 'A'}{letters[1:]}"
+
+
+def test_a_checked_in_person_s_number_with_other_letters_is_said_to_be_invalid_offline_too(
+    live_server, browser, browser_context_args
+):
+    """After 郑师傅 checked in, his number with wrong letters is not 郑师傅 已签到过: it is an
+    invalid code, at once, online and offline (the page carries a digest of his code, which
+    the phone compares), at the field and in the toast, and nothing is kept."""
+    url = live_server.url
+    live_server.make_user("DOOR-O3", "organizer", name="卫干事")
+    live_server.make_user("DOOR-M4", name="郑师傅")
+    organizer = _phone(browser, browser_context_args, url, "DOOR-O3")
+    activity_url = _activity(organizer, url, "职工书画展", timedelta(hours=1))
+    code = _code_of(browser, browser_context_args, url, "DOOR-M4", activity_url)
+    checkin_url = activity_url + "/checkin"
+    organizer.goto(checkin_url)
+    code_field = organizer.locator(
+        "form[data-checkin-form] .field", has=organizer.locator("input[name=code]")
+    )
+    toast = organizer.locator("#toast")
+    _check_in(organizer, code)
+    organizer.locator(
+        "[data-outbox-pending=checkin] li[data-state=synced]", has_text="郑师傅"
+    ).wait_for()
+    expect(toast).to_have_text("郑师傅 签到成功")
+
+    def wrong_then_right(wrong: str, right: str) -> None:
+        _check_in(organizer, wrong)
+        expect(toast).to_have_text("签到码无效，请检查是否输错。")
+        expect(code_field.locator("ul.errors li")).to_have_text(["签到码无效，请检查是否输错。"])
+        expect(organizer.locator("input[name=code]")).to_have_value("")
+        assert organizer.evaluate("WHOutbox.list()") == []
+        # His own code is still his: already in, and the stale error is gone.
+        _check_in(organizer, right)
+        expect(toast).to_have_text("郑师傅 已签到过")
+        expect(code_field.locator("ul.errors")).to_have_count(0)
+
+    wrong_then_right(_other_letters(code), code)
+    # Typed in lower case, with a space: the phone reads a code as the server does.
+    wrong_then_right(_other_letters(code).lower(), " " + code.lower())
+
+    # Offline, from the phone's copy of the page (kept when it was opened after the check-in).
+    organizer.goto(checkin_url)
+    organizer.context.set_offline(True)
+    try:
+        organizer.reload()
+        expect(organizer.locator("#offline-copy")).to_be_visible()
+        wrong_then_right(_other_letters(code), code)
+    finally:
+        organizer.context.set_offline(False)
