@@ -2,7 +2,9 @@
 democratic evaluation rounds (民主评议) with unlinkable ballots, and open notices (厂务公开).
 
 Ballots: `EvaluationVoter` is the voter's "has voted" mark; `EvaluationBallot`,
-`BallotGrade` and `BallotComment` are the ballots. The two sides share no key, no
+`BallotGrade` and `BallotComment` are the ballots, kept one section (one leader) to a sheet,
+so that the section a voter who is evaluated leaves out of their own ballot leaves no hole
+that names them. The two sides share no key, no
 timestamp and no order: ballot rows have random UUID keys, no time column, and every vote
 rewrites the round's ballots in a shuffled order under fresh keys (`app.services.unlinkable`,
 used by `app.blueprints.congress.services.evaluations`), so neither the database's row order
@@ -241,6 +243,9 @@ class EvaluationRound(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     min_ballots: Mapped[int] = mapped_column(default=5)  # k
+    # How many ballots were cast: a ballot's sections are kept apart (`EvaluationBallot`),
+    # so no table of ballots counts them, and a deleted account's mark goes with it.
+    ballots_cast: Mapped[int] = mapped_column(default=0, server_default="0")
     # How many could vote, written down once the round has closed (never fewer than its
     # voters): its turnout does not move when delegates or members come and go afterwards.
     eligible_voters: Mapped[int | None]
@@ -265,6 +270,10 @@ class EvaluationLeader(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     post: Mapped[str] = mapped_column(String(120), default="")
     position: Mapped[int] = mapped_column(default=0)
+    # The leader's own account, when they have one: their ballot has no section for them.
+    user_id: Mapped[int | None] = fk("users.id", "SET NULL")
+
+    user = relationship("User")
 
 
 class EvaluationDimension(db.Model):
@@ -285,7 +294,10 @@ class EvaluationVoter(UnlinkableMark, db.Model):
 
 
 class EvaluationBallot(db.Model):
-    """One anonymous ballot: a random key and its round; no voter, no time."""
+    """One section of an anonymous ballot, its grades and opinions of one leader: a random
+    key and its round; no voter, no time, and nothing that ties it to the ballot's other
+    sections. A ballot is whole to no one: a leader who votes leaves their own section out,
+    and a ballot that lacked it would name its voter."""
 
     __tablename__ = "evaluation_ballots"
 

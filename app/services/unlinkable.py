@@ -63,10 +63,11 @@ class Store:
             .where(getattr(self.sheet, self.scope) == scope_id)
         )
 
-    def rewrite(self, scope_id: int, new: Lines) -> None:
-        """Add the sheet `new` and write all of the scope's sheets anew, shuffled, under fresh
-        keys (see the module docstring). Columns of a sheet row other than its key and scope
-        (a named survey's respondent) are not kept."""
+    def rewrite(self, scope_id: int, *new: Lines) -> None:
+        """Add the sheets `new` (one person's, which may be cut into several so that a part
+        left out says nothing: an evaluation ballot's sections) and write all of the scope's
+        sheets anew, shuffled, under fresh keys (see the module docstring). Columns of a
+        sheet row other than its key and scope (a named survey's respondent) are not kept."""
         sheets: dict[str, Lines] = {
             key: {model: [] for model in self.lines}
             for key in db.session.scalars(
@@ -80,7 +81,7 @@ class Store:
                 )
             ):
                 sheets[key][model].append(tuple(values))
-        every = [*sheets.values(), new]
+        every = [*sheets.values(), *new]
         for model in self.lines:
             db.session.execute(delete(model).where(getattr(model, self.scope) == scope_id))
         db.session.execute(delete(self.sheet).where(getattr(self.sheet, self.scope) == scope_id))

@@ -99,10 +99,12 @@ def make_round(by, session=None, departments=(), k=5, opens=-1, closes=7, leader
     return round_
 
 
-def ballot_form(round_, overall="competent", grade="good", strengths="", weaknesses=""):
-    """The form fields of a complete ballot."""
+def ballot_form(round_, overall="competent", grade="good", strengths="", weaknesses="", voter=None):
+    """The form fields of a complete ballot (`voter`'s: without a section for themselves)."""
     data = {}
     for leader in round_.leaders:
+        if voter is not None and leader.user_id == voter.id:
+            continue
         data[f"o-{leader.id}"] = overall
         for dimension in round_.dimensions:
             data[f"g-{leader.id}-{dimension.id}"] = grade
@@ -112,7 +114,9 @@ def ballot_form(round_, overall="competent", grade="good", strengths="", weaknes
 
 
 def vote(user, round_, **kwargs):
-    grades, comments = evaluations.parse_ballot(round_, ballot_form(round_, **kwargs))
+    grades, comments = evaluations.parse_ballot(
+        round_, ballot_form(round_, voter=user, **kwargs), user
+    )
     evaluations.cast_ballot(user, round_, grades, comments)
     db.session.commit()
 

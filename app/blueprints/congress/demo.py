@@ -24,6 +24,7 @@ DELEGATES = [
     ("D0007", "冯代表", "工会办公室"),
 ]
 CONTACTS = [("K0001", "褚主任", "装配车间"), ("K0002", "卫主任", "动力车间")]
+HEAD = ("H0001", "钱主任", "机加工车间")  # evaluated in the open round, and a voter in it
 
 
 def load(ctx) -> list[tuple[str, str, str, str]]:
@@ -75,7 +76,7 @@ def _load(ctx, organizer) -> None:
     start = utcnow() - timedelta(days=20)
     sessions.hold_meeting(organizer, session, start, start + timedelta(hours=4), "公司大礼堂")
     _motions(organizer, session, delegates, contacts, deps)
-    _rounds(organizer, session, delegates, deps)
+    _rounds(organizer, session, delegates, deps, ctx.person(*HEAD))
     _notices(organizer, delegates, deps)
     db.session.flush()
 
@@ -177,7 +178,7 @@ def _ballot(round_, rng):
     return grades, comments
 
 
-def _rounds(organizer, session, delegates, deps):
+def _rounds(organizer, session, delegates, deps, head):
     rng = random.Random(16)
     now = utcnow()
     leaders = [("张总", "总经理"), ("王书记", "党委书记"), ("陈副总", "生产副总经理")]
@@ -209,7 +210,9 @@ def _rounds(organizer, session, delegates, deps):
             "closes_at": now + timedelta(days=7),
             "min_ballots": 5,
         },
-        [("何主任", "装配车间主任"), ("钱主任", "机加工车间主任")],
+        # 钱主任 votes as a member of his workshop: linked to his account, he does not rate
+        # himself (the proposals' demo makes the same account).
+        [("何主任", "装配车间主任"), ("钱主任", "机加工车间主任", head.employee_no)],
         list(evaluations.DEFAULT_DIMENSIONS),
         [deps["装配车间"], deps["机加工车间"]],
     )

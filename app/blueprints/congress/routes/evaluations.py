@@ -51,11 +51,14 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _leaders(text: str) -> list[tuple[str, str]]:
+def _leaders(text: str) -> list[tuple[str, str, str]]:
+    """(name, post, employee number) of each line "name post #number"; the number is for a
+    leader who has an account (full-width ＃ too), so that they do not rate themselves."""
     out = []
     for line in _lines(text):
-        name, _sep, post = line.replace("\u3000", " ").partition(" ")
-        out.append((name.strip(), post.strip()))
+        line, _hash, number = line.replace("\u3000", " ").replace("＃", "#").partition("#")
+        name, _sep, post = line.strip().partition(" ")
+        out.append((name.strip(), post.strip(), number.strip()))
     return out
 
 
@@ -130,6 +133,7 @@ def _round_page(round_, status=200, problems=None, chosen=None):
         is_open=service.is_open(round_),
         is_closed=service.is_closed(round_),
         eligible=service.eligible(user, round_),
+        sections=service.sections(user, round_),
         voted=service.has_voted(user, round_),
         ballots=service.ballot_count(round_)
         if is_manager(user) and service.is_closed(round_)
@@ -157,7 +161,7 @@ def evaluation_vote(round_id):
         expired = _("This form has expired. Please reload and vote again.")
         return _round_page(round_, 400, {"form": [expired]})
     try:
-        grades, comments = service.parse_ballot(round_, request.form)
+        grades, comments = service.parse_ballot(round_, request.form, current_user)
         service.cast_ballot(current_user, round_, grades, comments)
         db.session.flush()
     except ValidationFailed as error:

@@ -6,6 +6,13 @@ every vote takes the round's lock and rewrites all of the round's ballots in a s
 under fresh random keys. Voting writes no audit entry, notification or log line; the mark is
 the only trace.
 
+A leader linked to their account (`EvaluationLeader.user_id`) who votes does not rate
+themselves: their ballot has no section for them (`sections`), and is complete without it.
+So that the missing section does not point at them, a ballot is stored cut into its
+sections, one sheet per leader rated, which nothing ties together; the round counts its
+ballots (`EvaluationRound.ballots_cast`), and each leader's results are over the sections
+that rated them (`rated_counts`), shown only from k of them.
+
 Results exist only after the round has closed with at least k ballots, and only for the
 organizers and the chairman; `results()` refuses everyone else, and everyone before. There is
 no export of ballots or results.
@@ -15,7 +22,7 @@ from collections import Counter
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.blueprints.congress.access import MANAGERS, delegate_of, in_departments, is_manager
 from app.errors import Refused, ValidationFailed
@@ -36,6 +43,7 @@ from app.models.congress import (
     Grade,
     Overall,
 )
+from app.models.users import typed_no
 from app.services import audit
 from app.services.rows import lock_row
 from app.services.unlinkable import Store
@@ -57,14 +65,38 @@ BALLOTS = Store(
 )
 
 
+def _accounts(numbers: list[str]) -> list[User | None]:
+    """The account of each leader's employee number (as typed: `typed_no`; "" for none).
+    A number no account has, or one given for two leaders, is refused at the field."""
+    accounts: list[User | None] = []
+    for raw in numbers:
+        number = typed_no(raw)
+        if not number:
+            accounts.append(None)
+            continue
+        account = User.by_employee_no(number) if "\x00" not in number else None
+        if account is None:
+            raise ValidationFailed.on(
+                "leaders", _("No account has the employee number %(no)s.", no=number)
+            )
+        if account in accounts:
+            raise ValidationFailed.on(
+                "leaders",
+                _("%(no)s is given for two leaders: each account once.", no=number),
+            )
+        accounts.append(account)
+    return accounts
+
+
 def create_round(
     user,
     data: dict,
-    leaders: list[tuple[str, str]],
+    leaders: list[tuple[str, ...]],
     dimensions: list[str],
     departments: list[Department],
 ) -> EvaluationRound:
-    """`data`: title, electorate, session (or None), opens_at, closes_at, min_ballots."""
+    """`data`: title, electorate, session (or None), opens_at, closes_at, min_ballots.
+    `leaders`: (name, post) or (name, post, employee number of their account, or "")."""
     if not is_manager(user):
         raise Refused(_("Only union organizers and the chairman can do this."), 403)
     title = clean_text(data.get("title"), "title", limit=120, required=_("Enter a title."))
@@ -82,18 +114,20 @@ def create_round(
         raise ValidationFailed.on("session", _("Choose the session whose delegates vote."))
     if electorate is Electorate.DEPARTMENTS and not departments:
         raise ValidationFailed.on("departments", _("Choose at least one department."))
-    leaders = [
-        (clean_text(n, "leaders", limit=80), clean_text(p, "leaders", limit=120))
-        for n, p in leaders
+    typed = [
+        (clean_text(n, "leaders", limit=80), clean_text(p, "leaders", limit=120), no)
+        for n, p, no, *_rest in ((*one, "") for one in leaders)
     ]
-    leaders = [(n, p) for n, p in leaders if n]
-    if not leaders:
+    typed = [one for one in typed if one[0]]
+    if not typed:
         raise ValidationFailed.on("leaders", _("Name at least one leader to evaluate."))
+    leaders = [(n, p) for n, p, _no in typed]
     repeated = next((" ".join(one).strip() for one in leaders if leaders.count(one) > 1), None)
     if repeated:
         raise ValidationFailed.on(
             "leaders", _("%(leader)s is listed twice: name each person once.", leader=repeated)
         )
+    accounts = _accounts([no for _n, _p, no in typed])
     dimensions = [clean_text(d, "dimensions", limit=80) for d in dimensions]
     dimensions = [d for d in dimensions if d]
     if not dimensions:
@@ -109,7 +143,10 @@ def create_round(
         min_ballots=k,
         created_by_id=user.id,
         departments=list(departments) if electorate is Electorate.DEPARTMENTS else [],
-        leaders=[EvaluationLeader(name=n, post=p, position=i) for i, (n, p) in enumerate(leaders)],
+        leaders=[
+            EvaluationLeader(name=n, post=p, position=i, user=account)
+            for i, ((n, p), account) in enumerate(zip(leaders, accounts, strict=True))
+        ],
         dimensions=[EvaluationDimension(name=d, position=i) for i, d in enumerate(dimensions)],
     )
     db.session.add(round_)
@@ -193,15 +230,35 @@ def has_voted(user, round_: EvaluationRound) -> bool:
 
 
 def ballot_count(round_: EvaluationRound) -> int:
-    return BALLOTS.count(round_.id)
+    """How many ballots the round took (not its sheets: a ballot is stored as sections)."""
+    return round_.ballots_cast
 
 
-def parse_ballot(round_: EvaluationRound, form) -> tuple[dict, dict]:
-    """Read a ballot from form fields `o-<leader>`, `g-<leader>-<dimension>`, `s-<leader>`
-    and `w-<leader>`. Any other field naming a leader or dimension outside the round is
-    refused rather than ignored."""
+def sections(user, round_: EvaluationRound) -> list[EvaluationLeader]:
+    """The leaders `user`'s ballot rates: all but the user themselves."""
+    return [leader for leader in round_.leaders if leader.user_id != user.id]
+
+
+def rated_counts(round_: EvaluationRound) -> dict[int, int]:
+    """How many ballots rated each leader: each section has one overall grade."""
+    counts = dict(
+        db.session.execute(
+            select(BallotGrade.leader_id, func.count())
+            .where(BallotGrade.round_id == round_.id, BallotGrade.dimension_id.is_(None))
+            .group_by(BallotGrade.leader_id)
+        ).all()
+    )
+    return {leader.id: counts.get(leader.id, 0) for leader in round_.leaders}
+
+
+def parse_ballot(round_: EvaluationRound, form, voter) -> tuple[dict, dict]:
+    """Read `voter`'s ballot from form fields `o-<leader>`, `g-<leader>-<dimension>`,
+    `s-<leader>` and `w-<leader>`. Any other field naming a leader or dimension outside the
+    round is refused rather than ignored; a field rating the voter themselves is read, for
+    `cast_ballot` to refuse."""
     leader_ids = {leader.id for leader in round_.leaders}
     dimension_ids = {d.id for d in round_.dimensions}
+    named = set()
     for key in form:
         prefix, _dash, rest = key.partition("-")
         if prefix not in {"o", "g", "s", "w"} or not rest:
@@ -212,9 +269,13 @@ def parse_ballot(round_: EvaluationRound, form) -> tuple[dict, dict]:
             prefix == "g" and (len(ids) != 2 or ids[1] not in dimension_ids)
         ):
             raise ValidationFailed.on("ballot", _("The ballot names a leader not in this round."))
+        named.add(ids[0])
     grades: dict = {}
     comments: dict = {}
+    mine = {leader.id for leader in round_.leaders} - {s.id for s in sections(voter, round_)}
     for leader in round_.leaders:
+        if leader.id in mine and leader.id not in named:
+            continue
         marks = {None: form.get(f"o-{leader.id}", "")}
         for dimension in round_.dimensions:
             marks[dimension.id] = form.get(f"g-{leader.id}-{dimension.id}", "")
@@ -223,15 +284,22 @@ def parse_ballot(round_: EvaluationRound, form) -> tuple[dict, dict]:
     return grades, comments
 
 
-def _checked_ballot(round_: EvaluationRound, grades: dict, comments: dict):
-    """The ballot's grade rows and comment rows; every grade missing or text too long is
-    told at once, under the name of its field on the ballot (`parse_ballot`'s)."""
-    leaders = {leader.id: leader for leader in round_.leaders}
+def _checked_ballot(user, round_: EvaluationRound, grades: dict, comments: dict):
+    """The ballot's sections: {leader_id: (grade rows, comment rows)} for each leader the
+    user rates (`sections`). Every grade missing or text too long is told at once, under the
+    name of its field on the ballot (`parse_ballot`'s); a rating of oneself is refused."""
+    every = {leader.id for leader in round_.leaders}
+    leaders = {leader.id: leader for leader in sections(user, round_)}
     dimensions = {d.id: d for d in round_.dimensions}
-    if set(grades) - set(leaders) or set(comments) - set(leaders):
+    if set(grades) - every or set(comments) - every:
         raise ValidationFailed.on("ballot", _("The ballot names a leader not in this round."))
-    rows, texts, errors = [], [], {}
+    if (set(grades) | set(comments)) - set(leaders):
+        raise Refused(_("You are among those evaluated: you cannot rate yourself."), 403)
+    if not leaders:
+        raise Refused(_("You are the only one evaluated in this round: there is no one to rate."))
+    result, errors = {}, {}
     for leader_id, leader in leaders.items():
+        rows, texts = [], []
         marks = grades.get(leader_id) or {}
         if set(marks) - set(dimensions) - {None}:
             raise ValidationFailed.on(
@@ -260,16 +328,19 @@ def _checked_ballot(round_: EvaluationRound, grades: dict, comments: dict):
                 errors.update(error.errors)
         if any(said):
             texts.append((leader_id, *said))
+        result[leader_id] = (rows, texts)
     if errors:
         raise ValidationFailed(errors)
-    return rows, texts
+    return result
 
 
 def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict) -> None:
     """Record one voter's ballot. `grades`: {leader_id: {None: overall, dimension_id:
-    grade}}; `comments`: {leader_id: (strengths, weaknesses)}. Everything is checked before
-    anything is written; then the mark and the rewritten ballots go in one transaction."""
-    rows, texts = _checked_ballot(round_, grades, comments)
+    grade}}; `comments`: {leader_id: (strengths, weaknesses)}, for every leader but the
+    voter themselves (`sections`). Everything is checked before anything is written; then
+    the mark, the round's count and the rewritten ballots go in one transaction, the new
+    ballot cut into one sheet per leader rated."""
+    sheets = _checked_ballot(user, round_, grades, comments)
     lock_row(EvaluationRound, round_.id)
     if not is_open(round_):
         if is_closed(round_):
@@ -280,7 +351,17 @@ def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict) -> 
     if has_voted(user, round_):
         raise Refused(_("You have already voted in this evaluation; each person votes once."))
     BALLOTS.add_mark(round_.id, user.id)
-    BALLOTS.rewrite(round_.id, {BallotGrade: rows, BallotComment: texts})
+    db.session.execute(
+        update(EvaluationRound)
+        .where(EvaluationRound.id == round_.id)
+        .values(ballots_cast=EvaluationRound.ballots_cast + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(round_, ["ballots_cast"])
+    BALLOTS.rewrite(
+        round_.id,
+        *({BallotGrade: rows, BallotComment: texts} for rows, texts in sheets.values()),
+    )
 
 
 def results_refusal(user, round_: EvaluationRound) -> str | None:
@@ -307,6 +388,7 @@ def results(user, round_: EvaluationRound) -> dict:
     if reason:
         raise Refused(reason, 403)
     ballots = ballot_count(round_)
+    rated = rated_counts(round_)
     counts = Counter()
     for leader_id, dimension_id, grade, n in db.session.execute(
         select(BallotGrade.leader_id, BallotGrade.dimension_id, BallotGrade.grade, func.count())
@@ -315,11 +397,16 @@ def results(user, round_: EvaluationRound) -> dict:
     ):
         counts[(leader_id, dimension_id, grade)] = n
 
-    def share(n):
-        return round(100 * n / ballots, 1) if ballots else 0.0
-
     leaders = []
     for leader in round_.leaders:
+        n_rated = rated[leader.id]
+        if n_rated < round_.min_ballots:  # one's own vote could be made out from fewer
+            leaders.append({"leader": leader, "rated": n_rated, "withheld": True})
+            continue
+
+        def share(n, of=n_rated):
+            return round(100 * n / of, 1) if of else 0.0
+
         dims = []
         for dimension in round_.dimensions:
             cells = [(g, counts[(leader.id, dimension.id, g.value)]) for g in Grade]
@@ -333,6 +420,8 @@ def results(user, round_: EvaluationRound) -> dict:
         leaders.append(
             {
                 "leader": leader,
+                "rated": n_rated,
+                "withheld": False,
                 "dimensions": dims,
                 "overall": [(g, n, share(n)) for g, n in overall],
                 "strengths": [s for s, _w in comments if s],
