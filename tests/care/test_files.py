@@ -431,3 +431,27 @@ def test_a_proposal_for_someone_already_in_care_says_so_instead_of_opening_a_fil
     assert f"/care/files/new?proposal={proposal.id}" not in row
     other = page[page.index(f'id="proposal-{world.proposal.id}"') :]
     assert f"/care/files/new?proposal={world.proposal.id}" in other and "已在档" not in other
+
+
+def test_no_care_page_puts_the_workers_name_in_the_window_title(client, auth, world):
+    """The file page was titled 「另一会员 的档案」: the browser's history and the phone's app
+    switcher showed whose file was read. The window title says which file; the page says whose."""
+    import re
+
+    auth.login(world.people["care_officer"])
+    file = f"/care/files/{world.file.id}"
+    page = text(client.get(file))
+    assert f"<title>困难职工档案 #{world.file.id} · 职工之家</title>" in page
+    assert world.worker.name in page[page.index("<main") :]
+    for url in (
+        file,
+        file + "/edit",
+        file + "/review",
+        f"/care/visits/{world.visit.id}",
+        f"/care/plans/{world.plan.id}/visit/{world.file.id}",
+        f"/care/plans/{world.plan.id}",
+        f"/care/aid/{world.other_aid.id}",
+        f"/care/campaigns/{world.campaign.id}/signoff",
+    ):
+        title = re.search(r"<title>(.*?)</title>", text(client.get(url)), re.S).group(1)
+        assert world.worker.name not in title, (url, title)
