@@ -48,3 +48,20 @@ def test_every_feature_s_actions_have_words_not_keys(client, auth, db):
     for words in ("上报隐患", "报名活动", "导入名册", "完成巡查"):
         assert words in page
     assert '<span class="row-title">hazard.reported' not in page
+
+
+def test_the_log_is_searched_by_the_words_it_shows(client, auth, db, htmx_headers):
+    """Searching 查阅困难职工档案, the words each care-file read shows, found nothing: the
+    search looked at the stored key (care.file.read) and the summary only."""
+    admin = make_user(Role.ADMIN)
+    audit.record("care.file.read", None, actor=admin, summary="档案 #7 · 档案页")
+    audit.record("department.created", None, actor=admin, summary="一车间")
+    db.session.commit()
+    auth.login(admin)
+    found = client.get("/admin/audit?q=查阅困难职工档案", headers=htmx_headers)
+    page = found.get_data(as_text=True)
+    assert "档案 #7 · 档案页" in page and "一车间" not in page
+    by_key = client.get("/admin/audit?q=care.file", headers=htmx_headers).get_data(as_text=True)
+    assert "档案 #7 · 档案页" in by_key
+    added = client.get("/admin/audit?q=添加部门", headers=htmx_headers).get_data(as_text=True)
+    assert "一车间" in added and "档案 #7" not in added

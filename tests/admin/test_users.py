@@ -91,6 +91,17 @@ def test_create_user(client, admin, db):
     assert entry.actor_id == admin.id and entry.after["employee_no"] == "N2001"
 
 
+def test_the_roles_say_who_reads_the_care_files(client, admin):
+    """The form said only the care officer sees needy-worker files, while the care pages say
+    the chairman does too and an administrator reads every file: whoever ticks 管理员 now
+    reads that it reads the files, on the new account's form and on an account's page."""
+    member = make_user(name="普通会员")
+    for url in ("/admin/users/new", f"/admin/users/{member.id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "管理员（工会主席）可查阅困难职工档案（只读）" in page, url
+        assert "困难职工档案只有帮扶专干能看到" not in page, url
+
+
 def test_an_employee_number_is_stored_upper_case(client, admin, db):
     """Typed on a phone as n2002, it is N2002: the number log-in and every lookup read."""
     data = {"name": "新同事", "department_id": 0, "password": "start2026"}

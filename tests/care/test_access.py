@@ -1,6 +1,9 @@
 """Every /care route × every role: only the intended roles get through. Nobody else learns
 that a file exists; a member sees their own mutual-aid request and no other member's."""
 
+import re
+import uuid
+
 import pytest
 
 from app.models import AuditLog
@@ -181,3 +184,70 @@ def test_reading_a_file_is_not_audited_when_refused(client, auth, world, db):
         db.select(db.func.count(AuditLog.id)).where(AuditLog.action == "care.file.read")
     )
     assert after == 0 and before > 0
+
+
+# The member's own forms, open to every member (the chairman too): telling the union of a major
+# event, proposing a colleague for a file.
+MEMBER_FORMS = {"/care/aid/new", "/care/proposals/new"}
+
+
+def _form_actions(page: str) -> list[str]:
+    """Where the forms of a page's main part post to."""
+    main = page[page.index("<main") : page.index("</main>")]
+    return re.findall(r'<form[^>]*method="post"[^>]*action="([^"]+)"', main)
+
+
+def test_the_chairman_reads_care_but_no_form_route_or_outbox_record_changes_it(
+    app, client, auth, world, db
+):
+    """The admin role is the union chairman: it reads files, visits, plans, aid requests and
+    campaigns, and changes none. Its care pages carry no form but the member's own; every care
+    POST route but a member's own form answers 403 and writes nothing; the outbox's care kinds
+    refuse its records."""
+    from app.models.care import CampaignRecipient, CareVisit
+
+    auth.login(world.people["admin"])
+    pages = [
+        "/care/",
+        "/care/files",
+        f"/care/files/{world.file.id}",
+        f"/care/visits/{world.visit.id}",
+        "/care/plans",
+        f"/care/plans/{world.plan.id}",
+        "/care/proposals",
+        "/care/aid",
+        f"/care/aid/{world.aid_request.id}",
+        "/care/campaigns",
+        f"/care/campaigns/{world.campaign.id}",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert _form_actions(text(response)) == [], url
+
+    entries = db.session.scalar(db.select(db.func.count(AuditLog.id)))
+    posts = sorted(r for m, r in _care_rules(app) if m == "POST" and r not in MEMBER_FORMS)
+    assert set(posts) == {r for (m, r), roles in MATRIX.items() if m == "POST" and roles == OFFICER}
+    for action in ("acknowledge", "act", "close", "comment"):
+        rule = "/care/aid/<int:request_id>/<any(acknowledge, act, close, comment):action>"
+        url = _url(rule, world).replace("/comment", "/" + action)
+        assert client.post(url, data={"note": "主席批示", "amount": "100"}).status_code == 403
+    for rule in posts:
+        response = client.post(_url(rule, world), data={"note": "主席批示"})
+        assert response.status_code == 403, rule
+    assert db.session.scalar(db.select(db.func.count(AuditLog.id))) == entries
+
+    visit = {"file_id": str(world.file.id), "plan_id": str(world.plan.id)}
+    visit |= {"visited_on": world.visit.visited_on.isoformat(), "visitors": "主席"}
+    signoff = {"recipient_id": str(world.recipient.id), "confirmation": world.worker.name}
+    records = [
+        {"id": str(uuid.uuid4()), "kind": kind, "captured_at": "2026-01-01T08:00:00+00:00"}
+        | {"data": data, "photos": []}
+        for kind, data in (("care_visit", visit), ("care_signoff", signoff))
+    ]
+    result = client.post("/sync", json={"device": "p1", "records": records}).get_json()
+    refused = {"record": ["只有帮扶专干可以这样做。"]}
+    assert [(r["status"], r["errors"]) for r in result["results"]] == [("invalid", refused)] * 2
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(CareVisit.id))) == 1
+    assert db.session.get(CampaignRecipient, world.recipient.id).signed_at is None

@@ -69,19 +69,23 @@ def test_a_member_reports_for_a_colleague_and_follows_it_to_the_close(client, au
         )
         .order_by(Notification.id)
     ).all()
-    # Each notice names the request: whose it is and what happened.
+    # Each notice names the request (one they made for a colleague, and what happened), and
+    # names no one: a lock screen shows it.
     assert inbox == [
-        "另一会员的大事互助申请（重大疾病）：已受理",
-        "另一会员的大事互助申请（重大疾病）：帮扶中",
-        "另一会员的大事互助申请（重大疾病）：已办结",
+        "您为同事提交的大事互助申请（重大疾病）：已受理",
+        "您为同事提交的大事互助申请（重大疾病）：帮扶中",
+        "您为同事提交的大事互助申请（重大疾病）：已办结",
     ]
     # …and the inbox files them under 帮扶维权, where a member looks for them.
     assert inbox_entries(client.get("/notifications/"))[0] == (
-        "另一会员的大事互助申请（重大疾病）：已办结",
+        "您为同事提交的大事互助申请（重大疾病）：已办结",
         "帮扶维权",
     )
+    # Where it stands, not the help given: that is the colleague's own business.
     page = text(client.get(url))
-    assert "已办结" in page and "上门慰问" in page
+    assert "已办结" in page and "突发脑溢血住院" in page
+    assert "上门慰问" not in page and "救助金已发放" not in page and "¥800.00" not in page
+    assert "为保护同事的隐私，帮扶详情只告知同事本人" in page
     assert "计入档案" not in page  # the member never sees the file link
 
 
@@ -228,7 +232,8 @@ def test_the_member_a_request_is_for_is_told_of_it_and_of_every_step(client, aut
     ]
     told = _notices(db, worker)
     assert told[0].body == "工会帮扶专干将在 24 小时内响应。"
-    assert [body for _title, body in told[1:]] == ["已收到", "上门慰问", "已办结"]
+    # A notice shows on the lock screen: it points to the page, the notes stay there.
+    assert [body for _title, body in told[1:]] == ["详情请在申请页面查看。"] * 3
     # Care data: the notices name no one else (not the colleague who reported it).
     assert not any(member.name in title + body for title, body in told)
     # The notices open the request, and the member finds it among their requests.
@@ -236,11 +241,11 @@ def test_the_member_a_request_is_for_is_told_of_it_and_of_every_step(client, aut
     assert "已办结" in page and "上门慰问" in page
     assert url in text(client.get("/care/aid/mine"))
     auth.logout()
-    # The reporter is still told of each step, as before.
-    assert [t for t, _b in _notices(db, member) if "工伤" in t or "重大疾病" in t] == [
-        "另一会员的大事互助申请（重大疾病）：已受理",
-        "另一会员的大事互助申请（重大疾病）：帮扶中",
-        "另一会员的大事互助申请（重大疾病）：已办结",
+    # The reporter is told where it stands at each step, not what was done.
+    assert [t for t, _b in _notices(db, member) if "重大疾病" in t] == [
+        "您为同事提交的大事互助申请（重大疾病）：已受理",
+        "您为同事提交的大事互助申请（重大疾病）：帮扶中",
+        "您为同事提交的大事互助申请（重大疾病）：已办结",
     ]
 
 
@@ -358,3 +363,52 @@ def test_a_colleague_named_in_full_width_is_found(client, auth, world, db):
     assert response.status_code == 303
     request = db.session.scalar(select(AidRequest).where(AidRequest.description == "全角工号报告"))
     assert request.subject_id == world.worker.id
+
+
+def test_a_colleague_who_reported_learns_where_it_stands_and_no_notice_carries_a_note(
+    client, auth, world, db
+):
+    """M0001 reported a stay in hospital for 黄晓东 and read, on the page and in notices on the
+    lock screen, the relief paid and every officer's note. The reporter now learns where the
+    request stands; the member it is for reads the details on the page; no notice, and so no
+    push, carries a note or an amount."""
+    from app.blueprints.notify.jobs import payload_for
+
+    member, officer, worker = world.people["member"], world.people["care_officer"], world.worker
+    auth.login(member)
+    request = _report(client, db, "hospital", "黄师傅住院", colleague=worker)
+    auth.logout()
+    auth.login(officer)
+    url = f"/care/aid/{request.id}"
+    notes = ["已收到明天上门", "已送慰问金", "又送去药品", "家属情绪稳定", "救助金已发放完毕"]
+    client.post(url + "/acknowledge", data={"note": notes[0]})
+    client.post(url + "/act", data={"note": notes[1], "amount": "3000"})
+    client.post(url + "/act", data={"note": notes[2], "amount": "200"})
+    client.post(url + "/comment", data={"note": notes[3]})
+    assert client.post(url + "/close", data={"note": notes[4]}).status_code == 303
+    auth.logout()
+
+    # The reporter hears of each new status once, and why they hear no more.
+    private = "为保护同事的隐私，帮扶详情只告知同事本人。"
+    assert _notices(db, member)[-3:] == [
+        (f"您为同事提交的大事互助申请（住院）：{status}", private)
+        for status in ("已受理", "帮扶中", "已办结")
+    ]
+    # The member it is for hears of every step; no notice or push says what was written.
+    theirs = [t for t, _b in _notices(db, worker) if t.startswith("您的大事互助申请（住院）")]
+    assert len(theirs) == 5
+    pushed = [payload_for(n) for n in db.session.scalars(db.select(Notification))]
+    words = " ".join(p["title"] + p["body"] for p in pushed)
+    assert not any(note in words for note in notes) and "3,200" not in words and "¥" not in words
+
+    auth.login(member)
+    page = text(client.get(url))
+    assert "已办结" in page and "黄师傅住院" in page
+    assert not any(note in page for note in notes) and "¥" not in page
+    auth.logout()
+    auth.login(worker)
+    page = text(client.get(url))
+    assert all(note in page for note in notes) and "¥3,200.00" in page
+    auth.logout()
+    auth.login(world.people["admin"])
+    assert "¥3,200.00" in text(client.get(url))

@@ -2,6 +2,7 @@
 nothing."""
 
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -30,11 +31,9 @@ def _count(db, model, *where):
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def _reads(db, file_id):
+def _reads(db, file_id, action="care.file.read"):
     return db.session.scalars(
-        select(AuditLog).where(
-            AuditLog.action == "care.file.read", AuditLog.target_id == str(file_id)
-        )
+        select(AuditLog).where(AuditLog.action == action, AuditLog.target_id == str(file_id))
     ).all()
 
 
@@ -50,12 +49,13 @@ def test_every_read_of_a_file_writes_an_audit_entry(client, auth, world, db):
     assert "妻子长期透析" in text(page) and "保密" in text(page)
     client.get(f"/care/plans/{world.plan.id}/visit/{world.file.id}")
     reads = _reads(db, world.file.id)
+    number = f"档案 #{world.file.id}"
     assert [(r.actor_id, r.summary) for r in reads] == [
-        (admin.id, "档案页"),
-        (admin.id, "走访记录"),
-        (admin.id, f"附件 {world.attachment.id}"),
-        (officer.id, "档案页"),
-        (officer.id, "走访登记页"),
+        (admin.id, f"{number} · 档案页"),
+        (admin.id, f"{number} · 走访记录"),
+        (admin.id, f"{number} · 附件 {world.attachment.id}"),
+        (officer.id, f"{number} · 档案页"),
+        (officer.id, f"{number} · 走访登记页"),
     ]
     assert all(r.target_type == "CareFile" and r.address for r in reads)
 
@@ -389,17 +389,20 @@ def test_the_file_list_answers_htmx_with_its_fragment_and_kit_copies_are_marked(
         client.get("/care/files?level=temporary", headers=htmx_headers)
     )
     client.get(f"/care/files/{world.file.id}", headers={"X-Offline-Copy": "1"})
-    assert [r.summary for r in _reads(db, world.file.id)] == ["档案页（离线副本）"]
+    assert _reads(db, world.file.id) == []
+    copies = _reads(db, world.file.id, "care.file.copied")
+    assert [r.summary for r in copies] == [f"档案 #{world.file.id} · 档案页"]
 
 
 def test_the_audit_log_names_care_actions_in_words(client, auth, world, db):
     """The admin's audit log says 查阅困难职工档案, never the key care.file.read."""
     auth.login(world.people["admin"])
+    client.get(f"/care/files/{world.file.id}")
     client.get(f"/care/files/{world.file.id}", headers={"X-Offline-Copy": "1"})
     page = text(client.get("/admin/audit"))
-    assert "查阅困难职工档案" in page and "档案页（离线副本）" in page
+    assert "查阅困难职工档案" in page and "困难职工档案存入手机（离线副本）" in page
     assert "建立困难职工档案" in page and "care.file" not in page
-    assert "file (offline copy)" not in page
+    assert "file (offline copy)" not in page and "File #" not in page
 
 
 def test_uploads_and_proposals_show_the_beijing_day_not_the_utc_day(client, auth, world, db):
@@ -431,3 +434,52 @@ def test_a_proposal_for_someone_already_in_care_says_so_instead_of_opening_a_fil
     assert f"/care/files/new?proposal={proposal.id}" not in row
     other = page[page.index(f'id="proposal-{world.proposal.id}"') :]
     assert f"/care/files/new?proposal={world.proposal.id}" in other and "已在档" not in other
+
+
+def test_no_care_page_puts_the_workers_name_in_the_window_title(client, auth, world):
+    """The file page was titled 「另一会员 的档案」: the browser's history and the phone's app
+    switcher showed whose file was read. The window title says which file; the page says whose."""
+    auth.login(world.people["care_officer"])
+    file = f"/care/files/{world.file.id}"
+    page = text(client.get(file))
+    assert f"<title>困难职工档案 #{world.file.id} · 职工之家</title>" in page
+    assert world.worker.name in page[page.index("<main") :]
+    for url in (
+        file,
+        file + "/edit",
+        file + "/review",
+        f"/care/visits/{world.visit.id}",
+        f"/care/plans/{world.plan.id}/visit/{world.file.id}",
+        f"/care/plans/{world.plan.id}",
+        f"/care/aid/{world.other_aid.id}",
+        f"/care/campaigns/{world.campaign.id}/signoff",
+    ):
+        title = re.search(r"<title>(.*?)</title>", text(client.get(url)), re.S).group(1)
+        assert world.worker.name not in title, (url, title)
+
+
+def test_the_audit_log_says_which_file_was_read_and_tells_kit_copies_apart(client, auth, world, db):
+    """查阅困难职工档案 · 档案页 did not say whose file was read, and the dozen copies a care
+    officer's phone keeps for offline use at every log-in looked like reads. An entry now
+    names the file by number (not by name), a search for the number finds its reads, and
+    the phone's copies, still logged, have words of their own."""
+    officer, admin = world.people["care_officer"], world.people["admin"]
+    auth.login(officer)
+    copy = {"X-Offline-Copy": "1"}
+    client.get(f"/care/files/{world.file.id}", headers=copy)
+    client.get("/care/files", headers=copy)
+    client.get(f"/care/files/{world.file.id}")
+    auth.logout()
+    auth.login(admin)
+    number = f"档案 #{world.file.id}"
+    page = text(client.get("/admin/audit"))
+    main = page[page.index("<main") : page.index("</main>")]
+    entries = re.findall(r'row-title">([^<]*)</span>\s*<span class="muted">([^<]*)<', main)
+    assert ("查阅困难职工档案", f"{number} · 档案页") in entries
+    assert ("困难职工档案存入手机（离线副本）", f"{number} · 档案页") in entries
+    assert ("档案列表存入手机（离线副本）", "第 1 页") in entries
+    assert not any(world.worker.name in summary for _title, summary in entries)
+    found = text(client.get(f"/admin/audit?q={number}"))
+    assert found.count(f"{number} · ") == 2
+    read = text(client.get("/admin/audit?q=查阅困难职工档案"))
+    assert read.count(f"{number} · ") == 1

@@ -187,6 +187,32 @@ def test_the_care_officers_offline_kit_has_the_visit_forms_of_their_open_plans(a
     for role, theirs in others.items():
         assert "/care/aid/mine" in theirs
         assert not any(u.startswith(("/care/files", "/care/plans")) for u in theirs), role
+        assert not any(u.startswith("/care/aid/") and u[-1].isdigit() for u in theirs), role
+
+
+def test_the_care_home_page_s_lists_open_offline_from_the_kit(app, client, auth, world, db):
+    """Offline from a cold start, the care home page's 困难职工档案 and 大事互助 led to
+    「此页面需要网络」: the kit held the file pages of the visits to make but not the list,
+    nor the open mutual-aid requests. It holds the list's first page (no filters), the open
+    requests' list and each open request; not a closed one."""
+    officer = world.people["care_officer"]
+    auth.login(officer)
+    client.post(f"/care/aid/{world.other_aid.id}/close", data={"note": "已慰问"})
+    auth.logout()
+    with app.test_request_context("/"):
+        urls = offline_urls(officer)
+    assert {"/care/", "/care/files", "/care/aid", f"/care/aid/{world.aid_request.id}"} <= set(urls)
+    assert f"/care/aid/{world.other_aid.id}" not in urls
+    # The home page links to exactly those.
+    auth.login(officer)
+    home = text(client.get("/care/"))
+    assert 'href="/care/files"' in home and 'href="/care/aid"' in home
+    # The phone's copy of the list is logged as one, apart from a person reading it.
+    client.get("/care/files", headers={"X-Offline-Copy": "1"})
+    from app.models import AuditLog
+
+    copied = db.session.scalars(select(AuditLog.action).where(AuditLog.action.like("care.files.%")))
+    assert list(copied) == ["care.files.copied"]
 
 
 def test_the_visit_form_is_an_outbox_form_of_kind_care_visit(client, auth, world):

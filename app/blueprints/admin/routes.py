@@ -60,6 +60,14 @@ def audit_label(action: str):
     return AUDIT_LABELS.get(action) or registry().audit_labels.get(action) or action
 
 
+def _actions_named(words: str) -> list[str]:
+    """The actions whose words, as the list shows them, contain `words`: the log is searched
+    by what a person reads in it (查阅困难职工档案), not only by the stored key."""
+    folded = words.casefold()
+    labels = registry().audit_labels | AUDIT_LABELS
+    return [action for action, label in labels.items() if folded in str(label).casefold()]
+
+
 def import_state(job) -> str:
     if job.status == "done":
         return _("Done")
@@ -381,7 +389,13 @@ def audit_log():
     )
     if q := request.args.get("q", "").strip():
         like = f"%{q}%"
-        query = query.where(or_(AuditLog.action.ilike(like), AuditLog.summary.ilike(like)))
+        query = query.where(
+            or_(
+                AuditLog.action.ilike(like),
+                AuditLog.summary.ilike(like),
+                AuditLog.action.in_(_actions_named(q)),
+            )
+        )
     page = paginate(query, per_page=bp_config("AUDIT_PER_PAGE"))
     return page_or_fragment(
         "admin/audit.html", "admin/_audit_results.html", page=page, args=request.args

@@ -20,6 +20,7 @@ def init_app(app):
 
 AUDIT_LABELS = {
     "care.file.read": _l("Care file read"),
+    "care.file.copied": _l("Care file kept on the phone for offline use"),
     "care.file.opened": _l("Care file opened"),
     "care.file.updated": _l("Care file changed"),
     "care.file.member_added": _l("Household member added"),
@@ -28,6 +29,7 @@ AUDIT_LABELS = {
     "care.file.attached": _l("Care file attachment added"),
     "care.file.reviewed": _l("Care file reviewed"),
     "care.files.listed": _l("Care file list read"),
+    "care.files.copied": _l("Care file list kept on the phone for offline use"),
     "care.files.exported": _l("Care files exported"),
     "care.proposal.declined": _l("Care recommendation declined"),
     "care.plan.created": _l("Visit plan created"),

@@ -195,6 +195,18 @@ def aid_select(status: str = "") -> Select:
     return query.order_by(AidRequest.status == AidStatus.CLOSED, AidRequest.created_at.desc())
 
 
+def open_aid_ids(limit: int) -> list[int]:
+    """The open aid requests, newest first (as their list shows them), at most `limit`."""
+    return list(
+        db.session.scalars(
+            select(AidRequest.id)
+            .where(AidRequest.status != AidStatus.CLOSED)
+            .order_by(AidRequest.created_at.desc(), AidRequest.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def my_aid(user) -> list[AidRequest]:
     return list(
         db.session.scalars(

@@ -54,6 +54,9 @@ def _visible(request_id: int) -> AidRequest:
 
 
 def _page(aid: AidRequest, form=None, status=200):
+    """Care officers and the chairman see everything; so does the member the request is for.
+    A colleague who reported it for them sees what they told the union and where it stands:
+    not the help given (amounts, the officers' notes), which is the colleague's own business."""
     form = form or AidActionForm(formdata=None)
     files = []
     if can_read(current_user):
@@ -71,6 +74,7 @@ def _page(aid: AidRequest, form=None, status=200):
             actions=[a for a in AidAction if a is not AidAction.REPORT],
             now=datetime.now(UTC),
             officer_view=can_read(current_user),
+            details=can_read(current_user) or current_user.id == aid.subject_id,
         ),
         status,
     )

@@ -46,7 +46,7 @@ def files():
     }
     page = queries.files_page(page_number(), **filters)
     audit.record(
-        "care.files.listed",
+        "care.files.copied" if service.offline_copy() else "care.files.listed",
         None,
         actor=current_user,
         summary=_l("Page %(page)d", page=page.page),

@@ -1,5 +1,6 @@
 """Major-event mutual aid (大事互助): any member reports, care officers acknowledge, act and
-close; the reporter, and the member the request is for, follow the status in their inbox."""
+close; the member the request is for follows it in their inbox, and a colleague who reported
+it for them hears only where it stands."""
 
 import os
 from datetime import UTC, datetime, timedelta
@@ -25,9 +26,10 @@ from app.models.care import (
 from app.services import audit
 
 from .. import parse
-from .common import check, officer_ids, person, require_officer
+from .common import can_read, check, officer_ids, person, require_officer
 
 DEFAULT_RESPONSE_HOURS = 24
+KIND = "care_rights.care_aid_status"  # the notices of a request's steps
 
 
 def response_hours() -> int:
@@ -90,7 +92,7 @@ def report_aid(user, data) -> AidRequest:
             ),
             (
                 told,
-                "care_rights.care_aid_status",
+                KIND,
                 _l(
                     "A mutual-aid request was made for you: %(type)s", type=request.event_type.label
                 ),
@@ -145,8 +147,8 @@ _NEXT = {
 
 def act_on_aid(user, request: AidRequest, action, data) -> AidEvent:
     """acknowledge · act (what was done, an amount, optionally a file it goes to) · close
-    (with a note that tells the member why) · comment. The reporter and the member the request
-    is for are told of every step in their inbox (once each, and not the officer who took it)."""
+    (with a note that tells the member why) · comment. The member the request is for is told
+    of every step, a colleague who reported it for them of each new status (`_step_notices`)."""
     require_officer(user)
     try:
         action = AidAction(action)
@@ -155,6 +157,7 @@ def act_on_aid(user, request: AidRequest, action, data) -> AidEvent:
     if action is AidAction.REPORT:
         raise Refused(_("This is not a step of a mutual-aid request."), 400)
     allowed, to_status = _NEXT[action]
+    before = request.status
     if request.status not in allowed:
         raise Refused(
             _("This request is %(status)s: it cannot take this step.", status=request.status.label),
@@ -206,19 +209,27 @@ def act_on_aid(user, request: AidRequest, action, data) -> AidEvent:
                 )
     db.session.flush()
     audit.record("care.aid." + action.value, request, actor=user, summary=note[:200])
-    body = note[:200] if note else _l("The union's care officer took the next step.")
     url = path_for("care.aid_request", request_id=request.id)
-    # The reporter and the member the request is for, once each; not whoever took the step.
-    titles = {
-        request.reporter_id: _aid_title(request),
-        request.subject_id: _aid_title(request, True),
-    }
-    notify_many(
-        ([uid], "care_rights.care_aid_status", title, body, url)
-        for uid, title in titles.items()
-        if uid != user.id
-    )
+    notify_many(_step_notices(request, user, url, moved=request.status is not before))
     return event
+
+
+def _step_notices(request: AidRequest, actor, url: str, *, moved: bool) -> list[tuple]:
+    """Who hears of a step, never the officer who took it. A notice shows on a lock screen
+    (push services carry its text): it says where the request stands, never the officer's
+    note or an amount, which the page shows to those who may read them. The member the request
+    is for hears of every step; a colleague who reported it for them only of a new status
+    (received, being helped, closed), and that the details are not theirs to read."""
+    notices = []
+    if request.subject_id != actor.id:
+        body = _l("The details are on the request's page.")
+        notices.append(([request.subject_id], KIND, _aid_title(request, True), body, url))
+    if moved and request.reporter_id not in (actor.id, request.subject_id):
+        body = _l("To protect your colleague's privacy, only they are told what help is given.")
+        if can_read(request.reporter):  # a care officer (or the chairman) reads it all
+            body = _l("The details are on the request's page.")
+        notices.append(([request.reporter_id], KIND, _aid_title(request), body, url))
+    return notices
 
 
 def _note_needed(action: AidAction) -> str | None:
@@ -234,9 +245,9 @@ def _note_needed(action: AidAction) -> str | None:
 
 
 def _aid_title(request: AidRequest, for_subject: bool = False):
-    """A notice names the request as its reader knows it: whose it is (theirs, or the
-    colleague's they reported it for) and what happened, then where it stands. The member it
-    is for reads "your request", never anyone else's name."""
+    """A notice names the request as its reader knows it: theirs, or one they made for a
+    colleague, and what happened, then where it stands. It names no one: push services and
+    lock screens show it."""
     if for_subject or request.subject_id == request.reporter_id:
         return _l(
             "Your mutual-aid request (%(type)s): %(status)s",
@@ -244,8 +255,7 @@ def _aid_title(request: AidRequest, for_subject: bool = False):
             status=request.status.label,
         )
     return _l(
-        "%(name)s's mutual-aid request (%(type)s): %(status)s",
-        name=request.subject.name,
+        "The mutual-aid request you made for a colleague (%(type)s): %(status)s",
         type=request.event_type.label,
         status=request.status.label,
     )

@@ -54,17 +54,24 @@ READ_PAGES = {
 }
 
 
+def offline_copy() -> bool:
+    """Is this request the phone fetching its offline kit in the background, not a person
+    opening a page? Such a copy is a read too, logged as one of its own kind."""
+    return has_request_context() and request.headers.get("X-Offline-Copy") == "1"
+
+
 def audit_read(user, file: CareFile, what: str = "file", attachment_id: int | None = None) -> None:
-    """Every read of a file leaves a trace: who, which file, which page (a key of
-    READ_PAGES, or an attachment). A copy the service worker fetches for the phone's offline
-    kit is a read too, and says so."""
+    """Every read of a file leaves a trace: who, which file (its number: the audit list shows
+    no names), which page (a key of READ_PAGES, or an attachment). A copy the phone keeps for
+    its offline kit is logged apart (`care.file.copied`), so a log-in's dozen copies do not
+    hide what a person opened."""
     if attachment_id is not None:
-        words = _l("Attachment %(id)s", id=attachment_id)
+        page = _l("Attachment %(id)s", id=attachment_id)
     else:
-        words = READ_PAGES.get(what, what)
-    if has_request_context() and request.headers.get("X-Offline-Copy") == "1":
-        words = _l("%(page)s (offline copy)", page=words)
-    audit.record("care.file.read", file, actor=user, summary=words)
+        page = READ_PAGES.get(what, what)
+    words = _l("File #%(id)d · %(page)s", id=file.id, page=page)
+    action = "care.file.copied" if offline_copy() else "care.file.read"
+    audit.record(action, file, actor=user, summary=words)
 
 
 def _details(data, errors, *, today: date) -> dict:
