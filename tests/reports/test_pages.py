@@ -159,3 +159,26 @@ def test_a_period_typed_in_full_width_digits_is_read_as_the_other_pages_read_it(
     ]:
         refused = client.get(f"/reports/?{bad}")
         assert refused.status_code == 400 and message in text(refused), bad
+
+
+def test_who_answered_an_anonymous_survey_is_never_listed_by_name(client, auth, db, year):
+    """The list behind 参与问卷的会员比例 named every member 计入 / 未计入 while the period
+    held the anonymous 满意度测评: who answered it. It now counts by department, small
+    counts withheld, and names no one; a workshop's few are withheld altogether."""
+    from app.models import User
+
+    load_demo()
+    db.session.commit()
+    auth.login("O0001", "demo1234")
+    page = text(client.get(f"/reports/participation/survey_share?year={year}"))
+    body = page.split("<main")[-1]
+    for user in db.session.scalars(select(User)):
+        assert user.name not in body and user.employee_no not in body
+    assert "计入" not in body
+    assert "本期有匿名问卷" in body and re.search(r"\d+ 名会员中 \d+ 人参与", body)
+    assert "不公开（少于5人）" in body
+    team = db.session.scalar(select(Department).where(Department.name == "车工班"))
+    few = text(client.get(f"/reports/participation/survey_share?year={year}&department={team.id}"))
+    assert "为避免识别出个人" in few and "计入" not in few
+    scorecard = text(client.get(f"/reports/?year={year}&department={team.id}"))
+    assert re.search(r'data-figure="participation.survey_share"><a [^>]*>不公开', scorecard)
