@@ -182,3 +182,27 @@ def test_who_answered_an_anonymous_survey_is_never_listed_by_name(client, auth, 
     assert "为避免识别出个人" in few and "计入" not in few
     scorecard = text(client.get(f"/reports/?year={year}&department={team.id}"))
     assert re.search(r'data-figure="participation.survey_share"><a [^>]*>不公开', scorecard)
+
+
+def test_the_organizer_reads_how_many_care_cases_count_never_the_cases(client, auth, db, year):
+    """/reports/care/aid_on_time showed the organizer 大事互助 #1（住院），…上报: care data is
+    the care officers' (and the chairman's, read-only). The organizer now reads how many
+    count and how many not; and no row of any figure links to a page that refuses them."""
+    load_demo()
+    db.session.commit()
+    auth.login("O0001", "demo1234")
+    scorecard = text(client.get(f"/reports/?year={year}"))
+    for key in ("reviews_on_time", "visit_coverage", "aid_on_time"):
+        body = text(client.get(f"/reports/care/{key}?year={year}")).split("<main")[-1]
+        assert "档案 #" not in body and "大事互助 #" not in body and "/care/" not in body, key
+        assert re.search(r"<dt>计入</dt><dd>\d+</dd>\s*<dt>未计入</dt><dd>\d+</dd>", body), key
+        assert "只向经办人员显示" in body
+    for url in set(re.findall(r'href="(/reports/[a-z_]+/[a-z_]+\?[^"]+)"', scorecard)):
+        listed = text(client.get(url.replace("&amp;", "&"))).partition('<ul class="list">')[2]
+        for link in set(re.findall(r'<a href="([^"]+)"', listed.split("</ul>")[0])):
+            assert client.get(link.replace("&amp;", "&")).status_code == 200, (url, link)
+    auth.logout()
+
+    auth.login("A0001", "demo1234")
+    aid = "".join(text(client.get(f"/reports/care/aid_on_time?year={y}")) for y in (year - 1, year))
+    assert re.search(r"大事互助 #\d+（[^）]+），\d{4}-\d\d-\d\d 上报", aid)

@@ -59,6 +59,21 @@ def visible(figure, user) -> bool:
     return figure.readers is None or bool(figure.readers(user))
 
 
+def rows_for(figure, user, year, month, department) -> tuple[list, dict | None]:
+    """(rows, None) for a reader of the figure's rows; ([], counts) for the others: how many
+    rows count, how many not and how many are not judged yet (plain), never which."""
+    rows = figure.rows(year, month, department)
+    if figure.row_readers is None or figure.row_readers(user):
+        return rows, None
+    items = [r for r in rows if not r.plain]
+    counted = sum(r.counted for r in items)
+    return [], {
+        "counted": counted,
+        "not_counted": len(items) - counted,
+        "pending": len(rows) - len(items),
+    }
+
+
 def figures_for(user, area: str) -> list:
     return [f for f in registry().figures if f.area == area and visible(f, user)]
 
