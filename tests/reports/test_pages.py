@@ -206,3 +206,18 @@ def test_the_organizer_reads_how_many_care_cases_count_never_the_cases(client, a
     auth.login("A0001", "demo1234")
     aid = "".join(text(client.get(f"/reports/care/aid_on_time?year={y}")) for y in (year - 1, year))
     assert re.search(r"大事互助 #\d+（[^）]+），\d{4}-\d\d-\d\d 上报", aid)
+
+
+def test_a_note_every_figure_of_an_area_shares_is_said_once_for_the_area(client, auth, db, year):
+    """维护's note (按提出月份统计…) was printed under each of its four figures; it is now
+    said once, under the area's figures, and a note of one figure stays under that figure."""
+    load_demo()
+    db.session.commit()
+    auth.login("A0001", "demo1234")
+    page = text(client.get(f"/reports/?year={year}"))
+    rights = page.split('id="area-rights"')[1].split("</section>")[0]
+    assert rights.count("按提出月份统计") == 1 and rights.count('data-figure="rights.') == 4
+    assert "data-figure-note" not in rights
+    assert re.search(r'</dl>\s*<p class="hint" data-area-note>按提出月份统计', rights)
+    care = page.split('id="area-care"')[1].split("</section>")[0]
+    assert care.count("data-figure-note") == 1 and "data-area-note" not in care

@@ -98,15 +98,18 @@ def link(figure, year, month, department) -> str | None:
 
 
 def areas(year, month, department, user) -> list[dict]:
-    """[{area, label, withheld, figures: [{figure, value, url}]}] in the areas' order, the
-    figures `user` may see (`withheld`: how many of the area's they may not)."""
+    """[{area, label, withheld, note, figures: [{figure, value, url}]}] in the areas' order,
+    the figures `user` may see (`withheld`: how many of the area's they may not; `note`: the
+    note every one of them carries, said once for the area instead of under each)."""
     out = []
     for area in FIGURE_AREAS:
         figures = figures_for(user, area)
+        notes = {str(f.note) if f.note is not None else None for f in figures}
         out.append(
             {
                 "area": area,
                 "label": AREA_LABELS[area],
+                "note": notes.pop() if len(figures) > 1 and len(notes) == 1 else None,
                 "withheld": sum(f.area == area for f in registry().figures) - len(figures),
                 "figures": [
                     {
