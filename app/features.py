@@ -109,7 +109,8 @@ class Figure:
     it. `unit`: "count", "percent" (0–100), "score" (a mean) or "yuan". `compute` may
     answer a text instead of a number when the number is withheld (a suppressed small
     count). `readers(user) -> bool`, when given, narrows who sees the figure and its rows
-    below the scorecard's own readers.
+    below the scorecard's own readers; `row_readers(user) -> bool`, who of them may read the
+    rows themselves (the cases): the others get only how many rows count and how many not.
     """
 
     area: str
@@ -122,6 +123,7 @@ class Figure:
     rows: Callable | None = None
     note: object = None  # said under the figure, e.g. why it has no department breakdown
     readers: Callable | None = None
+    row_readers: Callable | None = None
 
 
 # The scorecard's areas, in the order the report shows them (a feature names one of these).
@@ -205,6 +207,7 @@ class Registry:
         rows: Callable | None = None,
         note=None,
         readers: Callable | None = None,
+        row_readers: Callable | None = None,
     ) -> None:
         """A figure of the 建家 scorecard (see `Figure`), in one of `FIGURE_AREAS`."""
         if area not in FIGURE_AREAS:
@@ -221,7 +224,17 @@ class Registry:
 
         self.figures.append(
             Figure(
-                area, key, label, compute, link, unit, order, rows=rows, note=note, readers=readers
+                area,
+                key,
+                label,
+                compute,
+                link,
+                unit,
+                order,
+                rows=rows,
+                note=note,
+                readers=readers,
+                row_readers=row_readers,
             )
         )
         self.figures.sort(key=lambda f: (FIGURE_AREAS.index(f.area), f.order))

@@ -98,3 +98,14 @@ def share_rows(year, month, department, people, moment) -> list[Row]:
     start, end = moments(year, month)
     took_part = set(db.session.scalars(people.where(moment >= start, moment < end)))
     return [Row(f"{no} {name}", None, uid in took_part) for uid, no, name in members(department)]
+
+
+def small(n: int, k: int) -> bool:
+    """A count from 1 to k - 1: shown, it could point at the few people behind it."""
+    return 0 < n < k
+
+
+def share_withheld(part: int, whole: int, k: int) -> bool:
+    """Whether a share is withheld: its part, its whole or the rest is a small count (the
+    scorecard's rule for figures about people who must not be made out)."""
+    return small(whole, k) or small(part, k) or small(whole - part, k)

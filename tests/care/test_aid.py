@@ -295,7 +295,14 @@ def test_the_scorecard_counts_a_close_with_a_note_as_an_answer_and_a_silent_one_
     pending = _report(client, db, "happy", "结婚")
     auth.logout()
 
+    # the chairman reads the cases (care's reader); the organizer only how many
     auth.login(world.people["organizer"])
+    page = text(client.get(f"/reports/care/aid_on_time?year={local_today().year}"))
+    assert re.search(r"<strong data-value>33\.3%</strong>", page) and "/care/aid/" not in page
+    assert re.search(r"<dt>计入</dt><dd>1</dd>\s*<dt>未计入</dt><dd>2</dd>", page)
+    assert re.search(r"<dt>暂不统计</dt><dd>1</dd>", page)
+    auth.logout()
+    auth.login(world.people["admin"])
     page = text(client.get(f"/reports/care/aid_on_time?year={local_today().year}"))
     assert re.search(r"<strong data-value>33\.3%</strong>", page)
     rows = dict(

@@ -252,3 +252,51 @@ def test_every_rule_line_reads_points_per_unit(client, auth, cast, contest):
     assert len(lines) == 7
     for source, line in lines.items():
         assert re.search(r"：<strong>[\d.]+</strong> 分/", line), (source, line)
+
+
+def test_an_entry_links_only_to_a_record_its_viewer_may_open(client, auth, cast, contest, db):
+    """A worker expanding a standing met links to a proposal they may not see (404), a
+    hazard (404) and a patrol (403); an entry is now a link only for a viewer its record's
+    own page lets in, else plain text, and every link on the board opens."""
+    advance(cast, "adopted", title="废切削液再生利用")
+    area = make_area(department=cast.workshop)
+    make_checklist()
+    hazard = make_hazard(reporter=cast.outsider, area=area, title="护栏松动")
+    assign(hazard, cast.officer, cast.inspector)
+    step(hazard, cast.inspector, "start")
+    step(hazard, cast.inspector, "rectify")
+    step(hazard, make_user(Role.SAFETY_OFFICER), "verify")
+    safety.save_plan(
+        cast.officer,
+        {
+            "inspector_id": cast.inspector.id,
+            "area_id": area.id,
+            "weekdays": [str(d) for d in range(7)],
+        },
+    )
+    _patrol(cast.inspector, area)
+    labels = {
+        "proposal": "废切削液再生利用（份额 60 %）",
+        "hazard": "护栏松动",
+        "patrol": "巡查 #",
+    }
+
+    def board_as(user):
+        auth.login(user)
+        page = text(client.get(f"/competitions/{contest.id}"))
+        people = page.split('id="people"')[1].split("</ol>")[0]
+        links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', people)
+        for url, _label in links:
+            assert client.get(url).status_code == 200, (user.name, url)
+        auth.logout()
+        linked = {k for k, label in labels.items() if any(label in t for _u, t in links)}
+        assert all(label in people for label in labels.values())
+        return linked
+
+    # a plain member from another department: every record is plain text
+    assert board_as(make_user(name="路人", department=cast.team)) == set()
+    # the reporter sees their hazard; the proposer their proposal
+    assert board_as(cast.outsider) == {"hazard"}
+    assert board_as(cast.proposer) == {"proposal"}
+    # the network opens hazards and patrols, not another's proposal
+    assert board_as(cast.inspector) == {"hazard", "patrol"}

@@ -159,3 +159,65 @@ def test_a_period_typed_in_full_width_digits_is_read_as_the_other_pages_read_it(
     ]:
         refused = client.get(f"/reports/?{bad}")
         assert refused.status_code == 400 and message in text(refused), bad
+
+
+def test_who_answered_an_anonymous_survey_is_never_listed_by_name(client, auth, db, year):
+    """The list behind 参与问卷的会员比例 named every member 计入 / 未计入 while the period
+    held the anonymous 满意度测评: who answered it. It now counts by department, small
+    counts withheld, and names no one; a workshop's few are withheld altogether."""
+    from app.models import User
+
+    load_demo()
+    db.session.commit()
+    auth.login("O0001", "demo1234")
+    page = text(client.get(f"/reports/participation/survey_share?year={year}"))
+    body = page.split("<main")[-1]
+    for user in db.session.scalars(select(User)):
+        assert user.name not in body and user.employee_no not in body
+    assert "计入" not in body
+    assert "本期有匿名问卷" in body and re.search(r"\d+ 名会员中 \d+ 人参与", body)
+    assert "不公开（少于5人）" in body
+    team = db.session.scalar(select(Department).where(Department.name == "车工班"))
+    few = text(client.get(f"/reports/participation/survey_share?year={year}&department={team.id}"))
+    assert "为避免识别出个人" in few and "计入" not in few
+    scorecard = text(client.get(f"/reports/?year={year}&department={team.id}"))
+    assert re.search(r'data-figure="participation.survey_share"><a [^>]*>不公开', scorecard)
+
+
+def test_the_organizer_reads_how_many_care_cases_count_never_the_cases(client, auth, db, year):
+    """/reports/care/aid_on_time showed the organizer 大事互助 #1（住院），…上报: care data is
+    the care officers' (and the chairman's, read-only). The organizer now reads how many
+    count and how many not; and no row of any figure links to a page that refuses them."""
+    load_demo()
+    db.session.commit()
+    auth.login("O0001", "demo1234")
+    scorecard = text(client.get(f"/reports/?year={year}"))
+    for key in ("reviews_on_time", "visit_coverage", "aid_on_time"):
+        body = text(client.get(f"/reports/care/{key}?year={year}")).split("<main")[-1]
+        assert "档案 #" not in body and "大事互助 #" not in body and "/care/" not in body, key
+        assert re.search(r"<dt>计入</dt><dd>\d+</dd>\s*<dt>未计入</dt><dd>\d+</dd>", body), key
+        assert "只向经办人员显示" in body
+    for url in set(re.findall(r'href="(/reports/[a-z_]+/[a-z_]+\?[^"]+)"', scorecard)):
+        listed = text(client.get(url.replace("&amp;", "&"))).partition('<ul class="list">')[2]
+        for link in set(re.findall(r'<a href="([^"]+)"', listed.split("</ul>")[0])):
+            assert client.get(link.replace("&amp;", "&")).status_code == 200, (url, link)
+    auth.logout()
+
+    auth.login("A0001", "demo1234")
+    aid = "".join(text(client.get(f"/reports/care/aid_on_time?year={y}")) for y in (year - 1, year))
+    assert re.search(r"大事互助 #\d+（[^）]+），\d{4}-\d\d-\d\d 上报", aid)
+
+
+def test_a_note_every_figure_of_an_area_shares_is_said_once_for_the_area(client, auth, db, year):
+    """维护's note (按提出月份统计…) was printed under each of its four figures; it is now
+    said once, under the area's figures, and a note of one figure stays under that figure."""
+    load_demo()
+    db.session.commit()
+    auth.login("A0001", "demo1234")
+    page = text(client.get(f"/reports/?year={year}"))
+    rights = page.split('id="area-rights"')[1].split("</section>")[0]
+    assert rights.count("按提出月份统计") == 1 and rights.count('data-figure="rights.') == 4
+    assert "data-figure-note" not in rights
+    assert re.search(r'</dl>\s*<p class="hint" data-area-note>按提出月份统计', rights)
+    care = page.split('id="area-care"')[1].split("</section>")[0]
+    assert care.count("data-figure-note") == 1 and "data-area-note" not in care

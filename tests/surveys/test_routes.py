@@ -190,3 +190,30 @@ def test_the_phone_knows_which_questions_must_be_answered(client, auth, world):
     questions = world["survey"].questions
     assert required == {f"q{q.id}" for q in questions if q.required}
     assert len(required) == 3 and len(questions) == 4
+
+
+def test_the_results_link_shows_only_when_the_results_page_would_show_them(client, auth, db):
+    """An open anonymous survey offered the organizer 结果 (7 份答卷), a link to a 403; while
+    the results wait, the page says how many answers there are and when the results come."""
+    boss = f.organizer()
+    survey = f.make_survey(boss, anonymous=True)
+    for _ in range(7):
+        f.answer(make_user(), survey)
+    link = f'href="/surveys/{survey.id}/results"'
+
+    auth.login(boss)
+    page = text(client.get(f"/surveys/{survey.id}"))
+    assert link not in page
+    assert "共 7 份答卷 · 问卷结束（" in page and "）后可看结果" in page
+    assert client.get(f"/surveys/{survey.id}/results").status_code == 403
+
+    named = f.make_survey(boss, anonymous=False, k=5)
+    f.answer(make_user(), named)
+    page = text(client.get(f"/surveys/{named.id}"))
+    assert f'href="/surveys/{named.id}/results"' not in page
+    assert "共 1 份答卷 · 满 5 份答卷后可看结果" in page
+
+    f.close(survey)
+    page = text(client.get(f"/surveys/{survey.id}"))
+    assert f"{link}>结果 (7 份答卷)</a>" in page
+    assert client.get(f"/surveys/{survey.id}/results").status_code == 200

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.appeals import Appeal, AppealRating, AppealStatus
-from app.scorecard import Row, days, department_ids, local_day
+from app.scorecard import Row, days, department_ids, local_day, share_withheld, small
 
 from . import access
 from .services import local_today
@@ -61,7 +61,7 @@ def _answered(appeals):
 
 
 def _small(n: int) -> bool:
-    return 0 < n < K
+    return small(n, K)
 
 
 def withheld() -> str:
@@ -76,7 +76,7 @@ def _figure(select_appeals, unit):
         if not appeals:
             return None
         part = sum(bool(counts(a)) for a in appeals)
-        if _small(len(appeals)) or _small(part) or _small(len(appeals) - part):
+        if share_withheld(part, len(appeals), K):
             return withheld()
         return round(100 * part / len(appeals), 1)
 

@@ -1,7 +1,8 @@
 """The care feature's figures on the 建家 scorecard: visit coverage of the plans that ended in
 the period, and major-event aid requests answered by their target time (a close answers only
-with a note to the member). Rows name files and requests by number only: the scorecard's
-readers are not all care officers (the linked pages check access and log every read)."""
+with a note to the member). Rows name files and requests by number only, and only to care's
+readers (care officers, the chairman: `row_readers`); an organizer reads how many count and
+how many not, never the cases."""
 
 from datetime import UTC, datetime
 
@@ -25,6 +26,7 @@ from app.models.care import (
 from app.scorecard import Row, days, in_department, local_day, moments
 
 from .parse import care_time
+from .services.common import can_read
 
 
 def visit_coverage(year, month, department):
@@ -190,6 +192,7 @@ def register(reg) -> None:
         rows=reviews_on_time,
         unit="percent",
         order=10,
+        row_readers=can_read,
     )
     reg.figure(
         "care",
@@ -198,6 +201,7 @@ def register(reg) -> None:
         rows=visit_coverage,
         unit="percent",
         order=20,
+        row_readers=can_read,
     )
     reg.figure(
         "care",
@@ -206,6 +210,7 @@ def register(reg) -> None:
         rows=aid_on_time,
         unit="percent",
         order=30,
+        row_readers=can_read,
         note=_l(
             "Closing a request answers it only with a note that tells the member why. A "
             "request not answered yet and still within its target time does not count until "

@@ -49,8 +49,9 @@ class Entry:
     user_id: int
     source: PointSource | None  # None: the organizer's round scores
     label: str
-    url: str
+    url: str | None  # None: shown as plain text (the viewer may not open the record)
     points: float
+    record_id: int | None = None  # the proposal, hazard or patrol, for `openable_only`
 
 
 @dataclass
@@ -99,10 +100,10 @@ def rule_entries(activity: Activity, rules: dict | None = None) -> list[Entry]:
     """Every entry the competition's rules give, rule by rule in the order of `_RULES`."""
     rules = rules_of(activity) if rules is None else rules
     return [
-        Entry(uid, source, label, url, points)
+        Entry(uid, source, label, url, points, record_id)
         for source, entries_of in _RULES.items()
         if (each := rules.get(source)) is not None
-        for uid, label, url, points in entries_of(activity, each)
+        for uid, label, url, points, record_id in entries_of(activity, each)
     ]
 
 
@@ -114,7 +115,9 @@ def _counted(statement, person, moment, activity: Activity):
     )
 
 
-# Each rule's entries: (user id, label, url, points) for `each` points per unit.
+# Each rule's entries: (user id, label, url, points, record id) for `each` points per unit;
+# the record id is given where opening the record is not everyone's (`openable_only`), else
+# None (activities, exams and the study page open to every worker).
 
 
 def _adopted(activity, each):
@@ -130,7 +133,7 @@ def _adopted(activity, each):
     )
     for pid, title, uid, share in rows:
         url = url_for("proposals.show", proposal_id=pid)
-        yield uid, _proposal_label(title, share), url, round(each * share / 100, 2)
+        yield uid, _proposal_label(title, share), url, round(each * share / 100, 2), pid
 
 
 def _benefit(activity, each):
@@ -158,7 +161,7 @@ def _benefit(activity, each):
             amount=f"{benefit or 0:,.0f}",
             share=share,
         )
-        yield uid, label, url_for("proposals.show", proposal_id=pid), round(value, 2)
+        yield uid, label, url_for("proposals.show", proposal_id=pid), round(value, 2), pid
 
 
 def _hazards(activity, each):
@@ -173,7 +176,7 @@ def _hazards(activity, each):
         )
     )
     for hid, title, uid in rows:
-        yield uid, title, url_for("safety.hazard", hazard_id=hid), each
+        yield uid, title, url_for("safety.hazard", hazard_id=hid), each, hid
 
 
 def _patrols(activity, each):
@@ -214,19 +217,19 @@ def _patrols(activity, each):
     )
     for patrol_id, uid in rows:
         label = _("Patrol #%(id)d", id=patrol_id)
-        yield uid, label, url_for("safety.patrol", patrol_id=patrol_id), each
+        yield uid, label, url_for("safety.patrol", patrol_id=patrol_id), each, patrol_id
 
 
 def _trainings(activity, each):
     for aid, title, uid, _score in _participations(activity, ActivityKind.TRAINING):
-        yield uid, title, url_for("activities.show", activity_id=aid), round(each, 2)
+        yield uid, title, url_for("activities.show", activity_id=aid), round(each, 2), None
 
 
 def _drills(activity, each):
     for aid, title, uid, score in _participations(activity, ActivityKind.DRILL):
         label = _("%(title)s: %(score)s points", title=title, score=f"{score:g}")
         url = url_for("activities.show", activity_id=aid)
-        yield uid, label, url, round(each * (score or 0) / 100, 2)
+        yield uid, label, url, round(each * (score or 0) / 100, 2), None
 
 
 def _participations(activity, kind: ActivityKind):
@@ -264,7 +267,7 @@ def _exams(activity, each):
         ).group_by(Exam.id, Exam.title, ExamAttempt.user_id)
     )
     for exam_id, title, uid, _first in rows:
-        yield uid, title, url_for("library.exam", exam_id=exam_id), each
+        yield uid, title, url_for("library.exam", exam_id=exam_id), each, None
 
 
 def _daily(activity, each):
@@ -282,7 +285,7 @@ def _daily(activity, each):
     )
     for uid, count in rows:
         label = _("%(n)d daily questions right", n=count)
-        yield uid, label, url_for("library.study"), round(each * count, 2)
+        yield uid, label, url_for("library.study"), round(each * count, 2), None
 
 
 _RULES = {
@@ -347,6 +350,50 @@ def leaderboard(activity: Activity) -> tuple[list[Standing], list[Standing]]:
             team.by_source[source] = round(team.by_source.get(source, 0) + value, 2)
         team.members.append(standing.name)
     return _ranked(list(people.values())), _ranked(list(teams.values()))
+
+
+def openable_only(standings: list[Standing], viewer) -> None:
+    """Take the link off each entry whose record `viewer` may not open (a proposal they may
+    not see led to 404, a hazard to 404, a patrol to 403): they read it as plain text. Each
+    record's page decides by its feature's own check."""
+    entries = [e for s in standings for e in s.entries if e.record_id is not None]
+    shut = _shut(viewer, entries)
+    for entry in entries:
+        if (entry.source, entry.record_id) in shut:
+            entry.url = None
+
+
+def _shut(viewer, entries: list[Entry]) -> set[tuple[PointSource, int]]:
+    """(source, record id) of the entries' records that `viewer` may not open."""
+    from app.blueprints.proposals.permissions import can_see
+    from app.blueprints.safety.permissions import can_see_hazard, is_network
+
+    ids = defaultdict(set)
+    for entry in entries:
+        ids[entry.source].add(entry.record_id)
+    proposal_ids = ids[PointSource.PROPOSAL_ADOPTED] | ids[PointSource.PROPOSAL_BENEFIT]
+    hidden_proposals = {
+        p.id
+        for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(proposal_ids)))
+        if not can_see(viewer, p)
+    }
+    hidden_hazards = {
+        h.id
+        for h in db.session.scalars(
+            select(Hazard).where(Hazard.id.in_(ids[PointSource.HAZARD_VERIFIED]))
+        )
+        if not can_see_hazard(viewer, h)
+    }
+    # the patrol page is the network's (`patrol`: network_required), its own inspector included
+    hidden_patrols = set() if is_network(viewer) else ids[PointSource.PATROL_ON_PLAN]
+    return (
+        {(s, i) for s in PROPOSAL_SOURCES for i in hidden_proposals}
+        | {(PointSource.HAZARD_VERIFIED, i) for i in hidden_hazards}
+        | {(PointSource.PATROL_ON_PLAN, i) for i in hidden_patrols}
+    )
+
+
+PROPOSAL_SOURCES = (PointSource.PROPOSAL_ADOPTED, PointSource.PROPOSAL_BENEFIT)
 
 
 def _ranked(standings: list[Standing]) -> list[Standing]:

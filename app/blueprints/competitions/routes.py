@@ -27,6 +27,7 @@ def board(activity_id):
     """Any logged-in worker may read a competition's standings, as its activity page."""
     activity = _competition(activity_id)
     people, teams = points.leaderboard(activity)
+    points.openable_only(people, current_user)
     return render_template(
         "competitions/board.html",
         activity=activity,

@@ -58,11 +58,12 @@ def figure(area, key):
     if not scorecard.visible(found, current_user):
         return error_response(403, _("This figure is not shown to you."))
     year, month, department = period
-    rows = found.rows(year, month, department)
+    rows, counts = scorecard.rows_for(found, current_user, year, month, department)
     return render_template(
         "reports/figure.html",
         figure=found,
         rows=rows,
+        counts=counts,
         value=scorecard.shown(found.compute(year, month, department), found.unit),
         area_label=scorecard.AREA_LABELS[area],
         year=year,

@@ -59,6 +59,21 @@ def visible(figure, user) -> bool:
     return figure.readers is None or bool(figure.readers(user))
 
 
+def rows_for(figure, user, year, month, department) -> tuple[list, dict | None]:
+    """(rows, None) for a reader of the figure's rows; ([], counts) for the others: how many
+    rows count, how many not and how many are not judged yet (plain), never which."""
+    rows = figure.rows(year, month, department)
+    if figure.row_readers is None or figure.row_readers(user):
+        return rows, None
+    items = [r for r in rows if not r.plain]
+    counted = sum(r.counted for r in items)
+    return [], {
+        "counted": counted,
+        "not_counted": len(items) - counted,
+        "pending": len(rows) - len(items),
+    }
+
+
 def figures_for(user, area: str) -> list:
     return [f for f in registry().figures if f.area == area and visible(f, user)]
 
@@ -83,15 +98,18 @@ def link(figure, year, month, department) -> str | None:
 
 
 def areas(year, month, department, user) -> list[dict]:
-    """[{area, label, withheld, figures: [{figure, value, url}]}] in the areas' order, the
-    figures `user` may see (`withheld`: how many of the area's they may not)."""
+    """[{area, label, withheld, note, figures: [{figure, value, url}]}] in the areas' order,
+    the figures `user` may see (`withheld`: how many of the area's they may not; `note`: the
+    note every one of them carries, said once for the area instead of under each)."""
     out = []
     for area in FIGURE_AREAS:
         figures = figures_for(user, area)
+        notes = {str(f.note) if f.note is not None else None for f in figures}
         out.append(
             {
                 "area": area,
                 "label": AREA_LABELS[area],
+                "note": notes.pop() if len(figures) > 1 and len(notes) == 1 else None,
                 "withheld": sum(f.area == area for f in registry().figures) - len(figures),
                 "figures": [
                     {

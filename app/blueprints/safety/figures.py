@@ -4,6 +4,7 @@ and not yet due are not judged)."""
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
@@ -11,6 +12,7 @@ from app.models.hazards import Hazard, HazardStatus
 from app.models.safety import Area
 from app.scorecard import Row, days, department_ids, local_day, moments
 
+from .permissions import can_manage_network, can_see_hazard
 from .services.common import local_today
 
 
@@ -21,7 +23,16 @@ def _in_department(query, department):
 
 
 def _row(hazard, counted=True) -> Row:
-    return Row(hazard.title, url_for("safety.hazard", hazard_id=hazard.id), counted)
+    """A hazard by its title, a link only for a viewer its page lets in (an organizer who may
+    not see it met 404)."""
+    url = url_for("safety.hazard", hazard_id=hazard.id)
+    may_open = _viewer() is not None and can_see_hazard(_viewer(), hazard)
+    return Row(hazard.title, url if may_open else None, counted)
+
+
+def _viewer():
+    """Who reads the rows (None: no one logged in, a figure computed outside a page)."""
+    return current_user if getattr(current_user, "is_authenticated", False) else None
 
 
 def hazards_reported(year, month, department):
@@ -64,6 +75,8 @@ def patrols_on_plan(year, month, department):
     first, after = days(year, month)
     today = local_today()
     ids = department_ids(department)
+    # the coverage page's own check (else 403)
+    may_open = _viewer() is not None and can_manage_network(_viewer())
     rows = []
     week = week_start(first)
     while week <= min(after, today):
@@ -75,7 +88,7 @@ def patrols_on_plan(year, month, department):
             rows.append(
                 Row(
                     f"{slot.day} {slot.plan.inspector.name} · {slot.plan.area.name}",
-                    url_for("safety.patrol_coverage", week=week.isoformat()),
+                    url_for("safety.patrol_coverage", week=week.isoformat()) if may_open else None,
                     slot.state == "done",
                 )
             )

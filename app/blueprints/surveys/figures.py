@@ -2,24 +2,102 @@
 satisfaction survey's score and the activity ratings."""
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import User
+from app.models import Department, User
 from app.models._types import utcnow
 from app.models.activities import Activity
 from app.models.surveys import ActivityRating, Survey, SurveyRespondent
-from app.scorecard import Row, in_department, moments, share_rows
+from app.scorecard import (
+    Row,
+    in_department,
+    members,
+    moments,
+    share_rows,
+    share_withheld,
+    value,
+)
 
 from .services.results import response_count, satisfaction_mean
 
 
-def survey_share(year, month, department) -> list[Row]:
+def _anonymous_k(year, month) -> int | None:
+    """The largest k of the anonymous surveys opened in the period (None: there is none)."""
+    start, end = moments(year, month)
+    return db.session.scalar(
+        select(func.max(Survey.min_responses)).where(
+            Survey.anonymous.is_(True), Survey.opens_at >= start, Survey.opens_at < end
+        )
+    )
+
+
+def _share(year, month, department) -> tuple[list[Row], int | None]:
+    """One row per member, counted when they answered a survey opened in the period; and the
+    k of the period's anonymous surveys (None: all were named)."""
     respondents = select(SurveyRespondent.user_id).join(
         Survey, Survey.id == SurveyRespondent.survey_id
     )
-    return share_rows(year, month, department, respondents, Survey.opens_at)
+    rows = share_rows(year, month, department, respondents, Survey.opens_at)
+    return rows, _anonymous_k(year, month)
+
+
+def _withheld(rows, k) -> bool:
+    return k is not None and share_withheld(sum(r.counted for r in rows), len(rows), k)
+
+
+def survey_share_value(year, month, department):
+    rows, k = _share(year, month, department)
+    return withheld(k) if _withheld(rows, k) else value(rows, "percent")
+
+
+def survey_share(year, month, department) -> list[Row]:
+    """The members behind the share. Who answered an anonymous survey is as unlinkable as
+    who voted: when one opened in the period, no one is named, the rows count by department
+    (a workshop's teams for a workshop), small counts withheld with the survey's own k (the
+    scorecard's rule, `share_withheld`); named surveys alone list their members by name."""
+    rows, k = _share(year, month, department)
+    if k is None:
+        return rows
+    if _withheld(rows, k):
+        return [Row(_("Withheld so that no one can be identified."), plain=True)]
+    groups: dict[str, list[bool]] = {}
+    for group, row in zip(_groups(department), rows, strict=True):
+        groups.setdefault(group, []).append(row.counted)
+    out = [Row(_("An anonymous survey opened in the period: no one is named."), plain=True)]
+    for group, answered in sorted(groups.items()):
+        n, total = sum(answered), len(answered)
+        state = (
+            withheld(k)
+            if share_withheld(n, total, k)
+            else _("%(n)d of %(total)d members answered", n=n, total=total)
+        )
+        out.append(Row(group, plain=True, state=state))
+    return out
+
+
+def withheld(k) -> str:
+    return _("withheld (fewer than %(k)d people)", k=k)
+
+
+def _groups(department) -> list[str]:
+    """Each member's group, in the order of `members` (the rows' order): their workshop for
+    the whole union, their team (or the workshop itself) for a workshop."""
+    departments = {d.id: d for d in db.session.scalars(select(Department))}
+    ids = [uid for uid, _no, _name in members(department)]
+    of = dict(db.session.execute(select(User.id, User.department_id).where(User.id.in_(ids))).all())
+
+    def group(uid):
+        d = departments.get(of.get(uid))
+        if d is None:
+            return _("No department")
+        if department is None and d.parent_id is not None:
+            return departments[d.parent_id].name
+        return d.full_name
+
+    return [group(uid) for uid in ids]
 
 
 def satisfaction_score(year, month, department) -> list[Row]:
@@ -73,6 +151,7 @@ def register(reg) -> None:
         "survey_share",
         _l("Members who answered a survey (%)"),
         rows=survey_share,
+        compute=survey_share_value,
         unit="percent",
         order=30,
     )

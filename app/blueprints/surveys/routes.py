@@ -167,6 +167,8 @@ def _answer_page(survey: Survey, errors=None, status: int = 200, answers=None):
         closed=services.is_closed(survey),
         manager=is_manager(current_user),
         responses=response_count(survey) if is_manager(current_user) else None,
+        # the results link only when the results page would show them (no 403 behind it)
+        results_shown=services.results_refusal(current_user, survey) is None,
         errors=errors,
         elsewhere=[m for name, said in errors.items() if name not in at_questions for m in said],
         answers=answers or {},
