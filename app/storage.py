@@ -603,12 +603,20 @@ def delete_unattached(now: datetime | None = None) -> int:
             unfinished.append(key)
     old = {sha256 for sha256, written in pictures.items() if written < since}
     unattached = sorted(old - pictures_named()) if old else []
-    for sha256 in unattached:
-        store.delete(key_for(sha256))  # the picture first: a thumbnail alone is never shown
-        store.delete(key_for(sha256, thumb=True))
     if documents:
         folders, named = documents_named()
         documents = [k for k in documents if k.partition("/")[0] in folders and k not in named]
+
+    # Stored again since the listing (a request about to commit a row naming it): it stays.
+    def still_old(key: str) -> bool:
+        written = store.written(key)
+        return written is not None and written < since
+
+    unattached = [sha256 for sha256 in unattached if still_old(key_for(sha256))]
+    for sha256 in unattached:
+        store.delete(key_for(sha256))  # the picture first: a thumbnail alone is never shown
+        store.delete(key_for(sha256, thumb=True))
+    documents = [key for key in documents if still_old(key)]
     for key in [*documents, *unfinished]:
         store.delete(key)
     return len(unattached) + len(documents) + len(unfinished)
@@ -749,6 +757,13 @@ class FolderStore:
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
+    def written(self, key: str) -> datetime | None:
+        """When the file was last written (None: there is none)."""
+        try:
+            return datetime.fromtimestamp(self.path(key).stat().st_mtime, UTC)
+        except FileNotFoundError:
+            return None
+
     def listing(self):
         """(key, when it was last written) of every file."""
         for path in self.root.rglob("*"):
@@ -854,6 +869,23 @@ class BucketStore:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+    def written(self, key: str) -> datetime | None:
+        """When the object was last written (None: there is none)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            answer = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in (
+                "403",
+                "404",
+                "NoSuchKey",
+                "NotFound",
+            ):
+                return None
+            raise
+        return answer["LastModified"]
 
     def listing(self):
         """(key, when it was last written) of every object under the prefix."""

@@ -640,3 +640,30 @@ def test_a_file_renamed_away_while_the_sweep_lists_does_not_stop_the_sweep(app, 
     monkeypatch.setattr(Path, "stat", stat)
     assert storage.delete_unattached() == 1
     assert not stale.exists() and len(asked) == 2
+
+
+@pytest.mark.parametrize("bucket", [False, True], ids=["folder", "bucket"])
+def test_a_document_stored_again_while_the_sweep_runs_stays(app, db, request, monkeypatch, bucket):
+    """The sweep lists the store, then asks which files rows name. A certificate listed as
+    old and unnamed, stored again by a request in between (its row not committed yet when the
+    sweep asks), must not be deleted from under that request: its time is read again first."""
+    if bucket:
+        _s3, url = request.getfixturevalue("s3_server")
+        app.config["UPLOAD_S3_URL"] = url.replace("/uploads", f"/again-{os.getpid()}")
+    officer = make_user(Role.CARE_OFFICER)
+    file = _care_file(officer, make_user())
+    db.session.commit()
+    [key] = _care_attachments(officer, file, _pdf(b"again"))
+    db.session.rollback()  # an earlier request failed after the write
+    store = storage.backend()
+    listed = list(store.listing())
+    long_ago = datetime.now(UTC) - timedelta(days=3)
+
+    def listing():  # the listing saw it days old; the request then stores it again
+        yield from ((k, long_ago if k == key else written) for k, written in listed)
+        assert _care_attachments(officer, file, _pdf(b"again")) == [key]
+
+    monkeypatch.setattr(type(store), "listing", lambda self: listing())
+    monkeypatch.setattr(storage, "backend", lambda: store)
+    assert storage.delete_unattached() == 0
+    assert key in {k for k, _w in listed} and store.has(key)
