@@ -23,7 +23,7 @@ from decimal import Decimal
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.blueprints.activities.queries import confirmed_participants, ranked, round_scores
 from app.extensions import db
@@ -374,7 +374,12 @@ def _shut(viewer, entries: list[Entry]) -> set[tuple[PointSource, int]]:
     proposal_ids = ids[PointSource.PROPOSAL_ADOPTED] | ids[PointSource.PROPOSAL_BENEFIT]
     hidden_proposals = {
         p.id
-        for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(proposal_ids)))
+        for p in db.session.scalars(
+            # can_see reads the authors: with the proposals, not one query each
+            select(Proposal)
+            .where(Proposal.id.in_(proposal_ids))
+            .options(selectinload(Proposal.authors))
+        )
         if not can_see(viewer, p)
     }
     hidden_hazards = {
