@@ -154,15 +154,30 @@ def code_hash(code: str) -> str:
 # --- raising -------------------------------------------------------------------------------
 
 
-def _text(data, name, most, errors, *, missing: str, too_long: str) -> str:
-    """The text of field `name`; `missing` or `too_long` (past `most` characters) is said at
-    the field. Each message is a whole sentence of its own: one built from a label began
-    "the subject may be …" in English."""
+# The appeal's texts: (most characters, said when empty, said when too long). Each message
+# is a whole sentence of its own: one built from a label began "the subject may be …" in English.
+TEXTS = {
+    "title": (
+        MAX_TITLE,
+        _l("Please fill in the subject."),
+        _l("The subject may be at most %(n)d characters.", n=MAX_TITLE),
+    ),
+    "details": (
+        MAX_TEXT,
+        _l("Please fill in the details."),
+        _l("The details may be at most %(n)d characters.", n=MAX_TEXT),
+    ),
+}
+
+
+def _text(data, name, errors) -> str:
+    """The text of field `name`; empty or too long is said at the field (TEXTS)."""
+    most, missing, too_long = TEXTS[name]
     value = (data.get(name) or "").strip()
     if not value:
-        errors[name] = [missing]
+        errors[name] = [str(missing)]
     elif len(value) > most:
-        errors[name] = [too_long]
+        errors[name] = [str(too_long)]
     return value
 
 
@@ -199,22 +214,7 @@ def raise_appeal(user, data, uploads=()) -> tuple[Appeal, str | None]:
     """
     errors: dict[str, list[str]] = {}
     category = _category(data.get("category"), errors)
-    title = _text(
-        data,
-        "title",
-        MAX_TITLE,
-        errors,
-        missing=_("Please fill in the subject."),
-        too_long=_("The subject may be at most %(n)d characters.", n=MAX_TITLE),
-    )
-    details = _text(
-        data,
-        "details",
-        MAX_TEXT,
-        errors,
-        missing=_("Please fill in the details."),
-        too_long=_("The details may be at most %(n)d characters.", n=MAX_TEXT),
-    )
+    title, details = (_text(data, name, errors) for name in TEXTS)
     anonymous = str(data.get("anonymous") or "").lower() in ("y", "1", "on", "true", "yes")
     department = _workshop(data.get("department_id"), errors) if anonymous else _workshop_of(user)
     if errors:
