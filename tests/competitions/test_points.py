@@ -10,10 +10,11 @@ from app.blueprints.competitions import points
 from app.blueprints.proposals import services as proposal_services
 from app.blueprints.safety import services as safety
 from app.extensions import db as _db
-from app.models import Role
+from app.models import Role, User
 from app.models._types import utcnow
 from app.models.activities import ActivityKind, Participation, ParticipationStatus, RoundScore
 from app.models.competitions import PointSource
+from app.models.safety import Area
 from tests.activities.factories import make_activity
 from tests.factories import make_user
 from tests.helpers import text
@@ -46,12 +47,13 @@ def contest(cast, client, auth):
     return competition
 
 
-def _patrol(inspector, area):
+def _patrol(inspector, area, started_at=None):
     version = safety.checklist_for(area)
     answers = [{"item_id": i.id, "answer": "yes", "note": ""} for i in version.items]
-    safety.record_patrol(
-        inspector, {"area_id": area.id, "checklist_id": version.id, "answers": answers}
-    )
+    data = {"area_id": area.id, "checklist_id": version.id, "answers": answers}
+    if started_at is not None:
+        data["started_at"] = started_at.isoformat()
+    safety.record_patrol(inspector, data)
     _db.session.commit()
 
 
@@ -278,7 +280,7 @@ def test_an_entry_links_only_to_a_record_its_viewer_may_open(client, auth, cast,
     labels = {
         "proposal": "废切削液再生利用（份额 60 %）",
         "hazard": "护栏松动",
-        "patrol": "巡查 #",
+        "patrol": f" · {area.name}",
     }
 
     def board_as(user):
@@ -300,3 +302,58 @@ def test_an_entry_links_only_to_a_record_its_viewer_may_open(client, auth, cast,
     assert board_as(cast.proposer) == {"proposal"}
     # the network opens hazards and patrols, not another's proposal
     assert board_as(cast.inspector) == {"hazard", "patrol"}
+
+
+def test_a_patrol_entry_reads_when_and_where_it_was_made(
+    client, auth, cast, contest, db, count_queries
+):
+    """A patrol's entry read 巡查 #1, which told a worker nothing: it now names the patrol as
+    the patrol list and a hazard's page do, its start in Shanghai time and its area, in either
+    language; the areas' names come with the patrols, whatever their number."""
+    stamping = make_area(department=cast.workshop, name="冲压车间").id
+    welding = make_area(department=cast.workshop, name="焊装车间").id
+    make_checklist()
+    for area_id in (stamping, welding):
+        safety.save_plan(
+            cast.officer,
+            {
+                "inspector_id": cast.inspector.id,
+                "area_id": area_id,
+                "weekdays": [str(d) for d in range(7)],
+            },
+        )
+    inspector_id, inspector = cast.inspector.id, cast.inspector.employee_no
+    worker = make_user(department=cast.team).employee_no
+    english = make_user(Role.INSPECTOR, locale="en").employee_no
+    # 17:05 UTC is 01:05 the next day in Shanghai
+    yesterday = utcnow() - timedelta(days=1)
+    started = yesterday.replace(hour=17, minute=5, second=0, microsecond=0)
+    _patrol(cast.inspector, db.session.get(Area, stamping), started_at=started)
+    label = f"{(yesterday + timedelta(days=1)).date().isoformat()} 01:05 · 冲压车间"
+    url = f"/competitions/{contest.id}"
+
+    def board(employee_no):
+        auth.login(employee_no)
+        db.session.expunge_all()  # from an empty session, as a server starts a request
+        with count_queries() as counter:
+            page = text(client.get(url))
+        auth.logout()
+        return page.split('id="people"')[1].split("</ol>")[0], counter.count
+
+    # the network opens the patrol: the label is its link
+    people, one_patrol = board(inspector)
+    assert f">{label}</a> +2" in people
+    assert "巡查 #" not in people
+    # a worker outside the network reads the same words, as plain text
+    people, _count = board(worker)
+    assert f"<li>{label} +2</li>" in people
+    # in English the same date and area (one way of writing a date in both languages)
+    people, _count = board(english)
+    assert "Patrols done on plan" in people and f">{label}</a> +2" in people
+
+    # more patrols, of another area too: not one statement more
+    for area_id in (stamping, welding, welding):
+        _patrol(db.session.get(User, inspector_id), db.session.get(Area, area_id))
+    people, four_patrols = board(inspector)
+    assert people.count(" · 焊装车间</a>") == 2 and people.count(" · 冲压车间</a>") == 2
+    assert four_patrols == one_patrol

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -37,7 +38,7 @@ from app.models.proposals import (
     Proposal,
     ProposalAuthor,
 )
-from app.models.safety import Patrol, PatrolPlan, PatrolStatus, PlanPeriod
+from app.models.safety import Area, Patrol, PatrolPlan, PatrolStatus, PlanPeriod
 
 BENEFIT_UNIT = Decimal(10000)
 
@@ -182,7 +183,8 @@ def _hazards(activity, each):
 def _patrols(activity, each):
     rows = db.session.execute(
         _counted(
-            select(Patrol.id, Patrol.inspector_id)
+            select(Patrol.id, Patrol.inspector_id, Patrol.started_at, Area.name)
+            .join(Area, Area.id == Patrol.area_id)
             .join(
                 PatrolPlan,
                 and_(
@@ -215,8 +217,9 @@ def _patrols(activity, each):
             activity,
         )
     )
-    for patrol_id, uid in rows:
-        label = _("Patrol #%(id)d", id=patrol_id)
+    for patrol_id, uid, started_at, area in rows:
+        # named as the patrol list and a hazard's page name it: when it began, where
+        label = f"{format_datetime(started_at, 'short')} · {area}"
         yield uid, label, url_for("safety.patrol", patrol_id=patrol_id), each, patrol_id
 
 
