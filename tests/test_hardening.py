@@ -59,6 +59,7 @@ LISTS = [
     "/activities/",
     "/proposals/",
     "/care/files",
+    "/gate/",
     "/appeals/",
     "/congress/notices",
     "/congress/motions",

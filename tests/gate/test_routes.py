@@ -3,6 +3,8 @@ fragment and full page."""
 
 import io
 import re
+from html import unescape
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +15,7 @@ from app.models import Role
 from app.models.gate import (
     Post,
     PostHolder,
+    PostRequirement,
     Qualification,
     QualificationType,
     TeamLeader,
@@ -220,6 +223,87 @@ def test_the_report_says_so_when_the_department_filter_names_no_department(clien
         assert response.status_code == 400, value
         assert "没有这个部门，或您无权查看它。" in response.get_data(as_text=True)
     assert client.get("/gate/", query_string={"department": ""}).status_code == 200
+
+
+def _many_posts(world) -> list[Post]:
+    """Eleven more posts in the world's team (twelve in the workshop, one over a page): one
+    holder each, who may work, save one who may not and one whose certificate runs out soon;
+    and a refused holder in another workshop, which the workshop's report leaves out."""
+    posts = []
+    for i in range(1, 12):
+        post = Post(department_id=world.team.id, name=f"工位{i:02d}")
+        db.session.add(post)
+        db.session.flush()
+        db.session.add(PostRequirement(post_id=post.id, type_id=world.safety.id))
+        days = {5: -1, 7: 10}.get(i, 100)
+        holder(world, post=post, name=f"工人{i:02d}", safety=days)
+        posts.append(post)
+    holder(world, post=world.other_post, name="外车间")
+    db.session.commit()
+    return posts
+
+
+def _shown(page: str) -> tuple[list[str], dict[str, str]]:
+    """The posts a report page shows, and its totals."""
+    posts = re.findall(r'<h2 class="card-title">[^<]* · ([^<]+)</h2>', page)
+    totals = dict(re.findall(r'<dd data-total="(\w+)">(\d+)</dd>', page))
+    return posts, totals
+
+
+def test_the_report_comes_a_page_of_posts_at_a_time_with_its_filter(client, auth, world):
+    """A works' report listed every post and holder on one page; it now shows ten posts a
+    page with the shared pager, keeps the department across pages, and its totals stay
+    those of every post the filter names."""
+    _many_posts(world)
+    auth.login(world.officer)
+    first = client.get("/gate/", query_string={"department": world.workshop.id})
+    page = text(first)
+    posts, totals = _shown(page)
+    assert len(posts) == 10 and "第 1 页，共 2 页" in page and "焊工" not in posts
+    assert totals == {"allowed": "11", "refused": "1", "expiring": "1"}
+    [later] = re.findall(r'href="([^"]+)"[^>]*>下一页<', first.get_data(as_text=True))
+    assert unquote(unescape(later)) == f"/gate/?department={world.workshop.id}&page=2"
+    second = text(client.get(unescape(later)))
+    rest, same = _shown(second)
+    assert "第 2 页，共 2 页" in second and "上一页" in second and same == totals
+    assert len(rest) == 2 and set(posts) | set(rest) == {"叉车司机"} | {
+        f"工位{i:02d}" for i in range(1, 12)
+    }
+    # the whole works: the other workshop's post and its refused holder too
+    posts, totals = _shown(text(client.get("/gate/")))
+    assert len(posts) == 10 and totals == {"allowed": "11", "refused": "2", "expiring": "1"}
+
+
+def test_the_report_pages_within_itself_for_htmx(client, auth, world, htmx_headers):
+    _many_posts(world)
+    auth.login(world.officer)
+    part = client.get(f"/gate/?department={world.workshop.id}", headers=htmx_headers)
+    body = part.get_data(as_text=True)
+    assert "<html" not in body
+    href = unescape(re.search(r'hx-get="([^"]+)" hx-target="#gate-report"', body).group(1))
+    assert unquote(href) == f"/gate/?department={world.workshop.id}&page=2"
+
+
+def test_a_report_page_past_the_end_leads_back_to_the_first_with_the_filter(client, auth, world):
+    _many_posts(world)
+    auth.login(world.officer)
+    url = f"/gate/?department={world.workshop.id}"
+    response = client.get(f"{url}&page=9")
+    assert response.status_code == 200
+    page = text(response)
+    assert "这一页没有内容。" in page and "回到第一页" in page
+    assert "第 9 页" not in page and "这里还没有岗位" not in page and "data-total" not in page
+    [back] = re.findall(r'href="([^"]*)">回到第一页<', response.get_data(as_text=True))
+    assert unquote(unescape(back)) == url
+
+
+def test_the_report_refuses_a_number_that_is_no_page_number(client, auth, world):
+    auth.login(world.officer)
+    for junk in ("abc", "0", "-1", "１", "9999999"):
+        response = client.get("/gate/", query_string={"page": junk})
+        assert response.status_code == 400, junk
+        assert "页码须为 1 到 100000 之间的整数。" in text(response)
+    assert client.get("/gate/", query_string={"page": "1"}).status_code == 200
 
 
 def _errors_at(page: str, field: str) -> list[str]:

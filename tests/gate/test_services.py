@@ -154,8 +154,9 @@ def test_a_check_is_kept_once_and_bad_ones_write_nothing(app):
 
 
 def test_the_home_card_s_count_agrees_with_the_report(app):
-    """The card counts the refused in one statement; the report decides each person in
-    Python. They must agree on every way to be refused, and on who is not counted."""
+    """The card counts the refused in one statement, and so does the report page its totals
+    (it shows a page of the posts); the report decides each person in Python. They must agree
+    on every way to be refused, on who runs out soon, and on who is not counted."""
     world = make_world()
     holder(world, safety=100, forklift=400)  # allowed
     holder(world, safety=100)  # missing a type
@@ -175,16 +176,23 @@ def test_the_home_card_s_count_agrees_with_the_report(app):
     db.session.add(PostHolder(post_id=world.other_post.id, user_id=both.id))
     holder(world, post=world.other_post)  # the other team: missing the safety type
     holder(world, name="离职者").active = False  # refused, but no longer works here
+    holder(world, safety=30, forklift=400)  # allowed, runs out within 30 days
+    holder(world, safety=31, forklift=400)  # allowed, runs out a day after the 30
+    holder(world, post=world.other_post, safety=5)  # the other team: runs out soon
     db.session.commit()
 
     for departments in (None, {world.team.id}, {world.other_team.id}, set()):
-        expected = queries.totals(queries.report(departments))["refused"]
-        assert queries.refused_count(departments) == expected, departments
+        expected = queries.totals(queries.report(departments))
+        assert queries.refused_count(departments) == expected["refused"], departments
+        assert queries.report_totals(departments) == expected, departments
+    # running out: the one valid through today, the two with 30 days left, the 5 days' one
+    assert queries.report_totals(None) == {"allowed": 7, "refused": 4, "expiring": 4}
     assert queries.refused_count(None) == 4
     assert queries.refused_count({world.team.id}) == 3
     world.other_post.active = False
     db.session.commit()
     assert queries.refused_count(None) == 3 == queries.totals(queries.report(None))["refused"]
+    assert queries.report_totals(None) == queries.totals(queries.report(None))
 
 
 def test_a_number_typed_in_full_width_is_the_worker_s(app):
@@ -213,6 +221,6 @@ def test_a_renewed_qualification_is_not_expiring_on_the_report(app):
     db.session.commit()
     [post] = [p for p in queries.report({world.team.id}) if p.post.id == world.post.id]
     assert [r.user.name for r in post.expiring] == ["快到期"]
-    assert queries.totals([post])["expiring"] == 1
+    assert queries.totals([post])["expiring"] == 1 == queries.report_totals()["expiring"]
     assert _verdict(world, renewed).expires_on == TODAY + timedelta(days=365)
     assert _verdict(world, soon).expires_on == TODAY + timedelta(days=10)

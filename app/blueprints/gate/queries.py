@@ -15,7 +15,7 @@ from functools import cache
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, null, or_, select
+from sqlalchemy import bindparam, case, func, null, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -203,8 +203,12 @@ def report(departments: set[int] | None = None, today: date | None = None):
     """Per post (of `departments`, None: all): its active holders with their verdict and
     whether a required qualification runs out within 30 days. Only holders of a post are
     listed: someone without a post is never blocked."""
+    return report_of(list(db.session.scalars(posts_query(departments)).unique()), today)
+
+
+def report_of(posts: list[Post], today: date | None = None) -> list[PostReport]:
+    """`report` of these posts (a page of `posts_query`)."""
     today = today or local_today()
-    posts = list(db.session.scalars(posts_query(departments)).unique())
     holders = defaultdict(list)
     if posts:
         for holder in db.session.scalars(
@@ -258,26 +262,74 @@ def refused_count(departments: set[int] | None = None, today: date | None = None
 @cache
 def _refused_statement(some_departments: bool):
     """Built once a process for each shape: the home card asks it (app/blueprints/README.md)."""
-    valid = (
-        select(Qualification.id)
-        .where(
-            Qualification.user_id == PostHolder.user_id,
-            Qualification.type_id == PostRequirement.type_id,
-            Qualification.revoked_at.is_(None),
-            or_(
-                Qualification.valid_until.is_(None),
-                Qualification.valid_until >= bindparam("today"),
-            ),
-        )
-        .exists()
-    )
     query = (
         select(func.count(PostHolder.user_id.distinct()))
         .select_from(PostHolder)
         .join(Post, Post.id == PostHolder.post_id)
         .join(User, User.id == PostHolder.user_id)
         .join(PostRequirement, PostRequirement.post_id == PostHolder.post_id)
-        .where(Post.active.is_(True), User.active.is_(True), ~valid)
+        .where(Post.active.is_(True), User.active.is_(True), ~_holds_through("today"))
+    )
+    if some_departments:
+        query = query.where(Post.department_id.in_(bindparam("departments", expanding=True)))
+    return query
+
+
+def _holds_through(day: str):
+    """Whether the holder (`PostHolder`, from the enclosing statement) has a qualification of
+    the required type (`PostRequirement`, likewise), not revoked, valid on the day bound as
+    `day` (no end: for good): `verdict`'s rule, in SQL."""
+    return (
+        select(Qualification.id)
+        .where(
+            Qualification.user_id == PostHolder.user_id,
+            Qualification.type_id == PostRequirement.type_id,
+            Qualification.revoked_at.is_(None),
+            or_(Qualification.valid_until.is_(None), Qualification.valid_until >= bindparam(day)),
+        )
+        .correlate_except(Qualification)  # the holder two statements out, too
+        .exists()
+    )
+
+
+def report_totals(departments: set[int] | None = None, today: date | None = None) -> dict:
+    """`totals(report(departments))`, counted in the database in one statement: the report
+    page shows a page of the posts, and its totals are of all of them."""
+    today = today or local_today()
+    values = {
+        "today": today,
+        # expiring: nothing held runs past the 30 days (`Verdict.expiring`)
+        "after_horizon": today + timedelta(days=EXPIRY_DAYS + 1),
+        "departments": list(departments or ()),
+    }
+    everyone, refused, short = db.session.execute(
+        _totals_statement(departments is not None), values
+    ).one()
+    return {"allowed": everyone - refused, "refused": refused, "expiring": short - refused}
+
+
+@cache
+def _totals_statement(some_departments: bool):
+    """Built once a process for each shape. A person refused on a post lacks a qualification
+    valid today, so also one valid after the horizon: the refused are among the `short`."""
+
+    def lacking(day: str):
+        return (
+            select(PostRequirement.type_id)
+            .where(PostRequirement.post_id == PostHolder.post_id, ~_holds_through(day))
+            .exists()
+        )
+
+    query = (
+        select(
+            func.count(PostHolder.user_id.distinct()),
+            func.count(case((lacking("today"), PostHolder.user_id)).distinct()),
+            func.count(case((lacking("after_horizon"), PostHolder.user_id)).distinct()),
+        )
+        .select_from(PostHolder)
+        .join(Post, Post.id == PostHolder.post_id)
+        .join(User, User.id == PostHolder.user_id)
+        .where(Post.active.is_(True), User.active.is_(True))
     )
     if some_departments:
         query = query.where(Post.department_id.in_(bindparam("departments", expanding=True)))

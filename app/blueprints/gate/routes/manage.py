@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.errors import act, done, form_on, form_status
 from app.extensions import db
-from app.guards import parse_id
+from app.guards import paginate, parse_id
 from app.models.gate import Post, PostHolder, QualificationType, TeamLeader
 from app.rendering import page_or_fragment
 
@@ -16,6 +16,9 @@ from .. import bp, queries, services
 from ..access import checked_departments, is_officer, may_see_report
 from ..forms import HolderForm, LeaderForm, PostForm, TypeForm
 from ._common import departments, officers_only
+
+# Posts on a page of the report: each lists every holder of the post.
+POSTS_PER_PAGE = 10
 
 
 @bp.route("/")
@@ -36,12 +39,13 @@ def index():
         shown = {chosen} | {d.id for d in visible if d.parent_id == chosen}
     else:
         shown = scope
-    reports = queries.report(shown)
+    page = paginate(queries.posts_query(shown), per_page=POSTS_PER_PAGE)
     return page_or_fragment(
         "gate/index.html",
         "gate/_report.html",
-        reports=reports,
-        totals=queries.totals(reports),
+        page=page,
+        reports=queries.report_of(page.items),
+        totals=queries.report_totals(shown),
         departments=visible,
         department_id=chosen,
         today=queries.local_today(),
