@@ -87,6 +87,19 @@ def test_the_round_page_offers_a_no_s_hazard_as_what_was_not_met(client, auth, s
         assert f'value="不符合：{item.text}"' in title
 
 
+def test_the_round_that_works_offline_comes_before_the_patrol_that_needs_the_server(
+    client, auth, setup
+):
+    """Offline, 开始巡查 is marked as needing the network: the whole round, which works
+    without it, is the first thing on the page, not folded away below it."""
+    area, inspector = setup
+    auth.login(inspector)
+    page = client.get("/safety/patrols").get_data(as_text=True)
+    whole_round = page.index('id="whole-round"')
+    assert f'href="/safety/patrols/round/{area.id}"' in page[whole_round:]
+    assert whole_round < page.index('action="/safety/patrols"') < page.index("开始巡查")
+
+
 def test_bad_answers_are_refused(client, auth, setup, db):
     area, inspector = setup
     other_checklist = make_checklist(kind="office", items=("别的表",))
