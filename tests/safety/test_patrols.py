@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,7 +9,14 @@ from sqlalchemy import select
 from app.blueprints.safety import services
 from app.models import Role
 from app.models.hazards import Hazard, Photo
-from app.models.safety import Patrol, PatrolAnswer, PatrolPlan, PatrolStatus, week_start
+from app.models.safety import (
+    ChecklistVersion,
+    Patrol,
+    PatrolAnswer,
+    PatrolPlan,
+    PatrolStatus,
+    week_start,
+)
 from app.services.inputs import local_today
 from tests.factories import make_user
 from tests.safety.factories import assign, jpeg_bytes, make_area, make_checklist, make_hazard
@@ -64,6 +72,32 @@ def test_run_a_patrol_and_raise_a_hazard_from_a_no(client, auth, setup, db):
     assert patrol.finished_at is not None
     refused = client.post(url + "/answers", data={"item_id": first.id, "answer": "no"})
     assert refused.status_code == 409
+
+
+def test_the_round_page_offers_a_no_s_hazard_as_what_was_not_met(client, auth, setup, db):
+    """The whole round offers a hazard from each "no" with the title it is stored with: the
+    item's wording alone (防护罩完好) reads as all being well. The page is the one the phone
+    keeps, so offline it says the same."""
+    area, inspector = setup
+    auth.login(inspector)
+    page = client.get(f"/safety/patrols/round/{area.id}").get_data(as_text=True)
+    first, second = db.session.scalars(select(ChecklistVersion)).one().items
+    for item in (first, second):
+        title = re.search(rf'id="round-hazard-title-{item.id}"[^>]*>', page)[0]
+        assert f'value="不符合：{item.text}"' in title
+
+
+def test_the_round_that_works_offline_comes_before_the_patrol_that_needs_the_server(
+    client, auth, setup
+):
+    """Offline, 开始巡查 is marked as needing the network: the whole round, which works
+    without it, is the first thing on the page, not folded away below it."""
+    area, inspector = setup
+    auth.login(inspector)
+    page = client.get("/safety/patrols").get_data(as_text=True)
+    whole_round = page.index('id="whole-round"')
+    assert f'href="/safety/patrols/round/{area.id}"' in page[whole_round:]
+    assert whole_round < page.index('action="/safety/patrols"') < page.index("开始巡查")
 
 
 def test_bad_answers_are_refused(client, auth, setup, db):

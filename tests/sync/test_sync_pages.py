@@ -41,6 +41,22 @@ def test_the_shell_carries_the_user_the_count_and_the_strings(client, logged_in)
     assert "js/outbox-core.js?v=" in page and "js/outbox.js?v=" in page
 
 
+def test_the_correction_s_strings_come_with_the_outbox_page_not_with_every_page(client, logged_in):
+    """outbox-edit.js reads its texts from the outbox page (the phone keeps it): the pages a
+    record may be corrected on, every form, do not carry them on their first load."""
+
+    def table(url, name):
+        found = re.search(rf'id="{name}-strings">(.*?)</script>', text(client.get(url)), re.S)
+        return json.loads(found[1]) if found else None
+
+    assert table("/sync/outbox", "outbox-edit")["edit_title"] == "修改待发送的记录"
+    assert table("/sync/outbox", "outbox-edit")["photo_n"] == "照片 %(n)s"
+    for page in ("/", "/safety/hazards/new"):
+        assert table(page, "outbox-edit") is None
+        assert "edit_title" not in table(page, "outbox")
+        assert table(page, "outbox")["edit"] == "修改"  # the edit link in a pending list
+
+
 def test_the_shell_strings_follow_the_language_from_one_page_to_the_next(client, logged_in, db):
     """Each language's tables are made once and kept: a second language gets its own."""
 

@@ -9,6 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.blueprints.sync import bp
 from app.blueprints.sync.envelope import BatchRefused, check_batch
 from app.blueprints.sync.services import ingest, photo_for_upload
+from app.blueprints.sync.strings import OUTBOX_EDIT_STRINGS
 from app.blueprints.sync.uploads import receive_photo
 from app.storage import ImageRejected, read_request_body
 
@@ -95,4 +96,4 @@ def token():
 @bp.route("/outbox")
 @login_required
 def outbox():
-    return render_template("sync/outbox.html")
+    return render_template("sync/outbox.html", edit_strings=OUTBOX_EDIT_STRINGS)

@@ -1,6 +1,8 @@
-"""What the outbox scripts say (outbox.js, outbox-edit.js), carried by every page in the
-current language: `%(name)s`-style holes are filled in by the scripts (given no values,
-gettext leaves them as they are)."""
+"""What the outbox scripts say, in the current language: `%(name)s`-style holes are filled in
+by the scripts (given no values, gettext leaves them as they are). Every page carries
+outbox.js's table; outbox-edit.js's comes with the outbox page, which the phone keeps, and is
+read from there: the few pages a record is corrected on do not make every first load pay for
+it."""
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -20,26 +22,6 @@ OUTBOX_STRINGS = {
     "retry": _l("Retry"),
     "discard": _l("Discard"),
     "edit": lazy_pgettext("outbox", "Edit"),
-    "edit_title": _l("Correcting a record from the outbox"),
-    # Not a word about photos: most records have none, and those kept show beside their field.
-    "edit_hint": _l(
-        "The server did not accept this record. Correct it and save: it is sent again."
-    ),
-    "edit_cancel": _l("Cancel and go back to the outbox"),
-    "edit_back": _l("Back to the outbox"),
-    "edit_gone": _l("This record is no longer in the outbox: it has been sent or discarded."),
-    "edit_busy": _l("This record is being sent again and can no longer be changed."),
-    "edit_no_form": _l(
-        "The form this record was captured with is not on this page any more. Discard the record in"
-        " the outbox and capture it again."
-    ),
-    "edit_saved": _l(
-        "Correction saved on this phone. It will be sent again when there is a connection."
-    ),
-    "kept_photos": _l("Photos kept with this record"),
-    "photo_n": _l("Photo %(n)s"),
-    "remove_photo": _l("Remove"),
-    "keep_photo": _l("Keep"),
     "confirm_discard": _l("Discard this record? It has not reached the server and will be lost."),
     "login_to_sync": _l("Log in to sync %(n)s records."),
     "others": _l(
@@ -67,4 +49,28 @@ OUTBOX_STRINGS = {
     "last_try": _l("last try %(time)s"),
     "next_try": _l("next try %(time)s"),
     "next_try_connection": _l("next try when there is a connection"),
+}
+
+# outbox-edit.js alone says these (correcting a refused record).
+OUTBOX_EDIT_STRINGS = {
+    "edit_title": _l("Correcting a record from the outbox"),
+    # Not a word about photos: most records have none, and those kept show beside their field.
+    "edit_hint": _l(
+        "The server did not accept this record. Correct it and save: it is sent again."
+    ),
+    "edit_cancel": _l("Cancel and go back to the outbox"),
+    "edit_back": _l("Back to the outbox"),
+    "edit_gone": _l("This record is no longer in the outbox: it has been sent or discarded."),
+    "edit_busy": _l("This record is being sent again and can no longer be changed."),
+    "edit_no_form": _l(
+        "The form this record was captured with is not on this page any more. Discard the record in"
+        " the outbox and capture it again."
+    ),
+    "edit_saved": _l(
+        "Correction saved on this phone. It will be sent again when there is a connection."
+    ),
+    "kept_photos": _l("Photos kept with this record"),
+    "photo_n": _l("Photo %(n)s"),
+    "remove_photo": _l("Remove"),
+    "keep_photo": _l("Keep"),
 }

@@ -6,9 +6,25 @@
 
 const Outbox = self.WHOutbox;
 const {
-  supported, userId, t, el, errorList, notify, holdingButton, outboxUrl,
+  supported, userId, t: pageT, el, errorList, notify, holdingButton, outboxUrl,
   formData, readPhotos, fieldLabels, labelOf, registerBackgroundSync,
 } = self.WHOutboxPage || {};
+
+// This module's texts come with the outbox page (sync/outbox.html), not with every page a
+// record may be corrected on: from this page if it is the outbox, else from the phone's copy
+// of it (the field kit keeps it), else from the server.
+async function ownStrings() {
+  let page = document;
+  if (!page.getElementById("outbox-edit-strings")) {
+    const url = outboxUrl();
+    const response = (await self.caches?.match(url, { ignoreVary: true })) || (await fetch(url));
+    page = new DOMParser().parseFromString(await response.text(), "text/html");
+  }
+  return JSON.parse(page.getElementById("outbox-edit-strings")?.textContent || "{}");
+}
+const own = supported && userId ? await ownStrings().catch(() => ({})) : {};
+// outbox.js's t fills in the holes of a text it has no name for, as of its own.
+const t = (key, values) => pageT(own[key] || key, values);
 
 // Forms that are correcting a record: form -> { record, removed: Set of photo ids }.
 const editing = new WeakMap();

@@ -19,7 +19,7 @@ from app.storage import Chosen
 
 from .. import bp, permissions, queries, services
 from ..forms import FinishPatrolForm, PlanForm, StartPatrolForm
-from ..services.common import local_today
+from ..services.common import local_today, not_met
 from ..services.patrols import photos_of_answers
 from .helpers import manager_required, network_required, offer_areas, page_or_partial
 
@@ -287,4 +287,5 @@ def patrol_round(area_id):
         photo_errors=photo_errors,
         categories=list(Category),
         severities=list(Severity),
+        not_met=not_met,
     )

@@ -145,9 +145,10 @@ def not_met(item_text: str) -> str:
 
 
 def as_raised_from(title: str, answer: PatrolAnswer | None) -> str:
-    """The title a round's hazard is stored with. The round page offers the item's own
-    wording (the page is weighed for the phone; the prefix did not fit): left as offered, it
-    is stored as `not_met()`; a title the inspector wrote stays as written."""
+    """The title a round's hazard is stored with. The round page offers `not_met()`; a copy
+    of it kept on a phone from before, and records waiting in an outbox since, offer the
+    item's own wording: left as offered, it too is stored as `not_met()`. A title the
+    inspector wrote stays as written."""
     if answer is None or title not in (answer.item.text, answer.item.text[: MaxLength.TITLE]):
         return title
     return not_met(answer.item.text)

@@ -149,7 +149,7 @@ def _report(user, data, captured_at) -> dict:
         raise ValidationFailed(errors)
     return {
         "captured_at": moment(captured_at),
-        # Only the round page names the answer by its item, and offers the item's wording.
+        # Only the round page names the answer by its item; older copies offered its wording.
         "title": as_raised_from(title, answer) if data.get("item_id") else title,
         "description": description,
         "area_id": area.id,
