@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from werkzeug.datastructures import FileStorage
 
-from app.blueprints.congress.services import evaluations, motions, notices, sessions
+from app.blueprints.congress.services import evaluations, motions, notices, rounds, sessions
 from app.blueprints.congress.services.common import today
 from app.extensions import db
 from app.models import Role
@@ -81,7 +81,7 @@ def assigned_motion(by, session, proposer, cosigners, department, days=10, **kwa
 def make_round(by, session=None, departments=(), k=5, opens=-1, closes=7, leaders=None):
     """A round opening `opens` days from now and closing `closes` days from now."""
     now = utcnow()
-    round_ = evaluations.create_round(
+    round_ = rounds.create_round(
         by,
         {
             "title": "年度民主评议",

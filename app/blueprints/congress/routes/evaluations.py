@@ -16,6 +16,7 @@ from app.blueprints.congress.routes.common import (
     manager_required,
 )
 from app.blueprints.congress.services import evaluations as service
+from app.blueprints.congress.services import rounds
 from app.blueprints.errors.handlers import error_response
 from app.errors import Refused, ValidationFailed, done, form_status, submit
 from app.extensions import db
@@ -69,7 +70,7 @@ def evaluation_new():
     form.session.choices = _session_choices()
     form.departments.choices = department_choices()
     if request.method == "GET":
-        form.dimensions.data = "\n".join(service.DEFAULT_DIMENSIONS)
+        form.dimensions.data = "\n".join(rounds.DEFAULT_DIMENSIONS)
     if form.validate_on_submit():
         data = {
             "title": form.title.data,
@@ -83,7 +84,7 @@ def evaluation_new():
         }
         if made := submit(
             form,
-            service.create_round,
+            rounds.create_round,
             current_user,
             data,
             _leaders(form.leaders.data),
