@@ -24,6 +24,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from app.blueprints.congress.access import MANAGERS, delegate_of, in_departments
 from app.errors import Refused, ValidationFailed
@@ -58,6 +59,18 @@ BALLOTS = Store(
         BallotComment: ("leader_id", "strengths", "weaknesses"),
     },
 )
+
+
+def lock_round(round_: EvaluationRound) -> None:
+    """Take the round's lock, then read the round again: its count of ballots, its people and
+    their accounts as whoever held the lock before (a ballot, a change of people) left them."""
+    lock_row(EvaluationRound, round_.id)
+    db.session.execute(
+        select(EvaluationRound)
+        .where(EvaluationRound.id == round_.id)
+        .options(selectinload(EvaluationRound.leaders), selectinload(EvaluationRound.dimensions))
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def is_open(round_: EvaluationRound, now: datetime | None = None) -> bool:
@@ -242,11 +255,13 @@ def _checked_ballot(user, round_: EvaluationRound, grades: dict, comments: dict)
 def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict) -> None:
     """Record one voter's ballot. `grades`: {leader_id: {None: overall, dimension_id:
     grade}}; `comments`: {leader_id: (strengths, weaknesses)}, for every leader but the
-    voter themselves (`sections`). Everything is checked before anything is written; then
-    the mark, the round's count and the rewritten ballots go in one transaction, the new
+    voter themselves (`sections`). Everything is checked before anything is written, under
+    the round's lock and against the people it rates then (`rounds.change_people` takes the
+    lock too: a ballot filled in as they changed is checked against the new ones); then the
+    mark, the round's count and the rewritten ballots go in one transaction, the new
     ballot cut into one sheet per leader rated."""
+    lock_round(round_)
     sheets = _checked_ballot(user, round_, grades, comments)
-    lock_row(EvaluationRound, round_.id)
     if not is_open(round_):
         if is_closed(round_):
             raise Refused(_("This evaluation has closed; no more ballots are taken."))
