@@ -5,13 +5,13 @@ from datetime import timedelta
 
 from werkzeug.datastructures import FileStorage
 
-from app.blueprints.congress.services import evaluations, motions, notices, sessions
+from app.blueprints.congress.services import evaluations, motions, notices, rounds, sessions
 from app.blueprints.congress.services.common import today
 from app.extensions import db
 from app.models import Role
 from app.models._types import utcnow
 from app.models.congress import Electorate, NoticeCategory
-from tests.factories import make_user
+from tests.factories import make_department, make_user
 
 PDF = b"%PDF-1.4\n% test document\n"
 
@@ -81,7 +81,7 @@ def assigned_motion(by, session, proposer, cosigners, department, days=10, **kwa
 def make_round(by, session=None, departments=(), k=5, opens=-1, closes=7, leaders=None):
     """A round opening `opens` days from now and closing `closes` days from now."""
     now = utcnow()
-    round_ = evaluations.create_round(
+    round_ = rounds.create_round(
         by,
         {
             "title": "年度民主评议",
@@ -97,6 +97,23 @@ def make_round(by, session=None, departments=(), k=5, opens=-1, closes=7, leader
     )
     db.session.commit()
     return round_
+
+
+def workshop_round(k=3, opens=-1, link="h0001"):
+    """机加工车间 with its head 钱建国 (H0001) and three members; a round of the workshop
+    rating 何主任 and 钱主任, 钱主任 linked to his account by `link` ("": not linked).
+    Returns the round, the head and the members."""
+    workshop = make_department("机加工车间")
+    head = make_user(employee_no="H0001", name="钱建国", department=workshop)
+    members = [make_user(department=workshop) for _ in range(3)]
+    round_ = make_round(
+        organizer(),
+        departments=[workshop],
+        k=k,
+        opens=opens,
+        leaders=[("何主任", "装配车间主任"), ("钱主任", "机加工车间主任", link)],
+    )
+    return round_, head, members
 
 
 def ballot_form(round_, overall="competent", grade="good", strengths="", weaknesses="", voter=None):

@@ -109,6 +109,14 @@ def _routes(role, ids, ballot):
         ("GET", f"/congress/sessions/{s}/edit", None, _expect(role, manager)),
         ("GET", f"/congress/sessions/{s}/delegates", None, _expect(role, manager)),
         ("GET", "/congress/evaluations/new", None, _expect(role, manager)),
+        ("GET", f"/congress/evaluations/{ids['open_round']}/people", None, _expect(role, manager)),
+        # Its ballots are cast: the people are fixed, for the organizers too.
+        (
+            "GET",
+            f"/congress/evaluations/{ids['closed_round']}/people",
+            None,
+            _expect(role, manager, 409),
+        ),
         ("GET", "/congress/notices/new", None, _expect(role, manager)),
         ("GET", "/congress/motions/new", None, _expect(role, delegate)),
         ("GET", f"/congress/motions/{ids['draft']}/edit", None, 403 if sees_drafts else 404),
@@ -232,6 +240,12 @@ def _routes(role, ids, ballot):
             f"/congress/evaluations/{ids['open_round']}/vote",
             ballot,
             _expect(role, delegate, 303),
+        ),
+        (
+            "POST",
+            f"/congress/evaluations/{ids['open_round']}/people",
+            {"leaders": "张总 总经理\n王书记 党委书记\n李主席 工会主席"},
+            _expect(role, manager, 303),
         ),
         (
             "POST",

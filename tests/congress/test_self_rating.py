@@ -45,21 +45,6 @@ def _new_round_form(departments, leaders: str) -> dict:
     }
 
 
-def _workshop_round(k=3):
-    """机加工车间 with its head 钱主任 (H0001) and three members; a round of the workshop
-    rating 何主任 and 钱主任, 钱主任 linked to his account."""
-    workshop = make_department("机加工车间")
-    head = make_user(employee_no="H0001", name="钱建国", department=workshop)
-    members = [make_user(department=workshop) for _ in range(3)]
-    round_ = f.make_round(
-        f.organizer(),
-        departments=[workshop],
-        k=k,
-        leaders=[("何主任", "装配车间主任"), ("钱主任", "机加工车间主任", "h0001")],
-    )
-    return round_, head, members
-
-
 def test_the_organizer_links_a_leader_by_employee_number_and_sees_whose_account(app, client, auth):
     workshop = make_department("机加工车间")
     make_user(employee_no="H0001", name="钱建国", department=workshop)
@@ -83,7 +68,7 @@ def test_the_organizer_links_a_leader_by_employee_number_and_sees_whose_account(
 def test_a_linked_leader_has_no_section_for_himself_and_a_forged_rating_is_refused(
     app, client, auth
 ):
-    round_, head, members = _workshop_round()
+    round_, head, members = f.workshop_round()
     he, qian = round_.leaders
     auth.login(head)
     page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
@@ -131,7 +116,7 @@ def _section(page: str, name: str) -> str:
 
 
 def test_results_count_each_leader_over_the_ballots_that_rated_them(app, client, auth):
-    round_, head, members = _workshop_round(k=3)
+    round_, head, members = f.workshop_round(k=3)
     f.vote(head, round_, overall="excellent")
     for member in members:
         f.vote(member, round_, overall="competent")
@@ -147,7 +132,7 @@ def test_results_count_each_leader_over_the_ballots_that_rated_them(app, client,
 
 
 def test_a_leader_rated_on_fewer_than_k_ballots_has_his_results_withheld(app, client, auth):
-    round_, head, members = _workshop_round(k=4)
+    round_, head, members = f.workshop_round(k=4)
     f.vote(head, round_, strengths="深入一线")
     for member in members:
         f.vote(member, round_, strengths="敢于担当")
@@ -161,7 +146,7 @@ def test_a_leader_rated_on_fewer_than_k_ballots_has_his_results_withheld(app, cl
 
 
 def test_no_stored_ballot_shows_which_one_left_the_voter_s_own_section_out(app):
-    round_, head, members = _workshop_round()
+    round_, head, members = f.workshop_round()
     he, qian = round_.leaders
     for i, voter in enumerate([members[0], head, *members[1:]]):
         f.vote(voter, round_, strengths=f"意见{i}")

@@ -44,6 +44,7 @@ AUDIT_LABELS = {
     "congress.document_added": _l("Congress document added"),
     "congress.meeting_scheduled": _l("Congress meeting scheduled"),
     "congress.round_created": _l("Evaluation round created"),
+    "congress.round_people_changed": _l("People rated in an evaluation changed"),
     "congress.notice_published": _l("Notice published"),
     "congress.motion_deleted": _l("Draft motion deleted"),
 }

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.blueprints.congress.services import evaluations, motions, notices, sessions
+from app.blueprints.congress.services import evaluations, motions, notices, rounds, sessions
 from app.blueprints.congress.services.common import today
 from app.extensions import db
 from app.models import Role, User
@@ -182,7 +182,7 @@ def _rounds(organizer, session, delegates, deps, head):
     rng = random.Random(16)
     now = utcnow()
     leaders = [("张总", "总经理"), ("王书记", "党委书记"), ("陈副总", "生产副总经理")]
-    closed = evaluations.create_round(
+    closed = rounds.create_round(
         organizer,
         {
             "title": "2026年度领导干部民主评议",
@@ -193,14 +193,14 @@ def _rounds(organizer, session, delegates, deps, head):
             "min_ballots": 5,
         },
         leaders,
-        list(evaluations.DEFAULT_DIMENSIONS),
+        list(rounds.DEFAULT_DIMENSIONS),
         [],
     )
     for person in delegates[:6]:
         evaluations.cast_ballot(person, closed, *_ballot(closed, rng))
     closed.closes_at = now - timedelta(days=18)
     evaluations.fix_electorates()
-    evaluations.create_round(
+    rounds.create_round(
         organizer,
         {
             "title": "中层干部民主评议（装配、机加工车间）",
@@ -213,7 +213,7 @@ def _rounds(organizer, session, delegates, deps, head):
         # 钱主任 votes as a member of his workshop: linked to his account, he does not rate
         # himself (the proposals' demo makes the same account).
         [("何主任", "装配车间主任"), ("钱主任", "机加工车间主任", head.employee_no)],
-        list(evaluations.DEFAULT_DIMENSIONS),
+        list(rounds.DEFAULT_DIMENSIONS),
         [deps["装配车间"], deps["机加工车间"]],
     )
 

@@ -122,6 +122,15 @@ class RateForm(AppForm):
     note = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
 
 
+def leaders_field() -> TextAreaField:
+    """The people a round rates, one a line: "name post #employee number" (the number links
+    the person's account, `routes.evaluations._leaders` reads it)."""
+    return TextAreaField(
+        _l("Leaders to evaluate"),
+        validators=[DataRequired(_l("Name at least one leader to evaluate.")), Length(max=5000)],
+    )
+
+
 class RoundForm(PollWindowFields, AppForm):
     title = title_field()
     electorate = enum_radio(
@@ -130,14 +139,17 @@ class RoundForm(PollWindowFields, AppForm):
     session = SelectField(_l("Session"), coerce=int, validate_choice=True)
     departments = MultiCheckboxField(_l("Departments"), coerce=int, validate_choice=True)
     min_ballots = at_least_field(_l("Fewest ballots (results stay hidden below it)"))
-    leaders = TextAreaField(
-        _l("Leaders to evaluate"),
-        validators=[DataRequired(_l("Name at least one leader to evaluate.")), Length(max=5000)],
-    )
+    leaders = leaders_field()
     dimensions = TextAreaField(
         _l("Dimensions"),
         validators=[DataRequired(_l("Name at least one dimension.")), Length(max=2000)],
     )
+
+
+class PeopleForm(AppForm):
+    """The people of a round that has no ballot yet."""
+
+    leaders = leaders_field()
 
 
 class NoticeForm(AppForm):

@@ -9,13 +9,14 @@ from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.congress import bp, queries
 from app.blueprints.congress.access import is_manager
-from app.blueprints.congress.forms import ActionForm, RoundForm
+from app.blueprints.congress.forms import ActionForm, PeopleForm, RoundForm
 from app.blueprints.congress.routes.common import (
     departments_by_ids,
     get_or_404,
     manager_required,
 )
 from app.blueprints.congress.services import evaluations as service
+from app.blueprints.congress.services import rounds
 from app.blueprints.errors.handlers import error_response
 from app.errors import Refused, ValidationFailed, done, form_status, submit
 from app.extensions import db
@@ -69,7 +70,7 @@ def evaluation_new():
     form.session.choices = _session_choices()
     form.departments.choices = department_choices()
     if request.method == "GET":
-        form.dimensions.data = "\n".join(service.DEFAULT_DIMENSIONS)
+        form.dimensions.data = "\n".join(rounds.DEFAULT_DIMENSIONS)
     if form.validate_on_submit():
         data = {
             "title": form.title.data,
@@ -83,7 +84,7 @@ def evaluation_new():
         }
         if made := submit(
             form,
-            service.create_round,
+            rounds.create_round,
             current_user,
             data,
             _leaders(form.leaders.data),
@@ -95,6 +96,43 @@ def evaluation_new():
                 url_for("congress.evaluation_show", round_id=made.value.id),
             )
     return render_template("congress/evaluation_form.html", form=form), form_status(form)
+
+
+def _people_page(round_, form, status=200, reason=None):
+    """The form of a round's people; with `reason`, why they cannot change, and no form."""
+    return render_template(
+        "congress/evaluation_people.html",
+        round=round_,
+        form=form,
+        reason=reason,
+        is_open=service.is_open(round_),
+    ), status
+
+
+@bp.route("/evaluations/<int:round_id>/people", methods=["GET", "POST"])
+@manager_required
+def evaluation_people(round_id):
+    round_ = get_or_404(EvaluationRound, round_id)
+    form = PeopleForm()
+    reason = rounds.people_refusal(round_)
+    if reason:
+        return _people_page(round_, form, 409, reason)
+    if request.method == "GET":
+        form.leaders.data = "\n".join(rounds.line(leader) for leader in round_.leaders)
+    elif form.validate_on_submit():
+        leaders = _leaders(form.leaders.data)
+        saved = submit(form, rounds.change_people, current_user, round_, leaders)
+        if saved:
+            return done(
+                _("The people rated are saved.")
+                if saved.value
+                else _("Nothing changed: the people rated are as they were."),
+                url_for("congress.evaluation_show", round_id=round_id),
+            )
+        if isinstance(saved.error, Refused):  # a ballot came in first
+            round_ = db.session.get(EvaluationRound, round_id)
+            return _people_page(round_, form, saved.error.status, saved.error.message)
+    return _people_page(round_, form, form_status(form))
 
 
 QUESTIONS = ("g-", "o-")  # a ballot's grade fields (`service.parse_ballot`)
@@ -132,6 +170,7 @@ def _round_page(round_, status=200, problems=None, chosen=None):
         is_manager=is_manager(user),
         is_open=service.is_open(round_),
         is_closed=service.is_closed(round_),
+        people_fixed=rounds.people_refusal(round_) if is_manager(user) else None,
         eligible=service.eligible(user, round_),
         sections=service.sections(user, round_),
         voted=service.has_voted(user, round_),

@@ -1,4 +1,5 @@
-"""Democratic evaluation (民主评议) rounds and their unlinkable ballots.
+"""Democratic evaluation (民主评议): a round's voters, its unlinkable ballots and its results
+(a round is set up in `rounds`).
 
 Ballots are kept as `app.services.unlinkable` keeps anonymous sheets (`BALLOTS`): the voter's
 mark (`EvaluationVoter`: round, user) and the ballot tables share no key and no time, and
@@ -23,8 +24,9 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
-from app.blueprints.congress.access import MANAGERS, delegate_of, in_departments, is_manager
+from app.blueprints.congress.access import MANAGERS, delegate_of, in_departments
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.guards import clean_text, parse_id
@@ -36,21 +38,15 @@ from app.models.congress import (
     Delegate,
     Electorate,
     EvaluationBallot,
-    EvaluationDimension,
     EvaluationLeader,
     EvaluationRound,
     EvaluationVoter,
     Grade,
     Overall,
 )
-from app.models.users import typed_no
-from app.services import audit
 from app.services.rows import lock_row
 from app.services.unlinkable import Store
 
-DEFAULT_DIMENSIONS = ("政治素质", "工作能力与实绩", "民主作风", "廉洁自律")
-DEFAULT_K = 5
-MIN_K = 3
 COMMENT_LIMIT = 1000
 
 BALLOTS = Store(
@@ -65,94 +61,16 @@ BALLOTS = Store(
 )
 
 
-def _accounts(numbers: list[str]) -> list[User | None]:
-    """The account of each leader's employee number (as typed: `typed_no`; "" for none).
-    A number no account has, or one given for two leaders, is refused at the field."""
-    accounts: list[User | None] = []
-    for raw in numbers:
-        number = typed_no(raw)
-        if not number:
-            accounts.append(None)
-            continue
-        account = User.by_employee_no(number) if "\x00" not in number else None
-        if account is None:
-            raise ValidationFailed.on(
-                "leaders", _("No account has the employee number %(no)s.", no=number)
-            )
-        if account in accounts:
-            raise ValidationFailed.on(
-                "leaders",
-                _("%(no)s is given for two leaders: each account once.", no=number),
-            )
-        accounts.append(account)
-    return accounts
-
-
-def create_round(
-    user,
-    data: dict,
-    leaders: list[tuple[str, ...]],
-    dimensions: list[str],
-    departments: list[Department],
-) -> EvaluationRound:
-    """`data`: title, electorate, session (or None), opens_at, closes_at, min_ballots.
-    `leaders`: (name, post) or (name, post, employee number of their account, or "")."""
-    if not is_manager(user):
-        raise Refused(_("Only union organizers and the chairman can do this."), 403)
-    title = clean_text(data.get("title"), "title", limit=120, required=_("Enter a title."))
-    electorate = Electorate(data["electorate"])
-    if data["closes_at"] <= data["opens_at"]:
-        raise ValidationFailed.on("closes_at", _("The round must close after it opens."))
-    if data["closes_at"] <= utcnow():
-        raise ValidationFailed.on("closes_at", _("The closing time is already past."))
-    k = data.get("min_ballots") or DEFAULT_K
-    if k < MIN_K:
-        raise ValidationFailed.on(
-            "min_ballots", _("At least %(n)d ballots, or results could name voters.", n=MIN_K)
-        )
-    if electorate is Electorate.DELEGATES and data.get("session") is None:
-        raise ValidationFailed.on("session", _("Choose the session whose delegates vote."))
-    if electorate is Electorate.DEPARTMENTS and not departments:
-        raise ValidationFailed.on("departments", _("Choose at least one department."))
-    typed = [
-        (clean_text(n, "leaders", limit=80), clean_text(p, "leaders", limit=120), no)
-        for n, p, no, *_rest in ((*one, "") for one in leaders)
-    ]
-    typed = [one for one in typed if one[0]]
-    if not typed:
-        raise ValidationFailed.on("leaders", _("Name at least one leader to evaluate."))
-    leaders = [(n, p) for n, p, _no in typed]
-    repeated = next((" ".join(one).strip() for one in leaders if leaders.count(one) > 1), None)
-    if repeated:
-        raise ValidationFailed.on(
-            "leaders", _("%(leader)s is listed twice: name each person once.", leader=repeated)
-        )
-    accounts = _accounts([no for _n, _p, no in typed])
-    dimensions = [clean_text(d, "dimensions", limit=80) for d in dimensions]
-    dimensions = [d for d in dimensions if d]
-    if not dimensions:
-        raise ValidationFailed.on("dimensions", _("Name at least one dimension."))
-    if len(set(dimensions)) != len(dimensions):
-        raise ValidationFailed.on("dimensions", _("Each dimension once."))
-    round_ = EvaluationRound(
-        title=title,
-        electorate=electorate,
-        session=data.get("session"),
-        opens_at=data["opens_at"],
-        closes_at=data["closes_at"],
-        min_ballots=k,
-        created_by_id=user.id,
-        departments=list(departments) if electorate is Electorate.DEPARTMENTS else [],
-        leaders=[
-            EvaluationLeader(name=n, post=p, position=i, user=account)
-            for i, ((n, p), account) in enumerate(zip(leaders, accounts, strict=True))
-        ],
-        dimensions=[EvaluationDimension(name=d, position=i) for i, d in enumerate(dimensions)],
-    )
-    db.session.add(round_)
-    db.session.flush()
-    audit.record("congress.round_created", round_, actor=user, summary=title)
-    return round_
+def lock_round(round_: EvaluationRound) -> None:
+    """Take the round's lock, then read the round again: its count of ballots, its people and
+    their accounts as whoever held the lock before (a ballot, a change of people) left them."""
+    lock_row(EvaluationRound, round_.id)
+    db.session.execute(
+        select(EvaluationRound)
+        .where(EvaluationRound.id == round_.id)
+        .options(selectinload(EvaluationRound.leaders), selectinload(EvaluationRound.dimensions))
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def is_open(round_: EvaluationRound, now: datetime | None = None) -> bool:
@@ -337,11 +255,13 @@ def _checked_ballot(user, round_: EvaluationRound, grades: dict, comments: dict)
 def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict) -> None:
     """Record one voter's ballot. `grades`: {leader_id: {None: overall, dimension_id:
     grade}}; `comments`: {leader_id: (strengths, weaknesses)}, for every leader but the
-    voter themselves (`sections`). Everything is checked before anything is written; then
-    the mark, the round's count and the rewritten ballots go in one transaction, the new
+    voter themselves (`sections`). Everything is checked before anything is written, under
+    the round's lock and against the people it rates then (`rounds.change_people` takes the
+    lock too: a ballot filled in as they changed is checked against the new ones); then the
+    mark, the round's count and the rewritten ballots go in one transaction, the new
     ballot cut into one sheet per leader rated."""
+    lock_round(round_)
     sheets = _checked_ballot(user, round_, grades, comments)
-    lock_row(EvaluationRound, round_.id)
     if not is_open(round_):
         if is_closed(round_):
             raise Refused(_("This evaluation has closed; no more ballots are taken."))

@@ -1,0 +1,191 @@
+"""Setting up a 民主评议 round: its title, who votes and when, its dimensions, and the people
+it rates — each a name and a post, and, for a person who has an account in the app, that
+account (`EvaluationLeader.user_id`), so that their own ballot has no section for them
+(`evaluations.sections`). The ballots and results are `evaluations`'."""
+
+from flask_babel import gettext as _
+
+from app.blueprints.congress.access import is_manager
+from app.blueprints.congress.services.evaluations import is_closed, lock_round
+from app.errors import Refused, ValidationFailed
+from app.extensions import db
+from app.guards import clean_text
+from app.models import Department, User
+from app.models._types import utcnow
+from app.models.congress import (
+    Electorate,
+    EvaluationDimension,
+    EvaluationLeader,
+    EvaluationRound,
+)
+from app.models.users import typed_no
+from app.services import audit
+
+DEFAULT_DIMENSIONS = ("政治素质", "工作能力与实绩", "民主作风", "廉洁自律")
+DEFAULT_K = 5
+MIN_K = 3
+
+
+def _accounts(numbers: list[str]) -> list[User | None]:
+    """The account of each leader's employee number (as typed: `typed_no`; "" for none).
+    A number no account has, or one given for two leaders, is refused at the field."""
+    accounts: list[User | None] = []
+    for raw in numbers:
+        number = typed_no(raw)
+        if not number:
+            accounts.append(None)
+            continue
+        account = User.by_employee_no(number) if "\x00" not in number else None
+        if account is None:
+            raise ValidationFailed.on(
+                "leaders", _("No account has the employee number %(no)s.", no=number)
+            )
+        if account in accounts:
+            raise ValidationFailed.on(
+                "leaders",
+                _("%(no)s is given for two leaders: each account once.", no=number),
+            )
+        accounts.append(account)
+    return accounts
+
+
+def _people(leaders: list[tuple[str, ...]]) -> list[tuple[str, str, User | None]]:
+    """(name, post, account) of each leader typed as (name, post) or (name, post, employee
+    number of their account, or ""), blank ones left out. Refused at the field: no leader, an
+    employee number with no name before it (its link would be lost), a person listed twice,
+    and what `_accounts` refuses."""
+    typed = [
+        (clean_text(n, "leaders", limit=80), clean_text(p, "leaders", limit=120), no)
+        for n, p, no, *_rest in ((*one, "") for one in leaders)
+    ]
+    nameless = next((typed_no(no) for n, _p, no in typed if not n and typed_no(no)), None)
+    if nameless:
+        raise ValidationFailed.on(
+            "leaders",
+            _(
+                "#%(no)s has no name before it: write the name, the post, then #%(no)s.",
+                no=nameless,
+            ),
+        )
+    typed = [one for one in typed if one[0]]
+    if not typed:
+        raise ValidationFailed.on("leaders", _("Name at least one leader to evaluate."))
+    pairs = [(n, p) for n, p, _no in typed]
+    repeated = next((" ".join(one).strip() for one in pairs if pairs.count(one) > 1), None)
+    if repeated:
+        raise ValidationFailed.on(
+            "leaders", _("%(leader)s is listed twice: name each person once.", leader=repeated)
+        )
+    accounts = _accounts([no for _n, _p, no in typed])
+    return [(n, p, account) for (n, p), account in zip(pairs, accounts, strict=True)]
+
+
+def line(leader: EvaluationLeader) -> str:
+    """A leader as the round's form writes them: name, post, #employee number of the account."""
+    number = f"#{leader.user.employee_no}" if leader.user is not None else ""
+    return " ".join(part for part in (leader.name, leader.post, number) if part)
+
+
+def create_round(
+    user,
+    data: dict,
+    leaders: list[tuple[str, ...]],
+    dimensions: list[str],
+    departments: list[Department],
+) -> EvaluationRound:
+    """`data`: title, electorate, session (or None), opens_at, closes_at, min_ballots.
+    `leaders`: (name, post) or (name, post, employee number of their account, or "")."""
+    if not is_manager(user):
+        raise Refused(_("Only union organizers and the chairman can do this."), 403)
+    title = clean_text(data.get("title"), "title", limit=120, required=_("Enter a title."))
+    electorate = Electorate(data["electorate"])
+    if data["closes_at"] <= data["opens_at"]:
+        raise ValidationFailed.on("closes_at", _("The round must close after it opens."))
+    if data["closes_at"] <= utcnow():
+        raise ValidationFailed.on("closes_at", _("The closing time is already past."))
+    k = data.get("min_ballots") or DEFAULT_K
+    if k < MIN_K:
+        raise ValidationFailed.on(
+            "min_ballots", _("At least %(n)d ballots, or results could name voters.", n=MIN_K)
+        )
+    if electorate is Electorate.DELEGATES and data.get("session") is None:
+        raise ValidationFailed.on("session", _("Choose the session whose delegates vote."))
+    if electorate is Electorate.DEPARTMENTS and not departments:
+        raise ValidationFailed.on("departments", _("Choose at least one department."))
+    people = _people(leaders)
+    dimensions = [clean_text(d, "dimensions", limit=80) for d in dimensions]
+    dimensions = [d for d in dimensions if d]
+    if not dimensions:
+        raise ValidationFailed.on("dimensions", _("Name at least one dimension."))
+    if len(set(dimensions)) != len(dimensions):
+        raise ValidationFailed.on("dimensions", _("Each dimension once."))
+    round_ = EvaluationRound(
+        title=title,
+        electorate=electorate,
+        session=data.get("session"),
+        opens_at=data["opens_at"],
+        closes_at=data["closes_at"],
+        min_ballots=k,
+        created_by_id=user.id,
+        departments=list(departments) if electorate is Electorate.DEPARTMENTS else [],
+        leaders=[
+            EvaluationLeader(name=n, post=p, position=i, user=account)
+            for i, (n, p, account) in enumerate(people)
+        ],
+        dimensions=[EvaluationDimension(name=d, position=i) for i, d in enumerate(dimensions)],
+    )
+    db.session.add(round_)
+    db.session.flush()
+    audit.record("congress.round_created", round_, actor=user, summary=title)
+    return round_
+
+
+def people_refusal(round_: EvaluationRound) -> str | None:
+    """Why the people `round_` rates cannot change now (None: they can). They can until the
+    first ballot is cast, before voting opens or while it is open, so that every ballot rates
+    the same people; a round that closed is over, with or without ballots."""
+    if is_closed(round_):
+        return _("This evaluation has closed: the people it rates can no longer change.")
+    if round_.ballots_cast:
+        return _(
+            "A ballot has been cast: the people rated are fixed, so that every ballot rates "
+            "the same people."
+        )
+    return None
+
+
+def change_people(user, round_: EvaluationRound, leaders: list[tuple[str, ...]]) -> bool:
+    """Make `leaders` (as `create_round` takes them) the people `round_` rates, in that order;
+    whether anything changed. Refused (409) once `people_refusal` says so, read under the
+    round's lock, which a ballot takes too: no ballot is cast while the people change.
+
+    A person kept (same name and post) keeps their row, so a ballot being filled in for them
+    still names them; a new account link takes their section off that account's ballot
+    (`evaluations.sections`). A person taken out goes with no ballot to lose."""
+    if not is_manager(user):
+        raise Refused(_("Only union organizers and the chairman can do this."), 403)
+    lock_round(round_)
+    reason = people_refusal(round_)
+    if reason:
+        raise Refused(reason, 409)
+    people = _people(leaders)
+    before = [line(leader) for leader in round_.leaders]
+    kept = {(leader.name, leader.post): leader for leader in round_.leaders}
+    rows = []
+    for position, (name, post, account) in enumerate(people):
+        row = kept.pop((name, post), None) or EvaluationLeader(name=name, post=post)
+        row.position, row.user = position, account
+        rows.append(row)
+    round_.leaders = rows  # the ones left in `kept` are deleted (delete-orphan)
+    after = [line(leader) for leader in rows]
+    if after == before:
+        return False
+    audit.record(
+        "congress.round_people_changed",
+        round_,
+        actor=user,
+        summary=round_.title,
+        before={"leaders": before},
+        after={"leaders": after},
+    )
+    return True

@@ -1,0 +1,220 @@
+"""The people a 民主评议 round rates, changed by an organizer until the first ballot is cast:
+names, posts and account links (a linked leader's ballot has no section for him); after a
+ballot, or once the round has closed, they are fixed and the page says why."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select, update
+
+from app.blueprints.congress.services import evaluations, rounds
+from app.errors import Refused
+from app.extensions import db
+from app.models import AuditLog
+from app.models.congress import EvaluationBallot, EvaluationLeader, EvaluationRound
+from tests.congress import factories as f
+from tests.factories import make_department, make_user
+from tests.helpers import text as page_text
+
+
+def _people(round_id) -> list[tuple]:
+    db.session.expire_all()
+    round_ = db.session.get(EvaluationRound, round_id)
+    return [
+        (leader.name, leader.post, leader.user.employee_no if leader.user else None)
+        for leader in round_.leaders
+    ]
+
+
+def _changes() -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(AuditLog)
+        .where(AuditLog.action == "congress.round_people_changed")
+    )
+
+
+def _typed(page: str) -> str:
+    return re.search(r'<textarea[^>]*name="leaders"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+
+
+def test_the_organizer_changes_the_people_before_voting_opens(app, client, auth):
+    round_ = f.make_round(f.organizer(), departments=[make_department("总装车间")], opens=1)
+    make_user(employee_no="H0001", name="钱建国")
+    organizer = f.organizer()
+    auth.login(organizer)
+    page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
+    assert "修改评议对象" in page and "第一张选票投出之前可以修改。" in page
+    url = f"/congress/evaluations/{round_.id}/people"
+    response = client.get(url)
+    assert response.status_code == 200
+    page = page_text(response)
+    assert _typed(page).strip() == "张总 总经理\n王书记 党委书记"
+    assert "在第一张选票投出之前，可以修改评议对象并关联其账号" in page
+    assert "投票已开始" not in page  # it has not opened
+    typed = "张建华 总经理\n王书记 党委副书记\n钱主任 机加工车间主任 ＃h0001"
+    response = client.post(url, data={"leaders": typed})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/congress/evaluations/{round_.id}")
+    page = page_text(client.get(response.headers["Location"]))
+    assert "评议对象已保存。" in page
+    assert "张建华" in page and "党委副书记" not in page and "张总" not in page
+    assert "<dt>钱主任</dt><dd>账号 H0001 · 钱建国：本人不评议自己</dd>" in page
+    assert _people(round_.id) == [
+        ("张建华", "总经理", None),
+        ("王书记", "党委副书记", None),
+        ("钱主任", "机加工车间主任", "H0001"),
+    ]
+    entry = db.session.scalar(
+        select(AuditLog).where(AuditLog.action == "congress.round_people_changed")
+    )
+    assert (entry.actor_id, entry.target_id) == (organizer.id, str(round_.id))
+    assert entry.before == {"leaders": ["张总 总经理", "王书记 党委书记"]}
+    assert entry.after == {
+        "leaders": ["张建华 总经理", "王书记 党委副书记", "钱主任 机加工车间主任 #H0001"]
+    }
+    # The form shows the link back as it is typed; saving it unchanged changes nothing.
+    page = page_text(client.get(url))
+    assert _typed(page).strip() == typed.replace("＃h0001", "#H0001")
+    response = client.post(url, data={"leaders": _typed(page)})
+    assert response.status_code == 303
+    assert "没有修改：评议对象与原来相同。" in page_text(client.get(response.headers["Location"]))
+    assert _changes() == 1
+
+
+def test_a_leader_linked_while_no_one_has_voted_gets_no_section_for_himself(app, client, auth):
+    round_, head, members = f.workshop_round(link="")
+    he, qian = round_.leaders
+    auth.login(head)
+    page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
+    assert f'name="o-{qian.id}"' in page  # not linked yet: his own section is on his ballot
+    auth.logout()
+    auth.login(f.organizer())
+    page = page_text(client.get(f"/congress/evaluations/{round_.id}/people"))
+    assert "投票已开始。您保存时正在填写选票的人，会看到修改后的选票并需重新填写。" in page
+    response = client.post(
+        f"/congress/evaluations/{round_.id}/people",
+        data={"leaders": "何主任 装配车间主任\n钱主任 机加工车间主任 #H0001"},
+    )
+    assert response.status_code == 303
+    auth.logout()
+    # The same two rows, 钱主任's now linked: a ballot being filled in still names them.
+    assert [leader.id for leader in db.session.get(EvaluationRound, round_.id).leaders] == [
+        he.id,
+        qian.id,
+    ]
+    auth.login(head)
+    page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
+    assert f'name="o-{he.id}"' in page
+    assert f'name="o-{qian.id}"' not in page and f'name="s-{qian.id}"' not in page
+    assert "您是本次评议的对象之一，您的选票上没有评议自己的部分。" in page
+    url = f"/congress/evaluations/{round_.id}/vote"
+    response = client.post(url, data=f.ballot_form(round_))  # his own section too
+    assert response.status_code == 403
+    assert "您是本次评议的对象之一，不能评议自己。" in page_text(response)
+    response = client.post(url, data=f.ballot_form(round_, voter=head))
+    assert response.status_code == 303
+    assert db.session.get(EvaluationRound, round_.id).ballots_cast == 1
+
+
+def test_a_ballot_cast_as_the_people_change_is_checked_against_the_new_people(app):
+    round_, head, _members = f.workshop_round(link="")
+    qian = round_.leaders[1]
+    # 钱建国 fills in his ballot, a section for 钱主任 on it, as the round was ...
+    grades, comments = evaluations.parse_ballot(round_, f.ballot_form(round_), head)
+    # ... while the organizer links 钱主任 to his account, and that is committed first.
+    with db.engine.begin() as organizers:
+        organizers.execute(
+            update(EvaluationLeader).where(EvaluationLeader.id == qian.id).values(user_id=head.id)
+        )
+    with pytest.raises(Refused) as refused:
+        evaluations.cast_ballot(head, round_, grades, comments)
+    assert refused.value.status == 403
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(EvaluationBallot)) == 0
+    assert db.session.get(EvaluationRound, round_.id).ballots_cast == 0
+
+
+def test_after_one_ballot_the_people_are_fixed(app, client, auth):
+    round_, head, members = f.workshop_round(link="")
+    f.vote(members[0], round_)
+    before = _people(round_.id)
+    auth.login(f.organizer())
+    page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
+    assert "已有人投票，评议对象已固定，以保证每张选票评议的是同一批人。" in page
+    assert "修改评议对象" not in page
+    url = f"/congress/evaluations/{round_.id}/people"
+    response = client.get(url)
+    assert response.status_code == 409
+    page = page_text(response)
+    assert "已有人投票，评议对象已固定，以保证每张选票评议的是同一批人。" in page
+    assert "何主任" in page and "钱主任" in page and "<textarea" not in page
+    response = client.post(url, data={"leaders": "钱主任 机加工车间主任 #H0001"})
+    assert response.status_code == 409
+    assert "已有人投票，评议对象已固定" in page_text(response)
+    assert _people(round_.id) == before
+    assert _changes() == 0
+    # The service refuses as well, whoever calls it.
+    with pytest.raises(Refused) as refused:
+        rounds.change_people(
+            f.organizer(), db.session.get(EvaluationRound, round_.id), [("钱主任", "", "H0001")]
+        )
+    assert refused.value.status == 409
+
+
+def test_a_round_that_closed_keeps_its_people_even_without_ballots(app, client, auth):
+    round_, _head, _members = f.workshop_round(link="")
+    f.close(round_)
+    auth.login(f.organizer())
+    url = f"/congress/evaluations/{round_.id}/people"
+    response = client.post(url, data={"leaders": "何主任 装配车间主任"})
+    assert response.status_code == 409
+    assert "本次评议已结束，评议对象不能再修改。" in page_text(response)
+    assert len(_people(round_.id)) == 2
+
+
+@pytest.mark.parametrize("who", ["member", "delegate"])
+def test_a_member_or_delegate_cannot_change_the_people(app, client, auth, who):
+    organizer = f.organizer()
+    session = f.make_session(organizer)
+    person = make_user()
+    if who == "delegate":
+        f.make_delegate(organizer, session, user=person)
+    round_ = f.make_round(organizer, session=session)
+    before = _people(round_.id)
+    auth.login(person)
+    page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
+    assert "修改评议对象" not in page
+    url = f"/congress/evaluations/{round_.id}/people"
+    assert client.get(url).status_code == 403
+    response = client.post(url, data={"leaders": "我自己 总经理"})
+    assert response.status_code == 403
+    assert _people(round_.id) == before
+    assert _changes() == 0
+
+
+HE, QIAN = "何主任 装配车间主任", "钱主任 机加工车间主任"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "请至少填写一名评议对象。"),
+        (f"{HE}\n#H0001", "工号 #H0001 前面没有姓名：请依次填写姓名、职务，再写 #H0001。"),
+        (f"{HE}\n{QIAN}\n{HE}", f"“{HE}”填写了两次"),
+        (f"{HE} #H0001\n{QIAN} #h0001", "工号 H0001 填给了两位评议对象"),
+        (f"{HE}\n{QIAN} #H0009", "没有工号为 H0009 的账号。"),
+    ],
+)
+def test_a_mistake_is_told_at_the_field_and_keeps_what_was_typed(app, client, auth, typed, message):
+    round_, _head, _members = f.workshop_round(link="")
+    before = _people(round_.id)
+    auth.login(f.organizer())
+    response = client.post(f"/congress/evaluations/{round_.id}/people", data={"leaders": typed})
+    assert response.status_code == 422
+    page = page_text(response)
+    errors = re.search(r'id="leaders-errors">(.*?)</ul>', page, re.S)
+    assert message in errors.group(1)
+    assert _typed(page).strip() == typed
+    assert _people(round_.id) == before
+    assert _changes() == 0
