@@ -103,6 +103,7 @@ def files_xlsx(user, status: str = "active") -> bytes:
 
 def campaign_xlsx(user, campaign) -> bytes:
     header = [
+        _("No."),  # the recipient's number, as the audit log names them
         _("Employee number"),
         _("Name"),
         _("Department"),
@@ -120,6 +121,7 @@ def campaign_xlsx(user, campaign) -> bytes:
                 else None
             )
             yield [
+                r.id,
                 r.user.employee_no,
                 r.user.name,
                 r.department.full_name if r.department else "",

@@ -26,7 +26,7 @@ from app.models.care import (
 from app.services import audit
 
 from .. import parse
-from .common import can_read, check, officer_ids, person, require_officer
+from .common import about_aid, can_read, check, officer_ids, person, require_officer
 
 DEFAULT_RESPONSE_HOURS = 24
 KIND = "care_rights.care_aid_status"  # the notices of a request's steps
@@ -77,7 +77,8 @@ def report_aid(user, data) -> AidRequest:
     db.session.add(request)
     db.session.flush()
     request.events.append(AidEvent(actor_id=user.id, action=AidAction.REPORT))
-    audit.record("care.aid.reported", request, actor=user, summary=request.event_type.label)
+    summary = about_aid(request, request.event_type.label)
+    audit.record("care.aid.reported", request, actor=user, summary=summary)
     url = path_for("care.aid_request", request_id=request.id)
     # The colleague it is for hears it was made for them (as themselves, if an officer).
     told = [] if request.subject_id == user.id else [request.subject_id]
@@ -208,7 +209,8 @@ def act_on_aid(user, request: AidRequest, action, data) -> AidEvent:
                     )
                 )
     db.session.flush()
-    audit.record("care.aid." + action.value, request, actor=user, summary=note[:200])
+    # The note stays with the step (the request's page shows it): it names people.
+    audit.record("care.aid." + action.value, request, actor=user, summary=about_aid(request))
     url = path_for("care.aid_request", request_id=request.id)
     notify_many(_step_notices(request, user, url, moved=request.status is not before))
     return event

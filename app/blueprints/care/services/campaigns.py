@@ -27,7 +27,7 @@ from app.services import audit
 from app.services.rows import sent_before
 
 from .. import parse
-from .common import check, require_officer
+from .common import about_recipient, check, require_officer
 
 MAX_LIST = 500
 
@@ -183,7 +183,8 @@ def remove_recipient(user, campaign: Campaign, recipient_id: int) -> None:
     if recipient.signed_at is not None:
         raise Refused(_("A signed-off recipient stays on the campaign."), 409)
     db.session.delete(recipient)
-    audit.record("care.campaign.recipient_removed", campaign, actor=user)
+    summary = about_recipient(recipient)
+    audit.record("care.campaign.recipient_removed", campaign, actor=user, summary=summary)
 
 
 def close_campaign(user, campaign: Campaign) -> None:
@@ -248,7 +249,6 @@ def sign_off(user, data, client_id=None, captured_at=None) -> tuple[CampaignReci
     recipient.signed_by_id = user.id
     recipient.confirmation = confirmation
     recipient.client_id = client_id
-    audit.record(
-        "care.campaign.signed", recipient.campaign, actor=user, summary=recipient.user.name
-    )
+    summary = about_recipient(recipient)
+    audit.record("care.campaign.signed", recipient.campaign, actor=user, summary=summary)
     return recipient, True

@@ -1,6 +1,8 @@
-"""What every care service shares: who may do what, and finding people by employee number."""
+"""What every care service shares: who may do what, finding people by employee number, and
+how an audit entry names a file, a recipient or a request."""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.errors import Refused, ValidationFailed
@@ -60,3 +62,27 @@ def officers() -> list[User]:
             .order_by(User.name)
         )
     )
+
+
+# An audit summary names what it is about by number, never by whose it is: the admins read
+# the audit list, where a needy worker's name does not belong. A care officer finds the
+# file (困难职工档案 #12) or the recipient (发放对象 #45) by its number.
+def about_file(file, what=None):
+    """档案 #12, or 档案 #12 · `what` (a label, a relation, what was given)."""
+    if what is None:
+        return _l("File #%(id)d", id=file.id)
+    return _l("File #%(id)d · %(what)s", id=file.id, what=what)
+
+
+def about_recipient(recipient):
+    """夏送清凉 · 发放对象 #45: the campaign by its title, the recipient by number."""
+    return _l(
+        "%(campaign)s · recipient #%(id)d", campaign=recipient.campaign.title, id=recipient.id
+    )
+
+
+def about_aid(request, what=None):
+    """大事互助 #7, or 大事互助 #7 · `what`: never the officer's note (it names people)."""
+    if what is None:
+        return _l("Mutual-aid request #%(id)d", id=request.id)
+    return _l("Mutual-aid request #%(id)d · %(what)s", id=request.id, what=what)

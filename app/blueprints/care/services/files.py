@@ -32,7 +32,7 @@ from app.services import audit
 
 from .. import parse
 from . import attachments
-from .common import check, officer_ids, person, require_officer
+from .common import about_file, check, officer_ids, person, require_officer
 
 REVIEW_EVERY = timedelta(days=365)
 
@@ -69,9 +69,8 @@ def audit_read(user, file: CareFile, what: str = "file", attachment_id: int | No
         page = _l("Attachment %(id)s", id=attachment_id)
     else:
         page = READ_PAGES.get(what, what)
-    words = _l("File #%(id)d · %(page)s", id=file.id, page=page)
     action = "care.file.copied" if offline_copy() else "care.file.read"
-    audit.record(action, file, actor=user, summary=words)
+    audit.record(action, file, actor=user, summary=about_file(file, page))
 
 
 def _details(data, errors, *, today: date) -> dict:
@@ -125,7 +124,7 @@ def open_file(user, data, uploads=()) -> CareFile:
         proposal.file_id = file.id
         proposal.decided_by_id = user.id
         proposal.decided_at = datetime.now(UTC)
-    audit.record("care.file.opened", file, actor=user, summary=file.level.label)
+    audit.record("care.file.opened", file, actor=user, summary=about_file(file, file.level.label))
     return file
 
 
@@ -150,6 +149,7 @@ def update_file(user, file: CareFile, data) -> CareFile:
         "care.file.updated",
         file,
         actor=user,
+        summary=about_file(file),
         before=before,
         after={k: str(details[k]) for k in before},
     )
@@ -186,7 +186,9 @@ def add_member(user, file: CareFile, data) -> HouseholdMember:
     )
     check(errors)
     file.members.append(member)
-    audit.record("care.file.member_added", file, actor=user, summary=member.relation)
+    audit.record(
+        "care.file.member_added", file, actor=user, summary=about_file(file, member.relation)
+    )
     return member
 
 
@@ -197,7 +199,9 @@ def remove_member(user, file: CareFile, member_id: int) -> None:
     if member is None or member.file_id != file.id:
         raise Refused(_("This household member is not in this file."), 404)
     file.members.remove(member)
-    audit.record("care.file.member_removed", file, actor=user, summary=member.relation)
+    audit.record(
+        "care.file.member_removed", file, actor=user, summary=about_file(file, member.relation)
+    )
 
 
 def add_support(user, file: CareFile, data, *, visit=None, aid_request=None) -> CareSupport:
@@ -226,7 +230,7 @@ def add_support(user, file: CareFile, data, *, visit=None, aid_request=None) -> 
         "care.file.support_added",
         file,
         actor=user,
-        summary=f"{audit.house_words(kind.label)} {support.amount}",
+        summary=about_file(file, f"{audit.house_words(kind.label)} {support.amount}"),
     )
     return support
 
@@ -242,7 +246,11 @@ def add_attachments(user, file: CareFile, data, uploads) -> list:
     if not prepared:
         raise Refused(_("Choose a file to attach."), 422)
     rows = attachments.store(prepared, user, title=title, file_id=file.id)
-    audit.record("care.file.attached", file, actor=user, summary=title)
+    db.session.flush()
+    # By number, as its reads are logged: the title is the officer's words and may name people.
+    for row in rows:
+        which = _l("Attachment %(id)s", id=row.id)
+        audit.record("care.file.attached", file, actor=user, summary=about_file(file, which))
     return rows
 
 
@@ -290,7 +298,7 @@ def review_file(user, file: CareFile, data) -> CareReview:
         file.exit_reason = note
     file.review_due_on = next_review(reviewed_on)
     file.reminded_on = None
-    audit.record("care.file.reviewed", file, actor=user, summary=outcome.label)
+    audit.record("care.file.reviewed", file, actor=user, summary=about_file(file, outcome.label))
     db.session.flush()
     db.session.expire(file, ["reviews"])
     return review
@@ -342,5 +350,10 @@ def decline_proposal(user, proposal: CareProposal, data) -> CareProposal:
     proposal.decision_note = note
     proposal.decided_by_id = user.id
     proposal.decided_at = datetime.now(UTC)
-    audit.record("care.proposal.declined", proposal, actor=user)
+    audit.record(
+        "care.proposal.declined",
+        proposal,
+        actor=user,
+        summary=_l("Recommendation #%(id)d", id=proposal.id),
+    )
     return proposal

@@ -27,7 +27,7 @@ from app.services.rows import sent_before
 
 from .. import parse
 from . import attachments
-from .common import check, require_officer
+from .common import about_file, check, require_officer
 
 
 def create_plan(user, data) -> VisitPlan:
@@ -208,7 +208,7 @@ def record_visit(user, data, photos=(), client_id=None, captured_at=None) -> tup
         "care.visit.recorded",
         file,
         actor=user,
-        summary=_l("Visit record %(id)s", id=visit.id),
+        summary=about_file(file, _l("Visit record %(id)s", id=visit.id)),
     )
     return visit, True
 
