@@ -222,8 +222,11 @@ def test_the_visit_form_is_an_outbox_form_of_kind_care_visit(client, auth, world
     assert f'name="file_id" type="hidden" value="{world.file.id}"' in page
     signoff = text(client.get(f"/care/campaigns/{world.campaign.id}/signoff"))
     assert 'data-outbox="care_signoff"' in signoff
-    # A sign-off has no photos: the correction notice does not promise to keep any.
-    assert "照片会保留" not in signoff and "请您修改后保存，记录将重新发送。" in signoff
+    # A sign-off has no photos: the correction notice (its texts come with the outbox page,
+    # whichever page a record is corrected on) does not promise to keep any.
+    outbox = text(client.get("/sync/outbox"))
+    assert "请您修改后保存，记录将重新发送。" in outbox
+    assert "照片会保留" not in outbox and "照片会保留" not in signoff
 
 
 def test_outbox_records_are_named_by_whom_they_are_about(client, auth, world):
