@@ -63,11 +63,12 @@ def normalise_database_url(url: str) -> str:
 
 @dataclass(frozen=True)
 class UploadLimits:
-    """The one budget for every uploaded picture: the forms, `/sync`, the activity covers and
-    the templates' hints all read it (`app.config["UPLOAD_LIMITS"]`)."""
+    """The one budget for every uploaded picture and document: the forms, `/sync`, the
+    activity covers, the documents and the templates' hints all read it
+    (`app.config["UPLOAD_LIMITS"]`, `upload_limits` in templates)."""
 
     photos_per_record: int = 6
-    max_mb: int = 10  # one file as sent
+    max_mb: int = 10  # one file as sent: a picture before it is cleaned, a document
     # Read from the file's header before a single pixel is decoded: a small file can claim a
     # huge picture (a 6 KB PNG of 49 megapixels). 25 covers a 24-megapixel phone camera.
     max_megapixels: int = 25

@@ -630,7 +630,7 @@ def register(reg) -> None:
 # Files that are not pictures (a congress report, a notice's attachment): told by their first
 # bytes, kept as they came (they are not re-encoded), named by their digest under a folder.
 
-DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# Each at most the one limit of a file as sent (`UPLOAD_LIMITS.max_mb`), as the hints say.
 _OOXML = b"PK\x03\x04"
 # Extension -> (content type, what the first bytes must be)
 DOCUMENT_KINDS = {
@@ -654,9 +654,10 @@ def save_document(upload, field: str, *, folder: str) -> dict | None:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if ext not in DOCUMENT_KINDS:
         raise ValidationFailed.on(field, _("Attach a PDF, Word, Excel, JPEG or PNG file."))
-    data = upload.stream.read(DOCUMENT_MAX_BYTES + 1)
-    if len(data) > DOCUMENT_MAX_BYTES:
-        raise ValidationFailed.on(field, _("A file may be at most 10 MB."))
+    budget = limits()
+    data = upload.stream.read(budget.max_bytes + 1)
+    if len(data) > budget.max_bytes:
+        raise ValidationFailed.on(field, _("A file may be at most %(mb)d MB.", mb=budget.max_mb))
     content_type, magic = DOCUMENT_KINDS[ext]
     if not data.startswith(magic):
         raise ValidationFailed.on(

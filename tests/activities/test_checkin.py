@@ -135,6 +135,17 @@ def test_the_check_in_page_knows_who_is_checked_in_by_the_number_of_their_code(
     assert 'data-already-here="%(name)s 已在本机签到过（尚未发送）"' in page
 
 
+def test_the_check_in_page_loads_each_script_once_by_its_versioned_url(setting, client, auth):
+    """The scanner imports the shell's `say` from app.js; by the versioned URL its imports are
+    versioned too and are the page's own app.js, not a second copy running the shell again."""
+    organizer, activity, _place = setting
+    auth.login(organizer)
+    page = client.get(f"/activities/{activity.id}/checkin").text
+    scripts = re.findall(r'<script[^>]* src="(/static/js/[^"]+)"', page)
+    assert any(src.startswith("/static/js/checkin-scanner.js?v=") for src in scripts)
+    assert all("?v=" in src for src in scripts), scripts
+
+
 def test_the_check_in_page_tells_a_checked_in_person_s_code_from_their_number_with_other_letters(
     client, auth, app
 ):

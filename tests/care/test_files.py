@@ -1,6 +1,7 @@
 """Files: every read audited; reviews; bad input gets a clear Chinese message and writes
 nothing."""
 
+import dataclasses
 import io
 import re
 from datetime import timedelta
@@ -211,6 +212,16 @@ def test_an_attachment_over_10_mb_or_not_a_picture_is_refused(client, auth, worl
         )
         assert response.status_code == 422 and message in text(response)
     assert _count(db, CareAttachment) == before
+
+
+def test_the_attach_form_s_hint_follows_the_one_upload_limit(client, auth, world, app):
+    """The label once said 'up to 10 MB each' by hand; the hint reads UPLOAD_LIMITS."""
+    app.config["UPLOAD_LIMITS"] = dataclasses.replace(app.config["UPLOAD_LIMITS"], max_mb=1)
+    app.config["MAX_CONTENT_LENGTH"] = 3 * 1024 * 1024
+    auth.login(world.people["care_officer"])
+    page = text(client.get(f"/care/files/{world.file.id}"))
+    assert "图片或 PDF，每个不超过 1 MB，最多 6 个；合计不超过 3 MB。" in page
+    assert "10 MB" not in page
 
 
 def test_a_review_continues_changes_the_level_or_closes_the_file(client, auth, world, db):

@@ -2,13 +2,17 @@
 the organizers and the chairman) see who read, questions are answered in public, notices are
 in the reader's field kit."""
 
+import dataclasses
+import io
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
+from werkzeug.test import encode_multipart
 
 from app.blueprints.congress.services import notices
 from app.extensions import db
@@ -128,6 +132,33 @@ def test_publishing_refuses_bad_input_in_chinese(app, client, auth):
     response = client.post("/congress/notices/new", data=fake, content_type="multipart/form-data")
     assert response.status_code == 422 and "内容与文件类型不符" in text(response)
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+
+
+def test_the_attachments_hint_and_limit_follow_the_one_upload_limit(app, client, auth):
+    """Each file at most UPLOAD_LIMITS.max_mb, the request at most MAX_CONTENT_LENGTH, and as
+    many as the service takes: the hint says the same numbers (once '5 files, 10 MB each')."""
+    app.config["UPLOAD_LIMITS"] = dataclasses.replace(app.config["UPLOAD_LIMITS"], max_mb=1)
+    app.config["MAX_CONTENT_LENGTH"] = 3 * 2**20
+    boss = f.organizer()
+    auth.login(boss)
+    n = notices.MAX_ATTACHMENTS
+    hint = f"最多 {n} 个文件：PDF、Word、Excel、JPEG 或 PNG，每个不超过 1 MB；合计不超过 3 MB。"
+    assert hint in text(client.get("/congress/notices/new"))
+    big = FileStorage(io.BytesIO(f.PDF + b"\0" * 2**20), "方案.pdf")
+    # As bytes: the test client would spool a body this big to a file it leaves open.
+    boundary, body = encode_multipart(
+        {"title": "年度福利方案", "category": "welfare", "body": "详见附件。", "attachments": big}
+    )
+    response = client.post(
+        "/congress/notices/new", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 422 and "每个文件不能超过 1 MB。" in text(response)
+    boss.locale = "en"
+    db.session.commit()
+    assert (
+        f"Up to {n} files: PDF, Word, Excel, JPEG or PNG, at most 1 MB "
+        "each; all together at most 3 MB."
+    ) in text(client.get("/congress/notices/new"))
 
 
 def test_twenty_concurrent_readers_are_counted_exactly(app, server):  # noqa: F811

@@ -1,7 +1,12 @@
 """Sessions: the plenary meeting is an activity whose check-in is the delegates' attendance;
 delegates by department; a department-wide electorate; the field kit of notices."""
 
+import dataclasses
+import io
 from datetime import timedelta
+
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.blueprints.activities.services import checkin
 from app.blueprints.congress.services import evaluations, sessions
@@ -9,6 +14,7 @@ from app.extensions import db
 from app.models import Role
 from app.models._types import utcnow
 from app.models.activities import Participation
+from app.models.congress import CongressDocument
 from app.navigation import offline_urls
 from tests.congress import factories as f
 from tests.factories import make_department, make_user
@@ -42,6 +48,30 @@ def test_delegates_check_in_at_the_plenary_meeting_with_the_activities_check_in(
     auth.login(first)
     page = text(client.get(f"/activities/{activity.id}"))
     assert "会议" in page and "文体活动" not in page
+
+
+def test_a_session_document_s_limit_and_its_hint_follow_the_one_upload_limit(app, client, auth):
+    """The hint and the check read UPLOAD_LIMITS (once written out by hand as 10 MB each)."""
+    app.config["UPLOAD_LIMITS"] = dataclasses.replace(app.config["UPLOAD_LIMITS"], max_mb=1)
+    boss = f.organizer()
+    session = f.make_session(boss)
+    auth.login(boss)
+    page = text(client.get(f"/congress/sessions/{session.id}"))
+    assert "PDF、Word、Excel、JPEG 或 PNG，不超过 1 MB。" in page
+    too_big = FileStorage(io.BytesIO(f.PDF + b"\0" * 2**20), "报告.pdf")
+    # As bytes: the test client would spool a body this big to a file it leaves open.
+    boundary, body = encode_multipart({"title": "工作报告", "file": too_big})
+    response = client.post(
+        f"/congress/sessions/{session.id}/documents",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 422 and "每个文件不能超过 1 MB。" in text(response)
+    assert db.session.scalar(db.select(db.func.count(CongressDocument.id))) == 0
+    boss.locale = "en"
+    db.session.commit()
+    page = text(client.get(f"/congress/sessions/{session.id}"))
+    assert "PDF, Word, Excel, JPEG or PNG, at most 1 MB." in page
 
 
 def test_a_department_electorate_takes_the_teams_of_a_workshop(app):

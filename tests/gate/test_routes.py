@@ -214,6 +214,17 @@ def test_the_report_is_a_fragment_for_htmx(client, auth, world, htmx_headers):
     assert "<html" not in body and "王叉车" in body and "焊工" not in body
 
 
+def test_the_report_s_worker_lookup_button_says_what_it_does_in_both_languages(client, auth, world):
+    """The button that opens a worker's page by employee number read 未销号 (a hazard's
+    state, 'Open' in the shared catalog); the button is asked for in its own context."""
+    auth.login(world.officer)
+    button = re.compile(r'id="gate-find"[^>]*>\s*<button[^>]*>([^<]*)</button>')
+    assert button.search(text(client.get("/gate/"))).group(1) == "查看"
+    world.officer.locale = "en"
+    db.session.commit()
+    assert button.search(text(client.get("/gate/"))).group(1) == "Open"
+
+
 def test_the_report_says_so_when_the_department_filter_names_no_department(client, auth, world):
     """A value that is no department (or one this checker may not see) is a 400 that says
     why, not every department shown as if no filter had been asked for."""

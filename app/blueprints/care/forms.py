@@ -79,8 +79,7 @@ class SupportForm(AppForm):
 class AttachmentForm(AppForm):
     title = StringField(_l("What it is"))
     attachments = MultipleFileField(
-        _l("Files (pictures or PDF, up to 10 MB each)"),
-        render_kw={"accept": "image/*,application/pdf"},
+        _l("Certificates and photos"), render_kw={"accept": "image/*,application/pdf"}
     )
 
 

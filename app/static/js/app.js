@@ -17,7 +17,9 @@ function textNode(text) {
   return p;
 }
 
-// A module's short message (the field kit's, the outbox's): `say` events, one at a time.
+// A module's short message (the field kit's, the outbox's, the check-in's), one at a time:
+// they `say` it (imported from here), the shell shows it.
+export const say = (text) => document.dispatchEvent(new CustomEvent("say", { detail: text }));
 document.addEventListener("say", (event) => showToast(textNode(event.detail)));
 
 if ("serviceWorker" in navigator) {

@@ -1,6 +1,7 @@
 // The organizer's check-in page: read participants' QR codes with the phone camera and post
 // them through the page's own check-in form (outbox-first, so it works at a door without
 // network). Without a camera (or JavaScript) the typed code still works.
+import { say } from "./app.js";
 import { scanInto } from "./qr-reader.js";
 
 const section = document.querySelector("[data-scanner]");
@@ -98,10 +99,6 @@ form?.addEventListener("outbox:refused", ({ detail: record }) => {
   form.elements.code.value = "";
   say(Object.values(record.errors).flat().join(" "));
 });
-
-function say(detail) {
-  document.dispatchEvent(new CustomEvent("say", { detail }));
-}
 
 // An invalid code stays said at the field too, as the server's refusal is (outbox-edit.js),
 // until the next code is sent.

@@ -3,8 +3,8 @@
 // and — without a connection — keep every link and form from ending on the browser's error
 // page: what the phone holds opens, what needs the network says so.
 
-// The shell (app.js) shows it in the toast at the foot of the page.
-const say = (text) => document.dispatchEvent(new CustomEvent("say", { detail: text }));
+// The shell shows what it says in the toast at the foot of the page.
+import { say } from "./app.js";
 
 const body = document.body;
 const status = document.getElementById("kit-status");
@@ -210,4 +210,4 @@ if (body.dataset.clearPages) {
   if ("caches" in self) caches.delete("kit");
 }
 
-export { offline, say };
+export { offline };

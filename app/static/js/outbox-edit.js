@@ -4,9 +4,11 @@
 // server's errors and the kept photos, and saving puts the corrected record back under the
 // same id (the server takes it as new). outbox.js loads this module where it is needed.
 
+import { say } from "./app.js";
+
 const Outbox = self.WHOutbox;
 const {
-  supported, userId, t: pageT, el, errorList, notify, holdingButton, outboxUrl,
+  supported, userId, t: pageT, el, errorList, holdingButton, outboxUrl,
   formData, readPhotos, fieldLabels, labelOf, registerBackgroundSync,
 } = self.WHOutboxPage || {};
 
@@ -287,7 +289,7 @@ if (supported && userId) {
   const toast = sessionStorage.getItem(TOAST_KEY);
   if (toast) {
     sessionStorage.removeItem(TOAST_KEY);
-    notify(toast);
+    say(toast);
   }
   startEdit();
 }

@@ -2,8 +2,8 @@
 // first, shown as pending at once, and sent by WHOutbox.flush() (outbox-core.js).
 // Without JavaScript (or without IndexedDB) the same forms post to their routes as usual.
 
-// The shell (app.js) shows it in the toast at the foot of the page.
-const notify = (text) => document.dispatchEvent(new CustomEvent("say", { detail: text }));
+// The shell shows what it says in the toast at the foot of the page.
+import { say } from "./app.js";
 
 const Outbox = self.WHOutbox;
 const body = document.body;
@@ -183,7 +183,7 @@ async function holdingButton(event, work) {
   try {
     await work();
   } catch (error) {
-    notify(error.message || String(error));
+    say(error.message || String(error));
   } finally {
     if (button) button.disabled = false;
   }
@@ -220,15 +220,15 @@ async function tellWhereItIs(form, record, flushed, online) {
   ]);
   const still = await Outbox.get(record.id).catch(() => null);
   if (!still) {
-    notify(record.said || t("sent"));
+    say(record.said || t("sent"));
     form.dispatchEvent(new CustomEvent("outbox:sent", { detail: record }));
   }
   // Sent online and refused at once, the person still at the form: it comes back with the
   // errors at its fields, as a form posted to the server would (outbox-edit.js), and is not
   // kept. Only a record refused after it was kept waits in the outbox to be corrected.
   else if (settled && still.state === "invalid" && online) (await editing()).refusedHere(form, still);
-  else if (settled && still.state === "invalid") notify(t("refused"));
-  else notify(t("saved"));
+  else if (settled && still.state === "invalid") say(t("refused"));
+  else say(t("saved"));
 }
 
 // --- flushing ------------------------------------------------------------------------------
@@ -435,7 +435,7 @@ async function syncNowPressed(button) {
     line.textContent = text;
     line.hidden = false;
   }
-  notify(text);
+  say(text);
 }
 
 // The outbox page must open without a network. The copies made at log-in (app.js) include it,
@@ -558,7 +558,7 @@ async function refreshAfterSync(record) {
 
 // What outbox-edit.js (correcting a refused record) builds on.
 self.WHOutboxPage = {
-  supported, userId, t, el, errorList, notify, holdingButton, outboxUrl,
+  supported, userId, t, el, errorList, holdingButton, outboxUrl,
   formData, readPhotos, fieldLabels, labelOf, registerBackgroundSync, captureData,
 };
 

@@ -68,7 +68,10 @@ def notice_new():
             _("The notice is published."), url_for("congress.notice_show", notice_id=made.value.id)
         )
     return render_template(
-        "congress/notice_form.html", form=form, accept=storage.DOCUMENT_ACCEPT
+        "congress/notice_form.html",
+        form=form,
+        accept=storage.DOCUMENT_ACCEPT,
+        max_attachments=service.MAX_ATTACHMENTS,
     ), form_status(form)
 
 
