@@ -43,6 +43,16 @@ def test_every_text_is_translated():
     assert untranslated == []
 
 
+def test_no_catalog_holds_a_text_twice():
+    """A catalog entry written twice is read as one (the last), so an edit to the first is
+    lost without a word; msgfmt refuses such a file."""
+    twice = []
+    for path in CATALOGS:
+        entries = re.findall(r'^(?:msgctxt "(.*)"\n)?msgid "(.+)"$', path.read_text(), re.M)
+        twice += [(str(path.relative_to(APP)), e) for e in set(entries) if entries.count(e) > 1]
+    assert twice == []
+
+
 def _runtime_keys(message):
     """What gettext finds a message's translations by once the catalogs are merged, with each:
     (context, text); for a plural, (context, singular, n) for each form n — the plural's own
