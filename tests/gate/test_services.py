@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from app.blueprints.gate import queries, services
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
-from app.models.gate import GateCheck, PostHolder, Qualification, QualificationSource
-from tests.factories import make_user
+from app.models.gate import GateCheck, Post, PostHolder, Qualification, QualificationSource
+from tests.factories import make_department, make_user
 from tests.gate.factories import TODAY, holder, make_world
 from tests.helpers import full_width
 
@@ -182,7 +182,7 @@ def test_the_home_card_s_count_agrees_with_the_report(app):
     db.session.commit()
 
     for departments in (None, {world.team.id}, {world.other_team.id}, set()):
-        expected = queries.totals(queries.report(departments))
+        expected = _totals(queries.report(departments))
         assert queries.refused_count(departments) == expected["refused"], departments
         assert queries.report_totals(departments) == expected, departments
     # running out: the one valid through today, the two with 30 days left, the 5 days' one
@@ -191,8 +191,18 @@ def test_the_home_card_s_count_agrees_with_the_report(app):
     assert queries.refused_count({world.team.id}) == 3
     world.other_post.active = False
     db.session.commit()
-    assert queries.refused_count(None) == 3 == queries.totals(queries.report(None))["refused"]
-    assert queries.report_totals(None) == queries.totals(queries.report(None))
+    assert queries.refused_count(None) == 3 == _totals(queries.report(None))["refused"]
+    assert queries.report_totals(None) == _totals(queries.report(None))
+
+
+def _totals(reports) -> dict:
+    """What `queries.report_totals` counts in SQL, read off the report's rows: people (each
+    counted once) who may work everywhere they hold a post, who may not work on at least one,
+    and who have something running out within 30 days."""
+    refused = {r.user.id for p in reports for r in p.refused}
+    everyone = {r.user.id for p in reports for r in p.rows}
+    expiring = {r.user.id for p in reports for r in p.expiring} - refused
+    return {"allowed": len(everyone - refused), "refused": len(refused), "expiring": len(expiring)}
 
 
 def test_a_number_typed_in_full_width_is_the_worker_s(app):
@@ -221,6 +231,25 @@ def test_a_renewed_qualification_is_not_expiring_on_the_report(app):
     db.session.commit()
     [post] = [p for p in queries.report({world.team.id}) if p.post.id == world.post.id]
     assert [r.user.name for r in post.expiring] == ["快到期"]
-    assert queries.totals([post])["expiring"] == 1 == queries.report_totals()["expiring"]
+    assert _totals([post])["expiring"] == 1 == queries.report_totals()["expiring"]
     assert _verdict(world, renewed).expires_on == TODAY + timedelta(days=365)
     assert _verdict(world, soon).expires_on == TODAY + timedelta(days=10)
+
+
+def test_posts_of_the_same_name_in_teams_of_the_same_name_come_in_one_order(app):
+    """Teams of two workshops may share a name, and so may their posts: the report's pages
+    (LIMIT/OFFSET) need an order that leaves no tie, or a post could show on two pages and
+    another on none. Made so that the posts' own order runs against their teams'."""
+    world = make_world()
+    first_team = make_department("一班", parent=world.workshop)
+    second_team = make_department("一班", parent=make_department("冲压车间"))
+    later = Post(department_id=second_team.id, name="焊工")
+    db.session.add(later)
+    db.session.flush()
+    earlier = Post(department_id=first_team.id, name="焊工")
+    db.session.add(earlier)
+    db.session.commit()
+
+    listed = [p.id for p in db.session.scalars(queries.posts_query(None)).unique()]
+
+    assert listed.index(earlier.id) == listed.index(later.id) - 1

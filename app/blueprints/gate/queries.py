@@ -190,7 +190,11 @@ def posts_query(departments: set[int] | None = None, active_only: bool = True):
             joinedload(Post.department).joinedload(Department.parent),
             selectinload(Post.requirements),
         )
-        .order_by(Department.parent_id.is_not(None), Department.name, Post.name)
+        # ids last: two teams (of two workshops) may share a name, and so may their posts; a page
+        # of the report (LIMIT/OFFSET) needs one order
+        .order_by(
+            Department.parent_id.is_not(None), Department.name, Post.name, Department.id, Post.id
+        )
     )
     if active_only:
         query = query.where(Post.active.is_(True))
@@ -293,8 +297,9 @@ def _holds_through(day: str):
 
 
 def report_totals(departments: set[int] | None = None, today: date | None = None) -> dict:
-    """`totals(report(departments))`, counted in the database in one statement: the report
-    page shows a page of the posts, and its totals are of all of them."""
+    """The people of `report(departments)` who may work, who may not and who run out soon,
+    counted in the database in one statement: the report page shows a page of the posts, and
+    its totals are of all of them."""
     today = today or local_today()
     values = {
         "today": today,
@@ -334,15 +339,6 @@ def _totals_statement(some_departments: bool):
     if some_departments:
         query = query.where(Post.department_id.in_(bindparam("departments", expanding=True)))
     return query
-
-
-def totals(reports: list[PostReport]) -> dict:
-    """People (each counted once) who may work everywhere they hold a post, who may not work
-    on at least one, and who have something running out within 30 days."""
-    refused = {r.user.id for p in reports for r in p.refused}
-    everyone = {r.user.id for p in reports for r in p.rows}
-    expiring = {r.user.id for p in reports for r in p.expiring} - refused
-    return {"allowed": len(everyone - refused), "refused": len(refused), "expiring": len(expiring)}
 
 
 def recent_checks(departments: set[int] | None = None, limit: int = 50):
