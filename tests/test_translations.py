@@ -43,13 +43,27 @@ def test_every_text_is_translated():
     assert untranslated == []
 
 
+def _written_keys(text: str):
+    """Each entry's (context, text) as the .po file writes it, its continued lines joined."""
+    for entry in text.split("\n\n"):
+        fields, field = {}, None
+        for line in entry.splitlines():
+            keyword, _, rest = line.partition(" ")
+            if keyword in ("msgctxt", "msgid", "msgid_plural") or keyword.startswith("msgstr"):
+                field, fields[keyword] = keyword, rest[1:-1]
+            elif line.startswith('"') and field:
+                fields[field] += line[1:-1]
+        if fields.get("msgid"):
+            yield fields.get("msgctxt"), fields["msgid"]
+
+
 def test_no_catalog_holds_a_text_twice():
     """A catalog entry written twice is read as one (the last), so an edit to the first is
     lost without a word; msgfmt refuses such a file."""
     twice = []
     for path in CATALOGS:
-        entries = re.findall(r'^(?:msgctxt "(.*)"\n)?msgid "(.+)"$', path.read_text(), re.M)
-        twice += [(str(path.relative_to(APP)), e) for e in set(entries) if entries.count(e) > 1]
+        keys = list(_written_keys(path.read_text()))
+        twice += [(str(path.relative_to(APP)), key) for key in set(keys) if keys.count(key) > 1]
     assert twice == []
 
 
