@@ -154,19 +154,30 @@ def _init_responses(app: Flask) -> None:
             from app.blueprints.pwa.routes import asset_version
 
             version = asset_version()
-            versioned = response.mimetype in _SCRIPTS and request.args.get("v") == version
-            # Made once a file and version: the bytes depend on nothing else.
-            key = (request.path, response.mimetype, versioned, version)
+            # A script's imports take the version asked for, this server's or not: in a
+            # rolling deploy a page of one version may get its script from a server of
+            # another, and an import must name the page's own URL of that module, or the
+            # module would run a second time (see _versioned_imports).
+            wanted = request.args.get("v", "")
+            if response.mimetype not in _SCRIPTS or not _VERSION_FORM.fullmatch(wanted):
+                wanted = None
+            # Made once a file and version: the bytes depend on nothing else. Another
+            # version's imports are written on each request, not kept: any `v` can be asked.
+            own = wanted == version
+            key = (request.path, response.mimetype, own, version)
             stream = response.response
             try:
                 if key not in _SERVED:
                     body = _minified(b"".join(stream), response.mimetype)
-                    _SERVED[key] = _versioned_imports(body, version) if versioned else body
+                    _SERVED[key] = _versioned_imports(body, version) if own else body
             finally:
                 if hasattr(stream, "close"):
                     stream.close()
+            body = _SERVED[key]
+            if wanted and not own:
+                body = _versioned_imports(body, wanted)
             response.direct_passthrough = False
-            response.set_data(_SERVED[key])
+            response.set_data(body)
         return response
 
 
@@ -175,6 +186,8 @@ _SERVED: dict[tuple, bytes] = {}
 
 
 _SCRIPTS = ("text/javascript", "application/javascript")
+# What a version can be (asset_version: a hex digest), the only `v` written into a script.
+_VERSION_FORM = re.compile(r"[0-9A-Za-z]{1,64}")
 # A module's imports of its neighbours, minified or not: `from"./qr-reader.js"`, `import "./a.js"`.
 _RELATIVE_IMPORT = re.compile(rb'(\b(?:from|import)\s*)(["\'])(\.{1,2}/[^"\'?]+\.js)\2')
 
@@ -182,7 +195,8 @@ _RELATIVE_IMPORT = re.compile(rb'(\b(?:from|import)\s*)(["\'])(\.{1,2}/[^"\'?]+\
 def _versioned_imports(body: bytes, version: str) -> bytes:
     """A versioned script's imports carry its version (`?v=`): the browser keeps them a year
     as it does the script, a deploy refreshes them with it, and they are the URLs the service
-    worker keeps. (An import names a URL: without the version it was another file.)"""
+    worker keeps. (An import names a URL: without the version, or at another one than the
+    page's own, it was another file, and a module imported by two names runs twice.)"""
     return _RELATIVE_IMPORT.sub(
         lambda m: b"%s%s%s?v=%s%s" % (*m.groups(), version.encode(), m[2]), body
     )

@@ -139,3 +139,27 @@ def test_a_part_of_a_static_file_is_served_as_a_part_and_never_kept_as_the_file(
     whole = client.get("/static/css/app.css")
     assert whole.status_code == 200 and len(whole.data) > 1000
     assert client.get("/static/css/app.css").data == whole.data
+
+
+def test_a_script_asked_for_at_another_version_imports_at_that_version_and_is_not_kept(client):
+    """In a rolling deploy a page of a new version may get `kit.js?v=NEW` from a server still
+    at the old one. Its import of app.js must name the page's own `app.js?v=NEW`: another URL
+    would be a second app.js, the shell run twice (every toast twice). Not this server's
+    version, the answer is checked every time, and nothing but a version's letters and digits
+    is written into a script."""
+    from app import _SERVED
+
+    other = "0123456789ab" if asset_version() != "0123456789ab" else "ba9876543210"
+    response = client.get(f"/static/js/kit.js?v={other}")
+    assert response.status_code == 200
+    imports = re.findall(r'(?:from|import)\s*"\./([\w.-]+\.js[^"]*)"', page_text(response))
+    assert imports == [f"app.js?v={other}"]
+    assert response.cache_control.no_cache and not response.cache_control.immutable
+    assert not response.cache_control.max_age
+
+    kept = len(_SERVED)  # any `v` can be asked for: none but this server's is kept
+    assert client.get("/static/js/kit.js?v=cafe00000000").status_code == 200
+    assert len(_SERVED) == kept
+    forged = client.get('/static/js/kit.js?v=x"%2Balert(1)%2B"')
+    assert re.findall(r'"\./([\w.-]+\.js[^"]*)"', page_text(forged)) == ["app.js"]
+    assert "alert" not in page_text(forged)

@@ -3,11 +3,13 @@
 import json
 import re
 import uuid
+from pathlib import Path
 
 from flask import url_for
 
 from app import create_app
 from app.blueprints.sync.registry import HandlerResult, SyncInvalid, registered_kinds, resolve
+from app.blueprints.sync.strings import OUTBOX_EDIT_STRINGS
 from app.features import registry
 from app.models import AuditLog
 from tests.helpers import text
@@ -55,6 +57,18 @@ def test_the_correction_s_strings_come_with_the_outbox_page_not_with_every_page(
         assert table(page, "outbox-edit") is None
         assert "edit_title" not in table(page, "outbox")
         assert table(page, "outbox")["edit"] == "修改"  # the edit link in a pending list
+
+
+def test_the_correction_has_a_word_of_its_own_for_each_text_in_both_languages(app):
+    """Without the outbox page's table (the phone's copy predates it, no server), outbox-edit.js
+    says its own short text for each one, Chinese or English, never the text's key."""
+    source = (Path(app.static_folder) / "js" / "outbox-edit.js").read_text()
+    english, chinese = re.search(
+        r"const FALLBACK = [^{]*\{(.*?)\} : \{(.*?)\};", source, re.S
+    ).groups()
+    for table in (english, chinese):
+        assert set(re.findall(r"(\w+): \"", table)) == set(OUTBOX_EDIT_STRINGS)
+    assert re.search(r"[\u4e00-\u9fff]", chinese) and not re.search(r"[\u4e00-\u9fff]", english)
 
 
 def test_the_shell_strings_follow_the_language_from_one_page_to_the_next(client, logged_in, db):

@@ -15,16 +15,42 @@ const {
 // This module's texts come with the outbox page (sync/outbox.html), not with every page a
 // record may be corrected on: from this page if it is the outbox, else from the phone's copy
 // of it (the field kit keeps it), else from the server.
+const stringsOf = (page) => {
+  const table = page.getElementById("outbox-edit-strings");
+  return table && JSON.parse(table.textContent);
+};
+// A copy from before this table came with the page, or the log-in page, has none.
+const stringsIn = async (response) => response?.ok
+  && stringsOf(new DOMParser().parseFromString(await response.text(), "text/html"));
 async function ownStrings() {
-  let page = document;
-  if (!page.getElementById("outbox-edit-strings")) {
-    const url = outboxUrl();
-    const response = (await self.caches?.match(url, { ignoreVary: true })) || (await fetch(url));
-    page = new DOMParser().parseFromString(await response.text(), "text/html");
-  }
-  return JSON.parse(page.getElementById("outbox-edit-strings")?.textContent || "{}");
+  const url = outboxUrl();
+  return stringsOf(document) || (url && (
+    await stringsIn(await self.caches?.match(url, { ignoreVary: true }))
+    // Leaves the flash messages to the page they are for, as the worker's copies do.
+    || await stringsIn(await fetch(url, { headers: { "X-Offline-Copy": "1" } }).catch(() => null))));
 }
-const own = supported && userId ? await ownStrings().catch(() => ({})) : {};
+// Without any (an old copy and no server), a word of each rather than its key: in the page's
+// language, Chinese unless it is English.
+const FALLBACK = document.documentElement.lang === "en" ? {
+  edit_title: "Correcting a record",
+  edit_hint: "The server did not accept this record: correct it and save.",
+  edit_cancel: "Cancel and go back to the outbox", edit_back: "Back to the outbox",
+  edit_gone: "This record is no longer in the outbox.",
+  edit_busy: "This record is being sent and can no longer be changed.",
+  edit_no_form: "This record's form is not on this page.",
+  edit_saved: "Correction saved on this phone.",
+  kept_photos: "Photos kept", photo_n: "Photo %(n)s", remove_photo: "Remove", keep_photo: "Keep",
+} : {
+  edit_title: "修改待发送的记录", edit_hint: "服务器未接受这条记录，请您修改后保存。",
+  edit_cancel: "取消，返回待发送列表", edit_back: "返回待发送列表",
+  edit_gone: "这条记录已不在待发送列表中。", edit_busy: "这条记录正在发送，已不能修改。",
+  edit_no_form: "此页面上没有这条记录的表单。", edit_saved: "修改已保存在本机。",
+  kept_photos: "已有的照片", photo_n: "照片 %(n)s", remove_photo: "移除", keep_photo: "保留",
+};
+const own = {
+  ...FALLBACK,
+  ...(supported && userId ? await ownStrings().catch(() => null) : null),
+};
 // outbox.js's t fills in the holes of a text it has no name for, as of its own.
 const t = (key, values) => pageT(own[key] || key, values);
 

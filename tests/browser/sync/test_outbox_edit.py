@@ -20,7 +20,7 @@ from tests.browser.sync.conftest import (
     two_photos,
     wait_outbox_empty,
 )
-from tests.browser.test_shell import wait_until
+from tests.browser.test_shell import wait_until, wait_until_page_cached
 
 NEW_HAZARD = "/safety/hazards/new"
 OUTBOX = "/sync/outbox"
@@ -43,6 +43,16 @@ def wait_refused(page):
         """async () => (await WHOutbox.list()).some((r) => r.state === "invalid")""",
         timeout_ms=15_000,
     )
+
+
+def refused_note(page) -> dict:
+    """An empty note captured offline and refused by the server once the phone is back."""
+    page.context.set_offline(True)
+    capture(page, "")
+    [refused] = outbox(page)
+    page.context.set_offline(False)
+    wait_refused(page)
+    return refused
 
 
 def open_edit_from_outbox(page, server, record_id: str):
@@ -161,11 +171,7 @@ def test_a_refused_hazard_is_corrected_offline_keeping_one_of_its_two_photos(
 
 def test_a_record_discarded_meanwhile_is_not_made_again(form_page, sync_server):
     page = form_page
-    page.context.set_offline(True)
-    capture(page, "")
-    [refused] = outbox(page)
-    page.context.set_offline(False)
-    wait_refused(page)
+    refused = refused_note(page)
     page.goto(f"{sync_server.url}{FORM}#outbox-edit={refused['id']}")
     form = page.locator("form[data-outbox=note]")
     expect(form.locator("[data-outbox-edit]")).to_be_visible()
@@ -176,6 +182,62 @@ def test_a_record_discarded_meanwhile_is_not_made_again(form_page, sync_server):
     expect(form.locator("[data-outbox-edit]")).to_contain_text("这条记录已不在待发送列表中")
     assert outbox(page) == []
     assert page.url.endswith(f"#outbox-edit={refused['id']}")
+
+
+# The phone's copy of the outbox page as a deploy before its correction texts left it: the
+# copy, wherever the phone keeps it, without the table outbox-edit.js reads.
+WITHOUT_EDIT_STRINGS = """async (path) => {
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    const copy = await cache.match(path, { ignoreVary: true });
+    if (!copy) continue;
+    const html = (await copy.text()).replace(
+      /<script[^>]*id="outbox-edit-strings"[^>]*>[\\s\\S]*?<\\/script>/, "");
+    await cache.delete(path, { ignoreVary: true });
+    await cache.put(path, new Response(html, { headers: copy.headers }));
+  }
+  return (await (await caches.match(path, { ignoreVary: true })).text())
+    .includes("outbox-edit-strings");
+}"""
+
+
+def test_a_correction_speaks_chinese_with_an_old_copy_of_the_outbox_and_no_server(
+    form_page, sync_server
+):
+    """The texts of a correction come with the outbox page. A phone whose copy of it predates
+    them asks the server; offline, or answered by the log-in page, it still says what the
+    correction is, in Chinese, never a text's key (`edit_title`)."""
+    page = form_page
+    refused = refused_note(page)
+    page.goto(sync_server.url + OUTBOX)
+    wait_until_page_cached(page, OUTBOX)
+    assert page.evaluate(WITHOUT_EDIT_STRINGS, OUTBOX) is False
+
+    page.context.set_offline(True)
+    page.goto(f"{sync_server.url}{FORM}#outbox-edit={refused['id']}")
+    notice = page.locator("form[data-outbox=note] [data-outbox-edit]")
+    expect(notice).to_contain_text("修改待发送的记录")
+    expect(notice.get_by_role("link")).to_have_text("取消，返回待发送列表")
+    expect(notice).not_to_contain_text("edit_")
+
+    # Online, the outbox answered by the log-in page (as when a session has ended).
+    asked = []
+
+    def to_log_in(route):
+        asked.append(route.request.url)
+        route.fulfill(status=302, headers={"Location": f"{sync_server.url}/auth/login"})
+
+    page.context.set_offline(False)
+    page.route(f"**{OUTBOX}", to_log_in)
+    page.reload()
+    expect(notice).to_contain_text("修改待发送的记录")
+    expect(notice).not_to_contain_text("edit_")
+    assert asked == [sync_server.url + OUTBOX]
+
+    # The server answering, its outbox page has them: its words, not the shorter fallback's.
+    page.unroute(f"**{OUTBOX}")
+    page.reload()
+    expect(notice).to_contain_text("请您修改后保存，记录将重新发送。")
 
 
 def test_a_hazard_refused_at_once_comes_back_on_its_form_with_the_errors(
