@@ -23,6 +23,7 @@ Going back leaves the words as they are: the notes and names are not kept anywhe
 """
 
 import re
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from alembic import op
@@ -131,7 +132,16 @@ MADE_FOR_YOU = ("A mutual-aid request was made for you:", "工会收到为您提
 NUMBERED = re.compile(
     r"^(?:档案|File) #\d+|(?:发放对象|recipient) #\d+$|^(?:大事互助|Mutual-aid request) #\d+"
 )
-REQUEST_URL = re.compile(r"^/care/aid/(\d+)(?:[/?#]|$)")
+# A request's page anywhere in a link's path: notify stores the app's own path, which starts
+# with the prefix the app is mounted under (/union/care/aid/7), and a link may be whole
+# (https://host/care/aid/7?from=push).
+REQUEST_URL = re.compile(r"/care/aid/(\d+)(?:/|$)")
+
+
+def _request_id(url: str | None) -> int | None:
+    """The number of the mutual-aid request a notice's link opens, if it opens one."""
+    found = REQUEST_URL.search(urlsplit(url or "").path)
+    return int(found[1]) if found else None
 
 
 def _language(title: str) -> str | None:
@@ -181,8 +191,7 @@ def _scrub_notices(conn) -> None:
     readers = set(conn.execute(role_holders).scalars())
     changes = []
     for row in rows:
-        link = REQUEST_URL.match(row.url or "")
-        neutral = _neutral(row, by_id.get(int(link[1])) if link else None, readers)
+        neutral = _neutral(row, by_id.get(_request_id(row.url)), readers)
         if neutral is not None:
             changes.append(
                 {"row_id": row.id, "new_title": neutral[0][:200], "new_body": neutral[1]}

@@ -26,6 +26,9 @@ NOTICES = [  # (id, user, category, kind, title, body, url)
     (8, 4, "system", "system.care_aid_status", "Your mutual-aid request: Acknowledged", "Called his wife", "/care/aid/98"),
     (9, 2, "care_rights", "care_rights.appeal_step", "您的诉求：已答复", "答复：孙建国的加班费已补发", "/appeals/1"),
     (10, 2, "hazards", "hazards.assigned", "隐患已指派给您", "孙建国报告的隐患", "/safety/hazards/1"),
+    # Links to the request with more around its path: the app mounted under /union, a whole URL.
+    (11, 2, "system", "system.care_aid_status", "您的大事互助申请：已受理", "联系了孙建国的妻子", "/union/care/aid/1"),
+    (12, 4, "system", "system.care_aid_status", "Your mutual-aid request: Acknowledged", "Called his wife", "https://union.example/union/care/aid/2?from=push#steps"),
 ]
 ENTRIES = [  # (id, action, target type, target id, summary)
     (1, "care.campaign.signed", "Campaign", "1", "孙建国"),
@@ -105,6 +108,12 @@ NEW_NOTICES = {
     # The request is gone: the old title still tells what happened and where it stood.
     7: ("您为同事提交的大事互助申请（喜事（结婚、生育））：已办结", PRIVATE),
     8: ("Your mutual-aid request: Acknowledged", "The details are on the request's page."),
+    # Its request found from the link as notify stores it (the mount's prefix first) or whole.
+    11: ("您为同事提交的大事互助申请（住院）：已受理", PRIVATE),
+    12: (
+        "The mutual-aid request you made for a colleague (Serious illness): Acknowledged",
+        "To protect your colleague's privacy, only they are told what help is given.",
+    ),
 }
 NEW_SUMMARIES = {1: "夏送清凉 · 发放对象 #7", 2: "大事互助 #1", 3: "档案 #4 · 附件 11、12"}
 
@@ -185,7 +194,7 @@ def test_the_migration_writes_what_the_app_sends_now_in_either_language(world, d
     assert {row.user_id for row in steps} == {worker.id, *(r.id for r in reporters)}
     assert {migration._language(row.title) for row in steps} == {"en", "zh"}
     for row in steps:
-        request_id = int(migration.REQUEST_URL.match(row.url)[1])
+        request_id = migration._request_id(row.url)
         request = db.session.get(aid.AidRequest, request_id)
         # The request as the migration reads it: its columns.
         stored = SimpleNamespace(event_type=request.event_type.value, subject_id=request.subject_id)
