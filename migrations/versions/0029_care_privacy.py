@@ -285,8 +285,8 @@ def _recipient_words(conn, words: dict):
     return said
 
 
-# An old attachment entry was written in the request that stored its upload's attachments,
-# a moment after them; one upload and the next are a person's minutes apart.
+# An old attachment entry was written in the same flush as its upload's attachments (within
+# milliseconds of them, before or after); one upload and the next are a person's minutes apart.
 SAME_UPLOAD = timedelta(minutes=1)
 
 
@@ -294,7 +294,7 @@ def _attachments_of(conn, entries) -> dict[int, list[int]]:
     """{entry id: [attachment ids]} of old attachment entries. Such an entry said the title
     the officer gave the upload: its attachments are the file's of that title stored with it
     (by the nearest entry when the title was used again). An entry whose attachments are
-    not found (their title was changed by hand) is left out."""
+    not found (none of that title was stored with it) is left out."""
     uploads: dict = {}  # (file, title): [(moment, entry id)]
     for entry in entries:
         key = (_number(entry.target_id), entry.summary)
