@@ -17,12 +17,16 @@ was made for someone (工会收到为您提交的…) and every other kind are l
 
 Audit entries named a campaign's recipient (发放对象签收 · 另一会员), quoted a mutual-aid
 step's note and an attachment's title (the officer's words, which name people): they now say
-夏送清凉 · 发放对象 #45, 大事互助 #7 and 档案 #12 · 附件 34, in the house language.
+夏送清凉 · 发放对象 #45, 大事互助 #7 and 档案 #12 · 附件 34, in the house language. A sign-off of
+the first day, which said the recipient's number (45), reads the same; an upload whose
+attachments are not found (their title changed) reads 档案 #12.
 
 Going back leaves the words as they are: the notes and names are not kept anywhere to put back.
 """
 
 import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from alembic import op
@@ -55,6 +59,7 @@ audit_logs = sa.table(
     sa.column("action", sa.String),
     sa.column("target_id", sa.String),
     sa.column("summary", sa.String),
+    sa.column("at", sa.DateTime(timezone=True)),
 )
 campaigns = sa.table("care_campaigns", sa.column("id", sa.Integer), sa.column("title", sa.String))
 recipients = sa.table(
@@ -69,6 +74,7 @@ attachments = sa.table(
     sa.column("id", sa.Integer),
     sa.column("file_id", sa.Integer),
     sa.column("title", sa.String),
+    sa.column("created_at", sa.DateTime(timezone=True)),
 )
 
 STEP_KINDS = ("care_rights.care_aid_status", "system.care_aid_status")
@@ -83,6 +89,7 @@ WORDS = {
         "private": "To protect your colleague's privacy, only they are told what help is given.",
         "recipient": "{campaign} · recipient #{id}",
         "aid": "Mutual-aid request #{id}",
+        "file": "File #{id}",
         "attachment": "File #{id} · Attachment {ids}",
         "and": ", ",
         "types": {
@@ -101,6 +108,7 @@ WORDS = {
         "private": "为保护同事的隐私，帮扶详情只告知同事本人。",
         "recipient": "{campaign} · 发放对象 #{id}",
         "aid": "大事互助 #{id}",
+        "file": "档案 #{id}",
         "attachment": "档案 #{id} · 附件 {ids}",
         "and": "、",
         "types": {
@@ -131,7 +139,16 @@ MADE_FOR_YOU = ("A mutual-aid request was made for you:", "工会收到为您提
 NUMBERED = re.compile(
     r"^(?:档案|File) #\d+|(?:发放对象|recipient) #\d+$|^(?:大事互助|Mutual-aid request) #\d+"
 )
-REQUEST_URL = re.compile(r"^/care/aid/(\d+)(?:[/?#]|$)")
+# A request's page anywhere in a link's path: notify stores the app's own path, which starts
+# with the prefix the app is mounted under (/union/care/aid/7), and a link may be whole
+# (https://host/care/aid/7?from=push).
+REQUEST_URL = re.compile(r"/care/aid/(\d+)(?:/|$)")
+
+
+def _request_id(url: str | None) -> int | None:
+    """The number of the mutual-aid request a notice's link opens, if it opens one."""
+    found = REQUEST_URL.search(urlsplit(url or "").path)
+    return int(found[1]) if found else None
 
 
 def _language(title: str) -> str | None:
@@ -181,8 +198,7 @@ def _scrub_notices(conn) -> None:
     readers = set(conn.execute(role_holders).scalars())
     changes = []
     for row in rows:
-        link = REQUEST_URL.match(row.url or "")
-        neutral = _neutral(row, by_id.get(int(link[1])) if link else None, readers)
+        neutral = _neutral(row, by_id.get(_request_id(row.url)), readers)
         if neutral is not None:
             changes.append(
                 {"row_id": row.id, "new_title": neutral[0][:200], "new_body": neutral[1]}
@@ -204,49 +220,101 @@ def _grouped(conn, statement) -> dict:
     return groups
 
 
+def _number(text: str | None) -> int | None:
+    return int(text) if (text or "").isdigit() else None
+
+
+def _moment(value: datetime) -> datetime:
+    """A stored time as naive UTC (SQLite gives it naive, PostgreSQL with its zone)."""
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
 def _scrub_audit(conn) -> None:
     steps = [f"care.aid.{step}" for step in ("acknowledge", "act", "close", "comment")]
-    entries = conn.execute(
-        sa.select(audit_logs).where(
-            audit_logs.c.action.in_(["care.campaign.signed", "care.file.attached", *steps]),
-            audit_logs.c.summary != "",
+    entries = [
+        entry
+        for entry in conn.execute(
+            sa.select(audit_logs).where(
+                audit_logs.c.action.in_(["care.campaign.signed", "care.file.attached", *steps]),
+                audit_logs.c.summary != "",
+            )
         )
-    ).all()
+        if not NUMBERED.search(entry.summary)  # written by the app after this step
+    ]
     if not entries:
         return
     words = _house_words()
+    recipient = _recipient_words(conn, words)
+    attached = _attachments_of(conn, [e for e in entries if e.action == "care.file.attached"])
+    changes = []
+    for entry in entries:
+        target = _number(entry.target_id)
+        if entry.action == "care.campaign.signed":
+            summary = recipient(target, entry.summary)
+        elif entry.action == "care.file.attached" and entry.id in attached:
+            ids = words["and"].join(str(i) for i in attached[entry.id])
+            summary = words["attachment"].format(id=target, ids=ids)
+        elif entry.action == "care.file.attached":  # its attachments are not found
+            summary = words["file"].format(id=target)
+        else:
+            summary = words["aid"].format(id=target)
+        changes.append({"row_id": entry.id, "new_summary": summary[:255]})
+    _write(conn, audit_logs, changes)
+
+
+def _recipient_words(conn, words: dict):
+    """What an old sign-off entry of a campaign should say, from its summary: the
+    recipient's name (1a0c23e) or, in the first day's entries, the recipient's number
+    (21a4b69)."""
     titles = dict(conn.execute(sa.select(campaigns.c.id, campaigns.c.title)).all())
-    signed = _grouped(  # (campaign, name): its recipients of that name
+    by_name = _grouped(  # (campaign, name): its recipients of that name
         conn,
         sa.select(recipients.c.campaign_id, users.c.name, recipients.c.id).join(
             users, users.c.id == recipients.c.user_id
         ),
     )
-    attached = _grouped(  # (file, title): its attachments of that title
-        conn,
-        sa.select(attachments.c.file_id, attachments.c.title, attachments.c.id).order_by(
-            attachments.c.id
-        ),
-    )
-    changes = []
+    numbers = set(conn.execute(sa.select(recipients.c.campaign_id, recipients.c.id)).tuples())
+
+    def said(campaign: int | None, summary: str) -> str:
+        number = _number(summary)
+        ids = [number] if (campaign, number) in numbers else by_name.get((campaign, summary), [])
+        title = titles.get(campaign, "")
+        # Two recipients of one name cannot be told apart: the campaign alone, then.
+        return words["recipient"].format(campaign=title, id=ids[0]) if len(ids) == 1 else title
+
+    return said
+
+
+# An old attachment entry was written in the same flush as its upload's attachments (within
+# milliseconds of them, before or after); one upload and the next are a person's minutes apart.
+SAME_UPLOAD = timedelta(minutes=1)
+
+
+def _attachments_of(conn, entries) -> dict[int, list[int]]:
+    """{entry id: [attachment ids]} of old attachment entries. Such an entry said the title
+    the officer gave the upload: its attachments are the file's of that title stored with it
+    (by the nearest entry when the title was used again). An entry whose attachments are
+    not found (none of that title was stored with it) is left out."""
+    uploads: dict = {}  # (file, title): [(moment, entry id)]
     for entry in entries:
-        if NUMBERED.search(entry.summary):  # written by the app after this step
-            continue
-        target = int(entry.target_id) if (entry.target_id or "").isdigit() else None
-        if entry.action == "care.campaign.signed":
-            ids = signed.get((target, entry.summary), [])
-            title = titles.get(target, "")
-            # Two recipients of one name cannot be told apart: the campaign alone, then.
-            summary = (
-                words["recipient"].format(campaign=title, id=ids[0]) if len(ids) == 1 else title
-            )
-        elif entry.action == "care.file.attached":
-            ids = words["and"].join(str(i) for i in attached.get((target, entry.summary), []))
-            summary = words["attachment"].format(id=target, ids=ids).strip()
-        else:
-            summary = words["aid"].format(id=target)
-        changes.append({"row_id": entry.id, "new_summary": summary[:255]})
-    _write(conn, audit_logs, changes)
+        key = (_number(entry.target_id), entry.summary)
+        uploads.setdefault(key, []).append((_moment(entry.at), entry.id))
+    found: dict = {}
+    if not uploads:
+        return found
+    rows = conn.execute(
+        sa.select(
+            attachments.c.file_id, attachments.c.title, attachments.c.id, attachments.c.created_at
+        ).order_by(attachments.c.id)
+    )
+    for file_id, title, row_id, created_at in rows:
+        near = uploads.get((file_id, title))
+        if near:
+            moment = _moment(created_at)
+            gap, entry_id = min((abs(at - moment), entry_id) for at, entry_id in near)
+            if gap <= SAME_UPLOAD:
+                found.setdefault(entry_id, []).append(row_id)
+    return found
 
 
 def _write(conn, table, changes: list[dict]) -> None:

@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from app.blueprints.care.parse import local_today
-from app.blueprints.care.services import files
+from app.blueprints.care.services import attachments, files
 from app.models import AuditLog
 from app.models.care import (
     CareAttachment,
@@ -222,6 +222,25 @@ def test_the_attach_form_s_hint_follows_the_one_upload_limit(client, auth, world
     page = text(client.get(f"/care/files/{world.file.id}"))
     assert "图片或 PDF，每个不超过 1 MB，最多 6 个；合计不超过 3 MB。" in page
     assert "10 MB" not in page
+
+
+def test_the_attach_hints_and_the_refusal_say_the_number_the_check_allows(
+    client, auth, world, db, monkeypatch
+):
+    """Both forms' hints and the refusal once said 6 files by hand, whatever the service
+    allowed; they now read the number it checks."""
+    monkeypatch.setattr(attachments, "MAX_PER_UPLOAD", 2)
+    auth.login(world.people["care_officer"])
+    hint = "图片或 PDF，每个不超过 10 MB，最多 2 个；合计不超过 12 MB。"
+    assert hint in text(client.get(f"/care/files/{world.file.id}"))
+    assert hint in text(client.get("/care/files/new"))
+    before = _count(db, CareAttachment)
+    response = client.post(
+        f"/care/files/{world.file.id}/attachments",
+        data={"title": "材料", "attachments": [(io.BytesIO(jpeg()), f"{i}.jpg") for i in range(3)]},
+    )
+    assert response.status_code == 422 and "一次最多上传 2 个文件。" in text(response)
+    assert _count(db, CareAttachment) == before
 
 
 def test_a_review_continues_changes_the_level_or_closes_the_file(client, auth, world, db):

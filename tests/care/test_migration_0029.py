@@ -26,6 +26,9 @@ NOTICES = [  # (id, user, category, kind, title, body, url)
     (8, 4, "system", "system.care_aid_status", "Your mutual-aid request: Acknowledged", "Called his wife", "/care/aid/98"),
     (9, 2, "care_rights", "care_rights.appeal_step", "您的诉求：已答复", "答复：孙建国的加班费已补发", "/appeals/1"),
     (10, 2, "hazards", "hazards.assigned", "隐患已指派给您", "孙建国报告的隐患", "/safety/hazards/1"),
+    # Links to the request with more around its path: the app mounted under /union, a whole URL.
+    (11, 2, "system", "system.care_aid_status", "您的大事互助申请：已受理", "联系了孙建国的妻子", "/union/care/aid/1"),
+    (12, 4, "system", "system.care_aid_status", "Your mutual-aid request: Acknowledged", "Called his wife", "https://union.example/union/care/aid/2?from=push#steps"),
 ]
 ENTRIES = [  # (id, action, target type, target id, summary)
     (1, "care.campaign.signed", "Campaign", "1", "孙建国"),
@@ -35,7 +38,13 @@ ENTRIES = [  # (id, action, target type, target id, summary)
     (5, "care.file.member_added", "CareFile", "4", "妻子"),
     (6, "care.campaign.signed", "Campaign", "1", "夏送清凉 · 发放对象 #7"),
     (7, "appeals.answered", "Appeal", "1", "孙建国的加班费"),
+    (8, "care.campaign.signed", "Campaign", "1", "7"),  # the first day's: the recipient's number
+    (9, "care.file.attached", "CareFile", "4", "孙建国的病历"),  # no attachment has this title now
+    (10, "care.file.attached", "CareFile", "4", "低保证"),  # two uploads of one title
+    (11, "care.file.attached", "CareFile", "4", "低保证"),
+    (12, "care.file.attached", "CareFile", "4", "档案 #4 · 附件 15"),  # the app's after this step
 ]
+AT = {11: "2026-11-09 08:30:00.250000", 12: "2026-12-10 09:00:00.050000"}  # else 2026-11-02
 # fmt: on
 
 
@@ -72,8 +81,10 @@ def insert_old_rows(conn) -> None:
     conn.execute(
         text(
             "INSERT INTO care_attachments (id, file_id, title, path, sha256, content_type, size, created_at) VALUES "
-            "(11, 4, '孙建国的诊断证明', 'care/a', 'a', 'image/jpeg', 1, '2026-11-01'), (12, 4, '孙建国的诊断证明', 'care/b', 'b', 'image/jpeg', 1, '2026-11-01'), "
-            "(13, 4, '低保证', 'care/c', 'c', 'image/jpeg', 1, '2026-11-01')"
+            "(11, 4, '孙建国的诊断证明', 'care/a', 'a', 'image/jpeg', 1, '2026-11-02'), (12, 4, '孙建国的诊断证明', 'care/b', 'b', 'image/jpeg', 1, '2026-11-02'), "
+            "(13, 4, '低保证', 'care/c', 'c', 'image/jpeg', 1, '2026-11-02'), (14, 4, '低保证', 'care/d', 'd', 'image/jpeg', 1, '2026-11-09 08:30:00.249000'), "
+            # Uploaded after this step, under a title used before: it is its own entry's (12).
+            "(15, 4, '孙建国的诊断证明', 'care/e', 'e', 'image/jpeg', 1, '2026-12-10 09:00:00.049000')"
         )
     )
     _insert(conn, "care_campaigns", "id, title, kind, budget, gift, amount_each, starts_on, ends_on, closed, created_at",
@@ -85,7 +96,7 @@ def insert_old_rows(conn) -> None:
         )
     )
     _insert(conn, "audit_logs", "id, action, target_type, target_id, summary, at",
-            [row + ("2026-11-02",) for row in ENTRIES])  # fmt: skip
+            [row + (AT.get(row[0], "2026-11-02"),) for row in ENTRIES])  # fmt: skip
 
 
 NEW_NOTICES = {
@@ -105,8 +116,25 @@ NEW_NOTICES = {
     # The request is gone: the old title still tells what happened and where it stood.
     7: ("您为同事提交的大事互助申请（喜事（结婚、生育））：已办结", PRIVATE),
     8: ("Your mutual-aid request: Acknowledged", "The details are on the request's page."),
+    # Its request found from the link as notify stores it (the mount's prefix first) or whole.
+    11: ("您为同事提交的大事互助申请（住院）：已受理", PRIVATE),
+    12: (
+        "The mutual-aid request you made for a colleague (Serious illness): Acknowledged",
+        "To protect your colleague's privacy, only they are told what help is given.",
+    ),
 }
-NEW_SUMMARIES = {1: "夏送清凉 · 发放对象 #7", 2: "大事互助 #1", 3: "档案 #4 · 附件 11、12"}
+NEW_SUMMARIES = {
+    1: "夏送清凉 · 发放对象 #7",
+    2: "大事互助 #1",
+    3: "档案 #4 · 附件 11、12",
+    # The recipient's number was no secret: it stays, as the app writes it now.
+    8: "夏送清凉 · 发放对象 #7",
+    # Its attachments cannot be told: the file alone, as the app says a file.
+    9: "档案 #4",
+    # Each upload its own attachment, the one stored with it.
+    10: "档案 #4 · 附件 13",
+    11: "档案 #4 · 附件 14",
+}
 
 
 def check_rewritten(conn) -> None:
@@ -185,7 +213,7 @@ def test_the_migration_writes_what_the_app_sends_now_in_either_language(world, d
     assert {row.user_id for row in steps} == {worker.id, *(r.id for r in reporters)}
     assert {migration._language(row.title) for row in steps} == {"en", "zh"}
     for row in steps:
-        request_id = int(migration.REQUEST_URL.match(row.url)[1])
+        request_id = migration._request_id(row.url)
         request = db.session.get(aid.AidRequest, request_id)
         # The request as the migration reads it: its columns.
         stored = SimpleNamespace(event_type=request.event_type.value, subject_id=request.subject_id)

@@ -53,5 +53,6 @@ AUDIT_LABELS = {
 @bp.context_processor
 def care_helpers():
     from .parse import care_day, care_time
+    from .services.attachments import hint
 
-    return {"care_time": care_time, "care_day": care_day}
+    return {"care_time": care_time, "care_day": care_day, "attachment_hint": hint}

@@ -20,13 +20,14 @@ from app.models.care import CareAttachment
 MAX_PER_UPLOAD = 6
 
 
-def _limit() -> int:
-    return current_app.config.get("CARE_ATTACHMENT_MAX_BYTES", storage.limits().max_bytes)
-
-
-def _read(upload, limit: int) -> bytes:
-    stream = getattr(upload, "stream", upload)
-    return stream.read(limit + 1)
+def hint() -> str:
+    """What the forms say of the files they take: the limits `prepare` holds them to."""
+    return _(
+        "Pictures or PDF, up to %(mb)d MB each, at most %(n)d; all together at most %(total)d MB.",
+        mb=storage.limits().max_mb,
+        n=MAX_PER_UPLOAD,
+        total=current_app.config["MAX_CONTENT_LENGTH"] // 2**20,
+    )
 
 
 def _is_empty(upload) -> bool:
@@ -38,21 +39,19 @@ def prepare(uploads, field: str = "attachments") -> list[tuple[bytes, str, str]]
     Raises ValidationFailed({field: [...]}) naming the file at fault."""
     uploads = [u for u in uploads or [] if not _is_empty(u)]
     if len(uploads) > MAX_PER_UPLOAD:
-        raise ValidationFailed.on(field, _("Attach at most %(n)d files at a time.", n=6))
-    limit = _limit()
+        raise ValidationFailed.on(
+            field, _("Attach at most %(n)d files at a time.", n=MAX_PER_UPLOAD)
+        )
     prepared = []
     for upload in uploads:
         if isinstance(upload, storage.PreparedImage):  # a photo a refused form kept
             prepared.append((upload.data, "image/jpeg", "jpg"))
             continue
         name = getattr(upload, "filename", None) or _("file")
-        raw = _read(upload, limit)
-        if len(raw) > limit:
-            raise ValidationFailed.on(
-                field, _("%(name)s is larger than %(mb)d MB.", name=name, mb=limit // 2**20)
-            )
-        if not raw:
-            raise ValidationFailed.on(field, _("%(name)s is empty.", name=name))
+        try:  # at most the one limit of a file, which the hint says
+            raw = storage.read_bounded(upload, name=name)
+        except storage.ImageRejected as rejected:  # too large, or empty
+            raise ValidationFailed.on(field, rejected.message) from None
         if raw.startswith(b"%PDF-"):
             if b"%%EOF" not in raw[-2048:]:
                 raise ValidationFailed.on(field, _("%(name)s is not a whole PDF file.", name=name))
