@@ -62,7 +62,7 @@ messages: $(STAMP)
 		for other in $$(find $$root -mindepth 2 -type d -name translations); do \
 			[ "$$other" = "$$dir" ] || ignores="$$ignores --ignore-dirs=$$(basename $$(dirname $$other))"; \
 		done; \
-		$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 --no-location --sort-output \
+		$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
 			$$ignores -o $$dir/messages.pot $$root || exit 1; \
 		if [ -f $$dir/zh_Hans_CN/LC_MESSAGES/messages.po ]; then \
 			$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i $$dir/messages.pot -d $$dir -l zh_Hans_CN; \

@@ -6,8 +6,11 @@ ways in two catalogs would show one feature the other's wording. Such texts need
 """
 
 import re
+from functools import cache
 from pathlib import Path
 
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from flask import render_template_string
 from flask_babel import force_locale, gettext, lazy_gettext
@@ -65,6 +68,69 @@ def test_no_catalog_holds_a_text_twice():
         keys = list(_written_keys(path.read_text()))
         twice += [(str(path.relative_to(APP)), key) for key in set(keys) if keys.count(key) > 1]
     assert twice == []
+
+
+def _singular(text):
+    """A plural is found at run time by its singular alone (its English plural is not part of
+    the key), as `make messages` merges it."""
+    return text[0] if isinstance(text, tuple) else text
+
+
+def _sources(translations: Path) -> tuple[Path, set[str]]:
+    """The folder a catalog's texts come from and the folders in it that `make messages` leaves
+    out (by name, as it does): those holding a catalog of their own."""
+    root = translations.parent
+    return root, {t.parent.name for t in root.glob("*/**/translations") if t != translations}
+
+
+@cache
+def _extracted() -> dict[Path, dict[tuple, str]]:
+    """Each catalog's texts as `make messages` extracts them (babel.cfg: files, extractors and
+    keywords), each (context, English) with the first file that uses it."""
+    with (APP.parent / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    found = {}
+    for translations in sorted(APP.glob("**/translations")):
+        root, left_out = _sources(translations)
+        texts = found[translations] = {}
+        for filename, _line, text, _comments, context in extract_from_dir(
+            root,
+            method_map,
+            options_map,
+            directory_filter=lambda d, left_out=left_out: Path(d).name not in left_out,
+        ):
+            texts.setdefault((context, _singular(text)), str(root.relative_to(APP) / filename))
+    return found
+
+
+@cache
+def _catalog_keys(translations: Path) -> frozenset[tuple]:
+    with (translations / "zh_Hans_CN/LC_MESSAGES/messages.po").open("rb") as f:
+        return frozenset((m.context, _singular(m.id)) for m in read_po(f) if m.id)
+
+
+def test_every_text_the_code_uses_is_in_its_own_catalog():
+    """A text found only in another feature's catalog still shows in Chinese (the catalogs are
+    merged), until `make messages` runs: it drops the text there, where no code uses it, and
+    adds it here untranslated; unless a third catalog happens to hold it, it shows in English."""
+    missing = [
+        f"{translations.relative_to(APP)}: {key} used in {where}"
+        for translations, texts in _extracted().items()
+        for key, where in texts.items()
+        if key not in _catalog_keys(translations)
+    ]
+    assert not missing, "\n".join(missing)
+
+
+def test_every_catalog_entry_is_used_by_its_own_code():
+    """`make messages` drops such an entry; while it stays, it is a translation to keep that
+    nothing reads (or that another feature's code reads without holding it itself)."""
+    unused = [
+        f"{translations.relative_to(APP)}: {key}"
+        for translations, texts in _extracted().items()
+        for key in sorted(_catalog_keys(translations) - texts.keys(), key=str)
+    ]
+    assert not unused, "\n".join(unused)
 
 
 def _runtime_keys(message):

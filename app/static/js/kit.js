@@ -209,5 +209,3 @@ if (body.dataset.clearPages) {
   navigator.serviceWorker?.ready.then((registration) => registration.active?.postMessage({ type: "kit-forget" }));
   if ("caches" in self) caches.delete("kit");
 }
-
-export { offline };
