@@ -173,6 +173,8 @@ def _round_page(round_, status=200, problems=None, chosen=None):
         people_fixed=rounds.people_refusal(round_) if is_manager(user) else None,
         eligible=service.eligible(user, round_),
         sections=service.sections(user, round_),
+        people_field=service.PEOPLE_FIELD,
+        people=service.people_version(round_),
         voted=service.has_voted(user, round_),
         ballots=service.ballot_count(round_)
         if is_manager(user) and service.is_closed(round_)
@@ -199,9 +201,10 @@ def evaluation_vote(round_id):
     if not ActionForm().validate_on_submit():
         expired = _("This form has expired. Please reload and vote again.")
         return _round_page(round_, 400, {"form": [expired]})
+    people = request.form.get(service.PEOPLE_FIELD)
     try:
         grades, comments = service.parse_ballot(round_, request.form, current_user)
-        service.cast_ballot(current_user, round_, grades, comments)
+        service.cast_ballot(current_user, round_, grades, comments, people)
         db.session.flush()
     except ValidationFailed as error:
         db.session.rollback()
