@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.blueprints.congress.services import evaluations, rounds
-from app.errors import Refused
+from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import AuditLog
 from app.models.congress import EvaluationBallot, EvaluationLeader, EvaluationRound
@@ -186,6 +186,40 @@ def test_a_ballot_for_a_leader_taken_out_never_counts_for_one_added_in_his_place
     assert new["people"] == _version(page) != old["people"]
     assert client.post(vote, data=new).status_code == 303
     assert db.session.get(EvaluationRound, round_.id).ballots_cast == 1
+
+
+def test_a_ballot_with_mistakes_comes_back_without_them_once_the_people_changed(
+    app, client, auth, monkeypatch
+):
+    """A ballot refused for a missing grade is shown again with its choices; were the people
+    changed between the refusal and that page, its choices would sit on other people."""
+    round_, _head, members = f.workshop_round(link="")
+    qian_id = round_.leaders[1].id
+    form = f.ballot_form(round_)
+    del form[f"o-{qian_id}"]
+    cast = evaluations.cast_ballot
+
+    def refused_then_changed(*args):
+        try:
+            cast(*args)
+        except ValidationFailed:
+            db.session.rollback()  # the lock goes; the organizer's save comes in
+            with db.engine.begin() as organizers:
+                organizers.execute(
+                    update(EvaluationLeader)
+                    .where(EvaluationLeader.id == qian_id)
+                    .values(name="孙主任", post="铸造车间主任")
+                )
+            raise
+
+    monkeypatch.setattr(evaluations, "cast_ballot", refused_then_changed)
+    auth.login(members[0])
+    response = client.post(f"/congress/evaluations/{round_.id}/vote", data=form)
+    assert response.status_code == 422
+    page = page_text(response)
+    assert "评议对象已经改变，请重新填写选票。" in page
+    assert "孙主任" in page and "checked" not in page and "总体等次" not in page
+    assert f.stored() == (0, 0, 0, 0)
 
 
 def test_after_one_ballot_the_people_are_fixed(app, client, auth):
