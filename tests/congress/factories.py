@@ -3,6 +3,7 @@
 import io
 from datetime import timedelta
 
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from app.blueprints.congress.services import evaluations, motions, notices, rounds, sessions
@@ -10,7 +11,14 @@ from app.blueprints.congress.services.common import today
 from app.extensions import db
 from app.models import Role
 from app.models._types import utcnow
-from app.models.congress import Electorate, NoticeCategory
+from app.models.congress import (
+    BallotComment,
+    BallotGrade,
+    Electorate,
+    EvaluationBallot,
+    EvaluationVoter,
+    NoticeCategory,
+)
 from tests.factories import make_department, make_user
 
 PDF = b"%PDF-1.4\n% test document\n"
@@ -117,8 +125,9 @@ def workshop_round(k=3, opens=-1, link="h0001"):
 
 
 def ballot_form(round_, overall="competent", grade="good", strengths="", weaknesses="", voter=None):
-    """The form fields of a complete ballot (`voter`'s: without a section for themselves)."""
-    data = {}
+    """The form fields of a complete ballot (`voter`'s: without a section for themselves),
+    made for the round's people as they are now."""
+    data = {evaluations.PEOPLE_FIELD: evaluations.people_version(round_)}
     for leader in round_.leaders:
         if voter is not None and leader.user_id == voter.id:
             continue
@@ -131,11 +140,19 @@ def ballot_form(round_, overall="competent", grade="good", strengths="", weaknes
 
 
 def vote(user, round_, **kwargs):
-    grades, comments = evaluations.parse_ballot(
-        round_, ballot_form(round_, voter=user, **kwargs), user
-    )
-    evaluations.cast_ballot(user, round_, grades, comments)
+    form = ballot_form(round_, voter=user, **kwargs)
+    grades, comments = evaluations.parse_ballot(round_, form, user)
+    evaluations.cast_ballot(user, round_, grades, comments, form[evaluations.PEOPLE_FIELD])
     db.session.commit()
+
+
+def stored() -> tuple[int, ...]:
+    """How many "has voted" marks, ballot sheets, grades and comments the database holds."""
+    db.session.expire_all()
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (EvaluationVoter, EvaluationBallot, BallotGrade, BallotComment)
+    )
 
 
 def close(round_):

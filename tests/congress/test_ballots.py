@@ -246,6 +246,13 @@ def test_bad_votes_are_refused_in_chinese_and_write_nothing(app, client, auth):
         # A NUL is refused before any view (400), with the app's own message.
         ({**good, f"s-{leader.id}": "好\x00"}, 400, "有字段包含不允许的字符。"),
         ({**good, f"w-{leader.id}": "长" * 1001}, 422, "最多 1000 个字"),
+        # Not made for the round's people as they are (`people`: their version): filled in
+        # again, whatever else is wrong with it.
+        ({**good, "people": ""}, 422, "评议对象已经改变，请重新填写选票。"),
+        ({**good, "people": "0" * 16}, 422, "评议对象已经改变，请重新填写选票。"),
+        ({**good, "people": "<>\u00e9" * 900}, 422, "评议对象已经改变，请重新填写选票。"),
+        ({k: v for k, v in good.items() if k != "people"}, 422, "评议对象已经改变"),
+        ({**good, "people": "", f"o-{foreign.id}": "competent"}, 422, "评议对象已经改变"),
     ]
     auth.login(voter)
     before = _counts()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.blueprints.congress.services import evaluations, rounds
-from app.errors import Refused
+from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import AuditLog
 from app.models.congress import EvaluationBallot, EvaluationLeader, EvaluationRound
@@ -117,22 +117,109 @@ def test_a_leader_linked_while_no_one_has_voted_gets_no_section_for_himself(app,
     assert db.session.get(EvaluationRound, round_.id).ballots_cast == 1
 
 
-def test_a_ballot_cast_as_the_people_change_is_checked_against_the_new_people(app):
+def test_a_ballot_cast_as_the_people_change_is_refused_to_be_filled_in_again(app):
     round_, head, _members = f.workshop_round(link="")
     qian = round_.leaders[1]
     # 钱建国 fills in his ballot, a section for 钱主任 on it, as the round was ...
-    grades, comments = evaluations.parse_ballot(round_, f.ballot_form(round_), head)
+    form = f.ballot_form(round_)
+    grades, comments = evaluations.parse_ballot(round_, form, head)
     # ... while the organizer links 钱主任 to his account, and that is committed first.
     with db.engine.begin() as organizers:
         organizers.execute(
             update(EvaluationLeader).where(EvaluationLeader.id == qian.id).values(user_id=head.id)
         )
     with pytest.raises(Refused) as refused:
-        evaluations.cast_ballot(head, round_, grades, comments)
-    assert refused.value.status == 403
+        evaluations.cast_ballot(head, round_, grades, comments, form["people"])
+    assert refused.value.status == 422
+    assert refused.value.message == "评议对象已经改变，请重新填写选票。"
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(EvaluationBallot)) == 0
     assert db.session.get(EvaluationRound, round_.id).ballots_cast == 0
+
+
+def _version(page: str) -> str:
+    """The people version the ballot on `page` was made for (its hidden field)."""
+    return re.search(r'<input type="hidden" name="people" value="([0-9a-f]+)">', page).group(1)
+
+
+def test_a_ballot_for_a_leader_taken_out_never_counts_for_one_added_in_his_place(app, client, auth):
+    """SQLite gives the row id of the leader with the highest id, once he is taken out, to the
+    next one added: the old ballot's fields then name the new person, and would rate him with
+    the grades meant for the other, with nothing to tell afterwards (ballots are secret)."""
+    round_, _head, members = f.workshop_round(link="")
+    qian_id = round_.leaders[1].id
+    vote = f"/congress/evaluations/{round_.id}/vote"
+    auth.login(members[0])
+    page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
+    old = {**f.ballot_form(round_), f"o-{qian_id}": "incompetent"}  # 钱主任: 不称职
+    assert old["people"] == _version(page)
+    auth.logout()
+    # The organizer takes 钱主任 out in one save, and adds 孙主任 in another.
+    auth.login(f.organizer())
+    url = f"/congress/evaluations/{round_.id}/people"
+    assert client.post(url, data={"leaders": "何主任 装配车间主任"}).status_code == 303
+    response = client.post(url, data={"leaders": "何主任 装配车间主任\n孙主任 铸造车间主任"})
+    assert response.status_code == 303
+    auth.logout()
+    sun = db.session.scalar(select(EvaluationLeader).where(EvaluationLeader.name == "孙主任"))
+    if db.engine.dialect.name == "sqlite":
+        assert sun.id == qian_id  # the case itself: 孙主任 has 钱主任's id
+    else:  # a sequence gives no id twice: give him 钱主任's id, as SQLite does
+        db.session.execute(
+            update(EvaluationLeader).where(EvaluationLeader.id == sun.id).values(id=qian_id)
+        )
+        db.session.commit()
+    # The old ballot: every field names someone in the round, yet it is refused whole.
+    auth.login(members[0])
+    before = f.stored()
+    response = client.post(vote, data=old)
+    assert response.status_code == 422
+    page = page_text(response)
+    assert "评议对象已经改变，请重新填写选票。" in page
+    # The new ballot instead, 孙主任 on it, with nothing of the old one filled in.
+    assert "孙主任" in page and "钱主任" not in page
+    assert f'name="o-{qian_id}"' in page and "checked" not in page
+    assert f.stored() == before
+    assert db.session.get(EvaluationRound, round_.id).ballots_cast == 0
+    # Filled in again, for the people as they are now, it counts.
+    new = f.ballot_form(db.session.get(EvaluationRound, round_.id))
+    assert new["people"] == _version(page) != old["people"]
+    assert client.post(vote, data=new).status_code == 303
+    assert db.session.get(EvaluationRound, round_.id).ballots_cast == 1
+
+
+def test_a_ballot_with_mistakes_comes_back_without_them_once_the_people_changed(
+    app, client, auth, monkeypatch
+):
+    """A ballot refused for a missing grade is shown again with its choices; were the people
+    changed between the refusal and that page, its choices would sit on other people."""
+    round_, _head, members = f.workshop_round(link="")
+    qian_id = round_.leaders[1].id
+    form = f.ballot_form(round_)
+    del form[f"o-{qian_id}"]
+    cast = evaluations.cast_ballot
+
+    def refused_then_changed(*args):
+        try:
+            cast(*args)
+        except ValidationFailed:
+            db.session.rollback()  # the lock goes; the organizer's save comes in
+            with db.engine.begin() as organizers:
+                organizers.execute(
+                    update(EvaluationLeader)
+                    .where(EvaluationLeader.id == qian_id)
+                    .values(name="孙主任", post="铸造车间主任")
+                )
+            raise
+
+    monkeypatch.setattr(evaluations, "cast_ballot", refused_then_changed)
+    auth.login(members[0])
+    response = client.post(f"/congress/evaluations/{round_.id}/vote", data=form)
+    assert response.status_code == 422
+    page = page_text(response)
+    assert "评议对象已经改变，请重新填写选票。" in page
+    assert "孙主任" in page and "checked" not in page and "总体等次" not in page
+    assert f.stored() == (0, 0, 0, 0)
 
 
 def test_after_one_ballot_the_people_are_fixed(app, client, auth):

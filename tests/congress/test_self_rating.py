@@ -83,7 +83,8 @@ def test_a_linked_leader_has_no_section_for_himself_and_a_forged_rating_is_refus
     assert "您是本次评议的对象之一，不能评议自己。" in page_text(response)
     assert _counts() == before
     # Only his own overall grade, the rest left out: refused all the same.
-    response = client.post(url, data={f"o-{qian.id}": "excellent"})
+    people = {"people": forged["people"]}  # the ballot was made for the round's people
+    response = client.post(url, data={**people, f"o-{qian.id}": "excellent"})
     assert response.status_code == 403
     assert _counts() == before
     # Without his section the ballot is complete and counted.

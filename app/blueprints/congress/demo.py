@@ -196,8 +196,9 @@ def _rounds(organizer, session, delegates, deps, head):
         list(rounds.DEFAULT_DIMENSIONS),
         [],
     )
+    people = evaluations.people_version(closed)
     for person in delegates[:6]:
-        evaluations.cast_ballot(person, closed, *_ballot(closed, rng))
+        evaluations.cast_ballot(person, closed, *_ballot(closed, rng), people)
     closed.closes_at = now - timedelta(days=18)
     evaluations.fix_electorates()
     rounds.create_round(

@@ -173,6 +173,8 @@ def _round_page(round_, status=200, problems=None, chosen=None):
         people_fixed=rounds.people_refusal(round_) if is_manager(user) else None,
         eligible=service.eligible(user, round_),
         sections=service.sections(user, round_),
+        people_field=service.PEOPLE_FIELD,
+        people=service.people_version(round_),
         voted=service.has_voted(user, round_),
         ballots=service.ballot_count(round_)
         if is_manager(user) and service.is_closed(round_)
@@ -184,6 +186,22 @@ def _round_page(round_, status=200, problems=None, chosen=None):
         chosen=chosen or {},
         action=ActionForm(),
     ), status
+
+
+def _ballot_again(round_, people, error):
+    """The round's page after a refused vote, with the ballot as the round is now. A ballot
+    refused for its mistakes comes back with its choices and each mistake at its question,
+    but only if it was made for the round's people (`people`, its version) still: were they
+    changed after the refusal, its choices and mistakes would sit under other people's names,
+    so it is refused as changed (`service.check_people`)."""
+    if isinstance(error, ValidationFailed):
+        try:
+            service.check_people(round_, people)
+        except Refused as changed:
+            error = changed
+        else:
+            return _round_page(round_, 422, error.errors, request.form.to_dict())
+    return _round_page(round_, error.status, {"form": [error.message]})
 
 
 @bp.route("/evaluations/<int:round_id>")
@@ -199,20 +217,14 @@ def evaluation_vote(round_id):
     if not ActionForm().validate_on_submit():
         expired = _("This form has expired. Please reload and vote again.")
         return _round_page(round_, 400, {"form": [expired]})
+    people = request.form.get(service.PEOPLE_FIELD)
     try:
         grades, comments = service.parse_ballot(round_, request.form, current_user)
-        service.cast_ballot(current_user, round_, grades, comments)
+        service.cast_ballot(current_user, round_, grades, comments, people)
         db.session.flush()
-    except ValidationFailed as error:
+    except (ValidationFailed, Refused) as error:
         db.session.rollback()
-        return _round_page(
-            db.session.get(EvaluationRound, round_id), 422, error.errors, request.form.to_dict()
-        )
-    except Refused as error:
-        db.session.rollback()
-        return _round_page(
-            db.session.get(EvaluationRound, round_id), error.status, {"form": [error.message]}
-        )
+        return _ballot_again(db.session.get(EvaluationRound, round_id), people, error)
     return done(
         _("Thank you. Your ballot is counted; no one can tell which one is yours."),
         url_for("congress.evaluation_show", round_id=round_id),

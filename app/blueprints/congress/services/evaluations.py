@@ -19,6 +19,8 @@ organizers and the chairman; `results()` refuses everyone else, and everyone bef
 no export of ballots or results.
 """
 
+import hashlib
+import json
 from collections import Counter
 from datetime import datetime
 
@@ -157,6 +159,28 @@ def sections(user, round_: EvaluationRound) -> list[EvaluationLeader]:
     return [leader for leader in round_.leaders if leader.user_id != user.id]
 
 
+PEOPLE_FIELD = "people"  # the ballot form's hidden field that carries `people_version`
+
+
+def people_version(round_: EvaluationRound) -> str:
+    """A short fingerprint of the people `round_` rates: each leader's row id, name, post and
+    account, in order. The ballot form carries it (`PEOPLE_FIELD`), so that a ballot filled in
+    for other people than the round's now is refused (`check_people`) rather than read by row
+    id: a leader taken out can leave their id to one added later (SQLite reuses the highest
+    id), and the old form's grades would count for the new person. It is the same for every
+    voter of the round and is stored nowhere, so it tells nothing of who voted how."""
+    people = [[leader.id, leader.name, leader.post, leader.user_id] for leader in round_.leaders]
+    return hashlib.sha256(json.dumps(people).encode()).hexdigest()[:16]
+
+
+def check_people(round_: EvaluationRound, version) -> None:
+    """Refuse (422) a ballot whose `people_version` (as its form carried it; missing or
+    garbled alike) is not the round's now: the people rated changed while it was filled in,
+    and the voter is to fill in the new ballot, with nothing of the old one carried over."""
+    if not isinstance(version, str) or version != people_version(round_):
+        raise Refused(_("The people rated have changed; please fill in the ballot again."), 422)
+
+
 def rated_counts(round_: EvaluationRound) -> dict[int, int]:
     """How many ballots rated each leader: each section has one overall grade."""
     counts = dict(
@@ -171,9 +195,11 @@ def rated_counts(round_: EvaluationRound) -> dict[int, int]:
 
 def parse_ballot(round_: EvaluationRound, form, voter) -> tuple[dict, dict]:
     """Read `voter`'s ballot from form fields `o-<leader>`, `g-<leader>-<dimension>`,
-    `s-<leader>` and `w-<leader>`. Any other field naming a leader or dimension outside the
-    round is refused rather than ignored; a field rating the voter themselves is read, for
-    `cast_ballot` to refuse."""
+    `s-<leader>` and `w-<leader>`, once `check_people` has found the form made for the
+    round's people now (`cast_ballot` checks again under the lock). Any other field naming a
+    leader or dimension outside the round is refused rather than ignored; a field rating the
+    voter themselves is read, for `cast_ballot` to refuse."""
+    check_people(round_, form.get(PEOPLE_FIELD))
     leader_ids = {leader.id for leader in round_.leaders}
     dimension_ids = {d.id for d in round_.dimensions}
     named = set()
@@ -252,15 +278,17 @@ def _checked_ballot(user, round_: EvaluationRound, grades: dict, comments: dict)
     return result
 
 
-def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict) -> None:
+def cast_ballot(user, round_: EvaluationRound, grades: dict, comments: dict, people: str) -> None:
     """Record one voter's ballot. `grades`: {leader_id: {None: overall, dimension_id:
     grade}}; `comments`: {leader_id: (strengths, weaknesses)}, for every leader but the
-    voter themselves (`sections`). Everything is checked before anything is written, under
-    the round's lock and against the people it rates then (`rounds.change_people` takes the
-    lock too: a ballot filled in as they changed is checked against the new ones); then the
-    mark, the round's count and the rewritten ballots go in one transaction, the new
-    ballot cut into one sheet per leader rated."""
+    voter themselves (`sections`); `people`: the `people_version` the ballot was filled in
+    for. Everything is checked before anything is written, under the round's lock, which
+    `rounds.change_people` takes too: a ballot filled in for other people than the round's
+    now is refused whole (`check_people`), whatever changed. Then the mark, the round's
+    count and the rewritten ballots go in one transaction, the new ballot cut into one sheet
+    per leader rated."""
     lock_round(round_)
+    check_people(round_, people)
     sheets = _checked_ballot(user, round_, grades, comments)
     if not is_open(round_):
         if is_closed(round_):
