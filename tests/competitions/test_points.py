@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from app.blueprints.competitions import points
 from app.blueprints.proposals import services as proposal_services
@@ -14,7 +15,7 @@ from app.models import Role, User
 from app.models._types import utcnow
 from app.models.activities import ActivityKind, Participation, ParticipationStatus, RoundScore
 from app.models.competitions import PointSource
-from app.models.safety import Area
+from app.models.safety import Area, PatrolPlan
 from tests.activities.factories import make_activity
 from tests.factories import make_user
 from tests.helpers import text
@@ -47,12 +48,14 @@ def contest(cast, client, auth):
     return competition
 
 
-def _patrol(inspector, area, started_at=None):
+def _patrol(inspector, area, started_at=None, finished_at=None):
     version = safety.checklist_for(area)
     answers = [{"item_id": i.id, "answer": "yes", "note": ""} for i in version.items]
     data = {"area_id": area.id, "checklist_id": version.id, "answers": answers}
     if started_at is not None:
         data["started_at"] = started_at.isoformat()
+    if finished_at is not None:
+        data["finished_at"] = finished_at.isoformat()
     safety.record_patrol(inspector, data)
     _db.session.commit()
 
@@ -357,3 +360,31 @@ def test_a_patrol_entry_reads_when_and_where_it_was_made(
     people, four_patrols = board(inspector)
     assert people.count(" · 焊装车间</a>") == 2 and people.count(" · 冲压车间</a>") == 2
     assert four_patrols == one_patrol
+
+
+def test_a_person_s_entries_come_in_the_order_they_were_made(client, auth, cast, contest, db):
+    """The board listed a person's patrols by record number (12-04, 12-06, 12-05): a round
+    kept offline and sent later was out of place. Entries come in the order they were made."""
+    area = make_area(department=cast.workshop, name="冲压车间")
+    make_checklist()
+    safety.save_plan(
+        cast.officer,
+        {
+            "inspector_id": cast.inspector.id,
+            "area_id": area.id,
+            "weekdays": [str(d) for d in range(7)],
+        },
+    )
+    inspector_id = cast.inspector.id
+    now = utcnow().replace(second=0, microsecond=0)
+    # the plan in force for the last days, as a plan made before the rounds is
+    db.session.execute(update(PatrolPlan).values(created_at=now - timedelta(days=3)))
+    for hours_ago in (30, 6, 18):  # the round of 18 hours ago was kept offline, sent last
+        started = now - timedelta(hours=hours_ago)
+        inspector, patrolled = db.session.get(User, inspector_id), db.session.get(Area, area.id)
+        _patrol(inspector, patrolled, started, finished_at=started + timedelta(minutes=20))
+
+    auth.login(db.session.get(User, inspector_id).employee_no)
+    people = text(client.get(f"/competitions/{contest.id}")).split('id="people"')[1]
+    made = re.findall(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) · 冲压车间", people)
+    assert len(made) == 3 and made == sorted(made)

@@ -110,9 +110,12 @@ def rule_entries(activity: Activity, rules: dict | None = None) -> list[Entry]:
 
 def _counted(statement, person, moment, activity: Activity):
     """`statement` kept to the records of people in the competition's audience (`person`: the
-    column of their user id) made within the competition (`moment`: the column of when)."""
-    return statement.join(User, User.id == person).where(
-        _window(moment, activity), _in_audience(activity)
+    column of their user id) made within the competition (`moment`: the column of when), in
+    the order they were made: a person's entries read as a story, not by record number."""
+    return (
+        statement.join(User, User.id == person)
+        .where(_window(moment, activity), _in_audience(activity))
+        .order_by(moment)
     )
 
 
