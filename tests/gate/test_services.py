@@ -9,6 +9,7 @@ from app.blueprints.gate import queries, services
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models.gate import GateCheck, Post, PostHolder, Qualification, QualificationSource
+from app.services.departments import all_departments
 from tests.factories import make_department, make_user
 from tests.gate.factories import TODAY, holder, make_world
 from tests.helpers import full_width
@@ -236,20 +237,25 @@ def test_a_renewed_qualification_is_not_expiring_on_the_report(app):
     assert _verdict(world, soon).expires_on == TODAY + timedelta(days=10)
 
 
-def test_posts_of_the_same_name_in_teams_of_the_same_name_come_in_one_order(app):
-    """Teams of two workshops may share a name, and so may their posts: the report's pages
-    (LIMIT/OFFSET) need an order that leaves no tie, or a post could show on two pages and
-    another on none. Made so that the posts' own order runs against their teams'."""
+def test_the_report_lists_posts_in_the_order_of_the_department_list(app):
+    """The report sorted posts by their team's own name, workshops' own posts first: teams of
+    different workshops mixed (装配/总装一班, 动力/电工班, 机加工/车工班), unlike the department
+    filter beside it. Posts now come workshop by workshop (its own posts, then its teams'), in
+    the filter's order; teams of one name in two workshops stay each under its own."""
     world = make_world()
-    first_team = make_department("一班", parent=world.workshop)
-    second_team = make_department("一班", parent=make_department("冲压车间"))
-    later = Post(department_id=second_team.id, name="焊工")
-    db.session.add(later)
-    db.session.flush()
-    earlier = Post(department_id=first_team.id, name="焊工")
-    db.session.add(earlier)
+    db.session.add_all(
+        [
+            Post(department_id=world.workshop.id, name="车间安全员"),
+            Post(department_id=make_department("一班", parent=world.workshop).id, name="焊工"),
+            Post(
+                department_id=make_department("一班", parent=make_department("冲压车间")).id,
+                name="焊工",
+            ),
+        ]
+    )
     db.session.commit()
+    place = {d.id: n for n, d in enumerate(all_departments())}
 
-    listed = [p.id for p in db.session.scalars(queries.posts_query(None)).unique()]
+    listed = [p.department_id for p in db.session.scalars(queries.posts_query(None)).unique()]
 
-    assert listed.index(earlier.id) == listed.index(later.id) - 1
+    assert len(listed) == 5 and listed == sorted(listed, key=place.get)

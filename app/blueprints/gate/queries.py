@@ -16,7 +16,7 @@ from functools import cache
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, case, func, null, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
 from app.models import Department, User
@@ -183,17 +183,26 @@ class PostReport:
 
 
 def posts_query(departments: set[int] | None = None, active_only: bool = True):
+    """Posts in the order of the department pick list (`all_departments`): each workshop's
+    own, then its teams'. Ids break ties: two teams (of two workshops) may share a name, and
+    so may their posts, and a page of the report (LIMIT/OFFSET) needs one order."""
+    workshop = aliased(Department)
     query = (
         select(Post)
         .join(Department, Department.id == Post.department_id)
+        .join(workshop, workshop.id == func.coalesce(Department.parent_id, Department.id))
         .options(
             joinedload(Post.department).joinedload(Department.parent),
             selectinload(Post.requirements),
         )
-        # ids last: two teams (of two workshops) may share a name, and so may their posts; a page
-        # of the report (LIMIT/OFFSET) needs one order
         .order_by(
-            Department.parent_id.is_not(None), Department.name, Post.name, Department.id, Post.id
+            workshop.name,
+            workshop.id,
+            Department.parent_id.is_not(None),
+            Department.name,
+            Department.id,
+            Post.name,
+            Post.id,
         )
     )
     if active_only:
