@@ -108,15 +108,17 @@ def rule_entries(activity: Activity, rules: dict | None = None) -> list[Entry]:
     ]
 
 
-def _counted(statement, person, moment, activity: Activity):
+def _counted(statement, person, moment, activity: Activity, group_by=()):
     """`statement` kept to the records of people in the competition's audience (`person`: the
     column of their user id) made within the competition (`moment`: the column of when), in
-    the order they were made: a person's entries read as a story, not by record number."""
-    return (
-        statement.join(User, User.id == person)
-        .where(_window(moment, activity), _in_audience(activity))
-        .order_by(moment)
+    the order they were made: a person's entries read as a story, not by record number.
+    Grouped (`group_by`), a group comes at its first record."""
+    statement = statement.join(User, User.id == person).where(
+        _window(moment, activity), _in_audience(activity)
     )
+    if group_by:
+        return statement.group_by(*group_by).order_by(func.min(moment))
+    return statement.order_by(moment)
 
 
 # Each rule's entries: (user id, label, url, points, record id) for `each` points per unit;
@@ -270,7 +272,8 @@ def _exams(activity, each):
             ExamAttempt.user_id,
             ExamAttempt.submitted_at,
             activity,
-        ).group_by(Exam.id, Exam.title, ExamAttempt.user_id)
+            group_by=(Exam.id, Exam.title, ExamAttempt.user_id),
+        )
     )
     for exam_id, title, uid, _first in rows:
         yield uid, title, url_for("library.exam", exam_id=exam_id), each, None
@@ -287,7 +290,8 @@ def _daily(activity, each):
             DailyAnswer.user_id,
             DailyAnswer.answered_at,
             activity,
-        ).group_by(DailyAnswer.user_id)
+            group_by=(DailyAnswer.user_id,),
+        )
     )
     for uid, count in rows:
         label = _("%(n)d daily questions right", n=count)
