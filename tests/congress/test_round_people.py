@@ -355,3 +355,59 @@ def test_every_line_mistake_is_told_at_once(app, client, auth):
         f"第 5 行：“{HE}”填写了两次，每位评议对象只能填写一次。",
         "第 6 行：没有工号为 H0009 的账号。",
     ]
+
+
+def _kept(page: str) -> str:
+    """What the organizer typed, shown back read-only on a page that refused it."""
+    return re.search(r"<textarea[^>]*\breadonly\b[^>]*>(.*?)</textarea>", page, re.S).group(1)
+
+
+TYPED = f"{HE}\n{QIAN} #H0001\n孙主任 铸造车间主任"
+
+
+def test_people_typed_as_a_ballot_comes_in_are_shown_back_to_copy(app, client, auth):
+    """The organizer opened the form; a ballot was cast before they saved: the people are
+    fixed, and what they typed is not lost with the form."""
+    round_, _head, members = f.workshop_round(link="")
+    before = _people(round_.id)
+    auth.login(f.organizer())
+    url = f"/congress/evaluations/{round_.id}/people"
+    assert client.get(url).status_code == 200
+    f.vote(members[0], round_)
+    response = client.post(url, data={"leaders": TYPED})
+    assert response.status_code == 409
+    page = page_text(response)
+    assert "已有人投票，评议对象已固定，以保证每张选票评议的是同一批人。" in page
+    assert "您填写的内容没有保存，如需保留请从这里复制：" in page
+    assert _kept(page).strip() == TYPED
+    assert 'name="leaders"' not in page  # nothing to send again
+    assert _people(round_.id) == before
+    # Opened after the ballot, the page has nothing typed to show back.
+    page = page_text(client.get(url))
+    assert "您填写的内容没有保存" not in page and "<textarea" not in page
+
+
+def test_people_typed_as_a_ballot_comes_in_while_saving_are_shown_back(
+    app, client, auth, monkeypatch
+):
+    """The ballot comes in between the page's check and the save's (under the round's lock)."""
+    round_, _head, members = f.workshop_round(link="")
+    before = _people(round_.id)
+    refusal = rounds.people_refusal
+    checks = []
+
+    def ballot_comes_in_after_the_first_check(round_):
+        checks.append(round_)
+        return None if len(checks) == 1 else refusal(round_)
+
+    monkeypatch.setattr(rounds, "people_refusal", ballot_comes_in_after_the_first_check)
+    auth.login(f.organizer())
+    f.vote(members[0], round_)
+    response = client.post(f"/congress/evaluations/{round_.id}/people", data={"leaders": TYPED})
+    assert response.status_code == 409
+    assert len(checks) >= 2  # the save's own check refused it
+    page = page_text(response)
+    assert "已有人投票，评议对象已固定" in page
+    assert _kept(page).strip() == TYPED
+    assert _people(round_.id) == before
+    assert _changes() == 0

@@ -88,12 +88,14 @@ def evaluation_new():
 
 
 def _people_page(round_, form, status=200, reason=None):
-    """The form of a round's people; with `reason`, why they cannot change, and no form."""
+    """The form of a round's people; with `reason`, why they cannot change, and no form, but
+    the lines posted, if any, to copy: the organizer may have typed them for a while."""
     return render_template(
         "congress/evaluation_people.html",
         round=round_,
         form=form,
         reason=reason,
+        unsaved=form.leaders.data if reason and form.is_submitted() else None,
         is_open=service.is_open(round_),
     ), status
 
