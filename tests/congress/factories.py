@@ -8,6 +8,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.blueprints.congress.services import evaluations, motions, notices, rounds, sessions
 from app.blueprints.congress.services.common import today
+from app.config import LOCAL_TZ
 from app.extensions import db
 from app.models import Role
 from app.models._types import utcnow
@@ -105,6 +106,23 @@ def make_round(by, session=None, departments=(), k=5, opens=-1, closes=7, leader
     )
     db.session.commit()
     return round_
+
+
+def new_round_form(departments, leaders: str) -> dict:
+    """The fields of the new-round form: a round of `departments` rating `leaders` (typed as
+    the form's lines), open since yesterday."""
+    day = utcnow().astimezone(LOCAL_TZ).date()
+    return {
+        "title": "中层干部民主评议",
+        "electorate": "departments",
+        "session": 0,
+        "departments": [d.id for d in departments],
+        "opens_at": f"{(day - timedelta(days=1)).isoformat()}T00:00",
+        "closes_at": f"{(day + timedelta(days=3)).isoformat()}T00:00",
+        "min_ballots": 3,
+        "leaders": leaders,
+        "dimensions": "政治素质\n工作能力与实绩",
+    }
 
 
 def workshop_round(k=3, opens=-1, link="h0001"):

@@ -283,25 +283,131 @@ def test_a_member_or_delegate_cannot_change_the_people(app, client, auth, who):
 HE, QIAN = "何主任 装配车间主任", "钱主任 机加工车间主任"
 
 
+def _post_leaders(client, round_, form, typed):
+    """`typed` as the people of `round_` (`form` "people"), or of a new round of its
+    departments (`form` "new"): both forms read their lines the same way."""
+    if form == "people":
+        return client.post(f"/congress/evaluations/{round_.id}/people", data={"leaders": typed})
+    return client.post(
+        "/congress/evaluations/new", data=f.new_round_form(round_.departments, typed)
+    )
+
+
+@pytest.mark.parametrize("form", ["people", "new"])
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
         ("", "请至少填写一名评议对象。"),
-        (f"{HE}\n#H0001", "工号 #H0001 前面没有姓名：请依次填写姓名、职务，再写 #H0001。"),
-        (f"{HE}\n{QIAN}\n{HE}", f"“{HE}”填写了两次"),
-        (f"{HE} #H0001\n{QIAN} #h0001", "工号 H0001 填给了两位评议对象"),
-        (f"{HE}\n{QIAN} #H0009", "没有工号为 H0009 的账号。"),
+        (f"{HE}\n#H0001", "第 2 行：工号 #H0001 前面没有姓名：请依次填写姓名、职务，再写 #H0001。"),
+        (f"{HE}\n{QIAN}\n{HE}", f"第 3 行：“{HE}”填写了两次"),
+        (f"{HE} #H0001\n{QIAN} #h0001", "第 2 行：工号 H0001 填给了两位评议对象"),
+        (f"{HE}\n{QIAN} #H0009", "第 2 行：没有工号为 H0009 的账号。"),
+        # A line is the line the person sees: the blank ones count.
+        (f"{HE}\n\n{QIAN} #H0009", "第 3 行：没有工号为 H0009 的账号。"),
+        # A # with no number would save 钱主任 unlinked: his own section back on his ballot.
+        (f"{HE}\n{QIAN} #", "第 2 行：# 后面缺少工号。请写上工号，或删去 #。"),
+        (f"{QIAN} ＃　\n{HE}", "第 1 行：# 后面缺少工号。"),
+        ("#", "第 1 行：# 后面缺少工号。"),
+        (f"{HE}\n{'钱' * 81}", "第 2 行：姓名最多 80 个字（姓名和职务之间用空格隔开）。"),
+        (f"{HE}\n钱主任 {'主' * 121}", "第 2 行：职务最多 120 个字。"),
+    ],
+    ids=[
+        "none",
+        "number-without-name",
+        "listed-twice",
+        "account-twice",
+        "unknown-number",
+        "blank-lines-count",
+        "hash-without-number",
+        "full-width-hash-without-number",
+        "hash-alone",
+        "name-too-long",
+        "post-too-long",
     ],
 )
-def test_a_mistake_is_told_at_the_field_and_keeps_what_was_typed(app, client, auth, typed, message):
+def test_a_mistake_is_told_at_the_field_with_its_line_and_keeps_what_was_typed(
+    app, client, auth, form, typed, message
+):
     round_, _head, _members = f.workshop_round(link="")
     before = _people(round_.id)
     auth.login(f.organizer())
-    response = client.post(f"/congress/evaluations/{round_.id}/people", data={"leaders": typed})
+    response = _post_leaders(client, round_, form, typed)
     assert response.status_code == 422
     page = page_text(response)
     errors = re.search(r'id="leaders-errors">(.*?)</ul>', page, re.S)
     assert message in errors.group(1)
-    assert _typed(page).strip() == typed
+    assert _typed(page).strip() == typed.strip()
+    assert _people(round_.id) == before
+    assert _changes() == 0
+    assert db.session.scalar(select(func.count()).select_from(EvaluationRound)) == 1
+
+
+def test_every_line_mistake_is_told_at_once(app, client, auth):
+    round_, _head, _members = f.workshop_round(link="")
+    auth.login(f.organizer())
+    typed = f"{QIAN} #\n{HE}\n\n{'钱' * 81}\n{HE}\n孙主任 铸造车间主任 #H0009"
+    response = _post_leaders(client, round_, "people", typed)
+    assert response.status_code == 422
+    errors = re.search(r'id="leaders-errors">(.*?)</ul>', page_text(response), re.S).group(1)
+    assert re.findall(r"<li>(.*?)</li>", errors) == [
+        "第 1 行：# 后面缺少工号。请写上工号，或删去 #。",
+        "第 4 行：姓名最多 80 个字（姓名和职务之间用空格隔开）。",
+        f"第 5 行：“{HE}”填写了两次，每位评议对象只能填写一次。",
+        "第 6 行：没有工号为 H0009 的账号。",
+    ]
+
+
+def _kept(page: str) -> str:
+    """What the organizer typed, shown back read-only on a page that refused it."""
+    return re.search(r"<textarea[^>]*\breadonly\b[^>]*>(.*?)</textarea>", page, re.S).group(1)
+
+
+TYPED = f"{HE}\n{QIAN} #H0001\n孙主任 铸造车间主任"
+
+
+def test_people_typed_as_a_ballot_comes_in_are_shown_back_to_copy(app, client, auth):
+    """The organizer opened the form; a ballot was cast before they saved: the people are
+    fixed, and what they typed is not lost with the form."""
+    round_, _head, members = f.workshop_round(link="")
+    before = _people(round_.id)
+    auth.login(f.organizer())
+    url = f"/congress/evaluations/{round_.id}/people"
+    assert client.get(url).status_code == 200
+    f.vote(members[0], round_)
+    response = client.post(url, data={"leaders": TYPED})
+    assert response.status_code == 409
+    page = page_text(response)
+    assert "已有人投票，评议对象已固定，以保证每张选票评议的是同一批人。" in page
+    assert "您填写的内容没有保存，如需保留请从这里复制：" in page
+    assert _kept(page).strip() == TYPED
+    assert 'name="leaders"' not in page  # nothing to send again
+    assert _people(round_.id) == before
+    # Opened after the ballot, the page has nothing typed to show back.
+    page = page_text(client.get(url))
+    assert "您填写的内容没有保存" not in page and "<textarea" not in page
+
+
+def test_people_typed_as_a_ballot_comes_in_while_saving_are_shown_back(
+    app, client, auth, monkeypatch
+):
+    """The ballot comes in between the page's check and the save's (under the round's lock)."""
+    round_, _head, members = f.workshop_round(link="")
+    before = _people(round_.id)
+    refusal = rounds.people_refusal
+    checks = []
+
+    def ballot_comes_in_after_the_first_check(round_):
+        checks.append(round_)
+        return None if len(checks) == 1 else refusal(round_)
+
+    monkeypatch.setattr(rounds, "people_refusal", ballot_comes_in_after_the_first_check)
+    auth.login(f.organizer())
+    f.vote(members[0], round_)
+    response = client.post(f"/congress/evaluations/{round_.id}/people", data={"leaders": TYPED})
+    assert response.status_code == 409
+    assert len(checks) >= 2  # the save's own check refused it
+    page = page_text(response)
+    assert "已有人投票，评议对象已固定" in page
+    assert _kept(page).strip() == TYPED
     assert _people(round_.id) == before
     assert _changes() == 0

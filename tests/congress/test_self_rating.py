@@ -3,13 +3,10 @@ themselves, a forged rating of themselves is refused, each leader's results coun
 that rated them, and the database keeps no trace of which ballot left a section out."""
 
 import re
-from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from app.config import LOCAL_TZ
 from app.extensions import db
-from app.models._types import utcnow
 from app.models.congress import (
     BallotComment,
     BallotGrade,
@@ -30,26 +27,11 @@ def _counts():
     )
 
 
-def _new_round_form(departments, leaders: str) -> dict:
-    day = utcnow().astimezone(LOCAL_TZ).date()
-    return {
-        "title": "中层干部民主评议",
-        "electorate": "departments",
-        "session": 0,
-        "departments": [d.id for d in departments],
-        "opens_at": f"{(day - timedelta(days=1)).isoformat()}T00:00",
-        "closes_at": f"{(day + timedelta(days=3)).isoformat()}T00:00",
-        "min_ballots": 3,
-        "leaders": leaders,
-        "dimensions": "政治素质\n工作能力与实绩",
-    }
-
-
 def test_the_organizer_links_a_leader_by_employee_number_and_sees_whose_account(app, client, auth):
     workshop = make_department("机加工车间")
     make_user(employee_no="H0001", name="钱建国", department=workshop)
     auth.login(f.organizer())
-    form = _new_round_form([workshop], "何主任 装配车间主任\n钱主任 机加工车间主任 ＃h0001")
+    form = f.new_round_form([workshop], "何主任 装配车间主任\n钱主任 机加工车间主任 ＃h0001")
     response = client.post("/congress/evaluations/new", data=form)
     assert response.status_code == 303, page_text(response)
     qian = db.session.scalar(select(EvaluationLeader).where(EvaluationLeader.name == "钱主任"))
@@ -57,7 +39,7 @@ def test_the_organizer_links_a_leader_by_employee_number_and_sees_whose_account(
     page = page_text(client.get(response.headers["Location"]))
     assert "<dt>钱主任</dt><dd>账号 H0001 · 钱建国：本人不评议自己</dd>" in page
     # A number no account has is refused at the field, and nothing is set up.
-    form = _new_round_form([workshop], "何主任 装配车间主任\n钱主任 机加工车间主任 #H0009")
+    form = f.new_round_form([workshop], "何主任 装配车间主任\n钱主任 机加工车间主任 #H0009")
     response = client.post("/congress/evaluations/new", data=form)
     assert response.status_code == 422
     errors = re.search(r'id="leaders-errors">(.*?)</ul>', page_text(response), re.S)

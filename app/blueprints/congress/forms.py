@@ -124,7 +124,7 @@ class RateForm(AppForm):
 
 def leaders_field() -> TextAreaField:
     """The people a round rates, one a line: "name post #employee number" (the number links
-    the person's account, `routes.evaluations._leaders` reads it)."""
+    the person's account; `services.rounds.read_people` reads it)."""
     return TextAreaField(
         _l("Leaders to evaluate"),
         validators=[DataRequired(_l("Name at least one leader to evaluate.")), Length(max=5000)],

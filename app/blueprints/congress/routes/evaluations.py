@@ -52,17 +52,6 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _leaders(text: str) -> list[tuple[str, str, str]]:
-    """(name, post, employee number) of each line "name post #number"; the number is for a
-    leader who has an account (full-width ＃ too), so that they do not rate themselves."""
-    out = []
-    for line in _lines(text):
-        line, _hash, number = line.replace("\u3000", " ").replace("＃", "#").partition("#")
-        name, _sep, post = line.strip().partition(" ")
-        out.append((name.strip(), post.strip(), number.strip()))
-    return out
-
-
 @bp.route("/evaluations/new", methods=["GET", "POST"])
 @manager_required
 def evaluation_new():
@@ -87,7 +76,7 @@ def evaluation_new():
             rounds.create_round,
             current_user,
             data,
-            _leaders(form.leaders.data),
+            rounds.read_people(form.leaders.data),
             _lines(form.dimensions.data),
             departments_by_ids(form.departments.data),
         ):
@@ -99,12 +88,14 @@ def evaluation_new():
 
 
 def _people_page(round_, form, status=200, reason=None):
-    """The form of a round's people; with `reason`, why they cannot change, and no form."""
+    """The form of a round's people; with `reason`, why they cannot change, and no form, but
+    the lines posted, if any, to copy: the organizer may have typed them for a while."""
     return render_template(
         "congress/evaluation_people.html",
         round=round_,
         form=form,
         reason=reason,
+        unsaved=form.leaders.data if reason and form.is_submitted() else None,
         is_open=service.is_open(round_),
     ), status
 
@@ -120,7 +111,7 @@ def evaluation_people(round_id):
     if request.method == "GET":
         form.leaders.data = "\n".join(rounds.line(leader) for leader in round_.leaders)
     elif form.validate_on_submit():
-        leaders = _leaders(form.leaders.data)
+        leaders = rounds.read_people(form.leaders.data)
         saved = submit(form, rounds.change_people, current_user, round_, leaders)
         if saved:
             return done(

@@ -24,60 +24,87 @@ from app.services import audit
 DEFAULT_DIMENSIONS = ("政治素质", "工作能力与实绩", "民主作风", "廉洁自律")
 DEFAULT_K = 5
 MIN_K = 3
+NAME_MAX, POST_MAX = 80, 120  # EvaluationLeader.name, .post
 
 
-def _accounts(numbers: list[str]) -> list[User | None]:
-    """The account of each leader's employee number (as typed: `typed_no`; "" for none).
-    A number no account has, or one given for two leaders, is refused at the field."""
-    accounts: list[User | None] = []
-    for raw in numbers:
-        number = typed_no(raw)
-        if not number:
-            accounts.append(None)
-            continue
-        account = User.by_employee_no(number) if "\x00" not in number else None
-        if account is None:
-            raise ValidationFailed.on(
-                "leaders", _("No account has the employee number %(no)s.", no=number)
+def read_people(text: str | None) -> list[tuple[str, str, str]]:
+    """The people as the round's forms type them (what `line` writes), one a line: "name
+    post", then "#employee number" for a person who has an account (full-width ＃ too).
+    Each line is (name, post, "#number" as typed, or "" with no #), the blank ones too, so
+    that the n-th is the person's line n; `_people` reads them, and says which is wrong."""
+    out = []
+    for text_line in (text or "").splitlines():
+        before, mark, number = text_line.replace("\u3000", " ").replace("＃", "#").partition("#")
+        name, _sep, post = before.strip().partition(" ")
+        out.append((name.strip(), post.strip(), mark + number.strip()))
+    return out
+
+
+class _Wrong(Exception):
+    """What is wrong with one line of the people (its message)."""
+
+
+def _leader(name, post, no="", *, earlier: list) -> tuple[str, str, User | None] | None:
+    """The person one line types, (name, post, account), or None for a blank line; `earlier`
+    are the people of the lines before. `no` is the employee number of their account, with
+    or without the # the form types before it, or "". Raises `_Wrong` for a name or a post
+    too long, a # with no number after it (the person would be saved with no account, so
+    their own ballot would rate them), a number with no name before it (it would be lost), a
+    person listed twice, a number no account has, or one given for two people."""
+    name, post, no = str(name).strip(), str(post).strip(), str(no).strip()
+    marked, no = no.startswith("#"), typed_no(no.removeprefix("#"))
+    if "\x00" in name + post + no:
+        raise _Wrong(_("The text contains a character that is not allowed."))
+    if len(name) > NAME_MAX:
+        raise _Wrong(
+            _(
+                "A name has at most %(max)d characters (a space goes between the name and "
+                "the post).",
+                max=NAME_MAX,
             )
-        if account in accounts:
-            raise ValidationFailed.on(
-                "leaders",
-                _("%(no)s is given for two leaders: each account once.", no=number),
+        )
+    if len(post) > POST_MAX:
+        raise _Wrong(_("A post has at most %(max)d characters.", max=POST_MAX))
+    if marked and not no:
+        raise _Wrong(_("# has no employee number after it. Write the number, or take the # out."))
+    if not name:
+        if no:
+            raise _Wrong(
+                _("#%(no)s has no name before it: write the name, the post, then #%(no)s.", no=no)
             )
-        accounts.append(account)
-    return accounts
+        return None
+    if any((name, post) == (n, p) for n, p, _account in earlier):
+        leader = f"{name} {post}".strip()
+        raise _Wrong(_("%(leader)s is listed twice: name each person once.", leader=leader))
+    if not no:
+        return name, post, None
+    account = User.by_employee_no(no)
+    if account is None:
+        raise _Wrong(_("No account has the employee number %(no)s.", no=no))
+    if any(account is other for *_person, other in earlier):
+        raise _Wrong(_("%(no)s is given for two leaders: each account once.", no=no))
+    return name, post, account
 
 
 def _people(leaders: list[tuple[str, ...]]) -> list[tuple[str, str, User | None]]:
     """(name, post, account) of each leader typed as (name, post) or (name, post, employee
-    number of their account, or ""), blank ones left out. Refused at the field: no leader, an
-    employee number with no name before it (its link would be lost), a person listed twice,
-    and what `_accounts` refuses."""
-    typed = [
-        (clean_text(n, "leaders", limit=80), clean_text(p, "leaders", limit=120), no)
-        for n, p, no, *_rest in ((*one, "") for one in leaders)
-    ]
-    nameless = next((typed_no(no) for n, _p, no in typed if not n and typed_no(no)), None)
-    if nameless:
-        raise ValidationFailed.on(
-            "leaders",
-            _(
-                "#%(no)s has no name before it: write the name, the post, then #%(no)s.",
-                no=nameless,
-            ),
-        )
-    typed = [one for one in typed if one[0]]
-    if not typed:
+    number of their account), blank ones left out. What is wrong (`_leader`) is refused at
+    the field, every line's mistake at once, each with its line: the n-th leader is line n
+    (`read_people` keeps the blank lines). No leader at all is refused too."""
+    people, problems = [], []
+    for number, one in enumerate(leaders, start=1):
+        try:
+            person = _leader(*one, earlier=people)
+        except _Wrong as wrong:
+            problems.append(_("Line %(n)d: %(problem)s", n=number, problem=str(wrong)))
+            continue
+        if person is not None:
+            people.append(person)
+    if problems:
+        raise ValidationFailed({"leaders": problems})
+    if not people:
         raise ValidationFailed.on("leaders", _("Name at least one leader to evaluate."))
-    pairs = [(n, p) for n, p, _no in typed]
-    repeated = next((" ".join(one).strip() for one in pairs if pairs.count(one) > 1), None)
-    if repeated:
-        raise ValidationFailed.on(
-            "leaders", _("%(leader)s is listed twice: name each person once.", leader=repeated)
-        )
-    accounts = _accounts([no for _n, _p, no in typed])
-    return [(n, p, account) for (n, p), account in zip(pairs, accounts, strict=True)]
+    return people
 
 
 def line(leader: EvaluationLeader) -> str:
