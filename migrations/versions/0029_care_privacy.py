@@ -19,7 +19,9 @@ Audit entries named a campaign's recipient (发放对象签收 · 另一会员),
 step's note and an attachment's title (the officer's words, which name people): they now say
 夏送清凉 · 发放对象 #45, 大事互助 #7 and 档案 #12 · 附件 34, in the house language. A sign-off of
 the first day, which said the recipient's number (45), reads the same; an upload whose
-attachments are not found (their title changed) reads 档案 #12.
+attachments are not found (their title changed) reads 档案 #12. An entry that added people to a
+campaign or a visit plan said only how many (3): it now names the campaign or plan too,
+夏送清凉 · 3 名发放对象 and 春节走访 · 3 份档案 (one whose campaign or plan is gone stays 3).
 
 Going back leaves the words as they are: the notes and names are not kept anywhere to put back.
 """
@@ -62,6 +64,7 @@ audit_logs = sa.table(
     sa.column("at", sa.DateTime(timezone=True)),
 )
 campaigns = sa.table("care_campaigns", sa.column("id", sa.Integer), sa.column("title", sa.String))
+plans = sa.table("care_visit_plans", sa.column("id", sa.Integer), sa.column("title", sa.String))
 recipients = sa.table(
     "care_campaign_recipients",
     sa.column("id", sa.Integer),
@@ -92,6 +95,8 @@ WORDS = {
         "file": "File #{id}",
         "attachment": "File #{id} · Attachment {ids}",
         "and": ", ",
+        "recipients": ("{title} · {n} recipient", "{title} · {n} recipients"),
+        "files": ("{title} · {n} file", "{title} · {n} files"),
         "types": {
             "illness": "Serious illness",
             "hospital": "In hospital",
@@ -111,6 +116,8 @@ WORDS = {
         "file": "档案 #{id}",
         "attachment": "档案 #{id} · 附件 {ids}",
         "and": "、",
+        "recipients": ("{title} · {n} 名发放对象",) * 2,
+        "files": ("{title} · {n} 份档案",) * 2,
         "types": {
             "illness": "重大疾病",
             "hospital": "住院",
@@ -262,6 +269,37 @@ def _scrub_audit(conn) -> None:
     _write(conn, audit_logs, changes)
 
 
+# Entries that added people to a campaign or a plan: what they are about, and their words.
+COUNTED = {
+    "care.campaign.recipients_added": (campaigns, "recipients"),
+    "care.plan.targets_added": (plans, "files"),
+}
+
+
+def counted(words: dict, key: str, title: str, n: int) -> str:
+    """夏送清凉 · 3 名发放对象: a campaign's or plan's title and how many it was given."""
+    return words[key][0 if n == 1 else 1].format(title=title, n=n)
+
+
+def _scrub_counts(conn) -> None:
+    """An entry that said only how many people were added (3) names the campaign or plan."""
+    words = _house_words()
+    changes = []
+    for action, (table, key) in COUNTED.items():
+        titles = dict(conn.execute(sa.select(table.c.id, table.c.title)).all())
+        rows = conn.execute(
+            sa.select(audit_logs.c.id, audit_logs.c.target_id, audit_logs.c.summary).where(
+                audit_logs.c.action == action
+            )
+        )
+        for row_id, target, summary in rows:
+            title, n = titles.get(_number(target)), _number(summary)
+            if title is not None and n is not None:  # not yet the app's words after this step
+                summary = counted(words, key, title, n)
+                changes.append({"row_id": row_id, "new_summary": summary[:255]})
+    _write(conn, audit_logs, changes)
+
+
 def _recipient_words(conn, words: dict):
     """What an old sign-off entry of a campaign should say, from its summary: the
     recipient's name (1a0c23e) or, in the first day's entries, the recipient's number
@@ -334,6 +372,7 @@ def upgrade():
     conn = op.get_bind()
     _scrub_notices(conn)
     _scrub_audit(conn)
+    _scrub_counts(conn)
 
 
 def downgrade():

@@ -65,3 +65,63 @@ def test_the_log_is_searched_by_the_words_it_shows(client, auth, db, htmx_header
     assert "档案 #7 · 档案页" in by_key
     added = client.get("/admin/audit?q=添加部门", headers=htmx_headers).get_data(as_text=True)
     assert "一车间" in added and "档案 #7" not in added
+
+
+def _found(client, htmx_headers, typed) -> str:
+    return client.get("/admin/audit", query_string={"q": typed}, headers=htmx_headers).get_data(
+        as_text=True
+    )
+
+
+def test_percent_and_underscore_are_looked_for_as_typed(client, auth, db, htmx_headers):
+    """% listed every entry and _ stood for any one character: the search was a LIKE pattern."""
+    admin = make_user(Role.ADMIN)
+    audit.record("department.created", None, actor=admin, summary="一车间")
+    audit.record("proposal.scored", None, actor=admin, summary="得分 95%")
+    audit.record("department.created", None, actor=admin, summary="team_a")
+    audit.record("department.created", None, actor=admin, summary="teamsa")
+    db.session.commit()
+    auth.login(admin)
+    percent = _found(client, htmx_headers, "%")
+    assert "得分 95%" in percent and "一车间" not in percent and "team_a" not in percent
+    underscore = _found(client, htmx_headers, "team_")
+    assert "team_a" in underscore and "teamsa" not in underscore
+
+
+def test_a_number_is_found_however_it_is_typed(client, auth, db, htmx_headers):
+    """An entry reads 档案 #8; a person types 档案#8, 档案 ＃8 or ＃８ and finds it."""
+    admin = make_user(Role.ADMIN)
+    audit.record("care.file.read", None, actor=admin, summary="档案 #8 · 档案页")
+    audit.record("care.campaign.signed", None, actor=admin, summary="夏送清凉 · 发放对象 #8")
+    audit.record("department.created", None, actor=admin, summary="一车间")
+    db.session.commit()
+    auth.login(admin)
+    for typed in ("档案#8", "档案 ＃8", "档案＃８", "档案 # 8 ·档案页", "档案　#8"):
+        page = _found(client, htmx_headers, typed)
+        assert "档案 #8 · 档案页" in page and "发放对象" not in page, typed
+    for typed in ("＃８", "清凉·发放对象#8", "清凉・发放对象 ＃8"):
+        page = _found(client, htmx_headers, typed)
+        assert "夏送清凉 · 发放对象 #8" in page and "一车间" not in page, typed
+
+
+def test_a_number_after_hash_is_the_whole_number(client, auth, db, htmx_headers):
+    """#4 found #40 to #49 too: a number typed after # is that number."""
+    admin = make_user(Role.ADMIN)
+    for summary in ("档案 #4 · 儿子", "档案 #42 · 妻子", "夏送清凉 · 发放对象 #4", "File #4"):
+        audit.record("care.file.read", None, actor=admin, summary=summary)
+    audit.record("care.campaign.signed", None, actor=admin, summary="夏送清凉 · 发放对象 #45")
+    db.session.commit()
+    auth.login(admin)
+    page = _found(client, htmx_headers, "#4")
+    for summary in ("档案 #4 · 儿子", "夏送清凉 · 发放对象 #4", "File #4"):
+        assert summary in page
+    assert "#42" not in page and "#45" not in page
+    files = _found(client, htmx_headers, "档案＃4")
+    assert "档案 #4 · 儿子" in files and "#42" not in files and "发放对象" not in files
+    assert "File #4" in _found(client, htmx_headers, "file #4")  # letters in either case
+    # Without the #, a number is looked for as text: 4 is in 42 and 45.
+    assert "#45" in _found(client, htmx_headers, "4")
+    near = _found(client, htmx_headers, "档案#4·")
+    assert "档案 #4 · 儿子" in near and "#42" not in near
+    # Brackets and stars are looked for as typed, not read as a pattern that cannot be.
+    assert "暂无记录" in _found(client, htmx_headers, "(档案] \\d.* #4")

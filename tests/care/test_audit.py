@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from app.blueprints.care.parse import local_today
-from app.blueprints.care.services import aid, campaigns, files
+from app.blueprints.care.services import aid, campaigns, files, visits
 from app.models import AuditLog
 from tests.care.conftest import Upload, jpeg
 from tests.helpers import text
@@ -88,6 +88,27 @@ def test_a_removed_recipient_is_named_by_number(client, auth, world, db):
     campaigns.remove_recipient(officer, world.campaign, added.id)
     db.session.commit()
     assert _summaries(db, "care.campaign.recipient_removed") == [f"夏送清凉 · 发放对象 #{added.id}"]
+
+
+def test_people_added_to_a_campaign_or_plan_are_counted_under_its_title(client, auth, world, db):
+    """添加发放对象 read a bare 3: of which campaign, and 3 what? The entry names the campaign
+    (or the visit plan) by its title and counts what it was given, and never whom."""
+    officer = world.people["care_officer"]
+    listed = " ".join(world.people[p].employee_no for p in ("member", "admin"))
+    campaigns.add_recipients(officer, world.campaign, {"mode": "list", "employee_nos": listed})
+    member, today = world.people["member"].employee_no, local_today().isoformat()
+    second = files.open_file(
+        officer, {"worker": member, "level": "extreme", "cause": "illness", "opened_on": today}
+    )
+    visits.add_targets(officer, world.plan, {"file_id": str(second.id)})
+    db.session.commit()
+    auth.login(world.people["admin"])
+    entries = _entries(client)
+    assert ("添加发放对象", "夏送清凉 · 1 名发放对象") in entries  # the world's first
+    assert ("添加发放对象", "夏送清凉 · 2 名发放对象") in entries
+    assert ("走访计划添加对象", "春节走访 · 1 份档案") in entries
+    names = [world.worker.name, *(world.people[p].name for p in ("member", "admin"))]
+    assert not any(name in summary for _title, summary in entries for name in names)
 
 
 def test_mutual_aid_steps_name_the_request_by_number_not_the_officers_note(client, auth, world, db):

@@ -43,6 +43,10 @@ ENTRIES = [  # (id, action, target type, target id, summary)
     (10, "care.file.attached", "CareFile", "4", "低保证"),  # two uploads of one title
     (11, "care.file.attached", "CareFile", "4", "低保证"),
     (12, "care.file.attached", "CareFile", "4", "档案 #4 · 附件 15"),  # the app's after this step
+    (13, "care.campaign.recipients_added", "Campaign", "1", "3"),  # how many, and nothing else
+    (14, "care.plan.targets_added", "VisitPlan", "2", "1"),
+    (15, "care.plan.targets_added", "VisitPlan", "9", "2"),  # its plan is gone
+    (16, "care.campaign.recipients_added", "Campaign", "1", "夏送清凉 · 12 名发放对象"),  # the app's after
 ]
 AT = {11: "2026-11-09 08:30:00.250000", 12: "2026-12-10 09:00:00.050000"}  # else 2026-11-02
 # fmt: on
@@ -95,6 +99,8 @@ def insert_old_rows(conn) -> None:
             "(7, 1, 3, '绿豆', 50, '2026-07-02'), (8, 1, 2, '绿豆', 50, NULL)"
         )
     )
+    _insert(conn, "care_visit_plans", "id, title, starts_on, ends_on, note, closed, created_at",
+            [(2, "春节走访", "2026-01-20", "2026-02-10", "", False, "2026-01-20")])  # fmt: skip
     _insert(conn, "audit_logs", "id, action, target_type, target_id, summary, at",
             [row + (AT.get(row[0], "2026-11-02"),) for row in ENTRIES])  # fmt: skip
 
@@ -134,6 +140,9 @@ NEW_SUMMARIES = {
     # Each upload its own attachment, the one stored with it.
     10: "档案 #4 · 附件 13",
     11: "档案 #4 · 附件 14",
+    # A count names what it counts under: the campaign's or the plan's title.
+    13: "夏送清凉 · 3 名发放对象",
+    14: "春节走访 · 1 份档案",
 }
 
 
@@ -218,3 +227,21 @@ def test_the_migration_writes_what_the_app_sends_now_in_either_language(world, d
         # The request as the migration reads it: its columns.
         stored = SimpleNamespace(event_type=request.event_type.value, subject_id=request.subject_id)
         assert migration._neutral(row, stored, readers) == (row.title, row.body), row.title
+
+
+def test_the_migration_counts_as_the_app_does_in_either_language(world, app):
+    """The migration's copy of the words of an entry that added people (夏送清凉 · 3 名发放对象)
+    is the app's, in Chinese and in English, for one and for many."""
+    from flask_babel import force_locale
+
+    from app.blueprints.care.services.common import about_recipients_added, about_targets_added
+
+    migration = _migration()
+    for locale, lang in ((app.config["BABEL_DEFAULT_LOCALE"], "zh"), ("en", "en")):
+        words = migration.WORDS[lang]
+        for n in (1, 3):
+            with force_locale(locale):
+                campaign = str(about_recipients_added(world.campaign, n))
+                plan = str(about_targets_added(world.plan, n))
+            assert campaign == migration.counted(words, "recipients", "夏送清凉", n)
+            assert plan == migration.counted(words, "files", "春节走访", n)

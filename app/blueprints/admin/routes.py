@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.blueprints.admin import bp, jobs, roster
+from app.blueprints.admin import audit_search, bp, jobs, roster
 from app.blueprints.admin.forms import (
     DepartmentForm,
     NewUserForm,
@@ -388,14 +388,7 @@ def audit_log():
         .order_by(AuditLog.at.desc(), AuditLog.id.desc())
     )
     if q := request.args.get("q", "").strip():
-        like = f"%{q}%"
-        query = query.where(
-            or_(
-                AuditLog.action.ilike(like),
-                AuditLog.summary.ilike(like),
-                AuditLog.action.in_(_actions_named(q)),
-            )
-        )
+        query = query.where(audit_search.matching(q, _actions_named(q)))
     page = paginate(query, per_page=bp_config("AUDIT_PER_PAGE"))
     return page_or_fragment(
         "admin/audit.html", "admin/_audit_results.html", page=page, args=request.args

@@ -27,7 +27,7 @@ from app.services import audit
 from app.services.rows import sent_before
 
 from .. import parse
-from .common import about_recipient, check, require_officer
+from .common import about_recipient, about_recipients_added, check, require_officer
 
 MAX_LIST = 500
 
@@ -171,7 +171,8 @@ def add_recipients(user, campaign: Campaign, data) -> int:
         )
     db.session.flush()
     db.session.expire(campaign, ["recipients"])
-    audit.record("care.campaign.recipients_added", campaign, actor=user, summary=str(len(new)))
+    summary = about_recipients_added(campaign, len(new))
+    audit.record("care.campaign.recipients_added", campaign, actor=user, summary=summary)
     return len(new)
 
 

@@ -3,6 +3,7 @@ how an audit entry names a file, a recipient or a request."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from app.errors import Refused, ValidationFailed
@@ -78,6 +79,24 @@ def about_recipient(recipient):
     """夏送清凉 · 发放对象 #45: the campaign by its title, the recipient by number."""
     return _l(
         "%(campaign)s · recipient #%(id)d", campaign=recipient.campaign.title, id=recipient.id
+    )
+
+
+def about_recipients_added(campaign, count: int):
+    """夏送清凉 · 3 名发放对象: the campaign by its title and how many recipients it was given
+    (a count; one recipient is written by number, 发放对象 #45)."""
+    return lazy_ngettext(
+        "%(campaign)s · %(num)d recipient",
+        "%(campaign)s · %(num)d recipients",
+        count,
+        campaign=campaign.title,
+    )
+
+
+def about_targets_added(plan, count: int):
+    """春节走访 · 3 份档案: the visit plan by its title and how many files it was given."""
+    return lazy_ngettext(
+        "%(plan)s · %(num)d file", "%(plan)s · %(num)d files", count, plan=plan.title
     )
 
 

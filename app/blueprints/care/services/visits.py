@@ -27,7 +27,7 @@ from app.services.rows import sent_before
 
 from .. import parse
 from . import attachments
-from .common import about_file, check, require_officer
+from .common import about_file, about_targets_added, check, require_officer
 
 
 def create_plan(user, data) -> VisitPlan:
@@ -96,7 +96,8 @@ def add_targets(user, plan: VisitPlan, data) -> int:
             added += 1
     db.session.flush()
     db.session.expire(plan, ["targets"])
-    audit.record("care.plan.targets_added", plan, actor=user, summary=str(added))
+    summary = about_targets_added(plan, added)
+    audit.record("care.plan.targets_added", plan, actor=user, summary=summary)
     return added
 
 
