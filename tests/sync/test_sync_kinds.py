@@ -345,6 +345,39 @@ def test_a_round_s_hazard_left_with_the_item_s_wording_says_what_was_not_met(
     assert titles == [f"不符合：{version.items[0].text}", "二号机床护栏断裂"]  # i18n
 
 
+def test_a_round_s_hazard_with_its_title_left_blank_is_what_was_not_met(
+    client, db, patroller, area, version
+):
+    """同时上报隐患 ticked on a "no" and the title the page offered emptied (or spaces): the
+    hazard is not refused for it, which would leave the inspector to discard the finding or
+    patrol again; it is stored as the page offered it, 不符合：<item>. Records waiting in an
+    outbox since before, sent after their round, are taken so too. A hazard no round's answer
+    offered a title to (its own form; a round but no answer of it) still needs one."""
+    items = [str(item.id) for item in version.items[:3]]
+    patrol = patrol_record(
+        area, version, answers=[{"item_id": i, "answer": "no", "note": ""} for i in items]
+    )
+    blank, spaces, later = (
+        hazard_record(area, patrol_id=patrol["id"], item_id=item_id, title=title)
+        for item_id, title in zip(items, ("", "   ", " \u3000 "), strict=True)
+    )
+    results = post_sync(client, patrol, blank, spaces).json["results"]
+    assert [r["status"] for r in results] == ["created"] * 3, results
+    assert post_sync(client, later).json["results"][0]["status"] == "created"
+    titles = db.session.scalars(select(Hazard.title).order_by(Hazard.id)).all()
+    assert titles == [f"不符合：{item.text}" for item in version.items[:3]]  # i18n
+
+    alone = hazard_record(area, title="  ", severity="huge")
+    of_round = hazard_record(area, title="", patrol_id=patrol["id"])
+    unanswered = hazard_record(area, title="", patrol_id=patrol["id"], item_id="999999")
+    results = post_sync(client, alone, of_round, unanswered).json["results"]
+    assert [r["status"] for r in results] == ["invalid"] * 3
+    assert set(results[0]["errors"]) == {"title", "severity"}
+    assert set(results[1]["errors"]) == {"title"}
+    assert set(results[2]["errors"]) == {"title", "item_id"}
+    assert count(db, Hazard) == 3
+
+
 @pytest.mark.parametrize("photo_first", [False, True])
 def test_a_hazard_raised_from_a_no_shows_that_answer_s_photo(
     client, db, patroller, area, version, photo_first

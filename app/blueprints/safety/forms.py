@@ -41,6 +41,9 @@ class HazardForm(AppForm):
     photos = photos_field()
     patrol_id = HiddenField()
     answer_id = HiddenField()
+    # The item of a round's "no" a hazard was raised from: kept when a round's hazard that the
+    # server refused is corrected on this form (the round page has no form for it).
+    item_id = HiddenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

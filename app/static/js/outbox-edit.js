@@ -71,12 +71,23 @@ function valuesAt(data, name) {
 }
 
 // The form that made the record: of its kind and, where a page has several (a hazard's
-// follow-ups), the one whose fixed hidden fields say what the record says.
+// follow-ups), the one whose fixed hidden fields say what the record says. An empty hidden
+// field fixes nothing: the hazard form takes the round a round's hazard names (patrol_id).
 function formFor(record) {
   return [...document.querySelectorAll("form[data-outbox]")].find((form) =>
     form.dataset.outbox === record.kind
     && [...form.querySelectorAll("input[type=hidden][name]")].every((input) =>
-      input.name === "csrf_token" || valuesAt(record.data, input.name).includes(input.value)));
+      input.name === "csrf_token" || !input.value
+      || valuesAt(record.data, input.name).includes(input.value)));
+}
+
+// A page whose script makes records it has no form for (the round page, its hazards) names
+// the page they are corrected on: `data-outbox-fix-<kind>="<url>"`. Records kept before they
+// said so themselves (their form_url) are sent on there, and say so from now on.
+function fixedElsewhere(record) {
+  const attribute = `data-outbox-fix-${record.kind}`;
+  const url = document.querySelector(`[${CSS.escape(attribute)}]`)?.getAttribute(attribute);
+  return url && url !== location.pathname + location.search ? url : null;
 }
 
 function fillForm(form, data) {
@@ -233,6 +244,11 @@ async function startEdit() {
   if (!record || record.owner !== userId) return editNotice(main, t("edit_gone"));
   if (record.state !== "invalid") return editNotice(main, t("edit_busy"));
   const form = formFor(record);
+  const there = !form && fixedElsewhere(record);
+  if (there) {
+    await Outbox.update(record.id, { form_url: there });
+    return location.replace(there + location.hash);
+  }
   if (!form) return editNotice(main, t("edit_no_form"));
   form.closest("details")?.setAttribute("open", "");
   fillForm(form, record.data);

@@ -129,50 +129,47 @@ function labelOf(form, data) {
   return String((field && data[field]) || "").trim().slice(0, 80);
 }
 
-async function capture(form, submitter, extra = {}) {
-  const recordId = extra.id || crypto.randomUUID();
-  const { refs, photos } = await readPhotos(form, recordId);
+async function capture(form, submitter) {
+  const id = crypto.randomUUID();
+  const { refs, photos } = await readPhotos(form, id);
   const data = formData(form, submitter);
-  const record = {
-    id: recordId,
-    owner: userId,
+  return captureData({
+    id,
     kind: form.dataset.outbox,
-    name: form.dataset.outboxName || form.dataset.outbox,
+    name: form.dataset.outboxName,
     label: labelOf(form, data),
     said: submitter?.dataset.outboxSent,  // what "sent" means for this button (a draft: saved)
     labels: fieldLabels(form),
-    // Where to correct it if the server refuses it (the form's page works offline).
-    form_url: location.pathname + location.search,
-    captured_at: new Date().toISOString(),
-    data: { ...data, ...(extra.data || {}) },
+    data,
     photos: refs,
-    state: "pending",
-    errors: null,
-    seq: Date.now() * 1000 + (seqCounter++ % 1000),
-  };
-  await Outbox.add(record, photos);
-  return record;
+  }, photos);
 }
 
-// A record made by the page's own script rather than read from a form (a hazard raised
-// from a round's "no"), kept like any other.
-async function captureData({ kind, name, label = "", data }) {
+// A record, kept: read from a form (capture), or made by the page's own script (a hazard
+// raised from a round's "no", a read receipt). `labels` name its fields as the page showed
+// them. `form_url` is where it is corrected if the server refuses it: by default this page,
+// whose form works offline; a record this page has no form for names another.
+async function captureData({
+  id = crypto.randomUUID(), kind, name, label = "", said, labels, data, photos = [],
+  form_url = location.pathname + location.search,
+}, bytes = []) {
   const record = {
-    id: crypto.randomUUID(),
+    id,
     owner: userId,
     kind,
     name: name || kind,
     label: String(label).slice(0, 80),
-    labels: {},
-    form_url: location.pathname + location.search,
+    said,
+    labels,
+    form_url,
     captured_at: new Date().toISOString(),
     data,
-    photos: [],
+    photos,
     state: "pending",
     errors: null,
     seq: Date.now() * 1000 + (seqCounter++ % 1000),
   };
-  await Outbox.add(record, []);
+  await Outbox.add(record, bytes);
   return record;
 }
 

@@ -37,25 +37,28 @@ if (form) {
   form.addEventListener("submit", () => {
     form.querySelector("[data-round-finished]").value = new Date().toISOString();
   }, true);
-  // The round is in the outbox: its hazards follow, naming it by its record id.
+  // The round is in the outbox: its hazards follow, naming it by its record id. Each keeps
+  // what its fields are called here (the item's note is its description), so a refusal names
+  // them as the inspector saw them, and is corrected on the hazard form: this page has none.
   form.addEventListener("outbox:captured", (event) => {
     const { record, more } = event.detail;
     const page = self.WHOutboxPage;
     for (const item of form.querySelectorAll(".checklist-items > li")) {
       const offer = item.querySelector("[data-round-hazard]");
       if (!offer || offer.hidden || !offer.querySelector("[data-hazard-toggle]").checked) continue;
-      const field = (name) => offer.querySelector(`[data-hazard-field=${name}]`).value;
-      const note = item.querySelector("input[type=text][name$='[note]']")?.value || "";
+      const fields = [...offer.querySelectorAll("[data-hazard-field]"), item.querySelector("input[name$='[note]']")];
+      const named = (value) => Object.fromEntries(fields.map((f) => [f.dataset.hazardField || "description", value(f)]));
+      const data = named((f) => f.value);
       more.push(() => page.captureData({
         kind: "hazard",
         name: offer.dataset.outboxName || record.name,
-        label: field("title"),
+        // Left blank, the title is the one offered (the server stores that one too).
+        label: data.title.trim() || fields[0].defaultValue,
+        labels: named((f) => f.labels[0].textContent.trim()),
+        form_url: form.dataset.outboxFixHazard,
         data: {
-          title: field("title"),
-          description: note,
+          ...data,
           area_id: offer.dataset.areaId,
-          category: field("category"),
-          severity: field("severity"),
           patrol_id: record.id,
           item_id: item.querySelector("[name$='[item_id]']").value,
         },

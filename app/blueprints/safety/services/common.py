@@ -147,9 +147,11 @@ def not_met(item_text: str) -> str:
 def as_raised_from(title: str, answer: PatrolAnswer | None) -> str:
     """The title a round's hazard is stored with. The round page offers `not_met()`; a copy
     of it kept on a phone from before, and records waiting in an outbox since, offer the
-    item's own wording: left as offered, it too is stored as `not_met()`. A title the
-    inspector wrote stays as written."""
-    if answer is None or title not in (answer.item.text, answer.item.text[: MaxLength.TITLE]):
+    item's own wording: left as offered, it too is stored as `not_met()`, and so is a title
+    left blank (the inspector emptied the box the page had filled). A title the inspector
+    wrote stays as written."""
+    offered = ("", answer.item.text, answer.item.text[: MaxLength.TITLE]) if answer else ()
+    if title not in offered:
         return title
     return not_met(answer.item.text)
 
