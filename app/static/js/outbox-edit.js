@@ -73,11 +73,13 @@ function valuesAt(data, name) {
 // The form that made the record: of its kind and, where a page has several (a hazard's
 // follow-ups), the one whose fixed hidden fields say what the record says. An empty hidden
 // field fixes nothing: the hazard form takes the round a round's hazard names (patrol_id).
+// Nor does a time the page's script stamps (data-outbox-stamp): the round page stamps its
+// opening, and a round is corrected there by its area, checklist version and items.
 function formFor(record) {
   return [...document.querySelectorAll("form[data-outbox]")].find((form) =>
     form.dataset.outbox === record.kind
     && [...form.querySelectorAll("input[type=hidden][name]")].every((input) =>
-      input.name === "csrf_token" || !input.value
+      input.name === "csrf_token" || !input.value || input.hasAttribute("data-outbox-stamp")
       || valuesAt(record.data, input.name).includes(input.value)));
 }
 

@@ -4,11 +4,8 @@
 // answer, it points to).
 
 const form = document.querySelector("form[data-outbox=patrol]");
-
-function stampOpened() {
-  const started = form.querySelector("[data-round-started]");
-  if (started && !started.value) started.value = new Date().toISOString();
-}
+const stamp = (name) => form.querySelector(`[data-outbox-stamp=${name}]`);
+const now = () => new Date().toISOString();
 
 function showHazardOffers() {
   for (const item of form.querySelectorAll(".checklist-items > li")) {
@@ -22,7 +19,9 @@ function showHazardOffers() {
 }
 
 if (form) {
-  stampOpened();
+  // A round being corrected (outbox-edit.js) keeps the times it was walked at: the form
+  // takes them from its record, and a time stamped here names no form (data-outbox-stamp).
+  if (!stamp("started").value) stamp("started").value = now();
   const allOk = form.querySelector("[data-all-ok]");
   allOk.hidden = false;
   allOk.addEventListener("click", () => {
@@ -35,7 +34,7 @@ if (form) {
   });
   form.addEventListener("change", showHazardOffers);
   form.addEventListener("submit", () => {
-    form.querySelector("[data-round-finished]").value = new Date().toISOString();
+    if (!stamp("finished").value) stamp("finished").value = now();
   }, true);
   // The round is in the outbox: its hazards follow, naming it by its record id. Each keeps
   // what its fields are called here (the item's note is its description), so a refusal names
@@ -64,12 +63,9 @@ if (form) {
         },
       }));
     }
+    // The next round starts now. Not on the form's reset: filling in a record resets it too.
+    stamp("started").value = now();
+    stamp("finished").value = "";
   });
-  form.addEventListener("reset", () => {
-    setTimeout(() => {
-      form.querySelector("[data-round-started]").value = "";
-      stampOpened();
-      showHazardOffers();
-    });
-  });
+  form.addEventListener("reset", () => setTimeout(showHazardOffers));
 }
