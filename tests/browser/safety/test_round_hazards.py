@@ -9,40 +9,15 @@ One logged-in inspector phone is shared by the tests of this module (they run in
 
 import uuid
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, wait_until
-from tests.browser.test_field_kit import READY, SAVED, patrol_areas, query
+from tests.browser.conftest import wait_until
+from tests.browser.safety.conftest import open_correction, outbox
+from tests.browser.test_field_kit import SAVED, patrol_areas, query
 
 OUTBOX = "/sync/outbox"
 NEW_HAZARD = "/safety/hazards/new"
 TOO_LONG = "灭火器压力表指针在红区" * 12  # 132 characters: the server takes at most 120
-
-
-@pytest.fixture(scope="module")
-def demo(live_server):
-    live_server.flask("demo")  # areas and checklists
-    return live_server
-
-
-@pytest.fixture(scope="module")
-def phone(demo, browser, browser_context_args):
-    """A fresh profile of a new inspector, logged in once, left until the kit is complete."""
-    employee_no, password = demo.make_user(
-        f"RH{uuid.uuid4().hex[:6].upper()}", "inspector", name="整轮巡检员"
-    )
-    context = browser.new_context(**browser_context_args)
-    page = context.new_page()
-    log_in(page, demo.url, employee_no, password)
-    expect(page.locator("#kit-status")).to_contain_text(READY, timeout=90_000)
-    page.close()
-    yield context
-    context.close()
-
-
-def outbox(page) -> list[dict]:
-    return page.evaluate("WHOutbox.list()")
 
 
 def round_with_a_hazard(page, server, title: str | None, note: str) -> tuple[dict, dict, str]:
@@ -121,13 +96,8 @@ def test_a_round_s_hazard_with_its_title_emptied_arrives_as_what_was_not_met(pho
 def correct_from_outbox(page, server, record: dict, note: str) -> None:
     """Offline, from a cold start: the outbox's 修改 opens the hazard form filled with the
     refused record and its error; a title that fits is saved back under the record's id."""
-    page.goto(server.url + OUTBOX)
-    row = page.locator(f"li[data-record-id='{record['id']}']")
-    expect(row).to_contain_text("需修改")
-    row.get_by_role("link", name="修改").click()
-    page.wait_for_url(f"**{NEW_HAZARD}#outbox-edit={record['id']}")
-    form = page.locator("#hazard-form")
-    expect(form.locator("[data-outbox-edit]")).to_contain_text("修改待发送的记录")
+    form = open_correction(page, server, record["id"], NEW_HAZARD)
+    expect(form).to_have_id("hazard-form")
     title = form.locator("input[name=title]")
     expect(title).to_have_value(TOO_LONG)
     expect(title).to_have_attribute("aria-invalid", "true")
