@@ -59,6 +59,21 @@ def test_user_search_and_filters(client, admin):
     assert "停用者" in inactive and "检查员" not in inactive
 
 
+def test_the_user_search_looks_for_percent_and_underscore_as_typed(client, admin):
+    """% listed every account and _ stood for any character: they are looked for as typed."""
+    make_user(name="王五", employee_no="W500")
+    make_user(name="赵_六", employee_no="W501")
+
+    def listed(q):
+        page = client.get("/admin/users", query_string={"q": q}).get_data(as_text=True)
+        return {name for name in ("王五", "赵_六", "管理员甲") if name in page}
+
+    assert listed("%") == set()
+    assert listed("_") == {"赵_六"}
+    assert listed("W50_") == set()
+    assert listed("W5") == {"王五", "赵_六"}
+
+
 def test_user_list_paginates(client, admin, app):
     app.config["USERS_PER_PAGE"] = 5
     for n in range(11):

@@ -92,9 +92,14 @@ def users_query(args):
         .order_by(User.active.desc(), User.employee_no)
     )
     if q := args.get("q", "").strip():
-        like = f"%{q}%"
+        # what is typed is looked for as it is: % and _ are not wildcards
         query = query.where(
-            or_(User.employee_no.ilike(like), User.name.ilike(like), User.phone.ilike(like))
+            or_(
+                *(
+                    column.icontains(q, autoescape=True)
+                    for column in (User.employee_no, User.name, User.phone)
+                )
+            )
         )
     department = args.get("department", "")
     if department == "none":
