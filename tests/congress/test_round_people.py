@@ -188,6 +188,43 @@ def test_a_ballot_for_a_leader_taken_out_never_counts_for_one_added_in_his_place
     assert db.session.get(EvaluationRound, round_.id).ballots_cast == 1
 
 
+@pytest.mark.parametrize(
+    ("typed", "accepted"),
+    [
+        ("钱主任 机加工车间主任\n何主任 装配车间主任", True),  # the same people, put the other way
+        ("钱主任 机加工车间主任\n何主任 总装车间主任", False),  # and 何主任's post renamed
+    ],
+    ids=["reordered", "renamed"],
+)
+def test_a_ballot_filled_in_as_the_people_are_only_reordered_still_counts(
+    app, client, auth, typed, accepted
+):
+    """Each section of a ballot is read by its leader's row id; the order of the people only
+    says where each sits on the page, so putting them in another order leaves a ballot being
+    filled in meaning what it meant. Any other change still sends it back."""
+    round_, _head, members = f.workshop_round(link="")
+    vote = f"/congress/evaluations/{round_.id}/vote"
+    auth.login(members[0])
+    page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
+    old = f.ballot_form(round_)
+    assert old["people"] == _version(page)
+    auth.logout()
+    auth.login(f.organizer())
+    url = f"/congress/evaluations/{round_.id}/people"
+    assert client.post(url, data={"leaders": typed}).status_code == 303
+    auth.logout()
+    assert [name for name, _post, _no in _people(round_.id)] == ["钱主任", "何主任"]
+    auth.login(members[0])
+    response = client.post(vote, data=old)
+    if accepted:
+        assert response.status_code == 303
+        assert db.session.get(EvaluationRound, round_.id).ballots_cast == 1
+    else:
+        assert response.status_code == 422
+        assert "评议对象已经改变，请重新填写选票。" in page_text(response)
+        assert db.session.get(EvaluationRound, round_.id).ballots_cast == 0
+
+
 def test_a_ballot_with_mistakes_comes_back_without_them_once_the_people_changed(
     app, client, auth, monkeypatch
 ):
