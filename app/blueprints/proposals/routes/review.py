@@ -4,6 +4,7 @@ posts here; a refusal re-renders the page with the messages beside the form (422
 
 from flask import redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.errors import form_status, submit
@@ -24,43 +25,44 @@ from ..forms import (
 from ..services.drafting import proposal_photos
 from .helpers import refused, visible_proposal
 
-# step name -> (form class, permission, service, refusal)
+# step name -> (form class, permission, service, refusal: marked here, shown in the
+# request's language when a step is refused)
 STEPS = {
     "opinion": (
         OpinionForm,
         permissions.can_give_opinion,
         services.give_opinion,
-        "Only the department head gives this opinion, once.",
+        _l("Only the department head gives this opinion, once."),
     ),
     "score": (
         ScoreForm,
         permissions.can_review,
         services.score_proposal,
-        "Only the review committee scores proposals before its decision.",
+        _l("Only the review committee scores proposals before its decision."),
     ),
     "decision": (
         DecisionForm,
         permissions.can_review,
         services.decide,
-        "Only the review committee decides, while the proposal is before it.",
+        _l("Only the review committee decides, while the proposal is before it."),
     ),
     "revoke": (
         RevokeForm,
         permissions.can_revoke,
         services.revoke,
-        "Only the review committee withdraws an adoption.",
+        _l("Only the review committee withdraws an adoption."),
     ),
     "completion": (
         CompletionForm,
         permissions.can_complete,
         services.complete,
-        "Only the owner or the committee reports an adopted proposal done.",
+        _l("Only the owner or the committee reports an adopted proposal done."),
     ),
     "award": (
         AwardForm,
         permissions.can_award,
         services.award,
-        "Only the committee awards, once the proposal is implemented.",
+        _l("Only the committee awards, once the proposal is implemented."),
     ),
 }
 
@@ -108,7 +110,7 @@ def _step(proposal_id: int, name: str):
     proposal = visible_proposal(proposal_id)
     form_cls, allowed, service, message = STEPS[name]
     if not allowed(current_user, proposal):
-        return refused(_(message), 403 if proposal.status.value != "draft" else 409)
+        return refused(str(message), 403 if proposal.status.value != "draft" else 409)
     form = form_cls()
     if name == "decision":
         form.owner_id.choices = [("", _("Choose…")), *queries.people_options()]
