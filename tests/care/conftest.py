@@ -24,6 +24,18 @@ def jpeg(width=64, height=48, color=(200, 40, 40)) -> bytes:
     return out.getvalue()
 
 
+def visit_form(world, **fields) -> dict:
+    """The visit form's fields for the world's file on its plan, visited today."""
+    return {
+        "file_id": str(world.file.id),
+        "plan_id": str(world.plan.id),
+        "visited_on": local_today().isoformat(),
+        "visitors": "帮扶专干",
+        "situation": "家中老人住院，收入减少",
+        **fields,
+    }
+
+
 class Upload(io.BytesIO):
     """What a form's file part looks like to a service."""
 

@@ -6,23 +6,11 @@ import io
 
 from sqlalchemy import select
 
-from app.blueprints.care.parse import local_today
 from app.models import Role
 from app.models.care import CareAttachment, CareVisit
-from tests.care.conftest import jpeg
+from tests.care.conftest import jpeg, visit_form
 from tests.factories import make_user
 from tests.helpers import kept_tokens, text
-
-
-def _visit(world, **fields) -> dict:
-    return {
-        "file_id": str(world.file.id),
-        "plan_id": str(world.plan.id),
-        "visited_on": local_today().isoformat(),
-        "visitors": "帮扶专干",
-        "situation": "家中老人住院，收入减少",
-        **fields,
-    }
 
 
 def _photos_of_new_visits(db, before: set) -> list[list[CareAttachment]]:
@@ -36,7 +24,7 @@ def _photos_of_new_visits(db, before: set) -> list[list[CareAttachment]]:
 def test_a_refused_visit_keeps_its_photo_only_for_its_officer(client, auth, world, db):
     before = set(db.session.scalars(select(CareVisit.id)))
     auth.login(world.people["care_officer"])
-    data = {**_visit(world, situation=""), "photos": (io.BytesIO(jpeg()), "家访.jpg")}
+    data = {**visit_form(world, situation=""), "photos": (io.BytesIO(jpeg()), "家访.jpg")}
     refused = client.post("/care/visits", data=data, content_type="multipart/form-data")
     assert refused.status_code == 422
     page = text(refused)
@@ -48,14 +36,15 @@ def test_a_refused_visit_keeps_its_photo_only_for_its_officer(client, auth, worl
     # Another care officer posting the token gets a visit without the photo.
     auth.login(make_user(Role.CARE_OFFICER, name="另一专干"))
     assert (
-        client.post("/care/visits", data={**_visit(world), "kept_photos": token}).status_code == 303
+        client.post("/care/visits", data={**visit_form(world), "kept_photos": token}).status_code
+        == 303
     )
     assert _photos_of_new_visits(db, before) == [[]]
     auth.logout()
     # The officer's corrected form saves the visit with the photo.
     auth.login(world.people["care_officer"])
     before = set(db.session.scalars(select(CareVisit.id)))
-    saved = client.post("/care/visits", data={**_visit(world), "kept_photos": token})
+    saved = client.post("/care/visits", data={**visit_form(world), "kept_photos": token})
     assert saved.status_code == 303
     [[photo]] = _photos_of_new_visits(db, before)
     shown = client.get(f"/care/attachments/{photo.id}")

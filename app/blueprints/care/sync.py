@@ -13,12 +13,10 @@ from app.blueprints.sync.registry import HandlerResult, SyncInvalid, run_service
 
 from .services import attachments, campaigns, visits
 
-MAX_PHOTOS = 6
-
 
 def sync_visit(user, record) -> HandlerResult:
-    if len(record.photos) > MAX_PHOTOS:
-        raise SyncInvalid({"photos": [_("Attach at most %(n)d photos.", n=MAX_PHOTOS)]})
+    # The envelope (`app.blueprints.sync.envelope`) has held its photos to the one upload
+    # table, as every kind's and as the visit form's (`attachments.prepare_visit_photos`).
     visit, _created = run_service(
         visits.record_visit,
         user,

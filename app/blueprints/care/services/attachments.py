@@ -34,14 +34,16 @@ def _is_empty(upload) -> bool:
     return upload is None or getattr(upload, "filename", "x") == ""
 
 
-def prepare(uploads, field: str = "attachments") -> list[tuple[bytes, str, str]]:
-    """Check every upload before anything is written: [(bytes, content type, extension)].
-    Raises ValidationFailed({field: [...]}) naming the file at fault."""
+def prepare(
+    uploads, field: str = "attachments", *, most: int | None = None
+) -> list[tuple[bytes, str, str]]:
+    """Check every upload (at most `most`, else `MAX_PER_UPLOAD`) before anything is written:
+    [(bytes, content type, extension)]. Raises ValidationFailed({field: [...]}) naming the
+    file at fault."""
+    most = MAX_PER_UPLOAD if most is None else most
     uploads = [u for u in uploads or [] if not _is_empty(u)]
-    if len(uploads) > MAX_PER_UPLOAD:
-        raise ValidationFailed.on(
-            field, _("Attach at most %(n)d files at a time.", n=MAX_PER_UPLOAD)
-        )
+    if len(uploads) > most:
+        raise ValidationFailed.on(field, _("Attach at most %(n)d files at a time.", n=most))
     prepared = []
     for upload in uploads:
         if isinstance(upload, storage.PreparedImage):  # a photo a refused form kept
@@ -67,6 +69,16 @@ def prepare(uploads, field: str = "attachments") -> list[tuple[bytes, str, str]]
             ) from None
         prepared.append((photo.data, "image/jpeg", "jpg"))
     return prepared
+
+
+def prepare_visit_photos(uploads) -> list[tuple[bytes, str, str]]:
+    """A visit's photos, each checked as `prepare` checks a file: at most the upload table's
+    `photos_per_record`, the one limit of every feature's record, which the visit form's
+    hint says and the outbox's `care_visit` is held to (`app.blueprints.sync.envelope`)."""
+    most = storage.limits().photos_per_record
+    if len([u for u in uploads or [] if not _is_empty(u)]) > most:
+        raise ValidationFailed.on("photos", _("Attach at most %(n)d photos.", n=most))
+    return prepare(uploads, field="photos", most=most)
 
 
 def store(prepared, user, *, title: str = "", **owner) -> list[CareAttachment]:

@@ -188,7 +188,7 @@ def record_visit(user, data, photos=(), client_id=None, captured_at=None) -> tup
         captured_at=_moment(captured_at),
     )
     check(errors)
-    prepared = attachments.prepare(photos, field="photos")
+    prepared = attachments.prepare_visit_photos(photos)
     db.session.add(visit)
     db.session.flush()
     attachments.store(prepared, user, file_id=None, visit_id=visit.id)
