@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.blueprints.safety import services
+from app.errors import ValidationFailed
 from app.models import Role
 from app.models.hazards import Hazard, Photo
 from app.models.safety import (
@@ -143,6 +144,20 @@ def test_a_whole_patrol_from_the_outbox_is_idempotent(setup, db):
     assert (created, created_again) == (True, False) and again.id == patrol.id
     assert patrol.status is PatrolStatus.FINISHED and len(patrol.answers) == 2
     assert patrol.finished_at - patrol.started_at == timedelta(minutes=20)
+
+
+def test_a_round_s_answer_refused_is_named_by_its_place_in_the_round(setup, db):
+    """An item's note past the limit is said at that item (`answers[1][note]`, as the round
+    page names the field), not at the round's own note."""
+    area, inspector = setup
+    version = services.checklist_for(area)
+    answers = [{"item_id": i.id, "answer": "yes", "note": ""} for i in version.items]
+    answers[1]["note"] = "通道" * 1001
+    with pytest.raises(ValidationFailed) as refused:
+        services.record_patrol(
+            inspector, {"area_id": area.id, "checklist_id": version.id, "answers": answers}
+        )
+    assert list(refused.value.errors) == ["answers[1][note]"]
 
 
 def _patrol_on(inspector, area, day: date):

@@ -46,6 +46,7 @@ OUTBOX_STRINGS = {
     "reason_server": _l("Waiting: the server had a problem"),
     "reason_login": _l("Waiting: log in needed"),
     "reason_fix": _l("Needs a fix (see below)"),
+    "reason_round": _l("Waiting for its round to be corrected"),
     "last_try": _l("last try %(time)s"),
     "next_try": _l("next try %(time)s"),
     "next_try_connection": _l("next try when there is a connection"),

@@ -235,10 +235,14 @@
     if (!token.csrf_token) return finish("offline", undefined, "unreachable");
     const owner = String(token.user_id);
     const device = await deviceId();
-    const records = (await list()).filter((r) => r.owner === owner && SENDABLE.has(r.state));
+    // A record naming one the server refused (a round's hazard names its round by its record
+    // id) waits for it, pending: sent, it would be refused for want of the round.
+    const all = await list();
+    const held = new Set(all.filter((r) => r.state === "invalid").map((r) => r.id));
+    const records = all.filter((r) => r.owner === owner && SENDABLE.has(r.state) && !held.has(r.data?.patrol_id));
     for (let i = 0; i < records.length; i += BATCH) {
       const batch = records.slice(i, i + BATCH);
-      const outcome = await sendBatch(batch, device, token.csrf_token);
+      const outcome = await sendBatch(batch, device, token.csrf_token, held);
       if (outcome !== "ok") {
         const reason = outcome === "paused" ? "login" : outcome === "server" ? "server" : unreachable();
         return finish(outcome === "paused" ? "paused" : "offline", owner, reason);
@@ -249,7 +253,8 @@
 
   // Each record still waiting says when it was last tried and why it waits: "offline",
   // "unreachable", "server" (it answered with an error: retried), "login", or "fix" (the
-  // server refused it: the person corrects or discards it).
+  // server refused it: the person corrects or discards it) or "round" (the record it names was
+  // refused: it goes once that one is corrected).
   async function finish(state, owner, reason) {
     if (reason || owner !== undefined) {
       const now = new Date().toISOString();
@@ -259,7 +264,8 @@
           for (const record of request.result) {
             if (owner !== undefined && record.owner !== owner) continue;
             let why = reason;
-            if (state === "done") why = record.state === "error" ? "server" : "fix";
+            // Left pending by a pass that sent all it could: held for the record it names.
+            if (state === "done") why = { error: "server", pending: "round" }[record.state] || "fix";
             else if (!SENDABLE.has(record.state)) why = "fix";
             const tried = SENDABLE.has(record.state) || !record.last_try;
             s.records.put({ ...record, reason: why, last_try: tried ? now : record.last_try });
@@ -275,7 +281,7 @@
     return { state, reason, pending: mine.length, retry, owner };
   }
 
-  async function sendBatch(batch, device, csrf) {
+  async function sendBatch(batch, device, csrf, held) {
     let response;
     try {
       response = await fetch("/sync", {
@@ -301,6 +307,10 @@
     for (const [index, result] of body.results.entries()) {
       const record = batch[index];
       if (!record || result.id !== record.id) continue;
+      // Not taken, it holds the records naming it; refused with the record it names (earlier in
+      // this pass), it stays pending, waiting for that one.
+      const taken = result.status === "created" || result.status === "duplicate";
+      if (!taken && held.add(record.id).has(record.data?.patrol_id)) continue;
       const outcome = await settle(record, result, csrf);
       if (outcome !== "ok") return outcome;
     }

@@ -122,3 +122,23 @@ def test_a_round_refused_at_once_comes_back_with_the_time_it_was_opened(phone, d
     assert page.locator("input[name=started_at]").input_value() > opened
     assert page.locator("input[name=finished_at]").input_value() == ""
     page.close()
+
+
+def test_an_item_s_note_refused_is_said_at_that_item(phone, demo):
+    """An item's note past the limit comes back at that item's note, not at the round's."""
+    page = phone.new_page()
+    page.goto(round_url(demo))
+    page.get_by_role("button", name="其余各项全部正常").click()
+    second = page.locator(".checklist-items > li").nth(1)
+    item_note = second.locator("input[type=text][name$='[note]']")
+    item_note.evaluate("(input, value) => { input.value = value; }", TOO_LONG)
+    page.get_by_role("button", name="保存本轮巡查").click()
+    expect(item_note).to_have_attribute("aria-invalid", "true")
+    expect(second.locator(".errors")).to_have_count(1)
+    expect(page.locator("textarea[name=note]")).not_to_have_attribute("aria-invalid", "true")
+    mark = f"{uuid.uuid4().hex[:6]} 灭火器在位"
+    item_note.fill(mark)
+    page.get_by_role("button", name="保存本轮巡查").click()
+    wait_until(page, "async () => (await WHOutbox.list()).length === 0", timeout_ms=15_000)
+    assert len(query(demo, "SELECT id FROM patrol_answers WHERE note = ?", mark)) == 1
+    page.close()

@@ -20,10 +20,13 @@ NEW_HAZARD = "/safety/hazards/new"
 TOO_LONG = "灭火器压力表指针在红区" * 12  # 132 characters: the server takes at most 120
 
 
-def round_with_a_hazard(page, server, title: str | None, note: str) -> tuple[dict, dict, str]:
+def round_with_a_hazard(
+    page, server, title: str | None, note: str, round_note: str = ""
+) -> tuple[dict, dict, str]:
     """On the round page of the first area: every item OK but the first, 否 with 同时上报隐患
     ticked, its title made `title` (None: set past the field's limit, as a script could), the
-    severity 较大; saved. Returns the round's record, the hazard's and the item's wording."""
+    severity 较大, the round's own note `round_note` (set as a script could); saved. Returns the
+    round's record, the hazard's and the item's wording."""
     page.goto(f"{server.url}/safety/patrols/round/{patrol_areas(server)[0]}")
     page.get_by_role("button", name="其余各项全部正常").click()
     first = page.locator(".checklist-items > li").first
@@ -36,6 +39,9 @@ def round_with_a_hazard(page, server, title: str | None, note: str) -> tuple[dic
         field.fill(title)
     first.locator("[data-hazard-field=severity]").select_option("serious")
     first.locator("input[type=text][name$='[note]']").fill(note)
+    page.locator("textarea[name=note]").evaluate(
+        "(area, value) => { area.value = value; }", round_note
+    )
     page.get_by_role("button", name="保存本轮巡查").click()
     expect(page.locator("#toast")).to_contain_text(SAVED)
     wait_until(page, "async () => (await WHOutbox.list()).length === 2")
@@ -173,4 +179,50 @@ def test_a_round_hazard_kept_before_it_named_its_form_is_corrected_there_too(pho
         phone.set_offline(False)
     wait_until(page, "async () => (await WHOutbox.list()).length === 0", timeout_ms=15_000)
     assert stored_hazard(demo, hazard["id"])[:2] == ("灭火器压力表指针在红区", note)
+    page.close()
+
+
+def test_a_refused_round_s_hazard_waits_for_it_and_goes_once_it_is_corrected(phone, demo):
+    """The round refused, its hazard is not sent to be refused for want of it: it waits, saying
+    so, and goes by itself after the round's correction, once, pointing at the round's answer."""
+    note = f"{uuid.uuid4().hex[:6]} 压力不足"
+    phone.set_offline(True)
+    page = phone.new_page()
+    try:
+        patrol, hazard, _wording = round_with_a_hazard(
+            page, demo, "灭火器压力不足", note, round_note="消防通道畅通" * 400
+        )
+    finally:
+        phone.set_offline(False)
+    wait_until(
+        page,
+        """async ([round, hazard]) => (await WHOutbox.list())
+             .map((r) => `${r.state} ${r.reason}`).join() === "invalid fix,pending round"
+             && (await WHOutbox.get(hazard)).errors === null""",
+        [patrol["id"], hazard["id"]],
+        timeout_ms=15_000,
+    )
+    page.goto(demo.url + OUTBOX)
+    row = page.locator(f"li[data-record-id='{hazard['id']}']")
+    expect(row).to_contain_text("待发送")
+    expect(row).to_contain_text("等所属巡查改好后发送")  # i18n
+    expect(row.locator(".errors")).to_have_count(0)
+    page.close()
+
+    phone.set_offline(True)
+    page = phone.new_page()
+    try:
+        form = open_correction(page, demo, patrol["id"], "/safety/patrols/round/*")
+        form.locator("textarea[name=note]").fill("消防通道畅通")
+        form.get_by_role("button", name="保存本轮巡查").click()
+        page.wait_for_url(demo.url + OUTBOX)
+    finally:
+        phone.set_offline(False)
+    wait_until(page, "async () => (await WHOutbox.list()).length === 0", timeout_ms=15_000)
+    # One hazard, on the round's answer to its item.
+    title, description, round_id, item_id = stored_hazard(demo, hazard["id"])
+    assert (title, description) == ("灭火器压力不足", note)
+    assert round_id == patrol["id"]
+    assert str(item_id) == hazard["data"]["item_id"]
+    assert len(query(demo, "SELECT id FROM patrols WHERE client_id = ?", patrol["id"])) == 1
     page.close()

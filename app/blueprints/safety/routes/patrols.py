@@ -272,8 +272,8 @@ def patrol_round(area_id):
         errors = dict(done.errors)
         # A refused photo is said at its item; the other items keep theirs.
         photo_errors = {item_id: c.again() for item_id, c in chosen.items()}
-        if any(photo_errors.values()):
-            errors.pop("photos", None)
+        if any(photo_errors.values()):  # `answers[1][photos]`: said at the item already
+            errors = {key: e for key, e in errors.items() if not key.endswith("photos]")}
     return page_or_partial(
         "safety/patrols/round.html",
         "safety/patrols/round.html",

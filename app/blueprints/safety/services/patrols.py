@@ -151,8 +151,17 @@ def record_patrol(user, data, photos=(), client_id=None, captured_at=None) -> tu
     by_item: dict[str, list] = {}
     for item_id, upload in photos or []:
         by_item.setdefault(str(item_id), []).append(upload)
-    for answer in data.get("answers") or []:
-        answer_item(user, patrol, answer, by_item.get(str(answer.get("item_id")), []))
+    errors: dict[str, list[str]] = {}
+    for index, answer in enumerate(data.get("answers") or []):
+        try:
+            answer_item(user, patrol, answer, by_item.get(str(answer.get("item_id")), []))
+        except ValidationFailed as refused:
+            # Named as the round page names the item's fields (`answers[0][note]`), so the
+            # error is said at that item, not at the round's own note.
+            for key, messages in refused.errors.items():
+                errors[f"answers[{index}][{key}]"] = messages
+    if errors:
+        raise ValidationFailed(errors)
     db.session.refresh(patrol)
     finish_patrol(user, patrol, data, captured_at=data.get("finished_at") or captured_at)
     return patrol, True
