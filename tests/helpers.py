@@ -54,11 +54,12 @@ def statements(engine, *, selects_only: bool = False):
 
 
 @contextmanager
-def database_at(tmp_path, revision: str):
-    """A new SQLite database migrated up to `revision`, in its app's context: yields an engine
-    to write the rows a migration test starts from (the test then calls upgrade/downgrade)."""
+def database_at(tmp_path, revision: str, *rows: str):
+    """A new SQLite database migrated up to `revision`, holding `rows` (SQL statements, run in
+    one transaction), in its app's context: yields an engine to read and write it (the test
+    then calls upgrade/downgrade)."""
     from flask_migrate import upgrade
-    from sqlalchemy import create_engine
+    from sqlalchemy import create_engine, text
 
     from app import create_app
 
@@ -67,6 +68,9 @@ def database_at(tmp_path, revision: str):
     with app.app_context():
         upgrade(revision=revision)
         engine = create_engine(url)
+        with engine.begin() as conn:
+            for statement in rows:
+                conn.execute(text(statement))
         try:
             yield engine
         finally:

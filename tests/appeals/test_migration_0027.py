@@ -17,22 +17,16 @@ KEPT = [
 
 
 def test_stored_ratings_stay_on_their_appeals_and_earlier_ones_have_a_table(tmp_path):
-    with database_at(tmp_path, "0026_first_version_note") as engine:
-        with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO appeals (key, category, title, details, anonymous, status, raised_on, acknowledge_by, answer, rating, rating_note) VALUES "
-                    "('a1', 'wages', '加班费少算', '少算 8 小时', 0, 'closed', '2026-11-01', '2026-11-03', '已核实', 'unsatisfied', '补发时间太晚'), "
-                    "('a2', 'living', '班车太早', '6:10 发车', 1, 'closed', '2026-11-01', '2026-11-03', '改为 6:40', 'satisfied', ''), "
-                    "('a3', 'hours', '周日加班', '连续三周', 0, 'investigating', '2026-11-02', '2026-11-04', '', NULL, '')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO appeal_events (id, appeal_key, action, note, at) VALUES "
-                    "(1, 'a1', 'answer', '已核实', '2026-11-02'), (2, 'a2', 'answer', '改为 6:40', '2026-11-02')"
-                )
-            )
+    with database_at(
+        tmp_path,
+        "0026_first_version_note",
+        "INSERT INTO appeals (key, category, title, details, anonymous, status, raised_on, acknowledge_by, answer, rating, rating_note) VALUES "
+        "('a1', 'wages', '加班费少算', '少算 8 小时', 0, 'closed', '2026-11-01', '2026-11-03', '已核实', 'unsatisfied', '补发时间太晚'), "
+        "('a2', 'living', '班车太早', '6:10 发车', 1, 'closed', '2026-11-01', '2026-11-03', '改为 6:40', 'satisfied', ''), "
+        "('a3', 'hours', '周日加班', '连续三周', 0, 'investigating', '2026-11-02', '2026-11-04', '', NULL, '')",
+        "INSERT INTO appeal_events (id, appeal_key, action, note, at) VALUES "
+        "(1, 'a1', 'answer', '已核实', '2026-11-02'), (2, 'a2', 'answer', '改为 6:40', '2026-11-02')",
+    ) as engine:
         upgrade()
         with engine.connect() as conn:
             assert [tuple(r) for r in conn.execute(text(APPEALS))] == KEPT

@@ -19,36 +19,22 @@ def _ballots(rows: str) -> str:
 
 
 def test_stored_ballots_are_cut_into_sections_and_each_round_counts_its_ballots(tmp_path):
-    with database_at(tmp_path, "0027_appeal_earlier_ratings") as engine:
-        with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO evaluation_rounds (id, title, electorate, opens_at, closes_at, min_ballots, created_at) VALUES "
-                    "(1, '年度评议', 'delegates', '2026-11-01', '2026-11-08', 5, '2026-11-01'), "
-                    "(2, '中层评议', 'delegates', '2026-11-01', '2026-11-08', 5, '2026-11-01')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO evaluation_leaders (id, round_id, name, post, position) VALUES "
-                    "(1, 1, '张总', '总经理', 0), (2, 1, '钱主任', '车间主任', 1), (3, 2, '何主任', '车间主任', 0)"
-                )
-            )
-            conn.execute(text(_ballots("('b1', 1), ('b2', 1), ('b3', 2)")))
-            conn.execute(
-                text(
-                    "INSERT INTO evaluation_ballot_grades (id, round_id, ballot_id, leader_id, dimension_id, grade) VALUES "
-                    "('g1', 1, 'b1', 1, NULL, 'excellent'), ('g2', 1, 'b1', 2, NULL, 'competent'), "
-                    "('g3', 1, 'b2', 1, NULL, 'basic'), ('g4', 1, 'b2', 2, NULL, 'competent'), "
-                    "('g5', 2, 'b3', 3, NULL, 'excellent')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO evaluation_ballot_comments (id, round_id, ballot_id, leader_id, strengths, weaknesses) VALUES "
-                    "('c1', 1, 'b1', 1, '敢于担当', ''), ('c2', 1, 'b1', 2, '深入一线', '')"
-                )
-            )
+    with database_at(
+        tmp_path,
+        "0027_appeal_earlier_ratings",
+        "INSERT INTO evaluation_rounds (id, title, electorate, opens_at, closes_at, min_ballots, created_at) VALUES "
+        "(1, '年度评议', 'delegates', '2026-11-01', '2026-11-08', 5, '2026-11-01'), "
+        "(2, '中层评议', 'delegates', '2026-11-01', '2026-11-08', 5, '2026-11-01')",
+        "INSERT INTO evaluation_leaders (id, round_id, name, post, position) VALUES "
+        "(1, 1, '张总', '总经理', 0), (2, 1, '钱主任', '车间主任', 1), (3, 2, '何主任', '车间主任', 0)",
+        _ballots("('b1', 1), ('b2', 1), ('b3', 2)"),
+        "INSERT INTO evaluation_ballot_grades (id, round_id, ballot_id, leader_id, dimension_id, grade) VALUES "
+        "('g1', 1, 'b1', 1, NULL, 'excellent'), ('g2', 1, 'b1', 2, NULL, 'competent'), "
+        "('g3', 1, 'b2', 1, NULL, 'basic'), ('g4', 1, 'b2', 2, NULL, 'competent'), "
+        "('g5', 2, 'b3', 3, NULL, 'excellent')",
+        "INSERT INTO evaluation_ballot_comments (id, round_id, ballot_id, leader_id, strengths, weaknesses) VALUES "
+        "('c1', 1, 'b1', 1, '敢于担当', ''), ('c2', 1, 'b1', 2, '深入一线', '')",
+    ) as engine:
         with engine.connect() as conn:
             grades, comments = conn.execute(text(GRADES)).all(), conn.execute(text(COMMENTS)).all()
         upgrade()

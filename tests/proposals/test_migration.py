@@ -12,35 +12,21 @@ from tests.helpers import database_at
 
 
 def test_suggestions_become_safety_proposals_and_come_back(tmp_path):
-    with database_at(tmp_path, "0005_sync") as engine:
-        with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO departments (id, name, kind, parent_id, created_at) VALUES "
-                    "(1, '装配车间', 'workshop', NULL, '2026-11-01'), (2, '总装一班', 'team', 1, '2026-11-01')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO users (id, employee_no, name, department_id, password_hash, active, "
-                    "must_change_password, created_at) VALUES "
-                    "(1, 'M1', '刘职工', 2, 'x', 1, 0, '2026-11-01'), (2, 'S1', '李安全', 1, 'x', 1, 0, '2026-11-01')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO areas (id, name, kind, department_id, description, active, created_at) "
-                    "VALUES (1, '总装线', 'production', 1, '', 1, '2026-11-01')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO safety_suggestions (id, author_id, area_id, title, body, answer, "
-                    "answered_by_id, answered_at, created_at) VALUES "
-                    "(5, 1, 1, '增设洗眼器', '总装线使用清洗剂', '下周安装', 2, '2026-11-03', '2026-11-02'), "
-                    "(6, 1, NULL, '地面防滑', '雨天门口湿滑', NULL, NULL, NULL, '2026-11-04')"
-                )
-            )
+    with database_at(
+        tmp_path,
+        "0005_sync",
+        "INSERT INTO departments (id, name, kind, parent_id, created_at) VALUES "
+        "(1, '装配车间', 'workshop', NULL, '2026-11-01'), (2, '总装一班', 'team', 1, '2026-11-01')",
+        "INSERT INTO users (id, employee_no, name, department_id, password_hash, active, "
+        "must_change_password, created_at) VALUES "
+        "(1, 'M1', '刘职工', 2, 'x', 1, 0, '2026-11-01'), (2, 'S1', '李安全', 1, 'x', 1, 0, '2026-11-01')",
+        "INSERT INTO areas (id, name, kind, department_id, description, active, created_at) "
+        "VALUES (1, '总装线', 'production', 1, '', 1, '2026-11-01')",
+        "INSERT INTO safety_suggestions (id, author_id, area_id, title, body, answer, "
+        "answered_by_id, answered_at, created_at) VALUES "
+        "(5, 1, 1, '增设洗眼器', '总装线使用清洗剂', '下周安装', 2, '2026-11-03', '2026-11-02'), "
+        "(6, 1, NULL, '地面防滑', '雨天门口湿滑', NULL, NULL, NULL, '2026-11-04')",
+    ) as engine:
         upgrade()
         with engine.connect() as conn:
             rows = conn.execute(
