@@ -194,3 +194,16 @@ def make_notice(by, departments=(), files=(), **values):
     notice = notices.publish(by, data, list(departments), list(files))
     db.session.commit()
     return notice
+
+
+def own_ballot(client, auth, head, round_id: int, colleague, himself) -> str:
+    """The ballot page of `head`, the leader `himself` linked to his account: asserted to hold
+    `colleague`'s section, not his own, and to say why. Returned for the test's own checks."""
+    from tests.helpers import text
+
+    auth.login(head)
+    page = text(client.get(f"/congress/evaluations/{round_id}"))
+    assert f'name="o-{colleague.id}"' in page
+    assert f'name="o-{himself.id}"' not in page and f'name="s-{himself.id}"' not in page
+    assert "您是本次评议的对象之一，您的选票上没有评议自己的部分。" in page
+    return page

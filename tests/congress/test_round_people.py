@@ -103,11 +103,7 @@ def test_a_leader_linked_while_no_one_has_voted_gets_no_section_for_himself(app,
         he.id,
         qian.id,
     ]
-    auth.login(head)
-    page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
-    assert f'name="o-{he.id}"' in page
-    assert f'name="o-{qian.id}"' not in page and f'name="s-{qian.id}"' not in page
-    assert "您是本次评议的对象之一，您的选票上没有评议自己的部分。" in page
+    f.own_ballot(client, auth, head, round_.id, he, qian)
     url = f"/congress/evaluations/{round_.id}/vote"
     response = client.post(url, data=f.ballot_form(round_))  # his own section too
     assert response.status_code == 403

@@ -52,11 +52,7 @@ def test_a_linked_leader_has_no_section_for_himself_and_a_forged_rating_is_refus
 ):
     round_, head, members = f.workshop_round()
     he, qian = round_.leaders
-    auth.login(head)
-    page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
-    assert f'name="o-{he.id}"' in page
-    assert f'name="o-{qian.id}"' not in page and f'name="s-{qian.id}"' not in page
-    assert "您是本次评议的对象之一，您的选票上没有评议自己的部分。" in page
+    f.own_ballot(client, auth, head, round_.id, he, qian)
     url = f"/congress/evaluations/{round_.id}/vote"
     before = _counts()
     forged = f.ballot_form(round_, overall="excellent")  # his own section too
@@ -98,13 +94,19 @@ def _section(page: str, name: str) -> str:
     ]
 
 
-def test_results_count_each_leader_over_the_ballots_that_rated_them(app, client, auth):
-    round_, head, members = f.workshop_round(k=3)
-    f.vote(head, round_, overall="excellent")
+def _voted_results(client, auth, k: int, head_marks: dict, member_marks: dict) -> str:
+    """The results page of the workshop round (`k`), closed once its head (linked to 钱主任)
+    and each member voted with these marks."""
+    round_, head, members = f.workshop_round(k=k)
+    f.vote(head, round_, **head_marks)
     for member in members:
-        f.vote(member, round_, overall="competent")
+        f.vote(member, round_, **member_marks)
     f.close(round_)
-    page = _results(client, auth, round_)
+    return _results(client, auth, round_)
+
+
+def test_results_count_each_leader_over_the_ballots_that_rated_them(app, client, auth):
+    page = _voted_results(client, auth, 3, {"overall": "excellent"}, {"overall": "competent"})
     assert "<dt>选票数</dt><dd>4</dd>" in page
     he, qian = _section(page, "何主任"), _section(page, "钱主任")
     assert "评议票数：4 张" in he and "评议票数：3 张" in qian
@@ -115,12 +117,7 @@ def test_results_count_each_leader_over_the_ballots_that_rated_them(app, client,
 
 
 def test_a_leader_rated_on_fewer_than_k_ballots_has_his_results_withheld(app, client, auth):
-    round_, head, members = f.workshop_round(k=4)
-    f.vote(head, round_, strengths="深入一线")
-    for member in members:
-        f.vote(member, round_, strengths="敢于担当")
-    f.close(round_)
-    page = _results(client, auth, round_)
+    page = _voted_results(client, auth, 4, {"strengths": "深入一线"}, {"strengths": "敢于担当"})
     he, qian = _section(page, "何主任"), _section(page, "钱主任")
     assert "评议票数：4 张" in he and "深入一线" in he
     assert "评议票数：3 张" in qian
