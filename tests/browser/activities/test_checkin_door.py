@@ -30,6 +30,22 @@ def _code_of(browser, browser_context_args, url, employee_no, activity_url) -> s
     return code
 
 
+def _door_and_codes(
+    live_server, browser, browser_context_args, organizer, members, title, starts_in
+):
+    """The phone of `organizer` (employee no, name) at the door of a new activity `title`,
+    starting in `starts_in`, its url, and the check-in codes of `members` (employee no, name),
+    who signed up for it."""
+    url = live_server.url
+    live_server.make_user(organizer[0], "organizer", name=organizer[1])
+    for employee_no, name in members:
+        live_server.make_user(employee_no, name=name)
+    phone = _phone(browser, browser_context_args, url, organizer[0])
+    activity_url = _activity(phone, url, title, starts_in)
+    codes = [_code_of(browser, browser_context_args, url, no, activity_url) for no, _ in members]
+    return phone, activity_url, codes
+
+
 def _check_in(organizer, code: str) -> None:
     organizer.fill("input[name=code]", code)
     organizer.get_by_role("button", name="签到", exact=True).click()
@@ -38,14 +54,15 @@ def _check_in(organizer, code: str) -> None:
 def test_a_wrong_code_at_the_door_is_said_and_the_next_person_checks_in(
     live_server, browser, browser_context_args
 ):
-    url = live_server.url
-    live_server.make_user("DOOR-O1", "organizer", name="郑干事")
-    live_server.make_user("DOOR-M1", name="刘职工")
-    live_server.make_user("DOOR-M2", name="陈职工")
-    organizer = _phone(browser, browser_context_args, url, "DOOR-O1")
-    activity_url = _activity(organizer, url, "职工趣味运动会", timedelta(hours=1))
-    first = _code_of(browser, browser_context_args, url, "DOOR-M1", activity_url)
-    second = _code_of(browser, browser_context_args, url, "DOOR-M2", activity_url)
+    organizer, activity_url, (first, second) = _door_and_codes(
+        live_server,
+        browser,
+        browser_context_args,
+        ("DOOR-O1", "郑干事"),
+        [("DOOR-M1", "刘职工"), ("DOOR-M2", "陈职工")],
+        "职工趣味运动会",
+        timedelta(hours=1),
+    )
     checkin_url = activity_url + "/checkin"
     organizer.goto(checkin_url)
     form = organizer.locator("form[data-checkin-form]")
@@ -100,12 +117,15 @@ def test_a_wrong_code_at_the_door_is_said_and_the_next_person_checks_in(
 def test_offline_a_code_before_the_window_opens_is_said_to_be_early_and_not_kept(
     live_server, browser, browser_context_args
 ):
-    url = live_server.url
-    live_server.make_user("DOOR-O2", "organizer", name="冯干事")
-    live_server.make_user("DOOR-M3", name="褚职工")
-    organizer = _phone(browser, browser_context_args, url, "DOOR-O2")
-    activity_url = _activity(organizer, url, "职工读书会", timedelta(days=2))
-    code = _code_of(browser, browser_context_args, url, "DOOR-M3", activity_url)
+    organizer, activity_url, (code,) = _door_and_codes(
+        live_server,
+        browser,
+        browser_context_args,
+        ("DOOR-O2", "冯干事"),
+        [("DOOR-M3", "褚职工")],
+        "职工读书会",
+        timedelta(days=2),
+    )
     organizer.goto(activity_url + "/checkin")
     count = organizer.locator("#checkin-count").inner_text()
     organizer.context.set_offline(True)
@@ -134,12 +154,15 @@ def test_a_checked_in_person_s_number_with_other_letters_is_said_to_be_invalid_o
     """After 郑师傅 checked in, his number with wrong letters is not 郑师傅 已签到过: it is an
     invalid code, at once, online and offline (the page carries a digest of his code, which
     the phone compares), at the field and in the toast, and nothing is kept."""
-    url = live_server.url
-    live_server.make_user("DOOR-O3", "organizer", name="卫干事")
-    live_server.make_user("DOOR-M4", name="郑师傅")
-    organizer = _phone(browser, browser_context_args, url, "DOOR-O3")
-    activity_url = _activity(organizer, url, "职工书画展", timedelta(hours=1))
-    code = _code_of(browser, browser_context_args, url, "DOOR-M4", activity_url)
+    organizer, activity_url, (code,) = _door_and_codes(
+        live_server,
+        browser,
+        browser_context_args,
+        ("DOOR-O3", "卫干事"),
+        [("DOOR-M4", "郑师傅")],
+        "职工书画展",
+        timedelta(hours=1),
+    )
     checkin_url = activity_url + "/checkin"
     organizer.goto(checkin_url)
     code_field = organizer.locator(
