@@ -29,7 +29,6 @@ from app.models.hazards import (
 from app.models.safety import Area, Patrol, PatrolAnswer
 from app.services import audit
 from app.services import batch as lookups
-from app.services.inputs import check_length
 from app.services.roles import holder_ids
 from app.services.rows import sent_before
 from app.storage import prepare_uploads
@@ -139,18 +138,16 @@ def report_hazards(user, reports: list[tuple[dict, str, object]]) -> list[int | 
 def _report(user, data, captured_at) -> dict:
     """The columns of a new hazard, checked (raises ValidationFailed)."""
     errors: dict[str, list[str]] = {}
-    title = text(data, "title", errors, max_len=MaxLength.TITLE)
-    description = text(data, "description", errors, max_len=MaxLength.TEXT)
-    area = area_of(data, errors)
-    category = choice(data, "category", Category, errors)
-    severity = choice(data, "severity", Severity, errors)
     patrol = reported_on(user, data, errors)
     answer = answer_of(patrol, data, errors)
     # Only the round page names the answer by its item: there a title left blank is the one
     # the page offered (as_raised_from). Everywhere else a hazard says what is wrong.
     in_round = answer is not None and bool(data.get("item_id"))
-    if not title and not in_round and "title" not in errors:
-        check_length(title, "title", errors, required=True, max_len=MaxLength.TITLE)
+    title = text(data, "title", errors, required=not in_round, max_len=MaxLength.TITLE)
+    description = text(data, "description", errors, max_len=MaxLength.TEXT)
+    area = area_of(data, errors)
+    category = choice(data, "category", Category, errors)
+    severity = choice(data, "severity", Severity, errors)
     if errors:
         raise ValidationFailed(errors)
     return {
