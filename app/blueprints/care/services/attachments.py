@@ -35,15 +35,17 @@ def _is_empty(upload) -> bool:
 
 
 def prepare(
-    uploads, field: str = "attachments", *, most: int | None = None
+    uploads, field: str = "attachments", *, most: int | None = None, too_many: str | None = None
 ) -> list[tuple[bytes, str, str]]:
-    """Check every upload (at most `most`, else `MAX_PER_UPLOAD`) before anything is written:
-    [(bytes, content type, extension)]. Raises ValidationFailed({field: [...]}) naming the
-    file at fault."""
+    """Check every upload (at most `most`, else `MAX_PER_UPLOAD`, beyond which `too_many` is
+    said) before anything is written: [(bytes, content type, extension)]. Raises
+    ValidationFailed({field: [...]}) naming the file at fault."""
     most = MAX_PER_UPLOAD if most is None else most
     uploads = [u for u in uploads or [] if not _is_empty(u)]
     if len(uploads) > most:
-        raise ValidationFailed.on(field, _("Attach at most %(n)d files at a time.", n=most))
+        raise ValidationFailed.on(
+            field, too_many or _("Attach at most %(n)d files at a time.", n=most)
+        )
     prepared = []
     for upload in uploads:
         if isinstance(upload, storage.PreparedImage):  # a photo a refused form kept
@@ -76,9 +78,8 @@ def prepare_visit_photos(uploads) -> list[tuple[bytes, str, str]]:
     `photos_per_record`, the one limit of every feature's record, which the visit form's
     hint says and the outbox's `care_visit` is held to (`app.blueprints.sync.envelope`)."""
     most = storage.limits().photos_per_record
-    if len([u for u in uploads or [] if not _is_empty(u)]) > most:
-        raise ValidationFailed.on("photos", _("Attach at most %(n)d photos.", n=most))
-    return prepare(uploads, field="photos", most=most)
+    too_many = _("Attach at most %(n)d photos.", n=most)
+    return prepare(uploads, field="photos", most=most, too_many=too_many)
 
 
 def store(prepared, user, *, title: str = "", **owner) -> list[CareAttachment]:
