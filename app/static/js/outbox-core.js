@@ -309,8 +309,10 @@
       if (!record || result.id !== record.id) continue;
       // Not taken, it holds the records naming it; refused with the record it names (earlier in
       // this pass), it stays pending, waiting for that one.
-      const taken = result.status === "created" || result.status === "duplicate";
-      if (!taken && held.add(record.id).has(record.data?.patrol_id)) continue;
+      if (result.status !== "created" && result.status !== "duplicate") {
+        held.add(record.id);
+        if (held.has(record.data?.patrol_id)) continue;
+      }
       const outcome = await settle(record, result, csrf);
       if (outcome !== "ok") return outcome;
     }
