@@ -24,7 +24,8 @@ from app.services import audit
 DEFAULT_DIMENSIONS = ("政治素质", "工作能力与实绩", "民主作风", "廉洁自律")
 DEFAULT_K = 5
 MIN_K = 3
-NAME_MAX, POST_MAX = 80, 120  # EvaluationLeader.name, .post
+NAME_MAX = EvaluationLeader.__table__.c.name.type.length
+POST_MAX = EvaluationLeader.__table__.c.post.type.length
 
 
 def read_people(text: str | None) -> list[tuple[str, str, str]]:
