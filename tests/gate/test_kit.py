@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from app.blueprints.gate import queries, services
+from app.blueprints.gate import queries, services, standing
 from app.extensions import db
 from app.models.gate import GateCheck, Qualification
 from tests.factories import make_user
@@ -126,7 +126,7 @@ def test_the_check_says_an_expiry_within_the_report_s_days_beside_the_verdict(cl
     when it runs out. The verdict comes before the form, where a phone shows it."""
     world = make_world()
     soon = holder(world, name="孙叉车", safety=10, forklift=400)
-    later = holder(world, name="李叉车", safety=queries.EXPIRY_DAYS + 1, forklift=400)
+    later = holder(world, name="李叉车", safety=standing.EXPIRY_DAYS + 1, forklift=400)
     auth.login(world.leader)
     page = client.post(
         "/gate/check", data={"post_id": world.post.id, "employee_no": soon.employee_no}
@@ -140,4 +140,4 @@ def test_the_check_says_an_expiry_within_the_report_s_days_beside_the_verdict(cl
     )
     body = page.get_data(as_text=True)
     assert "可以上岗" in body and 'class="gate-expiry"' not in body
-    assert _payload(client)["expiry_days"] == queries.EXPIRY_DAYS
+    assert _payload(client)["expiry_days"] == standing.EXPIRY_DAYS

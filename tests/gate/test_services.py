@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.blueprints.gate import queries, services
+from app.blueprints.gate import queries, services, standing
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models.gate import GateCheck, Post, PostHolder, Qualification, QualificationSource
@@ -16,8 +16,8 @@ from tests.helpers import full_width
 
 
 def _verdict(world, person, day=TODAY):
-    held = queries.statuses([person.id]).get(person.id, {})
-    return queries.verdict(held, world.post.required_types, day)
+    held = standing.statuses([person.id]).get(person.id, {})
+    return standing.verdict(held, world.post.required_types, day)
 
 
 def test_grant_uses_the_type_s_validity_and_updates_the_same_source(app):

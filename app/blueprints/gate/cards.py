@@ -4,7 +4,7 @@ worker's own post they may not work on, and why."""
 from flask import url_for
 from flask_babel import gettext as _
 
-from . import queries
+from . import queries, standing
 from .access import checked_departments
 
 
@@ -28,9 +28,9 @@ def gate_cards(user) -> list[dict]:
         return cards
     posts = queries.posts_of(user)
     today = queries.local_today()
-    held = queries.statuses([user.id]).get(user.id, {})
+    held = standing.statuses([user.id]).get(user.id, {})
     for post in posts:
-        v = queries.verdict(held, post.required_types, today)
+        v = standing.verdict(held, post.required_types, today)
         if not v.allowed:
             cards.append(
                 {

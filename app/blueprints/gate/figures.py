@@ -1,5 +1,5 @@
 """The gate's figure on the 建家 scorecard: the share of post holders who may work on their
-post(s), judged by the gate's own verdict (`queries.verdict`) as of the period's end (today
+post(s), judged by the gate's own verdict (`standing.verdict`) as of the period's end (today
 for the current period, where it is the gate report's own count)."""
 
 from datetime import timedelta
@@ -14,7 +14,7 @@ from app.models import User
 from app.models.gate import PostHolder
 from app.scorecard import Row, days, department_ids, local_day
 
-from . import queries
+from . import queries, standing
 
 
 def _past_report(ids, day) -> list[tuple[User, bool]]:
@@ -31,12 +31,12 @@ def _past_report(ids, day) -> list[tuple[User, bool]]:
         )
         if (h.since or local_day(h.created_at)) <= day
     ]
-    held = queries.statuses({h.user_id for h in holders}, on=day)
+    held = standing.statuses({h.user_id for h in holders}, on=day)
     allowed: dict[int, bool] = {}
     people = {}
     for h in holders:
         people[h.user_id] = h.user
-        ok = queries.verdict(held.get(h.user_id, {}), posts[h.post_id].required_types, day)
+        ok = standing.verdict(held.get(h.user_id, {}), posts[h.post_id].required_types, day)
         allowed[h.user_id] = allowed.get(h.user_id, True) and ok.allowed
     return [(people[i], allowed[i]) for i in people]
 

@@ -16,7 +16,7 @@ from app.models.gate import PostHolder, PostRequirement, Qualification, TeamLead
 from app.services.inputs import local_today
 from app.services.trainings import next_training, outlasted
 
-from .queries import EXPIRY_DAYS
+from .standing import EXPIRY_DAYS
 
 
 def remind_expiring(today=None) -> int:

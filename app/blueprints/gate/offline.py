@@ -7,7 +7,7 @@ import hashlib
 
 from flask import url_for
 
-from . import queries
+from . import queries, standing
 from .access import is_checker
 
 
@@ -25,7 +25,7 @@ def kit(user) -> list[str]:
 def stamp(user) -> str:
     digest = hashlib.sha256()
     code = queries.live_code(user)
-    held = queries.statuses([user.id]).get(user.id, {})
+    held = standing.statuses([user.id]).get(user.id, {})
     digest.update(repr((code.id if code else None, sorted(held.items()))).encode())
     digest.update(repr([p.id for p in queries.posts_of(user)]).encode())
     if is_checker(user):

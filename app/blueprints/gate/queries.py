@@ -1,27 +1,22 @@
-"""Reading the gate: where each person stands on each required qualification, the verdict for
-a post, the gate report per team and post, and the checker's offline data (the field kit).
-
-The verdict is computed in one place for the server (`verdict`) and from the same data on the
-phone (gate-check.js reads `kit_payload`): a post may be worked by someone who holds, for every
-type the post requires, a qualification that is not revoked and not expired on the day.
+"""Reading the gate: the gate report per team and post, a person's own codes, qualifications
+and posts, and the checker's offline data (the field kit), which carries what the phone needs
+to judge a post by the same rule as the server (`standing.verdict`).
 """
 
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import bindparam, case, func, null, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
 from app.models import Department, User
 from app.models.gate import (
-    CheckResult,
     GateCheck,
     Post,
     PostHolder,
@@ -32,11 +27,11 @@ from app.models.gate import (
     WorkerPhoto,
 )
 from app.services.departments import held_posts_statement
-from app.services.inputs import local_today, local_zone
+from app.services.inputs import local_today
 
 from .access import checked_departments
+from .standing import EXPIRY_DAYS, Verdict, statuses, verdict
 
-EXPIRY_DAYS = 30
 CODE_PREFIX = "WHGATE1:"
 
 
@@ -48,110 +43,6 @@ def code_text(token: str) -> str:
 def code_hash(text: str) -> str:
     """How the checker's kit knows a code without holding it: SHA-256 of the QR's text."""
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-# ---- Where a person stands -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TypeStatus:
-    """The best a person holds of one type: valid until a day (None: for good), or revoked."""
-
-    until: date | None
-    revoked: str | None = None  # the reason, when every qualification of the type is revoked
-
-
-def statuses(user_ids, on: date | None = None) -> dict[int, dict[int, TypeStatus]]:
-    """user id -> type id -> TypeStatus, for the types each person has any qualification of;
-    `on` a past day: as it stood then (issued by then, revoked only when revoked by then)."""
-    user_ids = list(user_ids)
-    if not user_ids:
-        return {}
-    rows = db.session.execute(_statuses_statement(on is not None), {"ids": user_ids, "on": on})
-    best: dict[int, dict[int, TypeStatus]] = defaultdict(dict)
-    for user_id, type_id, until, revoked_at, reason in rows:
-        have = best[user_id].get(type_id)
-        if revoked_at is not None and (
-            on is None or revoked_at.astimezone(local_zone()).date() <= on
-        ):
-            if have is None:
-                best[user_id][type_id] = TypeStatus(until, reason or "")
-            continue
-        if have is None or have.revoked is not None or _later(until, have.until):
-            best[user_id][type_id] = TypeStatus(until)
-    return best
-
-
-@cache
-def _statuses_statement(on_a_day: bool):
-    """Built once a process for each shape: the home card asks it (app/blueprints/README.md)."""
-    query = select(
-        Qualification.user_id,
-        Qualification.type_id,
-        Qualification.valid_until,
-        Qualification.revoked_at,
-        Qualification.revoke_reason,
-    ).where(Qualification.user_id.in_(bindparam("ids", expanding=True)))
-    if on_a_day:
-        query = query.where(Qualification.issued_on <= bindparam("on"))
-    return query
-
-
-def _later(a: date | None, b: date | None) -> bool:
-    return b is not None and (a is None or a > b)
-
-
-@dataclass(frozen=True)
-class Problem:
-    kind: str  # "missing", "expired", "revoked"
-    type_name: str
-    until: date | None = None
-    reason: str = ""
-
-    @property
-    def text(self) -> str:
-        if self.kind == "expired":
-            return _("%(type)s: expired %(date)s", type=self.type_name, date=self.until.isoformat())
-        if self.kind == "revoked":
-            return _("%(type)s: revoked (%(reason)s)", type=self.type_name, reason=self.reason)
-        return _("%(type)s: missing", type=self.type_name)
-
-
-@dataclass
-class Verdict:
-    allowed: bool
-    problems: list[Problem] = field(default_factory=list)
-    expires_on: date | None = None  # the first required qualification to run out, if any
-
-    @property
-    def result(self) -> CheckResult:
-        return CheckResult.ALLOWED if self.allowed else CheckResult.REFUSED
-
-    @property
-    def reason(self) -> str:
-        return _("; ").join(p.text for p in self.problems)  # Chinese: "；"
-
-    def expiring(self, today: date) -> bool:
-        """Allowed, but a required qualification runs out within EXPIRY_DAYS of `today`: the
-        report lists it, and the check says it beside the verdict."""
-        horizon = today + timedelta(days=EXPIRY_DAYS)
-        return self.allowed and self.expires_on is not None and self.expires_on <= horizon
-
-
-def verdict(held: dict[int, TypeStatus], required: list[QualificationType], today: date):
-    """May a person holding `held` work a post requiring `required` on `today`?"""
-    problems, soonest = [], None
-    for qtype in required:
-        status = held.get(qtype.id)
-        if status is None:
-            problems.append(Problem("missing", qtype.name))
-        elif status.revoked is not None:
-            problems.append(Problem("revoked", qtype.name, status.until, status.revoked))
-        elif status.until is not None and status.until < today:
-            problems.append(Problem("expired", qtype.name, status.until))
-        elif status.until is not None and (soonest is None or status.until < soonest):
-            soonest = status.until
-    return Verdict(not problems, problems, soonest)
 
 
 # ---- The gate report -------------------------------------------------------------------

@@ -37,7 +37,7 @@ function chosenPost() {
   return (data.posts || []).find((p) => p.id === id);
 }
 
-// The same rule as the server's queries.verdict: every required type held, not revoked,
+// The same rule as the server's standing.verdict: every required type held, not revoked,
 // not expired today; and, as Verdict.expiring, the first to run out within expiry_days.
 function verdict(worker, post) {
   const problems = [];

@@ -12,7 +12,7 @@ from app.guards import paginate, parse_id
 from app.models.gate import Post, PostHolder, QualificationType, TeamLeader
 from app.rendering import page_or_fragment
 
-from .. import bp, queries, services
+from .. import bp, queries, services, standing
 from ..access import checked_departments, is_officer, may_see_report
 from ..forms import HolderForm, LeaderForm, PostForm, TypeForm
 from ._common import departments, officers_only
@@ -50,7 +50,7 @@ def index():
         department_id=chosen,
         today=queries.local_today(),
         is_officer=is_officer(current_user),
-        expiry_days=queries.EXPIRY_DAYS,
+        expiry_days=standing.EXPIRY_DAYS,
     )
 
 

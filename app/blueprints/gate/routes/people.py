@@ -12,7 +12,7 @@ from app.models import User
 from app.models.gate import Qualification, QualificationType, WorkerCode
 from app.storage import Chosen, save_upload, send_image, sha256_of_name
 
-from .. import bp, queries, services
+from .. import bp, queries, services, standing
 from ..access import checked_departments, is_officer
 from ..forms import CertificateForm, PhotoForm, RevokeForm
 from ._common import officers_only
@@ -38,8 +38,8 @@ def _certificate_form():
 
 def _worker_page(person, certificate_form=None, status=200, kept=()):
     today = queries.local_today()
-    held = queries.statuses([person.id]).get(person.id, {})
-    posts = [(p, queries.verdict(held, p.required_types, today)) for p in queries.posts_of(person)]
+    held = standing.statuses([person.id]).get(person.id, {})
+    posts = [(p, standing.verdict(held, p.required_types, today)) for p in queries.posts_of(person)]
     return render_template(
         "gate/worker.html",
         person=person,

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from app.extensions import db
 from app.rendering import qr_svg
 
-from .. import bp, queries, services
+from .. import bp, queries, services, standing
 
 
 @bp.route("/me")
@@ -19,9 +19,9 @@ def my_code():
         code = services.code_for(current_user)
         db.session.commit()
     today = queries.local_today()
-    held = queries.statuses([current_user.id]).get(current_user.id, {})
+    held = standing.statuses([current_user.id]).get(current_user.id, {})
     posts = [
-        (p, queries.verdict(held, p.required_types, today)) for p in queries.posts_of(current_user)
+        (p, standing.verdict(held, p.required_types, today)) for p in queries.posts_of(current_user)
     ]
     return render_template(
         "gate/my_code.html",

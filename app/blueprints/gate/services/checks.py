@@ -16,7 +16,8 @@ from app.models.gate import CheckMethod, CheckResult, GateCheck, Post, PostHolde
 from app.models.users import typed_no
 
 from ..access import checked_departments
-from ..queries import Verdict, checked_workers_query, posts_query, statuses, verdict
+from ..queries import checked_workers_query, posts_query
+from ..standing import Verdict, statuses, verdict
 
 MAX_REASON = 500
 
