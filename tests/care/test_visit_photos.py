@@ -1,16 +1,19 @@
 """How many photos a visit takes is the one upload table's `photos_per_record`, as for every
-feature's record: the visit form says it, and holds to it with the outbox."""
+feature's record: the visit form says it, and holds to it with the outbox. A visit's photos
+are pictures only: a PDF (a certificate) belongs to the file, not to a visit."""
 
 import dataclasses
 import hashlib
 import io
+import re
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from app.models.care import CareVisit
+from app.models.care import CareAttachment, CareVisit
 from tests.care.conftest import jpeg, visit_form
 from tests.helpers import text
 
@@ -22,6 +25,10 @@ def _most(app, monkeypatch, n):
 
 def _visits(db) -> int:
     return db.session.scalar(select(func.count(CareVisit.id)))
+
+
+def _rows(db) -> tuple[int, int]:
+    return _visits(db), db.session.scalar(select(func.count(CareAttachment.id)))
 
 
 def _post(client, world, n):
@@ -80,3 +87,26 @@ def test_a_visit_sent_from_the_outbox_takes_as_many_photos_as_the_table_says(
         assert result["errors"] == {"photos": [f"最多上传 {most} 张照片。"]}
     else:
         assert len(result["missing_photos"]) == photos
+
+
+def test_a_pdf_chosen_as_a_visit_photo_is_refused_at_the_photos_field(app, client, auth, world, db):
+    auth.login(world.people["care_officer"])
+    uploads = Path(app.config["UPLOAD_FOLDER"])
+    stored = set(uploads.rglob("*"))
+    rows = _rows(db)
+    photos = [
+        (io.BytesIO(jpeg()), "家访.jpg"),
+        (io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"), "诊断证明.pdf"),
+    ]
+    response = client.post(
+        "/care/visits",
+        data={**visit_form(world, needs="孩子学费"), "photos": photos},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    page = text(response)
+    [errors] = re.findall(r'<ul class="errors" id="photos-errors">(.*?)</ul>', page, re.S)
+    assert "诊断证明.pdf 不是 JPEG、PNG" in errors
+    assert "家中老人住院，收入减少" in page and "孩子学费" in page  # the form as typed
+    assert _rows(db) == rows
+    assert set(uploads.rglob("*")) == stored

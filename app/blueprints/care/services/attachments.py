@@ -34,17 +34,14 @@ def _is_empty(upload) -> bool:
     return upload is None or getattr(upload, "filename", "x") == ""
 
 
-def prepare(
-    uploads, field: str = "attachments", *, most: int | None = None, too_many: str | None = None
-) -> list[tuple[bytes, str, str]]:
-    """Check every upload (at most `most`, else `MAX_PER_UPLOAD`, beyond which `too_many` is
-    said) before anything is written: [(bytes, content type, extension)]. Raises
+def prepare(uploads, field: str = "attachments") -> list[tuple[bytes, str, str]]:
+    """Check every upload (pictures or PDF certificates, at most `MAX_PER_UPLOAD`) before
+    anything is written: [(bytes, content type, extension)]. Raises
     ValidationFailed({field: [...]}) naming the file at fault."""
-    most = MAX_PER_UPLOAD if most is None else most
     uploads = [u for u in uploads or [] if not _is_empty(u)]
-    if len(uploads) > most:
+    if len(uploads) > MAX_PER_UPLOAD:
         raise ValidationFailed.on(
-            field, too_many or _("Attach at most %(n)d files at a time.", n=most)
+            field, _("Attach at most %(n)d files at a time.", n=MAX_PER_UPLOAD)
         )
     prepared = []
     for upload in uploads:
@@ -74,12 +71,12 @@ def prepare(
 
 
 def prepare_visit_photos(uploads) -> list[tuple[bytes, str, str]]:
-    """A visit's photos, each checked as `prepare` checks a file: at most the upload table's
-    `photos_per_record`, the one limit of every feature's record, which the visit form's
-    hint says and the outbox's `care_visit` is held to (`app.blueprints.sync.envelope`)."""
-    most = storage.limits().photos_per_record
-    too_many = _("Attach at most %(n)d photos.", n=most)
-    return prepare(uploads, field="photos", most=most, too_many=too_many)
+    """A visit's photos, checked as every feature's photos are (`storage.prepare_uploads`):
+    pictures only, never a PDF (certificates belong to the file), and at most the upload
+    table's `photos_per_record`, which the visit form's hint says and the outbox's
+    `care_visit` is held to (`app.blueprints.sync.envelope`). Raises
+    ValidationFailed({"photos": [...]}) with storage's words for the file at fault."""
+    return [(p.data, "image/jpeg", "jpg") for p in storage.prepare_uploads(uploads, "photos")]
 
 
 def store(prepared, user, *, title: str = "", **owner) -> list[CareAttachment]:
