@@ -2,6 +2,7 @@
 
 Services decide and write; when they will not, they raise one of these:
 - `ValidationFailed({field: [messages]})`: the input cannot be saved as it is;
+  `ItemsFailed` when it is refused at items of a record (a round's answers);
 - `Refused(message, status)`: this user may not do this to this record now;
 - `Conflict(message)`: a client id already used for a different record.
 
@@ -48,6 +49,17 @@ class ValidationFailed(Exception):
     @classmethod
     def on(cls, field: str, message: str) -> "ValidationFailed":
         return cls({field: [str(message)]})
+
+
+class ItemsFailed(ValidationFailed):
+    """Input refused at items of a record (the answers of a whole round): `errors` names each
+    message as the form and `/sync` name the item's field (`answers[0][note]`); `by_item`
+    holds the same messages by item and field (`{item_id: {"note": [...]}}`), for a page that
+    says each item's where that item is shown."""
+
+    def __init__(self, errors: dict[str, list[str]], by_item: dict[object, dict[str, list]]):
+        super().__init__(errors)
+        self.by_item = by_item
 
 
 class Refused(Exception):

@@ -5,6 +5,7 @@ ignored."""
 
 import io
 
+import pytest
 from sqlalchemy import select
 
 from app.models import Role
@@ -139,3 +140,41 @@ def test_a_round_s_refused_photo_is_said_at_its_item_and_the_others_are_kept(cli
     assert kept_tokens(page, f"kept_photos-{second.id}") == []
     item = page[page.index(f'id="round-item-{second.id}"') :]
     assert page.count("防护罩.jpg") == 1 and "防护罩.jpg" in item
+
+
+@pytest.mark.parametrize("other_refused", [False, True], ids=["alone", "beside-another"])
+def test_a_round_item_with_too_many_photos_is_told_so_at_that_item(client, auth, db, other_refused):
+    """Six photos kept from a refused round and one more chosen: the item has seven, one
+    over the limit. That is said at the item, whether or not another item's photo was refused
+    too (it used to be said above the list, or not at all beside another item's)."""
+    make_checklist(items=("通道畅通", "防护罩完好"))
+    area = make_area()
+    auth.login(make_user(Role.INSPECTOR))
+    url = f"/safety/patrols/round/{area.id}"
+    first, second = db.session.scalar(select(ChecklistVersion)).items
+    fields = {"area_id": str(area.id), "note": ""}
+    fields |= {f"answers[{i}][item_id]": str(item.id) for i, item in enumerate((first, second))}
+    fields |= {"answers[0][answer]": "yes", "answers[1][answer]": "yes"}
+    six = [(io.BytesIO(jpeg_bytes(colour=(40 * n, 0, 0))), f"通道{n}.jpg") for n in range(6)]
+    too_long = {"note": "通道" * 1001}  # the round refused for its own note keeps the six
+    first_try = client.post(
+        url,
+        data={**fields, **too_long, f"photos-{first.id}": six},
+        content_type="multipart/form-data",
+    )
+    tokens = kept_tokens(text(first_try), f"kept_photos-{first.id}")
+    assert len(tokens) == 6
+    files = {f"photos-{first.id}": (io.BytesIO(jpeg_bytes(colour="blue")), "第七张.jpg")}
+    if other_refused:
+        files[f"photos-{second.id}"] = (io.BytesIO(b"not a picture"), "防护罩.jpg")
+    again = {**fields, f"kept_photos-{first.id}": tokens, **files}
+    refused = client.post(url, data=again, content_type="multipart/form-data")
+    assert refused.status_code == 422 and db.session.scalar(select(Patrol)) is None
+    page = text(refused)
+    at_first = page[
+        page.index(f'id="round-item-{first.id}"') : page.index(f'id="round-item-{second.id}"')
+    ]
+    assert page.count("最多上传 6 张照片。") == 1 and "最多上传 6 张照片。" in at_first
+    if other_refused:
+        at_second = page[page.index(f'id="round-item-{second.id}"') :]
+        assert page.count("防护罩.jpg") == 1 and "防护罩.jpg" in at_second

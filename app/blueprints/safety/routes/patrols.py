@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.errors import form_status, submit
+from app.errors import ItemsFailed, form_status, submit
 from app.extensions import db, htmx
 from app.guards import page_number
 from app.models.hazards import Category, Hazard, Severity, Violation
@@ -269,11 +269,21 @@ def patrol_round(area_id):
             db.session.commit()
             patrol, _created = done.value
             return redirect(url_for("safety.patrol", patrol_id=patrol.id), 303)
+        refused = done.error.by_item if isinstance(done.error, ItemsFailed) else {}
+        # An item's refused photos are said at its photo field, and not kept; the photos of
+        # the other items are kept. The items' other errors are listed as the round's are.
+        photo_errors = {
+            item_id: c.again(refused.get(item_id, {}).get("photos"))
+            for item_id, c in chosen.items()
+        }
         errors = dict(done.errors)
-        # A refused photo is said at its item; the other items keep theirs.
-        photo_errors = {item_id: c.again() for item_id, c in chosen.items()}
-        if any(photo_errors.values()):  # `answers[1][photos]`: said at the item already
-            errors = {key: e for key, e in errors.items() if not key.endswith("photos]")}
+        if refused:
+            errors = {
+                (item_id, field): messages
+                for item_id, fields in refused.items()
+                for field, messages in fields.items()
+                if field != "photos"
+            }
     return page_or_partial(
         "safety/patrols/round.html",
         "safety/patrols/round.html",

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
-from app.errors import Refused, ValidationFailed
+from app.errors import ItemsFailed, Refused, ValidationFailed
 from app.extensions import db
+from app.guards import parse_id
 from app.models import User
 from app.models.hazards import Photo
 from app.models.safety import (
@@ -141,7 +142,8 @@ def finish_patrol(user, patrol: Patrol, data, captured_at=None) -> Patrol:
 def record_patrol(user, data, photos=(), client_id=None, captured_at=None) -> tuple[Patrol, bool]:
     """A whole patrol at once, as the outbox sends it: area, checklist version, answers, times.
 
-    `photos` are (item_id, upload) pairs. Returns (patrol, created).
+    `photos` are (item_id, upload) pairs. Returns (patrol, created). Answers refused raise
+    `ItemsFailed`, by item id (`by_item`) and by the answer's place (`answers[0][note]`).
     """
     patrol, created = start_patrol(
         user, data, client_id=client_id, captured_at=data.get("started_at") or captured_at
@@ -152,6 +154,7 @@ def record_patrol(user, data, photos=(), client_id=None, captured_at=None) -> tu
     for item_id, upload in photos or []:
         by_item.setdefault(str(item_id), []).append(upload)
     errors: dict[str, list[str]] = {}
+    refused_items: dict[int | None, dict[str, list[str]]] = {}
     for index, answer in enumerate(data.get("answers") or []):
         try:
             answer_item(user, patrol, answer, by_item.get(str(answer.get("item_id")), []))
@@ -160,8 +163,9 @@ def record_patrol(user, data, photos=(), client_id=None, captured_at=None) -> tu
             # error is said at that item, not at the round's own note.
             for key, messages in refused.errors.items():
                 errors[f"answers[{index}][{key}]"] = messages
+            refused_items.setdefault(parse_id(answer.get("item_id")), {}).update(refused.errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise ItemsFailed(errors, refused_items)
     db.session.refresh(patrol)
     finish_patrol(user, patrol, data, captured_at=data.get("finished_at") or captured_at)
     return patrol, True
