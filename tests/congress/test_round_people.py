@@ -343,6 +343,10 @@ def _post_leaders(client, round_, form, typed):
         ("#", "第 1 行：# 后面缺少工号。"),
         (f"{HE}\n{'钱' * 81}", "第 2 行：姓名最多 80 个字（姓名和职务之间用空格隔开）。"),
         (f"{HE}\n钱主任 {'主' * 121}", "第 2 行：职务最多 120 个字。"),
+        # A # inside a post is the post's: the mistake is the link's, at the line's end.
+        (f"{HE}\n王五 3#高炉炉长 #", "第 2 行：# 后面缺少工号。请写上工号，或删去 #。"),
+        (f"王五 3＃高炉炉长 ＃　\n{HE}", "第 1 行：# 后面缺少工号。"),
+        (f"{HE}\n李四 1#机组值班长 #H0009", "第 2 行：没有工号为 H0009 的账号。"),
     ],
     ids=[
         "none",
@@ -356,6 +360,9 @@ def _post_leaders(client, round_, form, typed):
         "hash-alone",
         "name-too-long",
         "post-too-long",
+        "hash-in-post-then-hash-without-number",
+        "full-width-hash-in-post-then-hash-without-number",
+        "hash-in-post-then-unknown-number",
     ],
 )
 def test_a_mistake_is_told_at_the_field_with_its_line_and_keeps_what_was_typed(
@@ -444,3 +451,37 @@ def test_people_typed_as_a_ballot_comes_in_while_saving_are_shown_back(
     assert _kept(page).strip() == TYPED
     assert _people(round_.id) == before
     assert _changes() == 0
+
+
+def test_a_post_with_a_hash_in_it_is_the_post_and_only_a_last_hash_word_links(app, client, auth):
+    """Works number their furnaces and units "3#", "1#": the # inside a post is the post's. The
+    account link is the line's last word, # and the number, as the form's hint writes it."""
+    round_, _head, _members = f.workshop_round(link="")
+    make_user(employee_no="H0002", name="王建军")
+    auth.login(f.organizer())
+    url = f"/congress/evaluations/{round_.id}/people"
+    hint = "评议对象有账号的，再加空格、# 和工号，如“钱主任 机加工车间主任 #H0001”"
+    assert hint in page_text(client.get(url))
+    typed = (
+        "王五 3#高炉炉长\n李四 1#机组值班长 #H0002\n赵六 2＃转炉炉长\n钱主任 机加工车间主任 ＃h0001"
+    )
+    response = client.post(url, data={"leaders": typed})
+    assert response.status_code == 303, page_text(response)
+    assert _people(round_.id) == [
+        ("王五", "3#高炉炉长", None),
+        ("李四", "1#机组值班长", "H0002"),
+        ("赵六", "2＃转炉炉长", None),
+        ("钱主任", "机加工车间主任", "H0001"),
+    ]
+    page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
+    assert "<dt>李四</dt><dd>账号 H0002 · 王建军：本人不评议自己</dd>" in page
+    # The form writes them back as they are read again: saving them unchanged changes nothing.
+    written = _typed(page_text(client.get(url))).strip()
+    assert written.splitlines()[:2] == ["王五 3#高炉炉长", "李四 1#机组值班长 #H0002"]
+    response = client.post(url, data={"leaders": written})
+    assert "没有修改：评议对象与原来相同。" in page_text(client.get(response.headers["Location"]))
+    # The new-round form reads its lines the same way.
+    response = _post_leaders(client, round_, "new", "王五 3#高炉炉长")
+    assert response.status_code == 303, page_text(response)
+    made = db.session.scalar(select(EvaluationRound).order_by(EvaluationRound.id.desc()))
+    assert _people(made.id) == [("王五", "3#高炉炉长", None)]

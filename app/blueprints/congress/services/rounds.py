@@ -3,6 +3,8 @@ it rates — each a name and a post, and, for a person who has an account in the
 account (`EvaluationLeader.user_id`), so that their own ballot has no section for them
 (`evaluations.sections`). The ballots and results are `evaluations`'."""
 
+import re
+
 from flask_babel import gettext as _
 
 from app.blueprints.congress.access import is_manager
@@ -28,16 +30,25 @@ NAME_MAX = EvaluationLeader.__table__.c.name.type.length
 POST_MAX = EvaluationLeader.__table__.c.post.type.length
 
 
+# The employee number of a person's account: the line's last word, "#" (or a Chinese
+# keyboard's ＃) and the number, as the form's hint writes it; a # inside a word ("3#高炉炉长")
+# is part of the post. A # standing alone before the number links it too, as it always did.
+_ACCOUNT = re.compile(r"(?:^|\s)[#＃]\s*(\S*)\s*$")
+
+
 def read_people(text: str | None) -> list[tuple[str, str, str]]:
     """The people as the round's forms type them (what `line` writes), one a line: "name
-    post", then "#employee number" for a person who has an account (full-width ＃ too).
-    Each line is (name, post, "#number" as typed, or "" with no #), the blank ones too, so
-    that the n-th is the person's line n; `_people` reads them, and says which is wrong."""
+    post", then, for a person who has an account, a space and "#employee number" (full-width
+    ＃ too) as the last word. Each line is (name, post, "#number" as typed, or "" with no #),
+    the blank ones too, so that the n-th is the person's line n; `_people` reads them, and
+    says which is wrong."""
     out = []
     for text_line in (text or "").splitlines():
-        before, mark, number = text_line.replace("\u3000", " ").replace("＃", "#").partition("#")
+        text_line = text_line.replace("\u3000", " ")
+        link = _ACCOUNT.search(text_line)
+        before = text_line[: link.start()] if link else text_line
         name, _sep, post = before.strip().partition(" ")
-        out.append((name.strip(), post.strip(), mark + number.strip()))
+        out.append((name.strip(), post.strip(), f"#{link.group(1)}" if link else ""))
     return out
 
 
