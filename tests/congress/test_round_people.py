@@ -485,3 +485,19 @@ def test_a_post_with_a_hash_in_it_is_the_post_and_only_a_last_hash_word_links(ap
     assert response.status_code == 303, page_text(response)
     made = db.session.scalar(select(EvaluationRound).order_by(EvaluationRound.id.desc()))
     assert _people(made.id) == [("王五", "3#高炉炉长", None)]
+
+
+def test_a_character_no_text_may_hold_is_told_at_its_line(app):
+    """The people a service is given (not the form, which refuses a NUL before any view) are
+    checked as every text is (`clean_text`), each line's mistake at once."""
+    round_, _head, _members = f.workshop_round(link="")
+    leaders = [
+        (*HE.split(), ""),
+        ("钱主任", "机加工\x00车间主任", ""),
+        ("孙主任", "铸造", "#H\x0001"),
+    ]
+    with pytest.raises(ValidationFailed) as refused:
+        rounds.change_people(f.organizer(), round_, leaders)
+    assert refused.value.errors == {
+        "leaders": ["第 2 行：文字中含有不允许的字符。", "第 3 行：文字中含有不允许的字符。"]
+    }

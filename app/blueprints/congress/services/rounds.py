@@ -28,6 +28,7 @@ DEFAULT_K = 5
 MIN_K = 3
 NAME_MAX = EvaluationLeader.__table__.c.name.type.length
 POST_MAX = EvaluationLeader.__table__.c.post.type.length
+NO_MAX = User.__table__.c.employee_no.type.length
 
 
 # The employee number of a person's account: the line's last word, "#" (or a Chinese
@@ -56,27 +57,34 @@ class _Wrong(Exception):
     """What is wrong with one line of the people (its message)."""
 
 
+def _number(no) -> tuple[bool, str]:
+    """Whether `no` (the third of a leader's fields) has the # the form types, and the
+    employee number in it as numbers are stored (`typed_no`)."""
+    no = "" if no is None else str(no).strip()
+    return no.startswith("#"), typed_no(no.removeprefix("#"))
+
+
 def _leader(name, post, no="", *, earlier: list) -> tuple[str, str, User | None] | None:
     """The person one line types, (name, post, account), or None for a blank line; `earlier`
-    are the people of the lines before. `no` is the employee number of their account, with
-    or without the # the form types before it, or "". Raises `_Wrong` for a name or a post
-    too long, a # with no number after it (the person would be saved with no account, so
-    their own ballot would rate them), a number with no name before it (it would be lost), a
-    person listed twice, a number no account has, or one given for two people."""
-    name, post, no = str(name).strip(), str(post).strip(), str(no).strip()
-    marked, no = no.startswith("#"), typed_no(no.removeprefix("#"))
-    if "\x00" in name + post + no:
-        raise _Wrong(_("The text contains a character that is not allowed."))
-    if len(name) > NAME_MAX:
-        raise _Wrong(
-            _(
-                "A name has at most %(max)d characters (a space goes between the name and "
-                "the post).",
-                max=NAME_MAX,
-            )
-        )
-    if len(post) > POST_MAX:
-        raise _Wrong(_("A post has at most %(max)d characters.", max=POST_MAX))
+    are the people of the lines before. `no` is the employee number of their account, with or
+    without the # the form types before it, or "". Raises `_Wrong` for a character no text
+    may hold (`clean_text`), a name or a post too long, a # with no number after it (the
+    person would be saved with no account, so their own ballot would rate them), a number
+    with no name before it (it would be lost), a person listed twice, a number no account
+    has, or one given for two people."""
+    marked, no = _number(no)
+    unknown = _("No account has the employee number %(no)s.", no=no)
+    long_name = _(
+        "A name has at most %(max)d characters (a space goes between the name and the post).",
+        max=NAME_MAX,
+    )
+    long_post = _("A post has at most %(max)d characters.", max=POST_MAX)
+    try:
+        name = clean_text(name, "leaders", limit=NAME_MAX, too_long=long_name)
+        post = clean_text(post, "leaders", limit=POST_MAX, too_long=long_post)
+        no = clean_text(no, "leaders", limit=NO_MAX, too_long=unknown)
+    except ValidationFailed as refused:
+        raise _Wrong(*refused.errors["leaders"]) from None
     if marked and not no:
         raise _Wrong(_("# has no employee number after it. Write the number, or take the # out."))
     if not name:
@@ -92,7 +100,7 @@ def _leader(name, post, no="", *, earlier: list) -> tuple[str, str, User | None]
         return name, post, None
     account = User.by_employee_no(no)
     if account is None:
-        raise _Wrong(_("No account has the employee number %(no)s.", no=no))
+        raise _Wrong(unknown)
     if any(account is other for *_person, other in earlier):
         raise _Wrong(_("%(no)s is given for two leaders: each account once.", no=no))
     return name, post, account
