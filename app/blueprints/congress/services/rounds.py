@@ -6,6 +6,7 @@ account (`EvaluationLeader.user_id`), so that their own ballot has no section fo
 import re
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.blueprints.congress.access import is_manager
 from app.blueprints.congress.services.evaluations import is_closed, lock_round
@@ -64,14 +65,28 @@ def _number(no) -> tuple[bool, str]:
     return no.startswith("#"), typed_no(no.removeprefix("#"))
 
 
-def _leader(name, post, no="", *, earlier: list) -> tuple[str, str, User | None] | None:
+def _accounts(leaders: list[tuple[str, ...]]) -> dict[str, User]:
+    """The accounts of the employee numbers `leaders` give, by number, found in one query
+    however many lines there are. A number no account can have (a NUL in it, longer than the
+    column) is not looked for: `_leader` refuses it."""
+    numbers = {_number(one[2])[1] for one in leaders if len(one) > 2}
+    numbers = sorted(n for n in numbers if n and "\x00" not in n and len(n) <= NO_MAX)
+    if not numbers:
+        return {}
+    found = db.session.scalars(select(User).where(User.employee_no.in_(numbers)))
+    return {account.employee_no: account for account in found}
+
+
+def _leader(
+    name, post, no="", *, earlier: list, accounts: dict[str, User]
+) -> tuple[str, str, User | None] | None:
     """The person one line types, (name, post, account), or None for a blank line; `earlier`
-    are the people of the lines before. `no` is the employee number of their account, with or
-    without the # the form types before it, or "". Raises `_Wrong` for a character no text
-    may hold (`clean_text`), a name or a post too long, a # with no number after it (the
-    person would be saved with no account, so their own ballot would rate them), a number
-    with no name before it (it would be lost), a person listed twice, a number no account
-    has, or one given for two people."""
+    are the people of the lines before, `accounts` those of the numbers typed (`_accounts`).
+    `no` is the employee number of their account, with or without the # the form types before
+    it, or "". Raises `_Wrong` for a character no text may hold (`clean_text`), a name or a
+    post too long, a # with no number after it (the person would be saved with no account,
+    so their own ballot would rate them), a number with no name before it (it would be lost),
+    a person listed twice, a number no account has, or one given for two people."""
     marked, no = _number(no)
     unknown = _("No account has the employee number %(no)s.", no=no)
     long_name = _(
@@ -98,7 +113,7 @@ def _leader(name, post, no="", *, earlier: list) -> tuple[str, str, User | None]
         raise _Wrong(_("%(leader)s is listed twice: name each person once.", leader=leader))
     if not no:
         return name, post, None
-    account = User.by_employee_no(no)
+    account = accounts.get(no)
     if account is None:
         raise _Wrong(unknown)
     if any(account is other for *_person, other in earlier):
@@ -112,9 +127,10 @@ def _people(leaders: list[tuple[str, ...]]) -> list[tuple[str, str, User | None]
     the field, every line's mistake at once, each with its line: the n-th leader is line n
     (`read_people` keeps the blank lines). No leader at all is refused too."""
     people, problems = [], []
+    accounts = _accounts(leaders)
     for number, one in enumerate(leaders, start=1):
         try:
-            person = _leader(*one, earlier=people)
+            person = _leader(*one, earlier=people, accounts=accounts)
         except _Wrong as wrong:
             problems.append(_("Line %(n)d: %(problem)s", n=number, problem=str(wrong)))
             continue
