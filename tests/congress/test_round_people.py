@@ -458,12 +458,14 @@ def test_a_post_with_a_hash_in_it_is_the_post_and_only_a_last_hash_word_links(ap
     account link is the line's last word, # and the number, as the form's hint writes it."""
     round_, _head, _members = f.workshop_round(link="")
     make_user(employee_no="H0002", name="王建军")
+    make_user(employee_no="H0003", name="孙建国")
     auth.login(f.organizer())
     url = f"/congress/evaluations/{round_.id}/people"
     hint = "评议对象有账号的，再加空格、# 和工号，如“钱主任 机加工车间主任 #H0001”"
     assert hint in page_text(client.get(url))
     typed = (
-        "王五 3#高炉炉长\n李四 1#机组值班长 #H0002\n赵六 2＃转炉炉长\n钱主任 机加工车间主任 ＃h0001"
+        "王五 3#高炉炉长\n李四 1#机组值班长 #H0002\n赵六 2＃转炉炉长\n"
+        "钱主任 机加工车间主任 ＃h0001\n孙七 总经理#H0003"
     )
     response = client.post(url, data={"leaders": typed})
     assert response.status_code == 303, page_text(response)
@@ -472,6 +474,7 @@ def test_a_post_with_a_hash_in_it_is_the_post_and_only_a_last_hash_word_links(ap
         ("李四", "1#机组值班长", "H0002"),
         ("赵六", "2＃转炉炉长", None),
         ("钱主任", "机加工车间主任", "H0001"),
+        ("孙七", "总经理", "H0003"),  # the number written onto the post: linked, as before
     ]
     page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
     assert "<dt>李四</dt><dd>账号 H0002 · 王建军：本人不评议自己</dd>" in page

@@ -34,8 +34,10 @@ NO_MAX = User.__table__.c.employee_no.type.length
 
 # The employee number of a person's account: the line's last word, "#" (or a Chinese
 # keyboard's ＃) and the number, as the form's hint writes it; a # inside a word ("3#高炉炉长")
-# is part of the post. A # standing alone before the number links it too, as it always did.
-_ACCOUNT = re.compile(r"(?:^|\s)[#＃]\s*(\S*)\s*$")
+# is part of the post. A # standing alone before the number links it too, as it always did,
+# and so does a # written onto the post's end before a number of letters and digits
+# ("总经理#H0001"), which names no furnace or unit.
+_ACCOUNT = re.compile(r"(?:(?:^|\s)[#＃]\s*(\S*)|[#＃]([0-9A-Za-z]*[0-9][0-9A-Za-z]*))\s*$")
 
 
 def read_people(text: str | None) -> list[tuple[str, str, str]]:
@@ -50,7 +52,8 @@ def read_people(text: str | None) -> list[tuple[str, str, str]]:
         link = _ACCOUNT.search(text_line)
         before = text_line[: link.start()] if link else text_line
         name, _sep, post = before.strip().partition(" ")
-        out.append((name.strip(), post.strip(), f"#{link.group(1)}" if link else ""))
+        number = link and (link.group(1) if link.group(1) is not None else link.group(2))
+        out.append((name.strip(), post.strip(), f"#{number}" if link else ""))
     return out
 
 
