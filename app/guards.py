@@ -72,8 +72,11 @@ def parse_id(value) -> int | None:
     return value
 
 
-def clean_text(value, field: str, *, limit: int, required: str | None = None) -> str:
-    """Strip a text; refuse NUL bytes, over-long text and (when `required`) an empty one."""
+def clean_text(
+    value, field: str, *, limit: int, required: str | None = None, too_long: str | None = None
+) -> str:
+    """Strip a text; refuse NUL bytes, over-long text (with `too_long`, when a field says
+    more than "at most n characters") and (when `required`) an empty one."""
     value = "" if value is None else str(value)
     if "\x00" in value:
         raise ValidationFailed.on(field, _("The text contains a character that is not allowed."))
@@ -81,7 +84,7 @@ def clean_text(value, field: str, *, limit: int, required: str | None = None) ->
     if required and not value:
         raise ValidationFailed.on(field, required)
     if len(value) > limit:
-        raise ValidationFailed.on(field, _("At most %(n)d characters.", n=limit))
+        raise ValidationFailed.on(field, too_long or _("At most %(n)d characters.", n=limit))
     return value
 
 

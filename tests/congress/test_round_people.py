@@ -343,6 +343,10 @@ def _post_leaders(client, round_, form, typed):
         ("#", "第 1 行：# 后面缺少工号。"),
         (f"{HE}\n{'钱' * 81}", "第 2 行：姓名最多 80 个字（姓名和职务之间用空格隔开）。"),
         (f"{HE}\n钱主任 {'主' * 121}", "第 2 行：职务最多 120 个字。"),
+        # A # inside a post is the post's: the mistake is the link's, at the line's end.
+        (f"{HE}\n王五 3#高炉炉长 #", "第 2 行：# 后面缺少工号。请写上工号，或删去 #。"),
+        (f"王五 3＃高炉炉长 ＃　\n{HE}", "第 1 行：# 后面缺少工号。"),
+        (f"{HE}\n李四 1#机组值班长 #H0009", "第 2 行：没有工号为 H0009 的账号。"),
     ],
     ids=[
         "none",
@@ -356,6 +360,9 @@ def _post_leaders(client, round_, form, typed):
         "hash-alone",
         "name-too-long",
         "post-too-long",
+        "hash-in-post-then-hash-without-number",
+        "full-width-hash-in-post-then-hash-without-number",
+        "hash-in-post-then-unknown-number",
     ],
 )
 def test_a_mistake_is_told_at_the_field_with_its_line_and_keeps_what_was_typed(
@@ -444,3 +451,76 @@ def test_people_typed_as_a_ballot_comes_in_while_saving_are_shown_back(
     assert _kept(page).strip() == TYPED
     assert _people(round_.id) == before
     assert _changes() == 0
+
+
+def test_a_post_with_a_hash_in_it_is_the_post_and_only_a_last_hash_word_links(app, client, auth):
+    """Works number their furnaces and units "3#", "1#": the # inside a post is the post's. The
+    account link is the line's last word, # and the number, as the form's hint writes it."""
+    round_, _head, _members = f.workshop_round(link="")
+    make_user(employee_no="H0002", name="王建军")
+    make_user(employee_no="H0003", name="孙建国")
+    auth.login(f.organizer())
+    url = f"/congress/evaluations/{round_.id}/people"
+    hint = "评议对象有账号的，再加空格、# 和工号，如“钱主任 机加工车间主任 #H0001”"
+    assert hint in page_text(client.get(url))
+    typed = (
+        "王五 3#高炉炉长\n李四 1#机组值班长 #H0002\n赵六 2＃转炉炉长\n"
+        "钱主任 机加工车间主任 ＃h0001\n孙七 总经理#H0003"
+    )
+    response = client.post(url, data={"leaders": typed})
+    assert response.status_code == 303, page_text(response)
+    assert _people(round_.id) == [
+        ("王五", "3#高炉炉长", None),
+        ("李四", "1#机组值班长", "H0002"),
+        ("赵六", "2＃转炉炉长", None),
+        ("钱主任", "机加工车间主任", "H0001"),
+        ("孙七", "总经理", "H0003"),  # the number written onto the post: linked, as before
+    ]
+    page = page_text(client.get(f"/congress/evaluations/{round_.id}"))
+    assert "<dt>李四</dt><dd>账号 H0002 · 王建军：本人不评议自己</dd>" in page
+    # The form writes them back as they are read again: saving them unchanged changes nothing.
+    written = _typed(page_text(client.get(url))).strip()
+    assert written.splitlines()[:2] == ["王五 3#高炉炉长", "李四 1#机组值班长 #H0002"]
+    response = client.post(url, data={"leaders": written})
+    assert "没有修改：评议对象与原来相同。" in page_text(client.get(response.headers["Location"]))
+    # The new-round form reads its lines the same way.
+    response = _post_leaders(client, round_, "new", "王五 3#高炉炉长")
+    assert response.status_code == 303, page_text(response)
+    made = db.session.scalar(select(EvaluationRound).order_by(EvaluationRound.id.desc()))
+    assert _people(made.id) == [("王五", "3#高炉炉长", None)]
+
+
+def test_a_character_no_text_may_hold_is_told_at_its_line(app):
+    """The people a service is given (not the form, which refuses a NUL before any view) are
+    checked as every text is (`clean_text`), each line's mistake at once."""
+    round_, _head, _members = f.workshop_round(link="")
+    leaders = [
+        (*HE.split(), ""),
+        ("钱主任", "机加工\x00车间主任", ""),
+        ("孙主任", "铸造", "#H\x0001"),
+    ]
+    with pytest.raises(ValidationFailed) as refused:
+        rounds.change_people(f.organizer(), round_, leaders)
+    assert refused.value.errors == {
+        "leaders": ["第 2 行：文字中含有不允许的字符。", "第 3 行：文字中含有不允许的字符。"]
+    }
+
+
+def test_the_accounts_of_the_lines_are_found_in_one_query_however_many_lines(
+    app, client, auth, count_queries
+):
+    """An organizer links a long list of cadres to their accounts: saving it reads no more
+    than saving two."""
+    workshop = make_department("机加工车间")
+    numbers = [make_user(employee_no=f"H00{n:02d}").employee_no for n in range(1, 13)]
+    auth.login(f.organizer())
+    counts = []
+    for many in (2, 12):
+        round_ = f.make_round(f.organizer(), departments=[workshop])
+        typed = "\n".join(f"主任{n} 车间主任 #{n}" for n in numbers[:many])
+        with count_queries() as counter:
+            response = _post_leaders(client, round_, "new", typed)
+        assert response.status_code == 303, page_text(response)
+        # Each leader is a row written; what is read to save them does not grow with them.
+        counts.append(sum(s.lstrip().upper().startswith("SELECT") for s in counter.statements))
+    assert counts[0] == counts[1], counts

@@ -123,8 +123,9 @@ class RateForm(AppForm):
 
 
 def leaders_field() -> TextAreaField:
-    """The people a round rates, one a line: "name post #employee number" (the number links
-    the person's account; `services.rounds.read_people` reads it)."""
+    """The people a round rates, one a line: "name post #employee number" (the last word, #
+    and the number, links the person's account; a # inside a word is the post's;
+    `services.rounds.read_people` reads it)."""
     return TextAreaField(
         _l("Leaders to evaluate"),
         validators=[DataRequired(_l("Name at least one leader to evaluate.")), Length(max=5000)],

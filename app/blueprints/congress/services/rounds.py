@@ -3,7 +3,10 @@ it rates — each a name and a post, and, for a person who has an account in the
 account (`EvaluationLeader.user_id`), so that their own ballot has no section for them
 (`evaluations.sections`). The ballots and results are `evaluations`'."""
 
+import re
+
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.blueprints.congress.access import is_manager
 from app.blueprints.congress.services.evaluations import is_closed, lock_round
@@ -26,18 +29,31 @@ DEFAULT_K = 5
 MIN_K = 3
 NAME_MAX = EvaluationLeader.__table__.c.name.type.length
 POST_MAX = EvaluationLeader.__table__.c.post.type.length
+NO_MAX = User.__table__.c.employee_no.type.length
+
+
+# The employee number of a person's account: the line's last word, "#" (or a Chinese
+# keyboard's ＃) and the number, as the form's hint writes it; a # inside a word ("3#高炉炉长")
+# is part of the post. A # standing alone before the number links it too, as it always did,
+# and so does a # written onto the post's end before a number of letters and digits
+# ("总经理#H0001"), which names no furnace or unit.
+_ACCOUNT = re.compile(r"(?:(?:^|\s)[#＃]\s*(\S*)|[#＃]([0-9A-Za-z]*[0-9][0-9A-Za-z]*))\s*$")
 
 
 def read_people(text: str | None) -> list[tuple[str, str, str]]:
     """The people as the round's forms type them (what `line` writes), one a line: "name
-    post", then "#employee number" for a person who has an account (full-width ＃ too).
-    Each line is (name, post, "#number" as typed, or "" with no #), the blank ones too, so
-    that the n-th is the person's line n; `_people` reads them, and says which is wrong."""
+    post", then, for a person who has an account, a space and "#employee number" (full-width
+    ＃ too) as the last word. Each line is (name, post, "#number" as typed, or "" with no #),
+    the blank ones too, so that the n-th is the person's line n; `_people` reads them, and
+    says which is wrong."""
     out = []
     for text_line in (text or "").splitlines():
-        before, mark, number = text_line.replace("\u3000", " ").replace("＃", "#").partition("#")
+        text_line = text_line.replace("\u3000", " ")
+        link = _ACCOUNT.search(text_line)
+        before = text_line[: link.start()] if link else text_line
         name, _sep, post = before.strip().partition(" ")
-        out.append((name.strip(), post.strip(), mark + number.strip()))
+        number = link and (link.group(1) if link.group(1) is not None else link.group(2))
+        out.append((name.strip(), post.strip(), f"#{number}" if link else ""))
     return out
 
 
@@ -45,27 +61,48 @@ class _Wrong(Exception):
     """What is wrong with one line of the people (its message)."""
 
 
-def _leader(name, post, no="", *, earlier: list) -> tuple[str, str, User | None] | None:
+def _number(no) -> tuple[bool, str]:
+    """Whether `no` (the third of a leader's fields) has the # the form types, and the
+    employee number in it as numbers are stored (`typed_no`)."""
+    no = "" if no is None else str(no).strip()
+    return no.startswith("#"), typed_no(no.removeprefix("#"))
+
+
+def _accounts(leaders: list[tuple[str, ...]]) -> dict[str, User]:
+    """The accounts of the employee numbers `leaders` give, by number, found in one query
+    however many lines there are. A number no account can have (a NUL in it, longer than the
+    column) is not looked for: `_leader` refuses it."""
+    numbers = {_number(one[2])[1] for one in leaders if len(one) > 2}
+    numbers = sorted(n for n in numbers if n and "\x00" not in n and len(n) <= NO_MAX)
+    if not numbers:
+        return {}
+    found = db.session.scalars(select(User).where(User.employee_no.in_(numbers)))
+    return {account.employee_no: account for account in found}
+
+
+def _leader(
+    name, post, no="", *, earlier: list, accounts: dict[str, User]
+) -> tuple[str, str, User | None] | None:
     """The person one line types, (name, post, account), or None for a blank line; `earlier`
-    are the people of the lines before. `no` is the employee number of their account, with
-    or without the # the form types before it, or "". Raises `_Wrong` for a name or a post
-    too long, a # with no number after it (the person would be saved with no account, so
-    their own ballot would rate them), a number with no name before it (it would be lost), a
-    person listed twice, a number no account has, or one given for two people."""
-    name, post, no = str(name).strip(), str(post).strip(), str(no).strip()
-    marked, no = no.startswith("#"), typed_no(no.removeprefix("#"))
-    if "\x00" in name + post + no:
-        raise _Wrong(_("The text contains a character that is not allowed."))
-    if len(name) > NAME_MAX:
-        raise _Wrong(
-            _(
-                "A name has at most %(max)d characters (a space goes between the name and "
-                "the post).",
-                max=NAME_MAX,
-            )
-        )
-    if len(post) > POST_MAX:
-        raise _Wrong(_("A post has at most %(max)d characters.", max=POST_MAX))
+    are the people of the lines before, `accounts` those of the numbers typed (`_accounts`).
+    `no` is the employee number of their account, with or without the # the form types before
+    it, or "". Raises `_Wrong` for a character no text may hold (`clean_text`), a name or a
+    post too long, a # with no number after it (the person would be saved with no account,
+    so their own ballot would rate them), a number with no name before it (it would be lost),
+    a person listed twice, a number no account has, or one given for two people."""
+    marked, no = _number(no)
+    unknown = _("No account has the employee number %(no)s.", no=no)
+    long_name = _(
+        "A name has at most %(max)d characters (a space goes between the name and the post).",
+        max=NAME_MAX,
+    )
+    long_post = _("A post has at most %(max)d characters.", max=POST_MAX)
+    try:
+        name = clean_text(name, "leaders", limit=NAME_MAX, too_long=long_name)
+        post = clean_text(post, "leaders", limit=POST_MAX, too_long=long_post)
+        no = clean_text(no, "leaders", limit=NO_MAX, too_long=unknown)
+    except ValidationFailed as refused:
+        raise _Wrong(*refused.errors["leaders"]) from None
     if marked and not no:
         raise _Wrong(_("# has no employee number after it. Write the number, or take the # out."))
     if not name:
@@ -79,9 +116,9 @@ def _leader(name, post, no="", *, earlier: list) -> tuple[str, str, User | None]
         raise _Wrong(_("%(leader)s is listed twice: name each person once.", leader=leader))
     if not no:
         return name, post, None
-    account = User.by_employee_no(no)
+    account = accounts.get(no)
     if account is None:
-        raise _Wrong(_("No account has the employee number %(no)s.", no=no))
+        raise _Wrong(unknown)
     if any(account is other for *_person, other in earlier):
         raise _Wrong(_("%(no)s is given for two leaders: each account once.", no=no))
     return name, post, account
@@ -93,9 +130,10 @@ def _people(leaders: list[tuple[str, ...]]) -> list[tuple[str, str, User | None]
     the field, every line's mistake at once, each with its line: the n-th leader is line n
     (`read_people` keeps the blank lines). No leader at all is refused too."""
     people, problems = [], []
+    accounts = _accounts(leaders)
     for number, one in enumerate(leaders, start=1):
         try:
-            person = _leader(*one, earlier=people)
+            person = _leader(*one, earlier=people, accounts=accounts)
         except _Wrong as wrong:
             problems.append(_("Line %(n)d: %(problem)s", n=number, problem=str(wrong)))
             continue
