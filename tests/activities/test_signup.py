@@ -275,3 +275,22 @@ def test_a_page_past_the_end_of_the_list_does_not_say_nothing_is_open(client, au
     assert "这一页没有内容。" in page and "回到第一页" in page
     assert "没有向您开放的活动" not in page
     assert 'href="/activities/?tab=open">回到第一页<' in client.get("/activities/?page=9").text
+
+
+def test_a_cancelled_activity_says_the_sign_up_no_longer_applies(client, auth):
+    activity = make_activity(capacity=1)
+    signed_up, waiting = make_user(), make_user()
+    services.sign_up(signed_up, activity)
+    services.sign_up(waiting, activity)
+    services.cancel_activity(make_user("organizer"), activity, "场地维修")
+    _db.session.commit()
+    for person, says in (
+        (signed_up, "您曾报名本活动，但活动已取消，报名已失效。"),
+        (waiting, "您曾在候补名单中，但活动已取消。"),
+    ):
+        auth.login(person)
+        page = text(client.get(f"/activities/{activity.id}"))
+        assert "本活动已取消。" in page and says in page
+        assert "您已报名成功" not in page and "候补第" not in page
+        assert "取消报名</button>" not in page and "退出候补</button>" not in page
+        auth.logout()

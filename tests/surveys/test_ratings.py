@@ -133,3 +133,22 @@ def test_the_job_asks_about_activities_just_over_not_those_of_weeks_ago(db):
     jobs.ask_for_ratings_after_activities.call_local()
     assert [title for title, _url in inbox(person)] == ["“读书会”办得怎么样？"]
     assert inbox(no_show) == []
+
+
+def test_the_activity_page_shows_my_stars_once_rated_and_no_second_prompt(client, auth):
+    organizer = make_user(Role.ORGANIZER)
+    rated, not_yet = make_user(), make_user()
+    activity = make_activity_at_the_door(title="职工篮球赛")
+    for person in (rated, not_yet):
+        _checked_in(person, activity, organizer)
+    auth.login(rated)
+    client.post(f"/surveys/ratings/{activity.id}", data={"stars": "4", "comment": ""})
+    page = text(client.get(f"/activities/{activity.id}"))
+    assert "您已评分：4 星（满分 5 星）。" in page and "★★★★☆" in page
+    assert "为本活动评分" not in page
+    assert "修改我的评分" in page  # a rating can be changed, as before
+
+    auth.logout()
+    auth.login(not_yet)
+    page = text(client.get(f"/activities/{activity.id}"))
+    assert "为本活动评分" in page and "您已评分" not in page

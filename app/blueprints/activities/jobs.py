@@ -1,11 +1,10 @@
 """The activities' scheduled work: the reminder the day before an activity.
 
 It goes through the notifications feature's triggers (inbox always, push where the phone
-allows), in the recipient's language. (Promotions from the waitlist and a cancelled activity
-are told by the services, in the transaction of the change they describe.)
+allows), in the recipient's language. (Promotions from the waitlist, a new time or place and
+a cancelled activity are told by the services, in the transaction of the change they
+describe; a move to a later day clears `reminder_sent_at`, so the reminder comes again.)
 """
-
-from datetime import timedelta
 
 from huey import crontab
 from sqlalchemy import select
@@ -16,9 +15,7 @@ from app.jobs import periodic_app_task
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityStatus, Participation, ParticipationStatus
 
-from .services import activity_url
-
-REMINDER_AHEAD = timedelta(hours=24)
+from .services import REMINDER_AHEAD, activity_url
 
 
 def send_reminders(now=None) -> int:

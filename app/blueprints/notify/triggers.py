@@ -19,6 +19,7 @@ Wiring (by the features):
   next 24 hours whose reminder has not been sent (keep a `reminded_at` on the activity)
 - activities, on promotion from the waitlist: `waitlist_promoted(...)`
 - activities, on cancellation: `activity_cancelled(...)` to everyone signed up or waiting
+- activities, on a new time or place: `activity_changed(...)` to everyone signed up or waiting
 """
 
 from collections.abc import Iterable
@@ -228,5 +229,34 @@ def activity_cancelled(
         "activities.cancelled",
         _l("Cancelled: %(title)s", title=activity_title),
         body,
+        url,
+    )
+
+
+def activity_changed(
+    user_ids: Iterable[int],
+    activity_title: str,
+    url: str,
+    *,
+    starts_at: tuple[datetime, datetime] | None = None,
+    ends_at: tuple[datetime, datetime] | None = None,
+    place: tuple[str, str] | None = None,
+) -> list[Notification]:
+    """The activity moved: each (old, new) pair given is one sentence of the body."""
+    parts = []
+    if starts_at:
+        old, new = starts_at
+        parts.append(_l("Start: %(old)s → %(new)s.", old=_when(old), new=_when(new)))
+    if ends_at:
+        old, new = ends_at
+        parts.append(_l("End: %(old)s → %(new)s.", old=_when(old), new=_when(new)))
+    if place:
+        old, new = place
+        parts.append(_l("Place: %(old)s → %(new)s.", old=old, new=new))
+    return notify(
+        user_ids,
+        "activities.changed",
+        _l("Time or place changed: %(title)s", title=activity_title),
+        LazyString(lambda: " ".join(str(part) for part in parts)),
         url,
     )

@@ -11,8 +11,11 @@ bp = feature_blueprint("surveys", __name__, static=True)
 
 def init_app(app):
     from . import cards, demo, figures, jobs, offline, routes, sync  # noqa: F401  (routes attach to bp)
+    from .services.ratings import my_rating
 
     parts = (cards, offline, sync, figures, demo)
     register_feature(
         app, bp, *parts, url_prefix="/surveys", audit={"surveys.created": _l("Survey created")}
     )
+    # The activity page shows the person's own rating without importing this feature by name.
+    app.add_template_global(my_rating, "activity_rating_of")

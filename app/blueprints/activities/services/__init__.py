@@ -7,6 +7,7 @@ Each function checks, writes to the session and flushes; the caller commits once
 from .activities import (
     FIELDS,
     MAX_CAPACITY,
+    REMINDER_AHEAD,
     activity_url,
     cancel_activity,
     cancel_sign_up,
@@ -23,6 +24,7 @@ from .results import SCORE_MAX, add_months, has_started, record_round, record_tr
 __all__ = [
     "FIELDS",
     "MAX_CAPACITY",
+    "REMINDER_AHEAD",
     "SCORE_MAX",
     "CheckInResult",
     "activity_url",

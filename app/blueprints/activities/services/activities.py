@@ -9,7 +9,7 @@ until the caller (a route, a sync batch, a job) commits or rolls back, so the ca
 the transaction soon after the service returns.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -43,6 +43,9 @@ WAITLISTED = ParticipationStatus.WAITLISTED
 CANCELLED = ParticipationStatus.CANCELLED
 
 MAX_CAPACITY = 100000  # places; the form shows it, the service checks it
+
+# The reminder reaches people this long before the start (`jobs.send_reminders`).
+REMINDER_AHEAD = timedelta(hours=24)
 
 # Trainings and job drills (岗位练兵) can take a pass mark and give a qualification.
 QUALIFYING = (ActivityKind.TRAINING, ActivityKind.DRILL)
@@ -191,6 +194,7 @@ def update_activity(
     if errors := validate_activity(data, activity):
         raise ValidationFailed(errors)
     before = _snapshot(activity)
+    was = (activity.starts_at, activity.ends_at, activity.place)
     for key, value in data.items():
         setattr(activity, key, value)
     activity.departments = list(departments)
@@ -207,7 +211,47 @@ def update_activity(
         after=_snapshot(activity),
     )
     _tell_promoted(promoted)
+    _tell_moved(activity, *was)
     return activity
+
+
+def _tell_moved(activity: Activity, starts_at: datetime, ends_at: datetime, place: str) -> None:
+    """A new time or place reaches everyone signed up or waiting, old → new. A reminder
+    already sent for the old time goes again a day before the new one, unless the new start
+    is that close already (then this message is the reminder)."""
+
+    def moved(old: datetime, new: datetime) -> tuple | None:
+        # To the minute, as the form sets a time and the message shows it.
+        same = old.replace(second=0, microsecond=0) == new.replace(second=0, microsecond=0)
+        return None if same else (old, new)
+
+    starts = moved(starts_at, activity.starts_at)
+    ends = moved(ends_at, activity.ends_at)
+    moved_to = (place, activity.place) if place != activity.place else None
+    if not (starts or ends or moved_to):
+        return
+    if starts and activity.starts_at > utcnow() + REMINDER_AHEAD:
+        activity.reminder_sent_at = None
+    user_ids = _signed_up_or_waiting(activity)
+    if user_ids:
+        triggers.activity_changed(
+            user_ids,
+            activity.title,
+            activity_url(activity),
+            starts_at=starts,
+            ends_at=ends,
+            place=moved_to,
+        )
+
+
+def _signed_up_or_waiting(activity: Activity) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Participation.user_id).where(
+                Participation.activity_id == activity.id, Participation.status != CANCELLED
+            )
+        )
+    )
 
 
 def cancel_activity(organizer: User, activity: Activity, reason: str) -> list[int]:
@@ -223,13 +267,7 @@ def cancel_activity(organizer: User, activity: Activity, reason: str) -> list[in
     activity.status = ActivityStatus.CANCELLED
     activity.cancelled_at = utcnow()
     activity.cancel_reason = reason[:255]
-    user_ids = list(
-        db.session.scalars(
-            select(Participation.user_id).where(
-                Participation.activity_id == activity.id, Participation.status != CANCELLED
-            )
-        )
-    )
+    user_ids = _signed_up_or_waiting(activity)
     audit.record(
         "activity.cancelled", activity, actor=organizer, summary=f"{activity.title}: {reason}"
     )
