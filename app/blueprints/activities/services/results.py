@@ -1,6 +1,8 @@
 """Recording results: training scores and the qualifications they give, competition round
 scores. Reading them (the leaderboard, the qualification gate) is in `queries`."""
 
+from datetime import date
+
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -91,6 +93,13 @@ def _ensure_can_record(organizer, activity, *kinds):
     _ensure_started(activity)
 
 
+def issue_day(activity: Activity) -> date:
+    """The day a pass is issued on: the day the training ended, or today when its results
+    come in before its end (a training over several days), in the union's calendar. Never a
+    day still ahead: a qualification is held from its issue day on."""
+    return min(activity.ends_at, utcnow()).astimezone(local_zone()).date()
+
+
 def record_training_results(organizer: User, activity: Activity, scores: dict) -> int:
     """Scores by participation id (None clears one). A pass at or above the pass mark gives
     the training's qualification; a score changed to a fail takes it away. Returns how many
@@ -108,7 +117,7 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
             select(Qualification).where(Qualification.activity_id == activity.id)
         )
     }
-    issued_on = activity.ends_at.astimezone(local_zone()).date()
+    issued_on = issue_day(activity)
     for pid, value in scores.items():
         person = people[pid]
         person.score = value
