@@ -2,7 +2,8 @@
 the day a passed training's qualification is issued on, and the score page telling every
 wrong row at once."""
 
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -18,6 +19,24 @@ from app.models.activities import (
 )
 from tests.activities.factories import make_activity
 from tests.factories import make_user
+from tests.helpers import text
+
+
+def _training_held_with(*people):
+    """A training (pass mark 60, gives 安全生产培训合格证 for 12 months) that took place
+    yesterday, everyone checked in."""
+    now = datetime.now(UTC)
+    training = make_activity(
+        ActivityKind.TRAINING,
+        starts_at=now - timedelta(days=1),
+        ends_at=now - timedelta(days=1, hours=-2),
+        signup_opens_at=now - timedelta(days=10),
+        signup_closes_at=now - timedelta(days=2),
+        cancel_deadline=now - timedelta(days=2),
+    )
+    places = [_place(training, person, checked_in_at=training.starts_at) for person in people]
+    db.session.commit()
+    return training, places
 
 
 def _place(activity, person, checked_in_at):
@@ -63,3 +82,60 @@ def test_a_pass_is_issued_on_the_day_it_was_entered_when_the_training_ends_later
         assert (held.issued_on, held.valid_until) == (day, day.replace(year=day.year + 1))
         status = standing.statuses([trainee.id], on=day).get(trainee.id, {})
         assert standing.verdict(status, [held.type], day).allowed
+
+
+def _row_errors(page: str, key: str) -> list[str]:
+    found = re.search(rf'<ul class="errors" id="{key}-errors">(.*?)</ul>', page, re.S)
+    return re.findall(r"<li>(.*?)</li>", found[1]) if found else []
+
+
+def test_every_wrong_score_is_told_at_once_with_what_to_type(client, auth):
+    organizer = make_user("organizer")
+    people = [make_user(name=name) for name in ("甲", "乙", "丙", "丁")]
+    training, places = _training_held_with(*people[:3])
+    absent = _place(training, people[3], checked_in_at=None)
+    db.session.commit()
+    typed = {
+        f"score-{places[0].id}": "-5",
+        f"score-{places[1].id}": "100001",
+        f"score-{places[2].id}": "1e9",
+        f"score-{absent.id}": "70",
+    }
+    auth.login(organizer)
+    response = client.post(f"/activities/{training.id}/results", data=typed)
+    page = text(response)
+    assert response.status_code == 422
+    in_range = ["请输入 0 至 100000 之间的分数。"]
+    assert _row_errors(page, f"score-{places[0].id}") == in_range
+    assert _row_errors(page, f"score-{places[1].id}") == in_range
+    assert _row_errors(page, f"score-{places[2].id}") == [
+        "请用数字填写分数，如 85 或 92.5，范围 0 至 100000。"
+    ]
+    assert _row_errors(page, f"score-{absent.id}") == ["丁 未签到，不能录入成绩。"]
+    for key, value in typed.items():  # everything typed is kept
+        assert re.search(rf'name="{key}"\s+value="{re.escape(value)}"', page), key
+    db.session.expire_all()
+    assert all(p.score is None for p in (*places, absent))
+
+
+def test_a_round_page_tells_a_non_number_and_a_score_out_of_range_at_once(client, auth):
+    organizer = make_user("organizer")
+    contest = make_activity(
+        ActivityKind.COMPETITION,
+        rounds=1,
+        starts_at=datetime.now(UTC) - timedelta(hours=1),
+        signup_closes_at=datetime.now(UTC) - timedelta(hours=2),
+        cancel_deadline=datetime.now(UTC) - timedelta(hours=2),
+    )
+    fast, slow = (_place(contest, make_user(), contest.starts_at) for _ in range(2))
+    db.session.commit()
+    auth.login(organizer)
+    typed = {"round_no": "1", f"score-{fast.id}": "九十", f"score-{slow.id}": "-1"}
+    page = text(client.post(f"/activities/{contest.id}/scores", data=typed))
+
+    def said_at(key):  # the messages right under the row's score box
+        found = re.search(rf'name="{key}"[^>]*>\s*((?:<p class="errors">.*?</p>\s*)*)', page)
+        return re.findall(r'<p class="errors">(.*?)</p>', found[1])
+
+    assert said_at(f"score-{fast.id}") == ["请用数字填写分数，如 85 或 92.5，范围 0 至 100000。"]
+    assert said_at(f"score-{slow.id}") == ["请输入 0 至 100000 之间的分数。"]

@@ -93,6 +93,19 @@ def _ensure_can_record(organizer, activity, *kinds):
     _ensure_started(activity)
 
 
+def check_training_results(organizer: User, activity: Activity, scores: dict) -> dict:
+    """The checks of `record_training_results`, writing nothing: `Refused`, or
+    `ValidationFailed` with every wrong score at once. Returns the participants by id."""
+    _ensure_can_record(organizer, activity, ActivityKind.TRAINING, ActivityKind.DRILL)
+    errors = {}
+    people = _scored_people(
+        activity, scores, errors, _("This person has no place in the training.")
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    return people
+
+
 def issue_day(activity: Activity) -> date:
     """The day a pass is issued on: the day the training ended, or today when its results
     come in before its end (a training over several days), in the union's calendar. Never a
@@ -104,13 +117,7 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
     """Scores by participation id (None clears one). A pass at or above the pass mark gives
     the training's qualification; a score changed to a fail takes it away. Returns how many
     participants passed."""
-    _ensure_can_record(organizer, activity, ActivityKind.TRAINING, ActivityKind.DRILL)
-    errors = {}
-    people = _scored_people(
-        activity, scores, errors, _("This person has no place in the training.")
-    )
-    if errors:
-        raise ValidationFailed(errors)
+    people = check_training_results(organizer, activity, scores)
     existing = {
         q.user_id: q
         for q in db.session.scalars(
@@ -147,11 +154,11 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
     return passed
 
 
-def record_round(
+def check_round(
     organizer: User, activity: Activity, round_no: int, scores: dict, teams: dict
-) -> None:
-    """One round's scores by participation id (None clears one) and, for team
-    competitions, each competitor's team."""
+) -> dict:
+    """The checks of `record_round`, writing nothing: `Refused`, or `ValidationFailed` with
+    everything wrong at once. Returns the competitors by participation id."""
     _ensure_can_record(organizer, activity, ActivityKind.COMPETITION)
     errors = {}
     if not (1 <= round_no <= (activity.rounds or 1)):
@@ -159,8 +166,7 @@ def record_round(
     people = _scored_people(
         activity, scores, errors, _("This person has no place in the competition.")
     )
-    team_mode = activity.competition_mode is CompetitionMode.TEAM
-    if team_mode:
+    if activity.competition_mode is CompetitionMode.TEAM:
         for pid in scores:
             team = (teams.get(pid) or "").strip()
             if scores[pid] is not None and not team:
@@ -169,6 +175,16 @@ def record_round(
                 errors[f"team-{pid}"] = [_("Use at most 60 characters.")]
     if errors:
         raise ValidationFailed(errors)
+    return people
+
+
+def record_round(
+    organizer: User, activity: Activity, round_no: int, scores: dict, teams: dict
+) -> None:
+    """One round's scores by participation id (None clears one) and, for team
+    competitions, each competitor's team."""
+    people = check_round(organizer, activity, round_no, scores, teams)
+    team_mode = activity.competition_mode is CompetitionMode.TEAM
     db.session.execute(
         delete(RoundScore).where(
             RoundScore.round_no == round_no, RoundScore.participation_id.in_(list(scores))
