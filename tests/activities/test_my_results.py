@@ -11,6 +11,7 @@ from app.blueprints.activities import services
 from app.blueprints.activities.services import results
 from app.blueprints.gate import standing
 from app.extensions import db
+from app.models import Notification
 from app.models.activities import (
     ActivityKind,
     Participation,
@@ -50,6 +51,67 @@ def _place(activity, person, checked_in_at):
     db.session.add(place)
     db.session.flush()
     return place
+
+
+def _inbox(person) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            select(Notification).where(Notification.user_id == person.id).order_by(Notification.id)
+        )
+    )
+
+
+def test_each_person_is_told_their_own_result_once_in_their_language(client, auth):
+    organizer = make_user("organizer")
+    weak, good = make_user(name="刘师傅"), make_user(name="孙师傅", locale="en")
+    training, (weak_place, good_place) = _training_held_with(weak, good)
+    auth.login(organizer)
+    url = f"/activities/{training.id}/results"
+    client.post(url, data={f"score-{weak_place.id}": "59.5", f"score-{good_place.id}": "88"})
+
+    (told_weak,) = _inbox(weak)
+    assert told_weak.title == "您的成绩：安全生产培训"
+    assert told_weak.body == "成绩 59.5 分，不合格（合格线 60 分）。"
+    assert told_weak.url == f"/activities/{training.id}"
+    (told_good,) = _inbox(good)
+    (held,) = db.session.scalars(select(Qualification).where(Qualification.user_id == good.id))
+    assert told_good.title == "Your result: 安全生产培训"
+    assert told_good.body == (
+        f"Score 88: passed. You now hold 安全生产培训合格证, valid until {held.valid_until}."
+    )
+
+    # The same page saved again changes nothing and tells nobody; a corrected score is told
+    # to its person alone.
+    client.post(url, data={f"score-{weak_place.id}": "59.5", f"score-{good_place.id}": "88"})
+    assert (len(_inbox(weak)), len(_inbox(good))) == (1, 1)
+    client.post(url, data={f"score-{weak_place.id}": "61", f"score-{good_place.id}": "88"})
+    corrected = _inbox(weak)[1].body
+    assert corrected.startswith("成绩 61 分，合格。您已获得“安全生产培训合格证”，有效期至 ")
+    assert len(_inbox(good)) == 1
+
+
+def test_the_activity_page_and_history_show_the_person_their_own_result(client, auth):
+    organizer = make_user("organizer")
+    weak, good = make_user(name="刘师傅"), make_user(name="孙师傅")
+    training, (weak_place, good_place) = _training_held_with(weak, good)
+    services.record_training_results(organizer, training, {weak_place.id: 59.5, good_place.id: 88})
+    db.session.commit()
+
+    auth.login(weak)
+    page = text(client.get(f"/activities/{training.id}"))
+    assert "我的成绩" in page and "成绩 59.5" in page and "不合格" in page
+    assert "成绩 88" not in page  # the other person's score
+    history = text(client.get("/activities/history"))
+    link = f'<li><a class="row" href="/activities/{training.id}">'
+    row = re.search(re.escape(link) + r"(.*?)</a></li>", history, re.S)
+    assert row and "安全生产培训" in row[1] and "不合格" in row[1] and "成绩 59.5" in row[1]
+    auth.logout()
+
+    auth.login(good)
+    page = text(client.get(f"/activities/{training.id}"))
+    assert "成绩 88" in page and '<span class="tag">合格</span>' in page
+    assert "不合格" not in page
+    assert "成绩 59.5" not in page
 
 
 def test_a_pass_is_issued_on_the_day_it_was_entered_when_the_training_ends_later(app, monkeypatch):

@@ -3,12 +3,14 @@ scores. Reading them (the leaderboard, the qualification gate) is in `queries`."
 
 from datetime import date
 
-from flask_babel import format_datetime
+from flask_babel import LazyString, format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from app.blueprints.activities.queries import can_manage, confirmed_participants
 from app.blueprints.gate.services import add_months, grant_qualification, type_named
+from app.blueprints.notify.services import notify_many
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import User
@@ -23,6 +25,8 @@ from app.models.activities import (
 from app.models.gate import QualificationSource
 from app.services import audit
 from app.services.inputs import local_zone
+
+from .activities import activity_url
 
 SCORE_MAX = 100000
 
@@ -115,8 +119,9 @@ def issue_day(activity: Activity) -> date:
 
 def record_training_results(organizer: User, activity: Activity, scores: dict) -> int:
     """Scores by participation id (None clears one). A pass at or above the pass mark gives
-    the training's qualification; a score changed to a fail takes it away. Returns how many
-    participants passed."""
+    the training's qualification; a score changed to a fail takes it away. Each person whose
+    score or pass is new or changed is told, in the inbox. Returns how many participants
+    passed."""
     people = check_training_results(organizer, activity, scores)
     existing = {
         q.user_id: q
@@ -125,33 +130,77 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
         )
     }
     issued_on = issue_day(activity)
+    months = activity.qualification_months
+    told = []
     for pid, value in scores.items():
         person = people[pid]
-        person.score = value
+        before = (person.score, person.passed)
+        # As the column keeps it (two decimals), so that saving the same page again is no change.
+        person.score = None if value is None else round(value, 2)
         mark = activity.pass_mark
-        person.passed = None if value is None or mark is None else value >= mark
+        person.passed = None if value is None or mark is None else person.score >= mark
         qualification = existing.get(person.user_id)
         if person.passed and activity.qualification_name:
             qtype = type_named(
                 activity.qualification_name,
                 is_safety=activity.qualification_is_safety,
-                validity_months=activity.qualification_months,
+                validity_months=months,
             )
-            grant_qualification(
+            qualification = grant_qualification(
                 person.user,
                 qtype,
                 issued_on,
-                add_months(issued_on, activity.qualification_months),
+                add_months(issued_on, months) if months else None,
                 source=QualificationSource(activity.kind.value),
                 activity=activity,
             )
         elif qualification is not None:
             db.session.delete(qualification)
+            qualification = None
+        if person.score is not None and (person.score, person.passed) != before:
+            told.append(_result_message(activity, person, qualification))
+    notify_many(told)
     passed = sum(1 for p in people.values() if p.passed)
     _audit_scores(
         "activity.results_recorded", organizer, activity, f"{passed}/{len(people)}", scores
     )
     return passed
+
+
+def _number(value: float) -> LazyString:
+    return LazyString(lambda: format_decimal(value))
+
+
+def _result_message(activity: Activity, person, qualification) -> tuple:
+    """The inbox message that tells `person` their score, whether they passed and the
+    qualification it gave them: theirs alone, in their own language."""
+    score = _number(person.score)
+    if person.passed and qualification is not None and qualification.valid_until is None:
+        body = _l(
+            "Score %(score)s: passed. You now hold %(qualification)s, which does not expire.",
+            score=score,
+            qualification=qualification.name,
+        )
+    elif person.passed and qualification is not None:
+        until = qualification.valid_until
+        body = _l(
+            "Score %(score)s: passed. You now hold %(qualification)s, valid until %(day)s.",
+            score=score,
+            qualification=qualification.name,
+            day=LazyString(lambda: format_date(until, "medium")),
+        )
+    elif person.passed:
+        body = _l("Score %(score)s: passed.", score=score)
+    elif person.passed is False:
+        body = _l(
+            "Score %(score)s: not passed (the pass mark is %(mark)s).",
+            score=score,
+            mark=_number(activity.pass_mark),
+        )
+    else:
+        body = _l("Score %(score)s", score=score)
+    title = _l("Your result: %(title)s", title=activity.title)
+    return [person.user_id], "activities.result", title, body, activity_url(activity)
 
 
 def check_round(
