@@ -130,7 +130,8 @@ def test_results_page_saves_scores(client, auth):
     url = f"/activities/{training.id}/results"
     for written in ("abc", "1e2", "NaN", "Infinity"):  # float() would read the last three
         bad = client.post(url, data={f"score-{place.id}": written})
-        assert bad.status_code == 422 and "请输入数字" in bad.get_data(as_text=True), written
+        told = "请用数字填写分数，如 85 或 92.5，范围 0 至 100000。"
+        assert bad.status_code == 422 and told in bad.get_data(as_text=True), written
     response = client.post(url, data={f"score-{place.id}": "88"}, follow_redirects=True)
     assert "成绩已保存：1 人合格" in response.get_data(as_text=True)
     auth.logout()

@@ -185,7 +185,8 @@ def check_in(activity_id):
 
 
 def _scores_from_form(people, prefix="score") -> tuple[dict, dict]:
-    """{participation id: float | None} from inputs named score-<id>; bad numbers as errors."""
+    """{participation id: float | None} from inputs named score-<id>; what is not a number
+    as errors (how far a number may go is the service's to say)."""
     scores, errors = {}, {}
     for person in people:
         raw = (request.form.get(f"{prefix}-{person.id}") or "").strip()
@@ -194,11 +195,15 @@ def _scores_from_form(people, prefix="score") -> tuple[dict, dict]:
             continue
         # Digits as a person writes them: float() would take 1e3, NaN and infinity too.
         parsed = plain_decimal(raw)
-        score = None if parsed is None else float(parsed)
-        if score is None or abs(score) > 1_000_000:
-            errors[f"{prefix}-{person.id}"] = [_("Enter a number.")]
+        if parsed is None:
+            errors[f"{prefix}-{person.id}"] = [
+                _(
+                    "Write the score in digits, such as 85 or 92.5, from 0 to %(max)d.",
+                    max=services.SCORE_MAX,
+                )
+            ]
         else:
-            scores[person.id] = score
+            scores[person.id] = float(parsed)
     return scores, errors
 
 
@@ -210,14 +215,18 @@ def _results_of(activity_id, *kinds: ActivityKind):
     return activity, queries.confirmed_participants(activity)
 
 
-def _scores_page(template, activity, people, record, *, saved, back, **context):
+def _scores_page(template, activity, people, record, *, check, saved, back, **context):
     """A page with a score box per person: on POST the scores read from the form go to
     `record(scores)`; when it saves them, 303 to `back` saying `saved(what it returned)`,
-    else the page again (422) with what was sent and the errors."""
+    else the page again (422) with what was sent and the errors. When some boxes hold no
+    number, `check(the scores that were read)` (the service's checks, writing nothing) says
+    what else is wrong, so that one try lists every wrong row."""
     errors = {}
     if request.method == "POST":
         scores, errors = _scores_from_form(people)
-        if not errors:
+        if errors:
+            errors = {**submit(None, check, scores).errors, **errors}
+        else:
             result = submit(None, record, scores)
             if result:
                 return done(saved(result.value), back)
@@ -242,6 +251,7 @@ def training_results(activity_id):
         activity,
         people,
         lambda scores: services.record_training_results(current_user, activity, scores),
+        check=lambda scores: services.check_training_results(current_user, activity, scores),
         saved=lambda passed: _("Results saved: %(n)d passed.", n=passed),
         back=url_for("activities.training_results", activity_id=activity.id),
     )
@@ -258,6 +268,7 @@ def scores(activity_id):
         activity,
         people,
         lambda scores: services.record_round(current_user, activity, round_no, scores, teams),
+        check=lambda scores: services.check_round(current_user, activity, round_no, scores, teams),
         saved=lambda _value: _("Round %(n)d saved.", n=round_no),
         back=url_for("activities.leaderboard", activity_id=activity.id),
         round_no=round_no,

@@ -19,7 +19,15 @@ from .activities import (
 )
 from .checkin import CheckInResult, check_in, checkin_opens_at, checkin_people, code_for
 from .checkin import window_message as checkin_window_message
-from .results import SCORE_MAX, add_months, has_started, record_round, record_training_results
+from .results import (
+    SCORE_MAX,
+    add_months,
+    check_round,
+    check_training_results,
+    has_started,
+    record_round,
+    record_training_results,
+)
 
 __all__ = [
     "FIELDS",
@@ -31,6 +39,8 @@ __all__ = [
     "add_months",
     "cancel_activity",
     "cancel_sign_up",
+    "check_round",
+    "check_training_results",
     "check_in",
     "checkin_opens_at",
     "checkin_people",

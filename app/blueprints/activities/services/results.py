@@ -1,12 +1,16 @@
 """Recording results: training scores and the qualifications they give, competition round
 scores. Reading them (the leaderboard, the qualification gate) is in `queries`."""
 
-from flask_babel import format_datetime
+from datetime import date
+
+from flask_babel import LazyString, format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from app.blueprints.activities.queries import can_manage, confirmed_participants
 from app.blueprints.gate.services import add_months, grant_qualification, type_named
+from app.blueprints.notify.services import notify_many
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.models import User
@@ -21,6 +25,8 @@ from app.models.activities import (
 from app.models.gate import QualificationSource
 from app.services import audit
 from app.services.inputs import local_zone
+
+from .activities import activity_url
 
 SCORE_MAX = 100000
 
@@ -91,10 +97,9 @@ def _ensure_can_record(organizer, activity, *kinds):
     _ensure_started(activity)
 
 
-def record_training_results(organizer: User, activity: Activity, scores: dict) -> int:
-    """Scores by participation id (None clears one). A pass at or above the pass mark gives
-    the training's qualification; a score changed to a fail takes it away. Returns how many
-    participants passed."""
+def check_training_results(organizer: User, activity: Activity, scores: dict) -> dict:
+    """The checks of `record_training_results`, writing nothing: `Refused`, or
+    `ValidationFailed` with every wrong score at once. Returns the participants by id."""
     _ensure_can_record(organizer, activity, ActivityKind.TRAINING, ActivityKind.DRILL)
     errors = {}
     people = _scored_people(
@@ -102,35 +107,59 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
     )
     if errors:
         raise ValidationFailed(errors)
+    return people
+
+
+def issue_day(activity: Activity) -> date:
+    """The day a pass is issued on: the day the training ended, or today when its results
+    come in before its end (a training over several days), in the union's calendar. Never a
+    day still ahead: a qualification is held from its issue day on."""
+    return min(activity.ends_at, utcnow()).astimezone(local_zone()).date()
+
+
+def record_training_results(organizer: User, activity: Activity, scores: dict) -> int:
+    """Scores by participation id (None clears one). A pass at or above the pass mark gives
+    the training's qualification; a score changed to a fail takes it away. Each person whose
+    score or pass is new or changed is told, in the inbox. Returns how many participants
+    passed."""
+    people = check_training_results(organizer, activity, scores)
     existing = {
         q.user_id: q
         for q in db.session.scalars(
             select(Qualification).where(Qualification.activity_id == activity.id)
         )
     }
-    issued_on = activity.ends_at.astimezone(local_zone()).date()
+    issued_on = issue_day(activity)
+    months = activity.qualification_months
+    told = []
     for pid, value in scores.items():
         person = people[pid]
-        person.score = value
+        before = (person.score, person.passed)
+        # As the column keeps it (two decimals), so that saving the same page again is no change.
+        person.score = None if value is None else round(value, 2)
         mark = activity.pass_mark
-        person.passed = None if value is None or mark is None else value >= mark
+        person.passed = None if value is None or mark is None else person.score >= mark
         qualification = existing.get(person.user_id)
         if person.passed and activity.qualification_name:
             qtype = type_named(
                 activity.qualification_name,
                 is_safety=activity.qualification_is_safety,
-                validity_months=activity.qualification_months,
+                validity_months=months,
             )
-            grant_qualification(
+            qualification = grant_qualification(
                 person.user,
                 qtype,
                 issued_on,
-                add_months(issued_on, activity.qualification_months),
+                add_months(issued_on, months) if months else None,
                 source=QualificationSource(activity.kind.value),
                 activity=activity,
             )
         elif qualification is not None:
             db.session.delete(qualification)
+            qualification = None
+        if person.score is not None and (person.score, person.passed) != before:
+            told.append(_result_message(activity, person, qualification))
+    notify_many(told)
     passed = sum(1 for p in people.values() if p.passed)
     _audit_scores(
         "activity.results_recorded", organizer, activity, f"{passed}/{len(people)}", scores
@@ -138,11 +167,47 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
     return passed
 
 
-def record_round(
+def _number(value: float) -> LazyString:
+    return LazyString(lambda: format_decimal(value))
+
+
+def _result_message(activity: Activity, person, qualification) -> tuple:
+    """The inbox message that tells `person` their score, whether they passed and the
+    qualification it gave them: theirs alone, in their own language."""
+    score = _number(person.score)
+    if person.passed and qualification is not None and qualification.valid_until is None:
+        body = _l(
+            "Score %(score)s: passed. You now hold %(qualification)s, which does not expire.",
+            score=score,
+            qualification=qualification.name,
+        )
+    elif person.passed and qualification is not None:
+        until = qualification.valid_until
+        body = _l(
+            "Score %(score)s: passed. You now hold %(qualification)s, valid until %(day)s.",
+            score=score,
+            qualification=qualification.name,
+            day=LazyString(lambda: format_date(until, "medium")),
+        )
+    elif person.passed:
+        body = _l("Score %(score)s: passed.", score=score)
+    elif person.passed is False:
+        body = _l(
+            "Score %(score)s: not passed (the pass mark is %(mark)s).",
+            score=score,
+            mark=_number(activity.pass_mark),
+        )
+    else:
+        body = _l("Score %(score)s", score=score)
+    title = _l("Your result: %(title)s", title=activity.title)
+    return [person.user_id], "activities.result", title, body, activity_url(activity)
+
+
+def check_round(
     organizer: User, activity: Activity, round_no: int, scores: dict, teams: dict
-) -> None:
-    """One round's scores by participation id (None clears one) and, for team
-    competitions, each competitor's team."""
+) -> dict:
+    """The checks of `record_round`, writing nothing: `Refused`, or `ValidationFailed` with
+    everything wrong at once. Returns the competitors by participation id."""
     _ensure_can_record(organizer, activity, ActivityKind.COMPETITION)
     errors = {}
     if not (1 <= round_no <= (activity.rounds or 1)):
@@ -150,8 +215,7 @@ def record_round(
     people = _scored_people(
         activity, scores, errors, _("This person has no place in the competition.")
     )
-    team_mode = activity.competition_mode is CompetitionMode.TEAM
-    if team_mode:
+    if activity.competition_mode is CompetitionMode.TEAM:
         for pid in scores:
             team = (teams.get(pid) or "").strip()
             if scores[pid] is not None and not team:
@@ -160,6 +224,16 @@ def record_round(
                 errors[f"team-{pid}"] = [_("Use at most 60 characters.")]
     if errors:
         raise ValidationFailed(errors)
+    return people
+
+
+def record_round(
+    organizer: User, activity: Activity, round_no: int, scores: dict, teams: dict
+) -> None:
+    """One round's scores by participation id (None clears one) and, for team
+    competitions, each competitor's team."""
+    people = check_round(organizer, activity, round_no, scores, teams)
+    team_mode = activity.competition_mode is CompetitionMode.TEAM
     db.session.execute(
         delete(RoundScore).where(
             RoundScore.round_no == round_no, RoundScore.participation_id.in_(list(scores))
