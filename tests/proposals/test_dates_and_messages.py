@@ -50,9 +50,7 @@ def test_an_empty_proposal_says_what_each_part_needs(client, auth, cast):
     auth.login(cast.proposer)
     draft = text(client.post("/proposals/new", data={"title": "", "action": "draft"}))
     assert "请输入标题。" in draft and VAGUE not in draft
-    sent = text(
-        client.post("/proposals/new", data={"title": "切削液再生", "action": "submit"})
-    )
+    sent = text(client.post("/proposals/new", data={"title": "切削液再生", "action": "submit"}))
     for message in ("请填写现状及存在的问题。", "请填写建议措施。", "请填写预期效果。"):
         assert message in sent
     assert VAGUE not in sent
