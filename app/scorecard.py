@@ -10,6 +10,7 @@ A figure here is computed from its rows, so the number and the list behind it ca
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
@@ -67,6 +68,20 @@ def in_department(query, column, department):
     return query if ids is None else query.where(column.in_(ids))
 
 
+def exact(number) -> Decimal:
+    """`number` as the Decimal it is written as (0.1, not the float nearest it)."""
+    return number if isinstance(number, Decimal) else Decimal(str(number))
+
+
+def half_up(numerator, denominator=1, places: int = 2) -> float:
+    """`numerator / denominator` to `places` decimals as a person rounds, a half up: 33 / 8
+    is 4.13 and 100 / 16 is 6.3, where float's `round` answers 4.12 and 6.2 (it rounds a
+    half to even, and reads 4.125 through binary). Every figure of the scorecard, and the
+    means and shares the features show beside it, are rounded so."""
+    quotient = exact(numerator) / exact(denominator)
+    return float(quotient.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
 def value(rows: list[Row], unit: str):
     """The figure its rows make (None when there is nothing to compute it from). A plain
     row is a note among the rows, not an item: it counts in no figure."""
@@ -74,11 +89,11 @@ def value(rows: list[Row], unit: str):
     if unit == "count":
         return len(rows)
     if unit == "percent":
-        return round(100 * sum(r.counted for r in rows) / len(rows), 1) if rows else None
-    amounts = [r.amount for r in rows if r.amount is not None]
+        return half_up(100 * sum(r.counted for r in rows), len(rows), 1) if rows else None
+    amounts = [exact(r.amount) for r in rows if r.amount is not None]
     if unit == "score":
-        return round(sum(amounts) / len(amounts), 2) if amounts else None
-    return round(sum(amounts), 2)  # yuan
+        return half_up(sum(amounts), len(amounts), 2) if amounts else None
+    return half_up(sum(amounts), 1, 2)  # yuan
 
 
 def members(department) -> list[tuple[int, str, str]]:

@@ -103,6 +103,19 @@ class Appeal(db.Model):
         cascade="all, delete-orphan", order_by="EarlierRating.answer_no"
     )
 
+    @property
+    def awaits_follow_up(self) -> bool:
+        """Its member was not satisfied with the answer and no officer has followed up since
+        (reopened it, or noted why it stays closed): the union has it to handle again, which
+        its member and the officer both read (not "closed"). The same test as the queue's
+        `appeals.services.awaiting_follow_up`."""
+        return (
+            self.status is AppealStatus.CLOSED
+            and self.rating is AppealRating.UNSATISFIED
+            and bool(self.events)
+            and self.events[-1].action is AppealAction.ANSWER
+        )
+
 
 class AppealPhoto(db.Model):
     """A photo of an appeal: stored by content (`app.storage`), named by its digest."""

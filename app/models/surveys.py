@@ -54,6 +54,8 @@ class Survey(db.Model):
     activity_id: Mapped[int | None] = fk("activities.id", "SET NULL")
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # When its people were told in their inbox that it is open (None: not yet).
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     min_responses: Mapped[int] = mapped_column(default=5)  # k
     # The member satisfaction survey (会员满意度测评): its scale questions feed the scorecard.
     is_satisfaction: Mapped[bool] = mapped_column(default=False)

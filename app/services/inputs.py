@@ -39,14 +39,21 @@ def add_error(errors: dict, key: str, message) -> None:
     errors.setdefault(key, []).append(str(message))
 
 
-def missing(value, key: str, errors: dict, *, required: bool, message) -> bool:
+def missing(value, key: str, errors: dict, *, required, message) -> bool:
     """Was nothing sent (None or "")? A required field then gets `message` (which says what to
-    enter); the caller returns its empty value."""
+    enter), or `required` itself when that is a text; the caller returns its empty value."""
     if value not in (None, ""):
         return False
     if required:
-        add_error(errors, key, message)
+        add_error(errors, key, asked(required, message))
     return True
+
+
+def asked(required, default):
+    """The message of an empty required field: `required` when it is one (what this field
+    needs, "Enter a title."), else the reader's `default`. Every reader below takes either:
+    `required=True` or `required=_l("Say why you do not recommend it.")`."""
+    return default if required is True else required
 
 
 def raw(data, key: str):
@@ -82,9 +89,10 @@ def text(data, key: str, errors: dict, *, required=False, max_len=4000) -> str:
 
 
 def check_length(value: str, key: str, errors: dict, *, required: bool, max_len: int) -> None:
-    """A required text may not be empty, and no text longer than `max_len`."""
+    """A required text may not be empty (`required`: True, or the message that says what to
+    write), and no text longer than `max_len`."""
     if required and not value:
-        add_error(errors, key, _("This field is required."))
+        add_error(errors, key, asked(required, _l("This field is required.")))
     elif len(value) > max_len:
         add_error(errors, key, _("Use at most %(max)d characters.", max=max_len))
 
@@ -183,7 +191,13 @@ def whole(data, key: str, errors: dict, *, low, high, required=True) -> int | No
     return parsed
 
 
+# The days this app's records fall on, as the forms' date fields take them (`app.forms`,
+# `day_field`): a year beyond is a slip of the finger (9999-12-31 is no deadline).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
 def day(data, key: str, errors: dict, *, required=True, not_before: date | None = None):
+    """A date from 2000 to 2100 (the forms' range and message), from `not_before` on if given."""
     value = raw(data, key)
     if isinstance(value, date):
         parsed = value
@@ -195,6 +209,9 @@ def day(data, key: str, errors: dict, *, required=True, not_before: date | None 
         except ValueError:
             add_error(errors, key, _("This is not a valid date."))
             return None
+    if not FIRST_DAY <= parsed <= LAST_DAY:
+        add_error(errors, key, _("Choose dates between the years 2000 and 2100."))
+        return None
     if not_before is not None and parsed < not_before:
         add_error(errors, key, _("Choose a date from today on."))
         return None

@@ -230,7 +230,7 @@ def test_adopting_needs_an_owner_a_plan_and_a_date_from_today(client, auth, cast
     )
     page = text(response)
     assert response.status_code == 422
-    assert "请从给出的选项中选择。" in page and "该字段是必填字段。" in page
+    assert "请从给出的选项中选择。" in page and "请填写实施方案。" in page
     assert "请选择今天或以后的日期。" in page
     assert _counts(db) == before and proposal.status is ProposalStatus.REVIEWING
 

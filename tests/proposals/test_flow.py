@@ -35,7 +35,7 @@ def test_from_a_draft_to_the_award_through_the_pages(client, auth, cast, db):
     assert "草稿" in text(client.get(url))
     # Sending in an incomplete draft says what is missing.
     refused = client.post(url + "/submit")
-    assert refused.status_code == 422 and "该字段是必填字段。" in text(refused)
+    assert refused.status_code == 422 and "请填写现状及存在的问题。" in text(refused)
     # Completed on the edit page with a co-proposer, and sent in.
     response = client.post(
         url + "/edit",

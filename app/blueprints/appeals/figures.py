@@ -16,7 +16,15 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.appeals import Appeal, AppealRating, AppealStatus
-from app.scorecard import Row, days, department_ids, local_day, share_withheld, small
+from app.scorecard import (
+    Row,
+    days,
+    department_ids,
+    half_up,
+    local_day,
+    share_withheld,
+    small,
+)
 
 from . import access
 from .services import local_today
@@ -78,7 +86,7 @@ def _figure(select_appeals, unit):
         part = sum(bool(counts(a)) for a in appeals)
         if share_withheld(part, len(appeals), K):
             return withheld()
-        return round(100 * part / len(appeals), 1)
+        return half_up(100 * part, len(appeals), 1)
 
     def rows(year, month, department):
         if isinstance(compute(year, month, department), str):

@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import storage
 from app.blueprints.errors.handlers import error_response
@@ -78,13 +79,18 @@ def index():
         select(Appeal)
         .where(Appeal.author_id == current_user.id, Appeal.anonymous.is_(False))
         .order_by(Appeal.raised_on.desc(), Appeal.raised_at.desc())
+        .options(selectinload(Appeal.events))  # each row's state reads its last step
     ).all()
     queue, tab = [], None
     if officer:
         tab = request.args.get("tab", "open")
         if tab not in TABS:
             tab = "open"
-        query = select(Appeal).order_by(Appeal.raised_on.desc(), Appeal.key)
+        query = (
+            select(Appeal)
+            .order_by(Appeal.raised_on.desc(), Appeal.key)
+            .options(selectinload(Appeal.events))
+        )
         if tab == "open":
             query = query.where(services.waiting_for_officer())
         elif tab == "overdue":

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models._types import utcnow
 from app.models.congress import EvaluationRound, Motion, Satisfaction
-from app.scorecard import Row, days, in_department, local_day, moments
+from app.scorecard import Row, days, half_up, in_department, local_day, moments
 
 
 def _row(motion, counted) -> Row:
@@ -69,7 +69,7 @@ def evaluation_rounds(year, month, department):
             Row(
                 f"{round_.title} {voters}/{electorate}",
                 url_for("congress.evaluation_show", round_id=round_.id),
-                amount=round(100 * voters / electorate, 1) if electorate else None,
+                amount=half_up(100 * voters, electorate, 1) if electorate else None,
             )
         )
     return rows
@@ -81,7 +81,7 @@ def evaluation_participation(year, month, department):
         return None
     totals = [_turnout(r) for r in _rounds(year, month)]
     electorate = sum(e for _v, e in totals)
-    return round(100 * sum(v for v, _e in totals) / electorate, 1) if electorate else None
+    return half_up(100 * sum(v for v, _e in totals), electorate, 1) if electorate else None
 
 
 def register(reg) -> None:

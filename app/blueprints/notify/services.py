@@ -270,6 +270,25 @@ def mark_read(notification: Notification) -> None:
         _inbox_changed()
 
 
+def mark_read_about(user: User, kind: str, url: str) -> int:
+    """Mark `user`'s unread messages of `kind` about `url` read: the person did what they
+    asked (confirmed the new version they were asked to read), so the message no longer
+    waits in the inbox or on the badge. Returns how many."""
+    result = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user.id,
+            Notification.kind == kind,
+            Notification.url == _local_path(url),
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+    )
+    if result.rowcount:
+        _inbox_changed()
+    return result.rowcount
+
+
 def mark_all_read(user: User) -> int:
     _inbox_changed()
     result = db.session.execute(

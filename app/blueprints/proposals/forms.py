@@ -15,7 +15,7 @@ from wtforms import (
 
 from app.forms import AppForm, enum_choices, shown
 from app.models.proposals import AwardGrade, Criterion, Decision, ProposalCategory
-from app.services.inputs import MaxLength
+from app.services.inputs import FIRST_DAY, LAST_DAY, MaxLength
 from app.storage import ACCEPT
 
 COAUTHOR_ROWS = 3
@@ -93,7 +93,10 @@ class DecisionForm(AppForm):
     reason = _text(_l("Reason (the proposers read it)"), MaxLength.NOTE, 3)
     owner_id = SelectField(_l("Owner (adopt or trial)"), validate_choice=False)
     plan = _text(_l("Implementation plan (adopt or trial)"), MaxLength.TEXT, 3)
-    due_on = StringField(_l("Due date (adopt or trial)"), render_kw={"type": "date"})
+    due_on = StringField(
+        _l("Due date (adopt or trial)"),
+        render_kw={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,6 +26,7 @@ from app.models.proposals import (
     ProposalAuthor,
     ProposalStatus,
 )
+from app.scorecard import half_up
 from app.services.inputs import local_zone
 
 
@@ -48,12 +49,12 @@ class Row:
 
     @property
     def per_member(self) -> float | None:
-        return round(self.proposals / self.members, 2) if self.members else None
+        return half_up(self.proposals, self.members) if self.members else None
 
     @property
     def participation(self) -> float | None:
         """Percent of members who proposed, one decimal."""
-        return round(100 * len(self.proposers) / self.members, 1) if self.members else None
+        return half_up(100 * len(self.proposers), self.members, 1) if self.members else None
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:

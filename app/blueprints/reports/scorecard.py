@@ -11,6 +11,7 @@ from app.extensions import db
 from app.features import FIGURE_AREAS, registry
 from app.guards import parse_id
 from app.models import Department, Role
+from app.scorecard import half_up
 from app.services.inputs import plain_whole, plain_year
 
 READERS = (Role.ADMIN, Role.ORGANIZER)
@@ -129,12 +130,13 @@ def shown(value, unit: str) -> str:
         return "—"
     if isinstance(value, str):  # withheld, e.g. a suppressed small count
         return value
+    # Rounded a half up first (4.125 → 4.13): a format's own rounding takes a half to even.
     if unit == "percent":
-        return f"{value:.1f}%"
+        return f"{half_up(value, 1, 1):.1f}%"
     if unit == "score":
-        return f"{value:.2f}"
+        return f"{half_up(value, 1, 2):.2f}"
     if unit == "yuan":
-        return f"{value:,.0f}"
+        return f"{half_up(value, 1, 0):,.0f}"
     return str(value)
 
 

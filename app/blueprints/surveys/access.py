@@ -1,10 +1,10 @@
 """Who may do what with surveys: organizers and the chairman build them and read results;
 the audience answers."""
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.extensions import db
-from app.models import Role
+from app.models import Department, Role, User
 from app.models.activities import Participation, ParticipationStatus
 from app.models.surveys import Audience, Survey
 
@@ -35,3 +35,20 @@ def in_audience(user, survey: Survey) -> bool:
             is not None
         )
     return True
+
+
+def audience_ids(survey: Survey):
+    """The select of the ids of the active people the survey asks: `in_audience` for all of
+    them at once."""
+    query = select(User.id).where(User.active.is_(True))
+    if survey.audience is Audience.DEPARTMENTS:
+        ids = [d.id for d in survey.departments]
+        return query.join(Department, Department.id == User.department_id).where(
+            or_(Department.id.in_(ids), Department.parent_id.in_(ids))
+        )
+    if survey.audience is Audience.ACTIVITY:
+        return query.join(Participation, Participation.user_id == User.id).where(
+            Participation.activity_id == survey.activity_id,
+            Participation.status == ParticipationStatus.CONFIRMED,
+        )
+    return query

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityKind
 from app.models.surveys import ActivityRating, Survey, SurveyRespondent
+from app.scorecard import half_up
 
 from .access import in_audience
 
@@ -55,23 +56,24 @@ def respondent_counts(survey_ids: list[int]) -> dict[int, int]:
 
 def activity_scores():
     """Rated activities, newest first: (activity, mean stars, ratings)."""
-    return db.session.execute(
-        select(Activity, func.avg(ActivityRating.stars), func.count(ActivityRating.id))
+    rows = db.session.execute(
+        select(Activity, func.sum(ActivityRating.stars), func.count(ActivityRating.id))
         .join(ActivityRating, ActivityRating.activity_id == Activity.id)
         .group_by(Activity.id)
         .order_by(Activity.starts_at.desc())
     ).all()
+    return [(activity, half_up(stars, n), n) for activity, stars, n in rows]
 
 
 def kinds_liked() -> list[tuple[ActivityKind, float, int]]:
     """Kinds of activity by their mean stars, best first: (kind, mean, ratings)."""
     rows = db.session.execute(
-        select(Activity.kind, func.avg(ActivityRating.stars), func.count(ActivityRating.id))
+        select(Activity.kind, func.sum(ActivityRating.stars), func.count(ActivityRating.id))
         .join(ActivityRating, ActivityRating.activity_id == Activity.id)
         .group_by(Activity.kind)
     ).all()
     return sorted(
-        ((kind, round(float(mean), 2), n) for kind, mean, n in rows),
+        ((kind, half_up(stars, n), n) for kind, stars, n in rows),
         key=lambda row: (-row[1], -row[2]),
     )
 

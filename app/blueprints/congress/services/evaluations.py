@@ -46,6 +46,7 @@ from app.models.congress import (
     Grade,
     Overall,
 )
+from app.scorecard import half_up
 from app.services.rows import lock_row
 from app.services.unlinkable import Store
 
@@ -358,7 +359,7 @@ def results(user, round_: EvaluationRound) -> dict:
             continue
 
         def share(n, of=n_rated):
-            return round(100 * n / of, 1) if of else 0.0
+            return half_up(100 * n, of, 1) if of else 0.0
 
         dims = []
         for dimension in round_.dimensions:
@@ -385,6 +386,6 @@ def results(user, round_: EvaluationRound) -> dict:
     return {
         "ballots": ballots,
         "electorate": voters,
-        "participation": round(100 * ballots / voters, 1) if voters else 0.0,
+        "participation": half_up(100 * ballots, voters, 1) if voters else 0.0,
         "leaders": leaders,
     }

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.blueprints.notify.services import notify
+from app.blueprints.notify.services import mark_read_about, notify
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.guards import parse_id
@@ -26,6 +26,8 @@ from app.services.rows import next_number
 from .. import permissions, posts
 
 MAX_BODY = 60_000
+# The message that asks the workers of a document's posts to read its new version.
+REVISED = "notices.procedure_revised"
 
 
 def _check_publisher(user) -> None:
@@ -127,7 +129,7 @@ def revise_document(user, document: Document, data) -> DocumentVersion:
     if readers:
         notify(
             readers,
-            "notices.procedure_revised",
+            REVISED,
             _l("New version to read: %(title)s", title=document.title),
             changes,
             path_for("library.document", document_id=document.id),
@@ -164,6 +166,12 @@ def confirm_read(user, data, client_id=None, captured_at=None) -> ReadConfirmati
     version = db.session.get(DocumentVersion, version_id) if version_id else None
     if version is None:
         raise ValidationFailed.on("version_id", _("This version of the document does not exist."))
+    if version.id == version.document.current_version_id:
+        # Read and confirmed: the message that asked for it is done with (an older version's
+        # confirmation leaves the request to read the current one).
+        mark_read_about(
+            user, REVISED, path_for("library.document", document_id=version.document_id)
+        )
     existing = db.session.scalar(
         select(ReadConfirmation).where(
             ReadConfirmation.version_id == version.id, ReadConfirmation.user_id == user.id

@@ -14,7 +14,7 @@ from app.guards import parse_id
 from app.models import Department
 from app.models.proposals import DepartmentHead
 from app.rendering import page_or_fragment
-from app.services.inputs import local_today
+from app.services.inputs import FIRST_DAY, LAST_DAY, local_today
 
 from .. import bp, permissions, queries, services, statistics
 from ..export import statistics_xlsx
@@ -29,8 +29,8 @@ def _committee_only():
 
 
 def _month() -> date:
-    """The `month` argument (YYYY-MM), default this month; when it is not a month, the stats
-    page says so (400)."""
+    """The `month` argument (YYYY-MM), default this month; when it is not a month, or not one
+    of the years the app's dates take (2000–2100), the stats page says so (400)."""
     raw = request.args.get("month", "")
     if not raw:
         return local_today().replace(day=1)
@@ -39,10 +39,13 @@ def _month() -> date:
         chosen = date(int(year), int(month), 1)
     except ValueError:
         chosen = None
-    if chosen is None or not 2000 <= chosen.year <= 2100:
-        page = render_template(
-            "proposals/stats.html", error=_("Choose a month such as 2026-11."), month=None
-        )
+    error = None
+    if chosen is None:
+        error = _("Choose a month such as 2026-11.")
+    elif not FIRST_DAY <= chosen <= LAST_DAY:
+        error = _("Choose dates between the years 2000 and 2100.")
+    if error:
+        page = render_template("proposals/stats.html", error=error, month=None)
         abort(make_response(page, 400))
     return chosen
 

@@ -39,7 +39,12 @@ from app.services.rows import sent_before
 from .. import permissions
 
 MAX_COAUTHORS = 9
-TEXTS = ("current_state", "proposed_change", "expected_effect")
+# A proposal's parts, each with what its empty field asks for when the proposal is sent in.
+TEXTS = {
+    "current_state": _l("Say what is done now and what is wrong with it."),
+    "proposed_change": _l("Say what you propose to do."),
+    "expected_effect": _l("Say what effect you expect."),
+}
 
 
 def save_proposal(
@@ -121,13 +126,16 @@ def _set_authors(proposal, user, coauthors) -> None:
 
 
 def _fields(data, errors, *, complete: bool) -> dict:
-    fields = {"title": text(data, "title", errors, required=True, max_len=MaxLength.TITLE)}
+    fields = {
+        "title": text(data, "title", errors, required=_l("Enter a title."), max_len=MaxLength.TITLE)
+    }
     # A draft keeps "not chosen yet" (None); only sending it in needs a category.
     fields["category"] = choice(data, "category", ProposalCategory, errors, required=False)
     if complete and fields["category"] is None and "category" not in errors:
         errors["category"] = [_("Choose a category before sending the proposal in.")]
-    for key in TEXTS:
-        fields[key] = text(data, key, errors, required=complete, max_len=MaxLength.TEXT)
+    for key, asked in TEXTS.items():
+        required = asked if complete else False
+        fields[key] = text(data, key, errors, required=required, max_len=MaxLength.TEXT)
     return fields
 
 

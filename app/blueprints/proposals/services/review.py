@@ -33,6 +33,8 @@ from .drafting import change_status, tell_proposers
 
 MAX_BENEFIT = Decimal("100000000000")  # 元 a year: far above any one proposal
 MAX_AWARD = Decimal("10000000")
+# What an empty reason field asks for (a decision's, a withdrawal's): the proposers read it.
+GIVE_REASON = _l("Give the reason.")
 
 
 def weights() -> dict[Criterion, int]:
@@ -53,6 +55,7 @@ def _points(data, criterion: Criterion, weight: int, errors: dict) -> Decimal | 
         low=0,
         high=weight,
         places=1,
+        required=_l("Give %(criterion)s its points.", criterion=criterion.label),
         too_high=lambda typed: _(
             "%(criterion)s gives at most %(weight)d points; %(value)s is more.",
             criterion=criterion.label,
@@ -71,7 +74,8 @@ def give_opinion(user, proposal: Proposal, data) -> Proposal:
     verdict = data.get("recommend")
     if verdict not in ("yes", "no"):
         errors["recommend"] = [_("Choose whether you recommend it.")]
-    note = text(data, "note", errors, required=verdict == "no", max_len=MaxLength.NOTE)
+    why_not = _l("Say why you do not recommend it.") if verdict == "no" else False
+    note = text(data, "note", errors, required=why_not, max_len=MaxLength.NOTE)
     if errors:
         raise ValidationFailed(errors)
     recommended = verdict == "yes"
@@ -144,16 +148,26 @@ def decide(user, proposal: Proposal, data) -> Proposal:
     if not permissions.can_review(user, proposal):
         raise Refused(_("Only the review committee decides, while the proposal is before it."), 403)
     errors: dict[str, list[str]] = {}
-    decision = choice(data, "decision", Decision, errors)
-    reason = text(data, "reason", errors, required=True, max_len=MaxLength.NOTE)
+    decision = choice(
+        data, "decision", Decision, errors, required=_l("Choose the committee's decision.")
+    )
+    reason = text(data, "reason", errors, required=GIVE_REASON, max_len=MaxLength.NOTE)
     if decision in (Decision.ADOPT, Decision.TRIAL):
         if proposal.score is None:
             errors.setdefault("decision", []).append(
                 _("Score the proposal on the rubric before adopting it or trying it.")
             )
-        owner = person(data, "owner_id", errors)
-        plan = text(data, "plan", errors, required=True, max_len=MaxLength.TEXT)
-        due_on = day(data, "due_on", errors, not_before=local_today())
+        owner = person(data, "owner_id", errors, required=_l("Choose who implements it."))
+        plan = text(
+            data,
+            "plan",
+            errors,
+            required=_l("Write the implementation plan."),
+            max_len=MaxLength.TEXT,
+        )
+        due_on = day(
+            data, "due_on", errors, required=_l("Choose the due date."), not_before=local_today()
+        )
     if errors:
         raise ValidationFailed(errors)
     proposal.decision = decision
@@ -192,7 +206,7 @@ def revoke(user, proposal: Proposal, data) -> Proposal:
     if not permissions.can_revoke(user, proposal):
         raise Refused(_("Only the review committee withdraws an adoption."), 403)
     errors: dict[str, list[str]] = {}
-    reason = text(data, "reason", errors, required=True, max_len=MaxLength.NOTE)
+    reason = text(data, "reason", errors, required=GIVE_REASON, max_len=MaxLength.NOTE)
     if errors:
         raise ValidationFailed(errors)
     proposal.decision = Decision.DECLINE
@@ -216,7 +230,14 @@ def complete(user, proposal: Proposal, data) -> Proposal:
     if not permissions.can_complete(user, proposal):
         raise Refused(_("Only the owner or the committee reports an adopted proposal done."), 403)
     errors: dict[str, list[str]] = {}
-    benefit = number(data, "benefit", errors, low=0, high=MAX_BENEFIT)
+    benefit = number(
+        data,
+        "benefit",
+        errors,
+        low=0,
+        high=MAX_BENEFIT,
+        required=_l("Enter the measured benefit in yuan a year (0 if there is none)."),
+    )
     method = text(data, "benefit_method", errors, max_len=MaxLength.TEXT)
     if benefit is not None and benefit > 0 and not method:
         errors.setdefault("benefit_method", []).append(
@@ -260,8 +281,10 @@ def award(user, proposal: Proposal, data) -> Proposal:
     if not permissions.can_award(user, proposal):
         raise Refused(_("Only the committee awards, once the proposal is implemented."), 403)
     errors: dict[str, list[str]] = {}
-    grade = choice(data, "grade", AwardGrade, errors)
-    amount = number(data, "amount", errors, low=0, high=MAX_AWARD)
+    grade = choice(data, "grade", AwardGrade, errors, required=_l("Choose an award grade."))
+    amount = number(
+        data, "amount", errors, low=0, high=MAX_AWARD, required=_l("Enter an amount in yuan.")
+    )
     note = text(data, "note", errors, max_len=MaxLength.NOTE)
     if errors:
         raise ValidationFailed(errors)
@@ -287,7 +310,17 @@ def set_weights(user, data) -> dict[Criterion, int]:
     errors: dict[str, list[str]] = {}
     from app.services.inputs import whole
 
-    chosen = {c: whole(data, f"weight_{c.value}", errors, low=0, high=100) for c in Criterion}
+    chosen = {
+        c: whole(
+            data,
+            f"weight_{c.value}",
+            errors,
+            low=0,
+            high=100,
+            required=_l("Enter the weight of %(criterion)s.", criterion=c.label),
+        )
+        for c in Criterion
+    }
     if not errors and sum(chosen.values()) != 100:
         errors["form"] = [
             _(

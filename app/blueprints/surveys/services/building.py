@@ -12,6 +12,7 @@ from app.services import audit
 from app.services.inputs import add_error
 
 from ..access import is_manager
+from .announcing import announce_if_open
 
 MIN_K = 3
 MAX_QUESTIONS = 40
@@ -166,6 +167,7 @@ def save_survey(user, data: dict, rows: list[dict], departments=(), activity=Non
     )
     add_with_questions(survey, checked["questions"])
     audit.record("surveys.created", survey, actor=user, summary=checked["title"])
+    announce_if_open(survey)
     return survey
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from app.errors import Refused
 from app.extensions import db
 from app.models.surveys import QuestionKind, Survey, SurveyAnswer
+from app.scorecard import half_up
 
 from ..access import is_manager
 from .responses import RESPONSES, is_closed
@@ -77,21 +78,19 @@ def _figures(survey: Survey) -> dict:
                 {
                     "label": o.label,
                     "count": options[o.id],
-                    "percent": round(100 * options[o.id] / n, 1) if n else 0.0,
+                    "percent": half_up(100 * options[o.id], n, 1) if n else 0.0,
                 }
                 for o in question.options
             ]
         elif question.kind is QuestionKind.SCALE:
             spread = scale.get(question.id, Counter())
             total = sum(spread.values())
-            entry["mean"] = (
-                round(sum(v * c for v, c in spread.items()) / total, 2) if total else None
-            )
+            entry["mean"] = half_up(sum(v * c for v, c in spread.items()), total) if total else None
             entry["distribution"] = [
                 {
                     "label": str(v),
                     "count": spread[v],
-                    "percent": round(100 * spread[v] / total, 1) if total else 0.0,
+                    "percent": half_up(100 * spread[v], total, 1) if total else 0.0,
                 }
                 for v in range(1, 6)
             ]
@@ -150,9 +149,9 @@ def results(user, survey: Survey) -> dict:
 
 def satisfaction_mean(survey: Survey) -> float | None:
     """The mean of every scale answer of a survey (the satisfaction survey's score)."""
-    value = db.session.scalar(
-        select(func.avg(SurveyAnswer.value)).where(
+    total, count = db.session.execute(
+        select(func.sum(SurveyAnswer.value), func.count(SurveyAnswer.value)).where(
             SurveyAnswer.survey_id == survey.id, SurveyAnswer.value.is_not(None)
         )
-    )
-    return round(float(value), 2) if value is not None else None
+    ).one()
+    return half_up(total, count) if count else None
