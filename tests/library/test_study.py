@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.blueprints.gate.queries import statuses, verdict
+from app.blueprints.gate.standing import statuses, verdict
 from app.blueprints.library import services
 from app.extensions import db
 from app.models import Role
@@ -245,10 +245,9 @@ def test_study_points_appear_in_a_competition(client, auth, world, db):
     auth.logout()
     auth.login(world.worker)
     _pass(client, world)
-    question = services.daily_question()
-    client.post(
-        "/library/daily", data={"question_id": question.id, "answer": str(question.correct[0])}
-    )
+    question = services.daily_question()  # which question depends on the day: any kind
+    right = [str(index) for index in question.correct]  # every right option, one or several
+    client.post("/library/daily", data={"question_id": question.id, "answer": right})
     page = client.get(f"/competitions/{contest.id}").get_data(as_text=True)
     assert 'data-name="孙车工" data-total="9' in page
     assert "车床安全考试" in text(client.get(f"/competitions/{contest.id}"))
