@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import storage
 from app.blueprints.errors.handlers import error_response
@@ -84,7 +85,12 @@ def index():
         tab = request.args.get("tab", "open")
         if tab not in TABS:
             tab = "open"
-        query = select(Appeal).order_by(Appeal.raised_on.desc(), Appeal.key)
+        # The author and workshop each row names, with the page rather than row by row.
+        query = (
+            select(Appeal)
+            .options(joinedload(Appeal.author), joinedload(Appeal.department))
+            .order_by(Appeal.raised_on.desc(), Appeal.key)
+        )
         if tab == "open":
             query = query.where(services.waiting_for_officer())
         elif tab == "overdue":
