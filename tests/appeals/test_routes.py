@@ -13,8 +13,8 @@ from app.extensions import db as _db
 from app.models.appeals import AppealPhoto
 from tests.appeals.conftest import APPEAL, jpeg, raise_anonymous, raise_named, step
 from tests.conftest import AuthActions
-from tests.helpers import full_width, text
 from tests.factories import make_department, make_user
+from tests.helpers import full_width, text
 
 PEOPLE = [
     "author",

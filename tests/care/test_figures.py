@@ -26,9 +26,7 @@ def _open_file(officer, reviewed: bool):
     db.session.commit()
 
 
-def test_the_reviews_figure_reads_every_files_reviews_at_once(
-    client, auth, people, count_queries
-):
+def test_the_reviews_figure_reads_every_files_reviews_at_once(client, auth, people, count_queries):
     officer = people["care_officer"]
     year = local_today().year
 
