@@ -397,7 +397,7 @@ def test_the_board_shows_one_page_of_people_and_ranks_them_across_pages(
     records): it shows a page of people, ranked among all of them, with links to the rest."""
     from app.blueprints.competitions import routes
 
-    monkeypatch.setattr(routes, "PEOPLE_PER_PAGE", 2)
+    monkeypatch.setattr(routes, "PEOPLE_PER_PAGE", 2, raising=False)
     for score, name in ((9, "甲"), (8, "乙"), (7, "丙")):
         place = Participation(
             activity_id=contest.id,
