@@ -468,18 +468,21 @@ def statement_counts(url: str, paths: dict[str, str], user: str = "B00001") -> d
     return counts
 
 
+SLOW_MS = 1000
+
+
 def ratios_to_trivial(client, base: str, paths: dict[str, str], rounds: int, runs: int):
-    """Each page timed against the trivial route, alternately, `runs` times a round: the
+    """Each page timed against the trivial route, alternately, `runs` times a round (once, for
+    a page slower than `SLOW_MS`: its median needs no more and the run stays short): the
     ratio of their medians per round ({label: [ratio of each round]}) and the trivial
     route's medians (ms). Each page is fetched once first, to warm templates and caches."""
-    for path in paths.values():
-        timed(client, base + path)
+    slow = {label for label, path in paths.items() if timed(client, base + path) > SLOW_MS}
     ratios = {label: [] for label in paths}
     trivial_ms = []
     for _ in range(rounds):
         for label, path in paths.items():
             page, trivial = [], []
-            for _ in range(runs):
+            for _ in range(1 if label in slow else runs):
                 trivial.append(timed(client, f"{base}/_bench/trivial"))
                 page.append(timed(client, base + path))
             ratios[label].append(statistics.median(page) / statistics.median(trivial))
