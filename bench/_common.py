@@ -490,6 +490,18 @@ def ratios_to_trivial(client, base: str, paths: dict[str, str], rounds: int, run
     return ratios, trivial_ms
 
 
+def page_figures(url: str, paths: dict[str, str], rounds: int, runs: int, user: str = "B00001"):
+    """Each page's statements (in-process) and its ratios to the trivial route (served by one
+    gunicorn sync worker, as `user`): ({"ratios", "counts"}, the trivial route's median ms)."""
+    import httpx
+
+    counts = statement_counts(url, paths, user)
+    with gunicorn(url, workers=1) as base, httpx.Client(timeout=60) as client:
+        login(client, base, user)
+        ratios, trivial_ms = ratios_to_trivial(client, base, paths, rounds, runs)
+    return {"ratios": ratios, "counts": counts}, statistics.median(trivial_ms)
+
+
 FLAT = 1.5
 
 

@@ -19,22 +19,17 @@ the smallest).
 """
 
 import argparse
-import statistics
 import time
 
-import httpx
 from _common import (
     bench_app,
     dialect_of,
     growth_row,
-    gunicorn,
-    login,
     migrate,
     own_database,
-    ratios_to_trivial,
+    page_figures,
     refresh_statistics,
     seed,
-    statement_counts,
 )
 
 PAGES = {
@@ -67,15 +62,9 @@ def measure(size: int, rounds: int, runs: int) -> dict:
             hazard = db.session.scalar(select(Hazard.id).where(Hazard.status == "assigned"))
             db.engine.dispose()
         paths = {label: path.format(hazard=hazard) for label, (path, _) in PAGES.items()}
-        counts = statement_counts(url, paths)
-        with gunicorn(url, workers=1) as base, httpx.Client(timeout=60) as client:
-            login(client, base, "B00001")
-            ratios, trivial_ms = ratios_to_trivial(client, base, paths, rounds, runs)
-        print(
-            f"  {size:>7} hazards seeded in {seeded:.0f} s; trivial route "
-            f"{statistics.median(trivial_ms):.2f} ms"
-        )
-        return {"ratios": ratios, "counts": counts}
+        figures, trivial = page_figures(url, paths, rounds, runs)
+        print(f"  {size:>7} hazards seeded in {seeded:.0f} s; trivial route {trivial:.2f} ms")
+        return figures
 
 
 def main() -> None:
@@ -99,3 +88,7 @@ def main() -> None:
     for label, (_path, target) in PAGES.items():
         limit = MAX_DASHBOARD_STATEMENTS if label == "dashboard" else None
         print(growth_row(label, results, sizes, target, limit))
+
+
+if __name__ == "__main__":
+    main()

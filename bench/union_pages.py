@@ -25,25 +25,20 @@ size within 1.5x of the ratio at the smallest).
 import argparse
 import os
 import random
-import statistics
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import httpx
 from _common import (
     _insert,
     bench_app,
     dialect_of,
     growth_row,
-    gunicorn,
-    login,
     migrate,
     own_database,
-    ratios_to_trivial,
+    page_figures,
     refresh_statistics,
     seed,
-    statement_counts,
 )
 
 LIST, DASHBOARD = 4.0, 6.0
@@ -526,15 +521,9 @@ def measure(size: int, rounds: int, runs: int) -> dict:
         refresh_statistics(url)
         seeded = time.perf_counter() - started
         paths = {label: path.format(competition=competition) for label, (path, _) in PAGES.items()}
-        counts = statement_counts(url, paths)
-        with gunicorn(url, workers=1) as base, httpx.Client(timeout=60) as client:
-            login(client, base, "B00001")
-            ratios, trivial_ms = ratios_to_trivial(client, base, paths, rounds, runs)
-        print(
-            f"  {size:>7} rows a table seeded in {seeded:.0f} s; trivial route "
-            f"{statistics.median(trivial_ms):.2f} ms"
-        )
-        return {"ratios": ratios, "counts": counts}
+        figures, trivial = page_figures(url, paths, rounds, runs)
+        print(f"  {size:>7} rows a table seeded in {seeded:.0f} s; trivial route {trivial:.2f} ms")
+        return figures
 
 
 def main() -> None:
