@@ -1,8 +1,8 @@
 """list order indexes: the proposal list, the appeal queue and the gate's recent checks walk
 an index in their order instead of sorting the whole table for every page
 
-Revision ID: 0030_list_order_indexes
-Revises: 0029_care_privacy
+Revision ID: 0031_list_order_indexes
+Revises: 0030_survey_announced
 Create Date: 2026-12-13 10:00:00
 
 Each of these lists shows the first rows of one order (newest change, newest appeal, newest
@@ -13,8 +13,8 @@ each page (bench/union_pages.py: the proposal list 1.7x slower at 10k proposals 
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0030_list_order_indexes"
-down_revision = "0029_care_privacy"
+revision = "0031_list_order_indexes"
+down_revision = "0030_survey_announced"
 branch_labels = None
 depends_on = None
 
