@@ -12,6 +12,7 @@ One place instead of a check in every route:
   `Referrer-Policy`.
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Flask, request
@@ -114,6 +115,44 @@ def paginate(query, per_page: int, **options):
     `?page=`: a list refuses a number that is no page number, and a page without pages (a
     dashboard, a form) ignores the argument, as it ignores any other it does not read."""
     return db.paginate(query, page=page_number(), per_page=per_page, error_out=False, **options)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list already built in memory (a ranking, which needs every row to
+    rank), shaped as a `paginate` page for partials/_pager.html."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page_of(rows: list, per_page: int) -> ListPage:
+    """The page of `rows` the request asks for (`?page=`, read as `paginate` reads it)."""
+    page = page_number()
+    start = (page - 1) * per_page
+    return ListPage(rows[start : start + per_page], len(rows), page, per_page)
 
 
 def _has_nul(values) -> bool:

@@ -430,6 +430,98 @@ def login(client, base: str, employee_no: str, password: str = PASSWORD) -> str:
 # --- figures -------------------------------------------------------------------------------
 
 
+def timed(client, url: str) -> float:
+    start = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed
+
+
+def statement_counts(url: str, paths: dict[str, str], user: str = "B00001") -> dict[str, int]:
+    """The SQL statements each page runs, counted in-process as `user` (logged in once; each
+    page is fetched once before it is counted, so the log-in's own look-ups are not its)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    app = bench_app(url, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    client.post("/auth/login", data={"employee_no": user, "password": PASSWORD})
+    counts = {}
+    with app.app_context():
+        for path in paths.values():  # once first: the log-in's own look-ups are not the page's
+            client.get(path)
+        for label, path in paths.items():
+            seen = []
+
+            def record(*_args, seen=seen):
+                seen.append(1)
+
+            event.listen(db.engine, "before_cursor_execute", record)
+            try:
+                assert client.get(path).status_code == 200, path
+            finally:
+                event.remove(db.engine, "before_cursor_execute", record)
+            counts[label] = len(seen)
+        db.engine.dispose()
+    return counts
+
+
+SLOW_MS = 1000
+
+
+def ratios_to_trivial(client, base: str, paths: dict[str, str], rounds: int, runs: int):
+    """Each page timed against the trivial route, alternately, `runs` times a round (once, for
+    a page slower than `SLOW_MS`: its median needs no more and the run stays short): the
+    ratio of their medians per round ({label: [ratio of each round]}) and the trivial
+    route's medians (ms). Each page is fetched once first, to warm templates and caches."""
+    slow = {label for label, path in paths.items() if timed(client, base + path) > SLOW_MS}
+    ratios = {label: [] for label in paths}
+    trivial_ms = []
+    for _ in range(rounds):
+        for label, path in paths.items():
+            page, trivial = [], []
+            for _ in range(1 if label in slow else runs):
+                trivial.append(timed(client, f"{base}/_bench/trivial"))
+                page.append(timed(client, base + path))
+            ratios[label].append(statistics.median(page) / statistics.median(trivial))
+            trivial_ms.append(statistics.median(trivial))
+    return ratios, trivial_ms
+
+
+def page_figures(url: str, paths: dict[str, str], rounds: int, runs: int, user: str = "B00001"):
+    """Each page's statements (in-process) and its ratios to the trivial route (served by one
+    gunicorn sync worker, as `user`): ({"ratios", "counts"}, the trivial route's median ms)."""
+    import httpx
+
+    counts = statement_counts(url, paths, user)
+    with gunicorn(url, workers=1) as base, httpx.Client(timeout=60) as client:
+        login(client, base, user)
+        ratios, trivial_ms = ratios_to_trivial(client, base, paths, rounds, runs)
+    return {"ratios": ratios, "counts": counts}, statistics.median(trivial_ms)
+
+
+FLAT = 1.5
+
+
+def growth_row(label: str, results: dict, sizes: list, target, max_statements=None, width=22):
+    """One line of a growth table: the page's ratio at each size, its statements at each size,
+    and its checks (<= `target` x trivial at the largest size, flat, <= `max_statements`)."""
+    cells = "".join(f"{summary(results[s]['ratios'][label]):>22}" for s in sizes)
+    counts = "/".join(str(results[s]["counts"][label]) for s in sizes)
+    first = statistics.median(results[sizes[0]]["ratios"][label])
+    last = statistics.median(results[sizes[-1]]["ratios"][label])
+    growth = last / first
+    checks = [f"flat ({growth:.2f}x from smallest to largest, <= {FLAT}): {verdict(growth, FLAT)}"]
+    if target:
+        checks.insert(0, f"<= {target:g}x: {verdict(last, target)}")
+    if max_statements:
+        worst = max(results[s]["counts"][label] for s in sizes)
+        checks.append(f"<= {max_statements} statements: {verdict(worst, max_statements)}")
+    return f"{label:<{width}}{cells}   {counts:>10}   {'; '.join(checks)}"
+
+
 def summary(values: list[float]) -> str:
     """Median and spread (lowest–highest) of a figure's rounds."""
     if len(values) == 1:

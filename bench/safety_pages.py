@@ -19,21 +19,17 @@ the smallest).
 """
 
 import argparse
-import statistics
 import time
 
-import httpx
 from _common import (
     bench_app,
     dialect_of,
-    gunicorn,
-    login,
+    growth_row,
     migrate,
     own_database,
+    page_figures,
     refresh_statistics,
     seed,
-    summary,
-    verdict,
 )
 
 PAGES = {
@@ -47,44 +43,6 @@ PAGES = {
     "hazard page": ("/safety/hazards/{hazard}", None),
 }
 MAX_DASHBOARD_STATEMENTS = 10
-FLAT = 1.5
-
-
-def timed(client, url: str) -> float:
-    start = time.perf_counter()
-    response = client.get(url)
-    elapsed = (time.perf_counter() - start) * 1000
-    assert response.status_code == 200, (url, response.status_code)
-    return elapsed
-
-
-def statement_counts(url: str, paths: dict[str, str]) -> dict[str, int]:
-    """The SQL statements each page runs, counted in-process as the officer."""
-    from sqlalchemy import event
-
-    from app.extensions import db
-
-    app = bench_app(url, WTF_CSRF_ENABLED=False)
-    client = app.test_client()
-    client.post("/auth/login", data={"employee_no": "B00001", "password": "bench1234"})
-    counts = {}
-    with app.app_context():
-        for path in paths.values():  # once first: the log-in's own look-ups are not the page's
-            client.get(path)
-        for label, path in paths.items():
-            seen = []
-
-            def record(*_args, seen=seen):
-                seen.append(1)
-
-            event.listen(db.engine, "before_cursor_execute", record)
-            try:
-                assert client.get(path).status_code == 200, path
-            finally:
-                event.remove(db.engine, "before_cursor_execute", record)
-            counts[label] = len(seen)
-        db.engine.dispose()
-    return counts
 
 
 def measure(size: int, rounds: int, runs: int) -> dict:
@@ -104,26 +62,9 @@ def measure(size: int, rounds: int, runs: int) -> dict:
             hazard = db.session.scalar(select(Hazard.id).where(Hazard.status == "assigned"))
             db.engine.dispose()
         paths = {label: path.format(hazard=hazard) for label, (path, _) in PAGES.items()}
-        counts = statement_counts(url, paths)
-        ratios = {label: [] for label in PAGES}
-        trivial_ms = []
-        with gunicorn(url, workers=1) as base, httpx.Client(timeout=60) as client:
-            login(client, base, "B00001")
-            for path in paths.values():  # warm templates and caches once
-                timed(client, base + path)
-            for _ in range(rounds):
-                for label, path in paths.items():
-                    page, trivial = [], []
-                    for _ in range(runs):
-                        trivial.append(timed(client, f"{base}/_bench/trivial"))
-                        page.append(timed(client, base + path))
-                    ratios[label].append(statistics.median(page) / statistics.median(trivial))
-                    trivial_ms.append(statistics.median(trivial))
-        print(
-            f"  {size:>7} hazards seeded in {seeded:.0f} s; trivial route "
-            f"{statistics.median(trivial_ms):.2f} ms"
-        )
-        return {"ratios": ratios, "counts": counts}
+        figures, trivial = page_figures(url, paths, rounds, runs)
+        print(f"  {size:>7} hazards seeded in {seeded:.0f} s; trivial route {trivial:.2f} ms")
+        return figures
 
 
 def main() -> None:
@@ -145,23 +86,8 @@ def main() -> None:
     header = f"{'page (x trivial GET)':<22}" + "".join(f"{s:>22,}" for s in sizes)
     print(f"\n{header}   statements   target")
     for label, (_path, target) in PAGES.items():
-        cells = "".join(f"{summary(results[s]['ratios'][label]):>22}" for s in sizes)
-        counts = "/".join(str(results[s]["counts"][label]) for s in sizes)
-        first = statistics.median(results[sizes[0]]["ratios"][label])
-        last = statistics.median(results[sizes[-1]]["ratios"][label])
-        growth = last / first
-        checks = [
-            f"flat ({growth:.2f}x from smallest to largest, <= {FLAT}): {verdict(growth, FLAT)}"
-        ]
-        if target:
-            checks.insert(0, f"<= {target:g}x: {verdict(last, target)}")
-        if label == "dashboard":
-            worst = max(results[s]["counts"][label] for s in sizes)
-            checks.append(
-                f"<= {MAX_DASHBOARD_STATEMENTS} statements: "
-                f"{verdict(worst, MAX_DASHBOARD_STATEMENTS)}"
-            )
-        print(f"{label:<22}{cells}   {counts:>10}   {'; '.join(checks)}")
+        limit = MAX_DASHBOARD_STATEMENTS if label == "dashboard" else None
+        print(growth_row(label, results, sizes, target, limit))
 
 
 if __name__ == "__main__":

@@ -208,6 +208,8 @@ class GateCheck(CapturedRecord, db.Model):
     `gate_check`) and kept as it was decided there, with its reason."""
 
     __tablename__ = "gate_checks"
+    # The recent checks' order (newest first): the page walks it, no sort of every check.
+    __table_args__ = (Index("ix_gate_checks_captured_at_id", "captured_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     checker_id: Mapped[int | None] = fk("users.id", "SET NULL", index=True)

@@ -126,6 +126,8 @@ class Proposal(db.Model):
     __table_args__ = (
         Index("ix_proposals_status_submitted_at", "status", "submitted_at"),
         Index("ix_proposals_department_submitted_at", "department_id", "submitted_at"),
+        # The list's order (newest change first): a page walks it, no sort of every row.
+        Index("ix_proposals_updated_at_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

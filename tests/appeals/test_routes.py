@@ -13,6 +13,7 @@ from app.extensions import db as _db
 from app.models.appeals import AppealPhoto
 from tests.appeals.conftest import APPEAL, jpeg, raise_anonymous, raise_named, step
 from tests.conftest import AuthActions
+from tests.factories import make_department, make_user
 from tests.helpers import full_width, text
 
 PEOPLE = [
@@ -205,3 +206,21 @@ def test_an_officer_without_appeals_of_their_own_sees_the_work_first(client, aut
     auth.login(cast.member)
     page = text(client.get("/appeals/"))
     assert "我的实名诉求" in page and "您还没有提出实名诉求。" in page
+
+
+def test_the_officers_queue_runs_as_many_statements_for_many_authors_as_for_one(
+    client, auth, cast, count_queries
+):
+    def queue():
+        _db.session.expire_all()  # each look starts as a request does, nothing loaded yet
+        with count_queries() as counter:
+            page = client.get("/appeals/")
+        assert page.status_code == 200
+        return counter.count
+
+    raise_named(cast.member, title="第一件")
+    auth.login(cast.officer)
+    one = queue()
+    for i in range(3):  # named, each by another member of another workshop
+        raise_named(make_user(department=make_department(f"车间{i}")), title=f"诉求{i}")
+    assert queue() == one

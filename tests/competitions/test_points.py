@@ -388,3 +388,32 @@ def test_a_person_s_entries_come_in_the_order_they_were_made(client, auth, cast,
     people = text(client.get(f"/competitions/{contest.id}")).split('id="people"')[1]
     made = re.findall(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) · 冲压车间", people)
     assert len(made) == 3 and made == sorted(made)
+
+
+def test_the_board_shows_one_page_of_people_and_ranks_them_across_pages(
+    client, auth, cast, contest, db, monkeypatch
+):
+    """The board listed every person with every entry on one page (600 KB at a thousand
+    records): it shows a page of people, ranked among all of them, with links to the rest."""
+    from app.blueprints.competitions import routes
+
+    monkeypatch.setattr(routes, "PEOPLE_PER_PAGE", 2, raising=False)
+    for score, name in ((9, "甲"), (8, "乙"), (7, "丙")):
+        place = Participation(
+            activity_id=contest.id,
+            user_id=make_user(name=name).id,
+            status=ParticipationStatus.CONFIRMED,
+        )
+        db.session.add(place)
+        db.session.flush()
+        db.session.add(RoundScore(participation_id=place.id, round_no=1, score=score))
+    db.session.commit()
+    auth.login(cast.proposer)
+    first = client.get(f"/competitions/{contest.id}").get_data(as_text=True)
+    assert re.findall(r'<li data-name="([^"]+)"', first) == ["甲", "乙"]
+    assert f"/competitions/{contest.id}?page=2" in first
+    second = client.get(f"/competitions/{contest.id}?page=2").get_data(as_text=True)
+    assert re.findall(r'<li data-name="([^"]+)"', second) == ["丙"]
+    assert "<strong>3.</strong>" in second  # its rank among everyone, not on its page
+    past = text(client.get(f"/competitions/{contest.id}?page=9"))
+    assert "这一页没有内容" in past

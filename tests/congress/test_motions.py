@@ -269,3 +269,26 @@ def test_an_answer_deadline_in_year_9999_is_refused_at_its_field(cast, client, a
     assert "请选择 2000 年到 2100 年之间的日期" in text(response)
     db.session.expire_all()
     assert motion.state is MotionState.SUBMITTED and motion.deadline is None
+
+
+def test_the_motion_list_runs_as_many_statements_for_many_proposers_as_for_one(
+    cast, client, auth, count_queries
+):
+    c = cast
+    boss, session = c["boss"], c["session"]
+
+    def listed():
+        db.session.expire_all()  # each look starts as a request does, nothing loaded yet
+        with count_queries() as counter:
+            page = client.get("/congress/motions")
+        assert page.status_code == 200
+        return counter.count
+
+    f.assigned_motion(boss, session, c["proposer"], c["cosigners"], c["workshop"])
+    auth.login(c["chair"])
+    one = listed()
+    for i in range(3):  # each from another delegate, handed to another workshop's team
+        team = make_department(f"班组{i}", parent=make_department(f"车间{i}"))
+        proposer = f.make_delegate(boss, session)
+        f.assigned_motion(boss, session, proposer, c["cosigners"], team, title=f"提案{i}")
+    assert listed() == one

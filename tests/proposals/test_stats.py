@@ -181,3 +181,26 @@ def test_the_benefit_chart_labels_large_amounts_in_few_characters(app):
     labels = re.findall(r'<text class="value"[^>]*>([^<]*)</text>', svg)
     assert labels == ["10亿", "4.8万"]
     assert "<title>2026-03：1,000,000,000</title>" in svg  # a Chinese page: full-width colon
+
+
+def test_the_twelve_month_trend_equals_a_direct_count(demo, db):
+    """The trend is summed by the database month by month (local months); it gives what
+    counting the rows gives."""
+    from app.blueprints.proposals.statistics import trend
+
+    month = date.today().replace(day=1)
+    expected = defaultdict(lambda: [0, 0, Decimal(0)])
+    for p in db.session.query(Proposal).filter(Proposal.submitted_at.is_not(None)):
+        local = p.submitted_at.astimezone(ZONE)
+        if p.status.value == "draft":
+            continue
+        counts = expected[date(local.year, local.month, 1)]
+        counts[0] += 1
+        counts[1] += p.status.value in ("adopted", "implemented", "awarded")
+        if p.status.value in ("implemented", "awarded"):
+            counts[2] += p.benefit or 0
+    points = trend(month)
+    assert [p.month for p in points][-1] == month and len(points) == 12
+    assert any(p.proposals for p in points)
+    for point in points:
+        assert [point.proposals, point.adopted, point.benefit] == expected[point.month], point

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import storage
 from app.blueprints.errors.handlers import error_response
@@ -86,10 +86,16 @@ def index():
         tab = request.args.get("tab", "open")
         if tab not in TABS:
             tab = "open"
+        # The author and workshop each row names, and its steps (the state it reads), with
+        # the page rather than row by row.
         query = (
             select(Appeal)
+            .options(
+                joinedload(Appeal.author),
+                joinedload(Appeal.department),
+                selectinload(Appeal.events),
+            )
             .order_by(Appeal.raised_on.desc(), Appeal.key)
-            .options(selectinload(Appeal.events))
         )
         if tab == "open":
             query = query.where(services.waiting_for_officer())

@@ -157,7 +157,12 @@ def reviews_on_time(year, month, department):
 
     first, after = days(year, month)
     today = local_today()
-    query = select(CareFile).join(User, User.id == CareFile.worker_id).order_by(CareFile.id)
+    query = (
+        select(CareFile)
+        .join(User, User.id == CareFile.worker_id)
+        .options(selectinload(CareFile.reviews))  # every file's, in one statement
+        .order_by(CareFile.id)
+    )
     query = in_department(query, User.department_id, department)
     rows = []
     for file in db.session.scalars(query):

@@ -7,11 +7,15 @@ from flask_login import current_user, login_required
 from app.blueprints.activities.queries import can_manage
 from app.errors import act, form_status
 from app.extensions import db
+from app.guards import page_of
 from app.models.activities import Activity, ActivityKind
 from app.models.competitions import CompetitionBrief, PointSource
 
 from . import bp, points, services
 from .forms import BriefForm, RulesForm
+
+# People on a page of the board: each comes with every entry that made their points.
+PEOPLE_PER_PAGE = 50
 
 
 def _competition(activity_id: int) -> Activity:
@@ -26,8 +30,9 @@ def _competition(activity_id: int) -> Activity:
 def board(activity_id):
     """Any logged-in worker may read a competition's standings, as its activity page."""
     activity = _competition(activity_id)
-    people, teams = points.leaderboard(activity)
-    points.openable_only(people, current_user)
+    ranking, teams = points.leaderboard(activity)
+    people = page_of(ranking, PEOPLE_PER_PAGE)
+    points.openable_only(people.items, current_user)  # the shown entries' records only
     return render_template(
         "competitions/board.html",
         activity=activity,

@@ -3,6 +3,7 @@
 from functools import cache
 
 from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.blueprints.congress.access import is_manager
 from app.extensions import db
@@ -22,8 +23,16 @@ from app.services.departments import own_departments
 
 
 def motion_list(user, session_id: int | None, state: str | None = None):
-    """The public list: every motion but other people's drafts, newest first."""
-    query = select(Motion).order_by(Motion.id.desc())
+    """The public list: every motion but other people's drafts, newest first, with the
+    proposer and lead department each row names (loaded with the page, not row by row)."""
+    query = (
+        select(Motion)
+        .options(
+            joinedload(Motion.proposer),
+            joinedload(Motion.lead_department).joinedload(Department.parent),
+        )
+        .order_by(Motion.id.desc())
+    )
     if session_id:
         query = query.where(Motion.session_id == session_id)
     if state in MotionState._value2member_map_:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 
 from app.extensions import db
 from app.models import Department, User
@@ -90,14 +90,24 @@ def month_report(month: date) -> tuple[list[Row], Row]:
     workshops, workshop_of = _workshops()
     rows = {w.id: Row(w.id, w.name) for w in workshops}
     total = Row(None, "")
-    for department_id in db.session.scalars(select(User.department_id).where(User.active)):
+    # The members counted by the database, per department: not one row per member.
+    for department_id, members in db.session.execute(
+        select(User.department_id, func.count()).where(User.active).group_by(User.department_id)
+    ):
         workshop = workshop_of.get(department_id)
         if workshop in rows:
-            rows[workshop].members += 1
-        total.members += 1
+            rows[workshop].members += members
+        total.members += members
     low, high = month_bounds(month)
-    proposals = db.session.scalars(
-        select(Proposal).where(
+    # Only the columns the figures read, not whole proposals with their texts.
+    proposals = db.session.execute(
+        select(
+            Proposal.id,
+            Proposal.department_id,
+            Proposal.status,
+            Proposal.benefit,
+            Proposal.award_amount,
+        ).where(
             Proposal.status != ProposalStatus.DRAFT,
             Proposal.submitted_at >= low,
             Proposal.submitted_at < high,
@@ -146,23 +156,30 @@ class MonthTotal:
 
 
 def trend(month: date, count: int = 12) -> list[MonthTotal]:
-    """The totals of the `count` months up to `month`, oldest first (one query)."""
+    """The totals of the `count` months up to `month`, oldest first: one statement, each
+    month's figures summed by the database between its bounds (local months), so no
+    proposal is read as a row."""
     months = previous_months(month, count)
-    totals = {m: MonthTotal(m) for m in months}
-    low, _ = month_bounds(months[0])
-    _, high = month_bounds(months[-1])
-    zone = local_zone()
-    rows = db.session.execute(
-        select(Proposal.submitted_at, Proposal.status, Proposal.benefit).where(
-            Proposal.status != ProposalStatus.DRAFT,
-            Proposal.submitted_at >= low,
-            Proposal.submitted_at < high,
+    sent_in = Proposal.status != ProposalStatus.DRAFT
+    adopted = Proposal.status.in_(ADOPTED_STATUSES)
+    done = Proposal.status.in_(DONE_STATUSES)
+    columns = []
+    for m in months:
+        low, high = month_bounds(m)
+        within = and_(sent_in, Proposal.submitted_at >= low, Proposal.submitted_at < high)
+        columns += [
+            func.count(case((within, 1))),
+            func.count(case((and_(within, adopted), 1))),
+            func.coalesce(func.sum(case((and_(within, done), Proposal.benefit))), 0),
+        ]
+    first, _ = month_bounds(months[0])
+    _, last = month_bounds(months[-1])
+    figures = db.session.execute(
+        select(*columns).where(
+            sent_in, Proposal.submitted_at >= first, Proposal.submitted_at < last
         )
-    )
-    for submitted_at, status, benefit in rows:
-        total = totals[submitted_at.astimezone(zone).date().replace(day=1)]
-        total.proposals += 1
-        total.adopted += status in ADOPTED_STATUSES
-        if status in DONE_STATUSES:
-            total.benefit += benefit or 0
-    return list(totals.values())
+    ).one()
+    return [
+        MonthTotal(m, figures[3 * i], figures[3 * i + 1], Decimal(figures[3 * i + 2]))
+        for i, m in enumerate(months)
+    ]

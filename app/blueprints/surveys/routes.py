@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.errors.handlers import error_response
-from app.errors import ValidationFailed, also_wrong, apply_errors, form_status, submit
+from app.errors import Refused, ValidationFailed, also_wrong, apply_errors, form_status, submit
 from app.extensions import db
 from app.forms import local, utc
 from app.guards import parse_id
@@ -206,10 +206,10 @@ def _parse_and_respond(user, survey, data):
 def _results(survey_id) -> dict:
     """A survey's results for this user; the refusal page instead when they may not see them."""
     survey = _survey(survey_id)
-    reason = services.results_refusal(current_user, survey)
-    if reason:
-        abort(_refused(reason))
-    return services.results(current_user, survey)
+    try:
+        return services.results(current_user, survey)
+    except Refused as refusal:  # the service's own check: the survey's responses counted once
+        abort(_refused(refusal.message))
 
 
 @bp.route("/<int:survey_id>/results")

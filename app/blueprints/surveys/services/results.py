@@ -11,7 +11,7 @@ from collections import Counter
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.errors import Refused
 from app.extensions import db
@@ -28,13 +28,14 @@ def response_count(survey: Survey) -> int:
     return RESPONSES.count(survey.id)
 
 
-def results_refusal(user, survey: Survey) -> str | None:
-    """Why `user` may not see the results now (None: they may)."""
+def results_refusal(user, survey: Survey, count: int | None = None) -> str | None:
+    """Why `user` may not see the results now (None: they may). `count`: the survey's
+    responses, when the caller has counted them already."""
     if not is_manager(user):
         return pgettext("survey", "Results are for the union organizers and the chairman.")
     if survey.anonymous and not is_closed(survey):
         return _("The results of an anonymous survey are shown only after it closes.")
-    count = response_count(survey)
+    count = response_count(survey) if count is None else count
     if count < survey.min_responses:
         return _(
             "Only %(n)d responses so far; results are shown only from %(k)d responses, "
@@ -45,33 +46,43 @@ def results_refusal(user, survey: Survey) -> str | None:
     return None
 
 
-def _figures(survey: Survey) -> dict:
-    """{question_id: {...}} for every question of `survey` (no checks)."""
-    count = response_count(survey)
+def _figures(survey: Survey, count: int) -> dict:
+    """{question_id: {...}} for every question of `survey` (no checks), from its `count`
+    responses. Counted by the database: the answers are never read one by one, only the
+    free texts, which the page lists."""
+    mine = SurveyAnswer.survey_id == survey.id
     options: Counter = Counter()
-    answered: Counter = Counter()
     scale: dict[int, Counter] = {}
-    texts: dict[int, list[str]] = {}
-    for question_id, option_id, value, text, response_id in db.session.execute(
-        select(
-            SurveyAnswer.question_id,
-            SurveyAnswer.option_id,
-            SurveyAnswer.value,
-            SurveyAnswer.text,
-            SurveyAnswer.response_id,
-        ).where(SurveyAnswer.survey_id == survey.id)
+    for question_id, option_id, value, n in db.session.execute(
+        select(SurveyAnswer.question_id, SurveyAnswer.option_id, SurveyAnswer.value, func.count())
+        .where(mine, or_(SurveyAnswer.option_id.is_not(None), SurveyAnswer.value.is_not(None)))
+        .group_by(SurveyAnswer.question_id, SurveyAnswer.option_id, SurveyAnswer.value)
     ):
-        answered[(question_id, response_id)] = 1
         if option_id is not None:
-            options[option_id] += 1
-        elif value is not None:
-            scale.setdefault(question_id, Counter())[value] += 1
-        elif text:
-            texts.setdefault(question_id, []).append(text)
-    per_question: Counter = Counter(q for q, _r in answered)
+            options[option_id] += n
+        else:
+            scale.setdefault(question_id, Counter())[value] += n
+    # How many responses answered each question (a multiple choice answers in several rows).
+    per_question = dict(
+        db.session.execute(
+            select(SurveyAnswer.question_id, func.count(SurveyAnswer.response_id.distinct()))
+            .where(mine)
+            .group_by(SurveyAnswer.question_id)
+        ).all()
+    )
+    texts: dict[int, list[str]] = {}
+    for question_id, text in db.session.execute(
+        select(SurveyAnswer.question_id, SurveyAnswer.text).where(
+            mine,
+            SurveyAnswer.option_id.is_(None),
+            SurveyAnswer.value.is_(None),
+            SurveyAnswer.text != "",
+        )
+    ):
+        texts.setdefault(question_id, []).append(text)
     figures = {}
     for question in survey.questions:
-        n = per_question[question.id]
+        n = per_question.get(question.id, 0)
         entry = {"question": question, "answered": n, "responses": count}
         if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             entry["options"] = [
@@ -107,7 +118,7 @@ def _previous(survey: Survey) -> dict:
     previous = survey.previous
     if previous is None or results_refusal_any(previous):
         return {}
-    figures = _figures(previous)
+    figures = _figures(previous, response_count(previous))
     return {q.position: figures[q.id] for q in previous.questions}
 
 
@@ -123,10 +134,11 @@ def results_refusal_any(survey: Survey) -> str | None:
 def results(user, survey: Survey) -> dict:
     """Everything the results page and the export show. Raises `Refused` unless
     `results_refusal` is None."""
-    reason = results_refusal(user, survey)
+    count = response_count(survey)
+    reason = results_refusal(user, survey, count)
     if reason:
         raise Refused(reason, 403)
-    figures = _figures(survey)
+    figures = _figures(survey, count)
     previous = _previous(survey)
     questions = []
     for question in survey.questions:
@@ -141,7 +153,7 @@ def results(user, survey: Survey) -> dict:
         questions.append(entry)
     return {
         "survey": survey,
-        "responses": response_count(survey),
+        "responses": count,
         "questions": questions,
         "previous": survey.previous if previous else None,
     }
