@@ -235,12 +235,10 @@ def new_group():
     """A new group, or the roster again with the group form as it was sent and its errors
     at its fields (a flash and an empty form lost the name typed)."""
     form = _group_form()
-    return act(
+    return create(
         form,
         services.save_group,
-        current_user,
-        request.form.to_dict(),
-        back=url_for("safety.roster"),
+        back=lambda _group: url_for("safety.roster"),
         again=lambda: _roster_page(form, 422),
     )
 
