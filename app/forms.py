@@ -110,11 +110,33 @@ class WTFormsTranslations:
 
 class AppForm(FlaskForm):
     """Every form of the app: a FlaskForm whose WTForms messages (a required field, a choice
-    not offered, a number out of range) come out in the page's language."""
+    not offered, a number out of range) come out in the page's language, and that refuses a
+    NUL character (pasted text can carry one; PostgreSQL cannot keep it) at the field that
+    holds it, so the form comes back with every other value kept instead of a bare 400."""
 
     class Meta:
         def get_translations(self, form):
             return _TRANSLATIONS
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        refused = [field for field in self if _holds_nul(field)]
+        for field in refused:
+            if getattr(field.widget, "input_type", None) == "hidden":
+                # A hidden field has nowhere to show it: above the form, as `apply_errors` does.
+                self.form_errors = [*(self.form_errors or []), str(NUL_REFUSED)]
+                field.errors = []
+            else:
+                field.errors = [str(NUL_REFUSED)]
+        return valid and not refused
+
+
+# What a form says at a field whose text holds a NUL (the services' `clean_text` says the same).
+NUL_REFUSED = _l("The text contains a character that is not allowed.")
+
+
+def _holds_nul(field) -> bool:
+    return any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ())
 
 
 _TRANSLATIONS = WTFormsTranslations()

@@ -1,8 +1,12 @@
 """Request-wide guards: input no route can store, ids no database can hold, security headers.
 
 One place instead of a check in every route:
-- a NUL character anywhere in the path, the query, a form field or a file name is refused
-  with 400 before any route runs (PostgreSQL cannot keep it in text, and no person types it);
+- a NUL character in the path, the query, a form field's name or a file name is refused with
+  400 before any route runs (PostgreSQL cannot keep it in text, and no person types it); one
+  in a form field's value is the form's to refuse at that field (`AppForm`, `clean_text`),
+  with every other value kept, and one that reaches the database all the same is refused
+  there, 400 again (`refuse_nul_parameters`), never a 500 on one database and a row on the
+  other;
 - `<int:…>` in a URL takes only ASCII digits up to 2^31 - 1 (the largest id either database
   holds in an INTEGER column), so `/activities/2147483648` or `/hazards/²` is a 404, not a
   database error;
@@ -17,6 +21,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, request
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
@@ -160,17 +166,38 @@ def _has_nul(values) -> bool:
 
 
 def reject_nul() -> None:
-    """No route gets a NUL character: PostgreSQL refuses it in text and no person types it."""
+    """No route gets a NUL character where no form can say which field holds it: in the path,
+    the query, a field's name or a file name. (PostgreSQL refuses it in text and no person
+    types it, but pasted text can carry one: in a field's value it is refused at the field.)"""
     if "\x00" in request.path:
         raise BadRequest(_("The request contains a character that is not allowed."))
     if _has_nul(request.args.keys()) or _has_nul(request.args.values()):
         raise BadRequest(_("The request contains a character that is not allowed."))
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         form, files = request.form, request.files
-        if _has_nul(form.keys()) or _has_nul(form.values()):
+        if _has_nul(form.keys()):
             raise BadRequest(_("A field contains a character that is not allowed."))
         if _has_nul(files.keys()) or _has_nul(f.filename for f in files.values()):
             raise BadRequest(_("A file name contains a character that is not allowed."))
+
+
+def _nul_in(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list | tuple):
+        return False
+    return any(_nul_in(item) for item in value)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def refuse_nul_parameters(conn, cursor, statement, parameters, context, executemany) -> None:
+    """The last line: a NUL that no form or service refused (a route that reads a field
+    itself) is a 400 before the statement runs, on SQLite as on PostgreSQL, which would
+    answer it with an error (a 500) where SQLite stores it."""
+    if _nul_in(parameters):
+        raise BadRequest(_("A field contains a character that is not allowed."))
 
 
 def own_referrer() -> str:

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -81,28 +82,42 @@ ROLES = ["anonymous", "A0001", "S0001", "I0001", "O0001", "C0001", "M0001"]
 
 
 class _Forms(HTMLParser):
-    """The forms of a page: (method, action, field names, file field names); and hx-* URLs."""
+    """The forms of a page: (method, action, field names, file field names, filled), where
+    `filled` is what a browser would send as the page stands, [name, kind, value] a field
+    (kind "text" for a box a person types in: text, search, tel, email, url, textarea);
+    hx-* URLs; and the pages it links to (`links`)."""
+
+    TYPED = {"text", "search", "tel", "email", "url"}
 
     def __init__(self, page_url):
         super().__init__()
         self.page_url = page_url
         self.forms = []
+        self.links = set()
         self._current = None
+        self._select = self._textarea = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.add(attrs["href"])
         for verb in ("hx-get", "hx-post"):
             if attrs.get(verb):
                 names = {attrs["name"]} if attrs.get("name") else set()
-                self.forms.append([verb[3:].upper(), attrs[verb], names, set()])
+                self.forms.append([verb[3:].upper(), attrs[verb], names, set(), []])
         if tag == "form":
             self._current = [
                 (attrs.get("method") or "get").upper(),
                 attrs.get("action") or self.page_url,
                 set(),
                 set(),
+                [],
             ]
             self.forms.append(self._current)
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            if self._select[2] is None or "selected" in attrs:
+                self._select[2] = value
         elif (
             tag in ("input", "select", "textarea", "button") and self._current and attrs.get("name")
         ):
@@ -110,10 +125,37 @@ class _Forms(HTMLParser):
                 self._current[3].add(attrs["name"])
             elif attrs["name"] != "csrf_token":
                 self._current[2].add(attrs["name"])
+            self._fill(tag, attrs)
+
+    def _fill(self, tag, attrs):
+        kind = (attrs.get("type") or "text").lower() if tag == "input" else tag
+        if "disabled" in attrs or kind in ("file", "button", "submit", "reset", "image"):
+            return
+        if kind in ("checkbox", "radio") and "checked" not in attrs:
+            return
+        entry = [attrs["name"], "text" if kind in self.TYPED else kind, attrs.get("value", "")]
+        if tag == "select":
+            entry[2] = None  # the selected option, else the first
+            self._select = entry
+        elif tag == "textarea":
+            entry[1] = "text"
+            self._textarea = entry
+        self._current[4].append(entry)
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[2] += data
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._current = None
+        elif tag == "select" and self._select is not None:
+            self._select[2] = self._select[2] or ""
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            # The parser keeps the newline right after <textarea>, which a browser drops.
+            self._textarea[2] = self._textarea[2].removeprefix("\n")
+            self._textarea = None
 
 
 class Fuzzer:
@@ -136,6 +178,11 @@ class Fuzzer:
         self.fields: dict[str, tuple[set, set, set]] = {}
         # endpoint -> the roles whose GET of it succeeded: they get every hostile value
         self.allowed: dict[str, list[str]] = {}
+        # (action endpoint, field names) -> (role, page, action, filled): each form posted
+        # by a person who was shown it, as it was shown (see `_Forms`)
+        self.shown: dict[tuple, tuple] = {}
+        self.links: dict[str, set[str]] = {}  # role -> the pages its pages link to
+        self.seen: set[tuple[str, str]] = set()  # (role, url) of every page read
         self.failures: list[str] | None = []  # the sweep reports every failure at once
         self._discover()
 
@@ -149,15 +196,60 @@ class Fuzzer:
             except Exception:
                 continue
             for role in ROLES:
-                response = self.request(role, "GET", url)
+                response = self._read(role, url)
                 if response.status_code < 300:
                     self.allowed.setdefault(rule.endpoint, []).append(role)
-                if response.mimetype != "text/html":
-                    continue
-                parser = _Forms(url)
-                parser.feed(response.get_data(as_text=True))
-                for method, action, names, files in parser.forms:
-                    self._note(method, action, names, files)
+
+    def _read(self, role, url):
+        """GET a page as `role` and note its forms and links."""
+        self.seen.add((role, url))
+        response = self.request(role, "GET", url)
+        if response.mimetype != "text/html":
+            return response
+        parser = _Forms(url)
+        parser.feed(response.get_data(as_text=True))
+        for method, action, names, files, filled in parser.forms:
+            self._note(method, action, names, files)
+            if method == "POST" and filled:
+                self._keep(role, url, action, filled)
+        self.links.setdefault(role, set()).update(parser.links)
+        return response
+
+    def follow_links(self, rounds=3, per_endpoint=8):
+        """Read the pages the pages link to (`per_endpoint` of each kind, for each role), for
+        the forms that only records in some state show: a proposal under review, a round
+        open for votes, a competition's rules."""
+        for _ in range(rounds):
+            for role in ROLES:
+                read: dict[str, int] = {}
+                for role_, url in self.seen:
+                    if role_ == role:
+                        endpoint = self._endpoint(url, "GET")
+                        read[endpoint] = read.get(endpoint, 0) + 1
+                for href in sorted(self.links.get(role, ())):
+                    parts = urlsplit(href)
+                    if parts.netloc not in ("", "localhost") or (role, href) in self.seen:
+                        continue
+                    endpoint = self._endpoint(parts.path, "GET")
+                    if endpoint is None or endpoint in SKIP_ENDPOINTS:
+                        continue
+                    if read.get(endpoint, 0) < per_endpoint:
+                        read[endpoint] = read.get(endpoint, 0) + 1
+                        self._read(role, href)
+
+    def _endpoint(self, url, method):
+        try:
+            return self.adapter.match(urlsplit(url).path, method=method)[0]
+        except HTTPException:
+            return None
+
+    def _keep(self, role, page, action, filled):
+        try:
+            endpoint, _args = self.adapter.match(urlsplit(action).path, method="POST")
+        except HTTPException:
+            return
+        key = (endpoint, tuple(sorted({name for name, _kind, _value in filled})))
+        self.shown.setdefault(key, (role, page, action, filled))
 
     def _note(self, method, action, names, files):
         path = urlsplit(action).path
@@ -185,7 +277,7 @@ class Fuzzer:
 
     def request(self, role, method, url, query=None, form=None, files=None):
         self.login_as(role)
-        data = dict(form or {})
+        data = MultiDict(form or {})
         for name, content in (files or {}).items():
             data[name] = (io.BytesIO(content), "upload.bin")
         response = self.client.open(
@@ -273,6 +365,58 @@ def test_every_route_every_role_survives_hostile_values(fuzzer):
     assert not fuzzer.failures, f"{len(fuzzer.failures)} requests failed:\n" + "\n".join(
         dict.fromkeys(f[:600] for f in fuzzer.failures)
     )
+
+
+def _typed(number: int) -> str:
+    """What a person typed into the `number`th box: text each page shows back as it was."""
+    return f"留着{number}号"
+
+
+def test_a_nul_in_any_form_field_is_refused_at_that_field_with_the_rest_kept(fuzzer):
+    """Pasted text can carry a NUL. In whichever box of whichever form it is, the form comes
+    back (4xx, not the bare 400 page that said no more than "a field" and led to an empty
+    form) with what was typed in the other boxes still there to correct and send again."""
+    fuzzer.follow_links()
+    assert len(fuzzer.shown) > 100  # the forms were found, as the pages show them
+    failures, tried = [], 0
+    for (endpoint, _names), (role, page, action, filled) in sorted(fuzzer.shown.items()):
+        boxes = [i for i, (_name, kind, _value) in enumerate(filled) if kind == "text"]
+        secrets = [i for i, (_name, kind, _value) in enumerate(filled) if kind == "password"]
+        for nul_at in boxes + secrets:
+            fuzzer.reset_people()
+            sent = [
+                (name, _typed(i) if i in boxes else value)
+                for i, (name, _kind, value) in enumerate(filled)
+            ]
+            sent[nul_at] = (sent[nul_at][0], "粘贴的\x00文字")
+            response = fuzzer.request(role, "POST", action, form=sent)
+            body = response.get_data(as_text=True)
+            kept = [_typed(i) for i in boxes if i != nul_at]
+            tried += 1
+            if (
+                400 <= response.status_code < 500
+                and 'class="error-box"' not in body
+                and all(value in body for value in kept)
+            ):
+                continue
+            if 'class="error-box"' in body and _refused_anyway(fuzzer, role, action, filled):
+                continue  # the form cannot be sent now, NUL or not (a closed round, a 403)
+            lost = [value for value in kept if value not in body]
+            failures.append(
+                f"{endpoint} ({role} on {page}): NUL in {sent[nul_at][0]!r} -> "
+                f"{response.status_code}{' error page' if 'error-box' in body else ''}"
+                f"{f', lost {lost}' if lost else ''}"
+            )
+    assert tried > 50
+    assert not failures, f"{len(failures)} of {tried} forms:\n" + "\n".join(failures)
+
+
+def _refused_anyway(fuzzer, role, action, filled) -> bool:
+    """Whether the form, sent as the page shows it (no NUL), gets an error page too."""
+    fuzzer.reset_people()
+    sent = [(name, value) for name, _kind, value in filled]
+    response = fuzzer.request(role, "POST", action, form=sent)
+    return 'class="error-box"' in response.get_data(as_text=True)
 
 
 value_strategy = st.one_of(

@@ -89,21 +89,27 @@ def test_a_page_number_out_of_range_says_what_a_page_number_is(client, auth):
 
 
 def test_a_nul_byte_is_refused_before_log_in(client):
+    # In a field's value: at that field, on the log-in page (400 is that page's "try again").
     response = client.post("/auth/login", data={"employee_no": "A\x00", "password": "x"})
     assert response.status_code == 400
-    assert "包含不允许的字符" in text(response)  # i18n
+    assert re.search(r'id="employee_no-errors">\s*<li>文字中含有不允许的字符。', text(response))
+    # In a field's name, which no form shows: the request is refused whole.
+    response = client.post("/auth/login", data={"employee_no\x00": "A", "password": "x"})
+    assert response.status_code == 400 and 'class="error-box"' in response.text
+    assert "有字段包含不允许的字符" in text(response)  # i18n
 
 
 def test_a_form_refused_whole_leads_back_to_the_form_not_only_home(client, auth):
-    """A NUL (or a body too large) refuses the whole request: the page offers the way back to
-    the form it came from, when that is one of the app's own pages."""
+    """A NUL where no field can show it (a field's name, a file's name) or a body too large
+    refuses the whole request: the page offers the way back to the form it came from, when
+    that is one of the app's own pages."""
     auth.login(make_user())
     form = "http://localhost/proposals/new"
-    response = client.post("/proposals/new", data={"title": "a\x00b"}, headers={"Referer": form})
+    response = client.post("/proposals/new", data={"ti\x00tle": "ab"}, headers={"Referer": form})
     assert response.status_code == 400
     assert f'href="{form}">返回表单</a>' in response.get_data(as_text=True)
     elsewhere = {"Referer": "https://evil.example/x"}
-    response = client.post("/proposals/new", data={"title": "a\x00b"}, headers=elsewhere)
+    response = client.post("/proposals/new", data={"ti\x00tle": "ab"}, headers=elsewhere)
     assert "返回表单" not in response.get_data(as_text=True) and "evil" not in response.text
 
 

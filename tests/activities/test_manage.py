@@ -1,5 +1,6 @@
 import hashlib
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -100,6 +101,21 @@ def test_form_says_what_is_wrong(client, auth):
     assert response.status_code == 422
     for message in ("请输入标题", "结束时间必须晚于开始时间", "名额"):
         assert message in html
+    assert db.session.scalar(select(Activity)) is None
+
+
+def test_a_nul_pasted_into_the_description_is_refused_there_and_the_rest_kept(client, auth):
+    """Pasted text can carry a NUL (U+0000), which no database column keeps: the form comes
+    back with the reason at the description, in Chinese, and all that was typed still in it
+    (it was a bare 400 page that named no field, its way back an empty form)."""
+    auth.login(make_user("organizer"))
+    response = client.post("/activities/new", data=_form(description="新版\x00安全规程"))
+    assert response.status_code == 422
+    page = text(response)
+    assert re.search(r'id="description-errors">\s*<li>文字中含有不允许的字符。</li>', page)
+    assert "新版" in page and "安全规程" in page  # the description itself, to correct
+    for typed in ("安全生产培训", "工会活动室", "2030-05-10T09:00", "安全生产培训合格证"):
+        assert typed in page
     assert db.session.scalar(select(Activity)) is None
 
 

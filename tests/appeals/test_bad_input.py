@@ -2,6 +2,7 @@
 no photo in the store, no notification."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,7 @@ def test_thirty_megabytes_of_photos_are_refused_in_chinese(app, client, auth, ca
             "fake.jpg 不是 JPEG、PNG 或 WebP 格式的图片。",
         ),
         ({}, [(jpeg(), f"p{i}.jpg") for i in range(7)], "最多上传 6 张照片。"),
-        ({"title": "加班\x00费"}, [], "有字段包含不允许的字符。"),
+        ({"title": "加班\x00费"}, [], "文字中含有不允许的字符。"),
     ],
 )
 def test_a_bad_appeal_is_refused_and_nothing_is_written(
@@ -79,6 +80,26 @@ def test_a_bad_appeal_is_refused_and_nothing_is_written(
     assert response.status_code in (400, 422), message
     assert message in text(response)
     assert (_counts(db), _stored_files(app)) == before
+
+
+def test_a_nul_pasted_into_the_details_is_refused_there_and_the_complaint_kept(
+    client, auth, cast, db
+):
+    """Pasted text can carry a NUL (U+0000): the member is told at the details, in Chinese,
+    and gets the whole written complaint back to correct (it was a bare 400 page whose way
+    back was an empty form)."""
+    auth.login(cast.member)
+    before = _counts(db)
+    details = "11 月加班 20 小时\x00只算了 12 小时，请工会核实。"
+    response = client.post(
+        "/appeals/new", data={**APPEAL, "details": details}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422
+    page = text(response)
+    assert re.search(r'id="details-errors">\s*<li>文字中含有不允许的字符。</li>', page)
+    assert "11 月加班 20 小时" in page and "只算了 12 小时，请工会核实。" in page
+    assert "加班费少算" in page and 'selected value="wages"' in page
+    assert _counts(db) == before
 
 
 def test_a_bad_step_is_refused_and_changes_nothing(client, auth, cast, db):

@@ -243,8 +243,8 @@ def test_bad_votes_are_refused_in_chinese_and_write_nothing(app, client, auth):
         ({**good, f"o-{foreign.id}": "competent"}, 422, "选票中有不在本次评议范围内的领导干部"),
         ({**good, "o-99999999999999999999": "competent"}, 422, "不在本次评议范围内"),
         ({**good, "o-²": "competent"}, 422, "不在本次评议范围内"),  # a digit int() refuses
-        # A NUL is refused before any view (400), with the app's own message.
-        ({**good, f"s-{leader.id}": "好\x00"}, 400, "有字段包含不允许的字符。"),
+        # A NUL (pasted text can carry one) is refused at the comment, the ballot kept.
+        ({**good, f"s-{leader.id}": "好\x00"}, 422, "文字中含有不允许的字符。"),
         ({**good, f"w-{leader.id}": "长" * 1001}, 422, "最多 1000 个字"),
         # Not made for the round's people as they are (`people`: their version): filled in
         # again, whatever else is wrong with it.

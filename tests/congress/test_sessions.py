@@ -92,8 +92,8 @@ def test_a_motion_with_a_nul_byte_is_refused_and_nothing_is_saved(app, client, a
     auth.login(f.make_delegate(boss, session))
     data = {"title": "提案\x00", "reasons": "理由", "measures": "措施"}
     response = client.post("/congress/motions/new", data=data)
-    assert response.status_code == 400  # refused before any view, with the app's message
-    assert "有字段包含不允许的字符。" in text(response)
+    assert response.status_code == 422  # at the field, the motion kept to correct
+    assert "文字中含有不允许的字符。" in text(response) and "措施" in text(response)
     assert db.session.scalar(db.select(db.func.count()).select_from(Motion)) == 0
 
 

@@ -173,7 +173,14 @@ def test_an_officer_records_a_certificate_with_its_photo_and_revokes(client, aut
     )
     assert bad.status_code == 422
     no_reason = client.post(f"/gate/qualifications/{cert.id}/revoke", data={"reason": ""})
-    assert no_reason.status_code == 303 and cert.revoked_at is None
+    # The file again, what is missing said at that qualification's reason.
+    assert no_reason.status_code == 422 and cert.revoked_at is None
+    assert re.search(rf'id="revoke-q{cert.id}-errors">\s*<li>请填写原因', text(no_reason))
+    pasted = client.post(f"/gate/codes/{world.code.id}/revoke", data={"reason": "借给\x00他人"})
+    assert pasted.status_code == 422 and world.code.revoked_at is None
+    page = text(pasted)
+    assert re.search(rf'id="revoke-c{world.code.id}-errors">\s*<li>文字中含有不允许的字符', page)
+    assert 'value="借给' in page
     client.post(f"/gate/qualifications/{cert.id}/revoke", data={"reason": "证书造假"})
     assert cert.revoked_at is not None and cert.revoke_reason == "证书造假"
     client.post(f"/gate/codes/{world.code.id}/revoke", data={"reason": "借给他人"})

@@ -1,9 +1,12 @@
-from sqlalchemy import select
+import re
+
+from sqlalchemy import func, select
 
 from app.blueprints.safety import services
 from app.models import Role
 from app.models.safety import Area, Checklist, SafetyGroup
 from tests.factories import make_department, make_user
+from tests.helpers import text
 from tests.safety.factories import make_area, make_checklist
 
 
@@ -67,6 +70,38 @@ def test_roster_leaders_must_be_safety_officers(client, auth, app, db):
     assert "只有群监员和安全员可以加入群监网。" in page
     roster = {(m.user.name, m.is_leader) for m in group.memberships}
     assert roster == {("李安全", True), ("张群监", False)}
+
+
+def test_a_group_refused_comes_back_with_its_name_and_the_reason_at_it(client, auth, db):
+    """The roster's group form is shown again, what was typed in it (a flash above an empty
+    form lost the name)."""
+    workshop = make_department("铸造车间")
+    auth.login(make_user(Role.SAFETY_OFFICER))
+    assert client.post("/safety/roster/groups", data={"name": "一组"}).status_code == 303
+    for name, message in (("一组", "已有同名的小组。"), ("二\x00组", "文字中含有不允许的字符。")):
+        data = {"name": name, "department_id": str(workshop.id)}
+        response = client.post("/safety/roster/groups", data=data)
+        assert response.status_code == 422
+        page = text(response)
+        assert re.search(rf'id="name-errors">\s*<li>{message}</li>', page), name
+        assert f'selected value="{workshop.id}"' in page and name.split("\x00")[0] in page
+    assert db.session.scalar(select(func.count()).select_from(SafetyGroup)) == 1
+
+
+def test_a_checklist_edited_on_its_form_makes_a_new_version(client, auth, db):
+    checklist = make_checklist(items=("通道畅通",))
+    auth.login(make_user(Role.SAFETY_OFFICER))
+    url = f"/safety/checklists/{checklist.id}/edit"
+    assert "通道畅通" in text(client.get(url))
+    refused = client.post(url, data={"name": "新名", "items": "通道畅通\n灭火\x00器有效"})
+    assert refused.status_code == 422
+    assert re.search(r'id="items-errors">\s*<li>文字中含有不允许的字符。</li>', text(refused))
+    assert 'value="新名"' in text(refused)
+    response = client.post(url, data={"name": "新名", "items": "通道畅通\n灭火器有效"})
+    assert response.status_code == 303
+    db.session.refresh(checklist)
+    assert checklist.name == "新名"
+    assert [i.text for i in checklist.current_version.items] == ["通道畅通", "灭火器有效"]
 
 
 def test_editing_a_checklist_makes_a_new_version_and_old_patrols_keep_theirs(app, db):

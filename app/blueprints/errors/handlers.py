@@ -84,6 +84,9 @@ def too_large(error):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
+    # Nothing the request wrote is kept, and a flush the database guard stopped half-way
+    # (`guards.refuse_nul_parameters`) leaves a session that must roll back before the page.
+    db.session.rollback()
     # A description of our own (raise BadRequest(_("…"))) says more than the generic text.
     own = error.description != type(error).description
     return error_response(

@@ -36,7 +36,9 @@ def _certificate_form():
     return form
 
 
-def _worker_page(person, certificate_form=None, status=200, kept=()):
+def _worker_page(person, certificate_form=None, status=200, kept=(), revoking=None):
+    """`revoking`: (the qualification or code, its revoke form) when that was refused, for the
+    form of that row to show its reason again with the errors at it."""
     today = queries.local_today()
     held = standing.statuses([person.id]).get(person.id, {})
     posts = [(p, standing.verdict(held, p.required_types, today)) for p in queries.posts_of(person)]
@@ -50,7 +52,8 @@ def _worker_page(person, certificate_form=None, status=200, kept=()):
         certificate_form=certificate_form or _certificate_form(),
         kept=kept,
         photo_form=PhotoForm(),
-        revoke_form=RevokeForm(),
+        revoking_allowed=True,
+        revoking=revoking,
         today=today,
     ), status
 
@@ -104,19 +107,21 @@ def add_certificate(user_id):
 
 
 def _revoke(call, record, message):
-    """Revoke a qualification or a code, with the reason given; back to the worker's file."""
+    """Revoke a qualification or a code, with the reason given; back to the worker's file, or
+    the file again with the reason as it was sent and what is wrong with it at that row."""
     form = RevokeForm()
-    back = url_for("gate.worker", user_id=record.user_id)
-    invalid = _("Give the reason.")
-    return press(
+    person = db.get_or_404(User, record.user_id)
+    return form_on(
+        record,
         form,
         call,
-        current_user,
-        record,
         form.reason.data,
-        back=back,
+        back=url_for("gate.worker", user_id=person.id),
+        page=lambda record, form, status: _worker_page(
+            person, status=status, revoking=(record, form)
+        ),
         message=message,
-        invalid=invalid,
+        refused_as_page=True,  # already revoked, or not theirs to revoke: not the reason
     )
 
 

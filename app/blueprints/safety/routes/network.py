@@ -195,6 +195,10 @@ def print_area(area_id):
 @bp.route("/roster")
 @login_required
 def roster():
+    return _roster_page(_group_form(formdata=None))
+
+
+def _roster_page(group_form, status=200):
     groups = db.session.scalars(
         select(SafetyGroup)
         .options(
@@ -204,8 +208,6 @@ def roster():
         .order_by(SafetyGroup.name)
     ).all()
     can_manage = permissions.can_manage_network(current_user)
-    group_form = GroupForm(formdata=None)
-    group_form.department_id.choices = [("", _("None"))] + _departments()
     member_form = MemberForm(formdata=None)
     member_form.user_id.choices = [("", _("Choose…"))] + [
         (str(u.id), u.name) for u in queries.network_people()
@@ -213,6 +215,7 @@ def roster():
     return page_or_partial(
         "safety/roster.html",
         "safety/roster.html",
+        status,
         groups=groups,
         can_manage=can_manage,
         group_form=group_form,
@@ -220,10 +223,24 @@ def roster():
     )
 
 
+def _group_form(**kwargs) -> GroupForm:
+    form = GroupForm(**kwargs)
+    form.department_id.choices = [("", _("None"))] + _departments()
+    return form
+
+
 @bp.route("/roster/groups", methods=["POST"])
 @manager_required
 def new_group():
-    return _roster_change(services.save_group, current_user, request.form.to_dict())
+    """A new group, or the roster again with the group form as it was sent and its errors
+    at its fields (a flash and an empty form lost the name typed)."""
+    form = _group_form()
+    return create(
+        form,
+        services.save_group,
+        back=lambda _group: url_for("safety.roster"),
+        again=lambda: _roster_page(form, 422),
+    )
 
 
 @bp.route("/roster/groups/<int:group_id>/members", methods=["POST"])
@@ -302,12 +319,14 @@ def checklist(checklist_id):
 def edit_checklist(checklist_id):
     checklist = db.get_or_404(Checklist, checklist_id)
     form = ChecklistForm(obj=checklist)
+    # Shown, not sent (a disabled field): a checklist keeps the kind of areas it was made for.
     form.area_kind.render_kw = {"disabled": True}
     form.area_kind.validators = []
+    form.area_kind.validate_choice = False
     if request.method == "GET" and checklist.current_version:
         form.items.data = "\n".join(i.text for i in checklist.current_version.items)
     data = request.form.to_dict()
-    if request.method == "POST" and submit(
+    if form.validate_on_submit() and submit(
         form, services.revise_checklist, current_user, checklist, data
     ):
         db.session.commit()
