@@ -191,13 +191,19 @@ def _nul_in(value) -> bool:
     return any(_nul_in(item) for item in value)
 
 
+class NulInStatement(Exception):
+    """A NUL character reached a statement's parameters: no form or service refused it. In a
+    request it is answered 400 (`errors.handlers`), in `/sync` the record is invalid; in a
+    command or a job it is the error it says, not an HTTP answer."""
+
+
 @event.listens_for(Engine, "before_cursor_execute")
 def refuse_nul_parameters(conn, cursor, statement, parameters, context, executemany) -> None:
     """The last line: a NUL that no form or service refused (a route that reads a field
-    itself) is a 400 before the statement runs, on SQLite as on PostgreSQL, which would
+    itself) is refused before the statement runs, on SQLite as on PostgreSQL, which would
     answer it with an error (a 500) where SQLite stores it."""
     if _nul_in(parameters):
-        raise BadRequest(_("A field contains a character that is not allowed."))
+        raise NulInStatement("a NUL character in a statement's parameters")
 
 
 def own_referrer() -> str:

@@ -1,13 +1,12 @@
-"""list order indexes: the proposal list, the appeal queue and the gate's recent checks walk
-an index in their order instead of sorting the whole table for every page
+"""list order indexes: newest-first lists read a page from an index, not a sorted table
 
 Revision ID: 0031_list_order_indexes
 Revises: 0030_survey_announced
 Create Date: 2026-12-13 10:00:00
 
-Each of these lists shows the first rows of one order (newest change, newest appeal, newest
-check). Without an index in that order the database read every row and sorted them all for
-each page (bench/union_pages.py: the proposal list 1.7x slower at 10k proposals than at 1k).
+The proposal list, the appeal queue and the gate's recent checks each show the first rows of
+one order (newest change, newest appeal, newest check). Without an index in that order the
+database read every row and sorted them all for each page (bench/union_pages.py: the proposal list 1.7x slower at 10k proposals than at 1k).
 """
 
 from alembic import op

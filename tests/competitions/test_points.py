@@ -416,3 +416,8 @@ def test_the_board_shows_one_page_of_people_and_ranks_them_across_pages(
     assert "<strong>3.</strong>" in second  # its rank among everyone, not on its page
     past = text(client.get(f"/competitions/{contest.id}?page=9"))
     assert "这一页没有内容" in past
+    # A query argument named as the URL's own leads the pager to no other board, nor to a 500.
+    for clash in ("999", "abc"):
+        page = client.get(f"/competitions/{contest.id}?activity_id={clash}")
+        assert page.status_code == 200
+        assert f'href="/competitions/{contest.id}?page=2"' in page.get_data(as_text=True)

@@ -36,4 +36,6 @@ def test_a_newest_first_list_reads_its_page_from_an_index(db, client, auth, url,
     with db.engine.connect() as conn:
         for statement, parameters in listing:
             plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
-            assert not [row for row in plan if "TEMP B-TREE FOR ORDER BY" in row[-1]], plan
+            # a sort of all rows ("FOR ORDER BY") or of those the index leaves tied ("FOR RIGHT
+            # PART OF ORDER BY", an index in another direction): neither reads only a page
+            assert not [row for row in plan if "TEMP B-TREE FOR" in row[-1]], plan

@@ -238,3 +238,28 @@ def test_a_character_no_database_keeps_is_named_at_its_field(client, db, logged_
     assert results[1]["errors"] == {"answers": ["此处含有无法保存的字符。"]}
     assert results[2]["errors"] == {"data": ["记录的数据里有无法保存的字符。"]}
     assert note_rows(db) == 0
+
+
+def test_a_nul_a_kind_writes_itself_makes_the_record_invalid_not_sent_forever(
+    app, client, db, logged_in
+):
+    """The envelope refuses a NUL it sees in the data; one a kind makes itself (here: joins
+    two fields with one) is stopped before the statement, and the record is the phone's to
+    correct ("invalid"), not one the server failed to take ("error"), which it would send
+    again and again."""
+    from app.blueprints.sync.registry import HandlerResult
+    from app.features import registry
+    from app.models import AuditLog as Entry
+
+    def handle(user, record):
+        entry = Entry(action="test.nul", actor_id=user.id, summary="a\x00" + record.data["text"])
+        db.session.add(entry)
+        db.session.flush()
+        return HandlerResult(url="/", obj=entry)
+
+    registry(app).sync_kind("nul_maker", handle)
+    made = {**note("第一条"), "kind": "nul_maker"}
+    [result] = post_sync(client, made).json["results"]
+    assert result["status"] == "invalid"
+    assert result["errors"] == {"data": ["记录的数据里有无法保存的字符。"]}
+    assert db.session.get(SyncRecord, made["id"]).status == SyncStatus.INVALID

@@ -95,7 +95,7 @@ def index():
                 joinedload(Appeal.department),
                 selectinload(Appeal.events),
             )
-            .order_by(Appeal.raised_on.desc(), Appeal.key)
+            .order_by(Appeal.raised_on.desc(), Appeal.key.desc())  # one direction: the index
         )
         if tab == "open":
             query = query.where(services.waiting_for_officer())

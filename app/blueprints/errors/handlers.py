@@ -10,7 +10,7 @@ from app import storage
 from app.blueprints.errors import bp
 from app.errors import Refused
 from app.extensions import db, htmx
-from app.guards import own_referrer
+from app.guards import NulInStatement, own_referrer
 
 
 def wants_json() -> bool:
@@ -84,14 +84,19 @@ def too_large(error):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
-    # Nothing the request wrote is kept, and a flush the database guard stopped half-way
-    # (`guards.refuse_nul_parameters`) leaves a session that must roll back before the page.
-    db.session.rollback()
     # A description of our own (raise BadRequest(_("…"))) says more than the generic text.
     own = error.description != type(error).description
     return error_response(
         error.code or 500, error.description if own or error.code not in _messages() else None
     )
+
+
+@bp.app_errorhandler(NulInStatement)
+def nul_in_statement(error):
+    """A NUL that no form refused reached the database (`guards.refuse_nul_parameters`): the
+    statement did not run, and what the request flushed before it is not kept."""
+    db.session.rollback()
+    return error_response(400, _("A field contains a character that is not allowed."))
 
 
 @bp.app_errorhandler(OperationalError)

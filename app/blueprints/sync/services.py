@@ -17,6 +17,7 @@ from app.blueprints.sync.envelope import check_record, content_hash, parse_uuid
 from app.blueprints.sync.registry import HandlerResult, SyncItem, handler_for
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.guards import NulInStatement
 from app.models import SyncPhoto, SyncRecord, SyncStatus
 from app.models._types import utcnow
 from app.services import batch as lookups
@@ -287,6 +288,11 @@ def ingest_one(user, device, raw, batch: Batch, checked=None) -> dict:
         # record is wrong, not the server; sending it again would fail again forever.
         current_app.logger.info("sync: record %s holds a value out of range: %s", echo, error)
         errors = {"data": [_("A value in this record is too large or out of range.")]}
+        return _refuse(user, device, checked, digest, errors, echo, batch)
+    except NulInStatement:
+        # A NUL the kind's own checks let through (the envelope refuses those it sees): as
+        # above, the record is wrong and sending it again would fail again.
+        errors = {"data": [_("The record's data contains characters that cannot be stored.")]}
         return _refuse(user, device, checked, digest, errors, echo, batch)
     except IntegrityError:
         # Another request took this id (or one of its photo ids) first.
