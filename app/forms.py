@@ -112,15 +112,24 @@ class AppForm(FlaskForm):
     """Every form of the app: a FlaskForm whose WTForms messages (a required field, a choice
     not offered, a number out of range) come out in the page's language, and that refuses a
     NUL character (pasted text can carry one; PostgreSQL cannot keep it) at the field that
-    holds it, so the form comes back with every other value kept instead of a bare 400."""
+    holds it, so the form comes back with every other value kept instead of a bare 400. The
+    NUL itself is taken out of what the form shows back: a browser shows it as �, and sent
+    again unchanged, that � would be saved."""
 
     class Meta:
         def get_translations(self, form):
             return _TRANSLATIONS
 
+    def process(self, *args, **kwargs):
+        super().process(*args, **kwargs)
+        self._held_nul = [field for field in self if _holds_nul(field)]
+        for field in self._held_nul:
+            field.raw_data = [_without_nul(value) for value in field.raw_data]
+            field.data = _without_nul(field.data)
+
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        refused = [field for field in self if _holds_nul(field)]
+        refused = getattr(self, "_held_nul", [])
         for field in refused:
             if getattr(field.widget, "input_type", None) == "hidden":
                 # A hidden field has nowhere to show it: above the form, as `apply_errors` does.
@@ -131,12 +140,16 @@ class AppForm(FlaskForm):
         return valid and not refused
 
 
-# What a form says at a field whose text holds a NUL (the services' `clean_text` says the same).
+# What a form says at a field whose text held a NUL (the services' `clean_text` says the same).
 NUL_REFUSED = _l("The text contains a character that is not allowed.")
 
 
 def _holds_nul(field) -> bool:
     return any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ())
+
+
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 _TRANSLATIONS = WTFormsTranslations()

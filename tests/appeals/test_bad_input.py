@@ -100,6 +100,9 @@ def test_a_nul_pasted_into_the_details_is_refused_there_and_the_complaint_kept(
     assert "11 月加班 20 小时" in page and "只算了 12 小时，请工会核实。" in page
     assert "加班费少算" in page and 'selected value="wages"' in page
     assert _counts(db) == before
+    # The box holds the text without the NUL: a browser would show it as �, and sent again
+    # unchanged the complaint would be saved with that � in it.
+    assert "11 月加班 20 小时只算了 12 小时，请工会核实。</textarea>" in page
 
 
 def test_a_bad_step_is_refused_and_changes_nothing(client, auth, cast, db):
