@@ -293,8 +293,10 @@ def test_a_cancelled_activity_says_the_sign_up_no_longer_applies(client, auth):
         assert "本活动已取消。" in page and says in page
         assert "您已报名成功" not in page and "候补第" not in page
         assert "取消报名</button>" not in page and "退出候补</button>" not in page
+        assert "名额" not in page and "已报名 1 / 1" not in page  # no places of a void sign-up
         # The list marks it cancelled, not also signed up or waiting.
         listed = text(client.get("/activities/?tab=mine"))
         assert f">{activity.title}<" in listed and ">已取消<" in listed, listed
         assert ">已报名<" not in listed and ">候补中<" not in listed
+        assert "已报名 1 / 1" not in listed and "候补 1 人" not in listed
         auth.logout()

@@ -96,7 +96,7 @@ def test_the_round_that_works_offline_comes_before_the_patrol_that_needs_the_ser
     area, inspector = setup
     auth.login(inspector)
     page = client.get("/safety/patrols").get_data(as_text=True)
-    whole_round = page.index('id="whole-round"')
+    whole_round = page.index('id="whole-round" open')  # its areas shown, not to be unfolded
     assert f'href="/safety/patrols/round/{area.id}"' in page[whole_round:]
     assert whole_round < page.index('action="/safety/patrols"') < page.index("开始巡查")
 

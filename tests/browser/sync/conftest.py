@@ -119,7 +119,6 @@ def fill_hazard(page, title: str, photos: list[str], description="二号线旁�
 def open_round(page, server) -> str:
     """The whole-round page of the first area, reached as a person does; returns its path."""
     page.goto(server.url + "/safety/patrols")
-    page.locator("#whole-round summary").click()
     page.locator("#whole-round a").first.click()
     page.wait_for_url("**/safety/patrols/round/*")
     return page.url.removeprefix(server.url)
