@@ -370,3 +370,18 @@ def test_a_refused_certificate_keeps_its_photo_for_the_corrected_one(client, aut
     photo = client.get(f"/gate/qualifications/{cert.id}/photo")
     assert cert.photo and photo.status_code == 200 and photo.data.startswith(b"\xff\xd8")
     photo.close()
+
+
+def test_a_post_that_requires_no_qualification_says_so(client, auth, world):
+    """A post with no requirement read "要求：" and nothing after it, on the report and the
+    posts list."""
+    free = Post(department_id=world.team.id, name="保洁")
+    db.session.add(free)
+    db.session.flush()
+    holder(world, post=free, name="赵保洁")
+    db.session.commit()
+    auth.login(world.officer)
+    for url in ("/gate/", "/gate/posts"):
+        page = text(client.get(url))
+        assert "无需资格证书" in page.split("保洁", 1)[1], url
+        assert "要求：</p>" not in page, url
