@@ -13,6 +13,7 @@ from app.models.activities import (
     ActivityKind,
     CompetitionMode,
     Qualification,
+    RoundScore,
 )
 from tests.activities.factories import make_activity
 from tests.factories import make_user
@@ -213,6 +214,32 @@ def test_team_leaderboard_adds_up_rounds_and_members(app):
     ]
     with pytest.raises(ValidationFailed):
         services.record_round(organizer, contest, 3, {p["甲一"]: 1}, teams)
+
+
+def test_a_nul_in_a_team_name_is_told_at_that_box_with_every_score_kept(client, auth):
+    """Text pasted into a team box can carry a NUL: the page comes back with the message at
+    that box, and every score and team typed is still there to send again."""
+    contest = _held(ActivityKind.COMPETITION, competition_mode=CompetitionMode.TEAM, rounds=2)
+    pasted, typed = make_user(name="甲一"), make_user(name="乙一")
+    bad, good = services.sign_up(pasted, contest), services.sign_up(typed, contest)
+    _came(bad, good)
+    auth.login(make_user("organizer"))
+    sent = {
+        "round_no": "1",
+        f"team-{bad.id}": "总装\x00一班队",
+        f"score-{bad.id}": "88.5",
+        f"team-{good.id}": "铣工班队",
+        f"score-{good.id}": "91",
+    }
+    response = client.post(f"/activities/{contest.id}/scores", data=sent)
+    page = text(response)
+    assert response.status_code == 422
+    assert page.count("文字中含有不允许的字符。") == 1
+    box = page.index(f'name="team-{bad.id}"')
+    assert page.index("文字中含有不允许的字符。", box) < page.index(f'name="score-{bad.id}"')
+    for name in (f"score-{bad.id}", f"team-{good.id}", f"score-{good.id}"):
+        assert f'name="{name}"' in page and f'value="{sent[name]}"' in page
+    assert db.session.scalars(select(RoundScore)).all() == []
 
 
 def test_individual_leaderboard_page(client, auth):

@@ -13,6 +13,7 @@ from app.blueprints.gate.services import add_months, grant_qualification, type_n
 from app.blueprints.notify.services import notify_many
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
+from app.guards import clean_text
 from app.models import User
 from app.models._types import utcnow
 from app.models.activities import (
@@ -224,11 +225,18 @@ def check_round(
     )
     if activity.competition_mode is CompetitionMode.TEAM:
         for pid in scores:
-            team = (teams.get(pid) or "").strip()
+            try:
+                team = clean_text(
+                    teams.get(pid),
+                    f"team-{pid}",
+                    limit=60,  # as the column holds
+                    too_long=_("Use at most 60 characters."),
+                )
+            except ValidationFailed as error:
+                errors.update(error.errors)
+                continue
             if scores[pid] is not None and not team:
                 errors[f"team-{pid}"] = [_("Enter the team of everyone with a score.")]
-            elif len(team) > 60:
-                errors[f"team-{pid}"] = [_("Use at most 60 characters.")]
     if errors:
         raise ValidationFailed(errors)
     return people
