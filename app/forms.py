@@ -31,7 +31,13 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.config import LOCAL_TZ
-from app.services.inputs import plain_decimal, plain_whole
+from app.services.inputs import (
+    FIRST_DAY,
+    LAST_DAY,
+    OUTSIDE_OUR_YEARS,
+    plain_decimal,
+    plain_whole,
+)
 
 WHEN = "%Y-%m-%dT%H:%M"
 
@@ -250,10 +256,10 @@ def title_field(label=None, **kwargs) -> StringField:
 
 
 def _in_our_years(form, field) -> None:
-    """A time of this app's records, 2000 to 2100: a year beyond is a slip of the finger (and
-    year 1 in Beijing has no UTC)."""
-    if field.data is not None and not 2000 <= field.data.year <= 2100:
-        raise StopValidation(_l("Choose dates between the years 2000 and 2100."))
+    """A time of this app's records, in the years of FIRST_DAY to LAST_DAY (the services'
+    range): a year beyond is a slip of the finger (and year 1 in Beijing has no UTC)."""
+    if field.data is not None and not FIRST_DAY.year <= field.data.year <= LAST_DAY.year:
+        raise StopValidation(OUTSIDE_OUR_YEARS)
 
 
 def when_field(label) -> DateTimeLocalField:

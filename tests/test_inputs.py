@@ -151,6 +151,33 @@ def test_a_poll_window_takes_the_app_s_years_only(app, typed, refused):
         assert form.opens_at.errors == said and form.closes_at.errors == said
 
 
+@pytest.mark.parametrize(
+    "typed", ["0001-01-01", "1999-12-31", "2000-01-01", "2100-12-31", "2101-01-01", "9999-12-31"]
+)
+def test_a_form_s_day_and_a_service_s_day_take_the_same_years_in_the_same_words(app, typed):
+    """A date box of a form (`day_field`) and a service reading a date (`inputs.day`) refuse
+    the same days with the same message: one range, stated once."""
+    from flask_wtf import FlaskForm
+    from werkzeug.datastructures import MultiDict
+
+    from app.forms import day_field
+    from app.services.inputs import day
+
+    class OneDay(FlaskForm):
+        class Meta:
+            csrf = False
+
+        on = day_field("day")
+
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        form = OneDay(MultiDict({"on": typed}))
+        form.validate()
+        errors = {}
+        read = day({"on": typed}, "on", errors)
+        assert form.on.errors == errors.get("on", [])
+        assert (form.on.data if not form.on.errors else None) == read
+
+
 def test_the_shared_lookup_reads_an_employee_number_typed_in_full_width(app):
     """The lookup behind a proposal's co-proposers, as log-in and the other forms read it."""
     from app.services.inputs import by_employee_no

@@ -194,6 +194,8 @@ def whole(data, key: str, errors: dict, *, low, high, required=True) -> int | No
 # The days this app's records fall on, as the forms' date fields take them (`app.forms`,
 # `day_field`): a year beyond is a slip of the finger (9999-12-31 is no deadline).
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+# What a form or a service says of a day outside them.
+OUTSIDE_OUR_YEARS = _l("Choose dates between the years 2000 and 2100.")
 
 
 def day(data, key: str, errors: dict, *, required=True, not_before: date | None = None):
@@ -210,7 +212,7 @@ def day(data, key: str, errors: dict, *, required=True, not_before: date | None 
             add_error(errors, key, _("This is not a valid date."))
             return None
     if not FIRST_DAY <= parsed <= LAST_DAY:
-        add_error(errors, key, _("Choose dates between the years 2000 and 2100."))
+        add_error(errors, key, OUTSIDE_OUR_YEARS)
         return None
     if not_before is not None and parsed < not_before:
         add_error(errors, key, _("Choose a date from today on."))

@@ -151,3 +151,37 @@ def test_a_move_within_the_day_is_told_once_not_reminded_again(app):
     assert jobs.send_reminders(now + timedelta(hours=1)) == 0
     kinds = [m.kind for m in _messages(person)]
     assert kinds == ["activities.reminder", "activities.changed"]
+
+
+def test_correcting_the_time_or_place_of_an_activity_that_is_over_tells_nobody(client, auth):
+    """The organizer fixes the record of last week's match (it was in the old hall, an hour
+    later): nobody is told of a change to something that is over. Moved to a day still
+    ahead, it is news again."""
+    activity, signed_up, waiting, _english = _moved_activity()
+    week_ago = utcnow().replace(second=0, microsecond=0) - timedelta(days=7)
+    activity.starts_at, activity.ends_at = week_ago, week_ago + timedelta(hours=2)
+    activity.signup_opens_at = week_ago - timedelta(days=10)
+    activity.signup_closes_at = activity.cancel_deadline = week_ago - timedelta(days=1)
+    db.session.commit()
+    auth.login(make_user(Role.ORGANIZER))
+    later = _form(
+        activity,
+        place="老体育馆",
+        starts_at=_shanghai(week_ago + timedelta(hours=1)).strftime(LOCAL),
+        ends_at=_shanghai(week_ago + timedelta(hours=3)).strftime(LOCAL),
+    )
+    assert client.post(f"/activities/{activity.id}/edit", data=later).status_code == 303
+    assert activity.place == "老体育馆"
+    for person in (signed_up, waiting):
+        assert "活动有变更" not in _inbox(client, auth, person)
+
+    auth.logout()
+    auth.login(make_user(Role.ORGANIZER))
+    ahead = utcnow().replace(second=0, microsecond=0) + timedelta(days=3)
+    replayed = _form(
+        activity,
+        starts_at=_shanghai(ahead).strftime(LOCAL),
+        ends_at=_shanghai(ahead + timedelta(hours=2)).strftime(LOCAL),
+    )
+    assert client.post(f"/activities/{activity.id}/edit", data=replayed).status_code == 303
+    assert "活动有变更：篮球赛" in _inbox(client, auth, signed_up)

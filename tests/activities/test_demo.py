@@ -22,7 +22,7 @@ def test_demo_has_activities_of_every_kind_and_state_and_runs_twice(runner, clie
     # congress demo holds its plenary meeting as an activity; these are the others.
     assert (
         len([a for a in activities if a.title != ANKANG_CUP and not a.title.endswith("全体会议")])
-        == 9
+        == 10
     )
     assert {a.kind for a in activities} == set(ActivityKind)
     assert ActivityStatus.CANCELLED in {a.status for a in activities}
@@ -34,7 +34,7 @@ def test_demo_has_activities_of_every_kind_and_state_and_runs_twice(runner, clie
         Qualification.activity_id.is_not(None)
     )
     assert db.session.scalar(from_trainings) == 2
-    assert db.session.scalar(select(func.count(RoundScore.id))) == 8
+    assert db.session.scalar(select(func.count(RoundScore.id))) == 12
 
     # Every page of every demo activity renders for the organizer.
     auth.login("O0001", "demo1234")

@@ -137,6 +137,9 @@ def test_a_pass_is_issued_on_the_day_it_was_entered_when_the_training_ends_later
         (datetime(2026, 12, 9, 2, 0, tzinfo=UTC), date(2026, 12, 8)),
     ):
         monkeypatch.setattr(results, "utcnow", lambda entered=entered: entered)
+        # Cleared first, so that each time the pass is new: a pass saved again as a pass
+        # keeps the qualification it gave (a revocation too).
+        services.record_training_results(organizer, training, {place.id: None})
         services.record_training_results(organizer, training, {place.id: 88})
         (held,) = db.session.scalars(
             select(Qualification).where(Qualification.user_id == trainee.id)

@@ -1,18 +1,23 @@
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.blueprints.activities import queries, services
+from app.blueprints.gate import services as gate_services
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
+from app.models import Notification, Role
 from app.models._types import utcnow
 from app.models.activities import (
     ActivityKind,
     CompetitionMode,
     Qualification,
+    RoundScore,
 )
 from tests.activities.factories import make_activity
 from tests.factories import make_user
+from tests.helpers import text
 
 
 def test_add_months_keeps_the_day_or_ends_the_month():
@@ -141,6 +146,56 @@ def test_results_page_saves_scores(client, auth):
     assert training.title in history
 
 
+def _gate_file(client, auth, officer, person) -> str:
+    auth.logout()
+    auth.login(officer)
+    return text(client.get(f"/gate/workers/{person.id}"))
+
+
+def test_saving_results_again_keeps_a_revoked_qualification_revoked(client, auth):
+    """The organizer re-saves the page to fix another person's score: a qualification the
+    gate revoked stays revoked. Only a fail turned into a pass grants it again."""
+    organizer, officer = make_user("organizer"), make_user(Role.SAFETY_OFFICER)
+    caught, other = make_user(name="钱违章"), make_user(name="李学员")
+    training, (caught_place, other_place) = _training_with(caught, other)
+    url = f"/activities/{training.id}/results"
+    auth.login(organizer)
+    saved = {f"score-{caught_place.id}": "90", f"score-{other_place.id}": "80"}
+    assert client.post(url, data=saved).status_code == 303
+    (qualification,) = queries.qualifications_of(caught)
+    gate_services.revoke_qualification(officer, qualification, "违章作业，停岗复训")
+    db.session.commit()
+
+    auth.logout()
+    auth.login(organizer)
+    fixed = {**saved, f"score-{other_place.id}": "85"}
+    assert client.post(url, data=fixed).status_code == 303
+    rescored = {**fixed, f"score-{caught_place.id}": "95"}  # still a pass
+    assert client.post(url, data=rescored).status_code == 303
+    db.session.refresh(qualification)
+    assert qualification.is_revoked and qualification.revoke_reason == "违章作业，停岗复训"
+    file = _gate_file(client, auth, officer, caught)
+    assert "已吊销" in file and "违章作业，停岗复训" in file
+    # Told the new score, but not that they hold what was taken away.
+    told = [m.body for m in _messages(caught)]
+    assert told[-1] == "成绩 95 分，合格。"
+
+    auth.logout()
+    auth.login(organizer)
+    failed = {**rescored, f"score-{caught_place.id}": "50"}
+    assert client.post(url, data=failed).status_code == 303
+    assert queries.qualifications_of(caught) == []
+    assert client.post(url, data=rescored).status_code == 303
+    (again,) = queries.qualifications_of(caught)
+    assert not again.is_revoked
+    assert "已吊销" not in _gate_file(client, auth, officer, caught)
+
+
+def _messages(person) -> list:
+    query = select(Notification).where(Notification.user_id == person.id)
+    return db.session.scalars(query.order_by(Notification.id)).all()
+
+
 def test_team_leaderboard_adds_up_rounds_and_members(app):
     organizer = make_user("organizer")
     contest = _held(ActivityKind.COMPETITION, competition_mode=CompetitionMode.TEAM, rounds=2)
@@ -159,6 +214,32 @@ def test_team_leaderboard_adds_up_rounds_and_members(app):
     ]
     with pytest.raises(ValidationFailed):
         services.record_round(organizer, contest, 3, {p["甲一"]: 1}, teams)
+
+
+def test_a_nul_in_a_team_name_is_told_at_that_box_with_every_score_kept(client, auth):
+    """Text pasted into a team box can carry a NUL: the page comes back with the message at
+    that box, and every score and team typed is still there to send again."""
+    contest = _held(ActivityKind.COMPETITION, competition_mode=CompetitionMode.TEAM, rounds=2)
+    pasted, typed = make_user(name="甲一"), make_user(name="乙一")
+    bad, good = services.sign_up(pasted, contest), services.sign_up(typed, contest)
+    _came(bad, good)
+    auth.login(make_user("organizer"))
+    sent = {
+        "round_no": "1",
+        f"team-{bad.id}": "总装\x00一班队",
+        f"score-{bad.id}": "88.5",
+        f"team-{good.id}": "铣工班队",
+        f"score-{good.id}": "91",
+    }
+    response = client.post(f"/activities/{contest.id}/scores", data=sent)
+    page = text(response)
+    assert response.status_code == 422
+    assert page.count("文字中含有不允许的字符。") == 1
+    box = page.index(f'name="team-{bad.id}"')
+    assert page.index("文字中含有不允许的字符。", box) < page.index(f'name="score-{bad.id}"')
+    for name in (f"score-{bad.id}", f"team-{good.id}", f"score-{good.id}"):
+        assert f'name="{name}"' in page and f'value="{sent[name]}"' in page
+    assert db.session.scalars(select(RoundScore)).all() == []
 
 
 def test_individual_leaderboard_page(client, auth):

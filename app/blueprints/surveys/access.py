@@ -1,7 +1,7 @@
 """Who may do what with surveys: organizers and the chairman build them and read results;
 the audience answers."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select, union_all
 
 from app.extensions import db
 from app.models import Department, Role, User
@@ -17,29 +17,25 @@ def is_manager(user) -> bool:
 
 def in_audience(user, survey: Survey) -> bool:
     """Is `user` among the people the survey asks (a workshop includes its teams)?"""
-    if not (user.is_authenticated and user.active):
-        return False
-    if survey.audience is Audience.DEPARTMENTS:
-        ids = {d.id for d in survey.departments}
-        department = user.department
-        return department is not None and (department.id in ids or department.parent_id in ids)
-    if survey.audience is Audience.ACTIVITY:
-        return (
-            db.session.scalar(
-                select(Participation.id).where(
-                    Participation.activity_id == survey.activity_id,
-                    Participation.user_id == user.id,
-                    Participation.status == ParticipationStatus.CONFIRMED,
-                )
-            )
-            is not None
-        )
-    return True
+    return survey.id in surveys_asking(user, [survey])
+
+
+def surveys_asking(user, surveys) -> set[int]:
+    """The ids of those of `surveys` that ask `user`, in one statement: whether `user` is
+    one of each survey's `audience_ids`, so that the people a survey is announced to and the
+    people who may answer it are one rule."""
+    if not (surveys and user.is_authenticated):
+        return set()
+    asks = (
+        select(literal(survey.id)).where(audience_ids(survey).where(User.id == user.id).exists())
+        for survey in surveys
+    )
+    return set(db.session.scalars(union_all(*asks)))
 
 
 def audience_ids(survey: Survey):
-    """The select of the ids of the active people the survey asks: `in_audience` for all of
-    them at once."""
+    """The select of the ids of the active people the survey asks (a workshop includes its
+    teams): the one audience rule, which `in_audience` asks for one person."""
     query = select(User.id).where(User.active.is_(True))
     if survey.audience is Audience.DEPARTMENTS:
         ids = [d.id for d in survey.departments]

@@ -11,13 +11,14 @@ from app.models.activities import Activity, ActivityKind
 from app.models.surveys import ActivityRating, Survey, SurveyRespondent
 from app.scorecard import half_up
 
-from .access import in_audience
+from .access import surveys_asking
 
 
 def open_surveys_for(user) -> list[tuple[Survey, bool]]:
     """The open surveys `user` is asked, each with whether they answered it already."""
     rows = db.session.execute(_open_statement(), {"user_id": user.id, "now": utcnow()}).all()
-    return [(s, bool(done)) for s, done in rows if in_audience(user, s)]
+    asked = surveys_asking(user, [s for s, _done in rows])
+    return [(s, bool(done)) for s, done in rows if s.id in asked]
 
 
 @cache

@@ -218,7 +218,8 @@ def update_activity(
 def _tell_moved(activity: Activity, starts_at: datetime, ends_at: datetime, place: str) -> None:
     """A new time or place reaches everyone signed up or waiting, old → new. A reminder
     already sent for the old time goes again a day before the new one, unless the new start
-    is that close already (then this message is the reminder)."""
+    is that close already (then this message is the reminder). An activity that was over
+    and still is after the change (its record corrected) tells nobody."""
 
     def moved(old: datetime, new: datetime) -> tuple | None:
         # To the minute, as the form sets a time and the message shows it.
@@ -230,7 +231,10 @@ def _tell_moved(activity: Activity, starts_at: datetime, ends_at: datetime, plac
     moved_to = (place, activity.place) if place != activity.place else None
     if not (starts or ends or moved_to):
         return
-    if starts and activity.starts_at > utcnow() + REMINDER_AHEAD:
+    now = utcnow()
+    if ends_at <= now and activity.ends_at <= now:
+        return  # the record of one that is over corrected: nobody has anywhere to go
+    if starts and activity.starts_at > now + REMINDER_AHEAD:
         activity.reminder_sent_at = None
     user_ids = _signed_up_or_waiting(activity)
     if user_ids:

@@ -13,6 +13,7 @@ from app.blueprints.gate.services import add_months, grant_qualification, type_n
 from app.blueprints.notify.services import notify_many
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
+from app.guards import clean_text
 from app.models import User
 from app.models._types import utcnow
 from app.models.activities import (
@@ -118,10 +119,12 @@ def issue_day(activity: Activity) -> date:
 
 
 def record_training_results(organizer: User, activity: Activity, scores: dict) -> int:
-    """Scores by participation id (None clears one). A pass at or above the pass mark gives
-    the training's qualification; a score changed to a fail takes it away. Each person whose
-    score or pass is new or changed is told, in the inbox. Returns how many participants
-    passed."""
+    """Scores by participation id (None clears one). A new pass at or above the pass mark
+    (the person had failed or had no result) gives the training's qualification; a score
+    changed to a fail takes it away. A pass that stays a pass leaves the qualification as it
+    is, so saving the page again never lifts a revocation the gate made (a fail and then a
+    pass again is a new grant). Each person whose score or pass is new or changed is told,
+    in the inbox. Returns how many participants passed."""
     people = check_training_results(organizer, activity, scores)
     existing = {
         q.user_id: q
@@ -140,7 +143,13 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
         mark = activity.pass_mark
         person.passed = None if value is None or mark is None else person.score >= mark
         qualification = existing.get(person.user_id)
-        if person.passed and activity.qualification_name:
+        if not (person.passed and activity.qualification_name):
+            if qualification is not None:
+                db.session.delete(qualification)
+                qualification = None
+        elif before[1] is not True or qualification is None:
+            # A new pass is a grant. A pass that stays a pass keeps the qualification as the
+            # gate left it: re-saving the page to fix another row must not lift a revocation.
             qtype = type_named(
                 activity.qualification_name,
                 is_safety=activity.qualification_is_safety,
@@ -154,9 +163,8 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
                 source=QualificationSource(activity.kind.value),
                 activity=activity,
             )
-        elif qualification is not None:
-            db.session.delete(qualification)
-            qualification = None
+        if qualification is not None and qualification.is_revoked:
+            qualification = None  # the message must not say they hold it
         if person.score is not None and (person.score, person.passed) != before:
             told.append(_result_message(activity, person, qualification))
     notify_many(told)
@@ -217,11 +225,18 @@ def check_round(
     )
     if activity.competition_mode is CompetitionMode.TEAM:
         for pid in scores:
-            team = (teams.get(pid) or "").strip()
+            try:
+                team = clean_text(
+                    teams.get(pid),
+                    f"team-{pid}",
+                    limit=60,  # as the column holds
+                    too_long=_("Use at most 60 characters."),
+                )
+            except ValidationFailed as error:
+                errors.update(error.errors)
+                continue
             if scores[pid] is not None and not team:
                 errors[f"team-{pid}"] = [_("Enter the team of everyone with a score.")]
-            elif len(team) > 60:
-                errors[f"team-{pid}"] = [_("Use at most 60 characters.")]
     if errors:
         raise ValidationFailed(errors)
     return people
