@@ -74,12 +74,12 @@ def test_a_new_time_and_place_reach_everyone_signed_up_or_waiting(client, auth):
     for person in (signed_up, waiting):
         inbox = _inbox(client, auth, person)
         assert "活动有变更：篮球赛" in inbox
-        assert "开始时间：2030-12-20 09:00 → 2030-12-20 14:00。" in inbox
-        assert "结束时间：2030-12-20 11:00 → 2030-12-20 16:00。" in inbox
+        # Chinese sentences follow one another with no space between them.
+        assert "→ 2030-12-20 14:00。结束时间：2030-12-20 11:00 → 2030-12-20 16:00。" in inbox
         assert "地点：体育馆 → 新体育馆（二楼）。" in inbox
     inbox = _inbox(client, auth, english)
     assert "Time or place changed: 篮球赛" in inbox
-    assert "Start: 2030-12-20 09:00 → 2030-12-20 14:00." in inbox
+    assert "Start: 2030-12-20 09:00 → 2030-12-20 14:00. End:" in inbox
     assert "Place: 体育馆 → 新体育馆（二楼）." in inbox
 
 

@@ -242,21 +242,22 @@ def activity_changed(
     ends_at: tuple[datetime, datetime] | None = None,
     place: tuple[str, str] | None = None,
 ) -> list[Notification]:
-    """The activity moved: each (old, new) pair given is one sentence of the body."""
+    """The activity moved: each (old, new) pair given is one sentence of the body. A sentence
+    brings its own space after it where its language puts one (English, not Chinese)."""
     parts = []
     if starts_at:
         old, new = starts_at
-        parts.append(_l("Start: %(old)s → %(new)s.", old=_when(old), new=_when(new)))
+        parts.append(_l("Start: %(old)s → %(new)s. ", old=_when(old), new=_when(new)))
     if ends_at:
         old, new = ends_at
-        parts.append(_l("End: %(old)s → %(new)s.", old=_when(old), new=_when(new)))
+        parts.append(_l("End: %(old)s → %(new)s. ", old=_when(old), new=_when(new)))
     if place:
         old, new = place
-        parts.append(_l("Place: %(old)s → %(new)s.", old=old, new=new))
+        parts.append(_l("Place: %(old)s → %(new)s. ", old=old, new=new))
     return notify(
         user_ids,
         "activities.changed",
         _l("Time or place changed: %(title)s", title=activity_title),
-        LazyString(lambda: " ".join(str(part) for part in parts)),
+        LazyString(lambda: "".join(str(part) for part in parts).strip()),
         url,
     )
