@@ -204,3 +204,25 @@ def test_a_round_page_tells_a_non_number_and_a_score_out_of_range_at_once(client
 
     assert said_at(f"score-{fast.id}") == ["请用数字填写分数，如 85 或 92.5，范围 0 至 100000。"]
     assert said_at(f"score-{slow.id}") == ["请输入 0 至 100000 之间的分数。"]
+
+
+def test_a_score_with_two_decimals_is_shown_as_it_is_and_saved_again_unchanged(client, auth):
+    """The results page showed 92.25 as 92.2 (rounded to one decimal): saved again as shown, the
+    score changed and its person was told a result nobody gave. The boxes take text, so a
+    refused entry (九十) comes back as typed, where a number box showed nothing."""
+    organizer = make_user("organizer")
+    person = make_user(name="周师傅")
+    training, (place,) = _training_held_with(person)
+    auth.login(organizer)
+    url = f"/activities/{training.id}/results"
+    client.post(url, data={f"score-{place.id}": "92.25"})
+    page = text(client.get(url))
+    shown = re.search(rf'<input type="text"[^>]*name="score-{place.id}"\s+value="([^"]*)"', page)
+    assert shown.group(1) == "92.25"
+    client.post(url, data={f"score-{place.id}": shown.group(1)})
+    db.session.expire_all()
+    assert db.session.get(Participation, place.id).score == 92.25
+    assert len(_inbox(person)) == 1
+    refused = client.post(url, data={f"score-{place.id}": "九十"})
+    assert refused.status_code == 422
+    assert re.search(rf'name="score-{place.id}"\s+value="九十"', text(refused))
