@@ -88,6 +88,14 @@ def test_each_person_is_told_their_own_result_once_in_their_language(client, aut
     corrected = _inbox(weak)[1].body
     assert corrected.startswith("成绩 61 分，合格。您已获得“安全生产培训合格证”，有效期至 ")
     assert len(_inbox(good)) == 1
+    # A pass corrected to a fail takes the qualification away, and the message says so.
+    client.post(url, data={f"score-{weak_place.id}": "55", f"score-{good_place.id}": "88"})
+    assert _inbox(weak)[2].body == (
+        "成绩 55 分，不合格（合格线 60 分）。此前成绩所得的“安全生产培训合格证”随之取消。"
+    )
+    assert not db.session.scalars(
+        select(Qualification).where(Qualification.user_id == weak.id)
+    ).all()
 
 
 def test_the_activity_page_and_history_show_the_person_their_own_result(client, auth):

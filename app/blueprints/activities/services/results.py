@@ -143,8 +143,10 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
         mark = activity.pass_mark
         person.passed = None if value is None or mark is None else person.score >= mark
         qualification = existing.get(person.user_id)
+        withdrawn = None  # the qualification this result takes away, said in the message
         if not (person.passed and activity.qualification_name):
             if qualification is not None:
+                withdrawn = None if qualification.is_revoked else qualification.name
                 db.session.delete(qualification)
                 qualification = None
         elif before[1] is not True or qualification is None:
@@ -166,7 +168,7 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
         if qualification is not None and qualification.is_revoked:
             qualification = None  # the message must not say they hold it
         if person.score is not None and (person.score, person.passed) != before:
-            told.append(_result_message(activity, person, qualification))
+            told.append(_result_message(activity, person, qualification, withdrawn))
     notify_many(told)
     passed = sum(1 for p in people.values() if p.passed)
     _audit_scores(
@@ -179,9 +181,10 @@ def _number(value: float) -> LazyString:
     return LazyString(lambda: format_decimal(value))
 
 
-def _result_message(activity: Activity, person, qualification) -> tuple:
+def _result_message(activity: Activity, person, qualification, withdrawn=None) -> tuple:
     """The inbox message that tells `person` their score, whether they passed and the
-    qualification it gave them: theirs alone, in their own language."""
+    qualification it gave them, or took away (`withdrawn`, its name): theirs alone, in their
+    own language."""
     score = _number(person.score)
     if person.passed and qualification is not None and qualification.valid_until is None:
         body = _l(
@@ -199,6 +202,14 @@ def _result_message(activity: Activity, person, qualification) -> tuple:
         )
     elif person.passed:
         body = _l("Score %(score)s: passed.", score=score)
+    elif person.passed is False and withdrawn:
+        body = _l(
+            "Score %(score)s: not passed (the pass mark is %(mark)s). You no longer hold "
+            "%(qualification)s, which your earlier result gave.",
+            score=score,
+            mark=_number(activity.pass_mark),
+            qualification=withdrawn,
+        )
     elif person.passed is False:
         body = _l(
             "Score %(score)s: not passed (the pass mark is %(mark)s).",
