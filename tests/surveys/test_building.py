@@ -108,6 +108,18 @@ def test_the_audience_lists_each_workshop_followed_by_its_teams(client, auth):
     assert names == ["动力车间", "动力车间 / 电工班", "装配车间", "装配车间 / 总装一班"]
 
 
+def test_the_activities_offered_leave_out_the_cancelled_ones(client, auth):
+    """A survey of an activity's people asks those who took it: a cancelled one had none."""
+    from app.models.activities import ActivityStatus
+    from tests.activities.factories import make_activity
+
+    make_activity(title="职工篮球赛")
+    make_activity(title="职工联欢会", status=ActivityStatus.CANCELLED)
+    auth.login(make_user(Role.ORGANIZER))
+    page = client.get("/surveys/new").get_data(as_text=True)
+    assert "职工篮球赛 · " in page and "职工联欢会" not in page
+
+
 def _errors_at(page: str, field: str) -> list[str]:
     """The messages shown under a field (its `<ul class="errors" id="<field>-errors">`)."""
     found = re.search(rf'<ul class="errors" id="{re.escape(field)}-errors">(.*?)</ul>', page, re.S)

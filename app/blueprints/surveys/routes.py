@@ -14,7 +14,7 @@ from app.forms import local, utc
 from app.guards import parse_id
 from app.models import Department
 from app.models._types import utcnow
-from app.models.activities import Activity
+from app.models.activities import Activity, ActivityStatus
 from app.models.surveys import Survey
 from app.services.departments import department_choices
 
@@ -67,7 +67,12 @@ def _fill_choices(form: SurveyForm) -> None:
     form.departments.choices = [SelectChoice(i, name) for i, name in department_choices()]
     form.activity.choices = [SelectChoice(0, "—")] + [
         SelectChoice(a.id, f"{a.title} · {local(a.starts_at):%Y-%m-%d}")
-        for a in db.session.scalars(select(Activity).order_by(Activity.starts_at.desc()).limit(50))
+        for a in db.session.scalars(
+            select(Activity)  # a cancelled one was taken by nobody: nobody to ask
+            .where(Activity.status != ActivityStatus.CANCELLED)
+            .order_by(Activity.starts_at.desc())
+            .limit(50)
+        )
     ]
     form.previous.choices = [SelectChoice(0, "—")] + [
         SelectChoice(s.id, s.title)
