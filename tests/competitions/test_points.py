@@ -2,7 +2,8 @@
 rules give, a changed rule recomputes them, and a withdrawn record takes its points away."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import update
@@ -421,3 +422,15 @@ def test_the_board_shows_one_page_of_people_and_ranks_them_across_pages(
         page = client.get(f"/competitions/{contest.id}?activity_id={clash}")
         assert page.status_code == 200
         assert f'href="/competitions/{contest.id}?page=2"' in page.get_data(as_text=True)
+
+
+def test_a_one_day_competition_names_its_day_once(client, auth, cast, contest, db):
+    """A contest of one day read 2026-12-10 – 2026-12-10; one of several days keeps both."""
+    auth.login(cast.proposer)
+    page = text(client.get(f"/competitions/{contest.id}"))
+    assert re.search(r'<p class="muted">\d{4}-\d\d-\d\d – \d{4}-\d\d-\d\d</p>', page)
+    day = datetime(2026, 12, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    contest.starts_at, contest.ends_at = day, day + timedelta(hours=8)
+    db.session.commit()
+    page = text(client.get(f"/competitions/{contest.id}"))
+    assert '<p class="muted">2026-12-10</p>' in page
