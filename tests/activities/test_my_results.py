@@ -96,6 +96,14 @@ def test_each_person_is_told_their_own_result_once_in_their_language(client, aut
     assert not db.session.scalars(
         select(Qualification).where(Qualification.user_id == weak.id)
     ).all()
+    # A pass cleared takes the qualification away too, and says so.
+    client.post(url, data={f"score-{weak_place.id}": "55", f"score-{good_place.id}": ""})
+    assert _inbox(good)[-1].body == (
+        "Your result was cleared, and with it 安全生产培训合格证, which it gave."
+    )
+    assert not db.session.scalars(
+        select(Qualification).where(Qualification.user_id == good.id)
+    ).all()
 
 
 def test_the_activity_page_and_history_show_the_person_their_own_result(client, auth):

@@ -169,6 +169,8 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
             qualification = None  # the message must not say they hold it
         if person.score is not None and (person.score, person.passed) != before:
             told.append(_result_message(activity, person, qualification, withdrawn))
+        elif person.score is None and withdrawn:  # a result cleared takes its qualification
+            told.append(_cleared_message(activity, person, withdrawn))
     notify_many(told)
     passed = sum(1 for p in people.values() if p.passed)
     _audit_scores(
@@ -179,6 +181,16 @@ def record_training_results(organizer: User, activity: Activity, scores: dict) -
 
 def _number(value: float) -> LazyString:
     return LazyString(lambda: format_decimal(value))
+
+
+def _cleared_message(activity: Activity, person, withdrawn: str) -> tuple:
+    """A result cleared (no score now) took away the qualification it gave: said to its person."""
+    body = _l(
+        "Your result was cleared, and with it %(qualification)s, which it gave.",
+        qualification=withdrawn,
+    )
+    title = _l("Your result: %(title)s", title=activity.title)
+    return [person.user_id], "activities.result", title, body, activity_url(activity)
 
 
 def _result_message(activity: Activity, person, qualification, withdrawn=None) -> tuple:
