@@ -111,6 +111,14 @@ def test_bad_password_is_refused(runner, db, password, message):
     assert count(db, User) == 0
 
 
+def test_a_name_with_a_nul_is_refused_by_name(runner, db):
+    """A name pasted with a NUL ended in a traceback (the database guard's error)."""
+    result = create(runner, "C112", "--name", "李\x00二", "--password", "start2024")
+    assert result.exit_code == 1
+    assert "name: 文字中含有不允许的字符。" in result.output
+    assert count(db, User) == 0
+
+
 def test_bad_employee_number_is_refused(runner, db):
     result = create(runner, "C 107!", "--name", "李三", "--password", "start2024")
     assert result.exit_code == 1

@@ -87,7 +87,9 @@ def validate_fields(*, employee_no=None, name=None, phone=None, user: User | Non
                 errors["employee_no"] = [
                     _("Employee number %(no)s is already taken.", no=employee_no)
                 ]
-    if name is not None and not (1 <= len(name.strip()) <= 80):
+    if name is not None and "\x00" in name:  # pasted text can carry one; no column keeps it
+        errors["name"] = [_("The text contains a character that is not allowed.")]
+    elif name is not None and not (1 <= len(name.strip()) <= 80):
         errors["name"] = [_("Enter a name of at most 80 characters.")]
     if phone and not PHONE.match(phone):
         errors["phone"] = [_("Enter a phone number made of digits.")]
