@@ -183,7 +183,12 @@ def test_edit_user_roles_and_department(client, admin, db):
     assert entry.before["roles"] == ["inspector", "member"]
     assert entry.after["roles"] == ["member", "organizer"]
     page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
-    assert "organizer" in page  # the history shows the change
+    # The history shows the change in words, not the stored keys and a Python list.
+    history = page.split("<summary>详情</summary>", 1)[1].split("</table>", 1)[0]
+    assert "<th>角色</th><td>群监员、会员</td><td>会员、工会干事</td>" in history, history
+    assert "<th>账号启用</th><td>是</td><td>是</td>" in history
+    assert "<th>部门</th><td>—</td><td>三车间</td>" in history
+    assert "roles" not in history and "['" not in history and "True" not in history
 
 
 def test_admin_cannot_remove_own_admin_role_or_deactivate_self(client, admin, db):

@@ -46,10 +46,37 @@ OUTCOME_LABELS = {  # what happened to a row of an imported roster
 }
 
 
+# An account's audited fields (`services.users.snapshot`), named as its form names them; a
+# feature's own fields are shown by their stored names.
+FIELD_LABELS = {
+    "employee_no": _l("Employee number"),
+    "name": _l("Name"),
+    "phone": _l("Phone"),
+    "department": _l("Department"),
+    "roles": _l("Roles"),
+    "active": _l("Account active"),
+}
+
+
+def audit_value(key: str, value) -> str:
+    """A before or after value as a person reads it: 是/否, a list joined, roles by name."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
+    if isinstance(value, list):
+        roles = {role.value: role.label for role in Role}
+        named = [roles.get(v, v) if key == "roles" else v for v in value]
+        return "、".join(str(v) for v in named) or "—"
+    return str(value)
+
+
 @bp.context_processor
 def labels():
     return {
         "audit_label": audit_label,
+        "audit_field": lambda key: FIELD_LABELS.get(key, key),
+        "audit_value": audit_value,
         "outcome_label": OUTCOME_LABELS.get,
         "import_state": import_state,
     }
