@@ -31,6 +31,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.config import LOCAL_TZ
+from app.guards import NUL_REFUSED
 from app.services.inputs import (
     FIRST_DAY,
     LAST_DAY,
@@ -144,10 +145,6 @@ class AppForm(FlaskForm):
             else:
                 field.errors = [str(NUL_REFUSED)]
         return valid and not refused
-
-
-# What a form says at a field whose text held a NUL (the services' `clean_text` says the same).
-NUL_REFUSED = _l("The text contains a character that is not allowed.")
 
 
 def _holds_nul(field) -> bool:

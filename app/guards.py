@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import BadRequest
@@ -33,6 +34,9 @@ from app.extensions import db
 MAX_ID = 2**31 - 1
 # No list has this many pages; a larger number is a typing slip or a probe.
 MAX_PAGE = 100_000
+# What a form (`app.forms.AppForm`) or a service (`clean_text`) says at a field whose text
+# held a NUL.
+NUL_REFUSED = _l("The text contains a character that is not allowed.")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -86,7 +90,7 @@ def clean_text(
     more than "at most n characters") and (when `required`) an empty one."""
     value = "" if value is None else str(value)
     if "\x00" in value:
-        raise ValidationFailed.on(field, _("The text contains a character that is not allowed."))
+        raise ValidationFailed.on(field, NUL_REFUSED)
     value = value.strip()
     if required and not value:
         raise ValidationFailed.on(field, required)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.guards import NUL_REFUSED
 from app.models import Department, Role, User
 from app.models.users import typed_no
 from app.services import audit
@@ -88,7 +89,7 @@ def validate_fields(*, employee_no=None, name=None, phone=None, user: User | Non
                     _("Employee number %(no)s is already taken.", no=employee_no)
                 ]
     if name is not None and "\x00" in name:  # pasted text can carry one; no column keeps it
-        errors["name"] = [_("The text contains a character that is not allowed.")]
+        errors["name"] = [str(NUL_REFUSED)]
     elif name is not None and not (1 <= len(name.strip()) <= 80):
         errors["name"] = [_("Enter a name of at most 80 characters.")]
     if phone and not PHONE.match(phone):
