@@ -194,8 +194,9 @@ def whole(data, key: str, errors: dict, *, low, high, required=True) -> int | No
 # The days this app's records fall on, as the forms' date fields take them (`app.forms`,
 # `day_field`): a year beyond is a slip of the finger (9999-12-31 is no deadline).
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
-# What a form or a service says of a day outside them.
+# What a form or a service says of a day outside them, and of a year outside them.
 OUTSIDE_OUR_YEARS = _l("Choose dates between the years 2000 and 2100.")
+NOT_OUR_YEAR = _l("Choose a year from 2000 to 2100.")
 
 
 def day(data, key: str, errors: dict, *, required=True, not_before: date | None = None):

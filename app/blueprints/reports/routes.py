@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.blueprints.errors.handlers import error_response
 from app.extensions import db
 from app.models import Department
+from app.services.inputs import FIRST_DAY, LAST_DAY, NOT_OUR_YEAR
 
 from . import bp, export, scorecard
 
@@ -78,8 +79,8 @@ def yearly(year):
     period, refusal = _checked()
     if refusal:
         return refusal
-    if not 2000 <= year <= 2100:
-        return error_response(400, _("Choose a year from 2000 to 2100."))
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        return error_response(400, str(NOT_OUR_YEAR))
     _year, _month, department = period
     return send_file(
         export.yearly_workbook(year, department, current_user),

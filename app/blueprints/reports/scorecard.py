@@ -12,7 +12,7 @@ from app.features import FIGURE_AREAS, registry
 from app.guards import parse_id
 from app.models import Department, Role
 from app.scorecard import half_up
-from app.services.inputs import plain_whole, plain_year
+from app.services.inputs import FIRST_DAY, LAST_DAY, NOT_OUR_YEAR, plain_whole, plain_year
 
 READERS = (Role.ADMIN, Role.ORGANIZER)
 
@@ -39,8 +39,8 @@ def period_from(args) -> tuple[int, int | None, Department | None]:
     """`?year=&month=&department=` checked: a year 2000–2100, a month 1–12, a department."""
     this_year = date.today().year
     year = plain_year(args.get("year") or this_year)
-    if year is None or not 2000 <= year <= 2100:
-        raise BadPeriod(_("Choose a year from 2000 to 2100."))
+    if year is None or not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise BadPeriod(str(NOT_OUR_YEAR))
     month = None
     if month_text := args.get("month") or "":
         month = plain_whole(month_text)

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app.blueprints.sync.registry import PhotoRef
+from app.services.inputs import FIRST_DAY, LAST_DAY
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -101,7 +102,7 @@ def _captured_at(value, errors) -> datetime | None:
         moment = moment.astimezone(UTC)
     except (OverflowError, ValueError):
         moment = None
-    if moment is None or not 2000 <= moment.year <= 2100:
+    if moment is None or not FIRST_DAY <= moment.date() <= LAST_DAY:
         errors["captured_at"] = [_("The time of capture is not a plausible date.")]
         return None
     return moment

@@ -14,7 +14,7 @@ from app.guards import parse_id
 from app.models import Department
 from app.models.proposals import DepartmentHead
 from app.rendering import page_or_fragment
-from app.services.inputs import FIRST_DAY, LAST_DAY, local_today
+from app.services.inputs import FIRST_DAY, LAST_DAY, OUTSIDE_OUR_YEARS, local_today
 
 from .. import bp, permissions, queries, services, statistics
 from ..export import statistics_xlsx
@@ -43,7 +43,7 @@ def _month() -> date:
     if chosen is None:
         error = _("Choose a month such as 2026-11.")
     elif not FIRST_DAY <= chosen <= LAST_DAY:
-        error = _("Choose dates between the years 2000 and 2100.")
+        error = str(OUTSIDE_OUR_YEARS)
     if error:
         page = render_template("proposals/stats.html", error=error, month=None)
         abort(make_response(page, 400))

@@ -5,6 +5,8 @@ from datetime import timedelta
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 
+from app.services.inputs import FIRST_DAY, LAST_DAY, OUTSIDE_OUR_YEARS
+
 from .. import bp, queries
 from ..export import hazards_xlsx, patrols_xlsx
 from ..forms import ExportForm
@@ -57,8 +59,8 @@ def _range_refusal(form) -> str | None:
         return _("Choose a start date and an end date after it.")
     if form.end.data - form.start.data > timedelta(days=MAX_EXPORT_DAYS):
         return _("Export at most one year at a time.")
-    if form.start.data.year < 2000 or form.end.data.year > 2100:
-        return _("Choose dates between the years 2000 and 2100.")
+    if form.start.data < FIRST_DAY or form.end.data > LAST_DAY:
+        return str(OUTSIDE_OUR_YEARS)
     return None
 
 

@@ -15,6 +15,7 @@ from app.extensions import db, htmx
 from app.guards import page_number
 from app.models.hazards import Category, Hazard, Severity, Violation
 from app.models.safety import Area, ChecklistVersion, Patrol, PatrolPlan, PatrolStatus, week_start
+from app.services.inputs import FIRST_DAY, LAST_DAY
 from app.storage import Chosen
 
 from .. import bp, permissions, queries, services
@@ -212,7 +213,7 @@ def patrol_coverage():
         week = week_start(date.fromisoformat(request.args.get("week", "")))
     except ValueError:
         week = week_start(today)
-    if not 2000 <= week.year <= 2100:  # no plan reaches there; year 1 or 9999 has no week
+    if not FIRST_DAY <= week <= LAST_DAY:  # no plan reaches there; year 1 or 9999 has no week
         week = week_start(today)
     slots = services.coverage(week, today)
     rows: dict = {}
