@@ -17,7 +17,8 @@ when its holder rated it.
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Index, String, Text
+from sqlalchemy import Date, Index, String, Text, and_, select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -107,17 +108,34 @@ class Appeal(db.Model):
         cascade="all, delete-orphan", order_by="EarlierRating.answer_no"
     )
 
-    @property
+    @hybrid_property
     def awaits_follow_up(self) -> bool:
         """Its member was not satisfied with the answer and no officer has followed up since
         (reopened it, or noted why it stays closed): the union has it to handle again, which
-        its member and the officer both read (not "closed"). The same test as the queue's
-        `appeals.services.awaiting_follow_up`."""
+        its member and the officer both read (not "closed"). On an appeal it reads the loaded
+        trail; in a query (`Appeal.awaits_follow_up`: the queue, the officer's card) the same
+        test is a condition on the last step."""
         return (
             self.status is AppealStatus.CLOSED
             and self.rating is AppealRating.UNSATISFIED
             and bool(self.events)
             and self.events[-1].action is AppealAction.ANSWER
+        )
+
+    @awaits_follow_up.inplace.expression
+    @classmethod
+    def _awaits_follow_up_condition(cls):
+        last_step = (
+            select(AppealEvent.action)
+            .where(AppealEvent.appeal_key == cls.key)
+            .order_by(AppealEvent.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        return and_(
+            cls.status == AppealStatus.CLOSED,
+            cls.rating == AppealRating.UNSATISFIED,
+            last_step == AppealAction.ANSWER,
         )
 
 

@@ -26,9 +26,7 @@ def appeal_cards(user) -> list[dict]:
     body = _("Acknowledge, investigate and answer them.")
     if overdue:
         body = _("%(n)d not acknowledged in time.", n=overdue)
-    elif unsatisfied := db.session.scalar(
-        select(func.count()).where(services.awaiting_follow_up())
-    ):
+    elif unsatisfied := db.session.scalar(select(func.count()).where(Appeal.awaits_follow_up)):
         body = _("%(n)d answers the member was not satisfied with: follow them up.", n=unsatisfied)
     return [
         {

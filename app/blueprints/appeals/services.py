@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 
 from app import storage
 from app.blueprints.notify.services import notify
@@ -84,28 +84,11 @@ def next_steps(appeal: Appeal) -> list[AppealAction]:
     return [action for action in STEPS if can_take(appeal, action)]
 
 
-def awaiting_follow_up():
-    """The condition of an appeal whose member was not satisfied with its answer and that no
-    officer has followed up since (reopened, or written a note on)."""
-    last_step = (
-        select(AppealEvent.action)
-        .where(AppealEvent.appeal_key == Appeal.key)
-        .order_by(AppealEvent.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return and_(
-        Appeal.status == AppealStatus.CLOSED,
-        Appeal.rating == AppealRating.UNSATISFIED,
-        last_step == AppealAction.ANSWER,
-    )
-
-
 def waiting_for_officer():
     """The condition of an appeal that waits for the officer's next step."""
     return or_(
         Appeal.status.in_((AppealStatus.RAISED, *OPEN)),
-        awaiting_follow_up(),
+        Appeal.awaits_follow_up,
     )
 
 
