@@ -160,6 +160,29 @@ def test_a_round_s_answer_refused_is_named_by_its_place_in_the_round(setup, db):
     assert list(refused.value.errors) == ["answers[1][note]"]
 
 
+def test_a_round_posted_without_javascript_lists_each_item_s_refusal_above_the_items(
+    client, auth, setup, db
+):
+    """The round page again, nothing recorded: an item left unanswered and another's note
+    past the limit are each said once, above the checklist, in the order of the items."""
+    area, inspector = setup
+    auth.login(inspector)
+    first, second = services.checklist_for(area).items
+    fields = {
+        "area_id": str(area.id),
+        "answers[0][item_id]": str(first.id),
+        "answers[1][item_id]": str(second.id),
+        "answers[1][answer]": "yes",
+        "answers[1][note]": "通道" * 1001,
+    }
+    response = client.post(f"/safety/patrols/round/{area.id}", data=fields)
+    assert response.status_code == 422 and db.session.scalar(select(Patrol)) is None
+    page = response.get_data(as_text=True)
+    above = page[: page.index('class="list checklist-items"')]
+    assert page.count("请选择一项。") == 1 and page.count("最多使用 2000 个字符。") == 1
+    assert above.index("请选择一项。") < above.index("最多使用 2000 个字符。")
+
+
 def _patrol_on(inspector, area, day: date):
     when = datetime.combine(day, time(10), SHANGHAI)
     version = services.checklist_for(area)

@@ -260,7 +260,7 @@ def patrol_round(area_id):
         abort(404)
     # Each item's photos; a round refused for something else keeps them for the corrected one.
     chosen = {item.id: Chosen(current_user.id, f"photos-{item.id}") for item in version.items}
-    data, errors, photo_errors = _round_data(request.form), {}, {}
+    data, error_lists, photo_errors = _round_data(request.form), [], {}
     if request.method == "POST":
         photos = [(item_id, upload) for item_id, c in chosen.items() for upload in c.uploads]
         done = submit(
@@ -272,26 +272,27 @@ def patrol_round(area_id):
             return redirect(url_for("safety.patrol", patrol_id=patrol.id), 303)
         refused = done.error.by_item if isinstance(done.error, ItemsFailed) else {}
         # An item's refused photos are said at its photo field, and not kept; the photos of
-        # the other items are kept. The items' other errors are listed as the round's are.
+        # the other items are kept. The items' other errors are listed as the round's are:
+        # above the items, one list of messages a field.
         photo_errors = {
             item_id: c.again(refused.get(item_id, {}).get("photos"))
             for item_id, c in chosen.items()
         }
-        errors = dict(done.errors)
+        error_lists = list(done.errors.values())
         if refused:
-            errors = {
-                (item_id, field): messages
-                for item_id, fields in refused.items()
+            error_lists = [
+                messages
+                for fields in refused.values()
                 for field, messages in fields.items()
                 if field != "photos"
-            }
+            ]
     return page_or_partial(
         "safety/patrols/round.html",
         "safety/patrols/round.html",
         form_status(),
         area=area,
         version=version,
-        errors=errors,
+        error_lists=error_lists,
         given={str(a.get("item_id")): a for a in data["answers"]},
         note=data.get("note", ""),
         chosen=chosen,
