@@ -184,6 +184,8 @@ def _empty_all_tables(engine):
             for table in reversed(tables):
                 if table.name in written:
                     conn.execute(table.delete())
+            # The counters of the AUTOINCREMENT tables (migration 0032) outlive their rows.
+            conn.exec_driver_sql("DELETE FROM sqlite_sequence")
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 

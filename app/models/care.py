@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum, utcnow
 from app.models.columns import (
+    NEVER_REUSED_IDS,
     TrailStep,
     document_key,
     fk,
@@ -153,6 +154,7 @@ class HouseholdMember(db.Model):
     """One person of the worker's household (the worker included), with monthly income."""
 
     __tablename__ = "care_household_members"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     file_id: Mapped[int] = fk("care_files.id", "CASCADE", index=True)
@@ -385,7 +387,7 @@ class CampaignRecipient(db.Model):
     """A recipient of a campaign and their sign-off (on the phone; kind `care_signoff`)."""
 
     __tablename__ = "care_campaign_recipients"
-    __table_args__ = (UniqueConstraint("campaign_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "user_id"), NEVER_REUSED_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = fk("care_campaigns.id", "CASCADE", index=True)

@@ -24,6 +24,12 @@ from sqlalchemy.orm import Mapped, MappedColumn, declared_attr, mapped_column, r
 from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
 
+# The table option of a table whose rows can be deleted while their id lives on: in a link or
+# an inbox notice, the audit log, a page or a ballot left open, a queued job. SQLite gives
+# the largest freed id to the next row (the link to a deleted draft opened the next motion)
+# unless the table says AUTOINCREMENT; PostgreSQL's sequences never go back. Migration 0032.
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
+
 # CASCADE: the row goes with the row it points at (a part of it, a person's own record);
 # SET NULL: it outlives it and names it as unknown (who wrote or decided something);
 # RESTRICT: the row it points at cannot be deleted while this one names it.

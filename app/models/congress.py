@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
 from app.models.columns import (
+    NEVER_REUSED_IDS,
     StoredDocument,
     TrailStep,
     UnlinkableMark,
@@ -73,7 +74,7 @@ class Delegate(db.Model):
     """A person elected by their department to a session, for a term."""
 
     __tablename__ = "congress_delegates"
-    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("session_id", "user_id"), NEVER_REUSED_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = fk("congress_sessions.id", "CASCADE", index=True)
@@ -148,7 +149,10 @@ motion_departments = department_links(
 
 class Motion(db.Model):
     __tablename__ = "congress_motions"
-    __table_args__ = (Index("ix_congress_motions_session_state", "session_id", "state"),)
+    __table_args__ = (
+        Index("ix_congress_motions_session_state", "session_id", "state"),
+        NEVER_REUSED_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = fk("congress_sessions.id", "CASCADE")
@@ -264,6 +268,9 @@ class EvaluationRound(db.Model):
 
 class EvaluationLeader(db.Model):
     __tablename__ = "evaluation_leaders"
+    # A ballot left open names its people by id (g-<leader>-<dimension>): one taken out
+    # before voting must not have their id given to the next one put in.
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = fk("evaluation_rounds.id", "CASCADE", index=True)

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import CapturedRecord, DepartmentPerson, fk, picture_name, timestamp
+from app.models.columns import (
+    NEVER_REUSED_IDS,
+    CapturedRecord,
+    DepartmentPerson,
+    fk,
+    picture_name,
+    timestamp,
+)
 
 
 class QualificationType(db.Model):
@@ -53,6 +60,7 @@ class Qualification(db.Model):
     __table_args__ = (
         UniqueConstraint("activity_id", "user_id"),
         Index("ix_qualifications_user_type", "user_id", "type_id"),
+        NEVER_REUSED_IDS,  # a cleared training result deletes the one it gave
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,7 +150,7 @@ class PostHolder(db.Model):
     """Who holds which post (a person may hold several)."""
 
     __tablename__ = "post_holders"
-    __table_args__ = (UniqueConstraint("post_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("post_id", "user_id"), NEVER_REUSED_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = fk("posts.id", "CASCADE", index=True)

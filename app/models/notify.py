@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import fk, timestamp
+from app.models.columns import NEVER_REUSED_IDS, fk, timestamp
 
 
 class Category(LabelledEnum):
@@ -37,7 +37,11 @@ class Notification(db.Model):
     """One inbox entry for one user, written in that user's language when it was sent."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at", "id"),)
+    # Read entries are cleaned out; a push on a phone still leads to /notifications/<id>.
+    __table_args__ = (
+        Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
+        NEVER_REUSED_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = fk("users.id", "CASCADE")
@@ -62,6 +66,8 @@ class PushSubscription(db.Model):
     second account subscribing on the same phone takes the row over."""
 
     __tablename__ = "push_subscriptions"
+    # A push to retry is queued by subscription id: it must not reach the next browser's.
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = fk("users.id", "CASCADE", index=True)

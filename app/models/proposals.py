@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
 from app.models.columns import (
+    NEVER_REUSED_IDS,
     DepartmentPerson,
     fk,
     outbox_id,
@@ -128,6 +129,7 @@ class Proposal(db.Model):
         Index("ix_proposals_department_submitted_at", "department_id", "submitted_at"),
         # The list's order (newest change first): a page walks it, no sort of every row.
         Index("ix_proposals_updated_at_id", "updated_at", "id"),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -255,6 +257,7 @@ class ProposalPhoto(db.Model):
     """A picture of the current state or the change, stored by content like hazard photos."""
 
     __tablename__ = "proposal_photos"
+    __table_args__ = NEVER_REUSED_IDS  # gone with a deleted draft; shown at /proposals/photos/<id>
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str | None] = outbox_id()

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models._types import LabelledEnum, UTCDateTime, str_enum
-from app.models.columns import fk, timestamp
+from app.models.columns import NEVER_REUSED_IDS, fk, timestamp
 
 
 def typed_no(raw) -> str:
@@ -43,7 +43,7 @@ class Department(db.Model):
     """A workshop (车间) or a team (班组) inside one; the tree is two levels deep."""
 
     __tablename__ = "departments"
-    __table_args__ = (UniqueConstraint("parent_id", "name"),)
+    __table_args__ = (UniqueConstraint("parent_id", "name"), NEVER_REUSED_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))

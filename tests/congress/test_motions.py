@@ -254,6 +254,23 @@ def test_the_proposer_deletes_a_draft_after_a_confirmation_and_it_is_audited(cas
     assert _inbox(c["cosigners"][0])[-1] == "notices.motion_deleted"
 
 
+def test_a_deleted_drafts_link_never_opens_the_next_motion(cast, client, auth):
+    """SQLite hands the largest freed id to the next row unless the table says AUTOINCREMENT:
+    the link a co-signer kept to a deleted draft then opened someone's next motion."""
+    c = cast
+    deleted = f.make_motion(c["session"], c["proposer"], c["cosigners"][:1])
+    old = f"/congress/motions/{deleted.id}"
+    auth.login(c["proposer"])
+    assert client.post(old + "/delete").status_code == 303
+    made = client.post(
+        "/congress/motions/new",
+        data={"title": "食堂延长供餐", "reasons": "夜班下班晚。", "measures": "延长到二十二点。"},
+    )
+    assert made.status_code == 303 and made.headers["Location"] != old
+    assert "食堂延长供餐" in text(client.get(made.headers["Location"]))
+    assert client.get(old).status_code == 404
+
+
 def test_an_answer_deadline_in_year_9999_is_refused_at_its_field(cast, client, auth):
     """A slip of the finger is not a deadline: the list would say 9999-12-31 到期 for good."""
     c = cast

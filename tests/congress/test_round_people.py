@@ -139,8 +139,8 @@ def _version(page: str) -> str:
 
 
 def test_a_ballot_for_a_leader_taken_out_never_counts_for_one_added_in_his_place(app, client, auth):
-    """SQLite gives the row id of the leader with the highest id, once he is taken out, to the
-    next one added: the old ballot's fields then name the new person, and would rate him with
+    """SQLite gave the row id of the leader with the highest id, once he was taken out, to the
+    next one added: the old ballot's fields then named the new person, and would rate him with
     the grades meant for the other, with nothing to tell afterwards (ballots are secret)."""
     round_, _head, members = f.workshop_round(link="")
     qian_id = round_.leaders[1].id
@@ -158,13 +158,13 @@ def test_a_ballot_for_a_leader_taken_out_never_counts_for_one_added_in_his_place
     assert response.status_code == 303
     auth.logout()
     sun = db.session.scalar(select(EvaluationLeader).where(EvaluationLeader.name == "孙主任"))
-    if db.engine.dialect.name == "sqlite":
-        assert sun.id == qian_id  # the case itself: 孙主任 has 钱主任's id
-    else:  # a sequence gives no id twice: give him 钱主任's id, as SQLite does
-        db.session.execute(
-            update(EvaluationLeader).where(EvaluationLeader.id == sun.id).values(id=qian_id)
-        )
-        db.session.commit()
+    # No id is given twice (on SQLite since migration 0032): give him 钱主任's id, as SQLite
+    # did before, for the ballot's people version to refuse the old ballot by itself.
+    assert sun.id != qian_id
+    db.session.execute(
+        update(EvaluationLeader).where(EvaluationLeader.id == sun.id).values(id=qian_id)
+    )
+    db.session.commit()
     # The old ballot: every field names someone in the round, yet it is refused whole.
     auth.login(members[0])
     before = f.stored()

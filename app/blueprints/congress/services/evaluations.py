@@ -167,11 +167,11 @@ def people_version(round_: EvaluationRound) -> str:
     """A short fingerprint of the people `round_` rates: each leader's row id, name, post and
     account, taken by row id. The ballot form carries it (`PEOPLE_FIELD`), so that a ballot
     filled in for other people than the round's now is refused (`check_people`) rather than
-    read by row id: a leader taken out can leave their id to one added later (SQLite reuses
-    the highest id), and the old form's grades would count for the new person. Their order
-    is left out: it only sets where each section sits on the page, and each section and
-    result is read by the leader's row id, so people put in another order mean the same
-    ballot, and a voter filling it in is not sent back for it. It is the same for every
+    read by row id: were a leader's id given to one added later (as SQLite did with the
+    highest id before migration 0032), the old form's grades would count for the new person.
+    Their order is left out: it only sets where each section sits on the page, and each
+    section and result is read by the leader's row id, so people put in another order mean
+    the same ballot, and a voter filling it in is not sent back for it. It is the same for every
     voter of the round and is stored nowhere, so it tells nothing of who voted how."""
     people = sorted(
         [leader.id, leader.name, leader.post, leader.user_id] for leader in round_.leaders
