@@ -184,6 +184,7 @@ def _log_in(session: requests.Session, base: str, employee_no: str) -> None:
     assert response.status_code == 303, response.text[:500]
 
 
+@pytest.mark.heavy
 def test_what_one_process_syncs_reads_the_same_on_the_other(tmp_path, database, redis_url):
     cluster = Cluster(tmp_path, database, redis_url)
     cluster.run("-m", "flask", "--app", APP, "db", "upgrade")

@@ -31,10 +31,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
-            # In a parallel run (make test: -n 2 --dist loadgroup) one worker drives the
-            # browser tests one after another while the others run the rest: two Chromiums
-            # and two servers at once on a 2-core machine would make timings flaky.
-            item.add_marker(pytest.mark.xdist_group("browser"))
     if not Path(CHROMIUM).exists():
         if os.environ.get("REQUIRE_BROWSER"):
             raise pytest.UsageError(

@@ -212,6 +212,7 @@ def _hide_toast(page):
     page.evaluate("() => { const t = document.getElementById('toast'); if (t) t.hidden = true; }")
 
 
+@pytest.mark.heavy
 def test_no_dead_ends_offline(inspector, demo):
     """From the start URL offline, every same-origin link and every form of every kit page
     opens a kit page, or keeps the record in the outbox, or says plainly it needs the network,
@@ -320,6 +321,7 @@ def test_no_dead_ends_offline(inspector, demo):
         page.close()
 
 
+@pytest.mark.heavy
 def test_the_outbox_empties_within_seconds_of_the_server_answering_again(inspector, server_up):
     server = server_up
     page = inspector.new_page()

@@ -2,6 +2,8 @@
 Chromium, no page of any role reports a violation, and the behaviours that used inline
 handlers (print, submit on change, opening a notification) still work."""
 
+import pytest
+
 from tests.browser.conftest import log_in
 
 # Every violation the page sees, kept where the test can read it.
@@ -47,6 +49,7 @@ PAGES = {
 }
 
 
+@pytest.mark.heavy
 def test_no_page_breaks_the_content_security_policy(live_server, browser):
     live_server.make_user("CSP01", "admin", name="安全头管理员")
     live_server.make_user("CSP02", "safety_officer", "inspector", "organizer", name="安全头安全员")

@@ -3,7 +3,6 @@ entries from no made-up "unknown" address."""
 
 from sqlalchemy import select
 
-from app.demo import load_demo
 from app.models import AuditLog, Notification, Role
 from tests.factories import make_user
 from tests.library.conftest import revise
@@ -27,9 +26,7 @@ def test_every_library_action_has_words_in_the_audit_log(client, auth, world, db
         assert f'<span class="row-title">{key}' not in page
 
 
-def test_the_demo_s_library_entries_carry_no_made_up_address(app, db):
-    load_demo()
-    db.session.commit()
+def test_the_demo_s_library_entries_carry_no_made_up_address(app, db, demo_data):
     entries = db.session.scalars(select(AuditLog).where(AuditLog.action.like("library.%"))).all()
     assert {e.action for e in entries} >= set(LABELS)
     assert [e.address for e in entries if e.address is not None] == []

@@ -21,9 +21,7 @@ ZONE = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def demo(runner, db):
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
+def demo(demo_data, db):
     yield
     # The shared teardown deletes table by table; SQLite refuses a workshop whose teams remain.
     db.session.execute(update(Department).values(parent_id=None))

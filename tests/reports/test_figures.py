@@ -8,7 +8,6 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.demo import load_demo
 from app.extensions import db
 from app.features import registry
 from app.jobs import LOCAL_TZ
@@ -28,9 +27,7 @@ def span(year):
 
 
 @pytest.fixture
-def demo(app, db):
-    load_demo()
-    db.session.commit()
+def demo(demo_data, db):
     workshop = db.session.scalar(select(Department).where(Department.name == "机加工车间"))
     return workshop
 

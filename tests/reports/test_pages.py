@@ -7,7 +7,6 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app.demo import load_demo
 from app.models import Department, Role
 from app.models.appeals import Appeal
 from app.models.surveys import Survey
@@ -15,9 +14,9 @@ from tests.factories import make_user
 from tests.helpers import text
 
 
-def test_the_chairman_reads_every_area_and_follows_a_figure_to_its_list(client, auth, db, year):
-    load_demo()
-    db.session.commit()
+def test_the_chairman_reads_every_area_and_follows_a_figure_to_its_list(
+    client, auth, db, year, demo_data
+):
     auth.login("A0001", "demo1234")
     page = text(client.get(f"/reports/?year={year}"))
     for area in ("会员参与", "满意度", "安全生产", "民主管理", "帮扶关爱", "合理化建议", "维护"):
@@ -44,9 +43,9 @@ def test_the_chairman_reads_every_area_and_follows_a_figure_to_its_list(client, 
     assert made[1] == int(link.group(2)) == sum(made[2:])
 
 
-def test_the_demo_satisfaction_survey_shows_results_with_the_previous_run(client, auth, db):
-    load_demo()
-    db.session.commit()
+def test_the_demo_satisfaction_survey_shows_results_with_the_previous_run(
+    client, auth, db, demo_data
+):
     auth.login("O0001", "demo1234")
     last = db.session.scalar(select(Survey).where(Survey.title.like("%上期%")))
     this = db.session.scalar(select(Survey).where(Survey.title.like("%本期%")))
@@ -59,14 +58,13 @@ def test_the_demo_satisfaction_survey_shows_results_with_the_previous_run(client
     assert list(book["结果"].values)[1][:2] == ("答卷数", 12)
 
 
-def test_the_rights_figures_are_for_the_rights_officers_only(client, auth, db, year):
+def test_the_rights_figures_are_for_the_rights_officers_only(client, auth, db, year, demo_data):
     """An organizer who is also a department head (management) never sees appeals: not on
     the scorecard, not the rows behind, not in the xlsx. The chairman does, with small
     counts withheld and nothing of an anonymous appeal but how many there are."""
     from app.models import User
     from app.models.proposals import DepartmentHead
 
-    load_demo()
     organizer = db.session.scalar(select(User).where(User.employee_no == "O0001"))
     db.session.add(DepartmentHead(department_id=organizer.department_id, user_id=organizer.id))
     db.session.commit()
@@ -94,11 +92,9 @@ def test_the_rights_figures_are_for_the_rights_officers_only(client, auth, db, y
     assert "不公开（少于3件）" in few and "为避免识别出个人" in few
 
 
-def test_a_figure_s_note_runs_under_it_across_the_card(client, auth, db, year):
+def test_a_figure_s_note_runs_under_it_across_the_card(client, auth, db, year, demo_data):
     """On a 360 px phone the note beside a figure had a column four characters wide; it is
     now its own line under the figure, spanning the card, and the figure stands alone."""
-    load_demo()
-    db.session.commit()
     auth.login("A0001", "demo1234")
     page = text(client.get(f"/reports/?year={year}"))
     figure = re.search(
@@ -110,11 +106,9 @@ def test_a_figure_s_note_runs_under_it_across_the_card(client, auth, db, year):
     assert figure.group(3).startswith("办结时向会员说明了原因，才视为响应")
 
 
-def test_a_figure_s_rows_say_what_they_are_and_why_they_count(client, auth, db, year):
+def test_a_figure_s_rows_say_what_they_are_and_why_they_count(client, auth, db, year, demo_data):
     """The evaluation turnout rows carry their %, and a file review row names the file and
     says whether it was reviewed on time, not a bare #5 … 未计入."""
-    load_demo()
-    db.session.commit()
     auth.login("A0001", "demo1234")
     turnout = text(client.get(f"/reports/democracy/evaluation_participation?year={year}"))
     assert re.search(r"\d+/\d+</a>\s*<span class=\"muted\">\d+(\.\d)? %</span>", turnout)
@@ -124,11 +118,11 @@ def test_a_figure_s_rows_say_what_they_are_and_why_they_count(client, auth, db, 
     assert "未计入" not in reviews
 
 
-def test_care_visit_and_aid_rows_say_what_they_are_and_why_they_count(client, auth, db, year):
+def test_care_visit_and_aid_rows_say_what_they_are_and_why_they_count(
+    client, auth, db, year, demo_data
+):
     """A visit row names the file and the plan and says when it was visited (or not); an aid
     row names the request and says when it was answered against its target: no bare 计入."""
-    load_demo()
-    db.session.commit()
     auth.login("A0001", "demo1234")
     visits = text(client.get(f"/reports/care/visit_coverage?year={year}"))
     assert re.search(r"档案 #\d+，走访计划“[^”]+”（\d{4}-\d\d-\d\d 结束）", visits)
@@ -161,14 +155,14 @@ def test_a_period_typed_in_full_width_digits_is_read_as_the_other_pages_read_it(
         assert refused.status_code == 400 and message in text(refused), bad
 
 
-def test_who_answered_an_anonymous_survey_is_never_listed_by_name(client, auth, db, year):
+def test_who_answered_an_anonymous_survey_is_never_listed_by_name(
+    client, auth, db, year, demo_data
+):
     """The list behind 参与问卷的会员比例 named every member 计入 / 未计入 while the period
     held the anonymous 满意度测评: who answered it. It now counts by department, small
     counts withheld, and names no one; a workshop's few are withheld altogether."""
     from app.models import User
 
-    load_demo()
-    db.session.commit()
     auth.login("O0001", "demo1234")
     page = text(client.get(f"/reports/participation/survey_share?year={year}"))
     body = page.split("<main")[-1]
@@ -184,12 +178,12 @@ def test_who_answered_an_anonymous_survey_is_never_listed_by_name(client, auth, 
     assert re.search(r'data-figure="participation.survey_share"><a [^>]*>不公开', scorecard)
 
 
-def test_the_organizer_reads_how_many_care_cases_count_never_the_cases(client, auth, db, year):
+def test_the_organizer_reads_how_many_care_cases_count_never_the_cases(
+    client, auth, db, year, demo_data
+):
     """/reports/care/aid_on_time showed the organizer 大事互助 #1（住院），…上报: care data is
     the care officers' (and the chairman's, read-only). The organizer now reads how many
     count and how many not; and no row of any figure links to a page that refuses them."""
-    load_demo()
-    db.session.commit()
     auth.login("O0001", "demo1234")
     scorecard = text(client.get(f"/reports/?year={year}"))
     for key in ("reviews_on_time", "visit_coverage", "aid_on_time"):
@@ -208,11 +202,11 @@ def test_the_organizer_reads_how_many_care_cases_count_never_the_cases(client, a
     assert re.search(r"大事互助 #\d+（[^）]+），\d{4}-\d\d-\d\d 上报", aid)
 
 
-def test_a_note_every_figure_of_an_area_shares_is_said_once_for_the_area(client, auth, db, year):
+def test_a_note_every_figure_of_an_area_shares_is_said_once_for_the_area(
+    client, auth, db, year, demo_data
+):
     """维护's note (按提出月份统计…) was printed under each of its four figures; it is now
     said once, under the area's figures, and a note of one figure stays under that figure."""
-    load_demo()
-    db.session.commit()
     auth.login("A0001", "demo1234")
     page = text(client.get(f"/reports/?year={year}"))
     rights = page.split('id="area-rights"')[1].split("</section>")[0]

@@ -4,6 +4,8 @@ committee (an organizer), the department's contact — and the inbox entry each 
 import re
 from datetime import date, timedelta
 
+import pytest
+
 from tests.browser.conftest import log_in
 
 
@@ -19,6 +21,7 @@ def _inbox_shows(page, base_url, words):
     page.get_by_text(words).first.wait_for()
 
 
+@pytest.mark.heavy
 def test_a_motion_from_draft_to_a_rated_answer(live_server, browser, browser_context_args):
     url = live_server.url
     live_server.make_user("CG-A1", "admin", name="王主席")

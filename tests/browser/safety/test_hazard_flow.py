@@ -68,6 +68,7 @@ def _closed_this_month(page, base_url) -> int:
     return int(page.locator("#stat-closed").inner_text())
 
 
+@pytest.mark.heavy
 def test_patrol_to_closed_hazard_on_a_phone(live_server, phones):
     base = live_server.url
     live_server.flask("demo")

@@ -4,6 +4,7 @@ import json
 import re
 import uuid
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
@@ -158,6 +159,7 @@ def test_a_session_that_expired_offline_asks_to_log_in_then_flushes(
     assert len(notes(sync_server, t)) == 1
 
 
+@pytest.mark.heavy
 def test_twenty_records_from_two_tabs_make_exactly_twenty_rows(form_page, sync_server):
     first, t = form_page, tag()
     second = first.context.new_page()
