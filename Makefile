@@ -38,8 +38,9 @@ run: setup
 worker: setup
 	$(FLASK) jobs worker
 
-# Two workers: one drives the browser tests, the other runs the rest (PYTEST_ARGS to change).
-PYTEST_ARGS ?= -n 2 --dist loadgroup
+# Three workers on two cores: a browser test waits on Chromium and its server as much as it
+# computes, and a third worker uses those waits (PYTEST_ARGS to change).
+PYTEST_ARGS ?= -n 3
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
