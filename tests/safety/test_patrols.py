@@ -1,5 +1,6 @@
 import io
 import re
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -144,6 +145,24 @@ def test_a_whole_patrol_from_the_outbox_is_idempotent(setup, db):
     assert (created, created_again) == (True, False) and again.id == patrol.id
     assert patrol.status is PatrolStatus.FINISHED and len(patrol.answers) == 2
     assert patrol.finished_at - patrol.started_at == timedelta(minutes=20)
+
+
+def test_a_round_synced_later_is_answered_when_it_was_finished_not_when_it_arrived(setup, db):
+    """A round done offline at 09:00–09:20 and synced hours later had every answer dated at
+    the sync, after the round had finished; its answers now carry the time it finished."""
+    area, inspector = setup
+    version = services.checklist_for(area)
+    data = {
+        "area_id": area.id,
+        "checklist_id": version.id,
+        "started_at": "2026-11-23T09:00:00+08:00",
+        "finished_at": "2026-11-23T09:20:00+08:00",
+        "answers": [{"item_id": i.id, "answer": "yes", "note": ""} for i in version.items],
+    }
+    patrol, _created = services.record_patrol(inspector, data, client_id=str(uuid.uuid4()))
+    db.session.commit()
+    assert {a.answered_at for a in patrol.answers} == {patrol.finished_at}
+    assert patrol.finished_at == datetime(2026, 11, 23, 1, 20, tzinfo=UTC)
 
 
 def test_a_round_s_answer_refused_is_named_by_its_place_in_the_round(setup, db):

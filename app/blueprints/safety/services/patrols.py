@@ -94,8 +94,9 @@ def _own_open_patrol(user, patrol: Patrol) -> None:
         raise Refused(_("This patrol is finished and can no longer be changed."))
 
 
-def answer_item(user, patrol: Patrol, data, photos=()) -> PatrolAnswer:
-    """Answer (or change the answer to) one checklist item: yes, no or not applicable."""
+def answer_item(user, patrol: Patrol, data, photos=(), answered_at=None) -> PatrolAnswer:
+    """Answer (or change the answer to) one checklist item: yes, no or not applicable, at
+    `answered_at` (now if not given)."""
     _own_open_patrol(user, patrol)
     errors: dict[str, list[str]] = {}
     item = record_id(
@@ -111,7 +112,7 @@ def answer_item(user, patrol: Patrol, data, photos=()) -> PatrolAnswer:
         raise ValidationFailed(errors)
     prepared = prepare_uploads(photos)
     row = one_or_add(PatrolAnswer, patrol_id=patrol.id, item_id=item.id)
-    row.answer, row.note, row.answered_at = answer, note, datetime.now(UTC)
+    row.answer, row.note, row.answered_at = answer, note, answered_at or datetime.now(UTC)
     db.session.flush()
     stored = store_photos(prepared, user, patrol_answer_id=row.id)
     db.session.add_all(stored)
@@ -155,9 +156,13 @@ def record_patrol(user, data, photos=(), client_id=None, captured_at=None) -> tu
         by_item.setdefault(str(item_id), []).append(upload)
     errors: dict[str, list[str]] = {}
     refused_items: dict[int | None, dict[str, list[str]]] = {}
+    # A round is sent whole, answered by the time it was finished on the phone (offline, that
+    # is not when it reached the server).
+    finished = max(moment(data.get("finished_at") or captured_at), patrol.started_at)
     for index, answer in enumerate(data.get("answers") or []):
+        item_photos = by_item.get(str(answer.get("item_id")), [])
         try:
-            answer_item(user, patrol, answer, by_item.get(str(answer.get("item_id")), []))
+            answer_item(user, patrol, answer, item_photos, answered_at=finished)
         except ValidationFailed as refused:
             # Named as the round page names the item's fields (`answers[0][note]`), so the
             # error is said at that item, not at the round's own note.
