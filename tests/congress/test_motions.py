@@ -249,6 +249,9 @@ def test_the_proposer_deletes_a_draft_after_a_confirmation_and_it_is_audited(cas
     assert 'data-confirm="删除草稿“增设夜班热餐点”？删除后无法恢复。">删除草稿</button>' in page
     deleted = client.post(url + "/delete", follow_redirects=True)
     assert "草稿已删除。" in text(deleted)
+    # It lands on the proposer's own motions, and the tabs say so (全部 was marked).
+    assert 'mine=1" aria-current="page">我提出的</a>' in text(deleted)
+    assert ">全部</a>" in text(deleted) and 'aria-current="page">全部' not in text(deleted)
     assert client.get(url).status_code == 404
     assert _audit_actions()[-1] == "congress.motion_deleted"
     assert _inbox(c["cosigners"][0])[-1] == "notices.motion_deleted"

@@ -36,7 +36,8 @@ def motions():
     session = db.session.get(CongressSession, session_id) if session_id else current_session()
     state = request.args.get("state") or None
     query = queries.motion_list(current_user, session.id if session else None, state)
-    if request.args.get("mine"):
+    mine = bool(request.args.get("mine"))
+    if mine:
         query = query.where(Motion.proposer_id == current_user.id)
     page = paginate(query)
     return page_or_fragment(
@@ -45,6 +46,7 @@ def motions():
         page=page,
         session=session,
         state=state,
+        mine=mine,
         states=list(MotionState),
         can_propose=delegate_of(current_user, session) is not None,
         today=today(),
