@@ -128,16 +128,21 @@ def test_members_cannot_patrol(client, auth, setup):
     assert client.get("/safety/patrols").status_code == 403
 
 
-def test_a_whole_patrol_from_the_outbox_is_idempotent(setup, db):
-    area, inspector = setup
-    version = services.checklist_for(area)
-    data = {
+def _round_from_nine_to_twenty_past(area, version) -> dict:
+    """A whole round as the outbox sends it: every item 是, 09:00–09:20 Beijing time."""
+    return {
         "area_id": area.id,
         "checklist_id": version.id,
         "started_at": "2026-11-23T09:00:00+08:00",
         "finished_at": "2026-11-23T09:20:00+08:00",
         "answers": [{"item_id": i.id, "answer": "yes", "note": ""} for i in version.items],
     }
+
+
+def test_a_whole_patrol_from_the_outbox_is_idempotent(setup, db):
+    area, inspector = setup
+    version = services.checklist_for(area)
+    data = _round_from_nine_to_twenty_past(area, version)
     client_id = "6f1c1f0e-9b1a-4b7e-8f6a-2d7e0c9b5a11"
     patrol, created = services.record_patrol(inspector, data, client_id=client_id)
     db.session.commit()
@@ -152,13 +157,7 @@ def test_a_round_synced_later_is_answered_when_it_was_finished_not_when_it_arriv
     the sync, after the round had finished; its answers now carry the time it finished."""
     area, inspector = setup
     version = services.checklist_for(area)
-    data = {
-        "area_id": area.id,
-        "checklist_id": version.id,
-        "started_at": "2026-11-23T09:00:00+08:00",
-        "finished_at": "2026-11-23T09:20:00+08:00",
-        "answers": [{"item_id": i.id, "answer": "yes", "note": ""} for i in version.items],
-    }
+    data = _round_from_nine_to_twenty_past(area, version)
     patrol, _created = services.record_patrol(inspector, data, client_id=str(uuid.uuid4()))
     db.session.commit()
     assert {a.answered_at for a in patrol.answers} == {patrol.finished_at}
