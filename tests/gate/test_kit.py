@@ -69,6 +69,22 @@ def test_revoking_changes_the_kit_and_what_the_check_page_carries(client, auth):
     assert len(codes) == 2
 
 
+def test_the_check_page_s_data_as_it_stands_is_the_checker_s_alone(client, auth):
+    """What the open check page asks for before each check (gate-check.js): the same data
+    the page carries, never kept by a cache; a worker who checks no one is refused it."""
+    world = make_world()
+    worker = holder(world, safety=100, forklift=400)
+    auth.login(worker)
+    assert client.get("/gate/check/data").status_code == 403
+    auth.logout()
+    assert client.get("/gate/check/data").status_code == 302  # to the log-in page
+    auth.login(world.leader)
+    fresh = client.get("/gate/check/data")
+    assert fresh.headers["Cache-Control"] == "no-store"
+    assert fresh.json == _payload(client)
+    assert any(w["id"] == worker.id for w in fresh.json["workers"])
+
+
 def test_the_check_without_javascript_decides_here(client, auth):
     world = make_world()
     worker = holder(world, name="赵叉车", safety=100, forklift=-20)

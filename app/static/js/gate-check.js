@@ -3,11 +3,14 @@
 // hashes of the workers' codes), so it works without network. A code is scanned with the
 // camera (qr-reader.js) or the employee number typed; each check of a known worker goes
 // into the outbox (kind gate_check) and is sent when there is a connection. An unknown or
-// malformed code is said plainly and records nothing. Without JavaScript the form posts and
-// the server decides.
+// malformed code is said plainly and records nothing. Online, each check first asks the
+// server for the data as it stands (a qualification revoked since the page opened counts at
+// once); offline, or when the server is slow to answer, it decides on the page's copy.
+// Without JavaScript the form posts and the server decides.
 import { scanInto } from "./qr-reader.js";
 
-const data = JSON.parse(document.getElementById("gate-data")?.textContent || "{}");
+let data = JSON.parse(document.getElementById("gate-data")?.textContent || "{}");
+const FRESH_WITHIN_MS = 2500;
 const strings = JSON.parse(document.getElementById("gate-strings")?.textContent || "{}");
 const form = document.querySelector("[data-gate-form]");
 const result = document.getElementById("gate-result");
@@ -30,6 +33,23 @@ function today(days = 0) {
   now.setDate(now.getDate() + days);
   const pad = (n) => String(n).padStart(2, "0");
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+// The data as the server has it now, when it answers in time; else the copy stands.
+async function refresh() {
+  if (!navigator.onLine || !form?.dataset.gateData) return;
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), FRESH_WITHIN_MS);
+  try {
+    const response = await fetch(form.dataset.gateData, { cache: "no-store", signal: stop.signal });
+    if (response.ok && (response.headers.get("Content-Type") || "").includes("json")) {
+      data = await response.json();
+    }
+  } catch (error) {
+    // Offline after all, or slow: decide on the page's copy.
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function chosenPost() {
@@ -111,10 +131,12 @@ async function sha256(text) {
 }
 
 async function checkCode(text) {
-  const post = chosenPost();
-  if (!post) return say(t("no_post"));
+  if (!chosenPost()) return say(t("no_post"));
   const code = String(text || "").trim();
   if (!CODE.test(code)) return say(t("malformed"));
+  await refresh();
+  const post = chosenPost();
+  if (!post) return say(t("no_post"));
   const known = data.codes[await sha256(code)];
   const worker = known && data.workers.find((w) => w.id === known.w);
   if (!worker) return say(t("unknown_code"));
@@ -126,12 +148,14 @@ async function checkCode(text) {
 }
 
 // Whether a worker was found (and the check recorded): only then is the number cleared.
-function checkNumber(number) {
-  const post = chosenPost();
-  if (!post) return say(t("no_post")), false;
+async function checkNumber(number) {
+  if (!chosenPost()) return say(t("no_post")), false;
   // Read as the server's typed_no reads it: full width folded, spaces gone, upper case.
   const wanted = String(number || "").normalize("NFKC").trim().toUpperCase();
   if (!wanted) return say(t("enter_no")), false;
+  await refresh();
+  const post = chosenPost();
+  if (!post) return say(t("no_post")), false;
   const worker = data.workers.find((w) => w.no === wanted);
   if (!worker) return say(t("unknown_no")), false;
   record(worker, post, verdict(worker, post), "employee_no");
@@ -143,10 +167,10 @@ if (form) {
   const kept = localStorage.getItem(POST_KEY);
   if (select && kept && [...select.options].some((o) => o.value === kept)) select.value = kept;
   select?.addEventListener("change", () => localStorage.setItem(POST_KEY, select.value));
-  form.addEventListener("submit", (event) => {
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const input = form.querySelector("input[name=employee_no]");
-    if (checkNumber(input.value)) input.value = "";
+    if (await checkNumber(input.value)) input.value = "";
   });
 }
 

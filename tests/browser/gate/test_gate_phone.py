@@ -266,6 +266,57 @@ def test_the_team_leader_checks_offline_and_the_checks_sync_once(
     leader.close()
 
 
+def test_a_revocation_counts_at_once_on_a_check_page_left_open_online(
+    demo, browser, browser_context_args
+):
+    """The leader opens the check page at shift start and leaves it open; the office then
+    revokes a worker's licence. The page decided on the data it opened with, said 可以上岗
+    and recorded it (a tester found this). Online, each check now asks for the data as it
+    stands."""
+    (forklift,) = query(demo, "SELECT id FROM posts WHERE name = '叉车司机'")
+    (g1,) = query(demo, "SELECT id FROM users WHERE employee_no = 'G0001'")
+    leader = browser.new_context(**browser_context_args)
+    office = browser.new_context(**browser_context_args)
+    try:
+        page = leader.new_page()
+        log_in(page, demo.url, "T0001", "demo1234")
+        page.goto(demo.url + "/gate/check")
+        page.select_option("select[name=post_id]", str(forklift))
+        result = page.locator("#gate-result")
+        page.fill("input[name=employee_no]", "G0001")
+        page.get_by_role("button", name="核验", exact=True).click()
+        expect(result).to_contain_text("可以上岗")
+
+        officer = office.new_page()
+        log_in(officer, demo.url, "S0001", "demo1234")
+        officer.goto(f"{demo.url}/gate/workers/{g1}")
+        item = officer.locator(".gate-qualifications li", has_text="叉车司机证")
+        item.locator("input[name=reason]").fill("体检不合格")
+        item.get_by_role("button", name="吊销").click()
+        expect(officer.locator(".gate-qualifications")).to_contain_text("体检不合格")
+
+        page.fill("input[name=employee_no]", "G0001")
+        page.get_by_role("button", name="核验", exact=True).click()
+        expect(result).to_contain_text("不得上岗")
+        expect(result).to_contain_text("叉车司机证 已吊销（体检不合格）")
+        wait_until(page, "async () => (await WHOutbox.list()).length === 0", timeout_ms=20_000)
+        assert query(
+            demo,
+            "SELECT result, reason FROM gate_checks WHERE worker_id = ? ORDER BY id DESC LIMIT 1",
+            g1,
+        ) == [("refused", "叉车司机证 已吊销（体检不合格）")]
+    finally:
+        leader.close()
+        office.close()
+        # The other tests of this module check G0001 on the forklift post, as the demo has it.
+        with sqlite3.connect(demo.root / "live.db") as conn:
+            conn.execute(
+                "UPDATE qualifications SET revoked_at = NULL, revoked_by_id = NULL, "
+                "revoke_reason = NULL WHERE user_id = ?",
+                (g1,),
+            )
+
+
 def test_the_worker_s_code_opens_offline_from_a_cold_start(demo, browser, browser_context_args):
     phone = ready_phone(browser, browser_context_args, demo, "G0004")
     phone.set_offline(True)

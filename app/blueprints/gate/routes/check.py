@@ -1,9 +1,11 @@
 """The check at the site entrance. The page carries the checker's offline data (their
 departments' workers, the status of the qualifications their posts require, the hashes of
 the workers' codes) and decides on the phone, offline; each check goes through the outbox
-(kind `gate_check`). Without JavaScript, the typed employee number is checked here."""
+(kind `gate_check`). Online, the page asks `/gate/check/data` for that data before each check,
+so a qualification revoked since the page opened counts at once. Without JavaScript, the typed
+employee number is checked here."""
 
-from flask import abort, render_template
+from flask import abort, jsonify, render_template
 from flask_login import current_user, login_required
 
 from app.errors import form_status, submit
@@ -43,3 +45,14 @@ def check():
         "gate/check.html", form=form, payload=payload, outcome=outcome, photo_ids=photo_ids
     )
     return page, (200 if outcome else form_status())
+
+
+@bp.route("/check/data")
+@login_required
+def check_data():
+    """The check page's offline data as it stands now (gate-check.js decides on it online)."""
+    if not is_checker(current_user):
+        abort(403)
+    response = jsonify(queries.kit_payload(current_user))
+    response.headers["Cache-Control"] = "no-store"
+    return response
