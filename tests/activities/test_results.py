@@ -242,6 +242,26 @@ def test_a_nul_in_a_team_name_is_told_at_that_box_with_every_score_kept(client, 
     assert db.session.scalars(select(RoundScore)).all() == []
 
 
+def test_the_score_page_of_a_competition_ahead_says_when_and_takes_nothing(client, auth):
+    """Before the start the boxes cannot be typed in and there is no save button: saving
+    would only be refused (422) with everything typed lost."""
+    contest = make_activity(ActivityKind.COMPETITION, rounds=1)  # a week from now
+    place = services.sign_up(make_user(name="快手"), contest)
+    auth.login(make_user("organizer"))
+    page = text(client.get(f"/activities/{contest.id}/scores"))
+    assert "活动开始后（" in page and "才能录入成绩" in page
+    assert "保存第 1 轮成绩" not in page
+    box = page.index(f'name="score-{place.id}"')
+    assert "disabled" in page[box : page.index(">", box)]
+    # Once it has started, the same page takes scores.
+    contest.starts_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    page = text(client.get(f"/activities/{contest.id}/scores"))
+    assert "保存第 1 轮成绩" in page and "才能录入成绩" not in page
+    box = page.index(f'name="score-{place.id}"')
+    assert "disabled" not in page[box : page.index(">", box)]
+
+
 def test_individual_leaderboard_page(client, auth):
     organizer = make_user("organizer")
     contest = _held(ActivityKind.COMPETITION, rounds=1)
@@ -268,7 +288,9 @@ def test_no_results_before_the_training_has_started(client, auth):
     assert "活动开始后" in refused.value.message
     auth.login(organizer)
     url = f"/activities/{training.id}/results"
-    assert "活动开始后" in client.get(url).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "活动开始后" in page
+    assert "保存成绩" not in page and 'name="score-' in page and " disabled>" in page
     response = client.post(url, data={f"score-{place.id}": "70"})
     assert response.status_code == 422
     assert "活动开始后" in response.get_data(as_text=True)
