@@ -242,6 +242,24 @@ def test_a_nul_in_a_team_name_is_told_at_that_box_with_every_score_kept(client, 
     assert db.session.scalars(select(RoundScore)).all() == []
 
 
+def test_a_row_with_two_mistakes_shows_both_and_the_team_without_its_nul(client, auth):
+    """A NUL pasted into both boxes of one row: each box says what is wrong under it, and the
+    team comes back without the NUL (a browser shows it as �, and that would be saved)."""
+    contest = _held(ActivityKind.COMPETITION, competition_mode=CompetitionMode.TEAM, rounds=2)
+    place = services.sign_up(make_user(name="甲一"), contest)
+    _came(place)
+    auth.login(make_user("organizer"))
+    sent = {"round_no": "1", f"team-{place.id}": "总装\x00一班队", f"score-{place.id}": "8\x008"}
+    response = client.post(f"/activities/{contest.id}/scores", data=sent)
+    page = text(response)
+    assert response.status_code == 422
+    team, score = page.index(f'name="team-{place.id}"'), page.index(f'name="score-{place.id}"')
+    assert team < page.index("文字中含有不允许的字符。", team) < score
+    assert page.index("请用数字填写分数", score) > score
+    assert 'value="总装一班队"' in page and "\x00" not in page and "\ufffd" not in page
+    assert db.session.scalars(select(RoundScore)).all() == []
+
+
 def test_the_score_page_of_a_competition_ahead_says_when_and_takes_nothing(client, auth):
     """Before the start the boxes cannot be typed in and there is no save button: saving
     would only be refused (422) with everything typed lost."""

@@ -196,6 +196,8 @@ def _scores_from_form(people, prefix="score") -> tuple[dict, dict]:
         # Digits as a person writes them: float() would take 1e3, NaN and infinity too.
         parsed = plain_decimal(raw)
         if parsed is None:
+            # None for the check, which still looks at the rest of the row (its team).
+            scores[person.id] = None
             errors[f"{prefix}-{person.id}"] = [
                 _(
                     "Write the score in digits, such as 85 or 92.5, from 0 to %(max)d.",
@@ -236,7 +238,10 @@ def _scores_page(template, activity, people, record, *, check, saved, back, **co
         activity=activity,
         people=people,
         errors=errors,
-        form_values=request.form if request.method == "POST" else None,
+        # What was sent, shown back without NULs (refused at their box): a browser shows one
+        # as �, and sent again unchanged, that � would be saved. AppForm does the same.
+        # (Empty on a GET: the page shows what is stored.)
+        form_values={name: value.replace("\x00", "") for name, value in request.form.items()},
         started=services.has_started(activity),
         **context,
     ), form_status()
