@@ -215,3 +215,15 @@ def test_a_note_every_figure_of_an_area_shares_is_said_once_for_the_area(
     assert re.search(r'</dl>\s*<p class="hint" data-area-note>按提出月份统计', rights)
     care = page.split('id="area-care"')[1].split("</section>")[0]
     assert care.count("data-figure-note") == 1 and "data-area-note" not in care
+
+
+def test_the_benefit_rows_are_written_as_its_headline_is(client, auth, db, year, demo_data):
+    """实测年效益 headed 274,000 had rows of 186000.0: each row now reads like the headline,
+    whole yuan with thousands separators."""
+    auth.login("A0001", "demo1234")
+    page = text(client.get(f"/reports/proposals/benefit?year={year}"))
+    headline = re.search(r"<strong data-value>([^<]+)</strong>", page).group(1)
+    assert re.fullmatch(r"\d{1,3}(,\d{3})*", headline)
+    amounts = re.findall(r'</a>\s*<span class="muted">([^<]+)</span>', page)
+    assert amounts and all(re.fullmatch(r"\d{1,3}(,\d{3})*", a) for a in amounts), amounts
+    assert sum(int(a.replace(",", "")) for a in amounts) == int(headline.replace(",", ""))

@@ -66,6 +66,7 @@ def figure(area, key):
         rows=rows,
         counts=counts,
         value=scorecard.shown(found.compute(year, month, department), found.unit),
+        shown=scorecard.shown,  # the rows' amounts written as the headline is
         area_label=scorecard.AREA_LABELS[area],
         year=year,
         month=month,
