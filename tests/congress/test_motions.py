@@ -257,6 +257,34 @@ def test_the_proposer_deletes_a_draft_after_a_confirmation_and_it_is_audited(cas
     assert _inbox(c["cosigners"][0])[-1] == "notices.motion_deleted"
 
 
+def test_an_old_notice_about_a_deleted_draft_leads_to_the_motions_not_a_404(cast, client, auth):
+    """A co-signer tapped the notice that the draft was changed after the proposer had
+    deleted it, and got a bare 页面不存在或已被删除."""
+    c = cast
+    signer = c["cosigners"][0]
+    motion = f.make_motion(c["session"], c["proposer"], [signer])
+    words = {"title": "增设夜班热餐点（修改）", "reasons": "夜班就餐不便。", "measures": "热餐。"}
+    motions.edit(c["proposer"], motion, words)
+    motions.cosign(signer, motion)  # read it again and co-signed it again
+    db.session.commit()
+    notice = db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == signer.id, Notification.kind == "notices.motion_changed"
+        )
+    ).one()
+    auth.login(c["proposer"])
+    assert client.post(f"/congress/motions/{motion.id}/delete").status_code == 303
+    auth.logout()
+    auth.login(signer)
+    opened = client.post(f"/notifications/{notice.id}/read", data={"go": "1"})
+    assert opened.status_code == 303
+    assert opened.headers["Location"] == "/congress/motions"
+    page = client.get(opened.headers["Location"])
+    assert page.status_code == 200 and "增设夜班热餐点" not in text(page)
+    # The notice that it was deleted still waits in the inbox.
+    assert "您附议的提案已删除：增设夜班热餐点（修改）" in text(client.get("/notifications/"))
+
+
 def test_a_deleted_drafts_link_never_opens_the_next_motion(cast, client, auth):
     """SQLite hands the largest freed id to the next row unless the table says AUTOINCREMENT:
     the link a co-signer kept to a deleted draft then opened someone's next motion."""

@@ -13,7 +13,7 @@ from app.blueprints.library import services
 from app.blueprints.pwa.kit import kit_for
 from app.extensions import db
 from app.models import Notification
-from app.models.gate import Post
+from app.models.gate import Post, PostHolder
 from app.models.library import DocumentVersion, ReadConfirmation
 from tests.factories import make_department, make_user
 from tests.helpers import text
@@ -197,11 +197,25 @@ def test_publishing_refuses_bad_input_and_writes_nothing(client, auth, world, db
     assert db.session.scalar(select(func.count(DocumentVersion.id))) == before
 
 
+def test_the_team_leaders_card_in_english_counts_in_singular_and_plural(client, auth, world, db):
+    """It said "1 confirmations missing on 1 procedures"."""
+    revise(world)
+    world.leader.locale = "en"
+    db.session.commit()
+    auth.login(world.leader)
+    assert "1 confirmation missing on 1 procedure." in text(client.get("/"))
+    turner = make_user(name="赵车工", employee_no="W0003", department=world.team)
+    db.session.add(PostHolder(post_id=world.post.id, user_id=turner.id))
+    db.session.commit()
+    assert "2 confirmations missing on 1 procedure." in text(client.get("/"))
+
+
 def test_the_team_leader_is_told_who_has_not_confirmed(client, auth, world, db):
     version = revise(world)
     auth.login(world.leader)
     home = text(client.get("/"))
     assert "班组有待学习确认的操作规程" in home and "尚缺 1 人次" in home  # 孙车工, not 周铣工
+    assert "1 项规程尚缺 1 人次学习签名。" in home
     assert "1 人未确认" in text(client.get("/library/"))
     auth.logout()
     auth.login(world.worker)

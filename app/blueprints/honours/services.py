@@ -89,7 +89,7 @@ def nominate(user, data, photo=None, today: date | None = None) -> Honour:
         errors["title"] = [_("Please choose one of the honours given.")]
     year = plain_year(data.get("year")) or 0
     if not 2000 <= year <= today.year:
-        errors["year"] = [_("Choose a year from 2000 to %(year)d.", year=today.year)]
+        errors["year"] = [_("Enter a year from 2000 to %(year)d.", year=today.year)]
     reason = (data.get("reason") or "").strip()
     if not reason:
         errors["reason"] = [_("Please say what the person did to deserve it.")]

@@ -3,6 +3,7 @@ for a team leader, the procedures their team has not all confirmed."""
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from . import queries
 
@@ -40,10 +41,11 @@ def _leader_cards(user) -> list[dict]:
     return [
         {
             "title": _("Your team has procedures to confirm"),
+            # Each number takes its own plural: "3 confirmations missing on 1 procedure."
             "body": _(
-                "%(people)d confirmations missing on %(documents)d procedures.",
-                people=people,
-                documents=len(pending),
+                "%(confirmations)s missing on %(procedures)s.",
+                confirmations=ngettext("%(num)d confirmation", "%(num)d confirmations", people),
+                procedures=ngettext("%(num)d procedure", "%(num)d procedures", len(pending)),
             ),
             "count": people,
             "url": url_for("library.readers", document_id=first.id)

@@ -289,6 +289,16 @@ def mark_read_about(user: User, kind: str, url: str) -> int:
     return result.rowcount
 
 
+def retarget(url: str, to: str) -> int:
+    """Point every message about `url` at `to` instead, whoever it went to: the item is gone
+    (a deleted draft), and an old message must not lead to a 404. One UPDATE; returns how
+    many."""
+    result = db.session.execute(
+        update(Notification).where(Notification.url == _local_path(url)).values(url=_local_path(to))
+    )
+    return result.rowcount
+
+
 def mark_all_read(user: User) -> int:
     _inbox_changed()
     result = db.session.execute(

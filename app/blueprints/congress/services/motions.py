@@ -21,7 +21,7 @@ from app.blueprints.congress.access import (
     manager_ids,
 )
 from app.blueprints.congress.services.common import today
-from app.blueprints.notify.services import notify
+from app.blueprints.notify.services import notify, retarget
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.guards import clean_choice, clean_text
@@ -155,7 +155,8 @@ def withdraw_cosign(user, motion: Motion) -> None:
 
 
 def delete_draft(user, motion: Motion) -> None:
-    """The proposer deletes a draft; its co-signers are told it is gone."""
+    """The proposer deletes a draft; its co-signers are told it is gone, and earlier notices
+    about it no longer lead to it."""
     if motion.proposer_id != user.id:
         raise Refused(_("Only the proposer can delete a draft."), 403)
     _expect(motion, MotionState.DRAFT)
@@ -168,6 +169,8 @@ def delete_draft(user, motion: Motion) -> None:
             _l("A motion you co-signed was deleted: %(title)s", title=motion.title),
             _l("The proposer deleted the draft."),
         )
+    # The earlier notices about the draft (co-signed, changed) lead to the motions instead.
+    retarget(_url(motion), path_for("congress.motions"))
     db.session.delete(motion)
     db.session.flush()
 
