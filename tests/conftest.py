@@ -27,9 +27,10 @@ from tests.helpers import statements
 
 
 def pytest_collection_modifyitems(items):
-    """The tests marked heavy (a minute or so each) go first: the parallel workers take the
-    tests in this order, so they then end together instead of one running a fuzz sweep alone
-    while the other waits."""
+    """The tests marked heavy (20–60 s each) go first. pytest-xdist hands each worker a first
+    block of consecutive tests, so they all go to the first worker, which starts on them at
+    once while the others take the rest in small batches; a fuzz sweep left to the end of the
+    list ran alone for a minute and more while the other workers waited."""
     items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
 
 
@@ -240,6 +241,7 @@ def kept_state(app, db, tmp_path_factory):
             _KEPT[key] = (copy.deepcopy(made), rows, uploads)
             return made
         made, rows, uploads = _KEPT[key]
+        db.session.rollback()  # no read transaction of its own from before the rows were in
         if uploads.exists():
             shutil.copytree(uploads, app.config["UPLOAD_FOLDER"], dirs_exist_ok=True)
         _put_back(db.engine, rows)
@@ -253,14 +255,18 @@ _KEPT: dict = {}
 
 
 def _put_back(engine, rows: dict) -> None:
-    """Insert the copied rows with their ids, foreign keys unchecked while they go in (the
-    rows are a whole that held them), and move PostgreSQL's counters past them."""
+    """Insert the copied rows with their ids, and move PostgreSQL's counters past them. The
+    foreign keys are checked once all are in (SQLite) or not while they go in (PostgreSQL:
+    the rows are a whole that held them; this needs the superuser the suite runs as), since
+    a row can point at one inserted after it (a team inside its workshop)."""
     with engine.begin() as conn:
         postgres = engine.dialect.name == "postgresql"
         if postgres:
             conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
         else:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            # Not `foreign_keys=OFF`: inside the transaction turning them on again is a no-op,
+            # and the connection would go back to the pool without them.
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
         for table, table_rows in rows.items():
             if table_rows:
                 conn.execute(table.insert(), [dict(row) for row in table_rows])
@@ -275,8 +281,6 @@ def _put_back(engine, rows: dict) -> None:
                             text("SELECT setval(:c, (SELECT max(id) FROM " + f'"{table.name}"))'),
                             {"c": counter},
                         )
-        else:
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ function today(days = 0) {
 }
 
 // The data as the server has it now, when it answers in time; else the copy stands.
+let checking = 0;  // the latest check: one overtaken while it waited (a double tap) is dropped
 async function refresh() {
   if (!navigator.onLine || !form?.dataset.gateData) return;
   const stop = new AbortController();
@@ -134,7 +135,9 @@ async function checkCode(text) {
   if (!chosenPost()) return say(t("no_post"));
   const code = String(text || "").trim();
   if (!CODE.test(code)) return say(t("malformed"));
+  const mine = ++checking;
   await refresh();
+  if (mine !== checking) return;
   const post = chosenPost();
   if (!post) return say(t("no_post"));
   const known = data.codes[await sha256(code)];
@@ -153,7 +156,9 @@ async function checkNumber(number) {
   // Read as the server's typed_no reads it: full width folded, spaces gone, upper case.
   const wanted = String(number || "").normalize("NFKC").trim().toUpperCase();
   if (!wanted) return say(t("enter_no")), false;
+  const mine = ++checking;
   await refresh();
+  if (mine !== checking) return false;
   const post = chosenPost();
   if (!post) return say(t("no_post")), false;
   const worker = data.workers.find((w) => w.no === wanted);
@@ -170,7 +175,9 @@ if (form) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const input = form.querySelector("input[name=employee_no]");
-    if (await checkNumber(input.value)) input.value = "";
+    const typed = input.value;
+    // Cleared once checked, unless the next number was typed meanwhile.
+    if ((await checkNumber(typed)) && input.value === typed) input.value = "";
   });
 }
 
