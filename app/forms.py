@@ -31,7 +31,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.config import LOCAL_TZ
-from app.guards import NUL_REFUSED
+from app.guards import NUL_REFUSED, has_nul, without_nul
 from app.services.inputs import (
     FIRST_DAY,
     LAST_DAY,
@@ -129,10 +129,10 @@ class AppForm(FlaskForm):
 
     def process(self, *args, **kwargs):
         super().process(*args, **kwargs)
-        self._held_nul = [field for field in self if _holds_nul(field)]
+        self._held_nul = [field for field in self if has_nul(field.raw_data or ())]
         for field in self._held_nul:
-            field.raw_data = [_without_nul(value) for value in field.raw_data]
-            field.data = _without_nul(field.data)
+            field.raw_data = [without_nul(value) for value in field.raw_data]
+            field.data = without_nul(field.data)
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -145,14 +145,6 @@ class AppForm(FlaskForm):
             else:
                 field.errors = [str(NUL_REFUSED)]
         return valid and not refused
-
-
-def _holds_nul(field) -> bool:
-    return any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ())
-
-
-def _without_nul(value):
-    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 _TRANSLATIONS = WTFormsTranslations()

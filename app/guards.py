@@ -165,8 +165,15 @@ def page_of(rows: list, per_page: int) -> ListPage:
     return ListPage(rows[start : start + per_page], len(rows), page, per_page)
 
 
-def _has_nul(values) -> bool:
+def has_nul(values) -> bool:
+    """Whether any of the texts among `values` holds a NUL character."""
     return any("\x00" in value for value in values if isinstance(value, str))
+
+
+def without_nul(value):
+    """A text with its NUL characters taken out (anything else as it is): what a refused form
+    shows back, since a browser shows a NUL as � and, sent again, that � would be saved."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def reject_nul() -> None:
@@ -175,13 +182,13 @@ def reject_nul() -> None:
     types it, but pasted text can carry one: in a field's value it is refused at the field.)"""
     if "\x00" in request.path:
         raise BadRequest(_("The request contains a character that is not allowed."))
-    if _has_nul(request.args.keys()) or _has_nul(request.args.values()):
+    if has_nul(request.args.keys()) or has_nul(request.args.values()):
         raise BadRequest(_("The request contains a character that is not allowed."))
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         form, files = request.form, request.files
-        if _has_nul(form.keys()):
+        if has_nul(form.keys()):
             raise BadRequest(_("A field contains a character that is not allowed."))
-        if _has_nul(files.keys()) or _has_nul(f.filename for f in files.values()):
+        if has_nul(files.keys()) or has_nul(f.filename for f in files.values()):
             raise BadRequest(_("A file name contains a character that is not allowed."))
 
 

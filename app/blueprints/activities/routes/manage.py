@@ -13,7 +13,7 @@ from app.blueprints.activities.forms import ActivityForm, CancelActivityForm, Ch
 from app.blueprints.auth.access import roles_required
 from app.errors import done, form_status, submit
 from app.extensions import db
-from app.guards import parse_id
+from app.guards import parse_id, without_nul
 from app.models import Department, Role
 from app.models.activities import Activity, ActivityKind
 from app.rendering import page_or_fragment, wants_fragment
@@ -241,7 +241,7 @@ def _scores_page(template, activity, people, record, *, check, saved, back, **co
         # What was sent, shown back without NULs (refused at their box): a browser shows one
         # as �, and sent again unchanged, that � would be saved. AppForm does the same.
         # (Empty on a GET: the page shows what is stored.)
-        form_values={name: value.replace("\x00", "") for name, value in request.form.items()},
+        form_values={name: without_nul(value) for name, value in request.form.items()},
         started=services.has_started(activity),
         **context,
     ), form_status()
