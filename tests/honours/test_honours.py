@@ -342,3 +342,34 @@ def test_more_nominations_than_a_page_holds_have_a_pager(client, auth, cast, db)
     assert "第 1 页，共 2 页" in first and 'href="/honours/nominations?page=2"' in first  # i18n
     second = text(client.get("/honours/nominations?page=2"))
     assert second.count("孙车工 · 1900") == 1 and "上一页" in second  # i18n
+
+
+def test_a_nominator_does_not_decide_their_own_nomination(client, auth, cast, db):
+    """Conflict of interest: the organizer who nominated someone sees no decide form and is
+    refused with the reason; the chairman decides it, and the organizer hears the decision."""
+    organizer, chairman = cast.people["organizer"], cast.people["admin"]
+    auth.login(organizer)
+    data = {"employee_no": "P9001", "title": "skill", "year": "2025", "reason": "技能大赛第一名"}
+    assert client.post("/honours/nominate", data=data).status_code == 303
+    honour = db.session.scalar(select(Honour))
+    assert "评先提名" not in text(client.get("/"))  # no card asks them to decide it
+    page = text(client.get(f"/honours/{honour.id}"))
+    assert 'id="decide-form"' not in page and "授予荣誉" not in page
+    assert "此人由您提名，为避免利益冲突，您不能评定这项提名" in page
+    award = {"decision": "award", "citation": "技艺精湛。"}
+    response = client.post(f"/honours/{honour.id}/decide", data=award)
+    assert response.status_code == 403
+    assert "此人由您提名，为避免利益冲突，您不能评定这项提名" in text(response)
+    db.session.expire_all()
+    assert db.session.get(Honour, honour.id).status is HonourStatus.NOMINATED
+    auth.logout()
+
+    auth.login(chairman)
+    assert "评先提名" in text(client.get("/"))
+    assert 'id="decide-form"' in text(client.get(f"/honours/{honour.id}"))
+    assert client.post(f"/honours/{honour.id}/decide", data=award).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Honour, honour.id).status is HonourStatus.AWARDED
+    assert [t for t, _b, _u in _titles_and_bodies(db, organizer)] == [
+        "您提名的孙车工被评为 2025 年度技术能手"
+    ]

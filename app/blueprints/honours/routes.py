@@ -95,7 +95,11 @@ def _visible(honour_id: int) -> Honour:
 
 def _page(honour, form, status=200):
     return render_template(
-        "honours/show.html", honour=honour, form=form, is_union=services.is_union(current_user)
+        "honours/show.html",
+        honour=honour,
+        form=form,
+        is_union=services.is_union(current_user),
+        may_decide=services.decide_refusal(current_user, honour) is None,
     ), status
 
 
@@ -109,8 +113,8 @@ def show(honour_id):
 @login_required
 def decide(honour_id):
     honour = _visible(honour_id)
-    if not services.is_union(current_user):
-        abort(403)
+    if refused := services.decide_refusal(current_user, honour):
+        return error_response(refused.status, refused.message)
     form = DecisionForm()
     return form_on(
         honour,

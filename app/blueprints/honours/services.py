@@ -1,6 +1,7 @@
 """Nominating and deciding honours. Flush, never commit; refusals are ValidationFailed/Refused.
 
-- The **union** (organizers and the chairman) nominates anyone and decides every nomination.
+- The **union** (organizers and the chairman) nominates anyone and decides every nomination
+  but their own: the one who nominated someone does not judge that nomination.
 - A **department head** (named per workshop on /proposals/settings) nominates people of their
   workshop and sees their own nominations.
 - Everyone sees the honours awarded (the board) and their own on 我的.
@@ -11,7 +12,7 @@ from datetime import date
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app import storage
 from app.blueprints.notify.services import notify
@@ -36,6 +37,19 @@ def can_nominate(user) -> bool:
     return is_union(user) or bool(headed_workshops(user))
 
 
+def decide_refusal(user, honour: Honour) -> Refused | None:
+    """Why `user` may not decide `honour` (None: they may): only the union decides, and not
+    a nomination of their own, which someone else of the union decides."""
+    if not is_union(user):
+        return Refused(_("Only the union decides honours."), 403)
+    if honour.nominated_by_id == user.id:
+        return Refused(
+            _("You nominated this person: someone else of the union decides the nomination."),
+            403,
+        )
+    return None
+
+
 def can_see(user, honour: Honour) -> bool:
     return (
         honour.status is HonourStatus.AWARDED or is_union(user) or honour.nominated_by_id == user.id
@@ -56,7 +70,12 @@ def honours_of(user) -> list[Honour]:
 def union_cards(user) -> list[dict]:
     if not is_union(user):
         return []
-    waiting = db.session.scalar(select(func.count()).where(Honour.status == HonourStatus.NOMINATED))
+    waiting = db.session.scalar(
+        select(func.count()).where(
+            Honour.status == HonourStatus.NOMINATED,
+            or_(Honour.nominated_by_id.is_(None), Honour.nominated_by_id != user.id),
+        )
+    )
     if not waiting:
         return []
     return [
@@ -130,11 +149,11 @@ def nominate(user, data, photo=None, today: date | None = None) -> Honour:
 
 
 def decide(user, honour: Honour, decision: str | None, citation: str | None, note: str | None):
-    """Award (with the citation the board shows) or decline a nomination. The nominator is
-    told, with the note to them (a union member deciding their own nomination is not); the
-    person named is told of an award."""
-    if not is_union(user):
-        raise Refused(_("Only the union decides honours."), 403)
+    """Award (with the citation the board shows) or decline a nomination (not one's own:
+    `decide_refusal`). The nominator is told, with the note to them; the person named is told
+    of an award."""
+    if refused := decide_refusal(user, honour):
+        raise refused
     if honour.status is not HonourStatus.NOMINATED:
         raise Refused(_("This nomination has been decided already."), 409)
     citation, note = (citation or "").strip(), (note or "").strip()
@@ -148,7 +167,7 @@ def decide(user, honour: Honour, decision: str | None, citation: str | None, not
     honour.citation, honour.decision_note = citation, note
     honour.decided_by_id, honour.decided_at = user.id, utcnow()
     db.session.flush()
-    if honour.nominated_by_id not in (None, user.id):
+    if honour.nominated_by_id is not None:
         _tell_nominator(honour)
     if honour.status is HonourStatus.AWARDED:
         notify(
