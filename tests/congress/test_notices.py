@@ -282,3 +282,30 @@ def test_a_reader_who_may_not_answer_is_told_who_may(app, client, auth):
     response = client.post(f"/congress/questions/{question_id}/answer", data={"answer": "我来答"})
     assert response.status_code == 403
     assert "只有发布人、工会干事和工会主席才能答复" in text(response)
+
+
+def test_the_publisher_looking_at_their_notice_is_not_one_of_its_readers(app, client, auth):
+    """The publisher is in the workshop the notice is for: opening it (to check it, to answer
+    its questions) counts them neither among its readers nor among those yet to read it."""
+    workshop = make_department("装配车间")
+    team = make_department("总装一班", parent=workshop)
+    boss = make_user(Role.ORGANIZER, department=team, name="发布人")
+    reader = make_user(department=team, name="已读者")
+    late = make_user(department=team, name="未读者")
+    notice = f.make_notice(boss, departments=[workshop])
+    assert set(db.session.scalars(select(Notification.user_id))) == {reader.id, late.id}
+    auth.login(boss)
+    assert "已读 0 人" in text(client.get(f"/congress/notices/{notice.id}"))
+    readers = text(client.get(f"/congress/notices/{notice.id}/readers"))
+    assert "2 位接收人中已有 0 位阅读" in readers and "尚未阅读（2）" in readers
+    assert "发布人" not in readers
+    assert "is-unread" not in text(client.get("/congress/notices"))  # their own list: read
+    auth.logout()
+    auth.login(reader)
+    assert "已读 1 人" in text(client.get(f"/congress/notices/{notice.id}"))
+    auth.logout()
+    auth.login(boss)
+    assert "已读 1 人" in text(client.get(f"/congress/notices/{notice.id}"))
+    readers = text(client.get(f"/congress/notices/{notice.id}/readers"))
+    assert "2 位接收人中已有 1 位阅读" in readers and "尚未阅读（1）" in readers
+    assert "已读者" in readers and "发布人" not in readers

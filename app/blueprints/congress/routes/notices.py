@@ -119,7 +119,7 @@ def notice_readers(notice_id):
         message = _("Only the publisher, the organizers and the chairman see who read it.")
         return refused(Refused(message, 403), "")
     reads = db.session.scalars(
-        select(NoticeRead).where(NoticeRead.notice_id == notice.id).order_by(NoticeRead.read_at)
+        select(NoticeRead).where(*service.readings(notice)).order_by(NoticeRead.read_at)
     ).all()
     return render_template(
         "congress/readers.html",

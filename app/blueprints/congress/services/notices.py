@@ -41,8 +41,11 @@ def can_read(user, notice: Notice) -> bool:
 
 
 def recipients_query(notice: Notice):
-    """The ids of the notice's audience: active members of its departments (or everyone)."""
+    """The ids of the notice's audience: active members of its departments (or everyone),
+    but its publisher, who wrote it rather than receives it."""
     query = select(User.id).where(User.active.is_(True))
+    if notice.publisher_id is not None:
+        query = query.where(User.id != notice.publisher_id)
     if notice.departments:
         ids = [d.id for d in notice.departments]
         query = query.outerjoin(Department, Department.id == User.department_id).where(
@@ -131,10 +134,18 @@ def read_offline(user, data: dict, read_at) -> Notice:
     return notice
 
 
+def readings(notice: Notice) -> list:
+    """Which receipts of `notice` are readings: all but its publisher's. Theirs is kept, so
+    their own list shows the notice read, but looking at what one published is not reading
+    it, and the read count and the readers page leave it out."""
+    where = [NoticeRead.notice_id == notice.id]
+    if notice.publisher_id is not None:
+        where.append(NoticeRead.user_id != notice.publisher_id)
+    return where
+
+
 def read_count(notice: Notice) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(NoticeRead).where(NoticeRead.notice_id == notice.id)
-    )
+    return db.session.scalar(select(func.count()).select_from(NoticeRead).where(*readings(notice)))
 
 
 def answerers_only() -> str:
