@@ -53,6 +53,24 @@ def led_departments(user) -> set[int]:
     return ids
 
 
+def named_for(user) -> dict[str, list[str]]:
+    """The departments the union named `user` for, beside their roles (我的 shows them):
+    "led" as team leader (班组长, the gate's team-leader page), "headed" as department head
+    (/proposals/settings); each by its full name."""
+    return {
+        key: [
+            department.full_name
+            for department in db.session.scalars(
+                select(Department)
+                .join(model, model.department_id == Department.id)
+                .where(model.user_id == user.id)
+                .order_by(Department.id)
+            )
+        ]
+        for key, model in (("led", TeamLeader), ("headed", DepartmentHead))
+    }
+
+
 @cache
 def led_statement():
     """The departments `user_id` is named team leader of. Built once a process: home cards

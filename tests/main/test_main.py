@@ -5,6 +5,8 @@ import re
 import pytest
 
 from app.models import Role, User
+from app.models.gate import TeamLeader
+from app.models.proposals import DepartmentHead
 from tests.factories import DEFAULT_PASSWORD, make_department, make_user
 from tests.helpers import text
 
@@ -142,6 +144,36 @@ def test_me_page_shows_the_account(client, auth):
     assert "13800000000" in page
     assert "工会干事" in page  # i18n
     assert 'action="/auth/logout"' in page
+
+
+def _my_roles(page: str) -> str:
+    """The 角色 line of 我的."""
+    return re.search(r"<dt>角色</dt><dd[^>]*>(.*?)</dd>", page, re.S).group(1).strip()
+
+
+def test_me_page_shows_what_a_person_is_named_for_beside_their_roles(client, auth, db):
+    """A team leader (班组长) or a department head has only the member role: 我的 says what
+    they lead or head too, not just 会员."""
+    workshop = make_department("机加工车间")
+    team = make_department("车工班", parent=workshop)
+    leader = make_user(employee_no="T017", department=team)
+    head = make_user(employee_no="H018", department=workshop)
+    db.session.add_all(
+        [
+            TeamLeader(department_id=team.id, user_id=leader.id),
+            DepartmentHead(department_id=workshop.id, user_id=head.id),
+        ]
+    )
+    db.session.commit()
+    auth.login("T017")
+    assert _my_roles(text(client.get("/me"))) == "会员 · 班组长（机加工车间 / 车工班）"
+    auth.logout()
+    auth.login("H018")
+    assert _my_roles(text(client.get("/me"))) == "会员 · 部门负责人（机加工车间）"
+    auth.logout()
+    make_user(employee_no="M017")
+    auth.login("M017")
+    assert _my_roles(text(client.get("/me"))) == "会员"
 
 
 # --- language ---------------------------------------------------------------------------------

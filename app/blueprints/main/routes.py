@@ -11,6 +11,7 @@ from app.guards import own_referrer
 from app.models import Role
 from app.navigation import cards_for, is_current, nav_for, offline_urls
 from app.rendering import page_or_fragment
+from app.services.departments import named_for
 
 
 @bp.route("/")
@@ -23,7 +24,7 @@ def index():
 @bp.route("/me")
 @login_required
 def me():
-    return render_template("main/me.html")
+    return render_template("main/me.html", named=named_for(current_user))
 
 
 @bp.route("/locale", methods=["POST"])
