@@ -226,6 +226,9 @@ class GateCheck(CapturedRecord, db.Model):
     result: Mapped[CheckResult] = mapped_column(str_enum(CheckResult))
     method: Mapped[CheckMethod] = mapped_column(str_enum(CheckMethod), default=CheckMethod.CODE)
     reason: Mapped[str] = mapped_column(String(500), default="")
+    # A check from a phone whose verdict the system's record, on the check's day, disagrees
+    # with: what the system said (its reasons, or "may work"). None: they agree.
+    mismatch: Mapped[str | None] = mapped_column(String(500))
     received_at: Mapped[datetime] = timestamp()
 
     checker = relationship("User", foreign_keys=[checker_id])

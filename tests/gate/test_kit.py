@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.blueprints.gate import queries, services, standing
 from app.extensions import db
-from app.models.gate import GateCheck, Qualification
+from app.models.gate import GateCheck, Post, Qualification
 from tests.factories import make_user
 from tests.gate.factories import TODAY, holder, make_world
 
@@ -157,3 +157,49 @@ def test_the_check_says_an_expiry_within_the_report_s_days_beside_the_verdict(cl
     body = page.get_data(as_text=True)
     assert "可以上岗" in body and 'class="gate-expiry"' not in body
     assert _payload(client)["expiry_days"] == standing.EXPIRY_DAYS
+
+
+def test_the_check_names_each_certificate_that_runs_out_soon_and_when(client, auth):
+    """可以上岗 · 证书 … 到期 did not say which certificate: under the verdict, each required
+    one running out within the report's days is named with its day, soonest first; one
+    running out later is not."""
+    world = make_world()
+    soon = holder(world, name="孙叉车", safety=10, forklift=20)
+    later = holder(world, name="李叉车", safety=10, forklift=standing.EXPIRY_DAYS + 1)
+    auth.login(world.leader)
+    body = client.post(
+        "/gate/check", data={"post_id": world.post.id, "employee_no": soon.employee_no}
+    ).get_data(as_text=True)
+    notes = re.findall(r'<p class="gate-expiry-note">(.*?)</p>', body)
+    assert notes == [
+        f"安全生产培训合格证 将于 {(TODAY + timedelta(days=10)).isoformat()} 到期",
+        f"叉车司机证 将于 {(TODAY + timedelta(days=20)).isoformat()} 到期",
+    ]
+    body = client.post(
+        "/gate/check", data={"post_id": world.post.id, "employee_no": later.employee_no}
+    ).get_data(as_text=True)
+    assert re.findall(r'<p class="gate-expiry-note">(.*?)</p>', body) == [
+        f"安全生产培训合格证 将于 {(TODAY + timedelta(days=10)).isoformat()} 到期"
+    ]
+    strings = re.search(r'id="gate-strings">(.*?)</script>', body, re.S).group(1)
+    assert json.loads(strings)["expiring"] == "%(type)s 将于 %(date)s 到期"  # the phone's too
+
+
+def test_a_post_closed_since_the_page_opened_is_said_so_not_choose_the_post(client, auth):
+    """The leader chose 叉车司机, then it was closed: the check said 请选择岗位 as if none had
+    been chosen. It says the post is gone and to refresh the list; nothing is recorded."""
+    world = make_world()
+    worker = holder(world, safety=100, forklift=400)
+    db.session.add(Post(department_id=world.team.id, name="车工"))
+    auth.login(world.leader)
+    gone = "该岗位已不存在（已被删除或停用）。请刷新岗位列表后重新选择。"
+    strings = re.search(r'id="gate-strings">(.*?)</script>', client.get("/gate/check").text, re.S)
+    assert json.loads(strings.group(1))["post_gone"] == gone  # what the phone says
+    world.post.active = False
+    db.session.commit()
+    page = client.post(
+        "/gate/check", data={"post_id": world.post.id, "employee_no": worker.employee_no}
+    )
+    body = page.get_data(as_text=True)
+    assert page.status_code == 422 and gone in body and "请选择岗位" not in body
+    assert db.session.scalar(select(func.count(GateCheck.id))) == 0

@@ -1,21 +1,23 @@
 """The `gate_check` outbox kind: a check made offline arrives once; a bad one says why and
 writes nothing."""
 
+import re
 import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from app.blueprints.gate import services
 from app.extensions import db
-from app.models.gate import CheckMethod, CheckResult, GateCheck
+from app.models.gate import CheckMethod, CheckResult, GateCheck, Qualification
 from tests.gate.factories import holder, make_world
 
 
-def _record(data, record_id=None):
+def _record(data, record_id=None, captured_at=None):
     return {
         "id": record_id or str(uuid.uuid4()),
         "kind": "gate_check",
-        "captured_at": datetime(2026, 11, 23, 7, 55, tzinfo=UTC).isoformat(),
+        "captured_at": (captured_at or datetime(2026, 11, 23, 7, 55, tzinfo=UTC)).isoformat(),
         "data": data,
         "photos": [],
     }
@@ -64,3 +66,53 @@ def test_bad_checks_say_why_and_write_nothing(client, auth):
     assert "没有这名职工" in results[0]["errors"]["worker_id"][0]
     assert "您不负责核验本岗位的职工" in results[2]["errors"]["post_id"][0]
     assert db.session.scalar(select(func.count(GateCheck.id))) == 0
+
+
+def test_a_check_the_record_disagrees_with_is_marked_for_the_officer(client, auth):
+    """A phone offline with an old copy let in a worker whose 叉车司机证 had been revoked: the
+    check keeps the phone's 可以上岗, and the officer's list of checks says it disagrees with
+    the system's record and why. A check the record agrees with is not marked."""
+    world = make_world()
+    revoked = holder(world, name="赵叉车", safety=100, forklift=400)
+    fine = holder(world, name="钱叉车", safety=100, forklift=400)
+    licence = db.session.scalar(
+        select(Qualification).where(
+            Qualification.user_id == revoked.id, Qualification.type_id == world.forklift.id
+        )
+    )
+    services.revoke_qualification(world.officer, licence, "违章作业")
+    db.session.commit()
+    auth.login(world.leader)
+    now = datetime.now(UTC)
+    allowed = {"post_id": world.post.id, "result": "allowed", "method": "code"}
+    results = _post(
+        client,
+        _record({**allowed, "worker_id": revoked.id}, captured_at=now),
+        _record({**allowed, "worker_id": fine.id}, captured_at=now),
+    ).json["results"]
+    assert [r["status"] for r in results] == ["created"] * 2
+    checks = {c.worker_id: c for c in db.session.scalars(select(GateCheck))}
+    assert checks[revoked.id].result is CheckResult.ALLOWED  # as it was given at the entrance
+    assert checks[revoked.id].mismatch == "叉车司机证 已吊销（违章作业）"
+    assert checks[fine.id].mismatch is None
+    auth.logout()
+    auth.login(world.officer)
+    page = client.get("/gate/checks").get_data(as_text=True)
+    marks = re.findall(r"<p class=\"gate-mismatch-note\" data-mismatch>(.*?)</p>", page)
+    assert marks == ["与系统记录不符：叉车司机证 已吊销（违章作业）"]
+    assert page.count('class="gate-mismatch"') == 1
+
+
+def test_a_check_for_a_post_deleted_since_says_the_post_is_gone(client, auth):
+    world = make_world()
+    worker = holder(world, safety=100, forklift=400)
+    gone_id = world.post.id
+    db.session.delete(world.post)
+    db.session.commit()
+    auth.login(world.leader)
+    data = {"worker_id": worker.id, "post_id": gone_id, "result": "allowed"}
+    (result,) = _post(client, _record(data)).json["results"]
+    assert result["status"] == "invalid"
+    assert result["errors"]["post_id"] == [
+        "该岗位已不存在（已被删除或停用）。请刷新岗位列表后重新选择。"
+    ]

@@ -71,7 +71,7 @@ def _later(a: date | None, b: date | None) -> bool:
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "missing", "expired", "revoked"
+    kind: str  # "missing", "expired", "revoked"; "expiring": valid, but runs out on `until`
     type_name: str
     until: date | None = None
     reason: str = ""
@@ -82,6 +82,8 @@ class Problem:
             return _("%(type)s: expired %(date)s", type=self.type_name, date=self.until.isoformat())
         if self.kind == "revoked":
             return _("%(type)s: revoked (%(reason)s)", type=self.type_name, reason=self.reason)
+        if self.kind == "expiring":
+            return _("%(type)s: expires %(date)s", type=self.type_name, date=self.until.isoformat())
         return _("%(type)s: missing", type=self.type_name)
 
 
@@ -90,6 +92,8 @@ class Verdict:
     allowed: bool
     problems: list[Problem] = field(default_factory=list)
     expires_on: date | None = None  # the first required qualification to run out, if any
+    # The required qualifications that run out (kind "expiring"), soonest first.
+    runs_out: list[Problem] = field(default_factory=list)
 
     @property
     def result(self) -> CheckResult:
@@ -105,10 +109,16 @@ class Verdict:
         horizon = today + timedelta(days=EXPIRY_DAYS)
         return self.allowed and self.expires_on is not None and self.expires_on <= horizon
 
+    def expiring_ones(self, today: date) -> list[Problem]:
+        """Which required qualifications run out within EXPIRY_DAYS, and when: the check names
+        them under the verdict."""
+        horizon = today + timedelta(days=EXPIRY_DAYS)
+        return [p for p in self.runs_out if p.until <= horizon] if self.allowed else []
+
 
 def verdict(held: dict[int, TypeStatus], required: list[QualificationType], today: date):
     """May a person holding `held` work a post requiring `required` on `today`?"""
-    problems, soonest = [], None
+    problems, runs_out = [], []
     for qtype in required:
         status = held.get(qtype.id)
         if status is None:
@@ -117,6 +127,7 @@ def verdict(held: dict[int, TypeStatus], required: list[QualificationType], toda
             problems.append(Problem("revoked", qtype.name, status.until, status.revoked))
         elif status.until is not None and status.until < today:
             problems.append(Problem("expired", qtype.name, status.until))
-        elif status.until is not None and (soonest is None or status.until < soonest):
-            soonest = status.until
-    return Verdict(not problems, problems, soonest)
+        elif status.until is not None:
+            runs_out.append(Problem("expiring", qtype.name, status.until))
+    runs_out.sort(key=lambda p: (p.until, p.type_name))
+    return Verdict(not problems, problems, runs_out[0].until if runs_out else None, runs_out)

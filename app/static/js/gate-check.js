@@ -58,23 +58,33 @@ function chosenPost() {
   return (data.posts || []).find((p) => p.id === id);
 }
 
+// Why there is no post to check for: none chosen, or the chosen one was removed or closed
+// since the page's list was made (the data as it stands no longer has it).
+function noPost() {
+  return say(t(form?.querySelector("select[name=post_id]")?.value ? "post_gone" : "no_post"));
+}
+
 // The same rule as the server's standing.verdict: every required type held, not revoked,
 // not expired today; and, as Verdict.expiring, the first to run out within expiry_days.
+// `ending`: as Verdict.expiring_ones, which of them run out within expiry_days, and when.
 function verdict(worker, post) {
   const problems = [];
   const day = today();
-  let soonest = null;
+  const runsOut = [];
   for (const typeId of post.types) {
     const type = data.types[String(typeId)] || "";
     const held = worker.q[String(typeId)];
     if (!held) problems.push(t("missing", { type }));
     else if (held.revoked !== null && held.revoked !== undefined) problems.push(t("revoked", { type, reason: held.revoked }));
     else if (held.until && held.until < day) problems.push(t("expired", { type, date: held.until }));
-    else if (held.until && (soonest === null || held.until < soonest)) soonest = held.until;
+    else if (held.until) runsOut.push({ type, until: held.until });
   }
   const allowed = problems.length === 0;
-  const expiring = allowed && soonest !== null && soonest <= today(data.expiry_days || 0) ? soonest : null;
-  return { allowed, problems, expiring };
+  const horizon = today(data.expiry_days || 0);
+  const ending = allowed ? runsOut.filter((r) => r.until <= horizon) : [];
+  ending.sort((a, b) => (a.until === b.until ? (a.type < b.type ? -1 : 1) : a.until < b.until ? -1 : 1));
+  const expiring = ending.length ? ending[0].until : null;
+  return { allowed, problems, expiring, ending };
 }
 
 function show(children, tone) {
@@ -102,6 +112,11 @@ async function record(worker, post, outcome, method, extra = []) {
   children.push(el("p", { class: "profile-name" }, `${worker.name} `, el("span", { class: "muted" }, worker.no)));
   children.push(el("p", { class: "muted" }, `${post.department} · ${post.name}`));
   for (const reason of reasons) children.push(el("p", { class: "gate-reason" }, reason));
+  if (allowed) {
+    for (const end of outcome.ending) {
+      children.push(el("p", { class: "gate-expiry-note" }, t("expiring", { type: end.type, date: end.until })));
+    }
+  }
   if (!worker.posts.includes(post.id)) children.push(el("p", { class: "hint" }, t("not_holder")));
   show(children, allowed ? "gate-ok" : "gate-no");
   const page = self.WHOutboxPage;
@@ -132,14 +147,14 @@ async function sha256(text) {
 }
 
 async function checkCode(text) {
-  if (!chosenPost()) return say(t("no_post"));
+  if (!chosenPost()) return noPost();
   const code = String(text || "").trim();
   if (!CODE.test(code)) return say(t("malformed"));
   const mine = ++checking;
   await refresh();
   if (mine !== checking) return;
   const post = chosenPost();
-  if (!post) return say(t("no_post"));
+  if (!post) return noPost();
   const known = data.codes[await sha256(code)];
   const worker = known && data.workers.find((w) => w.id === known.w);
   if (!worker) return say(t("unknown_code"));
@@ -152,7 +167,7 @@ async function checkCode(text) {
 
 // Whether a worker was found (and the check recorded): only then is the number cleared.
 async function checkNumber(number) {
-  if (!chosenPost()) return say(t("no_post")), false;
+  if (!chosenPost()) return noPost(), false;
   // Read as the server's typed_no reads it: full width folded, spaces gone, upper case.
   const wanted = String(number || "").normalize("NFKC").trim().toUpperCase();
   if (!wanted) return say(t("enter_no")), false;
@@ -160,7 +175,7 @@ async function checkNumber(number) {
   await refresh();
   if (mine !== checking) return false;
   const post = chosenPost();
-  if (!post) return say(t("no_post")), false;
+  if (!post) return noPost(), false;
   const worker = data.workers.find((w) => w.no === wanted);
   if (!worker) return say(t("unknown_no")), false;
   record(worker, post, verdict(worker, post), "employee_no");

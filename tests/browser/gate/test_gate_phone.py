@@ -335,3 +335,40 @@ def test_the_worker_s_code_opens_offline_from_a_cold_start(demo, browser, browse
     finally:
         phone.set_offline(False)
         phone.close()
+
+
+def test_the_phone_names_the_certificate_and_says_a_closed_post_is_gone(
+    demo, browser, browser_context_args
+):
+    """Offline, G0003's 可以上岗 · 证书 … 到期 names which certificate runs out; online, with
+    the post closed in the office since the page opened, the check says the post no longer
+    exists (it said 请先选择岗位, as if none had been chosen) and records nothing."""
+    (lathe,) = query(demo, "SELECT id FROM posts WHERE name = '车工'")
+    until = valid_until(demo, "G0003", "安全生产培训合格证")
+    leader = browser.new_context(**browser_context_args)
+    try:
+        page = leader.new_page()
+        log_in(page, demo.url, "T0001", "demo1234")
+        page.goto(demo.url + "/gate/check")
+        page.select_option("select[name=post_id]", str(lathe))
+        result = page.locator("#gate-result")
+        leader.set_offline(True)
+        page.fill("input[name=employee_no]", "G0003")
+        page.get_by_role("button", name="核验", exact=True).click()
+        expect(result.locator(".gate-expiry-note")).to_have_text(
+            f"安全生产培训合格证 将于 {until} 到期"
+        )
+        leader.set_offline(False)
+        wait_until(page, "async () => (await WHOutbox.list()).length === 0", timeout_ms=20_000)
+        checks = query(demo, "SELECT count(*) FROM gate_checks")
+
+        with sqlite3.connect(demo.root / "live.db") as conn:
+            conn.execute("UPDATE posts SET active = 0 WHERE id = ?", (lathe,))
+        page.fill("input[name=employee_no]", "G0003")
+        page.get_by_role("button", name="核验", exact=True).click()
+        expect(result).to_have_text("该岗位已不存在（已被删除或停用）。请刷新岗位列表后重新选择。")
+        assert query(demo, "SELECT count(*) FROM gate_checks") == checks
+    finally:
+        leader.close()
+        with sqlite3.connect(demo.root / "live.db") as conn:
+            conn.execute("UPDATE posts SET active = 1 WHERE id = ?", (lathe,))

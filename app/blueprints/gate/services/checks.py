@@ -14,12 +14,25 @@ from app.models import User
 from app.models._types import utcnow
 from app.models.gate import CheckMethod, CheckResult, GateCheck, Post, PostHolder
 from app.models.users import typed_no
+from app.services.inputs import local_zone
 
 from ..access import checked_departments
 from ..queries import checked_workers_query, posts_query
 from ..standing import Verdict, statuses, verdict
 
 MAX_REASON = 500
+
+
+def no_post(post_id) -> str:
+    """Why there is no post to check for: none chosen, or the chosen one (`post_id`) was
+    removed or closed since the checker's list of posts was made (gate-check.js says the
+    same)."""
+    if post_id:
+        return _(
+            "This post no longer exists: it was removed or closed. Refresh the list of posts"
+            " and choose again."
+        )
+    return _("Choose the post.")
 
 
 def _may_check(checker, post: Post) -> bool:
@@ -46,7 +59,7 @@ def record_check(
     if worker is None:
         errors["worker_id"] = [_("This worker is not known.")]
     if post is None:
-        errors["post_id"] = [_("Choose the post.")]
+        errors["post_id"] = [no_post(post_id)]
     try:
         result = CheckResult(str(data.get("result") or ""))
     except ValueError:
@@ -72,9 +85,24 @@ def record_check(
         reason=reason,
         captured_at=captured_at or utcnow(),
     )
+    if client_id:  # the phone's verdict: held against the system's record
+        check.mismatch = mismatch(worker, post, result, method, check.captured_at)
     db.session.add(check)
     db.session.flush()
     return check, True
+
+
+def mismatch(worker, post: Post, result: CheckResult, method, captured_at) -> str | None:
+    """What the system's record says, when it disagrees with a phone's `result` for `worker`
+    on `post` on the check's day (the record as it stood that day): its reasons for a worker
+    let in, "may work" for one turned away; None when they agree. A phone that refused a
+    scanned code may have refused the code itself (revoked or replaced), which is not judged
+    again here: only the qualifications are."""
+    day = captured_at.astimezone(local_zone()).date()
+    v = verdict(statuses([worker.id], on=day).get(worker.id, {}), post.required_types, day)
+    if v.result is result or (result is CheckResult.REFUSED and method is CheckMethod.CODE):
+        return None
+    return (v.reason if not v.allowed else str(CheckResult.ALLOWED.label))[:MAX_REASON]
 
 
 @dataclass(frozen=True)
