@@ -226,8 +226,8 @@ class GateCheck(CapturedRecord, db.Model):
     result: Mapped[CheckResult] = mapped_column(str_enum(CheckResult))
     method: Mapped[CheckMethod] = mapped_column(str_enum(CheckMethod), default=CheckMethod.CODE)
     reason: Mapped[str] = mapped_column(String(500), default="")
-    # A check from a phone whose verdict the system's record, on the check's day, disagrees
-    # with: what the system said (its reasons, or "may work"). None: they agree.
+    # A check from a phone whose verdict the system's record, as it stood when the check was
+    # made, disagrees with: what the system said (its reasons, or "may work"). None: agreed.
     mismatch: Mapped[str | None] = mapped_column(String(500))
     received_at: Mapped[datetime] = timestamp()
 

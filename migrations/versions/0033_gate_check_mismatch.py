@@ -2,12 +2,13 @@
 
 Revision ID: 0033_gate_check_mismatch
 Revises: 0032_ids_never_reused
-Create Date: 2026-12-15 10:00:00
+Create Date: 2026-12-07 22:30:00
 
 A check synced from a phone is kept with the phone's verdict (what happened at the entrance),
 but a phone offline with an old copy may let in someone whose qualification had been revoked.
-Each check from a phone now keeps, when the system's own verdict for that worker and post on
-the check's day disagrees, what the system said (its reasons), so the safety officer sees it.
+Each check from a phone now keeps, when the system's own verdict for that worker and post at
+the moment of the check disagrees, what the system said (its reasons), so the safety officer
+sees it.
 Checks kept before are left unmarked.
 """
 

@@ -3,7 +3,7 @@ writes nothing."""
 
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -116,3 +116,23 @@ def test_a_check_for_a_post_deleted_since_says_the_post_is_gone(client, auth):
     assert result["errors"]["post_id"] == [
         "该岗位已不存在（已被删除或停用）。请刷新岗位列表后重新选择。"
     ]
+
+
+def test_a_check_made_before_a_revocation_later_that_day_is_not_marked(client, auth):
+    """Let in at the entrance, the licence revoked an hour later the same day, the phone synced
+    after: the record agreed at the moment of the check, so the officer's list marks nothing."""
+    world = make_world()
+    worker = holder(world, name="孙叉车", safety=100, forklift=400)
+    licence = db.session.scalar(
+        select(Qualification).where(
+            Qualification.user_id == worker.id, Qualification.type_id == world.forklift.id
+        )
+    )
+    services.revoke_qualification(world.officer, licence, "违章作业")
+    db.session.commit()
+    auth.login(world.leader)
+    data = {"worker_id": worker.id, "post_id": world.post.id, "result": "allowed"}
+    before = licence.revoked_at - timedelta(seconds=1)
+    (result,) = _post(client, _record(data, captured_at=before)).json["results"]
+    assert result["status"] == "created"
+    assert db.session.scalar(select(GateCheck.mismatch)) is None

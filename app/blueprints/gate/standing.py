@@ -8,7 +8,7 @@ day.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from flask_babel import gettext as _
@@ -29,9 +29,14 @@ class TypeStatus:
     revoked: str | None = None  # the reason, when every qualification of the type is revoked
 
 
-def statuses(user_ids, on: date | None = None) -> dict[int, dict[int, TypeStatus]]:
+def statuses(
+    user_ids, on: date | None = None, at: datetime | None = None
+) -> dict[int, dict[int, TypeStatus]]:
     """user id -> type id -> TypeStatus, for the types each person has any qualification of;
-    `on` a past day: as it stood then (issued by then, revoked only when revoked by then)."""
+    `on` a past day: as it stood then (issued by then, revoked only when revoked by then);
+    `at` a past moment: as it stood then (issued by its day, revoked only before it)."""
+    if at is not None:
+        on = at.astimezone(local_zone()).date()
     user_ids = list(user_ids)
     if not user_ids:
         return {}
@@ -39,9 +44,7 @@ def statuses(user_ids, on: date | None = None) -> dict[int, dict[int, TypeStatus
     best: dict[int, dict[int, TypeStatus]] = defaultdict(dict)
     for user_id, type_id, until, revoked_at, reason in rows:
         have = best[user_id].get(type_id)
-        if revoked_at is not None and (
-            on is None or revoked_at.astimezone(local_zone()).date() <= on
-        ):
+        if revoked_at is not None and _revoked_by(revoked_at, on, at):
             if have is None:
                 best[user_id][type_id] = TypeStatus(until, reason or "")
             continue
@@ -63,6 +66,12 @@ def _statuses_statement(on_a_day: bool):
     if on_a_day:
         query = query.where(Qualification.issued_on <= bindparam("on"))
     return query
+
+
+def _revoked_by(revoked_at: datetime, on: date | None, at: datetime | None) -> bool:
+    if at is not None:
+        return revoked_at <= at
+    return on is None or revoked_at.astimezone(local_zone()).date() <= on
 
 
 def _later(a: date | None, b: date | None) -> bool:

@@ -94,12 +94,13 @@ def record_check(
 
 def mismatch(worker, post: Post, result: CheckResult, method, captured_at) -> str | None:
     """What the system's record says, when it disagrees with a phone's `result` for `worker`
-    on `post` on the check's day (the record as it stood that day): its reasons for a worker
+    on `post` when the check was made (the record as it stood then): its reasons for a worker
     let in, "may work" for one turned away; None when they agree. A phone that refused a
     scanned code may have refused the code itself (revoked or replaced), which is not judged
     again here: only the qualifications are."""
     day = captured_at.astimezone(local_zone()).date()
-    v = verdict(statuses([worker.id], on=day).get(worker.id, {}), post.required_types, day)
+    held = statuses([worker.id], at=captured_at).get(worker.id, {})
+    v = verdict(held, post.required_types, day)
     if v.result is result or (result is CheckResult.REFUSED and method is CheckMethod.CODE):
         return None
     return (v.reason if not v.allowed else str(CheckResult.ALLOWED.label))[:MAX_REASON]
