@@ -101,6 +101,10 @@ def test_a_check_the_record_disagrees_with_is_marked_for_the_officer(client, aut
     marks = re.findall(r"<p class=\"gate-mismatch-note\" data-mismatch>(.*?)</p>", page)
     assert marks == ["与系统记录不符：叉车司机证 已吊销（违章作业）"]
     assert page.count('class="gate-mismatch"') == 1
+    assert "与系统记录不符（1）" in page
+    only = client.get("/gate/checks?show=disagreeing").get_data(as_text=True)
+    assert re.findall(r'<span class="row-title">(.*?)</span>', only) == ["赵叉车"]
+    assert 'aria-current="page">与系统记录不符（1）' in only
 
 
 def test_a_check_for_a_post_deleted_since_says_the_post_is_gone(client, auth):
@@ -136,3 +140,44 @@ def test_a_check_made_before_a_revocation_later_that_day_is_not_marked(client, a
     (result,) = _post(client, _record(data, captured_at=before)).json["results"]
     assert result["status"] == "created"
     assert db.session.scalar(select(GateCheck.mismatch)) is None
+
+
+def test_the_checks_list_pages_and_keeps_disagreeing_checks_of_the_leaders_posts(client, auth):
+    """More than a page of checks: the pager reaches the oldest; a team leader's 与系统记录不符
+    counts and lists only their posts' checks, and says when there is none."""
+    world = make_world()
+    worker = holder(world, safety=100, forklift=400)
+    elsewhere = holder(world, post=world.other_post, safety=100)
+    start = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+    for n in range(51):
+        db.session.add(
+            GateCheck(
+                checker_id=world.leader.id,
+                worker_id=worker.id,
+                post_id=world.post.id,
+                result=CheckResult.ALLOWED,
+                reason=f"第{n}次",
+                captured_at=start + timedelta(minutes=n),
+            )
+        )
+    db.session.add(
+        GateCheck(
+            checker_id=world.officer.id,
+            worker_id=elsewhere.id,
+            post_id=world.other_post.id,
+            result=CheckResult.ALLOWED,
+            mismatch="焊工证 缺少",
+            captured_at=start,
+        )
+    )
+    db.session.commit()
+    auth.login(world.leader)
+    first = client.get("/gate/checks").get_data(as_text=True)
+    assert "第50次" in first and "第0次" not in first and "第 1 页，共 2 页" in first
+    assert "第0次" in client.get("/gate/checks?page=2").get_data(as_text=True)
+    assert "与系统记录不符（0）" in first
+    none = client.get("/gate/checks?show=disagreeing").get_data(as_text=True)
+    assert "没有与系统记录不符的核验。" in none and "焊工证" not in none
+    auth.logout()
+    auth.login(world.officer)
+    assert "与系统记录不符（1）" in client.get("/gate/checks").get_data(as_text=True)

@@ -241,22 +241,33 @@ def _totals_statement(some_departments: bool):
     return query
 
 
-def recent_checks(departments: set[int] | None = None, limit: int = 50):
-    query = (
-        select(GateCheck)
+def checks_query(departments: set[int] | None = None, disagreeing: bool = False):
+    """The checks kept from the entrance, newest first: of the posts of `departments` (None:
+    every post); `disagreeing`, only those the system's record disagrees with."""
+    return (
+        _checks(select(GateCheck), departments, disagreeing)
         .options(
             joinedload(GateCheck.worker),
             joinedload(GateCheck.checker),
             joinedload(GateCheck.post).joinedload(Post.department),
         )
         .order_by(GateCheck.captured_at.desc(), GateCheck.id.desc())
-        .limit(limit)
     )
+
+
+def disagreeing_count(departments: set[int] | None = None) -> int:
+    """How many of those checks the system's record disagrees with."""
+    return db.session.scalar(_checks(select(func.count(GateCheck.id)), departments, True))
+
+
+def _checks(query, departments: set[int] | None, disagreeing: bool):
     if departments is not None:
         query = query.join(Post, Post.id == GateCheck.post_id).where(
             Post.department_id.in_(departments or [-1])
         )
-    return list(db.session.scalars(query))
+    if disagreeing:
+        query = query.where(GateCheck.mismatch.is_not(None))
+    return query
 
 
 # ---- A person's own ---------------------------------------------------------------------

@@ -19,6 +19,7 @@ from ._common import departments, officers_only
 
 # Posts on a page of the report: each lists every holder of the post.
 POSTS_PER_PAGE = 10
+CHECKS_PER_PAGE = 50
 
 
 @bp.route("/")
@@ -60,7 +61,16 @@ def checks():
     if not may_see_report(current_user):
         abort(403)
     scope = None if is_officer(current_user) else checked_departments(current_user)
-    return render_template("gate/checks.html", checks=queries.recent_checks(scope))
+    show = request.args.get("show", "all")
+    if show not in ("all", "disagreeing"):
+        show = "all"
+    query = queries.checks_query(scope, disagreeing=show == "disagreeing")
+    return render_template(
+        "gate/checks.html",
+        page=paginate(query, per_page=CHECKS_PER_PAGE),
+        show=show,
+        disagreeing=queries.disagreeing_count(scope),
+    )
 
 
 # ---- Qualification types ----------------------------------------------------------------
