@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
 from app.models import Department, User
+from app.models._types import utcnow
 from app.models.gate import (
     GateCheck,
     Post,
@@ -356,8 +357,16 @@ def kit_payload(checker) -> dict:
     required types, and for each worker of the checker's departments the status of those types,
     the hashes of their codes (live or revoked) and their photo's URL."""
     departments = checked_departments(checker)
+    as_of = utcnow().isoformat()  # a check decided on this copy says how old it is
     if departments is not None and not departments:
-        return {"posts": [], "types": {}, "workers": [], "codes": {}, "expiry_days": EXPIRY_DAYS}
+        return {
+            "posts": [],
+            "types": {},
+            "workers": [],
+            "codes": {},
+            "expiry_days": EXPIRY_DAYS,
+            "as_of": as_of,
+        }
     posts = list(db.session.scalars(posts_query(departments)).unique())
     needed = {r.type_id for p in posts for r in p.requirements}
     workers = checked_workers(departments, posts)
@@ -421,6 +430,7 @@ def kit_payload(checker) -> dict:
         ],
         "codes": codes,
         "expiry_days": EXPIRY_DAYS,  # the check says an expiry within it, as the report does
+        "as_of": as_of,
     }
 
 

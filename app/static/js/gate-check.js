@@ -35,22 +35,32 @@ function today(days = 0) {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-// The data as the server has it now, when it answers in time; else the copy stands.
+// The data as the server has it now, when it answers in time (true); else the copy stands.
 let checking = 0;  // the latest check: one overtaken while it waited (a double tap) is dropped
 async function refresh() {
-  if (!navigator.onLine || !form?.dataset.gateData) return;
+  if (!navigator.onLine || !form?.dataset.gateData) return false;
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), FRESH_WITHIN_MS);
   try {
     const response = await fetch(form.dataset.gateData, { cache: "no-store", signal: stop.signal });
     if (response.ok && (response.headers.get("Content-Type") || "").includes("json")) {
       data = await response.json();
+      return true;
     }
   } catch (error) {
     // Offline after all, or slow: decide on the page's copy.
   } finally {
     clearTimeout(timer);
   }
+  return false;
+}
+
+// When the copy decided was made, on the phone's clock: MM-DD HH:MM.
+function madeAt(iso) {
+  const made = new Date(iso);
+  if (Number.isNaN(made.getTime())) return "";
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${pad(made.getMonth() + 1)}-${pad(made.getDate())} ${pad(made.getHours())}:${pad(made.getMinutes())}`;
 }
 
 function chosenPost() {
@@ -99,7 +109,9 @@ function say(message) {
   show([el("p", { class: "gate-message", "data-gate-message": "" }, message)], "gate-plain");
 }
 
-async function record(worker, post, outcome, method, extra = []) {
+// `fresh`: decided on the data as the server has it now; else the check says it was decided
+// on the phone's copy, and how old that is.
+async function record(worker, post, outcome, method, fresh, extra = []) {
   const reasons = [...extra, ...outcome.problems];
   const allowed = outcome.allowed && extra.length === 0;
   const expiry = allowed && outcome.expiring
@@ -118,6 +130,7 @@ async function record(worker, post, outcome, method, extra = []) {
     }
   }
   if (!worker.posts.includes(post.id)) children.push(el("p", { class: "hint" }, t("not_holder")));
+  if (!fresh) children.push(el("p", { class: "hint", "data-gate-copy": "" }, t("copy", { when: madeAt(data.as_of) })));
   show(children, allowed ? "gate-ok" : "gate-no");
   const page = self.WHOutboxPage;
   if (!page?.supported) return;
@@ -151,7 +164,7 @@ async function checkCode(text) {
   const code = String(text || "").trim();
   if (!CODE.test(code)) return say(t("malformed"));
   const mine = ++checking;
-  await refresh();
+  const fresh = await refresh();
   if (mine !== checking) return;
   const post = chosenPost();
   if (!post) return noPost();
@@ -162,7 +175,7 @@ async function checkCode(text) {
   if (known.revoked !== null && known.revoked !== undefined) {
     extra.push(known.revoked === "reissued" ? t("code_reissued") : t("code_revoked", { reason: known.revoked }));
   }
-  return record(worker, post, verdict(worker, post), "code", extra);
+  return record(worker, post, verdict(worker, post), "code", fresh, extra);
 }
 
 // Whether a worker was found (and the check recorded): only then is the number cleared.
@@ -172,13 +185,13 @@ async function checkNumber(number) {
   const wanted = String(number || "").normalize("NFKC").trim().toUpperCase();
   if (!wanted) return say(t("enter_no")), false;
   const mine = ++checking;
-  await refresh();
+  const fresh = await refresh();
   if (mine !== checking) return false;
   const post = chosenPost();
   if (!post) return noPost(), false;
   const worker = data.workers.find((w) => w.no === wanted);
   if (!worker) return say(t("unknown_no")), false;
-  record(worker, post, verdict(worker, post), "employee_no");
+  record(worker, post, verdict(worker, post), "employee_no", fresh);
   return true;
 }
 

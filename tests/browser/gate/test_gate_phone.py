@@ -8,6 +8,8 @@ code opens offline from a cold start after one log-in."""
 import json
 import secrets
 import sqlite3
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -142,6 +144,13 @@ def test_the_verdict_is_in_view_and_says_a_near_expiry(demo, browser, browser_co
     page.get_by_role("button", name="核验", exact=True).click()
     expect(verdict).to_have_text(f"可以上岗 · 证书 {until} 到期")
     expect(name).to_contain_text("钱车工")
+    # Offline, the check says it was decided on the phone's copy, and how old that is.
+    made = page.evaluate("JSON.parse(document.getElementById('gate-data').textContent).as_of")
+    zone = page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
+    made = datetime.fromisoformat(made).astimezone(ZoneInfo(zone))  # the phone's clock
+    expect(result.locator("[data-gate-copy]")).to_have_text(
+        f"未连上服务器，依据本机保存的数据（{made:%m-%d %H:%M}）判断。"
+    )
     wait_until(page, in_view)
 
     page.fill("input[name=employee_no]", "G0003")
@@ -298,6 +307,7 @@ def test_a_revocation_counts_at_once_on_a_check_page_left_open_online(
         page.fill("input[name=employee_no]", "G0001")
         page.get_by_role("button", name="核验", exact=True).click()
         expect(result).to_contain_text("不得上岗")
+        expect(result.locator("[data-gate-copy]")).to_have_count(0)  # decided on fresh data
         expect(result).to_contain_text("叉车司机证 已吊销（体检不合格）")
         wait_until(page, "async () => (await WHOutbox.list()).length === 0", timeout_ms=20_000)
         assert query(
