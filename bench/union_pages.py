@@ -16,6 +16,7 @@ each page runs (counted in-process).
     .venv/bin/python bench/union_pages.py                   # SQLite, 1k and 10k
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/wh_bench_union \\
         .venv/bin/python bench/union_pages.py
+    .venv/bin/python bench/union_pages.py --pages statistics,scorecard   # only those pages
 
 Targets (those of bench/safety_pages.py): a list and its search <= 4x trivial, a dashboard or
 statistics page <= 6x and at most 10 statements, every page flat (its ratio at the largest
@@ -510,7 +511,7 @@ def seed_union(app, size: int, users: int, *, days: int = 365) -> int:
     return 1
 
 
-def measure(size: int, rounds: int, runs: int) -> dict:
+def measure(size: int, rounds: int, runs: int, pages: dict) -> dict:
     with own_database(f"union{size}") as url:
         app = bench_app(url)
         migrate(app)
@@ -520,7 +521,7 @@ def measure(size: int, rounds: int, runs: int) -> dict:
         competition = seed_union(app, size, users)
         refresh_statistics(url)
         seeded = time.perf_counter() - started
-        paths = {label: path.format(competition=competition) for label, (path, _) in PAGES.items()}
+        paths = {label: path.format(competition=competition) for label, (path, _) in pages.items()}
         figures, trivial = page_figures(url, paths, rounds, runs)
         print(f"  {size:>7} rows a table seeded in {seeded:.0f} s; trivial route {trivial:.2f} ms")
         return figures
@@ -531,15 +532,20 @@ def main() -> None:
     parser.add_argument("--sizes", help="comma-separated row counts, e.g. 1000,100000")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=5, help="requests per page per round")
+    parser.add_argument(
+        "--pages", help="only the pages whose label contains one of these (comma-separated)"
+    )
     args = parser.parse_args()
+    wanted = args.pages.split(",") if args.pages else [""]
+    pages = {k: v for k, v in PAGES.items() if any(w in k for w in wanted)}
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [1000, 10_000]
     server = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or "sqlite"
     print(f"database: {dialect_of(server)}; {args.rounds} rounds of {args.runs} requests a page")
-    results = {size: measure(size, args.rounds, args.runs) for size in sizes}
+    results = {size: measure(size, args.rounds, args.runs, pages) for size in sizes}
 
     header = f"{'page (x trivial GET)':<24}" + "".join(f"{s:>22,}" for s in sizes)
     print(f"\n{header}   statements   target")
-    for label, (_path, target) in PAGES.items():
+    for label, (_path, target) in pages.items():
         limit = MAX_DASHBOARD_STATEMENTS if target == DASHBOARD else None
         print(growth_row(label, results, sizes, target, limit, width=24))
 

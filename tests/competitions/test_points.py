@@ -434,3 +434,50 @@ def test_a_one_day_competition_names_its_day_once(client, auth, cast, contest, d
     db.session.commit()
     page = text(client.get(f"/competitions/{contest.id}"))
     assert '<p class="muted">2026-12-10</p>' in page
+
+
+def test_the_board_reads_as_many_statements_for_a_thousand_people_as_for_three(
+    client, auth, cast, contest, db, count_queries
+):
+    """Ranking everyone loaded each scored person as an account, which read their roles too:
+    one more statement every 500 people (15 at the works' 7,000). The names come in one."""
+    from sqlalchemy import func, insert, select
+
+    def scored(count: int) -> None:
+        first = db.session.scalar(select(func.max(User.id))) + 1
+        ids = range(first, first + count)
+        db.session.execute(
+            insert(User),
+            [{"employee_no": f"S{i:05d}", "name": f"选手{i}", "password_hash": "x"} for i in ids],
+        )
+        db.session.execute(
+            insert(Participation),
+            [
+                {"activity_id": contest.id, "user_id": i, "status": ParticipationStatus.CONFIRMED}
+                for i in ids
+            ],
+        )
+        places = db.session.scalars(
+            select(Participation.id).where(Participation.user_id.in_(list(ids)))
+        ).all()
+        db.session.execute(
+            insert(RoundScore), [{"participation_id": p, "round_no": 1, "score": 5} for p in places]
+        )
+        db.session.commit()
+
+    def board():
+        with count_queries() as counter:
+            assert client.get(f"/competitions/{contest.id}").status_code == 200
+        return counter.count, counter.statements
+
+    auth.login(cast.proposer)
+    board()  # the log-in's own look-ups are not the board's
+    scored(3)
+    few, _ = board()
+    scored(1200)
+    many, statements = board()
+    assert many == few, "\n".join(s[:90] for s in statements)
+    assert (
+        client.get(f"/competitions/{contest.id}?page=25").get_data(as_text=True).count("data-name=")
+        == 3
+    )

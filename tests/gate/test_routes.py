@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.blueprints.gate import services
 from app.extensions import db
-from app.models import Role
+from app.models import Role, User
 from app.models.gate import (
     Post,
     PostHolder,
@@ -385,3 +385,35 @@ def test_a_post_that_requires_no_qualification_says_so(client, auth, world):
         page = text(client.get(url))
         assert "无需资格证书" in page.split("保洁", 1)[1], url
         assert "要求：</p>" not in page, url
+
+
+def test_the_report_reads_as_many_statements_for_a_thousand_holders_as_for_one(
+    client, auth, world, count_queries
+):
+    """A post lists every holder, and each holder came as an account, which read their roles
+    too: one more statement every 500 holders. The report shows names; it reads no roles."""
+    from sqlalchemy import insert
+
+    def report():
+        with count_queries() as counter:
+            page = client.get("/gate/")
+        assert page.status_code == 200
+        return counter.count, page.get_data(as_text=True)
+
+    auth.login(world.officer)
+    report()  # the log-in's own look-ups are not the report's
+    few, _page = report()
+    first = db.session.scalar(select(func.max(PostHolder.user_id))) + 1000
+    ids = range(first, first + 1200)
+    db.session.execute(
+        insert(User),
+        [
+            {"id": i, "employee_no": f"H{i:05d}", "name": f"持证{i}", "password_hash": "x"}
+            for i in ids
+        ],
+    )
+    db.session.execute(insert(PostHolder), [{"post_id": world.post.id, "user_id": i} for i in ids])
+    db.session.commit()
+    many, page = report()
+    assert many == few
+    assert page.count("持证") == 1200

@@ -219,7 +219,9 @@ def confirmed_participants(activity: Activity) -> list[Participation]:
             .options(
                 joinedload(Participation.user)
                 .joinedload(User.department)
-                .joinedload(Department.parent)
+                .joinedload(Department.parent),
+                # their roles are not read: loaded with them, one more statement every 500
+                joinedload(Participation.user).lazyload(User.role_rows),
             )
             .join(Participation.user)
             .order_by(User.name, Participation.id)
