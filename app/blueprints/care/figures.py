@@ -10,7 +10,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import subqueryload
 
 from app.extensions import db
 from app.models import User
@@ -18,6 +18,7 @@ from app.models.care import (
     AidAction,
     AidRequest,
     CareFile,
+    CareReview,
     CareVisit,
     FileStatus,
     PlanTarget,
@@ -89,7 +90,7 @@ def aid_on_time(year, month, department):
         .join(User, User.id == AidRequest.subject_id)
         .where(AidRequest.created_at >= start, AidRequest.created_at < end)
         .order_by(AidRequest.created_at, AidRequest.id)
-        .options(selectinload(AidRequest.events))
+        .options(subqueryload(AidRequest.events))  # one statement, whatever the volume
     )
     query = in_department(query, User.department_id, department)
     now = datetime.now(UTC)
@@ -158,29 +159,35 @@ def reviews_on_time(year, month, department):
     first, after = days(year, month)
     today = local_today()
     query = (
-        select(CareFile)
+        select(CareFile.id, CareFile.opened_on, CareFile.status)
         .join(User, User.id == CareFile.worker_id)
-        .options(selectinload(CareFile.reviews))  # every file's, in one statement
         .order_by(CareFile.id)
     )
     query = in_department(query, User.department_id, department)
+    reviews: dict[int, list] = {}  # every file's, oldest first, in one statement
+    for file_id, reviewed_on in db.session.execute(
+        select(CareReview.file_id, CareReview.reviewed_on)
+        .where(CareReview.file_id.in_(query.with_only_columns(CareFile.id).order_by(None)))
+        .order_by(CareReview.reviewed_on, CareReview.id)
+    ):
+        reviews.setdefault(file_id, []).append(reviewed_on)
     rows = []
-    for file in db.session.scalars(query):
-        url = url_for("care.file", file_id=file.id)
-        due = next_review(file.opened_on)
-        for review in sorted(file.reviews, key=lambda r: (r.reviewed_on, r.id)):
+    for file_id, opened_on, status in db.session.execute(query):
+        url = url_for("care.file", file_id=file_id)
+        due = next_review(opened_on)
+        for day in reviews.get(file_id, []):
             if first <= due < after:
-                day, on_time = review.reviewed_on, review.reviewed_on <= due
+                on_time = day <= due
                 state = (
                     _("reviewed on %(day)s", day=day)
                     if on_time
                     else _("reviewed late, on %(day)s", day=day)
                 )
-                rows.append(Row(_review_label(file.id, due), url, on_time, state=state))
-            due = next_review(review.reviewed_on)
-        if file.status is FileStatus.ACTIVE and first <= due < after and due < today:
+                rows.append(Row(_review_label(file_id, due), url, on_time, state=state))
+            due = next_review(day)
+        if status is FileStatus.ACTIVE and first <= due < after and due < today:
             rows.append(
-                Row(_review_label(file.id, due), url, False, state=_("overdue, not reviewed"))
+                Row(_review_label(file_id, due), url, False, state=_("overdue, not reviewed"))
             )
     return rows
 

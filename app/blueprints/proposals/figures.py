@@ -4,11 +4,11 @@ in)."""
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.proposals import ADOPTED_STATUSES, Proposal, ProposalAuthor
-from app.scorecard import Row, in_department, moments, share_rows
+from app.scorecard import Row, exact, half_up, in_department, moments, share_rows
 
 
 def _sent_in(year, month, department):
@@ -19,6 +19,13 @@ def _sent_in(year, month, department):
         .order_by(Proposal.submitted_at, Proposal.id)
     )
     return db.session.scalars(in_department(query, Proposal.department_id, department)).all()
+
+
+def _sent_in_columns(year, month, department, *columns):
+    """`columns` of the proposals `_sent_in` lists, for a figure that needs only a number."""
+    start, end = moments(year, month)
+    query = select(*columns).where(Proposal.submitted_at >= start, Proposal.submitted_at < end)
+    return in_department(query, Proposal.department_id, department)
 
 
 def _row(proposal, amount=None) -> Row:
@@ -49,6 +56,22 @@ def benefit(year, month, department):
     ]
 
 
+def made_count(year, month, department):
+    return db.session.scalar(_sent_in_columns(year, month, department, func.count()))
+
+
+def adopted_count(year, month, department):
+    query = _sent_in_columns(year, month, department, func.count())
+    return db.session.scalar(query.where(Proposal.status.in_(ADOPTED_STATUSES)))
+
+
+def benefit_total(year, month, department):
+    """The sum `benefit`'s rows make, each amount as the float its row holds."""
+    query = _sent_in_columns(year, month, department, Proposal.benefit)
+    amounts = db.session.scalars(query.where(Proposal.benefit.is_not(None)))
+    return half_up(sum(exact(float(b)) for b in amounts), 1, 2)
+
+
 def register(reg) -> None:
     reg.figure(
         "participation",
@@ -58,12 +81,27 @@ def register(reg) -> None:
         unit="percent",
         order=20,
     )
-    reg.figure("proposals", "made", _l("Proposals sent in"), rows=proposals_made, order=10)
-    reg.figure("proposals", "adopted", _l("Proposals adopted"), rows=proposals_adopted, order=20)
+    reg.figure(
+        "proposals",
+        "made",
+        _l("Proposals sent in"),
+        made_count,
+        rows=proposals_made,
+        order=10,
+    )
+    reg.figure(
+        "proposals",
+        "adopted",
+        _l("Proposals adopted"),
+        adopted_count,
+        rows=proposals_adopted,
+        order=20,
+    )
     reg.figure(
         "proposals",
         "benefit",
         _l("Measured benefit (yuan a year)"),
+        benefit_total,
         rows=benefit,
         unit="yuan",
         order=30,

@@ -5,12 +5,12 @@ and not yet due are not judged)."""
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.hazards import Hazard, HazardStatus
 from app.models.safety import Area
-from app.scorecard import Row, days, department_ids, local_day, moments
+from app.scorecard import Row, days, department_ids, half_up, local_day, moments
 
 from .permissions import can_manage_network, can_see_hazard
 from .services.common import local_today
@@ -42,6 +42,18 @@ def hazards_reported(year, month, department):
     return [_row(h) for h in db.session.scalars(query)]
 
 
+def hazards_reported_count(year, month, department):
+    start, end = moments(year, month)
+    query = select(func.count()).where(Hazard.created_at >= start, Hazard.created_at < end)
+    return db.session.scalar(_in_department(query.select_from(Hazard), department))
+
+
+def _closed_on_time(status, closed_at, due_on) -> bool:
+    return (
+        status is HazardStatus.CLOSED and closed_at is not None and local_day(closed_at) <= due_on
+    )
+
+
 def closed_on_time(year, month, department):
     """Hazards due in the period: counted when closed on or before the due date. One still
     open whose due date has not passed (today included) is not judged yet, as
@@ -51,26 +63,34 @@ def closed_on_time(year, month, department):
     query = select(Hazard).where(Hazard.due_on >= first, Hazard.due_on < after)
     query = _in_department(query, department).order_by(Hazard.due_on, Hazard.id)
     return [
-        _row(
-            h,
-            h.status is HazardStatus.CLOSED
-            and h.closed_at is not None
-            and local_day(h.closed_at) <= h.due_on,
-        )
+        _row(h, _closed_on_time(h.status, h.closed_at, h.due_on))
         for h in db.session.scalars(query)
         if not (h.status.is_open and h.due_on >= today)
     ]
+
+
+def closed_on_time_share(year, month, department):
+    """The share `closed_on_time`'s rows make, read from three columns of the hazards."""
+    first, after = days(year, month)
+    today = local_today()
+    query = select(Hazard.status, Hazard.closed_at, Hazard.due_on).where(
+        Hazard.due_on >= first, Hazard.due_on < after
+    )
+    judged = [
+        _closed_on_time(*h)
+        for h in db.session.execute(_in_department(query, department))
+        if not (h.status.is_open and h.due_on >= today)
+    ]
+    return half_up(100 * sum(judged), len(judged), 1) if judged else None
 
 
 def patrols_on_plan(year, month, department):
     """Planned patrols (the weekly plans, on the days each was in force) on the days of the
     period up to today: counted when done on the planned day, as the coverage page counts
     them; today's patrols still to come are not judged yet."""
-    from datetime import timedelta
-
     from app.models.safety import week_start
 
-    from .services.patrols import coverage, local_today
+    from .services.patrols import coverage_of_weeks, local_today
 
     first, after = days(year, month)
     today = local_today()
@@ -78,9 +98,10 @@ def patrols_on_plan(year, month, department):
     # the coverage page's own check (else 403)
     may_open = _viewer() is not None and can_manage_network(_viewer())
     rows = []
-    week = week_start(first)
-    while week <= min(after, today):
-        for slot in coverage(week, today):
+    last = week_start(min(after, today))
+    weeks = coverage_of_weeks(week_start(first), last, today) if week_start(first) <= last else {}
+    for week, slots in weeks.items():
+        for slot in slots:
             if not (first <= slot.day < after and slot.day <= today) or slot.state == "due":
                 continue
             if ids is not None and slot.plan.area.department_id not in ids:
@@ -92,7 +113,6 @@ def patrols_on_plan(year, month, department):
                     slot.state == "done",
                 )
             )
-        week += timedelta(days=7)
     return rows
 
 
@@ -105,11 +125,18 @@ def register(reg) -> None:
         unit="percent",
         order=70,
     )
-    reg.figure("safety", "hazards_reported", _l("Hazards reported"), rows=hazards_reported)
+    reg.figure(
+        "safety",
+        "hazards_reported",
+        _l("Hazards reported"),
+        hazards_reported_count,
+        rows=hazards_reported,
+    )
     reg.figure(
         "safety",
         "closed_on_time",
         _l("Hazards closed by their due date (%)"),
+        closed_on_time_share,
         rows=closed_on_time,
         unit="percent",
         order=60,

@@ -21,6 +21,7 @@ from app.models.safety import (
     PatrolPlan,
     PatrolStatus,
     PlanPeriod,
+    week_start,
 )
 from app.services import audit
 from app.services.rows import one_or_add, sent_before
@@ -235,15 +236,27 @@ def coverage(week: date, today: date | None = None, *, names: bool = True) -> li
     `names`: the plans come with their inspectors and areas (for a page that names them; a
     count of the states does without).
     """
+    return coverage_of_weeks(week, week, today, names=names)[week]
+
+
+def coverage_of_weeks(
+    first: date, last: date, today: date | None = None, *, names: bool = True
+) -> dict[date, list[Slot]]:
+    """`coverage` of every week from Monday `first` to Monday `last`, both included, by its
+    Monday: the same two queries for the whole stretch, whatever the number of weeks."""
     today = today or local_today()
     with_names = (
         db.joinedload(PatrolPlan.inspector).lazyload(User.role_rows),
         db.joinedload(PatrolPlan.area),
     )
-    start = day_start(week)
-    end = start + timedelta(days=7)
-    # In force in the week, as it stands or in a past period: begun before its end, and not
-    # stopped before its start.
+    start = day_start(first)
+    end = day_start(last + timedelta(days=7))
+
+    def in_force(began, stopped) -> bool:
+        """Begun before the stretch's end, and not stopped before its start."""
+        return began < end and (stopped is None or stopped >= start)
+
+    # In force in the stretch, as it stands or in a past period.
     plans = (
         db.session.scalars(
             select(PatrolPlan)
@@ -264,7 +277,7 @@ def coverage(week: date, today: date | None = None, *, names: bool = True) -> li
         .unique()
         .all()
     )
-    done: dict[tuple[int, int], list[date]] = {}
+    done: dict[tuple[date, int, int], list[date]] = {}
     for inspector_id, area_id, finished_at in db.session.execute(
         select(Patrol.inspector_id, Patrol.area_id, Patrol.finished_at).where(
             Patrol.status == PatrolStatus.FINISHED,
@@ -272,10 +285,24 @@ def coverage(week: date, today: date | None = None, *, names: bool = True) -> li
             Patrol.finished_at < end,
         )
     ):
-        done.setdefault((inspector_id, area_id), []).append(local_date(finished_at))
+        day = local_date(finished_at)
+        done.setdefault((week_start(day), inspector_id, area_id), []).append(day)
+    weeks = {}
+    week = first
+    while week <= last:
+        start, end = day_start(week), day_start(week + timedelta(days=7))
+        week_plans = [p for p in plans if any(in_force(b, s) for b, s, _ in p.periods())]
+        weeks[week] = _week_slots(week, week_plans, done, today)
+        week += timedelta(days=7)
+    return weeks
+
+
+def _week_slots(week: date, plans, done: dict, today: date) -> list[Slot]:
+    """The slots of the week starting on Monday `week`, of `plans` (those in force in it), by
+    the days the finished patrols came on ((week, inspector id, area id) -> days)."""
     slots = []
     for plan in plans:
-        days = sorted(done.get((plan.inspector_id, plan.area_id), []))
+        days = sorted(done.get((week, plan.inspector_id, plan.area_id), []))
         # Each period holds from the day it began to the day it stopped: the days before and
         # after were never asked for (a day two periods share is asked once).
         planned = sorted(
