@@ -44,6 +44,8 @@ from .common import (
 )
 from .network import checklist_for
 
+ONE_WEEK = timedelta(days=7)
+
 
 def start_patrol(user, data, client_id=None, captured_at=None) -> tuple[Patrol, bool]:
     """Begin a patrol of an area with the checklist now in force for its kind."""
@@ -251,11 +253,6 @@ def coverage_of_weeks(
     )
     start = day_start(first)
     end = day_start(last + timedelta(days=7))
-
-    def in_force(began, stopped) -> bool:
-        """Begun before the stretch's end, and not stopped before its start."""
-        return began < end and (stopped is None or stopped >= start)
-
     # In force in the stretch, as it stands or in a past period.
     plans = (
         db.session.scalars(
@@ -290,11 +287,18 @@ def coverage_of_weeks(
     weeks = {}
     week = first
     while week <= last:
-        start, end = day_start(week), day_start(week + timedelta(days=7))
-        week_plans = [p for p in plans if any(in_force(b, s) for b, s, _ in p.periods())]
+        week_plans = [p for p in plans if _in_force(p, day_start(week), day_start(week + ONE_WEEK))]
         weeks[week] = _week_slots(week, week_plans, done, today)
-        week += timedelta(days=7)
+        week += ONE_WEEK
     return weeks
+
+
+def _in_force(plan: PatrolPlan, start, end) -> bool:
+    """In one of its periods, the plan had begun before `end` and not stopped before `start`."""
+    return any(
+        began < end and (stopped is None or stopped >= start)
+        for began, stopped, _ in plan.periods()
+    )
 
 
 def _week_slots(week: date, plans, done: dict, today: date) -> list[Slot]:
