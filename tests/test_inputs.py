@@ -3,11 +3,16 @@ a decimal point, thousands separators, full-width digits from a Chinese keyboard
 Decimal would also take but nobody means ("1e9", "NaN", "Infinity") is refused with the
 form's own message, so a measured benefit of "1e9" yuan is not saved as a billion."""
 
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import literal, select
 
-from app.services.inputs import number
+from app.models._types import UTCDateTime
+from app.models.appeals import Appeal
+from app.services.inputs import fixed_offset, local_day_of, local_zone, number
 
 
 @pytest.mark.parametrize(
@@ -187,3 +192,25 @@ def test_the_shared_lookup_reads_an_employee_number_typed_in_full_width(app):
     person = make_user(employee_no="W3210")
     assert by_employee_no(full_width(" W3210 ")) == person
     assert by_employee_no("W32\x0010") is None
+
+
+def test_the_union_s_day_of_a_moment_turns_at_its_midnight_in_sql(app, db):
+    """16:00 UTC is midnight in Shanghai: a second before it is still the day before there,
+    in SQL as in Python, on SQLite and PostgreSQL alike."""
+    moments = [
+        datetime(2026, 11, 20, 15, 59, 59, tzinfo=UTC),
+        datetime(2026, 11, 20, 16, tzinfo=UTC),
+    ]
+    days = [
+        db.session.scalar(select(local_day_of(literal(moment, UTCDateTime()))))
+        for moment in moments
+    ]
+    assert days == [date(2026, 11, 20), date(2026, 11, 21)]
+    assert days == [moment.astimezone(local_zone()).date() for moment in moments]
+
+
+def test_a_zone_with_daylight_saving_has_no_day_in_sql(app):
+    assert fixed_offset(ZoneInfo("Asia/Shanghai")) == timedelta(hours=8)
+    assert fixed_offset(ZoneInfo("Europe/Berlin")) is None
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Berlin"
+    assert local_day_of(Appeal.acknowledged_at) is None

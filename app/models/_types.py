@@ -3,7 +3,9 @@
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import Date, DateTime, Enum, literal_column
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 
@@ -28,6 +30,35 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+class ShiftedDate(FunctionElement):
+    """`ShiftedDate(moment, minutes)`: the calendar day of a `UTCDateTime` column on a clock
+    `minutes` ahead of UTC, in SQL, on SQLite and PostgreSQL alike. Only for a zone with a
+    fixed offset (no daylight saving): see `app.services.inputs.local_day_of`."""
+
+    type = Date()
+    inherit_cache = True
+
+    def __init__(self, moment, minutes: int):
+        super().__init__(moment, literal_column(str(int(minutes))))
+
+
+def _shift(element, compiler, **kw) -> tuple[str, int]:
+    moment, minutes = element.clauses
+    return compiler.process(moment, **kw), int(minutes.name)
+
+
+@compiles(ShiftedDate, "sqlite")
+def _shifted_date_sqlite(element, compiler, **kw):
+    moment, minutes = _shift(element, compiler, **kw)  # stored as "YYYY-MM-DD HH:MM:SS.ffffff"
+    return f"date({moment}, '{minutes:+d} minutes')"
+
+
+@compiles(ShiftedDate, "postgresql")
+def _shifted_date_postgresql(element, compiler, **kw):
+    moment, minutes = _shift(element, compiler, **kw)  # whatever the session's TimeZone
+    return f"CAST(({moment} AT TIME ZONE 'UTC') + INTERVAL '{minutes} minutes' AS DATE)"
 
 
 def str_enum(enum_cls, length: int = 20) -> Enum:

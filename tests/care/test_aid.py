@@ -418,3 +418,31 @@ def test_a_colleague_who_reported_learns_where_it_stands_and_no_notice_carries_a
     auth.logout()
     auth.login(world.people["admin"])
     assert "¥3,200.00" in text(client.get(url))
+
+
+def test_the_statistics_page_reads_a_fixed_number_of_statements(
+    client, auth, world, db, count_queries
+):
+    """However many supports and aid payments there are, in however many months and
+    workshops: at most 10 statements (a dashboard's budget), the same number each time."""
+    auth.login(world.people["care_officer"])
+    year = local_today().year
+
+    def statements() -> int:
+        db.session.expire_all()  # each look starts as a request does, nothing loaded yet
+        with count_queries() as counter:
+            assert client.get(f"/care/stats?year={year}").status_code == 200
+        return counter.count
+
+    few = statements()
+    for days in range(3):
+        given_on = (local_today() - timedelta(days=9 * days)).isoformat()
+        answer = client.post(
+            f"/care/files/{world.file.id}/supports",
+            data={"kind": "money", "given_on": given_on, "amount": "20", "description": "慰问"},
+        )
+        assert answer.status_code == 303
+    for request in (world.aid_request, world.other_aid):
+        answer = client.post(f"/care/aid/{request.id}/act", data={"note": "送去", "amount": "30"})
+        assert answer.status_code == 303
+    assert statements() == few <= 10

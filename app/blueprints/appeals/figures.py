@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models.appeals import Appeal, AppealRating, AppealStatus
+from app.models.appeals import Appeal
 from app.scorecard import (
     Row,
     days,
@@ -28,11 +28,9 @@ from app.scorecard import (
 
 from . import access
 from .services import local_today
-from .statistics import K_DEFAULT
+from .statistics import ANSWERED, K_DEFAULT, SATISFIED
 
 K = K_DEFAULT
-ANSWERED = (AppealStatus.ANSWERED, AppealStatus.CLOSED)
-SATISFIED = (AppealRating.SATISFIED, AppealRating.PARTLY)
 
 
 def _raised(year, month, department) -> list:

@@ -1,10 +1,11 @@
 """Read-side selects for the care pages and the care officer's statistics."""
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, extract, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
 from app.models import Department, User
@@ -24,7 +25,7 @@ from app.models.care import (
     PlanTarget,
     VisitPlan,
 )
-from app.services.inputs import day_start
+from app.services.inputs import day_start, local_day_of
 
 from . import parse
 
@@ -124,26 +125,24 @@ def plans(open_only=False) -> list[tuple[VisitPlan, int, int]]:
         query = query.where(VisitPlan.closed.is_(False))
     rows = list(db.session.scalars(query))
     ids = [p.id for p in rows]
-    totals = dict(
-        db.session.execute(
-            select(PlanTarget.plan_id, func.count(PlanTarget.id))
-            .where(PlanTarget.plan_id.in_(ids))
-            .group_by(PlanTarget.plan_id)
-        ).all()
-    )
-    visited = dict(
-        db.session.execute(
-            select(PlanTarget.plan_id, func.count(func.distinct(CareVisit.file_id)))
-            .join(
+    counts = {
+        plan_id: (visited, total)
+        for plan_id, visited, total in db.session.execute(
+            select(
+                PlanTarget.plan_id,
+                func.count(func.distinct(CareVisit.file_id)),
+                func.count(func.distinct(PlanTarget.id)),
+            )
+            .outerjoin(
                 CareVisit,
                 (CareVisit.plan_id == PlanTarget.plan_id)
                 & (CareVisit.file_id == PlanTarget.file_id),
             )
             .where(PlanTarget.plan_id.in_(ids))
             .group_by(PlanTarget.plan_id)
-        ).all()
-    )
-    return [(p, visited.get(p.id, 0), totals.get(p.id, 0)) for p in rows]
+        )
+    }
+    return [(p, *counts.get(p.id, (0, 0))) for p in rows]
 
 
 def plan_targets(plan: VisitPlan):
@@ -291,23 +290,19 @@ def department_options() -> list[tuple[str, str]]:
     return sorted(((str(d.id), d.full_name) for d in depts), key=lambda row: row[1])
 
 
-def _active_files_by(column) -> dict:
-    """How many active files there are for each value of `column`."""
-    return dict(
-        db.session.execute(
-            select(column, func.count(CareFile.id))
-            .where(CareFile.status == FileStatus.ACTIVE)
-            .group_by(column)
-        ).all()
-    )
-
-
 def stats(year: int) -> dict:
-    """The care officer's figures for one year."""
+    """The care officer's figures for one year, in a fixed number of statements, each counted
+    by the database."""
     start = date(year, 1, 1)
     end = date(year, 12, 31)
-    by_level = _active_files_by(CareFile.level)
-    by_cause = _active_files_by(CareFile.cause)
+    by_level, by_cause = Counter(), Counter()
+    for level, cause, n in db.session.execute(
+        select(CareFile.level, CareFile.cause, func.count(CareFile.id))
+        .where(CareFile.status == FileStatus.ACTIVE)
+        .group_by(CareFile.level, CareFile.cause)
+    ):
+        by_level[level] += n
+        by_cause[cause] += n
     # Support on files, and mutual aid paid out (counted once: aid that went to a file as
     # support is left out of the supports here and counted as aid).
     month = extract("month", CareSupport.given_on)
@@ -325,51 +320,56 @@ def stats(year: int) -> dict:
         ).all()
     }
     workshop = func.coalesce(Department.parent_id, Department.id)
+    named = aliased(Department)  # the workshop itself, for its name
     by_dept_rows = db.session.execute(
-        select(workshop, func.coalesce(func.sum(CareSupport.amount), 0), func.count(CareSupport.id))
+        select(
+            workshop,
+            func.max(named.name),
+            func.coalesce(func.sum(CareSupport.amount), 0),
+            func.count(CareSupport.id),
+        )
         .select_from(CareSupport)
         .join(CareFile, CareFile.id == CareSupport.file_id)
         .join(User, User.id == CareFile.worker_id)
         .outerjoin(Department, Department.id == User.department_id)
+        .outerjoin(named, named.id == workshop)
         .where(*from_files)
         .group_by(workshop)
     ).all()
-    by_dept_id = {dept_id: [Decimal(amount), n] for dept_id, amount, n in by_dept_rows}
+    by_dept_id = {dept_id: [Decimal(amount), n] for dept_id, _name, amount, n in by_dept_rows}
+    names = {dept_id: name for dept_id, name, _amount, _n in by_dept_rows}
     low, high = day_start(start), day_start(end + timedelta(days=1))
-    aid_paid = db.session.execute(
-        select(AidEvent.at, AidEvent.amount, workshop)
-        .join(AidRequest, AidRequest.id == AidEvent.request_id)
-        .join(User, User.id == AidRequest.subject_id)
-        .outerjoin(Department, Department.id == User.department_id)
-        .where(AidEvent.action == AidAction.ACT, AidEvent.amount > 0)
-        .where(AidEvent.at >= low, AidEvent.at < high)
-    ).all()
-    for at, amount, dept_id in aid_paid:
-        m = at.astimezone(parse.local_zone()).month
+    for m, dept_id, name, amount, n in _aid_paid(low, high, workshop, named):
         by_month[m] = by_month.get(m, Decimal(0)) + amount
         row = by_dept_id.setdefault(dept_id, [Decimal(0), 0])
         row[0] += amount
-        row[1] += 1
-    names = dict(db.session.execute(select(Department.id, Department.name)).all())
+        row[1] += n
+        names[dept_id] = name
     by_dept = sorted(
-        ((names.get(dept_id, ""), amount, n) for dept_id, (amount, n) in by_dept_id.items()),
+        ((names.get(dept_id) or "", amount, n) for dept_id, (amount, n) in by_dept_id.items()),
         key=lambda row: -row[1],
     )
-    exited = db.session.scalar(
-        select(func.count(CareFile.id)).where(
-            CareFile.status == FileStatus.EXITED,
-            CareFile.exited_on >= start,
-            CareFile.exited_on <= end,
-        )
-    )
-    aid_total, aid_amount = db.session.execute(
-        select(func.count(AidRequest.id), func.coalesce(func.sum(AidRequest.aid_amount), 0)).where(
-            AidRequest.created_at >= low, AidRequest.created_at < high
+    exited, aid_total, aid_amount = db.session.execute(
+        select(
+            select(func.count(CareFile.id))
+            .where(
+                CareFile.status == FileStatus.EXITED,
+                CareFile.exited_on >= start,
+                CareFile.exited_on <= end,
+            )
+            .scalar_subquery(),
+            select(func.count(AidRequest.id))
+            .where(AidRequest.created_at >= low, AidRequest.created_at < high)
+            .scalar_subquery(),
+            select(func.coalesce(func.sum(AidRequest.aid_amount), 0))
+            .where(AidRequest.created_at >= low, AidRequest.created_at < high)
+            .scalar_subquery(),
         )
     ).one()
     return {
         "by_level": [(lv, by_level.get(lv, 0)) for lv in CareLevel],
-        "by_cause": sorted(by_cause.items(), key=lambda row: -row[1]),
+        # the most files first; as many, in the order of the causes' stored values
+        "by_cause": sorted(by_cause.items(), key=lambda row: (-row[1], row[0])),
         "by_month": [(m, by_month.get(m, 0)) for m in range(1, 13)],
         "by_dept": by_dept,
         "exited": exited,
@@ -377,6 +377,36 @@ def stats(year: int) -> dict:
         "aid_amount": aid_amount,
         "year_total": sum(by_month.values(), Decimal(0)),
     }
+
+
+def _aid_paid(low, high, workshop, named) -> list:
+    """Mutual aid paid out from `low` to `high`: (month on the union's clock, workshop, its
+    name, amount, payments), by month and workshop; one row a payment when the union's zone
+    has daylight saving (its months then in Python)."""
+    paid_on = local_day_of(AidEvent.at)
+    query = (
+        select()
+        .select_from(AidEvent)
+        .join(AidRequest, AidRequest.id == AidEvent.request_id)
+        .join(User, User.id == AidRequest.subject_id)
+        .outerjoin(Department, Department.id == User.department_id)
+        .outerjoin(named, named.id == workshop)
+        .where(AidEvent.action == AidAction.ACT, AidEvent.amount > 0)
+        .where(AidEvent.at >= low, AidEvent.at < high)
+    )
+    if paid_on is None:
+        rows = db.session.execute(
+            query.add_columns(AidEvent.at, workshop, named.name, AidEvent.amount)
+        )
+        zone = parse.local_zone()
+        return [(at.astimezone(zone).month, d, name, amount, 1) for at, d, name, amount in rows]
+    month = extract("month", paid_on)
+    rows = db.session.execute(
+        query.add_columns(
+            month, workshop, func.max(named.name), func.sum(AidEvent.amount), func.count()
+        ).group_by(month, workshop)
+    )
+    return [(int(m), d, name, Decimal(amount), n) for m, d, name, amount, n in rows]
 
 
 def open_files_of(worker_ids) -> dict[int, int]:
