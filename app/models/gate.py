@@ -228,7 +228,7 @@ class GateCheck(CapturedRecord, db.Model):
     reason: Mapped[str] = mapped_column(String(500), default="")
     # A check from a phone whose verdict the system's record, as it stood when the check was
     # made, disagrees with: what the system said (its reasons, or "may work"). None: agreed.
-    mismatch: Mapped[str | None] = mapped_column(String(500))
+    mismatch: Mapped[str | None] = mapped_column(String(500), index=True)
     received_at: Mapped[datetime] = timestamp()
 
     checker = relationship("User", foreign_keys=[checker_id])

@@ -24,8 +24,11 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("gate_checks", schema=None) as batch_op:
         batch_op.add_column(sa.Column("mismatch", sa.String(length=500), nullable=True))
+        # the officer's tab of them and its count read only those
+        batch_op.create_index("ix_gate_checks_mismatch", ["mismatch"])
 
 
 def downgrade():
     with op.batch_alter_table("gate_checks", schema=None) as batch_op:
+        batch_op.drop_index("ix_gate_checks_mismatch")
         batch_op.drop_column("mismatch")

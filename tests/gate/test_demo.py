@@ -117,3 +117,14 @@ def test_every_demo_certificate_was_issued_in_the_past(app, client, auth):
     page = client.get("/gate/me").get_data(as_text=True)
     issued = re.findall(r"发证 (\d{4}-\d{2}-\d{2})", page)
     assert issued and all(day <= today for day in issued)
+
+
+def test_the_demo_has_checks_and_one_the_record_disagrees_with(app, client, auth):
+    load_demo()
+    db.session.commit()
+    auth.login("S0001", "demo1234")
+    page = client.get("/gate/checks").get_data(as_text=True)
+    assert "王叉车" in page and "赵叉车" in page and "与系统记录不符（1）" in page
+    only = client.get("/gate/checks?show=disagreeing").get_data(as_text=True)
+    assert re.findall(r'<span class="row-title">(.*?)</span>', only) == ["吴焊工"]
+    assert "与系统记录不符：焊工证 已吊销（违章作业，暂扣）" in only
