@@ -68,6 +68,18 @@ def test_bad_checks_say_why_and_write_nothing(client, auth):
     assert db.session.scalar(select(func.count(GateCheck.id))) == 0
 
 
+def _revoke_licence(world, person) -> Qualification:
+    """The officer revokes `person`'s 叉车司机证 (违章作业), now."""
+    licence = db.session.scalar(
+        select(Qualification).where(
+            Qualification.user_id == person.id, Qualification.type_id == world.forklift.id
+        )
+    )
+    services.revoke_qualification(world.officer, licence, "违章作业")
+    db.session.commit()
+    return licence
+
+
 def test_a_check_the_record_disagrees_with_is_marked_for_the_officer(client, auth):
     """A phone offline with an old copy let in a worker whose 叉车司机证 had been revoked: the
     check keeps the phone's 可以上岗, and the officer's list of checks says it disagrees with
@@ -75,13 +87,7 @@ def test_a_check_the_record_disagrees_with_is_marked_for_the_officer(client, aut
     world = make_world()
     revoked = holder(world, name="赵叉车", safety=100, forklift=400)
     fine = holder(world, name="钱叉车", safety=100, forklift=400)
-    licence = db.session.scalar(
-        select(Qualification).where(
-            Qualification.user_id == revoked.id, Qualification.type_id == world.forklift.id
-        )
-    )
-    services.revoke_qualification(world.officer, licence, "违章作业")
-    db.session.commit()
+    _revoke_licence(world, revoked)
     auth.login(world.leader)
     now = datetime.now(UTC)
     allowed = {"post_id": world.post.id, "result": "allowed", "method": "code"}
@@ -127,13 +133,7 @@ def test_a_check_made_before_a_revocation_later_that_day_is_not_marked(client, a
     after: the record agreed at the moment of the check, so the officer's list marks nothing."""
     world = make_world()
     worker = holder(world, name="孙叉车", safety=100, forklift=400)
-    licence = db.session.scalar(
-        select(Qualification).where(
-            Qualification.user_id == worker.id, Qualification.type_id == world.forklift.id
-        )
-    )
-    services.revoke_qualification(world.officer, licence, "违章作业")
-    db.session.commit()
+    licence = _revoke_licence(world, worker)
     auth.login(world.leader)
     data = {"worker_id": worker.id, "post_id": world.post.id, "result": "allowed"}
     before = licence.revoked_at - timedelta(seconds=1)
