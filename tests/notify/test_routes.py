@@ -313,6 +313,22 @@ def test_non_json_subscription_body_is_a_400(client, auth):
     assert response.get_json() == {"error": "这不是有效的推送订阅。"}
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/notifications/subscriptions",
+        "/notifications/subscriptions/delete",
+        "/notifications/subscriptions/renew",
+    ],
+)
+def test_json_nested_past_what_the_parser_reads_is_a_400(client, auth, db, url):
+    auth.login(make_user())
+    response = client.post(url, data="[" * 5000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "这不是有效的推送订阅。"}
+    assert db.session.scalar(select(PushSubscription)) is None
+
+
 def test_the_home_page_has_a_card_for_unread_messages(client, auth):
     user = make_user()
     auth.login(user)

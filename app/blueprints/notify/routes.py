@@ -114,7 +114,10 @@ def send_test():
 
 
 def _json_body():
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes ("silent" stops ValueError)
+        data = None
     if not isinstance(data, dict | list):
         abort(make_response(jsonify(error=_("This is not a push subscription.")), 400))
     return data
