@@ -359,7 +359,8 @@ def kit_payload(checker) -> dict:
     required types, and for each worker of the checker's departments the status of those types,
     the hashes of their codes (live or revoked) and their photo's URL."""
     departments = checked_departments(checker)
-    as_of = utcnow().isoformat()  # a check decided on this copy says how old it is
+    # a check decided on this copy says how old it is (not part of its version: kit_stamp)
+    as_of = utcnow().isoformat(timespec="seconds")
     if departments is not None and not departments:
         return {
             "posts": [],
@@ -437,4 +438,6 @@ def kit_payload(checker) -> dict:
 
 
 def kit_stamp(payload: dict) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    """What the data says, not when it was made: the kit's version changes with the data."""
+    said = {key: value for key, value in payload.items() if key != "as_of"}
+    return hashlib.sha256(json.dumps(said, sort_keys=True).encode()).hexdigest()

@@ -57,7 +57,7 @@ async function refresh() {
 
 // When the copy decided was made, on the phone's clock: MM-DD HH:MM.
 function madeAt(iso) {
-  const made = new Date(iso);
+  const made = new Date(iso || "");
   if (Number.isNaN(made.getTime())) return "";
   const pad = (n) => String(n).padStart(2, "0");
   return `${pad(made.getMonth() + 1)}-${pad(made.getDate())} ${pad(made.getHours())}:${pad(made.getMinutes())}`;
@@ -130,7 +130,10 @@ async function record(worker, post, outcome, method, fresh, extra = []) {
     }
   }
   if (!worker.posts.includes(post.id)) children.push(el("p", { class: "hint" }, t("not_holder")));
-  if (!fresh) children.push(el("p", { class: "hint", "data-gate-copy": "" }, t("copy", { when: madeAt(data.as_of) })));
+  if (!fresh) {
+    const when = madeAt(data.as_of);  // a copy kept before copies said their age has none
+    children.push(el("p", { class: "hint", "data-gate-copy": "" }, when ? t("copy", { when }) : t("copy_undated")));
+  }
   show(children, allowed ? "gate-ok" : "gate-no");
   const page = self.WHOutboxPage;
   if (!page?.supported) return;

@@ -149,7 +149,7 @@ def test_the_verdict_is_in_view_and_says_a_near_expiry(demo, browser, browser_co
     zone = page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
     made = datetime.fromisoformat(made).astimezone(ZoneInfo(zone))  # the phone's clock
     expect(result.locator("[data-gate-copy]")).to_have_text(
-        f"未连上服务器，依据本机保存的数据（{made:%m-%d %H:%M}）判断。"
+        f"未能取得服务器上的最新数据，依据本机保存的数据（{made:%m-%d %H:%M}）判断。"
     )
     wait_until(page, in_view)
 
