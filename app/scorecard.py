@@ -3,9 +3,12 @@ figure is asked for, and the rows behind a figure (the list its link opens).
 
 A feature registers each figure from its own `figures.py` (`registry(app).figure(...)`, see
 `app.features.Figure`); the `reports` feature shows them and never imports a feature by name.
-A figure here is computed from its rows, so the number and the list behind it cannot differ:
+A figure is computed from its rows, so the number and the list behind it cannot differ:
 `count` is the number of rows, `percent` the share of rows that count, `score` the mean and
 `yuan` the sum of the rows' amounts, always leaving out the plain rows (notes among them).
+A few figures read at scale are counted in SQL instead (hazards reported, proposals made and
+adopted, their benefit, hazards closed on time); tests/reports/test_figure_rows.py holds each
+of them equal to what its rows make.
 """
 
 from dataclasses import dataclass

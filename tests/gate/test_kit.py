@@ -197,7 +197,7 @@ def test_a_post_closed_since_the_page_opened_is_said_so_not_choose_the_post(clie
     worker = holder(world, safety=100, forklift=400)
     db.session.add(Post(department_id=world.team.id, name="车工"))
     auth.login(world.leader)
-    gone = "该岗位已不存在（已被删除或停用）。请刷新岗位列表后重新选择。"
+    gone = "该岗位已不在您的岗位列表中：已被删除或停用，或已不由您核验。请刷新岗位列表后重新选择。"
     strings = re.search(r'id="gate-strings">(.*?)</script>', client.get("/gate/check").text, re.S)
     assert json.loads(strings.group(1))["post_gone"] == gone  # what the phone says
     world.post.active = False

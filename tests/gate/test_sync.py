@@ -128,6 +128,21 @@ def test_a_check_for_a_post_deleted_since_says_the_post_is_gone(client, auth):
     ]
 
 
+def test_the_disagreement_is_kept_in_the_house_language_whatever_the_phone_speaks(client, auth):
+    """A leader who reads the app in English syncs a check the record disagrees with: the
+    officer reads why in Chinese, the language the union's records are kept in."""
+    world = make_world()
+    worker = holder(world, name="李叉车", safety=100, forklift=400)
+    _revoke_licence(world, worker)
+    world.leader.locale = "en"
+    db.session.commit()
+    auth.login(world.leader)
+    data = {"worker_id": worker.id, "post_id": world.post.id, "result": "allowed"}
+    (result,) = _post(client, _record(data, captured_at=datetime.now(UTC))).json["results"]
+    assert result["status"] == "created"
+    assert db.session.scalar(select(GateCheck.mismatch)) == "叉车司机证 已吊销（违章作业）"
+
+
 def test_a_check_made_before_a_revocation_later_that_day_is_not_marked(client, auth):
     """Let in at the entrance, the licence revoked an hour later the same day, the phone synced
     after: the record agreed at the moment of the check, so the officer's list marks nothing."""

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.features import registry
 from app.models import Department, User
 from app.scorecard import value
+from app.services.inputs import local_today
 
 COUNTED_IN_SQL = {
     ("safety", "hazards_reported"),
@@ -24,7 +25,8 @@ def test_a_figure_counted_in_sql_equals_what_its_rows_make(app, db, year, demo_d
         figures = [f for f in registry().figures if (f.area, f.key) in COUNTED_IN_SQL]
         assert len(figures) == len(COUNTED_IN_SQL)
         for figure in figures:
-            for month in (None, 1):
+            # the demo's records are recent: this month has rows (January's had none)
+            for month in (None, local_today().month):
                 for department in (None, workshop):
                     rows = figure.rows(year, month, department)
                     assert figure.compute(year, month, department) == value(rows, figure.unit), (

@@ -248,7 +248,7 @@ def checks_query(departments: set[int] | None = None, disagreeing: bool = False)
     """The checks kept from the entrance, newest first: of the posts of `departments` (None:
     every post); `disagreeing`, only those the system's record disagrees with."""
     return (
-        _checks(select(GateCheck), departments, disagreeing)
+        _checks_where(select(GateCheck), departments, disagreeing)
         .options(
             joinedload(GateCheck.worker),
             joinedload(GateCheck.checker),
@@ -260,10 +260,10 @@ def checks_query(departments: set[int] | None = None, disagreeing: bool = False)
 
 def disagreeing_count(departments: set[int] | None = None) -> int:
     """How many of those checks the system's record disagrees with."""
-    return db.session.scalar(_checks(select(func.count(GateCheck.id)), departments, True))
+    return db.session.scalar(_checks_where(select(func.count(GateCheck.id)), departments, True))
 
 
-def _checks(query, departments: set[int] | None, disagreeing: bool):
+def _checks_where(query, departments: set[int] | None, disagreeing: bool):
     if departments is not None:
         query = query.join(Post, Post.id == GateCheck.post_id).where(
             Post.department_id.in_(departments or [-1])

@@ -376,7 +376,9 @@ def test_the_phone_names_the_certificate_and_says_a_closed_post_is_gone(
             conn.execute("UPDATE posts SET active = 0 WHERE id = ?", (lathe,))
         page.fill("input[name=employee_no]", "G0003")
         page.get_by_role("button", name="核验", exact=True).click()
-        expect(result).to_have_text("该岗位已不存在（已被删除或停用）。请刷新岗位列表后重新选择。")
+        expect(result).to_have_text(
+            "该岗位已不在您的岗位列表中：已被删除或停用，或已不由您核验。请刷新岗位列表后重新选择。"
+        )
         assert query(demo, "SELECT count(*) FROM gate_checks") == checks
     finally:
         leader.close()

@@ -40,10 +40,10 @@ def check():
             db.session.commit()
             outcome = done.value
     elif form.post_id.errors and form.post_id.data is not None:
-        # A post no longer offered: removed or closed since the page opened. Said above the
-        # form, which shows the posts as they are now (or none left).
+        # A post no longer offered since the page opened. Said above the form, which shows
+        # the posts as they are now (or none left).
         form.post_id.errors = []
-        form.form_errors = [services.no_post(form.post_id.data)]
+        form.form_errors = [services.not_listed()]
     # The worker's photo as the phone shows it: the URL the page's offline data carries.
     photo_ids = {w["id"]: w["photo"] for w in payload["workers"] if w["photo"]}
     page = render_template(

@@ -4,6 +4,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -24,15 +26,23 @@ MAX_REASON = 500
 
 
 def no_post(post_id) -> str:
-    """Why there is no post to check for: none chosen, or the chosen one (`post_id`) was
-    removed or closed since the checker's list of posts was made (gate-check.js says the
-    same)."""
+    """Why a check names no post: none chosen, or the chosen one (`post_id`) is gone."""
     if post_id:
         return _(
             "This post no longer exists: it was removed or closed. Refresh the list of posts"
             " and choose again."
         )
     return _("Choose the post.")
+
+
+def not_listed() -> str:
+    """Why the post chosen on an open check page is no longer offered: the page's list was
+    made before it was removed or closed, or before the checker stopped checking it (the
+    page cannot tell which; gate-check.js says the same)."""
+    return _(
+        "This post is no longer on your list: it was removed or closed, or you no longer"
+        " check it. Refresh the list of posts and choose again."
+    )
 
 
 def _may_check(checker, post: Post) -> bool:
@@ -94,7 +104,8 @@ def record_check(
 
 def mismatch(worker, post: Post, result: CheckResult, method, captured_at) -> str | None:
     """What the system's record says, when it disagrees with a phone's `result` for `worker`
-    on `post` when the check was made (the record as it stood then): its reasons for a worker
+    on `post`: the worker's qualifications as they stood when the check was made, against
+    what the post requires now (its requirements keep no history). Its reasons for a worker
     let in, "may work" for one turned away; None when they agree. A phone that refused a
     scanned code may have refused the code itself (revoked or replaced), which is not judged
     again here: only the qualifications are."""
@@ -103,7 +114,10 @@ def mismatch(worker, post: Post, result: CheckResult, method, captured_at) -> st
     v = verdict(held, post.required_types, day)
     if v.result is result or (result is CheckResult.REFUSED and method is CheckMethod.CODE):
         return None
-    return (v.reason if not v.allowed else str(CheckResult.ALLOWED.label))[:MAX_REASON]
+    # kept once and read by the officer: in the house language, whatever the phone's
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        said = v.reason if not v.allowed else str(CheckResult.ALLOWED.label)
+    return said[:MAX_REASON]
 
 
 @dataclass(frozen=True)
