@@ -373,3 +373,21 @@ def test_a_nominator_does_not_decide_their_own_nomination(client, auth, cast, db
     assert [t for t, _b, _u in _titles_and_bodies(db, organizer)] == [
         "您提名的孙车工被评为 2025 年度技术能手"
     ]
+
+
+def test_in_a_union_of_one_the_nominator_decides_their_own_nomination(client, auth, cast, db):
+    """With no one else of the union active, a nomination of the only organizer's own would
+    wait for ever: they decide it, and the home card counts it."""
+    organizer, chairman = cast.people["organizer"], cast.people["admin"]
+    chairman.active = False
+    db.session.commit()
+    auth.login(organizer)
+    data = {"employee_no": "P9001", "title": "skill", "year": "2025", "reason": "技能大赛第一名"}
+    assert client.post("/honours/nominate", data=data).status_code == 303
+    honour = db.session.scalar(select(Honour))
+    assert "评先提名" in text(client.get("/"))
+    assert 'id="decide-form"' in text(client.get(f"/honours/{honour.id}"))
+    award = {"decision": "award", "citation": "技艺精湛。"}
+    assert client.post(f"/honours/{honour.id}/decide", data=award).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Honour, honour.id).status is HonourStatus.AWARDED

@@ -19,7 +19,7 @@ from app.blueprints.notify.services import notify
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
 from app.jobs import path_for
-from app.models import Role, User
+from app.models import Role, User, UserRole
 from app.models._types import utcnow
 from app.models.honours import Honour, HonourStatus, HonourTitle
 from app.services.departments import headed_workshops, workshop_of
@@ -39,15 +39,37 @@ def can_nominate(user) -> bool:
 
 def decide_refusal(user, honour: Honour) -> Refused | None:
     """Why `user` may not decide `honour` (None: they may): only the union decides, and not
-    a nomination of their own, which someone else of the union decides."""
+    a nomination of their own, which someone else of the union decides (when there is one)."""
     if not is_union(user):
         return Refused(_("Only the union decides honours."), 403)
-    if honour.nominated_by_id == user.id:
+    if honour.nominated_by_id == user.id and _someone_else_decides(user):
         return Refused(
             _("You nominated this person: someone else of the union decides the nomination."),
             403,
         )
     return None
+
+
+def _theirs_to_decide(user):
+    """The nominations `user` decides: not their own, unless no one else of the union can."""
+    return or_(
+        Honour.nominated_by_id.is_(None),
+        Honour.nominated_by_id != user.id,
+        ~_others_of_the_union(user).exists(),
+    )
+
+
+def _others_of_the_union(user):
+    return (
+        select(User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role.in_(UNION), User.active.is_(True), User.id != user.id)
+    )
+
+
+def _someone_else_decides(user) -> bool:
+    """Another active member of the union can decide (a union of one decides its own)."""
+    return db.session.scalar(select(_others_of_the_union(user).exists()))
 
 
 def can_see(user, honour: Honour) -> bool:
@@ -71,10 +93,7 @@ def union_cards(user) -> list[dict]:
     if not is_union(user):
         return []
     waiting = db.session.scalar(
-        select(func.count()).where(
-            Honour.status == HonourStatus.NOMINATED,
-            or_(Honour.nominated_by_id.is_(None), Honour.nominated_by_id != user.id),
-        )
+        select(func.count()).where(Honour.status == HonourStatus.NOMINATED, _theirs_to_decide(user))
     )
     if not waiting:
         return []
