@@ -11,15 +11,18 @@ adopted, their benefit, hazards closed on time); tests/reports/test_figure_rows.
 of them equal to what its rows make.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from app.config import LOCAL_TZ
 from app.extensions import db
 from app.models import Department
+from app.services.inputs import local_day_of, local_zone
 
 
 @dataclass(frozen=True)
@@ -51,16 +54,56 @@ def moments(year: int, month: int | None) -> tuple[datetime, datetime]:
     )
 
 
+_read_once: ContextVar[dict | None] = ContextVar("scorecard_read_once", default=None)
+
+
+@contextmanager
+def sharing():
+    """Within it, what several figures read alike (`shared`) is read once: the scorecard
+    opens it around a page of figures, as they stand at one moment."""
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
+def shared(key, compute):
+    """`compute()`, once for `key` (which names what it reads: the period, the department…)
+    within `sharing`; outside it, every time."""
+    memo = _read_once.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def local_day(moment: datetime | None) -> date | None:
     return moment.astimezone(LOCAL_TZ).date() if moment is not None else None
+
+
+def local_day_in_sql(moment):
+    """`local_day` of the UTC timestamp column `moment`, in SQL; None when it cannot be (the
+    zone has daylight saving, or the app's clock is not the one `local_day` reads): count in
+    Python with `local_day` then."""
+    return local_day_of(moment) if local_zone().key == LOCAL_TZ.key else None
 
 
 def department_ids(department) -> list[int] | None:
     """The department and its teams (None: the whole union, no filter)."""
     if department is None:
         return None
-    return [department.id] + list(
-        db.session.scalars(select(Department.id).where(Department.parent_id == department.id))
+    return shared(
+        ("department_ids", department.id),
+        lambda: (
+            [department.id]
+            + list(
+                db.session.scalars(
+                    select(Department.id).where(Department.parent_id == department.id)
+                )
+            )
+        ),
     )
 
 
@@ -85,6 +128,11 @@ def half_up(numerator, denominator=1, places: int = 2) -> float:
     return float(quotient.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
+def percent(part: int, whole: int):
+    """The share `value` makes of `whole` rows of which `part` count (None: no rows)."""
+    return half_up(100 * part, whole, 1) if whole else None
+
+
 def value(rows: list[Row], unit: str):
     """The figure its rows make (None when there is nothing to compute it from). A plain
     row is a note among the rows, not an item: it counts in no figure."""
@@ -92,7 +140,7 @@ def value(rows: list[Row], unit: str):
     if unit == "count":
         return len(rows)
     if unit == "percent":
-        return half_up(100 * sum(r.counted for r in rows), len(rows), 1) if rows else None
+        return percent(sum(r.counted for r in rows), len(rows))
     amounts = [exact(r.amount) for r in rows if r.amount is not None]
     if unit == "score":
         return half_up(sum(amounts), len(amounts), 2) if amounts else None
@@ -116,6 +164,25 @@ def share_rows(year, month, department, people, moment) -> list[Row]:
     start, end = moments(year, month)
     took_part = set(db.session.scalars(people.where(moment >= start, moment < end)))
     return [Row(f"{no} {name}", None, uid in took_part) for uid, no, name in members(department)]
+
+
+def share_counts(year, month, department, people, moment) -> tuple[int, int]:
+    """How many of `share_rows`' rows count, and how many rows there are: counted in the
+    database, in one statement."""
+    from app.models import User
+
+    start, end = moments(year, month)
+    took_part = people.where(moment >= start, moment < end)
+    query = select(func.count(case((User.id.in_(took_part), User.id))), func.count()).where(
+        User.active.is_(True)
+    )
+    part, whole = db.session.execute(in_department(query, User.department_id, department)).one()
+    return part, whole
+
+
+def share_value(year, month, department, people, moment):
+    """The figure `share_rows`' rows make, counted in the database."""
+    return percent(*share_counts(year, month, department, people, moment))
 
 
 def small(n: int, k: int) -> bool:

@@ -3,12 +3,21 @@ and answers their proposers rated satisfied (by the motion's lead department).""
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.models._types import utcnow
 from app.models.congress import EvaluationRound, Motion, Satisfaction
-from app.scorecard import Row, days, half_up, in_department, local_day, moments
+from app.scorecard import (
+    Row,
+    days,
+    half_up,
+    in_department,
+    local_day,
+    local_day_in_sql,
+    moments,
+    percent,
+)
 
 
 def _row(motion, counted) -> Row:
@@ -18,9 +27,7 @@ def _row(motion, counted) -> Row:
 def answered_on_time(year, month, department):
     """Motions whose deadline falls in the period: counted when answered by it."""
     first, after = days(year, month)
-    query = select(Motion).where(Motion.deadline >= first, Motion.deadline < after)
-    query = in_department(query, Motion.lead_department_id, department)
-    query = query.order_by(Motion.deadline, Motion.id)
+    query = _due_in(select(Motion), first, after, department).order_by(Motion.deadline, Motion.id)
     return [
         _row(m, m.answered_at is not None and local_day(m.answered_at) <= m.deadline)
         for m in db.session.scalars(query)
@@ -36,6 +43,39 @@ def rated_satisfied(year, month, department):
     query = in_department(query, Motion.lead_department_id, department)
     query = query.order_by(Motion.answered_at, Motion.id)
     return [_row(m, m.rating is Satisfaction.SATISFIED) for m in db.session.scalars(query)]
+
+
+def _answered_on_time(year, month, department):
+    """The share `answered_on_time`'s rows make, counted in the database (the union's days
+    in Python when they cannot be in SQL: `local_day_in_sql`)."""
+    first, after = days(year, month)
+    answered_on = local_day_in_sql(Motion.answered_at)
+    if answered_on is None:
+        query = select(Motion.answered_at, Motion.deadline)
+        on_time = [
+            answered_at is not None and local_day(answered_at) <= deadline
+            for answered_at, deadline in db.session.execute(
+                _due_in(query, first, after, department)
+            )
+        ]
+        return percent(sum(on_time), len(on_time))
+    query = select(func.count(case((answered_on <= Motion.deadline, 1))), func.count())
+    return percent(*db.session.execute(_due_in(query, first, after, department)).one())
+
+
+def _due_in(query, first, after, department):
+    query = query.where(Motion.deadline >= first, Motion.deadline < after)
+    return in_department(query.select_from(Motion), Motion.lead_department_id, department)
+
+
+def _rated_satisfied(year, month, department):
+    """The share `rated_satisfied`'s rows make, counted in the database."""
+    start, end = moments(year, month)
+    query = select(
+        func.count(case((Motion.rating == Satisfaction.SATISFIED, 1))), func.count()
+    ).where(Motion.rating.is_not(None), Motion.answered_at >= start, Motion.answered_at < end)
+    query = in_department(query, Motion.lead_department_id, department)
+    return percent(*db.session.execute(query).one())
 
 
 def _rounds(year, month):
@@ -99,6 +139,7 @@ def register(reg) -> None:
         "democracy",
         "answered_on_time",
         _l("Motions answered by their deadline (%)"),
+        compute=_answered_on_time,
         rows=answered_on_time,
         unit="percent",
         order=10,
@@ -107,6 +148,7 @@ def register(reg) -> None:
         "democracy",
         "rated_satisfied",
         _l("Motion answers rated satisfied (%)"),
+        compute=_rated_satisfied,
         rows=rated_satisfied,
         unit="percent",
         order=20,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import User
 from app.models.gate import PostHolder
-from app.scorecard import Row, days, department_ids, local_day
+from app.scorecard import Row, days, department_ids, local_day, percent, value
 
 from . import queries, standing
 
@@ -41,16 +41,23 @@ def _past_report(ids, day) -> list[tuple[User, bool]]:
     return [(people[i], allowed[i]) for i in people]
 
 
-def qualified_workers(year, month, department):
-    """One row per post holder (each person once), counted when they may work on every post
-    they hold, as of the period's last day or today, whichever is earlier."""
+def _judged_on(year, month, department):
+    """(the day the holders are judged on: the period's last day or today, whichever is
+    earlier; None for a period still to come, today, the department's ids)."""
     first, after = days(year, month)
     today = queries.local_today()
     if first > today:
-        return []
-    day = min(after - timedelta(days=1), today)
+        return None, today, None
     ids = department_ids(department)
-    ids = set(ids) if ids is not None else None
+    return min(after - timedelta(days=1), today), today, set(ids) if ids is not None else None
+
+
+def qualified_workers(year, month, department):
+    """One row per post holder (each person once), counted when they may work on every post
+    they hold, as of the period's last day or today, whichever is earlier."""
+    day, today, ids = _judged_on(year, month, department)
+    if day is None:
+        return []
     if day >= today:
         reports = queries.report(ids, today)
         refused = {r.user.id for p in reports for r in p.refused}
@@ -65,11 +72,22 @@ def qualified_workers(year, month, department):
     ]
 
 
+def qualified_share(year, month, department):
+    """The share `qualified_workers`' rows make: as of today, the gate report's own totals,
+    counted in the database; as of a past day, from the rows."""
+    day, today, ids = _judged_on(year, month, department)
+    if day is None or day < today:
+        return value(qualified_workers(year, month, department), "percent")
+    totals = queries.report_totals(ids, today)
+    return percent(totals["allowed"], totals["allowed"] + totals["refused"])
+
+
 def register(reg) -> None:
     reg.figure(
         "safety",
         "qualified_workers",
         _l("Post holders qualified for their posts (%)"),
+        compute=qualified_share,
         rows=qualified_workers,
         unit="percent",
         order=80,

@@ -4,11 +4,20 @@ in)."""
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.models.proposals import ADOPTED_STATUSES, Proposal, ProposalAuthor
-from app.scorecard import Row, exact, half_up, in_department, moments, share_rows
+from app.scorecard import (
+    Row,
+    exact,
+    half_up,
+    in_department,
+    moments,
+    share_rows,
+    share_value,
+    shared,
+)
 
 
 def _sent_in(year, month, department):
@@ -33,11 +42,15 @@ def _row(proposal, amount=None) -> Row:
     return Row(proposal.title, url, amount=amount)
 
 
+AUTHORS = select(ProposalAuthor.user_id).join(Proposal, Proposal.id == ProposalAuthor.proposal_id)
+
+
 def proposal_share(year, month, department):
-    authors = select(ProposalAuthor.user_id).join(
-        Proposal, Proposal.id == ProposalAuthor.proposal_id
-    )
-    return share_rows(year, month, department, authors, Proposal.submitted_at)
+    return share_rows(year, month, department, AUTHORS, Proposal.submitted_at)
+
+
+def proposal_share_value(year, month, department):
+    return share_value(year, month, department, AUTHORS, Proposal.submitted_at)
 
 
 def proposals_made(year, month, department):
@@ -56,13 +69,20 @@ def benefit(year, month, department):
     ]
 
 
+def _counts(year, month, department) -> tuple[int, int]:
+    """(made, adopted), in one statement for the two figures."""
+    adopted = func.count(case((Proposal.status.in_(ADOPTED_STATUSES), 1)))
+    key = ("proposals", year, month, department.id if department else None)
+    query = _sent_in_columns(year, month, department, func.count(), adopted)
+    return shared(key, lambda: tuple(db.session.execute(query).one()))
+
+
 def made_count(year, month, department):
-    return db.session.scalar(_sent_in_columns(year, month, department, func.count()))
+    return _counts(year, month, department)[0]
 
 
 def adopted_count(year, month, department):
-    query = _sent_in_columns(year, month, department, func.count())
-    return db.session.scalar(query.where(Proposal.status.in_(ADOPTED_STATUSES)))
+    return _counts(year, month, department)[1]
 
 
 def benefit_total(year, month, department):
@@ -77,6 +97,7 @@ def register(reg) -> None:
         "participation",
         "proposal_share",
         _l("Members who made a proposal (%)"),
+        proposal_share_value,
         rows=proposal_share,
         unit="percent",
         order=20,

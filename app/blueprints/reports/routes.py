@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.blueprints.errors.handlers import error_response
 from app.extensions import db
 from app.models import Department
+from app.scorecard import sharing
 from app.services.inputs import FIRST_DAY, LAST_DAY, NOT_OUR_YEAR
 
 from . import bp, export, scorecard
@@ -59,13 +60,15 @@ def figure(area, key):
     if not scorecard.visible(found, current_user):
         return error_response(403, _("This figure is not shown to you."))
     year, month, department = period
-    rows, counts = scorecard.rows_for(found, current_user, year, month, department)
+    with sharing():  # the rows and the figure read alike once
+        rows, counts = scorecard.rows_for(found, current_user, year, month, department)
+        value = found.compute(year, month, department)
     return render_template(
         "reports/figure.html",
         figure=found,
         rows=rows,
         counts=counts,
-        value=scorecard.shown(found.compute(year, month, department), found.unit),
+        value=scorecard.shown(value, found.unit),
         shown=scorecard.shown,  # the rows' amounts written as the headline is
         area_label=scorecard.AREA_LABELS[area],
         year=year,

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.features import FIGURE_AREAS, registry
 from app.guards import parse_id
 from app.models import Department, Role
-from app.scorecard import half_up
+from app.scorecard import half_up, sharing
 from app.services.inputs import FIRST_DAY, LAST_DAY, NOT_OUR_YEAR, plain_whole, plain_year
 
 READERS = (Role.ADMIN, Role.ORGANIZER)
@@ -102,27 +102,27 @@ def areas(year, month, department, user) -> list[dict]:
     """[{area, label, withheld, note, figures: [{figure, value, url}]}] in the areas' order,
     the figures `user` may see (`withheld`: how many of the area's they may not; `note`: the
     note every one of them carries, said once for the area instead of under each)."""
-    out = []
-    for area in FIGURE_AREAS:
-        figures = figures_for(user, area)
-        notes = {str(f.note) if f.note is not None else None for f in figures}
-        out.append(
+    with sharing():  # what several figures read alike, read once
+        return [_area(area, year, month, department, user) for area in FIGURE_AREAS]
+
+
+def _area(area, year, month, department, user) -> dict:
+    figures = figures_for(user, area)
+    notes = {str(f.note) if f.note is not None else None for f in figures}
+    return {
+        "area": area,
+        "label": AREA_LABELS[area],
+        "note": notes.pop() if len(figures) > 1 and len(notes) == 1 else None,
+        "withheld": sum(f.area == area for f in registry().figures) - len(figures),
+        "figures": [
             {
-                "area": area,
-                "label": AREA_LABELS[area],
-                "note": notes.pop() if len(figures) > 1 and len(notes) == 1 else None,
-                "withheld": sum(f.area == area for f in registry().figures) - len(figures),
-                "figures": [
-                    {
-                        "figure": f,
-                        "value": f.compute(year, month, department),
-                        "url": link(f, year, month, department),
-                    }
-                    for f in figures
-                ],
+                "figure": f,
+                "value": f.compute(year, month, department),
+                "url": link(f, year, month, department),
             }
-        )
-    return out
+            for f in figures
+        ],
+    }
 
 
 def shown(value, unit: str) -> str:

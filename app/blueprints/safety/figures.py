@@ -5,12 +5,20 @@ and not yet due are not judged)."""
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.models.hazards import Hazard, HazardStatus
+from app.models.hazards import OPEN_STATUSES, Hazard, HazardStatus
 from app.models.safety import Area
-from app.scorecard import Row, days, department_ids, half_up, local_day, moments
+from app.scorecard import (
+    Row,
+    days,
+    department_ids,
+    local_day,
+    local_day_in_sql,
+    moments,
+    percent,
+)
 
 from .permissions import can_manage_network, can_see_hazard
 from .services.common import local_today
@@ -70,9 +78,19 @@ def closed_on_time(year, month, department):
 
 
 def closed_on_time_share(year, month, department):
-    """The share `closed_on_time`'s rows make, read from three columns of the hazards."""
+    """The share `closed_on_time`'s rows make, counted in the database (read from three
+    columns of the hazards when the union's days cannot be counted in SQL)."""
     first, after = days(year, month)
     today = local_today()
+    if (closed_on := local_day_in_sql(Hazard.closed_at)) is not None:
+        on_time = (Hazard.status == HazardStatus.CLOSED) & (closed_on <= Hazard.due_on)
+        query = select(func.count(case((on_time, 1))), func.count()).select_from(Hazard)
+        query = query.where(
+            Hazard.due_on >= first,
+            Hazard.due_on < after,
+            ~(Hazard.status.in_(OPEN_STATUSES) & (Hazard.due_on >= today)),
+        )
+        return percent(*db.session.execute(_in_department(query, department)).one())
     query = select(Hazard.status, Hazard.closed_at, Hazard.due_on).where(
         Hazard.due_on >= first, Hazard.due_on < after
     )
@@ -81,7 +99,7 @@ def closed_on_time_share(year, month, department):
         for h in db.session.execute(_in_department(query, department))
         if not (h.status.is_open and h.due_on >= today)
     ]
-    return half_up(100 * sum(judged), len(judged), 1) if judged else None
+    return percent(sum(judged), len(judged))
 
 
 def patrols_on_plan(year, month, department):

@@ -13,12 +13,14 @@ from app.models.activities import Activity
 from app.models.surveys import ActivityRating, Survey, SurveyRespondent
 from app.scorecard import (
     Row,
+    half_up,
     in_department,
     members,
     moments,
+    percent,
+    share_counts,
     share_rows,
     share_withheld,
-    value,
 )
 
 from .services.results import response_count, satisfaction_mean
@@ -34,13 +36,13 @@ def _anonymous_k(year, month) -> int | None:
     )
 
 
+RESPONDENTS = select(SurveyRespondent.user_id).join(Survey, Survey.id == SurveyRespondent.survey_id)
+
+
 def _share(year, month, department) -> tuple[list[Row], int | None]:
     """One row per member, counted when they answered a survey opened in the period; and the
     k of the period's anonymous surveys (None: all were named)."""
-    respondents = select(SurveyRespondent.user_id).join(
-        Survey, Survey.id == SurveyRespondent.survey_id
-    )
-    rows = share_rows(year, month, department, respondents, Survey.opens_at)
+    rows = share_rows(year, month, department, RESPONDENTS, Survey.opens_at)
     return rows, _anonymous_k(year, month)
 
 
@@ -49,8 +51,12 @@ def _withheld(rows, k) -> bool:
 
 
 def survey_share_value(year, month, department):
-    rows, k = _share(year, month, department)
-    return withheld(k) if _withheld(rows, k) else value(rows, "percent")
+    """The figure `survey_share`'s rows make, counted in the database."""
+    k = _anonymous_k(year, month)
+    part, whole = share_counts(year, month, department, RESPONDENTS, Survey.opens_at)
+    if k is not None and share_withheld(part, whole, k):
+        return withheld(k)
+    return percent(part, whole)
 
 
 def survey_share(year, month, department) -> list[Row]:
@@ -145,6 +151,19 @@ def activity_rating(year, month, department) -> list[Row]:
     ]
 
 
+def activity_rating_value(year, month, department):
+    """The mean `activity_rating`'s rows make (whole stars: their sum is exact), in SQL."""
+    start, end = moments(year, month)
+    query = (
+        select(func.sum(ActivityRating.stars), func.count(ActivityRating.stars))
+        .join(Activity, Activity.id == ActivityRating.activity_id)
+        .join(User, User.id == ActivityRating.user_id)
+        .where(Activity.starts_at >= start, Activity.starts_at < end)
+    )
+    stars, ratings = db.session.execute(in_department(query, User.department_id, department)).one()
+    return half_up(stars, ratings, 2) if ratings else None
+
+
 def register(reg) -> None:
     reg.figure(
         "participation",
@@ -169,6 +188,7 @@ def register(reg) -> None:
         "activity_rating",
         _l("Activity ratings (mean stars)"),
         rows=activity_rating,
+        compute=activity_rating_value,
         unit="score",
         order=20,
     )
