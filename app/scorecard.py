@@ -21,7 +21,7 @@ from sqlalchemy import case, func, select
 
 from app.config import LOCAL_TZ
 from app.extensions import db
-from app.models import Department
+from app.models import Department, User
 from app.services.inputs import local_day_of, local_zone
 
 
@@ -150,8 +150,6 @@ def value(rows: list[Row], unit: str):
 def members(department) -> list[tuple[int, str, str]]:
     """The active members (every worker is one) of a department or the union:
     (id, employee number, name)."""
-    from app.models import User
-
     query = select(User.id, User.employee_no, User.name).where(User.active.is_(True))
     query = in_department(query, User.department_id, department)
     return [tuple(row) for row in db.session.execute(query.order_by(User.employee_no))]
@@ -169,8 +167,6 @@ def share_rows(year, month, department, people, moment) -> list[Row]:
 def share_counts(year, month, department, people, moment) -> tuple[int, int]:
     """How many of `share_rows`' rows count, and how many rows there are: counted in the
     database, in one statement."""
-    from app.models import User
-
     start, end = moments(year, month)
     took_part = people.where(moment >= start, moment < end)
     query = select(func.count(case((User.id.in_(took_part), User.id))), func.count()).where(
