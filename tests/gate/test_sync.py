@@ -164,27 +164,22 @@ def test_the_checks_list_pages_and_keeps_disagreeing_checks_of_the_leaders_posts
     worker = holder(world, safety=100, forklift=400)
     elsewhere = holder(world, post=world.other_post, safety=100)
     start = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
-    for n in range(51):
+
+    def kept(checker, person, post, when, **more):
         db.session.add(
             GateCheck(
-                checker_id=world.leader.id,
-                worker_id=worker.id,
-                post_id=world.post.id,
+                checker_id=checker.id,
+                worker_id=person.id,
+                post_id=post.id,
                 result=CheckResult.ALLOWED,
-                reason=f"第{n}次",
-                captured_at=start + timedelta(minutes=n),
+                captured_at=when,
+                **more,
             )
         )
-    db.session.add(
-        GateCheck(
-            checker_id=world.officer.id,
-            worker_id=elsewhere.id,
-            post_id=world.other_post.id,
-            result=CheckResult.ALLOWED,
-            mismatch="焊工证 缺少",
-            captured_at=start,
-        )
-    )
+
+    for n in range(51):
+        kept(world.leader, worker, world.post, start + timedelta(minutes=n), reason=f"第{n}次")
+    kept(world.officer, elsewhere, world.other_post, start, mismatch="焊工证 缺少")
     db.session.commit()
     auth.login(world.leader)
     first = client.get("/gate/checks").get_data(as_text=True)

@@ -69,6 +69,15 @@ def ready_phone(browser, browser_context_args, server, employee_no):
     return context
 
 
+def open_check(context, server, post_id):
+    """Online, T0001 logged in on the check page with the post chosen: (page, its result)."""
+    page = context.new_page()
+    log_in(page, server.url, "T0001", "demo1234")
+    page.goto(server.url + "/gate/check")
+    page.select_option("select[name=post_id]", str(post_id))
+    return page, page.locator("#gate-result")
+
+
 def refresh_kit(context, server, news):
     """Online: ask for the kit now (我的 → update), until the check page holds the news (in
     the page's JSON, where Chinese is written as \\u escapes)."""
@@ -291,11 +300,7 @@ def test_a_revocation_counts_at_once_on_a_check_page_left_open_online(
     leader = browser.new_context(**browser_context_args)
     office = browser.new_context(**browser_context_args)
     try:
-        page = leader.new_page()
-        log_in(page, demo.url, "T0001", "demo1234")
-        page.goto(demo.url + "/gate/check")
-        page.select_option("select[name=post_id]", str(forklift))
-        result = page.locator("#gate-result")
+        page, result = open_check(leader, demo, forklift)
         page.fill("input[name=employee_no]", "G0001")
         page.get_by_role("button", name="核验", exact=True).click()
         expect(result).to_contain_text("可以上岗")
@@ -360,11 +365,7 @@ def test_the_phone_says_a_post_closed_since_the_page_opened_is_no_longer_listed(
     (lathe,) = query(demo, "SELECT id FROM posts WHERE name = '车工'")
     leader = browser.new_context(**browser_context_args)
     try:
-        page = leader.new_page()
-        log_in(page, demo.url, "T0001", "demo1234")
-        page.goto(demo.url + "/gate/check")
-        page.select_option("select[name=post_id]", str(lathe))
-        result = page.locator("#gate-result")
+        page, result = open_check(leader, demo, lathe)
         checks = query(demo, "SELECT count(*) FROM gate_checks")
 
         with sqlite3.connect(demo.root / "live.db") as conn:
