@@ -18,7 +18,7 @@ from app import features, guards, rendering, storage
 from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
 from app.guards import parse_id
 from app.jobs import init_jobs
-from app.models._types import include_object, render_item
+from app.models._types import include_object, render_item, sqlite_local_day
 
 # The features, in the order they wire in: it is the order of their demo data, and of their
 # entries where they register no order of their own. A new feature adds its name here.
@@ -351,3 +351,5 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
+        # the union's day of a stored moment, for counting by it in SQL (models._types.LocalDay)
+        dbapi_connection.create_function("local_day", 2, sqlite_local_day, deterministic=True)

@@ -22,7 +22,7 @@ from sqlalchemy import case, func, select
 from app.config import LOCAL_TZ
 from app.extensions import db
 from app.models import Department, User
-from app.services.inputs import local_day_of, local_zone
+from app.models._types import LocalDay
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,8 @@ def local_day(moment: datetime | None) -> date | None:
 
 
 def local_day_in_sql(moment):
-    """`local_day` of the UTC timestamp column `moment`, in SQL; None when it cannot be (the
-    zone has daylight saving, or the app's clock is not the one `local_day` reads): count in
-    Python with `local_day` then."""
-    return local_day_of(moment) if local_zone().key == LOCAL_TZ.key else None
+    """`local_day` of the UTC timestamp column `moment`, in SQL (on the same clock)."""
+    return LocalDay(moment, LOCAL_TZ.key)
 
 
 def department_ids(department) -> list[int] | None:

@@ -3,16 +3,14 @@ a decimal point, thousands separators, full-width digits from a Chinese keyboard
 Decimal would also take but nobody means ("1e9", "NaN", "Infinity") is refused with the
 form's own message, so a measured benefit of "1e9" yuan is not saved as a billion."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import literal, select
 
 from app.models._types import UTCDateTime
-from app.models.appeals import Appeal
-from app.services.inputs import fixed_offset, local_day_of, local_zone, number
+from app.services.inputs import local_day_of, local_zone, number
 
 
 @pytest.mark.parametrize(
@@ -209,8 +207,18 @@ def test_the_union_s_day_of_a_moment_turns_at_its_midnight_in_sql(app, db):
     assert days == [moment.astimezone(local_zone()).date() for moment in moments]
 
 
-def test_a_zone_with_daylight_saving_has_no_day_in_sql(app):
-    assert fixed_offset(ZoneInfo("Asia/Shanghai")) == timedelta(hours=8)
-    assert fixed_offset(ZoneInfo("Europe/Berlin")) is None
+def test_a_zone_with_daylight_saving_turns_its_day_at_its_own_midnight_in_sql(app, db):
+    """A union on Berlin's clock: its midnight is 23:00 UTC in winter and 22:00 UTC in
+    summer, in SQL as in Python."""
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Berlin"
-    assert local_day_of(Appeal.acknowledged_at) is None
+    moments = [
+        datetime(2026, 1, 15, 22, 59, 59, tzinfo=UTC),
+        datetime(2026, 1, 15, 23, tzinfo=UTC),
+        datetime(2026, 7, 15, 21, 59, 59, tzinfo=UTC),
+        datetime(2026, 7, 15, 22, tzinfo=UTC),
+    ]
+    days = [
+        db.session.scalar(select(local_day_of(literal(moment, UTCDateTime()))))
+        for moment in moments
+    ]
+    assert days == [date(2026, 1, 15), date(2026, 1, 16), date(2026, 7, 15), date(2026, 7, 16)]

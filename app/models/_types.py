@@ -1,7 +1,9 @@
 """Column helpers shared by the models."""
 
 import enum
+import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, DateTime, Enum, literal_column
 from sqlalchemy.ext.compiler import compiles
@@ -32,33 +34,44 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-class ShiftedDate(FunctionElement):
-    """`ShiftedDate(moment, minutes)`: the calendar day of a `UTCDateTime` column on a clock
-    `minutes` ahead of UTC, in SQL, on SQLite and PostgreSQL alike. Only for a zone with a
-    fixed offset (no daylight saving): see `app.services.inputs.local_day_of`."""
+class LocalDay(FunctionElement):
+    """`LocalDay(moment, zone)`: the calendar day of a `UTCDateTime` column on the clock of
+    `zone` (an IANA name such as "Asia/Shanghai"), in SQL, daylight saving and all: PostgreSQL
+    reads it with AT TIME ZONE, SQLite with `local_day`, which each connection is given
+    (`sqlite_local_day`). The zone is written into the statement, not bound: a GROUP BY of
+    the day then names the same expression as its SELECT."""
 
     type = Date()
     inherit_cache = True
 
-    def __init__(self, moment, minutes: int):
-        super().__init__(moment, literal_column(str(int(minutes))))
+    def __init__(self, moment, zone: str):
+        if not ZONE_NAME.fullmatch(zone):
+            raise ValueError(f"not a time zone name: {zone!r}")
+        super().__init__(moment, literal_column(f"'{zone}'"))
 
 
-def _shift(element, compiler, **kw) -> tuple[str, int]:
-    moment, minutes = element.clauses
-    return compiler.process(moment, **kw), int(minutes.name)
+ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*")
 
 
-@compiles(ShiftedDate, "sqlite")
-def _shifted_date_sqlite(element, compiler, **kw):
-    moment, minutes = _shift(element, compiler, **kw)  # stored as "YYYY-MM-DD HH:MM:SS.ffffff"
-    return f"date({moment}, '{minutes:+d} minutes')"
+def sqlite_local_day(moment: str | None, zone: str) -> str | None:
+    """SQLite's `local_day(moment, zone)`: a stored UTC moment ("YYYY-MM-DD HH:MM:SS.ffffff")
+    as the day on `zone`'s clock ("YYYY-MM-DD", as SQLite keeps a date)."""
+    if moment is None:
+        return None
+    utc = datetime.fromisoformat(moment).replace(tzinfo=UTC)
+    return utc.astimezone(ZoneInfo(zone)).date().isoformat()
 
 
-@compiles(ShiftedDate, "postgresql")
-def _shifted_date_postgresql(element, compiler, **kw):
-    moment, minutes = _shift(element, compiler, **kw)  # whatever the session's TimeZone
-    return f"CAST(({moment} AT TIME ZONE 'UTC') + INTERVAL '{minutes} minutes' AS DATE)"
+@compiles(LocalDay, "sqlite")
+def _local_day_sqlite(element, compiler, **kw):
+    moment, zone = element.clauses
+    return f"local_day({compiler.process(moment, **kw)}, {zone.name})"
+
+
+@compiles(LocalDay, "postgresql")
+def _local_day_postgresql(element, compiler, **kw):
+    moment, zone = element.clauses  # a timestamptz: whatever the session's TimeZone
+    return f"CAST({compiler.process(moment, **kw)} AT TIME ZONE {zone.name} AS DATE)"
 
 
 def str_enum(enum_cls, length: int = 20) -> Enum:

@@ -7,7 +7,6 @@ import re
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -19,7 +18,7 @@ from app.config import LOCAL_TZ
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import User
-from app.models._types import ShiftedDate
+from app.models._types import LocalDay
 from app.models.users import typed_no
 
 
@@ -37,27 +36,10 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time(), local_zone()).astimezone(UTC)
 
 
-@cache
-def fixed_offset(zone: ZoneInfo) -> timedelta | None:
-    """`zone`'s one offset from UTC since 2000 (as far back as any figures go) and for as
-    long as its rules are known; None when it changes (daylight saving), as Shanghai's did
-    until 1991 but has not since."""
-    offsets = {
-        datetime(year, month, 15, tzinfo=zone).utcoffset()
-        for year in range(2000, 2101)
-        for month in range(1, 13)
-    }
-    return offsets.pop() if len(offsets) == 1 else None
-
-
 def local_day_of(moment):
     """The union's calendar day of the UTC timestamp column `moment`, in SQL, so that a query
-    can count by it; None when the union's zone has daylight saving (count in Python then,
-    `moment.astimezone(local_zone()).date()`)."""
-    offset = fixed_offset(local_zone())
-    if offset is None:
-        return None
-    return ShiftedDate(moment, offset // timedelta(minutes=1))
+    can count by it as `moment.astimezone(local_zone()).date()` reads it in Python."""
+    return LocalDay(moment, local_zone().key)
 
 
 def add_error(errors: dict, key: str, message) -> None:

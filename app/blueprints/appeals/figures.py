@@ -12,7 +12,7 @@ rights officers, who see every appeal in their queue; it shows counts, "<k" for 
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, null, or_, select
+from sqlalchemy import case, func, or_, select
 
 from app.extensions import db
 from app.models.appeals import Appeal
@@ -71,19 +71,11 @@ def _counts(year, month, department) -> dict:
         func.count(case((judged, 1))),
         func.count(case((Appeal.rating.is_not(None), 1))),
         func.count(case((Appeal.rating.in_(SATISFIED), 1))),
-        null()
-        if acknowledged_on is None
-        else func.count(case((acknowledged_on <= Appeal.acknowledge_by, 1))),
+        func.count(case((acknowledged_on <= Appeal.acknowledge_by, 1))),
     )
     raised, answered, judged, rated, satisfied, acknowledged = db.session.execute(
         _in_period(query, year, month, department)
     ).one()
-    if acknowledged is None:  # the union's days in Python
-        query = select(Appeal.acknowledged_at, Appeal.acknowledge_by)
-        query = _in_period(
-            query.where(Appeal.acknowledged_at.is_not(None)), year, month, department
-        )
-        acknowledged = sum(map(_acknowledged_on_time, db.session.execute(query)))
     return {
         _all: (None, raised),
         _answered: (None, answered),

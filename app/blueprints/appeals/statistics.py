@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import case, extract, func, literal, select
+from sqlalchemy import case, extract, func, select
 
 from app.extensions import db
 from app.models import Department
 from app.models.appeals import Appeal, AppealCategory, AppealRating, AppealStatus
-from app.services.inputs import local_day_of, local_zone
+from app.services.inputs import local_day_of
 
 K_DEFAULT = 3
 ANSWERED = (AppealStatus.ANSWERED, AppealStatus.CLOSED)
@@ -73,11 +73,7 @@ def figures(start: date | None = None, end: date | None = None, k: int = K_DEFAU
     # Counted by the database, in groups as many as categories x departments x months,
     # however many appeals there are.
     acknowledged_on = local_day_of(Appeal.acknowledged_at)
-    on_time = (
-        case((acknowledged_on <= Appeal.acknowledge_by, 1), else_=0)
-        if acknowledged_on is not None
-        else literal(0)
-    )
+    on_time = case((acknowledged_on <= Appeal.acknowledge_by, 1), else_=0)
     year, month = extract("year", Appeal.raised_on), extract("month", Appeal.raised_on)
     groups = db.session.execute(
         select(
@@ -103,16 +99,6 @@ def figures(start: date | None = None, end: date | None = None, k: int = K_DEFAU
         total += n
         answered, acknowledged, satisfied = (
             a + int(b) for a, b in zip((answered, acknowledged, satisfied), counts, strict=True)
-        )
-    if acknowledged_on is None:  # the union's zone has daylight saving: its days in Python
-        acknowledged = sum(
-            # acknowledge_by is a day on the union's clock; acknowledged_at a moment in UTC.
-            acknowledged_at.astimezone(local_zone()).date() <= acknowledge_by
-            for acknowledged_at, acknowledge_by in db.session.execute(
-                select(Appeal.acknowledged_at, Appeal.acknowledge_by).where(
-                    *raised, Appeal.acknowledged_at.is_not(None)
-                )
-            )
         )
     by_category = _suppress({c: categories.get(c, 0) for c in AppealCategory}, k)
     by_department = _suppress(dict(sorted(departments.items())), k)

@@ -381,8 +381,7 @@ def stats(year: int) -> dict:
 
 def _aid_paid(low, high, workshop, named) -> list:
     """Mutual aid paid out from `low` to `high`: (month on the union's clock, workshop, its
-    name, amount, payments), by month and workshop; one row a payment when the union's zone
-    has daylight saving (its months then in Python)."""
+    name, amount, payments), by month and workshop."""
     paid_on = local_day_of(AidEvent.at)
     query = (
         select()
@@ -394,12 +393,6 @@ def _aid_paid(low, high, workshop, named) -> list:
         .where(AidEvent.action == AidAction.ACT, AidEvent.amount > 0)
         .where(AidEvent.at >= low, AidEvent.at < high)
     )
-    if paid_on is None:
-        rows = db.session.execute(
-            query.add_columns(AidEvent.at, workshop, named.name, AidEvent.amount)
-        )
-        zone = parse.local_zone()
-        return [(at.astimezone(zone).month, d, name, amount, 1) for at, d, name, amount in rows]
     month = extract("month", paid_on)
     rows = db.session.execute(
         query.add_columns(

@@ -46,19 +46,9 @@ def rated_satisfied(year, month, department):
 
 
 def _answered_on_time(year, month, department):
-    """The share `answered_on_time`'s rows make, counted in the database (the union's days
-    in Python when they cannot be in SQL: `local_day_in_sql`)."""
+    """The share `answered_on_time`'s rows make, counted in the database."""
     first, after = days(year, month)
     answered_on = local_day_in_sql(Motion.answered_at)
-    if answered_on is None:
-        query = select(Motion.answered_at, Motion.deadline)
-        on_time = [
-            answered_at is not None and local_day(answered_at) <= deadline
-            for answered_at, deadline in db.session.execute(
-                _due_in(query, first, after, department)
-            )
-        ]
-        return percent(sum(on_time), len(on_time))
     query = select(func.count(case((answered_on <= Motion.deadline, 1))), func.count())
     return percent(*db.session.execute(_due_in(query, first, after, department)).one())
 

@@ -56,12 +56,6 @@ def hazards_reported_count(year, month, department):
     return db.session.scalar(_in_department(query.select_from(Hazard), department))
 
 
-def _closed_on_time(status, closed_at, due_on) -> bool:
-    return (
-        status is HazardStatus.CLOSED and closed_at is not None and local_day(closed_at) <= due_on
-    )
-
-
 def closed_on_time(year, month, department):
     """Hazards due in the period: counted when closed on or before the due date. One still
     open whose due date has not passed (today included) is not judged yet, as
@@ -71,35 +65,29 @@ def closed_on_time(year, month, department):
     query = select(Hazard).where(Hazard.due_on >= first, Hazard.due_on < after)
     query = _in_department(query, department).order_by(Hazard.due_on, Hazard.id)
     return [
-        _row(h, _closed_on_time(h.status, h.closed_at, h.due_on))
+        _row(
+            h,
+            h.status is HazardStatus.CLOSED
+            and h.closed_at is not None
+            and local_day(h.closed_at) <= h.due_on,
+        )
         for h in db.session.scalars(query)
         if not (h.status.is_open and h.due_on >= today)
     ]
 
 
 def closed_on_time_share(year, month, department):
-    """The share `closed_on_time`'s rows make, counted in the database (read from three
-    columns of the hazards when the union's days cannot be counted in SQL)."""
+    """The share `closed_on_time`'s rows make, counted in the database."""
     first, after = days(year, month)
-    today = local_today()
-    if (closed_on := local_day_in_sql(Hazard.closed_at)) is not None:
-        on_time = (Hazard.status == HazardStatus.CLOSED) & (closed_on <= Hazard.due_on)
-        query = select(func.count(case((on_time, 1))), func.count()).select_from(Hazard)
-        query = query.where(
-            Hazard.due_on >= first,
-            Hazard.due_on < after,
-            ~(Hazard.status.in_(OPEN_STATUSES) & (Hazard.due_on >= today)),
-        )
-        return percent(*db.session.execute(_in_department(query, department)).one())
-    query = select(Hazard.status, Hazard.closed_at, Hazard.due_on).where(
-        Hazard.due_on >= first, Hazard.due_on < after
+    closed_on = local_day_in_sql(Hazard.closed_at)
+    on_time = (Hazard.status == HazardStatus.CLOSED) & (closed_on <= Hazard.due_on)
+    query = select(func.count(case((on_time, 1))), func.count()).select_from(Hazard)
+    query = query.where(
+        Hazard.due_on >= first,
+        Hazard.due_on < after,
+        ~(Hazard.status.in_(OPEN_STATUSES) & (Hazard.due_on >= local_today())),
     )
-    judged = [
-        _closed_on_time(*h)
-        for h in db.session.execute(_in_department(query, department))
-        if not (h.status.is_open and h.due_on >= today)
-    ]
-    return percent(sum(judged), len(judged))
+    return percent(*db.session.execute(_in_department(query, department)).one())
 
 
 def patrols_on_plan(year, month, department):
