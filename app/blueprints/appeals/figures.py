@@ -20,9 +20,9 @@ from app.scorecard import (
     Row,
     days,
     department_ids,
-    half_up,
     local_day,
     local_day_in_sql,
+    percent,
     share_withheld,
     shared,
     small,
@@ -127,7 +127,7 @@ def _figure(select_appeals, unit):
             return None
         if share_withheld(part, whole, K):
             return withheld()
-        return half_up(100 * part, whole, 1)
+        return percent(part, whole)
 
     def rows(year, month, department):
         if isinstance(compute(year, month, department), str):

@@ -11,7 +11,6 @@ from app.models.congress import EvaluationRound, Motion, Satisfaction
 from app.scorecard import (
     Row,
     days,
-    half_up,
     in_department,
     local_day,
     local_day_in_sql,
@@ -99,7 +98,7 @@ def evaluation_rounds(year, month, department):
             Row(
                 f"{round_.title} {voters}/{electorate}",
                 url_for("congress.evaluation_show", round_id=round_.id),
-                amount=half_up(100 * voters, electorate, 1) if electorate else None,
+                amount=percent(voters, electorate),
             )
         )
     return rows
@@ -111,7 +110,7 @@ def evaluation_participation(year, month, department):
         return None
     totals = [_turnout(r) for r in _rounds(year, month)]
     electorate = sum(e for _v, e in totals)
-    return half_up(100 * sum(v for v, _e in totals), electorate, 1) if electorate else None
+    return percent(sum(v for v, _e in totals), electorate)
 
 
 def register(reg) -> None:
