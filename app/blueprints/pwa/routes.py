@@ -27,6 +27,7 @@ PRECACHE_STATIC = [
     "js/outbox-done.js",
     "js/kit.js",
     "js/photo-tiles.js",
+    "js/text-limit.js",
     "js/qr-reader.js",
     "vendor/htmx/htmx-2.0.11.min.js",
     "icons/icon-192.png",

@@ -26,4 +26,7 @@ KIT_STRINGS = {
     "photo_take": _l("Take a photo"),
     "photo_gallery": _l("From the gallery"),
     "photo_remove": _l("Remove photo"),
+    "text_left": _l("%(n)s characters left"),
+    "text_full": _l("The limit of %(max)s characters is reached."),
+    "text_cut": _l("Only %(max)s characters fit: the last %(cut)s were not pasted."),
 }
