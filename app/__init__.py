@@ -101,6 +101,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.add_template_global(rendering.enum_tag)
     app.add_template_filter(rendering.badge_count)
     app.add_template_filter(rendering.listed)
+    app.add_template_filter(rendering.file_size)
     app.add_template_global(rendering.list_separator)
     # One way of writing a date on every page, message and export, in both languages.
     babel.date_formats.update(DATE_FORMATS)
