@@ -6,12 +6,13 @@ import os
 import re
 from pathlib import Path
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import LanguageAccept
 
 from app import config as app_config
 from app import features, guards, rendering, storage
@@ -100,6 +101,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.add_template_global(rendering.enum_tag)
     app.add_template_filter(rendering.badge_count)
     app.add_template_filter(rendering.listed)
+    app.add_template_filter(rendering.file_size)
     app.add_template_global(rendering.list_separator)
     # One way of writing a date on every page, message and export, in both languages.
     babel.date_formats.update(DATE_FORMATS)
@@ -124,6 +126,9 @@ def _init_responses(app: Flask) -> None:
         if request.endpoint not in static_endpoints:
             # One URL serves a page or its fragment; caches must keep them apart.
             response.vary.add("HX-Request")
+            if g.get("locale_from_header"):
+                # Its language came from the browser's languages (see select_locale).
+                response.vary.add("Accept-Language")
             return response
         from app.blueprints.pwa.routes import asset_version
 
@@ -234,7 +239,8 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 
 def select_locale():
-    """The user's saved choice, else this browser's choice, else Chinese (a parsed Locale)."""
+    """The user's saved choice, else the choice made in this browser (the switch), else the
+    phone's own languages (Accept-Language), else Chinese (a parsed Locale)."""
     languages = _languages()
     if not has_request_context():
         return rendering.parsed_locale("zh_CN")
@@ -242,7 +248,19 @@ def select_locale():
         return rendering.parsed_locale(current_user.locale)
     if session.get("locale") in languages:
         return rendering.parsed_locale(session["locale"])
-    return rendering.parsed_locale("zh_CN")
+    g.locale_from_header = True  # the response says so: `Vary: Accept-Language`
+    return rendering.parsed_locale(_accepted_language(languages) or "zh_CN")
+
+
+def _accepted_language(languages) -> str | None:
+    """The language of `languages` the browser ranks first, matched by language alone: phones
+    say Chinese as zh-CN, zh-Hans-CN or zh-TW, and werkzeug's own match, which wants the
+    region too, would take a lower-ranked "en" over "zh-Hans-CN" (one code a language)."""
+    codes = {re.split(r"[-_]", code)[0].lower(): code for code in languages}
+    accepted = LanguageAccept(
+        [(re.split(r"[-_]", tag)[0], quality) for tag, quality in request.accept_languages]
+    )
+    return codes.get(accepted.best_match(codes))
 
 
 def _languages():

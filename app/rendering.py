@@ -73,6 +73,17 @@ def badge_count(count: int) -> str:
     return str(count) if count < 100 else "99+"
 
 
+def file_size(size: int) -> str:
+    """A file's size as people read it, the same in both languages: 512 B, 2 KB, 3.5 MB (a
+    KB or a tenth of a MB rounded half up; under 1 KB in bytes, never "0 KB")."""
+    if size < 1024:
+        return f"{size} B"
+    if (kb := (size + 512) // 1024) < 1024:
+        return f"{kb} KB"
+    tenths = (size * 10 + 2**19) // 2**20
+    return f"{tenths // 10}.{tenths % 10} MB"
+
+
 def _option(value, label) -> str:
     return f'<option value="{escape(value)}">{escape(label)}</option>'
 

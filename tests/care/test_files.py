@@ -176,6 +176,15 @@ def _multipart(client, url, fields, name, payload, filename):
     return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
+def test_a_small_attachment_shows_its_size_in_bytes(client, auth, world):
+    size = world.attachment.size
+    assert size < 1024
+    auth.login(world.people["admin"])
+    page = text(client.get(f"/care/files/{world.file.id}"))
+    assert f"图片 · {size} B · " in page  # i18n
+    assert "0 KB" not in page
+
+
 def test_a_30_mb_attachment_gets_a_clear_message_and_is_not_stored(client, auth, world, db):
     auth.login(world.people["care_officer"])
     before = _count(db, CareAttachment)

@@ -183,6 +183,63 @@ def test_chinese_is_the_default(client):
     assert html_lang(text(client.get("/auth/login"))) == "zh-CN"
 
 
+def _login_heading(response) -> str:
+    return re.search(r"<h2>([^<]+)</h2>", text(response)).group(1)
+
+
+ENGLISH_PHONE = {"Accept-Language": "en-US,en;q=0.9"}
+
+
+def test_first_visit_takes_the_phone_language(client):
+    def heading(languages):
+        headers = {} if languages is None else {"Accept-Language": languages}
+        return _login_heading(client.get("/auth/login", headers=headers))
+
+    phones = [
+        None,
+        "",
+        "zh-CN",
+        "zh-CN,zh;q=0.9,en;q=0.8",
+        "zh-Hans-CN,en;q=0.5",
+        "fr",
+        "en-US,en;q=0.9",
+        "en-GB",
+        "fr,en;q=0.5",
+    ]
+    chinese, english = "登录职工之家", "Log in to Workers' Home"  # i18n
+    assert {phone: heading(phone) for phone in phones} == {
+        None: chinese,
+        "": chinese,
+        "zh-CN": chinese,
+        "zh-CN,zh;q=0.9,en;q=0.8": chinese,
+        "zh-Hans-CN,en;q=0.5": chinese,
+        "fr": chinese,
+        "en-US,en;q=0.9": english,
+        "en-GB": english,
+        "fr,en;q=0.5": english,
+    }
+    response = client.get("/auth/login", headers=ENGLISH_PHONE)
+    assert html_lang(text(response)) == "en"
+    # A cache in between must not give this page to a Chinese phone.
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_choices_made_beat_the_phone_language(client, auth, db):
+    assert html_lang(text(client.get("/auth/login", headers=ENGLISH_PHONE))) == "en"
+    # The switch on the log-in page beats the phone's settings.
+    client.post("/locale", data={"locale": "zh_CN"}, headers=ENGLISH_PHONE)
+    response = client.get("/auth/login", headers=ENGLISH_PHONE)
+    assert _login_heading(response) == "登录职工之家"  # i18n
+    assert "Accept-Language" not in response.headers["Vary"]
+    # So does the language saved on the user, on a phone where nothing was chosen.
+    client.delete_cookie("session")
+    make_user(employee_no="H019", locale="zh_CN")
+    auth.login("H019")
+    page = text(client.get("/", headers=ENGLISH_PHONE))
+    assert html_lang(page) == "zh-CN"
+    assert nav_labels(page)[0] == "首页"  # i18n
+
+
 def test_switching_language_without_login_uses_the_session(client):
     response = client.post("/locale", data={"locale": "en"})
     assert response.status_code == 303
