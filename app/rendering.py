@@ -7,7 +7,7 @@ from functools import cache, cached_property
 import qrcode
 import qrcode.image.svg
 from babel import Locale
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import get_locale, pgettext
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
@@ -107,6 +107,19 @@ def parsed_locale(code: str) -> Locale:
     """One Locale a language code. Flask-Babel takes a Locale as it is (from the locale
     selector, or `force_locale`), where it parses a code again each time (about 1 ms)."""
     return Locale.parse(code)
+
+
+def locale_code() -> str:
+    """The LANGUAGES key of this request's locale: Babel spells zh_CN as zh_Hans_CN."""
+    return _language_code(str(get_locale()), tuple(current_app.config["LANGUAGES"]))
+
+
+@cache
+def _language_code(locale: str, codes: tuple[str, ...]) -> str:
+    for code in codes:
+        if Locale.parse(code) == Locale.parse(locale):
+            return code
+    return locale
 
 
 def select_options(options, selected=None) -> Markup:

@@ -267,6 +267,21 @@ def test_language_chosen_before_login_is_kept(client, auth, db):
     assert db.session.get(User, user.id).locale == "en"
 
 
+def test_the_phone_language_of_the_first_log_in_is_kept(client, auth, db):
+    english, chinese = make_user(employee_no="H024"), make_user(employee_no="H025")
+    client.post(
+        "/auth/login",
+        data={"employee_no": "H024", "password": DEFAULT_PASSWORD},
+        headers=ENGLISH_PHONE,
+    )
+    # What is written for them while away (the inbox, pushes) speaks it too.
+    assert db.session.get(User, english.id).locale == "en"
+    auth.logout()
+    client.delete_cookie("session")
+    auth.login(chinese)
+    assert db.session.get(User, chinese.id).locale == "zh_CN"
+
+
 def test_saved_language_beats_the_session(client, auth, db):
     make_user(employee_no="H022", locale="en")
     client.post("/locale", data={"locale": "zh_CN"})

@@ -8,6 +8,7 @@ from app.blueprints.auth import bp, services, throttle
 from app.blueprints.auth.forms import ChangePasswordForm, LoginForm
 from app.errors import submit
 from app.extensions import db
+from app.rendering import locale_code
 from app.services.audit import client_address
 
 
@@ -33,8 +34,10 @@ def login():
     status = 200
     if form.validate_on_submit():
         result = services.authenticate(form.employee_no.data, form.password.data, client_address())
-        if result.user and result.user.locale is None and session.get("locale"):
-            result.user.locale = session["locale"]
+        if result.user and result.user.locale is None:
+            # The language the log-in page spoke (the switch, else the phone's): the inbox and
+            # the pushes written for this person while away speak it too.
+            result.user.locale = locale_code()
         db.session.commit()
         if result.user:
             login_user(result.user, remember=form.remember.data)

@@ -1,8 +1,4 @@
-from functools import cache
-
-from babel import Locale
 from flask import current_app, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from app.blueprints.main import bp
@@ -10,7 +6,7 @@ from app.extensions import db
 from app.guards import own_referrer
 from app.models import Role
 from app.navigation import cards_for, is_current, nav_for, offline_urls
-from app.rendering import page_or_fragment
+from app.rendering import locale_code, page_or_fragment
 from app.services.departments import named_for
 
 
@@ -38,26 +34,13 @@ def set_locale():
     return redirect(own_referrer() or url_for("main.index"), 303)
 
 
-def _current_locale_code() -> str:
-    """The LANGUAGES key of this request's locale: Babel spells zh_CN as zh_Hans_CN."""
-    return _language_code(str(get_locale()), tuple(current_app.config["LANGUAGES"]))
-
-
-@cache
-def _language_code(locale: str, codes: tuple[str, ...]) -> str:
-    for code in codes:
-        if Locale.parse(code) == Locale.parse(locale):
-            return code
-    return locale
-
-
 @bp.app_context_processor
 def shell_helpers():
     return {
         "nav_items": lambda: nav_for(current_user),
         "offline_urls": lambda: offline_urls(current_user),
         "nav_current": is_current,
-        "current_locale": _current_locale_code,
+        "current_locale": locale_code,
         "languages": current_app.config["LANGUAGES"],
         "Role": Role,
     }
