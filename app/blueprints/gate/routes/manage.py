@@ -1,8 +1,11 @@
 """Officers' pages: the gate report, qualification types, posts and their holders, team
 leaders, and the checks kept from the entrance."""
 
+from datetime import date
+
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -11,6 +14,7 @@ from app.extensions import db
 from app.guards import paginate, parse_id
 from app.models.gate import Post, PostHolder, QualificationType, TeamLeader
 from app.rendering import page_or_fragment
+from app.services import inputs
 
 from .. import bp, queries, services, standing
 from ..access import checked_departments, is_officer, may_see_report
@@ -64,13 +68,30 @@ def checks():
     show = request.args.get("show", "all")
     if show not in ("all", "disagreeing"):
         show = "all"
-    query = queries.checks_query(scope, disagreeing=show == "disagreeing")
+    since, until = _days()
+    query = queries.checks_query(scope, show == "disagreeing", since, until)
     return render_template(
         "gate/checks.html",
         page=paginate(query, per_page=CHECKS_PER_PAGE),
         show=show,
-        disagreeing=queries.disagreeing_count(scope),
+        disagreeing=queries.disagreeing_count(scope, since, until),
+        # what the tabs and the form carry: the days chosen, none left empty
+        days={k: d.isoformat() for k, d in (("from", since), ("to", until)) if d},
     )
+
+
+def _days() -> tuple[date | None, date | None]:
+    """`?from=` and `?to=`: the union's days, both kept, an empty one no bound. A text that is
+    no day of the app's years, or a `to` before the `from`, is refused (400), as `?page=` is."""
+    errors: dict = {}
+    since = inputs.day(request.args, "from", errors, required=False)
+    until = inputs.day(request.args, "to", errors, required=False)
+    for key, label in (("from", pgettext("dates", "From")), ("to", pgettext("dates", "To"))):
+        if key in errors:
+            abort(400, _("“%(field)s”: %(problem)s", field=label, problem=errors[key][0]))
+    if since and until and until < since:
+        abort(400, _("The “to” day is before the “from” day."))
+    return since, until
 
 
 # ---- Qualification types ----------------------------------------------------------------
