@@ -124,3 +124,14 @@ def test_a_day_that_is_no_day_is_refused_with_a_message(client, auth, world, que
     response = client.get(f"/gate/checks?{query}")
     assert response.status_code == 400
     assert message in unescape(response.get_data(as_text=True))
+
+
+def test_days_the_wrong_way_round_are_said_at_the_form_which_keeps_them(client, auth, world):
+    auth.login(world.officer)
+    response = client.get("/gate/checks?show=disagreeing&from=2026-11-24&to=2026-11-23")
+    assert response.status_code == 400
+    page = unescape(response.get_data(as_text=True))
+    # The list's own page: the two days as chosen, to be mended there, and the message under them.
+    assert 'name="from" value="2026-11-24"' in page and 'name="to" value="2026-11-23"' in page
+    assert 'name="show" value="disagreeing"' in page
+    assert "“至”的日期早于“从”的日期，请重新选择。" in page.split('id="days-wrong"')[1]

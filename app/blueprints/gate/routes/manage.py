@@ -68,7 +68,12 @@ def checks():
     show = request.args.get("show", "all")
     if show not in ("all", "disagreeing"):
         show = "all"
-    since, until = _days()
+    since, until, wrong = _days()
+    if wrong:
+        # The list stays where it was; the form says what to mend (a `to` before the `from`
+        # is the one a person makes with the date pickers).
+        kept = {k: request.args.get(k, "")[:10] for k in ("from", "to")}
+        return render_template("gate/checks.html", show=show, days=kept, wrong=wrong), 400
     query = queries.checks_query(scope, show == "disagreeing", since, until)
     return render_template(
         "gate/checks.html",
@@ -80,18 +85,21 @@ def checks():
     )
 
 
-def _days() -> tuple[date | None, date | None]:
-    """`?from=` and `?to=`: the union's days, both kept, an empty one no bound. A text that is
-    no day of the app's years, or a `to` before the `from`, is refused (400), as `?page=` is."""
+def _days() -> tuple[date | None, date | None, list[str]]:
+    """`?from=` and `?to=`: the union's days, both kept, an empty one no bound; and what is
+    wrong with them: a text that is no day of the app's years, or a `to` before the `from`."""
     errors: dict = {}
     since = inputs.day(request.args, "from", errors, required=False)
     until = inputs.day(request.args, "to", errors, required=False)
-    for key, label in (("from", pgettext("dates", "From")), ("to", pgettext("dates", "To"))):
-        if key in errors:
-            abort(400, _("“%(field)s”: %(problem)s", field=label, problem=errors[key][0]))
+    labels = (("from", pgettext("dates", "From")), ("to", pgettext("dates", "To")))
+    wrong = [
+        _("“%(field)s”: %(problem)s", field=label, problem=errors[key][0])
+        for key, label in labels
+        if key in errors
+    ]
     if since and until and until < since:
-        abort(400, _("The “to” day is before the “from” day."))
-    return since, until
+        wrong.append(_("The “to” day is before the “from” day."))
+    return since, until, wrong
 
 
 # ---- Qualification types ----------------------------------------------------------------
