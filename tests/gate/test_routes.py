@@ -50,6 +50,7 @@ def _pages(world):
     return {
         "/gate/": "report",
         "/gate/checks": "report",
+        "/gate/checks?show=disagreeing&from=2026-11-23&to=2026-11-23": "report",
         "/gate/types": "officer",
         "/gate/types/new": "officer",
         f"/gate/types/{world.safety.id}": "officer",

@@ -12,6 +12,7 @@ PAGES = [
     ("/proposals/?tab=all", (Role.ORGANIZER,), "FROM proposals"),
     ("/appeals/?tab=all", (Role.ORGANIZER,), "FROM appeals"),
     ("/gate/checks", (Role.SAFETY_OFFICER,), "FROM gate_checks"),
+    ("/gate/checks?from=2026-11-01&to=2026-11-30", (Role.SAFETY_OFFICER,), "FROM gate_checks"),
 ]
 
 

@@ -28,7 +28,7 @@ from app.models.gate import (
     WorkerPhoto,
 )
 from app.services.departments import held_posts_statement
-from app.services.inputs import local_today
+from app.services.inputs import day_start, local_today
 
 from .access import checked_departments
 from .standing import EXPIRY_DAYS, Verdict, statuses, verdict
@@ -244,11 +244,17 @@ def _totals_statement(some_departments: bool):
     return query
 
 
-def checks_query(departments: set[int] | None = None, disagreeing: bool = False):
+def checks_query(
+    departments: set[int] | None = None,
+    disagreeing: bool = False,
+    since: date | None = None,
+    until: date | None = None,
+):
     """The checks kept from the entrance, newest first: of the posts of `departments` (None:
-    every post); `disagreeing`, only those the system's record disagrees with."""
+    every post); `disagreeing`, only those the system's record disagrees with; made on the
+    union's days `since` to `until`, both kept (None: no bound)."""
     return (
-        _checks_where(select(GateCheck), departments, disagreeing)
+        _checks_where(select(GateCheck), departments, disagreeing, since, until)
         .options(
             joinedload(GateCheck.worker),
             joinedload(GateCheck.checker),
@@ -258,18 +264,33 @@ def checks_query(departments: set[int] | None = None, disagreeing: bool = False)
     )
 
 
-def disagreeing_count(departments: set[int] | None = None) -> int:
+def disagreeing_count(
+    departments: set[int] | None = None, since: date | None = None, until: date | None = None
+) -> int:
     """How many of those checks the system's record disagrees with."""
-    return db.session.scalar(_checks_where(select(func.count(GateCheck.id)), departments, True))
+    query = _checks_where(select(func.count(GateCheck.id)), departments, True, since, until)
+    return db.session.scalar(query)
 
 
-def _checks_where(query, departments: set[int] | None, disagreeing: bool):
+def _checks_where(
+    query,
+    departments: set[int] | None,
+    disagreeing: bool,
+    since: date | None,
+    until: date | None,
+):
     if departments is not None:
         query = query.join(Post, Post.id == GateCheck.post_id).where(
             Post.department_id.in_(departments or [-1])
         )
     if disagreeing:
         query = query.where(GateCheck.mismatch.is_not(None))
+    # The days as moments, [the first day's start, the next day's after the last): the index
+    # of `captured_at` finds them, as it could not a local day computed for every check.
+    if since is not None:
+        query = query.where(GateCheck.captured_at >= day_start(since))
+    if until is not None:
+        query = query.where(GateCheck.captured_at < day_start(until + timedelta(days=1)))
     return query
 
 

@@ -1,8 +1,11 @@
 """Officers' pages: the gate report, qualification types, posts and their holders, team
 leaders, and the checks kept from the entrance."""
 
+from datetime import date
+
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -11,6 +14,7 @@ from app.extensions import db
 from app.guards import paginate, parse_id
 from app.models.gate import Post, PostHolder, QualificationType, TeamLeader
 from app.rendering import page_or_fragment
+from app.services import inputs
 
 from .. import bp, queries, services, standing
 from ..access import checked_departments, is_officer, may_see_report
@@ -64,13 +68,38 @@ def checks():
     show = request.args.get("show", "all")
     if show not in ("all", "disagreeing"):
         show = "all"
-    query = queries.checks_query(scope, disagreeing=show == "disagreeing")
+    since, until, wrong = _days()
+    if wrong:
+        # The list stays where it was; the form says what to mend (a `to` before the `from`
+        # is the one a person makes with the date pickers).
+        kept = {k: request.args.get(k, "")[:10] for k in ("from", "to")}
+        return render_template("gate/checks.html", show=show, days=kept, wrong=wrong), 400
+    query = queries.checks_query(scope, show == "disagreeing", since, until)
     return render_template(
         "gate/checks.html",
         page=paginate(query, per_page=CHECKS_PER_PAGE),
         show=show,
-        disagreeing=queries.disagreeing_count(scope),
+        disagreeing=queries.disagreeing_count(scope, since, until),
+        # what the tabs and the form carry: the days chosen, none left empty
+        days={k: d.isoformat() for k, d in (("from", since), ("to", until)) if d},
     )
+
+
+def _days() -> tuple[date | None, date | None, list[str]]:
+    """`?from=` and `?to=`: the union's days, both kept, an empty one no bound; and what is
+    wrong with them: a text that is no day of the app's years, or a `to` before the `from`."""
+    errors: dict = {}
+    since = inputs.day(request.args, "from", errors, required=False)
+    until = inputs.day(request.args, "to", errors, required=False)
+    labels = (("from", pgettext("dates", "From")), ("to", pgettext("dates", "To")))
+    wrong = [
+        _("“%(field)s”: %(problem)s", field=label, problem=errors[key][0])
+        for key, label in labels
+        if key in errors
+    ]
+    if since and until and until < since:
+        wrong.append(_("The “to” day is before the “from” day."))
+    return since, until, wrong
 
 
 # ---- Qualification types ----------------------------------------------------------------
