@@ -20,13 +20,12 @@ from app.scorecard import (
     Row,
     days,
     department_ids,
-    local_day,
-    local_day_in_sql,
     percent,
     share_withheld,
     shared,
     small,
 )
+from app.services.inputs import local_date, local_day_of
 
 from . import access
 from .services import local_today
@@ -63,7 +62,7 @@ def _counts(year, month, department) -> dict:
     """What each figure counts of the appeals `_raised` lists, {figure: (part, whole)} (part
     None: a count), counted in the database in one statement for the four figures."""
     today = local_today()
-    acknowledged_on = local_day_in_sql(Appeal.acknowledged_at)
+    acknowledged_on = local_day_of(Appeal.acknowledged_at)
     judged = or_(Appeal.acknowledged_at.is_not(None), Appeal.acknowledge_by < today)
     query = select(
         func.count(),
@@ -86,7 +85,7 @@ def _counts(year, month, department) -> dict:
 
 def _acknowledged_on_time(appeal) -> bool:
     return appeal.acknowledged_at is not None and (
-        local_day(appeal.acknowledged_at) <= appeal.acknowledge_by
+        local_date(appeal.acknowledged_at) <= appeal.acknowledge_by
     )
 
 
