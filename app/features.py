@@ -188,7 +188,8 @@ class Registry:
         self.sync_kinds[kind] = KindHandler(handle, attach_photo, handle_many)
 
     def daily_job(self, name: str, func: Callable[[], object]) -> None:
-        """Run `func()` once a day (08:00 Asia/Shanghai); each job gets its own transaction."""
+        """Run `func()` once a day (08:00 on the union's clock); each job gets its own
+        transaction."""
         self.daily_jobs[name] = func
 
     def audit_actions(self, labels: dict) -> None:

@@ -30,12 +30,12 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from app.config import LOCAL_TZ
 from app.guards import NUL_REFUSED, has_nul, without_nul
 from app.services.inputs import (
     FIRST_DAY,
     LAST_DAY,
     OUTSIDE_OUR_YEARS,
+    local_zone,
     plain_decimal,
     plain_whole,
 )
@@ -252,7 +252,7 @@ def _in_our_years(form, field) -> None:
 
 
 def when_field(label) -> DateTimeLocalField:
-    """A required local (Beijing) date and time, from 2000 to 2100."""
+    """A required local date and time (the union's clock), from 2000 to 2100."""
     return DateTimeLocalField(
         label,
         format=WHEN,
@@ -267,13 +267,13 @@ def day_field(label, *, required=True) -> DateField:
 
 
 def utc(value):
-    """A local (Beijing) time from a form, in UTC."""
-    return value.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
+    """A local time from a form (the union's clock), in UTC."""
+    return value.replace(tzinfo=local_zone()).astimezone(UTC)
 
 
 def local(value):
     """A stored (UTC) time as the local time a form shows."""
-    return value.astimezone(LOCAL_TZ).replace(tzinfo=None)
+    return value.astimezone(local_zone()).replace(tzinfo=None)
 
 
 def at_least_field(label) -> IntegerField:

@@ -9,8 +9,8 @@ gets the app that started the consumer; in immediate mode (tests) the caller's c
 
 Daily jobs: a feature's `init_app` registers a function with `registry(app).daily_job(name,
 func)` (`app.features`); the periodic task `run_daily_jobs` runs them all once a day at
-`DAILY_JOBS_AT` (Asia/Shanghai time), each in its own transaction, so one failing job never
-stops the others.
+`DAILY_JOBS_AT` on the union's clock (`app.services.inputs.local_zone`), each in its own
+transaction, so one failing job never stops the others.
 """
 
 import functools
@@ -18,23 +18,22 @@ import logging
 import os
 import signal
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app, has_app_context, has_request_context, url_for
 from flask.cli import AppGroup, with_appcontext
-from huey import Huey, crontab
+from huey import Huey
 from huey.storage import BaseStorage, RedisStorage, SqliteStorage
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.config import LOCAL_TZ
+from app.services.inputs import local_today, local_zone
 
 log = logging.getLogger(__name__)
 
-# 08:00 in Shanghai: reminders arrive at the start of the working day, not in the night.
+# 08:00 on the union's clock: reminders arrive at the start of the working day, not in the night.
 DAILY_JOBS_AT = (8, 0)
 
 
@@ -206,7 +205,7 @@ def daily_jobs() -> dict[str, Callable[[], object]]:
 
 
 def run_all_daily_jobs(day=None) -> dict[str, str]:
-    """Run every daily job that has not run yet on `day` (today in Asia/Shanghai); returns
+    """Run every daily job that has not run yet on `day` (the union's today); returns
     name → "ok", "already ran today" or the error, for logs and tests.
 
     Each job's run marker (`JobRun`, unique per name and day) is written in the job's own
@@ -218,7 +217,7 @@ def run_all_daily_jobs(day=None) -> dict[str, str]:
     from app.extensions import db
     from app.models import JobRun
 
-    day = day or datetime.now(LOCAL_TZ).date()
+    day = day or local_today()
     outcome = {}
     for name, func in sorted(daily_jobs().items()):
         try:
@@ -243,13 +242,16 @@ def run_all_daily_jobs(day=None) -> dict[str, str]:
     return outcome
 
 
-def _daily_hour_utc() -> int:
-    hour, minute = DAILY_JOBS_AT
-    local = datetime.now(LOCAL_TZ).replace(hour=hour, minute=minute)
-    return local.astimezone(ZoneInfo("UTC")).hour
+@_in_app_context
+def _daily_jobs_due(moment: datetime) -> bool:
+    """Huey's question each minute, with the time in UTC (naive): is it `DAILY_JOBS_AT` on
+    the union's clock? Asked each time, in the app's context (the consumer's scheduler has
+    none of its own): the configured zone says, summer time and all."""
+    local = moment.replace(tzinfo=UTC).astimezone(local_zone())
+    return (local.hour, local.minute) == DAILY_JOBS_AT
 
 
-@huey.periodic_task(crontab(minute=str(DAILY_JOBS_AT[1]), hour=str(_daily_hour_utc())))
+@huey.periodic_task(_daily_jobs_due)
 @_in_app_context
 def run_daily_jobs():
     outcome = run_all_daily_jobs()

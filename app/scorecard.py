@@ -14,15 +14,14 @@ of them equal to what its rows make.
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import case, func, select
 
-from app.config import LOCAL_TZ
 from app.extensions import db
 from app.models import Department, User
-from app.models._types import LocalDay
+from app.services.inputs import day_start
 
 
 @dataclass(frozen=True)
@@ -47,11 +46,9 @@ def days(year: int, month: int | None) -> tuple[date, date]:
 
 
 def moments(year: int, month: int | None) -> tuple[datetime, datetime]:
-    """The period's bounds as UTC moments (the local calendar's midnights)."""
+    """The period's bounds as UTC moments (the union's midnights)."""
     start, end = days(year, month)
-    return tuple(
-        datetime(d.year, d.month, d.day, tzinfo=LOCAL_TZ).astimezone(UTC) for d in (start, end)
-    )
+    return day_start(start), day_start(end)
 
 
 _read_once: ContextVar[dict | None] = ContextVar("scorecard_read_once", default=None)
@@ -77,15 +74,6 @@ def shared(key, compute):
     if key not in memo:
         memo[key] = compute()
     return memo[key]
-
-
-def local_day(moment: datetime | None) -> date | None:
-    return moment.astimezone(LOCAL_TZ).date() if moment is not None else None
-
-
-def local_day_in_sql(moment):
-    """`local_day` of the UTC timestamp column `moment`, in SQL (on the same clock)."""
-    return LocalDay(moment, LOCAL_TZ.key)
 
 
 def department_ids(department) -> list[int] | None:

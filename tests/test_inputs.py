@@ -9,7 +9,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import literal, select
 
+from app.forms import local, utc
 from app.models._types import UTCDateTime
+from app.scorecard import moments
 from app.services.inputs import local_day_of, local_zone, number
 
 
@@ -222,3 +224,16 @@ def test_a_zone_with_daylight_saving_turns_its_day_at_its_own_midnight_in_sql(ap
         for moment in moments
     ]
     assert days == [date(2026, 1, 15), date(2026, 1, 16), date(2026, 7, 15), date(2026, 7, 16)]
+
+
+def test_the_scorecard_s_months_and_a_form_s_times_follow_the_configured_clock(app):
+    """A union on Berlin's clock: its March runs from its midnights (23:00 UTC in winter, 22:00
+    UTC once summer time began), and a time typed in a form is a Berlin time."""
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Berlin"
+    assert moments(2026, 3) == (
+        datetime(2026, 2, 28, 23, tzinfo=UTC),
+        datetime(2026, 3, 31, 22, tzinfo=UTC),
+    )
+    typed = datetime(2026, 7, 1, 9, 30)
+    assert utc(typed) == datetime(2026, 7, 1, 7, 30, tzinfo=UTC)
+    assert local(datetime(2026, 7, 1, 7, 30, tzinfo=UTC)) == typed

@@ -11,7 +11,7 @@ from app.models.columns import fk, timestamp
 
 
 class JobRun(db.Model):
-    """A daily job that ran on a day (Asia/Shanghai): written with the job's own changes, so
+    """A daily job that ran on a day (the union's day): written with the job's own changes, so
     a second run that day (a second consumer, `flask jobs run-daily` by hand) does nothing."""
 
     __tablename__ = "job_runs"

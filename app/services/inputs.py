@@ -23,7 +23,9 @@ from app.models.users import typed_no
 
 
 def local_zone() -> ZoneInfo:
-    """The union's clock (Shanghai): every feature's days, months and deadlines are in it."""
+    """The union's clock, as the app is configured (`BABEL_DEFAULT_TIMEZONE`, Shanghai by
+    default): every feature's days, months and deadlines are in it. The one place that reads
+    it: the helpers below, the scorecard, the forms and the daily jobs all ask here."""
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or LOCAL_TZ.key)
 
 
@@ -36,9 +38,14 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time(), local_zone()).astimezone(UTC)
 
 
+def local_date(moment: datetime) -> date:
+    """The union's calendar day of an aware `moment`."""
+    return moment.astimezone(local_zone()).date()
+
+
 def local_day_of(moment):
     """The union's calendar day of the UTC timestamp column `moment`, in SQL, so that a query
-    can count by it as `moment.astimezone(local_zone()).date()` reads it in Python."""
+    can count by it as `local_date(moment)` reads it in Python."""
     return LocalDay(moment, local_zone().key)
 
 

@@ -48,7 +48,7 @@ def test_the_daily_job_runs_every_registered_job_even_when_one_fails(db, monkeyp
     assert db.session.scalar(select(Notification)) is None  # notify.clean_inbox ran too
 
 
-def test_the_daily_job_is_scheduled_for_eight_in_the_morning_in_china():
+def test_the_daily_job_is_scheduled_for_eight_in_the_morning_in_china(app):
     from datetime import datetime
 
     task = jobs.run_daily_jobs.task_class()
@@ -59,6 +59,16 @@ def test_the_daily_job_is_scheduled_for_eight_in_the_morning_in_china():
     ]
     assert due == [0]  # 00:00 UTC is 08:00 in Asia/Shanghai
     assert not task.validate_datetime(datetime(2026, 11, 23, 0, 1))
+
+
+def test_the_daily_job_is_at_eight_on_the_configured_clock_summer_time_and_all(app):
+    from datetime import datetime
+
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Berlin"
+    task = jobs.run_daily_jobs.task_class()
+    for month, hour in ((1, 7), (7, 6)):  # 08:00 CET, 08:00 CEST
+        due = [h for h in range(24) if task.validate_datetime(datetime(2026, month, 15, h, 0))]
+        assert due == [hour]
 
 
 def test_run_daily_command(runner, db):

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from app.jobs import LOCAL_TZ
+from app.config import LOCAL_TZ
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app.config import LOCAL_TZ
 from app.extensions import db
 from app.features import registry
-from app.jobs import LOCAL_TZ
 from app.models import Department, User
 from app.models.activities import Activity, Participation
 from app.models.care import AidRequest, CareFile, CareVisit, PlanTarget, VisitPlan

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.blueprints.reports.scorecard import shown
+from app.config import LOCAL_TZ
 from app.extensions import db
-from app.jobs import LOCAL_TZ
 from app.models import Role
 from app.models.activities import ActivityKind
 from app.models.surveys import ActivityRating

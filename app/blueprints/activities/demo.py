@@ -2,7 +2,6 @@
 already there is left alone."""
 
 from datetime import UTC, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -18,8 +17,7 @@ from app.models.activities import (
     Participation,
     ParticipationStatus,
 )
-
-BEIJING = ZoneInfo("Asia/Shanghai")
+from app.services.inputs import local_zone
 
 # Extra members, so that waitlists and leaderboards have people in them.
 MEMBERS = [
@@ -35,8 +33,8 @@ def _activity(title, kind, start_in_days, hours=2, **values):
     found = db.session.scalar(select(Activity).where(Activity.title == title))
     if found:
         return None
-    # 9 o'clock in the morning, Beijing time.
-    local_day = (utcnow() + timedelta(days=start_in_days)).astimezone(BEIJING)
+    # 9 o'clock in the morning, on the union's clock.
+    local_day = (utcnow() + timedelta(days=start_in_days)).astimezone(local_zone())
     starts = local_day.replace(hour=9, minute=0, second=0, microsecond=0).astimezone(UTC)
     defaults = {
         "description": "",

@@ -1,7 +1,3 @@
-from datetime import UTC
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf.file import FileAllowed, FileField
@@ -19,7 +15,9 @@ from app.forms import (
     MultiCheckboxField,
     PlainNumberField,
     WholeNumberField,
+    local,
     title_field,
+    utc,
     when_field,
 )
 from app.models.activities import ActivityKind, CompetitionMode
@@ -77,7 +75,6 @@ class ActivityForm(AppForm):
         self.departments.choices = [SelectChoice(d.id, d.full_name) for d in departments]
 
     def data_for_service(self) -> dict:
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
         data = {name: self[name].data for name in FIELDS}
         for name in (
             "starts_at",
@@ -86,18 +83,17 @@ class ActivityForm(AppForm):
             "signup_closes_at",
             "cancel_deadline",
         ):
-            data[name] = data[name].replace(tzinfo=zone).astimezone(UTC)
+            data[name] = utc(data[name])
         data["competition_mode"] = data["competition_mode"] or None
         return data
 
     def fill_from(self, values: dict) -> None:
         """Show stored (UTC) values in local time."""
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
         for name, value in values.items():
             if name not in self._fields:
                 continue
             if hasattr(value, "astimezone"):
-                value = value.astimezone(zone).replace(tzinfo=None)
+                value = local(value)
             elif hasattr(value, "value"):
                 value = value.value
             self[name].data = value

@@ -12,7 +12,7 @@ rights officers, who see every appeal in their queue; it shows counts, "<k" for 
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.models.appeals import Appeal
@@ -20,17 +20,16 @@ from app.scorecard import (
     Row,
     days,
     department_ids,
-    local_day,
-    local_day_in_sql,
     percent,
     share_withheld,
     shared,
     small,
 )
+from app.services.inputs import local_date
 
 from . import access
 from .services import local_today
-from .statistics import ANSWERED, K_DEFAULT, SATISFIED
+from .statistics import ANSWERED, K_DEFAULT, SATISFIED, counted, outcomes
 
 K = K_DEFAULT
 
@@ -62,18 +61,9 @@ def _raised(year, month, department) -> list:
 def _counts(year, month, department) -> dict:
     """What each figure counts of the appeals `_raised` lists, {figure: (part, whole)} (part
     None: a count), counted in the database in one statement for the four figures."""
-    today = local_today()
-    acknowledged_on = local_day_in_sql(Appeal.acknowledged_at)
-    judged = or_(Appeal.acknowledged_at.is_not(None), Appeal.acknowledge_by < today)
-    query = select(
-        func.count(),
-        func.count(case((Appeal.status.in_(ANSWERED), 1))),
-        func.count(case((judged, 1))),
-        func.count(case((Appeal.rating.is_not(None), 1))),
-        func.count(case((Appeal.rating.in_(SATISFIED), 1))),
-        func.count(case((acknowledged_on <= Appeal.acknowledge_by, 1))),
-    )
-    raised, answered, judged, rated, satisfied, acknowledged = db.session.execute(
+    judged = or_(Appeal.acknowledged_at.is_not(None), Appeal.acknowledge_by < local_today())
+    query = select(func.count(), counted(judged), counted(Appeal.rating.is_not(None)), *outcomes())
+    raised, judged, rated, answered, acknowledged, satisfied = db.session.execute(
         _in_period(query, year, month, department)
     ).one()
     return {
@@ -86,7 +76,7 @@ def _counts(year, month, department) -> dict:
 
 def _acknowledged_on_time(appeal) -> bool:
     return appeal.acknowledged_at is not None and (
-        local_day(appeal.acknowledged_at) <= appeal.acknowledge_by
+        local_date(appeal.acknowledged_at) <= appeal.acknowledge_by
     )
 
 

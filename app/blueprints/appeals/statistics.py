@@ -49,6 +49,23 @@ def _suppress(counts: dict, k: int) -> dict:
     return cells
 
 
+def counted(condition):
+    """How many of the rows `condition` holds for, in SQL."""
+    return func.count(case((condition, 1)))
+
+
+def outcomes() -> tuple:
+    """How many appeals were answered, acknowledged by the union's day they were due (an
+    unacknowledged one is not) and rated satisfied or partly: the three counts, in SQL, for
+    the statistics and the scorecard's figures alike."""
+    acknowledged_on = local_day_of(Appeal.acknowledged_at)
+    return (
+        counted(Appeal.status.in_(ANSWERED)),
+        counted(acknowledged_on <= Appeal.acknowledge_by),
+        counted(Appeal.rating.in_(SATISFIED)),
+    )
+
+
 @dataclass(frozen=True)
 class Figures:
     k: int
@@ -72,20 +89,9 @@ def figures(start: date | None = None, end: date | None = None, k: int = K_DEFAU
         raised.append(Appeal.raised_on <= end)
     # Counted by the database, in groups as many as categories x departments x months,
     # however many appeals there are.
-    acknowledged_on = local_day_of(Appeal.acknowledged_at)
-    on_time = case((acknowledged_on <= Appeal.acknowledge_by, 1), else_=0)
     year, month = extract("year", Appeal.raised_on), extract("month", Appeal.raised_on)
     groups = db.session.execute(
-        select(
-            Appeal.category,
-            Appeal.department_id,
-            year,
-            month,
-            func.count(),
-            func.sum(case((Appeal.status.in_(ANSWERED), 1), else_=0)),
-            func.sum(on_time),
-            func.sum(case((Appeal.rating.in_(SATISFIED), 1), else_=0)),
-        )
+        select(Appeal.category, Appeal.department_id, year, month, func.count(), *outcomes())
         .where(*raised)
         .group_by(Appeal.category, Appeal.department_id, year, month)
     ).all()

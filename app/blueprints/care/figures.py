@@ -24,7 +24,8 @@ from app.models.care import (
     PlanTarget,
     VisitPlan,
 )
-from app.scorecard import Row, days, in_department, local_day, moments
+from app.scorecard import Row, days, in_department, moments
+from app.services.inputs import local_date
 
 from .parse import care_time
 from .services.common import can_read
@@ -103,7 +104,7 @@ def aid_on_time(year, month, department):
             "Mutual-aid request #%(id)d (%(type)s), reported %(day)s",
             id=r.id,
             type=r.event_type.label,
-            day=local_day(r.created_at),
+            day=local_date(r.created_at),
         )
         url = url_for("care.aid_request", request_id=r.id)
         state = _aid_state(r, on_time, now)

@@ -13,7 +13,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.services import inputs
-from app.services.inputs import add_error, check_length, missing, plain_decimal, plain_whole
+from app.services.inputs import (
+    add_error,
+    check_length,
+    local_date,
+    missing,
+    plain_decimal,
+    plain_whole,
+)
 from app.services.inputs import local_today as local_today
 from app.services.inputs import local_zone as local_zone
 from app.services.users import PHONE
@@ -160,4 +167,4 @@ def care_time(moment) -> str:
 
 def care_day(moment) -> str:
     """The Beijing day of a UTC moment (an upload, a proposal), not its UTC day."""
-    return moment.astimezone(local_zone()).date().isoformat() if moment else "—"
+    return local_date(moment).isoformat() if moment else "—"

@@ -12,11 +12,10 @@ from app.scorecard import (
     Row,
     days,
     in_department,
-    local_day,
-    local_day_in_sql,
     moments,
     percent,
 )
+from app.services.inputs import local_date, local_day_of
 
 
 def _row(motion, counted) -> Row:
@@ -28,7 +27,7 @@ def answered_on_time(year, month, department):
     first, after = days(year, month)
     query = _due_in(select(Motion), first, after, department).order_by(Motion.deadline, Motion.id)
     return [
-        _row(m, m.answered_at is not None and local_day(m.answered_at) <= m.deadline)
+        _row(m, m.answered_at is not None and local_date(m.answered_at) <= m.deadline)
         for m in db.session.scalars(query)
     ]
 
@@ -47,7 +46,7 @@ def rated_satisfied(year, month, department):
 def _answered_on_time(year, month, department):
     """The share `answered_on_time`'s rows make, counted in the database."""
     first, after = days(year, month)
-    answered_on = local_day_in_sql(Motion.answered_at)
+    answered_on = local_day_of(Motion.answered_at)
     query = select(func.count(case((answered_on <= Motion.deadline, 1))), func.count())
     return percent(*db.session.execute(_due_in(query, first, after, department)).one())
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import User
 from app.models.gate import PostHolder
-from app.scorecard import Row, days, department_ids, local_day, percent, value
+from app.scorecard import Row, days, department_ids, percent, value
+from app.services.inputs import local_date
 
 from . import queries, standing
 
@@ -29,7 +30,7 @@ def _past_report(ids, day) -> list[tuple[User, bool]]:
             .where(PostHolder.post_id.in_(list(posts) or [-1]), User.active.is_(True))
             .options(joinedload(PostHolder.user))
         )
-        if (h.since or local_day(h.created_at)) <= day
+        if (h.since or local_date(h.created_at)) <= day
     ]
     held = standing.statuses({h.user_id for h in holders}, on=day)
     allowed: dict[int, bool] = {}

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models.gate import CheckResult, Qualification, QualificationType
-from app.services.inputs import local_zone
+from app.services.inputs import local_date
 
 EXPIRY_DAYS = 30
 
@@ -36,7 +36,7 @@ def statuses(
     `on` a past day: as it stood then (issued by then, revoked only when revoked by then);
     `at` a past moment: as it stood then (issued by its day, revoked only before it)."""
     if at is not None:
-        on = at.astimezone(local_zone()).date()
+        on = local_date(at)
     user_ids = list(user_ids)
     if not user_ids:
         return {}
@@ -71,7 +71,7 @@ def _statuses_statement(on_a_day: bool):
 def _revoked_by(revoked_at: datetime, on: date | None, at: datetime | None) -> bool:
     if at is not None:
         return revoked_at <= at
-    return on is None or revoked_at.astimezone(local_zone()).date() <= on
+    return on is None or local_date(revoked_at) <= on
 
 
 def _later(a: date | None, b: date | None) -> bool:

@@ -24,14 +24,13 @@ Wiring (by the features):
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import LazyString, format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
 from app.blueprints.notify.services import notify, notify_many
 from app.models import Notification
+from app.services.inputs import local_zone
 
 
 def _when(moment: datetime) -> LazyString:
@@ -183,7 +182,7 @@ def activity_reminder(
     now: datetime | None = None,
 ) -> list[Notification]:
     """The reminder a day ahead: "today" or "tomorrow" as the local calendar has it."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = local_zone()
     today = (now.astimezone(zone) if now else datetime.now(zone)).date()
     days = (starts_at.astimezone(zone).date() - today).days
     if days <= 0:

@@ -20,21 +20,17 @@ from app.scorecard import (
 )
 
 
-def _sent_in(year, month, department):
-    start, end = moments(year, month)
-    query = (
-        select(Proposal)
-        .where(Proposal.submitted_at >= start, Proposal.submitted_at < end)
-        .order_by(Proposal.submitted_at, Proposal.id)
-    )
-    return db.session.scalars(in_department(query, Proposal.department_id, department)).all()
-
-
 def _sent_in_columns(year, month, department, *columns):
-    """`columns` of the proposals `_sent_in` lists, for a figure that needs only a number."""
+    """`columns` of the proposals sent in in the period (of the department)."""
     start, end = moments(year, month)
     query = select(*columns).where(Proposal.submitted_at >= start, Proposal.submitted_at < end)
     return in_department(query, Proposal.department_id, department)
+
+
+def _sent_in(year, month, department):
+    """The proposals sent in in the period, in the order they came: the figures' rows."""
+    query = _sent_in_columns(year, month, department, Proposal)
+    return db.session.scalars(query.order_by(Proposal.submitted_at, Proposal.id)).all()
 
 
 def _row(proposal, amount=None) -> Row:

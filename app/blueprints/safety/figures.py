@@ -14,11 +14,10 @@ from app.scorecard import (
     Row,
     days,
     department_ids,
-    local_day,
-    local_day_in_sql,
     moments,
     percent,
 )
+from app.services.inputs import local_date, local_day_of
 
 from .permissions import can_manage_network, can_see_hazard
 from .services.common import local_today
@@ -69,7 +68,7 @@ def closed_on_time(year, month, department):
             h,
             h.status is HazardStatus.CLOSED
             and h.closed_at is not None
-            and local_day(h.closed_at) <= h.due_on,
+            and local_date(h.closed_at) <= h.due_on,
         )
         for h in db.session.scalars(query)
         if not (h.status.is_open and h.due_on >= today)
@@ -79,7 +78,7 @@ def closed_on_time(year, month, department):
 def closed_on_time_share(year, month, department):
     """The share `closed_on_time`'s rows make, counted in the database."""
     first, after = days(year, month)
-    closed_on = local_day_in_sql(Hazard.closed_at)
+    closed_on = local_day_of(Hazard.closed_at)
     on_time = (Hazard.status == HazardStatus.CLOSED) & (closed_on <= Hazard.due_on)
     query = select(func.count(case((on_time, 1))), func.count()).select_from(Hazard)
     query = query.where(

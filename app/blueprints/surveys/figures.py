@@ -46,15 +46,17 @@ def _share(year, month, department) -> tuple[list[Row], int | None]:
     return rows, _anonymous_k(year, month)
 
 
-def _withheld(rows, k) -> bool:
-    return k is not None and share_withheld(sum(r.counted for r in rows), len(rows), k)
+def _withheld(part, whole, k) -> bool:
+    """Is the share withheld? Only when an anonymous survey opened in the period (k), by the
+    scorecard's rule."""
+    return k is not None and share_withheld(part, whole, k)
 
 
 def survey_share_value(year, month, department):
     """The figure `survey_share`'s rows make, counted in the database."""
     k = _anonymous_k(year, month)
     part, whole = share_counts(year, month, department, RESPONDENTS, Survey.opens_at)
-    if k is not None and share_withheld(part, whole, k):
+    if _withheld(part, whole, k):
         return withheld(k)
     return percent(part, whole)
 
@@ -67,7 +69,7 @@ def survey_share(year, month, department) -> list[Row]:
     rows, k = _share(year, month, department)
     if k is None:
         return rows
-    if _withheld(rows, k):
+    if _withheld(sum(r.counted for r in rows), len(rows), k):
         return [Row(_("Withheld so that no one can be identified."), plain=True)]
     groups: dict[str, list[bool]] = {}
     for group, row in zip(_groups(department), rows, strict=True):
@@ -134,34 +136,37 @@ def satisfaction_score(year, month, department) -> list[Row]:
     return rows
 
 
-def activity_rating(year, month, department) -> list[Row]:
-    """Every rating of an activity that started in the period (by the rater's department)."""
+def _ratings(year, month, department, *columns):
+    """`columns` of the ratings of the activities that started in the period (by the rater's
+    department)."""
     start, end = moments(year, month)
     query = (
-        select(ActivityRating.stars, Activity.id, Activity.title)
+        select(*columns)
+        .select_from(ActivityRating)
         .join(Activity, Activity.id == ActivityRating.activity_id)
         .join(User, User.id == ActivityRating.user_id)
         .where(Activity.starts_at >= start, Activity.starts_at < end)
-        .order_by(Activity.starts_at, ActivityRating.id)
     )
-    query = in_department(query, User.department_id, department)
+    return in_department(query, User.department_id, department)
+
+
+def activity_rating(year, month, department) -> list[Row]:
+    """One row per rating (`_ratings`), in the order the activities started."""
+    query = _ratings(year, month, department, ActivityRating.stars, Activity.id, Activity.title)
     return [
         Row(f"{title} ★{stars}", url_for("surveys.ratings", activity=aid), amount=stars)
-        for stars, aid, title in db.session.execute(query)
+        for stars, aid, title in db.session.execute(
+            query.order_by(Activity.starts_at, ActivityRating.id)
+        )
     ]
 
 
 def activity_rating_value(year, month, department):
     """The mean `activity_rating`'s rows make (whole stars: their sum is exact), in SQL."""
-    start, end = moments(year, month)
-    query = (
-        select(func.sum(ActivityRating.stars), func.count(ActivityRating.stars))
-        .join(Activity, Activity.id == ActivityRating.activity_id)
-        .join(User, User.id == ActivityRating.user_id)
-        .where(Activity.starts_at >= start, Activity.starts_at < end)
-    )
-    stars, ratings = db.session.execute(in_department(query, User.department_id, department)).one()
-    return half_up(stars, ratings, 2) if ratings else None
+    stars = ActivityRating.stars
+    query = _ratings(year, month, department, func.sum(stars), func.count(stars))
+    total, ratings = db.session.execute(query).one()
+    return half_up(total, ratings, 2) if ratings else None
 
 
 def register(reg) -> None:

@@ -25,7 +25,7 @@ from app.models.activities import (
 )
 from app.models.gate import QualificationSource
 from app.services import audit
-from app.services.inputs import local_zone
+from app.services.inputs import local_date
 
 from .activities import activity_url
 
@@ -115,7 +115,7 @@ def issue_day(activity: Activity) -> date:
     """The day a pass is issued on: the day the training ended, or today when its results
     come in before its end (a training over several days), in the union's calendar. Never a
     day still ahead: a qualification is held from its issue day on."""
-    return min(activity.ends_at, utcnow()).astimezone(local_zone()).date()
+    return local_date(min(activity.ends_at, utcnow()))
 
 
 def record_training_results(organizer: User, activity: Activity, scores: dict) -> int:

@@ -16,7 +16,7 @@ from app.models import User
 from app.models._types import utcnow
 from app.models.gate import CheckMethod, CheckResult, GateCheck, Post, PostHolder
 from app.models.users import typed_no
-from app.services.inputs import local_zone
+from app.services.inputs import local_date
 
 from ..access import checked_departments
 from ..queries import checked_workers_query, posts_query
@@ -109,7 +109,7 @@ def mismatch(worker, post: Post, result: CheckResult, method, captured_at) -> st
     let in, "may work" for one turned away; None when they agree. A phone that refused a
     scanned code may have refused the code itself (revoked or replaced), which is not judged
     again here: only the qualifications are."""
-    day = captured_at.astimezone(local_zone()).date()
+    day = local_date(captured_at)
     held = statuses([worker.id], at=captured_at).get(worker.id, {})
     v = verdict(held, post.required_types, day)
     if v.result is result or (result is CheckResult.REFUSED and method is CheckMethod.CODE):

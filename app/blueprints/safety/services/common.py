@@ -1,7 +1,7 @@
 """Helpers shared by the safety services: errors, input parsing, the local calendar."""
 
 import contextlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,16 +17,13 @@ from app.services.inputs import MaxLength as MaxLength
 from app.services.inputs import check_client_id as check_client_id
 from app.services.inputs import choice as choice
 from app.services.inputs import day_start as day_start
+from app.services.inputs import local_date as local_date
 from app.services.inputs import local_today as local_today
 from app.services.inputs import local_zone, missing
 from app.services.inputs import text as text
 from app.services.photos import image_row
 
 __all__ = ["ValidationFailed", "Refused", "Conflict", "MaxLength"]
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(local_zone()).date()
 
 
 def record_id(data, key: str, model, errors: dict, *, required=True, where=None):
