@@ -57,7 +57,9 @@ async function cacheOpenPages() {
     if (new URL(client.url).origin !== self.location.origin) return;
     try {
       const response = await fetch(client.url, { credentials: "same-origin", headers: COPY_HEADERS });
-      if (response.ok && !response.redirected) await cache.put(client.url, response);
+      if (response.ok && !response.redirected && keepable(response)) {
+        await cache.put(client.url, response);
+      }
     } catch (error) {
       // Offline already: nothing to keep.
     }
@@ -70,6 +72,18 @@ function fetchWithin(request, ms, init) {
     const timer = setTimeout(() => reject(new Error("timeout")), ms);
     fetch(request, init).then(resolve, reject).finally(() => clearTimeout(timer));
   });
+}
+
+// A page that asks to be kept nowhere (`no-store`: an anonymous appeal, its receipt code) is
+// not copied for offline reading, and a copy kept before it asked goes.
+function keepable(response) {
+  return !/no-store/i.test(response.headers.get("Cache-Control") || "");
+}
+
+async function forgetPage(request) {
+  for (const name of [KIT_CACHE, PAGES_CACHE]) {
+    await (await caches.open(name)).delete(request, { ignoreVary: true });
+  }
 }
 
 async function keepPage(request, response) {
@@ -99,7 +113,7 @@ async function networkFirstPage(request) {
   try {
     const response = await fetchWithin(request, PAGE_TIMEOUT);
     if (response.ok && !response.redirected && response.type === "basic") {
-      await keepPage(request, response.clone());
+      await (keepable(response) ? keepPage(request, response.clone()) : forgetPage(request));
     }
     return response;
   } catch (error) {

@@ -6,7 +6,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, wait_for_service_worker
 from tests.browser.sync.conftest import photo_file
 
 
@@ -72,6 +72,48 @@ def test_an_anonymous_appeal_followed_by_its_receipt_code(
         expect(member.locator("#appeal-status")).to_contain_text("已受理")
         expect(member.locator("#timeline")).to_contain_text("已受理，会保护反映人。")
         expect(member.locator("#timeline")).not_to_contain_text("维权干事")
+    finally:
+        member.context.close()
+        officer.context.close()
+
+
+def test_an_anonymous_appeal_is_kept_nowhere_on_the_phones(
+    live_server, browser, browser_context_args
+):
+    """The receipt page promises the code is kept nowhere once noted: the service worker's
+    copies of pages for offline reading must not hold it, nor the officer's anonymous page."""
+    url = live_server.url
+    title = f"夜班补贴少发 {uuid.uuid4().hex[:6]}"
+    live_server.make_user("AP-M2", name="不留痕")
+    live_server.make_user("AP-O2", "organizer", name="维权干事二")
+    member = _phone(browser, browser_context_args, url, "AP-M2")
+    officer = _phone(browser, browser_context_args, url, "AP-O2")
+    try:
+        for page in (member, officer):
+            wait_for_service_worker(page)
+        member.goto(url + "/appeals/new")
+        member.select_option("select[name=category]", value="wages")
+        member.fill("input[name=title]", title)
+        member.fill("textarea[name=details]", "十一月夜班补贴少发两天。")
+        member.get_by_label("匿名提出").check()
+        member.get_by_role("button", name="提交诉求").click()
+        code = member.locator("#receipt-code").inner_text().strip()
+        member.reload()  # the receipt opened again, by the page's own address
+        expect(member.locator("#receipt-code")).to_have_text(code)
+        member.get_by_role("button", name="我已记下，返回诉求").click()
+
+        officer.goto(url + "/appeals/?tab=all")
+        officer.get_by_role("link", name=re.compile(re.escape(title))).click()
+        expect(officer.locator("#appellant")).to_contain_text("匿名")
+        anonymous_page = officer.url
+
+        # No network: neither phone has a copy to show.
+        for page, address in ((member, url + "/appeals/receipt"), (officer, anonymous_page)):
+            page.context.set_offline(True)
+            page.goto(address)
+            expect(page.locator(".offline-card h2")).to_have_text("没有网络连接")  # i18n
+            expect(page.locator("body")).not_to_contain_text(code)
+            expect(page.locator("body")).not_to_contain_text(title)
     finally:
         member.context.close()
         officer.context.close()
