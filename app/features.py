@@ -20,6 +20,7 @@ the registries to each module of the feature that brings something, through that
         reg.demo(load)                            # loader(ctx: DemoContext) -> [login rows]
         reg.figure("care", "visit_coverage", _l("Visit coverage"), visit_coverage,
                    link=visit_coverage_link, unit="percent")   # the 建家 scorecard
+        reg.renewals(exams_issuing)               # (user, {type id: name}) -> {type id: Renewal}
 
 The hubs (home page, navigation, field-kit manifest, demo, `/sync`, the daily jobs) read
 these registries and never import a feature by name. The registries live on the app, not in
@@ -62,6 +63,16 @@ class KindHandler:
     # item, a HandlerResult or the ValidationFailed that refused it, writing the valid ones
     # together. The sync endpoint hands it runs of new records of this kind in one savepoint.
     handle_many: Callable | None = None
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """A way a person can renew a qualification by themselves now (an exam they may take):
+    what it is called and where it is taken. The card of an expiring qualification points
+    to it, beside the refresher trainings."""
+
+    title: str
+    url: str
 
 
 @dataclass
@@ -149,6 +160,7 @@ class Registry:
     demo_loaders: list[Callable] = field(default_factory=list)
     audit_labels: dict[str, object] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)
+    renewal_providers: list[Callable] = field(default_factory=list)
 
     def nav(self, item: NavItem) -> None:
         self.nav_items.append(item)
@@ -244,6 +256,12 @@ class Registry:
         """`loader(ctx) -> [(employee_no, password, name, roles)]`, run in registration order."""
         self.demo_loaders.append(loader)
 
+    def renewals(self, provider: Callable) -> None:
+        """`provider(user, types) -> {type_id: Renewal}`: for the qualification types `types`
+        ({id: name}), the way `user` may take now to renew each one it can renew, in one
+        statement for all of them (see `ways_to_renew`)."""
+        self.renewal_providers.append(provider)
+
 
 def feature_blueprint(name: str, import_name: str, *, static: bool = False) -> Blueprint:
     """A feature's blueprint: its templates in its `templates/` folder and, with `static`,
@@ -284,6 +302,16 @@ def pages(*endpoints: str) -> Callable[[object], list[str]]:
         return [url_for(endpoint) for endpoint in endpoints]
 
     return provider
+
+
+def ways_to_renew(user, types: dict[int, str]) -> dict[int, Renewal]:
+    """For each qualification type of `types` ({id: name}) that `user` can renew by
+    themselves now, one way: the first that the features registered offers."""
+    found: dict[int, Renewal] = {}
+    for provider in registry().renewal_providers if types else ():
+        for type_id, way in provider(user, types).items():
+            found.setdefault(type_id, way)
+    return found
 
 
 def init_app(app: Flask) -> Registry:

@@ -11,10 +11,11 @@ bp = feature_blueprint("library", __name__, static=True)
 
 
 def init_app(app):
-    from . import cards, demo, offline, routes, sync  # noqa: F401  (routes attach to bp)
+    from . import cards, demo, offline, qualifications, routes, sync  # noqa: F401
 
-    # No bar item: a home card (procedures to confirm) and an entry on 我的 lead here.
-    parts = (cards, offline, sync, demo)
+    # No bar item: a home card (procedures to confirm) and an entry on 我的 lead here; the
+    # activities' card of an expiring qualification points to an exam that renews it.
+    parts = (cards, offline, sync, demo, qualifications)
     register_feature(app, bp, *parts, url_prefix="/library", audit=AUDIT_LABELS)
 
 

@@ -1,13 +1,18 @@
 """The library's one way to the qualifications of the gate: which types an exam can issue,
-and issuing one on a pass (through the gate's `grant_qualification`, so the gate accepts it)."""
+issuing one on a pass (through the gate's `grant_qualification`, so the gate accepts it), and
+the exams that renew a qualification running out (`reg.renewals`, for its home card)."""
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from flask import url_for
+from sqlalchemy import bindparam, func, or_, select
 
 from app.blueprints.gate.services import BY_TYPE, add_months, grant_qualification, type_named
 from app.extensions import db
+from app.features import Renewal
 from app.models.gate import QualificationSource, QualificationType
+from app.models.library import Exam, Question
 
 
 def all_types() -> list[tuple[int, str]]:
@@ -36,3 +41,47 @@ def issue(user, exam, on: date) -> None:
     grant_qualification(
         user, qtype, on, until, source=QualificationSource.EXAM, source_ref=f"exam:{exam.id}"
     )
+
+
+@cache
+def _issuing_statement():
+    """The exams anyone signed in may start now (`study.start_attempt` lets everyone in to an
+    open exam whose bank has its questions) that issue one of the types: by the type's id,
+    or by its name for an exam that names its qualification only. Newest first; built once a
+    process (see app/blueprints/README.md)."""
+    questions = (
+        select(func.count(Question.id))
+        .where(Question.bank_id == Exam.bank_id, Question.active.is_(True))
+        .scalar_subquery()
+    )
+    return (
+        select(Exam.id, Exam.title, Exam.qualification_type_id, Exam.qualification_name)
+        .where(
+            Exam.open.is_(True),
+            questions >= Exam.question_count,
+            or_(
+                Exam.qualification_type_id.in_(bindparam("type_ids", expanding=True)),
+                Exam.qualification_type_id.is_(None)
+                & Exam.qualification_name.in_(bindparam("names", expanding=True)),
+            ),
+        )
+        .order_by(Exam.id.desc())
+    )
+
+
+def exams_issuing(user, types: dict[int, str]) -> dict[int, Renewal]:
+    """For each qualification type of `types` ({id: name}), the newest exam `user` may take
+    that issues it, in one statement for all of them."""
+    by_name = {name: type_id for type_id, name in types.items()}
+    rows = db.session.execute(
+        _issuing_statement(), {"type_ids": list(types), "names": list(by_name)}
+    )
+    found: dict[int, Renewal] = {}
+    for exam_id, title, type_id, name in rows:
+        way = Renewal(title, url_for("library.exam", exam_id=exam_id))
+        found.setdefault(type_id if type_id is not None else by_name[name], way)
+    return found
+
+
+def register(reg) -> None:
+    reg.renewals(exams_issuing)
