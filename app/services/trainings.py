@@ -13,18 +13,25 @@ from app.models.gate import Qualification
 def next_training(qualification_name: str, *where) -> Activity | None:
     """The next training (or drill) that gives the qualification `qualification_name` and can
     still be signed up for, and meets `where` (say, `audience_of` a person's departments)."""
-    return db.session.scalar(
+    return next_trainings([qualification_name], *where).get(qualification_name)
+
+
+def next_trainings(qualification_names, *where) -> dict[str, Activity]:
+    """`next_training` of each of `qualification_names` that has one, in one statement."""
+    found: dict[str, Activity] = {}
+    for training in db.session.scalars(
         select(Activity)
         .where(
             Activity.kind.in_([ActivityKind.TRAINING, ActivityKind.DRILL]),
             Activity.status == ActivityStatus.PUBLISHED,
-            Activity.qualification_name == qualification_name,
+            Activity.qualification_name.in_(list(qualification_names)),
             Activity.signup_closes_at > utcnow(),
             *where,
         )
         .order_by(Activity.starts_at)
-        .limit(1)
-    )
+    ):
+        found.setdefault(training.qualification_name, training)
+    return found
 
 
 def outlasted():

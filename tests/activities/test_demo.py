@@ -11,6 +11,7 @@ from app.models.activities import (
     Qualification,
     RoundScore,
 )
+from app.models.library import Exam
 
 
 def test_demo_has_activities_of_every_kind_and_state_and_runs_twice(runner, client, auth):
@@ -57,3 +58,7 @@ def test_demo_has_activities_of_every_kind_and_state_and_runs_twice(runner, clie
     assert "安全生产培训合格证" in client.get("/activities/history").get_data(as_text=True)
     home = client.get("/").get_data(as_text=True)
     assert "资格即将到期" in home and "您的下一个活动" in home
+    # The library's exam renews his safety certificate: the card leads there.
+    exam = db.session.scalar(select(Exam).where(Exam.title == "安全生产知识考试"))
+    assert "参加「安全生产知识考试」即可续期" in home
+    assert f'href="/library/exams/{exam.id}"' in home

@@ -16,6 +16,7 @@ from app.blueprints.activities.queries import (
     open_for_sign_up,
 )
 from app.extensions import db
+from app.features import Renewal, ways_to_renew
 from app.models._types import utcnow
 from app.models.activities import (
     Activity,
@@ -24,7 +25,7 @@ from app.models.activities import (
     Qualification,
 )
 from app.services.departments import own_departments
-from app.services.trainings import next_training, outlasted
+from app.services.trainings import next_trainings, outlasted
 
 
 @cache
@@ -68,59 +69,91 @@ def _open_statement(in_a_department: bool):
 
 
 def _expiring_statement():
+    return select(Qualification.id).where(*_expiring()).order_by(Qualification.valid_until).limit(1)
+
+
+@cache
+def _all_expiring_statement():
+    return select(Qualification).where(*_expiring()).order_by(Qualification.valid_until)
+
+
+def _expiring():
     return (
-        select(Qualification.id)
-        .where(
-            Qualification.user_id == bindparam("user_id"),
-            Qualification.revoked_at.is_(None),
-            Qualification.valid_until >= bindparam("today"),
-            Qualification.valid_until <= bindparam("horizon"),
-            ~outlasted(),  # renewed already: no warning
-        )
-        .order_by(Qualification.valid_until)
-        .limit(1)
+        Qualification.user_id == bindparam("user_id"),
+        Qualification.revoked_at.is_(None),
+        Qualification.valid_until >= bindparam("today"),
+        Qualification.valid_until <= bindparam("horizon"),
+        ~outlasted(),  # renewed already: no warning
     )
 
 
-def _expiring_card(user, qualification: Qualification, ids) -> dict:
-    """Where the person can renew: the refresher training if there is one, else the list of
-    what is open to them, saying that none is scheduled yet."""
-    day = qualification.valid_until.isoformat()
-    card = {
-        "title": _("Qualification expiring: %(name)s", name=qualification.name),
-        "tone": "warn",
-    }
+def _expiring_cards(user, ids, values) -> list[dict]:
+    """A card for each qualification about to run out, saying where the person can renew it:
+    a way they can take now (an exam, `ways_to_renew`), the refresher training, both, or
+    that none is open yet. One statement for each of the three, whatever their number."""
+    held: dict[int, Qualification] = {}
+    for qualification in db.session.scalars(_all_expiring_statement(), values):
+        held.setdefault(qualification.type_id, qualification)
     # One open to the person's departments; one they have already signed up for counts too.
-    refresher = next_training(qualification.name, audience_of(ids or None))
-    if refresher is None:
-        card["body"] = _(
+    trainings = next_trainings({q.name for q in held.values()}, audience_of(ids or None))
+    ways = ways_to_renew(user, {type_id: q.name for type_id, q in held.items()})
+    return [
+        _expiring_card(q, trainings.get(q.name), ways.get(type_id)) for type_id, q in held.items()
+    ]
+
+
+def _expiring_card(qualification: Qualification, refresher, way: Renewal | None) -> dict:
+    """Leads to the way the person can take now (an exam) if there is one, else to the
+    refresher training, else to the list of what is open to them."""
+    day = qualification.valid_until.isoformat()
+    when = refresher and format_datetime(refresher.starts_at, "short")
+    if way and refresher:
+        body = _(
+            "Valid until %(day)s. Take “%(way)s” to renew it, or the refresher training: "
+            "%(title)s, %(when)s.",
+            day=day,
+            way=way.title,
+            title=refresher.title,
+            when=when,
+        )
+    elif way:
+        body = _("Valid until %(day)s. Take “%(way)s” to renew it.", day=day, way=way.title)
+    elif refresher:
+        body = _(
+            "Valid until %(day)s. Refresher training: %(title)s, %(when)s.",
+            day=day,
+            title=refresher.title,
+            when=when,
+        )
+    else:
+        body = _(
             "Valid until %(day)s. No refresher training is open yet; ask your union organizer.",
             day=day,
         )
-        card["url"] = url_for("activities.index")
-        return card
-    card["body"] = _(
-        "Valid until %(day)s. Refresher training: %(title)s, %(when)s.",
-        day=day,
-        title=refresher.title,
-        when=format_datetime(refresher.starts_at, "short"),
-    )
-    card["url"] = url_for("activities.show", activity_id=refresher.id)
-    return card
+    if way:
+        url = way.url
+    elif refresher:
+        url = url_for("activities.show", activity_id=refresher.id)
+    else:
+        url = url_for("activities.index")
+    return {
+        "title": _("Qualification expiring: %(name)s", name=qualification.name),
+        "body": body,
+        "url": url,
+        "tone": "warn",
+    }
 
 
 def activity_cards(user) -> list[dict]:
     ids = own_departments(user)
     today = local_today()
+    values = {
+        "user_id": user.id,
+        "today": today,
+        "horizon": today + timedelta(EXPIRY_WARNING_DAYS),
+    }
     upcoming, open_now, expiring = db.session.execute(
-        _glance_statement(bool(ids)),
-        {
-            "user_id": user.id,
-            "now": utcnow(),
-            "department_ids": ids,
-            "today": today,
-            "horizon": today + timedelta(EXPIRY_WARNING_DAYS),
-        },
+        _glance_statement(bool(ids)), {**values, "now": utcnow(), "department_ids": ids}
     ).one()
     cards = []
     # A row gone since the first look (deleted meanwhile) shows no card.
@@ -143,8 +176,8 @@ def activity_cards(user) -> list[dict]:
                 "tone": "info",
             }
         )
-    if expiring and (qualification := db.session.get(Qualification, expiring)):
-        cards.append(_expiring_card(user, qualification, ids))
+    if expiring:  # none gone since the first look (deleted meanwhile) shows no card
+        cards.extend(_expiring_cards(user, ids, values))
     return cards
 
 
