@@ -166,6 +166,18 @@ def plain_year(value) -> int | None:
     return int(text) if len(text) == 4 and text.isascii() and text.isdigit() else None
 
 
+# What a Chinese keyboard types for the "-" between a code's parts: a dash (‐ ‑ ‒ – — ―, and
+# "——" for shift and minus), the minus sign, or 、 (NFKC has made "－" and "﹣" a "-" already).
+_DASHES = re.compile(r"[-\u2010-\u2015\u2212、]+")
+
+
+def typed_code(value) -> str:
+    """A code as a person typed it (a receipt code, a check-in code), read as it is written:
+    full-width letters and digits as the ones they stand for (`typed_no`), upper case, no
+    spaces (the full-width one neither), and each run of dashes as one "-"."""
+    return _DASHES.sub("-", re.sub(r"\s", "", typed_no(value)))
+
+
 def number(
     data, key: str, errors: dict, *, low, high, required=True, places=2, too_high=None
 ) -> Decimal | None:

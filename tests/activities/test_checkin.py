@@ -1,4 +1,7 @@
+import base64
 import hashlib
+import hmac
+import itertools
 import json
 import re
 from datetime import timedelta
@@ -43,6 +46,37 @@ def test_a_code_typed_in_full_width_is_the_same_code(setting):
     wide = services.code_for(place).translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
     assert wide != services.code_for(place)
     assert services.check_in(organizer, activity, wide).status == "created"
+
+
+def test_no_code_has_a_letter_a_reader_takes_for_a_digit(app):
+    """38-SO5DOB was typed 38-S05D0B at the door and refused: a code has no 0, O, 1, I or L."""
+    codes = [services.code_for(Participation(id=n, activity_id=7, user_id=n)) for n in range(2000)]
+    assert not {c for code in codes for c in code.split("-")[1]} & set("0O1IL")
+    assert len(set(codes)) == len(codes)
+
+
+def _issued_before(app, place) -> str:
+    """The code the app showed before its letters left out O, I and L: base32 as it came."""
+    key = app.config["SECRET_KEY"].encode()
+    message = f"checkin:{place.id}:{place.activity_id}:{place.user_id}".encode()
+    signature = base64.b32encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
+    return f"{place.id}-{signature[:6]}"
+
+
+def test_a_code_shown_before_checks_in_typed_as_printed_or_with_its_look_alike_digits(app, setting):
+    """A screenshot of 38-SO5DOB from before: typed 38—S05D0B (a 0 for each O, a 1 for an I or
+    an L, a Chinese dash) it checks in, and as printed it is the same person's code."""
+    organizer, activity, place = setting
+    for n in itertools.count():  # a secret under which it had an O and an I or L
+        app.config["SECRET_KEY"] = f"secret-{n}"
+        before = _issued_before(app, place)
+        if "O" in before and {"I", "L"} & set(before):
+            break
+    assert services.code_for(place) != before
+    look_alike = before.replace("O", "0").replace("I", "1").replace("L", "1").replace("-", "—")
+    assert services.check_in(organizer, activity, look_alike).status == "created"
+    assert services.check_in(organizer, activity, before).status == "already"
+    assert services.check_in(organizer, activity, services.code_for(place)).status == "already"
 
 
 def test_the_same_outbox_record_twice_is_a_duplicate(setting):

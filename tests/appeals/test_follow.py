@@ -7,7 +7,7 @@ from app.blueprints.appeals import services
 from app.models import LoginThrottle
 from app.models.appeals import Appeal, AppealEvent, AppealRating, AppealStatus
 from tests.appeals.conftest import raise_anonymous, raise_named, step
-from tests.helpers import statements, text
+from tests.helpers import full_width, statements, text
 
 
 def _appeal_counts(db):
@@ -49,11 +49,39 @@ def test_an_unknown_or_malformed_code_is_refused_plainly_and_changes_no_appeal(
     unknown = client.post("/appeals/follow", data={"code": "2222-3333-4444"})
     assert unknown.status_code == 404
     assert "没有与此回执码对应的诉求。请核对后再试。" in text(unknown)
-    for bad in ("123", "ABCD-EFGH-IJKL", "0000-0000-0000", "x" * 3000, ""):
+    for bad in ("234", "x" * 3000, ""):
         response = client.post("/appeals/follow", data={"code": bad})
         assert response.status_code == 422, bad
         assert "回执码由 12 位字母和数字组成" in text(response), bad
+    # Twelve characters, some of which no code has: said by name, not as a count.
+    for bad, said in (("ABCD-EFGH-IJKL", "I"), ("0000-0000-000O", "0 O"), ("2222.3333.444", ".")):
+        response = client.post("/appeals/follow", data={"code": bad})
+        assert response.status_code == 422, bad
+        assert f"回执码中没有 {said}：只有数字 2 至 9 和 I、O 以外的字母。" in text(response)
     assert _appeal_counts(db) == before
+
+
+def test_a_code_typed_on_a_chinese_keyboard_is_the_same_code(client, auth, cast, db):
+    """Full-width letters, digits and dash (ＨＪ４Ｋ－…), a Chinese dash (— ——, ‐ – ― －), 、 or
+    a full-width space between the groups: the code as printed, and no wrong guess counted."""
+    appeal, code = raise_anonymous(cast.member, title="班长分配工作不公")
+    auth.login(cast.member)
+    groups = code.split("-")
+    for typed in (
+        full_width(code),
+        "—".join(groups),
+        "——".join(groups).lower(),
+        "‐".join(groups),
+        "–".join(groups),
+        "―".join(groups),
+        "－".join(groups),
+        "、".join(groups),
+        "\u3000".join(groups),
+    ):
+        response = client.post("/appeals/follow", data={"code": typed})
+        assert response.status_code == 200, typed
+        assert "班长分配工作不公" in text(response), typed
+    assert not [k for k in db.session.scalars(select(LoginThrottle.key)) if k.startswith("appeal")]
 
 
 def test_wrong_guesses_are_limited_per_account(client, auth, cast, db):

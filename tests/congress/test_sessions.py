@@ -3,6 +3,7 @@ delegates by department; a department-wide electorate; the field kit of notices.
 
 import dataclasses
 import io
+import re
 from datetime import timedelta
 
 from werkzeug.datastructures import FileStorage
@@ -14,7 +15,7 @@ from app.extensions import db
 from app.models import Role
 from app.models._types import utcnow
 from app.models.activities import Participation
-from app.models.congress import CongressDocument
+from app.models.congress import CongressDocument, CongressSession
 from app.navigation import offline_urls
 from tests.congress import factories as f
 from tests.factories import make_department, make_user
@@ -148,3 +149,32 @@ def test_the_audit_log_names_congress_actions_in_words(app, client, auth):
     log = text(client.get("/admin/audit"))
     assert "保存职代会届次" in log and "添加职工代表" in log
     assert "congress." not in log
+
+
+def test_one_submit_shows_every_mistake_of_a_new_session_at_its_field(app, client, auth):
+    """It ended before it started, the term ended before it, and 第五届第三次 was taken: it
+    took three submits to hear of all three."""
+    boss = f.organizer()
+    f.make_session(boss, term_no=5, session_no=3)
+    auth.login(boss)
+    day = f.today()
+    response = client.post(
+        "/congress/sessions/new",
+        data={
+            "term_no": 5,
+            "session_no": 3,
+            "title": "第五届职工代表大会第三次会议",
+            "starts_on": day.isoformat(),
+            "ends_on": (day - timedelta(days=1)).isoformat(),
+            "term_ends_on": (day - timedelta(days=2)).isoformat(),
+        },
+    )
+    assert response.status_code == 422
+    page = text(response)
+    for field, said in (
+        ("ends_on", "会议结束日期不能早于开始日期。"),
+        ("term_ends_on", "代表任期届满日必须晚于会议结束日期。"),
+        ("session_no", "本届已有同一次数的会议。"),
+    ):
+        assert re.search(rf'id="{field}-errors">\s*<li>{said}</li>', page), field
+    assert db.session.scalar(db.select(db.func.count(CongressSession.id))) == 1

@@ -34,7 +34,10 @@ from app.models.appeals import (
     AppealRating,
     AppealStatus,
 )
-from app.services.inputs import local_today  # noqa: F401  (the feature's today: cards, jobs, demo)
+from app.services.inputs import (
+    local_today,  # noqa: F401  (the feature's today: cards, jobs, demo)
+    typed_code,
+)
 
 from . import access, ratings
 
@@ -122,12 +125,25 @@ def new_code() -> str:
 
 
 def normalise_code(text: str | None) -> str | None:
-    """The code as typed (any case, spaces or dashes) in its canonical form, or None when it
-    cannot be a receipt code."""
-    raw = "".join(ch for ch in (text or "").upper() if ch not in " -\t")
+    """The code as typed (any case, spaces or dashes, a Chinese keyboard's full width: see
+    `typed_code`) in its canonical form, or None when it cannot be a receipt code. A typed 0,
+    1, I or O is not read as a letter of the code: none of them is in one, and which letter
+    a person took for it (D or Q? L or 7?) cannot be told."""
+    raw = typed_code(text).replace("-", "")
     if len(raw) != CODE_LENGTH or any(ch not in ALPHABET for ch in raw):
         return None
     return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def code_problem(text: str | None) -> str:
+    """Why `text` is no receipt code (`normalise_code` gave None), in the person's words."""
+    if stray := sorted(set(typed_code(text).replace("-", "")) - set(ALPHABET)):
+        return _(
+            "A receipt code has no %(chars)s: it has the digits 2 to 9 and the letters other "
+            "than I and O.",
+            chars=" ".join(stray),
+        )
+    return _("A receipt code has 12 letters and digits, like 7KQM-4TXP-9WZR.")
 
 
 def code_hash(code: str) -> str:
@@ -369,10 +385,7 @@ def find_by_code(user, text: str | None) -> Appeal:
     check_guesses(user)
     code = normalise_code(text)
     if code is None:
-        raise ValidationFailed.on(
-            "code",
-            _("A receipt code has 12 letters and digits, like 7KQM-4TXP-9WZR."),
-        )
+        raise ValidationFailed.on("code", code_problem(text))
     appeal = db.session.scalar(select(Appeal).where(Appeal.receipt_hash == code_hash(code)))
     if appeal is None:
         raise Refused(_("No appeal has this receipt code. Please check it and try again."), 404)

@@ -6,8 +6,15 @@ import { scanInto } from "./qr-reader.js";
 
 const section = document.querySelector("[data-scanner]");
 const form = document.querySelector("[data-checkin-form]");
-const CODE = /^(?:WH-CHECKIN:)?(\d{1,12})-?([A-Z2-7]{6})$/;  // services/checkin.py's CODE
-const key = (code) => CODE.exec(String(code || "").normalize("NFKC").replace(/\s/g, "").toUpperCase())?.slice(1, 3).join("-");
+const CODE = /^(?:WH-CHECKIN:)?(\d{1,12})-?([A-Z0-9]{6})$/;  // services/checkin.py's CODE
+// app/services/inputs.py's typed_code: full width read, no spaces, each run of dashes one "-".
+const typed = (code) => String(code || "").normalize("NFKC").replace(/\s/g, "").toUpperCase()
+  .replace(/[-\u2010-\u2015\u2212、]+/g, "-");
+const key = (code) => {
+  const [, number, letters] = CODE.exec(typed(code)) || [];
+  // Its letters as the server writes them (checkin.py's PLAIN): a 0 or O is 8, a 1, I or L 9.
+  return number && `${number}-${letters.replace(/[0O]/g, "8").replace(/[1IL]/g, "9")}`;
+};
 // [name, checked in?, their code's digest if so] of the person a code's number is, from the
 // page (the phone's copy when offline): the number alone, whatever the letters.
 const person = (code) => {

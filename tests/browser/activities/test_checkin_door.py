@@ -14,6 +14,7 @@ from tests.browser.activities.test_activities_phone import (
     _publish,
     _signed_up,
 )
+from tests.helpers import full_width
 
 WRONG = "12-ZZZZZZ"
 
@@ -197,5 +198,7 @@ def test_a_checked_in_person_s_number_with_other_letters_is_said_to_be_invalid_o
         organizer.reload()
         expect(organizer.locator("#offline-copy")).to_be_visible()
         wrong_then_right(_other_letters(code), code)
+        # A Chinese keyboard's dash and full width: the phone reads it as the server does.
+        wrong_then_right(_other_letters(code), full_width(code).replace("－", "——"))
     finally:
         organizer.context.set_offline(False)

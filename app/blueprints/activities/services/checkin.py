@@ -3,13 +3,18 @@
 A participant's code is `<participation id>-<6 letters>`, the letters an HMAC of the
 participation, its activity and its person under the app's secret: short enough to type,
 impossible to forge, and checked without a table of codes. The QR code carries the same text.
+
+The letters are the HMAC's first 6 in base32 (A–Z, 2–7), with those a reader could take for
+a digit written as digits base32 has not: O as 8, I and L as 9 (38-SO5DOB is 38-S85D8B). A
+code is read back alike (`letters`): a 0 or O typed is 8, a 1, I or L is 9. So a code shown
+before (38-SO5DOB, on a screenshot or a phone's copy of the page) still checks in, typed as
+printed or with the digit it looks like.
 """
 
 import base64
 import hashlib
 import hmac
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,19 +32,21 @@ from app.models import User
 from app.models._types import utcnow
 from app.models.activities import Activity, Participation, ParticipationStatus
 from app.services import audit
+from app.services.inputs import typed_code
 
 # The door opens two hours before the start (people arrive early, a long queue moves in) and
 # closes at the end: a check-in is the record that someone came.
 OPENS_BEFORE = timedelta(hours=2)
 
-CODE = re.compile(r"^(?:WH-CHECKIN:)?([0-9]{1,12})-?([A-Z2-7]{6})$")
+CODE = re.compile(r"^(?:WH-CHECKIN:)?([0-9]{1,12})-?([A-Z0-9]{6})$")
+PLAIN = str.maketrans("0O1IL", "88999")  # checkin-scanner.js's PLAIN
 
 
 def _signature(participation_id: int, activity_id: int, user_id: int) -> str:
     key = current_app.config["SECRET_KEY"].encode()
     message = f"checkin:{participation_id}:{activity_id}:{user_id}".encode()
     digest = hmac.new(key, message, hashlib.sha256).digest()
-    return base64.b32encode(digest).decode()[:6]
+    return base64.b32encode(digest).decode()[:6].translate(PLAIN)
 
 
 def code_for(participation: Participation) -> str:
@@ -86,10 +93,12 @@ def checkin_people(activity: Activity) -> dict[str, list]:
     }
 
 
-def normalise(code: str) -> str:
-    """A code as typed: spaces dropped, upper case, and full-width characters (a Chinese input
-    method types １２－ＡＢＣ) read as the ASCII ones they stand for."""
-    return re.sub(r"[\s]", "", unicodedata.normalize("NFKC", code or "")).upper()
+def letters(code: str) -> tuple[str, str] | None:
+    """A code as typed (a Chinese input method's full width too: `typed_code`) as its number
+    and its letters as `code_for` writes them, or None when it is no check-in code."""
+    if (match := CODE.match(typed_code(code))) is None:
+        return None
+    return match.group(1), match.group(2).translate(PLAIN)
 
 
 @dataclass
@@ -108,8 +117,8 @@ class CheckInResult:
 
 
 def _replayed(done: Participation, activity: Activity, code: str) -> CheckInResult:
-    match = CODE.match(normalise(code))
-    same = match is not None and f"{match.group(1)}-{match.group(2)}" == code_for(done)
+    parts = letters(code)
+    same = parts is not None and "-".join(parts) == code_for(done)
     if same and done.activity_id == activity.id:
         return CheckInResult("duplicate", done)
     return CheckInResult(
@@ -165,13 +174,13 @@ def check_in(
         )
         if done is not None:
             return _replayed(done, activity, code)
-    match = CODE.match(normalise(code))
-    if not match:
+    parts = letters(code)
+    if not parts:
         return _invalid(_("This is not a check-in code. Codes look like 12-ABCDEF."))
-    participation_id = parse_id(match.group(1))
+    participation_id = parse_id(parts[0])
     participation = db.session.get(Participation, participation_id) if participation_id else None
     if participation is None or not hmac.compare_digest(
-        match.group(2),
+        parts[1],
         _signature(participation.id, participation.activity_id, participation.user_id),
     ):
         return _invalid(_("This code is not valid. Check it for typing mistakes."))

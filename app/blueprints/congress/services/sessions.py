@@ -21,6 +21,7 @@ from app.models._types import utcnow
 from app.models.activities import Activity, ActivityKind, Participation, ParticipationStatus
 from app.models.congress import CongressDocument, CongressSession, Delegate, DepartmentContact
 from app.services import audit
+from app.services.inputs import MaxLength, add_error, text
 
 # The 换届 reminder goes out this many days before the term ends, and again every
 # REMIND_EVERY days until it has ended.
@@ -37,15 +38,14 @@ def save_session(user, data: dict, session: CongressSession | None = None) -> Co
     """Create or change a session. `data`: term_no, session_no, title, starts_on, ends_on,
     place, agenda, term_ends_on."""
     _require_manager(user)
-    title = clean_text(data.get("title"), "title", limit=120, required=_("Enter a title."))
-    place = clean_text(data.get("place"), "place", limit=120)
-    agenda = clean_text(data.get("agenda"), "agenda", limit=10000)
+    errors: dict = {}  # every mistake at once, each at its field
+    title = text(data, "title", errors, required=_l("Enter a title."), max_len=MaxLength.TITLE)
+    place = text(data, "place", errors, max_len=120)
+    agenda = text(data, "agenda", errors, max_len=10000)
     if data["ends_on"] < data["starts_on"]:
-        raise ValidationFailed.on("ends_on", _("The session cannot end before it starts."))
+        add_error(errors, "ends_on", _("The session cannot end before it starts."))
     if data["term_ends_on"] <= data["ends_on"]:
-        raise ValidationFailed.on(
-            "term_ends_on", _("The delegates' term must end after the session.")
-        )
+        add_error(errors, "term_ends_on", _("The delegates' term must end after the session."))
     clash = db.session.scalar(
         select(CongressSession.id).where(
             CongressSession.term_no == data["term_no"],
@@ -53,7 +53,9 @@ def save_session(user, data: dict, session: CongressSession | None = None) -> Co
         )
     )
     if clash and (session is None or clash != session.id):
-        raise ValidationFailed.on("session_no", _("This term already has a session so numbered."))
+        add_error(errors, "session_no", _("This term already has a session so numbered."))
+    if errors:
+        raise ValidationFailed(errors)
     if session is None:
         session = CongressSession()
         db.session.add(session)
