@@ -4,10 +4,12 @@ person may start, beside the refresher training; one statement finds the exams o
 from datetime import timedelta
 from html import unescape
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from app.blueprints.gate.jobs import remind_expiring
 from app.blueprints.gate.services import grant_qualification, type_named
 from app.blueprints.library import services
+from app.models import Notification
 from app.models.activities import ActivityKind
 from app.models.library import Question
 from app.services.inputs import local_today
@@ -95,3 +97,14 @@ def test_each_expiring_qualification_has_its_card_in_as_many_statements_as_one(
     welding, lathe = [card for card in page.split("<li")[1:] if "资格即将到期" in card]
     assert "焊工证" in welding and f'href="/library/exams/{named_only.id}"' in welding
     assert "数控车床安全操作合格" in lathe and f'href="/library/exams/{world.exam.id}"' in lathe
+
+
+def test_the_daily_reminder_leads_to_the_exam_too(world, db):
+    _expiring(world.worker, world.qtype)
+    db.session.commit()
+    assert remind_expiring(local_today()) == 1
+    db.session.commit()
+    mine = select(Notification).where(Notification.user_id == world.worker.id)
+    (note,) = db.session.scalars(mine)
+    assert note.body == "参加「车床安全考试」即可续期。"
+    assert note.url == f"/library/exams/{world.exam.id}"

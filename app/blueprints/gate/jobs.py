@@ -1,6 +1,6 @@
 """The gate's daily job: workers whose qualification for a post runs out within 30 days are
-reminded (inbox + push) once per expiry, with the next training that gives it; their team
-leaders are told who."""
+reminded (inbox + push) once per expiry, with a way to renew it they can take now (an exam:
+`ways_to_renew`), else the next training that gives it; their team leaders are told who."""
 
 from collections import defaultdict
 from datetime import timedelta
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.blueprints.notify.services import notify
 from app.extensions import db
+from app.features import ways_to_renew
 from app.jobs import path_for
 from app.models import User
 from app.models.gate import PostHolder, PostRequirement, Qualification, TeamLeader
@@ -53,9 +54,14 @@ def remind_expiring(today=None) -> int:
     by_leader = defaultdict(set)
     for qualification in due:
         qualification.reminded_for = qualification.valid_until
-        training = next_training(qualification.type.name)
         when = qualification.valid_until.isoformat()
-        if training is not None:
+        way = ways_to_renew(qualification.user, {qualification.type_id: qualification.type.name})
+        training = None if way else next_training(qualification.type.name)
+        if way:
+            renewal = way[qualification.type_id]
+            body = _l("Take “%(way)s” to renew it.", way=renewal.title)
+            url = renewal.url
+        elif training is not None:
             body = _l(
                 "Sign up for %(training)s to renew it.",
                 training=training.title,

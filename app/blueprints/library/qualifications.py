@@ -5,12 +5,12 @@ the exams that renew a qualification running out (`reg.renewals`, for its home c
 from datetime import date
 from functools import cache
 
-from flask import url_for
 from sqlalchemy import bindparam, func, or_, select
 
 from app.blueprints.gate.services import BY_TYPE, add_months, grant_qualification, type_named
 from app.extensions import db
 from app.features import Renewal
+from app.jobs import path_for
 from app.models.gate import QualificationSource, QualificationType
 from app.models.library import Exam, Question
 
@@ -78,7 +78,7 @@ def exams_issuing(user, types: dict[int, str]) -> dict[int, Renewal]:
     )
     found: dict[int, Renewal] = {}
     for exam_id, title, type_id, name in rows:
-        way = Renewal(title, url_for("library.exam", exam_id=exam_id))
+        way = Renewal(title, path_for("library.exam", exam_id=exam_id))
         found.setdefault(type_id if type_id is not None else by_name[name], way)
     return found
 
