@@ -1,6 +1,7 @@
 """Major-event mutual aid: report, acknowledge, act, close; the reporter follows it in the
 inbox; a target response time with an overdue flag."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -377,7 +378,8 @@ def test_a_colleague_who_reported_learns_where_it_stands_and_no_notice_carries_a
     """M0001 reported a stay in hospital for 黄晓东 and read, on the page and in notices on the
     lock screen, the relief paid and every officer's note. The reporter now learns where the
     request stands; the member it is for reads the details on the page; no notice, and so no
-    push, carries a note or an amount."""
+    push, carries a note or an amount. The officer's note field says so: it read
+    说明（申请人可以看到）, the applicant being the one who does not read it."""
     from app.blueprints.notify.jobs import payload_for
 
     member, officer, worker = world.people["member"], world.people["care_officer"], world.worker
@@ -386,6 +388,8 @@ def test_a_colleague_who_reported_learns_where_it_stands_and_no_notice_carries_a
     auth.logout()
     auth.login(officer)
     url = f"/care/aid/{request.id}"
+    label = re.search(r'<label for="note"[^>]*>([^<]*)<', text(client.get(url)))
+    assert label and label.group(1).strip() == "说明（受助职工本人可以看到）"
     notes = ["已收到明天上门", "已送慰问金", "又送去药品", "家属情绪稳定", "救助金已发放完毕"]
     client.post(url + "/acknowledge", data={"note": notes[0]})
     client.post(url + "/act", data={"note": notes[1], "amount": "3000"})

@@ -448,8 +448,10 @@ def _suppressed_count(n):
 
 
 def _suppressed_share(part, whole):
-    if any(0 < n < 3 for n in (part, whole, whole - part)):
+    if 0 < whole < 3:
         return "不公开（少于3件）"
+    if any(0 < n < 3 for n in (part, whole - part)):
+        return "不公开（其中一类不足3件，可推算出个人）"
     return percent(part, whole)
 
 

@@ -170,7 +170,9 @@ def test_who_answered_an_anonymous_survey_is_never_listed_by_name(
         assert user.name not in body and user.employee_no not in body
     assert "计入" not in body
     assert "本期有匿名问卷" in body and re.search(r"\d+ 名会员中 \d+ 人参与", body)
-    assert "不公开（少于5人）" in body
+    assert "不公开（少于5人）" in body  # a department of fewer than 5
+    # Most of a department answered: the few who did not are what is withheld.
+    assert "不公开（其中一类不足5人，可推算出个人）" in body
     team = db.session.scalar(select(Department).where(Department.name == "车工班"))
     few = text(client.get(f"/reports/participation/survey_share?year={year}&department={team.id}"))
     assert "为避免识别出个人" in few and "计入" not in few

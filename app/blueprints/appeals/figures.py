@@ -107,6 +107,14 @@ def withheld() -> str:
     return _("withheld (fewer than %(k)d)", k=K)
 
 
+def withheld_share(whole: int) -> str:
+    """Why a share of `whole` appeals is withheld: they are few, or (10 raised, one of them
+    acknowledged late) the few on one side could point at the people behind them."""
+    if _small(whole):
+        return withheld()
+    return _("withheld (fewer than %(k)d on one side: a person could be told)", k=K)
+
+
 def _figure(select_appeals, unit):
     def compute(year, month, department):
         key = ("appeals", year, month, department.id if department else None)
@@ -116,7 +124,7 @@ def _figure(select_appeals, unit):
         if not whole:
             return None
         if share_withheld(part, whole, K):
-            return withheld()
+            return withheld_share(whole)
         return percent(part, whole)
 
     def rows(year, month, department):

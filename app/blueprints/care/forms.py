@@ -140,7 +140,7 @@ class AidForm(AppForm):
 
 
 class AidActionForm(AppForm):
-    note = TextAreaField(_l("Note (the reporter reads it)"), render_kw={"rows": 2})
+    note = TextAreaField(_l("Note (the member the aid is for reads it)"), render_kw={"rows": 2})
     amount = StringField(_l("Aid given (yuan)"), render_kw=MONEY)
     file_id = SelectField(_l("Count it to the file"), choices=[], validate_choice=False)
 

@@ -21,6 +21,7 @@ from app.scorecard import (
     share_counts,
     share_rows,
     share_withheld,
+    small,
 )
 
 from .services.results import response_count, satisfaction_mean
@@ -57,7 +58,7 @@ def survey_share_value(year, month, department):
     k = _anonymous_k(year, month)
     part, whole = share_counts(year, month, department, RESPONDENTS, Survey.opens_at)
     if _withheld(part, whole, k):
-        return withheld(k)
+        return withheld(k, whole)
     return percent(part, whole)
 
 
@@ -78,7 +79,7 @@ def survey_share(year, month, department) -> list[Row]:
     for group, answered in sorted(groups.items()):
         n, total = sum(answered), len(answered)
         state = (
-            withheld(k)
+            withheld(k, total)
             if share_withheld(n, total, k)
             else _("%(n)d of %(total)d members answered", n=n, total=total)
         )
@@ -86,8 +87,12 @@ def survey_share(year, month, department) -> list[Row]:
     return out
 
 
-def withheld(k) -> str:
-    return _("withheld (fewer than %(k)d people)", k=k)
+def withheld(k, whole) -> str:
+    """Why a share of `whole` members is withheld: they are few, or the few on one side (2 of
+    a workshop's 40 did not answer) could be told."""
+    if small(whole, k):
+        return _("withheld (fewer than %(k)d people)", k=k)
+    return _("withheld (fewer than %(k)d people on one side: a person could be told)", k=k)
 
 
 def _groups(department) -> list[str]:
