@@ -6,15 +6,9 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, wait_for_service_worker
+from tests.browser.appeals.conftest import member_and_officer, raise_anonymously
+from tests.browser.conftest import wait_for_service_worker
 from tests.browser.sync.conftest import photo_file
-
-
-def _phone(browser, browser_context_args, base_url, employee_no):
-    context = browser.new_context(**browser_context_args)
-    page = context.new_page()
-    log_in(page, base_url, employee_no)
-    return page
 
 
 def test_an_anonymous_appeal_followed_by_its_receipt_code(
@@ -24,24 +18,22 @@ def test_an_anonymous_appeal_followed_by_its_receipt_code(
     # The live server is shared: another test may have loaded the demo, whose appeals include
     # one with this title. The tag makes this appeal the one the officer opens.
     title = f"班长分配工作不公 {uuid.uuid4().hex[:6]}"
-    live_server.make_user("AP-M1", name="匿名者")
-    live_server.make_user("AP-O1", "organizer", name="维权干事")
-    member = _phone(browser, browser_context_args, url, "AP-M1")
-    officer = _phone(browser, browser_context_args, url, "AP-O1")
+    member, officer = member_and_officer(live_server, browser, browser_context_args, "1")
     try:
         # From 我的 to the form, as a member finds it.
         member.goto(url + "/me")
         member.get_by_role("link", name="职工诉求 · 维权").click()
         member.get_by_role("link", name="提出诉求").click()
-        member.select_option("select[name=category]", value="treatment")
-        member.fill("input[name=title]", title)
-        member.fill("textarea[name=details]", "班长长期把重活分给同几个人，提意见后被扣绩效。")
-        member.set_input_files("input[name=photos]", photo_file(tmp_path, "排班表.jpg"))
-        member.get_by_label("匿名提出").check()
-        member.get_by_role("button", name="提交诉求").click()
-
+        expect(member.locator("input[name=title]")).to_be_visible()
+        code = raise_anonymously(
+            member,
+            url,
+            "treatment",
+            title,
+            "班长长期把重活分给同几个人，提意见后被扣绩效。",
+            photo_file(tmp_path, "排班表.jpg"),
+        )
         expect(member.locator("h1, .heading").first).to_contain_text("匿名诉求已提交")
-        code = member.locator("#receipt-code").inner_text().strip()
         assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", code)
         expect(member.get_by_text("点“我已记下”后，回执码就不再显示", exact=False)).to_be_visible()
         # The member's own list does not hold it: it is tied to no one.
@@ -84,20 +76,11 @@ def test_an_anonymous_appeal_is_kept_nowhere_on_the_phones(
     copies of pages for offline reading must not hold it, nor the officer's anonymous page."""
     url = live_server.url
     title = f"夜班补贴少发 {uuid.uuid4().hex[:6]}"
-    live_server.make_user("AP-M2", name="不留痕")
-    live_server.make_user("AP-O2", "organizer", name="维权干事二")
-    member = _phone(browser, browser_context_args, url, "AP-M2")
-    officer = _phone(browser, browser_context_args, url, "AP-O2")
+    member, officer = member_and_officer(live_server, browser, browser_context_args, "2")
     try:
         for page in (member, officer):
             wait_for_service_worker(page)
-        member.goto(url + "/appeals/new")
-        member.select_option("select[name=category]", value="wages")
-        member.fill("input[name=title]", title)
-        member.fill("textarea[name=details]", "十一月夜班补贴少发两天。")
-        member.get_by_label("匿名提出").check()
-        member.get_by_role("button", name="提交诉求").click()
-        code = member.locator("#receipt-code").inner_text().strip()
+        code = raise_anonymously(member, url, "wages", title, "十一月夜班补贴少发两天。")
         member.reload()  # the receipt opened again, by the page's own address
         expect(member.locator("#receipt-code")).to_have_text(code)
         member.get_by_role("button", name="我已记下，返回诉求").click()

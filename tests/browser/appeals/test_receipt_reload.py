@@ -5,6 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.appeals.conftest import raise_anonymously
 from tests.browser.conftest import log_in
 from tests.browser.test_field_kit import query
 
@@ -21,14 +22,7 @@ def test_reloading_the_receipt_keeps_the_code_and_files_one_appeal(
     page = context.new_page()
     try:
         log_in(page, url, "AP-R1")
-        page.goto(url + "/appeals/new")
-        page.select_option("select[name=category]", value="living")
-        page.fill("input[name=title]", TITLE)
-        page.fill("textarea[name=details]", "更衣室屋顶漏雨两个月了。")
-        page.get_by_label("匿名提出").check()
-        page.get_by_role("button", name="提交诉求").click()
-        page.wait_for_url(url + "/appeals/receipt")
-        code = page.locator("#receipt-code").inner_text().strip()
+        code = raise_anonymously(page, url, "living", TITLE, "更衣室屋顶漏雨两个月了。")
         assert CODE.fullmatch(code)
 
         page.reload()  # pull-to-refresh
