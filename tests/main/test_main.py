@@ -282,10 +282,18 @@ def test_the_phone_language_of_the_first_log_in_is_kept(client, auth, db):
     assert db.session.get(User, chinese.id).locale == "zh_CN"
 
 
-def test_saved_language_beats_the_session(client, auth, db):
+def test_a_switch_at_log_in_is_kept_else_the_saved_language_beats_the_session(client, auth, db):
     make_user(employee_no="H022", locale="en")
     client.post("/locale", data={"locale": "zh_CN"})
     auth.login("H022")
+    assert html_lang(text(client.get("/"))) == "zh-CN"  # just chosen on the log-in page
+    auth.logout()
+    # The next person on this phone did not touch the switch: their saved choice stands.
+    auth.login("H022")
+    assert html_lang(text(client.get("/"))) == "zh-CN"
+    make_user(employee_no="H026", locale="en")
+    auth.logout()
+    auth.login("H026")
     assert html_lang(text(client.get("/"))) == "en"
 
 

@@ -34,9 +34,11 @@ def login():
     status = 200
     if form.validate_on_submit():
         result = services.authenticate(form.employee_no.data, form.password.data, client_address())
-        if result.user and result.user.locale is None:
-            # The language the log-in page spoke (the switch, else the phone's): the inbox and
-            # the pushes written for this person while away speak it too.
+        switched = session.pop("locale_switched", False)
+        if result.user and (result.user.locale is None or switched):
+            # The language the log-in page spoke: the one just chosen with its switch, or for
+            # a person who never chose, the phone's; the inbox and the pushes written for
+            # them while away speak it too.
             result.user.locale = locale_code()
         db.session.commit()
         if result.user:

@@ -31,6 +31,10 @@ def set_locale():
         if current_user.is_authenticated:
             current_user.locale = locale
             db.session.commit()
+        else:
+            # Chosen on the log-in page: the next log-in on this phone takes it as the
+            # person's own choice (one who does not touch the switch keeps theirs).
+            session["locale_switched"] = True
     return redirect(own_referrer() or url_for("main.index"), 303)
 
 
