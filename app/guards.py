@@ -112,13 +112,14 @@ def clean_text(
     return ""
 
 
-def clean_choice(enum_cls, value, field: str, *, message: str):
-    """The member of `enum_cls` whose value `value` is; anything else is refused with
-    `message` (which says what to choose)."""
+def clean_choice(enum_cls, value, field: str, *, message: str, errors: dict):
+    """The member of `enum_cls` whose value `value` is; anything else is None, with `message`
+    (which says what to choose) added to `errors` at `field`."""
     try:
         return enum_cls(value)
     except ValueError:
-        raise ValidationFailed.on(field, message) from None
+        errors.setdefault(field, []).append(str(message))
+        return None
 
 
 def page_number(args=None, name: str = "page") -> int:
