@@ -84,28 +84,42 @@ def parse_id(value) -> int | None:
 
 
 def clean_text(
-    value, field: str, *, limit: int, required: str | None = None, too_long: str | None = None
+    value,
+    field: str,
+    *,
+    limit: int,
+    required: str | None = None,
+    too_long: str | None = None,
+    errors: dict | None = None,
 ) -> str:
     """Strip a text; refuse NUL bytes, over-long text (with `too_long`, when a field says
-    more than "at most n characters") and (when `required`) an empty one."""
+    more than "at most n characters") and (when `required`) an empty one. With `errors`, what
+    it refuses is added there at `field` and the text is "", so that a form's every field is
+    checked before one `ValidationFailed(errors)`; without, it is raised."""
     value = "" if value is None else str(value)
+    text = value.strip()
     if "\x00" in value:
-        raise ValidationFailed.on(field, NUL_REFUSED)
-    value = value.strip()
-    if required and not value:
-        raise ValidationFailed.on(field, required)
-    if len(value) > limit:
-        raise ValidationFailed.on(field, too_long or _("At most %(n)d characters.", n=limit))
-    return value
+        wrong = NUL_REFUSED
+    elif required and not text:
+        wrong = required
+    elif len(text) > limit:
+        wrong = too_long or _("At most %(n)d characters.", n=limit)
+    else:
+        return text
+    if errors is None:
+        raise ValidationFailed.on(field, wrong)
+    errors.setdefault(field, []).append(str(wrong))
+    return ""
 
 
-def clean_choice(enum_cls, value, field: str, *, message: str):
-    """The member of `enum_cls` whose value `value` is; anything else is refused with
-    `message` (which says what to choose)."""
+def clean_choice(enum_cls, value, field: str, *, message: str, errors: dict):
+    """The member of `enum_cls` whose value `value` is; anything else is None, with `message`
+    (which says what to choose) added to `errors` at `field`."""
     try:
         return enum_cls(value)
     except ValueError:
-        raise ValidationFailed.on(field, message) from None
+        errors.setdefault(field, []).append(str(message))
+        return None
 
 
 def page_number(args=None, name: str = "page") -> int:

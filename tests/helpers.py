@@ -22,6 +22,12 @@ def text(response) -> str:
     return unescape(response.get_data(as_text=True))
 
 
+def field_errors(page: str) -> dict[str, list[str]]:
+    """The messages a page shows under its fields (`macros/forms.html`), by the field's id."""
+    shown = re.findall(r'<ul class="errors" id="([\w-]+)-errors">(.*?)</ul>', page, re.S)
+    return {field: re.findall(r"<li>(.*?)</li>", items) for field, items in shown}
+
+
 class Statements(list):
     """The SQL statements seen, in order (a list), with the names the tests read them by."""
 

@@ -26,7 +26,7 @@ from app.models.congress import (
 from tests.conftest import AuthActions
 from tests.congress import factories as f
 from tests.factories import make_department, make_user
-from tests.helpers import statements
+from tests.helpers import field_errors, statements
 from tests.helpers import text as page_text
 
 BALLOT_TABLES = ("evaluation_ballots", "evaluation_ballot_grades", "evaluation_ballot_comments")
@@ -424,3 +424,22 @@ def test_the_fewest_ballots_field_says_what_it_does_without_jargon(app, client, 
     label = re.search(r'<label for="min_ballots">([^<]+)</label>', page).group(1)
     assert label == "最少选票数（不足此数不公布结果）"
     assert "选票太少时，从结果能推断出个人的投票。" in page
+
+
+def test_one_submit_shows_every_mistake_of_a_new_round_at_its_field(app, client, auth):
+    """A closing time past, no session for the delegates' vote, an account no one has and a
+    dimension twice: it took four submits to hear of all four."""
+    day = utcnow().astimezone(LOCAL_TZ).date()
+    form = f.new_round_form([], "张三 总经理 #X9999")
+    form.update(electorate="delegates", dimensions="政治素质\n政治素质")
+    form["closes_at"] = f"{(day - timedelta(days=1)).isoformat()}T12:00"
+    auth.login(f.organizer())
+    response = client.post("/congress/evaluations/new", data=form)
+    assert response.status_code == 422
+    assert field_errors(page_text(response)) == {
+        "closes_at": ["截止时间已过。"],
+        "session": ["请选择由哪次会议的代表投票。"],
+        "leaders": ["第 1 行：没有工号为 X9999 的账号。"],
+        "dimensions": ["每个维度只能填写一次。"],
+    }
+    assert db.session.scalar(select(func.count()).select_from(EvaluationRound)) == 0

@@ -15,7 +15,7 @@ from app.models import Notification, Role
 from app.models.congress import AnswerClass, MotionState, Satisfaction
 from tests.congress import factories as f
 from tests.factories import make_department, make_user
-from tests.helpers import text
+from tests.helpers import field_errors, text
 
 
 def _inbox(user) -> list[str]:
@@ -340,3 +340,42 @@ def test_the_motion_list_runs_as_many_statements_for_many_proposers_as_for_one(
         proposer = f.make_delegate(boss, session)
         f.assigned_motion(boss, session, proposer, c["cosigners"], team, title=f"提案{i}")
     assert listed() == one
+
+
+def test_one_review_shows_every_mistake_of_an_acceptance_at_its_field(cast, client, auth):
+    """No lead department and a deadline past took two submits to hear of."""
+    c = cast
+    motion = f.submitted_motion(c["session"], c["proposer"], c["cosigners"])
+    auth.login(c["boss"])
+    response = client.post(
+        f"/congress/motions/{motion.id}/review",
+        data={"decision": "accept", "lead_department": 0, "deadline": "2000-01-01"},
+    )
+    assert response.status_code == 422
+    assert field_errors(text(response)) == {
+        "lead_department": ["请选择主办部门。"],
+        "deadline": ["请设置不早于今天的答复期限。"],
+    }
+    db.session.expire_all()
+    assert motion.state is MotionState.SUBMITTED
+
+
+def test_a_motion_s_words_its_answer_and_its_rating_are_told_every_mistake_at_once(cast):
+    """What their forms cannot send, a caller of the service can: each field's mistake."""
+    c = cast
+
+    def wrong(call, *args) -> set[str]:
+        with pytest.raises(ValidationFailed) as refused:
+            call(*args)
+        db.session.rollback()
+        return set(refused.value.errors)
+
+    blank = {"title": " ", "reasons": "", "measures": "措\x00施"}
+    assert wrong(motions.draft, c["proposer"], c["session"], blank) == set(blank)
+    motion = f.assigned_motion(
+        c["boss"], c["session"], c["proposer"], c["cosigners"], c["workshop"]
+    )
+    fields = {"answer_class", "answer", "reason"}
+    assert wrong(motions.answer, c["contact"], motion, "D", "", "\x00") == fields
+    motions.answer(c["contact"], motion, "A", "已解决")
+    assert wrong(motions.rate, c["proposer"], motion, "", "\x00") == {"rating", "note"}

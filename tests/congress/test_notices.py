@@ -17,12 +17,12 @@ from werkzeug.test import encode_multipart
 from app.blueprints.congress.services import notices
 from app.extensions import db
 from app.models import Notification, Role, User
-from app.models.congress import NoticeQuestion, NoticeRead
+from app.models.congress import Notice, NoticeQuestion, NoticeRead
 from app.navigation import offline_urls
 from tests.activities.test_concurrency import PASSWORD, _logged_in, server  # noqa: F401
 from tests.congress import factories as f
 from tests.factories import make_department, make_user
-from tests.helpers import text
+from tests.helpers import field_errors, text
 
 READERS = 20
 
@@ -309,3 +309,26 @@ def test_the_publisher_looking_at_their_notice_is_not_one_of_its_readers(app, cl
     readers = text(client.get(f"/congress/notices/{notice.id}/readers"))
     assert "2 位接收人中已有 1 位阅读" in readers and "尚未阅读（1）" in readers
     assert "已读者" in readers and "发布人" not in readers
+
+
+def test_one_submit_shows_every_mistake_of_a_notice_at_its_field(app, client, auth):
+    """A closing date past and one attachment too many took two submits to hear of."""
+    auth.login(f.organizer())
+    files = [(io.BytesIO(f.PDF), f"附件{n}.pdf") for n in range(notices.MAX_ATTACHMENTS + 1)]
+    response = client.post(
+        "/congress/notices/new",
+        data={
+            "title": "年度福利方案",
+            "category": "welfare",
+            "body": "详见附件。",
+            "closes_on": "2000-01-01",
+            "attachments": files,
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert field_errors(text(response)) == {
+        "closes_on": ["截止日期已过。"],
+        "attachments": ["最多 5 个附件。"],
+    }
+    assert db.session.scalar(select(func.count()).select_from(Notice)) == 0

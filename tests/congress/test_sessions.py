@@ -6,11 +6,13 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from app.blueprints.activities.services import checkin
 from app.blueprints.congress.services import evaluations, sessions
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Role
 from app.models._types import utcnow
@@ -19,7 +21,7 @@ from app.models.congress import CongressDocument, CongressSession
 from app.navigation import offline_urls
 from tests.congress import factories as f
 from tests.factories import make_department, make_user
-from tests.helpers import text
+from tests.helpers import field_errors, text
 
 
 def test_delegates_check_in_at_the_plenary_meeting_with_the_activities_check_in(app, client, auth):
@@ -178,3 +180,41 @@ def test_one_submit_shows_every_mistake_of_a_new_session_at_its_field(app, clien
     ):
         assert re.search(rf'id="{field}-errors">\s*<li>{said}</li>', page), field
     assert db.session.scalar(db.select(db.func.count(CongressSession.id))) == 1
+
+
+def test_one_submit_shows_every_mistake_of_a_new_delegate_at_its_field(app, client, auth):
+    """No member has the number and the term ends before it starts: two submits to hear of."""
+    boss = f.organizer()
+    session = f.make_session(boss)
+    auth.login(boss)
+    day = f.today()
+    response = client.post(
+        f"/congress/sessions/{session.id}/delegates",
+        data={
+            "employee_no": "X9999",
+            "department": 0,
+            "term_starts_on": day.isoformat(),
+            "term_ends_on": (day - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 422
+    assert field_errors(text(response)) == {
+        "employee_no": ["没有使用此工号的在册会员。"],
+        "term_ends_on": ["任期结束日期必须晚于开始日期。"],
+    }
+    assert not session.delegates
+
+
+def test_a_contact_a_document_and_the_meeting_are_told_every_mistake_at_once(app):
+    """What their forms cannot send, a caller of the service can: each field's mistake."""
+    boss = f.organizer()
+    session = f.make_session(boss)
+    start = utcnow() + timedelta(hours=1)
+    for call, expected in (
+        (lambda: sessions.add_contact(boss, session, "X9999", None), {"employee_no", "department"}),
+        (lambda: sessions.add_document(boss, session, " ", None), {"title", "file"}),
+        (lambda: sessions.hold_meeting(boss, session, start, start, ""), {"place", "ends_at"}),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            call()
+        assert set(refused.value.errors) == expected

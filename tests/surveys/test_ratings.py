@@ -4,11 +4,13 @@ the kinds members like."""
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.blueprints.activities import services as activity_services
 from app.blueprints.surveys import jobs
-from app.blueprints.surveys.services import ask_for_ratings
+from app.blueprints.surveys.services import ask_for_ratings, rate_activity
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Notification, Role
 from app.models._types import utcnow
@@ -152,3 +154,10 @@ def test_the_activity_page_shows_my_stars_once_rated_and_no_second_prompt(client
     auth.login(not_yet)
     page = text(client.get(f"/activities/{activity.id}"))
     assert "为本活动评分" in page and "您已评分" not in page
+
+
+def test_a_caller_of_the_service_is_told_bad_stars_and_a_bad_comment_at_once(db):
+    """The form cannot send them; a caller of the service can: each field's mistake."""
+    with pytest.raises(ValidationFailed) as refused:
+        rate_activity(make_user(), make_activity_at_the_door(), "9", "好\x00")
+    assert set(refused.value.errors) == {"stars", "comment"}

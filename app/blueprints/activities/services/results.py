@@ -248,17 +248,14 @@ def check_round(
     )
     if activity.competition_mode is CompetitionMode.TEAM:
         for pid in scores:
-            try:
-                team = clean_text(
-                    teams.get(pid),
-                    f"team-{pid}",
-                    limit=60,  # as the column holds
-                    too_long=_("Use at most 60 characters."),
-                )
-            except ValidationFailed as error:
-                errors.update(error.errors)
-                continue
-            if scores[pid] is not None and not team:
+            team = clean_text(
+                teams.get(pid),
+                f"team-{pid}",
+                limit=60,  # as the column holds
+                too_long=_("Use at most 60 characters."),
+                errors=errors,
+            )
+            if scores[pid] is not None and not team and f"team-{pid}" not in errors:
                 errors[f"team-{pid}"] = [_("Enter the team of everyone with a score.")]
     if errors:
         raise ValidationFailed(errors)

@@ -270,12 +270,10 @@ def _checked_ballot(user, round_: EvaluationRound, grades: dict, comments: dict)
         if overall not in Overall._value2member_map_:
             errors[f"o-{leader_id}"] = [_("Give %(leader)s an overall grade.", leader=leader.name)]
         rows.append((leader_id, None, overall))
-        said = []
-        for key, text in zip(("s", "w"), comments.get(leader_id, ("", "")), strict=True):
-            try:
-                said.append(clean_text(text, f"{key}-{leader_id}", limit=COMMENT_LIMIT))
-            except ValidationFailed as error:
-                errors.update(error.errors)
+        said = [
+            clean_text(text, f"{key}-{leader_id}", limit=COMMENT_LIMIT, errors=errors)
+            for key, text in zip(("s", "w"), comments.get(leader_id, ("", "")), strict=True)
+        ]
         if any(said):
             texts.append((leader_id, *said))
         result[leader_id] = (rows, texts)

@@ -38,9 +38,16 @@ from app.models.congress import (
     Satisfaction,
 )
 from app.services import audit
+from app.services.inputs import add_error
 
 COSIGNERS_NEEDED = 2
 DECISIONS = ("accept", "suggestion", "decline")
+# A motion's words: the longest each may be, and what a blank one is told.
+WORDS = {
+    "title": (120, _l("Enter a title.")),
+    "reasons": (5000, _l("Say why this is needed.")),
+    "measures": (5000, _l("Say what you propose to do.")),
+}
 
 
 def _url(motion: Motion) -> str:
@@ -68,18 +75,15 @@ def _expect(motion: Motion, *states: MotionState) -> None:
 
 
 def _texts(data: dict) -> dict:
-    return {
-        "title": clean_text(data.get("title"), "title", limit=120, required=_("Enter a title.")),
-        "reasons": clean_text(
-            data.get("reasons"), "reasons", limit=5000, required=_("Say why this is needed.")
-        ),
-        "measures": clean_text(
-            data.get("measures"),
-            "measures",
-            limit=5000,
-            required=_("Say what you propose to do."),
-        ),
+    """A motion's words, every blank or wrong one told at once, each at its field."""
+    errors: dict = {}
+    texts = {
+        key: clean_text(data.get(key), key, limit=limit, required=blank, errors=errors)
+        for key, (limit, blank) in WORDS.items()
     }
+    if errors:
+        raise ValidationFailed(errors)
+    return texts
 
 
 def draft(user, session: CongressSession, data: dict) -> Motion:
@@ -214,12 +218,20 @@ def review(
     if not is_manager(user):
         raise Refused(_("Only the motions committee can review motions."), 403)
     _expect(motion, MotionState.SUBMITTED)
-    note = clean_text(note, "note", limit=2000)
+    errors: dict = {}  # every mistake at once, each at its field
+    note = clean_text(note, "note", limit=2000, errors=errors)
     if decision not in DECISIONS:
-        raise ValidationFailed.on("decision", _("Choose a decision."))
+        add_error(errors, "decision", _("Choose a decision."))
+    elif decision == "decline" and not note and "note" not in errors:
+        add_error(errors, "note", _("Say why the motion is not accepted."))
+    elif decision == "accept":
+        if lead_department is None:
+            add_error(errors, "lead_department", _("Choose the lead department."))
+        if deadline is None or deadline < today():
+            add_error(errors, "deadline", _("Set a deadline that is not in the past."))
+    if errors:
+        raise ValidationFailed(errors)
     if decision == "decline":
-        if not note:
-            raise ValidationFailed.on("note", _("Say why the motion is not accepted."))
         _move(motion, user, MotionState.DECLINED, note)
         motion.decision_note = note
         title = _l("Your motion was not accepted: %(title)s", title=motion.title)
@@ -228,10 +240,6 @@ def review(
         motion.decision_note = note
         title = _l("Your motion was turned into a suggestion: %(title)s", title=motion.title)
     else:
-        if lead_department is None:
-            raise ValidationFailed.on("lead_department", _("Choose the lead department."))
-        if deadline is None or deadline < today():
-            raise ValidationFailed.on("deadline", _("Set a deadline that is not in the past."))
         motion.lead_department = lead_department
         motion.co_departments = [d for d in co_departments if d.id != lead_department.id]
         motion.deadline = deadline
@@ -262,13 +270,16 @@ def answer(user, motion: Motion, answer_class: str, text: str, reason: str = "")
     if not can_answer(user, motion):
         raise Refused(_("Only the lead department's contacts can answer this motion."), 403)
     _expect(motion, MotionState.ASSIGNED)
-    klass = clean_choice(AnswerClass, answer_class, "answer_class", message=_("Choose A, B or C."))
-    text = clean_text(text, "answer", limit=5000, required=_("Write the answer."))
-    reason = clean_text(reason, "reason", limit=2000)
-    if klass is AnswerClass.C and not reason:
-        raise ValidationFailed.on(
-            "reason", _("Class C needs the reason why it cannot be solved for now.")
-        )
+    errors: dict = {}  # every mistake at once, each at its field
+    klass = clean_choice(
+        AnswerClass, answer_class, "answer_class", message=_("Choose A, B or C."), errors=errors
+    )
+    text = clean_text(text, "answer", limit=5000, required=_("Write the answer."), errors=errors)
+    reason = clean_text(reason, "reason", limit=2000, errors=errors)
+    if klass is AnswerClass.C and not reason and "reason" not in errors:
+        add_error(errors, "reason", _("Class C needs the reason why it cannot be solved for now."))
+    if errors:
+        raise ValidationFailed(errors)
     motion.answer_class, motion.answer = klass, text
     motion.answer_reason = reason if klass is AnswerClass.C else ""
     motion.answered_at = utcnow()
@@ -288,10 +299,13 @@ def rate(user, motion: Motion, rating: str, note: str = "") -> Motion:
     if motion.proposer_id != user.id:
         raise Refused(_("Only the proposer can rate the answer."), 403)
     _expect(motion, MotionState.ANSWERED)
+    errors: dict = {}  # every mistake at once, each at its field
     satisfaction = clean_choice(
-        Satisfaction, rating, "rating", message=_("Choose how satisfied you are.")
+        Satisfaction, rating, "rating", message=_("Choose how satisfied you are."), errors=errors
     )
-    note = clean_text(note, "note", limit=2000)
+    note = clean_text(note, "note", limit=2000, errors=errors)
+    if errors:
+        raise ValidationFailed(errors)
     motion.rating, motion.rating_note = satisfaction, note
     departments = [motion.lead_department_id] if motion.lead_department_id else []
     if satisfaction is Satisfaction.UNSATISFIED and not motion.sent_back:

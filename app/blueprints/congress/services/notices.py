@@ -27,6 +27,7 @@ from app.models.congress import (
     NoticeRead,
 )
 from app.services import audit
+from app.services.inputs import add_error
 
 MAX_ATTACHMENTS = 5
 
@@ -81,17 +82,28 @@ def publish(
     """`data`: title, body, category, pinned, closes_on (date or None)."""
     if not is_manager(user):
         raise Refused(_("Only union organizers and the chairman can publish notices."), 403)
-    title = clean_text(data.get("title"), "title", limit=120, required=_("Enter a title."))
-    body = clean_text(data.get("body"), "body", limit=20000, required=_("Write the notice."))
+    errors: dict = {}  # every mistake at once, each at its field
+    title = clean_text(
+        data.get("title"), "title", limit=120, required=_("Enter a title."), errors=errors
+    )
+    body = clean_text(
+        data.get("body"), "body", limit=20000, required=_("Write the notice."), errors=errors
+    )
     category = clean_choice(
-        NoticeCategory, data.get("category"), "category", message=_("Choose a category.")
+        NoticeCategory,
+        data.get("category"),
+        "category",
+        message=_("Choose a category."),
+        errors=errors,
     )
     closes_on: date | None = data.get("closes_on")
     if closes_on is not None and closes_on < today():
-        raise ValidationFailed.on("closes_on", _("The closing date is already past."))
+        add_error(errors, "closes_on", _("The closing date is already past."))
     files = [f for f in files if getattr(f, "filename", "")]
     if len(files) > MAX_ATTACHMENTS:
-        raise ValidationFailed.on("attachments", _("At most %(n)d attachments.", n=MAX_ATTACHMENTS))
+        add_error(errors, "attachments", _("At most %(n)d attachments.", n=MAX_ATTACHMENTS))
+    if errors:
+        raise ValidationFailed(errors)
     stored = [storage.save_document(f, "attachments", folder="congress") for f in files]
     notice = Notice(
         title=title,

@@ -23,6 +23,7 @@ from app.models.congress import (
 )
 from app.models.users import typed_no
 from app.services import audit
+from app.services.inputs import add_error
 
 DEFAULT_DIMENSIONS = ("政治素质", "工作能力与实绩", "民主作风", "廉洁自律")
 DEFAULT_K = 5
@@ -124,11 +125,11 @@ def _leader(
     return name, post, account
 
 
-def _people(leaders: list[tuple[str, ...]]) -> list[tuple[str, str, User | None]]:
+def _people(leaders: list[tuple[str, ...]], errors: dict) -> list[tuple[str, str, User | None]]:
     """(name, post, account) of each leader typed as (name, post) or (name, post, employee
-    number of their account), blank ones left out. What is wrong (`_leader`) is refused at
-    the field, every line's mistake at once, each with its line: the n-th leader is line n
-    (`read_people` keeps the blank lines). No leader at all is refused too."""
+    number of their account), blank ones left out. What is wrong (`_leader`) goes into
+    `errors` at the field, every line's mistake, each with its line: the n-th leader is line n
+    (`read_people` keeps the blank lines). No leader at all is wrong too."""
     people, problems = [], []
     accounts = _accounts(leaders)
     for number, one in enumerate(leaders, start=1):
@@ -140,10 +141,27 @@ def _people(leaders: list[tuple[str, ...]]) -> list[tuple[str, str, User | None]
         if person is not None:
             people.append(person)
     if problems:
-        raise ValidationFailed({"leaders": problems})
-    if not people:
-        raise ValidationFailed.on("leaders", _("Name at least one leader to evaluate."))
+        errors["leaders"] = problems
+    elif not people:
+        add_error(errors, "leaders", _("Name at least one leader to evaluate."))
     return people
+
+
+def _dimensions(names: list[str], errors: dict) -> list[str]:
+    """The dimensions named, blank ones left out; what is wrong goes into `errors` at the
+    field: the first name refused (`clean_text`), none at all, or one named twice."""
+    dimensions = []
+    for name in names:
+        name = clean_text(name, "dimensions", limit=80, errors=errors)
+        if "dimensions" in errors:
+            return []
+        if name:
+            dimensions.append(name)
+    if not dimensions:
+        add_error(errors, "dimensions", _("Name at least one dimension."))
+    elif len(set(dimensions)) != len(dimensions):
+        add_error(errors, "dimensions", _("Each dimension once."))
+    return dimensions
 
 
 def line(leader: EvaluationLeader) -> str:
@@ -163,28 +181,30 @@ def create_round(
     `leaders`: (name, post) or (name, post, employee number of their account, or "")."""
     if not is_manager(user):
         raise Refused(_("Only union organizers and the chairman can do this."), 403)
-    title = clean_text(data.get("title"), "title", limit=120, required=_("Enter a title."))
+    errors: dict = {}  # every mistake at once, each at its field
+    title = clean_text(
+        data.get("title"), "title", limit=120, required=_("Enter a title."), errors=errors
+    )
     electorate = Electorate(data["electorate"])
     if data["closes_at"] <= data["opens_at"]:
-        raise ValidationFailed.on("closes_at", _("The round must close after it opens."))
-    if data["closes_at"] <= utcnow():
-        raise ValidationFailed.on("closes_at", _("The closing time is already past."))
+        add_error(errors, "closes_at", _("The round must close after it opens."))
+    elif data["closes_at"] <= utcnow():
+        add_error(errors, "closes_at", _("The closing time is already past."))
     k = data.get("min_ballots") or DEFAULT_K
     if k < MIN_K:
-        raise ValidationFailed.on(
-            "min_ballots", _("At least %(n)d ballots, or results could name voters.", n=MIN_K)
+        add_error(
+            errors,
+            "min_ballots",
+            _("At least %(n)d ballots, or results could name voters.", n=MIN_K),
         )
     if electorate is Electorate.DELEGATES and data.get("session") is None:
-        raise ValidationFailed.on("session", _("Choose the session whose delegates vote."))
+        add_error(errors, "session", _("Choose the session whose delegates vote."))
     if electorate is Electorate.DEPARTMENTS and not departments:
-        raise ValidationFailed.on("departments", _("Choose at least one department."))
-    people = _people(leaders)
-    dimensions = [clean_text(d, "dimensions", limit=80) for d in dimensions]
-    dimensions = [d for d in dimensions if d]
-    if not dimensions:
-        raise ValidationFailed.on("dimensions", _("Name at least one dimension."))
-    if len(set(dimensions)) != len(dimensions):
-        raise ValidationFailed.on("dimensions", _("Each dimension once."))
+        add_error(errors, "departments", _("Choose at least one department."))
+    people = _people(leaders, errors)
+    dimensions = _dimensions(dimensions, errors)
+    if errors:
+        raise ValidationFailed(errors)
     round_ = EvaluationRound(
         title=title,
         electorate=electorate,
@@ -234,7 +254,10 @@ def change_people(user, round_: EvaluationRound, leaders: list[tuple[str, ...]])
     reason = people_refusal(round_)
     if reason:
         raise Refused(reason, 409)
-    people = _people(leaders)
+    errors: dict = {}
+    people = _people(leaders, errors)
+    if errors:
+        raise ValidationFailed(errors)
     before = [line(leader) for leader in round_.leaders]
     kept = {(leader.name, leader.post): leader for leader in round_.leaders}
     rows = []

@@ -70,6 +70,19 @@ def save_session(user, data: dict, session: CongressSession | None = None) -> Co
     return session
 
 
+def _member(employee_no, errors: dict) -> User | None:
+    """The active member whose employee number `employee_no` is; None, with what is wrong
+    added to `errors` at `employee_no`, when there is none."""
+    number = clean_text(employee_no, "employee_no", limit=32, errors=errors)
+    if "employee_no" in errors:
+        return None
+    person = User.by_employee_no(number)
+    if person is None or not person.active:
+        add_error(errors, "employee_no", _("No active member has this employee number."))
+        return None
+    return person
+
+
 def add_delegate(
     user,
     session: CongressSession,
@@ -80,18 +93,17 @@ def add_delegate(
 ) -> Delegate:
     _require_manager(user)
     fix_electorates()  # the rounds that have closed keep the delegates they closed with
-    person = User.by_employee_no(clean_text(employee_no, "employee_no", limit=32))
-    if person is None or not person.active:
-        raise ValidationFailed.on("employee_no", _("No active member has this employee number."))
+    errors: dict = {}  # every mistake at once, each at its field
+    person = _member(employee_no, errors)
     if term_ends_on <= term_starts_on:
-        raise ValidationFailed.on("term_ends_on", _("The term must end after it starts."))
-    exists = db.session.scalar(
+        add_error(errors, "term_ends_on", _("The term must end after it starts."))
+    if person and db.session.scalar(
         select(Delegate.id).where(Delegate.session_id == session.id, Delegate.user_id == person.id)
-    )
-    if exists:
-        raise ValidationFailed.on(
-            "employee_no", _("%(name)s is already a delegate of this session.", name=person.name)
-        )
+    ):
+        said = _("%(name)s is already a delegate of this session.", name=person.name)
+        add_error(errors, "employee_no", said)
+    if errors:
+        raise ValidationFailed(errors)
     delegate = Delegate(
         session=session,
         user=person,
@@ -119,16 +131,15 @@ def remove_delegate(user, delegate: Delegate) -> None:
 
 def add_contact(user, session, employee_no: str, department: Department) -> DepartmentContact:
     _require_manager(user)
-    person = User.by_employee_no(clean_text(employee_no, "employee_no", limit=32))
-    if person is None or not person.active:
-        raise ValidationFailed.on("employee_no", _("No active member has this employee number."))
+    errors: dict = {}  # every mistake at once, each at its field
+    person = _member(employee_no, errors)
     if department is None:
-        raise ValidationFailed.on("department", _("Choose a department."))
-    key = (session.id, department.id, person.id)
-    if db.session.get(DepartmentContact, key):
-        raise ValidationFailed.on(
-            "employee_no", _("%(name)s already answers for this department.", name=person.name)
-        )
+        add_error(errors, "department", _("Choose a department."))
+    elif person and db.session.get(DepartmentContact, (session.id, department.id, person.id)):
+        said = _("%(name)s already answers for this department.", name=person.name)
+        add_error(errors, "employee_no", said)
+    if errors:
+        raise ValidationFailed(errors)
     contact = DepartmentContact(session_id=session.id, department_id=department.id, user=person)
     db.session.add(contact)
     db.session.flush()
@@ -144,10 +155,13 @@ def remove_contact(user, contact: DepartmentContact) -> None:
 
 def add_document(user, session: CongressSession, title: str, file) -> CongressDocument:
     _require_manager(user)
-    title = clean_text(title, "title", limit=120, required=_("Enter a title."))
+    errors: dict = {}  # every mistake at once, each at its field
+    title = clean_text(title, "title", limit=120, required=_("Enter a title."), errors=errors)
+    if not getattr(file, "filename", ""):
+        add_error(errors, "file", _("Choose a file."))
+    if errors:
+        raise ValidationFailed(errors)
     stored = storage.save_document(file, "file", folder="congress")
-    if stored is None:
-        raise ValidationFailed.on("file", _("Choose a file."))
     document = CongressDocument(session=session, title=title, **stored)
     db.session.add(document)
     db.session.flush()
@@ -162,9 +176,12 @@ def hold_meeting(
     so each has a check-in code and the organizer checks them in on the activity's page.
     Calling it again moves the meeting and enrols delegates added since."""
     _require_manager(user)
-    place = clean_text(place, "place", limit=120, required=_("Enter the place."))
+    errors: dict = {}  # every mistake at once, each at its field
+    place = clean_text(place, "place", limit=120, required=_("Enter the place."), errors=errors)
     if ends_at <= starts_at:
-        raise ValidationFailed.on("ends_at", _("The end must come after the start."))
+        add_error(errors, "ends_at", _("The end must come after the start."))
+    if errors:
+        raise ValidationFailed(errors)
     now = utcnow()
     activity = session.activity
     if activity is None:

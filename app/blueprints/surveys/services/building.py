@@ -20,17 +20,6 @@ MAX_OPTIONS = 12
 CHOICES = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
-def _text(errors: dict, value, field: str, **limits) -> str:
-    """`clean_text`, what it refuses added to `errors` (the text then empty) rather than raised,
-    so that one try lists everything wrong."""
-    try:
-        return clean_text(value, field, **limits)
-    except ValidationFailed as refused:
-        for name, messages in refused.errors.items():
-            errors.setdefault(name, []).extend(messages)
-        return ""
-
-
 def _questions(rows: list[dict], errors: dict) -> list[dict]:
     """Rows of the builder (`text`, `kind`, `required`, `options` one per line, `show_if`:
     "<earlier question number>:<option text>") as checked questions; empty rows are skipped.
@@ -38,7 +27,7 @@ def _questions(rows: list[dict], errors: dict) -> list[dict]:
     questions = []
     for index, row in enumerate(rows):
         at = f"questions-{index}-"
-        text = _text(errors, row.get("text"), at + "text", limit=200)
+        text = clean_text(row.get("text"), at + "text", limit=200, errors=errors)
         if not text:
             continue
         number = len(questions) + 1
@@ -47,7 +36,7 @@ def _questions(rows: list[dict], errors: dict) -> list[dict]:
         except ValueError:
             add_error(errors, at + "kind", _("Question %(n)d: choose its kind.", n=number))
             kind = None
-        raw = _text(errors, row.get("options"), at + "options", limit=2000)
+        raw = clean_text(row.get("options"), at + "options", limit=2000, errors=errors)
         options = [line.strip() for line in raw.splitlines() if line.strip()]
         if kind in CHOICES and not errors.get(at + "options"):
             wrong = None
@@ -82,7 +71,7 @@ def _condition(errors: dict, field: str, value, earlier: list[dict], number: int
     """A question's "only after" ("1:不满意", as typed on a Chinese keyboard too: １：不满意) as
     (index of the earlier question, index of its option), or None; what is wrong goes into
     `errors` at `field`."""
-    condition = _text(errors, value, field, limit=200)
+    condition = clean_text(value, field, limit=200, errors=errors)
     if not condition:
         return None
     target, _colon, answer = condition.replace("：", ":", 1).partition(":")
@@ -115,8 +104,10 @@ def check_survey(data: dict, rows: list[dict], departments=(), activity=None) ->
     `ValidationFailed` with everything that is wrong at once, each at its field. Settings the
     form could not read (a time, k) are None here and checked only by the form."""
     errors: dict[str, list[str]] = {}
-    title = _text(errors, data.get("title"), "title", limit=120, required=_("Enter a title."))
-    intro = _text(errors, data.get("intro"), "intro", limit=2000)
+    title = clean_text(
+        data.get("title"), "title", limit=120, required=_("Enter a title."), errors=errors
+    )
+    intro = clean_text(data.get("intro"), "intro", limit=2000, errors=errors)
     try:
         audience = Audience(str(data.get("audience") or ""))
     except ValueError:

@@ -18,6 +18,7 @@ from app.jobs import path_for
 from app.models._types import utcnow
 from app.models.activities import Activity, ActivityStatus, Participation
 from app.models.surveys import ActivityRating
+from app.services.inputs import add_error
 
 # A check-in that reaches the server later than this after the end is not asked about: a
 # "How was it?" weeks on is noise. (Rating from the activity page stays open.)
@@ -51,9 +52,12 @@ def rate_activity(user, activity: Activity, stars, comment="") -> ActivityRating
         stars = int(str(stars).strip())
     except ValueError:
         stars = 0
+    errors: dict = {}  # both mistakes at once, each at its field
     if stars not in range(1, 6):
-        raise ValidationFailed.on("stars", _("Choose from 1 to 5 stars."))
-    comment = clean_text(comment, "comment", limit=500)
+        add_error(errors, "stars", _("Choose from 1 to 5 stars."))
+    comment = clean_text(comment, "comment", limit=500, errors=errors)
+    if errors:
+        raise ValidationFailed(errors)
     if not checked_in(user, activity):
         raise Refused(_("Only people who checked in to this activity can rate it."), 403)
     rating = my_rating(user, activity)
