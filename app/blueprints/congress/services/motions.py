@@ -205,19 +205,14 @@ def submit(user, motion: Motion) -> Motion:
     return motion
 
 
-def review(
-    user,
-    motion: Motion,
-    decision: str,
-    note: str = "",
+def check_review(
+    decision: str | None,
+    note: str | None = "",
     lead_department: Department | None = None,
-    co_departments: list[Department] = (),
     deadline: date | None = None,
-) -> Motion:
-    """The committee's decision on a submitted motion."""
-    if not is_manager(user):
-        raise Refused(_("Only the motions committee can review motions."), 403)
-    _expect(motion, MotionState.SUBMITTED)
+) -> str:
+    """The checks of `review`, writing nothing: `ValidationFailed` with every mistake at once,
+    each at its field (None where the form could not read a value); else the note."""
     errors: dict = {}  # every mistake at once, each at its field
     note = clean_text(note, "note", limit=2000, errors=errors)
     if decision not in DECISIONS:
@@ -231,6 +226,23 @@ def review(
             add_error(errors, "deadline", _("Set a deadline that is not in the past."))
     if errors:
         raise ValidationFailed(errors)
+    return note
+
+
+def review(
+    user,
+    motion: Motion,
+    decision: str,
+    note: str = "",
+    lead_department: Department | None = None,
+    co_departments: list[Department] = (),
+    deadline: date | None = None,
+) -> Motion:
+    """The committee's decision on a submitted motion."""
+    if not is_manager(user):
+        raise Refused(_("Only the motions committee can review motions."), 403)
+    _expect(motion, MotionState.SUBMITTED)
+    note = check_review(decision, note, lead_department, deadline)
     if decision == "decline":
         _move(motion, user, MotionState.DECLINED, note)
         motion.decision_note = note
@@ -265,11 +277,10 @@ def can_answer(user, motion: Motion) -> bool:
     )
 
 
-def answer(user, motion: Motion, answer_class: str, text: str, reason: str = "") -> Motion:
-    """A contact of the lead department answers with the implementation class."""
-    if not can_answer(user, motion):
-        raise Refused(_("Only the lead department's contacts can answer this motion."), 403)
-    _expect(motion, MotionState.ASSIGNED)
+def check_answer(answer_class: str | None, text: str | None, reason: str | None = "") -> tuple:
+    """The checks of `answer`, writing nothing: `ValidationFailed` with every mistake at once,
+    each at its field (None where the form could not read a value); else the class, the answer
+    and the reason."""
     errors: dict = {}  # every mistake at once, each at its field
     klass = clean_choice(
         AnswerClass, answer_class, "answer_class", message=_("Choose A, B or C."), errors=errors
@@ -280,6 +291,15 @@ def answer(user, motion: Motion, answer_class: str, text: str, reason: str = "")
         add_error(errors, "reason", _("Class C needs the reason why it cannot be solved for now."))
     if errors:
         raise ValidationFailed(errors)
+    return klass, text, reason
+
+
+def answer(user, motion: Motion, answer_class: str, text: str, reason: str = "") -> Motion:
+    """A contact of the lead department answers with the implementation class."""
+    if not can_answer(user, motion):
+        raise Refused(_("Only the lead department's contacts can answer this motion."), 403)
+    _expect(motion, MotionState.ASSIGNED)
+    klass, text, reason = check_answer(answer_class, text, reason)
     motion.answer_class, motion.answer = klass, text
     motion.answer_reason = reason if klass is AnswerClass.C else ""
     motion.answered_at = utcnow()

@@ -73,15 +73,11 @@ def unread_by(notice: Notice) -> list[User]:
     )
 
 
-def publish(
-    user,
-    data: dict,
-    departments: list[Department],
-    files=(),
-) -> Notice:
-    """`data`: title, body, category, pinned, closes_on (date or None)."""
-    if not is_manager(user):
-        raise Refused(_("Only union organizers and the chairman can publish notices."), 403)
+def check_notice(data: dict, files=()) -> dict:
+    """The checks of `publish`, writing nothing: `ValidationFailed` with every mistake at once,
+    each at its field (None where the form could not read a value); else the notice as it is
+    published: title, body, category, closes_on and the files chosen. The files' kind and size
+    are the storage's, which checks them as it stores them."""
     errors: dict = {}  # every mistake at once, each at its field
     title = clean_text(
         data.get("title"), "title", limit=120, required=_("Enter a title."), errors=errors
@@ -104,13 +100,33 @@ def publish(
         add_error(errors, "attachments", _("At most %(n)d attachments.", n=MAX_ATTACHMENTS))
     if errors:
         raise ValidationFailed(errors)
-    stored = [storage.save_document(f, "attachments", folder="congress") for f in files]
+    return {
+        "title": title,
+        "body": body,
+        "category": category,
+        "closes_on": closes_on,
+        "files": files,
+    }
+
+
+def publish(
+    user,
+    data: dict,
+    departments: list[Department],
+    files=(),
+) -> Notice:
+    """`data`: title, body, category, pinned, closes_on (date or None)."""
+    if not is_manager(user):
+        raise Refused(_("Only union organizers and the chairman can publish notices."), 403)
+    checked = check_notice(data, files)
+    title, category = checked["title"], checked["category"]
+    stored = [storage.save_document(f, "attachments", folder="congress") for f in checked["files"]]
     notice = Notice(
         title=title,
-        body=body,
+        body=checked["body"],
         category=category,
         pinned=bool(data.get("pinned")),
-        closes_on=closes_on,
+        closes_on=checked["closes_on"],
         publisher_id=user.id,
         published_at=utcnow(),
         departments=list(departments),

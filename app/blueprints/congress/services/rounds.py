@@ -12,7 +12,7 @@ from app.blueprints.congress.access import is_manager
 from app.blueprints.congress.services.evaluations import is_closed, lock_round
 from app.errors import Refused, ValidationFailed
 from app.extensions import db
-from app.guards import clean_text
+from app.guards import clean_choice, clean_text
 from app.models import Department, User
 from app.models._types import utcnow
 from app.models.congress import (
@@ -170,25 +170,27 @@ def line(leader: EvaluationLeader) -> str:
     return " ".join(part for part in (leader.name, leader.post, number) if part)
 
 
-def create_round(
-    user,
+def check_round(
     data: dict,
     leaders: list[tuple[str, ...]],
     dimensions: list[str],
     departments: list[Department],
-) -> EvaluationRound:
-    """`data`: title, electorate, session (or None), opens_at, closes_at, min_ballots.
-    `leaders`: (name, post) or (name, post, employee number of their account, or "")."""
-    if not is_manager(user):
-        raise Refused(_("Only union organizers and the chairman can do this."), 403)
+) -> dict:
+    """The checks of `create_round`, writing nothing: `ValidationFailed` with every mistake at
+    once, each at its field (None where the form could not read a value); else the round as
+    it is saved: title, electorate, min_ballots, people (name, post, account), dimensions."""
     errors: dict = {}  # every mistake at once, each at its field
     title = clean_text(
         data.get("title"), "title", limit=120, required=_("Enter a title."), errors=errors
     )
-    electorate = Electorate(data["electorate"])
-    if data["closes_at"] <= data["opens_at"]:
+    who = _("Choose who votes.")
+    electorate = clean_choice(
+        Electorate, data.get("electorate"), "electorate", message=who, errors=errors
+    )
+    opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
+    if opens_at is not None and closes_at is not None and closes_at <= opens_at:
         add_error(errors, "closes_at", _("The round must close after it opens."))
-    elif data["closes_at"] <= utcnow():
+    elif closes_at is not None and closes_at <= utcnow():
         add_error(errors, "closes_at", _("The closing time is already past."))
     k = data.get("min_ballots") or DEFAULT_K
     if k < MIN_K:
@@ -205,24 +207,48 @@ def create_round(
     dimensions = _dimensions(dimensions, errors)
     if errors:
         raise ValidationFailed(errors)
+    return {
+        "title": title,
+        "electorate": electorate,
+        "min_ballots": k,
+        "people": people,
+        "dimensions": dimensions,
+    }
+
+
+def create_round(
+    user,
+    data: dict,
+    leaders: list[tuple[str, ...]],
+    dimensions: list[str],
+    departments: list[Department],
+) -> EvaluationRound:
+    """`data`: title, electorate, session (or None), opens_at, closes_at, min_ballots.
+    `leaders`: (name, post) or (name, post, employee number of their account, or "")."""
+    if not is_manager(user):
+        raise Refused(_("Only union organizers and the chairman can do this."), 403)
+    checked = check_round(data, leaders, dimensions, departments)
+    electorate = checked["electorate"]
     round_ = EvaluationRound(
-        title=title,
+        title=checked["title"],
         electorate=electorate,
         session=data.get("session"),
         opens_at=data["opens_at"],
         closes_at=data["closes_at"],
-        min_ballots=k,
+        min_ballots=checked["min_ballots"],
         created_by_id=user.id,
         departments=list(departments) if electorate is Electorate.DEPARTMENTS else [],
         leaders=[
             EvaluationLeader(name=n, post=p, position=i, user=account)
-            for i, (n, p, account) in enumerate(people)
+            for i, (n, p, account) in enumerate(checked["people"])
         ],
-        dimensions=[EvaluationDimension(name=d, position=i) for i, d in enumerate(dimensions)],
+        dimensions=[
+            EvaluationDimension(name=d, position=i) for i, d in enumerate(checked["dimensions"])
+        ],
     )
     db.session.add(round_)
     db.session.flush()
-    audit.record("congress.round_created", round_, actor=user, summary=title)
+    audit.record("congress.round_created", round_, actor=user, summary=round_.title)
     return round_
 
 

@@ -34,39 +34,53 @@ def _require_manager(user) -> None:
         raise Refused(_("Only union organizers and the chairman can do this."), 403)
 
 
+def check_session(data: dict, session: CongressSession | None = None) -> dict:
+    """The checks of `save_session`, writing nothing: `ValidationFailed` with every mistake at
+    once, each at its field (None where the form could not read a value); else the texts as
+    they are saved (title, place, agenda)."""
+    errors: dict = {}  # every mistake at once, each at its field
+    texts = {
+        "title": text(
+            data, "title", errors, required=_l("Enter a title."), max_len=MaxLength.TITLE
+        ),
+        "place": text(data, "place", errors, max_len=120),
+        "agenda": text(data, "agenda", errors, max_len=10000),
+    }
+    starts_on, ends_on, term_ends_on = data["starts_on"], data["ends_on"], data["term_ends_on"]
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        add_error(errors, "ends_on", _("The session cannot end before it starts."))
+    if ends_on is not None and term_ends_on is not None and term_ends_on <= ends_on:
+        add_error(errors, "term_ends_on", _("The delegates' term must end after the session."))
+    if data["term_no"] is not None and data["session_no"] is not None:
+        clash = db.session.scalar(
+            select(CongressSession.id).where(
+                CongressSession.term_no == data["term_no"],
+                CongressSession.session_no == data["session_no"],
+            )
+        )
+        if clash and (session is None or clash != session.id):
+            add_error(errors, "session_no", _("This term already has a session so numbered."))
+    if errors:
+        raise ValidationFailed(errors)
+    return texts
+
+
 def save_session(user, data: dict, session: CongressSession | None = None) -> CongressSession:
     """Create or change a session. `data`: term_no, session_no, title, starts_on, ends_on,
     place, agenda, term_ends_on."""
     _require_manager(user)
-    errors: dict = {}  # every mistake at once, each at its field
-    title = text(data, "title", errors, required=_l("Enter a title."), max_len=MaxLength.TITLE)
-    place = text(data, "place", errors, max_len=120)
-    agenda = text(data, "agenda", errors, max_len=10000)
-    if data["ends_on"] < data["starts_on"]:
-        add_error(errors, "ends_on", _("The session cannot end before it starts."))
-    if data["term_ends_on"] <= data["ends_on"]:
-        add_error(errors, "term_ends_on", _("The delegates' term must end after the session."))
-    clash = db.session.scalar(
-        select(CongressSession.id).where(
-            CongressSession.term_no == data["term_no"],
-            CongressSession.session_no == data["session_no"],
-        )
-    )
-    if clash and (session is None or clash != session.id):
-        add_error(errors, "session_no", _("This term already has a session so numbered."))
-    if errors:
-        raise ValidationFailed(errors)
+    texts = check_session(data, session)
     if session is None:
         session = CongressSession()
         db.session.add(session)
     session.term_no, session.session_no = data["term_no"], data["session_no"]
-    session.title, session.place, session.agenda = title, place, agenda
+    session.title, session.place, session.agenda = texts["title"], texts["place"], texts["agenda"]
     session.starts_on, session.ends_on = data["starts_on"], data["ends_on"]
     if session.term_ends_on != data["term_ends_on"]:
         session.term_reminder_sent_on = None
     session.term_ends_on = data["term_ends_on"]
     db.session.flush()
-    audit.record("congress.session_saved", session, actor=user, summary=title)
+    audit.record("congress.session_saved", session, actor=user, summary=session.title)
     return session
 
 
@@ -83,6 +97,25 @@ def _member(employee_no, errors: dict) -> User | None:
     return person
 
 
+def check_delegate(
+    session: CongressSession, employee_no: str | None, term_starts_on, term_ends_on
+) -> User:
+    """The checks of `add_delegate`, writing nothing: `ValidationFailed` with every mistake at
+    once, each at its field (None where the form could not read a value); else the member."""
+    errors: dict = {}  # every mistake at once, each at its field
+    person = _member(employee_no, errors)
+    if term_starts_on is not None and term_ends_on is not None and term_ends_on <= term_starts_on:
+        add_error(errors, "term_ends_on", _("The term must end after it starts."))
+    if person and db.session.scalar(
+        select(Delegate.id).where(Delegate.session_id == session.id, Delegate.user_id == person.id)
+    ):
+        said = _("%(name)s is already a delegate of this session.", name=person.name)
+        add_error(errors, "employee_no", said)
+    if errors:
+        raise ValidationFailed(errors)
+    return person
+
+
 def add_delegate(
     user,
     session: CongressSession,
@@ -93,17 +126,7 @@ def add_delegate(
 ) -> Delegate:
     _require_manager(user)
     fix_electorates()  # the rounds that have closed keep the delegates they closed with
-    errors: dict = {}  # every mistake at once, each at its field
-    person = _member(employee_no, errors)
-    if term_ends_on <= term_starts_on:
-        add_error(errors, "term_ends_on", _("The term must end after it starts."))
-    if person and db.session.scalar(
-        select(Delegate.id).where(Delegate.session_id == session.id, Delegate.user_id == person.id)
-    ):
-        said = _("%(name)s is already a delegate of this session.", name=person.name)
-        add_error(errors, "employee_no", said)
-    if errors:
-        raise ValidationFailed(errors)
+    person = check_delegate(session, employee_no, term_starts_on, term_ends_on)
     delegate = Delegate(
         session=session,
         user=person,
@@ -153,20 +176,40 @@ def remove_contact(user, contact: DepartmentContact) -> None:
     db.session.flush()
 
 
-def add_document(user, session: CongressSession, title: str, file) -> CongressDocument:
-    _require_manager(user)
+def check_document(title: str | None, file) -> str:
+    """The checks of `add_document`, writing nothing: `ValidationFailed` with every mistake at
+    once, each at its field (None where the form could not read a value); else the title.
+    The file's kind and size are the storage's, which checks them as it stores it."""
     errors: dict = {}  # every mistake at once, each at its field
     title = clean_text(title, "title", limit=120, required=_("Enter a title."), errors=errors)
     if not getattr(file, "filename", ""):
         add_error(errors, "file", _("Choose a file."))
     if errors:
         raise ValidationFailed(errors)
+    return title
+
+
+def add_document(user, session: CongressSession, title: str, file) -> CongressDocument:
+    _require_manager(user)
+    title = check_document(title, file)
     stored = storage.save_document(file, "file", folder="congress")
     document = CongressDocument(session=session, title=title, **stored)
     db.session.add(document)
     db.session.flush()
     audit.record("congress.document_added", session, actor=user, summary=title)
     return document
+
+
+def check_meeting(starts_at: datetime | None, ends_at: datetime | None, place: str | None) -> str:
+    """The checks of `hold_meeting`, writing nothing: `ValidationFailed` with every mistake at
+    once, each at its field (None where the form could not read a value); else the place."""
+    errors: dict = {}  # every mistake at once, each at its field
+    place = clean_text(place, "place", limit=120, required=_("Enter the place."), errors=errors)
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        add_error(errors, "ends_at", _("The end must come after the start."))
+    if errors:
+        raise ValidationFailed(errors)
+    return place
 
 
 def hold_meeting(
@@ -176,12 +219,7 @@ def hold_meeting(
     so each has a check-in code and the organizer checks them in on the activity's page.
     Calling it again moves the meeting and enrols delegates added since."""
     _require_manager(user)
-    errors: dict = {}  # every mistake at once, each at its field
-    place = clean_text(place, "place", limit=120, required=_("Enter the place."), errors=errors)
-    if ends_at <= starts_at:
-        add_error(errors, "ends_at", _("The end must come after the start."))
-    if errors:
-        raise ValidationFailed(errors)
+    place = check_meeting(starts_at, ends_at, place)
     now = utcnow()
     activity = session.activity
     if activity is None:
