@@ -218,3 +218,48 @@ def test_a_contact_a_document_and_the_meeting_are_told_every_mistake_at_once(app
         with pytest.raises(ValidationFailed) as refused:
             call()
         assert set(refused.value.errors) == expected
+
+
+SESSION = {"term_no": 6, "session_no": 1, "title": "第六届一次", "starts_on": "2030-05-10"}
+# Each form with a mistake its own checks catch and one only the service's do: one post.
+BOTH_MISTAKES = {
+    "sessions/new": (
+        {**SESSION, "term_no": "", "ends_on": "2030-05-09", "term_ends_on": "2033-05-09"},
+        {"term_no": ["请输入数字。"], "ends_on": ["会议结束日期不能早于开始日期。"]},
+    ),
+    "sessions/{id}/edit": (
+        {**SESSION, "title": " ", "ends_on": "2030-05-11", "term_ends_on": "2030-05-11"},
+        {"title": ["请输入标题。"], "term_ends_on": ["代表任期届满日必须晚于会议结束日期。"]},
+    ),
+    "sessions/{id}/delegates": (
+        {
+            "employee_no": "X9999",
+            "department": 0,
+            "term_starts_on": "2030-02-30",
+            "term_ends_on": "2033-05-09",
+        },
+        {"employee_no": ["没有使用此工号的在册会员。"], "term_starts_on": ["请输入有效的日期。"]},
+    ),
+    "sessions/{id}/documents": (
+        {"title": ""},
+        {"title": ["请输入标题。"], "file": ["请选择文件。"]},
+    ),
+    "sessions/{id}/meeting": (
+        {"starts_at": "2030-05-10T09:00", "ends_at": "2030-05-10T08:00", "place": ""},
+        {"place": ["请输入地点。"], "ends_at": ["结束时间必须晚于开始时间。"]},
+    ),
+}
+
+
+@pytest.mark.parametrize("path", BOTH_MISTAKES)
+def test_one_submit_shows_the_form_s_mistake_and_the_service_s_at_their_fields(
+    app, client, auth, path
+):
+    """The form's own checks used to hide the service's until their mistake was put right."""
+    boss = f.organizer()
+    session = f.make_session(boss)
+    auth.login(boss)
+    data, said = BOTH_MISTAKES[path]
+    response = client.post("/congress/" + path.format(id=session.id), data=data)
+    assert response.status_code == 422
+    assert field_errors(text(response)) == said

@@ -29,6 +29,12 @@ def departments_by_ids(ids) -> list[Department]:
     return list(db.session.scalars(db.select(Department).where(Department.id.in_(ids))))
 
 
+def read(form, name: str):
+    """A field as a service's checks (`check=`) take it: None where the form flagged it, as a
+    value it could not read, or one no service should see (a year 1, an id past any column)."""
+    return None if form[name].errors else form[name].data
+
+
 def refused(error: Refused, back: str):
     """A refused button press: say why on the page it came from."""
     db.session.rollback()

@@ -20,9 +20,10 @@ from app.blueprints.congress.routes.common import (
     get_or_404,
     manager_required,
     not_found,
+    read,
 )
 from app.blueprints.congress.services import sessions as service
-from app.errors import done, form_status, submit
+from app.errors import act, done, form_on, form_status, submit
 from app.extensions import db
 from app.forms import local, utc
 from app.models import Department
@@ -66,8 +67,9 @@ def sessions():
 
 
 def _session_data(form) -> dict:
+    """The session the form gives the service (None where the form could not read a field)."""
     return {
-        name: form[name].data
+        name: read(form, name)
         for name in (
             "term_no",
             "session_no",
@@ -81,33 +83,36 @@ def _session_data(form) -> dict:
     }
 
 
+def _save_session(form, session=None):
+    """The session form's POST (a new session when `session` is None): saved, or the form
+    again with every mistake, the service's too."""
+    return act(
+        form,
+        service.save_session,
+        current_user,
+        _session_data(form),
+        session,
+        back=lambda saved: url_for("congress.session_show", session_id=saved.id),
+        again=lambda: (
+            render_template("congress/session_form.html", form=form, session=session),
+            form_status(form),
+        ),
+        message=_("The session is saved."),
+        check=lambda: service.check_session(_session_data(form), session),
+    )
+
+
 @bp.route("/sessions/new", methods=["GET", "POST"])
 @manager_required
 def session_new():
-    form = SessionForm()
-    if form.validate_on_submit() and (
-        saved := submit(form, service.save_session, current_user, _session_data(form))
-    ):
-        return done(
-            _("The session is saved."), url_for("congress.session_show", session_id=saved.value.id)
-        )
-    return render_template("congress/session_form.html", form=form, session=None), form_status(form)
+    return _save_session(SessionForm())
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @manager_required
 def session_edit(session_id):
     session = get_or_404(CongressSession, session_id)
-    form = SessionForm(obj=session)
-    if form.validate_on_submit() and submit(
-        form, service.save_session, current_user, _session_data(form), session
-    ):
-        return done(
-            _("The session is saved."), url_for("congress.session_show", session_id=session.id)
-        )
-    return render_template("congress/session_form.html", form=form, session=session), form_status(
-        form
-    )
+    return _save_session(SessionForm(obj=session), session)
 
 
 @bp.route("/sessions/<int:session_id>")
@@ -152,20 +157,34 @@ def delegates(session_id):
     if request.method == "GET":
         form.term_starts_on.data = session.starts_on
         form.term_ends_on.data = session.term_ends_on
-    elif form.validate_on_submit() and submit(
+    return act(
         form,
-        service.add_delegate,
+        _add_delegate,
         current_user,
         session,
+        form,
+        back=url_for("congress.delegates", session_id=session.id),
+        again=lambda: _delegates_page(session, form, contact_form),
+        message=_("The delegate is added."),
+        check=lambda: service.check_delegate(
+            session,
+            read(form, "employee_no"),
+            read(form, "term_starts_on"),
+            read(form, "term_ends_on"),
+        ),
+    )
+
+
+def _add_delegate(user, session, form):
+    department = form.department.data
+    return service.add_delegate(
+        user,
+        session,
         form.employee_no.data,
-        db.session.get(Department, form.department.data) if form.department.data else None,
+        db.session.get(Department, department) if department else None,
         form.term_starts_on.data,
         form.term_ends_on.data,
-    ):
-        return done(
-            _("The delegate is added."), url_for("congress.delegates", session_id=session.id)
-        )
-    return _delegates_page(session, form, contact_form)
+    )
 
 
 def _delegates_page(session, form, contact_form):
@@ -234,13 +253,19 @@ def contact_remove(session_id, department_id, user_id):
 def document_add(session_id):
     session = get_or_404(CongressSession, session_id)
     form = DocumentForm()
-    if form.validate_on_submit() and submit(
-        form, service.add_document, current_user, session, form.title.data, form.file.data
-    ):
-        return done(
-            _("The document is added."), url_for("congress.session_show", session_id=session.id)
-        )
-    return _session_page(session, True, form, _meeting_form(session), 422)
+    return form_on(
+        session,
+        form,
+        service.add_document,
+        form.title.data,
+        form.file.data,
+        back=url_for("congress.session_show", session_id=session.id),
+        page=lambda session, form, status: _session_page(
+            session, True, form, _meeting_form(session), status
+        ),
+        message=_("The document is added."),
+        check=lambda: service.check_document(read(form, "title"), form.file.data),
+    )
 
 
 @bp.route("/documents/<int:document_id>")
@@ -260,20 +285,27 @@ def document(document_id):
 def meeting(session_id):
     session = get_or_404(CongressSession, session_id)
     form = _meeting_form(session, request.form)
-    if form.validate_on_submit() and submit(
-        form,
-        service.hold_meeting,
-        current_user,
+    return form_on(
         session,
-        utc(form.starts_at.data),
-        utc(form.ends_at.data),
-        form.place.data,
-    ):
-        return done(
-            _("The meeting is scheduled; every delegate has a check-in code."),
-            url_for("congress.session_show", session_id=session.id),
-        )
-    return _session_page(session, True, DocumentForm(formdata=None), form, 422)
+        form,
+        lambda user, session: service.hold_meeting(user, session, *_meeting(form)),
+        back=url_for("congress.session_show", session_id=session.id),
+        page=lambda session, form, status: _session_page(
+            session, True, DocumentForm(formdata=None), form, status
+        ),
+        message=_("The meeting is scheduled; every delegate has a check-in code."),
+        check=lambda: service.check_meeting(*_meeting(form)),
+    )
+
+
+def _meeting(form) -> tuple:
+    """When (in UTC) and where the meeting form says (None where it could not read a field)."""
+    starts_at, ends_at = read(form, "starts_at"), read(form, "ends_at")
+    return (
+        utc(starts_at) if starts_at is not None else None,
+        utc(ends_at) if ends_at is not None else None,
+        read(form, "place"),
+    )
 
 
 @bp.route("/sessions/<int:session_id>/report")
