@@ -443,3 +443,18 @@ def test_one_submit_shows_every_mistake_of_a_new_round_at_its_field(app, client,
         "dimensions": ["每个维度只能填写一次。"],
     }
     assert db.session.scalar(select(func.count()).select_from(EvaluationRound)) == 0
+
+
+def test_one_submit_shows_the_round_form_s_mistake_and_the_service_s_at_their_fields(
+    app, client, auth
+):
+    """No title (the form's check) hid that the delegates' vote had no session (the service's)."""
+    form = f.new_round_form([], "张三 总经理")
+    form.update(title="", electorate="delegates")
+    auth.login(f.organizer())
+    response = client.post("/congress/evaluations/new", data=form)
+    assert response.status_code == 422
+    assert field_errors(page_text(response)) == {
+        "title": ["请输入标题。"],
+        "session": ["请选择由哪次会议的代表投票。"],
+    }

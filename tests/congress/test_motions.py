@@ -379,3 +379,35 @@ def test_a_motion_s_words_its_answer_and_its_rating_are_told_every_mistake_at_on
     assert wrong(motions.answer, c["contact"], motion, "D", "", "\x00") == fields
     motions.answer(c["contact"], motion, "A", "已解决")
     assert wrong(motions.rate, c["proposer"], motion, "", "\x00") == {"rating", "note"}
+
+
+def test_a_review_shows_the_form_s_mistake_and_the_service_s_at_their_fields(cast, client, auth):
+    """A day that is no day (the form's check) hid that an acceptance had no lead department
+    (the service's)."""
+    c = cast
+    motion = f.submitted_motion(c["session"], c["proposer"], c["cosigners"])
+    auth.login(c["boss"])
+    response = client.post(
+        f"/congress/motions/{motion.id}/review",
+        data={"decision": "accept", "lead_department": 0, "deadline": "2030-02-30"},
+    )
+    assert response.status_code == 422
+    assert field_errors(text(response)) == {
+        "lead_department": ["请选择主办部门。"],
+        "deadline": ["请输入有效的日期。"],
+    }
+
+
+def test_an_answer_shows_the_form_s_mistake_and_the_service_s_at_their_fields(cast, client, auth):
+    """No answer (the form's check) hid that class C had no reason (the service's)."""
+    c = cast
+    motion = f.assigned_motion(
+        c["boss"], c["session"], c["proposer"], c["cosigners"], c["workshop"]
+    )
+    auth.login(c["contact"])
+    response = client.post(f"/congress/motions/{motion.id}/answer", data={"answer_class": "C"})
+    assert response.status_code == 422
+    assert field_errors(text(response)) == {
+        "answer": ["请填写答复。"],
+        "reason": ["C 类答复须说明暂不能解决的原因。"],
+    }

@@ -332,3 +332,24 @@ def test_one_submit_shows_every_mistake_of_a_notice_at_its_field(app, client, au
         "attachments": ["最多 5 个附件。"],
     }
     assert db.session.scalar(select(func.count()).select_from(Notice)) == 0
+
+
+def test_one_submit_shows_the_notice_form_s_mistake_and_the_service_s_at_their_fields(
+    app, client, auth
+):
+    """No text (the form's check) hid that the closing date was past (the service's)."""
+    auth.login(f.organizer())
+    response = client.post(
+        "/congress/notices/new",
+        data={
+            "title": "年度福利方案",
+            "category": "welfare",
+            "body": "",
+            "closes_on": "2000-01-01",
+        },
+    )
+    assert response.status_code == 422
+    assert field_errors(text(response)) == {
+        "body": ["请填写公开内容。"],
+        "closes_on": ["截止日期已过。"],
+    }

@@ -14,11 +14,12 @@ from app.blueprints.congress.routes.common import (
     departments_by_ids,
     get_or_404,
     manager_required,
+    read,
 )
 from app.blueprints.congress.services import evaluations as service
 from app.blueprints.congress.services import rounds
 from app.blueprints.errors.handlers import error_response
-from app.errors import Refused, ValidationFailed, done, form_status, submit
+from app.errors import Refused, ValidationFailed, act, done, form_status, submit
 from app.extensions import db
 from app.forms import utc
 from app.models._types import utcnow
@@ -60,31 +61,38 @@ def evaluation_new():
     form.departments.choices = department_choices()
     if request.method == "GET":
         form.dimensions.data = "\n".join(rounds.DEFAULT_DIMENSIONS)
-    if form.validate_on_submit():
-        data = {
-            "title": form.title.data,
-            "electorate": form.electorate.data,
-            "session": db.session.get(CongressSession, form.session.data)
-            if form.session.data
-            else None,
-            "opens_at": utc(form.opens_at.data),
-            "closes_at": utc(form.closes_at.data),
-            "min_ballots": form.min_ballots.data,
-        }
-        if made := submit(
-            form,
-            rounds.create_round,
-            current_user,
-            data,
-            rounds.read_people(form.leaders.data),
-            _lines(form.dimensions.data),
-            departments_by_ids(form.departments.data),
-        ):
-            return done(
-                _("The evaluation is set up."),
-                url_for("congress.evaluation_show", round_id=made.value.id),
-            )
-    return render_template("congress/evaluation_form.html", form=form), form_status(form)
+    return act(
+        form,
+        lambda: rounds.create_round(current_user, *_round(form)),
+        back=lambda made: url_for("congress.evaluation_show", round_id=made.id),
+        again=lambda: (
+            render_template("congress/evaluation_form.html", form=form),
+            form_status(form),
+        ),
+        message=_("The evaluation is set up."),
+        check=lambda: rounds.check_round(*_round(form)),
+    )
+
+
+def _round(form) -> tuple:
+    """What the round's form gives the service: its fields (times in UTC, the session a row),
+    the people, the dimensions and the departments (None, or none, where it could not read a
+    field)."""
+    session_id, opens_at, closes_at = (read(form, n) for n in ("session", "opens_at", "closes_at"))
+    data = {
+        "title": read(form, "title"),
+        "electorate": read(form, "electorate"),
+        "session": db.session.get(CongressSession, session_id) if session_id else None,
+        "opens_at": utc(opens_at) if opens_at is not None else None,
+        "closes_at": utc(closes_at) if closes_at is not None else None,
+        "min_ballots": read(form, "min_ballots"),
+    }
+    return (
+        data,
+        rounds.read_people(read(form, "leaders")),
+        _lines(read(form, "dimensions")),
+        departments_by_ids(read(form, "departments")),
+    )
 
 
 def _people_page(round_, form, status=200, reason=None):

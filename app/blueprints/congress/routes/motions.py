@@ -17,11 +17,12 @@ from app.blueprints.congress.routes.common import (
     get_or_404,
     not_found,
     paginate,
+    read,
     refused,
 )
 from app.blueprints.congress.services import motions as service
 from app.blueprints.congress.services.common import today
-from app.errors import Refused, done, form_status, submit
+from app.errors import Refused, done, form_on, form_status, submit
 from app.extensions import db
 from app.models import Department
 from app.models.congress import CongressSession, Motion, MotionState
@@ -176,23 +177,34 @@ def motion_review(motion_id):
     _forms(motion, review=form)
     if not form.lead_department.data:
         form.lead_department.data = 0
-    if form.validate_on_submit() and submit(
-        form,
-        service.review,
-        current_user,
+    return form_on(
         motion,
-        form.decision.data,
-        form.note.data,
-        db.session.get(Department, form.lead_department.data)
-        if form.lead_department.data
-        else None,
-        departments_by_ids(form.co_departments.data),
-        form.deadline.data,
-    ):
-        return done(
-            _("The decision is recorded."), url_for("congress.motion_show", motion_id=motion.id)
-        )
-    return _show(db.session.get(Motion, motion_id), 422, review=form)
+        form,
+        lambda user, motion: service.review(
+            user,
+            motion,
+            co_departments=departments_by_ids(form.co_departments.data),
+            **_decision(form),
+        ),
+        back=url_for("congress.motion_show", motion_id=motion.id),
+        page=lambda _motion, form, status: _show(
+            db.session.get(Motion, motion_id), status, review=form
+        ),
+        message=_("The decision is recorded."),
+        check=lambda: service.check_review(**_decision(form)),
+    )
+
+
+def _decision(form) -> dict:
+    """The committee's decision as the review form gives it (None where it could not read a
+    field), the co-departments aside."""
+    lead = read(form, "lead_department")
+    return {
+        "decision": read(form, "decision"),
+        "note": read(form, "note"),
+        "lead_department": db.session.get(Department, lead) if lead else None,
+        "deadline": read(form, "deadline"),
+    }
 
 
 @bp.route("/motions/<int:motion_id>/answer", methods=["POST"])
@@ -204,20 +216,22 @@ def motion_answer(motion_id):
             Refused(_("Only the lead department's contacts can answer this motion."), 403), ""
         )
     form = AnswerForm()
-    if form.validate_on_submit() and submit(
+    return form_on(
+        motion,
         form,
         service.answer,
-        current_user,
-        motion,
         form.answer_class.data,
         form.answer.data,
         form.reason.data,
-    ):
-        return done(
-            _("The answer is sent to the proposer."),
-            url_for("congress.motion_show", motion_id=motion.id),
-        )
-    return _show(db.session.get(Motion, motion_id), 422, answer=form)
+        back=url_for("congress.motion_show", motion_id=motion.id),
+        page=lambda _motion, form, status: _show(
+            db.session.get(Motion, motion_id), status, answer=form
+        ),
+        message=_("The answer is sent to the proposer."),
+        check=lambda: service.check_answer(
+            read(form, "answer_class"), read(form, "answer"), read(form, "reason")
+        ),
+    )
 
 
 @bp.route("/motions/<int:motion_id>/rate", methods=["POST"])

@@ -15,10 +15,11 @@ from app.blueprints.congress.routes.common import (
     manager_required,
     not_found,
     paginate,
+    read,
     refused,
 )
 from app.blueprints.congress.services import notices as service
-from app.errors import Refused, done, form_status, submit
+from app.errors import Refused, act, done, form_status, submit
 from app.extensions import db
 from app.models.congress import (
     Notice,
@@ -54,25 +55,30 @@ def notices():
 def notice_new():
     form = NoticeForm()
     form.departments.choices = department_choices()
-    if form.validate_on_submit() and (
-        made := submit(
-            form,
-            service.publish,
-            current_user,
-            form.data,
-            departments_by_ids(form.departments.data),
-            request.files.getlist(form.attachments.name),
-        )
-    ):
-        return done(
-            _("The notice is published."), url_for("congress.notice_show", notice_id=made.value.id)
-        )
-    return render_template(
-        "congress/notice_form.html",
-        form=form,
-        accept=storage.DOCUMENT_ACCEPT,
-        max_attachments=service.MAX_ATTACHMENTS,
-    ), form_status(form)
+    files = request.files.getlist(form.attachments.name)
+    return act(
+        form,
+        lambda: service.publish(
+            current_user, _notice(form), departments_by_ids(form.departments.data), files
+        ),
+        back=lambda made: url_for("congress.notice_show", notice_id=made.id),
+        again=lambda: (
+            render_template(
+                "congress/notice_form.html",
+                form=form,
+                accept=storage.DOCUMENT_ACCEPT,
+                max_attachments=service.MAX_ATTACHMENTS,
+            ),
+            form_status(form),
+        ),
+        message=_("The notice is published."),
+        check=lambda: service.check_notice(_notice(form), files),
+    )
+
+
+def _notice(form) -> dict:
+    """The notice the form gives the service (None where the form could not read a field)."""
+    return {name: read(form, name) for name in ("title", "category", "body", "pinned", "closes_on")}
 
 
 def _readable(notice_id) -> Notice:
