@@ -244,10 +244,14 @@ def title_field(label=None, **kwargs) -> StringField:
     )
 
 
+def in_our_years(moment) -> bool:
+    """A time of this app's records: in the years of FIRST_DAY to LAST_DAY (the services'
+    range); a year beyond is a slip of the finger (and year 1 in Beijing has no UTC)."""
+    return moment is not None and FIRST_DAY.year <= moment.year <= LAST_DAY.year
+
+
 def _in_our_years(form, field) -> None:
-    """A time of this app's records, in the years of FIRST_DAY to LAST_DAY (the services'
-    range): a year beyond is a slip of the finger (and year 1 in Beijing has no UTC)."""
-    if field.data is not None and not FIRST_DAY.year <= field.data.year <= LAST_DAY.year:
+    if field.data is not None and not in_our_years(field.data):
         raise StopValidation(OUTSIDE_OUR_YEARS)
 
 

@@ -73,6 +73,8 @@ def test_a_new_run_starts_from_the_earlier_survey(client, auth):
         ({"questions-1-show_if": "3:不满意"}, "第 2 题：只能依据前面的选择题显示"),
         ({"questions-1-show_if": "1:一般"}, "第 1 题没有“一般”这个选项"),
         ({"audience": "departments"}, "请至少选择一个部门"),
+        ({"opens_at": "0001-01-01T00:00"}, "请选择 2000 年到 2100 年之间的日期"),  # no UTC
+        ({"closes_at": "9999-12-31T23:59"}, "请选择 2000 年到 2100 年之间的日期"),
         ({"min_responses": "2"}, ""),
         (
             {"questions-0-text": "", "questions-1-text": "", "questions-2-text": ""},

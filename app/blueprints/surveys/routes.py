@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from app.blueprints.errors.handlers import error_response
 from app.errors import Refused, ValidationFailed, also_wrong, apply_errors, form_status, submit
 from app.extensions import db
-from app.forms import local, utc
+from app.forms import in_our_years, local, utc
 from app.guards import parse_id
 from app.models import Department
 from app.models._types import utcnow
@@ -145,8 +145,8 @@ def _survey_input(form: SurveyForm) -> tuple[dict, list[Department], Activity | 
     ids = [i for i in map(parse_id, form.departments.data or []) if i is not None]
     departments = db.session.scalars(select(Department).where(Department.id.in_(ids))).all()
     data = dict(form.data)
-    for name in ("opens_at", "closes_at"):
-        data[name] = utc(data[name]) if data[name] is not None else None
+    for name in ("opens_at", "closes_at"):  # a year the form refuses is not read (no UTC)
+        data[name] = utc(data[name]) if in_our_years(data[name]) else None
     data["previous"] = db.session.get(Survey, parse_id(form.previous.data) or 0)
     return data, departments, db.session.get(Activity, parse_id(form.activity.data) or 0)
 
