@@ -66,7 +66,15 @@ HOSTILE = [
     "2026-13",
 ]
 # The sweep: each of these in every parameter of every route, for every role.
-SWEEP = ["9999999999999999999999999", "²", "A\x00", "0001-01-01", "9999-12-31T23:59", "-1"]
+SWEEP = [
+    "9999999999999999999999999",
+    "²",
+    "A\x00",
+    "0001-01-01",
+    "0001-01-01T00:00",  # a local time before UTC begins
+    "9999-12-31T23:59",
+    "-1",
+]
 # Query names the list pages read, beside those their own forms show.
 COMMON_QUERY = ["page", "q", "status", "area_id", "department", "from", "to", "week", "next"]
 # Logging out ends the fuzzer's session; it is tested on its own.
