@@ -11,6 +11,7 @@ const status = document.getElementById("kit-status");
 const strings = JSON.parse(document.getElementById("kit-strings")?.textContent || "{}");
 const t = (key, values = {}) => (strings[key] || key).replace(/%\((\w+)\)s/g, (_, k) => values[k]);
 const KIT_STATUS = "/offline/kit-status";
+const WROTE = "kit-wrote";  // sessionStorage: a form was posted on the page before this one
 const userId = body.dataset.userId || "";
 let kitUrls = new Set();
 let last = null;
@@ -179,12 +180,27 @@ if ("serviceWorker" in navigator && userId && body.dataset.kit) {
     else if (data.type === "kit-progress") render(last, data);
   });
   storedStatus().then((kit) => render(kit));
-  // Throttled by the worker; at once when the connection comes back.
-  if (!offline()) ask({ type: "kit-check" });
+  // Throttled by the worker; at once when the connection comes back, and after a change made
+  // online (a form posted on the page before: a sign-up cancelled, a hazard assigned), which
+  // may change pages of the kit: the phone's copies must not keep the state before it.
+  if (!offline()) ask({ type: "kit-check", force: sessionStorage.getItem(WROTE) === "1" });
+  sessionStorage.removeItem(WROTE);
   window.addEventListener("online", () => { markLinks(); ask({ type: "kit-check", force: true }); });
   window.addEventListener("offline", markLinks);
   // A record that reached the server changes pages of the kit: check its version now.
   self.addEventListener("outbox:synced", () => ask({ type: "kit-check", force: true }));
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    const method = (event.submitter?.getAttribute("formmethod") || form.method || "get").toLowerCase();
+    if (method === "post" && !event.defaultPrevented) sessionStorage.setItem(WROTE, "1");
+  });
+  // A change htmx made in place (the page stays): check now.
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const { successful, requestConfig } = event.detail;
+    if (successful && requestConfig?.verb && requestConfig.verb !== "get") {
+      ask({ type: "kit-check", force: true });
+    }
+  });
   document.addEventListener("click", (event) => {
     if (!event.target.closest("[data-kit-refresh]")) return;
     if (offline()) return say(t("form_needs_network"));

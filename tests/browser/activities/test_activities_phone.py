@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, wait_until
 
 WHEN = "%Y-%m-%dT%H:%M"
 
@@ -169,3 +169,34 @@ def test_a_code_shown_twice_at_a_door_without_network_is_kept_once(
     pending.locator("li[data-state=synced]", has_text="吴师傅").wait_for()
     expect(organizer.locator("#checkin-count")).to_have_text("已签到 1 / 1 人")
     assert organizer.evaluate("WHOutbox.list()") == []
+
+
+def test_a_sign_up_made_online_reaches_the_phone_s_offline_copy_at_once(
+    live_server, browser, browser_context_args
+):
+    """The field kit is checked at most every few minutes; a change the person made online
+    must not leave the phone's copy of their activities in the state before it."""
+    url = live_server.url
+    live_server.make_user("ACT-O4", "organizer", name="钱干事")
+    live_server.make_user("ACT-M4", name="吴职工")
+    organizer = _phone(browser, browser_context_args, url, "ACT-O4")
+    member = _phone(browser, browser_context_args, url, "ACT-M4")
+    try:
+        _at_the_door(organizer, url, "乒乓球友谊赛", "职工活动中心", starts_in=timedelta(days=2))
+        activity_url = _publish(organizer)
+        # The member's phone has its kit, made before the sign-up.
+        expect(member.locator("#kit-status")).to_contain_text("已可离线使用", timeout=90_000)
+        _signed_up(member, activity_url)  # in place (htmx): the page is not loaded again
+        mine = url + "/activities/?tab=mine"
+        wait_until(
+            member,
+            """async (url) => {
+                const copy = await caches.match(url, { ignoreVary: true });
+                return Boolean(copy) && (await copy.text()).includes("乒乓球友谊赛");
+            }""",
+            mine,
+            timeout_ms=20_000,
+        )
+    finally:
+        organizer.context.close()
+        member.context.close()
