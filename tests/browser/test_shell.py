@@ -2,6 +2,7 @@
 offline pages from the service worker's cache, and an expired session seen by htmx."""
 
 import itertools
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -335,3 +336,39 @@ def test_pages_kept_at_log_in_open_offline_marked_as_a_copy(live_server, page, c
     banner.get_by_role("link", name="查看最新页面").click()
     expect(page.locator("#offline-copy")).to_be_hidden()
     expect(page.locator("form#hazard-form input[name=title]")).to_be_visible()
+
+
+def test_offline_a_page_opened_before_is_not_marked_as_needing_the_network(
+    live_server, browser, browser_context_args
+):
+    """Offline, links to pages the phone does not hold say 需联网 before anyone taps them; a
+    page the person opened before (kept among the recent pages, not the field kit) opens,
+    so its link is not marked."""
+    live_server.make_user("SH-M1", name="离线读者")
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    log_in(page, live_server.url, "SH-M1")
+    expect(page.locator("#kit-status")).to_contain_text("已可离线使用", timeout=90_000)
+    # 我的 (a page of the kit): its own links that the field kit does not hold.
+    page.goto(live_server.url + "/me")
+    outside = page.evaluate(
+        """async () => {
+            const kit = await caches.open("kit");
+            const links = [...document.querySelectorAll("main a[href^='/']")].map((a) => a.href);
+            const out = [];
+            for (const href of new Set(links)) if (!(await kit.match(href))) out.push(href);
+            return out;
+        }"""
+    )
+    assert len(outside) >= 2, outside
+    opened, never = outside[0], outside[1]
+    page.goto(opened)
+    page.goto(live_server.url + "/me")
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("#offline-copy")).to_be_visible()
+    never_link = page.locator(f'main a[href="{never.removeprefix(live_server.url)}"]').first
+    opened_link = page.locator(f'main a[href="{opened.removeprefix(live_server.url)}"]').first
+    expect(never_link).to_have_class(re.compile("needs-network"))
+    expect(opened_link).not_to_have_class(re.compile("needs-network"))
+    context.close()

@@ -132,6 +132,8 @@ function markLinks() {
     const away = Boolean(now && last && (link.href === undefined ? !link.form?.matches(ON_PHONE) : url && !kept(url)));
     link.classList.toggle("needs-network", away);
     if (away) link.dataset.offlineMark = t("offline_mark");
+    // A page opened before is kept too (the recent pages' copies): it opens, so no mark.
+    if (away && url) held(url).then((yes) => yes && link.classList.remove("needs-network"));
   }
 }
 
