@@ -33,6 +33,15 @@ async function post(url, body) {
   return response.json();
 }
 
+// Some phones never answer subscribe() (no push service, e.g. without Google's): stop waiting.
+function withTimeout(promise, ms) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 function setup() {
   const status = card.querySelector("[data-push-status]");
   const on = card.querySelector("[data-push-on]");
@@ -69,15 +78,19 @@ function setup() {
   }
 
   on.addEventListener("click", async () => {
+    const label = on.querySelector("span");
+    const idle = label.textContent;
     on.disabled = true;
+    label.textContent = on.dataset.working;
+    show("working");
     try {
       const permission = await Notification.requestPermission();
       if (permission !== "granted") return show("denied");
       const [registration] = await current();
-      const subscription = await registration.pushManager.subscribe({
-        userVisibleOnly: true,
-        applicationServerKey: key,
-      });
+      const subscription = await withTimeout(
+        registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }),
+        Number(card.dataset.subscribeTimeout),
+      );
       await post(card.dataset.subscribeUrl, subscription.toJSON());
       show("on");
     } catch (error) {
@@ -85,6 +98,7 @@ function setup() {
       show("failed");
     } finally {
       on.disabled = false;
+      label.textContent = idle;
     }
   });
 

@@ -146,3 +146,39 @@ def test_turning_push_on_without_a_push_service_says_so(live_server, page):
     # Debian's Chromium has no push service: subscribe() fails, and the page says what to do.
     expect(page.locator("#push")).to_have_attribute("data-state", "failed")
     assert status.inner_text() == "无法在此开启推送。消息箱仍可正常使用。"
+
+
+def test_turning_push_on_gives_up_when_the_phone_never_answers(live_server, page):
+    base = live_server.url
+    live_server.make_user("N0004")
+    page.context.grant_permissions(["notifications", "background-sync"], origin=base)
+    # As on phones without Google's services: subscribe() neither succeeds nor fails.
+    page.add_init_script("PushManager.prototype.subscribe = () => new Promise(() => {});")
+    log_in(page, base, "N0004")
+    page.goto(base + "/notifications/settings")
+    card = page.locator("#push")
+    expect(card).to_have_attribute("data-state", "off")
+    card.evaluate("(card) => { card.dataset.subscribeTimeout = '1500'; }")  # not 15 s here
+
+    button = page.get_by_role("button", name="开启推送")
+    button.click()
+    expect(button).to_be_hidden()  # it reads 正在开启… now
+    working = page.get_by_role("button", name="正在开启…")
+    expect(working).to_be_disabled()
+    status = page.locator("[data-push-status]")
+    expect(status).to_have_text("正在为本机开启推送…")
+
+    expect(status).to_have_text("无法在此开启推送。消息箱仍可正常使用。", timeout=5_000)
+    expect(button).to_be_enabled()
+
+
+def test_every_push_category_has_a_full_size_checkbox(live_server, page):
+    base = live_server.url
+    live_server.make_user("N0005")
+    log_in(page, base, "N0005")
+    page.goto(base + "/notifications/settings")
+    # The longest label (帮扶维权…) runs to three lines on a phone; its box must not shrink.
+    sizes = page.locator("input[type=checkbox]").evaluate_all(
+        "(boxes) => boxes.map((box) => [box.offsetWidth, box.offsetHeight])"
+    )
+    assert sizes == [[20, 20]] * 5
