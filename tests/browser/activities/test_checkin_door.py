@@ -18,6 +18,11 @@ from tests.browser.conftest import wait_until
 from tests.helpers import full_width
 
 WRONG = "12-ZZZZZZ"
+# i18n: offline, a code whose number is no one on the phone's list of the sign-ups
+NOT_LISTED = (
+    "本机保存的报名名单中没有这个签到码，可能是其他活动的签到码。"
+    "刚报名或刚从候补转为报名的职工，请在联网后签到。"
+)
 
 
 def _activity(organizer, url, title, starts_in: timedelta) -> str:
@@ -236,9 +241,9 @@ def test_offline_what_is_no_code_of_this_activity_is_refused_at_once_and_not_kep
     try:
         for wrong, said in [
             ("ZZ-ZZZZZZ", "这不是签到码。签到码形如 12-ABCDEF。"),
-            (other, "这个签到码不属于本活动的报名名单。"),
+            (other, NOT_LISTED),
             # Full width and a Chinese dash: read as the server reads it, still a code.
-            (full_width(other).replace("－", "——"), "这个签到码不属于本活动的报名名单。"),
+            (full_width(other).replace("－", "——"), NOT_LISTED),
         ]:
             _check_in(organizer, wrong)
             expect(toast).to_have_text(said)
