@@ -36,6 +36,19 @@ async function waiting() {
     .map((r) => key(r.data.code)).filter(Boolean));
 }
 
+// Without the server (the phone offline, or this page its copy) what the phone can know is
+// said at once and nothing is kept: what is no code at all, and a code whose number is no one
+// on this activity's list (another activity's, a made-up one). Online the server says why.
+function notKept(code) {
+  const people = document.getElementById("checkin-people");
+  const offline = navigator.onLine === false
+    || Boolean(document.getElementById("offline-copy")?.dataset.copiedAt);
+  if (!offline || !people || !typed(code)) return null;
+  if (!key(code)) return people.dataset.notCode;
+  if (!person(code)) return people.dataset.notListed;
+  return null;
+}
+
 // Someone checked in already (on the server's roster, or waiting in this phone's outbox) is
 // said at once, in the page's words for each case; nothing new is stored. A check-in on
 // another phone the server answers alike. Their number with other letters is no code of
@@ -66,7 +79,10 @@ async function recount() {
   const count = document.getElementById("checkin-count");
   if (!form || !count?.dataset.waiting) return;
   count.dataset.said ??= count.textContent;
-  const more = [...await waiting()].filter((k) => !person(k)?.[1]).length;
+  // Each person once (their number with other letters too), and only those on the list who
+  // are not in yet: the count never has more in than signed up.
+  const more = new Set([...await waiting()].filter((k) => person(k) && !person(k)[1])
+    .map((k) => k.split("-")[0])).size;
   count.textContent = more ? count.dataset.waiting.replace("%(in)s", Number(count.dataset.in) + more)
     .replace("%(waiting)s", more) : count.dataset.said;
 }
@@ -77,7 +93,14 @@ recount();
 let passing = false;
 form?.addEventListener("submit", (event) => {
   const code = form.elements.code.value;
-  if (passing || !key(code)) return;  // what is not a code the server explains
+  if (passing) return;
+  const refused = notKept(code);
+  if (refused) {
+    event.preventDefault();
+    refuse(refused);
+    return;
+  }
+  if (!key(code)) return;  // what is not a code the server explains
   event.preventDefault();
   already(code).then((text) => {
     text = text?.replace("%(name)s", person(code)?.[0] || code) || outsideWindow();
@@ -87,11 +110,21 @@ form?.addEventListener("submit", (event) => {
       passing = false;
       return;
     }
-    if (text === document.getElementById("checkin-people").dataset.invalid) sayAtField(text);
-    say(text);
-    form.elements.code.value = "";
+    if (text === document.getElementById("checkin-people").dataset.invalid) refuse(text);
+    else {
+      say(text);
+      form.elements.code.value = "";
+    }
   });
 });
+
+// A code refused on the phone: said at the field, as the server's refusal is, and in the
+// toast; the form is empty for the next person.
+function refuse(text) {
+  sayAtField(text);
+  say(text);
+  form.elements.code.value = "";
+}
 // The outbox line names the person when the page knows them, else shows the code; sent at
 // once, the toast says who is in (not a bare "sent"), for the organizer looking up at the door.
 form?.addEventListener("outbox:captured", ({ detail: { record, more } }) => {
@@ -108,8 +141,10 @@ form?.addEventListener("outbox:refused", ({ detail: record }) => {
 });
 
 // An invalid code stays said at the field too, as the server's refusal is (outbox-edit.js),
-// until the next code is sent.
+// until the next code is sent (or refused in turn: then its words replace these).
+let unsay = () => {};
 function sayAtField(text) {
+  unsay();
   const input = form.elements.code;
   const holder = input.closest(".field");
   const described = input.getAttribute("aria-describedby");
@@ -119,13 +154,17 @@ function sayAtField(text) {
   holder.classList.add("has-errors");
   input.setAttribute("aria-invalid", "true");
   input.setAttribute("aria-describedby", described ? `${described} ${list.id}` : list.id);
-  form.addEventListener("submit", () => {
+  const clear = () => {
+    unsay = () => {};
+    form.removeEventListener("submit", clear);
     list.remove();
     holder.classList.remove("has-errors");
     input.removeAttribute("aria-invalid");
     if (described) input.setAttribute("aria-describedby", described);
     else input.removeAttribute("aria-describedby");
-  }, { once: true });
+  };
+  unsay = clear;
+  form.addEventListener("submit", clear, { once: true });
 }
 
 function submitCode(code) {

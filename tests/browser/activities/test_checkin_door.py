@@ -14,9 +14,15 @@ from tests.browser.activities.test_activities_phone import (
     _publish,
     _signed_up,
 )
+from tests.browser.conftest import wait_until
 from tests.helpers import full_width
 
 WRONG = "12-ZZZZZZ"
+# i18n: offline, a code whose number is no one on the phone's list of the sign-ups
+NOT_LISTED = (
+    "本机保存的报名名单中没有这个签到码，可能是其他活动的签到码。"
+    "刚报名或刚从候补转为报名的职工，请在联网后签到。"
+)
 
 
 def _activity(organizer, url, title, starts_in: timedelta) -> str:
@@ -202,3 +208,60 @@ def test_a_checked_in_person_s_number_with_other_letters_is_said_to_be_invalid_o
         wrong_then_right(_other_letters(code), full_width(code).replace("－", "——"))
     finally:
         organizer.context.set_offline(False)
+
+
+def test_offline_what_is_no_code_of_this_activity_is_refused_at_once_and_not_kept(
+    live_server, browser, browser_context_args
+):
+    """Offline, the phone says at once what it knows without the server: no code at all, and
+    a code whose number is no one on this activity's list (another activity's). Neither is
+    kept to be refused after the person went in. A code of someone on the list is kept; the
+    count has each person once, never more in than signed up."""
+    organizer, activity_url, (code,) = _door_and_codes(
+        live_server,
+        browser,
+        browser_context_args,
+        ("DOOR-O4", "蒋干事"),
+        [("DOOR-M5", "沈师傅")],
+        "职工合唱排练",
+        timedelta(hours=1),
+    )
+    url = live_server.url
+    live_server.make_user("DOOR-M6", name="韩师傅")
+    other_url = _activity(organizer, url, "职工拔河赛", timedelta(hours=1))
+    other = _code_of(browser, browser_context_args, url, "DOOR-M6", other_url)
+    organizer.goto(activity_url + "/checkin")
+    code_field = organizer.locator(
+        "form[data-checkin-form] .field", has=organizer.locator("input[name=code]")
+    )
+    toast = organizer.locator("#toast")
+    count = organizer.locator("#checkin-count")
+    expect(count).to_have_text("已签到 0 / 1 人")
+    organizer.context.set_offline(True)
+    try:
+        for wrong, said in [
+            ("ZZ-ZZZZZZ", "这不是签到码。签到码形如 12-ABCDEF。"),
+            (other, NOT_LISTED),
+            # Full width and a Chinese dash: read as the server reads it, still a code.
+            (full_width(other).replace("－", "——"), NOT_LISTED),
+        ]:
+            _check_in(organizer, wrong)
+            expect(toast).to_have_text(said)
+            expect(code_field.locator("ul.errors li")).to_have_text([said])
+            expect(organizer.locator("input[name=code]")).to_have_value("")
+            assert organizer.evaluate("WHOutbox.list()") == []
+            expect(count).to_have_text("已签到 0 / 1 人")
+
+        # His code is kept (its letters only the server can check), and so is his number
+        # with other letters: he is counted once.
+        _check_in(organizer, code)
+        pending = organizer.locator("[data-outbox-pending=checkin]")
+        pending.locator("li[data-state=pending]", has_text="沈师傅").wait_for()
+        expect(code_field.locator("ul.errors")).to_have_count(0)
+        _check_in(organizer, _other_letters(code))
+        wait_until(organizer, "async () => (await WHOutbox.list()).length === 2")
+        expect(count).to_have_text("已签到 1 / 1 人，其中 1 人尚未发送")
+    finally:
+        organizer.context.set_offline(False)
+    pending.locator("li[data-state=synced]", has_text="沈师傅").wait_for()
+    expect(count).to_have_text("已签到 1 / 1 人")
