@@ -1,6 +1,10 @@
+from app.blueprints.activities.services import sign_up
 from app.models import Role
 from app.services import audit
+from tests.activities.factories import make_activity
 from tests.factories import make_user
+from tests.helpers import text
+from tests.safety.factories import assign, make_hazard
 
 
 def test_audit_log_lists_newest_first_and_searches(client, auth, db, htmx_headers, app):
@@ -125,3 +129,24 @@ def test_a_number_after_hash_is_the_whole_number(client, auth, db, htmx_headers)
     assert "档案 #4 · 儿子" in near and "#42" not in near
     # Brackets and stars are looked for as typed, not read as a pattern that cannot be.
     assert "暂无记录" in _found(client, htmx_headers, "(档案] \\d.* #4")
+
+
+def test_a_choice_is_said_by_its_label_not_its_stored_value(client, auth, db):
+    """A sign-up read 报名活动 刘职工: confirmed, and a hazard's step showed its status as
+    stored (reported → assigned): each is said in words, the step's in the reader's language."""
+    admin = make_user(Role.ADMIN)
+    activity = make_activity(capacity=1)
+    sign_up(make_user(name="刘职工"), activity)
+    sign_up(make_user(name="王职工"), activity)
+    hazard = make_hazard()
+    assign(hazard, make_user(Role.SAFETY_OFFICER), make_user())
+    auth.login(admin)
+
+    page = text(client.get("/admin/audit"))
+    assert "刘职工: 已报名" in page and "王职工: 候补中" in page  # i18n
+    assert "<td>已上报</td><td>已指派</td>" in page  # i18n
+    assert "confirmed" not in page and "<td>reported</td>" not in page
+
+    client.post("/locale", data={"locale": "en"})
+    page = text(client.get("/admin/audit"))
+    assert "<td>Reported</td><td>Assigned</td>" in page

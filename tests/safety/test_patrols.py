@@ -197,7 +197,8 @@ def test_a_round_posted_without_javascript_lists_each_item_s_refusal_above_the_i
     assert response.status_code == 422 and db.session.scalar(select(Patrol)) is None
     page = response.get_data(as_text=True)
     above = page[: page.index('class="list checklist-items"')]
-    assert page.count("请选择一项。") == 1 and page.count("最多使用 2000 个字符。") == 1
+    said = re.findall(r"<li>(.*?)</li>", page)  # not the phone's own words (data-required)
+    assert said.count("请选择一项。") == 1 and said.count("最多使用 2000 个字符。") == 1
     assert above.index("请选择一项。") < above.index("最多使用 2000 个字符。")
 
 

@@ -1,4 +1,5 @@
 from collections import Counter
+from functools import cache
 from types import SimpleNamespace
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -23,6 +24,7 @@ from app.extensions import db, htmx
 from app.features import registry
 from app.guards import paginate, parse_id
 from app.models import AuditLog, Department, Role, RosterImport, User, UserRole
+from app.models._types import LabelledEnum
 from app.rendering import page_or_fragment
 from app.services import departments as dept_service
 from app.services.users import check_password_rules, create_user, reset_password, update_user
@@ -58,8 +60,9 @@ FIELD_LABELS = {
 }
 
 
-def audit_value(key: str, value) -> str:
-    """A before or after value as a person reads it: 是/否, a list joined, roles by name."""
+def audit_value(key: str, value, target_type: str = "") -> str:
+    """A before or after value as a person reads it: 是/否, a list joined, roles by name, the
+    value of a choice (a hazard's status, a file's level) by its label in the reader's words."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -68,7 +71,22 @@ def audit_value(key: str, value) -> str:
         roles = {role.value: role.label for role in Role}
         named = [roles.get(v, v) if key == "roles" else v for v in value]
         return "、".join(str(v) for v in named) or "—"
-    return str(value)
+    labels = _labels_of(target_type, key) if isinstance(value, str) else {}
+    return str(labels.get(value, value))
+
+
+@cache
+def _labels_of(target_type: str, key: str) -> dict:
+    """The labels by value of a choice that the column `key` of the audited model (named
+    `target_type`) holds, empty for any other column: an entry keeps the value (reported),
+    the log says it in the reader's words (已上报, Reported)."""
+    for mapper in db.Model.registry.mappers:
+        if mapper.class_.__name__ != target_type or (column := mapper.columns.get(key)) is None:
+            continue
+        choices = getattr(column.type, "enum_class", None)
+        if isinstance(choices, type) and issubclass(choices, LabelledEnum):
+            return {member.value: member.label for member in choices}
+    return {}
 
 
 @bp.context_processor

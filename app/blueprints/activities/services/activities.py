@@ -339,7 +339,8 @@ def sign_up(user: User, activity: Activity) -> Participation:
         # The same person twice at the same moment (two taps, two phones): one row wins. The
         # caller rolls back (a route) or drops its savepoint (a sync batch).
         raise Refused(_("You have already signed up.")) from None
-    audit.record("activity.signed_up", activity, actor=user, summary=f"{user.name}: {status}")
+    said = audit.house_words(status.label)  # the summary is text: the value would be stored
+    audit.record("activity.signed_up", activity, actor=user, summary=f"{user.name}: {said}")
     return participation
 
 
